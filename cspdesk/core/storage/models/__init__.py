@@ -1,0 +1,39 @@
+"""All tables. Importing this package registers every model on ``Base.metadata``."""
+
+from cspdesk.core.storage.base import Base
+from cspdesk.core.storage.models.admin import AppSetting, AppUser, AuditEntry
+from cspdesk.core.storage.models.cases import (
+    AsbCase,
+    CaseAction,
+    CaseParty,
+    CasePriorityTag,
+    ChronologyEntry,
+    Incident,
+    RiskAssessment,
+)
+from cspdesk.core.storage.models.case_review import (
+    CaseReviewAppeal,
+    CaseReviewApplication,
+    CaseReviewCaseLink,
+    CaseReviewVictimUpdate,
+)
+from cspdesk.core.storage.models.documents import Document, DocumentBlob, LetterTemplate
+from cspdesk.core.storage.models.enforcement import (
+    EnforcementNotice,
+    NoticeEvent,
+    NoticeInformedBody,
+    NoticeRequirement,
+)
+from cspdesk.core.storage.models.figures import CrimeFigure, FigureImport, PoliceUkRow, Population
+from cspdesk.core.storage.models.meetings import ForumIssue, Meeting
+from cspdesk.core.storage.models.parties import Address, Agency, Organisation, Parish, Person, Ward
+from cspdesk.core.storage.models.safer_homes import SaferHomesMeasure, SaferHomesReferral
+
+__all__ = [
+    "Address", "Agency", "AppSetting", "AppUser", "AsbCase", "AuditEntry", "Base", "CaseAction",
+    "CaseParty", "CasePriorityTag", "CaseReviewAppeal", "CaseReviewApplication", "CaseReviewCaseLink",
+    "CaseReviewVictimUpdate", "ChronologyEntry", "CrimeFigure", "Document", "DocumentBlob",
+    "EnforcementNotice", "FigureImport", "ForumIssue", "Incident", "LetterTemplate", "Meeting",
+    "NoticeEvent", "NoticeInformedBody", "NoticeRequirement", "Organisation", "Parish", "Person",
+    "PoliceUkRow", "Population", "RiskAssessment", "SaferHomesMeasure", "SaferHomesReferral", "Ward",
+]
