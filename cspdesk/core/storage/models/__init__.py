@@ -2,6 +2,12 @@
 
 from cspdesk.core.storage.base import Base
 from cspdesk.core.storage.models.admin import AppSetting, AppUser, AuditEntry
+from cspdesk.core.storage.models.case_review import (
+    CaseReviewAppeal,
+    CaseReviewApplication,
+    CaseReviewCaseLink,
+    CaseReviewVictimUpdate,
+)
 from cspdesk.core.storage.models.cases import (
     AsbCase,
     CaseAction,
@@ -10,12 +16,6 @@ from cspdesk.core.storage.models.cases import (
     ChronologyEntry,
     Incident,
     RiskAssessment,
-)
-from cspdesk.core.storage.models.case_review import (
-    CaseReviewAppeal,
-    CaseReviewApplication,
-    CaseReviewCaseLink,
-    CaseReviewVictimUpdate,
 )
 from cspdesk.core.storage.models.documents import Document, DocumentBlob, LetterTemplate
 from cspdesk.core.storage.models.enforcement import (

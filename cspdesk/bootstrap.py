@@ -1,0 +1,73 @@
+"""The composition root: database → unit of work → services → window. The only module that
+knows both the core and the GUI."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from cspdesk.core.errors import DatabaseProblem
+
+log = logging.getLogger("cspdesk")
+
+
+def log_path() -> Path:
+    from cspdesk.core.storage.database import default_database_path
+
+    return default_database_path().parent / "cspdesk.log"
+
+
+def _setup_logging() -> Path:
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(filename=path, level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    except OSError:
+        logging.basicConfig(level=logging.INFO)
+    return path
+
+
+def run_window(db: str | None) -> int:
+    logfile = _setup_logging()
+    from PySide6.QtWidgets import QApplication
+
+    from cspdesk.gui.app import create_application
+    from cspdesk.gui.prompts import Prompts
+
+    app = QApplication.instance() or create_application(sys.argv)
+    prompts = Prompts()
+
+    def excepthook(exc_type, exc, tb):
+        log.error("Unexpected error", exc_info=(exc_type, exc, tb))
+        if isinstance(exc, DatabaseProblem):
+            prompts.error("Database problem", str(exc))
+            return
+        prompts.crash("".join(traceback.format_exception_only(exc_type, exc)).strip(), logfile)
+
+    sys.excepthook = excepthook
+    try:
+        window = build_window(db, prompts)
+    except DatabaseProblem as exc:
+        log.warning("Database refused: %s", exc)
+        prompts.error("CSPDesk cannot open this database", str(exc))
+        return 2
+    window.show()
+    window.offer_demo_data_if_empty()
+    return app.exec()
+
+
+def build_window(db: str | None, prompts, username: str | None = None):
+    """Open the database and build the main window (raises DatabaseProblem)."""
+    from cspdesk.core.services.registry import build_services
+    from cspdesk.core.storage.database import open_database
+    from cspdesk.gui.main_window import MainWindow
+
+    database = open_database(db)
+    if database.backup is not None:
+        log.info("Backed up %s to %s before upgrading", database.label, database.backup)
+    services = build_services(database, username or os.environ.get("CSPDESK_USER"))
+    return MainWindow(services, prompts)

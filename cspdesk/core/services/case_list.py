@@ -1,0 +1,164 @@
+"""The case list: filter, search and sort over every case, fetched lazily by the page.
+
+``case_ids`` runs one query per change of filter and returns ids in order; the GUI asks
+``rows_for`` for just the rows it is about to draw. Neither ever loads a case's children.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.engine import Engine
+
+from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.storage.models import AppUser, AsbCase, Ward
+from cspdesk.core.storage.search import search_for
+from cspdesk.core.storage.uow import UnitOfWork
+
+SORT_COLUMNS = {
+    "reference": AsbCase.reference,
+    "title": AsbCase.title,
+    "category": AsbCase.category,
+    "priority": AsbCase.priority_theme,
+    "status": AsbCase.status,
+    "reported_on": AsbCase.reported_on,
+    "risk": AsbCase.risk_level,
+    "next_review_on": AsbCase.next_review_on,
+    "ward": AsbCase.ward_id,
+    "officer": AsbCase.officer_id,
+    "location": AsbCase.location_summary,
+    "parties": AsbCase.parties_summary,
+}
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    text: str = ""
+    status: str | None = None  # vocab.CaseStatus value
+    priority: str | None = None  # vocab.PriorityTheme value
+    category: str | None = None
+    ward_id: uuid.UUID | None = None
+    officer_id: uuid.UUID | None = None
+    risk_level: str | None = None
+    reported_from: date | None = None
+    reported_to: date | None = None
+    review_due_by: date | None = None
+    sort: str = "reported_on"
+    descending: bool = True
+
+    def with_(self, **kw) -> CaseQuery:
+        return replace(self, **kw)
+
+
+@dataclass(frozen=True)
+class CaseListRow:
+    id: uuid.UUID
+    reference: str
+    title: str
+    category: str
+    priority: str
+    status: str
+    reported_on: date
+    ward: str
+    officer: str
+    risk: str
+    next_review_on: date | None
+    parties: str
+    location: str
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    wards: list[tuple[uuid.UUID, str]]
+    officers: list[tuple[uuid.UUID, str]]
+
+
+class CaseListService:
+    def __init__(self, uow: Callable[[str], UnitOfWork], engine: Engine):
+        self._uow = uow
+        self._search = search_for(engine)
+        self._names: dict[uuid.UUID, str] | None = None
+
+    def _statement(self, q: CaseQuery) -> Select:
+        stmt = select(AsbCase.id)
+        if q.text.strip():
+            clause = self._search.clause(q.text)
+            if clause is not None:
+                stmt = stmt.where(clause)
+        if q.status:
+            stmt = stmt.where(AsbCase.status == q.status)
+        if q.priority:
+            stmt = stmt.where(AsbCase.priority_theme == q.priority)
+        if q.category:
+            stmt = stmt.where(AsbCase.category == q.category)
+        if q.ward_id:
+            stmt = stmt.where(AsbCase.ward_id == q.ward_id)
+        if q.officer_id:
+            stmt = stmt.where(AsbCase.officer_id == q.officer_id)
+        if q.risk_level:
+            stmt = stmt.where(AsbCase.risk_level == q.risk_level)
+        if q.reported_from:
+            stmt = stmt.where(AsbCase.reported_on >= q.reported_from)
+        if q.reported_to:
+            stmt = stmt.where(AsbCase.reported_on <= q.reported_to)
+        if q.review_due_by:
+            stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value, AsbCase.next_review_on <= q.review_due_by)
+        col = SORT_COLUMNS.get(q.sort, AsbCase.reported_on)
+        order = [col.desc() if q.descending else col.asc()]
+        order.append(AsbCase.reference.desc() if q.descending else AsbCase.reference.asc())
+        return stmt.order_by(*order)
+
+    def case_ids(self, q: CaseQuery) -> list[uuid.UUID]:
+        with self._uow("system") as uow:
+            return list(uow.session.scalars(self._statement(q)))
+
+    def _lookup_names(self, uow: UnitOfWork) -> dict[uuid.UUID, str]:
+        # Wards and officers are few; a dictionary beats a join on every page.
+        names = {w.id: w.name for w in uow.session.execute(select(Ward.id, Ward.name))}
+        names.update({u.id: u.display_name for u in uow.session.execute(select(AppUser.id, AppUser.display_name))})
+        return names
+
+    def forget_names(self) -> None:
+        self._names = None
+
+    def rows_for(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CaseListRow]:
+        if not ids:
+            return {}
+        with self._uow("system") as uow:
+            if self._names is None:
+                self._names = self._lookup_names(uow)
+            names = self._names
+            cols = (AsbCase.id, AsbCase.reference, AsbCase.title, AsbCase.category, AsbCase.priority_theme,
+                    AsbCase.status, AsbCase.reported_on, AsbCase.ward_id, AsbCase.officer_id, AsbCase.risk_level,
+                    AsbCase.next_review_on, AsbCase.parties_summary, AsbCase.location_summary)
+            out: dict[uuid.UUID, CaseListRow] = {}
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                for r in uow.session.execute(select(*cols).where(AsbCase.id.in_(chunk))):
+                    out[r.id] = CaseListRow(
+                        id=r.id, reference=r.reference, title=r.title,
+                        category=_label(AsbCategory, r.category), priority=_label(PriorityTheme, r.priority_theme),
+                        status=_label(CaseStatus, r.status), reported_on=r.reported_on,
+                        ward=names.get(r.ward_id, ""), officer=names.get(r.officer_id, ""),
+                        risk=_label(RiskLevel, r.risk_level) if r.risk_level else "",
+                        next_review_on=r.next_review_on, parties=r.parties_summary, location=r.location_summary,
+                    )
+            return out
+
+    def filter_options(self) -> FilterOptions:
+        with self._uow("system") as uow:
+            wards = [(r.id, r.name) for r in uow.session.execute(select(Ward.id, Ward.name).order_by(Ward.name))]
+            officers = [(r.id, r.display_name) for r in uow.session.execute(
+                select(AppUser.id, AppUser.display_name).where(AppUser.role != "partner").order_by(AppUser.display_name))]
+        return FilterOptions(wards, officers)
+
+
+def _label(enum, value: str | None) -> str:
+    try:
+        return enum(value).label
+    except ValueError:
+        return value or ""

@@ -1,0 +1,46 @@
+"""Who is acting, and what a service returns to say what it changed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import PermissionDenied
+
+_RANK = {Role.PARTNER: 0, Role.OFFICER: 1, Role.ADMINISTRATOR: 2}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user, known by their operating-system account."""
+
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+
+    def can(self, minimum: Role) -> bool:
+        return _RANK[self.role] >= _RANK[minimum]
+
+    def require(self, minimum: Role, doing: str) -> None:
+        if not self.can(minimum):
+            raise PermissionDenied(
+                f"Your role ({self.role.label}) does not allow you to {doing}. "
+                f"Ask an administrator (Settings → Users) if you need to."
+            )
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a mutating service changed: entity type names, and the ids touched."""
+
+    kinds: frozenset[str] = frozenset()
+    ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+
+    @staticmethod
+    def of(*kinds: str, ids: tuple[uuid.UUID, ...] = ()) -> Changes:
+        return Changes(frozenset(kinds), frozenset(ids))
+
+    def touches(self, *kinds: str) -> bool:
+        return bool(self.kinds & set(kinds))

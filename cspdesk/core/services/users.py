@@ -1,0 +1,121 @@
+"""Users are known by their operating-system account. The first user of a new database is its
+administrator; anyone else is added as a read-only partner until an administrator gives them a role."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import NotFound, ValidationError
+from cspdesk.core.services.context import Actor, Changes
+from cspdesk.core.storage.models import AppUser
+from cspdesk.core.storage.uow import UnitOfWork
+
+
+def os_username() -> str:
+    """The account name, as a Windows domain login would give it (CSPDESK_USER overrides, for tests)."""
+    name = os.environ.get("CSPDESK_USER") or getpass.getuser()
+    return name.strip().lower()
+
+
+def _display_name(username: str) -> str:
+    base = username.split("\\")[-1].split("@")[0]
+    return " ".join(p.capitalize() for p in base.replace("_", ".").split(".") if p) or username
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+    job_title: str | None
+    active: bool
+    version: int
+
+
+class UserService:
+    def __init__(self, uow: Callable[[str], UnitOfWork]):
+        self._uow = uow
+
+    def sign_in(self, username: str | None = None) -> tuple[Actor, bool]:
+        """The actor for this account, creating the user on first sight. Returns (actor, is_new)."""
+        username = (username or os_username()).strip().lower()
+        with self._uow(username) as uow:
+            user = uow.session.scalar(select(AppUser).where(AppUser.username == username))
+            created = False
+            if user is None:
+                first = uow.session.scalar(select(func.count()).select_from(AppUser)) == 0
+                role = Role.ADMINISTRATOR if first else Role.PARTNER
+                user = AppUser(username=username, display_name=_display_name(username), role=role.value)
+                uow.session.add(user)
+                uow.session.flush()
+                uow.audit("create", "user", user.id,
+                          f"{username} signed in for the first time and was given the role {role.label}")
+                uow.commit()
+                created = True
+            return Actor(user.id, user.username, user.display_name, Role(user.role)), created
+
+    def list_users(self) -> list[UserRow]:
+        with self._uow("system") as uow:
+            users = uow.session.scalars(select(AppUser).order_by(AppUser.display_name)).all()
+            return [UserRow(u.id, u.username, u.display_name, Role(u.role), u.job_title, u.active, u.version)
+                    for u in users]
+
+    def officers(self) -> list[UserRow]:
+        return [u for u in self.list_users() if u.active and u.role != Role.PARTNER]
+
+    def update_user(self, actor: Actor, user_id: uuid.UUID, *, role: Role | None = None,
+                    display_name: str | None = None, job_title: str | None = None,
+                    active: bool | None = None) -> Changes:
+        actor.require(Role.ADMINISTRATOR, "change users' roles")
+        with self._uow(actor.username) as uow:
+            user = uow.session.get(AppUser, user_id)
+            if user is None:
+                raise NotFound("That user no longer exists.")
+            before = {"role": user.role, "display_name": user.display_name, "job_title": user.job_title,
+                      "active": user.active}
+            if role is not None and role != Role.ADMINISTRATOR and user.role == Role.ADMINISTRATOR.value:
+                admins = uow.session.scalar(select(func.count()).select_from(AppUser).where(
+                    AppUser.role == Role.ADMINISTRATOR.value, AppUser.active.is_(True)))
+                if admins <= 1:
+                    raise ValidationError({"role": "There must always be at least one administrator."})
+            if display_name is not None:
+                if not display_name.strip():
+                    raise ValidationError({"display_name": "Enter the user's name."})
+                user.display_name = display_name.strip()
+            if role is not None:
+                user.role = Role(role).value
+            if job_title is not None:
+                user.job_title = job_title.strip() or None
+            if active is not None:
+                user.active = active
+            after = {"role": user.role, "display_name": user.display_name, "job_title": user.job_title,
+                     "active": user.active}
+            diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+            if diff:
+                uow.audit("update", "user", user.id, f"User {user.username} changed", diff)
+            uow.commit()
+        return Changes.of("user", ids=(user_id,))
+
+    def add_user(self, actor: Actor, username: str, display_name: str, role: Role) -> Changes:
+        actor.require(Role.ADMINISTRATOR, "add users")
+        username = username.strip().lower()
+        if not username:
+            raise ValidationError({"username": "Enter the person's computer login name."})
+        with self._uow(actor.username) as uow:
+            if uow.session.scalar(select(AppUser).where(AppUser.username == username)):
+                raise ValidationError({"username": f"{username} is already a user."})
+            user = AppUser(username=username, display_name=display_name.strip() or _display_name(username),
+                           role=Role(role).value)
+            uow.session.add(user)
+            uow.session.flush()
+            uow.audit("create", "user", user.id, f"User {username} added as {Role(role).label}")
+            uow.commit()
+            return Changes.of("user", ids=(user.id,))

@@ -1,0 +1,71 @@
+"""Case search behind one small interface: SQLite's FTS5 where available, LIKE elsewhere.
+
+Both search ``asb_case.search_text`` (reference, names, address, postcode in lower case, built by
+``compose_search_text``). Every word the user types must match the start of a word in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, and_, text
+from sqlalchemy.engine import Engine
+
+from cspdesk.core.storage.models import AsbCase
+
+_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
+
+
+def search_terms(query: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(query)]
+
+
+def compose_search_text(parts: Iterable[str | None]) -> str:
+    """Lower-case words of every part; postcodes also without their space (DE11 0AH → de110ah)."""
+    words: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        words.extend(search_terms(part))
+        compact = part.replace(" ", "")
+        if 5 <= len(compact) <= 7 and compact.isalnum() and any(c.isdigit() for c in compact):
+            words.append(compact.lower())
+    return " ".join(dict.fromkeys(words))
+
+
+class CaseSearch:
+    """Generic: every term as a prefix of a word in ``search_text`` (works on PostgreSQL)."""
+
+    def clause(self, query: str) -> ColumnElement[bool] | None:
+        terms = search_terms(query)
+        if not terms:
+            return None
+        conds = []
+        for t in terms:
+            conds.append(
+                (AsbCase.search_text.like(f"{_escape(t)}%", escape="\\"))
+                | (AsbCase.search_text.like(f"% {_escape(t)}%", escape="\\"))
+            )
+        return and_(*conds)
+
+
+class SqliteFtsSearch(CaseSearch):
+    """FTS5 prefix queries against the ``case_fts`` index made by migration 0002."""
+
+    def clause(self, query: str) -> ColumnElement[bool] | None:
+        terms = search_terms(query)
+        if not terms:
+            return None
+        match = " AND ".join(f'"{t}"*' for t in terms)
+        return text("asb_case.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH :fts_q)").bindparams(
+            fts_q=match
+        )
+
+
+def search_for(engine: Engine) -> CaseSearch:
+    return SqliteFtsSearch() if engine.dialect.name == "sqlite" else CaseSearch()
+
+
+def _escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,58 @@
+"""The unit of work: one short Session per user action, committed or rolled back as a whole."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from cspdesk.core.errors import ConflictError, DatabaseProblem
+from cspdesk.core.storage.models import AuditEntry
+
+
+class UnitOfWork:
+    """``with uow_factory() as uow: ... uow.commit()``. Leaving without commit rolls back.
+
+    ``audit()`` adds the audit row to the same transaction as the change it records.
+    """
+
+    def __init__(self, session_factory: Callable[[], Session], username: str):
+        self._session_factory = session_factory
+        self.username = username
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        # close() ends the transaction (discarding anything not committed) without expiring what
+        # was loaded, so values read inside the block stay readable after it.
+        self.session.close()
+        if isinstance(exc, StaleDataError):
+            raise ConflictError(
+                "Someone else saved this record after you opened it. Your changes were not saved; "
+                "reopen it to see theirs."
+            ) from exc
+        if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
+            raise DatabaseProblem(
+                "The database is busy or locked by another program; nothing was saved. Try again in a moment."
+            ) from exc
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def audit(self, action: str, entity_type: str, entity_id: uuid.UUID | None, summary: str,
+              details: dict[str, Any] | None = None) -> None:
+        self.session.add(AuditEntry(username=self.username, action=action, entity_type=entity_type,
+                                    entity_id=entity_id, summary=summary, details=details))
+
+
+def uow_factory_for(engine: Engine) -> Callable[[str], UnitOfWork]:
+    sessions = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    return lambda username: UnitOfWork(sessions, username)

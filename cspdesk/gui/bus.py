@@ -1,0 +1,11 @@
+"""One application-wide signal tells every page what changed (STYLE.md)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+
+class Bus(QObject):
+    changes_applied = Signal(object)  # core.services.context.Changes
+    open_case = Signal(object)  # a case id
+    show_cases = Signal(object)  # a CaseQuery to apply on the case list

@@ -1,0 +1,168 @@
+"""The main window: navigation on the left, one page at a time on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressDialog,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk import __version__
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import UserError
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.pages.cases import CasesPage, summary_html
+from cspdesk.gui.pages.dashboard import DashboardPage
+from cspdesk.gui.pages.settings import SettingsPage
+from cspdesk.gui.tasks import TaskRunner
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services, prompts):
+        super().__init__()
+        self.services = services
+        self.prompts = prompts
+        prompts.parent = self
+        self.bus = Bus(self)
+        self.tasks = TaskRunner()
+        self.setObjectName("mainWindow")
+        self.nav = QListWidget(objectName="navigation")
+        self.nav.setFixedWidth(190)
+        self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
+        self._add_page("cases", CasesPage(services, self.bus, prompts))
+        self._add_page("settings", SettingsPage(services, self.bus, prompts))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.bus.open_case.connect(self.open_case)
+
+        central = QWidget()
+        h = QHBoxLayout(central)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.addWidget(self.nav)
+        h.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._menus()
+        self._status_bar()
+        self.update_title()
+        self.resize(1400, 860)
+        geometry = QSettings().value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.nav.setCurrentRow(0)
+
+    def _add_page(self, key: str, page: QWidget) -> None:
+        self.pages[key] = page
+        self.stack.addWidget(page)
+        item = QListWidgetItem(page.title)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.nav.addItem(item)
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_ = QAction("E&xit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        file_menu.addAction(quit_)
+        go = self.menuBar().addMenu("&Go")
+        for i, key in enumerate(self.pages):
+            act = QAction(self.pages[key].title, self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
+                          triggered=lambda _=False, k=key: self.show_page(k))
+            go.addAction(act)
+        refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh,
+                          triggered=lambda: self.bus.changes_applied.emit(_all_changes()))
+        go.addSeparator()
+        go.addAction(refresh)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(QAction("&About CSPDesk", self, triggered=self._about))
+
+    def _status_bar(self) -> None:
+        a = self.services.actor
+        self.db_label = QLabel(f"Database: {self.services.database.label}")
+        self.db_label.setObjectName("databaseLabel")
+        self.user_label = QLabel(f"{a.display_name} ({a.role.label})")
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+    def update_title(self) -> None:
+        demo = self.services.settings.get_optional("demo.data")
+        self.setWindowTitle(f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}")
+
+    def show_page(self, key: str) -> None:
+        self.nav.setCurrentRow(list(self.pages).index(key))
+
+    def open_case(self, case_id) -> None:
+        try:
+            summary = self.services.cases.summary(case_id)
+        except UserError as exc:
+            self.prompts.error("Case not opened", str(exc))
+            return
+        dlg = QDialog(self)
+        dlg.setWindowTitle(f"{summary.reference} — {summary.title}")
+        dlg.resize(640, 720)
+        browser = QTextBrowser()
+        browser.setHtml(summary_html(summary))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, rejected=dlg.reject)
+        v = QVBoxLayout(dlg)
+        v.addWidget(browser)
+        v.addWidget(buttons)
+        dlg.open()
+        self._case_dialog = dlg
+
+    def offer_demo_data_if_empty(self) -> None:
+        if not self.services.demo.is_empty() or not self.services.actor.can(Role.ADMINISTRATOR):
+            return
+        if not self.prompts.confirm(
+                "An empty database",
+                "This database has no cases yet.\n\nWould you like to load demo data — about 1,500 fictional "
+                "South Derbyshire cases — to try CSPDesk out? Do not load demo data into your live database."):
+            return
+        self.load_demo_data()
+
+    def load_demo_data(self, cases: int = 1500):
+        progress = QProgressDialog("Loading demo data…", "", 0, 0, self)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.show()
+
+        def done(report):
+            progress.close()
+            self.update_title()
+            self.bus.changes_applied.emit(_all_changes())
+            self.statusBar().showMessage(f"Demo data loaded: {report.cases:,} cases.", 8000)
+
+        def failed(exc):
+            progress.close()
+            self.prompts.error("Demo data not loaded", str(exc))
+
+        return self.tasks.start(lambda report, _c: self.services.demo.load(self.services.actor, cases=cases,
+                                                                          progress=report),
+                                done, failed)
+
+    def _about(self) -> None:
+        self.prompts.info("About CSPDesk", f"CSPDesk {__version__}\n\nCase tracking for Community Safety "
+                          f"Partnerships.\n\nDatabase: {self.services.database.label}\n"
+                          f"Schema: {self.services.database.revision}")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        QSettings().setValue("main/geometry", self.saveGeometry())
+        self.tasks.wait(10000)
+        super().closeEvent(event)
+
+
+def _all_changes():
+    from cspdesk.core.services.context import Changes
+
+    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting")

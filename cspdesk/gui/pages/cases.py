@@ -1,0 +1,272 @@
+"""ASB Cases: the list of every case — search, filter, sort — with the selected case's summary."""
+
+from __future__ import annotations
+
+import html
+import uuid
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
+
+
+class CasesPage(QWidget):
+    title = "ASB Cases"
+    case_activated = Signal(object)  # case id (Enter / double-click)
+
+    def __init__(self, services, bus, prompts, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.bus = bus
+        self.prompts = prompts
+        self.query = CaseQuery(status=CaseStatus.OPEN.value)
+        self._build()
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply_filters)
+        bus.changes_applied.connect(self._on_changes)
+        bus.show_cases.connect(self.show_query)
+        self._load_options()
+        self.run_query()
+
+    # ----- layout
+    def _build(self) -> None:
+        self.search = QLineEdit(placeholderText="Search reference, name, address or postcode   (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("caseSearch")
+        self.status = QComboBox(objectName="statusFilter")
+        self.status.addItem("Any status", None)
+        for v, label in CaseStatus.choices():
+            self.status.addItem(label, v)
+        self.status.setCurrentIndex(self.status.findData(CaseStatus.OPEN.value))
+        self.priority = QComboBox(objectName="priorityFilter")
+        self.priority.addItem("Any priority", None)
+        for v, label in PriorityTheme.choices():
+            self.priority.addItem(label, v)
+        self.risk = QComboBox(objectName="riskFilter")
+        self.risk.addItem("Any risk", None)
+        for v, label in RiskLevel.choices():
+            self.risk.addItem(label, v)
+        self.ward = QComboBox(objectName="wardFilter")
+        self.officer = QComboBox(objectName="officerFilter")
+        self.from_on = QCheckBox("From")
+        self.from_date = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy", enabled=False)
+        self.to_on = QCheckBox("to")
+        self.to_date = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy", enabled=False)
+        today = QDate.currentDate()
+        self.from_date.setDate(today.addMonths(-12))
+        self.to_date.setDate(today)
+        self.from_on.toggled.connect(self.from_date.setEnabled)
+        self.to_on.toggled.connect(self.to_date.setEnabled)
+        for w in (self.status, self.priority, self.risk, self.ward, self.officer):
+            w.currentIndexChanged.connect(self.apply_filters)
+        for w in (self.from_on, self.to_on):
+            w.toggled.connect(self.apply_filters)
+        for w in (self.from_date, self.to_date):
+            w.dateChanged.connect(self.apply_filters)
+        self.clear_btn = QPushButton("Clear filters")
+        self.clear_btn.clicked.connect(self.clear_filters)
+        self.message = QLabel(objectName="filterMessage")
+        self.message.setStyleSheet("color: #b00020;")
+        self.count = QLabel(objectName="caseCount")
+
+        self.model = CaseTableModel(self.services.case_list.rows_for, on_sort=self._sort)
+        self.table = QTableView(objectName="caseTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSortIndicator(
+            [c[0] for c in COLUMNS].index("reported_on"), Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        widths = {"reference": 120, "title": 280, "status": 70, "priority": 170, "category": 150, "ward": 130,
+                  "officer": 130, "reported_on": 90, "risk": 70, "next_review_on": 90, "parties": 260,
+                  "location": 220}
+        for i, (key, _) in enumerate(COLUMNS):
+            header.resizeSection(i, widths[key])
+        self.table.doubleClicked.connect(lambda idx: self._activate(idx.row()))
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_summary(cur.row()))
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=lambda: self._activate(
+            self.table.currentIndex().row()))
+
+        self.summary = QTextBrowser(objectName="caseSummary")
+        self.summary.setOpenExternalLinks(False)
+        self.summary.setMinimumWidth(320)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for w in (self.status, self.priority, self.risk, self.ward, self.officer):
+            filters.addWidget(w, 1)
+        dates = QHBoxLayout()
+        for w in (self.from_on, self.from_date, self.to_on, self.to_date, self.clear_btn, self.message):
+            dates.addWidget(w)
+        dates.addStretch(1)
+        dates.addWidget(self.count)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.summary)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(dates)
+        layout.addWidget(splitter, 1)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+
+    def _load_options(self) -> None:
+        opts = self.services.case_list.filter_options()
+        for combo, label, items in ((self.ward, "Any ward", opts.wards), (self.officer, "Any officer", opts.officers)):
+            combo.blockSignals(True)
+            current = combo.currentData()
+            combo.clear()
+            combo.addItem(label, None)
+            for id_, name in items:
+                combo.addItem(name, id_)
+            if current is not None and (i := combo.findData(current)) >= 0:
+                combo.setCurrentIndex(i)
+            combo.blockSignals(False)
+
+    # ----- behaviour
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def clear_filters(self) -> None:
+        for w in (self.status, self.priority, self.risk, self.ward, self.officer, self.from_on, self.to_on, self.search):
+            w.blockSignals(True)
+        self.status.setCurrentIndex(0)
+        for combo in (self.priority, self.risk, self.ward, self.officer):
+            combo.setCurrentIndex(0)
+        self.from_on.setChecked(False)
+        self.to_on.setChecked(False)
+        self.search.clear()
+        for w in (self.status, self.priority, self.risk, self.ward, self.officer, self.from_on, self.to_on, self.search):
+            w.blockSignals(False)
+        self.from_date.setEnabled(False)
+        self.to_date.setEnabled(False)
+        self.apply_filters()
+
+    def apply_filters(self) -> None:
+        from_d = self.from_date.date().toPython() if self.from_on.isChecked() else None
+        to_d = self.to_date.date().toPython() if self.to_on.isChecked() else None
+        if from_d and to_d and from_d > to_d:
+            self.message.setText("The 'from' date is after the 'to' date: swap them to see cases.")
+            return
+        self.message.setText("")
+        self.query = self.query.with_(
+            text=self.search.text(), status=self.status.currentData(), priority=self.priority.currentData(),
+            risk_level=self.risk.currentData(), ward_id=self.ward.currentData(), officer_id=self.officer.currentData(),
+            reported_from=from_d, reported_to=to_d)
+        self.run_query()
+
+    def show_query(self, query: CaseQuery) -> None:
+        """Apply a query from elsewhere (e.g. a Dashboard count) and show it in the filter widgets."""
+        self.query = query
+        for combo, value in ((self.status, query.status), (self.priority, query.priority),
+                             (self.risk, query.risk_level), (self.ward, query.ward_id), (self.officer, query.officer_id)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(query.text)
+        self.search.blockSignals(False)
+        self.run_query()
+
+    def _sort(self, key: str, descending: bool) -> None:
+        if (key, descending) == (self.query.sort, self.query.descending) or not hasattr(self, "summary"):
+            return
+        self.query = self.query.with_(sort=key, descending=descending)
+        self.run_query()
+
+    def run_query(self) -> None:
+        selected = self.current_case_id()
+        ids = self.services.case_list.case_ids(self.query)
+        self.model.today = date.today()
+        self.model.set_ids(ids)
+        self.count.setText(f"{len(ids):,} case{'s' if len(ids) != 1 else ''}")
+        row = self.model.row_of(selected) if selected else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.summary.setHtml("<p style='color:#666'>Select a case to see its summary.</p>"
+                                 if ids else "<p style='color:#666'>No cases match these filters.</p>")
+
+    def current_case_id(self) -> uuid.UUID | None:
+        idx = self.table.currentIndex()
+        return self.model.case_id(idx.row()) if idx.isValid() else None
+
+    def _activate(self, row: int) -> None:
+        cid = self.model.case_id(row)
+        if cid is not None:
+            self.case_activated.emit(cid)
+            self.bus.open_case.emit(cid)
+
+    def _show_summary(self, row: int) -> None:
+        cid = self.model.case_id(row)
+        if cid is None:
+            return
+        self.summary.setHtml(summary_html(self.services.cases.summary(cid)))
+
+    def _on_changes(self, changes) -> None:
+        if changes.touches("case", "party", "incident", "action", "risk"):
+            self.services.case_list.forget_names()
+            self.run_query()
+        elif changes.touches("user", "ward"):
+            self.services.case_list.forget_names()
+            self._load_options()
+            self.model.invalidate()
+
+
+def summary_html(s) -> str:
+    e = html.escape
+    parties = "".join(
+        f"<tr><td><b>{e(p.role)}</b></td><td>{e(p.name)}{f' ({p.age})' if p.age is not None else ''}"
+        f"<br><span style='color:#555'>{e(p.address)}</span></td></tr>" for p in s.parties) or \
+        "<tr><td colspan=2>No people recorded.</td></tr>"
+    recent = "".join(f"<li>{c.occurred_at:%d/%m/%Y} — {e(c.summary)}</li>" for c in s.recent)
+    review = f"{s.next_review_on:%d/%m/%Y}" if s.next_review_on else "—"
+    closed = f" ({e(s.closure_reason)})" if s.closure_reason else ""
+    return (
+        f"<h2 style='margin-bottom:0'>{e(s.reference)}</h2><h3 style='margin-top:2px'>{e(s.title)}</h3>"
+        f"<table cellspacing=4>"
+        f"<tr><td><b>Status</b></td><td>{e(s.status)}{closed}</td></tr>"
+        f"<tr><td><b>Priority</b></td><td>{e(s.priority)}</td></tr>"
+        f"<tr><td><b>Category</b></td><td>{e(s.category)}</td></tr>"
+        f"<tr><td><b>Tags</b></td><td>{e(', '.join(s.tags))}</td></tr>"
+        f"<tr><td><b>Reported</b></td><td>{s.reported_on:%d/%m/%Y} by {e(s.reported_via.lower())}</td></tr>"
+        f"<tr><td><b>Where</b></td><td>{e(s.location)}<br>{e(s.ward)} ward</td></tr>"
+        f"<tr><td><b>Officer</b></td><td>{e(s.officer)}</td></tr>"
+        f"<tr><td><b>Risk</b></td><td>{e(s.risk)}; review due {review}"
+        f"{' — repeat victim' if s.repeat_victim else ''}</td></tr>"
+        f"<tr><td><b>Activity</b></td><td>{s.incidents} incidents, {s.open_actions} open actions"
+        f"{f' ({s.overdue_actions} overdue)' if s.overdue_actions else ''}, {s.notices} notices</td></tr>"
+        f"</table><h4>People</h4><table cellspacing=4>{parties}</table>"
+        f"<h4>Recent chronology</h4><ul>{recent}</ul>"
+        f"<p>{e(s.description)}</p>"
+    )

@@ -1,0 +1,132 @@
+"""Dashboard: open cases by priority, status, ward and risk; reviews due and overdue actions.
+
+Clicking a count opens the case list filtered to the cases behind it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.vocab import CaseStatus
+from cspdesk.core.services.case_list import CaseQuery
+
+
+class Tile(QFrame):
+    def __init__(self, title: str, on_click=None):
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("Tile { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; }")
+        self.value = QLabel("0")
+        self.value.setStyleSheet("font-size: 28px; font-weight: 600; color: #1f3a5f;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(title))
+        layout.addWidget(self.value)
+        if on_click:
+            btn = QPushButton("Show cases")
+            btn.setFlat(True)
+            btn.clicked.connect(on_click)
+            layout.addWidget(btn, alignment=Qt.AlignmentFlag.AlignLeft)
+
+
+class CountTable(QTableWidget):
+    def __init__(self, on_activate):
+        super().__init__(0, 2)
+        self.setHorizontalHeaderLabels(["", "Open cases"])
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.cellDoubleClicked.connect(lambda r, _c: on_activate(self.item(r, 0).data(Qt.ItemDataRole.UserRole)))
+
+    def fill(self, counts) -> None:
+        self.setRowCount(len(counts))
+        for r, c in enumerate(counts):
+            label = QTableWidgetItem(c.label)
+            label.setData(Qt.ItemDataRole.UserRole, c.key)
+            n = QTableWidgetItem(f"{c.count:,}")
+            n.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(r, 0, label)
+            self.setItem(r, 1, n)
+        self.setFixedHeight(min(420, 28 + 26 * max(1, len(counts))))
+
+
+class DashboardPage(QWidget):
+    title = "Dashboard"
+
+    def __init__(self, services, bus, prompts, navigate, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.bus = bus
+        self.navigate = navigate  # callable(page_key)
+        open_ = CaseStatus.OPEN.value
+        self.open_tile = Tile("Open cases", lambda: self._show(CaseQuery(status=open_)))
+        self.reviews_tile = Tile("Risk reviews due", lambda: self._show(
+            CaseQuery(status=open_, review_due_by=date.today(), sort="next_review_on", descending=False)))
+        self.actions_tile = Tile("Overdue actions")
+        self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
+        tiles = QHBoxLayout()
+        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.total_tile):
+            tiles.addWidget(t)
+        self.by_priority = CountTable(lambda k: self._show(CaseQuery(status=open_, priority=k)))
+        self.by_status = CountTable(lambda k: self._show(CaseQuery(status=k)))
+        self.by_ward = CountTable(self._show_ward)
+        self.by_risk = CountTable(lambda k: self._show(CaseQuery(status=open_, risk_level=k or None)))
+        self.by_priority.setObjectName("byPriority")
+        self.by_ward.setObjectName("byWard")
+        grid = QGridLayout()
+        for i, (title, table) in enumerate((("Open cases by CSP priority", self.by_priority),
+                                            ("Cases by status", self.by_status),
+                                            ("Open cases by risk", self.by_risk),
+                                            ("Open cases by ward", self.by_ward))):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(table)
+            grid.addWidget(box, i // 2 if i < 3 else 0, (i % 2) if i < 3 else 2, 1 if i < 3 else 2, 1)
+        inner = QWidget()
+        v = QVBoxLayout(inner)
+        heading = QLabel("Dashboard")
+        heading.setStyleSheet("font-size: 20px; font-weight: 600;")
+        v.addWidget(heading)
+        v.addLayout(tiles)
+        v.addLayout(grid)
+        v.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        QVBoxLayout(self).addWidget(scroll)
+        bus.changes_applied.connect(lambda _c: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.services.dashboard.summary()
+        self.open_tile.value.setText(f"{s.open_cases:,}")
+        self.reviews_tile.value.setText(f"{s.reviews_due:,}")
+        self.actions_tile.value.setText(f"{s.overdue_actions:,}")
+        self.total_tile.value.setText(f"{s.total_cases:,}")
+        self.by_priority.fill(s.by_priority)
+        self.by_status.fill(s.by_status)
+        self.by_ward.fill(s.by_ward)
+        self.by_risk.fill(s.by_risk)
+
+    def _show(self, query: CaseQuery) -> None:
+        self.navigate("cases")
+        self.bus.show_cases.emit(query)
+
+    def _show_ward(self, ward_name: str) -> None:
+        ward_id = next((i for i, n in self.services.case_list.filter_options().wards if n == ward_name), None)
+        self._show(CaseQuery(status=CaseStatus.OPEN.value, ward_id=ward_id))

@@ -1,0 +1,206 @@
+"""Settings: users and their roles, and the declared settings (local policy, letterhead...).
+
+Only an administrator can change anything here; everyone else sees the values read-only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.core.services.settings import SETTINGS
+
+
+class SettingsPage(QWidget):
+    title = "Settings"
+
+    def __init__(self, services, bus, prompts, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.bus = bus
+        self.prompts = prompts
+        self.is_admin = services.actor.can(Role.ADMINISTRATOR)
+        tabs = QTabWidget()
+        tabs.addTab(self._users_tab(), "Users")
+        tabs.addTab(self._settings_tab(), "Local settings")
+        layout = QVBoxLayout(self)
+        if not self.is_admin:
+            note = QLabel("Only an administrator can change settings. You can see them here.")
+            note.setStyleSheet("color:#555")
+            layout.addWidget(note)
+        layout.addWidget(tabs)
+        self.load()
+
+    # ----- users
+    def _users_tab(self) -> QWidget:
+        w = QWidget()
+        self.users = QTableWidget(0, 4, objectName="usersTable")
+        self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active"])
+        self.users.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.users.verticalHeader().setVisible(False)
+        self.users.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.new_login = QLineEdit(placeholderText="Computer login, e.g. jane.smith")
+        self.new_name = QLineEdit(placeholderText="Full name")
+        self.new_role = QComboBox()
+        for v, label in Role.choices():
+            self.new_role.addItem(label, v)
+        self.new_role.setCurrentIndex(self.new_role.findData(Role.OFFICER.value))
+        add = QPushButton("Add user")
+        add.clicked.connect(self._add_user)
+        row = QHBoxLayout()
+        for x in (self.new_login, self.new_name, self.new_role, add):
+            row.addWidget(x)
+            x.setEnabled(self.is_admin)
+        v = QVBoxLayout(w)
+        v.addWidget(self.users)
+        v.addLayout(row)
+        return w
+
+    def load(self) -> None:
+        users = self.services.users.list_users()
+        self.users.setRowCount(len(users))
+        for r, u in enumerate(users):
+            self.users.setItem(r, 0, QTableWidgetItem(u.display_name))
+            self.users.setItem(r, 1, QTableWidgetItem(u.username))
+            combo = QComboBox()
+            for v, label in Role.choices():
+                combo.addItem(label, v)
+            combo.setCurrentIndex(combo.findData(u.role.value))
+            combo.setEnabled(self.is_admin)
+            combo.currentIndexChanged.connect(lambda _i, uid=u.id, c=combo: self._set_role(uid, c))
+            self.users.setCellWidget(r, 2, combo)
+            active = QTableWidgetItem("Yes" if u.active else "No")
+            self.users.setItem(r, 3, active)
+        values = self.services.settings.all()
+        for key, widget in self.fields.items():
+            self._set_widget(widget, values[key])
+
+    def _set_role(self, user_id, combo: QComboBox) -> None:
+        try:
+            changes = self.services.users.update_user(self.services.actor, user_id, role=Role(combo.currentData()))
+        except UserError as exc:
+            self.prompts.error("Role not changed", str(exc))
+            self.load()
+            return
+        self.bus.changes_applied.emit(changes)
+
+    def _add_user(self) -> None:
+        try:
+            changes = self.services.users.add_user(self.services.actor, self.new_login.text(), self.new_name.text(),
+                                                   Role(self.new_role.currentData()))
+        except UserError as exc:
+            self.prompts.error("User not added", str(exc))
+            return
+        self.new_login.clear()
+        self.new_name.clear()
+        self.load()
+        self.bus.changes_applied.emit(changes)
+
+    # ----- settings
+    def _settings_tab(self) -> QWidget:
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        inner = QWidget()
+        v = QVBoxLayout(inner)
+        sections: dict[str, QFormLayout] = {}
+        for d in SETTINGS:
+            if d.kind in (list, dict):
+                continue
+            if d.section not in sections:
+                box = QGroupBox(d.section)
+                sections[d.section] = QFormLayout(box)
+                v.addWidget(box)
+            if d.kind is bool:
+                w = QCheckBox()
+            elif d.kind is int:
+                w = QSpinBox()
+                w.setRange(d.minimum if d.minimum is not None else -10**9, d.maximum if d.maximum is not None else 10**9)
+            elif "\n" in str(d.default):
+                w = QPlainTextEdit()
+                w.setFixedHeight(80)
+            else:
+                w = QLineEdit()
+            w.setObjectName(f"setting:{d.key}")
+            w.setEnabled(self.is_admin)
+            if d.help:
+                w.setToolTip(d.help)
+            err = QLabel()
+            err.setStyleSheet("color:#b00020")
+            cell = QWidget()
+            h = QVBoxLayout(cell)
+            h.setContentsMargins(0, 0, 0, 0)
+            h.addWidget(w)
+            h.addWidget(err)
+            err.hide()
+            sections[d.section].addRow(d.label, cell)
+            self.fields[d.key] = w
+            self.errors[d.key] = err
+        save = QPushButton("Save settings", objectName="saveSettings")
+        save.setEnabled(self.is_admin)
+        save.clicked.connect(self.save)
+        v.addWidget(save, alignment=Qt.AlignmentFlag.AlignRight)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        return scroll
+
+    @staticmethod
+    def _set_widget(w, value) -> None:
+        if isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+        elif isinstance(w, QSpinBox):
+            w.setValue(int(value))
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText(str(value))
+        else:
+            w.setText(str(value))
+
+    @staticmethod
+    def _get_widget(w):
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
+        if isinstance(w, QSpinBox):
+            return w.value()
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText()
+        return w.text()
+
+    def save(self) -> None:
+        current = self.services.settings.all()
+        changed = {k: self._get_widget(w) for k, w in self.fields.items() if self._get_widget(w) != current[k]}
+        for err in self.errors.values():
+            err.hide()
+        if not changed:
+            return
+        try:
+            changes = self.services.settings.update(self.services.actor, changed)
+        except ValidationError as exc:
+            for key, msg in exc.fields.items():
+                if key in self.errors:
+                    self.errors[key].setText(msg)
+                    self.errors[key].show()
+            return
+        except UserError as exc:
+            self.prompts.error("Settings not saved", str(exc))
+            return
+        self.bus.changes_applied.emit(changes)

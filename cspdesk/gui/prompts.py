@@ -1,0 +1,43 @@
+"""Every modal question goes through this one object, so tests can answer them without a human."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+class Prompts:
+    def __init__(self, parent: QWidget | None = None):
+        self.parent = parent
+
+    def confirm(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self.parent, title, text) == QMessageBox.StandardButton.Yes
+
+    def info(self, title: str, text: str) -> None:
+        QMessageBox.information(self.parent, title, text)
+
+    def error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self.parent, title, text)
+
+    def crash(self, summary: str, logfile: Path) -> None:
+        QMessageBox.critical(
+            self.parent, "CSPDesk hit a problem",
+            f"Something went wrong that CSPDesk did not expect:\n\n{summary}\n\n"
+            f"Your saved work is safe. Details are in {logfile} — please send that file to support.")
+
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        value, ok = QInputDialog.getText(self.parent, title, label, text=text)
+        return value if ok else None
+
+    def ask_open_file(self, title: str, filter_: str = "") -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, "", filter_)
+        return Path(name) if name else None
+
+    def ask_open_files(self, title: str, filter_: str = "") -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(self.parent, title, "", filter_)
+        return [Path(n) for n in names]
+
+    def ask_save_file(self, title: str, suggested: str, filter_: str = "") -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filter_)
+        return Path(name) if name else None

@@ -1,0 +1,70 @@
+"""Demo data and the command line: version, demo, check (non-zero on a problem)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from cspdesk import __version__
+from cspdesk.cli import main
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_demo_then_check_reports_counts(db_path, capsys):
+    assert main(["demo", "--db", str(db_path), "--cases", "120", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "120 cases" in out
+    assert main(["check", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Integrity: ok" in out and "asb_case" in out and out.strip().endswith("OK")
+
+
+def test_demo_refuses_a_database_that_has_cases(db_path, capsys):
+    assert main(["demo", "--db", str(db_path), "--cases", "10"]) == 0
+    assert main(["demo", "--db", str(db_path), "--cases", "10"]) == 2
+    assert "empty database" in capsys.readouterr().err
+
+
+def test_demo_is_repeatable_with_a_seed(tmp_path):
+    refs = []
+    for name in ("a.sqlite", "b.sqlite"):
+        assert main(["demo", "--db", str(tmp_path / name), "--cases", "50", "--seed", "11"]) == 0
+        con = sqlite3.connect(tmp_path / name)
+        refs.append(con.execute("select reference, title, category from asb_case order by reference").fetchall())
+        con.close()
+    assert refs[0] == refs[1]
+
+
+def test_check_exits_non_zero_on_a_schema_problem(db_path, capsys):
+    from alembic import command
+
+    from cspdesk.core.storage.database import alembic_config, make_engine
+
+    engine = make_engine(f"sqlite:///{db_path}")
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+    assert main(["check", "--db", str(db_path)]) == 1
+    assert "Schema is at 0001" in capsys.readouterr().out
+
+
+def test_check_on_a_file_that_is_not_a_database_says_so(db_path, capsys):
+    db_path.write_bytes(b"not a database at all" * 10)
+    assert main(["check", "--db", str(db_path)]) == 2
+    assert "not a CSPDesk database" in capsys.readouterr().err
+
+
+def test_cli_runs_as_a_module():
+    out = subprocess.run([sys.executable, "-m", "cspdesk", "--version"], capture_output=True, text=True, check=True)
+    assert __version__ in out.stdout

@@ -1,0 +1,47 @@
+"""The house rules: core never imports Qt; pandas and ReportLab are not loaded at start-up; lint is clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _run(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+
+
+def test_import_linter_contracts_hold():
+    exe = BIN / "lint-imports"
+    assert exe.exists(), "import-linter is a test dependency"
+    result = subprocess.run([str(exe)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_core_services_load_without_qt_pandas_or_reportlab():
+    out = _run(
+        "import sys, cspdesk.core.services.registry, cspdesk.core.demo;"
+        "print(sorted(m for m in ('PySide6','pandas','reportlab') if m in sys.modules))"
+    )
+    assert out.strip() == "[]"
+
+
+def test_window_start_does_not_import_pandas_or_reportlab():
+    out = _run(
+        "import os, sys; os.environ['QT_QPA_PLATFORM']='offscreen';"
+        "import cspdesk.bootstrap, cspdesk.gui.main_window;"
+        "print(sorted(m for m in ('pandas','reportlab') if m in sys.modules))"
+    )
+    assert out.strip() == "[]"
+
+
+def test_ruff_is_clean():
+    ruff = BIN / "ruff" if (BIN / "ruff").exists() else shutil.which("ruff")
+    assert ruff, "ruff is a test dependency"
+    result = subprocess.run([str(ruff), "check", "cspdesk", "tests", "tools", "bench"], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,56 @@
+"""Screenshot a page of the real window (run under Xvfb or offscreen) for docs/ and for review.
+
+Usage: .venv/bin/python tools/screenshot.py --db FILE --page cases --out docs/screenshots/cases.png
+       [--user NAME] [--select-row N] [--size 1400x860]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--db", required=True)
+    p.add_argument("--page", default="dashboard")
+    p.add_argument("--out", required=True)
+    p.add_argument("--user", default="sarah.bancroft")
+    p.add_argument("--select-row", type=int, default=None)
+    p.add_argument("--size", default="1400x860")
+    p.add_argument("--search", default=None)
+    args = p.parse_args()
+    os.environ["CSPDESK_USER"] = args.user
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cspdesk.bootstrap import build_window
+    from cspdesk.gui.app import create_application
+    from cspdesk.gui.prompts import Prompts
+
+    app = QApplication.instance() or create_application(sys.argv)
+    window = build_window(args.db, Prompts(), args.user)
+    w, h = (int(x) for x in args.size.split("x"))
+    window.resize(w, h)
+    window.show()
+    window.show_page(args.page)
+    page = window.pages[args.page]
+    if args.search is not None and hasattr(page, "search"):
+        page.search.setText(args.search)
+        page.apply_filters()
+    if args.select_row is not None and hasattr(page, "table"):
+        page.table.selectRow(args.select_row)
+
+    def shoot():
+        window.grab().save(args.out)
+        app.quit()
+
+    QTimer.singleShot(800, shoot)
+    app.exec()
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
