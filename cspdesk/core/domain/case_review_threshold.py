@@ -8,7 +8,7 @@ threshold the numbers meet.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -162,14 +162,29 @@ def lookback_start(received_on: date, rules: CaseReviewRules) -> date:
     return d
 
 
-def _root(report_id: str, by_id: Mapping[str, IncidentReport]) -> str:
-    """Follow ``duplicate_of`` to the first report of the incident (cycle-safe)."""
-    seen = {report_id}
-    current = report_id
-    while (nxt := by_id[current].duplicate_of) is not None and nxt in by_id and nxt not in seen:
-        seen.add(nxt)
-        current = nxt
-    return current
+def _incident_groups(reports: list[IncidentReport]) -> dict[str, str]:
+    """Report id -> an id standing for its incident (union-find over the two "same incident" rules)."""
+    parent = {r.id: r.id for r in reports}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    first_for_key: dict[tuple[datetime, str], str] = {}
+    for r in reports:
+        if r.duplicate_of is not None and r.duplicate_of in parent:
+            union(r.id, r.duplicate_of)
+        if r.reporter_key:
+            key = (r.occurred_at.replace(second=0, microsecond=0), r.reporter_key)
+            union(r.id, first_for_key.setdefault(key, r.id))
+    return {r.id: find(r.id) for r in reports}
 
 
 def assess_threshold(
@@ -191,22 +206,9 @@ def assess_threshold(
     """
     rules = rules or CaseReviewRules()
     reports = list(reports)
-    by_id = {r.id: r for r in reports}
     start = lookback_start(received_on, rules)
 
-    # Group reports into incidents: explicit links first, then same time + same reporter.
-    group_of: dict[str, str] = {r.id: _root(r.id, by_id) for r in reports}
-    first_for_key: dict[tuple[datetime, str], str] = {}
-    for r in sorted(reports, key=lambda r: (r.reported_on, r.id)):
-        if r.reporter_key:
-            key = (r.occurred_at.replace(second=0, microsecond=0), r.reporter_key)
-            if key in first_for_key and group_of[first_for_key[key]] != group_of[r.id]:
-                old, new = group_of[r.id], group_of[first_for_key[key]]
-                for rid, g in group_of.items():
-                    if g == old:
-                        group_of[rid] = new
-            else:
-                first_for_key.setdefault(key, r.id)
+    group_of = _incident_groups(reports)
 
     excluded: list[ExcludedReport] = []
     timely: list[IncidentReport] = []
