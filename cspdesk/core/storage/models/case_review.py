@@ -34,6 +34,11 @@ class CaseReviewApplication(Tracked, Base):
     threshold_decided_on: Mapped[date | None] = mapped_column(Date)
     threshold_reasons: Mapped[str | None] = mapped_column(Text)
     proceed_despite_not_met: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Grounds (domain.case_review.ProceedGround values) and reasons for reviewing although not met.
+    proceed_grounds: Mapped[list | None] = mapped_column(JSON)
+    proceed_reasons: Mapped[str | None] = mapped_column(Text)
+    # A not-met application closes only after the decision letter (reasons, right of appeal) has gone.
+    decision_letter_sent_on: Mapped[date | None] = mapped_column(Date)
     review_meeting_on: Mapped[date | None] = mapped_column(Date)
     chair: Mapped[str | None] = mapped_column(String(200))
     chair_independent: Mapped[bool | None] = mapped_column(Boolean)
