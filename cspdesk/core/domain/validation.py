@@ -36,3 +36,16 @@ def normalise_postcode(text: str) -> str:
     if not _POSTCODE.match(compact):
         raise ValueError(f"{text!r} is not a UK postcode")
     return f"{compact[:-3]} {compact[-3:]}"
+
+
+def is_uk_phone(text: str | None) -> bool:
+    """True if ``text`` looks like a UK phone number: 10 or 11 digits from 0, or +44 then 9-10.
+
+    Spaces, dashes, dots and brackets are ignored, as people type them all.
+    """
+    if not text:
+        return False
+    digits = re.sub(r"[\s\-.()]", "", text)
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:].removeprefix("0")  # "+44 (0)1283 ..." is common
+    return bool(re.fullmatch(r"0\d{9,10}", digits))
