@@ -193,3 +193,33 @@ def test_follow_up_due_and_overdue():
     assert not is_follow_up_overdue(record, date(2023, 7, 10), RULES)
     assert is_follow_up_overdue(record, date(2023, 7, 11), RULES)
     assert not is_follow_up_overdue(record.with_changes(status=S.FOLLOWED_UP), date(2023, 8, 1), RULES)
+
+
+def test_apply_transition_walks_the_whole_pathway():
+    from cspdesk.core.domain.safer_homes_workflow import apply_transition
+
+    record = burglary_referral(eligible=True)
+    record = apply_transition(record, S.ELIGIBILITY_CHECKED, date(2023, 6, 2))
+    record = apply_transition(record.with_changes(survey_on=date(2023, 6, 5), surveyor="Sam"), S.SURVEYED,
+                              date(2023, 6, 5))
+    record = apply_transition(
+        record.with_changes(measures=(MeasureLine("door_lock", "Door lock", 1, 6500),), contractor="Midway Locks",
+                            works_ordered_on=date(2023, 6, 6)),
+        S.WORKS_ORDERED, date(2023, 6, 6),
+    )
+    record = apply_transition(record.with_changes(installed_on=date(2023, 6, 9)), S.SECURED, date(2023, 6, 12))
+    assert record.secured_on == date(2023, 6, 9), "secured when installed, not when the status was changed"
+    record = apply_transition(record.with_changes(followed_up_on=date(2023, 7, 7)), S.FOLLOWED_UP, date(2023, 7, 7))
+    record = apply_transition(record, S.CLOSED, date(2023, 7, 10))
+    assert record.status is S.CLOSED and record.closed_on == date(2023, 7, 10)
+
+
+def test_apply_transition_ending_records_reason_and_date():
+    from cspdesk.core.domain.safer_homes_workflow import apply_transition
+
+    record = apply_transition(burglary_referral(), S.WITHDRAWN, date(2023, 6, 9), reason="  Moved away ")
+    assert (record.status, record.closed_on, record.end_reason) == (S.WITHDRAWN, date(2023, 6, 9), "Moved away")
+    with pytest.raises(TransitionRefused):
+        apply_transition(burglary_referral(), S.DECLINED, date(2023, 6, 9))
+    with pytest.raises(TransitionRefused):
+        apply_transition(burglary_referral(), S.SURVEYED, date(2023, 6, 9))

@@ -163,6 +163,29 @@ def may_transition(from_: SaferHomesStatus, to: SaferHomesStatus, facts: Transit
     return True
 
 
+def apply_transition(
+    record: ReferralRecord, to: SaferHomesStatus, on: date, reason: str | None = None
+) -> ReferralRecord:
+    """Check the move, then return the record in its new status with the status's date stamped.
+
+    ``record`` already carries the officer's edits (survey date, contractor, installed date ...).
+    The date a property counts as secured is the date the works were installed, not the day
+    someone got round to changing the status, so the yearly figure is right.
+    """
+    to = S(to)
+    check_transition(record.status, to, TransitionFacts.of(record, reason=reason, today=on))
+    changes: dict[str, object] = {"status": to}
+    if to is S.ELIGIBILITY_CHECKED:
+        changes["eligible"] = True
+    elif to is S.SECURED:
+        changes["secured_on"] = record.installed_on
+    elif to is S.CLOSED:
+        changes["closed_on"] = on
+    elif to in ENDINGS:
+        changes.update(closed_on=on, end_reason=(reason if reason is not None else record.end_reason or "").strip())
+    return record.with_changes(**changes)
+
+
 # --- timing ---------------------------------------------------------------------------------------
 
 
