@@ -27,9 +27,24 @@ DA_NOTES = "Ex-partner drives a blue van; knows Larkspur Grove"
 DA_ACCESS = "Knock twice; key safe code given by phone"
 
 SECRETS = [
-    DA_NAME, DA_LINE1, DA_LINE2, DA_POSTCODE, "DE117ZZ", DA_SAFE_PHONE, DA_UNSAFE_PHONE, "900461",
-    "900999", DA_SAFE_CONTACT, DA_SAFE_ADDRESS, DA_PERPETRATOR, DA_POLICE_REF, "1987-03-09", DA_NOTES,
-    "Larkspur", "Quennell", "Brockhurst",
+    DA_NAME,
+    DA_LINE1,
+    DA_LINE2,
+    DA_POSTCODE,
+    "DE117ZZ",
+    DA_SAFE_PHONE,
+    DA_UNSAFE_PHONE,
+    "900461",
+    "900999",
+    DA_SAFE_CONTACT,
+    DA_SAFE_ADDRESS,
+    DA_PERPETRATOR,
+    DA_POLICE_REF,
+    "1987-03-09",
+    DA_NOTES,
+    "Larkspur",
+    "Quennell",
+    "Brockhurst",
 ]
 
 

@@ -22,20 +22,31 @@ YEAR = (date(2022, 4, 1), date(2023, 3, 31))
 
 
 def secured(base, referred_on, secured_on, **changes):
-    return base(referred_on=referred_on, status=S.SECURED, installed_on=secured_on, secured_on=secured_on, **changes)
+    return base(
+        referred_on=referred_on, status=S.SECURED, installed_on=secured_on, secured_on=secured_on, **changes
+    )
 
 
 def test_counts_for_a_period():
     records = [
         secured(da_referral, date(2022, 5, 3), date(2022, 5, 10), actual_cost_pence=17000),
-        secured(burglary_referral, date(2022, 3, 28), date(2022, 4, 4), actual_cost_pence=6500),  # referred before
+        secured(
+            burglary_referral, date(2022, 3, 28), date(2022, 4, 4), actual_cost_pence=6500
+        ),  # referred before
         secured(burglary_referral, date(2023, 3, 20), date(2023, 4, 3)),  # secured after the period
         burglary_referral(referred_on=date(2022, 7, 1), status=S.DECLINED, ward=None),
-        burglary_referral(referred_on=date(2022, 8, 1), status=S.WITHDRAWN, referrer_agency=None,
-                          victim_category=V.ASB),
-        secured(burglary_referral, date(2022, 9, 1), date(2022, 9, 5), actual_cost_pence=None,
-                measures=(MeasureLine("window_lock", "Window lock", 3, 1500),), ward="Hilton",
-                victim_category=V.OLDER_VULNERABLE),
+        burglary_referral(
+            referred_on=date(2022, 8, 1), status=S.WITHDRAWN, referrer_agency=None, victim_category=V.ASB
+        ),
+        secured(
+            burglary_referral,
+            date(2022, 9, 1),
+            date(2022, 9, 5),
+            actual_cost_pence=None,
+            measures=(MeasureLine("window_lock", "Window lock", 3, 1500),),
+            ward="Hilton",
+            victim_category=V.OLDER_VULNERABLE,
+        ),
     ]
     c = count_referrals(records, *YEAR)
     assert c.referrals == 5
@@ -43,7 +54,11 @@ def test_counts_for_a_period():
     assert c.secured == 3
     assert c.referrals_by_category == {"burglary": 2, "asb": 1, "domestic_abuse": 1, "older_vulnerable": 1}
     assert c.secured_by_category == {"burglary": 1, "domestic_abuse": 1, "older_vulnerable": 1}
-    assert c.referrals_by_agency == {"Swadlincote SNT": 3, "Derbyshire Domestic Abuse Support": 1, NOT_RECORDED: 1}
+    assert c.referrals_by_agency == {
+        "Swadlincote SNT": 3,
+        "Derbyshire Domestic Abuse Support": 1,
+        NOT_RECORDED: 1,
+    }
     assert c.referrals_by_ward["Melbourne"] == 2 and c.referrals_by_ward[NOT_RECORDED] == 1
     assert c.secured_by_ward == {"Hilton": 1, "Melbourne": 1, "Woodville": 1}
     assert c.spend_pence == 17000 + 6500 + 3 * 1500
@@ -71,8 +86,13 @@ def test_the_plans_sentence_from_286_secured_properties():
     start = date(2022, 4, 1)
     cats = [V.DOMESTIC_ABUSE, V.BURGLARY, V.ASB]
     records = [
-        secured(burglary_referral, start + timedelta(days=i % 300), start + timedelta(days=i % 300 + 5),
-                reference=f"SH-{i}", victim_category=cats[i % 3])
+        secured(
+            burglary_referral,
+            start + timedelta(days=i % 300),
+            start + timedelta(days=i % 300 + 5),
+            reference=f"SH-{i}",
+            victim_category=cats[i % 3],
+        )
         for i in range(286)
     ]
     c = count_referrals(records, *YEAR)
@@ -83,9 +103,12 @@ def test_the_plans_sentence_from_286_secured_properties():
 
 def test_sentence_wording():
     one = count_referrals([secured(burglary_referral, date(2022, 5, 1), date(2022, 5, 2))], *YEAR)
-    assert plan_sentence(one, "the Safer Homes Scheme") == "Secured 1 property through the Safer Homes Scheme."
+    assert (
+        plan_sentence(one, "the Safer Homes Scheme") == "Secured 1 property through the Safer Homes Scheme."
+    )
     assert plan_categories_sentence(one) == "This includes victims of burglary."
     older = count_referrals(
-        [secured(burglary_referral, date(2022, 5, 1), date(2022, 5, 2), victim_category=V.OLDER_VULNERABLE)], *YEAR
+        [secured(burglary_referral, date(2022, 5, 1), date(2022, 5, 2), victim_category=V.OLDER_VULNERABLE)],
+        *YEAR,
     )
     assert plan_categories_sentence(older) == "This includes older or vulnerable people."

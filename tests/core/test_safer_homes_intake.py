@@ -25,8 +25,14 @@ from tests.core.safer_homes_examples import SECRETS, TODAY, burglary_referral, d
 
 def new_da(**changes):
     return da_referral(
-        status=SaferHomesStatus.REFERRED, survey_on=None, surveyor=None, contractor=None,
-        works_ordered_on=None, eligible=None, measures=(), **changes,
+        status=SaferHomesStatus.REFERRED,
+        survey_on=None,
+        surveyor=None,
+        contractor=None,
+        works_ordered_on=None,
+        eligible=None,
+        measures=(),
+        **changes,
     )
 
 
@@ -41,8 +47,18 @@ def test_a_complete_referral_is_accepted():
 
 @pytest.mark.parametrize(
     "field",
-    ["referrer_name", "referrer_agency", "referred_on", "consent_given", "client_name", "address_line1",
-     "postcode", "victim_category", "consent_method", "consent_on"],
+    [
+        "referrer_name",
+        "referrer_agency",
+        "referred_on",
+        "consent_given",
+        "client_name",
+        "address_line1",
+        "postcode",
+        "victim_category",
+        "consent_method",
+        "consent_on",
+    ],
 )
 def test_required_fields(field):
     with pytest.raises(ValidationError) as err:
@@ -71,7 +87,9 @@ def test_each_phone_must_be_flagged_safe_or_not():
 
 def test_dates_not_in_the_future():
     problems = intake_problems(
-        new_da(referred_on=date(2023, 6, 15), client_date_of_birth=date(2023, 6, 15), consent_on=date(2023, 7, 1)),
+        new_da(
+            referred_on=date(2023, 6, 15), client_date_of_birth=date(2023, 6, 15), consent_on=date(2023, 7, 1)
+        ),
         TODAY,
     )
     assert {"referred_on", "client_date_of_birth", "consent_on"} <= problems.keys()
@@ -95,7 +113,10 @@ def test_all_problems_reported_at_once():
 
 def test_no_consent_keeps_only_a_declined_record():
     refused = new_da(consent_given=False, consent_method="verbal")
-    assert intake_problems(refused.with_changes(client_name=None, address_line1=None, postcode=None), TODAY) == {}
+    assert (
+        intake_problems(refused.with_changes(client_name=None, address_line1=None, postcode=None), TODAY)
+        == {}
+    )
     declined = accept_referral(refused, TODAY)
     assert declined.status is SaferHomesStatus.DECLINED
     assert declined.end_reason == CONSENT_NOT_GIVEN
@@ -135,8 +156,13 @@ def check(record, rules=RULES):
 def test_eligible_referral_passes_every_check():
     result, checks = check(new_da())
     assert result.eligible and result.reasons == ()
-    assert set(checks) == {"consent", "victim_wants_to_stay", "perpetrator_not_resident", "landlord_permission",
-                           "risk_assessment"}
+    assert set(checks) == {
+        "consent",
+        "victim_wants_to_stay",
+        "perpetrator_not_resident",
+        "landlord_permission",
+        "risk_assessment",
+    }
     assert all(c.passed and c.explanation for c in result.checks)
 
 
@@ -144,15 +170,19 @@ def test_result_to_dict_is_json_and_round_trips():
     result = check_eligibility(new_da(victim_wants_to_stay=False), RULES)
     data = json.loads(json.dumps(result.to_dict()))
     assert data["eligible"] is False
-    assert data["checks"][1] == {"rule": "victim_wants_to_stay", "passed": False,
-                                 "explanation": "The victim does not want to stay in the home."}
+    assert data["checks"][1] == {
+        "rule": "victim_wants_to_stay",
+        "passed": False,
+        "explanation": "The victim does not want to stay in the home.",
+    }
     assert EligibilityResult.from_dict(data) == result
     rule, passed, explanation = result.checks[0]  # a check unpacks as (rule, passed, explanation)
     assert rule == "consent" and passed
 
 
 @pytest.mark.parametrize(
-    ("value", "passed", "words"), [(True, True, "wants to stay"), (False, False, "does not want"), (None, False, "Not recorded")]
+    ("value", "passed", "words"),
+    [(True, True, "wants to stay"), (False, False, "does not want"), (None, False, "Not recorded")],
 )
 def test_victim_wants_to_stay(value, passed, words):
     result, checks = check(new_da(victim_wants_to_stay=value))
@@ -181,7 +211,9 @@ def test_no_known_perpetrator_passes_except_for_domestic_abuse():
     assert not checks["perpetrator_not_resident"].passed
     _, checks = check(new_da(perpetrator_resident=None, perpetrator_name=None))
     assert not checks["perpetrator_not_resident"].passed
-    _, checks = check(new_da(perpetrator_resident=True), SaferHomesRules(perpetrator_must_not_be_resident=False))
+    _, checks = check(
+        new_da(perpetrator_resident=True), SaferHomesRules(perpetrator_must_not_be_resident=False)
+    )
     assert checks["perpetrator_not_resident"].passed
 
 
@@ -203,8 +235,10 @@ def test_landlord_permission(tenure, permission, passed, words):
 
 
 def test_landlord_rule_switched_off():
-    _, checks = check(new_da(tenure=Tenure.PRIVATE_RENTED, landlord_permission=False),
-                      SaferHomesRules(landlord_permission_if_rented=False))
+    _, checks = check(
+        new_da(tenure=Tenure.PRIVATE_RENTED, landlord_permission=False),
+        SaferHomesRules(landlord_permission_if_rented=False),
+    )
     assert checks["landlord_permission"].passed
 
 
@@ -216,7 +250,10 @@ def test_domestic_abuse_needs_a_dash_assessment_by_default():
     assert check(new_da(dash_level=None, dash_score=3))[0].eligible
     # Other categories need none by default.
     _, checks = check(burglary_referral())
-    assert checks["risk_assessment"].passed and "No risk assessment required" in checks["risk_assessment"].explanation
+    assert (
+        checks["risk_assessment"].passed
+        and "No risk assessment required" in checks["risk_assessment"].explanation
+    )
 
 
 def test_minimum_risk_level_and_required_categories_are_settings():
@@ -243,5 +280,7 @@ def test_effective_risk_level():
 
 
 def test_several_failures_give_several_reasons():
-    result, _ = check(new_da(victim_wants_to_stay=False, perpetrator_resident=True, landlord_permission=False))
+    result, _ = check(
+        new_da(victim_wants_to_stay=False, perpetrator_resident=True, landlord_permission=False)
+    )
     assert len(result.reasons) == 3

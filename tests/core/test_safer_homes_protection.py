@@ -42,7 +42,9 @@ from tests.core.safer_homes_examples import (
 ADMIN = Viewer(Role.ADMINISTRATOR)
 OFFICER = Viewer(Role.OFFICER)
 FLAGGED_OFFICER = Viewer(Role.OFFICER, frozenset({SAFER_HOMES_RESTRICTED}))
-DA_PARTNER = Viewer(Role.PARTNER, frozenset({SAFER_HOMES_RESTRICTED}), agency="Derbyshire Domestic Abuse Support")
+DA_PARTNER = Viewer(
+    Role.PARTNER, frozenset({SAFER_HOMES_RESTRICTED}), agency="Derbyshire Domestic Abuse Support"
+)
 SNT_PARTNER = Viewer(Role.PARTNER, agency="Swadlincote SNT")
 
 NOT_PERMITTED = [OFFICER, DA_PARTNER, SNT_PARTNER, Role.OFFICER, Role.PARTNER, "officer", "partner"]
@@ -67,8 +69,20 @@ def test_masked_view_never_contains_restricted_details(who, flag):
     record = da_referral(restricted=flag)  # the DA category alone restricts it
     view = mask_referral_for(who, record)
     assert leaks(view) == []
-    for key in ("client_name", "address_line1", "address_line2", "town", "postcode", "phones", "safe_contact",
-                "safe_address", "client_date_of_birth", "perpetrator_name", "police_reference", "notes"):
+    for key in (
+        "client_name",
+        "address_line1",
+        "address_line2",
+        "town",
+        "postcode",
+        "phones",
+        "safe_contact",
+        "safe_address",
+        "client_date_of_birth",
+        "perpetrator_name",
+        "police_reference",
+        "notes",
+    ):
         assert view[key] == RESTRICTED
     assert view["ward"] == "Woodville"
     assert view["victim_category"] == "domestic_abuse"
@@ -81,10 +95,29 @@ def test_masking_is_an_allow_list():
     assert {k for k, v in view.items() if v != RESTRICTED} <= OPEN_FIELDS
     # Empty fields are masked too, so the view does not reveal which are filled in.
     assert mask_referral_for(OFFICER, da_referral(safe_address=None))["safe_address"] == RESTRICTED
-    for sensitive in ("client_name", "address_line1", "address_line2", "town", "postcode", "phones",
-                      "safe_contact", "safe_address", "client_date_of_birth", "perpetrator_name", "dash_level",
-                      "dash_score", "marac_on", "police_reference", "notes", "access_needs", "end_reason",
-                      "landlord_name", "referrer_name", "referrer_contact", "case_id"):
+    for sensitive in (
+        "client_name",
+        "address_line1",
+        "address_line2",
+        "town",
+        "postcode",
+        "phones",
+        "safe_contact",
+        "safe_address",
+        "client_date_of_birth",
+        "perpetrator_name",
+        "dash_level",
+        "dash_score",
+        "marac_on",
+        "police_reference",
+        "notes",
+        "access_needs",
+        "end_reason",
+        "landlord_name",
+        "referrer_name",
+        "referrer_contact",
+        "case_id",
+    ):
         assert sensitive not in OPEN_FIELDS
 
 
@@ -129,17 +162,46 @@ def test_works_order_has_what_the_contractor_needs_and_nothing_else(who):
     # What the contractor must never be told. The address itself is the point of a works order.
     address_and_safe_phone = (DA_LINE1, DA_LINE2, "Larkspur", DA_POSTCODE, DA_SAFE_PHONE, "900461")
     never = [s for s in SECRETS if s not in address_and_safe_phone]
-    never += ["domestic", "Domestic", "abuse", "DASH", "MARAC", "IDVA", "Jo Idva", "perpetrator", "high",
-              "Trent & Dove", "risk", "victim", "category", "reason", "2023-06-08", "16"]
+    never += [
+        "domestic",
+        "Domestic",
+        "abuse",
+        "DASH",
+        "MARAC",
+        "IDVA",
+        "Jo Idva",
+        "perpetrator",
+        "high",
+        "Trent & Dove",
+        "risk",
+        "victim",
+        "category",
+        "reason",
+        "2023-06-08",
+        "16",
+    ]
     text = json.dumps(order)
     assert [s for s in never if s in text] == []
-    assert set(order) == {"reference", "contractor", "works_ordered_on", "address_line1", "address_line2", "town",
-                          "postcode", "access_details", "interpreter_language", "contact_phone", "contact_note",
-                          "measures"}
+    assert set(order) == {
+        "reference",
+        "contractor",
+        "works_ordered_on",
+        "address_line1",
+        "address_line2",
+        "town",
+        "postcode",
+        "access_details",
+        "interpreter_language",
+        "contact_phone",
+        "contact_note",
+        "measures",
+    }
 
 
 def test_works_order_without_a_safe_number_says_so():
-    order = works_order_view(da_referral(phones=(Phone(DA_UNSAFE_PHONE, False), Phone("07700 900100"))), ADMIN)
+    order = works_order_view(
+        da_referral(phones=(Phone(DA_UNSAFE_PHONE, False), Phone("07700 900100"))), ADMIN
+    )
     assert order["contact_phone"] is None
     assert order["contact_note"] == NO_SAFE_PHONE
     assert DA_UNSAFE_PHONE not in json.dumps(order) and "900100" not in json.dumps(order)
@@ -161,7 +223,11 @@ def test_officer_may_order_works_on_an_ordinary_referral_but_a_partner_may_not()
 
 
 def test_partner_list_has_only_that_agencys_referrals_and_no_restricted_details():
-    records = [da_referral(), burglary_referral(), burglary_referral(referrer_agency="Elsewhere", reference="X")]
+    records = [
+        da_referral(),
+        burglary_referral(),
+        burglary_referral(referrer_agency="Elsewhere", reference="X"),
+    ]
     rows = partner_referral_list(records, "Derbyshire Domestic Abuse Support")
     assert [r["reference"] for r in rows] == ["SH-2023-0042"]
     assert rows[0]["client"] == RESTRICTED

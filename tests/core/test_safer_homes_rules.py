@@ -49,20 +49,36 @@ def test_rules_from_partial_settings_take_defaults():
     assert rules.measures == DEFAULT_MEASURES
     assert rules.risk_assessment_required_for == {VictimCategory.DOMESTIC_ABUSE}
     # An empty list is a deliberate choice: no category needs a risk assessment.
-    assert SaferHomesRules.from_dict({"risk_assessment_required_for": []}).risk_assessment_required_for == set()
+    assert (
+        SaferHomesRules.from_dict({"risk_assessment_required_for": []}).risk_assessment_required_for == set()
+    )
 
 
 def test_catalogue_covers_the_typical_works():
     codes = {m.code for m in DEFAULT_MEASURES}
     for code in (
-        "door_lock", "window_lock", "door_chain_viewer", "hinge_bolts", "replacement_door", "video_doorbell",
-        "window_alarm", "personal_alarm", "external_lighting", "property_marking", "fire_letterbox",
-        "smoke_alarm", "fire_safety_visit", "safe_room",
+        "door_lock",
+        "window_lock",
+        "door_chain_viewer",
+        "hinge_bolts",
+        "replacement_door",
+        "video_doorbell",
+        "window_alarm",
+        "personal_alarm",
+        "external_lighting",
+        "property_marking",
+        "fire_letterbox",
+        "smoke_alarm",
+        "fire_safety_visit",
+        "safe_room",
     ):
         assert code in codes
     assert len(codes) == len(DEFAULT_MEASURES), "codes are unique"
     assert all(isinstance(m.unit_cost_pence, int) and m.unit_cost_pence >= 0 for m in DEFAULT_MEASURES)
-    assert SaferHomesRules().measure("safe_room").unit_cost_pence > SaferHomesRules().measure("door_lock").unit_cost_pence
+    assert (
+        SaferHomesRules().measure("safe_room").unit_cost_pence
+        > SaferHomesRules().measure("door_lock").unit_cost_pence
+    )
     assert SaferHomesRules().measure("nope") is None
 
 

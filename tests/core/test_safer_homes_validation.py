@@ -1,10 +1,10 @@
-"""Postcode shape: used by Safer Homes intake and, later, every address form."""
+"""Postcode and phone shape: used by Safer Homes intake and, later, every address form."""
 
 from __future__ import annotations
 
 import pytest
 
-from cspdesk.core.domain.validation import is_uk_postcode, normalise_postcode
+from cspdesk.core.domain.validation import is_uk_phone, is_uk_postcode, normalise_postcode
 
 
 @pytest.mark.parametrize(
@@ -66,16 +66,22 @@ def test_normalise_refuses_a_non_postcode():
 
 
 @pytest.mark.parametrize(
-    "text", ["01283 595924", "01283595924", "07700 900123", "+44 7700 900123", "+44 (0)1283 595924", "(01283) 595-924"]
+    "text",
+    [
+        "01283 595924",
+        "01283595924",
+        "07700 900123",
+        "+44 7700 900123",
+        "+44 (0)1283 595924",
+        "(01283) 595-924",
+    ],
 )
 def test_uk_phone_shapes_accepted(text):
-    from cspdesk.core.domain.validation import is_uk_phone
-
     assert is_uk_phone(text)
 
 
-@pytest.mark.parametrize("text", ["", None, "595924", "1283 595924", "07700 900123 4", "phone me", "+1 202 555 0100"])
+@pytest.mark.parametrize(
+    "text", ["", None, "595924", "1283 595924", "07700 900123 4", "phone me", "+1 202 555 0100"]
+)
 def test_non_phones_refused(text):
-    from cspdesk.core.domain.validation import is_uk_phone
-
     assert not is_uk_phone(text)

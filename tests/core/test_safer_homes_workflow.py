@@ -12,6 +12,7 @@ from cspdesk.core.domain.safer_homes_workflow import (
     SaferHomesTransitionRefused,
     TransitionFacts,
     allowed_next,
+    apply_transition,
     check_transition,
     days_to_secure,
     follow_up_due,
@@ -108,7 +109,9 @@ def test_eligibility_checked_needs_an_eligible_result():
 def test_surveyed_needs_date_and_surveyor():
     err = refused(S.ELIGIBILITY_CHECKED, S.SURVEYED, survey_on=None, surveyor=" ")
     assert err.needed == ("enter the survey date", "name the surveyor")
-    assert "before the referral date" in str(refused(S.ELIGIBILITY_CHECKED, S.SURVEYED, survey_on=date(2023, 5, 31)))
+    assert "before the referral date" in str(
+        refused(S.ELIGIBILITY_CHECKED, S.SURVEYED, survey_on=date(2023, 5, 31))
+    )
     assert "future" in str(refused(S.ELIGIBILITY_CHECKED, S.SURVEYED, survey_on=date(2023, 8, 1)))
 
 
@@ -117,26 +120,36 @@ def test_works_ordered_needs_measure_contractor_and_landlord():
     assert "specify at least one measure" in err.needed
     assert "name the contractor" in err.needed
     for permission in (None, False):
-        err = refused(S.SURVEYED, S.WORKS_ORDERED, tenure=Tenure.PRIVATE_RENTED, landlord_permission=permission)
+        err = refused(
+            S.SURVEYED, S.WORKS_ORDERED, tenure=Tenure.PRIVATE_RENTED, landlord_permission=permission
+        )
         assert "landlord" in str(err)
-    check_transition(S.SURVEYED, S.WORKS_ORDERED,
-                     TransitionFacts(**{**COMPLETE.__dict__, "tenure": Tenure.COUNCIL, "landlord_permission": True}))
+    check_transition(
+        S.SURVEYED,
+        S.WORKS_ORDERED,
+        TransitionFacts(**{**COMPLETE.__dict__, "tenure": Tenure.COUNCIL, "landlord_permission": True}),
+    )
     assert "owned or rented" in str(refused(S.SURVEYED, S.WORKS_ORDERED, tenure=None))
     assert "enter the order date" in refused(S.SURVEYED, S.WORKS_ORDERED, works_ordered_on=None).needed
-    assert "before the survey date" in str(refused(S.SURVEYED, S.WORKS_ORDERED, works_ordered_on=date(2023, 6, 4)))
+    assert "before the survey date" in str(
+        refused(S.SURVEYED, S.WORKS_ORDERED, works_ordered_on=date(2023, 6, 4))
+    )
 
 
 def test_secured_needs_installed_date_not_before_order():
     assert "enter the installed date" in refused(S.WORKS_ORDERED, S.SECURED, installed_on=None).needed
     err = refused(S.WORKS_ORDERED, S.SECURED, installed_on=date(2023, 6, 6))
     assert "cannot be before the order date (07/06/2023)" in str(err)
-    check_transition(S.WORKS_ORDERED, S.SECURED,
-                     TransitionFacts(**{**COMPLETE.__dict__, "installed_on": date(2023, 6, 7)}))
+    check_transition(
+        S.WORKS_ORDERED, S.SECURED, TransitionFacts(**{**COMPLETE.__dict__, "installed_on": date(2023, 6, 7)})
+    )
 
 
 def test_followed_up_needs_date_not_before_install():
     assert "enter the follow-up date" in refused(S.SECURED, S.FOLLOWED_UP, followed_up_on=None).needed
-    assert "before the installed date" in str(refused(S.SECURED, S.FOLLOWED_UP, followed_up_on=date(2023, 6, 11)))
+    assert "before the installed date" in str(
+        refused(S.SECURED, S.FOLLOWED_UP, followed_up_on=date(2023, 6, 11))
+    )
 
 
 def test_facts_of_a_record():
@@ -196,29 +209,38 @@ def test_follow_up_due_and_overdue():
 
 
 def test_apply_transition_walks_the_whole_pathway():
-    from cspdesk.core.domain.safer_homes_workflow import apply_transition
-
     record = burglary_referral(eligible=True)
     record = apply_transition(record, S.ELIGIBILITY_CHECKED, date(2023, 6, 2))
-    record = apply_transition(record.with_changes(survey_on=date(2023, 6, 5), surveyor="Sam"), S.SURVEYED,
-                              date(2023, 6, 5))
     record = apply_transition(
-        record.with_changes(measures=(MeasureLine("door_lock", "Door lock", 1, 6500),), contractor="Midway Locks",
-                            works_ordered_on=date(2023, 6, 6)),
-        S.WORKS_ORDERED, date(2023, 6, 6),
+        record.with_changes(survey_on=date(2023, 6, 5), surveyor="Sam"), S.SURVEYED, date(2023, 6, 5)
     )
-    record = apply_transition(record.with_changes(installed_on=date(2023, 6, 9)), S.SECURED, date(2023, 6, 12))
+    record = apply_transition(
+        record.with_changes(
+            measures=(MeasureLine("door_lock", "Door lock", 1, 6500),),
+            contractor="Midway Locks",
+            works_ordered_on=date(2023, 6, 6),
+        ),
+        S.WORKS_ORDERED,
+        date(2023, 6, 6),
+    )
+    record = apply_transition(
+        record.with_changes(installed_on=date(2023, 6, 9)), S.SECURED, date(2023, 6, 12)
+    )
     assert record.secured_on == date(2023, 6, 9), "secured when installed, not when the status was changed"
-    record = apply_transition(record.with_changes(followed_up_on=date(2023, 7, 7)), S.FOLLOWED_UP, date(2023, 7, 7))
+    record = apply_transition(
+        record.with_changes(followed_up_on=date(2023, 7, 7)), S.FOLLOWED_UP, date(2023, 7, 7)
+    )
     record = apply_transition(record, S.CLOSED, date(2023, 7, 10))
     assert record.status is S.CLOSED and record.closed_on == date(2023, 7, 10)
 
 
 def test_apply_transition_ending_records_reason_and_date():
-    from cspdesk.core.domain.safer_homes_workflow import apply_transition
-
     record = apply_transition(burglary_referral(), S.WITHDRAWN, date(2023, 6, 9), reason="  Moved away ")
-    assert (record.status, record.closed_on, record.end_reason) == (S.WITHDRAWN, date(2023, 6, 9), "Moved away")
+    assert (record.status, record.closed_on, record.end_reason) == (
+        S.WITHDRAWN,
+        date(2023, 6, 9),
+        "Moved away",
+    )
     with pytest.raises(TransitionRefused):
         apply_transition(burglary_referral(), S.DECLINED, date(2023, 6, 9))
     with pytest.raises(TransitionRefused):

@@ -62,11 +62,27 @@ def can_see_personal_details(who: Viewer | Role | str, record: ReferralRecord) -
 
 # Fields anyone allowed to see the referral at all may see: workflow, dates, ward and category
 # for counting. Nothing here locates, names or reaches the client.
-OPEN_FIELDS = frozenset({
-    "id", "reference", "status", "restricted", "referred_on", "referrer_agency", "ward", "victim_category",
-    "eligible", "survey_on", "works_ordered_on", "installed_on", "secured_on", "followed_up_on", "closed_on",
-    "actual_cost_pence", "measures",
-})
+OPEN_FIELDS = frozenset(
+    {
+        "id",
+        "reference",
+        "status",
+        "restricted",
+        "referred_on",
+        "referrer_agency",
+        "ward",
+        "victim_category",
+        "eligible",
+        "survey_on",
+        "works_ordered_on",
+        "installed_on",
+        "secured_on",
+        "followed_up_on",
+        "closed_on",
+        "actual_cost_pence",
+        "measures",
+    }
+)
 
 
 def mask_referral_for(who: Viewer | Role | str, record: ReferralRecord) -> dict[str, Any]:
@@ -148,13 +164,15 @@ def partner_referral_list(records: Iterable[ReferralRecord], agency: str) -> lis
     for r in records:
         if r.referrer_agency != agency:
             continue
-        rows.append({
-            "reference": r.reference,
-            "referrer_name": r.referrer_name,
-            "referred_on": r.referred_on.isoformat() if r.referred_on else None,
-            "client": RESTRICTED if r.is_restricted else r.client_name,
-            "status": r.status.value,
-            "status_label": r.status.label,
-            "secured_on": r.secured_on.isoformat() if r.secured_on else None,
-        })
+        rows.append(
+            {
+                "reference": r.reference,
+                "referrer_name": r.referrer_name,
+                "referred_on": r.referred_on.isoformat() if r.referred_on else None,
+                "client": RESTRICTED if r.is_restricted else r.client_name,
+                "status": r.status.value,
+                "status_label": r.status.label,
+                "secured_on": r.secured_on.isoformat() if r.secured_on else None,
+            }
+        )
     return rows

@@ -135,7 +135,9 @@ class SaferHomesRules:
         minimum = data.get("minimum_risk_level", None)
         measures = data.get("measures")
         return cls(
-            victim_must_want_to_stay=bool(data.get("victim_must_want_to_stay", default.victim_must_want_to_stay)),
+            victim_must_want_to_stay=bool(
+                data.get("victim_must_want_to_stay", default.victim_must_want_to_stay)
+            ),
             perpetrator_must_not_be_resident=bool(
                 data.get("perpetrator_must_not_be_resident", default.perpetrator_must_not_be_resident)
             ),
@@ -148,9 +150,13 @@ class SaferHomesRules:
             ),
             minimum_risk_level=RiskLevel(minimum) if minimum else None,
             dash_high_score=int(data.get("dash_high_score", default.dash_high_score)),
-            waiting_flag_working_days=int(data.get("waiting_flag_working_days", default.waiting_flag_working_days)),
+            waiting_flag_working_days=int(
+                data.get("waiting_flag_working_days", default.waiting_flag_working_days)
+            ),
             follow_up_days=int(data.get("follow_up_days", default.follow_up_days)),
-            measures=tuple(Measure.from_dict(m) for m in measures) if measures is not None else default.measures,
+            measures=tuple(Measure.from_dict(m) for m in measures)
+            if measures is not None
+            else default.measures,
         )
 
 
@@ -343,8 +349,16 @@ _FROM_JSON: dict[str, Any] = {
     **{
         name: _date
         for name in (
-            "referred_on", "consent_on", "client_date_of_birth", "marac_on", "survey_on",
-            "works_ordered_on", "installed_on", "secured_on", "followed_up_on", "closed_on",
+            "referred_on",
+            "consent_on",
+            "client_date_of_birth",
+            "marac_on",
+            "survey_on",
+            "works_ordered_on",
+            "installed_on",
+            "secured_on",
+            "followed_up_on",
+            "closed_on",
         )
     },
 }

@@ -146,7 +146,10 @@ class EligibilityResult:
         return cls(
             bool(data["eligible"]),
             tuple(data.get("reasons", ())),
-            tuple(EligibilityCheck(c["rule"], bool(c["passed"]), c["explanation"]) for c in data.get("checks", ())),
+            tuple(
+                EligibilityCheck(c["rule"], bool(c["passed"]), c["explanation"])
+                for c in data.get("checks", ())
+            ),
         )
 
 
@@ -211,7 +214,9 @@ def _check_landlord(record: ReferralRecord, rules: SaferHomesRules) -> Eligibili
         return EligibilityCheck(rule, True, "The landlord has given permission for the works.")
     # Permission is usually sought after the survey, once the works are known, so a pending answer
     # does not stop the referral here; ordering the works needs it (safer_homes_workflow).
-    return EligibilityCheck(rule, True, "Rented: landlord permission still to be obtained before works are ordered.")
+    return EligibilityCheck(
+        rule, True, "Rented: landlord permission still to be obtained before works are ordered."
+    )
 
 
 def _check_risk(record: ReferralRecord, rules: SaferHomesRules) -> EligibilityCheck:
@@ -225,7 +230,8 @@ def _check_risk(record: ReferralRecord, rules: SaferHomesRules) -> EligibilityCh
         return EligibilityCheck(rule, False, f"A DASH risk level or score is required for {category.label}.")
     if rules.minimum_risk_level is not None and not risk_at_least(level, rules.minimum_risk_level):
         return EligibilityCheck(
-            rule, False,
+            rule,
+            False,
             f"Risk assessed as {level.label.lower()}; the scheme requires "
             f"{rules.minimum_risk_level.label.lower()} or above for {category.label}.",
         )

@@ -26,7 +26,13 @@ S = SaferHomesStatus
 
 # The main line, in order; each status may move only to the next one.
 PATHWAY: tuple[SaferHomesStatus, ...] = (
-    S.REFERRED, S.ELIGIBILITY_CHECKED, S.SURVEYED, S.WORKS_ORDERED, S.SECURED, S.FOLLOWED_UP, S.CLOSED,
+    S.REFERRED,
+    S.ELIGIBILITY_CHECKED,
+    S.SURVEYED,
+    S.WORKS_ORDERED,
+    S.SECURED,
+    S.FOLLOWED_UP,
+    S.CLOSED,
 )
 ENDINGS = frozenset({S.DECLINED, S.WITHDRAWN})
 
@@ -62,7 +68,9 @@ class TransitionFacts:
     today: date | None = None  # if given, no step may be dated after it
 
     @classmethod
-    def of(cls, record: ReferralRecord, reason: str | None = None, today: date | None = None) -> TransitionFacts:
+    def of(
+        cls, record: ReferralRecord, reason: str | None = None, today: date | None = None
+    ) -> TransitionFacts:
         return cls(
             referred_on=record.referred_on,
             eligible=record.eligible,
@@ -92,8 +100,9 @@ def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
-def _dated(needed: list[str], label: str, when: date | None, after: date | None, after_label: str,
-           today: date | None) -> None:
+def _dated(
+    needed: list[str], label: str, when: date | None, after: date | None, after_label: str, today: date | None
+) -> None:
     if when is None:
         needed.append(f"enter the {label}")
         return
@@ -128,9 +137,13 @@ def _needed_for(to: SaferHomesStatus, facts: TransitionFacts) -> list[str]:
             needed.append("record the landlord's permission (the home is rented)")
         _dated(needed, "order date", facts.works_ordered_on, facts.survey_on, "survey date", facts.today)
     elif to is S.SECURED:
-        _dated(needed, "installed date", facts.installed_on, facts.works_ordered_on, "order date", facts.today)
+        _dated(
+            needed, "installed date", facts.installed_on, facts.works_ordered_on, "order date", facts.today
+        )
     elif to is S.FOLLOWED_UP:
-        _dated(needed, "follow-up date", facts.followed_up_on, facts.installed_on, "installed date", facts.today)
+        _dated(
+            needed, "follow-up date", facts.followed_up_on, facts.installed_on, "installed date", facts.today
+        )
     return needed
 
 
@@ -182,7 +195,9 @@ def apply_transition(
     elif to is S.CLOSED:
         changes["closed_on"] = on
     elif to in ENDINGS:
-        changes.update(closed_on=on, end_reason=(reason if reason is not None else record.end_reason or "").strip())
+        changes.update(
+            closed_on=on, end_reason=(reason if reason is not None else record.end_reason or "").strip()
+        )
     return record.with_changes(**changes)
 
 
