@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 08:37:56.377462
+Create Date: 2026-11-26 08:45:50.075932
 """
 
 from alembic import op
@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=200), nullable=True),
     sa.Column('phone', sa.String(length=50), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('permissions', sa.JSON(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -152,6 +153,9 @@ def upgrade() -> None:
     sa.Column('threshold_decided_on', sa.Date(), nullable=True),
     sa.Column('threshold_reasons', sa.Text(), nullable=True),
     sa.Column('proceed_despite_not_met', sa.Boolean(), nullable=False),
+    sa.Column('proceed_grounds', sa.JSON(), nullable=True),
+    sa.Column('proceed_reasons', sa.Text(), nullable=True),
+    sa.Column('decision_letter_sent_on', sa.Date(), nullable=True),
     sa.Column('review_meeting_on', sa.Date(), nullable=True),
     sa.Column('chair', sa.String(length=200), nullable=True),
     sa.Column('chair_independent', sa.Boolean(), nullable=True),

@@ -143,8 +143,8 @@ def generate_demo(session: Session, *, cases: int = 1500, seed: int = 2023, toda
     existing = s.scalar(select(func.count()).select_from(AppUser))
     if not existing and admin_username:
         s.execute(insert(AppUser), [{"id": uuid.uuid4(), "username": admin_username.lower(),
-                                     "display_name": admin_username, "role": Role.ADMINISTRATOR.value,
-                                     "active": True, **base}])
+                                     "display_name": admin_username, "role": Role.ADMINISTRATOR.value, "permissions": [],
+                                     "active": True, "permissions": [], **base}])
     officer_rows = []
     for uname, name, title in [("sarah.bancroft", "Sarah Bancroft", "Community Safety Officer"),
                                ("mark.tunnicliffe", "Mark Tunnicliffe", "Community Safety Officer"),
@@ -153,9 +153,10 @@ def generate_demo(session: Session, *, cases: int = 1500, seed: int = 2023, toda
         uid = uuid.uuid4()
         users.append(uid)
         officer_rows.append({"id": uid, "username": uname, "display_name": name, "role": Role.OFFICER.value,
-                             "job_title": title, "active": True, **base})
+                             "job_title": title, "active": True,
+                             "permissions": ["safer_homes_restricted"] if uname == "priya.khan" else [], **base})
     officer_rows.append({"id": uuid.uuid4(), "username": "snt.swadlincote", "display_name": "Swadlincote SNT",
-                         "role": Role.PARTNER.value, "job_title": "Police partner", "active": True, **base})
+                         "role": Role.PARTNER.value, "job_title": "Police partner", "active": True, "permissions": [], **base})
     s.execute(insert(AppUser), officer_rows)
     s.execute(insert(AppSetting), [{"id": uuid.uuid4(), "key": "demo.data", "value": True, **base}])
 

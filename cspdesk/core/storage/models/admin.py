@@ -22,6 +22,8 @@ class AppUser(Tracked, Base):
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Extra permissions beyond the role, e.g. "safer_homes_restricted" (see core.domain.protection).
+    permissions: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class AppSetting(Tracked, Base):

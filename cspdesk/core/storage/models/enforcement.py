@@ -79,7 +79,7 @@ class NoticeEvent(Tracked, Base):
 
 
 class NoticeInformedBody(Tracked, Base):
-    """Who was told before a CPN was issued (s.43(5)(c)? recorded as local good practice)."""
+    """Who was told before a CPN was issued (ASB, Crime and Policing Act 2014 s.43(6))."""
 
     __tablename__ = "notice_informed_body"
     notice_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("enforcement_notice.id", ondelete="CASCADE"), index=True)
