@@ -21,10 +21,24 @@ import time
 from pathlib import Path
 
 DATA = Path(os.environ.get("CSPDESK_POLICE_UK_DATA", "/work/shared/data/police-uk"))
-DISTRICTS = {"Amber Valley": 128829, "Bolsover": 81305, "Chesterfield": 104930, "Derbyshire Dales": 72422,
-             "Erewash": 115332, "High Peak": 92633, "North East Derbyshire": 102216, "South Derbyshire": 109516}
-TABLES = ("Anti-social behaviour", "Violence and sexual offences", "Burglary", "Vehicle crime",
-          "Criminal damage and arson", "Public order")
+DISTRICTS = {
+    "Amber Valley": 128829,
+    "Bolsover": 81305,
+    "Chesterfield": 104930,
+    "Derbyshire Dales": 72422,
+    "Erewash": 115332,
+    "High Peak": 92633,
+    "North East Derbyshire": 102216,
+    "South Derbyshire": 109516,
+}
+TABLES = (
+    "Anti-social behaviour",
+    "Violence and sexual offences",
+    "Burglary",
+    "Vehicle crime",
+    "Criminal damage and arson",
+    "Public order",
+)
 MONTHS = [f"{year}-{month:02d}" for year in (2021, 2022) for month in range(1, 13)]
 
 
@@ -78,13 +92,24 @@ def phase_import(path: Path, db: Path) -> dict:
     table_start = time.perf_counter()
     with Session(engine) as session:
         for category in TABLES:
-            figures_store.comparison_table(session, category, Period.of_year("2022-01", "2022-12"),
-                                           source="police_uk", areas=list(DISTRICTS),
-                                           total_label="Derbyshire County Council area",
-                                           home_area="South Derbyshire")
+            figures_store.comparison_table(
+                session,
+                category,
+                Period.of_year("2022-01", "2022-12"),
+                source="police_uk",
+                areas=list(DISTRICTS),
+                total_label="Derbyshire County Council area",
+                home_area="South Derbyshire",
+            )
     tables_ms = (time.perf_counter() - table_start) * 1000
-    return {"seconds": import_seconds, "read_seconds": read_seconds, "rows_stored": report.rows_stored,
-            "tables_ms": tables_ms, "peak_mb": _peak_mb(), "db_mb": db.stat().st_size / 2**20}
+    return {
+        "seconds": import_seconds,
+        "read_seconds": read_seconds,
+        "rows_stored": report.rows_stored,
+        "tables_ms": tables_ms,
+        "peak_mb": _peak_mb(),
+        "db_mb": db.stat().st_size / 2**20,
+    }
 
 
 def main() -> None:
@@ -109,7 +134,9 @@ def main() -> None:
         generate(path, args.rows)
 
         def run(*extra: str) -> dict:
-            out = subprocess.run([sys.executable, __file__, *extra], check=True, capture_output=True, text=True)
+            out = subprocess.run(
+                [sys.executable, __file__, *extra], check=True, capture_output=True, text=True
+            )
             return json.loads(out.stdout.strip().splitlines()[-1])
 
         baseline = run("--phase", "baseline", "--file", str(path))
@@ -118,12 +145,12 @@ def main() -> None:
     print(f"""
 | {args.rows:,} police.uk rows ({path.stat().st_size / 2**20 if path.exists() else 0:.0f} MB CSV) | time | peak memory |
 |---|---|---|
-| bare `pandas.read_csv` + groupby | {baseline['seconds']:.2f} s | {baseline['peak_mb']:.0f} MB |
-| CSPDesk import (read + check + store rows + recount) | {imported['seconds']:.2f} s ({ratio:.2f}×) | {imported['peak_mb']:.0f} MB |
-| … of which reading and checking | {imported['read_seconds']:.2f} s | |
-| all six comparison tables from the database | {imported['tables_ms']:.0f} ms | |
+| bare `pandas.read_csv` + groupby | {baseline["seconds"]:.2f} s | {baseline["peak_mb"]:.0f} MB |
+| CSPDesk import (read + check + store rows + recount) | {imported["seconds"]:.2f} s ({ratio:.2f}×) | {imported["peak_mb"]:.0f} MB |
+| … of which reading and checking | {imported["read_seconds"]:.2f} s | |
+| all six comparison tables from the database | {imported["tables_ms"]:.0f} ms | |
 
-Rows stored: {imported['rows_stored']:,}; SQLite file {imported['db_mb']:.0f} MB. Python {sys.version.split()[0]}, {os.cpu_count()} CPUs.""")
+Rows stored: {imported["rows_stored"]:,}; SQLite file {imported["db_mb"]:.0f} MB. Python {sys.version.split()[0]}, {os.cpu_count()} CPUs.""")
 
 
 if __name__ == "__main__":

@@ -30,12 +30,36 @@ from cspdesk.core.figures.table import build_comparison_table, round_half_up
 
 COUNTY = "Derbyshire County Council area"
 HOME = "South Derbyshire"
-PLAN_POPULATION = {"Amber Valley": 126200, "Bolsover": 80400, "Chesterfield": 103600, "Derbyshire Dales": 71500,
-                   "Erewash": 113100, "High Peak": 90700, "North East Derbyshire": 101900, "South Derbyshire": 107300}
-ONS_2020_TOTAL = {"Amber Valley": 128829, "Bolsover": 81305, "Chesterfield": 104930, "Derbyshire Dales": 72422,
-                  "Erewash": 115332, "High Peak": 92633, "North East Derbyshire": 102216, "South Derbyshire": 109516}
-ONS_2020_16_PLUS = {"Amber Valley": 107245, "Bolsover": 66935, "Chesterfield": 87121, "Derbyshire Dales": 61763,
-                    "Erewash": 94840, "High Peak": 77017, "North East Derbyshire": 85524, "South Derbyshire": 88958}
+PLAN_POPULATION = {
+    "Amber Valley": 126200,
+    "Bolsover": 80400,
+    "Chesterfield": 103600,
+    "Derbyshire Dales": 71500,
+    "Erewash": 113100,
+    "High Peak": 90700,
+    "North East Derbyshire": 101900,
+    "South Derbyshire": 107300,
+}
+ONS_2020_TOTAL = {
+    "Amber Valley": 128829,
+    "Bolsover": 81305,
+    "Chesterfield": 104930,
+    "Derbyshire Dales": 72422,
+    "Erewash": 115332,
+    "High Peak": 92633,
+    "North East Derbyshire": 102216,
+    "South Derbyshire": 109516,
+}
+ONS_2020_16_PLUS = {
+    "Amber Valley": 107245,
+    "Bolsover": 66935,
+    "Chesterfield": 87121,
+    "Derbyshire Dales": 61763,
+    "Erewash": 94840,
+    "High Peak": 77017,
+    "North East Derbyshire": 85524,
+    "South Derbyshire": 88958,
+}
 
 # Copied from the plan: area, volume, rate, trend, in the plan's order.
 PLAN = {
@@ -96,22 +120,66 @@ Derbyshire Dales	68	1.0	3.0%""",
 }
 # Previous-year (Jan-Dec 2021) volumes consistent with every published trend, county row included.
 PREVIOUS = {
-    "ASB incidents": {"Chesterfield": 3225, "Erewash": 2755, "Amber Valley": 3160, "Bolsover": 1815,
-                      "High Peak": 2053, "North East Derbyshire": 1673, "South Derbyshire": 1608,
-                      "Derbyshire Dales": 1158},
-    "Domestic abuse": {"Chesterfield": 2052, "Erewash": 1861, "Bolsover": 1380, "Amber Valley": 1748,
-                       "South Derbyshire": 1476, "North East Derbyshire": 1367, "High Peak": 1355,
-                       "Derbyshire Dales": 614},
-    "Residential burglary": {"High Peak": 402, "Chesterfield": 309, "North East Derbyshire": 206,
-                             "Derbyshire Dales": 130, "Bolsover": 166, "Erewash": 244, "Amber Valley": 232,
-                             "South Derbyshire": 161},
-    "Vehicle crime": {"Bolsover": 539, "South Derbyshire": 311, "Chesterfield": 571, "Erewash": 441,
-                      "Amber Valley": 391, "North East Derbyshire": 327, "High Peak": 359, "Derbyshire Dales": 122},
-    "Serious violence": {"Chesterfield": 270, "Erewash": 178, "Amber Valley": 200, "Bolsover": 131,
-                         "High Peak": 122, "South Derbyshire": 131, "North East Derbyshire": 93,
-                         "Derbyshire Dales": 78},
-    "Hate crime": {"Chesterfield": 235, "Amber Valley": 194, "Erewash": 187, "Bolsover": 128,
-                   "North East Derbyshire": 119, "High Peak": 116, "South Derbyshire": 144, "Derbyshire Dales": 66},
+    "ASB incidents": {
+        "Chesterfield": 3225,
+        "Erewash": 2755,
+        "Amber Valley": 3160,
+        "Bolsover": 1815,
+        "High Peak": 2053,
+        "North East Derbyshire": 1673,
+        "South Derbyshire": 1608,
+        "Derbyshire Dales": 1158,
+    },
+    "Domestic abuse": {
+        "Chesterfield": 2052,
+        "Erewash": 1861,
+        "Bolsover": 1380,
+        "Amber Valley": 1748,
+        "South Derbyshire": 1476,
+        "North East Derbyshire": 1367,
+        "High Peak": 1355,
+        "Derbyshire Dales": 614,
+    },
+    "Residential burglary": {
+        "High Peak": 402,
+        "Chesterfield": 309,
+        "North East Derbyshire": 206,
+        "Derbyshire Dales": 130,
+        "Bolsover": 166,
+        "Erewash": 244,
+        "Amber Valley": 232,
+        "South Derbyshire": 161,
+    },
+    "Vehicle crime": {
+        "Bolsover": 539,
+        "South Derbyshire": 311,
+        "Chesterfield": 571,
+        "Erewash": 441,
+        "Amber Valley": 391,
+        "North East Derbyshire": 327,
+        "High Peak": 359,
+        "Derbyshire Dales": 122,
+    },
+    "Serious violence": {
+        "Chesterfield": 270,
+        "Erewash": 178,
+        "Amber Valley": 200,
+        "Bolsover": 131,
+        "High Peak": 122,
+        "South Derbyshire": 131,
+        "North East Derbyshire": 93,
+        "Derbyshire Dales": 78,
+    },
+    "Hate crime": {
+        "Chesterfield": 235,
+        "Amber Valley": 194,
+        "Erewash": 187,
+        "Bolsover": 128,
+        "North East Derbyshire": 119,
+        "High Peak": 116,
+        "South Derbyshire": 144,
+        "Derbyshire Dales": 66,
+    },
 }
 # What the plan's text says about South Derbyshire's place, where it says it.
 PLAN_SENTENCES = {
@@ -151,9 +219,16 @@ def _counts(category: str) -> list[tuple[str, str, int]]:
 
 
 def _table(category: str, populations: dict[str, int]):
-    return build_comparison_table(category, PERIOD, _counts(category), populations,
-                                  areas=list(PLAN_POPULATION), total_label=COUNTY, home_area=HOME,
-                                  population_label="total population (implied by the plan)")
+    return build_comparison_table(
+        category,
+        PERIOD,
+        _counts(category),
+        populations,
+        areas=list(PLAN_POPULATION),
+        total_label=COUNTY,
+        home_area=HOME,
+        population_label="total population (implied by the plan)",
+    )
 
 
 @pytest.mark.parametrize("category", list(PLAN))
@@ -181,7 +256,9 @@ def _rates_reproduced(populations: dict[str, int]) -> int:
     county = sum(populations.values())
     return sum(
         round_half_up(Fraction(volume * 1000, county if area == COUNTY else populations[area])) == rate
-        for category in PLAN for area, volume, rate, _ in _published(category))
+        for category in PLAN
+        for area, volume, rate, _ in _published(category)
+    )
 
 
 def test_which_population_base_the_plan_used():

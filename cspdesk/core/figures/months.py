@@ -49,8 +49,10 @@ class Period:
         length = month_index(last) - month_index(first) + 1
         if length != PERIOD_MONTHS:
             raise ValidationError(
-                {"to": f"The period {first} to {last} is {length} months; the table compares 12 months "
-                       f"with the 12 before, so choose e.g. {first} to {month_from_index(month_index(first) + 11)}."}
+                {
+                    "to": f"The period {first} to {last} is {length} months; the table compares 12 months "
+                    f"with the 12 before, so choose e.g. {first} to {month_from_index(month_index(first) + 11)}."
+                }
             )
         return cls(first, last)
 
@@ -60,8 +62,9 @@ class Period:
 
     def previous(self) -> Period:
         length = month_index(self.last) - month_index(self.first) + 1
-        return Period(month_from_index(month_index(self.first) - length),
-                      month_from_index(month_index(self.first) - 1))
+        return Period(
+            month_from_index(month_index(self.first) - length), month_from_index(month_index(self.first) - 1)
+        )
 
     @property
     def label(self) -> str:

@@ -84,8 +84,16 @@ def _trend(volume: int, previous: int | None) -> Decimal | None:
 
 def _row(area: str, volume: int, previous: int | None, population: int, **flags: bool) -> TableRow:
     exact = Fraction(volume * 1000, population)
-    return TableRow(area=area, volume=volume, population=population, rate=round_half_up(exact),
-                    trend=_trend(volume, previous), previous_volume=previous, exact_rate=exact, **flags)
+    return TableRow(
+        area=area,
+        volume=volume,
+        population=population,
+        rate=round_half_up(exact),
+        trend=_trend(volume, previous),
+        previous_volume=previous,
+        exact_rate=exact,
+        **flags,
+    )
 
 
 def build_comparison_table(
@@ -122,23 +130,38 @@ def build_comparison_table(
     missing = [area for area in shown if not populations.get(area)]
     if missing:
         raise ValidationError(
-            {"population": "No population is recorded for " + ", ".join(missing)
-             + "; add it to the population table to calculate a rate per 1,000."}
+            {
+                "population": "No population is recorded for "
+                + ", ".join(missing)
+                + "; add it to the population table to calculate a rate per 1,000."
+            }
         )
 
-    rows = [_row(area, volume.get(area, 0), previous.get(area), populations[area], is_home=area == home_area)
-            for area in shown]
+    rows = [
+        _row(area, volume.get(area, 0), previous.get(area), populations[area], is_home=area == home_area)
+        for area in shown
+    ]
     # The county trend compares like with like: if any district lacks last year's figures the
     # summed previous volume would be too small, so the total's trend is n/a rather than wrong.
-    total_previous = None if any(r.previous_volume is None for r in rows) else sum(
-        r.previous_volume or 0 for r in rows)
-    total = _row(total_label, sum(r.volume for r in rows), total_previous,
-                 sum(r.population for r in rows), is_total=True)
+    total_previous = (
+        None if any(r.previous_volume is None for r in rows) else sum(r.previous_volume or 0 for r in rows)
+    )
+    total = _row(
+        total_label,
+        sum(r.volume for r in rows),
+        total_previous,
+        sum(r.population for r in rows),
+        is_total=True,
+    )
     # The plan places the county row by its own rate among the districts.
     ordered = sorted([*rows, total], key=lambda r: (-r.exact_rate, r.is_total, r.area))
-    return ComparisonTable(category=category, period=period, rows=tuple(ordered),
-                           population_label=population_label,
-                           sentence=comparison_sentence(ordered, place_phrase))
+    return ComparisonTable(
+        category=category,
+        period=period,
+        rows=tuple(ordered),
+        population_label=population_label,
+        sentence=comparison_sentence(ordered, place_phrase),
+    )
 
 
 def _ordinal(position: int) -> str:

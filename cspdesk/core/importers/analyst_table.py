@@ -31,8 +31,9 @@ def _clean(series: pd.Series) -> pd.Series:
     return series.astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
 
 
-def _parse_whole_numbers(text: pd.Series, what: str, name: str, locate: Locator,
-                         rejections: list[Rejection]) -> tuple[pd.Series, pd.Series]:
+def _parse_whole_numbers(
+    text: pd.Series, what: str, name: str, locate: Locator, rejections: list[Rejection]
+) -> tuple[pd.Series, pd.Series]:
     """Whole, non-negative numbers; "1,234" is accepted because analysts format thousands that way."""
     numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
     problem = pd.Series(None, index=text.index, dtype=object)
@@ -59,8 +60,9 @@ def _reshape_wide(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], li
     return long, keys, [h for h in others if h not in month_columns]
 
 
-def validate_analyst(frame: pd.DataFrame, kind: FileKind,
-                     name: str) -> tuple[pd.DataFrame, list[Rejection], list[str]]:
+def validate_analyst(
+    frame: pd.DataFrame, kind: FileKind, name: str
+) -> tuple[pd.DataFrame, list[Rejection], list[str]]:
     """Long rows ``month, area, category, count, row`` that passed, the rejections, unused headings."""
     if kind is FileKind.ANALYST_WIDE:
         long, keys, ignored = _reshape_wide(frame)
@@ -87,13 +89,18 @@ def validate_analyst(frame: pd.DataFrame, kind: FileKind,
     bad = pd.Series(False, index=long.index)
     for position in long.index[~long["month"].str.match(MONTH_PATTERN)]:
         month = long.at[position, "month"]
-        message = "the month is empty" if month == "" else (
-            f"{month!r} is not a month in the form YYYY-MM (e.g. 2022-01)")
+        message = (
+            "the month is empty"
+            if month == ""
+            else (f"{month!r} is not a month in the form YYYY-MM (e.g. 2022-01)")
+        )
         rejections.append(Rejection(name, *locate(position, "month"), message))
         bad[position] = True
     for column in ("area", "category"):
         empty = long[column] == ""
-        rejections.extend(Rejection(name, *locate(p, column), f"the {column} is empty") for p in long.index[empty])
+        rejections.extend(
+            Rejection(name, *locate(p, column), f"the {column} is empty") for p in long.index[empty]
+        )
         bad |= empty
     numbers, bad_count = _parse_whole_numbers(long["count"], "count", name, locate, rejections)
     good = long[~(bad | bad_count)].copy()
@@ -103,9 +110,14 @@ def validate_analyst(frame: pd.DataFrame, kind: FileKind,
         first_row = good[~duplicated].set_index(["month", "area", "category"])["row"]
         for position in good.index[duplicated]:
             month, area, category = (good.at[position, c] for c in ("month", "area", "category"))
-            rejections.append(Rejection(name, *locate(position, "count"),
-                                        f"{area}, {category}, {month} is already given in row "
-                                        f"{first_row[(month, area, category)]}"))
+            rejections.append(
+                Rejection(
+                    name,
+                    *locate(position, "count"),
+                    f"{area}, {category}, {month} is already given in row "
+                    f"{first_row[(month, area, category)]}",
+                )
+            )
         good = good[~duplicated]
     rejections.sort(key=lambda r: (r.row or 0, r.column or ""))
     return good[ANALYST_OUTPUT].reset_index(drop=True), rejections, ignored
@@ -114,24 +126,35 @@ def validate_analyst(frame: pd.DataFrame, kind: FileKind,
 def validate_population(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Rejection], list[str]]:
     """Rows ``area, population, row`` that passed, the rejections, unused headings."""
     keys, ignored = _columns(frame, ("area", "population"))
-    table = pd.DataFrame({"area": _clean(frame[keys["area"]]),
-                          "population": frame[keys["population"]].astype(str).str.strip(),
-                          "row": frame.index}, index=frame.index)
+    table = pd.DataFrame(
+        {
+            "area": _clean(frame[keys["area"]]),
+            "population": frame[keys["population"]].astype(str).str.strip(),
+            "row": frame.index,
+        },
+        index=frame.index,
+    )
 
     def locate(position: Hashable, column: str) -> tuple[int, str]:
         return int(position), keys[column]  # type: ignore[call-overload]
 
     rejections: list[Rejection] = []
     empty_area = table["area"] == ""
-    rejections.extend(Rejection(name, *locate(p, "area"), "the area is empty") for p in table.index[empty_area])
+    rejections.extend(
+        Rejection(name, *locate(p, "area"), "the area is empty") for p in table.index[empty_area]
+    )
     numbers, bad_number = _parse_whole_numbers(table["population"], "population", name, locate, rejections)
     zero = (numbers == 0) & ~bad_number
-    rejections.extend(Rejection(name, *locate(p, "population"), "a population of 0 cannot give a rate per 1,000")
-                      for p in table.index[zero])
+    rejections.extend(
+        Rejection(name, *locate(p, "population"), "a population of 0 cannot give a rate per 1,000")
+        for p in table.index[zero]
+    )
     good = table[~(empty_area | bad_number | zero)].copy()
     good["population"] = numbers[good.index].astype("int64")
     duplicated = good.duplicated("area", keep="first")
-    rejections.extend(Rejection(name, *locate(p, "area"), f"{good.at[p, 'area']} is already given above")
-                      for p in good.index[duplicated])
+    rejections.extend(
+        Rejection(name, *locate(p, "area"), f"{good.at[p, 'area']} is already given above")
+        for p in good.index[duplicated]
+    )
     rejections.sort(key=lambda r: (r.row or 0, r.column or ""))
     return good[~duplicated][["area", "population", "row"]].reset_index(drop=True), rejections, ignored

@@ -33,7 +33,9 @@ class UnrecognisedFile(UserError):
     """The header matches none of the formats; the message names the file and what was expected."""
 
 
-def read_figures_files(paths: Iterable[str | Path], districts: Sequence[str] | None = None) -> list[ImportedFile]:
+def read_figures_files(
+    paths: Iterable[str | Path], districts: Sequence[str] | None = None
+) -> list[ImportedFile]:
     """Read each file (a zip gives one result per CSV inside it), recognising its format."""
     results: list[ImportedFile] = []
     for path in paths:
@@ -50,7 +52,9 @@ def read_figures_file(path: str | Path, districts: Sequence[str] | None = None) 
         return _read_zip(path, districts)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return [_read_excel(path)]
-    return [_read_csv(path, path.read_bytes() if path.stat().st_size < 50_000_000 else None, str(path), districts)]
+    return [
+        _read_csv(path, path.read_bytes() if path.stat().st_size < 50_000_000 else None, str(path), districts)
+    ]
 
 
 def sha256_of(data: bytes | Path) -> str:
@@ -102,8 +106,9 @@ def _decode(data: bytes, name: str) -> str:
 # --- CSV and zip -------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path | None, data: bytes | None, name: str,
-              districts: Sequence[str] | None) -> ImportedFile:
+def _read_csv(
+    path: Path | None, data: bytes | None, name: str, districts: Sequence[str] | None
+) -> ImportedFile:
     if data is None:  # a very large file: stream it rather than hold the bytes twice
         assert path is not None
         with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
@@ -179,6 +184,12 @@ def _read_table(frame: pd.DataFrame, kind: FileKind, name: str, digest: str) -> 
         rows, rejections, ignored = validate_population(frame, name)
     else:
         rows, rejections, ignored = validate_analyst(frame, kind, name)
-    return ImportedFile(file=name, kind=kind, sha256=digest, rows=rows, rows_read=len(frame),
-                        rejections=rejections, ignored_columns=ignored)
-
+    return ImportedFile(
+        file=name,
+        kind=kind,
+        sha256=digest,
+        rows=rows,
+        rows_read=len(frame),
+        rejections=rejections,
+        ignored_columns=ignored,
+    )

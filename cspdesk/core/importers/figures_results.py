@@ -77,12 +77,16 @@ class ImportedFile:
 
     @property
     def summary(self) -> str:
-        lines = [f"{self.file}: {self.kind.label}; {self.rows_read:,} rows read, "
-                 f"{self.rows_accepted:,} ready to import, {len(self.rejections):,} rejected."]
+        lines = [
+            f"{self.file}: {self.kind.label}; {self.rows_read:,} rows read, "
+            f"{self.rows_accepted:,} ready to import, {len(self.rejections):,} rejected."
+        ]
         for excluded in self.excluded:
             if excluded.count:
-                lines.append(f"  {excluded.count:,} rows not counted ({excluded.reason}), e.g. "
-                             + "; ".join(excluded.examples))
+                lines.append(
+                    f"  {excluded.count:,} rows not counted ({excluded.reason}), e.g. "
+                    + "; ".join(excluded.examples)
+                )
         if self.ignored_columns:
             lines.append("  Columns ignored: " + ", ".join(self.ignored_columns))
         lines.extend(f"  {rejection}" for rejection in self.rejections[:50])

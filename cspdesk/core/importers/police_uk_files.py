@@ -17,12 +17,34 @@ from cspdesk.core.errors import UserError
 from cspdesk.core.figures.months import MONTH_PATTERN
 from cspdesk.core.importers.figures_results import ExcludedRows, FileKind, ImportedFile, Rejection
 
-POLICE_UK_COLUMNS = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-                     "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context")
+POLICE_UK_COLUMNS = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
 # File heading → police_uk_row column. Context is always empty in practice and is not kept.
-FIELDS = {"Crime ID": "crime_id", "Month": "month", "Reported by": "reported_by", "Falls within": "falls_within",
-          "Longitude": "longitude", "Latitude": "latitude", "Location": "location", "LSOA code": "lsoa_code",
-          "LSOA name": "lsoa_name", "Crime type": "crime_type", "Last outcome category": "last_outcome"}
+FIELDS = {
+    "Crime ID": "crime_id",
+    "Month": "month",
+    "Reported by": "reported_by",
+    "Falls within": "falls_within",
+    "Longitude": "longitude",
+    "Latitude": "latitude",
+    "Location": "location",
+    "LSOA code": "lsoa_code",
+    "LSOA name": "lsoa_name",
+    "Crime type": "crime_type",
+    "Last outcome category": "last_outcome",
+}
 ASB_CATEGORY = "Anti-social behaviour"  # police.uk's own crime type for ASB incidents (no Crime ID)
 LSOA_SUFFIX = r"\s+\d{3}[A-Z]$"  # "South Derbyshire 012B" → "South Derbyshire"
 EXAMPLES = 5
@@ -36,8 +58,9 @@ def district_of(lsoa_name: str) -> str:
     return pd.Series([lsoa_name]).str.replace(LSOA_SUFFIX, "", regex=True).iloc[0]
 
 
-def read_police_uk(source: Path | BinaryIO, name: str, sha256: str,
-                   districts: Sequence[str] | None = None) -> ImportedFile:
+def read_police_uk(
+    source: Path | BinaryIO, name: str, sha256: str, districts: Sequence[str] | None = None
+) -> ImportedFile:
     """Rows ready for ``police_uk_row`` (index = file row number), with rejections and exclusions.
 
     ``districts``: count only these (matched ignoring case, stored in this spelling); ``None``
@@ -45,8 +68,13 @@ def read_police_uk(source: Path | BinaryIO, name: str, sha256: str,
     """
     wanted = {heading.lower(): heading for heading in FIELDS}
     try:
-        frame = pd.read_csv(source, usecols=lambda h: h.strip().lower() in wanted,
-                            dtype=_lower_keyed(_DTYPES), skip_blank_lines=True, encoding="utf-8-sig")
+        frame = pd.read_csv(
+            source,
+            usecols=lambda h: h.strip().lower() in wanted,
+            dtype=_lower_keyed(_DTYPES),
+            skip_blank_lines=True,
+            encoding="utf-8-sig",
+        )
     except (pd.errors.ParserError, ValueError) as error:
         raise UserError(f"{name} could not be read as a police.uk CSV: {error}") from error
     frame.columns = [FIELDS[wanted[h.strip().lower()]] for h in frame.columns]
@@ -57,22 +85,36 @@ def read_police_uk(source: Path | BinaryIO, name: str, sha256: str,
 
     bad = _bad_months(frame["month"])
     no_type = frame["crime_type"].isna()
-    rejections.extend(Rejection(name, int(r), heading["month"],
-                                f"{frame.at[r, 'month']!r} is not a month in the form YYYY-MM")
-                      for r in frame.index[bad])
-    rejections.extend(Rejection(name, int(r), heading["crime_type"], "the crime type is empty")
-                      for r in frame.index[no_type])
+    rejections.extend(
+        Rejection(
+            name, int(r), heading["month"], f"{frame.at[r, 'month']!r} is not a month in the form YYYY-MM"
+        )
+        for r in frame.index[bad]
+    )
+    rejections.extend(
+        Rejection(name, int(r), heading["crime_type"], "the crime type is empty")
+        for r in frame.index[no_type]
+    )
     frame = frame[~(bad | no_type)]
 
     frame["district"] = _districts(frame["lsoa_name"], districts)
     no_lsoa = frame["lsoa_name"].isna()
     outside = frame["district"].isna() & ~no_lsoa
-    excluded = [_excluded("no LSOA, so no district", frame, no_lsoa, "location"),
-                _excluded("outside the configured districts", frame, outside, "lsoa_name")]
+    excluded = [
+        _excluded("no LSOA, so no district", frame, no_lsoa, "location"),
+        _excluded("outside the configured districts", frame, outside, "lsoa_name"),
+    ]
     frame = frame[~(no_lsoa | outside)]
     rejections.sort(key=lambda r: r.row or 0)
-    return ImportedFile(file=name, kind=FileKind.POLICE_UK, sha256=sha256, rows=frame, rows_read=rows_read,
-                        rejections=rejections, excluded=excluded)
+    return ImportedFile(
+        file=name,
+        kind=FileKind.POLICE_UK,
+        sha256=sha256,
+        rows=frame,
+        rows_read=rows_read,
+        rejections=rejections,
+        excluded=excluded,
+    )
 
 
 def _lower_keyed(dtypes: dict) -> dict:
@@ -105,6 +147,8 @@ def _districts(lsoa_name: pd.Series, districts: Sequence[str] | None) -> pd.Cate
 
 def _excluded(reason: str, frame: pd.DataFrame, mask: pd.Series, shown: str) -> ExcludedRows:
     rows = frame.index[mask]
-    examples = [f"row {r}: {frame.at[r, shown] if pd.notna(frame.at[r, shown]) else '(blank)'}"
-                for r in rows[:EXAMPLES]]
+    examples = [
+        f"row {r}: {frame.at[r, shown] if pd.notna(frame.at[r, shown]) else '(blank)'}"
+        for r in rows[:EXAMPLES]
+    ]
     return ExcludedRows(reason=reason, count=len(rows), examples=examples)

@@ -21,8 +21,20 @@ from cspdesk.core.storage.models.figures import PoliceUkRow
 if TYPE_CHECKING:
     import pandas as pd
 
-COLUMNS = ("crime_id", "month", "reported_by", "falls_within", "longitude", "latitude", "location",
-           "lsoa_code", "lsoa_name", "district", "crime_type", "last_outcome")
+COLUMNS = (
+    "crime_id",
+    "month",
+    "reported_by",
+    "falls_within",
+    "longitude",
+    "latitude",
+    "location",
+    "lsoa_code",
+    "lsoa_name",
+    "district",
+    "crime_type",
+    "last_outcome",
+)
 CHUNK = 50_000  # rows per executemany: bounds the extra memory of Python tuples
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -55,15 +67,16 @@ def insert_police_rows(session: Session, rows: pd.DataFrame, import_id: uuid.UUI
     rows = rows.sort_values(["district", "month", "crime_type"], kind="stable")
     columns = [_as_python(rows[name]) for name in COLUMNS]
     if placeholder is None:  # an unusual driver: let SQLAlchemy build the statement
-        records = [dict(zip(names, (import_id, *values), strict=True)) for values in zip(*columns, strict=True)]
+        records = [
+            dict(zip(names, (import_id, *values), strict=True)) for values in zip(*columns, strict=True)
+        ]
         connection.execute(table.insert(), records)
         return len(records)
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
-           f"VALUES ({', '.join([placeholder] * len(names))})")
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([placeholder] * len(names))})"
     total = len(rows)
     with _larger_sqlite_cache(connection):
         for start in range(0, total, CHUNK):
-            chunk = [column[start:start + CHUNK] for column in columns]
+            chunk = [column[start : start + CHUNK] for column in columns]
             ids = [stored_id] * len(chunk[0])
             connection.exec_driver_sql(sql, list(zip(ids, *chunk, strict=True)))
     return total

@@ -92,12 +92,19 @@ class PopulationBase:
         return "; ".join(self.labels) or None
 
 
-def _record_import(session: Session, imported: ImportedFile, imported_by: str, rows_imported: int,
-                   note: str = "") -> FigureImport:
-    record = FigureImport(source=imported.kind.source, filename=imported.file[-300:], sha256=imported.sha256,
-                          imported_by=imported_by, rows_read=imported.rows_read, rows_imported=rows_imported,
-                          rows_rejected=len(imported.rejections),
-                          report=imported.summary + (f"\n{note}" if note else ""))
+def _record_import(
+    session: Session, imported: ImportedFile, imported_by: str, rows_imported: int, note: str = ""
+) -> FigureImport:
+    record = FigureImport(
+        source=imported.kind.source,
+        filename=imported.file[-300:],
+        sha256=imported.sha256,
+        imported_by=imported_by,
+        rows_read=imported.rows_read,
+        rows_imported=rows_imported,
+        rows_rejected=len(imported.rejections),
+        report=imported.summary + (f"\n{note}" if note else ""),
+    )
     session.add(record)
     session.flush()
     return record
@@ -111,14 +118,26 @@ def store_analyst_figures(session: Session, imported: ImportedFile, imported_by:
     rows = imported.rows
     months = sorted(set(rows["month"]))
     record = _record_import(session, imported, imported_by, len(rows))
-    existing = {(f.month, f.area, f.category): f for f in session.scalars(
-        select(CrimeFigure).where(CrimeFigure.source == ANALYST, CrimeFigure.month.in_(months)))}
+    existing = {
+        (f.month, f.area, f.category): f
+        for f in session.scalars(
+            select(CrimeFigure).where(CrimeFigure.source == ANALYST, CrimeFigure.month.in_(months))
+        )
+    }
     added, unchanged, replaced, new_rows = 0, 0, [], []
     for month, area, category, count in rows[["month", "area", "category", "count"]].itertuples(index=False):
         figure = existing.get((month, area, category))
         if figure is None:
-            new_rows.append({"month": month, "area": area, "category": category, "count": int(count),
-                             "source": ANALYST, "import_id": record.id})
+            new_rows.append(
+                {
+                    "month": month,
+                    "area": area,
+                    "category": category,
+                    "count": int(count),
+                    "source": ANALYST,
+                    "import_id": record.id,
+                }
+            )
             added += 1
         elif figure.count == int(count):
             unchanged += 1
@@ -142,29 +161,36 @@ def store_police_uk(session: Session, imported: ImportedFile, imported_by: str) 
         .where(select(PoliceUkRow.id).where(PoliceUkRow.import_id == FigureImport.id).exists())
     ).first()
     if earlier is not None:
-        raise AlreadyImported(f"{imported.file} was already imported (as {earlier.filename}, on "
-                              f"{earlier.imported_at:%d %B %Y at %H:%M} by {earlier.imported_by}); "
-                              "nothing was imported again.")
+        raise AlreadyImported(
+            f"{imported.file} was already imported (as {earlier.filename}, on "
+            f"{earlier.imported_at:%d %B %Y at %H:%M} by {earlier.imported_by}); "
+            "nothing was imported again."
+        )
     rows = imported.rows
     pairs = rows[["falls_within", "month"]].drop_duplicates().itertuples(index=False)
     superseded = [s for force, month in pairs for s in _remove_force_month(session, force, month)]
-    note = "\n".join(f"Replaced {s.rows:,} rows for {s.force}, {s.month} from {s.earlier_file}"
-                     for s in superseded)
+    note = "\n".join(
+        f"Replaced {s.rows:,} rows for {s.force}, {s.month} from {s.earlier_file}" for s in superseded
+    )
     record = _record_import(session, imported, imported_by, len(rows), note)
     stored = insert_police_rows(session, rows, record.id)
     months = tuple(sorted(str(m) for m in rows["month"].dropna().unique()))
     _recount_police_months(session, months, record.id)
     by_district = rows.groupby("district", observed=True).size()
-    return PoliceUkStoreReport(record.id, stored, months, tuple(superseded),
-                               {str(k): int(v) for k, v in by_district.items()})
+    return PoliceUkStoreReport(
+        record.id, stored, months, tuple(superseded), {str(k): int(v) for k, v in by_district.items()}
+    )
 
 
 def _remove_force_month(session: Session, force: str | None, month: str) -> list[SupersededRows]:
     same = (PoliceUkRow.month == month) & (
-        PoliceUkRow.falls_within.is_(None) if force is None else PoliceUkRow.falls_within == force)
+        PoliceUkRow.falls_within.is_(None) if force is None else PoliceUkRow.falls_within == force
+    )
     found = session.execute(
         select(FigureImport.filename, func.count(PoliceUkRow.id))
-        .join(FigureImport, FigureImport.id == PoliceUkRow.import_id).where(same).group_by(FigureImport.filename)
+        .join(FigureImport, FigureImport.id == PoliceUkRow.import_id)
+        .where(same)
+        .group_by(FigureImport.filename)
     ).all()
     if found:
         session.execute(delete(PoliceUkRow).where(same))
@@ -175,9 +201,20 @@ def _recount_police_months(session: Session, months: Sequence[str], import_id: u
     session.execute(delete(CrimeFigure).where(CrimeFigure.source == POLICE_UK, CrimeFigure.month.in_(months)))
     counts = police_counts_for_months(session, months)
     if counts:
-        session.execute(insert(CrimeFigure), [
-            {"month": m, "area": d, "category": c, "count": n, "source": POLICE_UK, "import_id": import_id}
-            for m, d, c, n in counts])
+        session.execute(
+            insert(CrimeFigure),
+            [
+                {
+                    "month": m,
+                    "area": d,
+                    "category": c,
+                    "count": n,
+                    "source": POLICE_UK,
+                    "import_id": import_id,
+                }
+                for m, d, c, n in counts
+            ],
+        )
 
 
 # --- population ------------------------------------------------------------------------------------------
@@ -190,7 +227,9 @@ def set_population(session: Session, area: str, population: int, label: str) -> 
     if population <= 0:
         raise ValidationError({"population": "The population must be a whole number above 0."})
     if not label.strip():
-        raise ValidationError({"label": "Say what the population is, e.g. \"total population, mid-2020 estimate\"."})
+        raise ValidationError(
+            {"label": 'Say what the population is, e.g. "total population, mid-2020 estimate".'}
+        )
     row = session.scalars(select(Population).where(Population.area == area)).first()
     old = row.population if row else None
     if row is None:
@@ -201,11 +240,14 @@ def set_population(session: Session, area: str, population: int, label: str) -> 
     return PopulationChange(area, old, population, label.strip())
 
 
-def store_populations(session: Session, imported: ImportedFile, label: str,
-                      imported_by: str) -> list[PopulationChange]:
+def store_populations(
+    session: Session, imported: ImportedFile, label: str, imported_by: str
+) -> list[PopulationChange]:
     _record_import(session, imported, imported_by, len(imported.rows))
-    return [set_population(session, area, int(population), label)
-            for area, population in imported.rows[["area", "population"]].itertuples(index=False)]
+    return [
+        set_population(session, area, int(population), label)
+        for area, population in imported.rows[["area", "population"]].itertuples(index=False)
+    ]
 
 
 def read_populations(session: Session) -> PopulationBase:
@@ -216,40 +258,72 @@ def read_populations(session: Session) -> PopulationBase:
 # --- reading figures -------------------------------------------------------------------------------------
 
 
-def monthly_counts(session: Session, category: str, first: str, last: str,
-                   source: str = ANALYST) -> list[tuple[str, str, int]]:
+def monthly_counts(
+    session: Session, category: str, first: str, last: str, source: str = ANALYST
+) -> list[tuple[str, str, int]]:
     """``(area, month, count)`` for one category and source, months ``first``..``last`` inclusive."""
     rows = session.execute(
         select(CrimeFigure.area, CrimeFigure.month, CrimeFigure.count)
-        .where(CrimeFigure.source == source, CrimeFigure.category == category,
-               CrimeFigure.month >= first, CrimeFigure.month <= last)
+        .where(
+            CrimeFigure.source == source,
+            CrimeFigure.category == category,
+            CrimeFigure.month >= first,
+            CrimeFigure.month <= last,
+        )
         .order_by(CrimeFigure.area, CrimeFigure.month)
     ).all()
     return [(r.area, r.month, r.count) for r in rows]
 
 
 def figure_categories(session: Session, source: str = ANALYST) -> list[str]:
-    return list(session.scalars(select(CrimeFigure.category).where(CrimeFigure.source == source)
-                                .distinct().order_by(CrimeFigure.category)))
+    return list(
+        session.scalars(
+            select(CrimeFigure.category)
+            .where(CrimeFigure.source == source)
+            .distinct()
+            .order_by(CrimeFigure.category)
+        )
+    )
 
 
-def comparison_table(session: Session, category: str, period: Period, *, source: str = ANALYST,
-                     areas: Sequence[str] | None = None, total_label: str = "Total",
-                     home_area: str | None = None, place_phrase: str = "in the county") -> ComparisonTable:
+def comparison_table(
+    session: Session,
+    category: str,
+    period: Period,
+    *,
+    source: str = ANALYST,
+    areas: Sequence[str] | None = None,
+    total_label: str = "Total",
+    home_area: str | None = None,
+    place_phrase: str = "in the county",
+) -> ComparisonTable:
     """Read the two years of counts and the population base, and build the plan's table."""
     base = read_populations(session)
     counts = monthly_counts(session, category, period.previous().first, period.last, source)
-    return build_comparison_table(category, period, counts, base.populations, areas=areas,
-                                  total_label=total_label, home_area=home_area,
-                                  population_label=base.label, place_phrase=place_phrase)
+    return build_comparison_table(
+        category,
+        period,
+        counts,
+        base.populations,
+        areas=areas,
+        total_label=total_label,
+        home_area=home_area,
+        population_label=base.label,
+        place_phrase=place_phrase,
+    )
 
 
 def lsoa_counts(session: Session, district: str, crime_type: str, period: Period) -> list[tuple[str, int]]:
     """police.uk rows by LSOA within a district, most first: the ward/LSOA breakdown."""
     rows = session.execute(
-        select(PoliceUkRow.lsoa_name, func.count()).where(
-            PoliceUkRow.district == district, PoliceUkRow.crime_type == crime_type,
-            PoliceUkRow.month >= period.first, PoliceUkRow.month <= period.last)
-        .group_by(PoliceUkRow.lsoa_name).order_by(func.count().desc(), PoliceUkRow.lsoa_name)
+        select(PoliceUkRow.lsoa_name, func.count())
+        .where(
+            PoliceUkRow.district == district,
+            PoliceUkRow.crime_type == crime_type,
+            PoliceUkRow.month >= period.first,
+            PoliceUkRow.month <= period.last,
+        )
+        .group_by(PoliceUkRow.lsoa_name)
+        .order_by(func.count().desc(), PoliceUkRow.lsoa_name)
     ).all()
     return [(str(name), int(count)) for name, count in rows]
