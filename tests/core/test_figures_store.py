@@ -1,0 +1,190 @@
+"""Storing figures in a real (per-test) SQLite file and reading the plan's table back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from cspdesk.core.errors import ValidationError
+from cspdesk.core.figures.export import table_csv
+from cspdesk.core.figures.months import Period
+from cspdesk.core.importers.figures_files import read_figures_file
+from cspdesk.core.services import figures_store as store
+from cspdesk.core.storage.models import Base, CrimeFigure, FigureImport, PoliceUkRow, Population
+
+POLICE_UK = Path("/work/shared/data/police-uk")
+DERBYSHIRE_FILE = POLICE_UK / "2018-12-derbyshire-street.csv"
+NOTTS_FILE = POLICE_UK / "2018-12-nottinghamshire-street.csv"
+DERBYSHIRE = [
+    "Amber Valley",
+    "Bolsover",
+    "Chesterfield",
+    "Derbyshire Dales",
+    "Erewash",
+    "High Peak",
+    "North East Derbyshire",
+    "South Derbyshire",
+]
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'figures.sqlite'}")
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def _read(path: Path, districts=DERBYSHIRE):
+    (result,) = read_figures_file(path, districts)
+    return result
+
+
+def _csv(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _figures(session: Session, source: str) -> dict[tuple[str, str, str], int]:
+    rows = session.execute(
+        select(CrimeFigure.month, CrimeFigure.area, CrimeFigure.category, CrimeFigure.count).where(
+            CrimeFigure.source == source
+        )
+    ).all()
+    return {(m, a, c): n for m, a, c, n in rows}
+
+
+def test_reimporting_a_month_replaces_only_the_keys_in_the_file_and_says_what_changed(engine, tmp_path):
+    first = _csv(
+        tmp_path,
+        "jan.csv",
+        "month,area,category,count\n2023-01,Erewash,ASB,10\n2023-01,Erewash,Hate,2\n"
+        "2023-01,Bolsover,ASB,7\n2022-12,Erewash,ASB,9\n",
+    )
+    again = _csv(
+        tmp_path,
+        "jan-corrected.csv",
+        "month,area,category,count\n2023-01,Erewash,ASB,12\n"
+        "2023-01,Bolsover,ASB,7\n2023-01,High Peak,ASB,3\n",
+    )
+    with Session(engine) as session, session.begin():
+        report = store.store_analyst_figures(session, _read(first), "analyst.one")
+        assert (report.added, report.unchanged, report.replaced) == (4, 0, ())
+    with Session(engine) as session, session.begin():
+        report = store.store_analyst_figures(session, _read(again), "analyst.one")
+        assert report.replaced == (store.ReplacedFigure("2023-01", "Erewash", "ASB", 10, 12),)
+        assert (report.added, report.unchanged, report.months) == (1, 1, ("2023-01",))
+    with Session(engine) as session:
+        assert _figures(session, "analyst") == {
+            ("2023-01", "Erewash", "ASB"): 12,
+            ("2023-01", "Erewash", "Hate"): 2,  # not in the file: kept
+            ("2023-01", "Bolsover", "ASB"): 7,
+            ("2022-12", "Erewash", "ASB"): 9,
+            ("2023-01", "High Peak", "ASB"): 3,
+        }
+        assert session.scalar(select(func.count()).select_from(FigureImport)) == 2
+
+
+def test_police_uk_file_imported_twice_is_refused_and_not_double_counted(engine):
+    with Session(engine) as session, session.begin():
+        report = store.store_police_uk(session, _read(DERBYSHIRE_FILE), "analyst.one")
+        assert report.months == ("2018-12",) and report.counts_by_district["South Derbyshire"] == 464
+    with (
+        Session(engine) as session,
+        session.begin(),
+        pytest.raises(store.AlreadyImported, match="already imported"),
+    ):
+        store.store_police_uk(session, _read(DERBYSHIRE_FILE), "analyst.two")
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(PoliceUkRow)) == report.rows_stored == 4840
+        assert sum(_figures(session, "police_uk").values()) == 4840
+
+
+def test_a_republished_file_for_the_same_force_and_month_replaces_the_earlier_rows(engine, tmp_path):
+    original = DERBYSHIRE_FILE.read_text(encoding="utf-8").splitlines()
+    republished = _csv(tmp_path, "2018-12-derbyshire-street.csv", "\n".join(original[:-100]) + "\n")
+    with Session(engine) as session, session.begin():
+        store.store_police_uk(session, _read(DERBYSHIRE_FILE), "analyst.one")
+    with Session(engine) as session, session.begin():
+        report = store.store_police_uk(session, _read(republished), "analyst.one")
+        assert [(s.force, s.month, s.rows) for s in report.superseded] == [
+            ("Derbyshire Constabulary", "2018-12", 4840)
+        ]
+    with Session(engine) as session:
+        stored = session.scalar(select(func.count()).select_from(PoliceUkRow))
+        assert stored == report.rows_stored < 4840
+        assert sum(_figures(session, "police_uk").values()) == stored
+
+
+def test_two_forces_files_for_one_month_add_up(engine):
+    with Session(engine) as session, session.begin():
+        derbyshire = store.store_police_uk(session, _read(DERBYSHIRE_FILE), "analyst.one")
+        notts = store.store_police_uk(session, _read(NOTTS_FILE), "analyst.one")
+    with Session(engine) as session:
+        figures = _figures(session, "police_uk")
+        by_district: dict[str, int] = {}
+        for (_, area, _), count in figures.items():
+            by_district[area] = by_district.get(area, 0) + count
+        expected = {
+            d: derbyshire.counts_by_district.get(d, 0) + notts.counts_by_district.get(d, 0)
+            for d in DERBYSHIRE
+        }
+        assert by_district == expected
+        assert by_district["Bolsover"] == 566 + 6
+        assert (
+            store.lsoa_counts(
+                session, "South Derbyshire", "Anti-social behaviour", Period.of_year("2018-01", "2018-12")
+            )[0][1]
+            > 0
+        )
+
+
+def test_populations_import_and_single_values_with_their_label(engine, tmp_path):
+    path = _csv(tmp_path, "pop.csv", "Area,Population\nErewash,115332\nBolsover,81305\n")
+    label = "total population, mid-2020 estimate"
+    with Session(engine) as session, session.begin():
+        changes = store.store_populations(session, _read(path), label, "analyst.one")
+        assert [(c.area, c.old, c.new) for c in changes] == [
+            ("Erewash", None, 115332),
+            ("Bolsover", None, 81305),
+        ]
+        change = store.set_population(session, "Erewash", 115400, label)
+        assert (change.old, change.new) == (115332, 115400)
+        with pytest.raises(ValidationError):
+            store.set_population(session, "Erewash", 0, label)
+    with Session(engine) as session:
+        base = store.read_populations(session)
+        assert base.populations == {"Erewash": 115400, "Bolsover": 81305} and base.label == label
+        assert session.scalar(select(func.count()).select_from(Population)) == 2
+
+
+def test_table_from_stored_analyst_figures_to_csv(engine, tmp_path):
+    lines = ["month,area,category,count"]
+    for year, erewash, bolsover in ((2021, 10, 5), (2022, 12, 4)):
+        lines += [f"{year}-{m:02d},Erewash,ASB,{erewash}" for m in range(1, 13)]
+        lines += [f"{year}-{m:02d},Bolsover,ASB,{bolsover}" for m in range(1, 13)]
+    with Session(engine) as session, session.begin():
+        store.store_analyst_figures(session, _read(_csv(tmp_path, "asb.csv", "\n".join(lines) + "\n")), "a")
+        store.set_population(session, "Erewash", 115332, "total population, mid-2020 estimate")
+        store.set_population(session, "Bolsover", 81305, "total population, mid-2020 estimate")
+    with Session(engine) as session:
+        assert store.figure_categories(session) == ["ASB"]
+        table = store.comparison_table(
+            session,
+            "ASB",
+            Period.of_year("2022-01", "2022-12"),
+            total_label="Derbyshire County Council area",
+            home_area="Bolsover",
+        )
+    assert table_csv(table) == (
+        "area,volume,rate,trend\n"
+        "Erewash,144,1.2,20.0\n"
+        "Derbyshire County Council area,192,1.0,6.7\n"
+        "Bolsover,48,0.6,-20.0\n"
+    )
+    assert table.population_label == "total population, mid-2020 estimate"
+    assert table.sentence == "Bolsover has the lowest rate per 1,000 in the county."
