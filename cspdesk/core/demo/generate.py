@@ -143,7 +143,7 @@ def generate_demo(session: Session, *, cases: int = 1500, seed: int = 2023, toda
     existing = s.scalar(select(func.count()).select_from(AppUser))
     if not existing and admin_username:
         s.execute(insert(AppUser), [{"id": uuid.uuid4(), "username": admin_username.lower(),
-                                     "display_name": admin_username, "role": Role.ADMINISTRATOR.value, "permissions": [],
+                                     "display_name": admin_username, "role": Role.ADMINISTRATOR.value,
                                      "active": True, "permissions": [], **base}])
     officer_rows = []
     for uname, name, title in [("sarah.bancroft", "Sarah Bancroft", "Community Safety Officer"),
