@@ -52,6 +52,7 @@ def _demo_template(tmp_path_factory) -> Path:
     from sqlalchemy.orm import Session
 
     from cspdesk.core.demo import generate_demo
+    from cspdesk.core.demo.extras import default_extras
     from cspdesk.core.services.users import UserService
     from cspdesk.core.storage.database import open_database
     from cspdesk.core.storage.uow import uow_factory_for
@@ -60,7 +61,7 @@ def _demo_template(tmp_path_factory) -> Path:
     db = open_database(path)
     UserService(uow_factory_for(db.engine)).sign_in("admin.user")
     with Session(db.engine) as s:
-        generate_demo(s, cases=400, seed=7, today=TODAY)
+        generate_demo(s, cases=400, seed=7, today=TODAY, extras=default_extras())
         s.commit()
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

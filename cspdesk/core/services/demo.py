@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 
 from cspdesk.core.demo import DemoReport, generate_demo
+from cspdesk.core.demo.extras import default_extras
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.context import Actor
@@ -32,7 +33,8 @@ class DemoService:
         with self._uow(username) as uow:
             if uow.session.scalar(select(func.count()).select_from(AsbCase)):
                 raise ValidationError({"": "Demo data can only be loaded into an empty database."})
-            report = generate_demo(uow.session, cases=cases, seed=seed, admin_username=username, progress=progress)
+            report = generate_demo(uow.session, cases=cases, seed=seed, admin_username=username, progress=progress,
+                                   extras=default_extras())
             uow.audit("create", "demo", None, f"Demo data loaded: {report.cases} cases")
             uow.commit()
             return report
