@@ -214,9 +214,12 @@ class LettersDoc(BaseDocTemplate):
             title=title,
             author=first_owner.letterhead.council_name,
             creator="CSPDesk",
+            # Same input, same bytes: a reprint matches the copy filed on the case, hash and all.
             invariant=1,
+            # Otherwise every page names Helvetica, which is not embedded and differs between printers.
+            initialFontName=REGULAR,
             **kw,
-        )  # invariant: same input, same bytes (reprints match the filed copy)
+        )
         self.owners = owners
         self.owner = first_owner
         self.started = 0
