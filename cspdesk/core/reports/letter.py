@@ -181,7 +181,7 @@ def _para_text(lines: Sequence[str], values: Mapping[str, FieldValue]) -> str:
     return "<br/>".join(parts)
 
 
-def _signature(values: Mapping[str, FieldValue], lh: LetterheadSettings, st: Styles) -> KeepTogether:
+def _signature(values: Mapping[str, FieldValue], lh: LetterheadSettings, st: Styles) -> list:
     parts: list = []
     sig = lh.resolved_signature()
     if sig is not None:
@@ -193,7 +193,7 @@ def _signature(values: Mapping[str, FieldValue], lh: LetterheadSettings, st: Sty
     parts.append(Paragraph(f"<b>{_inline('{officer_name}', values)}</b>", st.signature))
     parts.append(Paragraph(_inline("{officer_title}", values), st.signature))
     parts.append(Paragraph(escape(lh.council_name), st.body))
-    return KeepTogether(parts)
+    return parts
 
 
 def _sign_line(label: str, values: Mapping[str, FieldValue], st: Styles) -> KeepTogether:
@@ -245,7 +245,9 @@ def _story(
                 )
                 out.append(Paragraph(text, style, bulletText=f"{i}." if b.numbered else "•"))
         elif isinstance(b, mk.Signature):
-            out.append(_signature(values, lh, st))
+            # "Yours sincerely" never sits alone at the foot of a page with the signature overleaf.
+            lead = [out.pop()] if out and isinstance(out[-1], Paragraph) else []
+            out.append(KeepTogether([*lead, *_signature(values, lh, st)]))
         elif isinstance(b, mk.SignLine):
             out.append(CondPageBreak(40 * mm))
             out.append(_sign_line(b.label, values, st))
