@@ -14,7 +14,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak,
     Image,
     KeepTogether,
     PageBreak,
@@ -249,7 +248,6 @@ def _story(
             lead = [out.pop()] if out and isinstance(out[-1], Paragraph) else []
             out.append(KeepTogether([*lead, *_signature(values, lh, st)]))
         elif isinstance(b, mk.SignLine):
-            out.append(CondPageBreak(40 * mm))
             out.append(_sign_line(b.label, values, st))
         elif isinstance(b, mk.PageBreak):
             out.append(PageBreak())
