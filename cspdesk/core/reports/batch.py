@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 from cspdesk.core.errors import ValidationError
 
@@ -64,3 +66,51 @@ def render_batch(
     if progress is not None:
         progress(total, total)
     return out
+
+
+CHUNK = 25  # letters per task sent to a worker process: big enough to hide the hand-over
+
+
+def _render_chunk(jobs: Sequence[LetterJob]) -> list[bytes]:
+    return [build_pdf([job]) for job in jobs]
+
+
+def render_each(
+    items: Sequence[LetterJob],
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    workers: int = 0,
+) -> list[bytes]:
+    """One PDF per letter, in order, byte-for-byte what ``render_letter`` gives for each (so each can be
+    filed on its case). ``workers`` > 1 renders in that many processes (spawned, never forked: the
+    caller may be a Qt application with threads); worth it only for a long merge on a machine with
+    cores to spare. ``cancelled()`` is checked between letters (between chunks with workers)."""
+    items = list(items)
+    total = len(items)
+    check_batch(items)
+    if workers <= 1 or total < 2 * CHUNK:
+        out: list[bytes] = []
+        for i, job in enumerate(items):
+            if cancelled is not None and cancelled():
+                raise BatchCancelled()
+            if progress is not None:
+                progress(i, total)
+            out.append(build_pdf([job]))
+        if progress is not None:
+            progress(total, total)
+        return out
+    chunks = [items[i : i + CHUNK] for i in range(0, total, CHUNK)]
+    results: list[bytes] = []
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
+        for future in futures:
+            if cancelled is not None and cancelled():
+                raise BatchCancelled()
+            results.extend(future.result())
+            if progress is not None:
+                progress(len(results), total)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results

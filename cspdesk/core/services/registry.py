@@ -11,7 +11,10 @@ from cspdesk.core.services.cases import CaseService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
+from cspdesk.core.services.documents import DocumentService
 from cspdesk.core.services.health import HealthService
+from cspdesk.core.services.letter_templates import LetterTemplateService
+from cspdesk.core.services.letters import LetterService
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
 from cspdesk.core.storage.database import Database
@@ -30,6 +33,9 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    templates: LetterTemplateService
+    letters: LetterService
+    documents: DocumentService
 
 
 def build_services(database: Database, username: str | None = None,
@@ -37,15 +43,23 @@ def build_services(database: Database, username: str | None = None,
     uow = uow_factory_for(database.engine)
     users = UserService(uow)
     actor, first = users.sign_in(username)
-    return Services(
+    settings = SettingsService(uow)
+    templates = LetterTemplateService(uow)
+    letters = LetterService(uow, templates, settings, today)
+    services = Services(
         database=database,
         actor=actor,
         first_sign_in=first,
         users=users,
-        settings=SettingsService(uow),
+        settings=settings,
         case_list=CaseListService(uow, database.engine),
         cases=CaseService(uow, today),
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
+        templates=templates,
+        letters=letters,
+        documents=DocumentService(uow),
     )
+    letters.attach(services)
+    return services

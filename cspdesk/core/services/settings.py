@@ -41,6 +41,8 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("council.website", str, "www.southderbyshire.gov.uk", "Website", "Letterhead"),
     SettingDef("council.logo_path", str, "", "Logo image (blank for the default)", "Letterhead"),
     SettingDef("council.home_district", str, "South Derbyshire", "Home district", "Letterhead"),
+    SettingDef("letters.next_contact_working_days", int, 10,
+               "Acknowledgement: officer will be in touch within (working days)", "Letterhead", 1, 60),
     # Cases
     SettingDef("cases.reference_prefix", str, "ASB", "Case reference prefix", "Cases"),
     SettingDef("cases.repeat_victim_incidents", int, 3, "Repeat victim: similar incidents", "Cases", 1, 50),

@@ -1,0 +1,249 @@
+"""Documents filed on cases: generated letters (and attachments) as the exact bytes, stored once by SHA-256.
+
+``file_pdf`` is the one way a generated document is filed: blob, Document row, a chronology entry on the
+case and an audit row, in the caller's unit of work. Reprinting returns the stored bytes, never a new
+rendering, so the copy is identical to the one sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+
+from cspdesk.core.domain.vocab import ChronologyKind, DocumentKind
+from cspdesk.core.errors import NotFound
+from cspdesk.core.services.context import Actor
+from cspdesk.core.services.letter_sources import Subject
+from cspdesk.core.storage.models import (
+    AsbCase,
+    CaseReviewCaseLink,
+    ChronologyEntry,
+    Document,
+    DocumentBlob,
+    EnforcementNotice,
+    SaferHomesReferral,
+)
+from cspdesk.core.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: uuid.UUID
+    kind: str  # vocab.DocumentKind value
+    title: str
+    filename: str
+    recipient: str
+    made_by: str
+    made_at: datetime
+    size: int
+    sha256: str
+    template_code: str | None
+    template_revision: int | None
+    description: str
+
+
+@dataclass(frozen=True)
+class FilingLinks:
+    """Which records a document belongs to; ``chronology_cases`` get a chronology entry."""
+
+    case_id: uuid.UUID | None = None
+    notice_id: uuid.UUID | None = None
+    referral_id: uuid.UUID | None = None
+    case_review_id: uuid.UUID | None = None
+    chronology_cases: tuple[uuid.UUID, ...] = ()
+
+
+def links_for(session, subject: Subject, record_id: uuid.UUID) -> FilingLinks:
+    """The case (if any) a letter about this record is filed on."""
+    subject = Subject(subject)
+    if subject is Subject.CASE:
+        if session.get(AsbCase, record_id) is None:
+            raise NotFound("That case no longer exists.")
+        return FilingLinks(case_id=record_id, chronology_cases=(record_id,))
+    if subject is Subject.NOTICE:
+        n = session.get(EnforcementNotice, record_id)
+        if n is None:
+            raise NotFound("That notice no longer exists.")
+        return FilingLinks(case_id=n.case_id, notice_id=record_id, chronology_cases=(n.case_id,))
+    if subject is Subject.REFERRAL:
+        r = session.get(SaferHomesReferral, record_id)
+        if r is None:
+            raise NotFound("That referral no longer exists.")
+        cases = (r.case_id,) if r.case_id else ()
+        return FilingLinks(case_id=r.case_id, referral_id=record_id, chronology_cases=cases)
+    cases = tuple(
+        session.scalars(
+            select(CaseReviewCaseLink.case_id)
+            .where(CaseReviewCaseLink.application_id == record_id)
+            .order_by(CaseReviewCaseLink.case_id)
+        )
+    )
+    return FilingLinks(case_id=cases[0] if cases else None, case_review_id=record_id, chronology_cases=cases)
+
+
+def safe_filename(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._ -]+", "-", text).strip(" .-")[:150] or "document"
+
+
+def file_pdf(
+    uow: UnitOfWork,
+    actor: Actor,
+    links: FilingLinks,
+    *,
+    pdf: bytes,
+    title: str,
+    filename: str,
+    recipient: str,
+    template_code: str | None,
+    template_revision: int | None,
+    description: str = "",
+    today: date,
+) -> Document:
+    """Store the bytes (once per hash), the Document row, chronology and audit. Caller commits."""
+    s = uow.session
+    digest = hashlib.sha256(pdf).hexdigest()
+    if s.get(DocumentBlob, digest) is None:
+        s.add(DocumentBlob(sha256=digest, size=len(pdf), data=pdf))
+        s.flush()
+    doc = Document(
+        kind=DocumentKind.LETTER.value,
+        case_id=links.case_id,
+        notice_id=links.notice_id,
+        referral_id=links.referral_id,
+        case_review_id=links.case_review_id,
+        title=title[:300],
+        filename=safe_filename(filename)[:300],
+        mime_type="application/pdf",
+        sha256=digest,
+        size=len(pdf),
+        made_by=actor.display_name,
+        recipient=recipient[:300] or None,
+        template_code=template_code,
+        template_version=template_revision,
+        description=description or None,
+    )
+    s.add(doc)
+    s.flush()
+    summary = f"Letter: {title}" + (f" to {recipient}" if recipient else "")
+    for case_id in links.chronology_cases:
+        s.add(
+            ChronologyEntry(
+                case_id=case_id,
+                occurred_at=datetime.now().replace(microsecond=0),
+                kind=ChronologyKind.LETTER.value,
+                summary=summary[:500],
+                author=actor.display_name,
+                related_type="document",
+                related_id=doc.id,
+            )
+        )
+        case = s.get(AsbCase, case_id)
+        if case is not None and (case.last_activity_on is None or case.last_activity_on < today):
+            case.last_activity_on = today
+    uow.audit(
+        "create",
+        "document",
+        doc.id,
+        summary,
+        {
+            "sha256": digest,
+            "template": template_code,
+            "revision": template_revision,
+            "case_id": str(links.case_id) if links.case_id else None,
+        },
+    )
+    return doc
+
+
+def _row(d: Document) -> DocumentRow:
+    return DocumentRow(
+        d.id,
+        d.kind,
+        d.title,
+        d.filename,
+        d.recipient or "",
+        d.made_by,
+        d.created_at,
+        d.size,
+        d.sha256,
+        d.template_code,
+        d.template_version,
+        d.description or "",
+    )
+
+
+class DocumentService:
+    def __init__(self, uow: Callable[[str], UnitOfWork]):
+        self._uow = uow
+
+    def for_case(self, case_id: uuid.UUID) -> list[DocumentRow]:
+        """Letters and attachments on a case, newest first, including those filed on its notices,
+        referrals and linked Case Review applications."""
+        with self._uow("system") as uow:
+            s = uow.session
+            notices = select(EnforcementNotice.id).where(EnforcementNotice.case_id == case_id)
+            referrals = select(SaferHomesReferral.id).where(SaferHomesReferral.case_id == case_id)
+            reviews = select(CaseReviewCaseLink.application_id).where(CaseReviewCaseLink.case_id == case_id)
+            docs = s.scalars(
+                select(Document)
+                .where(
+                    or_(
+                        Document.case_id == case_id,
+                        Document.notice_id.in_(notices),
+                        Document.referral_id.in_(referrals),
+                        Document.case_review_id.in_(reviews),
+                    )
+                )
+                .order_by(Document.created_at.desc())
+            ).all()
+            return [_row(d) for d in docs]
+
+    def for_record(self, subject: Subject, record_id: uuid.UUID) -> list[DocumentRow]:
+        if Subject(subject) is Subject.CASE:
+            return self.for_case(record_id)
+        column = {
+            Subject.NOTICE: Document.notice_id,
+            Subject.REFERRAL: Document.referral_id,
+            Subject.APPLICATION: Document.case_review_id,
+        }[Subject(subject)]
+        with self._uow("system") as uow:
+            docs = uow.session.scalars(
+                select(Document).where(column == record_id).order_by(Document.created_at.desc())
+            ).all()
+            return [_row(d) for d in docs]
+
+    def get(self, document_id: uuid.UUID) -> DocumentRow:
+        with self._uow("system") as uow:
+            d = uow.session.get(Document, document_id)
+            if d is None:
+                raise NotFound("That document no longer exists.")
+            return _row(d)
+
+    def content(self, document_id: uuid.UUID) -> bytes:
+        """The exact stored bytes (checked against their hash)."""
+        with self._uow("system") as uow:
+            row = uow.session.execute(
+                select(DocumentBlob.data, DocumentBlob.sha256)
+                .join(Document, Document.sha256 == DocumentBlob.sha256)
+                .where(Document.id == document_id)
+            ).first()
+        if row is None:
+            raise NotFound("That document no longer exists.")
+        if hashlib.sha256(row.data).hexdigest() != row.sha256:
+            raise NotFound("The stored copy of this document is damaged (its fingerprint does not match).")
+        return bytes(row.data)
+
+    def reprint(self, actor: Actor, document_id: uuid.UUID) -> bytes:
+        """The stored bytes, with an audit row saying who printed another copy."""
+        data = self.content(document_id)
+        with self._uow(actor.username) as uow:
+            d = uow.session.get(Document, document_id)
+            uow.audit("reprint", "document", document_id, f"Copy of '{d.title}' printed or saved")
+            uow.commit()
+        return data

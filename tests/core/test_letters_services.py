@@ -1,0 +1,350 @@
+"""Letters end to end in the core: values from a case, refusal while anything is missing, filing the exact
+bytes on the case with chronology and audit, reprints, template revisions, and the mail merge."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import ConflictError, PermissionDenied, ValidationError
+from cspdesk.core.services.letter_sources import LetterSource, Subject
+from cspdesk.core.services.letters_batch import MergeCancelled, run_batch
+from cspdesk.core.storage.models import (
+    AuditEntry,
+    CaseParty,
+    ChronologyEntry,
+    Document,
+    DocumentBlob,
+    EnforcementNotice,
+)
+
+from .letters_helpers import all_text, content_streams, page_count
+
+
+@pytest.fixture
+def svc(demo_services):
+    s = demo_services
+    s.users.update_user(s.actor, s.actor.user_id, job_title="Community Safety Officer")
+    return s
+
+
+def session(s) -> Session:
+    return Session(s.database.engine)
+
+
+def cases_with(s, role: str, n: int = 1, without: str | None = None) -> list[uuid.UUID]:
+    """Cases with a person in ``role`` who has an address (and, optionally, nobody in ``without``)."""
+    with session(s) as db:
+        stmt = (
+            select(CaseParty.case_id)
+            .where(CaseParty.role == role, CaseParty.person_id.is_not(None), CaseParty.removed_on.is_(None))
+            .order_by(CaseParty.case_id)
+        )
+        if without:
+            stmt = stmt.where(
+                CaseParty.case_id.not_in(select(CaseParty.case_id).where(CaseParty.role == without))
+            )
+        ids = list(dict.fromkeys(db.scalars(stmt)))
+    assert len(ids) >= n
+    return ids[:n]
+
+
+def count(s, model, *where) -> int:
+    with session(s) as db:
+        return db.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_case_letters_are_offered_for_a_case(svc):
+    codes = [c.code for c in svc.letters.choices(Subject.CASE)]
+    assert codes == ["complaint_ack", "asb_warning", "complainant_update", "case_summary"]
+
+
+def test_missing_fields_are_refused_with_labels_and_where_to_fix_and_nothing_is_filed(svc):
+    (case_id,) = cases_with(svc, "complainant", without="perpetrator")
+    before = (count(svc, Document), count(svc, ChronologyEntry), count(svc, DocumentBlob))
+    with pytest.raises(ValidationError) as err:
+        svc.letters.draft(svc.actor, Subject.CASE, "asb_warning", case_id)
+    msg = str(err.value)
+    for label in ("Recipient's name", "Recipient's address", "The behaviour", "Its effect", "Requirements"):
+        assert label in msg
+    assert "perpetrator (Parties)" in msg and "type it in the letter form" in msg
+    assert {"recipient_name", "conduct", "requirements"} <= set(err.value.fields)
+    with pytest.raises(ValidationError):
+        svc.letters.generate(svc.actor, Subject.CASE, "asb_warning", case_id)
+    assert (count(svc, Document), count(svc, ChronologyEntry), count(svc, DocumentBlob)) == before
+
+
+def test_officer_without_job_title_is_told_where_to_set_it(demo_services):
+    (case_id,) = cases_with(demo_services, "complainant")
+    with pytest.raises(ValidationError) as err:
+        demo_services.letters.draft(demo_services.actor, Subject.CASE, "complaint_ack", case_id)
+    assert "Officer's job title" in str(err.value) and "Settings → Users" in str(err.value)
+    # ... or typed in for this letter
+    d = demo_services.letters.draft(
+        demo_services.actor, Subject.CASE, "complaint_ack", case_id, typed={"officer_title": "Team Leader"}
+    )
+    assert "Team Leader" in all_text(d.pdf)
+
+
+def test_the_form_asks_for_what_the_officer_writes_and_lists_recipients(svc):
+    (case_id,) = cases_with(svc, "perpetrator")
+    form = svc.letters.form(svc.actor, Subject.CASE, "asb_warning", case_id)
+    assert [a.name for a in form.asked] == ["conduct", "conduct_effect", "requirements"]
+    assert form.recipients and all(label.startswith("Perpetrator: ") for _, label in form.recipients)
+    assert {m.name for m in form.missing} == {"conduct", "conduct_effect", "requirements"}
+
+
+def test_filing_stores_the_exact_bytes_with_hash_chronology_and_audit(svc):
+    (case_id,) = cases_with(svc, "complainant")
+    d = svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id)
+    assert d.recipient and d.recipient in all_text(d.pdf) and d.template_revision == 1
+    filed = svc.letters.file(svc.actor, d)
+    assert filed.case_id == case_id and filed.changes.touches("document")
+    assert svc.documents.content(filed.document_id) == d.pdf
+    with session(svc) as db:
+        doc = db.get(Document, filed.document_id)
+        assert doc.sha256 == hashlib.sha256(d.pdf).hexdigest() == filed.sha256
+        assert (doc.kind, doc.template_code, doc.template_version) == ("letter", "complaint_ack", 1)
+        assert doc.made_by == svc.actor.display_name and doc.recipient == d.recipient
+        assert doc.case_id == case_id and doc.mime_type == "application/pdf" and doc.size == len(d.pdf)
+        blob = db.get(DocumentBlob, doc.sha256)
+        assert bytes(blob.data) == d.pdf
+        chron = db.scalars(select(ChronologyEntry).where(ChronologyEntry.related_id == doc.id)).one()
+        assert chron.kind == "letter" and chron.case_id == case_id and d.recipient in chron.summary
+        audit = db.scalars(select(AuditEntry).where(AuditEntry.entity_id == doc.id)).one()
+        assert audit.username == svc.actor.username and audit.details["sha256"] == doc.sha256
+    listed = svc.documents.for_case(case_id)
+    assert [r.id for r in listed] == [filed.document_id]
+
+
+def test_reprint_is_identical_and_audited_and_a_new_version_is_a_new_entry(svc):
+    (case_id,) = cases_with(svc, "complainant")
+    first = svc.letters.file(svc.actor, svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id))
+    original = svc.documents.content(first.document_id)
+    assert svc.documents.reprint(svc.actor, first.document_id) == original
+    assert count(svc, AuditEntry, AuditEntry.action == "reprint", AuditEntry.entity_id == first.document_id) == 1
+    again = svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id, large_print=True)
+    second = svc.letters.file(svc.actor, again)
+    assert second.document_id != first.document_id and second.sha256 != first.sha256
+    assert b" 16 Tf" in b"".join(content_streams(again.pdf))  # 16 pt body text
+    assert b" 16 Tf" not in b"".join(content_streams(original))
+    docs = svc.documents.for_case(case_id)
+    assert len(docs) == 2 and "Large print" in docs[0].description
+    assert svc.documents.content(first.document_id) == original  # the first copy is untouched
+
+
+def test_the_same_bytes_filed_twice_are_stored_once(svc):
+    (case_id,) = cases_with(svc, "complainant")
+    d = svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id)
+    a, b = svc.letters.file(svc.actor, d), svc.letters.file(svc.actor, d)
+    assert a.document_id != b.document_id
+    assert count(svc, DocumentBlob, DocumentBlob.sha256 == d.sha256) == 1
+
+
+def test_a_changed_letter_is_not_filed(svc):
+    (case_id,) = cases_with(svc, "complainant")
+    d = svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id)
+    from dataclasses import replace
+
+    with pytest.raises(ValidationError):
+        svc.letters.file(svc.actor, replace(d, pdf=d.pdf + b"%"))
+
+
+def test_partner_cannot_produce_letters(svc):
+    (case_id,) = cases_with(svc, "complainant")
+    partner = svc.users.sign_in("someone.else")[0]
+    assert partner.role is Role.PARTNER
+    with pytest.raises(PermissionDenied):
+        svc.letters.draft(partner, Subject.CASE, "complaint_ack", case_id)
+
+
+def test_case_summary_is_filed_as_a_document(svc):
+    (case_id,) = cases_with(svc, "complainant")
+    d = svc.letters.draft(svc.actor, Subject.CASE, "case_summary", case_id)
+    text = all_text(d.pdf)
+    assert "Case summary" in text and "OFFICIAL-SENSITIVE" in text and d.reference in text
+    filed = svc.letters.file(svc.actor, d)
+    with session(svc) as db:
+        doc = db.get(Document, filed.document_id)
+        assert (doc.template_code, doc.template_version, doc.title) == ("case_summary", None, "Case summary")
+
+
+# ----- templates
+
+
+def test_shipped_templates_are_seeded_once_as_revision_one(svc):
+    ts = svc.templates.templates()
+    assert len(ts) == 13 and all(t.revision == 1 and t.shipped for t in ts)
+    svc.templates._seeded = False
+    svc.templates.templates()
+    from cspdesk.core.storage.models import LetterTemplate
+
+    assert count(svc, LetterTemplate) == 13
+
+
+def test_unknown_field_is_refused_at_save_with_its_name(svc):
+    t = svc.templates.current("complaint_ack")
+    with pytest.raises(ValidationError) as err:
+        svc.templates.save(
+            svc.actor, "complaint_ack", name=t.name, body=t.body + "\n{recipient_nmae}\n",
+            protective_marking=False, based_on=t.revision,
+        )
+    assert "{recipient_nmae}" in str(err.value)
+    assert svc.templates.current("complaint_ack").revision == 1
+
+
+def test_a_field_this_letter_must_never_print_is_refused(svc):
+    t = svc.templates.current("safer_homes_works_order")
+    with pytest.raises(ValidationError) as err:
+        svc.templates.save(
+            svc.actor, t.code, name=t.name, body=t.body + "\n{referral_reason}\n",
+            protective_marking=True, based_on=t.revision,
+        )
+    assert "Reason for referral" in str(err.value)
+
+
+def test_only_an_administrator_saves_templates_and_a_stale_save_is_refused(svc):
+    t = svc.templates.current("complaint_ack")
+    officer = svc.users.sign_in("jo.officer")[0]
+    with pytest.raises(PermissionDenied):
+        svc.templates.save(officer, t.code, name=t.name, body=t.body + "x\n", protective_marking=False, based_on=1)
+    svc.templates.save(svc.actor, t.code, name=t.name, body=t.body + "One.\n", protective_marking=False, based_on=1)
+    with pytest.raises(ConflictError):
+        svc.templates.save(svc.actor, t.code, name=t.name, body=t.body + "Two.\n", protective_marking=False,
+                           based_on=1)
+
+
+def test_an_old_revision_reproduces_an_old_letter_byte_for_byte(svc):
+    (case_id,) = cases_with(svc, "complainant")
+    old = svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id)
+    filed = svc.letters.file(svc.actor, old)
+    t1 = svc.templates.current("complaint_ack")
+    new_body = t1.body.replace("Thank you for contacting us", "Thank you very much for contacting us")
+    rev2, changes = svc.templates.save(
+        svc.actor, t1.code, name=t1.name, body=new_body, protective_marking=True, based_on=1
+    )
+    assert rev2.revision == 2 and changes.touches("letter_template")
+    assert [r.revision for r in svc.templates.history("complaint_ack")] == [2, 1]
+    new = svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id)
+    assert new.template_revision == 2 and "Thank you very much" in all_text(new.pdf)
+    assert "OFFICIAL-SENSITIVE" in all_text(new.pdf)  # protective marking from the template
+    stored = svc.documents.get(filed.document_id)
+    again = svc.letters.render(
+        svc.templates.revision("complaint_ack", stored.template_revision), old.values,
+        svc.letters.letterhead(svc.actor),
+    )
+    assert again == svc.documents.content(filed.document_id)
+
+
+def test_a_changed_shipped_template_is_a_new_revision_only_while_never_edited(svc, monkeypatch):
+    from cspdesk.core.reports import templates as engine_templates
+
+    shipped = dict(engine_templates.default_templates())
+    changed = {
+        code: t.__class__(t.code, t.name, t.body + "\nA new closing line.\n", t.protective_marking, t.excluded_fields)
+        for code, t in shipped.items()
+    }
+    cur = svc.templates.current("asb_warning")
+    svc.templates.save(svc.actor, "asb_warning", name="Warning (edited)", body=cur.body,
+                       protective_marking=True, based_on=1)
+    monkeypatch.setattr(engine_templates, "default_templates", lambda: changed)
+    svc.templates._seeded = False
+    assert svc.templates.current("complaint_ack").revision == 2
+    assert svc.templates.current("asb_warning").name == "Warning (edited)"  # the administrator's wording stays
+
+
+def test_template_preview_uses_demo_values_and_refuses_unknown_fields(svc):
+    t = svc.templates.current("cpn")
+    pdf = svc.letters.preview_template(svc.actor, t.code, name=t.name, body=t.body, protective_marking=True)
+    assert "Siân O'Brien-Ćosić" in all_text(pdf) and "21 days" in all_text(pdf)
+    with pytest.raises(ValidationError) as err:
+        svc.letters.preview_template(svc.actor, t.code, name=t.name, body="{nope}", protective_marking=True)
+    assert "{nope}" in str(err.value)
+
+
+# ----- other areas plug in
+
+
+def test_another_area_registers_a_letter_with_one_entry_and_it_is_filed_on_the_notices_case(svc):
+    (case_id,) = cases_with(svc, "perpetrator")
+    with session(svc) as db:
+        notice = EnforcementNotice(reference="CPW-TEST-1", case_id=case_id, kind="cpw", conduct="Loud music.")
+        db.add(notice)
+        db.commit()
+        notice_id = notice.id
+
+    def values(ctx, notice_id, actor):
+        n = ctx.session.get(EnforcementNotice, notice_id)
+        return {"reference": n.reference, "recipient_name": "Dean Marsh", "letter_date": ctx.today,
+                "recipient_address": ("14 Midland Road", "Swadlincote", "DE11 0AA"),
+                "incident_location": "Midland Road", "conduct": n.conduct or "Loud music.",
+                "conduct_effect": "Neighbours kept awake.", "requirements": ["Stop it."]}
+
+    svc.letters.registry.register(LetterSource(Subject.NOTICE, "asb_warning", values))
+    filed = svc.letters.generate(svc.actor, Subject.NOTICE, "asb_warning", notice_id)
+    with session(svc) as db:
+        doc = db.get(Document, filed.document_id)
+        assert (doc.notice_id, doc.case_id) == (notice_id, case_id)
+        assert db.scalars(select(ChronologyEntry).where(ChronologyEntry.related_id == doc.id)).one().case_id == case_id
+    assert filed.document_id in [d.id for d in svc.documents.for_case(case_id)]
+    assert [d.id for d in svc.documents.for_record(Subject.NOTICE, notice_id)] == [filed.document_id]
+
+
+# ----- mail merge
+
+
+def test_mail_merge_files_every_letter_and_makes_one_print_file(svc):
+    ids = cases_with(svc, "complainant", n=6)
+    seen: list[tuple[str, int, int]] = []
+    result = run_batch(svc.letters, svc.actor, Subject.CASE, "complaint_ack", ids, combined=True,
+                       progress=lambda *p: seen.append(p))
+    assert result.letters == 6 and len(result.document_ids) == 6 and len(result.files) == 6
+    assert page_count(result.combined) == sum(page_count(pdf) for _, pdf in result.files)
+    for doc_id, (_name, pdf) in zip(result.document_ids, result.files, strict=True):
+        assert svc.documents.content(doc_id) == pdf
+    assert count(svc, Document, Document.case_id.in_(ids)) == 6
+    assert count(svc, ChronologyEntry, ChronologyEntry.kind == "letter", ChronologyEntry.case_id.in_(ids)) == 6
+    assert {p[0] for p in seen} >= {"Checking", "Producing letters", "Filing on cases"}
+    assert seen[-1] == ("Done", 6, 6)
+
+
+def test_mail_merge_refuses_everything_when_one_letter_lacks_a_field_unless_told_to_skip(svc):
+    good = cases_with(svc, "complainant", n=3)
+    bad = cases_with(svc, "complainant", without="perpetrator", n=1)
+    ids = [*good[:2], *bad]
+    with pytest.raises(ValidationError) as err:
+        run_batch(svc.letters, svc.actor, Subject.CASE, "asb_warning", ids, combined=False,
+                  typed={"conduct": "Noise.", "conduct_effect": "Sleep lost.", "requirements": ["Stop."]})
+    assert "Recipient's name" in str(err.value)
+    assert count(svc, Document) == 0
+
+
+def test_mail_merge_can_skip_the_incomplete_ones_and_lists_them(svc):
+    ids = cases_with(svc, "complainant", n=3)
+    with session(svc) as db:  # the third case loses its complainant, so has nobody to write to
+        for p in db.scalars(select(CaseParty).where(CaseParty.case_id == ids[2])):
+            p.removed_on = p.created_at.date()
+        db.commit()
+    result = run_batch(svc.letters, svc.actor, Subject.CASE, "complaint_ack", ids, combined=False,
+                       skip_incomplete=True)
+    assert result.letters == 2 and len(result.document_ids) == 2
+    assert [p.record_id for p in result.skipped] == [ids[2]]
+    assert "Recipient's name" in result.skipped[0].message
+
+
+def test_cancelling_a_merge_files_nothing(svc):
+    ids = cases_with(svc, "complainant", n=5)
+    calls = {"n": 0}
+
+    def cancelled() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 7  # part-way through producing the letters
+
+    with pytest.raises(MergeCancelled):
+        run_batch(svc.letters, svc.actor, Subject.CASE, "complaint_ack", ids, combined=True, cancelled=cancelled)
+    assert count(svc, Document) == 0 and count(svc, ChronologyEntry, ChronologyEntry.kind == "letter") == 0
