@@ -41,3 +41,13 @@ class Prompts:
     def ask_save_file(self, title: str, suggested: str, filter_: str = "") -> Path | None:
         name, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filter_)
         return Path(name) if name else None
+
+    def ask_folder(self, title: str) -> Path | None:
+        name = QFileDialog.getExistingDirectory(self.parent, title)
+        return Path(name) if name else None
+
+    def ask_print(self, printer) -> bool:
+        """The system print dialog for ``printer`` (a QPrinter); True if the user chose Print."""
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        return QPrintDialog(printer, self.parent).exec() == QPrintDialog.DialogCode.Accepted

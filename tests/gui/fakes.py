@@ -7,12 +7,14 @@ from pathlib import Path
 
 class FakePrompts:
     def __init__(self, confirm: bool = True, text: str | None = None, files: list[Path] | None = None,
-                 save_to: Path | None = None):
+                 save_to: Path | None = None, folder: Path | None = None, print_to: Path | None = None):
         self.parent = None
         self.answer_confirm = confirm
         self.answer_text = text
         self.files = files or []
         self.save_to = save_to
+        self.folder = folder
+        self.print_to = print_to  # "print" to this PDF file instead of a printer; None = cancel the dialog
         self.asked: list[tuple[str, str, str]] = []
 
     def confirm(self, title, text):
@@ -43,6 +45,20 @@ class FakePrompts:
     def ask_save_file(self, title, suggested, filter_=""):
         self.asked.append(("ask_save_file", title, suggested))
         return self.save_to
+
+    def ask_folder(self, title):
+        self.asked.append(("ask_folder", title, ""))
+        return self.folder
+
+    def ask_print(self, printer):
+        self.asked.append(("ask_print", "", ""))
+        if self.print_to is None:
+            return False
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(self.print_to))
+        return True
 
     def kinds(self) -> list[str]:
         return [a[0] for a in self.asked]

@@ -87,6 +87,8 @@ class CasesPage(QWidget):
             w.dateChanged.connect(self.apply_filters)
         self.clear_btn = QPushButton("Clear filters")
         self.clear_btn.clicked.connect(self.clear_filters)
+        self.letters_btn = QPushButton("Letters…", objectName="caseLetters", toolTip="Letters and documents (Ctrl+L)")
+        self.letters_btn.clicked.connect(self.open_letters)
         self.message = QLabel(objectName="filterMessage")
         self.message.setStyleSheet("color: #b00020;")
         self.count = QLabel(objectName="caseCount")
@@ -127,6 +129,7 @@ class CasesPage(QWidget):
             dates.addWidget(w)
         dates.addStretch(1)
         dates.addWidget(self.count)
+        dates.addWidget(self.letters_btn)
 
         splitter = QSplitter()
         splitter.addWidget(self.table)
@@ -138,6 +141,7 @@ class CasesPage(QWidget):
         layout.addLayout(dates)
         layout.addWidget(splitter, 1)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.open_letters)
 
     def _load_options(self) -> None:
         opts = self.services.case_list.filter_options()
@@ -220,6 +224,25 @@ class CasesPage(QWidget):
     def current_case_id(self) -> uuid.UUID | None:
         idx = self.table.currentIndex()
         return self.model.case_id(idx.row()) if idx.isValid() else None
+
+    def open_letters(self):
+        """The selected case's documents, with New letter… (until the case screen has its Documents tab)."""
+        cid = self.current_case_id()
+        if cid is None:
+            self.prompts.info("Letters", "Select a case first.")
+            return None
+        from PySide6.QtWidgets import QDialog
+
+        from cspdesk.gui.widgets.documents_panel import DocumentsPanel
+
+        ref = self.services.case_list.rows_for([cid])[cid].reference
+        dlg = QDialog(self, objectName="caseDocuments", windowTitle=f"{ref} — letters and documents")
+        panel = DocumentsPanel(self.services, self.bus, self.prompts, cid, dlg)
+        QVBoxLayout(dlg).addWidget(panel)
+        dlg.resize(900, 420)
+        dlg.open()
+        self.documents_dialog = dlg
+        return panel
 
     def _activate(self, row: int) -> None:
         cid = self.model.case_id(row)

@@ -1,0 +1,154 @@
+"""New letter: choose the letter and the recipient, write what only the officer can write, preview.
+
+Nothing is stored until the officer clicks "File on case" in the preview. Anything missing that cannot
+be typed here (an address, the officer's job title) is listed with where to put it right.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+)
+
+from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
+from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
+
+
+class NewLetterDialog(QDialog):
+    def __init__(self, services, bus, prompts, subject, record_id, parent=None, code: str | None = None):
+        super().__init__(parent)
+        self.setObjectName("newLetter")
+        self.setWindowTitle("New letter")
+        self.services = services
+        self.bus = bus
+        self.prompts = prompts
+        self.subject = subject
+        self.record_id = record_id
+        self.preview: LetterPreviewDialog | None = None
+        self.form_dto = None
+
+        self.letter = QComboBox(objectName="letterChoice")
+        for c in services.letters.choices(subject):
+            self.letter.addItem(c.name + ("" if c.is_template_letter else " (report)"), c.code)
+        self.recipient = QComboBox(objectName="recipientChoice")
+        self.large_print = QCheckBox("Large print (16 pt)", objectName="largePrint")
+        self.fields = LetterFieldsForm()
+        self.problems = QLabel(objectName="letterProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color:#b00020")
+        self.preview_btn = QPushButton("&Preview…", objectName="previewLetter")
+        self.preview_btn.setDefault(True)
+        self.preview_btn.clicked.connect(self.show_preview)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self.reject)
+
+        head = QFormLayout()
+        head.addRow("Letter:", self.letter)
+        head.addRow("To:", self.recipient)
+        head.addRow("", self.large_print)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.fields)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.preview_btn)
+        buttons.addWidget(cancel)
+        v = QVBoxLayout(self)
+        v.addLayout(head)
+        intro = QLabel("Write what this letter needs. Everything else comes from the case and the letterhead.")
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color:#555")
+        v.addWidget(intro)
+        v.addWidget(scroll, 1)
+        v.addWidget(self.problems)
+        v.addLayout(buttons)
+        self.resize(640, 600)
+
+        if code is not None and (i := self.letter.findData(code)) >= 0:
+            self.letter.setCurrentIndex(i)
+        self.letter.currentIndexChanged.connect(lambda _i: self.load())
+        self.recipient.currentIndexChanged.connect(lambda _i: self.load(keep_recipient=True))
+        self.load()
+
+    def code(self) -> str:
+        return self.letter.currentData()
+
+    def load(self, keep_recipient: bool = False) -> None:
+        recipient_id = self.recipient.currentData() if keep_recipient else None
+        try:
+            f = self.services.letters.form(self.services.actor, self.subject, self.code(), self.record_id,
+                                           recipient_id)
+        except UserError as exc:
+            self.problems.setText(str(exc))
+            return
+        self.form_dto = f
+        if not keep_recipient:
+            self.recipient.blockSignals(True)
+            self.recipient.clear()
+            for rid, label in f.recipients:
+                self.recipient.addItem(label, rid)
+            if not f.recipients:
+                self.recipient.addItem("Nobody on the case to write to" if f.large_print_possible else "—", None)
+            self.recipient.blockSignals(False)
+        self.recipient.setEnabled(len(f.recipients) > 1)
+        self.large_print.setEnabled(f.large_print_possible)
+        self.fields.set_fields(f.asked)
+        asked = {a.name for a in f.asked}
+        others = [m for m in f.missing if m.name not in asked]
+        self.problems.setText(
+            "Missing, and needed before this letter can be produced:\n"
+            + "\n".join(f"• {m.label} — {m.fix}" for m in others)
+            if others
+            else ""
+        )
+
+    def show_preview(self) -> None:
+        try:
+            draft = self.services.letters.draft(
+                self.services.actor,
+                self.subject,
+                self.code(),
+                self.record_id,
+                typed=self.fields.values(),
+                recipient_id=self.recipient.currentData(),
+                large_print=self.large_print.isChecked() and self.large_print.isEnabled(),
+            )
+        except ValidationError as exc:
+            rest = self.fields.show_errors(exc.fields)
+            self.problems.setText(str(exc) if rest else "Fill in the boxes marked in red.")
+            return
+        except UserError as exc:
+            self.prompts.error("Letter not produced", str(exc))
+            return
+        self.fields.show_errors({})
+        self.problems.setText("")
+
+        def file():
+            filed = self.services.letters.file(self.services.actor, draft)
+            self.bus.changes_applied.emit(filed.changes)
+            return filed
+
+        self.preview = LetterPreviewDialog(
+            draft.pdf,
+            draft.title,
+            draft.filename,
+            self.prompts,
+            on_file=file,
+            note="Not filed yet: check the letter, then File on case.",
+            parent=self,
+        )
+        self.preview.finished.connect(self._preview_closed)
+        self.preview.open()
+
+    def _preview_closed(self, _result: int) -> None:
+        if self.preview is not None and self.preview.filed is not None:
+            self.accept()

@@ -1,0 +1,282 @@
+"""Letters & templates: mail merge (one letter to many cases, every one filed on its case) and the
+template editor (administrators change the wording; everyone else can read it)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, Role
+from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.core.services.letter_sources import Subject
+from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
+from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
+from cspdesk.gui.widgets.template_editor import TemplateEditor
+
+
+class LettersPage(QWidget):
+    title = "Letters & templates"
+
+    def __init__(self, services, bus, prompts, parent=None):
+        super().__init__(parent)
+        self.merge = MailMerge(services, bus, prompts)
+        self.editor = TemplateEditor(services, bus, prompts)
+        self.tabs = QTabWidget(objectName="lettersTabs")
+        self.tabs.addTab(self.merge, "Mail merge")
+        self.tabs.addTab(self.editor, "Templates")
+        v = QVBoxLayout(self)
+        v.addWidget(self.tabs)
+
+
+class MailMerge(QWidget):
+    """One template, the cases chosen by the case-list filters, one print file or one PDF each."""
+
+    def __init__(self, services, bus, prompts, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.bus = bus
+        self.prompts = prompts
+        self.tasks = TaskRunner()
+        self.task = None
+        self.result = None
+        self.preview: LetterPreviewDialog | None = None
+        self.can_write = services.actor.can(Role.OFFICER)
+
+        self.template = QComboBox(objectName="mergeTemplate")
+        self.search = QLineEdit(placeholderText="Reference, name, address or postcode", objectName="mergeSearch")
+        self.status = QComboBox(objectName="mergeStatus")
+        self.status.addItem("Any status", None)
+        for v, label in CaseStatus.choices():
+            self.status.addItem(label, v)
+        self.status.setCurrentIndex(self.status.findData(CaseStatus.OPEN.value))
+        self.priority = QComboBox(objectName="mergePriority")
+        self.priority.addItem("Any priority", None)
+        for v, label in PriorityTheme.choices():
+            self.priority.addItem(label, v)
+        self.ward = QComboBox(objectName="mergeWard")
+        self.officer = QComboBox(objectName="mergeOfficer")
+        opts = services.case_list.filter_options()
+        for combo, label, items in ((self.ward, "Any ward", opts.wards), (self.officer, "Any officer", opts.officers)):
+            combo.addItem(label, None)
+            for id_, name in items:
+                combo.addItem(name, id_)
+        self.from_on = QCheckBox("Reported from")
+        self.from_date = QDateEdit(QDate.currentDate().addMonths(-1), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.to_on = QCheckBox("to")
+        self.to_date = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.count = QLabel(objectName="mergeCount")
+
+        self.combined = QRadioButton("One combined PDF to print", objectName="mergeCombined")
+        self.separate = QRadioButton("One PDF per letter, into a folder", objectName="mergeSeparate")
+        self.combined.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.combined)
+        group.addButton(self.separate)
+        self.large_print = QCheckBox("Large print (16 pt)", objectName="mergeLargePrint")
+        self.skip = QCheckBox("Skip cases missing information (they are listed)", objectName="mergeSkip")
+        self.fields = LetterFieldsForm()
+        self.run_btn = QPushButton("&Produce and file letters", objectName="mergeRun")
+        self.run_btn.clicked.connect(self.run)
+        self.run_btn.setEnabled(self.can_write)
+        self.cancel_btn = QPushButton("Cancel", objectName="mergeCancel", enabled=False)
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.progress = QProgressBar(objectName="mergeProgress")
+        self.progress.setFormat("%v of %m")
+        self.stage = QLabel(objectName="mergeStage")
+        self.report = QPlainTextEdit(objectName="mergeReport", readOnly=True)
+        self.report.setMaximumHeight(140)
+
+        for c in services.letters.choices(Subject.CASE):
+            if c.is_template_letter:
+                self.template.addItem(c.name, c.code)
+
+        select = QGroupBox("Cases")
+        f = QFormLayout(select)
+        f.addRow("Search:", self.search)
+        row = QHBoxLayout()
+        for w in (self.status, self.priority, self.ward, self.officer):
+            row.addWidget(w)
+        f.addRow("Filters:", row)
+        dates = QHBoxLayout()
+        for w in (self.from_on, self.from_date, self.to_on, self.to_date):
+            dates.addWidget(w)
+        dates.addStretch(1)
+        f.addRow("", dates)
+        f.addRow("", self.count)
+        letter = QGroupBox("Letter")
+        lf = QFormLayout(letter)
+        lf.addRow("Template:", self.template)
+        lf.addRow("Same in every letter:", self.fields)
+        lf.addRow("", self.large_print)
+        out = QGroupBox("Output")
+        of = QVBoxLayout(out)
+        for w in (self.combined, self.separate, self.skip):
+            of.addWidget(w)
+        go = QHBoxLayout()
+        go.addWidget(self.run_btn)
+        go.addWidget(self.cancel_btn)
+        go.addWidget(self.progress, 1)
+        v = QVBoxLayout(self)
+        note = QLabel("Every letter is filed on its own case, as its own PDF, with a chronology entry.")
+        note.setStyleSheet("color:#555")
+        v.addWidget(note)
+        v.addWidget(select)
+        v.addWidget(letter)
+        v.addWidget(out)
+        v.addLayout(go)
+        v.addWidget(self.stage)
+        v.addWidget(self.report)
+        v.addStretch(1)
+
+        self.template.currentIndexChanged.connect(lambda _i: self.load_fields())
+        for w in (self.status, self.priority, self.ward, self.officer):
+            w.currentIndexChanged.connect(lambda _i: self.update_count())
+        for w in (self.from_on, self.to_on):
+            w.toggled.connect(lambda _b: self.update_count())
+        for w in (self.from_date, self.to_date):
+            w.dateChanged.connect(lambda _d: self.update_count())
+        self.search.editingFinished.connect(self.update_count)
+        self.update_count()
+
+    def query(self) -> CaseQuery:
+        return CaseQuery(
+            text=self.search.text(),
+            status=self.status.currentData(),
+            priority=self.priority.currentData(),
+            ward_id=self.ward.currentData(),
+            officer_id=self.officer.currentData(),
+            reported_from=self.from_date.date().toPython() if self.from_on.isChecked() else None,
+            reported_to=self.to_date.date().toPython() if self.to_on.isChecked() else None,
+            sort="reference",
+            descending=False,
+        )
+
+    def case_ids(self):
+        return self.services.case_list.case_ids(self.query())
+
+    def update_count(self) -> None:
+        ids = self.case_ids()
+        n = len(ids)
+        self.count.setText(f"{n:,} case{'s' if n != 1 else ''} match")
+        if not self.fields.widgets:
+            self.load_fields(ids)
+
+    def load_fields(self, ids=None) -> None:
+        """Boxes for what the officer writes once for every letter: the fields the template asks for that
+        the first matching case leaves blank (those a case fills in, such as its dates, stay per case)."""
+        code = self.template.currentData()
+        ids = self.case_ids() if ids is None else ids
+        if code is None or not ids:
+            self.fields.set_fields([])
+            return
+        try:
+            form = self.services.letters.form(self.services.actor, Subject.CASE, code, ids[0])
+        except UserError:
+            self.fields.set_fields([])
+            return
+        self.fields.set_fields([a for a in form.asked if a.value in (None, "", ())])
+
+    def run(self):
+        ids = self.case_ids()
+        if not ids:
+            self.prompts.error("No letters produced", "No cases match these filters.")
+            return None
+        name = self.template.currentText()
+        if not self.prompts.confirm("Produce letters",
+                                    f"Produce '{name}' for {len(ids):,} case{'s' if len(ids) != 1 else ''}? "
+                                    f"Each letter is filed on its case."):
+            return None
+        folder = None
+        if self.separate.isChecked():
+            folder = self.prompts.ask_folder("Folder for the letters")
+            if folder is None:
+                return None
+        code, typed = self.template.currentData(), self.fields.values()
+        combined, large, skip = self.combined.isChecked(), self.large_print.isChecked(), self.skip.isChecked()
+        actor, letters = self.services.actor, self.services.letters
+        self.result = None
+        self.report.clear()
+        self._busy(True)
+
+        def work(report, cancelled):
+            from cspdesk.core.services.letters_batch import run_batch
+
+            return run_batch(letters, actor, Subject.CASE, code, ids, combined=combined, typed=typed,
+                             large_print=large, skip_incomplete=skip, progress=report, cancelled=cancelled)
+
+        self.task = self.tasks.start(work, lambda r: self._done(r, folder), self._failed, self._progress)
+        return self.task
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.stage.setText("Cancelling…")
+
+    def _busy(self, busy: bool) -> None:
+        self.run_btn.setEnabled(not busy and self.can_write)
+        self.cancel_btn.setEnabled(busy)
+        if busy:
+            self.progress.setRange(0, 0)
+        else:
+            self.task = None
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        self.stage.setText(f"{stage}…")
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _failed(self, exc: Exception) -> None:
+        self._busy(False)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        if isinstance(exc, UserError):
+            self.stage.setText("No letters were filed.")
+            self.report.setPlainText(str(exc))
+            if not isinstance(exc, ValidationError):
+                self.prompts.info("Mail merge", str(exc))
+            return
+        raise exc
+
+    def _done(self, result, folder) -> None:
+        self._busy(False)
+        self.result = result
+        self.bus.changes_applied.emit(result.changes)
+        lines = [f"{result.letters:,} letters produced and filed on their cases."]
+        if result.skipped:
+            lines.append(f"{len(result.skipped)} skipped (missing information):")
+            lines += [f"• {p.label}: {p.message}" for p in result.skipped]
+        if folder is not None:
+            try:
+                for name, pdf in result.files:
+                    (folder / name).write_bytes(pdf)
+                lines.insert(1, f"Saved {len(result.files):,} files in {folder}.")
+            except OSError as exc:
+                self.prompts.error("Letters not saved", f"The files could not be written to {folder}: {exc}. "
+                                   "The letters are filed on the cases; save them from there.")
+        self.stage.setText("Done.")
+        self.report.setPlainText("\n".join(lines))
+        if result.combined is not None:
+            self.preview = LetterPreviewDialog(result.combined, f"{result.title} × {result.letters}",
+                                               f"{result.title} mail merge.pdf", self.prompts,
+                                               note="Filed on every case. Print this file to post them.",
+                                               parent=self)
+            self.preview.open()

@@ -1,0 +1,130 @@
+"""Documents on a case: every letter filed (and attachment), newest first, with reprint and New letter…
+
+Reprinting shows and prints the stored bytes, never a new rendering: the copy is the one that was sent.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import UserError
+from cspdesk.core.services.letter_sources import Subject
+from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
+from cspdesk.gui.dialogs.new_letter import NewLetterDialog
+
+COLUMNS = ("Made", "Document", "To", "Made by", "Template", "Size")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+class DocumentsPanel(QWidget):
+    def __init__(self, services, bus, prompts, case_id, parent=None):
+        super().__init__(parent)
+        self.setObjectName("documentsPanel")
+        self.services = services
+        self.bus = bus
+        self.prompts = prompts
+        self.case_id = case_id
+        self.rows = []
+        self.dialog: QWidget | None = None
+
+        self.table = QTableWidget(0, len(COLUMNS), objectName="documentsTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut,
+                  activated=self.open_selected)
+
+        self.new_btn = QPushButton("&New letter…", objectName="newLetterButton")
+        self.new_btn.clicked.connect(self.new_letter)
+        self.new_btn.setEnabled(services.actor.can(Role.OFFICER))
+        self.open_btn = QPushButton("&Open / reprint…", objectName="openDocument")
+        self.open_btn.clicked.connect(self.open_selected)
+        self.empty = QLabel("No letters or documents on this case yet.", objectName="noDocuments")
+        self.empty.setStyleSheet("color:#666")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_btn)
+        buttons.addWidget(self.open_btn)
+        buttons.addStretch(1)
+        v = QVBoxLayout(self)
+        v.addLayout(buttons)
+        v.addWidget(self.table, 1)
+        v.addWidget(self.empty)
+        bus.changes_applied.connect(self._on_changes)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.rows = self.services.documents.for_case(self.case_id)
+        self.table.setRowCount(len(self.rows))
+        for r, d in enumerate(self.rows):
+            template = f"{d.template_code} rev {d.template_revision}" if d.template_revision else (d.template_code or "")
+            title = d.title + (f" — {d.description}" if d.description else "")
+            cells = (f"{d.made_at:%d/%m/%Y %H:%M}", title, d.recipient, d.made_by, template, _size(d.size))
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{d.filename}\nSHA-256 {d.sha256}")
+                self.table.setItem(r, c, item)
+        self.empty.setVisible(not self.rows)
+        self.open_btn.setEnabled(bool(self.rows))
+        if self.rows and self.table.currentRow() < 0:
+            self.table.selectRow(0)
+
+    def _on_changes(self, changes) -> None:
+        if changes.touches("document"):
+            self.refresh()
+
+    def new_letter(self, code: str | None = None) -> NewLetterDialog:
+        dlg = NewLetterDialog(self.services, self.bus, self.prompts, Subject.CASE, self.case_id, self, code=code)
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def open_selected(self) -> LetterPreviewDialog | None:
+        row = self.table.currentRow()
+        if row < 0 or row >= len(self.rows):
+            return None
+        d = self.rows[row]
+        try:
+            data = self.services.documents.content(d.id)
+        except UserError as exc:
+            self.prompts.error("Document not opened", str(exc))
+            return None
+        if d.filename.lower().endswith(".pdf") or data.startswith(b"%PDF"):
+            dlg = LetterPreviewDialog(
+                data,
+                d.title,
+                d.filename,
+                self.prompts,
+                on_copy=lambda _how, doc_id=d.id: self.services.documents.reprint(self.services.actor, doc_id),
+                note=f"The copy filed on {d.made_at:%d/%m/%Y} by {d.made_by}.",
+                parent=self,
+            )
+            self.dialog = dlg
+            dlg.open()
+            return dlg
+        path = self.prompts.ask_save_file("Save a copy", d.filename)
+        if path is not None:
+            path.write_bytes(data)
+        return None

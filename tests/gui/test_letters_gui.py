@@ -1,0 +1,224 @@
+"""Letters in the window: preview (QtPdf), print to a PDF printer, save as, file on the case, the case's
+Documents panel, mail merge with progress and cancel, and the template editor."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cspdesk.core.services.letter_sources import Subject
+from cspdesk.core.storage.models import CaseParty, Document
+from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog, print_document
+
+
+def pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def officer_window(window):
+    s = window.services
+    s.users.update_user(s.actor, s.actor.user_id, job_title="Community Safety Officer")
+    return window
+
+
+@pytest.fixture
+def sample_pdf(officer_window):
+    from cspdesk.core.reports import default_templates, demo_values, render_letter
+    from tests.core.letters_helpers import LETTERHEAD
+
+    t = default_templates()["cpn"]  # several pages
+    return render_letter(t.body, demo_values(), LETTERHEAD, protective_marking=True)
+
+
+def case_with_complainant(services):
+    with Session(services.database.engine) as db:
+        return db.scalars(
+            select(CaseParty.case_id).where(CaseParty.role == "complainant", CaseParty.person_id.is_not(None))
+            .order_by(CaseParty.case_id)
+        ).first()
+
+
+def test_navigation_has_letters_before_settings(window):
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles[-2:] == ["Letters & templates", "Settings"]
+
+
+def test_preview_dialog_shows_every_page_and_save_as_writes_the_file(qtbot, sample_pdf, prompts, tmp_path):
+    prompts.save_to = tmp_path / "copy"  # no extension typed: .pdf is added
+    dlg = LetterPreviewDialog(sample_pdf, "CPN", "CPN.pdf", prompts)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    n = pages(sample_pdf)
+    assert n >= 2 and dlg.page_count() == n and dlg.pages.text() == f"{n} pages"
+    assert not dlg.file_btn.isVisible()  # nothing to file: a copy or a demo
+    qtbot.mouseClick(dlg.save_btn, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "copy.pdf").read_bytes() == sample_pdf
+    assert "Saved to" in dlg.status.text()
+
+
+def test_print_renders_every_page_to_a_pdf_printer(qtbot, sample_pdf, tmp_path):
+    dlg = LetterPreviewDialog(sample_pdf, "CPN", "CPN.pdf", None)
+    qtbot.addWidget(dlg)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(100)
+    assert print_document(dlg.document, printer) == pages(sample_pdf)
+    printed = PdfReader(str(tmp_path / "printed.pdf"))
+    assert len(printed.pages) == pages(sample_pdf)
+    box = printed.pages[0].mediabox
+    assert abs(float(box.width) - 595) < 3 and abs(float(box.height) - 842) < 3  # A4, not shrunk
+
+
+def test_print_button_goes_through_the_print_prompt(qtbot, sample_pdf, prompts, tmp_path):
+    dlg = LetterPreviewDialog(sample_pdf, "CPN", "CPN.pdf", prompts)
+    qtbot.addWidget(dlg)
+    qtbot.mouseClick(dlg.print_btn, Qt.MouseButton.LeftButton)  # the user cancels the print dialog
+    assert prompts.kinds() == ["ask_print"] and "Sent" not in dlg.status.text()
+    prompts.print_to = tmp_path / "out.pdf"
+    qtbot.mouseClick(dlg.print_btn, Qt.MouseButton.LeftButton)
+    assert len(PdfReader(str(prompts.print_to)).pages) == pages(sample_pdf)
+
+
+def test_new_letter_from_the_case_list_previews_then_files_on_the_case(officer_window, qtbot):
+    w = officer_window
+    s = w.services
+    case_id = case_with_complainant(s)
+    page = w.pages["cases"]
+    w.show_page("cases")
+    page.search.setText(s.case_list.rows_for([case_id])[case_id].reference)
+    page.status.setCurrentIndex(0)
+    page.apply_filters()
+    page.table.selectRow(0)
+    assert page.current_case_id() == case_id
+    qtbot.keyClick(page.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    from cspdesk.gui.widgets.documents_panel import DocumentsPanel
+
+    panel = page.documents_dialog.findChild(DocumentsPanel)
+    assert panel.case_id == case_id and panel.empty.isVisible() and panel.table.rowCount() == 0
+    dlg = panel.new_letter("complaint_ack")
+    assert dlg.recipient.currentText().startswith(("Complainant: ", "Victim: "))
+    qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
+    preview = dlg.preview
+    assert preview is not None and preview.page_count() >= 1 and preview.file_btn.isVisible()
+    assert s.documents.for_case(case_id) == []  # nothing filed by previewing
+    qtbot.mouseClick(preview.file_btn, Qt.MouseButton.LeftButton)
+    docs = s.documents.for_case(case_id)
+    assert len(docs) == 1 and s.documents.content(docs[0].id) == preview.pdf
+    assert panel.table.rowCount() == 1 and "Acknowledgement of complaint" in panel.table.item(0, 1).text()
+    reprint = panel.open_selected()
+    assert reprint.pdf == preview.pdf and not reprint.file_btn.isVisible()
+
+
+def test_a_missing_field_is_shown_beside_its_box_and_nothing_is_previewed(officer_window, qtbot):
+    from cspdesk.gui.dialogs.new_letter import NewLetterDialog
+
+    s = officer_window.services
+    case_id = case_with_complainant(s)
+    dlg = NewLetterDialog(s, officer_window.bus, officer_window.prompts, Subject.CASE, case_id,
+                          code="complainant_update")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.fields.widgets["action_summary"].setPlainText("We have visited the household concerned.")
+    qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
+    assert dlg.preview is None
+    err = dlg.fields.errors["next_steps"]
+    assert err.isVisible() and "What happens next" in err.text()
+    assert not dlg.fields.errors["action_summary"].isVisible()
+
+
+def merge_page(window):
+    window.show_page("letters")
+    page = window.pages["letters"]
+    page.tabs.setCurrentWidget(page.merge)
+    return page.merge
+
+
+def test_mail_merge_shows_progress_files_every_letter_and_opens_the_print_file(officer_window, qtbot):
+    m = merge_page(officer_window)
+    m.template.setCurrentIndex(m.template.findData("complaint_ack"))
+    m.skip.setChecked(True)
+    n = int(m.count.text().split()[0].replace(",", ""))
+    assert 5 <= n <= 200
+    steps = []
+    m.progress.valueChanged.connect(steps.append)
+    task = m.run()
+    assert task is not None and not m.run_btn.isEnabled() and m.cancel_btn.isEnabled()
+    qtbot.waitUntil(lambda: m.result is not None or "No letters" in m.stage.text(), timeout=120_000)
+    r = m.result
+    assert r is not None, m.report.toPlainText()
+    assert r.letters + len(r.skipped) == n and r.letters > 0
+    assert m.progress.maximum() == r.letters and m.progress.value() == r.letters and len(steps) > 2
+    assert f"{r.letters:,} letters produced and filed" in m.report.toPlainText()
+    with Session(officer_window.services.database.engine) as db:
+        assert len(db.scalars(select(Document.id)).all()) == r.letters
+    assert m.preview is not None and m.preview.page_count() == pages(r.combined)
+    assert m.run_btn.isEnabled() and not m.cancel_btn.isEnabled()
+
+
+def test_mail_merge_one_file_each_into_a_folder(officer_window, qtbot, prompts, tmp_path):
+    m = merge_page(officer_window)
+    m.search.setText("ASB-20")
+    m.template.setCurrentIndex(m.template.findData("complaint_ack"))
+    m.separate.setChecked(True)
+    m.skip.setChecked(True)
+    prompts.folder = tmp_path
+    m.run()
+    qtbot.waitUntil(lambda: m.result is not None or "No letters" in m.stage.text(), timeout=120_000)
+    files = sorted(tmp_path.glob("*.pdf"))
+    assert m.result is not None and len(files) == m.result.letters > 0
+    assert files[0].read_bytes() == m.result.files[0][1]
+
+
+def test_cancelling_a_mail_merge_files_nothing(officer_window, qtbot):
+    m = merge_page(officer_window)
+    m.template.setCurrentIndex(m.template.findData("complaint_ack"))
+    m.skip.setChecked(True)
+    m.run()
+    m.cancel()
+    qtbot.waitUntil(lambda: m.result is not None or "No letters" in m.stage.text(), timeout=120_000)
+    assert m.result is None and "cancelled" in m.report.toPlainText()
+    with Session(officer_window.services.database.engine) as db:
+        assert db.scalars(select(Document.id)).all() == []
+
+
+def test_template_editor_refuses_an_unknown_field_with_the_name_shown(window, qtbot):
+    window.show_page("letters")
+    ed = window.pages["letters"].editor
+    window.pages["letters"].tabs.setCurrentWidget(ed)
+    ed.select_code("complaint_ack")
+    ed.body.moveCursor(ed.body.textCursor().MoveOperation.End)
+    ed.body.insertPlainText("\nPlease write to {recipient_nmae}.\n")
+    qtbot.mouseClick(ed.save_btn, Qt.MouseButton.LeftButton)
+    assert "{recipient_nmae}" in ed.error.text()
+    assert window.services.templates.current("complaint_ack").revision == 1
+    assert ed.preview_template() is None and "{recipient_nmae}" in ed.error.text()
+    # put it right with the field list, and save a new revision
+    ed.body.setPlainText(ed.body.toPlainText().replace("{recipient_nmae}", ""))
+    ed.body.moveCursor(ed.body.textCursor().MoveOperation.End)
+    ed.insert_field("recipient_name")
+    qtbot.mouseClick(ed.save_btn, Qt.MouseButton.LeftButton)
+    assert ed.error.text() == ""
+    assert window.services.templates.current("complaint_ack").revision == 2
+    assert ed.history.count() == 2 and ed.current.revision == 2
+    preview = ed.preview_template()
+    assert preview is not None and preview.page_count() >= 1
+
+
+def test_template_editor_is_read_only_for_others(qtbot, demo_db_path, prompts):
+    from cspdesk.bootstrap import build_window
+
+    w = build_window(str(demo_db_path), prompts, "someone.partner")
+    qtbot.addWidget(w)
+    ed = w.pages["letters"].editor
+    assert not ed.save_btn.isEnabled() and ed.body.isReadOnly()
+    assert ed.preview_btn.isEnabled()
+    assert not w.pages["letters"].merge.run_btn.isEnabled()
+    w.services.database.engine.dispose()
