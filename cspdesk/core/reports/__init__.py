@@ -12,6 +12,7 @@ from typing import Any
 
 _EXPORTS = {
     "render_batch": "batch",
+    "render_merge": "batch",
     "CaseSummaryData": "case_summary",
     "render_case_summary": "case_summary",
     "FIELDS": "fields",

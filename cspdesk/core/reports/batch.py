@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 
 from cspdesk.core.errors import ValidationError
 
@@ -75,42 +78,74 @@ def _render_chunk(jobs: Sequence[LetterJob]) -> list[bytes]:
     return [build_pdf([job]) for job in jobs]
 
 
-def render_each(
+def _render_combined(jobs: Sequence[LetterJob]) -> bytes:
+    return build_pdf(jobs)
+
+
+def default_workers(total: int) -> int:
+    """Processes worth starting for a merge of ``total`` letters: none for a short one (starting a
+    process costs about a second), otherwise one per core up to four. Never in a frozen build, whose
+    executable would start the app again instead of a worker."""
+    if total < 100 or getattr(sys, "frozen", False):
+        return 0
+    return max(0, min(4, (os.cpu_count() or 1)))
+
+
+def render_merge(
     items: Sequence[LetterJob],
     *,
+    combined: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     workers: int = 0,
-) -> list[bytes]:
-    """One PDF per letter, in order, byte-for-byte what ``render_letter`` gives for each (so each can be
-    filed on its case). ``workers`` > 1 renders in that many processes (spawned, never forked: the
-    caller may be a Qt application with threads); worth it only for a long merge on a machine with
-    cores to spare. ``cancelled()`` is checked between letters (between chunks with workers)."""
+) -> tuple[list[bytes], bytes | None]:
+    """One PDF per letter, in order, each byte-for-byte what ``render_letter`` gives (so each can be filed
+    on its case), and with ``combined`` also one print file of them all. ``workers`` > 1 renders in that
+    many processes (spawned, never forked: the caller may be a Qt application with threads), the print
+    file alongside the letters. ``cancelled()`` is checked between letters (between chunks with
+    workers) and raises BatchCancelled."""
     items = list(items)
     total = len(items)
     check_batch(items)
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise BatchCancelled()
+
     if workers <= 1 or total < 2 * CHUNK:
         out: list[bytes] = []
         for i, job in enumerate(items):
-            if cancelled is not None and cancelled():
-                raise BatchCancelled()
+            check()
             if progress is not None:
                 progress(i, total)
             out.append(build_pdf([job]))
+        print_file = build_pdf(items, on_start=lambda _i: check()) if combined else None
         if progress is not None:
             progress(total, total)
-        return out
-    chunks = [items[i : i + CHUNK] for i in range(0, total, CHUNK)]
+        return out, print_file
     results: list[bytes] = []
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     try:
-        futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
+        whole = pool.submit(_render_combined, items) if combined else None  # the longest task goes first
+        futures = [pool.submit(_render_chunk, items[i : i + CHUNK]) for i in range(0, total, CHUNK)]
         for future in futures:
-            if cancelled is not None and cancelled():
-                raise BatchCancelled()
-            results.extend(future.result())
+            while True:
+                check()
+                try:
+                    results.extend(future.result(timeout=0.2))
+                    break
+                except FuturesTimeout:
+                    continue
             if progress is not None:
                 progress(len(results), total)
+        print_file = None
+        if whole is not None:
+            while print_file is None:
+                check()
+                try:
+                    print_file = whole.result(timeout=0.2)
+                except FuturesTimeout:
+                    continue
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return results
+    return results, print_file

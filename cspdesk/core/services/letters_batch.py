@@ -117,14 +117,15 @@ def run_batch(
     skip_incomplete: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-    workers: int = 0,
+    workers: int | None = None,
 ) -> BatchResult:
     """Produce and file a letter for each record. With ``skip_incomplete`` False, one record missing a
     field refuses the whole merge before anything is rendered (the message lists them); with True, those
-    records are skipped and listed in the result. ``workers`` > 1 renders in that many processes."""
+    records are skipped and listed in the result. ``workers`` > 1 renders in that many processes (None: as
+    many as are worth it for this many letters)."""
     actor.require(Role.OFFICER, "produce letters")
-    from cspdesk.core.reports.batch import render_each
-    from cspdesk.core.reports.letter import BatchCancelled, LetterJob, build_pdf
+    from cspdesk.core.reports.batch import default_workers, render_merge
+    from cspdesk.core.reports.letter import BatchCancelled, LetterJob
 
     record_ids = list(dict.fromkeys(record_ids))
     if not record_ids:
@@ -146,13 +147,10 @@ def run_batch(
         if progress is not None:
             progress("Producing letters", done, total)
 
+    if workers is None:
+        workers = default_workers(n)
     try:
-        pdfs = render_each(jobs, progress=each, cancelled=cancelled, workers=workers)
-        print_file = None
-        if combined:
-            if progress is not None:
-                progress("Making the print file", 0, 1)
-            print_file = build_pdf(jobs, on_start=lambda i: _check(cancelled))
+        pdfs, print_file = render_merge(jobs, combined=combined, progress=each, cancelled=cancelled, workers=workers)
     except BatchCancelled as exc:
         raise MergeCancelled() from exc
     drafts = [letters._make_draft(src, rid, t, v, pdf, large_print) for (rid, v), pdf in zip(ready, pdfs, strict=True)]
@@ -206,10 +204,3 @@ def run_batch(
 
 def _unique(name: str, i: int) -> str:
     return f"{i + 1:04d} {name}"
-
-
-def _check(cancelled: Cancelled | None) -> None:
-    if cancelled is not None and cancelled():
-        from cspdesk.core.reports.letter import BatchCancelled
-
-        raise BatchCancelled()
