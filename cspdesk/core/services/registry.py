@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cspdesk.core.services.case_list import CaseListService
+from cspdesk.core.services.case_review import CaseReviewService
 from cspdesk.core.services.cases import CaseService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
@@ -30,6 +31,7 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    case_reviews: CaseReviewService
 
 
 def build_services(database: Database, username: str | None = None,
@@ -48,4 +50,5 @@ def build_services(database: Database, username: str | None = None,
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
+        case_reviews=CaseReviewService(uow, SettingsService(uow), today),
     )
