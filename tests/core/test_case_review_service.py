@@ -234,3 +234,21 @@ def test_partner_cannot_record(services, database):
         services.case_reviews.record_application(partner, ApplicationInput(
             date(2023, 4, 20), "email", "X", "person", "Problem", case_ids=(case_with_enough_incidents(
                 database.engine),)))
+
+
+def test_demo_data_matches_the_plans_2022_23_figures(demo_services):
+    cr = demo_services.case_reviews
+    f = cr.figures("2022/23")
+    assert f.as_rows() == [("applications", 1), ("threshold_not_met", 0), ("reviews_conducted", 1),
+                           ("reviews_with_recommendations", 1)]
+    assert cr.figures("2023/24").threshold_not_met == 1
+    rows = {r.reference: r for r in cr.list_applications()}
+    closed = cr.detail(rows["CR-2022-001"].id)
+    assert closed.status == "closed" and len(closed.actions) == 4
+    assert all(a.owner_agency and a.due_on for a in closed.actions)
+    # The demo's evidence is real: the linked case's incidents meet the threshold.
+    assert cr.assessment(closed.id).threshold_met
+    assert cr.detail(rows["CR-2023-001"].id).appeals[0].outcome == "not_upheld"
+    open_ = [r for r in rows.values() if r.status == "acknowledged"]
+    assert len(open_) == 1 and open_[0].next_due_on is not None and not open_[0].overdue
+    assert cr.assessment(open_[0].id).threshold_met
