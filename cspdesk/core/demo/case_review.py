@@ -3,7 +3,6 @@ closed), a not-met application in 2023/24 whose appeal to the PCC was not upheld
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select

@@ -47,7 +47,7 @@ from cspdesk.core.services.case_review_records import (
 )
 from cspdesk.core.services.case_review_reports import CaseReviewReports
 from cspdesk.core.services.case_review_steps import CaseReviewSteps, redo_step
-from cspdesk.core.services.context import Actor, Changes
+from cspdesk.core.services.context import Actor
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.storage.models import (
     Agency,
@@ -322,6 +322,9 @@ def _deadlines(app: CaseReviewApplication, today: date) -> list[DeadlineLine]:
             for d in c.deadlines]
 
 
+_SHORT = {"acknowledge": "Acknowledge", "decide": "Threshold decision", "review": "Review meeting"}
+
+
 def _row(app: CaseReviewApplication, today: date) -> CaseReviewRow:
     applicant = app.applicant_name + (f" for {app.on_behalf_of}" if app.on_behalf_of else "")
     if app.status in (S.CLOSED.value, S.APPEAL_TO_PCC.value):
@@ -329,7 +332,7 @@ def _row(app: CaseReviewApplication, today: date) -> CaseReviewRow:
     else:
         nxt = _clock(app, today).next_deadline
     return CaseReviewRow(app.id, app.reference, applicant, app.received_on, app.status, S(app.status).label,
-                         nxt.kind.label if nxt else "", nxt.due_on if nxt else None, bool(nxt and nxt.is_overdue))
+                         _SHORT[nxt.kind.value] if nxt else "", nxt.due_on if nxt else None, bool(nxt and nxt.is_overdue))
 
 
 def step_states(app: CaseReviewApplication, facts, redo: Step | None) -> list[StepState]:
