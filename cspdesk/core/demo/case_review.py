@@ -20,6 +20,7 @@ from cspdesk.core.storage.models import (
     CaseReviewVictimUpdate,
     ChronologyEntry,
     Incident,
+    Person,
 )
 
 _RULES = CaseReviewRules()
@@ -33,9 +34,12 @@ def _case_before(ctx: DemoContext, before: date, used: set) -> dict:
     return case
 
 
-def _incidents(ctx: DemoContext, case: dict, days: list[date], agency: str = "SDDC") -> None:
+def _incidents(ctx: DemoContext, case: dict, days: list[date], agency: str = "SDDC") -> str | None:
+    """Incidents reported by the case's complainant; returns the complainant's name (if a person)."""
     s = ctx.session
-    party = s.scalar(select(CaseParty.id).where(CaseParty.case_id == case["id"], CaseParty.role == "complainant"))
+    party, forename, surname = s.execute(
+        select(CaseParty.id, Person.forename, Person.surname).outerjoin(Person, Person.id == CaseParty.person_id)
+        .where(CaseParty.case_id == case["id"], CaseParty.role == "complainant")).first() or (None, None, None)
     for d in days:
         inc = Incident(case_id=case["id"], occurred_at=datetime.combine(d, datetime.min.time()) + timedelta(hours=21),
                        reported_on=d + timedelta(days=1), reporter_party_id=party,
@@ -47,6 +51,7 @@ def _incidents(ctx: DemoContext, case: dict, days: list[date], agency: str = "SD
         s.add(ChronologyEntry(case_id=case["id"], occurred_at=inc.occurred_at, kind="incident",
                               summary=f"Incident: {inc.description}", author="system", related_type="incident",
                               related_id=inc.id))
+    return f"{forename} {surname}" if forename else None
 
 
 def _application(ctx: DemoContext, ref: str, received: date, case: dict, applicant: str, **kw) -> CaseReviewApplication:
@@ -83,10 +88,10 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
     received = date(2022, 10, 17)
     days = [date(2022, 8, 12), date(2022, 9, 2), date(2022, 9, 23), date(2022, 10, 7)]
     case = _case_before(ctx, days[0], used)
-    _incidents(ctx, case, days)
+    name = _incidents(ctx, case, days) or "Margaret Allsop"
     app = _application(
-        ctx, "CR-2022-001", received, case, "Margaret Allsop", contact="14 Coppice Side, Swadlincote DE11 9AA",
-        problem="Groups of youths gathering outside her home most evenings, throwing stones and shouting abuse; "
+        ctx, "CR-2022-001", received, case, name, contact="14 Coppice Side, Swadlincote DE11 9AA",
+        problem="Groups of youths gathering outside the home most evenings, throwing stones and shouting abuse; "
                 "she has reported it many times and feels nothing has changed.",
         status="closed", acknowledged_on=date(2022, 10, 24), threshold_met=True,
         threshold_evidence=_evidence(days, case, received), threshold_decided_on=date(2022, 11, 1),
@@ -95,7 +100,7 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
         review_meeting_on=date(2022, 11, 10), chair="Helen Wardle (independent chair)", chair_independent=True,
         bodies_represented=["South Derbyshire District Council", "Derbyshire Constabulary", "Housing provider"],
         victim_invited=True, victim_attended=True,
-        minutes="Partners reviewed the incidents and the response to date. The victim described the impact on her "
+        minutes="Partners reviewed the incidents and the response to date. The victim described the impact on their "
                 "health. Agreed the response had been fragmented; a joint plan was agreed.",
         decision="The response was not adequate; recommendations made and an action plan agreed.",
         recommendations_made=True, victim_consulted_on_plan=True, outcome_sent_on=date(2022, 11, 15),
@@ -124,9 +129,9 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
     if received < today:
         days = [date(2023, 8, 20)]
         case = _case_before(ctx, days[0], used)
-        _incidents(ctx, case, days, agency="POLICE")
+        victim = _incidents(ctx, case, days, agency="POLICE") or "Keith Orme"
         app = _application(
-            ctx, "CR-2023-001", received, case, "Cllr Dan Pegg", on_behalf_of="Mr Keith Orme",
+            ctx, "CR-2023-001", received, case, "Cllr Dan Pegg", on_behalf_of=victim,
             third_party_relationship="Ward councillor", consent_recorded_on=date(2023, 9, 1),
             problem="Noise from a neighbour's garden parties over the summer.", status="closed",
             acknowledged_on=date(2023, 9, 8), threshold_met=False, threshold_evidence=_evidence(days, case, received),
@@ -138,7 +143,7 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
             victim_told_of_closure_on=date(2023, 9, 18))
         s.flush()
         s.add(CaseReviewAppeal(application_id=app.id, against="threshold_decision", lodged_on=date(2023, 10, 2),
-                               lodged_from="closed", grounds="The impact on Mr Orme's health was not considered.",
+                               lodged_from="closed", grounds="The impact on the victim's health was not considered.",
                                outcome="not_upheld", outcome_on=date(2023, 10, 30),
                                outcome_notes="The PCC found the decision was made correctly and reasons given."))
         counts["case review applications"] += 1
@@ -150,11 +155,11 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
     if received > date(2023, 10, 1):
         days = [received - timedelta(days=n) for n in (70, 45, 21, 6)]
         case = _case_before(ctx, days[0], used)
-        _incidents(ctx, case, days)
+        name = _incidents(ctx, case, days) or "Sandra Kirk"
         _application(ctx, f"CR-{received.year}-001" if received.year > 2023 else "CR-2023-002", received, case,
-                     "Sandra Kirk", contact="3 Midway Road, Midway DE11 7PG", channel="online_form",
-                     problem="Off-road bikes ridden across the field behind her house at night; one nearly hit "
-                             "her grandson.", status="acknowledged",
+                     name, contact="3 Midway Road, Midway DE11 7PG", channel="online_form",
+                     problem="Off-road bikes ridden across the field behind the house at night; one nearly hit "
+                             "a child.", status="acknowledged",
                      acknowledged_on=min(today, add_working_days(received, 3)))
         counts["case review applications"] += 1
     s.flush()

@@ -42,6 +42,8 @@ def table(headers: list[str], name: str) -> QTableWidget:
     t.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     t.horizontalHeader().setStretchLastSection(True)
+    t.setWordWrap(False)
+    t.setMinimumWidth(200)
     return t
 
 
@@ -275,6 +277,9 @@ class ApplicationView(QWidget):
             f"<p>From <b>{e(d.applicant_name)}</b> ({e(d.applicant_kind.replace('_', ' '))}), received "
             f"{_d(d.received_on)} by {e(d.channel.replace('_', ' '))}; officer {e(d.officer)}{third}<br>"
             f"Linked cases: {cases}<br><i>{e(d.problem)}</i></p><table cellspacing=4>{dl}</table>")
+        plan_open = d.status in ("review_meeting", "outcome_sent", "action_plan_monitoring")
+        self.add_action.setEnabled(plan_open)
+        self.update_action.setEnabled(plan_open)
         for s in d.steps:
             b = self.step_buttons[s.step]
             b.setEnabled(s.enabled)

@@ -101,10 +101,11 @@ class CaseReviewsPage(QWidget):
         self.count = QLabel(objectName="crCount")
         self.table = table(["Reference", "Applicant", "Received", "Status", "Next due", "Due by"], "crTable")
         self.table.setMinimumWidth(470)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for i, width in enumerate((95, 180, 85, 105, 130, 80)):
+        for i, width in enumerate((88, 128, 78, 100, 112, 78)):
             header.resizeSection(i, width)
         self.table.itemSelectionChanged.connect(self._selected)
 
@@ -140,6 +141,7 @@ class CaseReviewsPage(QWidget):
         self.right.addWidget(new_page)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.right)
 
         left = QWidget()
@@ -159,7 +161,7 @@ class CaseReviewsPage(QWidget):
         split.addWidget(scroll)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([520, 780])
+        split.setSizes([615, 705])
         return split
 
     def show_filter(self, key: str) -> None:
