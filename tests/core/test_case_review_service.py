@@ -132,8 +132,10 @@ def test_an_application_from_receipt_to_closure(services, database):
         "Case Review CR-2023-001: outcome letter (with the recommendations) due"]
     v = cr.case_review_letter_values(app_id, "outcome")
     assert v["reference"] == "CR-2023-001" and v["applicant_name"] == "Jean Bloor"
-    assert v["recommendations"] == [{"action": "Install CCTV at the alley",
-                                     "owner": "South Derbyshire District Council", "due_date": "30 June 2023"}]
+    assert v["recommendations"] == ["Install CCTV at the alley — South Derbyshire District Council, by 30 June 2023."]
+    assert v["recipient_address"] == ("12 Alexandra Road", "Swadlincote DE11 9AY")
+    assert v["application_date"] == date(2023, 4, 20) and v["threshold_met"] is True
+    assert v["review_meeting_date"] == date(2023, 5, 10) and v["review_summary"] == "Agree an action plan."
     assert "Police and Crime Commissioner for Derbyshire" in v["appeal_route"]
     assert v["decision"] == "The threshold for an ASB Case Review is met."
 
@@ -252,3 +254,32 @@ def test_demo_data_matches_the_plans_2022_23_figures(demo_services):
     open_ = [r for r in rows.values() if r.status == "acknowledged"]
     assert len(open_) == 1 and open_[0].next_due_on is not None and not open_[0].overdue
     assert cr.assessment(open_[0].id).threshold_met
+
+
+def test_letter_values_fill_the_letters_engines_case_review_templates(services, database):
+    from cspdesk.core.reports import render_letter
+    from cspdesk.core.reports.templates import default_templates
+    from tests.core.letters_helpers import LETTERHEAD, all_text
+
+    cr, actor = services.case_reviews, services.actor
+    app_id = apply(services, [case_with_enough_incidents(database.engine)])
+    cr.acknowledge(actor, app_id, date(2023, 4, 24))
+    cr.decide_threshold(actor, app_id, ThresholdDecision(True, date(2023, 4, 28), "Four qualifying complaints."))
+    cr.record_review_meeting(actor, app_id, held_on=date(2023, 5, 10), chair="Anne Hollis", chair_independent=True,
+                             bodies=["Derbyshire Constabulary"], victim_invited=True, victim_attended=False,
+                             minutes="Minuted.", decision="Reports were not linked between agencies.")
+    cr.add_action(actor, app_id, description="Install CCTV at the alley", owner_agency="SDDC",
+                  due_on=date(2023, 6, 30))
+    templates = default_templates()
+    for letter, code in (("acknowledgement", "case_review_ack"), ("threshold_decision", "case_review_threshold"),
+                         ("outcome", "case_review_outcome")):
+        values = cr.case_review_letter_values(app_id, letter)
+        # No appeal deadline is declared anywhere, so the caller supplies it (see the docstring).
+        values["appeal_by"] = date(2023, 6, 30)
+        text = " ".join(all_text(render_letter(templates[code].body, values, LETTERHEAD)).split())
+        assert "CR-2023-001" in text or letter == "outcome"
+        if letter == "threshold_decision":
+            assert "the threshold is met" in text and "Four qualifying complaints." in text
+        if letter == "outcome":
+            assert "Install CCTV at the alley — South Derbyshire District Council, by 30 June 2023." in text
+            assert "Reports were not linked between agencies." in text

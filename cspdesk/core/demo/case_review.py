@@ -92,7 +92,7 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
     app = _application(
         ctx, "CR-2022-001", received, case, name, contact="14 Coppice Side, Swadlincote DE11 9AA",
         problem="Groups of youths gathering outside the home most evenings, throwing stones and shouting abuse; "
-                "she has reported it many times and feels nothing has changed.",
+                "reported many times and the applicant feels nothing has changed.",
         status="closed", acknowledged_on=date(2022, 10, 24), threshold_met=True,
         threshold_evidence=_evidence(days, case, received), threshold_decided_on=date(2022, 11, 1),
         threshold_reasons="Four qualifying complaints in the six months before the application; the threshold "

@@ -42,9 +42,9 @@ BODIES: tuple[str, ...] = ("South Derbyshire District Council", "Derbyshire Cons
                            "Derby and Derbyshire Integrated Care Board", "Housing provider",
                            "Derbyshire County Council", "Derbyshire Fire and Rescue Service")
 APPEAL_ROUTE = ("If you are not satisfied with the way your application was handled, or with the decision "
-                "or action plan, you may ask the Police and Crime Commissioner for Derbyshire to review it, "
-                "within 20 working days of this letter: Office of the Police and Crime Commissioner for "
-                "Derbyshire, Butterley Hall, Ripley, Derbyshire DE5 3RS.")
+                "or action plan, you may ask the Police and Crime Commissioner for Derbyshire to review it: "
+                "Office of the Police and Crime Commissioner for Derbyshire, Butterley Hall, Ripley, "
+                "Derbyshire DE5 3RS.")
 
 
 class Step(StrEnum):

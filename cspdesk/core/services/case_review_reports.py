@@ -88,7 +88,13 @@ class CaseReviewReports:
 
     # ----- letters
     def case_review_letter_values(self, application_id: uuid.UUID, letter: str) -> dict[str, Any]:
-        """Plain values for the letters engine: ``letter`` is acknowledgement, threshold_decision or outcome."""
+        """Plain values for the letters engine: ``letter`` is acknowledgement, threshold_decision or outcome.
+
+        Keys named as the letters engine declares them (``recipient_name``, ``application_date``,
+        ``threshold_met``, ``recommendations``...; dates as ``date``) plus plain-text ones for any other use
+        (``applicant_name``, ``received_date``, ``decision``, ``reasons``, ``appeal_route``...). ``appeal_by``
+        is None: no deadline for an appeal to the PCC is declared anywhere (DOMAIN.md s.4), so none is invented.
+        """
         if letter not in LETTERS:
             raise ValidationError({"letter": f"Unknown Case Review letter '{letter}'; expected one of "
                                              f"{', '.join(LETTERS)}."})
@@ -98,12 +104,25 @@ class CaseReviewReports:
             officer = s.get(AppUser, app.officer_id) if app.officer_id else None
             codes = agency_codes(s)
             actions = plan_actions(s, app.id)
+            contact = app.applicant_contact or ""
+            lines = [x.strip() for x in (contact.splitlines() if "\n" in contact else contact.split(","))]
             v: dict[str, Any] = {
                 "letter": letter,
                 "reference": app.reference,
+                "recipient_name": app.applicant_name,
+                "recipient_address": tuple(x for x in lines if x),
+                "letter_date": self._today(),
+                "officer_name": officer.display_name if officer else "",
+                "officer_title": (officer.job_title or "") if officer else "",
+                "officer_email": (officer.email or "") if officer else "",
+                "officer_phone": (officer.phone or "") if officer else "",
+                "application_date": app.received_on,
+                "threshold_decision_by": app.decide_by,
+                "review_meeting_by": app.review_by,
+                "appeal_by": None,
                 "applicant_name": app.applicant_name,
-                "applicant_address": app.applicant_contact or "",
-                "applicant_contact": app.applicant_contact or "",
+                "applicant_address": contact,
+                "applicant_contact": contact,
                 "applicant_kind": APPLICANT_KINDS.get(app.applicant_kind, app.applicant_kind),
                 "on_behalf_of": app.on_behalf_of or "",
                 "third_party_relationship": app.third_party_relationship or "",
@@ -114,37 +133,41 @@ class CaseReviewReports:
                 "decide_by": format_date(app.decide_by) if app.decide_by else "",
                 "review_by": format_date(app.review_by) if app.review_by else "",
                 "acknowledged_date": format_date(app.acknowledged_on) if app.acknowledged_on else "",
-                "officer_name": officer.display_name if officer else "",
-                "officer_title": (officer.job_title or "") if officer else "",
-                "officer_email": (officer.email or "") if officer else "",
-                "officer_phone": (officer.phone or "") if officer else "",
                 "appeal_route": APPEAL_ROUTE,
-                "today": format_date(self._today()),
             }
             if app.threshold_met is not None:
                 proceed = bool(app.proceed_despite_not_met)
+                reasons = app.threshold_reasons or ""
+                if proceed:
+                    reasons += (f" Although the threshold is not met, a review will be held: "
+                                f"{app.proceed_reasons or ''}")
                 v.update({
                     "decision": ("The threshold for an ASB Case Review is met." if app.threshold_met else
                                  "The threshold for an ASB Case Review is not met, but a review will be held."
                                  if proceed else "The threshold for an ASB Case Review is not met."),
-                    "threshold_met": bool(app.threshold_met),
+                    # The letter's "met" branch is the one that says a review will take place.
+                    "threshold_met": bool(app.threshold_met) or proceed,
                     "review_goes_ahead": bool(app.threshold_met) or proceed,
                     "decision_date": format_date(app.threshold_decided_on) if app.threshold_decided_on else "",
                     "reasons": app.threshold_reasons or "",
+                    "threshold_reasons": reasons.strip(),
                     "proceed_grounds": [ProceedGround(g).label for g in app.proceed_grounds or []],
                     "proceed_reasons": app.proceed_reasons or "",
                     "evidence_summary": (app.threshold_evidence or {}).get("explanation", ""),
                 })
             if app.review_meeting_on is not None:
+                items = [{"action": a.description, "owner": codes.get(a.owner_agency_id, ("", ""))[1],
+                          "due_date": format_date(a.due_on)} for a in actions]
                 v.update({
+                    "review_meeting_date": app.review_meeting_on,
                     "review_date": format_date(app.review_meeting_on),
+                    "review_summary": app.decision or "",
                     "chair": app.chair or "",
                     "chair_independent": bool(app.chair_independent),
                     "bodies_represented": list(app.bodies_represented or []),
                     "review_decision": app.decision or "",
                     "recommendations_made": bool(app.recommendations_made),
-                    "recommendations": [{"action": a.description,
-                                         "owner": codes.get(a.owner_agency_id, ("", ""))[1],
-                                         "due_date": format_date(a.due_on)} for a in actions],
+                    "recommendation_items": items,
+                    "recommendations": [f"{i['action']} — {i['owner']}, by {i['due_date']}." for i in items],
                 })
             return v
