@@ -37,6 +37,7 @@ def _add_case_review_figures(reports) -> None:
 @reports_user_errors
 def run_case_review_figures(args) -> int:
     from cspdesk.core.services.case_review import CaseReviewService
+    from cspdesk.core.services.case_review_print import render_figures_pdf
     from cspdesk.core.services.case_review_reports import figures_csv
     from cspdesk.core.services.settings import SettingsService
     from cspdesk.core.storage.database import open_database
@@ -44,7 +45,7 @@ def run_case_review_figures(args) -> int:
 
     # No sign-in: a report reads, and must not add the person running it to the users table.
     uow = uow_factory_for(open_database(args.db).engine)
-    service = CaseReviewService(uow, SettingsService(uow))
+    service = CaseReviewService(uow, SettingsService(uow), render_pdf=render_figures_pdf)
     year = args.year or service.default_period_text()
     if args.format == "csv":
         text = figures_csv(service.figures(year))

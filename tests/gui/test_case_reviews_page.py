@@ -177,6 +177,8 @@ def test_an_application_from_receipt_to_closure_through_the_widgets(qtbot, servi
     page.year.setText("2023")
     page.show_figures()
     assert "One Community Trigger application was received in South Derbyshire in 2023." in page.figures_text.text()
+    page._save("pdf")
+    assert (tmp_path / "community-trigger-2023.pdf").read_bytes().startswith(b"%PDF")
     page._save("csv")
     assert (tmp_path / "community-trigger-2023.csv").read_text() == (
         "measure,count\napplications,1\nthreshold_not_met,0\nreviews_conducted,1\nreviews_with_recommendations,1\n")

@@ -120,10 +120,11 @@ def application_problems(a: ApplicationInput, today: date) -> dict[str, str]:
 
 class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports):
     def __init__(self, uow: Callable[[str], UnitOfWork], settings: SettingsService,
-                 today: Callable[[], date] = date.today):
+                 today: Callable[[], date] = date.today, render_pdf: Callable[..., bytes] | None = None):
         self._uow = uow
         self._settings = settings
         self._today = today
+        self._render_pdf = render_pdf  # case_review_print.render_figures_pdf, given by the composition root
 
     # ----- lookups for the forms
     def find_cases(self, text: str, limit: int = 20) -> list[LinkedCase]:

@@ -20,7 +20,7 @@ from cspdesk.core.domain.case_review_figures import (
     financial_year_containing,
     parse_period,
 )
-from cspdesk.core.errors import ValidationError
+from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_review_records import (
     APPEAL_ROUTE,
     APPLICANT_KINDS,
@@ -46,6 +46,7 @@ def figures_csv(figures: CaseReviewFigures) -> str:
 class CaseReviewReports:
     _uow: Any
     _today: Any
+    _render_pdf: Any
 
     def default_period_text(self) -> str:
         """The last complete financial year (the one a plan reports on)."""
@@ -79,12 +80,12 @@ class CaseReviewReports:
         return [(MEASURE_HEADINGS[m], sentences[m]) for m, _ in figures.as_rows()]
 
     def figures_pdf(self, period_text: str) -> bytes:
-        from cspdesk.core.reports.case_review_figures import render_figures_pdf
-
+        """The printable page; needs the renderer given to the service (``case_review_print``)."""
         figures = self.figures(period_text)
+        if self._render_pdf is None:
+            raise UserError("Printing is not available here.")
         head = self._letterhead()
-        return render_figures_pdf(figures, self.figures_sentences(figures), council_name=head["council.name"],
-                                  produced_on=self._today())
+        return self._render_pdf(figures, self.figures_sentences(figures), head["council.name"], self._today())
 
     # ----- letters
     def case_review_letter_values(self, application_id: uuid.UUID, letter: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from datetime import date
 
 from cspdesk.core.services.case_list import CaseListService
 from cspdesk.core.services.case_review import CaseReviewService
+from cspdesk.core.services.case_review_print import render_figures_pdf
 from cspdesk.core.services.cases import CaseService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
@@ -50,5 +51,5 @@ def build_services(database: Database, username: str | None = None,
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
-        case_reviews=CaseReviewService(uow, SettingsService(uow), today),
+        case_reviews=CaseReviewService(uow, SettingsService(uow), today, render_figures_pdf),
     )
