@@ -295,6 +295,29 @@ def test_another_area_registers_a_letter_with_one_entry_and_it_is_filed_on_the_n
     assert [d.id for d in svc.documents.for_record(Subject.NOTICE, notice_id)] == [filed.document_id]
 
 
+def test_case_review_letters_are_registered_and_filed_on_the_application_and_its_cases(svc):
+    from cspdesk.core.storage.models import CaseReviewApplication, CaseReviewCaseLink
+
+    with session(svc) as db:
+        app_id, case_id = db.execute(
+            select(CaseReviewApplication.id, CaseReviewCaseLink.case_id)
+            .join(CaseReviewCaseLink, CaseReviewCaseLink.application_id == CaseReviewApplication.id)
+            .order_by(CaseReviewApplication.reference)
+        ).first()
+    codes = [c.code for c in svc.letters.choices(Subject.APPLICATION)]
+    assert codes == ["case_review_ack", "case_review_threshold", "case_review_outcome"]
+    d = svc.letters.draft(svc.actor, Subject.APPLICATION, "case_review_ack", app_id)
+    assert "ASB Case Review" in all_text(d.pdf) and d.reference in all_text(d.pdf)
+    filed = svc.letters.file(svc.actor, d)
+    with session(svc) as db:
+        doc = db.get(Document, filed.document_id)
+        assert doc.case_review_id == app_id and doc.case_id is not None
+        cases = {c.case_id for c in db.scalars(select(ChronologyEntry).where(ChronologyEntry.related_id == doc.id))}
+        assert case_id in cases
+    assert [x.id for x in svc.documents.for_record(Subject.APPLICATION, app_id)] == [filed.document_id]
+    assert filed.document_id in [x.id for x in svc.documents.for_case(case_id)]
+
+
 # ----- mail merge
 
 

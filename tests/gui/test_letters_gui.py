@@ -99,9 +99,8 @@ def test_new_letter_from_the_case_list_previews_then_files_on_the_case(officer_w
     page.table.selectRow(0)
     assert page.current_case_id() == case_id
     qtbot.keyClick(page.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    from cspdesk.gui.widgets.documents_panel import DocumentsPanel
-
-    panel = page.documents_dialog.findChild(DocumentsPanel)
+    panel = page.documents_panel
+    assert panel.window().isVisible() and panel.window() is not w
     assert panel.case_id == case_id and panel.empty.isVisible() and panel.table.rowCount() == 0
     dlg = panel.new_letter("complaint_ack")
     assert dlg.recipient.currentText().startswith(("Complainant: ", "Victim: "))
@@ -222,3 +221,24 @@ def test_template_editor_is_read_only_for_others(qtbot, demo_db_path, prompts):
     assert ed.preview_btn.isEnabled()
     assert not w.pages["letters"].merge.run_btn.isEnabled()
     w.services.database.engine.dispose()
+
+
+def test_case_review_letters_from_the_case_reviews_page(officer_window, qtbot):
+    w = officer_window
+    w.show_page("case_reviews")
+    page = w.pages["case_reviews"]
+    assert page.rows, "the demo data has Case Review applications"
+    page.table.selectRow(0)
+    aid = page.current_id()
+    panel = page.open_letters()
+    assert panel.subject is Subject.APPLICATION and panel.case_id == aid
+    dlg = panel.new_letter("case_review_ack")
+    assert dlg.letter.currentData() == "case_review_ack"
+    assert [dlg.letter.itemData(i) for i in range(dlg.letter.count())] == [
+        "case_review_ack", "case_review_threshold", "case_review_outcome"]
+    qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
+    assert dlg.preview is not None, dlg.problems.text()
+    qtbot.mouseClick(dlg.preview.file_btn, Qt.MouseButton.LeftButton)
+    docs = w.services.documents.for_record(Subject.APPLICATION, aid)
+    assert len(docs) == 1 and docs[0].template_code == "case_review_ack"
+    assert panel.table.rowCount() == 1

@@ -1,18 +1,41 @@
-"""Every area's letters in one list (like ``core/demo/extras.py``): an area adds one line here.
+"""Every area's letters in one list (like ``core/demo/extras.py``): an area adds its entries here.
 
-    from cspdesk.core.services.enforcement_letters import NOTICE_LETTERS   # (subject NOTICE)
-    sources += NOTICE_LETTERS
-
-See ``letter_sources.py`` for what a ``LetterSource`` is.
+See ``letter_sources.py`` for what a ``LetterSource`` is. A provider that only calls the area's own
+service needs no module of its own: see the Case Review entries below.
 """
 
 from __future__ import annotations
 
-from cspdesk.core.services.letter_sources import LetterSource
+from cspdesk.core.services.letter_sources import LetterSource, ProviderContext, Subject
+
+
+def _case_review(letter: str):
+    def values(ctx: ProviderContext, application_id, actor) -> dict:
+        return ctx.services.case_reviews.case_review_letter_values(application_id, letter)
+
+    return values
+
+
+_CASE_REVIEW_HINTS = {
+    "recipient_name": "the applicant's name on the Case Review application",
+    "recipient_address": "the applicant's address / contact on the Case Review application",
+    "threshold_reasons": "record the threshold decision (step 'Threshold decision')",
+    "review_meeting_date": "record the review meeting",
+    "review_summary": "record the review's decision",
+    "recommendations": "add the action plan",
+}
+
+CASE_REVIEW_LETTERS: tuple[LetterSource, ...] = (
+    LetterSource(Subject.APPLICATION, "case_review_ack", _case_review("acknowledgement"),
+                 fix_hints=_CASE_REVIEW_HINTS),
+    LetterSource(Subject.APPLICATION, "case_review_threshold", _case_review("threshold_decision"),
+                 fix_hints=_CASE_REVIEW_HINTS),
+    LetterSource(Subject.APPLICATION, "case_review_outcome", _case_review("outcome"),
+                 fix_hints=_CASE_REVIEW_HINTS),
+)
 
 
 def area_sources() -> list[LetterSource]:
     from cspdesk.core.services.letters_case import CASE_LETTERS
 
-    sources: list[LetterSource] = [*CASE_LETTERS]
-    return sources
+    return [*CASE_LETTERS, *CASE_REVIEW_LETTERS]

@@ -54,11 +54,13 @@ class ProviderContext:
     today: date
     settings: Mapping[str, Any]
     recipient_id: uuid.UUID | None = None  # a choice from ``recipients``; None = the usual one
+    printer: Any = None  # letters_print.LetterPrinter: for a source that renders its own document
 
 
 ValuesProvider = Callable[[ProviderContext, uuid.UUID, Actor], dict[str, Any]]
 RecipientsProvider = Callable[[ProviderContext, uuid.UUID], list[tuple[uuid.UUID, str]]]
-# A document that is not a template letter (the case summary): (ctx, record_id, actor, letterhead) -> PDF.
+# A document that is not a template letter (the case summary): (ctx, record_id, actor, letterhead) -> PDF,
+# drawn with ``ctx.printer`` (ReportLab is never imported by a service module).
 DocumentRenderer = Callable[[ProviderContext, uuid.UUID, Actor, Any], bytes]
 
 

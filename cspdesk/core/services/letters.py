@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from cspdesk.core.domain.vocab import Role
-from cspdesk.core.errors import NotFound, ValidationError
+from cspdesk.core.errors import NotFound, UserError, ValidationError
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.services.documents import file_pdf, links_for
 from cspdesk.core.services.letter_areas import area_sources
@@ -103,6 +103,11 @@ class FiledLetter:
     changes: Changes
 
 
+class MergeCancelled(UserError):
+    def __init__(self) -> None:
+        super().__init__("Mail merge cancelled: no letters were filed.")
+
+
 def missing_error(missing: list[MissingField], who: str = "") -> ValidationError:
     lines = [f"• {m.label} — {m.fix}" for m in missing]
     head = f"This letter{f' to {who}' if who else ''} cannot be produced until these are filled in:"
@@ -117,6 +122,7 @@ class LetterService:
         settings: SettingsService,
         today: Callable[[], date] = date.today,
         registry: LetterRegistry | None = None,
+        printer: Any = None,
     ):
         self._uow = uow
         self.templates = templates
@@ -124,6 +130,7 @@ class LetterService:
         self._today = today
         self.registry = registry or LetterRegistry(area_sources())
         self._services: Any = None
+        self._printer = printer  # letters_print.LetterPrinter, from the composition root
 
     def attach(self, services: Any) -> None:
         """Give providers the app's services (the composition root calls this once)."""
@@ -178,7 +185,7 @@ class LetterService:
         src = self.source(subject, code)
         settings = self._settings.all()
         with self._uow("system") as uow:
-            ctx = ProviderContext(uow.session, self._services, self._today(), settings, recipient_id)
+            ctx = ProviderContext(uow.session, self._services, self._today(), settings, recipient_id, self.printer)
             values = dict(src.values(ctx, record_id, actor)) if src.values else {}
             recipients = src.recipients(ctx, record_id) if src.recipients else []
         return values, recipients
@@ -287,7 +294,7 @@ class LetterService:
     def _draft_report(self, actor: Actor, src: LetterSource, record_id: uuid.UUID, lh) -> LetterDraft:
         settings = self._settings.all()
         with self._uow("system") as uow:
-            ctx = ProviderContext(uow.session, self._services, self._today(), settings)
+            ctx = ProviderContext(uow.session, self._services, self._today(), settings, printer=self.printer)
             pdf = src.render(ctx, record_id, actor, lh)
             links = links_for(uow.session, src.subject, record_id)
             from cspdesk.core.storage.models import AsbCase
@@ -309,12 +316,15 @@ class LetterService:
             f"{reference} {title} {self._today().isoformat()}.pdf",
         )
 
-    @staticmethod
-    def render(t: TemplateRevision, values: Mapping[str, Any], letterhead, *, large_print: bool = False) -> bytes:
-        """Render one template revision (the current one, or an old one to reproduce an old letter)."""
-        from cspdesk.core.reports.letter import render_letter
+    @property
+    def printer(self):
+        if self._printer is None:
+            raise UserError("Printing is not available here.")
+        return self._printer
 
-        return render_letter(
+    def render(self, t: TemplateRevision, values: Mapping[str, Any], letterhead, *, large_print: bool = False) -> bytes:
+        """Render one template revision (the current one, or an old one to reproduce an old letter)."""
+        return self.printer.letter(
             t.body,
             values,
             letterhead,

@@ -17,16 +17,11 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.services.documents import file_pdf, links_for, safe_filename
 from cspdesk.core.services.letter_sources import ProviderContext, Subject
-from cspdesk.core.services.letters import LetterService
+from cspdesk.core.services.letters import LetterService, MergeCancelled
 
 Progress = Callable[[str, int, int], None]
 Cancelled = Callable[[], bool]
 SHOW_PROBLEMS = 15
-
-
-class MergeCancelled(UserError):
-    def __init__(self) -> None:
-        super().__init__("Mail merge cancelled: no letters were filed.")
 
 
 @dataclass(frozen=True)
@@ -124,9 +119,6 @@ def run_batch(
     records are skipped and listed in the result. ``workers`` > 1 renders in that many processes (None: as
     many as are worth it for this many letters)."""
     actor.require(Role.OFFICER, "produce letters")
-    from cspdesk.core.reports.batch import default_workers, render_merge
-    from cspdesk.core.reports.letter import BatchCancelled, LetterJob
-
     record_ids = list(dict.fromkeys(record_ids))
     if not record_ids:
         raise ValidationError({"records": "Choose at least one record to write to."})
@@ -140,19 +132,15 @@ def run_batch(
     src = letters.source(subject, code)
     t = letters.templates.current(code)
     lh = letters.letterhead(actor)
-    jobs = [LetterJob(t.body, v, lh, t.protective_marking, large_print, t.name) for _, v in ready]
+    jobs = [(t.body, v, lh, t.protective_marking, large_print, t.name) for _, v in ready]
     n = len(jobs)
 
     def each(done: int, total: int) -> None:
         if progress is not None:
             progress("Producing letters", done, total)
 
-    if workers is None:
-        workers = default_workers(n)
-    try:
-        pdfs, print_file = render_merge(jobs, combined=combined, progress=each, cancelled=cancelled, workers=workers)
-    except BatchCancelled as exc:
-        raise MergeCancelled() from exc
+    pdfs, print_file = letters.printer.merge(jobs, combined=combined, progress=each, cancelled=cancelled,
+                                             workers=workers)
     drafts = [letters._make_draft(src, rid, t, v, pdf, large_print) for (rid, v), pdf in zip(ready, pdfs, strict=True)]
     doc_ids: list[uuid.UUID] = []
     case_ids: set[uuid.UUID] = set()

@@ -145,14 +145,14 @@ def asb_warning_values(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor) -
 
 def case_summary_data(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor):
     """Everything on the case as the report's plain data."""
-    from cspdesk.core.reports import CaseSummaryData
-    from cspdesk.core.reports.case_summary import ChronologyEntry as SummaryLine
-    from cspdesk.core.reports.case_summary import (
+    from cspdesk.core.reports.case_summary_data import (
+        CaseSummaryData,
         SummaryAction,
         SummaryIncident,
         SummaryNotice,
         SummaryParty,
     )
+    from cspdesk.core.reports.case_summary_data import ChronologyEntry as SummaryLine
 
     s = ctx.session
     case = _case(ctx, case_id)
@@ -252,9 +252,7 @@ def case_summary_data(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor):
 
 
 def render_case_summary_pdf(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor, letterhead) -> bytes:
-    from cspdesk.core.reports import render_case_summary
-
-    return render_case_summary(case_summary_data(ctx, case_id, actor), letterhead)
+    return ctx.printer.case_summary(case_summary_data(ctx, case_id, actor), letterhead)
 
 
 COMPLAINANT_HINTS = {

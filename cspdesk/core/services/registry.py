@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cspdesk.core.services.case_list import CaseListService
+from cspdesk.core.services.case_review import CaseReviewService
+from cspdesk.core.services.case_review_print import render_figures_pdf
 from cspdesk.core.services.cases import CaseService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
@@ -15,6 +17,7 @@ from cspdesk.core.services.documents import DocumentService
 from cspdesk.core.services.health import HealthService
 from cspdesk.core.services.letter_templates import LetterTemplateService
 from cspdesk.core.services.letters import LetterService
+from cspdesk.core.services.letters_print import LetterPrinter
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
 from cspdesk.core.storage.database import Database
@@ -33,6 +36,7 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    case_reviews: CaseReviewService
     templates: LetterTemplateService
     letters: LetterService
     documents: DocumentService
@@ -45,7 +49,7 @@ def build_services(database: Database, username: str | None = None,
     actor, first = users.sign_in(username)
     settings = SettingsService(uow)
     templates = LetterTemplateService(uow)
-    letters = LetterService(uow, templates, settings, today)
+    letters = LetterService(uow, templates, settings, today, printer=LetterPrinter())
     services = Services(
         database=database,
         actor=actor,
@@ -57,6 +61,7 @@ def build_services(database: Database, username: str | None = None,
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
+        case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
         templates=templates,
         letters=letters,
         documents=DocumentService(uow),

@@ -231,18 +231,11 @@ class CasesPage(QWidget):
         if cid is None:
             self.prompts.info("Letters", "Select a case first.")
             return None
-        from PySide6.QtWidgets import QDialog
-
-        from cspdesk.gui.widgets.documents_panel import DocumentsPanel
+        from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
         ref = self.services.case_list.rows_for([cid])[cid].reference
-        dlg = QDialog(self, objectName="caseDocuments", windowTitle=f"{ref} — letters and documents")
-        panel = DocumentsPanel(self.services, self.bus, self.prompts, cid, dlg)
-        QVBoxLayout(dlg).addWidget(panel)
-        dlg.resize(900, 420)
-        dlg.open()
-        self.documents_dialog = dlg
-        return panel
+        self.documents_panel = open_documents_dialog(self, self.services, self.bus, self.prompts, cid, ref)
+        return self.documents_panel
 
     def _activate(self, row: int) -> None:
         cid = self.model.case_id(row)

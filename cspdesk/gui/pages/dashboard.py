@@ -82,8 +82,14 @@ class DashboardPage(QWidget):
             CaseQuery(status=open_, review_due_by=date.today(), sort="next_review_on", descending=False)))
         self.actions_tile = Tile("Overdue actions")
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
+        self.case_review_tile = Tile("Case Review deadlines overdue")
+        self.case_review_tile.setObjectName("caseReviewTile")
+        cr_btn = QPushButton("Show applications", objectName="showOverdueCaseReviews")
+        cr_btn.setFlat(True)
+        cr_btn.clicked.connect(self._show_overdue_case_reviews)
+        self.case_review_tile.layout().addWidget(cr_btn, alignment=Qt.AlignmentFlag.AlignLeft)
         tiles = QHBoxLayout()
-        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.total_tile):
+        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.case_review_tile, self.total_tile):
             tiles.addWidget(t)
         self.by_priority = CountTable(lambda k: self._show(CaseQuery(status=open_, priority=k)))
         self.by_status = CountTable(lambda k: self._show(CaseQuery(status=k)), heading="Cases")
@@ -120,6 +126,9 @@ class DashboardPage(QWidget):
         self.reviews_tile.value.setText(f"{s.reviews_due:,}")
         self.actions_tile.value.setText(f"{s.overdue_actions:,}")
         self.total_tile.value.setText(f"{s.total_cases:,}")
+        self.case_review_tile.value.setText(f"{s.case_review_deadlines_overdue:,}")
+        self.case_review_tile.value.setStyleSheet("font-size: 28px; font-weight: 600; color: "
+                                                  f"{'#b00020' if s.case_review_deadlines_overdue else '#1f3a5f'};")
         self.by_priority.fill(s.by_priority)
         self.by_status.fill(s.by_status)
         self.by_ward.fill(s.by_ward)
@@ -128,6 +137,10 @@ class DashboardPage(QWidget):
     def _show(self, query: CaseQuery) -> None:
         self.navigate("cases")
         self.bus.show_cases.emit(query)
+
+    def _show_overdue_case_reviews(self) -> None:
+        self.navigate("case_reviews")
+        self.bus.show_case_reviews.emit("overdue")
 
     def _show_ward(self, ward_name: str) -> None:
         ward_id = next((i for i, n in self.services.case_list.filter_options().wards if n == ward_name), None)

@@ -1,4 +1,5 @@
-"""Documents on a case: every letter filed (and attachment), newest first, with reprint and New letter…
+"""Documents on a case (or a notice, referral or Case Review application): every letter filed (and
+attachment), newest first, with reprint and New letter…
 
 Reprinting shows and prints the stored bytes, never a new rendering: the copy is the one that was sent.
 """
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,8 +35,9 @@ def _size(n: int) -> str:
 
 
 class DocumentsPanel(QWidget):
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(self, services, bus, prompts, case_id, parent=None, subject: Subject = Subject.CASE):
         super().__init__(parent)
+        self.subject = Subject(subject)
         self.setObjectName("documentsPanel")
         self.services = services
         self.bus = bus
@@ -61,7 +64,8 @@ class DocumentsPanel(QWidget):
         self.new_btn.setEnabled(services.actor.can(Role.OFFICER))
         self.open_btn = QPushButton("&Open / reprint…", objectName="openDocument")
         self.open_btn.clicked.connect(self.open_selected)
-        self.empty = QLabel("No letters or documents on this case yet.", objectName="noDocuments")
+        where = "case" if self.subject is Subject.CASE else self.subject.label.split()[-1].lower()
+        self.empty = QLabel(f"No letters or documents on this {where} yet.", objectName="noDocuments")
         self.empty.setStyleSheet("color:#666")
 
         buttons = QHBoxLayout()
@@ -76,7 +80,7 @@ class DocumentsPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.rows = self.services.documents.for_case(self.case_id)
+        self.rows = self.services.documents.for_record(self.subject, self.case_id)
         self.table.setRowCount(len(self.rows))
         for r, d in enumerate(self.rows):
             template = f"{d.template_code} rev {d.template_revision}" if d.template_revision else (d.template_code or "")
@@ -96,7 +100,7 @@ class DocumentsPanel(QWidget):
             self.refresh()
 
     def new_letter(self, code: str | None = None) -> NewLetterDialog:
-        dlg = NewLetterDialog(self.services, self.bus, self.prompts, Subject.CASE, self.case_id, self, code=code)
+        dlg = NewLetterDialog(self.services, self.bus, self.prompts, self.subject, self.case_id, self, code=code)
         self.dialog = dlg
         dlg.open()
         return dlg
@@ -128,3 +132,14 @@ class DocumentsPanel(QWidget):
         if path is not None:
             path.write_bytes(data)
         return None
+
+
+def open_documents_dialog(parent, services, bus, prompts, record_id, title: str,
+                          subject: Subject = Subject.CASE) -> DocumentsPanel:
+    """The documents of one record in a window of their own (non-blocking); returns the panel."""
+    dlg = QDialog(parent, objectName="documentsDialog", windowTitle=f"{title} — letters and documents")
+    panel = DocumentsPanel(services, bus, prompts, record_id, dlg, subject=subject)
+    QVBoxLayout(dlg).addWidget(panel)
+    dlg.resize(900, 420)
+    dlg.open()
+    return panel
