@@ -242,3 +242,15 @@ def test_case_review_letters_from_the_case_reviews_page(officer_window, qtbot):
     docs = w.services.documents.for_record(Subject.APPLICATION, aid)
     assert len(docs) == 1 and docs[0].template_code == "case_review_ack"
     assert panel.table.rowCount() == 1
+
+
+def test_an_administrator_sets_a_job_title_that_then_signs_letters(window, qtbot):
+    from PySide6.QtWidgets import QLineEdit
+
+    window.show_page("settings")
+    page = window.pages["settings"]
+    box = page.findChild(QLineEdit, "jobTitle:admin.user")
+    box.setText("Community Safety Team Leader")
+    box.editingFinished.emit()
+    s = window.services
+    assert s.letters.letterhead(s.actor).officer_title == "Community Safety Team Leader"

@@ -104,14 +104,17 @@ def file_pdf(
     template_revision: int | None,
     description: str = "",
     today: date,
+    stored: set[str] | None = None,
 ) -> Document:
-    """Store the bytes (once per hash), the Document row, chronology and audit. Caller commits."""
+    """Store the bytes (once per hash), the Document row, chronology and audit. Caller commits.
+    ``stored``: hashes already stored and flushed (a mail merge stores every letter's bytes first with
+    ``store_blobs``, so nothing is flushed letter by letter)."""
     s = uow.session
     digest = hashlib.sha256(pdf).hexdigest()
-    if s.get(DocumentBlob, digest) is None:
-        s.add(DocumentBlob(sha256=digest, size=len(pdf), data=pdf))
-        s.flush()
+    if stored is None or digest not in stored:
+        store_blobs(s, [pdf])
     doc = Document(
+        id=uuid.uuid4(),
         kind=DocumentKind.LETTER.value,
         case_id=links.case_id,
         notice_id=links.notice_id,
@@ -129,7 +132,6 @@ def file_pdf(
         description=description or None,
     )
     s.add(doc)
-    s.flush()
     summary = f"Letter: {title}" + (f" to {recipient}" if recipient else "")
     for case_id in links.chronology_cases:
         s.add(
@@ -159,6 +161,20 @@ def file_pdf(
         },
     )
     return doc
+
+
+def store_blobs(session, datas: list[bytes]) -> set[str]:
+    """Add the bytes not yet stored (one query for all), flush, and return every hash."""
+    by_hash = {hashlib.sha256(d).hexdigest(): d for d in datas}
+    have: set[str] = set()
+    keys = list(by_hash)
+    for i in range(0, len(keys), 500):
+        have.update(session.scalars(select(DocumentBlob.sha256).where(DocumentBlob.sha256.in_(keys[i : i + 500]))))
+    for digest, data in by_hash.items():
+        if digest not in have:
+            session.add(DocumentBlob(sha256=digest, size=len(data), data=data))
+    session.flush()  # the blobs exist before any Document row refers to them
+    return set(by_hash)
 
 
 def _row(d: Document) -> DocumentRow:

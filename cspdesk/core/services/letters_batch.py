@@ -15,7 +15,7 @@ from typing import Any
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.context import Actor, Changes
-from cspdesk.core.services.documents import file_pdf, links_for, safe_filename
+from cspdesk.core.services.documents import file_pdf, links_for, safe_filename, store_blobs
 from cspdesk.core.services.letter_sources import ProviderContext, Subject
 from cspdesk.core.services.letters import LetterService, MergeCancelled
 
@@ -145,6 +145,7 @@ def run_batch(
     doc_ids: list[uuid.UUID] = []
     case_ids: set[uuid.UUID] = set()
     with letters._uow(actor.username) as uow:
+        stored = store_blobs(uow.session, [d.pdf for d in drafts])
         for i, d in enumerate(drafts):
             if cancelled is not None and cancelled():
                 raise MergeCancelled()  # leaving without commit: nothing filed
@@ -163,6 +164,7 @@ def run_batch(
                 template_revision=d.template_revision,
                 description="Mail merge" + (", large print (16 pt)" if large_print else ""),
                 today=letters._today(),
+                stored=stored,
             )
             doc_ids.append(doc.id)
             if links.case_id:

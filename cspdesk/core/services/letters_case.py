@@ -138,9 +138,34 @@ def complainant_update_values(ctx: ProviderContext, case_id: uuid.UUID, actor: A
     return {**_common(ctx, case), **_recipient(ctx, case_id, (PartyRole.COMPLAINANT, PartyRole.VICTIM))}
 
 
+def _victims_home(ctx: ProviderContext, case: AsbCase) -> bool:
+    """Is the case's location the home of a complainant, victim or witness? Then a letter to the person
+    responsible must not print it: it would tell them who complained."""
+    if case.location_id is None:
+        return False
+    homes = ctx.session.scalars(
+        select(Person.address_id)
+        .join(CaseParty, CaseParty.person_id == Person.id)
+        .where(
+            CaseParty.case_id == case.id,
+            CaseParty.removed_on.is_(None),
+            CaseParty.role.in_([PartyRole.COMPLAINANT.value, PartyRole.VICTIM.value, PartyRole.WITNESS.value]),
+        )
+    ).all()
+    orgs = ctx.session.scalars(
+        select(Organisation.address_id)
+        .join(CaseParty, CaseParty.organisation_id == Organisation.id)
+        .where(CaseParty.case_id == case.id, CaseParty.role != PartyRole.PERPETRATOR.value)
+    ).all()
+    return case.location_id in {*homes, *orgs}
+
+
 def asb_warning_values(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor) -> dict:
     case = _case(ctx, case_id)
-    return {**_common(ctx, case), **_recipient(ctx, case_id, (PartyRole.PERPETRATOR,))}
+    values = {**_common(ctx, case), **_recipient(ctx, case_id, (PartyRole.PERPETRATOR,))}
+    if _victims_home(ctx, case):
+        values["incident_location"] = ""  # the officer words it (e.g. the street), never the victim's address
+    return values
 
 
 def case_summary_data(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor):
@@ -288,8 +313,8 @@ CASE_LETTERS: tuple[LetterSource, ...] = (
         "asb_warning",
         asb_warning_values,
         _recipients_for(PartyRole.PERPETRATOR),
-        PERPETRATOR_HINTS,
-        ask=("conduct", "conduct_effect", "requirements"),
+        {k: v for k, v in PERPETRATOR_HINTS.items() if k != "incident_location"},
+        ask=("incident_location", "conduct", "conduct_effect", "requirements"),
     ),
     LetterSource(Subject.CASE, "case_summary", render=render_case_summary_pdf, title="Case summary"),
 )

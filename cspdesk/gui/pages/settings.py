@@ -54,8 +54,8 @@ class SettingsPage(QWidget):
     # ----- users
     def _users_tab(self) -> QWidget:
         w = QWidget()
-        self.users = QTableWidget(0, 4, objectName="usersTable")
-        self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active"])
+        self.users = QTableWidget(0, 5, objectName="usersTable")
+        self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active", "Job title (signs letters)"])
         self.users.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.users.verticalHeader().setVisible(False)
         self.users.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -91,6 +91,11 @@ class SettingsPage(QWidget):
             self.users.setCellWidget(r, 2, combo)
             active = QTableWidgetItem("Yes" if u.active else "No")
             self.users.setItem(r, 3, active)
+            title = QLineEdit(u.job_title or "", objectName=f"jobTitle:{u.username}")
+            title.setEnabled(self.is_admin)
+            title.editingFinished.connect(lambda uid=u.id, w=title, old=u.job_title or "": w.text().strip() != old
+                                          and self._set_job_title(uid, w))
+            self.users.setCellWidget(r, 4, title)
         values = self.services.settings.all()
         for key, widget in self.fields.items():
             self._set_widget(widget, values[key])
@@ -101,6 +106,14 @@ class SettingsPage(QWidget):
         except UserError as exc:
             self.prompts.error("Role not changed", str(exc))
             self.load()
+            return
+        self.bus.changes_applied.emit(changes)
+
+    def _set_job_title(self, user_id, widget: QLineEdit) -> None:
+        try:
+            changes = self.services.users.update_user(self.services.actor, user_id, job_title=widget.text())
+        except UserError as exc:
+            self.prompts.error("Job title not changed", str(exc))
             return
         self.bus.changes_applied.emit(changes)
 
