@@ -2,4 +2,6 @@ import sys
 
 from cspdesk.cli import main
 
-sys.exit(main())
+# The guard matters: a mail merge's worker processes are spawned and import this module again.
+if __name__ == "__main__":
+    sys.exit(main())

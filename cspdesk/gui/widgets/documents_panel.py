@@ -95,6 +95,8 @@ class DocumentsPanel(QWidget):
         if self.rows and self.table.currentRow() < 0:
             self.table.selectRow(0)
 
+    load = refresh  # the case screen's tab protocol: called when the case changes
+
     def _on_changes(self, changes) -> None:
         if changes.touches("document"):
             self.refresh()
@@ -132,6 +134,11 @@ class DocumentsPanel(QWidget):
         if path is not None:
             path.write_bytes(data)
         return None
+
+
+def letters_tab(services, bus, prompts, case_id) -> tuple[str, DocumentsPanel]:
+    """A case-screen tab factory (``case_view.EXTRA_CASE_TABS``)."""
+    return "Letters", DocumentsPanel(services, bus, prompts, case_id)
 
 
 def open_documents_dialog(parent, services, bus, prompts, record_id, title: str,
