@@ -10,4 +10,5 @@ from cspdesk.core.demo.generate import DemoContext
 def default_extras() -> list[Callable[[DemoContext], dict[str, int]]]:
     extras: list[Callable[[DemoContext], dict[str, int]]] = []
     # e.g.: from cspdesk.core.demo.enforcement import demo_enforcement; extras.append(demo_enforcement)
+    from cspdesk.core.demo.figures import demo_figures; extras.append(demo_figures)  # noqa: E702, I001
     return extras
