@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 
 from cspdesk.core.figures.plan import PLAN_POPULATION, published_rows
@@ -11,33 +9,7 @@ from cspdesk.gui.bus import Bus
 from cspdesk.gui.pages.figures import HOME_BACKGROUND, FiguresPage
 from cspdesk.gui.tasks import TaskRunner
 from tests.core.test_figures_cli import _plan_inputs
-
-
-class FakePrompts:
-    def __init__(self):
-        self.files: list[Path] = []
-        self.save_as: Path | None = None
-        self.errors: list[tuple[str, str]] = []
-        self.infos: list[tuple[str, str]] = []
-        self.parent = None
-
-    def ask_open_files(self, title, filter_=""):
-        return self.files
-
-    def ask_open_file(self, title, filter_=""):
-        return self.files[0] if self.files else None
-
-    def ask_save_file(self, title, suggested, filter_=""):
-        return self.save_as
-
-    def error(self, title, text):
-        self.errors.append((title, text))
-
-    def info(self, title, text):
-        self.infos.append((title, text))
-
-    def confirm(self, title, text):
-        return True
+from tests.gui.fakes import FakePrompts
 
 
 def _page(qtbot, services):
@@ -101,18 +73,18 @@ def test_population_table_is_edited_and_saved(qtbot, services, tmp_path):
         ("Erewash", 115332, "total population, mid-2020 estimate")]
     page.population.item(0, 1).setText("lots")
     page.save_population()
-    assert prompts.errors and "whole number" in prompts.errors[-1][1]
+    assert prompts.asked[-1][0] == "error" and "whole number" in prompts.asked[-1][2]
 
 
 def test_export_and_print_from_the_page(qtbot, demo_services, tmp_path):
     page, prompts = _page(qtbot, demo_services)
     page.year_ending.setCurrentIndex(page.year_ending.findData("2022-12"))
-    prompts.save_as = tmp_path / "asb.csv"
+    prompts.save_to = tmp_path / "asb.csv"
     page.export("csv")
     assert (tmp_path / "asb.csv").read_text().splitlines()[1] == "Chesterfield,2825,27.3,-12.4"
     assert page.checked_print_categories()[:6] == [
         "ASB incidents", "Domestic abuse", "Residential burglary", "Vehicle crime", "Serious violence", "Hate crime"]
-    prompts.save_as = tmp_path / "section.pdf"
+    prompts.save_to = tmp_path / "section.pdf"
     page.print_section()
-    qtbot.waitUntil(lambda: bool(prompts.infos) and prompts.infos[-1][0].startswith("Crime Figures"), timeout=30000)
+    qtbot.waitUntil(lambda: prompts.asked[-1][:2] == ("info", "Crime Figures section saved"), timeout=30000)
     assert (tmp_path / "section.pdf").stat().st_size > 10000
