@@ -13,6 +13,7 @@ from cspdesk.core.services.cases import CaseService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
+from cspdesk.core.services.figures import FiguresService
 from cspdesk.core.services.health import HealthService
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
@@ -33,6 +34,7 @@ class Services:
     demo: DemoService
     health: HealthService
     case_reviews: CaseReviewService
+    figures: FiguresService
 
 
 def build_services(database: Database, username: str | None = None,
@@ -40,16 +42,18 @@ def build_services(database: Database, username: str | None = None,
     uow = uow_factory_for(database.engine)
     users = UserService(uow)
     actor, first = users.sign_in(username)
+    settings = SettingsService(uow)
     return Services(
         database=database,
         actor=actor,
         first_sign_in=first,
         users=users,
-        settings=SettingsService(uow),
+        settings=settings,
         case_list=CaseListService(uow, database.engine),
         cases=CaseService(uow, today),
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
-        case_reviews=CaseReviewService(uow, SettingsService(uow), today, render_figures_pdf),
+        case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
+        figures=FiguresService(uow, settings, today),
     )
