@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from cspdesk.core.domain.vocab import ActionStatus, CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.services.safer_homes_read import SaferHomesReader
 from cspdesk.core.storage.models import AsbCase, CaseAction, Ward
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -30,6 +31,7 @@ class DashboardSummary:
     by_risk: list[Count]
     reviews_due: int
     overdue_actions: int
+    safer_homes_waiting: int = 0  # Safer Homes referrals not secured within the waiting setting
 
 
 class DashboardService:
@@ -64,4 +66,5 @@ class DashboardService:
             + [Count("", "Not assessed", by_risk.get(None, 0))],
             reviews_due=reviews_due,
             overdue_actions=overdue,
+            safer_homes_waiting=SaferHomesReader(self._uow, self._today).waiting_count(),
         )

@@ -12,6 +12,9 @@ from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
 from cspdesk.core.services.health import HealthService
+from cspdesk.core.services.safer_homes import SaferHomesService
+from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
+from cspdesk.core.services.safer_homes_read import SaferHomesReader
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
 from cspdesk.core.storage.database import Database
@@ -30,6 +33,9 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    safer_homes: SaferHomesService
+    safer_homes_read: SaferHomesReader
+    safer_homes_outputs: SaferHomesOutputs
 
 
 def build_services(database: Database, username: str | None = None,
@@ -37,6 +43,7 @@ def build_services(database: Database, username: str | None = None,
     uow = uow_factory_for(database.engine)
     users = UserService(uow)
     actor, first = users.sign_in(username)
+    safer_homes_read = SaferHomesReader(uow, today)
     return Services(
         database=database,
         actor=actor,
@@ -48,4 +55,7 @@ def build_services(database: Database, username: str | None = None,
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
+        safer_homes=SaferHomesService(uow, today),
+        safer_homes_read=safer_homes_read,
+        safer_homes_outputs=SaferHomesOutputs(uow, safer_homes_read, today),
     )
