@@ -10,4 +10,7 @@ from cspdesk.core.demo.generate import DemoContext
 def default_extras() -> list[Callable[[DemoContext], dict[str, int]]]:
     extras: list[Callable[[DemoContext], dict[str, int]]] = []
     # e.g.: from cspdesk.core.demo.enforcement import demo_enforcement; extras.append(demo_enforcement)
+    from cspdesk.core.demo.safer_homes import demo_safer_homes
+
+    extras.append(demo_safer_homes)
     return extras
