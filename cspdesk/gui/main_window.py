@@ -25,6 +25,7 @@ from cspdesk.core.errors import UserError
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.pages.cases import CasesPage, summary_html
 from cspdesk.gui.pages.dashboard import DashboardPage
+from cspdesk.gui.pages.safer_homes import SaferHomesPage
 from cspdesk.gui.pages.settings import SettingsPage
 from cspdesk.gui.tasks import TaskRunner
 
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
+        self._add_page("safer_homes", SaferHomesPage(services, self.bus, prompts))
         self._add_page("settings", SettingsPage(services, self.bus, prompts))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.bus.open_case.connect(self.open_case)
@@ -165,4 +167,4 @@ class MainWindow(QMainWindow):
 def _all_changes():
     from cspdesk.core.services.context import Changes
 
-    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting")
+    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "safer_homes")

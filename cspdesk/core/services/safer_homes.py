@@ -78,6 +78,10 @@ class SaferHomesService:
         self._uow = uow
         self._today = today
 
+    def today(self) -> date:
+        """The service's idea of today (the intake form's default referral date)."""
+        return self._today()
+
     # ----- intake -------------------------------------------------------------------------------
     def intake(self, actor: Actor, form: ReferralRecord) -> Saved:
         """Record a new referral. Without consent only a declined record is kept (who, when, category)."""

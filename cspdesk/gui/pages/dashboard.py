@@ -80,8 +80,10 @@ class DashboardPage(QWidget):
             CaseQuery(status=open_, review_due_by=date.today(), sort="next_review_on", descending=False)))
         self.actions_tile = Tile("Overdue actions")
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
+        self.safer_homes_tile = Tile("Safer Homes referrals waiting too long", self._show_waiting_referrals)
+        self.safer_homes_tile.setObjectName("saferHomesWaiting")
         tiles = QHBoxLayout()
-        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.total_tile):
+        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.total_tile, self.safer_homes_tile):
             tiles.addWidget(t)
         self.by_priority = CountTable(lambda k: self._show(CaseQuery(status=open_, priority=k)))
         self.by_status = CountTable(lambda k: self._show(CaseQuery(status=k)))
@@ -118,6 +120,7 @@ class DashboardPage(QWidget):
         self.reviews_tile.value.setText(f"{s.reviews_due:,}")
         self.actions_tile.value.setText(f"{s.overdue_actions:,}")
         self.total_tile.value.setText(f"{s.total_cases:,}")
+        self.safer_homes_tile.value.setText(f"{s.safer_homes_waiting:,}")
         self.by_priority.fill(s.by_priority)
         self.by_status.fill(s.by_status)
         self.by_ward.fill(s.by_ward)
@@ -126,6 +129,12 @@ class DashboardPage(QWidget):
     def _show(self, query: CaseQuery) -> None:
         self.navigate("cases")
         self.bus.show_cases.emit(query)
+
+    def _show_waiting_referrals(self) -> None:
+        from cspdesk.core.services.safer_homes_read import ReferralQuery
+
+        self.navigate("safer_homes")
+        self.bus.show_safer_homes.emit(ReferralQuery(waiting_only=True))
 
     def _show_ward(self, ward_name: str) -> None:
         ward_id = next((i for i, n in self.services.case_list.filter_options().wards if n == ward_name), None)
