@@ -12,8 +12,8 @@ from sqlalchemy import insert
 
 from cspdesk.core.demo.generate import DemoContext
 from cspdesk.core.demo.places import FORENAMES, SURNAMES, TOWNS
-from cspdesk.core.domain.safer_homes import SaferHomesRules
-from cspdesk.core.domain.safer_homes_intake import CONSENT_NOT_GIVEN
+from cspdesk.core.domain.safer_homes import ReferralRecord, SaferHomesRules
+from cspdesk.core.domain.safer_homes_intake import CONSENT_NOT_GIVEN, check_eligibility
 from cspdesk.core.storage.models import SaferHomesMeasure, SaferHomesReferral
 
 PLAN_YEAR_START = date(2022, 4, 1)
@@ -76,7 +76,8 @@ def demo_safer_homes(ctx: DemoContext) -> dict[str, int]:
     rng, today = ctx.rng, ctx.today
     now = datetime.now().replace(microsecond=0)
     base = {"created_at": now, "updated_at": now, "version": 1}
-    rules = SaferHomesRules().to_dict()
+    default_rules = SaferHomesRules()
+    rules = default_rules.to_dict()
     catalogue = {m.code: m for m in SaferHomesRules().measures}
     referrals: list[dict] = []
     measures: list[dict] = []
@@ -139,11 +140,13 @@ def demo_safer_homes(ctx: DemoContext) -> dict[str, int]:
         return row
 
     def eligible(row: dict, on: date) -> None:
-        row["eligible"] = True
-        row["eligibility"] = {"eligible": True, "reasons": [], "checks": [], "checked_on": on.isoformat(),
-                              "checked_by": "Sarah Bancroft"}
         if row["tenure"] != "owner":
             row["landlord_permission"] = True
+        # The domain's own check, so the referral screen explains the demo's decisions as it would a real one.
+        result = check_eligibility(ReferralRecord.from_dict({k: v for k, v in row.items() if k != "phones"}),
+                                   default_rules)
+        row["eligible"] = result.eligible
+        row["eligibility"] = {**result.to_dict(), "checked_on": on.isoformat(), "checked_by": "Sarah Bancroft"}
 
     def add_works(row: dict) -> int:
         total = 0

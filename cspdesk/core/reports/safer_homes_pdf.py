@@ -68,6 +68,7 @@ def write_pdf(path: Path, doc: Document, letterhead: Letterhead) -> Path:
     font, bold = _fonts()
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=13)
     small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#444444"))
+    small_right = ParagraphStyle("small_right", parent=small, alignment=2)
     label = ParagraphStyle("label", parent=body, fontName=bold)
     h1 = ParagraphStyle("h1", parent=body, fontName=bold, fontSize=16, leading=20, spaceAfter=2)
     h2 = ParagraphStyle("h2", parent=body, fontName=bold, fontSize=11.5, leading=15, spaceBefore=10,
@@ -81,7 +82,7 @@ def write_pdf(path: Path, doc: Document, letterhead: Letterhead) -> Path:
     head = Table(
         [[Paragraph(f"<b>{esc(letterhead.council)}</b><br/>{esc(letterhead.team)}", body),
           Paragraph(esc("\n".join(x for x in (letterhead.address.replace("\n", ", "), letterhead.phone,
-                                                letterhead.email) if x)), small)]],
+                                                letterhead.email) if x)), small_right)]],
         colWidths=[width * 0.5, width * 0.5],
     )
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),

@@ -139,8 +139,7 @@ class SaferHomesOutputs:
             Section("Referral", rows=[
                 ("Status", detail.status.label), ("Referred on", _d(v.get("referred_on"))),
                 ("Referring agency", v.get("referrer_agency") or ""),
-                ("Referrer", ", ".join(str(x) for x in (v.get("referrer_name"), v.get("referrer_role"),
-                                                         v.get("referrer_contact")) if x)),
+                ("Referrer", _join(v.get("referrer_name"), v.get("referrer_role"), v.get("referrer_contact"))),
                 ("Victim category", category_label(v.get("victim_category"))), ("Ward", v.get("ward") or ""),
                 ("Consent", _consent(v)),
             ]),
@@ -157,8 +156,9 @@ class SaferHomesOutputs:
                 ("Perpetrator", v.get("perpetrator_name") or ""),
                 ("Perpetrator lives there", _yes(v.get("perpetrator_resident"))),
                 ("Victim wants to stay", _yes(v.get("victim_wants_to_stay"))),
-                ("DASH", " / ".join(x for x in (_label(RiskLevel, v.get("dash_level")),
-                                                "" if v.get("dash_score") is None else f"score {v['dash_score']}") if x)),
+                ("DASH", _join(_label(RiskLevel, v.get("dash_level")),
+                               None if v.get("dash_score") in (None, RESTRICTED) else f"score {v['dash_score']}",
+                               sep=" / ")),
                 ("MARAC date", _d(v.get("marac_on"))), ("Police reference", v.get("police_reference") or ""),
             ]),
             Section("Eligibility", paragraphs=[
@@ -167,7 +167,7 @@ class SaferHomesOutputs:
                                                                      if detail.eligibility_checked else ".")]
                 + ([f"• {r}" for r in elig.reasons] if elig else [])),
             Section("Survey and works", rows=[
-                ("Survey", " by ".join(x for x in (_d(v.get("survey_on")), v.get("surveyor") or "") if x)),
+                ("Survey", _join(_d(v.get("survey_on")), v.get("surveyor"), sep=" by ")),
                 ("Contractor", v.get("contractor") or ""), ("Works ordered", _d(v.get("works_ordered_on"))),
                 ("Installed", _d(v.get("installed_on"))), ("Property secured", _d(v.get("secured_on"))),
                 ("Actual cost", "" if v.get("actual_cost_pence") in (None, RESTRICTED)
@@ -176,6 +176,11 @@ class SaferHomesOutputs:
                 ("Days from referral to secured", "" if detail.days_to_secure is None else str(detail.days_to_secure)),
             ], table=measures if len(measures) > 1 else ()),
         ]
+        if masked:
+            # One line instead of two tables of "Restricted": the reader learns nothing either way.
+            sections[1:3] = [Section("Client, household and risk", paragraphs=[
+                "Restricted. This is a domestic abuse referral: the client's name, address, phones, household, "
+                "the perpetrator and the risk assessment are shown only to those permitted to see them."])]
         if detail.status in (SaferHomesStatus.DECLINED, SaferHomesStatus.WITHDRAWN):
             sections.append(Section("Ended", rows=[("Reason", v.get("end_reason") or ""),
                                                    ("On", _d(v.get("closed_on")))]))
@@ -207,8 +212,8 @@ class SaferHomesOutputs:
             Section("Order", rows=[("Order number", view["reference"]), ("Contractor", view["contractor"] or ""),
                                    ("Ordered on", _d(view["works_ordered_on"]) or _d(self._today()))]),
             Section("Property", rows=[("Address", address),
-                                      ("Contact to arrange access", view["contact_phone"] or view["contact_note"])],
-                    paragraphs=access),
+                                      ("Contact to arrange access", view["contact_phone"] or view["contact_note"]),
+                                      ("Access arrangements", "\n".join(access) or "None recorded")]),
             Section("Works required", table=[["Item", "Quantity"]]
                     + [[m["description"], str(m["quantity"])] for m in view["measures"]]),
             Section("Confidentiality", paragraphs=[
@@ -273,6 +278,13 @@ class SaferHomesOutputs:
             address = tuple(x for x in (record.address_line1, record.address_line2, record.town, record.postcode) if x)
         return {"reference": record.reference, "recipient_name": record.client_name or "",
                 "recipient_address": address, "installed_date": record.installed_on, "works": tuple(works)}
+
+
+def _join(*parts: Any, sep: str = ", ") -> str:
+    """Non-blank parts joined; one "Restricted" if any part is masked (never "Restricted, Restricted")."""
+    if any(p == RESTRICTED for p in parts):
+        return RESTRICTED
+    return sep.join(str(p) for p in parts if p not in (None, ""))
 
 
 def _consent(v: dict[str, Any]) -> str:

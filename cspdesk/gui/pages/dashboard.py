@@ -82,6 +82,7 @@ class DashboardPage(QWidget):
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
         self.safer_homes_tile = Tile("Safer Homes referrals waiting too long", self._show_waiting_referrals)
         self.safer_homes_tile.setObjectName("saferHomesWaiting")
+        self.safer_homes_tile.findChild(QPushButton).setText("Show referrals")
         tiles = QHBoxLayout()
         for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.total_tile, self.safer_homes_tile):
             tiles.addWidget(t)

@@ -202,9 +202,9 @@ class ReferralScreen(QWidget):
         else:
             head = ("<b style='color:#166534'>Eligible</b>" if d.eligibility.eligible
                     else "<b style='color:#b00020'>Not eligible</b>")
-            lines = "".join(f"<li>{'✔' if c.passed else '✘'} {html.escape(c.explanation)}</li>"
+            lines = "".join(f"<br>&nbsp;&nbsp;{'✔' if c.passed else '✘'} {html.escape(c.explanation)}"
                             for c in d.eligibility.checks)
-            self.elig_text.setText(f"{head} (checked {html.escape(d.eligibility_checked)})<ul>{lines}</ul>")
+            self.elig_text.setText(f"{head} (checked {html.escape(d.eligibility_checked)}){lines}")
         self.elig_btn.setVisible(d.status is S.REFERRED)
         # Works
         for name, w in self.work_fields.items():
