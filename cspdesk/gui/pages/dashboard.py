@@ -45,9 +45,9 @@ class Tile(QFrame):
 
 
 class CountTable(QTableWidget):
-    def __init__(self, on_activate):
+    def __init__(self, on_activate, heading: str = "Open cases"):
         super().__init__(0, 2)
-        self.setHorizontalHeaderLabels(["", "Open cases"])
+        self.setHorizontalHeaderLabels(["", heading])
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -63,7 +63,9 @@ class CountTable(QTableWidget):
             n.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(r, 0, label)
             self.setItem(r, 1, n)
-        self.setFixedHeight(min(420, 28 + 26 * max(1, len(counts))))
+        self.resizeRowsToContents()
+        rows = sum(self.rowHeight(r) for r in range(self.rowCount())) or 26
+        self.setFixedHeight(min(440, rows + self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth() + 2))
 
 
 class DashboardPage(QWidget):
@@ -87,7 +89,7 @@ class DashboardPage(QWidget):
         for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.total_tile, self.safer_homes_tile):
             tiles.addWidget(t)
         self.by_priority = CountTable(lambda k: self._show(CaseQuery(status=open_, priority=k)))
-        self.by_status = CountTable(lambda k: self._show(CaseQuery(status=k)))
+        self.by_status = CountTable(lambda k: self._show(CaseQuery(status=k)), heading="Cases")
         self.by_ward = CountTable(self._show_ward)
         self.by_risk = CountTable(lambda k: self._show(CaseQuery(status=open_, risk_level=k or None)))
         self.by_priority.setObjectName("byPriority")
