@@ -267,3 +267,17 @@ def test_demo_secures_286_properties_in_2022_23(demo_services):
     later = demo_services.safer_homes_read.rows(demo_services.actor, ReferralQuery(status="open"))
     assert later and all(r.referred_on <= TODAY for r in later)
     assert RiskLevel.HIGH  # vocabulary used by the demo's DASH levels
+
+
+def test_letters_through_the_letters_engine(services, tmp_path):
+    da = services.safer_homes.intake(services.actor, da_form()).id
+    secure(services, da)
+    out = services.safer_homes_outputs
+    order = pdf_text(out.letter_pdf(services.actor, da, "works_order", tmp_path / "order.pdf"))
+    assert "17 Larkspur Grove" in order and "SH-2026-0001" in order
+    for never in ("Quennell", "Brockhurst", "omestic", "DC-23-0456789"):
+        assert never not in order
+    follow = pdf_text(out.letter_pdf(services.actor, da, "follow_up", tmp_path / "follow.pdf"))
+    assert "Swadlincote Library" in follow and "Larkspur" not in follow  # the safe address only
+    ack = pdf_text(out.letter_pdf(services.actor, da, "acknowledgement", tmp_path / "ack.pdf"))
+    assert "Jo Idva" in ack and "Brockhurst" not in ack

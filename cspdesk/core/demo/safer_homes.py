@@ -77,7 +77,7 @@ def demo_safer_homes(ctx: DemoContext) -> dict[str, int]:
     now = datetime.now().replace(microsecond=0)
     base = {"created_at": now, "updated_at": now, "version": 1}
     default_rules = SaferHomesRules()
-    rules = default_rules.to_dict()
+    rules = {k: v for k, v in default_rules.to_dict().items() if k != "measures"}  # as intake stores them
     catalogue = {m.code: m for m in SaferHomesRules().measures}
     referrals: list[dict] = []
     measures: list[dict] = []

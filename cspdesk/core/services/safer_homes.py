@@ -38,6 +38,7 @@ from cspdesk.core.services.safer_homes_records import (
     measures_of,
     next_reference,
     rules_of,
+    stored_rules,
     to_record,
     write_record,
 )
@@ -103,7 +104,7 @@ class SaferHomesService:
                 raise ValidationError(problems)
             rules = current_rules(s)
             record = record.with_changes(reference=next_reference(s, record.referred_on or today))
-            row = SaferHomesReferral(rules=rules.to_dict())
+            row = SaferHomesReferral(rules=stored_rules(rules))
             write_record(row, record, names)
             s.add(row)
             s.flush()

@@ -238,6 +238,39 @@ class SaferHomesOutputs:
         return works_order_view(record, actor.viewer)
 
     # ----- letters ----------------------------------------------------------------------------------
+    def letter_pdf(self, actor: Actor, referral_id: uuid.UUID, letter: str, path: Path) -> Path:
+        """One of the three Safer Homes letters, through the letters engine's default templates
+        (``resources/templates``), filled from ``safer_homes_letter_values`` and so limited as it is."""
+        from cspdesk.core.domain.calendar import add_working_days
+        from cspdesk.core.reports import LetterheadSettings, default_templates, render_letter
+
+        actor.require(Role.OFFICER, "write Safer Homes letters")
+        values = dict(self.safer_homes_letter_values(referral_id, letter, actor))
+        lh = self._letterhead()
+        letterhead = LetterheadSettings(
+            council_name=lh.council, team_name=lh.team, phone=lh.phone, email=lh.email,
+            address_lines=tuple(x.strip() for x in lh.address.splitlines() if x.strip()),
+            officer_name=actor.display_name)
+        values["letter_date"] = self._today()
+        if letter == "works_order":
+            # The contractor is written to by firm; the occupier is never named (protection.works_order_view).
+            values["recipient_address"] = (values["recipient_name"],)
+            values["recipient_name"] = "The Manager"
+            values["client_name"] = "The occupier"
+            values["works_complete_by"] = add_working_days(self._today(), 10)
+            from decimal import Decimal
+
+            values["cost_limit"] = Decimal(str(values["cost_limit"]))
+        elif letter == "acknowledgement":
+            values["referral_reason"] = values.get("victim_category") or "Safer Homes referral"
+        template = default_templates()[TEMPLATE_FOR[letter]]
+        pdf = render_letter(template.body, values, letterhead, protective_marking=template.protective_marking,
+                            title=template.name)
+        Path(path).write_bytes(pdf)
+        self._audit(actor, "print", referral_id, f"Safer Homes referral {values['reference']}: "
+                    f"{letter.replace('_', ' ')} letter printed", {"reference": values["reference"], "letter": letter})
+        return Path(path)
+
     def safer_homes_letter_values(self, referral_id: uuid.UUID, letter: str, viewer: Viewer | Actor) -> dict[str, Any]:
         """Plain field values for a letter (names follow the letters engine's declared fields).
 
@@ -254,7 +287,7 @@ class SaferHomesOutputs:
         works = [f"{m.description}" + (f" × {m.quantity}" if m.quantity != 1 else "") for m in record.measures]
         if letter == "works_order":
             view = works_order_view(record, viewer)
-            access = " ".join(x for x in (view["access_details"],
+            access = " ".join(x.rstrip(".") + "." for x in (view["access_details"],
                                           f"Call {view['contact_phone']} to arrange a time." if view["contact_phone"]
                                           else view["contact_note"]) if x)
             return {"reference": record.reference, "recipient_name": view["contractor"] or "",
@@ -278,6 +311,10 @@ class SaferHomesOutputs:
             address = tuple(x for x in (record.address_line1, record.address_line2, record.town, record.postcode) if x)
         return {"reference": record.reference, "recipient_name": record.client_name or "",
                 "recipient_address": address, "installed_date": record.installed_on, "works": tuple(works)}
+
+
+TEMPLATE_FOR = {"acknowledgement": "safer_homes_referral_ack", "works_order": "safer_homes_works_order",
+                "follow_up": "safer_homes_follow_up"}
 
 
 def _join(*parts: Any, sep: str = ", ") -> str:

@@ -75,6 +75,12 @@ def current_rules(session: Session) -> SaferHomesRules:
     return rules_from_settings(settings_section(session))
 
 
+def stored_rules(rules: SaferHomesRules) -> dict[str, Any]:
+    """What a referral keeps of the rules in force: everything but the catalogue, whose prices are
+    copied onto each measure when it is specified (so a later price change never moves a total)."""
+    return {k: v for k, v in rules.to_dict().items() if k != "measures"}
+
+
 def rules_of(row: SaferHomesReferral, fallback: SaferHomesRules) -> SaferHomesRules:
     """The rules stored on the referral when it was made; ``fallback`` for a row without them."""
     return SaferHomesRules.from_dict(row.rules) if row.rules else fallback
