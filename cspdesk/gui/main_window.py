@@ -23,6 +23,7 @@ from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.bus import Bus
+from cspdesk.gui.pages.case_reviews import CaseReviewsPage
 from cspdesk.gui.pages.cases import CasesPage, summary_html
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.pages.safer_homes import SaferHomesPage
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
         self._add_page("safer_homes", SaferHomesPage(services, self.bus, prompts))
+        self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
         self._add_page("settings", SettingsPage(services, self.bus, prompts))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.bus.open_case.connect(self.open_case)
@@ -167,4 +169,5 @@ class MainWindow(QMainWindow):
 def _all_changes():
     from cspdesk.core.services.context import Changes
 
-    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "safer_homes")
+    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
+                      "safer_homes")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cspdesk.core.demo.case_review import demo_case_review
 from cspdesk.core.demo.generate import DemoContext
+from cspdesk.core.demo.safer_homes import demo_safer_homes
 
 
 def default_extras() -> list[Callable[[DemoContext], dict[str, int]]]:
     extras: list[Callable[[DemoContext], dict[str, int]]] = []
     # e.g.: from cspdesk.core.demo.enforcement import demo_enforcement; extras.append(demo_enforcement)
-    from cspdesk.core.demo.safer_homes import demo_safer_homes
-
+    extras.append(demo_case_review)
     extras.append(demo_safer_homes)
     return extras

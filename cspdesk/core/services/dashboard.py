@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from cspdesk.core.domain.vocab import ActionStatus, CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.services.case_review import count_overdue_case_reviews
 from cspdesk.core.services.safer_homes_read import SaferHomesReader
 from cspdesk.core.storage.models import AsbCase, CaseAction, Ward
 from cspdesk.core.storage.uow import UnitOfWork
@@ -32,6 +33,7 @@ class DashboardSummary:
     reviews_due: int
     overdue_actions: int
     safer_homes_waiting: int = 0  # Safer Homes referrals not secured within the waiting setting
+    case_review_deadlines_overdue: int = 0  # open Case Review applications past a due date
 
 
 class DashboardService:
@@ -56,6 +58,7 @@ class DashboardService:
                                    .where(open_, AsbCase.next_review_on <= today)) or 0
             overdue = s.scalar(select(func.count()).select_from(CaseAction).where(
                 CaseAction.status == ActionStatus.OPEN.value, CaseAction.due_on < today)) or 0
+            case_reviews_overdue = count_overdue_case_reviews(s, today)
         return DashboardSummary(
             total_cases=total,
             open_cases=by_status_raw.get(CaseStatus.OPEN.value, 0),
@@ -67,4 +70,5 @@ class DashboardService:
             reviews_due=reviews_due,
             overdue_actions=overdue,
             safer_homes_waiting=SaferHomesReader(self._uow, self._today).waiting_count(),
+            case_review_deadlines_overdue=case_reviews_overdue,
         )

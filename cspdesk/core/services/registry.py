@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cspdesk.core.services.case_list import CaseListService
+from cspdesk.core.services.case_review import CaseReviewService
+from cspdesk.core.services.case_review_print import render_figures_pdf
 from cspdesk.core.services.cases import CaseService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
@@ -36,6 +38,7 @@ class Services:
     safer_homes: SaferHomesService
     safer_homes_read: SaferHomesReader
     safer_homes_outputs: SaferHomesOutputs
+    case_reviews: CaseReviewService
 
 
 def build_services(database: Database, username: str | None = None,
@@ -58,4 +61,5 @@ def build_services(database: Database, username: str | None = None,
         safer_homes=SaferHomesService(uow, today),
         safer_homes_read=safer_homes_read,
         safer_homes_outputs=SaferHomesOutputs(uow, safer_homes_read, today),
+        case_reviews=CaseReviewService(uow, SettingsService(uow), today, render_figures_pdf),
     )
