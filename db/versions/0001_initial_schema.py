@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 08:53:58.828596
+Create Date: 2026-11-26 09:12:16.482342
 """
 
 from alembic import op
@@ -527,6 +527,7 @@ def upgrade() -> None:
     sa.Column('end_reason', sa.Text(), nullable=True),
     sa.Column('actual_cost_pence', sa.Integer(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('rules', sa.JSON(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

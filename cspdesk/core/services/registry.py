@@ -15,6 +15,9 @@ from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
 from cspdesk.core.services.figures import FiguresService
 from cspdesk.core.services.health import HealthService
+from cspdesk.core.services.safer_homes import SaferHomesService
+from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
+from cspdesk.core.services.safer_homes_read import SaferHomesReader
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
 from cspdesk.core.storage.database import Database
@@ -33,6 +36,9 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    safer_homes: SaferHomesService
+    safer_homes_read: SaferHomesReader
+    safer_homes_outputs: SaferHomesOutputs
     case_reviews: CaseReviewService
     figures: FiguresService
 
@@ -43,6 +49,7 @@ def build_services(database: Database, username: str | None = None,
     users = UserService(uow)
     actor, first = users.sign_in(username)
     settings = SettingsService(uow)
+    safer_homes_read = SaferHomesReader(uow, today)
     return Services(
         database=database,
         actor=actor,
@@ -56,4 +63,7 @@ def build_services(database: Database, username: str | None = None,
         health=HealthService(database),
         case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
         figures=FiguresService(uow, settings, today),
+        safer_homes=SaferHomesService(uow, today),
+        safer_homes_read=safer_homes_read,
+        safer_homes_outputs=SaferHomesOutputs(uow, safer_homes_read, today),
     )
