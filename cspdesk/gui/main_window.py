@@ -26,7 +26,9 @@ from cspdesk.gui.bus import Bus
 from cspdesk.gui.pages.case_reviews import CaseReviewsPage
 from cspdesk.gui.pages.cases import CasesPage, summary_html
 from cspdesk.gui.pages.dashboard import DashboardPage
+from cspdesk.gui.pages.figures import FiguresPage
 from cspdesk.gui.pages.letters import LettersPage
+from cspdesk.gui.pages.safer_homes import SaferHomesPage
 from cspdesk.gui.pages.settings import SettingsPage
 from cspdesk.gui.tasks import TaskRunner
 
@@ -47,7 +49,9 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
+        self._add_page("safer_homes", SaferHomesPage(services, self.bus, prompts))
         self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
+        self._add_page("figures", FiguresPage(services, self.bus, prompts, self.tasks))
         self._add_page("letters", LettersPage(services, self.bus, prompts))
         self._add_page("settings", SettingsPage(services, self.bus, prompts))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -169,5 +173,5 @@ class MainWindow(QMainWindow):
 def _all_changes():
     from cspdesk.core.services.context import Changes
 
-    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review", "document",
-                      "letter_template")
+    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
+                      "crime_figure", "population", "safer_homes", "document", "letter_template")

@@ -22,8 +22,11 @@ from cspdesk.core.storage.models import (
     DocumentBlob,
     EnforcementNotice,
 )
+from tests.conftest import TODAY
 
 from .letters_helpers import all_text, content_streams, page_count
+
+TODAY_PLUS_10 = TODAY.replace(day=min(TODAY.day + 10, 28))
 
 
 @pytest.fixture
@@ -340,6 +343,46 @@ def test_case_review_letters_are_registered_and_filed_on_the_application_and_its
         assert case_id in cases
     assert [x.id for x in svc.documents.for_record(Subject.APPLICATION, app_id)] == [filed.document_id]
     assert filed.document_id in [x.id for x in svc.documents.for_case(case_id)]
+
+
+def test_safer_homes_letters_are_filed_on_the_referral_only(svc):
+    from cspdesk.core.storage.models import SaferHomesReferral
+
+    with session(svc) as db:
+        ids = db.scalars(select(SaferHomesReferral.id).order_by(SaferHomesReferral.reference)).all()
+    assert ids, "the demo data has Safer Homes referrals"
+    codes = [c.code for c in svc.letters.choices(Subject.REFERRAL)]
+    assert codes == ["safer_homes_referral_ack", "safer_homes_works_order", "safer_homes_follow_up"]
+    before = count(svc, ChronologyEntry)
+    filed = None
+    for rid in ids:  # the first referral whose referrer has contact details recorded
+        try:
+            filed = svc.letters.generate(svc.actor, Subject.REFERRAL, "safer_homes_referral_ack", rid,
+                                         typed={"referral_reason": "Burglary: back door forced"})
+            break
+        except ValidationError:
+            continue
+    assert filed is not None
+    with session(svc) as db:
+        doc = db.get(Document, filed.document_id)
+        assert doc.referral_id == rid and doc.case_id is None
+    assert count(svc, ChronologyEntry) == before  # never on an ASB case's chronology
+    assert [d.id for d in svc.documents.for_record(Subject.REFERRAL, rid)] == [filed.document_id]
+
+
+def test_a_works_order_asks_for_the_contractors_address_and_never_says_why(svc):
+    from cspdesk.core.storage.models import SaferHomesReferral
+
+    with session(svc) as db:
+        rid = db.scalars(select(SaferHomesReferral.id).where(SaferHomesReferral.contractor.is_not(None))
+                         .order_by(SaferHomesReferral.reference)).first()
+    form = svc.letters.form(svc.actor, Subject.REFERRAL, "safer_homes_works_order", rid)
+    assert "recipient_address" in [a.name for a in form.asked]
+    d = svc.letters.draft(svc.actor, Subject.REFERRAL, "safer_homes_works_order", rid,
+                          typed={"recipient_address": ["Unit 4, Tetron Point", "Swadlincote", "DE11 0BB"],
+                                 "works_complete_by": TODAY_PLUS_10})
+    text = all_text(d.pdf)
+    assert "Tetron Point" in text and "Domestic abuse" not in text
 
 
 # ----- mail merge

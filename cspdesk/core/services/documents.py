@@ -72,11 +72,11 @@ def links_for(session, subject: Subject, record_id: uuid.UUID) -> FilingLinks:
             raise NotFound("That notice no longer exists.")
         return FilingLinks(case_id=n.case_id, notice_id=record_id, chronology_cases=(n.case_id,))
     if subject is Subject.REFERRAL:
-        r = session.get(SaferHomesReferral, record_id)
-        if r is None:
+        # Filed on the referral only: a Safer Homes client may be a domestic-abuse victim, whose name must
+        # not reach an ASB case's chronology or documents list (seen by people who may not see the referral).
+        if session.get(SaferHomesReferral, record_id) is None:
             raise NotFound("That referral no longer exists.")
-        cases = (r.case_id,) if r.case_id else ()
-        return FilingLinks(case_id=r.case_id, referral_id=record_id, chronology_cases=cases)
+        return FilingLinks(referral_id=record_id)
     cases = tuple(
         session.scalars(
             select(CaseReviewCaseLink.case_id)
@@ -199,12 +199,11 @@ class DocumentService:
         self._uow = uow
 
     def for_case(self, case_id: uuid.UUID) -> list[DocumentRow]:
-        """Letters and attachments on a case, newest first, including those filed on its notices,
-        referrals and linked Case Review applications."""
+        """Letters and attachments on a case, newest first, including those filed on its notices and
+        linked Case Review applications (never Safer Homes referrals': see ``links_for``)."""
         with self._uow("system") as uow:
             s = uow.session
             notices = select(EnforcementNotice.id).where(EnforcementNotice.case_id == case_id)
-            referrals = select(SaferHomesReferral.id).where(SaferHomesReferral.case_id == case_id)
             reviews = select(CaseReviewCaseLink.application_id).where(CaseReviewCaseLink.case_id == case_id)
             docs = s.scalars(
                 select(Document)
@@ -212,7 +211,6 @@ class DocumentService:
                     or_(
                         Document.case_id == case_id,
                         Document.notice_id.in_(notices),
-                        Document.referral_id.in_(referrals),
                         Document.case_review_id.in_(reviews),
                     )
                 )

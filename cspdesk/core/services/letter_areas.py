@@ -35,7 +35,35 @@ CASE_REVIEW_LETTERS: tuple[LetterSource, ...] = (
 )
 
 
+def _safer_homes(letter: str):
+    def values(ctx: ProviderContext, referral_id, actor) -> dict:
+        # The area decides what each letter may say and to whom (restricted referrals, contractors).
+        return ctx.services.safer_homes_outputs.safer_homes_letter_values(referral_id, letter, actor)
+
+    return values
+
+
+_SAFER_HOMES_HINTS = {
+    "recipient_name": "the referral (referrer, client or contractor)",
+    "recipient_address": "the referral: the referrer's contact, the client's (safe) address",
+    "installed_date": "record the installed date (Survey and works)",
+    "works": "add the measures (Survey and works)",
+    "property_address": "the client's address on the referral",
+}
+
+SAFER_HOMES_LETTERS: tuple[LetterSource, ...] = (
+    LetterSource(Subject.REFERRAL, "safer_homes_referral_ack", _safer_homes("acknowledgement"),
+                 fix_hints=_SAFER_HOMES_HINTS),
+    LetterSource(Subject.REFERRAL, "safer_homes_works_order", _safer_homes("works_order"),
+                 fix_hints={**_SAFER_HOMES_HINTS, "recipient_name": "the contractor (Survey and works)",
+                            "client_name": "never typed: the Safer Homes service decides what a contractor sees"},
+                 ask=("recipient_address", "works_complete_by")),
+    LetterSource(Subject.REFERRAL, "safer_homes_follow_up", _safer_homes("follow_up"),
+                 fix_hints=_SAFER_HOMES_HINTS),
+)
+
+
 def area_sources() -> list[LetterSource]:
     from cspdesk.core.services.letters_case import CASE_LETTERS
 
-    return [*CASE_LETTERS, *CASE_REVIEW_LETTERS]
+    return [*CASE_LETTERS, *CASE_REVIEW_LETTERS, *SAFER_HOMES_LETTERS]

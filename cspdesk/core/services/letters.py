@@ -187,6 +187,8 @@ class LetterService:
         with self._uow("system") as uow:
             ctx = ProviderContext(uow.session, self._services, self._today(), settings, recipient_id, self.printer)
             values = dict(src.values(ctx, record_id, actor)) if src.values else {}
+            if not values.get("letter_date"):
+                values["letter_date"] = ctx.today  # a letter is dated the day it is made
             recipients = src.recipients(ctx, record_id) if src.recipients else []
         return values, recipients
 

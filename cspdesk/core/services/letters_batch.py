@@ -84,6 +84,7 @@ def check_merge(
                 progress("Checking", i, total)
             try:
                 values = letters._merge(src.values(ctx, rid, actor), typed, src)
+                values["letter_date"] = values.get("letter_date") or ctx.today
             except UserError as exc:
                 problems.append(BatchProblem(rid, str(rid), str(exc)))
                 continue

@@ -14,10 +14,14 @@ from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
 from cspdesk.core.services.documents import DocumentService
+from cspdesk.core.services.figures import FiguresService
 from cspdesk.core.services.health import HealthService
 from cspdesk.core.services.letter_templates import LetterTemplateService
 from cspdesk.core.services.letters import LetterService
 from cspdesk.core.services.letters_print import LetterPrinter
+from cspdesk.core.services.safer_homes import SaferHomesService
+from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
+from cspdesk.core.services.safer_homes_read import SaferHomesReader
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
 from cspdesk.core.storage.database import Database
@@ -36,7 +40,11 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    safer_homes: SaferHomesService
+    safer_homes_read: SaferHomesReader
+    safer_homes_outputs: SaferHomesOutputs
     case_reviews: CaseReviewService
+    figures: FiguresService
     templates: LetterTemplateService
     letters: LetterService
     documents: DocumentService
@@ -48,6 +56,7 @@ def build_services(database: Database, username: str | None = None,
     users = UserService(uow)
     actor, first = users.sign_in(username)
     settings = SettingsService(uow)
+    safer_homes_read = SaferHomesReader(uow, today)
     templates = LetterTemplateService(uow)
     letters = LetterService(uow, templates, settings, today, printer=LetterPrinter())
     services = Services(
@@ -62,6 +71,10 @@ def build_services(database: Database, username: str | None = None,
         demo=DemoService(uow),
         health=HealthService(database),
         case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
+        figures=FiguresService(uow, settings, today),
+        safer_homes=SaferHomesService(uow, today),
+        safer_homes_read=safer_homes_read,
+        safer_homes_outputs=SaferHomesOutputs(uow, safer_homes_read, today),
         templates=templates,
         letters=letters,
         documents=DocumentService(uow),
