@@ -254,3 +254,26 @@ def test_an_administrator_sets_a_job_title_that_then_signs_letters(window, qtbot
     box.editingFinished.emit()
     s = window.services
     assert s.letters.letterhead(s.actor).officer_title == "Community Safety Team Leader"
+
+
+def test_safer_homes_letters_from_the_referral_screen(officer_window, qtbot, prompts):
+    from cspdesk.core.storage.models import SaferHomesReferral
+
+    w = officer_window
+    with Session(w.services.database.engine) as db:
+        rid = db.scalars(select(SaferHomesReferral.id).where(SaferHomesReferral.contractor.is_not(None))
+                         .order_by(SaferHomesReferral.reference)).first()
+    prompts.answer_text = "Arranging the works order"
+    w.show_page("safer_homes")
+    page = w.pages["safer_homes"]
+    page.open_referral(rid)
+    panel = page.screen.open_letters()
+    assert panel.subject is Subject.REFERRAL and panel.case_id == rid
+    dlg = panel.new_letter("safer_homes_works_order")
+    names = [a.name for a in dlg.form_dto.asked]
+    assert "recipient_address" in names and "client_name" not in names
+    dlg.fields.widgets["recipient_address"].setPlainText("Unit 4, Tetron Point\nSwadlincote\nDE11 0BB")
+    qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
+    assert dlg.preview is not None, dlg.problems.text()
+    qtbot.mouseClick(dlg.preview.file_btn, Qt.MouseButton.LeftButton)
+    assert panel.table.rowCount() == 1
