@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 08:50:34.341294
+Create Date: 2026-11-26 08:51:53.000782
 """
 
 from alembic import op
@@ -298,6 +298,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_address'))
     )
     with op.batch_alter_table('address', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_address_place_name'), ['place_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_address_postcode'), ['postcode'], unique=False)
         batch_op.create_index(batch_op.f('ix_address_ward_id'), ['ward_id'], unique=False)
 
@@ -368,6 +369,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('reference', name=op.f('uq_asb_case_reference'))
     )
     with op.batch_alter_table('asb_case', schema=None) as batch_op:
+        batch_op.create_index('ix_asb_case_location', ['location_id'], unique=False)
         batch_op.create_index('ix_asb_case_officer', ['officer_id', 'status'], unique=False)
         batch_op.create_index('ix_asb_case_reported_on', ['reported_on'], unique=False)
         batch_op.create_index('ix_asb_case_review_due', ['next_review_on'], unique=False)
@@ -901,6 +903,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_asb_case_review_due')
         batch_op.drop_index('ix_asb_case_reported_on')
         batch_op.drop_index('ix_asb_case_officer')
+        batch_op.drop_index('ix_asb_case_location')
 
     op.drop_table('asb_case')
     with op.batch_alter_table('case_review_victim_update', schema=None) as batch_op:
@@ -914,6 +917,7 @@ def downgrade() -> None:
     with op.batch_alter_table('address', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_address_ward_id'))
         batch_op.drop_index(batch_op.f('ix_address_postcode'))
+        batch_op.drop_index(batch_op.f('ix_address_place_name'))
 
     op.drop_table('address')
     with op.batch_alter_table('saved_case_filter', schema=None) as batch_op:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from cspdesk.core.domain.asb_case import DEFAULT_RISK_QUESTIONNAIRE
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.context import Actor, Changes
@@ -50,6 +51,8 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("risk.review_days_high", int, 14, "Risk review every (days), high", "Risk", 1, 365),
     SettingDef("risk.review_days_medium", int, 28, "Risk review every (days), medium", "Risk", 1, 365),
     SettingDef("risk.review_days_standard", int, 0, "Risk review every (days), standard (0 = none)", "Risk", 0, 365),
+    SettingDef("risk.questionnaire", dict, DEFAULT_RISK_QUESTIONNAIRE.as_setting(),
+               "Risk questionnaire (questions, weights, medium and high cut-offs)", "Risk"),
     # Enforcement (DOMAIN.md section 3)
     SettingDef("enforcement.cpw_comply_days", int, 14, "CPW: days allowed to comply", "Enforcement", 1, 365),
     SettingDef("enforcement.cpw_lapse_months", int, 6, "CPW: treated as lapsed after (months)", "Enforcement", 1, 60),

@@ -60,6 +60,7 @@ class AsbCase(Tracked, Base):
         Index("ix_asb_case_theme", "priority_theme", "status"),
         Index("ix_asb_case_reported_on", "reported_on"),
         Index("ix_asb_case_review_due", "next_review_on"),
+        Index("ix_asb_case_location", "location_id"),  # the intake's duplicate check: cases at this place
     )
 
 
