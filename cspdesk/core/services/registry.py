@@ -6,12 +6,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from cspdesk.core.services.actions import ActionService
+from cspdesk.core.services.attachments import AttachmentService
+from cspdesk.core.services.case_closure import CaseClosureService
+from cspdesk.core.services.case_edit import CaseEditService
+from cspdesk.core.services.case_intake import CaseIntakeService
 from cspdesk.core.services.case_list import CaseListService
+from cspdesk.core.services.case_parties import CasePartyService
 from cspdesk.core.services.cases import CaseService
+from cspdesk.core.services.chronology import ChronologyService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
+from cspdesk.core.services.forums import ForumService
 from cspdesk.core.services.health import HealthService
+from cspdesk.core.services.incidents import IncidentService
+from cspdesk.core.services.risk import RiskService
+from cspdesk.core.services.saved_filters import SavedFilterService
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
 from cspdesk.core.storage.database import Database
@@ -30,6 +41,18 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    # ASB cases end to end (issue 3)
+    intake: CaseIntakeService
+    case_edit: CaseEditService
+    parties: CasePartyService
+    incidents: IncidentService
+    risk: RiskService
+    actions: ActionService
+    chronology: ChronologyService
+    attachments: AttachmentService
+    closure: CaseClosureService
+    forums: ForumService
+    saved_filters: SavedFilterService
 
 
 def build_services(database: Database, username: str | None = None,
@@ -48,4 +71,15 @@ def build_services(database: Database, username: str | None = None,
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
+        intake=CaseIntakeService(uow, today),
+        case_edit=CaseEditService(uow, today),
+        parties=CasePartyService(uow, today),
+        incidents=IncidentService(uow, today),
+        risk=RiskService(uow, today),
+        actions=ActionService(uow, today),
+        chronology=ChronologyService(uow, today),
+        attachments=AttachmentService(uow, today),
+        closure=CaseClosureService(uow, today),
+        forums=ForumService(uow, today),
+        saved_filters=SavedFilterService(uow, today),
     )
