@@ -198,6 +198,10 @@ class CasePartyService:
         self._uow = uow
         self._today = today
 
+    def validate(self, p: PartyInput) -> dict[str, str]:
+        """Field messages for one party, before it is added to a form's list."""
+        return validate_party(p, self._today())
+
     def parties(self, case_id: uuid.UUID) -> list[PartyRow]:
         with self._uow("system") as uow:
             return party_rows(uow.session, case_id, self._today())

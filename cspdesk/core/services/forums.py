@@ -155,6 +155,18 @@ class ForumService:
             uow.commit()
             return Changes.of("case", "party", "meeting", ids=(case.id, meeting_id))
 
+    def link_issue_to_case(self, actor: Actor, meeting_id: uuid.UUID, raised_by: str, description: str,
+                           case_id: uuid.UUID) -> Changes:
+        """Record that an issue raised at the forum became a case opened through the new-case dialog."""
+        actor.require(Role.OFFICER, "record forum issues")
+        with self._uow(actor.username) as uow:
+            meeting, issue = self._issue(uow.session, meeting_id, raised_by, description)
+            case = get_case(uow.session, case_id)
+            issue.case_id = case_id
+            uow.audit("create", "forum_issue", None, f"{meeting.title}: issue became case {case.reference}")
+            uow.commit()
+        return Changes.of("meeting", "case", ids=(meeting_id, case_id))
+
     def raise_as_incident(self, actor: Actor, meeting_id: uuid.UUID, raised_by: str, description: str,
                           case_id: uuid.UUID) -> Changes:
         actor.require(Role.OFFICER, "record incidents")
