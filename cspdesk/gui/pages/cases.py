@@ -177,13 +177,15 @@ class CasesPage(QWidget):
             combo.blockSignals(False)
 
     # ----- saved filters and export
-    def _load_saved(self) -> None:
+    def _load_saved(self, select: str | None = None) -> None:
+        current = select or self.saved.currentText()
         self.saved_filters = self.services.saved_filters.filters(self.services.actor)
         self.saved.blockSignals(True)
         self.saved.clear()
         self.saved.addItem("Choose a saved filter…", None)
         for i, f in enumerate(self.saved_filters):
             self.saved.addItem(f.name + ("" if f.built_in else "  (mine)"), i)
+        self.saved.setCurrentIndex(max(0, self.saved.findText(current)))
         self.saved.blockSignals(False)
 
     def _apply_saved(self, index: int) -> None:
@@ -200,9 +202,7 @@ class CasesPage(QWidget):
         except UserError as exc:
             self.prompts.error("Filter not saved", str(exc))
             return
-        self._load_saved()
-        self.saved.setCurrentIndex(next((k + 1 for k, f in enumerate(self.saved_filters)
-                                         if f.name == name.strip()), 0))
+        self._load_saved(select=f"{name.strip()}  (mine)")
         self.bus.changes_applied.emit(changes)
 
     def delete_filter(self) -> None:
