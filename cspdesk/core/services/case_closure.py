@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from cspdesk.core.domain.asb_case import check_not_future, check_order
 from cspdesk.core.domain.vocab import ActionStatus, CaseStatus, ChronologyKind, ClosureReason, Role
@@ -34,8 +34,8 @@ class CaseClosureService:
 
     def open_actions(self, case_id: uuid.UUID) -> int:
         with self._uow("system") as uow:
-            return uow.session.scalar(select(func.count()).select_from(CaseAction).where(
-                CaseAction.case_id == case_id, CaseAction.status == ActionStatus.OPEN.value)) or 0
+            statuses = uow.session.scalars(select(CaseAction.status).where(CaseAction.case_id == case_id))
+            return sum(1 for st in statuses if st == ActionStatus.OPEN.value)
 
     def close(self, actor: Actor, case_id: uuid.UUID, reason: str, note: str = "",
               closed_on: date | None = None) -> Changes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ from cspdesk.core.storage.models import (
 )
 from cspdesk.core.storage.uow import UnitOfWork
 
+OPTIONS_SECONDS = 60
 RECENT_DAYS = 365  # closed cases this recent still count as "linked history"
 
 
@@ -122,11 +124,17 @@ class CaseIntakeService:
     def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
         self._uow = uow
         self._today = today
+        self._options: tuple[float, IntakeOptions] | None = None
 
     def options(self) -> IntakeOptions:
+        """Wards, parishes, officers and agencies for the forms. They change rarely, so a copy is kept for a
+        minute: every case window builds several forms from them."""
+        now = time.monotonic()
+        if self._options is not None and now - self._options[0] < OPTIONS_SECONDS:
+            return self._options[1]
         with self._uow("system") as uow:
             s = uow.session
-            return IntakeOptions(
+            opts = IntakeOptions(
                 wards=[(r.id, r.name) for r in s.execute(select(Ward.id, Ward.name).order_by(Ward.name))],
                 parishes=[(r.id, r.name) for r in s.execute(select(Parish.id, Parish.name).order_by(Parish.name))],
                 officers=[(r.id, r.display_name) for r in s.execute(
@@ -136,6 +144,8 @@ class CaseIntakeService:
                 agencies=[(r.id, r.name) for r in s.execute(
                     select(Agency.id, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name))],
             )
+        self._options = (now, opts)
+        return opts
 
     def validate(self, form: IntakeForm) -> dict[str, str]:
         return validate_intake(form, self._today())

@@ -75,7 +75,7 @@ class ForumsPage(QWidget):
         self.raised_by = QLineEdit(objectName="issue_raised_by", placeholderText="who raised it")
         self.issue_text = QLineEdit(objectName="issue_text", placeholderText="what was raised")
         self.case_ref = QLineEdit(objectName="issue_case_ref", placeholderText="case reference, e.g. ASB-2026-00012")
-        self.a_officer = combo([(u.id, u.display_name) for u in services.users.officers()], "(no officer)",
+        self.a_officer = combo(services.intake.options().officers, "(no officer)",
                                object_name="issue_officer")
         self.a_agency = combo(services.intake.options().agencies, "(no agency)", object_name="issue_agency")
         self.a_due = DateField()

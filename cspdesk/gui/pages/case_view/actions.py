@@ -26,7 +26,7 @@ class ActionsPanel(CasePanel):
         self.table = table(["Action", "Owner", "Due", "Status", "Outcome"], "actionsTable", 0)
         self.errors = FieldErrors()
         self.description = QLineEdit(objectName="action_description")
-        self.officer = combo([(u.id, u.display_name) for u in services.users.officers()], "(no officer)",
+        self.officer = combo(services.intake.options().officers, "(no officer)",
                              object_name="action_officer")
         self.agency = combo(services.intake.options().agencies, "(no agency)", object_name="action_agency")
         self.due = DateField()

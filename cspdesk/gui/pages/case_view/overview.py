@@ -50,7 +50,7 @@ class OverviewPanel(CasePanel):
         self.reported_on = DateField()
         self.reported_on.setObjectName("case_reported_on")
         self.reported_via = combo(ReportChannel.choices(), object_name="case_reported_via")
-        officers = [(u.id, u.display_name) for u in services.users.officers()]
+        officers = services.intake.options().officers
         self.officer = combo(officers, "(no officer)", object_name="case_officer")
         self.save_btn = QPushButton("Save changes", objectName="saveCase")
         self.save_btn.setToolTip("Ctrl+S")
@@ -159,8 +159,8 @@ class OverviewPanel(CasePanel):
             self.attempt("Draft not kept", lambda: self.services.case_edit.save_draft(
                 self.services.actor, self.case_id, self.detail.version, fields))
 
-    def load(self) -> None:
-        detail = self.services.case_edit.detail(self.case_id)
+    def load(self, detail=None) -> None:
+        detail = detail or self.services.case_edit.detail(self.case_id)
         if not self.dirty:
             self.detail = detail
             self._fill(detail.editable())
@@ -223,8 +223,9 @@ class OverviewPanel(CasePanel):
             return False
         self.dirty = False
         self.detail = None
-        self.load()
-        self.applied(changes)
+        self.applied(changes)  # the case window reloads this tab with the saved values
+        if self.detail is None:  # not inside a case window (nothing listening): reload here
+            self.load()
         return True
 
     def attempt_conflict(self, fields):

@@ -68,6 +68,7 @@ class CaseView(QWidget):
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=lambda i=i: self.tabs.setCurrentIndex(i))
         QShortcut(QKeySequence("Ctrl+W"), self, activated=self.close)
         bus.changes_applied.connect(self._on_changes)
+        self._listening = True
         self.resize(1200, 780)
         geometry = QSettings().value("case/geometry")
         if geometry is not None:
@@ -116,6 +117,7 @@ class CaseView(QWidget):
         self.banner.setVisible(inactive is not None)
         self.offer_close.setVisible(inactive is not None)
         self._stale = set(self.panels)
+        self._detail = d
         self._load_current()
 
     def _load_current(self) -> None:
@@ -124,7 +126,10 @@ class CaseView(QWidget):
         if title in self._stale and hasattr(w, "load"):
             self._stale.discard(title)
             try:
-                w.load()
+                if w is self.overview:  # the header has just read the same record
+                    w.load(self._detail)
+                else:
+                    w.load()
             except UserError as exc:
                 self.prompts.error("Case not shown", str(exc))
 
@@ -132,7 +137,7 @@ class CaseView(QWidget):
         """Load every tab now (the benchmark and tests; normally tabs load when shown)."""
         for title, w in self.panels.items():
             if title in self._stale and hasattr(w, "load"):
-                w.load()
+                w.load(self._detail) if w is self.overview else w.load()
         self._stale.clear()
 
     def _on_changes(self, changes) -> None:
@@ -149,5 +154,8 @@ class CaseView(QWidget):
             if answer == "discard":
                 self.overview.discard()
         QSettings().setValue("case/geometry", self.saveGeometry())
+        if self._listening:  # a closed window no longer reloads
+            self._listening = False
+            self.bus.changes_applied.disconnect(self._on_changes)
         self.closed.emit(self.case_id)
         super().closeEvent(event)
