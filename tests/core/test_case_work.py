@@ -276,3 +276,10 @@ def test_inactive_cases_are_offered_for_closure(services):
     assert services.closure.is_inactive(busy.id) is None
     services.settings.update(services.actor, {"cases.inactive_days": 365})
     assert services.closure.inactive_cases() == []
+
+
+def test_settings_page_path_checks_the_questionnaire_too(services):
+    bad = DEFAULT_RISK_QUESTIONNAIRE.as_setting() | {"high_from": 999}
+    with pytest.raises(ValidationError) as e:
+        services.settings.update(services.actor, {"risk.questionnaire": bad})
+    assert "highest possible score" in e.value.fields["risk.questionnaire"]

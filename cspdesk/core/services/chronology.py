@@ -43,7 +43,7 @@ class ChronologyService:
         self._today = today
 
     def entries(self, case_id: uuid.UUID, kinds: Iterable[str] | None = None,
-                include_superseded: bool = True) -> list[ChronologyRow]:
+                include_superseded: bool = True, limit: int | None = None) -> list[ChronologyRow]:
         """Newest first."""
         with self._uow("system") as uow:
             cols = (ChronologyEntry.id, ChronologyEntry.occurred_at, ChronologyEntry.kind, ChronologyEntry.summary,
@@ -55,8 +55,8 @@ class ChronologyService:
                 stmt = stmt.where(ChronologyEntry.kind.in_(kinds))
             if not include_superseded:
                 stmt = stmt.where(ChronologyEntry.superseded.is_(False))
-            rows = uow.session.execute(stmt.order_by(ChronologyEntry.occurred_at.desc(),
-                                                     ChronologyEntry.created_at.desc())).all()
+            stmt = stmt.order_by(ChronologyEntry.occurred_at.desc(), ChronologyEntry.created_at.desc())
+            rows = uow.session.execute(stmt.limit(limit) if limit else stmt).all()
         return [ChronologyRow(r.id, r.occurred_at, r.kind, _kind_label(r.kind), r.summary, r.body or "", r.author,
                               r.superseded, r.corrects_id, r.related_type, r.related_id) for r in rows]
 

@@ -65,9 +65,11 @@ class ForumLog:
 
 
 class ForumService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today,
+                 write_log: Callable[[ForumLog, Path], Path] | None = None):
         self._uow = uow
         self._today = today
+        self._write_log = write_log  # services.forums_print.write_forum_log, from the composition root
 
     def forums(self, limit: int = 300) -> list[ForumRow]:
         with self._uow("system") as uow:
@@ -222,6 +224,6 @@ class ForumService:
         return ForumLog(forum, self.issues(meeting_id), actions, council, team, self._today())
 
     def print_action_log(self, meeting_id: uuid.UUID, target: Path) -> Path:
-        from cspdesk.core.reports.forum_log import write_forum_log  # ReportLab loads only when printing
-
-        return write_forum_log(self.action_log(meeting_id), Path(target))
+        if self._write_log is None:
+            raise RuntimeError("ForumService was built without a log writer (see services.registry)")
+        return self._write_log(self.action_log(meeting_id), Path(target))

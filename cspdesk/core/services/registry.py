@@ -19,6 +19,7 @@ from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
 from cspdesk.core.services.forums import ForumService
+from cspdesk.core.services.forums_print import write_forum_log
 from cspdesk.core.services.health import HealthService
 from cspdesk.core.services.incidents import IncidentService
 from cspdesk.core.services.risk import RiskService
@@ -80,6 +81,6 @@ def build_services(database: Database, username: str | None = None,
         chronology=ChronologyService(uow, today),
         attachments=AttachmentService(uow, today),
         closure=CaseClosureService(uow, today),
-        forums=ForumService(uow, today),
+        forums=ForumService(uow, today, write_forum_log),
         saved_filters=SavedFilterService(uow, today),
     )

@@ -135,6 +135,10 @@ class OverviewPanel(CasePanel):
             it = self.tags.item(i)
             it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in v["tags"]
                              else Qt.CheckState.Unchecked)
+        first = next((self.tags.item(i) for i in range(self.tags.count())
+                      if self.tags.item(i).checkState() == Qt.CheckState.Checked), None)
+        if first is not None:
+            self.tags.scrollToItem(first, QListWidget.ScrollHint.PositionAtTop)
         self.reported_on.set_value(v["reported_on"])
         select_data(self.reported_via, v["reported_via"])
         select_data(self.officer, v["officer_id"])
@@ -193,6 +197,15 @@ class OverviewPanel(CasePanel):
             lines.append(f"Victim told about the ASB Case Review on {d.case_review_told_on:%d/%m/%Y}")
         if d.last_activity_on:
             lines.append(f"<b>Last activity:</b> {d.last_activity_on:%d/%m/%Y}")
+        people = self.services.parties.parties(self.case_id)
+        lines.append("<br><b>People</b>")
+        lines.extend(f"{p.role_label}: {_esc(p.name)}{f' ({p.age})' if p.age is not None else ''}"
+                     + (" — vulnerable" if p.vulnerable else "") for p in people)
+        if not people:
+            lines.append("No one recorded yet (People tab).")
+        recent = self.services.chronology.entries(self.case_id, include_superseded=False, limit=6)
+        lines.append("<br><b>Latest on the chronology</b>")
+        lines.extend(f"{c.occurred_at:%d/%m/%Y} — {_esc(c.summary)}" for c in recent)
         self.facts.setText("<br>".join(lines))
         self.close_btn.setVisible(d.is_open)
         self.reopen_btn.setVisible(not d.is_open)
