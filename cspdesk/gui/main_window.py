@@ -20,6 +20,7 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
+from cspdesk.gui.pages.case_reviews import CaseReviewsPage
 from cspdesk.gui.pages.case_view import CaseView
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
         self._add_page("my_work", MyWorkPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
+        self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
         self._add_page("forums", ForumsPage(services, self.bus, prompts))
         self._add_page("settings", SettingsPage(services, self.bus, prompts))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -183,4 +185,4 @@ class MainWindow(QMainWindow):
 def _all_changes():
     from cspdesk.core.services.context import Changes
 
-    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "meeting")
+    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review", "meeting")

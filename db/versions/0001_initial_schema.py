@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 08:51:53.000782
+Create Date: 2026-11-26 09:16:13.239138
 """
 
 from alembic import op
@@ -306,6 +306,7 @@ def upgrade() -> None:
     sa.Column('application_id', sa.Uuid(), nullable=False),
     sa.Column('against', sa.String(length=30), nullable=False),
     sa.Column('lodged_on', sa.Date(), nullable=False),
+    sa.Column('lodged_from', sa.String(length=30), nullable=True),
     sa.Column('grounds', sa.Text(), nullable=True),
     sa.Column('outcome', sa.String(length=40), nullable=True),
     sa.Column('outcome_on', sa.Date(), nullable=True),

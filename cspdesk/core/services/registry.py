@@ -13,6 +13,8 @@ from cspdesk.core.services.case_edit import CaseEditService
 from cspdesk.core.services.case_intake import CaseIntakeService
 from cspdesk.core.services.case_list import CaseListService
 from cspdesk.core.services.case_parties import CasePartyService
+from cspdesk.core.services.case_review import CaseReviewService
+from cspdesk.core.services.case_review_print import render_figures_pdf
 from cspdesk.core.services.cases import CaseService
 from cspdesk.core.services.chronology import ChronologyService
 from cspdesk.core.services.context import Actor
@@ -42,6 +44,7 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    case_reviews: CaseReviewService
     # ASB cases end to end (issue 3)
     intake: CaseIntakeService
     case_edit: CaseEditService
@@ -72,6 +75,7 @@ def build_services(database: Database, username: str | None = None,
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
+        case_reviews=CaseReviewService(uow, SettingsService(uow), today, render_figures_pdf),
         intake=CaseIntakeService(uow, today),
         case_edit=CaseEditService(uow, today),
         parties=CasePartyService(uow, today),
