@@ -45,10 +45,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
-        self._add_page("my_work", MyWorkPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
         self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
         self._add_page("forums", ForumsPage(services, self.bus, prompts))
+        # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
+        self._add_page("my_work", MyWorkPage(services, self.bus, prompts, self.show_page))
         self._add_page("settings", SettingsPage(services, self.bus, prompts))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.bus.open_case.connect(self.open_case)
