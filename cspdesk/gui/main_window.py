@@ -24,6 +24,7 @@ from cspdesk.gui.pages.case_reviews import CaseReviewsPage
 from cspdesk.gui.pages.case_view import CaseView
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
+from cspdesk.gui.pages.figures import FiguresPage
 from cspdesk.gui.pages.forums import ForumsPage
 from cspdesk.gui.pages.my_work import MyWorkPage
 from cspdesk.gui.pages.settings import SettingsPage
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self._add_page("cases", CasesPage(services, self.bus, prompts))
         self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
         self._add_page("forums", ForumsPage(services, self.bus, prompts))
+        self._add_page("figures", FiguresPage(services, self.bus, prompts, self.tasks))
         # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
         self._add_page("my_work", MyWorkPage(services, self.bus, prompts, self.show_page))
         self._add_page("settings", SettingsPage(services, self.bus, prompts))
@@ -186,4 +188,5 @@ class MainWindow(QMainWindow):
 def _all_changes():
     from cspdesk.core.services.context import Changes
 
-    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review", "meeting")
+    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
+                      "crime_figure", "population", "meeting")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 09:16:13.239138
+Create Date: 2026-11-26 09:25:48.414530
 """
 
 from alembic import op

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cspdesk.core.demo.case_review import demo_case_review
+from cspdesk.core.demo.figures import demo_figures
 from cspdesk.core.demo.generate import DemoContext
 
 
 def default_extras() -> list[Callable[[DemoContext], dict[str, int]]]:
-    extras: list[Callable[[DemoContext], dict[str, int]]] = []
-    # e.g.: from cspdesk.core.demo.enforcement import demo_enforcement; extras.append(demo_enforcement)
-    extras.append(demo_case_review)
-    return extras
+    return [
+        demo_case_review,
+        demo_figures,
+    ]

@@ -20,6 +20,7 @@ from cspdesk.core.services.chronology import ChronologyService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
+from cspdesk.core.services.figures import FiguresService
 from cspdesk.core.services.forums import ForumService
 from cspdesk.core.services.forums_print import write_forum_log
 from cspdesk.core.services.health import HealthService
@@ -57,6 +58,7 @@ class Services:
     closure: CaseClosureService
     forums: ForumService
     saved_filters: SavedFilterService
+    figures: FiguresService
 
 
 def build_services(database: Database, username: str | None = None,
@@ -64,18 +66,18 @@ def build_services(database: Database, username: str | None = None,
     uow = uow_factory_for(database.engine)
     users = UserService(uow)
     actor, first = users.sign_in(username)
+    settings = SettingsService(uow)
     return Services(
         database=database,
         actor=actor,
         first_sign_in=first,
         users=users,
-        settings=SettingsService(uow),
+        settings=settings,
         case_list=CaseListService(uow, database.engine),
         cases=CaseService(uow, today),
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
-        case_reviews=CaseReviewService(uow, SettingsService(uow), today, render_figures_pdf),
         intake=CaseIntakeService(uow, today),
         case_edit=CaseEditService(uow, today),
         parties=CasePartyService(uow, today),
@@ -87,4 +89,6 @@ def build_services(database: Database, username: str | None = None,
         closure=CaseClosureService(uow, today),
         forums=ForumService(uow, today, write_forum_log),
         saved_filters=SavedFilterService(uow, today),
+        case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
+        figures=FiguresService(uow, settings, today),
     )
