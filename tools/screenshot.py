@@ -1,7 +1,7 @@
 """Screenshot a page of the real window (run under Xvfb or offscreen) for docs/ and for review.
 
 Usage: .venv/bin/python tools/screenshot.py --db FILE --page cases --out docs/screenshots/cases.png
-       [--user NAME] [--select-row N] [--size 1400x860]
+       [--user NAME] [--select-row N] [--open-row N] [--size 1400x860]
        [--open-case REFERENCE|busiest] [--case-tab Overview|People|...]   (shoots the case window instead)
 """
 
@@ -23,6 +23,7 @@ def main() -> int:
     p.add_argument("--search", default=None)
     p.add_argument("--open-case", default=None, help="a case reference, or 'busiest' (open case, most incidents)")
     p.add_argument("--case-tab", default="Overview")
+    p.add_argument("--open-row", type=int, default=None, help="open the list's row N (pages with open_row)")
     args = p.parse_args()
     os.environ["CSPDESK_USER"] = args.user
     from PySide6.QtCore import QTimer
@@ -44,6 +45,8 @@ def main() -> int:
         page.apply_filters()
     if args.select_row is not None and hasattr(page, "table"):
         page.table.selectRow(args.select_row)
+    if args.open_row is not None and hasattr(page, "open_row"):
+        page.open_row(args.open_row)
 
     target = window
     if args.open_case:

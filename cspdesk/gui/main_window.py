@@ -27,6 +27,7 @@ from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.pages.figures import FiguresPage
 from cspdesk.gui.pages.forums import ForumsPage
 from cspdesk.gui.pages.my_work import MyWorkPage
+from cspdesk.gui.pages.safer_homes import SaferHomesPage
 from cspdesk.gui.pages.settings import SettingsPage
 from cspdesk.gui.tasks import TaskRunner
 
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
+        self._add_page("safer_homes", SaferHomesPage(services, self.bus, prompts))
         self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
         self._add_page("forums", ForumsPage(services, self.bus, prompts))
         self._add_page("figures", FiguresPage(services, self.bus, prompts, self.tasks))
@@ -189,4 +191,4 @@ def _all_changes():
     from cspdesk.core.services.context import Changes
 
     return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
-                      "crime_figure", "population", "meeting")
+                      "crime_figure", "population", "meeting", "safer_homes")

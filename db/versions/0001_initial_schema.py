@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 09:25:48.414530
+Create Date: 2026-11-26 09:29:57.978521
 """
 
 from alembic import op
@@ -372,7 +372,7 @@ def upgrade() -> None:
     with op.batch_alter_table('asb_case', schema=None) as batch_op:
         batch_op.create_index('ix_asb_case_location', ['location_id'], unique=False)
         batch_op.create_index('ix_asb_case_officer', ['officer_id', 'status'], unique=False)
-        batch_op.create_index('ix_asb_case_reported_on', ['reported_on'], unique=False)
+        batch_op.create_index('ix_asb_case_reported_ref', ['reported_on', 'reference'], unique=False)
         batch_op.create_index('ix_asb_case_review_due', ['next_review_on'], unique=False)
         batch_op.create_index('ix_asb_case_status_reported', ['status', 'reported_on'], unique=False)
         batch_op.create_index('ix_asb_case_theme', ['priority_theme', 'status'], unique=False)
@@ -575,6 +575,7 @@ def upgrade() -> None:
     sa.Column('end_reason', sa.Text(), nullable=True),
     sa.Column('actual_cost_pence', sa.Integer(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('rules', sa.JSON(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -902,7 +903,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_asb_case_theme')
         batch_op.drop_index('ix_asb_case_status_reported')
         batch_op.drop_index('ix_asb_case_review_due')
-        batch_op.drop_index('ix_asb_case_reported_on')
+        batch_op.drop_index('ix_asb_case_reported_ref')
         batch_op.drop_index('ix_asb_case_officer')
         batch_op.drop_index('ix_asb_case_location')
 

@@ -26,6 +26,9 @@ from cspdesk.core.services.forums_print import write_forum_log
 from cspdesk.core.services.health import HealthService
 from cspdesk.core.services.incidents import IncidentService
 from cspdesk.core.services.risk import RiskService
+from cspdesk.core.services.safer_homes import SaferHomesService
+from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
+from cspdesk.core.services.safer_homes_read import SaferHomesReader
 from cspdesk.core.services.saved_filters import SavedFilterService
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
@@ -45,6 +48,9 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    safer_homes: SaferHomesService
+    safer_homes_read: SaferHomesReader
+    safer_homes_outputs: SaferHomesOutputs
     case_reviews: CaseReviewService
     # ASB cases end to end (issue 3)
     intake: CaseIntakeService
@@ -67,6 +73,7 @@ def build_services(database: Database, username: str | None = None,
     users = UserService(uow)
     actor, first = users.sign_in(username)
     settings = SettingsService(uow)
+    safer_homes_read = SaferHomesReader(uow, today)
     return Services(
         database=database,
         actor=actor,
@@ -91,4 +98,7 @@ def build_services(database: Database, username: str | None = None,
         saved_filters=SavedFilterService(uow, today),
         case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
         figures=FiguresService(uow, settings, today),
+        safer_homes=SaferHomesService(uow, today),
+        safer_homes_read=safer_homes_read,
+        safer_homes_outputs=SaferHomesOutputs(uow, safer_homes_read, today),
     )

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from cspdesk.core.domain.asb_case import DEFAULT_RISK_QUESTIONNAIRE
+from cspdesk.core.domain.safer_homes import DEFAULT_MEASURES
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.context import Actor, Changes
@@ -89,6 +90,12 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("safer_homes.waiting_working_days", int, 10, "Flag referrals not secured within (working days)", "Safer Homes", 1, 120),
     SettingDef("safer_homes.follow_up_days", int, 28, "Follow-up call after install (days)", "Safer Homes", 1, 365),
     SettingDef("safer_homes.require_landlord_permission", bool, True, "Rented homes need landlord permission", "Safer Homes"),
+    SettingDef("safer_homes.require_wants_to_stay", bool, True, "Eligible only if the victim wants to stay", "Safer Homes"),
+    SettingDef("safer_homes.require_perpetrator_not_resident", bool, True, "Eligible only if the perpetrator does not live there", "Safer Homes"),
+    SettingDef("safer_homes.require_dash_for_domestic_abuse", bool, True, "Domestic abuse referrals need a DASH level or score", "Safer Homes"),
+    SettingDef("safer_homes.scheme_name", str, "the CVS-run Safer Homes Scheme", "Scheme name (as in the plan's sentence)", "Safer Homes"),
+    SettingDef("safer_homes.measures", list, [m.to_dict() for m in DEFAULT_MEASURES],
+               "Catalogue of measures (code, label, unit cost in pence)", "Safer Homes"),
     # Data protection (DOMAIN.md section 9)
     SettingDef("retention.case_years", int, 6, "Keep closed ASB cases for (years)", "Data protection", 1, 50),
     # Crime figures (DOMAIN.md section 7)

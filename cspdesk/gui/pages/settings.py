@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.settings import SETTINGS
@@ -56,8 +57,8 @@ class SettingsPage(QWidget):
     # ----- users
     def _users_tab(self) -> QWidget:
         w = QWidget()
-        self.users = QTableWidget(0, 4, objectName="usersTable")
-        self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active"])
+        self.users = QTableWidget(0, 5, objectName="usersTable")
+        self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active", "Sees restricted Safer Homes"])
         self.users.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.users.verticalHeader().setVisible(False)
         self.users.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -93,6 +94,13 @@ class SettingsPage(QWidget):
             self.users.setCellWidget(r, 2, combo)
             active = QTableWidgetItem("Yes" if u.active else "No")
             self.users.setItem(r, 3, active)
+            # Domestic-abuse referrals' names and addresses (core.domain.protection); administrators always do.
+            restricted = QCheckBox(objectName=f"restricted:{u.username}")
+            restricted.setChecked(u.role == Role.ADMINISTRATOR or SAFER_HOMES_RESTRICTED in u.permissions)
+            restricted.setEnabled(self.is_admin and u.role == Role.OFFICER)
+            restricted.setToolTip("Administrators always may; partners never may.")
+            restricted.toggled.connect(lambda on, row=u: self._set_restricted(row, on))
+            self.users.setCellWidget(r, 4, restricted)
         values = self.services.settings.all()
         for key, widget in self.fields.items():
             self._set_widget(widget, values[key])
@@ -102,6 +110,18 @@ class SettingsPage(QWidget):
             changes = self.services.users.update_user(self.services.actor, user_id, role=Role(combo.currentData()))
         except UserError as exc:
             self.prompts.error("Role not changed", str(exc))
+            self.load()
+            return
+        self.bus.changes_applied.emit(changes)
+
+    def _set_restricted(self, user, on: bool) -> None:
+        # Read the user afresh: the row may be stale after an earlier change on this screen.
+        current = next((u for u in self.services.users.list_users() if u.id == user.id), user)
+        flags = set(current.permissions) - {SAFER_HOMES_RESTRICTED} | ({SAFER_HOMES_RESTRICTED} if on else set())
+        try:
+            changes = self.services.users.update_user(self.services.actor, user.id, permissions=frozenset(flags))
+        except UserError as exc:
+            self.prompts.error("Permission not changed", str(exc))
             self.load()
             return
         self.bus.changes_applied.emit(changes)
