@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python tools/screenshot.py --db FILE --page cases --out docs/screenshots/cases.png
        [--user NAME] [--select-row N] [--open-row N] [--size 1400x860]
+       [--open-case REFERENCE|busiest] [--case-tab Overview|People|...]   (shoots the case window instead)
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ def main() -> int:
     p.add_argument("--select-row", type=int, default=None)
     p.add_argument("--size", default="1400x860")
     p.add_argument("--search", default=None)
+    p.add_argument("--open-case", default=None, help="a case reference, or 'busiest' (open case, most incidents)")
+    p.add_argument("--case-tab", default="Overview")
     p.add_argument("--open-row", type=int, default=None, help="open the list's row N (pages with open_row)")
     args = p.parse_args()
     os.environ["CSPDESK_USER"] = args.user
@@ -45,8 +48,26 @@ def main() -> int:
     if args.open_row is not None and hasattr(page, "open_row"):
         page.open_row(args.open_row)
 
+    target = window
+    if args.open_case:
+        from sqlalchemy import text
+
+        with window.services.database.engine.connect() as conn:
+            if args.open_case == "busiest":
+                row = conn.execute(text(
+                    "select c.id from asb_case c join incident i on i.case_id = c.id where c.status = 'open' "
+                    "and c.risk_level is not null group by c.id order by count(*) desc, c.reference limit 1")).first()
+            else:
+                row = conn.execute(text("select id from asb_case where reference = :r"), {"r": args.open_case}).first()
+        import uuid
+
+        view = window.open_case(uuid.UUID(row[0]) if isinstance(row[0], str) else row[0])
+        view.resize(w, h)
+        view.show_tab(args.case_tab)
+        target = view
+
     def shoot():
-        window.grab().save(args.out)
+        target.grab().save(args.out)
         app.quit()
 
     QTimer.singleShot(800, shoot)

@@ -11,3 +11,4 @@ class Bus(QObject):
     show_cases = Signal(object)  # a CaseQuery to apply on the case list
     show_safer_homes = Signal(object)  # a safer_homes_read.ReferralQuery to apply on the referral list
     show_case_reviews = Signal(object)  # a Case Reviews list filter: "open", "overdue", a status
+    new_case = Signal()  # open the new-case dialog

@@ -45,9 +45,9 @@ def case_with_complainant(services):
         ).first()
 
 
-def test_navigation_has_letters_before_settings(window):
+def test_navigation_has_letters_after_crime_figures_and_before_settings(window):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles[-2:] == ["Letters & templates", "Settings"]
+    assert titles.index("Crime Figures") < titles.index("Letters & templates") < titles.index("Settings")
 
 
 def test_preview_dialog_shows_every_page_and_save_as_writes_the_file(qtbot, sample_pdf, prompts, tmp_path):
@@ -87,20 +87,14 @@ def test_print_button_goes_through_the_print_prompt(qtbot, sample_pdf, prompts, 
     assert len(PdfReader(str(prompts.print_to)).pages) == pages(sample_pdf)
 
 
-def test_new_letter_from_the_case_list_previews_then_files_on_the_case(officer_window, qtbot):
+def test_new_letter_from_the_case_screen_previews_then_files_on_the_case(officer_window, qtbot):
     w = officer_window
     s = w.services
     case_id = case_with_complainant(s)
-    page = w.pages["cases"]
-    w.show_page("cases")
-    page.search.setText(s.case_list.rows_for([case_id])[case_id].reference)
-    page.status.setCurrentIndex(0)
-    page.apply_filters()
-    page.table.selectRow(0)
-    assert page.current_case_id() == case_id
-    qtbot.keyClick(page.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    panel = page.documents_panel
-    assert panel.window().isVisible() and panel.window() is not w
+    view = w.open_case(case_id)
+    qtbot.addWidget(view)
+    panel = view.panel("Letters")
+    view.tabs.setCurrentWidget(panel)
     assert panel.case_id == case_id and panel.empty.isVisible() and panel.table.rowCount() == 0
     dlg = panel.new_letter("complaint_ack")
     assert dlg.recipient.currentText().startswith(("Complainant: ", "Victim: "))
@@ -114,6 +108,10 @@ def test_new_letter_from_the_case_list_previews_then_files_on_the_case(officer_w
     assert panel.table.rowCount() == 1 and "Acknowledgement of complaint" in panel.table.item(0, 1).text()
     reprint = panel.open_selected()
     assert reprint.pdf == preview.pdf and not reprint.file_btn.isVisible()
+    # the case screen's own Documents tab lists the filed letter too
+    docs_tab = view.panel("Documents")
+    docs_tab.load()
+    assert any(d.id == docs[0].id for d in docs_tab.rows)
 
 
 def test_a_missing_field_is_shown_beside_its_box_and_nothing_is_previewed(officer_window, qtbot):

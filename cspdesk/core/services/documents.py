@@ -18,12 +18,12 @@ from sqlalchemy import or_, select
 
 from cspdesk.core.domain.vocab import ChronologyKind, DocumentKind
 from cspdesk.core.errors import NotFound
+from cspdesk.core.services.case_common import record_chronology
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.letter_sources import Subject
 from cspdesk.core.storage.models import (
     AsbCase,
     CaseReviewCaseLink,
-    ChronologyEntry,
     Document,
     DocumentBlob,
     EnforcementNotice,
@@ -134,20 +134,10 @@ def file_pdf(
     s.add(doc)
     summary = f"Letter: {title}" + (f" to {recipient}" if recipient else "")
     for case_id in links.chronology_cases:
-        s.add(
-            ChronologyEntry(
-                case_id=case_id,
-                occurred_at=datetime.now().replace(microsecond=0),
-                kind=ChronologyKind.LETTER.value,
-                summary=summary[:500],
-                author=actor.display_name,
-                related_type="document",
-                related_id=doc.id,
-            )
-        )
         case = s.get(AsbCase, case_id)
-        if case is not None and (case.last_activity_on is None or case.last_activity_on < today):
-            case.last_activity_on = today
+        if case is not None:
+            record_chronology(s, case, ChronologyKind.LETTER.value, summary, actor.display_name,
+                              related_type="document", related_id=doc.id, today=today)
     uow.audit(
         "create",
         "document",

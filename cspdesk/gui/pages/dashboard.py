@@ -80,7 +80,7 @@ class DashboardPage(QWidget):
         self.open_tile = Tile("Open cases", lambda: self._show(CaseQuery(status=open_)))
         self.reviews_tile = Tile("Risk reviews due", lambda: self._show(
             CaseQuery(status=open_, review_due_by=date.today(), sort="next_review_on", descending=False)))
-        self.actions_tile = Tile("Overdue actions")
+        self.actions_tile = Tile("Overdue actions", lambda: self.navigate("my_work"))
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
         self.case_review_tile = Tile("Case Review deadlines overdue")
         self.case_review_tile.setObjectName("caseReviewTile")

@@ -28,9 +28,15 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_list import CaseQuery
 from cspdesk.core.services.letter_sources import Subject
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
+from cspdesk.gui.pages import case_view
 from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.widgets.documents_panel import letters_tab
 from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
 from cspdesk.gui.widgets.template_editor import TemplateEditor
+
+# The case screen gets a Letters tab: its documents with New letter… and reprints.
+if letters_tab not in case_view.EXTRA_CASE_TABS:
+    case_view.EXTRA_CASE_TABS.append(letters_tab)
 
 
 class LettersPage(QWidget):

@@ -5,6 +5,8 @@ Only an administrator can change anything here; everyone else sees the values re
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -158,13 +160,17 @@ class SettingsPage(QWidget):
         v = QVBoxLayout(inner)
         sections: dict[str, QFormLayout] = {}
         for d in SETTINGS:
-            if d.kind in (list, dict):
+            if d.kind is list:
                 continue
             if d.section not in sections:
                 box = QGroupBox(d.section)
                 sections[d.section] = QFormLayout(box)
                 v.addWidget(box)
-            if d.kind is bool:
+            if d.kind is dict:  # structured (the risk questionnaire): edited as JSON, checked on save
+                w = QPlainTextEdit()
+                w.setFixedHeight(220)
+                w.setProperty("json", True)
+            elif d.kind is bool:
                 w = QCheckBox()
             elif d.kind is int:
                 w = QSpinBox()
@@ -204,6 +210,8 @@ class SettingsPage(QWidget):
             w.setChecked(bool(value))
         elif isinstance(w, QSpinBox):
             w.setValue(int(value))
+        elif isinstance(w, QPlainTextEdit) and w.property("json"):
+            w.setPlainText(json.dumps(value, indent=2, ensure_ascii=False))
         elif isinstance(w, QPlainTextEdit):
             w.setPlainText(str(value))
         else:
@@ -215,6 +223,11 @@ class SettingsPage(QWidget):
             return w.isChecked()
         if isinstance(w, QSpinBox):
             return w.value()
+        if isinstance(w, QPlainTextEdit) and w.property("json"):
+            try:
+                return json.loads(w.toPlainText())
+            except ValueError:
+                return w.toPlainText()  # not JSON: the service says so beside the field
         if isinstance(w, QPlainTextEdit):
             return w.toPlainText()
         return w.text()
