@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 08:45:50.075932
+Create Date: 2026-11-26 08:54:34.953603
 """
 
 from alembic import op
@@ -567,6 +567,7 @@ def upgrade() -> None:
     sa.Column('amount_pence', sa.Integer(), nullable=True),
     sa.Column('discount_amount_pence', sa.Integer(), nullable=True),
     sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.Column('last_reviewed_on', sa.Date(), nullable=True),
     sa.Column('outcome', sa.Text(), nullable=True),
     sa.Column('document_due', sa.Boolean(), nullable=False),
     sa.Column('rules', sa.JSON(), nullable=True),
@@ -715,6 +716,7 @@ def upgrade() -> None:
     op.create_table('notice_event',
     sa.Column('notice_id', sa.Uuid(), nullable=False),
     sa.Column('occurred_on', sa.Date(), nullable=False),
+    sa.Column('event', sa.String(length=30), nullable=False),
     sa.Column('from_stage', sa.String(length=30), nullable=True),
     sa.Column('to_stage', sa.String(length=30), nullable=False),
     sa.Column('officer', sa.String(length=120), nullable=False),

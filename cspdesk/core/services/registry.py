@@ -11,6 +11,8 @@ from cspdesk.core.services.cases import CaseService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
+from cspdesk.core.services.enforcement import EnforcementService
+from cspdesk.core.services.enforcement_register import NoticeRegisterService
 from cspdesk.core.services.health import HealthService
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
@@ -30,6 +32,8 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    enforcement: EnforcementService
+    notices: NoticeRegisterService
 
 
 def build_services(database: Database, username: str | None = None,
@@ -37,15 +41,18 @@ def build_services(database: Database, username: str | None = None,
     uow = uow_factory_for(database.engine)
     users = UserService(uow)
     actor, first = users.sign_in(username)
+    settings = SettingsService(uow)
     return Services(
         database=database,
         actor=actor,
         first_sign_in=first,
         users=users,
-        settings=SettingsService(uow),
+        settings=settings,
         case_list=CaseListService(uow, database.engine),
         cases=CaseService(uow, today),
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
+        enforcement=EnforcementService(uow, settings, today),
+        notices=NoticeRegisterService(uow, today),
     )
