@@ -8,6 +8,9 @@ from cspdesk.core.demo.generate import DemoContext
 
 
 def default_extras() -> list[Callable[[DemoContext], dict[str, int]]]:
+    from cspdesk.core.demo.enforcement import demo_enforcement
+
     extras: list[Callable[[DemoContext], dict[str, int]]] = []
+    extras.append(demo_enforcement)
     # e.g.: from cspdesk.core.demo.enforcement import demo_enforcement; extras.append(demo_enforcement)
     return extras
