@@ -9,3 +9,4 @@ class Bus(QObject):
     changes_applied = Signal(object)  # core.services.context.Changes
     open_case = Signal(object)  # a case id
     show_cases = Signal(object)  # a CaseQuery to apply on the case list
+    show_notice = Signal(object)  # an enforcement notice id to show on the Enforcement page

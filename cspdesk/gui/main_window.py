@@ -25,6 +25,7 @@ from cspdesk.core.errors import UserError
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.pages.cases import CasesPage, summary_html
 from cspdesk.gui.pages.dashboard import DashboardPage
+from cspdesk.gui.pages.enforcement import EnforcementPage
 from cspdesk.gui.pages.settings import SettingsPage
 from cspdesk.gui.tasks import TaskRunner
 
@@ -45,9 +46,12 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
+        self._add_page("enforcement", EnforcementPage(services, self.bus, prompts))
         self._add_page("settings", SettingsPage(services, self.bus, prompts))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.bus.open_case.connect(self.open_case)
+        self.bus.show_notice.connect(lambda nid: (self.show_page("enforcement"),
+                                                  self.pages["enforcement"].show_notice(nid)))
 
         central = QWidget()
         h = QHBoxLayout(central)
@@ -165,4 +169,4 @@ class MainWindow(QMainWindow):
 def _all_changes():
     from cspdesk.core.services.context import Changes
 
-    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting")
+    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "notice")

@@ -34,7 +34,9 @@ from cspdesk.core.storage.models import (
     AppUser,
     AsbCase,
     CaseParty,
+    Document,
     EnforcementNotice,
+    Incident,
     Organisation,
     Person,
     Ward,
@@ -101,6 +103,9 @@ class NoticeRegisterService:
         self._uow = uow
         self._today = today
         self._names: dict[uuid.UUID, str] | None = None
+
+    def today(self) -> date:
+        return self._today()
 
     # ----- the register --------------------------------------------------------------------------------
 
@@ -293,6 +298,18 @@ class NoticeRegisterService:
                     label += f", comply by {n.comply_by:%d/%m/%Y}"
                 out.append(ParentPick(n.id, label, n.kind, n.stage))
             return out
+
+    def evidence_options(self, case_id: uuid.UUID) -> tuple[list[tuple[uuid.UUID, str]], list[tuple[uuid.UUID, str]]]:
+        """(incidents, documents) on a case that a breach can cite as evidence, newest first."""
+        with self._uow("system") as uow:
+            s = uow.session
+            incidents = [(r.id, f"{r.occurred_at:%d/%m/%Y} — {r.description}"[:120]) for r in s.execute(
+                select(Incident.id, Incident.occurred_at, Incident.description)
+                .where(Incident.case_id == case_id).order_by(Incident.occurred_at.desc()))]
+            documents = [(r.id, r.title) for r in s.execute(
+                select(Document.id, Document.title).where(Document.case_id == case_id)
+                .order_by(Document.created_at.desc()))]
+        return incidents, documents
 
     def filter_options(self) -> tuple[list[tuple[uuid.UUID, str]], list[tuple[uuid.UUID, str]]]:
         """(wards, officers) for the register's filters."""
