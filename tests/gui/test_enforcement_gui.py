@@ -246,7 +246,7 @@ def test_register_filters_counts_and_my_work(qtbot, demo_services):
     page.kind.setCurrentIndex(page.kind.findData("cpw"))
     cpws = page.model.rowCount()
     assert 0 < cpws < total and page.count.text() == f"{cpws:,} notices"
-    assert {page.model.data(page.model.index(r, 1)) for r in range(cpws)} == {"Community Protection Notice Warning"}
+    assert {page.model.data(page.model.index(r, 1)) for r in range(cpws)} == {"CPW"}
     page.year.setCurrentIndex(page.year.findData(2022))
     assert "Issued 56x" in page.action_taken.text() and "11x" in page.action_taken.text()
     assert "5x Fixed Penalty" in page.action_taken.text()

@@ -240,8 +240,8 @@ def _cpw_outcome(w: _Writer, cpw: dict, comply_by: date) -> None:
     r = rng.random()
     if r < 0.05:
         w.move(cpw, S.WITHDRAWN, d.issued_on + timedelta(days=rng.randint(1, 10)), "Sent to the wrong address")
-    elif comply_by >= w.today - timedelta(days=10) and r < 0.5 or r < 0.07:
-        return  # still waiting for the comply-by date, or just past it: on the due list
+    elif comply_by >= w.today - timedelta(days=30) and r < 0.45:
+        return  # still waiting for the comply-by date, or past it and not yet recorded: on the due list
     elif r < 0.8:
         w.move(cpw, S.COMPLIED, comply_by + timedelta(days=rng.randint(1, 10)), "No further reports")
     elif w.move(cpw, S.BREACHED, comply_by + timedelta(days=rng.randint(1, 20)), "Behaviour continued"):
@@ -267,8 +267,6 @@ def _cpn_outcome(w: _Writer, cpn: dict) -> None:
     rng, d = w.rng, w.dates[cpn["id"]]
     if not _cpn_active(w, cpn):
         return
-    if d.review_on and d.review_on < w.today - timedelta(days=rng.randint(0, 30)):
-        w.review(cpn, d.review_on)
     r = rng.random()
     if r < 0.2:
         w.move(cpn, S.COMPLIED, d.issued_on + timedelta(days=rng.randint(60, 300)), "Requirements met")
@@ -301,7 +299,7 @@ def _cpn_to_fpn(w: _Writer, cpn: dict, perp: dict) -> None:
         if w.move(fpn, S.PAID, paid, "Paid online"):
             fpn["paid_on"] = paid
             w.move(cpn, S.PAID, paid) and w.move(cpn, S.ACTIVE, paid, "Notice remains in force")
-    elif r < 0.9:
+    elif r < 0.9 or f.pay_by < w.today - timedelta(days=10):  # an unpaid penalty is not left unrecorded for long
         if w.move(fpn, S.UNPAID, f.pay_by + timedelta(days=1)) and w.move(cpn, S.UNPAID, f.pay_by + timedelta(days=1)):
             pros = f.earliest_prosecution_on + timedelta(days=rng.randint(0, 20))
             if w.move(fpn, S.PROSECUTION, pros, "Summons for s.48 offence") and w.move(cpn, S.PROSECUTION, pros):
@@ -327,7 +325,7 @@ def _other(w: _Writer, picker: _Picker, kind: NoticeKind, start: date, end: date
             row = w.notice(kind, perp, on)
             d = w.dates[row["id"]]
             for review in d.review_dates:
-                if review < w.today - timedelta(days=7) or rng.random() < 0.7:
+                if review < w.today - timedelta(days=30) or rng.random() < 0.6:
                     w.review(row, review)
             w.move(row, rng.choices([S.COMPLIED, S.BREACHED, S.ENDED], [6, 2, 2])[0],
                    d.expires_on + timedelta(days=rng.randint(0, 7)))
@@ -351,6 +349,16 @@ def _other(w: _Writer, picker: _Picker, kind: NoticeKind, start: date, end: date
         else:
             row = w.notice(kind, perp, on)
             w.move(row, S.ENDED, on + timedelta(days=2), "Direction ended after 48 hours")
+
+
+def _reviews(w: _Writer) -> None:
+    """CPNs in force are reviewed on their review date, bar a few recent ones still waiting (due or overdue)."""
+    for row in w.notices:
+        review_on = w.dates[row["id"]].review_on
+        if row["kind"] != K.CPN.value or row["stage"] != S.ACTIVE.value or not review_on or review_on > w.today:
+            continue
+        if review_on < w.today - timedelta(days=45) or w.rng.random() < 0.5:
+            w.review(row, min(w.today, review_on + timedelta(days=w.rng.randint(0, 7))))
 
 
 def demo_enforcement(ctx: DemoContext) -> dict[str, int]:
@@ -377,5 +385,6 @@ def demo_enforcement(ctx: DemoContext) -> dict[str, int]:
         for kind, n in OTHER_PER_YEAR.items():
             _other(w, picker, kind, start, end, round(n * share * scale * rng.uniform(0.85, 1.15)))
         year += 1
+    _reviews(w)
     w.write()
     return {"enforcement notices": len(w.notices), "notice events": len(w.events)}

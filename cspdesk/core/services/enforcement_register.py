@@ -242,7 +242,7 @@ class NoticeRegisterService:
             n = counts.issued(kind)
             if not n:
                 continue
-            stages = sorted(((st.label.capitalize(), c) for (k, st), c in counts.by_stage.items() if k is kind),
+            stages = sorted(((st.label, c) for (k, st), c in counts.by_stage.items() if k is kind),
                             key=lambda x: -x[1])
             lines.append(CountLine(kind.value, kind.label, n, stages))
         return NoticeCountsReport(start, end, lines, counts.following(NoticeKind.CPN, NoticeKind.CPW),

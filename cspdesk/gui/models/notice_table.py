@@ -21,6 +21,11 @@ COLUMNS = [
     ("next_due_what", "What is due"),
 ]
 PAGE = 200
+# Short names for the Type column (the full name is the tooltip): what officers call them.
+SHORT = {"warning_letter": "Warning letter", "abc": "ABC", "cpw": "CPW", "cpn": "CPN", "fpn": "FPN",
+         "prosecution": "Prosecution", "civil_injunction": "Civil injunction", "pspo_fpn": "PSPO FPN",
+         "closure_notice": "Closure notice", "closure_order": "Closure order",
+         "dispersal_direction": "Dispersal direction"}
 OVERDUE = QColor("#b00020")
 
 
@@ -81,11 +86,13 @@ class NoticeTableModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
+            if key == "kind":
+                return SHORT.get(row.kind_code, row.kind)
             value = row.case_reference if key == "case" else getattr(row, key)
             if isinstance(value, date):
                 return value.strftime("%d/%m/%Y")
             return value or ""
-        if role == Qt.ItemDataRole.ToolTipRole and key in ("recipient", "next_due_what"):
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("kind", "recipient", "next_due_what"):
             return getattr(row, key)
         if role == Qt.ItemDataRole.ForegroundRole and key in ("next_due_on", "next_due_what") \
                 and row.next_due_on and row.next_due_on < self.today:

@@ -87,13 +87,14 @@ class NoticesDueTable(QTableWidget):
         self.setRowCount(len(shown))
         for r, d in enumerate(shown):
             for c, text in enumerate((f"{d.due_on:%d/%m/%Y}", d.what + (" — overdue" if d.overdue else ""),
-                                      f"{d.reference} ({d.case_reference})", d.recipient, d.officer)):
+                                      d.reference, d.recipient, d.officer)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, d.id)
                 if d.overdue and c < 2:
                     item.setForeground(QColor("#b00020"))
                 self.setItem(r, c, item)
-        self.resizeColumnToContents(0)
+        for c in (0, 2, 3, 4):
+            self.resizeColumnToContents(c)
         self.setFixedHeight(28 + 26 * max(1, len(shown)))
 
 

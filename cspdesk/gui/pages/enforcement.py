@@ -35,7 +35,7 @@ from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.models.notice_table import COLUMNS, OVERDUE, NoticeTableModel
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
-DUE_COLUMNS = ["Due", "What is due", "Reference", "Type", "Recipient", "Case", "Officer"]
+DUE_COLUMNS = ["Due", "What is due", "Notice", "Recipient", "Case", "Officer"]
 
 
 def financial_year(d: date) -> tuple[date, date]:
@@ -64,7 +64,7 @@ class EnforcementPage(QWidget):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([880, 420])
+        split.setSizes([960, 400])
         top = QHBoxLayout()
         top.addWidget(heading("Enforcement"))
         top.addStretch(1)
@@ -99,6 +99,8 @@ class EnforcementPage(QWidget):
         self.from_date = date_edit(financial_year(self.services.notices.today())[0], "fromDate")
         self.to_on = QCheckBox("to")
         self.to_date = date_edit(self.services.notices.today(), "toDate")
+        self.from_date.setEnabled(False)
+        self.to_date.setEnabled(False)
         for w in (self.kind, self.stage, self.officer, self.ward):
             w.currentIndexChanged.connect(self.apply_filters)
         for w in (self.from_on, self.to_on):
@@ -120,8 +122,8 @@ class EnforcementPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        widths = {"reference": 115, "kind": 190, "stage": 95, "recipient": 140, "case": 120, "ward": 120,
-                  "officer": 120, "issued_on": 85, "next_due_on": 85, "next_due_what": 260}
+        widths = {"reference": 110, "kind": 105, "stage": 85, "recipient": 140, "case": 115, "ward": 120,
+                  "officer": 125, "issued_on": 85, "next_due_on": 85, "next_due_what": 300}
         for i, (key, _) in enumerate(COLUMNS):
             self.table.horizontalHeader().resizeSection(i, widths[key])
         self.table.selectionModel().currentRowChanged.connect(
@@ -206,10 +208,9 @@ class EnforcementPage(QWidget):
         self.due_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.due_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.due_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.due_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for i, width in enumerate((85, 0, 115, 190, 140, 120, 120)):
-            if width:
-                self.due_table.setColumnWidth(i, width)
+        self.due_table.horizontalHeader().setStretchLastSection(True)
+        for i, width in enumerate((85, 300, 110, 140, 115)):
+            self.due_table.setColumnWidth(i, width)
         self.due_table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_due(r))
         top = QHBoxLayout()
         for w in (QLabel("Overdue, and due within"), self.within, self.mine):
@@ -229,9 +230,13 @@ class EnforcementPage(QWidget):
         self.due_table.setRowCount(len(rows))
         for r, d in enumerate(rows):
             values = [d.due_on.strftime("%d/%m/%Y"), d.what + (" — overdue" if d.overdue else ""), d.reference,
-                      d.kind, d.recipient, d.case_reference, d.officer]
+                      d.recipient, d.case_reference, d.officer]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                if c == 1:
+                    item.setToolTip(value)
+                if c == 2:
+                    item.setToolTip(d.kind)
                 if d.overdue and c < 2:
                     item.setForeground(OVERDUE)
                 self.due_table.setItem(r, c, item)
@@ -297,7 +302,7 @@ class EnforcementPage(QWidget):
         report = self.services.notices.counts(start, end)
         self.counts_table.setRowCount(len(report.lines))
         for r, line in enumerate(report.lines):
-            stages = ", ".join(f"{n} {label.lower()}" for label, n in line.by_stage)
+            stages = ", ".join(f"{n} {label}" for label, n in line.by_stage)
             for c, value in enumerate((line.kind, f"{line.issued:,}", stages)):
                 item = QTableWidgetItem(value)
                 if c == 1:

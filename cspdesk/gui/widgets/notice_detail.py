@@ -17,11 +17,14 @@ from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.dialogs.new_step import NewStepDialog
-from cspdesk.gui.dialogs.notice_step import EVENT_TITLES, EventDialog, StepDialog
+from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
 
 S = Stage
 # A move that is really a new notice: (kind of the notice shown, stage) -> kind of the new step.
 NEW_STEP_FOR = {("cpw", S.ESCALATED.value): "cpn", ("cpn", S.FPN_ISSUED.value): "fpn"}
+
+EVENT_BUTTONS = {"review": "Record review", "remedial_works": "Remedial works (s.47)",
+                 "forfeiture": "Forfeiture (s.50)", "note": "Add a note"}
 
 
 def _events_for(d) -> list[str]:
@@ -78,7 +81,7 @@ def detail_html(d, today: date) -> str:
         f"<span style='color:#555'>{e(d.recipient_address)}</span></p>{due}{letter}{links}"
         f"<p><b>Issued by</b> {e(d.officer)}, {e(d.authority)}"
         f"{f'; served {d.served_on:%d/%m/%Y}' if d.served_on else ''}"
-        f"{f' ({e(d.service_method.lower())})' if d.service_method else ''}</p>{money}"
+        f"{f' ({e(d.service_method[0].lower() + d.service_method[1:])})' if d.service_method else ''}</p>{money}"
         f"<h4>Dates</h4><table cellspacing=3>{dates}</table>"
         f"<h4>Conduct</h4><p>{e(d.conduct) or '—'}</p>"
         + (f"<h4>Detrimental effect</h4><p>{e(d.detrimental_effect)}</p>" if d.detrimental_effect else "")
@@ -147,8 +150,7 @@ class NoticeDetailView(QWidget):
         if (self.detail.kind_code, self.detail.stage_code) == ("cpw", S.ISSUED.value):
             # Issuing the CPN records the breach of the warning and escalates it in one step.
             items.insert(0, ("action:escalated", "Issue CPN", S.ESCALATED.value))
-        items += [(f"event:{ev}", EVENT_TITLES[ev].replace("Record ", "").capitalize(), ev)
-                  for ev in _events_for(self.detail)]
+        items += [(f"event:{ev}", EVENT_BUTTONS[ev], ev) for ev in _events_for(self.detail)]
         self._set_buttons(items if can_act else [])
 
     def refresh(self) -> None:
