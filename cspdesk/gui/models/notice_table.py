@@ -14,12 +14,13 @@ COLUMNS = [
     ("stage", "Stage"),
     ("recipient", "Recipient"),
     ("case", "Case"),
-    ("ward", "Ward"),
-    ("officer", "Officer"),
     ("issued_on", "Issued"),
     ("next_due_on", "Next date"),
     ("next_due_what", "What is due"),
+    ("officer", "Officer"),
+    ("ward", "Ward"),
 ]
+KEYS = [key for key, _ in COLUMNS]
 PAGE = 200
 # Short names for the Type column (the full name is the tooltip): what officers call them.
 SHORT = {"warning_letter": "Warning letter", "abc": "ABC", "cpw": "CPW", "cpn": "CPN", "fpn": "FPN",

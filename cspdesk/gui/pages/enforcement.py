@@ -32,7 +32,7 @@ from cspdesk.core.domain.vocab import NoticeKind, Role
 from cspdesk.core.services.enforcement_register import NoticeQuery
 from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, heading
 from cspdesk.gui.dialogs.new_step import NewStepDialog
-from cspdesk.gui.models.notice_table import COLUMNS, OVERDUE, NoticeTableModel
+from cspdesk.gui.models.notice_table import COLUMNS, KEYS, OVERDUE, NoticeTableModel
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
 DUE_COLUMNS = ["Due", "What is due", "Notice", "Recipient", "Case", "Officer"]
@@ -120,10 +120,10 @@ class EnforcementPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSortIndicator(7, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSortIndicator(KEYS.index("issued_on"), Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        widths = {"reference": 110, "kind": 105, "stage": 85, "recipient": 140, "case": 115, "ward": 120,
-                  "officer": 125, "issued_on": 85, "next_due_on": 85, "next_due_what": 300}
+        widths = {"reference": 110, "kind": 120, "stage": 85, "recipient": 140, "case": 115, "ward": 130,
+                  "officer": 125, "issued_on": 80, "next_due_on": 80, "next_due_what": 280}
         for i, (key, _) in enumerate(COLUMNS):
             self.table.horizontalHeader().resizeSection(i, widths[key])
         self.table.selectionModel().currentRowChanged.connect(

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.gui.dialogs.new_step import NewStepDialog
-from cspdesk.gui.models.notice_table import NoticeTableModel
+from cspdesk.gui.models.notice_table import KEYS, NoticeTableModel
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
 
@@ -41,8 +41,8 @@ class NoticesPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
-        for col in (4, 5):  # case and ward: the same on every row here
-            self.table.setColumnHidden(col, True)
+        for key in ("case", "ward"):  # the same on every row here
+            self.table.setColumnHidden(KEYS.index(key), True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._select(cur.row()))
