@@ -12,7 +12,7 @@ import sys
 
 from cspdesk import __version__
 
-COMMAND_MODULES = ["demo", "check"]
+COMMAND_MODULES = ["demo", "check", "report", "figures"]
 
 
 def build_parser() -> argparse.ArgumentParser:

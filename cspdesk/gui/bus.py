@@ -9,4 +9,5 @@ class Bus(QObject):
     changes_applied = Signal(object)  # core.services.context.Changes
     open_case = Signal(object)  # a case id
     show_cases = Signal(object)  # a CaseQuery to apply on the case list
+    show_case_reviews = Signal(object)  # a Case Reviews list filter: "open", "overdue", a status
     show_notice = Signal(object)  # an enforcement notice id to show on the Enforcement page

@@ -23,9 +23,11 @@ from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.bus import Bus
+from cspdesk.gui.pages.case_reviews import CaseReviewsPage
 from cspdesk.gui.pages.cases import CasesPage, summary_html
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.pages.enforcement import EnforcementPage
+from cspdesk.gui.pages.figures import FiguresPage
 from cspdesk.gui.pages.settings import SettingsPage
 from cspdesk.gui.tasks import TaskRunner
 
@@ -47,6 +49,8 @@ class MainWindow(QMainWindow):
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
         self._add_page("enforcement", EnforcementPage(services, self.bus, prompts))
+        self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
+        self._add_page("figures", FiguresPage(services, self.bus, prompts, self.tasks))
         self._add_page("settings", SettingsPage(services, self.bus, prompts))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.bus.open_case.connect(self.open_case)
@@ -169,4 +173,5 @@ class MainWindow(QMainWindow):
 def _all_changes():
     from cspdesk.core.services.context import Changes
 
-    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "notice")
+    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
+                      "crime_figure", "population", "notice")

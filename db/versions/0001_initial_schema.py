@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 08:54:34.953603
+Create Date: 2026-11-26 09:21:25.834811
 """
 
 from alembic import op
@@ -276,6 +276,7 @@ def upgrade() -> None:
     sa.Column('application_id', sa.Uuid(), nullable=False),
     sa.Column('against', sa.String(length=30), nullable=False),
     sa.Column('lodged_on', sa.Date(), nullable=False),
+    sa.Column('lodged_from', sa.String(length=30), nullable=True),
     sa.Column('grounds', sa.Text(), nullable=True),
     sa.Column('outcome', sa.String(length=40), nullable=True),
     sa.Column('outcome_on', sa.Date(), nullable=True),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cspdesk.core.demo.case_review import demo_case_review
+from cspdesk.core.demo.enforcement import demo_enforcement
+from cspdesk.core.demo.figures import demo_figures
 from cspdesk.core.demo.generate import DemoContext
 
 
 def default_extras() -> list[Callable[[DemoContext], dict[str, int]]]:
-    from cspdesk.core.demo.enforcement import demo_enforcement
-
-    extras: list[Callable[[DemoContext], dict[str, int]]] = []
-    extras.append(demo_enforcement)
-    # e.g.: from cspdesk.core.demo.enforcement import demo_enforcement; extras.append(demo_enforcement)
-    return extras
+    return [
+        demo_case_review,
+        demo_figures,
+        demo_enforcement,
+    ]

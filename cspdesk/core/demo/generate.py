@@ -70,6 +70,11 @@ CATEGORIES: dict[AsbCategory, tuple[list[PriorityTag], int, list[str]]] = {
                                                                          "Repeated damage to fences, {street}"]),
     AsbCategory.STREET_DRINKING: ([PriorityTag.SUBSTANCE_MISUSE], 4, ["Street drinking at {place}"]),
     AsbCategory.ENVIRONMENTAL: ([PriorityTag.PARKS_OPEN_SPACES], 3, ["Fly-tipping at {place}"]),
+    AsbCategory.INTIMIDATION: ([PriorityTag.SERIOUS_VIOLENCE, PriorityTag.YOUTH_ASB], 4,
+                               ["Youths seen carrying knives near {place}", "Threats of violence towards resident, {street}"]),
+    AsbCategory.OTHER: ([PriorityTag.VEHICLE_CRIME, PriorityTag.RURAL_CRIME], 5,
+                        ["Suspicious vehicles at {place}", "Thefts from lorries at {place}",
+                         "Vans casing farm buildings near {place}"]),
 }
 CHANNELS = [("phone", 35), ("email", 25), ("police", 20), ("area_forum", 5), ("councillor", 7), ("online_form", 8)]
 AGENCY_FOR_ACTION = ["SDDC", "SNT-SWAD", "SNT-MERCIA", "SNT-MELB", "SNT-EHH", "YOT", "HOUSING", "DFRS", "CVS"]
@@ -211,8 +216,10 @@ def generate_demo(session: Session, *, cases: int = 1500, seed: int = 2023, toda
         tags, _, titles = CATEGORIES[cat]
         complainant_addr = new_address()
         at_place = cat in (AsbCategory.YOUTH_ASB, AsbCategory.OFF_ROAD_BIKES, AsbCategory.STREET_DRINKING,
-                           AsbCategory.ENVIRONMENTAL, AsbCategory.DRUGS) and rng.random() < 0.7
-        location = rng.choice(place_rows) if at_place else complainant_addr
+                           AsbCategory.ENVIRONMENTAL, AsbCategory.DRUGS, AsbCategory.OTHER,
+                           AsbCategory.INTIMIDATION) and rng.random() < 0.7
+        roadside = [p for p in place_rows if p["place_type"] in ("layby", "service_station", "rural_land", "car_park")]
+        location = (rng.choice(roadside if cat == AsbCategory.OTHER else place_rows)) if at_place else complainant_addr
         title = rng.choice(titles).format(place=location["place_name"] or location["town"],
                                           street=(complainant_addr["line1"] or "").split(" ", 1)[-1])
         age_days = (today - reported).days

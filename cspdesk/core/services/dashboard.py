@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from cspdesk.core.domain.vocab import ActionStatus, CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.services.case_review import count_overdue_case_reviews
 from cspdesk.core.storage.models import AsbCase, CaseAction, Ward
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -30,6 +31,7 @@ class DashboardSummary:
     by_risk: list[Count]
     reviews_due: int
     overdue_actions: int
+    case_review_deadlines_overdue: int = 0  # open Case Review applications past a due date
 
 
 class DashboardService:
@@ -54,6 +56,7 @@ class DashboardService:
                                    .where(open_, AsbCase.next_review_on <= today)) or 0
             overdue = s.scalar(select(func.count()).select_from(CaseAction).where(
                 CaseAction.status == ActionStatus.OPEN.value, CaseAction.due_on < today)) or 0
+            case_reviews_overdue = count_overdue_case_reviews(s, today)
         return DashboardSummary(
             total_cases=total,
             open_cases=by_status_raw.get(CaseStatus.OPEN.value, 0),
@@ -64,4 +67,5 @@ class DashboardService:
             + [Count("", "Not assessed", by_risk.get(None, 0))],
             reviews_due=reviews_due,
             overdue_actions=overdue,
+            case_review_deadlines_overdue=case_reviews_overdue,
         )

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from cspdesk.core.services.case_list import CaseListService
+from cspdesk.core.services.case_review import CaseReviewService
+from cspdesk.core.services.case_review_print import render_figures_pdf
 from cspdesk.core.services.cases import CaseService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
 from cspdesk.core.services.enforcement import EnforcementService
 from cspdesk.core.services.enforcement_register import NoticeRegisterService
+from cspdesk.core.services.figures import FiguresService
 from cspdesk.core.services.health import HealthService
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
@@ -32,6 +35,8 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    case_reviews: CaseReviewService
+    figures: FiguresService
     enforcement: EnforcementService
     notices: NoticeRegisterService
 
@@ -53,6 +58,8 @@ def build_services(database: Database, username: str | None = None,
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
+        case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
+        figures=FiguresService(uow, settings, today),
         enforcement=EnforcementService(uow, settings, today),
         notices=NoticeRegisterService(uow, today),
     )

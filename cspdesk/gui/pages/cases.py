@@ -111,8 +111,8 @@ class CasesPage(QWidget):
             header.resizeSection(i, widths[key])
         self.table.doubleClicked.connect(lambda idx: self._activate(idx.row()))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_summary(cur.row()))
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=lambda: self._activate(
-            self.table.currentIndex().row()))
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut,
+                  activated=lambda: self._activate(self.table.currentIndex().row()))
 
         self.summary = QTextBrowser(objectName="caseSummary")
         self.summary.setOpenExternalLinks(False)

@@ -46,9 +46,9 @@ class Tile(QFrame):
 
 
 class CountTable(QTableWidget):
-    def __init__(self, on_activate):
+    def __init__(self, on_activate, heading: str = "Open cases"):
         super().__init__(0, 2)
-        self.setHorizontalHeaderLabels(["", "Open cases"])
+        self.setHorizontalHeaderLabels(["", heading])
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -64,7 +64,9 @@ class CountTable(QTableWidget):
             n.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.setItem(r, 0, label)
             self.setItem(r, 1, n)
-        self.setFixedHeight(min(420, 28 + 26 * max(1, len(counts))))
+        self.resizeRowsToContents()
+        rows = sum(self.rowHeight(r) for r in range(self.rowCount())) or 26
+        self.setFixedHeight(min(440, rows + self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth() + 2))
 
 
 class NoticesDueTable(QTableWidget):
@@ -113,11 +115,18 @@ class DashboardPage(QWidget):
         self.actions_tile = Tile("Overdue actions")
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
         self.notices_tile = Tile("Enforcement dates overdue")
+        self.case_review_tile = Tile("Case Review deadlines overdue")
+        self.case_review_tile.setObjectName("caseReviewTile")
+        cr_btn = QPushButton("Show applications", objectName="showOverdueCaseReviews")
+        cr_btn.setFlat(True)
+        cr_btn.clicked.connect(self._show_overdue_case_reviews)
+        self.case_review_tile.layout().addWidget(cr_btn, alignment=Qt.AlignmentFlag.AlignLeft)
         tiles = QHBoxLayout()
-        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.notices_tile, self.total_tile):
+        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.notices_tile, self.case_review_tile,
+                  self.total_tile):
             tiles.addWidget(t)
         self.by_priority = CountTable(lambda k: self._show(CaseQuery(status=open_, priority=k)))
-        self.by_status = CountTable(lambda k: self._show(CaseQuery(status=k)))
+        self.by_status = CountTable(lambda k: self._show(CaseQuery(status=k)), heading="Cases")
         self.by_ward = CountTable(self._show_ward)
         self.by_risk = CountTable(lambda k: self._show(CaseQuery(status=open_, risk_level=k or None)))
         self.by_priority.setObjectName("byPriority")
@@ -155,6 +164,9 @@ class DashboardPage(QWidget):
         self.reviews_tile.value.setText(f"{s.reviews_due:,}")
         self.actions_tile.value.setText(f"{s.overdue_actions:,}")
         self.total_tile.value.setText(f"{s.total_cases:,}")
+        self.case_review_tile.value.setText(f"{s.case_review_deadlines_overdue:,}")
+        self.case_review_tile.value.setStyleSheet("font-size: 28px; font-weight: 600; color: "
+                                                  f"{'#b00020' if s.case_review_deadlines_overdue else '#1f3a5f'};")
         self.by_priority.fill(s.by_priority)
         self.by_status.fill(s.by_status)
         self.by_ward.fill(s.by_ward)
@@ -166,6 +178,10 @@ class DashboardPage(QWidget):
     def _show(self, query: CaseQuery) -> None:
         self.navigate("cases")
         self.bus.show_cases.emit(query)
+
+    def _show_overdue_case_reviews(self) -> None:
+        self.navigate("case_reviews")
+        self.bus.show_case_reviews.emit("overdue")
 
     def _show_ward(self, ward_name: str) -> None:
         ward_id = next((i for i, n in self.services.case_list.filter_options().wards if n == ward_name), None)

@@ -86,6 +86,8 @@ class CaseReviewAppeal(Tracked, Base):
     )
     against: Mapped[str] = mapped_column(String(30))  # threshold_decision / review / action_plan_delivery
     lodged_on: Mapped[date] = mapped_column(Date)
+    # The status the application was at when the appeal was lodged: where a not-upheld appeal returns it.
+    lodged_from: Mapped[str | None] = mapped_column(String(30))
     grounds: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(40))  # upheld / not_upheld
     outcome_on: Mapped[date | None] = mapped_column(Date)

@@ -1,0 +1,42 @@
+"""Process start → main window showing the first page of cases; prints seconds and peak RSS (MB).
+
+Used by bench/bench_foundation.py; run it in a fresh process each time:
+  .venv/bin/python bench/startup_probe.py DB_PATH
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+
+import psutil
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+created = psutil.Process().create_time()
+
+
+def main() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from cspdesk.bootstrap import build_window
+    from cspdesk.gui.app import create_application
+    from cspdesk.gui.prompts import Prompts
+
+    app = QApplication.instance() or create_application(sys.argv)
+    window = build_window(sys.argv[1], Prompts(), "bench.user")
+    window.show()
+    window.show_page("cases")
+    page = window.pages["cases"]
+    page.clear_filters()  # every case, not just the open ones
+    app.processEvents()
+    # The first page is on screen once the view has asked the model for its rows.
+    assert page.model.rowCount() > 0 and page.model.index(0, 0).data()
+    app.processEvents()
+    elapsed = time.time() - created
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.3f} {peak_mb:.0f} {page.model.rowCount()}")
+
+
+main()

@@ -1,0 +1,265 @@
+"""The page: letterhead, address window, date block, continuation header, footer, page numbers.
+
+One document may hold many letters (a mail merge printed as one file), so page furniture is drawn for
+"the letter that owns this page", and "Page N of M" counts within each letter.
+
+Measurements, A4 (210 x 297 mm), for a DL window envelope (110 x 220 mm) with the sheet folded in three
+at 99 mm and 198 mm: the window on a standard DL envelope sits about 20 mm from the left and is
+90 x 35 mm, its top edge 45-50 mm below the top of the folded sheet. We put the window at 48 mm down and
+keep the text 3 mm inside it on every side, so the address still shows if the sheet slides a little.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus.doctemplate import ActionFlowable
+
+from .fonts import BOLD, REGULAR
+from .images import draw_image
+from .letterhead import LetterheadSettings
+
+PAGE_W, PAGE_H = A4
+MARGIN_L = 20 * mm  # matches the window's left edge: body text and address line up
+MARGIN_R = 20 * mm
+WINDOW_X, WINDOW_TOP, WINDOW_W, WINDOW_H = 20 * mm, 48 * mm, 90 * mm, 35 * mm
+WINDOW_PAD = 3 * mm
+DATE_X = 125 * mm  # the reference block sits right of the window, level with it
+FIRST_BODY_TOP = 92 * mm  # below the window (ends 83 mm) with breathing space
+LATER_BODY_TOP = 24 * mm
+BODY_BOTTOM = 24 * mm  # room for the page number and the marking
+LOGO_TOP, LOGO_H = 12 * mm, 18 * mm
+FOLD_MARKS = (99 * mm, 198 * mm)
+
+MARKING = "OFFICIAL-SENSITIVE"
+GREY = Color(0.35, 0.35, 0.35)
+LIGHT = Color(0.7, 0.7, 0.7)
+MARK_RED = Color(0.7, 0.0, 0.0)
+
+PageFooter = Callable[[Canvas, int, int], None]
+
+
+def y(from_top: float) -> float:
+    """ReportLab measures up from the bottom; designers (and this module) measure down from the top."""
+    return PAGE_H - from_top
+
+
+@dataclass
+class PageOwner:
+    """One letter (or report) in a document: what its pages show in the header and footer."""
+
+    key: int
+    letterhead: LetterheadSettings
+    marking: bool
+    reference: str = ""
+    first_page: Callable[[Canvas, PageOwner], None] | None = None  # address window, date block
+    later_header: str = ""
+    footer_note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class NumberedCanvas(Canvas):
+    """Holds every page until the end so each can say 'Page N of M' for its own letter.
+
+    ``page_owner`` is set by the page template as each page begins and saved with the page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._held_pages: list[dict] = []
+        self.page_owner: PageOwner | None = None
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        totals = Counter(p["page_owner"].key for p in self._held_pages)
+        seen: Counter[int] = Counter()
+        for state in self._held_pages:
+            self.__dict__.update(state)
+            owner: PageOwner = self.page_owner
+            seen[owner.key] += 1
+            draw_footer(self, owner, seen[owner.key], totals[owner.key])
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+def draw_marking(c: Canvas, from_top: float) -> None:
+    c.setFont(BOLD, 9)
+    c.setFillColor(MARK_RED)
+    c.drawCentredString(PAGE_W / 2, y(from_top), MARKING)
+    c.setFillColor(Color(0, 0, 0))
+
+
+def draw_footer(c: Canvas, owner: PageOwner, n: int, total: int) -> None:
+    c.setFont(REGULAR, 8.5)
+    c.setFillColor(GREY)
+    c.drawCentredString(PAGE_W / 2, 14 * mm, f"Page {n} of {total}")
+    if owner.footer_note:
+        c.drawString(MARGIN_L, 14 * mm, owner.footer_note)
+    if owner.reference:
+        c.drawRightString(PAGE_W - MARGIN_R, 14 * mm, owner.reference)
+    c.setFillColor(Color(0, 0, 0))
+    if owner.marking:
+        c.setFont(BOLD, 9)
+        c.setFillColor(MARK_RED)
+        c.drawCentredString(PAGE_W / 2, 8 * mm, MARKING)
+        c.setFillColor(Color(0, 0, 0))
+
+
+def draw_letterhead(c: Canvas, lh: LetterheadSettings) -> None:
+    """Logo top left; the council's contact details top right, small and grey as on council paper."""
+    logo = lh.resolved_logo()
+    if logo is not None:
+        # Fitted into a fixed box: a replacement logo of any shape never distorts or pushes the text.
+        draw_image(c, logo, MARGIN_L, y(LOGO_TOP + LOGO_H), 70 * mm, LOGO_H)
+    else:
+        c.setFont(BOLD, 14)
+        c.drawString(MARGIN_L, y(LOGO_TOP + 8 * mm), lh.council_name)
+    right = PAGE_W - MARGIN_R
+    top = LOGO_TOP + 2.5 * mm
+    c.setFont(BOLD, 8.5)
+    c.drawRightString(right, y(top), lh.council_name)
+    c.setFont(REGULAR, 8)
+    c.setFillColor(GREY)
+    # The postal address on one line when it fits beside the logo, so the block ends well above the
+    # envelope window and the reference block.
+    address = [a for a in lh.address_lines if a.strip()]
+    joined = ", ".join(address)
+    if stringWidth(joined, REGULAR, 8) > 80 * mm:
+        half = (len(address) + 1) // 2
+        lines = [", ".join(address[:half]), ", ".join(address[half:])]
+    else:
+        lines = [joined]
+    lines = [lh.team_name, *lines, f"Tel {lh.phone}" if lh.phone else "", lh.email, lh.website]
+    lines += [f"{k} {v}" for k, v in lh.extra]
+    for i, text in enumerate(t for t in lines if t):
+        c.drawRightString(right, y(top + (i + 1) * 3.6 * mm), text)
+    c.setFillColor(Color(0, 0, 0))
+
+
+def draw_fold_marks(c: Canvas) -> None:
+    c.setStrokeColor(LIGHT)
+    c.setLineWidth(0.4)
+    for d in FOLD_MARKS:
+        c.line(4 * mm, y(d), 8 * mm, y(d))
+    c.setStrokeColor(Color(0, 0, 0))
+
+
+def _on_first(c: Canvas, doc: LettersDoc) -> None:
+    # Only a letter's first page uses this template, so each one takes the next letter in order. (A
+    # flowable in the story could not do this: a new page begins before the next flowable is handled.)
+    owner = doc.owner = doc.owners[doc.started]
+    doc.started += 1
+    c.page_owner = owner
+    if owner.marking:
+        draw_marking(c, 7 * mm)
+    draw_letterhead(c, owner.letterhead)
+    if owner.first_page:
+        owner.first_page(c, owner)
+
+
+def _on_later(c: Canvas, doc: LettersDoc) -> None:
+    owner = doc.owner
+    c.page_owner = owner
+    if owner.marking:
+        draw_marking(c, 7 * mm)
+    c.setFont(REGULAR, 8)
+    c.setFillColor(GREY)
+    c.drawString(MARGIN_L, y(14 * mm), owner.letterhead.council_name)
+    if owner.later_header:
+        c.drawRightString(PAGE_W - MARGIN_R, y(14 * mm), owner.later_header)
+    c.setStrokeColor(LIGHT)
+    c.setLineWidth(0.5)
+    c.line(MARGIN_L, y(16 * mm), PAGE_W - MARGIN_R, y(16 * mm))
+    c.setFillColor(Color(0, 0, 0))
+    c.setStrokeColor(Color(0, 0, 0))
+
+
+class OnStart(ActionFlowable):
+    """Placed where a letter begins: a mail merge reports progress and checks for cancel here, because
+    this is when the letter is actually laid out."""
+
+    def __init__(self, key: int, callback: Callable[[int], None]):
+        super().__init__()
+        self.key = key
+        self.callback = callback
+
+    def apply(self, doc: LettersDoc) -> None:
+        self.callback(self.key)
+
+
+class LettersDoc(BaseDocTemplate):
+    """A4 with a first-page template (letterhead and window) and a continuation template."""
+
+    def __init__(
+        self, buf, owners: list[PageOwner], *, title: str, first_body_top: float = FIRST_BODY_TOP, **kw
+    ):
+        first_owner = owners[0]
+        super().__init__(
+            buf,
+            pagesize=A4,
+            leftMargin=MARGIN_L,
+            rightMargin=MARGIN_R,
+            topMargin=LATER_BODY_TOP,
+            bottomMargin=BODY_BOTTOM,
+            title=title,
+            author=first_owner.letterhead.council_name,
+            creator="CSPDesk",
+            # Same input, same bytes: a reprint matches the copy filed on the case, hash and all.
+            invariant=1,
+            # Otherwise every page names Helvetica, which is not embedded and differs between printers.
+            initialFontName=REGULAR,
+            **kw,
+        )
+        self.owners = owners
+        self.owner = first_owner
+        self.started = 0
+        width = PAGE_W - MARGIN_L - MARGIN_R
+        first = Frame(
+            MARGIN_L,
+            BODY_BOTTOM,
+            width,
+            PAGE_H - first_body_top - BODY_BOTTOM,
+            id="first",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        later = Frame(
+            MARGIN_L,
+            BODY_BOTTOM,
+            width,
+            PAGE_H - LATER_BODY_TOP - BODY_BOTTOM,
+            id="later",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate("first", [first], onPage=_on_first, autoNextPageTemplate="later"),
+                PageTemplate("later", [later], onPage=_on_later),
+            ]
+        )
+
+
+def fit_paragraphs(
+    make: Callable[[float], list[Paragraph]], width: float, height: float, sizes: tuple[float, ...]
+) -> list[Paragraph] | None:
+    """The largest size at which the paragraphs fit the box (long lines wrap); None if none does."""
+    for size in sizes:
+        paras = make(size)
+        if sum(p.wrap(width, height)[1] for p in paras) <= height:
+            return paras
+    return None

@@ -1,0 +1,294 @@
+"""Case Reviews (the Community Trigger): the applications with their next due date (overdue in red), a
+new application, one application walked through the process, and the statutory annual figures."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.vocab import CaseReviewStatus
+from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.core.services.case_review import ApplicationInput
+from cspdesk.core.services.case_review_records import APPLICANT_KINDS, CHANNELS
+from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
+from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
+
+
+class CaseLinker(QWidget):
+    """Find cases by reference and tick the ones the application is about."""
+
+    def __init__(self, find):
+        super().__init__()
+        self.find = find
+        self.search = QLineEdit(objectName="caseFind", placeholderText="Type a case reference, e.g. ASB-2023")
+        self.results = QListWidget(objectName="caseResults")
+        self.results.setFixedHeight(110)
+        self.chosen: dict = {}
+        self.search.textChanged.connect(self.refresh)
+        self.results.itemChanged.connect(self._toggled)
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(self.search)
+        v.addWidget(self.results)
+
+    def refresh(self) -> None:
+        self.results.blockSignals(True)
+        self.results.clear()
+        for c in self.find(self.search.text()):
+            item = QListWidgetItem(f"{c.reference} — {c.title}")
+            item.setData(Qt.ItemDataRole.UserRole, c.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if c.id in self.chosen else Qt.CheckState.Unchecked)
+            self.results.addItem(item)
+        self.results.blockSignals(False)
+
+    def _toggled(self, item) -> None:
+        cid = item.data(Qt.ItemDataRole.UserRole)
+        if item.checkState() == Qt.CheckState.Checked:
+            self.chosen[cid] = item.text()
+        else:
+            self.chosen.pop(cid, None)
+
+    def value(self) -> tuple:
+        return tuple(self.chosen)
+
+
+class CaseReviewsPage(QWidget):
+    title = "Case Reviews"
+
+    def __init__(self, services, bus, prompts, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.cr = services.case_reviews
+        self.bus = bus
+        self.prompts = prompts
+        self.rows = []
+        self.tabs = QTabWidget(objectName="caseReviewTabs")
+        self.tabs.addTab(self._applications_tab(), "Applications")
+        self.tabs.addTab(self._figures_tab(), "Annual figures")
+        QVBoxLayout(self).addWidget(self.tabs)
+        bus.changes_applied.connect(self._on_changes)
+        if hasattr(bus, "show_case_reviews"):
+            bus.show_case_reviews.connect(self.show_filter)
+        self.refresh()
+        self.show_figures()
+
+    # ----- applications
+    def _applications_tab(self) -> QWidget:
+        self.search = QLineEdit(objectName="crSearch", placeholderText="Search reference or applicant")
+        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.status = QComboBox(objectName="crStatusFilter")
+        for value, label in [(None, "All"), ("open", "Open"), ("overdue", "Overdue")] + CaseReviewStatus.choices():
+            self.status.addItem(label, value)
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.new_btn = QPushButton("New application…", objectName="newApplication")
+        self.new_btn.clicked.connect(self.new_application)
+        self.count = QLabel(objectName="crCount")
+        self.table = table(["Reference", "Applicant", "Received", "Status", "Next due", "Due by"], "crTable")
+        self.table.setMinimumWidth(470)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for i, width in enumerate((88, 128, 78, 100, 112, 78)):
+            header.resizeSection(i, width)
+        self.table.itemSelectionChanged.connect(self._selected)
+
+        self.view = ApplicationView(self.services, self._changed)
+        self.linker = CaseLinker(self.cr.find_cases)
+        self.new_form = Form("New Case Review application", [
+            FieldSpec("received_on", "Received on", "date"),
+            FieldSpec("channel", "How it came in", "choice", list(CHANNELS.items())),
+            FieldSpec("applicant_name", "Applicant", "text"),
+            FieldSpec("applicant_kind", "The victim is a", "choice", list(APPLICANT_KINDS.items())),
+            FieldSpec("applicant_contact", "Address / contact", "multiline"),
+            FieldSpec("on_behalf_of", "On behalf of (victim)", "text",
+                      help="Only if someone applies for the victim (family, friend, councillor, MP)."),
+            FieldSpec("third_party_relationship", "Applicant's connection", "text"),
+            FieldSpec("consent_recorded_on", "Victim's written consent", "optdate"),
+            FieldSpec("problem", "The problem", "multiline"),
+        ], self._record, "Record application", "newApplicationForm")
+        self.new_form.widgets["consent_recorded_on"].set_value(None)
+        links = QLabel("<b>Linked cases</b>")
+        self.case_error = QLabel("", objectName="error_case_ids")
+        self.case_error.setStyleSheet("color: #b00020;")
+        self.new_form.errors["case_ids"] = self.case_error  # shown beside the case finder
+        new_page = QWidget()
+        v = QVBoxLayout(new_page)
+        v.addWidget(self.new_form)
+        v.addWidget(links)
+        v.addWidget(self.linker)
+        v.addWidget(self.case_error)
+        v.addStretch(1)
+        self.right = QStackedWidget()
+        self.right.addWidget(QLabel("Select an application, or record a new one.", alignment=Qt.AlignmentFlag.AlignCenter))
+        self.right.addWidget(self.view)
+        self.right.addWidget(new_page)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.right)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        bar.addWidget(self.status, 1)
+        lv.addLayout(bar)
+        lv.addWidget(self.table, 1)
+        foot = QHBoxLayout()
+        foot.addWidget(self.new_btn)
+        foot.addStretch(1)
+        foot.addWidget(self.count)
+        lv.addLayout(foot)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(scroll)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([615, 705])
+        return split
+
+    def show_filter(self, key: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.status.setCurrentIndex(max(0, self.status.findData(key)))
+
+    def refresh(self) -> None:
+        selected = self.current_id()
+        key = self.status.currentData()
+        self.rows = self.cr.list_applications("open" if key == "overdue" else key, self.search.text(),
+                                              overdue_only=key == "overdue")
+        fill(self.table, [[r.reference, r.applicant, _d(r.received_on), r.status_label,
+                           ("OVERDUE: " if r.overdue else "") + r.next_due, _d(r.next_due_on)] for r in self.rows],
+             [r.overdue for r in self.rows])
+        self.count.setText(f"{len(self.rows)} application{'s' if len(self.rows) != 1 else ''}")
+        if selected is not None:
+            self.select(selected)
+
+    def current_id(self):
+        r = self.table.currentRow()
+        return self.rows[r].id if 0 <= r < len(self.rows) else None
+
+    def select(self, application_id) -> None:
+        for i, r in enumerate(self.rows):
+            if r.id == application_id:
+                self.table.blockSignals(True)
+                self.table.selectRow(i)
+                self.table.blockSignals(False)
+                self._show(application_id, keep_form=True)
+                return
+
+    def _selected(self) -> None:
+        aid = self.current_id()
+        if aid is not None:
+            self._show(aid)
+
+    def _show(self, application_id, keep_form: bool = False) -> None:
+        try:
+            self.view.show_detail(self.cr.detail(application_id), keep_form)
+        except UserError as exc:
+            self.prompts.error("Application not opened", str(exc))
+            return
+        self.right.setCurrentWidget(self.view)
+
+    def new_application(self) -> None:
+        self.new_form.clear_errors()
+        self.right.setCurrentIndex(2)
+
+    def _record(self, v) -> None:
+        new_id = self.cr.record_application(self.services.actor, ApplicationInput(
+            received_on=v["received_on"], channel=v["channel"], applicant_name=v["applicant_name"],
+            applicant_kind=v["applicant_kind"], problem=v["problem"], applicant_contact=v["applicant_contact"],
+            case_ids=self.linker.value(), on_behalf_of=v["on_behalf_of"],
+            third_party_relationship=v["third_party_relationship"], consent_recorded_on=v["consent_recorded_on"]))
+        from cspdesk.core.services.context import Changes
+
+        self.status.setCurrentIndex(0)
+        self.search.clear()
+        self._changed(Changes.of("case_review", "chronology", ids=(new_id,)))
+        self.select(new_id)
+
+    def _changed(self, changes) -> None:
+        self.bus.changes_applied.emit(changes)
+
+    def _on_changes(self, changes) -> None:
+        if changes.touches("case_review", "case", "incident", "setting"):
+            self.refresh()
+            self.show_figures()
+
+    # ----- the annual figures
+    def _figures_tab(self) -> QWidget:
+        self.year = QLineEdit(self.cr.default_period_text(), objectName="figuresYear")
+        self.year.returnPressed.connect(self.show_figures)
+        show = QPushButton("Show", objectName="figuresShow")
+        show.clicked.connect(self.show_figures)
+        csv_btn = QPushButton("Save CSV…", objectName="figuresCsv")
+        csv_btn.clicked.connect(lambda: self._save("csv"))
+        pdf_btn = QPushButton("Save printable PDF…", objectName="figuresPdf")
+        pdf_btn.clicked.connect(lambda: self._save("pdf"))
+        self.year_error = QLabel("", objectName="error_year")
+        self.year_error.setStyleSheet("color: #b00020;")
+        self.figures_text = QLabel(objectName="figuresText")
+        self.figures_text.setWordWrap(True)
+        self.figures_text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.figures_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Year (e.g. 2022/23, 2022, or 2022-04-01..2023-03-31):"))
+        bar.addWidget(self.year)
+        for b in (show, csv_btn, pdf_btn):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.addLayout(bar)
+        v.addWidget(self.year_error)
+        v.addWidget(self.figures_text, 1)
+        return w
+
+    def show_figures(self) -> None:
+        self.year_error.setText("")
+        try:
+            f = self.cr.figures(self.year.text())
+        except ValidationError as exc:
+            self.year_error.setText(exc.fields.get("year", str(exc)))
+            return
+        body = "".join(f"<p><b>{h}:</b> {n}<br><i>{s}</i></p>"
+                       for (h, s), (_m, n) in zip(self.cr.figures_sentences(f), f.as_rows(), strict=True))
+        self.figures_text.setText(
+            "<h2>Community Trigger</h2><p>Legislation requires that each Community Safety Partnership publishes "
+            f"information with regard to the use of the Community Trigger:</p>{body}"
+            f"<p style='color:#666'>{f.period.label}: {_d(f.period.start)} to {_d(f.period.end)}.</p>")
+
+    def _save(self, fmt: str) -> None:
+        year = self.year.text()
+        try:
+            f = self.cr.figures(year)
+        except ValidationError as exc:
+            self.year_error.setText(exc.fields.get("year", str(exc)))
+            return
+        path = self.prompts.ask_save_file("Save the Community Trigger figures",
+                                          f"community-trigger-{f.period.label.replace('/', '-')}.{fmt}",
+                                          "CSV files (*.csv)" if fmt == "csv" else "PDF files (*.pdf)")
+        if path is None:
+            return
+        from cspdesk.core.services.case_review_reports import figures_csv
+
+        if fmt == "csv":
+            path.write_text(figures_csv(f), encoding="utf-8", newline="")
+        else:
+            path.write_bytes(self.cr.figures_pdf(year))

@@ -1,0 +1,445 @@
+"""Crime Figures: the plan's district comparison tables, charts, the population base, importing, printing.
+
+Everything shown comes from ``services.figures`` as DTOs. The page does not import that service's
+module (it reaches pandas and ReportLab, lazily, and the import contract forbids the GUI from
+depending on them); it only calls the object the composition root built.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.core.figures.months import Period, month_from_index, month_index
+from cspdesk.gui.pages.figures_import import FiguresImportPanel
+from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, MonthlyChart, RatesChart
+
+HOME_BACKGROUND = QColor("#fff2cc")
+TOTAL_BACKGROUND = QColor("#e8edf3")
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def _month_words(month: str) -> str:
+    return f"{MONTH_NAMES[int(month[5:]) - 1]} {month[:4]}"
+
+
+class FiguresPage(QWidget):
+    title = "Crime Figures"
+
+    def __init__(self, services, bus, prompts, tasks: TaskRunner | None = None, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.figures = services.figures
+        self.bus = bus
+        self.prompts = prompts
+        self.tasks = tasks or TaskRunner()
+        self.can_edit = services.actor.can(Role.OFFICER)
+        self.table_dto = None
+
+        heading = QLabel("Crime Figures")
+        heading.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.source = QComboBox(objectName="figuresSource")
+        self.category = QComboBox(objectName="figuresCategory")
+        self.category.setMinimumWidth(220)
+        self.year_ending = QComboBox(objectName="figuresYearEnding")
+        self.year_ending.setMinimumWidth(130)
+        self.period_label = QLabel()
+        self.period_label.setStyleSheet("color: #444;")
+        controls = QHBoxLayout()
+        for caption, widget in (("Figures", self.source), ("Category", self.category),
+                                ("12 months ending", self.year_ending)):
+            controls.addWidget(QLabel(caption))
+            controls.addWidget(widget)
+        controls.addWidget(self.period_label)
+        controls.addStretch(1)
+
+        self.tabs = QTabWidget(objectName="figuresTabs")
+        self.tabs.addTab(self._table_tab(), "District comparison")
+        self.tabs.addTab(self._population_tab(), "Population")
+        self.import_panel = FiguresImportPanel(services, bus, prompts, self.tasks)
+        self.tabs.addTab(self.import_panel, "Import")
+        self.tabs.addTab(self._print_tab(), "Print section")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(controls)
+        layout.addWidget(self.tabs, 1)
+        self.source.currentIndexChanged.connect(self._source_changed)
+        self.category.currentIndexChanged.connect(self.show_figures)
+        self.year_ending.currentIndexChanged.connect(self.show_figures)
+        bus.changes_applied.connect(self._changes)
+        self.refresh()
+
+    # --- building the tabs ---------------------------------------------------------------------
+
+    def _table_tab(self) -> QWidget:
+        self.table = QTableWidget(0, 4, objectName="comparisonTable")
+        self.table.setHorizontalHeaderLabels(["Area", "Volume", "Rate ¹", "Trend ²"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table_heading = QLabel(objectName="tableHeading")
+        self.table_heading.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.footnotes = QLabel(objectName="tableFootnotes")
+        self.footnotes.setStyleSheet("color: #444;")
+        self.sentence = QLabel(objectName="comparisonSentence")
+        self.sentence.setWordWrap(True)
+        self.sentence.setStyleSheet("font-size: 13px;")
+        self.problem = QLabel(objectName="figuresProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020;")
+        export_csv = QPushButton("Export CSV…", objectName="exportCsv")
+        export_csv.clicked.connect(lambda: self.export("csv"))
+        export_xlsx = QPushButton("Export Excel…", objectName="exportXlsx")
+        export_xlsx.clicked.connect(lambda: self.export("xlsx"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(export_csv)
+        buttons.addWidget(export_xlsx)
+        buttons.addStretch(1)
+
+        left = QWidget()
+        v = QVBoxLayout(left)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(self.table_heading)
+        v.addWidget(self.table)
+        v.addWidget(self.footnotes)
+        v.addWidget(self.sentence)
+        v.addWidget(self.problem)
+        v.addLayout(buttons)
+        v.addWidget(self._monthly_panel(), 1)
+        self.rates_chart = RatesChart()
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.rates_chart)
+        splitter.setSizes([700, 560])
+        return splitter
+
+    def _monthly_panel(self) -> QWidget:
+        self.chart_area = QComboBox(objectName="chartArea")
+        self.chart_area.currentIndexChanged.connect(self.show_monthly)
+        self.monthly_chart = MonthlyChart()
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Monthly chart for"))
+        row.addWidget(self.chart_area)
+        row.addStretch(1)
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.setContentsMargins(0, 8, 0, 0)
+        v.addLayout(row)
+        v.addWidget(self.monthly_chart, 1)
+        return w
+
+    def _population_tab(self) -> QWidget:
+        self.population = QTableWidget(0, 2, objectName="populationTable")
+        self.population.setHorizontalHeaderLabels(["Area", "Population"])
+        self.population.verticalHeader().setVisible(False)
+        self.population.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        if not self.can_edit:
+            self.population.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.population_base = QLineEdit(objectName="populationLabel",
+                                         placeholderText="e.g. total population, mid-2020 estimate")
+        self.population_base.setReadOnly(not self.can_edit)
+        self.population_total = QLabel()
+        add = QPushButton("Add area", clicked=self._add_population_row)
+        remove = QPushButton("Remove area", clicked=self._remove_population_row)
+        save = QPushButton("Save changes", objectName="savePopulation", clicked=self.save_population)
+        import_file = QPushButton("Import population file…", clicked=self._import_population)
+        buttons = QHBoxLayout()
+        for b in (add, remove, import_file):
+            buttons.addWidget(b)
+            b.setEnabled(self.can_edit)
+        buttons.addStretch(1)
+        buttons.addWidget(save)
+        save.setEnabled(self.can_edit)
+        note = QLabel("Rates are per 1,000 of this population. The label is printed in each table's footnote, "
+                      "so say what the figures are (total or 16+, which year's estimate).")
+        note.setWordWrap(True)
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.addWidget(note)
+        base = QHBoxLayout()
+        base.addWidget(QLabel("Population base:"))
+        base.addWidget(self.population_base, 1)
+        v.addLayout(base)
+        v.addWidget(self.population, 1)
+        v.addWidget(self.population_total)
+        v.addLayout(buttons)
+        return w
+
+    def _print_tab(self) -> QWidget:
+        self.print_categories = QListWidget(objectName="printCategories")
+        self.print_button = QPushButton("Save PDF…", objectName="printSection", clicked=self.print_section)
+        note = QLabel("The plan's \"Crime Figures\" section for the chosen 12 months: a table, footnotes, the "
+                      "comparison sentence and charts for each ticked category.")
+        note.setWordWrap(True)
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.addWidget(note)
+        v.addWidget(self.print_categories, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.print_button)
+        v.addLayout(row)
+        return w
+
+    # --- filling -------------------------------------------------------------------------------
+
+    def _changes(self, changes) -> None:
+        if changes.touches("crime_figure", "population", "setting"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        current = self.source.currentData()
+        self.source.blockSignals(True)
+        self.source.clear()
+        for source in self.figures.sources() or [self.figures.default_source]:
+            self.source.addItem(self.figures.source_label(source), source)
+        index = self.source.findData(current)
+        self.source.setCurrentIndex(max(index, 0))
+        self.source.blockSignals(False)
+        self._fill_population()
+        self._source_changed()
+
+    def _source_changed(self) -> None:
+        source = self.source.currentData() or self.figures.default_source
+        categories = self.figures.categories(source)
+        for combo, items in ((self.category, [(c, c) for c in categories]),
+                             (self.year_ending, self._year_endings(source))):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for value, text in items:
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+            combo.blockSignals(False)
+        self.print_categories.clear()
+        plan = set(self.figures.plan_categories(source))
+        for value in categories:
+            item = QListWidgetItem(value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if value in plan else Qt.CheckState.Unchecked)
+            self.print_categories.addItem(item)
+        self.show_figures()
+
+    def _year_endings(self, source: str) -> list[tuple[str, str]]:
+        span = self.figures.month_range(source)
+        if span is None:
+            return []
+        first, last = month_index(span[0]) + 11, month_index(span[1])
+        months = [month_from_index(i) for i in range(last, min(first, last) - 1, -1)]
+        return [(m, _month_words(m)) for m in months]
+
+    def period(self) -> Period | None:
+        last = self.year_ending.currentData()
+        return Period(month_from_index(month_index(last) - 11), last) if last else None
+
+    def show_figures(self) -> None:
+        period, category = self.period(), self.category.currentData()
+        self.period_label.setText(period.label if period else "")
+        self.table_dto = None
+        self.problem.setText("")
+        if period is None or category is None:
+            self._fill_table(None)
+            self.problem.setText("No crime figures yet: import the Partnership Analyst's monthly figures or "
+                                 "police.uk files on the Import tab.")
+            self.rates_chart.empty("")
+            self.monthly_chart.empty("")
+            return
+        try:
+            self.table_dto = self.figures.comparison_table(category, period, source=self.source.currentData())
+        except ValidationError as exc:
+            self._fill_table(None)
+            self.problem.setText(str(exc))
+            self.rates_chart.empty("")
+        else:
+            self._fill_table(self.table_dto)
+            self.rates_chart.show_table(self.table_dto)
+        self._fill_chart_areas()
+        self.show_monthly()
+
+    def _fill_table(self, table) -> None:
+        rows = table.rows if table else ()
+        self.table.setRowCount(len(rows))
+        bold = QFont()
+        bold.setBold(True)
+        for r, row in enumerate(rows):
+            for c, text in enumerate((row.area, row.volume_text, row.rate_text, row.trend_text)):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(RIGHT)
+                if row.is_home or row.is_total:
+                    item.setFont(bold)
+                    item.setBackground(QBrush(HOME_BACKGROUND if row.is_home else TOTAL_BACKGROUND))
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        # The table is as tall as its rows, so the footnotes sit under it as on paper.
+        height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setFixedHeight(max(height, 80))
+        if table is None:
+            self.table_heading.setText("")
+            self.footnotes.setText("")
+            self.sentence.setText("")
+            return
+        self.table_heading.setText(f"{table.category} {table.period.label}")
+        base = table.population_label or "population"
+        self.footnotes.setText(f"¹ Rate per 1,000 {base}\n² % change compared to previous 12 months")
+        self.sentence.setText(table.sentence or "")
+
+    def _fill_chart_areas(self) -> None:
+        current = self.chart_area.currentText() or self.figures.home_district()
+        self.chart_area.blockSignals(True)
+        self.chart_area.clear()
+        self.chart_area.addItems([*self.figures.districts(), self.figures.total_label()])
+        index = self.chart_area.findText(current)
+        self.chart_area.setCurrentIndex(max(index, 0))
+        self.chart_area.blockSignals(False)
+
+    def show_monthly(self) -> None:
+        period, category = self.period(), self.category.currentData()
+        if period is None or category is None:
+            return
+        series = self.figures.monthly_series(self.chart_area.currentText(), category, period,
+                                             source=self.source.currentData())
+        self.monthly_chart.show_series(series)
+
+    # --- population ----------------------------------------------------------------------------
+
+    def _fill_population(self) -> None:
+        rows = self.figures.populations()
+        self.population.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            area = QTableWidgetItem(row.area)
+            area.setFlags(area.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            number = QTableWidgetItem(f"{row.population:,}")
+            number.setTextAlignment(RIGHT)
+            self.population.setItem(r, 0, area)
+            self.population.setItem(r, 1, number)
+        self.population_base.setText(self.figures.population_label() or "")
+        total = sum(r.population for r in rows)
+        self.population_total.setText(f"{len(rows)} areas; total {total:,}")
+
+    def _add_population_row(self) -> None:
+        name = self.prompts.ask_text("Add an area", "Area (as the figures name it):")
+        if not name or not name.strip():
+            return
+        r = self.population.rowCount()
+        self.population.insertRow(r)
+        self.population.setItem(r, 0, QTableWidgetItem(name.strip()))
+        number = QTableWidgetItem("")
+        number.setTextAlignment(RIGHT)
+        self.population.setItem(r, 1, number)
+        self.population.editItem(number)
+
+    def _remove_population_row(self) -> None:
+        r = self.population.currentRow()
+        if r < 0:
+            return
+        area = self.population.item(r, 0).text()
+        if not any(p.area == area for p in self.figures.populations()):
+            self.population.removeRow(r)
+            return
+        if self.prompts.confirm("Remove area", f"Remove {area} from the population table?"):
+            self._apply(lambda: self.figures.remove_population(self.services.actor, area))
+
+    def save_population(self) -> None:
+        values: dict[str, int] = {}
+        for r in range(self.population.rowCount()):
+            area = self.population.item(r, 0).text().strip()
+            text = (self.population.item(r, 1).text() if self.population.item(r, 1) else "").replace(",", "")
+            if not text.strip().isdigit():
+                self.prompts.error("Population not saved",
+                                   f"{area}: enter the population as a whole number (e.g. 107,300).")
+                return
+            values[area] = int(text)
+        label = self.population_base.text()
+        self._apply(lambda: self.figures.save_populations(self.services.actor, values, label))
+
+    def _import_population(self) -> None:
+        path = self.prompts.ask_open_file("Import a population table", "Population (*.csv *.xlsx);;All files (*)")
+        if path:
+            self.tabs.setCurrentWidget(self.import_panel)
+            self.import_panel.read_files([path])
+
+    def _apply(self, action) -> None:
+        try:
+            changes = action()
+        except UserError as exc:
+            self.prompts.error("Not saved", str(exc))
+            return
+        self.bus.changes_applied.emit(changes)
+
+    # --- export and print ----------------------------------------------------------------------
+
+    def export(self, kind: str) -> None:
+        table = self.table_dto
+        if table is None:
+            self.prompts.error("Nothing to export", "Choose a category and period with figures first.")
+            return
+        suggested = f"{table.category} {table.period.first} to {table.period.last}.{kind}"
+        filter_ = "CSV (*.csv)" if kind == "csv" else "Excel workbook (*.xlsx)"
+        path = self.prompts.ask_save_file("Export table", suggested, filter_)
+        if path is None:
+            return
+        if path.suffix.lower() != f".{kind}":
+            path = path.with_name(path.name + f".{kind}")
+        try:
+            self.figures.export_table(table, path)
+        except (UserError, OSError) as exc:
+            self.prompts.error("Table not exported", str(exc))
+            return
+        self.prompts.info("Table exported", f"Saved {path}")
+
+    def checked_print_categories(self) -> list[str]:
+        items = (self.print_categories.item(i) for i in range(self.print_categories.count()))
+        return [i.text() for i in items if i.checkState() == Qt.CheckState.Checked]
+
+    def print_section(self) -> None:
+        period, categories = self.period(), self.checked_print_categories()
+        if period is None or not categories:
+            self.prompts.error("Nothing to print", "Tick at least one category, and choose a period with figures.")
+            return
+        path = self.prompts.ask_save_file("Save the Crime Figures section",
+                                          f"Crime figures {period.first} to {period.last}.pdf", "PDF (*.pdf)")
+        if path is None:
+            return
+        source = self.source.currentData()
+        self.print_button.setEnabled(False)
+        self.tasks.start(
+            lambda _r, _c: self.figures.print_crime_figures(path, period, categories, source=source),
+            self._printed, self._print_failed)
+
+    def _printed(self, path) -> None:
+        self.print_button.setEnabled(True)
+        self.prompts.info("Crime Figures section saved", f"Saved {path}")
+
+    def _print_failed(self, exc: Exception) -> None:
+        self.print_button.setEnabled(True)
+        if isinstance(exc, UserError):
+            self.prompts.error("Not printed", str(exc))
+        else:
+            raise exc

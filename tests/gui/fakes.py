@@ -1,0 +1,48 @@
+"""A Prompts stand-in that answers modal questions from a script and records what was asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FakePrompts:
+    def __init__(self, confirm: bool = True, text: str | None = None, files: list[Path] | None = None,
+                 save_to: Path | None = None):
+        self.parent = None
+        self.answer_confirm = confirm
+        self.answer_text = text
+        self.files = files or []
+        self.save_to = save_to
+        self.asked: list[tuple[str, str, str]] = []
+
+    def confirm(self, title, text):
+        self.asked.append(("confirm", title, text))
+        return self.answer_confirm
+
+    def info(self, title, text):
+        self.asked.append(("info", title, text))
+
+    def error(self, title, text):
+        self.asked.append(("error", title, text))
+
+    def crash(self, summary, logfile):
+        self.asked.append(("crash", summary, str(logfile)))
+
+    def ask_text(self, title, label, text=""):
+        self.asked.append(("ask_text", title, label))
+        return self.answer_text
+
+    def ask_open_file(self, title, filter_=""):
+        self.asked.append(("ask_open_file", title, filter_))
+        return self.files[0] if self.files else None
+
+    def ask_open_files(self, title, filter_=""):
+        self.asked.append(("ask_open_files", title, filter_))
+        return list(self.files)
+
+    def ask_save_file(self, title, suggested, filter_=""):
+        self.asked.append(("ask_save_file", title, suggested))
+        return self.save_to
+
+    def kinds(self) -> list[str]:
+        return [a[0] for a in self.asked]

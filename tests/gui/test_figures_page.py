@@ -1,0 +1,90 @@
+"""The Crime Figures page: import through the page (fake file dialog), see the preview, the table and charts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from cspdesk.core.figures.plan import PLAN_POPULATION, published_rows
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.pages.figures import HOME_BACKGROUND, FiguresPage
+from cspdesk.gui.tasks import TaskRunner
+from tests.core.test_figures_cli import _plan_inputs
+from tests.gui.fakes import FakePrompts
+
+
+def _page(qtbot, services):
+    prompts = FakePrompts()
+    page = FiguresPage(services, Bus(), prompts, TaskRunner())
+    qtbot.addWidget(page)
+    page.resize(1300, 850)
+    return page, prompts
+
+
+def _cells(table, row):
+    return [table.item(row, c).text() for c in range(table.columnCount())]
+
+
+def test_importing_through_the_page_shows_the_plans_table(qtbot, services, tmp_path):
+    page, prompts = _page(qtbot, services)
+    assert "No crime figures yet" in page.problem.text()
+    figures, population = _plan_inputs(tmp_path, ["ASB incidents"])
+    bad = tmp_path / "typo.csv"
+    bad.write_text("month,area,category,count\n2022-13,Erewash,ASB incidents,7\n")
+    prompts.files = [figures, population, bad]
+    panel = page.import_panel
+    qtbot.mouseClick(panel.choose, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.preview is not None, timeout=20000)
+    assert panel.rejections.rowCount() == 1
+    assert _cells(panel.rejections, 0) == [str(bad), "2", "month", "'2022-13' is not a month in the form YYYY-MM "
+                                           "(e.g. 2022-01)"]
+    good_rows = 8 * 24 + len(PLAN_POPULATION)
+    assert panel.import_button.text() == f"Import the {good_rows:,} good rows"
+    assert not panel.population_label.isHidden()  # a population file is in the import: its base is asked for
+    panel.population_label.setText("total population (2020 estimate)")
+    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 9, timeout=20000)
+
+    assert page.period_label.text() == "Jan 2022 to Dec 2022"
+    shown = [_cells(page.table, r) for r in range(page.table.rowCount())]
+    expected = published_rows("ASB incidents")
+    assert [row[0] for row in shown] == [area for area, *_ in expected]
+    assert shown[0] == ["Chesterfield", "2,825", "27.3", "-12.4%"]
+    home = next(r for r, row in enumerate(shown) if row[0] == "South Derbyshire")
+    assert page.table.item(home, 0).background().color() == HOME_BACKGROUND
+    assert page.table.item(home, 0).font().bold()
+    assert page.sentence.text() == "South Derbyshire has the second lowest rate per 1,000 in the county."
+    assert "Rate per 1,000 total population (2020 estimate)" in page.footnotes.text()
+    assert "% change compared to previous 12 months" in page.footnotes.text()
+    assert page.rates_chart.categories[-1] == "Chesterfield"  # highest rate drawn at the top
+    assert page.monthly_chart.values and sum(page.monthly_chart.values) == 1491
+    assert "Imported." in panel.summary.toPlainText()
+
+
+def test_population_table_is_edited_and_saved(qtbot, services, tmp_path):
+    page, prompts = _page(qtbot, services)
+    services.figures.save_populations(services.actor, {"Erewash": 113100}, "total population")
+    page.refresh()
+    assert _cells(page.population, 0) == ["Erewash", "113,100"]
+    page.population.item(0, 1).setText("115,332")
+    page.population_base.setText("total population, mid-2020 estimate")
+    qtbot.mouseClick(page.findChild(type(page.print_button), "savePopulation"), Qt.MouseButton.LeftButton)
+    rows = services.figures.populations()
+    assert [(r.area, r.population, r.label) for r in rows] == [
+        ("Erewash", 115332, "total population, mid-2020 estimate")]
+    page.population.item(0, 1).setText("lots")
+    page.save_population()
+    assert prompts.asked[-1][0] == "error" and "whole number" in prompts.asked[-1][2]
+
+
+def test_export_and_print_from_the_page(qtbot, demo_services, tmp_path):
+    page, prompts = _page(qtbot, demo_services)
+    page.year_ending.setCurrentIndex(page.year_ending.findData("2022-12"))
+    prompts.save_to = tmp_path / "asb.csv"
+    page.export("csv")
+    assert (tmp_path / "asb.csv").read_text().splitlines()[1] == "Chesterfield,2825,27.3,-12.4"
+    assert page.checked_print_categories()[:6] == [
+        "ASB incidents", "Domestic abuse", "Residential burglary", "Vehicle crime", "Serious violence", "Hate crime"]
+    prompts.save_to = tmp_path / "section.pdf"
+    page.print_section()
+    qtbot.waitUntil(lambda: prompts.asked[-1][:2] == ("info", "Crime Figures section saved"), timeout=30000)
+    assert (tmp_path / "section.pdf").stat().st_size > 10000
