@@ -53,7 +53,8 @@ def make_world(services) -> World:
         s.flush()
         case = AsbCase(reference="ASB-2026-00001", title="Loud music and abuse, Alma Street", category="noise",
                        priority_theme="asb_safer_spaces", reported_via="phone", reported_on=date(2025, 1, 2),
-                       location_id=addr.id, ward_id=addr.ward_id, officer_id=officer.user_id)
+                       location_id=addr.id, ward_id=addr.ward_id, officer_id=officer.user_id,
+                       location_summary="12 Alma Street, Swadlincote, DE11 8AB")
         other = AsbCase(reference="ASB-2026-00002", title="Off-road bikes on Eureka Park", category="off_road_bikes",
                         priority_theme="asb_safer_spaces", reported_via="police", reported_on=date(2025, 1, 3))
         s.add_all([case, other])

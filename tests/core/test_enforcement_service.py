@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -449,9 +450,39 @@ def test_notice_letter_values(services, world):
     warning = cpw(services, world)
     values = services.enforcement.notice_letter_values(cpn(services, world, warning=warning.notice_id).notice_id)
     assert values["recipient_name"] == "Kyle Ashby"
-    assert values["recipient_address"] == "12 Alma Street, Swadlincote, DE11 8AB"
-    assert values["requirements"][0].startswith("Stop doing: Stop playing amplified music")
+    assert values["recipient_address"] == ("12 Alma Street", "Swadlincote", "DE11 8AB")
+    assert values["recipient_address_text"] == "12 Alma Street, Swadlincote, DE11 8AB"
+    assert values["requirements"][0].startswith("Stop playing amplified music")
+    assert values["requirement_items"][0]["kind"] == "stop"
+    assert (values["cpw_date"], values["notice_issue_date"]) == (D(2026, 1, 5), D(2026, 2, 2))
     assert (values["issue_date"], values["appeal_by"]) == (D(2026, 2, 2), D(2026, 2, 22))
     assert values["officer_name"] == "Dean Slater" and values["authority"] == "South Derbyshire District Council"
     assert values["reference"] == "CPN-2026-0001" and values["follows_reference"] == "CPW-2026-0001"
     assert values["conduct"].startswith("Playing loud") and values["detrimental_effect"]
+
+
+def test_letter_values_fill_the_letters_engines_notice_templates(services, world):
+    from decimal import Decimal
+
+    from cspdesk.core.reports.templates import default_templates
+
+    warning = cpw(services, world)
+    notice = cpn(services, world, warning=warning.notice_id)
+    services.enforcement.transition(world.officer, notice.notice_id, "active", D(2026, 2, 23))
+    services.enforcement.record_breach(world.officer, notice.notice_id, D(2026, 4, 1), description="Music at 2am")
+    fpn = services.enforcement.start_step(world.officer, fpn_request(world, notice.notice_id))
+    abc = services.enforcement.start_step(world.officer, step(world, "abc", D(2026, 9, 1)))
+    values = {k: services.enforcement.notice_letter_values(i) for k, i in (
+        ("cpw", warning.notice_id), ("cpn", notice.notice_id), ("fpn", fpn.notice_id), ("abc", abc.notice_id))}
+    assert (values["fpn"]["fpn_amount"], values["fpn"]["fpn_reduced_amount"]) == (Decimal(100), Decimal(75))
+    assert values["fpn"]["fpn_circumstances"] == "On 1 April 2026: Music at 2am."
+    assert values["fpn"]["cpn_date"] == D(2026, 2, 2) and values["abc"]["abc_review_interval"] == "4 weeks"
+    values["asb_warning"] = services.enforcement.notice_letter_values(
+        services.enforcement.start_step(world.officer, step(world, "warning_letter", D(2026, 9, 2))).notice_id)
+    templates = default_templates()
+    from_settings = {"council_name", "council_email", "council_phone", "council_address", "payment_details",
+                     "parent_guardian_name"}
+    for code in ("asb_warning", "abc", "cpw", "cpn", "fpn"):
+        used = set(re.findall(r"{([a-z_0-9]+)}", templates[code].body)) - from_settings
+        assert used and used <= set(values[code]), (code, used - set(values[code]))
+        assert all(values[code][name] not in (None, "", [], ()) for name in used), code
