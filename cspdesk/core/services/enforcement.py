@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from cspdesk.core.domain.enforcement import FOLLOW_ON, NOUN, Stage, TransitionContext, check_transition
 from cspdesk.core.domain.enforcement_guards import (
@@ -35,10 +35,14 @@ from cspdesk.core.services.enforcement_dto import (
 )
 from cspdesk.core.services.enforcement_letters import letter_values
 from cspdesk.core.services.enforcement_steps import (
+    add_informed,
+    amount_due,
     apply_dates,
+    evidence,
     issue_failures,
     issue_stage,
     request_problems,
+    set_requirements,
 )
 from cspdesk.core.services.enforcement_support import (
     add_chronology,
@@ -54,12 +58,8 @@ from cspdesk.core.storage.models import (
     AppUser,
     AsbCase,
     CaseParty,
-    Document,
     EnforcementNotice,
-    Incident,
     NoticeEvent,
-    NoticeInformedBody,
-    NoticeRequirement,
 )
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -127,9 +127,9 @@ class EnforcementService:
             )
             s.add(notice)
             s.flush()
-            self._set_requirements(s, notice, req.requirements)
+            set_requirements(s, notice, req.requirements)
             for body in req.informed:
-                self._add_informed(s, notice, body)
+                add_informed(s, notice, body)
             s.add(NoticeEvent(notice_id=notice.id, occurred_on=req.issued_on or today, event="stage",
                               from_stage=None, to_stage=S.DRAFT.value, officer=actor.display_name))
             uow.audit("create", "notice", notice.id, f"{NOUN[kind]} {notice.reference} started",
@@ -198,13 +198,13 @@ class EnforcementService:
                     details["late_appeal_reason"] = late_appeal_reason.strip()
             if to is S.PAID:
                 failures += check_payment_date(notice.issued_on, on, notice.pay_by)
-                details["amount_paid_pence"] = self._amount_due(notice, on, amount_paid_pence)
+                details["amount_paid_pence"] = amount_due(notice, on, amount_paid_pence)
             if to is S.WITHDRAWN and not reason.strip():
                 raise ValidationError({"reason": "Give the reason for withdrawing it."})
             if to in (S.QUASHED, S.MODIFIED, S.DISMISSED, S.OUTCOME) and not outcome.strip():
                 raise ValidationError({"outcome": "Record what the court decided."})
             if to is S.BREACHED:
-                details.update(self._evidence(s, notice, evidence_incident_ids, evidence_document_ids))
+                details.update(evidence(s, notice, evidence_incident_ids, evidence_document_ids))
             overridden = self._settle(failures, actor, override_reason)
             if to is S.PAID:
                 notice.paid_on = on
@@ -212,7 +212,7 @@ class EnforcementService:
                 notice.outcome = outcome.strip()
                 details["outcome"] = outcome.strip()
             if to is S.MODIFIED and requirements is not None:
-                details["requirements_before"] = self._set_requirements(s, notice, requirements, replace=True)
+                details["requirements_before"] = set_requirements(s, notice, requirements, replace=True)
             self._move(uow, actor, notice, to, on, reason=reason, details=details,
                        override_reason=override_reason, overridden=overridden)
             follow = FOLLOW_ON.get((kind, to))
@@ -296,7 +296,7 @@ class EnforcementService:
             notice = self._load(uow.session, notice_id, None)
             if notice.kind != K.CPN.value or notice.stage != S.DRAFT.value:
                 raise ValidationError({"informed": "Record who was informed on a CPN before it is issued."})
-            self._add_informed(uow.session, notice, InformedInput(body, informed_on))
+            add_informed(uow.session, notice, InformedInput(body, informed_on))
             uow.audit("update", "notice", notice.id, f"{body} informed before {notice.reference}")
             uow.commit()
             return Changes.of("notice", ids=(notice.id,))
@@ -371,49 +371,3 @@ class EnforcementService:
                       f"Check overridden on {notice.reference}: {override_reason.strip()}",
                       {"codes": [f.code for f in overridden], "messages": [f.message for f in overridden],
                        "reason": override_reason.strip()})
-
-    @staticmethod
-    def _amount_due(notice: EnforcementNotice, on: date, paid: int | None) -> int:
-        """s.52(8): the lower amount if paid within the early-payment period, else the full amount."""
-        full = notice.amount_pence or 0
-        due = notice.discount_amount_pence if notice.discount_by and notice.discount_amount_pence \
-            and on <= notice.discount_by else full
-        if paid is not None and paid < (due or 0):
-            raise ValidationError({"amount_paid": f"£{due / 100:.2f} was due on {on:%d/%m/%Y}; record the full "
-                                                  "amount, or leave it unpaid."})
-        return paid if paid is not None else due
-
-    @staticmethod
-    def _evidence(s, notice: EnforcementNotice, incident_ids, document_ids) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        if incident_ids:
-            found = set(s.scalars(select(Incident.id).where(Incident.id.in_(list(incident_ids)),
-                                                             Incident.case_id == notice.case_id)))
-            if len(found) != len(set(incident_ids)):
-                raise ValidationError({"evidence": "Link incidents recorded on this notice's case."})
-            out["incident_ids"] = [str(i) for i in incident_ids]
-        if document_ids:
-            found = set(s.scalars(select(Document.id).where(Document.id.in_(list(document_ids)))))
-            if len(found) != len(set(document_ids)):
-                raise ValidationError({"evidence": "One of the documents no longer exists."})
-            out["document_ids"] = [str(i) for i in document_ids]
-        return out
-
-    @staticmethod
-    def _set_requirements(s, notice: EnforcementNotice, reqs: Sequence[RequirementInput],
-                          replace: bool = False) -> list[dict[str, Any]]:
-        before: list[dict[str, Any]] = []
-        if replace:
-            for r in s.scalars(select(NoticeRequirement).where(NoticeRequirement.notice_id == notice.id)):
-                before.append({"kind": r.kind, "text": r.text, "due_on": r.due_on.isoformat() if r.due_on else None})
-            s.execute(delete(NoticeRequirement).where(NoticeRequirement.notice_id == notice.id))
-        for r in reqs:
-            if r.text.strip():
-                s.add(NoticeRequirement(notice_id=notice.id, kind=r.kind, text=r.text.strip(), due_on=r.due_on))
-        return before
-
-    @staticmethod
-    def _add_informed(s, notice: EnforcementNotice, body: InformedInput) -> None:
-        if not body.body.strip():
-            raise ValidationError({"informed": "Name the body that was informed."})
-        s.add(NoticeInformedBody(notice_id=notice.id, body=body.body.strip(), informed_on=body.informed_on))

@@ -7,9 +7,11 @@ storage and applies them to one notice row inside the caller's unit of work.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.deadlines import EnforcementRules, compute_dates
@@ -25,14 +27,23 @@ from cspdesk.core.domain.enforcement_guards import (
     check_service_date,
 )
 from cspdesk.core.domain.vocab import NoticeKind
-from cspdesk.core.services.enforcement_dto import StepRequest
+from cspdesk.core.errors import ValidationError
+from cspdesk.core.services.enforcement_dto import InformedInput, RequirementInput, StepRequest
 from cspdesk.core.services.enforcement_support import (
     RECORDED_KINDS,
     facts_of,
     notices_to_same_recipient,
     person_key,
 )
-from cspdesk.core.storage.models import CaseParty, EnforcementNotice, NoticeInformedBody, Person
+from cspdesk.core.storage.models import (
+    CaseParty,
+    Document,
+    EnforcementNotice,
+    Incident,
+    NoticeInformedBody,
+    NoticeRequirement,
+    Person,
+)
 
 K, S = NoticeKind, Stage
 
@@ -136,3 +147,46 @@ def apply_dates(notice: EnforcementNotice, on: date, rules: EnforcementRules, se
         setattr(notice, column, value)
     if kind is K.FPN and not notice.discount_amount_pence:
         notice.discount_by = None
+
+
+def amount_due(notice: EnforcementNotice, on: date, paid: int | None) -> int:
+    """s.52(8): the lower amount if paid within the early-payment period, else the full amount."""
+    full = notice.amount_pence or 0
+    due = notice.discount_amount_pence if notice.discount_by and notice.discount_amount_pence \
+        and on <= notice.discount_by else full
+    if paid is not None and paid < (due or 0):
+        raise ValidationError({"amount_paid": f"£{due / 100:.2f} was due on {on:%d/%m/%Y}; record the full "
+                                              "amount, or leave it unpaid."})
+    return paid if paid is not None else due
+
+def evidence(s, notice: EnforcementNotice, incident_ids, document_ids) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if incident_ids:
+        found = set(s.scalars(select(Incident.id).where(Incident.id.in_(list(incident_ids)),
+                                                         Incident.case_id == notice.case_id)))
+        if len(found) != len(set(incident_ids)):
+            raise ValidationError({"evidence": "Link incidents recorded on this notice's case."})
+        out["incident_ids"] = [str(i) for i in incident_ids]
+    if document_ids:
+        found = set(s.scalars(select(Document.id).where(Document.id.in_(list(document_ids)))))
+        if len(found) != len(set(document_ids)):
+            raise ValidationError({"evidence": "One of the documents no longer exists."})
+        out["document_ids"] = [str(i) for i in document_ids]
+    return out
+
+def set_requirements(s, notice: EnforcementNotice, reqs: Sequence[RequirementInput],
+                      replace: bool = False) -> list[dict[str, Any]]:
+    before: list[dict[str, Any]] = []
+    if replace:
+        for r in s.scalars(select(NoticeRequirement).where(NoticeRequirement.notice_id == notice.id)):
+            before.append({"kind": r.kind, "text": r.text, "due_on": r.due_on.isoformat() if r.due_on else None})
+        s.execute(delete(NoticeRequirement).where(NoticeRequirement.notice_id == notice.id))
+    for r in reqs:
+        if r.text.strip():
+            s.add(NoticeRequirement(notice_id=notice.id, kind=r.kind, text=r.text.strip(), due_on=r.due_on))
+    return before
+
+def add_informed(s, notice: EnforcementNotice, body: InformedInput) -> None:
+    if not body.body.strip():
+        raise ValidationError({"informed": "Name the body that was informed."})
+    s.add(NoticeInformedBody(notice_id=notice.id, body=body.body.strip(), informed_on=body.informed_on))
