@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 09:21:25.834811
+Create Date: 2026-11-26 09:33:29.755196
 """
 
 from alembic import op
@@ -589,6 +589,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enforcement_notice_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enforcement_notice_issuing_officer_id'), ['issuing_officer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enforcement_notice_party_id'), ['party_id'], unique=False)
+        batch_op.create_index('ix_notice_issued_ref', ['issued_on', 'reference', 'id'], unique=False)
         batch_op.create_index('ix_notice_kind_issued', ['kind', 'issued_on'], unique=False)
         batch_op.create_index('ix_notice_next_due', ['next_due_on'], unique=False)
         batch_op.create_index('ix_notice_stage', ['stage'], unique=False)
@@ -807,6 +808,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_notice_stage')
         batch_op.drop_index('ix_notice_next_due')
         batch_op.drop_index('ix_notice_kind_issued')
+        batch_op.drop_index('ix_notice_issued_ref')
         batch_op.drop_index(batch_op.f('ix_enforcement_notice_party_id'))
         batch_op.drop_index(batch_op.f('ix_enforcement_notice_issuing_officer_id'))
         batch_op.drop_index(batch_op.f('ix_enforcement_notice_case_id'))

@@ -143,7 +143,8 @@ class NoticeRegisterService:
 
     def notice_ids(self, q: NoticeQuery) -> list[uuid.UUID]:
         with self._uow("system") as uow:
-            return list(uow.session.scalars(self._statement(q)))
+            # A Core read: the ids need no ORM loading, which costs more than the query on 20,000 rows.
+            return list(uow.session.connection().scalars(self._statement(q)))
 
     def forget_names(self) -> None:
         self._names = None

@@ -55,6 +55,8 @@ class EnforcementNotice(Tracked, Base):
         Index("ix_notice_kind_issued", "kind", "issued_on"),
         Index("ix_notice_next_due", "next_due_on"),
         Index("ix_notice_stage", "stage"),
+        # The register's default order (newest first), covering the id so the list never reads the rows.
+        Index("ix_notice_issued_ref", "issued_on", "reference", "id"),
     )
 
 
