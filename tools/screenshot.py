@@ -1,7 +1,8 @@
 """Screenshot a page of the real window (run under Xvfb or offscreen) for docs/ and for review.
 
 Usage: .venv/bin/python tools/screenshot.py --db FILE --page cases --out docs/screenshots/cases.png
-       [--user NAME] [--select-row N] [--size 1400x860]
+       [--user NAME] [--select-row N] [--open-row N] [--size 1400x860]
+       [--open-case REFERENCE|busiest] [--case-tab Overview|People|...]   (shoots the case window instead)
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ def main() -> int:
     p.add_argument("--select-row", type=int, default=None)
     p.add_argument("--size", default="1400x860")
     p.add_argument("--search", default=None)
+    p.add_argument("--open-case", default=None, help="a case reference, or 'busiest' (open case, most incidents)")
+    p.add_argument("--case-tab", default="Overview")
+    p.add_argument("--open-row", type=int, default=None, help="open the list's row N (pages with open_row)")
     args = p.parse_args()
     os.environ["CSPDESK_USER"] = args.user
     from PySide6.QtCore import QTimer
@@ -41,9 +45,29 @@ def main() -> int:
         page.apply_filters()
     if args.select_row is not None and hasattr(page, "table"):
         page.table.selectRow(args.select_row)
+    if args.open_row is not None and hasattr(page, "open_row"):
+        page.open_row(args.open_row)
+
+    target = window
+    if args.open_case:
+        from sqlalchemy import text
+
+        with window.services.database.engine.connect() as conn:
+            if args.open_case == "busiest":
+                row = conn.execute(text(
+                    "select c.id from asb_case c join incident i on i.case_id = c.id where c.status = 'open' "
+                    "and c.risk_level is not null group by c.id order by count(*) desc, c.reference limit 1")).first()
+            else:
+                row = conn.execute(text("select id from asb_case where reference = :r"), {"r": args.open_case}).first()
+        import uuid
+
+        view = window.open_case(uuid.UUID(row[0]) if isinstance(row[0], str) else row[0])
+        view.resize(w, h)
+        view.show_tab(args.case_tab)
+        target = view
 
     def shoot():
-        window.grab().save(args.out)
+        target.grab().save(args.out)
         app.quit()
 
     QTimer.singleShot(800, shoot)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -14,8 +12,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressDialog,
     QStackedWidget,
-    QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,11 +19,16 @@ from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.bus import Bus
+from cspdesk.gui.dialogs.new_case import NewCaseDialog
 from cspdesk.gui.pages.case_reviews import CaseReviewsPage
-from cspdesk.gui.pages.cases import CasesPage, summary_html
+from cspdesk.gui.pages.case_view import CaseView
+from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.pages.enforcement import EnforcementPage
 from cspdesk.gui.pages.figures import FiguresPage
+from cspdesk.gui.pages.forums import ForumsPage
+from cspdesk.gui.pages.my_work import MyWorkPage
+from cspdesk.gui.pages.safer_homes import SaferHomesPage
 from cspdesk.gui.pages.settings import SettingsPage
 from cspdesk.gui.tasks import TaskRunner
 
@@ -49,11 +50,17 @@ class MainWindow(QMainWindow):
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
         self._add_page("enforcement", EnforcementPage(services, self.bus, prompts))
+        self._add_page("safer_homes", SaferHomesPage(services, self.bus, prompts))
         self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
+        self._add_page("forums", ForumsPage(services, self.bus, prompts))
         self._add_page("figures", FiguresPage(services, self.bus, prompts, self.tasks))
+        # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
+        self._add_page("my_work", MyWorkPage(services, self.bus, prompts, self.show_page))
         self._add_page("settings", SettingsPage(services, self.bus, prompts))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.bus.open_case.connect(self.open_case)
+        self.bus.new_case.connect(self.new_case)
+        self.case_windows: dict = {}  # case id -> its CaseView
         self.bus.show_notice.connect(lambda nid: (self.show_page("enforcement"),
                                                   self.pages["enforcement"].show_notice(nid)))
 
@@ -81,6 +88,9 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        new = QAction("&New case…", self, shortcut=QKeySequence("Ctrl+N"), triggered=self.new_case)
+        new.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from any window, case windows too
+        file_menu.addAction(new)
         quit_ = QAction("E&xit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(quit_)
         go = self.menuBar().addMenu("&Go")
@@ -110,23 +120,30 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(list(self.pages).index(key))
 
-    def open_case(self, case_id) -> None:
-        try:
-            summary = self.services.cases.summary(case_id)
-        except UserError as exc:
-            self.prompts.error("Case not opened", str(exc))
-            return
-        dlg = QDialog(self)
-        dlg.setWindowTitle(f"{summary.reference} — {summary.title}")
-        dlg.resize(640, 720)
-        browser = QTextBrowser()
-        browser.setHtml(summary_html(summary))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, rejected=dlg.reject)
-        v = QVBoxLayout(dlg)
-        v.addWidget(browser)
-        v.addWidget(buttons)
+    def open_case(self, case_id) -> CaseView | None:
+        """Each case opens in its own window; opening it again brings that window forward."""
+        view = self.case_windows.get(case_id)
+        if view is None:
+            try:
+                self.services.case_edit.detail(case_id)
+            except UserError as exc:
+                self.prompts.error("Case not opened", str(exc))
+                return None
+            view = CaseView(self.services, self.bus, self.prompts, case_id)
+            view.closed.connect(lambda cid: self.case_windows.pop(cid, None))
+            self.case_windows[case_id] = view
+        view.show()
+        view.raise_()
+        view.activateWindow()
+        return view
+
+    def new_case(self) -> NewCaseDialog:
+        dlg = NewCaseDialog(self.services, self.bus, self.prompts, self)
+        dlg.opened.connect(self.open_case)
+        dlg.open_existing.connect(self.open_case)
+        self._new_case_dialog = dlg
         dlg.open()
-        self._case_dialog = dlg
+        return dlg
 
     def offer_demo_data_if_empty(self) -> None:
         if not self.services.demo.is_empty() or not self.services.actor.can(Role.ADMINISTRATOR):
@@ -165,6 +182,10 @@ class MainWindow(QMainWindow):
                           f"Schema: {self.services.database.revision}")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        for view in list(self.case_windows.values()):  # each asks about its unsaved changes
+            if not view.close():
+                event.ignore()
+                return
         QSettings().setValue("main/geometry", self.saveGeometry())
         self.tasks.wait(10000)
         super().closeEvent(event)
@@ -174,4 +195,4 @@ def _all_changes():
     from cspdesk.core.services.context import Changes
 
     return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
-                      "crime_figure", "population", "notice")
+                      "crime_figure", "population", "meeting", "safer_homes", "notice")

@@ -30,6 +30,18 @@ class Prompts:
         value, ok = QInputDialog.getText(self.parent, title, label, text=text)
         return value if ok else None
 
+    def ask_choice(self, title: str, label: str, choices: list[tuple[object, str]]):
+        """One of ``choices`` (value, label) by its label; None if cancelled."""
+        labels = [lab for _, lab in choices]
+        value, ok = QInputDialog.getItem(self.parent, title, label, labels, 0, False)
+        return dict(zip(labels, (v for v, _ in choices), strict=True)).get(value) if ok else None
+
+    def save_discard_cancel(self, title: str, text: str) -> str:
+        """'save', 'discard' or 'cancel': for closing a window with unsaved changes."""
+        b = QMessageBox.StandardButton
+        answer = QMessageBox.question(self.parent, title, text, b.Save | b.Discard | b.Cancel, b.Save)
+        return {b.Save: "save", b.Discard: "discard"}.get(answer, "cancel")
+
     def ask_open_file(self, title: str, filter_: str = "") -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self.parent, title, "", filter_)
         return Path(name) if name else None

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 09:33:29.755196
+Create Date: 2026-11-26 09:35:16.040813
 """
 
 from alembic import op
@@ -76,6 +76,21 @@ def upgrade() -> None:
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.PrimaryKeyConstraint('sha256', name=op.f('pk_document_blob'))
     )
+    op.create_table('edit_draft',
+    sa.Column('username', sa.String(length=120), nullable=False),
+    sa.Column('entity_type', sa.String(length=40), nullable=False),
+    sa.Column('entity_id', sa.Uuid(), nullable=False),
+    sa.Column('base_version', sa.Integer(), nullable=False),
+    sa.Column('fields', sa.JSON(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_edit_draft'))
+    )
+    with op.batch_alter_table('edit_draft', schema=None) as batch_op:
+        batch_op.create_index('ix_edit_draft_entity', ['username', 'entity_type', 'entity_id'], unique=True)
+
     op.create_table('figure_import',
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('filename', sa.String(length=300), nullable=False),
@@ -249,6 +264,20 @@ def upgrade() -> None:
         batch_op.create_index('ix_police_uk_district_month', ['district', 'month', 'crime_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_police_uk_row_import_id'), ['import_id'], unique=False)
 
+    op.create_table('saved_case_filter',
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('query', sa.JSON(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_saved_case_filter_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_case_filter'))
+    )
+    with op.batch_alter_table('saved_case_filter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_saved_case_filter_user_id'), ['user_id'], unique=False)
+
     op.create_table('address',
     sa.Column('place_name', sa.String(length=200), nullable=True),
     sa.Column('line1', sa.String(length=200), nullable=True),
@@ -269,6 +298,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_address'))
     )
     with op.batch_alter_table('address', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_address_place_name'), ['place_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_address_postcode'), ['postcode'], unique=False)
         batch_op.create_index(batch_op.f('ix_address_ward_id'), ['ward_id'], unique=False)
 
@@ -340,8 +370,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('reference', name=op.f('uq_asb_case_reference'))
     )
     with op.batch_alter_table('asb_case', schema=None) as batch_op:
+        batch_op.create_index('ix_asb_case_location', ['location_id'], unique=False)
         batch_op.create_index('ix_asb_case_officer', ['officer_id', 'status'], unique=False)
-        batch_op.create_index('ix_asb_case_reported_on', ['reported_on'], unique=False)
+        batch_op.create_index('ix_asb_case_reported_ref', ['reported_on', 'reference'], unique=False)
         batch_op.create_index('ix_asb_case_review_due', ['next_review_on'], unique=False)
         batch_op.create_index('ix_asb_case_status_reported', ['status', 'reported_on'], unique=False)
         batch_op.create_index('ix_asb_case_theme', ['priority_theme', 'status'], unique=False)
@@ -417,6 +448,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_case_action_meeting_id'), ['meeting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_action_owner_user_id'), ['owner_user_id'], unique=False)
 
+    op.create_table('case_link',
+    sa.Column('case_id', sa.Uuid(), nullable=False),
+    sa.Column('linked_case_id', sa.Uuid(), nullable=False),
+    sa.Column('reason', sa.String(length=300), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['asb_case.id'], name=op.f('fk_case_link_case_id_asb_case'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['linked_case_id'], ['asb_case.id'], name=op.f('fk_case_link_linked_case_id_asb_case'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_link'))
+    )
+    with op.batch_alter_table('case_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_link_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_link_linked_case_id'), ['linked_case_id'], unique=False)
+
     op.create_table('case_party',
     sa.Column('case_id', sa.Uuid(), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
@@ -427,6 +474,7 @@ def upgrade() -> None:
     sa.Column('vulnerable', sa.Boolean(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('removed_on', sa.Date(), nullable=True),
+    sa.Column('case_review_told_on', sa.Date(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -527,6 +575,7 @@ def upgrade() -> None:
     sa.Column('end_reason', sa.Text(), nullable=True),
     sa.Column('actual_cost_pence', sa.Integer(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('rules', sa.JSON(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -831,6 +880,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_party_case_id'))
 
     op.drop_table('case_party')
+    with op.batch_alter_table('case_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_link_linked_case_id'))
+        batch_op.drop_index(batch_op.f('ix_case_link_case_id'))
+
+    op.drop_table('case_link')
     with op.batch_alter_table('case_action', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_action_owner_user_id'))
         batch_op.drop_index(batch_op.f('ix_case_action_meeting_id'))
@@ -853,8 +907,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_asb_case_theme')
         batch_op.drop_index('ix_asb_case_status_reported')
         batch_op.drop_index('ix_asb_case_review_due')
-        batch_op.drop_index('ix_asb_case_reported_on')
+        batch_op.drop_index('ix_asb_case_reported_ref')
         batch_op.drop_index('ix_asb_case_officer')
+        batch_op.drop_index('ix_asb_case_location')
 
     op.drop_table('asb_case')
     with op.batch_alter_table('case_review_victim_update', schema=None) as batch_op:
@@ -868,8 +923,13 @@ def downgrade() -> None:
     with op.batch_alter_table('address', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_address_ward_id'))
         batch_op.drop_index(batch_op.f('ix_address_postcode'))
+        batch_op.drop_index(batch_op.f('ix_address_place_name'))
 
     op.drop_table('address')
+    with op.batch_alter_table('saved_case_filter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_saved_case_filter_user_id'))
+
+    op.drop_table('saved_case_filter')
     with op.batch_alter_table('police_uk_row', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_police_uk_row_import_id'))
         batch_op.drop_index('ix_police_uk_district_month')
@@ -896,6 +956,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_figure_import_sha256'))
 
     op.drop_table('figure_import')
+    with op.batch_alter_table('edit_draft', schema=None) as batch_op:
+        batch_op.drop_index('ix_edit_draft_entity')
+
+    op.drop_table('edit_draft')
     op.drop_table('document_blob')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entry_entity')

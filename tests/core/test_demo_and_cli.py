@@ -68,3 +68,21 @@ def test_check_on_a_file_that_is_not_a_database_says_so(db_path, capsys):
 def test_cli_runs_as_a_module():
     out = subprocess.run([sys.executable, "-m", "cspdesk", "--version"], capture_output=True, text=True, check=True)
     assert __version__ in out.stdout
+
+
+def test_demo_when_the_person_running_it_is_one_of_the_demo_officers(db_path, monkeypatch, capsys):
+    monkeypatch.setenv("CSPDESK_USER", "sarah.bancroft")
+    assert main(["demo", "--db", str(db_path), "--cases", "20"]) == 0
+    con = sqlite3.connect(db_path)
+    roles = dict(con.execute("select username, role from app_user").fetchall())
+    con.close()
+    assert roles["sarah.bancroft"] == "administrator"
+    assert "mark.tunnicliffe" in roles
+
+
+def test_postcode_search_uses_the_whole_postcode():
+    from cspdesk.core.storage.search import query_terms
+
+    assert query_terms("DE65 5ZY") == ["de655zy"]
+    assert query_terms("de655zy") == ["de655zy"]
+    assert query_terms("Trent Lane") == ["trent", "lane"]

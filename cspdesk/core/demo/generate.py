@@ -150,19 +150,26 @@ def generate_demo(session: Session, *, cases: int = 1500, seed: int = 2023, toda
         s.execute(insert(AppUser), [{"id": uuid.uuid4(), "username": admin_username.lower(),
                                      "display_name": admin_username, "role": Role.ADMINISTRATOR.value,
                                      "active": True, "permissions": [], **base}])
+    taken = {u.username: u.id for u in s.execute(select(AppUser.username, AppUser.id))}
     officer_rows = []
     for uname, name, title in [("sarah.bancroft", "Sarah Bancroft", "Community Safety Officer"),
                                ("mark.tunnicliffe", "Mark Tunnicliffe", "Community Safety Officer"),
                                ("priya.khan", "Priya Khan", "Senior Community Safety Officer"),
                                ("dean.slater", "Dean Slater", "ASB Enforcement Officer")]:
+        if uname in taken:  # whoever runs the demo may be one of its officers
+            users.append(taken[uname])
+            continue
         uid = uuid.uuid4()
         users.append(uid)
         officer_rows.append({"id": uid, "username": uname, "display_name": name, "role": Role.OFFICER.value,
                              "job_title": title, "active": True,
                              "permissions": ["safer_homes_restricted"] if uname == "priya.khan" else [], **base})
-    officer_rows.append({"id": uuid.uuid4(), "username": "snt.swadlincote", "display_name": "Swadlincote SNT",
-                         "role": Role.PARTNER.value, "job_title": "Police partner", "active": True, "permissions": [], **base})
-    s.execute(insert(AppUser), officer_rows)
+    if "snt.swadlincote" not in taken:
+        officer_rows.append({"id": uuid.uuid4(), "username": "snt.swadlincote", "display_name": "Swadlincote SNT",
+                             "role": Role.PARTNER.value, "job_title": "Police partner", "active": True,
+                             "permissions": [], **base})
+    if officer_rows:
+        s.execute(insert(AppUser), officer_rows)
     s.execute(insert(AppSetting), [{"id": uuid.uuid4(), "key": "demo.data", "value": True, **base}])
 
     # Places

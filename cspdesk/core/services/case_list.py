@@ -47,6 +47,7 @@ class CaseQuery:
     reported_from: date | None = None
     reported_to: date | None = None
     review_due_by: date | None = None
+    inactive_before: date | None = None  # open cases with no activity since this date
     sort: str = "reported_on"
     descending: bool = True
 
@@ -107,6 +108,8 @@ class CaseListService:
             stmt = stmt.where(AsbCase.reported_on <= q.reported_to)
         if q.review_due_by:
             stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value, AsbCase.next_review_on <= q.review_due_by)
+        if q.inactive_before:
+            stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value, AsbCase.last_activity_on < q.inactive_before)
         col = SORT_COLUMNS.get(q.sort, AsbCase.reported_on)
         order = [col.desc() if q.descending else col.asc()]
         order.append(AsbCase.reference.desc() if q.descending else AsbCase.reference.asc())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from cspdesk.core.domain.protection import Viewer
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import PermissionDenied
 
@@ -19,6 +20,13 @@ class Actor:
     username: str
     display_name: str
     role: Role
+    # Extra permission flags from ``AppUser.permissions`` (e.g. "safer_homes_restricted").
+    permissions: frozenset[str] = frozenset()
+
+    @property
+    def viewer(self) -> Viewer:
+        """The actor as the protection rules see them (core.domain.protection)."""
+        return Viewer(self.role, frozenset(self.permissions))
 
     def can(self, minimum: Role) -> bool:
         return _RANK[self.role] >= _RANK[minimum]

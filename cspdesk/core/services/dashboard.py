@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from cspdesk.core.domain.vocab import ActionStatus, CaseStatus, PriorityTheme, RiskLevel
 from cspdesk.core.services.case_review import count_overdue_case_reviews
+from cspdesk.core.services.safer_homes_read import SaferHomesReader
 from cspdesk.core.storage.models import AsbCase, CaseAction, Ward
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -31,6 +32,7 @@ class DashboardSummary:
     by_risk: list[Count]
     reviews_due: int
     overdue_actions: int
+    safer_homes_waiting: int = 0  # Safer Homes referrals not secured within the waiting setting
     case_review_deadlines_overdue: int = 0  # open Case Review applications past a due date
 
 
@@ -67,5 +69,6 @@ class DashboardService:
             + [Count("", "Not assessed", by_risk.get(None, 0))],
             reviews_due=reviews_due,
             overdue_actions=overdue,
+            safer_homes_waiting=SaferHomesReader(self._uow, self._today).waiting_count(),
             case_review_deadlines_overdue=case_reviews_overdue,
         )

@@ -6,17 +6,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from cspdesk.core.services.actions import ActionService
+from cspdesk.core.services.attachments import AttachmentService
+from cspdesk.core.services.case_closure import CaseClosureService
+from cspdesk.core.services.case_edit import CaseEditService
+from cspdesk.core.services.case_intake import CaseIntakeService
 from cspdesk.core.services.case_list import CaseListService
+from cspdesk.core.services.case_parties import CasePartyService
 from cspdesk.core.services.case_review import CaseReviewService
 from cspdesk.core.services.case_review_print import render_figures_pdf
 from cspdesk.core.services.cases import CaseService
+from cspdesk.core.services.chronology import ChronologyService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
 from cspdesk.core.services.enforcement import EnforcementService
 from cspdesk.core.services.enforcement_register import NoticeRegisterService
 from cspdesk.core.services.figures import FiguresService
+from cspdesk.core.services.forums import ForumService
+from cspdesk.core.services.forums_print import write_forum_log
 from cspdesk.core.services.health import HealthService
+from cspdesk.core.services.incidents import IncidentService
+from cspdesk.core.services.risk import RiskService
+from cspdesk.core.services.safer_homes import SaferHomesService
+from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
+from cspdesk.core.services.safer_homes_read import SaferHomesReader
+from cspdesk.core.services.saved_filters import SavedFilterService
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
 from cspdesk.core.storage.database import Database
@@ -35,7 +50,22 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
+    safer_homes: SaferHomesService
+    safer_homes_read: SaferHomesReader
+    safer_homes_outputs: SaferHomesOutputs
     case_reviews: CaseReviewService
+    # ASB cases end to end (issue 3)
+    intake: CaseIntakeService
+    case_edit: CaseEditService
+    parties: CasePartyService
+    incidents: IncidentService
+    risk: RiskService
+    actions: ActionService
+    chronology: ChronologyService
+    attachments: AttachmentService
+    closure: CaseClosureService
+    forums: ForumService
+    saved_filters: SavedFilterService
     figures: FiguresService
     enforcement: EnforcementService
     notices: NoticeRegisterService
@@ -47,6 +77,7 @@ def build_services(database: Database, username: str | None = None,
     users = UserService(uow)
     actor, first = users.sign_in(username)
     settings = SettingsService(uow)
+    safer_homes_read = SaferHomesReader(uow, today)
     return Services(
         database=database,
         actor=actor,
@@ -58,8 +89,22 @@ def build_services(database: Database, username: str | None = None,
         dashboard=DashboardService(uow, today),
         demo=DemoService(uow),
         health=HealthService(database),
+        intake=CaseIntakeService(uow, today),
+        case_edit=CaseEditService(uow, today),
+        parties=CasePartyService(uow, today),
+        incidents=IncidentService(uow, today),
+        risk=RiskService(uow, today),
+        actions=ActionService(uow, today),
+        chronology=ChronologyService(uow, today),
+        attachments=AttachmentService(uow, today),
+        closure=CaseClosureService(uow, today),
+        forums=ForumService(uow, today, write_forum_log),
+        saved_filters=SavedFilterService(uow, today),
         case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
         figures=FiguresService(uow, settings, today),
+        safer_homes=SaferHomesService(uow, today),
+        safer_homes_read=safer_homes_read,
+        safer_homes_outputs=SaferHomesOutputs(uow, safer_homes_read, today),
         enforcement=EnforcementService(uow, settings, today),
         notices=NoticeRegisterService(uow, today),
     )

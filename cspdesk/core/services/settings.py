@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from cspdesk.core.domain.asb_case import DEFAULT_RISK_QUESTIONNAIRE
+from cspdesk.core.domain.safer_homes import DEFAULT_MEASURES
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.context import Actor, Changes
@@ -29,6 +31,18 @@ class SettingDef:
     minimum: int | None = None
     maximum: int | None = None
     help: str = ""
+    # For structured values: returns what is wrong with a value, or None (e.g. the risk questionnaire).
+    check: Callable[[Any], str | None] | None = None
+
+
+def _questionnaire_problem(value: Any) -> str | None:
+    from cspdesk.core.domain.asb_case import RiskQuestionnaire
+
+    try:
+        RiskQuestionnaire.from_setting(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 SETTINGS: tuple[SettingDef, ...] = (
@@ -50,6 +64,10 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("risk.review_days_high", int, 14, "Risk review every (days), high", "Risk", 1, 365),
     SettingDef("risk.review_days_medium", int, 28, "Risk review every (days), medium", "Risk", 1, 365),
     SettingDef("risk.review_days_standard", int, 0, "Risk review every (days), standard (0 = none)", "Risk", 0, 365),
+    SettingDef("risk.questionnaire", dict, DEFAULT_RISK_QUESTIONNAIRE.as_setting(),
+               "Risk questionnaire (questions, weights, medium and high cut-offs)", "Risk",
+               help="Each assessment keeps the questionnaire it used; changing it never rescores old ones.",
+               check=_questionnaire_problem),
     # Enforcement (DOMAIN.md section 3)
     SettingDef("enforcement.cpw_comply_days", int, 14, "CPW: days allowed to comply", "Enforcement", 1, 365),
     SettingDef("enforcement.cpw_lapse_months", int, 6, "CPW: treated as lapsed after (months)", "Enforcement", 1, 60),
@@ -73,6 +91,12 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("safer_homes.waiting_working_days", int, 10, "Flag referrals not secured within (working days)", "Safer Homes", 1, 120),
     SettingDef("safer_homes.follow_up_days", int, 28, "Follow-up call after install (days)", "Safer Homes", 1, 365),
     SettingDef("safer_homes.require_landlord_permission", bool, True, "Rented homes need landlord permission", "Safer Homes"),
+    SettingDef("safer_homes.require_wants_to_stay", bool, True, "Eligible only if the victim wants to stay", "Safer Homes"),
+    SettingDef("safer_homes.require_perpetrator_not_resident", bool, True, "Eligible only if the perpetrator does not live there", "Safer Homes"),
+    SettingDef("safer_homes.require_dash_for_domestic_abuse", bool, True, "Domestic abuse referrals need a DASH level or score", "Safer Homes"),
+    SettingDef("safer_homes.scheme_name", str, "the CVS-run Safer Homes Scheme", "Scheme name (as in the plan's sentence)", "Safer Homes"),
+    SettingDef("safer_homes.measures", list, [m.to_dict() for m in DEFAULT_MEASURES],
+               "Catalogue of measures (code, label, unit cost in pence)", "Safer Homes"),
     # Data protection (DOMAIN.md section 9)
     SettingDef("retention.case_years", int, 6, "Keep closed ASB cases for (years)", "Data protection", 1, 50),
     # Crime figures (DOMAIN.md section 7)
@@ -103,6 +127,8 @@ def _coerce(defn: SettingDef, value: Any) -> Any:
         return str(value)
     if not isinstance(value, defn.kind):
         raise ValidationError({defn.key: f"{defn.label}: wrong kind of value."})
+    if defn.check is not None and (problem := defn.check(value)):
+        raise ValidationError({defn.key: problem})
     return value
 
 

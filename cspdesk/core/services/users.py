@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from cspdesk.core.domain.protection import PERMISSION_FLAGS
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import NotFound, ValidationError
 from cspdesk.core.services.context import Actor, Changes
@@ -38,6 +39,7 @@ class UserRow:
     job_title: str | None
     active: bool
     version: int
+    permissions: frozenset[str] = frozenset()
 
 
 class UserService:
@@ -60,27 +62,31 @@ class UserService:
                           f"{username} signed in for the first time and was given the role {role.label}")
                 uow.commit()
                 created = True
-            return Actor(user.id, user.username, user.display_name, Role(user.role)), created
+            return Actor(user.id, user.username, user.display_name, Role(user.role),
+                         frozenset(user.permissions or ())), created
 
     def list_users(self) -> list[UserRow]:
         with self._uow("system") as uow:
             users = uow.session.scalars(select(AppUser).order_by(AppUser.display_name)).all()
-            return [UserRow(u.id, u.username, u.display_name, Role(u.role), u.job_title, u.active, u.version)
-                    for u in users]
+            return [UserRow(u.id, u.username, u.display_name, Role(u.role), u.job_title, u.active, u.version,
+                            frozenset(u.permissions or ())) for u in users]
 
     def officers(self) -> list[UserRow]:
         return [u for u in self.list_users() if u.active and u.role != Role.PARTNER]
 
     def update_user(self, actor: Actor, user_id: uuid.UUID, *, role: Role | None = None,
                     display_name: str | None = None, job_title: str | None = None,
-                    active: bool | None = None) -> Changes:
+                    active: bool | None = None, permissions: frozenset[str] | None = None) -> Changes:
         actor.require(Role.ADMINISTRATOR, "change users' roles")
+        if permissions is not None and set(permissions) - PERMISSION_FLAGS:
+            raise ValidationError({"permissions": "Unknown permission: "
+                                   + ", ".join(sorted(set(permissions) - PERMISSION_FLAGS))})
         with self._uow(actor.username) as uow:
             user = uow.session.get(AppUser, user_id)
             if user is None:
                 raise NotFound("That user no longer exists.")
             before = {"role": user.role, "display_name": user.display_name, "job_title": user.job_title,
-                      "active": user.active}
+                      "active": user.active, "permissions": sorted(user.permissions or ())}
             if role is not None and role != Role.ADMINISTRATOR and user.role == Role.ADMINISTRATOR.value:
                 admins = uow.session.scalar(select(func.count()).select_from(AppUser).where(
                     AppUser.role == Role.ADMINISTRATOR.value, AppUser.active.is_(True)))
@@ -96,8 +102,10 @@ class UserService:
                 user.job_title = job_title.strip() or None
             if active is not None:
                 user.active = active
+            if permissions is not None:
+                user.permissions = sorted(permissions)
             after = {"role": user.role, "display_name": user.display_name, "job_title": user.job_title,
-                     "active": user.active}
+                     "active": user.active, "permissions": sorted(user.permissions or ())}
             diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
             if diff:
                 uow.audit("update", "user", user.id, f"User {user.username} changed", diff)

@@ -17,8 +17,18 @@ from cspdesk.core.storage.models import AsbCase
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
 
 
+_POSTCODE = re.compile(r"^\s*([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)\s*([0-9][A-Za-z]{2})\s*$")
+
+
 def search_terms(query: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(query)]
+
+
+def query_terms(query: str) -> list[str]:
+    """What to look for: a whole postcode as one word (its compact form is in the text), else the words."""
+    if m := _POSTCODE.match(query):
+        return [(m.group(1) + m.group(2)).lower()]
+    return search_terms(query)
 
 
 def compose_search_text(parts: Iterable[str | None]) -> str:
@@ -38,7 +48,7 @@ class CaseSearch:
     """Generic: every term as a prefix of a word in ``search_text`` (works on PostgreSQL)."""
 
     def clause(self, query: str) -> ColumnElement[bool] | None:
-        terms = search_terms(query)
+        terms = query_terms(query)
         if not terms:
             return None
         conds = []
@@ -54,7 +64,7 @@ class SqliteFtsSearch(CaseSearch):
     """FTS5 prefix queries against the ``case_fts`` index made by migration 0002."""
 
     def clause(self, query: str) -> ColumnElement[bool] | None:
-        terms = search_terms(query)
+        terms = query_terms(query)
         if not terms:
             return None
         match = " AND ".join(f'"{t}"*' for t in terms)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,6 +38,11 @@ class UnitOfWork:
             raise ConflictError(
                 "Someone else saved this record after you opened it. Your changes were not saved; "
                 "reopen it to see theirs."
+            ) from exc
+        if isinstance(exc, DBAPIError) and "malformed" in str(exc.orig):
+            raise DatabaseProblem(
+                "The database file is damaged and CSPDesk stopped before changing anything. Close CSPDesk and "
+                "restore the file from a backup (one is kept beside it each time CSPDesk upgrades it)."
             ) from exc
         if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
             raise DatabaseProblem(

@@ -53,6 +53,10 @@ class CaseTableModel(QAbstractTableModel):
         if self._on_sort is not None:
             self._on_sort(COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
 
+    def ids(self) -> list[uuid.UUID]:
+        """Every listed id, in the order shown (what Export writes)."""
+        return list(self._ids)
+
     def case_id(self, row: int) -> uuid.UUID | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.errors import UserError
 from cspdesk.core.services.case_list import CaseQuery
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
+from cspdesk.gui.widgets.forms import find_data
 
 
 class CasesPage(QWidget):
@@ -48,6 +50,7 @@ class CasesPage(QWidget):
         bus.changes_applied.connect(self._on_changes)
         bus.show_cases.connect(self.show_query)
         self._load_options()
+        self._load_saved()
         self.run_query()
 
     # ----- layout
@@ -87,6 +90,18 @@ class CasesPage(QWidget):
             w.dateChanged.connect(self.apply_filters)
         self.clear_btn = QPushButton("Clear filters")
         self.clear_btn.clicked.connect(self.clear_filters)
+        self.saved = QComboBox(objectName="savedFilters")
+        self.saved.setMinimumWidth(230)
+        self.saved.activated.connect(self._apply_saved)
+        self.save_filter_btn = QPushButton("Save filter…", objectName="saveFilter")
+        self.save_filter_btn.clicked.connect(self.save_filter)
+        self.delete_filter_btn = QPushButton("Delete saved filter", objectName="deleteFilter")
+        self.delete_filter_btn.clicked.connect(self.delete_filter)
+        self.export_btn = QPushButton("Export…", objectName="exportCases")
+        self.export_btn.setToolTip("Save the cases listed, in this order, as CSV or Excel")
+        self.export_btn.clicked.connect(self.export)
+        self.new_btn = QPushButton("New case  (Ctrl+N)", objectName="newCase")
+        self.new_btn.clicked.connect(lambda: self.bus.new_case.emit())
         self.message = QLabel(objectName="filterMessage")
         self.message.setStyleSheet("color: #b00020;")
         self.count = QLabel(objectName="caseCount")
@@ -118,6 +133,14 @@ class CasesPage(QWidget):
         self.summary.setOpenExternalLinks(False)
         self.summary.setMinimumWidth(320)
 
+        saved_row = QHBoxLayout()
+        saved_row.addWidget(QLabel("Saved filters:"))
+        saved_row.addWidget(self.saved)
+        saved_row.addWidget(self.save_filter_btn)
+        saved_row.addWidget(self.delete_filter_btn)
+        saved_row.addStretch(1)
+        saved_row.addWidget(self.export_btn)
+        saved_row.addWidget(self.new_btn)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         for w in (self.status, self.priority, self.risk, self.ward, self.officer):
@@ -134,6 +157,7 @@ class CasesPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
+        layout.addLayout(saved_row)
         layout.addLayout(filters)
         layout.addLayout(dates)
         layout.addWidget(splitter, 1)
@@ -148,9 +172,74 @@ class CasesPage(QWidget):
             combo.addItem(label, None)
             for id_, name in items:
                 combo.addItem(name, id_)
-            if current is not None and (i := combo.findData(current)) >= 0:
+            if current is not None and (i := find_data(combo, current)) >= 0:
                 combo.setCurrentIndex(i)
             combo.blockSignals(False)
+
+    # ----- saved filters and export
+    def _load_saved(self, select: str | None = None) -> None:
+        current = select or self.saved.currentText()
+        self.saved_filters = self.services.saved_filters.filters(self.services.actor)
+        self.saved.blockSignals(True)
+        self.saved.clear()
+        self.saved.addItem("Choose a saved filter…", None)
+        for i, f in enumerate(self.saved_filters):
+            self.saved.addItem(f.name + ("" if f.built_in else "  (mine)"), i)
+        self.saved.setCurrentIndex(max(0, self.saved.findText(current)))
+        self.saved.blockSignals(False)
+
+    def _apply_saved(self, index: int) -> None:
+        i = self.saved.itemData(index)
+        if i is not None:
+            self.show_query(self.saved_filters[i].query)
+
+    def save_filter(self) -> None:
+        name = self.prompts.ask_text("Save filter", "Name this filter (it keeps the search, filters and order):")
+        if name is None:
+            return
+        try:
+            _, changes = self.services.saved_filters.save(self.services.actor, name, self.query)
+        except UserError as exc:
+            self.prompts.error("Filter not saved", str(exc))
+            return
+        self._load_saved(select=f"{name.strip()}  (mine)")
+        self.bus.changes_applied.emit(changes)
+
+    def delete_filter(self) -> None:
+        i = self.saved.currentData()
+        f = self.saved_filters[i] if i is not None else None
+        if f is None or f.built_in:
+            self.prompts.info("Delete saved filter", "Choose one of your own saved filters first.")
+            return
+        if not self.prompts.confirm("Delete saved filter", f"Delete the filter '{f.name}'?"):
+            return
+        try:
+            self.services.saved_filters.delete(self.services.actor, f.id)
+        except UserError as exc:
+            self.prompts.error("Filter not deleted", str(exc))
+            return
+        self._load_saved()
+
+    def export(self) -> None:
+        ids = self.model.ids()
+        if not ids:
+            self.prompts.info("Export", "No cases are listed, so there is nothing to export.")
+            return
+        target = self.prompts.ask_save_file("Export cases", f"cases-{date.today():%Y-%m-%d}.xlsx",
+                                            "Excel (*.xlsx);;CSV (*.csv)")
+        if target is None:
+            return
+        from cspdesk.core.services.case_export import export_cases
+
+        try:
+            n = export_cases(self.services.case_list, ids, target)
+        except UserError as exc:
+            self.prompts.error("Not exported", str(exc))
+            return
+        except OSError as exc:
+            self.prompts.error("Not exported", f"{target} could not be written: {exc.strerror or exc}")
+            return
+        self.prompts.info("Exported", f"{n:,} cases written to {target}.")
 
     # ----- behaviour
     def focus_search(self) -> None:
@@ -170,6 +259,8 @@ class CasesPage(QWidget):
             w.blockSignals(False)
         self.from_date.setEnabled(False)
         self.to_date.setEnabled(False)
+        self.query = CaseQuery(sort=self.query.sort, descending=self.query.descending)
+        self.saved.setCurrentIndex(0)
         self.apply_filters()
 
     def apply_filters(self) -> None:
@@ -191,7 +282,7 @@ class CasesPage(QWidget):
         for combo, value in ((self.status, query.status), (self.priority, query.priority),
                              (self.risk, query.risk_level), (self.ward, query.ward_id), (self.officer, query.officer_id)):
             combo.blockSignals(True)
-            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.setCurrentIndex(max(0, find_data(combo, value)))  # UUIDs: compare by value
             combo.blockSignals(False)
         self.search.blockSignals(True)
         self.search.setText(query.text)
@@ -237,7 +328,9 @@ class CasesPage(QWidget):
         if changes.touches("case", "party", "incident", "action", "risk"):
             self.services.case_list.forget_names()
             self.run_query()
-        elif changes.touches("user", "ward"):
+        if changes.touches("saved_filter", "setting"):
+            self._load_saved()
+        if changes.touches("user", "ward"):
             self.services.case_list.forget_names()
             self._load_options()
             self.model.invalidate()

@@ -112,7 +112,7 @@ class DashboardPage(QWidget):
         self.open_tile = Tile("Open cases", lambda: self._show(CaseQuery(status=open_)))
         self.reviews_tile = Tile("Risk reviews due", lambda: self._show(
             CaseQuery(status=open_, review_due_by=date.today(), sort="next_review_on", descending=False)))
-        self.actions_tile = Tile("Overdue actions")
+        self.actions_tile = Tile("Overdue actions", lambda: self.navigate("my_work"))
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
         self.notices_tile = Tile("Enforcement dates overdue")
         self.case_review_tile = Tile("Case Review deadlines overdue")
@@ -121,9 +121,12 @@ class DashboardPage(QWidget):
         cr_btn.setFlat(True)
         cr_btn.clicked.connect(self._show_overdue_case_reviews)
         self.case_review_tile.layout().addWidget(cr_btn, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.safer_homes_tile = Tile("Safer Homes referrals waiting too long", self._show_waiting_referrals)
+        self.safer_homes_tile.setObjectName("saferHomesWaiting")
+        self.safer_homes_tile.findChild(QPushButton).setText("Show referrals")
         tiles = QHBoxLayout()
         for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.notices_tile, self.case_review_tile,
-                  self.total_tile):
+                  self.safer_homes_tile, self.total_tile):
             tiles.addWidget(t)
         self.by_priority = CountTable(lambda k: self._show(CaseQuery(status=open_, priority=k)))
         self.by_status = CountTable(lambda k: self._show(CaseQuery(status=k)), heading="Cases")
@@ -167,6 +170,7 @@ class DashboardPage(QWidget):
         self.case_review_tile.value.setText(f"{s.case_review_deadlines_overdue:,}")
         self.case_review_tile.value.setStyleSheet("font-size: 28px; font-weight: 600; color: "
                                                   f"{'#b00020' if s.case_review_deadlines_overdue else '#1f3a5f'};")
+        self.safer_homes_tile.value.setText(f"{s.safer_homes_waiting:,}")
         self.by_priority.fill(s.by_priority)
         self.by_status.fill(s.by_status)
         self.by_ward.fill(s.by_ward)
@@ -182,6 +186,12 @@ class DashboardPage(QWidget):
     def _show_overdue_case_reviews(self) -> None:
         self.navigate("case_reviews")
         self.bus.show_case_reviews.emit("overdue")
+
+    def _show_waiting_referrals(self) -> None:
+        from cspdesk.core.services.safer_homes_read import ReferralQuery
+
+        self.navigate("safer_homes")
+        self.bus.show_safer_homes.emit(ReferralQuery(waiting_only=True))
 
     def _show_ward(self, ward_name: str) -> None:
         ward_id = next((i for i, n in self.services.case_list.filter_options().wards if n == ward_name), None)

@@ -5,6 +5,8 @@ Only an administrator can change anything here; everyone else sees the values re
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.settings import SETTINGS
@@ -54,8 +57,8 @@ class SettingsPage(QWidget):
     # ----- users
     def _users_tab(self) -> QWidget:
         w = QWidget()
-        self.users = QTableWidget(0, 4, objectName="usersTable")
-        self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active"])
+        self.users = QTableWidget(0, 5, objectName="usersTable")
+        self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active", "Sees restricted Safer Homes"])
         self.users.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.users.verticalHeader().setVisible(False)
         self.users.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -91,6 +94,13 @@ class SettingsPage(QWidget):
             self.users.setCellWidget(r, 2, combo)
             active = QTableWidgetItem("Yes" if u.active else "No")
             self.users.setItem(r, 3, active)
+            # Domestic-abuse referrals' names and addresses (core.domain.protection); administrators always do.
+            restricted = QCheckBox(objectName=f"restricted:{u.username}")
+            restricted.setChecked(u.role == Role.ADMINISTRATOR or SAFER_HOMES_RESTRICTED in u.permissions)
+            restricted.setEnabled(self.is_admin and u.role == Role.OFFICER)
+            restricted.setToolTip("Administrators always may; partners never may.")
+            restricted.toggled.connect(lambda on, row=u: self._set_restricted(row, on))
+            self.users.setCellWidget(r, 4, restricted)
         values = self.services.settings.all()
         for key, widget in self.fields.items():
             self._set_widget(widget, values[key])
@@ -100,6 +110,18 @@ class SettingsPage(QWidget):
             changes = self.services.users.update_user(self.services.actor, user_id, role=Role(combo.currentData()))
         except UserError as exc:
             self.prompts.error("Role not changed", str(exc))
+            self.load()
+            return
+        self.bus.changes_applied.emit(changes)
+
+    def _set_restricted(self, user, on: bool) -> None:
+        # Read the user afresh: the row may be stale after an earlier change on this screen.
+        current = next((u for u in self.services.users.list_users() if u.id == user.id), user)
+        flags = set(current.permissions) - {SAFER_HOMES_RESTRICTED} | ({SAFER_HOMES_RESTRICTED} if on else set())
+        try:
+            changes = self.services.users.update_user(self.services.actor, user.id, permissions=frozenset(flags))
+        except UserError as exc:
+            self.prompts.error("Permission not changed", str(exc))
             self.load()
             return
         self.bus.changes_applied.emit(changes)
@@ -124,13 +146,17 @@ class SettingsPage(QWidget):
         v = QVBoxLayout(inner)
         sections: dict[str, QFormLayout] = {}
         for d in SETTINGS:
-            if d.kind in (list, dict):
+            if d.kind is list:
                 continue
             if d.section not in sections:
                 box = QGroupBox(d.section)
                 sections[d.section] = QFormLayout(box)
                 v.addWidget(box)
-            if d.kind is bool:
+            if d.kind is dict:  # structured (the risk questionnaire): edited as JSON, checked on save
+                w = QPlainTextEdit()
+                w.setFixedHeight(220)
+                w.setProperty("json", True)
+            elif d.kind is bool:
                 w = QCheckBox()
             elif d.kind is int:
                 w = QSpinBox()
@@ -170,6 +196,8 @@ class SettingsPage(QWidget):
             w.setChecked(bool(value))
         elif isinstance(w, QSpinBox):
             w.setValue(int(value))
+        elif isinstance(w, QPlainTextEdit) and w.property("json"):
+            w.setPlainText(json.dumps(value, indent=2, ensure_ascii=False))
         elif isinstance(w, QPlainTextEdit):
             w.setPlainText(str(value))
         else:
@@ -181,6 +209,11 @@ class SettingsPage(QWidget):
             return w.isChecked()
         if isinstance(w, QSpinBox):
             return w.value()
+        if isinstance(w, QPlainTextEdit) and w.property("json"):
+            try:
+                return json.loads(w.toPlainText())
+            except ValueError:
+                return w.toPlainText()  # not JSON: the service says so beside the field
         if isinstance(w, QPlainTextEdit):
             return w.toPlainText()
         return w.text()

@@ -11,11 +11,14 @@ from cspdesk.core.storage.models.case_review import (
 from cspdesk.core.storage.models.cases import (
     AsbCase,
     CaseAction,
+    CaseLink,
     CaseParty,
     CasePriorityTag,
     ChronologyEntry,
+    EditDraft,
     Incident,
     RiskAssessment,
+    SavedCaseFilter,
 )
 from cspdesk.core.storage.models.documents import Document, DocumentBlob, LetterTemplate
 from cspdesk.core.storage.models.enforcement import (
@@ -30,7 +33,7 @@ from cspdesk.core.storage.models.parties import Address, Agency, Organisation, P
 from cspdesk.core.storage.models.safer_homes import SaferHomesMeasure, SaferHomesReferral
 
 __all__ = [
-    "Address", "Agency", "AppSetting", "AppUser", "AsbCase", "AuditEntry", "Base", "CaseAction",
+    "Address", "Agency", "AppSetting", "AppUser", "AsbCase", "AuditEntry", "Base", "CaseAction", "CaseLink", "EditDraft", "SavedCaseFilter",
     "CaseParty", "CasePriorityTag", "CaseReviewAppeal", "CaseReviewApplication", "CaseReviewCaseLink",
     "CaseReviewVictimUpdate", "ChronologyEntry", "CrimeFigure", "Document", "DocumentBlob",
     "EnforcementNotice", "FigureImport", "ForumIssue", "Incident", "LetterTemplate", "Meeting",

@@ -58,8 +58,10 @@ class AsbCase(Tracked, Base):
         Index("ix_asb_case_ward", "ward_id", "status"),
         Index("ix_asb_case_officer", "officer_id", "status"),
         Index("ix_asb_case_theme", "priority_theme", "status"),
-        Index("ix_asb_case_reported_on", "reported_on"),
+        # The list's default order (newest first, then reference) walks this index instead of sorting.
+        Index("ix_asb_case_reported_ref", "reported_on", "reference"),
         Index("ix_asb_case_review_due", "next_review_on"),
+        Index("ix_asb_case_location", "location_id"),  # the intake's duplicate check: cases at this place
     )
 
 
@@ -82,6 +84,8 @@ class CaseParty(Tracked, Base):
     vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
     removed_on: Mapped[date | None] = mapped_column(Date)
+    # 2025 statutory guidance: a victim reporting a second time within 6 months is told about the Case Review.
+    case_review_told_on: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person | None] = relationship(lazy="raise")
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")
@@ -161,3 +165,34 @@ class ChronologyEntry(Tracked, Base):
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (Index("ix_chronology_case_time", "case_id", "occurred_at"),)
+
+
+class CaseLink(Tracked, Base):
+    """Two cases about the same person, address or place, linked at intake instead of duplicated."""
+
+    __tablename__ = "case_link"
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True)
+    linked_case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class SavedCaseFilter(Tracked, Base):
+    """A case-list filter an officer named and kept ("Youth ASB in Swadlincote")."""
+
+    __tablename__ = "saved_case_filter"
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[dict] = mapped_column(JSON)  # CaseQuery fields, dates as ISO strings
+
+
+class EditDraft(Tracked, Base):
+    """Fields typed into an open form but not yet saved, so a crash loses at most the field being typed."""
+
+    __tablename__ = "edit_draft"
+    username: Mapped[str] = mapped_column(String(120))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    base_version: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_edit_draft_entity", "username", "entity_type", "entity_id", unique=True),)

@@ -37,7 +37,7 @@ class Address(Tracked, Base):
     """An address or a place (a park, a layby on the A50, the town centre)."""
 
     __tablename__ = "address"
-    place_name: Mapped[str | None] = mapped_column(String(200))  # e.g. "Eureka Park"
+    place_name: Mapped[str | None] = mapped_column(String(200), index=True)  # e.g. "Eureka Park"
     line1: Mapped[str | None] = mapped_column(String(200))
     line2: Mapped[str | None] = mapped_column(String(200))
     town: Mapped[str | None] = mapped_column(String(120))

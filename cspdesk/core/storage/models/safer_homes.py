@@ -67,6 +67,9 @@ class SaferHomesReferral(Tracked, Base):
     end_reason: Mapped[str | None] = mapped_column(Text)  # why declined / withdrawn
     actual_cost_pence: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The scheme's rules in force when the referral was made (SaferHomesRules.to_dict), so a later
+    # change of policy never moves its waiting flag or follow-up date.
+    rules: Mapped[dict | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_safer_homes_status", "status", "referred_on"),)
 

@@ -1,0 +1,102 @@
+"""What every case service does inside its unit of work: find the case, write a chronology line,
+mark activity, and check the copy the user edited is still the current one.
+
+Other areas (enforcement notices, letters) call ``record_chronology`` so that everything that
+happens on a case lands on one timeline.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cspdesk.core.domain.vocab import CaseStatus
+from cspdesk.core.errors import ConflictError, NotFound, TransitionRefused
+from cspdesk.core.storage.models import AsbCase, ChronologyEntry
+
+
+def get_case(session: Session, case_id: uuid.UUID) -> AsbCase:
+    case = session.get(AsbCase, case_id)
+    if case is None:
+        raise NotFound("That case no longer exists.")
+    return case
+
+
+def require_open(case: AsbCase, doing: str) -> None:
+    if case.status != CaseStatus.OPEN.value:
+        raise TransitionRefused(f"{case.reference} is closed. Reopen it (Overview → Reopen) before you {doing}.")
+
+
+def at_time(on: date | datetime, hour: int = 12) -> datetime:
+    return on if isinstance(on, datetime) else datetime.combine(on, time(hour))
+
+
+def record_chronology(session: Session, case: AsbCase, kind: str, summary: str, author: str, *,
+                      occurred_at: datetime | None = None, body: str | None = None,
+                      related_type: str | None = None, related_id: uuid.UUID | None = None,
+                      today: date | None = None) -> ChronologyEntry:
+    """Add one line to the case's timeline and mark the case as active."""
+    if occurred_at is None:  # now, on the service's calendar (tests fix the date)
+        occurred_at = datetime.combine(today or date.today(), datetime.now().time().replace(microsecond=0))
+    entry = ChronologyEntry(case_id=case.id, occurred_at=occurred_at,
+                            kind=kind, summary=summary[:500], body=body, author=author,
+                            related_type=related_type, related_id=related_id)
+    session.add(entry)
+    touch(case, today or date.today())
+    return entry
+
+
+def touch(case: AsbCase, today: date) -> None:
+    if case.last_activity_on is None or case.last_activity_on < today:
+        case.last_activity_on = today
+
+
+def check_version(case: AsbCase, expected_version: int | None, base: Mapping[str, Any] | None = None,
+                  current: Mapping[str, Any] | None = None) -> None:
+    """Refuse a save made from an old copy, saying what changed since it was opened.
+
+    ``base`` is what the user's window showed when it loaded; ``current`` is the same fields now. The
+    version counter moves whenever anything on the case changes (an incident added in another tab
+    touches the case's activity date), so when it has moved but none of the fields this form edits
+    differ from what the user saw, nothing they could overwrite has changed and the save goes ahead.
+    """
+    if expected_version is None or expected_version == case.version:
+        return
+    changes = {}
+    if base is not None and current is not None:
+        changes = {k: (base.get(k), current.get(k)) for k in current if base.get(k) != current.get(k)}
+        if not changes:
+            return
+    what = "; ".join(f"{k.replace('_', ' ')}: {_show(a)} → {_show(b)}" for k, (a, b) in changes.items())
+    raise ConflictError(
+        f"{case.reference} was changed by someone else after you opened it, so your changes were not saved."
+        + (f"\n\nWhat changed: {what}." if what else "\n\nThe change was elsewhere on the case (people, incidents"
+           " or actions).")
+        + "\n\nReload the case to see their changes, then make yours again.",
+        changes,
+    )
+
+
+def _show(v: Any) -> str:
+    if v is None or v == "":
+        return "(blank)"
+    if isinstance(v, date):
+        return f"{v:%d/%m/%Y}"
+    if isinstance(v, list | tuple | set | frozenset):
+        return ", ".join(str(x) for x in v) or "(none)"
+    return str(v)
+
+
+def setting(session: Session, key: str) -> Any:
+    """A declared setting's value read inside the caller's unit of work."""
+    from sqlalchemy import select
+
+    from cspdesk.core.services.settings import BY_KEY
+    from cspdesk.core.storage.models import AppSetting
+
+    value = session.scalar(select(AppSetting.value).where(AppSetting.key == key))
+    return BY_KEY[key].default if value is None else value

@@ -1,0 +1,22 @@
+"""The case screen: one window per case, with tabs Overview, People, Incidents, Risk, Actions,
+Chronology and Documents.
+
+Other areas add their own tabs without editing this package: append a factory to
+``EXTRA_CASE_TABS`` at import time (e.g. in the module that defines the panel), or call
+``CaseView.add_tab(title, widget)`` on a built view. A factory is called as
+``factory(services, bus, prompts, case_id)`` and returns ``(tab title, widget)``; if the widget has a
+``load()`` method it is called whenever the case changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+EXTRA_CASE_TABS: list[Callable[[Any, Any, Any, Any], tuple[str, QWidget]]] = []
+
+from cspdesk.gui.pages.case_view.view import CaseView  # noqa: E402  (the hook list must exist first)
+
+__all__ = ["EXTRA_CASE_TABS", "CaseView"]

@@ -1,0 +1,161 @@
+"""The case window: a header saying where the case stands, and the tabs."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from cspdesk.core.errors import UserError
+from cspdesk.gui.pages.case_view.actions import ActionsPanel
+from cspdesk.gui.pages.case_view.chronology import ChronologyPanel
+from cspdesk.gui.pages.case_view.documents import DocumentsPanel
+from cspdesk.gui.pages.case_view.incidents import IncidentsPanel
+from cspdesk.gui.pages.case_view.overview import OverviewPanel
+from cspdesk.gui.pages.case_view.people import PeoplePanel
+from cspdesk.gui.pages.case_view.risk import RiskPanel
+
+TABS = (("Overview", OverviewPanel), ("People", PeoplePanel), ("Incidents", IncidentsPanel), ("Risk", RiskPanel),
+        ("Actions", ActionsPanel), ("Chronology", ChronologyPanel), ("Documents", DocumentsPanel))
+
+
+class CaseView(QWidget):
+    """One case, in its own top-level window. Tabs load when first shown, then whenever the case changes."""
+
+    closed = Signal(object)  # the case id
+
+    def __init__(self, services, bus, prompts, case_id, parent=None):
+        super().__init__(parent, Qt.WindowType.Window)
+        self.services = services
+        self.bus = bus
+        self.prompts = prompts
+        self.case_id = case_id
+        self.setObjectName("caseView")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.heading = QLabel(objectName="caseHeading")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.banner = QLabel(objectName="caseBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fff4e5; border:1px solid #f0b35a; padding:6px;")
+        self.banner.hide()
+        self.offer_close = QPushButton("Close it…", objectName="offerClose")
+        self.offer_close.hide()
+        self.tabs = QTabWidget(objectName="caseTabs")
+        self.panels: dict[str, QWidget] = {}
+        for title, cls in TABS:
+            self.add_tab(title, cls(services, bus, prompts, case_id))
+        self.overview: OverviewPanel = self.panels["Overview"]  # type: ignore[assignment]
+        self.offer_close.clicked.connect(self.overview.close_case)
+        from cspdesk.gui.pages import case_view as hooks
+
+        for factory in hooks.EXTRA_CASE_TABS:
+            title, widget = factory(services, bus, prompts, case_id)
+            self.add_tab(title, widget)
+        self._stale: set[str] = set(self.panels)
+        self.tabs.currentChanged.connect(lambda _i: self._load_current())
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.offer_close)
+        v = QVBoxLayout(self)
+        v.addLayout(top)
+        v.addLayout(banner_row)
+        v.addWidget(self.tabs, 1)
+        for i in range(min(9, self.tabs.count())):
+            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=lambda i=i: self.tabs.setCurrentIndex(i))
+        QShortcut(QKeySequence("Ctrl+W"), self, activated=self.close)
+        bus.changes_applied.connect(self._on_changes)
+        self._listening = True
+        self.resize(1200, 780)
+        geometry = QSettings().value("case/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.refresh()
+
+    def add_tab(self, title: str, widget: QWidget) -> None:
+        """Add a tab (other areas: enforcement notices, letters). ``widget.load()`` is called when it shows."""
+        self.panels[title] = widget
+        self.tabs.addTab(widget, title)
+        if hasattr(self, "_stale"):
+            self._stale.add(title)
+
+    def panel(self, title: str) -> QWidget:
+        return self.panels[title]
+
+    def show_tab(self, title: str) -> QWidget:
+        self.tabs.setCurrentWidget(self.panels[title])
+        self._load_current()
+        return self.panels[title]
+
+    def refresh(self) -> None:
+        try:
+            d = self.services.case_edit.detail(self.case_id)
+        except UserError as exc:
+            self.prompts.error("Case not shown", str(exc))
+            return
+        self.setWindowTitle(f"{d.reference} — {d.title}")
+        state = d.status_label + (f": {d.closure_reason}" if d.closure_reason else "")
+        flags = []
+        if d.repeat_victim:
+            flags.append("<span style='color:#b00020'>Repeat victim</span>")
+        if d.overdue_actions:
+            flags.append(f"<span style='color:#b00020'>{d.overdue_actions} overdue action"
+                         f"{'s' if d.overdue_actions != 1 else ''}</span>")
+        review = f" · review due {d.next_review_on:%d/%m/%Y}" if d.next_review_on else ""
+        self.heading.setText(
+            f"<span style='font-size:18px; font-weight:600'>{html.escape(d.reference)}</span> &nbsp; "
+            f"<span style='font-size:16px'>{html.escape(d.title)}</span><br>"
+            f"{state} · {html.escape(d.officer or 'no officer')} · risk {d.risk_label.lower()}{review}"
+            + (" · " + " · ".join(flags) if flags else ""))
+        inactive = self.services.closure.is_inactive(self.case_id)
+        if inactive is not None:
+            self.banner.setText(f"No activity on this case for {inactive.days_quiet} days. If nothing more is "
+                                "needed, close it; otherwise add a note to say why it stays open.")
+        self.banner.setVisible(inactive is not None)
+        self.offer_close.setVisible(inactive is not None)
+        self._stale = set(self.panels)
+        self._detail = d
+        self._load_current()
+
+    def _load_current(self) -> None:
+        w = self.tabs.currentWidget()
+        title = next((t for t, p in self.panels.items() if p is w), None)
+        if title in self._stale and hasattr(w, "load"):
+            self._stale.discard(title)
+            try:
+                if w is self.overview:  # the header has just read the same record
+                    w.load(self._detail)
+                else:
+                    w.load()
+            except UserError as exc:
+                self.prompts.error("Case not shown", str(exc))
+
+    def load_all(self) -> None:
+        """Load every tab now (the benchmark and tests; normally tabs load when shown)."""
+        for title, w in self.panels.items():
+            if title in self._stale and hasattr(w, "load"):
+                w.load(self._detail) if w is self.overview else w.load()
+        self._stale.clear()
+
+    def _on_changes(self, changes) -> None:
+        if self.case_id in changes.ids or changes.touches("setting", "user"):
+            self.refresh()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.overview.dirty:
+            answer = self.prompts.save_discard_cancel(
+                "Unsaved changes", f"{self.windowTitle()} has changes that are not saved. Save them?")
+            if answer == "cancel" or (answer == "save" and not self.overview.save()):
+                event.ignore()
+                return
+            if answer == "discard":
+                self.overview.discard()
+        QSettings().setValue("case/geometry", self.saveGeometry())
+        if self._listening:  # a closed window no longer reloads
+            self._listening = False
+            self.bus.changes_applied.disconnect(self._on_changes)
+        self.closed.emit(self.case_id)
+        super().closeEvent(event)

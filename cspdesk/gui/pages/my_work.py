@@ -1,0 +1,83 @@
+"""My work: the signed-in officer's open actions (overdue first, in red), their risk reviews due, and
+their cases gone quiet (offered for closure). Enter or double-click opens the case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.gui.pages.case_view.base import fill, table
+
+
+class MyWorkPage(QWidget):
+    title = "My work"
+
+    def __init__(self, services, bus, prompts, navigate, parent=None):
+        super().__init__(parent)
+        self.services = services
+        self.bus = bus
+        self.prompts = prompts
+        self.navigate = navigate
+        heading = QLabel(f"My work — {services.actor.display_name}")
+        heading.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.overdue_only = QCheckBox("Overdue only", objectName="overdueOnly")
+        self.overdue_only.toggled.connect(self.refresh)
+        self.actions = table(["Due", "Case", "Action", "Owner", "Status"], "myActions", 2)
+        self.reviews = table(["Review due", "Case", "Title", "Risk"], "myReviews", 2)
+        self.quiet = table(["Last activity", "Case", "Title", "Days quiet"], "myQuietCases", 2)
+        for t in (self.actions, self.reviews, self.quiet):
+            t.doubleClicked.connect(lambda idx, t=t: self._open(t, idx.row()))
+            t.activated.connect(lambda idx, t=t: self._open(t, idx.row()))
+        show_cases = QPushButton("All my open cases in the case list", objectName="myOpenCases")
+        show_cases.clicked.connect(lambda: self._show(CaseQuery(status="open", officer_id=services.actor.user_id)))
+        a_box = QGroupBox("My actions")
+        av = QVBoxLayout(a_box)
+        av.addWidget(self.overdue_only)
+        av.addWidget(self.actions)
+        r_box = QGroupBox("My risk reviews due")
+        QVBoxLayout(r_box).addWidget(self.reviews)
+        q_box = QGroupBox("My cases with no recent activity (offered for closure)")
+        QVBoxLayout(q_box).addWidget(self.quiet)
+        lower = QHBoxLayout()
+        lower.addWidget(r_box)
+        lower.addWidget(q_box)
+        v = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading, 1)
+        top.addWidget(show_cases)
+        v.addLayout(top)
+        v.addWidget(a_box, 3)
+        v.addLayout(lower, 2)
+        bus.changes_applied.connect(lambda c: self.refresh() if c.touches("action", "case", "risk", "setting") else None)
+        self.refresh()
+
+    def refresh(self, *_a) -> None:
+        actor = self.services.actor
+        acts = self.services.actions.my_work(actor, overdue_only=self.overdue_only.isChecked())
+        red = QColor("#b00020")
+        fill(self.actions, [[f"{a.due_on:%d/%m/%Y}", a.case_reference or a.meeting, a.description, a.owner,
+                             "OVERDUE" if a.overdue else a.status_label] for a in acts], [a.case_id for a in acts],
+             lambda i: red if acts[i].overdue else None)
+        q = CaseQuery(status="open", officer_id=actor.user_id, review_due_by=date.today(), sort="next_review_on",
+                      descending=False)
+        ids = self.services.case_list.case_ids(q)[:500]
+        rows = self.services.case_list.rows_for(ids)
+        fill(self.reviews, [[f"{rows[i].next_review_on:%d/%m/%Y}", rows[i].reference, rows[i].title, rows[i].risk]
+                            for i in ids], ids)
+        quiet = self.services.closure.inactive_cases(officer_id=actor.user_id)
+        fill(self.quiet, [[f"{c.last_activity_on:%d/%m/%Y}" if c.last_activity_on else "", c.reference, c.title,
+                           str(c.days_quiet)] for c in quiet], [c.id for c in quiet])
+
+    def _open(self, t, row: int) -> None:
+        item = t.item(row, 0)
+        cid = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if cid is not None:
+            self.bus.open_case.emit(cid)
+
+    def _show(self, query) -> None:
+        self.navigate("cases")
+        self.bus.show_cases.emit(query)

@@ -1,0 +1,224 @@
+"""Small field widgets for the Safer Homes screens, each reading and writing one record value.
+
+A field holds a value in the record's terms (a date, a code, True/False/None); ``value()`` raises
+``ValueError`` with a message in the user's words when what is typed cannot be read. A masked
+field shows "Restricted", is read-only, and is never sent back to the service.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.safer_homes import RESTRICTED
+
+MASKED = object()  # what a masked field's value() returns: "leave it alone"
+
+
+def parse_date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("Enter a date as dd/mm/yyyy, e.g. 14/06/2023.")
+
+
+def as_date(value) -> date | None:
+    if value in (None, "", RESTRICTED):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+class Field:
+    """Mixin: ``set_value``/``value`` plus masking. Subclasses implement ``_set`` and ``_get``."""
+
+    masked = False
+
+    def set_value(self, value) -> None:
+        self.masked = value == RESTRICTED
+        self.setEnabled(not self.masked and self._editable)  # type: ignore[attr-defined]
+        if self.masked:
+            self._show_restricted()
+        else:
+            self._set(value)
+
+    def value(self):
+        return MASKED if self.masked else self._get()
+
+    def set_editable(self, editable: bool) -> None:
+        self._editable = editable
+        self.setEnabled(editable and not self.masked)  # type: ignore[attr-defined]
+
+    _editable = True
+
+
+class TextField(QLineEdit, Field):
+    def _set(self, value) -> None:
+        self.setText("" if value is None else str(value))
+
+    def _get(self):
+        return self.text().strip() or None
+
+    def _show_restricted(self) -> None:
+        self.setText(RESTRICTED)
+
+
+class NotesField(QPlainTextEdit, Field):
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.setFixedHeight(54)
+
+    def _set(self, value) -> None:
+        self.setPlainText("" if value is None else str(value))
+
+    def _get(self):
+        return self.toPlainText().strip() or None
+
+    def _show_restricted(self) -> None:
+        self.setPlainText(RESTRICTED)
+
+
+class DateField(TextField):
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.setPlaceholderText("dd/mm/yyyy")
+
+    def _set(self, value) -> None:
+        d = as_date(value)
+        self.setText(d.strftime("%d/%m/%Y") if d else "")
+
+    def _get(self):
+        return parse_date(self.text())
+
+
+class IntField(TextField):
+    def __init__(self, message: str, *a, **kw):
+        super().__init__(*a, **kw)
+        self._message = message
+
+    def _get(self):
+        text = self.text().strip()
+        if not text:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(self._message) from None
+
+
+class MoneyField(TextField):
+    """Pounds typed ("245.50", "£1,020"), pence held."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.setPlaceholderText("£0.00")
+
+    def _set(self, value) -> None:
+        self.setText("" if value is None else f"{int(value) / 100:.2f}")
+
+    def _get(self):
+        text = self.text().strip().replace("£", "").replace(",", "")
+        if not text:
+            return None
+        try:
+            return round(float(text) * 100)
+        except ValueError:
+            raise ValueError("Enter an amount in pounds, e.g. 245.50.") from None
+
+
+class ChoiceField(QComboBox, Field):
+    def __init__(self, choices: list[tuple[object, str]], blank: str | None = "", *a, **kw):
+        super().__init__(*a, **kw)
+        self._blank = blank
+        self.set_choices(choices)
+
+    def set_choices(self, choices: list[tuple[object, str]]) -> None:
+        current = self.currentData() if self.count() else None
+        self.clear()
+        if self._blank is not None:
+            self.addItem(self._blank, None)
+        for value, label in choices:
+            self.addItem(label, value)
+        self._set(current)
+
+    def _set(self, value) -> None:
+        if self.findText(RESTRICTED) >= 0 and self.currentText() == RESTRICTED:
+            self.removeItem(self.findText(RESTRICTED))
+        i = self.findData(value)
+        self.setCurrentIndex(i if i >= 0 else 0)
+
+    def _get(self):
+        return self.currentData()
+
+    def _show_restricted(self) -> None:
+        if self.findText(RESTRICTED) < 0:
+            self.addItem(RESTRICTED, RESTRICTED)
+        self.setCurrentIndex(self.findText(RESTRICTED))
+
+
+class YesNoField(ChoiceField):
+    def __init__(self, blank: str = "Not recorded", *a, **kw):
+        super().__init__([(True, "Yes"), (False, "No")], blank, *a, **kw)
+
+
+class CheckField(QCheckBox, Field):
+    def _set(self, value) -> None:
+        self.setChecked(bool(value))
+
+    def _get(self):
+        return self.isChecked()
+
+    def _show_restricted(self) -> None:
+        self.setChecked(False)
+        self.setText(RESTRICTED)
+
+
+class CountField(QSpinBox, Field):
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.setRange(0, 20)
+
+    def _set(self, value) -> None:
+        self.setValue(int(value or 0))
+
+    def _get(self):
+        return self.value_int()
+
+    def value_int(self) -> int:
+        return QSpinBox.value(self)
+
+    def value(self):  # QSpinBox.value would shadow Field.value
+        return Field.value(self)
+
+    def _show_restricted(self) -> None:
+        self.setSpecialValueText(RESTRICTED)
+        self.setValue(0)
+
+
+def with_error(widget: QWidget) -> tuple[QWidget, QLabel]:
+    """The widget with a red message line beneath it, hidden until there is something to say."""
+    cell = QWidget()
+    v = QVBoxLayout(cell)
+    v.setContentsMargins(0, 0, 0, 0)
+    v.setSpacing(1)
+    v.addWidget(widget)
+    err = QLabel()
+    err.setStyleSheet("color:#b00020")
+    err.setWordWrap(True)
+    err.hide()
+    v.addWidget(err)
+    return cell, err
