@@ -272,3 +272,34 @@ def test_enforcement_is_after_asb_cases_and_the_dashboard_shows_what_is_due(qtbo
     dash.notices_due.cellDoubleClicked.emit(0, 0)
     assert window.stack.currentWidget() is window.pages["enforcement"]
     assert window.pages["enforcement"].detail.detail is not None
+
+
+def test_the_case_screen_has_an_enforcement_tab_with_the_cases_notices(qtbot, officer_services, world):
+    from cspdesk.gui.pages.case_view import CaseView
+    from cspdesk.gui.widgets.notices_panel import NoticesPanel
+
+    s = officer_services
+    s.enforcement.start_step(world.officer, step(world, "cpw", date(2026, 1, 5)))
+    view = CaseView(s, Bus(), FakePrompts(), world.case_id)
+    qtbot.addWidget(view)
+    panel = view.show_tab("Enforcement")
+    assert isinstance(panel, NoticesPanel) and panel.model.rowCount() == 1
+    panel.table.selectRow(0)
+    assert panel.detail.detail.kind_code == "cpw" and "action:breached" in panel.detail.buttons
+
+
+def test_my_work_lists_the_officers_own_enforcement_dates(qtbot, officer_services, world):
+    from cspdesk.gui.pages.my_work import MyWorkPage
+
+    s = officer_services
+    started = s.enforcement.start_step(world.officer, step(world, "cpw", date(2026, 11, 20)))
+    bus = Bus()
+    shown = []
+    bus.show_notice.connect(shown.append)
+    page = MyWorkPage(s, bus, FakePrompts(), lambda _key: None)
+    qtbot.addWidget(page)
+    assert page.notices.rowCount() == 1
+    assert page.notices.item(0, 1).text() == started.reference
+    assert page.notices.item(0, 0).text() == "04/12/2026"  # the comply-by date
+    page.notices.doubleClicked.emit(page.notices.model().index(0, 0))
+    assert shown == [started.notice_id]

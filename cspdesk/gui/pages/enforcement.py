@@ -33,6 +33,7 @@ from cspdesk.core.services.enforcement_register import NoticeQuery
 from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, heading
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.models.notice_table import COLUMNS, KEYS, OVERDUE, NoticeTableModel
+from cspdesk.gui.widgets import notices_panel  # noqa: F401  (registers the case screen's Enforcement tab)
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
 DUE_COLUMNS = ["Due", "What is due", "Notice", "Recipient", "Case", "Officer"]

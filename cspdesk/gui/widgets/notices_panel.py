@@ -1,6 +1,7 @@
-"""The notices on one case, with "New step": a panel the case screen embeds as a tab.
+"""The notices on one case, with "New step": the case screen's "Enforcement" tab.
 
-``NoticesPanel(services, bus, prompts, case_id)``. It refreshes itself when notices change anywhere.
+``NoticesPanel(services, bus, prompts, case_id)``. It refreshes itself when notices change anywhere. Importing
+this module registers the tab with the case screen (``case_view.EXTRA_CASE_TABS``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.models.notice_table import KEYS, NoticeTableModel
+from cspdesk.gui.pages import case_view
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
 
@@ -62,6 +64,10 @@ class NoticesPanel(QWidget):
         bus.changes_applied.connect(self._on_changes)
         self.refresh()
 
+    def load(self) -> None:
+        """Called by the case screen when the tab is shown after the case changed."""
+        self.refresh()
+
     def refresh(self) -> None:
         selected = self.detail.detail.id if self.detail.detail else None
         rows = self.services.notices.case_notices(self.case_id)
@@ -95,3 +101,11 @@ class NoticesPanel(QWidget):
     def _on_changes(self, changes) -> None:
         if changes.touches("notice", "party"):
             self.refresh()
+
+
+def _case_tab(services, bus, prompts, case_id) -> tuple[str, QWidget]:
+    return "Enforcement", NoticesPanel(services, bus, prompts, case_id)
+
+
+if _case_tab not in case_view.EXTRA_CASE_TABS:
+    case_view.EXTRA_CASE_TABS.append(_case_tab)
