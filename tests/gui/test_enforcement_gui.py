@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from cspdesk.core.services.registry import build_services
 from cspdesk.gui.bus import Bus
@@ -272,6 +272,10 @@ def test_enforcement_is_after_asb_cases_and_the_dashboard_shows_what_is_due(qtbo
     dash.notices_due.cellDoubleClicked.emit(0, 0)
     assert window.stack.currentWidget() is window.pages["enforcement"]
     assert window.pages["enforcement"].detail.detail is not None
+    window.show_page("dashboard")
+    qtbot.mouseClick(dash.findChild(QPushButton, "showDueNotices"), Qt.MouseButton.LeftButton)
+    page = window.pages["enforcement"]
+    assert window.stack.currentWidget() is page and page.tabs.currentIndex() == 1
 
 
 def test_the_case_screen_has_an_enforcement_tab_with_the_cases_notices(qtbot, officer_services, world):

@@ -317,8 +317,10 @@ class EnforcementPage(QWidget):
             self.detail.show_notice(notice_id)
 
     def show_notice(self, notice_id) -> None:
-        """Show one notice (e.g. from the Dashboard's due list)."""
+        """Show one notice (e.g. from the Dashboard's due list); ``None`` shows the due and overdue list."""
         self.tabs.setCurrentIndex(1)
+        if notice_id is None:
+            return
         for r, d in enumerate(getattr(self, "_due_rows", [])):
             if d.id == notice_id:
                 self.due_table.selectRow(r)
