@@ -88,6 +88,7 @@ class NewStepDialog(QDialog):
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         form.addRow("Step", self._with_error(self.kind, "kind"))
         self.parent_choice = QComboBox(objectName="parentChoice")
+        self.parent_choice.currentIndexChanged.connect(lambda _i: self._parent_chosen())
         form.addRow("Follows", self._with_error(self.parent_choice, "parent", "warning"))
 
         # Dates and service
@@ -106,6 +107,7 @@ class NewStepDialog(QDialog):
         srow = QHBoxLayout()
         for w in (self.served, self.served_on, self.method):
             srow.addWidget(w)
+        srow.addStretch(1)
         sw = QWidget()
         srow.setContentsMargins(0, 0, 0, 0)
         sw.setLayout(srow)
@@ -218,6 +220,11 @@ class NewStepDialog(QDialog):
         self.effect.setPlainText(d.detrimental_effect)
         if d.requirements:
             self.requirements.set_values(d.requirements)
+
+    def _parent_chosen(self) -> None:
+        parent = as_id(self.parent_choice)
+        if parent is not None and not self.conduct.toPlainText().strip():
+            self._prefill_from(self.services.notices.detail(parent))
 
     # ----- behaviour
     def find_cases(self) -> None:
