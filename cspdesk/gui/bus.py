@@ -12,3 +12,4 @@ class Bus(QObject):
     show_safer_homes = Signal(object)  # a safer_homes_read.ReferralQuery to apply on the referral list
     show_case_reviews = Signal(object)  # a Case Reviews list filter: "open", "overdue", a status
     new_case = Signal()  # open the new-case dialog
+    show_notice = Signal(object)  # an enforcement notice id to show on the Enforcement page

@@ -24,6 +24,7 @@ from cspdesk.gui.pages.case_reviews import CaseReviewsPage
 from cspdesk.gui.pages.case_view import CaseView
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
+from cspdesk.gui.pages.enforcement import EnforcementPage
 from cspdesk.gui.pages.figures import FiguresPage
 from cspdesk.gui.pages.forums import ForumsPage
 from cspdesk.gui.pages.letters import LettersPage
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
         self._add_page("cases", CasesPage(services, self.bus, prompts))
+        self._add_page("enforcement", EnforcementPage(services, self.bus, prompts))
         self._add_page("safer_homes", SaferHomesPage(services, self.bus, prompts))
         self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
         self._add_page("forums", ForumsPage(services, self.bus, prompts))
@@ -61,6 +63,8 @@ class MainWindow(QMainWindow):
         self.bus.open_case.connect(self.open_case)
         self.bus.new_case.connect(self.new_case)
         self.case_windows: dict = {}  # case id -> its CaseView
+        self.bus.show_notice.connect(lambda nid: (self.show_page("enforcement"),
+                                                  self.pages["enforcement"].show_notice(nid)))
 
         central = QWidget()
         h = QHBoxLayout(central)
@@ -193,4 +197,5 @@ def _all_changes():
     from cspdesk.core.services.context import Changes
 
     return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
-                      "crime_figure", "population", "meeting", "safer_homes", "document", "letter_template")
+                      "crime_figure", "population", "meeting", "safer_homes", "notice", "document",
+                      "letter_template")

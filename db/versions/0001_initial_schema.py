@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 09:29:57.978521
+Create Date: 2026-11-26 09:35:16.040813
 """
 
 from alembic import op
@@ -617,6 +617,7 @@ def upgrade() -> None:
     sa.Column('amount_pence', sa.Integer(), nullable=True),
     sa.Column('discount_amount_pence', sa.Integer(), nullable=True),
     sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.Column('last_reviewed_on', sa.Date(), nullable=True),
     sa.Column('outcome', sa.Text(), nullable=True),
     sa.Column('document_due', sa.Boolean(), nullable=False),
     sa.Column('rules', sa.JSON(), nullable=True),
@@ -637,6 +638,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_enforcement_notice_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enforcement_notice_issuing_officer_id'), ['issuing_officer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enforcement_notice_party_id'), ['party_id'], unique=False)
+        batch_op.create_index('ix_notice_issued_ref', ['issued_on', 'reference', 'id'], unique=False)
         batch_op.create_index('ix_notice_kind_issued', ['kind', 'issued_on'], unique=False)
         batch_op.create_index('ix_notice_next_due', ['next_due_on'], unique=False)
         batch_op.create_index('ix_notice_stage', ['stage'], unique=False)
@@ -765,6 +767,7 @@ def upgrade() -> None:
     op.create_table('notice_event',
     sa.Column('notice_id', sa.Uuid(), nullable=False),
     sa.Column('occurred_on', sa.Date(), nullable=False),
+    sa.Column('event', sa.String(length=30), nullable=False),
     sa.Column('from_stage', sa.String(length=30), nullable=True),
     sa.Column('to_stage', sa.String(length=30), nullable=False),
     sa.Column('officer', sa.String(length=120), nullable=False),
@@ -854,6 +857,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_notice_stage')
         batch_op.drop_index('ix_notice_next_due')
         batch_op.drop_index('ix_notice_kind_issued')
+        batch_op.drop_index('ix_notice_issued_ref')
         batch_op.drop_index(batch_op.f('ix_enforcement_notice_party_id'))
         batch_op.drop_index(batch_op.f('ix_enforcement_notice_issuing_officer_id'))
         batch_op.drop_index(batch_op.f('ix_enforcement_notice_case_id'))

@@ -275,3 +275,44 @@ def test_safer_homes_letters_from_the_referral_screen(officer_window, qtbot, pro
     assert dlg.preview is not None, dlg.problems.text()
     qtbot.mouseClick(dlg.preview.file_btn, Qt.MouseButton.LeftButton)
     assert panel.table.rowCount() == 1
+
+
+def test_a_notice_letter_from_the_enforcement_page(officer_window, qtbot):
+    from cspdesk.core.storage.models import EnforcementNotice
+
+    w = officer_window
+    with Session(w.services.database.engine) as db:
+        nid = db.scalars(select(EnforcementNotice.id).where(EnforcementNotice.kind == "cpw",
+                                                            EnforcementNotice.issued_on.is_not(None))
+                         .order_by(EnforcementNotice.reference)).first()
+    w.show_page("enforcement")
+    detail = w.pages["enforcement"].detail
+    assert not detail.letters_btn.isVisibleTo(detail)
+    detail.show_notice(nid)
+    assert detail.letters_btn.isVisibleTo(detail)
+    panel = detail.open_letters()
+    dlg = panel.new_letter()
+    assert [dlg.letter.itemData(i) for i in range(dlg.letter.count())] == ["cpw"]
+    qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
+    assert dlg.preview is not None, dlg.problems.text()
+    qtbot.mouseClick(dlg.preview.file_btn, Qt.MouseButton.LeftButton)
+    assert panel.table.rowCount() == 1 and w.services.documents.for_record(Subject.NOTICE, nid)
+
+
+def test_mail_merge_to_notices_uses_the_template_for_their_kind(officer_window, qtbot):
+    m = merge_page(officer_window)
+    m.subject.setCurrentIndex(m.subject.findData(Subject.NOTICE))
+    assert not m.status.isVisibleTo(m) and m.notice_stage.isVisibleTo(m)
+    codes = [m.template.itemData(i) for i in range(m.template.count())]
+    assert codes == ["asb_warning", "abc", "cpw", "cpn", "fpn"]
+    m.template.setCurrentIndex(m.template.findData("cpw"))
+    ids = m.case_ids()
+    assert ids and "notice" in m.count.text()
+    m.skip.setChecked(True)
+    m.run()
+    qtbot.waitUntil(lambda: m.result is not None or "No letters" in m.stage.text(), timeout=120_000)
+    r = m.result
+    assert r is not None, m.report.toPlainText()
+    assert r.letters + len(r.skipped) == len(ids) and r.letters > 0
+    docs = officer_window.services.documents.for_record(Subject.NOTICE, ids[0])
+    assert len(docs) == 1 or any(p.record_id == ids[0] for p in r.skipped)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cspdesk.core.demo.case_review import demo_case_review
+from cspdesk.core.demo.enforcement import demo_enforcement
 from cspdesk.core.demo.figures import demo_figures
 from cspdesk.core.demo.generate import DemoContext
 from cspdesk.core.demo.safer_homes import demo_safer_homes
@@ -15,4 +16,5 @@ def default_extras() -> list[Callable[[DemoContext], dict[str, int]]]:
         demo_case_review,
         demo_safer_homes,
         demo_figures,
+        demo_enforcement,
     ]

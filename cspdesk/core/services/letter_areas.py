@@ -63,7 +63,53 @@ SAFER_HOMES_LETTERS: tuple[LetterSource, ...] = (
 )
 
 
+def _notice(kinds: tuple[str, ...]):
+    def values(ctx: ProviderContext, notice_id, actor) -> dict:
+        from cspdesk.core.services.letters_case import victims_home
+        from cspdesk.core.storage.models import AsbCase, EnforcementNotice
+
+        values = ctx.services.enforcement.notice_letter_values(notice_id)
+        n = ctx.session.get(EnforcementNotice, notice_id)
+        case = ctx.session.get(AsbCase, n.case_id) if n is not None else None
+        if case is not None and victims_home(ctx, case):
+            values["incident_location"] = ""  # never the complainant's home, in a letter to the perpetrator
+        return values
+
+    def applies(ctx: ProviderContext, notice_id) -> bool:
+        from cspdesk.core.storage.models import EnforcementNotice
+
+        n = ctx.session.get(EnforcementNotice, notice_id)
+        return n is not None and n.kind in kinds
+
+    return values, applies
+
+
+_NOTICE_HINTS = {
+    "recipient_name": "the notice's recipient (a party on the case)",
+    "recipient_address": "the recipient's address on the case (People)",
+    "conduct": "the notice's conduct",
+    "conduct_effect": "the notice's detrimental effect",
+    "requirements": "the notice's requirements",
+    "notice_issue_date": "issue the notice first",
+    "comply_by": "the notice's comply-by date",
+    "appeal_by": "issue the notice first (the appeal date follows from it)",
+    "cpw_date": "the warning this notice follows",
+    "fpn_amount": "the penalty amount on the notice",
+    "fpn_pay_by": "issue the notice first",
+    "abc_terms": "the contract's terms (requirements)",
+}
+
+# The template for each kind of notice (vocab.NoticeKind); the other kinds are recorded, not written.
+NOTICE_KIND_FOR_TEMPLATE = {"asb_warning": "warning_letter", "abc": "abc", "cpw": "cpw", "cpn": "cpn", "fpn": "fpn"}
+
+NOTICE_LETTERS: tuple[LetterSource, ...] = tuple(
+    LetterSource(Subject.NOTICE, code, _notice((kind,))[0], fix_hints=_NOTICE_HINTS, applies_to=_notice((kind,))[1],
+                 ask=("incident_location",))
+    for code, kind in NOTICE_KIND_FOR_TEMPLATE.items()
+)
+
+
 def area_sources() -> list[LetterSource]:
     from cspdesk.core.services.letters_case import CASE_LETTERS
 
-    return [*CASE_LETTERS, *CASE_REVIEW_LETTERS, *SAFER_HOMES_LETTERS]
+    return [*CASE_LETTERS, *NOTICE_LETTERS, *CASE_REVIEW_LETTERS, *SAFER_HOMES_LETTERS]

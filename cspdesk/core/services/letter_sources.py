@@ -78,6 +78,8 @@ class LetterSource:
     # For documents that are not template letters.
     render: DocumentRenderer | None = None
     title: str = ""  # a report's name (template letters take the template's)
+    # Whether this letter suits this record (e.g. the CPN template only for a CPN); None = every record.
+    applies_to: Callable[[ProviderContext, uuid.UUID], bool] | None = None
 
     @property
     def is_template_letter(self) -> bool:

@@ -143,10 +143,20 @@ class LetterService:
             raise NotFound(f"No {Subject(subject).label} letter has the code {code!r}.")
         return src
 
-    def choices(self, subject: Subject) -> list[LetterChoice]:
+    def _applies(self, src: LetterSource, record_id: uuid.UUID | None) -> bool:
+        if src.applies_to is None or record_id is None:
+            return True
+        with self._uow("system") as uow:
+            ctx = ProviderContext(uow.session, self._services, self._today(), {})
+            return bool(src.applies_to(ctx, record_id))
+
+    def choices(self, subject: Subject, record_id: uuid.UUID | None = None) -> list[LetterChoice]:
+        """The letters for this kind of record (and, given one, those that suit it)."""
         current = {t.code: t for t in self.templates.templates()}
         out = []
         for src in self.registry.for_subject(subject):
+            if not self._applies(src, record_id):
+                continue
             if src.is_template_letter:
                 t = current.get(src.code)
                 if t is not None:
@@ -183,6 +193,8 @@ class LetterService:
     ) -> tuple[dict[str, Any], list[tuple[uuid.UUID, str]]]:
         """The provider's values for one record, and who it could be addressed to."""
         src = self.source(subject, code)
+        if not self._applies(src, record_id):
+            raise ValidationError({"code": "That letter is not for this record (choose one from the list)."})
         settings = self._settings.all()
         with self._uow("system") as uow:
             ctx = ProviderContext(uow.session, self._services, self._today(), settings, recipient_id, self.printer)

@@ -138,7 +138,7 @@ def complainant_update_values(ctx: ProviderContext, case_id: uuid.UUID, actor: A
     return {**_common(ctx, case), **_recipient(ctx, case_id, (PartyRole.COMPLAINANT, PartyRole.VICTIM))}
 
 
-def _victims_home(ctx: ProviderContext, case: AsbCase) -> bool:
+def victims_home(ctx: ProviderContext, case: AsbCase) -> bool:
     """Is the case's location the home of a complainant, victim or witness? Then a letter to the person
     responsible must not print it: it would tell them who complained."""
     if case.location_id is None:
@@ -163,7 +163,7 @@ def _victims_home(ctx: ProviderContext, case: AsbCase) -> bool:
 def asb_warning_values(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor) -> dict:
     case = _case(ctx, case_id)
     values = {**_common(ctx, case), **_recipient(ctx, case_id, (PartyRole.PERPETRATOR,))}
-    if _victims_home(ctx, case):
+    if victims_home(ctx, case):
         values["incident_location"] = ""  # the officer words it (e.g. the street), never the victim's address
     return values
 

@@ -21,6 +21,8 @@ from cspdesk.core.services.context import Actor
 from cspdesk.core.services.dashboard import DashboardService
 from cspdesk.core.services.demo import DemoService
 from cspdesk.core.services.documents import DocumentService
+from cspdesk.core.services.enforcement import EnforcementService
+from cspdesk.core.services.enforcement_register import NoticeRegisterService
 from cspdesk.core.services.figures import FiguresService
 from cspdesk.core.services.forums import ForumService
 from cspdesk.core.services.forums_print import write_forum_log
@@ -69,6 +71,8 @@ class Services:
     forums: ForumService
     saved_filters: SavedFilterService
     figures: FiguresService
+    enforcement: EnforcementService
+    notices: NoticeRegisterService
     templates: LetterTemplateService
     letters: LetterService
     documents: DocumentService
@@ -110,6 +114,8 @@ def build_services(database: Database, username: str | None = None,
         safer_homes=SaferHomesService(uow, today),
         safer_homes_read=safer_homes_read,
         safer_homes_outputs=SaferHomesOutputs(uow, safer_homes_read, today),
+        enforcement=EnforcementService(uow, settings, today),
+        notices=NoticeRegisterService(uow, today),
         templates=templates,
         letters=letters,
         documents=DocumentService(uow),

@@ -77,9 +77,10 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("enforcement.fpn_max_pence", int, 10000, "FPN: maximum amount (pence)", "Enforcement", 100, 50000),
     SettingDef("enforcement.fpn_default_pence", int, 10000, "FPN: usual amount (pence)", "Enforcement", 100, 50000),
     SettingDef("enforcement.fpn_discount_pence", int, 7500, "FPN: early-payment amount (pence, 0 = none)", "Enforcement", 0, 50000),
-    SettingDef("enforcement.fpn_discount_days", int, 10, "FPN: early payment within (days)", "Enforcement", 0, 14),
+    SettingDef("enforcement.fpn_discount_days", int, 10, "FPN: early payment within (days)", "Enforcement", 1, 13,
+               help="s.52(8) of the 2014 Act: the early-payment period is less than 14 days."),
     SettingDef("enforcement.abc_months", int, 6, "ABC: length (months)", "Enforcement", 1, 24),
-    SettingDef("enforcement.abc_review_weeks", int, 4, "ABC: review every (weeks)", "Enforcement", 1, 12),
+    SettingDef("enforcement.abc_review_weeks", int, 4, "ABC: review every (weeks)", "Enforcement", 4, 12),
     # Case Review (DOMAIN.md section 4)
     SettingDef("case_review.incidents_threshold", int, 3, "Threshold: related incidents in the look-back", "Case Reviews", 1, 3,
                help="The Act does not allow a threshold above 3 qualifying complaints."),

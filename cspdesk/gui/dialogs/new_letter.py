@@ -37,7 +37,7 @@ class NewLetterDialog(QDialog):
         self.form_dto = None
 
         self.letter = QComboBox(objectName="letterChoice")
-        for c in services.letters.choices(subject):
+        for c in services.letters.choices(subject, record_id):
             self.letter.addItem(c.name + ("" if c.is_template_letter else " (report)"), c.code)
         self.recipient = QComboBox(objectName="recipientChoice")
         self.large_print = QCheckBox("Large print (16 pt)", objectName="largePrint")

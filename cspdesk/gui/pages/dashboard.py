@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -68,6 +69,37 @@ class CountTable(QTableWidget):
         self.setFixedHeight(min(440, rows + self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth() + 2))
 
 
+class NoticesDueTable(QTableWidget):
+    """The first few enforcement dates needing action; double-click shows the notice."""
+
+    SHOWN = 8
+
+    def __init__(self, on_activate):
+        super().__init__(0, 5)
+        self.setObjectName("noticesDue")
+        self.setHorizontalHeaderLabels(["Due", "What is due", "Notice", "Recipient", "Officer"])
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.cellDoubleClicked.connect(lambda r, _c: on_activate(self.item(r, 0).data(Qt.ItemDataRole.UserRole)))
+
+    def fill(self, rows) -> None:
+        shown = rows[:self.SHOWN]
+        self.setRowCount(len(shown))
+        for r, d in enumerate(shown):
+            for c, text in enumerate((f"{d.due_on:%d/%m/%Y}", d.what + (" — overdue" if d.overdue else ""),
+                                      d.reference, d.recipient, d.officer)):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, d.id)
+                if d.overdue and c < 2:
+                    item.setForeground(QColor("#b00020"))
+                self.setItem(r, c, item)
+        for c in (0, 2, 3, 4):
+            self.resizeColumnToContents(c)
+        self.setFixedHeight(28 + 26 * max(1, len(shown)))
+
+
 class DashboardPage(QWidget):
     title = "Dashboard"
 
@@ -82,6 +114,12 @@ class DashboardPage(QWidget):
             CaseQuery(status=open_, review_due_by=date.today(), sort="next_review_on", descending=False)))
         self.actions_tile = Tile("Overdue actions", lambda: self.navigate("my_work"))
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
+        self.notices_tile = Tile("Enforcement dates overdue")
+        self.notices_tile.setObjectName("noticesTile")
+        n_btn = QPushButton("Show notices", objectName="showDueNotices")
+        n_btn.setFlat(True)
+        n_btn.clicked.connect(lambda: bus.show_notice.emit(None))
+        self.notices_tile.layout().addWidget(n_btn, alignment=Qt.AlignmentFlag.AlignLeft)
         self.case_review_tile = Tile("Case Review deadlines overdue")
         self.case_review_tile.setObjectName("caseReviewTile")
         cr_btn = QPushButton("Show applications", objectName="showOverdueCaseReviews")
@@ -92,7 +130,7 @@ class DashboardPage(QWidget):
         self.safer_homes_tile.setObjectName("saferHomesWaiting")
         self.safer_homes_tile.findChild(QPushButton).setText("Show referrals")
         tiles = QHBoxLayout()
-        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.case_review_tile,
+        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.notices_tile, self.case_review_tile,
                   self.safer_homes_tile, self.total_tile):
             tiles.addWidget(t)
         self.by_priority = CountTable(lambda k: self._show(CaseQuery(status=open_, priority=k)))
@@ -109,6 +147,10 @@ class DashboardPage(QWidget):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(table)
             grid.addWidget(box, i // 2 if i < 3 else 0, (i % 2) if i < 3 else 2, 1 if i < 3 else 2, 1)
+        self.notices_due = NoticesDueTable(lambda nid: bus.show_notice.emit(nid))
+        notices_box = QGroupBox("Enforcement: overdue and due in the next 14 days")
+        QVBoxLayout(notices_box).addWidget(self.notices_due)
+        grid.addWidget(notices_box, 2, 0, 1, 3)
         inner = QWidget()
         v = QVBoxLayout(inner)
         heading = QLabel("Dashboard")
@@ -138,6 +180,9 @@ class DashboardPage(QWidget):
         self.by_status.fill(s.by_status)
         self.by_ward.fill(s.by_ward)
         self.by_risk.fill(s.by_risk)
+        due = self.services.notices.due(14)
+        self.notices_tile.value.setText(f"{sum(1 for d in due if d.overdue):,}")
+        self.notices_due.fill(due)
 
     def _show(self, query: CaseQuery) -> None:
         self.navigate("cases")

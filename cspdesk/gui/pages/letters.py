@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.core.services.enforcement_register import NoticeQuery
+from cspdesk.core.services.letter_areas import NOTICE_KIND_FOR_TEMPLATE
 from cspdesk.core.services.letter_sources import Subject
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.pages import case_view
@@ -54,7 +57,7 @@ class LettersPage(QWidget):
 
 
 class MailMerge(QWidget):
-    """One template, the cases chosen by the case-list filters, one print file or one PDF each."""
+    """One template, the cases (or notices) chosen by the list filters, one print file or one PDF each."""
 
     def __init__(self, services, bus, prompts, parent=None):
         super().__init__(parent)
@@ -67,6 +70,13 @@ class MailMerge(QWidget):
         self.preview: LetterPreviewDialog | None = None
         self.can_write = services.actor.can(Role.OFFICER)
 
+        self.subject = QComboBox(objectName="mergeSubject")
+        self.subject.addItem("ASB cases", Subject.CASE)
+        self.subject.addItem("Enforcement notices (the notice's own letter)", Subject.NOTICE)
+        self.notice_stage = QComboBox(objectName="mergeNoticeStage")
+        self.notice_stage.addItem("Any stage", None)
+        for st in Stage:
+            self.notice_stage.addItem(st.label, st.value)
         self.template = QComboBox(objectName="mergeTemplate")
         self.search = QLineEdit(placeholderText="Reference, name, address or postcode", objectName="mergeSearch")
         self.status = QComboBox(objectName="mergeStatus")
@@ -85,7 +95,8 @@ class MailMerge(QWidget):
             combo.addItem(label, None)
             for id_, name in items:
                 combo.addItem(name, id_)
-        self.from_on = QCheckBox("Reported from")
+        self.from_on = QCheckBox("Dated from")
+        self.from_on.setToolTip("Cases: reported on; notices: issued on")
         self.from_date = QDateEdit(QDate.currentDate().addMonths(-1), calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.to_on = QCheckBox("to")
         self.to_date = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd/MM/yyyy")
@@ -111,15 +122,14 @@ class MailMerge(QWidget):
         self.report = QPlainTextEdit(objectName="mergeReport", readOnly=True)
         self.report.setMaximumHeight(140)
 
-        for c in services.letters.choices(Subject.CASE):
-            if c.is_template_letter:
-                self.template.addItem(c.name, c.code)
+        self._fill_templates()
 
-        select = QGroupBox("Cases")
+        select = QGroupBox("Write to")
         f = QFormLayout(select)
+        f.addRow("Records:", self.subject)
         f.addRow("Search:", self.search)
         row = QHBoxLayout()
-        for w in (self.status, self.priority, self.ward, self.officer):
+        for w in (self.status, self.priority, self.notice_stage, self.ward, self.officer):
             row.addWidget(w)
         f.addRow("Filters:", row)
         dates = QHBoxLayout()
@@ -153,15 +163,35 @@ class MailMerge(QWidget):
         v.addWidget(self.report)
         v.addStretch(1)
 
-        self.template.currentIndexChanged.connect(lambda _i: self.load_fields())
-        for w in (self.status, self.priority, self.ward, self.officer):
+        self.subject.currentIndexChanged.connect(lambda _i: self._subject_changed())
+        self.template.currentIndexChanged.connect(lambda _i: self.update_count(reload=True))
+        for w in (self.status, self.priority, self.notice_stage, self.ward, self.officer):
             w.currentIndexChanged.connect(lambda _i: self.update_count())
         for w in (self.from_on, self.to_on):
             w.toggled.connect(lambda _b: self.update_count())
         for w in (self.from_date, self.to_date):
             w.dateChanged.connect(lambda _d: self.update_count())
         self.search.editingFinished.connect(self.update_count)
-        self.update_count()
+        self._subject_changed()
+
+    def subject_value(self) -> Subject:
+        return Subject(self.subject.currentData())  # Qt hands a StrEnum back as a plain str
+
+    def _fill_templates(self) -> None:
+        self.template.blockSignals(True)
+        self.template.clear()
+        for c in self.services.letters.choices(self.subject_value()):
+            if c.is_template_letter:
+                self.template.addItem(c.name, c.code)
+        self.template.blockSignals(False)
+
+    def _subject_changed(self) -> None:
+        cases = self.subject_value() is Subject.CASE
+        for w in (self.status, self.priority):
+            w.setVisible(cases)
+        self.notice_stage.setVisible(not cases)
+        self._fill_templates()
+        self.update_count(reload=True)
 
     def query(self) -> CaseQuery:
         return CaseQuery(
@@ -176,14 +206,31 @@ class MailMerge(QWidget):
             descending=False,
         )
 
+    def notice_query(self) -> NoticeQuery:
+        return NoticeQuery(
+            kind=NOTICE_KIND_FOR_TEMPLATE.get(self.template.currentData() or "", "none"),
+            stage=self.notice_stage.currentData(),
+            officer_id=self.officer.currentData(),
+            ward_id=self.ward.currentData(),
+            issued_from=self.from_date.date().toPython() if self.from_on.isChecked() else None,
+            issued_to=self.to_date.date().toPython() if self.to_on.isChecked() else None,
+            text=self.search.text(),
+            sort="issued_on",
+            descending=False,
+        )
+
     def case_ids(self):
+        """The records the merge would write to (cases or notices, as chosen)."""
+        if self.subject_value() is Subject.NOTICE:
+            return self.services.notices.notice_ids(self.notice_query())
         return self.services.case_list.case_ids(self.query())
 
-    def update_count(self) -> None:
+    def update_count(self, reload: bool = False) -> None:
         ids = self.case_ids()
         n = len(ids)
-        self.count.setText(f"{n:,} case{'s' if n != 1 else ''} match")
-        if not self.fields.widgets:
+        what = "case" if self.subject_value() is Subject.CASE else "notice"
+        self.count.setText(f"{n:,} {what}{'s' if n != 1 else ''} match")
+        if reload or not self.fields.widgets:
             self.load_fields(ids)
 
     def load_fields(self, ids=None) -> None:
@@ -195,7 +242,7 @@ class MailMerge(QWidget):
             self.fields.set_fields([])
             return
         try:
-            form = self.services.letters.form(self.services.actor, Subject.CASE, code, ids[0])
+            form = self.services.letters.form(self.services.actor, self.subject_value(), code, ids[0])
         except UserError:
             self.fields.set_fields([])
             return
@@ -204,11 +251,11 @@ class MailMerge(QWidget):
     def run(self):
         ids = self.case_ids()
         if not ids:
-            self.prompts.error("No letters produced", "No cases match these filters.")
+            self.prompts.error("No letters produced", "Nothing matches these filters.")
             return None
         name = self.template.currentText()
         if not self.prompts.confirm("Produce letters",
-                                    f"Produce '{name}' for {len(ids):,} case{'s' if len(ids) != 1 else ''}? "
+                                    f"Produce '{name}' for {len(ids):,} record{'s' if len(ids) != 1 else ''}? "
                                     f"Each letter is filed on its case."):
             return None
         folder = None
@@ -218,7 +265,7 @@ class MailMerge(QWidget):
                 return None
         code, typed = self.template.currentData(), self.fields.values()
         combined, large, skip = self.combined.isChecked(), self.large_print.isChecked(), self.skip.isChecked()
-        actor, letters = self.services.actor, self.services.letters
+        actor, letters, subject = self.services.actor, self.services.letters, self.subject_value()
         self.result = None
         self.report.clear()
         self._busy(True)
@@ -226,7 +273,7 @@ class MailMerge(QWidget):
         def work(report, cancelled):
             from cspdesk.core.services.letters_batch import run_batch
 
-            return run_batch(letters, actor, Subject.CASE, code, ids, combined=combined, typed=typed,
+            return run_batch(letters, actor, subject, code, ids, combined=combined, typed=typed,
                              large_print=large, skip_incomplete=skip, progress=report, cancelled=cancelled)
 
         self.task = self.tasks.start(work, lambda r: self._done(r, folder), self._failed, self._progress)

@@ -40,10 +40,15 @@ class MyWorkPage(QWidget):
         av.addWidget(self.actions)
         r_box = QGroupBox("My risk reviews due")
         QVBoxLayout(r_box).addWidget(self.reviews)
+        self.notices = table(["Due", "Notice", "What is due", "Recipient"], "myNotices", 2)
+        self.notices.doubleClicked.connect(lambda idx: self._open_notice(idx.row()))
+        n_box = QGroupBox("My enforcement dates: overdue and due in 30 days")
+        QVBoxLayout(n_box).addWidget(self.notices)
         q_box = QGroupBox("My cases with no recent activity (offered for closure)")
         QVBoxLayout(q_box).addWidget(self.quiet)
         lower = QHBoxLayout()
         lower.addWidget(r_box)
+        lower.addWidget(n_box)
         lower.addWidget(q_box)
         v = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -52,7 +57,7 @@ class MyWorkPage(QWidget):
         v.addLayout(top)
         v.addWidget(a_box, 3)
         v.addLayout(lower, 2)
-        bus.changes_applied.connect(lambda c: self.refresh() if c.touches("action", "case", "risk", "setting") else None)
+        bus.changes_applied.connect(lambda c: self.refresh() if c.touches("action", "case", "risk", "setting", "notice") else None)
         self.refresh()
 
     def refresh(self, *_a) -> None:
@@ -68,9 +73,17 @@ class MyWorkPage(QWidget):
         rows = self.services.case_list.rows_for(ids)
         fill(self.reviews, [[f"{rows[i].next_review_on:%d/%m/%Y}", rows[i].reference, rows[i].title, rows[i].risk]
                             for i in ids], ids)
+        due = self.services.notices.due(30, officer_id=actor.user_id)
+        fill(self.notices, [[f"{d.due_on:%d/%m/%Y}", d.reference, d.what, d.recipient] for d in due],
+             [d.id for d in due], lambda i: red if due[i].overdue else None)
         quiet = self.services.closure.inactive_cases(officer_id=actor.user_id)
         fill(self.quiet, [[f"{c.last_activity_on:%d/%m/%Y}" if c.last_activity_on else "", c.reference, c.title,
                            str(c.days_quiet)] for c in quiet], [c.id for c in quiet])
+
+    def _open_notice(self, row: int) -> None:
+        item = self.notices.item(row, 0)
+        if item is not None:
+            self.bus.show_notice.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def _open(self, t, row: int) -> None:
         item = t.item(row, 0)

@@ -42,6 +42,8 @@ class EnforcementNotice(Tracked, Base):
     amount_pence: Mapped[int | None] = mapped_column(Integer)
     discount_amount_pence: Mapped[int | None] = mapped_column(Integer)
     paid_on: Mapped[date | None] = mapped_column(Date)
+    # The last review recorded (CPN review, ABC review): next_due() skips review dates on or before it.
+    last_reviewed_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
     document_due: Mapped[bool] = mapped_column(Boolean, default=False)
     rules: Mapped[dict | None] = mapped_column(JSON)
@@ -53,6 +55,8 @@ class EnforcementNotice(Tracked, Base):
         Index("ix_notice_kind_issued", "kind", "issued_on"),
         Index("ix_notice_next_due", "next_due_on"),
         Index("ix_notice_stage", "stage"),
+        # The register's default order (newest first), covering the id so the list never reads the rows.
+        Index("ix_notice_issued_ref", "issued_on", "reference", "id"),
     )
 
 
@@ -70,6 +74,9 @@ class NoticeEvent(Tracked, Base):
     __tablename__ = "notice_event"
     notice_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("enforcement_notice.id", ondelete="CASCADE"), index=True)
     occurred_on: Mapped[date] = mapped_column(Date)
+    # "stage" for a stage change; otherwise what was recorded without one: review, remedial_works,
+    # forfeiture, informed, evidence, note.
+    event: Mapped[str] = mapped_column(String(30), default="stage")
     from_stage: Mapped[str | None] = mapped_column(String(30))
     to_stage: Mapped[str] = mapped_column(String(30))
     officer: Mapped[str] = mapped_column(String(120))

@@ -1,0 +1,173 @@
+"""The small dialogs behind a notice's action buttons: the date and the facts one step needs.
+
+``StepDialog`` moves a notice to a stage (breach with evidence, appeal with a late reason, the court's
+outcome, payment, withdrawal ...); ``EventDialog`` records a review, remedial works, forfeiture or a note.
+Both call the service themselves so that a refusal is shown beside the field and the dialog stays open.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.enforcement import Stage
+from cspdesk.gui.dialogs.enforcement_forms import (
+    FieldErrors,
+    RequirementsEditor,
+    date_edit,
+    error_label,
+    submit_with_override,
+)
+
+S = Stage
+OUTCOMES = {S.QUASHED, S.MODIFIED, S.DISMISSED, S.OUTCOME}
+TEXT_LABEL = {
+    S.BREACHED: "What happened", S.WITHDRAWN: "Reason for withdrawing", S.COMPLIED: "How it was complied with",
+    S.QUASHED: "The court's decision", S.MODIFIED: "How the court modified it", S.DISMISSED: "The court's decision",
+    S.OUTCOME: "Court outcome (sentence, orders)", S.PROSECUTION: "Court and hearing details",
+}
+EVENT_TITLES = {"review": "Record a review", "remedial_works": "Record remedial works (s.47)",
+                "forfeiture": "Record forfeiture of items (s.50)", "note": "Add a note"}
+
+
+class _Base(QDialog):
+    saved = Signal(object)  # Changes
+
+    def __init__(self, services, bus, prompts, detail, title: str, parent=None):
+        super().__init__(parent)
+        self.services, self.bus, self.prompts, self.detail = services, bus, prompts, detail
+        self.setWindowTitle(f"{title} — {detail.reference}")
+        self.setMinimumWidth(520)
+        self.errors = FieldErrors(error_label("stepError"))
+        self.form = QFormLayout()
+        intro = QLabel(f"<b>{detail.reference}</b> — {detail.kind}, {detail.stage.lower()}<br>{detail.recipient}")
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.form.addRow(intro)
+        self.on = date_edit(services.notices.today(), "stepDate")
+        self.add_row("Date", self.on, "on")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("saveStep")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        v = QVBoxLayout(self)
+        v.addLayout(self.form)
+        v.addWidget(self.errors.general)
+        v.addWidget(self.buttons)
+
+    def add_row(self, label: str, widget: QWidget, *fields: str) -> None:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(widget)
+        err = error_label(f"error:{fields[0] if fields else label}")
+        for f in fields:
+            self.errors.add(f, err)
+        v.addWidget(err)
+        self.form.addRow(label, box)
+
+    def call(self, override_reason: str):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def save(self) -> None:
+        changes = submit_with_override(self.prompts, self.services.actor, self.call, self.errors)
+        if changes is None:
+            return
+        self.bus.changes_applied.emit(changes)
+        self.saved.emit(changes)
+        self.accept()
+
+
+class StepDialog(_Base):
+    def __init__(self, services, bus, prompts, detail, stage: str, label: str, parent=None):
+        super().__init__(services, bus, prompts, detail, label, parent)
+        self.stage = S(stage)
+        st = self.stage
+        self.text = QPlainTextEdit(objectName="stepText")
+        self.text.setFixedHeight(70)
+        self.add_row(TEXT_LABEL.get(st, "Notes"), self.text, "reason", "outcome", "text")
+        self.late_reason = QLineEdit(objectName="lateReason", placeholderText="Only if the court accepted it late")
+        self.amount = QDoubleSpinBox(prefix="£", decimals=2, maximum=5000, objectName="amountPaid")
+        self.incidents = QListWidget(objectName="evidenceIncidents")
+        self.documents = QListWidget(objectName="evidenceDocuments")
+        self.requirements = RequirementsEditor()
+        self.served_on = date_edit(services.notices.today(), "servedOn")
+        self.served_at = QDateTimeEdit(QDateTime.currentDateTime(), displayFormat="dd/MM/yyyy HH:mm",
+                                       objectName="servedAt")
+        if st is S.APPEAL_LODGED:
+            hint = f" (the window closes {detail.appeal_by:%d/%m/%Y})" if detail.appeal_by else ""
+            self.add_row(f"Late appeal accepted by the court{hint}", self.late_reason, "lodged_on")
+        if st is S.PAID:
+            due = detail.discount_amount_pence or detail.amount_pence or 0
+            self.amount.setValue(due / 100)
+            self.add_row("Amount paid", self.amount, "amount_paid", "paid_on")
+        if st is S.BREACHED:
+            incidents, documents = services.notices.evidence_options(detail.case_id)
+            for widget, items in ((self.incidents, incidents), (self.documents, documents)):
+                widget.setMaximumHeight(110)
+                for id_, text in items:
+                    item = QListWidgetItem(text)
+                    item.setData(Qt.ItemDataRole.UserRole, id_)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Unchecked)
+                    widget.addItem(item)
+            self.add_row("Evidence: incidents", self.incidents, "evidence")
+            if documents:
+                self.add_row("Evidence: documents", self.documents)
+        if st is S.MODIFIED:
+            self.requirements.set_values(detail.requirements)
+            self.add_row("Requirements as modified", self.requirements, "requirements")
+        if detail.stage_code == S.DRAFT.value and st in (S.ISSUED, S.RECORDED, S.PROSECUTION):
+            self.add_row("Served on", self.served_on, "served_on")
+            if detail.kind_code == "closure_notice":
+                self.add_row("Served at", self.served_at, "served_at")
+
+    @staticmethod
+    def _checked(widget: QListWidget) -> list:
+        return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
+                if widget.item(i).checkState() == Qt.CheckState.Checked]
+
+    def call(self, override_reason: str):
+        st, text = self.stage, self.text.toPlainText()
+        issuing = self.detail.stage_code == S.DRAFT.value and st in (S.ISSUED, S.RECORDED, S.PROSECUTION)
+        return self.services.enforcement.transition(
+            self.services.actor, self.detail.id, st, self.on.date().toPython(),
+            reason="" if st in OUTCOMES else text, outcome=text if st in OUTCOMES else "",
+            late_appeal_reason=self.late_reason.text(), override_reason=override_reason,
+            amount_paid_pence=round(self.amount.value() * 100) if st is S.PAID else None,
+            evidence_incident_ids=self._checked(self.incidents), evidence_document_ids=self._checked(self.documents),
+            requirements=self.requirements.values() if st is S.MODIFIED else None,
+            served_on=self.served_on.date().toPython() if issuing else None,
+            served_at=self.served_at.dateTime().toPython() if issuing and self.detail.kind_code == "closure_notice"
+            else None,
+            expected_version=self.detail.version)
+
+
+class EventDialog(_Base):
+    def __init__(self, services, bus, prompts, detail, event: str, parent=None):
+        super().__init__(services, bus, prompts, detail, EVENT_TITLES[event], parent)
+        self.event = event
+        self.text = QPlainTextEdit(objectName="stepText")
+        self.text.setFixedHeight(80)
+        self.add_row("What happened", self.text, "text", "event")
+        self.cost = QDoubleSpinBox(prefix="£", decimals=2, maximum=100000, objectName="cost")
+        if event == "remedial_works":
+            self.add_row("Cost to recover (s.47)", self.cost)
+
+    def call(self, override_reason: str):
+        details = {"cost_pence": round(self.cost.value() * 100)} if self.event == "remedial_works" else None
+        return self.services.enforcement.record_event(self.services.actor, self.detail.id, self.event,
+                                                      self.on.date().toPython(), self.text.toPlainText(), details)

@@ -1,0 +1,203 @@
+"""One notice in full — its dates, requirements and history — with a button for each step allowed now.
+
+The buttons come from the state machine (``NoticeDetail.allowed``); each opens a small dialog asking
+for the date and the facts. Issuing a CPN from a CPW, or an FPN from a breached CPN, opens the New step
+dialog with the warning or notice already linked.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from cspdesk.core.domain.enforcement import Stage
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import UserError
+from cspdesk.gui.dialogs.new_step import NewStepDialog
+from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
+
+S = Stage
+# A move that is really a new notice: (kind of the notice shown, stage) -> kind of the new step.
+NEW_STEP_FOR = {("cpw", S.ESCALATED.value): "cpn", ("cpn", S.FPN_ISSUED.value): "fpn"}
+
+EVENT_BUTTONS = {"review": "Record review", "remedial_works": "Remedial works (s.47)",
+                 "forfeiture": "Forfeiture (s.50)", "note": "Add a note"}
+
+
+def _events_for(d) -> list[str]:
+    kind, stage = d.kind_code, d.stage_code
+    out = []
+    if (kind, stage) in (("cpn", "active"), ("abc", "issued")):
+        out.append("review")
+    if kind == "cpn" and stage not in ("draft", "issued", "appeal_lodged", "quashed", "withdrawn"):
+        out += ["remedial_works", "forfeiture"]
+    if stage != "draft":
+        out.append("note")
+    return out
+
+
+def detail_html(d, today: date) -> str:
+    e = html.escape
+
+    def day(v) -> str:
+        return v.strftime("%d/%m/%Y %H:%M") if hasattr(v, "hour") else v.strftime("%d/%m/%Y")
+
+    dates = "".join(f"<tr><td>{e(label)}</td><td>{day(v)}</td></tr>" for label, v in d.dates) or \
+        "<tr><td colspan=2>Not issued yet: dates are computed when it is.</td></tr>"
+    due = ""
+    if d.next_due_on:
+        colour = "#b00020" if d.next_due_on < today else "#1f3a5f"
+        due = (f"<p style='color:{colour}'><b>Next: {e(d.next_due_what)} — {d.next_due_on:%d/%m/%Y}"
+               f"{' (overdue)' if d.next_due_on < today else ''}</b></p>")
+    reqs = "".join(
+        f"<li><b>{e(r.kind)}</b>: {e(r.text)}{f' (by {r.due_on:%d/%m/%Y})' if r.due_on else ''}"
+        f"{'' if r.in_force else ' <i>— not in force</i>'}"
+        f"{f'<br><span style=color:#555>{e(r.note)}</span>' if r.note else ''}</li>" for r in d.requirements)
+    history = "".join(
+        f"<tr><td>{ev.occurred_on:%d/%m/%Y}</td><td>{e(_event_text(ev))}</td><td>{e(ev.officer)}</td></tr>"
+        + (f"<tr><td></td><td colspan=2 style='color:#555'>{e(ev.reason)}</td></tr>" if ev.reason else "")
+        + (f"<tr><td></td><td colspan=2 style='color:#8a4b00'>Check overridden: {e(ev.override_reason)}</td></tr>"
+           if ev.override_reason else "")
+        for ev in d.events)
+    informed = "".join(f"<li>{e(b)} — {on:%d/%m/%Y}</li>" for b, on in d.informed)
+    links = ""
+    if d.parent:
+        links += f"<p>Follows {e(d.parent.kind)} <b>{e(d.parent.reference)}</b> ({e(d.parent.stage)})</p>"
+    for c in d.children:
+        links += f"<p>Led to {e(c.kind)} <b>{e(c.reference)}</b> ({e(c.stage)})</p>"
+    money = ""
+    if d.amount_pence:
+        money = f"<p>Amount £{d.amount_pence / 100:.2f}"
+        if d.discount_amount_pence:
+            money += f"; £{d.discount_amount_pence / 100:.2f} if paid early"
+        money += (f"; paid {d.paid_on:%d/%m/%Y}" if d.paid_on else "") + "</p>"
+    letter = "<p style='color:#8a4b00'>A letter or notice is due for the latest step.</p>" if d.document_due else ""
+    return (
+        f"<h3 style='margin-bottom:0'>{e(d.reference)} — {e(d.kind)}</h3>"
+        f"<p style='margin-top:2px'><b>{e(d.stage)}</b> · {e(d.recipient)} · case {e(d.case_reference)}<br>"
+        f"<span style='color:#555'>{e(d.recipient_address)}</span></p>{due}{letter}{links}"
+        f"<p><b>Issued by</b> {e(d.officer)}, {e(d.authority)}"
+        f"{f'; served {d.served_on:%d/%m/%Y}' if d.served_on else ''}"
+        f"{f' ({e(d.service_method[0].lower() + d.service_method[1:])})' if d.service_method else ''}</p>{money}"
+        f"<h4>Dates</h4><table cellspacing=3>{dates}</table>"
+        f"<h4>Conduct</h4><p>{e(d.conduct) or '—'}</p>"
+        + (f"<h4>Detrimental effect</h4><p>{e(d.detrimental_effect)}</p>" if d.detrimental_effect else "")
+        + (f"<h4>Requirements</h4><ul>{reqs}</ul>" if reqs else "")
+        + (f"<h4>Informed before issue (s.43(6))</h4><ul>{informed}</ul>" if informed else "")
+        + (f"<h4>Outcome</h4><p>{e(d.outcome)}</p>" if d.outcome else "")
+        + f"<h4>History</h4><table cellspacing=3>{history}</table>"
+    )
+
+
+def _event_text(ev) -> str:
+    if ev.event != "stage":
+        return {"review": "Review held", "remedial_works": "Remedial works", "forfeiture": "Forfeiture",
+                "note": "Note", "evidence": "Evidence added"}.get(ev.event, ev.event)
+    text = ev.to_stage.capitalize() if not ev.from_stage else f"{ev.from_stage} → {ev.to_stage}"
+    if ev.details.get("late_appeal_reason"):
+        text += f" (late, accepted: {ev.details['late_appeal_reason']})"
+    if ev.details.get("amount_paid_pence"):
+        text += f" (£{ev.details['amount_paid_pence'] / 100:.2f})"
+    if ev.details.get("incident_ids"):
+        text += f" ({len(ev.details['incident_ids'])} incident(s) as evidence)"
+    return text
+
+
+class NoticeDetailView(QWidget):
+    """Shows one notice; ``show_notice(id)`` loads it, ``clear()`` empties it."""
+
+    changed = Signal(object)  # Changes, after a step was saved here
+
+    def __init__(self, services, bus, prompts, parent=None):
+        super().__init__(parent)
+        self.services, self.bus, self.prompts = services, bus, prompts
+        self.detail = None
+        self.dialog = None  # the dialog open from here, for tests and to keep it alive
+        self.browser = QTextBrowser(objectName="noticeDetail")
+        self.browser.setMinimumWidth(360)
+        self.actions_label = QLabel("Next steps")
+        self.actions_label.setStyleSheet("font-weight: 600;")
+        self.actions = QGridLayout()
+        self.actions.setSpacing(4)
+        box = QWidget()
+        box.setLayout(self.actions)
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(self.browser, 1)
+        v.addWidget(self.actions_label)
+        v.addWidget(box)
+        self.letters_btn = QPushButton("Letters…", objectName="noticeLetters",
+                                       toolTip="The notice as a letter, filed on the case; copies and reprints")
+        self.letters_btn.clicked.connect(self.open_letters)
+        v.addWidget(self.letters_btn)
+        self.buttons: dict[str, QPushButton] = {}
+        self.clear()
+
+    def clear(self) -> None:
+        self.detail = None
+        self.letters_btn.hide()
+        self.browser.setHtml("<p style='color:#666'>Select a notice to see its dates, requirements and history.</p>")
+        self._set_buttons([])
+
+    def show_notice(self, notice_id) -> None:
+        try:
+            self.detail = self.services.notices.detail(notice_id)
+        except UserError as exc:
+            self.browser.setHtml(f"<p>{html.escape(str(exc))}</p>")
+            self._set_buttons([])
+            return
+        self.browser.setHtml(detail_html(self.detail, self.services.notices.today()))
+        self.letters_btn.show()
+        can_act = self.services.actor.can(Role.OFFICER)
+        items = [(f"action:{code}", label, code) for code, label in self.detail.allowed]
+        if (self.detail.kind_code, self.detail.stage_code) == ("cpw", S.ISSUED.value):
+            # Issuing the CPN records the breach of the warning and escalates it in one step.
+            items.insert(0, ("action:escalated", "Issue CPN", S.ESCALATED.value))
+        items += [(f"event:{ev}", EVENT_BUTTONS[ev], ev) for ev in _events_for(self.detail)]
+        self._set_buttons(items if can_act else [])
+
+    def open_letters(self):
+        """This notice's letters (the template for its kind), filed on the notice and its case."""
+        if self.detail is None:
+            return None
+        from cspdesk.core.services.letter_sources import Subject
+        from cspdesk.gui.widgets.documents_panel import open_documents_dialog
+
+        self.documents_panel = open_documents_dialog(self, self.services, self.bus, self.prompts, self.detail.id,
+                                                     self.detail.reference, Subject.NOTICE)
+        return self.documents_panel
+
+    def refresh(self) -> None:
+        if self.detail is not None:
+            self.show_notice(self.detail.id)
+
+    def _set_buttons(self, items) -> None:
+        while self.actions.count():
+            w = self.actions.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        self.buttons = {}
+        for i, (name, label, code) in enumerate(items):
+            b = QPushButton(label, objectName=name)
+            b.clicked.connect(lambda _=False, n=name, c=code, lab=label: self._act(n, c, lab))
+            self.actions.addWidget(b, i // 3, i % 3)
+            self.buttons[name] = b
+        self.actions_label.setVisible(bool(items))
+
+    def _act(self, name: str, code: str, label: str) -> None:
+        d = self.detail
+        if d is None:
+            return
+        if name.startswith("event:"):
+            dlg = EventDialog(self.services, self.bus, self.prompts, d, code, self)
+        elif (d.kind_code, code) in NEW_STEP_FOR:
+            dlg = NewStepDialog(self.services, self.bus, self.prompts, self, case_id=d.case_id, party_id=d.party_id,
+                                kind=NEW_STEP_FOR[(d.kind_code, code)], parent_notice_id=d.id)
+        else:
+            dlg = StepDialog(self.services, self.bus, self.prompts, d, code, label, self)
+        dlg.saved.connect(lambda _r: self.refresh())
+        self.dialog = dlg
+        dlg.open()
