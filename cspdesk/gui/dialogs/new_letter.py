@@ -83,6 +83,10 @@ class NewLetterDialog(QDialog):
         return self.letter.currentData()
 
     def load(self, keep_recipient: bool = False) -> None:
+        if self.code() is None:
+            self.problems.setText("There is no letter for this record.")
+            self.preview_btn.setEnabled(False)
+            return
         recipient_id = self.recipient.currentData() if keep_recipient else None
         try:
             f = self.services.letters.form(self.services.actor, self.subject, self.code(), self.record_id,
