@@ -29,7 +29,7 @@ def main() -> None:
     window.show()
     window.show_page("cases")
     page = window.pages["cases"]
-    page.clear_filters()  # every case, not just the open ones
+    # The list as it opens: the officer's default view of open cases.
     app.processEvents()
     # The first page is on screen once the view has asked the model for its rows.
     assert page.model.rowCount() > 0 and page.model.index(0, 0).data()

@@ -47,19 +47,19 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        self._add_page("dashboard", DashboardPage(services, self.bus, prompts, self.show_page))
-        self._add_page("cases", CasesPage(services, self.bus, prompts))
-        self._add_page("enforcement", EnforcementPage(services, self.bus, prompts))
-        self._add_page("safer_homes", SaferHomesPage(services, self.bus, prompts))
-        self._add_page("case_reviews", CaseReviewsPage(services, self.bus, prompts))
-        self._add_page("forums", ForumsPage(services, self.bus, prompts))
-        self._add_page("figures", FiguresPage(services, self.bus, prompts, self.tasks))
-        self._add_page("letters", LettersPage(services, self.bus, prompts))  # the "Reports" place
+        self.pages = LazyPages(self.stack)
+        self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)
+        self._add_page("cases", CasesPage, services, self.bus, prompts)
+        self._add_page("enforcement", EnforcementPage, services, self.bus, prompts)
+        self._add_page("safer_homes", SaferHomesPage, services, self.bus, prompts)
+        self._add_page("case_reviews", CaseReviewsPage, services, self.bus, prompts)
+        self._add_page("forums", ForumsPage, services, self.bus, prompts)
+        self._add_page("figures", FiguresPage, services, self.bus, prompts, self.tasks)
+        self._add_page("letters", LettersPage, services, self.bus, prompts)  # the "Reports" place
         # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
-        self._add_page("my_work", MyWorkPage(services, self.bus, prompts, self.show_page))
-        self._add_page("settings", SettingsPage(services, self.bus, prompts))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self._add_page("my_work", MyWorkPage, services, self.bus, prompts, self.show_page)
+        self._add_page("settings", SettingsPage, services, self.bus, prompts)
+        self.nav.currentRowChanged.connect(self._show_row)
         self.bus.open_case.connect(self.open_case)
         self.bus.new_case.connect(self.new_case)
         self.case_windows: dict = {}  # case id -> its CaseView
@@ -81,12 +81,15 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self.nav.setCurrentRow(0)
 
-    def _add_page(self, key: str, page: QWidget) -> None:
-        self.pages[key] = page
-        self.stack.addWidget(page)
-        item = QListWidgetItem(page.title)
+    def _add_page(self, key: str, page_class, *args) -> None:
+        self.pages.declare(key, page_class, args)
+        item = QListWidgetItem(page_class.title)
         item.setData(Qt.ItemDataRole.UserRole, key)
         self.nav.addItem(item)
+
+    def _show_row(self, row: int) -> None:
+        key = self.pages.keys()[row]
+        self.stack.setCurrentWidget(self.pages[key])
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -97,7 +100,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_)
         go = self.menuBar().addMenu("&Go")
         for i, key in enumerate(self.pages):
-            act = QAction(self.pages[key].title, self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
+            act = QAction(self.pages.title(key), self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
                           triggered=lambda _=False, k=key: self.show_page(k))
             go.addAction(act)
         refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh,
@@ -199,3 +202,48 @@ def _all_changes():
     return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
                       "crime_figure", "population", "meeting", "safer_homes", "notice", "document",
                       "letter_template")
+
+
+class LazyPages:
+    """The pages, each built the first time it is shown (or asked for), so start-up pays only for the
+    Dashboard. Until then a page's place in the stack holds an empty widget."""
+
+    def __init__(self, stack: QStackedWidget):
+        self._stack = stack
+        self._declared: dict[str, tuple] = {}
+        self._built: dict[str, QWidget] = {}
+
+    def declare(self, key: str, page_class, args: tuple) -> None:
+        self._declared[key] = (page_class, args, self._stack.addWidget(QWidget()))
+
+    def keys(self) -> list[str]:
+        return list(self._declared)
+
+    def title(self, key: str) -> str:
+        return self._declared[key][0].title
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def __iter__(self):
+        return iter(self._declared)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._declared
+
+    def __getitem__(self, key: str) -> QWidget:
+        page = self._built.get(key)
+        if page is None:
+            page_class, args, index = self._declared[key]
+            page = page_class(*args)
+            placeholder = self._stack.widget(index)
+            current = self._stack.currentIndex()
+            self._stack.insertWidget(index, page)
+            self._stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._stack.setCurrentIndex(current)
+            self._built[key] = page
+        return page
+
+    def values(self) -> list[QWidget]:
+        return list(self._built.values())

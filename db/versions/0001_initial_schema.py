@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 09:35:16.040813
+Create Date: 2026-11-26 10:00:46.891872
 """
 
 from alembic import op
@@ -372,7 +372,7 @@ def upgrade() -> None:
     with op.batch_alter_table('asb_case', schema=None) as batch_op:
         batch_op.create_index('ix_asb_case_location', ['location_id'], unique=False)
         batch_op.create_index('ix_asb_case_officer', ['officer_id', 'status'], unique=False)
-        batch_op.create_index('ix_asb_case_reported_ref', ['reported_on', 'reference'], unique=False)
+        batch_op.create_index('ix_asb_case_reported_ref', ['reported_on', 'reference', 'id'], unique=False)
         batch_op.create_index('ix_asb_case_review_due', ['next_review_on'], unique=False)
         batch_op.create_index('ix_asb_case_status_reported', ['status', 'reported_on'], unique=False)
         batch_op.create_index('ix_asb_case_theme', ['priority_theme', 'status'], unique=False)

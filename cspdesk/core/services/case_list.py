@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.engine import Engine
 
 from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel
@@ -33,6 +33,46 @@ SORT_COLUMNS = {
     "location": AsbCase.location_summary,
     "parties": AsbCase.parties_summary,
 }
+
+
+class CaseIds(Sequence[uuid.UUID]):
+    """The ordered ids of a list, kept as the database's text and turned into UUIDs on access."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Sequence[str]):
+        self._raw = list(raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [uuid.UUID(x) for x in self._raw[i]]
+        return uuid.UUID(self._raw[i])
+
+    def __iter__(self):
+        return (uuid.UUID(x) for x in self._raw)
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a list, so not hashable
+
+    def index(self, value, start: int = 0, stop: int | None = None) -> int:
+        for form in (value.hex, str(value)):  # SQLite keeps 32 hex digits; PostgreSQL the dashed form
+            try:
+                return self._raw.index(form, start, len(self._raw) if stop is None else stop)
+            except ValueError:
+                continue
+        raise ValueError(value)
+
+    def __contains__(self, value) -> bool:
+        try:
+            self.index(value)
+        except (ValueError, AttributeError):
+            return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -115,9 +155,11 @@ class CaseListService:
         order.append(AsbCase.reference.desc() if q.descending else AsbCase.reference.asc())
         return stmt.order_by(*order)
 
-    def case_ids(self, q: CaseQuery) -> list[uuid.UUID]:
+    def case_ids(self, q: CaseQuery) -> CaseIds:
         with self._uow("system") as uow:
-            return list(uow.session.scalars(self._statement(q)))
+            # Ids come back as text and become UUIDs only when used: 100,000 of them stay cheap.
+            stmt = self._statement(q).with_only_columns(type_coerce(AsbCase.id, String))
+            return CaseIds(uow.session.connection().execute(stmt).scalars().all())
 
     def _lookup_names(self, uow: UnitOfWork) -> dict[uuid.UUID, str]:
         # Wards and officers are few; a dictionary beats a join on every page.

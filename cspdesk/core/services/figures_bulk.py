@@ -12,13 +12,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.storage.models.figures import PoliceUkRow
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 COLUMNS = (
@@ -41,6 +41,8 @@ _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 def _as_python(series: pd.Series) -> np.ndarray:
     """An object array with None for missing values, the cheap way for category columns."""
+    import numpy as np  # here, not at the top: the window imports this module and must start fast
+
     if hasattr(series, "cat"):
         # Indexing by the codes, with None appended so code -1 (missing) lands on it.
         lookup = np.array([*series.cat.categories.astype(str), None], dtype=object)

@@ -8,17 +8,14 @@ SQLite is the default; the same models and migrations run on PostgreSQL (``postg
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
@@ -83,18 +80,40 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def alembic_config() -> Config:
+def alembic_config():
+    # Alembic is imported only when a migration runs: it costs a noticeable part of start-up.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(db_dir()))
     return cfg
 
 
+_REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+
+
+def _revision_graph() -> dict[str, str | None]:
+    """revision -> down_revision, read from the migration files without importing Alembic."""
+    graph: dict[str, str | None] = {}
+    for path in (db_dir() / "versions").glob("*.py"):
+        text_ = path.read_text(encoding="utf-8")
+        if m := _REVISION.search(text_):
+            down = _DOWN.search(text_)
+            graph[m.group(1)] = down.group(1) if down else None
+    return graph
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    graph = _revision_graph()
+    heads = set(graph) - {d for d in graph.values() if d}
+    if len(heads) != 1:
+        raise RuntimeError(f"The migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(_revision_graph())
 
 
 @dataclass(frozen=True)
@@ -179,7 +198,9 @@ def _locked(path: Path) -> DatabaseProblem:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def backup_sqlite(path: Path, revision: str | None) -> Path:
@@ -246,6 +267,8 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
     if migrate and revision != head:
         if path is not None and revision is not None:
             backup = backup_sqlite(path, revision)
+        from alembic import command
+
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn

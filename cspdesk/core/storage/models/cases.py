@@ -59,7 +59,7 @@ class AsbCase(Tracked, Base):
         Index("ix_asb_case_officer", "officer_id", "status"),
         Index("ix_asb_case_theme", "priority_theme", "status"),
         # The list's default order (newest first, then reference) walks this index instead of sorting.
-        Index("ix_asb_case_reported_ref", "reported_on", "reference"),
+        Index("ix_asb_case_reported_ref", "reported_on", "reference", "id"),
         Index("ix_asb_case_review_due", "next_review_on"),
         Index("ix_asb_case_location", "location_id"),  # the intake's duplicate check: cases at this place
     )
