@@ -77,6 +77,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle("note", fontName=REGULAR, fontSize=7.5, leading=9.5,
                                textColor=colors.HexColor("#444444")),
         "cell": ParagraphStyle("cell", fontName=REGULAR, fontSize=8.5, leading=10.5),
+        "key": ParagraphStyle("key", fontName=REGULAR, fontSize=7, leading=10.5, textColor=colors.HexColor("#333333")),
         "cellhead": ParagraphStyle("cellhead", fontName=BOLD, fontSize=8.5, leading=10.5, textColor=colors.white),
     }
 
@@ -191,7 +192,7 @@ def _figures_table(pack: ReportPack, st: dict[str, ParagraphStyle]) -> list:
     data = [[Paragraph("Figure", st["cellhead"]), Paragraph("Measure (CSV)", st["cellhead"]),
              Paragraph("Count", st["cellhead"])]]
     for m in pack.measures:
-        data.append([Paragraph(esc(m.label), st["cell"]), Paragraph(esc(m.key), st["cell"]), f"{m.count}"])
+        data.append([Paragraph(esc(m.label), st["cell"]), Paragraph(esc(m.key), st["key"]), f"{m.count}"])
     table = Table(data, colWidths=[TEXT_WIDTH - 106 * mm, 92 * mm, 14 * mm], repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), NAVY), ("FONT", (2, 1), (2, -1), REGULAR, 8.5),

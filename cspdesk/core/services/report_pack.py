@@ -113,11 +113,13 @@ class ReportPackService:
                                        next(m for m in before if m.key == rp.priority_measure(theme, col) + "_previous"))
                           for col, _ in rp.PRIORITY_COLUMNS)
             rows.append(PriorityRow(theme.value, theme.label, cells))
-        counted = [m for m in measures if m.section in (ACTION_TAKEN, COMMUNITY_TRIGGER, PRIORITIES)]
+        # Cases still open carried in from before are not activity in the period.
+        counted = [m for m in measures if m.section in (ACTION_TAKEN, COMMUNITY_TRIGGER, PRIORITIES)
+                   and not m.key.endswith(("_open_at_end", "_outstanding"))]
         empty = not any(m.count for m in counted)
         message = (f"There are no records for {period.label} ({period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}): "
-                   "no notices, Safer Homes properties secured, meetings, Case Review applications, cases or "
-                   "actions fall in this period." if empty else "")
+                   "no notices were issued, no Safer Homes properties secured, no meetings held, no Case Review "
+                   "applications received and no cases opened or closed in this period." if empty else "")
         say("Counting", 3, 3)
         return ReportPack(period, previous, council, area, tuple(measures), tuple(rows), crime, wording, empty,
                           message, self._today())
