@@ -189,6 +189,12 @@ class ReportPackService:
                      for k, v in (value.get("sentences") or {}).items() if isinstance(v, dict)}
         return Wording(sentences, tuple(str(p) for p in value.get("paragraphs") or ()))
 
+    def wording(self, period_text: str) -> Wording:
+        """What the officer has written for a period (edited sentences, paragraphs)."""
+        period = parse_period(period_text)
+        with self._uow("system") as uow:
+            return self._wording(uow, period)
+
     def save_wording(self, actor: Actor, period_text: str, sentences: Mapping[str, str],
                      paragraphs: Sequence[str]) -> Changes:
         """Keep edited sentences (measure -> text) and the added paragraphs for a period. A sentence the same as
