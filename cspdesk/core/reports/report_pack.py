@@ -193,7 +193,7 @@ def _figures_table(pack: ReportPack, st: dict[str, ParagraphStyle]) -> list:
              Paragraph("Count", st["cellhead"])]]
     for m in pack.measures:
         data.append([Paragraph(esc(m.label), st["cell"]), Paragraph(esc(m.key), st["key"]), f"{m.count}"])
-    table = Table(data, colWidths=[TEXT_WIDTH - 106 * mm, 92 * mm, 14 * mm], repeatRows=1, hAlign="LEFT")
+    table = Table(data, colWidths=[TEXT_WIDTH - 106 * mm, 88 * mm, 18 * mm], repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), NAVY), ("FONT", (2, 1), (2, -1), REGULAR, 8.5),
         ("ALIGN", (2, 0), (2, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -168,6 +168,8 @@ class ReportsPage(QWidget):
 
         self.trigger = self._table("communityTrigger", ["Count", "Measure", "Sentence"], 2)
         self.trigger.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.trigger.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.trigger.setColumnWidth(1, 230)
         self.trigger.cellClicked.connect(lambda r, c: c == 0 and self.trace(self._key(self.trigger, r)))
         self.crime = QLabel(objectName="crimeSummary")
         self.crime.setWordWrap(True)
