@@ -28,6 +28,7 @@ from cspdesk.gui.pages.enforcement import EnforcementPage
 from cspdesk.gui.pages.figures import FiguresPage
 from cspdesk.gui.pages.forums import ForumsPage
 from cspdesk.gui.pages.my_work import MyWorkPage
+from cspdesk.gui.pages.reports import ReportsPage
 from cspdesk.gui.pages.safer_homes import SaferHomesPage
 from cspdesk.gui.pages.settings import SettingsPage
 from cspdesk.gui.tasks import TaskRunner
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self._add_page("case_reviews", CaseReviewsPage, services, self.bus, prompts)
         self._add_page("forums", ForumsPage, services, self.bus, prompts)
         self._add_page("figures", FiguresPage, services, self.bus, prompts, self.tasks)
+        self._add_page("reports", ReportsPage, services, self.bus, prompts, self.tasks)
         # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
         self._add_page("my_work", MyWorkPage, services, self.bus, prompts, self.show_page)
         self._add_page("settings", SettingsPage, services, self.bus, prompts)
@@ -198,7 +200,7 @@ def _all_changes():
     from cspdesk.core.services.context import Changes
 
     return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
-                      "crime_figure", "population", "meeting", "safer_homes", "notice")
+                      "crime_figure", "population", "meeting", "safer_homes", "notice", "report_pack")
 
 
 class LazyPages:
