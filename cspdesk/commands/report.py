@@ -61,4 +61,73 @@ def run_case_review_figures(args) -> int:
     return 0
 
 
-REPORTS = [_add_case_review_figures]
+# ----- action-taken (the report pack) and quarterly
+
+
+def _report_pack_service(db: str):
+    from cspdesk.core.services.figures import FiguresService
+    from cspdesk.core.services.report_pack import ReportPackService
+    from cspdesk.core.services.report_pack_print import render_report_pack
+    from cspdesk.core.services.settings import SettingsService
+    from cspdesk.core.storage.database import open_database
+    from cspdesk.core.storage.uow import uow_factory_for
+
+    # No sign-in, as above: a scheduled run reads and must not add a user.
+    uow = uow_factory_for(open_database(db).engine)
+    settings = SettingsService(uow)
+    return ReportPackService(uow, settings, FiguresService(uow, settings), render_pdf=render_report_pack)
+
+
+def _add_action_taken(reports) -> None:
+    p = reports.add_parser("action-taken", help="the partnership report pack (Action Taken, Community Trigger, "
+                                                "Crime Figures, Priorities) for a year, as PDF or CSV")
+    add_db_argument(p)
+    p.add_argument("--year", default=None,
+                   help="financial year such as 2022/23 (default: the last complete one), a calendar year "
+                        "such as 2022, or dates 2022-04-01..2023-03-31")
+    p.add_argument("--format", choices=("pdf", "csv"), default="pdf")
+    p.add_argument("--out", metavar="FILE", help="file to write (CSV goes to the screen without it)")
+    p.set_defaults(func=run_action_taken)
+
+
+@reports_user_errors
+def run_action_taken(args) -> int:
+    service = _report_pack_service(args.db)
+    year = args.year or service.default_period_text()
+    if args.format == "csv":
+        text = service.csv(year)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8", newline="")
+            print(f"Written {args.out}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    out = Path(args.out or f"report-pack-{year.replace('/', '-')}.pdf")
+    service.write_pdf(year, out)
+    print(f"Written {out}", file=sys.stderr)
+    return 0
+
+
+def _add_quarterly(reports) -> None:
+    p = reports.add_parser("quarterly", help="the quarterly performance return (counts per quarter) for the "
+                                             "county board, as CSV or XLSX")
+    add_db_argument(p)
+    p.add_argument("--year", default=None, help="financial year such as 2022/23 (default: the last complete one)")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--out", metavar="FILE", required=True, help="file to write")
+    p.set_defaults(func=run_quarterly)
+
+
+@reports_user_errors
+def run_quarterly(args) -> int:
+    service = _report_pack_service(args.db)
+    year = args.year or service.default_period_text()
+    out = Path(args.out)
+    if out.suffix.lower() != f".{args.format}":
+        out = out.with_name(out.name + f".{args.format}")
+    service.write_quarterly(year, out)
+    print(f"Written {out}", file=sys.stderr)
+    return 0
+
+
+REPORTS = [_add_case_review_figures, _add_action_taken, _add_quarterly]

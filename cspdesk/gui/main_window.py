@@ -29,6 +29,7 @@ from cspdesk.gui.pages.figures import FiguresPage
 from cspdesk.gui.pages.forums import ForumsPage
 from cspdesk.gui.pages.letters import LettersPage
 from cspdesk.gui.pages.my_work import MyWorkPage
+from cspdesk.gui.pages.reports import ReportsPage
 from cspdesk.gui.pages.safer_homes import SaferHomesPage
 from cspdesk.gui.pages.settings import SettingsPage
 from cspdesk.gui.tasks import TaskRunner
@@ -55,7 +56,8 @@ class MainWindow(QMainWindow):
         self._add_page("case_reviews", CaseReviewsPage, services, self.bus, prompts)
         self._add_page("forums", ForumsPage, services, self.bus, prompts)
         self._add_page("figures", FiguresPage, services, self.bus, prompts, self.tasks)
-        self._add_page("letters", LettersPage, services, self.bus, prompts)  # the "Reports" place
+        self._add_page("reports", ReportsPage, services, self.bus, prompts, self.tasks)
+        self._add_page("letters", LettersPage, services, self.bus, prompts)
         # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
         self._add_page("my_work", MyWorkPage, services, self.bus, prompts, self.show_page)
         self._add_page("settings", SettingsPage, services, self.bus, prompts)
@@ -200,7 +202,7 @@ def _all_changes():
     from cspdesk.core.services.context import Changes
 
     return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
-                      "crime_figure", "population", "meeting", "safer_homes", "notice", "document",
+                      "crime_figure", "population", "meeting", "safer_homes", "notice", "report_pack", "document",
                       "letter_template")
 
 

@@ -221,6 +221,17 @@ def _sentence(table: ComparisonTable) -> str:
     return f"{text} {home.area} recorded {home.volume_text} ({home.rate_text} per 1,000){trend}.{county}"
 
 
+def section_flowables(section: CrimeFiguresSection, body: ParagraphStyle, note: ParagraphStyle) -> list:
+    """Each category's table, footnotes, sentence and charts as flowables, for a larger document (the
+    report pack), in the given body and footnote styles."""
+    regular, bold = _fonts()
+    styles = {"body": body, "note": note}
+    out: list = []
+    for table, series in zip(section.tables, section.home_series, strict=True):
+        out += _block(table, series, styles, regular, bold)
+    return out
+
+
 def render_crime_figures(section: CrimeFiguresSection, path: Path) -> Path:
     regular, bold = _fonts()
     styles = {

@@ -31,6 +31,8 @@ from cspdesk.core.services.incidents import IncidentService
 from cspdesk.core.services.letter_templates import LetterTemplateService
 from cspdesk.core.services.letters import LetterService
 from cspdesk.core.services.letters_print import LetterPrinter
+from cspdesk.core.services.report_pack import ReportPackService
+from cspdesk.core.services.report_pack_print import render_report_pack
 from cspdesk.core.services.risk import RiskService
 from cspdesk.core.services.safer_homes import SaferHomesService
 from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
@@ -73,6 +75,7 @@ class Services:
     figures: FiguresService
     enforcement: EnforcementService
     notices: NoticeRegisterService
+    report_pack: ReportPackService
     templates: LetterTemplateService
     letters: LetterService
     documents: DocumentService
@@ -85,6 +88,7 @@ def build_services(database: Database, username: str | None = None,
     actor, first = users.sign_in(username)
     settings = SettingsService(uow)
     safer_homes_read = SaferHomesReader(uow, today)
+    figures = FiguresService(uow, settings, today)
     templates = LetterTemplateService(uow)
     letters = LetterService(uow, templates, settings, today, printer=LetterPrinter())
     services = Services(
@@ -110,12 +114,13 @@ def build_services(database: Database, username: str | None = None,
         forums=ForumService(uow, today, write_forum_log),
         saved_filters=SavedFilterService(uow, today),
         case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
-        figures=FiguresService(uow, settings, today),
+        figures=figures,
         safer_homes=SaferHomesService(uow, today),
         safer_homes_read=safer_homes_read,
         safer_homes_outputs=SaferHomesOutputs(uow, safer_homes_read, today),
         enforcement=EnforcementService(uow, settings, today),
         notices=NoticeRegisterService(uow, today),
+        report_pack=ReportPackService(uow, settings, figures, today, render_report_pack),
         templates=templates,
         letters=letters,
         documents=DocumentService(uow),

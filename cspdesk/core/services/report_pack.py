@@ -1,0 +1,288 @@
+"""The partnership report pack: the plan's "Action Taken", "Community Trigger", "Crime Figures" and Priorities
+sections for any period, on screen, as CSV (``measure,count``), as a quarterly return and as one PDF.
+
+Counting is in ``report_pack_data`` (every figure keeps its records); wording in ``domain.report_pack``. The
+officer's edited sentences and added paragraphs are kept per period in ``app_setting`` under
+``report_pack.<period>``. Printing is handed in by the composition root (``report_pack_print``), so the GUI
+never has ReportLab in its import graph; the crime tables come from the figures service it is given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from cspdesk.core.domain import report_pack as rp
+from cspdesk.core.domain.case_review_figures import (
+    ReportingPeriod,
+    financial_year,
+    financial_year_containing,
+    parse_period,
+)
+from cspdesk.core.domain.vocab import PriorityTheme, Role
+from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.core.services import report_pack_data as data
+from cspdesk.core.services.context import Actor, Changes
+from cspdesk.core.services.report_pack_dto import (
+    ACTION_TAKEN,
+    CHARTS,
+    COMMUNITY_TRIGGER,
+    PRIORITIES,
+    PRIORITIES_PREVIOUS,
+    CrimeSection,
+    Measure,
+    PriorityCell,
+    PriorityRow,
+    QuarterlyReturn,
+    ReportPack,
+    Wording,
+)
+from cspdesk.core.storage.models import AppSetting
+from cspdesk.core.storage.uow import UnitOfWork
+
+Progress = Callable[[str, int, int], None]
+ENTITY = "report_pack"
+MAX_PARAGRAPH = 2000
+
+
+def setting_key(period: ReportingPeriod) -> str:
+    """``report_pack.2022/23``, ``report_pack.2022`` or ``report_pack.2022-04-01..2022-06-30``."""
+    label = period.label if period.kind.value != "date_range" else f"{period.start}..{period.end}"
+    return f"report_pack.{label}"
+
+
+def pack_csv(rows: Sequence[tuple[str, int]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["measure", "count"])
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text.lower()).strip("_").replace("__", "_")
+
+
+class ReportPackService:
+    def __init__(self, uow: Callable[[str], UnitOfWork], settings: Any, figures: Any | None = None,
+                 today: Callable[[], date] = date.today, render_pdf: Callable[..., Path] | None = None):
+        self._uow = uow
+        self._settings = settings
+        self._figures = figures  # FiguresService (the Crime Figures section); None leaves the section out
+        self._today = today
+        self._render_pdf = render_pdf  # report_pack_print.render_report_pack, given by the composition root
+
+    # ----- periods
+    def default_period_text(self) -> str:
+        """The last complete financial year: the one a plan reports on."""
+        this = financial_year_containing(self._today())
+        return financial_year(this.start.year - 1).label
+
+    def period_choices(self, years: int = 5) -> list[str]:
+        """The current financial year and the ones before it, newest first (the page's list)."""
+        this = financial_year_containing(self._today()).start.year
+        return [financial_year(y).label for y in range(this, this - years - 1, -1)]
+
+    # ----- the pack
+    def pack(self, period_text: str, progress: Progress | None = None, *, with_crime: bool = True) -> ReportPack:
+        """Every section for a period as typed ("2022/23", "2022", "2022-04-01..2023-03-31")."""
+        say = progress or (lambda *_: None)
+        period = parse_period(period_text)
+        previous = rp.previous_period(period)
+        area, council = str(self._settings.get("council.home_district")), str(self._settings.get("council.name"))
+        say("Reading the records", 0, 3)
+        with self._uow("system") as uow:
+            records = data.load_records(uow.session, previous.start, period.end)
+            wording = self._wording(uow, period)
+        say("Counting", 1, 3)
+        current = data.priorities(records, period)
+        before = data.priorities(records, previous, PRIORITIES_PREVIOUS)
+        crime = self._crime(period, area) if with_crime else CrimeSection(False, "Not read.")
+        measures = (data.action_taken(records, period) + data.community_trigger(records, period, area) + current
+                    + before + data.cases_by_month(records, period) + self._crime_measures(crime))
+        say("Counting", 2, 3)
+        rows = []
+        for theme in PriorityTheme:
+            cells = tuple(PriorityCell(col, next(m for m in current if m.key == rp.priority_measure(theme, col)),
+                                       next(m for m in before if m.key == rp.priority_measure(theme, col) + "_previous"))
+                          for col, _ in rp.PRIORITY_COLUMNS)
+            rows.append(PriorityRow(theme.value, theme.label, cells))
+        # Cases still open carried in from before are not activity in the period.
+        counted = [m for m in measures if m.section in (ACTION_TAKEN, COMMUNITY_TRIGGER, PRIORITIES)
+                   and not m.key.endswith(("_open_at_end", "_outstanding"))]
+        empty = not any(m.count for m in counted)
+        message = (f"There are no records for {period.label} ({period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}): "
+                   "no notices were issued, no Safer Homes properties secured, no meetings held, no Case Review "
+                   "applications received and no cases opened or closed in this period." if empty else "")
+        say("Counting", 3, 3)
+        return ReportPack(period, previous, council, area, tuple(measures), tuple(rows), crime, wording, empty,
+                          message, self._today())
+
+    def csv(self, period_text: str) -> str:
+        """``measure,count`` for every measure in the pack, in the order printed."""
+        return pack_csv(self.pack(period_text).rows())
+
+    def quarterly(self, period_text: str) -> QuarterlyReturn:
+        """The counts per quarter (Q1-Q4 of a financial year) and for the whole period, for the county board.
+        Stock measures ("open at the end") are as at each quarter's end; the last column is the year's figure."""
+        period = parse_period(period_text)
+        with self._uow("system") as uow:
+            records = data.load_records(uow.session, period.start, period.end)
+        area = str(self._settings.get("council.home_district"))
+        spans = [ReportingPeriod(q.start, q.end, rp.PeriodKind.DATE_RANGE) for q in rp.quarters(period)] + [period]
+
+        def counts(p: ReportingPeriod) -> list[Measure]:
+            return data.action_taken(records, p) + data.community_trigger(records, p, area) + data.priorities(records, p)
+
+        columns = [counts(p) for p in spans]
+        rows = tuple((m.key, m.label, tuple(col[i].count for col in columns)) for i, m in enumerate(columns[-1]))
+        labels = tuple(q.label for q in rp.quarters(period)) + (period.label,)
+        return QuarterlyReturn(period, labels, rows)
+
+    @staticmethod
+    def quarterly_csv(ret: QuarterlyReturn) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["measure", "label", *ret.columns])
+        for key, label, counts in ret.rows:
+            w.writerow([key, label, *counts])
+        return buf.getvalue()
+
+    def write_quarterly(self, period_text: str, path: str | Path) -> Path:
+        """CSV or XLSX, chosen by the file's suffix."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            raise ValidationError({"path": f"{path.name}: choose a file ending .csv or .xlsx."})
+        ret = self.quarterly(period_text)
+        if suffix == ".csv":
+            path.write_text(self.quarterly_csv(ret), encoding="utf-8", newline="")
+            return path
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = f"Quarterly {ret.period.label}".replace("/", "-")[:31]
+        sheet.append(["measure", "label", *ret.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for key, label, counts in ret.rows:
+            sheet.append([key, label, *counts])
+        sheet.column_dimensions["A"].width = 44
+        sheet.column_dimensions["B"].width = 52
+        sheet.freeze_panes = "C2"
+        book.save(path)
+        return path
+
+    # ----- the officer's wording
+    def _wording(self, uow: UnitOfWork, period: ReportingPeriod) -> Wording:
+        row = uow.session.scalar(select(AppSetting).where(AppSetting.key == setting_key(period)))
+        value = row.value if row is not None and isinstance(row.value, dict) else {}
+        sentences = {k: (str(v.get("text", "")), int(v.get("count", -1)))
+                     for k, v in (value.get("sentences") or {}).items() if isinstance(v, dict)}
+        return Wording(sentences, tuple(str(p) for p in value.get("paragraphs") or ()))
+
+    def wording(self, period_text: str) -> Wording:
+        """What the officer has written for a period (edited sentences, paragraphs)."""
+        period = parse_period(period_text)
+        with self._uow("system") as uow:
+            return self._wording(uow, period)
+
+    def save_wording(self, actor: Actor, period_text: str, sentences: Mapping[str, str],
+                     paragraphs: Sequence[str]) -> Changes:
+        """Keep edited sentences (measure -> text) and the added paragraphs for a period. A sentence the same as
+        the one generated is not an edit; each edit remembers the count it was written for."""
+        actor.require(Role.OFFICER, "edit the report pack")
+        period = parse_period(period_text)
+        pack = self.pack(period_text, with_crime=False)
+        known = {m.key: m for m in pack.measures if m.sentence}
+        errors = {f"sentence.{k}": "There is no such sentence in the report." for k in sentences if k not in known}
+        paras = [p.strip() for p in paragraphs if p.strip()]
+        errors.update({f"paragraph.{i}": f"A paragraph can be at most {MAX_PARAGRAPH} characters."
+                       for i, p in enumerate(paras) if len(p) > MAX_PARAGRAPH})
+        errors.update({f"sentence.{k}": "A sentence cannot be blank; reset it to the generated wording instead."
+                       for k, t in sentences.items() if k in known and not t.strip()})
+        if errors:
+            raise ValidationError(errors)
+        edits = {k: {"text": t.strip(), "count": known[k].count} for k, t in sentences.items()
+                 if t.strip() != known[k].sentence}
+        value = {"sentences": edits, "paragraphs": paras}
+        key = setting_key(period)
+        with self._uow(actor.username) as uow:
+            row = uow.session.scalar(select(AppSetting).where(AppSetting.key == key))
+            if row is not None and row.value == value:
+                return Changes()
+            if row is None:
+                uow.session.add(AppSetting(key=key, value=value))
+            else:
+                row.value = value
+            uow.audit("update", ENTITY, None, f"Report pack wording for {period.label} saved",
+                      {"period": period.label, "edited": sorted(edits), "paragraphs": len(paras)})
+            uow.commit()
+        return Changes.of(ENTITY)
+
+    # ----- crime figures
+    def _crime(self, period: ReportingPeriod, area: str) -> CrimeSection:
+        """The latest 12 months of crime figures ending by the period's last month (the plan's 2022/23 report
+        used January to December 2022)."""
+        f = self._figures
+        if f is None:
+            return CrimeSection(False, "Crime figures are not available here.")
+        sources = f.sources()
+        if not sources:
+            return CrimeSection(False, "No crime figures have been imported, so this section is left out.")
+        from cspdesk.core.figures.months import Period, month_from_index, month_index
+
+        source = sources[0]
+        first, last = f.month_range(source)
+        end = min(month_index(last), period.end.year * 12 + period.end.month - 1)
+        if end < month_index(first):
+            return CrimeSection(False, f"No crime figures are held for months up to {period.end:%B %Y}.")
+        months = Period(month_from_index(end - 11), month_from_index(end))
+        categories = f.plan_categories(source)
+        if not categories:
+            return CrimeSection(False, "None of the plan's crime categories has figures.")
+        tables = tuple(f.comparison_tables(categories, months, source=source))
+        series = tuple(f.monthly_series(area, c, months, source=source) for c in categories)
+        lines = []
+        for t in tables:
+            home = t.home
+            if home is not None:
+                lines.append(f"{t.category}: {home.area} {home.volume_text} ({home.rate_text} per 1,000; "
+                             f"{home.trend_text} on the previous 12 months). {t.sentence or ''}".strip())
+        return CrimeSection(True, f"Crime figures for {months.label}.", months.label, tables, series,
+                            f.source_label(source), tuple(lines))
+
+    @staticmethod
+    def _crime_measures(crime: CrimeSection) -> list[Measure]:
+        out = []
+        for t in crime.tables:
+            if t.home is not None:
+                out.append(Measure(f"crime_{_slug(t.category)}_volume", CHARTS, f"{t.category}: {t.home.area}",
+                                   t.home.volume, "", (), in_text=False))
+        return out
+
+    # ----- printing
+    def letterhead(self) -> dict[str, str]:
+        keys = ("council.name", "council.team", "council.address", "council.phone", "council.email",
+                "council.website", "council.logo_path")
+        return {k.split(".", 1)[1]: str(self._settings.get(k) or "") for k in keys}
+
+    def write_pdf(self, period_text: str, path: str | Path, progress: Progress | None = None) -> Path:
+        """The whole pack as one PDF at ``path``, with the officer's wording for the period."""
+        if self._render_pdf is None:
+            raise UserError("Printing is not available here.")
+        pack = self.pack(period_text, progress)
+        if progress:
+            progress("Drawing the PDF", 0, 1)
+        out = self._render_pdf(pack, self.letterhead(), Path(path))
+        if progress:
+            progress("Drawing the PDF", 1, 1)
+        return out

@@ -1,0 +1,53 @@
+"""The records behind one count of the report pack; double-clicking one on a case opens the case."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+
+class TraceDialog(QDialog):
+    """The records behind one count (never modal: the page stays usable)."""
+
+    def __init__(self, measure, bus, parent=None):
+        super().__init__(parent)
+        self.bus = bus
+        self.setWindowTitle(f"{measure.label}: {measure.count}")
+        self.resize(760, 420)
+        self.table = QTableWidget(len(measure.trace), 5, objectName="traceTable")
+        self.table.setHorizontalHeaderLabels(["Reference", "Date", "Type", "Status", "Detail"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.rows = measure.trace
+        for r, t in enumerate(measure.trace):
+            values = (t.reference, f"{t.on:%d/%m/%Y}" if t.on else "", t.kind, t.status, t.detail)
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(v))
+        self.table.cellDoubleClicked.connect(self.open_row)
+        hint = QLabel("Double-click a record on a case to open the case." if any(t.case_id for t in measure.trace)
+                      else ("No records." if not measure.trace else ""))
+        hint.setStyleSheet("color: #555;")
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(hint, 1)
+        row.addWidget(close)
+        layout.addLayout(row)
+
+    def open_row(self, row: int, _column: int = 0) -> None:
+        case_id = self.rows[row].case_id
+        if case_id is not None:
+            self.bus.open_case.emit(case_id)

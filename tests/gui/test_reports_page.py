@@ -1,0 +1,128 @@
+"""The Reports page: choose a period, edit a sentence, add a paragraph, trace a count, save the PDF (in the
+background) and find the edit and the paragraph in it; the quarterly return exports; no modal ever blocks."""
+
+from __future__ import annotations
+
+import re
+
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from cspdesk.core.domain import report_pack as rp
+from tests.gui.fake_prompts import FakePrompts
+
+
+def _page(qtbot, demo_services, prompts):
+    from cspdesk.gui.main_window import MainWindow
+
+    window = MainWindow(demo_services, prompts)
+    qtbot.addWidget(window)
+    return window, window.pages["reports"]
+
+
+def _row_of(page, key: str) -> int:
+    return next(r for r in range(page.action_taken.rowCount()) if page._key(page.action_taken, r) == key)
+
+
+def test_reports_sits_after_crime_figures_and_before_my_work(qtbot, demo_services):
+    window, _page_ = _page(qtbot, demo_services, FakePrompts())
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles.index("Reports") == titles.index("Crime Figures") + 1
+    assert titles.index("Reports") < titles.index("My work") < titles.index("Settings")
+    window.tasks.wait()
+
+
+def test_edit_add_trace_and_print(qtbot, demo_services, tmp_path):
+    prompts = FakePrompts()
+    window, page = _page(qtbot, demo_services, prompts)
+    window.show_page("reports")
+    page.period.setCurrentText("2022/23")
+    qtbot.mouseClick(page.findChild(QPushButton, "showReport"), Qt.MouseButton.LeftButton)
+    assert page.pack.period.label == "2022/23"
+    row = _row_of(page, rp.CPW)
+    assert page.action_taken.item(row, 0).text() == "56"
+    assert page.trigger.item(0, 0).text() == "1"
+
+    # Edit a sentence as the officer would (the cell's text changes; it is saved for the period).
+    edited = "Issued 56x CPNWs, most of them to young people in Swadlincote town centre."
+    page.action_taken.item(row, 2).setText(edited)
+    assert demo_services.report_pack.pack("2022/23").sentence(rp.CPW) == edited
+
+    # Add a paragraph through the (fake) prompt, then another, and move it up.
+    prompts.answer("ask_text", "Supported the 16 days of Action Domestic Abuse Campaign during November.",
+                   "Liberation Day event held in May.")
+    qtbot.mouseClick(page.findChild(QPushButton, "addParagraph"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.findChild(QPushButton, "addParagraph"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.findChild(QPushButton, "paragraphUp"), Qt.MouseButton.LeftButton)
+    assert demo_services.report_pack.wording("2022/23").paragraphs == (
+        "Liberation Day event held in May.",
+        "Supported the 16 days of Action Domestic Abuse Campaign during November.")
+    page.paragraphs.setCurrentRow(0)
+    qtbot.mouseClick(page.findChild(QPushButton, "removeParagraph"), Qt.MouseButton.LeftButton)
+    assert page._paragraph_texts() == ["Supported the 16 days of Action Domestic Abuse Campaign during November."]
+
+    # Click the count: the records behind it; double-click one: its case opens.
+    opened = []
+    page.bus.open_case.disconnect()
+    page.bus.open_case.connect(opened.append)
+    rect = page.action_taken.visualItemRect(page.action_taken.item(row, 0))
+    qtbot.mouseClick(page.action_taken.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialog = page.trace_dialog
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    assert dialog.table.rowCount() == 56
+    dialog.table.cellDoubleClicked.emit(0, 0)
+    assert opened == [page.pack.measure(rp.CPW).trace[0].case_id]
+    dialog.close()
+
+    # A priorities cell traces too.
+    page.priorities.cellClicked.emit(0, 1)
+    assert page.trace_dialog.table.rowCount() == page.pack.priorities[0].cells[0].current.count
+    page.trace_dialog.close()
+
+    # Print in the background with progress; the PDF holds the edit and the paragraph.
+    out = tmp_path / "pack.pdf"
+    prompts.answer("ask_save_file", str(out))
+    qtbot.mouseClick(page.findChild(QPushButton, "printPack"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ("info", "Report pack saved") in [a[:2] for a in prompts.asked], timeout=60000)
+    assert page.print_button.isEnabled() and not page.progress.isVisible()
+    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(str(out)).pages))
+    assert edited in text
+    assert "Supported the 16 days of Action Domestic Abuse Campaign during November." in text
+    assert "Liberation Day" not in text
+    window.tasks.wait()
+
+
+def test_a_bad_period_is_shown_beside_the_field_and_an_empty_one_says_so(qtbot, demo_services):
+    window, page = _page(qtbot, demo_services, FakePrompts())
+    page.period.setCurrentText("2022/24")
+    page.load()
+    assert "not a financial year" in page.period_error.text()
+    page.period.setCurrentText("2035/36")
+    page.load()
+    assert page.period_error.text() == ""
+    assert not page.empty.isHidden() and "There are no records for 2035/36" in page.empty.text()
+    window.tasks.wait()
+
+
+def test_quarterly_table_and_exports(qtbot, demo_services, tmp_path):
+    prompts = FakePrompts()
+    window, page = _page(qtbot, demo_services, prompts)
+    page.period.setCurrentText("2022/23")
+    page.load()
+    q = page.quarterly
+    headers = [q.horizontalHeaderItem(c).text() for c in range(q.columnCount())]
+    assert headers == ["Measure", "Q1 Apr–Jun 2022", "Q2 Jul–Sep 2022", "Q3 Oct–Dec 2022", "Q4 Jan–Mar 2023",
+                       "2022/23"]
+    cpw = next(r for r in range(q.rowCount()) if q.item(r, 0).toolTip() == rp.CPW)
+    assert q.item(cpw, 5).text() == "56"
+    assert sum(int(q.item(cpw, c).text()) for c in range(1, 5)) == 56
+    prompts.answer("ask_save_file", str(tmp_path / "q.xlsx"), str(tmp_path / "q"), str(tmp_path / "pack.csv"))
+    qtbot.mouseClick(page.findChild(QPushButton, "quarterlyXlsx"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.findChild(QPushButton, "quarterlyCsv"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.findChild(QPushButton, "exportPackCsv"), Qt.MouseButton.LeftButton)
+    assert (tmp_path / "q.xlsx").stat().st_size > 0
+    assert (tmp_path / "q.csv").read_text(encoding="utf-8").startswith("measure,label,")
+    assert f"{rp.CPW},56" in (tmp_path / "pack.csv").read_text(encoding="utf-8")
+    assert prompts.titles("error") == []
+    window.tasks.wait()
