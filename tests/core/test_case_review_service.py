@@ -274,8 +274,10 @@ def test_letter_values_fill_the_letters_engines_case_review_templates(services, 
     for letter, code in (("acknowledgement", "case_review_ack"), ("threshold_decision", "case_review_threshold"),
                          ("outcome", "case_review_outcome")):
         values = cr.case_review_letter_values(app_id, letter)
-        # No appeal deadline is declared anywhere, so the caller supplies it (see the docstring).
-        values["appeal_by"] = date(2023, 6, 30)
+        if letter == "acknowledgement":
+            assert values["appeal_by"] is None
+        else:  # the local appeal period: 20 working days from the letter (TODAY is Thursday 26 Nov 2026)
+            assert values["appeal_by"] == date(2026, 12, 24)
         text = " ".join(all_text(render_letter(templates[code].body, values, LETTERHEAD)).split())
         assert "CR-2023-001" in text or letter == "outcome"
         if letter == "threshold_decision":

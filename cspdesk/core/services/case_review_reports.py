@@ -73,6 +73,15 @@ class CaseReviewReports:
 
         return {k: stored.get(k, BY_KEY[k].default) for k in ("council.name", "council.home_district")}
 
+    def _appeal_by(self) -> date:
+        from cspdesk.core.domain.calendar import add_working_days
+        from cspdesk.core.services.settings import BY_KEY
+
+        key = "case_review.appeal_working_days"
+        with self._uow("system") as uow:
+            row = uow.session.scalar(select(AppSetting).where(AppSetting.key == key))
+        return add_working_days(self._today(), int(row.value if row is not None else BY_KEY[key].default))
+
     def figures_sentences(self, figures: CaseReviewFigures) -> list[tuple[str, str]]:
         """(heading, sentence) for each measure, in the plan's wording."""
         area = self._letterhead()["council.home_district"]
@@ -94,7 +103,8 @@ class CaseReviewReports:
         Keys named as the letters engine declares them (``recipient_name``, ``application_date``,
         ``threshold_met``, ``recommendations``...; dates as ``date``) plus plain-text ones for any other use
         (``applicant_name``, ``received_date``, ``decision``, ``reasons``, ``appeal_route``...). ``appeal_by``
-        is None: no deadline for an appeal to the PCC is declared anywhere (DOMAIN.md s.4), so none is invented.
+        is the letter's date plus the local appeal period (setting ``case_review.appeal_working_days``; the Act
+        sets none), for the threshold decision and outcome letters.
         """
         if letter not in LETTERS:
             raise ValidationError({"letter": f"Unknown Case Review letter '{letter}'; expected one of "
@@ -120,7 +130,7 @@ class CaseReviewReports:
                 "application_date": app.received_on,
                 "threshold_decision_by": app.decide_by,
                 "review_meeting_by": app.review_by,
-                "appeal_by": None,
+                "appeal_by": self._appeal_by() if letter in ("threshold_decision", "outcome") else None,
                 "applicant_name": app.applicant_name,
                 "applicant_address": contact,
                 "applicant_contact": contact,

@@ -89,6 +89,9 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("case_review.acknowledge_days", int, 10, "Acknowledge within (working days)", "Case Reviews", 1, 60),
     SettingDef("case_review.decide_days", int, 15, "Decide threshold within (working days)", "Case Reviews", 1, 60),
     SettingDef("case_review.review_days", int, 20, "Hold the review within (working days)", "Case Reviews", 1, 90),
+    SettingDef("case_review.appeal_working_days", int, 20,
+               "Appeal to the PCC within (working days of the decision or outcome letter)", "Case Reviews", 5, 90,
+               help="Local practice: the Act sets no period for an appeal to the Police and Crime Commissioner."),
     # Safer Homes (DOMAIN.md section 5)
     SettingDef("safer_homes.waiting_working_days", int, 10, "Flag referrals not secured within (working days)", "Safer Homes", 1, 120),
     SettingDef("safer_homes.follow_up_days", int, 28, "Follow-up call after install (days)", "Safer Homes", 1, 365),
