@@ -1,6 +1,6 @@
 """Benchmark: importing 1,000,000 police.uk rows against a bare pandas read_csv + groupby.
 
-    PYTHONPATH=. python bench/bench_figures.py [--rows 1000000] [--keep DIR] [--repeat N]
+    PYTHONPATH=. python bench/bench_figures.py [--rows 1000000] [--keep DIR]
 
 Generates a police.uk-style CSV by sampling whole rows of the real files in
 ``../shared/data/police-uk/`` (so districts, crime types, outcomes and locations keep their real
@@ -76,7 +76,7 @@ def phase_baseline(path: Path) -> dict:
             "peak_mb": _peak_mb()}
 
 
-def phase_import(path: Path, db: Path, all_districts: bool = False, streamed: bool = False) -> dict:
+def phase_import(path: Path, db: Path, all_districts: bool = False) -> dict:
     from sqlalchemy.orm import Session
 
     from cspdesk.core.figures.months import Period
@@ -88,19 +88,10 @@ def phase_import(path: Path, db: Path, all_districts: bool = False, streamed: bo
     engine = make_engine(f"sqlite:///{db}")  # the app's own connection settings (WAL, synchronous=NORMAL)
     Base.metadata.create_all(engine)
     start, cpu = time.perf_counter(), _cpu_seconds()
-    districts = None if all_districts else list(DISTRICTS)
-    if streamed:  # read in chunks on a helper thread, each stored as soon as it is checked
-        from cspdesk.core.importers.figures_files import sha256_of
-
-        with Session(engine) as session, session.begin():
-            report = figures_store.store_police_uk_streamed(
-                session, path, str(path), sha256_of(path), districts, "bench").report
-        read_seconds = float("nan")  # overlapped with storing
-    else:
-        (imported,) = read_figures_file(path, districts)
-        read_seconds = time.perf_counter() - start
-        with Session(engine) as session, session.begin():
-            report = figures_store.store_police_uk(session, imported, "bench")
+    (imported,) = read_figures_file(path, None if all_districts else list(DISTRICTS))
+    read_seconds = time.perf_counter() - start
+    with Session(engine) as session, session.begin():
+        report = figures_store.store_police_uk(session, imported, "bench")
     import_seconds = time.perf_counter() - start
     import_cpu = _cpu_seconds() - cpu
     with Session(engine) as session, session.begin():
@@ -142,14 +133,12 @@ def main() -> None:
         action="store_true",
         help="keep every row (worst case) instead of only the eight Derbyshire districts",
     )
-    parser.add_argument("--streamed", action="store_true", help="(phase import) the chunked, two-thread import")
-    parser.add_argument("--repeat", type=int, default=1, help="run the three phases this many times, interleaved")
     args = parser.parse_args()
     if args.phase == "baseline":
         print(json.dumps(phase_baseline(args.file)))
         return
     if args.phase == "import":
-        print(json.dumps(phase_import(args.file, args.db, args.all_districts, args.streamed)))
+        print(json.dumps(phase_import(args.file, args.db, args.all_districts)))
         return
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -165,36 +154,22 @@ def main() -> None:
             )
             return json.loads(out.stdout.strip().splitlines()[-1])
 
+        baseline = run("--phase", "baseline", "--file", str(path))
         extra = ("--all-districts",) if args.all_districts else ()
-        results = []
-        for number in range(args.repeat):
-            baseline = run("--phase", "baseline", "--file", str(path))
-            found = {}
-            for name, flag in (("whole", ()), ("streamed", ("--streamed",))):
-                db = Path(tmp) / f"bench-{name}-{number}.sqlite"
-                found[name] = run("--phase", "import", "--file", str(path), "--db", str(db), *extra, *flag)
-                db.unlink()
-            results.append((baseline, found["whole"], found["streamed"]))
-            print(f"run {number + 1}: baseline {baseline['seconds']:.2f} s (CPU {baseline['cpu_seconds']:.2f}); "
-                  f"whole-file import {found['whole']['seconds']:.2f} s (CPU {found['whole']['cpu_seconds']:.2f}); "
-                  f"streamed import {found['streamed']['seconds']:.2f} s (CPU {found['streamed']['cpu_seconds']:.2f}); "
-                  f"load {os.getloadavg()[0]:.2f}", flush=True)
+        imported = run(
+            "--phase", "import", "--file", str(path), "--db", str(Path(tmp) / "bench.sqlite"), *extra
+        )
+    ratio = imported["seconds"] / baseline["seconds"]
+    cpu_ratio = imported["cpu_seconds"] / baseline["cpu_seconds"]
     print(f"""
-{args.rows:,} police.uk rows ({size_mb:.0f} MB CSV); Python {sys.version.split()[0]}, {os.cpu_count()} CPUs.
+| {args.rows:,} police.uk rows ({size_mb:.0f} MB CSV) | time | CPU time | peak memory |
+|---|---|---|---|
+| bare `pandas.read_csv` + groupby | {baseline["seconds"]:.2f} s | {baseline["cpu_seconds"]:.2f} s | {baseline["peak_mb"]:.0f} MB |
+| CSPDesk import (read + check + store rows + recount) | {imported["seconds"]:.2f} s ({ratio:.2f}×) | {imported["cpu_seconds"]:.2f} s ({cpu_ratio:.2f}×) | {imported["peak_mb"]:.0f} MB |
+| … of which reading and checking | {imported["read_seconds"]:.2f} s | | |
+| all six comparison tables from the database | {imported["tables_ms"]:.0f} ms | | |
 
-| run | bare `read_csv` + groupby | whole-file import | ratio | streamed import | ratio | CPU: bare / whole / streamed |
-|---|---|---|---|---|---|---|""")
-    for number, (baseline, whole, streamed) in enumerate(results, start=1):
-        b = baseline["seconds"]
-        print(f"| {number} | {b:.2f} s | {whole['seconds']:.2f} s | {whole['seconds'] / b:.2f}× | "
-              f"{streamed['seconds']:.2f} s | {streamed['seconds'] / b:.2f}× | {baseline['cpu_seconds']:.2f} / "
-              f"{whole['cpu_seconds']:.2f} / {streamed['cpu_seconds']:.2f} s |")
-    baseline, whole, streamed = results[-1]
-    print(f"""
-Last run: peak memory bare {baseline["peak_mb"]:.0f} MB, whole {whole["peak_mb"]:.0f} MB, streamed \
-{streamed["peak_mb"]:.0f} MB; reading and checking (whole) {whole["read_seconds"]:.2f} s; rows stored \
-{streamed["rows_stored"]:,} (whole {whole["rows_stored"]:,}); SQLite file {streamed["db_mb"]:.0f} MB; all six \
-tables {streamed["tables_ms"]:.0f} ms.""")
+Rows stored: {imported["rows_stored"]:,}; SQLite file {imported["db_mb"]:.0f} MB. Python {sys.version.split()[0]}, {os.cpu_count()} CPUs.""")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,7 @@ is read once with fixed dtypes (categories for the repeated text) and every chec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -67,85 +66,19 @@ def read_police_uk(
     ``districts``: count only these (matched ignoring case, stored in this spelling); ``None``
     counts every district in the file.
     """
-    frame = _read(source, name)
-    checked = check_police_uk(frame, name, districts)
-    return ImportedFile(
-        file=name,
-        kind=FileKind.POLICE_UK,
-        sha256=sha256,
-        rows=checked.rows,
-        rows_read=len(frame),
-        rejections=checked.rejections,
-        excluded=checked.excluded,
-    )
-
-
-@dataclass
-class CheckedChunk:
-    rows: pd.DataFrame  # accepted rows, index = file row number
-    rows_read: int
-    rejections: list[Rejection]
-    excluded: list[ExcludedRows]
-
-
-def read_police_uk_chunks(
-    source: Path | BinaryIO, name: str, districts: Sequence[str] | None = None, chunk_rows: int = 200_000
-) -> Iterator[CheckedChunk]:
-    """The same reading and checks as ``read_police_uk``, a chunk of rows at a time (row numbers
-    run on across chunks), so a caller can store one chunk while the next is read.
-    ``merge_chunk_reports`` turns the chunks' rejections and exclusions into the whole file's."""
-    first_row = 2
-    for frame in _read(source, name, chunk_rows):
-        frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-        first_row += len(frame)
-        yield check_police_uk(frame, name, districts)
-
-
-def merge_chunk_reports(chunks: Sequence[CheckedChunk]) -> tuple[int, list[Rejection], list[ExcludedRows]]:
-    """``(rows_read, rejections, excluded)`` for the whole file, as ``read_police_uk`` reports them."""
-    rejections = sorted((r for c in chunks for r in c.rejections), key=lambda r: r.row or 0)
-    excluded: dict[str, ExcludedRows] = {}
-    for chunk in chunks:
-        for part in chunk.excluded:
-            whole = excluded.setdefault(part.reason, ExcludedRows(part.reason))
-            whole.count += part.count
-            whole.examples.extend(part.examples[: EXAMPLES - len(whole.examples)])
-    return sum(c.rows_read for c in chunks), rejections, list(excluded.values())
-
-
-def _read(source: Path | BinaryIO, name: str, chunk_rows: int | None = None):
     wanted = {heading.lower(): heading for heading in FIELDS}
     try:
-        frames = pd.read_csv(
+        frame = pd.read_csv(
             source,
             usecols=lambda h: h.strip().lower() in wanted,
             dtype=_lower_keyed(_DTYPES),
             skip_blank_lines=True,
             encoding="utf-8-sig",
-            chunksize=chunk_rows,
         )
-        if chunk_rows is None:
-            return _named(frames, wanted)
-        return (_named(frame, wanted) for frame in _reraised(frames, name))
     except (pd.errors.ParserError, ValueError) as error:
         raise UserError(f"{name} could not be read as a police.uk CSV: {error}") from error
-
-
-def _reraised(frames, name: str):
-    try:
-        yield from frames
-    except (pd.errors.ParserError, ValueError) as error:
-        raise UserError(f"{name} could not be read as a police.uk CSV: {error}") from error
-
-
-def _named(frame: pd.DataFrame, wanted: dict[str, str]) -> pd.DataFrame:
     frame.columns = [FIELDS[wanted[h.strip().lower()]] for h in frame.columns]
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # the row a user sees in Excel; header is row 1
-    return frame
-
-
-def check_police_uk(frame: pd.DataFrame, name: str, districts: Sequence[str] | None) -> CheckedChunk:
-    """Reject rows with a bad month or no crime type; set aside rows with no LSOA or outside ``districts``."""
     rows_read = len(frame)
     heading = {field: h for h, field in FIELDS.items()}
     rejections: list[Rejection] = []
@@ -173,7 +106,15 @@ def check_police_uk(frame: pd.DataFrame, name: str, districts: Sequence[str] | N
     ]
     frame = frame[~(no_lsoa | outside)]
     rejections.sort(key=lambda r: r.row or 0)
-    return CheckedChunk(frame, rows_read, rejections, excluded)
+    return ImportedFile(
+        file=name,
+        kind=FileKind.POLICE_UK,
+        sha256=sha256,
+        rows=frame,
+        rows_read=rows_read,
+        rejections=rejections,
+        excluded=excluded,
+    )
 
 
 def _lower_keyed(dtypes: dict) -> dict:

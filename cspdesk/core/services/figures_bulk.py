@@ -7,12 +7,10 @@ chunks, inside the caller's transaction.
 
 from __future__ import annotations
 
-import queue
-import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
@@ -37,7 +35,6 @@ COLUMNS = (
     "crime_type",
     "last_outcome",
 )
-T = TypeVar("T")
 CHUNK = 50_000  # rows per executemany: bounds the extra memory of Python tuples
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
@@ -113,46 +110,3 @@ def police_counts_for_months(session: Session, months: Sequence[str]) -> list[tu
         .group_by(PoliceUkRow.month, PoliceUkRow.district, PoliceUkRow.crime_type)
     ).all()
     return [(m, d, c, int(n)) for m, d, c, n in rows]
-
-
-def prefetched(chunks: Iterator[T], depth: int = 2) -> Iterator[T]:
-    """Run ``chunks`` on a helper thread, ``depth`` items ahead of the caller.
-
-    Reading a police.uk chunk (pandas tokenising) and storing the one before (sqlite3 stepping)
-    both release the GIL for much of their time, so on two cores they overlap. The database
-    connection stays on the caller's thread; only the reading moves. An error while reading is
-    raised in the caller, at the chunk where it happened; closing early stops the reader.
-    """
-    items: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
-
-    def read() -> None:
-        try:
-            for item in chunks:
-                if stop.is_set():
-                    return
-                items.put((True, item))
-        except BaseException as error:  # handed to the caller's thread, which raises it
-            items.put((False, error))
-            return
-        items.put((True, done))
-
-    reader = threading.Thread(target=read, name="police-uk-reader", daemon=True)
-    reader.start()
-    try:
-        while True:
-            ok, item = items.get()
-            if not ok:
-                raise item
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        while reader.is_alive():  # let a reader blocked on a full queue see ``stop``
-            try:
-                items.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        reader.join()

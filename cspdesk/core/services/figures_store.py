@@ -18,7 +18,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select
@@ -156,9 +155,17 @@ def store_analyst_figures(session: Session, imported: ImportedFile, imported_by:
 
 def store_police_uk(session: Session, imported: ImportedFile, imported_by: str) -> PoliceUkStoreReport:
     """Keep the rows, replace any earlier rows for the same force and month, recount those months."""
-    earlier = _earlier_import(session, imported.sha256)
+    earlier = session.execute(
+        select(FigureImport.filename, FigureImport.imported_at, FigureImport.imported_by)
+        .where(FigureImport.source == POLICE_UK, FigureImport.sha256 == imported.sha256)
+        .where(select(PoliceUkRow.id).where(PoliceUkRow.import_id == FigureImport.id).exists())
+    ).first()
     if earlier is not None:
-        raise AlreadyImported(_already_message(imported.file, earlier))
+        raise AlreadyImported(
+            f"{imported.file} was already imported (as {earlier.filename}, on "
+            f"{earlier.imported_at:%d %B %Y at %H:%M} by {earlier.imported_by}); "
+            "nothing was imported again."
+        )
     rows = imported.rows
     pairs = rows[["falls_within", "month"]].drop_duplicates().itertuples(index=False)
     superseded = [s for force, month in pairs for s in _remove_force_month(session, force, month)]
@@ -173,74 +180,6 @@ def store_police_uk(session: Session, imported: ImportedFile, imported_by: str) 
     return PoliceUkStoreReport(
         record.id, stored, months, tuple(superseded), {str(k): int(v) for k, v in by_district.items()}
     )
-
-
-@dataclass(frozen=True)
-class StreamedPoliceUk:
-    """A police.uk file read and stored chunk by chunk: the store report and the reading report."""
-
-    report: PoliceUkStoreReport
-    imported: ImportedFile  # rows_read, rejections and exclusions as a whole-file read gives them; no rows
-
-
-def store_police_uk_streamed(
-    session: Session, path: Path, name: str, sha256: str, districts: Sequence[str] | None, imported_by: str,
-    chunk_rows: int = 200_000,
-) -> StreamedPoliceUk:
-    """Read, check and store a (large) police.uk CSV a chunk at a time, reading the next chunk on a
-    helper thread while this one is stored. Same checks, rows and counts as ``read_police_uk`` then
-    ``store_police_uk``; for a one-step import where nobody looks at a preview in between."""
-    import pandas as pd
-
-    from cspdesk.core.importers.figures_results import FileKind, ImportedFile
-    from cspdesk.core.importers.police_uk_files import merge_chunk_reports, read_police_uk_chunks
-    from cspdesk.core.services.figures_bulk import prefetched
-
-    earlier = _earlier_import(session, sha256)
-    if earlier is not None:
-        raise AlreadyImported(_already_message(name, earlier))
-    record = FigureImport(source=POLICE_UK, filename=name[-300:], sha256=sha256, imported_by=imported_by,
-                          rows_read=0, rows_imported=0, rows_rejected=0, report="")
-    session.add(record)
-    session.flush()
-    chunks, seen, superseded, stored, by_district = [], set(), [], 0, {}
-    for chunk in prefetched(read_police_uk_chunks(path, name, districts, chunk_rows)):
-        rows = chunk.rows
-        for force, month in rows[["falls_within", "month"]].drop_duplicates().itertuples(index=False):
-            if (force, month) not in seen:  # before any of this file's rows for it are stored
-                seen.add((force, month))
-                superseded += _remove_force_month(session, force, month)
-        stored += insert_police_rows(session, rows, record.id)
-        for district, n in rows.groupby("district", observed=True).size().items():
-            by_district[str(district)] = by_district.get(str(district), 0) + int(n)
-        chunks.append(type(chunk)(rows.iloc[:0], chunk.rows_read, chunk.rejections, chunk.excluded))
-    rows_read, rejections, excluded = merge_chunk_reports(chunks)
-    months = tuple(sorted({str(m) for _f, m in seen}))
-    # The rows are in the database, not in memory: an empty frame of the stored length keeps the summary right.
-    imported = ImportedFile(name, FileKind.POLICE_UK, sha256, pd.DataFrame(index=pd.RangeIndex(stored)),
-                            rows_read, rejections, excluded)
-    note = "\n".join(
-        f"Replaced {s.rows:,} rows for {s.force}, {s.month} from {s.earlier_file}" for s in superseded
-    )
-    record.rows_read, record.rows_imported, record.rows_rejected = rows_read, stored, len(rejections)
-    record.report = imported.summary + (f"\n{note}" if note else "")
-    session.flush()
-    _recount_police_months(session, months, record.id)
-    report = PoliceUkStoreReport(record.id, stored, months, tuple(superseded), by_district)
-    return StreamedPoliceUk(report, imported)
-
-
-def _earlier_import(session: Session, sha256: str):
-    return session.execute(
-        select(FigureImport.filename, FigureImport.imported_at, FigureImport.imported_by)
-        .where(FigureImport.source == POLICE_UK, FigureImport.sha256 == sha256)
-        .where(select(PoliceUkRow.id).where(PoliceUkRow.import_id == FigureImport.id).exists())
-    ).first()
-
-
-def _already_message(name: str, earlier) -> str:
-    return (f"{name} was already imported (as {earlier.filename}, on "
-            f"{earlier.imported_at:%d %B %Y at %H:%M} by {earlier.imported_by}); nothing was imported again.")
 
 
 def _remove_force_month(session: Session, force: str | None, month: str) -> list[SupersededRows]:
