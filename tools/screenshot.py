@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python tools/screenshot.py --db FILE --page cases --out docs/screenshots/cases.png
        [--user NAME] [--select-row N] [--open-row N] [--size 1400x860]
+       [--page-tab TITLE] [--select-lsoa N]
        [--open-case REFERENCE|busiest] [--case-tab Overview|People|...]   (shoots the case window instead)
 """
 
@@ -24,6 +25,8 @@ def main() -> int:
     p.add_argument("--open-case", default=None, help="a case reference, or 'busiest' (open case, most incidents)")
     p.add_argument("--case-tab", default="Overview")
     p.add_argument("--open-row", type=int, default=None, help="open the list's row N (pages with open_row)")
+    p.add_argument("--page-tab", default=None, help="the page's tab with this title (pages with tabs)")
+    p.add_argument("--select-lsoa", type=int, default=None, help="Crime Figures → Local breakdown: select row N")
     args = p.parse_args()
     os.environ["CSPDESK_USER"] = args.user
     from PySide6.QtCore import QTimer
@@ -45,6 +48,11 @@ def main() -> int:
         page.apply_filters()
     if args.select_row is not None and hasattr(page, "table"):
         page.table.selectRow(args.select_row)
+    if args.page_tab is not None and hasattr(page, "tabs"):
+        titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+        page.tabs.setCurrentIndex(titles.index(args.page_tab))
+    if args.select_lsoa is not None and hasattr(page, "local"):
+        page.local.lsoas.selectRow(args.select_lsoa)
     if args.open_row is not None and hasattr(page, "open_row"):
         page.open_row(args.open_row)
 

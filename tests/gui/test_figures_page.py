@@ -88,3 +88,48 @@ def test_export_and_print_from_the_page(qtbot, demo_services, tmp_path):
     page.print_section()
     qtbot.waitUntil(lambda: prompts.asked[-1][:2] == ("info", "Crime Figures section saved"), timeout=30000)
     assert (tmp_path / "section.pdf").stat().st_size > 10000
+
+
+def test_local_breakdown_shows_lsoas_locations_and_points_of_the_imported_derbyshire_file(qtbot, services, tmp_path):
+    from tests.core.test_figures_local import DERBYSHIRE_FILE, _independent
+
+    preview = services.figures.preview_import([DERBYSHIRE_FILE])
+    services.figures.commit_import(services.actor, preview, import_good_rows=True)
+    page, prompts = _page(qtbot, services)
+    page.tabs.setCurrentWidget(page.local)
+    local = page.local
+    assert page.controls.isHidden()  # the figures' own controls are not the breakdown's
+    assert local.district.currentText() == "South Derbyshire"
+    assert local.crime_type.currentText() == "Anti-social behaviour"
+    assert local.year_ending.currentText() == "Dec 2018"
+    by_lsoa, by_location, points = _independent("South Derbyshire", "Anti-social behaviour")
+
+    shown = {local.lsoas.item(r, 0).text(): int(local.lsoas.item(r, 2).text().replace(",", ""))
+             for r in range(local.lsoas.rowCount())}
+    assert shown == dict(by_lsoa)
+    counts = [int(local.lsoas.item(r, 2).text()) for r in range(local.lsoas.rowCount())]
+    assert counts == sorted(counts, reverse=True)
+    local.lsoas.sortItems(2, Qt.SortOrder.AscendingOrder)  # sorted as numbers, not as text
+    assert [int(local.lsoas.item(r, 2).text()) for r in range(local.lsoas.rowCount())] == sorted(counts)
+    assert local.lsoas.item(0, 4).text() == "n/a" and local.lsoas.isColumnHidden(3)
+    assert local.locations.rowCount() == len(by_location)
+    assert local.scatter.rows_plotted == len(points)
+    assert "held for 1 of the 12 months" in local.note.text()
+
+    busiest = max(by_lsoa, key=lambda name: (by_lsoa[name], name))
+    row = local.lsoas.findItems(busiest, Qt.MatchFlag.MatchExactly)[0].row()
+    local.lsoas.selectRow(row)
+    assert local.scatter.highlighted_rows == sum(1 for *_xy, name in points if name == busiest)
+
+    prompts.save_to = tmp_path / "lsoas"
+    qtbot.mouseClick(local.findChild(type(page.print_button), "exportLsoaCsv"), Qt.MouseButton.LeftButton)
+    lines = (tmp_path / "lsoas.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "lsoa_name,lsoa_code,count,previous,change" and len(lines) == len(by_lsoa) + 1
+
+
+def test_local_breakdown_in_the_demo_has_rows_and_a_change_on_last_year(qtbot, demo_services):
+    page, _prompts = _page(qtbot, demo_services)
+    local = page.local
+    assert local.lsoas.rowCount() > 10 and local.scatter.rows_plotted > 100
+    assert not local.lsoas.isColumnHidden(3)
+    assert any(local.lsoas.item(r, 4).text().endswith("%") for r in range(local.lsoas.rowCount()))

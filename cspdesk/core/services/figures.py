@@ -24,6 +24,7 @@ from cspdesk.core.figures.plan import PLAN_CATEGORIES, POLICE_UK_EQUIVALENT
 from cspdesk.core.figures.table import ComparisonTable
 from cspdesk.core.services import figures_store as store
 from cspdesk.core.services.context import Actor, Changes
+from cspdesk.core.services.figures_local import LocalBreakdownMixin
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.storage.models.figures import CrimeFigure, FigureImport, PoliceUkRow, Population
 from cspdesk.core.storage.uow import UnitOfWork
@@ -165,7 +166,9 @@ def _month_span(months: Sequence[str]) -> str:
     return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
 
 
-class FiguresService:
+class FiguresService(LocalBreakdownMixin):
+    """Importing, populations, district tables and printing; the local (LSOA) breakdown is in figures_local."""
+
     def __init__(self, uow: Callable[[str], UnitOfWork], settings: SettingsService,
                  today: Callable[[], date] = date.today):
         self._uow = uow

@@ -30,6 +30,7 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.gui.pages.figures_import import FiguresImportPanel
+from cspdesk.gui.pages.figures_local import LocalBreakdownTab
 from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, MonthlyChart, RatesChart
 
@@ -64,7 +65,9 @@ class FiguresPage(QWidget):
         self.year_ending.setMinimumWidth(130)
         self.period_label = QLabel()
         self.period_label.setStyleSheet("color: #444;")
-        controls = QHBoxLayout()
+        self.controls = QWidget(objectName="figuresControls")
+        controls = QHBoxLayout(self.controls)
+        controls.setContentsMargins(0, 0, 0, 0)
         for caption, widget in (("Figures", self.source), ("Category", self.category),
                                 ("12 months ending", self.year_ending)):
             controls.addWidget(QLabel(caption))
@@ -74,6 +77,8 @@ class FiguresPage(QWidget):
 
         self.tabs = QTabWidget(objectName="figuresTabs")
         self.tabs.addTab(self._table_tab(), "District comparison")
+        self.local = LocalBreakdownTab(self.figures, prompts)
+        self.tabs.addTab(self.local, "Local breakdown")
         self.tabs.addTab(self._population_tab(), "Population")
         self.import_panel = FiguresImportPanel(services, bus, prompts, self.tasks)
         self.tabs.addTab(self.import_panel, "Import")
@@ -81,8 +86,11 @@ class FiguresPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        layout.addLayout(controls)
+        layout.addWidget(self.controls)
         layout.addWidget(self.tabs, 1)
+        # The Local breakdown has its own district, crime type and period (police.uk rows, not figures).
+        self.tabs.currentChanged.connect(
+            lambda _i: self.controls.setVisible(self.tabs.currentWidget() is not self.local))
         self.source.currentIndexChanged.connect(self._source_changed)
         self.category.currentIndexChanged.connect(self.show_figures)
         self.year_ending.currentIndexChanged.connect(self.show_figures)
@@ -223,6 +231,7 @@ class FiguresPage(QWidget):
         self.source.blockSignals(False)
         self._fill_population()
         self._source_changed()
+        self.local.refresh()
 
     def _source_changed(self) -> None:
         source = self.source.currentData() or self.figures.default_source

@@ -1,9 +1,12 @@
-"""The two crime-figures charts (QtCharts): rates by district, and a year's months against the year before.
+"""The crime-figures charts (QtCharts): rates by district, a year's months against the year before, and
+the police.uk rows' map points for the local breakdown.
 
-They draw the service's DTOs (ComparisonTable, MonthlySeries) and hold nothing else.
+They draw the service's DTOs (ComparisonTable, MonthlySeries, LocalBreakdown) and hold nothing else.
 """
 
 from __future__ import annotations
+
+import math
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -12,6 +15,7 @@ from PySide6.QtCharts import (
     QChart,
     QChartView,
     QHorizontalStackedBarSeries,
+    QScatterSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
@@ -127,3 +131,94 @@ class MonthlyChart(_ChartView):
         bars.attachAxis(axis_x)
         bars.attachAxis(axis_y)
         self.setChart(chart)
+
+
+SIZE_BANDS = ((1, 1, 7.0, "1 row"), (2, 4, 11.0, "2–4 rows"), (5, None, 16.0, "5 or more rows"))
+
+
+class LocationScatter(_ChartView):
+    """Where the rows are: longitude across, latitude up, one marker per police.uk map point.
+
+    police.uk places every row on an anonymised map point, so many rows share one; a marker's size
+    says how many (1, 2–4, 5+). The chosen LSOA's points are drawn in orange on top. The axes keep the
+    map's shape (a degree of longitude is shorter than one of latitude this far north).
+    """
+
+    def __init__(self):
+        super().__init__("locationScatter")
+        self.setMinimumHeight(320)
+        self.rows_plotted = 0
+        self.highlighted_rows = 0
+        self.distinct_points = 0
+        self._bounds: tuple[float, float, float, float] | None = None
+        self._axes: tuple[QValueAxis, QValueAxis] | None = None
+
+    def show_points(self, breakdown, highlight: str | None = None) -> None:
+        chart = self._new_chart(f"{breakdown.district}: {breakdown.crime_type}, {breakdown.period.label}")
+        counts: dict[tuple[float, float, str], int] = {}
+        for p in breakdown.points:
+            key = (p.longitude, p.latitude, p.lsoa_name)
+            counts[key] = counts.get(key, 0) + 1
+        self.rows_plotted = sum(counts.values())
+        self.distinct_points = len(counts)
+        self.highlighted_rows = sum(n for (_x, _y, name), n in counts.items() if name == highlight)
+        axis_x, axis_y = QValueAxis(), QValueAxis()
+        axis_x.setTitleText("longitude")
+        axis_y.setTitleText("latitude")
+        for axis in (axis_x, axis_y):
+            axis.setLabelFormat("%.2f")
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        for chosen in (False, True):
+            colour = QColor(HOME if chosen else NAVY)
+            colour.setAlpha(230 if chosen else 140)
+            for low, high, size, label in SIZE_BANDS:
+                series = QScatterSeries()
+                series.setName(highlight if chosen and low == 1 and highlight else label)
+                series.setMarkerSize(size)
+                series.setColor(colour)
+                series.setBorderColor(colour.darker(130))
+                for (x, y, name), n in counts.items():
+                    if (name == highlight) == chosen and n >= low and (high is None or n <= high):
+                        series.append(x, y)
+                chart.addSeries(series)
+                series.attachAxis(axis_x)
+                series.attachAxis(axis_y)
+                if chosen:  # one legend entry for the chosen LSOA, not three
+                    for marker in chart.legend().markers(series):
+                        marker.setVisible(bool(highlight) and low == 1)
+        if counts:
+            xs = [x for x, _y, _n in counts]
+            ys = [y for _x, y, _n in counts]
+            self._bounds = (min(xs), max(xs), min(ys), max(ys))
+        else:
+            self._bounds = None
+            chart.setTitle(f"{chart.title()}: no rows with coordinates")
+        self._axes = (axis_x, axis_y)
+        self.setChart(chart)
+        self._fit_axes()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_axes()
+
+    def _fit_axes(self) -> None:
+        """Ranges around the points with the map's proportions for the plot area's shape."""
+        if self._axes is None or self._bounds is None:
+            return
+        x0, x1, y0, y1 = self._bounds
+        mid_y = (y0 + y1) / 2
+        squash = math.cos(math.radians(mid_y))  # a degree of longitude, in degrees of latitude
+        # Both extents in degrees of latitude (so equal lengths on the ground), at least ~1 km.
+        width = max((x1 - x0) * squash, 0.01) * 1.1
+        height = max(y1 - y0, 0.01) * 1.1
+        area = self.chart().plotArea()
+        aspect = area.width() / area.height() if area.height() > 10 else 1.4
+        if width / height < aspect:
+            width = height * aspect
+        else:
+            height = width / aspect
+        mid_x = (x0 + x1) / 2
+        axis_x, axis_y = self._axes
+        axis_x.setRange(mid_x - width / squash / 2, mid_x + width / squash / 2)
+        axis_y.setRange(mid_y - height / 2, mid_y + height / 2)
