@@ -50,6 +50,7 @@ def main() -> int:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "cspdesk")], check=True, env=env)
     starts, peaks = [], []
     for _ in range(5):
+        env["CSPDESK_PROBE_STARTED"] = repr(time.time())
         out = subprocess.run([sys.executable, str(ROOT / "bench" / "startup_probe.py"), str(db)], capture_output=True,
                              text=True, check=True, cwd=ROOT, env=env).stdout.split()
         starts.append(float(out[0]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,19 +21,8 @@ from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.dialogs.new_case import NewCaseDialog
-from cspdesk.gui.pages.case_reviews import CaseReviewsPage
-from cspdesk.gui.pages.case_view import CaseView
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
-from cspdesk.gui.pages.enforcement import EnforcementPage
-from cspdesk.gui.pages.figures import FiguresPage
-from cspdesk.gui.pages.forums import ForumsPage
-from cspdesk.gui.pages.letters import LettersPage
-from cspdesk.gui.pages.my_work import MyWorkPage
-from cspdesk.gui.pages.reports import ReportsPage
-from cspdesk.gui.pages.safer_homes import SaferHomesPage
-from cspdesk.gui.pages.settings import SettingsPage
 from cspdesk.gui.tasks import TaskRunner
 
 
@@ -51,16 +42,16 @@ class MainWindow(QMainWindow):
         self.pages = LazyPages(self.stack)
         self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)
         self._add_page("cases", CasesPage, services, self.bus, prompts)
-        self._add_page("enforcement", EnforcementPage, services, self.bus, prompts)
-        self._add_page("safer_homes", SaferHomesPage, services, self.bus, prompts)
-        self._add_page("case_reviews", CaseReviewsPage, services, self.bus, prompts)
-        self._add_page("forums", ForumsPage, services, self.bus, prompts)
-        self._add_page("figures", FiguresPage, services, self.bus, prompts, self.tasks)
-        self._add_page("reports", ReportsPage, services, self.bus, prompts, self.tasks)
-        self._add_page("letters", LettersPage, services, self.bus, prompts)
+        self._add_page("enforcement", ("cspdesk.gui.pages.enforcement:EnforcementPage", "Enforcement"), services, self.bus, prompts)
+        self._add_page("safer_homes", ("cspdesk.gui.pages.safer_homes:SaferHomesPage", "Safer Homes"), services, self.bus, prompts)
+        self._add_page("case_reviews", ("cspdesk.gui.pages.case_reviews:CaseReviewsPage", "Case Reviews"), services, self.bus, prompts)
+        self._add_page("forums", ("cspdesk.gui.pages.forums:ForumsPage", "Area Forums"), services, self.bus, prompts)
+        self._add_page("figures", ("cspdesk.gui.pages.figures:FiguresPage", "Crime Figures"), services, self.bus, prompts, self.tasks)
+        self._add_page("reports", ("cspdesk.gui.pages.reports:ReportsPage", "Reports"), services, self.bus, prompts, self.tasks)
+        self._add_page("letters", ("cspdesk.gui.pages.letters:LettersPage", "Letters & templates"), services, self.bus, prompts)
         # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
-        self._add_page("my_work", MyWorkPage, services, self.bus, prompts, self.show_page)
-        self._add_page("settings", SettingsPage, services, self.bus, prompts)
+        self._add_page("my_work", ("cspdesk.gui.pages.my_work:MyWorkPage", "My work"), services, self.bus, prompts, self.show_page)
+        self._add_page("settings", ("cspdesk.gui.pages.settings:SettingsPage", "Settings"), services, self.bus, prompts)
         self.nav.currentRowChanged.connect(self._show_row)
         self.bus.open_case.connect(self.open_case)
         self.bus.new_case.connect(self.new_case)
@@ -83,9 +74,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self.nav.setCurrentRow(0)
 
-    def _add_page(self, key: str, page_class, *args) -> None:
-        self.pages.declare(key, page_class, args)
-        item = QListWidgetItem(page_class.title)
+    def _add_page(self, key: str, page, *args) -> None:
+        """``page`` is a page class, or ("module:Class", title) for a page imported on first show."""
+        self.pages.declare(key, page, args)
+        item = QListWidgetItem(self.pages.title(key))
         item.setData(Qt.ItemDataRole.UserRole, key)
         self.nav.addItem(item)
 
@@ -127,7 +119,7 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(list(self.pages).index(key))
 
-    def open_case(self, case_id) -> CaseView | None:
+    def open_case(self, case_id):
         """Each case opens in its own window; opening it again brings that window forward."""
         view = self.case_windows.get(case_id)
         if view is None:
@@ -136,6 +128,8 @@ class MainWindow(QMainWindow):
             except UserError as exc:
                 self.prompts.error("Case not opened", str(exc))
                 return None
+            from cspdesk.gui.pages.case_view import CaseView
+
             view = CaseView(self.services, self.bus, self.prompts, case_id)
             view.closed.connect(lambda cid: self.case_windows.pop(cid, None))
             self.case_windows[case_id] = view
@@ -144,7 +138,9 @@ class MainWindow(QMainWindow):
         view.activateWindow()
         return view
 
-    def new_case(self) -> NewCaseDialog:
+    def new_case(self):
+        from cspdesk.gui.dialogs.new_case import NewCaseDialog
+
         dlg = NewCaseDialog(self.services, self.bus, self.prompts, self)
         dlg.opened.connect(self.open_case)
         dlg.open_existing.connect(self.open_case)
@@ -215,14 +211,15 @@ class LazyPages:
         self._declared: dict[str, tuple] = {}
         self._built: dict[str, QWidget] = {}
 
-    def declare(self, key: str, page_class, args: tuple) -> None:
-        self._declared[key] = (page_class, args, self._stack.addWidget(QWidget()))
+    def declare(self, key: str, page, args: tuple) -> None:
+        self._declared[key] = (page, args, self._stack.addWidget(QWidget()))
 
     def keys(self) -> list[str]:
         return list(self._declared)
 
     def title(self, key: str) -> str:
-        return self._declared[key][0].title
+        page = self._declared[key][0]
+        return page[1] if isinstance(page, tuple) else page.title
 
     def is_built(self, key: str) -> bool:
         return key in self._built
@@ -236,8 +233,11 @@ class LazyPages:
     def __getitem__(self, key: str) -> QWidget:
         page = self._built.get(key)
         if page is None:
-            page_class, args, index = self._declared[key]
-            page = page_class(*args)
+            spec, args, index = self._declared[key]
+            if isinstance(spec, tuple):  # imported now, so start-up does not pay for pages not yet opened
+                module, _, name = spec[0].partition(":")
+                spec = getattr(importlib.import_module(module), name)
+            page = spec(*args)
             placeholder = self._stack.widget(index)
             current = self._stack.currentIndex()
             self._stack.insertWidget(index, page)

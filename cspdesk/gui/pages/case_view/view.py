@@ -48,8 +48,12 @@ class CaseView(QWidget):
             self.add_tab(title, cls(services, bus, prompts, case_id))
         self.overview: OverviewPanel = self.panels["Overview"]  # type: ignore[assignment]
         self.offer_close.clicked.connect(self.overview.close_case)
+        import importlib
+
         from cspdesk.gui.pages import case_view as hooks
 
+        for module in hooks.CASE_TAB_MODULES:
+            importlib.import_module(module)
         for factory in hooks.EXTRA_CASE_TABS:
             title, widget = factory(services, bus, prompts, case_id)
             self.add_tab(title, widget)
