@@ -107,6 +107,9 @@ class ReportsPage(QWidget):
 
     def _report_tab(self) -> QWidget:
         self.action_taken = self._table("actionTaken", ["Count", "Figure", "Sentence (double-click to edit)"], 2)
+        # The sentence is what the officer reads and edits: it gets the room, the figure's name wraps.
+        self.action_taken.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.action_taken.setColumnWidth(1, 170)
         self.action_taken.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                           | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.action_taken.cellClicked.connect(lambda r, c: c == 0 and self.trace(self._key(self.action_taken, r)))
@@ -182,6 +185,8 @@ class ReportsPage(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([760, 520])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         w = QWidget()
         v = QVBoxLayout(w)
         v.addWidget(split, 1)
