@@ -267,6 +267,8 @@ def test_enforcement_is_after_asb_cases_and_the_dashboard_shows_what_is_due(qtbo
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles[:3] == ["Dashboard", "ASB Cases", "Enforcement"]
     dash = window.pages["dashboard"]
+    window.show()  # the Dashboard counts once it is on screen
+    qtbot.waitUntil(lambda: dash.notices_due.rowCount() > 0, timeout=5000)
     overdue = sum(1 for d in demo_services.notices.due(14) if d.overdue)
     assert dash.notices_tile.value.text() == f"{overdue:,}" and dash.notices_due.rowCount() > 0
     dash.notices_due.cellDoubleClicked.emit(0, 0)

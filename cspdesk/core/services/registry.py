@@ -1,51 +1,98 @@
-"""The services the app is built from, created once by the composition root."""
+"""The services the app is built from, created by the composition root.
+
+Each service is made (and its module imported) the first time something asks for it, so start-up pays only
+for what the first screen uses. ``users`` and ``settings`` exist from the start: signing in needs them.
+"""
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from cspdesk.core.services.actions import ActionService
-from cspdesk.core.services.attachments import AttachmentService
-from cspdesk.core.services.case_closure import CaseClosureService
-from cspdesk.core.services.case_edit import CaseEditService
-from cspdesk.core.services.case_intake import CaseIntakeService
-from cspdesk.core.services.case_list import CaseListService
-from cspdesk.core.services.case_parties import CasePartyService
-from cspdesk.core.services.case_review import CaseReviewService
-from cspdesk.core.services.case_review_print import render_figures_pdf
-from cspdesk.core.services.cases import CaseService
-from cspdesk.core.services.chronology import ChronologyService
 from cspdesk.core.services.context import Actor
-from cspdesk.core.services.dashboard import DashboardService
-from cspdesk.core.services.demo import DemoService
-from cspdesk.core.services.documents import DocumentService
-from cspdesk.core.services.enforcement import EnforcementService
-from cspdesk.core.services.enforcement_register import NoticeRegisterService
-from cspdesk.core.services.figures import FiguresService
-from cspdesk.core.services.forums import ForumService
-from cspdesk.core.services.forums_print import write_forum_log
-from cspdesk.core.services.health import HealthService
-from cspdesk.core.services.incidents import IncidentService
-from cspdesk.core.services.letter_templates import LetterTemplateService
-from cspdesk.core.services.letters import LetterService
-from cspdesk.core.services.letters_print import LetterPrinter
-from cspdesk.core.services.report_pack import ReportPackService
-from cspdesk.core.services.report_pack_print import render_report_pack
-from cspdesk.core.services.risk import RiskService
-from cspdesk.core.services.safer_homes import SaferHomesService
-from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
-from cspdesk.core.services.safer_homes_read import SaferHomesReader
-from cspdesk.core.services.saved_filters import SavedFilterService
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
 from cspdesk.core.storage.database import Database
 from cspdesk.core.storage.uow import uow_factory_for
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.actions import ActionService
+    from cspdesk.core.services.attachments import AttachmentService
+    from cspdesk.core.services.case_closure import CaseClosureService
+    from cspdesk.core.services.case_edit import CaseEditService
+    from cspdesk.core.services.case_intake import CaseIntakeService
+    from cspdesk.core.services.case_list import CaseListService
+    from cspdesk.core.services.case_parties import CasePartyService
+    from cspdesk.core.services.case_review import CaseReviewService
+    from cspdesk.core.services.cases import CaseService
+    from cspdesk.core.services.chronology import ChronologyService
+    from cspdesk.core.services.dashboard import DashboardService
+    from cspdesk.core.services.demo import DemoService
+    from cspdesk.core.services.documents import DocumentService
+    from cspdesk.core.services.enforcement import EnforcementService
+    from cspdesk.core.services.enforcement_register import NoticeRegisterService
+    from cspdesk.core.services.figures import FiguresService
+    from cspdesk.core.services.forums import ForumService
+    from cspdesk.core.services.health import HealthService
+    from cspdesk.core.services.incidents import IncidentService
+    from cspdesk.core.services.letter_templates import LetterTemplateService
+    from cspdesk.core.services.letters import LetterService
+    from cspdesk.core.services.report_pack import ReportPackService
+    from cspdesk.core.services.risk import RiskService
+    from cspdesk.core.services.safer_homes import SaferHomesService
+    from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
+    from cspdesk.core.services.safer_homes_read import SaferHomesReader
+    from cspdesk.core.services.saved_filters import SavedFilterService
 
-@dataclass
+
+def _get(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(f"cspdesk.core.services.{module}"), name)
+
+
+def _letters(s: Services) -> Any:
+    letters = _get("letters", "LetterService")(s._uow, s.templates, s.settings, s._today,
+                                               printer=_get("letters_print", "LetterPrinter")())
+    letters.attach(s)  # letter sources reach the other services through it
+    return letters
+
+
+_FACTORIES: dict[str, Callable[[Services], Any]] = {
+    "case_list": lambda s: _get("case_list", "CaseListService")(s._uow, s.database.engine),
+    "cases": lambda s: _get("cases", "CaseService")(s._uow, s._today),
+    "dashboard": lambda s: _get("dashboard", "DashboardService")(s._uow, s._today),
+    "demo": lambda s: _get("demo", "DemoService")(s._uow),
+    "health": lambda s: _get("health", "HealthService")(s.database),
+    "intake": lambda s: _get("case_intake", "CaseIntakeService")(s._uow, s._today),
+    "case_edit": lambda s: _get("case_edit", "CaseEditService")(s._uow, s._today),
+    "parties": lambda s: _get("case_parties", "CasePartyService")(s._uow, s._today),
+    "incidents": lambda s: _get("incidents", "IncidentService")(s._uow, s._today),
+    "risk": lambda s: _get("risk", "RiskService")(s._uow, s._today),
+    "actions": lambda s: _get("actions", "ActionService")(s._uow, s._today),
+    "chronology": lambda s: _get("chronology", "ChronologyService")(s._uow, s._today),
+    "attachments": lambda s: _get("attachments", "AttachmentService")(s._uow, s._today),
+    "closure": lambda s: _get("case_closure", "CaseClosureService")(s._uow, s._today),
+    "forums": lambda s: _get("forums", "ForumService")(s._uow, s._today, _get("forums_print", "write_forum_log")),
+    "saved_filters": lambda s: _get("saved_filters", "SavedFilterService")(s._uow, s._today),
+    "case_reviews": lambda s: _get("case_review", "CaseReviewService")(s._uow, s.settings, s._today, _get("case_review_print", "render_figures_pdf")),
+    "figures": lambda s: _get("figures", "FiguresService")(s._uow, s.settings, s._today),
+    "safer_homes": lambda s: _get("safer_homes", "SaferHomesService")(s._uow, s._today),
+    "safer_homes_read": lambda s: _get("safer_homes_read", "SaferHomesReader")(s._uow, s._today),
+    "safer_homes_outputs": lambda s: _get("safer_homes_outputs", "SaferHomesOutputs")(s._uow, s.safer_homes_read, s._today),
+    "enforcement": lambda s: _get("enforcement", "EnforcementService")(s._uow, s.settings, s._today),
+    "notices": lambda s: _get("enforcement_register", "NoticeRegisterService")(s._uow, s._today),
+    "report_pack": lambda s: _get("report_pack", "ReportPackService")(s._uow, s.settings, s.figures, s._today, _get("report_pack_print", "render_report_pack")),
+    "templates": lambda s: _get("letter_templates", "LetterTemplateService")(s._uow),
+    "letters": _letters,
+    "documents": lambda s: _get("documents", "DocumentService")(s._uow),
+}
+
+
 class Services:
+    """The app's services by name (``services.case_list``, ``services.enforcement``...)."""
+
     database: Database
     actor: Actor
     first_sign_in: bool
@@ -56,11 +103,6 @@ class Services:
     dashboard: DashboardService
     demo: DemoService
     health: HealthService
-    safer_homes: SaferHomesService
-    safer_homes_read: SaferHomesReader
-    safer_homes_outputs: SaferHomesOutputs
-    case_reviews: CaseReviewService
-    # ASB cases end to end (issue 3)
     intake: CaseIntakeService
     case_edit: CaseEditService
     parties: CasePartyService
@@ -72,7 +114,11 @@ class Services:
     closure: CaseClosureService
     forums: ForumService
     saved_filters: SavedFilterService
+    case_reviews: CaseReviewService
     figures: FiguresService
+    safer_homes: SaferHomesService
+    safer_homes_read: SaferHomesReader
+    safer_homes_outputs: SaferHomesOutputs
     enforcement: EnforcementService
     notices: NoticeRegisterService
     report_pack: ReportPackService
@@ -80,50 +126,30 @@ class Services:
     letters: LetterService
     documents: DocumentService
 
+    def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
+                 settings: SettingsService, uow: Callable, today: Callable[[], date]):
+        self.database = database
+        self.actor = actor
+        self.first_sign_in = first_sign_in
+        self.users = users
+        self.settings = settings
+        self._uow = uow
+        self._today = today
+        self._lock = threading.RLock()  # a background task and the window may ask for the same one
+
+    def __getattr__(self, name: str) -> Any:  # only called for names not yet set
+        factory = _FACTORIES.get(name)
+        if factory is None:
+            raise AttributeError(name)
+        with self._lock:
+            if name not in self.__dict__:
+                self.__dict__[name] = factory(self)
+        return self.__dict__[name]
+
 
 def build_services(database: Database, username: str | None = None,
                    today: Callable[[], date] = date.today) -> Services:
     uow = uow_factory_for(database.engine)
     users = UserService(uow)
     actor, first = users.sign_in(username)
-    settings = SettingsService(uow)
-    safer_homes_read = SaferHomesReader(uow, today)
-    figures = FiguresService(uow, settings, today)
-    templates = LetterTemplateService(uow)
-    letters = LetterService(uow, templates, settings, today, printer=LetterPrinter())
-    services = Services(
-        database=database,
-        actor=actor,
-        first_sign_in=first,
-        users=users,
-        settings=settings,
-        case_list=CaseListService(uow, database.engine),
-        cases=CaseService(uow, today),
-        dashboard=DashboardService(uow, today),
-        demo=DemoService(uow),
-        health=HealthService(database),
-        intake=CaseIntakeService(uow, today),
-        case_edit=CaseEditService(uow, today),
-        parties=CasePartyService(uow, today),
-        incidents=IncidentService(uow, today),
-        risk=RiskService(uow, today),
-        actions=ActionService(uow, today),
-        chronology=ChronologyService(uow, today),
-        attachments=AttachmentService(uow, today),
-        closure=CaseClosureService(uow, today),
-        forums=ForumService(uow, today, write_forum_log),
-        saved_filters=SavedFilterService(uow, today),
-        case_reviews=CaseReviewService(uow, settings, today, render_figures_pdf),
-        figures=figures,
-        safer_homes=SaferHomesService(uow, today),
-        safer_homes_read=safer_homes_read,
-        safer_homes_outputs=SaferHomesOutputs(uow, safer_homes_read, today),
-        enforcement=EnforcementService(uow, settings, today),
-        notices=NoticeRegisterService(uow, today),
-        report_pack=ReportPackService(uow, settings, figures, today, render_report_pack),
-        templates=templates,
-        letters=letters,
-        documents=DocumentService(uow),
-    )
-    letters.attach(services)
-    return services
+    return Services(database, actor, first, users, SettingsService(uow), uow, today)

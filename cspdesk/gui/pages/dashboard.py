@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -163,10 +163,27 @@ class DashboardPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         QVBoxLayout(self).addWidget(scroll)
-        bus.changes_applied.connect(lambda _c: self.refresh())
-        self.refresh()
+        # Counts are computed when the page is on screen: the window paints first, and a page behind
+        # another one is refreshed only when it is shown again.
+        self._stale = True
+        bus.changes_applied.connect(lambda _c: self._changed())
+
+    def _changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            QTimer.singleShot(0, self._refresh_if_shown)
+
+    def _refresh_if_shown(self) -> None:
+        if self._stale and self.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
+        self._stale = False
         s = self.services.dashboard.summary()
         self.open_tile.value.setText(f"{s.open_cases:,}")
         self.reviews_tile.value.setText(f"{s.reviews_due:,}")
