@@ -57,7 +57,7 @@ def main() -> int:
         peaks.append(float(out[1]))
     rows.append(("Process start → main window with the first page of (open) cases (median of 5)",
                  f"{statistics.median(starts):.2f} s", "≤ 1.0 s"))
-    rows.append(("Peak memory with the list of all cases open", f"{max(peaks):.0f} MB", "≤ 400 MB"))
+    rows.append(("Peak memory, window open on the case list", f"{max(peaks):.0f} MB", "≤ 400 MB"))
 
     from cspdesk.core.services.case_list import CaseQuery
     from cspdesk.core.services.registry import build_services
