@@ -11,6 +11,8 @@ from enum import StrEnum
 
 import pandas as pd
 
+from cspdesk.core.figures.rejections import Rejection
+
 
 class FileKind(StrEnum):
     ANALYST_LONG = "analyst_long"  # month, area, category, count
@@ -31,24 +33,6 @@ class FileKind(StrEnum):
     def source(self) -> str:
         """The ``source`` recorded in figure_import and crime_figure."""
         return {"analyst_long": "analyst", "analyst_wide": "analyst"}.get(self.value, self.value)
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A row that cannot be imported. ``row`` counts as a spreadsheet does: the header is row 1."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
 
 
 @dataclass

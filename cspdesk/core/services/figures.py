@@ -21,6 +21,7 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.core.figures.plan import PLAN_CATEGORIES, POLICE_UK_EQUIVALENT
+from cspdesk.core.figures.rejections import Rejection
 from cspdesk.core.figures.table import ComparisonTable
 from cspdesk.core.services import figures_store as store
 from cspdesk.core.services.context import Actor, Changes
@@ -35,20 +36,8 @@ UNRECOGNISED = "unrecognised"
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True)
-class RejectedRow:
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
+# The importers' own record of a rejected row (pandas-free), under the name the page uses.
+RejectedRow = Rejection
 
 
 @dataclass(frozen=True)
@@ -241,7 +230,7 @@ class FiguresService(LocalBreakdownMixin):
             kind_label=imported.kind.label,
             rows_read=imported.rows_read,
             rows_accepted=imported.rows_accepted,
-            rejections=tuple(RejectedRow(r.file, r.row, r.column, r.message) for r in imported.rejections),
+            rejections=tuple(imported.rejections),
             excluded=tuple(ExcludedSummary(e.reason, e.count, tuple(e.examples)) for e in imported.excluded),
             ignored_columns=tuple(imported.ignored_columns),
             months=months,
