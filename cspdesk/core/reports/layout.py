@@ -22,6 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import PageBreak
 
 from .fonts import BOLD, REGULAR
 from .images import draw_image
@@ -81,7 +82,8 @@ class NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
-        totals = Counter(p["page_owner"].key for p in self._held_pages)
+        self.page_keys = [p["page_owner"].key for p in self._held_pages]  # which letter owns each page
+        totals = Counter(self.page_keys)
         seen: Counter[int] = Counter()
         for state in self._held_pages:
             self.__dict__.update(state)
@@ -199,6 +201,16 @@ class OnStart(ActionFlowable):
 
 class LettersDoc(BaseDocTemplate):
     """A4 with a first-page template (letterhead and window) and a continuation template."""
+
+    def handle_flowable(self, flowables) -> None:
+        # ReportLab skips a page break's next template when the current page already uses it, so after
+        # a one-page letter (still on its "first" page) the next letter began on a continuation page:
+        # no letterhead, no address in the window, and the previous letter's reference and recipient
+        # in its header. Each letter begins on a first page, whatever the page before it was.
+        f = flowables[0] if flowables else None
+        if isinstance(f, PageBreak) and f.nextTemplate:
+            self.handle_nextPageTemplate(f.nextTemplate)
+        super().handle_flowable(flowables)
 
     def __init__(
         self, buf, owners: list[PageOwner], *, title: str, first_body_top: float = FIRST_BODY_TOP, **kw
