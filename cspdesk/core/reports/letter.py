@@ -328,6 +328,13 @@ def letter_story(job: LetterJob, key: int) -> tuple[PageOwner, list]:
 
 def build_pdf(jobs: Sequence[LetterJob], on_start: Callable[[int], None] | None = None) -> bytes:
     """One PDF holding the given letters, each starting on a new page with its own page count."""
+    return build_letters(jobs, on_start)[0]
+
+
+def build_letters(
+    jobs: Sequence[LetterJob], on_start: Callable[[int], None] | None = None
+) -> tuple[bytes, list[int]]:
+    """``build_pdf``, and how many pages each letter took (in order), to cut it into letters."""
     story: list = []
     owners: list[PageOwner] = []
     for i, job in enumerate(jobs):
@@ -347,7 +354,10 @@ def build_pdf(jobs: Sequence[LetterJob], on_start: Callable[[int], None] | None 
         raise UserError(
             f"The letter could not be laid out on the page ({e}). Shorten the longest item."
         ) from e
-    return buf.getvalue()
+    keys = doc.canv.page_keys
+    if keys != sorted(keys) or set(keys) != set(range(len(jobs))):  # each letter's pages, together, in order
+        raise RuntimeError(f"Letters laid out out of order: pages owned by {keys}")
+    return buf.getvalue(), [keys.count(i) for i in range(len(jobs))]
 
 
 def render_letter(
