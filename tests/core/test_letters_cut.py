@@ -131,3 +131,33 @@ def test_joining_documents_keeps_their_pages_in_order():
     a, b = build_pdf(jobs(n=2)), build_pdf(jobs("asb_warning", n=1))
     joined = join_documents([a, b])
     assert pages_text(joined) == pages_text(a) + pages_text(b)
+
+
+def test_when_the_helper_processes_die_this_one_renders_their_letters(monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    given: list = []
+
+    class DeadPool:  # helpers that start, are given a chunk, and are killed (out of memory, say) doing it
+        def __init__(self, *_a, **_k):
+            pass
+
+        def submit(self, fn, *args, **_k):
+            given.append(fn)
+            f: Future = Future()
+            if fn is batch_module._ready:
+                f.set_result(True)
+            else:
+                f.set_exception(BrokenProcessPool("killed"))
+            return f
+
+        def shutdown(self, **_k):
+            pass
+
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    items = jobs(n=5)
+    serial, serial_print = render_merge(items, combined=True)
+    monkeypatch.setattr(batch_module, "ProcessPoolExecutor", DeadPool)
+    assert render_merge(items, combined=True, workers=3) == (serial, serial_print)
+    assert batch_module._render_chunk in given  # a chunk was given to a helper, and done here after all

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 
 from cspdesk.core.errors import ValidationError
 
@@ -108,6 +108,15 @@ def _render_chunk(jobs: Sequence[LetterJob], whole: bool = False,
     return cut_letters(pdf, pages, jobs), (pdf if whole else None)
 
 
+def _ready() -> bool:
+    """A helper's first task: load ReportLab and the fonts, so it is given letters only once it can start
+    on them at once (a chunk queued behind a helper still starting would keep the merge waiting)."""
+    from .fonts import register_fonts
+
+    register_fonts()
+    return True
+
+
 def default_workers(total: int) -> int:
     """Processes worth rendering a merge of ``total`` letters in (this one included): one for a short
     merge (starting another costs about a second), otherwise one per core up to four. Never more than
@@ -139,7 +148,10 @@ def render_merge(
     check_batch(items)
     chunks = [items[i : i + CHUNK] for i in range(0, total, CHUNK)]
     results: list[tuple[list[bytes], bytes | None] | None] = [None] * len(chunks)
-    pending: dict[int, Future] = {}  # chunks a helper process has or will have
+    front, back = 0, len(chunks)  # chunks not yet taken: helpers take from the front, this process the back
+    inflight: dict[Future, int | None] = {}  # what each helper is doing: a chunk, or None while it starts
+    retry: list[int] = []  # chunks a helper could not finish (it died): done here instead
+    pool: ProcessPoolExecutor | None = None
     done = 0  # letters finished, here and in the helpers
 
     def check() -> None:
@@ -147,46 +159,65 @@ def render_merge(
             raise BatchCancelled()
 
     def collect() -> None:
-        nonlocal done
-        for i, future in list(pending.items()):
-            if future.done():
-                results[i] = future.result()  # a helper's error (say, a letter too long) is raised here
-                del pending[i]
+        """Take the helpers' finished chunks, and give each free helper the next chunk from the front."""
+        nonlocal done, front, pool
+        for future in [f for f in inflight if f.done()]:
+            i = inflight.pop(future)
+            try:
+                result = future.result()  # a helper's error (say, a letter too long) is raised here
+            except BrokenExecutor as exc:  # a helper died or could not start: carry on without them
+                log.warning("Mail merge helper processes stopped (%s); carrying on in this one", exc)
+                pool = None
+                retry.extend(j for j in [i, *inflight.values()] if j is not None)
+                inflight.clear()
+                return
+            if i is not None:
+                results[i] = result
                 done += len(chunks[i])
+            if front < back and pool is not None:
+                inflight[pool.submit(_render_chunk, chunks[front], combined)] = front
+                front += 1
 
-    def here(i: int) -> None:
-        nonlocal done
-
-        def tick(k: int) -> None:  # letter k of this chunk begins
-            check()
+    def tick(k: int) -> None:  # letter k of this process's current chunk begins
+        check()
+        if inflight:
             collect()
-            if progress is not None:
-                progress(done + k, total)
+        if progress is not None:
+            progress(done + k, total)
 
-        results[i] = _render_chunk(chunks[i], combined, tick)
-        done += len(chunks[i])
+    def take_here() -> int | None:
+        nonlocal back
+        if retry:
+            return retry.pop()
+        if front < back:
+            back -= 1
+            return back
+        return None
 
     helpers = min(workers - 1, len(chunks) - 1)
-    if helpers < 1:
-        for i in range(len(chunks)):
-            here(i)
-    else:
+    if helpers >= 1:
         pool = ProcessPoolExecutor(helpers, mp_context=multiprocessing.get_context("spawn"))
-        try:
-            pending.update((i, pool.submit(_render_chunk, chunk, combined)) for i, chunk in enumerate(chunks))
-            for i in reversed(range(len(chunks))):
-                if not pending[i].cancel():
-                    break  # a helper has this one already, and every one before it
-                del pending[i]
-                here(i)
-            while pending:
-                check()
-                wait(list(pending.values()), timeout=0.2, return_when=FIRST_COMPLETED)
-                collect()
-                if progress is not None:
-                    progress(done, total)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+    owned = pool
+    try:
+        if pool is not None:
+            inflight.update((pool.submit(_ready), None) for _ in range(helpers))
+        while True:
+            i = take_here()
+            if i is not None:
+                results[i] = _render_chunk(chunks[i], combined, tick)
+                done += len(chunks[i])
+                continue
+            if not any(j is not None for j in inflight.values()):
+                break
+            check()
+            wait(list(inflight), timeout=0.2, return_when=FIRST_COMPLETED)
+            collect()
+            if progress is not None:
+                progress(done, total)
+    finally:
+        if owned is not None:
+            # Not waiting: a helper still starting, or working on a cancelled merge, finishes on its own.
+            owned.shutdown(wait=False, cancel_futures=True)
     if progress is not None:
         progress(total, total)
     letters = [pdf for r in results for pdf in r[0]]
