@@ -277,6 +277,13 @@ def _first_page_drawer(address: list[Paragraph], block: list[tuple[str, str]], l
     return draw
 
 
+@lru_cache(maxsize=len(_ADDRESS_SIZES))
+def _address_style(size: float) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"addr{size}", fontName=register_fonts(), fontSize=size, leading=size * 1.18, splitLongWords=1
+    )
+
+
 def _address_paragraphs(values: Mapping[str, FieldValue]) -> list[Paragraph]:
     lines = [format_field("recipient_name", values.get("recipient_name"))] + as_lines(
         values.get("recipient_address")
@@ -284,9 +291,7 @@ def _address_paragraphs(values: Mapping[str, FieldValue]) -> list[Paragraph]:
     width, height = WINDOW_W - 2 * WINDOW_PAD, WINDOW_H - 2 * WINDOW_PAD
 
     def make(size: float) -> list[Paragraph]:
-        style = ParagraphStyle(
-            f"addr{size}", fontName=register_fonts(), fontSize=size, leading=size * 1.18, splitLongWords=1
-        )
+        style = _address_style(size)
         return [Paragraph(escape(line), style) for line in lines]
 
     paras = fit_paragraphs(make, width, height, _ADDRESS_SIZES)
