@@ -16,12 +16,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reportlab import platypus
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import PageBreak
 
@@ -198,6 +199,21 @@ class OnStart(ActionFlowable):
 
     def apply(self, doc: LettersDoc) -> None:
         self.callback(self.key)
+
+
+class Paragraph(platypus.Paragraph):
+    """A paragraph that keeps its lines. ReportLab breaks a paragraph into lines each time it is asked
+    its size, and a heading kept with the next paragraph or the signature block was asked three times:
+    a third of the time of a letter. The lines depend only on the text, the style and the width (never
+    the height offered), so the last width's are kept."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # (split() drops the lines when it cannot split without a widow or an orphan: then lay out again)
+        if availWidth == getattr(self, "_wrapped_at", None) and hasattr(self, "blPara"):
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth if size[0] == availWidth else None
+        return size
 
 
 class _Frame(Frame):
