@@ -56,6 +56,10 @@ class ParsedPdf:
     info: int | None
     info_dict: bytes = b""
     _cache: dict = field(default_factory=dict, repr=False)
+    page_set: frozenset[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.page_set = frozenset(self.pages)
 
 
 def _string_spans(data: bytes) -> list[tuple[int, int]]:
@@ -156,11 +160,12 @@ def parse(pdf: bytes) -> ParsedPdf:
     if cat is None or len(cat.refs) != 1 or b"/Pages" not in cat.parts[0][-8:]:
         raise CutError("the catalog refers to more than its pages")
     pages: list[int] = []
+    seen: set[int] = set()
     tree: set[int] = set()
 
     def walk(num: int, parent: int | None) -> None:
         obj = objects.get(num)
-        if obj is None or num in tree or num in pages:
+        if obj is None or num in tree or num in seen:
             raise CutError("broken page tree")
         text = b"".join(obj.parts)
         text_refs = _text_with_refs(obj)
@@ -182,6 +187,7 @@ def parse(pdf: bytes) -> ParsedPdf:
             if p is None or int(p.group(1)) != parent:
                 raise CutError("page with the wrong parent")
             pages.append(num)
+            seen.add(num)
         else:
             raise CutError("unexpected node in the page tree")
 
@@ -236,14 +242,14 @@ def assemble(sources: Sequence[tuple[ParsedPdf, Sequence[int]]], title: str | No
                     raise CutError("a page refers to the document outside itself")
                 if num not in src.objects:
                     raise CutError(f"reference to a missing object {num}")
-                if num in src.pages and num not in chosen:
+                if num in src.page_set and num not in chosen:
                     raise CutError("a page refers to another page")
                 numbers[key] = next_num
                 order.append((src, num, next_num))
                 next_num += 1
                 obj = src.objects[num]
                 # depth first, in the order written, so shared objects get the same numbers every time
-                stack.extend(r for r in reversed(obj.refs) if not (r in src.tree and num in src.pages))
+                stack.extend(r for r in reversed(obj.refs) if not (r in src.tree and num in src.page_set))
             kids.append(numbers[(src_i, page)])
     out = bytearray(first.header)
     offsets = [0] * next_num
