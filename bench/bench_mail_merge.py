@@ -37,6 +37,14 @@ def cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def reap_helpers(timeout: float = 30) -> None:
+    import multiprocessing
+
+    end = time.monotonic() + timeout
+    while multiprocessing.active_children() and time.monotonic() < end:
+        time.sleep(0.05)
+
+
 def make_database(folder: Path, n: int) -> tuple[Path, list[str]]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
@@ -82,7 +90,9 @@ def child(args: argparse.Namespace) -> None:
         c0, t0 = cpu_seconds(), time.perf_counter()
         r = run_batch(svc.letters, svc.actor, Subject.CASE, args.template, ids, combined=not args.separate,
                       workers=args.child_workers)
-        wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+        wall = time.perf_counter() - t0
+        reap_helpers()  # their CPU time and memory are counted once they have exited and been waited for
+        cpu = cpu_seconds() - c0
         print(json.dumps({
             "run": run, "letters": r.letters, "wall": wall, "cpu": cpu,
             "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
