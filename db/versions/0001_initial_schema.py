@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 10:00:46.891872
+Create Date: 2026-11-26 11:17:30.753659
 """
 
 from alembic import op
@@ -475,6 +475,7 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('removed_on', sa.Date(), nullable=True),
     sa.Column('case_review_told_on', sa.Date(), nullable=True),
+    sa.Column('case_review_not_told_for', sa.Date(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

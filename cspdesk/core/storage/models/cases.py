@@ -86,6 +86,9 @@ class CaseParty(Tracked, Base):
     removed_on: Mapped[date | None] = mapped_column(Date)
     # 2025 statutory guidance: a victim reporting a second time within 6 months is told about the Case Review.
     case_review_told_on: Mapped[date | None] = mapped_column(Date)
+    # The report date of the second report the officer was asked about and answered "not told yet": further
+    # reports in the same run (no gap over the prompt window) do not ask again (domain.same_run_of_reports).
+    case_review_not_told_for: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person | None] = relationship(lazy="raise")
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")
