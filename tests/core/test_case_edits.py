@@ -219,6 +219,10 @@ def test_correct_an_incident_keeps_the_original_line_struck_through(services, ca
     assert "When it happened: 20/11/2026 20:00 → 19/11/2026 22:15" in new_line.body
     assert "Place: where the case is → Maurice Lea Park, Church Gresley (park)" in new_line.body
     assert "Why: Typed from the wrong diary sheet" in new_line.body
+    today_line = next(c for c in _chronology(services, case.id) if c.summary.startswith("Incident of 20/11/2026"))
+    assert today_line.occurred_at.date() == TODAY and today_line.kind == "note"
+    assert today_line.summary == ("Incident of 20/11/2026 20:00 corrected: when it happened, reported to, police "
+                                  "reference, category, what happened, place")
     (details,) = [d for a, summary, d in _audits(services, out.incident_id) if summary.endswith("incident corrected")]
     assert details["what_happened"] == ["Stones thown", "Stones thrown at windows"]
     assert details["reason"] == "Typed from the wrong diary sheet"
@@ -227,7 +231,7 @@ def test_correct_an_incident_keeps_the_original_line_struck_through(services, ca
 @pytest.mark.parametrize("change, field, words", [
     ({"occurred_at": datetime(2026, 12, 1, 20)}, "occurred_at", "cannot be in the future"),
     ({"reported_on": date(2026, 11, 27)}, "reported_on", "cannot be in the future"),
-    ({"reported_on": date(2026, 11, 1)}, "reported_on", "reported before it happened"),
+    ({"reported_on": date(2026, 11, 1)}, "reported_on", "cannot have been reported (01/11/2026) before it happened"),
     ({"description": " "}, "description", "Say what happened"),
     ({"reporter_party_id": None, "reporter_name": ""}, "reporter", "who reported it"),
     ({"place": LocationInput(postcode="XX")}, "place_postcode", "not a UK postcode"),
@@ -287,7 +291,7 @@ def test_a_duplicate_counts_once_and_the_repeat_victim_flag_follows(services, ca
     rows = {r.id: r for r in services.incidents.incidents(case.id)}
     assert rows[again.incident_id].duplicate_of_id == first.incident_id
     summaries = [c.summary for c in _chronology(services, case.id)]
-    assert ("Incident of 11/11/2026 20:00 marked as a duplicate of the report of 10/11/2026 to us: counted once"
+    assert ("Incident of 11/11/2026 20:00 marked as a duplicate of the incident of 10/11/2026 20:00: counted once"
             in summaries)
     assert "Repeat victim flag taken off" in summaries
 

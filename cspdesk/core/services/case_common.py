@@ -68,8 +68,12 @@ def check_version(case: AsbCase, expected_version: int | None, base: Mapping[str
                       "The change was elsewhere on the case (people, incidents or actions).")
 
 
+RELOAD = "Reload the case to see their changes, then make yours again."
+CHECK_THEIRS = "Check their change, then save yours again."  # a form that shows their change beside yours
+
+
 def refuse_stale_copy(what: str, expected_version: Any, version: Any, base: Mapping[str, Any] | None = None,
-                      current: Mapping[str, Any] | None = None, elsewhere: str = "") -> None:
+                      current: Mapping[str, Any] | None = None, elsewhere: str = "", then: str = RELOAD) -> None:
     """The stale-save rule for any record a window edits (a case, a party, an incident).
 
     ``expected_version`` is the version counter (or a tuple of counters) the window loaded. If it has
@@ -87,7 +91,7 @@ def refuse_stale_copy(what: str, expected_version: Any, version: Any, base: Mapp
     raise ConflictError(
         f"{what} was changed by someone else after you opened it, so your changes were not saved."
         + (f"\n\nWhat changed: {shown}." if shown else (f"\n\n{elsewhere}" if elsewhere else ""))
-        + "\n\nReload the case to see their changes, then make yours again.",
+        + f"\n\n{then}",
         changes,
     )
 

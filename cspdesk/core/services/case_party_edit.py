@@ -20,7 +20,13 @@ from sqlalchemy import select
 from cspdesk.core.domain.validation import normalise_postcode
 from cspdesk.core.domain.vocab import ChronologyKind, PartyKind, PartyRole, Role
 from cspdesk.core.errors import NotFound, TransitionRefused, ValidationError
-from cspdesk.core.services.case_common import get_case, record_chronology, refuse_stale_copy, show_value
+from cspdesk.core.services.case_common import (
+    CHECK_THEIRS,
+    get_case,
+    record_chronology,
+    refuse_stale_copy,
+    show_value,
+)
 from cspdesk.core.services.case_index import person_name, refresh_case_index
 from cspdesk.core.services.case_parties import LocationInput, PartyInput, make_address, validate_party
 from cspdesk.core.services.context import Actor, Changes
@@ -83,7 +89,7 @@ class PartyEditService:
                                                "add the right one."})
             now = _shown(s, party, _input_of(s, party, subject))
             refuse_stale_copy(f"{name} on {case.reference}", expected_versions, _versions(party, subject),
-                              _shown(s, party, base), now)
+                              _shown(s, party, base), now, then=CHECK_THEIRS)
             wanted = _shown(s, party, new)
             diff = {k: (now[k], wanted[k]) for k in wanted if now[k] != wanted[k]}
             if not diff:

@@ -22,7 +22,13 @@ from cspdesk.core.domain.asb_case import original_of
 from cspdesk.core.domain.validation import normalise_postcode
 from cspdesk.core.domain.vocab import CaseStatus, ChronologyKind, PlaceType, Role
 from cspdesk.core.errors import NotFound, ValidationError
-from cspdesk.core.services.case_common import get_case, record_chronology, refuse_stale_copy, show_value
+from cspdesk.core.services.case_common import (
+    CHECK_THEIRS,
+    get_case,
+    record_chronology,
+    refuse_stale_copy,
+    show_value,
+)
 from cspdesk.core.services.case_index import address_text
 from cspdesk.core.services.case_parties import LocationInput, make_address
 from cspdesk.core.services.context import Actor, Changes
@@ -85,7 +91,7 @@ class IncidentEditService:
             inc = _incident(s, case_id, incident_id)
             now = _shown(s, case, _input_of(s, case, inc))
             refuse_stale_copy(f"The incident of {inc.occurred_at:%d/%m/%Y} on {case.reference}", expected_version,
-                              inc.version, _shown(s, case, base), now)
+                              inc.version, _shown(s, case, base), now, then=CHECK_THEIRS)
             if new.reporter_party_id is not None and new.reporter_party_id != inc.reporter_party_id:
                 reporter = s.get(CaseParty, new.reporter_party_id)
                 if reporter is None or reporter.case_id != case_id or reporter.removed_on is not None:
@@ -95,6 +101,7 @@ class IncidentEditService:
             if not diff:
                 return IncidentOutcome(inc.id, Changes.of(), None, False)
             repeat_before = case_meets_repeat_victim(s, case_id)
+            was_at = inc.occurred_at
             inc.occurred_at = new.occurred_at
             inc.reported_on = new.reported_on
             inc.reporter_party_id = new.reporter_party_id
@@ -109,9 +116,15 @@ class IncidentEditService:
             s.flush()
             lines = [f"{k.replace('_', ' ').capitalize()}: {show_value(a)} → {show_value(b)}"
                      for k, (a, b) in diff.items()]
-            body = (f"Corrected on {today:%d/%m/%Y} by {actor.display_name}.\n" + "\n".join(lines)
-                    + (f"\nWhy: {reason.strip()}" if reason.strip() else ""))
-            _correct_incident_line(s, case, inc, body, actor.display_name, today)
+            what = "\n".join(lines) + (f"\nWhy: {reason.strip()}" if reason.strip() else "")
+            # The incident's own line moves to the corrected time (the original kept, struck through); a dated
+            # line today says that it was corrected, so the change shows where the timeline is read from.
+            _correct_incident_line(s, case, inc, f"Corrected on {today:%d/%m/%Y} by {actor.display_name}.\n{what}",
+                                   actor.display_name, today)
+            record_chronology(s, case, ChronologyKind.NOTE.value,
+                              f"Incident of {was_at:%d/%m/%Y %H:%M} corrected: "
+                              + ", ".join(k.replace("_", " ") for k in diff), actor.display_name, body=what,
+                              related_type="incident", related_id=inc.id, today=today)
             counting = {"reported_by", "reported_on"} & set(diff)
             outcome = self._reassess(s, case, inc, repeat_before, actor.display_name, today,
                                      prompt=bool(counting), why="an incident was corrected")
@@ -136,7 +149,7 @@ class IncidentEditService:
             inc = _incident(s, case_id, incident_id)
             what = f"The incident of {inc.occurred_at:%d/%m/%Y} on {case.reference}"
             refuse_stale_copy(what, expected_version, inc.version, {"counted": "on its own"},
-                              {"counted": _counted_as(s, inc)})
+                              {"counted": _counted_as(s, inc)}, then=CHECK_THEIRS)
             if inc.duplicate_of_id is not None:
                 raise ValidationError({"duplicate_of": f"It is already counted {_counted_as(s, inc)}. Mark it "
                                                        "as not a duplicate first if that is wrong."})
@@ -152,11 +165,11 @@ class IncidentEditService:
             repeat_before = case_meets_repeat_victim(s, case_id)
             inc.duplicate_of_id = original.id
             s.flush()
-            summary = (f"Incident of {inc.occurred_at:%d/%m/%Y %H:%M} marked as a duplicate of the report of "
-                       f"{_report_words(s, original)}: counted once")
+            summary = (f"Incident of {inc.occurred_at:%d/%m/%Y %H:%M} marked as a duplicate of the incident of "
+                       f"{original.occurred_at:%d/%m/%Y %H:%M}: counted once")
             record_chronology(s, case, ChronologyKind.NOTE.value, summary, actor.display_name,
-                              body=f"Duplicate: {_report_words(s, inc)} — {inc.description}\nCounts as: "
-                                   f"{_report_words(s, original)} — {original.description}",
+                              body=f"Duplicate: reported {_report_words(s, inc)} — {inc.description}\nCounts as: "
+                                   f"reported {_report_words(s, original)} — {original.description}",
                               related_type="incident", related_id=inc.id, today=today)
             outcome = self._reassess(s, case, inc, repeat_before, actor.display_name, today, prompt=False,
                                      why="an incident was marked as a duplicate")
@@ -177,7 +190,7 @@ class IncidentEditService:
             what = f"The incident of {inc.occurred_at:%d/%m/%Y} on {case.reference}"
             if inc.duplicate_of_id is None:
                 refuse_stale_copy(what, expected_version, inc.version, {"counted": "as a duplicate"},
-                                  {"counted": "on its own"})
+                                  {"counted": "on its own"}, then=CHECK_THEIRS)
                 raise ValidationError({"duplicate_of": "That incident is not marked as a duplicate."})
             was = s.get(Incident, inc.duplicate_of_id)
             repeat_before = case_meets_repeat_victim(s, case_id)
@@ -186,8 +199,8 @@ class IncidentEditService:
             record_chronology(s, case, ChronologyKind.NOTE.value,
                               f"Incident of {inc.occurred_at:%d/%m/%Y %H:%M} no longer marked as a duplicate: "
                               "counted on its own", actor.display_name,
-                              body=f"It had been marked as a duplicate of the report of {_report_words(s, was)}."
-                              if was else None, related_type="incident", related_id=inc.id, today=today)
+                              body=f"It had been marked as a duplicate of the incident of {was.occurred_at:%d/%m/%Y %H:%M} "
+                                   f"(reported {_report_words(s, was)})." if was else None, related_type="incident", related_id=inc.id, today=today)
             outcome = self._reassess(s, case, inc, repeat_before, actor.display_name, today, prompt=True,
                                      why="")
             uow.audit("update", "incident", inc.id, f"{case.reference}: incident no longer a duplicate",
@@ -282,7 +295,8 @@ def _counted_as(s, inc: Incident) -> str:
     if inc.duplicate_of_id is None:
         return "on its own"
     original = s.get(Incident, inc.duplicate_of_id)
-    return f"as a duplicate of the report of {_report_words(s, original)}" if original else "as a duplicate"
+    return (f"as a duplicate of the incident of {original.occurred_at:%d/%m/%Y %H:%M}" if original
+            else "as a duplicate")
 
 
 def _correct_incident_line(s, case: AsbCase, inc: Incident, body: str, author: str, today: date) -> None:

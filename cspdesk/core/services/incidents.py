@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from cspdesk.core.domain.asb_case import (
     check_not_future,
-    check_order,
     is_repeat_victim,
     needs_case_review_prompt,
     original_of,
@@ -100,9 +99,10 @@ def validate_incident(inp: IncidentInput, today: date) -> dict[str, str]:
     check_not_future(errors, "occurred_at", inp.occurred_at.date() if inp.occurred_at else None, today,
                      "When it happened")
     check_not_future(errors, "reported_on", inp.reported_on, today, "The date reported")
-    if "reported_on" not in errors and inp.occurred_at:
-        check_order(errors, "reported_on", inp.occurred_at.date(), inp.reported_on,
-                    "It cannot have been reported before it happened: the report date")
+    if "reported_on" not in errors and inp.occurred_at and inp.reported_on \
+            and inp.reported_on < inp.occurred_at.date():
+        errors["reported_on"] = (f"It cannot have been reported ({inp.reported_on:%d/%m/%Y}) before it happened "
+                                 f"({inp.occurred_at:%d/%m/%Y}).")
     if inp.category:
         try:
             AsbCategory(inp.category)
@@ -147,6 +147,16 @@ class IncidentService:
         reports = [(names.get(r.reporter_party_id, "") if r.reporter_party_id else (r.reporter_name or "Unknown"),
                     r.reported_on, original_of(r.id, links)) for r in rows]
         return reporter_counts(reports, today, months)
+
+    def duplicates_in_lookback(self, case_id: uuid.UUID) -> int:
+        """Reports in the look-back marked as duplicates (each counted once, as the report it repeats)."""
+        today = self._today()
+        with self._uow("system") as uow:
+            s = uow.session
+            since = add_months(today, -int(setting(s, "case_review.lookback_months")))
+            return len(s.scalars(select(Incident.id).where(
+                Incident.case_id == case_id, Incident.duplicate_of_id.is_not(None),
+                Incident.reported_on >= since, Incident.reported_on <= today)).all())
 
     def add_incident(self, actor: Actor, case_id: uuid.UUID, inp: IncidentInput) -> IncidentOutcome:
         actor.require(Role.OFFICER, "record incidents")
