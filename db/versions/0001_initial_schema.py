@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 11:17:30.753659
+Create Date: 2026-11-26 11:55:11.467663
 """
 
 from alembic import op
@@ -488,6 +488,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case_party', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_party_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_party_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_party_person_id'), ['person_id'], unique=False)
 
     op.create_table('case_priority_tag',
@@ -878,6 +879,7 @@ def downgrade() -> None:
     op.drop_table('case_priority_tag')
     with op.batch_alter_table('case_party', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_party_person_id'))
+        batch_op.drop_index(batch_op.f('ix_case_party_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_case_party_case_id'))
 
     op.drop_table('case_party')

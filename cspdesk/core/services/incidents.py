@@ -195,7 +195,7 @@ class IncidentService:
             s.flush()
             became_repeat = False
             if reporter is not None and reporter.role in VICTIM_ROLES and not case.repeat_victim:
-                if party_is_repeat_victim(s, reporter.id):
+                if party_is_repeat_victim(s, case_id, reporter.id):
                     case.repeat_victim = became_repeat = True
             ref = f" (police ref {incident.police_reference})" if incident.police_reference else ""
             record_chronology(s, case, ChronologyKind.INCIDENT.value, f"Incident: {incident.description}{ref}",
@@ -282,13 +282,14 @@ def case_review_prompt_for(s, reporter: CaseParty, reported_on: date,
     if reporter.role not in VICTIM_ROLES:
         return None
     months = int(setting(s, "cases.case_review_prompt_months"))
-    party_ids = [reporter.id]
-    if reporter.person_id:  # the same victim on other cases counts too
-        party_ids = list(s.scalars(select(CaseParty.id).where(CaseParty.person_id == reporter.person_id)))
-    marks = s.execute(select(CaseParty.case_review_told_on, CaseParty.case_review_not_told_for)
-                      .where(CaseParty.id.in_(party_ids))).all()
+    same = CaseParty.person_id == reporter.person_id if reporter.person_id else CaseParty.id == reporter.id
+    # The same victim on other cases counts too.
+    marks = s.execute(select(CaseParty.id, CaseParty.case_id, CaseParty.case_review_told_on,
+                             CaseParty.case_review_not_told_for).where(same)).all()
     told = [m.case_review_told_on for m in marks if m.case_review_told_on]
-    stmt = select(Incident.reported_on).where(Incident.reporter_party_id.in_(party_ids),
+    # By case first (indexed), then by reporter: incident.reporter_party_id has no index of its own.
+    stmt = select(Incident.reported_on).where(Incident.case_id.in_({m.case_id for m in marks}),
+                                              Incident.reporter_party_id.in_([m.id for m in marks]),
                                               Incident.duplicate_of_id.is_(None))
     if exclude is not None:
         stmt = stmt.where(Incident.id != exclude)
@@ -304,19 +305,28 @@ def case_review_prompt_for(s, reporter: CaseParty, reported_on: date,
                             reported_on)
 
 
-def party_is_repeat_victim(s, party_id: uuid.UUID) -> bool:
+def party_is_repeat_victim(s, case_id: uuid.UUID, party_id: uuid.UUID) -> bool:
     """The local repeat-victim rule (Settings → Cases) over this party's reports, duplicates not counted."""
-    dates = list(s.scalars(select(Incident.reported_on).where(Incident.reporter_party_id == party_id,
-                                                              Incident.duplicate_of_id.is_(None))))
-    return is_repeat_victim(dates, int(setting(s, "cases.repeat_victim_incidents")),
-                            int(setting(s, "cases.repeat_victim_months")))
+    return _meets_repeat_rule(s, list(s.scalars(select(Incident.reported_on).where(
+        Incident.case_id == case_id, Incident.reporter_party_id == party_id, Incident.duplicate_of_id.is_(None)))))
 
 
 def case_meets_repeat_victim(s, case_id: uuid.UUID) -> bool:
     """Whether any victim or complainant still on the case meets the repeat-victim rule."""
-    victims = s.scalars(select(CaseParty.id).where(CaseParty.case_id == case_id, CaseParty.role.in_(VICTIM_ROLES),
-                                                   CaseParty.removed_on.is_(None)))
-    return any(party_is_repeat_victim(s, pid) for pid in victims)
+    victims = set(s.scalars(select(CaseParty.id).where(CaseParty.case_id == case_id,
+                                                       CaseParty.role.in_(VICTIM_ROLES),
+                                                       CaseParty.removed_on.is_(None))))
+    dates: dict[uuid.UUID, list[date]] = {}
+    for party_id, on in s.execute(select(Incident.reporter_party_id, Incident.reported_on).where(
+            Incident.case_id == case_id, Incident.duplicate_of_id.is_(None))):
+        if party_id in victims:
+            dates.setdefault(party_id, []).append(on)
+    return any(_meets_repeat_rule(s, d) for d in dates.values())
+
+
+def _meets_repeat_rule(s, dates: list[date]) -> bool:
+    return is_repeat_victim(dates, int(setting(s, "cases.repeat_victim_incidents")),
+                            int(setting(s, "cases.repeat_victim_months")))
 
 
 def note_repeat_victim(s, case: AsbCase, flagged: bool, author: str, today: date, why: str = "") -> None:

@@ -79,7 +79,8 @@ class CaseParty(Tracked, Base):
     role: Mapped[str] = mapped_column(String(20))  # vocab.PartyRole
     kind: Mapped[str] = mapped_column(String(20))  # vocab.PartyKind
     person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("person.id"), index=True)
-    organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("organisation.id"))
+    # Indexed: changing a business or group asks which other cases it is on.
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("organisation.id"), index=True)
     group_description: Mapped[str | None] = mapped_column(String(300))
     vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
