@@ -402,3 +402,10 @@ def test_same_run_of_reports_rule():
     assert same_run_of_reports(runs, date(2026, 3, 1), date(2026, 8, 1), 6)
     assert not same_run_of_reports(runs, date(2026, 3, 1), date(2027, 3, 1), 6)  # seven months' gap
     assert same_run_of_reports(runs, date(2026, 3, 1), date(2026, 1, 1), 6)  # an older report entered late
+
+
+def test_a_future_incident_date_gets_its_own_message_not_a_second_one(services, case):
+    with pytest.raises(ValidationError) as e:
+        services.incidents.add_incident(services.actor, case.id, IncidentInput(
+            occurred_at=datetime(2026, 12, 1, 21), reported_on=date(2026, 11, 8), description="x", reporter_name="A"))
+    assert set(e.value.fields) == {"occurred_at"}

@@ -99,7 +99,8 @@ def validate_incident(inp: IncidentInput, today: date) -> dict[str, str]:
     check_not_future(errors, "occurred_at", inp.occurred_at.date() if inp.occurred_at else None, today,
                      "When it happened")
     check_not_future(errors, "reported_on", inp.reported_on, today, "The date reported")
-    if "reported_on" not in errors and inp.occurred_at and inp.reported_on \
+    # Only when both dates are otherwise right: a future "when" already has its own message.
+    if not {"reported_on", "occurred_at"} & set(errors) and inp.occurred_at and inp.reported_on \
             and inp.reported_on < inp.occurred_at.date():
         errors["reported_on"] = (f"It cannot have been reported ({inp.reported_on:%d/%m/%Y}) before it happened "
                                  f"({inp.occurred_at:%d/%m/%Y}).")
