@@ -78,6 +78,7 @@ class Styles:
     bullet: ParagraphStyle
     small: ParagraphStyle
     signature: ParagraphStyle
+    last_bullet: ParagraphStyle  # a list's last item: the space after a paragraph
 
 
 @lru_cache(maxsize=2)
@@ -132,7 +133,7 @@ def styles(large_print: bool) -> Styles:
         spaceAfter=0,
     )
     sig = ParagraphStyle("sig", body, spaceAfter=0)
-    return Styles(body, h1, h2, bullet, small, sig)
+    return Styles(body, h1, h2, bullet, small, sig, ParagraphStyle("last", bullet, spaceAfter=body.spaceAfter))
 
 
 def _inline(text: str, values: Mapping[str, FieldValue]) -> str:
@@ -237,11 +238,7 @@ def _story(
         elif isinstance(b, mk.ListBlock):
             items = _list_items(b.items, values)
             for i, text in enumerate(items, start=1):
-                style = (
-                    st.bullet
-                    if i < len(items)
-                    else ParagraphStyle("last", st.bullet, spaceAfter=st.body.spaceAfter)
-                )
+                style = st.bullet if i < len(items) else st.last_bullet
                 out.append(Paragraph(text, style, bulletText=f"{i}." if b.numbered else "•"))
         elif isinstance(b, mk.Signature):
             # "Yours sincerely" never sits alone at the foot of a page with the signature overleaf.
