@@ -125,6 +125,9 @@ def test_when_cutting_fails_each_letter_is_rendered_alone(monkeypatch):
     pdf, pages = build_letters(items)
     monkeypatch.setattr(pdfcut, "parse", refuse)
     assert cut_letters(pdf, pages, items) == [build_pdf([j]) for j in items]
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    letters, print_file = render_merge(items, combined=True)  # two documents that cannot be joined either
+    assert letters == [build_pdf([j]) for j in items] and print_file == build_pdf(items)
 
 
 def test_joining_documents_keeps_their_pages_in_order():

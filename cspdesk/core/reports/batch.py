@@ -221,4 +221,10 @@ def render_merge(
     if progress is not None:
         progress(total, total)
     letters = [pdf for r in results for pdf in r[0]]
-    return letters, join_documents([r[1] for r in results]) if combined else None
+    if not combined:
+        return letters, None
+    try:
+        return letters, join_documents([r[1] for r in results])
+    except pdfcut.CutError as exc:
+        log.warning("Print file laid out again: could not join the merged documents (%s)", exc)
+        return letters, build_pdf(items)
