@@ -237,6 +237,19 @@ def test_police_uk_rows_with_a_bad_month_or_no_crime_type_are_rejected(tmp_path)
     assert "1 rows not counted (outside the configured districts), e.g. row 6: Derby 001A" in result.summary
 
 
+def test_a_crime_id_longer_than_the_column_is_rejected_not_cut_short(tmp_path):
+    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    place = (
+        "Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8,On or near X,E01019,South Derbyshire 012B"
+    )
+    lines = [header, f"{'a' * 80},2018-12,{place},Burglary,,", f"{'b' * 81},2018-12,{place},Burglary,,"]
+    result = _one(_write(tmp_path, "2018-12-derbyshire-street.csv", "\n".join(lines) + "\n"), DERBYSHIRE)
+    assert [(r.row, r.column, r.message) for r in result.rejections] == [
+        (3, "Crime ID", "the Crime ID is longer than 80 characters")
+    ]
+    assert result.rows["crime_id"].tolist() == ["a" * 80]
+
+
 def test_analyst_csv_saved_by_excel_in_windows_1252(tmp_path):
     path = tmp_path / "cafe.csv"
     path.write_bytes("month,area,category,count\n2023-01,Caf\u00e9 Quarter,ASB,3\n".encode("cp1252"))
