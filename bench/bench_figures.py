@@ -116,7 +116,10 @@ def phase_import(path: Path, db: Path, districts: list[str] | None) -> dict:
     figures.save_populations(services.actor, DISTRICTS, "total population, mid-2020 estimate")
     table_start = time.perf_counter()
     tables = figures.comparison_tables(list(TABLES), Period.of_year("2022-01", "2022-12"), source="police_uk")
-    tables_ms = (time.perf_counter() - table_start) * 1000
+    tables_ms = (time.perf_counter() - table_start) * 1000  # the first time: statements compiled, pages read
+    table_start = time.perf_counter()
+    figures.comparison_tables(list(TABLES), Period.of_year("2022-01", "2022-12"), source="police_uk")
+    tables_again_ms = (time.perf_counter() - table_start) * 1000
     local_start = time.perf_counter()
     local = figures.local_breakdown("South Derbyshire", "Anti-social behaviour", Period.of_year("2022-01", "2022-12"))
     local_ms = (time.perf_counter() - local_start) * 1000
@@ -129,10 +132,11 @@ def phase_import(path: Path, db: Path, districts: list[str] | None) -> dict:
         "rows_rejected": outcome.rows_rejected,
         "tables": len(tables),
         "tables_ms": tables_ms,
+        "tables_again_ms": tables_again_ms,
         "local_ms": local_ms,
         "local_rows": local.total,
         "peak_mb": _peak_mb(),
-        "db_mb": sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 2**20,
+        "db_mb": db.stat().st_size / 2**20,
     }
 
 
@@ -208,9 +212,11 @@ Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; load average {min(r[2] f
 Peak memory: bare {median(b["peak_mb"] for b, _i, _l in runs):.0f} MB, import \
 {median(i["peak_mb"] for _b, i, _l in runs):.0f} MB. Of the import, reading and checking (preview) \
 {median(i["read_seconds"] for _b, i, _l in runs):.2f} s. Rows stored {last["rows_stored"]:,} \
-(rejected {last["rows_rejected"]:,}); database {last["db_mb"]:.0f} MB. All six comparison tables \
-{median(i["tables_ms"] for _b, i, _l in runs):.0f} ms (median; max {max(i["tables_ms"] for _b, i, _l in runs):.0f} ms); \
-South Derbyshire ASB local breakdown ({last["local_rows"]:,} rows) {median(i["local_ms"] for _b, i, _l in runs):.0f} ms.""")
+(rejected {last["rows_rejected"]:,}); database {last["db_mb"]:.0f} MB. All six comparison tables, \
+the first time in the process: {median(i["tables_ms"] for _b, i, _l in runs):.0f} ms median, \
+{max(i["tables_ms"] for _b, i, _l in runs):.0f} ms at most; again: \
+{median(i["tables_again_ms"] for _b, i, _l in runs):.0f} ms. South Derbyshire ASB local breakdown \
+({last["local_rows"]:,} rows) {median(i["local_ms"] for _b, i, _l in runs):.0f} ms.""")
 
 
 if __name__ == "__main__":
