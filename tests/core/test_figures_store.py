@@ -221,6 +221,19 @@ def test_a_file_whose_rows_were_all_replaced_can_be_imported_again(engine, tmp_p
         assert [(i, n) for i, n in held] == [(again.import_id, 4840)]
 
 
+def test_rows_with_no_force_are_replaced_by_a_later_file_with_no_force(engine, tmp_path):
+    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    row = ",2018-12,,,-1.5,52.8,On or near X,E01019,South Derbyshire 012B,{type},,"
+    first = _csv(tmp_path, "first.csv", "\n".join([header, *[row.format(type="Burglary")] * 3]) + "\n")
+    later = _csv(tmp_path, "later.csv", "\n".join([header, *[row.format(type="Drugs")] * 2]) + "\n")
+    with Session(engine) as session, session.begin():
+        store.store_police_uk(session, _read(first), "analyst.one")
+        report = store.store_police_uk(session, _read(later), "analyst.one")
+        assert [(s.force, s.month, s.rows) for s in report.superseded] == [("(no force)", "2018-12", 3)]
+    with Session(engine) as session:
+        assert _figures(session, "police_uk") == {("2018-12", "South Derbyshire", "Drugs"): 2}
+
+
 def test_the_portable_insert_stores_what_the_sqlite_fast_path_stores(tmp_path):
     """PostgreSQL gets SQLAlchemy Core's executemany; run here on SQLite, the rows must be the same."""
     grid = np.array([["a", 1, 1.5, None], [None, 2, None, "x"], ["c", None, None, None]], dtype=object)
