@@ -11,11 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Select, String, select, type_coerce
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 
 from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
+from cspdesk.core.storage.portable import ordered, uuid_as_text
 from cspdesk.core.storage.search import search_for
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -121,7 +122,9 @@ class FilterOptions:
 class CaseListService:
     def __init__(self, uow: Callable[[str], UnitOfWork], engine: Engine):
         self._uow = uow
+        self._engine = engine
         self._search = search_for(engine)
+        self._id_text = uuid_as_text(AsbCase.id, engine)
         self._names: dict[uuid.UUID, str] | None = None
 
     def _statement(self, q: CaseQuery) -> Select:
@@ -151,14 +154,13 @@ class CaseListService:
         if q.inactive_before:
             stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value, AsbCase.last_activity_on < q.inactive_before)
         col = SORT_COLUMNS.get(q.sort, AsbCase.reported_on)
-        order = [col.desc() if q.descending else col.asc()]
-        order.append(AsbCase.reference.desc() if q.descending else AsbCase.reference.asc())
-        return stmt.order_by(*order)
+        return stmt.order_by(ordered(col, q.descending, self._engine), ordered(AsbCase.reference, q.descending,
+                                                                                self._engine))
 
     def case_ids(self, q: CaseQuery) -> CaseIds:
         with self._uow("system") as uow:
             # Ids come back as text and become UUIDs only when used: 100,000 of them stay cheap.
-            stmt = self._statement(q).with_only_columns(type_coerce(AsbCase.id, String))
+            stmt = self._statement(q).with_only_columns(self._id_text)
             return CaseIds(uow.session.connection().execute(stmt).scalars().all())
 
     def _lookup_names(self, uow: UnitOfWork) -> dict[uuid.UUID, str]:

@@ -125,10 +125,13 @@ class LocalBreakdownMixin:
             s = uow.session
             held = set(s.scalars(select(PoliceUkRow.month).distinct().where(
                 in_district, PoliceUkRow.month >= previous.first, PoliceUkRow.month <= period.last)))
+            # One expression object in SELECT and GROUP BY, so both use the same parameter:
+            # PostgreSQL refuses a grouped expression it cannot see is the selected one.
+            current = PoliceUkRow.month >= period.first
             by_lsoa = s.execute(
-                select(PoliceUkRow.lsoa_name, PoliceUkRow.lsoa_code, PoliceUkRow.month >= period.first, func.count())
+                select(PoliceUkRow.lsoa_name, PoliceUkRow.lsoa_code, current, func.count())
                 .where(of_type, PoliceUkRow.month >= previous.first, PoliceUkRow.month <= period.last)
-                .group_by(PoliceUkRow.lsoa_name, PoliceUkRow.lsoa_code, PoliceUkRow.month >= period.first)
+                .group_by(PoliceUkRow.lsoa_name, PoliceUkRow.lsoa_code, current)
             ).all()
             in_period = of_type & (PoliceUkRow.month >= period.first) & (PoliceUkRow.month <= period.last)
             locations = s.execute(
