@@ -118,24 +118,24 @@ def _fill_demo(db) -> None:
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory) -> Path:
     """One small demo database made once per run; each test gets its own copy."""
-    from cspdesk.core.storage.database import open_database
+    from cspdesk.core.storage.database import open_database, settle_after_bulk_load
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     db = open_database(path)
     _fill_demo(db)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    settle_after_bulk_load(db.engine)
     db.engine.dispose()
     return path
 
 
 @pytest.fixture(scope="session")
 def _pg_demo_template(pg_server) -> str:
-    from cspdesk.core.storage.database import open_database
+    from cspdesk.core.storage.database import open_database, settle_after_bulk_load
 
     url = pg_server.create()
     db = open_database(url)
     _fill_demo(db)
+    settle_after_bulk_load(db.engine)
     db.engine.dispose()
     return url
 

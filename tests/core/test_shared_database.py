@@ -229,3 +229,4 @@ def test_the_search_ignores_case_on_every_database(services):
     case = open_case(services, parties=(replace(complainant(), surname="McALLISTER"),))
     for typed in ("mcallister", "MCALLISTER", "McAllister", "mcall"):
         assert list(services.case_list.case_ids(CaseQuery(text=typed))) == [case.id], typed
+
