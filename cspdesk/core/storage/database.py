@@ -95,7 +95,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _server_engine(url: str) -> Engine:
+def _engine_for(url: str) -> Engine:
     """The engine for a database URL, or ``DatabaseProblem`` saying what is missing or wrong."""
     try:
         backend = make_url(url).get_backend_name()
@@ -123,7 +123,7 @@ def alembic_config():
     return cfg
 
 
-MIGRATION_LOCK = 0x435350_4D494752  # "CSP" "MIGR": the advisory lock key for upgrades on PostgreSQL
+MIGRATION_LOCK = 0x4353504D494752  # "CSP" "MIGR": the advisory lock key for upgrades on PostgreSQL
 
 _REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
 _DOWN = re.compile(r"^down_revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
@@ -311,7 +311,7 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseProblem(f"CSPDesk cannot create the folder {path.parent}: {exc.strerror}.") from exc
-    engine = _server_engine(url)
+    engine = _engine_for(url)
     try:
         revision = current_revision(engine)
         if revision is None and path is None and inspect(engine).get_table_names():
@@ -320,7 +320,7 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
         engine.dispose()
         if path is not None:
             raise DatabaseProblem(f"CSPDesk cannot open {describe(url)}: {exc.orig}.") from exc
-        reason = str(exc.orig).strip().splitlines()[-1].strip() if str(exc.orig).strip() else type(exc.orig).__name__
+        reason = str(exc.orig).strip().splitlines()[0].strip() if str(exc.orig).strip() else type(exc.orig).__name__
         raise DatabaseProblem(
             f"CSPDesk cannot reach the database {describe(url)}: {reason}. Check the server's name, that it is "
             "running, and your user name and password. Nothing has been changed."
