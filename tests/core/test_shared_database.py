@@ -230,3 +230,25 @@ def test_the_search_ignores_case_on_every_database(services):
     for typed in ("mcallister", "MCALLISTER", "McAllister", "mcall"):
         assert list(services.case_list.case_ids(CaseQuery(text=typed))) == [case.id], typed
 
+
+
+@pytest.mark.postgres
+def test_without_the_trigram_extension_the_database_is_set_up_and_search_still_works(pg_server):
+    """The trigram index that speeds up search needs the right to add pg_trgm; a server that does not
+    give it still gets a working database, whose search reads every case."""
+    from sqlalchemy import inspect
+
+    url = pg_server.create()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        name = conn.execute(text("select current_database()")).scalar()
+        conn.execute(text(f'revoke create on database "{name}" from public, current_user'))
+    engine.dispose()
+    db = open_database(url)
+    assert db.revision == head_revision()
+    assert "ix_asb_case_search_trgm" not in {ix["name"] for ix in inspect(db.engine).get_indexes("asb_case")}
+    services = build_services(db, "admin.user", today=lambda: TODAY)
+    case = open_case(services)
+    assert list(services.case_list.case_ids(CaseQuery(text="platt"))) == [case.id]
+    db.engine.dispose()
+    pg_server.drop(url)

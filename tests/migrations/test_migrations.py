@@ -54,10 +54,14 @@ def test_postgresql_empty_to_head_matches_the_models_and_goes_back_down(pg_serve
 
     url = pg_server.create()
     db = open_database(url)
+    trigram = "ix_asb_case_search_trgm"  # made by hand in 0002 for the case search, not in the models
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": lambda name, type_, _p: not (
+            type_ == "index" and name == trigram)})
+        diff = compare_metadata(ctx, Base.metadata)
         assert conn.exec_driver_sql("select count(*) from agency").scalar() > 0  # 0002's reference data
     assert diff == [], f"models and migrations disagree on PostgreSQL: {diff}"
+    assert trigram in {ix["name"] for ix in inspect(db.engine).get_indexes("asb_case")}
     cfg = alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
