@@ -48,15 +48,18 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["QT_QPA_PLATFORM"] = "offscreen"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "cspdesk")], check=True, env=env)
-    starts, peaks = [], []
+    starts, peaks, readies = [], [], []
     for _ in range(5):
         env["CSPDESK_PROBE_STARTED"] = repr(time.time())
         out = subprocess.run([sys.executable, str(ROOT / "bench" / "startup_probe.py"), str(db)], capture_output=True,
                              text=True, check=True, cwd=ROOT, env=env).stdout.split()
         starts.append(float(out[0]))
         peaks.append(float(out[1]))
+        readies.append(float(out[3]))
     rows.append(("Process start → main window with the first page of (open) cases (median of 5)",
                  f"{statistics.median(starts):.2f} s", "≤ 1.0 s"))
+    rows.append(("Process start → every service loaded behind that window (median of 5)",
+                 f"{statistics.median(readies):.2f} s", "—"))
     rows.append(("Peak memory, window open on the case list", f"{max(peaks):.0f} MB", "≤ 400 MB"))
 
     from cspdesk.core.services.case_list import CaseQuery

@@ -15,7 +15,7 @@ log = logging.getLogger("cspdesk")
 
 
 def log_path() -> Path:
-    from cspdesk.core.storage.database import default_database_path
+    from cspdesk.core.storage.sqlite_file import default_database_path
 
     return default_database_path().parent / "cspdesk.log"
 
@@ -50,24 +50,53 @@ def run_window(db: str | None) -> int:
 
     sys.excepthook = excepthook
     try:
-        window = build_window(db, prompts)
+        window = start_window(db, prompts)
     except DatabaseProblem as exc:
         log.warning("Database refused: %s", exc)
         prompts.error("CSPDesk cannot open this database", str(exc))
         return 2
     window.show()
+    finish_start(window, app)
     window.offer_demo_data_if_empty()
     return app.exec()
 
 
+def start_window(db: str | None, prompts, username: str | None = None):
+    """The window as the app opens it: from the quick first screen when the database allows
+    (core.services.quick_start), the services loading behind it once ``finish_start`` is called; otherwise as
+    ``build_window``. Raises DatabaseProblem."""
+    from cspdesk.core.services.quick_start import StartingServices, first_screen
+
+    username = username or os.environ.get("CSPDESK_USER")
+    screen = first_screen(db, username)
+    if screen is None:
+        return build_window(db, prompts, username)
+    from cspdesk.gui.main_window import MainWindow
+
+    services = StartingServices(screen, lambda: _build_services(db, username))
+    return MainWindow(services, prompts)
+
+
+def finish_start(window, app) -> None:
+    """After the window has painted its first screen, load the rest (a quick start's services)."""
+    start = getattr(window.services, "start", None)
+    if start is not None:
+        app.processEvents()  # paint first: the background load shares the interpreter with the window
+        start()
+
+
 def build_window(db: str | None, prompts, username: str | None = None):
     """Open the database and build the main window (raises DatabaseProblem)."""
+    from cspdesk.gui.main_window import MainWindow
+
+    return MainWindow(_build_services(db, username or os.environ.get("CSPDESK_USER")), prompts)
+
+
+def _build_services(db: str | None, username: str | None):
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
-    from cspdesk.gui.main_window import MainWindow
 
     database = open_database(db)
     if database.backup is not None:
         log.info("Backed up %s to %s before upgrading", database.label, database.backup)
-    services = build_services(database, username or os.environ.get("CSPDESK_USER"))
-    return MainWindow(services, prompts)
+    return build_services(database, username)

@@ -75,6 +75,8 @@ def main() -> int:
         target = view
 
     def shoot():
+        window.tasks.wait()  # pages that count in the background (Reports) have filled in
+        app.processEvents()
         target.grab().save(args.out)
         app.quit()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
-from cspdesk.gui.bus import Bus
+from cspdesk.gui.bus import Bus, services_are_ready, when_ready
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.tasks import TaskRunner
@@ -33,6 +33,10 @@ class MainWindow(QMainWindow):
         self.prompts = prompts
         prompts.parent = self
         self.bus = Bus(self)
+        if hasattr(services, "when_ready"):  # a quick start: the services finish loading behind the window
+            self._ready_relay = _ReadyRelay(self)
+            self._ready_relay.ready.connect(self.bus.services_ready)  # queued: it is emitted on their thread
+            services.when_ready(self._ready_relay.ready.emit)
         self.tasks = TaskRunner()
         self.setObjectName("mainWindow")
         self.nav = QListWidget(objectName="navigation")
@@ -149,6 +153,9 @@ class MainWindow(QMainWindow):
         return dlg
 
     def offer_demo_data_if_empty(self) -> None:
+        if not services_are_ready(self.services):  # asked once the services have loaded behind the window
+            when_ready(self.services, self.bus, self.offer_demo_data_if_empty)
+            return
         if not self.services.demo.is_empty() or not self.services.actor.can(Role.ADMINISTRATOR):
             return
         if not self.prompts.confirm(
@@ -191,6 +198,8 @@ class MainWindow(QMainWindow):
                 return
         QSettings().setValue("main/geometry", self.saveGeometry())
         self.tasks.wait(10000)
+        if hasattr(self.services, "settle"):  # a quick start still loading behind the window
+            self.services.settle()
         super().closeEvent(event)
 
 
@@ -249,3 +258,9 @@ class LazyPages:
 
     def values(self) -> list[QWidget]:
         return list(self._built.values())
+
+
+class _ReadyRelay(QObject):
+    """Carries "the services are ready" from the thread that built them to the window's thread."""
+
+    ready = Signal()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 10:00:46.891872
+Create Date: 2026-11-26 11:55:11.467663
 """
 
 from alembic import op
@@ -475,6 +475,7 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('removed_on', sa.Date(), nullable=True),
     sa.Column('case_review_told_on', sa.Date(), nullable=True),
+    sa.Column('case_review_not_told_for', sa.Date(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -487,6 +488,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case_party', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_party_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_party_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_party_person_id'), ['person_id'], unique=False)
 
     op.create_table('case_priority_tag',
@@ -877,6 +879,7 @@ def downgrade() -> None:
     op.drop_table('case_priority_tag')
     with op.batch_alter_table('case_party', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_party_person_id'))
+        batch_op.drop_index(batch_op.f('ix_case_party_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_case_party_case_id'))
 
     op.drop_table('case_party')

@@ -312,6 +312,27 @@ def test_unpaid_then_prosecution_then_outcome_moves_the_cpn_too(services, world,
     assert [e.to_stage for e in events(services, cpn_id)][-4:] == ["fpn_issued", "unpaid", "prosecution", "outcome"]
 
 
+@pytest.mark.parametrize("fpn_stage", ["issued", "unpaid", "prosecution"])
+def test_a_withdrawn_fpn_takes_its_cpn_back_to_breached_so_the_breach_can_be_dealt_with_again(
+        services, world, fpn, fpn_stage):
+    cpn_id, fpn_id = fpn
+    if fpn_stage in ("unpaid", "prosecution"):
+        services.enforcement.transition(world.officer, fpn_id, "unpaid", D(2026, 4, 25))
+    if fpn_stage == "prosecution":
+        services.enforcement.transition(world.officer, fpn_id, "prosecution", D(2026, 4, 27))
+    with pytest.raises(ValidationError, match="reason"):
+        services.enforcement.transition(world.officer, fpn_id, "withdrawn", D(2026, 5, 1))
+    services.enforcement.transition(world.officer, fpn_id, "withdrawn", D(2026, 5, 1), reason="Served on the wrong person")
+    assert row(services, fpn_id).stage == "withdrawn"
+    assert row(services, cpn_id).stage == "breached"
+    last = events(services, cpn_id)[-1]
+    assert (last.from_stage, last.to_stage) == ({"issued": "fpn_issued"}.get(fpn_stage, fpn_stage), "breached")
+    assert "withdrawn" in last.reason and "wrong person" in last.reason
+    # The officer can now issue a fresh FPN for the breach, or prosecute it.
+    services.enforcement.transition(world.officer, cpn_id, "prosecution", D(2026, 5, 2))
+    assert row(services, cpn_id).stage == "prosecution"
+
+
 def test_appeal_in_the_window_and_stop_requirements_stay_in_force(services, world):
     warning = cpw(services, world)
     notice = cpn(services, world, warning=warning.notice_id)

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
 
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 
 from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.services.case_query import (  # noqa: F401 - the DTOs are part of this module's interface
+    CaseIds,
+    CaseListRow,
+    CaseQuery,
+    FilterOptions,
+)
+from cspdesk.core.services.case_query import (
+    label_of as _label,
+)
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
 from cspdesk.core.storage.portable import ordered, uuid_as_text
 from cspdesk.core.storage.search import search_for
@@ -34,89 +41,6 @@ SORT_COLUMNS = {
     "location": AsbCase.location_summary,
     "parties": AsbCase.parties_summary,
 }
-
-
-class CaseIds(Sequence[uuid.UUID]):
-    """The ordered ids of a list, kept as the database's text and turned into UUIDs on access."""
-
-    __slots__ = ("_raw",)
-
-    def __init__(self, raw: Sequence[str]):
-        self._raw = list(raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [uuid.UUID(x) for x in self._raw[i]]
-        return uuid.UUID(self._raw[i])
-
-    def __iter__(self):
-        return (uuid.UUID(x) for x in self._raw)
-
-    def __eq__(self, other) -> bool:
-        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # a list, so not hashable
-
-    def index(self, value, start: int = 0, stop: int | None = None) -> int:
-        for form in (value.hex, str(value)):  # SQLite keeps 32 hex digits; PostgreSQL the dashed form
-            try:
-                return self._raw.index(form, start, len(self._raw) if stop is None else stop)
-            except ValueError:
-                continue
-        raise ValueError(value)
-
-    def __contains__(self, value) -> bool:
-        try:
-            self.index(value)
-        except (ValueError, AttributeError):
-            return False
-        return True
-
-
-@dataclass(frozen=True)
-class CaseQuery:
-    text: str = ""
-    status: str | None = None  # vocab.CaseStatus value
-    priority: str | None = None  # vocab.PriorityTheme value
-    category: str | None = None
-    ward_id: uuid.UUID | None = None
-    officer_id: uuid.UUID | None = None
-    risk_level: str | None = None
-    reported_from: date | None = None
-    reported_to: date | None = None
-    review_due_by: date | None = None
-    inactive_before: date | None = None  # open cases with no activity since this date
-    sort: str = "reported_on"
-    descending: bool = True
-
-    def with_(self, **kw) -> CaseQuery:
-        return replace(self, **kw)
-
-
-@dataclass(frozen=True)
-class CaseListRow:
-    id: uuid.UUID
-    reference: str
-    title: str
-    category: str
-    priority: str
-    status: str
-    reported_on: date
-    ward: str
-    officer: str
-    risk: str
-    next_review_on: date | None
-    parties: str
-    location: str
-
-
-@dataclass(frozen=True)
-class FilterOptions:
-    wards: list[tuple[uuid.UUID, str]]
-    officers: list[tuple[uuid.UUID, str]]
 
 
 class CaseListService:
@@ -204,8 +128,3 @@ class CaseListService:
         return FilterOptions(wards, officers)
 
 
-def _label(enum, value: str | None) -> str:
-    try:
-        return enum(value).label
-    except ValueError:
-        return value or ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import uuid
 from dataclasses import dataclass, field
 
@@ -52,3 +54,9 @@ class Changes:
 
     def touches(self, *kinds: str) -> bool:
         return bool(self.kinds & set(kinds))
+
+
+def os_username() -> str:
+    """The account name, as a Windows domain login would give it (CSPDESK_USER overrides, for tests)."""
+    name = os.environ.get("CSPDESK_USER") or getpass.getuser()
+    return name.strip().lower()

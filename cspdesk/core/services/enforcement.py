@@ -73,6 +73,11 @@ _CPN_FOLLOWS_FPN: dict[Stage, tuple[Stage, Stage]] = {
     S.PROSECUTION: (S.UNPAID, S.PROSECUTION),
     S.OUTCOME: (S.PROSECUTION, S.OUTCOME),
 }
+# A fixed penalty withdrawn takes its CPN back to "breached": the breach stands, and the officer chooses what
+# next (prosecute it, or deal with it informally and return the notice to active). The CPN's stage that
+# mirrored the FPN's, by the FPN's stage when it was withdrawn:
+_CPN_MIRRORS_FPN: dict[str, Stage] = {S.ISSUED.value: S.FPN_ISSUED, S.UNPAID.value: S.UNPAID,
+                                      S.PROSECUTION.value: S.PROSECUTION}
 NOTE_EVENTS = {"review": "Review held", "remedial_works": "Remedial works (s.47)",
                "forfeiture": "Forfeiture of items (s.50)", "evidence": "Evidence added", "note": "Note"}
 
@@ -213,6 +218,7 @@ class EnforcementService:
                 details["outcome"] = outcome.strip()
             if to is S.MODIFIED and requirements is not None:
                 details["requirements_before"] = set_requirements(s, notice, requirements, replace=True)
+            fpn_stage_before = notice.stage
             self._move(uow, actor, notice, to, on, reason=reason, details=details,
                        override_reason=override_reason, overridden=overridden)
             follow = FOLLOW_ON.get((kind, to))
@@ -224,6 +230,12 @@ class EnforcementService:
                 before, after = _CPN_FOLLOWS_FPN[to]
                 if parent.stage == before.value:
                     self._move(uow, actor, parent, after, on, reason=f"FPN {notice.reference}: {to.label}")
+                    changed.append(parent.id)
+            if kind is K.FPN and parent is not None and parent.kind == K.CPN.value and to is S.WITHDRAWN:
+                mirror = _CPN_MIRRORS_FPN.get(fpn_stage_before)
+                if mirror is not None and parent.stage == mirror.value:
+                    self._move(uow, actor, parent, S.BREACHED, on,
+                               reason=f"FPN {notice.reference} withdrawn: {reason.strip()}")
                     changed.append(parent.id)
             uow.commit()
             return Changes.of(*CHANGES, ids=tuple(changed))

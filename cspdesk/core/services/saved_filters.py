@@ -14,7 +14,7 @@ from sqlalchemy import select
 from cspdesk.core.domain.vocab import CaseStatus, Role
 from cspdesk.core.errors import NotFound, ValidationError
 from cspdesk.core.services.case_common import setting
-from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.core.services.case_query import CaseQuery
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.storage.models import SavedCaseFilter
 from cspdesk.core.storage.uow import UnitOfWork

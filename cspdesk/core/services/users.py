@@ -3,8 +3,6 @@ administrator; anyone else is added as a read-only partner until an administrato
 
 from __future__ import annotations
 
-import getpass
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,15 +12,9 @@ from sqlalchemy import func, select
 from cspdesk.core.domain.protection import PERMISSION_FLAGS
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import NotFound, ValidationError
-from cspdesk.core.services.context import Actor, Changes
+from cspdesk.core.services.context import Actor, Changes, os_username
 from cspdesk.core.storage.models import AppUser
 from cspdesk.core.storage.uow import UnitOfWork
-
-
-def os_username() -> str:
-    """The account name, as a Windows domain login would give it (CSPDESK_USER overrides, for tests)."""
-    name = os.environ.get("CSPDESK_USER") or getpass.getuser()
-    return name.strip().lower()
 
 
 def _display_name(username: str) -> str:

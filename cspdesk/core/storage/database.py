@@ -13,9 +13,7 @@ the server up is the server's job (pg_dump, or the backups its administrator alr
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,22 +24,14 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.paths import db_dir
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def default_database_path() -> Path:
-    """The user's own database file, in the platform's per-user data folder."""
-    if (env := os.environ.get("CSPDESK_DB")) and "://" not in env:  # a server's URL: see resolve_url
-        return Path(env)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return base / "CSPDesk" / "cspdesk.sqlite"
-
+from cspdesk.core.storage.sqlite_file import (  # noqa: F401 - part of this module's interface
+    SQLITE_MAGIC,
+    check_sqlite_file,
+    default_database_path,
+    head_revision,
+    known_revisions,
+    sqlite_revision_readonly,
+)
 
 # PostgreSQL URLs as servers and other tools write them; CSPDesk talks to PostgreSQL through psycopg 3.
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -125,32 +115,6 @@ def alembic_config():
 
 MIGRATION_LOCK = 0x4353504D494752  # "CSP" "MIGR": the advisory lock key for upgrades on PostgreSQL
 
-_REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
-_DOWN = re.compile(r"^down_revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
-
-
-def _revision_graph() -> dict[str, str | None]:
-    """revision -> down_revision, read from the migration files without importing Alembic."""
-    graph: dict[str, str | None] = {}
-    for path in (db_dir() / "versions").glob("*.py"):
-        text_ = path.read_text(encoding="utf-8")
-        if m := _REVISION.search(text_):
-            down = _DOWN.search(text_)
-            graph[m.group(1)] = down.group(1) if down else None
-    return graph
-
-
-def head_revision() -> str:
-    graph = _revision_graph()
-    heads = set(graph) - {d for d in graph.values() if d}
-    if len(heads) != 1:
-        raise RuntimeError(f"The migrations have {len(heads)} heads: {sorted(heads)}")
-    return heads.pop()
-
-
-def known_revisions() -> set[str]:
-    return set(_revision_graph())
-
 
 @dataclass(frozen=True)
 class Database:
@@ -166,70 +130,6 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
-
-
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not SQLite, is corrupt, or is locked — without writing to it."""
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise DatabaseProblem(f"CSPDesk cannot read the database file {path}: {exc.strerror}.") from exc
-    if header != SQLITE_MAGIC:
-        raise DatabaseProblem(
-            f"{path} is not a CSPDesk database (it is not a SQLite database file). "
-            "Choose another file, or restore it from a backup."
-        )
-    try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
-        try:
-            rows = _probe_pages(con)
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise _locked(path) from exc
-        raise DatabaseProblem(
-            f"The database {path} is damaged and cannot be opened ({exc}). "
-            "It has not been changed. Restore it from a backup (CSPDesk keeps one beside it each time it upgrades)."
-        ) from exc
-    if rows != [("ok",)]:
-        raise DatabaseProblem(
-            f"The database {path} is damaged: {rows[0][0]}. It has not been changed. "
-            "Restore it from a backup (CSPDesk keeps one beside it each time it upgrades)."
-        )
-    # Another program holding a write lock would make every save fail later: say so now.
-    con = sqlite3.connect(str(path), timeout=0.5, isolation_level=None)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        con.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
-        raise _locked(path) from exc
-    finally:
-        con.close()
-
-
-def _probe_pages(con: sqlite3.Connection) -> list[tuple[str]]:
-    """Read the schema and the first page of every table and index: a damaged file almost always
-    fails here. A full ``PRAGMA quick_check`` reads the whole file (seconds on a large database), so
-    it runs in ``cspdesk check`` and not at every start; damage found later is refused by the unit of
-    work with the same message, and nothing is written."""
-    objects = con.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') "
-                          "AND name NOT LIKE 'sqlite_%'").fetchall()
-    for type_, name in objects:
-        quoted = '"' + name.replace('"', '""') + '"'
-        if type_ == "table":
-            con.execute(f"SELECT * FROM {quoted} LIMIT 1").fetchall()
-        else:
-            con.execute(f"PRAGMA index_info({quoted})").fetchall()
-    return [("ok",)]
-
-
-def _locked(path: Path) -> DatabaseProblem:
-    return DatabaseProblem(
-        f"The database {path} is locked by another program (perhaps CSPDesk on another computer, "
-        "or a backup or sync tool). Close that program and try again. Nothing has been changed."
-    )
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -280,19 +180,6 @@ def backup_sqlite(path: Path, revision: str | None) -> Path:
     return target
 
 
-def _sqlite_revision_readonly(path: Path) -> tuple[str | None, list[str]]:
-    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
-    try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        revision = None
-        if "alembic_version" in tables:
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = row[0] if row else None
-        return revision, tables
-    finally:
-        con.close()
-
-
 def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
     """Open (creating if needed), back up and upgrade a database; raise ``DatabaseProblem`` if unsafe."""
     url = resolve_url(path_or_url)
@@ -300,9 +187,9 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
     head = head_revision()
     if path is not None:
         if path.exists() and path.stat().st_size > 0:
-            _check_sqlite_file(path)
+            check_sqlite_file(path)
             # Decide from a read-only look, so a file we refuse is never touched.
-            revision, tables = _sqlite_revision_readonly(path)
+            revision, tables = sqlite_revision_readonly(path)
             if revision is None and tables:
                 raise DatabaseProblem(f"{path} is a SQLite file but not a CSPDesk database. Choose another file.")
             _refuse_newer(url, revision)

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
 from cspdesk.core.errors import UserError
-from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.core.services.case_query import CaseQuery
+from cspdesk.gui.bus import when_ready
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
 from cspdesk.gui.widgets.forms import find_data
 
@@ -50,7 +51,7 @@ class CasesPage(QWidget):
         bus.changes_applied.connect(self._on_changes)
         bus.show_cases.connect(self.show_query)
         self._load_options()
-        self._load_saved()
+        when_ready(services, bus, self._load_saved)  # saved filters are not on the quick first screen
         self.run_query()
 
     # ----- layout

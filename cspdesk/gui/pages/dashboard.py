@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.domain.vocab import CaseStatus
-from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.core.services.case_query import CaseQuery
+from cspdesk.gui.bus import services_are_ready, when_ready
 
 
 class Tile(QFrame):
@@ -33,7 +34,7 @@ class Tile(QFrame):
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("Tile { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; }")
-        self.value = QLabel("0")
+        self.value = QLabel("…")  # until the counts are in
         self.value.setStyleSheet("font-size: 28px; font-weight: 600; color: #1f3a5f;")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(title))
@@ -179,6 +180,9 @@ class DashboardPage(QWidget):
             QTimer.singleShot(0, self._refresh_if_shown)
 
     def _refresh_if_shown(self) -> None:
+        if not services_are_ready(self.services):  # a quick start: count once the services have loaded
+            when_ready(self.services, self.bus, self._refresh_if_shown)
+            return
         if self._stale and self.isVisible():
             self.refresh()
 

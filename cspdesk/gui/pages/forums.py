@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.services.actions import ActionInput
-from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.core.services.case_query import CaseQuery
 from cspdesk.core.services.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table

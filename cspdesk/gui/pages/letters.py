@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, Role
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.core.services.case_query import CaseQuery
 from cspdesk.core.services.enforcement_register import NoticeQuery
 from cspdesk.core.services.letter_areas import NOTICE_KIND_FOR_TEMPLATE
 from cspdesk.core.services.letter_sources import Subject

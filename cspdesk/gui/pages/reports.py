@@ -53,6 +53,8 @@ class ReportsPage(QWidget):
         self.quarterly_return = None
         self.trace_dialog: TraceDialog | None = None
         self._filling = False
+        self._generation = 0
+        self.loading = False
 
         heading = QLabel("Reports")
         heading.setStyleSheet("font-size: 20px; font-weight: 600;")
@@ -220,19 +222,51 @@ class ReportsPage(QWidget):
     def period_text(self) -> str:
         return self.period.currentText().strip()
 
-    def load(self) -> None:
-        try:
-            pack = self.service.pack(self.period_text())
-            quarterly = self.service.quarterly(self.period_text())
-        except ValidationError as exc:
-            self.period_error.setText(exc.fields.get("year", str(exc)))
-            return
-        except UserError as exc:
-            self.prompts.error("Report not produced", str(exc))
-            return
-        self.period_error.clear()
-        self.pack, self.quarterly_return = pack, quarterly
-        self._fill()
+    def load(self):
+        """Count the period in the background (seconds on a large database); the tables wait, greyed, and
+        the newest request wins if the period is changed meanwhile."""
+        text = self.period_text()
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        self.tabs.setEnabled(False)  # nothing is edited against the period being replaced
+        self.summary.setText(f"Counting {text}…")
+
+        def work(report, _cancelled):
+            return self.service.pack(text, report), self.service.quarterly(text)
+
+        def progress(stage: str, _done: int, _total: int) -> None:
+            if generation == self._generation:
+                self.summary.setText(f"{text}: {stage.lower()}…")
+
+        def done(result) -> None:
+            if generation != self._generation:
+                return
+            self._loaded()
+            self.period_error.clear()
+            self.pack, self.quarterly_return = result
+            self._fill()
+
+        def failed(exc) -> None:
+            if generation != self._generation:
+                return
+            self._loaded()
+            if self.pack is not None:
+                self._fill()  # the period shown before stays, and says so again
+            else:
+                self.summary.clear()
+            if isinstance(exc, ValidationError):
+                self.period_error.setText(exc.fields.get("year", str(exc)))
+            elif isinstance(exc, UserError):
+                self.prompts.error("Report not produced", str(exc))
+            else:
+                raise exc
+
+        return self.tasks.start(work, done, failed, progress)
+
+    def _loaded(self) -> None:
+        self.loading = False
+        self.tabs.setEnabled(True)
 
     def _fill(self) -> None:
         pack = self.pack

@@ -1,0 +1,102 @@
+"""What the case list is asked and what it answers: plain values with no database behind them.
+
+Kept apart from ``case_list`` so that the window (and the quick start in ``quick_start``) can use them
+without importing SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+
+class CaseIds(Sequence[uuid.UUID]):
+    """The ordered ids of a list, kept as the database's text and turned into UUIDs on access."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Sequence[str]):
+        self._raw = list(raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [uuid.UUID(x) for x in self._raw[i]]
+        return uuid.UUID(self._raw[i])
+
+    def __iter__(self):
+        return (uuid.UUID(x) for x in self._raw)
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a list, so not hashable
+
+    def index(self, value, start: int = 0, stop: int | None = None) -> int:
+        for form in (value.hex, str(value)):  # SQLite keeps 32 hex digits; PostgreSQL the dashed form
+            try:
+                return self._raw.index(form, start, len(self._raw) if stop is None else stop)
+            except ValueError:
+                continue
+        raise ValueError(value)
+
+    def __contains__(self, value) -> bool:
+        try:
+            self.index(value)
+        except (ValueError, AttributeError):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    text: str = ""
+    status: str | None = None  # vocab.CaseStatus value
+    priority: str | None = None  # vocab.PriorityTheme value
+    category: str | None = None
+    ward_id: uuid.UUID | None = None
+    officer_id: uuid.UUID | None = None
+    risk_level: str | None = None
+    reported_from: date | None = None
+    reported_to: date | None = None
+    review_due_by: date | None = None
+    inactive_before: date | None = None  # open cases with no activity since this date
+    sort: str = "reported_on"
+    descending: bool = True
+
+    def with_(self, **kw) -> CaseQuery:
+        return replace(self, **kw)
+
+
+@dataclass(frozen=True)
+class CaseListRow:
+    id: uuid.UUID
+    reference: str
+    title: str
+    category: str
+    priority: str
+    status: str
+    reported_on: date
+    ward: str
+    officer: str
+    risk: str
+    next_review_on: date | None
+    parties: str
+    location: str
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    wards: list[tuple[uuid.UUID, str]]
+    officers: list[tuple[uuid.UUID, str]]
+
+
+def label_of(enum, value: str | None) -> str:
+    try:
+        return enum(value).label
+    except ValueError:
+        return value or ""

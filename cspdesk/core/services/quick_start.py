@@ -1,0 +1,227 @@
+"""Quick start: the window opens on its first screen while SQLAlchemy and the services load behind it.
+
+``first_screen`` checks the SQLite file exactly as ``open_database`` does (refusing a damaged, locked, foreign
+or newer file with the same words) and reads the first screen with plain ``sqlite3`` (``storage.quick_read``).
+``StartingServices`` then stands in for ``Services``: it answers the few questions that screen asks from what
+was read, and everything else from the real services, which ``start()`` builds on a background thread. A
+question it cannot answer waits for them. Once they are ready every answer comes from them, so nothing shown
+after the first screen can be stale.
+
+Only a file already at this version's schema, for a user who has signed in before, starts this way; anything
+else (a new or empty file, an upgrade, a server URL, a first sign-in) takes the ordinary start.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel, Role
+from cspdesk.core.services.case_query import CaseIds, CaseListRow, CaseQuery, FilterOptions, label_of
+from cspdesk.core.services.context import Actor, os_username
+from cspdesk.core.storage.quick_read import read_first_screen
+from cspdesk.core.storage.sqlite_file import (
+    check_sqlite_file,
+    default_database_path,
+    head_revision,
+    sqlite_revision_readonly,
+)
+
+# The case list as it opens (gui.pages.cases): open cases, newest first.
+DEFAULT_CASE_QUERY = CaseQuery(status=CaseStatus.OPEN.value)
+FIRST_PAGE = 200  # gui.models.paged_ids.PAGE: the rows the table asks for first
+
+
+@dataclass(frozen=True)
+class FirstScreen:
+    label: str
+    revision: str
+    actor: Actor
+    demo: object
+    case_count: int
+    query: CaseQuery
+    ids: CaseIds
+    rows: dict[uuid.UUID, CaseListRow]
+    options: FilterOptions
+
+
+def first_screen(db: str | Path | None, username: str | None = None, *, page: int = FIRST_PAGE) -> FirstScreen | None:
+    """The first screen of a database that can start quickly, else None (raises ``DatabaseProblem`` for a file
+    that must not be opened at all)."""
+    if db is None:
+        db = os.environ.get("CSPDESK_DB")  # may name a server (storage.database.resolve_url)
+    if db is not None and "://" in str(db):
+        return None
+    path = Path(db).expanduser().resolve() if db is not None else default_database_path()
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    check_sqlite_file(path)
+    revision, _tables = sqlite_revision_readonly(path)
+    if revision != head_revision():
+        return None  # an upgrade, a newer file or a foreign one: the ordinary start does it or says why
+    raw = read_first_screen(path, (username or os_username()).strip().lower(),
+                            status=DEFAULT_CASE_QUERY.status or "", page=page)
+    if raw is None:
+        return None
+    id_, name, display, role, permissions = raw.user
+    actor = Actor(uuid.UUID(id_), name, display, Role(role), frozenset(permissions))
+    rows = {}
+    for r in raw.rows:
+        row = _case_row(r, raw.names)
+        rows[row.id] = row
+    return FirstScreen(
+        label=str(path), revision=revision, actor=actor, demo=raw.demo, case_count=raw.case_count,
+        query=DEFAULT_CASE_QUERY, ids=CaseIds(raw.ids), rows=rows,
+        options=FilterOptions([(uuid.UUID(i), n) for i, n in raw.wards], [(uuid.UUID(i), n) for i, n in raw.officers]),
+    )
+
+
+def _case_row(r: tuple, names: dict[str, str]) -> CaseListRow:
+    (id_, reference, title, category, priority, status, reported_on, ward_id, officer_id, risk, review_on,
+     parties, location) = r
+    return CaseListRow(
+        id=uuid.UUID(id_), reference=reference, title=title, category=label_of(AsbCategory, category),
+        priority=label_of(PriorityTheme, priority), status=label_of(CaseStatus, status),
+        reported_on=date.fromisoformat(reported_on), ward=names.get(ward_id, "") if ward_id else "",
+        officer=names.get(officer_id, "") if officer_id else "",
+        risk=label_of(RiskLevel, risk) if risk else "",
+        next_review_on=date.fromisoformat(review_on) if review_on else None, parties=parties, location=location,
+    )
+
+
+class StartingServices:
+    """Stands in for ``registry.Services`` from the first screen until the real services are ready."""
+
+    def __init__(self, screen: FirstScreen, build: Callable[[], Any]):
+        self._screen = screen
+        self._build = build
+        self._real: Any = None
+        self._error: BaseException | None = None
+        self._started = False
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._on_ready: list[Callable[[], None]] = []
+        self.actor = screen.actor
+        self.first_sign_in = False
+        self.case_list = _StartingCaseList(self)
+
+    # ----- the background start
+    def start(self) -> None:
+        """Build the real services on a background thread (once)."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        threading.Thread(target=self._run, name="cspdesk-start", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._real = self._build()
+        except BaseException as exc:  # handed to whoever asks next, on their thread
+            self._error = exc
+        # Callbacks run before anyone waiting is let go, so none is still running when the window closes.
+        while True:
+            with self._lock:
+                callbacks, self._on_ready = self._on_ready, []
+                if not callbacks:
+                    self._done.set()
+                    return
+            for callback in callbacks:
+                callback()
+
+    def settle(self) -> None:
+        """Wait for a background start in progress to finish (before the window goes), ignoring its outcome."""
+        if self._started:
+            self._done.wait()
+
+    @property
+    def ready(self) -> bool:
+        return self._done.is_set()
+
+    def when_ready(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the real services are ready (on the thread that built them), or now."""
+        with self._lock:
+            if not self._done.is_set():
+                self._on_ready.append(callback)
+                return
+        callback()
+
+    def real(self) -> Any:
+        """The real services, waiting for them (and starting them, if nobody has yet)."""
+        if not self._done.is_set():
+            self.start()
+            self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._real
+
+    # ----- what the first screen asks
+    @property
+    def database(self) -> Any:
+        return self.real().database if self.ready else _StartingDatabase(self)
+
+    @property
+    def settings(self) -> Any:
+        return self.real().settings if self.ready else _StartingSettings(self)
+
+    def __getattr__(self, name: str) -> Any:  # every other service
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.real(), name)
+
+
+class _StartingDatabase:
+    def __init__(self, owner: StartingServices):
+        self._owner = owner
+        self.label = owner._screen.label
+        self.revision = owner._screen.revision
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._owner.real().database, name)
+
+
+class _StartingSettings:
+    def __init__(self, owner: StartingServices):
+        self._owner = owner
+
+    def get_optional(self, key: str, default: Any = None) -> Any:
+        if key == "demo.data" and not self._owner.ready:
+            demo = self._owner._screen.demo
+            return default if demo is None else demo
+        return self._owner.real().settings.get_optional(key, default)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._owner.real().settings, name)
+
+
+class _StartingCaseList:
+    """The case list service: the default list and its first page from the first screen, until ready."""
+
+    def __init__(self, owner: StartingServices):
+        self._owner = owner
+
+    def case_ids(self, q: CaseQuery) -> CaseIds:
+        screen = self._owner._screen
+        if not self._owner.ready and q == screen.query:
+            return screen.ids
+        return self._owner.real().case_list.case_ids(q)
+
+    def rows_for(self, ids) -> dict[uuid.UUID, CaseListRow]:
+        rows = self._owner._screen.rows
+        if not self._owner.ready and all(i in rows for i in ids):
+            return {i: rows[i] for i in ids}
+        return self._owner.real().case_list.rows_for(ids)
+
+    def filter_options(self) -> FilterOptions:
+        if not self._owner.ready:
+            return self._owner._screen.options
+        return self._owner.real().case_list.filter_options()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._owner.real().case_list, name)

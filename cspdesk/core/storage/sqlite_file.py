@@ -1,0 +1,135 @@
+"""The SQLite file before SQLAlchemy: where it lives, whether it is safe to open, which schema it has.
+
+Nothing here imports SQLAlchemy or Alembic, so the window can check the file and read its first screen
+(``quick_read``) while the rest loads. ``database.open_database`` builds on these checks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import sys
+from pathlib import Path
+
+from cspdesk.core.errors import DatabaseProblem
+from cspdesk.core.paths import db_dir
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def default_database_path() -> Path:
+    """The user's own database file, in the platform's per-user data folder."""
+    if (env := os.environ.get("CSPDESK_DB")) and "://" not in env:  # a server's URL: see database.resolve_url
+        return Path(env)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "CSPDesk" / "cspdesk.sqlite"
+
+
+_REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+
+
+def _revision_graph() -> dict[str, str | None]:
+    """revision -> down_revision, read from the migration files without importing Alembic."""
+    graph: dict[str, str | None] = {}
+    for path in (db_dir() / "versions").glob("*.py"):
+        text_ = path.read_text(encoding="utf-8")
+        if m := _REVISION.search(text_):
+            down = _DOWN.search(text_)
+            graph[m.group(1)] = down.group(1) if down else None
+    return graph
+
+
+def head_revision() -> str:
+    graph = _revision_graph()
+    heads = set(graph) - {d for d in graph.values() if d}
+    if len(heads) != 1:
+        raise RuntimeError(f"The migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
+
+
+def known_revisions() -> set[str]:
+    return set(_revision_graph())
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not SQLite, is corrupt, or is locked — without writing to it."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseProblem(f"CSPDesk cannot read the database file {path}: {exc.strerror}.") from exc
+    if header != SQLITE_MAGIC:
+        raise DatabaseProblem(
+            f"{path} is not a CSPDesk database (it is not a SQLite database file). "
+            "Choose another file, or restore it from a backup."
+        )
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            rows = _probe_pages(con)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise _locked(path) from exc
+        raise DatabaseProblem(
+            f"The database {path} is damaged and cannot be opened ({exc}). "
+            "It has not been changed. Restore it from a backup (CSPDesk keeps one beside it each time it upgrades)."
+        ) from exc
+    if rows != [("ok",)]:
+        raise DatabaseProblem(
+            f"The database {path} is damaged: {rows[0][0]}. It has not been changed. "
+            "Restore it from a backup (CSPDesk keeps one beside it each time it upgrades)."
+        )
+    # Another program holding a write lock would make every save fail later: say so now.
+    con = sqlite3.connect(str(path), timeout=0.5, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        raise _locked(path) from exc
+    finally:
+        con.close()
+
+
+def _probe_pages(con: sqlite3.Connection) -> list[tuple[str]]:
+    """Read the schema and the first page of every table and index: a damaged file almost always
+    fails here. A full ``PRAGMA quick_check`` reads the whole file (seconds on a large database), so
+    it runs in ``cspdesk check`` and not at every start; damage found later is refused by the unit of
+    work with the same message, and nothing is written."""
+    objects = con.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') "
+                          "AND name NOT LIKE 'sqlite_%'").fetchall()
+    for type_, name in objects:
+        quoted = '"' + name.replace('"', '""') + '"'
+        if type_ == "table":
+            con.execute(f"SELECT * FROM {quoted} LIMIT 1").fetchall()
+        else:
+            con.execute(f"PRAGMA index_info({quoted})").fetchall()
+    return [("ok",)]
+
+
+def _locked(path: Path) -> DatabaseProblem:
+    return DatabaseProblem(
+        f"The database {path} is locked by another program (perhaps CSPDesk on another computer, "
+        "or a backup or sync tool). Close that program and try again. Nothing has been changed."
+    )
+
+
+def sqlite_revision_readonly(path: Path) -> tuple[str | None, list[str]]:
+    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        revision = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        return revision, tables
+    finally:
+        con.close()
