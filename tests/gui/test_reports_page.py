@@ -80,7 +80,7 @@ def test_edit_add_trace_and_print(qtbot, demo_services, tmp_path):
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     assert dialog.table.rowCount() == 56
     dialog.table.cellDoubleClicked.emit(0, 0)
-    assert opened == [page.pack.measure(rp.CPW).trace[0].case_id]
+    assert opened == [demo_services.report_pack.trace(page.pack.period, rp.CPW)[0].case_id]
     dialog.close()
 
     # A priorities cell traces too.

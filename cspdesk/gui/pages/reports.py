@@ -370,11 +370,17 @@ class ReportsPage(QWidget):
             self.trace(item.data(KEY))
 
     def trace(self, key: str | None) -> TraceDialog | None:
+        """List the records behind a count; they are read now (one query), not with the pack."""
         if key is None or self.pack is None:
+            return None
+        try:
+            rows = self.service.trace(self.pack.period, key)
+        except UserError as exc:
+            self.prompts.error("Records not listed", str(exc))
             return None
         if self.trace_dialog is not None:
             self.trace_dialog.close()
-        self.trace_dialog = TraceDialog(self.pack.measure(key), self.bus, self)
+        self.trace_dialog = TraceDialog(self.pack.measure(key), rows, self.bus, self)
         self.trace_dialog.show()
         return self.trace_dialog
 
