@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 11:54:46.338990
+Create Date: 2026-11-26 12:23:05.707778
 """
 
 from alembic import op
@@ -477,6 +477,7 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('removed_on', sa.Date(), nullable=True),
     sa.Column('case_review_told_on', sa.Date(), nullable=True),
+    sa.Column('case_review_not_told_for', sa.Date(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -489,6 +490,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case_party', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_party_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_party_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_party_person_id'), ['person_id'], unique=False)
 
     op.create_table('case_priority_tag',
@@ -879,6 +881,7 @@ def downgrade() -> None:
     op.drop_table('case_priority_tag')
     with op.batch_alter_table('case_party', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_party_person_id'))
+        batch_op.drop_index(batch_op.f('ix_case_party_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_case_party_case_id'))
 
     op.drop_table('case_party')

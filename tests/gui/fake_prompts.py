@@ -38,6 +38,7 @@ class FakePrompts:
 
     def ask_choice(self, title, label, choices):
         self.asked.append(("ask_choice", title, label))
+        self.choices = list(choices)  # the (value, label) pairs last offered
         return self._next("ask_choice", None)
 
     def save_discard_cancel(self, title, text):

@@ -7,7 +7,7 @@ as arguments built from settings; the statutory bits are cited where they are us
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -63,6 +63,18 @@ def needs_case_review_prompt(previous_reports: Iterable[date], this_report: date
     if told_on is not None and told_on >= since:
         return False
     return any(since <= d <= this_report for d in previous_reports)
+
+
+def same_run_of_reports(reports: Iterable[date], crossed_on: date, this_report: date, months: int) -> bool:
+    """True when ``this_report`` belongs to the same crossing of the Case Review prompt threshold as the
+    report of ``crossed_on``: the victim's reports between the two dates never had a gap of more than
+    ``months``, so at each of them there was already an earlier report in the window and the victim never
+    dropped back below a second report. After such a gap, a new second report is a new crossing.
+    """
+    lo, hi = min(crossed_on, this_report), max(crossed_on, this_report)
+    dates = sorted({*reports, crossed_on, this_report})
+    between = [d for d in dates if lo <= d <= hi]
+    return all(later <= add_months(earlier, months) for earlier, later in zip(between, between[1:], strict=False))
 
 
 # ----- risk assessment ---------------------------------------------------------------------------------
@@ -151,11 +163,30 @@ def next_review_on(level: RiskLevel | str, assessed_on: date, cadence_days: Mapp
     return assessed_on + timedelta(days=days) if days > 0 else None
 
 
-def reporter_counts(reports: Sequence[tuple[str, date]], today: date, months: int = 6) -> list[tuple[str, int]]:
-    """Reports per reporter in the last ``months`` (the Case Review threshold counts them), most first."""
+def reporter_counts(reports: Iterable[tuple[str, date] | tuple[str, date, object]], today: date,
+                    months: int = 6) -> list[tuple[str, int]]:
+    """Reports per reporter in the last ``months`` (the Case Review threshold counts them), most first.
+
+    A report may carry a third item naming the incident it is of: one person's reports of the same incident
+    (to several agencies, marked as duplicates) count once for them; two people reporting the same incident
+    are still two people, as the Case Review's count of individuals has it (case_review_threshold)."""
     since = add_months(today, -months)
     counts: dict[str, int] = {}
-    for who, on in reports:
-        if since <= on <= today:
+    seen: set[tuple[str, object]] = set()
+    for report in reports:
+        who, on = report[0], report[1]
+        key = report[2] if len(report) > 2 else object()
+        if since <= on <= today and (who, key) not in seen:
+            seen.add((who, key))
             counts[who] = counts.get(who, 0) + 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def original_of(incident_id: object, duplicate_of: Mapping[object, object | None]) -> object:
+    """The report a chain of "duplicate of" marks ends at (the one that counts); a loop ends where it began."""
+    seen = {incident_id}
+    current = incident_id
+    while (nxt := duplicate_of.get(current)) is not None and nxt not in seen:
+        seen.add(nxt)
+        current = nxt
+    return current

@@ -64,26 +64,46 @@ def check_version(case: AsbCase, expected_version: int | None, base: Mapping[str
     touches the case's activity date), so when it has moved but none of the fields this form edits
     differ from what the user saw, nothing they could overwrite has changed and the save goes ahead.
     """
-    if expected_version is None or expected_version == case.version:
+    refuse_stale_copy(case.reference, expected_version, case.version, base, current,
+                      "The change was elsewhere on the case (people, incidents or actions).")
+
+
+RELOAD = "Reload the case to see their changes, then make yours again."
+CHECK_THEIRS = "Check their change, then save yours again."  # a form that shows their change beside yours
+
+
+def refuse_stale_copy(what: str, expected_version: Any, version: Any, base: Mapping[str, Any] | None = None,
+                      current: Mapping[str, Any] | None = None, elsewhere: str = "", then: str = RELOAD) -> None:
+    """The stale-save rule for any record a window edits (a case, a party, an incident).
+
+    ``expected_version`` is the version counter (or a tuple of counters) the window loaded. If it has
+    moved and any field in ``current`` differs from ``base``, ``ConflictError`` names what changed, from
+    what to what; if it moved but those fields are as the window showed them, the save goes ahead.
+    """
+    if expected_version is None or expected_version == version:
         return
     changes = {}
     if base is not None and current is not None:
         changes = {k: (base.get(k), current.get(k)) for k in current if base.get(k) != current.get(k)}
         if not changes:
             return
-    what = "; ".join(f"{k.replace('_', ' ')}: {_show(a)} → {_show(b)}" for k, (a, b) in changes.items())
+    shown = "; ".join(f"{k.replace('_', ' ')}: {show_value(a)} → {show_value(b)}" for k, (a, b) in changes.items())
     raise ConflictError(
-        f"{case.reference} was changed by someone else after you opened it, so your changes were not saved."
-        + (f"\n\nWhat changed: {what}." if what else "\n\nThe change was elsewhere on the case (people, incidents"
-           " or actions).")
-        + "\n\nReload the case to see their changes, then make yours again.",
+        f"{what} was changed by someone else after you opened it, so your changes were not saved."
+        + (f"\n\nWhat changed: {shown}." if shown else (f"\n\n{elsewhere}" if elsewhere else ""))
+        + f"\n\n{then}",
         changes,
     )
 
 
-def _show(v: Any) -> str:
+def show_value(v: Any) -> str:
+    """A field's value as an officer reads it in a message or on the chronology."""
     if v is None or v == "":
         return "(blank)"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, datetime):
+        return f"{v:%d/%m/%Y %H:%M}"
     if isinstance(v, date):
         return f"{v:%d/%m/%Y}"
     if isinstance(v, list | tuple | set | frozenset):

@@ -33,6 +33,7 @@ def age_on(dob: date | None, on: date) -> int | None:
 
 
 def refresh_case_index(session: Session, case_id: uuid.UUID) -> None:
+    session.flush()  # the unit of work does not autoflush: the query below must see this action's changes
     case = session.get(AsbCase, case_id)
     if case is None:
         return

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from cspdesk.core.domain.asb_case import YOUTH_AGE, age_on, check_not_future, check_perpetrator_age
 from cspdesk.core.domain.validation import is_uk_phone, is_uk_postcode, normalise_postcode
 from cspdesk.core.domain.vocab import ChronologyKind, PartyKind, PartyRole, PlaceType, Role
-from cspdesk.core.errors import NotFound, ValidationError
+from cspdesk.core.errors import NotFound, TransitionRefused, ValidationError
 from cspdesk.core.services.case_common import get_case, record_chronology
 from cspdesk.core.services.case_index import address_text, person_name, refresh_case_index
 from cspdesk.core.services.context import Actor, Changes
@@ -71,6 +71,8 @@ class PartyRow:
     person_id: uuid.UUID | None
     case_review_told_on: date | None
     version: int
+    removed_on: date | None = None
+    case_review_not_told_for: date | None = None  # the report the officer answered "not told yet" about
 
 
 def validate_location(loc: LocationInput, prefix: str = "", required: bool = False) -> dict[str, str]:
@@ -189,7 +191,8 @@ def party_rows(session: Session, case_id: uuid.UUID, today: date, include_remove
             youth=age is not None and age < YOUTH_AGE, address=address_text(addrs.get(addr_id)),
             phone=(person.phone if person else org.phone if org else None) or "", vulnerable=party.vulnerable,
             notes=party.notes or "", person_id=party.person_id, case_review_told_on=party.case_review_told_on,
-            version=party.version))
+            version=party.version, removed_on=party.removed_on,
+            case_review_not_told_for=party.case_review_not_told_for))
     return out
 
 
@@ -202,9 +205,10 @@ class CasePartyService:
         """Field messages for one party, before it is added to a form's list."""
         return validate_party(p, self._today())
 
-    def parties(self, case_id: uuid.UUID) -> list[PartyRow]:
+    def parties(self, case_id: uuid.UUID, include_removed: bool = False) -> list[PartyRow]:
+        """The parties on the case, oldest first; ``include_removed`` adds those taken off it."""
         with self._uow("system") as uow:
-            return party_rows(uow.session, case_id, self._today())
+            return party_rows(uow.session, case_id, self._today(), include_removed)
 
     def add_party(self, actor: Actor, case_id: uuid.UUID, p: PartyInput) -> Changes:
         actor.require(Role.OFFICER, "add people to a case")
@@ -235,6 +239,9 @@ class CasePartyService:
             party = uow.session.get(CaseParty, party_id)
             if party is None or party.case_id != case_id:
                 raise NotFound("That person is no longer on this case.")
+            if party.removed_on is not None:  # e.g. from a second window on the same case
+                raise TransitionRefused(f"They were already taken off {case.reference} on "
+                                        f"{party.removed_on:%d/%m/%Y}.")
             name = next((r.name for r in party_rows(uow.session, case_id, today) if r.id == party_id), "")
             party.removed_on = today
             record_chronology(uow.session, case, ChronologyKind.PARTY.value,
@@ -244,7 +251,7 @@ class CasePartyService:
             uow.audit("update", "case_party", party.id, f"{case.reference}: {name} taken off the case",
                       {"reason": reason.strip()})
             uow.commit()
-        return Changes.of("party", "case", ids=(case_id, party_id))
+        return Changes.of("party", "case", "chronology", ids=(case_id, party_id))
 
     def set_location(self, actor: Actor, case_id: uuid.UUID, loc: LocationInput) -> Changes:
         actor.require(Role.OFFICER, "change where a case is")

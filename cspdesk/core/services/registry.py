@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.case_intake import CaseIntakeService
     from cspdesk.core.services.case_list import CaseListService
     from cspdesk.core.services.case_parties import CasePartyService
+    from cspdesk.core.services.case_party_edit import PartyEditService
     from cspdesk.core.services.case_review import CaseReviewService
     from cspdesk.core.services.cases import CaseService
     from cspdesk.core.services.chronology import ChronologyService
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.figures import FiguresService
     from cspdesk.core.services.forums import ForumService
     from cspdesk.core.services.health import HealthService
+    from cspdesk.core.services.incident_edit import IncidentEditService
     from cspdesk.core.services.incidents import IncidentService
     from cspdesk.core.services.letter_templates import LetterTemplateService
     from cspdesk.core.services.letters import LetterService
@@ -68,7 +70,9 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "intake": lambda s: _get("case_intake", "CaseIntakeService")(s._uow, s._today),
     "case_edit": lambda s: _get("case_edit", "CaseEditService")(s._uow, s._today),
     "parties": lambda s: _get("case_parties", "CasePartyService")(s._uow, s._today),
+    "party_edit": lambda s: _get("case_party_edit", "PartyEditService")(s._uow, s._today),
     "incidents": lambda s: _get("incidents", "IncidentService")(s._uow, s._today),
+    "incident_edit": lambda s: _get("incident_edit", "IncidentEditService")(s._uow, s._today),
     "risk": lambda s: _get("risk", "RiskService")(s._uow, s._today),
     "actions": lambda s: _get("actions", "ActionService")(s._uow, s._today),
     "chronology": lambda s: _get("chronology", "ChronologyService")(s._uow, s._today),
@@ -106,7 +110,9 @@ class Services:
     intake: CaseIntakeService
     case_edit: CaseEditService
     parties: CasePartyService
+    party_edit: PartyEditService
     incidents: IncidentService
+    incident_edit: IncidentEditService
     risk: RiskService
     actions: ActionService
     chronology: ChronologyService

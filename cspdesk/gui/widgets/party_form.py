@@ -1,5 +1,5 @@
 """The form for one party (person, business, community group or unnamed group) and a place.
-Used by the new-case dialog and the People tab."""
+Used by the new-case dialog, the People tab and the dialog that changes a party's details."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QW
 
 from cspdesk.core.domain.vocab import PartyKind, PartyRole, PlaceType
 from cspdesk.core.services.case_parties import LocationInput, PartyInput
-from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
+from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 
 
 class LocationFields(QWidget):
@@ -48,6 +48,14 @@ class LocationFields(QWidget):
         for w in (self.place_name, self.line1, self.town, self.postcode):
             w.clear()
 
+    def fill(self, loc: LocationInput) -> None:
+        self.place_name.setText(loc.place_name)
+        self.line1.setText(loc.line1)
+        self.town.setText(loc.town)
+        self.postcode.setText(loc.postcode)
+        select_data(self.place_type, loc.place_type)
+        select_data(self.ward, loc.ward_id)
+
 
 class PartyForm(QWidget):
     def __init__(self, parent=None):
@@ -62,6 +70,7 @@ class PartyForm(QWidget):
         self.org_name = QLineEdit(objectName="party_org_name")
         self.group = QLineEdit(objectName="party_group", placeholderText="e.g. group of 6-8 youths on bikes")
         self.phone = QLineEdit(objectName="party_phone")
+        self.notes = QLineEdit(objectName="party_notes", placeholderText="e.g. deaf: text, don't call")
         self.vulnerable = QCheckBox("Vulnerable", objectName="party_vulnerable")
         self.address = LocationFields(self.errors, "party_", with_type=False)
         form = QFormLayout(self)
@@ -82,6 +91,7 @@ class PartyForm(QWidget):
             form.addRow(label, cell)
             self._rows[key] = (form.labelForField(cell), cell)
         form.addRow(self.address)
+        self.errors.add_row(form, "Notes", "notes", self.notes)
         form.addRow(self.errors.general)
         self._form = form
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -103,10 +113,25 @@ class PartyForm(QWidget):
                           surname=self.surname.text(), date_of_birth=read_date(self.dob, "date_of_birth", errors),
                           organisation_name=self.org_name.text(), group_description=self.group.text(),
                           phone=self.phone.text(), vulnerable=self.vulnerable.isChecked(),
-                          address=self.address.value() if self.address.isVisibleTo(self) else LocationInput())
+                          address=self.address.value() if self.address.isVisibleTo(self) else LocationInput(),
+                          notes=self.notes.text())
+
+    def fill(self, p: PartyInput) -> None:
+        """Show a party's details (to change them)."""
+        select_data(self.role, p.role)
+        select_data(self.kind, p.kind)
+        self.forename.setText(p.forename)
+        self.surname.setText(p.surname)
+        self.dob.set_value(p.date_of_birth)
+        self.org_name.setText(p.organisation_name)
+        self.group.setText(p.group_description)
+        self.phone.setText(p.phone)
+        self.vulnerable.setChecked(p.vulnerable)
+        self.notes.setText(p.notes)
+        self.address.fill(p.address)
 
     def clear(self) -> None:
-        for w in (self.forename, self.surname, self.dob, self.org_name, self.group, self.phone):
+        for w in (self.forename, self.surname, self.dob, self.org_name, self.group, self.phone, self.notes):
             w.clear()
         self.vulnerable.setChecked(False)
         self.address.clear()

@@ -82,13 +82,17 @@ class CaseParty(Tracked, Base):
     role: Mapped[str] = mapped_column(String(20))  # vocab.PartyRole
     kind: Mapped[str] = mapped_column(String(20))  # vocab.PartyKind
     person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("person.id"), index=True)
-    organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("organisation.id"))
+    # Indexed: changing a business or group asks which other cases it is on.
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("organisation.id"), index=True)
     group_description: Mapped[str | None] = mapped_column(String(300))
     vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
     removed_on: Mapped[date | None] = mapped_column(Date)
     # 2025 statutory guidance: a victim reporting a second time within 6 months is told about the Case Review.
     case_review_told_on: Mapped[date | None] = mapped_column(Date)
+    # The report date of the second report the officer was asked about and answered "not told yet": further
+    # reports in the same run (no gap over the prompt window) do not ask again (domain.same_run_of_reports).
+    case_review_not_told_for: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person | None] = relationship(lazy="raise")
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")

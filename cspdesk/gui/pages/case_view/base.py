@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from cspdesk.core.errors import UserError, ValidationError
@@ -79,3 +80,16 @@ def selected_id(t: QTableWidget):
     r = t.currentRow()
     item = t.item(r, 0) if r >= 0 else None
     return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+
+def row_keys(t: QTableWidget, edit=None, remove=None) -> None:
+    """The keys a list of records answers to: Enter, F2 or a double-click changes the selected row; Del
+    removes it (the caller asks first)."""
+    keys = []
+    if edit is not None:
+        keys += [(k, edit) for k in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2)]
+        t.doubleClicked.connect(lambda _i: edit())
+    if remove is not None:
+        keys.append((Qt.Key.Key_Delete, remove))
+    for key, slot in keys:
+        QShortcut(QKeySequence(key), t, context=Qt.ShortcutContext.WidgetShortcut, activated=slot)

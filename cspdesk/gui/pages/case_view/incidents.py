@@ -1,114 +1,110 @@
 """Incidents tab: dated incidents with reporter, agency and police reference; reports per reporter in the
-last 6 months; the Case Review prompt on a victim's second report."""
+last 6 months; the Case Review prompt on a victim's second report (the answer recorded, yes or no). An
+incident can be corrected (Enter, F2 or double-click) and marked as a duplicate of another report of the same
+behaviour (Ctrl+D), or not (Ctrl+Shift+D): duplicates are grey, say which report they repeat, and count once."""
 
 from __future__ import annotations
 
-from datetime import date
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from cspdesk.gui.dialogs.case_edits import IncidentEditDialog
+from cspdesk.gui.pages.case_view.base import CasePanel, fill, row_keys, selected_id, table
+from cspdesk.gui.widgets.incident_form import IncidentForm
 
-from cspdesk.core.services.incidents import IncidentInput
-from cspdesk.gui.pages.case_view.base import CasePanel, fill, table
-from cspdesk.gui.widgets.forms import (
-    DateField,
-    FieldErrors,
-    TimeField,
-    combo,
-    find_data,
-    read_date,
-    read_datetime,
-)
-
-OTHER = "other"
+GREY = QColor("#888888")
 
 
 class IncidentsPanel(CasePanel):
     def __init__(self, services, bus, prompts, case_id, parent=None):
         super().__init__(services, bus, prompts, case_id, parent)
-        self.table = table(["When", "Reported", "Reporter", "Agency", "Police ref", "What happened"],
-                           "incidentsTable", 5)
+        self.table = table(["When", "Reported", "Reporter", "Agency", "Police ref", "Duplicate of", "What happened"],
+                           "incidentsTable", 6)
+        self.table.setToolTip("Enter or F2: correct the selected incident · Ctrl+D: mark it as a duplicate")
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        row_keys(self.table, edit=self.edit)
         self.counts = QLabel(objectName="reporterCounts")
         self.counts.setWordWrap(True)
-        self.errors = FieldErrors()
-        self.day = DateField(date.today())
-        self.day.setObjectName("incident_day")
-        self.time = TimeField()
-        self.time.setObjectName("incident_time")
-        self.reported_on = DateField(date.today())
-        self.reported_on.setObjectName("incident_reported_on")
-        self.reporter = combo([], object_name="incident_reporter")
-        self.reporter_name = QLineEdit(objectName="incident_reporter_name", placeholderText="name, if not listed")
-        self.agency = combo(services.intake.options().agencies, "(reported to us)", object_name="incident_agency")
-        self.police_ref = QLineEdit(objectName="incident_police_ref")
-        self.description = QLineEdit(objectName="incident_description")
+        self.form = IncidentForm(services.intake.options().agencies)
+        f = self.form
+        # The form's fields, by the names the rest of the app and the tests know them by.
+        self.errors, self.day, self.time, self.reported_on = f.errors, f.day, f.time, f.reported_on
+        self.reporter, self.reporter_name, self.agency = f.reporter, f.reporter_name, f.agency
+        self.police_ref, self.description = f.police_ref, f.description
         self.add_btn = QPushButton("Record incident", objectName="addIncident")
         self.add_btn.clicked.connect(self.add)
         self.description.returnPressed.connect(self.add)
-        when = QWidget()
-        h = QHBoxLayout(when)
-        h.setContentsMargins(0, 0, 0, 0)
-        h.addWidget(self.day)
-        h.addWidget(self.time)
-        h.addStretch(1)
-        who = QWidget()
-        h2 = QHBoxLayout(who)
-        h2.setContentsMargins(0, 0, 0, 0)
-        h2.addWidget(self.reporter, 1)
-        h2.addWidget(self.reporter_name, 1)
-        form = QFormLayout()
-        self.errors.add_row(form, "When it happened", "occurred_at", when)
-        self.errors.add_row(form, "Reported on", "reported_on", self.reported_on)
-        self.errors.add_row(form, "Reported by", "reporter", who)
-        form.addRow("Reported to", self.agency)
-        form.addRow("Police reference", self.police_ref)
-        self.errors.add_row(form, "What happened", "description", self.description)
-        form.addRow(self.errors.general)
-        form.addRow(self.add_btn)
+        self.edit_btn = QPushButton("Correct…", objectName="editIncident")
+        self.edit_btn.setToolTip("Enter or F2")
+        self.edit_btn.clicked.connect(self.edit)
+        self.dup_btn = QPushButton("Mark as duplicate of…", objectName="markDuplicate")
+        self.dup_btn.setToolTip("Ctrl+D: the same behaviour reported again (e.g. to another agency) counts once")
+        self.dup_btn.clicked.connect(self.mark_duplicate)
+        self.undup_btn = QPushButton("Not a duplicate", objectName="unmarkDuplicate")
+        self.undup_btn.setToolTip("Ctrl+Shift+D: count it on its own again")
+        self.undup_btn.clicked.connect(self.unmark_duplicate)
+        QShortcut(QKeySequence("Ctrl+D"), self, activated=self.mark_duplicate)
+        QShortcut(QKeySequence("Ctrl+Shift+D"), self, activated=self.unmark_duplicate)
+        buttons = QHBoxLayout()
+        for b in (self.edit_btn, self.dup_btn, self.undup_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
         box = QGroupBox("Record an incident")
-        box.setLayout(form)
+        bv = QVBoxLayout(box)
+        bv.addWidget(self.form)
+        bv.addWidget(self.errors.general)
+        bv.addWidget(self.add_btn)
         v = QVBoxLayout(self)
         v.addWidget(self.counts)
         v.addWidget(self.table, 1)
+        v.addLayout(buttons)
         v.addWidget(box)
+        self.rows = []
+        self.parties = []
+        self.edit_dialog: IncidentEditDialog | None = None
 
     def load(self) -> None:
-        current = self.reporter.currentData()
-        self.reporter.clear()
-        for p in self.services.parties.parties(self.case_id):
-            self.reporter.addItem(f"{p.name} ({p.role_label.lower()})", p.id)
-        self.reporter.addItem("Someone else (type the name)", OTHER)
-        if current is not None and (i := find_data(self.reporter, current)) >= 0:
-            self.reporter.setCurrentIndex(i)
-        rows = self.services.incidents.incidents(self.case_id)
+        self.parties = self.services.parties.parties(self.case_id, include_removed=True)
+        self.form.set_reporters([p for p in self.parties if p.removed_on is None])
+        self.rows = self.services.incidents.incidents(self.case_id)
+        by_id = {r.id: r for r in self.rows}
+        current = selected_id(self.table)
         fill(self.table, [[f"{r.occurred_at:%d/%m/%Y %H:%M}", f"{r.reported_on:%d/%m/%Y}", r.reporter, r.agency,
-                           r.police_reference, r.description + (" (duplicate)" if r.duplicate_of_id else "")]
-                          for r in rows], [r.id for r in rows])
+                           r.police_reference, _duplicate_words(by_id.get(r.duplicate_of_id)) if r.duplicate_of_id
+                           else "", r.description] for r in self.rows], [r.id for r in self.rows],
+             lambda i: GREY if self.rows[i].duplicate_of_id else None)
+        for i, r in enumerate(self.rows):
+            if r.duplicate_of_id and (o := by_id.get(r.duplicate_of_id)) is not None:
+                self.table.item(i, 5).setToolTip(
+                    f"Counted once, as the incident of {o.occurred_at:%d/%m/%Y %H:%M} reported "
+                    f"{o.reported_on:%d/%m/%Y} to {o.agency or 'us'}: {o.description}")
+        if current is not None and (row := next((i for i, r in enumerate(self.rows) if r.id == current), None)) \
+                is not None:
+            self.table.selectRow(row)
         counts = self.services.incidents.reporter_counts(self.case_id)
+        dups = self.services.incidents.duplicates_in_lookback(self.case_id)
         self.counts.setText("Reports in the last 6 months: " + (
             "; ".join(f"{name}: {n}" for name, n in counts) if counts else "none") +
-            f" — {len(counts)} separate reporter{'s' if len(counts) != 1 else ''}.")
+            f" — {len(counts)} separate reporter{'s' if len(counts) != 1 else ''}"
+            + (f"; {dups} duplicate{'s' if dups != 1 else ''} counted once." if dups else "."))
+        self._selection_changed()
+
+    def _selected(self):
+        iid = selected_id(self.table)
+        return next((r for r in self.rows if r.id == iid), None)
+
+    def _selection_changed(self) -> None:
+        r = self._selected()
+        self.edit_btn.setEnabled(r is not None)
+        self.dup_btn.setEnabled(r is not None and r.duplicate_of_id is None and len(self.rows) > 1)
+        self.undup_btn.setEnabled(r is not None and r.duplicate_of_id is not None)
 
     def add(self) -> None:
         errors: dict[str, str] = {}
-        occurred = read_datetime(self.day, self.time, "occurred_at", errors)
-        reported = read_date(self.reported_on, "reported_on", errors)
+        inp = self.form.value(errors)
         if errors:
             self.errors.show(errors)
             return
-        party = self.reporter.currentData()
-        inp = IncidentInput(occurred_at=occurred, reported_on=reported, description=self.description.text(),
-                            reporter_party_id=None if party in (None, OTHER) else party,
-                            reporter_name=self.reporter_name.text() if party in (None, OTHER) else "",
-                            reporting_agency_id=self.agency.currentData(), police_reference=self.police_ref.text())
         outcome = self.attempt("Incident not recorded", lambda: self.services.incidents.add_incident(
             self.services.actor, self.case_id, inp), self.errors)
         if outcome is None:
@@ -116,16 +112,93 @@ class IncidentsPanel(CasePanel):
         self.description.clear()
         self.police_ref.clear()
         self.reporter_name.clear()
+        self.after(outcome)
+
+    def edit(self) -> None:
+        r = self._selected()
+        if r is None:
+            self.prompts.info("Correct an incident", "Select the incident first.")
+            return
+        detail = self.attempt("Not shown", lambda: self.services.incident_edit.detail(self.case_id, r.id))
+        if detail is None:
+            return
+        dlg = IncidentEditDialog(self.services, self.prompts, detail, self.parties, self)
+        dlg.saved.connect(lambda outcome: self.after(outcome) if outcome.changes.ids else None)
+        self.edit_dialog = dlg  # tests reach it
+        dlg.open()
+
+    def mark_duplicate(self) -> None:
+        r = self._selected()
+        if r is None or r.duplicate_of_id is not None:
+            self.prompts.info("Mark as a duplicate", "Select an incident that is counted on its own first.")
+            return
+        # Nearest in time first: the report of the same behaviour is usually the closest one.
+        others = sorted((o for o in self.rows if o.id != r.id and o.duplicate_of_id is None),
+                        key=lambda o: abs((o.occurred_at - r.occurred_at).total_seconds()))
+        choices = _unique([(o.id, f"{o.occurred_at:%d/%m/%Y %H:%M} — {o.reporter or 'unknown'}"
+                                  f" to {o.agency or 'us'}{f' (ref {o.police_reference})' if o.police_reference else ''}"
+                                  f" — {o.description[:60]}") for o in others])
+        if not choices:
+            self.prompts.info("Mark as a duplicate", "There is no other incident on this case counted on its own.")
+            return
+        original = self.prompts.ask_choice(
+            "Mark as a duplicate",
+            f"The incident of {r.occurred_at:%d/%m/%Y %H:%M} ({r.description[:60]}) is the same behaviour as which "
+            "report? It will count once, as that report.", choices)
+        if original is None:
+            return
+        outcome = self.attempt("Not marked", lambda: self.services.incident_edit.mark_duplicate(
+            self.services.actor, self.case_id, r.id, original, expected_version=r.version))
+        if outcome is not None:
+            self.after(outcome)
+
+    def unmark_duplicate(self) -> None:
+        r = self._selected()
+        if r is None or r.duplicate_of_id is None:
+            self.prompts.info("Not a duplicate", "Select an incident marked as a duplicate first.")
+            return
+        outcome = self.attempt("Not changed", lambda: self.services.incident_edit.unmark_duplicate(
+            self.services.actor, self.case_id, r.id, expected_version=r.version))
+        if outcome is not None:
+            self.after(outcome)
+
+    def after(self, outcome) -> None:
+        """Tell the other tabs, then what the change means: a repeat victim, and the Case Review prompt, whose
+        answer is recorded either way."""
         self.applied(outcome.changes)
         if outcome.repeat_victim:
             self.prompts.info("Repeat victim", "This case is now flagged as a repeat victim.")
+        if outcome.repeat_victim_cleared:
+            self.prompts.info("Repeat victim", "This case is no longer flagged as a repeat victim: without that "
+                                               "report, no victim has enough incidents for the rule.")
         p = outcome.case_review_prompt
-        if p is not None and self.prompts.confirm(
-                "Tell them about the ASB Case Review",
-                f"This is {p.name}'s second report within {p.months} months.\n\nThe 2025 statutory guidance says "
-                f"they must be told about the ASB Case Review (the Community Trigger): what it is, the threshold, "
-                f"and how to apply.\n\nHave you told them? (Yes records it on the case now.)"):
+        if p is None:
+            return
+        told = self.prompts.confirm(
+            "Tell them about the ASB Case Review",
+            f"This is {p.name}'s second report within {p.months} months.\n\nThe 2025 statutory guidance says "
+            f"they must be told about the ASB Case Review (the Community Trigger): what it is, the threshold, "
+            f"and how to apply.\n\nHave you told them? Yes records it on the case now; No records on the "
+            f"chronology that they have not been told yet, and you will not be asked again for these reports.")
+        if told:
             changes = self.attempt("Not recorded", lambda: self.services.incidents.record_case_review_told(
                 self.services.actor, self.case_id, p.party_id))
-            if changes is not None:
-                self.applied(changes)
+        else:
+            changes = self.attempt("Not recorded", lambda: self.services.incidents.record_case_review_not_told(
+                self.services.actor, self.case_id, p))
+        if changes is not None:
+            self.applied(changes)
+
+
+def _duplicate_words(original) -> str:
+    return "another incident" if original is None else f"{original.occurred_at:%d/%m/%Y %H:%M}"
+
+
+def _unique(choices: list[tuple[object, str]]) -> list[tuple[object, str]]:
+    """Labels a list can be chosen by: a repeated label gets a number."""
+    seen: dict[str, int] = {}
+    out = []
+    for value, label in choices:
+        seen[label] = seen.get(label, 0) + 1
+        out.append((value, label if seen[label] == 1 else f"{label} ({seen[label]})"))
+    return out
