@@ -54,7 +54,7 @@ class TraceDialog(QDialog):
         super().__init__(parent)
         self.bus = bus
         self.setWindowTitle(f"{measure.label}: {measure.count}")
-        self.resize(760, 420)
+        self.resize(860, 440)
         self.rows = rows
         self.model = TraceModel(rows, self)
         self.table = QTableView(objectName="traceTable")
@@ -62,7 +62,12 @@ class TraceDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        # Fixed widths that fit a reference, a date and a notice type: measuring every row to size the columns
+        # would read all of a count's tens of thousands of records.
+        for column, width in enumerate((130, 85, 240, 100)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         if len(rows) != measure.count:
             # Read when clicked: someone has changed the records since the report was counted.
