@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:27:02.046061
+Create Date: 2026-11-26 12:51:20.896376
 """
 
 from alembic import op
@@ -393,6 +393,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_asb_case_review_due', ['next_review_on'], unique=False)
         batch_op.create_index('ix_asb_case_status_reported', ['status', 'reported_on'], unique=False)
         batch_op.create_index('ix_asb_case_theme', ['priority_theme', 'status'], unique=False)
+        batch_op.create_index('ix_asb_case_theme_dates', ['priority_theme', 'reported_on', 'closed_on', 'id'], unique=False)
         batch_op.create_index('ix_asb_case_ward', ['ward_id', 'status'], unique=False)
 
     op.create_table('organisation',
@@ -459,6 +460,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_action'))
     )
     with op.batch_alter_table('case_action', schema=None) as batch_op:
+        batch_op.create_index('ix_case_action_case_dates', ['case_id', 'due_on', 'completed_on', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_action_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_action_case_review_id'), ['case_review_id'], unique=False)
         batch_op.create_index('ix_case_action_due', ['status', 'due_on'], unique=False)
@@ -911,6 +913,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_case_action_due')
         batch_op.drop_index(batch_op.f('ix_case_action_case_review_id'))
         batch_op.drop_index(batch_op.f('ix_case_action_case_id'))
+        batch_op.drop_index('ix_case_action_case_dates')
 
     op.drop_table('case_action')
     with op.batch_alter_table('person', schema=None) as batch_op:
@@ -924,6 +927,7 @@ def downgrade() -> None:
     op.drop_table('organisation')
     with op.batch_alter_table('asb_case', schema=None) as batch_op:
         batch_op.drop_index('ix_asb_case_ward')
+        batch_op.drop_index('ix_asb_case_theme_dates')
         batch_op.drop_index('ix_asb_case_theme')
         batch_op.drop_index('ix_asb_case_status_reported')
         batch_op.drop_index('ix_asb_case_review_due')

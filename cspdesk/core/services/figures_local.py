@@ -132,6 +132,8 @@ class LocalBreakdownMixin:
             of_type = in_district & (PoliceUkRow.crime_type_id == ids.get(crime_type, -1))
             held = set(s.scalars(select(PoliceUkRow.month).distinct().where(
                 in_district, PoliceUkRow.month >= previous.first, PoliceUkRow.month <= period.last)))
+            # One expression object in SELECT and GROUP BY, so both use the same parameter:
+            # PostgreSQL refuses a grouped expression it cannot see is the selected one.
             current = PoliceUkRow.month >= period.first
             by_lsoa = s.execute(
                 select(PoliceUkRow.lsoa_name_id, PoliceUkRow.lsoa_code_id, current, func.count())
