@@ -15,7 +15,8 @@ import pytest
 from cspdesk.core.importers import figures_files
 from cspdesk.core.importers.figures_files import UnrecognisedFile, read_figures_file, read_figures_files
 from cspdesk.core.importers.figures_results import FileKind, Rejection
-from cspdesk.core.importers.police_uk_files import district_of
+from cspdesk.core.importers.police_uk_files import MAX_TEXT, district_of
+from cspdesk.core.storage.models import PoliceUkText
 
 POLICE_UK = Path("/work/shared/data/police-uk")
 DERBYSHIRE = [
@@ -260,6 +261,22 @@ def test_a_crime_id_longer_than_the_column_is_rejected_not_cut_short(tmp_path):
         (3, "Crime ID", "the Crime ID is longer than 80 characters")
     ]
     assert result.rows["crime_id"].tolist() == ["a" * 80]
+
+
+def test_a_police_uk_text_longer_than_the_database_holds_is_rejected(tmp_path):
+    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    force = "Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8"
+    lines = [
+        header,
+        f"a,2018-12,{force},On or near X,E01019,South Derbyshire 012B,Burglary,,",
+        f"b,2018-12,{force},On or near {'Y' * 200},E01019,South Derbyshire 012B,Burglary,,",
+    ]
+    result = _one(_write(tmp_path, "2018-12-derbyshire-street.csv", "\n".join(lines) + "\n"), DERBYSHIRE)
+    assert [(r.row, r.column, r.message) for r in result.rejections] == [
+        (3, "Location", "the Location is longer than 200 characters")
+    ]
+    assert result.rows["crime_id"].tolist() == ["a"]
+    assert MAX_TEXT == PoliceUkText.__table__.c.text.type.length
 
 
 def test_analyst_csv_saved_by_excel_in_windows_1252(tmp_path):

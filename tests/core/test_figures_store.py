@@ -1,4 +1,4 @@
-"""Storing figures in a real (per-test) SQLite file and reading the plan's table back."""
+"""Storing figures in a real (per-test) database and reading the plan's table back."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from cspdesk.core.importers.figures_files import read_figures_file
 from cspdesk.core.services import figures_store as store
 from cspdesk.core.storage import bulk
 from cspdesk.core.storage.models import (
-    Base,
     CrimeFigure,
     FigureImport,
     PoliceUkHolding,
@@ -43,11 +42,9 @@ DERBYSHIRE = [
 
 
 @pytest.fixture
-def engine(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'figures.sqlite'}")
-    Base.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
+def engine(database):
+    """The database's engine: SQLite, and PostgreSQL too when CSPDESK_TEST_PG_URL is set."""
+    return database.engine
 
 
 def _read(path: Path, districts=DERBYSHIRE):

@@ -51,6 +51,7 @@ LSOA_SUFFIX = r"\s+\d{3}[A-Z]$"  # "South Derbyshire 012B" → "South Derbyshire
 EXAMPLES = 5
 ONE_PASS_BYTES = 400_000_000  # ~2 million rows
 MAX_CRIME_ID = 80  # police_uk_row.crime_id; police.uk's own are 64 characters
+MAX_TEXT = 200  # police_uk_text.text: a force, location, LSOA, crime type or outcome
 
 _DTYPES = {heading: "category" for heading in FIELDS if heading not in ("Crime ID", "Longitude", "Latitude")}
 _DTYPES |= {"Crime ID": f"S{MAX_CRIME_ID + 1}", "Longitude": "float64", "Latitude": "float64"}
@@ -110,6 +111,17 @@ def read_police_uk(
         for r in frame.index[too_long]
     )
     rejected = bad | no_type | too_long
+    for field in CODED:
+        if field == "district":
+            continue  # not in the file: worked out from the LSOA name below
+        unfit = _unstorable_rows(frame[field])
+        rejections.extend(
+            Rejection(
+                name, int(r), heading[field], f"the {heading[field]} is longer than {MAX_TEXT} characters"
+            )
+            for r in frame.index[unfit]
+        )
+        rejected |= unfit
 
     frame["district"] = _districts(frame["lsoa_name"], districts)
     no_lsoa = frame["lsoa_name"].isna().to_numpy() & ~rejected
@@ -130,6 +142,14 @@ def read_police_uk(
         rejections=rejections,
         excluded=excluded,
     )
+
+
+def _unstorable_rows(column: pd.Series) -> np.ndarray:
+    """Rows whose text is longer than police_uk_text holds (PostgreSQL would refuse the whole file)."""
+    # Checked once per distinct value, not once per row.
+    long = np.asarray(column.cat.categories.astype(str).str.len() > MAX_TEXT)
+    codes = column.cat.codes.to_numpy()
+    return np.append(long, False)[codes] if long.any() else np.zeros(len(codes), dtype=bool)
 
 
 def _texts(raw: np.ndarray, index: pd.Index) -> pd.Series:
