@@ -3,6 +3,8 @@ process makes (they are filed as they are), in the same order, and cancelling mu
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from cspdesk.core.reports import BatchCancelled, LetterJob, default_templates, demo_values
@@ -23,13 +25,18 @@ def jobs(n: int) -> list[LetterJob]:
 
 
 def test_worker_processes_give_the_same_bytes_in_the_same_order():
-    items = jobs(2 * CHUNK + 3)
+    items = jobs(3 * CHUNK + 3)
     serial, serial_print = render_merge(items, combined=True)
     seen: list[int] = []
-    parallel, parallel_print = render_merge(items, combined=True, workers=2, progress=lambda d, t: seen.append(d))
+
+    def slowly(done: int, total: int) -> None:  # this process slowed down, so the helper takes some chunks
+        seen.append(done)
+        time.sleep(0.03)
+
+    parallel, parallel_print = render_merge(items, combined=True, workers=2, progress=slowly)
     assert parallel == serial
     assert parallel_print == serial_print and page_count(parallel_print) == sum(page_count(p) for p in serial)
-    assert seen[-1] == len(items)
+    assert seen[-1] == len(items) and seen == sorted(seen)
 
 
 def test_cancelling_stops_worker_processes():

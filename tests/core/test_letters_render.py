@@ -335,6 +335,23 @@ def test_batch_combined_numbers_each_letter_separately():
     assert seen[0] == (0, 3) and seen[-1] == (3, 3)
 
 
+def test_each_letter_of_a_print_file_starts_on_its_own_letterhead_after_a_one_page_letter():
+    # A one-page letter used to leave the next one on a continuation page: no address in the window,
+    # and the previous resident's name and reference at the top of the page.
+    body = "Dear {recipient_name}\n\nWe have your report.\n\nYours sincerely\n\n[signature]\n"
+    items = [
+        LetterJob(body, {**demo_values(), "recipient_name": f"Resident {i}", "reference": f"CSP/2025/{i:04d}"},
+                  LETTERHEAD)
+        for i in range(3)
+    ]
+    pages = pages_text(render_batch(items, combined=True))
+    assert len(pages) == 3
+    for i, page in enumerate(pages):
+        assert f"Resident {i}" in page and f"CSP/2025/{i:04d}" in page and "Page 1 of 1" in page
+        assert "Civic Way" in page  # the letterhead
+        assert not any(f"Resident {k}" in page for k in range(3) if k != i)
+
+
 def test_batch_separate_files_and_progress():
     seen: list[tuple[int, int]] = []
     out = render_batch(jobs(4), combined=False, progress=lambda d, t: seen.append((d, t)))

@@ -17,7 +17,6 @@ from reportlab.platypus import (
     Image,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -43,6 +42,7 @@ from .layout import (
     NumberedCanvas,
     OnStart,
     PageOwner,
+    Paragraph,
     draw_fold_marks,
     fit_paragraphs,
     y,
@@ -78,6 +78,7 @@ class Styles:
     bullet: ParagraphStyle
     small: ParagraphStyle
     signature: ParagraphStyle
+    last_bullet: ParagraphStyle  # a list's last item: the space after a paragraph
 
 
 @lru_cache(maxsize=2)
@@ -132,7 +133,7 @@ def styles(large_print: bool) -> Styles:
         spaceAfter=0,
     )
     sig = ParagraphStyle("sig", body, spaceAfter=0)
-    return Styles(body, h1, h2, bullet, small, sig)
+    return Styles(body, h1, h2, bullet, small, sig, ParagraphStyle("last", bullet, spaceAfter=body.spaceAfter))
 
 
 def _inline(text: str, values: Mapping[str, FieldValue]) -> str:
@@ -237,11 +238,7 @@ def _story(
         elif isinstance(b, mk.ListBlock):
             items = _list_items(b.items, values)
             for i, text in enumerate(items, start=1):
-                style = (
-                    st.bullet
-                    if i < len(items)
-                    else ParagraphStyle("last", st.bullet, spaceAfter=st.body.spaceAfter)
-                )
+                style = st.bullet if i < len(items) else st.last_bullet
                 out.append(Paragraph(text, style, bulletText=f"{i}." if b.numbered else "•"))
         elif isinstance(b, mk.Signature):
             # "Yours sincerely" never sits alone at the foot of a page with the signature overleaf.
@@ -277,6 +274,13 @@ def _first_page_drawer(address: list[Paragraph], block: list[tuple[str, str]], l
     return draw
 
 
+@lru_cache(maxsize=len(_ADDRESS_SIZES))
+def _address_style(size: float) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"addr{size}", fontName=register_fonts(), fontSize=size, leading=size * 1.18, splitLongWords=1
+    )
+
+
 def _address_paragraphs(values: Mapping[str, FieldValue]) -> list[Paragraph]:
     lines = [format_field("recipient_name", values.get("recipient_name"))] + as_lines(
         values.get("recipient_address")
@@ -284,9 +288,7 @@ def _address_paragraphs(values: Mapping[str, FieldValue]) -> list[Paragraph]:
     width, height = WINDOW_W - 2 * WINDOW_PAD, WINDOW_H - 2 * WINDOW_PAD
 
     def make(size: float) -> list[Paragraph]:
-        style = ParagraphStyle(
-            f"addr{size}", fontName=register_fonts(), fontSize=size, leading=size * 1.18, splitLongWords=1
-        )
+        style = _address_style(size)
         return [Paragraph(escape(line), style) for line in lines]
 
     paras = fit_paragraphs(make, width, height, _ADDRESS_SIZES)
@@ -328,6 +330,13 @@ def letter_story(job: LetterJob, key: int) -> tuple[PageOwner, list]:
 
 def build_pdf(jobs: Sequence[LetterJob], on_start: Callable[[int], None] | None = None) -> bytes:
     """One PDF holding the given letters, each starting on a new page with its own page count."""
+    return build_letters(jobs, on_start)[0]
+
+
+def build_letters(
+    jobs: Sequence[LetterJob], on_start: Callable[[int], None] | None = None
+) -> tuple[bytes, list[int]]:
+    """``build_pdf``, and how many pages each letter took (in order), to cut it into letters."""
     story: list = []
     owners: list[PageOwner] = []
     for i, job in enumerate(jobs):
@@ -347,7 +356,10 @@ def build_pdf(jobs: Sequence[LetterJob], on_start: Callable[[int], None] | None 
         raise UserError(
             f"The letter could not be laid out on the page ({e}). Shorten the longest item."
         ) from e
-    return buf.getvalue()
+    keys = doc.canv.page_keys
+    if keys != sorted(keys) or set(keys) != set(range(len(jobs))):  # each letter's pages, together, in order
+        raise RuntimeError(f"Letters laid out out of order: pages owned by {keys}")
+    return buf.getvalue(), [keys.count(i) for i in range(len(jobs))]
 
 
 def render_letter(

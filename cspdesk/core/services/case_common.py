@@ -8,14 +8,16 @@ happens on a case lands on one timeline.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from sqlalchemy import insert, or_, update
 from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.errors import ConflictError, NotFound, TransitionRefused
+from cspdesk.core.storage.base import utcnow
 from cspdesk.core.storage.models import AsbCase, ChronologyEntry
 
 
@@ -48,6 +50,33 @@ def record_chronology(session: Session, case: AsbCase, kind: str, summary: str, 
     session.add(entry)
     touch(case, today or date.today())
     return entry
+
+
+def record_chronology_many(session: Session, kind: str, author: str,
+                           lines: Sequence[tuple[uuid.UUID, str, str | None, uuid.UUID | None]], *,
+                           today: date | None = None) -> None:
+    """``record_chronology`` for many cases at once (a mail merge): ``lines`` are (case id, summary,
+    related type, related id). One INSERT for the entries and one UPDATE marking the cases active,
+    instead of loading each case and flushing it; the rows are the ones ``record_chronology`` writes."""
+    if not lines:
+        return
+    today = today or date.today()
+    occurred_at = datetime.combine(today, datetime.now().time().replace(microsecond=0))
+    session.execute(insert(ChronologyEntry), [
+        {"case_id": case_id, "occurred_at": occurred_at, "kind": kind, "summary": summary[:500], "body": None,
+         "author": author, "related_type": related_type, "related_id": related_id}
+        for case_id, summary, related_type, related_id in lines
+    ])
+    case_ids = sorted({line[0] for line in lines})
+    for i in range(0, len(case_ids), 500):
+        session.execute(
+            update(AsbCase)
+            .where(AsbCase.id.in_(case_ids[i : i + 500]),
+                   or_(AsbCase.last_activity_on.is_(None), AsbCase.last_activity_on < today))
+            # what touch() does through the ORM: the version moves, so an open copy is known to be stale
+            .values(last_activity_on=today, version=AsbCase.version + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
 
 
 def touch(case: AsbCase, today: date) -> None:

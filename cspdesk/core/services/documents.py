@@ -1,7 +1,7 @@
 """Documents filed on cases: generated letters (and attachments) as the exact bytes, stored once by SHA-256.
 
-``file_pdf`` is the one way a generated document is filed: blob, Document row, a chronology entry on the
-case and an audit row, in the caller's unit of work. Reprinting returns the stored bytes, never a new
+``file_pdfs`` (``file_pdf`` for one) is the one way a generated document is filed: blob, Document row, a
+chronology entry on the case and an audit row, in the caller's unit of work. Reprinting returns the stored bytes, never a new
 rendering, so the copy is identical to the one sent.
 """
 
@@ -10,15 +10,15 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 
 from cspdesk.core.domain.vocab import ChronologyKind, DocumentKind
 from cspdesk.core.errors import NotFound
-from cspdesk.core.services.case_common import record_chronology
+from cspdesk.core.services.case_common import record_chronology_many
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.letter_sources import Subject
 from cspdesk.core.storage.models import (
@@ -91,6 +91,20 @@ def safe_filename(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._ -]+", "-", text).strip(" .-")[:150] or "document"
 
 
+@dataclass(frozen=True)
+class Filing:
+    """One generated PDF to file, and on what."""
+
+    links: FilingLinks
+    pdf: bytes
+    title: str
+    filename: str
+    recipient: str
+    template_code: str | None
+    template_revision: int | None
+    description: str = ""
+
+
 def file_pdf(
     uow: UnitOfWork,
     actor: Actor,
@@ -104,67 +118,109 @@ def file_pdf(
     template_revision: int | None,
     description: str = "",
     today: date,
-    stored: set[str] | None = None,
-) -> Document:
-    """Store the bytes (once per hash), the Document row, chronology and audit. Caller commits.
-    ``stored``: hashes already stored and flushed (a mail merge stores every letter's bytes first with
-    ``store_blobs``, so nothing is flushed letter by letter)."""
+) -> uuid.UUID:
+    """Store the bytes (once per hash), the Document row, chronology and audit; the document's id.
+    Caller commits."""
+    filing = Filing(links, pdf, title, filename, recipient, template_code, template_revision, description)
+    return file_pdfs(uow, actor, [filing], today=today)[0]
+
+
+def file_pdfs(uow: UnitOfWork, actor: Actor, filings: Sequence[Filing], *, today: date) -> list[uuid.UUID]:
+    """File every document: its bytes (stored once per hash), a Document row, a chronology entry on each
+    of its cases (which are marked active) and an audit row, with one statement per table however many
+    there are (a mail merge files hundreds). Returns the documents' ids, in order. Caller commits."""
     s = uow.session
-    digest = hashlib.sha256(pdf).hexdigest()
-    if stored is None or digest not in stored:
-        store_blobs(s, [pdf])
-    doc = Document(
-        id=uuid.uuid4(),
-        kind=DocumentKind.LETTER.value,
-        case_id=links.case_id,
-        notice_id=links.notice_id,
-        referral_id=links.referral_id,
-        case_review_id=links.case_review_id,
-        title=title[:300],
-        filename=safe_filename(filename)[:300],
-        mime_type="application/pdf",
-        sha256=digest,
-        size=len(pdf),
-        made_by=actor.display_name,
-        recipient=recipient[:300] or None,
-        template_code=template_code,
-        template_version=template_revision,
-        description=description or None,
-    )
-    s.add(doc)
-    summary = f"Letter: {title}" + (f" to {recipient}" if recipient else "")
-    for case_id in links.chronology_cases:
-        case = s.get(AsbCase, case_id)
-        if case is not None:
-            record_chronology(s, case, ChronologyKind.LETTER.value, summary, actor.display_name,
-                              related_type="document", related_id=doc.id, today=today)
-    uow.audit(
-        "create",
-        "document",
-        doc.id,
-        summary,
+    digests = store_blobs(s, [f.pdf for f in filings])
+    ids = [uuid.uuid4() for _ in filings]
+    s.execute(insert(Document), [
         {
+            "id": doc_id,
+            "kind": DocumentKind.LETTER.value,
+            "case_id": f.links.case_id,
+            "notice_id": f.links.notice_id,
+            "referral_id": f.links.referral_id,
+            "case_review_id": f.links.case_review_id,
+            "title": f.title[:300],
+            "filename": safe_filename(f.filename)[:300],
+            "mime_type": "application/pdf",
             "sha256": digest,
-            "template": template_code,
-            "revision": template_revision,
-            "case_id": str(links.case_id) if links.case_id else None,
-        },
+            "size": len(f.pdf),
+            "made_by": actor.display_name,
+            "recipient": f.recipient[:300] or None,
+            "template_code": f.template_code,
+            "template_version": f.template_revision,
+            "description": f.description or None,
+        }
+        for doc_id, f, digest in zip(ids, filings, digests, strict=True)
+    ])
+    summaries = [f"Letter: {f.title}" + (f" to {f.recipient}" if f.recipient else "") for f in filings]
+    wanted = sorted({c for f in filings for c in f.links.chronology_cases})
+    cases: set[uuid.UUID] = set()
+    for i in range(0, len(wanted), 500):
+        cases.update(s.scalars(select(AsbCase.id).where(AsbCase.id.in_(wanted[i : i + 500]))))
+    record_chronology_many(
+        s,
+        ChronologyKind.LETTER.value,
+        actor.display_name,
+        [
+            (case_id, summary, "document", doc_id)
+            for doc_id, f, summary in zip(ids, filings, summaries, strict=True)
+            for case_id in f.links.chronology_cases
+            if case_id in cases
+        ],
+        today=today,
     )
-    return doc
+    uow.audit_many("create", "document", [
+        (
+            doc_id,
+            summary,
+            {
+                "sha256": digest,
+                "template": f.template_code,
+                "revision": f.template_revision,
+                "case_id": str(f.links.case_id) if f.links.case_id else None,
+            },
+        )
+        for doc_id, f, summary, digest in zip(ids, filings, summaries, digests, strict=True)
+    ])
+    return ids
 
 
-def store_blobs(session, datas: list[bytes]) -> set[str]:
-    """Add the bytes not yet stored (one query for all), flush, and return every hash."""
-    by_hash = {hashlib.sha256(d).hexdigest(): d for d in datas}
+def links_many(session, subject: Subject, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, FilingLinks]:
+    """``links_for`` for many records (a mail merge), cases and notices in one query per 500."""
+    subject = Subject(subject)
+    ids = list(dict.fromkeys(record_ids))
+    if subject not in (Subject.CASE, Subject.NOTICE):
+        return {rid: links_for(session, subject, rid) for rid in ids}
+    out: dict[uuid.UUID, FilingLinks] = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        if subject is Subject.CASE:
+            for case_id in session.scalars(select(AsbCase.id).where(AsbCase.id.in_(part))):
+                out[case_id] = FilingLinks(case_id=case_id, chronology_cases=(case_id,))
+        else:
+            rows = session.execute(
+                select(EnforcementNotice.id, EnforcementNotice.case_id).where(EnforcementNotice.id.in_(part))
+            )
+            for notice_id, case_id in rows:
+                out[notice_id] = FilingLinks(case_id=case_id, notice_id=notice_id, chronology_cases=(case_id,))
+    if len(out) < len(ids):
+        raise NotFound("That case no longer exists." if subject is Subject.CASE else "That notice no longer exists.")
+    return out
+
+
+def store_blobs(session, datas: list[bytes]) -> list[str]:
+    """Store the bytes not stored yet (one query to find which, one INSERT), and return each one's hash."""
+    digests = [hashlib.sha256(d).hexdigest() for d in datas]
+    by_hash = dict(zip(digests, datas, strict=True))
     have: set[str] = set()
     keys = list(by_hash)
     for i in range(0, len(keys), 500):
         have.update(session.scalars(select(DocumentBlob.sha256).where(DocumentBlob.sha256.in_(keys[i : i + 500]))))
-    for digest, data in by_hash.items():
-        if digest not in have:
-            session.add(DocumentBlob(sha256=digest, size=len(data), data=data))
-    session.flush()  # the blobs exist before any Document row refers to them
-    return set(by_hash)
+    missing = [{"sha256": h, "size": len(d), "data": d} for h, d in by_hash.items() if h not in have]
+    if missing:
+        session.execute(insert(DocumentBlob), missing)
+    return digests
 
 
 def _row(d: Document) -> DocumentRow:

@@ -18,7 +18,7 @@ the officer as missing, with the fix hint, before anything is produced.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -58,6 +58,7 @@ class ProviderContext:
 
 
 ValuesProvider = Callable[[ProviderContext, uuid.UUID, Actor], dict[str, Any]]
+ManyValuesProvider = Callable[[ProviderContext, Sequence[uuid.UUID], Actor], dict[uuid.UUID, Any]]
 RecipientsProvider = Callable[[ProviderContext, uuid.UUID], list[tuple[uuid.UUID, str]]]
 # A document that is not a template letter (the case summary): (ctx, record_id, actor, letterhead) -> PDF,
 # drawn with ``ctx.printer`` (ReportLab is never imported by a service module).
@@ -80,6 +81,10 @@ class LetterSource:
     title: str = ""  # a report's name (template letters take the template's)
     # Whether this letter suits this record (e.g. the CPN template only for a CPN); None = every record.
     applies_to: Callable[[ProviderContext, uuid.UUID], bool] | None = None
+    # The values for many records at once (a mail merge), with a few set-based queries instead of some
+    # per record: {record id: values, or the UserError that record's letter cannot be written for}.
+    # Must give what ``values`` gives for each record; None = ``values`` is asked record by record.
+    values_many: ManyValuesProvider | None = None
 
     @property
     def is_template_letter(self) -> bool:

@@ -354,7 +354,7 @@ class LetterService:
             raise ValidationError({"pdf": "The letter changed after it was previewed; preview it again."})
         with self._uow(actor.username) as uow:
             links = links_for(uow.session, draft.subject, draft.record_id)
-            doc = file_pdf(
+            doc_id = file_pdf(
                 uow,
                 actor,
                 links,
@@ -368,8 +368,8 @@ class LetterService:
                 today=self._today(),
             )
             uow.commit()
-            ids = tuple(x for x in (doc.id, links.case_id) if x)
-            return FiledLetter(doc.id, links.case_id, draft.sha256, Changes.of("document", "chronology", ids=ids))
+            ids = tuple(x for x in (doc_id, links.case_id) if x)
+            return FiledLetter(doc_id, links.case_id, draft.sha256, Changes.of("document", "chronology", ids=ids))
 
     def generate(self, actor: Actor, subject: Subject, code: str, record_id: uuid.UUID, **kw) -> FiledLetter:
         """Draft and file in one step (no preview): the command line and scripts."""

@@ -15,13 +15,14 @@ from typing import Any
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.context import Actor, Changes
-from cspdesk.core.services.documents import file_pdf, links_for, safe_filename, store_blobs
+from cspdesk.core.services.documents import Filing, file_pdfs, links_many, safe_filename
 from cspdesk.core.services.letter_sources import ProviderContext, Subject
 from cspdesk.core.services.letters import LetterService, MergeCancelled
 
 Progress = Callable[[str, int, int], None]
 Cancelled = Callable[[], bool]
 SHOW_PROBLEMS = 15
+CHECK_STEP = 250  # records whose values are read together (and between reports of progress)
 
 
 @dataclass(frozen=True)
@@ -77,17 +78,26 @@ def check_merge(
     total = len(record_ids)
     with letters._uow("system") as uow:
         ctx = ProviderContext(uow.session, letters._services, letters._today(), settings)
+        found: dict[uuid.UUID, Any] = {}
         for i, rid in enumerate(record_ids):
             if cancelled is not None and cancelled():
                 raise MergeCancelled()
-            if progress is not None and i % 20 == 0:
+            if progress is not None and i % CHECK_STEP == 0:
                 progress("Checking", i, total)
-            try:
-                values = letters._merge(src.values(ctx, rid, actor), typed, src)
-                values["letter_date"] = values.get("letter_date") or ctx.today
-            except UserError as exc:
-                problems.append(BatchProblem(rid, str(rid), str(exc)))
+            if rid not in found:
+                if src.values_many is not None:  # the next few hundred records' values, in a few queries
+                    found.update(src.values_many(ctx, record_ids[i : i + CHECK_STEP], actor))
+                else:
+                    try:
+                        found[rid] = src.values(ctx, rid, actor)
+                    except UserError as exc:
+                        found[rid] = exc
+            given = found.pop(rid)
+            if isinstance(given, UserError):
+                problems.append(BatchProblem(rid, str(rid), str(given)))
                 continue
+            values = letters._merge(given, typed, src)
+            values["letter_date"] = values.get("letter_date") or ctx.today
             label = str(values.get("reference") or rid)
             if values.get("recipient_name"):
                 label += f" ({values['recipient_name']})"
@@ -143,33 +153,19 @@ def run_batch(
     pdfs, print_file = letters.printer.merge(jobs, combined=combined, progress=each, cancelled=cancelled,
                                              workers=workers)
     drafts = [letters._make_draft(src, rid, t, v, pdf, large_print) for (rid, v), pdf in zip(ready, pdfs, strict=True)]
-    doc_ids: list[uuid.UUID] = []
-    case_ids: set[uuid.UUID] = set()
+    description = "Mail merge" + (", large print (16 pt)" if large_print else "")
     with letters._uow(actor.username) as uow:
-        stored = store_blobs(uow.session, [d.pdf for d in drafts])
-        for i, d in enumerate(drafts):
-            if cancelled is not None and cancelled():
-                raise MergeCancelled()  # leaving without commit: nothing filed
-            if progress is not None and i % 20 == 0:
-                progress("Filing on cases", i, n)
-            links = links_for(uow.session, subject, d.record_id)
-            doc = file_pdf(
-                uow,
-                actor,
-                links,
-                pdf=d.pdf,
-                title=d.title,
-                filename=d.filename,
-                recipient=d.recipient,
-                template_code=d.code,
-                template_revision=d.template_revision,
-                description="Mail merge" + (", large print (16 pt)" if large_print else ""),
-                today=letters._today(),
-                stored=stored,
-            )
-            doc_ids.append(doc.id)
-            if links.case_id:
-                case_ids.add(links.case_id)
+        if cancelled is not None and cancelled():
+            raise MergeCancelled()  # leaving without commit: nothing filed
+        if progress is not None:
+            progress("Filing on cases", 0, n)
+        links = links_many(uow.session, subject, [d.record_id for d in drafts])
+        filings = [
+            Filing(links[d.record_id], d.pdf, d.title, d.filename, d.recipient, d.code, d.template_revision,
+                   description)
+            for d in drafts
+        ]
+        doc_ids = file_pdfs(uow, actor, filings, today=letters._today())
         uow.audit(
             "create",
             "mail_merge",
@@ -177,7 +173,10 @@ def run_batch(
             f"Mail merge: {n} × '{t.name}' (revision {t.revision})" + (f", {len(problems)} skipped" if problems else ""),
             {"code": code, "revision": t.revision, "letters": n, "skipped": [str(p.record_id) for p in problems]},
         )
+        if cancelled is not None and cancelled():
+            raise MergeCancelled()
         uow.commit()
+    case_ids = {f.links.case_id for f in filings if f.links.case_id}
     if progress is not None:
         progress("Done", n, n)
     files = [(_unique(safe_filename(d.filename[:-4]) + ".pdf", i), d.pdf) for i, d in enumerate(drafts)]

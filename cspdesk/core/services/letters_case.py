@@ -8,6 +8,7 @@ conduct, what has been done) is asked for in the New letter form and never guess
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ from cspdesk.core.domain.vocab import (
     PriorityTag,
     RiskLevel,
 )
-from cspdesk.core.errors import NotFound
+from cspdesk.core.errors import NotFound, UserError
 from cspdesk.core.services.case_index import address_text, person_name
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.letter_sources import LetterSource, ProviderContext, Subject
@@ -66,19 +67,42 @@ def _case(ctx: ProviderContext, case_id: uuid.UUID) -> AsbCase:
     return case
 
 
-def _party_rows(ctx: ProviderContext, case_id: uuid.UUID, roles: tuple[PartyRole, ...]):
-    return ctx.session.execute(
+# A mail merge asks for hundreds of cases at once: each "many" provider below reads them with a few
+# queries of up to this many ids each (well under SQLite's limit on bound parameters), and the
+# single-letter providers are the same code asked about one case, so the two can never disagree.
+_IN = 500
+_GONE = "That case no longer exists."
+
+
+def _parts(ids: Sequence[uuid.UUID]):
+    ids = list(ids)
+    for i in range(0, len(ids), _IN):
+        yield ids[i : i + _IN]
+
+
+def _cases(ctx: ProviderContext, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AsbCase]:
+    out: dict[uuid.UUID, AsbCase] = {}
+    for part in _parts(case_ids):
+        out.update((c.id, c) for c in ctx.session.scalars(select(AsbCase).where(AsbCase.id.in_(part))))
+    return out
+
+
+def _party_select(roles: tuple[PartyRole, ...]):
+    return (
         select(CaseParty, Person, Organisation)
         .outerjoin(Person, Person.id == CaseParty.person_id)
         .outerjoin(Organisation, Organisation.id == CaseParty.organisation_id)
         .where(
-            CaseParty.case_id == case_id,
             CaseParty.removed_on.is_(None),
             CaseParty.role.in_([r.value for r in roles]),
             CaseParty.kind != PartyKind.GROUP.value,  # an unnamed group cannot be written to
         )
-        .order_by(CaseParty.created_at)
-    ).all()
+        .order_by(CaseParty.created_at, CaseParty.id)
+    )
+
+
+def _party_rows(ctx: ProviderContext, case_id: uuid.UUID, roles: tuple[PartyRole, ...]):
+    return ctx.session.execute(_party_select(roles).where(CaseParty.case_id == case_id)).all()
 
 
 def _display(person: Person | None, org: Organisation | None) -> str:
@@ -87,20 +111,39 @@ def _display(person: Person | None, org: Organisation | None) -> str:
     return org.name if org else ""
 
 
-def _recipient(ctx: ProviderContext, case_id: uuid.UUID, roles: tuple[PartyRole, ...]) -> dict:
-    rows = _party_rows(ctx, case_id, roles)
-    chosen = next((r for r in rows if r[0].id == ctx.recipient_id), rows[0] if rows else None)
-    if chosen is None:
-        return {"recipient_name": "", "recipient_address": ()}
-    _party, person, org = chosen
-    addr_id = person.address_id if person else (org.address_id if org else None)
-    addr = ctx.session.get(Address, addr_id) if addr_id else None
-    lines: list[str] = []
-    if org is not None and org.contact_name:
-        lines.append(f"For the attention of {org.contact_name}")
-    if addr is not None:
-        lines += [x for x in (addr.place_name, addr.line1, addr.line2, addr.town, addr.postcode) if x]
-    return {"recipient_name": _display(person, org), "recipient_address": tuple(lines)}
+def _recipients(
+    ctx: ProviderContext, case_ids: Sequence[uuid.UUID], roles: tuple[PartyRole, ...]
+) -> dict[uuid.UUID, dict]:
+    """Name and address of the party each letter is addressed to: the one chosen (``ctx.recipient_id``)
+    or the first added in one of ``roles``; blank when the case has none."""
+    rows: dict[uuid.UUID, list] = {}
+    for part in _parts(case_ids):
+        for row in ctx.session.execute(_party_select(roles).where(CaseParty.case_id.in_(part))):
+            rows.setdefault(row[0].case_id, []).append(row)
+    chosen = {
+        cid: next((r for r in rs if r[0].id == ctx.recipient_id), rs[0]) for cid, rs in rows.items()
+    }
+    addr_ids = {
+        a for _p, person, org in chosen.values() if (a := person.address_id if person else org.address_id if org else None)
+    }
+    addresses: dict[uuid.UUID, Address] = {}
+    for part in _parts(sorted(addr_ids)):
+        addresses.update((a.id, a) for a in ctx.session.scalars(select(Address).where(Address.id.in_(part))))
+    out = {}
+    for cid in case_ids:
+        if cid not in chosen:
+            out[cid] = {"recipient_name": "", "recipient_address": ()}
+            continue
+        _party, person, org = chosen[cid]
+        addr_id = person.address_id if person else (org.address_id if org else None)
+        addr = addresses.get(addr_id) if addr_id else None
+        lines: list[str] = []
+        if org is not None and org.contact_name:
+            lines.append(f"For the attention of {org.contact_name}")
+        if addr is not None:
+            lines += [x for x in (addr.place_name, addr.line1, addr.line2, addr.town, addr.postcode) if x]
+        out[cid] = {"recipient_name": _display(person, org), "recipient_address": tuple(lines)}
+    return out
 
 
 def _recipients_for(*roles: PartyRole):
@@ -123,49 +166,98 @@ def _common(ctx: ProviderContext, case: AsbCase) -> dict:
     }
 
 
-def complaint_ack_values(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor) -> dict:
-    case = _case(ctx, case_id)
-    days = int(ctx.settings.get("letters.next_contact_working_days", 10))
+ValuesOrProblem = dict[uuid.UUID, dict | UserError]
+TO_COMPLAINANT = (PartyRole.COMPLAINANT, PartyRole.VICTIM)
+
+
+def _one(found: ValuesOrProblem, case_id: uuid.UUID) -> dict:
+    v = found[case_id]
+    if isinstance(v, UserError):
+        raise v
+    return v
+
+
+def complaint_ack_many(ctx: ProviderContext, case_ids: Sequence[uuid.UUID], actor: Actor) -> ValuesOrProblem:
+    cases = _cases(ctx, case_ids)
+    to = _recipients(ctx, [c for c in case_ids if c in cases], TO_COMPLAINANT)
+    next_contact = add_working_days(ctx.today, int(ctx.settings.get("letters.next_contact_working_days", 10)))
     return {
-        **_common(ctx, case),
-        **_recipient(ctx, case_id, (PartyRole.COMPLAINANT, PartyRole.VICTIM)),
-        "next_contact_by": add_working_days(ctx.today, days),
+        cid: {**_common(ctx, cases[cid]), **to[cid], "next_contact_by": next_contact}
+        if cid in cases else NotFound(_GONE)
+        for cid in case_ids
     }
 
 
+def complaint_ack_values(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor) -> dict:
+    return _one(complaint_ack_many(ctx, [case_id], actor), case_id)
+
+
+def complainant_update_many(
+    ctx: ProviderContext, case_ids: Sequence[uuid.UUID], actor: Actor
+) -> ValuesOrProblem:
+    cases = _cases(ctx, case_ids)
+    to = _recipients(ctx, [c for c in case_ids if c in cases], TO_COMPLAINANT)
+    return {cid: {**_common(ctx, cases[cid]), **to[cid]} if cid in cases else NotFound(_GONE) for cid in case_ids}
+
+
 def complainant_update_values(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor) -> dict:
-    case = _case(ctx, case_id)
-    return {**_common(ctx, case), **_recipient(ctx, case_id, (PartyRole.COMPLAINANT, PartyRole.VICTIM))}
+    return _one(complainant_update_many(ctx, [case_id], actor), case_id)
 
 
 def victims_home(ctx: ProviderContext, case: AsbCase) -> bool:
     """Is the case's location the home of a complainant, victim or witness? Then a letter to the person
     responsible must not print it: it would tell them who complained."""
-    if case.location_id is None:
-        return False
-    homes = ctx.session.scalars(
-        select(Person.address_id)
-        .join(CaseParty, CaseParty.person_id == Person.id)
-        .where(
-            CaseParty.case_id == case.id,
-            CaseParty.removed_on.is_(None),
-            CaseParty.role.in_([PartyRole.COMPLAINANT.value, PartyRole.VICTIM.value, PartyRole.WITNESS.value]),
+    return bool(victims_homes(ctx, [case]))
+
+
+def victims_homes(ctx: ProviderContext, cases: Sequence[AsbCase]) -> set[uuid.UUID]:
+    """The cases (of these) whose location is the home of a complainant, victim or witness, or the
+    address of an organisation on the case other than the person responsible."""
+    located = {c.id: c.location_id for c in cases if c.location_id is not None}
+    homes: set[tuple[uuid.UUID, uuid.UUID | None]] = set()
+    for part in _parts(list(located)):
+        homes.update(
+            ctx.session.execute(
+                select(CaseParty.case_id, Person.address_id)
+                .join(CaseParty, CaseParty.person_id == Person.id)
+                .where(
+                    CaseParty.case_id.in_(part),
+                    CaseParty.removed_on.is_(None),
+                    CaseParty.role.in_(
+                        [PartyRole.COMPLAINANT.value, PartyRole.VICTIM.value, PartyRole.WITNESS.value]
+                    ),
+                )
+            ).tuples()
         )
-    ).all()
-    orgs = ctx.session.scalars(
-        select(Organisation.address_id)
-        .join(CaseParty, CaseParty.organisation_id == Organisation.id)
-        .where(CaseParty.case_id == case.id, CaseParty.role != PartyRole.PERPETRATOR.value)
-    ).all()
-    return case.location_id in {*homes, *orgs}
+        homes.update(
+            ctx.session.execute(
+                select(CaseParty.case_id, Organisation.address_id)
+                .join(CaseParty, CaseParty.organisation_id == Organisation.id)
+                .where(CaseParty.case_id.in_(part), CaseParty.role != PartyRole.PERPETRATOR.value)
+            ).tuples()
+        )
+    return {cid for cid, loc in located.items() if (cid, loc) in homes}
+
+
+def asb_warning_many(ctx: ProviderContext, case_ids: Sequence[uuid.UUID], actor: Actor) -> ValuesOrProblem:
+    cases = _cases(ctx, case_ids)
+    found = [c for c in case_ids if c in cases]
+    to = _recipients(ctx, found, (PartyRole.PERPETRATOR,))
+    hidden = victims_homes(ctx, [cases[c] for c in found])
+    out: ValuesOrProblem = {}
+    for cid in case_ids:
+        if cid not in cases:
+            out[cid] = NotFound(_GONE)
+            continue
+        values = {**_common(ctx, cases[cid]), **to[cid]}
+        if cid in hidden:
+            values["incident_location"] = ""  # the officer words it (e.g. the street), never the victim's address
+        out[cid] = values
+    return out
 
 
 def asb_warning_values(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor) -> dict:
-    case = _case(ctx, case_id)
-    values = {**_common(ctx, case), **_recipient(ctx, case_id, (PartyRole.PERPETRATOR,))}
-    if victims_home(ctx, case):
-        values["incident_location"] = ""  # the officer words it (e.g. the street), never the victim's address
-    return values
+    return _one(asb_warning_many(ctx, [case_id], actor), case_id)
 
 
 def case_summary_data(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor):
@@ -299,6 +391,7 @@ CASE_LETTERS: tuple[LetterSource, ...] = (
         _recipients_for(PartyRole.COMPLAINANT, PartyRole.VICTIM),
         COMPLAINANT_HINTS,
         ask=("complaint_summary", "next_contact_by"),
+        values_many=complaint_ack_many,
     ),
     LetterSource(
         Subject.CASE,
@@ -307,6 +400,7 @@ CASE_LETTERS: tuple[LetterSource, ...] = (
         _recipients_for(PartyRole.COMPLAINANT, PartyRole.VICTIM),
         COMPLAINANT_HINTS,
         ask=("complaint_summary", "action_summary", "next_steps"),
+        values_many=complainant_update_many,
     ),
     LetterSource(
         Subject.CASE,
@@ -315,6 +409,7 @@ CASE_LETTERS: tuple[LetterSource, ...] = (
         _recipients_for(PartyRole.PERPETRATOR),
         {k: v for k, v in PERPETRATOR_HINTS.items() if k != "incident_location"},
         ask=("incident_location", "conduct", "conduct_effect", "requirements"),
+        values_many=asb_warning_many,
     ),
     LetterSource(Subject.CASE, "case_summary", render=render_case_summary_pdf, title="Case summary"),
 )

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -70,6 +70,16 @@ class UnitOfWork:
               details: dict[str, Any] | None = None) -> None:
         self.session.add(AuditEntry(username=self.username, action=action, entity_type=entity_type,
                                     entity_id=entity_id, summary=summary, details=details))
+
+    def audit_many(self, action: str, entity_type: str,
+                   rows: list[tuple[uuid.UUID | None, str, dict[str, Any] | None]]) -> None:
+        """``audit`` for many records at once (entity id, summary, details): one INSERT."""
+        if rows:
+            self.session.execute(insert(AuditEntry), [
+                {"username": self.username, "action": action, "entity_type": entity_type, "entity_id": entity_id,
+                 "summary": summary, "details": details}
+                for entity_id, summary, details in rows
+            ])
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:
