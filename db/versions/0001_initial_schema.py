@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 11:55:11.467663
+Create Date: 2026-11-26 12:51:20.896376
 """
 
 from alembic import op
@@ -125,6 +125,31 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_letter_template')),
     sa.UniqueConstraint('code', 'revision', name='code_revision')
     )
+    op.create_table('police_uk_row',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('crime_id', sa.String(length=80), nullable=True),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('reported_by_id', sa.Integer(), nullable=True),
+    sa.Column('falls_within_id', sa.Integer(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('location_id', sa.Integer(), nullable=True),
+    sa.Column('lsoa_code_id', sa.Integer(), nullable=True),
+    sa.Column('lsoa_name_id', sa.Integer(), nullable=True),
+    sa.Column('district_id', sa.Integer(), nullable=False),
+    sa.Column('crime_type_id', sa.Integer(), nullable=False),
+    sa.Column('last_outcome_id', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_police_uk_row'))
+    )
+    with op.batch_alter_table('police_uk_row', schema=None) as batch_op:
+        batch_op.create_index('ix_police_uk_district_month', ['district_id', 'month', 'crime_type_id'], unique=False)
+
+    op.create_table('police_uk_text',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('text', sa.String(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_police_uk_text')),
+    sa.UniqueConstraint('text', name=op.f('uq_police_uk_text_text'))
+    )
     op.create_table('population',
     sa.Column('area', sa.String(length=120), nullable=False),
     sa.Column('population', sa.Integer(), nullable=False),
@@ -242,27 +267,19 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_parish')),
     sa.UniqueConstraint('name', name=op.f('uq_parish_name'))
     )
-    op.create_table('police_uk_row',
+    op.create_table('police_uk_holding',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('import_id', sa.Uuid(), nullable=False),
-    sa.Column('crime_id', sa.String(length=80), nullable=True),
-    sa.Column('month', sa.String(length=7), nullable=False),
-    sa.Column('reported_by', sa.String(length=120), nullable=True),
     sa.Column('falls_within', sa.String(length=120), nullable=True),
-    sa.Column('longitude', sa.Float(), nullable=True),
-    sa.Column('latitude', sa.Float(), nullable=True),
-    sa.Column('location', sa.String(length=200), nullable=True),
-    sa.Column('lsoa_code', sa.String(length=12), nullable=True),
-    sa.Column('lsoa_name', sa.String(length=120), nullable=True),
-    sa.Column('district', sa.String(length=120), nullable=True),
-    sa.Column('crime_type', sa.String(length=80), nullable=False),
-    sa.Column('last_outcome', sa.String(length=200), nullable=True),
-    sa.ForeignKeyConstraint(['import_id'], ['figure_import.id'], name=op.f('fk_police_uk_row_import_id_figure_import')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_police_uk_row'))
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('district', sa.String(length=120), nullable=False),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['figure_import.id'], name=op.f('fk_police_uk_holding_import_id_figure_import')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_police_uk_holding'))
     )
-    with op.batch_alter_table('police_uk_row', schema=None) as batch_op:
-        batch_op.create_index('ix_police_uk_district_month', ['district', 'month', 'crime_type'], unique=False)
-        batch_op.create_index(batch_op.f('ix_police_uk_row_import_id'), ['import_id'], unique=False)
+    with op.batch_alter_table('police_uk_holding', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_police_uk_holding_import_id'), ['import_id'], unique=False)
+        batch_op.create_index('ix_police_uk_holding_month', ['month', 'falls_within'], unique=False)
 
     op.create_table('saved_case_filter',
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -376,6 +393,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_asb_case_review_due', ['next_review_on'], unique=False)
         batch_op.create_index('ix_asb_case_status_reported', ['status', 'reported_on'], unique=False)
         batch_op.create_index('ix_asb_case_theme', ['priority_theme', 'status'], unique=False)
+        batch_op.create_index('ix_asb_case_theme_dates', ['priority_theme', 'reported_on', 'closed_on', 'id'], unique=False)
         batch_op.create_index('ix_asb_case_ward', ['ward_id', 'status'], unique=False)
 
     op.create_table('organisation',
@@ -442,6 +460,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_action'))
     )
     with op.batch_alter_table('case_action', schema=None) as batch_op:
+        batch_op.create_index('ix_case_action_case_dates', ['case_id', 'due_on', 'completed_on', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_action_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_action_case_review_id'), ['case_review_id'], unique=False)
         batch_op.create_index('ix_case_action_due', ['status', 'due_on'], unique=False)
@@ -894,6 +913,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_case_action_due')
         batch_op.drop_index(batch_op.f('ix_case_action_case_review_id'))
         batch_op.drop_index(batch_op.f('ix_case_action_case_id'))
+        batch_op.drop_index('ix_case_action_case_dates')
 
     op.drop_table('case_action')
     with op.batch_alter_table('person', schema=None) as batch_op:
@@ -907,6 +927,7 @@ def downgrade() -> None:
     op.drop_table('organisation')
     with op.batch_alter_table('asb_case', schema=None) as batch_op:
         batch_op.drop_index('ix_asb_case_ward')
+        batch_op.drop_index('ix_asb_case_theme_dates')
         batch_op.drop_index('ix_asb_case_theme')
         batch_op.drop_index('ix_asb_case_status_reported')
         batch_op.drop_index('ix_asb_case_review_due')
@@ -933,11 +954,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_saved_case_filter_user_id'))
 
     op.drop_table('saved_case_filter')
-    with op.batch_alter_table('police_uk_row', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_police_uk_row_import_id'))
-        batch_op.drop_index('ix_police_uk_district_month')
+    with op.batch_alter_table('police_uk_holding', schema=None) as batch_op:
+        batch_op.drop_index('ix_police_uk_holding_month')
+        batch_op.drop_index(batch_op.f('ix_police_uk_holding_import_id'))
 
-    op.drop_table('police_uk_row')
+    op.drop_table('police_uk_holding')
     op.drop_table('parish')
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_kind'))
@@ -954,6 +975,11 @@ def downgrade() -> None:
     op.drop_table('case_review_application')
     op.drop_table('ward')
     op.drop_table('population')
+    op.drop_table('police_uk_text')
+    with op.batch_alter_table('police_uk_row', schema=None) as batch_op:
+        batch_op.drop_index('ix_police_uk_district_month')
+
+    op.drop_table('police_uk_row')
     op.drop_table('letter_template')
     with op.batch_alter_table('figure_import', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_figure_import_sha256'))

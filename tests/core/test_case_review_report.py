@@ -21,7 +21,7 @@ def _app(ref, received, met=None, proceed=False, meeting=None, recs=None, status
 
 
 @pytest.fixture
-def crafted_db(database, db_path):
+def crafted_db(database) -> str:
     """2022/23 (1 April 2022 - 31 March 2023): five applications received, two not met (one of them
     reviewed anyway on harm), three reviews held in the year, two with recommendations; plus records
     either side of the year that must not count."""
@@ -40,7 +40,7 @@ def crafted_db(database, db_path):
         ])
         s.commit()
     database.engine.dispose()
-    return db_path
+    return database.url  # what --db takes: a file's URL, or the server's
 
 
 def test_csv_to_stdout_is_exactly_measure_count(crafted_db, capsys):

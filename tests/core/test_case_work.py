@@ -7,6 +7,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from cspdesk.core.domain.asb_case import (
     DEFAULT_RISK_QUESTIONNAIRE,
@@ -17,6 +18,7 @@ from cspdesk.core.domain.asb_case import (
 from cspdesk.core.errors import TransitionRefused, ValidationError
 from cspdesk.core.services.actions import ActionInput
 from cspdesk.core.services.incidents import IncidentInput
+from cspdesk.core.storage.models import AsbCase
 from tests.core.case_helpers import TODAY, open_case
 
 
@@ -270,7 +272,7 @@ def test_inactive_cases_are_offered_for_closure(services):
     quiet = open_case(services, reported_on=date(2026, 6, 1))
     busy = open_case(services)
     with services.database.engine.begin() as conn:
-        conn.exec_driver_sql("update asb_case set last_activity_on='2026-07-01' where id=?", (quiet.id.hex,))
+        conn.execute(update(AsbCase).where(AsbCase.id == quiet.id).values(last_activity_on=date(2026, 7, 1)))
     assert [c.id for c in services.closure.inactive_cases()] == [quiet.id]
     assert services.closure.is_inactive(quiet.id).days_quiet == (TODAY - date(2026, 7, 1)).days
     assert services.closure.is_inactive(busy.id) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import zipfile
 from collections import Counter
 from datetime import datetime
@@ -11,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cspdesk.core.importers import figures_files
 from cspdesk.core.importers.figures_files import UnrecognisedFile, read_figures_file, read_figures_files
 from cspdesk.core.importers.figures_results import FileKind, Rejection
-from cspdesk.core.importers.police_uk_files import district_of
+from cspdesk.core.importers.police_uk_files import MAX_TEXT, district_of
+from cspdesk.core.storage.models import PoliceUkText
 
 POLICE_UK = Path("/work/shared/data/police-uk")
 DERBYSHIRE = [
@@ -217,6 +220,16 @@ def test_many_files_and_a_zip_give_one_result_per_file(tmp_path):
     assert [len(r.rows) for r in from_zip] == [len(r.rows) for r in from_files]
 
 
+def test_a_large_file_read_from_disk_gives_what_a_small_one_read_in_memory_gives(monkeypatch):
+    path = POLICE_UK / "2018-12-derbyshire-street.csv"
+    small = _one(path, DERBYSHIRE)
+    monkeypatch.setattr(figures_files, "STREAMED_SIZE", 1000)  # every file counts as large
+    large = _one(path, DERBYSHIRE)
+    assert large.sha256 == small.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert large.rows.equals(small.rows) and large.rows_read == small.rows_read
+    assert large.excluded == small.excluded and large.rejections == small.rejections == []
+
+
 def test_police_uk_rows_with_a_bad_month_or_no_crime_type_are_rejected(tmp_path):
     header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
     lines = [
@@ -235,6 +248,35 @@ def test_police_uk_rows_with_a_bad_month_or_no_crime_type_are_rejected(tmp_path)
         (1, ["row 6: Derby 001A"]),
     ]
     assert "1 rows not counted (outside the configured districts), e.g. row 6: Derby 001A" in result.summary
+
+
+def test_a_crime_id_longer_than_the_column_is_rejected_not_cut_short(tmp_path):
+    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    place = (
+        "Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8,On or near X,E01019,South Derbyshire 012B"
+    )
+    lines = [header, f"{'a' * 80},2018-12,{place},Burglary,,", f"{'b' * 81},2018-12,{place},Burglary,,"]
+    result = _one(_write(tmp_path, "2018-12-derbyshire-street.csv", "\n".join(lines) + "\n"), DERBYSHIRE)
+    assert [(r.row, r.column, r.message) for r in result.rejections] == [
+        (3, "Crime ID", "the Crime ID is longer than 80 characters")
+    ]
+    assert result.rows["crime_id"].tolist() == ["a" * 80]
+
+
+def test_a_police_uk_text_longer_than_the_database_holds_is_rejected(tmp_path):
+    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    force = "Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8"
+    lines = [
+        header,
+        f"a,2018-12,{force},On or near X,E01019,South Derbyshire 012B,Burglary,,",
+        f"b,2018-12,{force},On or near {'Y' * 200},E01019,South Derbyshire 012B,Burglary,,",
+    ]
+    result = _one(_write(tmp_path, "2018-12-derbyshire-street.csv", "\n".join(lines) + "\n"), DERBYSHIRE)
+    assert [(r.row, r.column, r.message) for r in result.rejections] == [
+        (3, "Location", "the Location is longer than 200 characters")
+    ]
+    assert result.rows["crime_id"].tolist() == ["a"]
+    assert MAX_TEXT == PoliceUkText.__table__.c.text.type.length
 
 
 def test_analyst_csv_saved_by_excel_in_windows_1252(tmp_path):

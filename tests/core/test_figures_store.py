@@ -1,11 +1,14 @@
-"""Storing figures in a real (per-test) SQLite file and reading the plan's table back."""
+"""Storing figures in a real (per-test) database and reading the plan's table back."""
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, create_engine, func, select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.errors import ValidationError
@@ -13,7 +16,15 @@ from cspdesk.core.figures.export import table_csv
 from cspdesk.core.figures.months import Period
 from cspdesk.core.importers.figures_files import read_figures_file
 from cspdesk.core.services import figures_store as store
-from cspdesk.core.storage.models import Base, CrimeFigure, FigureImport, PoliceUkRow, Population
+from cspdesk.core.storage import bulk
+from cspdesk.core.storage.models import (
+    CrimeFigure,
+    FigureImport,
+    PoliceUkHolding,
+    PoliceUkRow,
+    PoliceUkText,
+    Population,
+)
 
 POLICE_UK = Path("/work/shared/data/police-uk")
 DERBYSHIRE_FILE = POLICE_UK / "2018-12-derbyshire-street.csv"
@@ -31,11 +42,9 @@ DERBYSHIRE = [
 
 
 @pytest.fixture
-def engine(tmp_path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'figures.sqlite'}")
-    Base.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
+def engine(database):
+    """The database's engine: SQLite, and PostgreSQL too when CSPDESK_TEST_PG_URL is set."""
+    return database.engine
 
 
 def _read(path: Path, districts=DERBYSHIRE):
@@ -118,6 +127,132 @@ def test_a_republished_file_for_the_same_force_and_month_replaces_the_earlier_ro
         stored = session.scalar(select(func.count()).select_from(PoliceUkRow))
         assert stored == report.rows_stored < 4840
         assert sum(_figures(session, "police_uk").values()) == stored
+
+
+def _stored_rows(session: Session) -> Counter:
+    """Every kept row with its texts, read back through police_uk_text."""
+    coded = (
+        "reported_by",
+        "falls_within",
+        "location",
+        "lsoa_code",
+        "lsoa_name",
+        "district",
+        "crime_type",
+        "last_outcome",
+    )
+    texts = dict(session.execute(select(PoliceUkText.id, PoliceUkText.text)).all())
+    rows = session.execute(
+        select(
+            PoliceUkRow.crime_id,
+            PoliceUkRow.month,
+            PoliceUkRow.longitude,
+            PoliceUkRow.latitude,
+            *(getattr(PoliceUkRow, f"{name}_id") for name in coded),
+        )
+    ).all()
+    return Counter(
+        (crime_id, month, x, y, *(texts.get(i) for i in ids)) for crime_id, month, x, y, *ids in rows
+    )
+
+
+def _file_rows(path: Path) -> Counter:
+    """The same, straight from the file with the csv module: rows in the eight districts."""
+    found = Counter()
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            district = row["LSOA name"].rsplit(" ", 1)[0]
+            if district not in DERBYSHIRE:
+                continue
+            blank = {k: (v or None) for k, v in row.items()}
+            found[
+                (
+                    blank["Crime ID"],
+                    row["Month"],
+                    float(row["Longitude"]) if row["Longitude"] else None,
+                    float(row["Latitude"]) if row["Latitude"] else None,
+                    blank["Reported by"],
+                    blank["Falls within"],
+                    blank["Location"],
+                    blank["LSOA code"],
+                    blank["LSOA name"],
+                    district,
+                    row["Crime type"],
+                    blank["Last outcome category"],
+                )
+            ] += 1
+    return found
+
+
+def test_stored_rows_read_back_as_the_file_has_them_with_each_text_stored_once(engine):
+    with Session(engine) as session, session.begin():
+        store.store_police_uk(session, _read(DERBYSHIRE_FILE), "analyst.one")
+        store.store_police_uk(session, _read(NOTTS_FILE), "analyst.one")
+    with Session(engine) as session:
+        assert _stored_rows(session) == _file_rows(DERBYSHIRE_FILE) + _file_rows(NOTTS_FILE)
+        texts = session.scalars(select(PoliceUkText.text)).all()
+        assert len(texts) == len(set(texts)) and "Derbyshire Constabulary" in texts
+        # Only texts of kept rows: an LSOA outside the districts is not stored.
+        assert not any(t.startswith("Nottingham 0") for t in texts)
+
+
+def test_a_file_whose_rows_were_all_replaced_can_be_imported_again(engine, tmp_path):
+    original = DERBYSHIRE_FILE.read_text(encoding="utf-8").splitlines()
+    republished = _csv(tmp_path, "2018-12-derbyshire-street.csv", "\n".join(original[:-100]) + "\n")
+    with Session(engine) as session, session.begin():
+        first = store.store_police_uk(session, _read(DERBYSHIRE_FILE), "analyst.one")
+        store.store_police_uk(session, _read(republished), "analyst.one")
+    with Session(engine) as session, session.begin():  # the first file's rows are no longer held: not refused
+        again = store.store_police_uk(session, _read(DERBYSHIRE_FILE), "analyst.one")
+        assert [(s.force, s.month, s.earlier_file) for s in again.superseded] == [
+            ("Derbyshire Constabulary", "2018-12", str(republished))
+        ]
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(PoliceUkRow)) == first.rows_stored == 4840
+        assert sum(_figures(session, "police_uk").values()) == 4840
+        held = session.execute(
+            select(PoliceUkHolding.import_id, func.sum(PoliceUkHolding.rows)).group_by(
+                PoliceUkHolding.import_id
+            )
+        ).all()
+        assert [(i, n) for i, n in held] == [(again.import_id, 4840)]
+
+
+def test_rows_with_no_force_are_replaced_by_a_later_file_with_no_force(engine, tmp_path):
+    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    row = ",2018-12,,,-1.5,52.8,On or near X,E01019,South Derbyshire 012B,{type},,"
+    first = _csv(tmp_path, "first.csv", "\n".join([header, *[row.format(type="Burglary")] * 3]) + "\n")
+    later = _csv(tmp_path, "later.csv", "\n".join([header, *[row.format(type="Drugs")] * 2]) + "\n")
+    with Session(engine) as session, session.begin():
+        store.store_police_uk(session, _read(first), "analyst.one")
+        report = store.store_police_uk(session, _read(later), "analyst.one")
+        assert [(s.force, s.month, s.rows) for s in report.superseded] == [("(no force)", "2018-12", 3)]
+    with Session(engine) as session:
+        assert _figures(session, "police_uk") == {("2018-12", "South Derbyshire", "Drugs"): 2}
+
+
+def test_the_portable_insert_stores_what_the_sqlite_fast_path_stores(tmp_path):
+    """PostgreSQL gets SQLAlchemy Core's executemany; run here on SQLite, the rows must be the same."""
+    grid = np.array([["a", 1, 1.5, None], [None, 2, None, "x"], ["c", None, None, None]], dtype=object)
+    results = []
+    for name, writer in (("fast", bulk.insert_rows), ("portable", bulk._insert_portable)):
+        engine = create_engine(f"sqlite:///{tmp_path / name}.sqlite")
+        table = Table(
+            "t",
+            MetaData(),
+            Column("id", Integer, primary_key=True),
+            Column("a", String),
+            Column("b", Integer),
+            Column("c", Float),
+            Column("d", String),
+        )
+        table.create(engine)
+        with engine.begin() as connection:
+            writer(connection, table, ["a", "b", "c", "d"], grid)
+        with engine.connect() as connection:
+            results.append(connection.execute(select(table.c.a, table.c.b, table.c.c, table.c.d)).all())
+        engine.dispose()
+    assert results[0] == results[1] == [("a", 1, 1.5, None), (None, 2, None, "x"), ("c", None, None, None)]
 
 
 def test_two_forces_files_for_one_month_add_up(engine):

@@ -26,6 +26,12 @@ def _loaded(qtbot, page) -> None:
     qtbot.waitUntil(lambda: not page.loading, timeout=60000)
 
 
+def _traced(qtbot, page):
+    """The records behind a clicked count are read in the background; wait for their dialog."""
+    qtbot.waitUntil(lambda: page.trace_dialog is not None and not page.tracing, timeout=60000)
+    return page.trace_dialog
+
+
 def _row_of(page, key: str) -> int:
     return next(r for r in range(page.action_taken.rowCount()) if page._key(page.action_taken, r) == key)
 
@@ -76,16 +82,18 @@ def test_edit_add_trace_and_print(qtbot, demo_services, tmp_path):
     page.bus.open_case.connect(opened.append)
     rect = page.action_taken.visualItemRect(page.action_taken.item(row, 0))
     qtbot.mouseClick(page.action_taken.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    dialog = page.trace_dialog
-    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
-    assert dialog.table.rowCount() == 56
-    dialog.table.cellDoubleClicked.emit(0, 0)
-    assert opened == [page.pack.measure(rp.CPW).trace[0].case_id]
+    dialog = _traced(qtbot, page)
+    assert dialog.isVisible() and not dialog.isModal()
+    assert dialog.table.model().rowCount() == 56
+    assert dialog.table.model().index(0, 0).data() == dialog.rows[0].reference
+    dialog.table.doubleClicked.emit(dialog.table.model().index(0, 0))
+    first = demo_services.report_pack.trace(page.pack.period, rp.CPW)[0]
+    assert opened == [first.case_id] and first.case_id is not None
     dialog.close()
 
     # A priorities cell traces too.
     page.priorities.cellClicked.emit(0, 1)
-    assert page.trace_dialog.table.rowCount() == page.pack.priorities[0].cells[0].current.count
+    assert _traced(qtbot, page).table.model().rowCount() == page.pack.priorities[0].cells[0].current.count
     page.trace_dialog.close()
 
     # Print in the background with progress; the PDF holds the edit and the paragraph.
@@ -149,4 +157,28 @@ def test_quarterly_table_and_exports(qtbot, demo_services, tmp_path):
     assert (tmp_path / "q.csv").read_text(encoding="utf-8").startswith("measure,label,")
     assert f"{rp.CPW},56" in (tmp_path / "pack.csv").read_text(encoding="utf-8")
     assert prompts.titles("error") == []
+    window.tasks.wait()
+
+
+def test_a_trace_read_after_the_records_changed_says_so(qtbot, demo_services):
+    """The records behind a count are read when it is clicked: one recorded meanwhile (by someone else, so the
+    page was not told) is listed, and the dialog says the count is out of date instead of disagreeing silently."""
+    from datetime import date
+
+    from cspdesk.core.services.forums import MeetingInput
+
+    window, page = _page(qtbot, demo_services, FakePrompts())
+    page.period.setCurrentText("2022/23")
+    page.load()
+    _loaded(qtbot, page)
+    row = _row_of(page, rp.AREA_FORUMS)
+    assert page.action_taken.item(row, 0).text() == "6"
+    page.trace(rp.AREA_FORUMS)
+    assert "changed" not in _traced(qtbot, page).hint.text()
+    demo_services.forums.record_forum(demo_services.actor, MeetingInput("Extra forum", date(2022, 6, 1), "Hall"))
+    page.trace(rp.AREA_FORUMS)
+    dialog = _traced(qtbot, page)
+    assert dialog.table.model().rowCount() == 7
+    assert "The records have changed since the report was counted: 7 now" in dialog.hint.text()
+    dialog.close()
     window.tasks.wait()

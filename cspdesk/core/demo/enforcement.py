@@ -125,7 +125,8 @@ class _Writer:
         officer = self.officers[row["issuing_officer_id"]]
         self.events.append({"id": uuid.uuid4(), "notice_id": row["id"], "occurred_on": on, "event": event,
                             "from_stage": frm, "to_stage": to.value, "officer": officer, "reason": reason,
-                            "override_reason": None, "details": details, **self.base})
+                            "override_reason": None, "details": details, **self.base,
+                            "created_at": self._stamp(len(self.events))})
         if frm is None:
             return
         what = what or (f"issued to {row['_perp']['name']}" if to is S.ISSUED else
@@ -134,7 +135,13 @@ class _Writer:
         self.chron.append({"id": uuid.uuid4(), "case_id": row["case_id"],
                            "occurred_at": datetime.combine(on, time(12)), "kind": "notice", "summary": what,
                            "body": reason, "author": officer, "related_type": "notice", "related_id": row["id"],
-                           "corrects_id": None, "superseded": False, "_row": row, **self.base})
+                           "corrects_id": None, "superseded": False, "_row": row, **self.base,
+                           "created_at": self._stamp(len(self.chron))})
+
+    def _stamp(self, n: int) -> datetime:
+        """Rows of one day are listed by ``created_at``: one microsecond apart keeps them in the order
+        they happened on any database (an equal stamp leaves the order to chance on PostgreSQL)."""
+        return self.base["created_at"] + timedelta(microseconds=n)
 
     def review(self, row: dict, on: date) -> None:
         if on <= self.today:

@@ -25,7 +25,9 @@ from cspdesk.core.figures.plan import (
     published_rows,
     spread_over_months,
 )
-from cspdesk.core.storage.models.figures import CrimeFigure, FigureImport, PoliceUkRow, Population
+from cspdesk.core.figures.police_rows import PoliceRows
+from cspdesk.core.services.figures_bulk import store_police_rows
+from cspdesk.core.storage.models.figures import CrimeFigure, FigureImport, Population
 
 FIRST_YEARS = (2021, 2022)
 
@@ -81,7 +83,7 @@ def demo_figures(ctx: DemoContext) -> dict[str, int]:
         "id": police_import, "source": "police_uk", "filename": "demo: police.uk street-level rows, South Derbyshire",
         "sha256": "1" * 64, "imported_at": now, "imported_by": "demo", "rows_read": len(police),
         "rows_imported": len(police), "rows_rejected": 0, "report": "Demo data", **base}])
-    ctx.session.execute(insert(PoliceUkRow), [dict(row, import_id=police_import) for row in police])
+    store_police_rows(ctx.session, PoliceRows.from_records(police), police_import)
     return {"crime figures (monthly)": len(rows), "population areas": len(PLAN_POPULATION),
             "police.uk rows (South Derbyshire)": len(police)}
 

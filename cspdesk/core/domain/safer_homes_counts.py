@@ -110,7 +110,11 @@ def count_referrals(records: Iterable[ReferralRecord], start: date, end: date) -
 
 def plan_sentence(counts: SaferHomesCounts, scheme_name: str = DEFAULT_SCHEME_NAME) -> str:
     """The plan's "Action Taken" line: "Secured 286 properties through the CVS-run Safer Homes Scheme." """
-    n = counts.secured
+    return secured_sentence(counts.secured, scheme_name)
+
+
+def secured_sentence(n: int, scheme_name: str = DEFAULT_SCHEME_NAME) -> str:
+    """``plan_sentence`` from the number secured alone (the report pack counts it in the database)."""
     if n == 0:
         return f"Secured no properties through {scheme_name}."
     return f"Secured {n:,} propert{'y' if n == 1 else 'ies'} through {scheme_name}."
@@ -130,7 +134,12 @@ def _join(items: list[str]) -> str:
 
 def plan_categories_sentence(counts: SaferHomesCounts) -> str:
     """The plan's follow-on: "This includes victims of domestic abuse, burglary and ASB." ("" if none)."""
-    present = {c for c, n in counts.secured_by_category.items() if n}
+    return categories_sentence(c for c, n in counts.secured_by_category.items() if n)
+
+
+def categories_sentence(categories: Iterable[str]) -> str:
+    """``plan_categories_sentence`` from the categories (``VictimCategory`` codes) with a property secured."""
+    present = set(categories)
     victims = [words for cat, words in _VICTIM_WORDS.items() if cat.value in present]
     parts = [f"victims of {_join(victims)}"] if victims else []
     if VictimCategory.OLDER_VULNERABLE.value in present:

@@ -12,6 +12,8 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -27,6 +29,7 @@ LONG_COLUMNS = ("month", "area", "category", "count")
 WIDE_KEY_COLUMNS = ("area", "category")
 POPULATION_COLUMNS = ("area", "population")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+STREAMED_SIZE = 50_000_000  # bytes: a larger CSV is parsed from the file rather than held in memory twice
 
 
 class UnrecognisedFile(UserError):
@@ -53,7 +56,7 @@ def read_figures_file(path: str | Path, districts: Sequence[str] | None = None) 
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return [_read_excel(path)]
     return [
-        _read_csv(path, path.read_bytes() if path.stat().st_size < 50_000_000 else None, str(path), districts)
+        _read_csv(path, path.read_bytes() if path.stat().st_size < STREAMED_SIZE else None, str(path), districts)
     ]
 
 
@@ -116,7 +119,12 @@ def _read_csv(
         kind = detect_kind(name, header)
         if kind is not FileKind.POLICE_UK:
             raise UserError(f"{name} is too large for an analyst or population file.")
-        return read_police_uk(path, name, sha256_of(path), districts)
+        # The digest is worked out on a second thread while pandas parses: both let go of the GIL
+        # for most of their work, so on two cores the file is hashed in the parse's shadow.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            digest = pool.submit(sha256_of, path)
+            imported = read_police_uk(path, name, "", districts)
+            return replace(imported, sha256=digest.result())
     text = _decode(data, name)
     header = next(csv.reader(io.StringIO(text)), [])
     kind = detect_kind(name, header)

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from cspdesk.core.figures.police_rows import PoliceRows
 from cspdesk.core.figures.rejections import Rejection
 
 
@@ -54,6 +55,12 @@ class ImportedFile:
     rejections: list[Rejection] = field(default_factory=list)
     excluded: list[ExcludedRows] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+
+    def police_rows(self) -> PoliceRows:
+        """The accepted rows of a police.uk file, column by column, as the store takes them."""
+        from cspdesk.core.importers.police_uk_files import police_rows
+
+        return police_rows(self.rows)
 
     @property
     def rows_accepted(self) -> int:

@@ -46,6 +46,7 @@ from cspdesk.core.storage.models import (
     Person,
     Ward,
 )
+from cspdesk.core.storage.portable import one_at_a_time
 from cspdesk.core.storage.uow import UnitOfWork
 
 OPTIONS_SECONDS = 60
@@ -226,6 +227,7 @@ class CaseIntakeService:
 
 def _next_reference(session, prefix: str, year: int) -> str:
     stem = f"{prefix}-{year}-"
+    one_at_a_time(session, "asb_case.reference")
     last = session.scalar(select(AsbCase.reference).where(AsbCase.reference.like(f"{stem}%"))
                           .order_by(AsbCase.reference.desc()).limit(1))
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Select, String, select, type_coerce
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.engine import Engine
 
 from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel
@@ -23,6 +23,8 @@ from cspdesk.core.services.case_query import (
     label_of as _label,
 )
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
+from cspdesk.core.storage.portable import ordered, uuid_as_text
+from cspdesk.core.storage.prepared import prepared_for
 from cspdesk.core.storage.search import search_for
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -42,47 +44,84 @@ SORT_COLUMNS = {
 }
 
 
+# The filters a CaseQuery can set (each a parameter of the list's statement, named q_<field>).
+_FILTER_FIELDS = ("status", "priority", "category", "ward_id", "officer_id", "risk_level", "reported_from",
+                  "reported_to", "review_due_by", "inactive_before")
+
+
 class CaseListService:
     def __init__(self, uow: Callable[[str], UnitOfWork], engine: Engine):
         self._uow = uow
+        self._engine = engine
         self._search = search_for(engine)
+        self._id_text = uuid_as_text(AsbCase.id, engine)
         self._names: dict[uuid.UUID, str] | None = None
+        self._shapes: dict[tuple, CaseQuery] = {}  # shape -> a query of that shape, to build its statement from
+        self._prepared = prepared_for(
+            engine, lambda shape: self._statement(self._shapes[shape], named=True).with_only_columns(self._id_text))
 
-    def _statement(self, q: CaseQuery) -> Select:
+    def _statement(self, q: CaseQuery, *, named: bool = False) -> Select:
+        """The list's query; ``named`` leaves every value as a parameter named after its field (``q_status``…)
+        for ``storage.prepared``, so the statement depends only on which filters are set and the order."""
+
+        def value(field: str, v):
+            return bindparam(f"q_{field}") if named else v
+
         stmt = select(AsbCase.id)
         if q.text.strip():
-            clause = self._search.clause(q.text)
+            if named:
+                clause = self._search.named_clause() if self._search.match(q.text) is not None else None
+            else:
+                clause = self._search.clause(q.text)
             if clause is not None:
                 stmt = stmt.where(clause)
         if q.status:
-            stmt = stmt.where(AsbCase.status == q.status)
+            stmt = stmt.where(AsbCase.status == value("status", q.status))
         if q.priority:
-            stmt = stmt.where(AsbCase.priority_theme == q.priority)
+            stmt = stmt.where(AsbCase.priority_theme == value("priority", q.priority))
         if q.category:
-            stmt = stmt.where(AsbCase.category == q.category)
+            stmt = stmt.where(AsbCase.category == value("category", q.category))
         if q.ward_id:
-            stmt = stmt.where(AsbCase.ward_id == q.ward_id)
+            stmt = stmt.where(AsbCase.ward_id == value("ward_id", q.ward_id))
         if q.officer_id:
-            stmt = stmt.where(AsbCase.officer_id == q.officer_id)
+            stmt = stmt.where(AsbCase.officer_id == value("officer_id", q.officer_id))
         if q.risk_level:
-            stmt = stmt.where(AsbCase.risk_level == q.risk_level)
+            stmt = stmt.where(AsbCase.risk_level == value("risk_level", q.risk_level))
         if q.reported_from:
-            stmt = stmt.where(AsbCase.reported_on >= q.reported_from)
+            stmt = stmt.where(AsbCase.reported_on >= value("reported_from", q.reported_from))
         if q.reported_to:
-            stmt = stmt.where(AsbCase.reported_on <= q.reported_to)
+            stmt = stmt.where(AsbCase.reported_on <= value("reported_to", q.reported_to))
         if q.review_due_by:
-            stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value, AsbCase.next_review_on <= q.review_due_by)
+            stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value,
+                              AsbCase.next_review_on <= value("review_due_by", q.review_due_by))
         if q.inactive_before:
-            stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value, AsbCase.last_activity_on < q.inactive_before)
+            stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value,
+                              AsbCase.last_activity_on < value("inactive_before", q.inactive_before))
         col = SORT_COLUMNS.get(q.sort, AsbCase.reported_on)
-        order = [col.desc() if q.descending else col.asc()]
-        order.append(AsbCase.reference.desc() if q.descending else AsbCase.reference.asc())
-        return stmt.order_by(*order)
+        return stmt.order_by(ordered(col, q.descending, self._engine), ordered(AsbCase.reference, q.descending,
+                                                                                self._engine))
+
+    @staticmethod
+    def _shape(q: CaseQuery, match: str | None) -> tuple:
+        """What the named statement depends on: which filters are set, and the order."""
+        return (match is not None, *(bool(getattr(q, f)) for f in _FILTER_FIELDS),
+                q.sort if q.sort in SORT_COLUMNS else "reported_on", q.descending)
 
     def case_ids(self, q: CaseQuery) -> CaseIds:
+        if self._prepared is not None:
+            # SQLite: compiled once per shape and run on the driver (storage.prepared), a search in a
+            # fraction of a millisecond instead of SQLAlchemy's fixed half a millisecond a query.
+            match = self._search.match(q.text) if q.text.strip() else None
+            values = {f"q_{f}": getattr(q, f) for f in _FILTER_FIELDS if getattr(q, f)}
+            if match is not None:
+                values["fts_q"] = match
+            shape = self._shape(q, match)
+            if shape not in self._shapes:
+                self._shapes[shape] = q
+            return CaseIds(self._prepared.scalars(shape, values))
         with self._uow("system") as uow:
             # Ids come back as text and become UUIDs only when used: 100,000 of them stay cheap.
-            stmt = self._statement(q).with_only_columns(type_coerce(AsbCase.id, String))
+            stmt = self._statement(q).with_only_columns(self._id_text)
             return CaseIds(uow.session.connection().execute(stmt).scalars().all())
 
     def _lookup_names(self, uow: UnitOfWork) -> dict[uuid.UUID, str]:

@@ -61,6 +61,7 @@ from cspdesk.core.storage.models import (
     Organisation,
     Person,
 )
+from cspdesk.core.storage.portable import one_at_a_time
 from cspdesk.core.storage.uow import UnitOfWork
 
 S = CaseReviewStatus
@@ -164,6 +165,7 @@ class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports)
             if missing := [c for c in a.case_ids if c not in found]:
                 raise ValidationError({"case_ids": f"{len(missing)} of the linked cases no longer exist."})
             year = a.received_on.year
+            one_at_a_time(s, "case_review_application.reference")
             n = s.scalar(select(func.count()).select_from(CaseReviewApplication)
                          .where(CaseReviewApplication.reference.like(f"CR-{year}-%"))) or 0
             app = CaseReviewApplication(

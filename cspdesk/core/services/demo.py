@@ -11,6 +11,7 @@ from cspdesk.core.demo.extras import default_extras
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.context import Actor
+from cspdesk.core.storage.database import settle_after_bulk_load
 from cspdesk.core.storage.models import AsbCase
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -37,8 +38,5 @@ class DemoService:
                                    extras=default_extras())
             uow.audit("create", "demo", None, f"Demo data loaded: {report.cases} cases")
             uow.commit()
-        if uow.session.get_bind().dialect.name == "sqlite":
-            # A bulk load leaves a large write-ahead log; fold it into the file so the next start is quick.
-            with uow.session.get_bind().connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        settle_after_bulk_load(uow.session.get_bind())
         return report

@@ -25,6 +25,7 @@ from cspdesk.core.storage.models import (
     Organisation,
     Person,
 )
+from cspdesk.core.storage.portable import one_at_a_time
 
 K = NoticeKind
 
@@ -74,6 +75,7 @@ def reference_prefix(kind: NoticeKind | str, year: int) -> str:
 
 def next_reference(session: Session, kind: NoticeKind | str, year: int) -> str:
     prefix = reference_prefix(kind, year)
+    one_at_a_time(session, "enforcement_notice.reference")
     last = session.scalar(select(func.max(EnforcementNotice.reference))
                           .where(EnforcementNotice.reference.like(f"{prefix}%")))
     n = int(last[len(prefix):]) + 1 if last else 1

@@ -27,7 +27,7 @@ from cspdesk.core.services import figures_store as store
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.services.figures_local import LocalBreakdownMixin
 from cspdesk.core.services.settings import SettingsService
-from cspdesk.core.storage.models.figures import CrimeFigure, FigureImport, PoliceUkRow, Population
+from cspdesk.core.storage.models.figures import CrimeFigure, FigureImport, Population
 from cspdesk.core.storage.uow import UnitOfWork
 
 ANALYST, POLICE_UK = store.ANALYST, store.POLICE_UK
@@ -242,7 +242,7 @@ class FiguresService(LocalBreakdownMixin):
             earlier = uow.session.execute(
                 select(FigureImport.filename, FigureImport.imported_at, FigureImport.imported_by)
                 .where(FigureImport.source == POLICE_UK, FigureImport.sha256 == sha256)
-                .where(select(PoliceUkRow.id).where(PoliceUkRow.import_id == FigureImport.id).exists())
+                .where(store.holds_rows(FigureImport.id))
             ).first()
         if earlier is None:
             return None

@@ -23,7 +23,8 @@ from sqlalchemy import func, select
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.core.figures.table import round_half_up
-from cspdesk.core.storage.models.figures import PoliceUkRow
+from cspdesk.core.services.figures_bulk import text_ids, texts_of
+from cspdesk.core.storage.models.figures import PoliceUkHolding, PoliceUkRow
 from cspdesk.core.storage.uow import UnitOfWork
 
 ASB = "Anti-social behaviour"  # police.uk's crime type for ASB incidents
@@ -105,56 +106,69 @@ class LocalBreakdownMixin:
         """The first and last month of the kept police.uk rows."""
         with self._uow("system") as uow:
             first, last = uow.session.execute(
-                select(func.min(PoliceUkRow.month), func.max(PoliceUkRow.month))).one()
+                select(func.min(PoliceUkHolding.month), func.max(PoliceUkHolding.month))).one()
         return (first, last) if first else None
 
     def police_crime_types(self, district: str | None = None) -> list[str]:
         """Crime types in the kept rows (for ``district`` if given); anti-social behaviour first."""
-        query = select(PoliceUkRow.crime_type).distinct().order_by(PoliceUkRow.crime_type)
-        if district:
-            query = query.where(PoliceUkRow.district == district)
+        query = select(PoliceUkRow.crime_type_id).distinct()
         with self._uow("system") as uow:
-            found = list(uow.session.scalars(query))
+            s = uow.session
+            if district:
+                ids = text_ids(s, [district])
+                if not ids:
+                    return []
+                query = query.where(PoliceUkRow.district_id == ids[district])
+            found = sorted(texts_of(s, s.scalars(query)).values())
         return ([ASB] if ASB in found else []) + [t for t in found if t != ASB]
 
     def local_breakdown(self, district: str, crime_type: str, period: Period) -> LocalBreakdown:
         previous = period.previous()
-        in_district = (PoliceUkRow.district == district)
-        of_type = in_district & (PoliceUkRow.crime_type == crime_type)
         with self._uow("system") as uow:
             s = uow.session
+            ids = text_ids(s, (district, crime_type))
+            # A district or crime type never imported matches no row (id -1 is never given).
+            in_district = PoliceUkRow.district_id == ids.get(district, -1)
+            of_type = in_district & (PoliceUkRow.crime_type_id == ids.get(crime_type, -1))
             held = set(s.scalars(select(PoliceUkRow.month).distinct().where(
                 in_district, PoliceUkRow.month >= previous.first, PoliceUkRow.month <= period.last)))
+            # One expression object in SELECT and GROUP BY, so both use the same parameter:
+            # PostgreSQL refuses a grouped expression it cannot see is the selected one.
+            current = PoliceUkRow.month >= period.first
             by_lsoa = s.execute(
-                select(PoliceUkRow.lsoa_name, PoliceUkRow.lsoa_code, PoliceUkRow.month >= period.first, func.count())
+                select(PoliceUkRow.lsoa_name_id, PoliceUkRow.lsoa_code_id, current, func.count())
                 .where(of_type, PoliceUkRow.month >= previous.first, PoliceUkRow.month <= period.last)
-                .group_by(PoliceUkRow.lsoa_name, PoliceUkRow.lsoa_code, PoliceUkRow.month >= period.first)
+                .group_by(PoliceUkRow.lsoa_name_id, PoliceUkRow.lsoa_code_id, current)
             ).all()
-            in_period = of_type & (PoliceUkRow.month >= period.first) & (PoliceUkRow.month <= period.last)
-            locations = s.execute(
-                select(PoliceUkRow.location, PoliceUkRow.lsoa_name, func.count()).where(in_period)
-                .group_by(PoliceUkRow.location, PoliceUkRow.lsoa_name)
+            in_period = of_type & current & (PoliceUkRow.month <= period.last)
+            by_location = s.execute(
+                select(PoliceUkRow.location_id, PoliceUkRow.lsoa_name_id, func.count()).where(in_period)
+                .group_by(PoliceUkRow.location_id, PoliceUkRow.lsoa_name_id)
             ).all()
             points = s.execute(
-                select(PoliceUkRow.longitude, PoliceUkRow.latitude, PoliceUkRow.lsoa_name).where(in_period)
+                select(PoliceUkRow.longitude, PoliceUkRow.latitude, PoliceUkRow.lsoa_name_id).where(in_period)
             ).all()
+            text = texts_of(s, [i for row in (*by_lsoa, *by_location) for i in row[:2]])
+        text_of = text.get
         current_months = tuple(m for m in period.months if m in held)
         previous_months = {m for m in previous.months if m in held}
         comparable = bool(current_months) and previous_months == {
             month_from_index(month_index(m) - 12) for m in current_months}
         now: dict[tuple[str, str], int] = {}
         before: dict[tuple[str, str], int] = {}
-        for name, code, current, count in by_lsoa:
-            (now if current else before)[(name or "(no LSOA)", code or "")] = int(count)
+        for name, code, in_current, count in by_lsoa:
+            (now if in_current else before)[(text_of(name) or "(no LSOA)", text_of(code) or "")] = int(count)
         keys = set(now) | (set(before) if comparable else set())
         lsoas = [LsoaCount(name, code, now.get((name, code), 0),
                            before.get((name, code), 0) if comparable else None,
                            _change(now.get((name, code), 0), before.get((name, code), 0)) if comparable else None)
                  for name, code in keys]
         lsoas.sort(key=lambda r: (-r.count, r.lsoa_name))
-        places = sorted((LocationCount(loc or "(no location)", name or "", int(n)) for loc, name, n in locations),
+        places = sorted((LocationCount(text_of(loc) or "(no location)", text_of(name) or "", int(n))
+                         for loc, name, n in by_location),
                         key=lambda r: (-r.count, r.location, r.lsoa_name))
-        plotted = tuple(RowPoint(float(x), float(y), name or "") for x, y, name in points
+        names = {name: text_of(name) or "" for name in {name for _x, _y, name in points}}
+        plotted = tuple(RowPoint(float(x), float(y), names[name]) for x, y, name in points
                         if x is not None and y is not None)
         return LocalBreakdown(
             district=district, crime_type=crime_type, period=period, total=sum(now.values()),

@@ -20,14 +20,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.figures.months import Period
 from cspdesk.core.figures.table import ComparisonTable, build_comparison_table
-from cspdesk.core.services.figures_bulk import insert_police_rows, police_counts_for_months
-from cspdesk.core.storage.models.figures import CrimeFigure, FigureImport, PoliceUkRow, Population
+from cspdesk.core.services.figures_bulk import (
+    force_months,
+    police_counts_for_months,
+    store_police_rows,
+    text_ids,
+    texts_of,
+)
+from cspdesk.core.storage.models.figures import (
+    CrimeFigure,
+    FigureImport,
+    PoliceUkHolding,
+    PoliceUkRow,
+    Population,
+)
 
 if TYPE_CHECKING:
     from cspdesk.core.importers.figures_results import ImportedFile
@@ -158,7 +170,7 @@ def store_police_uk(session: Session, imported: ImportedFile, imported_by: str) 
     earlier = session.execute(
         select(FigureImport.filename, FigureImport.imported_at, FigureImport.imported_by)
         .where(FigureImport.source == POLICE_UK, FigureImport.sha256 == imported.sha256)
-        .where(select(PoliceUkRow.id).where(PoliceUkRow.import_id == FigureImport.id).exists())
+        .where(holds_rows(FigureImport.id))
     ).first()
     if earlier is not None:
         raise AlreadyImported(
@@ -166,43 +178,75 @@ def store_police_uk(session: Session, imported: ImportedFile, imported_by: str) 
             f"{earlier.imported_at:%d %B %Y at %H:%M} by {earlier.imported_by}); "
             "nothing was imported again."
         )
-    rows = imported.rows
-    pairs = rows[["falls_within", "month"]].drop_duplicates().itertuples(index=False)
-    superseded = [s for force, month in pairs for s in _remove_force_month(session, force, month)]
+    rows = imported.police_rows()
+    superseded = _remove_force_months(session, force_months(rows))
     note = "\n".join(
         f"Replaced {s.rows:,} rows for {s.force}, {s.month} from {s.earlier_file}" for s in superseded
     )
     record = _record_import(session, imported, imported_by, len(rows), note)
-    stored = insert_police_rows(session, rows, record.id)
-    months = tuple(sorted(str(m) for m in rows["month"].dropna().unique()))
+    holdings = store_police_rows(session, rows, record.id)
+    months = tuple(sorted({h.month for h in holdings}))
     _recount_police_months(session, months, record.id)
-    by_district = rows.groupby("district", observed=True).size()
-    return PoliceUkStoreReport(
-        record.id, stored, months, tuple(superseded), {str(k): int(v) for k, v in by_district.items()}
-    )
+    by_district: dict[str, int] = {}
+    for h in holdings:
+        by_district[h.district] = by_district.get(h.district, 0) + h.rows
+    return PoliceUkStoreReport(record.id, len(rows), months, tuple(superseded), by_district)
 
 
-def _remove_force_month(session: Session, force: str | None, month: str) -> list[SupersededRows]:
-    same = (PoliceUkRow.month == month) & (
-        PoliceUkRow.falls_within.is_(None) if force is None else PoliceUkRow.falls_within == force
+def holds_rows(import_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    """True where the import still holds police.uk rows (a later file may have replaced them all)."""
+    return select(PoliceUkHolding.id).where(PoliceUkHolding.import_id == import_id).exists()
+
+
+def _remove_force_months(session: Session, pairs: set[tuple[str | None, str]]) -> list[SupersededRows]:
+    """Delete the rows earlier imports hold for these (force, month) pairs; say how many, from which file."""
+    if not pairs:
+        return []
+    held = [
+        h
+        for h in session.execute(
+            select(PoliceUkHolding, FigureImport.filename)
+            .join(FigureImport, FigureImport.id == PoliceUkHolding.import_id)
+            .where(PoliceUkHolding.month.in_(sorted({m for _f, m in pairs})))
+        ).all()
+        if (h[0].falls_within, h[0].month) in pairs
+    ]
+    if not held:
+        return []
+    ids = text_ids(
+        session, {h.district for h, _ in held} | {h.falls_within for h, _ in held if h.falls_within}
     )
-    found = session.execute(
-        select(FigureImport.filename, func.count(PoliceUkRow.id))
-        .join(FigureImport, FigureImport.id == PoliceUkRow.import_id)
-        .where(same)
-        .group_by(FigureImport.filename)
-    ).all()
-    if found:
-        session.execute(delete(PoliceUkRow).where(same))
-    return [SupersededRows(force or "(no force)", month, count, filename) for filename, count in found]
+    replaced: dict[tuple[str | None, str, str], int] = {}
+    for holding, filename in held:
+        force = holding.falls_within
+        # Found through the (district, month, crime type) index, the force checked on those rows.
+        session.execute(
+            delete(PoliceUkRow).where(
+                PoliceUkRow.district_id == ids[holding.district],
+                PoliceUkRow.month == holding.month,
+                PoliceUkRow.falls_within_id.is_(None)
+                if force is None
+                else PoliceUkRow.falls_within_id == ids[force],
+            )
+        )
+        key = (force, holding.month, filename)
+        replaced[key] = replaced.get(key, 0) + holding.rows
+        session.delete(holding)
+    session.flush()
+    return [
+        SupersededRows(force or "(no force)", month, count, filename)
+        for (force, month, filename), count in sorted(
+            replaced.items(), key=lambda item: (item[0][0] or "", *item[0][1:])
+        )
+    ]
 
 
 def _recount_police_months(session: Session, months: Sequence[str], import_id: uuid.UUID) -> None:
     session.execute(delete(CrimeFigure).where(CrimeFigure.source == POLICE_UK, CrimeFigure.month.in_(months)))
     counts = police_counts_for_months(session, months)
     if counts:
-        session.execute(
-            insert(CrimeFigure),
+        session.connection().execute(  # Core, not the ORM's bulk insert: a few thousand rows, no objects
+            CrimeFigure.__table__.insert(),
             [
                 {
                     "month": m,
@@ -315,15 +359,19 @@ def comparison_table(
 
 def lsoa_counts(session: Session, district: str, crime_type: str, period: Period) -> list[tuple[str, int]]:
     """police.uk rows by LSOA within a district, most first: the ward/LSOA breakdown."""
+    ids = text_ids(session, (district, crime_type))
+    if len(ids) < 2:
+        return []
     rows = session.execute(
-        select(PoliceUkRow.lsoa_name, func.count())
+        select(PoliceUkRow.lsoa_name_id, func.count())
         .where(
-            PoliceUkRow.district == district,
-            PoliceUkRow.crime_type == crime_type,
+            PoliceUkRow.district_id == ids[district],
+            PoliceUkRow.crime_type_id == ids[crime_type],
             PoliceUkRow.month >= period.first,
             PoliceUkRow.month <= period.last,
         )
-        .group_by(PoliceUkRow.lsoa_name)
-        .order_by(func.count().desc(), PoliceUkRow.lsoa_name)
+        .group_by(PoliceUkRow.lsoa_name_id)
     ).all()
-    return [(str(name), int(count)) for name, count in rows]
+    names = texts_of(session, (name_id for name_id, _count in rows))
+    counts = [(names.get(name_id, ""), int(count)) for name_id, count in rows]
+    return sorted(counts, key=lambda item: (-item[1], item[0]))

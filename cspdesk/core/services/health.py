@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from cspdesk.core.storage.database import Database, head_revision
+from cspdesk.core.storage.database import Database, check_integrity, head_revision
 from cspdesk.core.storage.models import Base
 
 
@@ -33,17 +33,12 @@ class HealthService:
         head = head_revision()
         if self._db.revision != head:
             problems.append(f"Schema is at {self._db.revision or 'nothing'}, this app expects {head}.")
+        integrity, dangling = check_integrity(self._db.engine)
+        if dangling:
+            problems.append(f"{dangling} rows point at records that do not exist.")
+        if integrity.split()[0] != "ok":
+            problems.append(f"Integrity check failed: {integrity}")
         with self._db.engine.connect() as conn:
-            if self._db.is_sqlite:
-                rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
-                integrity = "ok" if rows == ["ok"] else "; ".join(rows[:5])
-                fk = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
-                if fk:
-                    problems.append(f"{len(fk)} rows point at records that do not exist.")
-            else:
-                integrity = "ok (server database: integrity is the server's job)"
-            if integrity.split()[0] != "ok":
-                problems.append(f"Integrity check failed: {integrity}")
             counts = {}
             for name in sorted(Base.metadata.tables):
                 table = Base.metadata.tables[name]

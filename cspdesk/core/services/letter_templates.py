@@ -131,7 +131,7 @@ class LetterTemplateService:
                         {"codes": added},
                     )
                     uow.commit()
-        except IntegrityError:
+        except (IntegrityError, ConflictError):
             pass  # another user's copy of the app installed them at the same moment
         self._seeded = True
 

@@ -13,6 +13,7 @@ else (a new or empty file, an upgrade, a server URL, a first sign-in) takes the 
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -53,6 +54,8 @@ class FirstScreen:
 def first_screen(db: str | Path | None, username: str | None = None, *, page: int = FIRST_PAGE) -> FirstScreen | None:
     """The first screen of a database that can start quickly, else None (raises ``DatabaseProblem`` for a file
     that must not be opened at all)."""
+    if db is None:
+        db = os.environ.get("CSPDESK_DB")  # may name a server (storage.database.resolve_url)
     if db is not None and "://" in str(db):
         return None
     path = Path(db).expanduser().resolve() if db is not None else default_database_path()

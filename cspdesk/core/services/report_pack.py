@@ -1,10 +1,11 @@
 """The partnership report pack: the plan's "Action Taken", "Community Trigger", "Crime Figures" and Priorities
 sections for any period, on screen, as CSV (``measure,count``), as a quarterly return and as one PDF.
 
-Counting is in ``report_pack_data`` (every figure keeps its records); wording in ``domain.report_pack``. The
-officer's edited sentences and added paragraphs are kept per period in ``app_setting`` under
-``report_pack.<period>``. Printing is handed in by the composition root (``report_pack_print``), so the GUI
-never has ReportLab in its import graph; the crime tables come from the figures service it is given.
+Counting is in ``report_pack_data`` (the database counts; the records behind a figure are read when they are
+asked for, ``trace``); wording in ``domain.report_pack``. The officer's edited sentences and added paragraphs
+are kept per period in ``app_setting`` under ``report_pack.<period>``. Printing is handed in by the composition
+root (``report_pack_print``), so the GUI never has ReportLab in its import graph; the crime tables come from
+the figures service it is given.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from cspdesk.core.services.report_pack_dto import (
     PriorityRow,
     QuarterlyReturn,
     ReportPack,
+    TraceRow,
     Wording,
 )
 from cspdesk.core.storage.models import AppSetting
@@ -96,17 +98,19 @@ class ReportPackService:
         period = parse_period(period_text)
         previous = rp.previous_period(period)
         area, council = str(self._settings.get("council.home_district")), str(self._settings.get("council.name"))
-        say("Reading the records", 0, 3)
+        say("Counting", 0, 3)
         with self._uow("system") as uow:
-            records = data.load_records(uow.session, previous.start, period.end)
+            window = data.pack_window(period)
+            now, then = data.read_counts(uow.session, window, [period, previous])
+            months = data.month_counts(uow.session, window, period)
             wording = self._wording(uow, period)
-        say("Counting", 1, 3)
-        current = data.priorities(records, period)
-        before = data.priorities(records, previous, PRIORITIES_PREVIOUS)
+        say("Reading the crime figures", 1, 3)
+        current = data.priorities(now)
+        before = data.priorities(then, PRIORITIES_PREVIOUS)
         crime = self._crime(period, area) if with_crime else CrimeSection(False, "Not read.")
-        measures = (data.action_taken(records, period) + data.community_trigger(records, period, area) + current
-                    + before + data.cases_by_month(records, period) + self._crime_measures(crime))
-        say("Counting", 2, 3)
+        measures = (data.action_taken(now) + data.community_trigger(now, area) + current + before
+                    + data.cases_by_month(months, period) + self._crime_measures(crime))
+        say("Putting the pack together", 2, 3)
         rows = []
         for theme in PriorityTheme:
             cells = tuple(PriorityCell(col, next(m for m in current if m.key == rp.priority_measure(theme, col)),
@@ -120,9 +124,16 @@ class ReportPackService:
         message = (f"There are no records for {period.label} ({period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}): "
                    "no notices were issued, no Safer Homes properties secured, no meetings held, no Case Review "
                    "applications received and no cases opened or closed in this period." if empty else "")
-        say("Counting", 3, 3)
+        say("Putting the pack together", 3, 3)
         return ReportPack(period, previous, council, area, tuple(measures), tuple(rows), crime, wording, empty,
                           message, self._today())
+
+    def trace(self, period: ReportingPeriod | str, key: str) -> tuple[TraceRow, ...]:
+        """The records behind one count of the pack for ``period`` (a pack's own period, or as typed), read now:
+        the page asks when a count is clicked. Crime figures are imported totals and have none."""
+        period = parse_period(period) if isinstance(period, str) else period
+        with self._uow("system") as uow:
+            return data.trace(uow.session, period, key)
 
     def csv(self, period_text: str) -> str:
         """``measure,count`` for every measure in the pack, in the order printed."""
@@ -132,15 +143,12 @@ class ReportPackService:
         """The counts per quarter (Q1-Q4 of a financial year) and for the whole period, for the county board.
         Stock measures ("open at the end") are as at each quarter's end; the last column is the year's figure."""
         period = parse_period(period_text)
-        with self._uow("system") as uow:
-            records = data.load_records(uow.session, period.start, period.end)
         area = str(self._settings.get("council.home_district"))
         spans = [ReportingPeriod(q.start, q.end, rp.PeriodKind.DATE_RANGE) for q in rp.quarters(period)] + [period]
-
-        def counts(p: ReportingPeriod) -> list[Measure]:
-            return data.action_taken(records, p) + data.community_trigger(records, p, area) + data.priorities(records, p)
-
-        columns = [counts(p) for p in spans]
+        with self._uow("system") as uow:
+            # One read for the year, every quarter counted from it (not one read per quarter).
+            counts = data.read_counts(uow.session, data.year_window(period), spans)
+        columns = [data.action_taken(c) + data.community_trigger(c, area) + data.priorities(c) for c in counts]
         rows = tuple((m.key, m.label, tuple(col[i].count for col in columns)) for i, m in enumerate(columns[-1]))
         labels = tuple(q.label for q in rp.quarters(period)) + (period.label,)
         return QuarterlyReturn(period, labels, rows)
@@ -266,7 +274,7 @@ class ReportPackService:
         for t in crime.tables:
             if t.home is not None:
                 out.append(Measure(f"crime_{_slug(t.category)}_volume", CHARTS, f"{t.category}: {t.home.area}",
-                                   t.home.volume, "", (), in_text=False))
+                                   t.home.volume, in_text=False))
         return out
 
     # ----- printing

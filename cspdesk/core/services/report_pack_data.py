@@ -1,6 +1,5 @@
-"""The report pack's records, read once per report, and the counts made from them for any period.
+"""The report pack's counts for any period, and the records behind a count when someone asks for them.
 
-Every count keeps the records behind it (``TraceRow``), so a number on the page can always be explained.
 Which date puts a record in a period:
 - notices: the date issued (drafts are never counted); CPNs only where they followed a CPW, FPNs a CPN;
 - Safer Homes: the date the property was secured (``safer_homes_counts``);
@@ -9,19 +8,37 @@ Which date puts a record in a period:
 - cases: opened = reported in the period, closed = closed in it, open at the end = reported by the end
   and not closed by then; actions: completed in the period, outstanding = due by the end and neither
   completed by then nor cancelled. A case counts under its headline CSP priority theme.
+
+A report reads a **window**: the pack from the start of the earlier period it compares with to the end of its
+own, the quarterly return its year. Only cases open at some time in the window and actions due by its end and
+not completed before it are read (``_case_window``, ``_action_window``), so an action completed in a period
+but due after the report's end is not counted as completed — as the pack has always counted.
+
+Cases, actions, notices and secured properties are counted by the database: one grouped query per kind of
+record gives every period of a report at once, so a report over 100,000 cases reads a few rows, not the cases.
+Meetings and Case Reviews are few and counted here from their rows. The records behind a count (``trace``)
+are read only when asked for (the page lists them when a count is clicked), under the very condition the count
+used: each measure's condition is written once (``_notice_condition``, ``_case_conditions``,
+``_action_conditions`` ...) and both the count and the trace are made from it. Safer Homes rows are built
+from ``protection.mask_referral_for`` as a partner would see them, so a restricted referral is a reference,
+status and category only.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from cspdesk.core.domain import report_pack as rp
 from cspdesk.core.domain.case_review_figures import (
+    MEASURE_HEADINGS,
     CaseReviewFigureRecord,
     ReportingPeriod,
     count_figures,
@@ -29,7 +46,7 @@ from cspdesk.core.domain.case_review_figures import (
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.protection import Viewer, mask_referral_for
 from cspdesk.core.domain.safer_homes import ReferralRecord
-from cspdesk.core.domain.safer_homes_counts import count_referrals, plan_categories_sentence, plan_sentence
+from cspdesk.core.domain.safer_homes_counts import categories_sentence, secured_sentence
 from cspdesk.core.domain.vocab import (
     ActionStatus,
     CaseReviewStatus,
@@ -40,6 +57,7 @@ from cspdesk.core.domain.vocab import (
     SaferHomesStatus,
     VictimCategory,
 )
+from cspdesk.core.errors import NotFound
 from cspdesk.core.services.report_pack_dto import (
     ACTION_TAKEN,
     CHARTS,
@@ -48,7 +66,7 @@ from cspdesk.core.services.report_pack_dto import (
     Measure,
     TraceRow,
 )
-from cspdesk.core.services.safer_homes_records import all_records, settings_section
+from cspdesk.core.services.safer_homes_records import Names, settings_section, to_record
 from cspdesk.core.storage.models import (
     AsbCase,
     CaseAction,
@@ -56,6 +74,8 @@ from cspdesk.core.storage.models import (
     CaseReviewCaseLink,
     EnforcementNotice,
     Meeting,
+    SaferHomesMeasure,
+    SaferHomesReferral,
 )
 
 ASB, ORGANISED, AT_RISK = "Anti-Social Behaviour", "Organised Crime", "Protecting those most at Risk"
@@ -69,25 +89,106 @@ _MEETING_GROUP = {MeetingKind.IOM: ORGANISED, MeetingKind.CARE: AT_RISK}
 # A referral counted in a report is described by these fields only, for every referral: nothing that names,
 # locates or reaches the client. A restricted (domestic abuse) referral also loses its ward.
 _TRACE_FIELDS = ("reference", "status", "victim_category", "ward")
+_CASE_COLUMNS = ("cases_opened", "cases_closed", "cases_open_at_end")
+_ACTION_COLUMNS = ("actions_completed", "actions_outstanding")
+
+_PARENT = aliased(EnforcementNotice)
 
 
+@cache
 def _label(enum, value: str | None) -> str:
+    """A code's label; cached, as a report labels tens of thousands of rows with a handful of codes."""
     try:
         return enum(value).label if value else ""
     except ValueError:
         return value or ""
 
 
+def _tally(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows meet ``condition`` (a NULL comparison does not count, as in Python's ``None < x``)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _between(column, start: date, end: date) -> ColumnElement[bool]:
+    return and_(column >= start, column <= end)
+
+
 @dataclass(frozen=True)
-class NoticeRow:
+class Window:
+    """The records a report reads (see the module's docstring)."""
+
+    start: date
+    end: date
+
+
+def pack_window(period: ReportingPeriod) -> Window:
+    """The pack compares with the period before, so it reads from that period's start."""
+    return Window(rp.previous_period(period).start, period.end)
+
+
+def year_window(period: ReportingPeriod) -> Window:
+    """The quarterly return reads its own period: every quarter is inside it."""
+    return Window(period.start, period.end)
+
+
+# ----- the conditions: one per measure, used for its count and for its trace
+
+
+def _notice_window(w: Window) -> ColumnElement[bool]:
+    return _between(EnforcementNotice.issued_on, w.start, w.end)
+
+
+def _notice_condition(key: str, p: ReportingPeriod) -> ColumnElement[bool]:
+    n = EnforcementNotice
+    kind, parent = _NOTICE_KIND[key]
+    parts = [_between(n.issued_on, p.start, p.end), n.kind == kind.value]
+    if parent is not None:
+        parts.append(_PARENT.kind == parent.value)  # no parent (or another kind): not counted
+    return and_(*parts)
+
+
+def _secured_condition(p: ReportingPeriod) -> ColumnElement[bool]:
+    return _between(SaferHomesReferral.secured_on, p.start, p.end)
+
+
+def _case_window(w: Window) -> ColumnElement[bool]:
+    c = AsbCase
+    return and_(c.reported_on <= w.end, or_(c.closed_on.is_(None), c.closed_on >= w.start))
+
+
+def _case_conditions(p: ReportingPeriod) -> dict[str, ColumnElement[bool]]:
+    c = AsbCase
+    return {
+        "cases_opened": _between(c.reported_on, p.start, p.end),
+        "cases_closed": _between(c.closed_on, p.start, p.end),
+        "cases_open_at_end": and_(c.reported_on <= p.end, or_(c.closed_on.is_(None), c.closed_on > p.end)),
+    }
+
+
+def _action_window(w: Window) -> ColumnElement[bool]:
+    a = CaseAction
+    return and_(a.due_on <= w.end, or_(a.completed_on.is_(None), a.completed_on >= w.start))
+
+
+def _action_conditions(p: ReportingPeriod) -> dict[str, ColumnElement[bool]]:
+    a = CaseAction
+    return {
+        "actions_completed": _between(a.completed_on, p.start, p.end),
+        "actions_outstanding": and_(a.due_on <= p.end, a.status != ActionStatus.CANCELLED.value,
+                                    or_(a.completed_on.is_(None), a.completed_on > p.end)),
+    }
+
+
+# ----- the few rows counted here
+
+
+@dataclass(frozen=True)
+class MeetingRow:
     id: uuid.UUID
-    reference: str
     kind: str
-    stage: str
-    issued_on: date
-    parent_kind: str | None
-    case_id: uuid.UUID | None
-    case_reference: str
+    title: str
+    held_on: date
+    venue: str
 
 
 @dataclass(frozen=True)
@@ -99,82 +200,160 @@ class ReviewRow:
     case_id: uuid.UUID | None
 
 
-@dataclass(frozen=True)
-class CaseRow:
-    id: uuid.UUID
-    reference: str
-    title: str
-    theme: str
-    reported_on: date
-    closed_on: date | None
-    status: str
+def _meetings(s: Session, w: Window) -> tuple[MeetingRow, ...]:
+    m = Meeting
+    return tuple(MeetingRow(r.id, r.kind, r.title, r.held_on, r.venue or "") for r in s.execute(
+        select(m.id, m.kind, m.title, m.held_on, m.venue).where(m.held_on >= w.start, m.held_on <= w.end)))
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    id: uuid.UUID
-    case_id: uuid.UUID
-    case_reference: str
-    theme: str
-    description: str
-    due_on: date
-    completed_on: date | None
-    status: str
-
-
-@dataclass(frozen=True)
-class Records:
-    notices: tuple[NoticeRow, ...]
-    referrals: tuple[tuple[ReferralRecord, uuid.UUID | None], ...]
-    meetings: tuple[tuple[uuid.UUID, str, str, date, str], ...]  # id, kind, title, held_on, venue
-    reviews: tuple[ReviewRow, ...]
-    cases: tuple[CaseRow, ...]
-    actions: tuple[ActionRow, ...]
-    scheme_name: str
-
-
-def load_records(s: Session, start: date, end: date) -> Records:
-    """Everything a report from ``start`` to ``end`` (the earlier period included) can count."""
-    parent = aliased(EnforcementNotice)
-    n = EnforcementNotice
-    notices = tuple(NoticeRow(r.id, r.reference, r.kind, r.stage, r.issued_on, r.parent_kind, r.case_id,
-                              r.case_ref or "")
-                    for r in s.execute(select(n.id, n.reference, n.kind, n.stage, n.issued_on,
-                                              parent.kind.label("parent_kind"), n.case_id,
-                                              AsbCase.reference.label("case_ref"))
-                                       .outerjoin(parent, parent.id == n.parent_id)
-                                       .outerjoin(AsbCase, AsbCase.id == n.case_id)
-                                       .where(n.issued_on >= start, n.issued_on <= end)))
-    referrals = tuple((record, row.case_id) for row, record in all_records(s))
-    meetings = tuple((r.id, r.kind, r.title, r.held_on, r.venue or "") for r in s.execute(
-        select(Meeting.id, Meeting.kind, Meeting.title, Meeting.held_on, Meeting.venue)
-        .where(Meeting.held_on >= start, Meeting.held_on <= end)))
+def _reviews(s: Session) -> tuple[ReviewRow, ...]:
     links: dict[uuid.UUID, uuid.UUID] = {}
     for app_id, case_id in s.execute(select(CaseReviewCaseLink.application_id, CaseReviewCaseLink.case_id)):
         links.setdefault(app_id, case_id)
     a = CaseReviewApplication
-    reviews = tuple(ReviewRow(r.id, r.reference, r.status,
-                              CaseReviewFigureRecord(r.received_on, r.threshold_met, bool(r.proceed_despite_not_met),
-                                                     r.review_meeting_on, r.recommendations_made), links.get(r.id))
-                    for r in s.execute(select(a.id, a.reference, a.status, a.received_on, a.threshold_met,
-                                              a.proceed_despite_not_met, a.review_meeting_on,
-                                              a.recommendations_made)))
-    c = AsbCase
-    # Open at the start of the earlier period, or opened since: the only cases any measure can count.
-    cases = tuple(CaseRow(r.id, r.reference, r.title, r.priority_theme, r.reported_on, r.closed_on, r.status)
-                  for r in s.execute(select(c.id, c.reference, c.title, c.priority_theme, c.reported_on,
-                                            c.closed_on, c.status)
-                                     .where(c.reported_on <= end, (c.closed_on.is_(None)) | (c.closed_on >= start))))
-    ca = CaseAction
-    actions = tuple(ActionRow(r.id, r.case_id, r.reference, r.priority_theme, r.description, r.due_on,
-                              r.completed_on, r.status)
-                    for r in s.execute(select(ca.id, ca.case_id, c.reference, c.priority_theme, ca.description,
-                                              ca.due_on, ca.completed_on, ca.status)
-                                       .join(c, c.id == ca.case_id)
-                                       .where(ca.due_on <= end, (ca.completed_on.is_(None)) |
-                                              (ca.completed_on >= start))))
+    return tuple(ReviewRow(r.id, r.reference, r.status,
+                           CaseReviewFigureRecord(r.received_on, r.threshold_met, bool(r.proceed_despite_not_met),
+                                                  r.review_meeting_on, r.recommendations_made), links.get(r.id))
+                 for r in s.execute(select(a.id, a.reference, a.status, a.received_on, a.threshold_met,
+                                           a.proceed_despite_not_met, a.review_meeting_on, a.recommendations_made)))
+
+
+# ----- counting
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What one period of a report counts."""
+
+    period: ReportingPeriod
+    notices: Mapping[str, int]  # enforcement measure -> count
+    secured: Mapping[str | None, int]  # victim category code (None: not recorded) -> properties secured
+    meetings: tuple[MeetingRow, ...]  # every meeting held in the report's window
+    reviews: tuple[ReviewRow, ...]  # every Case Review application
+    priorities: Mapping[tuple[str, str], int]  # (theme code, column) -> count
+    scheme_name: str
+
+
+def _grouped(s: Session, stmt, width: int) -> dict[Any, list[int]]:
+    """``group -> tallies`` from a statement selecting the group and ``width`` tallies."""
+    return {row[0]: [int(x) for x in row[1:1 + width]] for row in s.execute(stmt)}
+
+
+def read_counts(s: Session, window: Window, periods: Sequence[ReportingPeriod]) -> list[Counts]:
+    """Every count the report's sections need, for each of ``periods`` (all inside ``window``), in one grouped
+    query per kind of record."""
+    n, r, c, a = EnforcementNotice, SaferHomesReferral, AsbCase, CaseAction
+    keys = rp.ENFORCEMENT_MEASURES
+    notice_row = s.execute(select(*[_tally(_notice_condition(k, p)) for p in periods for k in keys])
+                           .select_from(n).outerjoin(_PARENT, _PARENT.id == n.parent_id)
+                           .where(_notice_window(window))).one()
+    secured = _grouped(s, select(r.victim_category, *[_tally(_secured_condition(p)) for p in periods])
+                       .where(_between(r.secured_on, window.start, window.end))
+                       .group_by(r.victim_category), len(periods))
+    case_conds = [_case_conditions(p) for p in periods]
+    cases = _grouped(s, select(c.priority_theme, *[_tally(x[col]) for x in case_conds for col in _CASE_COLUMNS])
+                     .where(_case_window(window)).group_by(c.priority_theme), len(periods) * len(_CASE_COLUMNS))
+    action_conds = [_action_conditions(p) for p in periods]
+    actions = _grouped(s, select(c.priority_theme,
+                                 *[_tally(x[col]) for x in action_conds for col in _ACTION_COLUMNS])
+                       .select_from(a).join(c, c.id == a.case_id)
+                       .where(_action_window(window)).group_by(c.priority_theme),
+                       len(periods) * len(_ACTION_COLUMNS))
+    meetings, reviews = _meetings(s, window), _reviews(s)
     scheme = str(settings_section(s).get("scheme_name") or "the Safer Homes Scheme")
-    return Records(notices, referrals, meetings, reviews, cases, actions, scheme)
+    out = []
+    for i, p in enumerate(periods):
+        priorities: dict[tuple[str, str], int] = {}
+        for theme in PriorityTheme:
+            case_tallies = cases.get(theme.value, [0] * len(periods) * len(_CASE_COLUMNS))
+            action_tallies = actions.get(theme.value, [0] * len(periods) * len(_ACTION_COLUMNS))
+            for j, col in enumerate(_CASE_COLUMNS):
+                priorities[theme.value, col] = case_tallies[i * len(_CASE_COLUMNS) + j]
+            for j, col in enumerate(_ACTION_COLUMNS):
+                priorities[theme.value, col] = action_tallies[i * len(_ACTION_COLUMNS) + j]
+        out.append(Counts(p, {k: int(notice_row[i * len(keys) + j]) for j, k in enumerate(keys)},
+                          {cat: tallies[i] for cat, tallies in secured.items()}, meetings, reviews, priorities,
+                          scheme))
+    return out
+
+
+def month_counts(s: Session, window: Window, period: ReportingPeriod) -> dict[str, int]:
+    """Cases reported in each month of ``period`` (``YYYY-MM`` -> count), counted by day and added up here."""
+    c = AsbCase
+    by_month: dict[str, int] = {}
+    for day, count in s.execute(select(c.reported_on, func.count())
+                                .where(_case_window(window), _between(c.reported_on, period.start, period.end))
+                                .group_by(c.reported_on)):
+        key = f"{day:%Y-%m}"
+        by_month[key] = by_month.get(key, 0) + int(count)
+    return by_month
+
+
+# ----- the measures, from the counts
+
+
+def _meetings_held(rows: Sequence[MeetingRow], period: ReportingPeriod) -> dict[MeetingKind, list[MeetingRow]]:
+    held = sorted((m for m in rows if m.held_on in period), key=lambda m: (m.held_on, m.title))
+    return {kind: [m for m in held if m.kind == kind.value] for kind in MeetingKind}
+
+
+def action_taken(c: Counts) -> list[Measure]:
+    period = c.period
+    when = period.phrase
+    out = []
+    for key in rp.ENFORCEMENT_MEASURES:
+        count = c.notices[key]
+        out.append(Measure(key, ACTION_TAKEN, _NOTICE_LABEL[key], count, rp.notice_sentence(key, count, when),
+                           group=ASB))
+    secured = sum(c.secured.values())
+    present = [cat for cat, count in c.secured.items() if cat is not None and count]
+    sentence = " ".join(x for x in (secured_sentence(secured, c.scheme_name), categories_sentence(present)) if x)
+    out.append(Measure(rp.SAFER_HOMES, ACTION_TAKEN, "Properties secured through Safer Homes", secured, sentence,
+                       group=AT_RISK))
+    for cat in VictimCategory:
+        count = c.secured.get(cat.value, 0)
+        out.append(Measure(rp.safer_homes_category_measure(cat), ACTION_TAKEN, f"Secured: {cat.label}", count,
+                           rp.safer_homes_category_sentence(cat, count, when), group=AT_RISK, in_text=False))
+    held = _meetings_held(c.meetings, period)
+    for kind in MeetingKind:
+        count = len(held[kind])
+        optional = kind in (MeetingKind.CSP_BOARD, MeetingKind.OTHER)
+        out.append(Measure(rp.meeting_measure(kind), ACTION_TAKEN, f"{rp.meeting_label(kind)} held", count,
+                           rp.meeting_sentence(kind, count, when), group=_MEETING_GROUP.get(kind, ASB),
+                           in_text=not (optional and not count)))
+    return out
+
+
+def community_trigger(c: Counts, area: str) -> list[Measure]:
+    figures = count_figures((x.record for x in c.reviews), c.period)
+    sentences = figures.sentences(area)
+    return [Measure(rp.CASE_REVIEW_MEASURES[measure], COMMUNITY_TRIGGER, MEASURE_HEADINGS[measure], count,
+                    sentences[measure]) for measure, count in figures.as_rows()]
+
+
+def priorities(c: Counts, section: str = PRIORITIES) -> list[Measure]:
+    period = c.period
+    out = []
+    for theme in PriorityTheme:
+        for column, label in rp.PRIORITY_COLUMNS:
+            key = rp.priority_measure(theme, column) + ("" if section == PRIORITIES else "_previous")
+            when = "" if section == PRIORITIES else f" ({period.label})"
+            out.append(Measure(key, section, f"{theme.label}: {label.lower()}{when}",
+                               c.priorities[theme.value, column]))
+    return out
+
+
+def _month_key(month: str) -> str:
+    return f"cases_opened_{month.replace('-', '_')}"
+
+
+def cases_by_month(by_month: Mapping[str, int], period: ReportingPeriod) -> list[Measure]:
+    """Cases reported in each month of the period (the chart), as measures so the CSV has every charted number."""
+    return [Measure(_month_key(m), CHARTS, f"Cases opened {m}", by_month.get(m, 0), in_text=False)
+            for m in rp.months_of(period)]
+
+
+# ----- the records behind a count
 
 
 def referral_trace(record: ReferralRecord, case_id: uuid.UUID | None) -> TraceRow:
@@ -191,55 +370,53 @@ def referral_trace(record: ReferralRecord, case_id: uuid.UUID | None) -> TraceRo
                     case_id=None if restricted else case_id)
 
 
-def _notice_trace(n: NoticeRow) -> TraceRow:
-    return TraceRow(n.id, n.reference, n.issued_on, _label(NoticeKind, n.kind), _label(Stage, n.stage).capitalize(),
-                    f"Case {n.case_reference}" if n.case_reference else "", n.case_id)
+def _by_date(rows: list[TraceRow]) -> tuple[TraceRow, ...]:
+    return tuple(sorted(rows, key=lambda t: (t.on or date.min, t.reference)))
 
 
-def action_taken(r: Records, period: ReportingPeriod) -> list[Measure]:
-    when = period.phrase
-    inside = [n for n in r.notices if period.start <= n.issued_on <= period.end]
-    out = []
-    for key in rp.ENFORCEMENT_MEASURES:
-        kind, parent = _NOTICE_KIND[key]
-        rows = [n for n in inside if n.kind == kind.value and (parent is None or n.parent_kind == parent.value)]
-        out.append(Measure(key, ACTION_TAKEN, _NOTICE_LABEL[key], len(rows), rp.notice_sentence(key, len(rows), when),
-                           tuple(_notice_trace(n) for n in sorted(rows, key=lambda n: (n.issued_on, n.reference))),
-                           ASB))
-    secured = sorted(((rec, cid) for rec, cid in r.referrals if rec.secured_on and rec.secured_on in period),
+def _notice_trace(s: Session, window: Window, key: str, period: ReportingPeriod) -> tuple[TraceRow, ...]:
+    n = EnforcementNotice
+    rows = [TraceRow(r.id, r.reference, r.issued_on, _label(NoticeKind, r.kind), _label(Stage, r.stage).capitalize(),
+                     f"Case {r.case_ref}" if r.case_ref else "", r.case_id)
+            for r in s.execute(select(n.id, n.reference, n.kind, n.stage, n.issued_on, n.case_id,
+                                      AsbCase.reference.label("case_ref"))
+                               .select_from(n).outerjoin(_PARENT, _PARENT.id == n.parent_id)
+                               .outerjoin(AsbCase, AsbCase.id == n.case_id)
+                               .where(_notice_window(window), _notice_condition(key, period)))]
+    return tuple(sorted(rows, key=lambda t: (t.on, t.reference)))
+
+
+def _secured_trace(s: Session, period: ReportingPeriod, category: VictimCategory | None) -> tuple[TraceRow, ...]:
+    """Properties secured in the period (of one category, or all), as full records put through the mask."""
+    r = SaferHomesReferral
+    names = Names.load(s)
+    ids = select(r.id).where(_secured_condition(period))
+    lines: dict[uuid.UUID, list[SaferHomesMeasure]] = {}
+    for m in s.scalars(select(SaferHomesMeasure).where(SaferHomesMeasure.referral_id.in_(ids))
+                       .order_by(SaferHomesMeasure.created_at)):
+        lines.setdefault(m.referral_id, []).append(m)
+    pairs = [(to_record(row, lines.get(row.id, ()), names), row.case_id)
+             for row in s.scalars(select(r).where(_secured_condition(period)))]
+    secured = sorted(((rec, cid) for rec, cid in pairs if rec.secured_on and rec.secured_on in period),
                      key=lambda p: (p[0].secured_on, p[0].reference))
-    counts = count_referrals([rec for rec, _ in r.referrals], period.start, period.end)
-    sentence = " ".join(x for x in (plan_sentence(counts, r.scheme_name), plan_categories_sentence(counts)) if x)
-    out.append(Measure(rp.SAFER_HOMES, ACTION_TAKEN, "Properties secured through Safer Homes", counts.secured,
-                       sentence, tuple(referral_trace(rec, cid) for rec, cid in secured), AT_RISK))
-    for cat in VictimCategory:
-        rows = [(rec, cid) for rec, cid in secured if rec.victim_category is cat]
-        out.append(Measure(rp.safer_homes_category_measure(cat), ACTION_TAKEN, f"Secured: {cat.label}", len(rows),
-                           rp.safer_homes_category_sentence(cat, len(rows), when),
-                           tuple(referral_trace(rec, cid) for rec, cid in rows), AT_RISK, in_text=False))
-    held = sorted((m for m in r.meetings if m[3] in period), key=lambda m: (m[3], m[2]))
-    for kind in MeetingKind:
-        rows = [m for m in held if m[1] == kind.value]
-        optional = kind in (MeetingKind.CSP_BOARD, MeetingKind.OTHER)
-        out.append(Measure(rp.meeting_measure(kind), ACTION_TAKEN, f"{rp.meeting_label(kind)} held", len(rows),
-                           rp.meeting_sentence(kind, len(rows), when),
-                           tuple(TraceRow(m[0], m[2], m[3], kind.label, "Held", m[4]) for m in rows),
-                           _MEETING_GROUP.get(kind, ASB), in_text=not (optional and not rows)))
-    return out
+    return tuple(referral_trace(rec, cid) for rec, cid in secured
+                 if category is None or rec.victim_category is category)
 
 
-def community_trigger(r: Records, period: ReportingPeriod, area: str) -> list[Measure]:
-    from cspdesk.core.domain.case_review_figures import MEASURE_HEADINGS
+def _meeting_trace(s: Session, window: Window, kind: MeetingKind, period: ReportingPeriod) -> tuple[TraceRow, ...]:
+    return tuple(TraceRow(m.id, m.title, m.held_on, kind.label, "Held", m.venue)
+                 for m in _meetings_held(_meetings(s, window), period)[kind])
 
-    figures = count_figures((x.record for x in r.reviews), period)
-    sentences = figures.sentences(area)
+
+def _review_trace(s: Session, measure: str, period: ReportingPeriod) -> tuple[TraceRow, ...]:
+    reviews = _reviews(s)
 
     def trace(x: ReviewRow, on: date | None) -> TraceRow:
         return TraceRow(x.id, x.reference, on, "ASB Case Review", _label(CaseReviewStatus, x.status).capitalize(),
                         "", x.case_id)
 
-    received = [x for x in r.reviews if x.record.received_on in period]
-    met = [x for x in r.reviews if x.record.review_meeting_on is not None and x.record.review_meeting_on in period]
+    received = [x for x in reviews if x.record.received_on in period]
+    met = [x for x in reviews if x.record.review_meeting_on is not None and x.record.review_meeting_on in period]
     chosen = {
         "applications": [trace(x, x.record.received_on) for x in received],
         "threshold_not_met": [trace(x, x.record.received_on) for x in received
@@ -248,55 +425,70 @@ def community_trigger(r: Records, period: ReportingPeriod, area: str) -> list[Me
         "reviews_with_recommendations": [trace(x, x.record.review_meeting_on) for x in met
                                          if x.record.recommendations_made],
     }
-    out = []
-    for measure, count in figures.as_rows():
-        rows = tuple(sorted(chosen[measure], key=lambda t: (t.on or date.min, t.reference)))
-        assert len(rows) == count, measure  # the trace is the count, by construction
-        out.append(Measure(rp.CASE_REVIEW_MEASURES[measure], COMMUNITY_TRIGGER, MEASURE_HEADINGS[measure], count,
-                           sentences[measure], rows))
+    rows = _by_date(chosen[measure])
+    count = dict(count_figures((x.record for x in reviews), period).as_rows())[measure]
+    assert len(rows) == count, measure  # the trace is the count, by construction
+    return rows
+
+
+def _case_trace(s: Session, window: Window, theme: str | None, column: str, period: ReportingPeriod
+                ) -> tuple[TraceRow, ...]:
+    c = AsbCase
+    on = {"cases_opened": "reported_on", "cases_closed": "closed_on", "cases_open_at_end": "reported_on"}[column]
+    stmt = select(c.id, c.reference, c.title, c.priority_theme, c.reported_on, c.closed_on, c.status).where(
+        _case_window(window), _case_conditions(period)[column])
+    if theme is not None:
+        stmt = stmt.where(c.priority_theme == theme)
+    return _by_date([TraceRow(r.id, r.reference, getattr(r, on), _label(PriorityTheme, r.priority_theme),
+                              r.status.capitalize(), r.title, r.id) for r in s.execute(stmt)])
+
+
+def _action_trace(s: Session, window: Window, theme: str, column: str, period: ReportingPeriod
+                  ) -> tuple[TraceRow, ...]:
+    a, c = CaseAction, AsbCase
+    on = {"actions_completed": "completed_on", "actions_outstanding": "due_on"}[column]
+    stmt = (select(a.id, a.case_id, c.reference, a.description, a.due_on, a.completed_on, a.status)
+            .select_from(a).join(c, c.id == a.case_id)
+            .where(_action_window(window), _action_conditions(period)[column], c.priority_theme == theme))
+    return _by_date([TraceRow(r.id, r.reference, getattr(r, on), "Action", _label(ActionStatus, r.status).capitalize(),
+                              r.description, r.case_id) for r in s.execute(stmt)])
+
+
+def _tracers(period: ReportingPeriod) -> dict[str, Callable[[Session], tuple[TraceRow, ...]]]:
+    """Measure name -> how to read the records behind it, for every measure of the pack for ``period``."""
+    window, previous = pack_window(period), rp.previous_period(period)
+    out: dict[str, Callable[[Session], tuple[TraceRow, ...]]] = {}
+    for key in rp.ENFORCEMENT_MEASURES:
+        out[key] = lambda s, key=key: _notice_trace(s, window, key, period)
+    out[rp.SAFER_HOMES] = lambda s: _secured_trace(s, period, None)
+    for cat in VictimCategory:
+        out[rp.safer_homes_category_measure(cat)] = lambda s, cat=cat: _secured_trace(s, period, cat)
+    for kind in MeetingKind:
+        out[rp.meeting_measure(kind)] = lambda s, kind=kind: _meeting_trace(s, window, kind, period)
+    for measure, key in rp.CASE_REVIEW_MEASURES.items():
+        out[key] = lambda s, measure=measure: _review_trace(s, measure, period)
+    for suffix, p in (("", period), ("_previous", previous)):
+        for theme in PriorityTheme:
+            for column in _CASE_COLUMNS:
+                out[rp.priority_measure(theme, column) + suffix] = (
+                    lambda s, t=theme.value, col=column, p=p: _case_trace(s, window, t, col, p))
+            for column in _ACTION_COLUMNS:
+                out[rp.priority_measure(theme, column) + suffix] = (
+                    lambda s, t=theme.value, col=column, p=p: _action_trace(s, window, t, col, p))
+    for month in rp.months_of(period):
+        first = date.fromisoformat(f"{month}-01")
+        nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        span = ReportingPeriod(max(first, period.start), min(nxt - timedelta(days=1), period.end), period.kind)
+        out[_month_key(month)] = lambda s, span=span: _case_trace(s, window, None, "cases_opened", span)
     return out
 
 
-def _case_trace(c: CaseRow, on: date | None) -> TraceRow:
-    return TraceRow(c.id, c.reference, on, _label(PriorityTheme, c.theme), c.status.capitalize(), c.title, c.id)
-
-
-def _action_trace(a: ActionRow, on: date | None) -> TraceRow:
-    return TraceRow(a.id, a.case_reference, on, "Action", _label(ActionStatus, a.status).capitalize(),
-                    a.description, a.case_id)
-
-
-def priorities(r: Records, period: ReportingPeriod, section: str = PRIORITIES) -> list[Measure]:
-    s, e = period.start, period.end
-    out = []
-    for theme in PriorityTheme:
-        cases = [c for c in r.cases if c.theme == theme.value]
-        actions = [a for a in r.actions if a.theme == theme.value]
-        chosen = {
-            "cases_opened": [_case_trace(c, c.reported_on) for c in cases if s <= c.reported_on <= e],
-            "cases_closed": [_case_trace(c, c.closed_on) for c in cases if c.closed_on and s <= c.closed_on <= e],
-            "cases_open_at_end": [_case_trace(c, c.reported_on) for c in cases
-                                  if c.reported_on <= e and (c.closed_on is None or c.closed_on > e)],
-            "actions_completed": [_action_trace(a, a.completed_on) for a in actions
-                                  if a.completed_on and s <= a.completed_on <= e],
-            "actions_outstanding": [_action_trace(a, a.due_on) for a in actions
-                                    if a.due_on <= e and a.status != ActionStatus.CANCELLED.value
-                                    and (a.completed_on is None or a.completed_on > e)],
-        }
-        for column, label in rp.PRIORITY_COLUMNS:
-            rows = tuple(sorted(chosen[column], key=lambda t: (t.on or date.min, t.reference)))
-            key = rp.priority_measure(theme, column) + ("" if section == PRIORITIES else "_previous")
-            when = "" if section == PRIORITIES else f" ({period.label})"
-            out.append(Measure(key, section, f"{theme.label}: {label.lower()}{when}", len(rows), "", rows))
-    return out
-
-
-def cases_by_month(r: Records, period: ReportingPeriod) -> list[Measure]:
-    """Cases reported in each month of the period (the chart), as measures so the CSV has every charted number."""
-    by_month: dict[str, list[CaseRow]] = {}
-    for c in sorted(r.cases, key=lambda c: (c.reported_on, c.reference)):
-        if c.reported_on in period:
-            by_month.setdefault(f"{c.reported_on:%Y-%m}", []).append(c)
-    return [Measure(f"cases_opened_{m.replace('-', '_')}", CHARTS, f"Cases opened {m}", len(by_month.get(m, ())), "",
-                    tuple(_case_trace(c, c.reported_on) for c in by_month.get(m, ())), in_text=False)
-            for m in rp.months_of(period)]
+def trace(s: Session, period: ReportingPeriod, key: str) -> tuple[TraceRow, ...]:
+    """The records behind the count ``key`` in the pack for ``period``, in the order they are listed.
+    Crime figures are imported totals: they have no records."""
+    if key.startswith("crime_"):
+        return ()
+    tracer = _tracers(period).get(key)
+    if tracer is None:
+        raise NotFound("There is no such figure in the report.")
+    return tracer(s)

@@ -36,18 +36,16 @@ class TraceRow:
 
 @dataclass(frozen=True)
 class Measure:
+    """One count of the pack. The records behind it are read when they are asked for
+    (``ReportPackService.trace``), not with the pack: a year on a large database is tens of thousands."""
+
     key: str  # the CSV's measure name
     section: str
     label: str
     count: int
     sentence: str = ""  # as generated from the count ("" where the measure has no sentence of its own)
-    trace: tuple[TraceRow, ...] = ()
     group: str = ""  # the plan's sub-heading under Action Taken
     in_text: bool = True  # printed as a sentence (category breakdowns are printed as a chart instead)
-
-    @property
-    def ids(self) -> tuple[uuid.UUID, ...]:
-        return tuple(t.record_id for t in self.trace)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from cspdesk.core.storage.models import (
     SaferHomesReferral,
     Ward,
 )
+from cspdesk.core.storage.portable import one_at_a_time
 
 ENTITY = "safer_homes_referral"
 
@@ -167,6 +168,7 @@ def all_records(session: Session, names: Names | None = None) -> list[tuple[Safe
 
 def next_reference(session: Session, referred_on: date) -> str:
     prefix = f"SH-{referred_on.year}-"
+    one_at_a_time(session, "safer_homes_referral.reference")
     refs = session.scalars(
         select(SaferHomesReferral.reference).where(SaferHomesReferral.reference.like(prefix + "%"))
     ).all()

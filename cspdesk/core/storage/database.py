@@ -3,6 +3,11 @@
 A database that is newer than this app, locked by another program, corrupt, or not a CSPDesk
 database raises ``DatabaseProblem`` with a message in the user's words, and is never modified.
 SQLite is the default; the same models and migrations run on PostgreSQL (``postgresql+psycopg://``).
+
+On PostgreSQL there is no file to check or copy. An upgrade runs as one transaction (PostgreSQL
+undoes every step if one fails, so a failed upgrade leaves the database as it was) under an advisory
+lock (two computers starting a new version together: the second waits, then finds it done). Backing
+the server up is the server's job (pg_dump, or the backups its administrator already runs).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.paths import db_dir
@@ -28,12 +33,20 @@ from cspdesk.core.storage.sqlite_file import (  # noqa: F401 - part of this modu
     sqlite_revision_readonly,
 )
 
+# PostgreSQL URLs as servers and other tools write them; CSPDesk talks to PostgreSQL through psycopg 3.
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
 
 def resolve_url(path_or_url: str | os.PathLike | None) -> str:
-    """A file path becomes a SQLite URL; anything with ``://`` is taken as a SQLAlchemy URL."""
+    """A file path becomes a SQLite URL; anything with ``://`` is taken as a SQLAlchemy URL
+    (``postgresql://`` and ``postgres://`` mean ``postgresql+psycopg://``)."""
     if path_or_url is None:
-        path_or_url = default_database_path()
+        # CSPDESK_DB may hold a server's URL: read as text, not a Path (which would fold its "//").
+        path_or_url = os.environ.get("CSPDESK_DB") or default_database_path()
     s = str(path_or_url)
+    for scheme in _POSTGRES_SCHEMES:
+        if s.startswith(scheme):
+            return "postgresql+psycopg://" + s[len(scheme):]
     if "://" in s:
         return s
     return f"sqlite:///{Path(s).expanduser().resolve()}"
@@ -68,7 +81,27 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # pre_ping: a connection the server or the network dropped overnight is replaced, not used.
     return create_engine(url, pool_pre_ping=True)
+
+
+def _engine_for(url: str) -> Engine:
+    """The engine for a database URL, or ``DatabaseProblem`` saying what is missing or wrong."""
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise DatabaseProblem(f"{url!r} is neither a database file nor a database URL such as "
+                              "postgresql://user@server/cspdesk.") from exc
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseProblem(f"CSPDesk keeps its data in a SQLite file or on a PostgreSQL server; "
+                              f"{describe(url)} is a {backend} database. Choose another database.")
+    try:
+        return make_engine(url)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise DatabaseProblem(
+            f"CSPDesk cannot open {describe(url)}: this installation has no PostgreSQL driver "
+            "(psycopg 3). Install it with: pip install 'cspdesk[postgres]'."
+        ) from exc
 
 
 def alembic_config():
@@ -78,6 +111,9 @@ def alembic_config():
     cfg = Config()
     cfg.set_main_option("script_location", str(db_dir()))
     return cfg
+
+
+MIGRATION_LOCK = 0x4353504D494752  # "CSP" "MIGR": the advisory lock key for upgrades on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -101,6 +137,31 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def settle_after_bulk_load(engine: Engine) -> None:
+    """After a bulk load (demo data): SQLite folds the large write-ahead log into the file, so the next
+    start is quick; PostgreSQL refreshes the planner's statistics now rather than when autovacuum gets
+    round to it, so the first searches are planned for the data that is there."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
+
+def check_integrity(engine: Engine) -> tuple[str, int]:
+    """(``"ok"`` or what is wrong, rows pointing at records that do not exist) for ``cspdesk check``."""
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            version = conn.execute(text("SHOW server_version")).scalar()
+            # The server enforces foreign keys itself and checks its own pages; there is no
+            # whole-database check to run from a client.
+            return f"ok (PostgreSQL {version} keeps its own integrity; back it up with the server's tools)", 0
+        rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+        integrity = "ok" if rows == ["ok"] else "; ".join(rows[:5])
+        return integrity, len(conn.execute(text("PRAGMA foreign_key_check")).fetchall())
 
 
 def backup_sqlite(path: Path, revision: str | None) -> Path:
@@ -137,14 +198,20 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseProblem(f"CSPDesk cannot create the folder {path.parent}: {exc.strerror}.") from exc
-    engine = make_engine(url)
+    engine = _engine_for(url)
     try:
         revision = current_revision(engine)
         if revision is None and path is None and inspect(engine).get_table_names():
             raise DatabaseProblem(f"{describe(url)} already holds tables that are not CSPDesk's. Choose another database.")
     except OperationalError as exc:
         engine.dispose()
-        raise DatabaseProblem(f"CSPDesk cannot open {describe(url)}: {exc.orig}.") from exc
+        if path is not None:
+            raise DatabaseProblem(f"CSPDesk cannot open {describe(url)}: {exc.orig}.") from exc
+        reason = str(exc.orig).strip().splitlines()[0].strip() if str(exc.orig).strip() else type(exc.orig).__name__
+        raise DatabaseProblem(
+            f"CSPDesk cannot reach the database {describe(url)}: {reason}. Check the server's name, that it is "
+            "running, and your user name and password. Nothing has been changed."
+        ) from exc
     try:
         _refuse_newer(url, revision)
     except DatabaseProblem:
@@ -157,11 +224,33 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
         from alembic import command
 
         cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        if path is None and engine.dialect.name == "postgresql":
+            _upgrade_server(engine, cfg, url)
+        else:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
         revision = head
     return Database(url=url, engine=engine, revision=revision or "", backup=backup)
+
+
+def _upgrade_server(engine: Engine, cfg, url: str) -> None:
+    from alembic import command
+
+    try:
+        with engine.begin() as conn:
+            # Held to the end of the upgrade's transaction; a second CSPDesk starting now waits here,
+            # then Alembic finds the database at head and does nothing.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except DBAPIError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        raise DatabaseProblem(
+            f"CSPDesk could not set up or upgrade the database {describe(url)}: {reason}. Nothing has been "
+            "changed. The user CSPDesk signs in as must own the database (CREATE DATABASE ... OWNER ...)."
+        ) from exc
 
 
 def _refuse_newer(url: str, revision: str | None) -> None:

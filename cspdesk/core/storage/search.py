@@ -64,13 +64,21 @@ class SqliteFtsSearch(CaseSearch):
     """FTS5 prefix queries against the ``case_fts`` index made by migration 0002."""
 
     def clause(self, query: str) -> ColumnElement[bool] | None:
-        terms = query_terms(query)
-        if not terms:
+        match = self.match(query)
+        if match is None:
             return None
-        match = " AND ".join(f'"{t}"*' for t in terms)
-        return text("asb_case.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH :fts_q)").bindparams(
-            fts_q=match
-        )
+        return self.named_clause().bindparams(fts_q=match)
+
+    @staticmethod
+    def match(query: str) -> str | None:
+        """The FTS5 query for what the user typed (None when there is nothing to look for)."""
+        terms = query_terms(query)
+        return " AND ".join(f'"{t}"*' for t in terms) if terms else None
+
+    @staticmethod
+    def named_clause() -> ColumnElement[bool]:
+        """The search as a clause whose ``fts_q`` parameter is given at run time (``storage.prepared``)."""
+        return text("asb_case.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH :fts_q)")
 
 
 def search_for(engine: Engine) -> CaseSearch:

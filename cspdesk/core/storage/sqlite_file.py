@@ -20,7 +20,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def default_database_path() -> Path:
     """The user's own database file, in the platform's per-user data folder."""
-    if env := os.environ.get("CSPDESK_DB"):
+    if (env := os.environ.get("CSPDESK_DB")) and "://" not in env:  # a server's URL: see database.resolve_url
         return Path(env)
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))

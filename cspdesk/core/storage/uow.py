@@ -6,13 +6,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from cspdesk.core.errors import ConflictError, DatabaseProblem
+from cspdesk.core.storage.field_limits import check_text_fits
 from cspdesk.core.storage.models import AuditEntry
 
 
@@ -49,6 +50,18 @@ class UnitOfWork:
             raise DatabaseProblem(
                 "The database is busy or locked by another program; nothing was saved. Try again in a moment."
             ) from exc
+        if isinstance(exc, OperationalError) and exc.connection_invalidated:
+            raise DatabaseProblem(
+                "CSPDesk lost its connection to the database server; nothing was saved. Check the network "
+                "and try again."
+            ) from exc
+        if isinstance(exc, IntegrityError) and _is_unique_violation(exc):
+            # Two people saving the same new thing at the same moment on a shared database (the
+            # second is refused by a unique index): nothing of theirs is lost by trying again.
+            raise ConflictError(
+                "Someone else saved the same record at the same moment. Your changes were not saved; "
+                "try again."
+            ) from exc
 
     def commit(self) -> None:
         self.session.commit()
@@ -69,6 +82,12 @@ class UnitOfWork:
             ])
 
 
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    # psycopg: sqlstate 23505; sqlite3: "UNIQUE constraint failed".
+    return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
 def uow_factory_for(engine: Engine) -> Callable[[str], UnitOfWork]:
     sessions = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    event.listen(sessions, "before_flush", check_text_fits)
     return lambda username: UnitOfWork(sessions, username)

@@ -1,8 +1,8 @@
 """Reports: the partnership report pack for a period, on screen and editable before printing.
 
 Everything shown comes from ``services.report_pack`` as DTOs; the page never imports the service's module
-or anything that prints (the composition root gave the service its PDF renderer). Clicking a count lists
-the records behind it; double-clicking one that belongs to a case opens the case.
+or anything that prints (the composition root gave the service its PDF renderer). Clicking a count reads the
+records behind it in the background and lists them; double-clicking one that belongs to a case opens the case.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ class ReportsPage(QWidget):
         self.pack = None
         self.quarterly_return = None
         self.trace_dialog: TraceDialog | None = None
+        self._trace_generation = 0
+        self.tracing = False  # the records behind a clicked count are being read
         self._filling = False
         self._generation = 0
         self.loading = False
@@ -369,14 +371,40 @@ class ReportsPage(QWidget):
         if column > 0 and item is not None:
             self.trace(item.data(KEY))
 
-    def trace(self, key: str | None) -> TraceDialog | None:
+    def trace(self, key: str | None):
+        """List the records behind a count. They are read now, in the background (a count on a large database
+        can stand for tens of thousands of records), and shown when read; the latest click wins."""
         if key is None or self.pack is None:
             return None
+        measure, period = self.pack.measure(key), self.pack.period
+        self._trace_generation += 1
+        generation = self._trace_generation
         if self.trace_dialog is not None:
             self.trace_dialog.close()
-        self.trace_dialog = TraceDialog(self.pack.measure(key), self.bus, self)
-        self.trace_dialog.show()
-        return self.trace_dialog
+            self.trace_dialog = None
+        self.tracing = True
+        self.setCursor(Qt.CursorShape.BusyCursor)
+
+        def over() -> None:
+            self.tracing = False
+            self.unsetCursor()
+
+        def done(rows) -> None:
+            if generation != self._trace_generation:
+                return
+            over()
+            self.trace_dialog = TraceDialog(measure, rows, self.bus, self)
+            self.trace_dialog.show()
+
+        def failed(exc) -> None:
+            if generation != self._trace_generation:
+                return
+            over()
+            if not isinstance(exc, UserError):
+                raise exc
+            self.prompts.error("Records not listed", str(exc))
+
+        return self.tasks.start(lambda _report, _cancelled: self.service.trace(period, key), done, failed)
 
     # ----- the officer's wording
     def _sentences(self) -> dict[str, str]:

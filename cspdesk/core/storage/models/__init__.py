@@ -27,7 +27,14 @@ from cspdesk.core.storage.models.enforcement import (
     NoticeInformedBody,
     NoticeRequirement,
 )
-from cspdesk.core.storage.models.figures import CrimeFigure, FigureImport, PoliceUkRow, Population
+from cspdesk.core.storage.models.figures import (
+    CrimeFigure,
+    FigureImport,
+    PoliceUkHolding,
+    PoliceUkRow,
+    PoliceUkText,
+    Population,
+)
 from cspdesk.core.storage.models.meetings import ForumIssue, Meeting
 from cspdesk.core.storage.models.parties import Address, Agency, Organisation, Parish, Person, Ward
 from cspdesk.core.storage.models.safer_homes import SaferHomesMeasure, SaferHomesReferral
@@ -38,5 +45,5 @@ __all__ = [
     "CaseReviewVictimUpdate", "ChronologyEntry", "CrimeFigure", "Document", "DocumentBlob",
     "EnforcementNotice", "FigureImport", "ForumIssue", "Incident", "LetterTemplate", "Meeting",
     "NoticeEvent", "NoticeInformedBody", "NoticeRequirement", "Organisation", "Parish", "Person",
-    "PoliceUkRow", "Population", "RiskAssessment", "SaferHomesMeasure", "SaferHomesReferral", "Ward",
+    "PoliceUkHolding", "PoliceUkRow", "PoliceUkText", "Population", "RiskAssessment", "SaferHomesMeasure", "SaferHomesReferral", "Ward",
 ]

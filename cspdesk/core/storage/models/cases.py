@@ -62,6 +62,9 @@ class AsbCase(Tracked, Base):
         Index("ix_asb_case_reported_ref", "reported_on", "reference", "id"),
         Index("ix_asb_case_review_due", "next_review_on"),
         Index("ix_asb_case_location", "location_id"),  # the intake's duplicate check: cases at this place
+        # The report pack counts cases per theme and joins actions to their case's theme from this index alone,
+        # never reading the case rows (report_pack_data).
+        Index("ix_asb_case_theme_dates", "priority_theme", "reported_on", "closed_on", "id"),
     )
 
 
@@ -150,7 +153,11 @@ class CaseAction(Tracked, Base):
     outcome: Mapped[str | None] = mapped_column(Text)
     progress: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_case_action_due", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_case_action_due", "status", "due_on"),
+        # The report pack's counts per case (completed, outstanding) read this index, not the action rows.
+        Index("ix_case_action_case_dates", "case_id", "due_on", "completed_on", "status"),
+    )
 
 
 class ChronologyEntry(Tracked, Base):
