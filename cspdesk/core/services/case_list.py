@@ -12,15 +12,13 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.engine import Engine
 
-from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.services.case_query import (  # noqa: F401 - the DTOs are part of this module's interface
     CaseIds,
     CaseListRow,
     CaseQuery,
     FilterOptions,
-)
-from cspdesk.core.services.case_query import (
-    label_of as _label,
+    case_list_row,
 )
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
 from cspdesk.core.storage.portable import ordered, uuid_as_text
@@ -147,14 +145,7 @@ class CaseListService:
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start:start + 500])
                 for r in uow.session.execute(select(*cols).where(AsbCase.id.in_(chunk))):
-                    out[r.id] = CaseListRow(
-                        id=r.id, reference=r.reference, title=r.title,
-                        category=_label(AsbCategory, r.category), priority=_label(PriorityTheme, r.priority_theme),
-                        status=_label(CaseStatus, r.status), reported_on=r.reported_on,
-                        ward=names.get(r.ward_id, ""), officer=names.get(r.officer_id, ""),
-                        risk=_label(RiskLevel, r.risk_level) if r.risk_level else "",
-                        next_review_on=r.next_review_on, parties=r.parties_summary, location=r.location_summary,
-                    )
+                    out[r.id] = case_list_row(tuple(r), names)
             return out
 
     def filter_options(self) -> FilterOptions:

@@ -7,9 +7,12 @@ without importing SQLAlchemy.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
+
+from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel
 
 
 class CaseIds(Sequence[uuid.UUID]):
@@ -100,3 +103,17 @@ def label_of(enum, value: str | None) -> str:
         return enum(value).label
     except ValueError:
         return value or ""
+
+
+def case_list_row(values: tuple, names: Mapping[Any, str]) -> CaseListRow:
+    """A list row from the case's columns in ``quick_read.CASE_ROW_COLUMNS`` order (id and dates already
+    typed), with codes in words and the ward and officer named from ``names`` (keyed as the ids are stored)."""
+    (id_, reference, title, category, priority, status, reported_on, ward_id, officer_id, risk, review_on,
+     parties, location) = values
+    return CaseListRow(
+        id=id_, reference=reference, title=title, category=label_of(AsbCategory, category),
+        priority=label_of(PriorityTheme, priority), status=label_of(CaseStatus, status), reported_on=reported_on,
+        ward=names.get(ward_id, ""), officer=names.get(officer_id, ""),
+        risk=label_of(RiskLevel, risk) if risk else "", next_review_on=review_on, parties=parties,
+        location=location,
+    )

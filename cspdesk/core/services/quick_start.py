@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel, Role
-from cspdesk.core.services.case_query import CaseIds, CaseListRow, CaseQuery, FilterOptions, label_of
+from cspdesk.core.domain.vocab import CaseStatus, Role
+from cspdesk.core.services.case_query import CaseIds, CaseListRow, CaseQuery, FilterOptions, case_list_row
 from cspdesk.core.services.context import Actor, os_username
 from cspdesk.core.storage.quick_read import read_first_screen
 from cspdesk.core.storage.sqlite_file import (
@@ -83,16 +83,11 @@ def first_screen(db: str | Path | None, username: str | None = None, *, page: in
 
 
 def _case_row(r: tuple, names: dict[str, str]) -> CaseListRow:
-    (id_, reference, title, category, priority, status, reported_on, ward_id, officer_id, risk, review_on,
-     parties, location) = r
-    return CaseListRow(
-        id=uuid.UUID(id_), reference=reference, title=title, category=label_of(AsbCategory, category),
-        priority=label_of(PriorityTheme, priority), status=label_of(CaseStatus, status),
-        reported_on=date.fromisoformat(reported_on), ward=names.get(ward_id, "") if ward_id else "",
-        officer=names.get(officer_id, "") if officer_id else "",
-        risk=label_of(RiskLevel, risk) if risk else "",
-        next_review_on=date.fromisoformat(review_on) if review_on else None, parties=parties, location=location,
-    )
+    # The stored text typed as the ORM types it (ward and officer ids stay text: ``names`` is keyed so).
+    id_, reported_on, review_on = r[0], r[6], r[10]
+    typed = (uuid.UUID(id_), *r[1:6], date.fromisoformat(reported_on), *r[7:10],
+             date.fromisoformat(review_on) if review_on else None, *r[11:])
+    return case_list_row(typed, names)
 
 
 class StartingServices:
