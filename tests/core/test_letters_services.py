@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -495,6 +496,9 @@ def test_a_merged_letter_is_filed_as_a_single_letter_is(svc):
 
     one, other = cases_with(svc, "complainant", n=2)
     with session(svc) as db:
+        for c in (one, other):  # last active before today (ids are random: a demo case may be active today)
+            db.get(AsbCase, c).last_activity_on = TODAY - timedelta(days=1)
+        db.commit()
         before = {c: db.get(AsbCase, c).version for c in (one, other)}
     single = svc.letters.generate(svc.actor, Subject.CASE, "complaint_ack", one)
     merged = run_batch(svc.letters, svc.actor, Subject.CASE, "complaint_ack", [other], combined=False)
