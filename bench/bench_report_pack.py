@@ -19,6 +19,8 @@ import statistics
 import time
 from datetime import date
 
+from cspdesk.core.clock import FixedClock
+
 
 def _time(fn, repeat: int) -> tuple[float, float, float, float, object]:
     result = fn()  # warm-up: fills SQLite's page cache and SQLAlchemy's statement cache
@@ -47,7 +49,7 @@ def main() -> int:
 
     today = date.fromisoformat(args.today)
     db = open_database(args.db)
-    services = build_services(db, args.user, today=lambda: today)
+    services = build_services(db, args.user, clock=FixedClock(today))
     with db.engine.connect() as c:
         cases = c.execute(text("select count(*) from asb_case")).scalar()
         actions = c.execute(text("select count(*) from case_action")).scalar()

@@ -18,6 +18,19 @@ import pytest  # noqa: E402
 TODAY = date(2026, 11, 26)
 
 
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test runs on one frozen clock: 10:00 on TODAY (26/11/2026), whatever the real date. The app reads
+    the date only through its clock (cspdesk.core.clock), so a test that needs another day moves this one:
+    ``clock.set(date(2027, 2, 28))`` or ``clock.advance(days=1)``."""
+    from cspdesk.core import clock as clock_module
+
+    fixed = clock_module.FixedClock(TODAY)
+    previous = clock_module.install(fixed)
+    yield fixed
+    clock_module.install(previous)
+
+
 PG_URL = os.environ.get("CSPDESK_TEST_PG_URL")
 # Tests that get a database only through these fixtures run on SQLite and, when CSPDESK_TEST_PG_URL
 # is set, again on PostgreSQL (marked `postgres`). Tests that handle the SQLite file themselves, and
@@ -94,11 +107,11 @@ def database(backend, request):
 
 
 @pytest.fixture
-def services(database):
+def services(database, clock):
     """Services on a new, empty database; the signed-in user is its administrator."""
     from cspdesk.core.services.registry import build_services
 
-    return build_services(database, "admin.user", today=lambda: TODAY)
+    return build_services(database, "admin.user", clock=clock)
 
 
 def _fill_demo(db) -> None:
@@ -148,7 +161,7 @@ def demo_db_path(_demo_template, tmp_path) -> Path:
 
 
 @pytest.fixture
-def demo_services(backend, request):
+def demo_services(backend, request, clock):
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
 
@@ -159,5 +172,5 @@ def demo_services(backend, request):
     else:
         target = request.getfixturevalue("demo_db_path")
     db = open_database(target)
-    yield build_services(db, "admin.user", today=lambda: TODAY)
+    yield build_services(db, "admin.user", clock=clock)
     db.engine.dispose()

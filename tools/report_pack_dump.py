@@ -17,6 +17,8 @@ from dataclasses import astuple
 from datetime import date
 from pathlib import Path
 
+from cspdesk.core.clock import FixedClock
+
 PERIODS = ["2021/22", "2022/23", "2025/26", "2026/27", "2024", "2023-07-15..2024-01-20",
            "2022-05-10..2022-08-31", "2035/36"]
 
@@ -33,7 +35,7 @@ def main():
     from cspdesk.core.storage.database import open_database
 
     db = open_database(a.db)
-    s = build_services(db, a.user, today=lambda: date(2026, 11, 26))
+    s = build_services(db, a.user, clock=FixedClock(date(2026, 11, 26)))
     svc = s.report_pack
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)

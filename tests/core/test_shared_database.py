@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from cspdesk.cli import main
+from cspdesk.core.clock import FixedClock
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ConflictError, DatabaseProblem, ValidationError
 from cspdesk.core.services.case_list import CaseQuery
@@ -25,7 +26,7 @@ def second_computer(services):
     """Another copy of CSPDesk on the same database, signed in as another officer."""
     services.users.add_user(services.actor, "jo.officer", "Jo Officer", Role.OFFICER)
     db = open_database(services.database.url)
-    yield build_services(db, "jo.officer", today=lambda: TODAY)
+    yield build_services(db, "jo.officer", clock=FixedClock(TODAY))
     db.engine.dispose()
 
 
@@ -107,7 +108,7 @@ def test_plain_postgresql_urls_mean_psycopg_and_cspdesk_db_may_hold_one(monkeypa
 def test_two_computers_adding_cases_at_the_same_moment_get_different_references(pg_url):
     """Reference numbers are the highest so far plus one: without the numbering lock both computers
     read the same highest and the second save fails."""
-    instances = [build_services(open_database(pg_url), "admin.user", today=lambda: TODAY) for _ in range(2)]
+    instances = [build_services(open_database(pg_url), "admin.user", clock=FixedClock(TODAY)) for _ in range(2)]
     rounds = 8
     start = threading.Barrier(2, timeout=60)
     errors: list[BaseException] = []
@@ -250,7 +251,7 @@ def test_without_the_trigram_extension_the_database_is_set_up_and_search_still_w
     db = open_database(url)
     assert db.revision == head_revision()
     assert "ix_asb_case_search_trgm" not in {ix["name"] for ix in inspect(db.engine).get_indexes("asb_case")}
-    services = build_services(db, "admin.user", today=lambda: TODAY)
+    services = build_services(db, "admin.user", clock=FixedClock(TODAY))
     case = open_case(services)
     assert list(services.case_list.case_ids(CaseQuery(text="platt"))) == [case.id]
     db.engine.dispose()

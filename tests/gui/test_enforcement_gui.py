@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from cspdesk.core.clock import FixedClock
 from cspdesk.core.services.registry import build_services
 from cspdesk.gui.bus import Bus
 from tests.enforcement_world import TODAY, make_world, step
@@ -45,7 +46,7 @@ def world(services):
 
 @pytest.fixture
 def officer_services(database, world):
-    return build_services(database, "dean.slater", today=lambda: TODAY)
+    return build_services(database, "dean.slater", clock=FixedClock(TODAY))
 
 
 def set_date(widget, d: date) -> None:

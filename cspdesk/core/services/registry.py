@@ -9,9 +9,10 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cspdesk.core.clock import Clock
+from cspdesk.core.clock import current as current_clock
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.settings import SettingsService
 from cspdesk.core.services.users import UserService
@@ -98,6 +99,7 @@ class Services:
     """The app's services by name (``services.case_list``, ``services.enforcement``...)."""
 
     database: Database
+    clock: Clock
     actor: Actor
     first_sign_in: bool
     users: UserService
@@ -133,14 +135,15 @@ class Services:
     documents: DocumentService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
-                 settings: SettingsService, uow: Callable, today: Callable[[], date]):
+                 settings: SettingsService, uow: Callable, clock: Clock):
         self.database = database
+        self.clock = clock
         self.actor = actor
         self.first_sign_in = first_sign_in
         self.users = users
         self.settings = settings
         self._uow = uow
-        self._today = today
+        self._today = clock.today
         self._lock = threading.RLock()  # a background task and the window may ask for the same one
 
     def __getattr__(self, name: str) -> Any:  # only called for names not yet set
@@ -153,9 +156,10 @@ class Services:
         return self.__dict__[name]
 
 
-def build_services(database: Database, username: str | None = None,
-                   today: Callable[[], date] = date.today) -> Services:
+def build_services(database: Database, username: str | None = None, clock: Clock | None = None) -> Services:
+    """The services on ``database`` for ``username``, on ``clock`` (the installed clock if none is given)."""
+    clock = clock or current_clock()
     uow = uow_factory_for(database.engine)
     users = UserService(uow)
     actor, first = users.sign_in(username)
-    return Services(database, actor, first, users, SettingsService(uow), uow, today)
+    return Services(database, actor, first, users, SettingsService(uow), uow, clock)

@@ -8,10 +8,12 @@ window holding an old copy raises ``StaleDataError`` instead of silently overwri
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from cspdesk.core.clock import current as current_clock
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -23,7 +25,8 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now in UTC, naive, from the installed clock (column defaults have no service to ask)."""
+    return current_clock().utcnow()
 
 
 class Base(DeclarativeBase):

@@ -1,0 +1,102 @@
+"""The one clock: the only place in CSPDesk that reads the system's date and time.
+
+The composition root (``cspdesk.bootstrap``, the CLI commands) makes one ``SystemClock`` and hands it to the
+services (``build_services(..., clock=...)``), which hand it to the pages (``services.clock``); it is also
+*installed* here so that the few readers with no service to ask (column defaults such as ``updated_at``, backup
+file names) use the same object. Tests install a ``FixedClock`` (``tests/conftest.py``), so the suite passes on
+any date.
+
+Everything else asks a clock: ``clock.today()`` for the calendar date, ``clock.now()`` for the local wall time
+(chronology lines, letters' dates), ``clock.utcnow()`` for stored timestamps. A test
+(``tests/test_architecture.py::test_only_the_clock_reads_the_system_clock``) fails if any other module in
+``cspdesk/`` calls ``date.today()``, ``datetime.now()`` or Qt's ``currentDate``/``currentDateTime``.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def today(self) -> date: ...
+
+    def now(self) -> datetime:
+        """Local wall-clock time, naive, to the second."""
+        ...
+
+    def utcnow(self) -> datetime:
+        """UTC, naive (how timestamps are stored), to the microsecond."""
+        ...
+
+
+class SystemClock:
+    """The real clock. The only reader of the system clock in CSPDesk."""
+
+    def today(self) -> date:
+        return date.today()
+
+    def now(self) -> datetime:
+        return datetime.now().replace(microsecond=0)
+
+    def utcnow(self) -> datetime:
+        return datetime.now(UTC).replace(tzinfo=None)
+
+    def __repr__(self) -> str:
+        return "SystemClock()"
+
+
+class FixedClock:
+    """A clock that says what it is told (tests, benchmarks, reproducible demo data).
+
+    ``FixedClock(datetime(2026, 11, 26, 10, 0))`` or ``FixedClock(date(2026, 11, 26))`` (10:00 that day).
+    Time stands still unless ``advance`` or ``set`` moves it; ``utcnow`` is the local time taken as UTC.
+    """
+
+    def __init__(self, at: datetime | date) -> None:
+        self._lock = threading.Lock()
+        self._at = self._as_datetime(at)
+
+    @staticmethod
+    def _as_datetime(at: datetime | date) -> datetime:
+        if isinstance(at, datetime):
+            return at
+        return datetime(at.year, at.month, at.day, 10, 0)
+
+    def set(self, at: datetime | date) -> None:
+        with self._lock:
+            self._at = self._as_datetime(at)
+
+    def advance(self, **delta: float) -> None:
+        """``clock.advance(days=1)``, ``clock.advance(minutes=5)``."""
+        with self._lock:
+            self._at += timedelta(**delta)
+
+    def today(self) -> date:
+        return self._at.date()
+
+    def now(self) -> datetime:
+        return self._at.replace(microsecond=0)
+
+    def utcnow(self) -> datetime:
+        return self._at
+
+    def __repr__(self) -> str:
+        return f"FixedClock({self._at.isoformat()})"
+
+
+_installed: Clock = SystemClock()
+
+
+def install(clock: Clock) -> Clock:
+    """Make ``clock`` the app's clock (the composition root does this once; tests install a FixedClock).
+    Returns the clock that was installed before, so a caller can put it back."""
+    global _installed
+    previous, _installed = _installed, clock
+    return previous
+
+
+def current() -> Clock:
+    """The installed clock, for readers that have no service to ask (column defaults, file names)."""
+    return _installed
