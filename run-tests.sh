@@ -1,18 +1,49 @@
 #!/usr/bin/env bash
 # Run every test (setting up on first run). Arguments go to pytest, e.g. ./run-tests.sh -m "not gui".
 #
-# With CSPDESK_PG=1, and always in CI (CI=true), a second pass then runs the tests marked `postgres`
-# (the storage, service and migration tests again, on PostgreSQL) against a throwaway server that
-# tools/with-postgres.sh starts, installing PostgreSQL first if it is missing. CSPDESK_PG=0 skips it.
-set -euo pipefail
+# Passes, each run even when an earlier one failed, with a summary at the end and a non-zero exit if any
+# failed:
+#   1. the whole suite (SQLite), always;
+#   2. with CSPDESK_PG=1, and always in CI (CI=true): the tests marked `postgres` (the storage, service and
+#      migration tests again, on PostgreSQL) against a throwaway server that tools/with-postgres.sh starts,
+#      installing PostgreSQL first if it is missing. CSPDESK_PG=0 skips it;
+#   3. with CSPDESK_DATES=1, and always in CI: the core tests again with the system clock moved by faketime
+#      to awkward dates (tools/other-dates.sh), proving the suite does not depend on the day it runs.
+#      CSPDESK_DATES=0 skips it.
+set -uo pipefail
 cd "$(dirname "$0")"
-bash tools/setup.sh
+bash tools/setup.sh || exit 1
 export QT_QPA_PLATFORM=offscreen
-pg=${CSPDESK_PG:-}
-if [ -z "$pg" ] && [ "${CI:-}" = true ]; then pg=1; fi
-if [ "$pg" != 1 ]; then
+
+want() {  # want VAR: the pass is on when VAR=1, or in CI unless VAR=0
+  local v=${!1:-}
+  [ "$v" = 1 ] || { [ -z "$v" ] && [ "${CI:-}" = true ]; }
+}
+
+passes=()
+failed=0
+record() {  # record NAME EXIT-CODE
+  if [ "$2" = 0 ]; then passes+=("passed  $1"); else passes+=("FAILED  $1 (exit $2)"); failed=1; fi
+}
+
+if ! want CSPDESK_PG && ! want CSPDESK_DATES; then
   exec .venv/bin/python -m pytest "$@"
 fi
+
 .venv/bin/python -m pytest "$@"
-echo "== The same storage, service and migration tests on PostgreSQL (tests marked postgres) ==" >&2
-exec bash tools/with-postgres.sh .venv/bin/python -m pytest "$@" -m postgres
+record "the whole suite (SQLite)" $?
+
+if want CSPDESK_PG; then
+  echo "== The same storage, service and migration tests on PostgreSQL (tests marked postgres) ==" >&2
+  bash tools/with-postgres.sh .venv/bin/python -m pytest "$@" -m postgres
+  record "PostgreSQL (tests marked postgres)" $?
+fi
+
+if want CSPDESK_DATES; then
+  bash tools/other-dates.sh "$@"
+  record "core tests on other dates (faketime)" $?
+fi
+
+echo "== Summary ==" >&2
+printf '  %s\n' "${passes[@]}" >&2
+exit $failed

@@ -45,3 +45,18 @@ def test_ruff_is_clean():
     result = subprocess.run([str(ruff), "check", "cspdesk", "tests", "tools", "bench"], capture_output=True,
                             text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout
+
+
+def test_units_of_work_are_only_entered_with_with():
+    """A unit of work entered or left by hand (``uow.__exit__(None, None, None)``) skips the error translation in
+    ``UnitOfWork.__exit__``, so a lost race reaches the user as a raw database error. Only ``with`` may do it.
+    (Caught case_review_steps.py doing so, 2026-12-06; tests/core/test_case_review_service.py has the race.)"""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "cspdesk").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("__enter__", "__exit__"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, "enter units of work with `with`: " + ", ".join(offenders)

@@ -36,6 +36,7 @@ def _add_case_review_figures(reports) -> None:
 
 @reports_user_errors
 def run_case_review_figures(args) -> int:
+    from cspdesk.core.clock import current as current_clock
     from cspdesk.core.services.case_review import CaseReviewService
     from cspdesk.core.services.case_review_print import render_figures_pdf
     from cspdesk.core.services.case_review_reports import figures_csv
@@ -45,7 +46,7 @@ def run_case_review_figures(args) -> int:
 
     # No sign-in: a report reads, and must not add the person running it to the users table.
     uow = uow_factory_for(open_database(args.db).engine)
-    service = CaseReviewService(uow, SettingsService(uow), render_pdf=render_figures_pdf)
+    service = CaseReviewService(uow, SettingsService(uow), current_clock().today, render_pdf=render_figures_pdf)
     year = args.year or service.default_period_text()
     if args.format == "csv":
         text = figures_csv(service.figures(year))
@@ -65,6 +66,7 @@ def run_case_review_figures(args) -> int:
 
 
 def _report_pack_service(db: str):
+    from cspdesk.core.clock import current as current_clock
     from cspdesk.core.services.figures import FiguresService
     from cspdesk.core.services.report_pack import ReportPackService
     from cspdesk.core.services.report_pack_print import render_report_pack
@@ -75,7 +77,9 @@ def _report_pack_service(db: str):
     # No sign-in, as above: a scheduled run reads and must not add a user.
     uow = uow_factory_for(open_database(db).engine)
     settings = SettingsService(uow)
-    return ReportPackService(uow, settings, FiguresService(uow, settings), render_pdf=render_report_pack)
+    clock = current_clock()
+    return ReportPackService(uow, settings, FiguresService(uow, settings, clock.today), clock.today,
+                             render_pdf=render_report_pack)
 
 
 def _add_action_taken(reports) -> None:

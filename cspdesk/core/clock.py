@@ -51,12 +51,15 @@ class FixedClock:
     """A clock that says what it is told (tests, benchmarks, reproducible demo data).
 
     ``FixedClock(datetime(2026, 11, 26, 10, 0))`` or ``FixedClock(date(2026, 11, 26))`` (10:00 that day).
-    Time stands still unless ``advance`` or ``set`` moves it; ``utcnow`` is the local time taken as UTC.
+    The date and wall time stand still unless ``advance`` or ``set`` moves them. ``utcnow`` (stored timestamps) is
+    that time taken as UTC plus one microsecond for every earlier call, as a real clock always moves on: two rows
+    written one after the other are never stamped the same, so "newest first" means what it does in real use.
     """
 
     def __init__(self, at: datetime | date) -> None:
         self._lock = threading.Lock()
         self._at = self._as_datetime(at)
+        self._ticks = 0
 
     @staticmethod
     def _as_datetime(at: datetime | date) -> datetime:
@@ -67,6 +70,7 @@ class FixedClock:
     def set(self, at: datetime | date) -> None:
         with self._lock:
             self._at = self._as_datetime(at)
+            self._ticks = 0
 
     def advance(self, **delta: float) -> None:
         """``clock.advance(days=1)``, ``clock.advance(minutes=5)``."""
@@ -80,7 +84,9 @@ class FixedClock:
         return self._at.replace(microsecond=0)
 
     def utcnow(self) -> datetime:
-        return self._at
+        with self._lock:
+            self._ticks += 1
+            return self._at + timedelta(microseconds=self._ticks)
 
     def __repr__(self) -> str:
         return f"FixedClock({self._at.isoformat()})"

@@ -285,3 +285,36 @@ def test_letter_values_fill_the_letters_engines_case_review_templates(services, 
         if letter == "outcome":
             assert "Install CCTV at the alley — South Derbyshire District Council, by 30 June 2023." in text
             assert "Reports were not linked between agencies." in text
+
+
+def test_a_step_that_loses_a_race_is_a_conflict_not_a_database_error(services, database, monkeypatch):
+    """Someone else saves the application between our reading it and our writing it (two officers on a
+    shared database). The step must be refused as ``ConflictError`` ("someone else saved this record"),
+    with nothing of ours saved — not a raw SQLAlchemy ``StaleDataError``. Runs on SQLite and PostgreSQL.
+
+    What it catches (checked 2026-12-06): the steps used to enter and leave their unit of work by hand
+    (``uow.__exit__(None, None, None)``), which skipped the error translation in ``UnitOfWork.__exit__``:
+    with that code back this test fails with ``StaleDataError``."""
+    from sqlalchemy import update
+
+    from cspdesk.core.errors import ConflictError
+    from cspdesk.core.services import case_review_steps
+
+    cr = services.case_reviews
+    app_id = apply(services, [case_with_enough_incidents(database.engine)])
+    version = cr.detail(app_id).version
+    real_check = case_review_steps.check_version
+
+    def check_then_someone_else_saves(app, expected):
+        real_check(app, expected)  # our copy is current when we look...
+        with Session(database.engine) as other:  # ...then another officer's save lands first
+            other.execute(update(CaseReviewApplication).where(CaseReviewApplication.id == app_id)
+                          .values(version=CaseReviewApplication.version + 1))
+            other.commit()
+
+    monkeypatch.setattr(case_review_steps, "check_version", check_then_someone_else_saves)
+    with pytest.raises(ConflictError, match="Someone else saved"):
+        cr.acknowledge(services.actor, app_id, date(2023, 4, 24), version=version)
+    monkeypatch.undo()
+    d = cr.detail(app_id)
+    assert d.status == "received" and d.version == version + 1  # theirs kept, ours not half-saved

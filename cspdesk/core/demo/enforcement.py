@@ -62,7 +62,7 @@ class _Writer:
     """Collects rows; every move goes through the state machine with the notice's real dates."""
 
     def __init__(self, ctx: DemoContext, rng: random.Random, officers: dict[uuid.UUID, str]):
-        now = datetime.now().replace(microsecond=0)
+        now = ctx.now
         self.base = {"created_at": now, "updated_at": now, "version": 1}
         self.ctx, self.rng, self.today, self.officers = ctx, rng, ctx.today, officers
         self.rules = EnforcementRules()

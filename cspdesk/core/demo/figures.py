@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import insert
 
@@ -63,7 +63,7 @@ def demo_figure_rows(today: date, seed: int = 2022) -> list[tuple[str, str, str,
 
 
 def demo_figures(ctx: DemoContext) -> dict[str, int]:
-    now = datetime.now().replace(microsecond=0)
+    now = ctx.now
     base = {"created_at": now, "updated_at": now, "version": 1}
     rows = demo_figure_rows(ctx.today)
     import_id = uuid.uuid4()

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from cspdesk.core.clock import current as current_clock
 from cspdesk.core.demo.places import FORENAMES, PLACES, SURNAMES, TOWNS
 from cspdesk.core.domain.vocab import (
     AsbCategory,
@@ -101,6 +102,7 @@ class DemoContext:
     users: list[uuid.UUID]
     agencies: dict[str, uuid.UUID]
     wards: dict[str, uuid.UUID]
+    now: datetime = field(default_factory=lambda: current_clock().utcnow().replace(microsecond=0))  # created_at
     cases: list[dict] = field(default_factory=list)
     perpetrators: list[dict] = field(default_factory=list)  # party rows with role perpetrator
     victims: list[dict] = field(default_factory=list)
@@ -133,8 +135,9 @@ def generate_demo(session: Session, *, cases: int = 1500, seed: int = 2023, toda
     """Write demo data into an empty, migrated database. The caller commits."""
     started = time.perf_counter()
     rng = random.Random(seed)
-    today = today or date.today()
-    now = datetime.now().replace(microsecond=0)
+    clock = current_clock()
+    today = today or clock.today()
+    now = clock.utcnow().replace(microsecond=0)
     base = _base(now)
     s = session
     report = progress or (lambda *_: None)
@@ -207,7 +210,7 @@ def generate_demo(session: Session, *, cases: int = 1500, seed: int = 2023, toda
         people.append(row)
         return row
 
-    ctx = DemoContext(session=s, rng=rng, today=today, users=users, agencies=agencies, wards=wards)
+    ctx = DemoContext(session=s, rng=rng, today=today, users=users, agencies=agencies, wards=wards, now=now)
     case_rows, tag_rows, party_rows, org_rows, incident_rows, action_rows, chron_rows, risk_rows = ([] for _ in range(8))
     span = (today - DEMO_START).days
     cat_pairs = [(c, v[1]) for c, v in CATEGORIES.items()]

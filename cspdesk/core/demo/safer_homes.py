@@ -6,7 +6,7 @@ referrals waiting too long, some declined and some withdrawn. Every client is fi
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import insert
 
@@ -74,7 +74,7 @@ def _weekday_back(d: date) -> date:
 
 def demo_safer_homes(ctx: DemoContext) -> dict[str, int]:
     rng, today = ctx.rng, ctx.today
-    now = datetime.now().replace(microsecond=0)
+    now = ctx.now
     base = {"created_at": now, "updated_at": now, "version": 1}
     default_rules = SaferHomesRules()
     rules = {k: v for k, v in default_rules.to_dict().items() if k != "measures"}  # as intake stores them

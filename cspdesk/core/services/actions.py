@@ -68,7 +68,7 @@ def make_action(session, actor: Actor, inp: ActionInput, *, case_id=None, meetin
 
 
 class ActionService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

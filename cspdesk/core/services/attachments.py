@@ -71,7 +71,7 @@ def email_as_text(data: bytes) -> str:
 
 
 class AttachmentService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

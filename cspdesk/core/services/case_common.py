@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert, or_, update
 from sqlalchemy.orm import Session
 
+from cspdesk.core.clock import current as current_clock
 from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.errors import ConflictError, NotFound, TransitionRefused
 from cspdesk.core.storage.base import utcnow
@@ -33,6 +34,13 @@ def require_open(case: AsbCase, doing: str) -> None:
         raise TransitionRefused(f"{case.reference} is closed. Reopen it (Overview → Reopen) before you {doing}.")
 
 
+def now_on(today: date | None = None) -> datetime:
+    """The clock's time now, on ``today`` when the service's calendar gives one (both come from the one clock
+    the composition root hands out, so they agree except in a test that pins a service to another day)."""
+    now = current_clock().now()
+    return now if today is None or today == now.date() else datetime.combine(today, now.time())
+
+
 def at_time(on: date | datetime, hour: int = 12) -> datetime:
     return on if isinstance(on, datetime) else datetime.combine(on, time(hour))
 
@@ -42,13 +50,13 @@ def record_chronology(session: Session, case: AsbCase, kind: str, summary: str, 
                       related_type: str | None = None, related_id: uuid.UUID | None = None,
                       today: date | None = None) -> ChronologyEntry:
     """Add one line to the case's timeline and mark the case as active."""
-    if occurred_at is None:  # now, on the service's calendar (tests fix the date)
-        occurred_at = datetime.combine(today or date.today(), datetime.now().time().replace(microsecond=0))
+    if occurred_at is None:
+        occurred_at = now_on(today)
     entry = ChronologyEntry(case_id=case.id, occurred_at=occurred_at,
                             kind=kind, summary=summary[:500], body=body, author=author,
                             related_type=related_type, related_id=related_id)
     session.add(entry)
-    touch(case, today or date.today())
+    touch(case, today or occurred_at.date())
     return entry
 
 
@@ -60,8 +68,8 @@ def record_chronology_many(session: Session, kind: str, author: str,
     instead of loading each case and flushing it; the rows are the ones ``record_chronology`` writes."""
     if not lines:
         return
-    today = today or date.today()
-    occurred_at = datetime.combine(today, datetime.now().time().replace(microsecond=0))
+    occurred_at = now_on(today)
+    today = today or occurred_at.date()
     session.execute(insert(ChronologyEntry), [
         {"case_id": case_id, "occurred_at": occurred_at, "kind": kind, "summary": summary[:500], "body": None,
          "author": author, "related_type": related_type, "related_id": related_id}

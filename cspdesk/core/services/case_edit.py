@@ -110,7 +110,7 @@ def validate_details(fields: Mapping[str, Any], today: date) -> dict[str, str]:
 
 
 class CaseEditService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

@@ -122,7 +122,7 @@ def validate_intake(form: IntakeForm, today: date) -> dict[str, str]:
 
 
 class CaseIntakeService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
         self._options: tuple[float, IntakeOptions] | None = None

@@ -197,7 +197,7 @@ def party_rows(session: Session, case_id: uuid.UUID, today: date, include_remove
 
 
 class CasePartyService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

@@ -50,7 +50,7 @@ class PartyDetail:
 
 
 class PartyEditService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

@@ -121,7 +121,7 @@ def application_problems(a: ApplicationInput, today: date) -> dict[str, str]:
 
 class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports):
     def __init__(self, uow: Callable[[str], UnitOfWork], settings: SettingsService,
-                 today: Callable[[], date] = date.today, render_pdf: Callable[..., bytes] | None = None):
+                 today: Callable[[], date], render_pdf: Callable[..., bytes] | None = None):
         self._uow = uow
         self._settings = settings
         self._today = today

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cspdesk.core.clock import current as current_clock
 from cspdesk.core.domain.case_review import ProceedGround, ThresholdDecision
 from cspdesk.core.domain.case_review_workflow import (
     ActionPlanItem,
@@ -271,7 +272,7 @@ def linked_case_ids(s: Session, application_id: uuid.UUID) -> list[uuid.UUID]:
 def note_on_cases(uow: UnitOfWork, app: CaseReviewApplication, kind: str, summary: str, author: str,
                   body: str | None = None) -> None:
     """A line on the chronology of every linked case, so the case officer sees the Case Review's progress."""
-    now = datetime.now().replace(microsecond=0)
+    now = current_clock().now()
     for case_id in linked_case_ids(uow.session, app.id):
         uow.session.add(ChronologyEntry(case_id=case_id, occurred_at=now, kind=kind, summary=summary[:500],
                                         body=body, author=author[:120], related_type="case_review",

@@ -8,6 +8,8 @@ writes an audit row, a line on the linked cases' chronology, and says which lett
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -73,15 +75,17 @@ class CaseReviewSteps:
     _today: Any
 
     # ----- the machinery every step shares
-    def _take(self, actor: Actor, application_id: uuid.UUID, version: int | None, step: Step,
+    @contextmanager
+    def _step(self, actor: Actor, application_id: uuid.UUID, version: int | None, step: Step,
               values: dict[str, Any], doing: str, extra_problems: dict[str, str] | None = None,
-              appeal: AppealFacts | None = None, target: S | None = None):
-        """Write ``values``, check ``current -> target`` with the facts as they now stand, and return the open
-        unit of work and the application (the caller adds its own rows, audits and commits)."""
+              appeal: AppealFacts | None = None, target: S | None = None) -> Iterator[tuple[UnitOfWork, Any]]:
+        """``with self._step(...) as (uow, app):`` writes ``values``, checks ``current -> target`` with the facts
+        as they now stand, lets the caller add its own rows and audits, and commits when the block ends. The
+        unit of work is only ever entered with ``with``, so a lost race at commit reaches the user as
+        ``ConflictError``, not a database error."""
         actor.require(Role.OFFICER, doing)
         today = self._today()
-        uow = self._uow(actor.username).__enter__()
-        try:
+        with self._uow(actor.username) as uow:
             app = load_application(uow, application_id)
             check_version(app, version)
             current = S(app.status)
@@ -101,17 +105,11 @@ class CaseReviewSteps:
                       {"from": current.value, "to": target.value,
                        **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}})
             note_on_cases(uow, app, "status", f"Case Review {app.reference}: {target.label}", actor.display_name)
-            return uow, app
-        except BaseException:
-            uow.__exit__(None, None, None)
-            raise
+            yield uow, app
+            uow.commit()
 
     @staticmethod
-    def _done(uow: UnitOfWork, app: CaseReviewApplication, *kinds: str) -> Changes:
-        try:
-            uow.commit()
-        finally:
-            uow.__exit__(None, None, None)
+    def _done(app: CaseReviewApplication, *kinds: str) -> Changes:
         return Changes.of("case_review", "chronology", *kinds, ids=(app.id,))
 
     # ----- steps
@@ -138,9 +136,10 @@ class CaseReviewSteps:
 
     def acknowledge(self, actor: Actor, application_id: uuid.UUID, acknowledged_on: date | None,
                     version: int | None = None) -> Changes:
-        uow, app = self._take(actor, application_id, version, Step.ACKNOWLEDGE,
-                              {"acknowledged_on": acknowledged_on}, "acknowledge a Case Review application")
-        return self._done(uow, app)
+        with self._step(actor, application_id, version, Step.ACKNOWLEDGE,
+                        {"acknowledged_on": acknowledged_on}, "acknowledge a Case Review application") as (uow, app):
+            pass
+        return self._done(app)
 
     def decide_threshold(self, actor: Actor, application_id: uuid.UUID, decision: ThresholdDecision,
                          version: int | None = None) -> Changes:
@@ -159,12 +158,12 @@ class CaseReviewSteps:
                   "proceed_reasons": decision.proceed_reasons.strip() or None}
         if redo:
             return self._redecide(actor, application_id, decision, values, version)
-        uow, app = self._take(actor, application_id, version, Step.DECIDE, values,
-                              "decide a Case Review threshold")
-        self._store_evidence(uow, app)
-        letter_due(uow, app, "threshold_decision", max(decision.decided_on or app.decide_by, app.decide_by),
-                   actor.display_name)
-        return self._done(uow, app)
+        with self._step(actor, application_id, version, Step.DECIDE, values,
+                        "decide a Case Review threshold") as (uow, app):
+            self._store_evidence(uow, app)
+            letter_due(uow, app, "threshold_decision", max(decision.decided_on or app.decide_by, app.decide_by),
+                       actor.display_name)
+        return self._done(app)
 
     def _store_evidence(self, uow: UnitOfWork, app: CaseReviewApplication) -> None:
         from cspdesk.core.services.case_review import gather_reports
@@ -233,18 +232,19 @@ class CaseReviewSteps:
             app = load_application(uow, application_id)
             redo = redo_step(app, appeals_of(uow.session, app.id)) is Step.REVIEW_MEETING
         # Held again after an upheld appeal: the same guards as the first meeting (from threshold_decided).
-        uow, app = self._take(actor, application_id, version, Step.REVIEW_MEETING, values,
-                              "record a Case Review meeting", extra,
-                              target=S.REVIEW_MEETING) if not redo else self._take_redo(
+        step = self._step(actor, application_id, version, Step.REVIEW_MEETING, values,
+                          "record a Case Review meeting", extra,
+                          target=S.REVIEW_MEETING) if not redo else self._step_redo(
             actor, application_id, version, values, extra)
-        # No local timescale for the outcome letter: it is due now, and stays on the chronology until sent.
-        letter_due(uow, app, "outcome", None, actor.display_name)
-        return self._done(uow, app)
+        with step as (uow, app):
+            # No local timescale for the outcome letter: it is due now, and stays on the chronology until sent.
+            letter_due(uow, app, "outcome", None, actor.display_name)
+        return self._done(app)
 
-    def _take_redo(self, actor, application_id, version, values, extra):
+    @contextmanager
+    def _step_redo(self, actor, application_id, version, values, extra) -> Iterator[tuple[UnitOfWork, Any]]:
         actor.require(Role.OFFICER, "record a Case Review meeting")
-        uow = self._uow(actor.username).__enter__()
-        try:
+        with self._uow(actor.username) as uow:
             app = load_application(uow, application_id)
             check_version(app, version)
             for k, v in values.items():
@@ -257,30 +257,31 @@ class CaseReviewSteps:
                 raise TransitionGuardFailed(problems)
             uow.audit("update", "case_review", app.id, f"{app.reference}: review meeting held again after the "
                       "appeal was upheld")
-            return uow, app
-        except BaseException:
-            uow.__exit__(None, None, None)
-            raise
+            yield uow, app
+            uow.commit()
 
     def send_outcome(self, actor: Actor, application_id: uuid.UUID, sent_on: date | None,
                      recommendations_made: bool | None, version: int | None = None) -> Changes:
-        uow, app = self._take(actor, application_id, version, Step.OUTCOME,
-                              {"outcome_sent_on": sent_on, "recommendations_made": recommendations_made},
-                              "send a Case Review outcome")
-        return self._done(uow, app)
+        with self._step(actor, application_id, version, Step.OUTCOME,
+                        {"outcome_sent_on": sent_on, "recommendations_made": recommendations_made},
+                        "send a Case Review outcome") as (uow, app):
+            pass
+        return self._done(app)
 
     def start_monitoring(self, actor: Actor, application_id: uuid.UUID, victim_consulted: bool | None,
                          version: int | None = None) -> Changes:
-        uow, app = self._take(actor, application_id, version, Step.MONITORING,
-                              {"victim_consulted_on_plan": victim_consulted}, "monitor a Case Review action plan")
-        return self._done(uow, app, "action")
+        with self._step(actor, application_id, version, Step.MONITORING,
+                        {"victim_consulted_on_plan": victim_consulted}, "monitor a Case Review action plan") as (uow, app):
+            pass
+        return self._done(app, "action")
 
     def close(self, actor: Actor, application_id: uuid.UUID, *, closed_on: date | None, reason: str,
               victim_told_on: date | None, version: int | None = None) -> Changes:
-        uow, app = self._take(actor, application_id, version, Step.CLOSE,
-                              {"closed_on": closed_on, "closure_reason": reason.strip(),
-                               "victim_told_of_closure_on": victim_told_on}, "close a Case Review")
-        return self._done(uow, app)
+        with self._step(actor, application_id, version, Step.CLOSE,
+                        {"closed_on": closed_on, "closure_reason": reason.strip(),
+                         "victim_told_of_closure_on": victim_told_on}, "close a Case Review") as (uow, app):
+            pass
+        return self._done(app)
 
     def lodge_appeal(self, actor: Actor, application_id: uuid.UUID, *, against: str, lodged_on: date | None,
                      grounds: str = "", version: int | None = None) -> Changes:
@@ -293,10 +294,10 @@ class CaseReviewSteps:
         with self._uow("system") as uow:
             current = S(load_application(uow, application_id).status)
         facts = AppealFacts(against_, lodged_on, current)
-        uow, app = self._take(actor, application_id, version, Step.APPEAL, {}, "record an appeal", appeal=facts)
-        uow.session.add(CaseReviewAppeal(application_id=app.id, against=against_.value, lodged_on=lodged_on,
-                                         lodged_from=current.value, grounds=grounds.strip() or None))
-        return self._done(uow, app)
+        with self._step(actor, application_id, version, Step.APPEAL, {}, "record an appeal", appeal=facts) as (uow, app):
+            uow.session.add(CaseReviewAppeal(application_id=app.id, against=against_.value, lodged_on=lodged_on,
+                                             lodged_from=current.value, grounds=grounds.strip() or None))
+        return self._done(app)
 
     def decide_appeal(self, actor: Actor, application_id: uuid.UUID, *, outcome: str | None,
                       outcome_on: date | None, notes: str = "", version: int | None = None) -> Changes:
@@ -315,11 +316,11 @@ class CaseReviewSteps:
         target = appeal_return_status(facts)
         if target is None:
             raise ValidationError({"appeal.outcome": "Record the Police and Crime Commissioner's decision."})
-        uow, app = self._take(actor, application_id, version, Step.APPEAL_DECISION, {}, "record an appeal decision",
-                              appeal=facts, target=target)
-        row = uow.session.get(CaseReviewAppeal, last.id)
-        row.outcome, row.outcome_on, row.outcome_notes = outcome_.value, outcome_on, notes.strip() or None
-        return self._done(uow, app)
+        with self._step(actor, application_id, version, Step.APPEAL_DECISION, {}, "record an appeal decision",
+                        appeal=facts, target=target) as (uow, app):
+            row = uow.session.get(CaseReviewAppeal, last.id)
+            row.outcome, row.outcome_on, row.outcome_notes = outcome_.value, outcome_on, notes.strip() or None
+        return self._done(app)
 
 
 def known_bodies() -> tuple[str, ...]:

@@ -84,7 +84,7 @@ class CaseSummary:
 
 
 class CaseService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

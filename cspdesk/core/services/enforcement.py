@@ -84,7 +84,7 @@ NOTE_EVENTS = {"review": "Review held", "remedial_works": "Remedial works (s.47)
 
 class EnforcementService:
     def __init__(self, uow: Callable[[str], UnitOfWork], settings: SettingsService,
-                 today: Callable[[], date] = date.today):
+                 today: Callable[[], date]):
         self._uow = uow
         self._settings = settings
         self._today = today

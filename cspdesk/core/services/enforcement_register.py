@@ -99,7 +99,7 @@ def _name(r) -> str:
 
 
 class NoticeRegisterService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
         self._names: dict[uuid.UUID, str] | None = None

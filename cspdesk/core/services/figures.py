@@ -159,7 +159,7 @@ class FiguresService(LocalBreakdownMixin):
     """Importing, populations, district tables and printing; the local (LSOA) breakdown is in figures_local."""
 
     def __init__(self, uow: Callable[[str], UnitOfWork], settings: SettingsService,
-                 today: Callable[[], date] = date.today):
+                 today: Callable[[], date]):
         self._uow = uow
         self._settings = settings
         self._today = today

@@ -65,7 +65,7 @@ class ForumLog:
 
 
 class ForumService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today,
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date],
                  write_log: Callable[[ForumLog, Path], Path] | None = None):
         self._uow = uow
         self._today = today

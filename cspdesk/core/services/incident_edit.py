@@ -61,7 +61,7 @@ class IncidentDetail:
 
 
 class IncidentEditService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

@@ -26,7 +26,7 @@ from cspdesk.core.domain.asb_case import (
 from cspdesk.core.domain.deadlines import add_months
 from cspdesk.core.domain.vocab import AsbCategory, ChronologyKind, PartyRole, Role
 from cspdesk.core.errors import NotFound, ValidationError
-from cspdesk.core.services.case_common import get_case, record_chronology, require_open, setting
+from cspdesk.core.services.case_common import get_case, now_on, record_chronology, require_open, setting
 from cspdesk.core.services.case_index import person_name
 from cspdesk.core.services.case_parties import LocationInput, make_address, validate_location
 from cspdesk.core.services.context import Actor, Changes
@@ -115,7 +115,7 @@ def validate_incident(inp: IncidentInput, today: date) -> dict[str, str]:
 
 
 class IncidentService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 
@@ -227,7 +227,7 @@ class IncidentService:
             case.case_review_told_on = on
             name = party_names(s, case_id).get(party_id, "")
             record_chronology(s, case, ChronologyKind.NOTE.value, f"{name} told about the ASB Case Review",
-                              actor.display_name, occurred_at=datetime.combine(on, datetime.now().time()),
+                              actor.display_name, occurred_at=now_on(on),
                               body=how.strip() or None, today=self._today())
             uow.audit("update", "case_party", party_id, f"{case.reference}: {name} told about the Case Review",
                       {"on": on.isoformat()})

@@ -120,7 +120,7 @@ class LetterService:
         uow: Callable[[str], UnitOfWork],
         templates: LetterTemplateService,
         settings: SettingsService,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date],
         registry: LetterRegistry | None = None,
         printer: Any = None,
     ):

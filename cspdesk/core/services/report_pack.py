@@ -72,8 +72,8 @@ def _slug(text: str) -> str:
 
 
 class ReportPackService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], settings: Any, figures: Any | None = None,
-                 today: Callable[[], date] = date.today, render_pdf: Callable[..., Path] | None = None):
+    def __init__(self, uow: Callable[[str], UnitOfWork], settings: Any, figures: Any,
+                 today: Callable[[], date], render_pdf: Callable[..., Path] | None = None):
         self._uow = uow
         self._settings = settings
         self._figures = figures  # FiguresService (the Crime Figures section); None leaves the section out

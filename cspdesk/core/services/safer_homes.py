@@ -75,7 +75,7 @@ def _audit_values(record: ReferralRecord, names: Sequence[str]) -> dict[str, Any
 
 
 class SaferHomesService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

@@ -65,7 +65,7 @@ def _label(enum, value: Any) -> str:
 
 class SaferHomesOutputs:
     def __init__(self, uow: Callable[[str], UnitOfWork], reader: SaferHomesReader,
-                 today: Callable[[], date] = date.today):
+                 today: Callable[[], date]):
         self._uow = uow
         self._reader = reader
         self._today = today

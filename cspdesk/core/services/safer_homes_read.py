@@ -192,7 +192,7 @@ def _matches(q: ReferralQuery, r: ReferralRecord, row: ReferralListRow) -> bool:
 
 
 class SaferHomesReader:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

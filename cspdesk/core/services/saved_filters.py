@@ -55,7 +55,7 @@ def query_from_json(d: dict[str, Any]) -> CaseQuery:
 
 
 class SavedFilterService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date] = date.today):
+    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date]):
         self._uow = uow
         self._today = today
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
+from cspdesk.core.clock import current as current_clock
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.paths import db_dir
 from cspdesk.core.storage.sqlite_file import (  # noqa: F401 - part of this module's interface
@@ -166,7 +166,7 @@ def check_integrity(engine: Engine) -> tuple[str, int]:
 
 def backup_sqlite(path: Path, revision: str | None) -> Path:
     """Copy the database with SQLite's online backup (consistent even in WAL mode)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = current_clock().now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{revision or 'empty'}{path.suffix}")
     src = sqlite3.connect(str(path))
     try:

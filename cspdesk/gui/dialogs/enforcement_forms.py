@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.enforcement_dto import (
@@ -36,7 +37,7 @@ ERROR_STYLE = "color: #b00020;"
 
 def date_edit(value: date | None = None, name: str = "") -> QDateEdit:
     w = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy")
-    w.setDate(QDate(value) if value else QDate.currentDate())
+    w.setDate(QDate(value) if value else QDate(clock().today()))
     if name:
         w.setObjectName(name)
     return w

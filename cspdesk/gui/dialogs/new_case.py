@@ -4,8 +4,6 @@ can open the existing case or link the new one to it."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory, PartyKind, PartyRole, PriorityTag, ReportChannel
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_intake import IntakeForm
@@ -63,7 +62,7 @@ class NewCaseDialog(QDialog):
             it.setCheckState(Qt.CheckState.Unchecked)
             self.tags.addItem(it)
         self.category.currentIndexChanged.connect(self._suggest_tag)
-        self.reported_on = DateField(date.today())
+        self.reported_on = DateField(clock().today())
         self.reported_on.setObjectName("new_reported_on")
         self.reported_via = combo(ReportChannel.choices(), "Choose…", object_name="new_reported_via")
         self.officer = combo(opts.officers, "(me)", object_name="new_officer")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.deadlines import compute_dates
 from cspdesk.core.domain.vocab import NoticeKind
 from cspdesk.core.errors import UserError
@@ -112,7 +113,7 @@ class NewStepDialog(QDialog):
         srow.setContentsMargins(0, 0, 0, 0)
         sw.setLayout(srow)
         form.addRow("Service", self._with_error(sw, "served_on"))
-        self.served_at = QDateTimeEdit(QDateTime.currentDateTime(), displayFormat="dd/MM/yyyy HH:mm",
+        self.served_at = QDateTimeEdit(QDateTime(clock().now()), displayFormat="dd/MM/yyyy HH:mm",
                                        objectName="servedAt")
         form.addRow("Served at", self._with_error(self.served_at, "served_at"))
         self.comply_own = QCheckBox("Own comply-by date", objectName="complyOwn")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.gui.dialogs.enforcement_forms import (
     FieldErrors,
@@ -105,7 +106,7 @@ class StepDialog(_Base):
         self.documents = QListWidget(objectName="evidenceDocuments")
         self.requirements = RequirementsEditor()
         self.served_on = date_edit(services.notices.today(), "servedOn")
-        self.served_at = QDateTimeEdit(QDateTime.currentDateTime(), displayFormat="dd/MM/yyyy HH:mm",
+        self.served_at = QDateTimeEdit(QDateTime(clock().now()), displayFormat="dd/MM/yyyy HH:mm",
                                        objectName="servedAt")
         if st is S.APPEAL_LODGED:
             hint = f" (the window closes {detail.appeal_by:%d/%m/%Y})" if detail.appeal_by else ""

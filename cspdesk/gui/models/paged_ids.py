@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from cspdesk.core.clock import current as clock
 
 PAGE = 200
 
@@ -25,7 +26,7 @@ class PagedIdTableModel(QAbstractTableModel):
         self._on_sort = on_sort  # the query is re-run in that order
         self._ids: Sequence[uuid.UUID] = []
         self._rows: dict[uuid.UUID, object] = {}
-        self.today = date.today()
+        self.today = clock().today()
 
     def set_ids(self, ids: Sequence[uuid.UUID]) -> None:
         self.beginResetModel()

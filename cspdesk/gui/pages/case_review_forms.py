@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.errors import UserError, ValidationError
 
 
@@ -44,7 +45,7 @@ class DateField(QWidget):
         super().__init__()
         self.check = QCheckBox("Known") if optional else None
         self.edit = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy", objectName=name)
-        self.edit.setDate(QDate.currentDate())
+        self.edit.setDate(QDate(clock().today()))
         h = QHBoxLayout(self)
         h.setContentsMargins(0, 0, 0, 0)
         if self.check is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import uuid
-from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.case_query import CaseQuery
@@ -78,7 +78,7 @@ class CasesPage(QWidget):
         self.from_date = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy", enabled=False)
         self.to_on = QCheckBox("to")
         self.to_date = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy", enabled=False)
-        today = QDate.currentDate()
+        today = QDate(clock().today())
         self.from_date.setDate(today.addMonths(-12))
         self.to_date.setDate(today)
         self.from_on.toggled.connect(self.from_date.setEnabled)
@@ -226,7 +226,7 @@ class CasesPage(QWidget):
         if not ids:
             self.prompts.info("Export", "No cases are listed, so there is nothing to export.")
             return
-        target = self.prompts.ask_save_file("Export cases", f"cases-{date.today():%Y-%m-%d}.xlsx",
+        target = self.prompts.ask_save_file("Export cases", f"cases-{clock().today():%Y-%m-%d}.xlsx",
                                             "Excel (*.xlsx);;CSV (*.csv)")
         if target is None:
             return
@@ -299,7 +299,7 @@ class CasesPage(QWidget):
     def run_query(self) -> None:
         selected = self.current_case_id()
         ids = self.services.case_list.case_ids(self.query)
-        self.model.today = date.today()
+        self.model.today = clock().today()
         self.model.set_ids(ids)
         self.count.setText(f"{len(ids):,} case{'s' if len(ids) != 1 else ''}")
         row = self.model.row_of(selected) if selected else -1

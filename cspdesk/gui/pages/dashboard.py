@@ -5,8 +5,6 @@ Clicking a count opens the case list filtered to the cases behind it.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.services.case_query import CaseQuery
 from cspdesk.gui.bus import services_are_ready, when_ready
@@ -112,7 +111,7 @@ class DashboardPage(QWidget):
         open_ = CaseStatus.OPEN.value
         self.open_tile = Tile("Open cases", lambda: self._show(CaseQuery(status=open_)))
         self.reviews_tile = Tile("Risk reviews due", lambda: self._show(
-            CaseQuery(status=open_, review_due_by=date.today(), sort="next_review_on", descending=False)))
+            CaseQuery(status=open_, review_due_by=clock().today(), sort="next_review_on", descending=False)))
         self.actions_tile = Tile("Overdue actions", lambda: self.navigate("my_work"))
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
         self.notices_tile = Tile("Enforcement dates overdue")

@@ -3,8 +3,6 @@ case, or an action, and print the forum's action log. All local: works on a lapt
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.services.actions import ActionInput
 from cspdesk.core.services.case_query import CaseQuery
 from cspdesk.core.services.forums import MeetingInput
@@ -43,7 +42,7 @@ class ForumsPage(QWidget):
         # record a forum
         self.f_errors = FieldErrors()
         self.f_title = QLineEdit(objectName="forum_title", placeholderText="e.g. Swadlincote Area Forum")
-        self.f_held = DateField(date.today())
+        self.f_held = DateField(clock().today())
         self.f_held.setObjectName("forum_held_on")
         self.f_venue = QLineEdit(objectName="forum_venue")
         self.f_ward = combo(services.case_list.filter_options().wards, "(any ward)", object_name="forum_ward")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, Role
 from cspdesk.core.errors import UserError, ValidationError
@@ -97,9 +98,9 @@ class MailMerge(QWidget):
                 combo.addItem(name, id_)
         self.from_on = QCheckBox("Dated from")
         self.from_on.setToolTip("Cases: reported on; notices: issued on")
-        self.from_date = QDateEdit(QDate.currentDate().addMonths(-1), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.from_date = QDateEdit(QDate(clock().today()).addMonths(-1), calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.to_on = QCheckBox("to")
-        self.to_date = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.to_date = QDateEdit(QDate(clock().today()), calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.count = QLabel(objectName="mergeCount")
 
         self.combined = QRadioButton("One combined PDF to print", objectName="mergeCombined")

@@ -3,12 +3,11 @@ their cases gone quiet (offered for closure). Enter or double-click opens the ca
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.services.case_query import CaseQuery
 from cspdesk.gui.pages.case_view.base import fill, table
 
@@ -67,7 +66,7 @@ class MyWorkPage(QWidget):
         fill(self.actions, [[f"{a.due_on:%d/%m/%Y}", a.case_reference or a.meeting, a.description, a.owner,
                              "OVERDUE" if a.overdue else a.status_label] for a in acts], [a.case_id for a in acts],
              lambda i: red if acts[i].overdue else None)
-        q = CaseQuery(status="open", officer_id=actor.user_id, review_due_by=date.today(), sort="next_review_on",
+        q = CaseQuery(status="open", officer_id=actor.user_id, review_due_by=clock().today(), sort="next_review_on",
                       descending=False)
         ids = self.services.case_list.case_ids(q)[:500]
         rows = self.services.case_list.rows_for(ids)

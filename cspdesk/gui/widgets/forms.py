@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
+from cspdesk.core.clock import current as clock
+
 ERROR_STYLE = "color: #b00020;"
 
 
@@ -33,7 +35,7 @@ class DateField(QLineEdit):
             raise ValueError("Enter the date as dd/mm/yyyy.")
         d, mth, y = (int(x) for x in m.groups())
         if y < 100:
-            y += 2000 if y <= date.today().year % 100 else 1900
+            y += 2000 if y <= clock().today().year % 100 else 1900
         try:
             return date(y, mth, d)
         except ValueError as exc:

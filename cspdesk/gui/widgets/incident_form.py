@@ -4,10 +4,9 @@ own place unless the incident says otherwise). The Incidents tab records with it
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
+from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory
 from cspdesk.core.services.incidents import IncidentInput
 from cspdesk.gui.widgets.forms import (
@@ -30,11 +29,11 @@ class IncidentForm(QWidget):
         super().__init__(parent)
         self.full = full
         self.errors = FieldErrors()
-        self.day = DateField(date.today())
+        self.day = DateField(clock().today())
         self.day.setObjectName("incident_day")
         self.time = TimeField()
         self.time.setObjectName("incident_time")
-        self.reported_on = DateField(date.today())
+        self.reported_on = DateField(clock().today())
         self.reported_on.setObjectName("incident_reported_on")
         self.reporter = combo([], object_name="incident_reporter")
         self.reporter_name = QLineEdit(objectName="incident_reporter_name", placeholderText="name, if not listed")

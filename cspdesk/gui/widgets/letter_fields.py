@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.clock import current as clock
+
 # Text fields that take sentences rather than a few words.
 LONG_TEXT = {
     "conduct",
@@ -75,7 +77,7 @@ class LetterFieldsForm(QWidget):
         v = f.value
         if f.kind == "date":
             w = QDateEdit(calendarPopup=True, displayFormat="d MMMM yyyy")
-            w.setDate(QDate(v) if isinstance(v, date) else QDate.currentDate())
+            w.setDate(QDate(v) if isinstance(v, date) else QDate(clock().today()))
             return w
         if f.kind == "flag":
             w = QCheckBox()
