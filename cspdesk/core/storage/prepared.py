@@ -36,7 +36,7 @@ class PreparedScalars:
             for name in compiled.positiontup or ():
                 bind = compiled.binds[name]
                 fixed = None if bind.required else bind.effective_value
-                slots.append((name, fixed, bind.type._cached_bind_processor(dialect)))
+                slots.append((name, fixed, bind.type.dialect_impl(dialect).bind_processor(dialect)))
             entry = (str(compiled), slots)
             with self._lock:
                 self._compiled[shape] = entry
