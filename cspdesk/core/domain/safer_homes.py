@@ -110,6 +110,8 @@ class SaferHomesRules:
     dash_high_score: int = 14
     waiting_flag_working_days: int = 10
     follow_up_days: int = 28
+    # The works order asks the contractor to finish within this many working days of the order (local practice).
+    works_complete_working_days: int = 10
     measures: tuple[Measure, ...] = DEFAULT_MEASURES
 
     def measure(self, code: str) -> Measure | None:
@@ -369,3 +371,11 @@ def format_pence(pence: int) -> str:
     sign = "-" if pence < 0 else ""
     pounds, p = divmod(abs(pence), 100)
     return f"{sign}£{pounds:,}.{p:02d}"
+
+
+def works_complete_by(ordered_on: date, rules: SaferHomesRules) -> date:
+    """The date a works order asks the contractor to finish by: ``rules.works_complete_working_days`` working
+    days after the order (setting ``safer_homes.works_complete_working_days``; local practice)."""
+    from cspdesk.core.domain.calendar import add_working_days
+
+    return add_working_days(ordered_on, rules.works_complete_working_days)

@@ -149,11 +149,7 @@ def show_value(v: Any) -> str:
 
 
 def setting(session: Session, key: str) -> Any:
-    """A declared setting's value read inside the caller's unit of work."""
-    from sqlalchemy import select
+    """A declared setting's value read inside the caller's unit of work (``settings.read_setting``)."""
+    from cspdesk.core.services.settings import read_setting
 
-    from cspdesk.core.services.settings import BY_KEY
-    from cspdesk.core.storage.models import AppSetting
-
-    value = session.scalar(select(AppSetting.value).where(AppSetting.key == key))
-    return BY_KEY[key].default if value is None else value
+    return read_setting(session, key)

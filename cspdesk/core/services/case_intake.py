@@ -22,7 +22,7 @@ from cspdesk.core.domain.vocab import (
     Role,
 )
 from cspdesk.core.errors import ValidationError
-from cspdesk.core.services.case_common import at_time, record_chronology
+from cspdesk.core.services.case_common import at_time, record_chronology, setting
 from cspdesk.core.services.case_index import refresh_case_index
 from cspdesk.core.services.case_parties import (
     LocationInput,
@@ -33,10 +33,10 @@ from cspdesk.core.services.case_parties import (
     validate_party,
 )
 from cspdesk.core.services.context import Actor, Changes
+from cspdesk.core.services.settings import BY_KEY
 from cspdesk.core.storage.models import (
     Address,
     Agency,
-    AppSetting,
     AppUser,
     AsbCase,
     CaseLink,
@@ -242,7 +242,7 @@ def create_case(uow: UnitOfWork, actor: Actor, form: IntakeForm, today: date,
     """Write a validated intake form as a new case inside the caller's unit of work (not committed)."""
     assert form.reported_on is not None
     s = uow.session
-    prefix = s.scalar(select(AppSetting.value).where(AppSetting.key == "cases.reference_prefix")) or "ASB"
+    prefix = setting(s, "cases.reference_prefix") or BY_KEY["cases.reference_prefix"].default
     reference = _next_reference(s, str(prefix), form.reported_on.year)
     tags = [PriorityTag(t) for t in dict.fromkeys(form.tags)]
     addr = make_address(s, form.location)

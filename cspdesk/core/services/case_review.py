@@ -48,7 +48,7 @@ from cspdesk.core.services.case_review_records import (
 from cspdesk.core.services.case_review_reports import CaseReviewReports
 from cspdesk.core.services.case_review_steps import CaseReviewSteps, redo_step
 from cspdesk.core.services.context import Actor
-from cspdesk.core.services.settings import SettingsService
+from cspdesk.core.services.settings import SettingsService, case_review_rules
 from cspdesk.core.storage.models import (
     Agency,
     AppUser,
@@ -83,14 +83,6 @@ class ApplicationInput:
     on_behalf_of: str = ""
     third_party_relationship: str = ""
     consent_recorded_on: date | None = None
-
-
-def rules_from_settings(values: dict) -> CaseReviewRules:
-    """The rules in force, from the declared ``case_review.*`` settings."""
-    return CaseReviewRules(
-        incidents_threshold=values["incidents_threshold"], individuals_threshold=values["individuals_threshold"],
-        lookback_months=values["lookback_months"], acknowledge_working_days=values["acknowledge_days"],
-        decide_working_days=values["decide_days"], review_working_days=values["review_days"])
 
 
 def application_problems(a: ApplicationInput, today: date) -> dict[str, str]:
@@ -147,7 +139,7 @@ class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports)
                 select(Agency.code, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name))]
 
     def current_rules(self) -> CaseReviewRules:
-        return rules_from_settings(self._settings.section("case_review"))
+        return case_review_rules(self._settings.section("case_review"))
 
     # ----- record
     def record_application(self, actor: Actor, a: ApplicationInput) -> uuid.UUID:

@@ -29,7 +29,7 @@ from cspdesk.core.services.case_review_records import (
     load_application,
     plan_actions,
 )
-from cspdesk.core.storage.models import AppSetting, AppUser, CaseReviewApplication
+from cspdesk.core.storage.models import AppUser, CaseReviewApplication
 
 LETTERS = ("acknowledgement", "threshold_decision", "outcome")
 
@@ -66,21 +66,18 @@ class CaseReviewReports:
         return count_figures(records, period)
 
     def _letterhead(self) -> dict[str, str]:
-        with self._uow("system") as uow:
-            stored = {s.key: s.value for s in uow.session.scalars(
-                select(AppSetting).where(AppSetting.key.like("council.%")))}
-        from cspdesk.core.services.settings import BY_KEY
+        from cspdesk.core.services.settings import read_settings
 
-        return {k: stored.get(k, BY_KEY[k].default) for k in ("council.name", "council.home_district")}
+        with self._uow("system") as uow:
+            return read_settings(uow.session, "council")
 
     def _appeal_by(self) -> date:
-        from cspdesk.core.domain.calendar import add_working_days
-        from cspdesk.core.services.settings import BY_KEY
+        from cspdesk.core.domain.case_review import appeal_by
+        from cspdesk.core.services.settings import read_setting
 
-        key = "case_review.appeal_working_days"
         with self._uow("system") as uow:
-            row = uow.session.scalar(select(AppSetting).where(AppSetting.key == key))
-        return add_working_days(self._today(), int(row.value if row is not None else BY_KEY[key].default))
+            days = int(read_setting(uow.session, "case_review.appeal_working_days"))
+        return appeal_by(self._today(), days)
 
     def figures_sentences(self, figures: CaseReviewFigures) -> list[tuple[str, str]]:
         """(heading, sentence) for each measure, in the plan's wording."""

@@ -50,10 +50,9 @@ from cspdesk.core.services.enforcement_support import (
     next_reference,
     recipient_of,
     refresh_next_due,
-    rules_from_settings,
     stored_rules,
 )
-from cspdesk.core.services.settings import SettingsService
+from cspdesk.core.services.settings import SettingsService, enforcement_rules
 from cspdesk.core.storage.models import (
     AppUser,
     AsbCase,
@@ -91,7 +90,7 @@ class EnforcementService:
 
     def rules_in_force(self):
         """The rules a notice created now would be given (from the Settings page)."""
-        return rules_from_settings(self._settings.section("enforcement"))
+        return enforcement_rules(self._settings.section("enforcement"))
 
     # ----- starting a step --------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -47,26 +46,6 @@ REFERENCE_CODE: Mapping[NoticeKind, str] = {
 # Tools given by police or a court and recorded on the case, not issued by the council.
 RECORDED_KINDS = frozenset({K.CIVIL_INJUNCTION, K.PSPO_FPN, K.CLOSURE_NOTICE, K.CLOSURE_ORDER,
                             K.DISPERSAL_DIRECTION})
-
-
-def rules_from_settings(values: Mapping[str, Any]) -> EnforcementRules:
-    """The ``enforcement.*`` settings (keyed without the prefix) as the domain's rules.
-
-    A discount of 0 pence means no early-payment discount. Settings without a declared key (the CPN
-    expiry and closure order length) keep the domain defaults.
-    """
-    discount = int(values.get("fpn_discount_pence", 7500) or 0)
-    return EnforcementRules(
-        cpw_comply_days=int(values.get("cpw_comply_days", 14)),
-        cpw_lapse_months=int(values.get("cpw_lapse_months", 6)),
-        cpn_review_months=int(values.get("cpn_review_months", 12)),
-        fpn_max_amount_pence=int(values.get("fpn_max_pence", 10_000)),
-        fpn_default_amount_pence=int(values.get("fpn_default_pence", 10_000)),
-        fpn_discount_amount_pence=discount or None,
-        fpn_discount_days=int(values.get("fpn_discount_days", 10)),
-        abc_length_months=int(values.get("abc_months", 6)),
-        abc_review_weeks=int(values.get("abc_review_weeks", 4)),
-    )
 
 
 def reference_prefix(kind: NoticeKind | str, year: int) -> str:

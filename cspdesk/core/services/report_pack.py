@@ -17,8 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from cspdesk.core.domain import report_pack as rp
 from cspdesk.core.domain.case_review_figures import (
     ReportingPeriod,
@@ -45,7 +43,7 @@ from cspdesk.core.services.report_pack_dto import (
     TraceRow,
     Wording,
 )
-from cspdesk.core.storage.models import AppSetting
+from cspdesk.core.services.settings import store_value, stored_value
 from cspdesk.core.storage.uow import UnitOfWork
 
 Progress = Callable[[str, int, int], None]
@@ -191,8 +189,8 @@ class ReportPackService:
 
     # ----- the officer's wording
     def _wording(self, uow: UnitOfWork, period: ReportingPeriod) -> Wording:
-        row = uow.session.scalar(select(AppSetting).where(AppSetting.key == setting_key(period)))
-        value = row.value if row is not None and isinstance(row.value, dict) else {}
+        value = stored_value(uow.session, setting_key(period))
+        value = value if isinstance(value, dict) else {}
         sentences = {k: (str(v.get("text", "")), int(v.get("count", -1)))
                      for k, v in (value.get("sentences") or {}).items() if isinstance(v, dict)}
         return Wording(sentences, tuple(str(p) for p in value.get("paragraphs") or ()))
@@ -224,13 +222,9 @@ class ReportPackService:
         value = {"sentences": edits, "paragraphs": paras}
         key = setting_key(period)
         with self._uow(actor.username) as uow:
-            row = uow.session.scalar(select(AppSetting).where(AppSetting.key == key))
-            if row is not None and row.value == value:
+            if stored_value(uow.session, key) == value:
                 return Changes()
-            if row is None:
-                uow.session.add(AppSetting(key=key, value=value))
-            else:
-                row.value = value
+            store_value(uow.session, key, value)
             uow.audit("update", ENTITY, None, f"Report pack wording for {period.label} saved",
                       {"period": period.label, "edited": sorted(edits), "paragraphs": len(paras)})
             uow.commit()

@@ -66,7 +66,8 @@ from cspdesk.core.services.report_pack_dto import (
     Measure,
     TraceRow,
 )
-from cspdesk.core.services.safer_homes_records import Names, settings_section, to_record
+from cspdesk.core.services.safer_homes_records import Names, to_record
+from cspdesk.core.services.settings import read_setting
 from cspdesk.core.storage.models import (
     AsbCase,
     CaseAction,
@@ -260,7 +261,7 @@ def read_counts(s: Session, window: Window, periods: Sequence[ReportingPeriod]) 
                        .where(_action_window(window)).group_by(c.priority_theme),
                        len(periods) * len(_ACTION_COLUMNS))
     meetings, reviews = _meetings(s, window), _reviews(s)
-    scheme = str(settings_section(s).get("scheme_name") or "the Safer Homes Scheme")
+    scheme = str(read_setting(s, "safer_homes.scheme_name"))
     out = []
     for i, p in enumerate(periods):
         priorities: dict[tuple[str, str], int] = {}

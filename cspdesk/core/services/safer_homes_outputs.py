@@ -12,8 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from cspdesk.core.domain.protection import (
     Viewer,
     can_see_personal_details,
@@ -30,9 +28,16 @@ from cspdesk.core.services.safer_homes_read import (
     address_text,
     category_label,
 )
-from cspdesk.core.services.safer_homes_records import ENTITY, Names, all_records, load, measures_of, to_record
-from cspdesk.core.services.settings import SETTINGS
-from cspdesk.core.storage.models import AppSetting
+from cspdesk.core.services.safer_homes_records import (
+    ENTITY,
+    Names,
+    all_records,
+    current_rules,
+    load,
+    measures_of,
+    to_record,
+)
+from cspdesk.core.services.settings import read_settings, section
 from cspdesk.core.storage.uow import UnitOfWork
 
 LETTERS = ("acknowledgement", "works_order", "follow_up")
@@ -114,10 +119,7 @@ class SaferHomesOutputs:
         from cspdesk.core.reports.safer_homes_pdf import letterhead_from
 
         with self._uow("system") as uow:
-            stored = {s.key[len("council."):]: s.value for s in uow.session.scalars(
-                select(AppSetting).where(AppSetting.key.like("council.%")))}
-        values = {d.key[len("council."):]: d.default for d in SETTINGS if d.key.startswith("council.")}
-        return letterhead_from({**values, **stored})
+            return letterhead_from(section(read_settings(uow.session, "council"), "council"))
 
     def summary_pdf(self, actor: Actor, referral_id: uuid.UUID, path: Path) -> Path:
         """The referral on paper, masked exactly as the screen is for this actor."""
@@ -241,7 +243,7 @@ class SaferHomesOutputs:
     def letter_pdf(self, actor: Actor, referral_id: uuid.UUID, letter: str, path: Path) -> Path:
         """One of the three Safer Homes letters, through the letters engine's default templates
         (``resources/templates``), filled from ``safer_homes_letter_values`` and so limited as it is."""
-        from cspdesk.core.domain.calendar import add_working_days
+        from cspdesk.core.domain.safer_homes import works_complete_by
         from cspdesk.core.reports import LetterheadSettings, default_templates, render_letter
 
         actor.require(Role.OFFICER, "write Safer Homes letters")
@@ -257,7 +259,9 @@ class SaferHomesOutputs:
             values["recipient_address"] = (values["recipient_name"],)
             values["recipient_name"] = "The Manager"
             values["client_name"] = "The occupier"
-            values["works_complete_by"] = add_working_days(self._today(), 10)
+            with self._uow("system") as uow:
+                rules = current_rules(uow.session)
+            values["works_complete_by"] = works_complete_by(self._today(), rules)
             from decimal import Decimal
 
             values["cost_limit"] = Decimal(str(values["cost_limit"]))

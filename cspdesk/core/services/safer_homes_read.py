@@ -50,9 +50,9 @@ from cspdesk.core.services.safer_homes_records import (
     load,
     measures_of,
     rules_of,
-    settings_section,
     to_record,
 )
+from cspdesk.core.services.settings import read_setting
 from cspdesk.core.storage.models import AuditEntry, SaferHomesReferral
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -295,7 +295,7 @@ class SaferHomesReader:
         """
         with self._uow("system") as uow:
             pairs = all_records(uow.session)
-            scheme = str(settings_section(uow.session).get("scheme_name") or "the Safer Homes Scheme")
+            scheme = str(read_setting(uow.session, "safer_homes.scheme_name"))
             fallback = current_rules(uow.session)
         today = self._today()
         counts = count_referrals([r for _row, r in pairs], start, end)

@@ -6,7 +6,7 @@ Services hand the domain plain records; nothing here decides anything.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -15,18 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.safer_homes import (
-    DEFAULT_MEASURES,
-    Measure,
     MeasureLine,
     ReferralRecord,
     SaferHomesRules,
 )
-from cspdesk.core.domain.vocab import Labelled, VictimCategory
+from cspdesk.core.domain.vocab import Labelled
 from cspdesk.core.errors import NotFound
-from cspdesk.core.services.settings import BY_KEY
+from cspdesk.core.services.settings import read_settings, safer_homes_rules, section
 from cspdesk.core.storage.models import (
     Agency,
-    AppSetting,
     SaferHomesMeasure,
     SaferHomesReferral,
     Ward,
@@ -40,40 +37,9 @@ _NOT_COLUMNS = {"id", "referrer_agency", "ward", "measures"}
 _COLUMNS = [f.name for f in fields(ReferralRecord) if f.name not in _NOT_COLUMNS]
 
 
-def rules_from_settings(values: Mapping[str, Any]) -> SaferHomesRules:
-    """``values`` is the ``safer_homes.`` section of the settings, keyed without the prefix."""
-    try:
-        measures = tuple(Measure.from_dict(m) for m in values.get("measures") or ())
-    except (KeyError, TypeError, ValueError):
-        measures = DEFAULT_MEASURES  # a hand-edited catalogue that does not parse must not stop intake
-    return SaferHomesRules(
-        victim_must_want_to_stay=bool(values.get("require_wants_to_stay", True)),
-        perpetrator_must_not_be_resident=bool(values.get("require_perpetrator_not_resident", True)),
-        landlord_permission_if_rented=bool(values.get("require_landlord_permission", True)),
-        risk_assessment_required_for=frozenset({VictimCategory.DOMESTIC_ABUSE})
-        if values.get("require_dash_for_domestic_abuse", True)
-        else frozenset(),
-        waiting_flag_working_days=int(values.get("waiting_working_days", 10)),
-        follow_up_days=int(values.get("follow_up_days", 28)),
-        measures=measures or DEFAULT_MEASURES,
-    )
-
-
-def settings_section(session: Session) -> dict[str, Any]:
-    """The declared ``safer_homes.*`` settings (stored value or default), read in this session."""
-    stored = {
-        s.key: s.value
-        for s in session.scalars(select(AppSetting).where(AppSetting.key.like("safer_homes.%")))
-    }
-    return {
-        key[len("safer_homes."):]: stored.get(key, d.default)
-        for key, d in BY_KEY.items()
-        if key.startswith("safer_homes.")
-    }
-
-
 def current_rules(session: Session) -> SaferHomesRules:
-    return rules_from_settings(settings_section(session))
+    """The scheme's rules as the settings now say, read in this session."""
+    return safer_homes_rules(section(read_settings(session, "safer_homes"), "safer_homes"))
 
 
 def stored_rules(rules: SaferHomesRules) -> dict[str, Any]:

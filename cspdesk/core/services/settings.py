@@ -1,24 +1,40 @@
-"""Settings are declared once here (key, type, default, label) and read through ``SettingsService``.
+"""Settings are declared once here (key, type, default, label) and read through one reader.
 
-Local policy from DOMAIN.md lives here: every [L] value is a setting with its default.
-QSettings holds only window geometry and column state.
+Local policy from DOMAIN.md lives here: every [L] value is a setting. Where the domain's rules dataclass
+(``EnforcementRules``, ``CaseReviewRules``, ``SaferHomesRules``) states the council's default next to the Act it
+comes from, the declaration takes that value (``_ENF.cpw_comply_days``) rather than writing the number again, so a
+default is written in one place. QSettings holds only window geometry and column state.
+
+Reading: ``read_setting(session, key)`` and ``read_settings(session, prefix)`` inside a unit of work (the values
+as stored, or the declared default), ``SettingsService`` outside one; the rules the services apply are built
+from them by ``enforcement_rules``, ``case_review_rules`` and ``safer_homes_rules`` below. Nothing else reads the
+``app_setting`` table (``stored_value``/``store_value`` keep undeclared records such as the report pack's
+wording).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from cspdesk.core.domain.asb_case import DEFAULT_RISK_QUESTIONNAIRE
-from cspdesk.core.domain.safer_homes import DEFAULT_MEASURES
+from cspdesk.core.domain.case_review import CaseReviewRules
+from cspdesk.core.domain.deadlines import EnforcementRules
+from cspdesk.core.domain.safer_homes import DEFAULT_MEASURES, Measure, SaferHomesRules, VictimCategory
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.storage.models import AppSetting
 from cspdesk.core.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# The domain's defaults, named once (the dataclasses cite the Act beside each).
+_ENF, _CR, _SH = EnforcementRules(), CaseReviewRules(), SaferHomesRules()
 
 
 @dataclass(frozen=True)
@@ -71,36 +87,38 @@ SETTINGS: tuple[SettingDef, ...] = (
                help="Each assessment keeps the questionnaire it used; changing it never rescores old ones.",
                check=_questionnaire_problem),
     # Enforcement (DOMAIN.md section 3)
-    SettingDef("enforcement.cpw_comply_days", int, 14, "CPW: days allowed to comply", "Enforcement", 1, 365),
-    SettingDef("enforcement.cpw_lapse_months", int, 6, "CPW: treated as lapsed after (months)", "Enforcement", 1, 60),
-    SettingDef("enforcement.cpn_review_months", int, 12, "CPN: review / local expiry after (months)", "Enforcement", 1, 60),
-    SettingDef("enforcement.fpn_max_pence", int, 10000, "FPN: maximum amount (pence)", "Enforcement", 100, 50000),
-    SettingDef("enforcement.fpn_default_pence", int, 10000, "FPN: usual amount (pence)", "Enforcement", 100, 50000),
-    SettingDef("enforcement.fpn_discount_pence", int, 7500, "FPN: early-payment amount (pence, 0 = none)", "Enforcement", 0, 50000),
-    SettingDef("enforcement.fpn_discount_days", int, 10, "FPN: early payment within (days)", "Enforcement", 1, 13,
+    SettingDef("enforcement.cpw_comply_days", int, _ENF.cpw_comply_days, "CPW: days allowed to comply", "Enforcement", 1, 365),
+    SettingDef("enforcement.cpw_lapse_months", int, _ENF.cpw_lapse_months, "CPW: treated as lapsed after (months)", "Enforcement", 1, 60),
+    SettingDef("enforcement.cpn_review_months", int, _ENF.cpn_review_months, "CPN: review / local expiry after (months)", "Enforcement", 1, 60),
+    SettingDef("enforcement.fpn_max_pence", int, _ENF.fpn_max_amount_pence, "FPN: maximum amount (pence)", "Enforcement", 100, 50000),
+    SettingDef("enforcement.fpn_default_pence", int, _ENF.fpn_default_amount_pence, "FPN: usual amount (pence)", "Enforcement", 100, 50000),
+    SettingDef("enforcement.fpn_discount_pence", int, _ENF.fpn_discount_amount_pence or 0, "FPN: early-payment amount (pence, 0 = none)", "Enforcement", 0, 50000),
+    SettingDef("enforcement.fpn_discount_days", int, _ENF.fpn_discount_days, "FPN: early payment within (days)", "Enforcement", 1, 13,
                help="s.52(8) of the 2014 Act: the early-payment period is less than 14 days."),
-    SettingDef("enforcement.abc_months", int, 6, "ABC: length (months)", "Enforcement", 1, 24),
-    SettingDef("enforcement.abc_review_weeks", int, 4, "ABC: review every (weeks)", "Enforcement", 4, 12),
+    SettingDef("enforcement.abc_months", int, _ENF.abc_length_months, "ABC: length (months)", "Enforcement", 1, 24),
+    SettingDef("enforcement.abc_review_weeks", int, _ENF.abc_review_weeks, "ABC: review every (weeks)", "Enforcement", 4, 12),
     # Case Review (DOMAIN.md section 4)
-    SettingDef("case_review.incidents_threshold", int, 3, "Threshold: related incidents in the look-back", "Case Reviews", 1, 3,
+    SettingDef("case_review.incidents_threshold", int, _CR.incidents_threshold, "Threshold: related incidents in the look-back", "Case Reviews", 1, 3,
                help="The Act does not allow a threshold above 3 qualifying complaints."),
-    SettingDef("case_review.individuals_threshold", int, 5, "Threshold: separate individuals reporting", "Case Reviews", 1, 50),
-    SettingDef("case_review.lookback_months", int, 6, "Look-back (months)", "Case Reviews", 1, 6),
-    SettingDef("case_review.acknowledge_days", int, 10, "Acknowledge within (working days)", "Case Reviews", 1, 60),
-    SettingDef("case_review.decide_days", int, 15, "Decide threshold within (working days)", "Case Reviews", 1, 60),
-    SettingDef("case_review.review_days", int, 20, "Hold the review within (working days)", "Case Reviews", 1, 90),
+    SettingDef("case_review.individuals_threshold", int, _CR.individuals_threshold, "Threshold: separate individuals reporting", "Case Reviews", 1, 50),
+    SettingDef("case_review.lookback_months", int, _CR.lookback_months, "Look-back (months)", "Case Reviews", 1, 6),
+    SettingDef("case_review.acknowledge_days", int, _CR.acknowledge_working_days, "Acknowledge within (working days)", "Case Reviews", 1, 60),
+    SettingDef("case_review.decide_days", int, _CR.decide_working_days, "Decide threshold within (working days)", "Case Reviews", 1, 60),
+    SettingDef("case_review.review_days", int, _CR.review_working_days, "Hold the review within (working days)", "Case Reviews", 1, 90),
     SettingDef("case_review.appeal_working_days", int, 20,
                "Appeal to the PCC within (working days of the decision or outcome letter)", "Case Reviews", 5, 90,
                help="Local practice: the Act sets no period for an appeal to the Police and Crime Commissioner."),
     # Safer Homes (DOMAIN.md section 5)
-    SettingDef("safer_homes.waiting_working_days", int, 10, "Flag referrals not secured within (working days)", "Safer Homes", 1, 120),
-    SettingDef("safer_homes.follow_up_days", int, 28, "Follow-up call after install (days)", "Safer Homes", 1, 365),
-    SettingDef("safer_homes.require_landlord_permission", bool, True, "Rented homes need landlord permission", "Safer Homes"),
-    SettingDef("safer_homes.require_wants_to_stay", bool, True, "Eligible only if the victim wants to stay", "Safer Homes"),
-    SettingDef("safer_homes.require_perpetrator_not_resident", bool, True, "Eligible only if the perpetrator does not live there", "Safer Homes"),
-    SettingDef("safer_homes.require_dash_for_domestic_abuse", bool, True, "Domestic abuse referrals need a DASH level or score", "Safer Homes"),
+    SettingDef("safer_homes.waiting_working_days", int, _SH.waiting_flag_working_days, "Flag referrals not secured within (working days)", "Safer Homes", 1, 120),
+    SettingDef("safer_homes.follow_up_days", int, _SH.follow_up_days, "Follow-up call after install (days)", "Safer Homes", 1, 365),
+    SettingDef("safer_homes.require_landlord_permission", bool, _SH.landlord_permission_if_rented, "Rented homes need landlord permission", "Safer Homes"),
+    SettingDef("safer_homes.require_wants_to_stay", bool, _SH.victim_must_want_to_stay, "Eligible only if the victim wants to stay", "Safer Homes"),
+    SettingDef("safer_homes.require_perpetrator_not_resident", bool, _SH.perpetrator_must_not_be_resident, "Eligible only if the perpetrator does not live there", "Safer Homes"),
+    SettingDef("safer_homes.require_dash_for_domestic_abuse", bool, VictimCategory.DOMESTIC_ABUSE in _SH.risk_assessment_required_for, "Domestic abuse referrals need a DASH level or score", "Safer Homes"),
+    SettingDef("safer_homes.works_complete_working_days", int, _SH.works_complete_working_days,
+               "Works order: complete within (working days)", "Safer Homes", 1, 60),
     SettingDef("safer_homes.scheme_name", str, "the CVS-run Safer Homes Scheme", "Scheme name (as in the plan's sentence)", "Safer Homes"),
-    SettingDef("safer_homes.measures", list, [m.to_dict() for m in DEFAULT_MEASURES],
+    SettingDef("safer_homes.measures", list, [m.to_dict() for m in _SH.measures],
                "Catalogue of measures (code, label, unit cost in pence)", "Safer Homes"),
     # Data protection (DOMAIN.md section 9)
     SettingDef("retention.case_years", int, 6, "Keep closed ASB cases for (years)", "Data protection", 1, 50),
@@ -112,6 +130,97 @@ SETTINGS: tuple[SettingDef, ...] = (
 )
 
 BY_KEY: dict[str, SettingDef] = {s.key: s for s in SETTINGS}
+
+
+# ----- the one reader
+
+def read_settings(session: Session, prefix: str | None = None) -> dict[str, Any]:
+    """Every declared setting (or those under ``prefix.``), as stored or else its declared default, read in
+    the caller's session. Keys keep their prefix."""
+    query = select(AppSetting.key, AppSetting.value)
+    if prefix:
+        query = query.where(AppSetting.key.like(f"{prefix}.%"))
+    stored = dict(session.execute(query).tuples().all())
+    return {d.key: stored.get(d.key, d.default) for d in SETTINGS
+            if prefix is None or d.key.startswith(prefix + ".")}
+
+
+def read_setting(session: Session, key: str) -> Any:
+    """One declared setting's value (stored or default), read in the caller's session."""
+    defn = BY_KEY[key]
+    value = session.scalar(select(AppSetting.value).where(AppSetting.key == key))
+    return defn.default if value is None else value
+
+
+def section(values: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """``values``' keys under ``prefix.``, without it (what the rules dataclasses take)."""
+    return {k[len(prefix) + 1:]: v for k, v in values.items() if k.startswith(prefix + ".")}
+
+
+def stored_value(session: Session, key: str, default: Any = None) -> Any:
+    """A record kept in the settings table that is not a declared setting (the demo marker, the report pack's
+    wording for a period), or ``default``."""
+    value = session.scalar(select(AppSetting.value).where(AppSetting.key == key))
+    return default if value is None else value
+
+
+def store_value(session: Session, key: str, value: Any) -> Any:
+    """Keep ``value`` under an undeclared ``key``; returns what was there before (None if nothing)."""
+    row = session.scalar(select(AppSetting).where(AppSetting.key == key))
+    if row is None:
+        session.add(AppSetting(key=key, value=value))
+        return None
+    old, row.value = row.value, value
+    return old
+
+
+# ----- the rules in force, from the settings (keys without their prefix, as ``section`` gives them)
+
+def enforcement_rules(values: dict[str, Any]) -> EnforcementRules:
+    """The ``enforcement.*`` settings as the domain's rules. A discount of 0 pence means no early-payment
+    discount. Rules with no setting (the CPN expiry, the closure order length) keep the domain's values."""
+    return EnforcementRules(
+        cpw_comply_days=int(values["cpw_comply_days"]),
+        cpw_lapse_months=int(values["cpw_lapse_months"]),
+        cpn_review_months=int(values["cpn_review_months"]),
+        fpn_max_amount_pence=int(values["fpn_max_pence"]),
+        fpn_default_amount_pence=int(values["fpn_default_pence"]),
+        fpn_discount_amount_pence=int(values["fpn_discount_pence"] or 0) or None,
+        fpn_discount_days=int(values["fpn_discount_days"]),
+        abc_length_months=int(values["abc_months"]),
+        abc_review_weeks=int(values["abc_review_weeks"]),
+    )
+
+
+def case_review_rules(values: dict[str, Any]) -> CaseReviewRules:
+    """The ``case_review.*`` settings as the domain's threshold and timescales."""
+    return CaseReviewRules(
+        incidents_threshold=int(values["incidents_threshold"]),
+        individuals_threshold=int(values["individuals_threshold"]),
+        lookback_months=int(values["lookback_months"]),
+        acknowledge_working_days=int(values["acknowledge_days"]),
+        decide_working_days=int(values["decide_days"]),
+        review_working_days=int(values["review_days"]))
+
+
+def safer_homes_rules(values: dict[str, Any]) -> SaferHomesRules:
+    """The ``safer_homes.*`` settings as the scheme's rules. A hand-edited catalogue of measures that does not
+    parse falls back to the default catalogue rather than stopping intake."""
+    try:
+        measures = tuple(Measure.from_dict(m) for m in values["measures"] or ())
+    except (KeyError, TypeError, ValueError):
+        measures = DEFAULT_MEASURES
+    return SaferHomesRules(
+        victim_must_want_to_stay=bool(values["require_wants_to_stay"]),
+        perpetrator_must_not_be_resident=bool(values["require_perpetrator_not_resident"]),
+        landlord_permission_if_rented=bool(values["require_landlord_permission"]),
+        risk_assessment_required_for=frozenset({VictimCategory.DOMESTIC_ABUSE})
+        if values["require_dash_for_domestic_abuse"] else frozenset(),
+        waiting_flag_working_days=int(values["waiting_working_days"]),
+        follow_up_days=int(values["follow_up_days"]),
+        works_complete_working_days=int(values["works_complete_working_days"]),
+        measures=measures or DEFAULT_MEASURES,
+    )
 
 
 def _coerce(defn: SettingDef, value: Any) -> Any:
@@ -143,25 +252,21 @@ class SettingsService:
 
     def all(self) -> dict[str, Any]:
         with self._uow("system") as uow:
-            stored = {s.key: s.value for s in uow.session.scalars(select(AppSetting))}
-        return {d.key: stored.get(d.key, d.default) for d in SETTINGS}
+            return read_settings(uow.session)
 
     def get(self, key: str) -> Any:
-        defn = BY_KEY[key]
         with self._uow("system") as uow:
-            row = uow.session.scalar(select(AppSetting).where(AppSetting.key == key))
-        return defn.default if row is None else row.value
+            return read_setting(uow.session, key)
 
     def get_optional(self, key: str, default: Any = None) -> Any:
         """A stored value that has no declaration (e.g. the demo-data marker), or ``default``."""
         with self._uow("system") as uow:
-            row = uow.session.scalar(select(AppSetting).where(AppSetting.key == key))
-        return default if row is None else row.value
+            return stored_value(uow.session, key, default)
 
     def section(self, prefix: str) -> dict[str, Any]:
         """Settings whose key starts with ``prefix.``, keyed without it (for the rules dataclasses)."""
-        values = self.all()
-        return {k[len(prefix) + 1:]: v for k, v in values.items() if k.startswith(prefix + ".")}
+        with self._uow("system") as uow:
+            return section(read_settings(uow.session, prefix), prefix)
 
     def update(self, actor: Actor, changes: dict[str, Any]) -> Changes:
         actor.require(Role.ADMINISTRATOR, "change settings")
