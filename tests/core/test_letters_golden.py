@@ -29,14 +29,12 @@ UPDATE = os.environ.get("CSPDESK_UPDATE_GOLDEN") == "1"
 TOLERANCE = 1.5
 
 PDFTOPPM = shutil.which("pdftoppm")
-if os.environ.get("CI"):
-    assert PDFTOPPM, "pdftoppm (poppler-utils) must be installed in CI for the golden-image tests"
-pytestmark = pytest.mark.skipif(PDFTOPPM is None, reason="pdftoppm (poppler-utils) is not installed")
 
 Gray = tuple[int, int, bytes]  # width, height, one byte per pixel
 
 
 def rasterise(pdf: bytes) -> Gray:
+    assert PDFTOPPM, "pdftoppm (poppler-utils) is needed for the golden images: tools/setup.sh installs it"
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "page.pdf"
         src.write_bytes(pdf)
