@@ -25,7 +25,7 @@ def test_import_linter_contracts_hold():
 def test_core_services_load_without_qt_pandas_or_reportlab():
     out = _run(
         "import sys, cspdesk.core.services.registry, cspdesk.core.demo;"
-        "print(sorted(m for m in ('PySide6','pandas','reportlab') if m in sys.modules))"
+        "print(sorted(m for m in ('PySide6','pandas','reportlab','holidays') if m in sys.modules))"
     )
     assert out.strip() == "[]"
 
@@ -34,7 +34,7 @@ def test_window_start_does_not_import_pandas_or_reportlab():
     out = _run(
         "import os, sys; os.environ['QT_QPA_PLATFORM']='offscreen';"
         "import cspdesk.bootstrap, cspdesk.gui.main_window;"
-        "print(sorted(m for m in ('pandas','reportlab') if m in sys.modules))"
+        "print(sorted(m for m in ('pandas','reportlab','holidays') if m in sys.modules))"
     )
     assert out.strip() == "[]"
 

@@ -2,8 +2,28 @@
 
 Statutory and local timescales counted in working days (the Case Review clock, the Safer Homes
 waiting flag) exclude Saturdays, Sundays and bank holidays in England and Wales (Banking and
-Financial Dealings Act 1971, Sch.1, plus the royal proclamations listed in ``_ONE_OFF``).
-Holidays are computed, so the calendar never runs out; one-off changes are listed by hand.
+Financial Dealings Act 1971, s.1 and Sch.1, plus the extra days and moves made by royal proclamation
+under s.1(3)).
+
+The dates come from the ``holidays`` package (``UnitedKingdom(subdiv="ENG")``), whose maintainers add
+each royal proclamation as it is made (the 2022 state funeral, the 2023 coronation), so a new one-off
+day no longer waits for someone here to list it by hand. ``tests/core/test_calendar.py`` checks it
+against the Act's rules computed independently, with the proclamations we know of, for every year
+1995-2035, and against the published GOV.UK lists. Where they differ only the package is right: it
+also knows that the Early May holiday began in 1978 and the one-off days of 1977 (Silver Jubilee) and
+1981 (royal wedding), which the hand computation this replaced did not.
+
+The package lists a holiday that falls on a weekend on its own date as well as on the weekday that
+is taken instead ("Boxing Day (observed)"); only the weekday is a day off, so only weekdays are kept.
+
+``holidays`` is imported inside the function that first needs it, because it is not small: its
+``countries`` package loads every country (0.22-0.48 s here, a shared 2-core machine at load 6; the
+import of this module itself is unchanged, 5-20 ms before and after). So the window starts without it
+(tests/core/test_calendar.py, tests/test_architecture.py) and the first working-day count in a process
+pays it once. Measure with:
+    python -X importtime -c "import cspdesk.core.domain.calendar"
+    python -X importtime -c "from cspdesk.core.domain.calendar import english_bank_holidays as h; h(2026)"
+The country module is named directly so a frozen build finds it without the package's lazy registry.
 """
 
 from __future__ import annotations
@@ -11,19 +31,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
-
-# Royal proclamations: extra days, and a holiday moved from its usual date.
-_ONE_OFF: dict[int, tuple[set[date], set[date]]] = {
-    # year: (added, removed)
-    1995: ({date(1995, 5, 8)}, {date(1995, 5, 1)}),  # VE Day 50th anniversary
-    1999: ({date(1999, 12, 31)}, set()),  # Millennium
-    2002: ({date(2002, 6, 3), date(2002, 6, 4)}, {date(2002, 5, 27)}),  # Golden Jubilee
-    2011: ({date(2011, 4, 29)}, set()),  # Royal wedding
-    2012: ({date(2012, 6, 4), date(2012, 6, 5)}, {date(2012, 5, 28)}),  # Diamond Jubilee
-    2020: ({date(2020, 5, 8)}, {date(2020, 5, 4)}),  # VE Day 75th anniversary
-    2022: ({date(2022, 6, 2), date(2022, 6, 3), date(2022, 9, 19)}, {date(2022, 5, 30)}),  # Platinum Jubilee; state funeral
-    2023: ({date(2023, 5, 8)}, set()),  # Coronation
-}
 
 
 def easter_sunday(year: int) -> date:
@@ -41,38 +48,12 @@ def easter_sunday(year: int) -> date:
     return date(year, month, day + 1)
 
 
-def _first_monday(year: int, month: int) -> date:
-    d = date(year, month, 1)
-    return d + timedelta(days=(7 - d.weekday()) % 7)
-
-
-def _last_monday(year: int, month: int) -> date:
-    d = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-    return d - timedelta(days=d.weekday())
-
-
-def _substitute(d: date, taken: set[date]) -> date:
-    """A holiday on a weekend moves to the next weekday not already a holiday."""
-    while d.weekday() >= 5 or d in taken:
-        d += timedelta(days=1)
-    return d
-
-
 @lru_cache(maxsize=256)
 def english_bank_holidays(year: int) -> frozenset[date]:
-    easter = easter_sunday(year)
-    days: set[date] = set()
-    days.add(_substitute(date(year, 1, 1), days))
-    days.add(easter - timedelta(days=2))  # Good Friday
-    days.add(easter + timedelta(days=1))  # Easter Monday
-    days.add(_first_monday(year, 5))  # Early May
-    days.add(_last_monday(year, 5))  # Spring
-    days.add(_last_monday(year, 8))  # Summer
-    christmas = _substitute(date(year, 12, 25), days)
-    days.add(christmas)
-    days.add(_substitute(date(year, 12, 26), days))
-    added, removed = _ONE_OFF.get(year, (set(), set()))
-    return frozenset((days - removed) | added)
+    """The bank holidays in England and Wales in ``year``: the days off, each a weekday."""
+    from holidays.countries.united_kingdom import UnitedKingdom
+
+    return frozenset(d for d in UnitedKingdom(subdiv="ENG", years=year) if d.weekday() < 5)
 
 
 def is_working_day(d: date, extra_holidays: Iterable[date] = ()) -> bool:

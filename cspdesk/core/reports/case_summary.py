@@ -34,6 +34,7 @@ from .letterhead import LetterheadSettings
 HEAD_BG = Color(0.0, 0.37, 0.31)  # the letterhead green
 ZEBRA = Color(0.95, 0.96, 0.95)
 WIDTH = PAGE_W - MARGIN_L - MARGIN_R
+BODY_TOP = 44 * mm  # no address window: the title starts under the letterhead
 
 
 def _when(v: date | datetime | None) -> str:
@@ -182,7 +183,7 @@ def render_case_summary(data: CaseSummaryData, letterhead: LetterheadSettings) -
         later_header=f"Case summary · {data.reference}",
     )
     buf = io.BytesIO()
-    doc = LettersDoc(buf, [owner], title=f"Case summary {data.reference}", first_body_top=44 * mm)
+    doc = LettersDoc(buf, [owner], title=f"Case summary {data.reference}", first_body_top=BODY_TOP)
     try:
         doc.build(story, canvasmaker=NumberedCanvas)
     except LayoutError as e:

@@ -40,6 +40,13 @@ FIRST_BODY_TOP = 92 * mm  # below the window (ends 83 mm) with breathing space
 LATER_BODY_TOP = 24 * mm
 BODY_BOTTOM = 24 * mm  # room for the page number and the marking
 LOGO_TOP, LOGO_H = 12 * mm, 18 * mm
+LOGO_W = 70 * mm  # the box a logo of any shape is fitted into
+CONTACT_TOP, CONTACT_LINE = LOGO_TOP + 2.5 * mm, 3.6 * mm  # the contact details, top right
+CONTACT_W = 80 * mm  # wider than this, the postal address takes two lines
+MARKING_TOP = 7 * mm  # baseline of the protective marking at the top of every page
+MARKING_SIZE = 9
+FOOTER_Y = 14 * mm  # baseline of the page number and reference, up from the bottom edge
+FOOTER_MARKING_Y = 8 * mm  # baseline of the marking under them
 FOLD_MARKS = (99 * mm, 198 * mm)
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -97,7 +104,7 @@ class NumberedCanvas(Canvas):
 
 
 def draw_marking(c: Canvas, from_top: float) -> None:
-    c.setFont(BOLD, 9)
+    c.setFont(BOLD, MARKING_SIZE)
     c.setFillColor(MARK_RED)
     c.drawCentredString(PAGE_W / 2, y(from_top), MARKING)
     c.setFillColor(Color(0, 0, 0))
@@ -106,16 +113,16 @@ def draw_marking(c: Canvas, from_top: float) -> None:
 def draw_footer(c: Canvas, owner: PageOwner, n: int, total: int) -> None:
     c.setFont(REGULAR, 8.5)
     c.setFillColor(GREY)
-    c.drawCentredString(PAGE_W / 2, 14 * mm, f"Page {n} of {total}")
+    c.drawCentredString(PAGE_W / 2, FOOTER_Y, f"Page {n} of {total}")
     if owner.footer_note:
-        c.drawString(MARGIN_L, 14 * mm, owner.footer_note)
+        c.drawString(MARGIN_L, FOOTER_Y, owner.footer_note)
     if owner.reference:
-        c.drawRightString(PAGE_W - MARGIN_R, 14 * mm, owner.reference)
+        c.drawRightString(PAGE_W - MARGIN_R, FOOTER_Y, owner.reference)
     c.setFillColor(Color(0, 0, 0))
     if owner.marking:
-        c.setFont(BOLD, 9)
+        c.setFont(BOLD, MARKING_SIZE)
         c.setFillColor(MARK_RED)
-        c.drawCentredString(PAGE_W / 2, 8 * mm, MARKING)
+        c.drawCentredString(PAGE_W / 2, FOOTER_MARKING_Y, MARKING)
         c.setFillColor(Color(0, 0, 0))
 
 
@@ -124,12 +131,12 @@ def draw_letterhead(c: Canvas, lh: LetterheadSettings) -> None:
     logo = lh.resolved_logo()
     if logo is not None:
         # Fitted into a fixed box: a replacement logo of any shape never distorts or pushes the text.
-        draw_image(c, logo, MARGIN_L, y(LOGO_TOP + LOGO_H), 70 * mm, LOGO_H)
+        draw_image(c, logo, MARGIN_L, y(LOGO_TOP + LOGO_H), LOGO_W, LOGO_H)
     else:
         c.setFont(BOLD, 14)
         c.drawString(MARGIN_L, y(LOGO_TOP + 8 * mm), lh.council_name)
     right = PAGE_W - MARGIN_R
-    top = LOGO_TOP + 2.5 * mm
+    top = CONTACT_TOP
     c.setFont(BOLD, 8.5)
     c.drawRightString(right, y(top), lh.council_name)
     c.setFont(REGULAR, 8)
@@ -138,7 +145,7 @@ def draw_letterhead(c: Canvas, lh: LetterheadSettings) -> None:
     # envelope window and the reference block.
     address = [a for a in lh.address_lines if a.strip()]
     joined = ", ".join(address)
-    if stringWidth(joined, REGULAR, 8) > 80 * mm:
+    if stringWidth(joined, REGULAR, 8) > CONTACT_W:
         half = (len(address) + 1) // 2
         lines = [", ".join(address[:half]), ", ".join(address[half:])]
     else:
@@ -146,7 +153,7 @@ def draw_letterhead(c: Canvas, lh: LetterheadSettings) -> None:
     lines = [lh.team_name, *lines, f"Tel {lh.phone}" if lh.phone else "", lh.email, lh.website]
     lines += [f"{k} {v}" for k, v in lh.extra]
     for i, text in enumerate(t for t in lines if t):
-        c.drawRightString(right, y(top + (i + 1) * 3.6 * mm), text)
+        c.drawRightString(right, y(top + (i + 1) * CONTACT_LINE), text)
     c.setFillColor(Color(0, 0, 0))
 
 
@@ -165,7 +172,7 @@ def _on_first(c: Canvas, doc: LettersDoc) -> None:
     doc.started += 1
     c.page_owner = owner
     if owner.marking:
-        draw_marking(c, 7 * mm)
+        draw_marking(c, MARKING_TOP)
     draw_letterhead(c, owner.letterhead)
     if owner.first_page:
         owner.first_page(c, owner)
@@ -175,7 +182,7 @@ def _on_later(c: Canvas, doc: LettersDoc) -> None:
     owner = doc.owner
     c.page_owner = owner
     if owner.marking:
-        draw_marking(c, 7 * mm)
+        draw_marking(c, MARKING_TOP)
     c.setFont(REGULAR, 8)
     c.setFillColor(GREY)
     c.drawString(MARGIN_L, y(14 * mm), owner.letterhead.council_name)
