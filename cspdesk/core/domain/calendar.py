@@ -53,7 +53,8 @@ def english_bank_holidays(year: int) -> frozenset[date]:
     """The bank holidays in England and Wales in ``year``: the days off, each a weekday."""
     from holidays.countries.united_kingdom import UnitedKingdom
 
-    return frozenset(d for d in UnitedKingdom(subdiv="ENG", years=year) if d.weekday() < 5)
+    england = UnitedKingdom(subdiv="ENG", years=year)  # type: ignore[no-untyped-call]  # the package is untyped
+    return frozenset(d for d in england if d.weekday() < 5)
 
 
 def is_working_day(d: date, extra_holidays: Iterable[date] = ()) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 
 from cspdesk.core.domain import report_pack as rp
 from cspdesk.core.domain.case_review_figures import (
+    PeriodKind,
     ReportingPeriod,
     financial_year,
     financial_year_containing,
@@ -142,7 +143,7 @@ class ReportPackService:
         Stock measures ("open at the end") are as at each quarter's end; the last column is the year's figure."""
         period = parse_period(period_text)
         area = str(self._settings.get("council.home_district"))
-        spans = [ReportingPeriod(q.start, q.end, rp.PeriodKind.DATE_RANGE) for q in rp.quarters(period)] + [period]
+        spans = [ReportingPeriod(q.start, q.end, PeriodKind.DATE_RANGE) for q in rp.quarters(period)] + [period]
         with self._uow("system") as uow:
             # One read for the year, every quarter counted from it (not one read per quarter).
             counts = data.read_counts(uow.session, data.year_window(period), spans)

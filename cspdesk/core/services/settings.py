@@ -23,8 +23,8 @@ from sqlalchemy import select
 from cspdesk.core.domain.asb_case import DEFAULT_RISK_QUESTIONNAIRE
 from cspdesk.core.domain.case_review import CaseReviewRules
 from cspdesk.core.domain.deadlines import EnforcementRules
-from cspdesk.core.domain.safer_homes import DEFAULT_MEASURES, Measure, SaferHomesRules, VictimCategory
-from cspdesk.core.domain.vocab import Role
+from cspdesk.core.domain.safer_homes import DEFAULT_MEASURES, Measure, SaferHomesRules
+from cspdesk.core.domain.vocab import Role, VictimCategory
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.storage.models import AppSetting
