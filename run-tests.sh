@@ -22,28 +22,39 @@ want() {  # want VAR: the pass is on when VAR=1, or in CI unless VAR=0
 
 passes=()
 failed=0
-record() {  # record NAME EXIT-CODE
-  if [ "$2" = 0 ]; then passes+=("passed  $1"); else passes+=("FAILED  $1 (exit $2)"); failed=1; fi
+total_passed=0
+total_failed=0
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+record() {  # record NAME EXIT-CODE LOG: the pass's result; its tests (every pytest run in it) added to the totals
+  local lines p f
+  lines=$(grep -E '^=* *[0-9]+ (passed|failed|skipped|errors?|deselected)\b.* in [0-9.]+s' "$3" || true)
+  p=$(grep -oE '[0-9]+ passed' <<<"$lines" | awk '{s+=$1} END {print s+0}')
+  f=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$lines" | awk '{s+=$1} END {print s+0}')
+  total_passed=$((total_passed + p)); total_failed=$((total_failed + f))
+  if [ "$2" = 0 ]; then passes+=("passed  $1: $p passed"); else passes+=("FAILED  $1 (exit $2): $p passed, $f failed"); failed=1; fi
 }
 
 if ! want CSPDESK_PG && ! want CSPDESK_DATES; then
   exec .venv/bin/python -m pytest "$@"
 fi
 
-.venv/bin/python -m pytest "$@"
-record "the whole suite (SQLite)" $?
+.venv/bin/python -m pytest "$@" 2>&1 | tee "$out/sqlite.log"
+record "the whole suite (SQLite)" "${PIPESTATUS[0]}" "$out/sqlite.log"
 
 if want CSPDESK_PG; then
   echo "== The same storage, service and migration tests on PostgreSQL (tests marked postgres) ==" >&2
-  bash tools/with-postgres.sh .venv/bin/python -m pytest "$@" -m postgres
-  record "PostgreSQL (tests marked postgres)" $?
+  bash tools/with-postgres.sh .venv/bin/python -m pytest "$@" -m postgres 2>&1 | tee "$out/pg.log"
+  record "PostgreSQL (tests marked postgres)" "${PIPESTATUS[0]}" "$out/pg.log"
 fi
 
 if want CSPDESK_DATES; then
-  bash tools/other-dates.sh "$@"
-  record "core tests on other dates (faketime)" $?
+  bash tools/other-dates.sh "$@" 2>&1 | tee "$out/dates.log"
+  record "core tests on other dates (faketime)" "${PIPESTATUS[0]}" "$out/dates.log"
 fi
 
 echo "== Summary ==" >&2
 printf '  %s\n' "${passes[@]}" >&2
+# All passes together, as one closing line (tests counted once per pass they ran in).
+echo "${total_passed} passed, ${total_failed} failed"
 exit $failed

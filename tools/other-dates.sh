@@ -37,7 +37,7 @@ for when in "${DATES[@]}"; do
   echo "== Core tests with the system clock at $when (faketime) ==" >&2
   # '@' starts the fake clock at that moment and lets it run on, as a real clock does.
   faketime -f "@$when" .venv/bin/python -c 'import datetime,sys; print("  the system clock reads", datetime.datetime.now(), file=sys.stderr)'
-  faketime -f "@$when" .venv/bin/python -m pytest -q -p no:cacheprovider -m "not gui" \
+  faketime -f "@$when" .venv/bin/python -m pytest -p no:cacheprovider -m "not gui" \
     tests/core tests/test_clock_rule.py "$@" || status=1
 done
 exit $status
