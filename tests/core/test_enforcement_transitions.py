@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ def _draft(services, w, kind: NoticeKind):
         parent = e.start_step(w.officer, step(w, "cpw", date(2026, 10, 1))).notice_id
     if kind is NoticeKind.FPN:
         with Session(services.database.engine) as s:
-            cpn = EnforcementNotice(reference=f"CPN-T-{datetime.now().timestamp()}", case_id=w.case_id,
+            cpn = EnforcementNotice(reference=f"CPN-T-{uuid.uuid4().hex[:12]}", case_id=w.case_id,
                                     party_id=w.adult, kind="cpn", stage="breached", issued_on=date(2026, 6, 1),
                                     rules=EnforcementRules().to_dict())
             s.add(cpn)
