@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.letter_templates import LetterTemplateService
     from cspdesk.core.services.letters import LetterService
     from cspdesk.core.services.report_pack import ReportPackService
+    from cspdesk.core.services.retention import RetentionService
     from cspdesk.core.services.risk import RiskService
     from cspdesk.core.services.safer_homes import SaferHomesService
     from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
@@ -92,6 +93,7 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "templates": lambda s: _get("letter_templates", "LetterTemplateService")(s._uow),
     "letters": _letters,
     "documents": lambda s: _get("documents", "DocumentService")(s._uow),
+    "retention": lambda s: _get("retention", "RetentionService")(s._uow, s.settings, s._today),
 }
 
 
@@ -133,6 +135,7 @@ class Services:
     templates: LetterTemplateService
     letters: LetterService
     documents: DocumentService
+    retention: RetentionService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
                  settings: SettingsService, uow: Callable, clock: Clock):
