@@ -163,9 +163,9 @@ class RetentionService:
             if current != version:
                 raise ConflictError(f"{record_type.label} {reference} was changed by someone else after the queue "
                                     "was read. Nothing was done; refresh the queue and decide again.")
-            candidate = next((c for c in kind.candidates(s, today + timedelta(days=3))
+            candidate = next((c for c in kind.candidates(s, today + timedelta(days=3), record_id)
                               if (c.record_id or c.reference) == key), None)
-            last = _latest_decisions(s).get((record_type.value, key))
+            last = _latest_decisions(s, record_type, record_id, reference).get((record_type.value, key))
             kept = last.keep_until if last is not None else None
             if candidate is None or not is_due(policy, candidate.dates, today, kept):
                 raise ConflictError(f"{record_type.label} {reference} is not due for review (its retention period "
@@ -198,10 +198,16 @@ class RetentionService:
                                 r.reason, r.keep_until, r.decided_on, r.decided_by) for r in rows]
 
 
-def _latest_decisions(session) -> dict[tuple[str, object], RetentionDecision]:
+def _latest_decisions(session, record_type: RetentionRecord | None = None, record_id: uuid.UUID | None = None,
+                      reference: str | None = None) -> dict[tuple[str, object], RetentionDecision]:
+    """The latest decision per record (all records, or the one named)."""
+    query = select(RetentionDecision).order_by(RetentionDecision.decided_on, RetentionDecision.created_at)
+    if record_type is not None:
+        query = query.where(RetentionDecision.record_type == record_type.value,
+                            RetentionDecision.record_id == record_id if record_id
+                            else RetentionDecision.reference == reference)
     latest: dict[tuple[str, object], RetentionDecision] = {}
-    for d in session.scalars(select(RetentionDecision).order_by(RetentionDecision.decided_on,
-                                                                RetentionDecision.created_at)):
+    for d in session.scalars(query):
         latest[(d.record_type, d.record_id if d.record_id else d.reference)] = d
     return latest
 

@@ -66,6 +66,11 @@ class Candidate:
     restricted: bool = False
 
 
+def _only(query, column, only: uuid.UUID | None):
+    """``query`` limited to one record when deciding on it (the queue reads them all)."""
+    return query if only is None else query.where(column == only)
+
+
 def _latest(*days: date | datetime | None) -> date | None:
     found = [d.date() if isinstance(d, datetime) else d for d in days if d is not None]
     return max(found) if found else None
@@ -129,12 +134,13 @@ def _delete_notices(session: Session, ids: list) -> None:
     session.execute(delete(EnforcementNotice).where(EnforcementNotice.id.in_(ids)))
 
 
-def _notice_candidates(session: Session, cutoff: date) -> list[Candidate]:
-    last_event = dict(session.execute(select(NoticeEvent.notice_id, func.max(NoticeEvent.occurred_on))
-                                      .group_by(NoticeEvent.notice_id)).all())
+def _notice_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
+    last_event = dict(session.execute(_only(select(NoticeEvent.notice_id, func.max(NoticeEvent.occurred_on))
+                                            .group_by(NoticeEvent.notice_id), NoticeEvent.notice_id, only)).all())
     out = []
-    for n, case_closed in session.execute(select(EnforcementNotice, AsbCase.closed_on)
-                                          .join(AsbCase, AsbCase.id == EnforcementNotice.case_id)):
+    for n, case_closed in session.execute(_only(select(EnforcementNotice, AsbCase.closed_on)
+                                                .join(AsbCase, AsbCase.id == EnforcementNotice.case_id),
+                                                EnforcementNotice.id, only)):
         last = _latest(last_event.get(n.id), n.served_on, n.issued_on, n.created_at)
         ended = last if is_closed(n.kind, n.stage) else None
         dates = RecordDates(closed_on=case_closed, last_activity_on=last, ended_on=ended)
@@ -146,13 +152,13 @@ def _notice_candidates(session: Session, cutoff: date) -> list[Candidate]:
 # ----- ASB cases
 
 
-def _case_candidates(session: Session, cutoff: date) -> list[Candidate]:
+def _case_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
     activity = func.coalesce(AsbCase.last_activity_on, AsbCase.closed_on, AsbCase.reported_on)
     rows = session.execute(
-        select(AsbCase.id, AsbCase.reference, AsbCase.closed_on, activity, AsbCase.version, AsbCase.category,
+        _only(select(AsbCase.id, AsbCase.reference, AsbCase.closed_on, activity, AsbCase.version, AsbCase.category,
                AsbCase.status)
         .where(or_(AsbCase.closed_on <= cutoff, activity <= cutoff))
-        .where(AsbCase.title != ANONYMISED)  # an anonymised case holds no one's data: it leaves the queue
+        .where(AsbCase.title != ANONYMISED), AsbCase.id, only)  # anonymised: no one's data, out of the queue
     ).all()
     return [Candidate(i, ref, RecordDates(closed_on=closed, last_activity_on=_latest(act)), v,
                       f"{cat.replace('_', ' ')}, {status}") for i, ref, closed, act, v, cat, status in rows]
@@ -221,9 +227,10 @@ def _delete_case(session: Session, case_id: uuid.UUID) -> None:
 # ----- Safer Homes referrals
 
 
-def _referral_candidates(session: Session, cutoff: date) -> list[Candidate]:
+def _referral_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
     out = []
-    for r in session.scalars(select(SaferHomesReferral).where(SaferHomesReferral.client_name != ANONYMISED)):
+    for r in session.scalars(_only(select(SaferHomesReferral).where(SaferHomesReferral.client_name != ANONYMISED),
+                                   SaferHomesReferral.id, only)):
         last = _latest(r.closed_on, r.followed_up_on, r.secured_on, r.installed_on, r.works_ordered_on, r.survey_on,
                        r.referred_on)
         if last <= cutoff:
@@ -256,9 +263,11 @@ def _delete_referral(session: Session, referral_id: uuid.UUID) -> None:
 # ----- Case Reviews
 
 
-def _case_review_candidates(session: Session, cutoff: date) -> list[Candidate]:
+def _case_review_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
     out = []
-    for a in session.scalars(select(CaseReviewApplication).where(CaseReviewApplication.applicant_name != ANONYMISED)):
+    for a in session.scalars(_only(select(CaseReviewApplication)
+                                   .where(CaseReviewApplication.applicant_name != ANONYMISED),
+                                   CaseReviewApplication.id, only)):
         last = _latest(a.closed_on, a.victim_told_of_closure_on, a.outcome_sent_on, a.review_meeting_on,
                        a.threshold_decided_on, a.acknowledged_on, a.received_on)
         if last <= cutoff:
@@ -297,9 +306,10 @@ def _delete_case_review(session: Session, app_id: uuid.UUID) -> None:
 # ----- forum records (a meeting with the issues raised at it)
 
 
-def _forum_candidates(session: Session, cutoff: date) -> list[Candidate]:
-    rows = session.execute(select(Meeting.id, Meeting.title, Meeting.held_on, Meeting.version, Meeting.kind)
-                           .where(Meeting.held_on <= cutoff, or_(Meeting.notes.is_(None), Meeting.notes != ANONYMISED)))
+def _forum_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
+    rows = session.execute(_only(select(Meeting.id, Meeting.title, Meeting.held_on, Meeting.version, Meeting.kind)
+                                 .where(Meeting.held_on <= cutoff,
+                                        or_(Meeting.notes.is_(None), Meeting.notes != ANONYMISED)), Meeting.id, only))
     return [Candidate(i, f"{title} {held:%d/%m/%Y}", RecordDates(last_activity_on=held), v, MeetingKind(kind).label)
             for i, title, held, v, kind in rows]
 
@@ -327,9 +337,9 @@ def _delete_forum(session: Session, meeting_id: uuid.UUID) -> None:
 # ----- imported figures
 
 
-def _figures_candidates(session: Session, cutoff: date) -> list[Candidate]:
-    rows = session.execute(select(FigureImport.id, FigureImport.filename, FigureImport.imported_at,
-                                  FigureImport.version, FigureImport.source))
+def _figures_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
+    rows = session.execute(_only(select(FigureImport.id, FigureImport.filename, FigureImport.imported_at,
+                                        FigureImport.version, FigureImport.source), FigureImport.id, only))
     return [Candidate(i, name, RecordDates(last_activity_on=at.date()), v, source.replace("_", ".") + " import")
             for i, name, at, v, source in rows if at.date() <= cutoff]
 
@@ -358,7 +368,7 @@ def _audit_years(session: Session) -> dict[int, int]:
     return {int(y): n for y, n in session.execute(select(year, func.count()).group_by(year)).all()}
 
 
-def _audit_candidates(session: Session, cutoff: date) -> list[Candidate]:
+def _audit_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
     return [Candidate(None, f"Audit log {y}", RecordDates(last_activity_on=date(y, 12, 31)), n, f"{n} entries")
             for y, n in sorted(_audit_years(session).items()) if date(y, 12, 31) <= cutoff]
 
@@ -381,7 +391,7 @@ def delete_audit_year(session: Session, reference: str) -> None:
 @dataclass(frozen=True)
 class Kind:
     model: type | None  # the row whose version is checked (None: the audit log)
-    candidates: Callable[[Session, date], list[Candidate]]
+    candidates: Callable[..., list[Candidate]]  # (session, cutoff, only=None)
     anonymise: Callable[[Session, uuid.UUID], None] | None
     delete: Callable[[Session, uuid.UUID], None] | None
 
