@@ -266,3 +266,38 @@ def test_a_record_not_yet_due_is_refused(demo_services):
     assert "not due" in str(err.value)
     with s._uow("t") as uow:
         assert uow.session.get(AsbCase, case_id) is not None
+
+
+# ----- the command line
+
+
+def test_the_queue_and_a_decision_from_the_command_line(demo_db_path, monkeypatch, capsys):
+    """`cspdesk retention due --format csv` lists the queue; `decide` acts on one row; a second decision on the
+    same row (stale version) is a plain error with exit 2, never a traceback."""
+    import csv
+    import io
+
+    from cspdesk.cli import main
+    from cspdesk.core.services.registry import build_services
+    from cspdesk.core.storage.database import open_database
+
+    db = open_database(demo_db_path)
+    s = build_services(db, "admin.user")
+    _one_year(s)
+    db.engine.dispose()
+    monkeypatch.setenv("CSPDESK_USER", "admin.user")
+    assert main(["retention", "due", "--db", str(demo_db_path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    row = next(r for r in rows if r["record_type"] == "asb_case")
+    args = ["retention", "decide", "--db", str(demo_db_path), "--type", "asb_case", "--id", row["record_id"],
+            "--version", row["version"]]
+    assert main([*args, "--decision", "keep", "--reason", "Appeal pending"]) == 2
+    assert "keep_until" in capsys.readouterr().err
+    assert main([*args, "--decision", "anonymise"]) == 0
+    capsys.readouterr()
+    assert main([*args, "--decision", "delete"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and row["reference"] in err and "Traceback" not in err
+    monkeypatch.setenv("CSPDESK_USER", "not.an.admin")
+    assert main(["retention", "due", "--db", str(demo_db_path)]) == 2
+    assert "does not allow" in capsys.readouterr().err
