@@ -12,6 +12,9 @@ exist, the last day of that month; where the due date falls on a weekend or bank
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cspdesk.core.domain.calendar import is_working_day
@@ -62,3 +65,55 @@ def is_overdue(received_on: date, extended_months: int, closed_on: date | None, 
 
 
 REDACTED = "[redacted]"
+
+
+# ----- redaction of third parties (DPA 2018 Sch.2 para.16: information identifying another individual is not
+# disclosed without their consent unless it is reasonable to do so; the officer can always see what went)
+
+_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\w)")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W", "", text).lower()
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Replaces other people's names, addresses, phones and e-mail addresses with ``[redacted]``.
+
+    ``third_party`` holds what is known about the other people on the subject's records (names, name parts,
+    street lines, postcodes, phones); ``subject`` what is the subject's own, which is never redacted (a relative
+    sharing their surname has the surname kept but the full name and forename removed). Phone numbers,
+    postcodes and e-mail addresses not the subject's are redacted even when nobody recorded whose they are.
+    """
+
+    third_party: frozenset[str]
+    subject: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, third_party: Iterable[str | None], subject: Iterable[str | None] = ()) -> Redactor:
+        own = frozenset(s.strip().lower() for s in subject if s and s.strip())
+        terms = frozenset(t.strip() for t in third_party
+                          if t and len(t.strip()) >= 2 and t.strip().lower() not in own)
+        return cls(terms, own)
+
+    def _own(self, found: str) -> bool:
+        return _squash(found) in {_squash(s) for s in self.subject}
+
+    def redact(self, text: str | None) -> str:
+        if not text:
+            return text or ""
+        out = text
+        for pattern in (_EMAIL, _PHONE, _POSTCODE):
+            out = pattern.sub(lambda m: m.group(0) if self._own(m.group(0)) else REDACTED, out)
+        for term in sorted(self.third_party, key=len, reverse=True):
+            out = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", REDACTED, out, flags=re.IGNORECASE)
+        return out
+
+    def name(self, value: str | None) -> str:
+        """A name in a list: shown only when it is the subject's own."""
+        if not value:
+            return ""
+        return value if value.strip().lower() in self.subject else REDACTED

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
     from cspdesk.core.services.safer_homes_read import SaferHomesReader
     from cspdesk.core.services.saved_filters import SavedFilterService
+    from cspdesk.core.services.subject_access import SubjectAccessService
+    from cspdesk.core.services.subject_requests import SubjectRequestService
 
 
 def _get(module: str, name: str) -> Any:
@@ -94,6 +96,9 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "letters": _letters,
     "documents": lambda s: _get("documents", "DocumentService")(s._uow),
     "retention": lambda s: _get("retention", "RetentionService")(s._uow, s.settings, s._today),
+    "subject_requests": lambda s: _get("subject_requests", "SubjectRequestService")(s._uow, s._today),
+    "subject_access": lambda s: _get("subject_access", "SubjectAccessService")(
+        s._uow, s.settings, s.subject_requests, s._today, _get("subject_access_print", "render_bundle")),
 }
 
 
@@ -136,6 +141,8 @@ class Services:
     letters: LetterService
     documents: DocumentService
     retention: RetentionService
+    subject_requests: SubjectRequestService
+    subject_access: SubjectAccessService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
                  settings: SettingsService, uow: Callable, clock: Clock):
