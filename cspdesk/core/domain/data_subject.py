@@ -72,6 +72,9 @@ REDACTED = "[redacted]"
 
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\w)")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+_NAME_PAIR = re.compile(r"\b[A-Z][\w'-]+ [A-Z][\w'-]+\b")
+_STREET = re.compile(r"\b\d+[A-Za-z]?,? (?:[A-Z][\w'-]+ ){1,3}(?:Road|Street|Close|Lane|Avenue|Drive|Way|Grove|"
+                     r"Crescent|Court|Place|Gardens|Terrace|Walk|Rise|View|Hill|Row|Square|Mews|Green|Park)\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 
@@ -86,18 +89,23 @@ class Redactor:
     ``third_party`` holds what is known about the other people on the subject's records (names, name parts,
     street lines, postcodes, phones); ``subject`` what is the subject's own, which is never redacted (a relative
     sharing their surname has the surname kept but the full name and forename removed). Phone numbers,
-    postcodes and e-mail addresses not the subject's are redacted even when nobody recorded whose they are.
+    postcodes, e-mail addresses and house-number-and-street addresses not the subject's are redacted even when
+    nobody recorded whose they are.
     """
 
     third_party: frozenset[str]
     subject: frozenset[str] = frozenset()
+    # Full names ("forename surname", lower case) of everyone else CSPDesk knows: found in free text as two
+    # capitalised words, even on a record they are not a party to.
+    known_names: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, third_party: Iterable[str | None], subject: Iterable[str | None] = ()) -> Redactor:
+    def of(cls, third_party: Iterable[str | None], subject: Iterable[str | None] = (),
+           known_names: Iterable[str] = ()) -> Redactor:
         own = frozenset(s.strip().lower() for s in subject if s and s.strip())
         terms = frozenset(t.strip() for t in third_party
                           if t and len(t.strip()) >= 2 and t.strip().lower() not in own)
-        return cls(terms, own)
+        return cls(terms, own, frozenset(n.lower() for n in known_names if n.lower() not in own))
 
     def _own(self, found: str) -> bool:
         return _squash(found) in {_squash(s) for s in self.subject}
@@ -106,10 +114,12 @@ class Redactor:
         if not text:
             return text or ""
         out = text
-        for pattern in (_EMAIL, _PHONE, _POSTCODE):
+        for pattern in (_EMAIL, _PHONE, _POSTCODE, _STREET):
             out = pattern.sub(lambda m: m.group(0) if self._own(m.group(0)) else REDACTED, out)
         for term in sorted(self.third_party, key=len, reverse=True):
             out = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", REDACTED, out, flags=re.IGNORECASE)
+        if self.known_names:
+            out = _NAME_PAIR.sub(lambda m: REDACTED if m.group(0).lower() in self.known_names else m.group(0), out)
         return out
 
     def name(self, value: str | None) -> str:

@@ -188,8 +188,12 @@ class SubjectAccessService:
 
     # ----- the bundle
 
-    def bundle(self, actor: Actor, request_reference: str, matches: list[str]) -> SubjectBundle:
-        """What the person is given, from the records the officer confirmed (``SubjectMatch.key`` values)."""
+    def bundle(self, actor: Actor, request_reference: str, matches: list[str],
+               also_redact: list[str] | None = None) -> SubjectBundle:
+        """What the person is given, from the records the officer confirmed (``SubjectMatch.key`` values).
+
+        Everyone CSPDesk knows is redacted wherever they appear; ``also_redact`` adds what the officer found on
+        reading the draft that CSPDesk could not know (a neighbour named only in an incident's words)."""
         actor.require(Role.OFFICER, "prepare a subject access bundle")
         req = self._requests.get(actor, request_reference)
         ids: dict[str, list[uuid.UUID]] = {"person": [], "referral": [], "case_review": []}
@@ -203,7 +207,8 @@ class SubjectAccessService:
             raise ValidationError({"matches": "Confirm at least one record as the person's."})
         self._requests.confirm(actor, request_reference, matches)
         with self._uow(actor.username) as uow:
-            sections, redactions = _read_bundle(uow.session, actor, ids)
+            sections, redactions = _read_bundle(uow.session, actor, ids,
+                                                [t for t in (also_redact or ()) if t and t.strip()])
             uow.audit("view", "data_subject_request", None,
                       f"Subject access bundle prepared for {req.reference}", {"request": req.reference,
                                                                                "records": len(matches)})
@@ -238,7 +243,8 @@ class SubjectAccessService:
         return pdf, table
 
 
-def _read_bundle(s, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> tuple[list[BundleSection], int]:
+def _read_bundle(s, actor: Actor, ids: dict[str, list[uuid.UUID]],
+                 also_redact: list[str]) -> tuple[list[BundleSection], int]:
     """Read and redact (one session). Returns the sections and how many redactions were made."""
     persons = [(p, a) for p, a in s.execute(select(Person, Address).outerjoin(Address, Address.id == Person.address_id)
                                             .where(Person.id.in_(ids["person"])))] if ids["person"] else []
@@ -286,7 +292,12 @@ def _read_bundle(s, actor: Actor, ids: dict[str, list[uuid.UUID]]) -> tuple[list
         third += [r.perpetrator_name, r.landlord_name, r.safe_contact]
     for app in reviews:
         third += [app.on_behalf_of]
-    red = Redactor.of(third, subject_terms)
+    third += also_redact
+    known = [f"{f} {n}" for f, n in s.execute(select(Person.forename, Person.surname)
+                                              .where(Person.id.not_in(ids["person"])))]
+    known += [n for n in s.scalars(select(SaferHomesReferral.client_name)
+                                   .where(SaferHomesReferral.id.not_in(ids["referral"]))) if n]
+    red = Redactor.of(third, subject_terms, known)
     count = 0
 
     def clean(text: str | None) -> str:
