@@ -176,3 +176,36 @@ def test_someone_known_from_another_case_is_redacted_where_the_subjects_case_men
     key = next(m.key for m in services.subject_access.find(services.actor, "Joan Platt", date(1950, 3, 4)).matches)
     text = services.subject_access.bundle_csv(services.subject_access.bundle(services.actor, ref, [key]))
     assert "Threlfall" not in text and "joined in the shouting" in text
+
+
+# ----- the command line
+
+
+def test_a_request_from_log_to_bundle_to_close_on_the_command_line(db_path, tmp_path, monkeypatch, capsys):
+    """The CLI path end to end; a missing output folder is a plain error (exit 2) and writes nothing."""
+    from cspdesk.cli import main
+    from cspdesk.core.services.registry import build_services
+    from cspdesk.core.storage.database import open_database
+
+    db = open_database(db_path)
+    _case_with_a_perpetrator(build_services(db, "admin.user"))
+    db.engine.dispose()
+    monkeypatch.setenv("CSPDESK_USER", "admin.user")
+    base = ["--db", str(db_path)]
+    assert main(["sar", "log", *base, "--name", "Joan Platt", "--dob", "1950-03-04"]) == 0
+    ref, due = capsys.readouterr().out.split("\t")
+    assert ref == "DSR-2026-0001" and due.strip() == "due 29/12/2026"
+    assert main(["sar", "find", *base, "--name", "Joan Platt", "--dob", "1950-03-04", "--request", ref]) == 0
+    key = capsys.readouterr().out.splitlines()[0].split("\t")[0]
+    assert key.startswith("person:")
+    assert main(["sar", "bundle", *base, "--request", ref, "--match", key, "--out", str(tmp_path / "nope")]) == 2
+    assert "no such folder" in capsys.readouterr().err and not (tmp_path / "nope").exists()
+    assert main(["sar", "bundle", *base, "--request", ref, "--match", key, "--redact", NEIGHBOUR,
+                 "--out", str(tmp_path)]) == 0
+    assert (tmp_path / f"{ref}-subject-access.pdf").exists()
+    assert NEIGHBOUR not in (tmp_path / f"{ref}-subject-access.csv").read_text(encoding="utf-8")
+    assert main(["sar", "log", *base, "--name", "Joan Platt", "--dob", "26/11/1950"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["sar", "close", *base, "--request", ref, "--outcome", "completed"]) == 0
+    assert main(["sar", "list", *base]) == 0
+    assert "closed 26/11/2026 (completed)" in capsys.readouterr().out
