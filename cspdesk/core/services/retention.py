@@ -80,9 +80,10 @@ class RetentionService:
         values = self._settings.all()
         return {r: RetentionPolicy.from_settings(r, values) for r in RetentionRecord}
 
-    def due(self, actor: Actor, record_type: RetentionRecord | None = None) -> list[DueRecord]:
+    def due(self, actor: Actor, record_type: RetentionRecord | str | None = None) -> list[DueRecord]:
         """Records past retention and not held by a keep decision, oldest due first."""
         actor.require(Role.ADMINISTRATOR, "review records past retention")
+        record_type = None if record_type is None else RetentionRecord(record_type)
         today = self._today()
         out: list[DueRecord] = []
         with self._uow(actor.username) as uow:
