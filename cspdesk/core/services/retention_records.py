@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.enforcement import is_closed
 from cspdesk.core.domain.retention import ANONYMISED, RecordDates, RetentionRecord
-from cspdesk.core.domain.vocab import MeetingKind, NoticeKind
+from cspdesk.core.domain.vocab import (
+    AsbCategory,
+    CaseReviewStatus,
+    MeetingKind,
+    NoticeKind,
+    SaferHomesStatus,
+    VictimCategory,
+)
 from cspdesk.core.storage.models import (
     Address,
     AsbCase,
@@ -69,6 +76,13 @@ class Candidate:
 def _only(query, column, only: uuid.UUID | None):
     """``query`` limited to one record when deciding on it (the queue reads them all)."""
     return query if only is None else query.where(column == only)
+
+
+def _label(vocab, code: str) -> str:
+    try:
+        return vocab(code).label
+    except ValueError:  # a code from a later version: show it as stored
+        return code.replace("_", " ")
 
 
 def _latest(*days: date | datetime | None) -> date | None:
@@ -161,7 +175,7 @@ def _case_candidates(session: Session, cutoff: date, only: uuid.UUID | None = No
         .where(AsbCase.title != ANONYMISED), AsbCase.id, only)  # anonymised: no one's data, out of the queue
     ).all()
     return [Candidate(i, ref, RecordDates(closed_on=closed, last_activity_on=_latest(act)), v,
-                      f"{cat.replace('_', ' ')}, {status}") for i, ref, closed, act, v, cat, status in rows]
+                      f"{_label(AsbCategory, cat)}, {status}") for i, ref, closed, act, v, cat, status in rows]
 
 
 def _anonymise_case(session: Session, case_id: uuid.UUID) -> None:
@@ -235,7 +249,7 @@ def _referral_candidates(session: Session, cutoff: date, only: uuid.UUID | None 
                        r.referred_on)
         if last <= cutoff:
             out.append(Candidate(r.id, r.reference, RecordDates(closed_on=r.closed_on, last_activity_on=last),
-                                 r.version, f"{r.victim_category.replace('_', ' ')}, {r.status.replace('_', ' ')}",
+                                 r.version, f"{_label(VictimCategory, r.victim_category)}, {_label(SaferHomesStatus, r.status).lower()}",
                                  restricted=r.restricted))
     return out
 
@@ -272,7 +286,7 @@ def _case_review_candidates(session: Session, cutoff: date, only: uuid.UUID | No
                        a.threshold_decided_on, a.acknowledged_on, a.received_on)
         if last <= cutoff:
             out.append(Candidate(a.id, a.reference, RecordDates(closed_on=a.closed_on, last_activity_on=last),
-                                 a.version, a.status.replace("_", " ")))
+                                 a.version, _label(CaseReviewStatus, a.status)))
     return out
 
 

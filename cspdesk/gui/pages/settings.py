@@ -43,7 +43,7 @@ class SettingsPage(QWidget):
         self.bus = bus
         self.prompts = prompts
         self.is_admin = services.actor.can(Role.ADMINISTRATOR)
-        tabs = QTabWidget()
+        tabs = self.tabs = QTabWidget()
         tabs.addTab(self._users_tab(), "Users")
         tabs.addTab(self._settings_tab(), "Local settings")
         from cspdesk.gui.pages.retention import RetentionTab
