@@ -20,7 +20,7 @@ def _busiest_person(services):
 def _dialog(window, qtbot, prompts):
     from cspdesk.gui.dialogs.data_requests import DataRequestsDialog
 
-    dialog = DataRequestsDialog(window.services, window.bus, prompts, window)
+    dialog = DataRequestsDialog(window.services, window.bus, prompts)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
