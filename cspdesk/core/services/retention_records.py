@@ -155,7 +155,8 @@ def _notice_candidates(session: Session, cutoff: date, only: uuid.UUID | None = 
     for n, case_closed in session.execute(_only(select(EnforcementNotice, AsbCase.closed_on)
                                                 .join(AsbCase, AsbCase.id == EnforcementNotice.case_id),
                                                 EnforcementNotice.id, only)):
-        last = _latest(last_event.get(n.id), n.served_on, n.issued_on, n.created_at)
+        # created_at only for a draft never issued (a bulk import writes "now" there, not the notice's date).
+        last = _latest(last_event.get(n.id), n.served_on, n.issued_on) or n.created_at.date()
         ended = last if is_closed(n.kind, n.stage) else None
         dates = RecordDates(closed_on=case_closed, last_activity_on=last, ended_on=ended)
         if any(d is not None and d <= cutoff for d in (case_closed, last, ended)):
