@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-06 11:57:53.127876
+Create Date: 2026-12-06 12:22:17.901635
 """
 
 from alembic import op
@@ -190,7 +190,7 @@ def upgrade() -> None:
     op.create_table('retention_decision',
     sa.Column('record_type', sa.String(length=30), nullable=False),
     sa.Column('record_id', sa.Uuid(), nullable=True),
-    sa.Column('reference', sa.String(length=60), nullable=False),
+    sa.Column('reference', sa.String(length=330), nullable=False),
     sa.Column('decision', sa.String(length=20), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('keep_until', sa.Date(), nullable=True),

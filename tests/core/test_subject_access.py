@@ -209,3 +209,38 @@ def test_a_request_from_log_to_bundle_to_close_on_the_command_line(db_path, tmp_
     assert main(["sar", "close", *base, "--request", ref, "--outcome", "completed"]) == 0
     assert main(["sar", "list", *base]) == 0
     assert "closed 26/11/2026 (completed)" in capsys.readouterr().out
+
+
+def test_what_an_officer_types_into_a_request_is_held_to_its_limits(services):
+    """Catches a request written with a name longer than its column or a NUL (PostgreSQL would refuse it with an
+    error no user should see): a field-level message instead, nothing logged."""
+    with pytest.raises(ValidationError) as err:
+        services.subject_requests.log(services.actor, "access", "J" * 201)
+    assert "subject_name" in err.value.fields
+    with pytest.raises(ValidationError) as err:
+        services.subject_requests.log(services.actor, "access", "Joan Platt", details="wrong\x00entry")
+    assert "details" in err.value.fields
+    assert services.subject_requests.requests(services.actor) == []
+
+
+def test_a_cell_that_would_run_as_a_formula_is_neutralised_in_the_bundle_csv(services):
+    """Catches an incident account typed as '=HYPERLINK(...)' reaching the person's spreadsheet as a formula."""
+    from datetime import datetime
+
+    from cspdesk.core.services.incidents import IncidentInput
+    from cspdesk.core.storage.models import CaseParty
+
+    case = open_case(services)
+    with services._uow("t") as uow:
+        joan = uow.session.scalar(select(CaseParty.id).where(CaseParty.case_id == case.id,
+                                                             CaseParty.role == "complainant"))
+    services.incidents.add_incident(services.actor, case.id, IncidentInput(
+        occurred_at=datetime(2026, 11, 25, 20, 0), reported_on=date(2026, 11, 25), reporter_party_id=joan,
+        description='=HYPERLINK("http://x.example","click")'))
+    ref = services.subject_requests.log(services.actor, "access", "Joan Platt")
+    key = services.subject_access.find(services.actor, "Joan Platt", date(1950, 3, 4)).matches[0].key
+    rows = list(csv.reader(io.StringIO(services.subject_access.bundle_csv(
+        services.subject_access.bundle(services.actor, ref, [key])))))
+    texts = [r[4] for r in rows[1:]]
+    assert not any(t.startswith("=") for t in texts)
+    assert "'=HYPERLINK(\"http://x.example\",\"click\")" in texts  # still readable, never run

@@ -9,8 +9,6 @@ Restricted Safer Homes referrals are in the queue like any other: the queue neve
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from cspdesk.core.domain.retention import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ConflictError, NotFound, ValidationError
 from cspdesk.core.services.context import Actor, Changes
+from cspdesk.core.services.data_protection_csv import write_csv
 from cspdesk.core.services.retention_records import KINDS, audit_year_version, delete_audit_year
 from cspdesk.core.storage.models import RetentionDecision
 from cspdesk.core.storage.uow import UnitOfWork
@@ -107,15 +106,11 @@ class RetentionService:
         return out
 
     def due_csv(self, actor: Actor) -> str:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(CSV_COLUMNS)
-        for d in self.due(actor):
-            w.writerow([d.record_type.value, d.reference, d.description, "yes" if d.restricted else "no",
-                        d.counts_from, d.event_on.isoformat(), d.due_on.isoformat(),
-                        d.kept_until.isoformat() if d.kept_until else "", " ".join(x.value for x in d.decisions),
-                        d.record_id.hex if d.record_id else "", d.version])
-        return buf.getvalue()
+        return write_csv(CSV_COLUMNS, (
+            [d.record_type.value, d.reference, d.description, "yes" if d.restricted else "no", d.counts_from,
+             d.event_on.isoformat(), d.due_on.isoformat(), d.kept_until.isoformat() if d.kept_until else "",
+             " ".join(x.value for x in d.decisions), d.record_id.hex if d.record_id else "", d.version]
+            for d in self.due(actor)))
 
     def decide(self, actor: Actor, record_type: RetentionRecord | str, record: uuid.UUID | str, version: int,
                decision: RetentionDecisionKind | str, *, reason: str | None = None,

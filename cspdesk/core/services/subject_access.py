@@ -12,8 +12,6 @@ someone who may see them finds or bundles them. Every search and bundle is audit
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from cspdesk.core.domain.protection import can_see_restricted
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import PermissionDenied, ValidationError
 from cspdesk.core.services.context import Actor
+from cspdesk.core.services.data_protection_csv import write_csv
 from cspdesk.core.storage.models import (
     Address,
     Agency,
@@ -220,14 +219,9 @@ class SubjectAccessService:
 
     @staticmethod
     def bundle_csv(bundle: SubjectBundle) -> str:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")  # the one place this CSV is written: switch to the shared writer
-        w.writerow(CSV_COLUMNS)
-        for section in bundle.sections:
-            for item in section.items:
-                w.writerow([section.title, item.reference, item.on.isoformat() if item.on else "", item.heading,
-                            item.text])
-        return buf.getvalue()
+        return write_csv(CSV_COLUMNS, ([section.title, item.reference, item.on.isoformat() if item.on else "",
+                                        item.heading, item.text]
+                                       for section in bundle.sections for item in section.items))
 
     def write(self, bundle: SubjectBundle, folder: Path) -> tuple[Path, Path]:
         """The PDF letter and the CSV, named by the request reference (never the person's name)."""

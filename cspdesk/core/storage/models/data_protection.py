@@ -20,7 +20,7 @@ class RetentionDecision(Tracked, Base):
     __tablename__ = "retention_decision"
     record_type: Mapped[str] = mapped_column(String(30))  # domain.retention.RetentionRecord
     record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    reference: Mapped[str] = mapped_column(String(60))
+    reference: Mapped[str] = mapped_column(String(330))  # a forum record: its title (300) and date
     decision: Mapped[str] = mapped_column(String(20))  # domain.retention.RetentionDecisionKind
     reason: Mapped[str | None] = mapped_column(Text)
     keep_until: Mapped[date | None] = mapped_column(Date)  # a keep decision: review again on this date
