@@ -59,3 +59,16 @@ def test_open_requests_show_on_the_dashboard_and_turn_red_when_overdue(window, q
     dashboard.refresh()
     assert dashboard.requests_tile.value.text() == "1 (1 overdue)"
     assert "#b00020" in dashboard.requests_tile.value.styleSheet()
+
+
+def test_an_erasure_request_is_recorded_against_the_persons_records(window, qtbot, prompts):
+    name, dob = _busiest_person(window.services)
+    ref = window.services.subject_requests.log(window.services.actor, "erasure", name, date_of_birth=dob)
+    dialog = _dialog(window, qtbot, prompts)
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.find_btn, Qt.MouseButton.LeftButton)
+    assert not dialog.bundle_btn.isEnabled()  # a bundle answers subject access only
+    qtbot.mouseClick(dialog.confirm_btn, Qt.MouseButton.LeftButton)
+    assert prompts.asked[-1][:2] == ("info", "Records recorded")
+    assert window.services.subject_requests.get(window.services.actor, ref).confirmed == {
+        "matches": [dialog.matches[0].key]}

@@ -155,10 +155,10 @@ class DataRequestsDialog(QDialog):
         is_open = q is not None and q.closed_on is None
         self.extend_btn.setEnabled(is_open)
         self.close_btn.setEnabled(is_open)
-        self.find_btn.setEnabled(q is not None and q.kind is RequestKind.ACCESS)
+        self.find_btn.setEnabled(q is not None)
         self.matches = []
         self.match_table.setRowCount(0)
-        self.bundle_btn.setEnabled(False)
+        self._enable_confirmed()
         self.subject_label.setText(f"{q.reference}: {q.subject_name}"
                                    + (f", born {q.subject_date_of_birth:%d/%m/%Y}" if q.subject_date_of_birth else "")
                                    if q is not None else "Choose a subject access request above.")
@@ -222,7 +222,7 @@ class DataRequestsDialog(QDialog):
         self.match_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.match_table.verticalHeader().hide()
         self.match_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.match_table.itemChanged.connect(lambda _i: self.bundle_btn.setEnabled(bool(self.confirmed())))
+        self.match_table.itemChanged.connect(lambda _i: self._enable_confirmed())
         v.addWidget(self.match_table)
         bottom = QHBoxLayout()
         self.redact = QLineEdit(objectName="alsoRedact",
@@ -231,8 +231,12 @@ class DataRequestsDialog(QDialog):
         redact_label.setBuddy(self.redact)
         self.bundle_btn = QPushButton("&Make bundle…", objectName="makeBundle")
         self.bundle_btn.clicked.connect(self.make_bundle)
+        self.confirm_btn = QPushButton("Record as the person's records", objectName="confirmRecords")
+        self.confirm_btn.setToolTip("For a rectification or erasure request: which records it is about")
+        self.confirm_btn.clicked.connect(self.confirm_records)
         bottom.addWidget(redact_label)
         bottom.addWidget(self.redact, 1)
+        bottom.addWidget(self.confirm_btn)
         bottom.addWidget(self.bundle_btn)
         v.addLayout(bottom)
         return box
@@ -266,9 +270,27 @@ class DataRequestsDialog(QDialog):
         self.hidden_note.setVisible(bool(found.hidden_restricted))
         self.hidden_note.setText(f"{found.hidden_restricted} restricted Safer Homes referral(s) may also be about "
                                  "this person. Ask someone allowed to see restricted referrals to prepare the bundle.")
-        self.bundle_btn.setEnabled(bool(self.confirmed()))
+        self._enable_confirmed()
         if not self.matches:
             self.prompts.info("Search", "Nothing was found under that name or date of birth.")
+
+    def _enable_confirmed(self) -> None:
+        q = self.current()
+        ticked = bool(self.matches) and bool(self.confirmed())
+        self.bundle_btn.setEnabled(ticked and q is not None and q.kind is RequestKind.ACCESS)
+        self.confirm_btn.setEnabled(ticked)
+
+    def confirm_records(self) -> None:
+        q = self.current()
+        keys = self.confirmed()
+        if q is None or not keys:
+            return
+        try:
+            self.services.subject_requests.confirm(self.services.actor, q.reference, keys)
+        except UserError as exc:
+            self.prompts.error("Records not recorded", str(exc))
+            return
+        self.prompts.info("Records recorded", f"{len(keys)} record(s) recorded against {q.reference}.")
 
     def confirmed(self) -> list[str]:
         return [m.key for r, m in enumerate(self.matches)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.retention import RetentionDecisionKind, RetentionRecord
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui.tasks import TaskRunner
 
 COLUMNS = ("Due for review", "Record", "Reference", "Description", "Counts from", "Date", "Kept until")
 
@@ -39,6 +40,8 @@ class RetentionTab(QWidget):
         self.prompts = prompts
         self.rows: list = []
         self._loaded = False
+        self._generation = 0  # a read started before the last one is dropped when it ends
+        self.tasks = TaskRunner()
         v = QVBoxLayout(self)
         intro = QLabel("Records past the retention period set under Local settings → Data protection. Keep a record "
                        "(with a reason and a date to review it again), anonymise it (names, addresses, phones and "
@@ -110,12 +113,23 @@ class RetentionTab(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read the queue in the background (every closed record is looked at) and fill the table when done."""
         self._loaded = True
-        try:
-            self.rows = self.services.retention.due(self.services.actor, self.kind.currentData())
-        except UserError as exc:
+        self._generation += 1
+        generation, kind = self._generation, self.kind.currentData()
+        self.count.setText("Reading the records past retention…")
+        self.tasks.start(lambda _report, _cancelled: self.services.retention.due(self.services.actor, kind),
+                         lambda rows: self._fill(rows) if generation == self._generation else None,
+                         self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, UserError):
             self.prompts.error("Retention", str(exc))
             return
+        raise exc
+
+    def _fill(self, rows: list) -> None:
+        self.rows = rows
         self.table.setRowCount(len(self.rows))
         for r, d in enumerate(self.rows):
             values = (f"{d.due_on:%d/%m/%Y}", d.type_label, d.reference,
