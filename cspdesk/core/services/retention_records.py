@@ -151,16 +151,18 @@ def _delete_notices(session: Session, ids: list) -> None:
 def _notice_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
     last_event = dict(session.execute(_only(select(NoticeEvent.notice_id, func.max(NoticeEvent.occurred_on))
                                             .group_by(NoticeEvent.notice_id), NoticeEvent.notice_id, only)).all())
+    n = EnforcementNotice
+    rows = session.execute(_only(select(n.id, n.reference, n.version, n.kind, n.stage, n.served_on, n.issued_on,
+                                        n.created_at, AsbCase.closed_on)
+                                 .join(AsbCase, AsbCase.id == n.case_id), n.id, only))
     out = []
-    for n, case_closed in session.execute(_only(select(EnforcementNotice, AsbCase.closed_on)
-                                                .join(AsbCase, AsbCase.id == EnforcementNotice.case_id),
-                                                EnforcementNotice.id, only)):
+    for nid, ref, version, kind, stage, served, issued, created, case_closed in rows:
         # created_at only for a draft never issued (a bulk import writes "now" there, not the notice's date).
-        last = _latest(last_event.get(n.id), n.served_on, n.issued_on) or n.created_at.date()
-        ended = last if is_closed(n.kind, n.stage) else None
+        last = _latest(last_event.get(nid), served, issued) or created.date()
+        ended = last if is_closed(kind, stage) else None
         dates = RecordDates(closed_on=case_closed, last_activity_on=last, ended_on=ended)
         if any(d is not None and d <= cutoff for d in (case_closed, last, ended)):
-            out.append(Candidate(n.id, n.reference, dates, n.version, f"{NoticeKind(n.kind).label}, {n.stage.replace('_', ' ')}"))
+            out.append(Candidate(nid, ref, dates, version, f"{_label(NoticeKind, kind)}, {stage.replace('_', ' ')}"))
     return out
 
 
@@ -243,15 +245,18 @@ def _delete_case(session: Session, case_id: uuid.UUID) -> None:
 
 
 def _referral_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
+    r = SaferHomesReferral  # columns, not objects: a queue over thousands of referrals builds no ORM rows
+    rows = session.execute(_only(select(
+        r.id, r.reference, r.version, r.victim_category, r.status, r.restricted, r.closed_on, r.followed_up_on,
+        r.secured_on, r.installed_on, r.works_ordered_on, r.survey_on, r.referred_on)
+        .where(r.client_name.is_(None) | (r.client_name != ANONYMISED)), r.id, only))
     out = []
-    for r in session.scalars(_only(select(SaferHomesReferral).where(SaferHomesReferral.client_name != ANONYMISED),
-                                   SaferHomesReferral.id, only)):
-        last = _latest(r.closed_on, r.followed_up_on, r.secured_on, r.installed_on, r.works_ordered_on, r.survey_on,
-                       r.referred_on)
+    for rid, ref, version, category, status, restricted, closed, *dates in rows:
+        last = _latest(closed, *dates)
         if last <= cutoff:
-            out.append(Candidate(r.id, r.reference, RecordDates(closed_on=r.closed_on, last_activity_on=last),
-                                 r.version, f"{_label(VictimCategory, r.victim_category)}, {_label(SaferHomesStatus, r.status).lower()}",
-                                 restricted=r.restricted))
+            out.append(Candidate(rid, ref, RecordDates(closed_on=closed, last_activity_on=last), version,
+                                 f"{_label(VictimCategory, category)}, {_label(SaferHomesStatus, status).lower()}",
+                                 restricted=restricted))
     return out
 
 
