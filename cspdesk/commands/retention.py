@@ -79,7 +79,11 @@ def run_decide(args) -> int:
             raise ValidationError({"id": "Use the record_id printed by `cspdesk retention due --format csv`."}) \
                 from None
     services = open_services(args.db)
-    services.retention.decide(services.actor, record_type, record, args.version, args.decision,
-                              reason=args.reason, keep_until=until)
+    try:
+        services.retention.decide(services.actor, record_type, record, args.version, args.decision,
+                                  reason=args.reason, keep_until=until)
+    except ValidationError as exc:  # name the fields as the options are named
+        flags = {"keep_until": "--until", "reason": "--reason", "decision": "--decision"}
+        raise ValidationError({flags.get(k, k): v for k, v in exc.fields.items()}) from None
     print(f"Done: {args.decision} ({record_type.label}).", file=sys.stderr)
     return 0

@@ -296,7 +296,7 @@ def test_the_queue_and_a_decision_from_the_command_line(demo_db_path, monkeypatc
     args = ["retention", "decide", "--db", str(demo_db_path), "--type", "asb_case", "--id", row["record_id"],
             "--version", row["version"]]
     assert main([*args, "--decision", "keep", "--reason", "Appeal pending"]) == 2
-    assert "keep_until" in capsys.readouterr().err
+    assert "error: --until: Give the date to review it again" in capsys.readouterr().err
     assert main([*args, "--decision", "anonymise"]) == 0
     capsys.readouterr()
     assert main([*args, "--decision", "delete"]) == 2
