@@ -67,3 +67,18 @@ def test_a_record_changed_after_the_queue_was_read_is_not_deleted(window, qtbot,
     with window.services._uow("t") as uow:
         assert uow.session.scalar(select(AsbCase.description).where(AsbCase.id == first.record_id)) \
             == "New information from the police"
+
+
+def test_the_event_a_period_counts_from_is_chosen_from_a_list_in_settings(window, qtbot):
+    """Only the events that apply to a kind of record are offered, and the choice is what the queue uses."""
+    from cspdesk.core.domain.retention import RetentionEvent
+
+    page = window.pages["settings"]
+    window.show_page("settings")
+    box = page.fields["retention.asb_case_from"]
+    assert [box.itemData(i) for i in range(box.count())] == ["closure", "last_activity"]
+    assert box.currentData() == "closure"
+    box.setCurrentIndex(box.findData("last_activity"))
+    page.save()
+    policy = window.services.retention.policies()[RetentionRecord.ASB_CASE]
+    assert policy.counts_from is RetentionEvent.LAST_ACTIVITY

@@ -33,6 +33,8 @@ class SettingDef:
     help: str = ""
     # For structured values: returns what is wrong with a value, or None (e.g. the risk questionnaire).
     check: Callable[[Any], str | None] | None = None
+    # A text setting with a fixed set of values: (value, label) pairs, offered as a list on the Settings page.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 def _questionnaire_problem(value: Any) -> str | None:
@@ -48,6 +50,7 @@ def _questionnaire_problem(value: Any) -> str | None:
 def _retention_settings() -> list[SettingDef]:
     """Per record type: the retention period and the event it counts from (rule: core.domain.retention)."""
     from cspdesk.core.domain.retention import (
+        ALLOWED_EVENTS,
         DEFAULT_POLICY,
         RetentionRecord,
         event_problem,
@@ -62,8 +65,8 @@ def _retention_settings() -> list[SettingDef]:
                                   "Data protection", 1, 50))
         out.append(SettingDef(from_key(record), str, event.value,
                               f"{record.label}: years count from", "Data protection",
-                              help=event_problem(record, None) or "",
-                              check=lambda v, r=record: event_problem(r, v)))
+                              check=lambda v, r=record: event_problem(r, v),
+                              choices=tuple((e.value, e.label) for e in ALLOWED_EVENTS[record])))
     return out
 
 
