@@ -94,6 +94,8 @@ class MainWindow(QMainWindow):
         new = QAction("&New case…", self, shortcut=QKeySequence("Ctrl+N"), triggered=self.new_case)
         new.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from any window, case windows too
         file_menu.addAction(new)
+        file_menu.addAction(QAction("&Data protection requests…", self, shortcut=QKeySequence("Ctrl+Shift+D"),
+                                    triggered=self.data_requests))
         quit_ = QAction("E&xit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(quit_)
         go = self.menuBar().addMenu("&Go")
@@ -107,6 +109,12 @@ class MainWindow(QMainWindow):
         go.addAction(refresh)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(QAction("&About CSPDesk", self, triggered=self._about))
+
+    def data_requests(self) -> None:
+        """Subject access, rectification and erasure requests (issue 15 part 4)."""
+        from cspdesk.gui.dialogs.data_requests import DataRequestsDialog
+
+        DataRequestsDialog(self.services, self.bus, self.prompts, self).exec()
 
     def _status_bar(self) -> None:
         a = self.services.actor

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:51:20.896376
+Create Date: 2026-12-06 12:22:17.901635
 """
 
 from alembic import op
@@ -69,6 +69,32 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.create_index('ix_audit_entry_at', ['at'], unique=False)
         batch_op.create_index('ix_audit_entry_entity', ['entity_type', 'entity_id'], unique=False)
+
+    op.create_table('data_subject_request',
+    sa.Column('reference', sa.String(length=30), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('subject_name', sa.String(length=200), nullable=False),
+    sa.Column('subject_date_of_birth', sa.Date(), nullable=True),
+    sa.Column('subject_address', sa.String(length=300), nullable=True),
+    sa.Column('confirmed', sa.JSON(), nullable=True),
+    sa.Column('details', sa.Text(), nullable=True),
+    sa.Column('extended_months', sa.Integer(), nullable=False),
+    sa.Column('extension_reason', sa.Text(), nullable=True),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('outcome_notes', sa.Text(), nullable=True),
+    sa.Column('officer', sa.String(length=120), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_data_subject_request')),
+    sa.UniqueConstraint('reference', name=op.f('uq_data_subject_request_reference'))
+    )
+    with op.batch_alter_table('data_subject_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_data_subject_request_due_on'), ['due_on'], unique=False)
 
     op.create_table('document_blob',
     sa.Column('sha256', sa.String(length=64), nullable=False),
@@ -161,6 +187,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_population')),
     sa.UniqueConstraint('area', name=op.f('uq_population_area'))
     )
+    op.create_table('retention_decision',
+    sa.Column('record_type', sa.String(length=30), nullable=False),
+    sa.Column('record_id', sa.Uuid(), nullable=True),
+    sa.Column('reference', sa.String(length=330), nullable=False),
+    sa.Column('decision', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('keep_until', sa.Date(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=False),
+    sa.Column('decided_by', sa.String(length=120), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_decision'))
+    )
+    with op.batch_alter_table('retention_decision', schema=None) as batch_op:
+        batch_op.create_index('ix_retention_decision_record', ['record_type', 'record_id', 'decided_on'], unique=False)
+
     op.create_table('ward',
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=True),
@@ -974,6 +1018,10 @@ def downgrade() -> None:
 
     op.drop_table('case_review_application')
     op.drop_table('ward')
+    with op.batch_alter_table('retention_decision', schema=None) as batch_op:
+        batch_op.drop_index('ix_retention_decision_record')
+
+    op.drop_table('retention_decision')
     op.drop_table('population')
     op.drop_table('police_uk_text')
     with op.batch_alter_table('police_uk_row', schema=None) as batch_op:
@@ -990,6 +1038,10 @@ def downgrade() -> None:
 
     op.drop_table('edit_draft')
     op.drop_table('document_blob')
+    with op.batch_alter_table('data_subject_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_data_subject_request_due_on'))
+
+    op.drop_table('data_subject_request')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entry_entity')
         batch_op.drop_index('ix_audit_entry_at')

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from cspdesk.core.domain.vocab import ActionStatus, CaseStatus, PriorityTheme, RiskLevel
 from cspdesk.core.services.case_review import count_overdue_case_reviews
 from cspdesk.core.services.safer_homes_read import SaferHomesReader
+from cspdesk.core.services.subject_requests import SubjectRequestService
 from cspdesk.core.storage.models import AsbCase, CaseAction, Ward
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -34,6 +35,8 @@ class DashboardSummary:
     overdue_actions: int
     safer_homes_waiting: int = 0  # Safer Homes referrals not secured within the waiting setting
     case_review_deadlines_overdue: int = 0  # open Case Review applications past a due date
+    data_requests_open: int = 0  # subject access, rectification, erasure requests not yet closed
+    data_requests_overdue: int = 0  # of those, past their Art. 12(3) due date
 
 
 class DashboardService:
@@ -59,6 +62,7 @@ class DashboardService:
             overdue = s.scalar(select(func.count()).select_from(CaseAction).where(
                 CaseAction.status == ActionStatus.OPEN.value, CaseAction.due_on < today)) or 0
             case_reviews_overdue = count_overdue_case_reviews(s, today)
+        requests = SubjectRequestService(self._uow, self._today).counts()
         return DashboardSummary(
             total_cases=total,
             open_cases=by_status_raw.get(CaseStatus.OPEN.value, 0),
@@ -71,4 +75,6 @@ class DashboardService:
             overdue_actions=overdue,
             safer_homes_waiting=SaferHomesReader(self._uow, self._today).waiting_count(),
             case_review_deadlines_overdue=case_reviews_overdue,
+            data_requests_open=requests.open,
+            data_requests_overdue=requests.overdue,
         )

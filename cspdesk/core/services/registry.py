@@ -44,11 +44,14 @@ if TYPE_CHECKING:
     from cspdesk.core.services.letter_templates import LetterTemplateService
     from cspdesk.core.services.letters import LetterService
     from cspdesk.core.services.report_pack import ReportPackService
+    from cspdesk.core.services.retention import RetentionService
     from cspdesk.core.services.risk import RiskService
     from cspdesk.core.services.safer_homes import SaferHomesService
     from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
     from cspdesk.core.services.safer_homes_read import SaferHomesReader
     from cspdesk.core.services.saved_filters import SavedFilterService
+    from cspdesk.core.services.subject_access import SubjectAccessService
+    from cspdesk.core.services.subject_requests import SubjectRequestService
 
 
 def _get(module: str, name: str) -> Any:
@@ -92,6 +95,10 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "templates": lambda s: _get("letter_templates", "LetterTemplateService")(s._uow),
     "letters": _letters,
     "documents": lambda s: _get("documents", "DocumentService")(s._uow),
+    "retention": lambda s: _get("retention", "RetentionService")(s._uow, s.settings, s._today),
+    "subject_requests": lambda s: _get("subject_requests", "SubjectRequestService")(s._uow, s._today),
+    "subject_access": lambda s: _get("subject_access", "SubjectAccessService")(
+        s._uow, s.settings, s.subject_requests, s._today, _get("subject_access_print", "render_bundle")),
 }
 
 
@@ -133,6 +140,9 @@ class Services:
     templates: LetterTemplateService
     letters: LetterService
     documents: DocumentService
+    retention: RetentionService
+    subject_requests: SubjectRequestService
+    subject_access: SubjectAccessService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
                  settings: SettingsService, uow: Callable, clock: Clock):

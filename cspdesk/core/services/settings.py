@@ -49,6 +49,8 @@ class SettingDef:
     help: str = ""
     # For structured values: returns what is wrong with a value, or None (e.g. the risk questionnaire).
     check: Callable[[Any], str | None] | None = None
+    # A text setting with a fixed set of values: (value, label) pairs, offered as a list on the Settings page.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 def _questionnaire_problem(value: Any) -> str | None:
@@ -59,6 +61,29 @@ def _questionnaire_problem(value: Any) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None
+
+
+def _retention_settings() -> list[SettingDef]:
+    """Per record type: the retention period and the event it counts from (rule: core.domain.retention)."""
+    from cspdesk.core.domain.retention import (
+        ALLOWED_EVENTS,
+        DEFAULT_POLICY,
+        RetentionRecord,
+        event_problem,
+        from_key,
+        years_key,
+    )
+
+    out: list[SettingDef] = []
+    for record, (years, event) in DEFAULT_POLICY.items():
+        if record is not RetentionRecord.ASB_CASE:  # its period is the long-standing retention.case_years
+            out.append(SettingDef(years_key(record), int, years, f"{record.label}: keep for (years)",
+                                  "Data protection", 1, 50))
+        out.append(SettingDef(from_key(record), str, event.value,
+                              f"{record.label}: years count from", "Data protection",
+                              check=lambda v, r=record: event_problem(r, v),
+                              choices=tuple((e.value, e.label) for e in ALLOWED_EVENTS[record])))
+    return out
 
 
 SETTINGS: tuple[SettingDef, ...] = (
@@ -122,6 +147,7 @@ SETTINGS: tuple[SettingDef, ...] = (
                "Catalogue of measures (code, label, unit cost in pence)", "Safer Homes"),
     # Data protection (DOMAIN.md section 9)
     SettingDef("retention.case_years", int, 6, "Keep closed ASB cases for (years)", "Data protection", 1, 50),
+    *_retention_settings(),
     # Crime figures (DOMAIN.md section 7)
     SettingDef("figures.total_label", str, "Derbyshire County Council area", "Total row label", "Crime figures"),
     SettingDef("figures.districts", list, ["Amber Valley", "Bolsover", "Chesterfield", "Derbyshire Dales", "Erewash",
@@ -238,6 +264,8 @@ def _coerce(defn: SettingDef, value: Any) -> Any:
                                    + (f" {defn.help}" if defn.help else "")})
         return v
     if defn.kind is str:
+        if defn.check is not None and (problem := defn.check(str(value))):
+            raise ValidationError({defn.key: problem})
         return str(value)
     if not isinstance(value, defn.kind):
         raise ValidationError({defn.key: f"{defn.label}: wrong kind of value."})

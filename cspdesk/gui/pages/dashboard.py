@@ -129,6 +129,12 @@ class DashboardPage(QWidget):
         self.safer_homes_tile = Tile("Safer Homes referrals waiting too long", self._show_waiting_referrals)
         self.safer_homes_tile.setObjectName("saferHomesWaiting")
         self.safer_homes_tile.findChild(QPushButton).setText("Show referrals")
+        self.requests_tile = Tile("Data protection requests open (subject access, rectification, erasure)")
+        self.requests_tile.setObjectName("dataRequestsTile")
+        dr_btn = QPushButton("Show requests", objectName="showDataRequests")
+        dr_btn.setFlat(True)
+        dr_btn.clicked.connect(self._show_data_requests)
+        self.requests_tile.layout().addWidget(dr_btn, alignment=Qt.AlignmentFlag.AlignLeft)
         tiles = QHBoxLayout()
         for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.notices_tile, self.case_review_tile,
                   self.safer_homes_tile, self.total_tile):
@@ -147,6 +153,8 @@ class DashboardPage(QWidget):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(table)
             grid.addWidget(box, i // 2 if i < 3 else 0, (i % 2) if i < 3 else 2, 1 if i < 3 else 2, 1)
+        # Below "Cases by status" (a cell the grid leaves empty), so the row of tiles does not widen.
+        grid.addWidget(self.requests_tile, 1, 1, alignment=Qt.AlignmentFlag.AlignTop)
         self.notices_due = NoticesDueTable(lambda nid: bus.show_notice.emit(nid))
         notices_box = QGroupBox("Enforcement: overdue and due in the next 14 days")
         QVBoxLayout(notices_box).addWidget(self.notices_due)
@@ -196,6 +204,11 @@ class DashboardPage(QWidget):
         self.case_review_tile.value.setStyleSheet("font-size: 28px; font-weight: 600; color: "
                                                   f"{'#b00020' if s.case_review_deadlines_overdue else '#1f3a5f'};")
         self.safer_homes_tile.value.setText(f"{s.safer_homes_waiting:,}")
+        # Open requests; those past their statutory due date (UK GDPR Art. 12(3)) in red.
+        self.requests_tile.value.setText(f"{s.data_requests_open:,}" + (f" ({s.data_requests_overdue:,} overdue)"
+                                                                         if s.data_requests_overdue else ""))
+        self.requests_tile.value.setStyleSheet("font-size: 28px; font-weight: 600; color: "
+                                               f"{'#b00020' if s.data_requests_overdue else '#1f3a5f'};")
         self.by_priority.fill(s.by_priority)
         self.by_status.fill(s.by_status)
         self.by_ward.fill(s.by_ward)
@@ -217,6 +230,11 @@ class DashboardPage(QWidget):
 
         self.navigate("safer_homes")
         self.bus.show_safer_homes.emit(ReferralQuery(waiting_only=True))
+
+    def _show_data_requests(self) -> None:
+        window = self.window()
+        if hasattr(window, "data_requests"):
+            window.data_requests()
 
     def _show_ward(self, ward_name: str) -> None:
         ward_id = next((i for i, n in self.services.case_list.filter_options().wards if n == ward_name), None)

@@ -43,9 +43,12 @@ class SettingsPage(QWidget):
         self.bus = bus
         self.prompts = prompts
         self.is_admin = services.actor.can(Role.ADMINISTRATOR)
-        tabs = QTabWidget()
+        tabs = self.tabs = QTabWidget()
         tabs.addTab(self._users_tab(), "Users")
         tabs.addTab(self._settings_tab(), "Local settings")
+        from cspdesk.gui.pages.retention import RetentionTab
+
+        tabs.addTab(RetentionTab(services, bus, prompts), "Retention")
         layout = QVBoxLayout(self)
         if not self.is_admin:
             note = QLabel("Only an administrator can change settings. You can see them here.")
@@ -170,6 +173,10 @@ class SettingsPage(QWidget):
                 w = QPlainTextEdit()
                 w.setFixedHeight(220)
                 w.setProperty("json", True)
+            elif d.choices:  # a fixed set of values (e.g. what a retention period counts from)
+                w = QComboBox()
+                for value, label in d.choices:
+                    w.addItem(label, value)
             elif d.kind is bool:
                 w = QCheckBox()
             elif d.kind is int:
@@ -206,7 +213,9 @@ class SettingsPage(QWidget):
 
     @staticmethod
     def _set_widget(w, value) -> None:
-        if isinstance(w, QCheckBox):
+        if isinstance(w, QComboBox):
+            w.setCurrentIndex(max(0, w.findData(value)))
+        elif isinstance(w, QCheckBox):
             w.setChecked(bool(value))
         elif isinstance(w, QSpinBox):
             w.setValue(int(value))
@@ -219,6 +228,8 @@ class SettingsPage(QWidget):
 
     @staticmethod
     def _get_widget(w):
+        if isinstance(w, QComboBox):
+            return w.currentData()
         if isinstance(w, QCheckBox):
             return w.isChecked()
         if isinstance(w, QSpinBox):

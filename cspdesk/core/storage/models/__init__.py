@@ -20,6 +20,7 @@ from cspdesk.core.storage.models.cases import (
     RiskAssessment,
     SavedCaseFilter,
 )
+from cspdesk.core.storage.models.data_protection import DataSubjectRequest, RetentionDecision
 from cspdesk.core.storage.models.documents import Document, DocumentBlob, LetterTemplate
 from cspdesk.core.storage.models.enforcement import (
     EnforcementNotice,
@@ -46,4 +47,5 @@ __all__ = [
     "EnforcementNotice", "FigureImport", "ForumIssue", "Incident", "LetterTemplate", "Meeting",
     "NoticeEvent", "NoticeInformedBody", "NoticeRequirement", "Organisation", "Parish", "Person",
     "PoliceUkHolding", "PoliceUkRow", "PoliceUkText", "Population", "RiskAssessment", "SaferHomesMeasure", "SaferHomesReferral", "Ward",
+    "DataSubjectRequest", "RetentionDecision",
 ]
