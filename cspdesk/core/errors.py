@@ -47,3 +47,11 @@ class DatabaseProblem(UserError):
 
     The database is never modified when this is raised.
     """
+
+
+class NoSuchDatabase(DatabaseProblem):
+    """A database file that does not exist, where only an existing one will do (a mistyped path)."""
+
+
+class DatabaseNotSetUp(DatabaseProblem):
+    """An empty database (a new server database, an empty file) where one with CSPDesk's tables is needed."""
