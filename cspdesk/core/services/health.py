@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from cspdesk.core.storage.database import Database, check_integrity, head_revision, sqlite_path
-from cspdesk.core.storage.sqlite_file import read_only_reason
 from cspdesk.core.storage.models import Base
+from cspdesk.core.storage.sqlite_file import read_only_reason
 
 
 @dataclass(frozen=True)
