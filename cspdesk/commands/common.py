@@ -33,7 +33,11 @@ def open_services(db: str | None, *, username: str | None = None, create: bool =
 
     database = open_database(db, create=create)
     if write:
-        database.gate.require_writable()
+        try:
+            database.gate.require_writable()
+        except UserError:
+            database.engine.dispose()  # closing the last connection removes the -wal and -shm it made
+            raise
     return build_services(database, username)
 
 

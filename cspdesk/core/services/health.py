@@ -57,4 +57,6 @@ class HealthService:
         path = sqlite_path(self._db.url)
         reason = read_only_reason(path) if path is not None else None
         writable = f"no: {reason}" if reason else "yes"
+        if integrity.split()[0] != "ok":
+            writable = "no: it is damaged, and CSPDesk does not change a damaged file"
         return HealthReport(self._db.label, self._db.revision, head, integrity, counts, problems, writable)

@@ -295,7 +295,11 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
     backup = None
     if migrate and revision != head:
         if path is not None and revision is not None:
-            backup = backup_sqlite(path, revision)
+            try:
+                backup = backup_sqlite(path, revision)
+            except DatabaseProblem:
+                engine.dispose()  # closing the last connection removes the -wal and -shm it made
+                raise
         from alembic import command
 
         cfg = alembic_config()

@@ -194,4 +194,8 @@ def quick_check(path: Path) -> str:
             con.close()
     except sqlite3.DatabaseError as exc:
         return str(exc)
-    return "ok" if rows == ["ok"] else "; ".join(rows[:5])
+    if rows == ["ok"]:
+        return "ok"
+    # SQLite heads its findings "*** in database main ***": not words for a user.
+    lines = [line for row in rows for line in row.splitlines() if line.strip() and not line.startswith("***")]
+    return "; ".join(lines[:3])
