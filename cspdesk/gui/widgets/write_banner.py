@@ -21,6 +21,7 @@ class WriteBanner(QLabel):
         self.setStyleSheet("QLabel#writeBanner { background: #fff3cd; color: #5c4400; border-bottom: 1px solid "
                            "#e0c36a; padding: 8px 12px; font-size: 13px; }")
         self.hide()
+        self.answered = False  # the check has answered (the banner shows only if it refused)
         self._services = services
         self._tasks = tasks
         when_ready(services, bus, self._ask)
@@ -33,6 +34,7 @@ class WriteBanner(QLabel):
             self._tasks.start(lambda _report, _cancelled: gate.wait(), self._show, lambda _exc: None)
 
     def _show(self, message: str | None) -> None:
+        self.answered = True
         if message:
             self.setText(message)
             self.show()
