@@ -68,3 +68,30 @@ def test_a_sound_file_shows_no_banner(started, demo_db_path, qtbot):
     qtbot.waitUntil(lambda: w.write_banner.answered, timeout=60000)
     assert w.services.database.gate.refusal is None
     assert not w.write_banner.isVisible()
+
+
+def test_the_window_does_not_create_a_database_in_a_folder_that_does_not_exist(qtbot, tmp_path, prompts):
+    """Caught: a mistyped --db made the folders and a new database."""
+    from cspdesk.bootstrap import start_window
+    from cspdesk.core.errors import DatabaseProblem
+
+    with pytest.raises(DatabaseProblem, match="does not exist"):
+        start_window(str(tmp_path / "bad" / "nope" / "x.sqlite"), prompts, "admin.user")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_letters_can_be_read_from_a_read_only_file_that_never_had_its_templates_installed(demo_db_path):
+    """Installing the shipped letter templates writes; on a read-only file the templates it holds are read."""
+    import sqlite3
+
+    from cspdesk.core.services.registry import build_services
+    from cspdesk.core.storage.database import open_database
+
+    con = sqlite3.connect(demo_db_path)
+    con.execute("DELETE FROM letter_template")
+    con.commit()
+    con.close()
+    with unwritable(demo_db_path):
+        db = open_database(demo_db_path)
+        assert build_services(db, "admin.user").templates.templates() == []
+        db.engine.dispose()

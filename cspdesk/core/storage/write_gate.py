@@ -9,7 +9,7 @@ is refused if the file is damaged or read-only. SQLite itself refuses it, so no 
 unit of work, bulk inserts on the raw driver, migrations.
 
 A refused write fails with "not authorized"; ``refusal_for`` turns it into ``DatabaseProblem`` with the reason
-in the user's words (the unit of work does this). ``gate_for(engine)`` finds an engine's gate; a server
+in the user's words (``WritesRefused``, a ``DatabaseProblem``; the unit of work does this). ``gate_for(engine)`` finds an engine's gate; a server
 database (PostgreSQL) has an open gate: the server keeps its own pages.
 """
 
@@ -20,7 +20,7 @@ import threading
 import weakref
 from pathlib import Path
 
-from cspdesk.core.errors import DatabaseProblem
+from cspdesk.core.errors import WritesRefused
 from cspdesk.core.storage.sqlite_file import quick_check
 
 # Authorizer action codes that change the database (sqlite3 module constants).
@@ -101,9 +101,9 @@ class WriteGate:
         return self._refusal if self._done.is_set() else None
 
     def require_writable(self) -> None:
-        """Raise ``DatabaseProblem`` (waiting for the check) unless this session may write."""
+        """Raise ``WritesRefused`` (waiting for the check) unless this session may write."""
         if (message := self.wait()) is not None:
-            raise DatabaseProblem(message)
+            raise WritesRefused(message)
 
     # ----- every connection
     def authorize(self, action: int, arg1, arg2, db_name, _source) -> int:
@@ -133,11 +133,11 @@ def gate_for(engine) -> WriteGate:
     return _GATES.get(engine, OPEN)
 
 
-def refusal_for(engine, exc: BaseException) -> DatabaseProblem | None:
+def refusal_for(engine, exc: BaseException) -> WritesRefused | None:
     """The plain message for a write the gate (or SQLite, on a read-only file) refused, else None."""
     text = str(getattr(exc, "orig", exc))
     if "not authorized" not in text and "readonly database" not in text:
         return None
     gate = gate_for(engine)
     message = gate.refusal or gate.wait() if gate is not OPEN else None
-    return DatabaseProblem(message or "CSPDesk cannot change this database: it is read-only. Nothing was saved.")
+    return WritesRefused(message or "CSPDesk cannot change this database: it is read-only. Nothing was saved.")
