@@ -233,8 +233,9 @@ def _remove_partial(target: Path) -> None:
 def _backup_failed_message(path: Path, target: Path, exc: BaseException) -> str:
     full = getattr(exc, "errno", None) == errno.ENOSPC or "full" in str(exc)
     why = f"there is not enough space on the disk for {target.name}" if full else f"{getattr(exc, 'strerror', None) or exc}"
+    then = "Free some space (or ask IT to) and try again." if full else "Put that right (or ask IT to) and try again."
     return (f"CSPDesk could not back up {path} before upgrading it: {why}. Nothing has been changed and no partial "
-            "copy was left. Free some space (or ask IT to) and try again.")
+            f"copy was left. {then}")
 
 
 def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool = True, create: bool = True,
