@@ -380,3 +380,29 @@ def test_cspdesk_sh_reads_paths_from_where_it_is_run(tmp_path):
     assert f"no such database: {tmp_path / 'mine.sqlite'}" in result.stderr
     assert not (script.parent / "mine.sqlite").exists()
 
+
+
+def test_a_backup_copy_that_really_fails_half_way_leaves_nothing(db_path):
+    """The same with SQLite's own copy failing for real: a child process whose files may not grow past half the
+    database's size (RLIMIT_FSIZE, the kernel's file size limit) cannot finish the backup copy."""
+    _make_old_schema(db_path)
+    _fill_pages(db_path)
+    before = folder(db_path.parent)
+    code = (
+        "import resource, signal, sys\n"
+        "from pathlib import Path\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "path = Path(sys.argv[1])\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (path.stat().st_size // 2, resource.RLIM_INFINITY))\n"
+        "from cspdesk.core.errors import DatabaseProblem\n"
+        "from cspdesk.core.storage.database import open_database\n"
+        "try:\n"
+        "    open_database(path)\n"
+        "except DatabaseProblem as exc:\n"
+        "    print(exc)\n"
+        "    sys.exit(2)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "could not back up" in result.stdout and "no partial copy was left" in result.stdout
+    assert folder(db_path.parent) == before
