@@ -406,3 +406,15 @@ def test_a_backup_copy_that_really_fails_half_way_leaves_nothing(db_path):
     assert result.returncode == 2, result.stderr
     assert "could not back up" in result.stdout and "no partial copy was left" in result.stdout
     assert folder(db_path.parent) == before
+
+
+def test_a_read_only_file_that_needs_an_upgrade_is_refused_plainly(db_path):
+    """An upgrade changes the file, so a read-only one at an older schema cannot open here; the message says
+    so, and does not send anyone to a backup."""
+    _make_old_schema(db_path)
+    before = folder(db_path.parent)
+    with unwritable(db_path):
+        with pytest.raises(DatabaseProblem, match="needs upgrading") as refused:
+            open_database(db_path)
+    assert "read-only" in str(refused.value) and "backup" not in str(refused.value)
+    assert folder(db_path.parent) == before
