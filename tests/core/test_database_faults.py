@@ -422,3 +422,22 @@ def test_a_read_only_file_that_needs_an_upgrade_is_refused_plainly(db_path):
             open_database(db_path)
     assert "read-only" in str(refused.value) and "backup" not in str(refused.value)
     assert folder(db_path.parent) == before
+
+
+@pytest.mark.parametrize("kind", ["newer", "foreign"])
+def test_refusing_a_newer_or_foreign_file_leaves_nothing_beside_it(db_path, kind):
+    """Caught: every refusal's read-only look made -wal and -shm files that nobody removed."""
+    if kind == "newer":
+        open_database(db_path).engine.dispose()
+        con = sqlite3.connect(db_path)
+        con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    else:
+        con = sqlite3.connect(db_path)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("CREATE TABLE recipes (name TEXT)")
+    con.commit()
+    con.close()
+    before = folder(db_path.parent)
+    with pytest.raises(DatabaseProblem):
+        open_database(db_path)
+    assert folder(db_path.parent) == before
