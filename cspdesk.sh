@@ -3,7 +3,8 @@
 #   ./cspdesk.sh                         your own database (offers demo data when empty)
 #   ./cspdesk.sh --db demo.sqlite        another database file
 #   ./cspdesk.sh demo --db demo.sqlite   fill a new database with demo data
+# Paths (--db, --out, files to import) are read from where you run it, not from the checkout.
 set -euo pipefail
-cd "$(dirname "$0")"
-bash tools/setup.sh
-exec .venv/bin/cspdesk "$@"
+here="$(cd "$(dirname "$0")" && pwd)"
+(cd "$here" && bash tools/setup.sh)
+exec "$here/.venv/bin/cspdesk" "$@"

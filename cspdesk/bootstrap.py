@@ -31,7 +31,25 @@ def _setup_logging() -> Path:
     return path
 
 
+EXIT_NO_DISPLAY = 3  # the window cannot open: no display (docs/guide/file-problems.md lists every exit code)
+
+
+def no_display_message() -> str | None:
+    """Why the window cannot open here, or None. On Linux, Qt with no display to talk to aborts the whole
+    process (SIGABRT) with a hint about libxcb that sends people the wrong way, so ask before it starts."""
+    if not sys.platform.startswith("linux"):
+        return None
+    if any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return None
+    return ("CSPDesk cannot open its window: there is no display here (neither DISPLAY nor WAYLAND_DISPLAY is "
+            "set, as over ssh or in a scheduled job). Start it from a desktop session. The commands (cspdesk "
+            "check, report, figures, demo) need no display.")
+
+
 def run_window(db: str | None) -> int:
+    if (problem := no_display_message()) is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
     logfile = _setup_logging()
     from PySide6.QtWidgets import QApplication
 
@@ -97,6 +115,7 @@ def _build_services(db: str | None, username: str | None):
     from cspdesk.core.storage.database import open_database
 
     database = open_database(db)
+    database.gate.start()  # quick_check of the whole file in the background; the first save waits for it
     if database.backup is not None:
         log.info("Backed up %s to %s before upgrading", database.label, database.backup)
     return build_services(database, username)

@@ -1,4 +1,8 @@
-"""``cspdesk check --db PATH``: schema version, integrity check, counts; non-zero exit on a problem."""
+"""``cspdesk check [--db PATH_OR_URL]``: schema version, integrity check, counts.
+
+Exit codes: 0 the database is sound; 1 the check ran and found problems (damage, an old schema, rows pointing
+at nothing); 2 it could not be checked (no such database, not set up yet, not a CSPDesk database, locked).
+The file is only read (opened read-only), so a check never changes what it checks."""
 
 from __future__ import annotations
 
@@ -16,11 +20,12 @@ def run(args) -> int:
     from cspdesk.core.services.health import HealthService
     from cspdesk.core.storage.database import open_database
 
-    # Open without migrating: a check must not change what it checks.
-    report = HealthService(open_database(args.db, migrate=False)).check()
+    # Read-only and without migrating: a check must not change what it checks.
+    report = HealthService(open_database(args.db, migrate=False, create=False, read_only=True)).check()
     print(f"Database:  {report.database}")
     print(f"Schema:    {report.revision or '(empty)'} (this app: {report.head})")
     print(f"Integrity: {report.integrity}")
+    print(f"Writable:  {report.writable}")
     for name, n in report.counts.items():
         if n:
             print(f"  {name:32} {n:>10,}")

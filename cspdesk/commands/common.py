@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -24,13 +25,24 @@ def reports_user_errors(func: Callable[..., int]) -> Callable[..., int]:
     return wrapper
 
 
-def open_services(db: str | None, *, username: str | None = None):
+def open_services(db: str | None, *, username: str | None = None, create: bool = False, write: bool = False):
+    """The services on ``db`` (None: ``CSPDESK_DB``, else the user's own database). Only ``demo`` may
+    ``create`` one; a command that will ``write`` is refused now if the file is read-only or damaged."""
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
 
-    return build_services(open_database(db), username)
+    database = open_database(db, create=create)
+    if write:
+        try:
+            database.gate.require_writable()
+        except UserError:
+            database.engine.dispose()  # closing the last connection removes the -wal and -shm it made
+            raise
+    return build_services(database, username)
 
 
-def add_db_argument(parser, required: bool = True) -> None:
-    parser.add_argument("--db", required=required, metavar="PATH_OR_URL",
-                        help="database file, or a SQLAlchemy URL such as postgresql+psycopg://user@host/cspdesk")
+def add_db_argument(parser, required: bool = False) -> None:
+    # SUPPRESS: given before the command (``cspdesk --db X check``) it is not overwritten by this one's None.
+    parser.add_argument("--db", required=required, metavar="PATH_OR_URL", default=argparse.SUPPRESS,
+                        help="database file, or a URL such as postgresql://user@host/cspdesk (default: "
+                             "$CSPDESK_DB, else your own database)")

@@ -17,7 +17,7 @@ def add_parser(sub) -> None:
 
 @reports_user_errors
 def run(args) -> int:
-    services = open_services(args.db)
+    services = open_services(args.db, create=True, write=True)
 
     def progress(stage: str, done: int, total: int) -> None:
         if stage == "cases" and total >= 20000:

@@ -59,7 +59,7 @@ def add_parser(sub) -> None:
 
 
 def _import(args, files: list[str], population_only: bool = False) -> int:
-    services = open_services(args.db)
+    services = open_services(args.db, write=not args.dry_run)
     figures = services.figures
     preview = figures.preview_import(files)
     if population_only:

@@ -45,7 +45,7 @@ def run_case_review_figures(args) -> int:
     from cspdesk.core.storage.uow import uow_factory_for
 
     # No sign-in: a report reads, and must not add the person running it to the users table.
-    uow = uow_factory_for(open_database(args.db).engine)
+    uow = uow_factory_for(open_database(args.db, create=False).engine)
     service = CaseReviewService(uow, SettingsService(uow), current_clock().today, render_pdf=render_figures_pdf)
     year = args.year or service.default_period_text()
     if args.format == "csv":
@@ -75,7 +75,7 @@ def _report_pack_service(db: str):
     from cspdesk.core.storage.uow import uow_factory_for
 
     # No sign-in, as above: a scheduled run reads and must not add a user.
-    uow = uow_factory_for(open_database(db).engine)
+    uow = uow_factory_for(open_database(db, create=False).engine)
     settings = SettingsService(uow)
     clock = current_clock()
     return ReportPackService(uow, settings, FiguresService(uow, settings, clock.today), clock.today,

@@ -47,3 +47,16 @@ class DatabaseProblem(UserError):
 
     The database is never modified when this is raised.
     """
+
+
+class NoSuchDatabase(DatabaseProblem):
+    """A database file that does not exist, where only an existing one will do (a mistyped path)."""
+
+
+class WritesRefused(DatabaseProblem):
+    """This database cannot be changed in this session: the file is read-only, or the check found it damaged.
+    Reading goes on; the message says why changes are off."""
+
+
+class DatabaseNotSetUp(DatabaseProblem):
+    """An empty database (a new server database, an empty file) where one with CSPDesk's tables is needed."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressDialog,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -24,6 +25,7 @@ from cspdesk.gui.bus import Bus, services_are_ready, when_ready
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.widgets.write_banner import WriteBanner
 
 
 class MainWindow(QMainWindow):
@@ -63,11 +65,19 @@ class MainWindow(QMainWindow):
         self.bus.show_notice.connect(lambda nid: (self.show_page("enforcement"),
                                                   self.pages["enforcement"].show_notice(nid)))
 
-        central = QWidget()
-        h = QHBoxLayout(central)
+        body = QWidget()
+        h = QHBoxLayout(body)
         h.setContentsMargins(0, 0, 0, 0)
         h.addWidget(self.nav)
         h.addWidget(self.stack, 1)
+        # Why changes are off (a read-only or damaged file), above everything else; hidden otherwise.
+        self.write_banner = WriteBanner(services, self.bus, self.tasks)
+        central = QWidget()
+        v = QVBoxLayout(central)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(0)
+        v.addWidget(self.write_banner)
+        v.addWidget(body, 1)
         self.setCentralWidget(central)
         self._menus()
         self._status_bar()
@@ -163,6 +173,8 @@ class MainWindow(QMainWindow):
     def offer_demo_data_if_empty(self) -> None:
         if not services_are_ready(self.services):  # asked once the services have loaded behind the window
             when_ready(self.services, self.bus, self.offer_demo_data_if_empty)
+            return
+        if self.services.database.read_only:  # nothing could be loaded into it
             return
         if not self.services.demo.is_empty() or not self.services.actor.can(Role.ADMINISTRATOR):
             return

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from cspdesk.core.errors import DatabaseProblem
-from cspdesk.core.storage.database import head_revision, open_database
+from cspdesk.core.storage.database import default_database_path, head_revision, open_database
 
 
 def digest(path):
@@ -28,9 +28,22 @@ def test_new_database_is_created_migrated_and_has_reference_data(db_path):
     assert db.backup is None  # nothing to back up on creation
 
 
-def test_missing_folder_is_created(tmp_path):
-    db = open_database(tmp_path / "new" / "folder" / "cases.sqlite")
+def test_a_missing_folder_is_not_created(tmp_path):
+    """A mistyped folder creates nothing (issue 16: it used to make the folders and a new database)."""
+    with pytest.raises(DatabaseProblem, match="folder .* does not exist"):
+        open_database(tmp_path / "new" / "folder" / "cases.sqlite")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_users_own_data_folder_is_created(tmp_path, monkeypatch):
+    monkeypatch.delenv("CSPDESK_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    db = open_database()
     assert db.revision == head_revision()
+    assert default_database_path().is_file() and str(default_database_path()).startswith(str(tmp_path))
+    db.engine.dispose()
 
 
 def test_older_database_is_backed_up_then_upgraded(db_path):

@@ -17,6 +17,14 @@ REAL_FILES = sorted(POLICE_UK.glob("*-street.csv"))
 DERBYSHIRE = list(PLAN_POPULATION)
 
 
+def new_database(path: Path) -> str:
+    """A new, empty database, as the window makes one: ``figures`` refuses a file that does not exist."""
+    from cspdesk.core.storage.database import open_database
+
+    open_database(path).engine.dispose()
+    return str(path)
+
+
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out = capsys.readouterr()
@@ -57,7 +65,7 @@ def _independent_counts(paths) -> Counter:
 
 
 def test_table_csv_reproduces_the_plans_asb_table_exactly(tmp_path, capsys):
-    db = str(tmp_path / "figures.sqlite")
+    db = new_database(tmp_path / "figures.sqlite")
     figures, population = _plan_inputs(tmp_path)
     assert run(capsys, "figures", "import", "--db", db, str(figures))[0] == 0
     code, out, _ = run(capsys, "figures", "population", "--db", db, str(population),
@@ -72,7 +80,7 @@ def test_table_csv_reproduces_the_plans_asb_table_exactly(tmp_path, capsys):
 
 
 def test_total_label_can_be_given_on_the_command_line(tmp_path, capsys):
-    db = str(tmp_path / "figures.sqlite")
+    db = new_database(tmp_path / "figures.sqlite")
     figures, population = _plan_inputs(tmp_path, ["Hate crime"])
     run(capsys, "figures", "import", "--db", db, str(figures), str(population), "--label", "total population")
     code, out, _ = run(capsys, "figures", "table", "--db", db, "--category", "Hate crime", "--from", "2022-01",
@@ -81,7 +89,7 @@ def test_total_label_can_be_given_on_the_command_line(tmp_path, capsys):
 
 
 def test_real_police_uk_files_are_counted_by_district_and_not_double_counted(tmp_path, capsys):
-    db = str(tmp_path / "figures.sqlite")
+    db = new_database(tmp_path / "figures.sqlite")
     code, out, _ = run(capsys, "figures", "import", "--db", db, *map(str, REAL_FILES))
     assert code == 0
     assert "rows not counted (outside the configured districts)" in out
@@ -115,7 +123,7 @@ def _dec_2018():
 
 
 def test_bad_rows_are_listed_with_file_row_and_column_and_the_good_rows_imported(tmp_path, capsys):
-    db = str(tmp_path / "figures.sqlite")
+    db = new_database(tmp_path / "figures.sqlite")
     bad = tmp_path / "bad.csv"
     bad.write_text("month,area,category,count\n2023-01,Erewash,ASB incidents,10\n2023-13,Erewash,ASB incidents,4\n"
                    "2023-02,Erewash,ASB incidents,-3\n2023-03,Erewash,ASB incidents,many\n")
@@ -136,7 +144,7 @@ def test_bad_rows_are_listed_with_file_row_and_column_and_the_good_rows_imported
 
 
 def test_a_file_in_no_known_format_and_a_missing_file_are_named(tmp_path, capsys):
-    db = str(tmp_path / "figures.sqlite")
+    db = new_database(tmp_path / "figures.sqlite")
     odd = tmp_path / "minutes.csv"
     odd.write_text("date,attendees\n2023-01-05,12\n")
     code, out, err = run(capsys, "figures", "import", "--db", db, str(odd), str(tmp_path / "missing.csv"))
@@ -154,7 +162,7 @@ def test_a_file_in_no_known_format_and_a_missing_file_are_named(tmp_path, capsys
     ],
 )
 def test_table_bad_arguments_exit_non_zero_with_a_message(tmp_path, capsys, argv, message):
-    db = str(tmp_path / "figures.sqlite")
+    db = new_database(tmp_path / "figures.sqlite")
     figures, population = _plan_inputs(tmp_path, ["ASB incidents"])
     run(capsys, "figures", "import", "--db", db, str(figures), str(population), "--label", "total population")
     if "--category" not in argv:
@@ -164,7 +172,7 @@ def test_table_bad_arguments_exit_non_zero_with_a_message(tmp_path, capsys, argv
 
 
 def test_area_without_population_and_population_without_label(tmp_path, capsys):
-    db = str(tmp_path / "figures.sqlite")
+    db = new_database(tmp_path / "figures.sqlite")
     figures, population = _plan_inputs(tmp_path, ["ASB incidents"])
     run(capsys, "figures", "import", "--db", db, str(figures))
     code, _, err = run(capsys, "figures", "population", "--db", db, str(population))
@@ -177,7 +185,7 @@ def test_area_without_population_and_population_without_label(tmp_path, capsys):
 
 
 def test_plan_tables_come_out_of_the_cli_for_every_category(tmp_path, capsys):
-    db = str(tmp_path / "figures.sqlite")
+    db = new_database(tmp_path / "figures.sqlite")
     figures, population = _plan_inputs(tmp_path)
     run(capsys, "figures", "import", "--db", db, str(figures), str(population), "--label", "total population")
     for category in PLAN:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from cspdesk.core.domain.vocab import Role
-from cspdesk.core.errors import ConflictError, NotFound, ValidationError
+from cspdesk.core.errors import ConflictError, NotFound, ValidationError, WritesRefused
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.storage.models import LetterTemplate as TemplateRow
 from cspdesk.core.storage.uow import UnitOfWork
@@ -133,6 +133,8 @@ class LetterTemplateService:
                     uow.commit()
         except (IntegrityError, ConflictError):
             pass  # another user's copy of the app installed them at the same moment
+        except WritesRefused:
+            pass  # a read-only or damaged file: the templates it holds are read as they are
         self._seeded = True
 
     # ----- reading

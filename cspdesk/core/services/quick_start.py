@@ -30,6 +30,7 @@ from cspdesk.core.storage.sqlite_file import (
     check_sqlite_file,
     default_database_path,
     head_revision,
+    read_only_reason,
     sqlite_revision_readonly,
 )
 
@@ -61,7 +62,7 @@ def first_screen(db: str | Path | None, username: str | None = None, *, page: in
     path = Path(db).expanduser().resolve() if db is not None else default_database_path()
     if not path.is_file() or path.stat().st_size == 0:
         return None
-    check_sqlite_file(path)
+    check_sqlite_file(path, read_only=read_only_reason(path) is not None)
     revision, _tables = sqlite_revision_readonly(path)
     if revision != head_revision():
         return None  # an upgrade, a newer file or a foreign one: the ordinary start does it or says why

@@ -171,5 +171,8 @@ def build_services(database: Database, username: str | None = None, clock: Clock
     clock = clock or current_clock()
     uow = uow_factory_for(database.engine)
     users = UserService(uow)
-    actor, first = users.sign_in(username)
+    if database.read_only:  # signing in for the first time would write (storage.write_gate)
+        actor, first = users.look_in(username), False
+    else:
+        actor, first = users.sign_in(username)
     return Services(database, actor, first, users, SettingsService(uow), uow, clock)

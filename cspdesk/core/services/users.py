@@ -57,6 +57,16 @@ class UserService:
             return Actor(user.id, user.username, user.display_name, Role(user.role),
                          frozenset(user.permissions or ())), created
 
+    def look_in(self, username: str | None = None) -> Actor:
+        """The actor for this account on a database that cannot be changed (read-only or damaged): the user as
+        recorded, or, for someone never seen here, a read-only partner for this session (nothing is written)."""
+        username = (username or os_username()).strip().lower()
+        with self._uow(username) as uow:
+            user = uow.session.scalar(select(AppUser).where(AppUser.username == username))
+            if user is None:
+                return Actor(uuid.uuid4(), username, _display_name(username), Role.PARTNER, frozenset())
+            return Actor(user.id, user.username, user.display_name, Role(user.role), frozenset(user.permissions or ()))
+
     def list_users(self) -> list[UserRow]:
         with self._uow("system") as uow:
             users = uow.session.scalars(select(AppUser).order_by(AppUser.display_name)).all()

@@ -12,6 +12,7 @@ the server up is the server's job (pg_dump, or the backups its administrator alr
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from cspdesk.core.clock import current as current_clock
-from cspdesk.core.errors import DatabaseProblem
+from cspdesk.core.errors import DatabaseNotSetUp, DatabaseProblem, NoSuchDatabase
 from cspdesk.core.paths import db_dir
 from cspdesk.core.storage.sqlite_file import (  # noqa: F401 - part of this module's interface
     SQLITE_MAGIC,
@@ -30,8 +31,11 @@ from cspdesk.core.storage.sqlite_file import (  # noqa: F401 - part of this modu
     default_database_path,
     head_revision,
     known_revisions,
+    read_only_reason,
+    readonly_uri,
     sqlite_revision_readonly,
 )
+from cspdesk.core.storage.write_gate import OPEN, WriteGate, attach
 
 # PostgreSQL URLs as servers and other tools write them; CSPDesk talks to PostgreSQL through psycopg 3.
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -85,6 +89,25 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _read_only_sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_read_only_engine(path: Path) -> Engine:
+    """An engine that only reads ``path`` and leaves nothing beside it (``sqlite_file.readonly_uri``): for a file
+    that cannot be written, and for ``cspdesk check``, which must not change what it checks."""
+    from sqlalchemy.pool import QueuePool
+
+    uri = readonly_uri(path)
+    engine = create_engine("sqlite://", poolclass=QueuePool,
+                           creator=lambda: sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False))
+    event.listen(engine, "connect", _read_only_sqlite_pragmas)
+    return engine
+
+
 def _engine_for(url: str) -> Engine:
     """The engine for a database URL, or ``DatabaseProblem`` saying what is missing or wrong."""
     try:
@@ -122,10 +145,17 @@ class Database:
     engine: Engine
     revision: str
     backup: Path | None  # the copy taken before this start's migration, if any
+    # Whether this session may write: a read-only file, or one quick_check found damaged (storage.write_gate).
+    gate: WriteGate = OPEN
 
     @property
     def label(self) -> str:
         return describe(self.url)
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the file cannot be changed (it opened read-only), in the user's words, or None."""
+        return self.gate.read_only
 
     @property
     def is_sqlite(self) -> bool:
@@ -159,15 +189,27 @@ def check_integrity(engine: Engine) -> tuple[str, int]:
             # The server enforces foreign keys itself and checks its own pages; there is no
             # whole-database check to run from a client.
             return f"ok (PostgreSQL {version} keeps its own integrity; back it up with the server's tools)", 0
-        rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
-        integrity = "ok" if rows == ["ok"] else "; ".join(rows[:5])
-        return integrity, len(conn.execute(text("PRAGMA foreign_key_check")).fetchall())
+        try:
+            rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+            integrity = "ok" if rows == ["ok"] else "; ".join(rows[:5])
+            return integrity, len(conn.execute(text("PRAGMA foreign_key_check")).fetchall())
+        except DBAPIError as exc:  # damage bad enough that the check itself cannot read the file
+            return f"damaged: {exc.orig}", 0
 
 
 def backup_sqlite(path: Path, revision: str | None) -> Path:
     """Copy the database with SQLite's online backup (consistent even in WAL mode)."""
     stamp = current_clock().now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{revision or 'empty'}{path.suffix}")
+    try:
+        _copy_database(path, target)
+    except (OSError, sqlite3.Error) as exc:
+        _remove_partial(target)
+        raise DatabaseProblem(_backup_failed_message(path, target, exc)) from exc
+    return target
+
+
+def _copy_database(path: Path, target: Path) -> None:
     src = sqlite3.connect(str(path))
     try:
         dst = sqlite3.connect(str(target))
@@ -177,32 +219,66 @@ def backup_sqlite(path: Path, revision: str | None) -> Path:
             dst.close()
     finally:
         src.close()
-    return target
 
 
-def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
-    """Open (creating if needed), back up and upgrade a database; raise ``DatabaseProblem`` if unsafe."""
+def _remove_partial(target: Path) -> None:
+    """A backup that did not finish is not a backup: leave no 0-byte or half-written copy to be trusted later."""
+    for leftover in (target, Path(f"{target}-journal"), Path(f"{target}-wal"), Path(f"{target}-shm")):
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _backup_failed_message(path: Path, target: Path, exc: BaseException) -> str:
+    full = getattr(exc, "errno", None) == errno.ENOSPC or "full" in str(exc)
+    why = f"there is not enough space on the disk for {target.name}" if full else f"{getattr(exc, 'strerror', None) or exc}"
+    then = "Free some space (or ask IT to) and try again." if full else "Put that right (or ask IT to) and try again."
+    return (f"CSPDesk could not back up {path} before upgrading it: {why}. Nothing has been changed and no partial "
+            f"copy was left. {then}")
+
+
+def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool = True, create: bool = True,
+                  read_only: bool = False) -> Database:
+    """Open, back up and upgrade a database; raise ``DatabaseProblem`` if unsafe.
+
+    ``create``: a missing file is made (only in a folder that exists; the user's own data folder is made
+    too) and an empty one set up; otherwise a missing file is "no such database" and an empty one "not set up
+    yet", and nothing is created. ``read_only``: only read it (``cspdesk check``). A file that cannot be
+    written opens read-only whatever is asked (``Database.read_only`` says why)."""
     url = resolve_url(path_or_url)
     path = sqlite_path(url)
     head = head_revision()
+    gate = OPEN
     if path is not None:
         if path.exists() and path.stat().st_size > 0:
-            check_sqlite_file(path)
+            reason = read_only_reason(path)
+            check_sqlite_file(path, read_only=read_only or reason is not None)
             # Decide from a read-only look, so a file we refuse is never touched.
             revision, tables = sqlite_revision_readonly(path)
             if revision is None and tables:
                 raise DatabaseProblem(f"{path} is a SQLite file but not a CSPDesk database. Choose another file.")
             _refuse_newer(url, revision)
+            if read_only or reason is not None:
+                return _open_read_only(url, path, revision, reason, migrate and not read_only)
+            gate = WriteGate(path)
+            if migrate and revision != head:
+                gate.require_writable()  # quick_check before the upgrade's backup and first write
         else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DatabaseProblem(f"CSPDesk cannot create the folder {path.parent}: {exc.strerror}.") from exc
+            _refuse_to_create(path, create)
+            gate = WriteGate(path, checked=True)  # a new file: nothing to check
     engine = _engine_for(url)
+    if gate is not OPEN:
+        attach(engine, gate)
     try:
         revision = current_revision(engine)
         if revision is None and path is None and inspect(engine).get_table_names():
             raise DatabaseProblem(f"{describe(url)} already holds tables that are not CSPDesk's. Choose another database.")
+        if revision is None and not create:
+            raise DatabaseNotSetUp(not_set_up_message(describe(url)))
+    except DatabaseProblem:
+        engine.dispose()
+        raise
     except OperationalError as exc:
         engine.dispose()
         if path is not None:
@@ -220,7 +296,11 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
     backup = None
     if migrate and revision != head:
         if path is not None and revision is not None:
-            backup = backup_sqlite(path, revision)
+            try:
+                backup = backup_sqlite(path, revision)
+            except DatabaseProblem:
+                engine.dispose()  # closing the last connection removes the -wal and -shm it made
+                raise
         from alembic import command
 
         cfg = alembic_config()
@@ -231,7 +311,49 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         revision = head
-    return Database(url=url, engine=engine, revision=revision or "", backup=backup)
+    return Database(url=url, engine=engine, revision=revision or "", backup=backup, gate=gate)
+
+
+def not_set_up_message(label: str) -> str:
+    return (f"This database is not set up yet: {label} holds no CSPDesk tables. Open it in CSPDesk (or run "
+            "'cspdesk demo' to fill it with demo data) to set it up. Nothing has been changed.")
+
+
+def _refuse_to_create(path: Path, create: bool) -> None:
+    """A mistyped path creates nothing: only the window and ``demo`` make a database, and only in a folder that
+    exists (the user's own data folder excepted)."""
+    if path.exists():  # an empty file
+        if not create:
+            raise DatabaseNotSetUp(not_set_up_message(str(path)))
+        return
+    if not create:
+        raise NoSuchDatabase(f"no such database: {path}. Check the name and folder (nothing has been created).")
+    if path.parent.is_dir():
+        return
+    own_folder = default_database_path().expanduser().resolve().parent
+    if path.parent != own_folder or "CSPDESK_DB" in os.environ:
+        raise NoSuchDatabase(f"CSPDesk cannot create the database {path}: the folder {path.parent} does not "
+                             "exist. Check the name and folder (nothing has been created).")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseProblem(f"CSPDesk cannot create the folder {path.parent}: {exc.strerror}.") from exc
+
+
+def _open_read_only(url: str, path: Path, revision: str | None, reason: str | None, upgrade: bool) -> Database:
+    """A file opened only to be read: a read-only one (``reason``) or for ``cspdesk check``."""
+    if revision is None:
+        raise DatabaseNotSetUp(not_set_up_message(str(path)))
+    if upgrade and revision != head_revision():
+        raise DatabaseProblem(
+            f"The database {path} needs upgrading to this version of CSPDesk, which means changing it, but it is "
+            f"read-only because {reason}. Nothing has been changed. Ask IT to let you change the file, or open "
+            "it with the version of CSPDesk that made it."
+        )
+    engine = make_read_only_engine(path)
+    gate = WriteGate(path, read_only=reason or "it was opened only to be read")
+    attach(engine, gate)
+    return Database(url=url, engine=engine, revision=revision, backup=None, gate=gate)
 
 
 def _upgrade_server(engine: Engine, cfg, url: str) -> None:

@@ -15,6 +15,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from cspdesk.core.storage.sqlite_file import readonly_uri
+
 # The case list's columns, in the order CaseListService reads them.
 CASE_ROW_COLUMNS = ("id", "reference", "title", "category", "priority_theme", "status", "reported_on", "ward_id",
                     "officer_id", "risk_level", "next_review_on", "parties_summary", "location_summary")
@@ -35,7 +37,7 @@ class RawFirstScreen:
 def read_first_screen(path: Path, username: str, *, status: str, page: int) -> RawFirstScreen | None:
     """What the window shows first, or None when this user has never signed in here (signing in for the
     first time writes, so it waits for the full start)."""
-    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
+    con = sqlite3.connect(readonly_uri(path), uri=True, timeout=5)
     try:
         user = con.execute("SELECT id, username, display_name, role, permissions FROM app_user WHERE username = ?",
                            (username,)).fetchone()

@@ -6,6 +6,7 @@ Nothing here imports SQLAlchemy or Alembic, so the window can check the file and
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sqlite3
@@ -58,8 +59,10 @@ def known_revisions() -> set[str]:
     return set(_revision_graph())
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not SQLite, is corrupt, or is locked — without writing to it."""
+def check_sqlite_file(path: Path, *, read_only: bool = False) -> None:
+    """Refuse a file that is not SQLite, is corrupt, or is locked — without writing to it, and leaving
+    nothing beside it. ``read_only``: the file is only to be read, so another program's write lock does not
+    matter (and cannot be tested for without writing)."""
     try:
         with path.open("rb") as fh:
             header = fh.read(16)
@@ -71,7 +74,7 @@ def check_sqlite_file(path: Path) -> None:
             "Choose another file, or restore it from a backup."
         )
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
+        con = sqlite3.connect(readonly_uri(path), uri=True, timeout=1)
         try:
             rows = _probe_pages(con)
         finally:
@@ -88,6 +91,8 @@ def check_sqlite_file(path: Path) -> None:
             f"The database {path} is damaged: {rows[0][0]}. It has not been changed. "
             "Restore it from a backup (CSPDesk keeps one beside it each time it upgrades)."
         )
+    if read_only:
+        return
     # Another program holding a write lock would make every save fail later: say so now.
     con = sqlite3.connect(str(path), timeout=0.5, isolation_level=None)
     try:
@@ -123,7 +128,7 @@ def _locked(path: Path) -> DatabaseProblem:
 
 
 def sqlite_revision_readonly(path: Path) -> tuple[str | None, list[str]]:
-    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
+    con = sqlite3.connect(readonly_uri(path), uri=True, timeout=1)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         revision = None
@@ -133,3 +138,64 @@ def sqlite_revision_readonly(path: Path) -> tuple[str | None, list[str]]:
         return revision, tables
     finally:
         con.close()
+
+
+# ----- read-only files, and looking without leaving anything behind (issue 16)
+
+
+def readonly_uri(path: Path) -> str:
+    """A URI to read ``path`` with sqlite3 (``uri=True``) that writes nothing and leaves nothing beside it.
+
+    A read-only connection to a WAL database makes ``-wal`` and ``-shm`` files that only a writer removes, so a
+    refused file would be left with two new files beside it, and in a read-only folder it cannot be opened at
+    all. With no ``-wal`` beside the file no program has it open and nothing is waiting to be folded in, so it
+    is read as an unchanging file (``immutable=1``: no lock files, no locks). With a ``-wal`` there, someone has
+    it open (or stopped mid-way), so it is read as they see it (``mode=ro``), the files being there already."""
+    if Path(f"{path}-wal").exists():
+        return f"{path.as_uri()}?mode=ro"
+    return f"{path.as_uri()}?mode=ro&immutable=1"
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why CSPDesk cannot change this existing file, in the user's words, or None when it can.
+
+    Opening for writing (and closing, writing nothing) is the honest test: it also sees a read-only disk or
+    share and a file marked unchangeable (``chattr +i``), which permission bits do not show. SQLite also needs
+    to make its ``-wal`` and ``-shm`` files beside the database, so the folder must be writable too."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError as exc:
+        if exc.errno == errno.EROFS:
+            return "it is on a read-only disk or share"
+        if exc.errno == errno.EPERM:
+            return "the file is marked as unchangeable (immutable)"
+        if exc.errno == errno.EACCES:
+            return "you do not have permission to change the file"
+        if exc.errno == errno.ENOENT:
+            return None
+        return f"it cannot be opened for writing ({exc.strerror})"
+    os.close(fd)
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+        return f"the folder it is in ({folder}) cannot be written to"
+    return None
+
+
+def quick_check(path: Path) -> str:
+    """SQLite's ``PRAGMA quick_check`` on the whole file, read-only: ``"ok"`` or what is wrong (its first lines).
+
+    It reads every page (about a second for a few hundred megabytes), so the window runs it in the background
+    (``write_gate``) and writes wait for it."""
+    try:
+        con = sqlite3.connect(readonly_uri(path), uri=True, timeout=5)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA quick_check(20)")]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    if rows == ["ok"]:
+        return "ok"
+    # SQLite heads its findings "*** in database main ***": not words for a user.
+    lines = [line for row in rows for line in row.splitlines() if line.strip() and not line.startswith("***")]
+    return "; ".join(lines[:3])

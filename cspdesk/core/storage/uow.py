@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from cspdesk.core.errors import ConflictError, DatabaseProblem
 from cspdesk.core.storage.field_limits import check_text_fits
 from cspdesk.core.storage.models import AuditEntry
+from cspdesk.core.storage.write_gate import refusal_for
 
 
 class UnitOfWork:
@@ -41,6 +42,8 @@ class UnitOfWork:
                 "Someone else saved this record after you opened it. Your changes were not saved; "
                 "reopen it to see theirs."
             ) from exc
+        if isinstance(exc, DBAPIError) and (refused := refusal_for(self.session.get_bind(), exc)) is not None:
+            raise refused from exc  # a damaged or read-only file (storage.write_gate): nothing was written
         if isinstance(exc, DBAPIError) and "malformed" in str(exc.orig):
             raise DatabaseProblem(
                 "The database file is damaged and CSPDesk stopped before changing anything. Close CSPDesk and "
