@@ -75,6 +75,7 @@ def run_window(db: str | None) -> int:
         return 2
     window.show()
     finish_start(window, app)
+    _warm_up_in_background()
     window.offer_demo_data_if_empty()
     return app.exec()
 
@@ -93,6 +94,24 @@ def start_window(db: str | None, prompts, username: str | None = None):
 
     services = StartingServices(screen, lambda: _build_services(db, username))
     return MainWindow(services, prompts)
+
+
+def _warm_up_in_background() -> None:
+    """Pay one-off costs off the GUI thread, after the first paint: the bank holidays (the ``holidays`` package
+    loads every country on first use, 0.2-1.5 s) that the first working-day count would otherwise pay while an
+    officer waits for a page."""
+    import threading
+
+    def warm() -> None:
+        try:
+            from cspdesk.core.clock import current
+            from cspdesk.core.domain.calendar import english_bank_holidays
+
+            english_bank_holidays(current().today().year)
+        except Exception:  # only a head start: the first real use does the same and reports any problem
+            log.warning("Warming up the calendar failed", exc_info=True)
+
+    threading.Thread(target=warm, name="cspdesk-warm-up", daemon=True).start()
 
 
 def finish_start(window, app) -> None:

@@ -12,8 +12,10 @@ A record is *due* for review when its counting event has happened and the period
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from cspdesk.core.domain.deadlines import add_months
 from cspdesk.core.domain.vocab import Labelled
@@ -117,7 +119,7 @@ class RetentionPolicy:
     counts_from: RetentionEvent
 
     @classmethod
-    def from_settings(cls, record: RetentionRecord, values: dict) -> RetentionPolicy:
+    def from_settings(cls, record: RetentionRecord, values: Mapping[str, Any]) -> RetentionPolicy:
         years, event = DEFAULT_POLICY[record]
         chosen = values.get(from_key(record), event.value)
         if event_problem(record, chosen) is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -81,7 +82,7 @@ def _retention_settings() -> list[SettingDef]:
                                   "Data protection", 1, 50))
         out.append(SettingDef(from_key(record), str, event.value,
                               f"{record.label}: years count from", "Data protection",
-                              check=lambda v, r=record: event_problem(r, v),
+                              check=partial(event_problem, record),
                               choices=tuple((e.value, e.label) for e in ALLOWED_EVENTS[record])))
     return out
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
 from cspdesk.core.domain.data_subject import Redactor
 from cspdesk.core.domain.protection import can_see_restricted
@@ -135,7 +135,7 @@ class SubjectAccessService:
             s = uow.session
             people = s.execute(select(Person, Address).outerjoin(Address, Address.id == Person.address_id)
                                .where(or_(func.lower(Person.surname) == surname,
-                                          (Person.date_of_birth == date_of_birth) if date_of_birth else False))
+                                          (Person.date_of_birth == date_of_birth) if date_of_birth else false()))
                                .limit(500)).all()
             for p, a in people:
                 full = f"{p.forename} {p.surname}"
@@ -155,7 +155,7 @@ class SubjectAccessService:
             may_see = can_see_restricted(actor.viewer)
             for r in s.scalars(select(SaferHomesReferral).where(or_(
                     func.lower(SaferHomesReferral.client_name).like(f"%{surname}%"),
-                    (SaferHomesReferral.client_date_of_birth == date_of_birth) if date_of_birth else False))):
+                    (SaferHomesReferral.client_date_of_birth == date_of_birth) if date_of_birth else false()))):
                 why = []
                 if surname in _norm(r.client_name).split() and (len(words) == 1 or words[0] in _norm(r.client_name)):
                     why.append("name")
@@ -360,9 +360,9 @@ def _read_bundle(s, actor: Actor, ids: dict[str, list[uuid.UUID]],
 
     notice_ids = [n.id for n in notices]
     letters = list(s.scalars(select(Document).where(Document.kind == "letter", or_(
-        Document.case_id.in_(case_ids) if case_ids else False,
-        Document.notice_id.in_(notice_ids) if notice_ids else False,
-        Document.referral_id.in_(ids["referral"]) if ids["referral"] else False)).order_by(Document.created_at)))
+        Document.case_id.in_(case_ids) if case_ids else false(),
+        Document.notice_id.in_(notice_ids) if notice_ids else false(),
+        Document.referral_id.in_(ids["referral"]) if ids["referral"] else false())).order_by(Document.created_at)))
     own_names = surnames | {w.lower() for r in referrals for w in (r.client_name or "").split()[-1:]} \
         | {w.lower() for a in reviews for w in a.applicant_name.split()[-1:]}
     refs = {**{c.id: c.reference for c in cases.values()}, **{n.id: n.reference for n in notices},

@@ -77,7 +77,7 @@ class SubjectRequestService:
         received_on = received_on or today
         errors = {}
         try:
-            kind = RequestKind(kind)
+            kind_ = RequestKind(kind)
         except ValueError:
             errors["kind"] = "Choose access, rectification or erasure."
         if not (subject_name or "").strip():
@@ -95,7 +95,7 @@ class SubjectRequestService:
             last = s.scalar(select(DataSubjectRequest.reference).where(DataSubjectRequest.reference.like(f"{stem}%"))
                             .order_by(DataSubjectRequest.reference.desc()).limit(1))
             reference = f"{stem}{(int(last[len(stem):]) + 1) if last else 1:04d}"
-            req = DataSubjectRequest(reference=reference, kind=kind.value, received_on=received_on,
+            req = DataSubjectRequest(reference=reference, kind=kind_.value, received_on=received_on,
                                      subject_name=subject_name.strip(), subject_date_of_birth=date_of_birth,
                                      subject_address=(address or "").strip() or None,
                                      details=(details or "").strip() or None, extended_months=0,
@@ -103,7 +103,7 @@ class SubjectRequestService:
             s.add(req)
             s.flush()
             uow.audit("create", "data_subject_request", req.id,
-                      f"{kind.label} request {reference} logged, due {req.due_on:%d/%m/%Y}")
+                      f"{kind_.label} request {reference} logged, due {req.due_on:%d/%m/%Y}")
             uow.commit()
         return reference
 

@@ -57,7 +57,7 @@ class WriteGate:
         self._done = threading.Event()
         self._started = False
         self.read_only = read_only  # why the file cannot be written, in the user's words
-        self._refusal: str | None = read_only_message(path, read_only) if read_only else None
+        self._refusal: str | None = read_only_message(path or "", read_only) if read_only else None
         self.problem: str | None = None  # what quick_check found
         if path is None or read_only or checked:
             self._started = True
@@ -73,6 +73,7 @@ class WriteGate:
         threading.Thread(target=self._run, name="cspdesk-quick-check", daemon=True).start()
 
     def _run(self) -> None:
+        assert self._path is not None  # a gate with no file is done from the start
         try:
             result = quick_check(self._path)
             if result != "ok":
