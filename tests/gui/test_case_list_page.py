@@ -119,3 +119,24 @@ def test_dashboard_count_opens_the_filtered_list(window, qtbot):
     assert window.stack.currentWidget() is page
     assert page.priority.currentText() == label
     assert count_of(page) == expected
+
+
+def test_an_overdue_review_is_marked_on_open_cases_only(window):
+    """The list asks the domain whether a review is overdue on the app's clock (26/11/2026 in tests): an open
+    case with a past review date is marked, a review due today or on a closed case is not."""
+    from datetime import date
+
+    page = cases_page(window)
+    page.clear_filters()
+    col = [c[0] for c in COLUMNS].index("next_review_on")
+    model = page.model
+    rows = page.services.case_list.rows_for([model.case_id(r) for r in range(model.rowCount())])
+    today = date(2026, 11, 26)
+    marked = 0
+    for r in range(model.rowCount()):
+        row = rows[model.case_id(r)]
+        red = model.index(r, col).data(Qt.ItemDataRole.ForegroundRole) is not None
+        expected = row.status == "Open" and row.next_review_on is not None and row.next_review_on < today
+        assert red == expected, (row.reference, row.status, row.next_review_on)
+        marked += red
+    assert marked > 0

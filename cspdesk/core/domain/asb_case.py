@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from cspdesk.core.domain.deadlines import add_months
+from cspdesk.core.domain.deadlines import add_months, is_overdue
 from cspdesk.core.domain.vocab import RiskLevel
 
 # The age of criminal responsibility in England and Wales (Children and Young Persons Act 1933 s.50)
@@ -190,3 +190,9 @@ def original_of(incident_id: object, duplicate_of: Mapping[object, object | None
         seen.add(nxt)
         current = nxt
     return current
+
+
+def review_overdue(next_review_on: date | None, case_open: bool, today: date) -> bool:
+    """A case's risk review is overdue when its date has passed and the case is still open (a closed case has
+    no reviews). The case list colours and marks such rows; the Dashboard and My work count them."""
+    return case_open and is_overdue(next_review_on, today)

@@ -319,3 +319,8 @@ def next_due(
         if stage == "recorded" and dates.expires_on:
             return DueItem(dates.expires_on, f"{kind.label} ends")
     return None
+
+
+def is_overdue(due_on: date | None, today: date) -> bool:
+    """A date is overdue from the day after it: something due today is due, not yet overdue."""
+    return due_on is not None and due_on < today

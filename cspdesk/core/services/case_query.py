@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from cspdesk.core.domain.asb_case import review_overdue
 from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel
 
 
@@ -90,6 +91,11 @@ class CaseListRow:
     next_review_on: date | None
     parties: str
     location: str
+    is_open: bool = True
+
+    def review_overdue(self, today: date) -> bool:
+        """The risk review's date has passed on an open case (the domain's rule)."""
+        return review_overdue(self.next_review_on, self.is_open, today)
 
 
 @dataclass(frozen=True)
@@ -115,5 +121,5 @@ def case_list_row(values: tuple, names: Mapping[Any, str]) -> CaseListRow:
         priority=label_of(PriorityTheme, priority), status=label_of(CaseStatus, status), reported_on=reported_on,
         ward=names.get(ward_id, ""), officer=names.get(officer_id, ""),
         risk=label_of(RiskLevel, risk) if risk else "", next_review_on=review_on, parties=parties,
-        location=location,
+        location=location, is_open=status == CaseStatus.OPEN.value,
     )

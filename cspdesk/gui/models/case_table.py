@@ -51,8 +51,7 @@ class CaseTableModel(PagedIdTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "parties", "location"):
             return getattr(row, key)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "next_review_on" and row.next_review_on and row.next_review_on < self.today \
-                    and row.status == "Open":
+            if key == "next_review_on" and row.review_overdue(self.today):
                 from PySide6.QtGui import QColor
                 return QColor("#b00020")
             if key == "risk" and row.risk == "High":

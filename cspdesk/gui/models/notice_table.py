@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from cspdesk.core.domain.deadlines import is_overdue
 from cspdesk.gui.models.paged_ids import PagedIdTableModel
 
 COLUMNS = [
@@ -60,7 +61,7 @@ class NoticeTableModel(PagedIdTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and key in ("kind", "recipient", "next_due_what"):
             return getattr(row, key)
         if role == Qt.ItemDataRole.ForegroundRole and key in ("next_due_on", "next_due_what") \
-                and row.next_due_on and row.next_due_on < self.today:
+                and is_overdue(row.next_due_on, self.today):
             return OVERDUE
         if role == Qt.ItemDataRole.UserRole:
             return row.id
