@@ -38,6 +38,8 @@ AREAS: dict[str, tuple[str, ...]] = {
     "reports": ("report_pack", "report_pack_data", "report_pack_dto", "report_pack_print"),
     "forums": ("forums", "forums_print"),
     "admin": ("users", "settings", "health", "demo"),
+    "data_protection": ("retention", "retention_records", "subject_access", "subject_access_print", "subject_requests",
+                        "data_protection_csv"),
 }
 
 AREA_DOCS = {
@@ -51,6 +53,7 @@ AREA_DOCS = {
     "reports": "the partnership report pack and the quarterly return",
     "forums": "area forums: meetings, issues, the printed log",
     "admin": "users and roles, settings (the one reader), health checks, demo data",
+    "data_protection": "retention reviews, subject access and other data-subject requests",
 }
 
 
