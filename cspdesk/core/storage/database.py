@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.paths import db_dir
+from cspdesk.core.storage.encryption import connect_file, key_for, open_copy_target, salt_of
 from cspdesk.core.storage.sqlite_file import (  # noqa: F401 - part of this module's interface
     SQLITE_MAGIC,
     check_sqlite_file,
@@ -76,9 +77,21 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def encrypted_engine_arguments(path: Path | None) -> dict:
+    """For an encrypted (or new, so encrypted) SQLite file: SQLAlchemy's pysqlite dialect over sqlcipher3 (the
+    same DB-API, so errors are translated as usual), each connection keyed before anything else runs."""
+    from cspdesk.core.storage import encryption
+
+    if path is None or not (encryption.is_encrypted_file(path) or encryption.is_new_file(path)):
+        return {}
+    key = encryption.key_for(path, new=encryption.is_new_file(path))
+    return {"module": encryption.dbapi_module(path),
+            "creator": lambda: encryption.open_encrypted(path, key, timeout=5, check_same_thread=False)}
+
+
 def make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, connect_args={"timeout": 5}, **encrypted_engine_arguments(sqlite_path(url)))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a connection the server or the network dropped overnight is replaced, not used.
@@ -168,9 +181,9 @@ def backup_sqlite(path: Path, revision: str | None) -> Path:
     """Copy the database with SQLite's online backup (consistent even in WAL mode)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}-{revision or 'empty'}{path.suffix}")
-    src = sqlite3.connect(str(path))
+    src = connect_file(path)
     try:
-        dst = sqlite3.connect(str(target))
+        dst = open_copy_target(target, key_for(path), salt_of(path)) if salt_of(path) else sqlite3.connect(str(target))
         try:
             src.backup(dst)
         finally:

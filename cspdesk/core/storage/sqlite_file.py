@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.paths import db_dir
+from cspdesk.core.storage.encryption import connect_file, dbapi_module
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -65,18 +66,20 @@ def check_sqlite_file(path: Path) -> None:
             header = fh.read(16)
     except OSError as exc:
         raise DatabaseProblem(f"CSPDesk cannot read the database file {path}: {exc.strerror}.") from exc
-    if header != SQLITE_MAGIC:
+    if header != SQLITE_MAGIC and len(header) < 16:  # too short for SQLite or SQLCipher
         raise DatabaseProblem(
             f"{path} is not a CSPDesk database (it is not a SQLite database file). "
             "Choose another file, or restore it from a backup."
         )
+    # Anything else may be an encrypted file: connect_file tries its key (a wrong key or a file that is not a
+    # database is a KeyProblem saying so).
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
+        con = connect_file(path, readonly=True, timeout=1)
         try:
             rows = _probe_pages(con)
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, dbapi_module(path).DatabaseError) as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise _locked(path) from exc
         raise DatabaseProblem(
@@ -89,11 +92,11 @@ def check_sqlite_file(path: Path) -> None:
             "Restore it from a backup (CSPDesk keeps one beside it each time it upgrades)."
         )
     # Another program holding a write lock would make every save fail later: say so now.
-    con = sqlite3.connect(str(path), timeout=0.5, isolation_level=None)
+    con = connect_file(path, timeout=0.5, isolation_level=None)
     try:
         con.execute("BEGIN IMMEDIATE")
         con.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.OperationalError, dbapi_module(path).OperationalError) as exc:
         raise _locked(path) from exc
     finally:
         con.close()
@@ -123,7 +126,7 @@ def _locked(path: Path) -> DatabaseProblem:
 
 
 def sqlite_revision_readonly(path: Path) -> tuple[str | None, list[str]]:
-    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
+    con = connect_file(path, readonly=True, timeout=1)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         revision = None
