@@ -259,7 +259,7 @@ def connect_file(path: Path, *, readonly: bool = False, timeout: float = 5.0, ke
     """A DB-API connection to the SQLite file ``path``, plain or encrypted (checked: a wrong key raises
     ``KeyProblem`` and nothing has been written). ``readonly`` opens with ``mode=ro``. A new (missing or
     empty) file is created encrypted."""
-    path = Path(path)
+    path = Path(path).absolute()
     extra = {} if isolation_level == "" else {"isolation_level": isolation_level}
     target, uri = (f"{path.as_uri()}?mode=ro", True) if readonly else (str(path), False)
     if not (is_encrypted_file(path) or is_new_file(path)):
