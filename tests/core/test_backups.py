@@ -32,8 +32,8 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def test_backup_then_damage_then_restore_gives_the_same_counts_and_check_passes(demo_db_path, capsys):
-    """The promise of a backup. Catches a backup that is not a faithful copy, a restore that replays the damaged
-    file's -wal onto the restored one, or one that does not keep what it replaced."""
+    """The promise of a backup. Catches a backup that is not a faithful copy, or a restore that does not keep what
+    it replaced (checked by skipping _keep_replaced)."""
     counts = _counts(demo_db_path)
     assert main(["backup", "--db", str(demo_db_path)]) == 0
     assert "checked" in capsys.readouterr().out
@@ -141,6 +141,8 @@ def test_a_backup_that_does_not_verify_is_not_kept(demo_db_path, monkeypatch):
 
 
 def test_restore_refuses_a_file_that_is_not_a_cspdesk_backup(demo_db_path, tmp_path, capsys):
+    """Catches a restore that takes any SQLite file holding an alembic_version table (checked by dropping the
+    revision check in check_backup), and a traceback for a text file."""
     import sqlite3
 
     before = digest(demo_db_path)
@@ -151,7 +153,13 @@ def test_restore_refuses_a_file_that_is_not_a_cspdesk_backup(demo_db_path, tmp_p
     con.execute("create table recipe (name text)")
     con.commit()
     con.close()
-    for source in (notes, recipes, tmp_path / "missing.sqlite"):
+    other_app = tmp_path / "other-app.sqlite"  # another Alembic-managed program's file, just made
+    con = sqlite3.connect(other_app)
+    con.execute("create table alembic_version (version_num varchar(32))")
+    con.execute("create table recipe (name text)")
+    con.commit()
+    con.close()
+    for source in (notes, recipes, other_app, tmp_path / "missing.sqlite"):
         assert main(["restore", "--db", str(demo_db_path), "--from", str(source)]) == 2
         err = capsys.readouterr().err
         assert "Traceback" not in err and ("not a CSPDesk backup" in err or "no backup file" in err)
