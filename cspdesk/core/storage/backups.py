@@ -166,6 +166,8 @@ def take_backup(db_path: Path, folder: Path, *, when: datetime, policy: BackupPo
             raise BackupProblem(f"CSPDesk cannot make the backup folder {folder}: {plain_reason(exc, folder.parent)} "
                                 "No backup was made.") from exc
     target = folder / backup_name(db_path, when)
+    for stale in folder.glob(f".{db_path.stem}-*{SUFFIX}.*.partial"):  # a backup cut off when CSPDesk was closed
+        remove_quietly(stale)
     key = encryption.key_for(db_path) if encryption.is_encrypted_file(db_path) else None
     try:
         with written_then_renamed(target, "the backup") as tmp:

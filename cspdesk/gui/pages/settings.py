@@ -46,6 +46,9 @@ class SettingsPage(QWidget):
         tabs = QTabWidget()
         tabs.addTab(self._users_tab(), "Users")
         tabs.addTab(self._settings_tab(), "Local settings")
+        from cspdesk.gui.backups import BackupsPanel
+
+        tabs.addTab(BackupsPanel(services, prompts), "Backups")
         layout = QVBoxLayout(self)
         if not self.is_admin:
             note = QLabel("Only an administrator can change settings. You can see them here.")
