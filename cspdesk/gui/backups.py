@@ -91,6 +91,9 @@ class BackupsPanel(QWidget):
         form.addRow("Last good backup:", self.last)
         form.addRow("Folder:", self.folder)
         form.addRow("Kept:", self.rota)
+        self.encryption = QLabel(objectName="encryptionState")
+        self.encryption.setWordWrap(True)
+        form.addRow("Encryption:", self.encryption)
         self.now = QPushButton("Back up now", objectName="backUpNow")
         self.now.clicked.connect(self.back_up_now)
         self.result = QLabel(objectName="backupResult")
@@ -113,6 +116,7 @@ class BackupsPanel(QWidget):
 
     def load(self) -> None:
         status = self.services.backups.status()
+        self.encryption.setText(self.services.backups.encryption())
         self.now.setEnabled(status.available)
         if not status.available:
             self.last.setText("—")

@@ -26,6 +26,7 @@ def test_back_up_now_shows_the_last_good_backup(window, qtbot, demo_db_path):
     assert panel.last.text() == "None yet"
     assert panel.folder.text() == str(demo_db_path.parent / "backups")
     assert "7 days, 4 weeks and 12 months" in panel.rota.text()
+    assert panel.encryption.text() == "Encrypted (SQLCipher, 256-bit AES); the key comes from CSPDESK_DB_KEY."
     qtbot.mouseClick(panel.now, qtbot_left())
     qtbot.waitUntil(lambda: "Backed up and checked" in panel.result.text(), timeout=30000)
     assert panel.last.text().startswith("26/11/2026 10:00")

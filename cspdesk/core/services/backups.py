@@ -64,6 +64,21 @@ class BackupService:
         note = "" if folder.is_dir() else f"The backup folder {folder} is not there yet (or is not connected)."
         return BackupStatus(True, folder, last, due, self.policy(), note)
 
+    def encryption(self) -> str:
+        """How the data is protected at rest, in a sentence for the Backups panel."""
+        from cspdesk.core.storage import encryption
+
+        path = self.db_path
+        if path is None:
+            return "On the server: protected by the server's disk encryption and TLS (see the data protection guide)."
+        if not encryption.is_encrypted_file(path):
+            return f"NOT encrypted. Close CSPDesk and run: cspdesk encrypt --db \"{path}\""
+        try:
+            source = encryption.key_for(path).source
+        except encryption.KeyProblem:
+            source = "unknown"
+        return f"Encrypted (SQLCipher, 256-bit AES); the key comes from {source}."
+
     def back_up_now(self) -> BackupResult:
         path, folder = self.db_path, self.folder()
         if path is None or folder is None:

@@ -49,6 +49,7 @@ class SettingsPage(QWidget):
         from cspdesk.gui.backups import BackupsPanel
 
         tabs.addTab(BackupsPanel(services, prompts), "Backups")
+        self.tabs = tabs  # tools/screenshot.py --page-tab
         layout = QVBoxLayout(self)
         if not self.is_admin:
             note = QLabel("Only an administrator can change settings. You can see them here.")
