@@ -18,6 +18,14 @@ def add_parser(sub) -> None:
     p = sub.add_parser("rekey", help="change the key of an encrypted database file (and of its backups)")
     p.add_argument("--db", required=True, metavar="FILE", help="the database file")
     p.set_defaults(func=run_rekey)
+    p = sub.add_parser("key", help="show a database's key (for safekeeping), or keep it in this computer's "
+                                   "credential store (after moving the file, or on a new laptop)")
+    p.add_argument("--db", required=True, metavar="FILE", help="the database file")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--show", action="store_true", help="print the key (it opens the file: keep it safe)")
+    what.add_argument("--store", action="store_true",
+                      help="keep the key (from CSPDESK_DB_KEY or the passphrase asked for) in the credential store")
+    p.set_defaults(func=run_key)
 
 
 def _folder(path: Path) -> Path:
@@ -81,4 +89,27 @@ def run_rekey(args) -> int:
             encryption.store_secret(path, old.secret)
         raise
     _report(change, path, key, store, "has a new key")
+    return 0
+
+
+@reports_user_errors
+def run_key(args) -> int:
+    from cspdesk.core.storage import encryption
+    from cspdesk.core.storage.sqlite_file import check_sqlite_file
+
+    path = Path(args.db).expanduser().absolute()
+    if not path.is_file():
+        raise DatabaseProblem(f"There is no database file {path}. Nothing has been created.")
+    if not encryption.is_encrypted_file(path):
+        raise DatabaseProblem(f"{path} is not encrypted, so it has no key. Encrypt it with cspdesk encrypt.")
+    check_sqlite_file(path)  # the key is shown or kept only once it has opened the file
+    key = encryption.key_for(path)
+    if args.show:
+        print(key.secret)
+        return 0
+    if encryption.key_store_name() is None:
+        raise DatabaseProblem("This computer has no credential store to keep the key in: go on setting "
+                              f"{encryption.KEY_ENV}, or typing the passphrase.")
+    encryption.store_secret(path, key.secret)
+    print(f"The key for {path} is now kept in the credential store for this user ({encryption.key_store_name()}).")
     return 0

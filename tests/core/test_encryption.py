@@ -244,3 +244,20 @@ def _counts(path, key=TEST_KEY):
         return table_counts(con)
     finally:
         con.close()
+
+
+def test_the_key_can_be_shown_for_safekeeping_and_kept_on_a_new_computer(demo_db_path, store, monkeypatch, capsys):
+    """Moving a database to a new laptop: the key travels by hand (escrow) and is kept in the new store. Catches
+    a key shown or stored before it has been proved to open the file (checked by skipping check_sqlite_file)."""
+    monkeypatch.setenv("CSPDESK_DB_KEY", "not the key")
+    assert main(["key", "--db", str(demo_db_path), "--store"]) == 2
+    assert "key is wrong" in capsys.readouterr().err
+    assert store.items == {}
+    encryption.forget_keys()
+    monkeypatch.setenv("CSPDESK_DB_KEY", TEST_KEY)
+    assert main(["key", "--db", str(demo_db_path), "--show"]) == 0
+    assert capsys.readouterr().out.strip() == TEST_KEY
+    assert main(["key", "--db", str(demo_db_path), "--store"]) == 0
+    monkeypatch.delenv("CSPDESK_DB_KEY")
+    encryption.forget_keys()
+    assert main(["check", "--db", str(demo_db_path)]) == 0  # found in the store now
