@@ -7,7 +7,8 @@ credential store gives) and ``plain.sqlite``, a plain copy of it (``sqlcipher_ex
 For each, in fresh processes: process start → window with the first page of cases (``startup_probe.py``, the
 quick start), a surname search (the case list's own ``case_ids``), the report pack for 2025/26, a 500-letter mail
 merge (``run_batch``, one process, on a fresh copy of the file) and a backup (online backup API, verified).
-Prints a markdown table with the ratios for docs/performance/encryption.md.
+Prints a markdown table with the ratios for docs/performance/encryption.md. ``--interleaved`` (after a full run
+has made the files): search and report pack only, both files in one process, timed alternately.
 """
 
 from __future__ import annotations
@@ -92,6 +93,38 @@ def child(db: Path, repeat: int) -> None:
     print(json.dumps(out), flush=True)
 
 
+def interleaved(folder: Path, rounds: int) -> None:
+    """Both files open in one process, search and report pack timed alternately (the fairest comparison on a
+    shared machine); medians of all rounds but the first."""
+    from cspdesk.core.clock import FixedClock, install
+    from cspdesk.core.services.case_query import CaseQuery
+    from cspdesk.core.services.registry import build_services
+    from cspdesk.core.storage.database import open_database
+
+    clock = FixedClock(__import__("datetime").date(2026, 11, 26))
+    install(clock)
+    services = {name: build_services(open_database(folder / f"{name}.sqlite"), "bench.user", clock=clock)
+                for name in ("plain", "enc")}
+    with services["plain"].database.engine.connect() as c:
+        surname = c.exec_driver_sql("select surname from person group by surname order by count(*) desc "
+                                    "limit 1").scalar()
+    times: dict[tuple[str, str], list[float]] = {}
+    for _ in range(rounds + 1):
+        for name, s in services.items():
+            for what, fn in (("search", lambda s=s: s.case_list.case_ids(CaseQuery(text=surname))),
+                             ("pack", lambda s=s: s.report_pack.pack("2025/26"))):
+                t = time.perf_counter()
+                fn()
+                times.setdefault((name, what), []).append(time.perf_counter() - t)
+    print(f"Interleaved, {rounds} rounds after a warm-up; load average {os.getloadavg()[0]:.2f}\n")
+    print("| Measure | Plain | Encrypted | Ratio |\n|---|---:|---:|---:|")
+    for what, label, scale, unit in (("search", f"Surname search ({surname})", 1000, "ms"),
+                                     ("pack", "Report pack 2025/26", 1, "s")):
+        a = statistics.median(times[("plain", what)][1:]) * scale
+        b = statistics.median(times[("enc", what)][1:]) * scale
+        print(f"| {label} | {a:,.2f} {unit} | {b:,.2f} {unit} | {b / a:.2f}× |")
+
+
 def startup(db: Path, env: dict, runs: int) -> float:
     times = []
     for timed in [False] + [True] * runs:
@@ -108,10 +141,16 @@ def main() -> int:
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--folder", default="/tmp/cspdesk-bench-crypt")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--interleaved", action="store_true",
+                    help="only search and report pack, both files in one process, timed alternately")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(Path(args.child), args.repeat)
+        return 0
+    if args.interleaved:
+        os.environ.setdefault("CSPDESK_DB_KEY", KEY)
+        interleaved(Path(args.folder) / str(args.cases), args.repeat)
         return 0
     folder = Path(args.folder) / str(args.cases)
     folder.mkdir(parents=True, exist_ok=True)
