@@ -23,6 +23,7 @@ def _settings(path: Path) -> dict:
     import json
     import sqlite3
 
+    from cspdesk.core.errors import DatabaseProblem
     from cspdesk.core.services.settings import BY_KEY
     from cspdesk.core.storage import encryption
 
@@ -35,8 +36,8 @@ def _settings(path: Path) -> dict:
                 values[key] = json.loads(value) if isinstance(value, str) else value
         finally:
             con.close()
-    except (sqlite3.DatabaseError, encryption.dbapi_module(path).DatabaseError):
-        pass
+    except (DatabaseProblem, sqlite3.DatabaseError, encryption.dbapi_module(path).DatabaseError):
+        pass  # a damaged file (the reason for a restore) still has its backups found in the default folder
     return values
 
 

@@ -291,8 +291,8 @@ def open_encrypted(path: Path, key: DatabaseKey, *, target: str | None = None, u
 
 
 def wrong_key_message(path: Path, key: DatabaseKey) -> str:
-    return (f"CSPDesk cannot open {path} with the key from {key.source}: the key is wrong, or the file is not a "
-            "CSPDesk database. Nothing has been changed.")
+    return (f"CSPDesk cannot open {path} with the key from {key.source}: the key is wrong, or the file is damaged "
+            "or not a CSPDesk database. Nothing has been changed. (A damaged file: restore it from a backup.)")
 
 
 def salt_of(path: Path) -> bytes | None:
