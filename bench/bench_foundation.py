@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -69,10 +68,11 @@ def main() -> int:
     from cspdesk.core.services.case_list import CaseQuery
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
+    from cspdesk.core.storage.encryption import connect_file
     from cspdesk.core.storage.search import query_terms
 
     services = build_services(open_database(db), "bench.user")
-    raw = sqlite3.connect(db)
+    raw = connect_file(db)  # plain or encrypted (storage.encryption): the driver, without CSPDesk
     surname = raw.execute("select surname from person group by surname order by count(*) limit 1").fetchone()[0]
     postcode = raw.execute("select postcode from address where place_type='residential' limit 1").fetchone()[0]
     for label, text_ in (("surname", surname), ("postcode", postcode)):

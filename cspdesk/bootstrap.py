@@ -58,6 +58,10 @@ def run_window(db: str | None) -> int:
 
     app = QApplication.instance() or create_application(sys.argv)
     prompts = Prompts()
+    from cspdesk.core.storage.encryption import set_passphrase_prompt
+    from cspdesk.gui.backups import back_up_when_ready, passphrase_prompt
+
+    set_passphrase_prompt(passphrase_prompt(prompts))  # no key in the store or CSPDESK_DB_KEY: ask
 
     def excepthook(exc_type, exc, tb):
         log.error("Unexpected error", exc_info=(exc_type, exc, tb))
@@ -76,6 +80,7 @@ def run_window(db: str | None) -> int:
     window.show()
     finish_start(window, app)
     _warm_up_in_background()
+    back_up_when_ready(window)  # in the background, if the last good backup is a day old
     window.offer_demo_data_if_empty()
     return app.exec()
 

@@ -12,7 +12,7 @@ import sys
 
 from cspdesk import __version__
 
-COMMAND_MODULES = ["demo", "check", "report", "figures", "retention", "sar"]
+COMMAND_MODULES = ["demo", "check", "report", "figures", "retention", "sar", "encrypt", "backup"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     args = parser.parse_args(argv)
+    from cspdesk.commands.keys import install_terminal_prompt
+
+    install_terminal_prompt()  # an encrypted file with no key: ask on a terminal, else refuse plainly
     if args.command is None:
         from cspdesk.bootstrap import run_window
 

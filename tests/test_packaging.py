@@ -32,6 +32,7 @@ def test_wheel_carries_migrations_and_reference_data_and_opens_a_database(tmp_pa
         f"db = open_database(r'{tmp_path / 'installed.sqlite'}'); print(db.revision)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
-                         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
+                         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin",
+                              "CSPDESK_DB_KEY": "5e1f" * 16})  # new files are encrypted: a key is needed
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip()

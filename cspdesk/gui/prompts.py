@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 class Prompts:
@@ -28,6 +28,11 @@ class Prompts:
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(self.parent, title, label, text=text)
+        return value if ok else None
+
+    def ask_secret(self, title: str, label: str) -> str | None:
+        """A passphrase, typed hidden; None if cancelled."""
+        value, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Password)
         return value if ok else None
 
     def ask_choice(self, title: str, label: str, choices: list[tuple[object, str]]):

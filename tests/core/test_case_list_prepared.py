@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from datetime import date
 
 import pytest
 
 from cspdesk.core.services.case_list import SORT_COLUMNS, CaseQuery
+from cspdesk.core.storage.encryption import connect_file
 
 
 def _through_sqlalchemy(case_list, q):
@@ -21,7 +21,7 @@ def _through_sqlalchemy(case_list, q):
 
 
 def _queries(demo_db_path):
-    con = sqlite3.connect(demo_db_path)
+    con = connect_file(demo_db_path)
     ward = uuid.UUID(con.execute("SELECT ward_id FROM asb_case WHERE ward_id IS NOT NULL LIMIT 1").fetchone()[0])
     officer = uuid.UUID(con.execute("SELECT officer_id FROM asb_case WHERE officer_id IS NOT NULL LIMIT 1").fetchone()[0])
     surname = con.execute("SELECT surname FROM person WHERE surname IS NOT NULL LIMIT 1").fetchone()[0]

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.storage.database import default_database_path, head_revision, open_database
+from cspdesk.core.storage.encryption import connect_file
 
 
 def digest(path):
@@ -60,14 +61,14 @@ def test_older_database_is_backed_up_then_upgraded(db_path):
     db = open_database(db_path)
     assert db.revision == head_revision()
     assert db.backup is not None and db.backup.exists()
-    con = sqlite3.connect(db.backup)
+    con = connect_file(db.backup)
     assert con.execute("select version_num from alembic_version").fetchone()[0] == "0001"
     con.close()
 
 
 def test_database_from_a_newer_app_is_refused_and_untouched(db_path):
     open_database(db_path).engine.dispose()
-    con = sqlite3.connect(db_path)
+    con = connect_file(db_path)
     con.execute("update alembic_version set version_num = '9999_future'")
     con.commit()
     con.close()
@@ -112,7 +113,7 @@ def test_other_programs_sqlite_file_is_refused(db_path):
 
 def test_locked_database_is_refused_with_a_clear_message(db_path):
     open_database(db_path).engine.dispose()
-    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder = connect_file(db_path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(DatabaseProblem, match="locked by another program"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 
@@ -10,6 +9,7 @@ import pytest
 
 from cspdesk import __version__
 from cspdesk.cli import main
+from cspdesk.core.storage.encryption import connect_file
 
 
 def test_version(capsys):
@@ -38,7 +38,7 @@ def test_demo_is_repeatable_with_a_seed(tmp_path):
     refs = []
     for name in ("a.sqlite", "b.sqlite"):
         assert main(["demo", "--db", str(tmp_path / name), "--cases", "50", "--seed", "11"]) == 0
-        con = sqlite3.connect(tmp_path / name)
+        con = connect_file(tmp_path / name)
         refs.append(con.execute("select reference, title, category from asb_case order by reference").fetchall())
         con.close()
     assert refs[0] == refs[1]
@@ -73,7 +73,7 @@ def test_cli_runs_as_a_module():
 def test_demo_when_the_person_running_it_is_one_of_the_demo_officers(db_path, monkeypatch, capsys):
     monkeypatch.setenv("CSPDESK_USER", "sarah.bancroft")
     assert main(["demo", "--db", str(db_path), "--cases", "20"]) == 0
-    con = sqlite3.connect(db_path)
+    con = connect_file(db_path)
     roles = dict(con.execute("select username, role from app_user").fetchall())
     con.close()
     assert roles["sarah.bancroft"] == "administrator"

@@ -3,7 +3,6 @@ stand-in services must hand over to the real ones without losing or staling anyt
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,6 +12,7 @@ import pytest
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.services.case_query import CaseQuery
 from cspdesk.core.services.quick_start import DEFAULT_CASE_QUERY, FIRST_PAGE, StartingServices, first_screen
+from cspdesk.core.storage.encryption import connect_file
 from tests.core.case_helpers import form
 
 
@@ -49,7 +49,7 @@ def test_anything_but_a_known_user_on_a_current_file_takes_the_ordinary_start(ca
         (tmp_path / "empty.sqlite").write_bytes(b"")
         db = str(tmp_path / "empty.sqlite")
     elif case == "older schema":
-        con = sqlite3.connect(demo_db_path)
+        con = connect_file(demo_db_path)
         con.execute("UPDATE alembic_version SET version_num = '0001'")
         con.commit()
         con.close()
@@ -66,7 +66,7 @@ def test_a_damaged_file_is_refused_and_left_alone(tmp_path):
 
 
 def test_a_newer_database_is_refused_by_the_ordinary_start_and_not_changed(demo_db_path, prompts_free_window_builder):
-    con = sqlite3.connect(demo_db_path)
+    con = connect_file(demo_db_path)
     con.execute("UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
     con.commit()
     con.close()

@@ -34,6 +34,12 @@ class FakePrompts:
         self.asked.append(("ask_text", title, label))
         return self.answer_text
 
+    def ask_secret(self, title, label):
+        """Passphrases from ``self.secrets`` in turn (None, as Cancel, when they run out)."""
+        self.asked.append(("ask_secret", title, label))
+        secrets = getattr(self, "secrets", [])
+        return secrets.pop(0) if secrets else None
+
     def ask_open_file(self, title, filter_=""):
         self.asked.append(("ask_open_file", title, filter_))
         return self.files[0] if self.files else None

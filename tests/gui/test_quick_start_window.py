@@ -3,9 +3,9 @@ then the services load behind it and every page works as in an ordinary start.""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+
+from cspdesk.core.storage.encryption import connect_file
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def test_the_window_opens_on_the_open_cases_before_the_services_have_loaded(quic
     w.show()
     w.show_page("cases")
     page = w.pages["cases"]
-    con = sqlite3.connect(demo_db_path)
+    con = connect_file(demo_db_path)
     newest = con.execute("SELECT reference FROM asb_case WHERE status='open' "
                          "ORDER BY reported_on DESC, reference DESC").fetchall()
     con.close()

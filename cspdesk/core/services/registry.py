@@ -22,6 +22,7 @@ from cspdesk.core.storage.uow import uow_factory_for
 if TYPE_CHECKING:
     from cspdesk.core.services.actions import ActionService
     from cspdesk.core.services.attachments import AttachmentService
+    from cspdesk.core.services.backups import BackupService
     from cspdesk.core.services.case_closure import CaseClosureService
     from cspdesk.core.services.case_edit import CaseEditService
     from cspdesk.core.services.case_intake import CaseIntakeService
@@ -99,6 +100,7 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "subject_requests": lambda s: _get("subject_requests", "SubjectRequestService")(s._uow, s._today),
     "subject_access": lambda s: _get("subject_access", "SubjectAccessService")(
         s._uow, s.settings, s.subject_requests, s._today, _get("subject_access_print", "render_bundle")),
+    "backups": lambda s: _get("backups", "BackupService")(s.database, s.settings, s.clock),
 }
 
 
@@ -143,6 +145,7 @@ class Services:
     retention: RetentionService
     subject_requests: SubjectRequestService
     subject_access: SubjectAccessService
+    backups: BackupService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
                  settings: SettingsService, uow: Callable, clock: Clock):

@@ -149,6 +149,12 @@ SETTINGS: tuple[SettingDef, ...] = (
     # Data protection (DOMAIN.md section 9)
     SettingDef("retention.case_years", int, 6, "Keep closed ASB cases for (years)", "Data protection", 1, 50),
     *_retention_settings(),
+    # Backups of the local database file (issue 15; core/services/backups.py)
+    SettingDef("backups.folder", str, "", "Backup folder (empty: 'backups' beside the database file)", "Backups",
+               help="A folder on another drive (a network share, an encrypted USB drive) survives a lost laptop disk."),
+    SettingDef("backups.keep_daily", int, 7, "Keep the newest backup of each of the last (days)", "Backups", 0, 366),
+    SettingDef("backups.keep_weekly", int, 4, "... and of each of the last (weeks)", "Backups", 0, 260),
+    SettingDef("backups.keep_monthly", int, 12, "... and of each of the last (months)", "Backups", 0, 240),
     # Crime figures (DOMAIN.md section 7)
     SettingDef("figures.total_label", str, "Derbyshire County Council area", "Total row label", "Crime figures"),
     SettingDef("figures.districts", list, ["Amber Valley", "Bolsover", "Chesterfield", "Derbyshire Dales", "Erewash",

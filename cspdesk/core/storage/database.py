@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from cspdesk.core.clock import current as current_clock
 from cspdesk.core.errors import DatabaseNotSetUp, DatabaseProblem, NoSuchDatabase
 from cspdesk.core.paths import db_dir
+from cspdesk.core.storage.encryption import connect_file, dbapi_module, key_for, open_copy_target, salt_of
 from cspdesk.core.storage.sqlite_file import (  # noqa: F401 - part of this module's interface
     SQLITE_MAGIC,
     check_sqlite_file,
@@ -80,9 +81,21 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def encrypted_engine_arguments(path: Path | None) -> dict:
+    """For an encrypted (or new, so encrypted) SQLite file: SQLAlchemy's pysqlite dialect over sqlcipher3 (the
+    same DB-API, so errors are translated as usual), each connection keyed before anything else runs."""
+    from cspdesk.core.storage import encryption
+
+    if path is None or not (encryption.is_encrypted_file(path) or encryption.is_new_file(path)):
+        return {}
+    key = encryption.key_for(path, new=encryption.is_new_file(path))
+    return {"module": encryption.dbapi_module(path),
+            "creator": lambda: encryption.open_encrypted(path, key, timeout=5, check_same_thread=False)}
+
+
 def make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, connect_args={"timeout": 5}, **encrypted_engine_arguments(sqlite_path(url)))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a connection the server or the network dropped overnight is replaced, not used.
@@ -101,9 +114,8 @@ def make_read_only_engine(path: Path) -> Engine:
     that cannot be written, and for ``cspdesk check``, which must not change what it checks."""
     from sqlalchemy.pool import QueuePool
 
-    uri = readonly_uri(path)
-    engine = create_engine("sqlite://", poolclass=QueuePool,
-                           creator=lambda: sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False))
+    engine = create_engine("sqlite://", poolclass=QueuePool,  # plain or encrypted, through readonly_uri
+                           creator=lambda: connect_file(path, readonly=True, timeout=5, check_same_thread=False))
     event.listen(engine, "connect", _read_only_sqlite_pragmas)
     return engine
 
@@ -203,16 +215,16 @@ def backup_sqlite(path: Path, revision: str | None) -> Path:
     target = path.with_name(f"{path.stem}.backup-{stamp}-{revision or 'empty'}{path.suffix}")
     try:
         _copy_database(path, target)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, dbapi_module(path).Error) as exc:
         _remove_partial(target)
         raise DatabaseProblem(_backup_failed_message(path, target, exc)) from exc
     return target
 
 
 def _copy_database(path: Path, target: Path) -> None:
-    src = sqlite3.connect(str(path))
+    src = connect_file(path)
     try:
-        dst = sqlite3.connect(str(target))
+        dst = open_copy_target(target, key_for(path), salt_of(path)) if salt_of(path) else sqlite3.connect(str(target))
         try:
             src.backup(dst)
         finally:

@@ -11,11 +11,10 @@ holds the two to the same answer.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from cspdesk.core.storage.sqlite_file import readonly_uri
+from cspdesk.core.storage.encryption import connect_file
 
 # The case list's columns, in the order CaseListService reads them.
 CASE_ROW_COLUMNS = ("id", "reference", "title", "category", "priority_theme", "status", "reported_on", "ward_id",
@@ -37,7 +36,7 @@ class RawFirstScreen:
 def read_first_screen(path: Path, username: str, *, status: str, page: int) -> RawFirstScreen | None:
     """What the window shows first, or None when this user has never signed in here (signing in for the
     first time writes, so it waits for the full start)."""
-    con = sqlite3.connect(readonly_uri(path), uri=True, timeout=5)
+    con = connect_file(path, readonly=True, timeout=5)  # plain or encrypted, with the same key
     try:
         user = con.execute("SELECT id, username, display_name, role, permissions FROM app_user WHERE username = ?",
                            (username,)).fetchone()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.paths import db_dir
+from cspdesk.core.storage.encryption import connect_file, dbapi_module
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -68,18 +69,20 @@ def check_sqlite_file(path: Path, *, read_only: bool = False) -> None:
             header = fh.read(16)
     except OSError as exc:
         raise DatabaseProblem(f"CSPDesk cannot read the database file {path}: {exc.strerror}.") from exc
-    if header != SQLITE_MAGIC:
+    if header != SQLITE_MAGIC and len(header) < 16:  # too short for SQLite or SQLCipher
         raise DatabaseProblem(
             f"{path} is not a CSPDesk database (it is not a SQLite database file). "
             "Choose another file, or restore it from a backup."
         )
+    # Anything else may be an encrypted file: connect_file tries its key (a wrong key or a file that is not a
+    # database is a KeyProblem saying so).
     try:
-        con = sqlite3.connect(readonly_uri(path), uri=True, timeout=1)
+        con = connect_file(path, readonly=True, timeout=1)
         try:
             rows = _probe_pages(con)
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, dbapi_module(path).DatabaseError) as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise _locked(path) from exc
         raise DatabaseProblem(
@@ -94,11 +97,11 @@ def check_sqlite_file(path: Path, *, read_only: bool = False) -> None:
     if read_only:
         return
     # Another program holding a write lock would make every save fail later: say so now.
-    con = sqlite3.connect(str(path), timeout=0.5, isolation_level=None)
+    con = connect_file(path, timeout=0.5, isolation_level=None)
     try:
         con.execute("BEGIN IMMEDIATE")
         con.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.OperationalError, dbapi_module(path).OperationalError) as exc:
         raise _locked(path) from exc
     finally:
         con.close()
@@ -128,7 +131,7 @@ def _locked(path: Path) -> DatabaseProblem:
 
 
 def sqlite_revision_readonly(path: Path) -> tuple[str | None, list[str]]:
-    con = sqlite3.connect(readonly_uri(path), uri=True, timeout=1)
+    con = connect_file(path, readonly=True, timeout=1)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         revision = None
@@ -141,19 +144,6 @@ def sqlite_revision_readonly(path: Path) -> tuple[str | None, list[str]]:
 
 
 # ----- read-only files, and looking without leaving anything behind (issue 16)
-
-
-def readonly_uri(path: Path) -> str:
-    """A URI to read ``path`` with sqlite3 (``uri=True``) that writes nothing and leaves nothing beside it.
-
-    A read-only connection to a WAL database makes ``-wal`` and ``-shm`` files that only a writer removes, so a
-    refused file would be left with two new files beside it, and in a read-only folder it cannot be opened at
-    all. With no ``-wal`` beside the file no program has it open and nothing is waiting to be folded in, so it
-    is read as an unchanging file (``immutable=1``: no lock files, no locks). With a ``-wal`` there, someone has
-    it open (or stopped mid-way), so it is read as they see it (``mode=ro``), the files being there already."""
-    if Path(f"{path}-wal").exists():
-        return f"{path.as_uri()}?mode=ro"
-    return f"{path.as_uri()}?mode=ro&immutable=1"
 
 
 def read_only_reason(path: Path) -> str | None:
@@ -187,12 +177,12 @@ def quick_check(path: Path) -> str:
     It reads every page (about a second for a few hundred megabytes), so the window runs it in the background
     (``write_gate``) and writes wait for it."""
     try:
-        con = sqlite3.connect(readonly_uri(path), uri=True, timeout=5)
+        con = connect_file(path, readonly=True, timeout=5)  # plain or encrypted
         try:
             rows = [r[0] for r in con.execute("PRAGMA quick_check(20)")]
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, dbapi_module(path).DatabaseError) as exc:
         return str(exc)
     if rows == ["ok"]:
         return "ok"

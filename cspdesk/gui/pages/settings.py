@@ -49,6 +49,9 @@ class SettingsPage(QWidget):
         from cspdesk.gui.pages.retention import RetentionTab
 
         tabs.addTab(RetentionTab(services, bus, prompts), "Retention")
+        from cspdesk.gui.backups import BackupsPanel
+
+        tabs.addTab(BackupsPanel(services, prompts), "Backups")
         layout = QVBoxLayout(self)
         if not self.is_admin:
             note = QLabel("Only an administrator can change settings. You can see them here.")
