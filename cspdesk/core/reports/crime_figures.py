@@ -72,7 +72,7 @@ def _fonts() -> tuple[str, str]:
 
 
 def _heading(table: ComparisonTable) -> str:
-    return f"{PLAN_HEADINGS.get(table.category, table.category)} {table.period.label}"
+    return f"{PLAN_HEADINGS.get(table.category, table.category)} {table.period_text}"
 
 
 def _comparison_table(table: ComparisonTable, regular: str, bold: str) -> Table:

@@ -314,7 +314,9 @@ class FiguresPage(QWidget):
             self.footnotes.setText("")
             self.sentence.setText("")
             return
-        self.table_heading.setText(f"{table.category} {table.period.label}")
+        self.table_heading.setText(f"{table.category} {table.period_text}")
+        if table.partial:  # one month of police.uk files is not a year (issue 19)
+            self.problem.setText(table.coverage_warning)
         base = table.population_label or "population"
         self.footnotes.setText(f"¹ Rate per 1,000 {base}\n² % change compared to previous 12 months")
         self.sentence.setText(table.sentence or "")

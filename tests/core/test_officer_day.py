@@ -1,0 +1,113 @@
+"""Issue 19 in the core: defects an officer met in a walkthrough, each held by a test that failed before its fix."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cspdesk.core.services.letter_sources import LetterSource, Subject
+from cspdesk.core.storage.models import CaseParty, EnforcementNotice
+
+
+def _a_case_with_a_perpetrator(s):
+    with Session(s.database.engine) as db:
+        return db.scalars(select(CaseParty.case_id).where(CaseParty.role == "perpetrator")
+                          .order_by(CaseParty.case_id)).first()
+
+
+def test_filing_the_letter_for_a_notice_clears_letter_due_without_staling_the_open_notice(demo_services):
+    """Defect 3: "A letter or notice is due for the latest step" stayed after the letter was filed. Filing a
+    letter on the notice now clears it, in the same transaction, and leaves the notice's version alone, so an
+    officer who has the notice open can still record its next step. (Caught: the clearing taken out of
+    ``documents.file_pdfs``; and a version bump, by the last assertion.)"""
+    s = demo_services
+    s.users.update_user(s.actor, s.actor.user_id, job_title="Community Safety Officer")
+    case_id = _a_case_with_a_perpetrator(s)
+    with Session(s.database.engine) as db:
+        notice = EnforcementNotice(reference="CPW-TEST-1", case_id=case_id, kind="cpw", conduct="Loud music.",
+                                   document_due=True)
+        db.add(notice)
+        db.commit()
+        notice_id, version = notice.id, notice.version
+
+    def values(ctx, notice_id, actor):
+        return {"reference": "CPW-TEST-1", "recipient_name": "Dean Marsh", "letter_date": ctx.today,
+                "recipient_address": ("14 Midland Road", "Swadlincote", "DE11 0AA"),
+                "incident_location": "Midland Road", "conduct": "Loud music.",
+                "conduct_effect": "Neighbours kept awake.", "requirements": ["Stop it."]}
+
+    s.letters.registry.register(LetterSource(Subject.NOTICE, "asb_warning", values), replace=True)
+    assert s.notices.detail(notice_id).document_due
+    filed = s.letters.generate(s.actor, Subject.NOTICE, "asb_warning", notice_id)
+    assert not s.notices.detail(notice_id).document_due
+    assert "notice" in filed.changes.kinds and notice_id in filed.changes.ids  # the open notice refreshes
+    with Session(s.database.engine) as db:
+        assert db.get(EnforcementNotice, notice_id).version == version
+
+
+def test_a_case_review_letter_is_addressed_to_the_postal_address_without_the_phone_number(services, database):
+    """Defect 4: the form's one "address / contact" box went onto the envelope, phone and all
+    ("DE11 9NR; 01283 219876"). The letter's address keeps the postal lines only; the application keeps
+    everything typed. (Caught: ``recipient_address`` built from the box split on commas, as before.)"""
+    from datetime import date
+
+    from cspdesk.core.services.case_review import ApplicationInput
+    from tests.core.case_review_examples import case_with_enough_incidents
+
+    for typed in ("12 Alexandra Road, Swadlincote, DE11 9NR; 01283 219876",
+                  "12 Alexandra Road\nSwadlincote\nDE11 9NR\nTel: 01283 219876\njean.bloor@example.org"):
+        a = ApplicationInput(received_on=date(2023, 4, 20), channel="email", applicant_name="Jean Bloor",
+                             applicant_kind="person", problem="Youths throwing stones at my windows.",
+                             applicant_contact=typed,
+                             case_ids=(case_with_enough_incidents(database.engine, f"ASB-2023-{len(typed):05d}"),))
+        app_id = services.case_reviews.record_application(services.actor, a)
+        values = services.case_reviews.case_review_letter_values(app_id, "acknowledgement")
+        assert values["recipient_address"] == ("12 Alexandra Road", "Swadlincote", "DE11 9NR")
+        assert values["applicant_contact"] == typed
+
+
+def test_postcodes_and_house_numbers_are_address_lines_and_phone_numbers_are_not():
+    from cspdesk.core.domain.postal import postal_lines
+
+    assert postal_lines("Flat 2, 10 Main St, DE11 0AA, 07700 900123") == ("Flat 2", "10 Main St", "DE11 0AA")
+    assert postal_lines("Mob. +44 (0)7700 900123\nPO Box 12\nDerby") == ("PO Box 12", "Derby")
+    assert postal_lines("") == ()
+
+
+def test_a_risk_assessment_made_this_morning_sorts_among_this_mornings_entries(services, clock):
+    """Defect 9: a risk assessment was stamped 12:00, so it sorted above a note made later that morning.
+    Today's assessment is stamped when it is made; a back-dated one keeps noon of its day. (Caught: the
+    assessment stamped ``at_time(assessed_on, 12)`` again.)"""
+    from datetime import datetime, timedelta
+
+    from tests.core.case_helpers import open_case
+
+    case = open_case(services)
+    services.risk.assess(services.actor, case.id, {"repeat": True}, single_point_of_contact="PC Hall")  # 10:00
+    clock.advance(minutes=30)
+    services.chronology.add_note(services.actor, case.id, "Spoke to Mrs Platt", occurred_at=clock.now())  # 10:30
+    entries = [e for e in services.chronology.entries(case.id) if e.kind in ("risk", "note")]
+    assert [e.kind for e in entries] == ["note", "risk"]
+    assert entries[1].occurred_at == datetime(2026, 11, 26, 10, 0)
+    services.risk.assess(services.actor, case.id, {}, assessed_on=clock.today() - timedelta(days=3))
+    back_dated = [e for e in services.chronology.entries(case.id) if e.kind == "risk"][-1]
+    assert back_dated.occurred_at == datetime(2026, 11, 23, 12, 0)
+
+
+def test_one_month_of_figures_is_not_labelled_or_rated_as_a_year():
+    """Defect 5: one month of police.uk data was headed "Jan 2018 to Dec 2018" and rated per 1,000 as if it
+    were a year, with no warning. The table says which months it holds and warns. (Caught: ``months_held``
+    not filled in by ``build_comparison_table``.)"""
+    from cspdesk.core.figures.months import Period
+    from cspdesk.core.figures.table import build_comparison_table
+
+    period = Period("2018-01", "2018-12")
+    one_month = build_comparison_table("Burglary", period, [("South Derbyshire", "2018-12", 40),
+                                                            ("Erewash", "2018-12", 60)],
+                                       {"South Derbyshire": 100_000, "Erewash": 110_000})
+    assert one_month.partial
+    assert one_month.period_text == "Dec 2018 only (1 of 12 months)"
+    assert "1 of the 12 months" in one_month.coverage_warning and "not a year" in one_month.coverage_warning
+    year = build_comparison_table("Burglary", period, [("South Derbyshire", m, 4) for m in period.months],
+                                  {"South Derbyshire": 100_000})
+    assert not year.partial and year.period_text == "Jan 2018 to Dec 2018" and year.coverage_warning == ""
