@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,6 +22,14 @@ from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.bus import Bus, services_are_ready, when_ready
+from cspdesk.gui.laptop import (
+    PageStack,
+    fit_dialogs_for_laptops,
+    fit_for_laptops,
+    restore_geometry,
+    save_geometry,
+    scrolling,
+)
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.tasks import TaskRunner
@@ -38,11 +47,12 @@ class MainWindow(QMainWindow):
             self._ready_relay.ready.connect(self.bus.services_ready)  # queued: it is emitted on their thread
             services.when_ready(self._ready_relay.ready.emit)
         self.tasks = TaskRunner()
+        fit_dialogs_for_laptops(QApplication.instance())  # every dialog fits a laptop's screen (issue 19)
         self.setObjectName("mainWindow")
         self.nav = QListWidget(objectName="navigation")
         self.nav.setFixedWidth(190)
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
-        self.stack = QStackedWidget()
+        self.stack = PageStack()  # needs the room of the page on show only (issue 19: laptop screens)
         self.pages = LazyPages(self.stack)
         self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)
         self._add_page("cases", CasesPage, services, self.bus, prompts)
@@ -67,15 +77,12 @@ class MainWindow(QMainWindow):
         h = QHBoxLayout(central)
         h.setContentsMargins(0, 0, 0, 0)
         h.addWidget(self.nav)
-        h.addWidget(self.stack, 1)
+        h.addWidget(scrolling(self.stack), 1)  # a page wider or taller than a small screen scrolls
         self.setCentralWidget(central)
         self._menus()
         self._status_bar()
         self.update_title()
-        self.resize(1400, 860)
-        geometry = QSettings().value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        restore_geometry(self, "main", QSize(1400, 860))  # per screen: a laptop and its docked monitor
         self.nav.setCurrentRow(0)
 
     def _add_page(self, key: str, page, *args) -> None:
@@ -196,7 +203,7 @@ class MainWindow(QMainWindow):
             if not view.close():
                 event.ignore()
                 return
-        QSettings().setValue("main/geometry", self.saveGeometry())
+        save_geometry(self, "main")
         self.tasks.wait(10000)
         if hasattr(self.services, "settle"):  # a quick start still loading behind the window
             self.services.settle()
@@ -247,6 +254,7 @@ class LazyPages:
                 module, _, name = spec[0].partition(":")
                 spec = getattr(importlib.import_module(module), name)
             page = spec(*args)
+            fit_for_laptops(page)
             placeholder = self._stack.widget(index)
             current = self._stack.currentIndex()
             self._stack.insertWidget(index, page)

@@ -60,7 +60,7 @@ class FiguresPage(QWidget):
         heading.setStyleSheet("font-size: 20px; font-weight: 600;")
         self.source = QComboBox(objectName="figuresSource")
         self.category = QComboBox(objectName="figuresCategory")
-        self.category.setMinimumWidth(220)
+        self.category.setMinimumWidth(180)
         self.year_ending = QComboBox(objectName="figuresYearEnding")
         self.year_ending.setMinimumWidth(130)
         self.period_label = QLabel()

@@ -117,7 +117,7 @@ class NoticeDetailView(QWidget):
         self.detail = None
         self.dialog = None  # the dialog open from here, for tests and to keep it alive
         self.browser = QTextBrowser(objectName="noticeDetail")
-        self.browser.setMinimumWidth(360)
+        self.browser.setMinimumWidth(300)
         self.actions_label = QLabel("Next steps")
         self.actions_label.setStyleSheet("font-weight: 600;")
         self.actions = QGridLayout()
