@@ -111,3 +111,27 @@ def test_one_month_of_figures_is_not_labelled_or_rated_as_a_year():
     year = build_comparison_table("Burglary", period, [("South Derbyshire", m, 4) for m in period.months],
                                   {"South Derbyshire": 100_000})
     assert not year.partial and year.period_text == "Jan 2018 to Dec 2018" and year.coverage_warning == ""
+
+
+def test_the_demo_summary_counts_what_check_counts(db_path, capsys):
+    """Defect 13 (in part): the demo run's summary said 1,115 incidents and 798 actions where ``check`` then
+    counted 1,124 and 802 (the Case Review demo adds its own). Every figure the summary gives is the table's
+    count in ``check``. (Caught: the summary built from the case generator's own lists.)"""
+    import re
+
+    from cspdesk.cli import main
+
+    assert main(["demo", "--db", str(db_path), "--cases", "120", "--seed", "3"]) == 0
+    summary = capsys.readouterr().out
+    assert main(["check", "--db", str(db_path)]) == 0
+    tables = {m[1]: int(m[2].replace(",", "")) for m in re.finditer(r"^\s+(\w+)\s+([\d,]+)$", capsys.readouterr().out,
+                                                                     re.MULTILINE)}
+    said = {m[2]: int(m[1].replace(",", "")) for m in re.finditer(r"([\d,]+) (cases|people|incidents|actions|"
+                                                                  r"meetings)(?!/)", summary)}
+    assert said == {"cases": tables["asb_case"], "people": tables["person"], "incidents": tables["incident"],
+                    "actions": tables["case_action"], "meetings": tables["meeting"]}
+    extra = dict(re.findall(r"^  (enforcement notices|case review applications|safer_homes_referrals): ([\d,]+)$",
+                            summary, re.MULTILINE))
+    assert int(extra["enforcement notices"].replace(",", "")) == tables["enforcement_notice"]
+    assert int(extra["case review applications"].replace(",", "")) == tables["case_review_application"]
+    assert int(extra["safer_homes_referrals"].replace(",", "")) == tables["safer_homes_referral"]

@@ -360,13 +360,19 @@ def generate_demo(session: Session, *, cases: int = 1500, seed: int = 2023, toda
         for start in range(0, len(rows), 20000):
             s.execute(insert(model), rows[start:start + 20000])
 
-    meetings = _meetings(ctx, base)
+    _meetings(ctx, base)
     extra: dict[str, int] = {}
     for gen in extras or []:
         extra.update(gen(ctx))
     report("done", 1, 1)
-    return DemoReport(cases=len(case_rows), people=len(people), incidents=len(incident_rows),
-                      actions=len(action_rows), meetings=meetings, seconds=time.perf_counter() - started, extra=extra)
+    # Counted in the database, after every area has added its own (Case Reviews add incidents and actions), so
+    # the summary says what ``cspdesk check`` will count (issue 19). Demo data only goes into an empty database.
+    s.flush()
+    counted = {model: s.scalar(select(func.count()).select_from(model))
+               for model in (AsbCase, Person, Incident, CaseAction, Meeting)}
+    return DemoReport(cases=counted[AsbCase], people=counted[Person], incidents=counted[Incident],
+                      actions=counted[CaseAction], meetings=counted[Meeting], seconds=time.perf_counter() - started,
+                      extra=extra)
 
 
 def _chron(case_id, at, kind, summary, author, rtype, rid, base) -> dict:
