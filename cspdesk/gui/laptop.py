@@ -99,14 +99,17 @@ def bound_to_screen(window: QWidget) -> None:
 
 
 class _DialogFitter(QObject):
-    """Every dialog, the first time it is shown: long labels wrap, combo boxes may shrink, and it is no
-    larger than its screen."""
+    """Every dialog, the first time it is shown: long labels wrap, combo boxes may shrink, it is no larger
+    than its screen, and its controls are named for screen readers (``accessibility.name_controls``)."""
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Show and isinstance(obj, QDialog) and not obj.property("cspdeskFitted"):
             obj.setProperty("cspdeskFitted", True)
             fit_for_laptops(obj)
             bound_to_screen(obj)
+            from cspdesk.gui.accessibility import name_controls
+
+            name_controls(obj)
         return False
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
+from cspdesk.gui.accessibility import name_controls
 from cspdesk.gui.bus import Bus, services_are_ready, when_ready
 from cspdesk.gui.laptop import (
     PageStack,
@@ -113,6 +114,8 @@ class MainWindow(QMainWindow):
         go.addSeparator()
         go.addAction(refresh)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(QAction("&Keyboard shortcuts", self, shortcut=QKeySequence("F1"),
+                                    triggered=self.show_shortcuts))
         help_menu.addAction(QAction("&About CSPDesk", self, triggered=self._about))
 
     def _status_bar(self) -> None:
@@ -193,6 +196,14 @@ class MainWindow(QMainWindow):
                                                                           progress=report),
                                 done, failed)
 
+    def show_shortcuts(self):
+        """Help → Keyboard shortcuts: every shortcut, where it works (gui/shortcuts.py)."""
+        from cspdesk.gui.shortcuts import ShortcutsDialog
+
+        self._shortcuts = ShortcutsDialog(self)
+        self._shortcuts.open()
+        return self._shortcuts
+
     def _about(self) -> None:
         self.prompts.info("About CSPDesk", f"CSPDesk {__version__}\n\nCase tracking for Community Safety "
                           f"Partnerships.\n\nDatabase: {self.services.database.label}\n"
@@ -255,6 +266,7 @@ class LazyPages:
                 spec = getattr(importlib.import_module(module), name)
             page = spec(*args)
             fit_for_laptops(page)
+            name_controls(page)  # for screen readers (issue 19)
             placeholder = self._stack.widget(index)
             current = self._stack.currentIndex()
             self._stack.insertWidget(index, page)

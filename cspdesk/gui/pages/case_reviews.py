@@ -103,7 +103,7 @@ class CaseReviewsPage(QWidget):
         self.letters_btn.clicked.connect(self.open_letters)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.open_letters)
         self.count = QLabel(objectName="crCount")
-        self.table = table(["Reference", "Applicant", "Received", "Status", "Next due", "Due by"], "crTable")
+        self.table = table(["Reference", "Applicant", "Received", "Status", "Next due", "Due by"], "crTable", "Case Review applications")
         self.table.setMinimumWidth(470)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setWordWrap(False)

@@ -108,7 +108,7 @@ class CasesPage(QWidget):
         self.count = QLabel(objectName="caseCount")
 
         self.model = CaseTableModel(self.services.case_list.rows_for, on_sort=self._sort)
-        self.table = QTableView(objectName="caseTable")
+        self.table = QTableView(objectName="caseTable", accessibleName="Cases")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -130,7 +130,7 @@ class CasesPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut,
                   activated=lambda: self._activate(self.table.currentIndex().row()))
 
-        self.summary = QTextBrowser(objectName="caseSummary")
+        self.summary = QTextBrowser(objectName="caseSummary", accessibleName="Case summary")
         self.summary.setOpenExternalLinks(False)
         self.summary.setMinimumWidth(320)
 

@@ -162,7 +162,7 @@ class FiguresPage(QWidget):
         return w
 
     def _population_tab(self) -> QWidget:
-        self.population = QTableWidget(0, 2, objectName="populationTable")
+        self.population = QTableWidget(0, 2, objectName="populationTable", accessibleName="Populations")
         self.population.setHorizontalHeaderLabels(["Area", "Population"])
         self.population.verticalHeader().setVisible(False)
         self.population.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -199,7 +199,7 @@ class FiguresPage(QWidget):
         return w
 
     def _print_tab(self) -> QWidget:
-        self.print_categories = QListWidget(objectName="printCategories")
+        self.print_categories = QListWidget(objectName="printCategories", accessibleName="Categories to print")
         self.print_button = QPushButton("Save PDF…", objectName="printSection", clicked=self.print_section)
         note = QLabel("The plan's \"Crime Figures\" section for the chosen 12 months: a table, footnotes, the "
                       "comparison sentence and charts for each ticked category.")

@@ -114,7 +114,7 @@ class SaferHomesPage(QWidget):
             filters.addWidget(w)
         filters.setStretch(0, 2)
 
-        self.table = QTableWidget(0, len(COLUMNS), objectName="referralTable")
+        self.table = QTableWidget(0, len(COLUMNS), objectName="referralTable", accessibleName="Referrals")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

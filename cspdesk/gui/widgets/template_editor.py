@@ -42,13 +42,13 @@ class TemplateEditor(QWidget):
         self.current = None  # the TemplateRevision being edited
         self.preview: LetterPreviewDialog | None = None
 
-        self.list = QListWidget(objectName="templateList")
+        self.list = QListWidget(objectName="templateList", accessibleName="Letter templates")
         self.list.setMinimumWidth(200)
         self.list.currentRowChanged.connect(self._select)
         self.name = QLineEdit(objectName="templateName")
         self.marking = QCheckBox("Marked OFFICIAL-SENSITIVE", objectName="templateMarking")
         self.marking.setToolTip("The protective marking, for letters naming victims or perpetrators.")
-        self.body = QPlainTextEdit(objectName="templateBody")
+        self.body = QPlainTextEdit(objectName="templateBody", accessibleName="Template wording")
         mono = QFont("DejaVu Sans Mono")
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.body.setFont(mono)

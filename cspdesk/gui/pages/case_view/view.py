@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from cspdesk.core.errors import UserError
+from cspdesk.gui.accessibility import name_controls
 from cspdesk.gui.laptop import fit_for_laptops, restore_geometry, save_geometry, scrolling
 from cspdesk.gui.pages.case_view.actions import ActionsPanel
 from cspdesk.gui.pages.case_view.chronology import ChronologyPanel
@@ -75,6 +76,7 @@ class CaseView(QWidget):
         bus.changes_applied.connect(self._on_changes)
         self._listening = True
         fit_for_laptops(self)
+        name_controls(self)
         restore_geometry(self, "case", QSize(1200, 780))  # per screen
         self.refresh()
 
