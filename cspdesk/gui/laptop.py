@@ -12,13 +12,23 @@ less a taskbar and a title bar. Every page and dialog must fit that without anyt
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QScrollArea, QStackedWidget, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 # 1366×768 at 125 %: 1092×614 logical pixels; a taskbar (40) and a title bar (30) leave this for a window.
 LAPTOP = QSize(1092, 544)
 LONG_LABEL = 60  # characters: a label longer than this wraps
-COMBO_CHARACTERS = 16  # a combo box may shrink to this many characters, however long its entries
+COMBO_CHARACTERS = 15  # a combo box may shrink to this many characters, however long its entries
 
 
 class PageStack(QStackedWidget):
@@ -51,6 +61,10 @@ def fit_for_laptops(widget: QWidget) -> None:
     for label in widget.findChildren(QLabel):
         if not label.wordWrap() and len(label.text()) > LONG_LABEL and "\n" not in label.text():
             label.setWordWrap(True)
+    for box in widget.findChildren(QLineEdit):
+        # A search box beside combo boxes was squeezed to "S…": keep room for a word or two.
+        if box.placeholderText() and box.minimumWidth() == 0 and not isinstance(box.parentWidget(), QComboBox):
+            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("x" * 10) + 12)
     for combo in widget.findChildren(QComboBox):
         # Its minimum, not its preferred width: with room to spare it still shows its longest entry whole.
         if combo.minimumWidth() == 0:
@@ -118,3 +132,30 @@ def fit_dialogs_for_laptops(app: QApplication) -> None:
     if getattr(app, "_cspdesk_dialog_fitter", None) is None:
         app._cspdesk_dialog_fitter = _DialogFitter(app)
         app.installEventFilter(app._cspdesk_dialog_fitter)
+
+
+class SideBySide(QSplitter):
+    """Two panes side by side when there is room for both, one above the other when there is not (a list and
+    its details on a laptop's screen). Its minimum width is the wider pane's, so it never widens the window."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+
+    def _side_by_side_width(self) -> int:
+        panes = [self.widget(i) for i in range(self.count())]
+        return (sum(p.minimumSizeHint().expandedTo(p.minimumSize()).width() for p in panes)
+                + self.handleWidth() * max(len(panes) - 1, 0))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        panes = [self.widget(i).minimumSizeHint().expandedTo(self.widget(i).minimumSize())
+                 for i in range(self.count())]
+        if not panes:
+            return QSize(0, 0)
+        return QSize(max(p.width() for p in panes), max(p.height() for p in panes))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        wanted = (Qt.Orientation.Horizontal if event.size().width() >= self._side_by_side_width()
+                  else Qt.Orientation.Vertical)
+        if wanted != self.orientation():
+            self.setOrientation(wanted)
+        super().resizeEvent(event)

@@ -34,6 +34,11 @@ def test_every_page_fits_a_laptop_and_none_widens_the_window_for_good(window, qt
         page = window.pages[key]
         if page.minimumSizeHint().width() > area.viewport().width():
             too_wide[key] = page.minimumSizeHint().width()
+        for inner in page.findChildren(QScrollArea):  # a page's own scrolling part (the Dashboard's tiles)
+            if inner.isVisible() and inner.widget() is not None and \
+                    inner.widget().minimumSizeHint().width() > inner.viewport().width():
+                too_wide[f"{key}: {inner.widget().objectName() or 'scrolling part'}"] = \
+                    inner.widget().minimumSizeHint().width()
     assert too_wide == {}, f"wider than a laptop's {area.viewport().width()} px: {too_wide}"
     window.show_page("dashboard")
     assert fits(window.stack.minimumSizeHint(), QSize(400, 300))  # the widest page left nothing behind

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from cspdesk.core.domain.vocab import CaseReviewStatus
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_review import ApplicationInput
 from cspdesk.core.services.case_review_records import APPLICANT_KINDS, CHANNELS
+from cspdesk.gui.laptop import SideBySide
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
 
@@ -148,6 +148,9 @@ class CaseReviewsPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.right)
+        # It never scrolls sideways, so it must never be narrower than its forms: nothing cut off (issue 19).
+        scroll.setMinimumWidth(self.right.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth())
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -162,7 +165,7 @@ class CaseReviewsPage(QWidget):
         foot.addStretch(1)
         foot.addWidget(self.count)
         lv.addLayout(foot)
-        split = QSplitter()
+        split = SideBySide()  # the list above the application on a laptop's screen (issue 19)
         split.addWidget(left)
         split.addWidget(scroll)
         split.setStretchFactor(0, 2)
