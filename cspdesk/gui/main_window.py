@@ -58,7 +58,8 @@ class MainWindow(QMainWindow):
         self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)
         self._add_page("cases", CasesPage, services, self.bus, prompts)
         self._add_page("enforcement", ("cspdesk.gui.pages.enforcement:EnforcementPage", "Enforcement"), services, self.bus, prompts)
-        self._add_page("safer_homes", ("cspdesk.gui.pages.safer_homes:SaferHomesPage", "Safer Homes"), services, self.bus, prompts)
+        self._add_page("safer_homes", ("cspdesk.gui.pages.safer_homes:SaferHomesPage", "Safer Homes"), services, self.bus, prompts,
+                       self.tasks)  # loads its list in the background
         self._add_page("case_reviews", ("cspdesk.gui.pages.case_reviews:CaseReviewsPage", "Case Reviews"), services, self.bus, prompts)
         self._add_page("forums", ("cspdesk.gui.pages.forums:ForumsPage", "Area Forums"), services, self.bus, prompts)
         self._add_page("figures", ("cspdesk.gui.pages.figures:FiguresPage", "Crime Figures"), services, self.bus, prompts, self.tasks)

@@ -59,3 +59,27 @@ def test_a_notice_letter_says_who_it_is_addressed_to(window, qtbot):
     addressee = s.enforcement.notice_letter_values(nid)["recipient_name"]
     assert addressee and dlg.recipient.currentText() == addressee
     assert "Nobody" not in dlg.recipient.currentText()
+
+
+def test_safer_homes_opens_at_once_and_its_referrals_follow_from_the_background(window, qtbot):
+    """Responsiveness: the first opening of Safer Homes blocked the window for 822 ms at 100,000 cases while
+    every referral was read. The page now shows at once and the list and counts are read on a worker. (Caught:
+    the page built without the window's task runner, i.e. reading on the GUI thread: "Loading" never shows.)"""
+    window.show_page("safer_homes")
+    page = window.pages["safer_homes"]
+    assert page.count_label.text() == "Loading referrals…" and page.table.rowCount() == 0
+    rows = window.services.safer_homes_read.rows(window.services.actor, page.query())
+    qtbot.waitUntil(lambda: page.table.rowCount() == len(rows) > 0, timeout=30000)
+    assert page.count_label.text().startswith(f"{len(rows):,} referrals")
+    qtbot.waitUntil(lambda: "referrals" in page.figures.text(), timeout=30000)
+
+
+def test_a_filter_changed_while_safer_homes_loads_is_not_overwritten_by_the_first_load(window, qtbot):
+    window.show_page("safer_homes")
+    page = window.pages["safer_homes"]
+    page.search.setText("no such referral anywhere")
+    page.refresh()
+    assert page.table.rowCount() == 0
+    window.tasks.wait()  # the first load has finished on its worker ...
+    QApplication.processEvents()  # ... and its result, queued to this thread, is delivered now: and dropped
+    assert page.table.rowCount() == 0 and page.search.text() == "no such referral anywhere"

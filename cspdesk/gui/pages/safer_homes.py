@@ -63,8 +63,9 @@ def financial_year(today: date) -> int:
 class SaferHomesPage(QWidget):
     title = "Safer Homes"
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services, bus, prompts, tasks=None, parent=None):
         super().__init__(parent)
+        self._loads = 0  # which list load is current: a background one finishing late is dropped
         self.services = services
         self.bus = bus
         self.prompts = prompts
@@ -80,8 +81,39 @@ class SaferHomesPage(QWidget):
         bus.changes_applied.connect(self._changed)
         if hasattr(bus, "show_safer_homes"):
             bus.show_safer_homes.connect(self.apply_query)
-        self.refresh()
-        self.show_counts()
+        if tasks is None:
+            self.refresh()
+            self.show_counts()
+        else:  # the page shows at once, the referrals and counts follow (issue 19: 822 ms at 100,000 cases)
+            self._load_in_background(tasks)
+
+    def _load_in_background(self, tasks) -> None:
+        load, query, actor, read = self._loads, self.query(), self.services.actor, self.services.safer_homes_read
+        period = self._period()
+        self.count_label.setText("Loading referrals…")
+
+        def work(_report, _cancelled):
+            return read.rows(actor, query), (read.counts(*period) if period else None)
+
+        def done(result) -> None:
+            rows, view = result
+            if load == self._loads:  # nothing newer was asked for meanwhile
+                self._fill_rows(rows)
+            if view is not None and period == self._period():
+                self._fill_counts(view, *period)
+
+        def failed(exc) -> None:
+            self.count_label.setText("")
+            self.prompts.error("Referrals not loaded", str(exc))
+
+        tasks.start(work, done, failed)
+
+    def _period(self):
+        try:
+            start, end = self.period_from.value(), self.period_to.value()
+        except ValueError:
+            return None
+        return (start, end) if start is not None and end is not None and end >= start else None
 
     # ----- list ---------------------------------------------------------------------------------
     def _list_tab(self) -> QWidget:
@@ -174,7 +206,10 @@ class SaferHomesPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = self.services.safer_homes_read.rows(self.services.actor, self.query())
+        self._loads += 1
+        self._fill_rows(self.services.safer_homes_read.rows(self.services.actor, self.query()))
+
+    def _fill_rows(self, rows) -> None:
         self.rows = rows
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(rows))
@@ -339,7 +374,9 @@ class SaferHomesPage(QWidget):
             self.period_error.setText(str(exc))
             return
         self.period_error.setText("")
-        view = self.services.safer_homes_read.counts(start, end)
+        self._fill_counts(self.services.safer_homes_read.counts(start, end), start, end)
+
+    def _fill_counts(self, view, start, end) -> None:
         c = view.counts
         self.sentence.setText(f"{view.sentence} {view.categories_sentence}".strip())
         median = "" if c.median_working_days_to_secure is None else \
