@@ -135,3 +135,13 @@ def test_the_demo_summary_counts_what_check_counts(db_path, capsys):
     assert int(extra["enforcement notices"].replace(",", "")) == tables["enforcement_notice"]
     assert int(extra["case review applications"].replace(",", "")) == tables["case_review_application"]
     assert int(extra["safer_homes_referrals"].replace(",", "")) == tables["safer_homes_referral"]
+
+
+def test_counts_are_said_in_the_singular_for_one():
+    """Defect 11 (wording): "1 incidents", "1 referrals". (Caught: ``count_of`` always adding an s.)"""
+    from cspdesk.core.domain.wording import count_of
+
+    assert count_of(1, "incident") == "1 incident"
+    assert count_of(0, "referral") == "0 referrals"
+    assert count_of(1500, "referral") == "1,500 referrals"
+    assert count_of(2, "person", "people") == "2 people"

@@ -83,3 +83,18 @@ def test_a_filter_changed_while_safer_homes_loads_is_not_overwritten_by_the_firs
     window.tasks.wait()  # the first load has finished on its worker ...
     QApplication.processEvents()  # ... and its result, queued to this thread, is delivered now: and dropped
     assert page.table.rowCount() == 0 and page.search.text() == "no such referral anywhere"
+
+
+def test_a_case_with_one_incident_says_one_incident(services, qtbot):
+    """Defect 11: the case list's summary said "1 incidents, 1 open actions, 1 notices". (Caught: the summary
+    written with a bare plural again.)"""
+    from dataclasses import replace
+
+    from cspdesk.gui.pages.cases import summary_html
+    from tests.core.case_helpers import open_case
+
+    case = open_case(services)
+    s = replace(services.cases.summary(case.id), incidents=1, open_actions=1, overdue_actions=0, notices=1)
+    html = summary_html(s)
+    assert "1 incident," in html and "1 open action," in html and "1 notice<" in html
+    assert "1 incidents" not in html

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.case_query import CaseQuery
 from cspdesk.gui.bus import when_ready
@@ -358,8 +359,9 @@ def summary_html(s) -> str:
         f"<tr><td><b>Officer</b></td><td>{e(s.officer)}</td></tr>"
         f"<tr><td><b>Risk</b></td><td>{e(s.risk)}; review due {review}"
         f"{' — repeat victim' if s.repeat_victim else ''}</td></tr>"
-        f"<tr><td><b>Activity</b></td><td>{s.incidents} incidents, {s.open_actions} open actions"
-        f"{f' ({s.overdue_actions} overdue)' if s.overdue_actions else ''}, {s.notices} notices</td></tr>"
+        f"<tr><td><b>Activity</b></td><td>{count_of(s.incidents, 'incident')}, "
+        f"{count_of(s.open_actions, 'open action')}"
+        f"{f' ({s.overdue_actions} overdue)' if s.overdue_actions else ''}, {count_of(s.notices, 'notice')}</td></tr>"
         f"</table><h4>People</h4><table cellspacing=4>{parties}</table>"
         f"<h4>Recent chronology</h4><ul>{recent}</ul>"
         f"<p>{e(s.description)}</p>"

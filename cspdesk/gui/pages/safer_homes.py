@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.safer_homes import RESTRICTED
 from cspdesk.core.domain.vocab import SaferHomesStatus, VictimCategory
+from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.safer_homes_read import ReferralQuery, category_label
 from cspdesk.gui.pages.safer_homes_fields import DateField
@@ -237,7 +238,7 @@ class SaferHomesPage(QWidget):
                 self.table.setItem(r, c, item)
         self.table.setSortingEnabled(True)
         waiting = sum(r.waiting_too_long for r in rows)
-        self.count_label.setText(f"{len(rows):,} referrals" + (f" · {waiting} waiting too long" if waiting else ""))
+        self.count_label.setText(count_of(len(rows), "referral") + (f" · {waiting} waiting too long" if waiting else ""))
 
     def _changed(self, changes) -> None:
         if changes.touches("safer_homes", "setting", "user"):
@@ -287,7 +288,7 @@ class SaferHomesPage(QWidget):
         except UserError as exc:
             self.prompts.error("List not exported", str(exc))
             return
-        self.prompts.info("List exported", f"{n:,} referrals saved to {path}. Restricted clients are shown as "
+        self.prompts.info("List exported", f"{count_of(n, 'referral')} saved to {path}. Restricted clients are shown as "
                           f"\u201c{RESTRICTED}\u201d unless you may see them.")
 
     def export_partner(self) -> None:
@@ -304,7 +305,7 @@ class SaferHomesPage(QWidget):
         except UserError as exc:
             self.prompts.error("List not exported", str(exc))
             return
-        self.prompts.info("Partner list exported", f"{n:,} referrals from {agency} saved to {path}.")
+        self.prompts.info("Partner list exported", f"{count_of(n, 'referral')} from {agency} saved to {path}.")
 
     # ----- counts -------------------------------------------------------------------------------
     def _counts_tab(self) -> QWidget:
