@@ -145,3 +145,18 @@ def test_counts_are_said_in_the_singular_for_one():
     assert count_of(0, "referral") == "0 referrals"
     assert count_of(1500, "referral") == "1,500 referrals"
     assert count_of(2, "person", "people") == "2 people"
+
+
+def test_the_safer_homes_timeline_says_what_changed_and_who_in_words(services):
+    """Defect 8: the timeline read "actual cost pence, installed on changed" by "admin.user". It says
+    "installed date, actual cost changed" by the officer's name. (Caught: the summary built from the field names
+    with underscores replaced; the timeline's ``who`` the login.)"""
+    from tests.core.test_safer_homes_service import burglary_form, secure
+
+    rid = services.safer_homes.intake(services.actor, burglary_form()).id
+    secure(services, rid)
+    timeline = services.safer_homes_read.open(services.actor, rid, None).timeline
+    lines = [t.summary for t in timeline]
+    assert any("actual cost" in x and "installed date" in x for x in lines), lines
+    assert not any("pence" in x or "_" in x or "installed on" in x for x in lines), lines
+    assert {t.who for t in timeline} == {services.actor.display_name} != {services.actor.username}
