@@ -160,3 +160,17 @@ def test_the_safer_homes_timeline_says_what_changed_and_who_in_words(services):
     assert any("actual cost" in x and "installed date" in x for x in lines), lines
     assert not any("pence" in x or "_" in x or "installed on" in x for x in lines), lines
     assert {t.who for t in timeline} == {services.actor.display_name} != {services.actor.username}
+
+
+def test_every_page_of_the_printed_report_pack_says_page_n_of_m(demo_services, tmp_path):
+    """Defect 12 (in part): the report pack's pages said "Page N" without "of M". (Caught: the footer writing
+    ``Page {doc.page}`` as before, without ``page_of_canvas``.)"""
+    import io
+
+    from pypdf import PdfReader
+
+    out = demo_services.report_pack.write_pdf("2022/23", tmp_path / "pack.pdf")
+    pages = PdfReader(io.BytesIO(out.read_bytes())).pages
+    assert len(pages) > 1
+    for n, page in enumerate(pages, start=1):
+        assert f"Page {n} of {len(pages)}" in page.extract_text(), n
