@@ -174,3 +174,13 @@ def test_every_page_of_the_printed_report_pack_says_page_n_of_m(demo_services, t
     assert len(pages) > 1
     for n, page in enumerate(pages, start=1):
         assert f"Page {n} of {len(pages)}" in page.extract_text(), n
+
+
+def test_only_a_period_of_the_covid_years_is_headed_excluding_covid():
+    """Defect 12 (in part): a 2025/26 table was headed "ASB Incidents (excluding Covid)". (Caught: the plan's
+    2022 heading used for every period.)"""
+    from cspdesk.core.figures.plan import plan_heading
+
+    assert plan_heading("ASB incidents", "2022-01") == "ASB Incidents (excluding Covid)"
+    assert plan_heading("ASB incidents", "2025-04") == "ASB Incidents"
+    assert plan_heading("Residential burglary", "2025-04") == "Residential Burglary"

@@ -32,7 +32,7 @@ from reportlab.platypus import (
 )
 
 from cspdesk.core.figures.months import Period
-from cspdesk.core.figures.plan import PLAN_HEADINGS
+from cspdesk.core.figures.plan import plan_heading
 from cspdesk.core.figures.table import ComparisonTable
 from cspdesk.core.paths import resources_dir
 from cspdesk.core.reports.page_numbers import page_of_canvas
@@ -73,7 +73,7 @@ def _fonts() -> tuple[str, str]:
 
 
 def _heading(table: ComparisonTable) -> str:
-    return f"{PLAN_HEADINGS.get(table.category, table.category)} {table.period_text}"
+    return f"{plan_heading(table.category, table.period.first)} {table.period_text}"
 
 
 def _comparison_table(table: ComparisonTable, regular: str, bold: str) -> Table:
