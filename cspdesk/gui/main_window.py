@@ -125,11 +125,17 @@ class MainWindow(QMainWindow):
         self.db_label.setObjectName("databaseLabel")
         self.user_label = QLabel(f"{a.display_name} ({a.role.label})")
         self.statusBar().addWidget(self.db_label, 1)
+        # Demo data says so where the eye is while working, not only in a title bar a maximised window may hide.
+        self.demo_label = QLabel("DEMO DATA — fictional people", objectName="demoDataLabel")
+        self.demo_label.setStyleSheet("font-weight: 600; color: #8a4b00;")
+        self.demo_label.hide()
+        self.statusBar().addPermanentWidget(self.demo_label)
         self.statusBar().addPermanentWidget(self.user_label)
 
     def update_title(self) -> None:
         demo = self.services.settings.get_optional("demo.data")
         self.setWindowTitle(f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}")
+        self.demo_label.setVisible(bool(demo))
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(list(self.pages).index(key))

@@ -98,3 +98,10 @@ def test_a_case_with_one_incident_says_one_incident(services, qtbot):
     html = summary_html(s)
     assert "1 incident," in html and "1 open action," in html and "1 notice<" in html
     assert "1 incidents" not in html
+
+
+def test_demo_data_is_marked_in_the_status_bar_as_well_as_the_title(window):
+    """Defect 11: "DEMO DATA" was only in the title bar, which a maximised window on some desktops hides.
+    (Caught: the status-bar label never shown.)"""
+    assert "DEMO DATA" in window.windowTitle()
+    assert window.demo_label.isVisible() and "DEMO DATA" in window.demo_label.text()
