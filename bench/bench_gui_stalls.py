@@ -69,6 +69,11 @@ def main() -> int:
     p.add_argument("--user", default="sarah.bancroft")
     args = p.parse_args()
     os.environ["CSPDESK_USER"] = args.user
+    # As on an officer's laptop: compiled bytecode present (this sandbox sets PYTHONDONTWRITEBYTECODE, which
+    # would make every first page pay for compiling its modules).
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "cspdesk"), quiet=1)
     from PySide6.QtWidgets import QApplication
 
     from cspdesk.bootstrap import finish_start, start_window

@@ -184,3 +184,26 @@ def test_only_a_period_of_the_covid_years_is_headed_excluding_covid():
     assert plan_heading("ASB incidents", "2022-01") == "ASB Incidents (excluding Covid)"
     assert plan_heading("ASB incidents", "2025-04") == "ASB Incidents"
     assert plan_heading("Residential burglary", "2025-04") == "Residential Burglary"
+
+
+def test_a_small_demo_scales_every_area_down_with_its_cases(tmp_path):
+    """Defect 13: ``demo --cases 10`` made 672 notices, 290 meetings and 1,555 Safer Homes referrals. Below the
+    small demo (400 cases, the plan's yearly figures) every area scales with the cases. (Caught: enforcement's
+    ``max(1.0, ...)`` floor, and Safer Homes and meetings not scaled at all.)"""
+    import sqlite3
+
+    from cspdesk.cli import main
+
+    counts = {}
+    for n in (10, 40):
+        db = tmp_path / f"demo{n}.sqlite"
+        assert main(["demo", "--db", str(db), "--cases", str(n), "--seed", "5"]) == 0
+        con = sqlite3.connect(db)
+        counts[n] = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - our table names
+                     for t in ("enforcement_notice", "safer_homes_referral", "meeting")}
+        con.close()
+    at_400 = {"enforcement_notice": 840, "safer_homes_referral": 1513, "meeting": 290}  # the small demo's
+    for table, full in at_400.items():
+        for n in (10, 40):
+            assert counts[n][table] <= 2 * full * n / 400 + 3, (table, n, counts[n][table])
+        assert counts[40][table] > counts[10][table], table
