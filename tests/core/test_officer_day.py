@@ -207,3 +207,26 @@ def test_a_small_demo_scales_every_area_down_with_its_cases(tmp_path):
         for n in (10, 40):
             assert counts[n][table] <= 2 * full * n / 400 + 3, (table, n, counts[n][table])
         assert counts[40][table] > counts[10][table], table
+
+
+def test_an_fpn_states_the_circumstances_once_and_takes_payment_details_from_settings(demo_services):
+    """Defect 10 (in part): the FPN's circumstances line ended ".." when the breach was written with a full
+    stop, and the payment details were typed again for every FPN. (Caught: the full stop added whatever the
+    reason ended with; ``payment_details`` not read from the setting.)"""
+    from cspdesk.core.storage.models import NoticeEvent
+
+    s = demo_services
+    with Session(s.database.engine) as db:
+        fpn = db.scalars(select(EnforcementNotice).where(EnforcementNotice.kind == "fpn",
+                                                         EnforcementNotice.parent_id.is_not(None))
+                         .order_by(EnforcementNotice.reference)).first()
+        breach = db.scalars(select(NoticeEvent).where(NoticeEvent.notice_id == fpn.parent_id,
+                                                      NoticeEvent.to_stage == "breached")).first()
+        breach.reason = "Music played loudly after 11pm again."
+        db.commit()
+        fpn_id = fpn.id
+    s.settings.update(s.actor, {"enforcement.fpn_payment_details": "Pay online at example.gov.uk/pay."})
+    values = s.enforcement.notice_letter_values(fpn_id)
+    assert values["fpn_circumstances"].endswith("after 11pm again.")
+    assert ".." not in values["fpn_circumstances"]
+    assert values["payment_details"] == "Pay online at example.gov.uk/pay."

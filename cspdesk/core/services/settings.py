@@ -79,6 +79,9 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("enforcement.fpn_discount_pence", int, 7500, "FPN: early-payment amount (pence, 0 = none)", "Enforcement", 0, 50000),
     SettingDef("enforcement.fpn_discount_days", int, 10, "FPN: early payment within (days)", "Enforcement", 1, 13,
                help="s.52(8) of the 2014 Act: the early-payment period is less than 14 days."),
+    SettingDef("enforcement.fpn_payment_details", str, "", "FPN: how to pay (printed on every FPN)", "Enforcement",
+               help="Whom to pay and how: a payments web page, a card line and its hours. Blank: asked for each "
+                    "FPN."),
     SettingDef("enforcement.abc_months", int, 6, "ABC: length (months)", "Enforcement", 1, 24),
     SettingDef("enforcement.abc_review_weeks", int, 4, "ABC: review every (weeks)", "Enforcement", 4, 12),
     # Case Review (DOMAIN.md section 4)
