@@ -105,3 +105,16 @@ def test_demo_data_is_marked_in_the_status_bar_as_well_as_the_title(window):
     (Caught: the status-bar label never shown.)"""
     assert "DEMO DATA" in window.windowTitle()
     assert window.demo_label.isVisible() and "DEMO DATA" in window.demo_label.text()
+
+
+def test_a_refused_year_clears_the_case_review_figures_it_replaces(window):
+    """Defect 11: a bad year in Case Review figures left the previous year's figures showing under the error,
+    as if they were the figures for what was typed. (Caught: the error shown and the old text left.)"""
+    window.show_page("case_reviews")
+    page = window.pages["case_reviews"]
+    page.year.setText("2022/23")
+    page.show_figures()
+    assert "Community Trigger" in page.figures_text.text() and not page.year_error.text()
+    page.year.setText("twenty22")
+    page.show_figures()
+    assert page.year_error.text() and page.figures_text.text() == ""

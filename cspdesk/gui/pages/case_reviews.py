@@ -289,6 +289,7 @@ class CaseReviewsPage(QWidget):
             f = self.cr.figures(self.year.text())
         except ValidationError as exc:
             self.year_error.setText(exc.fields.get("year", str(exc)))
+            self.figures_text.setText("")  # never the last year's figures under a year that was refused
             return
         body = "".join(f"<p><b>{h}:</b> {n}<br><i>{s}</i></p>"
                        for (h, s), (_m, n) in zip(self.cr.figures_sentences(f), f.as_rows(), strict=True))
