@@ -118,3 +118,22 @@ def test_a_refused_year_clears_the_case_review_figures_it_replaces(window):
     page.year.setText("twenty22")
     page.show_figures()
     assert page.year_error.text() and page.figures_text.text() == ""
+
+
+def test_a_case_made_from_a_forum_issue_opens(window, qtbot):
+    """Defect 11: a case made from an Area Forum issue was saved and linked but never opened (the dialog's
+    "opened" went only to the forum's record-keeping). (Caught: the forum not asking the window to open it.)"""
+    from tests.core.case_helpers import open_case
+
+    window.show_page("forums")
+    page = window.pages["forums"]
+    assert page.current_forum() is not None, "the demo has forums"
+    page.issue_text.setText("Parking on the verge outside the school")
+    page.raised_by.setText("Parish councillor")
+    page.issue_as_case()
+    dlg = page._dialog
+    case = open_case(window.services)  # what the dialog's save made
+    dlg.opened.emit(case.id)
+    assert case.id in window.case_windows and window.case_windows[case.id].isVisible()
+    window.case_windows[case.id].close()
+    dlg.close()
