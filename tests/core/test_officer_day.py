@@ -230,3 +230,23 @@ def test_an_fpn_states_the_circumstances_once_and_takes_payment_details_from_set
     assert values["fpn_circumstances"].endswith("after 11pm again.")
     assert ".." not in values["fpn_circumstances"]
     assert values["payment_details"] == "Pay online at example.gov.uk/pay."
+
+
+def test_no_letter_leaves_yours_sincerely_and_the_signature_alone_on_a_page():
+    """Defect 10 (in part): the warning letter's page 2 held only "Yours sincerely" and the signature. The
+    closing now takes the last paragraph (and its heading) with it. (Caught: only "Yours sincerely" kept with
+    the signature, as before: the ASB warning's last page has no words of the letter before the closing.)"""
+    import io
+
+    from pypdf import PdfReader
+
+    from cspdesk.core.reports import default_templates, demo_values, render_letter
+    from tests.core.letters_helpers import LETTERHEAD
+
+    for code, t in default_templates().items():
+        pdf = render_letter(t.body, demo_values(), LETTERHEAD, protective_marking=t.protective_marking)
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            text = page.extract_text()
+            if "Yours sincerely" in text:
+                before = text.split("Yours sincerely")[0].replace("OFFICIAL-SENSITIVE", "")
+                assert len(before.split()) > 25, (code, before)
