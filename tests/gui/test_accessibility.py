@@ -92,3 +92,35 @@ def test_every_shortcut_is_listed_in_help_keyboard_shortcuts(window, qtbot):
             assert keys in documented, f"{keys} ({type(shortcut.parent()).__name__}) is not in Help"
     view.close()
     window.tasks.wait()
+
+
+def test_overdue_waiting_and_restricted_are_said_in_words_not_only_in_colour(window, qtbot):
+    """Colour is never the only signal: wherever a row is coloured as overdue, waiting too long or restricted,
+    its text says so too (for colour-blind officers and screen readers). Checked on the Dashboard's notices,
+    My work and the Safer Homes list. (Caught: the Dashboard's " — overdue" taken out of the text.)"""
+    from PySide6.QtGui import QBrush
+
+    def coloured_rows_without_words(table, words):
+        bad = []
+        for r in range(table.rowCount()):
+            items = [table.item(r, c) for c in range(table.columnCount()) if table.item(r, c) is not None]
+            marked = any(i.foreground() != QBrush() or i.background() != QBrush() for i in items)
+            text = " ".join(i.text() for i in items).lower()
+            if marked and not any(w in text for w in words):
+                bad.append(text)
+        return bad
+
+    window.show_page("dashboard")
+    qtbot.waitUntil(lambda: window.pages["dashboard"].open_tile.value.text() != "…")
+    due = window.pages["dashboard"].notices_due
+    assert due.rowCount() > 0
+    assert coloured_rows_without_words(due, ("overdue",)) == []
+    window.show_page("my_work")
+    page = window.pages["my_work"]
+    for table in (page.actions, page.notices):
+        assert coloured_rows_without_words(table, ("overdue",)) == []
+    window.show_page("safer_homes")
+    sh = window.pages["safer_homes"]
+    qtbot.waitUntil(lambda: sh.table.rowCount() > 0, timeout=30000)
+    assert coloured_rows_without_words(sh.table, ("waiting", "restricted")) == []
+    window.tasks.wait()
