@@ -137,3 +137,25 @@ def test_a_case_made_from_a_forum_issue_opens(window, qtbot):
     assert case.id in window.case_windows and window.case_windows[case.id].isVisible()
     window.case_windows[case.id].close()
     dlg.close()
+
+
+def test_a_field_message_goes_once_the_field_is_changed(services, qtbot, tmp_path):
+    """Defect 11: a field's error stayed under it after the officer had corrected the field, until the next
+    Save. (Caught: messages cleared only on Save.)"""
+    from PySide6.QtCore import Qt
+
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.pages.case_reviews import CaseReviewsPage
+    from tests.gui.fakes import FakePrompts
+
+    page = CaseReviewsPage(services, Bus(), FakePrompts(tmp_path))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.mouseClick(page.new_btn, Qt.MouseButton.LeftButton)
+    new = page.new_form
+    qtbot.mouseClick(new.save, Qt.MouseButton.LeftButton)  # nothing typed: refused
+    shown = [name for name, err in new.errors.items() if err.isVisible()]
+    assert "applicant_name" in shown
+    qtbot.keyClicks(new.widgets["applicant_name"], "Jean Bloor")
+    assert not new.errors["applicant_name"].isVisible()
+    assert [n for n in shown if n != "applicant_name" and new.errors[n].isVisible()]  # the others stay
