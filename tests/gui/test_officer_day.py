@@ -159,3 +159,27 @@ def test_a_field_message_goes_once_the_field_is_changed(services, qtbot, tmp_pat
     qtbot.keyClicks(new.widgets["applicant_name"], "Jean Bloor")
     assert not new.errors["applicant_name"].isVisible()
     assert [n for n in shown if n != "applicant_name" and new.errors[n].isVisible()]  # the others stay
+
+
+def test_the_threshold_evidence_names_agencies_not_their_codes(services, database, qtbot, tmp_path):
+    """Defect 11: the Case Review evidence listed reporting agencies by code ("POLICE"). (Caught: the code
+    shown as the service returns it.)"""
+    from datetime import date
+
+    from cspdesk.core.services.case_review import ApplicationInput
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.pages.case_reviews import CaseReviewsPage
+    from tests.core.case_review_examples import add_incident, make_case
+    from tests.gui.fakes import FakePrompts
+
+    case_id, party = make_case(database.engine, "ASB-2023-00042")
+    for d in (date(2023, 2, 10), date(2023, 3, 3), date(2023, 3, 20)):
+        add_incident(database.engine, case_id, d, d, party_id=party, agency="POLICE")
+    app_id = services.case_reviews.record_application(services.actor, ApplicationInput(
+        received_on=date(2023, 4, 20), channel="email", applicant_name="Jean Bloor", applicant_kind="person",
+        problem="Stones thrown.", case_ids=(case_id,)))
+    page = CaseReviewsPage(services, Bus(), FakePrompts(tmp_path))
+    qtbot.addWidget(page)
+    page.select(app_id)
+    agencies = {page.view.evidence.item(r, 5).text() for r in range(page.view.evidence.rowCount())}
+    assert agencies == {"Derbyshire Constabulary"}

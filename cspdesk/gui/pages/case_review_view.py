@@ -295,10 +295,15 @@ class ApplicationView(QWidget):
     def _fill_tables(self, d) -> None:
         a = self.cr.assessment(d.id)
         self.evidence_note.setText(a.explanation)
+        names = dict(self.cr.agencies())  # "Derbyshire Constabulary", not its code "POLICE" (issue 19)
+
+        def agency(code):
+            return names.get(code, code or "")
+
         rows = [["Yes", r.case_reference, f"{r.occurred_at:%d/%m/%Y %H:%M}", _d(r.reported_on),
-                 r.reporter_name or "(anonymous)", r.reporting_agency or "", ""] for r in a.qualifying]
+                 r.reporter_name or "(anonymous)", agency(r.reporting_agency), ""] for r in a.qualifying]
         rows += [["No", x.report.case_reference, f"{x.report.occurred_at:%d/%m/%Y %H:%M}", _d(x.report.reported_on),
-                  x.report.reporter_name or "(anonymous)", x.report.reporting_agency or "", x.detail]
+                  x.report.reporter_name or "(anonymous)", agency(x.report.reporting_agency), x.detail]
                  for x in a.excluded]
         fill(self.evidence, rows, [False] * len(a.qualifying) + [True] * len(a.excluded))
         fill(self.actions, [[x.description, x.owner_agency_name, _d(x.due_on), ActionStatus(x.status).label,
