@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,7 +22,16 @@ from PySide6.QtWidgets import (
 from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
+from cspdesk.gui.accessibility import name_controls
 from cspdesk.gui.bus import Bus, services_are_ready, when_ready
+from cspdesk.gui.laptop import (
+    PageStack,
+    fit_dialogs_for_laptops,
+    fit_for_laptops,
+    restore_geometry,
+    save_geometry,
+    scrolling,
+)
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.tasks import TaskRunner
@@ -40,16 +50,18 @@ class MainWindow(QMainWindow):
             self._ready_relay.ready.connect(self.bus.services_ready)  # queued: it is emitted on their thread
             services.when_ready(self._ready_relay.ready.emit)
         self.tasks = TaskRunner()
+        fit_dialogs_for_laptops(QApplication.instance())  # every dialog fits a laptop's screen (issue 19)
         self.setObjectName("mainWindow")
         self.nav = QListWidget(objectName="navigation")
         self.nav.setFixedWidth(190)
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
-        self.stack = QStackedWidget()
+        self.stack = PageStack()  # needs the room of the page on show only (issue 19: laptop screens)
         self.pages = LazyPages(self.stack)
         self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)
         self._add_page("cases", CasesPage, services, self.bus, prompts)
         self._add_page("enforcement", ("cspdesk.gui.pages.enforcement:EnforcementPage", "Enforcement"), services, self.bus, prompts)
-        self._add_page("safer_homes", ("cspdesk.gui.pages.safer_homes:SaferHomesPage", "Safer Homes"), services, self.bus, prompts)
+        self._add_page("safer_homes", ("cspdesk.gui.pages.safer_homes:SaferHomesPage", "Safer Homes"), services, self.bus, prompts,
+                       self.tasks)  # loads its list in the background
         self._add_page("case_reviews", ("cspdesk.gui.pages.case_reviews:CaseReviewsPage", "Case Reviews"), services, self.bus, prompts)
         self._add_page("forums", ("cspdesk.gui.pages.forums:ForumsPage", "Area Forums"), services, self.bus, prompts)
         self._add_page("figures", ("cspdesk.gui.pages.figures:FiguresPage", "Crime Figures"), services, self.bus, prompts, self.tasks)
@@ -69,7 +81,7 @@ class MainWindow(QMainWindow):
         h = QHBoxLayout(body)
         h.setContentsMargins(0, 0, 0, 0)
         h.addWidget(self.nav)
-        h.addWidget(self.stack, 1)
+        h.addWidget(scrolling(self.stack), 1)  # a page wider or taller than a small screen scrolls
         # Why changes are off (a read-only or damaged file), above everything else; hidden otherwise.
         self.write_banner = WriteBanner(services, self.bus, self.tasks)
         central = QWidget()
@@ -82,10 +94,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self._status_bar()
         self.update_title()
-        self.resize(1400, 860)
-        geometry = QSettings().value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        restore_geometry(self, "main", QSize(1400, 860))  # per screen: a laptop and its docked monitor
         self.nav.setCurrentRow(0)
 
     def _add_page(self, key: str, page, *args) -> None:
@@ -118,6 +127,8 @@ class MainWindow(QMainWindow):
         go.addSeparator()
         go.addAction(refresh)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(QAction("&Keyboard shortcuts", self, shortcut=QKeySequence("F1"),
+                                    triggered=self.show_shortcuts))
         help_menu.addAction(QAction("&About CSPDesk", self, triggered=self._about))
 
     def data_requests(self) -> None:
@@ -132,11 +143,17 @@ class MainWindow(QMainWindow):
         self.db_label.setObjectName("databaseLabel")
         self.user_label = QLabel(f"{a.display_name} ({a.role.label})")
         self.statusBar().addWidget(self.db_label, 1)
+        # Demo data says so where the eye is while working, not only in a title bar a maximised window may hide.
+        self.demo_label = QLabel("DEMO DATA — fictional people", objectName="demoDataLabel")
+        self.demo_label.setStyleSheet("font-weight: 600; color: #8a4b00;")
+        self.demo_label.hide()
+        self.statusBar().addPermanentWidget(self.demo_label)
         self.statusBar().addPermanentWidget(self.user_label)
 
     def update_title(self) -> None:
         demo = self.services.settings.get_optional("demo.data")
         self.setWindowTitle(f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}")
+        self.demo_label.setVisible(bool(demo))
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(list(self.pages).index(key))
@@ -206,6 +223,14 @@ class MainWindow(QMainWindow):
                                                                           progress=report),
                                 done, failed)
 
+    def show_shortcuts(self):
+        """Help → Keyboard shortcuts: every shortcut, where it works (gui/shortcuts.py)."""
+        from cspdesk.gui.shortcuts import ShortcutsDialog
+
+        self._shortcuts = ShortcutsDialog(self)
+        self._shortcuts.open()
+        return self._shortcuts
+
     def _about(self) -> None:
         self.prompts.info("About CSPDesk", f"CSPDesk {__version__}\n\nCase tracking for Community Safety "
                           f"Partnerships.\n\nDatabase: {self.services.database.label}\n"
@@ -216,7 +241,7 @@ class MainWindow(QMainWindow):
             if not view.close():
                 event.ignore()
                 return
-        QSettings().setValue("main/geometry", self.saveGeometry())
+        save_geometry(self, "main")
         self.tasks.wait(10000)
         if hasattr(self.services, "settle"):  # a quick start still loading behind the window
             self.services.settle()
@@ -267,6 +292,8 @@ class LazyPages:
                 module, _, name = spec[0].partition(":")
                 spec = getattr(importlib.import_module(module), name)
             page = spec(*args)
+            fit_for_laptops(page)
+            name_controls(page)  # for screen readers (issue 19)
             placeholder = self._stack.widget(index)
             current = self._stack.currentIndex()
             self._stack.insertWidget(index, page)

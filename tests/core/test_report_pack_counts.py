@@ -33,7 +33,7 @@ NOTICES = {rp.CPW: (NoticeKind.CPW, None), rp.CPN: (NoticeKind.CPN, NoticeKind.C
 @pytest.fixture
 def edges(demo_services):
     """Records on the edges of the rules, added to the demo: an action completed in 2022/23 but due after it
-    (read only by a report whose window reaches its due date), a cancelled action due in the year, one
+    (completed in 2022/23 whatever its due date), a cancelled action due in the year, one
     completed the day after the year ends (outstanding at the end), and a case closed on the year's last day."""
     with Session(demo_services.database.engine) as s:
         case, other = s.scalars(select(AsbCase).where(AsbCase.reported_on <= date(2022, 6, 1))
@@ -90,10 +90,11 @@ def _expected(rows, period, window) -> dict[str, set]:
                                          if r.kind == kind.value and _within(r.held_on, s, e)}
     out["case_review_applications"] = {r.id for r in rows["reviews"] if _within(r.received_on, s, e)}
     out["case_reviews_conducted"] = {r.id for r in rows["reviews"] if _within(r.review_meeting_on, s, e)}
-    # A report reads cases open at some time in its window, and actions due by its end and not completed
-    # before its start (so an action completed early, before a due date after the report's end, is not read).
+    # A report reads cases open at some time in its window, and actions completed in it (whatever their due
+    # date) or due by its end and not completed before its start.
     cases = [c for c in rows["cases"] if c.reported_on <= we and (c.closed_on is None or c.closed_on >= ws)]
-    actions = [a for a in rows["actions"] if a.due_on <= we and (a.completed_on is None or a.completed_on >= ws)]
+    actions = [a for a in rows["actions"] if _within(a.completed_on, ws, we)
+               or (a.due_on <= we and (a.completed_on is None or a.completed_on >= ws))]
     for theme in PriorityTheme:
         mine = [c for c in cases if c.priority_theme == theme.value]
         done = [a for a in actions if a.priority_theme == theme.value]
@@ -164,3 +165,23 @@ def test_a_figure_not_in_the_report_has_no_records(demo_services):
     pack = service.pack("2022/23")
     crime = [m for m in pack.measures if m.key.startswith("crime_")]
     assert all(service.trace(pack.period, m.key) == () for m in crime), "imported totals have no records"
+
+
+def test_an_action_done_early_counts_in_the_period_it_was_done_and_previous_equals_that_periods_pack(edges):
+    """Issue 19's decision: an action completed within a period counts as completed in that period whatever
+    its due date, and the pack's "previous period" column always equals that period's own pack (85 against 86
+    was seen: "Fitted early", done in 2022/23 but due in 2023/24, counted in 2023/24's previous column but not
+    in 2022/23's own pack). (Caught: ``_action_window`` reading only actions due by the window's end.)"""
+    service = edges.report_pack
+    own = {m.key: m.count for m in service.pack("2022/23").measures}
+    later = service.pack("2023/24")
+    previous = {m.key.removesuffix("_previous"): m.count for m in later.measures if m.key.endswith("_previous")}
+    assert previous and all(previous[k] == own[k] for k in previous), {
+        k: (previous[k], own[k]) for k in previous if previous[k] != own[k]}
+    with Session(edges.database.engine) as s:
+        early = s.scalars(select(CaseAction).where(CaseAction.description == "Fitted early")).one()
+        theme = s.get(AsbCase, early.case_id).priority_theme
+    key = rp.priority_measure(PriorityTheme(theme), "actions_completed")
+    assert early.id in {t.record_id for t in service.trace(parse_period("2022/23"), key)}
+    quarter = service.quarterly("2022/23")
+    assert next(counts for k, _l, counts in quarter.rows if k == key)[-1] == own[key]

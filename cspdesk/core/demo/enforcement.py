@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
 
-from cspdesk.core.demo.generate import DemoContext
+from cspdesk.core.demo.generate import DemoContext, small_demo_scale
 from cspdesk.core.domain.deadlines import EnforcementRules, NoticeDates, compute_dates, next_due
 from cspdesk.core.domain.enforcement import NOUN, Stage, TransitionContext, check_transition
 from cspdesk.core.domain.enforcement_guards import age_on
@@ -375,7 +375,8 @@ def demo_enforcement(ctx: DemoContext) -> dict[str, int]:
     perps = [p for p in ctx.perpetrators if p.get("person_id")]
     if not officers or not perps:
         return {"enforcement notices": 0}
-    scale = max(1.0, len(ctx.cases) / CASES_AT_PLAN_SCALE)
+    # In proportion below a small demo, the plan's figures up to CASES_AT_PLAN_SCALE, in proportion above it.
+    scale = small_demo_scale(len(ctx.cases)) * max(1.0, len(ctx.cases) / CASES_AT_PLAN_SCALE)
     w = _Writer(ctx, rng, officers)
     picker = _Picker(perps, rng)
     year = PLAN_YEAR

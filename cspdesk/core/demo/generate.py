@@ -108,6 +108,17 @@ class DemoContext:
     victims: list[dict] = field(default_factory=list)
 
 
+# The smallest demo that shows every area at the plan's yearly figures (the tests' demo database). A smaller
+# one scales every area down with it (issue 19: ``--cases 10`` made 672 notices and 1,555 Safer Homes
+# referrals); enforcement also scales up above its plan scale (enforcement.CASES_AT_PLAN_SCALE).
+SMALL_DEMO_CASES = 400
+
+
+def small_demo_scale(cases: int) -> float:
+    """1.0 from SMALL_DEMO_CASES up; in proportion below it."""
+    return min(1.0, cases / SMALL_DEMO_CASES)
+
+
 @dataclass(frozen=True)
 class DemoReport:
     cases: int
@@ -363,13 +374,19 @@ def generate_demo(session: Session, *, cases: int = 1500, seed: int = 2023, toda
         for start in range(0, len(rows), 20000):
             s.execute(insert(model), rows[start:start + 20000])
 
-    meetings = _meetings(ctx, base)
+    _meetings(ctx, base)
     extra: dict[str, int] = {}
     for gen in extras or []:
         extra.update(gen(ctx))
     report("done", 1, 1)
-    return DemoReport(cases=len(case_rows), people=len(people), incidents=len(incident_rows),
-                      actions=len(action_rows), meetings=meetings, seconds=time.perf_counter() - started, extra=extra)
+    # Counted in the database, after every area has added its own (Case Reviews add incidents and actions), so
+    # the summary says what ``cspdesk check`` will count (issue 19). Demo data only goes into an empty database.
+    s.flush()
+    counted = {model: s.scalar(select(func.count()).select_from(model))
+               for model in (AsbCase, Person, Incident, CaseAction, Meeting)}
+    return DemoReport(cases=counted[AsbCase], people=counted[Person], incidents=counted[Incident],
+                      actions=counted[CaseAction], meetings=counted[Meeting], seconds=time.perf_counter() - started,
+                      extra=extra)
 
 
 def _chron(case_id, at, kind, summary, author, rtype, rid, base) -> dict:
@@ -386,12 +403,14 @@ def _meetings(ctx: DemoContext, base: dict) -> int:
                    ("Woodville and Midway", "Woodville"), ("Linton and Seales", "Linton"), ("Repton and Willington", "Repton")]
     d = DEMO_START
     forum_i = 0
+    scale = small_demo_scale(len(ctx.cases))
+    kept = (lambda: True) if scale >= 1 else (lambda: rng.random() < scale)  # the same data at full scale
     while d <= today:
         if d.month % 2 == 0 and d.day == 1:
             area, ward = forum_areas[forum_i % 6]
             forum_i += 1
             held = d + timedelta(days=14)
-            if held <= today:
+            if held <= today and kept():
                 mid = uuid.uuid4()
                 rows.append({"id": mid, "kind": MeetingKind.AREA_FORUM.value, "title": f"{area} Area Forum",
                              "held_on": held, "venue": f"{ward} Village Hall" if ward != "Swadlincote" else "Civic Offices",
@@ -403,7 +422,7 @@ def _meetings(ctx: DemoContext, base: dict) -> int:
                         ["Parish councillor", "Resident", "Ward councillor", "SNT sergeant"]),
                         "description": case["title"] if case else "Speeding on the main road",
                         "case_id": case["id"] if case else None, "incident_id": None, "action_id": None, **base})
-            if d + timedelta(days=7) <= today:
+            if d + timedelta(days=7) <= today and kept():
                 rows.append({"id": uuid.uuid4(), "kind": MeetingKind.SAFER_SPACES.value, "title": "Safer Spaces meeting",
                              "held_on": d + timedelta(days=7), "venue": "Civic Offices", "ward_id": None,
                              "attendees": None, "notes": None, **base})
@@ -411,11 +430,11 @@ def _meetings(ctx: DemoContext, base: dict) -> int:
             for kind, title in [(MeetingKind.IOM, "Integrated Offender Management"),
                                 (MeetingKind.CARE, "Children at Risk of Exploitation")]:
                 held = d + timedelta(days=rng.randint(8, 20))
-                if held <= today:
+                if held <= today and kept():
                     rows.append({"id": uuid.uuid4(), "kind": kind.value, "title": title, "held_on": held,
                                  "venue": "Swadlincote Police Station", "ward_id": None, "attendees": None, "notes": None,
                                  **base})
-        if (d - DEMO_START).days % 14 == 3:
+        if (d - DEMO_START).days % 14 == 3 and kept():
             rows.append({"id": uuid.uuid4(), "kind": MeetingKind.TASKING.value, "title": "Police and Partner Tasking",
                          "held_on": d, "venue": "Swadlincote Police Station", "ward_id": None, "attendees": None,
                          "notes": None, **base})

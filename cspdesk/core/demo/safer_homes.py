@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert
 
-from cspdesk.core.demo.generate import DemoContext
+from cspdesk.core.demo.generate import DemoContext, small_demo_scale
 from cspdesk.core.demo.places import FORENAMES, SURNAMES, TOWNS
 from cspdesk.core.domain.safer_homes import ReferralRecord, SaferHomesRules
 from cspdesk.core.domain.safer_homes_intake import CONSENT_NOT_GIVEN, check_eligibility
@@ -74,6 +74,7 @@ def _weekday_back(d: date) -> date:
 
 def demo_safer_homes(ctx: DemoContext) -> dict[str, int]:
     rng, today = ctx.rng, ctx.today
+    scale = small_demo_scale(len(ctx.cases))  # a district's scheme: the plan's figures from a small demo up
     now = ctx.now
     base = {"created_at": now, "updated_at": now, "version": 1}
     default_rules = SaferHomesRules()
@@ -200,6 +201,7 @@ def demo_safer_homes(ctx: DemoContext) -> dict[str, int]:
         end = min(date(year.year + 1, 3, 31), today - timedelta(days=1))
         days = (end - year).days + 1
         n = PLAN_YEAR_SECURED if year == PLAN_YEAR_START else round(rng.randint(*LATER_YEAR_SECURED) * days / 365)
+        n = round(n * scale)
         for _ in range(n):
             installed = _weekday_back(year + timedelta(days=rng.randrange(days)))
             if installed < year:  # a weekend at the start of the year: the next working day
@@ -227,12 +229,12 @@ def demo_safer_homes(ctx: DemoContext) -> dict[str, int]:
         year = date(year.year + 1, 4, 1)
 
     # The live pipeline: recent referrals at each step, and some older ones stuck (waiting too long).
-    for _ in range(22):
+    for _ in range(round(22 * scale)):
         referred = _weekday_back(today - timedelta(days=rng.randint(0, 12)))
         row = referral(rng.choices(cats, [CATEGORIES[c][0] for c in cats])[0], referred)
         progress(row, rng.choice([0, 0, 1, 1, 2, 3]))
         referrals.append(row)
-    for _ in range(7):
+    for _ in range(round(7 * scale)):
         referred = _weekday_back(today - timedelta(days=rng.randint(18, 45)))
         row = referral(rng.choices(cats, [CATEGORIES[c][0] for c in cats])[0], referred)
         progress(row, rng.choice([1, 2, 3]))

@@ -42,7 +42,7 @@ def write_table_xlsx(table: ComparisonTable, path: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = table.category[:31]
-    sheet.append([f"{table.category} {table.period.label}", "Volume", "Rate ¹", "Trend ²"])
+    sheet.append([f"{table.category} {table.period_text}", "Volume", "Rate ¹", "Trend ²"])
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F3A5F")

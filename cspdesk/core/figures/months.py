@@ -34,6 +34,12 @@ def month_from_index(index: int) -> str:
 _NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def month_words(month: str) -> str:
+    """'Dec 2018' for '2018-12'."""
+    year, number = parse_month(month)
+    return f"{_NAMES[number - 1]} {year}"
+
+
 @dataclass(frozen=True)
 class Period:
     """An inclusive run of months, ``first`` to ``last``, both ``YYYY-MM``."""

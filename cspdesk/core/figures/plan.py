@@ -43,6 +43,18 @@ PLAN_HEADINGS = {
     "Hate crime": "Hate crime",
 }
 
+# Covid-related ASB (breaches of the Coronavirus regulations, recorded as ASB) was left out of the plan's ASB
+# figures up to 2022; a period after that has nothing to exclude, and saying so would mislead (issue 19).
+COVID_EXCLUDED_UNTIL = "2022-12"
+
+
+def plan_heading(category: str, first_month: str) -> str:
+    """The plan's heading for ``category`` for a period starting ``first_month`` (YYYY-MM)."""
+    heading = PLAN_HEADINGS.get(category, category)
+    if first_month > COVID_EXCLUDED_UNTIL:
+        heading = heading.replace(" (excluding Covid)", "")
+    return heading
+
 PLAN_POPULATION = {
     "Amber Valley": 126200,
     "Bolsover": 80400,

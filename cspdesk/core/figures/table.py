@@ -13,7 +13,7 @@ from fractions import Fraction
 from math import floor
 
 from cspdesk.core.errors import ValidationError
-from cspdesk.core.figures.months import Period
+from cspdesk.core.figures.months import Period, month_words
 
 NOT_AVAILABLE = "n/a"
 
@@ -62,6 +62,31 @@ class ComparisonTable:
     rows: tuple[TableRow, ...]  # report order, total row included
     population_label: str | None = None
     sentence: str | None = None  # the home district's place in the county, for the report text
+    # Months of the period with any figures (None: not known). One month of police.uk files is not a year.
+    months_held: tuple[str, ...] | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.months_held is not None and len(self.months_held) < len(self.period.months)
+
+    @property
+    def period_text(self) -> str:
+        """'Jan 2022 to Dec 2022', or what is held of it: 'Dec 2018 only (1 of 12 months)'."""
+        if not self.partial:
+            return self.period.label
+        held = self.months_held or ()
+        span = month_words(held[0]) if len(held) == 1 else f"{month_words(held[0])} to {month_words(held[-1])}"
+        return f"{span} only ({len(held)} of {len(self.period.months)} months)"
+
+    @property
+    def coverage_warning(self) -> str:
+        """Empty for a full year; otherwise what the volumes, rates and trend really cover."""
+        if not self.partial:
+            return ""
+        n = len(self.months_held or ())
+        return (f"Figures are held for {n} of the 12 months ending {month_words(self.period.last)}: the volumes and "
+                f"rates per 1,000 are for {'that month' if n == 1 else f'those {n} months'}, not a year, and "
+                "compare with the whole previous 12 months. Import the missing months before using them.")
 
     @property
     def total(self) -> TableRow:
@@ -118,8 +143,10 @@ def build_comparison_table(
     previous_months = set(period.previous().months)
     volume: dict[str, int] = {}
     previous: dict[str, int] = {}
+    held: set[str] = set()
     for area, month, count in counts:
         if month in current_months:
+            held.add(month)
             volume[area] = volume.get(area, 0) + count
         elif month in previous_months:
             previous[area] = previous.get(area, 0) + count
@@ -161,6 +188,7 @@ def build_comparison_table(
         rows=tuple(ordered),
         population_label=population_label,
         sentence=comparison_sentence(ordered, place_phrase),
+        months_held=tuple(m for m in period.months if m in held),
     )
 
 

@@ -32,9 +32,10 @@ from reportlab.platypus import (
 )
 
 from cspdesk.core.figures.months import Period
-from cspdesk.core.figures.plan import PLAN_HEADINGS
+from cspdesk.core.figures.plan import plan_heading
 from cspdesk.core.figures.table import ComparisonTable
 from cspdesk.core.paths import resources_dir
+from cspdesk.core.reports.page_numbers import page_of_canvas
 
 NAVY = colors.HexColor("#1f3a5f")
 HOME = colors.HexColor("#d9822b")
@@ -72,7 +73,7 @@ def _fonts() -> tuple[str, str]:
 
 
 def _heading(table: ComparisonTable) -> str:
-    return f"{PLAN_HEADINGS.get(table.category, table.category)} {table.period.label}"
+    return f"{plan_heading(table.category, table.period.first)} {table.period_text}"
 
 
 def _comparison_table(table: ComparisonTable, regular: str, bold: str) -> Table:
@@ -259,8 +260,7 @@ def render_crime_figures(section: CrimeFiguresSection, path: Path) -> Path:
         canvas.setFont(regular, 7.5)
         canvas.drawString(MARGIN, 9 * mm, f"Source: {section.source_label}. Printed "
                                           f"{section.printed_on:%d %B %Y}.".replace(" 0", " "))
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, 9 * mm, f"Page {doc.page}")
-        canvas.restoreState()
+        canvas.restoreState()  # "Page N of M" is written by the canvas once the pages are counted
 
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                             topMargin=20 * mm, bottomMargin=18 * mm, title=f"Crime Figures {section.period.label}",
@@ -274,5 +274,6 @@ def render_crime_figures(section: CrimeFiguresSection, path: Path) -> Path:
     ]
     for table, series in zip(section.tables, section.home_series, strict=True):
         story += _block(table, series, styles, regular, bold)
-    doc.build(story, onFirstPage=page, onLaterPages=page)
+    doc.build(story, onFirstPage=page, onLaterPages=page,
+              canvasmaker=page_of_canvas(PAGE_WIDTH - MARGIN, 9 * mm, regular, 7.5, colors.HexColor("#555555")))
     return path

@@ -241,8 +241,14 @@ def _story(
                 style = st.bullet if i < len(items) else st.last_bullet
                 out.append(Paragraph(text, style, bulletText=f"{i}." if b.numbered else "•"))
         elif isinstance(b, mk.Signature):
-            # "Yours sincerely" never sits alone at the foot of a page with the signature overleaf.
+            # "Yours sincerely" never sits alone at the foot of a page with the signature overleaf, and the
+            # closing never goes overleaf alone either: the last paragraph before it goes with it (issue 19: the
+            # warning letter's page 2 held only "Yours sincerely" and the signature).
             lead = [out.pop()] if out and isinstance(out[-1], Paragraph) else []
+            if lead and out and isinstance(out[-1], Paragraph):
+                lead.insert(0, out.pop())
+                if out and isinstance(out[-1], Paragraph) and out[-1].style in (st.h1, st.h2):
+                    lead.insert(0, out.pop())  # and that paragraph's heading, never left behind on its own
             out.append(KeepTogether([*lead, *_signature(values, lh, st)]))
         elif isinstance(b, mk.SignLine):
             out.append(_sign_line(b.label, values, st))

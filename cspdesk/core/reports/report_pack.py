@@ -32,6 +32,7 @@ from cspdesk.core.domain.vocab import NoticeKind, VictimCategory
 from cspdesk.core.reports import report_pack_charts as charts
 from cspdesk.core.reports.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
 from cspdesk.core.reports.letterhead import LetterheadSettings
+from cspdesk.core.reports.page_numbers import page_of_canvas
 
 if TYPE_CHECKING:
     from cspdesk.core.services.report_pack_dto import ReportPack
@@ -226,13 +227,13 @@ def render_report_pack(pack: ReportPack, head: dict[str, str], path: Path) -> Pa
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.setFont(REGULAR, 7.5)
         canvas.drawString(MARGIN, 9 * mm, f"Produced by CSPDesk on {pack.produced_on:%-d %B %Y}.")
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, 9 * mm, f"Page {doc.page}")
-        canvas.restoreState()
+        canvas.restoreState()  # "Page N of M" is written by the canvas once the pages are counted
 
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
                             bottomMargin=18 * mm, title=f"Community Safety Partnership report {pack.period.label}",
                             author=council, subject="Action Taken, Community Trigger, Crime Figures, Priorities")
     story = (_header(pack, head, st) + _action_taken(pack, st) + _charts(pack, st) + _community_trigger(pack, st)
              + _crime(pack, st) + _priorities(pack, st) + _figures_table(pack, st))
-    doc.build(story, onFirstPage=page, onLaterPages=page)
+    doc.build(story, onFirstPage=page, onLaterPages=page,
+              canvasmaker=page_of_canvas(PAGE_WIDTH - MARGIN, 9 * mm, REGULAR, 7.5, colors.HexColor("#555555")))
     return path

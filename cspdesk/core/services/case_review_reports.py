@@ -20,6 +20,7 @@ from cspdesk.core.domain.case_review_figures import (
     financial_year_containing,
     parse_period,
 )
+from cspdesk.core.domain.postal import postal_lines
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_review_records import (
     APPEAL_ROUTE,
@@ -113,12 +114,11 @@ class CaseReviewReports:
             codes = agency_codes(s)
             actions = plan_actions(s, app.id)
             contact = app.applicant_contact or ""
-            lines = [x.strip() for x in (contact.splitlines() if "\n" in contact else contact.split(","))]
             v: dict[str, Any] = {
                 "letter": letter,
                 "reference": app.reference,
                 "recipient_name": app.applicant_name,
-                "recipient_address": tuple(x for x in lines if x),
+                "recipient_address": postal_lines(contact),  # no phone or email on the envelope
                 "letter_date": self._today(),
                 "officer_name": officer.display_name if officer else "",
                 "officer_title": (officer.job_title or "") if officer else "",
@@ -129,7 +129,7 @@ class CaseReviewReports:
                 "review_meeting_by": app.review_by,
                 "appeal_by": self._appeal_by() if letter in ("threshold_decision", "outcome") else None,
                 "applicant_name": app.applicant_name,
-                "applicant_address": contact,
+                "applicant_address": ", ".join(postal_lines(contact)),
                 "applicant_contact": contact,
                 "applicant_kind": APPLICANT_KINDS.get(app.applicant_kind, app.applicant_kind),
                 "on_behalf_of": app.on_behalf_of or "",

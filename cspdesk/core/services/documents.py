@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import insert, or_, select, update
 
 from cspdesk.core.domain.vocab import ChronologyKind, DocumentKind
 from cspdesk.core.errors import NotFound
@@ -154,6 +154,7 @@ def file_pdfs(uow: UnitOfWork, actor: Actor, filings: Sequence[Filing], *, today
         for doc_id, f, digest in zip(ids, filings, digests, strict=True)
     ])
     summaries = [f"Letter: {f.title}" + (f" to {f.recipient}" if f.recipient else "") for f in filings]
+    _documents_made(s, sorted({f.links.notice_id for f in filings if f.links.notice_id}))
     wanted = sorted({c for f in filings for c in f.links.chronology_cases})
     cases: set[uuid.UUID] = set()
     for i in range(0, len(wanted), 500):
@@ -184,6 +185,15 @@ def file_pdfs(uow: UnitOfWork, actor: Actor, filings: Sequence[Filing], *, today
         for doc_id, f, summary, digest in zip(ids, filings, summaries, digests, strict=True)
     ])
     return ids
+
+
+def _documents_made(session, notice_ids: Sequence[uuid.UUID]) -> None:
+    """A letter filed on a notice is the letter or notice its latest step called for: "due" clears (issue 19).
+    The notice's version is left alone, so an officer with the notice open can still record the next step."""
+    for i in range(0, len(notice_ids), 500):
+        session.execute(update(EnforcementNotice).where(EnforcementNotice.id.in_(notice_ids[i : i + 500]),
+                                                        EnforcementNotice.document_due.is_(True))
+                        .values(document_due=False).execution_options(synchronize_session=False))
 
 
 def links_many(session, subject: Subject, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, FilingLinks]:

@@ -103,6 +103,8 @@ def letter_values(session: Session, notice_id: uuid.UUID, settings: Mapping[str,
         "fpn_reduced_amount": _pounds(discount),
         "fpn_reduced_by": n.discount_by,
         "fpn_circumstances": _breach_text(session, parent) if kind is NoticeKind.FPN and parent else "",
+        # Set once in Settings (issue 19: typed again for every FPN); blank still asks for it on the letter.
+        "payment_details": str(settings.get("enforcement.fpn_payment_details") or "").strip(),
         "abc_terms": [r.text for r in reqs] if kind is NoticeKind.ABC else [],
         "abc_start_date": n.issued_on if kind is NoticeKind.ABC else None,
         "abc_end_date": n.expires_on if kind is NoticeKind.ABC else None,
@@ -122,4 +124,5 @@ def _breach_text(session: Session, cpn: EnforcementNotice) -> str:
                             .order_by(NoticeEvent.occurred_on.desc())).first()
     if event is None:
         return ""
-    return f"On {event.occurred_on.day} {event.occurred_on:%B %Y}: {event.reason or 'the notice was not complied with'}."
+    what = (event.reason or "the notice was not complied with").strip()
+    return f"On {event.occurred_on.day} {event.occurred_on:%B %Y}: {what}" + ("" if what[-1:] in ".!?" else ".")

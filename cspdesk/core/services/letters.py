@@ -77,6 +77,9 @@ class LetterForm:
     asked: list[AskedField]
     missing: list[MissingField]
     large_print_possible: bool
+    # Who the letter is addressed to when the record names them itself (a notice's recipient, a Case Review
+    # applicant) rather than offering ``recipients`` to choose from: shown instead of "nobody to write to".
+    addressee: str = ""
 
 
 @dataclass(frozen=True)
@@ -256,7 +259,8 @@ class LetterService:
             for n in names
             if n in FIELDS
         ]
-        return LetterForm(Subject(subject), record_id, code, t.name, recipients, asked, missing, True)
+        addressee = "" if recipients else str(values.get("recipient_name") or "")
+        return LetterForm(Subject(subject), record_id, code, t.name, recipients, asked, missing, True, addressee)
 
     # ----- producing
     def draft(
@@ -369,7 +373,9 @@ class LetterService:
             )
             uow.commit()
             ids = tuple(x for x in (doc_id, links.case_id) if x)
-            return FiledLetter(doc_id, links.case_id, draft.sha256, Changes.of("document", "chronology", ids=ids))
+            kinds = ("document", "chronology", "notice") if links.notice_id else ("document", "chronology")
+            ids += (links.notice_id,) if links.notice_id else ()
+            return FiledLetter(doc_id, links.case_id, draft.sha256, Changes.of(*kinds, ids=ids))
 
     def generate(self, actor: Actor, subject: Subject, code: str, record_id: uuid.UUID, **kw) -> FiledLetter:
         """Draft and file in one step (no preview): the command line and scripts."""

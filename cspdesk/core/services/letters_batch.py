@@ -188,7 +188,8 @@ def run_batch(
         files,
         doc_ids,
         problems,
-        Changes.of("document", "chronology", ids=tuple(case_ids)),
+        Changes.of("document", "chronology", *(("notice",) if Subject(subject) is Subject.NOTICE else ()),
+                   ids=tuple(case_ids) + tuple({f.links.notice_id for f in filings if f.links.notice_id})),
     )
 
 

@@ -100,7 +100,8 @@ class StartingServices:
         self._real: Any = None
         self._error: BaseException | None = None
         self._started = False
-        self._done = threading.Event()
+        self._built = threading.Event()  # the real services are there (or failed): ``ready``
+        self._done = threading.Event()  # and every ``when_ready`` callback has run: ``settle``
         self._lock = threading.Lock()
         self._on_ready: list[Callable[[], None]] = []
         self.actor = screen.actor
@@ -121,6 +122,9 @@ class StartingServices:
             self._real = self._build()
         except BaseException as exc:  # handed to whoever asks next, on their thread
             self._error = exc
+        # Ready before any callback runs: a callback may hand "ready" to another thread (the window's), which
+        # must then find the services ready, however soon it looks (issue 19: the Dashboard's "…" for good).
+        self._built.set()
         # Callbacks run before anyone waiting is let go, so none is still running when the window closes.
         while True:
             with self._lock:
@@ -138,7 +142,7 @@ class StartingServices:
 
     @property
     def ready(self) -> bool:
-        return self._done.is_set()
+        return self._built.is_set()
 
     def when_ready(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once the real services are ready (on the thread that built them), or now."""
@@ -150,9 +154,9 @@ class StartingServices:
 
     def real(self) -> Any:
         """The real services, waiting for them (and starting them, if nobody has yet)."""
-        if not self._done.is_set():
+        if not self._built.is_set():
             self.start()
-            self._done.wait()
+            self._built.wait()
         if self._error is not None:
             raise self._error
         return self._real

@@ -10,9 +10,11 @@ Which date puts a record in a period:
   completed by then nor cancelled. A case counts under its headline CSP priority theme.
 
 A report reads a **window**: the pack from the start of the earlier period it compares with to the end of its
-own, the quarterly return its year. Only cases open at some time in the window and actions due by its end and
-not completed before it are read (``_case_window``, ``_action_window``), so an action completed in a period
-but due after the report's end is not counted as completed — as the pack has always counted.
+own, the quarterly return its year. Only cases open at some time in the window, and actions completed in it or
+due by its end and not completed before it, are read (``_case_window``, ``_action_window``). An action
+completed within a period counts as completed in that period whatever its due date, so the pack's "previous
+period" column is always that period's own pack (issue 19: an action done early, due after the earlier
+period's end, was counted in one and not the other).
 
 Cases, actions, notices and secured properties are counted by the database: one grouped query per kind of
 record gives every period of a report at once, so a report over 100,000 cases reads a few rows, not the cases.
@@ -167,8 +169,11 @@ def _case_conditions(p: ReportingPeriod) -> dict[str, ColumnElement[bool]]:
 
 
 def _action_window(w: Window) -> ColumnElement[bool]:
+    # Completed in the window, whatever the due date (an action done early counts in the period it was done:
+    # issue 19's decision), or due by its end and not completed before it (outstanding at a period's end).
     a = CaseAction
-    return and_(a.due_on <= w.end, or_(a.completed_on.is_(None), a.completed_on >= w.start))
+    return or_(_between(a.completed_on, w.start, w.end),
+               and_(a.due_on <= w.end, or_(a.completed_on.is_(None), a.completed_on >= w.start)))
 
 
 def _action_conditions(p: ReportingPeriod) -> dict[str, ColumnElement[bool]]:

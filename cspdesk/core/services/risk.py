@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -107,8 +107,18 @@ class RiskService:
             record_chronology(s, case, ChronologyKind.RISK.value,
                               f"Risk assessed: {level.label}, score {score}{change}"
                               + (f"; next review {review:%d/%m/%Y}" if review else ""),
-                              actor.display_name, occurred_at=at_time(assessed_on, 12), related_type="risk_assessment",
+                              actor.display_name, occurred_at=_stamp(assessed_on, today), related_type="risk_assessment",
                               related_id=row.id, body=notes.strip() or None, today=today)
             uow.audit("create", "risk_assessment", row.id, f"{case.reference}: risk {level.label} ({score})")
             uow.commit()
         return Changes.of("risk", "case", ids=(case_id, row.id))
+
+
+def _stamp(assessed_on: date, today: date) -> datetime:
+    """An assessment made today is stamped now, so it sorts among the day's other entries as it happened
+    (issue 19: at noon it sorted above entries made later that morning); a back-dated one at noon that day."""
+    if assessed_on == today:
+        from cspdesk.core.clock import current
+
+        return current().now()
+    return at_time(assessed_on, 12)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+from cspdesk.core.domain.field_words import field_words
 from cspdesk.core.domain.protection import OPEN_FIELDS, can_see_personal_details
 from cspdesk.core.domain.safer_homes import CLOSING_STATUSES, ReferralRecord
 from cspdesk.core.domain.safer_homes_intake import (
@@ -160,7 +161,7 @@ class SaferHomesService:
                 return Changes()
             write_record(row, new, names)
             uow.audit("update", ENTITY, row.id, f"Safer Homes referral {row.reference}: "
-                      + ", ".join(c.replace("_", " ") for c in changed) + " changed",
+                      + ", ".join(field_words(c) for c in changed) + " changed",
                       {"reference": row.reference, "changed": _audit_values(new, changed)})
             uow.commit()
         return _changes(referral_id)

@@ -53,7 +53,7 @@ from cspdesk.core.services.safer_homes_records import (
     to_record,
 )
 from cspdesk.core.services.settings import read_setting
-from cspdesk.core.storage.models import AuditEntry, SaferHomesReferral
+from cspdesk.core.storage.models import AppUser, AuditEntry, SaferHomesReferral
 from cspdesk.core.storage.uow import UnitOfWork
 
 
@@ -258,8 +258,9 @@ class SaferHomesReader:
         if row.eligibility and row.eligibility.get("checked_on"):
             on = date.fromisoformat(row.eligibility["checked_on"])
             checked = f"on {on:%d/%m/%Y} by {row.eligibility.get('checked_by', '')}".strip()
-        timeline = tuple(
-            TimelineLine(a.at, a.username, a.action, a.summary)
+        people = dict(s.execute(select(AppUser.username, AppUser.display_name)).tuples().all())
+        timeline = tuple(  # who, by name: the login only for someone no longer a user (issue 19)
+            TimelineLine(a.at, people.get(a.username, a.username), a.action, a.summary)
             for a in s.scalars(select(AuditEntry).where(AuditEntry.entity_type == ENTITY,
                                                         AuditEntry.entity_id == row.id)
                                .order_by(AuditEntry.at.desc()))

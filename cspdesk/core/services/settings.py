@@ -121,6 +121,9 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("enforcement.fpn_discount_pence", int, _ENF.fpn_discount_amount_pence or 0, "FPN: early-payment amount (pence, 0 = none)", "Enforcement", 0, 50000),
     SettingDef("enforcement.fpn_discount_days", int, _ENF.fpn_discount_days, "FPN: early payment within (days)", "Enforcement", 1, 13,
                help="s.52(8) of the 2014 Act: the early-payment period is less than 14 days."),
+    SettingDef("enforcement.fpn_payment_details", str, "", "FPN: how to pay (printed on every FPN)", "Enforcement",
+               help="Whom to pay and how: a payments web page, a card line and its hours. Blank: asked for each "
+                    "FPN."),
     SettingDef("enforcement.abc_months", int, _ENF.abc_length_months, "ABC: length (months)", "Enforcement", 1, 24),
     SettingDef("enforcement.abc_review_weeks", int, _ENF.abc_review_weeks, "ABC: review every (weeks)", "Enforcement", 4, 12),
     # Case Review (DOMAIN.md section 4)

@@ -103,7 +103,7 @@ class NewCaseDialog(QDialog):
         self.dup_label = QLabel(objectName="duplicatesLabel")
         self.dup_label.setWordWrap(True)
         self.dup_label.setStyleSheet("color:#8a4b00; font-weight:600;")
-        self.duplicates = QListWidget(objectName="duplicates")
+        self.duplicates = QListWidget(objectName="duplicates", accessibleName="Possible duplicates")
         self.duplicates.setFixedHeight(110)
         self.duplicates.itemActivated.connect(self._open_existing)
         self.dup_label.hide()

@@ -100,8 +100,9 @@ class NewLetterDialog(QDialog):
             self.recipient.clear()
             for rid, label in f.recipients:
                 self.recipient.addItem(label, rid)
-            if not f.recipients:
-                self.recipient.addItem("Nobody on the case to write to" if f.large_print_possible else "—", None)
+            if not f.recipients:  # the record names its addressee (a notice's recipient, an applicant)
+                self.recipient.addItem(f.addressee or ("Nobody on the case to write to" if f.large_print_possible
+                                                       else "—"), None)
             self.recipient.blockSignals(False)
         self.recipient.setEnabled(len(f.recipients) > 1)
         self.large_print.setEnabled(f.large_print_possible)

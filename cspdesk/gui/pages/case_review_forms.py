@@ -107,6 +107,7 @@ class Form(QWidget):
             err.setWordWrap(True)
             err.hide()
             self.errors[spec.name] = err
+            _when_edited(w, err.hide)  # a message goes once its field is changed (issue 19)
             box = QVBoxLayout()
             box.setSpacing(1)
             box.addWidget(w)
@@ -209,3 +210,13 @@ class Form(QWidget):
             self.show_errors(exc)
             return False
         return True
+
+
+def _when_edited(widget: QWidget, callback) -> None:
+    """Call ``callback`` whenever the user changes ``widget`` or a box inside it (a date field's tick)."""
+    for w in [widget, *widget.findChildren(QWidget)]:
+        for name in ("textChanged", "dateChanged", "currentIndexChanged", "toggled", "itemChanged"):
+            signal = getattr(w, name, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(lambda *_a: callback())
+

@@ -33,8 +33,8 @@ def _d(d: date | None) -> str:
     return f"{d:%d/%m/%Y}" if d else ""
 
 
-def table(headers: list[str], name: str) -> QTableWidget:
-    t = QTableWidget(0, len(headers), objectName=name)
+def table(headers: list[str], name: str, title: str = "") -> QTableWidget:
+    t = QTableWidget(0, len(headers), objectName=name, accessibleName=title)  # the name a screen reader says
     t.setHorizontalHeaderLabels(headers)
     t.verticalHeader().setVisible(False)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -112,13 +112,13 @@ class ApplicationView(QWidget):
         self.evidence_note = QLabel(objectName="evidenceNote")
         self.evidence_note.setWordWrap(True)
         self.evidence = table(["Counts?", "Case", "Behaviour", "Reported", "Reporter", "Agency", "Why not"],
-                              "evidenceTable")
+                              "evidenceTable", "Complaints counted")
         ev = QWidget()
         v = QVBoxLayout(ev)
         v.addWidget(self.evidence_note)
         v.addWidget(self.evidence)
         self.tabs.addTab(ev, "Threshold evidence")
-        self.actions = table(["Action", "Owner", "Due", "Status", "Progress", "Completed"], "actionTable")
+        self.actions = table(["Action", "Owner", "Due", "Status", "Progress", "Completed"], "actionTable", "Action plan")
         agencies = [("", "— choose —")] + self.cr.agencies()
         self.add_action = Form("Add an action", [
             FieldSpec("description", "Action", "text"),
@@ -135,7 +135,7 @@ class ApplicationView(QWidget):
         v.addWidget(self.add_action)
         v.addWidget(self.update_action)
         self.tabs.addTab(plan, "Action plan")
-        self.updates = table(["Date", "How", "Summary", "By"], "updatesTable")
+        self.updates = table(["Date", "How", "Summary", "By"], "updatesTable", "Updates to the victim")
         self.add_update = Form("Log an update to the victim", [
             FieldSpec("updated_on", "Date", "date"),
             FieldSpec("method", "How", "choice", list(VICTIM_UPDATE_METHODS.items())),
@@ -146,7 +146,7 @@ class ApplicationView(QWidget):
         v.addWidget(self.updates)
         v.addWidget(self.add_update)
         self.tabs.addTab(up, "Victim updates")
-        self.appeals = table(["Against", "Lodged", "Grounds", "PCC decision", "On", "Notes"], "appealsTable")
+        self.appeals = table(["Against", "Lodged", "Grounds", "PCC decision", "On", "Notes"], "appealsTable", "Appeals")
         self.tabs.addTab(self.appeals, "Appeals to the PCC")
         self.record = QLabel(objectName="crRecord")
         self.record.setWordWrap(True)
@@ -295,10 +295,15 @@ class ApplicationView(QWidget):
     def _fill_tables(self, d) -> None:
         a = self.cr.assessment(d.id)
         self.evidence_note.setText(a.explanation)
+        names = dict(self.cr.agencies())  # "Derbyshire Constabulary", not its code "POLICE" (issue 19)
+
+        def agency(code):
+            return names.get(code, code or "")
+
         rows = [["Yes", r.case_reference, f"{r.occurred_at:%d/%m/%Y %H:%M}", _d(r.reported_on),
-                 r.reporter_name or "(anonymous)", r.reporting_agency or "", ""] for r in a.qualifying]
+                 r.reporter_name or "(anonymous)", agency(r.reporting_agency), ""] for r in a.qualifying]
         rows += [["No", x.report.case_reference, f"{x.report.occurred_at:%d/%m/%Y %H:%M}", _d(x.report.reported_on),
-                  x.report.reporter_name or "(anonymous)", x.report.reporting_agency or "", x.detail]
+                  x.report.reporter_name or "(anonymous)", agency(x.report.reporting_agency), x.detail]
                  for x in a.excluded]
         fill(self.evidence, rows, [False] * len(a.qualifying) + [True] * len(a.excluded))
         fill(self.actions, [[x.description, x.owner_agency_name, _d(x.due_on), ActionStatus(x.status).label,

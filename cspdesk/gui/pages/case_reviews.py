@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from cspdesk.core.domain.vocab import CaseReviewStatus
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_review import ApplicationInput
 from cspdesk.core.services.case_review_records import APPLICANT_KINDS, CHANNELS
+from cspdesk.gui.laptop import SideBySide
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
 
@@ -103,7 +103,7 @@ class CaseReviewsPage(QWidget):
         self.letters_btn.clicked.connect(self.open_letters)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.open_letters)
         self.count = QLabel(objectName="crCount")
-        self.table = table(["Reference", "Applicant", "Received", "Status", "Next due", "Due by"], "crTable")
+        self.table = table(["Reference", "Applicant", "Received", "Status", "Next due", "Due by"], "crTable", "Case Review applications")
         self.table.setMinimumWidth(470)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setWordWrap(False)
@@ -120,7 +120,8 @@ class CaseReviewsPage(QWidget):
             FieldSpec("channel", "How it came in", "choice", list(CHANNELS.items())),
             FieldSpec("applicant_name", "Applicant", "text"),
             FieldSpec("applicant_kind", "The victim is a", "choice", list(APPLICANT_KINDS.items())),
-            FieldSpec("applicant_contact", "Address / contact", "multiline"),
+            FieldSpec("applicant_contact", "Postal address and contact", "multiline",
+                      help="The address, then a phone or email: letters print the address only."),
             FieldSpec("on_behalf_of", "On behalf of (victim)", "text",
                       help="Only if someone applies for the victim (family, friend, councillor, MP)."),
             FieldSpec("third_party_relationship", "Applicant's connection", "text"),
@@ -147,6 +148,9 @@ class CaseReviewsPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.right)
+        # It never scrolls sideways, so it must never be narrower than its forms: nothing cut off (issue 19).
+        scroll.setMinimumWidth(self.right.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth())
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -161,7 +165,7 @@ class CaseReviewsPage(QWidget):
         foot.addStretch(1)
         foot.addWidget(self.count)
         lv.addLayout(foot)
-        split = QSplitter()
+        split = SideBySide()  # the list above the application on a laptop's screen (issue 19)
         split.addWidget(left)
         split.addWidget(scroll)
         split.setStretchFactor(0, 2)
@@ -285,6 +289,7 @@ class CaseReviewsPage(QWidget):
             f = self.cr.figures(self.year.text())
         except ValidationError as exc:
             self.year_error.setText(exc.fields.get("year", str(exc)))
+            self.figures_text.setText("")  # never the last year's figures under a year that was refused
             return
         body = "".join(f"<p><b>{h}:</b> {n}<br><i>{s}</i></p>"
                        for (h, s), (_m, n) in zip(self.cr.figures_sentences(f), f.as_rows(), strict=True))

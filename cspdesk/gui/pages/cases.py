@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
+from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.case_query import CaseQuery
 from cspdesk.gui.bus import when_ready
@@ -108,7 +109,7 @@ class CasesPage(QWidget):
         self.count = QLabel(objectName="caseCount")
 
         self.model = CaseTableModel(self.services.case_list.rows_for, on_sort=self._sort)
-        self.table = QTableView(objectName="caseTable")
+        self.table = QTableView(objectName="caseTable", accessibleName="Cases")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -130,7 +131,7 @@ class CasesPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut,
                   activated=lambda: self._activate(self.table.currentIndex().row()))
 
-        self.summary = QTextBrowser(objectName="caseSummary")
+        self.summary = QTextBrowser(objectName="caseSummary", accessibleName="Case summary")
         self.summary.setOpenExternalLinks(False)
         self.summary.setMinimumWidth(320)
 
@@ -358,8 +359,9 @@ def summary_html(s) -> str:
         f"<tr><td><b>Officer</b></td><td>{e(s.officer)}</td></tr>"
         f"<tr><td><b>Risk</b></td><td>{e(s.risk)}; review due {review}"
         f"{' — repeat victim' if s.repeat_victim else ''}</td></tr>"
-        f"<tr><td><b>Activity</b></td><td>{s.incidents} incidents, {s.open_actions} open actions"
-        f"{f' ({s.overdue_actions} overdue)' if s.overdue_actions else ''}, {s.notices} notices</td></tr>"
+        f"<tr><td><b>Activity</b></td><td>{count_of(s.incidents, 'incident')}, "
+        f"{count_of(s.open_actions, 'open action')}"
+        f"{f' ({s.overdue_actions} overdue)' if s.overdue_actions else ''}, {count_of(s.notices, 'notice')}</td></tr>"
         f"</table><h4>People</h4><table cellspacing=4>{parties}</table>"
         f"<h4>Recent chronology</h4><ul>{recent}</ul>"
         f"<p>{e(s.description)}</p>"

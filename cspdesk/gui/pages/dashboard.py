@@ -35,11 +35,14 @@ class Tile(QFrame):
         self.setStyleSheet("Tile { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; }")
         self.value = QLabel("…")  # until the counts are in
         self.value.setStyleSheet("font-size: 28px; font-weight: 600; color: #1f3a5f;")
+        self.value.setAccessibleName(title)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(title))
+        heading = QLabel(title)
+        heading.setWordWrap(True)  # seven tiles across a laptop's screen (issue 19)
+        layout.addWidget(heading)
         layout.addWidget(self.value)
         if on_click:
-            btn = QPushButton("Show cases")
+            btn = QPushButton("Show cases", accessibleName=f"Show: {title}")
             btn.setFlat(True)
             btn.clicked.connect(on_click)
             layout.addWidget(btn, alignment=Qt.AlignmentFlag.AlignLeft)

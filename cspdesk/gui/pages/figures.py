@@ -60,7 +60,7 @@ class FiguresPage(QWidget):
         heading.setStyleSheet("font-size: 20px; font-weight: 600;")
         self.source = QComboBox(objectName="figuresSource")
         self.category = QComboBox(objectName="figuresCategory")
-        self.category.setMinimumWidth(220)
+        self.category.setMinimumWidth(180)
         self.year_ending = QComboBox(objectName="figuresYearEnding")
         self.year_ending.setMinimumWidth(130)
         self.period_label = QLabel()
@@ -162,7 +162,7 @@ class FiguresPage(QWidget):
         return w
 
     def _population_tab(self) -> QWidget:
-        self.population = QTableWidget(0, 2, objectName="populationTable")
+        self.population = QTableWidget(0, 2, objectName="populationTable", accessibleName="Populations")
         self.population.setHorizontalHeaderLabels(["Area", "Population"])
         self.population.verticalHeader().setVisible(False)
         self.population.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -199,7 +199,7 @@ class FiguresPage(QWidget):
         return w
 
     def _print_tab(self) -> QWidget:
-        self.print_categories = QListWidget(objectName="printCategories")
+        self.print_categories = QListWidget(objectName="printCategories", accessibleName="Categories to print")
         self.print_button = QPushButton("Save PDF…", objectName="printSection", clicked=self.print_section)
         note = QLabel("The plan's \"Crime Figures\" section for the chosen 12 months: a table, footnotes, the "
                       "comparison sentence and charts for each ticked category.")
@@ -314,7 +314,9 @@ class FiguresPage(QWidget):
             self.footnotes.setText("")
             self.sentence.setText("")
             return
-        self.table_heading.setText(f"{table.category} {table.period.label}")
+        self.table_heading.setText(f"{table.category} {table.period_text}")
+        if table.partial:  # one month of police.uk files is not a year (issue 19)
+            self.problem.setText(table.coverage_warning)
         base = table.population_label or "population"
         self.footnotes.setText(f"¹ Rate per 1,000 {base}\n² % change compared to previous 12 months")
         self.sentence.setText(table.sentence or "")

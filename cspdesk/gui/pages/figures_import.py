@@ -55,7 +55,7 @@ class FiguresImportPanel(QWidget):
             top.addWidget(QLabel("Your role can see the figures but not import them."))
         top.addStretch(1)
 
-        self.summary = QPlainTextEdit(objectName="importSummary", readOnly=True)
+        self.summary = QPlainTextEdit(objectName="importSummary", readOnly=True, accessibleName="What the import found")
         self.summary.setMaximumHeight(170)
         self.summary.setPlaceholderText("Choose files to see what they contain.")
         self.rejections = QTableWidget(0, 4, objectName="rejectedRows")

@@ -229,6 +229,7 @@ class ForumsPage(QWidget):
                                                               dlg.title_edit.text(), case_id)
             self.issue_text.clear()
             self.bus.changes_applied.emit(changes)
+            self.bus.open_case.emit(case_id)  # the new case opens, as from File → New case (issue 19)
 
         dlg.opened.connect(opened)
         self._dialog = dlg

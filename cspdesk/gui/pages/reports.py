@@ -143,7 +143,7 @@ class ReportsPage(QWidget):
         self.crime = QLabel(objectName="crimeSummary")
         self.crime.setWordWrap(True)
         self.crime.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.priorities = QTableWidget(0, 0, objectName="priorities")
+        self.priorities = QTableWidget(0, 0, objectName="priorities", accessibleName="Priorities")
         self.priorities.verticalHeader().setVisible(False)
         self.priorities.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.priorities.cellClicked.connect(self._priority_clicked)
@@ -198,7 +198,7 @@ class ReportsPage(QWidget):
         return w
 
     def _quarterly_tab(self) -> QWidget:
-        self.quarterly = QTableWidget(0, 0, objectName="quarterly")
+        self.quarterly = QTableWidget(0, 0, objectName="quarterly", accessibleName="Quarterly return")
         self.quarterly.verticalHeader().setVisible(False)
         self.quarterly.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         csv_button = QPushButton("Export CSV…", objectName="quarterlyCsv")

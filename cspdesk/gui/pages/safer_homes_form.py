@@ -54,7 +54,7 @@ class IntakeForm(QWidget):
             ("client_name", "Name", TextField()),
             ("client_date_of_birth", "Date of birth", DateField()),
             ("address_line1", "Address", TextField()),
-            ("address_line2", "", TextField()),
+            ("address_line2", "", TextField(accessibleName="Address line 2")),
             ("town", "Town", TextField()),
             ("postcode", "Postcode", TextField()),
             ("ward", "Ward", ChoiceField([(w, w) for w in wards])),

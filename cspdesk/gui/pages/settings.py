@@ -63,7 +63,7 @@ class SettingsPage(QWidget):
     # ----- users
     def _users_tab(self) -> QWidget:
         w = QWidget()
-        self.users = QTableWidget(0, 6, objectName="usersTable")
+        self.users = QTableWidget(0, 6, objectName="usersTable", accessibleName="Users")
         self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active", "Sees restricted Safer Homes",
                                               "Job title (signs letters)"])
         self.users.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -108,7 +108,8 @@ class SettingsPage(QWidget):
             restricted.setToolTip("Administrators always may; partners never may.")
             restricted.toggled.connect(lambda on, row=u: self._set_restricted(row, on))
             self.users.setCellWidget(r, 4, restricted)
-            title = QLineEdit(u.job_title or "", objectName=f"jobTitle:{u.username}")
+            title = QLineEdit(u.job_title or "", objectName=f"jobTitle:{u.username}",
+                              accessibleName=f"Job title of {u.display_name}")
             title.setEnabled(self.is_admin)
             title.editingFinished.connect(lambda uid=u.id, w=title, old=u.job_title or "": w.text().strip() != old
                                           and self._set_job_title(uid, w))

@@ -42,13 +42,13 @@ class TemplateEditor(QWidget):
         self.current = None  # the TemplateRevision being edited
         self.preview: LetterPreviewDialog | None = None
 
-        self.list = QListWidget(objectName="templateList")
-        self.list.setMinimumWidth(250)
+        self.list = QListWidget(objectName="templateList", accessibleName="Letter templates")
+        self.list.setMinimumWidth(200)
         self.list.currentRowChanged.connect(self._select)
         self.name = QLineEdit(objectName="templateName")
-        self.marking = QCheckBox("Protective marking OFFICIAL-SENSITIVE (letters naming victims or perpetrators)",
-                                 objectName="templateMarking")
-        self.body = QPlainTextEdit(objectName="templateBody")
+        self.marking = QCheckBox("Marked OFFICIAL-SENSITIVE", objectName="templateMarking")
+        self.marking.setToolTip("The protective marking, for letters naming victims or perpetrators.")
+        self.body = QPlainTextEdit(objectName="templateBody", accessibleName="Template wording")
         mono = QFont("DejaVu Sans Mono")
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.body.setFont(mono)
@@ -124,7 +124,7 @@ class TemplateEditor(QWidget):
         rv.addWidget(self.insert_btn)
         rv.addWidget(QLabel("<b>Revisions</b>"))
         rv.addWidget(self.history, 1)
-        hb = QHBoxLayout()
+        hb = QVBoxLayout()  # one above the other: the editor fits a laptop (issue 19)
         hb.addWidget(self.history_preview)
         hb.addWidget(self.restore_btn)
         rv.addLayout(hb)

@@ -31,7 +31,7 @@ class ChronologyPanel(CasePanel):
         self.count = QLabel()
         self.table = table(["When", "Kind", "Entry", "By"], "chronologyTable", 2)
         self.table.currentCellChanged.connect(lambda *_a: self._show_body())
-        self.body = QPlainTextEdit(objectName="chronologyBody", readOnly=True)
+        self.body = QPlainTextEdit(objectName="chronologyBody", readOnly=True, accessibleName="The entry in full")
         self.errors = FieldErrors()
         self.note = QLineEdit(objectName="note_summary", placeholderText="Add a note and press Enter")
         self.note.returnPressed.connect(self.add_note)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from cspdesk.core.errors import UserError
+from cspdesk.gui.accessibility import name_controls
+from cspdesk.gui.laptop import fit_for_laptops, restore_geometry, save_geometry, scrolling
 from cspdesk.gui.pages.case_view.actions import ActionsPanel
 from cspdesk.gui.pages.case_view.chronology import ChronologyPanel
 from cspdesk.gui.pages.case_view.documents import DocumentsPanel
@@ -67,16 +69,15 @@ class CaseView(QWidget):
         v = QVBoxLayout(self)
         v.addLayout(top)
         v.addLayout(banner_row)
-        v.addWidget(self.tabs, 1)
+        v.addWidget(scrolling(self.tabs), 1)  # a tab taller than a laptop's screen scrolls (issue 19)
         for i in range(min(9, self.tabs.count())):
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=lambda i=i: self.tabs.setCurrentIndex(i))
         QShortcut(QKeySequence("Ctrl+W"), self, activated=self.close)
         bus.changes_applied.connect(self._on_changes)
         self._listening = True
-        self.resize(1200, 780)
-        geometry = QSettings().value("case/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        fit_for_laptops(self)
+        name_controls(self)
+        restore_geometry(self, "case", QSize(1200, 780))  # per screen
         self.refresh()
 
     def add_tab(self, title: str, widget: QWidget) -> None:
@@ -157,7 +158,7 @@ class CaseView(QWidget):
                 return
             if answer == "discard":
                 self.overview.discard()
-        QSettings().setValue("case/geometry", self.saveGeometry())
+        save_geometry(self, "case")
         if self._listening:  # a closed window no longer reloads
             self._listening = False
             self.bus.changes_applied.disconnect(self._on_changes)

@@ -1,0 +1,161 @@
+"""Laptop screens (issue 19): council laptops are often 1366×768 at 125 % scaling — 1092×614 logical pixels,
+less a taskbar and a title bar. Every page and dialog must fit that without anything off-screen.
+
+* ``PageStack`` is the main window's stack of pages: it asks for the room the page on show needs, not the
+  largest page ever opened (a QStackedWidget's minimum is its largest page's, so after Safer Homes had been
+  opened once the window stayed 1,742 px wide).
+* ``fit_for_laptops(widget)`` is run over each page and dialog as it is built: a long label wraps instead of
+  widening its page, and a combo box may shrink to a reasonable entry's width rather than its longest one's
+  when room is short (given room, and in its list, every entry shows in full).
+* ``LAPTOP`` is the room a window has on such a screen; the tests open every page and dialog in it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+# 1366×768 at 125 %: 1092×614 logical pixels; a taskbar (40) and a title bar (30) leave this for a window.
+LAPTOP = QSize(1092, 544)
+LONG_LABEL = 60  # characters: a label longer than this wraps
+COMBO_CHARACTERS = 15  # a combo box may shrink to this many characters, however long its entries
+
+
+class PageStack(QStackedWidget):
+    """A stack of pages that needs only the room of the page on show."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        return page.minimumSizeHint().expandedTo(page.minimumSize()) if page is not None else QSize(0, 0)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else QSize(0, 0)
+
+
+def scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that scrolls only when the window is smaller than it needs."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+def fit_for_laptops(widget: QWidget) -> None:
+    """Long labels wrap and combo boxes stop growing with their longest entry, in ``widget`` and below."""
+    for label in widget.findChildren(QLabel):
+        if not label.wordWrap() and len(label.text()) > LONG_LABEL and "\n" not in label.text():
+            label.setWordWrap(True)
+    for box in widget.findChildren(QLineEdit):
+        # A search box beside combo boxes was squeezed to "S…": keep room for a word or two.
+        if box.placeholderText() and box.minimumWidth() == 0 and not isinstance(box.parentWidget(), QComboBox):
+            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("x" * 10) + 12)
+    for combo in widget.findChildren(QComboBox):
+        # Its minimum, not its preferred width: with room to spare it still shows its longest entry whole.
+        if combo.minimumWidth() == 0:
+            narrow = combo.fontMetrics().horizontalAdvance("x" * COMBO_CHARACTERS) + 40
+            combo.setMinimumWidth(min(narrow, combo.minimumSizeHint().width()) if combo.count() > 1 else narrow)
+
+
+def screen_key(widget: QWidget) -> str:
+    """The screen a window is on, as a settings key: its name and logical size (a laptop on its own screen
+    and docked to a monitor remembers a size for each)."""
+    screen = widget.screen()
+    if screen is None:
+        return "unknown"
+    size = screen.availableGeometry().size()
+    return f"{screen.name() or 'screen'}-{size.width()}x{size.height()}"
+
+
+def restore_geometry(widget: QWidget, name: str, default: QSize) -> None:
+    """The size and place ``widget`` last had on this screen; otherwise ``default``, but never larger than
+    the screen's room."""
+    from PySide6.QtCore import QSettings
+
+    saved = QSettings().value(f"{name}/geometry/{screen_key(widget)}")
+    if saved is not None and widget.restoreGeometry(saved):
+        return
+    screen = widget.screen()
+    room = screen.availableGeometry().size() if screen is not None else default
+    widget.resize(default.boundedTo(QSize(room.width() * 19 // 20, room.height() * 9 // 10)))
+
+
+def save_geometry(widget: QWidget, name: str) -> None:
+    from PySide6.QtCore import QSettings
+
+    QSettings().setValue(f"{name}/geometry/{screen_key(widget)}", widget.saveGeometry())
+
+
+def bound_to_screen(window: QWidget) -> None:
+    """Shrink a window larger than the room its screen has (a dialog's fixed 760×820 on a 768-pixel laptop)."""
+    screen = window.screen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    size = window.size().boundedTo(room.size())
+    if size != window.size():
+        window.resize(size.expandedTo(window.minimumSizeHint().boundedTo(room.size())))
+
+
+class _DialogFitter(QObject):
+    """Every dialog, the first time it is shown: long labels wrap, combo boxes may shrink, it is no larger
+    than its screen, and its controls are named for screen readers (``accessibility.name_controls``)."""
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Show and isinstance(obj, QDialog) and not obj.property("cspdeskFitted"):
+            obj.setProperty("cspdeskFitted", True)
+            fit_for_laptops(obj)
+            bound_to_screen(obj)
+            from cspdesk.gui.accessibility import name_controls
+
+            name_controls(obj)
+        return False
+
+
+def fit_dialogs_for_laptops(app: QApplication) -> None:
+    """Install (once) the filter that fits every dialog as it is first shown."""
+    if getattr(app, "_cspdesk_dialog_fitter", None) is None:
+        app._cspdesk_dialog_fitter = _DialogFitter(app)
+        app.installEventFilter(app._cspdesk_dialog_fitter)
+
+
+class SideBySide(QSplitter):
+    """Two panes side by side when there is room for both, one above the other when there is not (a list and
+    its details on a laptop's screen). Its minimum width is the wider pane's, so it never widens the window."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+
+    def _side_by_side_width(self) -> int:
+        panes = [self.widget(i) for i in range(self.count())]
+        return (sum(p.minimumSizeHint().expandedTo(p.minimumSize()).width() for p in panes)
+                + self.handleWidth() * max(len(panes) - 1, 0))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        panes = [self.widget(i).minimumSizeHint().expandedTo(self.widget(i).minimumSize())
+                 for i in range(self.count())]
+        if not panes:
+            return QSize(0, 0)
+        return QSize(max(p.width() for p in panes), max(p.height() for p in panes))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        wanted = (Qt.Orientation.Horizontal if event.size().width() >= self._side_by_side_width()
+                  else Qt.Orientation.Vertical)
+        if wanted != self.orientation():
+            self.setOrientation(wanted)
+        super().resizeEvent(event)
