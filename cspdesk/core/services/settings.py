@@ -100,6 +100,10 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("safer_homes.require_perpetrator_not_resident", bool, True, "Eligible only if the perpetrator does not live there", "Safer Homes"),
     SettingDef("safer_homes.require_dash_for_domestic_abuse", bool, True, "Domestic abuse referrals need a DASH level or score", "Safer Homes"),
     SettingDef("safer_homes.scheme_name", str, "the CVS-run Safer Homes Scheme", "Scheme name (as in the plan's sentence)", "Safer Homes"),
+    SettingDef("safer_homes.reason_minutes", int, 15,
+               "Ask again for the reason for looking at a restricted referral after (minutes)", "Safer Homes", 0, 480,
+               help="Within this time the last reason given for a record is reused (each look is still logged); "
+                    "0 asks every time."),
     SettingDef("safer_homes.measures", list, [m.to_dict() for m in DEFAULT_MEASURES],
                "Catalogue of measures (code, label, unit cost in pence)", "Safer Homes"),
     # Data protection (DOMAIN.md section 9)
