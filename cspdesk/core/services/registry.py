@@ -22,6 +22,7 @@ from cspdesk.core.storage.uow import uow_factory_for
 if TYPE_CHECKING:
     from cspdesk.core.services.actions import ActionService
     from cspdesk.core.services.attachments import AttachmentService
+    from cspdesk.core.services.audit_log import AuditLogService
     from cspdesk.core.services.case_closure import CaseClosureService
     from cspdesk.core.services.case_edit import CaseEditService
     from cspdesk.core.services.case_intake import CaseIntakeService
@@ -92,6 +93,7 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "templates": lambda s: _get("letter_templates", "LetterTemplateService")(s._uow),
     "letters": _letters,
     "documents": lambda s: _get("documents", "DocumentService")(s._uow),
+    "audit_log": lambda s: _get("audit_log", "AuditLogService")(s._uow),
 }
 
 
@@ -133,6 +135,7 @@ class Services:
     templates: LetterTemplateService
     letters: LetterService
     documents: DocumentService
+    audit_log: AuditLogService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
                  settings: SettingsService, uow: Callable, clock: Clock):

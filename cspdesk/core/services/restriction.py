@@ -90,9 +90,10 @@ def current_reasons(session: Session, username: str, refs: Sequence[RecordRef]) 
     )
     out: dict[uuid.UUID, str] = {}
     for entity_id, details in rows:
-        reason = (details or {}).get("reason") if isinstance(details, dict) else None
-        if reason:
-            out[entity_id] = reason
+        d = look_details(details)
+        # Measured from when the reason was given: looks that reused it do not stretch the window.
+        if d.get("reason") and not d.get("reused"):
+            out[entity_id] = d["reason"]
     return out
 
 

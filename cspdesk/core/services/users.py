@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from cspdesk.core.domain.protection import PERMISSION_FLAGS
 from cspdesk.core.domain.vocab import Role
-from cspdesk.core.errors import NotFound, ValidationError
+from cspdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from cspdesk.core.services.context import Actor, Changes, os_username
 from cspdesk.core.storage.models import Agency, AppUser
 from cspdesk.core.storage.uow import UnitOfWork
@@ -58,6 +58,17 @@ class UserService:
             agency = uow.session.get(Agency, user.agency_id) if user.agency_id else None
             return Actor(user.id, user.username, user.display_name, Role(user.role),
                          frozenset(user.permissions or ()), agency.name if agency else None), created
+
+    def existing(self, username: str) -> Actor:
+        """The actor for a known account, adding nobody (commands that only read)."""
+        username = username.strip().lower()
+        with self._uow("system") as uow:
+            user = uow.session.scalar(select(AppUser).where(AppUser.username == username))
+            if user is None or not user.active:
+                raise PermissionDenied(f"{username} is not a user of this database.")
+            agency = uow.session.get(Agency, user.agency_id) if user.agency_id else None
+            return Actor(user.id, user.username, user.display_name, Role(user.role),
+                         frozenset(user.permissions or ()), agency.name if agency else None)
 
     def list_users(self) -> list[UserRow]:
         with self._uow("system") as uow:
