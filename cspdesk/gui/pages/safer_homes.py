@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.domain.safer_homes import RESTRICTED
-from cspdesk.core.domain.vocab import SaferHomesStatus, VictimCategory
+from cspdesk.core.domain.vocab import Role, SaferHomesStatus, VictimCategory
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.safer_homes_read import ReferralQuery, category_label
 from cspdesk.gui.pages.safer_homes_fields import DateField
@@ -140,6 +140,12 @@ class SaferHomesPage(QWidget):
         partner.setToolTip("The referring agency chosen in the filter: its referrals and their progress, "
                            "no addresses or phones, restricted clients unnamed.")
         partner.clicked.connect(self.export_partner)
+        # Partners are read-only: what they cannot do is disabled here, not refused when they try.
+        officer = self.services.actor.can(Role.OFFICER)
+        for b in (new, export, partner):
+            b.setEnabled(officer)
+            if not officer:
+                b.setToolTip("Partners can look at referrals but not record or export them.")
         self.count_label = QLabel(objectName="shCount")
         buttons = QHBoxLayout()
         for b in (new, open_):
