@@ -273,6 +273,29 @@ def shown_row(actor: Actor, row: DocumentRow, ref: RecordRef | None) -> Document
         template_code=None, template_revision=None, sha256="")
 
 
+def read_stored(uow_factory: Callable[[str], UnitOfWork], actor: Actor, document_id: uuid.UUID,
+                reason: str | None, what: str) -> bytes:
+    """The one way a stored document's bytes are read (letters and attachments alike): a document on a
+    restricted record is refused to anyone who may not see the record, and is a look (reason, audit row)
+    for anyone who may."""
+    with uow_factory(actor.username) as uow:
+        ref = document_refs(uow.session, [document_id]).get(document_id, None)
+        if ref is not None and ref.restricted and not may_see(actor.viewer, ref):
+            raise PermissionDenied(f"This document is on {ref.label}: you do not have permission to open it.")
+        account_for_looks(uow, actor, [ref], what, reason)
+        row = uow.session.execute(
+            select(DocumentBlob.data, DocumentBlob.sha256)
+            .join(Document, Document.sha256 == DocumentBlob.sha256)
+            .where(Document.id == document_id)
+        ).first()
+        if row is None:
+            raise NotFound("That document no longer exists.")
+        uow.commit()
+    if hashlib.sha256(row.data).hexdigest() != row.sha256:
+        raise NotFound("The stored copy of this document is damaged (its fingerprint does not match).")
+    return bytes(row.data)
+
+
 class DocumentService:
     def __init__(self, uow: Callable[[str], UnitOfWork]):
         self._uow = uow
@@ -345,22 +368,7 @@ class DocumentService:
         return self._read(actor, document_id, reason, "Letter opened")
 
     def _read(self, actor: Actor, document_id: uuid.UUID, reason: str | None, what: str) -> bytes:
-        with self._uow(actor.username) as uow:
-            ref = document_refs(uow.session, [document_id]).get(document_id, None)
-            if ref is not None and ref.restricted and not may_see(actor.viewer, ref):
-                raise PermissionDenied(f"This letter is on {ref.label}: you do not have permission to open it.")
-            account_for_looks(uow, actor, [ref], what, reason)
-            row = uow.session.execute(
-                select(DocumentBlob.data, DocumentBlob.sha256)
-                .join(Document, Document.sha256 == DocumentBlob.sha256)
-                .where(Document.id == document_id)
-            ).first()
-            if row is None:
-                raise NotFound("That document no longer exists.")
-            uow.commit()
-        if hashlib.sha256(row.data).hexdigest() != row.sha256:
-            raise NotFound("The stored copy of this document is damaged (its fingerprint does not match).")
-        return bytes(row.data)
+        return read_stored(self._uow, actor, document_id, reason, what)
 
     def reprint(self, actor: Actor, document_id: uuid.UUID, reason: str | None = None) -> bytes:
         """The stored bytes, with an audit row saying who printed another copy (on a restricted record:
