@@ -56,6 +56,15 @@ def may_see(who: Viewer | Role | str, ref: RecordRef) -> bool:
     return may_see_identifying(viewer.role, viewer.permissions, viewer.agency, ref)
 
 
+def may_see_referral(who: Viewer | Role | str, record: ReferralRecord) -> bool:
+    """Whether the referral is shown at all: to officers and administrators every referral; to a partner
+    only their own agency's (masked unless ``can_see_personal_details``)."""
+    viewer = Viewer.of(who)
+    if viewer.role is not Role.PARTNER:
+        return True
+    return viewer.agency is not None and viewer.agency == record.referrer_agency
+
+
 def can_see_restricted(who: Viewer | Role | str) -> bool:
     return may_see(who, RecordRef(REFERRAL_KIND, None, "", True))
 

@@ -61,3 +61,9 @@ def restricted_letter_title(record: RecordRef, kind: str = "letter") -> str:
 def restricted_filename(reference: str, title: str, stamp: str) -> str:
     """A file name for a letter on a restricted record: the reference and the letter, never the person."""
     return f"{reference} {title} {stamp}.pdf"
+
+
+def partner_may_see_case(*, agency_reported: bool, agency_owns_action: bool, shared_with_agency: bool) -> bool:
+    """A partner sees an ASB case their agency is part of: it reported an incident on it, owns one of its
+    actions, or the case has been shared with it (and the share not withdrawn). Nothing else."""
+    return agency_reported or agency_owns_action or shared_with_agency

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.case_parties import CasePartyService
     from cspdesk.core.services.case_party_edit import PartyEditService
     from cspdesk.core.services.case_review import CaseReviewService
+    from cspdesk.core.services.case_sharing import CaseSharingService
     from cspdesk.core.services.cases import CaseService
     from cspdesk.core.services.chronology import ChronologyService
     from cspdesk.core.services.dashboard import DashboardService
@@ -94,6 +95,7 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "letters": _letters,
     "documents": lambda s: _get("documents", "DocumentService")(s._uow),
     "audit_log": lambda s: _get("audit_log", "AuditLogService")(s._uow),
+    "sharing": lambda s: _get("case_sharing", "CaseSharingService")(s._uow, s._today),
 }
 
 
@@ -136,6 +138,7 @@ class Services:
     letters: LetterService
     documents: DocumentService
     audit_log: AuditLogService
+    sharing: CaseSharingService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
                  settings: SettingsService, uow: Callable, clock: Clock):

@@ -21,6 +21,7 @@ from cspdesk.core.domain.protection import (
     can_see_personal_details,
     mask_referral_for,
     masked_referral,
+    may_see_referral,
     referral_ref,
 )
 from cspdesk.core.domain.safer_homes import RESTRICTED, Measure, ReferralRecord, SaferHomesRules, format_pence
@@ -41,6 +42,7 @@ from cspdesk.core.domain.safer_homes_workflow import (
     working_days_to_secure,
 )
 from cspdesk.core.domain.vocab import SaferHomesStatus, VictimCategory
+from cspdesk.core.errors import PermissionDenied
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.restriction import account_for_looks, current_reasons
 from cspdesk.core.services.safer_homes_records import (
@@ -206,6 +208,8 @@ class SaferHomesReader:
             fallback = current_rules(uow.session)
             out = []
             for row, record in all_records(uow.session):
+                if not may_see_referral(actor.viewer, record):
+                    continue  # a partner sees their own agency's referrals only
                 line = _list_row(actor.viewer, record, today, rules_of(row, fallback))
                 if _matches(q, record, line):
                     out.append(line)
@@ -258,6 +262,8 @@ class SaferHomesReader:
         today = self._today()
         row = load(s, referral_id)
         record = to_record(row, measures_of(s, row.id), Names.load(s))
+        if not may_see_referral(actor.viewer, record):
+            raise PermissionDenied("This referral was made by another agency: you do not have permission to see it.")
         rules = rules_of(row, current_rules(s))
         masked = not can_see_personal_details(actor.viewer, record)
         elig = EligibilityResult.from_dict(row.eligibility) if row.eligibility else None
