@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cspdesk.core.services.restriction import ReasonNeeded
+from cspdesk.core.domain.restriction import ReasonNeeded
 
 QUESTION = ("This is a restricted (domestic abuse) record: {what} shows the client's details.\n"
             "Why do you need to see them? Your reason is recorded in the audit log with your name.")

@@ -98,12 +98,15 @@ def test_a_permitted_officer_is_asked_why_before_a_letter_opens(services, qtbot,
 def test_a_partner_sees_disabled_controls_not_a_refusal_on_save(services, qtbot, tmp_path):
     """Catches a partner (read-only) given enabled edit controls that are refused only on Save."""
     rid = services.safer_homes.intake(services.actor, burglary_form()).id
-    services.actor = _as(services, "pc.partner", Role.PARTNER)
+    partner = _as(services, "pc.partner", Role.PARTNER)
+    services.users.set_agency(services.actor, partner.user_id, "Derbyshire Constabulary")  # who referred it
+    services.actor = services.users.sign_in("pc.partner")[0]
     page, prompts = _page(services, qtbot, tmp_path)
     for name in ("newReferral", "exportCsv", "exportPartner"):
         assert not page.findChild(QPushButton, name).isEnabled(), name
     page.open_referral(rid)
     screen = page.screen
+    assert screen.detail is not None and screen.detail.id == rid and not screen.detail.masked
     assert not screen.save_btn.isEnabled() and not screen.save_works_btn.isEnabled()
     assert not screen.add_measure_btn.isEnabled() and not screen.elig_btn.isEnabled()
     assert not field(screen, "survey_on").isEnabled() or field(screen, "survey_on").isReadOnly()

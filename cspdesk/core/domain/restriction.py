@@ -12,9 +12,11 @@ by: its kind and reference, never the person in it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import ValidationError
 
 SAFER_HOMES_RESTRICTED = "safer_homes_restricted"
 
@@ -36,6 +38,15 @@ class RecordRef:
         """"restricted Safer Homes referral SH-2026-0001": how audit text and lists name it."""
         kind = KIND_LABELS.get(self.kind, self.kind.replace("_", " "))
         return f"{'restricted ' if self.restricted else ''}{kind} {self.reference}".strip()
+
+
+class ReasonNeeded(ValidationError):
+    """The read would show restricted details and no reason is current: ask for one and try again."""
+
+    def __init__(self, refs: Sequence[RecordRef]):
+        self.refs = tuple(refs)
+        names = ", ".join(r.reference for r in refs[:5]) + (" …" if len(refs) > 5 else "")
+        super().__init__({"reason": f"Give a reason for looking at restricted record {names}."})
 
 
 def may_see_identifying(role: Role, permissions: frozenset[str], agency: str | None, record: RecordRef) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cspdesk.core.clock import current as current_clock
 from cspdesk.core.domain.protection import REFERRAL_KIND, may_see
-from cspdesk.core.domain.restriction import RecordRef
+from cspdesk.core.domain.restriction import ReasonNeeded, RecordRef
 from cspdesk.core.errors import PermissionDenied, ValidationError
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.settings import BY_KEY
@@ -29,16 +29,8 @@ from cspdesk.core.storage.uow import UnitOfWork
 
 REASON_SETTING = "safer_homes.reason_minutes"
 MAX_REASON = 500
-LOOK = "view"  # the audit action of a look at a restricted record's details
-
-
-class ReasonNeeded(ValidationError):
-    """The read would show restricted details and no reason is current: ask for one and try again."""
-
-    def __init__(self, refs: Sequence[RecordRef]):
-        self.refs = tuple(refs)
-        names = ", ".join(r.reference for r in refs[:5]) + (" …" if len(refs) > 5 else "")
-        super().__init__({"reason": f"Give a reason for looking at restricted record {names}."})
+LOOK = "view"
+__all__ = ["ReasonNeeded", "account_for_looks", "current_reasons", "document_refs", "referral_refs"]  # the audit action of a look at a restricted record's details
 
 
 def referral_refs(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, RecordRef]:
