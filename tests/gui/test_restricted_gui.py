@@ -113,3 +113,71 @@ def test_a_partner_sees_disabled_controls_not_a_refusal_on_save(services, qtbot,
     status = [b for b in screen.findChildren(QPushButton) if b.objectName().startswith("status:") and b.isVisible()]
     assert status and not any(b.isEnabled() for b in status)
     assert prompts.errors == []
+
+
+def test_the_data_protection_report_in_the_window(services, qtbot, tmp_path, restricted):
+    """Catches the window's report missing a look, or its CSV differing from the command's."""
+    from cspdesk.core.services.audit_log import report_csv
+
+    flagged = _as(services, "fay.flagged", Role.OFFICER, frozenset({SAFER_HOMES_RESTRICTED}))
+    services.safer_homes_read.open(flagged, restricted, "Arranging the locksmith")
+    page, prompts = _page(services, qtbot, tmp_path)
+    assert page.dp_btn.isVisible()
+    dlg = page.data_protection()
+    qtbot.addWidget(dlg)
+    dlg.show_report()
+    reasons = [dlg.table.item(r, 6).text() for r in range(dlg.table.rowCount())]
+    assert "Arranging the locksmith" in reasons and "Acknowledging the referral" in reasons
+    assert dlg.summary.text().startswith(f"{len(reasons)} looks at restricted records by 2 users")
+    dlg.save_csv()
+    saved = next(tmp_path.glob("restricted-looks-*.csv")).read_bytes().decode("utf-8")
+    assert saved == report_csv(dlg.rows) and "Arranging the locksmith" in saved
+    dlg.verify()
+    assert prompts.infos[-1][0] == "Audit log checked"
+    services.actor = flagged
+    page2, _p = _page(services, qtbot, tmp_path)
+    assert not page2.dp_btn.isVisible()
+
+
+def test_sharing_a_case_from_the_case_screen(demo_services, qtbot, tmp_path):
+    """Catches the Sharing tab not recording a share, or letting a partner share."""
+    from cspdesk.core.services.case_query import CaseQuery
+    from cspdesk.gui.widgets.sharing_panel import SharingPanel
+
+    s = demo_services
+    case_id = s.case_list.case_ids(CaseQuery(status=None))[0]
+    prompts = FakePrompts(tmp_path)
+    panel = SharingPanel(s, Bus(), prompts, case_id)
+    qtbot.addWidget(panel)
+    panel.agency.setCurrentIndex(panel.agency.findData("Youth Offending Team"))
+    panel.share()
+    assert not panel.error.isHidden() and "why" in panel.error.text().lower()  # a reason is needed
+    qtbot.keyClicks(panel.reason, "Young person named in the incidents")
+    bus = Bus()
+    panel.bus = bus
+    bus.changes_applied.connect(lambda c: c.touches("case_share") and panel.load())
+    panel.share()
+    assert panel.table.rowCount() == 1 and panel.table.item(0, 0).text() == "Youth Offending Team"
+    panel.table.selectRow(0)
+    assert panel.withdraw_btn.isEnabled()
+    prompts.answers = ["Review finished"]
+    panel.withdraw()
+    assert panel.table.item(0, 4).text().startswith(f"{s.clock.today():%d/%m/%Y}")
+    s.actor = _as(s, "pc.partner", Role.PARTNER)
+    partner_panel = SharingPanel(s, Bus(), prompts, case_id)
+    qtbot.addWidget(partner_panel)
+    assert not partner_panel.share_btn.isEnabled() and not partner_panel.withdraw_btn.isEnabled()
+
+
+def test_an_administrator_sets_a_users_agency_in_settings(services, qtbot):
+    """Catches the agency chosen in Settings → Users not reaching the user (and so their access)."""
+    from PySide6.QtWidgets import QComboBox
+
+    from cspdesk.gui.pages.settings import SettingsPage
+
+    _as(services, "pc.partner", Role.PARTNER)
+    page = SettingsPage(services, Bus(), FakePrompts())
+    qtbot.addWidget(page)
+    combo = page.findChild(QComboBox, "agency:pc.partner")
+    combo.setCurrentIndex(combo.findData("Derbyshire Constabulary"))
+    assert services.users.sign_in("pc.partner")[0].agency == "Derbyshire Constabulary"

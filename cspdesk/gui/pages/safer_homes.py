@@ -146,6 +146,11 @@ class SaferHomesPage(QWidget):
             b.setEnabled(officer)
             if not officer:
                 b.setToolTip("Partners can look at referrals but not record or export them.")
+        self.dp_btn = QPushButton("Data protection…", objectName="dataProtection")
+        self.dp_btn.setToolTip("Who has looked at restricted referrals, and a check of the audit log "
+                               "(administrators)")
+        self.dp_btn.clicked.connect(self.data_protection)
+        self.dp_btn.setVisible(self.services.actor.role is Role.ADMINISTRATOR)
         self.count_label = QLabel(objectName="shCount")
         buttons = QHBoxLayout()
         for b in (new, open_):
@@ -153,6 +158,7 @@ class SaferHomesPage(QWidget):
         buttons.addWidget(self.count_label, 1)
         buttons.addWidget(export)
         buttons.addWidget(partner)
+        buttons.addWidget(self.dp_btn)
         w = QWidget()
         v = QVBoxLayout(w)
         v.addLayout(filters)
@@ -260,6 +266,13 @@ class SaferHomesPage(QWidget):
             return
         self.prompts.info("List exported", f"{n:,} referrals saved to {path}. Restricted clients are shown as "
                           f"\u201c{RESTRICTED}\u201d unless you may see them.")
+
+    def data_protection(self):
+        from cspdesk.gui.dialogs.data_protection import DataProtectionDialog
+
+        self.dp_dialog = DataProtectionDialog(self.services, self.prompts, self)
+        self.dp_dialog.open()
+        return self.dp_dialog
 
     def export_partner(self) -> None:
         agency = self.agency.currentData()
