@@ -66,6 +66,7 @@ def test_an_officer_without_permission_cannot_reach_the_letters(services, qtbot,
     cells = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
     assert cells[1] == "Restricted letter (SH-2026-0001)" and "Jo Idva" not in " ".join(cells)
     assert not panel.open_btn.isEnabled() and panel.open_selected() is None
+    assert not panel.new_btn.isEnabled()
 
 
 def test_a_permitted_officer_is_asked_why_before_a_letter_opens(services, qtbot, tmp_path, restricted, clock):

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from cspdesk.core.domain.protection import may_see
+from cspdesk.core.domain.restriction import KIND_LABELS
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import PermissionDenied, ValidationError
 from cspdesk.core.services.context import Actor
@@ -39,7 +40,8 @@ class LookRow:
     reused: bool
 
     def cells(self) -> list[str]:
-        return [f"{self.at:%d/%m/%Y %H:%M:%S}", self.user, self.username, self.record_kind.replace("_", " "),
+        kind = KIND_LABELS.get(self.record_kind, self.record_kind.replace("_", " "))
+        return [f"{self.at:%d/%m/%Y %H:%M:%S}", self.user, self.username, kind,
                 self.reference, self.what, self.reason, "Yes" if self.reused else ""]
 
 

@@ -345,6 +345,14 @@ class DocumentService:
                 raise NotFound("That document no longer exists.")
             return self._shown(uow, actor, [d])[0]
 
+    def may_write_on(self, actor: Actor, subject: Subject, record_id: uuid.UUID) -> bool:
+        """False for a restricted record this actor may not see (no letters are written about it by them)."""
+        if Subject(subject) is not Subject.REFERRAL:
+            return True
+        with self._uow("system") as uow:
+            ref = referral_refs(uow.session, [record_id]).get(record_id)
+        return ref is None or may_see(actor.viewer, ref)
+
     def may_open(self, actor: Actor, document_id: uuid.UUID) -> bool:
         """False for a document on a restricted record this actor may not see (the window disables
         Open and Save copy for it)."""

@@ -64,7 +64,8 @@ class DocumentsPanel(QWidget):
 
         self.new_btn = QPushButton("&New letter…", objectName="newLetterButton")
         self.new_btn.clicked.connect(self.new_letter)
-        self.new_btn.setEnabled(services.actor.can(Role.OFFICER))
+        self.new_btn.setEnabled(services.actor.can(Role.OFFICER)
+                                and services.documents.may_write_on(services.actor, self.subject, case_id))
         self.open_btn = QPushButton("&Open / reprint…", objectName="openDocument")
         self.open_btn.clicked.connect(self.open_selected)
         where = "case" if self.subject is Subject.CASE else self.subject.label.split()[-1].lower()

@@ -68,7 +68,10 @@ class SharingPanel(QWidget):
         v.addLayout(row)
         v.addWidget(self.error)
         v.addWidget(self.table, 1)
-        v.addWidget(self.withdraw_btn)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.withdraw_btn)
+        bottom.addStretch(1)
+        v.addLayout(bottom)
         bus.changes_applied.connect(lambda c: c.touches("case_share") and self.load())
         self.load()
 
