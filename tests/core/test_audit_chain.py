@@ -126,7 +126,9 @@ def test_audit_views_lists_looks_as_csv_for_an_administrator(db_path, services, 
                  "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("When,User,Login,Record,Reference,What,Reason")
-    assert len(lines) == 2 and "SH-2026-0001" in lines[1] and "Checking the referral" in lines[1]
+    # Recording the referral was its first look; opening it the second.
+    assert len(lines) == 3 and all("SH-2026-0001" in line for line in lines[1:])
+    assert "Recording the referral" in lines[1] and "Checking the referral" in lines[2]
     monkeypatch.setenv("CSPDESK_USER", "ann.one")
     assert main(["audit", "views", "--db", str(db_path), "--from", "2026-11-01", "--to", "2026-11-30"]) == 2
     assert "administrator" in capsys.readouterr().err.lower()
