@@ -68,7 +68,7 @@ WRITERS: dict[str, set[str]] = {
     "enforcement": {"appeal_outcome", "lodge_appeal", "mark_document_made", "record_breach", "record_event",
                     "record_informed", "record_payment", "start_step", "transition", "withdraw"},
     "notices": {"forget_names"}, "report_pack": {"save_wording"}, "templates": {"save", "ensure_seeded"},
-    "letters": {"attach", "file", "generate"},
+    "letters": {"attach", "file", "generate"}, "sharing": {"share", "withdraw"},
 }
 # Readers that take something only another reader makes (a preview, a figures table ...) and never reach a
 # Safer Homes referral: with why. Anything else the test cannot call fails it.
