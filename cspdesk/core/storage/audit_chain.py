@@ -87,7 +87,8 @@ def append(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         full["prev_hash"] = prev
         full["row_hash"] = prev = row_hash(prev, seq, full)
         out.append(full)
-    session.execute(insert(AuditEntry), out)
+    # The table's own INSERT (not the ORM's bulk path): a mail merge appends thousands of rows at once.
+    session.execute(insert(AuditEntry.__table__), out)
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,15 @@ class ChainReport:
         return self.problem is None
 
 
-def _walk(session: Session) -> Iterator[AuditEntry]:
-    # In order of the chain; rows with no place in it (inserted by hand) come last.
-    stmt = select(AuditEntry).order_by(AuditEntry.seq.is_(None), AuditEntry.seq, AuditEntry.at)
-    yield from session.scalars(stmt.execution_options(yield_per=2000))
+def _walk(session: Session) -> Iterator[Any]:
+    # In order of the chain; rows with no place in it (inserted by hand) come last. Plain rows, not ORM
+    # objects: a log of millions is read once, front to back.
+    t = AuditEntry.__table__
+    stmt = select(t).order_by(t.c.seq.is_(None), t.c.seq, t.c.at)
+    yield from session.execute(stmt.execution_options(yield_per=5000))
 
 
-def _describe(e: AuditEntry) -> str:
+def _describe(e: Any) -> str:
     return f"row {e.seq} ({e.at:%d/%m/%Y %H:%M:%S}, {e.username}, {e.action} {e.entity_type}, id {e.id})"
 
 
