@@ -316,7 +316,8 @@ def test_no_command_prints_or_writes_restricted_details(world, tmp_path, capsys,
 
     s, _rid, _docs = world
     _actors(s)
-    db = str(s.database.engine.url.database)
+    url = s.database.engine.url
+    db = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=False)
     s.database.engine.dispose()
     leaves = _leaves(build_parser())
     assert sorted(set(leaves) - set(COMMAND_ARGS) - NOT_READING) == [], "classify new commands here"
