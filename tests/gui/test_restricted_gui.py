@@ -5,6 +5,8 @@ Mutations each test was seen to fail against (then put back):
 - ``DocumentsPanel._selection_changed`` enabling Open for every row → the officer test fails.
 - ``ReferralScreen.show_detail`` enabling Letters… whatever ``masked`` says → the officer test fails.
 - ``ReferralScreen.may_edit`` always True → the partner test fails.
+- ``CaseView._lock_for_partner`` returning at once, or ``read_only.lock_editing`` without its event filter
+  (People's Change… enabled again on selecting a row) → ``test_a_partner_cannot_edit_a_case...`` fails.
 """
 
 from __future__ import annotations
@@ -182,3 +184,36 @@ def test_an_administrator_sets_a_users_agency_in_settings(services, qtbot):
     combo = page.findChild(QComboBox, "agency:pc.partner")
     combo.setCurrentIndex(combo.findData("Derbyshire Constabulary"))
     assert services.users.sign_in("pc.partner")[0].agency == "Derbyshire Constabulary"
+
+
+def test_a_partner_cannot_edit_a_case_and_the_controls_say_so(demo_services, qtbot, tmp_path):
+    """Catches a partner's case screen with enabled editing controls (issue 19 defect 7), including ones a
+    tab enables again when a row is selected."""
+    from PySide6.QtWidgets import QCheckBox, QLineEdit
+
+    from cspdesk.core.services.case_query import CaseQuery
+    from cspdesk.gui.pages.case_view import CaseView
+
+    s = demo_services
+    case_id = s.case_list.case_ids(CaseQuery(status=None))[0]
+    admin = s.actor
+    officer = _as(s, "olive.officer", Role.OFFICER)
+    s.actor = _as(s, "yo.yot", Role.PARTNER)
+    view = CaseView(s, Bus(), FakePrompts(tmp_path), case_id)
+    qtbot.addWidget(view)
+    view.load_all()
+    for name in ("saveCase", "closeCase", "addParty", "editParty", "addIncident", "editIncident", "saveRisk",
+                 "addAction", "addNote", "correctEntry", "addFiles"):
+        button = view.findChild(QPushButton, name)
+        assert button is not None and not button.isEnabled(), name
+    assert not view.findChild(QLineEdit, "case_title").isEnabled()
+    people = view.show_tab("People")
+    people.table.selectRow(0)  # the tab enables Change… for a selected person; it stays disabled
+    assert not view.findChild(QPushButton, "editParty").isEnabled()
+    assert view.findChild(QCheckBox, "showRemovedParties").isEnabled()  # looking is allowed
+    s.actor = officer  # and an officer's are not locked (so the test can fail)
+    assert admin.role is Role.ADMINISTRATOR
+    officer_view = CaseView(s, Bus(), FakePrompts(tmp_path), case_id)
+    qtbot.addWidget(officer_view)
+    officer_view.load_all()
+    assert officer_view.findChild(QPushButton, "addNote").isEnabled()

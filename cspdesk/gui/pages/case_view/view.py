@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.pages.case_view.actions import ActionsPanel
 from cspdesk.gui.pages.case_view.chronology import ChronologyPanel
@@ -19,6 +20,10 @@ from cspdesk.gui.pages.case_view.risk import RiskPanel
 
 TABS = (("Overview", OverviewPanel), ("People", PeoplePanel), ("Incidents", IncidentsPanel), ("Risk", RiskPanel),
         ("Actions", ActionsPanel), ("Chronology", ChronologyPanel), ("Documents", DocumentsPanel))
+
+
+# Controls that only show or save a copy of what is already there: left working for partners.
+PARTNER_MAY_USE = ("saveCopy", "openDocument", "showCorrected", "showRemovedParties")
 
 
 class CaseView(QWidget):
@@ -58,6 +63,7 @@ class CaseView(QWidget):
             title, widget = factory(services, bus, prompts, case_id)
             self.add_tab(title, widget)
         self._stale: set[str] = set(self.panels)
+        self._lock_for_partner()
         self.tabs.currentChanged.connect(lambda _i: self._load_current())
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
@@ -136,6 +142,7 @@ class CaseView(QWidget):
                     w.load()
             except UserError as exc:
                 self.prompts.error("Case not shown", str(exc))
+        self._lock_for_partner()
 
     def load_all(self) -> None:
         """Load every tab now (the benchmark and tests; normally tabs load when shown)."""
@@ -143,6 +150,16 @@ class CaseView(QWidget):
             if title in self._stale and hasattr(w, "load"):
                 w.load(self._detail) if w is self.overview else w.load()
         self._stale.clear()
+        self._lock_for_partner()
+
+    def _lock_for_partner(self) -> None:
+        """A partner may look, not change: every editing control is disabled, including those a tab builds when
+        it loads (issue 14; issue 19's defect 7: not refused on Save)."""
+        if self.services.actor.can(Role.OFFICER):
+            return
+        from cspdesk.gui.read_only import lock_editing
+
+        lock_editing(self, keep=PARTNER_MAY_USE)
 
     def _on_changes(self, changes) -> None:
         if self.case_id in changes.ids or changes.touches("setting", "user"):
