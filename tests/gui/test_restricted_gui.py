@@ -198,7 +198,10 @@ def test_a_partner_cannot_edit_a_case_and_the_controls_say_so(demo_services, qtb
     case_id = s.case_list.case_ids(CaseQuery(status=None))[0]
     admin = s.actor
     officer = _as(s, "olive.officer", Role.OFFICER)
+    s.sharing.share(admin, case_id, "Youth Offending Team", "Young person named in the incidents")
     s.actor = _as(s, "yo.yot", Role.PARTNER)
+    s.users.set_agency(admin, s.actor.user_id, "Youth Offending Team")
+    s.actor = s.users.sign_in("yo.yot")[0]
     view = CaseView(s, Bus(), FakePrompts(tmp_path), case_id)
     qtbot.addWidget(view)
     view.load_all()
@@ -211,6 +214,12 @@ def test_a_partner_cannot_edit_a_case_and_the_controls_say_so(demo_services, qtb
     people.table.selectRow(0)  # the tab enables Change… for a selected person; it stays disabled
     assert not view.findChild(QPushButton, "editParty").isEnabled()
     assert view.findChild(QCheckBox, "showRemovedParties").isEnabled()  # looking is allowed
+    # A case outside the partner's agency (reached by a link, say) shows nothing of itself.
+    other = next(c for c in s.case_list.case_ids(CaseQuery(status=None), admin)
+                 if c not in set(s.case_list.case_ids(CaseQuery(status=None), s.actor)))
+    hidden = CaseView(s, Bus(), FakePrompts(tmp_path), other)
+    qtbot.addWidget(hidden)
+    assert hidden.tabs.isHidden() and "not shared with your agency" in hidden.heading.text()
     s.actor = officer  # and an officer's are not locked (so the test can fail)
     assert admin.role is Role.ADMINISTRATOR
     officer_view = CaseView(s, Bus(), FakePrompts(tmp_path), case_id)

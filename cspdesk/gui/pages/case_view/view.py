@@ -101,6 +101,13 @@ class CaseView(QWidget):
         return self.panels[title]
 
     def refresh(self) -> None:
+        if not self.services.actor.can(Role.OFFICER) and not self.services.sharing.may_see_case(
+                self.services.actor, self.case_id):
+            # However it was reached (a forum's link, a notice), a case outside the partner's agency is not shown.
+            self.heading.setText("This case is not shared with your agency.")
+            self.tabs.hide()
+            self._stale.clear()  # nothing is loaded into the (hidden) tabs
+            return
         try:
             d = self.services.case_edit.detail(self.case_id)
         except UserError as exc:
