@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-06 12:22:17.901635
+Create Date: 2026-12-06 13:09:57.972228
 """
 
 from alembic import op
@@ -39,22 +39,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_app_setting')),
     sa.UniqueConstraint('key', name=op.f('uq_app_setting_key'))
     )
-    op.create_table('app_user',
-    sa.Column('username', sa.String(length=120), nullable=False),
-    sa.Column('display_name', sa.String(length=200), nullable=False),
-    sa.Column('role', sa.String(length=20), nullable=False),
-    sa.Column('job_title', sa.String(length=200), nullable=True),
-    sa.Column('email', sa.String(length=200), nullable=True),
-    sa.Column('phone', sa.String(length=50), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('permissions', sa.JSON(), nullable=False),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_app_user')),
-    sa.UniqueConstraint('username', name=op.f('uq_app_user_username'))
-    )
     op.create_table('audit_entry',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -64,11 +48,16 @@ def upgrade() -> None:
     sa.Column('entity_id', sa.Uuid(), nullable=True),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('details', sa.JSON(), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry'))
+    sa.Column('seq', sa.Integer(), nullable=True),
+    sa.Column('prev_hash', sa.String(length=64), nullable=True),
+    sa.Column('row_hash', sa.String(length=64), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry')),
+    sa.UniqueConstraint('seq', name=op.f('uq_audit_entry_seq'))
     )
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.create_index('ix_audit_entry_at', ['at'], unique=False)
         batch_op.create_index('ix_audit_entry_entity', ['entity_type', 'entity_id'], unique=False)
+        batch_op.create_index('ix_audit_entry_look', ['action', 'username', 'entity_id'], unique=False)
 
     op.create_table('data_subject_request',
     sa.Column('reference', sa.String(length=30), nullable=False),
@@ -215,57 +204,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ward')),
     sa.UniqueConstraint('name', name=op.f('uq_ward_name'))
     )
-    op.create_table('case_review_application',
-    sa.Column('reference', sa.String(length=30), nullable=False),
-    sa.Column('status', sa.String(length=30), nullable=False),
-    sa.Column('received_on', sa.Date(), nullable=False),
-    sa.Column('channel', sa.String(length=30), nullable=False),
-    sa.Column('applicant_name', sa.String(length=200), nullable=False),
-    sa.Column('applicant_kind', sa.String(length=30), nullable=False),
-    sa.Column('applicant_contact', sa.Text(), nullable=True),
-    sa.Column('on_behalf_of', sa.String(length=200), nullable=True),
-    sa.Column('third_party_relationship', sa.String(length=100), nullable=True),
-    sa.Column('consent_recorded_on', sa.Date(), nullable=True),
-    sa.Column('problem', sa.Text(), nullable=False),
-    sa.Column('officer_id', sa.Uuid(), nullable=True),
-    sa.Column('acknowledge_by', sa.Date(), nullable=True),
-    sa.Column('decide_by', sa.Date(), nullable=True),
-    sa.Column('review_by', sa.Date(), nullable=True),
-    sa.Column('acknowledged_on', sa.Date(), nullable=True),
-    sa.Column('threshold_met', sa.Boolean(), nullable=True),
-    sa.Column('threshold_evidence', sa.JSON(), nullable=True),
-    sa.Column('threshold_decided_on', sa.Date(), nullable=True),
-    sa.Column('threshold_reasons', sa.Text(), nullable=True),
-    sa.Column('proceed_despite_not_met', sa.Boolean(), nullable=False),
-    sa.Column('proceed_grounds', sa.JSON(), nullable=True),
-    sa.Column('proceed_reasons', sa.Text(), nullable=True),
-    sa.Column('decision_letter_sent_on', sa.Date(), nullable=True),
-    sa.Column('review_meeting_on', sa.Date(), nullable=True),
-    sa.Column('chair', sa.String(length=200), nullable=True),
-    sa.Column('chair_independent', sa.Boolean(), nullable=True),
-    sa.Column('bodies_represented', sa.JSON(), nullable=True),
-    sa.Column('victim_invited', sa.Boolean(), nullable=True),
-    sa.Column('victim_attended', sa.Boolean(), nullable=True),
-    sa.Column('minutes', sa.Text(), nullable=True),
-    sa.Column('decision', sa.Text(), nullable=True),
-    sa.Column('recommendations_made', sa.Boolean(), nullable=True),
-    sa.Column('victim_consulted_on_plan', sa.Boolean(), nullable=True),
-    sa.Column('outcome_sent_on', sa.Date(), nullable=True),
-    sa.Column('closed_on', sa.Date(), nullable=True),
-    sa.Column('closure_reason', sa.Text(), nullable=True),
-    sa.Column('victim_told_of_closure_on', sa.Date(), nullable=True),
-    sa.Column('rules', sa.JSON(), nullable=True),
+    op.create_table('app_user',
+    sa.Column('username', sa.String(length=120), nullable=False),
+    sa.Column('display_name', sa.String(length=200), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('job_title', sa.String(length=200), nullable=True),
+    sa.Column('email', sa.String(length=200), nullable=True),
+    sa.Column('phone', sa.String(length=50), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('permissions', sa.JSON(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['officer_id'], ['app_user.id'], name=op.f('fk_case_review_application_officer_id_app_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_review_application')),
-    sa.UniqueConstraint('reference', name=op.f('uq_case_review_application_reference'))
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_app_user_agency_id_agency')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_app_user')),
+    sa.UniqueConstraint('username', name=op.f('uq_app_user_username'))
     )
-    with op.batch_alter_table('case_review_application', schema=None) as batch_op:
-        batch_op.create_index('ix_case_review_received', ['received_on'], unique=False)
-
     op.create_table('crime_figure',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
@@ -325,20 +281,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_police_uk_holding_import_id'), ['import_id'], unique=False)
         batch_op.create_index('ix_police_uk_holding_month', ['month', 'falls_within'], unique=False)
 
-    op.create_table('saved_case_filter',
-    sa.Column('user_id', sa.Uuid(), nullable=False),
-    sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('query', sa.JSON(), nullable=False),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_saved_case_filter_user_id_app_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_case_filter'))
-    )
-    with op.batch_alter_table('saved_case_filter', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_saved_case_filter_user_id'), ['user_id'], unique=False)
-
     op.create_table('address',
     sa.Column('place_name', sa.String(length=200), nullable=True),
     sa.Column('line1', sa.String(length=200), nullable=True),
@@ -363,40 +305,70 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_address_postcode'), ['postcode'], unique=False)
         batch_op.create_index(batch_op.f('ix_address_ward_id'), ['ward_id'], unique=False)
 
-    op.create_table('case_review_appeal',
-    sa.Column('application_id', sa.Uuid(), nullable=False),
-    sa.Column('against', sa.String(length=30), nullable=False),
-    sa.Column('lodged_on', sa.Date(), nullable=False),
-    sa.Column('lodged_from', sa.String(length=30), nullable=True),
-    sa.Column('grounds', sa.Text(), nullable=True),
-    sa.Column('outcome', sa.String(length=40), nullable=True),
-    sa.Column('outcome_on', sa.Date(), nullable=True),
-    sa.Column('outcome_notes', sa.Text(), nullable=True),
+    op.create_table('case_review_application',
+    sa.Column('reference', sa.String(length=30), nullable=False),
+    sa.Column('status', sa.String(length=30), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('channel', sa.String(length=30), nullable=False),
+    sa.Column('applicant_name', sa.String(length=200), nullable=False),
+    sa.Column('applicant_kind', sa.String(length=30), nullable=False),
+    sa.Column('applicant_contact', sa.Text(), nullable=True),
+    sa.Column('on_behalf_of', sa.String(length=200), nullable=True),
+    sa.Column('third_party_relationship', sa.String(length=100), nullable=True),
+    sa.Column('consent_recorded_on', sa.Date(), nullable=True),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('officer_id', sa.Uuid(), nullable=True),
+    sa.Column('acknowledge_by', sa.Date(), nullable=True),
+    sa.Column('decide_by', sa.Date(), nullable=True),
+    sa.Column('review_by', sa.Date(), nullable=True),
+    sa.Column('acknowledged_on', sa.Date(), nullable=True),
+    sa.Column('threshold_met', sa.Boolean(), nullable=True),
+    sa.Column('threshold_evidence', sa.JSON(), nullable=True),
+    sa.Column('threshold_decided_on', sa.Date(), nullable=True),
+    sa.Column('threshold_reasons', sa.Text(), nullable=True),
+    sa.Column('proceed_despite_not_met', sa.Boolean(), nullable=False),
+    sa.Column('proceed_grounds', sa.JSON(), nullable=True),
+    sa.Column('proceed_reasons', sa.Text(), nullable=True),
+    sa.Column('decision_letter_sent_on', sa.Date(), nullable=True),
+    sa.Column('review_meeting_on', sa.Date(), nullable=True),
+    sa.Column('chair', sa.String(length=200), nullable=True),
+    sa.Column('chair_independent', sa.Boolean(), nullable=True),
+    sa.Column('bodies_represented', sa.JSON(), nullable=True),
+    sa.Column('victim_invited', sa.Boolean(), nullable=True),
+    sa.Column('victim_attended', sa.Boolean(), nullable=True),
+    sa.Column('minutes', sa.Text(), nullable=True),
+    sa.Column('decision', sa.Text(), nullable=True),
+    sa.Column('recommendations_made', sa.Boolean(), nullable=True),
+    sa.Column('victim_consulted_on_plan', sa.Boolean(), nullable=True),
+    sa.Column('outcome_sent_on', sa.Date(), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('closure_reason', sa.Text(), nullable=True),
+    sa.Column('victim_told_of_closure_on', sa.Date(), nullable=True),
+    sa.Column('rules', sa.JSON(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['application_id'], ['case_review_application.id'], name=op.f('fk_case_review_appeal_application_id_case_review_application'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_review_appeal'))
+    sa.ForeignKeyConstraint(['officer_id'], ['app_user.id'], name=op.f('fk_case_review_application_officer_id_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_review_application')),
+    sa.UniqueConstraint('reference', name=op.f('uq_case_review_application_reference'))
     )
-    with op.batch_alter_table('case_review_appeal', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_case_review_appeal_application_id'), ['application_id'], unique=False)
+    with op.batch_alter_table('case_review_application', schema=None) as batch_op:
+        batch_op.create_index('ix_case_review_received', ['received_on'], unique=False)
 
-    op.create_table('case_review_victim_update',
-    sa.Column('application_id', sa.Uuid(), nullable=False),
-    sa.Column('updated_on', sa.Date(), nullable=False),
-    sa.Column('method', sa.String(length=40), nullable=False),
-    sa.Column('summary', sa.Text(), nullable=False),
-    sa.Column('author', sa.String(length=120), nullable=False),
+    op.create_table('saved_case_filter',
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('query', sa.JSON(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['application_id'], ['case_review_application.id'], name=op.f('fk_case_review_victim_update_application_id_case_review_application'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_review_victim_update'))
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_saved_case_filter_user_id_app_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_case_filter'))
     )
-    with op.batch_alter_table('case_review_victim_update', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_case_review_victim_update_application_id'), ['application_id'], unique=False)
+    with op.batch_alter_table('saved_case_filter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_saved_case_filter_user_id'), ['user_id'], unique=False)
 
     op.create_table('asb_case',
     sa.Column('reference', sa.String(length=30), nullable=False),
@@ -439,6 +411,41 @@ def upgrade() -> None:
         batch_op.create_index('ix_asb_case_theme', ['priority_theme', 'status'], unique=False)
         batch_op.create_index('ix_asb_case_theme_dates', ['priority_theme', 'reported_on', 'closed_on', 'id'], unique=False)
         batch_op.create_index('ix_asb_case_ward', ['ward_id', 'status'], unique=False)
+
+    op.create_table('case_review_appeal',
+    sa.Column('application_id', sa.Uuid(), nullable=False),
+    sa.Column('against', sa.String(length=30), nullable=False),
+    sa.Column('lodged_on', sa.Date(), nullable=False),
+    sa.Column('lodged_from', sa.String(length=30), nullable=True),
+    sa.Column('grounds', sa.Text(), nullable=True),
+    sa.Column('outcome', sa.String(length=40), nullable=True),
+    sa.Column('outcome_on', sa.Date(), nullable=True),
+    sa.Column('outcome_notes', sa.Text(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['case_review_application.id'], name=op.f('fk_case_review_appeal_application_id_case_review_application'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_review_appeal'))
+    )
+    with op.batch_alter_table('case_review_appeal', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_review_appeal_application_id'), ['application_id'], unique=False)
+
+    op.create_table('case_review_victim_update',
+    sa.Column('application_id', sa.Uuid(), nullable=False),
+    sa.Column('updated_on', sa.Date(), nullable=False),
+    sa.Column('method', sa.String(length=40), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('author', sa.String(length=120), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['case_review_application.id'], name=op.f('fk_case_review_victim_update_application_id_case_review_application'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_review_victim_update'))
+    )
+    with op.batch_alter_table('case_review_victim_update', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_review_victim_update_application_id'), ['application_id'], unique=False)
 
     op.create_table('organisation',
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -567,6 +574,25 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['case_id'], ['asb_case.id'], name=op.f('fk_case_review_case_link_case_id_asb_case')),
     sa.PrimaryKeyConstraint('application_id', 'case_id', name=op.f('pk_case_review_case_link'))
     )
+    op.create_table('case_share',
+    sa.Column('case_id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('shared_on', sa.Date(), nullable=False),
+    sa.Column('shared_by', sa.String(length=120), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('withdrawn_on', sa.Date(), nullable=True),
+    sa.Column('withdrawn_by', sa.String(length=120), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_case_share_agency_id_agency')),
+    sa.ForeignKeyConstraint(['case_id'], ['asb_case.id'], name=op.f('fk_case_share_case_id_asb_case')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_share'))
+    )
+    with op.batch_alter_table('case_share', schema=None) as batch_op:
+        batch_op.create_index('ix_case_share_agency', ['agency_id', 'case_id'], unique=False)
+
     op.create_table('chronology_entry',
     sa.Column('case_id', sa.Uuid(), nullable=False),
     sa.Column('occurred_at', sa.DateTime(), nullable=False),
@@ -938,6 +964,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_chronology_case_time')
 
     op.drop_table('chronology_entry')
+    with op.batch_alter_table('case_share', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_share_agency')
+
+    op.drop_table('case_share')
     op.drop_table('case_review_case_link')
     op.drop_table('case_priority_tag')
     with op.batch_alter_table('case_party', schema=None) as batch_op:
@@ -969,6 +999,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_organisation_name'))
 
     op.drop_table('organisation')
+    with op.batch_alter_table('case_review_victim_update', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_review_victim_update_application_id'))
+
+    op.drop_table('case_review_victim_update')
+    with op.batch_alter_table('case_review_appeal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_review_appeal_application_id'))
+
+    op.drop_table('case_review_appeal')
     with op.batch_alter_table('asb_case', schema=None) as batch_op:
         batch_op.drop_index('ix_asb_case_ward')
         batch_op.drop_index('ix_asb_case_theme_dates')
@@ -980,24 +1018,20 @@ def downgrade() -> None:
         batch_op.drop_index('ix_asb_case_location')
 
     op.drop_table('asb_case')
-    with op.batch_alter_table('case_review_victim_update', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_case_review_victim_update_application_id'))
+    with op.batch_alter_table('saved_case_filter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_saved_case_filter_user_id'))
 
-    op.drop_table('case_review_victim_update')
-    with op.batch_alter_table('case_review_appeal', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_case_review_appeal_application_id'))
+    op.drop_table('saved_case_filter')
+    with op.batch_alter_table('case_review_application', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_review_received')
 
-    op.drop_table('case_review_appeal')
+    op.drop_table('case_review_application')
     with op.batch_alter_table('address', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_address_ward_id'))
         batch_op.drop_index(batch_op.f('ix_address_postcode'))
         batch_op.drop_index(batch_op.f('ix_address_place_name'))
 
     op.drop_table('address')
-    with op.batch_alter_table('saved_case_filter', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_saved_case_filter_user_id'))
-
-    op.drop_table('saved_case_filter')
     with op.batch_alter_table('police_uk_holding', schema=None) as batch_op:
         batch_op.drop_index('ix_police_uk_holding_month')
         batch_op.drop_index(batch_op.f('ix_police_uk_holding_import_id'))
@@ -1013,10 +1047,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_crime_figure_category_month')
 
     op.drop_table('crime_figure')
-    with op.batch_alter_table('case_review_application', schema=None) as batch_op:
-        batch_op.drop_index('ix_case_review_received')
-
-    op.drop_table('case_review_application')
+    op.drop_table('app_user')
     op.drop_table('ward')
     with op.batch_alter_table('retention_decision', schema=None) as batch_op:
         batch_op.drop_index('ix_retention_decision_record')
@@ -1043,11 +1074,11 @@ def downgrade() -> None:
 
     op.drop_table('data_subject_request')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entry_look')
         batch_op.drop_index('ix_audit_entry_entity')
         batch_op.drop_index('ix_audit_entry_at')
 
     op.drop_table('audit_entry')
-    op.drop_table('app_user')
     op.drop_table('app_setting')
     op.drop_table('agency')
     # ### end Alembic commands ###

@@ -223,7 +223,7 @@ def test_attachments_are_copied_in_and_survive_the_original_moving(services, cas
     docs = {d.filename: d for d in services.attachments.documents(case.id)}
     assert docs["graffiti.png"].mime_type == "image/png"
     assert docs["graffiti.png"].sha256 == hashlib.sha256(b"\x89PNG\r\n\x1a\nfake").hexdigest()
-    assert services.attachments.content(docs["diary.txt"].id) == b"Mon: shouting\n"
+    assert services.attachments.content(services.actor, docs["diary.txt"].id) == b"Mon: shouting\n"
     # The same bytes attached twice are stored once.
     services.attachments.add_bytes(services.actor, case.id, [("copy.txt", b"Mon: shouting\n")])
     n = services.database.engine.connect().exec_driver_sql("select count(*) from document_blob").scalar()

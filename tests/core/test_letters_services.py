@@ -134,7 +134,7 @@ def test_filing_stores_the_exact_bytes_with_hash_chronology_and_audit(svc):
     assert d.recipient and d.recipient in all_text(d.pdf) and d.template_revision == 1
     filed = svc.letters.file(svc.actor, d)
     assert filed.case_id == case_id and filed.changes.touches("document")
-    assert svc.documents.content(filed.document_id) == d.pdf
+    assert svc.documents.content(svc.actor, filed.document_id) == d.pdf
     with session(svc) as db:
         doc = db.get(Document, filed.document_id)
         assert doc.sha256 == hashlib.sha256(d.pdf).hexdigest() == filed.sha256
@@ -147,14 +147,14 @@ def test_filing_stores_the_exact_bytes_with_hash_chronology_and_audit(svc):
         assert chron.kind == "letter" and chron.case_id == case_id and d.recipient in chron.summary
         audit = db.scalars(select(AuditEntry).where(AuditEntry.entity_id == doc.id)).one()
         assert audit.username == svc.actor.username and audit.details["sha256"] == doc.sha256
-    listed = svc.documents.for_case(case_id)
+    listed = svc.documents.for_case(svc.actor, case_id)
     assert [r.id for r in listed] == [filed.document_id]
 
 
 def test_reprint_is_identical_and_audited_and_a_new_version_is_a_new_entry(svc):
     (case_id,) = cases_with(svc, "complainant")
     first = svc.letters.file(svc.actor, svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id))
-    original = svc.documents.content(first.document_id)
+    original = svc.documents.content(svc.actor, first.document_id)
     assert svc.documents.reprint(svc.actor, first.document_id) == original
     assert count(svc, AuditEntry, AuditEntry.action == "reprint", AuditEntry.entity_id == first.document_id) == 1
     again = svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id, large_print=True)
@@ -162,9 +162,9 @@ def test_reprint_is_identical_and_audited_and_a_new_version_is_a_new_entry(svc):
     assert second.document_id != first.document_id and second.sha256 != first.sha256
     assert b" 16 Tf" in b"".join(content_streams(again.pdf))  # 16 pt body text
     assert b" 16 Tf" not in b"".join(content_streams(original))
-    docs = svc.documents.for_case(case_id)
+    docs = svc.documents.for_case(svc.actor, case_id)
     assert len(docs) == 2 and "Large print" in docs[0].description
-    assert svc.documents.content(first.document_id) == original  # the first copy is untouched
+    assert svc.documents.content(svc.actor, first.document_id) == original  # the first copy is untouched
 
 
 def test_the_same_bytes_filed_twice_are_stored_once(svc):
@@ -262,12 +262,12 @@ def test_an_old_revision_reproduces_an_old_letter_byte_for_byte(svc):
     new = svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id)
     assert new.template_revision == 2 and "Thank you very much" in all_text(new.pdf)
     assert "OFFICIAL-SENSITIVE" in all_text(new.pdf)  # protective marking from the template
-    stored = svc.documents.get(filed.document_id)
+    stored = svc.documents.get(svc.actor, filed.document_id)
     again = svc.letters.render(
         svc.templates.revision("complaint_ack", stored.template_revision), old.values,
         svc.letters.letterhead(svc.actor),
     )
-    assert again == svc.documents.content(filed.document_id)
+    assert again == svc.documents.content(svc.actor, filed.document_id)
 
 
 def test_a_changed_shipped_template_is_a_new_revision_only_while_never_edited(svc, monkeypatch):
@@ -320,8 +320,8 @@ def test_another_area_registers_a_letter_with_one_entry_and_it_is_filed_on_the_n
         doc = db.get(Document, filed.document_id)
         assert (doc.notice_id, doc.case_id) == (notice_id, case_id)
         assert db.scalars(select(ChronologyEntry).where(ChronologyEntry.related_id == doc.id)).one().case_id == case_id
-    assert filed.document_id in [d.id for d in svc.documents.for_case(case_id)]
-    assert [d.id for d in svc.documents.for_record(Subject.NOTICE, notice_id)] == [filed.document_id]
+    assert filed.document_id in [d.id for d in svc.documents.for_case(svc.actor, case_id)]
+    assert [d.id for d in svc.documents.for_record(svc.actor, Subject.NOTICE, notice_id)] == [filed.document_id]
 
 
 def test_enforcement_letters_offer_the_template_for_the_notices_kind_and_file_on_its_case(services):
@@ -366,8 +366,8 @@ def test_case_review_letters_are_registered_and_filed_on_the_application_and_its
         assert doc.case_review_id == app_id and doc.case_id is not None
         cases = {c.case_id for c in db.scalars(select(ChronologyEntry).where(ChronologyEntry.related_id == doc.id))}
         assert case_id in cases
-    assert [x.id for x in svc.documents.for_record(Subject.APPLICATION, app_id)] == [filed.document_id]
-    assert filed.document_id in [x.id for x in svc.documents.for_case(case_id)]
+    assert [x.id for x in svc.documents.for_record(svc.actor, Subject.APPLICATION, app_id)] == [filed.document_id]
+    assert filed.document_id in [x.id for x in svc.documents.for_case(svc.actor, case_id)]
 
 
 def test_safer_homes_letters_are_filed_on_the_referral_only(svc):
@@ -383,7 +383,8 @@ def test_safer_homes_letters_are_filed_on_the_referral_only(svc):
     for rid in ids:  # the first referral whose referrer has contact details recorded
         try:
             filed = svc.letters.generate(svc.actor, Subject.REFERRAL, "safer_homes_referral_ack", rid,
-                                         typed={"referral_reason": "Burglary: back door forced"})
+                                         typed={"referral_reason": "Burglary: back door forced"},
+                                         reason="Acknowledging the referral")
             break
         except ValidationError:
             continue
@@ -392,7 +393,7 @@ def test_safer_homes_letters_are_filed_on_the_referral_only(svc):
         doc = db.get(Document, filed.document_id)
         assert doc.referral_id == rid and doc.case_id is None
     assert count(svc, ChronologyEntry) == before  # never on an ASB case's chronology
-    assert [d.id for d in svc.documents.for_record(Subject.REFERRAL, rid)] == [filed.document_id]
+    assert [d.id for d in svc.documents.for_record(svc.actor, Subject.REFERRAL, rid)] == [filed.document_id]
 
 
 def test_a_works_order_asks_for_the_contractors_address_and_never_says_why(svc):
@@ -405,7 +406,7 @@ def test_a_works_order_asks_for_the_contractors_address_and_never_says_why(svc):
     assert "recipient_address" in [a.name for a in form.asked]
     d = svc.letters.draft(svc.actor, Subject.REFERRAL, "safer_homes_works_order", rid,
                           typed={"recipient_address": ["Unit 4, Tetron Point", "Swadlincote", "DE11 0BB"],
-                                 "works_complete_by": TODAY_PLUS_10})
+                                 "works_complete_by": TODAY_PLUS_10}, reason="Ordering the works")
     text = all_text(d.pdf)
     assert "Tetron Point" in text and "Domestic abuse" not in text
 
@@ -421,7 +422,7 @@ def test_mail_merge_files_every_letter_and_makes_one_print_file(svc):
     assert result.letters == 6 and len(result.document_ids) == 6 and len(result.files) == 6
     assert page_count(result.combined) == sum(page_count(pdf) for _, pdf in result.files)
     for doc_id, (_name, pdf) in zip(result.document_ids, result.files, strict=True):
-        assert svc.documents.content(doc_id) == pdf
+        assert svc.documents.content(svc.actor, doc_id) == pdf
     assert count(svc, Document, Document.case_id.in_(ids)) == 6
     assert count(svc, ChronologyEntry, ChronologyEntry.kind == "letter", ChronologyEntry.case_id.in_(ids)) == 6
     assert {p[0] for p in seen} >= {"Checking", "Producing letters", "Filing on cases"}
@@ -471,12 +472,12 @@ def test_each_merged_letter_is_filed_on_its_own_case_with_its_own_recipient(svc,
     monkeypatch.setattr(batch, "CHUNK", 3)  # laid out three at a time and cut: letters from several documents
     ids = cases_with(svc, "complainant", n=7)
     result = run_batch(svc.letters, svc.actor, Subject.CASE, "complaint_ack", ids, combined=True)
-    rows = [svc.documents.get(d) for d in result.document_ids]
+    rows = [svc.documents.get(svc.actor, d) for d in result.document_ids]
     recipients = {r.recipient for r in rows}
     assert len(recipients) > 1 and all(recipients)
     for case_id, row in zip(ids, rows, strict=True):
-        assert [d.id for d in svc.documents.for_case(case_id)] == [row.id]  # what opening the case shows
-        pdf = svc.documents.content(row.id)
+        assert [d.id for d in svc.documents.for_case(svc.actor, case_id)] == [row.id]  # what opening the case shows
+        pdf = svc.documents.content(svc.actor, row.id)
         text = all_text(pdf)
         assert row.recipient in text
         assert not any(other in text for other in recipients - {row.recipient})

@@ -67,6 +67,7 @@ def pdf_text(path) -> str:
 def secure(services, referral_id, actor=None):
     """Take a referral from referred to property secured through the service."""
     a = actor or services.actor
+    services.safer_homes_read.open(a, referral_id, "Taking the referral through the scheme")
     sh = services.safer_homes
     sh.check_eligibility(a, referral_id)
     sh.transition(a, referral_id, S.ELIGIBILITY_CHECKED)
@@ -121,13 +122,20 @@ def test_restricted_details_never_reach_an_officer_without_permission(services, 
     assert not services.safer_homes_read.needs_reason(officer, da)
     detail = services.safer_homes_read.open(officer, da)
     assert detail.masked and not leaks(detail.values)
-    # The administrator sees them (so the test above can fail).
+    # Even the administrator's list shows it masked: the details are seen by opening it, with a reason.
     admin_rows = services.safer_homes_read.rows(services.actor)
-    assert "Philippa Quennell-Astbury" in json.dumps([asdict(r) for r in admin_rows], default=str)
+    assert not leaks([asdict(r) for r in admin_rows])
+    assert "Arthur Pennyfeather" in json.dumps([asdict(r) for r in admin_rows], default=str)
+    # ... and opening it shows them (so the test above can fail).
+    full = services.safer_homes_read.open(services.actor, da, "Checking the survey date")
+    assert "Philippa Quennell-Astbury" in json.dumps(full.values, default=str)
 
 
-def test_opening_a_restricted_referral_asks_a_reason_and_audits_it(services):
+def test_opening_a_restricted_referral_asks_a_reason_and_audits_it(services, clock):
     da = services.safer_homes.intake(services.actor, da_form()).id
+    # Recording it was the first look ("Recording the referral"); once that reason lapses, a reason is asked.
+    assert not services.safer_homes_read.needs_reason(services.actor, da)
+    clock.advance(minutes=16)
     assert services.safer_homes_read.needs_reason(services.actor, da)
     with pytest.raises(ValidationError) as exc:
         services.safer_homes_read.open(services.actor, da, "  ")
@@ -136,7 +144,8 @@ def test_opening_a_restricted_referral_asks_a_reason_and_audits_it(services):
     assert not detail.masked and detail.values["client_name"] == "Philippa Quennell-Astbury"
     with services.database.engine.connect() as c:
         views = c.execute(select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.entity_id == da)).all()
-    assert len(views) == 1 and views[0].details["reason"] == "Arranging the survey with the IDVA"
+    assert len(views) == 2 and views[-1].details["reason"] == "Arranging the survey with the IDVA"
+    views = sorted(views, key=lambda v: v.seq)[-1:]
     assert views[0].username == "admin.user" and not leaks(views[0].summary)
     assert any(t.action == "view" for t in detail.timeline)
 
@@ -250,7 +259,7 @@ def test_letter_values(services, officer):
         services.safer_homes_outputs.safer_homes_letter_values(da, "follow_up", services.actor)
     with pytest.raises(PermissionDenied):
         services.safer_homes_outputs.safer_homes_letter_values(da, "acknowledgement", officer)
-    v = services.safer_homes_read.refresh(services.actor, da).version
+    v = services.safer_homes_read.refresh(services.actor, da, "Recording a safe address").version
     services.safer_homes.update(services.actor, da, v, {"safe_address": "c/o Swadlincote Library, Civic Way"})
     follow = services.safer_homes_outputs.safer_homes_letter_values(da, "follow_up", services.actor)
     assert follow["recipient_address"] == ("c/o Swadlincote Library", "Civic Way")

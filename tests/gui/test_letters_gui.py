@@ -101,10 +101,10 @@ def test_new_letter_from_the_case_screen_previews_then_files_on_the_case(officer
     qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
     preview = dlg.preview
     assert preview is not None and preview.page_count() >= 1 and preview.file_btn.isVisible()
-    assert s.documents.for_case(case_id) == []  # nothing filed by previewing
+    assert s.documents.for_case(s.actor, case_id) == []  # nothing filed by previewing
     qtbot.mouseClick(preview.file_btn, Qt.MouseButton.LeftButton)
-    docs = s.documents.for_case(case_id)
-    assert len(docs) == 1 and s.documents.content(docs[0].id) == preview.pdf
+    docs = s.documents.for_case(s.actor, case_id)
+    assert len(docs) == 1 and s.documents.content(s.actor, docs[0].id) == preview.pdf
     assert panel.table.rowCount() == 1 and "Acknowledgement of complaint" in panel.table.item(0, 1).text()
     reprint = panel.open_selected()
     assert reprint.pdf == preview.pdf and not reprint.file_btn.isVisible()
@@ -237,7 +237,7 @@ def test_case_review_letters_from_the_case_reviews_page(officer_window, qtbot):
     qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
     assert dlg.preview is not None, dlg.problems.text()
     qtbot.mouseClick(dlg.preview.file_btn, Qt.MouseButton.LeftButton)
-    docs = w.services.documents.for_record(Subject.APPLICATION, aid)
+    docs = w.services.documents.for_record(w.services.actor, Subject.APPLICATION, aid)
     assert len(docs) == 1 and docs[0].template_code == "case_review_ack"
     assert panel.table.rowCount() == 1
 
@@ -296,7 +296,7 @@ def test_a_notice_letter_from_the_enforcement_page(officer_window, qtbot):
     qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
     assert dlg.preview is not None, dlg.problems.text()
     qtbot.mouseClick(dlg.preview.file_btn, Qt.MouseButton.LeftButton)
-    assert panel.table.rowCount() == 1 and w.services.documents.for_record(Subject.NOTICE, nid)
+    assert panel.table.rowCount() == 1 and w.services.documents.for_record(w.services.actor, Subject.NOTICE, nid)
 
 
 def test_mail_merge_to_notices_uses_the_template_for_their_kind(officer_window, qtbot):
@@ -314,5 +314,5 @@ def test_mail_merge_to_notices_uses_the_template_for_their_kind(officer_window, 
     r = m.result
     assert r is not None, m.report.toPlainText()
     assert r.letters + len(r.skipped) == len(ids) and r.letters > 0
-    docs = officer_window.services.documents.for_record(Subject.NOTICE, ids[0])
+    docs = officer_window.services.documents.for_record(officer_window.services.actor, Subject.NOTICE, ids[0])
     assert len(docs) == 1 or any(p.record_id == ids[0] for p in r.skipped)

@@ -166,7 +166,7 @@ def test_intake_to_property_secured_through_the_widgets(page, qtbot, services):
     assert view.counts.spend_pence == 14950
 
 
-def test_restricted_referral_is_masked_and_opening_asks_a_reason(services, qtbot, tmp_path):
+def test_restricted_referral_is_masked_and_opening_asks_a_reason(services, qtbot, tmp_path, clock):
     from cspdesk.gui.pages.safer_homes import SaferHomesPage
     from tests.core.test_safer_homes_service import da_form
 
@@ -188,7 +188,9 @@ def test_restricted_referral_is_masked_and_opening_asks_a_reason(services, qtbot
     page.refresh()
     assert page.table.rowCount() == 0
 
-    # The administrator is asked why; cancelling opens nothing; a reason is written to the audit log.
+    # The administrator (once the reason they recorded it under has lapsed) is asked why; cancelling opens
+    # nothing; a reason is written to the audit log.
+    clock.advance(minutes=16)
     services.actor = admin
     prompts = FakePrompts(tmp_path)
     page = SaferHomesPage(services, Bus(), prompts)
@@ -201,7 +203,8 @@ def test_restricted_referral_is_masked_and_opening_asks_a_reason(services, qtbot
     assert field(page.screen, "address_line1").text() == "17 Larkspur Grove"
     with services.database.engine.connect() as c:
         rows = c.execute(select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.entity_id == da)).all()
-    assert [r.details["reason"] for r in rows] == ["Booking the survey with the IDVA"]
+    assert [r.details["reason"] for r in sorted(rows, key=lambda r: r.seq)] == [
+        "Recording the referral", "Booking the survey with the IDVA"]
 
 
 def test_csv_export_from_the_page_is_masked(services, qtbot, tmp_path):

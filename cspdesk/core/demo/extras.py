@@ -8,6 +8,7 @@ from cspdesk.core.demo.case_review import demo_case_review
 from cspdesk.core.demo.enforcement import demo_enforcement
 from cspdesk.core.demo.figures import demo_figures
 from cspdesk.core.demo.generate import DemoContext
+from cspdesk.core.demo.restricted import demo_restricted_looks
 from cspdesk.core.demo.safer_homes import demo_safer_homes
 
 
@@ -17,4 +18,5 @@ def default_extras() -> list[Callable[[DemoContext], dict[str, int]]]:
         demo_safer_homes,
         demo_figures,
         demo_enforcement,
+        demo_restricted_looks,
     ]

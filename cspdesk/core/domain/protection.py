@@ -24,11 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspdesk.core.domain.restriction import SAFER_HOMES_RESTRICTED, RecordRef, may_see_identifying
 from cspdesk.core.domain.safer_homes import RESTRICTED, ReferralRecord
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import PermissionDenied, ValidationError
 
-SAFER_HOMES_RESTRICTED = "safer_homes_restricted"
+REFERRAL_KIND = "safer_homes_referral"
 PERMISSION_FLAGS = frozenset({SAFER_HOMES_RESTRICTED})
 
 
@@ -44,20 +45,32 @@ class Viewer:
         return who if isinstance(who, Viewer) else cls(Role(who))
 
 
-def can_see_restricted(who: Viewer | Role | str) -> bool:
+def referral_ref(record: ReferralRecord) -> RecordRef:
+    """The referral as the one restriction rule (``core.domain.restriction``) sees it."""
+    return RecordRef(REFERRAL_KIND, record.id, record.reference, record.is_restricted, record.referrer_agency)
+
+
+def may_see(who: Viewer | Role | str, ref: RecordRef) -> bool:
+    """``restriction.may_see_identifying`` for a viewer."""
     viewer = Viewer.of(who)
-    if viewer.role is Role.ADMINISTRATOR:
+    return may_see_identifying(viewer.role, viewer.permissions, viewer.agency, ref)
+
+
+def may_see_referral(who: Viewer | Role | str, record: ReferralRecord) -> bool:
+    """Whether the referral is shown at all: to officers and administrators every referral; to a partner
+    only their own agency's (masked unless ``can_see_personal_details``)."""
+    viewer = Viewer.of(who)
+    if viewer.role is not Role.PARTNER:
         return True
-    return viewer.role is Role.OFFICER and SAFER_HOMES_RESTRICTED in viewer.permissions
+    return viewer.agency is not None and viewer.agency == record.referrer_agency
+
+
+def can_see_restricted(who: Viewer | Role | str) -> bool:
+    return may_see(who, RecordRef(REFERRAL_KIND, None, "", True))
 
 
 def can_see_personal_details(who: Viewer | Role | str, record: ReferralRecord) -> bool:
-    viewer = Viewer.of(who)
-    if record.is_restricted:
-        return can_see_restricted(viewer)
-    if viewer.role is Role.PARTNER:
-        return viewer.agency is not None and viewer.agency == record.referrer_agency
-    return True
+    return may_see(who, referral_ref(record))
 
 
 # Fields anyone allowed to see the referral at all may see: workflow, dates, ward and category
@@ -91,10 +104,17 @@ def mask_referral_for(who: Viewer | Role | str, record: ReferralRecord) -> dict[
     Every field outside ``OPEN_FIELDS`` reads "Restricted" unless the viewer may see the client's
     details, whether or not it holds a value, so a masked view never shows which fields are set.
     """
-    data = record.to_dict()
     if can_see_personal_details(who, record):
-        return data
-    return {key: (value if key in OPEN_FIELDS else RESTRICTED) for key, value in data.items()}
+        return record.to_dict()
+    return masked_referral(record)
+
+
+def masked_referral(record: ReferralRecord) -> dict[str, Any]:
+    """The referral with every field outside ``OPEN_FIELDS`` reading "Restricted", for anyone.
+
+    Lists show a restricted referral this way even to those who may open it: its details are seen only
+    by opening it, with a reason, which is logged (``services/restriction.py``)."""
+    return {key: (value if key in OPEN_FIELDS else RESTRICTED) for key, value in record.to_dict().items()}
 
 
 def audit_reason_required(record: ReferralRecord, who: Viewer | Role | str) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from cspdesk.core.domain.vocab import ChronologyKind, DocumentKind, Role
-from cspdesk.core.errors import NotFound, ValidationError
+from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.case_common import get_case, record_chronology
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.storage.models import Document, DocumentBlob
@@ -84,17 +84,15 @@ class AttachmentService:
         return [DocumentRow(r.id, r.kind, r.title, r.filename, r.mime_type, r.size, r.sha256, r.made_by,
                             r.created_at, r.description or "") for r in rows]
 
-    def content(self, document_id: uuid.UUID) -> bytes:
-        with self._uow("system") as uow:
-            data = uow.session.scalar(select(DocumentBlob.data).join(Document, Document.sha256 == DocumentBlob.sha256)
-                                      .where(Document.id == document_id))
-        if data is None:
-            raise NotFound("That document no longer exists.")
-        return data
+    def content(self, actor: Actor, document_id: uuid.UUID, reason: str | None = None) -> bytes:
+        """The file's bytes, through the one reader that applies restriction (``documents.read_stored``)."""
+        from cspdesk.core.services.documents import read_stored
 
-    def save_copy(self, document_id: uuid.UUID, target: Path) -> Path:
+        return read_stored(self._uow, actor, document_id, reason, "Attachment opened")
+
+    def save_copy(self, actor: Actor, document_id: uuid.UUID, target: Path, reason: str | None = None) -> Path:
         target = Path(target)
-        target.write_bytes(self.content(document_id))
+        target.write_bytes(self.content(actor, document_id, reason))
         return target
 
     def add_files(self, actor: Actor, case_id: uuid.UUID, paths: Iterable[Path], description: str = "") -> Changes:

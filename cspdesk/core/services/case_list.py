@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.engine import Engine
 
-from cspdesk.core.domain.vocab import CaseStatus
+from cspdesk.core.domain.vocab import CaseStatus, Role
 from cspdesk.core.services.case_query import (  # noqa: F401 - the DTOs are part of this module's interface
     CaseIds,
     CaseListRow,
@@ -20,6 +20,7 @@ from cspdesk.core.services.case_query import (  # noqa: F401 - the DTOs are part
     FilterOptions,
     case_list_row,
 )
+from cspdesk.core.services.context import Actor
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
 from cspdesk.core.storage.portable import ordered, uuid_as_text
 from cspdesk.core.storage.prepared import prepared_for
@@ -105,7 +106,19 @@ class CaseListService:
         return (match is not None, *(bool(getattr(q, f)) for f in _FILTER_FIELDS),
                 q.sort if q.sort in SORT_COLUMNS else "reported_on", q.descending)
 
-    def case_ids(self, q: CaseQuery) -> CaseIds:
+    def case_ids(self, q: CaseQuery, actor: Actor | None = None) -> CaseIds:
+        """The list's ids in order. Given a partner, only the cases their agency may see
+        (``case_sharing.partner_case_ids``); officers and administrators see all."""
+        ids = self._case_ids(q)
+        if actor is None or actor.can(Role.OFFICER):
+            return ids
+        from cspdesk.core.services.case_sharing import agency_id_of, partner_case_ids
+
+        with self._uow("system") as uow:
+            visible = partner_case_ids(uow.session, agency_id_of(uow.session, actor.agency))
+        return CaseIds([raw for raw, case_id in zip(ids._raw, ids, strict=True) if case_id in visible])
+
+    def _case_ids(self, q: CaseQuery) -> CaseIds:
         if self._prepared is not None:
             # SQLite: compiled once per shape and run on the driver (storage.prepared), a search in a
             # fraction of a millisecond instead of SQLAlchemy's fixed half a millisecond a query.

@@ -24,11 +24,12 @@ class Actor:
     role: Role
     # Extra permission flags from ``AppUser.permissions`` (e.g. "safer_homes_restricted").
     permissions: frozenset[str] = frozenset()
+    agency: str | None = None  # a partner's agency, by name (``AppUser.agency_id``)
 
     @property
     def viewer(self) -> Viewer:
         """The actor as the protection rules see them (core.domain.protection)."""
-        return Viewer(self.role, frozenset(self.permissions))
+        return Viewer(self.role, frozenset(self.permissions), self.agency)
 
     def can(self, minimum: Role) -> bool:
         return _RANK[self.role] >= _RANK[minimum]

@@ -11,16 +11,20 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import insert, or_, select, update
 
+from cspdesk.core.domain.protection import may_see
+from cspdesk.core.domain.restriction import RecordRef, restricted_filename, restricted_letter_title
+from cspdesk.core.domain.safer_homes import RESTRICTED
 from cspdesk.core.domain.vocab import ChronologyKind, DocumentKind
-from cspdesk.core.errors import NotFound
+from cspdesk.core.errors import NotFound, PermissionDenied
 from cspdesk.core.services.case_common import record_chronology_many
 from cspdesk.core.services.context import Actor
 from cspdesk.core.services.letter_sources import Subject
+from cspdesk.core.services.restriction import account_for_looks, document_refs, referral_refs
 from cspdesk.core.storage.models import (
     AsbCase,
     CaseReviewCaseLink,
@@ -132,6 +136,15 @@ def file_pdfs(uow: UnitOfWork, actor: Actor, filings: Sequence[Filing], *, today
     s = uow.session
     digests = store_blobs(s, [f.pdf for f in filings])
     ids = [uuid.uuid4() for _ in filings]
+    # A letter on a restricted record is named by the record's reference, never its recipient: in its file
+    # name (saved copies outlive the database's protection) and in the audit log's text.
+    refs = referral_refs(s, [f.links.referral_id for f in filings if f.links.referral_id])
+    owner = [refs.get(f.links.referral_id) if f.links.referral_id else None for f in filings]
+    filings = [
+        replace(f, filename=restricted_filename(ref.reference, f.title, today.isoformat()))
+        if ref is not None and ref.restricted else f
+        for f, ref in zip(filings, owner, strict=True)
+    ]
     s.execute(insert(Document), [
         {
             "id": doc_id,
@@ -153,7 +166,11 @@ def file_pdfs(uow: UnitOfWork, actor: Actor, filings: Sequence[Filing], *, today
         }
         for doc_id, f, digest in zip(ids, filings, digests, strict=True)
     ])
-    summaries = [f"Letter: {f.title}" + (f" to {f.recipient}" if f.recipient else "") for f in filings]
+    summaries = [
+        f"Letter: {f.title} on {ref.label}" if ref is not None and ref.restricted
+        else f"Letter: {f.title}" + (f" to {f.recipient}" if f.recipient else "")
+        for f, ref in zip(filings, owner, strict=True)
+    ]
     _documents_made(s, sorted({f.links.notice_id for f in filings if f.links.notice_id}))
     wanted = sorted({c for f in filings for c in f.links.chronology_cases})
     cases: set[uuid.UUID] = set()
@@ -250,11 +267,54 @@ def _row(d: Document) -> DocumentRow:
     )
 
 
+def shown_row(actor: Actor, row: DocumentRow, ref: RecordRef | None) -> DocumentRow:
+    """A document as this actor may see it listed. On a restricted record nobody's list shows the recipient
+    or a file name with a name in it (the letter itself is opened with a reason); someone who may not see
+    the record sees "Restricted letter (reference)" and nothing else of it."""
+    if ref is None or not ref.restricted:
+        return row
+    stamp = row.made_at.date().isoformat() if row.made_at else ""
+    if may_see(actor.viewer, ref):
+        return replace(row, recipient=RESTRICTED,
+                       filename=restricted_filename(ref.reference, row.title, stamp))
+    title = restricted_letter_title(ref, "letter" if row.kind == DocumentKind.LETTER.value else "document")
+    return replace(row, title=title, recipient=RESTRICTED, filename=restricted_filename(ref.reference, "restricted " + (
+        "letter" if row.kind == DocumentKind.LETTER.value else "document"), stamp), description="",
+        template_code=None, template_revision=None, sha256="")
+
+
+def read_stored(uow_factory: Callable[[str], UnitOfWork], actor: Actor, document_id: uuid.UUID,
+                reason: str | None, what: str) -> bytes:
+    """The one way a stored document's bytes are read (letters and attachments alike): a document on a
+    restricted record is refused to anyone who may not see the record, and is a look (reason, audit row)
+    for anyone who may."""
+    with uow_factory(actor.username) as uow:
+        ref = document_refs(uow.session, [document_id]).get(document_id, None)
+        if ref is not None and ref.restricted and not may_see(actor.viewer, ref):
+            raise PermissionDenied(f"This document is on {ref.label}: you do not have permission to open it.")
+        account_for_looks(uow, actor, [ref], what, reason)
+        row = uow.session.execute(
+            select(DocumentBlob.data, DocumentBlob.sha256)
+            .join(Document, Document.sha256 == DocumentBlob.sha256)
+            .where(Document.id == document_id)
+        ).first()
+        if row is None:
+            raise NotFound("That document no longer exists.")
+        uow.commit()
+    if hashlib.sha256(row.data).hexdigest() != row.sha256:
+        raise NotFound("The stored copy of this document is damaged (its fingerprint does not match).")
+    return bytes(row.data)
+
+
 class DocumentService:
     def __init__(self, uow: Callable[[str], UnitOfWork]):
         self._uow = uow
 
-    def for_case(self, case_id: uuid.UUID) -> list[DocumentRow]:
+    def _shown(self, uow: UnitOfWork, actor: Actor, docs: Sequence[Document]) -> list[DocumentRow]:
+        refs = document_refs(uow.session, [d.id for d in docs])
+        return [shown_row(actor, _row(d), refs.get(d.id)) for d in docs]
+
+    def for_case(self, actor: Actor, case_id: uuid.UUID) -> list[DocumentRow]:
         """Letters and attachments on a case, newest first, including those filed on its notices and
         linked Case Review applications (never Safer Homes referrals': see ``links_for``)."""
         with self._uow("system") as uow:
@@ -272,11 +332,11 @@ class DocumentService:
                 )
                 .order_by(Document.created_at.desc())
             ).all()
-            return [_row(d) for d in docs]
+            return self._shown(uow, actor, docs)
 
-    def for_record(self, subject: Subject, record_id: uuid.UUID) -> list[DocumentRow]:
+    def for_record(self, actor: Actor, subject: Subject, record_id: uuid.UUID) -> list[DocumentRow]:
         if Subject(subject) is Subject.CASE:
-            return self.for_case(record_id)
+            return self.for_case(actor, record_id)
         column = {
             Subject.NOTICE: Document.notice_id,
             Subject.REFERRAL: Document.referral_id,
@@ -286,34 +346,56 @@ class DocumentService:
             docs = uow.session.scalars(
                 select(Document).where(column == record_id).order_by(Document.created_at.desc())
             ).all()
-            return [_row(d) for d in docs]
+            return self._shown(uow, actor, docs)
 
-    def get(self, document_id: uuid.UUID) -> DocumentRow:
+    def get(self, actor: Actor, document_id: uuid.UUID) -> DocumentRow:
         with self._uow("system") as uow:
             d = uow.session.get(Document, document_id)
             if d is None:
                 raise NotFound("That document no longer exists.")
-            return _row(d)
+            return self._shown(uow, actor, [d])[0]
 
-    def content(self, document_id: uuid.UUID) -> bytes:
-        """The exact stored bytes (checked against their hash)."""
+    def may_write_on(self, actor: Actor, subject: Subject, record_id: uuid.UUID) -> bool:
+        """False for a restricted record this actor may not see (no letters are written about it by them)."""
+        if Subject(subject) is not Subject.REFERRAL:
+            return True
         with self._uow("system") as uow:
-            row = uow.session.execute(
-                select(DocumentBlob.data, DocumentBlob.sha256)
-                .join(Document, Document.sha256 == DocumentBlob.sha256)
-                .where(Document.id == document_id)
-            ).first()
-        if row is None:
-            raise NotFound("That document no longer exists.")
-        if hashlib.sha256(row.data).hexdigest() != row.sha256:
-            raise NotFound("The stored copy of this document is damaged (its fingerprint does not match).")
-        return bytes(row.data)
+            ref = referral_refs(uow.session, [record_id]).get(record_id)
+        return ref is None or may_see(actor.viewer, ref)
 
-    def reprint(self, actor: Actor, document_id: uuid.UUID) -> bytes:
-        """The stored bytes, with an audit row saying who printed another copy."""
-        data = self.content(document_id)
+    def may_open(self, actor: Actor, document_id: uuid.UUID) -> bool:
+        """False for a document on a restricted record this actor may not see (the window disables
+        Open and Save copy for it)."""
+        with self._uow("system") as uow:
+            ref = document_refs(uow.session, [document_id]).get(document_id)
+        return ref is None or not ref.restricted or may_see(actor.viewer, ref)
+
+    def needs_reason(self, actor: Actor, document_id: uuid.UUID) -> bool:
+        """True if opening this document needs a reason now (restricted, and none current)."""
+        from cspdesk.core.services.restriction import current_reasons
+
+        with self._uow("system") as uow:
+            ref = document_refs(uow.session, [document_id]).get(document_id)
+            if ref is None or not ref.restricted or not may_see(actor.viewer, ref):
+                return False
+            return ref.id not in current_reasons(uow.session, actor.username, [ref])
+
+    def content(self, actor: Actor, document_id: uuid.UUID, reason: str | None = None) -> bytes:
+        """The exact stored bytes (checked against their hash). A letter on a restricted record is refused
+        to anyone who may not see the record, and for anyone else needs a reason and is logged."""
+        return self._read(actor, document_id, reason, "Letter opened")
+
+    def _read(self, actor: Actor, document_id: uuid.UUID, reason: str | None, what: str) -> bytes:
+        return read_stored(self._uow, actor, document_id, reason, what)
+
+    def reprint(self, actor: Actor, document_id: uuid.UUID, reason: str | None = None) -> bytes:
+        """The stored bytes, with an audit row saying who printed another copy (on a restricted record:
+        only for those who may see it, with a reason, named by the record's reference)."""
+        data = self._read(actor, document_id, reason, "Letter reprinted")
         with self._uow(actor.username) as uow:
             d = uow.session.get(Document, document_id)
-            uow.audit("reprint", "document", document_id, f"Copy of '{d.title}' printed or saved")
+            ref = document_refs(uow.session, [document_id]).get(document_id)
+            title = d.title if ref is None or not ref.restricted else f"{d.title} on {ref.label}"
+            uow.audit("reprint", "document", document_id, f"Copy of '{title}' printed or saved")
             uow.commit()
         return data

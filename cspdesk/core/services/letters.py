@@ -273,11 +273,14 @@ class LetterService:
         typed: Mapping[str, Any] | None = None,
         recipient_id: uuid.UUID | None = None,
         large_print: bool = False,
+        reason: str | None = None,
     ) -> LetterDraft:
         """The letter as PDF bytes, nothing stored. Raises ValidationError listing every missing field
-        (with where to fix it) before anything is rendered."""
+        (with where to fix it) before anything is rendered. A letter about a restricted record is a look at
+        its details: refused to those who may not see them, and needs a ``reason`` (``restriction``)."""
         actor.require(Role.OFFICER, "produce letters")
         src = self.source(subject, code)
+        restricted = self._account_for_preview(actor, Subject(subject), record_id, reason)
         lh = self.letterhead(actor)
         if not src.is_template_letter:
             return self._draft_report(actor, src, record_id, lh)
@@ -288,12 +291,31 @@ class LetterService:
         if missing:
             raise missing_error(missing, str(values.get("recipient_name") or ""))
         pdf = self.render(t, values, lh, large_print=large_print)
-        return self._make_draft(src, record_id, t, values, pdf, large_print)
+        return self._make_draft(src, record_id, t, values, pdf, large_print, restricted)
 
-    def _make_draft(self, src, record_id, t: TemplateRevision, values, pdf: bytes, large_print: bool) -> LetterDraft:
+    def _account_for_preview(self, actor: Actor, subject: Subject, record_id: uuid.UUID, reason: str | None) -> bool:
+        """True if the record is restricted (its letters are named by reference only)."""
+        if subject is not Subject.REFERRAL:
+            return False
+        from cspdesk.core.services.restriction import account_for_looks, referral_refs
+
+        with self._uow(actor.username) as uow:
+            ref = referral_refs(uow.session, [record_id]).get(record_id)
+            account_for_looks(uow, actor, [ref], "Letter preview", reason)
+            uow.commit()
+        return ref is not None and ref.restricted
+
+    def _make_draft(self, src, record_id, t: TemplateRevision, values, pdf: bytes, large_print: bool,
+                    restricted: bool = False) -> LetterDraft:
         reference = str(values.get("reference") or "")
         recipient = str(values.get("recipient_name") or "")
         stamp = self._today().isoformat()
+        if restricted:
+            from cspdesk.core.domain.restriction import restricted_filename
+
+            filename = restricted_filename(reference, t.name + (" large print" if large_print else ""), stamp)
+        else:
+            filename = f"{reference} {t.name} {recipient} {stamp}{' large print' if large_print else ''}.pdf"
         return LetterDraft(
             src.subject,
             record_id,
@@ -305,7 +327,7 @@ class LetterService:
             recipient,
             reference,
             large_print,
-            f"{reference} {t.name} {recipient} {stamp}{' large print' if large_print else ''}.pdf",
+            filename,
             values,
         )
 

@@ -71,6 +71,8 @@ def first_screen(db: str | Path | None, username: str | None = None, *, page: in
     if raw is None:
         return None
     id_, name, display, role, permissions = raw.user
+    if role == Role.PARTNER.value:
+        return None  # a partner sees only their agency's cases: the ordinary start asks the case list service
     actor = Actor(uuid.UUID(id_), name, display, Role(role), frozenset(permissions))
     rows = {}
     for r in raw.rows:
@@ -206,11 +208,11 @@ class _StartingCaseList:
     def __init__(self, owner: StartingServices):
         self._owner = owner
 
-    def case_ids(self, q: CaseQuery) -> CaseIds:
+    def case_ids(self, q: CaseQuery, actor: Actor | None = None) -> CaseIds:
         screen = self._owner._screen
         if not self._owner.ready and q == screen.query:
-            return screen.ids
-        return self._owner.real().case_list.case_ids(q)
+            return screen.ids  # never a partner's: they take the ordinary start (``first_screen``)
+        return self._owner.real().case_list.case_ids(q, actor)
 
     def rows_for(self, ids) -> dict[uuid.UUID, CaseListRow]:
         rows = self._owner._screen.rows

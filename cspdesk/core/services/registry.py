@@ -22,6 +22,7 @@ from cspdesk.core.storage.uow import uow_factory_for
 if TYPE_CHECKING:
     from cspdesk.core.services.actions import ActionService
     from cspdesk.core.services.attachments import AttachmentService
+    from cspdesk.core.services.audit_log import AuditLogService
     from cspdesk.core.services.backups import BackupService
     from cspdesk.core.services.case_closure import CaseClosureService
     from cspdesk.core.services.case_edit import CaseEditService
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.case_parties import CasePartyService
     from cspdesk.core.services.case_party_edit import PartyEditService
     from cspdesk.core.services.case_review import CaseReviewService
+    from cspdesk.core.services.case_sharing import CaseSharingService
     from cspdesk.core.services.cases import CaseService
     from cspdesk.core.services.chronology import ChronologyService
     from cspdesk.core.services.dashboard import DashboardService
@@ -101,6 +103,8 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "subject_access": lambda s: _get("subject_access", "SubjectAccessService")(
         s._uow, s.settings, s.subject_requests, s._today, _get("subject_access_print", "render_bundle")),
     "backups": lambda s: _get("backups", "BackupService")(s.database, s.settings, s.clock),
+    "audit_log": lambda s: _get("audit_log", "AuditLogService")(s._uow),
+    "sharing": lambda s: _get("case_sharing", "CaseSharingService")(s._uow, s._today),
 }
 
 
@@ -146,6 +150,8 @@ class Services:
     subject_requests: SubjectRequestService
     subject_access: SubjectAccessService
     backups: BackupService
+    audit_log: AuditLogService
+    sharing: CaseSharingService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
                  settings: SettingsService, uow: Callable, clock: Clock):

@@ -119,6 +119,12 @@ class SaferHomesService:
                 {"reference": row.reference, "status": row.status, "restricted": row.restricted,
                  "victim_category": row.victim_category},
             )
+            if row.restricted and can_see_personal_details(actor.viewer, record):
+                # The officer who records a restricted referral has just seen its details: that is the
+                # first look, with its reason, so the screen that follows does not ask why (restriction.py).
+                uow.audit("view", ENTITY, row.id, f"Recorded: restricted Safer Homes referral {row.reference}",
+                          {"reference": row.reference, "what": "Recorded", "reason": "Recording the referral",
+                           "reused": False})
             uow.commit()
             return Saved(row.id, row.reference, record.status, _changes(row.id))
 

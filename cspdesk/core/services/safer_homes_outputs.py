@@ -22,6 +22,7 @@ from cspdesk.core.domain.safer_homes import RESTRICTED, Tenure, format_pence
 from cspdesk.core.domain.vocab import RiskLevel, Role, SaferHomesStatus
 from cspdesk.core.errors import PermissionDenied, ValidationError
 from cspdesk.core.services.context import Actor
+from cspdesk.core.services.restriction import account_for_looks, referral_refs
 from cspdesk.core.services.safer_homes_read import (
     ReferralQuery,
     SaferHomesReader,
@@ -81,6 +82,11 @@ class SaferHomesOutputs:
             uow.audit(action, ENTITY, referral_id, summary, details)
             uow.commit()
 
+    def _look(self, actor: Actor, referral_id: uuid.UUID, reason: str | None, what: str) -> None:
+        with self._uow(actor.username) as uow:
+            account_for_looks(uow, actor, referral_refs(uow.session, [referral_id]).values(), what, reason)
+            uow.commit()
+
     # ----- CSV ------------------------------------------------------------------------------------
     def export_csv(self, actor: Actor, query: ReferralQuery, path: Path) -> int:
         """The list as the actor sees it (restricted clients masked), one referral a line."""
@@ -121,11 +127,12 @@ class SaferHomesOutputs:
         with self._uow("system") as uow:
             return letterhead_from(section(read_settings(uow.session, "council"), "council"))
 
-    def summary_pdf(self, actor: Actor, referral_id: uuid.UUID, path: Path) -> Path:
-        """The referral on paper, masked exactly as the screen is for this actor."""
+    def summary_pdf(self, actor: Actor, referral_id: uuid.UUID, path: Path, reason: str | None = None) -> Path:
+        """The referral on paper, masked exactly as the screen is for this actor (unmasked: a look, with a
+        reason, logged)."""
         from cspdesk.core.reports.safer_homes_pdf import Document, Section, write_pdf
 
-        detail = self._reader.refresh(actor, referral_id)
+        detail = self._reader._look(actor, referral_id, reason, "Summary printed")
         v = detail.values
         masked = detail.masked
         phones = v.get("phones")
@@ -196,13 +203,14 @@ class SaferHomesOutputs:
                     + (" (masked)" if masked else ""), {"reference": detail.reference, "masked": masked})
         return Path(path)
 
-    def works_order_pdf(self, actor: Actor, referral_id: uuid.UUID, path: Path) -> Path:
+    def works_order_pdf(self, actor: Actor, referral_id: uuid.UUID, path: Path, reason: str | None = None) -> Path:
         """The contractor's copy: address, access, a safe number and the works. Never the client's
         name, the category, the reason for the referral, the risk or the referrer."""
         from cspdesk.core.reports.safer_homes_pdf import Document, Section, write_pdf
 
         actor.require(Role.OFFICER, "issue works orders")
         view = self._works_order(actor, referral_id)
+        self._look(actor, referral_id, reason, "Works order printed")
         if not view["measures"] or not view["contractor"]:
             raise ValidationError({"measures": "Specify the works and the contractor before printing the works order."})
         address = "\n".join(x for x in (view["address_line1"], view["address_line2"], view["town"],
@@ -240,7 +248,8 @@ class SaferHomesOutputs:
         return works_order_view(record, actor.viewer)
 
     # ----- letters ----------------------------------------------------------------------------------
-    def letter_pdf(self, actor: Actor, referral_id: uuid.UUID, letter: str, path: Path) -> Path:
+    def letter_pdf(self, actor: Actor, referral_id: uuid.UUID, letter: str, path: Path,
+                   reason: str | None = None) -> Path:
         """One of the three Safer Homes letters, through the letters engine's default templates
         (``resources/templates``), filled from ``safer_homes_letter_values`` and so limited as it is."""
         from cspdesk.core.domain.safer_homes import works_complete_by
@@ -248,6 +257,7 @@ class SaferHomesOutputs:
 
         actor.require(Role.OFFICER, "write Safer Homes letters")
         values = dict(self.safer_homes_letter_values(referral_id, letter, actor))
+        self._look(actor, referral_id, reason, f"{letter.replace('_', ' ').capitalize()} letter printed")
         lh = self._letterhead()
         letterhead = LetterheadSettings(
             council_name=lh.council, team_name=lh.team, phone=lh.phone, email=lh.email,

@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import select
 
 from cspdesk.core.domain.protection import (
-    audit_details,
     audit_reason_required,
     can_see_personal_details,
-    check_audit_reason,
     mask_referral_for,
+    masked_referral,
+    may_see_referral,
+    referral_ref,
 )
 from cspdesk.core.domain.safer_homes import RESTRICTED, Measure, ReferralRecord, SaferHomesRules, format_pence
 from cspdesk.core.domain.safer_homes_counts import (
@@ -41,7 +42,9 @@ from cspdesk.core.domain.safer_homes_workflow import (
     working_days_to_secure,
 )
 from cspdesk.core.domain.vocab import SaferHomesStatus, VictimCategory
+from cspdesk.core.errors import PermissionDenied
 from cspdesk.core.services.context import Actor
+from cspdesk.core.services.restriction import account_for_looks, current_reasons
 from cspdesk.core.services.safer_homes_records import (
     ENTITY,
     Names,
@@ -146,7 +149,8 @@ class CountsView:
 
 
 def _list_row(viewer, record: ReferralRecord, today: date, rules: SaferHomesRules) -> ReferralListRow:
-    shown = mask_referral_for(viewer, record)
+    # A restricted referral is listed masked for everyone: its details are seen by opening it, with a reason.
+    shown = masked_referral(record) if record.is_restricted else mask_referral_for(viewer, record)
     return ReferralListRow(
         id=record.id,  # type: ignore[arg-type]
         reference=record.reference,
@@ -204,6 +208,8 @@ class SaferHomesReader:
             fallback = current_rules(uow.session)
             out = []
             for row, record in all_records(uow.session):
+                if not may_see_referral(actor.viewer, record):
+                    continue  # a partner sees their own agency's referrals only
                 line = _list_row(actor.viewer, record, today, rules_of(row, fallback))
                 if _matches(q, record, line):
                     out.append(line)
@@ -221,36 +227,43 @@ class SaferHomesReader:
             return current_rules(uow.session).measures
 
     def needs_reason(self, actor: Actor, referral_id: uuid.UUID) -> bool:
-        """True if opening this referral will show the actor a restricted client's details."""
+        """True if opening this referral will show the actor a restricted client's details and no reason
+        they gave for it is still current (``safer_homes.reason_minutes``)."""
         with self._uow("system") as uow:
             row = load(uow.session, referral_id)
             record = to_record(row, (), Names.load(uow.session))
-        return audit_reason_required(record, actor.viewer)
+            if not audit_reason_required(record, actor.viewer):
+                return False
+            return record.id not in current_reasons(uow.session, actor.username, [referral_ref(record)])
 
     def open(self, actor: Actor, referral_id: uuid.UUID, reason: str | None = None) -> ReferralDetail:
         """The referral screen's contents. Opening a restricted referral whose details the actor may
-        see needs a reason, written to the audit log ("view") before anything is returned."""
+        see needs a reason (or one still current), written to the audit log ("view") before anything is
+        returned."""
+        return self._look(actor, referral_id, reason, "Opened")
+
+    def refresh(self, actor: Actor, referral_id: uuid.UUID, reason: str | None = None) -> ReferralDetail:
+        """The screen again after a change. On a restricted referral this is another look: it reuses the
+        reason given when it was opened (within the reuse window) and is logged."""
+        return self._look(actor, referral_id, reason, "Shown again")
+
+    def _look(self, actor: Actor, referral_id: uuid.UUID, reason: str | None, what: str) -> ReferralDetail:
         with self._uow(actor.username) as uow:
             record, detail = self._detail(uow, actor, referral_id)
             if audit_reason_required(record, actor.viewer):
-                check_audit_reason(record, actor.viewer, reason)
-                what = audit_details(record, reason or "")
-                uow.audit("view", ENTITY, record.id, what["summary"], what["details"])
+                account_for_looks(uow, actor, [referral_ref(record)], what, reason)
                 uow.commit()
-                # The opening itself is on the timeline the user now sees.
+                # The look itself is on the timeline the user now sees.
                 _r, detail = self._detail(uow, actor, referral_id)
         return detail
-
-    def refresh(self, actor: Actor, referral_id: uuid.UUID) -> ReferralDetail:
-        """The screen again after a change the actor made while it was open (no second reason)."""
-        with self._uow(actor.username) as uow:
-            return self._detail(uow, actor, referral_id)[1]
 
     def _detail(self, uow: UnitOfWork, actor: Actor, referral_id: uuid.UUID) -> tuple[ReferralRecord, ReferralDetail]:
         s = uow.session
         today = self._today()
         row = load(s, referral_id)
         record = to_record(row, measures_of(s, row.id), Names.load(s))
+        if not may_see_referral(actor.viewer, record):
+            raise PermissionDenied("This referral was made by another agency: you do not have permission to see it.")
         rules = rules_of(row, current_rules(s))
         masked = not can_see_personal_details(actor.viewer, record)
         elig = EligibilityResult.from_dict(row.eligibility) if row.eligibility else None

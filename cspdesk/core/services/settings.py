@@ -147,6 +147,10 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("safer_homes.works_complete_working_days", int, _SH.works_complete_working_days,
                "Works order: complete within (working days)", "Safer Homes", 1, 60),
     SettingDef("safer_homes.scheme_name", str, "the CVS-run Safer Homes Scheme", "Scheme name (as in the plan's sentence)", "Safer Homes"),
+    SettingDef("safer_homes.reason_minutes", int, 15,
+               "Ask again for the reason for looking at a restricted referral after (minutes)", "Safer Homes", 0, 480,
+               help="Within this time the last reason given for a record is reused (each look is still logged); "
+                    "0 asks every time."),
     SettingDef("safer_homes.measures", list, [m.to_dict() for m in _SH.measures],
                "Catalogue of measures (code, label, unit cost in pence)", "Safer Homes"),
     # Data protection (DOMAIN.md section 9)

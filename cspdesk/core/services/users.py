@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from cspdesk.core.domain.protection import PERMISSION_FLAGS
 from cspdesk.core.domain.vocab import Role
-from cspdesk.core.errors import NotFound, ValidationError
+from cspdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from cspdesk.core.services.context import Actor, Changes, os_username
-from cspdesk.core.storage.models import AppUser
+from cspdesk.core.storage.models import Agency, AppUser
 from cspdesk.core.storage.uow import UnitOfWork
 
 
@@ -32,6 +32,7 @@ class UserRow:
     active: bool
     version: int
     permissions: frozenset[str] = frozenset()
+    agency: str | None = None
 
 
 class UserService:
@@ -54,8 +55,20 @@ class UserService:
                           f"{username} signed in for the first time and was given the role {role.label}")
                 uow.commit()
                 created = True
+            agency = uow.session.get(Agency, user.agency_id) if user.agency_id else None
             return Actor(user.id, user.username, user.display_name, Role(user.role),
-                         frozenset(user.permissions or ())), created
+                         frozenset(user.permissions or ()), agency.name if agency else None), created
+
+    def existing(self, username: str) -> Actor:
+        """The actor for a known account, adding nobody (commands that only read)."""
+        username = username.strip().lower()
+        with self._uow("system") as uow:
+            user = uow.session.scalar(select(AppUser).where(AppUser.username == username))
+            if user is None or not user.active:
+                raise PermissionDenied(f"{username} is not a user of this database.")
+            agency = uow.session.get(Agency, user.agency_id) if user.agency_id else None
+            return Actor(user.id, user.username, user.display_name, Role(user.role),
+                         frozenset(user.permissions or ()), agency.name if agency else None)
 
     def look_in(self, username: str | None = None) -> Actor:
         """The actor for this account on a database that cannot be changed (read-only or damaged): the user as
@@ -70,8 +83,33 @@ class UserService:
     def list_users(self) -> list[UserRow]:
         with self._uow("system") as uow:
             users = uow.session.scalars(select(AppUser).order_by(AppUser.display_name)).all()
+            agencies = {i: n for i, n in uow.session.execute(select(Agency.id, Agency.name))}
             return [UserRow(u.id, u.username, u.display_name, Role(u.role), u.job_title, u.active, u.version,
-                            frozenset(u.permissions or ())) for u in users]
+                            frozenset(u.permissions or ()), agencies.get(u.agency_id)) for u in users]
+
+    def agencies(self) -> list[str]:
+        """The partner agencies a user can belong to, by name."""
+        with self._uow("system") as uow:
+            return list(uow.session.scalars(select(Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)))
+
+    def set_agency(self, actor: Actor, user_id: uuid.UUID, agency: str | None) -> Changes:
+        """Which agency a user works for: a partner sees what their agency needs (``core.domain.restriction``)."""
+        actor.require(Role.ADMINISTRATOR, "change users' agencies")
+        with self._uow(actor.username) as uow:
+            user = uow.session.get(AppUser, user_id)
+            if user is None:
+                raise NotFound("That user no longer exists.")
+            agency_id = None
+            if agency:
+                agency_id = uow.session.scalar(select(Agency.id).where(Agency.name == agency))
+                if agency_id is None:
+                    raise ValidationError({"agency": "Choose the agency from the list."})
+            if agency_id != user.agency_id:
+                user.agency_id = agency_id
+                uow.audit("update", "user", user.id, f"User {user.username}'s agency set to {agency or 'none'}",
+                          {"agency": agency})
+            uow.commit()
+        return Changes.of("user", ids=(user_id,))
 
     def officers(self) -> list[UserRow]:
         return [u for u in self.list_users() if u.active and u.role != Role.PARTNER]

@@ -49,3 +49,21 @@ def check_text_fits(session: Session, _flush_context, _instances) -> None:
                 problems[key] = f"{_label(key)} contains a NUL character, which cannot be stored. Remove it."
     if problems:
         raise ValidationError(problems)
+
+
+def check_rows_fit(model: type, rows: list[dict]) -> None:
+    """``check_text_fits`` for rows written with a Core INSERT (no ORM object to look at): the same rule."""
+    columns = _text_columns(inspect(model))
+    problems: dict[str, str] = {}
+    for row in rows:
+        for key, limit in columns.items():
+            value = row.get(key)
+            if not isinstance(value, str):
+                continue
+            if limit is not None and len(value) > limit:
+                problems[key] = (f"{_label(key)} is too long: at most {limit:,} characters, "
+                                 f"this has {len(value):,}. Shorten it and save again.")
+            elif "\x00" in value:
+                problems[key] = f"{_label(key)} contains a NUL character, which cannot be stored. Remove it."
+    if problems:
+        raise ValidationError(problems)

@@ -6,15 +6,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from cspdesk.core.errors import ConflictError, DatabaseProblem
+from cspdesk.core.storage.audit_chain import append as append_audit
 from cspdesk.core.storage.field_limits import check_text_fits
-from cspdesk.core.storage.models import AuditEntry
 from cspdesk.core.storage.write_gate import refusal_for
 
 
@@ -28,9 +28,11 @@ class UnitOfWork:
         self._session_factory = session_factory
         self.username = username
         self.session: Session
+        self._audit_rows: list[dict[str, Any]] = []
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
+        self._audit_rows = []
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -67,22 +69,24 @@ class UnitOfWork:
             ) from exc
 
     def commit(self) -> None:
+        # The audit rows join the hash chain last, after everything else this action wrote: the chain's
+        # lock is then held for the shortest time (``audit_chain``).
+        if self._audit_rows:
+            rows, self._audit_rows = self._audit_rows, []
+            append_audit(self.session, rows)
         self.session.commit()
 
     def audit(self, action: str, entity_type: str, entity_id: uuid.UUID | None, summary: str,
               details: dict[str, Any] | None = None) -> None:
-        self.session.add(AuditEntry(username=self.username, action=action, entity_type=entity_type,
-                                    entity_id=entity_id, summary=summary, details=details))
+        """An audit row, written with the change when ``commit`` is called (never without it)."""
+        self._audit_rows.append({"username": self.username, "action": action, "entity_type": entity_type,
+                                 "entity_id": entity_id, "summary": summary, "details": details})
 
     def audit_many(self, action: str, entity_type: str,
                    rows: list[tuple[uuid.UUID | None, str, dict[str, Any] | None]]) -> None:
-        """``audit`` for many records at once (entity id, summary, details): one INSERT."""
-        if rows:
-            self.session.execute(insert(AuditEntry), [
-                {"username": self.username, "action": action, "entity_type": entity_type, "entity_id": entity_id,
-                 "summary": summary, "details": details}
-                for entity_id, summary, details in rows
-            ])
+        """``audit`` for many records at once (entity id, summary, details): one INSERT at commit."""
+        for entity_id, summary, details in rows:
+            self.audit(action, entity_type, entity_id, summary, details)
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
+from cspdesk.gui.reasons import with_reason
 from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
 
 
@@ -118,7 +119,7 @@ class NewLetterDialog(QDialog):
 
     def show_preview(self) -> None:
         try:
-            draft = self.services.letters.draft(
+            draft = with_reason(self.prompts, "previewing this letter", lambda reason: self.services.letters.draft(
                 self.services.actor,
                 self.subject,
                 self.code(),
@@ -126,7 +127,10 @@ class NewLetterDialog(QDialog):
                 typed=self.fields.values(),
                 recipient_id=self.recipient.currentData(),
                 large_print=self.large_print.isChecked() and self.large_print.isEnabled(),
-            )
+                reason=reason,
+            ))
+            if draft is None:
+                return
         except ValidationError as exc:
             rest = self.fields.show_errors(exc.fields)
             self.problems.setText(str(exc) if rest else "Fill in the boxes marked in red.")

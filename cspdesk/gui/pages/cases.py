@@ -299,7 +299,7 @@ class CasesPage(QWidget):
 
     def run_query(self) -> None:
         selected = self.current_case_id()
-        ids = self.services.case_list.case_ids(self.query)
+        ids = self.services.case_list.case_ids(self.query, self.services.actor)
         self.model.today = clock().today()
         self.model.set_ids(ids)
         self.count.setText(f"{len(ids):,} case{'s' if len(ids) != 1 else ''}")

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.domain.safer_homes import RESTRICTED
-from cspdesk.core.domain.vocab import SaferHomesStatus, VictimCategory
+from cspdesk.core.domain.vocab import Role, SaferHomesStatus, VictimCategory
 from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.safer_homes_read import ReferralQuery, category_label
@@ -173,6 +173,17 @@ class SaferHomesPage(QWidget):
         partner.setToolTip("The referring agency chosen in the filter: its referrals and their progress, "
                            "no addresses or phones, restricted clients unnamed.")
         partner.clicked.connect(self.export_partner)
+        # Partners are read-only: what they cannot do is disabled here, not refused when they try.
+        officer = self.services.actor.can(Role.OFFICER)
+        for b in (new, export, partner):
+            b.setEnabled(officer)
+            if not officer:
+                b.setToolTip("Partners can look at referrals but not record or export them.")
+        self.dp_btn = QPushButton("Data protection…", objectName="dataProtection")
+        self.dp_btn.setToolTip("Who has looked at restricted referrals, and a check of the audit log "
+                               "(administrators)")
+        self.dp_btn.clicked.connect(self.data_protection)
+        self.dp_btn.setVisible(self.services.actor.role is Role.ADMINISTRATOR)
         self.count_label = QLabel(objectName="shCount")
         buttons = QHBoxLayout()
         for b in (new, open_):
@@ -180,6 +191,7 @@ class SaferHomesPage(QWidget):
         buttons.addWidget(self.count_label, 1)
         buttons.addWidget(export)
         buttons.addWidget(partner)
+        buttons.addWidget(self.dp_btn)
         w = QWidget()
         v = QVBoxLayout(w)
         v.addLayout(filters)
@@ -290,6 +302,13 @@ class SaferHomesPage(QWidget):
             return
         self.prompts.info("List exported", f"{count_of(n, 'referral')} saved to {path}. Restricted clients are shown as "
                           f"\u201c{RESTRICTED}\u201d unless you may see them.")
+
+    def data_protection(self):
+        from cspdesk.gui.dialogs.data_protection import DataProtectionDialog
+
+        self.dp_dialog = DataProtectionDialog(self.services, self.prompts, self)
+        self.dp_dialog.open()
+        return self.dp_dialog
 
     def export_partner(self) -> None:
         agency = self.agency.currentData()

@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.domain.safer_homes import ReferralRecord, format_pence
-from cspdesk.core.domain.vocab import SaferHomesStatus
+from cspdesk.core.domain.vocab import Role, SaferHomesStatus
 from cspdesk.core.errors import TransitionRefused, UserError, ValidationError
 from cspdesk.gui.pages.safer_homes_fields import DateField, MoneyField, TextField, with_error
 from cspdesk.gui.pages.safer_homes_form import IntakeForm
+from cspdesk.gui.reasons import with_reason
 
 S = SaferHomesStatus
 BUTTON_TEXT = {S.ELIGIBILITY_CHECKED: "Mark eligibility checked", S.SURVEYED: "Mark surveyed",
@@ -67,12 +68,16 @@ class ReferralScreen(QWidget):
         self.order_btn.clicked.connect(self._print_works_order)
         self.letters_btn = QPushButton("Letters…", objectName="referralLetters")
         self.letters_btn.clicked.connect(self.open_letters)
+        self.looks_btn = QPushButton("Who has looked…", objectName="whoHasLooked")
+        self.looks_btn.setToolTip("Every time this restricted referral's details were shown, by whom and why")
+        self.looks_btn.clicked.connect(self.show_looks)
         top = QHBoxLayout()
         top.addWidget(back)
         top.addWidget(self.heading, 1)
         top.addWidget(self.summary_btn)
         top.addWidget(self.order_btn)
         top.addWidget(self.letters_btn)
+        top.addWidget(self.looks_btn)
         actions = QHBoxLayout()
         actions.addWidget(QLabel("Next step:"))
         actions.addLayout(self.status_row)
@@ -118,9 +123,9 @@ class ReferralScreen(QWidget):
         self.catalogue = QComboBox(objectName="measureChoice")
         self.quantity = QSpinBox(objectName="measureQuantity")
         self.quantity.setRange(1, 50)
-        add = QPushButton("Add measure", objectName="addMeasure")
+        self.add_measure_btn = add = QPushButton("Add measure", objectName="addMeasure")
         add.clicked.connect(self._add_measure)
-        remove = QPushButton("Remove selected")
+        self.remove_measure_btn = remove = QPushButton("Remove selected", objectName="removeMeasure")
         remove.clicked.connect(self._remove_measure)
         self.total = QLabel(objectName="worksTotal")
         self.total.setStyleSheet("font-weight:600")
@@ -173,6 +178,14 @@ class ReferralScreen(QWidget):
         for w in (self.elig_box, self.works_box, self.timeline_box, self.summary_btn, self.order_btn):
             w.hide()
         self._status_buttons(())
+        self.looks_btn.hide()
+        self.letters_btn.hide()
+        self.save_btn.setEnabled(self.may_edit)
+
+    @property
+    def may_edit(self) -> bool:
+        """Partners are read-only: their controls are disabled, not refused on Save."""
+        return self.services.actor.can(Role.OFFICER)
 
     def show_detail(self, detail) -> None:
         self.detail = d = detail
@@ -192,12 +205,20 @@ class ReferralScreen(QWidget):
                          + f"Follow-up call due {d.follow_up_due:%d/%m/%Y}")
         self.flags.setText(" &nbsp;·&nbsp; ".join(flags))
         open_ = d.status not in (S.CLOSED, S.DECLINED, S.WITHDRAWN)
-        self.form.set_values(v, editable=open_)
+        edit = open_ and self.may_edit
+        self.form.set_values(v, editable=edit)
         self.save_btn.setText("Save changes")
         self.save_btn.setVisible(open_ and not d.masked)
-        for w in (self.elig_box, self.works_box, self.timeline_box, self.summary_btn, self.order_btn):
+        self.save_btn.setEnabled(edit)
+        for w in (self.elig_box, self.works_box, self.timeline_box, self.summary_btn, self.order_btn,
+                  self.letters_btn):
             w.show()
-        self.order_btn.setEnabled(not d.masked)
+        self.order_btn.setEnabled(not d.masked and self.may_edit)
+        # A masked referral's letters are restricted too: nothing to write, nothing to open.
+        self.letters_btn.setEnabled(not d.masked)
+        self.letters_btn.setToolTip("" if not d.masked else
+                                    "Restricted: you do not have permission to see this referral's letters.")
+        self.looks_btn.setVisible(d.restricted and not d.masked)
         self._status_buttons(d.allowed_next)
         # Eligibility
         if d.eligibility is None:
@@ -209,12 +230,15 @@ class ReferralScreen(QWidget):
                             for c in d.eligibility.checks)
             self.elig_text.setText(f"{head} (checked {html.escape(d.eligibility_checked)}){lines}")
         self.elig_btn.setVisible(d.status is S.REFERRED)
+        self.elig_btn.setEnabled(self.may_edit)
         # Works
         for name, w in self.work_fields.items():
             w.set_value(v.get(name))
-            w.set_editable(open_)
+            w.set_editable(edit)
             self.work_errors[name].hide()
         self.save_works_btn.setVisible(open_)
+        for w in (self.save_works_btn, self.add_measure_btn, self.remove_measure_btn, self.catalogue, self.quantity):
+            w.setEnabled(edit)
         self._lines = [(m["code"], m["quantity"], m["installed"]) for m in v.get("measures") or []]
         self.measures.setRowCount(len(v.get("measures") or []))
         for r, m in enumerate(v.get("measures") or []):
@@ -248,11 +272,25 @@ class ReferralScreen(QWidget):
             if to in (S.DECLINED, S.WITHDRAWN):
                 b.setStyleSheet("color:#9b1c1c")
             b.clicked.connect(lambda _=False, t=to: self.move_to(t))
+            b.setEnabled(self.may_edit)
             self.status_row.addWidget(b)
             b.show()
 
+    def _shown_again(self, referral_id) -> bool:
+        """The referral again (a look: reuses the reason given on opening, or asks again if it has
+        lapsed). False if the user would not give one: the screen goes back to the list."""
+        read = self.services.safer_homes_read
+        detail = with_reason(self.prompts, "showing this referral again",
+                             lambda reason: read.refresh(self.services.actor, referral_id, reason))
+        if detail is None:
+            self.detail = None
+            self.back.emit()
+            return False
+        self.show_detail(detail)
+        return True
+
     def _reload(self, changes) -> None:
-        self.show_detail(self.services.safer_homes_read.refresh(self.services.actor, self.detail.id))
+        self._shown_again(self.detail.id)
         self.bus.changes_applied.emit(changes)
 
     # ----- actions ------------------------------------------------------------------------------
@@ -272,7 +310,8 @@ class ReferralScreen(QWidget):
                 self.prompts.error("Referral not saved", str(exc))
                 return
             self.bus.changes_applied.emit(saved.changes)
-            self.show_detail(self.services.safer_homes_read.refresh(self.services.actor, saved.id))
+            if not self._shown_again(saved.id):
+                return
             if saved.status is S.DECLINED:
                 self.prompts.info("Referral recorded as declined", "Without the client's consent only the fact "
                                   f"that a referral was made is kept ({saved.reference}).")
@@ -388,13 +427,29 @@ class ReferralScreen(QWidget):
         if path is None:
             return
         try:
-            make(self.services.actor, self.detail.id, path)
+            made = with_reason(self.prompts, f"printing the {what}",
+                               lambda reason: make(self.services.actor, self.detail.id, path, reason))
         except UserError as exc:
             self.prompts.error(f"The {what} was not made", str(exc))
             return
+        if made is None:
+            return
         self.prompts.info(f"The {what} is ready", f"Saved to {path}. It is marked OFFICIAL-SENSITIVE; keep it securely.")
         self.timeline.clear()
-        self.show_detail(self.services.safer_homes_read.refresh(self.services.actor, self.detail.id))
+        self._shown_again(self.detail.id)
+
+    def show_looks(self):
+        """Who has looked at this restricted referral: every look, with the reason given."""
+        from cspdesk.gui.dialogs.looks import LooksDialog
+
+        try:
+            rows = self.services.audit_log.looks_at(self.services.actor, "safer_homes_referral", self.detail.id)
+        except UserError as exc:
+            self.prompts.error("Not available", str(exc))
+            return None
+        self.looks_dialog = LooksDialog(rows, f"Who has looked at {self.detail.reference}", self)
+        self.looks_dialog.open()
+        return self.looks_dialog
 
 
 def _as_field(value):

@@ -63,9 +63,9 @@ class SettingsPage(QWidget):
     # ----- users
     def _users_tab(self) -> QWidget:
         w = QWidget()
-        self.users = QTableWidget(0, 6, objectName="usersTable", accessibleName="Users")
+        self.users = QTableWidget(0, 7, objectName="usersTable", accessibleName="Users")
         self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active", "Sees restricted Safer Homes",
-                                              "Job title (signs letters)"])
+                                              "Job title (signs letters)", "Agency (partners)"])
         self.users.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.users.verticalHeader().setVisible(False)
         self.users.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -88,6 +88,7 @@ class SettingsPage(QWidget):
 
     def load(self) -> None:
         users = self.services.users.list_users()
+        agencies = self.services.users.agencies()
         self.users.setRowCount(len(users))
         for r, u in enumerate(users):
             self.users.setItem(r, 0, QTableWidgetItem(u.display_name))
@@ -114,6 +115,17 @@ class SettingsPage(QWidget):
             title.editingFinished.connect(lambda uid=u.id, w=title, old=u.job_title or "": w.text().strip() != old
                                           and self._set_job_title(uid, w))
             self.users.setCellWidget(r, 5, title)
+            # A partner sees only what their agency needs (core.domain.restriction): their agency decides it.
+            agency = QComboBox(objectName=f"agency:{u.username}")
+            agency.addItem("—", None)
+            for name in agencies:
+                agency.addItem(name, name)
+            agency.setCurrentIndex(max(0, agency.findData(u.agency)) if u.agency else 0)
+            agency.setEnabled(self.is_admin)
+            agency.setToolTip("A partner sees only cases their agency reported on, owns an action on or that are "
+                              "shared with it, and only the Safer Homes referrals it made.")
+            agency.currentIndexChanged.connect(lambda _i, uid=u.id, c=agency: self._set_agency(uid, c))
+            self.users.setCellWidget(r, 6, agency)
         values = self.services.settings.all()
         for key, widget in self.fields.items():
             self._set_widget(widget, values[key])
@@ -123,6 +135,15 @@ class SettingsPage(QWidget):
             changes = self.services.users.update_user(self.services.actor, user_id, role=Role(combo.currentData()))
         except UserError as exc:
             self.prompts.error("Role not changed", str(exc))
+            self.load()
+            return
+        self.bus.changes_applied.emit(changes)
+
+    def _set_agency(self, user_id, combo: QComboBox) -> None:
+        try:
+            changes = self.services.users.set_agency(self.services.actor, user_id, combo.currentData())
+        except UserError as exc:
+            self.prompts.error("Agency not changed", str(exc))
             self.load()
             return
         self.bus.changes_applied.emit(changes)

@@ -26,6 +26,7 @@ from cspdesk.core.errors import UserError
 from cspdesk.core.services.letter_sources import Subject
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.dialogs.new_letter import NewLetterDialog
+from cspdesk.gui.reasons import with_reason
 
 COLUMNS = ("Made", "Document", "To", "Made by", "Template", "Size")
 
@@ -56,12 +57,15 @@ class DocumentsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.openable: dict = {}
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut,
                   activated=self.open_selected)
 
         self.new_btn = QPushButton("&New letter…", objectName="newLetterButton")
         self.new_btn.clicked.connect(self.new_letter)
-        self.new_btn.setEnabled(services.actor.can(Role.OFFICER))
+        self.new_btn.setEnabled(services.actor.can(Role.OFFICER)
+                                and services.documents.may_write_on(services.actor, self.subject, case_id))
         self.open_btn = QPushButton("&Open / reprint…", objectName="openDocument")
         self.open_btn.clicked.connect(self.open_selected)
         where = "case" if self.subject is Subject.CASE else self.subject.label.split()[-1].lower()
@@ -80,7 +84,10 @@ class DocumentsPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.rows = self.services.documents.for_record(self.subject, self.case_id)
+        actor = self.services.actor
+        self.rows = self.services.documents.for_record(actor, self.subject, self.case_id)
+        # A letter on a restricted record the user may not see is listed by reference, and cannot be opened.
+        self.openable = {d.id: self.services.documents.may_open(actor, d.id) for d in self.rows}
         self.table.setRowCount(len(self.rows))
         for r, d in enumerate(self.rows):
             template = f"{d.template_code} rev {d.template_revision}" if d.template_revision else (d.template_code or "")
@@ -91,9 +98,16 @@ class DocumentsPanel(QWidget):
                 item.setToolTip(f"{d.filename}\nSHA-256 {d.sha256}")
                 self.table.setItem(r, c, item)
         self.empty.setVisible(not self.rows)
-        self.open_btn.setEnabled(bool(self.rows))
         if self.rows and self.table.currentRow() < 0:
             self.table.selectRow(0)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        row = self.table.currentRow()
+        ok = 0 <= row < len(self.rows) and self.openable.get(self.rows[row].id, False)
+        self.open_btn.setEnabled(bool(ok))
+        self.open_btn.setToolTip("" if ok or not self.rows else
+                                 "This letter is on a restricted record: you do not have permission to open it.")
 
     load = refresh  # the case screen's tab protocol: called when the case changes
 
@@ -112,10 +126,16 @@ class DocumentsPanel(QWidget):
         if row < 0 or row >= len(self.rows):
             return None
         d = self.rows[row]
+        if not self.openable.get(d.id, False):
+            return None
+        actor = self.services.actor
         try:
-            data = self.services.documents.content(d.id)
+            data = with_reason(self.prompts, "opening this letter",
+                               lambda reason: self.services.documents.content(actor, d.id, reason))
         except UserError as exc:
             self.prompts.error("Document not opened", str(exc))
+            return None
+        if data is None:
             return None
         if d.filename.lower().endswith(".pdf") or data.startswith(b"%PDF"):
             dlg = LetterPreviewDialog(
@@ -123,7 +143,9 @@ class DocumentsPanel(QWidget):
                 d.title,
                 d.filename,
                 self.prompts,
-                on_copy=lambda _how, doc_id=d.id: self.services.documents.reprint(self.services.actor, doc_id),
+                on_copy=lambda _how, doc_id=d.id: with_reason(
+                    self.prompts, "printing this letter",
+                    lambda reason: self.services.documents.reprint(actor, doc_id, reason)),
                 note=f"The copy filed on {d.made_at:%d/%m/%Y} by {d.made_by}.",
                 parent=self,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cspdesk.core.storage.base import Base, Tracked, utcnow
@@ -24,6 +24,8 @@ class AppUser(Tracked, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Extra permissions beyond the role, e.g. "safer_homes_restricted" (see core.domain.protection).
     permissions: Mapped[list] = mapped_column(JSON, default=list)
+    # A partner's agency (db/reference/agencies.csv): what they may see follows it (core.domain.restriction).
+    agency_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("agency.id"))
 
 
 class AppSetting(Tracked, Base):
@@ -46,8 +48,13 @@ class AuditEntry(Base):
     entity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     summary: Mapped[str] = mapped_column(Text)
     details: Mapped[dict | None] = mapped_column(JSON)
+    # The hash chain (``storage/audit_chain.py``): place in the chain, the previous row's hash, this row's.
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_audit_entry_entity", "entity_type", "entity_id"),
         Index("ix_audit_entry_at", "at"),
+        Index("ix_audit_entry_look", "action", "username", "entity_id"),
     )

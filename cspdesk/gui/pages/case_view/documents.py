@@ -84,7 +84,7 @@ class DocumentsPanel(CasePanel):
             self.none.setText(f"{doc.filename} cannot be shown here.\nUse 'Save a copy…' to open it in its own program.")
             self.stack.setCurrentWidget(self.none)
             return
-        data = self.services.attachments.content(doc.id)
+        data = self.services.attachments.content(self.services.actor, doc.id)
         if kind == "image":
             pix = QPixmap()
             pix.loadFromData(data)
@@ -136,6 +136,6 @@ class DocumentsPanel(CasePanel):
         if target is None:
             return
         try:
-            self.services.attachments.save_copy(doc.id, target)
+            self.services.attachments.save_copy(self.services.actor, doc.id, target)
         except OSError as exc:
             self.prompts.error("Not saved", f"{target} could not be written: {exc.strerror or exc}")

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.accessibility import name_controls
 from cspdesk.gui.laptop import fit_for_laptops, restore_geometry, save_geometry, scrolling
@@ -21,6 +22,10 @@ from cspdesk.gui.pages.case_view.risk import RiskPanel
 
 TABS = (("Overview", OverviewPanel), ("People", PeoplePanel), ("Incidents", IncidentsPanel), ("Risk", RiskPanel),
         ("Actions", ActionsPanel), ("Chronology", ChronologyPanel), ("Documents", DocumentsPanel))
+
+
+# Controls that only show or save a copy of what is already there: left working for partners.
+PARTNER_MAY_USE = ("saveCopy", "openDocument", "showCorrected", "showRemovedParties")
 
 
 class CaseView(QWidget):
@@ -60,6 +65,7 @@ class CaseView(QWidget):
             title, widget = factory(services, bus, prompts, case_id)
             self.add_tab(title, widget)
         self._stale: set[str] = set(self.panels)
+        self._lock_for_partner()
         self.tabs.currentChanged.connect(lambda _i: self._load_current())
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
@@ -96,6 +102,13 @@ class CaseView(QWidget):
         return self.panels[title]
 
     def refresh(self) -> None:
+        if not self.services.actor.can(Role.OFFICER) and not self.services.sharing.may_see_case(
+                self.services.actor, self.case_id):
+            # However it was reached (a forum's link, a notice), a case outside the partner's agency is not shown.
+            self.heading.setText("This case is not shared with your agency.")
+            self.tabs.hide()
+            self._stale.clear()  # nothing is loaded into the (hidden) tabs
+            return
         try:
             d = self.services.case_edit.detail(self.case_id)
         except UserError as exc:
@@ -137,6 +150,7 @@ class CaseView(QWidget):
                     w.load()
             except UserError as exc:
                 self.prompts.error("Case not shown", str(exc))
+        self._lock_for_partner()
 
     def load_all(self) -> None:
         """Load every tab now (the benchmark and tests; normally tabs load when shown)."""
@@ -144,6 +158,16 @@ class CaseView(QWidget):
             if title in self._stale and hasattr(w, "load"):
                 w.load(self._detail) if w is self.overview else w.load()
         self._stale.clear()
+        self._lock_for_partner()
+
+    def _lock_for_partner(self) -> None:
+        """A partner may look, not change: every editing control is disabled, including those a tab builds when
+        it loads (issue 14; issue 19's defect 7: not refused on Save)."""
+        if self.services.actor.can(Role.OFFICER):
+            return
+        from cspdesk.gui.read_only import lock_editing
+
+        lock_editing(self, keep=PARTNER_MAY_USE)
 
     def _on_changes(self, changes) -> None:
         if self.case_id in changes.ids or changes.touches("setting", "user"):

@@ -1,0 +1,345 @@
+"""The standing leak test: a restricted referral's details reach nobody who may not see them, through any
+service read, export, report, printed document or command.
+
+The demo database gets one more restricted (domestic-abuse) referral whose client, address, phones,
+perpetrator and notes are distinctive strings (``safer_homes_examples.SECRETS``), taken to property secured,
+with every Safer Homes letter filed on it (acknowledgement, works order, follow-up; a referral has no
+attachments: those are filed on ASB cases). Then, as an officer without the restricted permission, a partner
+of another agency, and a partner of the agency that made the referral, the test:
+
+- walks the services registry (``registry._FACTORIES``) and calls every public method of every service
+  that is not declared a writer, filling its arguments by name (the restricted referral, its letters, every
+  Safer Homes letter code, a wide period, a search for the client's surname ...), and searches what comes
+  back — DTOs (serialised), bytes (PDF text extracted with pypdf), files written (PDF, CSV, XLSX cells) — for
+  the secrets. A refusal (``UserError``) is a pass: nothing was given;
+- runs every command-line leaf (``cli.build_parser``) that reads, and searches its output and files.
+
+A method or command the test does not know how to call fails the test until it is classified here, so a
+new reader is never silently skipped.
+
+Mutations this test was seen to fail against (then put back):
+- ``documents.shown_row`` returning the row unchanged (the follow-up letter's recipient is the client:
+  ``documents.for_record`` leaked the name to the officer and both partners);
+- ``safer_homes_read._list_row`` using ``record.to_dict()`` instead of the masked values (the list, the
+  list's CSV export and the search leaked the name and address).
+When first run it found a real leak: ``attachments.content`` / ``save_copy`` returned any stored document,
+a restricted referral's letters included, to anyone (now through ``documents.read_stored``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import io
+import itertools
+import json
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import UserError
+from cspdesk.core.services.letter_sources import Subject
+from cspdesk.core.services.registry import _FACTORIES
+from cspdesk.core.services.safer_homes_outputs import LETTERS
+from tests.core.safer_homes_examples import DA_NAME
+from tests.core.test_safer_homes_service import DA_SECRETS, da_form, secure
+
+# Methods that change something (not reads), by service. A new method not here is called as a reader.
+WRITERS: dict[str, set[str]] = {
+    "case_list": {"forget_names"}, "demo": {"load"}, "intake": {"open_case"},
+    "case_edit": {"discard_draft", "save", "save_draft"},
+    "parties": {"add_party", "remove_party", "set_location"}, "party_edit": {"edit", "restore"},
+    "incidents": {"add_incident", "record_case_review_not_told", "record_case_review_told"},
+    "incident_edit": {"edit", "mark_duplicate", "unmark_duplicate"}, "risk": {"assess", "save_questionnaire"},
+    "actions": {"add_action", "cancel", "complete", "update_progress"}, "chronology": {"add_note", "correct"},
+    "attachments": {"add_bytes", "add_files"}, "closure": {"close", "reopen"},
+    "forums": {"link_issue_to_case", "raise_as_action", "raise_as_case", "raise_as_incident", "record_forum"},
+    "saved_filters": {"delete", "save"},
+    "case_reviews": {"acknowledge", "add_action", "add_victim_update", "close", "decide_appeal", "decide_threshold",
+                     "lodge_appeal", "record_application", "record_consent", "record_decision_letter",
+                     "record_review_meeting", "send_outcome", "start_monitoring", "update_action"},
+    "figures": {"commit_import", "remove_population", "save_populations", "set_population"},
+    "safer_homes": {"check_eligibility", "intake", "set_measures", "transition", "update"},
+    "enforcement": {"appeal_outcome", "lodge_appeal", "mark_document_made", "record_breach", "record_event",
+                    "record_informed", "record_payment", "start_step", "transition", "withdraw"},
+    "notices": {"forget_names"}, "report_pack": {"save_wording"}, "templates": {"save", "ensure_seeded"},
+    "letters": {"attach", "file", "generate"}, "sharing": {"share", "withdraw"},
+}
+# Readers that take something only another reader makes (a preview, a figures table ...) and never reach a
+# Safer Homes referral: with why. Anything else the test cannot call fails it.
+NOT_ABOUT_REFERRALS: dict[str, set[str]] = {
+    "intake": {"validate", "possible_duplicates"},  # an unsaved case form
+    "parties": {"validate"},  # an unsaved party
+    "figures": {"comparison_table", "comparison_tables", "export_lsoa_csv", "export_table", "local_breakdown",
+                "monthly_series", "plan_category", "preview_import", "print_crime_figures", "source_label"},
+    "case_reviews": {"figures_sentences"},  # formats figures it is given
+    "letters": {"missing", "render", "source", "typeable", "preview_template"},  # template helpers, demo values
+}
+
+
+def _text_of_pdf(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _text_of_file(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith(b"%PDF"):
+        return _text_of_pdf(data)
+    if data.startswith(b"PK"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data), read_only=True)
+        return "\n".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row)
+    return data.decode("utf-8", "replace")
+
+
+def text_of(value: Any) -> str:
+    """Everything a result could show a user, as text."""
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        return _text_of_pdf(data) if data.startswith(b"%PDF") else data.decode("utf-8", "replace")
+    if isinstance(value, Path):
+        return _text_of_file(value) if value.is_file() else str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return "\n".join(text_of(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return "\n".join(text_of(k) + "=" + text_of(v) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "\n".join(text_of(v) for v in value)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def leaked(text: str) -> list[str]:
+    return [s for s in DA_SECRETS if s in text]
+
+
+@pytest.fixture
+def world(demo_services, tmp_path):
+    """The demo data plus one restricted referral with every Safer Homes letter filed on it."""
+    s = demo_services
+    admin = s.actor
+    rid = s.safer_homes.intake(admin, da_form()).id
+    secure(s, rid)
+    typed = {"referral_reason": "Domestic abuse", "officer_title": "Coordinator",
+             "recipient_address": ["Unit 4, Tetron Point", "Swadlincote", "DE11 0BB"],
+             "works_complete_by": date(2026, 12, 10)}
+    docs = []
+    for code in ("safer_homes_referral_ack", "safer_homes_works_order", "safer_homes_follow_up"):
+        docs.append(s.letters.generate(admin, Subject.REFERRAL, code, rid, typed=typed, reason="Leak test").document_id)
+    # The letters really do hold the secrets (so a search that finds none means something).
+    assert DA_NAME in text_of(s.documents.content(admin, docs[2], "Leak test"))
+    return s, rid, docs
+
+
+def _actors(s) -> dict[str, Any]:
+    s.users.add_user(s.actor, "olive.officer", "Olive Officer", Role.OFFICER)
+    s.users.add_user(s.actor, "pc.police", "PC Police", Role.PARTNER)
+    s.users.add_user(s.actor, "ida.idva", "Ida Idva", Role.PARTNER)
+    ids = {u.username: u.id for u in s.users.list_users()}
+    s.users.set_agency(s.actor, ids["pc.police"], "Derbyshire Constabulary")
+    s.users.set_agency(s.actor, ids["ida.idva"], "Derbyshire IDVA Service")
+    return {n: s.users.sign_in(n)[0] for n in ("olive.officer", "pc.police", "ida.idva")}
+
+
+def _ids(s) -> dict[str, Any]:
+    from cspdesk.core.storage.models import (
+        AsbCase,
+        CaseAction,
+        CaseParty,
+        CaseReviewApplication,
+        EnforcementNotice,
+        Incident,
+        Meeting,
+    )
+
+    with s.database.engine.connect() as c:
+        def first(col):
+            return c.execute(select(col).limit(1)).scalar()
+
+        case_id = first(AsbCase.id)
+        return {
+            "case_id": [case_id],
+            "notice_id": [first(EnforcementNotice.id)],
+            "application_id": [first(CaseReviewApplication.id)],
+            "meeting_id": [first(Meeting.id)],
+            "action_id": [first(CaseAction.id)],
+            "party_id": [c.execute(select(CaseParty.id).where(CaseParty.case_id == case_id).limit(1)).scalar()],
+            "incident_id": [c.execute(select(Incident.id).where(Incident.case_id == case_id).limit(1)).scalar()],
+        }
+
+
+def _values(s, rid, docs, actor, out: Path) -> dict[str, list[Any]]:
+    from cspdesk.core.services.case_query import CaseQuery
+    from cspdesk.core.services.enforcement_register import NoticeQuery
+    from cspdesk.core.services.safer_homes_read import ReferralQuery
+
+    period = s.report_pack.default_period_text()
+    pack = s.report_pack.pack(period)
+    codes = [c.code for c in s.letters.choices(Subject.REFERRAL)]
+    paths = itertools.count()
+    return {
+        **_ids(s),
+        "actor": [actor], "viewer": [actor],
+        "referral_id": [rid], "record_id": [rid], "subject": [Subject.REFERRAL], "record_kind": ["safer_homes_referral"],
+        "document_id": docs, "letter": list(LETTERS), "code": codes, "reason": ["Leak test", None],
+        "query": [ReferralQuery(), ReferralQuery(text="Quennell")], "q": [CaseQuery()],
+        "text": ["Quennell", "Larkspur"], "agency": ["Derbyshire IDVA Service"],
+        "start": [date(2000, 1, 1)], "end": [date(2030, 12, 31)],
+        "period_text": [period], "period": [pack.period], "key": [m.key for m in _measures(pack)],
+        "ret": [s.report_pack.quarterly(period)], "ids": [s.case_list.case_ids(CaseQuery())[:200]],
+        "revision": [1], "services": [s], "kind": ["cpn"], "category": [None],
+        "path": _Paths(out, paths), "target": _Paths(out, paths),
+        # Where one name means different things to different services: "service.argument".
+        "notices.q": [NoticeQuery()],
+    }
+
+
+def _measures(pack) -> list[Any]:
+    found: list[Any] = []
+
+    def walk(x):
+        if dataclasses.is_dataclass(x) and not isinstance(x, type):
+            if hasattr(x, "key") and hasattr(x, "count"):
+                found.append(x)
+            for f in dataclasses.fields(x):
+                walk(getattr(x, f.name))
+        elif isinstance(x, (list, tuple)):
+            for v in x:
+                walk(v)
+
+    walk(pack)
+    return found
+
+
+class _Paths(list):
+    """A fresh file name for every call (what it wrote is searched)."""
+
+    def __init__(self, folder: Path, counter):
+        super().__init__([None])
+        self.folder, self.counter = folder, counter
+
+    def __iter__(self):
+        yield self.folder / f"out-{next(self.counter)}.bin"
+
+
+def _service_classes():
+    yield from _FACTORIES
+
+
+def test_no_reader_gives_restricted_details_to_anyone_without_permission(world, tmp_path):
+    s, rid, docs = world
+    actors = _actors(s)
+    unknown: list[str] = []
+    found: list[str] = []
+    calls = 0
+    for who, actor in actors.items():
+        out = tmp_path / who
+        out.mkdir()
+        values = _values(s, rid, docs, actor, out)
+        for name in _service_classes():
+            service = getattr(s, name)
+            for meth_name, meth in inspect.getmembers(service, inspect.ismethod):
+                if meth_name.startswith("_") or meth_name in WRITERS.get(name, ()) \
+                        or meth_name in NOT_ABOUT_REFERRALS.get(name, ()):
+                    continue
+                params = [p for p in inspect.signature(meth).parameters.values()
+                          if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+                required = [p for p in params if p.default is inspect.Parameter.empty]
+                def vals(p, name=name, values=values):
+                    return values.get(f"{name}.{p.name}", values.get(p.name))
+
+                optional = [p for p in params if p.default is not inspect.Parameter.empty and vals(p) is not None]
+                missing = [p.name for p in required if vals(p) is None]
+                if missing:
+                    unknown.append(f"{name}.{meth_name}({', '.join(missing)})")
+                    continue
+                use = required + optional
+                for combo in itertools.product(*(list(vals(p)) for p in use)):
+                    kwargs = dict(zip([p.name for p in use], combo, strict=True))
+                    calls += 1
+                    try:
+                        result = meth(**kwargs)
+                    except UserError:
+                        continue  # refused: nothing given
+                    text = text_of(result) + "\n".join(_text_of_file(f) for f in out.iterdir())
+                    for f in out.iterdir():
+                        f.unlink()
+                    for secret in leaked(text):
+                        found.append(f"{who}: {name}.{meth_name}({_short(kwargs)}) → {secret!r}")
+    assert unknown == [], "readers the leak test cannot call: add a value for the argument, or classify them"
+    assert found == [], "\n".join(found[:40])
+    assert calls > 300  # the walk really ran
+
+
+def _short(kwargs: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v if isinstance(v, (str, date, uuid.UUID)) else type(v).__name__}"
+                     for k, v in kwargs.items() if k not in ("actor", "viewer", "services"))
+
+
+# ----- commands ---------------------------------------------------------------------------------------
+
+
+COMMAND_ARGS: dict[str, list[list[str]]] = {
+    "check": [[]],
+    "audit verify": [[]],
+    "audit views": [["--from", "2000-01-01", "--to", "2030-12-31"]],
+    "report case-review-figures": [["--format", "csv"], ["--format", "pdf", "--out", "{out}/crf.pdf"]],
+    "report action-taken": [["--format", "csv"], ["--format", "pdf", "--out", "{out}/pack.pdf"]],
+    "report quarterly": [["--format", "csv", "--out", "{out}/q.csv"], ["--format", "xlsx", "--out", "{out}/q.xlsx"]],
+    "figures table": [["--category", "ASB incidents", "--from", "2022-04", "--to", "2023-03"]],
+}
+NOT_READING = {"demo", "figures import", "figures population"}  # they write data in; they print none out
+
+
+def _leaves(parser, prefix=()) -> list[str]:
+    import argparse
+
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        return [" ".join(prefix)]
+    return [leaf for a in subs for name, p in a.choices.items() for leaf in _leaves(p, (*prefix, name))]
+
+
+def test_no_command_prints_or_writes_restricted_details(world, tmp_path, capsys, monkeypatch):
+    from cspdesk.cli import build_parser, main
+
+    s, _rid, _docs = world
+    _actors(s)
+    url = s.database.engine.url
+    db = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=False)
+    s.database.engine.dispose()
+    leaves = _leaves(build_parser())
+    assert sorted(set(leaves) - set(COMMAND_ARGS) - NOT_READING) == [], "classify new commands here"
+    found = []
+    for who in ("olive.officer", "pc.police"):
+        monkeypatch.setenv("CSPDESK_USER", who)
+        for leaf, runs in COMMAND_ARGS.items():
+            for extra in runs:
+                out = tmp_path / who / leaf.replace(" ", "-")
+                out.mkdir(parents=True, exist_ok=True)
+                args = [*leaf.split(), "--db", db, *(a.format(out=out) for a in extra)]
+                main(args)
+                captured = capsys.readouterr()
+                text = captured.out + captured.err + "\n".join(_text_of_file(f) for f in out.iterdir())
+                found += [f"{who}: cspdesk {' '.join(args)} → {x!r}" for x in leaked(text)]
+    assert found == [], "\n".join(found)
+
+
+def test_the_secrets_are_really_there_for_someone_permitted(world, tmp_path):
+    """The searches above can fail: an administrator with a reason does get the details."""
+    s, rid, docs = world
+    detail = s.safer_homes_read.open(s.actor, rid, "Leak test control")
+    assert leaked(text_of(detail.values))
+    assert leaked(text_of(s.documents.content(s.actor, docs[2], "Leak test control")))
+    assert leaked(text_of(s.safer_homes_outputs.summary_pdf(s.actor, rid, tmp_path / "summary.pdf")))

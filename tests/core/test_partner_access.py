@@ -1,0 +1,102 @@
+"""Partners see what their agency needs: cases their agency reported on, owns an action on, or that were
+shared with it (a share is dated, audited, on the chronology and withdrawable); Safer Homes referrals only
+if their agency made them.
+
+Mutations each test was seen to fail against (then put back):
+- ``case_list.case_ids`` ignoring the actor → ``test_a_partner_lists_only_their_agencys_cases`` fails.
+- ``partner_case_ids`` keeping withdrawn shares → ``test_a_share_is_dated_audited_and_withdrawable`` fails.
+- ``safer_homes_read.rows`` without ``may_see_referral`` → ``test_a_partner_sees_only_their_own_referrals``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, union
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import PermissionDenied, ValidationError
+from cspdesk.core.services.case_query import CaseQuery
+from cspdesk.core.storage.models import Agency, AuditEntry, CaseAction, ChronologyEntry, Incident
+from tests.core.test_safer_homes_service import IDVA, burglary_form, da_form
+
+EVERY_CASE = CaseQuery(status=None)
+
+
+def _partner(s, name: str, agency: str | None):
+    s.users.add_user(s.actor, name, name.title(), Role.PARTNER)
+    if agency:
+        uid = next(u.id for u in s.users.list_users() if u.username == name)
+        s.users.set_agency(s.actor, uid, agency)
+    return s.users.sign_in(name)[0]
+
+
+def _agency_with_cases(s) -> tuple[str, set]:
+    """An agency that reported incidents or owns actions in the demo, and the cases that makes its own."""
+    with s.database.engine.connect() as c:
+        rows = c.execute(select(Agency.id, Agency.name)).all()
+        for agency_id, name in rows:
+            ids = set(c.execute(union(
+                select(Incident.case_id).where(Incident.reporting_agency_id == agency_id),
+                select(CaseAction.case_id).where(CaseAction.owner_agency_id == agency_id,
+                                                 CaseAction.case_id.is_not(None)))).scalars())
+            if ids:
+                return name, ids
+    raise AssertionError("the demo has no agency on any case")
+
+
+def test_a_partner_lists_only_their_agencys_cases(demo_services):
+    """Catches a partner shown every case in the list (or a partner with no agency shown any)."""
+    s = demo_services
+    agency, own = _agency_with_cases(s)
+    partner = _partner(s, "pat.partner", agency)
+    everything = list(s.case_list.case_ids(EVERY_CASE, s.actor))
+    listed = list(s.case_list.case_ids(EVERY_CASE, partner))
+    assert set(listed) == {c for c in own if c in set(everything)} and len(listed) < len(everything)
+    assert listed == [c for c in everything if c in set(listed)]  # in the list's order
+    nobody = _partner(s, "no.agency", None)
+    assert list(s.case_list.case_ids(EVERY_CASE, nobody)) == []
+    assert not s.sharing.may_see_case(partner, next(c for c in everything if c not in own))
+
+
+def test_a_share_is_dated_audited_and_withdrawable(demo_services, clock):
+    """Catches a share that does not show the case to the agency, or a withdrawn one that still does."""
+    s = demo_services
+    partner = _partner(s, "yo.yot", "Youth Offending Team")
+    case_id = next(c for c in s.case_list.case_ids(EVERY_CASE, s.actor)
+                   if c not in set(s.case_list.case_ids(EVERY_CASE, partner)))
+    with pytest.raises(ValidationError):
+        s.sharing.share(s.actor, case_id, "Youth Offending Team", "  ")
+    with pytest.raises(PermissionDenied):
+        s.sharing.share(partner, case_id, "Youth Offending Team", "Asking for ourselves")
+    s.sharing.share(s.actor, case_id, "Youth Offending Team", "Young person named in the incidents")
+    assert case_id in set(s.case_list.case_ids(EVERY_CASE, partner))
+    with pytest.raises(ValidationError):  # already shared
+        s.sharing.share(s.actor, case_id, "Youth Offending Team", "again")
+    (share,) = s.sharing.shares(s.actor, case_id)
+    assert share.active and share.shared_on == clock.today() and share.shared_by == s.actor.display_name
+    clock.advance(days=3)
+    s.sharing.withdraw(s.actor, share.id, "Case Review ended")
+    assert case_id not in set(s.case_list.case_ids(EVERY_CASE, partner))
+    (share,) = s.sharing.shares(s.actor, case_id)
+    assert not share.active and share.withdrawn_on == clock.today()
+    with s.database.engine.connect() as c:
+        actions = c.execute(select(AuditEntry.action).where(AuditEntry.entity_id == case_id)).scalars().all()
+        lines = c.execute(select(ChronologyEntry.summary).where(ChronologyEntry.case_id == case_id)).scalars().all()
+    assert {"share", "withdraw"} <= set(actions)
+    assert "Shared with Youth Offending Team" in lines and "No longer shared with Youth Offending Team" in lines
+
+
+def test_a_partner_sees_only_their_own_referrals_and_never_restricted_details(services):
+    """Catches a partner listing or opening another agency's referrals, or seeing a restricted client."""
+    s = services
+    da = s.safer_homes.intake(s.actor, da_form()).id  # made by the IDVA service, restricted
+    burglary = s.safer_homes.intake(s.actor, burglary_form()).id  # made by the police
+    police = _partner(s, "pc.police", "Derbyshire Constabulary")
+    idva = _partner(s, "ida.idva", IDVA)
+    assert [r.id for r in s.safer_homes_read.rows(police)] == [burglary]
+    assert s.safer_homes_read.open(police, burglary).values["client_name"] == "Arthur Pennyfeather"
+    with pytest.raises(PermissionDenied):
+        s.safer_homes_read.open(police, da)
+    assert [r.id for r in s.safer_homes_read.rows(idva)] == [da]
+    detail = s.safer_homes_read.open(idva, da)  # their own, but restricted: masked
+    assert detail.masked and detail.values["client_name"] == "Restricted"
