@@ -29,8 +29,25 @@ def folder(path: Path) -> dict[str, str]:
 
 def damage_a_data_page(path: Path) -> int:
     """Flip one byte in a table page in the middle of the file (one of its cell pointers), on a page the checks
-    made at every open (the header and the first rows of each table) do not read. Returns the page number."""
+    made at every open (the header and the first rows of each table) do not read. Returns the page number.
+
+    The damage is made in the page's own structure, so an encrypted file is first made a plain one (as files were
+    before encryption; they still open): in an encrypted file any flipped byte fails the page's tamper check,
+    which the encryption tests cover."""
+    from cspdesk.core.storage import encryption
     from cspdesk.core.storage.sqlite_file import check_sqlite_file
+
+    if encryption.is_encrypted_file(path):
+        from tests.core.encryption_helpers import plain_copy
+
+        import sqlite3
+
+        plain = path.with_name(path.name + ".plain")
+        plain_copy(path, plain)
+        con = sqlite3.connect(plain)  # in WAL mode, as CSPDesk keeps its files
+        con.execute("PRAGMA journal_mode=WAL")
+        con.close()
+        plain.replace(path)
 
     original = path.read_bytes()
     size = struct.unpack(">H", original[16:18])[0]

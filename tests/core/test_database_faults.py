@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ import pytest
 from cspdesk.cli import main
 from cspdesk.core.errors import DatabaseNotSetUp, DatabaseProblem, NoSuchDatabase
 from cspdesk.core.storage.database import head_revision, open_database
+from cspdesk.core.storage.encryption import connect_file
 from tests.core.fault_files import IS_ROOT, damage_a_data_page, digest, folder, unwritable
 
 
@@ -330,7 +330,7 @@ def _make_old_schema(path: Path) -> None:
 
 def _fill_pages(path: Path) -> None:
     """Enough rows for a table page in the middle of the file."""
-    con = sqlite3.connect(path)
+    con = connect_file(path)  # plain or encrypted, as the file is
     con.execute("CREATE TABLE filler (text TEXT)")
     con.executemany("INSERT INTO filler VALUES (?)", [("x" * 200,) for _ in range(2000)])
     con.commit()
@@ -429,10 +429,10 @@ def test_refusing_a_newer_or_foreign_file_leaves_nothing_beside_it(db_path, kind
     """Caught: every refusal's read-only look made -wal and -shm files that nobody removed."""
     if kind == "newer":
         open_database(db_path).engine.dispose()
-        con = sqlite3.connect(db_path)
+        con = connect_file(db_path)
         con.execute("UPDATE alembic_version SET version_num = '9999_future'")
     else:
-        con = sqlite3.connect(db_path)
+        con = connect_file(db_path)
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("CREATE TABLE recipes (name TEXT)")
     con.commit()

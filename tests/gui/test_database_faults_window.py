@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from cspdesk.core.storage.encryption import connect_file
 from tests.core.fault_files import damage_a_data_page, digest, unwritable
 
 
@@ -82,12 +83,11 @@ def test_the_window_does_not_create_a_database_in_a_folder_that_does_not_exist(q
 
 def test_letters_can_be_read_from_a_read_only_file_that_never_had_its_templates_installed(demo_db_path):
     """Installing the shipped letter templates writes; on a read-only file the templates it holds are read."""
-    import sqlite3
 
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
 
-    con = sqlite3.connect(demo_db_path)
+    con = connect_file(demo_db_path)
     con.execute("DELETE FROM letter_template")
     con.commit()
     con.close()

@@ -114,7 +114,9 @@ def make_read_only_engine(path: Path) -> Engine:
     that cannot be written, and for ``cspdesk check``, which must not change what it checks."""
     from sqlalchemy.pool import QueuePool
 
-    engine = create_engine("sqlite://", poolclass=QueuePool,  # plain or encrypted, through readonly_uri
+    # Plain or encrypted, through readonly_uri; the dialect over the file's own DB-API (sqlite3 or sqlcipher3), so
+    # its errors are translated as SQLAlchemy's (DBAPIError) like any other engine's.
+    engine = create_engine("sqlite://", poolclass=QueuePool, module=dbapi_module(path),
                            creator=lambda: connect_file(path, readonly=True, timeout=5, check_same_thread=False))
     event.listen(engine, "connect", _read_only_sqlite_pragmas)
     return engine
