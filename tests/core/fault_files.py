@@ -38,9 +38,9 @@ def damage_a_data_page(path: Path) -> int:
     from cspdesk.core.storage.sqlite_file import check_sqlite_file
 
     if encryption.is_encrypted_file(path):
-        from tests.core.encryption_helpers import plain_copy
-
         import sqlite3
+
+        from tests.core.encryption_helpers import plain_copy
 
         plain = path.with_name(path.name + ".plain")
         plain_copy(path, plain)
