@@ -20,6 +20,7 @@ from cspdesk.core.domain.data_subject import (
     is_overdue,
     response_due,
 )
+from cspdesk.core.domain.protection import can_see_restricted
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import NotFound, ValidationError
 from cspdesk.core.services.context import Actor, Changes
@@ -56,9 +57,15 @@ class RequestCounts:
     next_due: date | None
 
 
-def _row(r: DataSubjectRequest, today: date) -> RequestRow:
-    return RequestRow(r.reference, RequestKind(r.kind), r.received_on, r.subject_name, r.subject_date_of_birth,
-                      r.subject_address, r.details, r.due_on, r.extended_months, r.extension_reason, r.closed_on,
+WITHHELD = "(name withheld)"
+
+
+def _row(r: DataSubjectRequest, today: date, may_see: bool) -> RequestRow:
+    """A request as ``may_see`` allows: who it is about, and what they asked, are identifying details (the person
+    may be a restricted Safer Homes client), shown only to those who may see restricted records."""
+    return RequestRow(r.reference, RequestKind(r.kind), r.received_on, r.subject_name if may_see else WITHHELD,
+                      r.subject_date_of_birth if may_see else None, r.subject_address if may_see else None,
+                      r.details if may_see else None, r.due_on, r.extended_months, r.extension_reason, r.closed_on,
                       RequestOutcome(r.outcome) if r.outcome else None, r.outcome_notes, r.officer,
                       is_overdue(r.received_on, r.extended_months, r.closed_on, today), r.version,
                       dict(r.confirmed or {}))
@@ -116,7 +123,7 @@ class SubjectRequestService:
     def get(self, actor: Actor, reference: str) -> RequestRow:
         actor.require(Role.OFFICER, "see data protection requests")
         with self._uow(actor.username) as uow:
-            return _row(self._get(uow, reference), self._today())
+            return _row(self._get(uow, reference), self._today(), can_see_restricted(actor.viewer))
 
     def requests(self, actor: Actor, *, open_only: bool = False) -> list[RequestRow]:
         actor.require(Role.OFFICER, "see data protection requests")
@@ -124,7 +131,8 @@ class SubjectRequestService:
         if open_only:
             query = query.where(DataSubjectRequest.closed_on.is_(None))
         with self._uow(actor.username) as uow:
-            return [_row(r, self._today()) for r in uow.session.scalars(query)]
+            may_see = can_see_restricted(actor.viewer)
+            return [_row(r, self._today(), may_see) for r in uow.session.scalars(query)]
 
     def counts(self) -> RequestCounts:
         """For the Dashboard: open requests, how many are past their due date, and the next due."""
