@@ -10,14 +10,15 @@ Mutations each test was seen to fail against (then put back):
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
 from cspdesk.cli import main
 from cspdesk.core.domain.vocab import Role
+from cspdesk.core.storage.encryption import connect_file
 from cspdesk.core.storage.models import AuditEntry
 from tests.core.test_safer_homes_service import da_form
 
@@ -72,7 +73,7 @@ def _db(services) -> str:
 
 def _tamper(services, sql: str) -> None:
     services.database.engine.dispose()
-    with sqlite3.connect(_db(services)) as c:
+    with connect_file(Path(_db(services))) as c:  # plain sqlite3, but for the key (the file is encrypted)
         c.execute(sql)
 
 

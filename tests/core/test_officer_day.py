@@ -190,15 +190,14 @@ def test_a_small_demo_scales_every_area_down_with_its_cases(tmp_path):
     """Defect 13: ``demo --cases 10`` made 672 notices, 290 meetings and 1,555 Safer Homes referrals. Below the
     small demo (400 cases, the plan's yearly figures) every area scales with the cases. (Caught: enforcement's
     ``max(1.0, ...)`` floor, and Safer Homes and meetings not scaled at all.)"""
-    import sqlite3
-
     from cspdesk.cli import main
+    from cspdesk.core.storage.encryption import connect_file
 
     counts = {}
     for n in (10, 40):
         db = tmp_path / f"demo{n}.sqlite"
         assert main(["demo", "--db", str(db), "--cases", str(n), "--seed", "5"]) == 0
-        con = sqlite3.connect(db)
+        con = connect_file(db)
         counts[n] = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - our table names
                      for t in ("enforcement_notice", "safer_homes_referral", "meeting")}
         con.close()
