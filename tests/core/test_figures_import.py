@@ -273,7 +273,7 @@ def test_a_police_uk_text_longer_than_the_database_holds_is_rejected(tmp_path):
     ]
     result = _one(_write(tmp_path, "2018-12-derbyshire-street.csv", "\n".join(lines) + "\n"), DERBYSHIRE)
     assert [(r.row, r.column, r.message) for r in result.rejections] == [
-        (3, "Location", "the Location is longer than 200 characters")
+        (3, "Location", "the Location is too long: at most 200 characters, this has 211")
     ]
     assert result.rows["crime_id"].tolist() == ["a"]
     assert MAX_TEXT == PoliceUkText.__table__.c.text.type.length
