@@ -305,3 +305,22 @@ def test_a_stored_count_table_never_exceeds_the_bound(services, tmp_path):
     services.figures.commit_import(services.actor, preview, import_good_rows=True)
     with services.database.engine.connect() as c:
         assert c.execute(select(func.max(CrimeFigure.count))).scalar() == 1_000_000
+
+
+def test_a_coordinate_that_is_not_one_is_that_rows_rejection_not_the_files(tmp_path):
+    """Catches: one "abc" longitude refusing the whole file ("could not convert string to float")."""
+    path = tmp_path / "2018-12-derbyshire-street.csv"
+    force = "Derbyshire Constabulary,Derbyshire Constabulary"
+    path.write_text("\n".join([
+        HEADER,
+        f"a,2018-12,{force},abc,52.8,X,E01019,South Derbyshire 012B,Burglary,,",
+        f"b,2018-12,{force},-1.5,91,X,E01019,South Derbyshire 012B,Burglary,,",
+        f"c,2018-12,{force},inf,52.8,X,E01019,South Derbyshire 012B,Burglary,,",
+        f"d,2018-12,{force},-1.5,52.8,X,E01019,South Derbyshire 012B,Burglary,,",
+        f"e,2018-12,{force},,,No Location,,,Burglary,,",
+    ]) + "\n")
+    result = _one(path)
+    assert [(r.row, r.column) for r in result.rejections] == [(2, "Longitude"), (3, "Latitude"), (4, "Longitude")]
+    assert result.rejections[0].message == "'abc' is not a longitude (a number from -180 to 180)"
+    assert result.rows["crime_id"].tolist() == ["d"]
+    assert result.rows["longitude"].tolist() == [-1.5]

@@ -69,8 +69,11 @@ LIMITS = {field: MAX_TEXT for field in CODED} | {
     "crime_type": min(MAX_TEXT, limit_of(CrimeFigure.category)),
 }
 
-_DTYPES = {field: "category" for field in FIELDS.values() if field not in ("crime_id", "longitude", "latitude")}
-_DTYPES |= {"crime_id": f"S{MAX_CRIME_ID + 1}", "longitude": "float64", "latitude": "float64"}
+# Coordinates are read as text categories (police.uk snaps them to a few thousand map points) and turned into
+# numbers once per distinct value, so "abc" in one row is that row's rejection, not the whole file's.
+_DTYPES = {field: "category" for field in FIELDS.values() if field != "crime_id"}
+_DTYPES |= {"crime_id": f"S{MAX_CRIME_ID + 1}"}
+COORDINATE_BOUNDS = {"longitude": 180.0, "latitude": 90.0}
 
 
 def heading_key(heading: object) -> str:
@@ -207,6 +210,15 @@ def _check(frame: pd.DataFrame, name: str, districts: Sequence[str] | None) -> _
         for r in frame.index[nul_id & ~too_long]
     )
     rejected = bad | no_type | too_long | nul_id
+    for field, bound in COORDINATE_BOUNDS.items():
+        values, unfit = _coordinates(frame[field], bound)
+        rejections.extend(
+            Rejection(name, int(r), heading[field],
+                      f"{frame.at[r, field]!r} is not a {field} (a number from -{bound:g} to {bound:g})")
+            for r in frame.index[unfit & ~rejected]
+        )
+        rejected |= unfit
+        frame[field] = values
     for field in CODED:
         if field == "district":
             continue  # not in the file: worked out from the LSOA name below
@@ -271,6 +283,16 @@ def _joined(pieces: list[_Piece], name: str, sha256: str) -> ImportedFile:
         rejections=rejections,
         excluded=excluded,
     )
+
+
+def _coordinates(column: pd.Series, bound: float) -> tuple[np.ndarray, np.ndarray]:
+    """A coordinate column as numbers (NaN where blank), and the rows whose text is not a coordinate."""
+    texts = pd.Series(column.cat.categories.astype(str)).str.strip()
+    numbers = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=np.float64)
+    unfit = ~np.isfinite(numbers) | (np.abs(numbers) > bound)
+    codes = column.cat.codes.to_numpy()
+    values = np.append(numbers, np.nan)[codes]  # code -1 (blank) takes the NaN at the end
+    return values, np.append(unfit, False)[codes]
 
 
 def _nul_inside(values: np.ndarray) -> np.ndarray:
