@@ -130,6 +130,7 @@ def read_police_uk(
             usecols=list(used),
             dtype={h: _DTYPES[field] for h, field in used.items()},
             skip_blank_lines=True,
+            index_col=False,  # a row longer than the header must not turn the first column into an index
             encoding=encoding,
             # One pass for a file that fits (pandas otherwise joins its pieces' categories, a tenth of
             # the import's CPU on a million rows); otherwise pieces, each checked and cut to the rows kept.
