@@ -1,6 +1,7 @@
 """Benchmark: peak memory importing a police.uk zip whose member is large once uncompressed (issue 16).
 
-    PYTHONPATH=. python bench/bench_import_memory.py [--member-mb 1000] [--commit] [--keep DIR]
+    PYTHONPATH=. python bench/bench_import_memory.py [--member-mb 1000] [--commit] [--keep DIR] [--max-mb N]
+                                                     [--files GLOB]
 
 Makes ``download.zip`` holding one CSV of ``--member-mb`` MB (uncompressed) built by repeating the real
 rows of ``../shared/data/police-uk/`` (both files, header once; ~1 MB compressed per 100 MB), then runs the
@@ -32,7 +33,12 @@ from pathlib import Path
 from cspdesk.core.services.registry import build_services
 from cspdesk.core.storage.database import open_database
 
-zip_path, db_path, commit = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+zip_path, db_path, commit, max_mb = sys.argv[1], sys.argv[2], sys.argv[3] == "1", int(sys.argv[4])
+if max_mb:  # measuring past the limit: raise it for this process only
+    from cspdesk.core.importers.figures_results import ImportLimits
+    defaults = list(ImportLimits.__init__.__defaults__)
+    defaults[-1] = max_mb * 1_000_000
+    ImportLimits.__init__.__defaults__ = tuple(defaults)
 services = build_services(open_database(db_path), "bench.user")
 started = time.perf_counter()
 preview = services.figures.preview_import([zip_path])
@@ -50,15 +56,15 @@ print(json.dumps({
 """
 
 
-def make_zip(folder: Path, member_mb: int) -> Path:
+def make_zip(folder: Path, member_mb: int, pattern: str) -> Path:
     header, rows = None, []
-    for path in sorted(DATA.glob("*-street.csv")):
+    for path in sorted(DATA.glob(pattern)):
         lines = path.read_bytes().splitlines(keepends=True)
         header = header or lines[0]
         rows.extend(lines[1:])
     block = b"".join(rows)
     target = member_mb * 1_000_000
-    archive = folder / f"download-{member_mb}mb.zip"
+    archive = folder / f"download-{member_mb}mb{'' if pattern == '*-street.csv' else '-' + pattern}.zip"
     if archive.exists():
         return archive
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zipped:
@@ -76,14 +82,19 @@ def main() -> None:
     parser.add_argument("--member-mb", type=int, default=1000)
     parser.add_argument("--commit", action="store_true", help="store the rows too, not only read them")
     parser.add_argument("--keep", type=Path, help="folder for the zip (kept for another run)")
+    parser.add_argument("--files", default="*-street.csv",
+                        help="which real files to repeat, e.g. '*derbyshire*' (every row kept: the worst case)")
+    parser.add_argument("--max-mb", type=int, default=0,
+                        help="raise the size limit for this run (to measure reading past it)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="cspdesk-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    archive = make_zip(folder, args.member_mb)
+    archive = make_zip(folder, args.member_mb, args.files)
     with tempfile.TemporaryDirectory() as scratch:
         env = {**os.environ, "CSPDESK_USER": "bench.user", "PYTHONPATH": str(Path(__file__).parent.parent)}
         out = subprocess.run([sys.executable, "-c", CHILD, str(archive), str(Path(scratch) / "b.sqlite"),
-                              "1" if args.commit else "0"], capture_output=True, text=True, env=env)
+                              "1" if args.commit else "0", str(args.max_mb)], capture_output=True, text=True,
+                             env=env)
     if out.returncode:
         sys.exit(out.stderr)
     result = json.loads(out.stdout.strip().splitlines()[-1])

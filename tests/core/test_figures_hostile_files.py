@@ -336,3 +336,19 @@ def test_a_police_uk_row_longer_than_the_header_is_not_a_traceback(tmp_path):
     except UserError:
         return  # refused in plain words is fine too
     assert result.rows_read == 1
+
+
+def test_rows_stored_in_pieces_are_the_rows_stored_at_once(services, monkeypatch):
+    """The store writes police.uk rows 100,000 at a time (bounded memory); pieces must not lose or repeat rows."""
+    from cspdesk.core.services import figures_bulk
+    from cspdesk.core.storage.models import PoliceUkRow
+
+    monkeypatch.setattr(figures_bulk, "STORE_ROWS", 1000)
+    preview = services.figures.preview_import([DERBYSHIRE_FILE])
+    services.figures.commit_import(services.actor, preview, import_good_rows=True)
+    with services.database.engine.connect() as c:
+        stored = c.execute(select(PoliceUkRow.crime_id, PoliceUkRow.month, PoliceUkRow.longitude)).all()
+    assert len(stored) == preview.rows_accepted > 4000
+    kept = preview.read[0].rows
+    assert sorted((r.crime_id or "", r.longitude) for r in stored) == sorted(
+        (c or "", lon) for c, lon in zip(kept["crime_id"], kept["longitude"], strict=True))
