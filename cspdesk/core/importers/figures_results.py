@@ -14,7 +14,8 @@ import pandas as pd
 from cspdesk.core.figures.police_rows import PoliceRows
 from cspdesk.core.figures.rejections import Rejection
 
-MAX_FILE_BYTES = 500_000_000  # a CSV, or a zip member once uncompressed; larger is refused unread
+MAX_FILE_BYTES = 400_000_000  # a CSV, or a zip member once uncompressed; larger is refused unread (peak
+# memory for the largest, every row kept, measured under 600 MB: docs/performance/figures.md)
 
 
 @dataclass(frozen=True)

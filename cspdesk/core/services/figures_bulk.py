@@ -114,7 +114,7 @@ def store_police_rows(session: Session, rows: PoliceRows, import_id: uuid.UUID) 
         return []
     coded = rows.coded()
     ids = text_ids(session, (v for column in coded.values() for v in column.values), add=True)
-    codes = {name: np.asarray(column.codes, dtype=np.int64) for name, column in coded.items()}
+    codes = {name: np.asarray(column.codes, dtype=np.int32) for name, column in coded.items()}  # 4 bytes a row each
     # Per column, the police_uk_text id of each distinct value, and None last so code -1 lands on it.
     stored = {name: [ids[v] for v in column.values] for name, column in coded.items()}
     months = np.array([*rows.month.values, None], dtype=object)
