@@ -38,7 +38,6 @@ LONG_COLUMNS = ("month", "area", "category", "count")
 WIDE_KEY_COLUMNS = ("area", "category")
 POPULATION_COLUMNS = ("area", "population")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-STREAMED_SIZE = 50_000_000  # bytes: a larger CSV is parsed from the file rather than held in memory twice
 ANALYST_MAX_BYTES = 50_000_000  # an analyst or population CSV is read whole; no real one comes near this
 HEAD_BYTES = 65_536  # read first to find the encoding and the header row
 
