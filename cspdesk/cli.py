@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         from cspdesk.bootstrap import run_window
 
         return run_window(args.db)
-    return args.func(args)
+    from cspdesk.commands.unexpected import run_guarded
+
+    return run_guarded(lambda: args.func(args), argv)
 
 
 if __name__ == "__main__":

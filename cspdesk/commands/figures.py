@@ -8,7 +8,8 @@ Import exit codes, chosen for a script that runs every month: 0 everything was i
 file already in the database is skipped, not an error); 1 some rows were rejected — the good rows
 *were* imported (unless --strict or --dry-run), and every rejected row is printed with file, row and
 column so it can be corrected and the file imported again (re-importing replaces, never double
-counts); 2 nothing was imported (bad arguments, no readable file, permission).
+counts); 2 nothing was imported (bad arguments, no readable file, permission); 70 something unexpected
+(``commands/unexpected.py``: one line and a log file, as for every command).
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cspdesk.core.importers import figures_files
 from cspdesk.core.importers.figures_files import UnrecognisedFile, read_figures_file, read_figures_files
 from cspdesk.core.importers.figures_results import FileKind, Rejection
 from cspdesk.core.importers.police_uk_files import MAX_TEXT, district_of
@@ -223,7 +222,10 @@ def test_many_files_and_a_zip_give_one_result_per_file(tmp_path):
 def test_a_large_file_read_from_disk_gives_what_a_small_one_read_in_memory_gives(monkeypatch):
     path = POLICE_UK / "2018-12-derbyshire-street.csv"
     small = _one(path, DERBYSHIRE)
-    monkeypatch.setattr(figures_files, "STREAMED_SIZE", 1000)  # every file counts as large
+    from cspdesk.core.importers import police_uk_files
+
+    monkeypatch.setattr(police_uk_files, "ONE_PASS_BYTES", 1000)  # every file counts as large: read in pieces
+    monkeypatch.setattr(police_uk_files, "CHUNK_ROWS", 700)
     large = _one(path, DERBYSHIRE)
     assert large.sha256 == small.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert large.rows.equals(small.rows) and large.rows_read == small.rows_read
@@ -273,7 +275,7 @@ def test_a_police_uk_text_longer_than_the_database_holds_is_rejected(tmp_path):
     ]
     result = _one(_write(tmp_path, "2018-12-derbyshire-street.csv", "\n".join(lines) + "\n"), DERBYSHIRE)
     assert [(r.row, r.column, r.message) for r in result.rejections] == [
-        (3, "Location", "the Location is longer than 200 characters")
+        (3, "Location", "the Location is too long: at most 200 characters, this has 211")
     ]
     assert result.rows["crime_id"].tolist() == ["a"]
     assert MAX_TEXT == PoliceUkText.__table__.c.text.type.length

@@ -11,7 +11,9 @@ from collections.abc import Callable, Hashable
 import pandas as pd
 
 from cspdesk.core.figures.months import MONTH_PATTERN
-from cspdesk.core.importers.figures_results import FileKind, Rejection
+from cspdesk.core.importers.figures_results import DEFAULT_LIMITS, FileKind, ImportLimits, Rejection
+from cspdesk.core.storage.field_limits import limit_of, text_problem
+from cspdesk.core.storage.models.figures import CrimeFigure, Population
 
 ANALYST_OUTPUT = ["month", "area", "category", "count", "row"]
 # Where a problem in a given frame position is, as the user sees it: (file row, column heading).
@@ -31,22 +33,51 @@ def _clean(series: pd.Series) -> pd.Series:
     return series.astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
 
 
+# A count as a person writes it: digits, commas only between thousands, and ".0" from a spreadsheet.
+WHOLE_NUMBER = r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.0+)?"  # [0-9]: \d takes any script's digits
+DIGITS_AT_MOST = 15  # more digits than any bound; past it the text is refused before any arithmetic
+AS_WRITTEN = "is not a number as people write them: use digits, with commas only between thousands (1234 or 1,234)"
+
+
 def _parse_whole_numbers(
-    text: pd.Series, what: str, name: str, locate: Locator, rejections: list[Rejection]
+    text: pd.Series, what: str, name: str, locate: Locator, rejections: list[Rejection], maximum: int
 ) -> tuple[pd.Series, pd.Series]:
-    """Whole, non-negative numbers; "1,234" is accepted because analysts format thousands that way."""
-    numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+    """Whole numbers from 0 to ``maximum`` as a person writes them; "1,234" is accepted because analysts
+    format thousands that way, but "1,2,3", "1e3", "-3", "2.5" and "99999999999999999999999" are not."""
+    plain = text.str.fullmatch(WHOLE_NUMBER)
+    digits = text.str.replace(",", "", regex=False).str.replace(r"\.0+$", "", regex=True)
+    fits = plain & (digits.str.len() <= DIGITS_AT_MOST)
+    numbers = pd.Series(0, index=text.index, dtype="int64")
+    if fits.any():
+        numbers[fits] = digits[fits].astype("int64")
     problem = pd.Series(None, index=text.index, dtype=object)
-    problem[numbers.notna() & (numbers % 1 != 0)] = "is not a whole number"
-    problem[numbers < 0] = f"is negative; a {what} cannot be below 0"
-    problem[numbers.isna()] = "is not a number"
+    problem[~plain] = "is not a number"
+    problem[~plain & text.str.contains(r"[0-9]") & text.str.fullmatch(r"[0-9,.eE+\s]+")] = AS_WRITTEN
+    problem[~plain & text.str.fullmatch(r"[0-9,]*\.[0-9]+")] = "is not a whole number"
+    problem[text.str.match(r"\s*-\s*[0-9.,]")] = f"is negative; a {what} cannot be below 0"
+    problem[plain & (~fits | (numbers > maximum))] = (
+        f"is more than {maximum:,}, the largest {what} CSPDesk accepts (an administrator can change this in "
+        "Settings → Crime figures)"
+    )
     problem[text == ""] = "empty"
     for position, message in problem.dropna().items():
         row, column = locate(position, what)
         value = text[position]
-        words = f"the {what} is empty" if message == "empty" else f"{value!r} {message}"
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        words = f"the {what} is empty" if message == "empty" else f"{shown!r} {message}"
         rejections.append(Rejection(name, row, column, words))
     return numbers, problem.notna()
+
+
+def _unfit_text(
+    column: pd.Series, what: str, limit: int | None, name: str, locate: Locator, rejections: list[Rejection]
+) -> pd.Series:
+    """Rows whose text the database cannot hold (too long, or a NUL), by the one rule in field_limits."""
+    problems = {v: text_problem(v, limit, f"the {what}") for v in column.unique()}
+    bad = column.map(problems).notna()
+    for position in column.index[bad]:
+        rejections.append(Rejection(name, *locate(position, what), problems[column[position]]))
+    return bad
 
 
 def _reshape_wide(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
@@ -61,7 +92,7 @@ def _reshape_wide(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], li
 
 
 def validate_analyst(
-    frame: pd.DataFrame, kind: FileKind, name: str
+    frame: pd.DataFrame, kind: FileKind, name: str, limits: ImportLimits = DEFAULT_LIMITS
 ) -> tuple[pd.DataFrame, list[Rejection], list[str]]:
     """Long rows ``month, area, category, count, row`` that passed, the rejections, unused headings."""
     if kind is FileKind.ANALYST_WIDE:
@@ -102,9 +133,12 @@ def validate_analyst(
             Rejection(name, *locate(p, column), f"the {column} is empty") for p in long.index[empty]
         )
         bad |= empty
-    numbers, bad_count = _parse_whole_numbers(long["count"], "count", name, locate, rejections)
+        bad |= _unfit_text(long[column], column, limit_of(getattr(CrimeFigure, column)), name, locate,
+                           rejections)
+    numbers, bad_count = _parse_whole_numbers(long["count"], "count", name, locate, rejections,
+                                              limits.max_count)
     good = long[~(bad | bad_count)].copy()
-    good["count"] = numbers[good.index].astype("int64")
+    good["count"] = numbers[good.index]
     duplicated = good.duplicated(["month", "area", "category"], keep="first")
     if duplicated.any():
         first_row = good[~duplicated].set_index(["month", "area", "category"])["row"]
@@ -123,7 +157,9 @@ def validate_analyst(
     return good[ANALYST_OUTPUT].reset_index(drop=True), rejections, ignored
 
 
-def validate_population(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Rejection], list[str]]:
+def validate_population(
+    frame: pd.DataFrame, name: str, limits: ImportLimits = DEFAULT_LIMITS
+) -> tuple[pd.DataFrame, list[Rejection], list[str]]:
     """Rows ``area, population, row`` that passed, the rejections, unused headings."""
     keys, ignored = _columns(frame, ("area", "population"))
     table = pd.DataFrame(
@@ -143,14 +179,17 @@ def validate_population(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, l
     rejections.extend(
         Rejection(name, *locate(p, "area"), "the area is empty") for p in table.index[empty_area]
     )
-    numbers, bad_number = _parse_whole_numbers(table["population"], "population", name, locate, rejections)
+    unfit_area = _unfit_text(table["area"], "area", limit_of(Population.area), name, locate, rejections)
+    numbers, bad_number = _parse_whole_numbers(
+        table["population"], "population", name, locate, rejections, limits.max_population
+    )
     zero = (numbers == 0) & ~bad_number
     rejections.extend(
         Rejection(name, *locate(p, "population"), "a population of 0 cannot give a rate per 1,000")
         for p in table.index[zero]
     )
-    good = table[~(empty_area | bad_number | zero)].copy()
-    good["population"] = numbers[good.index].astype("int64")
+    good = table[~(empty_area | unfit_area | bad_number | zero)].copy()
+    good["population"] = numbers[good.index]
     duplicated = good.duplicated("area", keep="first")
     rejections.extend(
         Rejection(name, *locate(p, "area"), f"{good.at[p, 'area']} is already given above")

@@ -14,6 +14,22 @@ import pandas as pd
 from cspdesk.core.figures.police_rows import PoliceRows
 from cspdesk.core.figures.rejections import Rejection
 
+MAX_FILE_BYTES = 400_000_000  # a CSV, or a zip member once uncompressed; larger is refused unread (peak
+# memory for the largest, every row kept, measured under 600 MB: docs/performance/figures.md)
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """Bounds a file's values must keep: the counts from the settings (``figures.max_count``,
+    ``figures.max_population``), the size of a file once uncompressed (zip bombs)."""
+
+    max_count: int = 1_000_000
+    max_population: int = 100_000_000
+    max_file_bytes: int = MAX_FILE_BYTES
+
+
+DEFAULT_LIMITS = ImportLimits()
+
 
 class FileKind(StrEnum):
     ANALYST_LONG = "analyst_long"  # month, area, category, count

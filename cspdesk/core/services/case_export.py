@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from cspdesk.core import exports
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.case_list import CaseListService
 
@@ -31,39 +31,22 @@ def export_cases(case_list: CaseListService, ids: Sequence[uuid.UUID], target: P
     suffix = target.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ValidationError({"file": "Export to a .csv or .xlsx file."})
-    n = 0
     if suffix == ".csv":
         # utf-8-sig so Excel opens names like Siân correctly.
-        with target.open("w", newline="", encoding="utf-8-sig") as fh:
-            w = csv.writer(fh)
-            w.writerow([label for _, label in COLUMNS])
-            for row in _rows(case_list, ids):
-                w.writerow([v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row])
-                n += 1
-        return n
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+        return exports.write_csv_file(
+            target, [label for _, label in COLUMNS],
+            ([v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row] for row in _rows(case_list, ids)))
     from openpyxl.styles import Font
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Cases")
+    wb, ws = exports.new_workbook("Cases", write_only=True)
     widths = [16, 50, 9, 28, 24, 20, 20, 12, 10, 12, 50, 40]
     for i, w_ in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w_
-    header = []
-    for _, label in COLUMNS:
-        c = WriteOnlyCell(ws, value=label)
-        c.font = Font(bold=True)
-        header.append(c)
-    ws.append(header)
+    exports.append_row(ws, [exports.xlsx_cell(ws, label, font=Font(bold=True)) for _, label in COLUMNS])
+    n = 0
     for row in _rows(case_list, ids):
-        cells = []
-        for v in row:
-            c = WriteOnlyCell(ws, value=v)
-            if isinstance(v, date):
-                c.number_format = "DD/MM/YYYY"
-            cells.append(c)
-        ws.append(cells)
+        exports.append_row(ws, [exports.xlsx_cell(ws, v, number_format="DD/MM/YYYY" if isinstance(v, date) else None)
+                                for v in row])
         n += 1
-    wb.save(target)
+    exports.save_workbook(wb, target)
     return n

@@ -3,14 +3,13 @@ plain values the letters engine fills its acknowledgement, threshold decision an
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
+from cspdesk.core import exports
 from cspdesk.core.domain.case_review import ProceedGround, format_date
 from cspdesk.core.domain.case_review_figures import (
     MEASURE_HEADINGS,
@@ -37,11 +36,7 @@ LETTERS = ("acknowledgement", "threshold_decision", "outcome")
 
 def figures_csv(figures: CaseReviewFigures) -> str:
     """``measure,count`` and the four rows, in the published order."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["measure", "count"])
-    w.writerows(figures.as_rows())
-    return buf.getvalue()
+    return exports.csv_text(["measure", "count"], figures.as_rows())
 
 
 class CaseReviewReports:

@@ -190,17 +190,20 @@ class FiguresService(LocalBreakdownMixin):
         other files are still read.
         """
         from cspdesk.core.importers.figures_files import read_figures_file
+        from cspdesk.core.importers.figures_results import ImportLimits
 
         if not paths:
             raise ValidationError({"files": "Choose at least one file to import."})
         districts = self.districts()
+        limits = ImportLimits(max_count=int(self._settings.get("figures.max_count")),
+                              max_population=int(self._settings.get("figures.max_population")))
         previews: list[FilePreview] = []
         read: list[Any] = []
         for number, path in enumerate(paths, start=1):
             if progress:
                 progress(f"Reading {Path(path).name}", number - 1, len(paths))
             try:
-                results = read_figures_file(path, districts)
+                results = read_figures_file(path, districts, limits)
             except UserError as exc:
                 previews.append(FilePreview(str(path), UNRECOGNISED, "not a figures file", 0, 0,
                                             (RejectedRow(str(path), None, None, str(exc)),)))

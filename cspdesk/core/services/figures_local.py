@@ -11,7 +11,6 @@ be partly held); otherwise each LSOA's change is ``None``, shown as "n/a", and `
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from cspdesk.core import exports
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.core.figures.table import round_half_up
@@ -181,11 +181,9 @@ class LocalBreakdownMixin:
         path = Path(path)
         if path.suffix.lower() != ".csv":
             raise ValidationError({"path": f"{path.name}: choose a file ending .csv."})
-        with path.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(["lsoa_name", "lsoa_code", "count", "previous", "change"])
-            for row in breakdown.lsoas:
-                writer.writerow([row.lsoa_name, row.lsoa_code, row.count,
-                                 "" if row.previous is None else row.previous,
-                                 "" if row.change is None else f"{row.change:.1f}"])
+        exports.write_csv_file(
+            path, ["lsoa_name", "lsoa_code", "count", "previous", "change"],
+            ([row.lsoa_name, row.lsoa_code, row.count, "" if row.previous is None else row.previous,
+              "" if row.change is None else exports.number_1dp(row.change)] for row in breakdown.lsoas),
+            excel_bom=False)
         return path

@@ -10,13 +10,12 @@ the figures service it is given.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cspdesk.core import exports
 from cspdesk.core.domain import report_pack as rp
 from cspdesk.core.domain.case_review_figures import (
     PeriodKind,
@@ -59,11 +58,7 @@ def setting_key(period: ReportingPeriod) -> str:
 
 
 def pack_csv(rows: Sequence[tuple[str, int]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["measure", "count"])
-    w.writerows(rows)
-    return buf.getvalue()
+    return exports.csv_text(["measure", "count"], rows)
 
 
 def _slug(text: str) -> str:
@@ -154,12 +149,8 @@ class ReportPackService:
 
     @staticmethod
     def quarterly_csv(ret: QuarterlyReturn) -> str:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["measure", "label", *ret.columns])
-        for key, label, counts in ret.rows:
-            w.writerow([key, label, *counts])
-        return buf.getvalue()
+        return exports.csv_text(["measure", "label", *ret.columns],
+                                ([key, label, *counts] for key, label, counts in ret.rows))
 
     def write_quarterly(self, period_text: str, path: str | Path) -> Path:
         """CSV or XLSX, chosen by the file's suffix."""
@@ -171,22 +162,17 @@ class ReportPackService:
         if suffix == ".csv":
             path.write_text(self.quarterly_csv(ret), encoding="utf-8", newline="")
             return path
-        from openpyxl import Workbook
         from openpyxl.styles import Font
 
-        book = Workbook()
-        sheet = book.active
-        sheet.title = f"Quarterly {ret.period.label}".replace("/", "-")[:31]
-        sheet.append(["measure", "label", *ret.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        book, sheet = exports.new_workbook(f"Quarterly {ret.period.label}")
+        exports.append_row(sheet, [exports.xlsx_cell(sheet, v, font=Font(bold=True))
+                                   for v in ["measure", "label", *ret.columns]])
         for key, label, counts in ret.rows:
-            sheet.append([key, label, *counts])
+            exports.append_row(sheet, [key, label, *counts])
         sheet.column_dimensions["A"].width = 44
         sheet.column_dimensions["B"].width = 52
         sheet.freeze_panes = "C2"
-        book.save(path)
-        return path
+        return exports.save_workbook(book, path)
 
     # ----- the officer's wording
     def _wording(self, uow: UnitOfWork, period: ReportingPeriod) -> Wording:

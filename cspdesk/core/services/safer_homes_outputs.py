@@ -5,13 +5,13 @@ summary, the works order and the values for letters. Each carries only what its 
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cspdesk.core import exports
 from cspdesk.core.domain.protection import (
     Viewer,
     can_see_personal_details,
@@ -92,13 +92,11 @@ class SaferHomesOutputs:
         """The list as the actor sees it (restricted clients masked), one referral a line."""
         actor.require(Role.OFFICER, "export Safer Homes referrals")
         rows = self._reader.rows(actor, query)
-        with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-            w = csv.writer(fh)
-            w.writerow([c.replace("_", " ").capitalize() for c in LIST_COLUMNS])
-            for r in rows:
-                w.writerow([r.reference, _d(r.referred_on), r.client, r.address, r.category, r.agency, r.ward,
-                            r.status, _d(r.secured_on), "" if r.days_to_secure is None else r.days_to_secure,
-                            "Yes" if r.waiting_too_long else ""])
+        exports.write_csv_file(
+            path, [c.replace("_", " ").capitalize() for c in LIST_COLUMNS],
+            ([r.reference, _d(r.referred_on), r.client, r.address, r.category, r.agency, r.ward,
+              r.status, _d(r.secured_on), "" if r.days_to_secure is None else r.days_to_secure,
+              "Yes" if r.waiting_too_long else ""] for r in rows))
         self._audit(actor, "export", None, f"Safer Homes referral list exported ({len(rows)} referrals)",
                     {"rows": len(rows), "file": Path(path).name})
         return len(rows)
@@ -110,12 +108,10 @@ class SaferHomesOutputs:
         with self._uow("system") as uow:
             records = [r for _row, r in all_records(uow.session)]
         rows = sorted(partner_referral_list(records, agency), key=lambda r: r["referred_on"] or "", reverse=True)
-        with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-            w = csv.writer(fh)
-            w.writerow(["Reference", "Referred by", "Referred on", "Client", "Status", "Secured on"])
-            for r in rows:
-                w.writerow([r["reference"], r["referrer_name"] or "", _d(r["referred_on"]), r["client"] or "",
-                            r["status_label"], _d(r["secured_on"])])
+        exports.write_csv_file(
+            path, ["Reference", "Referred by", "Referred on", "Client", "Status", "Secured on"],
+            ([r["reference"], r["referrer_name"] or "", _d(r["referred_on"]), r["client"] or "",
+              r["status_label"], _d(r["secured_on"])] for r in rows))
         self._audit(actor, "export", None, f"Safer Homes partner list exported for {agency} ({len(rows)} referrals)",
                     {"agency": agency, "rows": len(rows), "file": Path(path).name})
         return len(rows)

@@ -167,6 +167,11 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("figures.districts", list, ["Amber Valley", "Bolsover", "Chesterfield", "Derbyshire Dales", "Erewash",
                                            "High Peak", "North East Derbyshire", "South Derbyshire"],
                "Districts in the county", "Crime figures"),
+    # Bounds on imported figures (issue 16): a count or population above these is a rejected row, not stored.
+    SettingDef("figures.max_count", int, 1_000_000, "Largest monthly count accepted from a figures file",
+               "Crime figures", 1, 2_000_000_000),
+    SettingDef("figures.max_population", int, 100_000_000, "Largest population accepted from a population table",
+               "Crime figures", 1, 2_000_000_000),
 )
 
 BY_KEY: dict[str, SettingDef] = {s.key: s for s in SETTINGS}

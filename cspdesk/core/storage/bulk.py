@@ -6,7 +6,8 @@ cost per statement (step, reset, letting go of the GIL and taking it back) is th
 50 rows instead of once per row; measured on 268,000 police.uk rows it saved about a quarter of the
 insert. Any other database (PostgreSQL): SQLAlchemy Core's executemany, which its driver batches.
 
-Both run inside the caller's transaction, so a failed import leaves nothing behind.
+Both run inside the caller's transaction, so a failed import leaves nothing behind. Text longer than
+its column, or holding a NUL, is refused first (``field_limits``: the same rule as every other write).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Table
+
+from cspdesk.core.storage.field_limits import check_grid
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,6 +34,8 @@ def insert_rows(connection: Connection, table: Table, names: Sequence[str], grid
     order, ``None`` for NULL) into ``table``."""
     if not len(grid):
         return
+    # The driver's cursor below bypasses SQLAlchemy's hooks, so the text rule is applied here.
+    check_grid(table, names, grid)
     if connection.dialect.name != "sqlite":
         _insert_portable(connection, table, names, grid)
         return
