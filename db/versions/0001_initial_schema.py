@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:51:20.896376
+Create Date: 2026-12-06 12:29:14.596702
 """
 
 from alembic import op
@@ -55,6 +55,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_app_user')),
     sa.UniqueConstraint('username', name=op.f('uq_app_user_username'))
     )
+    op.create_table('applied_change',
+    sa.Column('change_id', sa.Uuid(), nullable=False),
+    sa.Column('copy_id', sa.Uuid(), nullable=False),
+    sa.Column('applied_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('change_id', name=op.f('pk_applied_change'))
+    )
+    with op.batch_alter_table('applied_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_applied_change_copy_id'), ['copy_id'], unique=False)
+
     op.create_table('audit_entry',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -69,6 +78,21 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.create_index('ix_audit_entry_at', ['at'], unique=False)
         batch_op.create_index('ix_audit_entry_entity', ['entity_type', 'entity_id'], unique=False)
+
+    op.create_table('change_journal',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('table_name', sa.String(length=60), nullable=False),
+    sa.Column('row_key', sa.String(length=200), nullable=False),
+    sa.Column('op', sa.String(length=10), nullable=False),
+    sa.Column('values', sa.JSON(), nullable=False),
+    sa.Column('base_version', sa.Integer(), nullable=True),
+    sa.Column('author', sa.String(length=120), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_journal'))
+    )
+    with op.batch_alter_table('change_journal', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_change_journal_seq'), ['seq'], unique=False)
 
     op.create_table('document_blob',
     sa.Column('sha256', sa.String(length=64), nullable=False),
@@ -161,6 +185,30 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_population')),
     sa.UniqueConstraint('area', name=op.f('uq_population_area'))
     )
+    op.create_table('sync_conflict',
+    sa.Column('copy_id', sa.Uuid(), nullable=False),
+    sa.Column('table_name', sa.String(length=60), nullable=False),
+    sa.Column('row_key', sa.String(length=200), nullable=False),
+    sa.Column('field', sa.String(length=60), nullable=True),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('record_label', sa.String(length=300), nullable=False),
+    sa.Column('base_value', sa.JSON(), nullable=True),
+    sa.Column('office_value', sa.JSON(), nullable=True),
+    sa.Column('copy_value', sa.JSON(), nullable=True),
+    sa.Column('copy_author', sa.String(length=120), nullable=False),
+    sa.Column('copy_at', sa.DateTime(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_by', sa.String(length=120), nullable=True),
+    sa.Column('decision', sa.String(length=10), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_conflict'))
+    )
+    with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+        batch_op.create_index('ix_sync_conflict_open', ['decided_at', 'copy_id'], unique=False)
+
     op.create_table('ward',
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=True),
@@ -170,6 +218,37 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ward')),
     sa.UniqueConstraint('name', name=op.f('uq_ward_name'))
+    )
+    op.create_table('working_copy',
+    sa.Column('taken_by', sa.String(length=120), nullable=False),
+    sa.Column('taken_at', sa.DateTime(), nullable=False),
+    sa.Column('wards', sa.JSON(), nullable=False),
+    sa.Column('forum', sa.String(length=200), nullable=True),
+    sa.Column('cases', sa.String(length=10), nullable=False),
+    sa.Column('case_count', sa.Integer(), nullable=False),
+    sa.Column('file_name', sa.String(length=500), nullable=False),
+    sa.Column('brought_back_at', sa.DateTime(), nullable=True),
+    sa.Column('brought_back_by', sa.String(length=120), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_by', sa.String(length=120), nullable=True),
+    sa.Column('revoked_reason', sa.Text(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_working_copy'))
+    )
+    op.create_table('working_copy_info',
+    sa.Column('copy_id', sa.Uuid(), nullable=False),
+    sa.Column('office_label', sa.String(length=500), nullable=False),
+    sa.Column('taken_at', sa.DateTime(), nullable=False),
+    sa.Column('taken_by', sa.String(length=120), nullable=False),
+    sa.Column('wards', sa.JSON(), nullable=False),
+    sa.Column('forum', sa.String(length=200), nullable=True),
+    sa.Column('cases', sa.String(length=10), nullable=False),
+    sa.Column('code', sa.String(length=8), nullable=False),
+    sa.Column('refreshed_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('copy_id', name=op.f('pk_working_copy_info'))
     )
     op.create_table('case_review_application',
     sa.Column('reference', sa.String(length=30), nullable=False),
@@ -973,7 +1052,13 @@ def downgrade() -> None:
         batch_op.drop_index('ix_case_review_received')
 
     op.drop_table('case_review_application')
+    op.drop_table('working_copy_info')
+    op.drop_table('working_copy')
     op.drop_table('ward')
+    with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+        batch_op.drop_index('ix_sync_conflict_open')
+
+    op.drop_table('sync_conflict')
     op.drop_table('population')
     op.drop_table('police_uk_text')
     with op.batch_alter_table('police_uk_row', schema=None) as batch_op:
@@ -990,11 +1075,19 @@ def downgrade() -> None:
 
     op.drop_table('edit_draft')
     op.drop_table('document_blob')
+    with op.batch_alter_table('change_journal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_change_journal_seq'))
+
+    op.drop_table('change_journal')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entry_entity')
         batch_op.drop_index('ix_audit_entry_at')
 
     op.drop_table('audit_entry')
+    with op.batch_alter_table('applied_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_applied_change_copy_id'))
+
+    op.drop_table('applied_change')
     op.drop_table('app_user')
     op.drop_table('app_setting')
     op.drop_table('agency')

@@ -38,6 +38,13 @@ from cspdesk.core.storage.models.figures import (
 from cspdesk.core.storage.models.meetings import ForumIssue, Meeting
 from cspdesk.core.storage.models.parties import Address, Agency, Organisation, Parish, Person, Ward
 from cspdesk.core.storage.models.safer_homes import SaferHomesMeasure, SaferHomesReferral
+from cspdesk.core.storage.models.sync import (
+    AppliedChange,
+    ChangeJournal,
+    SyncConflict,
+    WorkingCopy,
+    WorkingCopyInfo,
+)
 
 __all__ = [
     "Address", "Agency", "AppSetting", "AppUser", "AsbCase", "AuditEntry", "Base", "CaseAction", "CaseLink", "EditDraft", "SavedCaseFilter",
@@ -46,4 +53,5 @@ __all__ = [
     "EnforcementNotice", "FigureImport", "ForumIssue", "Incident", "LetterTemplate", "Meeting",
     "NoticeEvent", "NoticeInformedBody", "NoticeRequirement", "Organisation", "Parish", "Person",
     "PoliceUkHolding", "PoliceUkRow", "PoliceUkText", "Population", "RiskAssessment", "SaferHomesMeasure", "SaferHomesReferral", "Ward",
+    "AppliedChange", "ChangeJournal", "SyncConflict", "WorkingCopy", "WorkingCopyInfo",
 ]

@@ -1,0 +1,151 @@
+"""Taking a working copy: the chosen cases and everything hanging off them, plus what is needed to work.
+
+Rows are read from the office a table at a time (ids in chunks) and written to the new copy with plain
+INSERTs, parents first. A reference to a row that is not in the copy (a case linked to a case in another
+ward, a document of a Case Review) is blanked when the column allows it and the row left out when it does not,
+so the copy's foreign keys all hold.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, or_, select
+
+from cspdesk.core.domain.vocab import CaseStatus, MeetingKind
+from cspdesk.core.storage.models import Base
+
+CHUNK = 900  # ids per IN (...): under SQLite's variable limit on every version we support
+
+# Copied whole: what any screen needs to work (lists of wards and agencies, users for owners, settings,
+# letter templates).
+WHOLE = ("ward", "parish", "agency", "app_user", "app_setting", "letter_template")
+
+
+@dataclass(frozen=True)
+class Selection:
+    ward_ids: tuple[uuid.UUID, ...]
+    forum: str | None
+    cases: str  # "open" or "all"
+    include_restricted: bool  # Safer Homes referrals marked restricted (domestic abuse)
+
+
+def _in(conn: Connection, tbl: Table, column: str, ids: Iterable[Any]) -> list[dict]:
+    ids = [i for i in dict.fromkeys(ids) if i is not None]
+    out: list[dict] = []
+    for i in range(0, len(ids), CHUNK):
+        out.extend(dict(r) for r in conn.execute(select(tbl).where(tbl.c[column].in_(ids[i:i + CHUNK]))).mappings())
+    return out
+
+
+def gather(conn: Connection, sel: Selection) -> dict[str, list[dict]]:
+    """Every row the copy will hold, by table (before the foreign-key trim)."""
+    t = Base.metadata.tables
+    rows: dict[str, list[dict]] = {name: [dict(r) for r in conn.execute(select(t[name])).mappings()] for name in WHOLE}
+
+    case = t["asb_case"]
+    q = select(case).where(case.c.ward_id.in_(sel.ward_ids))
+    if sel.cases == "open":
+        q = q.where(case.c.status != CaseStatus.CLOSED.value)
+    rows["asb_case"] = [dict(r) for r in conn.execute(q).mappings()]
+    case_ids = [r["id"] for r in rows["asb_case"]]
+
+    meeting = t["meeting"]
+    conds = [(meeting.c.kind == MeetingKind.AREA_FORUM.value) & meeting.c.ward_id.in_(sel.ward_ids)]
+    if sel.forum:
+        conds.append((meeting.c.kind == MeetingKind.AREA_FORUM.value) & meeting.c.title.ilike(f"%{sel.forum}%"))
+    rows["meeting"] = [dict(r) for r in conn.execute(select(meeting).where(or_(*conds))).mappings()]
+    meeting_ids = [r["id"] for r in rows["meeting"]]
+    rows["forum_issue"] = _in(conn, t["forum_issue"], "meeting_id", meeting_ids)
+
+    for name in ("case_priority_tag", "case_party", "incident", "risk_assessment", "chronology_entry", "case_link",
+                 "enforcement_notice"):
+        rows[name] = _in(conn, t[name], "case_id", case_ids)
+    actions = {r["id"]: r for r in _in(conn, t["case_action"], "case_id", case_ids)}
+    actions.update({r["id"]: r for r in _in(conn, t["case_action"], "meeting_id", meeting_ids)})
+    rows["case_action"] = list(actions.values())
+    notice_ids = [r["id"] for r in rows["enforcement_notice"]]
+    for name in ("notice_requirement", "notice_event", "notice_informed_body"):
+        rows[name] = _in(conn, t[name], "notice_id", notice_ids)
+
+    ref = t["safer_homes_referral"]
+    q = select(ref).where(or_(ref.c.ward_id.in_(sel.ward_ids), ref.c.case_id.in_(case_ids) if case_ids else False))
+    if not sel.include_restricted:
+        # Restricted referrals (domestic abuse) travel only with an officer who may see them.
+        q = q.where(ref.c.restricted.is_(False))
+    rows["safer_homes_referral"] = [dict(r) for r in conn.execute(q).mappings()]
+    referral_ids = [r["id"] for r in rows["safer_homes_referral"]]
+    rows["safer_homes_measure"] = _in(conn, t["safer_homes_measure"], "referral_id", referral_ids)
+
+    parties = rows["case_party"]
+    rows["person"] = _in(conn, t["person"], "id", [p["person_id"] for p in parties])
+    rows["organisation"] = _in(conn, t["organisation"], "id", [p["organisation_id"] for p in parties])
+    address_ids = ([r["location_id"] for r in rows["asb_case"]] + [r["address_id"] for r in rows["person"]]
+                   + [r["address_id"] for r in rows["organisation"]] + [r["location_id"] for r in rows["incident"]])
+    rows["address"] = _in(conn, t["address"], "id", address_ids)
+
+    doc = t["document"]
+    docs = {r["id"]: r for r in _in(conn, doc, "case_id", case_ids)}
+    docs.update({r["id"]: r for r in _in(conn, doc, "notice_id", notice_ids)})
+    docs.update({r["id"]: r for r in _in(conn, doc, "referral_id", referral_ids)})
+    rows["document"] = list(docs.values())
+    rows["document_blob"] = _in(conn, t["document_blob"], "sha256", [d["sha256"] for d in rows["document"]])
+    return rows
+
+
+def trim_foreign_keys(rows: dict[str, list[dict]]) -> dict[str, int]:
+    """Blank (or leave out) references to rows the copy does not hold. Returns rows left out per table."""
+    present: dict[str, set] = {}
+    dropped: dict[str, int] = {}
+    for tbl in Base.metadata.sorted_tables:
+        if tbl.name not in rows:
+            continue
+        kept = []
+        for row in rows[tbl.name]:
+            ok = True
+            for fk in tbl.foreign_keys:
+                value = row.get(fk.parent.name)
+                if value is None:
+                    continue
+                target = fk.column.table.name
+                if target == tbl.name:
+                    continue  # same table: checked below, once every row of it is known
+                if value not in present.get(target, ()):
+                    if fk.parent.nullable:
+                        row[fk.parent.name] = None
+                    else:
+                        ok = False
+                        break
+            if ok:
+                kept.append(row)
+        ids = {r[c.name] for r in kept for c in tbl.primary_key.columns if len(tbl.primary_key.columns) == 1}
+        for row in kept:  # a reference within the table (a correction, a duplicate, a parent notice)
+            for fk in tbl.foreign_keys:
+                if fk.column.table is tbl and row.get(fk.parent.name) is not None and row[fk.parent.name] not in ids:
+                    row[fk.parent.name] = None
+        dropped[tbl.name] = len(rows[tbl.name]) - len(kept)
+        rows[tbl.name] = kept
+        if len(tbl.primary_key.columns) == 1:
+            present[tbl.name] = {r[next(iter(tbl.primary_key.columns)).name] for r in kept}
+    return dropped
+
+
+def write(conn: Connection, rows: dict[str, list[dict]]) -> dict[str, int]:
+    """INSERT every row into the (new, empty) copy, parents first; returns the count per table."""
+    counts = {}
+    # The new copy was given the reference data (wards, parishes, agencies) when it was set up, with ids of its
+    # own: the office's rows replace them, so every reference to them means the same row in both.
+    for tbl in reversed(Base.metadata.sorted_tables):
+        if tbl.name in WHOLE:
+            conn.execute(tbl.delete())
+    for tbl in Base.metadata.sorted_tables:
+        batch = rows.get(tbl.name)
+        if not batch:
+            continue
+        for i in range(0, len(batch), 5000):
+            conn.execute(tbl.insert(), batch[i:i + 5000])
+        counts[tbl.name] = len(batch)
+    return counts
