@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
     from cspdesk.core.services.safer_homes_read import SaferHomesReader
     from cspdesk.core.services.saved_filters import SavedFilterService
+    from cspdesk.core.services.working_copies import WorkingCopyService
 
 
 def _get(module: str, name: str) -> Any:
@@ -92,6 +93,7 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "templates": lambda s: _get("letter_templates", "LetterTemplateService")(s._uow),
     "letters": _letters,
     "documents": lambda s: _get("documents", "DocumentService")(s._uow),
+    "working_copies": lambda s: _get("working_copies", "WorkingCopyService")(s._uow, s.database, s.clock),
 }
 
 
@@ -133,6 +135,7 @@ class Services:
     templates: LetterTemplateService
     letters: LetterService
     documents: DocumentService
+    working_copies: WorkingCopyService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
                  settings: SettingsService, uow: Callable, clock: Clock):

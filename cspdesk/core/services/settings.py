@@ -127,6 +127,9 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("figures.districts", list, ["Amber Valley", "Bolsover", "Chesterfield", "Derbyshire Dales", "Erewash",
                                            "High Peak", "North East Derbyshire", "South Derbyshire"],
                "Districts in the county", "Crime figures"),
+    # Working copies (issue 17)
+    SettingDef("working_copies.warn_after_days", int, 7, "Warn about working copies out for more than (days)",
+               "Working copies", 1, 365),
 )
 
 BY_KEY: dict[str, SettingDef] = {s.key: s for s in SETTINGS}
