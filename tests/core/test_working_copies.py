@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.core.services.enforcement_dto import RequirementInput, StepRequest
 from cspdesk.core.services.forums import MeetingInput
 from cspdesk.core.services.incidents import IncidentInput
 from cspdesk.core.services.registry import build_services
@@ -263,9 +264,40 @@ def test_a_copy_is_not_written_over_an_existing_file_or_into_a_missing_folder(de
     assert office.working_copies.copies() == []
 
 
-def test_notices_made_in_a_copy_get_office_references_and_no_clash(taken):
-    """New notice references never clash with ones made in the office meanwhile (the same numbering rule)."""
+def _warning(services, case_id, party_id):
+    return services.enforcement.start_step(services.actor, StepRequest(
+        case_id=case_id, party_id=party_id, kind="warning_letter", issued_on=date(2026, 11, 26),
+        conduct="Loud music late at night", detrimental_effect="Neighbours cannot sleep",
+        requirements=(RequirementInput("stop", "Stop playing amplified music after 11pm"),),
+        served_on=date(2026, 11, 26), service_method="Hand delivered"))
+
+
+def _perpetrators(services, cases=None):
+    with Session(services.database.engine) as s:
+        in_cases = CaseParty.case_id.in_([c.id for c in cases]) if cases else CaseParty.case_id.is_not(None)
+        return [(p.case_id, p.id) for p in s.scalars(
+            select(CaseParty).join(Person, Person.id == CaseParty.person_id)
+            .where(in_cases, CaseParty.role == "perpetrator",
+                   CaseParty.removed_on.is_(None), Person.date_of_birth < date(2000, 1, 1))
+            .order_by(CaseParty.created_at))]
+
+
+def test_notices_made_in_a_copy_and_in_the_office_meanwhile_never_share_a_reference(taken):
     office, copy, ward, cases, path = taken
+    [in_ward, *_] = _perpetrators(office, cases)
+    elsewhere = next(t for t in _perpetrators(office) if t != in_ward)
+    in_copy = _warning(copy, *in_ward)
+    in_office = _warning(office, *elsewhere)
     with Session(copy.database.engine) as s:
-        n = s.scalar(select(func.count()).select_from(EnforcementNotice))
-    assert n >= 0  # the busiest ward's notices came with its cases
+        provisional = s.get(EnforcementNotice, in_copy.notice_id).reference
+    with Session(office.database.engine) as s:
+        office_ref = s.get(EnforcementNotice, in_office.notice_id).reference
+    assert provisional.startswith("WC")
+    result = office.working_copies.bring_back(office.actor, path)
+    with Session(office.database.engine) as s:
+        brought = s.get(EnforcementNotice, in_copy.notice_id)
+        refs = s.scalars(select(EnforcementNotice.reference)).all()
+    assert brought is not None and brought.reference != office_ref and not brought.reference.startswith("WC")
+    assert brought.reference[:-4] == office_ref[:-4]  # numbered in the office's own series
+    assert len(refs) == len(set(refs))
+    assert dict(result.renumbered)[provisional] == brought.reference
