@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
+from cspdesk.gui import working_copies
 from cspdesk.gui.bus import Bus, services_are_ready, when_ready
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         h.addWidget(self.nav)
         h.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.copy_info = None  # set (with a banner) by working_copies.install if this database is a working copy
         self._menus()
         self._status_bar()
         self.update_title()
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(new)
         quit_ = QAction("E&xit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(quit_)
+        working_copies.install(self, file_menu)  # Take / Bring back / Working copies; the working-copy banner
         go = self.menuBar().addMenu("&Go")
         for i, key in enumerate(self.pages):
             act = QAction(self.pages.title(key), self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
@@ -118,7 +121,8 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         demo = self.services.settings.get_optional("demo.data")
-        self.setWindowTitle(f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}")
+        self.setWindowTitle(f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}"
+                            f"{working_copies.title_suffix(self.copy_info)}")
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(list(self.pages).index(key))
