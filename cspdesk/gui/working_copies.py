@@ -64,8 +64,7 @@ def install(window, file_menu) -> None:
 def _show_banner(window, info) -> None:
     banner = QLabel(
         f"<b>Working copy</b> of {info.office_label}, taken {info.taken_at:%d/%m/%Y %H:%M} by {info.taken_by} "
-        f"({', '.join(info.wards)}). Changes made here go to the office when the copy is brought back there: "
-        "File → Bring back a working copy… on the office computer.")
+        f"({', '.join(info.wards)}). Your changes reach the office when this copy is brought back there.")
     banner.setObjectName("workingCopyBanner")
     banner.setWordWrap(True)
     banner.setStyleSheet("QLabel { background: #fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a;"
@@ -243,8 +242,12 @@ class WorkingCopiesDialog(QDialog):
         h.addWidget(self.revoke_button)
         v.addLayout(h)
         self.tabs.addTab(page, "Copies out")
-        self.conflicts = _table(["Record", "Field", "What happened", "Before", "Office value", "Copy value",
-                                 "Changed in the copy by"], "conflictsTable")
+        self.conflicts = _table(["Record", "Field", "What happened", "Changed in the copy by"], "conflictsTable")
+        self.conflicts.itemSelectionChanged.connect(self._show_sides)
+        sides = QHBoxLayout()
+        self.side_before, self.side_office, self.side_copy = (_side(sides, title, name) for title, name in (
+            ("Before (when the copy was taken)", "sideBefore"), ("In the office (kept until you decide)", "sideOffice"),
+            ("In the copy", "sideCopy")))
         self.keep_office = QPushButton("Keep the office value", objectName="keepOffice")
         self.take_copy_value = QPushButton("Take the copy's value", objectName="takeCopyValue")
         self.keep_office.clicked.connect(lambda: self._decide("office"))
@@ -252,7 +255,8 @@ class WorkingCopiesDialog(QDialog):
         page = QWidget()
         v = QVBoxLayout(page)
         v.addWidget(QLabel("Both sides changed these. The office value stands until you decide; nothing is lost."))
-        v.addWidget(self.conflicts)
+        v.addWidget(self.conflicts, 1)
+        v.addLayout(sides)
         h = QHBoxLayout()
         h.addStretch(1)
         h.addWidget(self.keep_office)
@@ -281,16 +285,27 @@ class WorkingCopiesDialog(QDialog):
         self._conflict_rows = self.service.conflicts()
         self.conflicts.setRowCount(len(self._conflict_rows))
         for i, k in enumerate(self._conflict_rows):
-            cells = [k.record, k.field, k.kind, "" if k.whole_record else k.base, k.office, k.copy,
-                     f"{k.copy_author}, {k.copy_at:%d/%m/%Y %H:%M}"]
+            cells = [k.record, k.field, k.kind, f"{k.copy_author}, {k.copy_at:%d/%m/%Y %H:%M}"]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.conflicts.setItem(i, j, item)
         self.tabs.setTabText(1, f"Conflicts ({len(self._conflict_rows)})")
+        for t in (self.copies, self.conflicts):
+            t.resizeColumnsToContents()
+        if self._conflict_rows:
+            self.conflicts.selectRow(0)
+        self._show_sides()
         has = bool(self._conflict_rows)
         self.keep_office.setEnabled(has)
         self.take_copy_value.setEnabled(has)
+
+    def _show_sides(self) -> None:
+        row = self.conflicts.currentRow()
+        k = self._conflict_rows[row] if 0 <= row < len(self._conflict_rows) else None
+        self.side_before.setText("" if k is None or k.whole_record else k.base)
+        self.side_office.setText("" if k is None else k.office)
+        self.side_copy.setText("" if k is None else k.copy)
 
     def _decide(self, keep: str) -> None:
         row = self.conflicts.currentRow()
@@ -335,3 +350,19 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     t.horizontalHeader().setStretchLastSection(True)
     t.setWordWrap(False)
     return t
+
+
+def _side(layout: QHBoxLayout, title: str, name: str) -> QLabel:
+    box = QWidget()
+    v = QVBoxLayout(box)
+    v.setContentsMargins(0, 0, 0, 0)
+    v.addWidget(QLabel(f"<b>{title}</b>"))
+    value = QLabel(objectName=name)
+    value.setWordWrap(True)
+    value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    value.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    value.setMinimumHeight(70)
+    value.setStyleSheet("QLabel { background: white; border: 1px solid #bbb; padding: 4px; }")
+    v.addWidget(value, 1)
+    layout.addWidget(box, 1)
+    return value

@@ -133,7 +133,7 @@ def test_the_round_trip_merges_fields_lists_conflicts_and_keeps_references_uniqu
         summaries = s.scalars(select(AuditEntry.summary).where(AuditEntry.entity_id == copy_case.id)).all()
         assert any(new_case.reference in t for t in summaries) and not any(provisional in t for t in summaries)
     kinds = {(k.record, k.field, k.kind) for k in office.working_copies.conflicts()}
-    assert (f"Asb case {a.reference}", "Title", "Changed on both sides") in kinds
+    assert (f"Case {a.reference}: Office title", "Title", "Changed on both sides") in kinds
     assert any(k[2].startswith("Closed or taken off in the copy") for k in kinds)
     assert result.conflicts == len(kinds) == 2
     [row] = office.working_copies.copies()

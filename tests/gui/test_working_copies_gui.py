@@ -90,9 +90,10 @@ def test_the_conflicts_dialog_shows_both_values_and_takes_the_copys(window, qtbo
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.tabs.tabText(1) == "Conflicts (1)"
-    cells = [dialog.conflicts.item(0, j).text() for j in range(dialog.conflicts.columnCount())]
-    assert cells[1] == "Title" and cells[3] == d.title and cells[4] == "Office title" and cells[5] == "Copy title"
     dialog.conflicts.selectRow(0)
+    assert dialog.conflicts.item(0, 1).text() == "Title"
+    assert (dialog.side_before.text(), dialog.side_office.text(), dialog.side_copy.text()) == (
+        d.title, "Office title", "Copy title")
     qtbot.mouseClick(dialog.take_copy_value, Qt.MouseButton.LeftButton)
     assert dialog.conflicts.rowCount() == 0 and dialog.tabs.tabText(1) == "Conflicts (0)"
     with Session(office.database.engine) as session:

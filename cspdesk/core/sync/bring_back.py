@@ -196,9 +196,17 @@ def _with_references(values: dict, renumbered: dict[str, str]) -> dict:
     return out
 
 
+# What a record is called in the conflicts list.
+RECORD_NAMES = {"asb_case": "Case", "case_party": "Party", "enforcement_notice": "Notice",
+                "safer_homes_referral": "Safer Homes referral", "case_action": "Action", "meeting": "Meeting",
+                "forum_issue": "Forum issue", "chronology_entry": "Chronology entry", "address": "Address"}
+
+
 def _label(name: str, row: dict[str, Any] | None) -> str:
     row = row or {}
-    what = name.replace("_", " ").capitalize()
+    what = RECORD_NAMES.get(name, name.replace("_", " ").capitalize())
+    if name == "asb_case" and row.get("reference"):
+        return f"{what} {row['reference']}: {row.get('title') or ''}".strip().rstrip(":")
     for col in ("reference", "title", "name"):
         if row.get(col):
             return f"{what} {row[col]}"
