@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from cspdesk.core.storage.models import AppliedChange, SyncConflict
 from cspdesk.core.sync.references import NUMBERED, is_provisional
@@ -74,8 +74,15 @@ class CopyView:
 
     def __init__(self, conn: Connection):
         self._conn = conn
+        self._rows: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def prefetch(self, table_name: str, keys: list[str]) -> None:
+        self._rows.setdefault(table_name, {}).update(rows_by_key(self._conn, table_name, keys))
 
     def row(self, table_name: str, key: str) -> dict[str, Any] | None:
+        cached = self._rows.get(table_name)
+        if cached is not None and key in cached:
+            return cached[key]
         tbl = table(table_name)
         r = self._conn.execute(select(tbl).where(key_clause(tbl, key))).mappings().first()
         return encode_row(tbl, dict(r)) if r else None
@@ -84,6 +91,21 @@ class CopyView:
         tbl = table(table_name)
         rows = self._conn.execute(select(tbl).where(tbl.c[column] == decode(tbl.c[column], value_hex))).mappings()
         return [encode_row(tbl, dict(r)) for r in rows]
+
+
+def rows_by_key(conn: Connection, table_name: str, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """Rows of a single-key table by their key (encoded), read 900 keys to a query."""
+    tbl = table(table_name)
+    pk = list(tbl.primary_key.columns)
+    out: dict[str, dict[str, Any]] = {}
+    if len(pk) != 1:
+        return out
+    values = [decode(pk[0], k) for k in keys]
+    for i in range(0, len(values), 900):
+        for r in conn.execute(select(tbl).where(pk[0].in_(values[i:i + 900]))).mappings():
+            row = encode_row(tbl, dict(r))
+            out[str(row[pk[0].name])] = row
+    return out
 
 
 def bring_back(office: Connection, copy_id: uuid.UUID, entries: list[dict], copy: CopyView, *,
@@ -125,8 +147,20 @@ def bring_back(office: Connection, copy_id: uuid.UUID, entries: list[dict], copy
             deletes[k] = e
             updates.pop(k, None)
     _apply_inserts(office, inserts, out, renumber)
+    by_table: dict[str, list[_RowChange]] = {}
     for rc in updates.values():
-        _apply_update(office, copy_id, rc, copy, out, now)
+        by_table.setdefault(rc.table_name, []).append(rc)
+    for name, changes in by_table.items():
+        keys = [rc.key for rc in changes]
+        current = rows_by_key(office, name, keys)
+        if name in CLOSING:
+            copy.prefetch(name, keys)
+        batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for rc in changes:
+            apply = _apply_update(office, copy_id, rc, copy, out, now, current.get(rc.key, _UNREAD))
+            if apply:
+                batches.setdefault(tuple(sorted(apply)), []).append({"_key": rc.key, **apply})
+        _write_updates(office, name, batches, now)
     order = table_order()
     for (name, key), e in sorted(deletes.items(), key=lambda kv: -order[kv[0][0]]):
         _apply_delete(office, copy_id, name, key, e, out, now)
@@ -177,7 +211,7 @@ def _apply_inserts(office: Connection, inserts: dict[tuple[str, str], dict], out
                 office.execute(insert(tbl), [row])  # now, so the next number counts it
                 out.inserted += 1
                 continue
-            if name in ("case_party", "incident") and values.get("case_id"):
+            if name == "case_party" and values.get("case_id"):
                 out.cases_touched.add(values["case_id"])
             rows.append(decode_row(tbl, values))
         if rows:
@@ -240,19 +274,43 @@ def _office_row(office: Connection, name: str, key: str) -> dict[str, Any] | Non
     return encode_row(tbl, dict(r)) if r else None
 
 
+_UNREAD: dict = {}
+
+
+def _write_updates(office: Connection, name: str, batches: dict[tuple[str, ...], list[dict[str, Any]]],
+                   now: datetime) -> None:
+    """One UPDATE per set of columns, run for every row that changes those columns."""
+    tbl = table(name)
+    [pk] = list(tbl.primary_key.columns)
+    for columns, rows in batches.items():
+        values: dict[str, Any] = {c: bindparam(f"v_{c}", type_=tbl.c[c].type) for c in columns}
+        if "version" in tbl.c:
+            values["version"] = tbl.c.version + 1
+        if "updated_at" in tbl.c:
+            values["updated_at"] = now
+        stmt = update(tbl).where(pk == bindparam("k_id", type_=pk.type)).values(**values)
+        params = []
+        for r in rows:
+            decoded = decode_row(tbl, {c: r[c] for c in columns})
+            params.append({"k_id": decode(pk, r["_key"]), **{f"v_{c}": decoded[c] for c in columns}})
+        office.execute(stmt, params)
+
+
 def _apply_update(office: Connection, copy_id: uuid.UUID, rc: _RowChange, copy: CopyView, out: Outcome,
-                  now: datetime) -> None:
+                  now: datetime, current: dict[str, Any] | None = _UNREAD) -> dict[str, Any]:
+    """The copy's changes to one row that the office can take (field by field); conflicts are written."""
     name = rc.table_name
     changes = {c: v for c, v in rc.fields.items() if v[0] != v[1]}
     if not changes:
-        return
-    current = _office_row(office, name, rc.key)
+        return {}
+    if current is _UNREAD:
+        current = _office_row(office, name, rc.key)
     copy_values = {c: new for c, (_old, new) in changes.items()}
     if current is None:
         _conflict(office, copy_id, rc, "removed_in_office", _label(name, copy.row(name, rc.key)), None, None, None,
                   copy_values, now)
         out.conflicts += 1
-        return
+        return {}
     label = _label(name, current)
     office_now = {c: current.get(c) for c in changes}
     base = {c: old for c, (old, _new) in changes.items()}
@@ -260,14 +318,14 @@ def _apply_update(office: Connection, copy_id: uuid.UUID, rc: _RowChange, copy: 
     if name in CLOSING and CLOSING[name][0] not in changes and _closed(name, current) and not _closed(name, copy.row(name, rc.key)):
         _conflict(office, copy_id, rc, "closed_in_office", label, None, base, office_now, copy_values, now)
         out.conflicts += 1
-        return
+        return {}
     if name in OWNED_BY_PARTY:
         for party in copy.rows_where("case_party", OWNED_BY_PARTY[name], rc.key):
             office_party = _office_row(office, "case_party", party["id"])
             if office_party and _closed("case_party", office_party) and not _closed("case_party", party):
                 _conflict(office, copy_id, rc, "removed_in_office", label, None, base, office_now, copy_values, now)
                 out.conflicts += 1
-                return
+                return {}
     # Closed or taken off in the copy, while the office changed the record (or, for a party, the person on it).
     if name in CLOSING and CLOSING[name][0] in changes and _closed(name, {CLOSING[name][0]: changes[CLOSING[name][0]][1]}) \
             and not _closed(name, current):
@@ -282,8 +340,8 @@ def _apply_update(office: Connection, copy_id: uuid.UUID, rc: _RowChange, copy: 
         if office_changed:
             _conflict(office, copy_id, rc, "closed_in_copy", label, None, base, office_now, copy_values, now)
             out.conflicts += 1
-            return
-    _note_case(name, current, copy, rc.key, out)
+            return {}
+    _note_case(name, current, copy, rc.key, set(changes), out)
     apply: dict[str, Any] = {}
     for col, (old, new) in changes.items():
         theirs = current.get(col)
@@ -298,21 +356,15 @@ def _apply_update(office: Connection, copy_id: uuid.UUID, rc: _RowChange, copy: 
         else:
             _conflict(office, copy_id, rc, "same_field", label, col, old, theirs, new, now)
             out.conflicts += 1
-    if apply:
-        tbl = table(name)
-        values = decode_row(tbl, apply)
-        if "version" in tbl.c:
-            values["version"] = tbl.c.version + 1
-        if "updated_at" in tbl.c:
-            values["updated_at"] = now
-        office.execute(update(tbl).where(key_clause(tbl, rc.key)).values(**values))
-        out.updated_fields += len(apply)
+    out.updated_fields += len(apply)
+    return apply
 
 
-def _note_case(name: str, row: dict[str, Any], copy: CopyView, key: str, out: Outcome) -> None:
+def _note_case(name: str, row: dict[str, Any], copy: CopyView, key: str, columns: set[str], out: Outcome) -> None:
     if name == "asb_case":
-        out.cases_touched.add(key)
-    elif row.get("case_id") and name in ("case_party", "incident"):
+        if columns & {"title", "reference", "location_id"}:  # what the list's search text is made of
+            out.cases_touched.add(key)
+    elif row.get("case_id") and name == "case_party":
         out.cases_touched.add(row["case_id"])
     elif name in OWNED_BY_PARTY:
         out.cases_touched.update(p["case_id"] for p in copy.rows_where("case_party", OWNED_BY_PARTY[name], key))
