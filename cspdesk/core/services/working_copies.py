@@ -194,8 +194,9 @@ class WorkingCopyService:
         if engine.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")  # one consistent snapshot
         try:
+            raw = engine.dialect.name == "sqlite"  # SQLite to SQLite: values as stored, no conversion
             with conn.begin():
-                rows = taking.gather(conn, sel)
+                rows = taking.gather(conn, sel, raw=raw)
         finally:
             conn.close()
         taking.trim_foreign_keys(rows)
@@ -203,7 +204,7 @@ class WorkingCopyService:
         try:
             copy_db = open_database(target)
             with copy_db.engine.begin() as cconn:
-                counts = taking.write(cconn, rows)
+                counts = taking.write(cconn, rows, raw=raw)
                 cconn.execute(WorkingCopyInfo.__table__.insert(), [{
                     "copy_id": copy_id, "office_label": self._database.label, "taken_at": taken_at,
                     "taken_by": actor.username, "wards": ward_names, "forum": sel.forum, "cases": cases,
