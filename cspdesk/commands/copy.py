@@ -2,6 +2,7 @@
 
     cspdesk copy take --from OFFICE_DB --to FILE (--wards NAME ... | --forum NAME) [--cases open|all]
     cspdesk copy bring-back FILE --to OFFICE_DB
+    cspdesk copy refresh FILE --from OFFICE_DB
     cspdesk copy list --db OFFICE_DB
     cspdesk copy revoke ID --db OFFICE_DB --reason TEXT
     cspdesk copy conflicts --db OFFICE_DB [--all]
@@ -32,6 +33,11 @@ def add_parser(sub) -> None:
     b.add_argument("copy", metavar="FILE", help="the working copy")
     b.add_argument("--to", dest="db", required=True, metavar="PATH_OR_URL", help="the office database")
     b.set_defaults(func=run_bring_back)
+
+    f = cmds.add_parser("refresh", help="pull into a working copy what the office changed since it was taken")
+    f.add_argument("copy", metavar="FILE", help="the working copy")
+    f.add_argument("--from", dest="db", required=True, metavar="PATH_OR_URL", help="the office database")
+    f.set_defaults(func=run_refresh)
 
     ls = cmds.add_parser("list", help="the working copies taken from a database")
     add_db_argument(ls)
@@ -85,6 +91,15 @@ def run_bring_back(args) -> int:
     if r.conflicts:
         print(f"The office's values were kept where both sides changed the same thing; see: "
               f"cspdesk copy conflicts --db {args.db}")
+    return 0
+
+
+@reports_user_errors
+def run_refresh(args) -> int:
+    services = open_services(args.db)
+    counts = services.working_copies.refresh(services.actor, args.copy)
+    print(f"Working copy refreshed: {counts['added']} records added, {counts['updated']} updated from the office. "
+          "Fields changed in the copy kept the copy's value.")
     return 0
 
 

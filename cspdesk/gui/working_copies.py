@@ -40,19 +40,21 @@ def install(window, file_menu) -> None:
     services = window.services
     take = QAction("Take a &working copy…", window, triggered=lambda: take_copy(window))
     back = QAction("&Bring back a working copy…", window, triggered=lambda: bring_back(window))
+    refresh = QAction("&Refresh a working copy from this database…", window, triggered=lambda: refresh_copy(window))
     manage = QAction("Working copies and &conflicts…", window, triggered=lambda: WorkingCopiesDialog(window).exec())
     take.setObjectName("takeWorkingCopy")
     back.setObjectName("bringBackWorkingCopy")
+    refresh.setObjectName("refreshWorkingCopy")
     manage.setObjectName("workingCopies")
     first = file_menu.actions()[0] if file_menu.actions() else None
-    for act in (take, back, manage):
+    for act in (take, back, refresh, manage):
         act.setEnabled(False)
         file_menu.insertAction(first, act)
     file_menu.insertSeparator(first)
 
     def ready() -> None:
         window.copy_info = services.working_copies.this_copy()
-        for act in (take, back, manage):
+        for act in (take, back, refresh, manage):
             act.setEnabled(window.copy_info is None and services.actor.can(Role.OFFICER))
         if window.copy_info is not None:
             _show_banner(window, window.copy_info)
@@ -218,6 +220,20 @@ def bring_back(window) -> None:
         dialog = WorkingCopiesDialog(window)
         dialog.tabs.setCurrentIndex(1)
         dialog.exec()
+
+
+def refresh_copy(window) -> None:
+    path = window.prompts.ask_open_file("Refresh a working copy", "CSPDesk database (*.sqlite)")
+    if path is None:
+        return
+    try:
+        counts = window.services.working_copies.refresh(window.services.actor, path)
+    except UserError as exc:
+        _show_error(window, exc)
+        return
+    window.prompts.info("Working copy refreshed",
+                        f"{counts['added']} records added and {counts['updated']} updated from this database. "
+                        "Fields changed in the copy kept the copy's value.")
 
 
 class WorkingCopiesDialog(QDialog):

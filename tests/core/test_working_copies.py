@@ -301,3 +301,35 @@ def test_notices_made_in_a_copy_and_in_the_office_meanwhile_never_share_a_refere
     assert brought.reference[:-4] == office_ref[:-4]  # numbered in the office's own series
     assert len(refs) == len(set(refs))
     assert dict(result.renumbered)[provisional] == brought.reference
+
+
+def test_refreshing_a_copy_pulls_the_offices_changes_and_keeps_the_copys_own(taken):
+    office, copy, ward, cases, path = taken
+    a, b = cases[0], cases[1]
+    with Session(office.database.engine) as s:
+        ward_id = s.scalar(select(Ward.id).where(Ward.name == ward))
+    # the office: another field of a, the same field of b, a new case in the ward
+    office.case_edit.save(office.actor, a.id, a.version, {"title": a.title}, {"title": "Office title A"})
+    office.case_edit.save(office.actor, b.id, b.version, {"title": b.title}, {"title": "Office title B"})
+    new_case = office.intake.open_case(office.actor, form(title="Opened in the office"))
+    with Session(office.database.engine) as s:
+        s.get(AsbCase, new_case.id).ward_id = ward_id  # in the copy's ward
+        s.commit()
+    # the copy
+    da = copy.case_edit.detail(a.id)
+    copy.case_edit.save(copy.actor, a.id, da.version, {"description": da.description}, {"description": "Forum note"})
+    db = copy.case_edit.detail(b.id)
+    copy.case_edit.save(copy.actor, b.id, db.version, {"title": db.title}, {"title": "Copy title B"})
+
+    counts = office.working_copies.refresh(office.actor, path)
+
+    assert counts["added"] >= 1 and counts["updated"] >= 1
+    with Session(copy.database.engine) as s:
+        assert s.get(AsbCase, new_case.id) is not None
+        assert s.get(AsbCase, a.id).title == "Office title A"  # pulled in
+        assert s.get(AsbCase, a.id).description == "Forum note"  # the copy's own change kept
+        assert s.get(AsbCase, b.id).title == "Copy title B"  # the copy's value, still to be decided
+    result = office.working_copies.bring_back(office.actor, path)
+    assert result.conflicts == 1  # b's title: changed on both sides
+    with Session(office.database.engine) as s:
+        assert s.get(AsbCase, a.id).description == "Forum note" and s.get(AsbCase, a.id).title == "Office title A"

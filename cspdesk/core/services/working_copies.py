@@ -35,6 +35,7 @@ from cspdesk.core.storage.models import (
 )
 from cspdesk.core.storage.portable import one_at_a_time
 from cspdesk.core.storage.uow import UnitOfWork
+from cspdesk.core.sync import refresh as refreshing
 from cspdesk.core.sync import take as taking
 from cspdesk.core.sync.bring_back import CopyView, Outcome, bring_back
 from cspdesk.core.sync.journal import is_working_copy
@@ -284,6 +285,50 @@ class WorkingCopyService:
                           f"Working copy taken by {wc.taken_by} on {wc.taken_at:%d/%m/%Y} revoked: {reason.strip()}")
                 uow.commit()
         return Changes.of("working_copy", ids=(copy_id,))
+
+    # ----- refreshing
+
+    def refresh(self, actor: Actor, copy_path: Path | str) -> dict[str, int]:
+        """Pull into the copy what the office (this database) changed since the copy was taken."""
+        actor.require(Role.OFFICER, "refresh a working copy")
+        copy_path = Path(copy_path).expanduser()
+        if not copy_path.is_file():
+            raise ValidationError({"copy": f"There is no file {copy_path}."})
+        copy_db = open_database(copy_path)
+        try:
+            with copy_db.engine.connect() as cconn:
+                info = cconn.execute(select(WorkingCopyInfo)).mappings().first() if is_working_copy(copy_db.engine) \
+                    else None
+            if info is None:
+                raise UserError(f"{copy_path} is a CSPDesk database but not a working copy.")
+            with self._uow("system") as uow:
+                wc = uow.session.get(WorkingCopy, info["copy_id"])
+                if wc is None or wc.revoked_at is not None:
+                    raise UserError("This working copy was not taken from this database, or it was revoked.")
+                ward_ids = [w.id for w in uow.session.scalars(select(Ward).where(Ward.name.in_(wc.wards or [])))]
+                sel = taking.Selection(tuple(ward_ids), wc.forum, wc.cases, can_see_restricted(actor.viewer))
+            engine = self._database.engine
+            raw = engine.dialect.name == "sqlite"
+            conn = engine.connect()
+            if not raw:
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            try:
+                with conn.begin():
+                    rows = taking.gather(conn, sel, raw=raw)
+            finally:
+                conn.close()
+            taking.trim_foreign_keys(rows)
+            with copy_db.engine.begin() as cconn:
+                counts = refreshing.refresh(cconn, rows, raw=raw)
+                cconn.execute(update(WorkingCopyInfo).values(refreshed_at=self._clock.utcnow()))
+        finally:
+            copy_db.engine.dispose()
+        with self._uow(actor.username) as uow:
+            uow.audit("refresh_copy", "working_copy", info["copy_id"],
+                      f"Working copy refreshed from the office: {counts['added']} records added, "
+                      f"{counts['updated']} updated", counts)
+            uow.commit()
+        return counts
 
     # ----- bringing back
 
