@@ -137,7 +137,7 @@ def run_revoke(args) -> int:
 @reports_user_errors
 def run_conflicts(args) -> int:
     services = open_services(args.db)
-    rows = services.working_copies.conflicts(include_decided=args.all)
+    rows = services.working_copies.conflicts(services.actor, include_decided=args.all)
     if not rows:
         print("No conflicts waiting." if not args.all else "No conflicts.")
         return 0
@@ -157,7 +157,7 @@ def run_conflicts(args) -> int:
 @reports_user_errors
 def run_decide(args) -> int:
     services = open_services(args.db)
-    conflict_id = _pick([c.conflict_id for c in services.working_copies.conflicts()], args.id, "undecided conflict")
+    conflict_id = _pick([c.conflict_id for c in services.working_copies.conflicts(services.actor)], args.id, "undecided conflict")
     services.working_copies.decide(services.actor, conflict_id, args.keep)
     print(f"Decided: the {args.keep}'s value is kept.")
     return 0

@@ -298,7 +298,7 @@ class WorkingCopiesDialog(QDialog):
                 if c.overdue:
                     item.setForeground(QColor("#a40000"))
                 self.copies.setItem(i, j, item)
-        self._conflict_rows = self.service.conflicts()
+        self._conflict_rows = self.service.conflicts(self.window_.services.actor)
         self.conflicts.setRowCount(len(self._conflict_rows))
         for i, k in enumerate(self._conflict_rows):
             cells = [k.record, k.field, k.kind, f"{k.copy_author}, {k.copy_at:%d/%m/%Y %H:%M}"]

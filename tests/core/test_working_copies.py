@@ -24,6 +24,9 @@ from cspdesk.core.storage.models import (
     AuditEntry,
     CaseParty,
     ChangeJournal,
+    ChronologyEntry,
+    Document,
+    DocumentBlob,
     EnforcementNotice,
     Incident,
     Meeting,
@@ -227,23 +230,42 @@ def test_deciding_a_conflict_takes_the_copys_value_or_keeps_the_office(taken):
 
 
 def test_restricted_referrals_travel_only_with_an_officer_who_may_see_them(demo_services, tmp_path):
-    """Catches a copy that carries domestic-abuse referrals to a laptop whose officer may not see them.
-    Checked against taking every referral regardless of the permission (the test fails)."""
+    """Catches a copy that carries domestic-abuse referrals — or their letters and the chronology lines naming
+    those letters — to a laptop whose officer may not see them. Checked against taking every referral regardless
+    of the permission, and against keeping the letters of referrals left out (the test fails each time)."""
     office = demo_services
     with Session(office.database.engine) as s:
         restricted = s.scalars(select(SaferHomesReferral).where(SaferHomesReferral.restricted.is_(True),
                                                                 SaferHomesReferral.ward_id.is_not(None))).first()
         assert restricted is not None, "the demo data has restricted referrals with a ward"
         ward = s.get(Ward, restricted.ward_id).name
+    # a letter about the referral, filed on a case in the same ward, with its chronology line
+    with Session(office.database.engine) as s:
+        case = s.scalars(select(AsbCase).where(AsbCase.ward_id == restricted.ward_id)).first()
+        s.add(DocumentBlob(sha256="ab" * 32, size=3, data=b"pdf"))
+        s.flush()
+        letter = Document(kind="letter", case_id=case.id, referral_id=restricted.id, title="Letter to the client",
+                          filename="client.pdf", mime_type="application/pdf", sha256="ab" * 32, size=3,
+                          made_by="admin.user")
+        s.add(letter)
+        s.flush()
+        line = ChronologyEntry(case_id=case.id, occurred_at=datetime(2026, 11, 20, 9), kind="letter",
+                               summary="Letter to the client at her new address", author="admin.user",
+                               related_type="document", related_id=letter.id)
+        s.add(line)
+        s.commit()
+        letter_id, line_id = letter.id, line.id
     officer, _ = office.users.sign_in("plain.officer")
     office.users.update_user(office.actor, officer.user_id, role=officer.role.__class__("officer"))
     officer, _ = office.users.sign_in("plain.officer")
-    office.working_copies.take(officer, tmp_path / "plain.sqlite", wards=[ward])
-    office.working_copies.take(office.actor, tmp_path / "admin.sqlite", wards=[ward])
+    office.working_copies.take(officer, tmp_path / "plain.sqlite", wards=[ward], cases="all")
+    office.working_copies.take(office.actor, tmp_path / "admin.sqlite", wards=[ward], cases="all")
     for name, expected in (("plain.sqlite", False), ("admin.sqlite", True)):
         db = open_database(tmp_path / name)
         with Session(db.engine) as s:
             assert (s.get(SaferHomesReferral, restricted.id) is not None) is expected, name
+            assert (s.get(Document, letter_id) is not None) is expected, name
+            assert (s.get(ChronologyEntry, line_id) is not None) is expected, name
         db.engine.dispose()
 
 
@@ -333,3 +355,27 @@ def test_refreshing_a_copy_pulls_the_offices_changes_and_keeps_the_copys_own(tak
     assert result.conflicts == 1  # b's title: changed on both sides
     with Session(office.database.engine) as s:
         assert s.get(AsbCase, a.id).description == "Forum note" and s.get(AsbCase, a.id).title == "Office title A"
+
+
+def test_a_conflict_on_a_restricted_referral_shows_its_values_only_to_who_may_see_them(taken, clock):
+    """Catches the conflicts list showing a restricted client's details to any officer. Checked against
+    listing every conflict's values unmasked (the test fails)."""
+    office, copy, ward, cases, path = taken
+    with Session(copy.database.engine) as s:
+        ref = s.scalars(select(SaferHomesReferral).where(SaferHomesReferral.restricted.is_(True))).first()
+        assert ref is not None, "the busiest ward has a restricted referral"
+        ref_id = ref.id
+    for db, phone in ((copy.database, "Copy safe contact"), (office.database, "Office safe contact")):
+        with copy._uow("admin.user") if db is copy.database else office._uow("admin.user") as uow:
+            uow.session.get(SaferHomesReferral, ref_id).safe_contact = phone
+            uow.commit()
+    office.working_copies.bring_back(office.actor, path)
+    officer, _ = office.users.sign_in("plain.officer")
+    office.users.update_user(office.actor, officer.user_id, role=officer.role.__class__("officer"))
+    officer, _ = office.users.sign_in("plain.officer")
+    [seen_by_admin] = [c for c in office.working_copies.conflicts(office.actor) if c.field == "Safe contact"]
+    [seen_by_officer] = [c for c in office.working_copies.conflicts(officer) if c.field == "Safe contact"]
+    assert seen_by_admin.copy == "Copy safe contact" and seen_by_admin.office == "Office safe contact"
+    assert "Safe contact" not in seen_by_officer.copy + seen_by_officer.office + seen_by_officer.base
+    with pytest.raises(UserError):
+        office.working_copies.decide(officer, seen_by_officer.conflict_id, "copy")

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from cspdesk.core.clock import Clock
 from cspdesk.core.domain.protection import can_see_restricted
 from cspdesk.core.domain.vocab import MeetingKind, Role
-from cspdesk.core.errors import NotFound, UserError, ValidationError
+from cspdesk.core.errors import NotFound, PermissionDenied, UserError, ValidationError
 from cspdesk.core.services.case_index import refresh_case_index
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.services.settings import read_setting
@@ -28,6 +28,7 @@ from cspdesk.core.storage.models import (
     AsbCase,
     ChangeJournal,
     Meeting,
+    SaferHomesReferral,
     SyncConflict,
     Ward,
     WorkingCopy,
@@ -42,6 +43,7 @@ from cspdesk.core.sync.journal import is_working_copy
 from cspdesk.core.sync.references import copy_code
 from cspdesk.core.sync.values import decode_row, key_clause, table
 
+RESTRICTED_VALUE = "(restricted referral: shown only to officers who may see restricted referrals)"
 KIND_LABELS = {
     "same_field": "Changed on both sides",
     "closed_in_office": "Closed or taken off in the office, changed in the copy",
@@ -390,13 +392,23 @@ class WorkingCopyService:
 
     # ----- conflicts
 
-    def conflicts(self, *, include_decided: bool = False) -> list[ConflictRow]:
+    def conflicts(self, actor: Actor | None = None, *, include_decided: bool = False) -> list[ConflictRow]:
+        """Conflicts waiting (or all). A restricted Safer Homes referral's values are shown only to an ``actor``
+        who may see restricted referrals (core.domain.protection)."""
         with self._uow("system") as uow:
             q = select(SyncConflict).order_by(SyncConflict.created_at)
             if not include_decided:
                 q = q.where(SyncConflict.decided_at.is_(None))
             out = []
             for c in uow.session.scalars(q):
+                if c.table_name == "safer_homes_referral" and not (actor and can_see_restricted(actor.viewer)):
+                    restricted = uow.session.scalar(select(SaferHomesReferral.restricted)
+                                                    .where(SaferHomesReferral.id == uuid.UUID(c.row_key)))
+                    if restricted is not False:
+                        out.append(ConflictRow(c.id, c.record_label, _words(c.field), KIND_LABELS.get(c.kind, c.kind),
+                                               RESTRICTED_VALUE, RESTRICTED_VALUE, RESTRICTED_VALUE, c.copy_author,
+                                               c.copy_at, None, c.field is None))
+                        continue
                 decided = None
                 if c.decided_at:
                     decided = (f"{'Office' if c.decision == 'office' else 'Copy'} value kept by {c.decided_by} "
@@ -418,6 +430,10 @@ class WorkingCopyService:
                 raise NotFound("That conflict is no longer listed.")
             if c.decided_at is not None:
                 raise UserError(f"That conflict was already decided by {c.decided_by}.")
+            if c.table_name == "safer_homes_referral" and not can_see_restricted(actor.viewer) and s.scalar(
+                    select(SaferHomesReferral.restricted).where(SaferHomesReferral.id == uuid.UUID(c.row_key))):
+                raise PermissionDenied("This conflict is on a restricted Safer Homes referral; an officer who may see "
+                                       "restricted referrals must decide it.")
             tbl = table(c.table_name)
             exists = s.connection().execute(select(func.count()).select_from(tbl)
                                             .where(key_clause(tbl, c.row_key))).scalar_one() > 0

@@ -120,7 +120,14 @@ def gather(conn: Connection, sel: Selection, *, raw: bool = False) -> dict[str, 
     docs = {r["id"]: r for r in rd.where_in(doc, "case_id", case_ids)}
     docs.update({r["id"]: r for r in rd.where_in(doc, "notice_id", notice_ids)})
     docs.update({r["id"]: r for r in rd.where_in(doc, "referral_id", referral_ids)})
-    rows["document"] = list(docs.values())
+    # A restricted referral left out takes its letters with it (restriction follows the record), and the
+    # chronology lines that name them.
+    chosen = set(referral_ids)
+    left_out = {d["id"] for d in docs.values() if d["referral_id"] is not None and d["referral_id"] not in chosen}
+    rows["document"] = [d for d in docs.values() if d["id"] not in left_out]
+    if left_out:
+        rows["chronology_entry"] = [c for c in rows["chronology_entry"]
+                                    if not (c["related_type"] == "document" and c["related_id"] in left_out)]
     rows["document_blob"] = rd.where_in(t["document_blob"], "sha256", [d["sha256"] for d in rows["document"]])
     return rows
 
