@@ -38,6 +38,12 @@ def main() -> int:
     office_path = work / "office.sqlite"
     shutil.copy2(args.db, office_path)
     office_db = open_database(office_path)
+    # A database made by a build without the working-copy tables (same schema revision until the first release):
+    # add them, so one 100,000-case database serves every branch's benchmarks.
+    from cspdesk.core.storage.models import Base
+
+    Base.metadata.create_all(office_db.engine, tables=[Base.metadata.tables[n] for n in (
+        "working_copy_info", "working_copy", "change_journal", "applied_change", "sync_conflict")])
     office = build_services(office_db, "sarah.bancroft")
     with office_db.engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(AsbCase)).scalar_one()

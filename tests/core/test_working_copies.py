@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from cspdesk.core.errors import UserError, ValidationError
@@ -77,6 +77,11 @@ def test_a_copy_holds_the_wards_open_cases_and_says_what_it_is(taken):
         refs = set(s.scalars(select(AsbCase.reference)))
         assert refs == {c.reference for c in cases}
         assert s.scalar(select(func.count()).select_from(ChangeJournal)) == 0  # taking is not a change
+        assert s.execute(text("PRAGMA foreign_key_check")).all() == []  # every reference in the copy holds
+        incidents = s.scalar(select(func.count()).select_from(Incident))
+    with Session(office.database.engine) as s:
+        assert incidents == s.scalar(select(func.count()).select_from(Incident)
+                                     .where(Incident.case_id.in_([c.id for c in cases])))
     [row] = office.working_copies.copies()
     assert row.wards == (ward,) and row.cases == len(cases) and row.brought_back_at is None and not row.overdue
 

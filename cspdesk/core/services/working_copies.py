@@ -23,7 +23,7 @@ from cspdesk.core.errors import NotFound, PermissionDenied, UserError, Validatio
 from cspdesk.core.services.case_index import refresh_case_index
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.services.settings import read_setting
-from cspdesk.core.storage.database import Database, open_database
+from cspdesk.core.storage.database import Database, open_database, sqlite_path
 from cspdesk.core.storage.models import (
     AsbCase,
     ChangeJournal,
@@ -193,21 +193,28 @@ class WorkingCopyService:
         include_restricted = can_see_restricted(actor.viewer)
         sel = taking.Selection(tuple(ward_ids), (forum or "").strip() or None, cases, include_restricted)
         engine = self._database.engine
-        conn = engine.connect()
-        if engine.dialect.name == "postgresql":
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")  # one consistent snapshot
-        try:
-            raw = engine.dialect.name == "sqlite"  # SQLite to SQLite: values as stored, no conversion
-            with conn.begin():
-                rows = taking.gather(conn, sel, raw=raw)
-        finally:
-            conn.close()
-        taking.trim_foreign_keys(rows)
+        office_file = sqlite_path(self._database.url)
+        rows: dict | None = None
+        if office_file is None:  # a server: read it in one consistent snapshot, write the copy through SQLAlchemy
+            conn = engine.connect().execution_options(isolation_level="REPEATABLE READ")
+            try:
+                with conn.begin():
+                    rows = taking.gather(conn, sel)
+            finally:
+                conn.close()
+            taking.trim_foreign_keys(rows)
         copy_db = None
         try:
             copy_db = open_database(target)
+            if rows is None:  # a SQLite office: copied inside SQLite, table by table
+                raw = copy_db.engine.raw_connection()
+                try:
+                    counts = taking.copy_from_sqlite_file(raw.driver_connection, str(office_file), sel)
+                finally:
+                    raw.close()
             with copy_db.engine.begin() as cconn:
-                counts = taking.write(cconn, rows, raw=raw)
+                if rows is not None:
+                    counts = taking.write(cconn, rows)
                 cconn.execute(WorkingCopyInfo.__table__.insert(), [{
                     "copy_id": copy_id, "office_label": self._database.label, "taken_at": taken_at,
                     "taken_by": actor.username, "wards": ward_names, "forum": sel.forum, "cases": cases,

@@ -192,3 +192,97 @@ def write(conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False) -
                 conn.execute(tbl.insert(), batch[i:i + 5000])
         counts[tbl.name] = len(batch)
     return counts
+
+
+def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[str, int]:
+    """Take a copy from a SQLite office inside SQLite: the office file is attached to the new copy's connection
+    and each table's rows are copied with one ``INSERT … SELECT`` (several times faster than through Python;
+    the copy's single transaction reads the office as of one moment). References to rows the copy does not hold
+    are then blanked, or the row left out, table by table in foreign-key order — the same rule as
+    ``trim_foreign_keys``. ``copy_raw`` is the copy's sqlite3 connection, with no transaction open."""
+    t = Base.metadata.tables
+    wards = ", ".join(f"'{w.hex}'" for w in sel.ward_ids) or "NULL"
+    cols = {name: ", ".join(c.name for c in tbl.columns) for name, tbl in t.items()}
+    copy_raw.isolation_level = None
+    copy_raw.execute("PRAGMA foreign_keys=OFF")
+    copy_raw.execute("ATTACH DATABASE ? AS office", (office_path,))
+    try:
+        run = copy_raw.execute
+        run("BEGIN")
+        open_only = f"AND status != '{CaseStatus.CLOSED.value}'" if sel.cases == "open" else ""
+        forum = MeetingKind.AREA_FORUM.value
+        title = ("OR (kind = ? AND lower(title) LIKE ?)" if sel.forum else "")
+        selections = [
+            ("sel_case", f"SELECT id FROM office.asb_case WHERE ward_id IN ({wards}) {open_only}", ()),
+            ("sel_meeting", f"SELECT id FROM office.meeting WHERE (kind = ? AND ward_id IN ({wards})) {title}",
+             (forum, forum, f"%{sel.forum.lower()}%") if sel.forum else (forum,)),
+            ("sel_notice", "SELECT id FROM office.enforcement_notice WHERE case_id IN (SELECT id FROM sel_case)", ()),
+            ("sel_referral", f"SELECT id FROM office.safer_homes_referral WHERE (ward_id IN ({wards}) OR case_id IN "
+                             f"(SELECT id FROM sel_case)) {'' if sel.include_restricted else 'AND restricted = 0'}", ()),
+            ("sel_party", "SELECT id FROM office.case_party WHERE case_id IN (SELECT id FROM sel_case)", ()),
+            ("sel_person", "SELECT person_id FROM office.case_party WHERE id IN (SELECT id FROM sel_party) "
+                           "AND person_id IS NOT NULL", ()),
+            ("sel_org", "SELECT organisation_id FROM office.case_party WHERE id IN (SELECT id FROM sel_party) "
+                        "AND organisation_id IS NOT NULL", ()),
+            ("sel_address", "SELECT location_id FROM office.asb_case WHERE id IN (SELECT id FROM sel_case) "
+                            "UNION SELECT address_id FROM office.person WHERE id IN (SELECT id FROM sel_person) "
+                            "UNION SELECT address_id FROM office.organisation WHERE id IN (SELECT id FROM sel_org) "
+                            "UNION SELECT location_id FROM office.incident WHERE case_id IN (SELECT id FROM sel_case)",
+             ()),
+            # Letters of a referral left out stay out with it (restriction follows the record).
+            ("sel_document", "SELECT id FROM office.document WHERE (case_id IN (SELECT id FROM sel_case) OR "
+                             "notice_id IN (SELECT id FROM sel_notice) OR referral_id IN (SELECT id FROM sel_referral))"
+                             " AND (referral_id IS NULL OR referral_id IN (SELECT id FROM sel_referral))", ()),
+        ]
+        for name, query, params in selections:
+            run(f"CREATE TEMP TABLE {name} (id PRIMARY KEY)")
+            run(f"INSERT OR IGNORE INTO {name} {query}", params)
+        by_case = "case_id IN (SELECT id FROM sel_case)"
+        where = {
+            "asb_case": "id IN (SELECT id FROM sel_case)", "meeting": "id IN (SELECT id FROM sel_meeting)",
+            "forum_issue": "meeting_id IN (SELECT id FROM sel_meeting)",
+            "case_priority_tag": by_case, "case_party": by_case, "incident": by_case, "risk_assessment": by_case,
+            "case_link": by_case, "enforcement_notice": by_case,
+            "chronology_entry": f"{by_case} AND NOT (related_type = 'document' AND related_id IN "
+                                "(SELECT id FROM office.document WHERE case_id IN (SELECT id FROM sel_case) "
+                                "AND id NOT IN (SELECT id FROM sel_document)))",
+            "case_action": f"{by_case} OR meeting_id IN (SELECT id FROM sel_meeting)",
+            "notice_requirement": "notice_id IN (SELECT id FROM sel_notice)",
+            "notice_event": "notice_id IN (SELECT id FROM sel_notice)",
+            "notice_informed_body": "notice_id IN (SELECT id FROM sel_notice)",
+            "safer_homes_referral": "id IN (SELECT id FROM sel_referral)",
+            "safer_homes_measure": "referral_id IN (SELECT id FROM sel_referral)",
+            "person": "id IN (SELECT id FROM sel_person)", "organisation": "id IN (SELECT id FROM sel_org)",
+            "address": "id IN (SELECT id FROM sel_address)", "document": "id IN (SELECT id FROM sel_document)",
+            "document_blob": "sha256 IN (SELECT sha256 FROM office.document WHERE id IN (SELECT id FROM sel_document))",
+        }
+        for tbl in reversed(Base.metadata.sorted_tables):
+            if tbl.name in WHOLE:
+                run(f"DELETE FROM main.{tbl.name}")  # the new file's own reference data: replaced by the office's
+        copied = [tbl for tbl in Base.metadata.sorted_tables if tbl.name in WHOLE or tbl.name in where]
+        for tbl in copied:
+            condition = "" if tbl.name in WHOLE else f" WHERE {where[tbl.name]}"
+            run(f"INSERT INTO main.{tbl.name} ({cols[tbl.name]}) SELECT {cols[tbl.name]} FROM office.{tbl.name}"
+                + condition)
+        names = {tbl.name for tbl in copied}
+        for tbl in copied:
+            for fk in tbl.foreign_keys:
+                target, col = fk.column.table.name, fk.parent.name
+                missing = (f"{col} IS NOT NULL" if target not in names else
+                           f"{col} IS NOT NULL AND {col} NOT IN (SELECT {fk.column.name} FROM main.{target})")
+                if fk.parent.nullable:
+                    run(f"UPDATE main.{tbl.name} SET {col} = NULL WHERE {missing}")
+                else:
+                    run(f"DELETE FROM main.{tbl.name} WHERE {missing}")
+        counts = {tbl.name: run(f"SELECT count(*) FROM main.{tbl.name}").fetchone()[0] for tbl in copied}
+        for name, _query, _params in selections:
+            run(f"DROP TABLE temp.{name}")
+        run("COMMIT")
+    except BaseException:
+        if copy_raw.in_transaction:
+            copy_raw.execute("ROLLBACK")
+        raise
+    finally:
+        copy_raw.execute("DETACH DATABASE office")
+        copy_raw.execute("PRAGMA foreign_keys=ON")
+    return counts
