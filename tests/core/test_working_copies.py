@@ -384,3 +384,27 @@ def test_a_conflict_on_a_restricted_referral_shows_its_values_only_to_who_may_se
     assert "safe contact" not in (seen_by_officer.copy + seen_by_officer.office + seen_by_officer.base).lower()
     with pytest.raises(UserError):
         office.working_copies.decide(officer, seen_by_officer.conflict_id, "copy")
+
+
+def test_statements_run_through_the_session_are_journalled_and_brought_back(taken):
+    """Tags replaced with a DELETE statement, chronology lines added with one INSERT for many cases (as a mail
+    merge does) and the cases' activity date moved with an UPDATE statement: all reach the office. Catches a
+    journal that only sees the ORM's own flushes (checked by removing the do_orm_execute hook: the test fails)."""
+    from cspdesk.core.services.case_common import record_chronology_many
+    from cspdesk.core.storage.models import CasePriorityTag
+
+    office, copy, ward, cases, path = taken
+    a, b = cases[0], cases[1]
+    d = copy.case_edit.detail(a.id)
+    copy.case_edit.save(copy.actor, a.id, d.version, {"tags": d.tags}, {"tags": ("nuisance_vehicles",)})
+    with copy._uow("forum.officer") as uow:
+        record_chronology_many(uow.session, "letter", "forum.officer",
+                               [(a.id, "Letter sent after the forum", None, None),
+                                (b.id, "Letter sent after the forum", None, None)], today=date(2026, 11, 27))
+        uow.commit()
+    office.working_copies.bring_back(office.actor, path)
+    with Session(office.database.engine) as s:
+        assert set(s.scalars(select(CasePriorityTag.tag).where(CasePriorityTag.case_id == a.id))) == {"nuisance_vehicles"}
+        lines = s.scalars(select(ChronologyEntry).where(ChronologyEntry.summary == "Letter sent after the forum")).all()
+        assert {line.case_id for line in lines} == {a.id, b.id} and {line.author for line in lines} == {"forum.officer"}
+        assert s.get(AsbCase, b.id).last_activity_on == date(2026, 11, 27)
