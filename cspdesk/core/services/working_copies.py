@@ -199,7 +199,7 @@ class WorkingCopyService:
             conn = engine.connect().execution_options(isolation_level="REPEATABLE READ")
             try:
                 with conn.begin():
-                    rows = taking.gather(conn, sel)
+                    rows = taking.gather(conn, sel, raw=True)  # the driver's values, converted once on writing
             finally:
                 conn.close()
             taking.trim_foreign_keys(rows)
@@ -214,7 +214,7 @@ class WorkingCopyService:
                     raw.close()
             with copy_db.engine.begin() as cconn:
                 if rows is not None:
-                    counts = taking.write(cconn, rows)
+                    counts = taking.write(cconn, rows, raw=True, convert=True)
                 cconn.execute(WorkingCopyInfo.__table__.insert(), [{
                     "copy_id": copy_id, "office_label": self._database.label, "taken_at": taken_at,
                     "taken_by": actor.username, "wards": ward_names, "forum": sel.forum, "cases": cases,

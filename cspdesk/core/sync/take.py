@@ -8,12 +8,14 @@ so the copy's foreign keys all hold.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, or_, select, type_coerce
+from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, Uuid, or_, select, type_coerce
 from sqlalchemy.types import NullType
 
 from cspdesk.core.domain.vocab import CaseStatus, MeetingKind
@@ -52,7 +54,8 @@ class _Reader:
         return select(tbl)
 
     def ids(self, values: Iterable[uuid.UUID]) -> list:
-        return [v.hex for v in values] if self.raw else list(values)
+        # SQLite stores a UUID as its 32 hex digits; a server's driver takes UUID objects.
+        return [v.hex for v in values] if self.raw and self.conn.dialect.name == "sqlite" else list(values)
 
     def rows(self, query) -> list[dict]:
         result = self.conn.execute(query)
@@ -169,9 +172,26 @@ def trim_foreign_keys(rows: dict[str, list[dict]]) -> dict[str, int]:
     return dropped
 
 
-def write(conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False) -> dict[str, int]:
+def _sqlite_storage(column) -> Any:
+    """How SQLAlchemy stores a Python value of ``column`` in SQLite (None: as it is)."""
+    t = column.type
+    if isinstance(t, Uuid):
+        return lambda v: v.hex if isinstance(v, uuid.UUID) else v
+    if isinstance(t, DateTime):
+        return lambda v: v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v
+    if isinstance(t, Date):
+        return lambda v: v.isoformat() if isinstance(v, date) else v
+    if isinstance(t, Boolean):
+        return lambda v: None if v is None else int(v)
+    if isinstance(t, JSON):
+        return lambda v: None if v is None else json.dumps(v)
+    return None
+
+
+def write(conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False, convert: bool = False) -> dict[str, int]:
     """INSERT every row into the (new, empty) copy, parents first; returns the count per table. ``raw``: the
-    rows hold SQLite's stored values (``gather(raw=True)``) and go to the driver as they are."""
+    rows go to the sqlite3 driver with no SQLAlchemy processing — as they are (``gather(raw=True)`` on a SQLite
+    office), or, with ``convert``, turned into SQLite's stored form from a server driver's Python values."""
     counts = {}
     # The new copy was given the reference data (wards, parishes, agencies) when it was set up, with ids of its
     # own: the office's rows replace them, so every reference to them means the same row in both.
@@ -186,7 +206,13 @@ def write(conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False) -
             names = [c.name for c in tbl.columns]
             sql = (f"INSERT INTO {tbl.name} ({', '.join(names)}) "
                    f"VALUES ({', '.join('?' for _ in names)})")
-            conn.exec_driver_sql(sql, [tuple(r[n] for n in names) for r in batch])
+            if convert:
+                fns = [_sqlite_storage(c) for c in tbl.columns]
+                pairs = [(n, f) for n, f in zip(names, fns, strict=True)]
+                data = [tuple(f(r[n]) if f else r[n] for n, f in pairs) for r in batch]
+            else:
+                data = [tuple(r[n] for n in names) for r in batch]
+            conn.exec_driver_sql(sql, data)
         else:
             for i in range(0, len(batch), 5000):
                 conn.execute(tbl.insert(), batch[i:i + 5000])
