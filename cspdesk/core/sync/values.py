@@ -88,11 +88,6 @@ def key_clause(tbl: Table, key: str):
     return clause
 
 
-def same(column: Column, a: Any, b: Any) -> bool:
-    """Equal as stored (both encoded values, so 1.0 and 1, or a date and its text, compare as the column does)."""
-    return a == b
-
-
 def table_order() -> dict[str, int]:
     """Tables in foreign-key order (parents first)."""
     return {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
