@@ -408,3 +408,20 @@ def test_statements_run_through_the_session_are_journalled_and_brought_back(take
         lines = s.scalars(select(ChronologyEntry).where(ChronologyEntry.summary == "Letter sent after the forum")).all()
         assert {line.case_id for line in lines} == {a.id, b.id} and {line.author for line in lines} == {"forum.officer"}
         assert s.get(AsbCase, b.id).last_activity_on == date(2026, 11, 27)
+
+
+def test_tags_replaced_in_the_copy_keeping_one_come_back_without_a_clash(taken):
+    """A case's tags are saved by removing them all and adding the chosen ones; keeping a tag the office also
+    has must not make the bring-back fail on the duplicate (checked without the delete-then-insert pairing:
+    the bring-back fails)."""
+    from cspdesk.core.storage.models import CasePriorityTag
+
+    office, copy, ward, cases, path = taken
+    a = cases[0]
+    d = copy.case_edit.detail(a.id)
+    kept = tuple(d.tags)[:1]
+    copy.case_edit.save(copy.actor, a.id, d.version, {"tags": d.tags}, {"tags": (*kept, "nuisance_vehicles")})
+    office.working_copies.bring_back(office.actor, path)
+    with Session(office.database.engine) as s:
+        tags = set(s.scalars(select(CasePriorityTag.tag).where(CasePriorityTag.case_id == a.id)))
+    assert tags == {*kept, "nuisance_vehicles"}
