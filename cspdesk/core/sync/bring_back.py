@@ -28,7 +28,16 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from cspdesk.core.storage.models import AppliedChange, SyncConflict
 from cspdesk.core.sync.references import NUMBERED, is_provisional
-from cspdesk.core.sync.values import decode, decode_row, encode, encode_row, key_clause, table, table_order
+from cspdesk.core.sync.values import (
+    BOOKKEEPING,
+    decode,
+    decode_row,
+    encode,
+    encode_row,
+    key_clause,
+    table,
+    table_order,
+)
 
 # What "closed" or "taken off" means per table: (column, test on its stored value).
 CLOSING: dict[str, tuple[str, Callable[[Any], bool]]] = {
@@ -121,7 +130,14 @@ def bring_back(office: Connection, copy_id: uuid.UUID, entries: list[dict], copy
     deletes: dict[tuple[str, str], dict] = {}
     for e in todo:
         k = (e["table_name"], e["row_key"])
-        if e["op"] == "insert":
+        if e["op"] == "insert" and k in deletes:
+            # Removed and put back in the copy (a case's tags are replaced that way): only what differs, if anything.
+            old_values = deletes.pop(k)["values"]
+            fields = {c: [old_values.get(c), v] for c, v in e["values"].items()
+                      if c not in BOOKKEEPING and old_values.get(c) != v}
+            if fields:
+                updates[k] = _RowChange(k[0], k[1], fields, old_values.get("version"), e["author"], e["at"], [e["id"]])
+        elif e["op"] == "insert":
             inserts[k] = dict(e["values"])
             insert_ids[k] = [e["id"]]
         elif e["op"] == "update" and k in inserts:  # made and changed in the copy: one insert, as it ended
@@ -188,6 +204,8 @@ def _apply_inserts(office: Connection, inserts: dict[tuple[str, str], dict], out
             keys = [decode(pk[0], k) for k, _ in items]
             for i in range(0, len(keys), 900):
                 existing |= {encode(pk[0], v) for v in office.scalars(select(pk[0]).where(pk[0].in_(keys[i:i + 900])))}
+        else:  # a few rows keyed by two columns (a case's tags): asked one by one
+            existing = {k for k, _ in items if office.execute(select(pk[0]).where(key_clause(tbl, k))).first()}
         rows = []
         for key, values in items:
             if key in existing:
