@@ -250,8 +250,11 @@ class WorkingCopiesDialog(QDialog):
         self.revoke_button.setEnabled(window.services.actor.role is Role.ADMINISTRATOR)
         self.revoke_button.setToolTip("A lost laptop: refuse its copy's changes (administrators)")
         self.revoke_button.clicked.connect(self._revoke)
+        self.overdue = QLabel(objectName="copiesOverdue")
+        self.overdue.setStyleSheet("QLabel { color: #a40000; font-weight: bold; }")
         page = QWidget()
         v = QVBoxLayout(page)
+        v.addWidget(self.overdue)
         v.addWidget(self.copies)
         h = QHBoxLayout()
         h.addStretch(1)
@@ -298,6 +301,12 @@ class WorkingCopiesDialog(QDialog):
                 if c.overdue:
                     item.setForeground(QColor("#a40000"))
                 self.copies.setItem(i, j, item)
+        late = [c for c in self._copy_rows if c.overdue]
+        self.overdue.setText("" if not late else
+                             f"{len(late)} working cop{'ies have' if len(late) > 1 else 'y has'} been out longer than "
+                             "the setting allows (Settings → Working copies): bring "
+                             f"{'them' if len(late) > 1 else 'it'} back, or revoke a lost one.")
+        self.overdue.setVisible(bool(late))
         self._conflict_rows = self.service.conflicts(self.window_.services.actor)
         self.conflicts.setRowCount(len(self._conflict_rows))
         for i, k in enumerate(self._conflict_rows):

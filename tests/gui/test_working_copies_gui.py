@@ -98,3 +98,15 @@ def test_the_conflicts_dialog_shows_both_values_and_takes_the_copys(window, qtbo
     assert dialog.conflicts.rowCount() == 0 and dialog.tabs.tabText(1) == "Conflicts (0)"
     with Session(office.database.engine) as session:
         assert session.get(AsbCase, case.id).title == "Copy title"
+
+
+def test_a_copy_out_too_long_is_flagged_in_the_list(window, qtbot, tmp_path, clock):
+    _take_in_window(window, qtbot, tmp_path / "forum.sqlite")
+    dialog = wc.WorkingCopiesDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.overdue.isVisible()
+    clock.advance(days=8)  # the setting's default: warn after 7 days
+    dialog.refresh()
+    assert dialog.overdue.isVisible() and "1 working copy has been out" in dialog.overdue.text()
+    assert "overdue" in dialog.copies.item(0, 4).text()
