@@ -12,7 +12,7 @@ import sys
 
 from cspdesk import __version__
 
-COMMAND_MODULES = ["demo", "check", "report", "figures", "retention", "sar", "encrypt", "backup", "audit"]
+COMMAND_MODULES = ["demo", "check", "report", "figures", "retention", "sar", "encrypt", "backup", "audit", "copy"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
+from cspdesk.gui import working_copies
 from cspdesk.gui.accessibility import name_controls
 from cspdesk.gui.bus import Bus, services_are_ready, when_ready
 from cspdesk.gui.laptop import (
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         v.addWidget(self.write_banner)
         v.addWidget(body, 1)
         self.setCentralWidget(central)
+        self.copy_info = None  # set (with a banner) by working_copies.install if this database is a working copy
         self._menus()
         self._status_bar()
         self.update_title()
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
                                     triggered=self.data_requests))
         quit_ = QAction("E&xit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(quit_)
+        working_copies.install(self, file_menu)  # Take / Bring back / Working copies; the working-copy banner
         go = self.menuBar().addMenu("&Go")
         for i, key in enumerate(self.pages):
             act = QAction(self.pages.title(key), self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
@@ -152,7 +155,8 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         demo = self.services.settings.get_optional("demo.data")
-        self.setWindowTitle(f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}")
+        self.setWindowTitle(f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}"
+                            f"{working_copies.title_suffix(self.copy_info)}")
         self.demo_label.setVisible(bool(demo))
 
     def show_page(self, key: str) -> None:

@@ -48,6 +48,7 @@ from cspdesk.core.storage.models import (
 )
 from cspdesk.core.storage.portable import one_at_a_time
 from cspdesk.core.storage.uow import UnitOfWork
+from cspdesk.core.sync.references import provisional_reference
 
 OPTIONS_SECONDS = 60
 RECENT_DAYS = 365  # closed cases this recent still count as "linked history"
@@ -226,6 +227,8 @@ class CaseIntakeService:
 
 
 def _next_reference(session, prefix: str, year: int) -> str:
+    if provisional := provisional_reference(session, "asb_case"):  # a working copy: numbered on bring-back
+        return provisional
     stem = f"{prefix}-{year}-"
     one_at_a_time(session, "asb_case.reference")
     last = session.scalar(select(AsbCase.reference).where(AsbCase.reference.like(f"{stem}%"))

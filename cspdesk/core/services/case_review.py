@@ -63,6 +63,7 @@ from cspdesk.core.storage.models import (
 )
 from cspdesk.core.storage.portable import one_at_a_time
 from cspdesk.core.storage.uow import UnitOfWork
+from cspdesk.core.sync.references import provisional_reference
 
 S = CaseReviewStatus
 
@@ -156,12 +157,8 @@ class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports)
             found = set(s.scalars(select(AsbCase.id).where(AsbCase.id.in_(a.case_ids))))
             if missing := [c for c in a.case_ids if c not in found]:
                 raise ValidationError({"case_ids": f"{len(missing)} of the linked cases no longer exist."})
-            year = a.received_on.year
-            one_at_a_time(s, "case_review_application.reference")
-            n = s.scalar(select(func.count()).select_from(CaseReviewApplication)
-                         .where(CaseReviewApplication.reference.like(f"CR-{year}-%"))) or 0
             app = CaseReviewApplication(
-                reference=f"CR-{year}-{n + 1:03d}", status=S.RECEIVED.value, received_on=a.received_on,
+                reference=next_case_review_reference(s, a.received_on.year), status=S.RECEIVED.value, received_on=a.received_on,
                 channel=a.channel, applicant_name=a.applicant_name.strip(), applicant_kind=a.applicant_kind,
                 applicant_contact=a.applicant_contact.strip() or None, on_behalf_of=a.on_behalf_of.strip() or None,
                 third_party_relationship=a.third_party_relationship.strip() or None,
@@ -358,3 +355,11 @@ def step_states(app: CaseReviewApplication, facts, redo: Step | None) -> list[St
             out.append(StepState(step, not blocking, " ".join(blocking.values())))
     return out
 
+
+def next_case_review_reference(session, year: int) -> str:
+    if provisional := provisional_reference(session, "case_review_application"):  # a working copy
+        return provisional
+    one_at_a_time(session, "case_review_application.reference")
+    n = session.scalar(select(func.count()).select_from(CaseReviewApplication)
+                       .where(CaseReviewApplication.reference.like(f"CR-{year}-%"))) or 0
+    return f"CR-{year}-{n + 1:03d}"

@@ -25,6 +25,7 @@ from cspdesk.core.storage.models import (
     Person,
 )
 from cspdesk.core.storage.portable import one_at_a_time
+from cspdesk.core.sync.references import provisional_reference
 
 K = NoticeKind
 
@@ -53,6 +54,8 @@ def reference_prefix(kind: NoticeKind | str, year: int) -> str:
 
 
 def next_reference(session: Session, kind: NoticeKind | str, year: int) -> str:
+    if provisional := provisional_reference(session, "enforcement_notice"):  # a working copy
+        return provisional
     prefix = reference_prefix(kind, year)
     one_at_a_time(session, "enforcement_notice.reference")
     last = session.scalar(select(func.max(EnforcementNotice.reference))

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.saved_filters import SavedFilterService
     from cspdesk.core.services.subject_access import SubjectAccessService
     from cspdesk.core.services.subject_requests import SubjectRequestService
+    from cspdesk.core.services.working_copies import WorkingCopyService
 
 
 def _get(module: str, name: str) -> Any:
@@ -105,6 +106,7 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "backups": lambda s: _get("backups", "BackupService")(s.database, s.settings, s.clock),
     "audit_log": lambda s: _get("audit_log", "AuditLogService")(s._uow),
     "sharing": lambda s: _get("case_sharing", "CaseSharingService")(s._uow, s._today),
+    "working_copies": lambda s: _get("working_copies", "WorkingCopyService")(s._uow, s.database, s.clock),
 }
 
 
@@ -152,6 +154,7 @@ class Services:
     backups: BackupService
     audit_log: AuditLogService
     sharing: CaseSharingService
+    working_copies: WorkingCopyService
 
     def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
                  settings: SettingsService, uow: Callable, clock: Clock):

@@ -29,6 +29,7 @@ from cspdesk.core.storage.models import (
     Ward,
 )
 from cspdesk.core.storage.portable import one_at_a_time
+from cspdesk.core.sync.references import provisional_reference
 
 ENTITY = "safer_homes_referral"
 
@@ -133,6 +134,8 @@ def all_records(session: Session, names: Names | None = None) -> list[tuple[Safe
 
 
 def next_reference(session: Session, referred_on: date) -> str:
+    if provisional := provisional_reference(session, "safer_homes_referral"):  # a working copy
+        return provisional
     prefix = f"SH-{referred_on.year}-"
     one_at_a_time(session, "safer_homes_referral.reference")
     refs = session.scalars(

@@ -172,6 +172,9 @@ SETTINGS: tuple[SettingDef, ...] = (
                "Crime figures", 1, 2_000_000_000),
     SettingDef("figures.max_population", int, 100_000_000, "Largest population accepted from a population table",
                "Crime figures", 1, 2_000_000_000),
+    # Working copies (issue 17)
+    SettingDef("working_copies.warn_after_days", int, 7, "Warn about working copies out for more than (days)",
+               "Working copies", 1, 365),
 )
 
 BY_KEY: dict[str, SettingDef] = {s.key: s for s in SETTINGS}

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from cspdesk.core.clock import current as current_clock
@@ -60,9 +61,9 @@ def row_hash(prev_hash: str, seq: int, row: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8")).hexdigest()
 
 
-def _take_append_lock(session: Session) -> None:
-    bind = session.get_bind()
-    if bind.dialect.name == "sqlite":
+def _take_append_lock(session: Session | Connection) -> None:
+    dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
+    if dialect.name == "sqlite":
         # A write statement takes SQLite's write lock (waiting for another writer, up to the busy timeout)
         # before the last row is read, so nobody can append between the read and the insert.
         session.execute(text("UPDATE audit_entry SET seq = seq WHERE 1 = 0"))
@@ -70,8 +71,9 @@ def _take_append_lock(session: Session) -> None:
         one_at_a_time(session, "audit_entry.chain")
 
 
-def append(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert audit rows (username, action, entity_type, entity_id, summary, details) at the chain's end."""
+def append(session: Session | Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert audit rows (username, action, entity_type, entity_id, summary, details) at the chain's end. A row
+    that brings its own ``id`` and ``at`` keeps them (a working copy's rows brought back keep their time)."""
     if not rows:
         return
     check_rows_fit(AuditEntry, list(rows))

@@ -33,6 +33,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
         self._audit_rows = []
+        self.session.info["username"] = self.username  # the author of a working copy's journal entries
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -97,4 +98,7 @@ def _is_unique_violation(exc: IntegrityError) -> bool:
 def uow_factory_for(engine: Engine) -> Callable[[str], UnitOfWork]:
     sessions = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
     event.listen(sessions, "before_flush", check_text_fits)
+    from cspdesk.core.sync.journal import attach_if_working_copy
+
+    attach_if_working_copy(sessions, engine)  # a working copy journals every change it makes
     return lambda username: UnitOfWork(sessions, username)

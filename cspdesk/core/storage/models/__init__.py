@@ -40,6 +40,13 @@ from cspdesk.core.storage.models.meetings import ForumIssue, Meeting
 from cspdesk.core.storage.models.parties import Address, Agency, Organisation, Parish, Person, Ward
 from cspdesk.core.storage.models.safer_homes import SaferHomesMeasure, SaferHomesReferral
 from cspdesk.core.storage.models.sharing import CaseShare
+from cspdesk.core.storage.models.sync import (
+    AppliedChange,
+    ChangeJournal,
+    SyncConflict,
+    WorkingCopy,
+    WorkingCopyInfo,
+)
 
 __all__ = [
     "Address", "Agency", "AppSetting", "AppUser", "AsbCase", "AuditEntry", "Base", "CaseAction", "CaseLink", "EditDraft", "SavedCaseFilter",
@@ -49,4 +56,5 @@ __all__ = [
     "NoticeEvent", "NoticeInformedBody", "NoticeRequirement", "Organisation", "Parish", "Person",
     "PoliceUkHolding", "PoliceUkRow", "PoliceUkText", "Population", "RiskAssessment", "SaferHomesMeasure", "SaferHomesReferral", "Ward",
     "DataSubjectRequest", "RetentionDecision", "CaseShare",
+    "AppliedChange", "ChangeJournal", "SyncConflict", "WorkingCopy", "WorkingCopyInfo",
 ]

@@ -1,0 +1,393 @@
+"""Working copies in the window: File → Take a working copy…, Bring back…, Working copies and conflicts…, and the
+banner that says the open database is a working copy (of which database, taken when)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui.bus import when_ready
+
+
+def install(window, file_menu) -> None:
+    """Add the working-copy entries to the File menu, and the banner if the open database is a copy (once the
+    services are ready: a quick start does not wait for them)."""
+    services = window.services
+    take = QAction("Take a &working copy…", window, triggered=lambda: take_copy(window))
+    back = QAction("&Bring back a working copy…", window, triggered=lambda: bring_back(window))
+    refresh = QAction("&Refresh a working copy from this database…", window, triggered=lambda: refresh_copy(window))
+    manage = QAction("Working copies and &conflicts…", window, triggered=lambda: WorkingCopiesDialog(window).exec())
+    take.setObjectName("takeWorkingCopy")
+    back.setObjectName("bringBackWorkingCopy")
+    refresh.setObjectName("refreshWorkingCopy")
+    manage.setObjectName("workingCopies")
+    first = file_menu.actions()[0] if file_menu.actions() else None
+    for act in (take, back, refresh, manage):
+        act.setEnabled(False)
+        file_menu.insertAction(first, act)
+    file_menu.insertSeparator(first)
+
+    def ready() -> None:
+        window.copy_info = services.working_copies.this_copy()
+        for act in (take, back, refresh, manage):
+            act.setEnabled(window.copy_info is None and services.actor.can(Role.OFFICER))
+        if window.copy_info is not None:
+            _show_banner(window, window.copy_info)
+            window.update_title()
+
+    when_ready(services, window.bus, ready)
+
+
+def _show_banner(window, info) -> None:
+    banner = QLabel(
+        f"<b>Working copy</b> of {info.office_label}, taken {info.taken_at:%d/%m/%Y %H:%M} by {info.taken_by} "
+        f"({', '.join(info.wards)}). Your changes reach the office when this copy is brought back there.")
+    banner.setObjectName("workingCopyBanner")
+    banner.setWordWrap(True)
+    banner.setStyleSheet("QLabel { background: #fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a;"
+                         " padding: 6px 10px; }")
+    old = window.takeCentralWidget()
+    holder = QWidget()
+    v = QVBoxLayout(holder)
+    v.setContentsMargins(0, 0, 0, 0)
+    v.setSpacing(0)
+    v.addWidget(banner)
+    v.addWidget(old, 1)
+    window.setCentralWidget(holder)
+    window.copy_banner = banner
+
+
+def title_suffix(info) -> str:
+    return "" if info is None else f" — WORKING COPY of {info.office_label}, taken {info.taken_at:%d/%m/%Y}"
+
+
+def _show_error(window, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        window.prompts.error("Working copy", "\n".join(exc.fields.values()))
+    else:
+        window.prompts.error("Working copy", str(exc))
+
+
+class TakeCopyDialog(QDialog):
+    """Choose the forum or the wards, open or all cases, and where to write the copy."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.setWindowTitle("Take a working copy")
+        self.window_ = window
+        services = window.services
+        form = QFormLayout()
+        self.forum = QComboBox(objectName="copyForum")
+        self.forum.addItem("(choose wards below)", None)
+        for title in sorted({f.title for f in services.forums.forums()}):
+            self.forum.addItem(title, title)
+        form.addRow("Area forum", self.forum)
+        self.wards = QListWidget(objectName="copyWards")
+        self.wards.setMinimumHeight(180)
+        for _ward_id, name in services.case_list.filter_options().wards:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.wards.addItem(item)
+        form.addRow("Wards", self.wards)
+        cases = QWidget()
+        h = QHBoxLayout(cases)
+        h.setContentsMargins(0, 0, 0, 0)
+        self.open_only = QRadioButton("Open cases", objectName="copyOpenCases", checked=True)
+        self.all_cases = QRadioButton("All cases (closed ones too)")
+        group = QButtonGroup(self)
+        group.addButton(self.open_only)
+        group.addButton(self.all_cases)
+        h.addWidget(self.open_only)
+        h.addWidget(self.all_cases)
+        h.addStretch(1)
+        form.addRow("Cases", cases)
+        file_row = QWidget()
+        h = QHBoxLayout(file_row)
+        h.setContentsMargins(0, 0, 0, 0)
+        self.target = QLineEdit(objectName="copyTarget")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose)
+        h.addWidget(self.target, 1)
+        h.addWidget(browse)
+        form.addRow("Save the copy as", file_row)
+        note = QLabel("The copy holds the chosen cases with their people, places, incidents, actions, notices and "
+                      "Safer Homes referrals (restricted ones only if you may see them), and the forum's history.")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.addButton("Take the copy", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setObjectName("copyTake")
+        buttons.accepted.connect(self._take)
+        buttons.rejected.connect(self.reject)
+        v = QVBoxLayout(self)
+        v.addLayout(form)
+        v.addWidget(note)
+        v.addWidget(buttons)
+        self.resize(560, 520)
+        self.taken = None
+
+    def chosen_wards(self) -> list[str]:
+        return [self.wards.item(i).text() for i in range(self.wards.count())
+                if self.wards.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _choose(self) -> None:
+        path = self.window_.prompts.ask_save_file("Save the working copy as", "working-copy.sqlite",
+                                                  "CSPDesk database (*.sqlite)")
+        if path:
+            self.target.setText(str(path))
+
+    def _take(self) -> None:
+        if not self.target.text().strip():
+            self.window_.prompts.error("Working copy", "Choose where to save the working copy.")
+            return
+        try:
+            self.taken = self.window_.services.working_copies.take(
+                self.window_.services.actor, Path(self.target.text().strip()), wards=self.chosen_wards(),
+                forum=self.forum.currentData(), cases="open" if self.open_only.isChecked() else "all")
+        except UserError as exc:
+            _show_error(self.window_, exc)
+            return
+        self.accept()
+
+
+def take_copy(window) -> None:
+    dialog = TakeCopyDialog(window)
+    if dialog.exec() and dialog.taken is not None:
+        t = dialog.taken
+        window.prompts.info("Working copy taken",
+                            f"{t.cases} cases written to {t.path}.\n\nOpen that file on the laptop "
+                            "(cspdesk --db FILE). Bring it back here with File → Bring back a working copy…"
+                            + ("" if t.restricted_included else
+                               "\n\nRestricted Safer Homes referrals were left out: your account may not see them."))
+        window.bus.changes_applied.emit(_copy_changes())
+
+
+def _copy_changes():
+    from cspdesk.core.services.context import Changes
+
+    return Changes.of("working_copy")
+
+
+def bring_back(window) -> None:
+    path = window.prompts.ask_open_file("Bring back a working copy", "CSPDesk database (*.sqlite)")
+    if path is None:
+        return
+    try:
+        r = window.services.working_copies.bring_back(window.services.actor, path)
+    except UserError as exc:
+        _show_error(window, exc)
+        return
+    if r.applied == 0:
+        window.prompts.info("Bring back", "Nothing new to bring back: this copy's changes are already here.")
+        return
+    lines = [f"{r.applied} changes brought back: {r.inserted} new records, {r.updated_fields} fields updated, "
+             f"{r.deleted} removed."]
+    if r.renumbered:
+        lines.append("New references: " + "; ".join(f"{p} is now {n}" for p, n in r.renumbered))
+    if r.letters_to_check:
+        lines.append("Letters printed in the copy quote a provisional reference (tell the recipients the new one):")
+        lines += [f"  {t}: {p} → {n}" for t, p, n in r.letters_to_check]
+    if r.conflicts:
+        lines.append(f"{r.conflicts} conflicts: the office's values were kept until you decide.")
+    window.prompts.info("Working copy brought back", "\n".join(lines))
+    window.bus.changes_applied.emit(r.changes)
+    if r.conflicts:
+        dialog = WorkingCopiesDialog(window)
+        dialog.tabs.setCurrentIndex(1)
+        dialog.exec()
+
+
+def refresh_copy(window) -> None:
+    path = window.prompts.ask_open_file("Refresh a working copy", "CSPDesk database (*.sqlite)")
+    if path is None:
+        return
+    try:
+        counts = window.services.working_copies.refresh(window.services.actor, path)
+    except UserError as exc:
+        _show_error(window, exc)
+        return
+    window.prompts.info("Working copy refreshed",
+                        f"{counts['added']} records added and {counts['updated']} updated from this database. "
+                        "Fields changed in the copy kept the copy's value.")
+
+
+class WorkingCopiesDialog(QDialog):
+    """The office's list of copies out (revoke for an administrator) and the conflicts side by side."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.setWindowTitle("Working copies and conflicts")
+        self.window_ = window
+        self.service = window.services.working_copies
+        self.tabs = QTabWidget()
+        self.copies = _table(["Taken", "By", "Wards", "Cases", "State", "File"], "copiesTable")
+        self.revoke_button = QPushButton("Revoke…", objectName="revokeCopy")
+        self.revoke_button.setEnabled(window.services.actor.role is Role.ADMINISTRATOR)
+        self.revoke_button.setToolTip("A lost laptop: refuse its copy's changes (administrators)")
+        self.revoke_button.clicked.connect(self._revoke)
+        self.overdue = QLabel(objectName="copiesOverdue")
+        self.overdue.setStyleSheet("QLabel { color: #a40000; font-weight: bold; }")
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.addWidget(self.overdue)
+        v.addWidget(self.copies)
+        h = QHBoxLayout()
+        h.addStretch(1)
+        h.addWidget(self.revoke_button)
+        v.addLayout(h)
+        self.tabs.addTab(page, "Copies out")
+        self.conflicts = _table(["Record", "Field", "What happened", "Changed in the copy by"], "conflictsTable")
+        self.conflicts.itemSelectionChanged.connect(self._show_sides)
+        sides = QHBoxLayout()
+        self.side_before, self.side_office, self.side_copy = (_side(sides, title, name) for title, name in (
+            ("Before (when the copy was taken)", "sideBefore"), ("In the office (kept until you decide)", "sideOffice"),
+            ("In the copy", "sideCopy")))
+        self.keep_office = QPushButton("Keep the office value", objectName="keepOffice")
+        self.take_copy_value = QPushButton("Take the copy's value", objectName="takeCopyValue")
+        self.keep_office.clicked.connect(lambda: self._decide("office"))
+        self.take_copy_value.clicked.connect(lambda: self._decide("copy"))
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.addWidget(QLabel("Both sides changed these. The office value stands until you decide; nothing is lost."))
+        v.addWidget(self.conflicts, 1)
+        v.addLayout(sides)
+        h = QHBoxLayout()
+        h.addStretch(1)
+        h.addWidget(self.keep_office)
+        h.addWidget(self.take_copy_value)
+        v.addLayout(h)
+        self.tabs.addTab(page, "Conflicts")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.tabs)
+        outer.addWidget(buttons)
+        self.resize(1000, 520)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._copy_rows = self.service.copies()
+        self.copies.setRowCount(len(self._copy_rows))
+        for i, c in enumerate(self._copy_rows):
+            cells = [f"{c.taken_at:%d/%m/%Y %H:%M}", c.taken_by, ", ".join(c.wards), str(c.cases), c.state,
+                     c.file_name]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c.overdue:
+                    item.setForeground(QColor("#a40000"))
+                self.copies.setItem(i, j, item)
+        late = [c for c in self._copy_rows if c.overdue]
+        self.overdue.setText("" if not late else
+                             f"{len(late)} working cop{'ies have' if len(late) > 1 else 'y has'} been out longer than "
+                             "the setting allows (Settings → Working copies): bring "
+                             f"{'them' if len(late) > 1 else 'it'} back, or revoke a lost one.")
+        self.overdue.setVisible(bool(late))
+        self._conflict_rows = self.service.conflicts(self.window_.services.actor)
+        self.conflicts.setRowCount(len(self._conflict_rows))
+        for i, k in enumerate(self._conflict_rows):
+            cells = [k.record, k.field, k.kind, f"{k.copy_author}, {k.copy_at:%d/%m/%Y %H:%M}"]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.conflicts.setItem(i, j, item)
+        self.tabs.setTabText(1, f"Conflicts ({len(self._conflict_rows)})")
+        for t in (self.copies, self.conflicts):
+            t.resizeColumnsToContents()
+        if self._conflict_rows:
+            self.conflicts.selectRow(0)
+        self._show_sides()
+        has = bool(self._conflict_rows)
+        self.keep_office.setEnabled(has)
+        self.take_copy_value.setEnabled(has)
+
+    def _show_sides(self) -> None:
+        row = self.conflicts.currentRow()
+        k = self._conflict_rows[row] if 0 <= row < len(self._conflict_rows) else None
+        self.side_before.setText("" if k is None or k.whole_record else k.base)
+        self.side_office.setText("" if k is None else k.office)
+        self.side_copy.setText("" if k is None else k.copy)
+
+    def _decide(self, keep: str) -> None:
+        row = self.conflicts.currentRow()
+        if row < 0:
+            self.window_.prompts.error("Conflicts", "Choose a conflict first.")
+            return
+        try:
+            changes = self.service.decide(self.window_.services.actor, self._conflict_rows[row].conflict_id, keep)
+        except UserError as exc:
+            _show_error(self.window_, exc)
+            return
+        self.window_.bus.changes_applied.emit(changes)
+        self.refresh()
+
+    def _revoke(self) -> None:
+        row = self.copies.currentRow()
+        if row < 0:
+            self.window_.prompts.error("Working copies", "Choose the copy to revoke.")
+            return
+        c = self._copy_rows[row]
+        reason = self.window_.prompts.ask_text("Revoke a working copy",
+                                               f"Why is the copy taken by {c.taken_by} on {c.taken_at:%d/%m/%Y} "
+                                               "being revoked? Its changes will be refused.")
+        if reason is None:
+            return
+        try:
+            self.service.revoke(self.window_.services.actor, c.copy_id, reason)
+        except UserError as exc:
+            _show_error(self.window_, exc)
+            return
+        self.refresh()
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    t = QTableWidget(0, len(headers), objectName=name)
+    t.setHorizontalHeaderLabels(headers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setWordWrap(False)
+    return t
+
+
+def _side(layout: QHBoxLayout, title: str, name: str) -> QLabel:
+    box = QWidget()
+    v = QVBoxLayout(box)
+    v.setContentsMargins(0, 0, 0, 0)
+    v.addWidget(QLabel(f"<b>{title}</b>"))
+    value = QLabel(objectName=name)
+    value.setWordWrap(True)
+    value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    value.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    value.setMinimumHeight(70)
+    value.setStyleSheet("QLabel { background: white; border: 1px solid #bbb; padding: 4px; }")
+    v.addWidget(value, 1)
+    layout.addWidget(box, 1)
+    return value
