@@ -2,11 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-<<<<<<< HEAD
-Create Date: 2026-12-06 13:09:57.972228
-=======
-Create Date: 2026-12-06 12:29:14.596702
->>>>>>> sync
+Create Date: 2026-12-06 13:22:34.705626
 """
 
 from alembic import op
@@ -43,24 +39,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_app_setting')),
     sa.UniqueConstraint('key', name=op.f('uq_app_setting_key'))
     )
-<<<<<<< HEAD
-=======
-    op.create_table('app_user',
-    sa.Column('username', sa.String(length=120), nullable=False),
-    sa.Column('display_name', sa.String(length=200), nullable=False),
-    sa.Column('role', sa.String(length=20), nullable=False),
-    sa.Column('job_title', sa.String(length=200), nullable=True),
-    sa.Column('email', sa.String(length=200), nullable=True),
-    sa.Column('phone', sa.String(length=50), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('permissions', sa.JSON(), nullable=False),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_app_user')),
-    sa.UniqueConstraint('username', name=op.f('uq_app_user_username'))
-    )
     op.create_table('applied_change',
     sa.Column('change_id', sa.Uuid(), nullable=False),
     sa.Column('copy_id', sa.Uuid(), nullable=False),
@@ -70,7 +48,6 @@ def upgrade() -> None:
     with op.batch_alter_table('applied_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_applied_change_copy_id'), ['copy_id'], unique=False)
 
->>>>>>> sync
     op.create_table('audit_entry',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -90,6 +67,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_audit_entry_at', ['at'], unique=False)
         batch_op.create_index('ix_audit_entry_entity', ['entity_type', 'entity_id'], unique=False)
         batch_op.create_index('ix_audit_entry_look', ['action', 'username', 'entity_id'], unique=False)
+
+    op.create_table('change_journal',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('table_name', sa.String(length=60), nullable=False),
+    sa.Column('row_key', sa.String(length=200), nullable=False),
+    sa.Column('op', sa.String(length=10), nullable=False),
+    sa.Column('values', sa.JSON(), nullable=False),
+    sa.Column('base_version', sa.Integer(), nullable=True),
+    sa.Column('author', sa.String(length=120), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_journal'))
+    )
+    with op.batch_alter_table('change_journal', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_change_journal_seq'), ['seq'], unique=False)
 
     op.create_table('data_subject_request',
     sa.Column('reference', sa.String(length=30), nullable=False),
@@ -116,21 +108,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('data_subject_request', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_data_subject_request_due_on'), ['due_on'], unique=False)
-
-    op.create_table('change_journal',
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('table_name', sa.String(length=60), nullable=False),
-    sa.Column('row_key', sa.String(length=200), nullable=False),
-    sa.Column('op', sa.String(length=10), nullable=False),
-    sa.Column('values', sa.JSON(), nullable=False),
-    sa.Column('base_version', sa.Integer(), nullable=True),
-    sa.Column('author', sa.String(length=120), nullable=False),
-    sa.Column('at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_journal'))
-    )
-    with op.batch_alter_table('change_journal', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_change_journal_seq'), ['seq'], unique=False)
 
     op.create_table('document_blob',
     sa.Column('sha256', sa.String(length=64), nullable=False),
@@ -223,7 +200,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_population')),
     sa.UniqueConstraint('area', name=op.f('uq_population_area'))
     )
-<<<<<<< HEAD
     op.create_table('retention_decision',
     sa.Column('record_type', sa.String(length=30), nullable=False),
     sa.Column('record_id', sa.Uuid(), nullable=True),
@@ -233,7 +209,15 @@ def upgrade() -> None:
     sa.Column('keep_until', sa.Date(), nullable=True),
     sa.Column('decided_on', sa.Date(), nullable=False),
     sa.Column('decided_by', sa.String(length=120), nullable=False),
-=======
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_decision'))
+    )
+    with op.batch_alter_table('retention_decision', schema=None) as batch_op:
+        batch_op.create_index('ix_retention_decision_record', ['record_type', 'record_id', 'decided_on'], unique=False)
+
     op.create_table('sync_conflict',
     sa.Column('copy_id', sa.Uuid(), nullable=False),
     sa.Column('table_name', sa.String(length=60), nullable=False),
@@ -249,22 +233,14 @@ def upgrade() -> None:
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('decided_by', sa.String(length=120), nullable=True),
     sa.Column('decision', sa.String(length=10), nullable=True),
->>>>>>> sync
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-<<<<<<< HEAD
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_retention_decision'))
-    )
-    with op.batch_alter_table('retention_decision', schema=None) as batch_op:
-        batch_op.create_index('ix_retention_decision_record', ['record_type', 'record_id', 'decided_on'], unique=False)
-=======
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_conflict'))
     )
     with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
         batch_op.create_index('ix_sync_conflict_open', ['decided_at', 'copy_id'], unique=False)
->>>>>>> sync
 
     op.create_table('ward',
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -276,18 +252,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ward')),
     sa.UniqueConstraint('name', name=op.f('uq_ward_name'))
     )
-<<<<<<< HEAD
-    op.create_table('app_user',
-    sa.Column('username', sa.String(length=120), nullable=False),
-    sa.Column('display_name', sa.String(length=200), nullable=False),
-    sa.Column('role', sa.String(length=20), nullable=False),
-    sa.Column('job_title', sa.String(length=200), nullable=True),
-    sa.Column('email', sa.String(length=200), nullable=True),
-    sa.Column('phone', sa.String(length=50), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('permissions', sa.JSON(), nullable=False),
-    sa.Column('agency_id', sa.Uuid(), nullable=True),
-=======
     op.create_table('working_copy',
     sa.Column('taken_by', sa.String(length=120), nullable=False),
     sa.Column('taken_at', sa.DateTime(), nullable=False),
@@ -319,47 +283,16 @@ def upgrade() -> None:
     sa.Column('refreshed_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('copy_id', name=op.f('pk_working_copy_info'))
     )
-    op.create_table('case_review_application',
-    sa.Column('reference', sa.String(length=30), nullable=False),
-    sa.Column('status', sa.String(length=30), nullable=False),
-    sa.Column('received_on', sa.Date(), nullable=False),
-    sa.Column('channel', sa.String(length=30), nullable=False),
-    sa.Column('applicant_name', sa.String(length=200), nullable=False),
-    sa.Column('applicant_kind', sa.String(length=30), nullable=False),
-    sa.Column('applicant_contact', sa.Text(), nullable=True),
-    sa.Column('on_behalf_of', sa.String(length=200), nullable=True),
-    sa.Column('third_party_relationship', sa.String(length=100), nullable=True),
-    sa.Column('consent_recorded_on', sa.Date(), nullable=True),
-    sa.Column('problem', sa.Text(), nullable=False),
-    sa.Column('officer_id', sa.Uuid(), nullable=True),
-    sa.Column('acknowledge_by', sa.Date(), nullable=True),
-    sa.Column('decide_by', sa.Date(), nullable=True),
-    sa.Column('review_by', sa.Date(), nullable=True),
-    sa.Column('acknowledged_on', sa.Date(), nullable=True),
-    sa.Column('threshold_met', sa.Boolean(), nullable=True),
-    sa.Column('threshold_evidence', sa.JSON(), nullable=True),
-    sa.Column('threshold_decided_on', sa.Date(), nullable=True),
-    sa.Column('threshold_reasons', sa.Text(), nullable=True),
-    sa.Column('proceed_despite_not_met', sa.Boolean(), nullable=False),
-    sa.Column('proceed_grounds', sa.JSON(), nullable=True),
-    sa.Column('proceed_reasons', sa.Text(), nullable=True),
-    sa.Column('decision_letter_sent_on', sa.Date(), nullable=True),
-    sa.Column('review_meeting_on', sa.Date(), nullable=True),
-    sa.Column('chair', sa.String(length=200), nullable=True),
-    sa.Column('chair_independent', sa.Boolean(), nullable=True),
-    sa.Column('bodies_represented', sa.JSON(), nullable=True),
-    sa.Column('victim_invited', sa.Boolean(), nullable=True),
-    sa.Column('victim_attended', sa.Boolean(), nullable=True),
-    sa.Column('minutes', sa.Text(), nullable=True),
-    sa.Column('decision', sa.Text(), nullable=True),
-    sa.Column('recommendations_made', sa.Boolean(), nullable=True),
-    sa.Column('victim_consulted_on_plan', sa.Boolean(), nullable=True),
-    sa.Column('outcome_sent_on', sa.Date(), nullable=True),
-    sa.Column('closed_on', sa.Date(), nullable=True),
-    sa.Column('closure_reason', sa.Text(), nullable=True),
-    sa.Column('victim_told_of_closure_on', sa.Date(), nullable=True),
-    sa.Column('rules', sa.JSON(), nullable=True),
->>>>>>> sync
+    op.create_table('app_user',
+    sa.Column('username', sa.String(length=120), nullable=False),
+    sa.Column('display_name', sa.String(length=200), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('job_title', sa.String(length=200), nullable=True),
+    sa.Column('email', sa.String(length=200), nullable=True),
+    sa.Column('phone', sa.String(length=50), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('permissions', sa.JSON(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -1193,18 +1126,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_crime_figure_category_month')
 
     op.drop_table('crime_figure')
-<<<<<<< HEAD
     op.drop_table('app_user')
-    op.drop_table('ward')
-    with op.batch_alter_table('retention_decision', schema=None) as batch_op:
-        batch_op.drop_index('ix_retention_decision_record')
-
-    op.drop_table('retention_decision')
-=======
-    with op.batch_alter_table('case_review_application', schema=None) as batch_op:
-        batch_op.drop_index('ix_case_review_received')
-
-    op.drop_table('case_review_application')
     op.drop_table('working_copy_info')
     op.drop_table('working_copy')
     op.drop_table('ward')
@@ -1212,7 +1134,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_sync_conflict_open')
 
     op.drop_table('sync_conflict')
->>>>>>> sync
+    with op.batch_alter_table('retention_decision', schema=None) as batch_op:
+        batch_op.drop_index('ix_retention_decision_record')
+
+    op.drop_table('retention_decision')
     op.drop_table('population')
     op.drop_table('police_uk_text')
     with op.batch_alter_table('police_uk_row', schema=None) as batch_op:
@@ -1229,31 +1154,24 @@ def downgrade() -> None:
 
     op.drop_table('edit_draft')
     op.drop_table('document_blob')
-<<<<<<< HEAD
     with op.batch_alter_table('data_subject_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_data_subject_request_due_on'))
 
     op.drop_table('data_subject_request')
-=======
     with op.batch_alter_table('change_journal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_change_journal_seq'))
 
     op.drop_table('change_journal')
->>>>>>> sync
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entry_look')
         batch_op.drop_index('ix_audit_entry_entity')
         batch_op.drop_index('ix_audit_entry_at')
 
     op.drop_table('audit_entry')
-<<<<<<< HEAD
-=======
     with op.batch_alter_table('applied_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_applied_change_copy_id'))
 
     op.drop_table('applied_change')
-    op.drop_table('app_user')
->>>>>>> sync
     op.drop_table('app_setting')
     op.drop_table('agency')
     # ### end Alembic commands ###
