@@ -98,19 +98,12 @@ def report_table(rows: list[LookRow]) -> list[list[str]]:
     return [list(REPORT_COLUMNS), *(r.cells() for r in rows)]
 
 
-def _neutralised(cell: str) -> str:
-    # A reason is typed by a user: a cell starting = + - @ (or a tab / return) would be run as a formula by
-    # a spreadsheet. The imports work brings one shared neutralising writer; switch this to it then.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def report_csv(rows: list[LookRow]) -> str:
-    """The data-protection report as CSV text (every cell neutralised)."""
-    import csv
+    """The data-protection report as CSV text (every cell neutralised by the shared writer)."""
     import io
 
+    from cspdesk.core.exports import csv_writer
+
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    for line in report_table(rows):
-        writer.writerow([_neutralised(c) for c in line])
+    csv_writer(buf, lineterminator="\r\n").writerows(report_table(rows))
     return buf.getvalue()

@@ -23,8 +23,8 @@ from cspdesk.core.domain.protection import REFERRAL_KIND, may_see
 from cspdesk.core.domain.restriction import ReasonNeeded, RecordRef
 from cspdesk.core.errors import PermissionDenied, ValidationError
 from cspdesk.core.services.context import Actor
-from cspdesk.core.services.settings import BY_KEY
-from cspdesk.core.storage.models import Agency, AppSetting, AuditEntry, Document, SaferHomesReferral
+from cspdesk.core.services.settings import BY_KEY, read_setting
+from cspdesk.core.storage.models import Agency, AuditEntry, Document, SaferHomesReferral
 from cspdesk.core.storage.uow import UnitOfWork
 
 REASON_SETTING = "safer_homes.reason_minutes"
@@ -60,9 +60,8 @@ def document_refs(session: Session, document_ids: Iterable[uuid.UUID]) -> dict[u
 
 
 def reason_minutes(session: Session) -> int:
-    stored = session.scalar(select(AppSetting.value).where(AppSetting.key == REASON_SETTING))
     try:
-        return max(0, int(stored if stored is not None else BY_KEY[REASON_SETTING].default))
+        return max(0, int(read_setting(session, REASON_SETTING)))
     except (TypeError, ValueError):
         return int(BY_KEY[REASON_SETTING].default)
 

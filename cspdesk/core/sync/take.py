@@ -220,6 +220,19 @@ def write(conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False, c
     return counts
 
 
+def _attach_key(office_path: str) -> str:
+    """The KEY clause that opens the office file from the copy's (encrypted) connection: its own key, or none for
+    a plain file."""
+    from pathlib import Path
+
+    from cspdesk.core.storage import encryption
+
+    path = Path(office_path)
+    if not encryption.is_encrypted_file(path):
+        return "''"
+    return encryption.key_for(path).pragma(encryption.salt_of(path))
+
+
 def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[str, int]:
     """Take a copy from a SQLite office inside SQLite: the office file is attached to the new copy's connection
     and each table's rows are copied with one ``INSERT … SELECT`` (several times faster than through Python;
@@ -235,7 +248,7 @@ def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[st
     # keeps the indexes being filled in memory.
     copy_raw.execute("PRAGMA synchronous=OFF")
     copy_raw.execute("PRAGMA cache_size=-262144")
-    copy_raw.execute("ATTACH DATABASE ? AS office", (office_path,))
+    copy_raw.execute(f"ATTACH DATABASE ? AS office KEY {_attach_key(office_path)}", (office_path,))
     try:
         run = copy_raw.execute
         run("BEGIN")
