@@ -157,7 +157,8 @@ class MainWindow(QMainWindow):
         demo = self.services.settings.get_optional("demo.data")
         self.setWindowTitle(f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}"
                             f"{working_copies.title_suffix(self.copy_info)}")
-        self.demo_label.setVisible(bool(demo))
+        if hasattr(self, "demo_label"):  # the title can change before the status bar is built (a working copy)
+            self.demo_label.setVisible(bool(demo))
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(list(self.pages).index(key))

@@ -27,12 +27,20 @@ def _explode(*_args, **_kwargs):
     raise RuntimeError("secret detail from deep inside")
 
 
+def _new_database(path):
+    """Only the window and ``demo`` make a database (a mistyped path creates nothing): make it first."""
+    from cspdesk.core.storage.database import open_database
+
+    open_database(path).engine.dispose()
+    return path
+
+
 def test_an_unexpected_error_in_an_import_is_one_line_and_a_log_file(tmp_path, data_home, capsys, monkeypatch):
     """Catches: a traceback with exit 1 (mutation checked: cli.main calling args.func directly)."""
     from cspdesk.core.importers import figures_files
 
     monkeypatch.setattr(figures_files, "_read_csv", _explode)
-    db = tmp_path / "f.sqlite"
+    db = _new_database(tmp_path / "f.sqlite")
     code = main(["figures", "import", "--db", str(db), str(POLICE_FILE)])
     err = capsys.readouterr().err
     assert code == EXIT_UNEXPECTED
@@ -84,7 +92,7 @@ def test_files_that_crashed_the_command_now_give_the_guides_exit_codes(tmp_path,
     """Catches: tracebacks with exit 1 for CR-only files, capitals in headings, UTF-16 (issue 16)."""
     path = tmp_path / "2018-12-derbyshire-street.csv"
     path.write_bytes(content)
-    code = main(["figures", "import", "--db", str(tmp_path / "f.sqlite"), str(path)])
+    code = main(["figures", "import", "--db", str(_new_database(tmp_path / "f.sqlite")), str(path)])
     out = capsys.readouterr()
     assert code == expected_code, out.err
     assert "Traceback" not in out.out + out.err and "\x00" not in out.out + out.err
