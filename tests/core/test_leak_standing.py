@@ -70,6 +70,9 @@ WRITERS: dict[str, set[str]] = {
     "notices": {"forget_names"}, "report_pack": {"save_wording"}, "templates": {"save", "ensure_seeded"},
     "letters": {"attach", "file", "generate"}, "sharing": {"share", "withdraw"},
     "retention": {"decide"}, "subject_requests": {"close", "confirm", "extend", "log"},
+    # take writes a new (encrypted) file; that restricted referrals travel only with an officer who may see them is
+    # tests/core/test_working_copies.py's to prove.
+    "working_copies": {"take", "refresh", "bring_back", "revoke", "decide"},
 }
 # Readers that take something only another reader makes (a preview, a figures table ...) and never reach a
 # Safer Homes referral: with why. Anything else the test cannot call fails it.
@@ -310,12 +313,16 @@ COMMAND_ARGS: dict[str, list[list[str]]] = {
     "retention due": [["--format", "csv"], ["--format", "text"]],
     "sar find": [["--name", DA_NAME]],
     "sar list": [[]],
+    "copy list": [[]],
+    "copy conflicts": [["--all"]],
 }
 # They write data in, or change a request or a key, and print none of a record's details out.
 NOT_READING = {"demo", "figures import", "figures population", "retention decide", "sar log", "sar close",
                "sar extend", "backup", "restore", "encrypt", "rekey", "key"}
 # Needs a request and matches made by someone permitted; the same bundle is searched through the service.
 NOT_READING |= {"sar bundle"}
+# Working copies: they write a copy or the office database (their own tests check what travels).
+NOT_READING |= {"copy take", "copy bring-back", "copy refresh", "copy revoke", "copy decide"}
 
 
 def _leaves(parser, prefix=()) -> list[str]:
