@@ -12,7 +12,7 @@ import sys
 
 from cspdesk import __version__
 
-COMMAND_MODULES = ["demo", "check", "report", "figures", "about"]
+COMMAND_MODULES = ["demo", "check", "report", "figures", "about", "selftest"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,7 @@
 """The lock (requirements/*.txt, written by tools/lock.sh) is what pyproject.toml declares, and what is installed.
 
-Two installs a month apart once differed (ReportLab 5 arrived under ">=4.0" and the PDF cutter only understands
-ReportLab 4's output). These tests keep every install — a developer's .venv, CI, the frozen build, the Windows
+Two installs a month apart once differed (ReportLab 5 arrived under ">=4.0", and the PDF cutter reads only what
+the ReportLab it was written against writes). These tests keep every install — a developer's .venv, CI, the frozen build, the Windows
 installer — on the same, locked versions.
 """
 
@@ -61,7 +61,7 @@ def test_lock_was_written_from_this_pyproject():
 
 def test_every_declared_dependency_is_locked_within_its_bounds():
     """Catches a lock pinning a version pyproject.toml forbids, or missing a dependency (checked by pinning
-    reportlab==5.0.0 in dev.txt by hand)."""
+    reportlab==6.0.0 in dev.txt by hand)."""
     for name, lock in LOCKS.items():
         locked = pins(lock)
         for req in declared(LOCK_EXTRAS[name]):

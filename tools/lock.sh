@@ -15,6 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}
+[ "$mode" = --check ] || [ "$mode" = --upgrade ] && shift
+# Anything else is passed to uv pip compile, e.g. --upgrade-package reportlab, or -c FILE to hold versions.
 PY=${PYTHON:-.venv/bin/python}
 UV=${UV:-}
 if [ -z "$UV" ]; then
@@ -25,7 +27,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp requirements/dev.txt requirements/app.txt "$work"/ 2>/dev/null || true  # uv keeps what they pin
 extra=(); [ "$mode" = --upgrade ] && extra=(--upgrade)
-common=(--universal --python-version 3.11 --generate-hashes --quiet --no-header "${extra[@]}")
+common=(--universal --python-version 3.11 --generate-hashes --quiet --no-header "${extra[@]}" "$@")
 stamp=$("$PY" tools/lock_stamp.py)
 lock() {  # lock NAME DESCRIPTION UV-ARGUMENTS...
   local name=$1 what=$2; shift 2
