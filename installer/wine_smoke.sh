@@ -2,8 +2,9 @@
 # The Windows installer, checked under Wine on Linux (the command line only: PySide6's Qt DLLs need Windows'
 # own ICU and do not load under Wine — the window is checked on a real Windows runner, windows-ci.yml):
 #   1. silent install for everyone (/S) into a new Wine prefix: program folder, launchers, shortcuts, registry
-#   2. installer/smoke_test.py --no-window against the installed cspdesk.exe: --version, about, a new database,
-#      demo, check, each report, a police.uk import, a letter and a mail merge in helper processes
+#   2. installer/smoke_test.py --no-window --wine against the installed cspdesk.exe: --version, about, a new
+#      database, check, the two PDF reports, a letter and a mail merge in helper processes (demo data, the
+#      police.uk import and the quarterly XLSX need numpy, which Wine 8 cannot load: see step 2)
 #   3. the user's own database made in their data folder (%LOCALAPPDATA%\CSPDesk)
 #   4. upgrade in place (the installer again, silently): the program still works, the data is untouched
 #   5. silent uninstall: program folder, shortcuts and registry entries gone, the user's data kept
@@ -47,8 +48,12 @@ say "   installed: $(du -sh "$inst" | cut -f1) in Program Files"
 mv "$inst/python/_wmi.pyd" "$inst/python/_wmi.pyd.wine-off"
 cspdesk() { printf '' | wine "$inst/cspdesk.exe" "$@"; }
 
-say "2. the smoke test against the installed cspdesk.exe (no window)"
-.venv/bin/python installer/smoke_test.py --no-window -- wine "$inst/cspdesk.exe"
+say "2. the smoke test against the installed cspdesk.exe (no window; demo data made by the Linux build)"
+# Wine 8's ucrtbase lacks crealf, which numpy 2's Windows build calls as it is imported: demo data, the
+# police.uk import and the quarterly return (numpy, pandas) cannot run here. The demo database is made by the
+# Linux build instead — a SQLite file is the same on both — and those steps run on the Windows runner.
+.venv/bin/cspdesk demo --db "$work/demo.sqlite" --cases 200 >/dev/null
+.venv/bin/python installer/smoke_test.py --no-window --wine "$work/demo.sqlite" -- wine "$inst/cspdesk.exe"
 
 say "3. the user's own database, in their data folder"
 about=$(cspdesk about | tr -d '\r')
@@ -56,8 +61,10 @@ echo "$about" | sed 's/^/   /' >&2
 data=$(echo "$about" | sed -n 's/^Your data folder: //p')
 echo "$data" | grep -q 'AppData\\Local\\CSPDesk$' || fail "the data folder is not %LOCALAPPDATA%\\CSPDesk: $data"
 own="$data\\cspdesk.sqlite"
-cspdesk demo --db "$own" --cases 30 >/dev/null
 own_unix=$(winepath -u "$own" 2>/dev/null)
+mkdir -p "$(dirname "$own_unix")"
+cp "$work/demo.sqlite" "$own_unix"  # (demo data needs numpy: see step 2)
+cspdesk check --db "$own" | tr -d '\r' | tail -1 | grep -qx OK || fail "check of the user's database"
 [ -f "$own_unix" ] || fail "the user's database was not made at $own"
 before=$(sha256sum "$own_unix" | cut -c1-64)
 

@@ -9,6 +9,7 @@ failed (the rest still run where they can).
   cspdesk selftest                     everything (the window needs a display, or QT_QPA_PLATFORM=offscreen)
   cspdesk selftest --no-window         the command line only (a server with no desktop; Wine)
   cspdesk selftest --out DIR           also keep the letter and the merge's print file in DIR, to look at
+  cspdesk selftest --db FILE           work on a copy of FILE (a SQLite database) instead of new demo data
   cspdesk selftest --window-only --db FILE   only open the window on FILE (the frozen start-up benchmark)
 """
 
@@ -30,7 +31,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("selftest", help="check that this installation works, on a throwaway database")
     p.add_argument("--no-window", action="store_true", help="skip opening the window")
     p.add_argument("--window-only", action="store_true", help="only open the window (on --db)")
-    p.add_argument("--db", metavar="FILE", help="with --window-only: the database to open")
+    p.add_argument("--db", metavar="FILE", help="work on a copy of this SQLite database instead of new demo data "
+                   "(with --window-only: the database to open, not copied)")
     p.add_argument("--out", metavar="DIR", help="keep the letter and the mail merge's print file here")
     p.set_defaults(func=run)
 
@@ -47,8 +49,11 @@ def run(args) -> int:
     db = folder / "selftest.sqlite"
     state: dict = {}
     try:
-        ok = _step("new database", lambda: _new_database(db, state))
-        ok = ok and _step("demo data", lambda: _demo(state))
+        if args.db:
+            ok = _step(f"a copy of {args.db}", lambda: _copy_database(Path(args.db), db, state))
+        else:
+            ok = _step("new database", lambda: _new_database(db, state))
+            ok = ok and _step("demo data", lambda: _demo(state))
         ok = ok and _step("integrity check", lambda: _check(state)) and ok
         ok = _step("a letter", lambda: _letter(state, out)) and ok
         ok = _step("helper processes start", _helper_processes) and ok
@@ -75,13 +80,34 @@ def _step(name: str, action: Callable[[], str]) -> bool:
     return True
 
 
-def _new_database(db: Path, state: dict) -> str:
+def _new_database(db: Path, state: dict, username: str = "selftest") -> str:
     from cspdesk.commands.common import open_services
 
     # The self-test's own user: the first to open a new database becomes its administrator.
-    services = open_services(str(db), username="selftest")
+    services = open_services(str(db), username=username)
     state["services"] = services
     return f"{db.name}, schema {services.database.revision}"
+
+
+def _copy_database(source: Path, db: Path, state: dict) -> str:
+    import sqlite3
+
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    dst = sqlite3.connect(db)
+    try:
+        src.backup(dst)  # a consistent copy, even of a file in use
+        # Signed in as the copy's first administrator: on a copy only, to file letters as the test does.
+        row = dst.execute("SELECT username FROM app_user WHERE role = 'administrator' AND active "
+                          "ORDER BY created_at LIMIT 1").fetchone()
+    finally:
+        src.close()
+        dst.close()
+    if row is None:
+        raise RuntimeError(f"{source} has no administrator to sign in as")
+    said = _new_database(db, state, row[0])
+    services = state["services"]
+    services.users.update_user(services.actor, services.actor.user_id, job_title="Community Safety Officer")
+    return said
 
 
 def _demo(state: dict) -> str:
