@@ -92,7 +92,10 @@ def _new_database(db: Path, state: dict, username: str = "selftest") -> str:
 def _copy_database(source: Path, db: Path, state: dict) -> str:
     import sqlite3
 
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    # Read-only; and with no write-ahead log beside it (nobody has it open), as an immutable file, so that reading
+    # leaves no -wal or -shm file behind.
+    in_use = source.with_name(source.name + "-wal").exists()
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro{'' if in_use else '&immutable=1'}", uri=True)
     dst = sqlite3.connect(db)
     try:
         src.backup(dst)  # a consistent copy, even of a file in use
