@@ -44,9 +44,10 @@ say "   installed: $(du -sh "$inst" | cut -f1) in Program Files"
 # Two Wine gaps, not CSPDesk's, worked around here only: Python 3.12's platform module asks WMI through _wmi.pyd,
 # which reaches propsys.VariantToString, unimplemented in Wine 8 (the process aborts) — without _wmi.pyd
 # Python falls back to the registry, as on older Windows; and a Windows program given /dev/null as its
-# standard input gets an invalid handle, so each command below reads an empty pipe instead.
+# standard input, or a file as its standard error, gets an invalid handle ("init_sys_streams"), so each command
+# below reads an empty pipe and writes both streams to one pipe.
 mv "$inst/python/_wmi.pyd" "$inst/python/_wmi.pyd.wine-off"
-cspdesk() { printf '' | wine "$inst/cspdesk.exe" "$@"; }
+cspdesk() { printf '' | wine "$inst/cspdesk.exe" "$@" 2>&1 | cat; }
 
 say "2. the smoke test against the installed cspdesk.exe (no window; demo data made by the Linux build)"
 # Wine 8's ucrtbase lacks crealf, which numpy 2's Windows build calls as it is imported: demo data, the
