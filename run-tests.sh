@@ -9,7 +9,9 @@
 #      installing PostgreSQL first if it is missing. CSPDESK_PG=0 skips it;
 #   3. with CSPDESK_DATES=1, and always in CI: the core tests again with the system clock moved by faketime
 #      to awkward dates (tools/other-dates.sh), proving the suite does not depend on the day it runs.
-#      CSPDESK_DATES=0 skips it.
+#      CSPDESK_DATES=0 skips it;
+#   4. with CSPDESK_FROZEN=1, and always in CI: the frozen app (installer/build.sh, PyInstaller) built and
+#      smoke-tested (installer/smoke_test.py) as council laptops would run it. CSPDESK_FROZEN=0 skips it.
 set -uo pipefail
 cd "$(dirname "$0")"
 bash tools/setup.sh || exit 1
@@ -35,7 +37,7 @@ record() {  # record NAME EXIT-CODE LOG: the pass's result; its tests (every pyt
   if [ "$2" = 0 ]; then passes+=("passed  $1: $p passed"); else passes+=("FAILED  $1 (exit $2): $p passed, $f failed"); failed=1; fi
 }
 
-if ! want CSPDESK_PG && ! want CSPDESK_DATES; then
+if ! want CSPDESK_PG && ! want CSPDESK_DATES && ! want CSPDESK_FROZEN; then
   exec .venv/bin/python -m pytest "$@"
 fi
 
@@ -51,6 +53,12 @@ fi
 if want CSPDESK_DATES; then
   bash tools/other-dates.sh "$@" 2>&1 | tee "$out/dates.log"
   record "core tests on other dates (faketime)" "${PIPESTATUS[0]}" "$out/dates.log"
+fi
+
+if want CSPDESK_FROZEN; then
+  echo "== The frozen app: built and smoke-tested ==" >&2
+  { bash installer/build.sh && .venv/bin/python installer/smoke_test.py dist/cspdesk/cspdesk; } 2>&1 | tee "$out/frozen.log"
+  record "the frozen app (build and smoke test)" "${PIPESTATUS[0]}" "$out/frozen.log"
 fi
 
 echo "== Summary ==" >&2

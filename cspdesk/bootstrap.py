@@ -15,9 +15,11 @@ log = logging.getLogger("cspdesk")
 
 
 def log_path() -> Path:
-    from cspdesk.core.storage.sqlite_file import default_database_path
+    """The user's log file, in platformdirs' log folder (core/paths.py); before 0.1.0 it sat beside the
+    database file in the data folder."""
+    from cspdesk.core.paths import log_file
 
-    return default_database_path().parent / "cspdesk.log"
+    return log_file()
 
 
 def _setup_logging() -> Path:

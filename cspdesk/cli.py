@@ -12,7 +12,8 @@ import sys
 
 from cspdesk import __version__
 
-COMMAND_MODULES = ["demo", "check", "report", "figures", "retention", "sar", "encrypt", "backup", "audit", "copy"]
+COMMAND_MODULES = ["demo", "check", "report", "figures", "retention", "sar", "encrypt", "backup", "audit", "copy",
+                   "about", "selftest"]
 
 
 def build_parser() -> argparse.ArgumentParser:

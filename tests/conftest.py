@@ -16,6 +16,8 @@ os.environ.setdefault("CSPDESK_USER", "test.officer")
 os.environ.setdefault("CSPDESK_DB_KEY", "5e1f" * 16)
 # Keep QSettings (window geometry) out of the developer's real profile.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cspdesk-test-config-")
+# ... and IT's machine-wide settings file (core/site_config.py) out of the tests: it may name a real server.
+os.environ["XDG_CONFIG_DIRS"] = os.environ["XDG_CONFIG_HOME"]
 
 import pytest  # noqa: E402
 

@@ -38,13 +38,16 @@ if [ -z "$PYTHON" ]; then
 fi
 [ -n "$PYTHON" ] || { echo "CSPDesk needs Python 3.11 or 3.12." >&2; exit 1; }
 
-# test: the test tools; postgres: the PostgreSQL driver (psycopg), for a shared server database.
-EXTRAS=test,postgres
+# The lock (requirements/dev.txt, written by tools/lock.sh): the app, the PostgreSQL driver (psycopg, for a
+# shared server database), the test tools and PyInstaller, at exactly the versions and file hashes the tests
+# ran on. Then CSPDesk itself, editable, with nothing more.
+LOCK=requirements/dev.txt
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-stamp=$( (cat pyproject.toml; echo "$EXTRAS") | sha256sum | cut -c1-16)
+stamp=$(cat pyproject.toml "$LOCK" | sha256sum | cut -c1-16)
 if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$stamp" ]; then
   echo "Installing Python packages into .venv (first run takes a few minutes)..." >&2
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
+  .venv/bin/python -m pip install -q --require-hashes -r "$LOCK"
+  .venv/bin/python -m pip install -q --no-deps -e .
   echo "$stamp" > .venv/.setup-stamp
 fi

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspdesk import __version__
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui import working_copies
@@ -237,9 +236,11 @@ class MainWindow(QMainWindow):
         return self._shortcuts
 
     def _about(self) -> None:
-        self.prompts.info("About CSPDesk", f"CSPDesk {__version__}\n\nCase tracking for Community Safety "
-                          f"Partnerships.\n\nDatabase: {self.services.database.label}\n"
-                          f"Schema: {self.services.database.revision}")
+        from cspdesk.core.about import about_text
+
+        db = self.services.database
+        self.prompts.info("About CSPDesk", "Case tracking for Community Safety Partnerships.\n\n"
+                          + about_text(db.label, db.revision))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         for view in list(self.case_windows.values()):  # each asks about its unsaved changes

@@ -95,7 +95,7 @@ def test_plain_postgresql_urls_mean_psycopg_and_cspdesk_db_may_hold_one(monkeypa
     assert resolve_url("postgres://u@server/cspdesk") == "postgresql+psycopg://u@server/cspdesk"
     monkeypatch.setenv("CSPDESK_DB", "postgresql://u@server/cspdesk")  # set once on every office computer
     assert resolve_url(None) == "postgresql+psycopg://u@server/cspdesk"
-    assert default_database_path().name == "cspdesk.sqlite"  # the log still goes beside the user's own data
+    assert default_database_path().name == "cspdesk.sqlite"  # a server's URL in CSPDESK_DB is not taken for a file
     from cspdesk.core.services.quick_start import first_screen
 
     assert first_screen(None) is None  # no quick first screen from a local file: the server is opened

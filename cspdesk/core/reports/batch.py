@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 
@@ -119,9 +118,9 @@ def _ready() -> bool:
 
 def default_workers(total: int) -> int:
     """Processes worth rendering a merge of ``total`` letters in (this one included): one for a short
-    merge (starting another costs about a second), otherwise one per core up to four. Never more than
-    one in a frozen build, whose executable would start the app again instead of a worker."""
-    if total < 100 or getattr(sys, "frozen", False):
+    merge (starting another costs about a second), otherwise one per core up to four. A frozen build too:
+    its executable becomes a helper when started as one (multiprocessing.freeze_support in __main__)."""
+    if total < 100:
         return 1
     return max(1, min(4, (os.cpu_count() or 1)))
 

@@ -103,7 +103,7 @@ def _header(pack: ReportPack, head: dict[str, str], st: dict[str, ParagraphStyle
     p = pack.period
     out = [table, Spacer(1, 5 * mm), HRFlowable(width="100%", thickness=0.8, color=NAVY), Spacer(1, 5 * mm),
            Paragraph(f"Community Safety Partnership report {esc(p.label)}", st["title"]),
-           Paragraph(esc(f"{p.start:%-d %B %Y} to {p.end:%-d %B %Y}, compared with {pack.previous.label}. "
+           Paragraph(esc(f"{p.start.day} {p.start:%B %Y} to {p.end.day} {p.end:%B %Y}, compared with {pack.previous.label}. "
                          f"{pack.area}."), st["subtitle"]),
            Spacer(1, 4 * mm)]
     if pack.empty:
@@ -226,7 +226,7 @@ def render_report_pack(pack: ReportPack, head: dict[str, str], path: Path) -> Pa
         canvas.line(MARGIN, 13 * mm, PAGE_WIDTH - MARGIN, 13 * mm)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.setFont(REGULAR, 7.5)
-        canvas.drawString(MARGIN, 9 * mm, f"Produced by CSPDesk on {pack.produced_on:%-d %B %Y}.")
+        canvas.drawString(MARGIN, 9 * mm, f"Produced by CSPDesk on {pack.produced_on.day} {pack.produced_on:%B %Y}.")
         canvas.restoreState()  # "Page N of M" is written by the canvas once the pages are counted
 
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,

@@ -13,7 +13,6 @@ else (a new or empty file, an upgrade, a server URL, a first sign-in) takes the 
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -25,10 +24,10 @@ from typing import Any
 from cspdesk.core.domain.vocab import CaseStatus, Role
 from cspdesk.core.services.case_query import CaseIds, CaseListRow, CaseQuery, FilterOptions, case_list_row
 from cspdesk.core.services.context import Actor, os_username
+from cspdesk.core.site_config import configured_database
 from cspdesk.core.storage.quick_read import read_first_screen
 from cspdesk.core.storage.sqlite_file import (
     check_sqlite_file,
-    default_database_path,
     head_revision,
     read_only_reason,
     sqlite_revision_readonly,
@@ -56,10 +55,10 @@ def first_screen(db: str | Path | None, username: str | None = None, *, page: in
     """The first screen of a database that can start quickly, else None (raises ``DatabaseProblem`` for a file
     that must not be opened at all)."""
     if db is None:
-        db = os.environ.get("CSPDESK_DB")  # may name a server (storage.database.resolve_url)
+        db = configured_database().target  # CSPDESK_DB or IT's settings file may name a server
     if db is not None and "://" in str(db):
         return None
-    path = Path(db).expanduser().resolve() if db is not None else default_database_path()
+    path = Path(db).expanduser().resolve()
     if not path.is_file() or path.stat().st_size == 0:
         return None
     check_sqlite_file(path, read_only=read_only_reason(path) is not None)

@@ -46,8 +46,10 @@ def resolve_url(path_or_url: str | os.PathLike | None) -> str:
     """A file path becomes a SQLite URL; anything with ``://`` is taken as a SQLAlchemy URL
     (``postgresql://`` and ``postgres://`` mean ``postgresql+psycopg://``)."""
     if path_or_url is None:
-        # CSPDESK_DB may hold a server's URL: read as text, not a Path (which would fold its "//").
-        path_or_url = os.environ.get("CSPDESK_DB") or default_database_path()
+        # CSPDESK_DB or IT's settings file may hold a server's URL: text, not a Path (which would fold its "//").
+        from cspdesk.core.site_config import configured_database
+
+        path_or_url = configured_database().target
     s = str(path_or_url)
     for scheme in _POSTGRES_SCHEMES:
         if s.startswith(scheme):

@@ -10,11 +10,10 @@ import errno
 import os
 import re
 import sqlite3
-import sys
 from pathlib import Path
 
 from cspdesk.core.errors import DatabaseProblem
-from cspdesk.core.paths import db_dir
+from cspdesk.core.paths import db_dir, user_data_dir
 from cspdesk.core.storage.encryption import connect_file, dbapi_module, readonly_uri  # noqa: F401 - re-exported
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -24,13 +23,7 @@ def default_database_path() -> Path:
     """The user's own database file, in the platform's per-user data folder."""
     if (env := os.environ.get("CSPDESK_DB")) and "://" not in env:  # a server's URL: see database.resolve_url
         return Path(env)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return base / "CSPDesk" / "cspdesk.sqlite"
+    return user_data_dir() / "cspdesk.sqlite"
 
 
 _REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
