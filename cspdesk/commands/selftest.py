@@ -192,30 +192,7 @@ def _merge(state: dict, out: Path) -> str:
 
 
 def _window(db: str) -> str:
-    # The moment the process started, when a benchmark passes it (bench/bench_frozen.py).
-    started = float(os.environ["CSPDESK_PROBE_STARTED"]) if "CSPDESK_PROBE_STARTED" in os.environ else None
-    from PySide6.QtWidgets import QApplication
+    # Qt lives in the GUI (import contract): the check itself is cspdesk.gui.selftest, imported only now.
+    from cspdesk.gui.selftest import first_page
 
-    from cspdesk.bootstrap import finish_start, start_window
-    from cspdesk.gui.app import create_application
-    from cspdesk.gui.prompts import Prompts
-
-    app = QApplication.instance() or create_application(sys.argv[:1])
-    window = start_window(db, Prompts(), "selftest")
-    window.show()
-    window.show_page("cases")
-    page = window.pages["cases"]
-    app.processEvents()
-    rows = page.model.rowCount()
-    first = page.model.index(0, 0).data() if rows else None
-    if not rows or not first:
-        raise RuntimeError("the case list is empty")
-    app.processEvents()
-    elapsed = time.time() - started if started is not None else None
-    finish_start(window, app)
-    real = getattr(window.services, "real", None)
-    if real is not None:
-        real()  # the services load behind the window: they must load in this build too
-    window.close()
-    timing = f", {elapsed:.2f} s after the process started" if elapsed is not None else ""
-    return f"{rows} open cases, first {first}{timing}"
+    return first_page(db)

@@ -30,6 +30,10 @@ class Clock(Protocol):
         """UTC, naive (how timestamps are stored), to the microsecond."""
         ...
 
+    def timestamp(self) -> float:
+        """Seconds since the epoch (to compare with a moment another process noted, e.g. its start)."""
+        ...
+
 
 class SystemClock:
     """The real clock. The only reader of the system clock in CSPDesk."""
@@ -42,6 +46,9 @@ class SystemClock:
 
     def utcnow(self) -> datetime:
         return datetime.now(UTC).replace(tzinfo=None)
+
+    def timestamp(self) -> float:
+        return datetime.now(UTC).timestamp()
 
     def __repr__(self) -> str:
         return "SystemClock()"
@@ -87,6 +94,9 @@ class FixedClock:
         with self._lock:
             self._ticks += 1
             return self._at + timedelta(microseconds=self._ticks)
+
+    def timestamp(self) -> float:
+        return self._at.replace(tzinfo=UTC).timestamp()
 
     def __repr__(self) -> str:
         return f"FixedClock({self._at.isoformat()})"
