@@ -16,6 +16,8 @@ os.environ.setdefault("CSPDESK_USER", "test.officer")
 os.environ.setdefault("CSPDESK_DB_KEY", "5e1f" * 16)
 # Keep QSettings (window geometry) out of the developer's real profile.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cspdesk-test-config-")
+# ... and the app's log (platformdirs' state folder) out of the real one too.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="cspdesk-test-state-")
 # ... and IT's machine-wide settings file (core/site_config.py) out of the tests: it may name a real server.
 os.environ["XDG_CONFIG_DIRS"] = os.environ["XDG_CONFIG_HOME"]
 

@@ -84,7 +84,7 @@ def _new_database(db: Path, state: dict, username: str = "selftest") -> str:
     from cspdesk.commands.common import open_services
 
     # The self-test's own user: the first to open a new database becomes its administrator.
-    services = open_services(str(db), username=username)
+    services = open_services(str(db), username=username, create=True, write=True)
     state["services"] = services
     return f"{db.name}, schema {services.database.revision}"
 
@@ -92,11 +92,17 @@ def _new_database(db: Path, state: dict, username: str = "selftest") -> str:
 def _copy_database(source: Path, db: Path, state: dict) -> str:
     import sqlite3
 
-    # Read-only; and with no write-ahead log beside it (nobody has it open), as an immutable file, so that reading
-    # leaves no -wal or -shm file behind.
-    in_use = source.with_name(source.name + "-wal").exists()
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro{'' if in_use else '&immutable=1'}", uri=True)
-    dst = sqlite3.connect(db)
+    # Read-only, leaving no -wal or -shm file behind (encryption.readonly_uri).
+    from cspdesk.core.storage import encryption
+
+    src = encryption.connect_file(source, readonly=True)  # plain or encrypted; through readonly_uri
+    salt = encryption.salt_of(source)
+    if salt is not None:  # the copy encrypted like its source, with its key (never a plain copy of the data)
+        key = encryption.key_for(source)
+        dst = encryption.open_copy_target(db, key, salt)
+        encryption.remember(db, key)
+    else:
+        dst = sqlite3.connect(db)
     try:
         src.backup(dst)  # a consistent copy, even of a file in use
         # Signed in as the copy's first administrator: on a copy only, to file letters as the test does.
@@ -148,7 +154,7 @@ def _letter(state: dict, out: Path) -> str:
             filed = services.letters.generate(services.actor, Subject.CASE, "complaint_ack", case_id)
         except Exception:  # this case lacks something the letter needs: try the next
             continue
-        pdf = services.documents.content(filed.document_id)
+        pdf = services.documents.content(services.actor, filed.document_id)
         if not pdf.startswith(b"%PDF-"):
             raise RuntimeError("the filed letter is not a PDF")
         (out / "letter.pdf").write_bytes(pdf)

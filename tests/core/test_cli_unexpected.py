@@ -20,6 +20,7 @@ POLICE_FILE = Path("/work/shared/data/police-uk/2018-12-derbyshire-street.csv")
 def data_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("CSPDESK_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the log folder (platformdirs)
     return tmp_path / "data" / "CSPDesk"
 
 
@@ -45,7 +46,9 @@ def test_an_unexpected_error_in_an_import_is_one_line_and_a_log_file(tmp_path, d
     err = capsys.readouterr().err
     assert code == EXIT_UNEXPECTED
     assert "Traceback" not in err and "secret detail" not in err
-    log = data_home / "cspdesk.log"
+    from cspdesk.core.paths import log_file
+
+    log = log_file()
     assert err.strip() == (f"error: something unexpected went wrong (RuntimeError), and the command stopped. "
                            f"The details are in {log}; send that file to whoever supports CSPDesk.")
     written = log.read_text(encoding="utf-8")

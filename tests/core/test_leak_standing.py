@@ -322,6 +322,9 @@ NOT_READING = {"demo", "figures import", "figures population", "retention decide
 # Needs a request and matches made by someone permitted; the same bundle is searched through the service.
 NOT_READING |= {"sar bundle"}
 # Working copies: they write a copy or the office database (their own tests check what travels).
+# About says where things live and which database this computer opens; the self-test works on a new, throwaway
+# database (or a copy of the one given) and prints only its own steps.
+NOT_READING |= {"about", "selftest"}
 NOT_READING |= {"copy take", "copy bring-back", "copy refresh", "copy revoke", "copy decide"}
 
 

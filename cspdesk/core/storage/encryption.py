@@ -205,6 +205,12 @@ def key_for(path: Path, *, new: bool = False) -> DatabaseKey:
     return key
 
 
+def remember(path: Path, key: DatabaseKey) -> None:
+    """Use ``key`` for ``path`` for the rest of this run (a copy this process has just made of a keyed file)."""
+    with _lock:
+        _known[_norm(path)] = key
+
+
 def _find_key(path: Path, new: bool) -> DatabaseKey:
     if env := os.environ.get(KEY_ENV):
         return DatabaseKey(env, KEY_ENV)
