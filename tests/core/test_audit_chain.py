@@ -14,6 +14,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from cspdesk.cli import main
@@ -136,3 +137,37 @@ def test_audit_views_lists_looks_as_csv_for_an_administrator(db_path, services, 
     monkeypatch.setenv("CSPDESK_USER", "admin.user")
     assert main(["audit", "views", "--db", str(db_path), "--from", "26/11/2026", "--to", "2026-11-30"]) == 2
     assert date(2026, 11, 26)
+
+
+def test_the_retention_rules_remove_the_oldest_year_and_what_is_left_still_verifies(database, clock):
+    """The retention queue may delete a year of the audit log (issue 15). Caught when written: the chain then
+    reported "rows 1 to N removed" for a lawful deletion. Now the oldest year goes with an anchor row (itself
+    chained) saying where the chain starts; a year in between is refused; and removing rows by hand is still
+    caught after an anchor."""
+    from datetime import datetime
+
+    from cspdesk.core.errors import ValidationError
+    from cspdesk.core.services.registry import build_services
+    from cspdesk.core.services.retention_records import delete_audit_year
+
+    clock.set(datetime(2024, 6, 1, 9, 0))
+    services = build_services(database, "admin.user", clock=clock)
+    for name in ("ann.one", "bob.two", "cat.three"):  # rows of 2024
+        services.users.add_user(services.actor, name, name.title(), Role.OFFICER)
+    clock.set(datetime(2025, 6, 1, 9, 0))
+    services.users.add_user(services.actor, "dan.four", "Dan Four", Role.OFFICER)  # a row of 2025
+    clock.set(datetime(2026, 11, 26, 10, 0))
+    services.users.add_user(services.actor, "eve.five", "Eve Five", Role.OFFICER)  # and of 2026
+    with services._uow("dpo") as uow:
+        with pytest.raises(ValidationError, match="older years"):
+            delete_audit_year(uow.session, "Audit log 2025", "dpo")  # 2024 is still there
+    with services._uow("dpo") as uow:
+        delete_audit_year(uow.session, "Audit log 2024", "dpo")
+        uow.commit()
+    report = services.audit_log.verify()
+    assert report.ok, report.problem
+    with services.database.engine.connect() as c:
+        assert c.execute(select(AuditEntry).where(AuditEntry.at < datetime(2025, 1, 1))).first() is None
+    _tamper(services, "DELETE FROM audit_entry WHERE action != 'chain_anchor' AND seq = "
+                      "(SELECT max(seq) - 1 FROM audit_entry)")
+    assert not services.audit_log.verify().ok

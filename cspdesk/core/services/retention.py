@@ -170,7 +170,7 @@ class RetentionService:
                 kind.anonymise(s, record_id)
             elif decision is RetentionDecisionKind.DELETE:
                 if kind.model is None:
-                    delete_audit_year(s, reference)
+                    delete_audit_year(s, reference, actor.username)
                 else:
                     kind.delete(s, record_id)
             s.add(RetentionDecision(record_type=record_type.value, record_id=record_id, reference=reference,

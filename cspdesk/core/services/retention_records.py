@@ -26,6 +26,7 @@ from cspdesk.core.domain.vocab import (
     SaferHomesStatus,
     VictimCategory,
 )
+from cspdesk.core.errors import ValidationError
 from cspdesk.core.storage.models import (
     Address,
     AsbCase,
@@ -402,10 +403,20 @@ def audit_year_version(session: Session, reference: str) -> int | None:
     return _audit_years(session).get(year)
 
 
-def delete_audit_year(session: Session, reference: str) -> None:
+def delete_audit_year(session: Session, reference: str, removed_by: str = "retention") -> None:
+    """Remove a year of the audit log. Only the oldest year left may go (the tamper-evident chain is cut at its
+    start, with an anchor row saying where it now starts: ``audit_chain.remove_oldest``), never one in between."""
+    from cspdesk.core.storage.audit_chain import remove_oldest
+
     year = int(reference.rsplit(" ", 1)[-1])
-    session.execute(delete(AuditEntry).where(AuditEntry.at >= datetime(year, 1, 1),
-                                             AuditEntry.at < datetime(year + 1, 1, 1)))
+    if session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.at < datetime(year, 1, 1))):
+        raise ValidationError({"": f"Remove the audit log's older years before {year}: the log is removed from its "
+                                   "oldest year on, so what is left still verifies."})
+    try:
+        remove_oldest(session, datetime(year + 1, 1, 1), removed_by, f"Audit log for {year} removed under the "
+                      "retention rules")
+    except ValueError as exc:
+        raise ValidationError({"": f"The audit log for {year} cannot be removed: {exc}."}) from None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,8 @@ from cspdesk.core.storage.models import AuditEntry
 from cspdesk.core.storage.portable import one_at_a_time
 
 GENESIS = "0" * 64
+# A row saying where the chain now starts, written when the retention rules remove its oldest year(s).
+ANCHOR_ACTION = "chain_anchor"
 
 
 def _uuid_hex(value: Any) -> str:
@@ -116,9 +118,44 @@ def _describe(e: Any) -> str:
     return f"row {e.seq} ({e.at:%d/%m/%Y %H:%M:%S}, {e.username}, {e.action} {e.entity_type}, id {e.id})"
 
 
+def remove_oldest(session: Session, before: datetime, removed_by: str, why: str) -> int:
+    """Remove every audit row written before ``before`` (the retention rules' deletion of the oldest years), and
+    append an anchor row saying where the chain now starts and after which hash, so ``verify`` walks the rest.
+    The anchor is itself chained, so it cannot be changed unseen. Returns how many rows went."""
+    last = session.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.at < before))
+    if last is None:  # only rows from before the chain began (no sequence number): nothing to anchor
+        return session.execute(delete(AuditEntry).where(AuditEntry.seq.is_(None), AuditEntry.at < before)).rowcount or 0
+    if session.scalar(select(func.count()).select_from(AuditEntry)
+                      .where(AuditEntry.seq <= last, AuditEntry.at >= before)):
+        raise ValueError("rows of that year are mixed with later ones in the chain (the computer's clock was "
+                         "changed), so removing them would cut the chain in the middle")
+    first_kept = session.execute(select(AuditEntry.seq, AuditEntry.prev_hash).where(AuditEntry.seq > last)
+                                 .order_by(AuditEntry.seq).limit(1)).first()
+    if first_kept is None:
+        raise ValueError("nothing would be left of the audit log after this")
+    gone = session.execute(delete(AuditEntry).where(or_(AuditEntry.seq <= last, and_(
+        AuditEntry.seq.is_(None), AuditEntry.at < before)))).rowcount or 0
+    if gone:
+        append(session, [{"username": removed_by, "action": ANCHOR_ACTION, "entity_type": "audit_log",
+                          "summary": f"{why}: the audit log now starts at row {first_kept.seq}",
+                          "details": {"starts_at": first_kept.seq, "after_hash": first_kept.prev_hash}}])
+    return gone
+
+
+def _start(session: Session) -> tuple[str, int]:
+    """Where the walk starts: the first row, or where the newest anchor says the chain now starts."""
+    details = session.scalar(select(AuditEntry.details).where(AuditEntry.action == ANCHOR_ACTION)
+                             .order_by(AuditEntry.seq.desc()).limit(1))
+    if isinstance(details, dict) and "starts_at" in details:
+        return str(details["after_hash"]), int(details["starts_at"])
+    return GENESIS, 1
+
+
 def verify(session: Session) -> ChainReport:
-    """Walk the chain from the first row; stop at the first row that does not fit."""
-    prev, expected, count = GENESIS, 1, 0
+    """Walk the chain from the first row (or from where an anchor says it now starts); stop at the first row
+    that does not fit."""
+    prev, expected = _start(session)
+    count = 0
     for e in _walk(session):
         if e.seq is None:
             return ChainReport(count, prev, f"A row was inserted outside the chain: {e.username}, {e.action} "
