@@ -26,7 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def prepare(services, chronology: int, attachments: int):
     from sqlalchemy import text
 
-    from cspdesk.core.services.case_list import CaseQuery
+    from cspdesk.core.services.cases.case_list import CaseQuery
 
     with services.database.engine.connect() as conn:
         row = conn.execute(text("select c.id from asb_case c join app_setting s on s.key = 'bench.case' "

@@ -45,8 +45,8 @@ def child(db: Path, repeat: int) -> None:
     from sqlalchemy import text
 
     from cspdesk.core.clock import FixedClock, install
-    from cspdesk.core.services.case_query import CaseQuery
-    from cspdesk.core.services.letter_sources import Subject
+    from cspdesk.core.services.cases.case_query import CaseQuery
+    from cspdesk.core.services.letters.letter_sources import Subject
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.backups import BackupPolicy, take_backup
     from cspdesk.core.storage.database import open_database
@@ -80,7 +80,7 @@ def child(db: Path, repeat: int) -> None:
     letters, actor = services.letters, services.actor
     letters.choices(Subject.CASE)
     letters.form(actor, Subject.CASE, "complaint_ack", ids[0])
-    from cspdesk.core.services.letters_batch import run_batch
+    from cspdesk.core.services.letters.letters_batch import run_batch
 
     t = time.perf_counter()
     r = run_batch(letters, actor, Subject.CASE, "complaint_ack", ids, combined=True, workers=1)
@@ -97,7 +97,7 @@ def interleaved(folder: Path, rounds: int) -> None:
     """Both files open in one process, search and report pack timed alternately (the fairest comparison on a
     shared machine); medians of all rounds but the first."""
     from cspdesk.core.clock import FixedClock, install
-    from cspdesk.core.services.case_query import CaseQuery
+    from cspdesk.core.services.cases.case_query import CaseQuery
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
 

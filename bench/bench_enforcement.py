@@ -42,7 +42,7 @@ def main() -> int:
     p.add_argument("--today", default=None, help="YYYY-MM-DD (default: today)")
     args = p.parse_args()
 
-    from cspdesk.core.services.enforcement_register import NoticeQuery
+    from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
 

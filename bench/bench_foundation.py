@@ -65,7 +65,7 @@ def main() -> int:
                  f"{statistics.median(readies):.2f} s", "—"))
     rows.append(("Peak memory, window open on the case list", f"{max(peaks):.0f} MB", "≤ 400 MB"))
 
-    from cspdesk.core.services.case_list import CaseQuery
+    from cspdesk.core.services.cases.case_list import CaseQuery
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
     from cspdesk.core.storage.encryption import connect_file

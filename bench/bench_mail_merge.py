@@ -51,8 +51,8 @@ def make_database(folder: Path, n: int) -> tuple[Path, list[str]]:
     from sqlalchemy.orm import Session
 
     from cspdesk.core.demo import generate_demo
+    from cspdesk.core.services.admin.users import UserService
     from cspdesk.core.services.registry import build_services
-    from cspdesk.core.services.users import UserService
     from cspdesk.core.storage.database import open_database
     from cspdesk.core.storage.models import CaseParty
     from cspdesk.core.storage.uow import uow_factory_for
@@ -76,7 +76,7 @@ def child(args: argparse.Namespace) -> None:
     """One process: a first merge, then a later one, each on its own fresh copy of the database."""
     import uuid
 
-    from cspdesk.core.services.letter_sources import Subject
+    from cspdesk.core.services.letters.letter_sources import Subject
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
 
@@ -92,7 +92,7 @@ def child(args: argparse.Namespace) -> None:
         letters.choices(Subject.CASE)
         letters.form(actor, Subject.CASE, args.template, ids[0])
         assert "reportlab" not in sys.modules or run == "later merge"
-        from cspdesk.core.services.letters_batch import run_batch  # as the page does, inside its task
+        from cspdesk.core.services.letters.letters_batch import run_batch  # as the page does, inside its task
 
         c0, t0 = cpu_seconds(), time.perf_counter()
         r = run_batch(letters, actor, Subject.CASE, args.template, ids, combined=not args.separate,

@@ -30,7 +30,7 @@ def median_ms(fn, runs: int = 15) -> float:
 
 
 def measure(target: str, surname: str, postcode: str) -> dict[str, str]:
-    from cspdesk.core.services.case_list import CaseQuery
+    from cspdesk.core.services.cases.case_list import CaseQuery
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
 

@@ -127,7 +127,7 @@ def _fill_demo(db) -> None:
 
     from cspdesk.core.demo import generate_demo
     from cspdesk.core.demo.extras import default_extras
-    from cspdesk.core.services.users import UserService
+    from cspdesk.core.services.admin.users import UserService
     from cspdesk.core.storage.uow import uow_factory_for
 
     UserService(uow_factory_for(db.engine)).sign_in("admin.user")

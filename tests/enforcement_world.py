@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.services.context import Actor
-from cspdesk.core.services.enforcement_dto import InformedInput, RequirementInput, StepRequest
+from cspdesk.core.services.enforcement.enforcement_dto import InformedInput, RequirementInput, StepRequest
 from cspdesk.core.storage.models import Address, AsbCase, CaseParty, Incident, Organisation, Person, Ward
 
 TODAY = date(2026, 11, 26)

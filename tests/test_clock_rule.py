@@ -6,7 +6,7 @@ service behind it near midnight. Everything asks the clock the composition root 
 Timers that measure a duration (``time.monotonic``, ``time.perf_counter``) are not calendar reads and are allowed.
 
 What this catches (checked by hand once, 2026-12-06): putting ``date.today()`` back into
-``core/services/case_common.py`` or ``QDate.currentDate()`` into ``gui/pages/cases.py`` fails
+``core/services/cases/case_common.py`` or ``QDate.currentDate()`` into ``gui/pages/cases.py`` fails
 ``test_only_the_clock_reads_the_system_clock`` naming the file and line; ``test_the_check_sees_each_form``
 proves the checker itself sees every form it claims to (aliases included).
 """

@@ -21,25 +21,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ROOT / "cspdesk" / "core" / "services"
 
 # Shared by every area, or the composition itself: they stay at the top of core/services.
-TOP = {"__init__", "context", "registry", "quick_start", "dashboard"}  # dashboard reads every area
+TOP = {"__init__", "context", "registry", "quick_start", "dashboard", "restriction"}  # dashboard reads every area;
+# restriction is the one rule every area asks
 
 AREAS: dict[str, tuple[str, ...]] = {
-    "cases": ("actions", "attachments", "case_closure", "case_common", "case_edit", "case_export", "case_index",
+    "cases": ("actions", "case_closure", "case_common", "case_edit", "case_export", "case_index",
               "case_intake", "case_list", "case_parties", "case_party_edit", "case_query", "cases", "chronology",
-              "incident_edit", "incidents", "risk", "saved_filters"),
+              "incident_edit", "incidents", "risk", "saved_filters", "case_sharing"),  # attachments: letters
     "enforcement": ("enforcement", "enforcement_detail", "enforcement_dto", "enforcement_letters",
                     "enforcement_register", "enforcement_steps", "enforcement_support"),
     "case_review": ("case_review", "case_review_plan", "case_review_print", "case_review_records",
                     "case_review_reports", "case_review_steps"),
     "safer_homes": ("safer_homes", "safer_homes_outputs", "safer_homes_read", "safer_homes_records"),
-    "letters": ("documents", "letter_areas", "letter_sources", "letter_templates", "letters", "letters_batch",
+    "letters": ("attachments", "documents", "letter_areas", "letter_sources", "letter_templates", "letters", "letters_batch",
                 "letters_case", "letters_print"),
     "figures": ("figures", "figures_bulk", "figures_local", "figures_store"),
     "reports": ("report_pack", "report_pack_data", "report_pack_dto", "report_pack_print"),
     "forums": ("forums", "forums_print"),
-    "admin": ("users", "settings", "health", "demo"),
+    "admin": ("users", "settings", "health", "demo", "backups"),
     "data_protection": ("retention", "retention_records", "subject_access", "subject_access_print", "subject_requests",
-                        "data_protection_csv"),
+                        "data_protection_csv", "audit_log"),
+    "working_copies": ("working_copies",),
 }
 
 AREA_DOCS = {
@@ -52,8 +54,9 @@ AREA_DOCS = {
     "figures": "crime figures: analyst and police.uk imports, the district and local tables",
     "reports": "the partnership report pack and the quarterly return",
     "forums": "area forums: meetings, issues, the printed log",
-    "admin": "users and roles, settings (the one reader), health checks, demo data",
-    "data_protection": "retention reviews, subject access and other data-subject requests",
+    "admin": "users and roles, settings (the one reader), health checks, demo data, backups",
+    "data_protection": "retention reviews, subject access and other data-subject requests, the audit log's reports",
+    "working_copies": "working copies for area forums: take, bring back, conflicts (the machinery is core/sync)",
 }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from cspdesk.core.services.case_intake import IntakeForm
-from cspdesk.core.services.case_parties import LocationInput, PartyInput
+from cspdesk.core.services.cases.case_intake import IntakeForm
+from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput
 
 TODAY = date(2026, 11, 26)
 

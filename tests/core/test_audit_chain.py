@@ -147,8 +147,8 @@ def test_the_retention_rules_remove_the_oldest_year_and_what_is_left_still_verif
     from datetime import datetime
 
     from cspdesk.core.errors import ValidationError
+    from cspdesk.core.services.data_protection.retention_records import delete_audit_year
     from cspdesk.core.services.registry import build_services
-    from cspdesk.core.services.retention_records import delete_audit_year
 
     clock.set(datetime(2024, 6, 1, 9, 0))
     services = build_services(database, "admin.user", clock=clock)

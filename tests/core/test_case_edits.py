@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from cspdesk.core.domain.asb_case import reporter_counts, same_run_of_reports
 from cspdesk.core.errors import ConflictError, TransitionRefused, ValidationError
-from cspdesk.core.services.case_parties import LocationInput
-from cspdesk.core.services.case_review import ApplicationInput
-from cspdesk.core.services.incidents import IncidentInput
+from cspdesk.core.services.case_review.case_review import ApplicationInput
+from cspdesk.core.services.cases.case_parties import LocationInput
+from cspdesk.core.services.cases.incidents import IncidentInput
 from cspdesk.core.storage.models import AuditEntry
 from tests.core.case_helpers import TODAY, open_case
 
@@ -82,7 +82,7 @@ def test_editing_a_business_and_a_group(services, case):
     services.party_edit.edit(services.actor, case.id, group.id, d.versions, d.value,
                              replace(d.value, group_description="Group of 10 youths on e-scooters"))
     assert _party(services, case.id, "Group of 10 youths on e-scooters").kind == "group"
-    from cspdesk.core.services.case_parties import PartyInput
+    from cspdesk.core.services.cases.case_parties import PartyInput
 
     services.parties.add_party(services.actor, case.id, PartyInput(role="victim", kind="business",
                                                                    organisation_name="Woodville Tandori"))
@@ -134,7 +134,7 @@ def test_a_version_moved_by_something_the_form_does_not_show_does_not_block_a_sa
 
 
 def test_a_person_on_two_cases_changes_on_both(services, case):
-    from cspdesk.core.services.case_parties import PartyInput
+    from cspdesk.core.services.cases.case_parties import PartyInput
 
     joan = _party(services, case.id, "Joan Platt")
     other = open_case(services, title="Noise from 14 Oak Street", parties=(

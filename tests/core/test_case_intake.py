@@ -9,8 +9,8 @@ import pytest
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ConflictError, PermissionDenied, ValidationError
-from cspdesk.core.services.case_list import CaseQuery
-from cspdesk.core.services.case_parties import LocationInput, PartyInput
+from cspdesk.core.services.cases.case_list import CaseQuery
+from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput
 from cspdesk.core.services.context import Actor
 from tests.core.case_helpers import complainant, form, open_case
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme
-from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.core.services.cases.case_list import CaseQuery
 from cspdesk.core.storage.search import compose_search_text, search_terms
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from cspdesk.core.services.case_list import SORT_COLUMNS, CaseQuery
+from cspdesk.core.services.cases.case_list import SORT_COLUMNS, CaseQuery
 from cspdesk.core.storage.encryption import connect_file
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from cspdesk.core.domain.case_review import ProceedGround, ThresholdDecision
 from cspdesk.core.domain.case_review_threshold import ExclusionReason
 from cspdesk.core.errors import TransitionRefused, ValidationError
-from cspdesk.core.services.case_review import ApplicationInput
-from cspdesk.core.services.case_review_records import Step
+from cspdesk.core.services.case_review.case_review import ApplicationInput
+from cspdesk.core.services.case_review.case_review_records import Step
 from cspdesk.core.storage.models import AuditEntry, CaseReviewApplication, ChronologyEntry
 from tests.core.case_review_examples import add_incident, case_with_enough_incidents, make_case
 
@@ -298,7 +298,7 @@ def test_a_step_that_loses_a_race_is_a_conflict_not_a_database_error(services, d
     from sqlalchemy import update
 
     from cspdesk.core.errors import ConflictError
-    from cspdesk.core.services import case_review_steps
+    from cspdesk.core.services.case_review import case_review_steps
 
     cr = services.case_reviews
     app_id = apply(services, [case_with_enough_incidents(database.engine)])

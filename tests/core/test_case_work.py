@@ -16,8 +16,8 @@ from cspdesk.core.domain.asb_case import (
     needs_case_review_prompt,
 )
 from cspdesk.core.errors import TransitionRefused, ValidationError
-from cspdesk.core.services.actions import ActionInput
-from cspdesk.core.services.incidents import IncidentInput
+from cspdesk.core.services.cases.actions import ActionInput
+from cspdesk.core.services.cases.incidents import IncidentInput
 from cspdesk.core.storage.models import AsbCase
 from tests.core.case_helpers import TODAY, open_case
 
@@ -235,7 +235,7 @@ def test_attachments_are_copied_in_and_survive_the_original_moving(services, cas
 
 
 def test_eml_is_readable_as_text():
-    from cspdesk.core.services.attachments import email_as_text, preview_kind
+    from cspdesk.core.services.letters.attachments import email_as_text, preview_kind
 
     raw = (b"From: joan@example.org\r\nTo: asb@southderbyshire.gov.uk\r\nSubject: More trouble\r\n"
            b"Content-Type: text/plain; charset=utf-8\r\n\r\nThey were back last night.\r\n")

@@ -69,7 +69,7 @@ def test_figures_import_refuses_a_damaged_file_and_leaves_it_byte_identical(demo
 def test_a_service_write_is_refused_on_a_damaged_file(demo_db_path):
     """Caught: any save went ahead on a file damaged away from the pages read at open. The write waits for
     quick_check, which the window starts in the background as it opens."""
-    from cspdesk.core.services.case_query import CaseQuery
+    from cspdesk.core.services.cases.case_query import CaseQuery
     from cspdesk.core.services.registry import build_services
 
     damage_a_data_page(demo_db_path)
@@ -129,7 +129,7 @@ def test_refusing_a_damaged_file_at_open_leaves_no_wal_or_shm(db_path):
 def test_an_unwritable_file_opens_read_only_and_refuses_writes_plainly(demo_db_path):
     """Caught: a read-only file was called "damaged... Restore it from a backup" (advice that could lead someone
     to overwrite good data with an old backup)."""
-    from cspdesk.core.services.case_query import CaseQuery
+    from cspdesk.core.services.cases.case_query import CaseQuery
     from cspdesk.core.services.registry import build_services
 
     before = digest(demo_db_path)

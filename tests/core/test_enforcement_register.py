@@ -10,7 +10,7 @@ from cspdesk.core.domain.deadlines import EnforcementRules, compute_dates
 from cspdesk.core.domain.enforcement import TRANSITIONS, Stage, allowed_transitions
 from cspdesk.core.domain.enforcement_guards import age_on
 from cspdesk.core.domain.vocab import NoticeKind
-from cspdesk.core.services.enforcement_register import NoticeQuery
+from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
 from tests.enforcement_world import TODAY
 
 FY_2022 = (date(2022, 4, 1), date(2023, 3, 31))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.errors import PermissionDenied, TransitionRefused, ValidationError
-from cspdesk.core.services.enforcement_dto import GuardsFailed, InformedInput, RequirementInput
+from cspdesk.core.services.enforcement.enforcement_dto import GuardsFailed, InformedInput, RequirementInput
 from cspdesk.core.storage.models import AuditEntry, ChronologyEntry, EnforcementNotice, NoticeEvent
 from tests.enforcement_world import TODAY, make_world, step
 

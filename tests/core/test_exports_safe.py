@@ -18,11 +18,11 @@ from openpyxl import load_workbook
 from cspdesk.core import exports
 from cspdesk.core.figures.months import Period
 from cspdesk.core.figures.table import build_comparison_table
-from cspdesk.core.services.case_export import export_cases
-from cspdesk.core.services.case_list import CaseQuery
-from cspdesk.core.services.figures import FiguresService
-from cspdesk.core.services.figures_local import LocalBreakdown, LsoaCount
-from cspdesk.core.services.safer_homes_read import ReferralQuery
+from cspdesk.core.services.cases.case_export import export_cases
+from cspdesk.core.services.cases.case_list import CaseQuery
+from cspdesk.core.services.figures.figures import FiguresService
+from cspdesk.core.services.figures.figures_local import LocalBreakdown, LsoaCount
+from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery
 from tests.core.case_helpers import open_case
 from tests.core.test_safer_homes_service import IDVA, burglary_form
 

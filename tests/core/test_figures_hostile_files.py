@@ -340,7 +340,7 @@ def test_a_police_uk_row_longer_than_the_header_is_not_a_traceback(tmp_path):
 
 def test_rows_stored_in_pieces_are_the_rows_stored_at_once(services, monkeypatch):
     """The store writes police.uk rows 100,000 at a time (bounded memory); pieces must not lose or repeat rows."""
-    from cspdesk.core.services import figures_bulk
+    from cspdesk.core.services.figures import figures_bulk
     from cspdesk.core.storage.models import PoliceUkRow
 
     monkeypatch.setattr(figures_bulk, "STORE_ROWS", 1000)

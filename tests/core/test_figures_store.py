@@ -15,7 +15,7 @@ from cspdesk.core.errors import ValidationError
 from cspdesk.core.figures.export import table_csv
 from cspdesk.core.figures.months import Period
 from cspdesk.core.importers.figures_files import read_figures_file
-from cspdesk.core.services import figures_store as store
+from cspdesk.core.services.figures import figures_store as store
 from cspdesk.core.storage import bulk
 from cspdesk.core.storage.models import (
     CrimeFigure,

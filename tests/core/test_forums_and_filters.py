@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 
 from cspdesk.core.errors import ValidationError
-from cspdesk.core.services.actions import ActionInput
-from cspdesk.core.services.case_list import CaseQuery
-from cspdesk.core.services.forums import MeetingInput
-from cspdesk.core.services.saved_filters import query_from_json, query_to_json
+from cspdesk.core.services.cases.actions import ActionInput
+from cspdesk.core.services.cases.case_list import CaseQuery
+from cspdesk.core.services.cases.saved_filters import query_from_json, query_to_json
+from cspdesk.core.services.forums.forums import MeetingInput
 from tests.core.case_helpers import TODAY, form, open_case
 
 
@@ -97,7 +97,7 @@ def test_reviews_due_filter_matches_dashboard(demo_services):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_export_writes_what_is_on_screen_in_order(demo_services, tmp_path, suffix):
-    from cspdesk.core.services.case_export import export_cases
+    from cspdesk.core.services.cases.case_export import export_cases
 
     ids = demo_services.case_list.case_ids(CaseQuery(status="open", sort="reference", descending=False))[:25]
     target = tmp_path / f"cases{suffix}"

@@ -43,9 +43,9 @@ from sqlalchemy import select
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
-from cspdesk.core.services.letter_sources import Subject
+from cspdesk.core.services.letters.letter_sources import Subject
 from cspdesk.core.services.registry import _FACTORIES
-from cspdesk.core.services.safer_homes_outputs import LETTERS
+from cspdesk.core.services.safer_homes.safer_homes_outputs import LETTERS
 from tests.core.safer_homes_examples import DA_NAME
 from tests.core.test_safer_homes_service import DA_SECRETS, da_form, secure
 
@@ -185,9 +185,9 @@ def _ids(s) -> dict[str, Any]:
 
 
 def _values(s, rid, docs, actor, out: Path) -> dict[str, list[Any]]:
-    from cspdesk.core.services.case_query import CaseQuery
-    from cspdesk.core.services.enforcement_register import NoticeQuery
-    from cspdesk.core.services.safer_homes_read import ReferralQuery
+    from cspdesk.core.services.cases.case_query import CaseQuery
+    from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
+    from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery
 
     # A subject access request about the restricted referral's client, and every record an administrator's search
     # matched (the referral among them): an officer without the permission must not get its details through the

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ConflictError, PermissionDenied, ValidationError
-from cspdesk.core.services.letter_sources import LetterSource, Subject
-from cspdesk.core.services.letters_batch import MergeCancelled, run_batch
+from cspdesk.core.services.letters.letter_sources import LetterSource, Subject
+from cspdesk.core.services.letters.letters_batch import MergeCancelled, run_batch
 from cspdesk.core.storage.models import (
     AuditEntry,
     CaseParty,
@@ -526,7 +526,7 @@ def test_a_merged_letter_is_filed_as_a_single_letter_is(svc):
 
 def test_values_for_many_cases_are_each_cases_own_values(svc):
     from cspdesk.core.errors import NotFound
-    from cspdesk.core.services.letter_sources import ProviderContext
+    from cspdesk.core.services.letters.letter_sources import ProviderContext
     from cspdesk.core.storage.models import AsbCase
 
     with session(svc) as db:
@@ -559,7 +559,7 @@ def test_a_merge_that_fails_while_filing_files_nothing_and_says_so(svc, monkeypa
     from sqlalchemy.exc import OperationalError
 
     from cspdesk.core.errors import DatabaseProblem
-    from cspdesk.core.services import documents
+    from cspdesk.core.services.letters import documents
 
     ids = cases_with(svc, "complainant", n=4)
     blobs = count(svc, DocumentBlob)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cspdesk.core.services.letter_sources import LetterSource, Subject
+from cspdesk.core.services.letters.letter_sources import LetterSource, Subject
 from cspdesk.core.storage.models import CaseParty, EnforcementNotice
 
 
@@ -51,7 +51,7 @@ def test_a_case_review_letter_is_addressed_to_the_postal_address_without_the_pho
     everything typed. (Caught: ``recipient_address`` built from the box split on commas, as before.)"""
     from datetime import date
 
-    from cspdesk.core.services.case_review import ApplicationInput
+    from cspdesk.core.services.case_review.case_review import ApplicationInput
     from tests.core.case_review_examples import case_with_enough_incidents
 
     for typed in ("12 Alexandra Road, Swadlincote, DE11 9NR; 01283 219876",

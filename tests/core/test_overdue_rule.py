@@ -11,7 +11,7 @@ from datetime import date
 
 from cspdesk.core.domain.asb_case import review_overdue
 from cspdesk.core.domain.deadlines import is_overdue
-from cspdesk.core.services.case_query import CaseQuery
+from cspdesk.core.services.cases.case_query import CaseQuery
 
 TODAY = date(2026, 11, 26)
 

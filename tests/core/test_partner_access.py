@@ -15,7 +15,7 @@ from sqlalchemy import select, union
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import PermissionDenied, ValidationError
-from cspdesk.core.services.case_query import CaseQuery
+from cspdesk.core.services.cases.case_query import CaseQuery
 from cspdesk.core.storage.models import Agency, AuditEntry, CaseAction, ChronologyEntry, Incident
 from tests.core.test_safer_homes_service import IDVA, burglary_form, da_form
 

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from cspdesk.core.errors import DatabaseProblem
-from cspdesk.core.services.case_query import CaseQuery
+from cspdesk.core.services.cases.case_query import CaseQuery
 from cspdesk.core.services.quick_start import DEFAULT_CASE_QUERY, FIRST_PAGE, StartingServices, first_screen
 from cspdesk.core.storage.encryption import connect_file
 from tests.core.case_helpers import form

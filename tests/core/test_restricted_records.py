@@ -21,7 +21,7 @@ from sqlalchemy import select
 from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import PermissionDenied, ValidationError
-from cspdesk.core.services.letter_sources import Subject
+from cspdesk.core.services.letters.letter_sources import Subject
 from cspdesk.core.services.restriction import ReasonNeeded
 from cspdesk.core.storage.models import AuditEntry, Document
 from tests.core.safer_homes_examples import DA_NAME

@@ -14,7 +14,7 @@ from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.safer_homes import RESTRICTED, Phone, ReferralRecord, Tenure
 from cspdesk.core.domain.vocab import RiskLevel, Role, SaferHomesStatus, VictimCategory
 from cspdesk.core.errors import PermissionDenied, TransitionRefused, ValidationError
-from cspdesk.core.services.safer_homes_read import ReferralQuery
+from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery
 from cspdesk.core.storage.models import AuditEntry, SaferHomesReferral
 from tests.conftest import TODAY
 from tests.core.safer_homes_examples import SECRETS, da_referral

@@ -19,7 +19,7 @@ from pathlib import Path
 from cspdesk.core.domain.case_review import CaseReviewRules, appeal_by
 from cspdesk.core.domain.deadlines import EnforcementRules
 from cspdesk.core.domain.safer_homes import SaferHomesRules, works_complete_by
-from cspdesk.core.services.settings import (
+from cspdesk.core.services.admin.settings import (
     SETTINGS,
     case_review_rules,
     enforcement_rules,
@@ -44,7 +44,7 @@ def test_a_setting_reaches_the_rules():
 
 
 def test_only_the_settings_module_reads_the_settings_table():
-    allowed = {ROOT / "core/services/settings.py", ROOT / "core/storage/models/admin.py",
+    allowed = {ROOT / "core/services/admin/settings.py", ROOT / "core/storage/models/admin.py",
                ROOT / "core/storage/models/__init__.py",
                ROOT / "core/demo/generate.py"}  # writes the demo marker in its bulk insert
     offenders = []
@@ -54,7 +54,7 @@ def test_only_the_settings_module_reads_the_settings_table():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Name) and node.id == "AppSetting":
                 offenders.append(f"{path.relative_to(ROOT.parent)}:{node.lineno}")
-    assert not offenders, "read settings through core/services/settings.py: " + ", ".join(offenders)
+    assert not offenders, "read settings through core/services/admin/settings.py: " + ", ".join(offenders)
 
 
 def test_appeal_by_counts_working_days_from_the_letter():

@@ -14,7 +14,7 @@ from cspdesk.cli import main
 from cspdesk.core.clock import FixedClock
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import ConflictError, DatabaseProblem, ValidationError
-from cspdesk.core.services.case_list import CaseQuery
+from cspdesk.core.services.cases.case_list import CaseQuery
 from cspdesk.core.services.registry import build_services
 from cspdesk.core.storage.database import head_revision, open_database
 from cspdesk.core.storage.models import AsbCase

@@ -227,7 +227,7 @@ def test_a_cell_that_would_run_as_a_formula_is_neutralised_in_the_bundle_csv(ser
     """Catches an incident account typed as '=HYPERLINK(...)' reaching the person's spreadsheet as a formula."""
     from datetime import datetime
 
-    from cspdesk.core.services.incidents import IncidentInput
+    from cspdesk.core.services.cases.incidents import IncidentInput
     from cspdesk.core.storage.models import CaseParty
 
     case = open_case(services)

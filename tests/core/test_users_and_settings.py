@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import PermissionDenied, ValidationError
-from cspdesk.core.services.users import UserService
+from cspdesk.core.services.admin.users import UserService
 from cspdesk.core.storage.models import AuditEntry
 from cspdesk.core.storage.uow import uow_factory_for
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.enforcement_dto import RequirementInput, StepRequest
-from cspdesk.core.services.forums import MeetingInput
-from cspdesk.core.services.incidents import IncidentInput
+from cspdesk.core.services.cases.incidents import IncidentInput
+from cspdesk.core.services.enforcement.enforcement_dto import RequirementInput, StepRequest
+from cspdesk.core.services.forums.forums import MeetingInput
 from cspdesk.core.services.registry import build_services
 from cspdesk.core.storage.database import open_database
 from cspdesk.core.storage.models import (
@@ -395,7 +395,7 @@ def test_statements_run_through_the_session_are_journalled_and_brought_back(take
     """Tags replaced with a DELETE statement, chronology lines added with one INSERT for many cases (as a mail
     merge does) and the cases' activity date moved with an UPDATE statement: all reach the office. Catches a
     journal that only sees the ORM's own flushes (checked by removing the do_orm_execute hook: the test fails)."""
-    from cspdesk.core.services.case_common import record_chronology_many
+    from cspdesk.core.services.cases.case_common import record_chronology_many
     from cspdesk.core.storage.models import CasePriorityTag
 
     office, copy, ward, cases, path = taken

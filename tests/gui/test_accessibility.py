@@ -31,7 +31,7 @@ def test_every_control_on_every_page_and_dialog_has_a_name_a_screen_reader_can_s
     Walks every page, every tab of the case window and the everyday dialogs, and fails on any button, box,
     list or table Qt's accessibility API cannot name. (Caught: ``name_controls`` not run on the pages — 770
     unnamed; and a table created without ``accessibleName``, e.g. the case list's.)"""
-    from cspdesk.core.services.letter_sources import Subject
+    from cspdesk.core.services.letters.letter_sources import Subject
     from cspdesk.gui.dialogs.new_letter import NewLetterDialog
     from cspdesk.gui.dialogs.new_step import NewStepDialog
     from cspdesk.gui.dialogs.notice_step import StepDialog

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from PySide6.QtCore import Qt
 
-from cspdesk.core.services.incidents import IncidentInput
+from cspdesk.core.services.cases.incidents import IncidentInput
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.main_window import MainWindow
 from cspdesk.gui.pages.case_view import CaseView

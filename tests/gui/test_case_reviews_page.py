@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from cspdesk.core.services.case_review_records import Step
+from cspdesk.core.services.case_review.case_review_records import Step
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.pages.case_reviews import CaseReviewsPage
 from tests.core.case_review_examples import case_with_enough_incidents

@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from cspdesk.core.services.actions import ActionInput
+from cspdesk.core.services.cases.actions import ActionInput
 from tests.core.case_helpers import form
 from tests.gui.fake_prompts import FakePrompts
 from tests.gui.test_case_screen import pick, type_into

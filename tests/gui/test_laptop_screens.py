@@ -101,7 +101,7 @@ def test_every_dialog_and_the_case_window_fit_a_laptop(window, qtbot):
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from cspdesk.core.services.letter_sources import Subject
+    from cspdesk.core.services.letters.letter_sources import Subject
     from cspdesk.core.storage.models import CaseParty, EnforcementNotice
     from cspdesk.gui.dialogs.new_letter import NewLetterDialog
     from cspdesk.gui.dialogs.new_step import NewStepDialog

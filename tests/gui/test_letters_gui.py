@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cspdesk.core.services.letter_sources import Subject
+from cspdesk.core.services.letters.letter_sources import Subject
 from cspdesk.core.storage.models import CaseParty, Document
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog, print_document
 

@@ -166,7 +166,7 @@ def test_the_threshold_evidence_names_agencies_not_their_codes(services, databas
     shown as the service returns it.)"""
     from datetime import date
 
-    from cspdesk.core.services.case_review import ApplicationInput
+    from cspdesk.core.services.case_review.case_review import ApplicationInput
     from cspdesk.gui.bus import Bus
     from cspdesk.gui.pages.case_reviews import CaseReviewsPage
     from tests.core.case_review_examples import add_incident, make_case

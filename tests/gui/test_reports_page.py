@@ -196,7 +196,7 @@ def test_a_trace_read_after_the_records_changed_says_so(qtbot, demo_services):
     page was not told) is listed, and the dialog says the count is out of date instead of disagreeing silently."""
     from datetime import date
 
-    from cspdesk.core.services.forums import MeetingInput
+    from cspdesk.core.services.forums.forums import MeetingInput
 
     window, page = _page(qtbot, demo_services, FakePrompts())
     page.period.setCurrentText("2022/23")

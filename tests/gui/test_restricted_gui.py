@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QPushButton
 
 from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.vocab import Role
-from cspdesk.core.services.letter_sources import Subject
+from cspdesk.core.services.letters.letter_sources import Subject
 from cspdesk.gui.bus import Bus
 from tests.core.safer_homes_examples import DA_NAME
 from tests.core.test_safer_homes_service import burglary_form, da_form
@@ -120,7 +120,7 @@ def test_a_partner_sees_disabled_controls_not_a_refusal_on_save(services, qtbot,
 
 def test_the_data_protection_report_in_the_window(services, qtbot, tmp_path, restricted):
     """Catches the window's report missing a look, or its CSV differing from the command's."""
-    from cspdesk.core.services.audit_log import report_csv
+    from cspdesk.core.services.data_protection.audit_log import report_csv
 
     flagged = _as(services, "fay.flagged", Role.OFFICER, frozenset({SAFER_HOMES_RESTRICTED}))
     services.safer_homes_read.open(flagged, restricted, "Arranging the locksmith")
@@ -144,7 +144,7 @@ def test_the_data_protection_report_in_the_window(services, qtbot, tmp_path, res
 
 def test_sharing_a_case_from_the_case_screen(demo_services, qtbot, tmp_path):
     """Catches the Sharing tab not recording a share, or letting a partner share."""
-    from cspdesk.core.services.case_query import CaseQuery
+    from cspdesk.core.services.cases.case_query import CaseQuery
     from cspdesk.gui.widgets.sharing_panel import SharingPanel
 
     s = demo_services
@@ -191,7 +191,7 @@ def test_a_partner_cannot_edit_a_case_and_the_controls_say_so(demo_services, qtb
     tab enables again when a row is selected."""
     from PySide6.QtWidgets import QCheckBox, QLineEdit
 
-    from cspdesk.core.services.case_query import CaseQuery
+    from cspdesk.core.services.cases.case_query import CaseQuery
     from cspdesk.gui.pages.case_view import CaseView
 
     s = demo_services

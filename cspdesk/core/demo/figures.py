@@ -26,7 +26,7 @@ from cspdesk.core.figures.plan import (
     spread_over_months,
 )
 from cspdesk.core.figures.police_rows import PoliceRows
-from cspdesk.core.services.figures_bulk import store_police_rows
+from cspdesk.core.services.figures.figures_bulk import store_police_rows
 from cspdesk.core.storage.models.figures import CrimeFigure, FigureImport, Population
 
 FIRST_YEARS = (2021, 2022)

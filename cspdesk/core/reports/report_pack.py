@@ -35,7 +35,7 @@ from cspdesk.core.reports.letterhead import LetterheadSettings
 from cspdesk.core.reports.page_numbers import page_of_canvas
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.report_pack_dto import ReportPack
+    from cspdesk.core.services.reports.report_pack_dto import ReportPack
 
 NAVY = colors.HexColor("#1f3a5f")
 PALE = colors.HexColor("#e8edf3")

@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from cspdesk.core.domain.vocab import ActionStatus, CaseStatus, PriorityTheme, RiskLevel
-from cspdesk.core.services.case_review import count_overdue_case_reviews
-from cspdesk.core.services.safer_homes_read import SaferHomesReader
-from cspdesk.core.services.subject_requests import SubjectRequestService
+from cspdesk.core.services.case_review.case_review import count_overdue_case_reviews
+from cspdesk.core.services.data_protection.subject_requests import SubjectRequestService
+from cspdesk.core.services.safer_homes.safer_homes_read import SaferHomesReader
 from cspdesk.core.storage.models import AsbCase, CaseAction, Ward
 from cspdesk.core.storage.uow import UnitOfWork
 

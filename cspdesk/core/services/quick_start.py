@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from cspdesk.core.domain.vocab import CaseStatus, Role
-from cspdesk.core.services.case_query import CaseIds, CaseListRow, CaseQuery, FilterOptions, case_list_row
+from cspdesk.core.services.cases.case_query import (
+    CaseIds,
+    CaseListRow,
+    CaseQuery,
+    FilterOptions,
+    case_list_row,
+)
 from cspdesk.core.services.context import Actor, os_username
 from cspdesk.core.site_config import configured_database
 from cspdesk.core.storage.quick_read import read_first_screen

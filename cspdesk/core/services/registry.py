@@ -13,49 +13,49 @@ from typing import TYPE_CHECKING, Any
 
 from cspdesk.core.clock import Clock
 from cspdesk.core.clock import current as current_clock
+from cspdesk.core.services.admin.settings import SettingsService
+from cspdesk.core.services.admin.users import UserService
 from cspdesk.core.services.context import Actor
-from cspdesk.core.services.settings import SettingsService
-from cspdesk.core.services.users import UserService
 from cspdesk.core.storage.database import Database
 from cspdesk.core.storage.uow import uow_factory_for
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.actions import ActionService
-    from cspdesk.core.services.attachments import AttachmentService
-    from cspdesk.core.services.audit_log import AuditLogService
-    from cspdesk.core.services.backups import BackupService
-    from cspdesk.core.services.case_closure import CaseClosureService
-    from cspdesk.core.services.case_edit import CaseEditService
-    from cspdesk.core.services.case_intake import CaseIntakeService
-    from cspdesk.core.services.case_list import CaseListService
-    from cspdesk.core.services.case_parties import CasePartyService
-    from cspdesk.core.services.case_party_edit import PartyEditService
-    from cspdesk.core.services.case_review import CaseReviewService
-    from cspdesk.core.services.case_sharing import CaseSharingService
-    from cspdesk.core.services.cases import CaseService
-    from cspdesk.core.services.chronology import ChronologyService
+    from cspdesk.core.services.admin.backups import BackupService
+    from cspdesk.core.services.admin.demo import DemoService
+    from cspdesk.core.services.admin.health import HealthService
+    from cspdesk.core.services.case_review.case_review import CaseReviewService
+    from cspdesk.core.services.cases.actions import ActionService
+    from cspdesk.core.services.cases.case_closure import CaseClosureService
+    from cspdesk.core.services.cases.case_edit import CaseEditService
+    from cspdesk.core.services.cases.case_intake import CaseIntakeService
+    from cspdesk.core.services.cases.case_list import CaseListService
+    from cspdesk.core.services.cases.case_parties import CasePartyService
+    from cspdesk.core.services.cases.case_party_edit import PartyEditService
+    from cspdesk.core.services.cases.case_sharing import CaseSharingService
+    from cspdesk.core.services.cases.cases import CaseService
+    from cspdesk.core.services.cases.chronology import ChronologyService
+    from cspdesk.core.services.cases.incident_edit import IncidentEditService
+    from cspdesk.core.services.cases.incidents import IncidentService
+    from cspdesk.core.services.cases.risk import RiskService
+    from cspdesk.core.services.cases.saved_filters import SavedFilterService
     from cspdesk.core.services.dashboard import DashboardService
-    from cspdesk.core.services.demo import DemoService
-    from cspdesk.core.services.documents import DocumentService
-    from cspdesk.core.services.enforcement import EnforcementService
-    from cspdesk.core.services.enforcement_register import NoticeRegisterService
-    from cspdesk.core.services.figures import FiguresService
-    from cspdesk.core.services.forums import ForumService
-    from cspdesk.core.services.health import HealthService
-    from cspdesk.core.services.incident_edit import IncidentEditService
-    from cspdesk.core.services.incidents import IncidentService
-    from cspdesk.core.services.letter_templates import LetterTemplateService
-    from cspdesk.core.services.letters import LetterService
-    from cspdesk.core.services.report_pack import ReportPackService
-    from cspdesk.core.services.retention import RetentionService
-    from cspdesk.core.services.risk import RiskService
-    from cspdesk.core.services.safer_homes import SaferHomesService
-    from cspdesk.core.services.safer_homes_outputs import SaferHomesOutputs
-    from cspdesk.core.services.safer_homes_read import SaferHomesReader
-    from cspdesk.core.services.saved_filters import SavedFilterService
-    from cspdesk.core.services.subject_access import SubjectAccessService
-    from cspdesk.core.services.subject_requests import SubjectRequestService
-    from cspdesk.core.services.working_copies import WorkingCopyService
+    from cspdesk.core.services.data_protection.audit_log import AuditLogService
+    from cspdesk.core.services.data_protection.retention import RetentionService
+    from cspdesk.core.services.data_protection.subject_access import SubjectAccessService
+    from cspdesk.core.services.data_protection.subject_requests import SubjectRequestService
+    from cspdesk.core.services.enforcement.enforcement import EnforcementService
+    from cspdesk.core.services.enforcement.enforcement_register import NoticeRegisterService
+    from cspdesk.core.services.figures.figures import FiguresService
+    from cspdesk.core.services.forums.forums import ForumService
+    from cspdesk.core.services.letters.attachments import AttachmentService
+    from cspdesk.core.services.letters.documents import DocumentService
+    from cspdesk.core.services.letters.letter_templates import LetterTemplateService
+    from cspdesk.core.services.letters.letters import LetterService
+    from cspdesk.core.services.reports.report_pack import ReportPackService
+    from cspdesk.core.services.safer_homes.safer_homes import SaferHomesService
+    from cspdesk.core.services.safer_homes.safer_homes_outputs import SaferHomesOutputs
+    from cspdesk.core.services.safer_homes.safer_homes_read import SaferHomesReader
+    from cspdesk.core.services.working_copies.working_copies import WorkingCopyService
 
 
 def _get(module: str, name: str) -> Any:
@@ -63,50 +63,50 @@ def _get(module: str, name: str) -> Any:
 
 
 def _letters(s: Services) -> Any:
-    letters = _get("letters", "LetterService")(s._uow, s.templates, s.settings, s._today,
-                                               printer=_get("letters_print", "LetterPrinter")())
+    letters = _get("letters.letters", "LetterService")(s._uow, s.templates, s.settings, s._today,
+                                               printer=_get("letters.letters_print", "LetterPrinter")())
     letters.attach(s)  # letter sources reach the other services through it
     return letters
 
 
 _FACTORIES: dict[str, Callable[[Services], Any]] = {
-    "case_list": lambda s: _get("case_list", "CaseListService")(s._uow, s.database.engine),
-    "cases": lambda s: _get("cases", "CaseService")(s._uow, s._today),
+    "case_list": lambda s: _get("cases.case_list", "CaseListService")(s._uow, s.database.engine),
+    "cases": lambda s: _get("cases.cases", "CaseService")(s._uow, s._today),
     "dashboard": lambda s: _get("dashboard", "DashboardService")(s._uow, s._today),
-    "demo": lambda s: _get("demo", "DemoService")(s._uow),
-    "health": lambda s: _get("health", "HealthService")(s.database),
-    "intake": lambda s: _get("case_intake", "CaseIntakeService")(s._uow, s._today),
-    "case_edit": lambda s: _get("case_edit", "CaseEditService")(s._uow, s._today),
-    "parties": lambda s: _get("case_parties", "CasePartyService")(s._uow, s._today),
-    "party_edit": lambda s: _get("case_party_edit", "PartyEditService")(s._uow, s._today),
-    "incidents": lambda s: _get("incidents", "IncidentService")(s._uow, s._today),
-    "incident_edit": lambda s: _get("incident_edit", "IncidentEditService")(s._uow, s._today),
-    "risk": lambda s: _get("risk", "RiskService")(s._uow, s._today),
-    "actions": lambda s: _get("actions", "ActionService")(s._uow, s._today),
-    "chronology": lambda s: _get("chronology", "ChronologyService")(s._uow, s._today),
-    "attachments": lambda s: _get("attachments", "AttachmentService")(s._uow, s._today),
-    "closure": lambda s: _get("case_closure", "CaseClosureService")(s._uow, s._today),
-    "forums": lambda s: _get("forums", "ForumService")(s._uow, s._today, _get("forums_print", "write_forum_log")),
-    "saved_filters": lambda s: _get("saved_filters", "SavedFilterService")(s._uow, s._today),
-    "case_reviews": lambda s: _get("case_review", "CaseReviewService")(s._uow, s.settings, s._today, _get("case_review_print", "render_figures_pdf")),
-    "figures": lambda s: _get("figures", "FiguresService")(s._uow, s.settings, s._today),
-    "safer_homes": lambda s: _get("safer_homes", "SaferHomesService")(s._uow, s._today),
-    "safer_homes_read": lambda s: _get("safer_homes_read", "SaferHomesReader")(s._uow, s._today),
-    "safer_homes_outputs": lambda s: _get("safer_homes_outputs", "SaferHomesOutputs")(s._uow, s.safer_homes_read, s._today),
-    "enforcement": lambda s: _get("enforcement", "EnforcementService")(s._uow, s.settings, s._today),
-    "notices": lambda s: _get("enforcement_register", "NoticeRegisterService")(s._uow, s._today),
-    "report_pack": lambda s: _get("report_pack", "ReportPackService")(s._uow, s.settings, s.figures, s._today, _get("report_pack_print", "render_report_pack")),
-    "templates": lambda s: _get("letter_templates", "LetterTemplateService")(s._uow),
+    "demo": lambda s: _get("admin.demo", "DemoService")(s._uow),
+    "health": lambda s: _get("admin.health", "HealthService")(s.database),
+    "intake": lambda s: _get("cases.case_intake", "CaseIntakeService")(s._uow, s._today),
+    "case_edit": lambda s: _get("cases.case_edit", "CaseEditService")(s._uow, s._today),
+    "parties": lambda s: _get("cases.case_parties", "CasePartyService")(s._uow, s._today),
+    "party_edit": lambda s: _get("cases.case_party_edit", "PartyEditService")(s._uow, s._today),
+    "incidents": lambda s: _get("cases.incidents", "IncidentService")(s._uow, s._today),
+    "incident_edit": lambda s: _get("cases.incident_edit", "IncidentEditService")(s._uow, s._today),
+    "risk": lambda s: _get("cases.risk", "RiskService")(s._uow, s._today),
+    "actions": lambda s: _get("cases.actions", "ActionService")(s._uow, s._today),
+    "chronology": lambda s: _get("cases.chronology", "ChronologyService")(s._uow, s._today),
+    "attachments": lambda s: _get("letters.attachments", "AttachmentService")(s._uow, s._today),
+    "closure": lambda s: _get("cases.case_closure", "CaseClosureService")(s._uow, s._today),
+    "forums": lambda s: _get("forums.forums", "ForumService")(s._uow, s._today, _get("forums.forums_print", "write_forum_log")),
+    "saved_filters": lambda s: _get("cases.saved_filters", "SavedFilterService")(s._uow, s._today),
+    "case_reviews": lambda s: _get("case_review.case_review", "CaseReviewService")(s._uow, s.settings, s._today, _get("case_review.case_review_print", "render_figures_pdf")),
+    "figures": lambda s: _get("figures.figures", "FiguresService")(s._uow, s.settings, s._today),
+    "safer_homes": lambda s: _get("safer_homes.safer_homes", "SaferHomesService")(s._uow, s._today),
+    "safer_homes_read": lambda s: _get("safer_homes.safer_homes_read", "SaferHomesReader")(s._uow, s._today),
+    "safer_homes_outputs": lambda s: _get("safer_homes.safer_homes_outputs", "SaferHomesOutputs")(s._uow, s.safer_homes_read, s._today),
+    "enforcement": lambda s: _get("enforcement.enforcement", "EnforcementService")(s._uow, s.settings, s._today),
+    "notices": lambda s: _get("enforcement.enforcement_register", "NoticeRegisterService")(s._uow, s._today),
+    "report_pack": lambda s: _get("reports.report_pack", "ReportPackService")(s._uow, s.settings, s.figures, s._today, _get("reports.report_pack_print", "render_report_pack")),
+    "templates": lambda s: _get("letters.letter_templates", "LetterTemplateService")(s._uow),
     "letters": _letters,
-    "documents": lambda s: _get("documents", "DocumentService")(s._uow),
-    "retention": lambda s: _get("retention", "RetentionService")(s._uow, s.settings, s._today),
-    "subject_requests": lambda s: _get("subject_requests", "SubjectRequestService")(s._uow, s._today),
-    "subject_access": lambda s: _get("subject_access", "SubjectAccessService")(
-        s._uow, s.settings, s.subject_requests, s._today, _get("subject_access_print", "render_bundle")),
-    "backups": lambda s: _get("backups", "BackupService")(s.database, s.settings, s.clock),
-    "audit_log": lambda s: _get("audit_log", "AuditLogService")(s._uow),
-    "sharing": lambda s: _get("case_sharing", "CaseSharingService")(s._uow, s._today),
-    "working_copies": lambda s: _get("working_copies", "WorkingCopyService")(s._uow, s.database, s.clock),
+    "documents": lambda s: _get("letters.documents", "DocumentService")(s._uow),
+    "retention": lambda s: _get("data_protection.retention", "RetentionService")(s._uow, s.settings, s._today),
+    "subject_requests": lambda s: _get("data_protection.subject_requests", "SubjectRequestService")(s._uow, s._today),
+    "subject_access": lambda s: _get("data_protection.subject_access", "SubjectAccessService")(
+        s._uow, s.settings, s.subject_requests, s._today, _get("data_protection.subject_access_print", "render_bundle")),
+    "backups": lambda s: _get("admin.backups", "BackupService")(s.database, s.settings, s.clock),
+    "audit_log": lambda s: _get("data_protection.audit_log", "AuditLogService")(s._uow),
+    "sharing": lambda s: _get("cases.case_sharing", "CaseSharingService")(s._uow, s._today),
+    "working_copies": lambda s: _get("working_copies.working_copies", "WorkingCopyService")(s._uow, s.database, s.clock),
 }
 
 

@@ -22,8 +22,8 @@ from cspdesk.core.clock import current as current_clock
 from cspdesk.core.domain.protection import REFERRAL_KIND, may_see
 from cspdesk.core.domain.restriction import ReasonNeeded, RecordRef
 from cspdesk.core.errors import PermissionDenied, ValidationError
+from cspdesk.core.services.admin.settings import BY_KEY, read_setting
 from cspdesk.core.services.context import Actor
-from cspdesk.core.services.settings import BY_KEY, read_setting
 from cspdesk.core.storage.models import Agency, AuditEntry, Document, SaferHomesReferral
 from cspdesk.core.storage.uow import UnitOfWork
 

@@ -2,7 +2,7 @@
 (with a reason), or withdraw a share. Shares are never deleted: a withdrawn one stays, dated.
 
 A partner sees a case their agency reported on or owns an action on without a share; a share is for the
-others (``core/services/case_sharing.py``). Partners cannot share: the controls are disabled for them.
+others (``core/services/cases/case_sharing.py``). Partners cannot share: the controls are disabled for them.
 """
 
 from __future__ import annotations

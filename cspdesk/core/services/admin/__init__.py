@@ -1,0 +1,1 @@
+"""Services for users and roles, settings (the one reader), health checks, demo data, backups."""

@@ -1,0 +1,1 @@
+"""Services for Community Trigger / ASB Case Review applications: steps, the action plan, figures, letters."""

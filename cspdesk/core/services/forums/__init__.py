@@ -1,0 +1,1 @@
+"""Services for area forums: meetings, issues, the printed log."""

@@ -1,0 +1,1 @@
+"""Services for the partnership report pack and the quarterly return."""

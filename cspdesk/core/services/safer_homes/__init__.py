@@ -1,0 +1,1 @@
+"""Services for Safer Homes referrals: intake, reading (masked), exports and letters."""
