@@ -202,7 +202,8 @@ def test_the_service_backs_up_once_a_day(demo_services, clock, backend):
     assert service.status().last.taken_at == clock.now()
 
 
-def test_a_backup_folder_chosen_in_settings_that_is_missing_is_reported(demo_services, tmp_path):
+def test_a_backup_folder_chosen_in_settings_that_is_missing_is_reported(demo_services, demo_db_path, tmp_path):
+    """SQLite only (taking demo_db_path): a server database is backed up with the server's own tools."""
     gone = tmp_path / "usb" / "backups"
     demo_services.settings.update(demo_services.actor, {"backups.folder": str(gone)})
     with pytest.raises(BackupProblem, match="is not there"):

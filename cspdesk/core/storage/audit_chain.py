@@ -80,7 +80,8 @@ def append(session: Session | Connection, rows: Sequence[dict[str, Any]]) -> Non
         return
     check_rows_fit(AuditEntry, list(rows))
     _take_append_lock(session)
-    last = session.execute(select(AuditEntry.seq, AuditEntry.row_hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
+    last = session.execute(select(AuditEntry.seq, AuditEntry.row_hash).where(AuditEntry.seq.is_not(None))
+                           .order_by(AuditEntry.seq.desc()).limit(1)).first()  # (PostgreSQL puts NULLs first)
     seq, prev = (last.seq, last.row_hash) if last is not None and last.seq is not None else (0, GENESIS)
     now = current_clock().utcnow()
     out = []
