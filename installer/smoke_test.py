@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,10 @@ def main() -> int:
                "XDG_CONFIG_DIRS": str(home / "site"), "CSPDESK_USER": "smoke.tester"}
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         env.pop("CSPDESK_DB", None)
+        # Every new database is encrypted; a machine with no credential store and no terminal (CI) gives the key
+        # as automation does. A throwaway key: the smoke test's files are deleted with its folder.
+        if "CSPDESK_DB_KEY" not in env:
+            env["CSPDESK_DB_KEY"] = secrets.token_hex(32)
         db = work / "smoke.sqlite"
         if args.sample_police_uk:
             police = [work / "2018-12-derbyshire-street.csv"]
