@@ -36,7 +36,7 @@ def _service(db):
     from cspdesk.core.storage.uow import uow_factory_for
 
     # Opened without upgrading: checking the log must not change the file it checks.
-    return AuditLogService(uow_factory_for(open_database(db, migrate=False).engine))
+    return AuditLogService(uow_factory_for(open_database(db, migrate=False, create=False).engine))
 
 
 @reports_user_errors

@@ -60,3 +60,19 @@ def test_bringing_back_a_file_that_is_not_a_working_copy_is_refused(demo_db_path
     missing = db_path.parent / "nowhere" / "x.sqlite"
     assert main(["copy", "bring-back", str(missing), "--to", str(demo_db_path)]) == 2
     assert not missing.parent.exists()
+
+
+def test_a_mistyped_path_creates_nothing(demo_db_path, tmp_path, capsys, monkeypatch):
+    """Only the window and ``demo`` make a database. Caught when written: ``audit verify`` / ``audit views`` with a
+    mistyped database made a new, empty encrypted file wherever a key was at hand (the copy commands already
+    refused; they are here so they stay that way)."""
+    monkeypatch.setenv("CSPDESK_USER", "admin.user")
+    missing = tmp_path / "mistyped.sqlite"
+    for args in (["copy", "bring-back", str(missing), "--to", str(demo_db_path)],
+                 ["copy", "refresh", str(missing), "--from", str(demo_db_path)],
+                 ["audit", "verify", "--db", str(missing)],
+                 ["audit", "views", "--db", str(missing), "--from", "2024-01-01", "--to", "2024-12-31"]):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert "no such database" in err or "There is no file" in err, (args, err)
+        assert not missing.exists(), args

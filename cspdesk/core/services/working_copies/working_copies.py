@@ -303,7 +303,7 @@ class WorkingCopyService:
         copy_path = Path(copy_path).expanduser()
         if not copy_path.is_file():
             raise ValidationError({"copy": f"There is no file {copy_path}."})
-        copy_db = open_database(copy_path)
+        copy_db = open_database(copy_path, create=False)
         try:
             with copy_db.engine.connect() as cconn:
                 info = cconn.execute(select(WorkingCopyInfo)).mappings().first() if is_working_copy(copy_db.engine) \
@@ -346,7 +346,7 @@ class WorkingCopyService:
         copy_path = Path(copy_path).expanduser()
         if not copy_path.is_file():
             raise ValidationError({"copy": f"There is no file {copy_path}."})
-        copy_db = open_database(copy_path)
+        copy_db = open_database(copy_path, create=False)
         try:
             with copy_db.engine.connect() as cconn:
                 info = cconn.execute(select(WorkingCopyInfo)).mappings().first() if is_working_copy(copy_db.engine) \
