@@ -20,7 +20,6 @@ import shutil
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,7 +73,12 @@ def _step(name: str, action: Callable[[], str]) -> bool:
         said = action()
     except Exception as exc:  # a self-test reports every failure as a line, never as a crash
         print(f"FAILED  {name}: {type(exc).__name__}: {exc}", flush=True)
-        traceback.print_exc(file=sys.stderr)
+        # The details for whoever supports CSPDesk go to the log, not the screen (no traceback reaches a user).
+        from cspdesk.commands.unexpected import write_crash_log
+
+        logfile = write_crash_log(exc, ["selftest", name])
+        if logfile is not None:
+            print(f"        details: {logfile}", flush=True)
         return False
     print(f"ok      {name} ({time.perf_counter() - started:.1f} s){': ' + said if said else ''}", flush=True)
     return True
@@ -95,6 +99,8 @@ def _copy_database(source: Path, db: Path, state: dict) -> str:
     # Read-only, leaving no -wal or -shm file behind (encryption.readonly_uri).
     from cspdesk.core.storage import encryption
 
+    if not source.is_file():
+        raise FileNotFoundError(f"no such database: {source}")
     src = encryption.connect_file(source, readonly=True)  # plain or encrypted; through readonly_uri
     salt = encryption.salt_of(source)
     if salt is not None:  # the copy encrypted like its source, with its key (never a plain copy of the data)
