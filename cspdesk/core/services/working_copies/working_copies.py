@@ -301,15 +301,10 @@ class WorkingCopyService:
         """Pull into the copy what the office (this database) changed since the copy was taken."""
         actor.require(Role.OFFICER, "refresh a working copy")
         copy_path = Path(copy_path).expanduser()
-        if not copy_path.is_file():
-            raise ValidationError({"copy": f"There is no file {copy_path}."})
-        copy_db = open_database(copy_path, create=False)
+        copy_db = _open_copy(copy_path)
         try:
             with copy_db.engine.connect() as cconn:
-                info = cconn.execute(select(WorkingCopyInfo)).mappings().first() if is_working_copy(copy_db.engine) \
-                    else None
-            if info is None:
-                raise UserError(f"{copy_path} is a CSPDesk database but not a working copy.")
+                info = _copy_info(cconn, copy_db, copy_path, "")
             with self._uow("system") as uow:
                 wc = uow.session.get(WorkingCopy, info["copy_id"])
                 if wc is None or wc.revoked_at is not None:
@@ -344,15 +339,10 @@ class WorkingCopyService:
     def bring_back(self, actor: Actor, copy_path: Path | str) -> BroughtBack:
         actor.require(Role.OFFICER, "bring back a working copy")
         copy_path = Path(copy_path).expanduser()
-        if not copy_path.is_file():
-            raise ValidationError({"copy": f"There is no file {copy_path}."})
-        copy_db = open_database(copy_path, create=False)
+        copy_db = _open_copy(copy_path)
         try:
             with copy_db.engine.connect() as cconn:
-                info = cconn.execute(select(WorkingCopyInfo)).mappings().first() if is_working_copy(copy_db.engine) \
-                    else None
-                if info is None:
-                    raise UserError(f"{copy_path} is a CSPDesk database but not a working copy; nothing to bring back.")
+                info = _copy_info(cconn, copy_db, copy_path, "; nothing to bring back")
                 entries = [dict(e) for e in cconn.execute(select(ChangeJournal.__table__)
                                                           .order_by(ChangeJournal.seq)).mappings()]
                 return self._bring_back(actor, info, entries, CopyView(cconn))
@@ -487,3 +477,18 @@ def _office_reference(session, name: str, row: dict[str, Any], now: datetime) ->
     from cspdesk.core.services.case_review.case_review import next_case_review_reference
 
     return next_case_review_reference(session, row["received_on"].year)
+
+
+def _open_copy(copy_path: Path) -> Any:
+    """The working copy at ``copy_path`` (refresh and bring-back): never made if the path is mistyped."""
+    if not copy_path.is_file():
+        raise ValidationError({"copy": f"There is no file {copy_path}."})
+    return open_database(copy_path, create=False)
+
+
+def _copy_info(cconn: Any, copy_db: Any, copy_path: Path, doing: str) -> Any:
+    """What the copy says it is, or a plain refusal when the file is a CSPDesk database but not a copy."""
+    info = cconn.execute(select(WorkingCopyInfo)).mappings().first() if is_working_copy(copy_db.engine) else None
+    if info is None:
+        raise UserError(f"{copy_path} is a CSPDesk database but not a working copy{doing}.")
+    return info
