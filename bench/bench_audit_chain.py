@@ -29,8 +29,13 @@ def main() -> int:
 
         def one_action(n: int) -> None:
             with uow("bench.user") as u:
-                u.audit("view", "safer_homes_referral", None, f"Opened: restricted Safer Homes referral SH-{n}",
-                        {"reference": f"SH-{n}", "what": "Opened", "reason": "Benchmark", "reused": False})
+                u.audit(
+                    "view",
+                    "safer_homes_referral",
+                    None,
+                    f"Opened: restricted Safer Homes referral SH-{n}",
+                    {"reference": f"SH-{n}", "what": "Opened", "reason": "Benchmark", "reused": False},
+                )
                 u.commit()
 
         for n in range(50):  # warm up
@@ -47,13 +52,17 @@ def main() -> int:
         written = 550
         while written < args.rows:
             with uow("bench.user") as u:
-                u.audit_many("create", "document", [(None, f"Letter {i}", {"sha256": "0" * 64}) for i in range(batch)])
+                u.audit_many(
+                    "create", "document", [(None, f"Letter {i}", {"sha256": "0" * 64}) for i in range(batch)]
+                )
                 u.commit()
             written += batch
         elapsed = time.perf_counter() - t
         per = elapsed / ((written - 550) / batch)
-        print(f"bulk audit (a mail merge's), {batch} rows a commit: {per * 1000:.1f} ms a batch "
-              f"({per / batch * 1e6:.1f} µs a row)")
+        print(
+            f"bulk audit (a mail merge's), {batch} rows a commit: {per * 1000:.1f} ms a batch "
+            f"({per / batch * 1e6:.1f} µs a row)"
+        )
 
         with uow("system") as u:
             t = time.perf_counter()

@@ -41,9 +41,12 @@ def main() -> int:
     db = open_database(args.db)
     services = build_services(db, "sarah.bancroft")
     with db.engine.connect() as conn:
-        row = conn.execute(text(
-            "select c.id, count(*) n from asb_case c join incident i on i.case_id = c.id where c.status = 'open' "
-            "group by c.id order by n desc, c.reference limit 1")).first()
+        row = conn.execute(
+            text(
+                "select c.id, count(*) n from asb_case c join incident i on i.case_id = c.id where c.status = 'open' "
+                "group by c.id order by n desc, c.reference limit 1"
+            )
+        ).first()
     import uuid
 
     case_id = uuid.UUID(row[0]) if isinstance(row[0], str) else row[0]
@@ -73,16 +76,18 @@ def main() -> int:
     def change_party(i: int) -> None:
         party = services.parties.parties(case_id)[0]
         d = services.party_edit.detail(case_id, party.id)
-        changes = services.party_edit.edit(actor, case_id, party.id, d.versions, d.value,
-                                           replace(d.value, notes=f"bench {i % 2}"))
+        changes = services.party_edit.edit(
+            actor, case_id, party.id, d.versions, d.value, replace(d.value, notes=f"bench {i % 2}")
+        )
         view.show_tab("People")
         bus.changes_applied.emit(changes)
 
     def correct_incident(i: int) -> None:
         inc = services.incidents.incidents(case_id)[0]
         d = services.incident_edit.detail(case_id, inc.id)
-        out = services.incident_edit.edit(actor, case_id, inc.id, d.version, d.value,
-                                          replace(d.value, police_reference=f"BENCH-{i % 2}"))
+        out = services.incident_edit.edit(
+            actor, case_id, inc.id, d.version, d.value, replace(d.value, police_reference=f"BENCH-{i % 2}")
+        )
         view.show_tab("Incidents")
         bus.changes_applied.emit(out.changes)
 
@@ -94,8 +99,12 @@ def main() -> int:
         bus.changes_applied.emit(out.changes)
 
     results: dict[str, list[tuple[float, float]]] = {
-        "load People": [], "load Incidents": [], "change a party": [], "correct an incident": [],
-        "mark + unmark": []}
+        "load People": [],
+        "load Incidents": [],
+        "change a party": [],
+        "correct an incident": [],
+        "mark + unmark": [],
+    }
     for i in range(args.runs + 1):
         measured = {
             "load People": timed(people.load),
@@ -109,13 +118,17 @@ def main() -> int:
                 results[k].append(v)
 
     n_inc = len(services.incidents.incidents(case_id))
-    print(f"Database: {args.db} — case {services.case_edit.detail(case_id).reference} with {n_inc} incidents, "
-          f"{len(services.chronology.entries(case_id))} chronology entries")
+    print(
+        f"Database: {args.db} — case {services.case_edit.detail(case_id).reference} with {n_inc} incidents, "
+        f"{len(services.chronology.entries(case_id))} chronology entries"
+    )
     for name, xs in results.items():
         wall = [w for w, _ in xs]
         cpu = [c for _, c in xs]
-        print(f"{name:<20} wall median {statistics.median(wall):6.1f} ms  max {max(wall):6.1f} ms   "
-              f"CPU median {statistics.median(cpu):6.1f} ms  max {max(cpu):6.1f} ms   (runs: {len(xs)})")
+        print(
+            f"{name:<20} wall median {statistics.median(wall):6.1f} ms  max {max(wall):6.1f} ms   "
+            f"CPU median {statistics.median(cpu):6.1f} ms  max {max(cpu):6.1f} ms   (runs: {len(xs)})"
+        )
     print(f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
     view.overview.dirty = False
     view.close()

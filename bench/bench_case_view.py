@@ -29,8 +29,12 @@ def prepare(services, chronology: int, attachments: int):
     from cspdesk.core.services.cases.case_list import CaseQuery
 
     with services.database.engine.connect() as conn:
-        row = conn.execute(text("select c.id from asb_case c join app_setting s on s.key = 'bench.case' "
-                                "and s.value = json_quote(c.reference)")).first()
+        row = conn.execute(
+            text(
+                "select c.id from asb_case c join app_setting s on s.key = 'bench.case' "
+                "and s.value = json_quote(c.reference)"
+            )
+        ).first()
     if row is not None:
         import uuid
 
@@ -40,16 +44,21 @@ def prepare(services, chronology: int, attachments: int):
     actor = services.actor
     have = len(services.chronology.entries(case_id))
     for i in range(chronology - have):
-        services.chronology.add_note(actor, case_id, f"Benchmark note {i + 1}: phoned complainant, no change",
-                                     "Long body text. " * 20)
+        services.chronology.add_note(
+            actor, case_id, f"Benchmark note {i + 1}: phoned complainant, no change", "Long body text. " * 20
+        )
     photo = os.urandom(250_000)  # about the size of a phone photo, incompressible
     for i in range(attachments):
         services.attachments.add_bytes(actor, case_id, [(f"photo-{i + 1:02d}.jpg", photo + bytes([i]))])
     reference = services.case_edit.detail(case_id).reference
     with services.database.engine.begin() as conn:
-        conn.execute(text("insert into app_setting (id, key, value, created_at, updated_at, version) "
-                          "values (:id, 'bench.case', json_quote(:ref), datetime(), datetime(), 1)"),
-                     {"id": __import__("uuid").uuid4().hex, "ref": reference})
+        conn.execute(
+            text(
+                "insert into app_setting (id, key, value, created_at, updated_at, version) "
+                "values (:id, 'bench.case', json_quote(:ref), datetime(), datetime(), 1)"
+            ),
+            {"id": __import__("uuid").uuid4().hex, "ref": reference},
+        )
     return case_id
 
 
@@ -125,10 +134,14 @@ def main() -> int:
     def show(name, xs):
         wall = [w for w, _ in xs]
         cpu = [c for _, c in xs]
-        print(f"{name:<15} wall median {statistics.median(wall):6.1f} ms  max {max(wall):6.1f} ms   "
-              f"CPU median {statistics.median(cpu):6.1f} ms  max {max(cpu):6.1f} ms   (runs: {len(xs)})")
+        print(
+            f"{name:<15} wall median {statistics.median(wall):6.1f} ms  max {max(wall):6.1f} ms   "
+            f"CPU median {statistics.median(cpu):6.1f} ms  max {max(cpu):6.1f} ms   (runs: {len(xs)})"
+        )
 
-    print(f"Database: {args.db} — {cases:,} cases; case with {n_chron} chronology entries, {n_docs} attachments")
+    print(
+        f"Database: {args.db} — {cases:,} cases; case with {n_chron} chronology entries, {n_docs} attachments"
+    )
     for name, xs in results.items():
         show(name, xs)
     print(f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")

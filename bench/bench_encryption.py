@@ -56,7 +56,9 @@ def child(db: Path, repeat: int) -> None:
     db_ = open_database(db)
     services = build_services(db_, "bench.user", clock=clock)
     with db_.engine.connect() as c:
-        surname = c.execute(text("select surname from person group by surname order by count(*) desc limit 1")).scalar()
+        surname = c.execute(
+            text("select surname from person group by surname order by count(*) desc limit 1")
+        ).scalar()
     out = {}
     n = len(services.case_list.case_ids(CaseQuery(text=surname)))
     out["search"] = median_s(lambda: services.case_list.case_ids(CaseQuery(text=surname)), repeat * 3)
@@ -72,11 +74,19 @@ def child(db: Path, repeat: int) -> None:
     copy = db.with_name(f"merge-{db.name}")
     shutil.copy(db, copy)
     db_ = open_database(copy)
-    services = build_services(db_, "sarah.bancroft", clock=clock)  # a demo officer, with a job title to sign with
+    services = build_services(
+        db_, "sarah.bancroft", clock=clock
+    )  # a demo officer, with a job title to sign with
     with db_.engine.connect() as c:
-        ids = [uuid.UUID(r[0]) for r in c.execute(text(
-            "select distinct case_id from case_party where role = 'complainant' and person_id is not null "
-            "order by case_id limit 500"))]
+        ids = [
+            uuid.UUID(r[0])
+            for r in c.execute(
+                text(
+                    "select distinct case_id from case_party where role = 'complainant' and person_id is not null "
+                    "order by case_id limit 500"
+                )
+            )
+        ]
     letters, actor = services.letters, services.actor
     letters.choices(Subject.CASE)
     letters.form(actor, Subject.CASE, "complaint_ack", ids[0])
@@ -103,23 +113,30 @@ def interleaved(folder: Path, rounds: int) -> None:
 
     clock = FixedClock(__import__("datetime").date(2026, 11, 26))
     install(clock)
-    services = {name: build_services(open_database(folder / f"{name}.sqlite"), "bench.user", clock=clock)
-                for name in ("plain", "enc")}
+    services = {
+        name: build_services(open_database(folder / f"{name}.sqlite"), "bench.user", clock=clock)
+        for name in ("plain", "enc")
+    }
     with services["plain"].database.engine.connect() as c:
-        surname = c.exec_driver_sql("select surname from person group by surname order by count(*) desc "
-                                    "limit 1").scalar()
+        surname = c.exec_driver_sql(
+            "select surname from person group by surname order by count(*) desc limit 1"
+        ).scalar()
     times: dict[tuple[str, str], list[float]] = {}
     for _ in range(rounds + 1):
         for name, s in services.items():
-            for what, fn in (("search", lambda s=s: s.case_list.case_ids(CaseQuery(text=surname))),
-                             ("pack", lambda s=s: s.report_pack.pack("2025/26"))):
+            for what, fn in (
+                ("search", lambda s=s: s.case_list.case_ids(CaseQuery(text=surname))),
+                ("pack", lambda s=s: s.report_pack.pack("2025/26")),
+            ):
                 t = time.perf_counter()
                 fn()
                 times.setdefault((name, what), []).append(time.perf_counter() - t)
     print(f"Interleaved, {rounds} rounds after a warm-up; load average {os.getloadavg()[0]:.2f}\n")
     print("| Measure | Plain | Encrypted | Ratio |\n|---|---:|---:|---:|")
-    for what, label, scale, unit in (("search", f"Surname search ({surname})", 1000, "ms"),
-                                     ("pack", "Report pack 2025/26", 1, "s")):
+    for what, label, scale, unit in (
+        ("search", f"Surname search ({surname})", 1000, "ms"),
+        ("pack", "Report pack 2025/26", 1, "s"),
+    ):
         a = statistics.median(times[("plain", what)][1:]) * scale
         b = statistics.median(times[("enc", what)][1:]) * scale
         print(f"| {label} | {a:,.2f} {unit} | {b:,.2f} {unit} | {b / a:.2f}× |")
@@ -129,8 +146,14 @@ def startup(db: Path, env: dict, runs: int) -> float:
     times = []
     for timed in [False] + [True] * runs:
         env["CSPDESK_PROBE_STARTED"] = repr(time.time())
-        out = subprocess.run([sys.executable, str(ROOT / "bench" / "startup_probe.py"), str(db)], capture_output=True,
-                             text=True, check=True, cwd=ROOT, env=env).stdout.split()
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "startup_probe.py"), str(db)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env=env,
+        ).stdout.split()
         if timed:
             times.append(float(out[0]))
     return statistics.median(times)
@@ -141,8 +164,11 @@ def main() -> int:
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--folder", default="/tmp/cspdesk-bench-crypt")
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--interleaved", action="store_true",
-                    help="only search and report pack, both files in one process, timed alternately")
+    ap.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="only search and report pack, both files in one process, timed alternately",
+    )
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -159,8 +185,12 @@ def main() -> int:
     env.update(QT_QPA_PLATFORM="offscreen", CSPDESK_DB_KEY=KEY, PYTHONPATH=str(ROOT))
     if not enc.exists():
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "cspdesk", "demo", "--db", str(enc), "--cases", str(args.cases)],
-                       check=True, cwd=ROOT, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "cspdesk", "demo", "--db", str(enc), "--cases", str(args.cases)],
+            check=True,
+            cwd=ROOT,
+            env=env,
+        )
         print(f"demo: {args.cases:,} cases in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     if not plain.exists():
         from cspdesk.core.storage import encryption
@@ -176,14 +206,22 @@ def main() -> int:
     results = {}
     for name, db in (("plain", plain), ("encrypted", enc)):
         r = {"start": startup(db, dict(env), args.repeat)}
-        out = subprocess.run([sys.executable, __file__, "--child", str(db), "--repeat", str(args.repeat)],
-                             capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(db), "--repeat", str(args.repeat)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env=env,
+        )
         r.update(json.loads(out.stdout.strip().splitlines()[-1]))
         results[name] = r
     p, e = results["plain"], results["encrypted"]
     size = enc.stat().st_size / 1e6
-    print(f"{args.cases:,} cases ({size:,.0f} MB file); medians of {args.repeat} after a warm-up; load average "
-          f"{os.getloadavg()[0]:.2f}\n")
+    print(
+        f"{args.cases:,} cases ({size:,.0f} MB file); medians of {args.repeat} after a warm-up; load average "
+        f"{os.getloadavg()[0]:.2f}\n"
+    )
     print("| Measure | Plain | Encrypted | Ratio |\n|---|---:|---:|---:|")
     rows = [
         ("Process start → window with the first page of open cases", "start", 1, "s"),

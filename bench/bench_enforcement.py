@@ -52,8 +52,9 @@ def main() -> int:
     with db.engine.connect() as c:
         cases = c.execute(text("select count(*) from asb_case")).scalar()
         notices = c.execute(text("select count(*) from enforcement_notice")).scalar()
-        plan = c.execute(text("explain query plan select id from enforcement_notice where next_due_on <= :d"),
-                         {"d": today}).all()
+        plan = c.execute(
+            text("explain query plan select id from enforcement_notice where next_due_on <= :d"), {"d": today}
+        ).all()
     reg = services.notices
     # "My work" for the officer with the most dates due, as a busy officer would see it.
     busiest = statistics.mode([d.officer for d in reg.due(14)] or [""])

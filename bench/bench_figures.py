@@ -89,8 +89,12 @@ def phase_baseline(path: Path) -> dict:
     start, cpu = time.perf_counter(), _cpu_seconds()
     frame = pd.read_csv(path)
     counts = frame.groupby(["Month", "LSOA name", "Crime type"]).size()
-    return {"seconds": time.perf_counter() - start, "cpu_seconds": _cpu_seconds() - cpu, "groups": len(counts),
-            "peak_mb": _peak_mb()}
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": _cpu_seconds() - cpu,
+        "groups": len(counts),
+        "peak_mb": _peak_mb(),
+    }
 
 
 def phase_import(path: Path, db: Path, districts: list[str] | None) -> dict:
@@ -123,7 +127,9 @@ def phase_import(path: Path, db: Path, districts: list[str] | None) -> dict:
     figures.comparison_tables(list(TABLES), Period.of_year("2022-01", "2022-12"), source="police_uk")
     tables_again_ms = (time.perf_counter() - table_start) * 1000
     local_start = time.perf_counter()
-    local = figures.local_breakdown("South Derbyshire", "Anti-social behaviour", Period.of_year("2022-01", "2022-12"))
+    local = figures.local_breakdown(
+        "South Derbyshire", "Anti-social behaviour", Period.of_year("2022-01", "2022-12")
+    )
     local_ms = (time.perf_counter() - local_start) * 1000
     return {
         "seconds": import_seconds,
@@ -161,7 +167,11 @@ def main() -> None:
         print(json.dumps(phase_baseline(args.file)))
         return
     if args.phase == "import":
-        print(json.dumps(phase_import(args.file, args.db, json.loads(args.districts) if args.districts else None)))
+        print(
+            json.dumps(
+                phase_import(args.file, args.db, json.loads(args.districts) if args.districts else None)
+            )
+        )
         return
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,7 +186,9 @@ def main() -> None:
         extra = ("--districts", json.dumps(all_districts(path))) if args.all_districts else ()
 
         def run(*more: str) -> dict:
-            out = subprocess.run([sys.executable, __file__, *more], check=True, capture_output=True, text=True)
+            out = subprocess.run(
+                [sys.executable, __file__, *more], check=True, capture_output=True, text=True
+            )
             return json.loads(out.stdout.strip().splitlines()[-1])
 
         runs = []
@@ -187,15 +199,21 @@ def main() -> None:
             for leftover in Path(tmp).glob(db.name + "*"):
                 leftover.unlink()
             runs.append((baseline, imported, os.getloadavg()[0]))
-            print(f"run {number}: bare {baseline['seconds']:.2f} s (CPU {baseline['cpu_seconds']:.2f}), "
-                  f"import {imported['seconds']:.2f} s (CPU {imported['cpu_seconds']:.2f}), "
-                  f"{imported['seconds'] / baseline['seconds']:.2f}×; load {runs[-1][2]:.2f}", file=sys.stderr)
+            print(
+                f"run {number}: bare {baseline['seconds']:.2f} s (CPU {baseline['cpu_seconds']:.2f}), "
+                f"import {imported['seconds']:.2f} s (CPU {imported['cpu_seconds']:.2f}), "
+                f"{imported['seconds'] / baseline['seconds']:.2f}×; load {runs[-1][2]:.2f}",
+                file=sys.stderr,
+            )
 
     def median(values) -> float:
         return statistics.median(list(values))
 
     bare, imp = median(b["seconds"] for b, _i, _l in runs), median(i["seconds"] for _b, i, _l in runs)
-    bare_cpu, imp_cpu = median(b["cpu_seconds"] for b, _i, _l in runs), median(i["cpu_seconds"] for _b, i, _l in runs)
+    bare_cpu, imp_cpu = (
+        median(b["cpu_seconds"] for b, _i, _l in runs),
+        median(i["cpu_seconds"] for _b, i, _l in runs),
+    )
     ratios = sorted(i["seconds"] / b["seconds"] for b, i, _l in runs)
     cpu_ratios = sorted(i["cpu_seconds"] / b["cpu_seconds"] for b, i, _l in runs)
     last = runs[-1][1]
@@ -206,8 +224,10 @@ Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; load average {min(r[2] f
 | run | bare `read_csv` + groupby | CSPDesk import | ratio | CPU: bare / import (ratio) |
 |---|---|---|---|---|""")
     for number, (b, i, _load) in enumerate(runs, start=1):
-        print(f"| {number} | {b['seconds']:.2f} s | {i['seconds']:.2f} s | {i['seconds'] / b['seconds']:.2f}× | "
-              f"{b['cpu_seconds']:.2f} / {i['cpu_seconds']:.2f} s ({i['cpu_seconds'] / b['cpu_seconds']:.2f}×) |")
+        print(
+            f"| {number} | {b['seconds']:.2f} s | {i['seconds']:.2f} s | {i['seconds'] / b['seconds']:.2f}× | "
+            f"{b['cpu_seconds']:.2f} / {i['cpu_seconds']:.2f} s ({i['cpu_seconds'] / b['cpu_seconds']:.2f}×) |"
+        )
     print(f"""| **median** | **{bare:.2f} s** | **{imp:.2f} s** | **{median(ratios):.2f}×** \
 (range {ratios[0]:.2f}–{ratios[-1]:.2f}) | {bare_cpu:.2f} / {imp_cpu:.2f} s ({median(cpu_ratios):.2f}×) |
 

@@ -26,8 +26,13 @@ FROZEN = ROOT / "dist" / "cspdesk" / "cspdesk"
 
 def start_time(cmd: list[str], db: Path, env: dict) -> float:
     env = {**env, "CSPDESK_PROBE_STARTED": repr(time.time())}
-    out = subprocess.run([*cmd, "selftest", "--window-only", "--db", str(db)], capture_output=True, text=True,
-                         env=env, check=True).stdout
+    out = subprocess.run(
+        [*cmd, "selftest", "--window-only", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
     return float(re.search(r"([\d.]+) s after the process started", out).group(1))
 
 
@@ -45,8 +50,12 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["QT_QPA_PLATFORM"] = "offscreen"
     if not args.db.exists():
-        subprocess.run([str(FROZEN), "demo", "--db", str(args.db), "--cases", "1500"], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(
+            [str(FROZEN), "demo", "--db", str(args.db), "--cases", "1500"],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "cspdesk")], check=True, env=env)
     print(f"Frozen folder dist/cspdesk: {size_mb(ROOT / 'dist' / 'cspdesk'):,.0f} MB")
     for tar in sorted((ROOT / "dist").glob("cspdesk-*.tar.gz")):
@@ -56,8 +65,10 @@ def main() -> None:
     for label, cmd in (("frozen", [str(FROZEN)]), ("source checkout", [sys.executable, "-m", "cspdesk"])):
         start_time(cmd, args.db, env)
         times = [start_time(cmd, args.db, env) for _ in range(args.runs)]
-        print(f"Start → first page of cases, {label}: median {statistics.median(times):.2f} s "
-              f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs)")
+        print(
+            f"Start → first page of cases, {label}: median {statistics.median(times):.2f} s "
+            f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs)"
+        )
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 

@@ -21,8 +21,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-PAGES = ["dashboard", "cases", "enforcement", "safer_homes", "case_reviews", "forums", "figures", "reports",
-         "letters", "my_work", "settings"]
+PAGES = [
+    "dashboard",
+    "cases",
+    "enforcement",
+    "safer_homes",
+    "case_reviews",
+    "forums",
+    "figures",
+    "reports",
+    "letters",
+    "my_work",
+    "settings",
+]
 
 
 class Heartbeat:
@@ -92,10 +103,16 @@ def main() -> int:
 
     rows.append(("Start: the window on its first screen", beat.measure(open_window, _Idle())))
     w = holder["w"]
-    rows.append(("Start: the services loading behind the window",
-                 beat.measure(lambda: (finish_start(w, app), _wait_ready(app, w)), w)))
+    rows.append(
+        (
+            "Start: the services loading behind the window",
+            beat.measure(lambda: (finish_start(w, app), _wait_ready(app, w)), w),
+        )
+    )
     for key in PAGES:
-        rows.append((f"Open {w.pages.title(key)} (first time)", beat.measure(lambda k=key: w.show_page(k), w)))
+        rows.append(
+            (f"Open {w.pages.title(key)} (first time)", beat.measure(lambda k=key: w.show_page(k), w))
+        )
     for key in PAGES:
         rows.append((f"Open {w.pages.title(key)} (again)", beat.measure(lambda k=key: w.show_page(k), w)))
     w.show_page("cases")
@@ -108,20 +125,37 @@ def main() -> int:
     rows.append(("ASB Cases: search for a surname", beat.measure(search, w)))
     case_id = cases.model.case_id(0)
     holder["view"] = None
-    rows.append(("Open a case window", beat.measure(lambda: holder.__setitem__("view", w.open_case(case_id)), w)))
+    rows.append(
+        ("Open a case window", beat.measure(lambda: holder.__setitem__("view", w.open_case(case_id)), w))
+    )
     view = holder["view"]
     for i in range(view.tabs.count()):
-        rows.append((f"Case window: {view.tabs.tabText(i)} tab", beat.measure(lambda i=i: view.tabs.setCurrentIndex(i),
-                                                                               w)))
+        rows.append(
+            (
+                f"Case window: {view.tabs.tabText(i)} tab",
+                beat.measure(lambda i=i: view.tabs.setCurrentIndex(i), w),
+            )
+        )
     view.close()
     w.show_page("safer_homes")
     sh = w.pages["safer_homes"]
     if sh.table.rowCount():
         rows.append(("Safer Homes: open a referral", beat.measure(lambda: sh.open_row(0), w)))
-    rows.append(("Refresh everything (F5)", beat.measure(
-        lambda: w.bus.changes_applied.emit(__import__("cspdesk.gui.main_window", fromlist=["x"])._all_changes()), w)))
+    rows.append(
+        (
+            "Refresh everything (F5)",
+            beat.measure(
+                lambda: w.bus.changes_applied.emit(
+                    __import__("cspdesk.gui.main_window", fromlist=["x"])._all_changes()
+                ),
+                w,
+            ),
+        )
+    )
     w.tasks.wait()
-    print(f"\nGUI stalls on {args.db} ({_cases(w):,} cases), QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}\n")
+    print(
+        f"\nGUI stalls on {args.db} ({_cases(w):,} cases), QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}\n"
+    )
     print("| Action | Longest stall | Within 100 ms |")
     print("|---|---:|:---:|")
     for name, ms in rows:

@@ -24,8 +24,16 @@ import zipfile
 from pathlib import Path
 
 DATA = Path(os.environ.get("CSPDESK_POLICE_UK_DATA", "/work/shared/data/police-uk"))
-DISTRICTS = ["Amber Valley", "Bolsover", "Chesterfield", "Derbyshire Dales", "Erewash", "High Peak",
-             "North East Derbyshire", "South Derbyshire"]
+DISTRICTS = [
+    "Amber Valley",
+    "Bolsover",
+    "Chesterfield",
+    "Derbyshire Dales",
+    "Erewash",
+    "High Peak",
+    "North East Derbyshire",
+    "South Derbyshire",
+]
 
 CHILD = r"""
 import json, resource, sys, time
@@ -82,11 +90,17 @@ def main() -> None:
     parser.add_argument("--member-mb", type=int, default=1000)
     parser.add_argument("--commit", action="store_true", help="store the rows too, not only read them")
     parser.add_argument("--keep", type=Path, help="folder for the zip (kept for another run)")
-    parser.add_argument("--files", default="*-street.csv",
-                        help="which real files to repeat, e.g. '*derbyshire*' (every row kept: the worst case)")
-    parser.add_argument("--plain", action="store_true", help="import the member as a CSV on disk, not the zip")
-    parser.add_argument("--max-mb", type=int, default=0,
-                        help="raise the size limit for this run (to measure reading past it)")
+    parser.add_argument(
+        "--files",
+        default="*-street.csv",
+        help="which real files to repeat, e.g. '*derbyshire*' (every row kept: the worst case)",
+    )
+    parser.add_argument(
+        "--plain", action="store_true", help="import the member as a CSV on disk, not the zip"
+    )
+    parser.add_argument(
+        "--max-mb", type=int, default=0, help="raise the size limit for this run (to measure reading past it)"
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="cspdesk-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,16 +108,30 @@ def main() -> None:
     if args.plain:
         plain = archive.with_suffix(".csv")
         if not plain.exists():
-            with zipfile.ZipFile(archive) as zipped, zipped.open(zipped.namelist()[0]) as member, \
-                    plain.open("wb") as out:
+            with (
+                zipfile.ZipFile(archive) as zipped,
+                zipped.open(zipped.namelist()[0]) as member,
+                plain.open("wb") as out,
+            ):
                 while chunk := member.read(1 << 24):
                     out.write(chunk)
         archive = plain
     with tempfile.TemporaryDirectory() as scratch:
         env = {**os.environ, "CSPDESK_USER": "bench.user", "PYTHONPATH": str(Path(__file__).parent.parent)}
-        out = subprocess.run([sys.executable, "-c", CHILD, str(archive), str(Path(scratch) / "b.sqlite"),
-                              "1" if args.commit else "0", str(args.max_mb)], capture_output=True, text=True,
-                             env=env)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                str(archive),
+                str(Path(scratch) / "b.sqlite"),
+                "1" if args.commit else "0",
+                str(args.max_mb),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
     if out.returncode:
         sys.exit(out.stderr)
     result = json.loads(out.stdout.strip().splitlines()[-1])

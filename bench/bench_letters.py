@@ -94,7 +94,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=500)
     ap.add_argument("--template", default="case_review_threshold")
-    ap.add_argument("--workers", type=int, default=1, help="processes rendering the merge (this one included)")
+    ap.add_argument(
+        "--workers", type=int, default=1, help="processes rendering the merge (this one included)"
+    )
     args = ap.parse_args()
     from cspdesk.core.reports.batch import render_merge
     from cspdesk.core.reports.letter import build_pdf
@@ -113,25 +115,36 @@ def main() -> None:
             time.sleep(0.05)  # helpers' CPU time is counted once they have exited and been waited for
         cpu = cpu_seconds() - c0
         rss = peak_rss_mb()
-        print(f"{label:<34}: {wall:6.2f} s wall {n / wall:6.1f} letters/s | CPU {cpu:6.2f} s "
-              f"{n / cpu:6.1f} letters/CPU-s | peak RSS {rss:.0f} MB (+{rss - rss0:.0f} MB)")
+        print(
+            f"{label:<34}: {wall:6.2f} s wall {n / wall:6.1f} letters/s | CPU {cpu:6.2f} s "
+            f"{n / cpu:6.1f} letters/CPU-s | peak RSS {rss:.0f} MB (+{rss - rss0:.0f} MB)"
+        )
         return out
 
-    print(f"template {args.template}, {n} letters, rl-accel {'on' if accelerated() else 'off'}, "
-          f"{args.workers} process{'es' if args.workers > 1 else ''}")
+    print(
+        f"template {args.template}, {n} letters, rl-accel {'on' if accelerated() else 'off'}, "
+        f"{args.workers} process{'es' if args.workers > 1 else ''}"
+    )
     timed("each letter laid out alone", lambda: [build_pdf([job]) for job in items])
     combined = timed("one combined PDF", lambda: render_batch(items, combined=True))
-    files, print_file = timed(f"one PDF each (cut), {args.workers} proc.",
-                              lambda: render_merge(items, workers=args.workers))
-    _, print_file = timed(f"each + print file, {args.workers} proc.",
-                          lambda: render_merge(items, combined=True, workers=args.workers))
-    print(f"files: {sum(len(f) for f in files) / n / 1024:.0f} KB each; one combined PDF "
-          f"{len(combined) / 1024 / 1024:.1f} MB; print file (chunks joined) {len(print_file) / 1024 / 1024:.1f} MB")
+    files, print_file = timed(
+        f"one PDF each (cut), {args.workers} proc.", lambda: render_merge(items, workers=args.workers)
+    )
+    _, print_file = timed(
+        f"each + print file, {args.workers} proc.",
+        lambda: render_merge(items, combined=True, workers=args.workers),
+    )
+    print(
+        f"files: {sum(len(f) for f in files) / n / 1024:.0f} KB each; one combined PDF "
+        f"{len(combined) / 1024 / 1024:.1f} MB; print file (chunks joined) {len(print_file) / 1024 / 1024:.1f} MB"
+    )
     c0 = cpu_seconds()
     raw = raw_reportlab(n)
     cpu = cpu_seconds() - c0
-    print(f"{'raw ReportLab (bare canvas)':<34}: {raw:6.2f} s wall {n / raw:6.1f} letters/s | CPU {cpu:6.2f} s "
-          f"{n / cpu:6.1f} letters/CPU-s")
+    print(
+        f"{'raw ReportLab (bare canvas)':<34}: {raw:6.2f} s wall {n / raw:6.1f} letters/s | CPU {cpu:6.2f} s "
+        f"{n / cpu:6.1f} letters/CPU-s"
+    )
 
 
 if __name__ == "__main__":

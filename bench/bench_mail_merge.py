@@ -63,9 +63,15 @@ def make_database(folder: Path, n: int) -> tuple[Path, list[str]]:
     with Session(db.engine) as s:
         generate_demo(s, cases=int(n * 1.4) + 50, seed=3)
         s.commit()
-        ids = list(dict.fromkeys(s.scalars(
-            select(CaseParty.case_id).where(CaseParty.role == "complainant", CaseParty.person_id.is_not(None))
-            .order_by(CaseParty.case_id))))[:n]
+        ids = list(
+            dict.fromkeys(
+                s.scalars(
+                    select(CaseParty.case_id)
+                    .where(CaseParty.role == "complainant", CaseParty.person_id.is_not(None))
+                    .order_by(CaseParty.case_id)
+                )
+            )
+        )[:n]
     svc = build_services(db, "bench.officer")
     svc.users.update_user(svc.actor, svc.actor.user_id, job_title="Community Safety Officer")
     db.engine.dispose()
@@ -95,18 +101,33 @@ def child(args: argparse.Namespace) -> None:
         from cspdesk.core.services.letters.letters_batch import run_batch  # as the page does, inside its task
 
         c0, t0 = cpu_seconds(), time.perf_counter()
-        r = run_batch(letters, actor, Subject.CASE, args.template, ids, combined=not args.separate,
-                      workers=args.child_workers)
+        r = run_batch(
+            letters,
+            actor,
+            Subject.CASE,
+            args.template,
+            ids,
+            combined=not args.separate,
+            workers=args.child_workers,
+        )
         wall = time.perf_counter() - t0
         reap_helpers()  # their CPU time and memory are counted once they have exited and been waited for
         cpu = cpu_seconds() - c0
-        print(json.dumps({
-            "run": run, "letters": r.letters, "wall": wall, "cpu": cpu,
-            "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "helper_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-            "print_mb": len(r.combined) / 1e6 if r.combined else 0,
-            "letter_kb": sum(len(p) for _, p in r.files) / len(r.files) / 1024,
-        }), flush=True)
+        print(
+            json.dumps(
+                {
+                    "run": run,
+                    "letters": r.letters,
+                    "wall": wall,
+                    "cpu": cpu,
+                    "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                    "helper_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                    "print_mb": len(r.combined) / 1e6 if r.combined else 0,
+                    "letter_kb": sum(len(p) for _, p in r.files) / len(r.files) / 1024,
+                }
+            ),
+            flush=True,
+        )
         db.engine.dispose()
         copy.unlink()
 
@@ -114,10 +135,14 @@ def child(args: argparse.Namespace) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=500)
-    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="processes rendering (this one included)")
+    ap.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="processes rendering (this one included)"
+    )
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--template", default="complaint_ack")
-    ap.add_argument("--separate", action="store_true", help="no print file (one PDF per letter, into a folder)")
+    ap.add_argument(
+        "--separate", action="store_true", help="no print file (one PDF per letter, into a folder)"
+    )
     ap.add_argument("--child-workers", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--ids", help=argparse.SUPPRESS)
@@ -128,16 +153,37 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db, ids = make_database(Path(tmp), args.n)
         (Path(tmp) / "ids.json").write_text(json.dumps(ids))
-        what = "one PDF per letter, no print file" if args.separate else "each filed on its case, and the print file"
-        print(f"{len(ids)} letters ({args.template}) from {len(ids)} cases, {what}; load before: "
-              f"{os.getloadavg()[0]:.2f}")
+        what = (
+            "one PDF per letter, no print file"
+            if args.separate
+            else "each filed on its case, and the print file"
+        )
+        print(
+            f"{len(ids)} letters ({args.template}) from {len(ids)} cases, {what}; load before: "
+            f"{os.getloadavg()[0]:.2f}"
+        )
         for workers in args.workers:
             runs: dict[str, list[dict]] = {}
             for _ in range(args.repeat):
-                cmd = [sys.executable, __file__, "--db", str(db), "--ids", str(Path(tmp) / "ids.json"),
-                       "--template", args.template, "--child-workers", str(workers)]
-                out = subprocess.run(cmd + (["--separate"] if args.separate else []), check=True,
-                                     capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                cmd = [
+                    sys.executable,
+                    __file__,
+                    "--db",
+                    str(db),
+                    "--ids",
+                    str(Path(tmp) / "ids.json"),
+                    "--template",
+                    args.template,
+                    "--child-workers",
+                    str(workers),
+                ]
+                out = subprocess.run(
+                    cmd + (["--separate"] if args.separate else []),
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "PYTHONPATH": str(ROOT)},
+                )
                 for line in out.stdout.splitlines():
                     r = json.loads(line)
                     runs.setdefault(r["run"], []).append(r)
@@ -147,9 +193,11 @@ def main() -> None:
                 r = rs[walls.index(sorted(walls)[len(walls) // 2])]
                 each = ", ".join(f"{x['letters'] / x['wall']:.0f}" for x in rs)
                 label = f"{workers} process{'es' if workers > 1 else ''}, {run}"
-                print(f"{label:<26}: median {med:5.2f} s wall {r['letters'] / med:6.1f} letters/s (runs: {each}) "
-                      f"| CPU {r['cpu']:5.2f} s | peak RSS {r['rss']:.0f} MB"
-                      + (f", helper {r['helper_rss']:.0f} MB" if workers > 1 else ""))
+                print(
+                    f"{label:<26}: median {med:5.2f} s wall {r['letters'] / med:6.1f} letters/s (runs: {each}) "
+                    f"| CPU {r['cpu']:5.2f} s | peak RSS {r['rss']:.0f} MB"
+                    + (f", helper {r['helper_rss']:.0f} MB" if workers > 1 else "")
+                )
             last = runs["first merge"][-1]
             print(f"   files: {last['letter_kb']:.0f} KB a letter; print file {last['print_mb']:.1f} MB")
         print(f"load after: {os.getloadavg()[0]:.2f}")

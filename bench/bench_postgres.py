@@ -41,9 +41,15 @@ def measure(target: str, surname: str, postcode: str) -> dict[str, str]:
         n = len(services.case_list.case_ids(CaseQuery(text=text_)))
         ms = median_ms(lambda t=text_: services.case_list.case_ids(CaseQuery(text=t)))
         out[f"Search by {label} ('{text_}')"] = f"{ms:.1f} ms ({n:,} matches)"
-    out["Listing every case id, newest first"] = f"{median_ms(lambda: services.case_list.case_ids(CaseQuery()), 5):.0f} ms"
-    out["Open cases + one page of 200 rows"] = "{:.0f} ms".format(median_ms(
-        lambda: services.case_list.rows_for(services.case_list.case_ids(CaseQuery(status="open"))[:200]), 5))
+    out["Listing every case id, newest first"] = (
+        f"{median_ms(lambda: services.case_list.case_ids(CaseQuery()), 5):.0f} ms"
+    )
+    out["Open cases + one page of 200 rows"] = "{:.0f} ms".format(
+        median_ms(
+            lambda: services.case_list.rows_for(services.case_list.case_ids(CaseQuery(status="open"))[:200]),
+            5,
+        )
+    )
     db.engine.dispose()
     return out
 
@@ -62,21 +68,32 @@ def main() -> int:
     url = resolve_url(args.url)
     engine = create_engine(url)
     with engine.connect() as conn:
-        has_cases = conn.execute(text("select count(*) from information_schema.tables "
-                                      "where table_name = 'asb_case'")).scalar() and \
-            conn.execute(text("select count(*) from asb_case")).scalar()
+        has_cases = (
+            conn.execute(
+                text("select count(*) from information_schema.tables where table_name = 'asb_case'")
+            ).scalar()
+            and conn.execute(text("select count(*) from asb_case")).scalar()
+        )
     if not has_cases:
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "cspdesk", "demo", "--db", url, "--cases", str(args.cases)],
-                       check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "cspdesk", "demo", "--db", url, "--cases", str(args.cases)],
+            check=True,
+            cwd=ROOT,
+        )
         secs = time.perf_counter() - t
-        print(f"Demo data: {args.cases:,} cases in {secs:.0f} s ({args.cases / secs:,.0f} cases/s)", file=sys.stderr)
+        print(
+            f"Demo data: {args.cases:,} cases in {secs:.0f} s ({args.cases / secs:,.0f} cases/s)",
+            file=sys.stderr,
+        )
     with engine.connect() as conn:
         cases = conn.execute(text("select count(*) from asb_case")).scalar()
-        surname = conn.execute(text("select surname from person group by surname order by count(*), surname "
-                                    "limit 1")).scalar()
-        postcode = conn.execute(text("select postcode from address where place_type = 'residential' "
-                                     "order by postcode limit 1")).scalar()
+        surname = conn.execute(
+            text("select surname from person group by surname order by count(*), surname limit 1")
+        ).scalar()
+        postcode = conn.execute(
+            text("select postcode from address where place_type = 'residential' order by postcode limit 1")
+        ).scalar()
     engine.dispose()
 
     results = {"PostgreSQL": measure(url, surname, postcode)}

@@ -56,16 +56,20 @@ def main() -> int:
         start = time.perf_counter()
         result = quick_check(path)
         times.append(time.perf_counter() - start)
-    print(f"quick_check: {result}; first {times[0]:.2f} s, median {statistics.median(times):.2f} s "
-          f"({', '.join(f'{t:.2f}' for t in times)})")
+    print(
+        f"quick_check: {result}; first {times[0]:.2f} s, median {statistics.median(times):.2f} s "
+        f"({', '.join(f'{t:.2f}' for t in times)})"
+    )
     if args.cases:
         with_gate, without = [], []
         for _ in range(args.runs):
             with_gate.append(_demo_seconds(args.cases, True))
             without.append(_demo_seconds(args.cases, False))
-        print(f"demo data, {args.cases:,} cases: with the authorizer median {statistics.median(with_gate):.2f} s "
-              f"({', '.join(f'{t:.2f}' for t in with_gate)}); without {statistics.median(without):.2f} s "
-              f"({', '.join(f'{t:.2f}' for t in without)})")
+        print(
+            f"demo data, {args.cases:,} cases: with the authorizer median {statistics.median(with_gate):.2f} s "
+            f"({', '.join(f'{t:.2f}' for t in with_gate)}); without {statistics.median(without):.2f} s "
+            f"({', '.join(f'{t:.2f}' for t in without)})"
+        )
     return 0
 
 

@@ -38,7 +38,9 @@ def main() -> int:
     p.add_argument("--db", required=True)
     p.add_argument("--period", default="2025/26", help="as typed on the page (default 2025/26)")
     p.add_argument("--repeat", type=int, default=7)
-    p.add_argument("--today", default="2026-11-26", help="YYYY-MM-DD (the produced-on date; default 2026-11-26)")
+    p.add_argument(
+        "--today", default="2026-11-26", help="YYYY-MM-DD (the produced-on date; default 2026-11-26)"
+    )
     p.add_argument("--user", default="bench.user")
     args = p.parse_args()
 
@@ -63,17 +65,23 @@ def main() -> int:
     ]
     if hasattr(service, "trace"):  # an older checkout, whose pack carried every record, has no trace()
         timed += [
-            (f"records behind the largest count ({biggest.key}, {biggest.count:,})",
-             lambda: service.trace(pack.period, biggest.key)),
-            (f"records behind every count, one after another ({len(pack.measures)} counts)",
-             lambda: [service.trace(pack.period, m.key) for m in pack.measures]),
+            (
+                f"records behind the largest count ({biggest.key}, {biggest.count:,})",
+                lambda: service.trace(pack.period, biggest.key),
+            ),
+            (
+                f"records behind every count, one after another ({len(pack.measures)} counts)",
+                lambda: [service.trace(pack.period, m.key) for m in pack.measures],
+            ),
         ]
     rows = []
     for name, fn in timed:
         rows.append((name, *_time(fn, args.repeat)[:4]))
     load = os.getloadavg()
-    print(f"Database: {args.db} — {cases:,} cases, {actions:,} actions, {notices:,} notices; "
-          f"period {args.period}; {args.repeat} runs after a warm-up; load average {load[0]:.2f} {load[1]:.2f}")
+    print(
+        f"Database: {args.db} — {cases:,} cases, {actions:,} actions, {notices:,} notices; "
+        f"period {args.period}; {args.repeat} runs after a warm-up; load average {load[0]:.2f} {load[1]:.2f}"
+    )
     print()
     print("| What | Median s | Fastest s | Slowest s | Median CPU s |")
     print("|---|---:|---:|---:|---:|")

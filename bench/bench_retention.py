@@ -40,8 +40,9 @@ def main() -> int:
     args = p.parse_args()
     os.environ.setdefault("CSPDESK_USER", "bench.admin")
     if not Path(args.db).exists():
-        subprocess.run([sys.executable, "-m", "cspdesk", "demo", "--db", args.db, "--cases", str(args.cases)],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "cspdesk", "demo", "--db", args.db, "--cases", str(args.cases)], check=True
+        )
     from sqlalchemy import func, select
 
     from cspdesk.core.domain.retention import DEFAULT_POLICY, RetentionRecord, years_key
@@ -52,7 +53,9 @@ def main() -> int:
     db = open_database(args.db)
     build_services(db, "bench.admin")  # signs the benchmark user in; then it administers
     with db.engine.begin() as conn:
-        conn.execute(AppUser.__table__.update().where(AppUser.username == "bench.admin").values(role="administrator"))
+        conn.execute(
+            AppUser.__table__.update().where(AppUser.username == "bench.admin").values(role="administrator")
+        )
     s = build_services(db, "bench.admin")
     s.settings.update(s.actor, {years_key(r): 1 for r in DEFAULT_POLICY})
     with s._uow("bench") as uow:
@@ -60,7 +63,9 @@ def main() -> int:
     print(f"{cases:,} cases; every retention period 1 year")
 
     med, worst, due = timed(lambda: s.retention.due(s.actor), args.runs)
-    print(f"queue (all kinds): {len(due):,} records due — median {med * 1000:.0f} ms, max {worst * 1000:.0f} ms")
+    print(
+        f"queue (all kinds): {len(due):,} records due — median {med * 1000:.0f} ms, max {worst * 1000:.0f} ms"
+    )
     med, worst, text = timed(lambda: s.retention.due_csv(s.actor), args.runs)
     print(f"queue as CSV: {len(text):,} bytes — median {med * 1000:.0f} ms, max {worst * 1000:.0f} ms")
     case_rows = [d for d in due if d.record_type is RetentionRecord.ASB_CASE]
@@ -70,19 +75,28 @@ def main() -> int:
         print(f"one {decision} decision ({row.reference}): {(time.perf_counter() - t) * 1000:.0f} ms")
 
     with s._uow("bench") as uow:
-        pid = uow.session.scalar(select(CaseParty.person_id).where(CaseParty.person_id.is_not(None))
-                                 .group_by(CaseParty.person_id).order_by(func.count().desc()).limit(1))
+        pid = uow.session.scalar(
+            select(CaseParty.person_id)
+            .where(CaseParty.person_id.is_not(None))
+            .group_by(CaseParty.person_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
         person = uow.session.get(Person, pid)
     name = f"{person.forename} {person.surname}"
     med, worst, found = timed(lambda: s.subject_access.find(s.actor, name, person.date_of_birth), args.runs)
-    print(f"subject access search ({len(found.matches)} matches) — median {med * 1000:.0f} ms, "
-          f"max {worst * 1000:.0f} ms")
+    print(
+        f"subject access search ({len(found.matches)} matches) — median {med * 1000:.0f} ms, "
+        f"max {worst * 1000:.0f} ms"
+    )
     ref = s.subject_requests.log(s.actor, "access", name, date_of_birth=person.date_of_birth)
     key = next(m.key for m in found.matches if m.key == f"person:{pid}")
     med, worst, bundle = timed(lambda: s.subject_access.bundle(s.actor, ref, [key]), args.runs)
     entries = sum(len(sec.items) for sec in bundle.sections)
-    print(f"bundle read and redacted ({entries} entries, {bundle.redactions} redactions) — median "
-          f"{med * 1000:.0f} ms, max {worst * 1000:.0f} ms")
+    print(
+        f"bundle read and redacted ({entries} entries, {bundle.redactions} redactions) — median "
+        f"{med * 1000:.0f} ms, max {worst * 1000:.0f} ms"
+    )
     with tempfile.TemporaryDirectory() as folder:
         med, worst, _ = timed(lambda: s.subject_access.write(bundle, Path(folder)), args.runs)
     print(f"bundle PDF and CSV written — median {med * 1000:.0f} ms, max {worst * 1000:.0f} ms")

@@ -47,13 +47,28 @@ def main() -> int:
     # add them, so one 100,000-case database serves every branch's benchmarks.
     from cspdesk.core.storage.models import Base
 
-    Base.metadata.create_all(office_db.engine, tables=[Base.metadata.tables[n] for n in (
-        "working_copy_info", "working_copy", "change_journal", "applied_change", "sync_conflict")])
+    Base.metadata.create_all(
+        office_db.engine,
+        tables=[
+            Base.metadata.tables[n]
+            for n in (
+                "working_copy_info",
+                "working_copy",
+                "change_journal",
+                "applied_change",
+                "sync_conflict",
+            )
+        ],
+    )
     office = build_services(office_db, "sarah.bancroft")
     with office_db.engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(AsbCase)).scalar_one()
-        per_ward = conn.execute(select(Ward.name, func.count()).join(AsbCase, AsbCase.ward_id == Ward.id)
-                                .group_by(Ward.name).order_by(func.count().desc())).all()
+        per_ward = conn.execute(
+            select(Ward.name, func.count())
+            .join(AsbCase, AsbCase.ward_id == Ward.id)
+            .group_by(Ward.name)
+            .order_by(func.count().desc())
+        ).all()
     wards, n = [], 0
     for name, count in per_ward:  # the largest wards while they bring the area nearer a sixth of all cases
         if abs(n + count - total / 6) >= abs(n - total / 6):
@@ -77,13 +92,23 @@ def main() -> int:
         cases = s.scalars(select(AsbCase).order_by(AsbCase.reference).limit(n_cases)).all()
         for i, c in enumerate(cases):
             c.description = f"{c.description or ''} Raised again at the forum ({i})."[:2000]
-        people = s.scalars(select(Person).join(CaseParty, CaseParty.person_id == Person.id)
-                           .where(CaseParty.case_id.in_([c.id for c in cases[:n_people]]))
-                           .distinct().limit(n_people)).all()
+        people = s.scalars(
+            select(Person)
+            .join(CaseParty, CaseParty.person_id == Person.id)
+            .where(CaseParty.case_id.in_([c.id for c in cases[:n_people]]))
+            .distinct()
+            .limit(n_people)
+        ).all()
         for i, person in enumerate(people):
             person.phone = f"07700 9{i:05d}"
         for i, c in enumerate(cases[:n_actions]):
-            s.add(CaseAction(case_id=c.id, description=f"Forum action {i}", due_on=date(2026, 12, 1) + timedelta(i % 20)))
+            s.add(
+                CaseAction(
+                    case_id=c.id,
+                    description=f"Forum action {i}",
+                    due_on=date(2026, 12, 1) + timedelta(i % 20),
+                )
+            )
         for c in cases[:50]:
             c.title = f"{c.title} (forum)"[:300]
         uow.commit()
@@ -93,14 +118,18 @@ def main() -> int:
             c.title = f"{c.title} (office)"[:300]
         uow.commit()
     changed = len(cases) + len(people) + min(n_actions, len(cases))
-    print(f"changed in the copy: {changed:,} records ({len(cases)} cases, {len(people)} people, "
-          f"{min(n_actions, len(cases))} new actions; 50 titles changed on both sides)")
+    print(
+        f"changed in the copy: {changed:,} records ({len(cases)} cases, {len(people)} people, "
+        f"{min(n_actions, len(cases))} new actions; 50 titles changed on both sides)"
+    )
 
     t0 = time.perf_counter()
     result = office.working_copies.bring_back(office.actor, copy_path)
     back_s = time.perf_counter() - t0
-    print(f"bring back:  {back_s:6.2f} s  ({result.applied:,} journal entries: {result.inserted} inserted, "
-          f"{result.updated_fields} fields updated, {result.conflicts} conflicts)")
+    print(
+        f"bring back:  {back_s:6.2f} s  ({result.applied:,} journal entries: {result.inserted} inserted, "
+        f"{result.updated_fields} fields updated, {result.conflicts} conflicts)"
+    )
     t0 = time.perf_counter()
     again = office.working_copies.bring_back(office.actor, copy_path)
     print(f"again:       {time.perf_counter() - t0:6.2f} s  ({again.applied} applied)")

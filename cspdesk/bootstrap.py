@@ -26,8 +26,9 @@ def _setup_logging() -> Path:
     path = log_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        logging.basicConfig(filename=path, level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            filename=path, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
     except OSError:
         logging.basicConfig(level=logging.INFO)
     return path
@@ -43,9 +44,11 @@ def no_display_message() -> str | None:
         return None
     if any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
         return None
-    return ("CSPDesk cannot open its window: there is no display here (neither DISPLAY nor WAYLAND_DISPLAY is "
-            "set, as over ssh or in a scheduled job). Start it from a desktop session. The commands (cspdesk "
-            "check, report, figures, demo) need no display.")
+    return (
+        "CSPDesk cannot open its window: there is no display here (neither DISPLAY nor WAYLAND_DISPLAY is "
+        "set, as over ssh or in a scheduled job). Start it from a desktop session. The commands (cspdesk "
+        "check, report, figures, demo) need no display."
+    )
 
 
 def run_window(db: str | None) -> int:

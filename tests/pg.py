@@ -71,8 +71,13 @@ class PgServer:
         # the right to signal the superuser's processes, and a plain DROP with a session still open
         # waits five seconds before refusing).
         with self._admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name "
-                              "AND usename = current_user AND pid <> pg_backend_pid()"), {"name": name})
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name "
+                    "AND usename = current_user AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
 
     def _url_of(self, name: str) -> str:

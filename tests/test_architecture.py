@@ -12,7 +12,9 @@ BIN = Path(sys.executable).parent
 
 
 def _run(code: str) -> str:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
 
 
 def test_import_linter_contracts_hold():
@@ -42,8 +44,9 @@ def test_window_start_does_not_import_pandas_or_reportlab():
 def test_ruff_is_clean():
     ruff = BIN / "ruff" if (BIN / "ruff").exists() else shutil.which("ruff")
     assert ruff, "ruff is a test dependency"
-    result = subprocess.run([str(ruff), "check", "cspdesk", "tests", "tools", "bench"], capture_output=True,
-                            text=True, cwd=ROOT)
+    result = subprocess.run(
+        [str(ruff), "check", "cspdesk", "tests", "tools", "bench"], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -56,7 +59,10 @@ def test_units_of_work_are_only_entered_with_with():
     offenders = []
     for path in sorted((ROOT / "cspdesk").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr in ("__enter__", "__exit__"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("__enter__", "__exit__")
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, "enter units of work with `with`: " + ", ".join(offenders)

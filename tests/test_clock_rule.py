@@ -24,15 +24,34 @@ TESTS = ROOT.parent / "tests"
 
 # (what the name refers to, attribute) pairs that read the wall clock.
 _READS = {
-    ("datetime", "today"), ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "fromtimestamp"),
-    ("date", "today"), ("date", "fromtimestamp"),
-    ("QDate", "currentDate"), ("QDateTime", "currentDateTime"), ("QDateTime", "currentDateTimeUtc"),
-    ("QDateTime", "currentMSecsSinceEpoch"), ("QDateTime", "currentSecsSinceEpoch"), ("QTime", "currentTime"),
-    ("time", "time"), ("time", "time_ns"), ("time", "localtime"), ("time", "gmtime"), ("time", "ctime"),
-    ("time", "asctime"), ("time", "strftime"),
+    ("datetime", "today"),
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "fromtimestamp"),
+    ("date", "today"),
+    ("date", "fromtimestamp"),
+    ("QDate", "currentDate"),
+    ("QDateTime", "currentDateTime"),
+    ("QDateTime", "currentDateTimeUtc"),
+    ("QDateTime", "currentMSecsSinceEpoch"),
+    ("QDateTime", "currentSecsSinceEpoch"),
+    ("QTime", "currentTime"),
+    ("time", "time"),
+    ("time", "time_ns"),
+    ("time", "localtime"),
+    ("time", "gmtime"),
+    ("time", "ctime"),
+    ("time", "asctime"),
+    ("time", "strftime"),
 }
-_MODULE_OF = {"datetime": "datetime", "date": "datetime", "time": "time", "QDate": "QtCore", "QDateTime": "QtCore",
-              "QTime": "QtCore"}
+_MODULE_OF = {
+    "datetime": "datetime",
+    "date": "datetime",
+    "time": "time",
+    "QDate": "QtCore",
+    "QDateTime": "QtCore",
+    "QTime": "QtCore",
+}
 
 
 def clock_reads(source: str) -> list[tuple[int, str]]:
@@ -55,8 +74,11 @@ def clock_reads(source: str) -> list[tuple[int, str]]:
         if isinstance(node, ast.Attribute):
             base = node.value
             # datetime.datetime.now / datetime.date.today
-            if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) \
-                    and aliases.get(base.value.id) == "datetime":
+            if (
+                isinstance(base, ast.Attribute)
+                and isinstance(base.value, ast.Name)
+                and aliases.get(base.value.id) == "datetime"
+            ):
                 name = base.attr
             elif isinstance(base, ast.Name):
                 name = aliases.get(base.id, base.id if base.id in _MODULE_OF else "")
@@ -64,8 +86,11 @@ def clock_reads(source: str) -> list[tuple[int, str]]:
                 continue
             if (name, node.attr) in _READS:
                 found.append((node.lineno, f"{name}.{node.attr}"))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and aliases.get(node.func.id, "").startswith("time."):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and aliases.get(node.func.id, "").startswith("time.")
+        ):
             found.append((node.lineno, aliases[node.func.id]))
     return sorted(found)
 
@@ -79,7 +104,9 @@ def test_only_the_clock_reads_the_system_clock():
             continue
         for line, text in clock_reads(path.read_text(encoding="utf-8")):
             offenders.append(f"{path.relative_to(ROOT.parent)}:{line}: {text}")
-    assert not offenders, "Read the date and time from the app's clock (cspdesk/core/clock.py):\n" + "\n".join(offenders)
+    assert not offenders, (
+        "Read the date and time from the app's clock (cspdesk/core/clock.py):\n" + "\n".join(offenders)
+    )
 
 
 def test_the_clock_itself_is_found_reading_it():
@@ -87,27 +114,33 @@ def test_the_clock_itself_is_found_reading_it():
     assert clock_reads(THE_CLOCK.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("source", [
-    "from datetime import date\nx = date.today()",
-    "from datetime import date\nf = date.today",  # passed as a default argument, called later
-    "import datetime\nx = datetime.datetime.now()",
-    "import datetime as dt\nx = dt.date.today()",
-    "from datetime import datetime as DT\nx = DT.now()",
-    "from datetime import datetime\nx = datetime.utcnow()",
-    "from PySide6.QtCore import QDate\nx = QDate.currentDate()",
-    "from PySide6.QtCore import QDateTime\nx = QDateTime.currentDateTime()",
-    "import time\nx = time.time()",
-    "from time import strftime\nx = strftime('%Y')",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from datetime import date\nx = date.today()",
+        "from datetime import date\nf = date.today",  # passed as a default argument, called later
+        "import datetime\nx = datetime.datetime.now()",
+        "import datetime as dt\nx = dt.date.today()",
+        "from datetime import datetime as DT\nx = DT.now()",
+        "from datetime import datetime\nx = datetime.utcnow()",
+        "from PySide6.QtCore import QDate\nx = QDate.currentDate()",
+        "from PySide6.QtCore import QDateTime\nx = QDateTime.currentDateTime()",
+        "import time\nx = time.time()",
+        "from time import strftime\nx = strftime('%Y')",
+    ],
+)
 def test_the_check_sees_each_form(source):
     assert clock_reads(source), source
 
 
-@pytest.mark.parametrize("source", [
-    "import time\nt = time.monotonic()",
-    "import time\nt = time.perf_counter()",
-    "from datetime import date\nx = date(2026, 11, 26)",
-    "from cspdesk.core.clock import current\nx = current().today()",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import time\nt = time.monotonic()",
+        "import time\nt = time.perf_counter()",
+        "from datetime import date\nx = date(2026, 11, 26)",
+        "from cspdesk.core.clock import current\nx = current().today()",
+    ],
+)
 def test_durations_and_fixed_dates_are_not_clock_reads(source):
     assert not clock_reads(source), source

@@ -39,10 +39,13 @@ def _children(package: str) -> set[str]:
     return {f"{package}.{n}" for n in names if n != "__main__"}
 
 
-@pytest.mark.parametrize("contract, allowed", [
-    ("ReportLab only in core.reports", {"cspdesk.core.reports"}),
-    ("pandas only in core.importers", {"cspdesk.core.importers"}),
-])
+@pytest.mark.parametrize(
+    "contract, allowed",
+    [
+        ("ReportLab only in core.reports", {"cspdesk.core.reports"}),
+        ("pandas only in core.importers", {"cspdesk.core.importers"}),
+    ],
+)
 def test_only_in_contracts_name_every_other_module(contract, allowed):
     sources = set(_contracts()[contract]["source_modules"])
     everything = (_children("cspdesk") - {"cspdesk.core"}) | _children("cspdesk.core")
@@ -61,18 +64,24 @@ def _lint_copy(tmp_path: Path, module: str, line: str) -> str:
     return result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("module, line, contract", [
-    ("cspdesk.core.services.dashboard", "import reportlab  # noqa", "ReportLab only in core.reports"),
-    ("cspdesk.gui.pages.dashboard", "import reportlab.pdfgen  # noqa", "ReportLab only in core.reports"),
-    ("cspdesk.core.services.cases.case_list", "import pandas  # noqa", "pandas only in core.importers"),
-    ("cspdesk.core.reports.letter", "import pandas  # noqa", "pandas only in core.importers"),
-    ("cspdesk.commands.check", "from PySide6 import QtCore  # noqa", "Qt only in the GUI"),
-    ("cspdesk.core.domain.calendar", "from PySide6 import QtCore  # noqa", "core never imports Qt"),
-    ("cspdesk.gui.pages.cases", "import sqlalchemy  # noqa", "gui never reaches into storage"),
-    # letters already uses cases (case_common, case_index): cases using letters back is a cycle between areas
-    ("cspdesk.core.services.cases.case_edit", "import cspdesk.core.services.letters.letters  # noqa",
-     "no cycles between the service areas"),
-])
+@pytest.mark.parametrize(
+    "module, line, contract",
+    [
+        ("cspdesk.core.services.dashboard", "import reportlab  # noqa", "ReportLab only in core.reports"),
+        ("cspdesk.gui.pages.dashboard", "import reportlab.pdfgen  # noqa", "ReportLab only in core.reports"),
+        ("cspdesk.core.services.cases.case_list", "import pandas  # noqa", "pandas only in core.importers"),
+        ("cspdesk.core.reports.letter", "import pandas  # noqa", "pandas only in core.importers"),
+        ("cspdesk.commands.check", "from PySide6 import QtCore  # noqa", "Qt only in the GUI"),
+        ("cspdesk.core.domain.calendar", "from PySide6 import QtCore  # noqa", "core never imports Qt"),
+        ("cspdesk.gui.pages.cases", "import sqlalchemy  # noqa", "gui never reaches into storage"),
+        # letters already uses cases (case_common, case_index): cases using letters back is a cycle between areas
+        (
+            "cspdesk.core.services.cases.case_edit",
+            "import cspdesk.core.services.letters.letters  # noqa",
+            "no cycles between the service areas",
+        ),
+    ],
+)
 def test_each_contract_fails_when_broken(tmp_path, module, line, contract):
     report = _lint_copy(tmp_path, module, line)
     broken = [ln for ln in report.splitlines() if ln.endswith("BROKEN")]

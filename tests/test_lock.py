@@ -56,7 +56,8 @@ def test_lock_was_written_from_this_pyproject():
     for name, lock in LOCKS.items():
         last = lock.read_text(encoding="utf-8").rstrip().splitlines()[-1]
         assert last == f"# pyproject-dependencies-sha256: {stamp}", (
-            f"requirements/{name}.txt was not written from this pyproject.toml: run tools/lock.sh")
+            f"requirements/{name}.txt was not written from this pyproject.toml: run tools/lock.sh"
+        )
 
 
 def test_every_declared_dependency_is_locked_within_its_bounds():
@@ -70,7 +71,8 @@ def test_every_declared_dependency_is_locked_within_its_bounds():
             key = canonicalize_name(req.name)
             assert key in locked, f"{req.name} is declared but not in requirements/{name}.txt"
             assert req.specifier.contains(locked[key], prereleases=True), (
-                f"requirements/{name}.txt pins {req.name}=={locked[key]}, outside {req.specifier}")
+                f"requirements/{name}.txt pins {req.name}=={locked[key]}, outside {req.specifier}"
+            )
 
 
 def test_app_lock_holds_the_same_versions_as_the_dev_lock():

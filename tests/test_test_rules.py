@@ -23,7 +23,13 @@ TESTS = Path(__file__).resolve().parent
 # (file relative to tests/, function) where a skip is the documented mechanism, not a test skipping itself.
 ALLOWED = {("conftest.py", "pytest_collection_modifyitems"), ("conftest.py", "pg_server")}
 
-_SLEEPS = {("time", "sleep"), ("qtbot", "wait"), ("QTest", "qWait"), ("QThread", "sleep"), ("QThread", "msleep")}
+_SLEEPS = {
+    ("time", "sleep"),
+    ("qtbot", "wait"),
+    ("QTest", "qWait"),
+    ("QThread", "sleep"),
+    ("QThread", "msleep"),
+}
 _SKIPS = {"skip", "importorskip", "xfail"}
 
 
@@ -41,8 +47,13 @@ def _dotted(node: ast.AST) -> list[str]:
 def violations(source: str, name: str = "test_x.py") -> list[str]:
     """Each fixed wait or self-skip in ``source``, as "file:line what"."""
     tree = ast.parse(source)
-    slept = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "time"
-             for a in n.names if a.name == "sleep"}  # from time import sleep
+    slept = {
+        a.asname or a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module == "time"
+        for a in n.names
+        if a.name == "sleep"
+    }  # from time import sleep
     found: list[str] = []
 
     def visit(node: ast.AST, function: str) -> None:
@@ -50,12 +61,19 @@ def violations(source: str, name: str = "test_x.py") -> list[str]:
             function = node.name
         chain = _dotted(node.func) if isinstance(node, ast.Call) else _dotted(node)
         what = ""
-        if isinstance(node, ast.Call) and (tuple(chain[-2:]) in _SLEEPS or (len(chain) == 1 and chain[0] in slept)):
+        if isinstance(node, ast.Call) and (
+            tuple(chain[-2:]) in _SLEEPS or (len(chain) == 1 and chain[0] in slept)
+        ):
             what = f"fixed wait {'.'.join(chain)}(...)"
-        elif isinstance(node, ast.Call) and chain[:1] == ["pytest"] and chain[-1] in _SKIPS and len(chain) == 2:
+        elif (
+            isinstance(node, ast.Call) and chain[:1] == ["pytest"] and chain[-1] in _SKIPS and len(chain) == 2
+        ):
             what = f"self-skip {'.'.join(chain)}(...)"
-        elif isinstance(node, ast.Attribute) and chain[:2] == ["pytest", "mark"] and chain[2:] in (["skip"], ["skipif"],
-                                                                                                   ["xfail"]):
+        elif (
+            isinstance(node, ast.Attribute)
+            and chain[:2] == ["pytest", "mark"]
+            and chain[2:] in (["skip"], ["skipif"], ["xfail"])
+        ):
             what = f"self-skip {'.'.join(chain)}"
         if what and (name, function) not in ALLOWED:
             found.append(f"{name}:{node.lineno} {what}")
@@ -123,5 +141,7 @@ def test_only_the_postgresql_skips_in_conftest_are_allowed():
     hook = "import pytest\ndef pytest_collection_modifyitems(items):\n    items[0].add_marker(pytest.mark.skip())\n"
     fixture = "import pytest\ndef pg_server():\n    pytest.skip('PostgreSQL: set CSPDESK_TEST_PG_URL')\n"
     assert violations(hook, "conftest.py") == [] and violations(fixture, "conftest.py") == []
-    assert violations(fixture, "core/conftest.py") != [] and violations(fixture.replace("pg_server", "other"),
-                                                                         "conftest.py") != []
+    assert (
+        violations(fixture, "core/conftest.py") != []
+        and violations(fixture.replace("pg_server", "other"), "conftest.py") != []
+    )

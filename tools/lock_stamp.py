@@ -14,8 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def dependencies_stamp(pyproject: Path = ROOT / "pyproject.toml") -> str:
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
-    declared = {"requires-python": project.get("requires-python"), "dependencies": project.get("dependencies", []),
-                "optional-dependencies": project.get("optional-dependencies", {})}
+    declared = {
+        "requires-python": project.get("requires-python"),
+        "dependencies": project.get("dependencies", []),
+        "optional-dependencies": project.get("optional-dependencies", {}),
+    }
     return hashlib.sha256(json.dumps(declared, sort_keys=True).encode()).hexdigest()
 
 

@@ -19,8 +19,16 @@ from pathlib import Path
 
 from cspdesk.core.clock import FixedClock
 
-PERIODS = ["2021/22", "2022/23", "2025/26", "2026/27", "2024", "2023-07-15..2024-01-20",
-           "2022-05-10..2022-08-31", "2035/36"]
+PERIODS = [
+    "2021/22",
+    "2022/23",
+    "2025/26",
+    "2026/27",
+    "2024",
+    "2023-07-15..2024-01-20",
+    "2022-05-10..2022-08-31",
+    "2035/36",
+]
 
 
 def main():
@@ -46,8 +54,21 @@ def main():
         t1 = time.perf_counter()
         ret = svc.quarterly(period)
         t2 = time.perf_counter()
-        lines = [repr((pack.period, pack.previous, pack.council, pack.area, pack.empty, pack.empty_message,
-                       pack.produced_on, pack.wording)), repr(pack.crime)]
+        lines = [
+            repr(
+                (
+                    pack.period,
+                    pack.previous,
+                    pack.council,
+                    pack.area,
+                    pack.empty,
+                    pack.empty_message,
+                    pack.produced_on,
+                    pack.wording,
+                )
+            ),
+            repr(pack.crime),
+        ]
         total = 0
         for m in pack.measures:
             tr = m.trace if hasattr(m, "trace") else svc.trace(pack.period, m.key)
@@ -57,8 +78,22 @@ def main():
         for row in pack.priorities:
             lines.append(repr((row.theme, row.label)))
             for c in row.cells:
-                lines.append(repr(("  cell", c.column, c.current.key, c.current.count, c.previous.key,
-                                   c.previous.count, c.change, c.change_text, c.current.label, c.previous.label)))
+                lines.append(
+                    repr(
+                        (
+                            "  cell",
+                            c.column,
+                            c.current.key,
+                            c.current.count,
+                            c.previous.key,
+                            c.previous.count,
+                            c.change,
+                            c.change_text,
+                            c.current.label,
+                            c.previous.label,
+                        )
+                    )
+                )
         for m in pack.measures:
             lines.append(repr(("sentence", m.key, pack.sentence(m.key), pack.edit_is_stale(m.key))))
         (out / f"pack-{slug}.txt").write_text("\n".join(lines) + "\n")
@@ -67,12 +102,16 @@ def main():
         (out / f"quarterly-{slug}.txt").write_text(repr(ret) + "\n")
         if period in a.pdf:
             from pypdf import PdfReader
+
             pdf = svc.write_pdf(period, out / f"pack-{slug}.pdf")
             text = "\n".join(pg.extract_text() for pg in PdfReader(str(pdf)).pages)
             (out / f"pdf-{slug}.txt").write_text(text)
         digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
-        print(f"{period}: pack {t1 - t0:.2f}s quarterly {t2 - t1:.2f}s measures {len(pack.measures)} "
-              f"trace rows {total:,} sha {digest}", flush=True)
+        print(
+            f"{period}: pack {t1 - t0:.2f}s quarterly {t2 - t1:.2f}s measures {len(pack.measures)} "
+            f"trace rows {total:,} sha {digest}",
+            flush=True,
+        )
     db.engine.dispose()
 
 

@@ -22,11 +22,15 @@ def main() -> int:
     p.add_argument("--select-row", type=int, default=None)
     p.add_argument("--size", default="1400x860")
     p.add_argument("--search", default=None)
-    p.add_argument("--open-case", default=None, help="a case reference, or 'busiest' (open case, most incidents)")
+    p.add_argument(
+        "--open-case", default=None, help="a case reference, or 'busiest' (open case, most incidents)"
+    )
     p.add_argument("--case-tab", default="Overview")
     p.add_argument("--open-row", type=int, default=None, help="open the list's row N (pages with open_row)")
     p.add_argument("--page-tab", default=None, help="the page's tab with this title (pages with tabs)")
-    p.add_argument("--select-lsoa", type=int, default=None, help="Crime Figures → Local breakdown: select row N")
+    p.add_argument(
+        "--select-lsoa", type=int, default=None, help="Crime Figures → Local breakdown: select row N"
+    )
     args = p.parse_args()
     os.environ["CSPDESK_USER"] = args.user
     from PySide6.QtCore import QTimer
@@ -62,11 +66,16 @@ def main() -> int:
 
         with window.services.database.engine.connect() as conn:
             if args.open_case == "busiest":
-                row = conn.execute(text(
-                    "select c.id from asb_case c join incident i on i.case_id = c.id where c.status = 'open' "
-                    "and c.risk_level is not null group by c.id order by count(*) desc, c.reference limit 1")).first()
+                row = conn.execute(
+                    text(
+                        "select c.id from asb_case c join incident i on i.case_id = c.id where c.status = 'open' "
+                        "and c.risk_level is not null group by c.id order by count(*) desc, c.reference limit 1"
+                    )
+                ).first()
             else:
-                row = conn.execute(text("select id from asb_case where reference = :r"), {"r": args.open_case}).first()
+                row = conn.execute(
+                    text("select id from asb_case where reference = :r"), {"r": args.open_case}
+                ).first()
         import uuid
 
         view = window.open_case(uuid.UUID(row[0]) if isinstance(row[0], str) else row[0])

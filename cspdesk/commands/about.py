@@ -13,8 +13,9 @@ from cspdesk.commands.common import reports_user_errors
 
 def add_parser(sub) -> None:
     p = sub.add_parser("about", help="the version, and which database and folders CSPDesk uses here")
-    p.add_argument("--db", metavar="PATH_OR_URL", help="the database to describe (default: the one CSPDesk "
-                   "would open)")
+    p.add_argument(
+        "--db", metavar="PATH_OR_URL", help="the database to describe (default: the one CSPDesk would open)"
+    )
     p.set_defaults(func=run)
 
 
@@ -39,8 +40,13 @@ def run(args) -> int:
         except sqlite3.Error as exc:
             revision = f"(cannot be read: {exc}; see cspdesk check)"
     print(about_text(describe(url), revision))
-    why = "--db" if choice is None else {"CSPDESK_DB": "the CSPDESK_DB environment variable",
-                                         "default": "your own database (no --db, CSPDESK_DB or settings file)"
-                                         }.get(choice.source, f"IT's settings file {choice.source}")
+    why = (
+        "--db"
+        if choice is None
+        else {
+            "CSPDESK_DB": "the CSPDESK_DB environment variable",
+            "default": "your own database (no --db, CSPDESK_DB or settings file)",
+        }.get(choice.source, f"IT's settings file {choice.source}")
+    )
     print(f"Database chosen by: {why}")
     return 0

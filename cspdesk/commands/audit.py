@@ -18,7 +18,9 @@ from cspdesk.core.errors import ValidationError
 def add_parser(sub) -> None:
     p = sub.add_parser("audit", help="the audit log: check its hash chain, the data-protection report")
     actions = p.add_subparsers(dest="audit", metavar="ACTION", required=True)
-    v = actions.add_parser("verify", help="walk the audit log's hash chain; non-zero exit naming the first break")
+    v = actions.add_parser(
+        "verify", help="walk the audit log's hash chain; non-zero exit naming the first break"
+    )
     add_db_argument(v)
     v.set_defaults(func=run_verify)
     r = actions.add_parser("views", help="every look at a restricted record in a period, by user")
@@ -73,7 +75,9 @@ def run_views(args) -> int:
     else:
         table = report_table(rows)
         widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-        text = "".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n" for r in table)
+        text = "".join(
+            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n" for r in table
+        )
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8", newline="")
         print(f"Written {args.out} ({len(rows)} looks)", file=sys.stderr)

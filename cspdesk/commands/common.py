@@ -22,6 +22,7 @@ def reports_user_errors(func: Callable[..., int]) -> Callable[..., int]:
         except UserError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+
     return wrapper
 
 
@@ -43,6 +44,11 @@ def open_services(db: str | None, *, username: str | None = None, create: bool =
 
 def add_db_argument(parser, required: bool = False) -> None:
     # SUPPRESS: given before the command (``cspdesk --db X check``) it is not overwritten by this one's None.
-    parser.add_argument("--db", required=required, metavar="PATH_OR_URL", default=argparse.SUPPRESS,
-                        help="database file, or a URL such as postgresql://user@host/cspdesk (default: "
-                             "$CSPDESK_DB, else your own database)")
+    parser.add_argument(
+        "--db",
+        required=required,
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help="database file, or a URL such as postgresql://user@host/cspdesk (default: "
+        "$CSPDESK_DB, else your own database)",
+    )

@@ -1,12 +1,12 @@
 """``cspdesk copy ...``: working copies for the area forums (take, bring back, list, revoke, conflicts, decide).
 
-    cspdesk copy take --from OFFICE_DB --to FILE (--wards NAME ... | --forum NAME) [--cases open|all]
-    cspdesk copy bring-back FILE --to OFFICE_DB
-    cspdesk copy refresh FILE --from OFFICE_DB
-    cspdesk copy list --db OFFICE_DB
-    cspdesk copy revoke ID --db OFFICE_DB --reason TEXT
-    cspdesk copy conflicts --db OFFICE_DB [--all]
-    cspdesk copy decide ID --keep office|copy --db OFFICE_DB
+cspdesk copy take --from OFFICE_DB --to FILE (--wards NAME ... | --forum NAME) [--cases open|all]
+cspdesk copy bring-back FILE --to OFFICE_DB
+cspdesk copy refresh FILE --from OFFICE_DB
+cspdesk copy list --db OFFICE_DB
+cspdesk copy revoke ID --db OFFICE_DB --reason TEXT
+cspdesk copy conflicts --db OFFICE_DB [--all]
+cspdesk copy decide ID --keep office|copy --db OFFICE_DB
 """
 
 from __future__ import annotations
@@ -23,10 +23,16 @@ def add_parser(sub) -> None:
 
     t = cmds.add_parser("take", help="write a working copy of some wards' cases to a new file")
     t.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL", help="the office database")
-    t.add_argument("--to", dest="target", required=True, metavar="FILE", help="the new working copy (must not exist)")
-    t.add_argument("--wards", nargs="+", default=[], metavar="WARD", help="ward names (quote names with spaces)")
+    t.add_argument(
+        "--to", dest="target", required=True, metavar="FILE", help="the new working copy (must not exist)"
+    )
+    t.add_argument(
+        "--wards", nargs="+", default=[], metavar="WARD", help="ward names (quote names with spaces)"
+    )
     t.add_argument("--forum", metavar="NAME", help="an area forum's name: its wards and its meetings")
-    t.add_argument("--cases", choices=("open", "all"), default="open", help="open cases only (default) or all")
+    t.add_argument(
+        "--cases", choices=("open", "all"), default="open", help="open cases only (default) or all"
+    )
     t.set_defaults(func=run_take)
 
     b = cmds.add_parser("bring-back", help="apply a working copy's changes to the office database")
@@ -64,12 +70,15 @@ def add_parser(sub) -> None:
 @reports_user_errors
 def run_take(args) -> int:
     services = open_services(args.source)
-    taken = services.working_copies.take(services.actor, args.target, wards=args.wards, forum=args.forum,
-                                         cases=args.cases)
+    taken = services.working_copies.take(
+        services.actor, args.target, wards=args.wards, forum=args.forum, cases=args.cases
+    )
     print(f"Working copy written to {taken.path}: {taken.cases} cases, {taken.rows} rows in all.")
     if not taken.restricted_included:
         print("Restricted Safer Homes referrals were left out: your account may not see them.")
-    print(f"Copy id {taken.copy_id.hex[:8]}. Bring it back with: cspdesk copy bring-back {taken.path} --to {args.source}")
+    print(
+        f"Copy id {taken.copy_id.hex[:8]}. Bring it back with: cspdesk copy bring-back {taken.path} --to {args.source}"
+    )
     return 0
 
 
@@ -80,8 +89,10 @@ def run_bring_back(args) -> int:
     if r.applied == 0:
         print(f"Nothing new to bring back ({r.already_brought_back} changes were brought back before).")
         return 0
-    print(f"Brought back {r.applied} changes: {r.inserted} new records, {r.updated_fields} fields updated, "
-          f"{r.deleted} removed, {r.conflicts} conflicts.")
+    print(
+        f"Brought back {r.applied} changes: {r.inserted} new records, {r.updated_fields} fields updated, "
+        f"{r.deleted} removed, {r.conflicts} conflicts."
+    )
     for provisional, reference in r.renumbered:
         print(f"  {provisional} is now {reference}")
     if r.letters_to_check:
@@ -89,8 +100,10 @@ def run_bring_back(args) -> int:
         for title, provisional, reference in r.letters_to_check:
             print(f"  {title}: {provisional} -> {reference}")
     if r.conflicts:
-        print(f"The office's values were kept where both sides changed the same thing; see: "
-              f"cspdesk copy conflicts --db {args.db}")
+        print(
+            f"The office's values were kept where both sides changed the same thing; see: "
+            f"cspdesk copy conflicts --db {args.db}"
+        )
     return 0
 
 
@@ -98,8 +111,10 @@ def run_bring_back(args) -> int:
 def run_refresh(args) -> int:
     services = open_services(args.db)
     counts = services.working_copies.refresh(services.actor, args.copy)
-    print(f"Working copy refreshed: {counts['added']} records added, {counts['updated']} updated from the office. "
-          "Fields changed in the copy kept the copy's value.")
+    print(
+        f"Working copy refreshed: {counts['added']} records added, {counts['updated']} updated from the office. "
+        "Fields changed in the copy kept the copy's value."
+    )
     return 0
 
 
@@ -110,8 +125,10 @@ def run_list(args) -> int:
     if not rows:
         print("No working copies have been taken from this database.")
     for c in rows:
-        print(f"{c.copy_id.hex[:8]}  {c.taken_at:%d/%m/%Y %H:%M}  {c.taken_by:<20} {c.cases:>6} cases  "
-              f"{', '.join(c.wards) or '-'}  {c.state}")
+        print(
+            f"{c.copy_id.hex[:8]}  {c.taken_at:%d/%m/%Y %H:%M}  {c.taken_by:<20} {c.cases:>6} cases  "
+            f"{', '.join(c.wards) or '-'}  {c.state}"
+        )
     return 0
 
 
@@ -120,8 +137,11 @@ def _pick(ids: list[uuid.UUID], prefix: str, what: str) -> uuid.UUID:
 
     found = [i for i in ids if i.hex.startswith(prefix.replace("-", "").lower())]
     if len(found) != 1:
-        raise UserError(f"No {what} has the id {prefix}." if not found else
-                        f"More than one {what} starts {prefix}; give more of the id.")
+        raise UserError(
+            f"No {what} has the id {prefix}."
+            if not found
+            else f"More than one {what} starts {prefix}; give more of the id."
+        )
     return found[0]
 
 
@@ -149,15 +169,21 @@ def run_conflicts(args) -> int:
         print(f"    copy:   {c.copy}   ({c.copy_author}, {c.copy_at:%d/%m/%Y %H:%M})")
         if c.decided:
             print(f"    {c.decided}")
-    print(f"{len(rows)} conflict(s). Decide one with: cspdesk copy decide ID --keep office|copy --db {args.db}",
-          file=sys.stderr)
+    print(
+        f"{len(rows)} conflict(s). Decide one with: cspdesk copy decide ID --keep office|copy --db {args.db}",
+        file=sys.stderr,
+    )
     return 0
 
 
 @reports_user_errors
 def run_decide(args) -> int:
     services = open_services(args.db)
-    conflict_id = _pick([c.conflict_id for c in services.working_copies.conflicts(services.actor)], args.id, "undecided conflict")
+    conflict_id = _pick(
+        [c.conflict_id for c in services.working_copies.conflicts(services.actor)],
+        args.id,
+        "undecided conflict",
+    )
     services.working_copies.decide(services.actor, conflict_id, args.keep)
     print(f"Decided: the {args.keep}'s value is kept.")
     return 0

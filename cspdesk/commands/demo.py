@@ -25,9 +25,11 @@ def run(args) -> int:
 
     report = services.demo.load(None, cases=args.cases, seed=args.seed, progress=progress)
     rate = report.cases / report.seconds if report.seconds else 0
-    print(f"Demo data written to {services.database.label}: {report.cases:,} cases, {report.people:,} people, "
-          f"{report.incidents:,} incidents, {report.actions:,} actions, {report.meetings:,} meetings "
-          f"in {report.seconds:.1f} s ({rate:,.0f} cases/s).")
+    print(
+        f"Demo data written to {services.database.label}: {report.cases:,} cases, {report.people:,} people, "
+        f"{report.incidents:,} incidents, {report.actions:,} actions, {report.meetings:,} meetings "
+        f"in {report.seconds:.1f} s ({rate:,.0f} cases/s)."
+    )
     for k, v in report.extra.items():
         print(f"  {k}: {v:,}")
     return 0

@@ -18,13 +18,19 @@ def add_parser(sub) -> None:
     p = sub.add_parser("rekey", help="change the key of an encrypted database file (and of its backups)")
     p.add_argument("--db", required=True, metavar="FILE", help="the database file")
     p.set_defaults(func=run_rekey)
-    p = sub.add_parser("key", help="show a database's key (for safekeeping), or keep it in this computer's "
-                                   "credential store (after moving the file, or on a new laptop)")
+    p = sub.add_parser(
+        "key",
+        help="show a database's key (for safekeeping), or keep it in this computer's "
+        "credential store (after moving the file, or on a new laptop)",
+    )
     p.add_argument("--db", required=True, metavar="FILE", help="the database file")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--show", action="store_true", help="print the key (it opens the file: keep it safe)")
-    what.add_argument("--store", action="store_true",
-                      help="keep the key (from CSPDESK_DB_KEY or the passphrase asked for) in the credential store")
+    what.add_argument(
+        "--store",
+        action="store_true",
+        help="keep the key (from CSPDESK_DB_KEY or the passphrase asked for) in the credential store",
+    )
     p.set_defaults(func=run_key)
 
 
@@ -35,8 +41,10 @@ def _folder(path: Path) -> Path:
 
 
 def _report(change, path: Path, key, stored: bool, verb: str) -> None:
-    print(f"{path} {verb}: {change.counts.get('asb_case', 0):,} cases, {sum(change.counts.values()):,} rows in "
-          f"{len(change.counts)} tables, checked in the encrypted copy.")
+    print(
+        f"{path} {verb}: {change.counts.get('asb_case', 0):,} cases, {sum(change.counts.values()):,} rows in "
+        f"{len(change.counts)} tables, checked in the encrypted copy."
+    )
     print(f"The key is kept in {'the credential store for this user' if stored else key.source}.")
     for copy in change.copies:
         print(f"  backup encrypted too: {copy}")
@@ -53,8 +61,10 @@ def run_encrypt(args) -> int:
 
     path = Path(args.db).expanduser().absolute()
     if encryption.is_encrypted_file(path):
-        raise DatabaseProblem(f"{path} is already encrypted (or is not a database file). To change its key use "
-                              "cspdesk rekey. Nothing has been changed.")
+        raise DatabaseProblem(
+            f"{path} is already encrypted (or is not a database file). To change its key use "
+            "cspdesk rekey. Nothing has been changed."
+        )
     if not path.is_file():
         raise DatabaseProblem(f"There is no database file {path}. Nothing has been created.")
     folder = _folder(path)
@@ -73,8 +83,10 @@ def run_rekey(args) -> int:
 
     path = Path(args.db).expanduser().absolute()
     if os.environ.get(encryption.KEY_ENV) and not os.environ.get(NEW_KEY_ENV):
-        raise DatabaseProblem(f"The key comes from {encryption.KEY_ENV}: set {NEW_KEY_ENV} to the new key (and use "
-                              f"it as {encryption.KEY_ENV} from then on). Nothing has been changed.")
+        raise DatabaseProblem(
+            f"The key comes from {encryption.KEY_ENV}: set {NEW_KEY_ENV} to the new key (and use "
+            f"it as {encryption.KEY_ENV} from then on). Nothing has been changed."
+        )
     if not path.is_file():
         raise DatabaseProblem(f"There is no database file {path}. Nothing has been created.")
     old = encryption.key_for(path)
@@ -108,8 +120,12 @@ def run_key(args) -> int:
         print(key.secret)
         return 0
     if encryption.key_store_name() is None:
-        raise DatabaseProblem("This computer has no credential store to keep the key in: go on setting "
-                              f"{encryption.KEY_ENV}, or typing the passphrase.")
+        raise DatabaseProblem(
+            "This computer has no credential store to keep the key in: go on setting "
+            f"{encryption.KEY_ENV}, or typing the passphrase."
+        )
     encryption.store_secret(path, key.secret)
-    print(f"The key for {path} is now kept in the credential store for this user ({encryption.key_store_name()}).")
+    print(
+        f"The key for {path} is now kept in the credential store for this user ({encryption.key_store_name()})."
+    )
     return 0

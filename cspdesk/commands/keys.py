@@ -18,15 +18,20 @@ def terminal_prompt(path: Path, new: bool) -> str | None:
     """Ask on the terminal (twice for a new passphrase); None when the user gives nothing."""
     if not new:
         return getpass.getpass(f"Passphrase for {path}: ") or None
-    print(f"CSPDesk encrypts {path}. Choose a passphrase of at least {MIN_PASSPHRASE} characters; without it the "
-          "data cannot be read, so keep it safe.", file=sys.stderr)
+    print(
+        f"CSPDesk encrypts {path}. Choose a passphrase of at least {MIN_PASSPHRASE} characters; without it the "
+        "data cannot be read, so keep it safe.",
+        file=sys.stderr,
+    )
     while True:
         first = getpass.getpass("New passphrase: ")
         if not first:
             return None
         if len(first) < MIN_PASSPHRASE:
-            print(f"That is shorter than {MIN_PASSPHRASE} characters. Try again (or press Enter to stop).",
-                  file=sys.stderr)
+            print(
+                f"That is shorter than {MIN_PASSPHRASE} characters. Try again (or press Enter to stop).",
+                file=sys.stderr,
+            )
             continue
         if getpass.getpass("The same again: ") == first:
             return first
@@ -52,5 +57,7 @@ def choose_new_key(path: Path, env: str) -> tuple[DatabaseKey, bool]:
         if passphrase:
             return DatabaseKey(passphrase, "a passphrase"), False
         raise KeyProblem("No passphrase was given. Nothing has been changed.")
-    raise KeyProblem(f"This computer has no credential store and there is no terminal to ask for a passphrase: set "
-                     f"{env} to the key to use. Nothing has been changed.")
+    raise KeyProblem(
+        f"This computer has no credential store and there is no terminal to ask for a passphrase: set "
+        f"{env} to the key to use. Nothing has been changed."
+    )

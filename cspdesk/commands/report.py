@@ -23,12 +23,16 @@ def add_parser(sub) -> None:
 
 
 def _add_case_review_figures(reports) -> None:
-    p = reports.add_parser("case-review-figures",
-                           help="the statutory Community Trigger (ASB Case Review) figures for a year")
+    p = reports.add_parser(
+        "case-review-figures", help="the statutory Community Trigger (ASB Case Review) figures for a year"
+    )
     add_db_argument(p)
-    p.add_argument("--year", default=None,
-                   help="financial year such as 2022/23 (default: the last complete one), a calendar year "
-                        "such as 2022, or dates 2022-04-01..2023-03-31")
+    p.add_argument(
+        "--year",
+        default=None,
+        help="financial year such as 2022/23 (default: the last complete one), a calendar year "
+        "such as 2022, or dates 2022-04-01..2023-03-31",
+    )
     p.add_argument("--format", choices=("csv", "pdf"), default="csv")
     p.add_argument("--out", metavar="FILE", help="file to write (CSV goes to the screen without it)")
     p.set_defaults(func=run_case_review_figures)
@@ -46,7 +50,9 @@ def run_case_review_figures(args) -> int:
 
     # No sign-in: a report reads, and must not add the person running it to the users table.
     uow = uow_factory_for(open_database(args.db, create=False).engine)
-    service = CaseReviewService(uow, SettingsService(uow), current_clock().today, render_pdf=render_figures_pdf)
+    service = CaseReviewService(
+        uow, SettingsService(uow), current_clock().today, render_pdf=render_figures_pdf
+    )
     year = args.year or service.default_period_text()
     if args.format == "csv":
         text = figures_csv(service.figures(year))
@@ -78,17 +84,24 @@ def _report_pack_service(db: str):
     uow = uow_factory_for(open_database(db, create=False).engine)
     settings = SettingsService(uow)
     clock = current_clock()
-    return ReportPackService(uow, settings, FiguresService(uow, settings, clock.today), clock.today,
-                             render_pdf=render_report_pack)
+    return ReportPackService(
+        uow, settings, FiguresService(uow, settings, clock.today), clock.today, render_pdf=render_report_pack
+    )
 
 
 def _add_action_taken(reports) -> None:
-    p = reports.add_parser("action-taken", help="the partnership report pack (Action Taken, Community Trigger, "
-                                                "Crime Figures, Priorities) for a year, as PDF or CSV")
+    p = reports.add_parser(
+        "action-taken",
+        help="the partnership report pack (Action Taken, Community Trigger, "
+        "Crime Figures, Priorities) for a year, as PDF or CSV",
+    )
     add_db_argument(p)
-    p.add_argument("--year", default=None,
-                   help="financial year such as 2022/23 (default: the last complete one), a calendar year "
-                        "such as 2022, or dates 2022-04-01..2023-03-31")
+    p.add_argument(
+        "--year",
+        default=None,
+        help="financial year such as 2022/23 (default: the last complete one), a calendar year "
+        "such as 2022, or dates 2022-04-01..2023-03-31",
+    )
     p.add_argument("--format", choices=("pdf", "csv"), default="pdf")
     p.add_argument("--out", metavar="FILE", help="file to write (CSV goes to the screen without it)")
     p.set_defaults(func=run_action_taken)
@@ -113,10 +126,14 @@ def run_action_taken(args) -> int:
 
 
 def _add_quarterly(reports) -> None:
-    p = reports.add_parser("quarterly", help="the quarterly performance return (counts per quarter) for the "
-                                             "county board, as CSV or XLSX")
+    p = reports.add_parser(
+        "quarterly",
+        help="the quarterly performance return (counts per quarter) for the county board, as CSV or XLSX",
+    )
     add_db_argument(p)
-    p.add_argument("--year", default=None, help="financial year such as 2022/23 (default: the last complete one)")
+    p.add_argument(
+        "--year", default=None, help="financial year such as 2022/23 (default: the last complete one)"
+    )
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     p.add_argument("--out", metavar="FILE", required=True, help="file to write")
     p.set_defaults(func=run_quarterly)

@@ -16,8 +16,10 @@ from cspdesk.core.errors import ValidationError
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("retention", help="records past their retention period: list them, keep, anonymise or "
-                                         "delete (administrators)")
+    p = sub.add_parser(
+        "retention",
+        help="records past their retention period: list them, keep, anonymise or delete (administrators)",
+    )
     actions = p.add_subparsers(dest="retention_action", metavar="ACTION", required=True)
     due = actions.add_parser("due", help="the review queue: records past retention")
     add_db_argument(due)
@@ -26,9 +28,15 @@ def add_parser(sub) -> None:
     due.set_defaults(func=run_due)
     d = actions.add_parser("decide", help="keep, anonymise or delete one record from the queue")
     add_db_argument(d)
-    d.add_argument("--type", required=True, dest="record_type", help="record_type from the queue (e.g. asb_case)")
-    d.add_argument("--id", required=True, dest="record",
-                   help="record_id from the queue (for the audit log: its reference, e.g. 'Audit log 2019')")
+    d.add_argument(
+        "--type", required=True, dest="record_type", help="record_type from the queue (e.g. asb_case)"
+    )
+    d.add_argument(
+        "--id",
+        required=True,
+        dest="record",
+        help="record_id from the queue (for the audit log: its reference, e.g. 'Audit log 2019')",
+    )
     d.add_argument("--version", required=True, type=int, help="version from the queue")
     d.add_argument("--decision", required=True, choices=("keep", "anonymise", "delete"))
     d.add_argument("--reason", help="why it is kept (required with keep)")
@@ -43,8 +51,11 @@ def run_due(args) -> int:
         text = services.retention.due_csv(services.actor)
     else:
         rows = services.retention.due(services.actor)
-        lines = [f"{d.due_on:%d/%m/%Y}  {d.type_label:<22} {d.reference:<40} {d.description}"
-                 + ("  [restricted]" if d.restricted else "") for d in rows]
+        lines = [
+            f"{d.due_on:%d/%m/%Y}  {d.type_label:<22} {d.reference:<40} {d.description}"
+            + ("  [restricted]" if d.restricted else "")
+            for d in rows
+        ]
         text = "\n".join(lines + [f"{len(rows)} record(s) past retention."]) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8", newline="")
@@ -61,8 +72,9 @@ def run_decide(args) -> int:
     try:
         record_type = RetentionRecord(args.record_type)
     except ValueError:
-        raise ValidationError({"type": "Use a record_type from the queue: "
-                                       + ", ".join(r.value for r in RetentionRecord) + "."}) from None
+        raise ValidationError(
+            {"type": "Use a record_type from the queue: " + ", ".join(r.value for r in RetentionRecord) + "."}
+        ) from None
     until = None
     if args.until:
         try:
@@ -76,12 +88,20 @@ def run_decide(args) -> int:
         try:
             record = uuid.UUID(args.record)
         except ValueError:
-            raise ValidationError({"id": "Use the record_id printed by `cspdesk retention due --format csv`."}) \
-                from None
+            raise ValidationError(
+                {"id": "Use the record_id printed by `cspdesk retention due --format csv`."}
+            ) from None
     services = open_services(args.db)
     try:
-        services.retention.decide(services.actor, record_type, record, args.version, args.decision,
-                                  reason=args.reason, keep_until=until)
+        services.retention.decide(
+            services.actor,
+            record_type,
+            record,
+            args.version,
+            args.decision,
+            reason=args.reason,
+            keep_until=until,
+        )
     except ValidationError as exc:  # name the fields as the options are named
         flags = {"keep_until": "--until", "reason": "--reason", "decision": "--decision"}
         raise ValidationError({flags.get(k, k): v for k, v in exc.fields.items()}) from None

@@ -1,11 +1,11 @@
 """``cspdesk sar ...``: subject access, rectification and erasure requests from the command line.
 
-    cspdesk sar log --db D --kind access --name "Joan Platt" [--dob 1950-03-04] [--address ...] [--received ...]
-    cspdesk sar find --db D --name "Joan Platt" [--dob 1950-03-04] [--address "12 Oak Street"] [--request R]
-    cspdesk sar bundle --db D --request DSR-2026-0001 --match person:<id> [--match ...] [--redact NAME] --out DIR
-    cspdesk sar list --db D [--open]
-    cspdesk sar extend --db D --request R --months 2 --reason "..."
-    cspdesk sar close --db D --request R --outcome completed|partly|refused|withdrawn [--notes "..."]
+cspdesk sar log --db D --kind access --name "Joan Platt" [--dob 1950-03-04] [--address ...] [--received ...]
+cspdesk sar find --db D --name "Joan Platt" [--dob 1950-03-04] [--address "12 Oak Street"] [--request R]
+cspdesk sar bundle --db D --request DSR-2026-0001 --match person:<id> [--match ...] [--redact NAME] --out DIR
+cspdesk sar list --db D [--open]
+cspdesk sar extend --db D --request R --months 2 --reason "..."
+cspdesk sar close --db D --request R --outcome completed|partly|refused|withdrawn [--notes "..."]
 """
 
 from __future__ import annotations
@@ -49,13 +49,25 @@ def add_parser(sub) -> None:
     f.add_argument("--request", help="the request this search is for (recorded in the audit log)")
     f.set_defaults(func=run_find)
 
-    b = actions.add_parser("bundle", help="write the PDF letter and CSV for a request from the confirmed matches")
+    b = actions.add_parser(
+        "bundle", help="write the PDF letter and CSV for a request from the confirmed matches"
+    )
     add_db_argument(b)
     b.add_argument("--request", required=True)
-    b.add_argument("--match", action="append", required=True, metavar="KEY",
-                   help="a match key printed by `find` (person:..., referral:..., case_review:...); repeat")
-    b.add_argument("--redact", action="append", default=[], metavar="TEXT",
-                   help="also redact this (someone named in free text whom CSPDesk does not know); repeat")
+    b.add_argument(
+        "--match",
+        action="append",
+        required=True,
+        metavar="KEY",
+        help="a match key printed by `find` (person:..., referral:..., case_review:...); repeat",
+    )
+    b.add_argument(
+        "--redact",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="also redact this (someone named in free text whom CSPDesk does not know); repeat",
+    )
     b.add_argument("--out", required=True, metavar="DIR", help="folder to write the two files to")
     b.set_defaults(func=run_bundle)
 
@@ -82,10 +94,15 @@ def add_parser(sub) -> None:
 @reports_user_errors
 def run_log(args) -> int:
     services = open_services(args.db)
-    ref = services.subject_requests.log(services.actor, args.kind, args.name, received_on=_date(args.received,
-                                                                                                 "received"),
-                                        date_of_birth=_date(args.dob, "dob"), address=args.address,
-                                        details=args.details)
+    ref = services.subject_requests.log(
+        services.actor,
+        args.kind,
+        args.name,
+        received_on=_date(args.received, "received"),
+        date_of_birth=_date(args.dob, "dob"),
+        address=args.address,
+        details=args.details,
+    )
     row = services.subject_requests.get(services.actor, ref)
     print(f"{ref}\tdue {row.due_on:%d/%m/%Y}")
     return 0
@@ -94,16 +111,22 @@ def run_log(args) -> int:
 @reports_user_errors
 def run_find(args) -> int:
     services = open_services(args.db)
-    found = services.subject_access.find(services.actor, args.name, _date(args.dob, "dob"), args.address,
-                                         request_reference=args.request)
+    found = services.subject_access.find(
+        services.actor, args.name, _date(args.dob, "dob"), args.address, request_reference=args.request
+    )
     for m in found.matches:
         dob = f"{m.date_of_birth:%d/%m/%Y}" if m.date_of_birth else "-"
-        print(f"{m.key}\t{m.source}\t{m.name}\t{dob}\t{m.address or '-'}\tmatched on {', '.join(m.matched_on)}"
-              f"\t{m.records}")
+        print(
+            f"{m.key}\t{m.source}\t{m.name}\t{dob}\t{m.address or '-'}\tmatched on {', '.join(m.matched_on)}"
+            f"\t{m.records}"
+        )
     print(f"{len(found.matches)} possible match(es).", file=sys.stderr)
     if found.hidden_restricted:
-        print(f"{found.hidden_restricted} restricted Safer Homes referral(s) may also match: ask someone allowed "
-              "to see restricted referrals to search.", file=sys.stderr)
+        print(
+            f"{found.hidden_restricted} restricted Safer Homes referral(s) may also match: ask someone allowed "
+            "to see restricted referrals to search.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -115,8 +138,10 @@ def run_bundle(args) -> int:
     services = open_services(args.db)
     bundle = services.subject_access.bundle(services.actor, args.request, args.match, also_redact=args.redact)
     pdf, table = services.subject_access.write(bundle, out)
-    print(f"Written {pdf}\nWritten {table}\n{bundle.redactions} redaction(s). Read the letter before it is sent.",
-          file=sys.stderr)
+    print(
+        f"Written {pdf}\nWritten {table}\n{bundle.redactions} redaction(s). Read the letter before it is sent.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -124,9 +149,16 @@ def run_bundle(args) -> int:
 def run_list(args) -> int:
     services = open_services(args.db)
     for r in services.subject_requests.requests(services.actor, open_only=args.open):
-        state = (f"closed {r.closed_on:%d/%m/%Y} ({r.outcome.value})" if r.closed_on
-                 else "OVERDUE" if r.overdue else "open")
-        print(f"{r.reference}\t{r.kind.value}\treceived {r.received_on:%d/%m/%Y}\tdue {r.due_on:%d/%m/%Y}\t{state}")
+        state = (
+            f"closed {r.closed_on:%d/%m/%Y} ({r.outcome.value})"
+            if r.closed_on
+            else "OVERDUE"
+            if r.overdue
+            else "open"
+        )
+        print(
+            f"{r.reference}\t{r.kind.value}\treceived {r.received_on:%d/%m/%Y}\tdue {r.due_on:%d/%m/%Y}\t{state}"
+        )
     return 0
 
 

@@ -30,8 +30,12 @@ def add_parser(sub) -> None:
     p = sub.add_parser("selftest", help="check that this installation works, on a throwaway database")
     p.add_argument("--no-window", action="store_true", help="skip opening the window")
     p.add_argument("--window-only", action="store_true", help="only open the window (on --db)")
-    p.add_argument("--db", metavar="FILE", help="work on a copy of this SQLite database instead of new demo data "
-                   "(with --window-only: the database to open, not copied)")
+    p.add_argument(
+        "--db",
+        metavar="FILE",
+        help="work on a copy of this SQLite database instead of new demo data "
+        "(with --window-only: the database to open, not copied)",
+    )
     p.add_argument("--out", metavar="DIR", help="keep the letter and the mail merge's print file here")
     p.set_defaults(func=run)
 
@@ -112,8 +116,10 @@ def _copy_database(source: Path, db: Path, state: dict) -> str:
     try:
         src.backup(dst)  # a consistent copy, even of a file in use
         # Signed in as the copy's first administrator: on a copy only, to file letters as the test does.
-        row = dst.execute("SELECT username FROM app_user WHERE role = 'administrator' AND active "
-                          "ORDER BY created_at LIMIT 1").fetchone()
+        row = dst.execute(
+            "SELECT username FROM app_user WHERE role = 'administrator' AND active "
+            "ORDER BY created_at LIMIT 1"
+        ).fetchone()
     finally:
         src.close()
         dst.close()
@@ -193,8 +199,16 @@ def _merge(state: dict, out: Path) -> str:
     services = state["services"]
     ids = _cases(services)
     workers = max(2, default_workers(len(ids)))
-    result = run_batch(services.letters, services.actor, Subject.CASE, "complaint_ack", ids, combined=True,
-                       skip_incomplete=True, workers=workers)
+    result = run_batch(
+        services.letters,
+        services.actor,
+        Subject.CASE,
+        "complaint_ack",
+        ids,
+        combined=True,
+        skip_incomplete=True,
+        workers=workers,
+    )
     if result.combined is None or not result.combined.startswith(b"%PDF-"):
         raise RuntimeError("no print file")
     (out / "merge.pdf").write_bytes(result.combined)

@@ -69,8 +69,14 @@ def run_guarded(command: Callable[[], int], argv: list[str]) -> int:
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - this is the handler of last resort
         logfile = write_crash_log(exc, argv)
-        where = (f"The details are in {logfile}; send that file to whoever supports CSPDesk."
-                 if logfile else "The details could not be written to a log file.")
-        print(f"error: something unexpected went wrong ({type(exc).__name__}), and the command stopped. "
-              f"{where}", file=sys.stderr)
+        where = (
+            f"The details are in {logfile}; send that file to whoever supports CSPDesk."
+            if logfile
+            else "The details could not be written to a log file."
+        )
+        print(
+            f"error: something unexpected went wrong ({type(exc).__name__}), and the command stopped. "
+            f"{where}",
+            file=sys.stderr,
+        )
         return EXIT_UNEXPECTED

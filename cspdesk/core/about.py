@@ -23,8 +23,13 @@ def about_facts(database_label: str | None, revision: str | None) -> list[tuple[
         facts.append(("Backups", "kept by the database server (ask IT)"))
     else:
         file = Path(database_label) if database_label else paths.user_data_dir() / "cspdesk.sqlite"
-        facts.append(("Backups", f"{file.parent} ({file.stem}.backup-<date>-<schema>{file.suffix}, "
-                                 "copied before each upgrade)"))
+        facts.append(
+            (
+                "Backups",
+                f"{file.parent} ({file.stem}.backup-<date>-<schema>{file.suffix}, "
+                "copied before each upgrade)",
+            )
+        )
     facts.append(("Log file", str(paths.log_file())))
     settings = site_settings_path()
     facts.append(("IT's settings file", f"{settings}{'' if settings.is_file() else ' (none)'}"))

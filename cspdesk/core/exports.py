@@ -73,8 +73,14 @@ def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def write_csv_file(path: str | Path, header: Sequence[Any], rows: Iterable[Sequence[Any]], *,
-                   excel_bom: bool = True, lineterminator: str = "\r\n") -> int:
+def write_csv_file(
+    path: str | Path,
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    excel_bom: bool = True,
+    lineterminator: str = "\r\n",
+) -> int:
     """Write a CSV file; returns the rows written. ``excel_bom``: UTF-8 with a byte order mark, so
     Excel shows names like Siân correctly."""
     count = 0

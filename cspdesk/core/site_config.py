@@ -61,21 +61,26 @@ def _read_url(path: Path) -> str:
         with path.open(encoding="utf-8-sig") as f:  # Notepad may save UTF-8 with a byte-order mark
             parser.read_file(f)
     except (OSError, UnicodeDecodeError, configparser.Error) as exc:
-        raise DatabaseProblem(f"CSPDesk's settings file {path} cannot be read ({_reason(exc)}). "
-                              "Ask IT to correct or remove it.") from exc
+        raise DatabaseProblem(
+            f"CSPDesk's settings file {path} cannot be read ({_reason(exc)}). Ask IT to correct or remove it."
+        ) from exc
     url = parser.get("database", "url", fallback="").strip()
     if not url:
-        raise DatabaseProblem(f"CSPDesk's settings file {path} has no database to open: it needs a line "
-                              "\"url = ...\" under [database]. Ask IT to correct it.")
+        raise DatabaseProblem(
+            f"CSPDesk's settings file {path} has no database to open: it needs a line "
+            '"url = ..." under [database]. Ask IT to correct it.'
+        )
     if "\x00" in url:
         raise DatabaseProblem(f"CSPDesk's settings file {path} is damaged. Ask IT to correct it.")
     if "://" in url:
         return url
     file = Path(os.path.expandvars(os.path.expanduser(url)))
     if not file.is_absolute():
-        raise DatabaseProblem(f"CSPDesk's settings file {path} names the database file \"{url}\", which is not "
-                              "a full path (it must start from a drive or a folder, such as H:\\CSPDesk\\"
-                              "cspdesk.sqlite). Ask IT to correct it.")
+        raise DatabaseProblem(
+            f'CSPDesk\'s settings file {path} names the database file "{url}", which is not '
+            "a full path (it must start from a drive or a folder, such as H:\\CSPDesk\\"
+            "cspdesk.sqlite). Ask IT to correct it."
+        )
     return str(file)
 
 

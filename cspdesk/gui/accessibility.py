@@ -35,8 +35,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QPlainTextEdit,
-               QAbstractItemView, QAbstractSlider)
+INTERACTIVE = (
+    QAbstractButton,
+    QLineEdit,
+    QComboBox,
+    QAbstractSpinBox,
+    QTextEdit,
+    QPlainTextEdit,
+    QAbstractItemView,
+    QAbstractSlider,
+)
 
 
 def _is_control(w: QWidget) -> bool:
@@ -47,7 +55,10 @@ def _is_control(w: QWidget) -> bool:
     parent = w.parentWidget()
     # A combo box's or spin box's own line edit and list are named with it.
     return not isinstance(parent, (QComboBox, QAbstractSpinBox)) and not (
-        isinstance(w, QAbstractItemView) and parent is not None and parent.inherits("QComboBoxPrivateContainer"))
+        isinstance(w, QAbstractItemView)
+        and parent is not None
+        and parent.inherits("QComboBoxPrivateContainer")
+    )
 
 
 def accessible_name(w: QWidget) -> str:
@@ -97,7 +108,11 @@ def _pairs(layout: QLayout) -> None:
             item = layout.itemAt(i)
             widget = item.widget()
             if widget is not None:
-                if isinstance(previous, QLabel) and not isinstance(widget, QLabel) and len(previous.text()) <= 60:
+                if (
+                    isinstance(previous, QLabel)
+                    and not isinstance(widget, QLabel)
+                    and len(previous.text()) <= 60
+                ):
                     _name(widget, _label_text(previous))
                 elif isinstance(previous, QCheckBox) and not isinstance(widget, QAbstractButton):
                     _name(widget, _clean(previous.text()))  # "Issued from [x]" then its date box
@@ -159,5 +174,8 @@ def _container_title(w: QWidget) -> str:
 
 def unnamed_controls(root: QWidget) -> list[str]:
     """Controls under ``root`` a screen reader cannot name, as "Class objectName" (for the tests)."""
-    return [f"{type(c).__name__} {c.objectName()!r}" for c in root.findChildren(QWidget)
-            if _is_control(c) and not accessible_name(c)]
+    return [
+        f"{type(c).__name__} {c.objectName()!r}"
+        for c in root.findChildren(QWidget)
+        if _is_control(c) and not accessible_name(c)
+    ]

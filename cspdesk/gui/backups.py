@@ -33,13 +33,18 @@ def passphrase_prompt(prompts):
         if app is None or QThread.currentThread() is not app.thread():
             return None
         if not new:
-            return prompts.ask_secret("CSPDesk: passphrase", f"The database {path.name} is encrypted.\n"
-                                      "Type its passphrase:") or None
+            return (
+                prompts.ask_secret(
+                    "CSPDesk: passphrase", f"The database {path.name} is encrypted.\nType its passphrase:"
+                )
+                or None
+            )
         while True:
             first = prompts.ask_secret(
                 "CSPDesk: choose a passphrase",
                 f"CSPDesk encrypts the database {path.name}. This computer has no credential store to keep its key,\n"
-                f"so choose a passphrase of at least {MIN_PASSPHRASE} characters. Without it the data cannot be read.")
+                f"so choose a passphrase of at least {MIN_PASSPHRASE} characters. Without it the data cannot be read.",
+            )
             if not first:
                 return None
             if len(first) < MIN_PASSPHRASE:
@@ -101,9 +106,11 @@ class BackupsPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.now)
         row.addWidget(self.result, 1)
-        hint = QLabel("A backup is taken when CSPDesk starts if the last one is a day old, encrypted like the database "
-                      "and checked after it is written. The folder and how many are kept are under Local settings → "
-                      "Backups. To restore one, close CSPDesk and run: cspdesk restore --db FILE --from BACKUP")
+        hint = QLabel(
+            "A backup is taken when CSPDesk starts if the last one is a day old, encrypted like the database "
+            "and checked after it is written. The folder and how many are kept are under Local settings → "
+            "Backups. To restore one, close CSPDesk and run: cspdesk restore --db FILE --from BACKUP"
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color:#555")
         v = QVBoxLayout(self)
@@ -128,11 +135,15 @@ class BackupsPanel(QWidget):
             self.last.setText("None yet")
         else:
             stale = "  (more than a day old)" if status.due else ""
-            self.last.setText(f"{status.last.taken_at:%d/%m/%Y %H:%M}, {status.last.size / 1e6:,.1f} MB{stale}")
+            self.last.setText(
+                f"{status.last.taken_at:%d/%m/%Y %H:%M}, {status.last.size / 1e6:,.1f} MB{stale}"
+            )
         self.last.setStyleSheet("color:#b00020" if status.due else "")
         self.folder.setText(str(status.folder))
         p = status.policy
-        self.rota.setText(f"the newest backup of each of the last {p.daily} days, {p.weekly} weeks and {p.monthly} months")
+        self.rota.setText(
+            f"the newest backup of each of the last {p.daily} days, {p.weekly} weeks and {p.monthly} months"
+        )
         self.note.setText(status.note)
         self.note.setVisible(bool(status.note))
 
@@ -140,7 +151,9 @@ class BackupsPanel(QWidget):
         self.now.setEnabled(False)
         self.result.setStyleSheet("")
         self.result.setText("Backing up…")
-        self.tasks.start(lambda _report, _cancelled: self.services.backups.back_up_now(), self._done, self._failed)
+        self.tasks.start(
+            lambda _report, _cancelled: self.services.backups.back_up_now(), self._done, self._failed
+        )
 
     def _done(self, result) -> None:
         self.result.setText(f"Backed up and checked: {result.backup.path.name}")
@@ -150,4 +163,6 @@ class BackupsPanel(QWidget):
         self.now.setEnabled(True)
         self.result.setStyleSheet("color:#b00020")
         self.result.setText("No backup was made.")
-        self.prompts.error("Backup failed", str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}")
+        self.prompts.error(
+            "Backup failed", str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        )

@@ -63,13 +63,19 @@ def fit_for_laptops(widget: QWidget) -> None:
             label.setWordWrap(True)
     for box in widget.findChildren(QLineEdit):
         # A search box beside combo boxes was squeezed to "S…": keep room for a word or two.
-        if box.placeholderText() and box.minimumWidth() == 0 and not isinstance(box.parentWidget(), QComboBox):
+        if (
+            box.placeholderText()
+            and box.minimumWidth() == 0
+            and not isinstance(box.parentWidget(), QComboBox)
+        ):
             box.setMinimumWidth(box.fontMetrics().horizontalAdvance("x" * 10) + 12)
     for combo in widget.findChildren(QComboBox):
         # Its minimum, not its preferred width: with room to spare it still shows its longest entry whole.
         if combo.minimumWidth() == 0:
             narrow = combo.fontMetrics().horizontalAdvance("x" * COMBO_CHARACTERS) + 40
-            combo.setMinimumWidth(min(narrow, combo.minimumSizeHint().width()) if combo.count() > 1 else narrow)
+            combo.setMinimumWidth(
+                min(narrow, combo.minimumSizeHint().width()) if combo.count() > 1 else narrow
+            )
 
 
 def screen_key(widget: QWidget) -> str:
@@ -117,7 +123,11 @@ class _DialogFitter(QObject):
     than its screen, and its controls are named for screen readers (``accessibility.name_controls``)."""
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Show and isinstance(obj, QDialog) and not obj.property("cspdeskFitted"):
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(obj, QDialog)
+            and not obj.property("cspdeskFitted")
+        ):
             obj.setProperty("cspdeskFitted", True)
             fit_for_laptops(obj)
             bound_to_screen(obj)
@@ -143,19 +153,25 @@ class SideBySide(QSplitter):
 
     def _side_by_side_width(self) -> int:
         panes = [self.widget(i) for i in range(self.count())]
-        return (sum(p.minimumSizeHint().expandedTo(p.minimumSize()).width() for p in panes)
-                + self.handleWidth() * max(len(panes) - 1, 0))
+        return sum(
+            p.minimumSizeHint().expandedTo(p.minimumSize()).width() for p in panes
+        ) + self.handleWidth() * max(len(panes) - 1, 0)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        panes = [self.widget(i).minimumSizeHint().expandedTo(self.widget(i).minimumSize())
-                 for i in range(self.count())]
+        panes = [
+            self.widget(i).minimumSizeHint().expandedTo(self.widget(i).minimumSize())
+            for i in range(self.count())
+        ]
         if not panes:
             return QSize(0, 0)
         return QSize(max(p.width() for p in panes), max(p.height() for p in panes))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        wanted = (Qt.Orientation.Horizontal if event.size().width() >= self._side_by_side_width()
-                  else Qt.Orientation.Vertical)
+        wanted = (
+            Qt.Orientation.Horizontal
+            if event.size().width() >= self._side_by_side_width()
+            else Qt.Orientation.Vertical
+        )
         if wanted != self.orientation():
             self.setOrientation(wanted)
         super().resizeEvent(event)

@@ -59,23 +59,73 @@ class MainWindow(QMainWindow):
         self.pages = LazyPages(self.stack)
         self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)
         self._add_page("cases", CasesPage, services, self.bus, prompts)
-        self._add_page("enforcement", ("cspdesk.gui.pages.enforcement:EnforcementPage", "Enforcement"), services, self.bus, prompts)
-        self._add_page("safer_homes", ("cspdesk.gui.pages.safer_homes:SaferHomesPage", "Safer Homes"), services, self.bus, prompts,
-                       self.tasks)  # loads its list in the background
-        self._add_page("case_reviews", ("cspdesk.gui.pages.case_reviews:CaseReviewsPage", "Case Reviews"), services, self.bus, prompts)
-        self._add_page("forums", ("cspdesk.gui.pages.forums:ForumsPage", "Area Forums"), services, self.bus, prompts)
-        self._add_page("figures", ("cspdesk.gui.pages.figures:FiguresPage", "Crime Figures"), services, self.bus, prompts, self.tasks)
-        self._add_page("reports", ("cspdesk.gui.pages.reports:ReportsPage", "Reports"), services, self.bus, prompts, self.tasks)
-        self._add_page("letters", ("cspdesk.gui.pages.letters:LettersPage", "Letters & templates"), services, self.bus, prompts)
+        self._add_page(
+            "enforcement",
+            ("cspdesk.gui.pages.enforcement:EnforcementPage", "Enforcement"),
+            services,
+            self.bus,
+            prompts,
+        )
+        self._add_page(
+            "safer_homes",
+            ("cspdesk.gui.pages.safer_homes:SaferHomesPage", "Safer Homes"),
+            services,
+            self.bus,
+            prompts,
+            self.tasks,
+        )  # loads its list in the background
+        self._add_page(
+            "case_reviews",
+            ("cspdesk.gui.pages.case_reviews:CaseReviewsPage", "Case Reviews"),
+            services,
+            self.bus,
+            prompts,
+        )
+        self._add_page(
+            "forums", ("cspdesk.gui.pages.forums:ForumsPage", "Area Forums"), services, self.bus, prompts
+        )
+        self._add_page(
+            "figures",
+            ("cspdesk.gui.pages.figures:FiguresPage", "Crime Figures"),
+            services,
+            self.bus,
+            prompts,
+            self.tasks,
+        )
+        self._add_page(
+            "reports",
+            ("cspdesk.gui.pages.reports:ReportsPage", "Reports"),
+            services,
+            self.bus,
+            prompts,
+            self.tasks,
+        )
+        self._add_page(
+            "letters",
+            ("cspdesk.gui.pages.letters:LettersPage", "Letters & templates"),
+            services,
+            self.bus,
+            prompts,
+        )
         # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
-        self._add_page("my_work", ("cspdesk.gui.pages.my_work:MyWorkPage", "My work"), services, self.bus, prompts, self.show_page)
-        self._add_page("settings", ("cspdesk.gui.pages.settings:SettingsPage", "Settings"), services, self.bus, prompts)
+        self._add_page(
+            "my_work",
+            ("cspdesk.gui.pages.my_work:MyWorkPage", "My work"),
+            services,
+            self.bus,
+            prompts,
+            self.show_page,
+        )
+        self._add_page(
+            "settings", ("cspdesk.gui.pages.settings:SettingsPage", "Settings"), services, self.bus, prompts
+        )
         self.nav.currentRowChanged.connect(self._show_row)
         self.bus.open_case.connect(self.open_case)
         self.bus.new_case.connect(self.new_case)
         self.case_windows: dict = {}  # case id -> its CaseView
-        self.bus.show_notice.connect(lambda nid: (self.show_page("enforcement"),
-                                                  self.pages["enforcement"].show_notice(nid)))
+        self.bus.show_notice.connect(
+            lambda nid: (self.show_page("enforcement"), self.pages["enforcement"].show_notice(nid))
+        )
 
         body = QWidget()
         h = QHBoxLayout(body)
@@ -91,7 +141,9 @@ class MainWindow(QMainWindow):
         v.addWidget(self.write_banner)
         v.addWidget(body, 1)
         self.setCentralWidget(central)
-        self.copy_info = None  # set (with a banner) by working_copies.install if this database is a working copy
+        self.copy_info = (
+            None  # set (with a banner) by working_copies.install if this database is a working copy
+        )
         self._menus()
         self._status_bar()
         self.update_title()
@@ -114,23 +166,38 @@ class MainWindow(QMainWindow):
         new = QAction("&New case…", self, shortcut=QKeySequence("Ctrl+N"), triggered=self.new_case)
         new.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from any window, case windows too
         file_menu.addAction(new)
-        file_menu.addAction(QAction("&Data protection requests…", self, shortcut=QKeySequence("Ctrl+Shift+D"),
-                                    triggered=self.data_requests))
+        file_menu.addAction(
+            QAction(
+                "&Data protection requests…",
+                self,
+                shortcut=QKeySequence("Ctrl+Shift+D"),
+                triggered=self.data_requests,
+            )
+        )
         quit_ = QAction("E&xit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(quit_)
         working_copies.install(self, file_menu)  # Take / Bring back / Working copies; the working-copy banner
         go = self.menuBar().addMenu("&Go")
         for i, key in enumerate(self.pages):
-            act = QAction(self.pages.title(key), self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
-                          triggered=lambda _=False, k=key: self.show_page(k))
+            act = QAction(
+                self.pages.title(key),
+                self,
+                shortcut=QKeySequence(f"Ctrl+{i + 1}"),
+                triggered=lambda _=False, k=key: self.show_page(k),
+            )
             go.addAction(act)
-        refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh,
-                          triggered=lambda: self.bus.changes_applied.emit(_all_changes()))
+        refresh = QAction(
+            "&Refresh",
+            self,
+            shortcut=QKeySequence.StandardKey.Refresh,
+            triggered=lambda: self.bus.changes_applied.emit(_all_changes()),
+        )
         go.addSeparator()
         go.addAction(refresh)
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(QAction("&Keyboard shortcuts", self, shortcut=QKeySequence("F1"),
-                                    triggered=self.show_shortcuts))
+        help_menu.addAction(
+            QAction("&Keyboard shortcuts", self, shortcut=QKeySequence("F1"), triggered=self.show_shortcuts)
+        )
         help_menu.addAction(QAction("&About CSPDesk", self, triggered=self._about))
 
     def data_requests(self) -> None:
@@ -154,9 +221,13 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         demo = self.services.settings.get_optional("demo.data")
-        self.setWindowTitle(f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}"
-                            f"{working_copies.title_suffix(self.copy_info)}")
-        if hasattr(self, "demo_label"):  # the title can change before the status bar is built (a working copy)
+        self.setWindowTitle(
+            f"CSPDesk — {self.services.database.label}{' — DEMO DATA' if demo else ''}"
+            f"{working_copies.title_suffix(self.copy_info)}"
+        )
+        if hasattr(
+            self, "demo_label"
+        ):  # the title can change before the status bar is built (a working copy)
             self.demo_label.setVisible(bool(demo))
 
     def show_page(self, key: str) -> None:
@@ -200,9 +271,10 @@ class MainWindow(QMainWindow):
         if not self.services.demo.is_empty() or not self.services.actor.can(Role.ADMINISTRATOR):
             return
         if not self.prompts.confirm(
-                "An empty database",
-                "This database has no cases yet.\n\nWould you like to load demo data — about 1,500 fictional "
-                "South Derbyshire cases — to try CSPDesk out? Do not load demo data into your live database."):
+            "An empty database",
+            "This database has no cases yet.\n\nWould you like to load demo data — about 1,500 fictional "
+            "South Derbyshire cases — to try CSPDesk out? Do not load demo data into your live database.",
+        ):
             return
         self.load_demo_data()
 
@@ -223,9 +295,11 @@ class MainWindow(QMainWindow):
             progress.close()
             self.prompts.error("Demo data not loaded", str(exc))
 
-        return self.tasks.start(lambda report, _c: self.services.demo.load(self.services.actor, cases=cases,
-                                                                          progress=report),
-                                done, failed)
+        return self.tasks.start(
+            lambda report, _c: self.services.demo.load(self.services.actor, cases=cases, progress=report),
+            done,
+            failed,
+        )
 
     def show_shortcuts(self):
         """Help → Keyboard shortcuts: every shortcut, where it works (gui/shortcuts.py)."""
@@ -239,8 +313,10 @@ class MainWindow(QMainWindow):
         from cspdesk.core.about import about_text
 
         db = self.services.database
-        self.prompts.info("About CSPDesk", "Case tracking for Community Safety Partnerships.\n\n"
-                          + about_text(db.label, db.revision))
+        self.prompts.info(
+            "About CSPDesk",
+            "Case tracking for Community Safety Partnerships.\n\n" + about_text(db.label, db.revision),
+        )
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         for view in list(self.case_windows.values()):  # each asks about its unsaved changes
@@ -257,9 +333,24 @@ class MainWindow(QMainWindow):
 def _all_changes():
     from cspdesk.core.services.context import Changes
 
-    return Changes.of("case", "party", "incident", "action", "risk", "user", "setting", "case_review",
-                      "crime_figure", "population", "meeting", "safer_homes", "notice", "report_pack", "document",
-                      "letter_template")
+    return Changes.of(
+        "case",
+        "party",
+        "incident",
+        "action",
+        "risk",
+        "user",
+        "setting",
+        "case_review",
+        "crime_figure",
+        "population",
+        "meeting",
+        "safer_homes",
+        "notice",
+        "report_pack",
+        "document",
+        "letter_template",
+    )
 
 
 class LazyPages:

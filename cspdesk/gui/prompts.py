@@ -22,9 +22,11 @@ class Prompts:
 
     def crash(self, summary: str, logfile: Path) -> None:
         QMessageBox.critical(
-            self.parent, "CSPDesk hit a problem",
+            self.parent,
+            "CSPDesk hit a problem",
             f"Something went wrong that CSPDesk did not expect:\n\n{summary}\n\n"
-            f"Your saved work is safe. Details are in {logfile} — please send that file to support.")
+            f"Your saved work is safe. Details are in {logfile} — please send that file to support.",
+        )
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(self.parent, title, label, text=text)

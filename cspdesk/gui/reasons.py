@@ -12,8 +12,10 @@ from typing import Any
 
 from cspdesk.core.domain.restriction import ReasonNeeded
 
-QUESTION = ("This is a restricted (domestic abuse) record: {what} shows the client's details.\n"
-            "Why do you need to see them? Your reason is recorded in the audit log with your name.")
+QUESTION = (
+    "This is a restricted (domestic abuse) record: {what} shows the client's details.\n"
+    "Why do you need to see them? Your reason is recorded in the audit log with your name."
+)
 
 _UNSET = object()
 

@@ -47,7 +47,9 @@ def documented_keys() -> set[str]:
             out.update(f"Alt+{i}" for i in range(1, 10))
             continue
         for part in keys.replace(" or ", ", ").replace(" / ", ", ").split(", "):
-            out.add(QKeySequence(part.strip()).toString(QKeySequence.SequenceFormat.PortableText) or part.strip())
+            out.add(
+                QKeySequence(part.strip()).toString(QKeySequence.SequenceFormat.PortableText) or part.strip()
+            )
     return out
 
 
@@ -71,7 +73,9 @@ class ShortcutsDialog(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         self.setObjectName("shortcutsDialog")
         rows = [(f"Menu: {m}", k, a) for m, k, a in menu_shortcuts(window)] + SCREEN_SHORTCUTS
-        self.table = QTableWidget(len(rows), 3, objectName="shortcutsTable", accessibleName="Keyboard shortcuts")
+        self.table = QTableWidget(
+            len(rows), 3, objectName="shortcutsTable", accessibleName="Keyboard shortcuts"
+        )
         self.table.setHorizontalHeaderLabels(["Where", "Keys", "What it does"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -43,8 +43,13 @@ class TaskRunner:
         self.pool = QThreadPool.globalInstance()
         self._running: set[Task] = set()
 
-    def start(self, work, on_done: Callable[[Any], None], on_error: Callable[[Exception], None],
-              on_progress: Callable[[str, int, int], None] | None = None) -> Task:
+    def start(
+        self,
+        work,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        on_progress: Callable[[str, int, int], None] | None = None,
+    ) -> Task:
         task = Task(work)
         self._running.add(task)
         task.signals.finished.connect(lambda r: (self._running.discard(task), on_done(r)))

@@ -40,8 +40,12 @@ def install(window, file_menu) -> None:
     services = window.services
     take = QAction("Take a &working copy…", window, triggered=lambda: take_copy(window))
     back = QAction("&Bring back a working copy…", window, triggered=lambda: bring_back(window))
-    refresh = QAction("&Refresh a working copy from this database…", window, triggered=lambda: refresh_copy(window))
-    manage = QAction("Working copies and &conflicts…", window, triggered=lambda: WorkingCopiesDialog(window).exec())
+    refresh = QAction(
+        "&Refresh a working copy from this database…", window, triggered=lambda: refresh_copy(window)
+    )
+    manage = QAction(
+        "Working copies and &conflicts…", window, triggered=lambda: WorkingCopiesDialog(window).exec()
+    )
     take.setObjectName("takeWorkingCopy")
     back.setObjectName("bringBackWorkingCopy")
     refresh.setObjectName("refreshWorkingCopy")
@@ -66,11 +70,13 @@ def install(window, file_menu) -> None:
 def _show_banner(window, info) -> None:
     banner = QLabel(
         f"<b>Working copy</b> of {info.office_label}, taken {info.taken_at:%d/%m/%Y %H:%M} by {info.taken_by} "
-        f"({', '.join(info.wards)}). Your changes reach the office when this copy is brought back there.")
+        f"({', '.join(info.wards)}). Your changes reach the office when this copy is brought back there."
+    )
     banner.setObjectName("workingCopyBanner")
     banner.setWordWrap(True)
-    banner.setStyleSheet("QLabel { background: #fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a;"
-                         " padding: 6px 10px; }")
+    banner.setStyleSheet(
+        "QLabel { background: #fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a; padding: 6px 10px; }"
+    )
     old = window.takeCentralWidget()
     holder = QWidget()
     v = QVBoxLayout(holder)
@@ -136,8 +142,10 @@ class TakeCopyDialog(QDialog):
         h.addWidget(self.target, 1)
         h.addWidget(browse)
         form.addRow("Save the copy as", file_row)
-        note = QLabel("The copy holds the chosen cases with their people, places, incidents, actions, notices and "
-                      "Safer Homes referrals (restricted ones only if you may see them), and the forum's history.")
+        note = QLabel(
+            "The copy holds the chosen cases with their people, places, incidents, actions, notices and "
+            "Safer Homes referrals (restricted ones only if you may see them), and the forum's history."
+        )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.addButton("Take the copy", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -152,12 +160,16 @@ class TakeCopyDialog(QDialog):
         self.taken = None
 
     def chosen_wards(self) -> list[str]:
-        return [self.wards.item(i).text() for i in range(self.wards.count())
-                if self.wards.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.wards.item(i).text()
+            for i in range(self.wards.count())
+            if self.wards.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def _choose(self) -> None:
-        path = self.window_.prompts.ask_save_file("Save the working copy as", "working-copy.sqlite",
-                                                  "CSPDesk database (*.sqlite)")
+        path = self.window_.prompts.ask_save_file(
+            "Save the working copy as", "working-copy.sqlite", "CSPDesk database (*.sqlite)"
+        )
         if path:
             self.target.setText(str(path))
 
@@ -167,8 +179,12 @@ class TakeCopyDialog(QDialog):
             return
         try:
             self.taken = self.window_.services.working_copies.take(
-                self.window_.services.actor, Path(self.target.text().strip()), wards=self.chosen_wards(),
-                forum=self.forum.currentData(), cases="open" if self.open_only.isChecked() else "all")
+                self.window_.services.actor,
+                Path(self.target.text().strip()),
+                wards=self.chosen_wards(),
+                forum=self.forum.currentData(),
+                cases="open" if self.open_only.isChecked() else "all",
+            )
         except UserError as exc:
             _show_error(self.window_, exc)
             return
@@ -179,11 +195,16 @@ def take_copy(window) -> None:
     dialog = TakeCopyDialog(window)
     if dialog.exec() and dialog.taken is not None:
         t = dialog.taken
-        window.prompts.info("Working copy taken",
-                            f"{t.cases} cases written to {t.path}.\n\nOpen that file on the laptop "
-                            "(cspdesk --db FILE). Bring it back here with File → Bring back a working copy…"
-                            + ("" if t.restricted_included else
-                               "\n\nRestricted Safer Homes referrals were left out: your account may not see them."))
+        window.prompts.info(
+            "Working copy taken",
+            f"{t.cases} cases written to {t.path}.\n\nOpen that file on the laptop "
+            "(cspdesk --db FILE). Bring it back here with File → Bring back a working copy…"
+            + (
+                ""
+                if t.restricted_included
+                else "\n\nRestricted Safer Homes referrals were left out: your account may not see them."
+            ),
+        )
         window.bus.changes_applied.emit(_copy_changes())
 
 
@@ -205,12 +226,16 @@ def bring_back(window) -> None:
     if r.applied == 0:
         window.prompts.info("Bring back", "Nothing new to bring back: this copy's changes are already here.")
         return
-    lines = [f"{r.applied} changes brought back: {r.inserted} new records, {r.updated_fields} fields updated, "
-             f"{r.deleted} removed."]
+    lines = [
+        f"{r.applied} changes brought back: {r.inserted} new records, {r.updated_fields} fields updated, "
+        f"{r.deleted} removed."
+    ]
     if r.renumbered:
         lines.append("New references: " + "; ".join(f"{p} is now {n}" for p, n in r.renumbered))
     if r.letters_to_check:
-        lines.append("Letters printed in the copy quote a provisional reference (tell the recipients the new one):")
+        lines.append(
+            "Letters printed in the copy quote a provisional reference (tell the recipients the new one):"
+        )
         lines += [f"  {t}: {p} → {n}" for t, p, n in r.letters_to_check]
     if r.conflicts:
         lines.append(f"{r.conflicts} conflicts: the office's values were kept until you decide.")
@@ -231,9 +256,11 @@ def refresh_copy(window) -> None:
     except UserError as exc:
         _show_error(window, exc)
         return
-    window.prompts.info("Working copy refreshed",
-                        f"{counts['added']} records added and {counts['updated']} updated from this database. "
-                        "Fields changed in the copy kept the copy's value.")
+    window.prompts.info(
+        "Working copy refreshed",
+        f"{counts['added']} records added and {counts['updated']} updated from this database. "
+        "Fields changed in the copy kept the copy's value.",
+    )
 
 
 class WorkingCopiesDialog(QDialog):
@@ -261,19 +288,28 @@ class WorkingCopiesDialog(QDialog):
         h.addWidget(self.revoke_button)
         v.addLayout(h)
         self.tabs.addTab(page, "Copies out")
-        self.conflicts = _table(["Record", "Field", "What happened", "Changed in the copy by"], "conflictsTable")
+        self.conflicts = _table(
+            ["Record", "Field", "What happened", "Changed in the copy by"], "conflictsTable"
+        )
         self.conflicts.itemSelectionChanged.connect(self._show_sides)
         sides = QHBoxLayout()
-        self.side_before, self.side_office, self.side_copy = (_side(sides, title, name) for title, name in (
-            ("Before (when the copy was taken)", "sideBefore"), ("In the office (kept until you decide)", "sideOffice"),
-            ("In the copy", "sideCopy")))
+        self.side_before, self.side_office, self.side_copy = (
+            _side(sides, title, name)
+            for title, name in (
+                ("Before (when the copy was taken)", "sideBefore"),
+                ("In the office (kept until you decide)", "sideOffice"),
+                ("In the copy", "sideCopy"),
+            )
+        )
         self.keep_office = QPushButton("Keep the office value", objectName="keepOffice")
         self.take_copy_value = QPushButton("Take the copy's value", objectName="takeCopyValue")
         self.keep_office.clicked.connect(lambda: self._decide("office"))
         self.take_copy_value.clicked.connect(lambda: self._decide("copy"))
         page = QWidget()
         v = QVBoxLayout(page)
-        v.addWidget(QLabel("Both sides changed these. The office value stands until you decide; nothing is lost."))
+        v.addWidget(
+            QLabel("Both sides changed these. The office value stands until you decide; nothing is lost.")
+        )
         v.addWidget(self.conflicts, 1)
         v.addLayout(sides)
         h = QHBoxLayout()
@@ -294,18 +330,27 @@ class WorkingCopiesDialog(QDialog):
         self._copy_rows = self.service.copies()
         self.copies.setRowCount(len(self._copy_rows))
         for i, c in enumerate(self._copy_rows):
-            cells = [f"{c.taken_at:%d/%m/%Y %H:%M}", c.taken_by, ", ".join(c.wards), str(c.cases), c.state,
-                     c.file_name]
+            cells = [
+                f"{c.taken_at:%d/%m/%Y %H:%M}",
+                c.taken_by,
+                ", ".join(c.wards),
+                str(c.cases),
+                c.state,
+                c.file_name,
+            ]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c.overdue:
                     item.setForeground(QColor("#a40000"))
                 self.copies.setItem(i, j, item)
         late = [c for c in self._copy_rows if c.overdue]
-        self.overdue.setText("" if not late else
-                             f"{len(late)} working cop{'ies have' if len(late) > 1 else 'y has'} been out longer than "
-                             "the setting allows (Settings → Working copies): bring "
-                             f"{'them' if len(late) > 1 else 'it'} back, or revoke a lost one.")
+        self.overdue.setText(
+            ""
+            if not late
+            else f"{len(late)} working cop{'ies have' if len(late) > 1 else 'y has'} been out longer than "
+            "the setting allows (Settings → Working copies): bring "
+            f"{'them' if len(late) > 1 else 'it'} back, or revoke a lost one."
+        )
         self.overdue.setVisible(bool(late))
         self._conflict_rows = self.service.conflicts(self.window_.services.actor)
         self.conflicts.setRowCount(len(self._conflict_rows))
@@ -338,7 +383,9 @@ class WorkingCopiesDialog(QDialog):
             self.window_.prompts.error("Conflicts", "Choose a conflict first.")
             return
         try:
-            changes = self.service.decide(self.window_.services.actor, self._conflict_rows[row].conflict_id, keep)
+            changes = self.service.decide(
+                self.window_.services.actor, self._conflict_rows[row].conflict_id, keep
+            )
         except UserError as exc:
             _show_error(self.window_, exc)
             return
@@ -351,9 +398,11 @@ class WorkingCopiesDialog(QDialog):
             self.window_.prompts.error("Working copies", "Choose the copy to revoke.")
             return
         c = self._copy_rows[row]
-        reason = self.window_.prompts.ask_text("Revoke a working copy",
-                                               f"Why is the copy taken by {c.taken_by} on {c.taken_at:%d/%m/%Y} "
-                                               "being revoked? Its changes will be refused.")
+        reason = self.window_.prompts.ask_text(
+            "Revoke a working copy",
+            f"Why is the copy taken by {c.taken_by} on {c.taken_at:%d/%m/%Y} "
+            "being revoked? Its changes will be refused.",
+        )
         if reason is None:
             return
         try:

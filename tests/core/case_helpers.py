@@ -12,22 +12,40 @@ TODAY = date(2026, 11, 26)
 
 
 def complainant(**kw) -> PartyInput:
-    base = PartyInput(role="complainant", kind="person", forename="Joan", surname="Platt",
-                      date_of_birth=date(1950, 3, 4), phone="01283 222333",
-                      address=LocationInput(line1="12 Oak Street", town="Swadlincote", postcode="DE11 9AA"))
+    base = PartyInput(
+        role="complainant",
+        kind="person",
+        forename="Joan",
+        surname="Platt",
+        date_of_birth=date(1950, 3, 4),
+        phone="01283 222333",
+        address=LocationInput(line1="12 Oak Street", town="Swadlincote", postcode="DE11 9AA"),
+    )
     return replace(base, **kw)
 
 
 def form(**kw) -> IntakeForm:
     base = IntakeForm(
-        title="Youths gathering at Eureka Park", description="Stones thrown at windows most evenings.",
-        category="youth_asb", tags=("youth_asb", "parks_open_spaces"), reported_on=date(2026, 11, 20),
+        title="Youths gathering at Eureka Park",
+        description="Stones thrown at windows most evenings.",
+        category="youth_asb",
+        tags=("youth_asb", "parks_open_spaces"),
+        reported_on=date(2026, 11, 20),
         reported_via="phone",
-        location=LocationInput(place_name="Eureka Park", town="Swadlincote", postcode="DE11 0AX", place_type="park"),
-        parties=(complainant(),
-                 PartyInput(role="perpetrator", kind="person", forename="Kyle", surname="Dunmore",
-                            date_of_birth=date(2011, 6, 1)),
-                 PartyInput(role="perpetrator", kind="group", group_description="Group of 6-8 youths on bikes")),
+        location=LocationInput(
+            place_name="Eureka Park", town="Swadlincote", postcode="DE11 0AX", place_type="park"
+        ),
+        parties=(
+            complainant(),
+            PartyInput(
+                role="perpetrator",
+                kind="person",
+                forename="Kyle",
+                surname="Dunmore",
+                date_of_birth=date(2011, 6, 1),
+            ),
+            PartyInput(role="perpetrator", kind="group", group_description="Group of 6-8 youths on bikes"),
+        ),
     )
     return replace(base, **kw)
 

@@ -20,8 +20,14 @@ def make_case(engine, reference: str, *, reporter: str = "Jean Bloor") -> tuple[
     with Session(engine) as s:
         forename, surname = reporter.split(" ", 1)
         person = Person(forename=forename, surname=surname)
-        case = AsbCase(reference=reference, title=f"Nuisance at Maurice Lea Park ({reference})", category="youth_asb",
-                       priority_theme="asb_safer_spaces", reported_via="phone", reported_on=date(2023, 1, 5))
+        case = AsbCase(
+            reference=reference,
+            title=f"Nuisance at Maurice Lea Park ({reference})",
+            category="youth_asb",
+            priority_theme="asb_safer_spaces",
+            reported_via="phone",
+            reported_on=date(2023, 1, 5),
+        )
         s.add_all([person, case])
         s.flush()
         party = CaseParty(case_id=case.id, role="complainant", kind="person", person_id=person.id)
@@ -30,14 +36,29 @@ def make_case(engine, reference: str, *, reporter: str = "Jean Bloor") -> tuple[
         return case.id, party.id
 
 
-def add_incident(engine, case_id: uuid.UUID, occurred: date, reported: date, *, party_id: uuid.UUID | None = None,
-                 reporter_name: str | None = None, agency: str = "SDDC",
-                 duplicate_of: uuid.UUID | None = None, hour: int = 21) -> uuid.UUID:
+def add_incident(
+    engine,
+    case_id: uuid.UUID,
+    occurred: date,
+    reported: date,
+    *,
+    party_id: uuid.UUID | None = None,
+    reporter_name: str | None = None,
+    agency: str = "SDDC",
+    duplicate_of: uuid.UUID | None = None,
+    hour: int = 21,
+) -> uuid.UUID:
     with Session(engine) as s:
-        inc = Incident(case_id=case_id, occurred_at=datetime.combine(occurred, time(hour, 0)), reported_on=reported,
-                       reporter_party_id=party_id, reporter_name=reporter_name,
-                       reporting_agency_id=agency_id(s, agency), description="Stones thrown at windows",
-                       duplicate_of_id=duplicate_of)
+        inc = Incident(
+            case_id=case_id,
+            occurred_at=datetime.combine(occurred, time(hour, 0)),
+            reported_on=reported,
+            reporter_party_id=party_id,
+            reporter_name=reporter_name,
+            reporting_agency_id=agency_id(s, agency),
+            description="Stones thrown at windows",
+            duplicate_of_id=duplicate_of,
+        )
         s.add(inc)
         s.commit()
         return inc.id

@@ -61,11 +61,21 @@ def names_in(path: Path, key: str = TEST_KEY) -> list[bytes]:
     """Surnames and street names of the people and addresses in a database (to look for in its bytes)."""
     con = encryption.connect_file(path, readonly=True, key=encryption.DatabaseKey(key, "test"))
     try:
-        surnames = [r[0] for r in con.execute("SELECT DISTINCT surname FROM person WHERE length(surname) > 5")]
-        streets = [r[0] for r in con.execute("SELECT DISTINCT line1 FROM address WHERE length(line1) > 8 LIMIT 50")]
+        surnames = [
+            r[0] for r in con.execute("SELECT DISTINCT surname FROM person WHERE length(surname) > 5")
+        ]
+        streets = [
+            r[0] for r in con.execute("SELECT DISTINCT line1 FROM address WHERE length(line1) > 8 LIMIT 50")
+        ]
         # Safer Homes referrals: domestic-abuse victims' names, addresses and police references.
-        victims = [v for r in con.execute("SELECT client_name, address_line1, police_reference FROM safer_homes_referral "
-                                          "LIMIT 50") for v in r if v and len(v) > 8]
+        victims = [
+            v
+            for r in con.execute(
+                "SELECT client_name, address_line1, police_reference FROM safer_homes_referral LIMIT 50"
+            )
+            for v in r
+            if v and len(v) > 8
+        ]
     finally:
         con.close()
     assert surnames and streets and victims

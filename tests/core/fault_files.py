@@ -57,7 +57,7 @@ def damage_a_data_page(path: Path) -> int:
     for step in range(pages // 2):
         for index in (middle + step, middle - step):
             offset = index * size
-            if original[offset] != 0x0D or struct.unpack(">H", original[offset + 3:offset + 5])[0] == 0:
+            if original[offset] != 0x0D or struct.unpack(">H", original[offset + 3 : offset + 5])[0] == 0:
                 continue
             data = bytearray(original)
             data[offset + 8] ^= 0xFF  # the first cell pointer now points outside the page

@@ -113,8 +113,11 @@ def test_a_row_inserted_out_of_order_is_named(db_path, services, capsys):
 def test_a_row_inserted_by_hand_is_named(db_path, services, capsys):
     """Catches a row slipped into the log with plain SQL (no place in the chain)."""
     _some_history(services)
-    _tamper(services, "INSERT INTO audit_entry (id, at, username, action, entity_type, summary) "
-                      "VALUES ('00000000000000000000000000000001', '2026-11-26 09:00:00', 'x', 'view', 'y', 'z')")
+    _tamper(
+        services,
+        "INSERT INTO audit_entry (id, at, username, action, entity_type, summary) "
+        "VALUES ('00000000000000000000000000000001', '2026-11-26 09:00:00', 'x', 'view', 'y', 'z')",
+    )
     assert main(["audit", "verify", "--db", str(db_path)]) == 1
     assert "outside the chain" in capsys.readouterr().out
 
@@ -124,8 +127,23 @@ def test_audit_views_lists_looks_as_csv_for_an_administrator(db_path, services, 
     _some_history(services)
     services.database.engine.dispose()
     monkeypatch.setenv("CSPDESK_USER", "admin.user")
-    assert main(["audit", "views", "--db", str(db_path), "--from", "2026-11-01", "--to", "2026-11-30",
-                 "--format", "csv"]) == 0
+    assert (
+        main(
+            [
+                "audit",
+                "views",
+                "--db",
+                str(db_path),
+                "--from",
+                "2026-11-01",
+                "--to",
+                "2026-11-30",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("When,User,Login,Record,Reference,What,Reason")
     # Recording the referral was its first look; opening it the second.

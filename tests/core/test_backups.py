@@ -32,7 +32,9 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("damaged_page", [0, 64])
-def test_backup_then_damage_then_restore_gives_the_same_counts_and_check_passes(demo_db_path, capsys, damaged_page):
+def test_backup_then_damage_then_restore_gives_the_same_counts_and_check_passes(
+    demo_db_path, capsys, damaged_page
+):
     """The promise of a backup. Catches a backup that is not a faithful copy, a restore that does not keep what
     it replaced (checked by skipping _keep_replaced), and one that gives up when the first page is damaged (an
     encrypted file's damaged first page looks like a wrong key: checked by not catching that in _settings)."""
@@ -113,6 +115,7 @@ def test_a_full_disk_leaves_no_half_file(demo_db_path, monkeypatch, capsys, wher
 
         monkeypatch.setattr(store, "online_copy", fill_up)
     else:
+
         def no_space(path):
             raise OSError(28, "No space left on device")
 
@@ -202,7 +205,9 @@ def test_the_service_backs_up_once_a_day(demo_services, clock, backend):
     assert service.status().last.taken_at == clock.now()
 
 
-def test_a_backup_folder_chosen_in_settings_that_is_missing_is_reported(demo_services, demo_db_path, tmp_path):
+def test_a_backup_folder_chosen_in_settings_that_is_missing_is_reported(
+    demo_services, demo_db_path, tmp_path
+):
     """SQLite only (taking demo_db_path): a server database is backed up with the server's own tools."""
     gone = tmp_path / "usb" / "backups"
     demo_services.settings.update(demo_services.actor, {"backups.folder": str(gone)})

@@ -40,7 +40,10 @@ PROCLAIMED = {
     2011: ({date(2011, 4, 29)}, set()),  # Royal wedding
     2012: ({date(2012, 6, 4), date(2012, 6, 5)}, {date(2012, 5, 28)}),  # Diamond Jubilee
     2020: ({date(2020, 5, 8)}, {date(2020, 5, 4)}),  # VE Day 75th anniversary
-    2022: ({date(2022, 6, 2), date(2022, 6, 3), date(2022, 9, 19)}, {date(2022, 5, 30)}),  # Platinum Jubilee; funeral
+    2022: (
+        {date(2022, 6, 2), date(2022, 6, 3), date(2022, 9, 19)},
+        {date(2022, 5, 30)},
+    ),  # Platinum Jubilee; funeral
     2023: ({date(2023, 5, 8)}, set()),  # Coronation
 }
 
@@ -65,7 +68,13 @@ def by_the_act(year: int) -> set[date]:
     easter = easter_sunday(year)
     days: set[date] = set()
     days.add(substitute(date(year, 1, 1), days))
-    days |= {easter - timedelta(days=2), easter + timedelta(days=1), first_monday(5), last_monday(5), last_monday(8)}
+    days |= {
+        easter - timedelta(days=2),
+        easter + timedelta(days=1),
+        first_monday(5),
+        last_monday(5),
+        last_monday(8),
+    }
     days.add(substitute(date(year, 12, 25), days))
     days.add(substitute(date(year, 12, 26), days))
     added, moved = PROCLAIMED.get(year, (set(), set()))
@@ -83,7 +92,9 @@ def test_the_holidays_package_agrees_with_the_act_and_its_proclamations(year):
 def test_one_off_days_the_hand_computation_never_knew():
     """What the package knows beyond the proclamations we listed by hand: the Silver Jubilee and the royal
     wedding of 1981, and that the Early May holiday began in 1978."""
-    assert date(1977, 6, 7) in english_bank_holidays(1977) and date(1977, 5, 2) not in english_bank_holidays(1977)
+    assert date(1977, 6, 7) in english_bank_holidays(1977) and date(1977, 5, 2) not in english_bank_holidays(
+        1977
+    )
     assert date(1981, 7, 29) in english_bank_holidays(1981)
     assert english_bank_holidays(1981) == by_the_act(1981) | {date(1981, 7, 29)}
 
@@ -124,4 +135,7 @@ def test_the_calendar_loads_without_the_holidays_package():
     import sys
 
     code = "import sys, cspdesk.core.domain.calendar; print('holidays' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        == "False\n"
+    )

@@ -29,9 +29,17 @@ def _party(services, case_id, name, include_removed=False):
 
 
 def _incident(services, case_id, reporter_id, on: date, **kw):
-    return services.incidents.add_incident(services.actor, case_id, IncidentInput(
-        occurred_at=datetime.combine(on, datetime.min.time()).replace(hour=20), reported_on=on,
-        description=kw.pop("description", "Stones thrown"), reporter_party_id=reporter_id, **kw))
+    return services.incidents.add_incident(
+        services.actor,
+        case_id,
+        IncidentInput(
+            occurred_at=datetime.combine(on, datetime.min.time()).replace(hour=20),
+            reported_on=on,
+            description=kw.pop("description", "Stones thrown"),
+            reporter_party_id=reporter_id,
+            **kw,
+        ),
+    )
 
 
 def _chronology(services, case_id):
@@ -40,18 +48,28 @@ def _chronology(services, case_id):
 
 def _audits(services, entity_id):
     with services._uow("system") as uow:
-        return [(a.action, a.summary, a.details) for a in uow.session.scalars(
-            select(AuditEntry).where(AuditEntry.entity_id == entity_id).order_by(AuditEntry.at))]
+        return [
+            (a.action, a.summary, a.details)
+            for a in uow.session.scalars(
+                select(AuditEntry).where(AuditEntry.entity_id == entity_id).order_by(AuditEntry.at)
+            )
+        ]
 
 
 # ----- parties ---------------------------------------------------------------------------------------------
+
 
 def test_edit_a_persons_details_and_role_with_chronology_and_audit(services, case):
     joan = _party(services, case.id, "Joan Platt")
     d = services.party_edit.detail(case.id, joan.id)
     assert d.value.surname == "Platt" and d.value.address.postcode == "DE11 9AA"
-    new = replace(d.value, role="victim", surname="Platt-Hughes", phone="07700 900123",
-                  address=LocationInput(line1="3 Elm Close", town="Woodville", postcode="de11 7aa"))
+    new = replace(
+        d.value,
+        role="victim",
+        surname="Platt-Hughes",
+        phone="07700 900123",
+        address=LocationInput(line1="3 Elm Close", town="Woodville", postcode="de11 7aa"),
+    )
     services.party_edit.edit(services.actor, case.id, joan.id, d.versions, d.value, new)
 
     row = _party(services, case.id, "Joan Platt-Hughes")
@@ -61,7 +79,9 @@ def test_edit_a_persons_details_and_role_with_chronology_and_audit(services, cas
     assert line.summary == "Joan Platt-Hughes: role changed from Complainant to Victim"
     assert "Surname: Platt → Platt-Hughes" in line.body and "Phone: 01283 222333 → 07700 900123" in line.body
     assert "12 Oak Street, Swadlincote, DE11 9AA → 3 Elm Close, Woodville, DE11 7AA" in line.body
-    (details,) = [d for a, summary, d in _audits(services, joan.id) if summary.endswith("Joan Platt-Hughes changed")]
+    (details,) = [
+        d for a, summary, d in _audits(services, joan.id) if summary.endswith("Joan Platt-Hughes changed")
+    ]
     assert details["surname"] == ["Platt", "Platt-Hughes"] and details["role"] == ["Complainant", "Victim"]
     # The case list finds the new name and shows the new role.
     summary_row = services.case_list.rows_for([case.id])[case.id]
@@ -79,33 +99,55 @@ def test_editing_nothing_changes_nothing(services, case):
 def test_editing_a_business_and_a_group(services, case):
     group = _party(services, case.id, "Group of 6-8 youths on bikes")
     d = services.party_edit.detail(case.id, group.id)
-    services.party_edit.edit(services.actor, case.id, group.id, d.versions, d.value,
-                             replace(d.value, group_description="Group of 10 youths on e-scooters"))
+    services.party_edit.edit(
+        services.actor,
+        case.id,
+        group.id,
+        d.versions,
+        d.value,
+        replace(d.value, group_description="Group of 10 youths on e-scooters"),
+    )
     assert _party(services, case.id, "Group of 10 youths on e-scooters").kind == "group"
     from cspdesk.core.services.cases.case_parties import PartyInput
 
-    services.parties.add_party(services.actor, case.id, PartyInput(role="victim", kind="business",
-                                                                   organisation_name="Woodville Tandori"))
+    services.parties.add_party(
+        services.actor,
+        case.id,
+        PartyInput(role="victim", kind="business", organisation_name="Woodville Tandori"),
+    )
     shop = _party(services, case.id, "Woodville Tandori")
     d = services.party_edit.detail(case.id, shop.id)
-    services.party_edit.edit(services.actor, case.id, shop.id, d.versions, d.value,
-                             replace(d.value, organisation_name="Woodville Tandoori", phone="01283 555666"))
+    services.party_edit.edit(
+        services.actor,
+        case.id,
+        shop.id,
+        d.versions,
+        d.value,
+        replace(d.value, organisation_name="Woodville Tandoori", phone="01283 555666"),
+    )
     assert _party(services, case.id, "Woodville Tandoori").phone == "01283 555666"
 
 
-@pytest.mark.parametrize("change, field, words", [
-    ({"role": "perpetrator", "date_of_birth": date(2019, 1, 1)}, "date_of_birth", "at least 10"),
-    ({"surname": "  "}, "surname", "surname"),
-    ({"date_of_birth": date(2027, 1, 1)}, "date_of_birth", "future"),
-    ({"address": LocationInput(line1="1 High St", postcode="DE1")}, "postcode", "not a UK postcode"),
-    ({"phone": "call me"}, "phone", "not a UK phone number"),
-    ({"kind": "business", "organisation_name": "Platt Ltd"}, "kind", "take this one off the case"),
-])
-def test_party_edit_bad_input_is_refused_with_a_message_and_nothing_saved(services, case, change, field, words):
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        ({"role": "perpetrator", "date_of_birth": date(2019, 1, 1)}, "date_of_birth", "at least 10"),
+        ({"surname": "  "}, "surname", "surname"),
+        ({"date_of_birth": date(2027, 1, 1)}, "date_of_birth", "future"),
+        ({"address": LocationInput(line1="1 High St", postcode="DE1")}, "postcode", "not a UK postcode"),
+        ({"phone": "call me"}, "phone", "not a UK phone number"),
+        ({"kind": "business", "organisation_name": "Platt Ltd"}, "kind", "take this one off the case"),
+    ],
+)
+def test_party_edit_bad_input_is_refused_with_a_message_and_nothing_saved(
+    services, case, change, field, words
+):
     joan = _party(services, case.id, "Joan Platt")
     d = services.party_edit.detail(case.id, joan.id)
     with pytest.raises(ValidationError) as e:
-        services.party_edit.edit(services.actor, case.id, joan.id, d.versions, d.value, replace(d.value, **change))
+        services.party_edit.edit(
+            services.actor, case.id, joan.id, d.versions, d.value, replace(d.value, **change)
+        )
     assert words in e.value.fields[field]
     assert services.party_edit.detail(case.id, joan.id).value == d.value
 
@@ -114,11 +156,23 @@ def test_two_windows_editing_one_party_the_second_is_told_what_changed(services,
     joan = _party(services, case.id, "Joan Platt")
     mine = services.party_edit.detail(case.id, joan.id)
     theirs = services.party_edit.detail(case.id, joan.id)
-    services.party_edit.edit(services.actor, case.id, joan.id, theirs.versions, theirs.value,
-                             replace(theirs.value, phone="07700 900999"))
+    services.party_edit.edit(
+        services.actor,
+        case.id,
+        joan.id,
+        theirs.versions,
+        theirs.value,
+        replace(theirs.value, phone="07700 900999"),
+    )
     with pytest.raises(ConflictError) as e:
-        services.party_edit.edit(services.actor, case.id, joan.id, mine.versions, mine.value,
-                                 replace(mine.value, notes="Prefers email"))
+        services.party_edit.edit(
+            services.actor,
+            case.id,
+            joan.id,
+            mine.versions,
+            mine.value,
+            replace(mine.value, notes="Prefers email"),
+        )
     assert "changed by someone else" in str(e.value) and "phone: 01283 222333 → 07700 900999" in str(e.value)
     assert e.value.changes == {"phone": ("01283 222333", "07700 900999")}
     assert _party(services, case.id, "Joan Platt").notes == ""
@@ -129,7 +183,9 @@ def test_a_version_moved_by_something_the_form_does_not_show_does_not_block_a_sa
     d = services.party_edit.detail(case.id, joan.id)
     services.incidents.record_case_review_told(services.actor, case.id, joan.id)  # moves the row's version
     assert services.party_edit.detail(case.id, joan.id).versions != d.versions
-    services.party_edit.edit(services.actor, case.id, joan.id, d.versions, d.value, replace(d.value, notes="Deaf"))
+    services.party_edit.edit(
+        services.actor, case.id, joan.id, d.versions, d.value, replace(d.value, notes="Deaf")
+    )
     assert _party(services, case.id, "Joan Platt").notes == "Deaf"
 
 
@@ -137,15 +193,21 @@ def test_a_person_on_two_cases_changes_on_both(services, case):
     from cspdesk.core.services.cases.case_parties import PartyInput
 
     joan = _party(services, case.id, "Joan Platt")
-    other = open_case(services, title="Noise from 14 Oak Street", parties=(
-        PartyInput(role="complainant", kind="person", person_id=joan.person_id),))
+    other = open_case(
+        services,
+        title="Noise from 14 Oak Street",
+        parties=(PartyInput(role="complainant", kind="person", person_id=joan.person_id),),
+    )
     d = services.party_edit.detail(case.id, joan.id)
     assert d.other_cases == (other.reference,)
-    changes = services.party_edit.edit(services.actor, case.id, joan.id, d.versions, d.value,
-                                       replace(d.value, surname="Platts"))
+    changes = services.party_edit.edit(
+        services.actor, case.id, joan.id, d.versions, d.value, replace(d.value, surname="Platts")
+    )
     assert other.id in changes.ids
     assert "Joan Platts" in services.case_list.rows_for([other.id])[other.id].parties
-    line = next(c for c in _chronology(services, case.id) if c.summary.startswith("Complainant details changed"))
+    line = next(
+        c for c in _chronology(services, case.id) if c.summary.startswith("Complainant details changed")
+    )
     assert other.reference in line.body
 
 
@@ -159,7 +221,9 @@ def test_take_off_the_case_and_put_back(services, case):
         services.parties.remove_party(services.actor, case.id, kyle.id, "again")
     d = services.party_edit.detail(case.id, kyle.id)
     with pytest.raises(TransitionRefused, match="Put them back"):
-        services.party_edit.edit(services.actor, case.id, kyle.id, d.versions, d.value, replace(d.value, notes="x"))
+        services.party_edit.edit(
+            services.actor, case.id, kyle.id, d.versions, d.value, replace(d.value, notes="x")
+        )
 
     services.party_edit.restore(services.actor, case.id, kyle.id)
     assert _party(services, case.id, "Kyle Dunmore").removed_on is None
@@ -168,7 +232,10 @@ def test_take_off_the_case_and_put_back(services, case):
     assert "Perpetrator taken off the case: Kyle Dunmore" in summaries
     assert "Perpetrator put back on the case: Kyle Dunmore" in summaries
     audited = [summary for _a, summary, _d in _audits(services, kyle.id)]
-    assert {"ASB-2026-00001: Kyle Dunmore taken off the case", "ASB-2026-00001: Kyle Dunmore put back on the case"} <= set(audited)
+    assert {
+        "ASB-2026-00001: Kyle Dunmore taken off the case",
+        "ASB-2026-00001: Kyle Dunmore put back on the case",
+    } <= set(audited)
     with pytest.raises(TransitionRefused, match="on the case already"):
         services.party_edit.restore(services.actor, case.id, kyle.id)
 
@@ -193,17 +260,31 @@ def test_a_partner_cannot_change_people_or_incidents(services, case):
 
 # ----- incidents -------------------------------------------------------------------------------------------
 
+
 def test_correct_an_incident_keeps_the_original_line_struck_through(services, case):
     joan = _party(services, case.id, "Joan Platt")
     police = next(a for a, n in services.intake.options().agencies if n == "Derbyshire Constabulary")
     out = _incident(services, case.id, joan.id, date(2026, 11, 20), description="Stones thown")
     d = services.incident_edit.detail(case.id, out.incident_id)
     assert d.value.place is None and d.case_place.startswith("Eureka Park")
-    new = replace(d.value, occurred_at=datetime(2026, 11, 19, 22, 15), description="Stones thrown at windows",
-                  reporting_agency_id=police, police_reference="DC-991", category="criminal_damage",
-                  place=LocationInput(place_name="Maurice Lea Park", town="Church Gresley", place_type="park"))
-    services.incident_edit.edit(services.actor, case.id, out.incident_id, d.version, d.value, new,
-                                reason="Typed from the wrong diary sheet")
+    new = replace(
+        d.value,
+        occurred_at=datetime(2026, 11, 19, 22, 15),
+        description="Stones thrown at windows",
+        reporting_agency_id=police,
+        police_reference="DC-991",
+        category="criminal_damage",
+        place=LocationInput(place_name="Maurice Lea Park", town="Church Gresley", place_type="park"),
+    )
+    services.incident_edit.edit(
+        services.actor,
+        case.id,
+        out.incident_id,
+        d.version,
+        d.value,
+        new,
+        reason="Typed from the wrong diary sheet",
+    )
 
     (row,) = services.incidents.incidents(case.id)
     assert row.occurred_at == datetime(2026, 11, 19, 22, 15) and row.description == "Stones thrown at windows"
@@ -219,30 +300,44 @@ def test_correct_an_incident_keeps_the_original_line_struck_through(services, ca
     assert "When it happened: 20/11/2026 20:00 → 19/11/2026 22:15" in new_line.body
     assert "Place: where the case is → Maurice Lea Park, Church Gresley (park)" in new_line.body
     assert "Why: Typed from the wrong diary sheet" in new_line.body
-    today_line = next(c for c in _chronology(services, case.id) if c.summary.startswith("Incident of 20/11/2026"))
+    today_line = next(
+        c for c in _chronology(services, case.id) if c.summary.startswith("Incident of 20/11/2026")
+    )
     assert today_line.occurred_at.date() == TODAY and today_line.kind == "note"
-    assert today_line.summary == ("Incident of 20/11/2026 20:00 corrected: when it happened, reported to, police "
-                                  "reference, category, what happened, place")
-    (details,) = [d for a, summary, d in _audits(services, out.incident_id) if summary.endswith("incident corrected")]
+    assert today_line.summary == (
+        "Incident of 20/11/2026 20:00 corrected: when it happened, reported to, police "
+        "reference, category, what happened, place"
+    )
+    (details,) = [
+        d for a, summary, d in _audits(services, out.incident_id) if summary.endswith("incident corrected")
+    ]
     assert details["what_happened"] == ["Stones thown", "Stones thrown at windows"]
     assert details["reason"] == "Typed from the wrong diary sheet"
 
 
-@pytest.mark.parametrize("change, field, words", [
-    ({"occurred_at": datetime(2026, 12, 1, 20)}, "occurred_at", "cannot be in the future"),
-    ({"reported_on": date(2026, 11, 27)}, "reported_on", "cannot be in the future"),
-    ({"reported_on": date(2026, 11, 1)}, "reported_on", "cannot have been reported (01/11/2026) before it happened"),
-    ({"description": " "}, "description", "Say what happened"),
-    ({"reporter_party_id": None, "reporter_name": ""}, "reporter", "who reported it"),
-    ({"place": LocationInput(postcode="XX")}, "place_postcode", "not a UK postcode"),
-])
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        ({"occurred_at": datetime(2026, 12, 1, 20)}, "occurred_at", "cannot be in the future"),
+        ({"reported_on": date(2026, 11, 27)}, "reported_on", "cannot be in the future"),
+        (
+            {"reported_on": date(2026, 11, 1)},
+            "reported_on",
+            "cannot have been reported (01/11/2026) before it happened",
+        ),
+        ({"description": " "}, "description", "Say what happened"),
+        ({"reporter_party_id": None, "reporter_name": ""}, "reporter", "who reported it"),
+        ({"place": LocationInput(postcode="XX")}, "place_postcode", "not a UK postcode"),
+    ],
+)
 def test_incident_edit_bad_input_is_refused_and_nothing_saved(services, case, change, field, words):
     joan = _party(services, case.id, "Joan Platt")
     out = _incident(services, case.id, joan.id, date(2026, 11, 20))
     d = services.incident_edit.detail(case.id, out.incident_id)
     with pytest.raises(ValidationError) as e:
-        services.incident_edit.edit(services.actor, case.id, out.incident_id, d.version, d.value,
-                                    replace(d.value, **change))
+        services.incident_edit.edit(
+            services.actor, case.id, out.incident_id, d.version, d.value, replace(d.value, **change)
+        )
     assert words in e.value.fields[field]
     assert services.incident_edit.detail(case.id, out.incident_id).value == d.value
 
@@ -252,11 +347,23 @@ def test_two_windows_correcting_one_incident(services, case):
     out = _incident(services, case.id, joan.id, date(2026, 11, 20))
     mine = services.incident_edit.detail(case.id, out.incident_id)
     theirs = services.incident_edit.detail(case.id, out.incident_id)
-    services.incident_edit.edit(services.actor, case.id, out.incident_id, theirs.version, theirs.value,
-                                replace(theirs.value, police_reference="DC-1"))
+    services.incident_edit.edit(
+        services.actor,
+        case.id,
+        out.incident_id,
+        theirs.version,
+        theirs.value,
+        replace(theirs.value, police_reference="DC-1"),
+    )
     with pytest.raises(ConflictError) as e:
-        services.incident_edit.edit(services.actor, case.id, out.incident_id, mine.version, mine.value,
-                                    replace(mine.value, description="Mine"))
+        services.incident_edit.edit(
+            services.actor,
+            case.id,
+            out.incident_id,
+            mine.version,
+            mine.value,
+            replace(mine.value, description="Mine"),
+        )
     assert "police reference: (blank) → DC-1" in str(e.value)
     assert services.incidents.incidents(case.id)[0].description == "Stones thrown"
 
@@ -268,13 +375,20 @@ def test_correcting_the_reporter_can_make_a_second_report_and_prompt(services, c
     wrong = _incident(services, case.id, kyle.id, date(2026, 11, 20))
     assert wrong.case_review_prompt is None
     d = services.incident_edit.detail(case.id, wrong.incident_id)
-    out = services.incident_edit.edit(services.actor, case.id, wrong.incident_id, d.version, d.value,
-                                      replace(d.value, reporter_party_id=joan.id))
+    out = services.incident_edit.edit(
+        services.actor,
+        case.id,
+        wrong.incident_id,
+        d.version,
+        d.value,
+        replace(d.value, reporter_party_id=joan.id),
+    )
     assert out.case_review_prompt is not None and out.case_review_prompt.name == "Joan Platt"
     assert out.case_review_prompt.reports_in_window == 2
 
 
 # ----- duplicates ------------------------------------------------------------------------------------------
+
 
 def test_a_duplicate_counts_once_and_the_repeat_victim_flag_follows(services, case):
     joan = _party(services, case.id, "Joan Platt")
@@ -291,15 +405,19 @@ def test_a_duplicate_counts_once_and_the_repeat_victim_flag_follows(services, ca
     rows = {r.id: r for r in services.incidents.incidents(case.id)}
     assert rows[again.incident_id].duplicate_of_id == first.incident_id
     summaries = [c.summary for c in _chronology(services, case.id)]
-    assert ("Incident of 11/11/2026 20:00 marked as a duplicate of the incident of 10/11/2026 20:00: counted once"
-            in summaries)
+    assert (
+        "Incident of 11/11/2026 20:00 marked as a duplicate of the incident of 10/11/2026 20:00: counted once"
+        in summaries
+    )
     assert "Repeat victim flag taken off" in summaries
 
     out = services.incident_edit.unmark_duplicate(services.actor, case.id, again.incident_id)
     assert out.repeat_victim and services.case_edit.detail(case.id).repeat_victim
     assert services.incidents.reporter_counts(case.id) == [("Joan Platt", 3)]
-    assert any(s.endswith("no longer marked as a duplicate: counted on its own")
-               for s in (c.summary for c in _chronology(services, case.id)))
+    assert any(
+        s.endswith("no longer marked as a duplicate: counted on its own")
+        for s in (c.summary for c in _chronology(services, case.id))
+    )
 
 
 def test_duplicate_marks_point_at_the_report_that_counts_and_refuse_nonsense(services, case):
@@ -318,9 +436,16 @@ def test_duplicate_marks_point_at_the_report_that_counts_and_refuse_nonsense(ser
     with pytest.raises(ValidationError, match="already counted as a duplicate"):
         services.incident_edit.mark_duplicate(services.actor, case.id, b, c)
     other = open_case(services, title="Another case")
-    elsewhere = services.incidents.add_incident(services.actor, other.id, IncidentInput(
-        occurred_at=datetime(2026, 11, 1, 20), reported_on=date(2026, 11, 1), description="x",
-        reporter_name="Someone")).incident_id
+    elsewhere = services.incidents.add_incident(
+        services.actor,
+        other.id,
+        IncidentInput(
+            occurred_at=datetime(2026, 11, 1, 20),
+            reported_on=date(2026, 11, 1),
+            description="x",
+            reporter_name="Someone",
+        ),
+    ).incident_id
     with pytest.raises(ValidationError, match="on this case"):
         services.incident_edit.mark_duplicate(services.actor, case.id, a, elsewhere)
     with pytest.raises(ValidationError, match="not marked as a duplicate"):
@@ -338,18 +463,33 @@ def test_a_duplicate_marked_in_another_window_is_a_conflict(services, case):
 
 
 def test_two_people_reporting_one_incident_are_two_reporters_but_one_incident():
-    reports = [("Joan", date(2026, 11, 10), "i1"), ("Joan", date(2026, 11, 11), "i1"),
-               ("Mr Singh", date(2026, 11, 10), "i1"), ("Joan", date(2026, 11, 20), "i3")]
+    reports = [
+        ("Joan", date(2026, 11, 10), "i1"),
+        ("Joan", date(2026, 11, 11), "i1"),
+        ("Mr Singh", date(2026, 11, 10), "i1"),
+        ("Joan", date(2026, 11, 20), "i3"),
+    ]
     assert reporter_counts(reports, TODAY) == [("Joan", 2), ("Mr Singh", 1)]
 
 
 def test_the_case_review_threshold_does_not_count_a_marked_duplicate(services, case):
     joan = _party(services, case.id, "Joan Platt")
-    ids = [_incident(services, case.id, joan.id, d).incident_id
-           for d in (date(2026, 10, 1), date(2026, 11, 2), date(2026, 11, 3))]
-    app_id = services.case_reviews.record_application(services.actor, ApplicationInput(
-        received_on=TODAY, channel="email", applicant_name="Joan Platt", applicant_kind="person",
-        problem="Stones at my windows", applicant_contact="12 Oak Street", case_ids=(case.id,)))
+    ids = [
+        _incident(services, case.id, joan.id, d).incident_id
+        for d in (date(2026, 10, 1), date(2026, 11, 2), date(2026, 11, 3))
+    ]
+    app_id = services.case_reviews.record_application(
+        services.actor,
+        ApplicationInput(
+            received_on=TODAY,
+            channel="email",
+            applicant_name="Joan Platt",
+            applicant_kind="person",
+            problem="Stones at my windows",
+            applicant_contact="12 Oak Street",
+            case_ids=(case.id,),
+        ),
+    )
     assert services.case_reviews.assessment(app_id).count == 3
     services.incident_edit.mark_duplicate(services.actor, case.id, ids[2], ids[1])
     a = services.case_reviews.assessment(app_id)
@@ -358,6 +498,7 @@ def test_the_case_review_threshold_does_not_count_a_marked_duplicate(services, c
 
 
 # ----- the Case Review prompt's answer ---------------------------------------------------------------------
+
 
 def test_answering_no_is_recorded_and_the_same_run_of_reports_does_not_ask_again(services, case):
     joan = _party(services, case.id, "Joan Platt")
@@ -372,7 +513,9 @@ def test_answering_no_is_recorded_and_the_same_run_of_reports_does_not_ask_again
     assert "01/10/2026 was Joan Platt's second report within 6 months" in line.body
     assert "answered No" in line.body
     assert _party(services, case.id, "Joan Platt").case_review_not_told_for == date(2026, 10, 1)
-    (details,) = [d for _a, summary, d in _audits(services, joan.id) if "Case Review prompt answered No" in summary]
+    (details,) = [
+        d for _a, summary, d in _audits(services, joan.id) if "Case Review prompt answered No" in summary
+    ]
     assert details["answer"] == "not told" and details["report_on"] == "2026-10-01"
     # The same run of reports: not asked again.
     assert _incident(services, case.id, joan.id, date(2026, 11, 20)).case_review_prompt is None
@@ -394,7 +537,9 @@ def test_a_duplicate_report_never_prompts(services, case):
     joan = _party(services, case.id, "Joan Platt")
     first = _incident(services, case.id, joan.id, date(2026, 11, 10))
     dup = _incident(services, case.id, joan.id, date(2026, 11, 11), duplicate_of_id=first.incident_id)
-    assert dup.case_review_prompt is None and services.incidents.reporter_counts(case.id) == [("Joan Platt", 1)]
+    assert dup.case_review_prompt is None and services.incidents.reporter_counts(case.id) == [
+        ("Joan Platt", 1)
+    ]
 
 
 def test_same_run_of_reports_rule():
@@ -406,6 +551,14 @@ def test_same_run_of_reports_rule():
 
 def test_a_future_incident_date_gets_its_own_message_not_a_second_one(services, case):
     with pytest.raises(ValidationError) as e:
-        services.incidents.add_incident(services.actor, case.id, IncidentInput(
-            occurred_at=datetime(2026, 12, 1, 21), reported_on=date(2026, 11, 8), description="x", reporter_name="A"))
+        services.incidents.add_incident(
+            services.actor,
+            case.id,
+            IncidentInput(
+                occurred_at=datetime(2026, 12, 1, 21),
+                reported_on=date(2026, 11, 8),
+                description="x",
+                reporter_name="A",
+            ),
+        )
     assert set(e.value.fields) == {"occurred_at"}

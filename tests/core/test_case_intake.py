@@ -37,14 +37,17 @@ def test_open_case_writes_case_parties_and_list_columns(services):
     assert open_case(services).reference == "ASB-2026-00002"
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"title": "  "}, "title"),
-    ({"category": ""}, "category"),
-    ({"tags": ()}, "tags"),
-    ({"reported_on": None}, "reported_on"),
-    ({"reported_via": ""}, "reported_via"),
-    ({"location": LocationInput()}, "location.place_name"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"title": "  "}, "title"),
+        ({"category": ""}, "category"),
+        ({"tags": ()}, "tags"),
+        ({"reported_on": None}, "reported_on"),
+        ({"reported_via": ""}, "reported_via"),
+        ({"location": LocationInput()}, "location.place_name"),
+    ],
+)
 def test_required_fields_are_named(services, change, field):
     with pytest.raises(ValidationError) as e:
         open_case(services, **change)
@@ -68,14 +71,17 @@ def test_non_uk_postcode_is_refused_for_place_and_party(services, postcode):
 
 
 def test_postcode_is_stored_normalised(services):
-    opened = open_case(services, location=LocationInput(place_name="Maurice Lea Park", postcode="de12 6pq",
-                                                        place_type="park"))
+    opened = open_case(
+        services,
+        location=LocationInput(place_name="Maurice Lea Park", postcode="de12 6pq", place_type="park"),
+    )
     assert "DE12 6PQ" in services.case_edit.detail(opened.id).location
 
 
 def test_perpetrator_under_ten_is_refused_but_a_young_victim_is_not(services):
-    child = PartyInput(role="perpetrator", kind="person", forename="Tom", surname="Small",
-                       date_of_birth=date(2017, 1, 1))
+    child = PartyInput(
+        role="perpetrator", kind="person", forename="Tom", surname="Small", date_of_birth=date(2017, 1, 1)
+    )
     with pytest.raises(ValidationError) as e:
         open_case(services, parties=(complainant(), child))
     assert "at least 10" in fields_of(e)["parties.1.date_of_birth"]
@@ -83,11 +89,13 @@ def test_perpetrator_under_ten_is_refused_but_a_young_victim_is_not(services):
 
 
 def test_future_date_of_birth_and_party_required_names(services):
-    bad = (complainant(date_of_birth=date(2027, 1, 1)),
-           PartyInput(role="complainant", kind="business", organisation_name=""),
-           PartyInput(role="perpetrator", kind="group", group_description=""),
-           PartyInput(role="witness", kind="person", surname=""),
-           complainant(phone="12"))
+    bad = (
+        complainant(date_of_birth=date(2027, 1, 1)),
+        PartyInput(role="complainant", kind="business", organisation_name=""),
+        PartyInput(role="perpetrator", kind="group", group_description=""),
+        PartyInput(role="witness", kind="person", surname=""),
+        complainant(phone="12"),
+    )
     with pytest.raises(ValidationError) as e:
         open_case(services, parties=bad)
     f = fields_of(e)
@@ -97,29 +105,44 @@ def test_future_date_of_birth_and_party_required_names(services):
 
 
 def test_businesses_community_groups_and_groups_are_parties(services):
-    opened = open_case(services, parties=(
-        PartyInput(role="complainant", kind="business", organisation_name="Delph Convenience Store"),
-        PartyInput(role="victim", kind="community_group", organisation_name="Midway Residents' Association"),
-        PartyInput(role="perpetrator", kind="group", group_description="Unknown drivers"),
-    ))
+    opened = open_case(
+        services,
+        parties=(
+            PartyInput(role="complainant", kind="business", organisation_name="Delph Convenience Store"),
+            PartyInput(
+                role="victim", kind="community_group", organisation_name="Midway Residents' Association"
+            ),
+            PartyInput(role="perpetrator", kind="group", group_description="Unknown drivers"),
+        ),
+    )
     kinds = {p.name: p.kind_label for p in services.parties.parties(opened.id)}
-    assert kinds == {"Delph Convenience Store": "Business", "Midway Residents' Association": "Community group",
-                     "Unknown drivers": "Group"}
+    assert kinds == {
+        "Delph Convenience Store": "Business",
+        "Midway Residents' Association": "Community group",
+        "Unknown drivers": "Group",
+    }
 
 
 def test_duplicates_found_by_person_address_and_place(services):
     first = open_case(services)
-    by_person = services.intake.possible_duplicates(form(location=LocationInput(place_name="Somewhere else"),
-                                                         parties=(PartyInput(kind="person", forename="Kyle",
-                                                                             surname="DUNMORE"),)))
-    assert [h.case_id for h in by_person] == [first.id] and "Kyle DUNMORE (perpetrator)" in by_person[0].reasons
-    by_address = services.intake.possible_duplicates(form(
-        location=LocationInput(line1="12 oak street", postcode="de119aa"), parties=()))
+    by_person = services.intake.possible_duplicates(
+        form(
+            location=LocationInput(place_name="Somewhere else"),
+            parties=(PartyInput(kind="person", forename="Kyle", surname="DUNMORE"),),
+        )
+    )
+    assert [h.case_id for h in by_person] == [first.id] and "Kyle DUNMORE (perpetrator)" in by_person[
+        0
+    ].reasons
+    by_address = services.intake.possible_duplicates(
+        form(location=LocationInput(line1="12 oak street", postcode="de119aa"), parties=())
+    )
     assert [h.case_id for h in by_address] == [first.id]
     by_place = services.intake.possible_duplicates(form(parties=()))
     assert [h.case_id for h in by_place] == [first.id] and "same place" in by_place[0].reasons
-    nothing = services.intake.possible_duplicates(form(location=LocationInput(place_name="Nowhere Lane"),
-                                                       parties=(PartyInput(surname="Unheardof"),)))
+    nothing = services.intake.possible_duplicates(
+        form(location=LocationInput(place_name="Nowhere Lane"), parties=(PartyInput(surname="Unheardof"),))
+    )
     assert nothing == []
 
 
@@ -149,7 +172,9 @@ def test_two_windows_editing_the_same_case_the_second_is_told_what_changed(servi
     opened = open_case(services)
     a = services.case_edit.detail(opened.id)
     b = services.case_edit.detail(opened.id)
-    services.case_edit.save(services.actor, opened.id, a.version, a.editable(), {"title": "Youths at Eureka Park"})
+    services.case_edit.save(
+        services.actor, opened.id, a.version, a.editable(), {"title": "Youths at Eureka Park"}
+    )
     with pytest.raises(ConflictError) as e:
         services.case_edit.save(services.actor, opened.id, b.version, b.editable(), {"description": "Mine"})
     assert e.value.changes["title"] == ("Youths gathering at Eureka Park", "Youths at Eureka Park")
@@ -169,20 +194,37 @@ def test_overview_save_validates_and_updates_the_list(services):
     opened = open_case(services)
     d = services.case_edit.detail(opened.id)
     with pytest.raises(ValidationError) as e:
-        services.case_edit.save(services.actor, opened.id, d.version, d.editable(),
-                                {"title": "", "reported_on": date(2030, 1, 1), "tags": ()})
+        services.case_edit.save(
+            services.actor,
+            opened.id,
+            d.version,
+            d.editable(),
+            {"title": "", "reported_on": date(2030, 1, 1), "tags": ()},
+        )
     assert set(fields_of(e)) == {"title", "reported_on", "tags"}
-    services.case_edit.save(services.actor, opened.id, d.version, d.editable(),
-                            {"title": "Off-road bikes on Swadlincote Woodlands", "tags": ("rural_crime",)})
+    services.case_edit.save(
+        services.actor,
+        opened.id,
+        d.version,
+        d.editable(),
+        {"title": "Off-road bikes on Swadlincote Woodlands", "tags": ("rural_crime",)},
+    )
     row = services.case_list.rows_for([opened.id])[opened.id]
-    assert row.title == "Off-road bikes on Swadlincote Woodlands" and row.priority == "Acquisitive and Rural Crime"
+    assert (
+        row.title == "Off-road bikes on Swadlincote Woodlands"
+        and row.priority == "Acquisitive and Rural Crime"
+    )
 
 
 def test_draft_survives_until_saved(services):
     opened = open_case(services)
     d = services.case_edit.detail(opened.id)
-    services.case_edit.save_draft(services.actor, opened.id, d.version, {"title": "Half-typed", "tags": ("cse",),
-                                                                         "reported_on": date(2026, 11, 1)})
+    services.case_edit.save_draft(
+        services.actor,
+        opened.id,
+        d.version,
+        {"title": "Half-typed", "tags": ("cse",), "reported_on": date(2026, 11, 1)},
+    )
     draft = services.case_edit.draft(services.actor, opened.id)
     assert draft == {"title": "Half-typed", "tags": ("cse",), "reported_on": date(2026, 11, 1)}
     services.case_edit.save(services.actor, opened.id, d.version, d.editable(), {"title": "Typed"})

@@ -20,14 +20,25 @@ def sql(services, q, **params):
 
 def test_search_by_surname_finds_exactly_the_cases_naming_them(demo_services):
     surname = sql(demo_services, "select surname from person order by surname limit 1 offset 40")[0][0]
-    expected = {r[0] for r in sql(demo_services, """
+    expected = {
+        r[0]
+        for r in sql(
+            demo_services,
+            """
         select c.reference from asb_case c join case_party p on p.case_id = c.id
-        join person x on x.id = p.person_id where lower(x.surname) = lower(:s)""", s=surname)}
+        join person x on x.id = p.person_id where lower(x.surname) = lower(:s)""",
+            s=surname,
+        )
+    }
     ids = demo_services.case_list.case_ids(CaseQuery(text=surname))
     found = {r.reference for r in demo_services.case_list.rows_for(ids).values()}
     assert expected and expected <= found
-    assert all(surname.lower() in r.parties.lower() or surname.lower() in r.location.lower()
-               or surname.lower() in r.title.lower() for r in demo_services.case_list.rows_for(ids).values())
+    assert all(
+        surname.lower() in r.parties.lower()
+        or surname.lower() in r.location.lower()
+        or surname.lower() in r.title.lower()
+        for r in demo_services.case_list.rows_for(ids).values()
+    )
 
 
 @pytest.mark.parametrize("typed", ["{pc}", "{pc_lower}", "{pc_nospace}"])
@@ -55,10 +66,16 @@ def test_search_with_no_match_and_punctuation_only(demo_services):
 
 def test_filters_match_the_database(demo_services):
     ward_id, ward = demo_services.case_list.filter_options().wards[3]
-    q = CaseQuery(status=CaseStatus.OPEN.value, ward_id=ward_id, priority=PriorityTheme.ASB_SAFER_SPACES.value)
+    q = CaseQuery(
+        status=CaseStatus.OPEN.value, ward_id=ward_id, priority=PriorityTheme.ASB_SAFER_SPACES.value
+    )
     ids = demo_services.case_list.case_ids(q)
-    expected = sql(demo_services, "select count(*) from asb_case c join ward w on w.id=c.ward_id "
-                   "where c.status='open' and w.name=:w and c.priority_theme='asb_safer_spaces'", w=ward)[0][0]
+    expected = sql(
+        demo_services,
+        "select count(*) from asb_case c join ward w on w.id=c.ward_id "
+        "where c.status='open' and w.name=:w and c.priority_theme='asb_safer_spaces'",
+        w=ward,
+    )[0][0]
     assert len(ids) == expected
     rows = demo_services.case_list.rows_for(ids)
     assert all(r.ward == ward and r.status == "Open" for r in rows.values())

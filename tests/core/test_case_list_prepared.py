@@ -22,19 +22,33 @@ def _through_sqlalchemy(case_list, q):
 
 def _queries(demo_db_path):
     con = connect_file(demo_db_path)
-    ward = uuid.UUID(con.execute("SELECT ward_id FROM asb_case WHERE ward_id IS NOT NULL LIMIT 1").fetchone()[0])
-    officer = uuid.UUID(con.execute("SELECT officer_id FROM asb_case WHERE officer_id IS NOT NULL LIMIT 1").fetchone()[0])
+    ward = uuid.UUID(
+        con.execute("SELECT ward_id FROM asb_case WHERE ward_id IS NOT NULL LIMIT 1").fetchone()[0]
+    )
+    officer = uuid.UUID(
+        con.execute("SELECT officer_id FROM asb_case WHERE officer_id IS NOT NULL LIMIT 1").fetchone()[0]
+    )
     surname = con.execute("SELECT surname FROM person WHERE surname IS NOT NULL LIMIT 1").fetchone()[0]
     postcode = con.execute("SELECT postcode FROM address WHERE postcode IS NOT NULL LIMIT 1").fetchone()[0]
     reference = con.execute("SELECT reference FROM asb_case LIMIT 1").fetchone()[0]
     con.close()
     base = [
-        CaseQuery(), CaseQuery(status="open"), CaseQuery(status="closed", priority="asb_safer_spaces"),
-        CaseQuery(category="youth_asb"), CaseQuery(ward_id=ward), CaseQuery(officer_id=officer),
-        CaseQuery(risk_level="high"), CaseQuery(reported_from=date(2022, 4, 1), reported_to=date(2023, 3, 31)),
-        CaseQuery(review_due_by=date(2026, 11, 26)), CaseQuery(inactive_before=date(2026, 6, 1)),
-        CaseQuery(text=surname), CaseQuery(text=postcode), CaseQuery(text=reference), CaseQuery(text="!!!"),
-        CaseQuery(text="zzzznothing"), CaseQuery(text=surname, status="open", ward_id=ward),
+        CaseQuery(),
+        CaseQuery(status="open"),
+        CaseQuery(status="closed", priority="asb_safer_spaces"),
+        CaseQuery(category="youth_asb"),
+        CaseQuery(ward_id=ward),
+        CaseQuery(officer_id=officer),
+        CaseQuery(risk_level="high"),
+        CaseQuery(reported_from=date(2022, 4, 1), reported_to=date(2023, 3, 31)),
+        CaseQuery(review_due_by=date(2026, 11, 26)),
+        CaseQuery(inactive_before=date(2026, 6, 1)),
+        CaseQuery(text=surname),
+        CaseQuery(text=postcode),
+        CaseQuery(text=reference),
+        CaseQuery(text="!!!"),
+        CaseQuery(text="zzzznothing"),
+        CaseQuery(text=surname, status="open", ward_id=ward),
         CaseQuery(status="open", officer_id=officer, reported_from=date(2025, 1, 1)),
     ]
     sorts = [CaseQuery(status="open", sort=s, descending=d) for s in SORT_COLUMNS for d in (True, False)]

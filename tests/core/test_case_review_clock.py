@@ -34,7 +34,11 @@ def test_received_at_a_weekend_counts_from_the_next_working_day():
 def test_local_timescales_come_from_the_rules():
     rules = CaseReviewRules(acknowledge_working_days=5, decide_working_days=10, review_working_days=25)
     d = due_dates(date(2023, 6, 1), rules)
-    assert (d.acknowledge_by, d.decide_by, d.review_by) == (date(2023, 6, 8), date(2023, 6, 15), date(2023, 7, 6))
+    assert (d.acknowledge_by, d.decide_by, d.review_by) == (
+        date(2023, 6, 8),
+        date(2023, 6, 15),
+        date(2023, 7, 6),
+    )
 
 
 def test_nothing_overdue_on_the_day_of_receipt():
@@ -56,26 +60,43 @@ def test_done_deadlines_are_not_overdue_and_the_next_one_moves_on():
     c = clock(date(2023, 12, 20), date(2024, 1, 16), acknowledged_on=date(2024, 1, 5))
     assert [d.kind for d in c.overdue] == [DeadlineKind.DECIDE]
     assert c.next_deadline.kind is DeadlineKind.DECIDE
-    c = clock(date(2023, 12, 20), date(2024, 1, 16), acknowledged_on=date(2024, 1, 5), decided_on=date(2024, 1, 16))
+    c = clock(
+        date(2023, 12, 20), date(2024, 1, 16), acknowledged_on=date(2024, 1, 5), decided_on=date(2024, 1, 16)
+    )
     assert not c.any_overdue
     assert c.next_deadline.kind is DeadlineKind.REVIEW
     assert c.get(DeadlineKind.DECIDE).done_late
 
 
 def test_all_done_leaves_no_next_deadline():
-    c = clock(date(2023, 12, 20), date(2024, 3, 1), acknowledged_on=date(2024, 1, 2), decided_on=date(2024, 1, 9),
-              review_held_on=date(2024, 1, 19))
+    c = clock(
+        date(2023, 12, 20),
+        date(2024, 3, 1),
+        acknowledged_on=date(2024, 1, 2),
+        decided_on=date(2024, 1, 9),
+        review_held_on=date(2024, 1, 19),
+    )
     assert c.next_deadline is None and not c.any_overdue
     assert not any(d.done_late for d in c.deadlines)
 
 
 def test_review_deadline_stops_when_no_review_goes_ahead():
-    c = clock(date(2023, 12, 20), date(2024, 3, 1), acknowledged_on=date(2024, 1, 2), decided_on=date(2024, 1, 9),
-              review_goes_ahead=False)
+    c = clock(
+        date(2023, 12, 20),
+        date(2024, 3, 1),
+        acknowledged_on=date(2024, 1, 2),
+        decided_on=date(2024, 1, 9),
+        review_goes_ahead=False,
+    )
     assert not c.get(DeadlineKind.REVIEW).applies
     assert not c.any_overdue and c.next_deadline is None
-    c = clock(date(2023, 12, 20), date(2024, 3, 1), acknowledged_on=date(2024, 1, 2), decided_on=date(2024, 1, 9),
-              review_goes_ahead=True)
+    c = clock(
+        date(2023, 12, 20),
+        date(2024, 3, 1),
+        acknowledged_on=date(2024, 1, 2),
+        decided_on=date(2024, 1, 9),
+        review_goes_ahead=True,
+    )
     assert [d.kind for d in c.overdue] == [DeadlineKind.REVIEW]
 
 

@@ -21,8 +21,12 @@ from cspdesk.core.errors import ValidationError
 def test_defaults_are_south_derbyshire_published_procedure():
     r = CaseReviewRules()
     assert r.to_dict() == {
-        "incidents_threshold": 3, "individuals_threshold": 5, "lookback_months": 6,
-        "reporting_window_months": 1, "acknowledge_working_days": 10, "decide_working_days": 15,
+        "incidents_threshold": 3,
+        "individuals_threshold": 5,
+        "lookback_months": 6,
+        "reporting_window_months": 1,
+        "acknowledge_working_days": 10,
+        "decide_working_days": 15,
         "review_working_days": 20,
     }
 
@@ -51,8 +55,16 @@ def test_from_dict_validates_too():
     assert set(e.value.fields) == {"incidents_threshold"}
 
 
-@pytest.mark.parametrize("name", ["incidents_threshold", "individuals_threshold", "lookback_months",
-                                  "reporting_window_months", "acknowledge_working_days"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "incidents_threshold",
+        "individuals_threshold",
+        "lookback_months",
+        "reporting_window_months",
+        "acknowledge_working_days",
+    ],
+)
 @pytest.mark.parametrize("bad", [0, -1, "3", 2.5, True, None])
 def test_values_must_be_positive_whole_numbers(name, bad):
     with pytest.raises(ValidationError) as e:
@@ -81,28 +93,34 @@ def test_label_for_each_rule():
     assert all(CaseReviewRules.label(k) for k in CaseReviewRules().to_dict())
 
 
-@pytest.mark.parametrize(("d", "months", "expected"), [
-    (date(2023, 1, 31), 1, date(2023, 2, 28)),
-    (date(2024, 1, 31), 1, date(2024, 2, 29)),
-    (date(2023, 8, 31), -6, date(2023, 2, 28)),
-    (date(2023, 12, 15), 1, date(2024, 1, 15)),
-    (date(2023, 1, 15), -1, date(2022, 12, 15)),
-])
+@pytest.mark.parametrize(
+    ("d", "months", "expected"),
+    [
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2023, 8, 31), -6, date(2023, 2, 28)),
+        (date(2023, 12, 15), 1, date(2024, 1, 15)),
+        (date(2023, 1, 15), -1, date(2022, 12, 15)),
+    ],
+)
 def test_add_months_clamps_to_month_end(d, months, expected):
     assert add_months(d, months) == expected
 
 
-@pytest.mark.parametrize(("start", "months", "last"), [
-    (date(2023, 1, 10), 1, date(2023, 2, 9)),  # "beginning with" includes the first day
-    (date(2023, 1, 1), 1, date(2023, 1, 31)),
-    (date(2023, 1, 31), 1, date(2023, 2, 28)),  # no 31 February: end of February
-    (date(2023, 1, 29), 1, date(2023, 2, 28)),
-    (date(2024, 1, 30), 1, date(2024, 2, 29)),  # leap year
-    (date(2023, 3, 1), 1, date(2023, 3, 31)),
-    (date(2023, 12, 20), 1, date(2024, 1, 19)),  # across the year end
-    (date(2023, 1, 16), 6, date(2023, 7, 15)),
-    (date(2023, 8, 31), 6, date(2024, 2, 29)),
-])
+@pytest.mark.parametrize(
+    ("start", "months", "last"),
+    [
+        (date(2023, 1, 10), 1, date(2023, 2, 9)),  # "beginning with" includes the first day
+        (date(2023, 1, 1), 1, date(2023, 1, 31)),
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),  # no 31 February: end of February
+        (date(2023, 1, 29), 1, date(2023, 2, 28)),
+        (date(2024, 1, 30), 1, date(2024, 2, 29)),  # leap year
+        (date(2023, 3, 1), 1, date(2023, 3, 31)),
+        (date(2023, 12, 20), 1, date(2024, 1, 19)),  # across the year end
+        (date(2023, 1, 16), 6, date(2023, 7, 15)),
+        (date(2023, 8, 31), 6, date(2024, 2, 29)),
+    ],
+)
 def test_period_of_months_beginning_with(start, months, last):
     assert last_day_of_months_beginning(start, months) == last
 
@@ -115,8 +133,9 @@ RECEIVED = date(2023, 6, 1)
 
 
 def test_met_with_reasons_is_valid():
-    validate_threshold_decision(ThresholdDecision(True, date(2023, 6, 10), "Four qualifying complaints."),
-                                RECEIVED)
+    validate_threshold_decision(
+        ThresholdDecision(True, date(2023, 6, 10), "Four qualifying complaints."), RECEIVED
+    )
 
 
 @pytest.mark.parametrize("met", [True, False])
@@ -134,20 +153,27 @@ def test_undecided_and_undated_decision_is_refused():
 def test_decision_before_receipt_or_acknowledgement_is_refused():
     p = threshold_decision_problems(ThresholdDecision(True, date(2023, 5, 31), "x"), RECEIVED)
     assert "before the application was received" in p["threshold_decided_on"]
-    p = threshold_decision_problems(ThresholdDecision(True, date(2023, 6, 3), "x"), RECEIVED,
-                                    acknowledged_on=date(2023, 6, 5))
+    p = threshold_decision_problems(
+        ThresholdDecision(True, date(2023, 6, 3), "x"), RECEIVED, acknowledged_on=date(2023, 6, 5)
+    )
     assert "before the acknowledgement" in p["threshold_decided_on"]
-    p = threshold_decision_problems(ThresholdDecision(True, date(2023, 6, 9), "x"), RECEIVED,
-                                    today=date(2023, 6, 8))
+    p = threshold_decision_problems(
+        ThresholdDecision(True, date(2023, 6, 9), "x"), RECEIVED, today=date(2023, 6, 8)
+    )
     assert "future" in p["threshold_decided_on"]
 
 
 def test_not_met_but_proceeding_needs_grounds_and_reasons():
     d = ThresholdDecision(False, date(2023, 6, 10), "Two complaints only.", proceed_to_review=True)
     assert set(threshold_decision_problems(d, RECEIVED)) == {"proceed_grounds", "proceed_reasons"}
-    d = ThresholdDecision(False, date(2023, 6, 10), "Two complaints only.", proceed_to_review=True,
-                          proceed_grounds=frozenset({ProceedGround.POTENTIAL_HARM}),
-                          proceed_reasons="Victim is vulnerable and the behaviour is escalating.")
+    d = ThresholdDecision(
+        False,
+        date(2023, 6, 10),
+        "Two complaints only.",
+        proceed_to_review=True,
+        proceed_grounds=frozenset({ProceedGround.POTENTIAL_HARM}),
+        proceed_reasons="Victim is vulnerable and the behaviour is escalating.",
+    )
     validate_threshold_decision(d, RECEIVED)
     assert d.review_goes_ahead
 
@@ -159,14 +185,26 @@ def test_not_met_without_proceeding_does_not_go_ahead():
 
 
 def test_grounds_only_make_sense_when_not_met_and_proceeding():
-    met_with_grounds = ThresholdDecision(True, date(2023, 6, 10), "x", proceed_to_review=True,
-                                         proceed_grounds=frozenset({ProceedGround.HARM}), proceed_reasons="y")
+    met_with_grounds = ThresholdDecision(
+        True,
+        date(2023, 6, 10),
+        "x",
+        proceed_to_review=True,
+        proceed_grounds=frozenset({ProceedGround.HARM}),
+        proceed_reasons="y",
+    )
     assert "proceed_despite_not_met" in threshold_decision_problems(met_with_grounds, RECEIVED)
-    not_ticked = ThresholdDecision(False, date(2023, 6, 10), "x",
-                                   proceed_grounds=frozenset({ProceedGround.HARM}))
+    not_ticked = ThresholdDecision(
+        False, date(2023, 6, 10), "x", proceed_grounds=frozenset({ProceedGround.HARM})
+    )
     assert "proceed_despite_not_met" in threshold_decision_problems(not_ticked, RECEIVED)
 
 
 def test_proceed_ground_labels():
     assert ProceedGround.ADEQUACY_OF_RESPONSE.label == "Adequacy of the response"
-    assert {g.value for g in ProceedGround} == {"persistence", "harm", "potential_harm", "adequacy_of_response"}
+    assert {g.value for g in ProceedGround} == {
+        "persistence",
+        "harm",
+        "potential_harm",
+        "adequacy_of_response",
+    }

@@ -22,14 +22,29 @@ from cspdesk.core.domain.case_review_threshold import (
 _ids = count(1)
 
 
-def rep(occurred: date | datetime, reported: date, reporter: str | None = "p1", agency: str = "SDDC",
-        duplicate_of: str | None = None, id: str | None = None) -> IncidentReport:
-    at = occurred if isinstance(occurred, datetime) else datetime.combine(occurred, datetime.min.time()).replace(
-        hour=21)
-    return IncidentReport(id=id or f"i{next(_ids)}", case_reference="ASB/2023/0001", occurred_at=at,
-                          reported_on=reported, reporter_key=reporter,
-                          reporter_name=reporter and reporter.upper(), reporting_agency=agency,
-                          duplicate_of=duplicate_of)
+def rep(
+    occurred: date | datetime,
+    reported: date,
+    reporter: str | None = "p1",
+    agency: str = "SDDC",
+    duplicate_of: str | None = None,
+    id: str | None = None,
+) -> IncidentReport:
+    at = (
+        occurred
+        if isinstance(occurred, datetime)
+        else datetime.combine(occurred, datetime.min.time()).replace(hour=21)
+    )
+    return IncidentReport(
+        id=id or f"i{next(_ids)}",
+        case_reference="ASB/2023/0001",
+        occurred_at=at,
+        reported_on=reported,
+        reporter_key=reporter,
+        reporter_name=reporter and reporter.upper(),
+        reporting_agency=agency,
+        duplicate_of=duplicate_of,
+    )
 
 
 def reasons(a) -> list[ExclusionReason]:
@@ -45,17 +60,20 @@ def reasons(a) -> list[ExclusionReason]:
 APP = date(2023, 4, 20)
 
 
-@pytest.mark.parametrize(("occurred", "reported", "qualifies"), [
-    (date(2023, 1, 10), date(2023, 1, 10), True),  # same day
-    (date(2023, 1, 10), date(2023, 2, 9), True),  # last day of the month beginning 10 January
-    (date(2023, 1, 10), date(2023, 2, 10), False),  # the corresponding date is outside
-    (date(2023, 1, 31), date(2023, 2, 28), True),  # month end: no 31 February, so to 28 February
-    (date(2023, 1, 31), date(2023, 3, 1), False),
-    (date(2023, 1, 1), date(2023, 1, 31), True),
-    (date(2023, 1, 1), date(2023, 2, 1), False),
-    (date(2023, 3, 31), date(2023, 4, 30), True),  # no 31 April: to the end of April
-    (date(2023, 3, 31), date(2023, 5, 1), False),
-])
+@pytest.mark.parametrize(
+    ("occurred", "reported", "qualifies"),
+    [
+        (date(2023, 1, 10), date(2023, 1, 10), True),  # same day
+        (date(2023, 1, 10), date(2023, 2, 9), True),  # last day of the month beginning 10 January
+        (date(2023, 1, 10), date(2023, 2, 10), False),  # the corresponding date is outside
+        (date(2023, 1, 31), date(2023, 2, 28), True),  # month end: no 31 February, so to 28 February
+        (date(2023, 1, 31), date(2023, 3, 1), False),
+        (date(2023, 1, 1), date(2023, 1, 31), True),
+        (date(2023, 1, 1), date(2023, 2, 1), False),
+        (date(2023, 3, 31), date(2023, 4, 30), True),  # no 31 April: to the end of April
+        (date(2023, 3, 31), date(2023, 5, 1), False),
+    ],
+)
 def test_one_month_reporting_window(occurred, reported, qualifies):
     a = assess_threshold([rep(occurred, reported)], APP if reported <= APP else date(2023, 5, 10))
     assert (a.count == 1) is qualifies
@@ -64,8 +82,14 @@ def test_one_month_reporting_window(occurred, reported, qualifies):
 
 
 def test_one_month_window_in_a_leap_year():
-    a = assess_threshold([rep(date(2024, 1, 31), date(2024, 2, 29)), rep(date(2024, 1, 30), date(2024, 2, 29)),
-                          rep(date(2024, 1, 29), date(2024, 2, 29))], date(2024, 3, 5))
+    a = assess_threshold(
+        [
+            rep(date(2024, 1, 31), date(2024, 2, 29)),
+            rep(date(2024, 1, 30), date(2024, 2, 29)),
+            rep(date(2024, 1, 29), date(2024, 2, 29)),
+        ],
+        date(2024, 3, 5),
+    )
     assert a.count == 2
     assert a.excluded[0].report.occurred_at.date() == date(2024, 1, 29)
     assert reporting_deadline(date(2024, 1, 29), CaseReviewRules()) == date(2024, 2, 28)
@@ -73,8 +97,9 @@ def test_one_month_window_in_a_leap_year():
 
 def test_late_report_says_when_the_last_day_was():
     a = assess_threshold([rep(date(2023, 1, 10), date(2023, 2, 10))], APP)
-    assert a.excluded[0].detail == ("Behaviour on 10 January 2023 was reported 10 February 2023; the last day "
-                                    "was 9 February 2023.")
+    assert a.excluded[0].detail == (
+        "Behaviour on 10 January 2023 was reported 10 February 2023; the last day was 9 February 2023."
+    )
 
 
 def test_report_dated_before_the_behaviour_is_flagged_not_counted():
@@ -92,13 +117,16 @@ def test_behaviour_late_at_night_is_dated_by_its_day():
 # ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("app", "first_day"), [
-    (date(2023, 7, 15), date(2023, 1, 16)),
-    (date(2023, 8, 31), date(2023, 3, 1)),  # 28 February + 6 months ends 27 August
-    (date(2024, 3, 1), date(2023, 9, 2)),
-    (date(2024, 2, 29), date(2023, 8, 30)),  # 30 and 31 August have no 30/31 February: end of February
-    (date(2023, 12, 20), date(2023, 6, 21)),
-])
+@pytest.mark.parametrize(
+    ("app", "first_day"),
+    [
+        (date(2023, 7, 15), date(2023, 1, 16)),
+        (date(2023, 8, 31), date(2023, 3, 1)),  # 28 February + 6 months ends 27 August
+        (date(2024, 3, 1), date(2023, 9, 2)),
+        (date(2024, 2, 29), date(2023, 8, 30)),  # 30 and 31 August have no 30/31 February: end of February
+        (date(2023, 12, 20), date(2023, 6, 21)),
+    ],
+)
 def test_lookback_start(app, first_day):
     rules = CaseReviewRules()
     assert lookback_start(app, rules) == first_day
@@ -110,8 +138,9 @@ def test_lookback_start(app, first_day):
 
 def test_reported_on_the_day_of_the_application_counts_but_not_after():
     app = date(2023, 7, 15)
-    a = assess_threshold([rep(date(2023, 7, 14), app), rep(date(2023, 7, 14), date(2023, 7, 16), reporter="p2")],
-                         app)
+    a = assess_threshold(
+        [rep(date(2023, 7, 14), app), rep(date(2023, 7, 14), date(2023, 7, 16), reporter="p2")], app
+    )
     assert a.count == 1
     assert reasons(a) == [ExclusionReason.REPORTED_AFTER_APPLICATION]
 
@@ -167,19 +196,29 @@ def test_same_time_and_reporter_at_two_agencies_is_one_incident_without_a_link()
 
 def test_same_time_but_different_reporters_are_not_merged():
     at = datetime(2023, 3, 4, 22, 15)
-    assert assess_threshold([rep(at, date(2023, 3, 5), reporter="p1"),
-                             rep(at, date(2023, 3, 5), reporter="p2")], APP).count == 2
+    assert (
+        assess_threshold(
+            [rep(at, date(2023, 3, 5), reporter="p1"), rep(at, date(2023, 3, 5), reporter="p2")], APP
+        ).count
+        == 2
+    )
 
 
 def test_anonymous_reports_are_never_merged_by_time():
     at = datetime(2023, 3, 4, 22, 15)
-    assert assess_threshold([rep(at, date(2023, 3, 5), reporter=None),
-                             rep(at, date(2023, 3, 5), reporter=None)], APP).count == 2
+    assert (
+        assess_threshold(
+            [rep(at, date(2023, 3, 5), reporter=None), rep(at, date(2023, 3, 5), reporter=None)], APP
+        ).count
+        == 2
+    )
 
 
 def test_incident_counts_if_any_of_its_reports_was_in_time():
     late_to_police = rep(date(2023, 3, 1), date(2023, 4, 5), agency="Police", id="late")
-    timely_to_council = rep(date(2023, 3, 1), date(2023, 3, 2), agency="SDDC", duplicate_of="late", reporter="p2")
+    timely_to_council = rep(
+        date(2023, 3, 1), date(2023, 3, 2), agency="SDDC", duplicate_of="late", reporter="p2"
+    )
     a = assess_threshold([late_to_police, timely_to_council], APP)
     assert a.qualifying == (timely_to_council,)
     assert reasons(a) == [ExclusionReason.REPORTED_TOO_LATE]
@@ -206,8 +245,9 @@ def test_two_incidents_do_not():
 
 def test_five_individuals_reporting_two_incidents_meet_the_individuals_limb():
     first = rep(date(2023, 3, 1), date(2023, 3, 1), reporter="p1", id="one")
-    reports = [first] + [rep(date(2023, 3, 1), date(2023, 3, 2), reporter=f"p{n}", duplicate_of="one")
-                         for n in (2, 3)]
+    reports = [first] + [
+        rep(date(2023, 3, 1), date(2023, 3, 2), reporter=f"p{n}", duplicate_of="one") for n in (2, 3)
+    ]
     reports += [rep(date(2023, 3, 9), date(2023, 3, 9), reporter=f"p{n}") for n in (4, 5)]
     reports[-1] = rep(date(2023, 3, 9), date(2023, 3, 9), reporter="p5", duplicate_of=reports[-2].id)
     a = assess_threshold(reports, APP)
@@ -226,7 +266,9 @@ def test_four_individuals_are_not_enough_and_late_reporters_do_not_count():
 
 
 def test_both_limbs():
-    a = assess_threshold([rep(date(2023, 3, d), date(2023, 3, d), reporter=f"p{d}") for d in range(1, 6)], APP)
+    a = assess_threshold(
+        [rep(date(2023, 3, d), date(2023, 3, d), reporter=f"p{d}") for d in range(1, 6)], APP
+    )
     assert a.limb is ThresholdLimb.BOTH
     assert "both counts" in a.explanation
 
@@ -235,8 +277,9 @@ def test_a_lower_local_threshold_is_respected():
     rules = CaseReviewRules(incidents_threshold=2, individuals_threshold=2)
     a = assess_threshold([rep(date(2023, 3, 1), date(2023, 3, 1))], APP, rules)
     assert a.limb is ThresholdLimb.NEITHER
-    a = assess_threshold([rep(date(2023, 3, 1), date(2023, 3, 1)), rep(date(2023, 3, 2), date(2023, 3, 2))],
-                         APP, rules)
+    a = assess_threshold(
+        [rep(date(2023, 3, 1), date(2023, 3, 1)), rep(date(2023, 3, 2), date(2023, 3, 2))], APP, rules
+    )
     assert a.limb is ThresholdLimb.INCIDENTS
 
 
@@ -247,20 +290,28 @@ def test_no_reports():
 
 
 def test_every_report_is_either_counted_or_excluded_with_a_reason():
-    reports = [rep(date(2023, 3, 1), date(2023, 3, 1), id="a"),
-               rep(date(2023, 3, 1), date(2023, 3, 2), duplicate_of="a", reporter="p2"),
-               rep(date(2022, 9, 1), date(2022, 9, 2)),
-               rep(date(2023, 2, 1), date(2023, 3, 20)),
-               rep(date(2023, 4, 19), date(2023, 4, 21))]
+    reports = [
+        rep(date(2023, 3, 1), date(2023, 3, 1), id="a"),
+        rep(date(2023, 3, 1), date(2023, 3, 2), duplicate_of="a", reporter="p2"),
+        rep(date(2022, 9, 1), date(2022, 9, 2)),
+        rep(date(2023, 2, 1), date(2023, 3, 20)),
+        rep(date(2023, 4, 19), date(2023, 4, 21)),
+    ]
     a = assess_threshold(reports, APP)
     assert a.count + len(a.excluded) == len(reports)
-    assert reasons(a) == [ExclusionReason.DUPLICATE, ExclusionReason.OUTSIDE_LOOKBACK,
-                          ExclusionReason.REPORTED_TOO_LATE, ExclusionReason.REPORTED_AFTER_APPLICATION]
+    assert reasons(a) == [
+        ExclusionReason.DUPLICATE,
+        ExclusionReason.OUTSIDE_LOOKBACK,
+        ExclusionReason.REPORTED_TOO_LATE,
+        ExclusionReason.REPORTED_AFTER_APPLICATION,
+    ]
     assert all(e.reason.label and e.detail for e in a.excluded)
 
 
 def test_evidence_is_json_ready_and_keeps_the_rules():
-    a = assess_threshold([rep(date(2023, 3, 1), date(2023, 3, 1)), rep(date(2023, 1, 1), date(2023, 3, 1))], APP)
+    a = assess_threshold(
+        [rep(date(2023, 3, 1), date(2023, 3, 1)), rep(date(2023, 1, 1), date(2023, 3, 1))], APP
+    )
     ev = json.loads(json.dumps(a.evidence()))
     assert ev["count"] == 1 and ev["limb"] == "neither"
     assert ev["rules"] == CaseReviewRules().to_dict()

@@ -32,17 +32,38 @@ NOT_MET = ThresholdDecision(False, date(2023, 6, 15), "One complaint; the police
 ACTION = ActionPlanItem("Install CCTV at the alley", "SDDC", date(2023, 8, 1))
 DONE = replace(ACTION, status=ActionStatus.DONE, completed_on=date(2023, 7, 28))
 
-BASE = CaseReviewFacts(received_on=date(2023, 6, 1), acknowledged_on=date(2023, 6, 5), today=date(2023, 12, 31))
+BASE = CaseReviewFacts(
+    received_on=date(2023, 6, 1), acknowledged_on=date(2023, 6, 5), today=date(2023, 12, 31)
+)
 AT_DECISION = replace(BASE, decision=MET)
-AFTER_MEETING = replace(AT_DECISION, review_meeting_on=date(2023, 6, 28), minutes="Minutes.",
-                        review_decision="Agree an action plan.")
-AFTER_OUTCOME = replace(AFTER_MEETING, outcome_sent_on=date(2023, 7, 3), recommendations_made=True,
-                        actions=(ACTION,), victim_consulted_on_plan=True)
-CLOSED_AFTER_PLAN = replace(AFTER_OUTCOME, actions=(DONE,), closed_on=date(2023, 8, 10),
-                            closure_reason="All actions delivered.", victim_told_of_closure_on=date(2023, 8, 10))
-NOT_MET_CLOSED = replace(BASE, decision=NOT_MET, decision_letter_sent_on=date(2023, 6, 16),
-                         closed_on=date(2023, 6, 16), closure_reason="Threshold not met.",
-                         victim_told_of_closure_on=date(2023, 6, 16))
+AFTER_MEETING = replace(
+    AT_DECISION,
+    review_meeting_on=date(2023, 6, 28),
+    minutes="Minutes.",
+    review_decision="Agree an action plan.",
+)
+AFTER_OUTCOME = replace(
+    AFTER_MEETING,
+    outcome_sent_on=date(2023, 7, 3),
+    recommendations_made=True,
+    actions=(ACTION,),
+    victim_consulted_on_plan=True,
+)
+CLOSED_AFTER_PLAN = replace(
+    AFTER_OUTCOME,
+    actions=(DONE,),
+    closed_on=date(2023, 8, 10),
+    closure_reason="All actions delivered.",
+    victim_told_of_closure_on=date(2023, 8, 10),
+)
+NOT_MET_CLOSED = replace(
+    BASE,
+    decision=NOT_MET,
+    decision_letter_sent_on=date(2023, 6, 16),
+    closed_on=date(2023, 6, 16),
+    closure_reason="Threshold not met.",
+    victim_told_of_closure_on=date(2023, 6, 16),
+)
 
 
 def appeal(against, frm, outcome=None):
@@ -56,31 +77,46 @@ GOOD: dict[tuple[S, S], CaseReviewFacts] = {
     (S.THRESHOLD_DECIDED, S.REVIEW_MEETING): AFTER_MEETING,
     (S.THRESHOLD_DECIDED, S.CLOSED): NOT_MET_CLOSED,
     (S.THRESHOLD_DECIDED, S.APPEAL_TO_PCC): replace(
-        BASE, decision=NOT_MET, appeal=appeal(AppealAgainst.THRESHOLD_DECISION, S.THRESHOLD_DECIDED)),
+        BASE, decision=NOT_MET, appeal=appeal(AppealAgainst.THRESHOLD_DECISION, S.THRESHOLD_DECIDED)
+    ),
     (S.REVIEW_MEETING, S.OUTCOME_SENT): AFTER_OUTCOME,
     (S.OUTCOME_SENT, S.ACTION_PLAN_MONITORING): AFTER_OUTCOME,
-    (S.OUTCOME_SENT, S.CLOSED): replace(AFTER_OUTCOME, recommendations_made=False, actions=(),
-                                        closed_on=date(2023, 7, 4), closure_reason="No recommendations.",
-                                        victim_told_of_closure_on=date(2023, 7, 4)),
-    (S.OUTCOME_SENT, S.APPEAL_TO_PCC): replace(AFTER_OUTCOME,
-                                               appeal=appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT)),
+    (S.OUTCOME_SENT, S.CLOSED): replace(
+        AFTER_OUTCOME,
+        recommendations_made=False,
+        actions=(),
+        closed_on=date(2023, 7, 4),
+        closure_reason="No recommendations.",
+        victim_told_of_closure_on=date(2023, 7, 4),
+    ),
+    (S.OUTCOME_SENT, S.APPEAL_TO_PCC): replace(
+        AFTER_OUTCOME, appeal=appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT)
+    ),
     (S.ACTION_PLAN_MONITORING, S.CLOSED): CLOSED_AFTER_PLAN,
     (S.ACTION_PLAN_MONITORING, S.APPEAL_TO_PCC): replace(
-        AFTER_OUTCOME, appeal=appeal(AppealAgainst.ACTION_PLAN_DELIVERY, S.ACTION_PLAN_MONITORING)),
-    (S.CLOSED, S.APPEAL_TO_PCC): replace(NOT_MET_CLOSED,
-                                         appeal=appeal(AppealAgainst.THRESHOLD_DECISION, S.CLOSED)),
+        AFTER_OUTCOME, appeal=appeal(AppealAgainst.ACTION_PLAN_DELIVERY, S.ACTION_PLAN_MONITORING)
+    ),
+    (S.CLOSED, S.APPEAL_TO_PCC): replace(
+        NOT_MET_CLOSED, appeal=appeal(AppealAgainst.THRESHOLD_DECISION, S.CLOSED)
+    ),
     (S.APPEAL_TO_PCC, S.THRESHOLD_DECIDED): replace(
-        BASE, decision=NOT_MET,
-        appeal=appeal(AppealAgainst.THRESHOLD_DECISION, S.CLOSED, AppealOutcome.UPHELD)),
+        BASE,
+        decision=NOT_MET,
+        appeal=appeal(AppealAgainst.THRESHOLD_DECISION, S.CLOSED, AppealOutcome.UPHELD),
+    ),
     (S.APPEAL_TO_PCC, S.REVIEW_MEETING): replace(
-        AFTER_OUTCOME, appeal=appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT, AppealOutcome.UPHELD)),
+        AFTER_OUTCOME, appeal=appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT, AppealOutcome.UPHELD)
+    ),
     (S.APPEAL_TO_PCC, S.OUTCOME_SENT): replace(
-        AFTER_OUTCOME, appeal=appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT, AppealOutcome.NOT_UPHELD)),
+        AFTER_OUTCOME, appeal=appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT, AppealOutcome.NOT_UPHELD)
+    ),
     (S.APPEAL_TO_PCC, S.ACTION_PLAN_MONITORING): replace(
-        AFTER_OUTCOME, appeal=appeal(AppealAgainst.ACTION_PLAN_DELIVERY, S.ACTION_PLAN_MONITORING,
-                                     AppealOutcome.UPHELD)),
+        AFTER_OUTCOME,
+        appeal=appeal(AppealAgainst.ACTION_PLAN_DELIVERY, S.ACTION_PLAN_MONITORING, AppealOutcome.UPHELD),
+    ),
     (S.APPEAL_TO_PCC, S.CLOSED): replace(
-        NOT_MET_CLOSED, appeal=appeal(AppealAgainst.THRESHOLD_DECISION, S.CLOSED, AppealOutcome.NOT_UPHELD)),
+        NOT_MET_CLOSED, appeal=appeal(AppealAgainst.THRESHOLD_DECISION, S.CLOSED, AppealOutcome.NOT_UPHELD)
+    ),
 }
 
 
@@ -104,15 +140,17 @@ def test_every_pair(current, target):
 def test_refusal_says_where_it_can_go():
     with pytest.raises(TransitionRefused) as e:
         check_transition(S.RECEIVED, S.THRESHOLD_DECIDED, AT_DECISION)
-    assert str(e.value) == ("An application at 'Received' cannot go to 'Threshold decided'. "
-                            "From 'Received' it can go to: 'Acknowledged'.")
+    assert str(e.value) == (
+        "An application at 'Received' cannot go to 'Threshold decided'. "
+        "From 'Received' it can go to: 'Acknowledged'."
+    )
     with pytest.raises(TransitionRefused, match="already at"):
         check_transition(S.CLOSED, S.CLOSED, CLOSED_AFTER_PLAN)
 
 
 def test_an_empty_application_can_go_nowhere_but_is_told_why():
     empty = CaseReviewFacts(received_on=date(2023, 6, 1))
-    for (current, target) in GOOD:
+    for current, target in GOOD:
         with pytest.raises(TransitionGuardFailed) as e:
             check_transition(current, target, empty)
         assert e.value.fields and all(e.value.fields.values())
@@ -139,17 +177,26 @@ def problems(current, target, facts):
 def test_third_party_application_without_consent_is_refused_at_acknowledgement():
     p = problems(S.RECEIVED, S.ACKNOWLEDGED, replace(BASE, third_party=True))
     assert set(p) == {"consent_recorded_on"} and "written consent" in p["consent_recorded_on"]
-    assert not problems(S.RECEIVED, S.ACKNOWLEDGED, replace(BASE, third_party=True,
-                                                              consent_recorded_on=date(2023, 6, 2)))
-    p = problems(S.RECEIVED, S.ACKNOWLEDGED, replace(BASE, third_party=True, consent_recorded_on=date(2023, 6, 9)))
+    assert not problems(
+        S.RECEIVED, S.ACKNOWLEDGED, replace(BASE, third_party=True, consent_recorded_on=date(2023, 6, 2))
+    )
+    p = problems(
+        S.RECEIVED, S.ACKNOWLEDGED, replace(BASE, third_party=True, consent_recorded_on=date(2023, 6, 9))
+    )
     assert "after the acknowledgement" in p["consent_recorded_on"]
 
 
 def test_acknowledged_before_received_or_in_the_future():
-    assert "before the date it was received" in problems(
-        S.RECEIVED, S.ACKNOWLEDGED, replace(BASE, acknowledged_on=date(2023, 5, 31)))["acknowledged_on"]
-    assert "future" in problems(S.RECEIVED, S.ACKNOWLEDGED,
-                                replace(BASE, today=date(2023, 6, 4)))["acknowledged_on"]
+    assert (
+        "before the date it was received"
+        in problems(S.RECEIVED, S.ACKNOWLEDGED, replace(BASE, acknowledged_on=date(2023, 5, 31)))[
+            "acknowledged_on"
+        ]
+    )
+    assert (
+        "future"
+        in problems(S.RECEIVED, S.ACKNOWLEDGED, replace(BASE, today=date(2023, 6, 4)))["acknowledged_on"]
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -159,14 +206,20 @@ def test_acknowledged_before_received_or_in_the_future():
 
 def test_decision_without_reasons_or_out_of_order():
     assert set(problems(S.ACKNOWLEDGED, S.THRESHOLD_DECIDED, BASE)) == {"threshold_met"}
-    p = problems(S.ACKNOWLEDGED, S.THRESHOLD_DECIDED,
-                 replace(BASE, decision=ThresholdDecision(False, date(2023, 6, 4), "")))
+    p = problems(
+        S.ACKNOWLEDGED,
+        S.THRESHOLD_DECIDED,
+        replace(BASE, decision=ThresholdDecision(False, date(2023, 6, 4), "")),
+    )
     assert set(p) == {"threshold_decided_on", "threshold_reasons"}
 
 
 def test_review_meeting_needs_minutes_and_a_decision_and_a_date_after_the_threshold_decision():
-    p = problems(S.THRESHOLD_DECIDED, S.REVIEW_MEETING,
-                 replace(AFTER_MEETING, minutes=" ", review_decision="", review_meeting_on=date(2023, 6, 14)))
+    p = problems(
+        S.THRESHOLD_DECIDED,
+        S.REVIEW_MEETING,
+        replace(AFTER_MEETING, minutes=" ", review_decision="", review_meeting_on=date(2023, 6, 14)),
+    )
     assert set(p) == {"minutes", "decision", "review_meeting_on"}
     assert "before the threshold decision" in p["review_meeting_on"]
 
@@ -174,14 +227,23 @@ def test_review_meeting_needs_minutes_and_a_decision_and_a_date_after_the_thresh
 def test_no_review_meeting_when_not_met_and_not_proceeding():
     p = problems(S.THRESHOLD_DECIDED, S.REVIEW_MEETING, replace(AFTER_MEETING, decision=NOT_MET))
     assert set(p) == {"threshold_met"}
-    proceeding = replace(NOT_MET, proceed_to_review=True, proceed_grounds=frozenset({ProceedGround.PERSISTENCE}),
-                         proceed_reasons="Behaviour over two years.")
+    proceeding = replace(
+        NOT_MET,
+        proceed_to_review=True,
+        proceed_grounds=frozenset({ProceedGround.PERSISTENCE}),
+        proceed_reasons="Behaviour over two years.",
+    )
     assert not problems(S.THRESHOLD_DECIDED, S.REVIEW_MEETING, replace(AFTER_MEETING, decision=proceeding))
 
 
 def test_not_met_closes_only_after_the_decision_letter_and_telling_the_victim():
-    p = problems(S.THRESHOLD_DECIDED, S.CLOSED, replace(NOT_MET_CLOSED, decision_letter_sent_on=None,
-                                                        victim_told_of_closure_on=None, closure_reason=""))
+    p = problems(
+        S.THRESHOLD_DECIDED,
+        S.CLOSED,
+        replace(
+            NOT_MET_CLOSED, decision_letter_sent_on=None, victim_told_of_closure_on=None, closure_reason=""
+        ),
+    )
     assert set(p) == {"decision_letter_sent_on", "victim_told_of_closure_on", "closure_reason"}
     assert "right of appeal" in p["decision_letter_sent_on"]
     p = problems(S.THRESHOLD_DECIDED, S.CLOSED, replace(NOT_MET_CLOSED, decision=MET))
@@ -189,16 +251,23 @@ def test_not_met_closes_only_after_the_decision_letter_and_telling_the_victim():
 
 
 def test_outcome_needs_the_recommendations_flag_and_a_date_after_the_meeting():
-    p = problems(S.REVIEW_MEETING, S.OUTCOME_SENT,
-                 replace(AFTER_OUTCOME, recommendations_made=None, outcome_sent_on=date(2023, 6, 27)))
+    p = problems(
+        S.REVIEW_MEETING,
+        S.OUTCOME_SENT,
+        replace(AFTER_OUTCOME, recommendations_made=None, outcome_sent_on=date(2023, 6, 27)),
+    )
     assert set(p) == {"recommendations_made", "outcome_sent_on"}
 
 
 def test_actions_need_an_owner_and_a_due_date():
     bad = (ActionPlanItem("Patrols", None, None), ActionPlanItem("", "Police", date(2023, 6, 1)))
     p = problems(S.OUTCOME_SENT, S.ACTION_PLAN_MONITORING, replace(AFTER_OUTCOME, actions=bad))
-    assert set(p) == {"actions[0].owner_agency", "actions[0].due_on", "actions[1].description",
-                      "actions[1].due_on"}
+    assert set(p) == {
+        "actions[0].owner_agency",
+        "actions[0].due_on",
+        "actions[1].description",
+        "actions[1].due_on",
+    }
     assert p["actions[0].owner_agency"] == "Action 1: give the agency that owns it."
     assert "before the review meeting" in p["actions[1].due_on"]
     with pytest.raises(ValidationError) as e:
@@ -208,8 +277,11 @@ def test_actions_need_an_owner_and_a_due_date():
 
 
 def test_monitoring_needs_recommendations_actions_and_the_victim_consulted():
-    p = problems(S.OUTCOME_SENT, S.ACTION_PLAN_MONITORING,
-                 replace(AFTER_OUTCOME, recommendations_made=False, actions=(), victim_consulted_on_plan=None))
+    p = problems(
+        S.OUTCOME_SENT,
+        S.ACTION_PLAN_MONITORING,
+        replace(AFTER_OUTCOME, recommendations_made=False, actions=(), victim_consulted_on_plan=None),
+    )
     assert set(p) == {"recommendations_made", "actions", "victim_consulted_on_plan"}
 
 
@@ -219,16 +291,22 @@ def test_outcome_with_recommendations_cannot_skip_monitoring():
 
 
 def test_closing_the_plan_needs_every_action_finished_and_the_victim_told():
-    p = problems(S.ACTION_PLAN_MONITORING, S.CLOSED,
-                 replace(CLOSED_AFTER_PLAN, actions=(DONE, ACTION), victim_told_of_closure_on=None))
+    p = problems(
+        S.ACTION_PLAN_MONITORING,
+        S.CLOSED,
+        replace(CLOSED_AFTER_PLAN, actions=(DONE, ACTION), victim_told_of_closure_on=None),
+    )
     assert set(p) == {"actions[1].status", "victim_told_of_closure_on"}
     cancelled = replace(ACTION, status=ActionStatus.CANCELLED)
-    assert not problems(S.ACTION_PLAN_MONITORING, S.CLOSED, replace(CLOSED_AFTER_PLAN, actions=(DONE, cancelled)))
+    assert not problems(
+        S.ACTION_PLAN_MONITORING, S.CLOSED, replace(CLOSED_AFTER_PLAN, actions=(DONE, cancelled))
+    )
     p = problems(S.ACTION_PLAN_MONITORING, S.CLOSED, replace(CLOSED_AFTER_PLAN, closed_on=date(2023, 7, 27)))
     assert "before the last action-plan step" in p["closed_on"]
     undated = replace(DONE, completed_on=None)
-    assert "actions[0].completed_on" in problems(S.ACTION_PLAN_MONITORING, S.CLOSED,
-                                                 replace(CLOSED_AFTER_PLAN, actions=(undated,)))
+    assert "actions[0].completed_on" in problems(
+        S.ACTION_PLAN_MONITORING, S.CLOSED, replace(CLOSED_AFTER_PLAN, actions=(undated,))
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -243,8 +321,10 @@ def test_appeal_must_be_against_something_appealable_from_here():
     assert set(problems(S.OUTCOME_SENT, S.APPEAL_TO_PCC, f)) == {"appeal"}
     f = replace(AFTER_OUTCOME, appeal=appeal(AppealAgainst.REVIEW, S.THRESHOLD_DECIDED))
     assert set(problems(S.OUTCOME_SENT, S.APPEAL_TO_PCC, f)) == {"appeal.lodged_from"}
-    f = replace(AFTER_OUTCOME, appeal=replace(appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT),
-                                              lodged_on=date(2023, 6, 20)))
+    f = replace(
+        AFTER_OUTCOME,
+        appeal=replace(appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT), lodged_on=date(2023, 6, 20)),
+    )
     assert "before the review meeting" in problems(S.OUTCOME_SENT, S.APPEAL_TO_PCC, f)["appeal.lodged_on"]
 
 
@@ -259,11 +339,15 @@ def test_return_from_appeal_goes_where_the_outcome_says():
     upheld = appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT, AppealOutcome.UPHELD)
     assert appeal_return_status(upheld) is S.REVIEW_MEETING
     p = problems(S.APPEAL_TO_PCC, S.OUTCOME_SENT, replace(AFTER_OUTCOME, appeal=upheld))
-    assert p == {"appeal.outcome": "The appeal was upheld, so the application goes to 'Review meeting', "
-                                   "not 'Outcome sent'."}
+    assert p == {
+        "appeal.outcome": "The appeal was upheld, so the application goes to 'Review meeting', "
+        "not 'Outcome sent'."
+    }
     undecided = appeal(AppealAgainst.REVIEW, S.OUTCOME_SENT)
     assert appeal_return_status(undecided) is None
-    assert "appeal.outcome" in problems(S.APPEAL_TO_PCC, S.OUTCOME_SENT, replace(AFTER_OUTCOME, appeal=undecided))
+    assert "appeal.outcome" in problems(
+        S.APPEAL_TO_PCC, S.OUTCOME_SENT, replace(AFTER_OUTCOME, appeal=undecided)
+    )
 
 
 def test_available_transitions_for_buttons():

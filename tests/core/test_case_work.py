@@ -27,9 +27,17 @@ def _party(services, case_id, name):
 
 
 def _incident(services, case_id, reporter_id, on: date, **kw):
-    return services.incidents.add_incident(services.actor, case_id, IncidentInput(
-        occurred_at=datetime.combine(on, datetime.min.time()).replace(hour=20), reported_on=on,
-        description=kw.pop("description", "Stones thrown"), reporter_party_id=reporter_id, **kw))
+    return services.incidents.add_incident(
+        services.actor,
+        case_id,
+        IncidentInput(
+            occurred_at=datetime.combine(on, datetime.min.time()).replace(hour=20),
+            reported_on=on,
+            description=kw.pop("description", "Stones thrown"),
+            reporter_party_id=reporter_id,
+            **kw,
+        ),
+    )
 
 
 @pytest.fixture
@@ -40,11 +48,25 @@ def case(services):
 def test_incidents_with_reporter_agency_police_ref_and_counts(services, case):
     joan = _party(services, case.id, "Joan Platt")
     police = next(a for a, n in services.intake.options().agencies if n == "Derbyshire Constabulary")
-    _incident(services, case.id, joan.id, date(2026, 11, 21), reporting_agency_id=police, police_reference="12345678")
+    _incident(
+        services,
+        case.id,
+        joan.id,
+        date(2026, 11, 21),
+        reporting_agency_id=police,
+        police_reference="12345678",
+    )
     _incident(services, case.id, joan.id, date(2026, 3, 1))  # outside the 6-month look-back
-    services.incidents.add_incident(services.actor, case.id, IncidentInput(
-        occurred_at=datetime(2026, 11, 22, 21), reported_on=date(2026, 11, 23), description="Bikes on grass",
-        reporter_name="Mr Singh (neighbour)"))
+    services.incidents.add_incident(
+        services.actor,
+        case.id,
+        IncidentInput(
+            occurred_at=datetime(2026, 11, 22, 21),
+            reported_on=date(2026, 11, 23),
+            description="Bikes on grass",
+            reporter_name="Mr Singh (neighbour)",
+        ),
+    )
     rows = services.incidents.incidents(case.id)
     assert rows[0].reporter == "Mr Singh (neighbour)"
     assert rows[1].agency == "Derbyshire Constabulary" and rows[1].police_reference == "12345678"
@@ -53,16 +75,33 @@ def test_incidents_with_reporter_agency_police_ref_and_counts(services, case):
     assert kinds.count("incident") == 3
 
 
-@pytest.mark.parametrize("inp, field", [
-    (IncidentInput(reported_on=TODAY, description="x", reporter_name="A"), "occurred_at"),
-    (IncidentInput(occurred_at=datetime(2026, 11, 1), description="x", reporter_name="A"), "reported_on"),
-    (IncidentInput(occurred_at=datetime(2026, 11, 1), reported_on=TODAY, reporter_name="A"), "description"),
-    (IncidentInput(occurred_at=datetime(2026, 11, 1), reported_on=TODAY, description="x"), "reporter"),
-    (IncidentInput(occurred_at=datetime(2026, 12, 1), reported_on=TODAY, description="x", reporter_name="A"),
-     "occurred_at"),
-    (IncidentInput(occurred_at=datetime(2026, 11, 20), reported_on=date(2026, 11, 19), description="x",
-                   reporter_name="A"), "reported_on"),
-])
+@pytest.mark.parametrize(
+    "inp, field",
+    [
+        (IncidentInput(reported_on=TODAY, description="x", reporter_name="A"), "occurred_at"),
+        (IncidentInput(occurred_at=datetime(2026, 11, 1), description="x", reporter_name="A"), "reported_on"),
+        (
+            IncidentInput(occurred_at=datetime(2026, 11, 1), reported_on=TODAY, reporter_name="A"),
+            "description",
+        ),
+        (IncidentInput(occurred_at=datetime(2026, 11, 1), reported_on=TODAY, description="x"), "reporter"),
+        (
+            IncidentInput(
+                occurred_at=datetime(2026, 12, 1), reported_on=TODAY, description="x", reporter_name="A"
+            ),
+            "occurred_at",
+        ),
+        (
+            IncidentInput(
+                occurred_at=datetime(2026, 11, 20),
+                reported_on=date(2026, 11, 19),
+                description="x",
+                reporter_name="A",
+            ),
+            "reported_on",
+        ),
+    ],
+)
 def test_incident_bad_input(services, case, inp, field):
     with pytest.raises(ValidationError) as e:
         services.incidents.add_incident(services.actor, case.id, inp)
@@ -78,7 +117,9 @@ def test_second_report_within_six_months_prompts_case_review_and_records_it(serv
     services.incidents.record_case_review_told(services.actor, case.id, joan.id, how="By phone")
     assert _party(services, case.id, "Joan Platt").case_review_told_on == TODAY
     assert services.case_edit.detail(case.id).case_review_told_on == TODAY
-    assert "Joan Platt told about the ASB Case Review" in [c.summary for c in services.chronology.entries(case.id)]
+    assert "Joan Platt told about the ASB Case Review" in [
+        c.summary for c in services.chronology.entries(case.id)
+    ]
     third = _incident(services, case.id, joan.id, date(2026, 11, 24))
     assert third.case_review_prompt is None  # told already in this window
 
@@ -116,11 +157,18 @@ def test_repeat_victim_and_prompt_rules():
 
 def test_risk_assessment_scores_sets_review_and_keeps_history(services, case):
     with pytest.raises(ValidationError) as e:  # high risk needs a named single point of contact
-        services.risk.assess(services.actor, case.id, {"violence": True, "fear": True, "vulnerable": True,
-                                                       "hate": True, "repeat": True})
+        services.risk.assess(
+            services.actor,
+            case.id,
+            {"violence": True, "fear": True, "vulnerable": True, "hate": True, "repeat": True},
+        )
     assert "single_point_of_contact" in e.value.fields
-    services.risk.assess(services.actor, case.id, {"violence": True, "fear": True, "vulnerable": True, "hate": True,
-                                                   "repeat": True}, single_point_of_contact="Sarah Bancroft")
+    services.risk.assess(
+        services.actor,
+        case.id,
+        {"violence": True, "fear": True, "vulnerable": True, "hate": True, "repeat": True},
+        single_point_of_contact="Sarah Bancroft",
+    )
     d = services.case_edit.detail(case.id)
     assert d.risk_level == "high" and d.next_review_on == TODAY + timedelta(days=14)
     services.risk.assess(services.actor, case.id, {"repeat": True})
@@ -160,22 +208,30 @@ def test_actions_owner_due_outcome_overdue_and_my_work(services, case):
     with pytest.raises(ValidationError) as e:
         services.actions.add_action(services.actor, case.id, ActionInput(description=""))
     assert set(e.value.fields) == {"description", "due_on", "owner"}
-    services.actions.add_action(services.actor, case.id, ActionInput("Visit complainant", date(2026, 11, 20),
-                                                                     owner_user_id=services.actor.user_id))
-    services.actions.add_action(services.actor, case.id, ActionInput("Patrol the park", date(2026, 12, 20),
-                                                                     owner_agency_id=sddc))
+    services.actions.add_action(
+        services.actor,
+        case.id,
+        ActionInput("Visit complainant", date(2026, 11, 20), owner_user_id=services.actor.user_id),
+    )
+    services.actions.add_action(
+        services.actor, case.id, ActionInput("Patrol the park", date(2026, 12, 20), owner_agency_id=sddc)
+    )
     rows = services.actions.for_case(case.id)
     overdue = [r for r in rows if r.overdue]
     assert [r.description for r in overdue] == ["Visit complainant"]
     assert services.case_edit.detail(case.id).overdue_actions == 1
     assert services.dashboard.summary().overdue_actions == 1
-    assert [r.description for r in services.actions.my_work(services.actor, overdue_only=True)] == ["Visit complainant"]
+    assert [r.description for r in services.actions.my_work(services.actor, overdue_only=True)] == [
+        "Visit complainant"
+    ]
     assert len(services.actions.my_work(services.actor)) == 2  # the case is theirs, so both show
     with pytest.raises(ValidationError) as e:
         services.actions.complete(services.actor, overdue[0].id, "")
     assert "outcome" in e.value.fields
     with pytest.raises(ValidationError) as e:
-        services.actions.complete(services.actor, overdue[0].id, "Done", completed_on=TODAY + timedelta(days=2))
+        services.actions.complete(
+            services.actor, overdue[0].id, "Done", completed_on=TODAY + timedelta(days=2)
+        )
     assert "completed_on" in e.value.fields
     services.actions.complete(services.actor, overdue[0].id, "Statement taken")
     assert services.actions.overdue() == []
@@ -189,10 +245,14 @@ def test_chronology_notes_any_time_and_corrections_keep_the_original(services, c
     with pytest.raises(ValidationError) as e:
         services.chronology.correct(services.actor, note.id, "Phoned Joan Platt", "", reason="")
     assert "reason" in e.value.fields
-    services.chronology.correct(services.actor, note.id, "Phoned Joan Platt", "Diary sheets posted.", "Wrong name")
+    services.chronology.correct(
+        services.actor, note.id, "Phoned Joan Platt", "Diary sheets posted.", "Wrong name"
+    )
     notes = services.chronology.entries(case.id, kinds=["note"])
-    assert [(n.summary, n.superseded) for n in notes] == [("Phoned Joan Platt", False), ("Phoned Joan", True)] or \
-        {(n.summary, n.superseded) for n in notes} == {("Phoned Joan Platt", False), ("Phoned Joan", True)}
+    assert [(n.summary, n.superseded) for n in notes] == [
+        ("Phoned Joan Platt", False),
+        ("Phoned Joan", True),
+    ] or {(n.summary, n.superseded) for n in notes} == {("Phoned Joan Platt", False), ("Phoned Joan", True)}
     new = next(n for n in notes if not n.superseded)
     assert new.corrects_id == note.id and "Wrong name" in new.body
     assert all(not n.superseded for n in services.chronology.entries(case.id, include_superseded=False))
@@ -237,8 +297,10 @@ def test_attachments_are_copied_in_and_survive_the_original_moving(services, cas
 def test_eml_is_readable_as_text():
     from cspdesk.core.services.letters.attachments import email_as_text, preview_kind
 
-    raw = (b"From: joan@example.org\r\nTo: asb@southderbyshire.gov.uk\r\nSubject: More trouble\r\n"
-           b"Content-Type: text/plain; charset=utf-8\r\n\r\nThey were back last night.\r\n")
+    raw = (
+        b"From: joan@example.org\r\nTo: asb@southderbyshire.gov.uk\r\nSubject: More trouble\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nThey were back last night.\r\n"
+    )
     text = email_as_text(raw)
     assert "Subject: More trouble" in text and "They were back last night." in text
     assert preview_kind("message/rfc822") == "email" and preview_kind("application/pdf") == "pdf"
@@ -259,7 +321,9 @@ def test_close_with_reason_and_reopen_with_reason(services, case):
     d = services.case_edit.detail(case.id)
     assert d.status == "closed" and d.closure_reason == "Insufficient evidence" and d.next_review_on is None
     with pytest.raises(TransitionRefused):
-        services.actions.add_action(services.actor, case.id, ActionInput("x", TODAY, owner_user_id=d.officer_id))
+        services.actions.add_action(
+            services.actor, case.id, ActionInput("x", TODAY, owner_user_id=d.officer_id)
+        )
     with pytest.raises(ValidationError):
         services.closure.reopen(services.actor, case.id, " ")
     services.closure.reopen(services.actor, case.id, "New incidents reported")

@@ -36,7 +36,9 @@ def _new_database(path):
     return path
 
 
-def test_an_unexpected_error_in_an_import_is_one_line_and_a_log_file(tmp_path, data_home, capsys, monkeypatch):
+def test_an_unexpected_error_in_an_import_is_one_line_and_a_log_file(
+    tmp_path, data_home, capsys, monkeypatch
+):
     """Catches: a traceback with exit 1 (mutation checked: cli.main calling args.func directly)."""
     from cspdesk.core.importers import figures_files
 
@@ -49,14 +51,18 @@ def test_an_unexpected_error_in_an_import_is_one_line_and_a_log_file(tmp_path, d
     from cspdesk.core.paths import log_file
 
     log = log_file()
-    assert err.strip() == (f"error: something unexpected went wrong (RuntimeError), and the command stopped. "
-                           f"The details are in {log}; send that file to whoever supports CSPDesk.")
+    assert err.strip() == (
+        f"error: something unexpected went wrong (RuntimeError), and the command stopped. "
+        f"The details are in {log}; send that file to whoever supports CSPDesk."
+    )
     written = log.read_text(encoding="utf-8")
     assert "Traceback" in written and "secret detail from deep inside" in written
     assert "2026-11-26 10:00:00" in written  # the app's clock, not the system's
 
 
-def test_a_log_folder_that_cannot_be_written_falls_back_to_the_temporary_folder(tmp_path, capsys, monkeypatch):
+def test_a_log_folder_that_cannot_be_written_falls_back_to_the_temporary_folder(
+    tmp_path, capsys, monkeypatch
+):
     if os.geteuid() == 0:
         monkeypatch.setattr(unexpected, "log_folder", lambda: Path("/proc/no-such-folder"))
     else:
@@ -90,8 +96,9 @@ def test_ctrl_c_is_stopped_not_a_traceback(capsys):
         (b"month,area,category,count\n2023-01,Erewash,ASB,5\n2023-02,Erewash,ASB,1e3\n", 1),  # one rejected
     ],
 )
-def test_files_that_crashed_the_command_now_give_the_guides_exit_codes(tmp_path, data_home, capsys, content,
-                                                                        expected_code):
+def test_files_that_crashed_the_command_now_give_the_guides_exit_codes(
+    tmp_path, data_home, capsys, content, expected_code
+):
     """Catches: tracebacks with exit 1 for CR-only files, capitals in headings, UTF-16 (issue 16)."""
     path = tmp_path / "2018-12-derbyshire-street.csv"
     path.write_bytes(content)

@@ -53,8 +53,9 @@ def test_check_reports_damage_in_the_middle_of_the_file_without_a_traceback(demo
     assert folder(demo_db_path.parent) == before  # not a byte changed, no -wal or -shm left
 
 
-def test_figures_import_refuses_a_damaged_file_and_leaves_it_byte_identical(demo_db_path, analyst_file, capsys,
-                                                                             monkeypatch):
+def test_figures_import_refuses_a_damaged_file_and_leaves_it_byte_identical(
+    demo_db_path, analyst_file, capsys, monkeypatch
+):
     """Caught: ``figures import`` wrote into a file damaged in the middle (only the first pages are read at
     open; quick_check now runs before the first write)."""
     monkeypatch.setenv("CSPDESK_USER", "admin.user")
@@ -199,8 +200,17 @@ def test_check_and_reports_work_on_a_read_only_file(demo_db_path, tmp_path, caps
     with unwritable(demo_db_path):
         code, out, _ = run(capsys, "check", "--db", str(demo_db_path))
         assert code == 0 and "Writable:  no:" in out and out.strip().endswith("OK")
-        code, out, err = run(capsys, "report", "action-taken", "--db", str(demo_db_path), "--year", "2025/26",
-                             "--format", "csv")
+        code, out, err = run(
+            capsys,
+            "report",
+            "action-taken",
+            "--db",
+            str(demo_db_path),
+            "--year",
+            "2025/26",
+            "--format",
+            "csv",
+        )
         assert code == 0 and "measure" in out.splitlines()[0]
 
 
@@ -208,11 +218,22 @@ def test_real_file_permissions_stop_writes_with_a_plain_message(demo_db_path, an
     """As an officer meets it: ``chmod 444``. Run in a child process; as root, without the capabilities that
     let root ignore permissions (see the module's note)."""
     demo_db_path.chmod(0o444)
-    argv = [sys.executable, "-m", "cspdesk", "figures", "import", "--db", str(demo_db_path), str(analyst_file)]
+    argv = [
+        sys.executable,
+        "-m",
+        "cspdesk",
+        "figures",
+        "import",
+        "--db",
+        str(demo_db_path),
+        str(analyst_file),
+    ]
     if IS_ROOT:
         argv = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner,-linux_immutable"] + argv
     before = folder(demo_db_path.parent)
-    result = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, "CSPDESK_USER": "admin.user"})
+    result = subprocess.run(
+        argv, capture_output=True, text=True, env={**os.environ, "CSPDESK_USER": "admin.user"}
+    )
     assert result.returncode == 2, result.stderr
     assert "read-only, because you do not have permission to change the file" in result.stderr
     assert "Traceback" not in result.stderr and "backup" not in result.stderr
@@ -222,16 +243,20 @@ def test_real_file_permissions_stop_writes_with_a_plain_message(demo_db_path, an
 # ----- mistyped paths create nothing
 
 
-@pytest.mark.parametrize("command", [
-    ["check"],
-    ["report", "action-taken", "--format", "csv"],
-    ["report", "quarterly", "--out", "q.xlsx", "--format", "xlsx"],
-    ["report", "case-review-figures"],
-    ["figures", "import", "analyst.csv"],
-    ["figures", "table", "--category", "ASB incidents", "--from", "2022-01", "--to", "2022-12"],
-])
-def test_commands_refuse_a_missing_database_and_create_nothing(tmp_path, analyst_file, capsys, monkeypatch,
-                                                               command):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["report", "action-taken", "--format", "csv"],
+        ["report", "quarterly", "--out", "q.xlsx", "--format", "xlsx"],
+        ["report", "case-review-figures"],
+        ["figures", "import", "analyst.csv"],
+        ["figures", "table", "--category", "ASB incidents", "--from", "2022-01", "--to", "2022-12"],
+    ],
+)
+def test_commands_refuse_a_missing_database_and_create_nothing(
+    tmp_path, analyst_file, capsys, monkeypatch, command
+):
     """Caught: ``check`` made the folder and a 4 KB file then crashed; ``report`` silently made a new database
     and printed all-zero figures with exit 0."""
     monkeypatch.chdir(tmp_path)
@@ -345,7 +370,9 @@ def test_disk_full_during_the_upgrade_backup_is_plain_and_leaves_no_partial_copy
     before = folder(db_path.parent)
 
     def copy_until_the_disk_is_full(_source: Path, target: Path) -> None:
-        target.write_bytes(b"SQLite format 3\x00" + b"\x00" * 1000)  # part of a copy, as a full disk leaves it
+        target.write_bytes(
+            b"SQLite format 3\x00" + b"\x00" * 1000
+        )  # part of a copy, as a full disk leaves it
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(database_module, "_copy_database", copy_until_the_disk_is_full)
@@ -368,8 +395,13 @@ def test_no_display_is_a_plain_message_and_an_exit_code(tmp_path):
         assert no_display_message() is None
         return
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    result = subprocess.run([sys.executable, "-m", "cspdesk", "--db", str(tmp_path / "x.sqlite")],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "cspdesk", "--db", str(tmp_path / "x.sqlite")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 3, result.stderr
     assert "there is no display" in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
@@ -378,12 +410,16 @@ def test_no_display_is_a_plain_message_and_an_exit_code(tmp_path):
 def test_cspdesk_sh_reads_paths_from_where_it_is_run(tmp_path):
     """Caught: ./cspdesk.sh changed to the checkout, so --db and --out landed there."""
     script = Path(__file__).resolve().parents[2] / "cspdesk.sh"
-    result = subprocess.run(["bash", str(script), "check", "--db", "mine.sqlite"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["bash", str(script), "check", "--db", "mine.sqlite"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 2
     assert f"no such database: {tmp_path / 'mine.sqlite'}" in result.stderr
     assert not (script.parent / "mine.sqlite").exists()
-
 
 
 def test_a_backup_copy_that_really_fails_half_way_leaves_nothing(db_path):
@@ -406,7 +442,9 @@ def test_a_backup_copy_that_really_fails_half_way_leaves_nothing(db_path):
         "    print(exc)\n"
         "    sys.exit(2)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 2, result.stderr
     assert "could not back up" in result.stdout and "no partial copy was left" in result.stdout
     assert folder(db_path.parent) == before

@@ -39,7 +39,9 @@ def test_demo_is_repeatable_with_a_seed(tmp_path):
     for name in ("a.sqlite", "b.sqlite"):
         assert main(["demo", "--db", str(tmp_path / name), "--cases", "50", "--seed", "11"]) == 0
         con = connect_file(tmp_path / name)
-        refs.append(con.execute("select reference, title, category from asb_case order by reference").fetchall())
+        refs.append(
+            con.execute("select reference, title, category from asb_case order by reference").fetchall()
+        )
         con.close()
     assert refs[0] == refs[1]
 
@@ -66,7 +68,9 @@ def test_check_on_a_file_that_is_not_a_database_says_so(db_path, capsys):
 
 
 def test_cli_runs_as_a_module():
-    out = subprocess.run([sys.executable, "-m", "cspdesk", "--version"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "cspdesk", "--version"], capture_output=True, text=True, check=True
+    )
     assert __version__ in out.stdout
 
 

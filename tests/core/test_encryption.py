@@ -160,7 +160,9 @@ def _fill_folder_with_plain_copies(demo_db_path, tmp_path):
     return db, [upgrade_backup, rota_backup], damaged
 
 
-def test_encrypt_converts_a_plain_file_and_leaves_no_plain_copy_behind(demo_db_path, tmp_path, monkeypatch, capsys):
+def test_encrypt_converts_a_plain_file_and_leaves_no_plain_copy_behind(
+    demo_db_path, tmp_path, monkeypatch, capsys
+):
     """Catches a plain original, -wal, upgrade backup or rota backup left readable (checked by skipping the
     copies in encrypt_database), and counts that change in the conversion."""
     needles = names_in(demo_db_path)
@@ -246,7 +248,9 @@ def _counts(path, key=TEST_KEY):
         con.close()
 
 
-def test_the_key_can_be_shown_for_safekeeping_and_kept_on_a_new_computer(demo_db_path, store, monkeypatch, capsys):
+def test_the_key_can_be_shown_for_safekeeping_and_kept_on_a_new_computer(
+    demo_db_path, store, monkeypatch, capsys
+):
     """Moving a database to a new laptop: the key travels by hand (escrow) and is kept in the new store. Catches
     a key shown or stored before it has been proved to open the file (checked by skipping check_sqlite_file)."""
     monkeypatch.setenv("CSPDESK_DB_KEY", "not the key")

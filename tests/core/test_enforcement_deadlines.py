@@ -93,7 +93,12 @@ def test_cpn_appeal_by_is_issue_plus_20(issued, appeal_by):
         (D(2024, 2, 29), EnforcementRules(), D(2025, 2, 28), None),  # no statutory expiry by default
         (D(2023, 3, 31), EnforcementRules(), D(2024, 3, 31), None),
         (D(2024, 2, 29), EnforcementRules(cpn_expiry_months=12), D(2025, 2, 28), D(2025, 2, 28)),
-        (D(2024, 8, 31), EnforcementRules(cpn_review_months=6, cpn_expiry_months=24), D(2025, 2, 28), D(2026, 8, 31)),
+        (
+            D(2024, 8, 31),
+            EnforcementRules(cpn_review_months=6, cpn_expiry_months=24),
+            D(2025, 2, 28),
+            D(2026, 8, 31),
+        ),
     ],
 )
 def test_cpn_review_and_expiry(issued, rules, review_on, expires_on):
@@ -124,7 +129,9 @@ def test_fpn_without_a_discount_has_no_discount_date():
 
 
 def test_fpn_discount_days_setting():
-    assert compute_dates("fpn", D(2024, 2, 20), EnforcementRules(fpn_discount_days=7)).discount_by == D(2024, 2, 27)
+    assert compute_dates("fpn", D(2024, 2, 20), EnforcementRules(fpn_discount_days=7)).discount_by == D(
+        2024, 2, 27
+    )
 
 
 @pytest.mark.parametrize(
@@ -146,10 +153,28 @@ def test_pspo_fpn_has_the_same_14_days(notice_date, pay_by, earliest):
             (D(2024, 2, 28), D(2024, 3, 27), D(2024, 4, 24), D(2024, 5, 22), D(2024, 6, 19), D(2024, 7, 17)),
             D(2024, 7, 31),
         ),
-        (D(2024, 1, 1), EnforcementRules(abc_review_weeks=12), None, (D(2024, 3, 25), D(2024, 6, 17)), D(2024, 7, 1)),
+        (
+            D(2024, 1, 1),
+            EnforcementRules(abc_review_weeks=12),
+            None,
+            (D(2024, 3, 25), D(2024, 6, 17)),
+            D(2024, 7, 1),
+        ),
         (D(2024, 2, 1), EnforcementRules(), D(2024, 3, 1), (D(2024, 2, 29),), D(2024, 3, 1)),
-        (D(2024, 1, 1), EnforcementRules(), D(2024, 1, 29), (), D(2024, 1, 29)),  # a review on the end day is the end
-        (D(2023, 8, 31), EnforcementRules(abc_review_weeks=12), None, (D(2023, 11, 23), D(2024, 2, 15)), D(2024, 2, 29)),
+        (
+            D(2024, 1, 1),
+            EnforcementRules(),
+            D(2024, 1, 29),
+            (),
+            D(2024, 1, 29),
+        ),  # a review on the end day is the end
+        (
+            D(2023, 8, 31),
+            EnforcementRules(abc_review_weeks=12),
+            None,
+            (D(2023, 11, 23), D(2024, 2, 15)),
+            D(2024, 2, 29),
+        ),
     ],
 )
 def test_abc_reviews_and_end(issued, rules, ends_on, reviews, end):
@@ -232,7 +257,12 @@ def test_columns_match_the_notice_model():
 
 def test_rule_defaults_match_domain_md():
     r = EnforcementRules()
-    assert (r.cpw_comply_days, r.cpw_lapse_months, r.cpn_review_months, r.cpn_expiry_months) == (14, 6, 12, None)
+    assert (r.cpw_comply_days, r.cpw_lapse_months, r.cpn_review_months, r.cpn_expiry_months) == (
+        14,
+        6,
+        12,
+        None,
+    )
     assert (r.fpn_max_amount_pence, r.fpn_default_amount_pence) == (10_000, 10_000)
     assert (r.fpn_discount_amount_pence, r.fpn_discount_days) == (7_500, 10)
     assert (r.abc_length_months, r.abc_review_weeks, r.closure_order_months) == (6, 4, 3)
@@ -279,7 +309,9 @@ def test_raised_cap_is_a_setting():
 # --- next due --------------------------------------------------------------------------------------------
 
 CPW = compute_dates("cpw", D(2024, 3, 1))  # comply by 15 Mar, lapses 1 Sep
-CPN = compute_dates("cpn", D(2024, 3, 1), EnforcementRules(cpn_expiry_months=18))  # appeal 21 Mar, review 2025-03-01
+CPN = compute_dates(
+    "cpn", D(2024, 3, 1), EnforcementRules(cpn_expiry_months=18)
+)  # appeal 21 Mar, review 2025-03-01
 CPN_NO_EXPIRY = compute_dates("cpn", D(2024, 3, 1))
 FPN = compute_dates("fpn", D(2024, 3, 1))  # discount 11 Mar, pay 15 Mar, prosecute 16 Mar
 FPN_NO_DISCOUNT = compute_dates("fpn", D(2024, 3, 1), EnforcementRules(fpn_discount_amount_pence=None))

@@ -103,7 +103,9 @@ def test_injunction_under_10_leap_day_birthday_in_a_common_year():
 # --- before a CPN ----------------------------------------------------------------------------------------
 
 ADULT = Recipient("p1", date_of_birth=D(1990, 5, 5))
-CPW_OK = NoticeFacts(K.CPW, S.BREACHED, "p1", D(2024, 1, 1), comply_by=D(2024, 1, 15), lapses_on=D(2024, 7, 1))
+CPW_OK = NoticeFacts(
+    K.CPW, S.BREACHED, "p1", D(2024, 1, 1), comply_by=D(2024, 1, 15), lapses_on=D(2024, 7, 1)
+)
 INFORMED = (InformedBody("Swadlincote SNT", D(2024, 1, 30)), InformedBody("Housing provider", D(2024, 2, 1)))
 CPN_ON = D(2024, 2, 1)
 EARLY = (InformedBody("Swadlincote SNT", D(2024, 1, 5)),)
@@ -121,8 +123,20 @@ EARLY = (InformedBody("Swadlincote SNT", D(2024, 1, 5)),)
         (CPN_ON, ADULT, replace(CPW_OK, kind=K.WARNING_LETTER), INFORMED, [("no_warning", False)]),
         (CPN_ON, ADULT, replace(CPW_OK, party_id="p2"), INFORMED, [("warning_other_person", False)]),
         (CPN_ON, ADULT, replace(CPW_OK, stage=S.WITHDRAWN), INFORMED, [("warning_not_in_force", False)]),
-        (CPN_ON, ADULT, replace(CPW_OK, stage=S.DRAFT, issued_on=None), INFORMED, [("warning_not_in_force", False)]),
-        (CPN_ON, ADULT, replace(CPW_OK, issued_on=D(2024, 2, 2)), INFORMED, [("warning_after_notice", False)]),
+        (
+            CPN_ON,
+            ADULT,
+            replace(CPW_OK, stage=S.DRAFT, issued_on=None),
+            INFORMED,
+            [("warning_not_in_force", False)],
+        ),
+        (
+            CPN_ON,
+            ADULT,
+            replace(CPW_OK, issued_on=D(2024, 2, 2)),
+            INFORMED,
+            [("warning_after_notice", False)],
+        ),
         (CPN_ON, ADULT, replace(CPW_OK, stage=S.LAPSED), INFORMED, [("warning_lapsed", True)]),
         (D(2024, 7, 1), ADULT, CPW_OK, INFORMED, [("warning_lapsed", True)]),  # lapse date reached
         (D(2024, 6, 30), ADULT, CPW_OK, INFORMED, []),
@@ -130,7 +144,13 @@ EARLY = (InformedBody("Swadlincote SNT", D(2024, 1, 5)),)
         (CPN_ON, ADULT, replace(CPW_OK, stage=S.ESCALATED), INFORMED, [("warning_escalated", True)]),
         (CPN_ON, ADULT, CPW_OK, (), [("informed_not_recorded", True)]),
         (CPN_ON, ADULT, CPW_OK, (InformedBody("Police", D(2024, 2, 2)),), [("informed_after_issue", False)]),
-        (CPN_ON, Recipient("p1", date_of_birth=D(2008, 2, 2)), CPW_OK, INFORMED, [("under_minimum_age", False)]),
+        (
+            CPN_ON,
+            Recipient("p1", date_of_birth=D(2008, 2, 2)),
+            CPW_OK,
+            INFORMED,
+            [("under_minimum_age", False)],
+        ),
         (CPN_ON, Recipient("p1"), CPW_OK, INFORMED, [("date_of_birth_unknown", True)]),
         (CPN_ON, Recipient("p1", is_body=True), CPW_OK, INFORMED, []),
         (CPN_ON, Recipient(None, date_of_birth=D(1990, 1, 1)), CPW_OK, INFORMED, []),  # no id to compare
@@ -256,11 +276,23 @@ HARD = GuardFailure("under_minimum_age", "Under 16.")
         ([], Role.OFFICER, "", None, None),  # nothing to override
         ([SOFT, SOFT2], Role.ADMINISTRATOR, "Recipient refused to engage", None, None),
         ([SOFT], "administrator", "Agreed at tasking", None, None),
-        ([SOFT], Role.OFFICER, "Agreed at tasking", TransitionRefused, "Only an administrator can override: Too soon."),
+        (
+            [SOFT],
+            Role.OFFICER,
+            "Agreed at tasking",
+            TransitionRefused,
+            "Only an administrator can override: Too soon.",
+        ),
         ([SOFT], Role.PARTNER, "Agreed at tasking", TransitionRefused, "Only an administrator"),
         ([SOFT], Role.ADMINISTRATOR, "", ValidationError, "Give the reason"),
         ([SOFT], Role.ADMINISTRATOR, "   ", ValidationError, "Give the reason"),
-        ([SOFT, HARD], Role.ADMINISTRATOR, "Because", TransitionRefused, "^Under 16. This cannot be overridden.$"),
+        (
+            [SOFT, HARD],
+            Role.ADMINISTRATOR,
+            "Because",
+            TransitionRefused,
+            "^Under 16. This cannot be overridden.$",
+        ),
         ([HARD], Role.OFFICER, "Because", TransitionRefused, "cannot be overridden"),
     ],
 )

@@ -30,8 +30,13 @@ def row(services, notice_id) -> EnforcementNotice:
 
 def events(services, notice_id) -> list[NoticeEvent]:
     with Session(services.database.engine) as s:
-        return list(s.scalars(select(NoticeEvent).where(NoticeEvent.notice_id == notice_id)
-                              .order_by(NoticeEvent.occurred_on, NoticeEvent.created_at)))
+        return list(
+            s.scalars(
+                select(NoticeEvent)
+                .where(NoticeEvent.notice_id == notice_id)
+                .order_by(NoticeEvent.occurred_on, NoticeEvent.created_at)
+            )
+        )
 
 
 def cpw(services, w, on=JAN5, party=None, actor=None):
@@ -56,12 +61,22 @@ def active_cpn(services, w):
 def test_cpw_gets_its_dates_history_chronology_and_a_document_due(services, world):
     started = cpw(services, world)
     n = row(services, started.notice_id)
-    assert (n.stage, n.issued_on, n.comply_by, n.lapses_on) == ("issued", D(2026, 1, 5), D(2026, 1, 19), D(2026, 7, 5))
+    assert (n.stage, n.issued_on, n.comply_by, n.lapses_on) == (
+        "issued",
+        D(2026, 1, 5),
+        D(2026, 1, 19),
+        D(2026, 7, 5),
+    )
     assert n.reference == "CPW-2026-0001" and n.document_due
-    assert (n.next_due_on, n.next_due_what) == (D(2026, 1, 19), "CPW comply-by date: record compliance or breach")
+    assert (n.next_due_on, n.next_due_what) == (
+        D(2026, 1, 19),
+        "CPW comply-by date: record compliance or breach",
+    )
     assert n.rules["cpw_comply_days"] == 14
     assert [(e.from_stage, e.to_stage, e.officer) for e in events(services, n.id)] == [
-        (None, "draft", "Dean Slater"), ("draft", "issued", "Dean Slater")]
+        (None, "draft", "Dean Slater"),
+        ("draft", "issued", "Dean Slater"),
+    ]
     with Session(services.database.engine) as s:
         chron = s.scalars(select(ChronologyEntry).where(ChronologyEntry.case_id == world.case_id)).all()
         audit = s.scalars(select(AuditEntry).where(AuditEntry.entity_id == n.id)).all()
@@ -76,21 +91,25 @@ def test_partner_cannot_start_a_step(services, world):
 
 def test_step_only_against_a_perpetrator_of_that_case(services, world):
     with pytest.raises(ValidationError, match="perpetrator") as exc:
-        services.enforcement.start_step(world.officer, step(world, "warning_letter", D(2026, 1, 5),
-                                                            party=world.complainant))
+        services.enforcement.start_step(
+            world.officer, step(world, "warning_letter", D(2026, 1, 5), party=world.complainant)
+        )
     assert "party" in exc.value.fields
     req = step(world, "warning_letter", D(2026, 1, 5), party=world.stranger).with_(case_id=world.case_id)
     with pytest.raises(ValidationError, match="person on this case"):
         services.enforcement.start_step(world.officer, req)
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"conduct": " "}, "conduct"),
-    ({"detrimental_effect": ""}, "detrimental_effect"),
-    ({"requirements": ()}, "requirements"),
-    ({"issued_on": TODAY + timedelta(days=1)}, "issued_on"),
-    ({"served_on": TODAY + timedelta(days=1)}, "served_on"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"conduct": " "}, "conduct"),
+        ({"detrimental_effect": ""}, "detrimental_effect"),
+        ({"requirements": ()}, "requirements"),
+        ({"issued_on": TODAY + timedelta(days=1)}, "issued_on"),
+        ({"served_on": TODAY + timedelta(days=1)}, "served_on"),
+    ],
+)
 def test_missing_or_impossible_facts_are_refused_by_field(services, world, changes, field):
     with pytest.raises(ValidationError) as exc:
         services.enforcement.start_step(world.officer, step(world, "cpw", D(2026, 1, 5)).with_(**changes))
@@ -99,7 +118,9 @@ def test_missing_or_impossible_facts_are_refused_by_field(services, world, chang
 
 def test_service_before_issue_is_refused(services, world):
     with pytest.raises(GuardsFailed) as exc:
-        services.enforcement.start_step(world.officer, step(world, "cpw", D(2026, 1, 5), served_on=D(2026, 1, 4)))
+        services.enforcement.start_step(
+            world.officer, step(world, "cpw", D(2026, 1, 5), served_on=D(2026, 1, 4))
+        )
     assert exc.value.codes == ["served_before_issue"] and not exc.value.overridable
     assert "served_on" in exc.value.fields
 
@@ -108,7 +129,9 @@ def test_a_draft_has_no_dates_until_issued(services, world):
     draft = services.enforcement.start_step(world.officer, step(world, "cpw", None, served_on=None))
     n = row(services, draft.notice_id)
     assert (n.stage, n.issued_on, n.comply_by, n.next_due_on) == ("draft", None, None, None)
-    services.enforcement.transition(world.officer, draft.notice_id, "issued", D(2026, 3, 2), served_on=D(2026, 3, 3))
+    services.enforcement.transition(
+        world.officer, draft.notice_id, "issued", D(2026, 3, 2), served_on=D(2026, 3, 3)
+    )
     n = row(services, draft.notice_id)
     assert (n.stage, n.comply_by, n.served_on) == ("issued", D(2026, 3, 16), D(2026, 3, 3))
 
@@ -121,8 +144,9 @@ def test_no_cpw_to_a_person_under_16_even_by_an_administrator(services, world):
         cpw(services, world, party=world.teen)
     assert exc.value.codes == ["under_minimum_age"] and not exc.value.overridable
     with pytest.raises(TransitionRefused, match="cannot be overridden"):
-        services.enforcement.start_step(world.admin, step(world, "cpw", D(2026, 1, 5), world.teen),
-                                        override_reason="He looks older")
+        services.enforcement.start_step(
+            world.admin, step(world, "cpw", D(2026, 1, 5), world.teen), override_reason="He looks older"
+        )
 
 
 def test_the_same_teenager_can_have_a_warning_letter_or_an_abc(services, world):
@@ -167,8 +191,10 @@ def test_cpn_before_comply_by_is_refused_unless_an_administrator_overrides(servi
         cpn(services, world, on=D(2026, 1, 19), warning=warning.notice_id)
     assert exc.value.codes == ["comply_by_not_passed"] and exc.value.overridable
     started = services.enforcement.start_step(
-        world.admin, step(world, "cpn", D(2026, 1, 19), parent_id=warning.notice_id),
-        override_reason="Serious escalation on 18 January")
+        world.admin,
+        step(world, "cpn", D(2026, 1, 19), parent_id=warning.notice_id),
+        override_reason="Serious escalation on 18 January",
+    )
     assert started.stage == "issued"
 
 
@@ -230,20 +256,36 @@ def test_fpn_only_after_a_recorded_breach(services, world):
 
 def test_fpn_amount_within_the_cap_and_its_dates(services, world):
     _, notice = active_cpn(services, world)
-    services.enforcement.record_breach(world.officer, notice.notice_id, D(2026, 4, 1), description="Music at 2am",
-                                       incident_ids=[world.incident])
+    services.enforcement.record_breach(
+        world.officer,
+        notice.notice_id,
+        D(2026, 4, 1),
+        description="Music at 2am",
+        incident_ids=[world.incident],
+    )
     with pytest.raises(GuardsFailed, match="£100.00") as exc:
-        services.enforcement.start_step(world.officer, fpn_request(world, notice.notice_id, amount_pence=15000))
+        services.enforcement.start_step(
+            world.officer, fpn_request(world, notice.notice_id, amount_pence=15000)
+        )
     assert exc.value.codes == ["amount_over_cap"] and not exc.value.overridable
     with pytest.raises(TransitionRefused, match="cannot be overridden"):
-        services.enforcement.start_step(world.admin, fpn_request(world, notice.notice_id, amount_pence=15000),
-                                        override_reason="Repeat offender")
+        services.enforcement.start_step(
+            world.admin,
+            fpn_request(world, notice.notice_id, amount_pence=15000),
+            override_reason="Repeat offender",
+        )
     with pytest.raises(GuardsFailed, match="before the breach"):
-        services.enforcement.start_step(world.officer, fpn_request(world, notice.notice_id, on=D(2026, 3, 31)))
+        services.enforcement.start_step(
+            world.officer, fpn_request(world, notice.notice_id, on=D(2026, 3, 31))
+        )
     fpn = services.enforcement.start_step(world.officer, fpn_request(world, notice.notice_id))
     f = row(services, fpn.notice_id)
     assert (f.amount_pence, f.discount_amount_pence) == (10000, 7500)
-    assert (f.pay_by, f.discount_by, f.earliest_prosecution_on) == (D(2026, 4, 24), D(2026, 4, 20), D(2026, 4, 25))
+    assert (f.pay_by, f.discount_by, f.earliest_prosecution_on) == (
+        D(2026, 4, 24),
+        D(2026, 4, 20),
+        D(2026, 4, 25),
+    )
     assert row(services, notice.notice_id).stage == "fpn_issued"
     breach = [e for e in events(services, notice.notice_id) if e.to_stage == "breached"][0]
     assert breach.details == {"incident_ids": [str(world.incident)]} and breach.reason == "Music at 2am"
@@ -252,15 +294,18 @@ def test_fpn_amount_within_the_cap_and_its_dates(services, world):
 def test_breach_evidence_must_be_on_the_case(services, world):
     _, notice = active_cpn(services, world)
     with pytest.raises(ValidationError, match="this notice's case"):
-        services.enforcement.record_breach(world.officer, notice.notice_id, D(2026, 4, 1),
-                                           incident_ids=[world.other_incident])
+        services.enforcement.record_breach(
+            world.officer, notice.notice_id, D(2026, 4, 1), incident_ids=[world.other_incident]
+        )
 
 
 def test_the_cap_is_a_setting(services, world):
     services.settings.update(world.admin, {"enforcement.fpn_max_pence": 50000})
     _, notice = active_cpn(services, world)
     services.enforcement.record_breach(world.officer, notice.notice_id, D(2026, 4, 1))
-    fpn = services.enforcement.start_step(world.officer, fpn_request(world, notice.notice_id, amount_pence=25000))
+    fpn = services.enforcement.start_step(
+        world.officer, fpn_request(world, notice.notice_id, amount_pence=25000)
+    )
     assert row(services, fpn.notice_id).amount_pence == 25000
 
 
@@ -271,7 +316,9 @@ def test_the_cap_is_a_setting(services, world):
 def fpn(services, world):
     _, notice = active_cpn(services, world)
     services.enforcement.record_breach(world.officer, notice.notice_id, D(2026, 4, 1))
-    return notice.notice_id, services.enforcement.start_step(world.officer, fpn_request(world, notice.notice_id)).notice_id
+    return notice.notice_id, services.enforcement.start_step(
+        world.officer, fpn_request(world, notice.notice_id)
+    ).notice_id
 
 
 def test_early_payment_discharges_at_the_lower_amount_and_the_cpn_follows(services, world, fpn):
@@ -309,12 +356,18 @@ def test_unpaid_then_prosecution_then_outcome_moves_the_cpn_too(services, world,
         services.enforcement.transition(world.officer, fpn_id, "outcome", D(2026, 6, 1))
     services.enforcement.transition(world.officer, fpn_id, "outcome", D(2026, 6, 1), outcome="Fined £400")
     assert row(services, fpn_id).outcome == "Fined £400"
-    assert [e.to_stage for e in events(services, cpn_id)][-4:] == ["fpn_issued", "unpaid", "prosecution", "outcome"]
+    assert [e.to_stage for e in events(services, cpn_id)][-4:] == [
+        "fpn_issued",
+        "unpaid",
+        "prosecution",
+        "outcome",
+    ]
 
 
 @pytest.mark.parametrize("fpn_stage", ["issued", "unpaid", "prosecution"])
 def test_a_withdrawn_fpn_takes_its_cpn_back_to_breached_so_the_breach_can_be_dealt_with_again(
-        services, world, fpn, fpn_stage):
+    services, world, fpn, fpn_stage
+):
     cpn_id, fpn_id = fpn
     if fpn_stage in ("unpaid", "prosecution"):
         services.enforcement.transition(world.officer, fpn_id, "unpaid", D(2026, 4, 25))
@@ -322,11 +375,16 @@ def test_a_withdrawn_fpn_takes_its_cpn_back_to_breached_so_the_breach_can_be_dea
         services.enforcement.transition(world.officer, fpn_id, "prosecution", D(2026, 4, 27))
     with pytest.raises(ValidationError, match="reason"):
         services.enforcement.transition(world.officer, fpn_id, "withdrawn", D(2026, 5, 1))
-    services.enforcement.transition(world.officer, fpn_id, "withdrawn", D(2026, 5, 1), reason="Served on the wrong person")
+    services.enforcement.transition(
+        world.officer, fpn_id, "withdrawn", D(2026, 5, 1), reason="Served on the wrong person"
+    )
     assert row(services, fpn_id).stage == "withdrawn"
     assert row(services, cpn_id).stage == "breached"
     last = events(services, cpn_id)[-1]
-    assert (last.from_stage, last.to_stage) == ({"issued": "fpn_issued"}.get(fpn_stage, fpn_stage), "breached")
+    assert (last.from_stage, last.to_stage) == (
+        {"issued": "fpn_issued"}.get(fpn_stage, fpn_stage),
+        "breached",
+    )
     assert "withdrawn" in last.reason and "wrong person" in last.reason
     # The officer can now issue a fresh FPN for the breach, or prosecute it.
     services.enforcement.transition(world.officer, cpn_id, "prosecution", D(2026, 5, 2))
@@ -340,8 +398,13 @@ def test_appeal_in_the_window_and_stop_requirements_stay_in_force(services, worl
     detail = services.notices.detail(notice.notice_id)
     assert detail.stage_code == "appeal_lodged"
     assert [(r.kind_code, r.in_force) for r in detail.requirements] == [("stop", True), ("do", False)]
-    services.enforcement.appeal_outcome(world.officer, notice.notice_id, "quashed", D(2026, 3, 20),
-                                        "Quashed: insufficient evidence of persistence")
+    services.enforcement.appeal_outcome(
+        world.officer,
+        notice.notice_id,
+        "quashed",
+        D(2026, 3, 20),
+        "Quashed: insufficient evidence of persistence",
+    )
     detail = services.notices.detail(notice.notice_id)
     assert detail.stage_code == "quashed" and detail.closed and detail.allowed == []
     assert not any(r.in_force for r in detail.requirements)
@@ -352,8 +415,9 @@ def test_appeal_outside_the_window_is_refused_unless_the_court_accepted_it_late(
     notice = cpn(services, world, warning=warning.notice_id)
     with pytest.raises(TransitionRefused, match="22/02/2026"):
         services.enforcement.lodge_appeal(world.officer, notice.notice_id, D(2026, 2, 23))
-    services.enforcement.lodge_appeal(world.officer, notice.notice_id, D(2026, 2, 23),
-                                      late_reason="Court accepted: recipient in hospital")
+    services.enforcement.lodge_appeal(
+        world.officer, notice.notice_id, D(2026, 2, 23), late_reason="Court accepted: recipient in hospital"
+    )
     last = events(services, notice.notice_id)[-1]
     assert last.details == {"late_appeal_reason": "Court accepted: recipient in hospital"}
 
@@ -362,8 +426,14 @@ def test_modified_on_appeal_replaces_the_requirements_and_the_notice_is_in_force
     warning = cpw(services, world)
     notice = cpn(services, world, warning=warning.notice_id)
     services.enforcement.lodge_appeal(world.officer, notice.notice_id, D(2026, 2, 10))
-    services.enforcement.appeal_outcome(world.officer, notice.notice_id, "modified", D(2026, 3, 1),
-                                        "Hours changed", requirements=[RequirementInput("stop", "No music after 10pm")])
+    services.enforcement.appeal_outcome(
+        world.officer,
+        notice.notice_id,
+        "modified",
+        D(2026, 3, 1),
+        "Hours changed",
+        requirements=[RequirementInput("stop", "No music after 10pm")],
+    )
     detail = services.notices.detail(notice.notice_id)
     assert detail.stage_code == "active"
     assert [r.text for r in detail.requirements] == ["No music after 10pm"]
@@ -409,10 +479,21 @@ def test_review_moves_the_next_due_date_on(services, world):
 def test_remedial_works_and_forfeiture_only_on_a_cpn_in_force(services, world):
     warning, notice = active_cpn(services, world)
     services.enforcement.record_breach(world.officer, notice.notice_id, D(2026, 4, 1))
-    services.enforcement.record_event(world.officer, notice.notice_id, "remedial_works", D(2026, 4, 20),
-                                      "Rubbish cleared from the garden by the council", {"cost_pence": 35000})
-    services.enforcement.record_event(world.officer, notice.notice_id, "forfeiture", D(2026, 4, 21),
-                                      "Speakers forfeited by order of the court")
+    services.enforcement.record_event(
+        world.officer,
+        notice.notice_id,
+        "remedial_works",
+        D(2026, 4, 20),
+        "Rubbish cleared from the garden by the council",
+        {"cost_pence": 35000},
+    )
+    services.enforcement.record_event(
+        world.officer,
+        notice.notice_id,
+        "forfeiture",
+        D(2026, 4, 21),
+        "Speakers forfeited by order of the court",
+    )
     assert [e.event for e in events(services, notice.notice_id)][-2:] == ["remedial_works", "forfeiture"]
     with pytest.raises(ValidationError, match="ss.47 and 50"):
         services.enforcement.record_event(world.officer, warning.notice_id, "forfeiture", D(2026, 4, 21), "x")
@@ -423,7 +504,9 @@ def test_remedial_works_and_forfeiture_only_on_a_cpn_in_force(services, world):
 
 def test_a_settings_change_applies_to_new_notices_only(services, world):
     old = cpw(services, world, on=D(2026, 1, 5))
-    services.settings.update(world.admin, {"enforcement.cpw_comply_days": 28, "enforcement.cpw_lapse_months": 3})
+    services.settings.update(
+        world.admin, {"enforcement.cpw_comply_days": 28, "enforcement.cpw_lapse_months": 3}
+    )
     new = cpw(services, world, on=D(2026, 1, 5), party=world.body)
     o, n = row(services, old.notice_id), row(services, new.notice_id)
     assert (o.comply_by, o.lapses_on, o.rules["cpw_comply_days"]) == (D(2026, 1, 19), D(2026, 7, 5), 14)
@@ -443,7 +526,10 @@ def test_discount_off_in_settings_means_no_early_payment_date(services, world):
     services.settings.update(world.admin, {"enforcement.fpn_discount_pence": 0})
     _, notice = active_cpn(services, world)
     services.enforcement.record_breach(world.officer, notice.notice_id, D(2026, 4, 1))
-    f = row(services, services.enforcement.start_step(world.officer, fpn_request(world, notice.notice_id)).notice_id)
+    f = row(
+        services,
+        services.enforcement.start_step(world.officer, fpn_request(world, notice.notice_id)).notice_id,
+    )
     assert (f.discount_by, f.discount_amount_pence, f.next_due_on) == (None, None, D(2026, 4, 24))
 
 
@@ -454,14 +540,27 @@ def test_police_tools_are_recorded_with_their_dates(services, world):
     from datetime import datetime
 
     e = services.enforcement
-    closure = e.start_step(world.officer, step(world, "closure_notice", D(2026, 11, 20), requirements=(),
-                                                served_at=datetime(2026, 11, 20, 15, 30)))
+    closure = e.start_step(
+        world.officer,
+        step(
+            world,
+            "closure_notice",
+            D(2026, 11, 20),
+            requirements=(),
+            served_at=datetime(2026, 11, 20, 15, 30),
+        ),
+    )
     c = row(services, closure.notice_id)
-    assert (c.stage, c.hearing_by, c.next_due_on) == ("recorded", datetime(2026, 11, 22, 15, 30), D(2026, 11, 22))
+    assert (c.stage, c.hearing_by, c.next_due_on) == (
+        "recorded",
+        datetime(2026, 11, 22, 15, 30),
+        D(2026, 11, 22),
+    )
     order = e.start_step(world.officer, step(world, "closure_order", D(2026, 11, 22), requirements=()))
     assert row(services, order.notice_id).expires_on == D(2027, 2, 22)
-    inj = e.start_step(world.officer, step(world, "civil_injunction", D(2026, 6, 1), requirements=(),
-                                            ends_on=D(2027, 6, 1)))
+    inj = e.start_step(
+        world.officer, step(world, "civil_injunction", D(2026, 6, 1), requirements=(), ends_on=D(2027, 6, 1))
+    )
     assert row(services, inj.notice_id).expires_on == D(2027, 6, 1)
     with pytest.raises(ValidationError, match="48 hours"):
         e.start_step(world.officer, step(world, "closure_notice", D(2026, 11, 20), requirements=()))
@@ -469,7 +568,9 @@ def test_police_tools_are_recorded_with_their_dates(services, world):
 
 def test_notice_letter_values(services, world):
     warning = cpw(services, world)
-    values = services.enforcement.notice_letter_values(cpn(services, world, warning=warning.notice_id).notice_id)
+    values = services.enforcement.notice_letter_values(
+        cpn(services, world, warning=warning.notice_id).notice_id
+    )
     assert values["recipient_name"] == "Kyle Ashby"
     assert values["recipient_address"] == ("12 Alma Street", "Swadlincote", "DE11 8AB")
     assert values["recipient_address_text"] == "12 Alma Street, Swadlincote, DE11 8AB"
@@ -477,7 +578,9 @@ def test_notice_letter_values(services, world):
     assert values["requirement_items"][0]["kind"] == "stop"
     assert (values["cpw_date"], values["notice_issue_date"]) == (D(2026, 1, 5), D(2026, 2, 2))
     assert (values["issue_date"], values["appeal_by"]) == (D(2026, 2, 2), D(2026, 2, 22))
-    assert values["officer_name"] == "Dean Slater" and values["authority"] == "South Derbyshire District Council"
+    assert (
+        values["officer_name"] == "Dean Slater" and values["authority"] == "South Derbyshire District Council"
+    )
     assert values["reference"] == "CPN-2026-0001" and values["follows_reference"] == "CPW-2026-0001"
     assert values["conduct"].startswith("Playing loud") and values["detrimental_effect"]
 
@@ -490,19 +593,35 @@ def test_letter_values_fill_the_letters_engines_notice_templates(services, world
     warning = cpw(services, world)
     notice = cpn(services, world, warning=warning.notice_id)
     services.enforcement.transition(world.officer, notice.notice_id, "active", D(2026, 2, 23))
-    services.enforcement.record_breach(world.officer, notice.notice_id, D(2026, 4, 1), description="Music at 2am")
+    services.enforcement.record_breach(
+        world.officer, notice.notice_id, D(2026, 4, 1), description="Music at 2am"
+    )
     fpn = services.enforcement.start_step(world.officer, fpn_request(world, notice.notice_id))
     abc = services.enforcement.start_step(world.officer, step(world, "abc", D(2026, 9, 1)))
-    values = {k: services.enforcement.notice_letter_values(i) for k, i in (
-        ("cpw", warning.notice_id), ("cpn", notice.notice_id), ("fpn", fpn.notice_id), ("abc", abc.notice_id))}
+    values = {
+        k: services.enforcement.notice_letter_values(i)
+        for k, i in (
+            ("cpw", warning.notice_id),
+            ("cpn", notice.notice_id),
+            ("fpn", fpn.notice_id),
+            ("abc", abc.notice_id),
+        )
+    }
     assert (values["fpn"]["fpn_amount"], values["fpn"]["fpn_reduced_amount"]) == (Decimal(100), Decimal(75))
     assert values["fpn"]["fpn_circumstances"] == "On 1 April 2026: Music at 2am."
     assert values["fpn"]["cpn_date"] == D(2026, 2, 2) and values["abc"]["abc_review_interval"] == "4 weeks"
     values["asb_warning"] = services.enforcement.notice_letter_values(
-        services.enforcement.start_step(world.officer, step(world, "warning_letter", D(2026, 9, 2))).notice_id)
+        services.enforcement.start_step(world.officer, step(world, "warning_letter", D(2026, 9, 2))).notice_id
+    )
     templates = default_templates()
-    from_settings = {"council_name", "council_email", "council_phone", "council_address", "payment_details",
-                     "parent_guardian_name"}
+    from_settings = {
+        "council_name",
+        "council_email",
+        "council_phone",
+        "council_address",
+        "payment_details",
+        "parent_guardian_name",
+    }
     for code in ("asb_warning", "abc", "cpw", "cpn", "fpn"):
         used = set(re.findall(r"{([a-z_0-9]+)}", templates[code].body)) - from_settings
         assert used and used <= set(values[code]), (code, used - set(values[code]))

@@ -132,7 +132,10 @@ def test_stored_strings_are_accepted():
 
 
 def test_appeal_outcomes_that_keep_the_notice_pass_through_to_active():
-    assert FOLLOW_ON == {(NoticeKind.CPN, Stage.MODIFIED): Stage.ACTIVE, (NoticeKind.CPN, Stage.DISMISSED): Stage.ACTIVE}
+    assert FOLLOW_ON == {
+        (NoticeKind.CPN, Stage.MODIFIED): Stage.ACTIVE,
+        (NoticeKind.CPN, Stage.DISMISSED): Stage.ACTIVE,
+    }
     for (kind, stage), nxt in FOLLOW_ON.items():
         assert allowed_transitions(kind, stage) == {nxt}
 
@@ -169,7 +172,9 @@ def test_refusal_says_why_and_what_first(kind, frm, to, message):
 # --- timing: the same pair allowed or refused by the dates ------------------------------------------------
 
 CPW = compute_dates("cpw", D(2024, 3, 1))  # comply by 15 Mar, lapses 1 Sep
-CPN = compute_dates("cpn", D(2024, 3, 1), EnforcementRules(cpn_expiry_months=12))  # appeal by 21 Mar, ends 2025-03-01
+CPN = compute_dates(
+    "cpn", D(2024, 3, 1), EnforcementRules(cpn_expiry_months=12)
+)  # appeal by 21 Mar, ends 2025-03-01
 FPN = compute_dates("fpn", D(2024, 3, 1))  # pay by 15 Mar, prosecute from 16 Mar
 
 
@@ -188,16 +193,40 @@ FPN = compute_dates("fpn", D(2024, 3, 1))  # pay by 15 Mar, prosecute from 16 Ma
         ("cpn", "issued", "appeal_lodged", CPN, D(2024, 3, 21), "", None),  # last day of the 21
         ("cpn", "issued", "appeal_lodged", CPN, D(2024, 3, 22), "", "last day to appeal was 21/03/2024"),
         ("cpn", "issued", "appeal_lodged", CPN, D(2024, 3, 22), "   ", "last day to appeal was 21/03/2024"),
-        ("cpn", "issued", "appeal_lodged", CPN, D(2024, 3, 22), "Court extended time: notice served late", None),
+        (
+            "cpn",
+            "issued",
+            "appeal_lodged",
+            CPN,
+            D(2024, 3, 22),
+            "Court extended time: notice served late",
+            None,
+        ),
         ("cpn", "active", "expired", CPN, D(2025, 2, 28), "", "runs until 01/03/2025"),
         ("cpn", "active", "expired", CPN, D(2025, 3, 1), "", None),
-        ("cpn", "active", "expired", compute_dates("cpn", D(2024, 3, 1)), D(2024, 4, 1), "", None),  # no expiry set
+        (
+            "cpn",
+            "active",
+            "expired",
+            compute_dates("cpn", D(2024, 3, 1)),
+            D(2024, 4, 1),
+            "",
+            None,
+        ),  # no expiry set
         ("cpn", "draft", "issued", CPN, D(2024, 3, 1), "", None),
         ("cpn", "active", "breached", CPN, D(2024, 2, 1), "", "before the CPN was issued"),
         ("fpn", "issued", "paid", FPN, D(2024, 3, 15), "", None),
         ("fpn", "issued", "unpaid", FPN, D(2024, 3, 15), "", "can be paid until 15/03/2024"),
         ("fpn", "issued", "unpaid", FPN, D(2024, 3, 16), "", None),
-        ("fpn", "unpaid", "prosecution", FPN, D(2024, 3, 15), "", "No proceedings may be taken before 16/03/2024"),
+        (
+            "fpn",
+            "unpaid",
+            "prosecution",
+            FPN,
+            D(2024, 3, 15),
+            "",
+            "No proceedings may be taken before 16/03/2024",
+        ),
         ("fpn", "unpaid", "prosecution", FPN, D(2024, 3, 16), "", None),
         ("fpn", "issued", "paid", FPN, D(2024, 2, 29), "", "before the FPN was issued"),
         ("abc", "issued", "ended", compute_dates("abc", D(2024, 1, 31)), D(2024, 3, 1), "", None),
@@ -224,7 +253,9 @@ def test_order_is_checked_before_timing():
 def _seed_year() -> list[NoticeRecord]:
     """2022/23 as the plan prints it: 56 CPNWs, 11 CPNs for breach of CPNW, 5 FPNs for breach of CPN."""
     K, S = NoticeKind, Stage
-    recs = [NoticeRecord(K.CPW, D(2022, 4, 1 + i % 28), S.COMPLIED if i < 40 else S.ESCALATED) for i in range(56)]
+    recs = [
+        NoticeRecord(K.CPW, D(2022, 4, 1 + i % 28), S.COMPLIED if i < 40 else S.ESCALATED) for i in range(56)
+    ]
     recs += [NoticeRecord(K.CPN, D(2022, 9, 1 + i), S.ACTIVE, K.CPW) for i in range(11)]
     recs += [NoticeRecord(K.FPN, D(2023, 1, 10 + i), S.PAID if i < 3 else S.UNPAID, K.CPN) for i in range(5)]
     # Outside the year, drafts, and a CPN with no recorded warning are not in the line.
@@ -264,6 +295,9 @@ def test_action_taken_wording():
 
 
 def test_period_is_inclusive_at_both_ends():
-    recs = [NoticeRecord(NoticeKind.ABC, D(2024, 1, 1), Stage.ISSUED), NoticeRecord(NoticeKind.ABC, D(2024, 12, 31), Stage.ENDED)]
+    recs = [
+        NoticeRecord(NoticeKind.ABC, D(2024, 1, 1), Stage.ISSUED),
+        NoticeRecord(NoticeKind.ABC, D(2024, 12, 31), Stage.ENDED),
+    ]
     assert count_notices(recs, D(2024, 1, 1), D(2024, 12, 31)).issued(NoticeKind.ABC) == 2
     assert count_notices(recs, D(2024, 1, 2), D(2024, 12, 30)).issued(NoticeKind.ABC) == 0

@@ -32,15 +32,22 @@ def _draft(services, w, kind: NoticeKind):
         parent = e.start_step(w.officer, step(w, "cpw", date(2026, 10, 1))).notice_id
     if kind is NoticeKind.FPN:
         with Session(services.database.engine) as s:
-            cpn = EnforcementNotice(reference=f"CPN-T-{uuid.uuid4().hex[:12]}", case_id=w.case_id,
-                                    party_id=w.adult, kind="cpn", stage="breached", issued_on=date(2026, 6, 1),
-                                    rules=EnforcementRules().to_dict())
+            cpn = EnforcementNotice(
+                reference=f"CPN-T-{uuid.uuid4().hex[:12]}",
+                case_id=w.case_id,
+                party_id=w.adult,
+                kind="cpn",
+                stage="breached",
+                issued_on=date(2026, 6, 1),
+                rules=EnforcementRules().to_dict(),
+            )
             s.add(cpn)
             s.commit()
             parent = cpn.id
     reqs = () if kind in (NoticeKind.FPN, NoticeKind.PSPO_FPN) else step(w, "cpw", None).requirements
-    return e.start_step(w.officer, step(w, kind.value, None, served_on=None, parent_id=parent,
-                                        requirements=reqs)).notice_id
+    return e.start_step(
+        w.officer, step(w, kind.value, None, served_on=None, parent_id=parent, requirements=reqs)
+    ).notice_id
 
 
 def _put_at(services, notice_id, kind: NoticeKind, stage: Stage) -> None:
@@ -48,7 +55,9 @@ def _put_at(services, notice_id, kind: NoticeKind, stage: Stage) -> None:
     with Session(services.database.engine) as s:
         n = s.get(EnforcementNotice, notice_id)
         served = datetime(2025, 1, 6, 10) if kind is NoticeKind.CLOSURE_NOTICE else None
-        for col, value in compute_dates(kind, OLD_ISSUE, EnforcementRules(), served_at=served).columns().items():
+        for col, value in (
+            compute_dates(kind, OLD_ISSUE, EnforcementRules(), served_at=served).columns().items()
+        ):
             setattr(n, col, value)
         n.stage = stage.value
         s.query(NoticeEvent).filter(NoticeEvent.notice_id == notice_id).update({"occurred_on": OLD_ISSUE})
@@ -69,9 +78,15 @@ def test_every_allowed_transition_works_through_the_service(services, world, kin
         if frm is not Stage.DRAFT:
             _put_at(services, notice_id, kind, frm)
         services.enforcement.transition(
-            world.officer, notice_id, to, _on(kind, to), reason="Recorded by the test",
-            outcome="Decided by the court", late_appeal_reason="Court accepted it late",
-            served_at=datetime(2026, 11, 26, 9) if kind is NoticeKind.CLOSURE_NOTICE else None)
+            world.officer,
+            notice_id,
+            to,
+            _on(kind, to),
+            reason="Recorded by the test",
+            outcome="Decided by the court",
+            late_appeal_reason="Court accepted it late",
+            served_at=datetime(2026, 11, 26, 9) if kind is NoticeKind.CLOSURE_NOTICE else None,
+        )
         detail = services.notices.detail(notice_id)
         expected = FOLLOW_ON.get((kind, to), to)
         assert detail.stage_code == expected.value, (kind, frm, to)

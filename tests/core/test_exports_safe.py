@@ -118,8 +118,9 @@ def test_case_list_export_neutralises_a_typed_title(services, tmp_path, suffix):
 
 def test_safer_homes_csvs_neutralise_client_and_referrer(services, tmp_path):
     """Catches: the referral list or the partner list writing a typed name raw."""
-    services.safer_homes.intake(services.actor, burglary_form(client_name=CALC, referrer_name=LINK,
-                                                              referrer_agency=IDVA))
+    services.safer_homes.intake(
+        services.actor, burglary_form(client_name=CALC, referrer_name=LINK, referrer_agency=IDVA)
+    )
     listed = tmp_path / "list.csv"
     services.safer_homes_outputs.export_csv(services.actor, ReferralQuery(), listed)
     cells = _csv_cells(listed)
@@ -133,8 +134,12 @@ def test_safer_homes_csvs_neutralise_client_and_referrer(services, tmp_path):
 
 
 def _hostile_table(category: str = "Theft/Robbery"):
-    counts = [(area, f"{year}-{m:02d}", n) for year, n in ((2021, 10), (2022, 5))
-              for area in (CALC, LINK, "Erewash") for m in range(1, 13)]
+    counts = [
+        (area, f"{year}-{m:02d}", n)
+        for year, n in ((2021, 10), (2022, 5))
+        for area in (CALC, LINK, "Erewash")
+        for m in range(1, 13)
+    ]
     return build_comparison_table(category, YEAR, counts, {CALC: 1000, LINK: 2000, "Erewash": 3000})
 
 
@@ -161,9 +166,17 @@ def test_district_table_xlsx_for_a_category_with_a_slash_and_typed_formulas(tmp_
 
 def test_lsoa_csv_neutralises_names_from_a_police_uk_file(tmp_path):
     """Catches: an LSOA or location name from an imported file written raw; change stays a number."""
-    local = LocalBreakdown(district="South Derbyshire", crime_type="Anti-social behaviour", period=YEAR,
-                           total=3, lsoas=(LsoaCount(CALC, LINK, 3, 4, Decimal("-25.0")),), locations=(),
-                           points=(), months_held=(), comparable=True)
+    local = LocalBreakdown(
+        district="South Derbyshire",
+        crime_type="Anti-social behaviour",
+        period=YEAR,
+        total=3,
+        lsoas=(LsoaCount(CALC, LINK, 3, 4, Decimal("-25.0")),),
+        locations=(),
+        points=(),
+        months_held=(),
+        comparable=True,
+    )
     path = FiguresService.export_lsoa_csv(local, tmp_path / "lsoa.csv")
     cells = _csv_cells(path, encoding="utf-8")
     assert cells[1] == ["'" + CALC, "'" + LINK, "3", "4", "-25.0"]

@@ -68,13 +68,36 @@ def test_table_csv_reproduces_the_plans_asb_table_exactly(tmp_path, capsys):
     db = new_database(tmp_path / "figures.sqlite")
     figures, population = _plan_inputs(tmp_path)
     assert run(capsys, "figures", "import", "--db", db, str(figures))[0] == 0
-    code, out, _ = run(capsys, "figures", "population", "--db", db, str(population),
-                       "--label", "total population (2020 estimate)")
+    code, out, _ = run(
+        capsys,
+        "figures",
+        "population",
+        "--db",
+        db,
+        str(population),
+        "--label",
+        "total population (2020 estimate)",
+    )
     assert code == 0 and "population set for 8 areas" in out
-    code, out, err = run(capsys, "figures", "table", "--db", db, "--category", "ASB incidents",
-                         "--from", "2022-01", "--to", "2022-12", "--format", "csv")
+    code, out, err = run(
+        capsys,
+        "figures",
+        "table",
+        "--db",
+        db,
+        "--category",
+        "ASB incidents",
+        "--from",
+        "2022-01",
+        "--to",
+        "2022-12",
+        "--format",
+        "csv",
+    )
     assert (code, err) == (0, "")
-    expected = ["area,volume,rate,trend"] + [f"{a},{v},{r},{t}" for a, v, r, t in published_rows("ASB incidents")]
+    expected = ["area,volume,rate,trend"] + [
+        f"{a},{v},{r},{t}" for a, v, r, t in published_rows("ASB incidents")
+    ]
     assert out.splitlines() == expected
     assert out.splitlines()[6] == "Derbyshire County Council area,15556,19.6,-10.8"
 
@@ -83,8 +106,23 @@ def test_total_label_can_be_given_on_the_command_line(tmp_path, capsys):
     db = new_database(tmp_path / "figures.sqlite")
     figures, population = _plan_inputs(tmp_path, ["Hate crime"])
     run(capsys, "figures", "import", "--db", db, str(figures), str(population), "--label", "total population")
-    code, out, _ = run(capsys, "figures", "table", "--db", db, "--category", "Hate crime", "--from", "2022-01",
-                       "--to", "2022-12", "--total-label", "Derbyshire", "--format", "csv")
+    code, out, _ = run(
+        capsys,
+        "figures",
+        "table",
+        "--db",
+        db,
+        "--category",
+        "Hate crime",
+        "--from",
+        "2022-01",
+        "--to",
+        "2022-12",
+        "--total-label",
+        "Derbyshire",
+        "--format",
+        "csv",
+    )
     assert code == 0 and "Derbyshire,1297,1.6,9.1" in out.splitlines()
 
 
@@ -102,8 +140,9 @@ def test_real_police_uk_files_are_counted_by_district_and_not_double_counted(tmp
         figures = open_services(db).figures
         counts: Counter = Counter()
         for crime_type in figures.categories("police_uk"):
-            series = {a: figures.monthly_series(a, crime_type, _dec_2018(), source="police_uk")
-                      for a in DERBYSHIRE}
+            series = {
+                a: figures.monthly_series(a, crime_type, _dec_2018(), source="police_uk") for a in DERBYSHIRE
+            }
             for area, s in series.items():
                 if sum(s.counts):
                     counts[(area, crime_type)] = sum(s.counts)
@@ -125,8 +164,10 @@ def _dec_2018():
 def test_bad_rows_are_listed_with_file_row_and_column_and_the_good_rows_imported(tmp_path, capsys):
     db = new_database(tmp_path / "figures.sqlite")
     bad = tmp_path / "bad.csv"
-    bad.write_text("month,area,category,count\n2023-01,Erewash,ASB incidents,10\n2023-13,Erewash,ASB incidents,4\n"
-                   "2023-02,Erewash,ASB incidents,-3\n2023-03,Erewash,ASB incidents,many\n")
+    bad.write_text(
+        "month,area,category,count\n2023-01,Erewash,ASB incidents,10\n2023-13,Erewash,ASB incidents,4\n"
+        "2023-02,Erewash,ASB incidents,-3\n2023-03,Erewash,ASB incidents,many\n"
+    )
     code, out, err = run(capsys, "figures", "import", "--db", db, "--dry-run", str(bad))
     assert code == 1 and "Dry run: nothing was imported." in out
     assert "bad.csv, row 3, column 'month': '2023-13' is not a month in the form YYYY-MM" in err
@@ -134,8 +175,19 @@ def test_bad_rows_are_listed_with_file_row_and_column_and_the_good_rows_imported
     assert "row 5, column 'count': 'many' is not a number" in err
     code, out, err = run(capsys, "figures", "import", "--db", db, "--strict", str(bad))
     assert code == 1 and "nothing was imported" in err
-    code, out, _ = run(capsys, "figures", "table", "--db", db, "--category", "ASB incidents",
-                       "--from", "2022-02", "--to", "2023-01")
+    code, out, _ = run(
+        capsys,
+        "figures",
+        "table",
+        "--db",
+        db,
+        "--category",
+        "ASB incidents",
+        "--from",
+        "2022-02",
+        "--to",
+        "2023-01",
+    )
     assert code == 2  # nothing stored yet: the category is unknown
     code, out, err = run(capsys, "figures", "import", "--db", db, str(bad))
     assert code == 1 and "1 figures added" in out and "3 rejected rows were left out" in err
@@ -158,7 +210,10 @@ def test_a_file_in_no_known_format_and_a_missing_file_are_named(tmp_path, capsys
     [
         (["--from", "2022-01", "--to", "2022-11"], "is 11 months"),
         (["--from", "2022-1", "--to", "2022-12"], "'2022-1' is not a month in the form YYYY-MM"),
-        (["--category", "Burglary", "--from", "2022-01", "--to", "2022-12"], "no analyst figures for 'Burglary'"),
+        (
+            ["--category", "Burglary", "--from", "2022-01", "--to", "2022-12"],
+            "no analyst figures for 'Burglary'",
+        ),
     ],
 )
 def test_table_bad_arguments_exit_non_zero_with_a_message(tmp_path, capsys, argv, message):
@@ -177,8 +232,19 @@ def test_area_without_population_and_population_without_label(tmp_path, capsys):
     run(capsys, "figures", "import", "--db", db, str(figures))
     code, _, err = run(capsys, "figures", "population", "--db", db, str(population))
     assert code == 2 and "label: Say what the population figures are" in err
-    code, _, err = run(capsys, "figures", "table", "--db", db, "--category", "ASB incidents",
-                       "--from", "2022-01", "--to", "2022-12")
+    code, _, err = run(
+        capsys,
+        "figures",
+        "table",
+        "--db",
+        db,
+        "--category",
+        "ASB incidents",
+        "--from",
+        "2022-01",
+        "--to",
+        "2022-12",
+    )
     assert code == 2 and "No population is recorded for Amber Valley" in err
     code, _, err = run(capsys, "figures", "population", "--db", db, str(figures))
     assert code == 2 and "not a population table" in err
@@ -189,6 +255,17 @@ def test_plan_tables_come_out_of_the_cli_for_every_category(tmp_path, capsys):
     figures, population = _plan_inputs(tmp_path)
     run(capsys, "figures", "import", "--db", db, str(figures), str(population), "--label", "total population")
     for category in PLAN:
-        code, out, _ = run(capsys, "figures", "table", "--db", db, "--category", category,
-                           "--from", "2022-01", "--to", "2022-12")
+        code, out, _ = run(
+            capsys,
+            "figures",
+            "table",
+            "--db",
+            db,
+            "--category",
+            category,
+            "--from",
+            "2022-01",
+            "--to",
+            "2022-12",
+        )
         assert out.splitlines()[1:] == [f"{a},{v},{r},{t}" for a, v, r, t in published_rows(category)]

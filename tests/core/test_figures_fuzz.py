@@ -35,23 +35,76 @@ from cspdesk.core.storage.models.figures import (
     Population,
 )
 
-_SHARED = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                                     HealthCheck.data_too_large])
+_SHARED = dict(
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 settings.register_profile("ci", max_examples=25, derandomize=True, database=None, **_SHARED)
 settings.register_profile("dev", max_examples=200, **_SHARED)
 PROFILE = settings.get_profile(os.environ.get("CSPDESK_HYPOTHESIS", "ci"))
 
 TABLES = (PoliceUkRow, PoliceUkHolding, PoliceUkText, CrimeFigure, Population, FigureImport)
 MAX_COUNT, MAX_POPULATION = 1_000_000, 100_000_000
-POLICE_HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-                 "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
+POLICE_HEADER = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
 
 # --- what a hostile file is made of -------------------------------------------------------------------------
 
-NASTY = ["", " ", "\x00", "=cmd|' /C calc'!A0", "1,2,3", "1e3", "-1", "2.5", "99999999999999999999999", "１２",
-         "١٢", "\u202eevil", '"', '""', "'", ",", "\r", "\n", "\r\n", "\t", "NaN", "nan", "inf", "None", "NULL",
-         "0x1F", "1_000", "+5", "Café", "ÿþ", "\ufeff", "South Derbyshire 012B", "2018-12", "2023-13"]
-long_text = st.builds(lambda c, n: c * n, st.sampled_from(["A", "é", "\x00", "€", "😀"]), st.integers(100, 300))
+NASTY = [
+    "",
+    " ",
+    "\x00",
+    "=cmd|' /C calc'!A0",
+    "1,2,3",
+    "1e3",
+    "-1",
+    "2.5",
+    "99999999999999999999999",
+    "１２",
+    "١٢",
+    "\u202eevil",
+    '"',
+    '""',
+    "'",
+    ",",
+    "\r",
+    "\n",
+    "\r\n",
+    "\t",
+    "NaN",
+    "nan",
+    "inf",
+    "None",
+    "NULL",
+    "0x1F",
+    "1_000",
+    "+5",
+    "Café",
+    "ÿþ",
+    "\ufeff",
+    "South Derbyshire 012B",
+    "2018-12",
+    "2023-13",
+]
+long_text = st.builds(
+    lambda c, n: c * n, st.sampled_from(["A", "é", "\x00", "€", "😀"]), st.integers(100, 300)
+)
 text = st.one_of(st.sampled_from(NASTY), st.text(max_size=24), long_text)
 
 
@@ -64,8 +117,10 @@ def now_and_then(one_in: int) -> st.SearchStrategy[bool]:
     return st.sampled_from([False] * (one_in - 1) + [True])
 
 
-count = mostly(st.one_of(st.integers(0, 2_000_000).map(str), st.integers(0, 2_000_000).map(lambda n: f"{n:,}")),
-               st.one_of(st.integers(-10, 10**25).map(str), text))
+count = mostly(
+    st.one_of(st.integers(0, 2_000_000).map(str), st.integers(0, 2_000_000).map(lambda n: f"{n:,}")),
+    st.one_of(st.integers(-10, 10**25).map(str), text),
+)
 month = mostly(st.sampled_from(["2023-01", "2023-02", "2022-12"]))
 area = mostly(st.sampled_from(["Erewash", "Bolsover", "South Derbyshire", "High Peak"]))
 encoding = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "cp1252"])
@@ -106,22 +161,31 @@ def csv_file(draw, header: list[str], cell_for: dict[str, st.SearchStrategy]) ->
 
 analyst_csv = csv_file(["month", "area", "category", "count"], {"month": month, "area": area, "count": count})
 population_csv = csv_file(["area", "population"], {"area": area, "population": count})
-police_csv = csv_file(POLICE_HEADER, {
-    "Crime ID": mostly(st.one_of(st.just(""), st.text("0123456789abcdef", min_size=64, max_size=64))),
-    "Month": mostly(st.just("2018-12")),
-    "Reported by": mostly(st.just("Derbyshire Constabulary")),
-    "Falls within": mostly(st.just("Derbyshire Constabulary")),
-    "Longitude": mostly(st.one_of(st.just(""), st.floats(-180, 180).map(str)), st.one_of(st.floats().map(str), text)),
-    "Latitude": mostly(st.one_of(st.just(""), st.floats(-90, 90).map(str))),
-    "Location": mostly(st.sampled_from(["On or near Parking Area", "No Location"])),
-    "LSOA code": mostly(st.sampled_from(["E01019", ""])),
-    "LSOA name": mostly(st.sampled_from(["South Derbyshire 012B", "Erewash 001A", "Derby 001A", ""])),
-    "Crime type": mostly(st.sampled_from(["Anti-social behaviour", "Burglary", ""])),
-    "Last outcome category": mostly(st.sampled_from(["", "Under investigation"])),
-    "Context": mostly(st.just("")),
-})
+police_csv = csv_file(
+    POLICE_HEADER,
+    {
+        "Crime ID": mostly(st.one_of(st.just(""), st.text("0123456789abcdef", min_size=64, max_size=64))),
+        "Month": mostly(st.just("2018-12")),
+        "Reported by": mostly(st.just("Derbyshire Constabulary")),
+        "Falls within": mostly(st.just("Derbyshire Constabulary")),
+        "Longitude": mostly(
+            st.one_of(st.just(""), st.floats(-180, 180).map(str)), st.one_of(st.floats().map(str), text)
+        ),
+        "Latitude": mostly(st.one_of(st.just(""), st.floats(-90, 90).map(str))),
+        "Location": mostly(st.sampled_from(["On or near Parking Area", "No Location"])),
+        "LSOA code": mostly(st.sampled_from(["E01019", ""])),
+        "LSOA name": mostly(st.sampled_from(["South Derbyshire 012B", "Erewash 001A", "Derby 001A", ""])),
+        "Crime type": mostly(st.sampled_from(["Anti-social behaviour", "Burglary", ""])),
+        "Last outcome category": mostly(st.sampled_from(["", "Under investigation"])),
+        "Context": mostly(st.just("")),
+    },
+)
 excel_cell = st.one_of(
-    count, area, st.integers(-10, 10**12), st.floats(allow_nan=True, allow_infinity=True), st.none(),
+    count,
+    area,
+    st.integers(-10, 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
     st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
 ).map(lambda v: _excel_safe(v))
 
@@ -163,7 +227,9 @@ def _empty(services) -> None:
 
 def _stored(services) -> dict:
     with services.database.engine.connect() as connection:
-        return {t.__tablename__: connection.execute(select(func.count()).select_from(t)).scalar() for t in TABLES}
+        return {
+            t.__tablename__: connection.execute(select(func.count()).select_from(t)).scalar() for t in TABLES
+        }
 
 
 def _assert_within_limits(services) -> None:
@@ -190,8 +256,9 @@ def _import_and_check(services, path: Path) -> None:
     event("files: " + ", ".join(sorted({f.kind for f in preview.files})))
     before = _stored(services)
     try:
-        outcome = services.figures.commit_import(services.actor, preview, import_good_rows=True,
-                                                 population_label="total population, test")
+        outcome = services.figures.commit_import(
+            services.actor, preview, import_good_rows=True, population_label="total population, test"
+        )
     except UserError:
         event("import refused")
         assert _stored(services) == before, "a refused import changed the database"
@@ -209,7 +276,8 @@ def _import_and_check(services, path: Path) -> None:
         rows = read[file.file].rows
         if file.kind in ("analyst_long", "analyst_wide"):
             for month_, area_, category, count_ in rows[["month", "area", "category", "count"]].itertuples(
-                    index=False, name=None):
+                index=False, name=None
+            ):
                 figures[(month_, area_, category)] = count_
         elif file.kind == "population":
             populations.update(rows[["area", "population"]].itertuples(index=False, name=None))
@@ -217,15 +285,18 @@ def _import_and_check(services, path: Path) -> None:
             police_rows, police_files = police_rows + len(rows), police_files + 1
     with services.database.engine.connect() as connection:
         stored = connection.execute(
-            select(CrimeFigure.month, CrimeFigure.area, CrimeFigure.category, CrimeFigure.count)
-            .where(CrimeFigure.source == "analyst")).all()
+            select(CrimeFigure.month, CrimeFigure.area, CrimeFigure.category, CrimeFigure.count).where(
+                CrimeFigure.source == "analyst"
+            )
+        ).all()
         assert {(m, a, c): n for m, a, c, n in stored} == figures
         assert dict(connection.execute(select(Population.area, Population.population)).all()) == populations
         kept = connection.execute(select(func.count()).select_from(PoliceUkRow)).scalar()
         # Two police.uk files for one force and month: the later replaces the earlier's rows.
         assert kept == police_rows if police_files <= 1 else kept <= police_rows
-    assert outcome.rows_imported == sum(f.rows_accepted for f in preview.files
-                                        if f.importable and f.file not in skipped)
+    assert outcome.rows_imported == sum(
+        f.rows_accepted for f in preview.files if f.importable and f.file not in skipped
+    )
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -253,9 +324,17 @@ def test_police_uk_csv(fuzz_services, tmp_path, data):
 
 
 @settings(PROFILE)
-@given(members=st.lists(st.tuples(st.sampled_from(["a.csv", "b/2018-12-street.csv", "c.CSV", "notes.txt"]),
-                                  st.one_of(police_csv, analyst_csv)), min_size=1, max_size=3),
-       compress=st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]))
+@given(
+    members=st.lists(
+        st.tuples(
+            st.sampled_from(["a.csv", "b/2018-12-street.csv", "c.CSV", "notes.txt"]),
+            st.one_of(police_csv, analyst_csv),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    compress=st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]),
+)
 def test_police_uk_zip(fuzz_services, tmp_path, members, compress):
     path = tmp_path / "download.zip"
     with zipfile.ZipFile(path, "w", compress) as archive:
@@ -269,5 +348,7 @@ def test_police_uk_zip(fuzz_services, tmp_path, members, compress):
 def test_analyst_xlsx(fuzz_services, tmp_path, rows):
     path = tmp_path / "analyst.xlsx"
     width = max(len(r) for r in rows)
-    pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows]).to_excel(path, header=False, index=False)
+    pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows]).to_excel(
+        path, header=False, index=False
+    )
     _import_and_check(fuzz_services, path)

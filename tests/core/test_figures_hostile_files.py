@@ -19,10 +19,20 @@ from cspdesk.core.storage.models import CrimeFigure, PoliceUkText
 
 POLICE_UK = Path("/work/shared/data/police-uk")
 DERBYSHIRE_FILE = POLICE_UK / "2018-12-derbyshire-street.csv"
-DERBYSHIRE = ["Amber Valley", "Bolsover", "Chesterfield", "Derbyshire Dales", "Erewash", "High Peak",
-              "North East Derbyshire", "South Derbyshire"]
-HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
-          "Last outcome category,Context")
+DERBYSHIRE = [
+    "Amber Valley",
+    "Bolsover",
+    "Chesterfield",
+    "Derbyshire Dales",
+    "Erewash",
+    "High Peak",
+    "North East Derbyshire",
+    "South Derbyshire",
+]
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context"
+)
 PLACE = "Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8"
 
 
@@ -44,8 +54,13 @@ def _messages(result) -> list[str]:
 
 def _summary(result) -> tuple:
     """What a police.uk read gives, to compare two spellings of one file."""
-    return (result.rows_read, len(result.rows), result.rows.groupby(["district", "crime_type"], observed=True)
-            .size().to_dict(), [(e.reason, e.count) for e in result.excluded], len(result.rejections))
+    return (
+        result.rows_read,
+        len(result.rows),
+        result.rows.groupby(["district", "crime_type"], observed=True).size().to_dict(),
+        [(e.reason, e.count) for e in result.excluded],
+        len(result.rejections),
+    )
 
 
 # --- counts ------------------------------------------------------------------------------------------
@@ -76,8 +91,9 @@ def test_a_count_not_written_as_a_person_writes_one_is_a_rejected_row(tmp_path, 
     assert says in message and message.startswith(repr(typed[:40]))
 
 
-@pytest.mark.parametrize(("typed", "value"), [("1,234", 1234), ("1,234,567", 1_000_000), ("12.0", 12), (" 5 ", 5),
-                                              ("0", 0)])
+@pytest.mark.parametrize(
+    ("typed", "value"), [("1,234", 1234), ("1,234,567", 1_000_000), ("12.0", 12), (" 5 ", 5), ("0", 0)]
+)
 def test_counts_as_analysts_write_them_are_read(tmp_path, typed, value):
     result = _one(_analyst(tmp_path, typed), limits=ImportLimits(max_count=10_000_000))
     assert result.rows["count"].tolist() == ([1_234_567] if typed == "1,234,567" else [value])
@@ -116,8 +132,11 @@ def test_an_area_longer_than_its_column_or_holding_a_nul_is_a_rejected_row(servi
     the _unfit_text check in analyst_table)."""
     path = tmp_path / "analyst.csv"
     huge = "A" * 5_000_000
-    path.write_text(f"month,area,category,count\n2023-01,{huge},ASB,1\n2023-01,Ere\x00wash,ASB,2\n"
-                    f"2023-01,Erewash,AS\x00B,3\n2023-01,Bolsover,ASB,4\n", encoding="utf-8")
+    path.write_text(
+        f"month,area,category,count\n2023-01,{huge},ASB,1\n2023-01,Ere\x00wash,ASB,2\n"
+        f"2023-01,Erewash,AS\x00B,3\n2023-01,Bolsover,ASB,4\n",
+        encoding="utf-8",
+    )
     preview = services.figures.preview_import([path])
     found = [(r.row, r.column, r.message) for r in preview.rejections]
     assert found == [
@@ -133,12 +152,18 @@ def test_an_area_longer_than_its_column_or_holding_a_nul_is_a_rejected_row(servi
 def test_police_uk_text_with_a_nul_is_a_rejected_row_and_never_stored(services, tmp_path):
     """Catches: NUL stored in location text (mutation: text_problem without the NUL rule)."""
     path = tmp_path / "2018-12-derbyshire-street.csv"
-    path.write_text("\n".join([
-        HEADER,
-        f"a,2018-12,{PLACE},On or near X\x00Y,E01019,South Derbyshire 012B,Burglary,,",
-        f"b\x00c,2018-12,{PLACE},On or near Z,E01019,South Derbyshire 012B,Burglary,,",
-        f"d,2018-12,{PLACE},On or near Z,E01019,South Derbyshire 012B,Burglary,,",
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                HEADER,
+                f"a,2018-12,{PLACE},On or near X\x00Y,E01019,South Derbyshire 012B,Burglary,,",
+                f"b\x00c,2018-12,{PLACE},On or near Z,E01019,South Derbyshire 012B,Burglary,,",
+                f"d,2018-12,{PLACE},On or near Z,E01019,South Derbyshire 012B,Burglary,,",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     preview = services.figures.preview_import([path])
     assert [(r.row, r.column) for r in preview.rejections] == [(2, "Location"), (3, "Crime ID")]
     services.figures.commit_import(services.actor, preview, import_good_rows=True)
@@ -165,8 +190,9 @@ def _respelt(tmp_path: Path, header: str, *, newline: str = "\n", encoding: str 
     return path
 
 
-@pytest.mark.parametrize("header", [HEADER.upper(), " , ".join(HEADER.split(",")),
-                                    HEADER.replace("LSOA code", "lsoa  CODE")])
+@pytest.mark.parametrize(
+    "header", [HEADER.upper(), " , ".join(HEADER.split(",")), HEADER.replace("LSOA code", "lsoa  CODE")]
+)
 def test_police_uk_headings_in_any_case_or_spacing(tmp_path, header):
     """Catches: "AttributeError: Can only use .cat accessor" for a header in capitals or with spaces."""
     assert _summary(_one(_respelt(tmp_path, header))) == _summary(_one(DERBYSHIRE_FILE))
@@ -177,8 +203,12 @@ def test_police_uk_and_analyst_files_with_any_line_ending(tmp_path, newline):
     """Catches: "_csv.Error: new-line character seen in unquoted field" for CR-only files."""
     assert _summary(_one(_respelt(tmp_path, HEADER, newline=newline))) == _summary(_one(DERBYSHIRE_FILE))
     path = tmp_path / "analyst.csv"
-    path.write_bytes(newline.join(["month,area,category,count", "2023-01,Erewash,ASB,3",
-                                   '2023-02,"Erewash",ASB,"1,234"']).encode() + newline.encode())
+    path.write_bytes(
+        newline.join(
+            ["month,area,category,count", "2023-01,Erewash,ASB,3", '2023-02,"Erewash",ASB,"1,234"']
+        ).encode()
+        + newline.encode()
+    )
     assert _one(path).rows["count"].tolist() == [3, 1234]
 
 
@@ -211,8 +241,14 @@ def test_windows_1252_after_the_first_rows_of_a_police_uk_file(tmp_path):
     assert any("Café" in str(v) for v in result.rows["location"].unique())
 
 
-@pytest.mark.parametrize("data", [bytes(range(256)) * 40, b"month,area\x81\x8d\x8f\x90\x9d,\xff\xfe\n",
-                                  "month,area,category,count\n".encode("utf-16-le")])
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 40,
+        b"month,area\x81\x8d\x8f\x90\x9d,\xff\xfe\n",
+        "month,area,category,count\n".encode("utf-16-le"),
+    ],
+)
 def test_an_unreadable_encoding_is_named_in_plain_words(tmp_path, data):
     """Catches: a Python codec message (or NUL bytes printed to the terminal) instead of a plain one."""
     path = tmp_path / "strange.csv"
@@ -241,8 +277,9 @@ def test_an_analyst_csv_or_workbook_with_two_count_columns_is_refused(tmp_path):
     with pytest.raises(UserError, match="two columns called 'Count'"):
         read_figures_file(csv_path)
     xlsx = tmp_path / "a.xlsx"
-    pd.DataFrame([["month", "area", "category", "count", "count"], ["2023-01", "Erewash", "ASB", 3, 4]]).to_excel(
-        xlsx, index=False, header=False)
+    pd.DataFrame(
+        [["month", "area", "category", "count", "count"], ["2023-01", "Erewash", "ASB", 3, 4]]
+    ).to_excel(xlsx, index=False, header=False)
     with pytest.raises(UserError, match="two columns called 'count'"):
         read_figures_file(xlsx)
 
@@ -311,16 +348,25 @@ def test_a_coordinate_that_is_not_one_is_that_rows_rejection_not_the_files(tmp_p
     """Catches: one "abc" longitude refusing the whole file ("could not convert string to float")."""
     path = tmp_path / "2018-12-derbyshire-street.csv"
     force = "Derbyshire Constabulary,Derbyshire Constabulary"
-    path.write_text("\n".join([
-        HEADER,
-        f"a,2018-12,{force},abc,52.8,X,E01019,South Derbyshire 012B,Burglary,,",
-        f"b,2018-12,{force},-1.5,91,X,E01019,South Derbyshire 012B,Burglary,,",
-        f"c,2018-12,{force},inf,52.8,X,E01019,South Derbyshire 012B,Burglary,,",
-        f"d,2018-12,{force},-1.5,52.8,X,E01019,South Derbyshire 012B,Burglary,,",
-        f"e,2018-12,{force},,,No Location,,,Burglary,,",
-    ]) + "\n")
+    path.write_text(
+        "\n".join(
+            [
+                HEADER,
+                f"a,2018-12,{force},abc,52.8,X,E01019,South Derbyshire 012B,Burglary,,",
+                f"b,2018-12,{force},-1.5,91,X,E01019,South Derbyshire 012B,Burglary,,",
+                f"c,2018-12,{force},inf,52.8,X,E01019,South Derbyshire 012B,Burglary,,",
+                f"d,2018-12,{force},-1.5,52.8,X,E01019,South Derbyshire 012B,Burglary,,",
+                f"e,2018-12,{force},,,No Location,,,Burglary,,",
+            ]
+        )
+        + "\n"
+    )
     result = _one(path)
-    assert [(r.row, r.column) for r in result.rejections] == [(2, "Longitude"), (3, "Latitude"), (4, "Longitude")]
+    assert [(r.row, r.column) for r in result.rejections] == [
+        (2, "Longitude"),
+        (3, "Latitude"),
+        (4, "Longitude"),
+    ]
     assert result.rejections[0].message == "'abc' is not a longitude (a number from -180 to 180)"
     assert result.rows["crime_id"].tolist() == ["d"]
     assert result.rows["longitude"].tolist() == [-1.5]
@@ -351,4 +397,5 @@ def test_rows_stored_in_pieces_are_the_rows_stored_at_once(services, monkeypatch
     assert len(stored) == preview.rows_accepted > 4000
     kept = preview.read[0].rows
     assert sorted((r.crime_id or "", r.longitude) for r in stored) == sorted(
-        (c or "", lon) for c, lon in zip(kept["crime_id"], kept["longitude"], strict=True))
+        (c or "", lon) for c, lon in zip(kept["crime_id"], kept["longitude"], strict=True)
+    )

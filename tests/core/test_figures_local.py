@@ -65,12 +65,16 @@ def test_crime_types_put_asb_first_and_months_span_the_rows(services):
 
 
 def test_change_on_the_previous_year_when_the_same_months_are_held(services, tmp_path):
-    header = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-              "Crime type,Last outcome category,Context\n")
+    header = (
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+        "Crime type,Last outcome category,Context\n"
+    )
 
     def row(month, lsoa, location="On or near Parking Area"):
-        return (f",{month},Derbyshire Constabulary,Derbyshire Constabulary,-1.55,52.77,{location},"
-                f"E01000001,South Derbyshire {lsoa},{ASB},,\n")
+        return (
+            f",{month},Derbyshire Constabulary,Derbyshire Constabulary,-1.55,52.77,{location},"
+            f"E01000001,South Derbyshire {lsoa},{ASB},,\n"
+        )
 
     old = tmp_path / "2021-12-derbyshire-street.csv"
     old.write_text(header + row("2021-12", "001A") * 4 + row("2021-12", "002B") * 2 + row("2021-12", "003C"))
@@ -82,8 +86,12 @@ def test_change_on_the_previous_year_when_the_same_months_are_held(services, tmp
 
     assert local.comparable
     shown = {r.lsoa_name[-4:]: (r.count, r.previous, r.change_text) for r in local.lsoas}
-    assert shown == {"001A": (5, 4, "+25.0%"), "002B": (2, 2, "0.0%"), "003C": (0, 1, "-100.0%"),
-                     "004D": (1, 0, "n/a")}
+    assert shown == {
+        "001A": (5, 4, "+25.0%"),
+        "002B": (2, 2, "0.0%"),
+        "003C": (0, 1, "-100.0%"),
+        "004D": (1, 0, "n/a"),
+    }
     assert "Change is n/a" not in local.note
 
     out = services.figures.export_lsoa_csv(local, tmp_path / "lsoas.csv")

@@ -26,7 +26,9 @@ def _partner(services) -> Actor:
 
 def test_rejected_rows_import_only_when_the_user_chooses_and_each_file_is_audited(services, tmp_path):
     path = tmp_path / "jan.csv"
-    path.write_text("month,area,category,count\n2023-01,Erewash,ASB incidents,10\n2023-01,Erewash,Hate crime,x\n")
+    path.write_text(
+        "month,area,category,count\n2023-01,Erewash,ASB incidents,10\n2023-01,Erewash,Hate crime,x\n"
+    )
     figures = services.figures
     preview = figures.preview_import([path])
     assert [str(r) for r in preview.rejections] == [f"{path}, row 3, column 'count': 'x' is not a number"]
@@ -39,7 +41,9 @@ def test_rejected_rows_import_only_when_the_user_chooses_and_each_file_is_audite
     assert outcome.changes.touches("crime_figure") and outcome.rows_imported == 1
     with services.database.engine.connect() as conn:
         assert conn.execute(select(CrimeFigure.count)).scalars().all() == [10]
-        audits = conn.execute(select(AuditEntry.summary).where(AuditEntry.entity_type == "figure_import")).all()
+        audits = conn.execute(
+            select(AuditEntry.summary).where(AuditEntry.entity_type == "figure_import")
+        ).all()
     assert len(audits) == 1 and "1 figures added" in audits[0].summary
 
 
@@ -58,10 +62,14 @@ def test_population_edits_are_one_action_with_one_label(services):
     figures = services.figures
     with pytest.raises(ValidationError):
         figures.save_populations(services.actor, {"Erewash": 113100}, " ")
-    figures.save_populations(services.actor, {"Erewash": 113100, "Bolsover": 80400}, "total population, mid-2020")
+    figures.save_populations(
+        services.actor, {"Erewash": 113100, "Bolsover": 80400}, "total population, mid-2020"
+    )
     figures.save_populations(services.actor, {"Erewash": 115332}, "total population, mid-2021")
     assert [(p.area, p.population, p.label) for p in figures.populations()] == [
-        ("Bolsover", 80400, "total population, mid-2021"), ("Erewash", 115332, "total population, mid-2021")]
+        ("Bolsover", 80400, "total population, mid-2021"),
+        ("Erewash", 115332, "total population, mid-2021"),
+    ]
     figures.remove_population(services.actor, "Bolsover")
     assert [p.area for p in figures.populations()] == ["Erewash"]
     with pytest.raises(PermissionDenied):
@@ -75,7 +83,10 @@ def test_demo_figures_reproduce_the_plans_six_tables(demo_services):
         table = figures.comparison_table(category, PLAN_YEAR)
         got = [(r.area, r.volume, r.rate, r.trend) for r in table.rows]
         assert got == [(a, v, Decimal(r), Decimal(t)) for a, v, r, t in published_rows(category)]
-        assert table.home.area == "South Derbyshire" and table.population_label == "total population (2020 estimate)"
+        assert (
+            table.home.area == "South Derbyshire"
+            and table.population_label == "total population (2020 estimate)"
+        )
     # The demo runs on to the last full month before "today" (2026-11-26 in the tests).
     assert figures.month_range() == ("2021-01", "2026-10")
     assert figures.latest_year() == Period("2025-11", "2026-10")
@@ -97,7 +108,11 @@ def test_export_csv_and_xlsx(demo_services, tmp_path):
     sheet = load_workbook(tmp_path / "vehicle.xlsx").active
     assert sheet["A1"].value == "Vehicle crime Jan 2022 to Dec 2022"
     assert [sheet["A3"].value, sheet["B3"].value, sheet["C3"].value, sheet["D3"].value] == [
-        "South Derbyshire", 522, 4.9, pytest.approx(0.678)]
+        "South Derbyshire",
+        522,
+        4.9,
+        pytest.approx(0.678),
+    ]
     assert sheet["A3"].font.bold
     with pytest.raises(ValidationError):
         figures.export_table(table, tmp_path / "vehicle.pdf")
@@ -118,6 +133,8 @@ def test_printed_section_has_all_six_tables(demo_services, tmp_path):
 
 
 def test_printed_section_with_a_chosen_category_list(demo_services, tmp_path):
-    path = demo_services.figures.print_crime_figures(tmp_path / "two.pdf", PLAN_YEAR, ["Hate crime", "Vehicle crime"])
+    path = demo_services.figures.print_crime_figures(
+        tmp_path / "two.pdf", PLAN_YEAR, ["Hate crime", "Vehicle crime"]
+    )
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
     assert "Hate crime Jan 2022 to Dec 2022" in text and "ASB Incidents" not in text

@@ -16,8 +16,15 @@ from tests.core.case_helpers import TODAY, form, open_case
 
 
 def _forum(services):
-    mid, _ = services.forums.record_forum(services.actor, MeetingInput(
-        "Swadlincote Area Forum", date(2026, 11, 18), "Civic Offices", attendees="Cllr Wheeler; Woodville PC; SNT"))
+    mid, _ = services.forums.record_forum(
+        services.actor,
+        MeetingInput(
+            "Swadlincote Area Forum",
+            date(2026, 11, 18),
+            "Civic Offices",
+            attendees="Cllr Wheeler; Woodville PC; SNT",
+        ),
+    )
     return mid
 
 
@@ -33,20 +40,38 @@ def test_forum_bad_input(services):
 def test_forum_issues_become_case_incident_and_action_and_the_log_prints(services, tmp_path):
     existing = open_case(services)
     mid = _forum(services)
-    services.forums.raise_as_case(services.actor, mid, "Cllr Wheeler",
-                                  form(title="Speeding cars on Hearthcote Road", category="nuisance_vehicles",
-                                       tags=("nuisance_vehicles",), reported_on=date(2026, 11, 18),
-                                       reported_via="area_forum", parties=()))
-    services.forums.raise_as_incident(services.actor, mid, "Woodville PC", "Youths back at the park on Friday",
-                                      existing.id)
-    services.forums.raise_as_action(services.actor, mid, "SNT", ActionInput(
-        "Extra patrols on Friday evenings", date(2026, 11, 25), owner_user_id=services.actor.user_id))
+    services.forums.raise_as_case(
+        services.actor,
+        mid,
+        "Cllr Wheeler",
+        form(
+            title="Speeding cars on Hearthcote Road",
+            category="nuisance_vehicles",
+            tags=("nuisance_vehicles",),
+            reported_on=date(2026, 11, 18),
+            reported_via="area_forum",
+            parties=(),
+        ),
+    )
+    services.forums.raise_as_incident(
+        services.actor, mid, "Woodville PC", "Youths back at the park on Friday", existing.id
+    )
+    services.forums.raise_as_action(
+        services.actor,
+        mid,
+        "SNT",
+        ActionInput(
+            "Extra patrols on Friday evenings", date(2026, 11, 25), owner_user_id=services.actor.user_id
+        ),
+    )
     issues = services.forums.issues(mid)
     assert [i.became.split(" ")[0] for i in issues] == ["Case", "Incident", "Action,"]
     forum = services.forums.forums()[0]
     assert forum.issues == 3 and forum.open_actions == 1
-    assert any(r.title == "Speeding cars on Hearthcote Road" for r in services.case_list.rows_for(
-        services.case_list.case_ids(CaseQuery())).values())
+    assert any(
+        r.title == "Speeding cars on Hearthcote Road"
+        for r in services.case_list.rows_for(services.case_list.case_ids(CaseQuery())).values()
+    )
     assert services.incidents.incidents(existing.id)[0].reporter.startswith("Woodville PC")
     pdf = services.forums.print_action_log(mid, tmp_path / "log.pdf")
     from pypdf import PdfReader
@@ -91,8 +116,12 @@ def test_query_json_round_trip(services):
 
 
 def test_reviews_due_filter_matches_dashboard(demo_services):
-    reviews = next(f for f in demo_services.saved_filters.filters(demo_services.actor) if f.name == "Reviews due")
-    assert len(demo_services.case_list.case_ids(reviews.query)) == demo_services.dashboard.summary().reviews_due
+    reviews = next(
+        f for f in demo_services.saved_filters.filters(demo_services.actor) if f.name == "Reviews due"
+    )
+    assert (
+        len(demo_services.case_list.case_ids(reviews.query)) == demo_services.dashboard.summary().reviews_due
+    )
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

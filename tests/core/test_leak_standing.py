@@ -51,25 +51,58 @@ from tests.core.test_safer_homes_service import DA_SECRETS, da_form, secure
 
 # Methods that change something (not reads), by service. A new method not here is called as a reader.
 WRITERS: dict[str, set[str]] = {
-    "case_list": {"forget_names"}, "demo": {"load"}, "intake": {"open_case"},
+    "case_list": {"forget_names"},
+    "demo": {"load"},
+    "intake": {"open_case"},
     "case_edit": {"discard_draft", "save", "save_draft"},
-    "parties": {"add_party", "remove_party", "set_location"}, "party_edit": {"edit", "restore"},
+    "parties": {"add_party", "remove_party", "set_location"},
+    "party_edit": {"edit", "restore"},
     "incidents": {"add_incident", "record_case_review_not_told", "record_case_review_told"},
-    "incident_edit": {"edit", "mark_duplicate", "unmark_duplicate"}, "risk": {"assess", "save_questionnaire"},
-    "actions": {"add_action", "cancel", "complete", "update_progress"}, "chronology": {"add_note", "correct"},
-    "attachments": {"add_bytes", "add_files"}, "closure": {"close", "reopen"},
+    "incident_edit": {"edit", "mark_duplicate", "unmark_duplicate"},
+    "risk": {"assess", "save_questionnaire"},
+    "actions": {"add_action", "cancel", "complete", "update_progress"},
+    "chronology": {"add_note", "correct"},
+    "attachments": {"add_bytes", "add_files"},
+    "closure": {"close", "reopen"},
     "forums": {"link_issue_to_case", "raise_as_action", "raise_as_case", "raise_as_incident", "record_forum"},
     "saved_filters": {"delete", "save"},
-    "case_reviews": {"acknowledge", "add_action", "add_victim_update", "close", "decide_appeal", "decide_threshold",
-                     "lodge_appeal", "record_application", "record_consent", "record_decision_letter",
-                     "record_review_meeting", "send_outcome", "start_monitoring", "update_action"},
+    "case_reviews": {
+        "acknowledge",
+        "add_action",
+        "add_victim_update",
+        "close",
+        "decide_appeal",
+        "decide_threshold",
+        "lodge_appeal",
+        "record_application",
+        "record_consent",
+        "record_decision_letter",
+        "record_review_meeting",
+        "send_outcome",
+        "start_monitoring",
+        "update_action",
+    },
     "figures": {"commit_import", "remove_population", "save_populations", "set_population"},
     "safer_homes": {"check_eligibility", "intake", "set_measures", "transition", "update"},
-    "enforcement": {"appeal_outcome", "lodge_appeal", "mark_document_made", "record_breach", "record_event",
-                    "record_informed", "record_payment", "start_step", "transition", "withdraw"},
-    "notices": {"forget_names"}, "report_pack": {"save_wording"}, "templates": {"save", "ensure_seeded"},
-    "letters": {"attach", "file", "generate"}, "sharing": {"share", "withdraw"},
-    "retention": {"decide"}, "subject_requests": {"close", "confirm", "extend", "log"},
+    "enforcement": {
+        "appeal_outcome",
+        "lodge_appeal",
+        "mark_document_made",
+        "record_breach",
+        "record_event",
+        "record_informed",
+        "record_payment",
+        "start_step",
+        "transition",
+        "withdraw",
+    },
+    "notices": {"forget_names"},
+    "report_pack": {"save_wording"},
+    "templates": {"save", "ensure_seeded"},
+    "letters": {"attach", "file", "generate"},
+    "sharing": {"share", "withdraw"},
+    "retention": {"decide"},
+    "subject_requests": {"close", "confirm", "extend", "log"},
     # take writes a new (encrypted) file; that restricted referrals travel only with an officer who may see them is
     # tests/core/test_working_copies.py's to prove.
     "working_copies": {"take", "refresh", "bring_back", "revoke", "decide"},
@@ -79,10 +112,26 @@ WRITERS: dict[str, set[str]] = {
 NOT_ABOUT_REFERRALS: dict[str, set[str]] = {
     "intake": {"validate", "possible_duplicates"},  # an unsaved case form
     "parties": {"validate"},  # an unsaved party
-    "figures": {"comparison_table", "comparison_tables", "export_lsoa_csv", "export_table", "local_breakdown",
-                "monthly_series", "plan_category", "preview_import", "print_crime_figures", "source_label"},
+    "figures": {
+        "comparison_table",
+        "comparison_tables",
+        "export_lsoa_csv",
+        "export_table",
+        "local_breakdown",
+        "monthly_series",
+        "plan_category",
+        "preview_import",
+        "print_crime_figures",
+        "source_label",
+    },
     "case_reviews": {"figures_sentences"},  # formats figures it is given
-    "letters": {"missing", "render", "source", "typeable", "preview_template"},  # template helpers, demo values
+    "letters": {
+        "missing",
+        "render",
+        "source",
+        "typeable",
+        "preview_template",
+    },  # template helpers, demo values
     "subject_access": {"write"},  # writes the bundle it is given; ``bundle`` itself is called and searched
 }
 
@@ -101,7 +150,9 @@ def _text_of_file(path: Path) -> str:
         from openpyxl import load_workbook
 
         wb = load_workbook(io.BytesIO(data), read_only=True)
-        return "\n".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row)
+        return "\n".join(
+            str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row
+        )
     return data.decode("utf-8", "replace")
 
 
@@ -136,12 +187,19 @@ def world(demo_services, tmp_path):
     admin = s.actor
     rid = s.safer_homes.intake(admin, da_form()).id
     secure(s, rid)
-    typed = {"referral_reason": "Domestic abuse", "officer_title": "Coordinator",
-             "recipient_address": ["Unit 4, Tetron Point", "Swadlincote", "DE11 0BB"],
-             "works_complete_by": date(2026, 12, 10)}
+    typed = {
+        "referral_reason": "Domestic abuse",
+        "officer_title": "Coordinator",
+        "recipient_address": ["Unit 4, Tetron Point", "Swadlincote", "DE11 0BB"],
+        "works_complete_by": date(2026, 12, 10),
+    }
     docs = []
     for code in ("safer_homes_referral_ack", "safer_homes_works_order", "safer_homes_follow_up"):
-        docs.append(s.letters.generate(admin, Subject.REFERRAL, code, rid, typed=typed, reason="Leak test").document_id)
+        docs.append(
+            s.letters.generate(
+                admin, Subject.REFERRAL, code, rid, typed=typed, reason="Leak test"
+            ).document_id
+        )
     # The letters really do hold the secrets (so a search that finds none means something).
     assert DA_NAME in text_of(s.documents.content(admin, docs[2], "Leak test"))
     return s, rid, docs
@@ -169,6 +227,7 @@ def _ids(s) -> dict[str, Any]:
     )
 
     with s.database.engine.connect() as c:
+
         def first(col):
             return c.execute(select(col).limit(1)).scalar()
 
@@ -179,8 +238,12 @@ def _ids(s) -> dict[str, Any]:
             "application_id": [first(CaseReviewApplication.id)],
             "meeting_id": [first(Meeting.id)],
             "action_id": [first(CaseAction.id)],
-            "party_id": [c.execute(select(CaseParty.id).where(CaseParty.case_id == case_id).limit(1)).scalar()],
-            "incident_id": [c.execute(select(Incident.id).where(Incident.case_id == case_id).limit(1)).scalar()],
+            "party_id": [
+                c.execute(select(CaseParty.id).where(CaseParty.case_id == case_id).limit(1)).scalar()
+            ],
+            "incident_id": [
+                c.execute(select(Incident.id).where(Incident.case_id == case_id).limit(1)).scalar()
+            ],
         }
 
 
@@ -201,19 +264,39 @@ def _values(s, rid, docs, actor, out: Path) -> dict[str, list[Any]]:
     paths = itertools.count()
     return {
         **_ids(s),
-        "actor": [actor], "viewer": [actor],
-        "referral_id": [rid], "record_id": [rid], "subject": [Subject.REFERRAL], "record_kind": ["safer_homes_referral"],
-        "document_id": docs, "letter": list(LETTERS), "code": codes, "reason": ["Leak test", None],
-        "query": [ReferralQuery(), ReferralQuery(text="Quennell")], "q": [CaseQuery()],
-        "text": ["Quennell", "Larkspur"], "agency": ["Derbyshire IDVA Service"],
-        "start": [date(2000, 1, 1)], "end": [date(2030, 12, 31)],
-        "period_text": [period], "period": [pack.period], "key": [m.key for m in _measures(pack)],
-        "ret": [s.report_pack.quarterly(period)], "ids": [s.case_list.case_ids(CaseQuery())[:200]],
-        "revision": [1], "services": [s], "kind": ["cpn"], "category": [None],
-        "path": _Paths(out, paths), "target": _Paths(out, paths),
+        "actor": [actor],
+        "viewer": [actor],
+        "referral_id": [rid],
+        "record_id": [rid],
+        "subject": [Subject.REFERRAL],
+        "record_kind": ["safer_homes_referral"],
+        "document_id": docs,
+        "letter": list(LETTERS),
+        "code": codes,
+        "reason": ["Leak test", None],
+        "query": [ReferralQuery(), ReferralQuery(text="Quennell")],
+        "q": [CaseQuery()],
+        "text": ["Quennell", "Larkspur"],
+        "agency": ["Derbyshire IDVA Service"],
+        "start": [date(2000, 1, 1)],
+        "end": [date(2030, 12, 31)],
+        "period_text": [period],
+        "period": [pack.period],
+        "key": [m.key for m in _measures(pack)],
+        "ret": [s.report_pack.quarterly(period)],
+        "ids": [s.case_list.case_ids(CaseQuery())[:200]],
+        "revision": [1],
+        "services": [s],
+        "kind": ["cpn"],
+        "category": [None],
+        "path": _Paths(out, paths),
+        "target": _Paths(out, paths),
         # Where one name means different things to different services: "service.argument".
         "notices.q": [NoticeQuery()],
-        "name": [DA_NAME], "reference": [request], "request_reference": [request], "matches": [matches],
+        "name": [DA_NAME],
+        "reference": [request],
+        "request_reference": [request],
+        "matches": [matches],
     }
 
 
@@ -262,16 +345,25 @@ def test_no_reader_gives_restricted_details_to_anyone_without_permission(world, 
         for name in _service_classes():
             service = getattr(s, name)
             for meth_name, meth in inspect.getmembers(service, inspect.ismethod):
-                if meth_name.startswith("_") or meth_name in WRITERS.get(name, ()) \
-                        or meth_name in NOT_ABOUT_REFERRALS.get(name, ()):
+                if (
+                    meth_name.startswith("_")
+                    or meth_name in WRITERS.get(name, ())
+                    or meth_name in NOT_ABOUT_REFERRALS.get(name, ())
+                ):
                     continue
-                params = [p for p in inspect.signature(meth).parameters.values()
-                          if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+                params = [
+                    p
+                    for p in inspect.signature(meth).parameters.values()
+                    if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                ]
                 required = [p for p in params if p.default is inspect.Parameter.empty]
+
                 def vals(p, name=name, values=values):
                     return values.get(f"{name}.{p.name}", values.get(p.name))
 
-                optional = [p for p in params if p.default is not inspect.Parameter.empty and vals(p) is not None]
+                optional = [
+                    p for p in params if p.default is not inspect.Parameter.empty and vals(p) is not None
+                ]
                 missing = [p.name for p in required if vals(p) is None]
                 if missing:
                     unknown.append(f"{name}.{meth_name}({', '.join(missing)})")
@@ -289,14 +381,20 @@ def test_no_reader_gives_restricted_details_to_anyone_without_permission(world, 
                         f.unlink()
                     for secret in leaked(text):
                         found.append(f"{who}: {name}.{meth_name}({_short(kwargs)}) → {secret!r}")
-    assert unknown == [], "readers the leak test cannot call: add a value for the argument, or classify them:\n" + "\n".join(unknown)
+    assert unknown == [], (
+        "readers the leak test cannot call: add a value for the argument, or classify them:\n"
+        + "\n".join(unknown)
+    )
     assert found == [], "\n".join(found[:40])
     assert calls > 300  # the walk really ran
 
 
 def _short(kwargs: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v if isinstance(v, (str, date, uuid.UUID)) else type(v).__name__}"
-                     for k, v in kwargs.items() if k not in ("actor", "viewer", "services"))
+    return ", ".join(
+        f"{k}={v if isinstance(v, (str, date, uuid.UUID)) else type(v).__name__}"
+        for k, v in kwargs.items()
+        if k not in ("actor", "viewer", "services")
+    )
 
 
 # ----- commands ---------------------------------------------------------------------------------------
@@ -308,7 +406,10 @@ COMMAND_ARGS: dict[str, list[list[str]]] = {
     "audit views": [["--from", "2000-01-01", "--to", "2030-12-31"]],
     "report case-review-figures": [["--format", "csv"], ["--format", "pdf", "--out", "{out}/crf.pdf"]],
     "report action-taken": [["--format", "csv"], ["--format", "pdf", "--out", "{out}/pack.pdf"]],
-    "report quarterly": [["--format", "csv", "--out", "{out}/q.csv"], ["--format", "xlsx", "--out", "{out}/q.xlsx"]],
+    "report quarterly": [
+        ["--format", "csv", "--out", "{out}/q.csv"],
+        ["--format", "xlsx", "--out", "{out}/q.xlsx"],
+    ],
     "figures table": [["--category", "ASB incidents", "--from", "2022-04", "--to", "2023-03"]],
     "retention due": [["--format", "csv"], ["--format", "text"]],
     "sar find": [["--name", DA_NAME]],
@@ -317,8 +418,20 @@ COMMAND_ARGS: dict[str, list[list[str]]] = {
     "copy conflicts": [["--all"]],
 }
 # They write data in, or change a request or a key, and print none of a record's details out.
-NOT_READING = {"demo", "figures import", "figures population", "retention decide", "sar log", "sar close",
-               "sar extend", "backup", "restore", "encrypt", "rekey", "key"}
+NOT_READING = {
+    "demo",
+    "figures import",
+    "figures population",
+    "retention decide",
+    "sar log",
+    "sar close",
+    "sar extend",
+    "backup",
+    "restore",
+    "encrypt",
+    "rekey",
+    "key",
+}
 # Needs a request and matches made by someone permitted; the same bundle is searched through the service.
 NOT_READING |= {"sar bundle"}
 # Working copies: they write a copy or the office database (their own tests check what travels).
@@ -343,10 +456,14 @@ def test_no_command_prints_or_writes_restricted_details(world, tmp_path, capsys,
     s, _rid, _docs = world
     _actors(s)
     url = s.database.engine.url
-    db = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=False)
+    db = (
+        str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=False)
+    )
     s.database.engine.dispose()
     leaves = _leaves(build_parser())
-    assert sorted(set(leaves) - set(COMMAND_ARGS) - NOT_READING) == [], "classify new commands here: " + ", ".join(sorted(set(leaves) - set(COMMAND_ARGS) - NOT_READING))
+    assert sorted(set(leaves) - set(COMMAND_ARGS) - NOT_READING) == [], (
+        "classify new commands here: " + ", ".join(sorted(set(leaves) - set(COMMAND_ARGS) - NOT_READING))
+    )
     found = []
     for who in ("olive.officer", "pc.police"):
         monkeypatch.setenv("CSPDESK_USER", who)

@@ -23,14 +23,28 @@ from cspdesk.core.reports.letterhead import default_logo_path
 
 from .letters_helpers import LETTERHEAD, all_text, page_count, pages_text
 
-NAMES = ["Zoë Ní Bhriain", "Dean Marsh", "Siân O'Brien-Ćosić", "Priyanka Patel", "Łukasz Nowak", "Ann Lee", "Tomás Ó Sé"]
+NAMES = [
+    "Zoë Ní Bhriain",
+    "Dean Marsh",
+    "Siân O'Brien-Ćosić",
+    "Priyanka Patel",
+    "Łukasz Nowak",
+    "Ann Lee",
+    "Tomás Ó Sé",
+]
 
 
 def jobs(code: str = "complaint_ack", n: int = len(NAMES), **kw) -> list[LetterJob]:
     t = default_templates()[code]
     return [
-        LetterJob(t.body, {**demo_values(), "recipient_name": NAMES[i % len(NAMES)], "reference": f"CSP/2025/{i:04d}"},
-                  kw.get("letterhead", LETTERHEAD), t.protective_marking, kw.get("large", lambda _i: False)(i), t.name)
+        LetterJob(
+            t.body,
+            {**demo_values(), "recipient_name": NAMES[i % len(NAMES)], "reference": f"CSP/2025/{i:04d}"},
+            kw.get("letterhead", LETTERHEAD),
+            t.protective_marking,
+            kw.get("large", lambda _i: False)(i),
+            t.name,
+        )
         for i in range(n)
     ]
 
@@ -75,8 +89,12 @@ def raster(pdf: bytes) -> list[bytes]:
     assert PDFTOPPM, "pdftoppm (poppler-utils) is needed to compare pages: tools/setup.sh installs it"
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "in.pdf").write_bytes(pdf)
-        run = subprocess.run([PDFTOPPM, "-r", "40", "-gray", str(Path(tmp) / "in.pdf"), str(Path(tmp) / "p")],
-                             capture_output=True, timeout=60, check=True)
+        run = subprocess.run(
+            [PDFTOPPM, "-r", "40", "-gray", str(Path(tmp) / "in.pdf"), str(Path(tmp) / "p")],
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
         assert not run.stderr, run.stderr  # poppler complains about anything malformed
         return [p.read_bytes() for p in sorted(Path(tmp).glob("p*.pgm"))]
 
@@ -102,7 +120,9 @@ def test_a_pdf_the_cutter_does_not_know_is_refused():
         pdfcut.parse(pdf[: len(pdf) // 2])  # cut short
     with pytest.raises(pdfcut.CutError):
         pdfcut.parse(b"%PDF-1.4\nnot really\n")
-    with pytest.raises(pdfcut.CutError):  # no classic cross-reference table (as with a table kept in a stream)
+    with pytest.raises(
+        pdfcut.CutError
+    ):  # no classic cross-reference table (as with a table kept in a stream)
         pdfcut.parse(pdf.replace(b"\nxref\n0 ", b"\nXRef\n0 "))
     rewritten = io.BytesIO()
     writer = PdfWriter(clone_from=io.BytesIO(pdf))

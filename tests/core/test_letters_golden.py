@@ -192,7 +192,12 @@ Rect = tuple[float, float, float, float]  # left, top, right, bottom: points fro
 def _text_box(left: float, right: float, baseline: float, font: str, size: float) -> Rect:
     """A line of text from ``left`` to ``right`` on ``baseline`` (from the top), its ascent and descent, 1 mm
     around."""
-    return (left - mm, baseline - getAscent(font, size) - mm, right + mm, baseline - getDescent(font, size) + mm)
+    return (
+        left - mm,
+        baseline - getAscent(font, size) - mm,
+        right + mm,
+        baseline - getDescent(font, size) + mm,
+    )
 
 
 @dataclass(frozen=True)
@@ -217,7 +222,9 @@ def first_page(*, window: bool) -> Page:
         "contact": [(right - L.CONTACT_W, L.LOGO_TOP, right, min(L.WINDOW_TOP, body_top))],
         "marking": [
             _text_box(mid - mark_w / 2, mid + mark_w / 2, L.MARKING_TOP, BOLD, L.MARKING_SIZE),
-            _text_box(mid - mark_w / 2, mid + mark_w / 2, L.PAGE_H - L.FOOTER_MARKING_Y, BOLD, L.MARKING_SIZE),
+            _text_box(
+                mid - mark_w / 2, mid + mark_w / 2, L.PAGE_H - L.FOOTER_MARKING_Y, BOLD, L.MARKING_SIZE
+            ),
         ],
         "footer": [_text_box(L.MARGIN_L, right, L.PAGE_H - L.FOOTER_Y, REGULAR, 8.5)],
     }
@@ -288,7 +295,9 @@ def test_page_one_matches_golden(name, tmp_path):
         write_png(tmp_path / f"{name}.png", image)
     assert not failed, (
         f"{name}: page 1 differs from {path.name} in "
-        + ", ".join(f"{k} by {v:.3f} (tolerance {TOLERANCE.get(k, WHOLE_TOLERANCE)})" for k, v in failed.items())
+        + ", ".join(
+            f"{k} by {v:.3f} (tolerance {TOLERANCE.get(k, WHOLE_TOLERANCE)})" for k, v in failed.items()
+        )
         + f". This render is {tmp_path / (name + '.png')}. The golden images were made with poppler {POPPLER}; "
         f"this is {_poppler()}."
     )
@@ -365,7 +374,9 @@ def test_each_region_comparison_fails_on_a_broken_letter(defect, region):
     found = differences(image, golden, page_of(CPW))
     assert found[region] > {**TOLERANCE, "whole": WHOLE_TOLERANCE}[region], f"{defect} not seen: {found}"
     if region == "whole":
-        assert set(failures(image, golden, page_of(CPW))) == {"whole"}  # in no region: only the backstop sees it
+        assert set(failures(image, golden, page_of(CPW))) == {
+            "whole"
+        }  # in no region: only the backstop sees it
 
 
 def test_the_regions_are_on_the_page_and_apart():
@@ -390,6 +401,7 @@ def _documents_cache() -> dict[str, bytes]:
 
 
 # --- measuring: python -m tests.core.test_letters_golden -------------------------------------------------------
+
 
 def measure() -> None:
     """Each defect's difference in each region: the smallest over every letter template that can have it (the

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.slow
 def jobs(n: int) -> list[LetterJob]:
     t = default_templates()["complaint_ack"]
     return [
-        LetterJob(t.body, {**demo_values(), "recipient_name": f"Resident {i}", "reference": f"R/{i:03d}"},
-                  LETTERHEAD, t.protective_marking, False, t.name)
+        LetterJob(
+            t.body,
+            {**demo_values(), "recipient_name": f"Resident {i}", "reference": f"R/{i:03d}"},
+            LETTERHEAD,
+            t.protective_marking,
+            False,
+            t.name,
+        )
         for i in range(n)
     ]
 
@@ -60,7 +66,9 @@ def test_worker_processes_give_the_same_bytes_in_the_same_order(monkeypatch):
             assert finished == set(ready), "the helper process did not start"
         seen.append(done)
 
-    parallel, parallel_print = render_merge(items, combined=True, workers=2, progress=held_until_the_helper_is_ready)
+    parallel, parallel_print = render_merge(
+        items, combined=True, workers=2, progress=held_until_the_helper_is_ready
+    )
     (pool,) = _WatchedPool.made
     assert [name for name, _ in pool.submitted].count("_render_chunk") >= 1  # the helper did lay out letters
     assert parallel == serial

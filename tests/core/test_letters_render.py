@@ -340,8 +340,11 @@ def test_each_letter_of_a_print_file_starts_on_its_own_letterhead_after_a_one_pa
     # and the previous resident's name and reference at the top of the page.
     body = "Dear {recipient_name}\n\nWe have your report.\n\nYours sincerely\n\n[signature]\n"
     items = [
-        LetterJob(body, {**demo_values(), "recipient_name": f"Resident {i}", "reference": f"CSP/2025/{i:04d}"},
-                  LETTERHEAD)
+        LetterJob(
+            body,
+            {**demo_values(), "recipient_name": f"Resident {i}", "reference": f"CSP/2025/{i:04d}"},
+            LETTERHEAD,
+        )
         for i in range(3)
     ]
     pages = pages_text(render_batch(items, combined=True))

@@ -108,7 +108,9 @@ def test_a_warning_letter_never_prints_the_complainants_home_address(svc):
     from cspdesk.core.storage.models import Address, AsbCase, Person
 
     with session(svc) as db:
-        perps = select(CaseParty.case_id).where(CaseParty.role == "perpetrator", CaseParty.person_id.is_not(None))
+        perps = select(CaseParty.case_id).where(
+            CaseParty.role == "perpetrator", CaseParty.person_id.is_not(None)
+        )
         case_id, line1 = db.execute(
             select(AsbCase.id, Address.line1)
             .join(Person, Person.address_id == AsbCase.location_id)
@@ -123,8 +125,13 @@ def test_a_warning_letter_never_prints_the_complainants_home_address(svc):
     with pytest.raises(ValidationError) as err:
         svc.letters.draft(svc.actor, Subject.CASE, "asb_warning", case_id, typed=typed)
     assert "Where it happened" in str(err.value)
-    d = svc.letters.draft(svc.actor, Subject.CASE, "asb_warning", case_id,
-                          typed={**typed, "incident_location": "the shared garden"})
+    d = svc.letters.draft(
+        svc.actor,
+        Subject.CASE,
+        "asb_warning",
+        case_id,
+        typed={**typed, "incident_location": "the shared garden"},
+    )
     assert "the shared garden" in all_text(d.pdf) and line1 not in all_text(d.pdf)
 
 
@@ -156,7 +163,9 @@ def test_reprint_is_identical_and_audited_and_a_new_version_is_a_new_entry(svc):
     first = svc.letters.file(svc.actor, svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id))
     original = svc.documents.content(svc.actor, first.document_id)
     assert svc.documents.reprint(svc.actor, first.document_id) == original
-    assert count(svc, AuditEntry, AuditEntry.action == "reprint", AuditEntry.entity_id == first.document_id) == 1
+    assert (
+        count(svc, AuditEntry, AuditEntry.action == "reprint", AuditEntry.entity_id == first.document_id) == 1
+    )
     again = svc.letters.draft(svc.actor, Subject.CASE, "complaint_ack", case_id, large_print=True)
     second = svc.letters.file(svc.actor, again)
     assert second.document_id != first.document_id and second.sha256 != first.sha256
@@ -220,8 +229,12 @@ def test_unknown_field_is_refused_at_save_with_its_name(svc):
     t = svc.templates.current("complaint_ack")
     with pytest.raises(ValidationError) as err:
         svc.templates.save(
-            svc.actor, "complaint_ack", name=t.name, body=t.body + "\n{recipient_nmae}\n",
-            protective_marking=False, based_on=t.revision,
+            svc.actor,
+            "complaint_ack",
+            name=t.name,
+            body=t.body + "\n{recipient_nmae}\n",
+            protective_marking=False,
+            based_on=t.revision,
         )
     assert "{recipient_nmae}" in str(err.value)
     assert svc.templates.current("complaint_ack").revision == 1
@@ -231,8 +244,12 @@ def test_a_field_this_letter_must_never_print_is_refused(svc):
     t = svc.templates.current("safer_homes_works_order")
     with pytest.raises(ValidationError) as err:
         svc.templates.save(
-            svc.actor, t.code, name=t.name, body=t.body + "\n{referral_reason}\n",
-            protective_marking=True, based_on=t.revision,
+            svc.actor,
+            t.code,
+            name=t.name,
+            body=t.body + "\n{referral_reason}\n",
+            protective_marking=True,
+            based_on=t.revision,
         )
     assert "Reason for referral" in str(err.value)
 
@@ -241,11 +258,16 @@ def test_only_an_administrator_saves_templates_and_a_stale_save_is_refused(svc):
     t = svc.templates.current("complaint_ack")
     officer = svc.users.sign_in("jo.officer")[0]
     with pytest.raises(PermissionDenied):
-        svc.templates.save(officer, t.code, name=t.name, body=t.body + "x\n", protective_marking=False, based_on=1)
-    svc.templates.save(svc.actor, t.code, name=t.name, body=t.body + "One.\n", protective_marking=False, based_on=1)
+        svc.templates.save(
+            officer, t.code, name=t.name, body=t.body + "x\n", protective_marking=False, based_on=1
+        )
+    svc.templates.save(
+        svc.actor, t.code, name=t.name, body=t.body + "One.\n", protective_marking=False, based_on=1
+    )
     with pytest.raises(ConflictError):
-        svc.templates.save(svc.actor, t.code, name=t.name, body=t.body + "Two.\n", protective_marking=False,
-                           based_on=1)
+        svc.templates.save(
+            svc.actor, t.code, name=t.name, body=t.body + "Two.\n", protective_marking=False, based_on=1
+        )
 
 
 def test_an_old_revision_reproduces_an_old_letter_byte_for_byte(svc):
@@ -264,7 +286,8 @@ def test_an_old_revision_reproduces_an_old_letter_byte_for_byte(svc):
     assert "OFFICIAL-SENSITIVE" in all_text(new.pdf)  # protective marking from the template
     stored = svc.documents.get(svc.actor, filed.document_id)
     again = svc.letters.render(
-        svc.templates.revision("complaint_ack", stored.template_revision), old.values,
+        svc.templates.revision("complaint_ack", stored.template_revision),
+        old.values,
         svc.letters.letterhead(svc.actor),
     )
     assert again == svc.documents.content(svc.actor, filed.document_id)
@@ -275,16 +298,21 @@ def test_a_changed_shipped_template_is_a_new_revision_only_while_never_edited(sv
 
     shipped = dict(engine_templates.default_templates())
     changed = {
-        code: t.__class__(t.code, t.name, t.body + "\nA new closing line.\n", t.protective_marking, t.excluded_fields)
+        code: t.__class__(
+            t.code, t.name, t.body + "\nA new closing line.\n", t.protective_marking, t.excluded_fields
+        )
         for code, t in shipped.items()
     }
     cur = svc.templates.current("asb_warning")
-    svc.templates.save(svc.actor, "asb_warning", name="Warning (edited)", body=cur.body,
-                       protective_marking=True, based_on=1)
+    svc.templates.save(
+        svc.actor, "asb_warning", name="Warning (edited)", body=cur.body, protective_marking=True, based_on=1
+    )
     monkeypatch.setattr(engine_templates, "default_templates", lambda: changed)
     svc.templates._seeded = False
     assert svc.templates.current("complaint_ack").revision == 2
-    assert svc.templates.current("asb_warning").name == "Warning (edited)"  # the administrator's wording stays
+    assert (
+        svc.templates.current("asb_warning").name == "Warning (edited)"
+    )  # the administrator's wording stays
 
 
 def test_template_preview_uses_demo_values_and_refuses_unknown_fields(svc):
@@ -309,19 +337,30 @@ def test_another_area_registers_a_letter_with_one_entry_and_it_is_filed_on_the_n
 
     def values(ctx, notice_id, actor):
         n = ctx.session.get(EnforcementNotice, notice_id)
-        return {"reference": n.reference, "recipient_name": "Dean Marsh", "letter_date": ctx.today,
-                "recipient_address": ("14 Midland Road", "Swadlincote", "DE11 0AA"),
-                "incident_location": "Midland Road", "conduct": n.conduct or "Loud music.",
-                "conduct_effect": "Neighbours kept awake.", "requirements": ["Stop it."]}
+        return {
+            "reference": n.reference,
+            "recipient_name": "Dean Marsh",
+            "letter_date": ctx.today,
+            "recipient_address": ("14 Midland Road", "Swadlincote", "DE11 0AA"),
+            "incident_location": "Midland Road",
+            "conduct": n.conduct or "Loud music.",
+            "conduct_effect": "Neighbours kept awake.",
+            "requirements": ["Stop it."],
+        }
 
     svc.letters.registry.register(LetterSource(Subject.NOTICE, "asb_warning", values), replace=True)
     filed = svc.letters.generate(svc.actor, Subject.NOTICE, "asb_warning", notice_id)
     with session(svc) as db:
         doc = db.get(Document, filed.document_id)
         assert (doc.notice_id, doc.case_id) == (notice_id, case_id)
-        assert db.scalars(select(ChronologyEntry).where(ChronologyEntry.related_id == doc.id)).one().case_id == case_id
+        assert (
+            db.scalars(select(ChronologyEntry).where(ChronologyEntry.related_id == doc.id)).one().case_id
+            == case_id
+        )
     assert filed.document_id in [d.id for d in svc.documents.for_case(svc.actor, case_id)]
-    assert [d.id for d in svc.documents.for_record(svc.actor, Subject.NOTICE, notice_id)] == [filed.document_id]
+    assert [d.id for d in svc.documents.for_record(svc.actor, Subject.NOTICE, notice_id)] == [
+        filed.document_id
+    ]
 
 
 def test_enforcement_letters_offer_the_template_for_the_notices_kind_and_file_on_its_case(services):
@@ -332,7 +371,9 @@ def test_enforcement_letters_offer_the_template_for_the_notices_kind_and_file_on
     w = make_world(services)
     services.users.update_user(services.actor, w.officer.user_id, job_title="Community Safety Officer")
     warning = services.enforcement.start_step(w.officer, step(w, "cpw", date(2026, 1, 5)))
-    cpn = services.enforcement.start_step(w.officer, step(w, "cpn", date(2026, 2, 2), parent_id=warning.notice_id))
+    cpn = services.enforcement.start_step(
+        w.officer, step(w, "cpn", date(2026, 2, 2), parent_id=warning.notice_id)
+    )
     cpn_id, case_id = cpn.notice_id, w.case_id
     assert [c.code for c in services.letters.choices(Subject.NOTICE, cpn_id)] == ["cpn"]
     with pytest.raises(ValidationError):
@@ -364,9 +405,13 @@ def test_case_review_letters_are_registered_and_filed_on_the_application_and_its
     with session(svc) as db:
         doc = db.get(Document, filed.document_id)
         assert doc.case_review_id == app_id and doc.case_id is not None
-        cases = {c.case_id for c in db.scalars(select(ChronologyEntry).where(ChronologyEntry.related_id == doc.id))}
+        cases = {
+            c.case_id for c in db.scalars(select(ChronologyEntry).where(ChronologyEntry.related_id == doc.id))
+        }
         assert case_id in cases
-    assert [x.id for x in svc.documents.for_record(svc.actor, Subject.APPLICATION, app_id)] == [filed.document_id]
+    assert [x.id for x in svc.documents.for_record(svc.actor, Subject.APPLICATION, app_id)] == [
+        filed.document_id
+    ]
     assert filed.document_id in [x.id for x in svc.documents.for_case(svc.actor, case_id)]
 
 
@@ -382,9 +427,14 @@ def test_safer_homes_letters_are_filed_on_the_referral_only(svc):
     filed = None
     for rid in ids:  # the first referral whose referrer has contact details recorded
         try:
-            filed = svc.letters.generate(svc.actor, Subject.REFERRAL, "safer_homes_referral_ack", rid,
-                                         typed={"referral_reason": "Burglary: back door forced"},
-                                         reason="Acknowledging the referral")
+            filed = svc.letters.generate(
+                svc.actor,
+                Subject.REFERRAL,
+                "safer_homes_referral_ack",
+                rid,
+                typed={"referral_reason": "Burglary: back door forced"},
+                reason="Acknowledging the referral",
+            )
             break
         except ValidationError:
             continue
@@ -400,13 +450,24 @@ def test_a_works_order_asks_for_the_contractors_address_and_never_says_why(svc):
     from cspdesk.core.storage.models import SaferHomesReferral
 
     with session(svc) as db:
-        rid = db.scalars(select(SaferHomesReferral.id).where(SaferHomesReferral.contractor.is_not(None))
-                         .order_by(SaferHomesReferral.reference)).first()
+        rid = db.scalars(
+            select(SaferHomesReferral.id)
+            .where(SaferHomesReferral.contractor.is_not(None))
+            .order_by(SaferHomesReferral.reference)
+        ).first()
     form = svc.letters.form(svc.actor, Subject.REFERRAL, "safer_homes_works_order", rid)
     assert "recipient_address" in [a.name for a in form.asked]
-    d = svc.letters.draft(svc.actor, Subject.REFERRAL, "safer_homes_works_order", rid,
-                          typed={"recipient_address": ["Unit 4, Tetron Point", "Swadlincote", "DE11 0BB"],
-                                 "works_complete_by": TODAY_PLUS_10}, reason="Ordering the works")
+    d = svc.letters.draft(
+        svc.actor,
+        Subject.REFERRAL,
+        "safer_homes_works_order",
+        rid,
+        typed={
+            "recipient_address": ["Unit 4, Tetron Point", "Swadlincote", "DE11 0BB"],
+            "works_complete_by": TODAY_PLUS_10,
+        },
+        reason="Ordering the works",
+    )
     text = all_text(d.pdf)
     assert "Tetron Point" in text and "Domestic abuse" not in text
 
@@ -417,14 +478,23 @@ def test_a_works_order_asks_for_the_contractors_address_and_never_says_why(svc):
 def test_mail_merge_files_every_letter_and_makes_one_print_file(svc):
     ids = cases_with(svc, "complainant", n=6)
     seen: list[tuple[str, int, int]] = []
-    result = run_batch(svc.letters, svc.actor, Subject.CASE, "complaint_ack", ids, combined=True,
-                       progress=lambda *p: seen.append(p))
+    result = run_batch(
+        svc.letters,
+        svc.actor,
+        Subject.CASE,
+        "complaint_ack",
+        ids,
+        combined=True,
+        progress=lambda *p: seen.append(p),
+    )
     assert result.letters == 6 and len(result.document_ids) == 6 and len(result.files) == 6
     assert page_count(result.combined) == sum(page_count(pdf) for _, pdf in result.files)
     for doc_id, (_name, pdf) in zip(result.document_ids, result.files, strict=True):
         assert svc.documents.content(svc.actor, doc_id) == pdf
     assert count(svc, Document, Document.case_id.in_(ids)) == 6
-    assert count(svc, ChronologyEntry, ChronologyEntry.kind == "letter", ChronologyEntry.case_id.in_(ids)) == 6
+    assert (
+        count(svc, ChronologyEntry, ChronologyEntry.kind == "letter", ChronologyEntry.case_id.in_(ids)) == 6
+    )
     assert {p[0] for p in seen} >= {"Checking", "Producing letters", "Filing on cases"}
     assert seen[-1] == ("Done", 6, 6)
 
@@ -434,8 +504,15 @@ def test_mail_merge_refuses_everything_when_one_letter_lacks_a_field_unless_told
     bad = cases_with(svc, "complainant", without="perpetrator", n=1)
     ids = [*good[:2], *bad]
     with pytest.raises(ValidationError) as err:
-        run_batch(svc.letters, svc.actor, Subject.CASE, "asb_warning", ids, combined=False,
-                  typed={"conduct": "Noise.", "conduct_effect": "Sleep lost.", "requirements": ["Stop."]})
+        run_batch(
+            svc.letters,
+            svc.actor,
+            Subject.CASE,
+            "asb_warning",
+            ids,
+            combined=False,
+            typed={"conduct": "Noise.", "conduct_effect": "Sleep lost.", "requirements": ["Stop."]},
+        )
     assert "Recipient's name" in str(err.value)
     assert count(svc, Document) == 0
 
@@ -446,8 +523,9 @@ def test_mail_merge_can_skip_the_incomplete_ones_and_lists_them(svc):
         for p in db.scalars(select(CaseParty).where(CaseParty.case_id == ids[2])):
             p.removed_on = p.created_at.date()
         db.commit()
-    result = run_batch(svc.letters, svc.actor, Subject.CASE, "complaint_ack", ids, combined=False,
-                       skip_incomplete=True)
+    result = run_batch(
+        svc.letters, svc.actor, Subject.CASE, "complaint_ack", ids, combined=False, skip_incomplete=True
+    )
     assert result.letters == 2 and len(result.document_ids) == 2
     assert [p.record_id for p in result.skipped] == [ids[2]]
     assert "Recipient's name" in result.skipped[0].message
@@ -462,7 +540,9 @@ def test_cancelling_a_merge_files_nothing(svc):
         return calls["n"] > 7  # part-way through producing the letters
 
     with pytest.raises(MergeCancelled):
-        run_batch(svc.letters, svc.actor, Subject.CASE, "complaint_ack", ids, combined=True, cancelled=cancelled)
+        run_batch(
+            svc.letters, svc.actor, Subject.CASE, "complaint_ack", ids, combined=True, cancelled=cancelled
+        )
     assert count(svc, Document) == 0 and count(svc, ChronologyEntry, ChronologyEntry.kind == "letter") == 0
 
 
@@ -476,7 +556,9 @@ def test_each_merged_letter_is_filed_on_its_own_case_with_its_own_recipient(svc,
     recipients = {r.recipient for r in rows}
     assert len(recipients) > 1 and all(recipients)
     for case_id, row in zip(ids, rows, strict=True):
-        assert [d.id for d in svc.documents.for_case(svc.actor, case_id)] == [row.id]  # what opening the case shows
+        assert [d.id for d in svc.documents.for_case(svc.actor, case_id)] == [
+            row.id
+        ]  # what opening the case shows
         pdf = svc.documents.content(svc.actor, row.id)
         text = all_text(pdf)
         assert row.recipient in text
@@ -505,7 +587,9 @@ def test_a_merged_letter_is_filed_as_a_single_letter_is(svc):
     single = svc.letters.generate(svc.actor, Subject.CASE, "complaint_ack", one)
     merged = run_batch(svc.letters, svc.actor, Subject.CASE, "complaint_ack", [other], combined=False)
     (a_doc, a_chron, a_audit), (b_doc, b_chron, b_audit) = (
-        _filed_rows(svc, single.document_id), _filed_rows(svc, merged.document_ids[0]))
+        _filed_rows(svc, single.document_id),
+        _filed_rows(svc, merged.document_ids[0]),
+    )
     for field in ("kind", "title", "mime_type", "made_by", "template_code", "template_version"):
         assert getattr(a_doc, field) == getattr(b_doc, field), field
     assert (a_doc.case_id, b_doc.case_id) == (one, other) and b_doc.description == "Mail merge"
@@ -516,8 +600,12 @@ def test_a_merged_letter_is_filed_as_a_single_letter_is(svc):
         assert c.occurred_at.date() == TODAY and c.version == 1
     for audit, doc in ((a_audit, a_doc), (b_audit, b_doc)):
         assert (audit.action, audit.entity_type, audit.username) == ("create", "document", svc.actor.username)
-        assert audit.details == {"sha256": doc.sha256, "template": "complaint_ack", "revision": doc.template_version,
-                                 "case_id": str(doc.case_id)}
+        assert audit.details == {
+            "sha256": doc.sha256,
+            "template": "complaint_ack",
+            "revision": doc.template_version,
+            "case_id": str(doc.case_id),
+        }
     with session(svc) as db:
         for c in (one, other):  # both cases marked active today, their version moved (an open copy is stale)
             case = db.get(AsbCase, c)
@@ -550,7 +638,9 @@ def test_values_for_many_cases_are_each_cases_own_values(svc):
                     assert many[case_id] == one, (src.code, case_id)
             blanked = [c for c in ids[:-1] if many[c]["incident_location"] == ""]
             if src.code == "asb_warning":
-                assert blanked  # some demo cases happen where a complainant lives: never printed to the perpetrator
+                assert (
+                    blanked
+                )  # some demo cases happen where a complainant lives: never printed to the perpetrator
 
 
 def test_a_merge_that_fails_while_filing_files_nothing_and_says_so(svc, monkeypatch):
@@ -565,7 +655,9 @@ def test_a_merge_that_fails_while_filing_files_nothing_and_says_so(svc, monkeypa
     blobs = count(svc, DocumentBlob)
 
     def locked(*_a, **_k):  # after the blobs and Document rows are written, before the chronology
-        raise OperationalError("INSERT INTO chronology_entry", {}, sqlite3.OperationalError("database is locked"))
+        raise OperationalError(
+            "INSERT INTO chronology_entry", {}, sqlite3.OperationalError("database is locked")
+        )
 
     monkeypatch.setattr(documents, "record_chronology_many", locked)
     with pytest.raises(DatabaseProblem) as err:

@@ -11,8 +11,9 @@ from cspdesk.core.storage.models import CaseParty, EnforcementNotice
 
 def _a_case_with_a_perpetrator(s):
     with Session(s.database.engine) as db:
-        return db.scalars(select(CaseParty.case_id).where(CaseParty.role == "perpetrator")
-                          .order_by(CaseParty.case_id)).first()
+        return db.scalars(
+            select(CaseParty.case_id).where(CaseParty.role == "perpetrator").order_by(CaseParty.case_id)
+        ).first()
 
 
 def test_filing_the_letter_for_a_notice_clears_letter_due_without_staling_the_open_notice(demo_services):
@@ -24,17 +25,24 @@ def test_filing_the_letter_for_a_notice_clears_letter_due_without_staling_the_op
     s.users.update_user(s.actor, s.actor.user_id, job_title="Community Safety Officer")
     case_id = _a_case_with_a_perpetrator(s)
     with Session(s.database.engine) as db:
-        notice = EnforcementNotice(reference="CPW-TEST-1", case_id=case_id, kind="cpw", conduct="Loud music.",
-                                   document_due=True)
+        notice = EnforcementNotice(
+            reference="CPW-TEST-1", case_id=case_id, kind="cpw", conduct="Loud music.", document_due=True
+        )
         db.add(notice)
         db.commit()
         notice_id, version = notice.id, notice.version
 
     def values(ctx, notice_id, actor):
-        return {"reference": "CPW-TEST-1", "recipient_name": "Dean Marsh", "letter_date": ctx.today,
-                "recipient_address": ("14 Midland Road", "Swadlincote", "DE11 0AA"),
-                "incident_location": "Midland Road", "conduct": "Loud music.",
-                "conduct_effect": "Neighbours kept awake.", "requirements": ["Stop it."]}
+        return {
+            "reference": "CPW-TEST-1",
+            "recipient_name": "Dean Marsh",
+            "letter_date": ctx.today,
+            "recipient_address": ("14 Midland Road", "Swadlincote", "DE11 0AA"),
+            "incident_location": "Midland Road",
+            "conduct": "Loud music.",
+            "conduct_effect": "Neighbours kept awake.",
+            "requirements": ["Stop it."],
+        }
 
     s.letters.registry.register(LetterSource(Subject.NOTICE, "asb_warning", values), replace=True)
     assert s.notices.detail(notice_id).document_due
@@ -54,12 +62,19 @@ def test_a_case_review_letter_is_addressed_to_the_postal_address_without_the_pho
     from cspdesk.core.services.case_review.case_review import ApplicationInput
     from tests.core.case_review_examples import case_with_enough_incidents
 
-    for typed in ("12 Alexandra Road, Swadlincote, DE11 9NR; 01283 219876",
-                  "12 Alexandra Road\nSwadlincote\nDE11 9NR\nTel: 01283 219876\njean.bloor@example.org"):
-        a = ApplicationInput(received_on=date(2023, 4, 20), channel="email", applicant_name="Jean Bloor",
-                             applicant_kind="person", problem="Youths throwing stones at my windows.",
-                             applicant_contact=typed,
-                             case_ids=(case_with_enough_incidents(database.engine, f"ASB-2023-{len(typed):05d}"),))
+    for typed in (
+        "12 Alexandra Road, Swadlincote, DE11 9NR; 01283 219876",
+        "12 Alexandra Road\nSwadlincote\nDE11 9NR\nTel: 01283 219876\njean.bloor@example.org",
+    ):
+        a = ApplicationInput(
+            received_on=date(2023, 4, 20),
+            channel="email",
+            applicant_name="Jean Bloor",
+            applicant_kind="person",
+            problem="Youths throwing stones at my windows.",
+            applicant_contact=typed,
+            case_ids=(case_with_enough_incidents(database.engine, f"ASB-2023-{len(typed):05d}"),),
+        )
         app_id = services.case_reviews.record_application(services.actor, a)
         values = services.case_reviews.case_review_letter_values(app_id, "acknowledgement")
         assert values["recipient_address"] == ("12 Alexandra Road", "Swadlincote", "DE11 9NR")
@@ -83,9 +98,13 @@ def test_a_risk_assessment_made_this_morning_sorts_among_this_mornings_entries(s
     from tests.core.case_helpers import open_case
 
     case = open_case(services)
-    services.risk.assess(services.actor, case.id, {"repeat": True}, single_point_of_contact="PC Hall")  # 10:00
+    services.risk.assess(
+        services.actor, case.id, {"repeat": True}, single_point_of_contact="PC Hall"
+    )  # 10:00
     clock.advance(minutes=30)
-    services.chronology.add_note(services.actor, case.id, "Spoke to Mrs Platt", occurred_at=clock.now())  # 10:30
+    services.chronology.add_note(
+        services.actor, case.id, "Spoke to Mrs Platt", occurred_at=clock.now()
+    )  # 10:30
     entries = [e for e in services.chronology.entries(case.id) if e.kind in ("risk", "note")]
     assert [e.kind for e in entries] == ["note", "risk"]
     assert entries[1].occurred_at == datetime(2026, 11, 26, 10, 0)
@@ -102,14 +121,18 @@ def test_one_month_of_figures_is_not_labelled_or_rated_as_a_year():
     from cspdesk.core.figures.table import build_comparison_table
 
     period = Period("2018-01", "2018-12")
-    one_month = build_comparison_table("Burglary", period, [("South Derbyshire", "2018-12", 40),
-                                                            ("Erewash", "2018-12", 60)],
-                                       {"South Derbyshire": 100_000, "Erewash": 110_000})
+    one_month = build_comparison_table(
+        "Burglary",
+        period,
+        [("South Derbyshire", "2018-12", 40), ("Erewash", "2018-12", 60)],
+        {"South Derbyshire": 100_000, "Erewash": 110_000},
+    )
     assert one_month.partial
     assert one_month.period_text == "Dec 2018 only (1 of 12 months)"
     assert "1 of the 12 months" in one_month.coverage_warning and "not a year" in one_month.coverage_warning
-    year = build_comparison_table("Burglary", period, [("South Derbyshire", m, 4) for m in period.months],
-                                  {"South Derbyshire": 100_000})
+    year = build_comparison_table(
+        "Burglary", period, [("South Derbyshire", m, 4) for m in period.months], {"South Derbyshire": 100_000}
+    )
     assert not year.partial and year.period_text == "Jan 2018 to Dec 2018" and year.coverage_warning == ""
 
 
@@ -124,14 +147,32 @@ def test_the_demo_summary_counts_what_check_counts(db_path, capsys):
     assert main(["demo", "--db", str(db_path), "--cases", "120", "--seed", "3"]) == 0
     summary = capsys.readouterr().out
     assert main(["check", "--db", str(db_path)]) == 0
-    tables = {m[1]: int(m[2].replace(",", "")) for m in re.finditer(r"^\s+(\w+)\s+([\d,]+)$", capsys.readouterr().out,
-                                                                     re.MULTILINE)}
-    said = {m[2]: int(m[1].replace(",", "")) for m in re.finditer(r"([\d,]+) (cases|people|incidents|actions|"
-                                                                  r"meetings)(?!/)", summary)}
-    assert said == {"cases": tables["asb_case"], "people": tables["person"], "incidents": tables["incident"],
-                    "actions": tables["case_action"], "meetings": tables["meeting"]}
-    extra = dict(re.findall(r"^  (enforcement notices|case review applications|safer_homes_referrals): ([\d,]+)$",
-                            summary, re.MULTILINE))
+    tables = {
+        m[1]: int(m[2].replace(",", ""))
+        for m in re.finditer(r"^\s+(\w+)\s+([\d,]+)$", capsys.readouterr().out, re.MULTILINE)
+    }
+    said = {
+        m[2]: int(m[1].replace(",", ""))
+        for m in re.finditer(
+            r"([\d,]+) (cases|people|incidents|actions|"
+            r"meetings)(?!/)",
+            summary,
+        )
+    }
+    assert said == {
+        "cases": tables["asb_case"],
+        "people": tables["person"],
+        "incidents": tables["incident"],
+        "actions": tables["case_action"],
+        "meetings": tables["meeting"],
+    }
+    extra = dict(
+        re.findall(
+            r"^  (enforcement notices|case review applications|safer_homes_referrals): ([\d,]+)$",
+            summary,
+            re.MULTILINE,
+        )
+    )
     assert int(extra["enforcement notices"].replace(",", "")) == tables["enforcement_notice"]
     assert int(extra["case review applications"].replace(",", "")) == tables["case_review_application"]
     assert int(extra["safer_homes_referrals"].replace(",", "")) == tables["safer_homes_referral"]
@@ -198,8 +239,10 @@ def test_a_small_demo_scales_every_area_down_with_its_cases(tmp_path):
         db = tmp_path / f"demo{n}.sqlite"
         assert main(["demo", "--db", str(db), "--cases", str(n), "--seed", "5"]) == 0
         con = connect_file(db)
-        counts[n] = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - our table names
-                     for t in ("enforcement_notice", "safer_homes_referral", "meeting")}
+        counts[n] = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - our table names
+            for t in ("enforcement_notice", "safer_homes_referral", "meeting")
+        }
         con.close()
     at_400 = {"enforcement_notice": 840, "safer_homes_referral": 1513, "meeting": 290}  # the small demo's
     for table, full in at_400.items():
@@ -216,11 +259,16 @@ def test_an_fpn_states_the_circumstances_once_and_takes_payment_details_from_set
 
     s = demo_services
     with Session(s.database.engine) as db:
-        fpn = db.scalars(select(EnforcementNotice).where(EnforcementNotice.kind == "fpn",
-                                                         EnforcementNotice.parent_id.is_not(None))
-                         .order_by(EnforcementNotice.reference)).first()
-        breach = db.scalars(select(NoticeEvent).where(NoticeEvent.notice_id == fpn.parent_id,
-                                                      NoticeEvent.to_stage == "breached")).first()
+        fpn = db.scalars(
+            select(EnforcementNotice)
+            .where(EnforcementNotice.kind == "fpn", EnforcementNotice.parent_id.is_not(None))
+            .order_by(EnforcementNotice.reference)
+        ).first()
+        breach = db.scalars(
+            select(NoticeEvent).where(
+                NoticeEvent.notice_id == fpn.parent_id, NoticeEvent.to_stage == "breached"
+            )
+        ).first()
         breach.reason = "Music played loudly after 11pm again."
         db.commit()
         fpn_id = fpn.id

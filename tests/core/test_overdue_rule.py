@@ -17,7 +17,9 @@ TODAY = date(2026, 11, 26)
 
 
 def test_overdue_from_the_day_after():
-    assert not is_overdue(TODAY, TODAY) and is_overdue(date(2026, 11, 25), TODAY) and not is_overdue(None, TODAY)
+    assert (
+        not is_overdue(TODAY, TODAY) and is_overdue(date(2026, 11, 25), TODAY) and not is_overdue(None, TODAY)
+    )
 
 
 def test_a_closed_case_has_no_overdue_review():
@@ -30,5 +32,7 @@ def test_list_rows_carry_the_rule(demo_services):
     rows = list(service.rows_for(list(service.case_ids(CaseQuery(status=None)))).values())
     assert any(r.review_overdue(TODAY) for r in rows)
     for r in rows:
-        assert r.review_overdue(TODAY) == (r.is_open and r.next_review_on is not None and r.next_review_on < TODAY)
+        assert r.review_overdue(TODAY) == (
+            r.is_open and r.next_review_on is not None and r.next_review_on < TODAY
+        )
         assert r.is_open == (r.status == "Open")

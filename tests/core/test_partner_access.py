@@ -35,10 +35,16 @@ def _agency_with_cases(s) -> tuple[str, set]:
     with s.database.engine.connect() as c:
         rows = c.execute(select(Agency.id, Agency.name)).all()
         for agency_id, name in rows:
-            ids = set(c.execute(union(
-                select(Incident.case_id).where(Incident.reporting_agency_id == agency_id),
-                select(CaseAction.case_id).where(CaseAction.owner_agency_id == agency_id,
-                                                 CaseAction.case_id.is_not(None)))).scalars())
+            ids = set(
+                c.execute(
+                    union(
+                        select(Incident.case_id).where(Incident.reporting_agency_id == agency_id),
+                        select(CaseAction.case_id).where(
+                            CaseAction.owner_agency_id == agency_id, CaseAction.case_id.is_not(None)
+                        ),
+                    )
+                ).scalars()
+            )
             if ids:
                 return name, ids
     raise AssertionError("the demo has no agency on any case")
@@ -62,8 +68,11 @@ def test_a_share_is_dated_audited_and_withdrawable(demo_services, clock):
     """Catches a share that does not show the case to the agency, or a withdrawn one that still does."""
     s = demo_services
     partner = _partner(s, "yo.yot", "Youth Offending Team")
-    case_id = next(c for c in s.case_list.case_ids(EVERY_CASE, s.actor)
-                   if c not in set(s.case_list.case_ids(EVERY_CASE, partner)))
+    case_id = next(
+        c
+        for c in s.case_list.case_ids(EVERY_CASE, s.actor)
+        if c not in set(s.case_list.case_ids(EVERY_CASE, partner))
+    )
     with pytest.raises(ValidationError):
         s.sharing.share(s.actor, case_id, "Youth Offending Team", "  ")
     with pytest.raises(PermissionDenied):
@@ -81,9 +90,15 @@ def test_a_share_is_dated_audited_and_withdrawable(demo_services, clock):
     assert not share.active and share.withdrawn_on == clock.today()
     with s.database.engine.connect() as c:
         actions = c.execute(select(AuditEntry.action).where(AuditEntry.entity_id == case_id)).scalars().all()
-        lines = c.execute(select(ChronologyEntry.summary).where(ChronologyEntry.case_id == case_id)).scalars().all()
+        lines = (
+            c.execute(select(ChronologyEntry.summary).where(ChronologyEntry.case_id == case_id))
+            .scalars()
+            .all()
+        )
     assert {"share", "withdraw"} <= set(actions)
-    assert "Shared with Youth Offending Team" in lines and "No longer shared with Youth Offending Team" in lines
+    assert (
+        "Shared with Youth Offending Team" in lines and "No longer shared with Youth Offending Team" in lines
+    )
 
 
 def test_a_partner_sees_only_their_own_referrals_and_never_restricted_details(services):

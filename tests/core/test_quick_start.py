@@ -67,7 +67,9 @@ def test_a_damaged_file_is_refused_and_left_alone(tmp_path):
     assert bad.read_bytes() == before
 
 
-def test_a_newer_database_is_refused_by_the_ordinary_start_and_not_changed(demo_db_path, prompts_free_window_builder):
+def test_a_newer_database_is_refused_by_the_ordinary_start_and_not_changed(
+    demo_db_path, prompts_free_window_builder
+):
     con = connect_file(demo_db_path)
     con.execute("UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
     con.commit()
@@ -149,7 +151,12 @@ def test_the_first_screen_does_not_import_sqlalchemy(demo_db_path):
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'pandas', 'reportlab'));"
         "print(loaded)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

@@ -39,16 +39,23 @@ def test_the_demo_year_shows_the_plans_numbers(demo_services):
     counts = dict(pack.rows())
     assert (counts[rp.CPW], counts[rp.CPN], counts[rp.FPN]) == (56, 11, 5)
     assert counts[rp.SAFER_HOMES] == 286
-    assert sum(counts[rp.safer_homes_category_measure(c)] for c in
-               ("domestic_abuse", "burglary", "asb", "hate_crime", "older_vulnerable")) == 286
+    assert (
+        sum(
+            counts[rp.safer_homes_category_measure(c)]
+            for c in ("domestic_abuse", "burglary", "asb", "hate_crime", "older_vulnerable")
+        )
+        == 286
+    )
     assert [counts[k] for k in rp.CASE_REVIEW_MEASURES.values()] == [1, 0, 1, 1]
     assert counts[rp.AREA_FORUMS] == 6
-    assert pack.sentence(rp.CPW) == ("Issued 56x Community Protection Notice Warnings (CPNWs) to individuals "
-                                     "committing ASB.")
+    assert pack.sentence(rp.CPW) == (
+        "Issued 56x Community Protection Notice Warnings (CPNWs) to individuals committing ASB."
+    )
     assert pack.sentence(rp.AREA_FORUMS).startswith("Held six local Area Forums")
     assert pack.sentence(rp.SAFER_HOMES).startswith("Secured 286 properties through")
     assert pack.measure("case_review_applications").sentence == (
-        "One Community Trigger application was received in South Derbyshire in 2022/23.")
+        "One Community Trigger application was received in South Derbyshire in 2022/23."
+    )
     assert not pack.empty
 
 
@@ -77,17 +84,25 @@ def test_priorities_compare_with_the_year_before(demo_services):
             same = before.measure(rp.priority_measure(row.theme, cell.column)).count
             assert cell.previous.count == same
             assert cell.change == cell.current.count - same
-    opened = sum(before.measure(rp.priority_measure(t.theme, "cases_opened")).count for t in before.priorities)
+    opened = sum(
+        before.measure(rp.priority_measure(t.theme, "cases_opened")).count for t in before.priorities
+    )
     by_month = sum(m.count for m in before.section("charts") if m.key.startswith("cases_opened_"))
     assert opened == by_month > 0
 
 
 def _restricted_clients(demo_services) -> list[SaferHomesReferral]:
     with Session(demo_services.database.engine) as s:
-        rows = s.scalars(select(SaferHomesReferral).where(
-            or_(SaferHomesReferral.restricted.is_(True), SaferHomesReferral.victim_category == "domestic_abuse"),
-            SaferHomesReferral.secured_on >= date(2022, 4, 1),
-            SaferHomesReferral.secured_on <= date(2023, 3, 31))).all()
+        rows = s.scalars(
+            select(SaferHomesReferral).where(
+                or_(
+                    SaferHomesReferral.restricted.is_(True),
+                    SaferHomesReferral.victim_category == "domestic_abuse",
+                ),
+                SaferHomesReferral.secured_on >= date(2022, 4, 1),
+                SaferHomesReferral.secured_on <= date(2023, 3, 31),
+            )
+        ).all()
         s.expunge_all()
     assert rows, "the demo year has domestic-abuse referrals secured"
     return rows
@@ -127,7 +142,9 @@ def test_pdf_text_matches_the_csv(demo_services, tmp_path):
     text = _pdf_text(out)
     flat = re.sub(r"\s+", " ", text)
     for key, count in rows.items():
-        assert re.search(rf"\b{re.escape(key)} {count}\b", flat), f"{key} {count} not in the PDF's figures table"
+        assert re.search(rf"\b{re.escape(key)} {count}\b", flat), (
+            f"{key} {count} not in the PDF's figures table"
+        )
     assert "Issued 56x Community Protection Notice Warnings" in flat
     assert "The number of ASB Case Reviews conducted: 1" in flat
     assert "Crime Figures" in flat and "Priorities" in flat
@@ -136,7 +153,9 @@ def test_pdf_text_matches_the_csv(demo_services, tmp_path):
 def test_the_officers_wording_is_kept_per_period_and_printed(demo_services, tmp_path):
     service, actor = demo_services.report_pack, demo_services.actor
     edited = "Issued 56x CPNWs, mostly to young people in Swadlincote town centre."
-    service.save_wording(actor, "2022/23", {rp.CPW: edited}, ["Supported the 16 days of Action campaign.", "  "])
+    service.save_wording(
+        actor, "2022/23", {rp.CPW: edited}, ["Supported the 16 days of Action campaign.", "  "]
+    )
     pack = service.pack("2022/23")
     assert pack.sentence(rp.CPW) == edited
     assert pack.wording.paragraphs == ("Supported the 16 days of Action campaign.",)
@@ -155,8 +174,10 @@ def test_an_edit_written_for_another_count_is_not_printed(demo_services):
 
     with Session(demo_services.database.engine) as s:
         row = s.scalar(select(AppSetting).where(AppSetting.key == "report_pack.2022/23"))
-        row.value = {"sentences": {rp.AREA_FORUMS: {"text": "Held seven Area Forums.", "count": 7}},
-                     "paragraphs": []}
+        row.value = {
+            "sentences": {rp.AREA_FORUMS: {"text": "Held seven Area Forums.", "count": 7}},
+            "paragraphs": [],
+        }
         s.commit()
     pack = service.pack("2022/23")
     assert pack.edit_is_stale(rp.AREA_FORUMS)
@@ -213,21 +234,59 @@ def test_quarters_of_a_year_and_of_a_short_range():
     assert [(q.start, q.end) for q in qs][0] == (date(2022, 4, 1), date(2022, 6, 30))
     assert qs[-1].end == date(2023, 3, 31) and len(qs) == 4
     short = rp.quarters(parse_period("2022-05-10..2022-08-31"))
-    assert [(q.start, q.end) for q in short] == [(date(2022, 5, 10), date(2022, 7, 31)),
-                                                 (date(2022, 8, 1), date(2022, 8, 31))]
+    assert [(q.start, q.end) for q in short] == [
+        (date(2022, 5, 10), date(2022, 7, 31)),
+        (date(2022, 8, 1), date(2022, 8, 31)),
+    ]
 
 
 def test_cli_action_taken_csv_pdf_and_bad_year(demo_db_path, tmp_path, capsys):
-    assert main(["report", "action-taken", "--db", str(demo_db_path), "--year", "2022/23", "--format", "csv"]) == 0
+    assert (
+        main(["report", "action-taken", "--db", str(demo_db_path), "--year", "2022/23", "--format", "csv"])
+        == 0
+    )
     rows = _csv_rows(capsys.readouterr().out)
     assert (rows[rp.CPW], rows[rp.CPN], rows[rp.FPN], rows[rp.SAFER_HOMES]) == (56, 11, 5, 286)
     out = tmp_path / "pack.pdf"
-    assert main(["report", "action-taken", "--db", str(demo_db_path), "--year", "2022/23", "--format", "pdf",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "action-taken",
+                "--db",
+                str(demo_db_path),
+                "--year",
+                "2022/23",
+                "--format",
+                "pdf",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert out.read_bytes().startswith(b"%PDF")
-    assert main(["report", "action-taken", "--db", str(demo_db_path), "--year", "2022/24", "--format", "csv"]) != 0
+    assert (
+        main(["report", "action-taken", "--db", str(demo_db_path), "--year", "2022/24", "--format", "csv"])
+        != 0
+    )
     assert "not a financial year" in capsys.readouterr().err
     q = tmp_path / "q.csv"
-    assert main(["report", "quarterly", "--db", str(demo_db_path), "--year", "2022/23", "--format", "csv",
-                 "--out", str(q)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "quarterly",
+                "--db",
+                str(demo_db_path),
+                "--year",
+                "2022/23",
+                "--format",
+                "csv",
+                "--out",
+                str(q),
+            ]
+        )
+        == 0
+    )
     assert q.read_text(encoding="utf-8").startswith("measure,label,Q1")

@@ -25,9 +25,13 @@ from cspdesk.core.storage.models import (
 )
 
 PERIODS = ["2022/23", "2023/24", "2024", "2023-07-15..2024-01-20", "2022-05-10..2022-08-31"]
-NOTICES = {rp.CPW: (NoticeKind.CPW, None), rp.CPN: (NoticeKind.CPN, NoticeKind.CPW),
-           rp.FPN: (NoticeKind.FPN, NoticeKind.CPN), rp.WARNING_LETTERS: (NoticeKind.WARNING_LETTER, None),
-           rp.ABCS: (NoticeKind.ABC, None)}
+NOTICES = {
+    rp.CPW: (NoticeKind.CPW, None),
+    rp.CPN: (NoticeKind.CPN, NoticeKind.CPW),
+    rp.FPN: (NoticeKind.FPN, NoticeKind.CPN),
+    rp.WARNING_LETTERS: (NoticeKind.WARNING_LETTER, None),
+    rp.ABCS: (NoticeKind.ABC, None),
+}
 
 
 @pytest.fixture
@@ -36,15 +40,33 @@ def edges(demo_services):
     (completed in 2022/23 whatever its due date), a cancelled action due in the year, one
     completed the day after the year ends (outstanding at the end), and a case closed on the year's last day."""
     with Session(demo_services.database.engine) as s:
-        case, other = s.scalars(select(AsbCase).where(AsbCase.reported_on <= date(2022, 6, 1))
-                                .order_by(AsbCase.reference).limit(2)).all()
-        s.add_all([
-            CaseAction(case_id=case.id, description="Fitted early", due_on=date(2023, 6, 30),
-                       completed_on=date(2022, 11, 1), status="completed"),
-            CaseAction(case_id=case.id, description="Called off", due_on=date(2022, 9, 1), status="cancelled"),
-            CaseAction(case_id=case.id, description="Done a day late", due_on=date(2023, 3, 1),
-                       completed_on=date(2023, 4, 1), status="completed"),
-        ])
+        case, other = s.scalars(
+            select(AsbCase)
+            .where(AsbCase.reported_on <= date(2022, 6, 1))
+            .order_by(AsbCase.reference)
+            .limit(2)
+        ).all()
+        s.add_all(
+            [
+                CaseAction(
+                    case_id=case.id,
+                    description="Fitted early",
+                    due_on=date(2023, 6, 30),
+                    completed_on=date(2022, 11, 1),
+                    status="completed",
+                ),
+                CaseAction(
+                    case_id=case.id, description="Called off", due_on=date(2022, 9, 1), status="cancelled"
+                ),
+                CaseAction(
+                    case_id=case.id,
+                    description="Done a day late",
+                    due_on=date(2023, 3, 1),
+                    completed_on=date(2023, 4, 1),
+                    status="completed",
+                ),
+            ]
+        )
         other.closed_on, other.status = date(2023, 3, 31), "closed"
         s.commit()
     return demo_services
@@ -55,17 +77,36 @@ def _rows(demo_services):
         parent = aliased(EnforcementNotice)
         n = EnforcementNotice
         return {
-            "notices": s.execute(select(n.id, n.kind, n.issued_on, parent.kind.label("parent_kind"))
-                                 .outerjoin(parent, parent.id == n.parent_id)).all(),
-            "referrals": s.execute(select(SaferHomesReferral.id, SaferHomesReferral.secured_on,
-                                          SaferHomesReferral.victim_category)).all(),
+            "notices": s.execute(
+                select(n.id, n.kind, n.issued_on, parent.kind.label("parent_kind")).outerjoin(
+                    parent, parent.id == n.parent_id
+                )
+            ).all(),
+            "referrals": s.execute(
+                select(
+                    SaferHomesReferral.id, SaferHomesReferral.secured_on, SaferHomesReferral.victim_category
+                )
+            ).all(),
             "meetings": s.execute(select(Meeting.id, Meeting.kind, Meeting.held_on)).all(),
-            "reviews": s.execute(select(CaseReviewApplication.id, CaseReviewApplication.received_on,
-                                        CaseReviewApplication.review_meeting_on)).all(),
-            "cases": s.execute(select(AsbCase.id, AsbCase.priority_theme, AsbCase.reported_on,
-                                      AsbCase.closed_on)).all(),
-            "actions": s.execute(select(CaseAction.id, CaseAction.due_on, CaseAction.completed_on, CaseAction.status,
-                                        AsbCase.priority_theme).join(AsbCase, AsbCase.id == CaseAction.case_id)).all(),
+            "reviews": s.execute(
+                select(
+                    CaseReviewApplication.id,
+                    CaseReviewApplication.received_on,
+                    CaseReviewApplication.review_meeting_on,
+                )
+            ).all(),
+            "cases": s.execute(
+                select(AsbCase.id, AsbCase.priority_theme, AsbCase.reported_on, AsbCase.closed_on)
+            ).all(),
+            "actions": s.execute(
+                select(
+                    CaseAction.id,
+                    CaseAction.due_on,
+                    CaseAction.completed_on,
+                    CaseAction.status,
+                    AsbCase.priority_theme,
+                ).join(AsbCase, AsbCase.id == CaseAction.case_id)
+            ).all(),
         }
 
 
@@ -79,33 +120,48 @@ def _expected(rows, period, window) -> dict[str, set]:
     ws, we = window
     out: dict[str, set] = {}
     for key, (kind, parent) in NOTICES.items():
-        out[key] = {r.id for r in rows["notices"] if _within(r.issued_on, s, e) and r.kind == kind.value
-                    and (parent is None or r.parent_kind == parent.value)}
+        out[key] = {
+            r.id
+            for r in rows["notices"]
+            if _within(r.issued_on, s, e)
+            and r.kind == kind.value
+            and (parent is None or r.parent_kind == parent.value)
+        }
     secured = [r for r in rows["referrals"] if _within(r.secured_on, s, e)]
     out[rp.SAFER_HOMES] = {r.id for r in secured}
     for cat in VictimCategory:
         out[rp.safer_homes_category_measure(cat)] = {r.id for r in secured if r.victim_category == cat.value}
     for kind in MeetingKind:
-        out[rp.meeting_measure(kind)] = {r.id for r in rows["meetings"]
-                                         if r.kind == kind.value and _within(r.held_on, s, e)}
+        out[rp.meeting_measure(kind)] = {
+            r.id for r in rows["meetings"] if r.kind == kind.value and _within(r.held_on, s, e)
+        }
     out["case_review_applications"] = {r.id for r in rows["reviews"] if _within(r.received_on, s, e)}
     out["case_reviews_conducted"] = {r.id for r in rows["reviews"] if _within(r.review_meeting_on, s, e)}
     # A report reads cases open at some time in its window, and actions completed in it (whatever their due
     # date) or due by its end and not completed before its start.
     cases = [c for c in rows["cases"] if c.reported_on <= we and (c.closed_on is None or c.closed_on >= ws)]
-    actions = [a for a in rows["actions"] if _within(a.completed_on, ws, we)
-               or (a.due_on <= we and (a.completed_on is None or a.completed_on >= ws))]
+    actions = [
+        a
+        for a in rows["actions"]
+        if _within(a.completed_on, ws, we)
+        or (a.due_on <= we and (a.completed_on is None or a.completed_on >= ws))
+    ]
     for theme in PriorityTheme:
         mine = [c for c in cases if c.priority_theme == theme.value]
         done = [a for a in actions if a.priority_theme == theme.value]
         out[rp.priority_measure(theme, "cases_opened")] = {c.id for c in mine if _within(c.reported_on, s, e)}
         out[rp.priority_measure(theme, "cases_closed")] = {c.id for c in mine if _within(c.closed_on, s, e)}
         out[rp.priority_measure(theme, "cases_open_at_end")] = {
-            c.id for c in mine if c.reported_on <= e and (c.closed_on is None or c.closed_on > e)}
-        out[rp.priority_measure(theme, "actions_completed")] = {a.id for a in done if _within(a.completed_on, s, e)}
+            c.id for c in mine if c.reported_on <= e and (c.closed_on is None or c.closed_on > e)
+        }
+        out[rp.priority_measure(theme, "actions_completed")] = {
+            a.id for a in done if _within(a.completed_on, s, e)
+        }
         out[rp.priority_measure(theme, "actions_outstanding")] = {
-            a.id for a in done if a.due_on <= e and a.status != "cancelled"
-            and (a.completed_on is None or a.completed_on > e)}
+            a.id
+            for a in done
+            if a.due_on <= e and a.status != "cancelled" and (a.completed_on is None or a.completed_on > e)
+        }
     return out
 
 
@@ -117,14 +173,23 @@ def test_every_count_and_its_records_follow_the_rules(edges, text):
     pack = service.pack(text)
     window = (pack.previous.start, pack.period.end)
     expected = _expected(rows, pack.period, window)
-    expected.update({k + "_previous": v for k, v in _expected(rows, pack.previous, window).items()
-                     if k.startswith("priority_")})
+    expected.update(
+        {
+            k + "_previous": v
+            for k, v in _expected(rows, pack.previous, window).items()
+            if k.startswith("priority_")
+        }
+    )
     month = date(pack.period.start.year, pack.period.start.month, 1)
     while month <= pack.period.end:
         nxt = (month + timedelta(days=31)).replace(day=1)
         expected[f"cases_opened_{month:%Y_%m}"] = {
-            c.id for c in rows["cases"] if _within(c.reported_on, max(month, pack.period.start),
-                                                   min(nxt - timedelta(days=1), pack.period.end))}
+            c.id
+            for c in rows["cases"]
+            if _within(
+                c.reported_on, max(month, pack.period.start), min(nxt - timedelta(days=1), pack.period.end)
+            )
+        }
         month = nxt
     checked = 0
     for m in pack.measures:
@@ -175,9 +240,12 @@ def test_an_action_done_early_counts_in_the_period_it_was_done_and_previous_equa
     service = edges.report_pack
     own = {m.key: m.count for m in service.pack("2022/23").measures}
     later = service.pack("2023/24")
-    previous = {m.key.removesuffix("_previous"): m.count for m in later.measures if m.key.endswith("_previous")}
+    previous = {
+        m.key.removesuffix("_previous"): m.count for m in later.measures if m.key.endswith("_previous")
+    }
     assert previous and all(previous[k] == own[k] for k in previous), {
-        k: (previous[k], own[k]) for k in previous if previous[k] != own[k]}
+        k: (previous[k], own[k]) for k in previous if previous[k] != own[k]
+    }
     with Session(edges.database.engine) as s:
         early = s.scalars(select(CaseAction).where(CaseAction.description == "Fitted early")).one()
         theme = s.get(AsbCase, early.case_id).priority_theme

@@ -34,9 +34,14 @@ REASON = "Sending the follow-up letter after the works"
 def filed(services):
     """A restricted referral with its acknowledgement letter filed by the administrator."""
     rid = services.safer_homes.intake(services.actor, da_form()).id
-    letter = services.letters.generate(services.actor, Subject.REFERRAL, "safer_homes_referral_ack", rid,
-                                       typed={"referral_reason": "Domestic abuse", "officer_title": "Coordinator"},
-                                       reason=REASON)
+    letter = services.letters.generate(
+        services.actor,
+        Subject.REFERRAL,
+        "safer_homes_referral_ack",
+        rid,
+        typed={"referral_reason": "Domestic abuse", "officer_title": "Coordinator"},
+        reason=REASON,
+    )
     return rid, letter.document_id
 
 
@@ -50,8 +55,11 @@ def _user(services, name: str, role: Role, permissions=frozenset()):
 
 def looks(services, rid) -> list[AuditEntry]:
     with services.database.engine.connect() as c:
-        return c.execute(select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.entity_id == rid)
-                         .order_by(AuditEntry.seq)).all()
+        return c.execute(
+            select(AuditEntry)
+            .where(AuditEntry.action == "view", AuditEntry.entity_id == rid)
+            .order_by(AuditEntry.seq)
+        ).all()
 
 
 def test_filing_names_the_reference_not_the_recipient(services, filed):
@@ -134,8 +142,13 @@ def test_every_unmasked_read_of_a_referral_is_logged_with_its_reason(services, f
     services.safer_homes_read.open(services.actor, rid, "Checking eligibility")
     services.safer_homes_read.refresh(services.actor, rid)
     services.safer_homes_outputs.summary_pdf(services.actor, rid, tmp_path / "s.pdf")
-    services.letters.draft(services.actor, Subject.REFERRAL, "safer_homes_referral_ack", rid,
-                           typed={"referral_reason": "x", "officer_title": "Coordinator"})
+    services.letters.draft(
+        services.actor,
+        Subject.REFERRAL,
+        "safer_homes_referral_ack",
+        rid,
+        typed={"referral_reason": "x", "officer_title": "Coordinator"},
+    )
     whats = [r.details["what"] for r in looks(services, rid)[start:]]
     assert whats == ["Opened", "Shown again", "Summary printed", "Letter preview"]
     # A masked look reveals nothing and writes nothing.
@@ -165,7 +178,9 @@ def test_who_has_looked_and_the_data_protection_report(services, filed, clock):
     assert seen[0].username == "fay.flagged" and seen[0].reason == "Arranging the locksmith"
     assert {r.what for r in seen} >= {"Opened", "Letter preview"}
     with pytest.raises(PermissionDenied):
-        services.audit_log.looks_at(_user(services, "olive.officer", Role.OFFICER), "safer_homes_referral", rid)
+        services.audit_log.looks_at(
+            _user(services, "olive.officer", Role.OFFICER), "safer_homes_referral", rid
+        )
     report = services.audit_log.views_report(services.actor, date(2026, 11, 1), date(2026, 11, 30))
     assert len(report) == len(seen) and {r.reference for r in report} == {"SH-2026-0001"}
     assert services.audit_log.views_report(services.actor, date(2026, 12, 1), date(2026, 12, 31)) == []

@@ -35,9 +35,13 @@ from cspdesk.core.storage.models import (
 )
 
 SIX_AFTER_CLOSURE = RetentionPolicy(6, RetentionEvent.CLOSURE)
-ALL_ONE_YEAR = {"retention.case_years": 1, "retention.safer_homes_referral_years": 1,
-                "retention.case_review_years": 1, "retention.forum_record_years": 1,
-                "retention.enforcement_notice_years": 1}
+ALL_ONE_YEAR = {
+    "retention.case_years": 1,
+    "retention.safer_homes_referral_years": 1,
+    "retention.case_review_years": 1,
+    "retention.forum_record_years": 1,
+    "retention.enforcement_notice_years": 1,
+}
 
 
 # ----- the rule
@@ -77,8 +81,9 @@ def test_the_counting_event_is_a_setting_checked_per_record_type(services):
     with pytest.raises(ValidationError) as err:
         services.settings.update(services.actor, {"retention.asb_case_from": "notice_end"})
     assert "retention.asb_case_from" in err.value.fields
-    services.settings.update(services.actor, {"retention.asb_case_from": "last_activity",
-                                              "retention.case_years": 2})
+    services.settings.update(
+        services.actor, {"retention.asb_case_from": "last_activity", "retention.case_years": 2}
+    )
     policy = services.retention.policies()[RetentionRecord.ASB_CASE]
     assert policy == RetentionPolicy(2, RetentionEvent.LAST_ACTIVITY)
 
@@ -91,8 +96,11 @@ def test_the_case_period_in_settings_moves_the_queue(demo_services):
     due = [d for d in s.retention.due(s.actor) if d.record_type is RetentionRecord.ASB_CASE]
     assert due and all(d.due_on <= date(2026, 11, 26) and d.counts_from == "closure" for d in due)
     with s._uow("t") as uow:
-        closed = dict(uow.session.execute(select(AsbCase.id, AsbCase.closed_on)
-                                          .where(AsbCase.id.in_([d.record_id for d in due]))).all())
+        closed = dict(
+            uow.session.execute(
+                select(AsbCase.id, AsbCase.closed_on).where(AsbCase.id.in_([d.record_id for d in due]))
+            ).all()
+        )
     assert all(closed[d.record_id] is not None and closed[d.record_id] <= date(2025, 11, 26) for d in due)
 
 
@@ -105,14 +113,22 @@ def _one_year(s):
 
 def _due_case(s):
     """A case past retention with named people on it."""
-    return next(d for d in s.retention.due(s.actor)
-                if d.record_type is RetentionRecord.ASB_CASE and _names_on_case(s, d.record_id))
+    return next(
+        d
+        for d in s.retention.due(s.actor)
+        if d.record_type is RetentionRecord.ASB_CASE and _names_on_case(s, d.record_id)
+    )
 
 
 def _names_on_case(s, case_id) -> list[str]:
     with s._uow("t") as uow:
-        return list(uow.session.scalars(select(Person.surname).join(CaseParty, CaseParty.person_id == Person.id)
-                                        .where(CaseParty.case_id == case_id)))
+        return list(
+            uow.session.scalars(
+                select(Person.surname)
+                .join(CaseParty, CaseParty.person_id == Person.id)
+                .where(CaseParty.case_id == case_id)
+            )
+        )
 
 
 def test_only_an_administrator_sees_the_queue_or_decides(demo_services):
@@ -133,18 +149,36 @@ def test_anonymising_a_case_removes_names_and_free_text_and_keeps_its_dates_and_
     assert surnames
     with s._uow("t") as uow:
         before = uow.session.get(AsbCase, due.record_id)
-        kept = (before.reported_on, before.closed_on, before.category, before.priority_theme, before.ward_id,
-                before.closure_reason, before.status)
+        kept = (
+            before.reported_on,
+            before.closed_on,
+            before.category,
+            before.priority_theme,
+            before.ward_id,
+            before.closure_reason,
+            before.status,
+        )
     s.retention.decide(s.actor, due.record_type, due.record_id, due.version, "anonymise")
     with s._uow("t") as uow:
         ses = uow.session
         case = ses.get(AsbCase, due.record_id)
-        assert (case.reported_on, case.closed_on, case.category, case.priority_theme, case.ward_id,
-                case.closure_reason, case.status) == kept
+        assert (
+            case.reported_on,
+            case.closed_on,
+            case.category,
+            case.priority_theme,
+            case.ward_id,
+            case.closure_reason,
+            case.status,
+        ) == kept
         assert case.title == ANONYMISED and case.description is None and case.parties_summary == ""
-        assert all(p.person_id is None and p.group_description == ANONYMISED
-                   for p in ses.scalars(select(CaseParty).where(CaseParty.case_id == case.id)))
-        assert set(ses.scalars(select(Incident.description).where(Incident.case_id == case.id))) <= {ANONYMISED}
+        assert all(
+            p.person_id is None and p.group_description == ANONYMISED
+            for p in ses.scalars(select(CaseParty).where(CaseParty.case_id == case.id))
+        )
+        assert set(ses.scalars(select(Incident.description).where(Incident.case_id == case.id))) <= {
+            ANONYMISED
+        }
         lines = list(ses.scalars(select(ChronologyEntry.summary).where(ChronologyEntry.case_id == case.id)))
         assert not any(n in line for n in surnames for line in lines)
         audit = ses.scalars(select(AuditEntry).where(AuditEntry.action == "retention_anonymise")).one()
@@ -176,11 +210,25 @@ def test_keep_needs_a_reason_and_a_later_date_and_holds_the_record_until_then(de
     _one_year(s)
     due = _due_case(s)
     with pytest.raises(ValidationError) as err:
-        s.retention.decide(s.actor, due.record_type, due.record_id, due.version, "keep", reason=" ",
-                           keep_until=date(2026, 11, 26))
+        s.retention.decide(
+            s.actor,
+            due.record_type,
+            due.record_id,
+            due.version,
+            "keep",
+            reason=" ",
+            keep_until=date(2026, 11, 26),
+        )
     assert set(err.value.fields) == {"reason", "keep_until"}
-    s.retention.decide(s.actor, due.record_type, due.record_id, due.version, "keep",
-                       reason="Civil injunction proceedings pending", keep_until=date(2027, 6, 1))
+    s.retention.decide(
+        s.actor,
+        due.record_type,
+        due.record_id,
+        due.version,
+        "keep",
+        reason="Civil injunction proceedings pending",
+        keep_until=date(2027, 6, 1),
+    )
     assert due.record_id not in {d.record_id for d in s.retention.due(s.actor)}
     clock.set(date(2027, 6, 1))
     back = [d for d in s.retention.due(s.actor) if d.record_id == due.record_id]
@@ -193,25 +241,38 @@ def test_deleting_a_case_removes_everything_that_belongs_to_it(demo_services):
     _one_year(s)
     due = _due_case(s)
     with s._uow("t") as uow:
-        people = set(uow.session.scalars(select(CaseParty.person_id).where(CaseParty.case_id == due.record_id,
-                                                                             CaseParty.person_id.is_not(None))))
+        people = set(
+            uow.session.scalars(
+                select(CaseParty.person_id).where(
+                    CaseParty.case_id == due.record_id, CaseParty.person_id.is_not(None)
+                )
+            )
+        )
     s.retention.decide(s.actor, due.record_type, due.record_id, due.version, "delete")
     with s._uow("t") as uow:
         ses = uow.session
         assert ses.get(AsbCase, due.record_id) is None
         for table in (CaseParty, Incident, ChronologyEntry):
-            assert ses.scalar(select(func.count()).select_from(table).where(table.case_id == due.record_id)) == 0
+            assert (
+                ses.scalar(select(func.count()).select_from(table).where(table.case_id == due.record_id)) == 0
+            )
         for pid in people:
-            still_on = ses.scalar(select(func.count()).select_from(CaseParty).where(CaseParty.person_id == pid))
+            still_on = ses.scalar(
+                select(func.count()).select_from(CaseParty).where(CaseParty.person_id == pid)
+            )
             assert still_on or ses.get(Person, pid) is None
-        assert due.reference in ses.scalars(select(AuditEntry.summary)
-                                            .where(AuditEntry.action == "retention_delete")).one()
+        assert (
+            due.reference
+            in ses.scalars(select(AuditEntry.summary).where(AuditEntry.action == "retention_delete")).one()
+        )
     with pytest.raises(Exception) as gone:
         s.retention.decide(s.actor, due.record_type, due.record_id, due.version, "delete")
     assert "no longer in the database" in str(gone.value)
 
 
-def test_a_restricted_referral_is_in_the_queue_by_reference_only_and_is_anonymised_like_any_other(demo_services):
+def test_a_restricted_referral_is_in_the_queue_by_reference_only_and_is_anonymised_like_any_other(
+    demo_services,
+):
     """Catches a restricted client's name reaching the queue's CSV, or surviving anonymisation."""
     s = demo_services
     _one_year(s)
@@ -225,7 +286,12 @@ def test_a_restricted_referral_is_in_the_queue_by_reference_only_and_is_anonymis
     with s._uow("t") as uow:
         r = uow.session.get(SaferHomesReferral, due.record_id)
         assert (r.client_name, r.address_line1, r.postcode, r.phones, r.perpetrator_name) == (
-            ANONYMISED, None, None, None, None)
+            ANONYMISED,
+            None,
+            None,
+            None,
+            None,
+        )
         assert r.restricted and r.victim_category and r.referred_on
 
 
@@ -237,9 +303,11 @@ def test_published_figures_for_past_years_are_identical_after_anonymising(demo_s
     years = ("2022/23", "2023/24", "2024/25")
 
     def published():
-        return ([s.report_pack.csv(y) for y in years]
-                + [s.report_pack.quarterly_csv(s.report_pack.quarterly(y)) for y in years]
-                + [repr(s.case_reviews.figures(y)) for y in years])
+        return (
+            [s.report_pack.csv(y) for y in years]
+            + [s.report_pack.quarterly_csv(s.report_pack.quarterly(y)) for y in years]
+            + [repr(s.case_reviews.figures(y)) for y in years]
+        )
 
     before = published()
     _one_year(s)
@@ -251,11 +319,16 @@ def test_published_figures_for_past_years_are_identical_after_anonymising(demo_s
             if RetentionDecisionKind.ANONYMISE in d.decisions:
                 s.retention.decide(s.actor, d.record_type, d.record_id, d.version, "anonymise")
                 picked.append(d)
-    assert {d.record_type for d in picked} >= {RetentionRecord.ASB_CASE, RetentionRecord.SAFER_HOMES_REFERRAL,
-                                               RetentionRecord.FORUM_RECORD, RetentionRecord.CASE_REVIEW}
+    assert {d.record_type for d in picked} >= {
+        RetentionRecord.ASB_CASE,
+        RetentionRecord.SAFER_HOMES_REFERRAL,
+        RetentionRecord.FORUM_RECORD,
+        RetentionRecord.CASE_REVIEW,
+    }
     with s._uow("t") as uow:
-        assert uow.session.scalar(select(func.count()).select_from(AsbCase).where(AsbCase.title == ANONYMISED)) \
-            == len([d for d in picked if d.record_type is RetentionRecord.ASB_CASE])
+        assert uow.session.scalar(
+            select(func.count()).select_from(AsbCase).where(AsbCase.title == ANONYMISED)
+        ) == len([d for d in picked if d.record_type is RetentionRecord.ASB_CASE])
     assert published() == before
 
 
@@ -263,8 +336,9 @@ def test_a_record_not_yet_due_is_refused(demo_services):
     """Catches a decision bypassing the rule (e.g. a hand-made CLI call deleting an open case)."""
     s = demo_services
     with s._uow("t") as uow:
-        case_id, version = uow.session.execute(select(AsbCase.id, AsbCase.version)
-                                               .where(AsbCase.status == "open").limit(1)).one()
+        case_id, version = uow.session.execute(
+            select(AsbCase.id, AsbCase.version).where(AsbCase.status == "open").limit(1)
+        ).one()
     with pytest.raises(ConflictError) as err:
         s.retention.decide(s.actor, "asb_case", case_id, version, "delete")
     assert "not due" in str(err.value)
@@ -293,8 +367,18 @@ def test_the_queue_and_a_decision_from_the_command_line(demo_db_path, monkeypatc
     assert main(["retention", "due", "--db", str(demo_db_path), "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     row = next(r for r in rows if r["record_type"] == "asb_case")
-    args = ["retention", "decide", "--db", str(demo_db_path), "--type", "asb_case", "--id", row["record_id"],
-            "--version", row["version"]]
+    args = [
+        "retention",
+        "decide",
+        "--db",
+        str(demo_db_path),
+        "--type",
+        "asb_case",
+        "--id",
+        row["record_id"],
+        "--version",
+        row["version"],
+    ]
     assert main([*args, "--decision", "keep", "--reason", "Appeal pending"]) == 2
     assert "error: --until: Give the date to review it again" in capsys.readouterr().err
     assert main([*args, "--decision", "anonymise"]) == 0
@@ -315,39 +399,78 @@ def test_every_kind_of_record_can_be_anonymised_or_deleted_from_the_queue(demo_s
     from cspdesk.core.storage.models import CrimeFigure, EnforcementNotice, FigureImport, ForumIssue, Meeting
 
     s = demo_services
-    s.settings.update(s.actor, {**ALL_ONE_YEAR, "retention.enforcement_notice_from": "last_activity",
-                                "retention.imported_figures_years": 1, "retention.audit_log_years": 1})
+    s.settings.update(
+        s.actor,
+        {
+            **ALL_ONE_YEAR,
+            "retention.enforcement_notice_from": "last_activity",
+            "retention.imported_figures_years": 1,
+            "retention.audit_log_years": 1,
+        },
+    )
     with s._uow("t") as uow:  # an old import and an old year of audit entries
-        old = FigureImport(source="analyst", filename="figures-2015.xlsx", sha256="0" * 64,
-                           imported_at=datetime(2015, 5, 1), imported_by="someone")
+        old = FigureImport(
+            source="analyst",
+            filename="figures-2015.xlsx",
+            sha256="0" * 64,
+            imported_at=datetime(2015, 5, 1),
+            imported_by="someone",
+        )
         uow.session.add(old)
         uow.session.flush()
-        uow.session.add(CrimeFigure(month="2015-04", area="South Derbyshire", category="Burglary", count=7,
-                                    source="analyst", import_id=old.id))
-        uow.session.add(AuditEntry(at=datetime(2018, 3, 1), username="x", action="view", entity_type="asb_case",
-                                   summary="Opened case"))
+        uow.session.add(
+            CrimeFigure(
+                month="2015-04",
+                area="South Derbyshire",
+                category="Burglary",
+                count=7,
+                source="analyst",
+                import_id=old.id,
+            )
+        )
+        uow.session.add(
+            AuditEntry(
+                at=datetime(2018, 3, 1),
+                username="x",
+                action="view",
+                entity_type="asb_case",
+                summary="Opened case",
+            )
+        )
         uow.commit()
     due = s.retention.due(s.actor)
     by_kind = {t: [d for d in due if d.record_type is t] for t in RetentionRecord}
     assert all(by_kind[t] for t in RetentionRecord), {t: len(v) for t, v in by_kind.items()}
-    with s._uow("t") as uow:  # delete a case with notices and a forum issue on it: the most that hangs off one
-        busy = set(uow.session.scalars(select(EnforcementNotice.case_id))) \
-            & set(uow.session.scalars(select(ForumIssue.case_id)))
+    with s._uow(
+        "t"
+    ) as uow:  # delete a case with notices and a forum issue on it: the most that hangs off one
+        busy = set(uow.session.scalars(select(EnforcementNotice.case_id))) & set(
+            uow.session.scalars(select(ForumIssue.case_id))
+        )
     for t in RetentionRecord:
         rows = s.retention.due(s.actor, t)  # read again: a case's decision also changes its notices
         if t is RetentionRecord.ASB_CASE:
             rows.sort(key=lambda d: d.record_id not in busy)
             assert rows[0].record_id in busy
         if len(rows) > 1:
-            s.retention.decide(s.actor, t, rows[1].record_id or rows[1].reference, rows[1].version, "anonymise")
+            s.retention.decide(
+                s.actor, t, rows[1].record_id or rows[1].reference, rows[1].version, "anonymise"
+            )
         s.retention.decide(s.actor, t, rows[0].record_id or rows[0].reference, rows[0].version, "delete")
     with s._uow("t") as uow:
         ses = uow.session
         assert ses.get(EnforcementNotice, by_kind[RetentionRecord.ENFORCEMENT_NOTICE][0].record_id) is None
         assert ses.get(Meeting, by_kind[RetentionRecord.FORUM_RECORD][0].record_id) is None
-        assert ses.scalar(select(func.count()).select_from(CrimeFigure).where(CrimeFigure.month == "2015-04")) == 0
-        assert ses.scalar(select(func.count()).select_from(AuditEntry)
-                          .where(AuditEntry.at < datetime(2019, 1, 1))) == 0
+        assert (
+            ses.scalar(select(func.count()).select_from(CrimeFigure).where(CrimeFigure.month == "2015-04"))
+            == 0
+        )
+        assert (
+            ses.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.at < datetime(2019, 1, 1))
+            )
+            == 0
+        )
         assert ses.scalar(select(func.count()).select_from(RetentionDecision)) >= len(RetentionRecord)
     report = s.health.check()  # PRAGMA foreign_key_check: nothing left pointing at a deleted row
     assert report.ok, report.problems

@@ -29,19 +29,41 @@ DA_SECRETS = [s for s in SECRETS if s not in ("1987-03-09",)] + ["09/03/1987"]
 
 def da_form(**changes) -> ReferralRecord:
     base = da_referral(
-        id=None, reference="", status=S.REFERRED, restricted=False, referred_on=REFERRED, consent_on=REFERRED,
-        referrer_agency=IDVA, ward="Woodville", eligible=None, survey_on=None, surveyor=None, contractor=None,
-        works_ordered_on=None, marac_on=None, measures=(),
+        id=None,
+        reference="",
+        status=S.REFERRED,
+        restricted=False,
+        referred_on=REFERRED,
+        consent_on=REFERRED,
+        referrer_agency=IDVA,
+        ward="Woodville",
+        eligible=None,
+        survey_on=None,
+        surveyor=None,
+        contractor=None,
+        works_ordered_on=None,
+        marac_on=None,
+        measures=(),
     )
     return base.with_changes(**changes)
 
 
 def burglary_form(**changes) -> ReferralRecord:
     return ReferralRecord(
-        referred_on=REFERRED, referrer_name="PC Ames", referrer_agency="Derbyshire Constabulary",
-        consent_given=True, consent_method="written", consent_on=REFERRED, client_name="Arthur Pennyfeather",
-        address_line1="3 Orchard Row", town="Melbourne", postcode="de73 8aa", ward="Melbourne",
-        phones=(Phone("01332 000111", True),), victim_category=VictimCategory.BURGLARY, tenure=Tenure.OWNER,
+        referred_on=REFERRED,
+        referrer_name="PC Ames",
+        referrer_agency="Derbyshire Constabulary",
+        consent_given=True,
+        consent_method="written",
+        consent_on=REFERRED,
+        client_name="Arthur Pennyfeather",
+        address_line1="3 Orchard Row",
+        town="Melbourne",
+        postcode="de73 8aa",
+        ward="Melbourne",
+        phones=(Phone("01332 000111", True),),
+        victim_category=VictimCategory.BURGLARY,
+        tenure=Tenure.OWNER,
         victim_wants_to_stay=True,
     ).with_changes(**changes)
 
@@ -94,8 +116,9 @@ def test_intake_stores_a_restricted_referral_with_the_rules_in_force(services):
 
 def test_intake_gives_field_level_messages(services):
     with pytest.raises(ValidationError) as exc:
-        services.safer_homes.intake(services.actor, burglary_form(postcode="nonsense", client_name=" ",
-                                                                   referrer_agency="Nobody Ltd"))
+        services.safer_homes.intake(
+            services.actor, burglary_form(postcode="nonsense", client_name=" ", referrer_agency="Nobody Ltd")
+        )
     assert set(exc.value.fields) >= {"postcode", "client_name", "referrer_agency"}
 
 
@@ -143,7 +166,9 @@ def test_opening_a_restricted_referral_asks_a_reason_and_audits_it(services, clo
     detail = services.safer_homes_read.open(services.actor, da, "Arranging the survey with the IDVA")
     assert not detail.masked and detail.values["client_name"] == "Philippa Quennell-Astbury"
     with services.database.engine.connect() as c:
-        views = c.execute(select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.entity_id == da)).all()
+        views = c.execute(
+            select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.entity_id == da)
+        ).all()
     assert len(views) == 2 and views[-1].details["reason"] == "Arranging the survey with the IDVA"
     views = sorted(views, key=lambda v: v.seq)[-1:]
     assert views[0].username == "admin.user" and not leaks(views[0].summary)
@@ -152,10 +177,15 @@ def test_opening_a_restricted_referral_asks_a_reason_and_audits_it(services, clo
 
 def test_a_granted_permission_lets_an_officer_see_restricted_details(services, officer):
     da = services.safer_homes.intake(services.actor, da_form()).id
-    services.users.update_user(services.actor, officer.user_id, permissions=frozenset({SAFER_HOMES_RESTRICTED}))
+    services.users.update_user(
+        services.actor, officer.user_id, permissions=frozenset({SAFER_HOMES_RESTRICTED})
+    )
     flagged = services.users.sign_in("olive.officer")[0]
     assert SAFER_HOMES_RESTRICTED in flagged.permissions
-    assert services.safer_homes_read.open(flagged, da, "Survey booking").values["address_line1"] == "17 Larkspur Grove"
+    assert (
+        services.safer_homes_read.open(flagged, da, "Survey booking").values["address_line1"]
+        == "17 Larkspur Grove"
+    )
     with pytest.raises(ValidationError):
         services.users.update_user(services.actor, officer.user_id, permissions=frozenset({"see_everything"}))
 
@@ -199,20 +229,27 @@ def test_from_referral_to_secured_with_costs_timing_and_counts(services):
 
 
 def test_ineligible_referral_records_the_reasons(services):
-    rid = services.safer_homes.intake(services.actor, da_form(perpetrator_resident=True, dash_level=None,
-                                                              dash_score=None)).id
+    rid = services.safer_homes.intake(
+        services.actor, da_form(perpetrator_resident=True, dash_level=None, dash_score=None)
+    ).id
     result = services.safer_homes.check_eligibility(services.actor, rid)
     assert not result.eligible and len(result.reasons) == 2
     d = services.safer_homes_read.open(services.actor, rid, "checking")
     assert d.eligibility.reasons == result.reasons and "by" in d.eligibility_checked
     services.safer_homes.transition(services.actor, rid, S.DECLINED, "Not eligible: perpetrator lives there")
-    assert services.safer_homes_read.refresh(services.actor, rid).values["end_reason"].startswith("Not eligible")
+    assert (
+        services.safer_homes_read.refresh(services.actor, rid).values["end_reason"].startswith("Not eligible")
+    )
 
 
 def test_waiting_too_long_is_flagged_and_counted(services):
-    services.safer_homes.intake(services.actor, burglary_form(referred_on=date(2026, 10, 1), consent_on=date(2026, 10, 1)))
+    services.safer_homes.intake(
+        services.actor, burglary_form(referred_on=date(2026, 10, 1), consent_on=date(2026, 10, 1))
+    )
     services.safer_homes.intake(services.actor, burglary_form())  # 18 working days is over 10 too
-    services.safer_homes.intake(services.actor, burglary_form(referred_on=date(2026, 11, 24), consent_on=date(2026, 11, 24)))
+    services.safer_homes.intake(
+        services.actor, burglary_form(referred_on=date(2026, 11, 24), consent_on=date(2026, 11, 24))
+    )
     rows = services.safer_homes_read.rows(services.actor, ReferralQuery(waiting_only=True))
     assert len(rows) == 2
     assert services.safer_homes_read.waiting_count() == 2

@@ -14,11 +14,22 @@ pytestmark = pytest.mark.slow
 
 
 def _run(tmp_path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
-           "XDG_STATE_HOME": str(tmp_path / "state"), "QT_QPA_PLATFORM": "offscreen"}
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     env.pop("CSPDESK_DB", None)
-    return subprocess.run([sys.executable, "-m", "cspdesk", "selftest", *args], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "cspdesk", "selftest", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+    )
 
 
 def test_selftest_passes_on_this_installation_and_keeps_the_letters_when_asked(tmp_path):

@@ -44,9 +44,12 @@ def test_a_setting_reaches_the_rules():
 
 
 def test_only_the_settings_module_reads_the_settings_table():
-    allowed = {ROOT / "core/services/admin/settings.py", ROOT / "core/storage/models/admin.py",
-               ROOT / "core/storage/models/__init__.py",
-               ROOT / "core/demo/generate.py"}  # writes the demo marker in its bulk insert
+    allowed = {
+        ROOT / "core/services/admin/settings.py",
+        ROOT / "core/storage/models/admin.py",
+        ROOT / "core/storage/models/__init__.py",
+        ROOT / "core/demo/generate.py",
+    }  # writes the demo marker in its bulk insert
     offenders = []
     for path in sorted(ROOT.rglob("*.py")):
         if path in allowed:
@@ -76,6 +79,10 @@ def test_works_order_letter_takes_the_date_from_settings(services, tmp_path):
     da = services.safer_homes.intake(services.actor, da_form()).id
     secure(services, da)
     out = services.safer_homes_outputs
-    assert "10 December 2026" in pdf_text(out.letter_pdf(services.actor, da, "works_order", tmp_path / "a.pdf"))
+    assert "10 December 2026" in pdf_text(
+        out.letter_pdf(services.actor, da, "works_order", tmp_path / "a.pdf")
+    )
     services.settings.update(services.actor, {"safer_homes.works_complete_working_days": 3})
-    assert "1 December 2026" in pdf_text(out.letter_pdf(services.actor, da, "works_order", tmp_path / "b.pdf"))
+    assert "1 December 2026" in pdf_text(
+        out.letter_pdf(services.actor, da, "works_order", tmp_path / "b.pdf")
+    )

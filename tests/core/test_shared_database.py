@@ -30,14 +30,17 @@ def second_computer(services):
     db.engine.dispose()
 
 
-def test_a_save_from_another_computer_is_seen_and_a_stale_save_is_told_what_changed(services, second_computer):
+def test_a_save_from_another_computer_is_seen_and_a_stale_save_is_told_what_changed(
+    services, second_computer
+):
     case = open_case(services)
     here = services.case_edit.detail(case.id)
     there = second_computer.case_edit.detail(case.id)
     assert there.reference == case.reference
 
-    second_computer.case_edit.save(second_computer.actor, case.id, there.version, there.editable(),
-                                   {"title": "Youths at Eureka Park"})
+    second_computer.case_edit.save(
+        second_computer.actor, case.id, there.version, there.editable(), {"title": "Youths at Eureka Park"}
+    )
     with pytest.raises(ConflictError) as e:
         services.case_edit.save(services.actor, case.id, here.version, here.editable(), {"title": "Mine"})
     assert e.value.changes["title"] == ("Youths gathering at Eureka Park", "Youths at Eureka Park")
@@ -48,8 +51,10 @@ def test_text_longer_than_its_field_is_refused_beside_the_field_and_nothing_is_s
     long_surname = "Platt-" + "x" * 120
     with pytest.raises(ValidationError) as e:
         services.intake.open_case(services.actor, form(parties=(complainant(surname=long_surname),)))
-    assert e.value.fields["surname"] == "Surname is too long: at most 120 characters, this has 126. " \
-                                        "Shorten it and save again."
+    assert (
+        e.value.fields["surname"] == "Surname is too long: at most 120 characters, this has 126. "
+        "Shorten it and save again."
+    )
     assert services.case_list.case_ids(CaseQuery()) == []
     # Exactly at the limit is fine.
     services.intake.open_case(services.actor, form(parties=(complainant(surname="P" * 120),)))
@@ -66,8 +71,11 @@ def test_a_nul_character_is_refused_on_every_database(services):
 def test_sorting_puts_cases_without_a_review_date_first_going_up_and_last_going_down(services):
     reviewed = open_case(services)
     with services.database.engine.begin() as conn:
-        conn.execute(AsbCase.__table__.update().where(AsbCase.id == reviewed.id)
-                     .values(next_review_on=date(2026, 12, 1)))
+        conn.execute(
+            AsbCase.__table__.update()
+            .where(AsbCase.id == reviewed.id)
+            .values(next_review_on=date(2026, 12, 1))
+        )
     blank = open_case(services, title="Noise from 14 Oak Street")
     up = services.case_list.case_ids(CaseQuery(sort="next_review_on", descending=False))
     down = services.case_list.case_ids(CaseQuery(sort="next_review_on", descending=True))
@@ -95,7 +103,9 @@ def test_plain_postgresql_urls_mean_psycopg_and_cspdesk_db_may_hold_one(monkeypa
     assert resolve_url("postgres://u@server/cspdesk") == "postgresql+psycopg://u@server/cspdesk"
     monkeypatch.setenv("CSPDESK_DB", "postgresql://u@server/cspdesk")  # set once on every office computer
     assert resolve_url(None) == "postgresql+psycopg://u@server/cspdesk"
-    assert default_database_path().name == "cspdesk.sqlite"  # a server's URL in CSPDESK_DB is not taken for a file
+    assert (
+        default_database_path().name == "cspdesk.sqlite"
+    )  # a server's URL in CSPDESK_DB is not taken for a file
     from cspdesk.core.services.quick_start import first_screen
 
     assert first_screen(None) is None  # no quick first screen from a local file: the server is opened
@@ -108,7 +118,9 @@ def test_plain_postgresql_urls_mean_psycopg_and_cspdesk_db_may_hold_one(monkeypa
 def test_two_computers_adding_cases_at_the_same_moment_get_different_references(pg_url):
     """Reference numbers are the highest so far plus one: without the numbering lock both computers
     read the same highest and the second save fails."""
-    instances = [build_services(open_database(pg_url), "admin.user", clock=FixedClock(TODAY)) for _ in range(2)]
+    instances = [
+        build_services(open_database(pg_url), "admin.user", clock=FixedClock(TODAY)) for _ in range(2)
+    ]
     rounds = 8
     start = threading.Barrier(2, timeout=60)
     errors: list[BaseException] = []
@@ -174,8 +186,12 @@ def test_a_database_holding_other_tables_is_refused_and_left_alone(pg_server):
     with pytest.raises(DatabaseProblem, match="already holds tables that are not CSPDesk's"):
         open_database(url)
     with engine.connect() as conn:
-        assert conn.execute(text("select count(*) from information_schema.tables "
-                                 "where table_schema = 'public'")).scalar() == 1
+        assert (
+            conn.execute(
+                text("select count(*) from information_schema.tables where table_schema = 'public'")
+            ).scalar()
+            == 1
+        )
     engine.dispose()
     pg_server.drop(url)
 
@@ -209,8 +225,12 @@ def test_a_user_who_may_not_create_tables_is_told_and_nothing_is_changed(pg_serv
     with pytest.raises(DatabaseProblem, match="permission denied for schema public.*must own the database"):
         open_database(url)
     with engine.connect() as conn:
-        assert conn.execute(text("select count(*) from information_schema.tables "
-                                 "where table_schema = 'public'")).scalar() == 0
+        assert (
+            conn.execute(
+                text("select count(*) from information_schema.tables where table_schema = 'public'")
+            ).scalar()
+            == 0
+        )
     engine.dispose()
     pg_server.drop(url)
 
@@ -233,7 +253,6 @@ def test_the_search_ignores_case_on_every_database(services):
     case = open_case(services, parties=(replace(complainant(), surname="McALLISTER"),))
     for typed in ("mcallister", "MCALLISTER", "McAllister", "mcall"):
         assert list(services.case_list.case_ids(CaseQuery(text=typed))) == [case.id], typed
-
 
 
 @pytest.mark.postgres

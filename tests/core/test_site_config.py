@@ -35,7 +35,9 @@ def test_without_a_settings_file_each_user_has_their_own_database(tmp_path, monk
     assert choice.source == "default"
 
 
-def test_the_window_and_the_commands_open_the_file_it_names(settings_file, demo_db_path, tmp_path, monkeypatch):
+def test_the_window_and_the_commands_open_the_file_it_names(
+    settings_file, demo_db_path, tmp_path, monkeypatch
+):
     """Catches a start path that ignores IT's file (checked by making quick_start read CSPDESK_DB again: the
     window then opened the user's own, empty database)."""
     shared = tmp_path / "shared drive" / "cspdesk.sqlite"
@@ -55,8 +57,10 @@ def test_the_window_and_the_commands_open_the_file_it_names(settings_file, demo_
 
 def test_a_server_in_the_settings_file_and_cspdesk_db_still_wins(settings_file, tmp_path, monkeypatch):
     # A Windows settings file saved by Notepad: a byte-order mark, CRLF line ends, a comment.
-    settings_file.write_bytes("\ufeff# deployed by IT\r\n[database]\r\nurl = postgresql://cspdesk-db.council.local/"
-                              "cspdesk?sslmode=verify-full\r\n".encode())
+    settings_file.write_bytes(
+        "\ufeff# deployed by IT\r\n[database]\r\nurl = postgresql://cspdesk-db.council.local/"
+        "cspdesk?sslmode=verify-full\r\n".encode()
+    )
     assert resolve_url(None) == "postgresql+psycopg://cspdesk-db.council.local/cspdesk?sslmode=verify-full"
     from cspdesk.core.services.quick_start import first_screen
 
@@ -72,12 +76,15 @@ def test_a_file_path_may_start_from_the_home_folder(settings_file, tmp_path, mon
     assert configured_database().source == str(settings_file)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"[database]\nserver = db1\n", "needs a line \"url = ...\" under \\[database\\]"),
-    (b"url = postgresql://db1/cspdesk\n", "cannot be read"),  # no [database] heading
-    (b"[database]\nurl = cspdesk.sqlite\n", "not a full path"),
-    (b"[database]\nurl = \xff\xfeH:\\cspdesk.sqlite\n", "not saved as UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"[database]\nserver = db1\n", 'needs a line "url = ..." under \\[database\\]'),
+        (b"url = postgresql://db1/cspdesk\n", "cannot be read"),  # no [database] heading
+        (b"[database]\nurl = cspdesk.sqlite\n", "not a full path"),
+        (b"[database]\nurl = \xff\xfeH:\\cspdesk.sqlite\n", "not saved as UTF-8"),
+    ],
+)
 def test_a_broken_settings_file_is_refused_with_its_path_never_skipped(settings_file, content, message):
     """Catches a laptop quietly falling back to a private database when IT's file is wrong — an officer's
     cases would then be kept where nobody else sees them (checked by returning the default on a bad file)."""
@@ -92,8 +99,14 @@ def test_a_broken_settings_file_is_refused_with_its_path_never_skipped(settings_
 
 
 def test_cspdesk_about_says_which_database_and_why_and_a_broken_file_is_no_traceback(settings_file, tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_DIRS": str(settings_file.parent.parent)}
-    settings_file.write_text("[database]\nurl = postgresql://cspdesk-db.council.local/cspdesk\n", encoding="utf-8")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_DIRS": str(settings_file.parent.parent),
+    }
+    settings_file.write_text(
+        "[database]\nurl = postgresql://cspdesk-db.council.local/cspdesk\n", encoding="utf-8"
+    )
     run = subprocess.run([sys.executable, "-m", "cspdesk", "about"], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
     assert "Database: postgresql+psycopg://cspdesk-db.council.local/cspdesk" in run.stdout

@@ -34,7 +34,9 @@ def test_a_request_is_due_one_calendar_month_after_receipt_moved_to_the_next_wor
     assert response_due(date(2026, 6, 10)) == date(2026, 7, 10)
     assert response_due(date(2026, 3, 3)) == date(2026, 4, 7)  # 3 April: Good Friday; 6 April: Easter Monday
     assert response_due(date(2026, 1, 31)) == date(2026, 3, 2)  # 28 Feb 2026 is a Saturday
-    assert response_due(date(2026, 11, 26)) == date(2026, 12, 29)  # 26 Dec: Saturday; 28 Dec: substitute holiday
+    assert response_due(date(2026, 11, 26)) == date(
+        2026, 12, 29
+    )  # 26 Dec: Saturday; 28 Dec: substitute holiday
     assert response_due(date(2026, 6, 10), extended_months=2) == date(2026, 9, 10)
     with pytest.raises(ValidationError):
         response_due(date(2026, 3, 3), extended_months=3)
@@ -45,10 +47,14 @@ def test_a_request_is_due_one_calendar_month_after_receipt_moved_to_the_next_wor
 
 def test_the_redactor_removes_other_people_and_keeps_the_subjects_own_details():
     """Catches a third party's name, phone, postcode or e-mail left in free text, or the subject's own removed."""
-    r = Redactor.of(["Kyle Dunmore", "Kyle", "Dunmore", "14 Elm Road"],
-                    ["Joan Platt", "Joan", "Platt", "DE11 9AA", "01283 222333"])
-    text = ("Joan Platt (01283 222333, DE11 9AA) says Kyle Dunmore of 14 Elm Road, DE11 8ZZ, 07700 900456, "
-            "kyle@example.com, shouted at her; Mrs Platt's sister Ann Platt saw it.")
+    r = Redactor.of(
+        ["Kyle Dunmore", "Kyle", "Dunmore", "14 Elm Road"],
+        ["Joan Platt", "Joan", "Platt", "DE11 9AA", "01283 222333"],
+    )
+    text = (
+        "Joan Platt (01283 222333, DE11 9AA) says Kyle Dunmore of 14 Elm Road, DE11 8ZZ, 07700 900456, "
+        "kyle@example.com, shouted at her; Mrs Platt's sister Ann Platt saw it."
+    )
     out = r.redact(text)
     for gone in ("Kyle", "Dunmore", "Elm Road", "DE11 8ZZ", "900456", "kyle@"):
         assert gone not in out
@@ -61,14 +67,20 @@ def test_the_redactor_removes_other_people_and_keeps_the_subjects_own_details():
 
 
 def _case_with_a_perpetrator(services):
-    return open_case(services, description=f"Kyle Dunmore ({PERP_PHONE}) threw stones at the window while "
-                                           f"{NEIGHBOUR} of 3 Birch Close, DE11 4QQ watched. Joan Platt called police.")
+    return open_case(
+        services,
+        description=f"Kyle Dunmore ({PERP_PHONE}) threw stones at the window while "
+        f"{NEIGHBOUR} of 3 Birch Close, DE11 4QQ watched. Joan Platt called police.",
+    )
 
 
 def test_find_matches_on_name_and_date_of_birth_and_says_which(services):
     _case_with_a_perpetrator(services)
-    open_case(services, title="Noise from flat above", parties=(complainant(forename="Peter",
-                                                                            date_of_birth=date(1980, 1, 1)),))
+    open_case(
+        services,
+        title="Noise from flat above",
+        parties=(complainant(forename="Peter", date_of_birth=date(1980, 1, 1)),),
+    )
     found = services.subject_access.find(services.actor, "Joan Platt", date(1950, 3, 4))
     best = found.matches[0]
     assert best.name == "Joan Platt" and best.matched_on == ("name", "date of birth")
@@ -82,12 +94,21 @@ def test_find_matches_on_name_and_date_of_birth_and_says_which(services):
 def test_the_bundle_names_the_subject_and_redacts_everyone_else_in_pdf_and_csv(services, tmp_path):
     """Catches a third party's name, phone or address reaching the person in either file."""
     _case_with_a_perpetrator(services)
-    ref = services.subject_requests.log(services.actor, "access", "Joan Platt", date_of_birth=date(1950, 3, 4),
-                                        address="12 Oak Street, Swadlincote, DE11 9AA")
-    match = services.subject_access.find(services.actor, "Joan Platt", date(1950, 3, 4), request_reference=ref)
+    ref = services.subject_requests.log(
+        services.actor,
+        "access",
+        "Joan Platt",
+        date_of_birth=date(1950, 3, 4),
+        address="12 Oak Street, Swadlincote, DE11 9AA",
+    )
+    match = services.subject_access.find(
+        services.actor, "Joan Platt", date(1950, 3, 4), request_reference=ref
+    )
     draft = services.subject_access.bundle(services.actor, ref, [match.matches[0].key])
     assert NEIGHBOUR in services.subject_access.bundle_csv(draft)  # named nowhere else: the officer adds her
-    bundle = services.subject_access.bundle(services.actor, ref, [match.matches[0].key], also_redact=[NEIGHBOUR])
+    bundle = services.subject_access.bundle(
+        services.actor, ref, [match.matches[0].key], also_redact=[NEIGHBOUR]
+    )
     pdf, table = services.subject_access.write(bundle, tmp_path)
     assert pdf.name == f"{ref}-subject-access.pdf" and table.name == f"{ref}-subject-access.csv"
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
@@ -101,8 +122,11 @@ def test_the_bundle_names_the_subject_and_redacts_everyone_else_in_pdf_and_csv(s
     assert any(r["item"].startswith("Other party (perpetrator)") and r["text"] == REDACTED for r in rows)
     assert bundle.redactions > 0
     with services._uow("t") as uow:
-        audit = " ".join(uow.session.scalars(select(AuditEntry.summary)
-                                             .where(AuditEntry.entity_type == "data_subject_request")))
+        audit = " ".join(
+            uow.session.scalars(
+                select(AuditEntry.summary).where(AuditEntry.entity_type == "data_subject_request")
+            )
+        )
     assert ref in audit and "Platt" not in audit
 
 
@@ -110,7 +134,9 @@ def test_a_restricted_client_is_found_only_by_someone_allowed_to_see_them(demo_s
     """Catches the search revealing a domestic-abuse victim's referral to an officer without the permission."""
     s = demo_services
     with s._uow("t") as uow:
-        r = uow.session.scalars(select(SaferHomesReferral).where(SaferHomesReferral.restricted.is_(True))).first()
+        r = uow.session.scalars(
+            select(SaferHomesReferral).where(SaferHomesReferral.restricted.is_(True))
+        ).first()
         name, dob, key = r.client_name, r.client_date_of_birth, f"referral:{r.id}"
     as_officer = s.subject_access.find(OFFICER, name, dob)
     assert key not in {m.key for m in as_officer.matches} and as_officer.hidden_restricted >= 1
@@ -169,11 +195,16 @@ def test_the_dashboard_counts_open_and_overdue_requests(services, clock):
 
 def test_someone_known_from_another_case_is_redacted_where_the_subjects_case_mentions_them(services):
     """Catches redaction limited to the parties of the subject's own cases."""
-    open_case(services, title="Dog fouling", parties=(complainant(forename="Oswin", surname="Threlfall",
-                                                                  date_of_birth=date(1970, 5, 5)),))
+    open_case(
+        services,
+        title="Dog fouling",
+        parties=(complainant(forename="Oswin", surname="Threlfall", date_of_birth=date(1970, 5, 5)),),
+    )
     open_case(services, description="Oswin Threlfall from the next street joined in the shouting.")
     ref = services.subject_requests.log(services.actor, "access", "Joan Platt")
-    key = next(m.key for m in services.subject_access.find(services.actor, "Joan Platt", date(1950, 3, 4)).matches)
+    key = next(
+        m.key for m in services.subject_access.find(services.actor, "Joan Platt", date(1950, 3, 4)).matches
+    )
     text = services.subject_access.bundle_csv(services.subject_access.bundle(services.actor, ref, [key]))
     assert "Threlfall" not in text and "joined in the shouting" in text
 
@@ -198,10 +229,28 @@ def test_a_request_from_log_to_bundle_to_close_on_the_command_line(db_path, tmp_
     assert main(["sar", "find", *base, "--name", "Joan Platt", "--dob", "1950-03-04", "--request", ref]) == 0
     key = capsys.readouterr().out.splitlines()[0].split("\t")[0]
     assert key.startswith("person:")
-    assert main(["sar", "bundle", *base, "--request", ref, "--match", key, "--out", str(tmp_path / "nope")]) == 2
+    assert (
+        main(["sar", "bundle", *base, "--request", ref, "--match", key, "--out", str(tmp_path / "nope")]) == 2
+    )
     assert "no such folder" in capsys.readouterr().err and not (tmp_path / "nope").exists()
-    assert main(["sar", "bundle", *base, "--request", ref, "--match", key, "--redact", NEIGHBOUR,
-                 "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "sar",
+                "bundle",
+                *base,
+                "--request",
+                ref,
+                "--match",
+                key,
+                "--redact",
+                NEIGHBOUR,
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / f"{ref}-subject-access.pdf").exists()
     assert NEIGHBOUR not in (tmp_path / f"{ref}-subject-access.csv").read_text(encoding="utf-8")
     assert main(["sar", "log", *base, "--name", "Joan Platt", "--dob", "26/11/1950"]) == 2
@@ -232,15 +281,28 @@ def test_a_cell_that_would_run_as_a_formula_is_neutralised_in_the_bundle_csv(ser
 
     case = open_case(services)
     with services._uow("t") as uow:
-        joan = uow.session.scalar(select(CaseParty.id).where(CaseParty.case_id == case.id,
-                                                             CaseParty.role == "complainant"))
-    services.incidents.add_incident(services.actor, case.id, IncidentInput(
-        occurred_at=datetime(2026, 11, 25, 20, 0), reported_on=date(2026, 11, 25), reporter_party_id=joan,
-        description='=HYPERLINK("http://x.example","click")'))
+        joan = uow.session.scalar(
+            select(CaseParty.id).where(CaseParty.case_id == case.id, CaseParty.role == "complainant")
+        )
+    services.incidents.add_incident(
+        services.actor,
+        case.id,
+        IncidentInput(
+            occurred_at=datetime(2026, 11, 25, 20, 0),
+            reported_on=date(2026, 11, 25),
+            reporter_party_id=joan,
+            description='=HYPERLINK("http://x.example","click")',
+        ),
+    )
     ref = services.subject_requests.log(services.actor, "access", "Joan Platt")
     key = services.subject_access.find(services.actor, "Joan Platt", date(1950, 3, 4)).matches[0].key
-    rows = list(csv.reader(io.StringIO(services.subject_access.bundle_csv(
-        services.subject_access.bundle(services.actor, ref, [key])))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                services.subject_access.bundle_csv(services.subject_access.bundle(services.actor, ref, [key]))
+            )
+        )
+    )
     texts = [r[4] for r in rows[1:]]
     assert not any(t.startswith("=") for t in texts)
-    assert "'=HYPERLINK(\"http://x.example\",\"click\")" in texts  # still readable, never run
+    assert '\'=HYPERLINK("http://x.example","click")' in texts  # still readable, never run

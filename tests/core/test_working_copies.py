@@ -39,19 +39,31 @@ from tests.core.case_helpers import form
 
 def _busiest_ward(services) -> tuple[str, list]:
     with Session(services.database.engine) as s:
-        ward_id, _n = s.execute(select(AsbCase.ward_id, func.count()).where(AsbCase.status == "open",
-                                                                           AsbCase.ward_id.is_not(None))
-                                .group_by(AsbCase.ward_id).order_by(func.count().desc()).limit(1)).one()
+        ward_id, _n = s.execute(
+            select(AsbCase.ward_id, func.count())
+            .where(AsbCase.status == "open", AsbCase.ward_id.is_not(None))
+            .group_by(AsbCase.ward_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).one()
         name = s.get(Ward, ward_id).name
-        cases = s.scalars(select(AsbCase).where(AsbCase.ward_id == ward_id, AsbCase.status == "open")
-                          .order_by(AsbCase.reference)).all()
+        cases = s.scalars(
+            select(AsbCase)
+            .where(AsbCase.ward_id == ward_id, AsbCase.status == "open")
+            .order_by(AsbCase.reference)
+        ).all()
         return name, cases
 
 
 def _person_party(services, case_id):
     with Session(services.database.engine) as s:
-        return s.scalars(select(CaseParty).where(CaseParty.case_id == case_id, CaseParty.person_id.is_not(None),
-                                                 CaseParty.removed_on.is_(None)).order_by(CaseParty.created_at)).first()
+        return s.scalars(
+            select(CaseParty)
+            .where(
+                CaseParty.case_id == case_id, CaseParty.person_id.is_not(None), CaseParty.removed_on.is_(None)
+            )
+            .order_by(CaseParty.created_at)
+        ).first()
 
 
 @pytest.fixture
@@ -80,10 +92,13 @@ def test_a_copy_holds_the_wards_open_cases_and_says_what_it_is(taken):
         assert s.execute(text("PRAGMA foreign_key_check")).all() == []  # every reference in the copy holds
         incidents = s.scalar(select(func.count()).select_from(Incident))
     with Session(office.database.engine) as s:
-        assert incidents == s.scalar(select(func.count()).select_from(Incident)
-                                     .where(Incident.case_id.in_([c.id for c in cases])))
+        assert incidents == s.scalar(
+            select(func.count()).select_from(Incident).where(Incident.case_id.in_([c.id for c in cases]))
+        )
     [row] = office.working_copies.copies()
-    assert row.wards == (ward,) and row.cases == len(cases) and row.brought_back_at is None and not row.overdue
+    assert (
+        row.wards == (ward,) and row.cases == len(cases) and row.brought_back_at is None and not row.overdue
+    )
 
 
 def test_the_round_trip_merges_fields_lists_conflicts_and_keeps_references_unique(taken, clock):
@@ -93,23 +108,41 @@ def test_the_round_trip_merges_fields_lists_conflicts_and_keeps_references_uniqu
     office.case_edit.save(office.actor, a.id, a.version, {"title": a.title}, {"title": "Office title"})
     party_b = _person_party(office, b.id)
     detail = office.party_edit.detail(b.id, party_b.id)
-    office.party_edit.edit(office.actor, b.id, party_b.id, detail.versions, detail.value,
-                           replace(detail.value, phone="01283 000111"))
+    office.party_edit.edit(
+        office.actor,
+        b.id,
+        party_b.id,
+        detail.versions,
+        detail.value,
+        replace(detail.value, phone="01283 000111"),
+    )
     office_case = office.intake.open_case(office.actor, form(title="Opened in the office meanwhile"))
     # --- the laptop at the forum
     clock.advance(hours=9)
     ca = copy.case_edit.detail(a.id)
-    copy.case_edit.save(copy.actor, a.id, ca.version, {"title": ca.title, "description": ca.description},
-                        {"title": "Forum title", "description": "Raised again at the forum"})
+    copy.case_edit.save(
+        copy.actor,
+        a.id,
+        ca.version,
+        {"title": ca.title, "description": ca.description},
+        {"title": "Forum title", "description": "Raised again at the forum"},
+    )
     copy.parties.remove_party(copy.actor, b.id, party_b.id, "Moved away")
-    copy.incidents.add_incident(copy.actor, c.id, IncidentInput(occurred_at=datetime(2026, 11, 26, 18, 30),
-                                                                reported_on=date(2026, 11, 26),
-                                                                description="Raised at the forum: bikes on the green",
-                                                                reporter_name="Parish councillor"))
+    copy.incidents.add_incident(
+        copy.actor,
+        c.id,
+        IncidentInput(
+            occurred_at=datetime(2026, 11, 26, 18, 30),
+            reported_on=date(2026, 11, 26),
+            description="Raised at the forum: bikes on the green",
+            reporter_name="Parish councillor",
+        ),
+    )
     with Session(copy.database.engine) as s:
         ward_id = s.scalar(select(Ward.id).where(Ward.name == ward))
-    meeting_id, _ = copy.forums.record_forum(copy.actor, MeetingInput(title=f"{ward} Area Forum",
-                                                                      held_on=date(2026, 11, 26), ward_id=ward_id))
+    meeting_id, _ = copy.forums.record_forum(
+        copy.actor, MeetingInput(title=f"{ward} Area Forum", held_on=date(2026, 11, 26), ward_id=ward_id)
+    )
     copy_case = copy.intake.open_case(copy.actor, form(title="Opened at the forum"))
     with Session(copy.database.engine) as s:
         provisional = s.get(AsbCase, copy_case.id).reference
@@ -121,10 +154,18 @@ def test_the_round_trip_merges_fields_lists_conflicts_and_keeps_references_uniqu
         case_a = s.get(AsbCase, a.id)
         assert case_a.title == "Office title"  # same field on both sides: the office value stays ...
         assert case_a.description == "Raised again at the forum"  # ... a different field merges
-        assert s.get(CaseParty, party_b.id).removed_on is None  # taken off in the copy, corrected in the office
+        assert (
+            s.get(CaseParty, party_b.id).removed_on is None
+        )  # taken off in the copy, corrected in the office
         assert s.get(Person, party_b.person_id).phone == "01283 000111"
-        assert s.scalar(select(func.count()).select_from(Incident).where(
-            Incident.case_id == c.id, Incident.description.like("Raised at the forum%"))) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Incident)
+                .where(Incident.case_id == c.id, Incident.description.like("Raised at the forum%"))
+            )
+            == 1
+        )
         assert s.get(Meeting, meeting_id) is not None  # the forum recorded offline
         new_case = s.get(AsbCase, copy_case.id)  # the copy's new case keeps its id ...
         assert new_case is not None and new_case.title == "Opened at the forum"
@@ -144,7 +185,9 @@ def test_the_round_trip_merges_fields_lists_conflicts_and_keeps_references_uniqu
         assert verify(s).ok, verify(s).problem
         assert ("admin.user", "bring_back") in authors
         summaries = s.scalars(select(AuditEntry.summary).where(AuditEntry.entity_id == copy_case.id)).all()
-        assert any(new_case.reference in t for t in summaries) and not any(provisional in t for t in summaries)
+        assert any(new_case.reference in t for t in summaries) and not any(
+            provisional in t for t in summaries
+        )
     kinds = {(k.record, k.field, k.kind) for k in office.working_copies.conflicts()}
     assert (f"Case {a.reference}: Office title", "Title", "Changed on both sides") in kinds
     assert any(k[2].startswith("Closed or taken off in the copy") for k in kinds)
@@ -181,7 +224,9 @@ def test_a_bring_back_killed_midway_leaves_the_office_as_it_was_and_can_be_rerun
     office, copy, ward, cases, path = taken
     for case in cases[:3]:
         d = copy.case_edit.detail(case.id)
-        copy.case_edit.save(copy.actor, case.id, d.version, {"title": d.title}, {"title": f"Forum {d.reference}"})
+        copy.case_edit.save(
+            copy.actor, case.id, d.version, {"title": d.title}, {"title": f"Forum {d.reference}"}
+        )
     copy.intake.open_case(copy.actor, form(title="Opened at the forum"))
     before = _everything(office)
     from cspdesk.core.sync import bring_back as bb
@@ -211,7 +256,9 @@ def test_a_bring_back_killed_midway_leaves_the_office_as_it_was_and_can_be_rerun
 def test_a_revoked_copy_is_refused(taken):
     office, copy, ward, cases, path = taken
     d = copy.case_edit.detail(cases[0].id)
-    copy.case_edit.save(copy.actor, cases[0].id, d.version, {"title": d.title}, {"title": "From a lost laptop"})
+    copy.case_edit.save(
+        copy.actor, cases[0].id, d.version, {"title": d.title}, {"title": "From a lost laptop"}
+    )
     [row] = office.working_copies.copies()
     office.working_copies.revoke(office.actor, row.copy_id, "Laptop lost on the train")
     with pytest.raises(UserError, match="revoked"):
@@ -224,7 +271,9 @@ def test_deciding_a_conflict_takes_the_copys_value_or_keeps_the_office(taken):
     office, copy, ward, cases, path = taken
     a, b = cases[0], cases[1]
     for case, office_title, copy_title in ((a, "Office A", "Copy A"), (b, "Office B", "Copy B")):
-        office.case_edit.save(office.actor, case.id, case.version, {"title": case.title}, {"title": office_title})
+        office.case_edit.save(
+            office.actor, case.id, case.version, {"title": case.title}, {"title": office_title}
+        )
         d = copy.case_edit.detail(case.id)
         copy.case_edit.save(copy.actor, case.id, d.version, {"title": d.title}, {"title": copy_title})
     office.working_copies.bring_back(office.actor, path)
@@ -245,8 +294,11 @@ def test_restricted_referrals_travel_only_with_an_officer_who_may_see_them(demo_
     of the permission, and against keeping the letters of referrals left out (the test fails each time)."""
     office = demo_services
     with Session(office.database.engine) as s:
-        restricted = s.scalars(select(SaferHomesReferral).where(SaferHomesReferral.restricted.is_(True),
-                                                                SaferHomesReferral.ward_id.is_not(None))).first()
+        restricted = s.scalars(
+            select(SaferHomesReferral).where(
+                SaferHomesReferral.restricted.is_(True), SaferHomesReferral.ward_id.is_not(None)
+            )
+        ).first()
         assert restricted is not None, "the demo data has restricted referrals with a ward"
         ward = s.get(Ward, restricted.ward_id).name
     # a letter about the referral, filed on a case in the same ward, with its chronology line
@@ -254,14 +306,28 @@ def test_restricted_referrals_travel_only_with_an_officer_who_may_see_them(demo_
         case = s.scalars(select(AsbCase).where(AsbCase.ward_id == restricted.ward_id)).first()
         s.add(DocumentBlob(sha256="ab" * 32, size=3, data=b"pdf"))
         s.flush()
-        letter = Document(kind="letter", case_id=case.id, referral_id=restricted.id, title="Letter to the client",
-                          filename="client.pdf", mime_type="application/pdf", sha256="ab" * 32, size=3,
-                          made_by="admin.user")
+        letter = Document(
+            kind="letter",
+            case_id=case.id,
+            referral_id=restricted.id,
+            title="Letter to the client",
+            filename="client.pdf",
+            mime_type="application/pdf",
+            sha256="ab" * 32,
+            size=3,
+            made_by="admin.user",
+        )
         s.add(letter)
         s.flush()
-        line = ChronologyEntry(case_id=case.id, occurred_at=datetime(2026, 11, 20, 9), kind="letter",
-                               summary="Letter to the client at her new address", author="admin.user",
-                               related_type="document", related_id=letter.id)
+        line = ChronologyEntry(
+            case_id=case.id,
+            occurred_at=datetime(2026, 11, 20, 9),
+            kind="letter",
+            summary="Letter to the client at her new address",
+            author="admin.user",
+            related_type="document",
+            related_id=letter.id,
+        )
         s.add(line)
         s.commit()
         letter_id, line_id = letter.id, line.id
@@ -297,21 +363,39 @@ def test_a_copy_is_not_written_over_an_existing_file_or_into_a_missing_folder(de
 
 
 def _warning(services, case_id, party_id):
-    return services.enforcement.start_step(services.actor, StepRequest(
-        case_id=case_id, party_id=party_id, kind="warning_letter", issued_on=date(2026, 11, 26),
-        conduct="Loud music late at night", detrimental_effect="Neighbours cannot sleep",
-        requirements=(RequirementInput("stop", "Stop playing amplified music after 11pm"),),
-        served_on=date(2026, 11, 26), service_method="Hand delivered"))
+    return services.enforcement.start_step(
+        services.actor,
+        StepRequest(
+            case_id=case_id,
+            party_id=party_id,
+            kind="warning_letter",
+            issued_on=date(2026, 11, 26),
+            conduct="Loud music late at night",
+            detrimental_effect="Neighbours cannot sleep",
+            requirements=(RequirementInput("stop", "Stop playing amplified music after 11pm"),),
+            served_on=date(2026, 11, 26),
+            service_method="Hand delivered",
+        ),
+    )
 
 
 def _perpetrators(services, cases=None):
     with Session(services.database.engine) as s:
         in_cases = CaseParty.case_id.in_([c.id for c in cases]) if cases else CaseParty.case_id.is_not(None)
-        return [(p.case_id, p.id) for p in s.scalars(
-            select(CaseParty).join(Person, Person.id == CaseParty.person_id)
-            .where(in_cases, CaseParty.role == "perpetrator",
-                   CaseParty.removed_on.is_(None), Person.date_of_birth < date(2000, 1, 1))
-            .order_by(CaseParty.created_at))]
+        return [
+            (p.case_id, p.id)
+            for p in s.scalars(
+                select(CaseParty)
+                .join(Person, Person.id == CaseParty.person_id)
+                .where(
+                    in_cases,
+                    CaseParty.role == "perpetrator",
+                    CaseParty.removed_on.is_(None),
+                    Person.date_of_birth < date(2000, 1, 1),
+                )
+                .order_by(CaseParty.created_at)
+            )
+        ]
 
 
 def test_notices_made_in_a_copy_and_in_the_office_meanwhile_never_share_a_reference(taken):
@@ -349,7 +433,9 @@ def test_refreshing_a_copy_pulls_the_offices_changes_and_keeps_the_copys_own(tak
         s.commit()
     # the copy
     da = copy.case_edit.detail(a.id)
-    copy.case_edit.save(copy.actor, a.id, da.version, {"description": da.description}, {"description": "Forum note"})
+    copy.case_edit.save(
+        copy.actor, a.id, da.version, {"description": da.description}, {"description": "Forum note"}
+    )
     db = copy.case_edit.detail(b.id)
     copy.case_edit.save(copy.actor, b.id, db.version, {"title": db.title}, {"title": "Copy title B"})
 
@@ -364,7 +450,10 @@ def test_refreshing_a_copy_pulls_the_offices_changes_and_keeps_the_copys_own(tak
     result = office.working_copies.bring_back(office.actor, path)
     assert result.conflicts == 1  # b's title: changed on both sides
     with Session(office.database.engine) as s:
-        assert s.get(AsbCase, a.id).description == "Forum note" and s.get(AsbCase, a.id).title == "Office title A"
+        assert (
+            s.get(AsbCase, a.id).description == "Forum note"
+            and s.get(AsbCase, a.id).title == "Office title A"
+        )
 
 
 def test_a_conflict_on_a_restricted_referral_shows_its_values_only_to_who_may_see_them(taken, clock):
@@ -386,7 +475,9 @@ def test_a_conflict_on_a_restricted_referral_shows_its_values_only_to_who_may_se
     [seen_by_admin] = [c for c in office.working_copies.conflicts(office.actor) if c.field == "Safe contact"]
     [seen_by_officer] = [c for c in office.working_copies.conflicts(officer) if c.field == "Safe contact"]
     assert seen_by_admin.copy == "Copy safe contact" and seen_by_admin.office == "Office safe contact"
-    assert "safe contact" not in (seen_by_officer.copy + seen_by_officer.office + seen_by_officer.base).lower()
+    assert (
+        "safe contact" not in (seen_by_officer.copy + seen_by_officer.office + seen_by_officer.base).lower()
+    )
     with pytest.raises(UserError):
         office.working_copies.decide(officer, seen_by_officer.conflict_id, "copy")
 
@@ -403,15 +494,28 @@ def test_statements_run_through_the_session_are_journalled_and_brought_back(take
     d = copy.case_edit.detail(a.id)
     copy.case_edit.save(copy.actor, a.id, d.version, {"tags": d.tags}, {"tags": ("nuisance_vehicles",)})
     with copy._uow("forum.officer") as uow:
-        record_chronology_many(uow.session, "letter", "forum.officer",
-                               [(a.id, "Letter sent after the forum", None, None),
-                                (b.id, "Letter sent after the forum", None, None)], today=date(2026, 11, 27))
+        record_chronology_many(
+            uow.session,
+            "letter",
+            "forum.officer",
+            [
+                (a.id, "Letter sent after the forum", None, None),
+                (b.id, "Letter sent after the forum", None, None),
+            ],
+            today=date(2026, 11, 27),
+        )
         uow.commit()
     office.working_copies.bring_back(office.actor, path)
     with Session(office.database.engine) as s:
-        assert set(s.scalars(select(CasePriorityTag.tag).where(CasePriorityTag.case_id == a.id))) == {"nuisance_vehicles"}
-        lines = s.scalars(select(ChronologyEntry).where(ChronologyEntry.summary == "Letter sent after the forum")).all()
-        assert {line.case_id for line in lines} == {a.id, b.id} and {line.author for line in lines} == {"forum.officer"}
+        assert set(s.scalars(select(CasePriorityTag.tag).where(CasePriorityTag.case_id == a.id))) == {
+            "nuisance_vehicles"
+        }
+        lines = s.scalars(
+            select(ChronologyEntry).where(ChronologyEntry.summary == "Letter sent after the forum")
+        ).all()
+        assert {line.case_id for line in lines} == {a.id, b.id} and {line.author for line in lines} == {
+            "forum.officer"
+        }
         assert s.get(AsbCase, b.id).last_activity_on == date(2026, 11, 27)
 
 

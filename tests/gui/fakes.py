@@ -6,8 +6,15 @@ from pathlib import Path
 
 
 class FakePrompts:
-    def __init__(self, confirm: bool = True, text: str | None = None, files: list[Path] | None = None,
-                 save_to: Path | None = None, folder: Path | None = None, print_to: Path | None = None):
+    def __init__(
+        self,
+        confirm: bool = True,
+        text: str | None = None,
+        files: list[Path] | None = None,
+        save_to: Path | None = None,
+        folder: Path | None = None,
+        print_to: Path | None = None,
+    ):
         self.parent = None
         self.answer_confirm = confirm
         self.answer_text = text

@@ -11,8 +11,9 @@ def _about_action(window):
     return next(a for a in help_menu.actions() if a.text() == "&About CSPDesk")
 
 
-def test_about_shows_version_database_schema_and_where_things_live(window, prompts, demo_db_path, tmp_path,
-                                                                 monkeypatch):
+def test_about_shows_version_database_schema_and_where_things_live(
+    window, prompts, demo_db_path, tmp_path, monkeypatch
+):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     _about_action(window).trigger()
     kind, title, text = prompts.asked[-1]

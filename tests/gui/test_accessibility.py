@@ -8,8 +8,19 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from cspdesk.gui.accessibility import accessible_name, unnamed_controls
 
-PAGES = ["dashboard", "cases", "enforcement", "safer_homes", "case_reviews", "forums", "figures", "reports",
-         "letters", "my_work", "settings"]
+PAGES = [
+    "dashboard",
+    "cases",
+    "enforcement",
+    "safer_homes",
+    "case_reviews",
+    "forums",
+    "figures",
+    "reports",
+    "letters",
+    "my_work",
+    "settings",
+]
 
 
 def _a_case_and_an_issued_notice(services):
@@ -19,10 +30,14 @@ def _a_case_and_an_issued_notice(services):
     from cspdesk.core.storage.models import CaseParty, EnforcementNotice
 
     with Session(services.database.engine) as db:
-        case_id = db.scalars(select(CaseParty.case_id).where(CaseParty.role == "complainant")
-                             .order_by(CaseParty.case_id)).first()
-        notice_id = db.scalars(select(EnforcementNotice.id).where(EnforcementNotice.stage == "issued")
-                               .order_by(EnforcementNotice.reference)).first()
+        case_id = db.scalars(
+            select(CaseParty.case_id).where(CaseParty.role == "complainant").order_by(CaseParty.case_id)
+        ).first()
+        notice_id = db.scalars(
+            select(EnforcementNotice.id)
+            .where(EnforcementNotice.stage == "issued")
+            .order_by(EnforcementNotice.reference)
+        ).first()
     return case_id, notice_id
 
 
@@ -48,11 +63,15 @@ def test_every_control_on_every_page_and_dialog_has_a_name_a_screen_reader_can_s
     view.load_all()
     if names := unnamed_controls(view):
         unnamed["case window"] = names
-    dialogs = {"new case": window.new_case(), "shortcuts": window.show_shortcuts(),
-               "new letter": NewLetterDialog(s, window.bus, window.prompts, Subject.CASE, case_id, window),
-               "new step": NewStepDialog(s, window.bus, window.prompts, window, case_id=case_id),
-               "notice step": StepDialog(s, window.bus, window.prompts, s.notices.detail(notice_id), "complied",
-                                         "Complied", window)}
+    dialogs = {
+        "new case": window.new_case(),
+        "shortcuts": window.show_shortcuts(),
+        "new letter": NewLetterDialog(s, window.bus, window.prompts, Subject.CASE, case_id, window),
+        "new step": NewStepDialog(s, window.bus, window.prompts, window, case_id=case_id),
+        "notice step": StepDialog(
+            s, window.bus, window.prompts, s.notices.detail(notice_id), "complied", "Complied", window
+        ),
+    }
     for name, dlg in dialogs.items():
         dlg.show()
         if names := unnamed_controls(dlg):

@@ -101,11 +101,18 @@ def test_a_new_passphrase_must_be_long_enough_and_typed_twice(qtbot, prompts, tm
     from cspdesk.gui.backups import passphrase_prompt
 
     ask = passphrase_prompt(prompts)
-    prompts.secrets = ["short", "long enough passphrase", "long enough passphrasx", "long enough passphrase",
-                       "long enough passphrase"]
+    prompts.secrets = [
+        "short",
+        "long enough passphrase",
+        "long enough passphrasx",
+        "long enough passphrase",
+        "long enough passphrase",
+    ]
     assert ask(tmp_path / "new.sqlite", True) == "long enough passphrase"
-    assert [title for kind, title, _text in prompts.asked if kind == "error"] == ["Passphrase too short",
-                                                                                  "Passphrases differ"]
+    assert [title for kind, title, _text in prompts.asked if kind == "error"] == [
+        "Passphrase too short",
+        "Passphrases differ",
+    ]
 
 
 def qtbot_left():

@@ -73,12 +73,21 @@ def chronology(view) -> list[str]:
 
 
 def add_incident(services, case_id, reporter_id, on: date, **kw):
-    return services.incidents.add_incident(services.actor, case_id, IncidentInput(
-        occurred_at=datetime(on.year, on.month, on.day, 20), reported_on=on,
-        description=kw.pop("description", "Stones thrown"), reporter_party_id=reporter_id, **kw))
+    return services.incidents.add_incident(
+        services.actor,
+        case_id,
+        IncidentInput(
+            occurred_at=datetime(on.year, on.month, on.day, 20),
+            reported_on=on,
+            description=kw.pop("description", "Stones thrown"),
+            reporter_party_id=reporter_id,
+            **kw,
+        ),
+    )
 
 
 # ----- People ----------------------------------------------------------------------------------------------
+
 
 def test_f2_changes_a_party_with_mistakes_shown_beside_the_fields(qtbot, view, services):
     people = view.show_tab("People")
@@ -97,7 +106,10 @@ def test_f2_changes_a_party_with_mistakes_shown_beside_the_fields(qtbot, view, s
     assert not dlg.isVisible()
     assert "Kyle Dunmore-Hall" in column(people.table, 2)
     row = column(people.table, 2).index("Kyle Dunmore-Hall")
-    assert people.table.item(row, 3).text() == "16 (youth)" and people.table.item(row, 5).text() == "07700 900123"
+    assert (
+        people.table.item(row, 3).text() == "16 (youth)"
+        and people.table.item(row, 5).text() == "07700 900123"
+    )
     assert "Perpetrator details changed: Kyle Dunmore-Hall" in chronology(view)
     assert "Dunmore-Hall" in services.case_list.rows_for([view.case_id])[view.case_id].parties
 
@@ -163,7 +175,7 @@ def test_two_windows_changing_one_party_the_second_is_told_and_keeps_its_typing(
     assert not da.isVisible()
     type_into(qtbot, db.form.notes, "Prefers email")
     qtbot.mouseClick(db.save_btn, Qt.MouseButton.LeftButton)
-    (title, message), = [(t, x) for m, t, x in b.prompts.asked if m == "error"]
+    ((title, message),) = [(t, x) for m, t, x in b.prompts.asked if m == "error"]
     assert title == "Joan Platt changed by someone else"
     assert "phone: 01283 222333 → 07700 900999" in message and "your changes were not saved" in message
     assert db.isVisible() and db.form.notes.text() == "Prefers email"  # the typing is kept
@@ -175,6 +187,7 @@ def test_two_windows_changing_one_party_the_second_is_told_and_keeps_its_typing(
 
 
 # ----- Incidents -------------------------------------------------------------------------------------------
+
 
 def test_correct_an_incident_with_a_future_date_refused_beside_the_field(qtbot, view, services):
     joan = next(p for p in services.parties.parties(view.case_id) if p.name == "Joan Platt")
@@ -230,7 +243,7 @@ def test_two_windows_correcting_one_incident(qtbot, services):
     qtbot.mouseClick(da.save_btn, Qt.MouseButton.LeftButton)
     type_into(qtbot, db.form.description, "My wording")
     qtbot.mouseClick(db.save_btn, Qt.MouseButton.LeftButton)
-    (title, message), = [(t, x) for m, t, x in b.prompts.asked if m == "error"]
+    ((title, message),) = [(t, x) for m, t, x in b.prompts.asked if m == "error"]
     assert title == "The incident of 20/11/2026 changed by someone else"
     assert "police reference: (blank) → DC-1" in message
     assert db.form.description.text() == "My wording" and db.form.police_ref.text() == "DC-1"
@@ -240,9 +253,18 @@ def test_two_windows_correcting_one_incident(qtbot, services):
 def test_mark_and_unmark_a_duplicate_and_the_counts_and_flag_follow(qtbot, view, prompts, services):
     joan = next(p for p in services.parties.parties(view.case_id) if p.name == "Joan Platt")
     police = next(a for a, n in services.intake.options().agencies if n == "Derbyshire Constabulary")
-    first = add_incident(services, view.case_id, joan.id, date(2026, 11, 10), description="Stones at 12 Oak St")
-    add_incident(services, view.case_id, joan.id, date(2026, 11, 11), description="Stones (to police)",
-                 reporting_agency_id=police, police_reference="DC-77")
+    first = add_incident(
+        services, view.case_id, joan.id, date(2026, 11, 10), description="Stones at 12 Oak St"
+    )
+    add_incident(
+        services,
+        view.case_id,
+        joan.id,
+        date(2026, 11, 11),
+        description="Stones (to police)",
+        reporting_agency_id=police,
+        police_reference="DC-77",
+    )
     add_incident(services, view.case_id, joan.id, date(2026, 11, 20), description="Bikes on the grass")
     view.refresh()
     assert "Repeat victim" in view.heading.text()
@@ -254,19 +276,25 @@ def test_mark_and_unmark_a_duplicate_and_the_counts_and_flag_follow(qtbot, view,
     assert prompts.titles("ask_choice") == ["Mark as a duplicate"]
     # The nearest incident in time is offered first; the one being marked is not offered.
     assert [value for value, _label in prompts.choices][0] == first.incident_id
-    assert [label.split(" — ")[0] for _v, label in prompts.choices] == ["10/11/2026 20:00", "20/11/2026 20:00"]
+    assert [label.split(" — ")[0] for _v, label in prompts.choices] == [
+        "10/11/2026 20:00",
+        "20/11/2026 20:00",
+    ]
     row = column(incidents.table, 6).index("Stones (to police)")
     assert incidents.table.item(row, 5).text() == "10/11/2026 20:00"
     assert incidents.table.item(row, 6).foreground().color().name() == "#888888"
-    assert "Joan Platt: 2" in incidents.counts.text() and "1 duplicate counted once" in incidents.counts.text()
+    assert (
+        "Joan Platt: 2" in incidents.counts.text() and "1 duplicate counted once" in incidents.counts.text()
+    )
     assert "Repeat victim" in prompts.titles("info") and "Repeat victim" not in view.heading.text()
     assert any("marked as a duplicate of the incident of 10/11/2026 20:00" in t for t in chronology(view))
 
     incidents = view.show_tab("Incidents")
     select(incidents.table, 6, "Stones (to police)")
     assert incidents.undup_btn.isEnabled() and not incidents.dup_btn.isEnabled()
-    qtbot.keyClick(incidents.table, Qt.Key.Key_D,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        incidents.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     row = column(incidents.table, 6).index("Stones (to police)")
     assert incidents.table.item(row, 5).text() == ""
     assert "Joan Platt: 3" in incidents.counts.text() and "Repeat victim" in view.heading.text()

@@ -42,7 +42,9 @@ def test_typing_a_surname_narrows_the_list(window, qtbot):
     everything = count_of(page)
     assert everything == 400
     row0_parties = visible_column(page, "parties")
-    surname = next(p for p in row0_parties if "Perpetrator:" in p).split("Perpetrator: ")[1].split()[-1].strip(";,")
+    surname = (
+        next(p for p in row0_parties if "Perpetrator:" in p).split("Perpetrator: ")[1].split()[-1].strip(";,")
+    )
     qtbot.keyClicks(page.search, surname)
     qtbot.waitUntil(lambda: count_of(page) < everything, timeout=3000)
     assert count_of(page) > 0

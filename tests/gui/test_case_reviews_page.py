@@ -83,8 +83,10 @@ def test_an_application_from_receipt_to_closure_through_the_widgets(qtbot, servi
     f = step(Step.ACKNOWLEDGE)
     set_date(f, "acknowledged_on", date(2023, 4, 19))
     save(f)
-    assert f.errors["acknowledged_on"].isVisible() and "before the date it was received" in \
-        f.errors["acknowledged_on"].text()
+    assert (
+        f.errors["acknowledged_on"].isVisible()
+        and "before the date it was received" in f.errors["acknowledged_on"].text()
+    )
     set_date(f, "acknowledged_on", date(2023, 4, 24))
     save(f)
     assert page.table.item(0, 3).text() == "Acknowledged"
@@ -122,7 +124,9 @@ def test_an_application_from_receipt_to_closure_through_the_widgets(qtbot, servi
     add.set("description", "Install CCTV at the alley")
     set_date(add, "due_on", date(2023, 6, 30))
     save(add)
-    assert add.errors["owner_agency"].isVisible() and "agency that owns it" in add.errors["owner_agency"].text()
+    assert (
+        add.errors["owner_agency"].isVisible() and "agency that owns it" in add.errors["owner_agency"].text()
+    )
     add.set("owner_agency", "SDDC")
     save(add)
     assert page.view.actions.rowCount() == 1
@@ -176,9 +180,13 @@ def test_an_application_from_receipt_to_closure_through_the_widgets(qtbot, servi
     page.show_figures()
     page.year.setText("2023")
     page.show_figures()
-    assert "One Community Trigger application was received in South Derbyshire in 2023." in page.figures_text.text()
+    assert (
+        "One Community Trigger application was received in South Derbyshire in 2023."
+        in page.figures_text.text()
+    )
     page._save("pdf")
     assert (tmp_path / "community-trigger-2023.pdf").read_bytes().startswith(b"%PDF")
     page._save("csv")
     assert (tmp_path / "community-trigger-2023.csv").read_text() == (
-        "measure,count\napplications,1\nthreshold_not_met,0\nreviews_conducted,1\nreviews_with_recommendations,1\n")
+        "measure,count\napplications,1\nthreshold_not_met,0\nreviews_conducted,1\nreviews_with_recommendations,1\n"
+    )

@@ -130,7 +130,10 @@ def test_work_a_case_end_to_end_through_the_widgets(qtbot, window, services, pro
     # Incidents: Joan's second report within 6 months prompts the Case Review; yes records it.
     incidents = view.show_tab("Incidents")
     prompts.answer("confirm", True)
-    for day, text in (("01/10/2026", "Bikes across the grass"), ("20/11/2026", "Bikes again, near the play area")):
+    for day, text in (
+        ("01/10/2026", "Bikes across the grass"),
+        ("20/11/2026", "Bikes again, near the play area"),
+    ):
         pick(incidents.reporter, "Joan Platt")
         type_into(qtbot, incidents.day, day)
         type_into(qtbot, incidents.time, "19:30")
@@ -163,7 +166,9 @@ def test_work_a_case_end_to_end_through_the_widgets(qtbot, window, services, pro
     # Actions: required fields, then an overdue action in red, completed with an outcome.
     actions = view.show_tab("Actions")
     qtbot.mouseClick(actions.add_btn, Qt.MouseButton.LeftButton)
-    assert actions.errors.text("description") and actions.errors.text("owner") and actions.errors.text("due_on")
+    assert (
+        actions.errors.text("description") and actions.errors.text("owner") and actions.errors.text("due_on")
+    )
     type_into(qtbot, actions.description, "Visit Joan and take a statement")
     pick(actions.agency, "South Derbyshire District Council")
     type_into(qtbot, actions.due, "20/11/2026")
@@ -200,7 +205,9 @@ def test_work_a_case_end_to_end_through_the_widgets(qtbot, window, services, pro
     pick(chron.kind, "All kinds")
     type_into(qtbot, chron.note, "Phoned Joan; she will keep a diary")
     qtbot.keyClick(chron.note, Qt.Key.Key_Return)
-    row = next(r for r in range(chron.table.rowCount()) if chron.table.item(r, 2).text().startswith("Phoned Joan"))
+    row = next(
+        r for r in range(chron.table.rowCount()) if chron.table.item(r, 2).text().startswith("Phoned Joan")
+    )
     chron.table.selectRow(row)
     prompts.answer("ask_text", "Phoned Joan Platt; she will keep a diary", "Surname missing")
     qtbot.mouseClick(chron.correct_btn, Qt.MouseButton.LeftButton)

@@ -11,8 +11,13 @@ from cspdesk.core.storage.models import CaseParty, Person
 
 def _busiest_person(services):
     with services._uow("t") as uow:
-        pid = uow.session.scalar(select(CaseParty.person_id).where(CaseParty.person_id.is_not(None))
-                                 .group_by(CaseParty.person_id).order_by(func.count().desc()).limit(1))
+        pid = uow.session.scalar(
+            select(CaseParty.person_id)
+            .where(CaseParty.person_id.is_not(None))
+            .group_by(CaseParty.person_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
         p = uow.session.get(Person, pid)
         return f"{p.forename} {p.surname}", p.date_of_birth
 
@@ -71,4 +76,5 @@ def test_an_erasure_request_is_recorded_against_the_persons_records(window, qtbo
     qtbot.mouseClick(dialog.confirm_btn, Qt.MouseButton.LeftButton)
     assert prompts.asked[-1][:2] == ("info", "Records recorded")
     assert window.services.subject_requests.get(window.services.actor, ref).confirmed == {
-        "matches": [dialog.matches[0].key]}
+        "matches": [dialog.matches[0].key]
+    }

@@ -35,7 +35,9 @@ def started(qtbot, prompts):
             w.services.database.engine.dispose()
 
 
-def test_a_read_only_file_opens_with_a_banner_and_saves_are_refused_plainly(started, demo_db_path, qtbot, prompts):
+def test_a_read_only_file_opens_with_a_banner_and_saves_are_refused_plainly(
+    started, demo_db_path, qtbot, prompts
+):
     """Caught: a read-only file was refused as "damaged… Restore it from a backup"."""
     before = digest(demo_db_path)
     with unwritable(demo_db_path):

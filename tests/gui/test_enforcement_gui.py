@@ -97,8 +97,14 @@ def test_a_case_from_warning_letter_to_fpn_paid(qtbot, officer_services, world):
     # 1. Warning letter
     qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
     dlg = panel.dialog
-    fill_step(dlg, kind="warning_letter", party=world.adult, issued=date(2026, 1, 2),
-              conduct="Loud music late at night", requirement="Keep music down after 11pm")
+    fill_step(
+        dlg,
+        kind="warning_letter",
+        party=world.adult,
+        issued=date(2026, 1, 2),
+        conduct="Loud music late at night",
+        requirement="Keep music down after 11pm",
+    )
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert not dlg.isVisible(), dlg.errors.text()
     assert panel.model.rowCount() == 1 and panel.count.text() == "1 notice"
@@ -111,8 +117,15 @@ def test_a_case_from_warning_letter_to_fpn_paid(qtbot, officer_services, world):
     # 2. CPW
     qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
     dlg = panel.dialog
-    fill_step(dlg, kind="cpw", party=world.adult, issued=date(2026, 1, 12), conduct="Loud amplified music",
-              effect="Neighbours cannot sleep", requirement="Stop playing amplified music after 11pm")
+    fill_step(
+        dlg,
+        kind="cpw",
+        party=world.adult,
+        issued=date(2026, 1, 12),
+        conduct="Loud amplified music",
+        effect="Neighbours cannot sleep",
+        requirement="Stop playing amplified music after 11pm",
+    )
     assert "Comply by 26/01/2026" in dlg.preview.text()
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     cpw = panel.detail.detail
@@ -167,7 +180,9 @@ def test_a_cpn_to_appeal_quashed_on_the_register(qtbot, officer_services, world)
 
     s = officer_services
     warning = s.enforcement.start_step(world.officer, step(world, "cpw", date(2026, 1, 5)))
-    cpn = s.enforcement.start_step(world.officer, step(world, "cpn", date(2026, 2, 2), parent_id=warning.notice_id))
+    cpn = s.enforcement.start_step(
+        world.officer, step(world, "cpn", date(2026, 2, 2), parent_id=warning.notice_id)
+    )
     page = EnforcementPage(s, Bus(), FakePrompts())
     qtbot.addWidget(page)
     page.show()
@@ -205,8 +220,15 @@ def test_administrator_override_is_asked_through_prompts_and_recorded(qtbot, ser
     dlg.case_search.setText("ASB-2026-00001")
     qtbot.mouseClick(dlg.find, Qt.MouseButton.LeftButton)
     assert dlg.cases.count() == 1 and dlg.party.count() == 5
-    fill_step(dlg, kind="cpw", party=world.no_dob, issued=date(2026, 3, 2), conduct="Shouting abuse",
-              effect="Residents afraid", requirement="Stop shouting abuse")
+    fill_step(
+        dlg,
+        kind="cpw",
+        party=world.no_dob,
+        issued=date(2026, 3, 2),
+        conduct="Shouting abuse",
+        effect="Residents afraid",
+        requirement="Stop shouting abuse",
+    )
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert not dlg.isVisible()
     assert prompts.asked and "date of birth" in prompts.asked[0][1]
@@ -223,8 +245,15 @@ def test_an_officer_cannot_override_and_sees_why_beside_the_field(qtbot, officer
     qtbot.addWidget(panel)
     qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
     dlg = panel.dialog
-    fill_step(dlg, kind="cpw", party=world.teen, issued=date(2026, 3, 2), conduct="Stones thrown",
-              effect="Windows broken", requirement="Stop throwing stones")
+    fill_step(
+        dlg,
+        kind="cpw",
+        party=world.teen,
+        issued=date(2026, 3, 2),
+        conduct="Stones thrown",
+        effect="Windows broken",
+        requirement="Stop throwing stones",
+    )
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert dlg.isVisible() and not prompts.asked
     label = dlg.findChild(QLabel, "error:party")

@@ -35,8 +35,12 @@ def test_importing_through_the_page_shows_the_plans_table(qtbot, services, tmp_p
     qtbot.mouseClick(panel.choose, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.preview is not None, timeout=20000)
     assert panel.rejections.rowCount() == 1
-    assert _cells(panel.rejections, 0) == [str(bad), "2", "month", "'2022-13' is not a month in the form YYYY-MM "
-                                           "(e.g. 2022-01)"]
+    assert _cells(panel.rejections, 0) == [
+        str(bad),
+        "2",
+        "month",
+        "'2022-13' is not a month in the form YYYY-MM (e.g. 2022-01)",
+    ]
     good_rows = 8 * 24 + len(PLAN_POPULATION)
     assert panel.import_button.text() == f"Import the {good_rows:,} good rows"
     assert not panel.population_label.isHidden()  # a population file is in the import: its base is asked for
@@ -70,7 +74,8 @@ def test_population_table_is_edited_and_saved(qtbot, services, tmp_path):
     qtbot.mouseClick(page.findChild(type(page.print_button), "savePopulation"), Qt.MouseButton.LeftButton)
     rows = services.figures.populations()
     assert [(r.area, r.population, r.label) for r in rows] == [
-        ("Erewash", 115332, "total population, mid-2020 estimate")]
+        ("Erewash", 115332, "total population, mid-2020 estimate")
+    ]
     page.population.item(0, 1).setText("lots")
     page.save_population()
     assert prompts.asked[-1][0] == "error" and "whole number" in prompts.asked[-1][2]
@@ -83,14 +88,22 @@ def test_export_and_print_from_the_page(qtbot, demo_services, tmp_path):
     page.export("csv")
     assert (tmp_path / "asb.csv").read_text().splitlines()[1] == "Chesterfield,2825,27.3,-12.4"
     assert page.checked_print_categories()[:6] == [
-        "ASB incidents", "Domestic abuse", "Residential burglary", "Vehicle crime", "Serious violence", "Hate crime"]
+        "ASB incidents",
+        "Domestic abuse",
+        "Residential burglary",
+        "Vehicle crime",
+        "Serious violence",
+        "Hate crime",
+    ]
     prompts.save_to = tmp_path / "section.pdf"
     page.print_section()
     qtbot.waitUntil(lambda: prompts.asked[-1][:2] == ("info", "Crime Figures section saved"), timeout=30000)
     assert (tmp_path / "section.pdf").stat().st_size > 10000
 
 
-def test_local_breakdown_shows_lsoas_locations_and_points_of_the_imported_derbyshire_file(qtbot, services, tmp_path):
+def test_local_breakdown_shows_lsoas_locations_and_points_of_the_imported_derbyshire_file(
+    qtbot, services, tmp_path
+):
     from tests.core.test_figures_local import DERBYSHIRE_FILE, _independent
 
     preview = services.figures.preview_import([DERBYSHIRE_FILE])
@@ -104,8 +117,10 @@ def test_local_breakdown_shows_lsoas_locations_and_points_of_the_imported_derbys
     assert local.year_ending.currentText() == "Dec 2018"
     by_lsoa, by_location, points = _independent("South Derbyshire", "Anti-social behaviour")
 
-    shown = {local.lsoas.item(r, 0).text(): int(local.lsoas.item(r, 2).text().replace(",", ""))
-             for r in range(local.lsoas.rowCount())}
+    shown = {
+        local.lsoas.item(r, 0).text(): int(local.lsoas.item(r, 2).text().replace(",", ""))
+        for r in range(local.lsoas.rowCount())
+    }
     assert shown == dict(by_lsoa)
     counts = [int(local.lsoas.item(r, 2).text()) for r in range(local.lsoas.rowCount())]
     assert counts == sorted(counts, reverse=True)

@@ -70,8 +70,11 @@ def test_forum_record_capture_issues_and_print_the_log(qtbot, services, tmp_path
 
 def test_my_work_lists_overdue_actions_and_opens_the_case(qtbot, services):
     case = services.intake.open_case(services.actor, form())
-    services.actions.add_action(services.actor, case.id, ActionInput("Visit Joan", date(2026, 11, 1),
-                                                                     owner_user_id=services.actor.user_id))
+    services.actions.add_action(
+        services.actor,
+        case.id,
+        ActionInput("Visit Joan", date(2026, 11, 1), owner_user_id=services.actor.user_id),
+    )
     prompts = FakePrompts()
     w = _window(qtbot, services, prompts)
     page = w.pages["my_work"]

@@ -9,8 +9,19 @@ from PySide6.QtWidgets import QScrollArea
 
 from cspdesk.gui.laptop import LAPTOP
 
-PAGES = ["dashboard", "cases", "enforcement", "safer_homes", "case_reviews", "forums", "figures", "reports",
-         "letters", "my_work", "settings"]
+PAGES = [
+    "dashboard",
+    "cases",
+    "enforcement",
+    "safer_homes",
+    "case_reviews",
+    "forums",
+    "figures",
+    "reports",
+    "letters",
+    "my_work",
+    "settings",
+]
 
 
 def fits(size: QSize, room: QSize = LAPTOP) -> bool:
@@ -35,10 +46,14 @@ def test_every_page_fits_a_laptop_and_none_widens_the_window_for_good(window, qt
         if page.minimumSizeHint().width() > area.viewport().width():
             too_wide[key] = page.minimumSizeHint().width()
         for inner in page.findChildren(QScrollArea):  # a page's own scrolling part (the Dashboard's tiles)
-            if inner.isVisible() and inner.widget() is not None and \
-                    inner.widget().minimumSizeHint().width() > inner.viewport().width():
-                too_wide[f"{key}: {inner.widget().objectName() or 'scrolling part'}"] = \
+            if (
+                inner.isVisible()
+                and inner.widget() is not None
+                and inner.widget().minimumSizeHint().width() > inner.viewport().width()
+            ):
+                too_wide[f"{key}: {inner.widget().objectName() or 'scrolling part'}"] = (
                     inner.widget().minimumSizeHint().width()
+                )
     assert too_wide == {}, f"wider than a laptop's {area.viewport().width()} px: {too_wide}"
     window.show_page("dashboard")
     assert fits(window.stack.minimumSizeHint(), QSize(400, 300))  # the widest page left nothing behind
@@ -109,11 +124,14 @@ def test_every_dialog_and_the_case_window_fit_a_laptop(window, qtbot):
 
     s = window.services
     with Session(s.database.engine) as db:
-        case_id = db.scalars(select(CaseParty.case_id).where(CaseParty.role == "complainant")
-                             .order_by(CaseParty.case_id)).first()
-        notice_id = db.scalars(select(EnforcementNotice.id).where(EnforcementNotice.kind == "cpw",
-                                                                  EnforcementNotice.stage == "draft")
-                               .order_by(EnforcementNotice.reference)).first()
+        case_id = db.scalars(
+            select(CaseParty.case_id).where(CaseParty.role == "complainant").order_by(CaseParty.case_id)
+        ).first()
+        notice_id = db.scalars(
+            select(EnforcementNotice.id)
+            .where(EnforcementNotice.kind == "cpw", EnforcementNotice.stage == "draft")
+            .order_by(EnforcementNotice.reference)
+        ).first()
     opened = {"New case": window.new_case()}
     view = window.open_case(case_id)
     for i in range(view.tabs.count()):
@@ -123,8 +141,9 @@ def test_every_dialog_and_the_case_window_fit_a_laptop(window, qtbot):
     opened["New letter"] = NewLetterDialog(s, window.bus, window.prompts, Subject.CASE, case_id, window)
     opened["New enforcement step"] = NewStepDialog(s, window.bus, window.prompts, window, case_id=case_id)
     if notice_id is not None:
-        opened["Notice step"] = StepDialog(s, window.bus, window.prompts, s.notices.detail(notice_id), "issued",
-                                           "Issue", window)
+        opened["Notice step"] = StepDialog(
+            s, window.bus, window.prompts, s.notices.detail(notice_id), "issued", "Issue", window
+        )
     too_big = {}
     for name, dlg in opened.items():
         qtbot.addWidget(dlg) if dlg is not view else None

@@ -40,7 +40,8 @@ def sample_pdf(officer_window):
 def case_with_complainant(services):
     with Session(services.database.engine) as db:
         return db.scalars(
-            select(CaseParty.case_id).where(CaseParty.role == "complainant", CaseParty.person_id.is_not(None))
+            select(CaseParty.case_id)
+            .where(CaseParty.role == "complainant", CaseParty.person_id.is_not(None))
             .order_by(CaseParty.case_id)
         ).first()
 
@@ -119,8 +120,9 @@ def test_a_missing_field_is_shown_beside_its_box_and_nothing_is_previewed(office
 
     s = officer_window.services
     case_id = case_with_complainant(s)
-    dlg = NewLetterDialog(s, officer_window.bus, officer_window.prompts, Subject.CASE, case_id,
-                          code="complainant_update")
+    dlg = NewLetterDialog(
+        s, officer_window.bus, officer_window.prompts, Subject.CASE, case_id, code="complainant_update"
+    )
     qtbot.addWidget(dlg)
     dlg.show()
     dlg.fields.widgets["action_summary"].setPlainText("We have visited the household concerned.")
@@ -233,7 +235,10 @@ def test_case_review_letters_from_the_case_reviews_page(officer_window, qtbot):
     dlg = panel.new_letter("case_review_ack")
     assert dlg.letter.currentData() == "case_review_ack"
     assert [dlg.letter.itemData(i) for i in range(dlg.letter.count())] == [
-        "case_review_ack", "case_review_threshold", "case_review_outcome"]
+        "case_review_ack",
+        "case_review_threshold",
+        "case_review_outcome",
+    ]
     qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
     assert dlg.preview is not None, dlg.problems.text()
     qtbot.mouseClick(dlg.preview.file_btn, Qt.MouseButton.LeftButton)
@@ -259,8 +264,11 @@ def test_safer_homes_letters_from_the_referral_screen(officer_window, qtbot, pro
 
     w = officer_window
     with Session(w.services.database.engine) as db:
-        rid = db.scalars(select(SaferHomesReferral.id).where(SaferHomesReferral.contractor.is_not(None))
-                         .order_by(SaferHomesReferral.reference)).first()
+        rid = db.scalars(
+            select(SaferHomesReferral.id)
+            .where(SaferHomesReferral.contractor.is_not(None))
+            .order_by(SaferHomesReferral.reference)
+        ).first()
     prompts.answer_text = "Arranging the works order"
     w.show_page("safer_homes")
     page = w.pages["safer_homes"]
@@ -282,9 +290,11 @@ def test_a_notice_letter_from_the_enforcement_page(officer_window, qtbot):
 
     w = officer_window
     with Session(w.services.database.engine) as db:
-        nid = db.scalars(select(EnforcementNotice.id).where(EnforcementNotice.kind == "cpw",
-                                                            EnforcementNotice.issued_on.is_not(None))
-                         .order_by(EnforcementNotice.reference)).first()
+        nid = db.scalars(
+            select(EnforcementNotice.id)
+            .where(EnforcementNotice.kind == "cpw", EnforcementNotice.issued_on.is_not(None))
+            .order_by(EnforcementNotice.reference)
+        ).first()
     w.show_page("enforcement")
     detail = w.pages["enforcement"].detail
     assert not detail.letters_btn.isVisibleTo(detail)
@@ -296,7 +306,9 @@ def test_a_notice_letter_from_the_enforcement_page(officer_window, qtbot):
     qtbot.mouseClick(dlg.preview_btn, Qt.MouseButton.LeftButton)
     assert dlg.preview is not None, dlg.problems.text()
     qtbot.mouseClick(dlg.preview.file_btn, Qt.MouseButton.LeftButton)
-    assert panel.table.rowCount() == 1 and w.services.documents.for_record(w.services.actor, Subject.NOTICE, nid)
+    assert panel.table.rowCount() == 1 and w.services.documents.for_record(
+        w.services.actor, Subject.NOTICE, nid
+    )
 
 
 def test_mail_merge_to_notices_uses_the_template_for_their_kind(officer_window, qtbot):

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 
 def test_the_dashboard_counts_arrive_however_soon_the_window_hears_the_services_are_ready(
-        qtbot, demo_db_path, prompts):
+    qtbot, demo_db_path, prompts
+):
     """Defect 1: the Dashboard showed "…" for good after half of all start-ups. The background start told the
     window "ready" before the services said they were ready; when the window's thread looked in between, the
     Dashboard decided they were not ready, waited for a second "ready" that never came. Here the background
@@ -23,7 +24,9 @@ def test_the_dashboard_counts_arrive_however_soon_the_window_hears_the_services_
     w.show()
     qtbot.waitExposed(w)
     dashboard = w.pages["dashboard"]
-    qtbot.waitUntil(lambda: w.bus.receivers("2services_ready()") > listening)  # the Dashboard waits for "ready"
+    qtbot.waitUntil(
+        lambda: w.bus.receivers("2services_ready()") > listening
+    )  # the Dashboard waits for "ready"
     assert dashboard.open_tile.value.text() == "…"
     window_heard = threading.Event()
     # Connected after the Dashboard's, so the Dashboard has looked by the time this runs.
@@ -49,9 +52,11 @@ def test_a_notice_letter_says_who_it_is_addressed_to(window, qtbot):
     s = window.services
     s.users.update_user(s.actor, s.actor.user_id, job_title="Community Safety Officer")
     with Session(s.database.engine) as db:
-        nid = db.scalars(select(EnforcementNotice.id).where(EnforcementNotice.kind == "cpw",
-                                                            EnforcementNotice.issued_on.is_not(None))
-                         .order_by(EnforcementNotice.reference)).first()
+        nid = db.scalars(
+            select(EnforcementNotice.id)
+            .where(EnforcementNotice.kind == "cpw", EnforcementNotice.issued_on.is_not(None))
+            .order_by(EnforcementNotice.reference)
+        ).first()
     window.show_page("enforcement")
     detail = window.pages["enforcement"].detail
     detail.show_notice(nid)
@@ -175,9 +180,17 @@ def test_the_threshold_evidence_names_agencies_not_their_codes(services, databas
     case_id, party = make_case(database.engine, "ASB-2023-00042")
     for d in (date(2023, 2, 10), date(2023, 3, 3), date(2023, 3, 20)):
         add_incident(database.engine, case_id, d, d, party_id=party, agency="POLICE")
-    app_id = services.case_reviews.record_application(services.actor, ApplicationInput(
-        received_on=date(2023, 4, 20), channel="email", applicant_name="Jean Bloor", applicant_kind="person",
-        problem="Stones thrown.", case_ids=(case_id,)))
+    app_id = services.case_reviews.record_application(
+        services.actor,
+        ApplicationInput(
+            received_on=date(2023, 4, 20),
+            channel="email",
+            applicant_name="Jean Bloor",
+            applicant_kind="person",
+            problem="Stones thrown.",
+            case_ids=(case_id,),
+        ),
+    )
     page = CaseReviewsPage(services, Bus(), FakePrompts(tmp_path))
     qtbot.addWidget(page)
     page.select(app_id)

@@ -20,15 +20,18 @@ def quick_window(qtbot, demo_db_path, prompts):
         w.services.database.engine.dispose()
 
 
-def test_the_window_opens_on_the_open_cases_before_the_services_have_loaded(quick_window, demo_db_path, qtbot):
+def test_the_window_opens_on_the_open_cases_before_the_services_have_loaded(
+    quick_window, demo_db_path, qtbot
+):
     w = quick_window
     assert not w.services.ready  # nothing has loaded SQLAlchemy yet
     w.show()
     w.show_page("cases")
     page = w.pages["cases"]
     con = connect_file(demo_db_path)
-    newest = con.execute("SELECT reference FROM asb_case WHERE status='open' "
-                         "ORDER BY reported_on DESC, reference DESC").fetchall()
+    newest = con.execute(
+        "SELECT reference FROM asb_case WHERE status='open' ORDER BY reported_on DESC, reference DESC"
+    ).fetchall()
     con.close()
     assert page.model.rowCount() == len(newest)
     assert [page.model.index(r, 0).data() for r in range(3)] == [r[0] for r in newest[:3]]

@@ -65,17 +65,23 @@ def test_edit_add_trace_and_print(qtbot, demo_services, tmp_path):
     assert demo_services.report_pack.pack("2022/23").sentence(rp.CPW) == edited
 
     # Add a paragraph through the (fake) prompt, then another, and move it up.
-    prompts.answer("ask_text", "Supported the 16 days of Action Domestic Abuse Campaign during November.",
-                   "Liberation Day event held in May.")
+    prompts.answer(
+        "ask_text",
+        "Supported the 16 days of Action Domestic Abuse Campaign during November.",
+        "Liberation Day event held in May.",
+    )
     qtbot.mouseClick(page.findChild(QPushButton, "addParagraph"), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.findChild(QPushButton, "addParagraph"), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.findChild(QPushButton, "paragraphUp"), Qt.MouseButton.LeftButton)
     assert demo_services.report_pack.wording("2022/23").paragraphs == (
         "Liberation Day event held in May.",
-        "Supported the 16 days of Action Domestic Abuse Campaign during November.")
+        "Supported the 16 days of Action Domestic Abuse Campaign during November.",
+    )
     page.paragraphs.setCurrentRow(0)
     qtbot.mouseClick(page.findChild(QPushButton, "removeParagraph"), Qt.MouseButton.LeftButton)
-    assert page._paragraph_texts() == ["Supported the 16 days of Action Domestic Abuse Campaign during November."]
+    assert page._paragraph_texts() == [
+        "Supported the 16 days of Action Domestic Abuse Campaign during November."
+    ]
 
     # Click the count: the records behind it; double-click one: its case opens.
     opened = []
@@ -175,8 +181,14 @@ def test_quarterly_table_and_exports(qtbot, demo_services, tmp_path):
     _loaded(qtbot, page)
     q = page.quarterly
     headers = [q.horizontalHeaderItem(c).text() for c in range(q.columnCount())]
-    assert headers == ["Measure", "Q1 Apr–Jun 2022", "Q2 Jul–Sep 2022", "Q3 Oct–Dec 2022", "Q4 Jan–Mar 2023",
-                       "2022/23"]
+    assert headers == [
+        "Measure",
+        "Q1 Apr–Jun 2022",
+        "Q2 Jul–Sep 2022",
+        "Q3 Oct–Dec 2022",
+        "Q4 Jan–Mar 2023",
+        "2022/23",
+    ]
     cpw = next(r for r in range(q.rowCount()) if q.item(r, 0).toolTip() == rp.CPW)
     assert q.item(cpw, 5).text() == "56"
     assert sum(int(q.item(cpw, c).text()) for c in range(1, 5)) == 56
@@ -206,7 +218,9 @@ def test_a_trace_read_after_the_records_changed_says_so(qtbot, demo_services):
     assert page.action_taken.item(row, 0).text() == "6"
     page.trace(rp.AREA_FORUMS)
     assert "changed" not in _traced(qtbot, page).hint.text()
-    demo_services.forums.record_forum(demo_services.actor, MeetingInput("Extra forum", date(2022, 6, 1), "Hall"))
+    demo_services.forums.record_forum(
+        demo_services.actor, MeetingInput("Extra forum", date(2022, 6, 1), "Hall")
+    )
     page.trace(rp.AREA_FORUMS)
     dialog = _traced(qtbot, page)
     assert dialog.table.model().rowCount() == 7

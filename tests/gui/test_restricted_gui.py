@@ -28,9 +28,14 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 @pytest.fixture
 def restricted(services):
     rid = services.safer_homes.intake(services.actor, da_form()).id
-    services.letters.generate(services.actor, Subject.REFERRAL, "safer_homes_referral_ack", rid,
-                              typed={"referral_reason": "Domestic abuse", "officer_title": "Coordinator"},
-                              reason="Acknowledging the referral")
+    services.letters.generate(
+        services.actor,
+        Subject.REFERRAL,
+        "safer_homes_referral_ack",
+        rid,
+        typed={"referral_reason": "Domestic abuse", "officer_title": "Coordinator"},
+        reason="Acknowledging the referral",
+    )
     return rid
 
 
@@ -113,7 +118,9 @@ def test_a_partner_sees_disabled_controls_not_a_refusal_on_save(services, qtbot,
     assert not screen.save_btn.isEnabled() and not screen.save_works_btn.isEnabled()
     assert not screen.add_measure_btn.isEnabled() and not screen.elig_btn.isEnabled()
     assert not field(screen, "survey_on").isEnabled() or field(screen, "survey_on").isReadOnly()
-    status = [b for b in screen.findChildren(QPushButton) if b.objectName().startswith("status:") and b.isVisible()]
+    status = [
+        b for b in screen.findChildren(QPushButton) if b.objectName().startswith("status:") and b.isVisible()
+    ]
     assert status and not any(b.isEnabled() for b in status)
     assert prompts.errors == []
 
@@ -205,8 +212,19 @@ def test_a_partner_cannot_edit_a_case_and_the_controls_say_so(demo_services, qtb
     view = CaseView(s, Bus(), FakePrompts(tmp_path), case_id)
     qtbot.addWidget(view)
     view.load_all()
-    for name in ("saveCase", "closeCase", "addParty", "editParty", "addIncident", "editIncident", "saveRisk",
-                 "addAction", "addNote", "correctEntry", "addFiles"):
+    for name in (
+        "saveCase",
+        "closeCase",
+        "addParty",
+        "editParty",
+        "addIncident",
+        "editIncident",
+        "saveRisk",
+        "addAction",
+        "addNote",
+        "correctEntry",
+        "addFiles",
+    ):
         button = view.findChild(QPushButton, name)
         assert button is not None and not button.isEnabled(), name
     assert not view.findChild(QLineEdit, "case_title").isEnabled()
@@ -215,8 +233,11 @@ def test_a_partner_cannot_edit_a_case_and_the_controls_say_so(demo_services, qtb
     assert not view.findChild(QPushButton, "editParty").isEnabled()
     assert view.findChild(QCheckBox, "showRemovedParties").isEnabled()  # looking is allowed
     # A case outside the partner's agency (reached by a link, say) shows nothing of itself.
-    other = next(c for c in s.case_list.case_ids(CaseQuery(status=None), admin)
-                 if c not in set(s.case_list.case_ids(CaseQuery(status=None), s.actor)))
+    other = next(
+        c
+        for c in s.case_list.case_ids(CaseQuery(status=None), admin)
+        if c not in set(s.case_list.case_ids(CaseQuery(status=None), s.actor))
+    )
     hidden = CaseView(s, Bus(), FakePrompts(tmp_path), other)
     qtbot.addWidget(hidden)
     assert hidden.tabs.isHidden() and "not shared with your agency" in hidden.heading.text()

@@ -65,8 +65,10 @@ def test_a_record_changed_after_the_queue_was_read_is_not_deleted(window, qtbot,
     kind, title, text = prompts.asked[-1]
     assert kind == "error" and "changed by someone else" in text and "Traceback" not in text
     with window.services._uow("t") as uow:
-        assert uow.session.scalar(select(AsbCase.description).where(AsbCase.id == first.record_id)) \
+        assert (
+            uow.session.scalar(select(AsbCase.description).where(AsbCase.id == first.record_id))
             == "New information from the police"
+        )
 
 
 def test_the_event_a_period_counts_from_is_chosen_from_a_list_in_settings(window, qtbot):

@@ -82,8 +82,11 @@ def click(qtbot, root, object_name):
 
 
 def status_buttons(screen) -> set[str]:
-    return {b.objectName() for b in screen.findChildren(QPushButton) if b.objectName().startswith("status:")
-            and not b.isHidden()}
+    return {
+        b.objectName()
+        for b in screen.findChildren(QPushButton)
+        if b.objectName().startswith("status:") and not b.isHidden()
+    }
 
 
 def fill_burglary(qtbot, screen):
@@ -183,7 +186,10 @@ def test_restricted_referral_is_masked_and_opening_asks_a_reason(services, qtbot
     assert texts[2] == RESTRICTED and texts[3] == RESTRICTED and "Larkspur" not in " ".join(texts)
     page.open_row(0)
     assert not prompts.questions and page.screen.detail.masked
-    assert field(page.screen, "client_name").text() == RESTRICTED and not field(page.screen, "client_name").isEnabled()
+    assert (
+        field(page.screen, "client_name").text() == RESTRICTED
+        and not field(page.screen, "client_name").isEnabled()
+    )
     page.search.setText("Quennell")
     page.refresh()
     assert page.table.rowCount() == 0
@@ -202,9 +208,13 @@ def test_restricted_referral_is_masked_and_opening_asks_a_reason(services, qtbot
     assert page.stack.currentIndex() == 1
     assert field(page.screen, "address_line1").text() == "17 Larkspur Grove"
     with services.database.engine.connect() as c:
-        rows = c.execute(select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.entity_id == da)).all()
+        rows = c.execute(
+            select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.entity_id == da)
+        ).all()
     assert [r.details["reason"] for r in sorted(rows, key=lambda r: r.seq)] == [
-        "Recording the referral", "Booking the survey with the IDVA"]
+        "Recording the referral",
+        "Booking the survey with the IDVA",
+    ]
 
 
 def test_csv_export_from_the_page_is_masked(services, qtbot, tmp_path):

@@ -18,9 +18,14 @@ def _file_action(window, name):
 def _take_in_window(window, qtbot, target) -> str:
     """Take a copy of the ward with most open cases through the dialog; returns the ward's name."""
     with Session(window.services.database.engine) as s:
-        busiest = s.scalar(select(Ward.name).join(AsbCase, AsbCase.ward_id == Ward.id)
-                           .where(AsbCase.status == "open").group_by(Ward.name)
-                           .order_by(func.count().desc()).limit(1))
+        busiest = s.scalar(
+            select(Ward.name)
+            .join(AsbCase, AsbCase.ward_id == Ward.id)
+            .where(AsbCase.status == "open")
+            .group_by(Ward.name)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
     dialog = wc.TakeCopyDialog(window)
     qtbot.addWidget(dialog)
     for i in range(dialog.wards.count()):
@@ -93,7 +98,10 @@ def test_the_conflicts_dialog_shows_both_values_and_takes_the_copys(window, qtbo
     dialog.conflicts.selectRow(0)
     assert dialog.conflicts.item(0, 1).text() == "Title"
     assert (dialog.side_before.text(), dialog.side_office.text(), dialog.side_copy.text()) == (
-        d.title, "Office title", "Copy title")
+        d.title,
+        "Office title",
+        "Copy title",
+    )
     qtbot.mouseClick(dialog.take_copy_value, Qt.MouseButton.LeftButton)
     assert dialog.conflicts.rowCount() == 0 and dialog.tabs.tabText(1) == "Conflicts (0)"
     with Session(office.database.engine) as session:

@@ -21,8 +21,12 @@ def test_empty_to_head_matches_the_models(db_path):
     db = open_database(db_path)
     with db.engine.connect() as conn:
         # The search index (case_fts*) is SQLite-only and made by hand in migration 0002.
-        ctx = MigrationContext.configure(conn, opts={"include_name": lambda name, type_, _p: not (
-            type_ == "table" and name.startswith("case_fts"))})
+        ctx = MigrationContext.configure(
+            conn,
+            opts={
+                "include_name": lambda name, type_, _p: not (type_ == "table" and name.startswith("case_fts"))
+            },
+        )
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == [], f"models and migrations disagree: {diff}"
 
@@ -56,8 +60,13 @@ def test_postgresql_empty_to_head_matches_the_models_and_goes_back_down(pg_serve
     db = open_database(url)
     trigram = "ix_asb_case_search_trgm"  # made by hand in 0002 for the case search, not in the models
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": lambda name, type_, _p: not (
-            type_ == "index" and name == trigram)})
+        ctx = MigrationContext.configure(
+            conn,
+            opts={
+                "compare_type": True,
+                "include_name": lambda name, type_, _p: not (type_ == "index" and name == trigram),
+            },
+        )
         diff = compare_metadata(ctx, Base.metadata)
         assert conn.exec_driver_sql("select count(*) from agency").scalar() > 0  # 0002's reference data
     assert diff == [], f"models and migrations disagree on PostgreSQL: {diff}"

@@ -35,24 +35,59 @@ K, S = NoticeKind, Stage
 CASES_AT_PLAN_SCALE = 4500
 PLAN_YEAR = 2022  # financial year 2022/23: the seed figures 56 / 11 / 5
 # Notices a year at plan scale besides the CPW ladder (DOMAIN.md section 3 tools).
-OTHER_PER_YEAR = {K.WARNING_LETTER: 80, K.ABC: 14, K.PROSECUTION: 2, K.CIVIL_INJUNCTION: 3, K.PSPO_FPN: 6,
-                  K.CLOSURE_NOTICE: 2, K.DISPERSAL_DIRECTION: 5}
-CODE = {K.WARNING_LETTER: "WL", K.ABC: "ABC", K.CPW: "CPW", K.CPN: "CPN", K.FPN: "FPN", K.PROSECUTION: "PROS",
-        K.CIVIL_INJUNCTION: "INJ", K.PSPO_FPN: "PSPO", K.CLOSURE_NOTICE: "CLN", K.CLOSURE_ORDER: "CLO",
-        K.DISPERSAL_DIRECTION: "DISP"}
+OTHER_PER_YEAR = {
+    K.WARNING_LETTER: 80,
+    K.ABC: 14,
+    K.PROSECUTION: 2,
+    K.CIVIL_INJUNCTION: 3,
+    K.PSPO_FPN: 6,
+    K.CLOSURE_NOTICE: 2,
+    K.DISPERSAL_DIRECTION: 5,
+}
+CODE = {
+    K.WARNING_LETTER: "WL",
+    K.ABC: "ABC",
+    K.CPW: "CPW",
+    K.CPN: "CPN",
+    K.FPN: "FPN",
+    K.PROSECUTION: "PROS",
+    K.CIVIL_INJUNCTION: "INJ",
+    K.PSPO_FPN: "PSPO",
+    K.CLOSURE_NOTICE: "CLN",
+    K.CLOSURE_ORDER: "CLO",
+    K.DISPERSAL_DIRECTION: "DISP",
+}
 CONDUCT = [
-    ("Playing loud amplified music late at night", "Neighbours are kept awake and an elderly resident is distressed",
-     "Stop playing amplified music audible outside the property between 11pm and 7am"),
-    ("Riding an off-road motorcycle on public open space", "Residents and children using the park are put at risk",
-     "Stop riding any motor vehicle on Eureka Park and Maurice Lea Park"),
-    ("Accumulating waste and rubbish in the front garden", "Smell, vermin and blight on the street",
-     "Remove all waste from the front garden and keep it clear"),
-    ("Verbal abuse and intimidation of neighbours", "Neighbours are afraid to leave their homes",
-     "Stop verbally abusing or intimidating residents of the street"),
-    ("Allowing a dog to bark persistently and roam unsupervised", "Residents are frightened and kept awake",
-     "Keep the dog on a lead in public and inside the property between 10pm and 7am"),
-    ("Congregating and drinking alcohol in the town centre", "Shoppers and traders are intimidated",
-     "Stop consuming alcohol in a public place in Swadlincote town centre"),
+    (
+        "Playing loud amplified music late at night",
+        "Neighbours are kept awake and an elderly resident is distressed",
+        "Stop playing amplified music audible outside the property between 11pm and 7am",
+    ),
+    (
+        "Riding an off-road motorcycle on public open space",
+        "Residents and children using the park are put at risk",
+        "Stop riding any motor vehicle on Eureka Park and Maurice Lea Park",
+    ),
+    (
+        "Accumulating waste and rubbish in the front garden",
+        "Smell, vermin and blight on the street",
+        "Remove all waste from the front garden and keep it clear",
+    ),
+    (
+        "Verbal abuse and intimidation of neighbours",
+        "Neighbours are afraid to leave their homes",
+        "Stop verbally abusing or intimidating residents of the street",
+    ),
+    (
+        "Allowing a dog to bark persistently and roam unsupervised",
+        "Residents are frightened and kept awake",
+        "Keep the dog on a lead in public and inside the property between 10pm and 7am",
+    ),
+    (
+        "Congregating and drinking alcohol in the town centre",
+        "Shoppers and traders are intimidated",
+        "Stop consuming alcohol in a public place in Swadlincote town centre",
+    ),
 ]
 BODIES = ["Derbyshire Constabulary SNT", "South Derbyshire housing", "Derbyshire County Council", "Landlord"]
 SERVICE = ["Hand delivered", "First class post", "Hand delivered", "Served in person by PCSO"]
@@ -81,62 +116,142 @@ class _Writer:
         dates = compute_dates(kind, on, self.rules, **dates_kw)
         nid = uuid.uuid4()
         self.dates[nid] = dates
-        row = {"id": nid, "reference": "", "case_id": perp["case"], "party_id": perp["id"], "kind": kind.value,
-               "stage": S.DRAFT.value, "parent_id": parent["id"] if parent else None, "conduct": conduct,
-               "detrimental_effect": effect if kind in (K.CPW, K.CPN) else None, "issuing_officer_id": officer,
-               "authority": "South Derbyshire District Council", "served_on": on,
-               "service_method": rng.choice(SERVICE), **dates.columns(),
-               "amount_pence": 10_000 if kind in (K.FPN, K.PSPO_FPN) else None,
-               "discount_amount_pence": 7_500 if kind is K.FPN else None, "paid_on": None,
-               "last_reviewed_on": None, "outcome": None, "document_due": (self.today - on).days < 7,
-               "rules": self.rules.to_dict(), "next_due_on": None, "next_due_what": None,
-               "_conduct": (conduct, effect, requirement), "_perp": perp, **self.base}
+        row = {
+            "id": nid,
+            "reference": "",
+            "case_id": perp["case"],
+            "party_id": perp["id"],
+            "kind": kind.value,
+            "stage": S.DRAFT.value,
+            "parent_id": parent["id"] if parent else None,
+            "conduct": conduct,
+            "detrimental_effect": effect if kind in (K.CPW, K.CPN) else None,
+            "issuing_officer_id": officer,
+            "authority": "South Derbyshire District Council",
+            "served_on": on,
+            "service_method": rng.choice(SERVICE),
+            **dates.columns(),
+            "amount_pence": 10_000 if kind in (K.FPN, K.PSPO_FPN) else None,
+            "discount_amount_pence": 7_500 if kind is K.FPN else None,
+            "paid_on": None,
+            "last_reviewed_on": None,
+            "outcome": None,
+            "document_due": (self.today - on).days < 7,
+            "rules": self.rules.to_dict(),
+            "next_due_on": None,
+            "next_due_what": None,
+            "_conduct": (conduct, effect, requirement),
+            "_perp": perp,
+            **self.base,
+        }
         self.notices.append(row)
         self._event(row, None, S.DRAFT, on)
-        first = {K.PROSECUTION: S.PROSECUTION}.get(kind, S.RECORDED if kind in (
-            K.CIVIL_INJUNCTION, K.PSPO_FPN, K.CLOSURE_NOTICE, K.CLOSURE_ORDER, K.DISPERSAL_DIRECTION) else S.ISSUED)
+        first = {K.PROSECUTION: S.PROSECUTION}.get(
+            kind,
+            S.RECORDED
+            if kind
+            in (K.CIVIL_INJUNCTION, K.PSPO_FPN, K.CLOSURE_NOTICE, K.CLOSURE_ORDER, K.DISPERSAL_DIRECTION)
+            else S.ISSUED,
+        )
         self.move(row, first, on)
         if kind in (K.CPW, K.CPN, K.ABC):
-            self.reqs.append({"id": uuid.uuid4(), "notice_id": nid, "kind": "stop", "text": requirement,
-                              "due_on": None, **self.base})
+            self.reqs.append(
+                {
+                    "id": uuid.uuid4(),
+                    "notice_id": nid,
+                    "kind": "stop",
+                    "text": requirement,
+                    "due_on": None,
+                    **self.base,
+                }
+            )
             if rng.random() < 0.4:
-                self.reqs.append({"id": uuid.uuid4(), "notice_id": nid, "kind": "do",
-                                  "text": "Attend a meeting with the Community Safety team",
-                                  "due_on": on + timedelta(days=14), **self.base})
+                self.reqs.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "notice_id": nid,
+                        "kind": "do",
+                        "text": "Attend a meeting with the Community Safety team",
+                        "due_on": on + timedelta(days=14),
+                        **self.base,
+                    }
+                )
         if kind is K.CPN:
             for body in rng.sample(BODIES, 2):
-                self.informed.append({"id": uuid.uuid4(), "notice_id": nid, "body": body,
-                                      "informed_on": on - timedelta(days=rng.randint(1, 5)), **self.base})
+                self.informed.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "notice_id": nid,
+                        "body": body,
+                        "informed_on": on - timedelta(days=rng.randint(1, 5)),
+                        **self.base,
+                    }
+                )
         return row
 
-    def move(self, row: dict, to: Stage, on: date, reason: str | None = None, details: dict | None = None) -> bool:
+    def move(
+        self, row: dict, to: Stage, on: date, reason: str | None = None, details: dict | None = None
+    ) -> bool:
         """Record a stage change if it has happened by today; the state machine checks order and dates."""
         if on > self.today:
             return False
         frm = row["stage"]
-        ctx = TransitionContext(on, self.dates[row["id"]], "Accepted late by the court" if to is S.APPEAL_LODGED else "")
+        ctx = TransitionContext(
+            on, self.dates[row["id"]], "Accepted late by the court" if to is S.APPEAL_LODGED else ""
+        )
         check_transition(row["kind"], frm, to, ctx if frm != S.DRAFT.value else None)
         row["stage"] = to.value
         self._event(row, frm, to, on, reason, details)
         return True
 
-    def _event(self, row, frm, to: Stage, on: date, reason=None, details=None, event="stage",
-               what: str | None = None) -> None:
+    def _event(
+        self, row, frm, to: Stage, on: date, reason=None, details=None, event="stage", what: str | None = None
+    ) -> None:
         officer = self.officers[row["issuing_officer_id"]]
-        self.events.append({"id": uuid.uuid4(), "notice_id": row["id"], "occurred_on": on, "event": event,
-                            "from_stage": frm, "to_stage": to.value, "officer": officer, "reason": reason,
-                            "override_reason": None, "details": details, **self.base,
-                            "created_at": self._stamp(len(self.events))})
+        self.events.append(
+            {
+                "id": uuid.uuid4(),
+                "notice_id": row["id"],
+                "occurred_on": on,
+                "event": event,
+                "from_stage": frm,
+                "to_stage": to.value,
+                "officer": officer,
+                "reason": reason,
+                "override_reason": None,
+                "details": details,
+                **self.base,
+                "created_at": self._stamp(len(self.events)),
+            }
+        )
         if frm is None:
             return
-        what = what or (f"issued to {row['_perp']['name']}" if to is S.ISSUED else
-                         f"recorded against {row['_perp']['name']}" if to is S.RECORDED else to.label)
+        what = what or (
+            f"issued to {row['_perp']['name']}"
+            if to is S.ISSUED
+            else f"recorded against {row['_perp']['name']}"
+            if to is S.RECORDED
+            else to.label
+        )
         # The summary is finished in write(), once the notice has its reference.
-        self.chron.append({"id": uuid.uuid4(), "case_id": row["case_id"],
-                           "occurred_at": datetime.combine(on, time(12)), "kind": "notice", "summary": what,
-                           "body": reason, "author": officer, "related_type": "notice", "related_id": row["id"],
-                           "corrects_id": None, "superseded": False, "_row": row, **self.base,
-                           "created_at": self._stamp(len(self.chron))})
+        self.chron.append(
+            {
+                "id": uuid.uuid4(),
+                "case_id": row["case_id"],
+                "occurred_at": datetime.combine(on, time(12)),
+                "kind": "notice",
+                "summary": what,
+                "body": reason,
+                "author": officer,
+                "related_type": "notice",
+                "related_id": row["id"],
+                "corrects_id": None,
+                "superseded": False,
+                "_row": row,
+                **self.base,
+                "created_at": self._stamp(len(self.chron)),
+            }
+        )
 
     def _stamp(self, n: int) -> datetime:
         """Rows of one day are listed by ``created_at``: one microsecond apart keeps them in the order
@@ -147,8 +262,16 @@ class _Writer:
         if on <= self.today:
             self.reviewed[row["id"]] = on
             row["last_reviewed_on"] = on
-            self._event(row, row["stage"], S(row["stage"]), on, "Review held", None, event="review",
-                        what="review held")
+            self._event(
+                row,
+                row["stage"],
+                S(row["stage"]),
+                on,
+                "Review held",
+                None,
+                event="review",
+                what="review held",
+            )
 
     def write(self) -> None:
         seq: dict[str, int] = {}
@@ -156,20 +279,28 @@ class _Writer:
             prefix = f"{CODE[K(row['kind'])]}-{row['issued_on'].year}-"
             seq[prefix] = seq.get(prefix, 0) + 1
             row["reference"] = f"{prefix}{seq[prefix]:04d}"
-            due = next_due(row["kind"], row["stage"], self.dates[row["id"]], self.today,
-                           last_reviewed_on=row["last_reviewed_on"])
+            due = next_due(
+                row["kind"],
+                row["stage"],
+                self.dates[row["id"]],
+                self.today,
+                last_reviewed_on=row["last_reviewed_on"],
+            )
             row["next_due_on"], row["next_due_what"] = (due.on, due.what) if due else (None, None)
         for c in self.chron:
             row = c.pop("_row")
             c["summary"] = f"{NOUN[K(row['kind'])]} {row['reference']}: {c['summary']}"[:500]
         notices = [{k: v for k, v in r.items() if not k.startswith("_")} for r in self.notices]
         s = self.ctx.session
-        for model, rows in ((EnforcementNotice, notices), (NoticeRequirement, self.reqs),
-                            (NoticeEvent, self.events), (NoticeInformedBody, self.informed),
-                            (ChronologyEntry, self.chron)):
+        for model, rows in (
+            (EnforcementNotice, notices),
+            (NoticeRequirement, self.reqs),
+            (NoticeEvent, self.events),
+            (NoticeInformedBody, self.informed),
+            (ChronologyEntry, self.chron),
+        ):
             for start in range(0, len(rows), 10_000):
-                s.execute(insert(model), rows[start:start + 10_000])
-
+                s.execute(insert(model), rows[start : start + 10_000])
 
 
 class _Picker:
@@ -203,8 +334,9 @@ def _day(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
-def _pick_on(w: _Writer, picker: _Picker, start: date, end: date, min_age: int = 0,
-             fresh: bool = False) -> tuple[date, dict] | None:
+def _pick_on(
+    w: _Writer, picker: _Picker, start: date, end: date, min_age: int = 0, fresh: bool = False
+) -> tuple[date, dict] | None:
     for _ in range(30):
         on = _day(w.rng, start, end)
         perp = picker.pick(on, min_age, fresh)
@@ -246,7 +378,9 @@ def _cpw_outcome(w: _Writer, cpw: dict, comply_by: date) -> None:
     rng, d = w.rng, w.dates[cpw["id"]]
     r = rng.random()
     if r < 0.05:
-        w.move(cpw, S.WITHDRAWN, d.issued_on + timedelta(days=rng.randint(1, 10)), "Sent to the wrong address")
+        w.move(
+            cpw, S.WITHDRAWN, d.issued_on + timedelta(days=rng.randint(1, 10)), "Sent to the wrong address"
+        )
     elif comply_by >= w.today - timedelta(days=30) and r < 0.45:
         return  # still waiting for the comply-by date, or past it and not yet recorded: on the due list
     elif r < 0.8:
@@ -281,8 +415,9 @@ def _cpn_outcome(w: _Writer, cpn: dict) -> None:
         w.move(cpn, S.WITHDRAWN, d.issued_on + timedelta(days=rng.randint(60, 300)), "Recipient moved away")
     elif r < 0.35:
         breach = d.appeal_by + timedelta(days=rng.randint(20, 90))
-        if w.move(cpn, S.BREACHED, breach, "Breach witnessed by PCSO") and \
-                w.move(cpn, S.PROSECUTION, breach + timedelta(days=rng.randint(5, 20)), "Summons for s.48 offence"):
+        if w.move(cpn, S.BREACHED, breach, "Breach witnessed by PCSO") and w.move(
+            cpn, S.PROSECUTION, breach + timedelta(days=rng.randint(5, 20)), "Summons for s.48 offence"
+        ):
             done = breach + timedelta(days=rng.randint(40, 100))
             if w.move(cpn, S.OUTCOME, done, "Convicted; fined and remedial order (s.49)"):
                 cpn["outcome"] = "Convicted; fined £300 and a remedial order"
@@ -293,8 +428,10 @@ def _cpn_to_fpn(w: _Writer, cpn: dict, perp: dict) -> None:
     rng, d = w.rng, w.dates[cpn["id"]]
     active = d.appeal_by + timedelta(days=1)
     breach = active + timedelta(days=rng.randint(5, 30))
-    if not (w.move(cpn, S.ACTIVE, active, "Appeal window closed")
-            and w.move(cpn, S.BREACHED, breach, "Breach witnessed by officer")):
+    if not (
+        w.move(cpn, S.ACTIVE, active, "Appeal window closed")
+        and w.move(cpn, S.BREACHED, breach, "Breach witnessed by officer")
+    ):
         return
     fpn_on = breach + timedelta(days=rng.randint(0, 5))
     fpn = w.notice(K.FPN, perp, fpn_on, parent=cpn)
@@ -306,10 +443,16 @@ def _cpn_to_fpn(w: _Writer, cpn: dict, perp: dict) -> None:
         if w.move(fpn, S.PAID, paid, "Paid online"):
             fpn["paid_on"] = paid
             w.move(cpn, S.PAID, paid) and w.move(cpn, S.ACTIVE, paid, "Notice remains in force")
-    elif r < 0.9 or f.pay_by < w.today - timedelta(days=10):  # an unpaid penalty is not left unrecorded for long
-        if w.move(fpn, S.UNPAID, f.pay_by + timedelta(days=1)) and w.move(cpn, S.UNPAID, f.pay_by + timedelta(days=1)):
+    elif r < 0.9 or f.pay_by < w.today - timedelta(
+        days=10
+    ):  # an unpaid penalty is not left unrecorded for long
+        if w.move(fpn, S.UNPAID, f.pay_by + timedelta(days=1)) and w.move(
+            cpn, S.UNPAID, f.pay_by + timedelta(days=1)
+        ):
             pros = f.earliest_prosecution_on + timedelta(days=rng.randint(0, 20))
-            if w.move(fpn, S.PROSECUTION, pros, "Summons for s.48 offence") and w.move(cpn, S.PROSECUTION, pros):
+            if w.move(fpn, S.PROSECUTION, pros, "Summons for s.48 offence") and w.move(
+                cpn, S.PROSECUTION, pros
+            ):
                 done = pros + timedelta(days=rng.randint(30, 90))
                 if w.move(fpn, S.OUTCOME, done) and w.move(cpn, S.OUTCOME, done):
                     fpn["outcome"] = cpn["outcome"] = "Convicted; fined £250"
@@ -334,8 +477,11 @@ def _other(w: _Writer, picker: _Picker, kind: NoticeKind, start: date, end: date
             for review in d.review_dates:
                 if review < w.today - timedelta(days=30) or rng.random() < 0.6:
                     w.review(row, review)
-            w.move(row, rng.choices([S.COMPLIED, S.BREACHED, S.ENDED], [6, 2, 2])[0],
-                   d.expires_on + timedelta(days=rng.randint(0, 7)))
+            w.move(
+                row,
+                rng.choices([S.COMPLIED, S.BREACHED, S.ENDED], [6, 2, 2])[0],
+                d.expires_on + timedelta(days=rng.randint(0, 7)),
+            )
         elif kind is K.PROSECUTION:
             row = w.notice(kind, perp, on)
             if w.move(row, S.OUTCOME, on + timedelta(days=rng.randint(30, 120))):
@@ -362,7 +508,12 @@ def _reviews(w: _Writer) -> None:
     """CPNs in force are reviewed on their review date, bar a few recent ones still waiting (due or overdue)."""
     for row in w.notices:
         review_on = w.dates[row["id"]].review_on
-        if row["kind"] != K.CPN.value or row["stage"] != S.ACTIVE.value or not review_on or review_on > w.today:
+        if (
+            row["kind"] != K.CPN.value
+            or row["stage"] != S.ACTIVE.value
+            or not review_on
+            or review_on > w.today
+        ):
             continue
         if review_on < w.today - timedelta(days=45) or w.rng.random() < 0.5:
             w.review(row, min(w.today, review_on + timedelta(days=w.rng.randint(0, 7))))
@@ -370,8 +521,9 @@ def _reviews(w: _Writer) -> None:
 
 def demo_enforcement(ctx: DemoContext) -> dict[str, int]:
     rng = random.Random(ctx.rng.getrandbits(32))
-    officers = dict(ctx.session.execute(select(AppUser.id, AppUser.display_name)
-                                        .where(AppUser.id.in_(ctx.users))).all())
+    officers = dict(
+        ctx.session.execute(select(AppUser.id, AppUser.display_name).where(AppUser.id.in_(ctx.users))).all()
+    )
     perps = [p for p in ctx.perpetrators if p.get("person_id")]
     if not officers or not perps:
         return {"enforcement notices": 0}

@@ -67,25 +67,70 @@ def demo_figures(ctx: DemoContext) -> dict[str, int]:
     base = {"created_at": now, "updated_at": now, "version": 1}
     rows = demo_figure_rows(ctx.today)
     import_id = uuid.uuid4()
-    ctx.session.execute(insert(FigureImport), [{
-        "id": import_id, "source": "analyst", "filename": "demo: Partnership Analyst monthly figures",
-        "sha256": "0" * 64, "imported_at": now, "imported_by": "demo", "rows_read": len(rows),
-        "rows_imported": len(rows), "rows_rejected": 0, "report": "Demo data", **base}])
-    ctx.session.execute(insert(CrimeFigure), [
-        {"month": m, "area": a, "category": c, "count": n, "source": "analyst", "import_id": import_id}
-        for m, a, c, n in rows])
-    ctx.session.execute(insert(Population), [
-        {"id": uuid.uuid4(), "area": area, "population": population, "label": PLAN_POPULATION_LABEL, **base}
-        for area, population in PLAN_POPULATION.items()])
+    ctx.session.execute(
+        insert(FigureImport),
+        [
+            {
+                "id": import_id,
+                "source": "analyst",
+                "filename": "demo: Partnership Analyst monthly figures",
+                "sha256": "0" * 64,
+                "imported_at": now,
+                "imported_by": "demo",
+                "rows_read": len(rows),
+                "rows_imported": len(rows),
+                "rows_rejected": 0,
+                "report": "Demo data",
+                **base,
+            }
+        ],
+    )
+    ctx.session.execute(
+        insert(CrimeFigure),
+        [
+            {"month": m, "area": a, "category": c, "count": n, "source": "analyst", "import_id": import_id}
+            for m, a, c, n in rows
+        ],
+    )
+    ctx.session.execute(
+        insert(Population),
+        [
+            {
+                "id": uuid.uuid4(),
+                "area": area,
+                "population": population,
+                "label": PLAN_POPULATION_LABEL,
+                **base,
+            }
+            for area, population in PLAN_POPULATION.items()
+        ],
+    )
     police = demo_police_rows(ctx.today)
     police_import = uuid.uuid4()
-    ctx.session.execute(insert(FigureImport), [{
-        "id": police_import, "source": "police_uk", "filename": "demo: police.uk street-level rows, South Derbyshire",
-        "sha256": "1" * 64, "imported_at": now, "imported_by": "demo", "rows_read": len(police),
-        "rows_imported": len(police), "rows_rejected": 0, "report": "Demo data", **base}])
+    ctx.session.execute(
+        insert(FigureImport),
+        [
+            {
+                "id": police_import,
+                "source": "police_uk",
+                "filename": "demo: police.uk street-level rows, South Derbyshire",
+                "sha256": "1" * 64,
+                "imported_at": now,
+                "imported_by": "demo",
+                "rows_read": len(police),
+                "rows_imported": len(police),
+                "rows_rejected": 0,
+                "report": "Demo data",
+                **base,
+            }
+        ],
+    )
     store_police_rows(ctx.session, PoliceRows.from_records(police), police_import)
-    return {"crime figures (monthly)": len(rows), "population areas": len(PLAN_POPULATION),
-            "police.uk rows (South Derbyshire)": len(police)}
+    return {
+        "crime figures (monthly)": len(rows),
+        "population areas": len(PLAN_POPULATION),
+        "police.uk rows (South Derbyshire)": len(police),
+    }
 
 
 # --- police.uk-style rows for the Local breakdown tab -------------------------------------------------
@@ -95,13 +140,32 @@ def demo_figures(ctx: DemoContext) -> dict[str, int]:
 # police.uk district counts (crime_figure) would need every district's rows, and the demo has one.
 
 SOUTH_DERBYSHIRE_BOX = ((52.73, 52.90), (-1.70, -1.40))  # latitude, longitude
-POINT_KINDS = ("Parking Area", "Supermarket", "Shopping Area", "Park/Open Space", "Petrol Station",
-               "Sports/Recreation Area", "Further/Higher Educational Building", "Pedestrian Subway", "Nightclub")
-POLICE_TYPES = (("Anti-social behaviour", 0.45), ("Violence and sexual offences", 0.2),
-                ("Criminal damage and arson", 0.1), ("Vehicle crime", 0.07), ("Burglary", 0.06),
-                ("Public order", 0.06), ("Other theft", 0.06))
-OUTCOMES = ("Investigation complete; no suspect identified", "Unable to prosecute suspect",
-            "Under investigation", "Local resolution")
+POINT_KINDS = (
+    "Parking Area",
+    "Supermarket",
+    "Shopping Area",
+    "Park/Open Space",
+    "Petrol Station",
+    "Sports/Recreation Area",
+    "Further/Higher Educational Building",
+    "Pedestrian Subway",
+    "Nightclub",
+)
+POLICE_TYPES = (
+    ("Anti-social behaviour", 0.45),
+    ("Violence and sexual offences", 0.2),
+    ("Criminal damage and arson", 0.1),
+    ("Vehicle crime", 0.07),
+    ("Burglary", 0.06),
+    ("Public order", 0.06),
+    ("Other theft", 0.06),
+)
+OUTCOMES = (
+    "Investigation complete; no suspect identified",
+    "Unable to prosecute suspect",
+    "Under investigation",
+    "Local resolution",
+)
 ROWS_PER_MONTH = 150
 
 
@@ -116,8 +180,14 @@ def _lsoas(rng: random.Random) -> list[tuple[str, str, float, list[tuple[str, fl
             lat, lon = centre_lat + rng.gauss(0, 0.006), centre_lon + rng.gauss(0, 0.009)
             names = [f"On or near {street}" for street in rng.sample(streets, min(3, len(streets)))]
             names += [f"On or near {kind}" for kind in rng.sample(POINT_KINDS, 3)]
-            points = [(name, min(max(lat + rng.gauss(0, 0.003), lat0), lat1),
-                       min(max(lon + rng.gauss(0, 0.004), lon0), lon1)) for name in names]
+            points = [
+                (
+                    name,
+                    min(max(lat + rng.gauss(0, 0.003), lat0), lat1),
+                    min(max(lon + rng.gauss(0, 0.004), lon0), lon1),
+                )
+                for name in names
+            ]
             weight = (3.0 if town == "Swadlincote" else 1.0) * rng.uniform(0.5, 1.5)
             code = f"E0199{len(lsoas) + 1:04d}"
             lsoas.append((f"South Derbyshire {number:03d}{letter}", code, weight, points))
@@ -141,10 +211,20 @@ def demo_police_rows(today: date, seed: int = 2018) -> list[dict]:
             location, lat, lon = rng.choices(points, (5, 3, 2, 4, 2, 1)[: len(points)])[0]
             crime_type = rng.choices(types, type_weights)[0]
             asb = crime_type == "Anti-social behaviour"
-            rows.append({
-                "crime_id": None if asb else f"{rng.getrandbits(256):064x}", "month": month,
-                "reported_by": "Derbyshire Constabulary", "falls_within": "Derbyshire Constabulary",
-                "longitude": round(lon, 6), "latitude": round(lat, 6), "location": location,
-                "lsoa_code": code, "lsoa_name": name, "district": "South Derbyshire", "crime_type": crime_type,
-                "last_outcome": None if asb else rng.choice(OUTCOMES)})
+            rows.append(
+                {
+                    "crime_id": None if asb else f"{rng.getrandbits(256):064x}",
+                    "month": month,
+                    "reported_by": "Derbyshire Constabulary",
+                    "falls_within": "Derbyshire Constabulary",
+                    "longitude": round(lon, 6),
+                    "latitude": round(lat, 6),
+                    "location": location,
+                    "lsoa_code": code,
+                    "lsoa_name": name,
+                    "district": "South Derbyshire",
+                    "crime_type": crime_type,
+                    "last_outcome": None if asb else rng.choice(OUTCOMES),
+                }
+            )
     return rows

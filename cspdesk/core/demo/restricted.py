@@ -30,19 +30,29 @@ def demo_restricted_looks(ctx: DemoContext) -> dict[str, int]:
         return {"restricted looks": 0}
     coordinator = officers[0]
     coordinator.permissions = sorted({*(coordinator.permissions or ()), SAFER_HOMES_RESTRICTED})
-    referrals = s.execute(select(SaferHomesReferral.id, SaferHomesReferral.reference)
-                          .where(SaferHomesReferral.restricted.is_(True))
-                          .order_by(SaferHomesReferral.referred_on.desc()).limit(15)).all()
+    referrals = s.execute(
+        select(SaferHomesReferral.id, SaferHomesReferral.reference)
+        .where(SaferHomesReferral.restricted.is_(True))
+        .order_by(SaferHomesReferral.referred_on.desc())
+        .limit(15)
+    ).all()
     rows = []
     for rid, reference in referrals:
         for _ in range(rng.randint(1, 3)):
             what, reason = rng.choice(REASONS)
             day = ctx.today - timedelta(days=rng.randint(1, 120))
             at = datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59)))
-            rows.append({"at": at, "username": coordinator.username, "action": "view",
-                         "entity_type": "safer_homes_referral", "entity_id": rid,
-                         "summary": f"{what}: restricted Safer Homes referral {reference}",
-                         "details": {"reference": reference, "what": what, "reason": reason, "reused": False}})
+            rows.append(
+                {
+                    "at": at,
+                    "username": coordinator.username,
+                    "action": "view",
+                    "entity_type": "safer_homes_referral",
+                    "entity_id": rid,
+                    "summary": f"{what}: restricted Safer Homes referral {reference}",
+                    "details": {"reference": reference, "what": what, "reason": reason, "reused": False},
+                }
+            )
     rows.sort(key=lambda r: r["at"])
     s.flush()
     audit_chain.append(s, rows)

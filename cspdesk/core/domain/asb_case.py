@@ -41,8 +41,10 @@ def check_order(errors: dict[str, str], field: str, start: date | None, end: dat
 def check_perpetrator_age(errors: dict[str, str], field: str, dob: date | None, on: date) -> None:
     age = age_on(dob, on)
     if age is not None and age < MIN_PERPETRATOR_AGE:
-        errors[field] = (f"A perpetrator must be at least {MIN_PERPETRATOR_AGE} (this date of birth makes them {age}). "
-                         "Check the date of birth, or record the child as 'other' and refer to safeguarding.")
+        errors[field] = (
+            f"A perpetrator must be at least {MIN_PERPETRATOR_AGE} (this date of birth makes them {age}). "
+            "Check the date of birth, or record the child as 'other' and refer to safeguarding."
+        )
 
 
 def is_repeat_victim(incident_dates: Iterable[date], incidents: int, months: int) -> bool:
@@ -54,8 +56,9 @@ def is_repeat_victim(incident_dates: Iterable[date], incidents: int, months: int
     return False
 
 
-def needs_case_review_prompt(previous_reports: Iterable[date], this_report: date, months: int,
-                             told_on: date | None) -> bool:
+def needs_case_review_prompt(
+    previous_reports: Iterable[date], this_report: date, months: int, told_on: date | None
+) -> bool:
     """2025 statutory guidance (ASB Case Review): a victim making a second report within 6 months must be
     told about the Case Review. True when an earlier report falls in the window and they have not been told
     within it already."""
@@ -74,10 +77,13 @@ def same_run_of_reports(reports: Iterable[date], crossed_on: date, this_report: 
     lo, hi = min(crossed_on, this_report), max(crossed_on, this_report)
     dates = sorted({*reports, crossed_on, this_report})
     between = [d for d in dates if lo <= d <= hi]
-    return all(later <= add_months(earlier, months) for earlier, later in zip(between, between[1:], strict=False))
+    return all(
+        later <= add_months(earlier, months) for earlier, later in zip(between, between[1:], strict=False)
+    )
 
 
 # ----- risk assessment ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RiskQuestion:
@@ -98,9 +104,12 @@ class RiskQuestionnaire:
     @staticmethod
     def from_setting(value: Mapping[str, Any]) -> RiskQuestionnaire:
         try:
-            qs = tuple(RiskQuestion(str(q["key"]), str(q["text"]), int(q["weight"])) for q in value["questions"])
-            q = RiskQuestionnaire(str(value.get("version", "custom")), qs, int(value["medium_from"]),
-                                  int(value["high_from"]))
+            qs = tuple(
+                RiskQuestion(str(q["key"]), str(q["text"]), int(q["weight"])) for q in value["questions"]
+            )
+            q = RiskQuestionnaire(
+                str(value.get("version", "custom")), qs, int(value["medium_from"]), int(value["high_from"])
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"The risk questionnaire setting is not valid: {exc}") from exc
         problems = q.problems()
@@ -109,8 +118,12 @@ class RiskQuestionnaire:
         return q
 
     def as_setting(self) -> dict[str, Any]:
-        return {"version": self.version, "medium_from": self.medium_from, "high_from": self.high_from,
-                "questions": [{"key": q.key, "text": q.text, "weight": q.weight} for q in self.questions]}
+        return {
+            "version": self.version,
+            "medium_from": self.medium_from,
+            "high_from": self.high_from,
+            "questions": [{"key": q.key, "text": q.text, "weight": q.weight} for q in self.questions],
+        }
 
     def problems(self) -> list[str]:
         out = []
@@ -141,9 +154,15 @@ DEFAULT_RISK_QUESTIONNAIRE = RiskQuestionnaire(
     version="default-1",
     questions=(
         RiskQuestion("repeat", "Has the victim reported ASB before (repeat victim)?", 3),
-        RiskQuestion("vulnerable", "Is the victim vulnerable (age, disability, mental health, isolation)?", 4),
-        RiskQuestion("hate", "Could the behaviour be motivated by hate (race, religion, disability, sexuality...)?", 4),
-        RiskQuestion("targeted", "Is the victim personally targeted rather than the behaviour being general?", 3),
+        RiskQuestion(
+            "vulnerable", "Is the victim vulnerable (age, disability, mental health, isolation)?", 4
+        ),
+        RiskQuestion(
+            "hate", "Could the behaviour be motivated by hate (race, religion, disability, sexuality...)?", 4
+        ),
+        RiskQuestion(
+            "targeted", "Is the victim personally targeted rather than the behaviour being general?", 3
+        ),
         RiskQuestion("fear", "Is the victim afraid to leave or stay in their home?", 4),
         RiskQuestion("health", "Is it affecting their physical or mental health, sleep or work?", 3),
         RiskQuestion("violence", "Has there been violence or a threat of violence?", 5),
@@ -163,8 +182,9 @@ def next_review_on(level: RiskLevel | str, assessed_on: date, cadence_days: Mapp
     return assessed_on + timedelta(days=days) if days > 0 else None
 
 
-def reporter_counts(reports: Iterable[tuple[str, date] | tuple[str, date, object]], today: date,
-                    months: int = 6) -> list[tuple[str, int]]:
+def reporter_counts(
+    reports: Iterable[tuple[str, date] | tuple[str, date, object]], today: date, months: int = 6
+) -> list[tuple[str, int]]:
     """Reports per reporter in the last ``months`` (the Case Review threshold counts them), most first.
 
     A report may carry a third item naming the incident it is of: one person's reports of the same incident

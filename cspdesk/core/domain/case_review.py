@@ -62,7 +62,6 @@ def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-
 # --------------------------------------------------------------------------------------------
 # The rules in force
 # --------------------------------------------------------------------------------------------
@@ -129,8 +128,9 @@ def _rule_problems(values: Mapping[str, Any]) -> dict[str, str]:
             f"The threshold cannot be set above {STATUTORY_MAX_INCIDENTS} qualifying complaints "
             "(Anti-social Behaviour, Crime and Policing Act 2014, s.104(4))."
         )
-    ack, decide, review = (values[k] for k in ("acknowledge_working_days", "decide_working_days",
-                                                "review_working_days"))
+    ack, decide, review = (
+        values[k] for k in ("acknowledge_working_days", "decide_working_days", "review_working_days")
+    )
     if not any(k in problems for k in ("acknowledge_working_days", "decide_working_days")) and decide < ack:
         problems["decide_working_days"] = "The threshold decision cannot be due before the acknowledgement."
     if not any(k in problems for k in ("decide_working_days", "review_working_days")) and review < decide:
@@ -154,9 +154,12 @@ class ProceedGround(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"persistence": "Persistence of the behaviour", "harm": "Harm caused",
-                "potential_harm": "Potential for harm",
-                "adequacy_of_response": "Adequacy of the response"}[self.value]
+        return {
+            "persistence": "Persistence of the behaviour",
+            "harm": "Harm caused",
+            "potential_harm": "Potential for harm",
+            "adequacy_of_response": "Adequacy of the response",
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,9 @@ class ThresholdDecision:
 
 
 def threshold_decision_problems(
-    decision: ThresholdDecision, received_on: date, acknowledged_on: date | None = None,
+    decision: ThresholdDecision,
+    received_on: date,
+    acknowledged_on: date | None = None,
     today: date | None = None,
 ) -> dict[str, str]:
     """Field messages for a decision that cannot be recorded; empty if it can."""
@@ -189,33 +194,45 @@ def threshold_decision_problems(
     if decision.decided_on is None:
         p["threshold_decided_on"] = "Record the date of the threshold decision."
     elif decision.decided_on < received_on:
-        p["threshold_decided_on"] = (f"The decision date ({format_date(decision.decided_on)}) is before the application "
-                                     f"was received ({format_date(received_on)}).")
+        p["threshold_decided_on"] = (
+            f"The decision date ({format_date(decision.decided_on)}) is before the application "
+            f"was received ({format_date(received_on)})."
+        )
     elif acknowledged_on is not None and decision.decided_on < acknowledged_on:
-        p["threshold_decided_on"] = (f"The decision date ({format_date(decision.decided_on)}) is before the "
-                                     f"acknowledgement ({format_date(acknowledged_on)}).")
+        p["threshold_decided_on"] = (
+            f"The decision date ({format_date(decision.decided_on)}) is before the "
+            f"acknowledgement ({format_date(acknowledged_on)})."
+        )
     elif today is not None and decision.decided_on > today:
         p["threshold_decided_on"] = "The decision date cannot be in the future."
     if not decision.reasons.strip():
         p["threshold_reasons"] = "Give the reasons for the decision, whether the threshold is met or not."
     if decision.met:
         if decision.proceed_to_review or decision.proceed_grounds or decision.proceed_reasons.strip():
-            p["proceed_despite_not_met"] = ("The threshold is met, so the review goes ahead: grounds for "
-                                            "proceeding despite the threshold apply only when it is not met.")
+            p["proceed_despite_not_met"] = (
+                "The threshold is met, so the review goes ahead: grounds for "
+                "proceeding despite the threshold apply only when it is not met."
+            )
     elif decision.met is False and decision.proceed_to_review:
         if not decision.proceed_grounds:
-            p["proceed_grounds"] = ("Choose the grounds for reviewing although the threshold is not met "
-                                    "(persistence, harm or potential harm, adequacy of the response).")
+            p["proceed_grounds"] = (
+                "Choose the grounds for reviewing although the threshold is not met "
+                "(persistence, harm or potential harm, adequacy of the response)."
+            )
         if not decision.proceed_reasons.strip():
             p["proceed_reasons"] = "Give the reasons for reviewing although the threshold is not met."
     elif decision.met is False and (decision.proceed_grounds or decision.proceed_reasons.strip()):
-        p["proceed_despite_not_met"] = ("Grounds for proceeding are recorded but the review is not going "
-                                        "ahead: tick 'proceed to review' or clear them.")
+        p["proceed_despite_not_met"] = (
+            "Grounds for proceeding are recorded but the review is not going "
+            "ahead: tick 'proceed to review' or clear them."
+        )
     return p
 
 
 def validate_threshold_decision(
-    decision: ThresholdDecision, received_on: date, acknowledged_on: date | None = None,
+    decision: ThresholdDecision,
+    received_on: date,
+    acknowledged_on: date | None = None,
     today: date | None = None,
 ) -> None:
     """Raise ``ValidationError`` naming each field that stops the decision being recorded."""

@@ -23,8 +23,11 @@ class DeadlineKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"acknowledge": "Acknowledge the application", "decide": "Decide whether the threshold is met",
-                "review": "Hold the review meeting"}[self.value]
+        return {
+            "acknowledge": "Acknowledge the application",
+            "decide": "Decide whether the threshold is met",
+            "review": "Hold the review meeting",
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,12 @@ def clock(
     the review deadline then no longer applies. None (undecided) or True keeps it running.
     """
     dates = due_dates(received_on, rules)
-    return CaseReviewClock((
-        Deadline(DeadlineKind.ACKNOWLEDGE, dates.acknowledge_by, acknowledged_on, True, today),
-        Deadline(DeadlineKind.DECIDE, dates.decide_by, decided_on, True, today),
-        Deadline(DeadlineKind.REVIEW, dates.review_by, review_held_on, review_goes_ahead is not False, today),
-    ))
+    return CaseReviewClock(
+        (
+            Deadline(DeadlineKind.ACKNOWLEDGE, dates.acknowledge_by, acknowledged_on, True, today),
+            Deadline(DeadlineKind.DECIDE, dates.decide_by, decided_on, True, today),
+            Deadline(
+                DeadlineKind.REVIEW, dates.review_by, review_held_on, review_goes_ahead is not False, today
+            ),
+        )
+    )

@@ -25,8 +25,12 @@ from enum import StrEnum
 from cspdesk.core.domain.case_review import format_date
 from cspdesk.core.errors import ValidationError
 
-MEASURES: tuple[str, ...] = ("applications", "threshold_not_met", "reviews_conducted",
-                             "reviews_with_recommendations")
+MEASURES: tuple[str, ...] = (
+    "applications",
+    "threshold_not_met",
+    "reviews_conducted",
+    "reviews_with_recommendations",
+)
 
 # The headings the plan prints above each figure.
 MEASURE_HEADINGS: dict[str, str] = {
@@ -54,7 +58,7 @@ class ReportingPeriod:
 
     @property
     def label(self) -> str:
-        """"2022/23", "2022" or "1 April 2022 to 31 March 2023"."""
+        """ "2022/23", "2022" or "1 April 2022 to 31 March 2023"."""
         if self.kind is PeriodKind.FINANCIAL_YEAR:
             return f"{self.start.year}/{(self.start.year + 1) % 100:02d}"
         if self.kind is PeriodKind.CALENDAR_YEAR:
@@ -97,9 +101,15 @@ def parse_period(text: str) -> ReportingPeriod:
     if m := _FY.match(t):
         first, second = int(m.group(1)), m.group(2)
         expected = first + 1
-        if (len(second) == 2 and int(second) != expected % 100) or (len(second) == 4 and int(second) != expected):
-            raise ValidationError({"year": f"'{t}' is not a financial year: the second year must follow the "
-                                           f"first, as in {first}/{expected % 100:02d}."})
+        if (len(second) == 2 and int(second) != expected % 100) or (
+            len(second) == 4 and int(second) != expected
+        ):
+            raise ValidationError(
+                {
+                    "year": f"'{t}' is not a financial year: the second year must follow the "
+                    f"first, as in {first}/{expected % 100:02d}."
+                }
+            )
         return financial_year(first)
     if _CY.match(t):
         return calendar_year(int(t))
@@ -111,8 +121,12 @@ def parse_period(text: str) -> ReportingPeriod:
         if end < start:
             raise ValidationError({"year": f"In '{t}' the end date is before the start date."})
         return ReportingPeriod(start, end, PeriodKind.DATE_RANGE)
-    raise ValidationError({"year": f"'{t}' is not a year. Use a financial year such as 2022/23, a calendar "
-                                   "year such as 2022, or dates such as 2022-04-01..2023-03-31."})
+    raise ValidationError(
+        {
+            "year": f"'{t}' is not a year. Use a financial year such as 2022/23, a calendar "
+            "year such as 2022, or dates such as 2022-04-01..2023-03-31."
+        }
+    )
 
 
 @dataclass(frozen=True)

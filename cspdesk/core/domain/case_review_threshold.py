@@ -124,9 +124,14 @@ class ThresholdAssessment:
         """JSON-ready record of what was counted, for ``threshold_evidence`` on the application."""
 
         def rep(r: IncidentReport) -> dict[str, Any]:
-            return {"id": r.id, "case_reference": r.case_reference, "occurred_at": r.occurred_at.isoformat(),
-                    "reported_on": r.reported_on.isoformat(), "reporter_name": r.reporter_name,
-                    "reporting_agency": r.reporting_agency}
+            return {
+                "id": r.id,
+                "case_reference": r.case_reference,
+                "occurred_at": r.occurred_at.isoformat(),
+                "reported_on": r.reported_on.isoformat(),
+                "reporter_name": r.reporter_name,
+                "reporting_agency": r.reporting_agency,
+            }
 
         return {
             "rules": self.rules.to_dict(),
@@ -136,7 +141,9 @@ class ThresholdAssessment:
             "distinct_individuals": self.distinct_individuals,
             "limb": self.limb.value,
             "qualifying": [rep(r) for r in self.qualifying],
-            "excluded": [rep(e.report) | {"reason": e.reason.value, "detail": e.detail} for e in self.excluded],
+            "excluded": [
+                rep(e.report) | {"reason": e.reason.value, "detail": e.detail} for e in self.excluded
+            ],
             "explanation": self.explanation,
         }
 
@@ -215,21 +222,40 @@ def assess_threshold(
     for r in reports:
         last_day = reporting_deadline(r.occurred_at.date(), rules)
         if r.reported_on < r.occurred_at.date():
-            excluded.append(ExcludedReport(r, ExclusionReason.REPORTED_BEFORE_BEHAVIOUR,
-                                           f"Reported {format_date(r.reported_on)}, before the behaviour on "
-                                           f"{format_date(r.occurred_at.date())}."))
+            excluded.append(
+                ExcludedReport(
+                    r,
+                    ExclusionReason.REPORTED_BEFORE_BEHAVIOUR,
+                    f"Reported {format_date(r.reported_on)}, before the behaviour on "
+                    f"{format_date(r.occurred_at.date())}.",
+                )
+            )
         elif r.reported_on > last_day:
-            excluded.append(ExcludedReport(r, ExclusionReason.REPORTED_TOO_LATE,
-                                           f"Behaviour on {format_date(r.occurred_at.date())} was reported "
-                                           f"{format_date(r.reported_on)}; the last day was {format_date(last_day)}."))
+            excluded.append(
+                ExcludedReport(
+                    r,
+                    ExclusionReason.REPORTED_TOO_LATE,
+                    f"Behaviour on {format_date(r.occurred_at.date())} was reported "
+                    f"{format_date(r.reported_on)}; the last day was {format_date(last_day)}.",
+                )
+            )
         elif r.reported_on > received_on:
-            excluded.append(ExcludedReport(r, ExclusionReason.REPORTED_AFTER_APPLICATION,
-                                           f"Reported {format_date(r.reported_on)}, after the application was "
-                                           f"received on {format_date(received_on)}."))
+            excluded.append(
+                ExcludedReport(
+                    r,
+                    ExclusionReason.REPORTED_AFTER_APPLICATION,
+                    f"Reported {format_date(r.reported_on)}, after the application was "
+                    f"received on {format_date(received_on)}.",
+                )
+            )
         elif r.reported_on < start:
-            excluded.append(ExcludedReport(r, ExclusionReason.OUTSIDE_LOOKBACK,
-                                           f"Reported {format_date(r.reported_on)}; only reports from {format_date(start)} "
-                                           "count."))
+            excluded.append(
+                ExcludedReport(
+                    r,
+                    ExclusionReason.OUTSIDE_LOOKBACK,
+                    f"Reported {format_date(r.reported_on)}; only reports from {format_date(start)} count.",
+                )
+            )
         else:
             timely.append(r)
 
@@ -239,10 +265,15 @@ def assess_threshold(
         g = group_of[r.id]
         if g in counted_group:
             first = counted_group[g]
-            excluded.append(ExcludedReport(r, ExclusionReason.DUPLICATE,
-                                           f"Same incident as the report of {format_date(first.reported_on)}"
-                                           f"{' to ' + first.reporting_agency if first.reporting_agency else ''}"
-                                           f" (case {first.case_reference}); counted once."))
+            excluded.append(
+                ExcludedReport(
+                    r,
+                    ExclusionReason.DUPLICATE,
+                    f"Same incident as the report of {format_date(first.reported_on)}"
+                    f"{' to ' + first.reporting_agency if first.reporting_agency else ''}"
+                    f" (case {first.case_reference}); counted once.",
+                )
+            )
         else:
             counted_group[g] = r
             qualifying.append(r)
@@ -256,16 +287,19 @@ def assess_threshold(
 def _explain(a: ThresholdAssessment) -> str:
     r = a.rules
     window = f"between {format_date(a.lookback_from)} and {format_date(a.application_received_on)}"
-    counted = (f"{plural(a.count, 'qualifying complaint', 'qualifying complaints')} and "
-               f"{plural(a.distinct_individuals, 'separate individual', 'separate individuals')} reporting "
-               f"{window}")
-    need = (f"{r.incidents_threshold} or more complaints, or {r.individuals_threshold} or more "
-            "individuals")
+    counted = (
+        f"{plural(a.count, 'qualifying complaint', 'qualifying complaints')} and "
+        f"{plural(a.distinct_individuals, 'separate individual', 'separate individuals')} reporting "
+        f"{window}"
+    )
+    need = f"{r.incidents_threshold} or more complaints, or {r.individuals_threshold} or more individuals"
     verdict = {
         ThresholdLimb.BOTH: "so the threshold is met on both counts",
         ThresholdLimb.INCIDENTS: "so the threshold is met on the number of complaints",
         ThresholdLimb.INDIVIDUALS: "so the threshold is met on the number of individuals reporting",
-        ThresholdLimb.NEITHER: (f"so the threshold ({need}) is not met; the partners may still decide to "
-                                "review on persistence, harm or the adequacy of the response"),
+        ThresholdLimb.NEITHER: (
+            f"so the threshold ({need}) is not met; the partners may still decide to "
+            "review on persistence, harm or the adequacy of the response"
+        ),
     }[a.limb]
     return f"The records show {counted}, {verdict}."

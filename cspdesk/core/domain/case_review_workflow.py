@@ -98,8 +98,9 @@ ALLOWED_TRANSITIONS: Mapping[CaseReviewStatus, frozenset[CaseReviewStatus]] = {
     S.OUTCOME_SENT: frozenset({S.ACTION_PLAN_MONITORING, S.CLOSED, S.APPEAL_TO_PCC}),
     S.ACTION_PLAN_MONITORING: frozenset({S.CLOSED, S.APPEAL_TO_PCC}),
     S.CLOSED: frozenset({S.APPEAL_TO_PCC}),
-    S.APPEAL_TO_PCC: frozenset({S.THRESHOLD_DECIDED, S.REVIEW_MEETING, S.OUTCOME_SENT,
-                                S.ACTION_PLAN_MONITORING, S.CLOSED}),
+    S.APPEAL_TO_PCC: frozenset(
+        {S.THRESHOLD_DECIDED, S.REVIEW_MEETING, S.OUTCOME_SENT, S.ACTION_PLAN_MONITORING, S.CLOSED}
+    ),
 }
 
 # Where an upheld appeal sends the application: back to the stage appealed against, to be done again.
@@ -119,8 +120,10 @@ def _refusal(current: CaseReviewStatus, target: CaseReviewStatus) -> str:
         return f"The application is already at '{current.label}'."
     nexts = sorted(ALLOWED_TRANSITIONS[current], key=list(S).index)
     options = ", ".join(f"'{s.label}'" for s in nexts)
-    return (f"An application at '{current.label}' cannot go to '{target.label}'. "
-            f"From '{current.label}' it can go to: {options}.")
+    return (
+        f"An application at '{current.label}' cannot go to '{target.label}'. "
+        f"From '{current.label}' it can go to: {options}."
+    )
 
 
 def transition_problems(
@@ -164,10 +167,15 @@ def check_transition(
         )
 
 
-def available_transitions(current: CaseReviewStatus | str, facts: CaseReviewFacts) -> tuple[CaseReviewStatus, ...]:
+def available_transitions(
+    current: CaseReviewStatus | str, facts: CaseReviewFacts
+) -> tuple[CaseReviewStatus, ...]:
     """The steps that can be taken now, in process order (for enabling buttons)."""
-    return tuple(t for t in sorted(ALLOWED_TRANSITIONS[S(current)], key=list(S).index)
-                 if not transition_problems(current, t, facts))
+    return tuple(
+        t
+        for t in sorted(ALLOWED_TRANSITIONS[S(current)], key=list(S).index)
+        if not transition_problems(current, t, facts)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,29 +183,47 @@ def available_transitions(current: CaseReviewStatus | str, facts: CaseReviewFact
 # --------------------------------------------------------------------------------------------
 
 
-def _date_required(p: dict[str, str], name: str, value: date | None, what: str, facts: CaseReviewFacts,
-                   not_before: tuple[date | None, str] | None = None) -> None:
+def _date_required(
+    p: dict[str, str],
+    name: str,
+    value: date | None,
+    what: str,
+    facts: CaseReviewFacts,
+    not_before: tuple[date | None, str] | None = None,
+) -> None:
     """``value`` must be given, not before ``not_before`` (a date and what it is) and not in the future."""
     if value is None:
         p[name] = f"Record the date {what}."
     elif not_before is not None and not_before[0] is not None and value < not_before[0]:
-        p[name] = (f"The date {what} ({format_date(value)}) is before {not_before[1]} "
-                   f"({format_date(not_before[0])}).")
+        p[name] = (
+            f"The date {what} ({format_date(value)}) is before {not_before[1]} "
+            f"({format_date(not_before[0])})."
+        )
     elif facts.today is not None and value > facts.today:
         p[name] = f"The date {what} ({format_date(value)}) cannot be in the future."
 
 
 def _acknowledge(f: CaseReviewFacts) -> dict[str, str]:
     p: dict[str, str] = {}
-    _date_required(p, "acknowledged_on", f.acknowledged_on, "the application was acknowledged", f,
-                   (f.received_on, "the date it was received"))
+    _date_required(
+        p,
+        "acknowledged_on",
+        f.acknowledged_on,
+        "the application was acknowledged",
+        f,
+        (f.received_on, "the date it was received"),
+    )
     if f.third_party:
         if f.consent_recorded_on is None:
-            p["consent_recorded_on"] = ("This application is made on the victim's behalf: record the date of "
-                                        "the victim's written consent before acknowledging it.")
+            p["consent_recorded_on"] = (
+                "This application is made on the victim's behalf: record the date of "
+                "the victim's written consent before acknowledging it."
+            )
         elif f.acknowledged_on is not None and f.consent_recorded_on > f.acknowledged_on:
-            p["consent_recorded_on"] = ("The victim's consent is dated after the acknowledgement: consent must "
-                                        "be in place before the application is acknowledged.")
+            p["consent_recorded_on"] = (
+                "The victim's consent is dated after the acknowledgement: consent must "
+                "be in place before the application is acknowledged."
+            )
     return p
 
 
@@ -210,11 +236,19 @@ def _decide(f: CaseReviewFacts) -> dict[str, str]:
 def _review_meeting(f: CaseReviewFacts) -> dict[str, str]:
     p: dict[str, str] = {}
     if f.decision is None or not f.decision.review_goes_ahead:
-        p["threshold_met"] = ("The threshold was decided not met and no review on other grounds was agreed: "
-                              "there is no review to hold. Send the decision letter and close, or record a "
-                              "new decision.")
-    _date_required(p, "review_meeting_on", f.review_meeting_on, "of the review meeting", f,
-                   (f.decision.decided_on if f.decision else None, "the threshold decision"))
+        p["threshold_met"] = (
+            "The threshold was decided not met and no review on other grounds was agreed: "
+            "there is no review to hold. Send the decision letter and close, or record a "
+            "new decision."
+        )
+    _date_required(
+        p,
+        "review_meeting_on",
+        f.review_meeting_on,
+        "of the review meeting",
+        f,
+        (f.decision.decided_on if f.decision else None, "the threshold decision"),
+    )
     if not f.minutes.strip():
         p["minutes"] = "Record the minutes of the review meeting."
     if not f.review_decision.strip():
@@ -222,7 +256,9 @@ def _review_meeting(f: CaseReviewFacts) -> dict[str, str]:
     return p
 
 
-def action_problems(action: ActionPlanItem, number: int = 1, not_before: date | None = None) -> dict[str, str]:
+def action_problems(
+    action: ActionPlanItem, number: int = 1, not_before: date | None = None
+) -> dict[str, str]:
     """Field messages for one action-plan action (``number`` counts from 1 in messages and keys)."""
     key, name = f"actions[{number - 1}]", f"Action {number}"
     p: dict[str, str] = {}
@@ -233,8 +269,10 @@ def action_problems(action: ActionPlanItem, number: int = 1, not_before: date | 
     if action.due_on is None:
         p[f"{key}.due_on"] = f"{name}: give a due date."
     elif not_before is not None and action.due_on < not_before:
-        p[f"{key}.due_on"] = (f"{name}: the due date ({format_date(action.due_on)}) is before the review "
-                              f"meeting ({format_date(not_before)}).")
+        p[f"{key}.due_on"] = (
+            f"{name}: the due date ({format_date(action.due_on)}) is before the review "
+            f"meeting ({format_date(not_before)})."
+        )
     if action.status is ActionStatus.DONE and action.completed_on is None:
         p[f"{key}.completed_on"] = f"{name}: record the date it was completed."
     elif action.completed_on is not None and not_before is not None and action.completed_on < not_before:
@@ -257,8 +295,14 @@ def _actions(f: CaseReviewFacts) -> dict[str, str]:
 
 def _outcome(f: CaseReviewFacts) -> dict[str, str]:
     p: dict[str, str] = {}
-    _date_required(p, "outcome_sent_on", f.outcome_sent_on, "the outcome was sent", f,
-                   (f.review_meeting_on, "the review meeting"))
+    _date_required(
+        p,
+        "outcome_sent_on",
+        f.outcome_sent_on,
+        "the outcome was sent",
+        f,
+        (f.review_meeting_on, "the review meeting"),
+    )
     if f.recommendations_made is None:
         p["recommendations_made"] = "Record whether the review made recommendations."
     p.update(_actions(f))
@@ -268,8 +312,10 @@ def _outcome(f: CaseReviewFacts) -> dict[str, str]:
 def _monitoring(f: CaseReviewFacts) -> dict[str, str]:
     p: dict[str, str] = {}
     if not f.recommendations_made:
-        p["recommendations_made"] = ("The review made no recommendations, so there is no action plan to "
-                                     "monitor: close the application instead.")
+        p["recommendations_made"] = (
+            "The review made no recommendations, so there is no action plan to "
+            "monitor: close the application instead."
+        )
     if not f.actions:
         p["actions"] = "Add the actions of the plan, each with an owner agency and a due date."
     p.update(_actions(f))
@@ -284,27 +330,42 @@ def _close(current: CaseReviewStatus, f: CaseReviewFacts) -> dict[str, str]:
     if current is S.THRESHOLD_DECIDED:
         if f.decision is not None and f.decision.review_goes_ahead:
             p["threshold_met"] = "A review is going ahead: hold the review meeting before closing."
-        _date_required(p, "decision_letter_sent_on", f.decision_letter_sent_on,
-                       "the threshold decision letter (with the reasons and the right of appeal) was sent", f,
-                       (f.decision.decided_on if f.decision else None, "the threshold decision"))
+        _date_required(
+            p,
+            "decision_letter_sent_on",
+            f.decision_letter_sent_on,
+            "the threshold decision letter (with the reasons and the right of appeal) was sent",
+            f,
+            (f.decision.decided_on if f.decision else None, "the threshold decision"),
+        )
         last_step = (f.decision_letter_sent_on, "the decision letter")
     elif current is S.OUTCOME_SENT:
         if f.recommendations_made:
-            p["recommendations_made"] = ("The review made recommendations: monitor the action plan until it is "
-                                         "delivered before closing.")
+            p["recommendations_made"] = (
+                "The review made recommendations: monitor the action plan until it is "
+                "delivered before closing."
+            )
         last_step = (f.outcome_sent_on, "the outcome letter")
     else:  # action plan monitoring
         for i, a in enumerate(f.actions, start=1):
             if a.status is ActionStatus.OPEN:
-                p[f"actions[{i - 1}].status"] = f"Action {i} is still open: complete or cancel it before closing."
+                p[f"actions[{i - 1}].status"] = (
+                    f"Action {i} is still open: complete or cancel it before closing."
+                )
         p.update(_actions(f))
         done = [a.completed_on for a in f.actions if a.completed_on is not None]
         last_step = (max(done, default=f.outcome_sent_on), "the last action-plan step")
     _date_required(p, "closed_on", f.closed_on, "the application was closed", f, last_step)
     if not f.closure_reason.strip():
         p["closure_reason"] = "Record why the application is being closed."
-    _date_required(p, "victim_told_of_closure_on", f.victim_told_of_closure_on,
-                   "the victim was told that it is closing, and why", f, last_step)
+    _date_required(
+        p,
+        "victim_told_of_closure_on",
+        f.victim_told_of_closure_on,
+        "the victim was told that it is closing, and why",
+        f,
+        last_step,
+    )
     return p
 
 
@@ -325,24 +386,38 @@ def _appeal_grounds_for(current: CaseReviewStatus, f: CaseReviewFacts) -> frozen
 def _lodge_appeal(current: CaseReviewStatus, f: CaseReviewFacts) -> dict[str, str]:
     a = f.appeal
     if a is None:
-        return {"appeal": "Record the appeal to the Police and Crime Commissioner: what it is against and the "
-                          "date it was lodged."}
+        return {
+            "appeal": "Record the appeal to the Police and Crime Commissioner: what it is against and the "
+            "date it was lodged."
+        }
     p: dict[str, str] = {}
     allowed = _appeal_grounds_for(current, f)
     if a.against is None:
         p["appeal.against"] = "Record what the appeal is against."
     elif a.against not in allowed:
         options = " or ".join(sorted(x.value.replace("_", " ") for x in allowed))
-        p["appeal.against"] = (f"At '{current.label}' an appeal can only be against the {options}, not the "
-                               f"{a.against.value.replace('_', ' ')}.")
+        p["appeal.against"] = (
+            f"At '{current.label}' an appeal can only be against the {options}, not the "
+            f"{a.against.value.replace('_', ' ')}."
+        )
     if a.lodged_from is None or S(a.lodged_from) is not current:
         p["appeal.lodged_from"] = f"The appeal must record that it was lodged at '{current.label}'."
-    appealed_on = {AppealAgainst.THRESHOLD_DECISION: (f.decision.decided_on if f.decision else None,
-                                                      "the threshold decision"),
-                   AppealAgainst.REVIEW: (f.review_meeting_on, "the review meeting"),
-                   AppealAgainst.ACTION_PLAN_DELIVERY: (f.outcome_sent_on, "the outcome letter")}
-    _date_required(p, "appeal.lodged_on", a.lodged_on, "the appeal was lodged", f,
-                   appealed_on.get(a.against) if a.against else (f.received_on, "the application"))
+    appealed_on = {
+        AppealAgainst.THRESHOLD_DECISION: (
+            f.decision.decided_on if f.decision else None,
+            "the threshold decision",
+        ),
+        AppealAgainst.REVIEW: (f.review_meeting_on, "the review meeting"),
+        AppealAgainst.ACTION_PLAN_DELIVERY: (f.outcome_sent_on, "the outcome letter"),
+    }
+    _date_required(
+        p,
+        "appeal.lodged_on",
+        a.lodged_on,
+        "the appeal was lodged",
+        f,
+        appealed_on.get(a.against) if a.against else (f.received_on, "the application"),
+    )
     if a.outcome is not None or a.outcome_on is not None:
         p["appeal.outcome"] = "A new appeal cannot already have an outcome."
     return p
@@ -366,11 +441,18 @@ def _return_from_appeal(target: CaseReviewStatus, f: CaseReviewFacts) -> dict[st
         p["appeal.lodged_from"] = "The appeal does not record what it was against and where it was lodged."
     if a.outcome is None:
         p["appeal.outcome"] = "Record the Police and Crime Commissioner's decision on the appeal."
-    _date_required(p, "appeal.outcome_on", a.outcome_on, "of the PCC's decision", f,
-                   (a.lodged_on, "the date the appeal was lodged"))
+    _date_required(
+        p,
+        "appeal.outcome_on",
+        a.outcome_on,
+        "of the PCC's decision",
+        f,
+        (a.lodged_on, "the date the appeal was lodged"),
+    )
     expected = appeal_return_status(a)
     if expected is not None and expected is not target:
         why = "upheld" if a.outcome is AppealOutcome.UPHELD else "not upheld"
-        p["appeal.outcome"] = (f"The appeal was {why}, so the application goes to '{expected.label}', "
-                               f"not '{target.label}'.")
+        p["appeal.outcome"] = (
+            f"The appeal was {why}, so the application goes to '{expected.label}', not '{target.label}'."
+        )
     return p

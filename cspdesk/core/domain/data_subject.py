@@ -30,8 +30,11 @@ class RequestKind(Labelled):
 
     @property
     def label(self) -> str:
-        return {"access": "Subject access (Art. 15)", "rectification": "Rectification (Art. 16)",
-                "erasure": "Erasure (Art. 17)"}[self.value]
+        return {
+            "access": "Subject access (Art. 15)",
+            "rectification": "Rectification (Art. 16)",
+            "erasure": "Erasure (Art. 17)",
+        }[self.value]
 
 
 class RequestOutcome(Labelled):
@@ -55,8 +58,12 @@ def _next_working_day(d: date) -> date:
 def response_due(received_on: date, extended_months: int = 0) -> date:
     """The day a response is due: one calendar month from receipt, plus any extension (Art. 12(3))."""
     if not 0 <= extended_months <= MAX_EXTENSION_MONTHS:
-        raise ValidationError({"extended_months": "A request can be extended by at most two further months "
-                                                  "(UK GDPR Art. 12(3))."})
+        raise ValidationError(
+            {
+                "extended_months": "A request can be extended by at most two further months "
+                "(UK GDPR Art. 12(3))."
+            }
+        )
     return _next_working_day(add_months(received_on, 1 + extended_months))
 
 
@@ -73,8 +80,10 @@ REDACTED = "[redacted]"
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\w)")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 _NAME_PAIR = re.compile(r"\b[A-Z][\w'-]+ [A-Z][\w'-]+\b")
-_STREET = re.compile(r"\b\d+[A-Za-z]?,? (?:[A-Z][\w'-]+ ){1,3}(?:Road|Street|Close|Lane|Avenue|Drive|Way|Grove|"
-                     r"Crescent|Court|Place|Gardens|Terrace|Walk|Rise|View|Hill|Row|Square|Mews|Green|Park)\b")
+_STREET = re.compile(
+    r"\b\d+[A-Za-z]?,? (?:[A-Z][\w'-]+ ){1,3}(?:Road|Street|Close|Lane|Avenue|Drive|Way|Grove|"
+    r"Crescent|Court|Place|Gardens|Terrace|Walk|Rise|View|Hill|Row|Square|Mews|Green|Park)\b"
+)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 
@@ -100,11 +109,16 @@ class Redactor:
     known_names: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, third_party: Iterable[str | None], subject: Iterable[str | None] = (),
-           known_names: Iterable[str] = ()) -> Redactor:
+    def of(
+        cls,
+        third_party: Iterable[str | None],
+        subject: Iterable[str | None] = (),
+        known_names: Iterable[str] = (),
+    ) -> Redactor:
         own = frozenset(s.strip().lower() for s in subject if s and s.strip())
-        terms = frozenset(t.strip() for t in third_party
-                          if t and len(t.strip()) >= 2 and t.strip().lower() not in own)
+        terms = frozenset(
+            t.strip() for t in third_party if t and len(t.strip()) >= 2 and t.strip().lower() not in own
+        )
         return cls(terms, own, frozenset(n.lower() for n in known_names if n.lower() not in own))
 
     def _own(self, found: str) -> bool:
@@ -119,7 +133,9 @@ class Redactor:
         for term in sorted(self.third_party, key=len, reverse=True):
             out = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", REDACTED, out, flags=re.IGNORECASE)
         if self.known_names:
-            out = _NAME_PAIR.sub(lambda m: REDACTED if m.group(0).lower() in self.known_names else m.group(0), out)
+            out = _NAME_PAIR.sub(
+                lambda m: REDACTED if m.group(0).lower() in self.known_names else m.group(0), out
+            )
         return out
 
     def name(self, value: str | None) -> str:

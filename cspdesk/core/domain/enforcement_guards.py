@@ -109,7 +109,8 @@ def check_recipient(kind: NoticeKind | str, recipient: Recipient, on: date) -> l
             GuardFailure(
                 "under_minimum_age",
                 f"The recipient is {age_on(dob, on)} on {on:%d/%m/%Y}; {a(kind)} can only be given to someone aged "
-                f"{minimum} or over." + (" Consider a warning letter or an ABC instead." if minimum == 16 else ""),
+                f"{minimum} or over."
+                + (" Consider a warning letter or an ABC instead." if minimum == 16 else ""),
                 field="date_of_birth",
             )
         ]

@@ -81,13 +81,17 @@ def notice_sentence(measure: str, n: int, when: str) -> str:
     if measure == CPW:
         if n == 0:
             return f"No Community Protection Notice Warnings (CPNWs) were issued {when}."
-        return (f"Issued {_x(n)} Community Protection Notice "
-                f"{_plural(n, 'Warning (CPNW) to an individual', 'Warnings (CPNWs) to individuals')} committing ASB.")
+        return (
+            f"Issued {_x(n)} Community Protection Notice "
+            f"{_plural(n, 'Warning (CPNW) to an individual', 'Warnings (CPNWs) to individuals')} committing ASB."
+        )
     if measure == CPN:
         if n == 0:
             return f"No Community Protection Notices (CPNs) were issued for breach of a CPNW {when}."
-        return (f"Issued {_x(n)} Community Protection {_plural(n, 'Notice (CPN)', 'Notices (CPNs)')} for "
-                f"{_plural(n, 'a breach', 'breaches')} of the above CPNWs.")
+        return (
+            f"Issued {_x(n)} Community Protection {_plural(n, 'Notice (CPN)', 'Notices (CPNs)')} for "
+            f"{_plural(n, 'a breach', 'breaches')} of the above CPNWs."
+        )
     if measure == FPN:
         if n == 0:
             return f"No Fixed Penalty Notices were issued for breach of a CPN {when}."
@@ -99,26 +103,46 @@ def notice_sentence(measure: str, n: int, when: str) -> str:
     if measure == ABCS:
         if n == 0:
             return f"No Acceptable Behaviour Contracts (ABCs) were agreed {when}."
-        return (f"Agreed {_x(n)} Acceptable Behaviour {_plural(n, 'Contract (ABC)', 'Contracts (ABCs)')} with "
-                f"{_plural(n, 'a person', 'people')} causing ASB.")
+        return (
+            f"Agreed {_x(n)} Acceptable Behaviour {_plural(n, 'Contract (ABC)', 'Contracts (ABCs)')} with "
+            f"{_plural(n, 'a person', 'people')} causing ASB."
+        )
     raise ValueError(f"not a notice measure: {measure!r}")
 
 
 _MEETING_WORDS: dict[MeetingKind, tuple[str, str, str]] = {
     # kind: (singular, plural, what they are for)
-    MeetingKind.AREA_FORUM: ("local Area Forum", "local Area Forums",
-                             ", to enable parish councils and residents to communicate with and raise any issues "
-                             "with the local Police SNT and the Council"),
-    MeetingKind.SAFER_SPACES: ("Safer Spaces meeting", "Safer Spaces meetings",
-                               " to look at young people's activities and how to make parks and open spaces safer"),
-    MeetingKind.TASKING: ("Police and Partner Tasking meeting", "Police and Partner Tasking meetings",
-                          " to address hot spots and the individuals causing issues"),
-    MeetingKind.IOM: ("Integrated Offender Management (IOM) meeting", "Integrated Offender Management (IOM) meetings",
-                      " to review prolific offenders"),
-    MeetingKind.CARE: ("multi-agency Children at Risk of Exploitation meeting",
-                       "multi-agency Children at Risk of Exploitation meetings", ""),
-    MeetingKind.CSP_BOARD: ("Community Safety Partnership Board meeting",
-                            "Community Safety Partnership Board meetings", ""),
+    MeetingKind.AREA_FORUM: (
+        "local Area Forum",
+        "local Area Forums",
+        ", to enable parish councils and residents to communicate with and raise any issues "
+        "with the local Police SNT and the Council",
+    ),
+    MeetingKind.SAFER_SPACES: (
+        "Safer Spaces meeting",
+        "Safer Spaces meetings",
+        " to look at young people's activities and how to make parks and open spaces safer",
+    ),
+    MeetingKind.TASKING: (
+        "Police and Partner Tasking meeting",
+        "Police and Partner Tasking meetings",
+        " to address hot spots and the individuals causing issues",
+    ),
+    MeetingKind.IOM: (
+        "Integrated Offender Management (IOM) meeting",
+        "Integrated Offender Management (IOM) meetings",
+        " to review prolific offenders",
+    ),
+    MeetingKind.CARE: (
+        "multi-agency Children at Risk of Exploitation meeting",
+        "multi-agency Children at Risk of Exploitation meetings",
+        "",
+    ),
+    MeetingKind.CSP_BOARD: (
+        "Community Safety Partnership Board meeting",
+        "Community Safety Partnership Board meetings",
+        "",
+    ),
     MeetingKind.OTHER: ("other partnership meeting", "other partnership meetings", ""),
 }
 
@@ -161,8 +185,9 @@ def previous_period(period: ReportingPeriod) -> ReportingPeriod:
     if period.kind is PeriodKind.CALENDAR_YEAR:
         return calendar_year(period.start.year - 1)
     days = (period.end - period.start).days + 1
-    return ReportingPeriod(period.start - timedelta(days=days), period.start - timedelta(days=1),
-                           PeriodKind.DATE_RANGE)
+    return ReportingPeriod(
+        period.start - timedelta(days=days), period.start - timedelta(days=1), PeriodKind.DATE_RANGE
+    )
 
 
 def _add_months(d: date, months: int) -> date:
@@ -178,7 +203,7 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        """"Q1 Apr–Jun 2022"."""
+        """ "Q1 Apr–Jun 2022"."""
         same_year = self.start.year == self.end.year
         first = f"{self.start:%b}" if same_year else f"{self.start:%b %Y}"
         return f"Q{self.number} {first}–{self.end:%b %Y}"

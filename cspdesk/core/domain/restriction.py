@@ -35,7 +35,7 @@ class RecordRef:
 
     @property
     def label(self) -> str:
-        """"restricted Safer Homes referral SH-2026-0001": how audit text and lists name it."""
+        """ "restricted Safer Homes referral SH-2026-0001": how audit text and lists name it."""
         kind = KIND_LABELS.get(self.kind, self.kind.replace("_", " "))
         return f"{'restricted ' if self.restricted else ''}{kind} {self.reference}".strip()
 
@@ -49,7 +49,9 @@ class ReasonNeeded(ValidationError):
         super().__init__({"reason": f"Give a reason for looking at restricted record {names}."})
 
 
-def may_see_identifying(role: Role, permissions: frozenset[str], agency: str | None, record: RecordRef) -> bool:
+def may_see_identifying(
+    role: Role, permissions: frozenset[str], agency: str | None, record: RecordRef
+) -> bool:
     """True if someone with this role, these permission flags and this agency may see who and where.
 
     - A restricted record: administrators, and officers granted ``safer_homes_restricted``. Never a partner.
@@ -74,7 +76,9 @@ def restricted_filename(reference: str, title: str, stamp: str) -> str:
     return f"{reference} {title} {stamp}.pdf"
 
 
-def partner_may_see_case(*, agency_reported: bool, agency_owns_action: bool, shared_with_agency: bool) -> bool:
+def partner_may_see_case(
+    *, agency_reported: bool, agency_owns_action: bool, shared_with_agency: bool
+) -> bool:
     """A partner sees an ASB case their agency is part of: it reported an incident on it, owns one of its
     actions, or the case has been shared with it (and the share not withdrawn). Nothing else."""
     return agency_reported or agency_owns_action or shared_with_agency

@@ -55,7 +55,9 @@ class RetentionEvent(Labelled):
 
     @property
     def label(self) -> str:
-        return {"closure": "closure", "last_activity": "last activity", "notice_end": "the notice's end"}[self.value]
+        return {"closure": "closure", "last_activity": "last activity", "notice_end": "the notice's end"}[
+            self.value
+        ]
 
 
 class RetentionDecisionKind(Labelled):
@@ -67,8 +69,11 @@ class RetentionDecisionKind(Labelled):
 # Which events make sense for which record (a forum meeting is never "closed"; an audit entry only happened).
 ALLOWED_EVENTS: dict[RetentionRecord, tuple[RetentionEvent, ...]] = {
     RetentionRecord.ASB_CASE: (RetentionEvent.CLOSURE, RetentionEvent.LAST_ACTIVITY),
-    RetentionRecord.ENFORCEMENT_NOTICE: (RetentionEvent.NOTICE_END, RetentionEvent.CLOSURE,
-                                         RetentionEvent.LAST_ACTIVITY),
+    RetentionRecord.ENFORCEMENT_NOTICE: (
+        RetentionEvent.NOTICE_END,
+        RetentionEvent.CLOSURE,
+        RetentionEvent.LAST_ACTIVITY,
+    ),
     RetentionRecord.SAFER_HOMES_REFERRAL: (RetentionEvent.CLOSURE, RetentionEvent.LAST_ACTIVITY),
     RetentionRecord.CASE_REVIEW: (RetentionEvent.CLOSURE, RetentionEvent.LAST_ACTIVITY),
     RetentionRecord.FORUM_RECORD: (RetentionEvent.LAST_ACTIVITY,),
@@ -77,9 +82,15 @@ ALLOWED_EVENTS: dict[RetentionRecord, tuple[RetentionEvent, ...]] = {
 }
 
 # Anonymising keeps dates, categories and outcomes; it makes sense only where a record names people.
-ANONYMISABLE = frozenset({RetentionRecord.ASB_CASE, RetentionRecord.ENFORCEMENT_NOTICE,
-                          RetentionRecord.SAFER_HOMES_REFERRAL, RetentionRecord.CASE_REVIEW,
-                          RetentionRecord.FORUM_RECORD})
+ANONYMISABLE = frozenset(
+    {
+        RetentionRecord.ASB_CASE,
+        RetentionRecord.ENFORCEMENT_NOTICE,
+        RetentionRecord.SAFER_HOMES_REFERRAL,
+        RetentionRecord.CASE_REVIEW,
+        RetentionRecord.FORUM_RECORD,
+    }
+)
 
 # Defaults (DOMAIN.md section 9): 6 years after closure for casework; notices 6 years from their end (legal
 # proceedings: 6 years from the last court date); figures are statistics with no one in them (10 years);
@@ -136,8 +147,11 @@ class RecordDates:
     ended_on: date | None = None  # a notice's end: expiry, lapse, payment or withdrawal
 
     def event_date(self, event: RetentionEvent) -> date | None:
-        return {RetentionEvent.CLOSURE: self.closed_on, RetentionEvent.LAST_ACTIVITY: self.last_activity_on,
-                RetentionEvent.NOTICE_END: self.ended_on}[event]
+        return {
+            RetentionEvent.CLOSURE: self.closed_on,
+            RetentionEvent.LAST_ACTIVITY: self.last_activity_on,
+            RetentionEvent.NOTICE_END: self.ended_on,
+        }[event]
 
 
 def retain_until(policy: RetentionPolicy, dates: RecordDates) -> date | None:

@@ -138,8 +138,15 @@ class PriorityTag(Labelled):
 _TAG_THEME: dict[PriorityTag, PriorityTheme] = {}
 for _t in ("parks_open_spaces", "youth_asb", "nuisance_vehicles", "persistent_offenders"):
     _TAG_THEME[PriorityTag(_t)] = PriorityTheme.ASB_SAFER_SPACES
-for _t in ("hate_crime", "modern_slavery", "cuckooing_county_lines", "substance_misuse", "cse",
-           "cyber_safety", "supporting_victims"):
+for _t in (
+    "hate_crime",
+    "modern_slavery",
+    "cuckooing_county_lines",
+    "substance_misuse",
+    "cse",
+    "cyber_safety",
+    "supporting_victims",
+):
     _TAG_THEME[PriorityTag(_t)] = PriorityTheme.SAFEGUARDING
 for _t in ("domestic_abuse", "vawg", "serious_violence"):
     _TAG_THEME[PriorityTag(_t)] = PriorityTheme.VIOLENCE

@@ -25,10 +25,18 @@ def write_table_csv(table: ComparisonTable, stream: TextIO) -> None:
 
 def table_csv(table: ComparisonTable) -> str:
     # Rate and trend as numbers (Decimal), not text: a negative trend stays a number, not "'-12.5".
-    return exports.csv_text(CSV_HEADER, (
-        (row.area, row.volume, exports.number_1dp(row.rate),
-         NOT_AVAILABLE if row.trend is None else exports.number_1dp(row.trend))
-        for row in table.rows))
+    return exports.csv_text(
+        CSV_HEADER,
+        (
+            (
+                row.area,
+                row.volume,
+                exports.number_1dp(row.rate),
+                NOT_AVAILABLE if row.trend is None else exports.number_1dp(row.trend),
+            )
+            for row in table.rows
+        ),
+    )
 
 
 def write_table_xlsx(table: ComparisonTable, path: Path) -> None:

@@ -55,6 +55,7 @@ def plan_heading(category: str, first_month: str) -> str:
         heading = heading.replace(" (excluding Covid)", "")
     return heading
 
+
 PLAN_POPULATION = {
     "Amber Valley": 126200,
     "Bolsover": 80400,

@@ -75,7 +75,9 @@ class ComparisonTable:
         if not self.partial:
             return self.period.label
         held = self.months_held or ()
-        span = month_words(held[0]) if len(held) == 1 else f"{month_words(held[0])} to {month_words(held[-1])}"
+        span = (
+            month_words(held[0]) if len(held) == 1 else f"{month_words(held[0])} to {month_words(held[-1])}"
+        )
         return f"{span} only ({len(held)} of {len(self.period.months)} months)"
 
     @property
@@ -84,9 +86,11 @@ class ComparisonTable:
         if not self.partial:
             return ""
         n = len(self.months_held or ())
-        return (f"Figures are held for {n} of the 12 months ending {month_words(self.period.last)}: the volumes and "
-                f"rates per 1,000 are for {'that month' if n == 1 else f'those {n} months'}, not a year, and "
-                "compare with the whole previous 12 months. Import the missing months before using them.")
+        return (
+            f"Figures are held for {n} of the 12 months ending {month_words(self.period.last)}: the volumes and "
+            f"rates per 1,000 are for {'that month' if n == 1 else f'those {n} months'}, not a year, and "
+            "compare with the whole previous 12 months. Import the missing months before using them."
+        )
 
     @property
     def total(self) -> TableRow:

@@ -36,7 +36,9 @@ def _clean(series: pd.Series) -> pd.Series:
 # A count as a person writes it: digits, commas only between thousands, and ".0" from a spreadsheet.
 WHOLE_NUMBER = r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.0+)?"  # [0-9]: \d takes any script's digits
 DIGITS_AT_MOST = 15  # more digits than any bound; past it the text is refused before any arithmetic
-AS_WRITTEN = "is not a number as people write them: use digits, with commas only between thousands (1234 or 1,234)"
+AS_WRITTEN = (
+    "is not a number as people write them: use digits, with commas only between thousands (1234 or 1,234)"
+)
 
 
 def _parse_whole_numbers(
@@ -133,10 +135,12 @@ def validate_analyst(
             Rejection(name, *locate(p, column), f"the {column} is empty") for p in long.index[empty]
         )
         bad |= empty
-        bad |= _unfit_text(long[column], column, limit_of(getattr(CrimeFigure, column)), name, locate,
-                           rejections)
-    numbers, bad_count = _parse_whole_numbers(long["count"], "count", name, locate, rejections,
-                                              limits.max_count)
+        bad |= _unfit_text(
+            long[column], column, limit_of(getattr(CrimeFigure, column)), name, locate, rejections
+        )
+    numbers, bad_count = _parse_whole_numbers(
+        long["count"], "count", name, locate, rejections, limits.max_count
+    )
     good = long[~(bad | bad_count)].copy()
     good["count"] = numbers[good.index]
     duplicated = good.duplicated(["month", "area", "category"], keep="first")

@@ -132,7 +132,7 @@ def detect_encoding(head: bytes, name: str) -> str:
     if b"\x00" in head[:4096] and head[:4096].count(b"\x00") > len(head[:4096]) // 4:
         raise UserError(
             f"{name} looks like UTF-16 text without the mark that says so, or is not a text file. Open it in "
-            "Excel and save it as \"CSV UTF-8 (Comma delimited)\", then import that file."
+            'Excel and save it as "CSV UTF-8 (Comma delimited)", then import that file.'
         )
     try:
         # A multi-byte character may be cut at the end of the head: that is not a reason to doubt it.
@@ -146,7 +146,7 @@ def detect_encoding(head: bytes, name: str) -> str:
     except UnicodeDecodeError:
         raise UserError(
             f"{name} is not text CSPDesk can read: it is not UTF-8, UTF-16 or Windows-1252. Open it in "
-            "Excel and save it as \"CSV UTF-8 (Comma delimited)\", then import that file."
+            'Excel and save it as "CSV UTF-8 (Comma delimited)", then import that file.'
         ) from None
 
 
@@ -356,10 +356,17 @@ def _read_rows(
     header = [_header_text(c) for c in rows[0]] if rows else []
     width = len(header)
     body = [(list(r) + [""] * width)[:width] for r in rows[1:]]  # short rows padded; extra cells dropped
-    frame = pd.DataFrame(body, columns=header, dtype=object).astype(str) if body else pd.DataFrame(
-        columns=header, dtype=str)
+    frame = (
+        pd.DataFrame(body, columns=header, dtype=object).astype(str)
+        if body
+        else pd.DataFrame(columns=header, dtype=str)
+    )
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # the row number the user sees; header is row 1
-    blank = (frame.apply(lambda col: col.str.strip()) == "").all(axis=1) if width else pd.Series(True, frame.index)
+    blank = (
+        (frame.apply(lambda col: col.str.strip()) == "").all(axis=1)
+        if width
+        else pd.Series(True, frame.index)
+    )
     frame = frame[~blank]
     if kind is FileKind.POPULATION:
         found, rejections, ignored = validate_population(frame, name, limits)

@@ -137,7 +137,9 @@ def read_police_uk(
             low_memory=False,
             chunksize=None if one_pass else CHUNK_ROWS,
         )
-        pieces = [_check(parsed, name, districts)] if one_pass else [_check(c, name, districts) for c in parsed]
+        pieces = (
+            [_check(parsed, name, districts)] if one_pass else [_check(c, name, districts) for c in parsed]
+        )
         pieces = pieces or [_empty_piece(used, name, districts)]
     except UnicodeDecodeError as error:
         raise UnreadableEncoding(name, encoding) from error
@@ -151,7 +153,7 @@ class UnreadableEncoding(UserError):
         self.encoding = encoding
         super().__init__(
             f"{name} is not text CSPDesk can read: part of it is not {ENCODING_NAMES.get(encoding, encoding)}. "
-            "Open it in Excel and save it as \"CSV UTF-8 (Comma delimited)\", then import that file."
+            'Open it in Excel and save it as "CSV UTF-8 (Comma delimited)", then import that file.'
         )
 
 
@@ -207,15 +209,21 @@ def _check(frame: pd.DataFrame, name: str, districts: Sequence[str] | None) -> _
         for r in frame.index[too_long]
     )
     rejections.extend(
-        Rejection(name, int(r), heading["crime_id"], "the Crime ID contains a NUL character, which cannot be stored")
+        Rejection(
+            name, int(r), heading["crime_id"], "the Crime ID contains a NUL character, which cannot be stored"
+        )
         for r in frame.index[nul_id & ~too_long]
     )
     rejected = bad | no_type | too_long | nul_id
     for field, bound in COORDINATE_BOUNDS.items():
         values, unfit = _coordinates(frame[field], bound)
         rejections.extend(
-            Rejection(name, int(r), heading[field],
-                      f"{frame.at[r, field]!r} is not a {field} (a number from -{bound:g} to {bound:g})")
+            Rejection(
+                name,
+                int(r),
+                heading[field],
+                f"{frame.at[r, field]!r} is not a {field} (a number from -{bound:g} to {bound:g})",
+            )
             for r in frame.index[unfit & ~rejected]
         )
         rejected |= unfit
@@ -231,7 +239,9 @@ def _check(frame: pd.DataFrame, name: str, districts: Sequence[str] | None) -> _
         rejected |= unfit
 
     frame["district"] = _districts(frame["lsoa_name"], districts)
-    unfit, messages = _unstorable_rows(frame["district"], LIMITS["district"], "the district (from the LSOA name)")
+    unfit, messages = _unstorable_rows(
+        frame["district"], LIMITS["district"], "the district (from the LSOA name)"
+    )
     unfit &= ~rejected
     rejections.extend(
         Rejection(name, int(r), heading["lsoa_name"], messages[code])
@@ -269,8 +279,11 @@ def _joined(pieces: list[_Piece], name: str, sha256: str) -> ImportedFile:
                 column: pd.Series(union_categoricals([f[column] for f in frames]), index=index)
                 if isinstance(frames[0][column].dtype, pd.CategoricalDtype)
                 # dtype given: pandas would otherwise read an object column of text as its string type
-                else pd.Series(np.concatenate([f[column].to_numpy() for f in frames]), index=index,
-                               dtype=frames[0][column].dtype)
+                else pd.Series(
+                    np.concatenate([f[column].to_numpy() for f in frames]),
+                    index=index,
+                    dtype=frames[0][column].dtype,
+                )
                 for column in frames[0].columns
             }
         )

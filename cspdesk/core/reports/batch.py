@@ -101,8 +101,9 @@ def join_documents(docs: Sequence[bytes], title: str = "Letters") -> bytes:
     return pdfcut.assemble([(p, range(len(p.pages))) for p in parsed], title=title)
 
 
-def _render_chunk(jobs: Sequence[LetterJob], whole: bool = False,
-                  on_start: Callable[[int], None] | None = None) -> tuple[list[bytes], bytes | None]:
+def _render_chunk(
+    jobs: Sequence[LetterJob], whole: bool = False, on_start: Callable[[int], None] | None = None
+) -> tuple[list[bytes], bytes | None]:
     pdf, pages = build_letters(jobs, on_start)
     return cut_letters(pdf, pages, jobs), (pdf if whole else None)
 

@@ -78,8 +78,14 @@ def _heading(table: ComparisonTable) -> str:
 
 def _comparison_table(table: ComparisonTable, regular: str, bold: str) -> Table:
     head = ParagraphStyle("head", fontName=bold, fontSize=9, leading=11, textColor=colors.white)
-    data = [[Paragraph(_heading(table), head), "Volume", Paragraph("Rate <super>1</super>", head),
-             Paragraph("Trend <super>2</super>", head)]]
+    data = [
+        [
+            Paragraph(_heading(table), head),
+            "Volume",
+            Paragraph("Rate <super>1</super>", head),
+            Paragraph("Trend <super>2</super>", head),
+        ]
+    ]
     style = [
         ("FONT", (0, 0), (-1, -1), regular, 9),
         ("FONT", (1, 0), (-1, 0), bold, 9),
@@ -158,8 +164,10 @@ def _monthly_chart(series, regular: str, bold: str, width: float, height: float)
     chart.x, chart.y = 28, 30
     chart.width, chart.height = width - chart.x - 6, height - chart.y - 20
     chart.data = [[float(p or 0) for p in series.previous], [float(c) for c in series.counts]]
-    chart.categoryAxis.categoryNames = [MONTHS[int(m[5:]) - 1][:1] if len(series.months) > 12 else
-                                        MONTHS[int(m[5:]) - 1] for m in series.months]
+    chart.categoryAxis.categoryNames = [
+        MONTHS[int(m[5:]) - 1][:1] if len(series.months) > 12 else MONTHS[int(m[5:]) - 1]
+        for m in series.months
+    ]
     chart.categoryAxis.labels.fontName = regular
     chart.categoryAxis.labels.fontSize = 6.5
     chart.categoryAxis.strokeColor = GREY
@@ -174,7 +182,9 @@ def _monthly_chart(series, regular: str, bold: str, width: float, height: float)
     chart.bars[1].fillColor = NAVY
     chart.groupSpacing = 3
     drawing.add(chart)
-    drawing.add(String(0, height - 9, f"{series.area}: monthly count", fontName=bold, fontSize=8.5, fillColor=NAVY))
+    drawing.add(
+        String(0, height - 9, f"{series.area}: monthly count", fontName=bold, fontSize=8.5, fillColor=NAVY)
+    )
     legend = Legend()
     legend.x, legend.y = chart.x, 8
     legend.fontName, legend.fontSize = regular, 6.8
@@ -188,7 +198,9 @@ def _monthly_chart(series, regular: str, bold: str, width: float, height: float)
     return drawing
 
 
-def _block(table: ComparisonTable, series, styles: dict[str, ParagraphStyle], regular: str, bold: str) -> list:
+def _block(
+    table: ComparisonTable, series, styles: dict[str, ParagraphStyle], regular: str, bold: str
+) -> list:
     note = styles["note"]
     base = table.population_label or "population"
     parts: list = [
@@ -200,8 +212,11 @@ def _block(table: ComparisonTable, series, styles: dict[str, ParagraphStyle], re
     if table.sentence:
         parts += [Spacer(1, 3), Paragraph(_sentence(table), styles["body"])]
     half = (TEXT_WIDTH - 8 * mm) / 2
-    charts = Table([[_rates_chart(table, regular, bold, half, 128), _monthly_chart(series, regular, bold, half, 128)]],
-                   colWidths=[half + 4 * mm, half + 4 * mm], hAlign="LEFT")
+    charts = Table(
+        [[_rates_chart(table, regular, bold, half, 128), _monthly_chart(series, regular, bold, half, 128)]],
+        colWidths=[half + 4 * mm, half + 4 * mm],
+        hAlign="LEFT",
+    )
     charts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     parts += [Spacer(1, 4), charts, Spacer(1, 12)]
     return [KeepTogether(parts)]
@@ -213,12 +228,23 @@ def _sentence(table: ComparisonTable) -> str:
     home, total = table.home, table.total
     if home is None:
         return text
-    trend = "" if home.trend is None else (
-        f"; {'up' if home.trend > 0 else 'down' if home.trend < 0 else 'unchanged'}"
-        f"{'' if home.trend == 0 else f' {abs(home.trend):.1f}%'} on the previous 12 months")
-    county = "" if total.trend is None else (
-        f" Across the county the figure is {'up' if total.trend > 0 else 'down'} {abs(total.trend):.1f}%."
-        if total.trend != 0 else " Across the county the figure is unchanged.")
+    trend = (
+        ""
+        if home.trend is None
+        else (
+            f"; {'up' if home.trend > 0 else 'down' if home.trend < 0 else 'unchanged'}"
+            f"{'' if home.trend == 0 else f' {abs(home.trend):.1f}%'} on the previous 12 months"
+        )
+    )
+    county = (
+        ""
+        if total.trend is None
+        else (
+            f" Across the county the figure is {'up' if total.trend > 0 else 'down'} {abs(total.trend):.1f}%."
+            if total.trend != 0
+            else " Across the county the figure is unchanged."
+        )
+    )
     return f"{text} {home.area} recorded {home.volume_text} ({home.rate_text} per 1,000){trend}.{county}"
 
 
@@ -236,11 +262,16 @@ def section_flowables(section: CrimeFiguresSection, body: ParagraphStyle, note: 
 def render_crime_figures(section: CrimeFiguresSection, path: Path) -> Path:
     regular, bold = _fonts()
     styles = {
-        "title": ParagraphStyle("title", fontName=bold, fontSize=20, leading=24, textColor=NAVY, spaceAfter=4),
-        "intro": ParagraphStyle("intro", fontName=regular, fontSize=9.5, leading=13, textColor=colors.black,
-                                spaceAfter=10),
+        "title": ParagraphStyle(
+            "title", fontName=bold, fontSize=20, leading=24, textColor=NAVY, spaceAfter=4
+        ),
+        "intro": ParagraphStyle(
+            "intro", fontName=regular, fontSize=9.5, leading=13, textColor=colors.black, spaceAfter=10
+        ),
         "body": ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13, alignment=TA_LEFT),
-        "note": ParagraphStyle("note", fontName=regular, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444444")),
+        "note": ParagraphStyle(
+            "note", fontName=regular, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444444")
+        ),
     }
 
     def page(canvas, doc) -> None:
@@ -251,29 +282,47 @@ def render_crime_figures(section: CrimeFiguresSection, path: Path) -> Path:
         canvas.setFont(bold, 9.5)
         canvas.drawString(MARGIN, PAGE_HEIGHT - 7.8 * mm, section.council)
         canvas.setFont(regular, 9)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 7.8 * mm,
-                               "Community Safety Partnership · Crime Figures")
+        canvas.drawRightString(
+            PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 7.8 * mm, "Community Safety Partnership · Crime Figures"
+        )
         canvas.setStrokeColor(GRID)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, 13 * mm, PAGE_WIDTH - MARGIN, 13 * mm)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.setFont(regular, 7.5)
-        canvas.drawString(MARGIN, 9 * mm, f"Source: {section.source_label}. Printed "
-                                          f"{section.printed_on:%d %B %Y}.".replace(" 0", " "))
+        canvas.drawString(
+            MARGIN,
+            9 * mm,
+            f"Source: {section.source_label}. Printed {section.printed_on:%d %B %Y}.".replace(" 0", " "),
+        )
         canvas.restoreState()  # "Page N of M" is written by the canvas once the pages are counted
 
-    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                            topMargin=20 * mm, bottomMargin=18 * mm, title=f"Crime Figures {section.period.label}",
-                            author=section.council, subject="Community Safety Partnership crime figures")
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+        title=f"Crime Figures {section.period.label}",
+        author=section.council,
+        subject="Community Safety Partnership crime figures",
+    )
     story: list = [
         Paragraph("Crime Figures", styles["title"]),
         Paragraph(
             f"{section.period.label}, compared with the previous 12 months. Each table shows the volume recorded, "
             "the rate per 1,000 population and the change on the year before for every district, with the county "
-            "total; districts are listed by rate, highest first.", styles["intro"]),
+            "total; districts are listed by rate, highest first.",
+            styles["intro"],
+        ),
     ]
     for table, series in zip(section.tables, section.home_series, strict=True):
         story += _block(table, series, styles, regular, bold)
-    doc.build(story, onFirstPage=page, onLaterPages=page,
-              canvasmaker=page_of_canvas(PAGE_WIDTH - MARGIN, 9 * mm, regular, 7.5, colors.HexColor("#555555")))
+    doc.build(
+        story,
+        onFirstPage=page,
+        onLaterPages=page,
+        canvasmaker=page_of_canvas(PAGE_WIDTH - MARGIN, 9 * mm, regular, 7.5, colors.HexColor("#555555")),
+    )
     return path

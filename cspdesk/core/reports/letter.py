@@ -133,7 +133,9 @@ def styles(large_print: bool) -> Styles:
         spaceAfter=0,
     )
     sig = ParagraphStyle("sig", body, spaceAfter=0)
-    return Styles(body, h1, h2, bullet, small, sig, ParagraphStyle("last", bullet, spaceAfter=body.spaceAfter))
+    return Styles(
+        body, h1, h2, bullet, small, sig, ParagraphStyle("last", bullet, spaceAfter=body.spaceAfter)
+    )
 
 
 def _inline(text: str, values: Mapping[str, FieldValue]) -> str:

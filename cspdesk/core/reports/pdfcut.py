@@ -167,8 +167,11 @@ def parse(pdf: bytes) -> ParsedPdf:
             end_marks = b"endstream\nendobj"
             length = _LENGTH.search(dict_part)
             stripped = tail.rstrip()
-            if (not stripped.endswith(end_marks) or length is None
-                    or int(length.group(1)) != len(stripped) - len(end_marks) - len(b"\nstream\n")):
+            if (
+                not stripped.endswith(end_marks)
+                or length is None
+                or int(length.group(1)) != len(stripped) - len(end_marks) - len(b"\nstream\n")
+            ):
                 raise CutError(f"object {num}: stream length not as declared")
         else:
             stripped = body.rstrip()
@@ -280,12 +283,18 @@ def assemble(sources: Sequence[tuple[ParsedPdf, Sequence[int]]], title: str | No
         out.extend(body)
 
     put(1, b"<<\n/PageMode /UseNone /Pages 2 0 R /Type /Catalog\n>>\nendobj\n")
-    put(2, b"<<\n/Count %d /Kids [ %s ] /Type /Pages\n>>\nendobj\n"
-        % (len(kids), b" ".join(b"%d 0 R" % k for k in kids)))
+    put(
+        2,
+        b"<<\n/Count %d /Kids [ %s ] /Type /Pages\n>>\nendobj\n"
+        % (len(kids), b" ".join(b"%d 0 R" % k for k in kids)),
+    )
     info = first.info_dict or b"<<\n>>"
     if title is not None:
-        info = _TITLE.sub(lambda _m: b"/Title " + _pdf_string(title), info) if _TITLE.search(info) else (
-            info[:-2] + b"/Title " + _pdf_string(title) + b"\n>>")
+        info = (
+            _TITLE.sub(lambda _m: b"/Title " + _pdf_string(title), info)
+            if _TITLE.search(info)
+            else (info[:-2] + b"/Title " + _pdf_string(title) + b"\n>>")
+        )
     put(3, info + b"\nendobj\n")
     source_index = {id(src): i for i, (src, _) in enumerate(sources)}
     for src, num, new in order:
@@ -306,6 +315,8 @@ def assemble(sources: Sequence[tuple[ParsedPdf, Sequence[int]]], title: str | No
     digest = hashlib.md5(out, usedforsecurity=False).hexdigest().encode()
     out.extend(b"xref\n0 %d\n0000000000 65535 f \n" % next_num)
     out.extend(b"".join(b"%010d 00000 n \n" % o for o in offsets[1:]))
-    out.extend(b"trailer\n<<\n/ID [<%s><%s>]\n/Info 3 0 R /Root 1 0 R /Size %d\n>>\nstartxref\n%d\n%%%%EOF\n"
-               % (digest, digest, next_num, xref_at))
+    out.extend(
+        b"trailer\n<<\n/ID [<%s><%s>]\n/Info 3 0 R /Root 1 0 R /Size %d\n>>\nstartxref\n%d\n%%%%EOF\n"
+        % (digest, digest, next_num, xref_at)
+    )
     return bytes(out)

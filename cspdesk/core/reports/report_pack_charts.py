@@ -29,15 +29,25 @@ def _title(drawing: Drawing, text: str, font: str, height: float) -> None:
     drawing.add(String(0, height - 10, text, fontName=font, fontSize=9, fillColor=NAVY))
 
 
-def bars(title: str, items: Sequence[tuple[str, int]], font: str, bold: str, width: float, height: float,
-         label_width: float = 110) -> Drawing:
+def bars(
+    title: str,
+    items: Sequence[tuple[str, int]],
+    font: str,
+    bold: str,
+    width: float,
+    height: float,
+    label_width: float = 110,
+) -> Drawing:
     """Horizontal bars, first item at the top, each with its count."""
     drawing = Drawing(width, height)
     _title(drawing, title, bold, height)
     rows = list(reversed(items))  # ReportLab draws the first category at the bottom
     if not rows or not any(n for _, n in rows):
-        drawing.add(String(0, height / 2, "Nothing to chart in this period.", fontName=font, fontSize=8,
-                           fillColor=GREY))
+        drawing.add(
+            String(
+                0, height / 2, "Nothing to chart in this period.", fontName=font, fontSize=8, fillColor=GREY
+            )
+        )
         return drawing
     chart = HorizontalBarChart()
     chart.x, chart.y = label_width, 16
@@ -68,14 +78,23 @@ def bars(title: str, items: Sequence[tuple[str, int]], font: str, bold: str, wid
     return drawing
 
 
-def months(title: str, items: Sequence[tuple[str, int]], font: str, bold: str, width: float,
-           height: float) -> Drawing:
+def months(
+    title: str, items: Sequence[tuple[str, int]], font: str, bold: str, width: float, height: float
+) -> Drawing:
     """Vertical bars per month (``YYYY-MM``), each with its count."""
     drawing = Drawing(width, height)
     _title(drawing, title, bold, height)
     if not items or not any(n for _, n in items):
-        drawing.add(String(0, height / 2, "No cases were opened in this period.", fontName=font, fontSize=8,
-                           fillColor=GREY))
+        drawing.add(
+            String(
+                0,
+                height / 2,
+                "No cases were opened in this period.",
+                fontName=font,
+                fontSize=8,
+                fillColor=GREY,
+            )
+        )
         return drawing
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 26
@@ -83,7 +102,8 @@ def months(title: str, items: Sequence[tuple[str, int]], font: str, bold: str, w
     chart.data = [[float(n) for _, n in items]]
     many = len(items) > 14
     chart.categoryAxis.categoryNames = [
-        _MONTHS[int(m[5:]) - 1][:1] if many else f"{_MONTHS[int(m[5:]) - 1]} {m[2:4]}" for m, _ in items]
+        _MONTHS[int(m[5:]) - 1][:1] if many else f"{_MONTHS[int(m[5:]) - 1]} {m[2:4]}" for m, _ in items
+    ]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 6.8
     chart.categoryAxis.strokeColor = GREY

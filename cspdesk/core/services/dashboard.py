@@ -50,17 +50,40 @@ class DashboardService:
         with self._uow("system") as uow:
             s = uow.session
             total = s.scalar(select(func.count()).select_from(AsbCase)) or 0
-            by_status_raw = dict(s.execute(select(AsbCase.status, func.count()).group_by(AsbCase.status)).all())
-            by_theme = dict(s.execute(select(AsbCase.priority_theme, func.count()).where(open_)
-                                      .group_by(AsbCase.priority_theme)).all())
-            by_ward = s.execute(select(Ward.name, func.count(AsbCase.id)).join(Ward, Ward.id == AsbCase.ward_id)
-                                .where(open_).group_by(Ward.name).order_by(func.count(AsbCase.id).desc())).all()
-            by_risk = dict(s.execute(select(AsbCase.risk_level, func.count()).where(open_)
-                                     .group_by(AsbCase.risk_level)).all())
-            reviews_due = s.scalar(select(func.count()).select_from(AsbCase)
-                                   .where(open_, AsbCase.next_review_on <= today)) or 0
-            overdue = s.scalar(select(func.count()).select_from(CaseAction).where(
-                CaseAction.status == ActionStatus.OPEN.value, CaseAction.due_on < today)) or 0
+            by_status_raw = dict(
+                s.execute(select(AsbCase.status, func.count()).group_by(AsbCase.status)).all()
+            )
+            by_theme = dict(
+                s.execute(
+                    select(AsbCase.priority_theme, func.count()).where(open_).group_by(AsbCase.priority_theme)
+                ).all()
+            )
+            by_ward = s.execute(
+                select(Ward.name, func.count(AsbCase.id))
+                .join(Ward, Ward.id == AsbCase.ward_id)
+                .where(open_)
+                .group_by(Ward.name)
+                .order_by(func.count(AsbCase.id).desc())
+            ).all()
+            by_risk = dict(
+                s.execute(
+                    select(AsbCase.risk_level, func.count()).where(open_).group_by(AsbCase.risk_level)
+                ).all()
+            )
+            reviews_due = (
+                s.scalar(
+                    select(func.count()).select_from(AsbCase).where(open_, AsbCase.next_review_on <= today)
+                )
+                or 0
+            )
+            overdue = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(CaseAction)
+                    .where(CaseAction.status == ActionStatus.OPEN.value, CaseAction.due_on < today)
+                )
+                or 0
+            )
             case_reviews_overdue = count_overdue_case_reviews(s, today)
         requests = SubjectRequestService(self._uow, self._today).counts()
         return DashboardSummary(

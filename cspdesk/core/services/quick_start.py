@@ -57,7 +57,9 @@ class FirstScreen:
     options: FilterOptions
 
 
-def first_screen(db: str | Path | None, username: str | None = None, *, page: int = FIRST_PAGE) -> FirstScreen | None:
+def first_screen(
+    db: str | Path | None, username: str | None = None, *, page: int = FIRST_PAGE
+) -> FirstScreen | None:
     """The first screen of a database that can start quickly, else None (raises ``DatabaseProblem`` for a file
     that must not be opened at all)."""
     if db is None:
@@ -71,8 +73,9 @@ def first_screen(db: str | Path | None, username: str | None = None, *, page: in
     revision, _tables = sqlite_revision_readonly(path)
     if revision != head_revision():
         return None  # an upgrade, a newer file or a foreign one: the ordinary start does it or says why
-    raw = read_first_screen(path, (username or os_username()).strip().lower(),
-                            status=DEFAULT_CASE_QUERY.status or "", page=page)
+    raw = read_first_screen(
+        path, (username or os_username()).strip().lower(), status=DEFAULT_CASE_QUERY.status or "", page=page
+    )
     if raw is None:
         return None
     id_, name, display, role, permissions = raw.user
@@ -84,17 +87,31 @@ def first_screen(db: str | Path | None, username: str | None = None, *, page: in
         row = _case_row(r, raw.names)
         rows[row.id] = row
     return FirstScreen(
-        label=str(path), revision=revision, actor=actor, demo=raw.demo, case_count=raw.case_count,
-        query=DEFAULT_CASE_QUERY, ids=CaseIds(raw.ids), rows=rows,
-        options=FilterOptions([(uuid.UUID(i), n) for i, n in raw.wards], [(uuid.UUID(i), n) for i, n in raw.officers]),
+        label=str(path),
+        revision=revision,
+        actor=actor,
+        demo=raw.demo,
+        case_count=raw.case_count,
+        query=DEFAULT_CASE_QUERY,
+        ids=CaseIds(raw.ids),
+        rows=rows,
+        options=FilterOptions(
+            [(uuid.UUID(i), n) for i, n in raw.wards], [(uuid.UUID(i), n) for i, n in raw.officers]
+        ),
     )
 
 
 def _case_row(r: tuple, names: dict[str, str]) -> CaseListRow:
     # The stored text typed as the ORM types it (ward and officer ids stay text: ``names`` is keyed so).
     id_, reported_on, review_on = r[0], r[6], r[10]
-    typed = (uuid.UUID(id_), *r[1:6], date.fromisoformat(reported_on), *r[7:10],
-             date.fromisoformat(review_on) if review_on else None, *r[11:])
+    typed = (
+        uuid.UUID(id_),
+        *r[1:6],
+        date.fromisoformat(reported_on),
+        *r[7:10],
+        date.fromisoformat(review_on) if review_on else None,
+        *r[11:],
+    )
     return case_list_row(typed, names)
 
 

@@ -63,8 +63,9 @@ def _get(module: str, name: str) -> Any:
 
 
 def _letters(s: Services) -> Any:
-    letters = _get("letters.letters", "LetterService")(s._uow, s.templates, s.settings, s._today,
-                                               printer=_get("letters.letters_print", "LetterPrinter")())
+    letters = _get("letters.letters", "LetterService")(
+        s._uow, s.templates, s.settings, s._today, printer=_get("letters.letters_print", "LetterPrinter")()
+    )
     letters.attach(s)  # letter sources reach the other services through it
     return letters
 
@@ -86,27 +87,48 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "chronology": lambda s: _get("cases.chronology", "ChronologyService")(s._uow, s._today),
     "attachments": lambda s: _get("letters.attachments", "AttachmentService")(s._uow, s._today),
     "closure": lambda s: _get("cases.case_closure", "CaseClosureService")(s._uow, s._today),
-    "forums": lambda s: _get("forums.forums", "ForumService")(s._uow, s._today, _get("forums.forums_print", "write_forum_log")),
+    "forums": lambda s: _get("forums.forums", "ForumService")(
+        s._uow, s._today, _get("forums.forums_print", "write_forum_log")
+    ),
     "saved_filters": lambda s: _get("cases.saved_filters", "SavedFilterService")(s._uow, s._today),
-    "case_reviews": lambda s: _get("case_review.case_review", "CaseReviewService")(s._uow, s.settings, s._today, _get("case_review.case_review_print", "render_figures_pdf")),
+    "case_reviews": lambda s: _get("case_review.case_review", "CaseReviewService")(
+        s._uow, s.settings, s._today, _get("case_review.case_review_print", "render_figures_pdf")
+    ),
     "figures": lambda s: _get("figures.figures", "FiguresService")(s._uow, s.settings, s._today),
     "safer_homes": lambda s: _get("safer_homes.safer_homes", "SaferHomesService")(s._uow, s._today),
     "safer_homes_read": lambda s: _get("safer_homes.safer_homes_read", "SaferHomesReader")(s._uow, s._today),
-    "safer_homes_outputs": lambda s: _get("safer_homes.safer_homes_outputs", "SaferHomesOutputs")(s._uow, s.safer_homes_read, s._today),
-    "enforcement": lambda s: _get("enforcement.enforcement", "EnforcementService")(s._uow, s.settings, s._today),
+    "safer_homes_outputs": lambda s: _get("safer_homes.safer_homes_outputs", "SaferHomesOutputs")(
+        s._uow, s.safer_homes_read, s._today
+    ),
+    "enforcement": lambda s: _get("enforcement.enforcement", "EnforcementService")(
+        s._uow, s.settings, s._today
+    ),
     "notices": lambda s: _get("enforcement.enforcement_register", "NoticeRegisterService")(s._uow, s._today),
-    "report_pack": lambda s: _get("reports.report_pack", "ReportPackService")(s._uow, s.settings, s.figures, s._today, _get("reports.report_pack_print", "render_report_pack")),
+    "report_pack": lambda s: _get("reports.report_pack", "ReportPackService")(
+        s._uow, s.settings, s.figures, s._today, _get("reports.report_pack_print", "render_report_pack")
+    ),
     "templates": lambda s: _get("letters.letter_templates", "LetterTemplateService")(s._uow),
     "letters": _letters,
     "documents": lambda s: _get("letters.documents", "DocumentService")(s._uow),
-    "retention": lambda s: _get("data_protection.retention", "RetentionService")(s._uow, s.settings, s._today),
-    "subject_requests": lambda s: _get("data_protection.subject_requests", "SubjectRequestService")(s._uow, s._today),
+    "retention": lambda s: _get("data_protection.retention", "RetentionService")(
+        s._uow, s.settings, s._today
+    ),
+    "subject_requests": lambda s: _get("data_protection.subject_requests", "SubjectRequestService")(
+        s._uow, s._today
+    ),
     "subject_access": lambda s: _get("data_protection.subject_access", "SubjectAccessService")(
-        s._uow, s.settings, s.subject_requests, s._today, _get("data_protection.subject_access_print", "render_bundle")),
+        s._uow,
+        s.settings,
+        s.subject_requests,
+        s._today,
+        _get("data_protection.subject_access_print", "render_bundle"),
+    ),
     "backups": lambda s: _get("admin.backups", "BackupService")(s.database, s.settings, s.clock),
     "audit_log": lambda s: _get("data_protection.audit_log", "AuditLogService")(s._uow),
     "sharing": lambda s: _get("cases.case_sharing", "CaseSharingService")(s._uow, s._today),
-    "working_copies": lambda s: _get("working_copies.working_copies", "WorkingCopyService")(s._uow, s.database, s.clock),
+    "working_copies": lambda s: _get("working_copies.working_copies", "WorkingCopyService")(
+        s._uow, s.database, s.clock
+    ),
 }
 
 
@@ -156,8 +178,16 @@ class Services:
     sharing: CaseSharingService
     working_copies: WorkingCopyService
 
-    def __init__(self, database: Database, actor: Actor, first_sign_in: bool, users: UserService,
-                 settings: SettingsService, uow: Callable, clock: Clock):
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        first_sign_in: bool,
+        users: UserService,
+        settings: SettingsService,
+        uow: Callable,
+        clock: Clock,
+    ):
         self.database = database
         self.clock = clock
         self.actor = actor

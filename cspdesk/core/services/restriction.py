@@ -30,7 +30,13 @@ from cspdesk.core.storage.uow import UnitOfWork
 REASON_SETTING = "safer_homes.reason_minutes"
 MAX_REASON = 500
 LOOK = "view"
-__all__ = ["ReasonNeeded", "account_for_looks", "current_reasons", "document_refs", "referral_refs"]  # the audit action of a look at a restricted record's details
+__all__ = [
+    "ReasonNeeded",
+    "account_for_looks",
+    "current_reasons",
+    "document_refs",
+    "referral_refs",
+]  # the audit action of a look at a restricted record's details
 
 
 def referral_refs(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, RecordRef]:
@@ -38,7 +44,12 @@ def referral_refs(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID,
     out: dict[uuid.UUID, RecordRef] = {}
     for i in range(0, len(wanted), 500):
         rows = session.execute(
-            select(SaferHomesReferral.id, SaferHomesReferral.reference, SaferHomesReferral.restricted, Agency.name)
+            select(
+                SaferHomesReferral.id,
+                SaferHomesReferral.reference,
+                SaferHomesReferral.restricted,
+                Agency.name,
+            )
             .outerjoin(Agency, Agency.id == SaferHomesReferral.referrer_agency_id)
             .where(SaferHomesReferral.id.in_(wanted[i : i + 500]))
         )
@@ -53,7 +64,8 @@ def document_refs(session: Session, document_ids: Iterable[uuid.UUID]) -> dict[u
     owners: dict[uuid.UUID, uuid.UUID | None] = {}
     for i in range(0, len(ids), 500):
         for doc_id, referral_id in session.execute(
-                select(Document.id, Document.referral_id).where(Document.id.in_(ids[i : i + 500]))):
+            select(Document.id, Document.referral_id).where(Document.id.in_(ids[i : i + 500]))
+        ):
             owners[doc_id] = referral_id
     refs = referral_refs(session, [r for r in owners.values() if r is not None])
     return {d: (refs.get(r) if r is not None else None) for d, r in owners.items()}
@@ -75,8 +87,12 @@ def current_reasons(session: Session, username: str, refs: Sequence[RecordRef]) 
     since = current_clock().utcnow() - timedelta(minutes=minutes)
     rows = session.execute(
         select(AuditEntry.entity_id, AuditEntry.details)
-        .where(AuditEntry.action == LOOK, AuditEntry.username == username, AuditEntry.at >= since,
-               AuditEntry.entity_id.in_(ids))
+        .where(
+            AuditEntry.action == LOOK,
+            AuditEntry.username == username,
+            AuditEntry.at >= since,
+            AuditEntry.entity_id.in_(ids),
+        )
         .order_by(AuditEntry.at)
     )
     out: dict[uuid.UUID, str] = {}
@@ -88,8 +104,9 @@ def current_reasons(session: Session, username: str, refs: Sequence[RecordRef]) 
     return out
 
 
-def account_for_looks(uow: UnitOfWork, actor: Actor, refs: Iterable[RecordRef | None], what: str,
-                      reason: str | None) -> None:
+def account_for_looks(
+    uow: UnitOfWork, actor: Actor, refs: Iterable[RecordRef | None], what: str, reason: str | None
+) -> None:
     """Before a read returns restricted details: refuse anyone who may not see them, ask for a reason
     (unless one is current for the record), and write one "view" audit row per restricted record.
 
@@ -102,16 +119,30 @@ def account_for_looks(uow: UnitOfWork, actor: Actor, refs: Iterable[RecordRef | 
         raise PermissionDenied("This is a restricted record: you do not have permission to see its details.")
     given = (reason or "").strip()
     if len(given) > MAX_REASON or "\x00" in given:
-        raise ValidationError({"reason": f"Write the reason in at most {MAX_REASON} characters of plain text."})
+        raise ValidationError(
+            {"reason": f"Write the reason in at most {MAX_REASON} characters of plain text."}
+        )
     reused = {} if given else current_reasons(uow.session, actor.username, restricted)
     missing = [r for r in restricted if not given and r.id not in reused]
     if missing:
         raise ReasonNeeded(missing)
-    uow.audit_many(LOOK, restricted[0].kind, [
-        (r.id, f"{what}: {r.label}",
-         {"reference": r.reference, "what": what, "reason": given or reused[r.id], "reused": not given})
-        for r in restricted
-    ])
+    uow.audit_many(
+        LOOK,
+        restricted[0].kind,
+        [
+            (
+                r.id,
+                f"{what}: {r.label}",
+                {
+                    "reference": r.reference,
+                    "what": what,
+                    "reason": given or reused[r.id],
+                    "reused": not given,
+                },
+            )
+            for r in restricted
+        ],
+    )
 
 
 def look(uow_factory, actor: Actor, refs: Iterable[RecordRef | None], what: str, reason: str | None) -> None:

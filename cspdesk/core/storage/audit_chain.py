@@ -80,8 +80,12 @@ def append(session: Session | Connection, rows: Sequence[dict[str, Any]]) -> Non
         return
     check_rows_fit(AuditEntry, list(rows))
     _take_append_lock(session)
-    last = session.execute(select(AuditEntry.seq, AuditEntry.row_hash).where(AuditEntry.seq.is_not(None))
-                           .order_by(AuditEntry.seq.desc()).limit(1)).first()  # (PostgreSQL puts NULLs first)
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.row_hash)
+        .where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()  # (PostgreSQL puts NULLs first)
     seq, prev = (last.seq, last.row_hash) if last is not None and last.seq is not None else (0, GENESIS)
     now = current_clock().utcnow()
     out = []
@@ -125,28 +129,59 @@ def remove_oldest(session: Session, before: datetime, removed_by: str, why: str)
     The anchor is itself chained, so it cannot be changed unseen. Returns how many rows went."""
     last = session.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.at < before))
     if last is None:  # only rows from before the chain began (no sequence number): nothing to anchor
-        return session.execute(delete(AuditEntry).where(AuditEntry.seq.is_(None), AuditEntry.at < before)).rowcount or 0
-    if session.scalar(select(func.count()).select_from(AuditEntry)
-                      .where(AuditEntry.seq <= last, AuditEntry.at >= before)):
-        raise ValueError("rows of that year are mixed with later ones in the chain (the computer's clock was "
-                         "changed), so removing them would cut the chain in the middle")
-    first_kept = session.execute(select(AuditEntry.seq, AuditEntry.prev_hash).where(AuditEntry.seq > last)
-                                 .order_by(AuditEntry.seq).limit(1)).first()
+        return (
+            session.execute(
+                delete(AuditEntry).where(AuditEntry.seq.is_(None), AuditEntry.at < before)
+            ).rowcount
+            or 0
+        )
+    if session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.seq <= last, AuditEntry.at >= before)
+    ):
+        raise ValueError(
+            "rows of that year are mixed with later ones in the chain (the computer's clock was "
+            "changed), so removing them would cut the chain in the middle"
+        )
+    first_kept = session.execute(
+        select(AuditEntry.seq, AuditEntry.prev_hash)
+        .where(AuditEntry.seq > last)
+        .order_by(AuditEntry.seq)
+        .limit(1)
+    ).first()
     if first_kept is None:
         raise ValueError("nothing would be left of the audit log after this")
-    gone = session.execute(delete(AuditEntry).where(or_(AuditEntry.seq <= last, and_(
-        AuditEntry.seq.is_(None), AuditEntry.at < before)))).rowcount or 0
+    gone = (
+        session.execute(
+            delete(AuditEntry).where(
+                or_(AuditEntry.seq <= last, and_(AuditEntry.seq.is_(None), AuditEntry.at < before))
+            )
+        ).rowcount
+        or 0
+    )
     if gone:
-        append(session, [{"username": removed_by, "action": ANCHOR_ACTION, "entity_type": "audit_log",
-                          "summary": f"{why}: the audit log now starts at row {first_kept.seq}",
-                          "details": {"starts_at": first_kept.seq, "after_hash": first_kept.prev_hash}}])
+        append(
+            session,
+            [
+                {
+                    "username": removed_by,
+                    "action": ANCHOR_ACTION,
+                    "entity_type": "audit_log",
+                    "summary": f"{why}: the audit log now starts at row {first_kept.seq}",
+                    "details": {"starts_at": first_kept.seq, "after_hash": first_kept.prev_hash},
+                }
+            ],
+        )
     return gone
 
 
 def _start(session: Session) -> tuple[str, int]:
     """Where the walk starts: the first row, or where the newest anchor says the chain now starts."""
-    details = session.scalar(select(AuditEntry.details).where(AuditEntry.action == ANCHOR_ACTION)
-                             .order_by(AuditEntry.seq.desc()).limit(1))
+    details = session.scalar(
+        select(AuditEntry.details)
+        .where(AuditEntry.action == ANCHOR_ACTION)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    )
     if isinstance(details, dict) and "starts_at" in details:
         return str(details["after_hash"]), int(details["starts_at"])
     return GENESIS, 1
@@ -159,20 +194,38 @@ def verify(session: Session) -> ChainReport:
     count = 0
     for e in _walk(session):
         if e.seq is None:
-            return ChainReport(count, prev, f"A row was inserted outside the chain: {e.username}, {e.action} "
-                                             f"{e.entity_type}, id {e.id}, at {e.at:%d/%m/%Y %H:%M:%S}.")
+            return ChainReport(
+                count,
+                prev,
+                f"A row was inserted outside the chain: {e.username}, {e.action} "
+                f"{e.entity_type}, id {e.id}, at {e.at:%d/%m/%Y %H:%M:%S}.",
+            )
         if e.seq > expected:
             missing = f"row {expected}" if e.seq == expected + 1 else f"rows {expected} to {e.seq - 1}"
-            return ChainReport(count, prev, f"{missing.capitalize()} removed: the chain goes from row {expected - 1} "
-                                            f"to {_describe(e)}.")
+            return ChainReport(
+                count,
+                prev,
+                f"{missing.capitalize()} removed: the chain goes from row {expected - 1} to {_describe(e)}.",
+            )
         if e.seq < expected:
             return ChainReport(count, prev, f"Row {e.seq} appears twice: {_describe(e)}.")
-        content = {"id": e.id, "at": e.at, "username": e.username, "action": e.action,
-                   "entity_type": e.entity_type, "entity_id": e.entity_id, "summary": e.summary,
-                   "details": e.details}
+        content = {
+            "id": e.id,
+            "at": e.at,
+            "username": e.username,
+            "action": e.action,
+            "entity_type": e.entity_type,
+            "entity_id": e.entity_id,
+            "summary": e.summary,
+            "details": e.details,
+        }
         if e.prev_hash != prev:
-            return ChainReport(count, prev, f"{_describe(e).capitalize()} does not follow row {e.seq - 1}: a row "
-                                            "was replaced or inserted out of order here.")
+            return ChainReport(
+                count,
+                prev,
+                f"{_describe(e).capitalize()} does not follow row {e.seq - 1}: a row "
+                "was replaced or inserted out of order here.",
+            )
         if row_hash(prev, e.seq, content) != e.row_hash:
             return ChainReport(count, prev, f"{_describe(e).capitalize()} was changed after it was written.")
         prev, expected, count = e.row_hash, expected + 1, count + 1

@@ -149,8 +149,9 @@ class _Months:
         return k - 1
 
 
-def take_backup(db_path: Path, folder: Path, *, when: datetime, policy: BackupPolicy,
-                create_folder: bool = True) -> BackupResult:
+def take_backup(
+    db_path: Path, folder: Path, *, when: datetime, policy: BackupPolicy, create_folder: bool = True
+) -> BackupResult:
     """Back ``db_path`` up into ``folder`` now (``when``, from the app's clock), verify it, apply the rota."""
     db_path = Path(db_path)
     folder = Path(folder)
@@ -158,15 +159,21 @@ def take_backup(db_path: Path, folder: Path, *, when: datetime, policy: BackupPo
         raise BackupProblem(f"There is no database file {db_path} to back up.")
     if not folder.is_dir():
         if not create_folder:
-            raise BackupProblem(f"The backup folder {folder} is not there (a removed USB drive, or a network folder "
-                                "that is not connected?). Connect it or choose another folder. No backup was made.")
+            raise BackupProblem(
+                f"The backup folder {folder} is not there (a removed USB drive, or a network folder "
+                "that is not connected?). Connect it or choose another folder. No backup was made."
+            )
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise BackupProblem(f"CSPDesk cannot make the backup folder {folder}: {plain_reason(exc, folder.parent)} "
-                                "No backup was made.") from exc
+            raise BackupProblem(
+                f"CSPDesk cannot make the backup folder {folder}: {plain_reason(exc, folder.parent)} "
+                "No backup was made."
+            ) from exc
     target = folder / backup_name(db_path, when)
-    for stale in folder.glob(f".{db_path.stem}-*{SUFFIX}.*.partial"):  # a backup cut off when CSPDesk was closed
+    for stale in folder.glob(
+        f".{db_path.stem}-*{SUFFIX}.*.partial"
+    ):  # a backup cut off when CSPDesk was closed
         remove_quietly(stale)
     key = encryption.key_for(db_path) if encryption.is_encrypted_file(db_path) else None
     try:
@@ -191,7 +198,7 @@ def check_backup(backup: Path, db_path: Path) -> dict[str, int]:
     backup = Path(backup)
     if not backup.is_file():
         raise BackupProblem(f"There is no backup file {backup}.")
-    not_ours = (f"{backup} is not a CSPDesk backup (or was made with another key). Nothing has been changed.")
+    not_ours = f"{backup} is not a CSPDesk backup (or was made with another key). Nothing has been changed."
     try:
         key = encryption.key_for(db_path) if encryption.is_encrypted_file(backup) else None
         counts = verify(backup, key)
@@ -209,8 +216,10 @@ def check_backup(backup: Path, db_path: Path) -> dict[str, int]:
     if revision is None or "asb_case" not in counts:
         raise BackupProblem(not_ours)
     if revision[0] not in known_revisions():
-        raise BackupProblem(f"{backup} was made by a newer version of CSPDesk (schema {revision[0]}). Install the "
-                            "newer version to restore it. Nothing has been changed.")
+        raise BackupProblem(
+            f"{backup} was made by a newer version of CSPDesk (schema {revision[0]}). Install the "
+            "newer version to restore it. Nothing has been changed."
+        )
     return counts
 
 
@@ -227,15 +236,19 @@ def refuse_if_in_use(db_path: Path) -> None:
         con.execute("ROLLBACK")
     except (sqlite3.OperationalError, encryption.dbapi_module(db_path).OperationalError) as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise BackupProblem(f"The database {db_path} is in use (CSPDesk or another program has it open). Close it "
-                                "and try again. Nothing has been changed.") from exc
+            raise BackupProblem(
+                f"The database {db_path} is in use (CSPDesk or another program has it open). Close it "
+                "and try again. Nothing has been changed."
+            ) from exc
     except (sqlite3.DatabaseError, encryption.dbapi_module(db_path).DatabaseError):
         pass
     finally:
         con.close()
 
 
-def restore_backup(db_path: Path, backup: Path, folder: Path, *, when: datetime) -> tuple[dict[str, int], Path | None]:
+def restore_backup(
+    db_path: Path, backup: Path, folder: Path, *, when: datetime
+) -> tuple[dict[str, int], Path | None]:
     """Put ``backup`` in place of ``db_path``, first copying what it replaces into ``folder``. Returns the
     restored counts and where the replaced file was kept (None when there was none)."""
     db_path = Path(db_path).absolute()
@@ -261,8 +274,10 @@ def _keep_replaced(db_path: Path, folder: Path, when: datetime) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupProblem(f"CSPDesk cannot make the backup folder {folder} to keep the file it would replace: "
-                            f"{plain_reason(exc, folder.parent)} Nothing has been changed.") from exc
+        raise BackupProblem(
+            f"CSPDesk cannot make the backup folder {folder} to keep the file it would replace: "
+            f"{plain_reason(exc, folder.parent)} Nothing has been changed."
+        ) from exc
     target = folder / f"{db_path.stem}-{when:%Y-%m-%d-%H%M%S}.before-restore.sqlite"
     try:
         with written_then_renamed(target, "a copy of the database being replaced") as tmp:

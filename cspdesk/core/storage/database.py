@@ -53,7 +53,7 @@ def resolve_url(path_or_url: str | os.PathLike | None) -> str:
     s = str(path_or_url)
     for scheme in _POSTGRES_SCHEMES:
         if s.startswith(scheme):
-            return "postgresql+psycopg://" + s[len(scheme):]
+            return "postgresql+psycopg://" + s[len(scheme) :]
     if "://" in s:
         return s
     return f"sqlite:///{Path(s).expanduser().resolve()}"
@@ -91,13 +91,17 @@ def encrypted_engine_arguments(path: Path | None) -> dict:
     if path is None or not (encryption.is_encrypted_file(path) or encryption.is_new_file(path)):
         return {}
     key = encryption.key_for(path, new=encryption.is_new_file(path))
-    return {"module": encryption.dbapi_module(path),
-            "creator": lambda: encryption.open_encrypted(path, key, timeout=5, check_same_thread=False)}
+    return {
+        "module": encryption.dbapi_module(path),
+        "creator": lambda: encryption.open_encrypted(path, key, timeout=5, check_same_thread=False),
+    }
 
 
 def make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 5}, **encrypted_engine_arguments(sqlite_path(url)))
+        engine = create_engine(
+            url, connect_args={"timeout": 5}, **encrypted_engine_arguments(sqlite_path(url))
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a connection the server or the network dropped overnight is replaced, not used.
@@ -118,8 +122,12 @@ def make_read_only_engine(path: Path) -> Engine:
 
     # Plain or encrypted, through readonly_uri; the dialect over the file's own DB-API (sqlite3 or sqlcipher3), so
     # its errors are translated as SQLAlchemy's (DBAPIError) like any other engine's.
-    engine = create_engine("sqlite://", poolclass=QueuePool, module=dbapi_module(path),
-                           creator=lambda: connect_file(path, readonly=True, timeout=5, check_same_thread=False))
+    engine = create_engine(
+        "sqlite://",
+        poolclass=QueuePool,
+        module=dbapi_module(path),
+        creator=lambda: connect_file(path, readonly=True, timeout=5, check_same_thread=False),
+    )
     event.listen(engine, "connect", _read_only_sqlite_pragmas)
     return engine
 
@@ -129,11 +137,14 @@ def _engine_for(url: str) -> Engine:
     try:
         backend = make_url(url).get_backend_name()
     except ArgumentError as exc:
-        raise DatabaseProblem(f"{url!r} is neither a database file nor a database URL such as "
-                              "postgresql://user@server/cspdesk.") from exc
+        raise DatabaseProblem(
+            f"{url!r} is neither a database file nor a database URL such as postgresql://user@server/cspdesk."
+        ) from exc
     if backend not in ("sqlite", "postgresql"):
-        raise DatabaseProblem(f"CSPDesk keeps its data in a SQLite file or on a PostgreSQL server; "
-                              f"{describe(url)} is a {backend} database. Choose another database.")
+        raise DatabaseProblem(
+            f"CSPDesk keeps its data in a SQLite file or on a PostgreSQL server; "
+            f"{describe(url)} is a {backend} database. Choose another database."
+        )
     try:
         return make_engine(url)
     except (ImportError, NoSuchModuleError) as exc:
@@ -228,7 +239,11 @@ def backup_sqlite(path: Path, revision: str | None) -> Path:
 def _copy_database(path: Path, target: Path) -> None:
     src = connect_file(path)
     try:
-        dst = open_copy_target(target, key_for(path), salt_of(path)) if salt_of(path) else sqlite3.connect(str(target))
+        dst = (
+            open_copy_target(target, key_for(path), salt_of(path))
+            if salt_of(path)
+            else sqlite3.connect(str(target))
+        )
         try:
             src.backup(dst)
         finally:
@@ -248,14 +263,29 @@ def _remove_partial(target: Path) -> None:
 
 def _backup_failed_message(path: Path, target: Path, exc: BaseException) -> str:
     full = getattr(exc, "errno", None) == errno.ENOSPC or "full" in str(exc)
-    why = f"there is not enough space on the disk for {target.name}" if full else f"{getattr(exc, 'strerror', None) or exc}"
-    then = "Free some space (or ask IT to) and try again." if full else "Put that right (or ask IT to) and try again."
-    return (f"CSPDesk could not back up {path} before upgrading it: {why}. Nothing has been changed and no partial "
-            f"copy was left. {then}")
+    why = (
+        f"there is not enough space on the disk for {target.name}"
+        if full
+        else f"{getattr(exc, 'strerror', None) or exc}"
+    )
+    then = (
+        "Free some space (or ask IT to) and try again."
+        if full
+        else "Put that right (or ask IT to) and try again."
+    )
+    return (
+        f"CSPDesk could not back up {path} before upgrading it: {why}. Nothing has been changed and no partial "
+        f"copy was left. {then}"
+    )
 
 
-def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool = True, create: bool = True,
-                  read_only: bool = False) -> Database:
+def open_database(
+    path_or_url: str | os.PathLike | None = None,
+    *,
+    migrate: bool = True,
+    create: bool = True,
+    read_only: bool = False,
+) -> Database:
     """Open, back up and upgrade a database; raise ``DatabaseProblem`` if unsafe.
 
     ``create``: a missing file is made (only in a folder that exists; the user's own data folder is made
@@ -273,7 +303,9 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
             # Decide from a read-only look, so a file we refuse is never touched.
             revision, tables = sqlite_revision_readonly(path)
             if revision is None and tables:
-                raise DatabaseProblem(f"{path} is a SQLite file but not a CSPDesk database. Choose another file.")
+                raise DatabaseProblem(
+                    f"{path} is a SQLite file but not a CSPDesk database. Choose another file."
+                )
             _refuse_newer(url, revision)
             if read_only or reason is not None:
                 return _open_read_only(url, path, revision, reason, migrate and not read_only)
@@ -289,7 +321,9 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
     try:
         revision = current_revision(engine)
         if revision is None and path is None and inspect(engine).get_table_names():
-            raise DatabaseProblem(f"{describe(url)} already holds tables that are not CSPDesk's. Choose another database.")
+            raise DatabaseProblem(
+                f"{describe(url)} already holds tables that are not CSPDesk's. Choose another database."
+            )
         if revision is None and not create:
             raise DatabaseNotSetUp(not_set_up_message(describe(url)))
     except DatabaseProblem:
@@ -299,7 +333,11 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
         engine.dispose()
         if path is not None:
             raise DatabaseProblem(f"CSPDesk cannot open {describe(url)}: {exc.orig}.") from exc
-        reason = str(exc.orig).strip().splitlines()[0].strip() if str(exc.orig).strip() else type(exc.orig).__name__
+        reason = (
+            str(exc.orig).strip().splitlines()[0].strip()
+            if str(exc.orig).strip()
+            else type(exc.orig).__name__
+        )
         raise DatabaseProblem(
             f"CSPDesk cannot reach the database {describe(url)}: {reason}. Check the server's name, that it is "
             "running, and your user name and password. Nothing has been changed."
@@ -331,8 +369,10 @@ def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool
 
 
 def not_set_up_message(label: str) -> str:
-    return (f"This database is not set up yet: {label} holds no CSPDesk tables. Open it in CSPDesk (or run "
-            "'cspdesk demo' to fill it with demo data) to set it up. Nothing has been changed.")
+    return (
+        f"This database is not set up yet: {label} holds no CSPDesk tables. Open it in CSPDesk (or run "
+        "'cspdesk demo' to fill it with demo data) to set it up. Nothing has been changed."
+    )
 
 
 def _refuse_to_create(path: Path, create: bool) -> None:
@@ -343,20 +383,26 @@ def _refuse_to_create(path: Path, create: bool) -> None:
             raise DatabaseNotSetUp(not_set_up_message(str(path)))
         return
     if not create:
-        raise NoSuchDatabase(f"no such database: {path}. Check the name and folder (nothing has been created).")
+        raise NoSuchDatabase(
+            f"no such database: {path}. Check the name and folder (nothing has been created)."
+        )
     if path.parent.is_dir():
         return
     own_folder = default_database_path().expanduser().resolve().parent
     if path.parent != own_folder or "CSPDESK_DB" in os.environ:
-        raise NoSuchDatabase(f"CSPDesk cannot create the database {path}: the folder {path.parent} does not "
-                             "exist. Check the name and folder (nothing has been created).")
+        raise NoSuchDatabase(
+            f"CSPDesk cannot create the database {path}: the folder {path.parent} does not "
+            "exist. Check the name and folder (nothing has been created)."
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseProblem(f"CSPDesk cannot create the folder {path.parent}: {exc.strerror}.") from exc
 
 
-def _open_read_only(url: str, path: Path, revision: str | None, reason: str | None, upgrade: bool) -> Database:
+def _open_read_only(
+    url: str, path: Path, revision: str | None, reason: str | None, upgrade: bool
+) -> Database:
     """A file opened only to be read: a read-only one (``reason``) or for ``cspdesk check``."""
     if revision is None:
         raise DatabaseNotSetUp(not_set_up_message(str(path)))

@@ -26,8 +26,12 @@ from cspdesk.core.storage.sqlite_file import check_sqlite_file, sqlite_revision_
 class KeyChange:
     counts: dict[str, int]
     copies: list[Path] = field(default_factory=list)  # backups put under the key
-    removed: list[Path] = field(default_factory=list)  # plain copies that could not be read, overwritten and removed
-    left: list[Path] = field(default_factory=list)  # encrypted copies the old key does not open (rekey), untouched
+    removed: list[Path] = field(
+        default_factory=list
+    )  # plain copies that could not be read, overwritten and removed
+    left: list[Path] = field(
+        default_factory=list
+    )  # encrypted copies the old key does not open (rekey), untouched
 
 
 def copies_of(path: Path, backup_folder: Path | None) -> list[Path]:
@@ -44,8 +48,10 @@ def copies_of(path: Path, backup_folder: Path | None) -> list[Path]:
 def encrypt_database(path: Path, key: DatabaseKey, backup_folder: Path | None) -> KeyChange:
     path = Path(path).absolute()
     if encryption.is_encrypted_file(path):
-        raise DatabaseProblem(f"{path} is already encrypted (or is not a database file). To change its key use "
-                              "cspdesk rekey. Nothing has been changed.")
+        raise DatabaseProblem(
+            f"{path} is already encrypted (or is not a database file). To change its key use "
+            "cspdesk rekey. Nothing has been changed."
+        )
     if not path.is_file():
         raise DatabaseProblem(f"There is no database file {path}. Nothing has been created.")
     check_sqlite_file(path)
@@ -70,13 +76,16 @@ def encrypt_database(path: Path, key: DatabaseKey, backup_folder: Path | None) -
     return change
 
 
-def rekey_database(path: Path, old_key: DatabaseKey, new_key: DatabaseKey, backup_folder: Path | None) -> KeyChange:
+def rekey_database(
+    path: Path, old_key: DatabaseKey, new_key: DatabaseKey, backup_folder: Path | None
+) -> KeyChange:
     path = Path(path).absolute()
     if not path.is_file():
         raise DatabaseProblem(f"There is no database file {path}. Nothing has been created.")
     if not encryption.is_encrypted_file(path):
-        raise DatabaseProblem(f"{path} is not encrypted: encrypt it first with cspdesk encrypt. Nothing has been "
-                              "changed.")
+        raise DatabaseProblem(
+            f"{path} is not encrypted: encrypt it first with cspdesk encrypt. Nothing has been changed."
+        )
     check_sqlite_file(path)  # with the old key: a wrong key is refused here, nothing changed
     try:
         counts = rewrite_encrypted(path, old_key, new_key)

@@ -52,7 +52,9 @@ class KeyProblem(DatabaseProblem):
 @dataclass(frozen=True)
 class DatabaseKey:
     secret: str = ""
-    source: str = ""  # where it came from, in the user's words ("CSPDESK_DB_KEY", "the key store", "a passphrase")
+    source: str = (
+        ""  # where it came from, in the user's words ("CSPDESK_DB_KEY", "the key store", "a passphrase")
+    )
 
     def __repr__(self) -> str:  # never print the secret (logs, tracebacks)
         return f"DatabaseKey(source={self.source!r})"
@@ -83,6 +85,7 @@ def new_secret() -> str:
 
 
 # ----------------------------------------------------------------- what a file is
+
 
 def file_header(path: Path) -> bytes:
     with path.open("rb") as fh:
@@ -152,8 +155,9 @@ def key_store_name() -> str | None:
         backend = keyring.get_keyring()
     except Exception:  # a broken keyring set-up is "no store", never a crash
         return None
-    if getattr(backend, "priority", 0) <= 0 or type(backend).__module__.startswith(("keyring.backends.fail",
-                                                                                     "keyring.backends.null")):
+    if getattr(backend, "priority", 0) <= 0 or type(backend).__module__.startswith(
+        ("keyring.backends.fail", "keyring.backends.null")
+    ):
         return None
     return getattr(backend, "name", type(backend).__name__)
 
@@ -169,8 +173,10 @@ def stored_secret(path: Path) -> str | None:
     except errors.KeyringLocked as exc:
         raise KeyProblem(_locked_store(path)) from exc
     except errors.KeyringError as exc:
-        raise KeyProblem(f"The credential store would not give CSPDesk the key for {path} ({exc or 'no reason given'}). "
-                         "Unlock it, or set CSPDESK_DB_KEY, and try again. Nothing has been changed.") from exc
+        raise KeyProblem(
+            f"The credential store would not give CSPDesk the key for {path} ({exc or 'no reason given'}). "
+            "Unlock it, or set CSPDESK_DB_KEY, and try again. Nothing has been changed."
+        ) from exc
 
 
 def store_secret(path: Path, secret: str) -> bool:
@@ -183,14 +189,18 @@ def store_secret(path: Path, secret: str) -> bool:
     except errors.KeyringLocked as exc:
         raise KeyProblem(_locked_store(path)) from exc
     except errors.KeyringError as exc:
-        raise KeyProblem(f"The credential store would not keep the key for {path} ({exc or 'no reason given'}). "
-                         "Nothing has been changed.") from exc
+        raise KeyProblem(
+            f"The credential store would not keep the key for {path} ({exc or 'no reason given'}). "
+            "Nothing has been changed."
+        ) from exc
     return True
 
 
 def _locked_store(path: Path) -> str:
-    return (f"The credential store holding the key for {path} is locked. Unlock it (sign in again, or open your "
-            "keyring) and try again. Nothing has been changed.")
+    return (
+        f"The credential store holding the key for {path} is locked. Unlock it (sign in again, or open your "
+        "keyring) and try again. Nothing has been changed."
+    )
 
 
 def key_for(path: Path, *, new: bool = False) -> DatabaseKey:
@@ -224,19 +234,24 @@ def _find_key(path: Path, new: bool) -> DatabaseKey:
         passphrase = _prompt(path, new)
         if passphrase:
             return DatabaseKey(passphrase, "a passphrase")
-        raise KeyProblem(f"No passphrase was given for {path}, so CSPDesk has not opened it. Nothing has been changed.")
+        raise KeyProblem(
+            f"No passphrase was given for {path}, so CSPDesk has not opened it. Nothing has been changed."
+        )
     if new:
         raise KeyProblem(
             f"CSPDesk encrypts every new database and has no key for {path}: this computer has no credential "
             f"store, and there is no terminal to ask for a passphrase. Set {KEY_ENV}, or run the command in a "
-            "terminal. Nothing has been created.")
+            "terminal. Nothing has been created."
+        )
     raise KeyProblem(
         f"{path} is encrypted (or is not a database file) and CSPDesk has no key for it here: the credential store "
         f"holds none, and there is no terminal to ask for the passphrase. Set {KEY_ENV}, or run the command in a "
-        "terminal. Nothing has been changed.")
+        "terminal. Nothing has been changed."
+    )
 
 
 # ----------------------------------------------------------------- opening files
+
 
 def _sqlcipher():
     from sqlcipher3 import dbapi2
@@ -273,8 +288,15 @@ def readonly_uri(path: Path) -> str:
     return f"{path.as_uri()}?mode=ro&immutable=1"
 
 
-def connect_file(path: Path, *, readonly: bool = False, timeout: float = 5.0, key: DatabaseKey | None = None,
-                 isolation_level: str | None = "", **kwargs):
+def connect_file(
+    path: Path,
+    *,
+    readonly: bool = False,
+    timeout: float = 5.0,
+    key: DatabaseKey | None = None,
+    isolation_level: str | None = "",
+    **kwargs,
+):
     """A DB-API connection to the SQLite file ``path``, plain or encrypted (checked: a wrong key raises
     ``KeyProblem`` and nothing has been written). ``readonly`` reads through ``readonly_uri``: nothing is
     written and nothing is left beside the file. A new (missing or
@@ -289,8 +311,15 @@ def connect_file(path: Path, *, readonly: bool = False, timeout: float = 5.0, ke
     return open_encrypted(path, key, target=target, uri=uri, timeout=timeout, **extra, **kwargs)
 
 
-def open_encrypted(path: Path, key: DatabaseKey, *, target: str | None = None, uri: bool = False,
-                   timeout: float = 5.0, **kwargs):
+def open_encrypted(
+    path: Path,
+    key: DatabaseKey,
+    *,
+    target: str | None = None,
+    uri: bool = False,
+    timeout: float = 5.0,
+    **kwargs,
+):
     """A sqlcipher3 connection to ``path`` keyed with ``key`` (creating the file if it is new)."""
     _quiet()
     dbapi = _sqlcipher()
@@ -311,8 +340,10 @@ def open_encrypted(path: Path, key: DatabaseKey, *, target: str | None = None, u
 
 
 def wrong_key_message(path: Path, key: DatabaseKey) -> str:
-    return (f"CSPDesk cannot open {path} with the key from {key.source}: the key is wrong, or the file is damaged "
-            "or not a CSPDesk database. Nothing has been changed. (A damaged file: restore it from a backup.)")
+    return (
+        f"CSPDesk cannot open {path} with the key from {key.source}: the key is wrong, or the file is damaged "
+        "or not a CSPDesk database. Nothing has been changed. (A damaged file: restore it from a backup.)"
+    )
 
 
 def salt_of(path: Path) -> bytes | None:

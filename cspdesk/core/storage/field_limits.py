@@ -147,4 +147,3 @@ def check_statement(_conn, clauseelement, multiparams, params, _execution_option
         rows.append(fixed)
     if rows:
         check_values(table, {name: [r.get(name) for r in rows] for name in limits})
-

@@ -36,8 +36,9 @@ class VerifiedCopy:
 def table_counts(con) -> dict[str, int]:
     """Rows in every table (SQLite's own tables, and the full-text index and its shadow tables, left out: the
     index is rebuilt from the rows)."""
-    rows = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                       "ORDER BY name").fetchall()
+    rows = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    ).fetchall()
     virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
     out = {}
     for name, _sql in rows:
@@ -64,8 +65,10 @@ def verify(path: Path, key: DatabaseKey | None, expected: dict[str, int] | None 
         raise CopyProblem(f"The copy {path.name} cannot be read back ({exc}).") from exc
     if expected is not None and counts != expected:
         differ = sorted(k for k in set(counts) | set(expected) if counts.get(k) != expected.get(k))
-        raise CopyProblem(f"The copy {path.name} does not hold what the database holds (tables {', '.join(differ[:5])} "
-                          "differ).")
+        raise CopyProblem(
+            f"The copy {path.name} does not hold what the database holds (tables {', '.join(differ[:5])} "
+            "differ)."
+        )
     return counts
 
 
@@ -112,8 +115,10 @@ def written_then_renamed(target: Path, what: str) -> Iterator[Path]:
         raise
     except (OSError, sqlite3.Error, Exception) as exc:
         remove_quietly(tmp)
-        raise CopyProblem(f"CSPDesk could not write {what} to {target.parent}: {plain_reason(exc, target.parent)} "
-                          "Nothing was left behind.") from exc
+        raise CopyProblem(
+            f"CSPDesk could not write {what} to {target.parent}: {plain_reason(exc, target.parent)} "
+            "Nothing was left behind."
+        ) from exc
 
 
 def plain_reason(exc: BaseException, folder: Path) -> str:
@@ -159,12 +164,17 @@ def rewrite_encrypted(path: Path, old_key: DatabaseKey | None, new_key: Database
     path = Path(path)
     old_link = None
     with written_then_renamed(path, "the encrypted copy") as tmp:
-        src = (encryption.connect_file(path, key=old_key, isolation_level=None) if old_key is not None
-               else encryption._sqlcipher().connect(str(path), isolation_level=None))
+        src = (
+            encryption.connect_file(path, key=old_key, isolation_level=None)
+            if old_key is not None
+            else encryption._sqlcipher().connect(str(path), isolation_level=None)
+        )
         try:
             src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             salt = os.urandom(16) if not new_key.is_raw else None
-            src.execute(f"ATTACH DATABASE ? AS target KEY {new_key.pragma(salt, write_salt=True)}", (str(tmp),))
+            src.execute(
+                f"ATTACH DATABASE ? AS target KEY {new_key.pragma(salt, write_salt=True)}", (str(tmp),)
+            )
             src.execute("BEGIN IMMEDIATE")  # nobody writes while the copy is made
             counts = table_counts(src)
             version = src.execute("PRAGMA main.user_version").fetchone()[0]

@@ -27,7 +27,9 @@ def one_at_a_time(session: Session, name: str) -> None:
     rollback). SQLite needs nothing: a SQLite file is one person's database, and a rare collision
     there is refused by the unique index and the person asked to try again (``UnitOfWork``).
     """
-    dialect = session.get_bind().dialect if hasattr(session, "get_bind") else session.dialect  # or a Connection
+    dialect = (
+        session.get_bind().dialect if hasattr(session, "get_bind") else session.dialect
+    )  # or a Connection
     if dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(name.encode())})
 

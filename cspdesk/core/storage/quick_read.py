@@ -17,13 +17,28 @@ from pathlib import Path
 from cspdesk.core.storage.encryption import connect_file
 
 # The case list's columns, in the order CaseListService reads them.
-CASE_ROW_COLUMNS = ("id", "reference", "title", "category", "priority_theme", "status", "reported_on", "ward_id",
-                    "officer_id", "risk_level", "next_review_on", "parties_summary", "location_summary")
+CASE_ROW_COLUMNS = (
+    "id",
+    "reference",
+    "title",
+    "category",
+    "priority_theme",
+    "status",
+    "reported_on",
+    "ward_id",
+    "officer_id",
+    "risk_level",
+    "next_review_on",
+    "parties_summary",
+    "location_summary",
+)
 
 
 @dataclass(frozen=True)
 class RawFirstScreen:
-    user: tuple[str, str, str, str, list[str]]  # id (32 hex digits), username, display name, role, permissions
+    user: tuple[
+        str, str, str, str, list[str]
+    ]  # id (32 hex digits), username, display name, role, permissions
     demo: object  # the demo-data marker setting, or None
     case_count: int
     ids: list[str]  # open cases, newest first (as stored: 32 hex digits)
@@ -38,18 +53,30 @@ def read_first_screen(path: Path, username: str, *, status: str, page: int) -> R
     first time writes, so it waits for the full start)."""
     con = connect_file(path, readonly=True, timeout=5)  # plain or encrypted, with the same key
     try:
-        user = con.execute("SELECT id, username, display_name, role, permissions FROM app_user WHERE username = ?",
-                           (username,)).fetchone()
+        user = con.execute(
+            "SELECT id, username, display_name, role, permissions FROM app_user WHERE username = ?",
+            (username,),
+        ).fetchone()
         if user is None:
             return None
         demo = con.execute("SELECT value FROM app_setting WHERE key = 'demo.data'").fetchone()
         case_count = con.execute("SELECT count(*) FROM asb_case").fetchone()[0]
-        ids = [r[0] for r in con.execute(
-            "SELECT id FROM asb_case WHERE status = ? ORDER BY reported_on DESC, reference DESC", (status,))]
+        ids = [
+            r[0]
+            for r in con.execute(
+                "SELECT id FROM asb_case WHERE status = ? ORDER BY reported_on DESC, reference DESC",
+                (status,),
+            )
+        ]
         first = ids[:page]
         marks = ",".join("?" * len(first))
-        rows = con.execute(f"SELECT {', '.join(CASE_ROW_COLUMNS)} FROM asb_case WHERE id IN ({marks})",
-                           first).fetchall() if first else []
+        rows = (
+            con.execute(
+                f"SELECT {', '.join(CASE_ROW_COLUMNS)} FROM asb_case WHERE id IN ({marks})", first
+            ).fetchall()
+            if first
+            else []
+        )
         wards = con.execute("SELECT id, name FROM ward ORDER BY name").fetchall()
         users = con.execute("SELECT id, display_name, role FROM app_user ORDER BY display_name").fetchall()
     finally:
@@ -59,6 +86,10 @@ def read_first_screen(path: Path, username: str, *, status: str, page: int) -> R
     return RawFirstScreen(
         user=(user[0], user[1], user[2], user[3], json.loads(user[4] or "[]")),
         demo=json.loads(demo[0]) if demo else None,
-        case_count=case_count, ids=ids, rows=rows, names=names, wards=wards,
+        case_count=case_count,
+        ids=ids,
+        rows=rows,
+        names=names,
+        wards=wards,
         officers=[(id_, name) for id_, name, role in users if role != "partner"],
     )

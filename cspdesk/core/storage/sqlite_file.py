@@ -105,8 +105,9 @@ def _probe_pages(con: sqlite3.Connection) -> list[tuple[str]]:
     fails here. A full ``PRAGMA quick_check`` reads the whole file (seconds on a large database), so
     it runs in ``cspdesk check`` and not at every start; damage found later is refused by the unit of
     work with the same message, and nothing is written."""
-    objects = con.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') "
-                          "AND name NOT LIKE 'sqlite_%'").fetchall()
+    objects = con.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
     for type_, name in objects:
         quoted = '"' + name.replace('"', '""') + '"'
         if type_ == "table":

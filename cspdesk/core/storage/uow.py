@@ -77,14 +77,29 @@ class UnitOfWork:
             append_audit(self.session, rows)
         self.session.commit()
 
-    def audit(self, action: str, entity_type: str, entity_id: uuid.UUID | None, summary: str,
-              details: dict[str, Any] | None = None) -> None:
+    def audit(
+        self,
+        action: str,
+        entity_type: str,
+        entity_id: uuid.UUID | None,
+        summary: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         """An audit row, written with the change when ``commit`` is called (never without it)."""
-        self._audit_rows.append({"username": self.username, "action": action, "entity_type": entity_type,
-                                 "entity_id": entity_id, "summary": summary, "details": details})
+        self._audit_rows.append(
+            {
+                "username": self.username,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "summary": summary,
+                "details": details,
+            }
+        )
 
-    def audit_many(self, action: str, entity_type: str,
-                   rows: list[tuple[uuid.UUID | None, str, dict[str, Any] | None]]) -> None:
+    def audit_many(
+        self, action: str, entity_type: str, rows: list[tuple[uuid.UUID | None, str, dict[str, Any] | None]]
+    ) -> None:
         """``audit`` for many records at once (entity id, summary, details): one INSERT at commit."""
         for entity_id, summary, details in rows:
             self.audit(action, entity_type, entity_id, summary, details)

@@ -24,28 +24,54 @@ from cspdesk.core.errors import WritesRefused
 from cspdesk.core.storage.sqlite_file import quick_check
 
 # Authorizer action codes that change the database (sqlite3 module constants).
-_WRITES = frozenset(getattr(sqlite3, name) for name in (
-    "SQLITE_INSERT", "SQLITE_UPDATE", "SQLITE_DELETE", "SQLITE_CREATE_TABLE", "SQLITE_CREATE_INDEX",
-    "SQLITE_CREATE_TRIGGER", "SQLITE_CREATE_VIEW", "SQLITE_CREATE_TEMP_TABLE", "SQLITE_CREATE_TEMP_INDEX",
-    "SQLITE_CREATE_TEMP_TRIGGER", "SQLITE_CREATE_TEMP_VIEW", "SQLITE_CREATE_VTABLE", "SQLITE_DROP_TABLE",
-    "SQLITE_DROP_INDEX", "SQLITE_DROP_TRIGGER", "SQLITE_DROP_VIEW", "SQLITE_DROP_TEMP_TABLE",
-    "SQLITE_DROP_TEMP_INDEX", "SQLITE_DROP_TEMP_TRIGGER", "SQLITE_DROP_TEMP_VIEW", "SQLITE_DROP_VTABLE",
-    "SQLITE_ALTER_TABLE", "SQLITE_REINDEX", "SQLITE_ANALYZE",
-) if hasattr(sqlite3, name))
+_WRITES = frozenset(
+    getattr(sqlite3, name)
+    for name in (
+        "SQLITE_INSERT",
+        "SQLITE_UPDATE",
+        "SQLITE_DELETE",
+        "SQLITE_CREATE_TABLE",
+        "SQLITE_CREATE_INDEX",
+        "SQLITE_CREATE_TRIGGER",
+        "SQLITE_CREATE_VIEW",
+        "SQLITE_CREATE_TEMP_TABLE",
+        "SQLITE_CREATE_TEMP_INDEX",
+        "SQLITE_CREATE_TEMP_TRIGGER",
+        "SQLITE_CREATE_TEMP_VIEW",
+        "SQLITE_CREATE_VTABLE",
+        "SQLITE_DROP_TABLE",
+        "SQLITE_DROP_INDEX",
+        "SQLITE_DROP_TRIGGER",
+        "SQLITE_DROP_VIEW",
+        "SQLITE_DROP_TEMP_TABLE",
+        "SQLITE_DROP_TEMP_INDEX",
+        "SQLITE_DROP_TEMP_TRIGGER",
+        "SQLITE_DROP_TEMP_VIEW",
+        "SQLITE_DROP_VTABLE",
+        "SQLITE_ALTER_TABLE",
+        "SQLITE_REINDEX",
+        "SQLITE_ANALYZE",
+    )
+    if hasattr(sqlite3, name)
+)
 # Writes to the connection's own temporary schema are not writes to the file.
 _TEMP = "temp"
 
 
 def damaged_message(path: Path | str, problem: str) -> str:
-    return (f"The database {path} is damaged ({problem}). CSPDesk will not change it, so nothing can be saved "
-            "to it. Close CSPDesk and restore the file from a backup (CSPDesk keeps one beside it each time it "
-            "upgrades), or ask IT to.")
+    return (
+        f"The database {path} is damaged ({problem}). CSPDesk will not change it, so nothing can be saved "
+        "to it. Close CSPDesk and restore the file from a backup (CSPDesk keeps one beside it each time it "
+        "upgrades), or ask IT to."
+    )
 
 
 def read_only_message(path: Path | str, reason: str) -> str:
-    return (f"CSPDesk opened {path} read-only, because {reason}. You can look at, search and print everything, "
-            "but changes cannot be saved. To make changes, ask IT to let you change the file, or copy it to a "
-            "folder you can write to and open the copy.")
+    return (
+        f"CSPDesk opened {path} read-only, because {reason}. You can look at, search and print everything, "
+        "but changes cannot be saved. To make changes, ask IT to let you change the file, or copy it to a "
+        "folder you can write to and open the copy."
+    )
 
 
 class WriteGate:
@@ -141,4 +167,6 @@ def refusal_for(engine, exc: BaseException) -> WritesRefused | None:
         return None
     gate = gate_for(engine)
     message = gate.refusal or gate.wait() if gate is not OPEN else None
-    return WritesRefused(message or "CSPDesk cannot change this database: it is read-only. Nothing was saved.")
+    return WritesRefused(
+        message or "CSPDesk cannot change this database: it is read-only. Nothing was saved."
+    )

@@ -99,7 +99,9 @@ class CopyView:
 
     def rows_where(self, table_name: str, column: str, value_hex: str) -> list[dict[str, Any]]:
         tbl = table(table_name)
-        rows = self._conn.execute(select(tbl).where(tbl.c[column] == decode(tbl.c[column], value_hex))).mappings()
+        rows = self._conn.execute(
+            select(tbl).where(tbl.c[column] == decode(tbl.c[column], value_hex))
+        ).mappings()
         return [encode_row(tbl, dict(r)) for r in rows]
 
 
@@ -112,14 +114,21 @@ def rows_by_key(conn: Connection, table_name: str, keys: list[str]) -> dict[str,
         return out
     values = [decode(pk[0], k) for k in keys]
     for i in range(0, len(values), 900):
-        for r in conn.execute(select(tbl).where(pk[0].in_(values[i:i + 900]))).mappings():
+        for r in conn.execute(select(tbl).where(pk[0].in_(values[i : i + 900]))).mappings():
             row = encode_row(tbl, dict(r))
             out[str(row[pk[0].name])] = row
     return out
 
 
-def bring_back(office: Connection, copy_id: uuid.UUID, entries: list[dict], copy: CopyView, *,
-               renumber: Callable[[Connection, str, dict[str, Any]], str], now: datetime) -> Outcome:
+def bring_back(
+    office: Connection,
+    copy_id: uuid.UUID,
+    entries: list[dict],
+    copy: CopyView,
+    *,
+    renumber: Callable[[Connection, str, dict[str, Any]], str],
+    now: datetime,
+) -> Outcome:
     """Apply ``entries`` (the copy's journal, in order) to ``office`` inside the caller's transaction."""
     out = Outcome()
     done = set(office.scalars(select(AppliedChange.change_id).where(AppliedChange.copy_id == copy_id)))
@@ -134,10 +143,15 @@ def bring_back(office: Connection, copy_id: uuid.UUID, entries: list[dict], copy
         if e["op"] == "insert" and k in deletes:
             # Removed and put back in the copy (a case's tags are replaced that way): only what differs, if anything.
             old_values = deletes.pop(k)["values"]
-            fields = {c: [old_values.get(c), v] for c, v in e["values"].items()
-                      if c not in BOOKKEEPING and old_values.get(c) != v}
+            fields = {
+                c: [old_values.get(c), v]
+                for c, v in e["values"].items()
+                if c not in BOOKKEEPING and old_values.get(c) != v
+            }
             if fields:
-                updates[k] = _RowChange(k[0], k[1], fields, old_values.get("version"), e["author"], e["at"], [e["id"]])
+                updates[k] = _RowChange(
+                    k[0], k[1], fields, old_values.get("version"), e["author"], e["at"], [e["id"]]
+                )
         elif e["op"] == "insert":
             inserts[k] = dict(e["values"])
             insert_ids[k] = [e["id"]]
@@ -182,14 +196,20 @@ def bring_back(office: Connection, copy_id: uuid.UUID, entries: list[dict], copy
     for (name, key), e in sorted(deletes.items(), key=lambda kv: -order[kv[0][0]]):
         _apply_delete(office, copy_id, name, key, e, out, now)
     if todo:
-        office.execute(insert(AppliedChange),
-                       [{"change_id": e["id"], "copy_id": copy_id, "applied_at": now} for e in todo])
+        office.execute(
+            insert(AppliedChange),
+            [{"change_id": e["id"], "copy_id": copy_id, "applied_at": now} for e in todo],
+        )
     out.applied = len(todo)
     return out
 
 
-def _apply_inserts(office: Connection, inserts: dict[tuple[str, str], dict], out: Outcome,
-                   renumber: Callable[[Connection, str, dict[str, Any]], str]) -> None:
+def _apply_inserts(
+    office: Connection,
+    inserts: dict[tuple[str, str], dict],
+    out: Outcome,
+    renumber: Callable[[Connection, str, dict[str, Any]], str],
+) -> None:
     order = table_order()
     # The audit log last: its summaries quote references that may be renumbered on the way in.
     ranked = sorted(inserts.items(), key=lambda kv: (kv[0][0] == "audit_entry", order[kv[0][0]]))
@@ -204,9 +224,14 @@ def _apply_inserts(office: Connection, inserts: dict[tuple[str, str], dict], out
         if len(pk) == 1:
             keys = [decode(pk[0], k) for k, _ in items]
             for i in range(0, len(keys), 900):
-                existing |= {encode(pk[0], v) for v in office.scalars(select(pk[0]).where(pk[0].in_(keys[i:i + 900])))}
+                existing |= {
+                    encode(pk[0], v)
+                    for v in office.scalars(select(pk[0]).where(pk[0].in_(keys[i : i + 900])))
+                }
         else:  # a few rows keyed by two columns (a case's tags): asked one by one
-            existing = {k for k, _ in items if office.execute(select(pk[0]).where(key_clause(tbl, k))).first()}
+            existing = {
+                k for k, _ in items if office.execute(select(pk[0]).where(key_clause(tbl, k))).first()
+            }
         rows = []
         for key, values in items:
             if key in existing:
@@ -225,8 +250,9 @@ def _apply_inserts(office: Connection, inserts: dict[tuple[str, str], dict], out
                 renumbered_ids[key] = values["reference"]
                 row["reference"] = new_ref
                 if name == "asb_case":
-                    row["search_text"] = (row.get("search_text") or "").replace(values["reference"].lower(),
-                                                                                new_ref.lower())
+                    row["search_text"] = (row.get("search_text") or "").replace(
+                        values["reference"].lower(), new_ref.lower()
+                    )
                 office.execute(insert(tbl), [row])  # now, so the next number counts it
                 out.inserted += 1
                 continue
@@ -237,12 +263,14 @@ def _apply_inserts(office: Connection, inserts: dict[tuple[str, str], dict], out
             # Chained on at the office's end, in the order they were written in the copy, keeping their author
             # and time: the copy's own sequence numbers and hashes belong to the copy's chain.
             rows.sort(key=lambda r: (r.get("seq") or 0, r.get("at")))
-            append_audit(office, [{k: v for k, v in r.items() if k not in ("seq", "prev_hash", "row_hash")}
-                                  for r in rows])
+            append_audit(
+                office,
+                [{k: v for k, v in r.items() if k not in ("seq", "prev_hash", "row_hash")} for r in rows],
+            )
             out.inserted += len(rows)
         elif rows:
             for i in range(0, len(rows), 1000):
-                office.execute(insert(tbl), rows[i:i + 1000])
+                office.execute(insert(tbl), rows[i : i + 1000])
             out.inserted += len(rows)
 
 
@@ -257,9 +285,17 @@ def _with_references(values: dict, renumbered: dict[str, str]) -> dict:
 
 
 # What a record is called in the conflicts list.
-RECORD_NAMES = {"asb_case": "Case", "case_party": "Party", "enforcement_notice": "Notice",
-                "safer_homes_referral": "Safer Homes referral", "case_action": "Action", "meeting": "Meeting",
-                "forum_issue": "Forum issue", "chronology_entry": "Chronology entry", "address": "Address"}
+RECORD_NAMES = {
+    "asb_case": "Case",
+    "case_party": "Party",
+    "enforcement_notice": "Notice",
+    "safer_homes_referral": "Safer Homes referral",
+    "case_action": "Action",
+    "meeting": "Meeting",
+    "forum_issue": "Forum issue",
+    "chronology_entry": "Chronology entry",
+    "address": "Address",
+}
 
 
 def _label(name: str, row: dict[str, Any] | None) -> str:
@@ -277,14 +313,40 @@ def _label(name: str, row: dict[str, Any] | None) -> str:
     return what
 
 
-def _conflict(office: Connection, copy_id: uuid.UUID, rc: _RowChange, kind: str, label: str, field_name: str | None,
-              base: Any, office_value: Any, copy_value: Any, now: datetime) -> None:
-    office.execute(insert(SyncConflict), [{
-        "id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1, "copy_id": copy_id,
-        "table_name": rc.table_name, "row_key": rc.key, "field": field_name, "kind": kind, "record_label": label[:300],
-        "base_value": base, "office_value": office_value, "copy_value": copy_value, "copy_author": rc.author,
-        "copy_at": rc.at,
-    }])
+def _conflict(
+    office: Connection,
+    copy_id: uuid.UUID,
+    rc: _RowChange,
+    kind: str,
+    label: str,
+    field_name: str | None,
+    base: Any,
+    office_value: Any,
+    copy_value: Any,
+    now: datetime,
+) -> None:
+    office.execute(
+        insert(SyncConflict),
+        [
+            {
+                "id": uuid.uuid4(),
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+                "copy_id": copy_id,
+                "table_name": rc.table_name,
+                "row_key": rc.key,
+                "field": field_name,
+                "kind": kind,
+                "record_label": label[:300],
+                "base_value": base,
+                "office_value": office_value,
+                "copy_value": copy_value,
+                "copy_author": rc.author,
+                "copy_at": rc.at,
+            }
+        ],
+    )
 
 
 def _closed(name: str, row: dict[str, Any] | None) -> bool:
@@ -303,8 +365,9 @@ def _office_row(office: Connection, name: str, key: str) -> dict[str, Any] | Non
 _UNREAD: dict = {}
 
 
-def _write_updates(office: Connection, name: str, batches: dict[tuple[str, ...], list[dict[str, Any]]],
-                   now: datetime) -> None:
+def _write_updates(
+    office: Connection, name: str, batches: dict[tuple[str, ...], list[dict[str, Any]]], now: datetime
+) -> None:
     """One UPDATE per set of columns, run for every row that changes those columns."""
     tbl = table(name)
     [pk] = list(tbl.primary_key.columns)
@@ -322,8 +385,15 @@ def _write_updates(office: Connection, name: str, batches: dict[tuple[str, ...],
         office.execute(stmt, params)
 
 
-def _apply_update(office: Connection, copy_id: uuid.UUID, rc: _RowChange, copy: CopyView, out: Outcome,
-                  now: datetime, current: dict[str, Any] | None = _UNREAD) -> dict[str, Any]:
+def _apply_update(
+    office: Connection,
+    copy_id: uuid.UUID,
+    rc: _RowChange,
+    copy: CopyView,
+    out: Outcome,
+    now: datetime,
+    current: dict[str, Any] | None = _UNREAD,
+) -> dict[str, Any]:
     """The copy's changes to one row that the office can take (field by field); conflicts are written."""
     name = rc.table_name
     changes = {c: v for c, v in rc.fields.items() if v[0] != v[1]}
@@ -333,15 +403,30 @@ def _apply_update(office: Connection, copy_id: uuid.UUID, rc: _RowChange, copy: 
         current = _office_row(office, name, rc.key)
     copy_values = {c: new for c, (_old, new) in changes.items()}
     if current is None:
-        _conflict(office, copy_id, rc, "removed_in_office", _label(name, copy.row(name, rc.key)), None, None, None,
-                  copy_values, now)
+        _conflict(
+            office,
+            copy_id,
+            rc,
+            "removed_in_office",
+            _label(name, copy.row(name, rc.key)),
+            None,
+            None,
+            None,
+            copy_values,
+            now,
+        )
         out.conflicts += 1
         return {}
     label = _label(name, current)
     office_now = {c: current.get(c) for c in changes}
     base = {c: old for c, (old, _new) in changes.items()}
     # Closed or taken off in the office since the copy was taken, while the copy changed it.
-    if name in CLOSING and CLOSING[name][0] not in changes and _closed(name, current) and not _closed(name, copy.row(name, rc.key)):
+    if (
+        name in CLOSING
+        and CLOSING[name][0] not in changes
+        and _closed(name, current)
+        and not _closed(name, copy.row(name, rc.key))
+    ):
         _conflict(office, copy_id, rc, "closed_in_office", label, None, base, office_now, copy_values, now)
         out.conflicts += 1
         return {}
@@ -349,12 +434,18 @@ def _apply_update(office: Connection, copy_id: uuid.UUID, rc: _RowChange, copy: 
         for party in copy.rows_where("case_party", OWNED_BY_PARTY[name], rc.key):
             office_party = _office_row(office, "case_party", party["id"])
             if office_party and _closed("case_party", office_party) and not _closed("case_party", party):
-                _conflict(office, copy_id, rc, "removed_in_office", label, None, base, office_now, copy_values, now)
+                _conflict(
+                    office, copy_id, rc, "removed_in_office", label, None, base, office_now, copy_values, now
+                )
                 out.conflicts += 1
                 return {}
     # Closed or taken off in the copy, while the office changed the record (or, for a party, the person on it).
-    if name in CLOSING and CLOSING[name][0] in changes and _closed(name, {CLOSING[name][0]: changes[CLOSING[name][0]][1]}) \
-            and not _closed(name, current):
+    if (
+        name in CLOSING
+        and CLOSING[name][0] in changes
+        and _closed(name, {CLOSING[name][0]: changes[CLOSING[name][0]][1]})
+        and not _closed(name, current)
+    ):
         office_changed = rc.base_version is not None and current.get("version") != rc.base_version
         if name == "case_party":
             for ref_col, owner in (("person_id", "person"), ("organisation_id", "organisation")):
@@ -386,27 +477,43 @@ def _apply_update(office: Connection, copy_id: uuid.UUID, rc: _RowChange, copy: 
     return apply
 
 
-def _note_case(name: str, row: dict[str, Any], copy: CopyView, key: str, columns: set[str], out: Outcome) -> None:
+def _note_case(
+    name: str, row: dict[str, Any], copy: CopyView, key: str, columns: set[str], out: Outcome
+) -> None:
     if name == "asb_case":
         if columns & {"title", "reference", "location_id"}:  # what the list's search text is made of
             out.cases_touched.add(key)
     elif row.get("case_id") and name == "case_party":
         out.cases_touched.add(row["case_id"])
     elif name in OWNED_BY_PARTY:
-        out.cases_touched.update(p["case_id"] for p in copy.rows_where("case_party", OWNED_BY_PARTY[name], key))
+        out.cases_touched.update(
+            p["case_id"] for p in copy.rows_where("case_party", OWNED_BY_PARTY[name], key)
+        )
     elif name == "address":
         out.cases_touched.update(c["id"] for c in copy.rows_where("asb_case", "location_id", key))
 
 
-def _apply_delete(office: Connection, copy_id: uuid.UUID, name: str, key: str, e: dict, out: Outcome,
-                  now: datetime) -> None:
+def _apply_delete(
+    office: Connection, copy_id: uuid.UUID, name: str, key: str, e: dict, out: Outcome, now: datetime
+) -> None:
     current = _office_row(office, name, key)
     if current is None:
         return  # removed on both sides
     base_version = e.get("base_version")
     if base_version is not None and current.get("version") != base_version:
         rc = _RowChange(name, key, {}, base_version, e["author"], e["at"], [e["id"]])
-        _conflict(office, copy_id, rc, "deleted_in_copy", _label(name, current), None, e["values"], current, None, now)
+        _conflict(
+            office,
+            copy_id,
+            rc,
+            "deleted_in_copy",
+            _label(name, current),
+            None,
+            e["values"],
+            current,
+            None,
+            now,
+        )
         out.conflicts += 1
         return
     tbl = table(name)

@@ -58,9 +58,19 @@ def _author(session: Session) -> str:
     return session.info.get("username") or "unknown"
 
 
-def _entry(session: Session, table_name: str, key: str, op: str, values: dict, base_version: int | None) -> dict:
-    return {"id": uuid.uuid4(), "table_name": table_name, "row_key": key, "op": op, "values": values,
-            "base_version": base_version, "author": _author(session), "at": current_clock().utcnow()}
+def _entry(
+    session: Session, table_name: str, key: str, op: str, values: dict, base_version: int | None
+) -> dict:
+    return {
+        "id": uuid.uuid4(),
+        "table_name": table_name,
+        "row_key": key,
+        "op": op,
+        "values": values,
+        "base_version": base_version,
+        "author": _author(session),
+        "at": current_clock().utcnow(),
+    }
 
 
 def _before_flush(session: Session, _ctx, _instances) -> None:
@@ -101,8 +111,9 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
             continue
         ident = {c.name: getattr(obj, c.key) for c in tbl.primary_key}
         old = _row_now(session, tbl, ident) or {}
-        pending.append(_entry(session, tbl.name, row_key(tbl, ident), "delete", encode_row(tbl, old),
-                              old.get("version")))
+        pending.append(
+            _entry(session, tbl.name, row_key(tbl, ident), "delete", encode_row(tbl, old), old.get("version"))
+        )
 
 
 def _row_now(session: Session, tbl, ident: dict[str, Any]) -> dict[str, Any] | None:
@@ -163,12 +174,20 @@ def _on_execute(state: ORMExecuteState):
         _write(session)
         return result
     where = stmt.whereclause
-    before = session.connection().execute(select(tbl).where(where) if where is not None else select(tbl)).mappings().all()
+    before = (
+        session.connection()
+        .execute(select(tbl).where(where) if where is not None else select(tbl))
+        .mappings()
+        .all()
+    )
     if state.is_delete:
         for r in before:
             row = dict(r)
-            pending.append(_entry(session, tbl.name, row_key(tbl, row), "delete", encode_row(tbl, row),
-                                  row.get("version")))
+            pending.append(
+                _entry(
+                    session, tbl.name, row_key(tbl, row), "delete", encode_row(tbl, row), row.get("version")
+                )
+            )
         result = state.invoke_statement()
         _write(session)
         return result

@@ -18,7 +18,12 @@ from cspdesk.core.storage.models import WorkingCopyInfo
 from cspdesk.core.sync.values import table
 
 # Table → the letter after the copy's code in its provisional references.
-NUMBERED = {"asb_case": "C", "enforcement_notice": "N", "safer_homes_referral": "S", "case_review_application": "R"}
+NUMBERED = {
+    "asb_case": "C",
+    "enforcement_notice": "N",
+    "safer_homes_referral": "S",
+    "case_review_application": "R",
+}
 PROVISIONAL = re.compile(r"^WC[0-9A-F]{4}-[CNSR]\d{3,}$")
 
 
@@ -42,6 +47,8 @@ def provisional_reference(session: Session, table_name: str) -> str | None:
     if code is None:
         return None
     stem = f"{code}-{NUMBERED[table_name]}"
-    refs = session.scalars(select(table(table_name).c.reference).where(table(table_name).c.reference.like(stem + "%")))
-    numbers = [int(r[len(stem):]) for r in refs if r[len(stem):].isdigit()]
+    refs = session.scalars(
+        select(table(table_name).c.reference).where(table(table_name).c.reference.like(stem + "%"))
+    )
+    numbers = [int(r[len(stem) :]) for r in refs if r[len(stem) :].isdigit()]
     return f"{stem}{max(numbers, default=0) + 1:03d}"

@@ -23,8 +23,9 @@ def refresh(copy: Connection, rows: dict[str, list[dict]], *, raw: bool) -> dict
     ``{"added": n, "updated": n}``."""
     mine: dict[tuple[str, str], set[str]] = {}
     made_or_removed: set[tuple[str, str]] = set()
-    for e in copy.execute(select(ChangeJournal.table_name, ChangeJournal.row_key, ChangeJournal.op,
-                                 ChangeJournal.values)).mappings():
+    for e in copy.execute(
+        select(ChangeJournal.table_name, ChangeJournal.row_key, ChangeJournal.op, ChangeJournal.values)
+    ).mappings():
         k = (e["table_name"], e["row_key"])
         if e["op"] == "update":
             mine.setdefault(k, set()).update(e["values"])
@@ -39,7 +40,10 @@ def refresh(copy: Connection, rows: dict[str, list[dict]], *, raw: bool) -> dict
         names = [c.name for c in tbl.columns]
         if raw:
             result = copy.exec_driver_sql(f"SELECT {', '.join(names)} FROM {tbl.name}")
-            have = {row_key(tbl, dict(zip(names, r, strict=True))): dict(zip(names, r, strict=True)) for r in result}
+            have = {
+                row_key(tbl, dict(zip(names, r, strict=True))): dict(zip(names, r, strict=True))
+                for r in result
+            }
         else:
             have = {row_key(tbl, dict(r)): dict(r) for r in copy.execute(select(tbl)).mappings()}
         new_rows, changed = [], []
@@ -68,12 +72,18 @@ def refresh(copy: Connection, rows: dict[str, list[dict]], *, raw: bool) -> dict
                 by_cols.setdefault(cols, []).append(row)
             for cols, batch in by_cols.items():
                 if raw:
-                    sql = (f"UPDATE {tbl.name} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {pk[0].name} = ?")
+                    sql = (
+                        f"UPDATE {tbl.name} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {pk[0].name} = ?"
+                    )
                     copy.exec_driver_sql(sql, [tuple(r[c] for c in cols) + (r[pk[0].name],) for r in batch])
                 else:
-                    stmt = (update(tbl).where(pk[0] == bindparam("k_pk"))
-                            .values({c: bindparam(f"v_{c}") for c in cols}))
-                    copy.execute(stmt, [{"k_pk": r[pk[0].name], **{f"v_{c}": r[c] for c in cols}} for r in batch])
+                    stmt = (
+                        update(tbl)
+                        .where(pk[0] == bindparam("k_pk"))
+                        .values({c: bindparam(f"v_{c}") for c in cols})
+                    )
+                    copy.execute(
+                        stmt, [{"k_pk": r[pk[0].name], **{f"v_{c}": r[c] for c in cols}} for r in batch]
+                    )
             updated += len(changed)
     return {"added": added, "updated": updated}
-

@@ -66,7 +66,7 @@ class _Reader:
         ids = [i for i in dict.fromkeys(ids) if i is not None]
         out: list[dict] = []
         for i in range(0, len(ids), CHUNK):
-            out.extend(self.rows(self.select(tbl).where(self.col(tbl, column).in_(ids[i:i + CHUNK]))))
+            out.extend(self.rows(self.select(tbl).where(self.col(tbl, column).in_(ids[i : i + CHUNK]))))
         return out
 
 
@@ -87,13 +87,22 @@ def gather(conn: Connection, sel: Selection, *, raw: bool = False) -> dict[str, 
     meeting = t["meeting"]
     conds = [(meeting.c.kind == MeetingKind.AREA_FORUM.value) & rd.col(meeting, "ward_id").in_(ward_ids)]
     if sel.forum:
-        conds.append((meeting.c.kind == MeetingKind.AREA_FORUM.value) & meeting.c.title.ilike(f"%{sel.forum}%"))
+        conds.append(
+            (meeting.c.kind == MeetingKind.AREA_FORUM.value) & meeting.c.title.ilike(f"%{sel.forum}%")
+        )
     rows["meeting"] = rd.rows(rd.select(meeting).where(or_(*conds)))
     meeting_ids = [r["id"] for r in rows["meeting"]]
     rows["forum_issue"] = rd.where_in(t["forum_issue"], "meeting_id", meeting_ids)
 
-    for name in ("case_priority_tag", "case_party", "incident", "risk_assessment", "chronology_entry", "case_link",
-                 "enforcement_notice"):
+    for name in (
+        "case_priority_tag",
+        "case_party",
+        "incident",
+        "risk_assessment",
+        "chronology_entry",
+        "case_link",
+        "enforcement_notice",
+    ):
         rows[name] = rd.where_in(t[name], "case_id", case_ids)
     actions = {r["id"]: r for r in rd.where_in(t["case_action"], "case_id", case_ids)}
     actions.update({r["id"]: r for r in rd.where_in(t["case_action"], "meeting_id", meeting_ids)})
@@ -115,8 +124,12 @@ def gather(conn: Connection, sel: Selection, *, raw: bool = False) -> dict[str, 
     parties = rows["case_party"]
     rows["person"] = rd.where_in(t["person"], "id", [p["person_id"] for p in parties])
     rows["organisation"] = rd.where_in(t["organisation"], "id", [p["organisation_id"] for p in parties])
-    address_ids = ([r["location_id"] for r in rows["asb_case"]] + [r["address_id"] for r in rows["person"]]
-                   + [r["address_id"] for r in rows["organisation"]] + [r["location_id"] for r in rows["incident"]])
+    address_ids = (
+        [r["location_id"] for r in rows["asb_case"]]
+        + [r["address_id"] for r in rows["person"]]
+        + [r["address_id"] for r in rows["organisation"]]
+        + [r["location_id"] for r in rows["incident"]]
+    )
     rows["address"] = rd.where_in(t["address"], "id", address_ids)
 
     doc = t["document"]
@@ -126,11 +139,16 @@ def gather(conn: Connection, sel: Selection, *, raw: bool = False) -> dict[str, 
     # A restricted referral left out takes its letters with it (restriction follows the record), and the
     # chronology lines that name them.
     chosen = set(referral_ids)
-    left_out = {d["id"] for d in docs.values() if d["referral_id"] is not None and d["referral_id"] not in chosen}
+    left_out = {
+        d["id"] for d in docs.values() if d["referral_id"] is not None and d["referral_id"] not in chosen
+    }
     rows["document"] = [d for d in docs.values() if d["id"] not in left_out]
     if left_out:
-        rows["chronology_entry"] = [c for c in rows["chronology_entry"]
-                                    if not (c["related_type"] == "document" and c["related_id"] in left_out)]
+        rows["chronology_entry"] = [
+            c
+            for c in rows["chronology_entry"]
+            if not (c["related_type"] == "document" and c["related_id"] in left_out)
+        ]
     rows["document_blob"] = rd.where_in(t["document_blob"], "sha256", [d["sha256"] for d in rows["document"]])
     return rows
 
@@ -163,7 +181,11 @@ def trim_foreign_keys(rows: dict[str, list[dict]]) -> dict[str, int]:
         ids = {r[c.name] for r in kept for c in tbl.primary_key.columns if len(tbl.primary_key.columns) == 1}
         for row in kept:  # a reference within the table (a correction, a duplicate, a parent notice)
             for fk in tbl.foreign_keys:
-                if fk.column.table is tbl and row.get(fk.parent.name) is not None and row[fk.parent.name] not in ids:
+                if (
+                    fk.column.table is tbl
+                    and row.get(fk.parent.name) is not None
+                    and row[fk.parent.name] not in ids
+                ):
                     row[fk.parent.name] = None
         dropped[tbl.name] = len(rows[tbl.name]) - len(kept)
         rows[tbl.name] = kept
@@ -188,7 +210,9 @@ def _sqlite_storage(column) -> Any:
     return None
 
 
-def write(conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False, convert: bool = False) -> dict[str, int]:
+def write(
+    conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False, convert: bool = False
+) -> dict[str, int]:
     """INSERT every row into the (new, empty) copy, parents first; returns the count per table. ``raw``: the
     rows go to the sqlite3 driver with no SQLAlchemy processing — as they are (``gather(raw=True)`` on a SQLite
     office), or, with ``convert``, turned into SQLite's stored form from a server driver's Python values."""
@@ -204,8 +228,7 @@ def write(conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False, c
             continue
         if raw:
             names = [c.name for c in tbl.columns]
-            sql = (f"INSERT INTO {tbl.name} ({', '.join(names)}) "
-                   f"VALUES ({', '.join('?' for _ in names)})")
+            sql = f"INSERT INTO {tbl.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
             if convert:
                 fns = [_sqlite_storage(c) for c in tbl.columns]
                 pairs = [(n, f) for n, f in zip(names, fns, strict=True)]
@@ -215,7 +238,7 @@ def write(conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False, c
             conn.exec_driver_sql(sql, data)
         else:
             for i in range(0, len(batch), 5000):
-                conn.execute(tbl.insert(), batch[i:i + 5000])
+                conn.execute(tbl.insert(), batch[i : i + 5000])
         counts[tbl.name] = len(batch)
     return counts
 
@@ -254,65 +277,105 @@ def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[st
         run("BEGIN")
         open_only = f"AND status != '{CaseStatus.CLOSED.value}'" if sel.cases == "open" else ""
         forum = MeetingKind.AREA_FORUM.value
-        title = ("OR (kind = ? AND lower(title) LIKE ?)" if sel.forum else "")
+        title = "OR (kind = ? AND lower(title) LIKE ?)" if sel.forum else ""
         selections = [
             ("sel_case", f"SELECT id FROM office.asb_case WHERE ward_id IN ({wards}) {open_only}", ()),
-            ("sel_meeting", f"SELECT id FROM office.meeting WHERE (kind = ? AND ward_id IN ({wards})) {title}",
-             (forum, forum, f"%{sel.forum.lower()}%") if sel.forum else (forum,)),
-            ("sel_notice", "SELECT id FROM office.enforcement_notice WHERE case_id IN (SELECT id FROM sel_case)", ()),
-            ("sel_referral", f"SELECT id FROM office.safer_homes_referral WHERE (ward_id IN ({wards}) OR case_id IN "
-                             f"(SELECT id FROM sel_case)) {'' if sel.include_restricted else 'AND restricted = 0'}", ()),
+            (
+                "sel_meeting",
+                f"SELECT id FROM office.meeting WHERE (kind = ? AND ward_id IN ({wards})) {title}",
+                (forum, forum, f"%{sel.forum.lower()}%") if sel.forum else (forum,),
+            ),
+            (
+                "sel_notice",
+                "SELECT id FROM office.enforcement_notice WHERE case_id IN (SELECT id FROM sel_case)",
+                (),
+            ),
+            (
+                "sel_referral",
+                f"SELECT id FROM office.safer_homes_referral WHERE (ward_id IN ({wards}) OR case_id IN "
+                f"(SELECT id FROM sel_case)) {'' if sel.include_restricted else 'AND restricted = 0'}",
+                (),
+            ),
             ("sel_party", "SELECT id FROM office.case_party WHERE case_id IN (SELECT id FROM sel_case)", ()),
-            ("sel_person", "SELECT person_id FROM office.case_party WHERE id IN (SELECT id FROM sel_party) "
-                           "AND person_id IS NOT NULL", ()),
-            ("sel_org", "SELECT organisation_id FROM office.case_party WHERE id IN (SELECT id FROM sel_party) "
-                        "AND organisation_id IS NOT NULL", ()),
-            ("sel_address", "SELECT location_id FROM office.asb_case WHERE id IN (SELECT id FROM sel_case) "
-                            "UNION SELECT address_id FROM office.person WHERE id IN (SELECT id FROM sel_person) "
-                            "UNION SELECT address_id FROM office.organisation WHERE id IN (SELECT id FROM sel_org) "
-                            "UNION SELECT location_id FROM office.incident WHERE case_id IN (SELECT id FROM sel_case)",
-             ()),
+            (
+                "sel_person",
+                "SELECT person_id FROM office.case_party WHERE id IN (SELECT id FROM sel_party) "
+                "AND person_id IS NOT NULL",
+                (),
+            ),
+            (
+                "sel_org",
+                "SELECT organisation_id FROM office.case_party WHERE id IN (SELECT id FROM sel_party) "
+                "AND organisation_id IS NOT NULL",
+                (),
+            ),
+            (
+                "sel_address",
+                "SELECT location_id FROM office.asb_case WHERE id IN (SELECT id FROM sel_case) "
+                "UNION SELECT address_id FROM office.person WHERE id IN (SELECT id FROM sel_person) "
+                "UNION SELECT address_id FROM office.organisation WHERE id IN (SELECT id FROM sel_org) "
+                "UNION SELECT location_id FROM office.incident WHERE case_id IN (SELECT id FROM sel_case)",
+                (),
+            ),
             # Letters of a referral left out stay out with it (restriction follows the record).
-            ("sel_document", "SELECT id FROM office.document WHERE (case_id IN (SELECT id FROM sel_case) OR "
-                             "notice_id IN (SELECT id FROM sel_notice) OR referral_id IN (SELECT id FROM sel_referral))"
-                             " AND (referral_id IS NULL OR referral_id IN (SELECT id FROM sel_referral))", ()),
+            (
+                "sel_document",
+                "SELECT id FROM office.document WHERE (case_id IN (SELECT id FROM sel_case) OR "
+                "notice_id IN (SELECT id FROM sel_notice) OR referral_id IN (SELECT id FROM sel_referral))"
+                " AND (referral_id IS NULL OR referral_id IN (SELECT id FROM sel_referral))",
+                (),
+            ),
         ]
         for name, query, params in selections:
             run(f"CREATE TEMP TABLE {name} (id PRIMARY KEY)")
             run(f"INSERT OR IGNORE INTO {name} {query}", params)
         by_case = "case_id IN (SELECT id FROM sel_case)"
         where = {
-            "asb_case": "id IN (SELECT id FROM sel_case)", "meeting": "id IN (SELECT id FROM sel_meeting)",
+            "asb_case": "id IN (SELECT id FROM sel_case)",
+            "meeting": "id IN (SELECT id FROM sel_meeting)",
             "forum_issue": "meeting_id IN (SELECT id FROM sel_meeting)",
-            "case_priority_tag": by_case, "case_party": by_case, "incident": by_case, "risk_assessment": by_case,
-            "case_link": by_case, "enforcement_notice": by_case,
+            "case_priority_tag": by_case,
+            "case_party": by_case,
+            "incident": by_case,
+            "risk_assessment": by_case,
+            "case_link": by_case,
+            "enforcement_notice": by_case,
             "chronology_entry": f"{by_case} AND NOT (related_type = 'document' AND related_id IN "
-                                "(SELECT id FROM office.document WHERE case_id IN (SELECT id FROM sel_case) "
-                                "AND id NOT IN (SELECT id FROM sel_document)))",
+            "(SELECT id FROM office.document WHERE case_id IN (SELECT id FROM sel_case) "
+            "AND id NOT IN (SELECT id FROM sel_document)))",
             "case_action": f"{by_case} OR meeting_id IN (SELECT id FROM sel_meeting)",
             "notice_requirement": "notice_id IN (SELECT id FROM sel_notice)",
             "notice_event": "notice_id IN (SELECT id FROM sel_notice)",
             "notice_informed_body": "notice_id IN (SELECT id FROM sel_notice)",
             "safer_homes_referral": "id IN (SELECT id FROM sel_referral)",
             "safer_homes_measure": "referral_id IN (SELECT id FROM sel_referral)",
-            "person": "id IN (SELECT id FROM sel_person)", "organisation": "id IN (SELECT id FROM sel_org)",
-            "address": "id IN (SELECT id FROM sel_address)", "document": "id IN (SELECT id FROM sel_document)",
+            "person": "id IN (SELECT id FROM sel_person)",
+            "organisation": "id IN (SELECT id FROM sel_org)",
+            "address": "id IN (SELECT id FROM sel_address)",
+            "document": "id IN (SELECT id FROM sel_document)",
             "document_blob": "sha256 IN (SELECT sha256 FROM office.document WHERE id IN (SELECT id FROM sel_document))",
         }
         for tbl in reversed(Base.metadata.sorted_tables):
             if tbl.name in WHOLE:
-                run(f"DELETE FROM main.{tbl.name}")  # the new file's own reference data: replaced by the office's
+                run(
+                    f"DELETE FROM main.{tbl.name}"
+                )  # the new file's own reference data: replaced by the office's
         copied = [tbl for tbl in Base.metadata.sorted_tables if tbl.name in WHOLE or tbl.name in where]
         for tbl in copied:
             condition = "" if tbl.name in WHOLE else f" WHERE {where[tbl.name]}"
-            run(f"INSERT INTO main.{tbl.name} ({cols[tbl.name]}) SELECT {cols[tbl.name]} FROM office.{tbl.name}"
-                + condition)
+            run(
+                f"INSERT INTO main.{tbl.name} ({cols[tbl.name]}) SELECT {cols[tbl.name]} FROM office.{tbl.name}"
+                + condition
+            )
         names = {tbl.name for tbl in copied}
         for tbl in copied:
             for fk in tbl.foreign_keys:
                 target, col = fk.column.table.name, fk.parent.name
-                missing = (f"{col} IS NOT NULL" if target not in names else
-                           f"{col} IS NOT NULL AND {col} NOT IN (SELECT {fk.column.name} FROM main.{target})")
+                missing = (
+                    f"{col} IS NOT NULL"
+                    if target not in names
+                    else f"{col} IS NOT NULL AND {col} NOT IN (SELECT {fk.column.name} FROM main.{target})"
+                )
                 if fk.parent.nullable:
                     run(f"UPDATE main.{tbl.name} SET {col} = NULL WHERE {missing}")
                 else:

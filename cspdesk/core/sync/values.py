@@ -14,11 +14,24 @@ from cspdesk.core.storage.models import Base
 
 # Tables whose changes are never brought back: the sync bookkeeping itself, local-only drafts, settings (the
 # office decides policy), and crime figures (imported in the office, never edited on a laptop).
-NOT_JOURNALLED = frozenset({
-    "working_copy_info", "change_journal", "working_copy", "applied_change", "sync_conflict",
-    "edit_draft", "app_setting", "crime_figure", "figure_import", "police_uk_text", "police_uk_row",
-    "police_uk_holding", "population", "alembic_version",
-})
+NOT_JOURNALLED = frozenset(
+    {
+        "working_copy_info",
+        "change_journal",
+        "working_copy",
+        "applied_change",
+        "sync_conflict",
+        "edit_draft",
+        "app_setting",
+        "crime_figure",
+        "figure_import",
+        "police_uk_text",
+        "police_uk_row",
+        "police_uk_holding",
+        "population",
+        "alembic_version",
+    }
+)
 # Columns every tracked row has that the merge manages itself (never a field-level change).
 BOOKKEEPING = frozenset({"updated_at", "version"})
 

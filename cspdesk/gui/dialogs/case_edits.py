@@ -22,15 +22,26 @@ from cspdesk.core.errors import ConflictError, UserError, ValidationError
 from cspdesk.gui.widgets.incident_form import IncidentForm
 from cspdesk.gui.widgets.party_form import PartyForm
 
-THEIRS_TAKEN = ("\n\nThe form now shows their change in every field you had not changed; your own changes are "
-                "still there.")
+THEIRS_TAKEN = (
+    "\n\nThe form now shows their change in every field you had not changed; your own changes are "
+    "still there."
+)
 
 
 def merge_theirs(mine: Any, loaded: Any, theirs: Any) -> Any:
     """Field by field: the officer's value where they changed it, otherwise the newer saved one."""
-    if dataclasses.is_dataclass(mine) and dataclasses.is_dataclass(loaded) and dataclasses.is_dataclass(theirs):
-        return replace(mine, **{f.name: merge_theirs(getattr(mine, f.name), getattr(loaded, f.name),
-                                                     getattr(theirs, f.name)) for f in dataclasses.fields(mine)})
+    if (
+        dataclasses.is_dataclass(mine)
+        and dataclasses.is_dataclass(loaded)
+        and dataclasses.is_dataclass(theirs)
+    ):
+        return replace(
+            mine,
+            **{
+                f.name: merge_theirs(getattr(mine, f.name), getattr(loaded, f.name), getattr(theirs, f.name))
+                for f in dataclasses.fields(mine)
+            },
+        )
     return theirs if mine == loaded else mine
 
 
@@ -43,7 +54,9 @@ class RecordEditDialog(QDialog):
         self.prompts = prompts
         self.detail = detail
         self.what = what  # "Joan Platt", "The incident of 12/09/2026": the conflict message's title
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_btn = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_btn.setObjectName("saveEdit")
         self.save_btn.setToolTip("Ctrl+S or Ctrl+Enter")
@@ -111,13 +124,17 @@ class PartyEditDialog(RecordEditDialog):
         self.form = PartyForm()
         self.form.fill(detail.value)
         self.form.kind.setEnabled(False)
-        self.form.kind.setToolTip("To change a person into a business or a group, take them off the case and add "
-                                  "the right one.")
+        self.form.kind.setToolTip(
+            "To change a person into a business or a group, take them off the case and add the right one."
+        )
         v = QVBoxLayout(self)
         if detail.other_cases:
             kind = PartyKind(detail.kind).label.lower()
-            also = QLabel(f"This {kind} is also on {', '.join(detail.other_cases)}: a change to the name, date of "
-                          "birth, phone or address shows there too.", objectName="alsoOnCases")
+            also = QLabel(
+                f"This {kind} is also on {', '.join(detail.other_cases)}: a change to the name, date of "
+                "birth, phone or address shows there too.",
+                objectName="alsoOnCases",
+            )
             also.setWordWrap(True)
             v.addWidget(also)
         v.addWidget(self.form)
@@ -127,7 +144,9 @@ class PartyEditDialog(RecordEditDialog):
 
     def form_value(self, errors):
         # Email and the person's id are not on the form: they stay as they were.
-        return replace(self.form.value(errors), email=self.detail.value.email, person_id=self.detail.value.person_id)
+        return replace(
+            self.form.value(errors), email=self.detail.value.email, person_id=self.detail.value.person_id
+        )
 
     def fill(self, value) -> None:
         self.form.fill(value)
@@ -139,8 +158,14 @@ class PartyEditDialog(RecordEditDialog):
         return self.services.party_edit.detail(self.detail.case_id, self.detail.id)
 
     def send(self, value):
-        return self.services.party_edit.edit(self.services.actor, self.detail.case_id, self.detail.id,
-                                             self.detail.versions, self.detail.value, value)
+        return self.services.party_edit.edit(
+            self.services.actor,
+            self.detail.case_id,
+            self.detail.id,
+            self.detail.versions,
+            self.detail.value,
+            value,
+        )
 
 
 class IncidentEditDialog(RecordEditDialog):
@@ -156,12 +181,19 @@ class IncidentEditDialog(RecordEditDialog):
         wards = services.case_list.filter_options().wards
         self.form = IncidentForm(opts.agencies, full=True, wards=wards, case_place=detail.case_place)
         current = [p for p in parties if p.removed_on is None]
-        gone = next((p for p in parties if p.id == detail.value.reporter_party_id and p.removed_on is not None), None)
-        self.form.set_reporters(current, keep=detail.value.reporter_party_id,
-                                extra=(gone.id, f"{gone.name} (taken off the case)") if gone else None)
+        gone = next(
+            (p for p in parties if p.id == detail.value.reporter_party_id and p.removed_on is not None), None
+        )
+        self.form.set_reporters(
+            current,
+            keep=detail.value.reporter_party_id,
+            extra=(gone.id, f"{gone.name} (taken off the case)") if gone else None,
+        )
         self.form.fill(detail.value)
-        self.reason = QLineEdit(objectName="incident_reason",
-                                placeholderText="optional — kept with the corrected line on the chronology")
+        self.reason = QLineEdit(
+            objectName="incident_reason",
+            placeholderText="optional — kept with the corrected line on the chronology",
+        )
         why = QWidget()
         f = QFormLayout(why)
         f.setContentsMargins(0, 0, 0, 0)
@@ -187,5 +219,12 @@ class IncidentEditDialog(RecordEditDialog):
         return self.services.incident_edit.detail(self.detail.case_id, self.detail.id)
 
     def send(self, value):
-        return self.services.incident_edit.edit(self.services.actor, self.detail.case_id, self.detail.id,
-                                                self.detail.version, self.detail.value, value, self.reason.text())
+        return self.services.incident_edit.edit(
+            self.services.actor,
+            self.detail.case_id,
+            self.detail.id,
+            self.detail.version,
+            self.detail.value,
+            value,
+            self.reason.text(),
+        )

@@ -29,13 +29,18 @@ def _qdate(d: date) -> QDate:
 
 class DataProtectionDialog(QDialog):
     def __init__(self, services, prompts, parent=None):
-        super().__init__(parent, objectName="dataProtectionDialog",
-                         windowTitle="Data protection — looks at restricted records")
+        super().__init__(
+            parent,
+            objectName="dataProtectionDialog",
+            windowTitle="Data protection — looks at restricted records",
+        )
         self.services, self.prompts = services, prompts
         self.rows = []
         today = services.clock.today()
         last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # from the start of last month
-        self.start = QDateEdit(_qdate(last_month), calendarPopup=True, displayFormat="dd/MM/yyyy", objectName="dpFrom")
+        self.start = QDateEdit(
+            _qdate(last_month), calendarPopup=True, displayFormat="dd/MM/yyyy", objectName="dpFrom"
+        )
         self.end = QDateEdit(_qdate(today), calendarPopup=True, displayFormat="dd/MM/yyyy", objectName="dpTo")
         show = QPushButton("Show", objectName="dpShow")
         show.clicked.connect(self.show_report)
@@ -43,12 +48,16 @@ class DataProtectionDialog(QDialog):
         self.save_btn.clicked.connect(self.save_csv)
         self.save_btn.setEnabled(False)
         verify = QPushButton("Check the audit log…", objectName="dpVerify")
-        verify.setToolTip("Walk the audit log's hash chain: says whether any row was changed, removed or "
-                          "inserted out of order (as cspdesk audit verify)")
+        verify.setToolTip(
+            "Walk the audit log's hash chain: says whether any row was changed, removed or "
+            "inserted out of order (as cspdesk audit verify)"
+        )
         verify.clicked.connect(self.verify)
         self.summary = QLabel(objectName="dpSummary")
         self.table = QTableWidget(0, 7, objectName="dpTable")
-        self.table.setHorizontalHeaderLabels(["When (UTC)", "User", "Login", "Record", "Reference", "What", "Reason"])
+        self.table.setHorizontalHeaderLabels(
+            ["When (UTC)", "User", "Login", "Record", "Reference", "What", "Reason"]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -81,26 +90,39 @@ class DataProtectionDialog(QDialog):
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         users = len({r.username for r in self.rows})
-        self.summary.setText(f"{len(self.rows)} look{'s' if len(self.rows) != 1 else ''} at restricted records by "
-                             f"{users} user{'s' if users != 1 else ''}, {start:%d/%m/%Y} to {end:%d/%m/%Y}.")
+        self.summary.setText(
+            f"{len(self.rows)} look{'s' if len(self.rows) != 1 else ''} at restricted records by "
+            f"{users} user{'s' if users != 1 else ''}, {start:%d/%m/%Y} to {end:%d/%m/%Y}."
+        )
         self.save_btn.setEnabled(True)
 
     def save_csv(self) -> None:
         from cspdesk.core.services.data_protection.audit_log import report_csv
 
         start, end = self._period()
-        path = self.prompts.ask_save_file("Save the data-protection report",
-                                          f"restricted-looks-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv", "CSV (*.csv)")
+        path = self.prompts.ask_save_file(
+            "Save the data-protection report",
+            f"restricted-looks-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv",
+            "CSV (*.csv)",
+        )
         if path is None:
             return
         path.write_text(report_csv(self.rows), encoding="utf-8", newline="")
-        self.prompts.info("Report saved", f"Saved to {path}. It names staff and their reasons: keep it securely.")
+        self.prompts.info(
+            "Report saved", f"Saved to {path}. It names staff and their reasons: keep it securely."
+        )
 
     def verify(self) -> None:
         report = self.services.audit_log.verify()
         if report.ok:
-            self.prompts.info("Audit log checked", f"The audit log is whole: {report.rows:,} rows, none changed, "
-                              "removed or inserted out of order.")
+            self.prompts.info(
+                "Audit log checked",
+                f"The audit log is whole: {report.rows:,} rows, none changed, "
+                "removed or inserted out of order.",
+            )
         else:
-            self.prompts.error("Audit log damaged", f"{report.problem}\n\n{report.rows:,} rows were checked "
-                               "before it. Tell your IT team and the Data Protection Officer.")
+            self.prompts.error(
+                "Audit log damaged",
+                f"{report.problem}\n\n{report.rows:,} rows were checked "
+                "before it. Tell your IT team and the Data Protection Officer.",
+            )

@@ -68,9 +68,14 @@ class DataRequestsDialog(QDialog):
         self.received = DateField(self.services.clock.today())
         self.received.setObjectName("requestReceived")
         self.details = QLineEdit(objectName="requestDetails", placeholderText="What was asked")
-        for label, key, w in (("&Kind", "kind", self.kind), ("&Name", "subject_name", self.name),
-                              ("Date of &birth", "date_of_birth", self.dob), ("&Address", "address", self.address),
-                              ("&Received on", "received_on", self.received), ("De&tails", "details", self.details)):
+        for label, key, w in (
+            ("&Kind", "kind", self.kind),
+            ("&Name", "subject_name", self.name),
+            ("Date of &birth", "date_of_birth", self.dob),
+            ("&Address", "address", self.address),
+            ("&Received on", "received_on", self.received),
+            ("De&tails", "details", self.details),
+        ):
             self.errors.add_row(form, label, key, w)
         log = QPushButton("&Log request", objectName="logRequest")
         log.clicked.connect(self.log_request)
@@ -86,9 +91,15 @@ class DataRequestsDialog(QDialog):
             self.errors.show(errors)
             return
         try:
-            ref = self.services.subject_requests.log(self.services.actor, self.kind.currentData(), self.name.text(),
-                                                     received_on=received, date_of_birth=dob,
-                                                     address=self.address.text(), details=self.details.text())
+            ref = self.services.subject_requests.log(
+                self.services.actor,
+                self.kind.currentData(),
+                self.name.text(),
+                received_on=received,
+                date_of_birth=dob,
+                address=self.address.text(),
+                details=self.details.text(),
+            )
         except ValidationError as exc:
             self.errors.show(exc.fields)
             return
@@ -129,11 +140,23 @@ class DataRequestsDialog(QDialog):
         self.requests = self.services.subject_requests.requests(self.services.actor)
         self.table.setRowCount(len(self.requests))
         for r, q in enumerate(self.requests):
-            state = (f"Closed {q.closed_on:%d/%m/%Y}: {q.outcome.label.lower()}" if q.closed_on
-                     else "OVERDUE" if q.overdue else "Open" + (f", extended {q.extended_months} month(s)"
-                                                               if q.extended_months else ""))
-            for c, text in enumerate((q.reference, q.kind.label, q.subject_name, f"{q.received_on:%d/%m/%Y}",
-                                      f"{q.due_on:%d/%m/%Y}", state)):
+            state = (
+                f"Closed {q.closed_on:%d/%m/%Y}: {q.outcome.label.lower()}"
+                if q.closed_on
+                else "OVERDUE"
+                if q.overdue
+                else "Open" + (f", extended {q.extended_months} month(s)" if q.extended_months else "")
+            )
+            for c, text in enumerate(
+                (
+                    q.reference,
+                    q.kind.label,
+                    q.subject_name,
+                    f"{q.received_on:%d/%m/%Y}",
+                    f"{q.due_on:%d/%m/%Y}",
+                    state,
+                )
+            ):
                 item = QTableWidgetItem(text)
                 if q.overdue:
                     item.setForeground(Qt.GlobalColor.darkRed)
@@ -159,37 +182,48 @@ class DataRequestsDialog(QDialog):
         self.matches = []
         self.match_table.setRowCount(0)
         self._enable_confirmed()
-        self.subject_label.setText(f"{q.reference}: {q.subject_name}"
-                                   + (f", born {q.subject_date_of_birth:%d/%m/%Y}" if q.subject_date_of_birth else "")
-                                   if q is not None else "Choose a subject access request above.")
+        self.subject_label.setText(
+            f"{q.reference}: {q.subject_name}"
+            + (f", born {q.subject_date_of_birth:%d/%m/%Y}" if q.subject_date_of_birth else "")
+            if q is not None
+            else "Choose a subject access request above."
+        )
 
     def extend(self) -> None:
         q = self.current()
         if q is None:
             return
-        months = self.prompts.ask_choice("Extend the request", "Extend by (UK GDPR Art. 12(3)):",
-                                         [(1, "One month"), (2, "Two months")])
+        months = self.prompts.ask_choice(
+            "Extend the request", "Extend by (UK GDPR Art. 12(3)):", [(1, "One month"), (2, "Two months")]
+        )
         if months is None:
             return
         reason = self.prompts.ask_text("Extend the request", "Why (the person must be told):")
         if reason is None:
             return
-        self._act(lambda: self.services.subject_requests.extend(self.services.actor, q.reference, months, reason),
-                  q.reference, "Request not extended")
+        self._act(
+            lambda: self.services.subject_requests.extend(self.services.actor, q.reference, months, reason),
+            q.reference,
+            "Request not extended",
+        )
 
     def close_request(self) -> None:
         q = self.current()
         if q is None:
             return
-        outcome = self.prompts.ask_choice("Close the request", "Outcome:",
-                                          [(o.value, o.label) for o in RequestOutcome])
+        outcome = self.prompts.ask_choice(
+            "Close the request", "Outcome:", [(o.value, o.label) for o in RequestOutcome]
+        )
         if outcome is None:
             return
         notes = self.prompts.ask_text("Close the request", "Notes (reasons, if refused or partly done):")
         if notes is None:
             return
-        self._act(lambda: self.services.subject_requests.close(self.services.actor, q.reference, outcome, notes),
-                  q.reference, "Request not closed")
+        self._act(
+            lambda: self.services.subject_requests.close(self.services.actor, q.reference, outcome, notes),
+            q.reference,
+            "Request not closed",
+        )
 
     def _act(self, action, reference: str, title: str) -> None:
         try:
@@ -225,8 +259,10 @@ class DataRequestsDialog(QDialog):
         self.match_table.itemChanged.connect(lambda _i: self._enable_confirmed())
         v.addWidget(self.match_table)
         bottom = QHBoxLayout()
-        self.redact = QLineEdit(objectName="alsoRedact",
-                                placeholderText="Also redact (names CSPDesk does not know), separated by ;")
+        self.redact = QLineEdit(
+            objectName="alsoRedact",
+            placeholderText="Also redact (names CSPDesk does not know), separated by ;",
+        )
         redact_label = QLabel("Also &redact:")
         redact_label.setBuddy(self.redact)
         self.bundle_btn = QPushButton("&Make bundle…", objectName="makeBundle")
@@ -246,8 +282,13 @@ class DataRequestsDialog(QDialog):
         if q is None:
             return
         try:
-            found = self.services.subject_access.find(self.services.actor, q.subject_name, q.subject_date_of_birth,
-                                                      q.subject_address, request_reference=q.reference)
+            found = self.services.subject_access.find(
+                self.services.actor,
+                q.subject_name,
+                q.subject_date_of_birth,
+                q.subject_address,
+                request_reference=q.reference,
+            )
         except UserError as exc:
             self.prompts.error("Search", str(exc))
             return
@@ -256,20 +297,33 @@ class DataRequestsDialog(QDialog):
         self.match_table.setRowCount(len(self.matches))
         for r, m in enumerate(self.matches):
             tick = QTableWidgetItem("Yes")
-            tick.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            tick.setFlags(
+                Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            )
             # Ticked only where name and date of birth both matched: the officer confirms the rest.
             both = {"name", "date of birth"} <= set(m.matched_on)
             tick.setCheckState(Qt.CheckState.Checked if both else Qt.CheckState.Unchecked)
             self.match_table.setItem(r, 0, tick)
-            for c, text in enumerate((m.source, m.name, f"{m.date_of_birth:%d/%m/%Y}" if m.date_of_birth else "",
-                                      m.address, ", ".join(m.matched_on), m.records), start=1):
+            for c, text in enumerate(
+                (
+                    m.source,
+                    m.name,
+                    f"{m.date_of_birth:%d/%m/%Y}" if m.date_of_birth else "",
+                    m.address,
+                    ", ".join(m.matched_on),
+                    m.records,
+                ),
+                start=1,
+            ):
                 self.match_table.setItem(r, c, QTableWidgetItem(text))
         self.match_table.blockSignals(False)
         self.match_table.resizeColumnsToContents()
         self.match_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.hidden_note.setVisible(bool(found.hidden_restricted))
-        self.hidden_note.setText(f"{found.hidden_restricted} restricted Safer Homes referral(s) may also be about "
-                                 "this person. Ask someone allowed to see restricted referrals to prepare the bundle.")
+        self.hidden_note.setText(
+            f"{found.hidden_restricted} restricted Safer Homes referral(s) may also be about "
+            "this person. Ask someone allowed to see restricted referrals to prepare the bundle."
+        )
         self._enable_confirmed()
         if not self.matches:
             self.prompts.info("Search", "Nothing was found under that name or date of birth.")
@@ -293,9 +347,12 @@ class DataRequestsDialog(QDialog):
         self.prompts.info("Records recorded", f"{len(keys)} record(s) recorded against {q.reference}.")
 
     def confirmed(self) -> list[str]:
-        return [m.key for r, m in enumerate(self.matches)
-                if self.match_table.item(r, 0) is not None
-                and self.match_table.item(r, 0).checkState() == Qt.CheckState.Checked]
+        return [
+            m.key
+            for r, m in enumerate(self.matches)
+            if self.match_table.item(r, 0) is not None
+            and self.match_table.item(r, 0).checkState() == Qt.CheckState.Checked
+        ]
 
     def make_bundle(self) -> None:
         q = self.current()
@@ -307,7 +364,9 @@ class DataRequestsDialog(QDialog):
             return
         extra = [t.strip() for t in self.redact.text().split(";") if t.strip()]
         try:
-            bundle = self.services.subject_access.bundle(self.services.actor, q.reference, keys, also_redact=extra)
+            bundle = self.services.subject_access.bundle(
+                self.services.actor, q.reference, keys, also_redact=extra
+            )
             pdf, table = self.services.subject_access.write(bundle, folder)
         except ValidationError as exc:
             self.prompts.error("Bundle not made", " ".join(exc.fields.values()))
@@ -316,8 +375,13 @@ class DataRequestsDialog(QDialog):
             self.prompts.error("Bundle not made", str(exc))
             return
         except OSError as exc:
-            self.prompts.error("Bundle not made", f"The files could not be written to {folder}: {exc.strerror}.")
+            self.prompts.error(
+                "Bundle not made", f"The files could not be written to {folder}: {exc.strerror}."
+            )
             return
-        self.prompts.info("Bundle made", f"Written:\n{pdf}\n{table}\n\n{bundle.redactions} redaction(s). Read the "
-                                         "letter before it is sent: anyone named only in free text whom CSPDesk "
-                                         "does not know must be added under 'Also redact'.")
+        self.prompts.info(
+            "Bundle made",
+            f"Written:\n{pdf}\n{table}\n\n{bundle.redactions} redaction(s). Read the "
+            "letter before it is sent: anyone named only in free text whom CSPDesk "
+            "does not know must be added under 'Also redact'.",
+        )

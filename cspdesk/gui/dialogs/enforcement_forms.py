@@ -105,7 +105,8 @@ def submit_with_override(prompts, actor, call: Callable[[str], Any], errors: Fie
         reason = prompts.ask_text(
             "Override the check",
             f"{exc}\n\nAs an administrator you may override this check. The reason is recorded on the notice "
-            "and in the audit log.\n\nReason for overriding:")
+            "and in the audit log.\n\nReason for overriding:",
+        )
         if not reason or not reason.strip():
             errors.show(exc)
             return None
@@ -143,7 +144,9 @@ class _Rows(QWidget):
         add = QPushButton(add_label, objectName=f"{name}Add")
         remove = QPushButton("Remove", objectName=f"{name}Remove")
         add.clicked.connect(lambda: self.add_row())
-        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()) if self.table.rowCount() else None)
+        remove.clicked.connect(
+            lambda: self.table.removeRow(self.table.currentRow()) if self.table.rowCount() else None
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(remove)
@@ -171,7 +174,9 @@ class RequirementsEditor(_Rows):
             combo.addItem(label, code)
         combo.setCurrentIndex(max(0, combo.findData(kind)))
         self.table.setCellWidget(r, 0, combo)
-        self.table.setCellWidget(r, 1, QLineEdit(text, placeholderText="e.g. Stop playing amplified music after 11pm"))
+        self.table.setCellWidget(
+            r, 1, QLineEdit(text, placeholderText="e.g. Stop playing amplified music after 11pm")
+        )
         self.table.setCellWidget(r, 2, QLineEdit(due_on.strftime("%d/%m/%Y") if due_on else ""))
         return r
 
@@ -186,7 +191,9 @@ class RequirementsEditor(_Rows):
             kind = self.table.cellWidget(r, 0).currentData()
             text = self.table.cellWidget(r, 1).text()
             if text.strip():
-                out.append(RequirementInput(kind, text.strip(), parse_day(self.table.cellWidget(r, 2).text())))
+                out.append(
+                    RequirementInput(kind, text.strip(), parse_day(self.table.cellWidget(r, 2).text()))
+                )
         return tuple(out)
 
 
@@ -203,9 +210,13 @@ class InformedEditor(_Rows):
         return r
 
     def values(self) -> tuple[InformedInput, ...]:
-        return tuple(InformedInput(self.table.cellWidget(r, 1).text().strip(),
-                                   self.table.cellWidget(r, 0).date().toPython())
-                     for r in range(self.table.rowCount()) if self.table.cellWidget(r, 1).text().strip())
+        return tuple(
+            InformedInput(
+                self.table.cellWidget(r, 1).text().strip(), self.table.cellWidget(r, 0).date().toPython()
+            )
+            for r in range(self.table.rowCount())
+            if self.table.cellWidget(r, 1).text().strip()
+        )
 
 
 def heading(text: str) -> QLabel:

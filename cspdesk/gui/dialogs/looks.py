@@ -31,8 +31,11 @@ class LooksDialog(QDialog):
             reason = row.reason + (" (reason given earlier)" if row.reused else "")
             for c, text in enumerate((f"{row.at:%d/%m/%Y %H:%M}", row.user, row.what, reason)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        note = QLabel(f"{len(rows)} look{'s' if len(rows) != 1 else ''} at this record's details, newest first. "
-                      "Times are UTC.", objectName="looksNote")
+        note = QLabel(
+            f"{len(rows)} look{'s' if len(rows) != 1 else ''} at this record's details, newest first. "
+            "Times are UTC.",
+            objectName="looksNote",
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         v = QVBoxLayout(self)

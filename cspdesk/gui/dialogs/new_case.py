@@ -30,11 +30,18 @@ from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, 
 from cspdesk.gui.widgets.party_form import LocationFields, PartyForm
 
 # The CSP priority a category most often falls under (the officer can change it).
-SUGGESTED_TAGS = {"youth_asb": "youth_asb", "nuisance_vehicles": "nuisance_vehicles",
-                  "off_road_bikes": "nuisance_vehicles", "drugs": "substance_misuse", "hate_related": "hate_crime",
-                  "street_drinking": "substance_misuse", "neighbour_nuisance": "supporting_victims",
-                  "noise": "supporting_victims", "criminal_damage": "persistent_offenders",
-                  "environmental": "parks_open_spaces"}
+SUGGESTED_TAGS = {
+    "youth_asb": "youth_asb",
+    "nuisance_vehicles": "nuisance_vehicles",
+    "off_road_bikes": "nuisance_vehicles",
+    "drugs": "substance_misuse",
+    "hate_related": "hate_crime",
+    "street_drinking": "substance_misuse",
+    "neighbour_nuisance": "supporting_victims",
+    "noise": "supporting_victims",
+    "criminal_damage": "persistent_offenders",
+    "environmental": "parks_open_spaces",
+}
 
 
 class NewCaseDialog(QDialog):
@@ -51,7 +58,9 @@ class NewCaseDialog(QDialog):
         self.resize(1100, 820)
         opts = services.intake.options()
         self.errors = FieldErrors()
-        self.title_edit = QLineEdit(objectName="new_title", placeholderText="what, where — e.g. Youths at Eureka Park")
+        self.title_edit = QLineEdit(
+            objectName="new_title", placeholderText="what, where — e.g. Youths at Eureka Park"
+        )
         self.category = combo(AsbCategory.choices(), "Choose…", object_name="new_category")
         self.tags = QListWidget(objectName="new_tags")
         self.tags.setFixedHeight(120)
@@ -147,8 +156,9 @@ class NewCaseDialog(QDialog):
 
     def _suggest_tag(self) -> None:
         tag = SUGGESTED_TAGS.get(self.category.currentData())
-        if tag is None or any(self.tags.item(i).checkState() == Qt.CheckState.Checked
-                              for i in range(self.tags.count())):
+        if tag is None or any(
+            self.tags.item(i).checkState() == Qt.CheckState.Checked for i in range(self.tags.count())
+        ):
             return
         for i in range(self.tags.count()):
             if self.tags.item(i).data(Qt.ItemDataRole.UserRole) == tag:
@@ -164,8 +174,13 @@ class NewCaseDialog(QDialog):
             return False
         self.parties.append(p)
         kind = PartyKind(p.kind)
-        name = (f"{p.forename} {p.surname}".strip() if kind is PartyKind.PERSON
-                else p.group_description if kind is PartyKind.GROUP else p.organisation_name)
+        name = (
+            f"{p.forename} {p.surname}".strip()
+            if kind is PartyKind.PERSON
+            else p.group_description
+            if kind is PartyKind.GROUP
+            else p.organisation_name
+        )
         extra = f", born {p.date_of_birth:%d/%m/%Y}" if p.date_of_birth else ""
         self.party_list.addItem(f"{PartyRole(p.role).label}: {name} ({kind.label.lower()}{extra})")
         self.party_form.clear()
@@ -181,19 +196,30 @@ class NewCaseDialog(QDialog):
 
     # ----- saving
     def form(self, errors: dict[str, str]) -> IntakeForm:
-        tags = tuple(self.tags.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tags.count())
-                     if self.tags.item(i).checkState() == Qt.CheckState.Checked)
-        return IntakeForm(title=self.title_edit.text(), description=self.description.toPlainText(),
-                          category=self.category.currentData() or "", tags=tags,
-                          reported_on=read_date(self.reported_on, "reported_on", errors),
-                          reported_via=self.reported_via.currentData() or "",
-                          officer_id=self.officer.currentData(), location=self.location.value(),
-                          parties=tuple(self.parties))
+        tags = tuple(
+            self.tags.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.tags.count())
+            if self.tags.item(i).checkState() == Qt.CheckState.Checked
+        )
+        return IntakeForm(
+            title=self.title_edit.text(),
+            description=self.description.toPlainText(),
+            category=self.category.currentData() or "",
+            tags=tags,
+            reported_on=read_date(self.reported_on, "reported_on", errors),
+            reported_via=self.reported_via.currentData() or "",
+            officer_id=self.officer.currentData(),
+            location=self.location.value(),
+            parties=tuple(self.parties),
+        )
 
     def save(self) -> None:
         # A person typed but not yet added to the list is added first (officers forget Ctrl+P).
-        if self.party_form.surname.text().strip() or self.party_form.org_name.text().strip() \
-                or self.party_form.group.text().strip():
+        if (
+            self.party_form.surname.text().strip()
+            or self.party_form.org_name.text().strip()
+            or self.party_form.group.text().strip()
+        ):
             if not self.add_party():
                 return
         errors: dict[str, str] = {}
@@ -203,7 +229,9 @@ class NewCaseDialog(QDialog):
         if errors:
             self.errors.show(errors, "location.")
             if any(k.startswith("parties.") for k in errors):
-                self.errors.general.setText("\n".join(v for k, v in errors.items() if k.startswith("parties.")))
+                self.errors.general.setText(
+                    "\n".join(v for k, v in errors.items() if k.startswith("parties."))
+                )
                 self.errors.general.show()
             return
         self.errors.clear()
@@ -213,8 +241,11 @@ class NewCaseDialog(QDialog):
             if hits:
                 self._show_duplicates(hits)
                 return
-        links = tuple(self.duplicates.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.duplicates.count())
-                      if self.duplicates.item(i).checkState() == Qt.CheckState.Checked)
+        links = tuple(
+            self.duplicates.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.duplicates.count())
+            if self.duplicates.item(i).checkState() == Qt.CheckState.Checked
+        )
         try:
             opened = self.services.intake.open_case(self.services.actor, form, link_to=links)
         except ValidationError as exc:
@@ -230,15 +261,19 @@ class NewCaseDialog(QDialog):
     def _show_duplicates(self, hits) -> None:
         self.duplicates.clear()
         for h in hits:
-            it = QListWidgetItem(f"{h.reference} — {h.title} ({h.status}, reported {h.reported_on:%d/%m/%Y}): "
-                                 f"{', '.join(h.reasons)}")
+            it = QListWidgetItem(
+                f"{h.reference} — {h.title} ({h.status}, reported {h.reported_on:%d/%m/%Y}): "
+                f"{', '.join(h.reasons)}"
+            )
             it.setData(Qt.ItemDataRole.UserRole, h.case_id)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(Qt.CheckState.Unchecked)
             self.duplicates.addItem(it)
-        self.dup_label.setText(f"{len(hits)} possible duplicate or linked case{'s' if len(hits) != 1 else ''}. "
-                               "Enter opens an existing case instead; tick cases to link the new one to them; "
-                               "press Save again to open the new case.")
+        self.dup_label.setText(
+            f"{len(hits)} possible duplicate or linked case{'s' if len(hits) != 1 else ''}. "
+            "Enter opens an existing case instead; tick cases to link the new one to them; "
+            "press Save again to open the new case."
+        )
         self.dup_label.show()
         self.duplicates.show()
         self.save_btn.setText("Save as a new case  (Ctrl+Enter)")

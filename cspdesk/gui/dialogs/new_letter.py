@@ -65,7 +65,9 @@ class NewLetterDialog(QDialog):
         buttons.addWidget(cancel)
         v = QVBoxLayout(self)
         v.addLayout(head)
-        intro = QLabel("Write what this letter needs. Everything else comes from the case and the letterhead.")
+        intro = QLabel(
+            "Write what this letter needs. Everything else comes from the case and the letterhead."
+        )
         intro.setWordWrap(True)
         intro.setStyleSheet("color:#555")
         v.addWidget(intro)
@@ -90,8 +92,9 @@ class NewLetterDialog(QDialog):
             return
         recipient_id = self.recipient.currentData() if keep_recipient else None
         try:
-            f = self.services.letters.form(self.services.actor, self.subject, self.code(), self.record_id,
-                                           recipient_id)
+            f = self.services.letters.form(
+                self.services.actor, self.subject, self.code(), self.record_id, recipient_id
+            )
         except UserError as exc:
             self.problems.setText(str(exc))
             return
@@ -102,8 +105,9 @@ class NewLetterDialog(QDialog):
             for rid, label in f.recipients:
                 self.recipient.addItem(label, rid)
             if not f.recipients:  # the record names its addressee (a notice's recipient, an applicant)
-                self.recipient.addItem(f.addressee or ("Nobody on the case to write to" if f.large_print_possible
-                                                       else "—"), None)
+                self.recipient.addItem(
+                    f.addressee or ("Nobody on the case to write to" if f.large_print_possible else "—"), None
+                )
             self.recipient.blockSignals(False)
         self.recipient.setEnabled(len(f.recipients) > 1)
         self.large_print.setEnabled(f.large_print_possible)
@@ -119,16 +123,20 @@ class NewLetterDialog(QDialog):
 
     def show_preview(self) -> None:
         try:
-            draft = with_reason(self.prompts, "previewing this letter", lambda reason: self.services.letters.draft(
-                self.services.actor,
-                self.subject,
-                self.code(),
-                self.record_id,
-                typed=self.fields.values(),
-                recipient_id=self.recipient.currentData(),
-                large_print=self.large_print.isChecked() and self.large_print.isEnabled(),
-                reason=reason,
-            ))
+            draft = with_reason(
+                self.prompts,
+                "previewing this letter",
+                lambda reason: self.services.letters.draft(
+                    self.services.actor,
+                    self.subject,
+                    self.code(),
+                    self.record_id,
+                    typed=self.fields.values(),
+                    recipient_id=self.recipient.currentData(),
+                    large_print=self.large_print.isChecked() and self.large_print.isEnabled(),
+                    reason=reason,
+                ),
+            )
             if draft is None:
                 return
         except ValidationError as exc:

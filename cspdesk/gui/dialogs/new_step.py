@@ -51,8 +51,18 @@ FOLLOWS = {K.CPN: "CPW it follows", K.FPN: "CPN breached", K.PROSECUTION: "CPN b
 class NewStepDialog(QDialog):
     saved = Signal(object)  # StepStarted
 
-    def __init__(self, services, bus, prompts, parent=None, *, case_id=None, party_id=None, kind: str | None = None,
-                 parent_notice_id=None):
+    def __init__(
+        self,
+        services,
+        bus,
+        prompts,
+        parent=None,
+        *,
+        case_id=None,
+        party_id=None,
+        kind: str | None = None,
+        parent_notice_id=None,
+    ):
         super().__init__(parent)
         self.services, self.bus, self.prompts = services, bus, prompts
         self.setWindowTitle("New enforcement step")
@@ -65,7 +75,9 @@ class NewStepDialog(QDialog):
         self.form = form
 
         # Case and person
-        self.case_search = QLineEdit(placeholderText="Case reference, name or postcode", objectName="caseSearch")
+        self.case_search = QLineEdit(
+            placeholderText="Case reference, name or postcode", objectName="caseSearch"
+        )
         self.find = QPushButton("Find", objectName="findCase")
         self.cases = QComboBox(objectName="caseChoice")
         self.case_search.returnPressed.connect(self.find_cases)
@@ -113,8 +125,9 @@ class NewStepDialog(QDialog):
         srow.setContentsMargins(0, 0, 0, 0)
         sw.setLayout(srow)
         form.addRow("Service", self._with_error(sw, "served_on"))
-        self.served_at = QDateTimeEdit(QDateTime(clock().now()), displayFormat="dd/MM/yyyy HH:mm",
-                                       objectName="servedAt")
+        self.served_at = QDateTimeEdit(
+            QDateTime(clock().now()), displayFormat="dd/MM/yyyy HH:mm", objectName="servedAt"
+        )
         form.addRow("Served at", self._with_error(self.served_at, "served_at"))
         self.comply_own = QCheckBox("Own comply-by date", objectName="complyOwn")
         self.comply_by = date_edit(None, "complyBy")
@@ -133,8 +146,14 @@ class NewStepDialog(QDialog):
         self.amount.setValue(rules.fpn_default_amount_pence / 100)
         self.discount.setValue((rules.fpn_discount_amount_pence or 0) / 100)
         self.discount_label = QLabel("early payment")
-        form.addRow("Amount", self._with_error(self._pair(self.amount, self.discount_label, self.discount),
-                                               "amount_pence", "discount_amount_pence"))
+        form.addRow(
+            "Amount",
+            self._with_error(
+                self._pair(self.amount, self.discount_label, self.discount),
+                "amount_pence",
+                "discount_amount_pence",
+            ),
+        )
         self.preview = QLabel(objectName="datesPreview")
         self.preview.setWordWrap(True)
         self.preview.setStyleSheet("color: #1f3a5f;")
@@ -165,7 +184,9 @@ class NewStepDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("saveStep")
         self.buttons.accepted.connect(self.save)
@@ -272,10 +293,14 @@ class NewStepDialog(QDialog):
     def _kind_changed(self) -> None:
         kind = K(self.kind.currentData())
         visible = {
-            self.parent_choice: kind in FOLLOWS, self.served_at: kind is K.CLOSURE_NOTICE,
-            self.comply_by: kind is K.CPW, self.ends_on: kind in (K.ABC, K.CLOSURE_ORDER, K.CIVIL_INJUNCTION),
-            self.amount: kind in (K.FPN, K.PSPO_FPN), self.effect: kind in (K.CPW, K.CPN, K.WARNING_LETTER, K.ABC),
-            self.requirements: kind in (K.ABC, K.CPW, K.CPN, K.WARNING_LETTER), self.informed: kind is K.CPN,
+            self.parent_choice: kind in FOLLOWS,
+            self.served_at: kind is K.CLOSURE_NOTICE,
+            self.comply_by: kind is K.CPW,
+            self.ends_on: kind in (K.ABC, K.CLOSURE_ORDER, K.CIVIL_INJUNCTION),
+            self.amount: kind in (K.FPN, K.PSPO_FPN),
+            self.effect: kind in (K.CPW, K.CPN, K.WARNING_LETTER, K.ABC),
+            self.requirements: kind in (K.ABC, K.CPW, K.CPN, K.WARNING_LETTER),
+            self.informed: kind is K.CPN,
         }
         for widget, show in visible.items():
             self.form.setRowVisible(self._form_row(widget), show)
@@ -301,17 +326,31 @@ class NewStepDialog(QDialog):
             self.preview.setText("Dates are computed when the draft is issued.")
             return
         try:
-            d = compute_dates(kind, self.issued_on.date().toPython(), self.services.enforcement.rules_in_force(),
-                              comply_by=self.comply_by.date().toPython() if self.comply_own.isChecked() else None,
-                              ends_on=self.ends_on.date().toPython() if self.ends_own.isChecked() else None,
-                              served_at=self.served_at.dateTime().toPython() if kind is K.CLOSURE_NOTICE else None)
+            d = compute_dates(
+                kind,
+                self.issued_on.date().toPython(),
+                self.services.enforcement.rules_in_force(),
+                comply_by=self.comply_by.date().toPython() if self.comply_own.isChecked() else None,
+                ends_on=self.ends_on.date().toPython() if self.ends_own.isChecked() else None,
+                served_at=self.served_at.dateTime().toPython() if kind is K.CLOSURE_NOTICE else None,
+            )
         except UserError as exc:
             self.preview.setText(str(exc))
             return
-        parts = [f"{label} {value:%d/%m/%Y}" for label, value in (
-            ("comply by", d.comply_by), ("lapses", d.lapses_on), ("appeal by", d.appeal_by),
-            ("review", d.review_on), ("ends", d.expires_on), ("early payment by", d.discount_by),
-            ("pay by", d.pay_by), ("earliest prosecution", d.earliest_prosecution_on)) if value]
+        parts = [
+            f"{label} {value:%d/%m/%Y}"
+            for label, value in (
+                ("comply by", d.comply_by),
+                ("lapses", d.lapses_on),
+                ("appeal by", d.appeal_by),
+                ("review", d.review_on),
+                ("ends", d.expires_on),
+                ("early payment by", d.discount_by),
+                ("pay by", d.pay_by),
+                ("earliest prosecution", d.earliest_prosecution_on),
+            )
+            if value
+        ]
         if d.hearing_by:
             parts.append(f"hearing by {d.hearing_by:%d/%m/%Y %H:%M}")
         self.preview.setText("; ".join(parts).capitalize() if parts else "No computed dates for this step.")
@@ -322,20 +361,31 @@ class NewStepDialog(QDialog):
         discount = round(self.discount.value() * 100) if kind is K.FPN else None
         served_at = self.served_at.dateTime().toPython() if kind is K.CLOSURE_NOTICE else None
         return StepRequest(
-            case_id=self.case_id, party_id=as_id(self.party), kind=kind.value,
+            case_id=self.case_id,
+            party_id=as_id(self.party),
+            kind=kind.value,
             issued_on=None if self.draft.isChecked() else self.issued_on.date().toPython(),
-            conduct=self.conduct.toPlainText(), detrimental_effect=self.effect.toPlainText(),
-            requirements=self.requirements.values() if self.form.isRowVisible(self._form_row(self.requirements))
+            conduct=self.conduct.toPlainText(),
+            detrimental_effect=self.effect.toPlainText(),
+            requirements=self.requirements.values()
+            if self.form.isRowVisible(self._form_row(self.requirements))
             else (),
-            issuing_officer_id=as_id(self.officer), authority=self.authority.text(),
-            served_on=self.served_on.date().toPython() if self.served.isChecked() and not self.draft.isChecked()
+            issuing_officer_id=as_id(self.officer),
+            authority=self.authority.text(),
+            served_on=self.served_on.date().toPython()
+            if self.served.isChecked() and not self.draft.isChecked()
             else None,
-            service_method=self.method.currentText(), parent_id=as_id(self.parent_choice),
-            comply_by=self.comply_by.date().toPython() if kind is K.CPW and self.comply_own.isChecked() else None,
-            ends_on=self.ends_on.date().toPython() if self.ends_own.isChecked() and kind in (
-                K.ABC, K.CLOSURE_ORDER, K.CIVIL_INJUNCTION) else None,
+            service_method=self.method.currentText(),
+            parent_id=as_id(self.parent_choice),
+            comply_by=self.comply_by.date().toPython()
+            if kind is K.CPW and self.comply_own.isChecked()
+            else None,
+            ends_on=self.ends_on.date().toPython()
+            if self.ends_own.isChecked() and kind in (K.ABC, K.CLOSURE_ORDER, K.CIVIL_INJUNCTION)
+            else None,
             served_at=served_at if isinstance(served_at, datetime) else None,
-            amount_pence=pence, discount_amount_pence=discount,
+            amount_pence=pence,
+            discount_amount_pence=discount,
             informed=self.informed.values() if kind is K.CPN else (),
         )
 
@@ -349,9 +399,13 @@ class NewStepDialog(QDialog):
             self.errors.show(exc)
             return
         started = submit_with_override(
-            self.prompts, self.services.actor,
-            lambda reason: self.services.enforcement.start_step(self.services.actor, req, override_reason=reason),
-            self.errors)
+            self.prompts,
+            self.services.actor,
+            lambda reason: self.services.enforcement.start_step(
+                self.services.actor, req, override_reason=reason
+            ),
+            self.errors,
+        )
         if started is None:
             return
         self.bus.changes_applied.emit(started.changes)

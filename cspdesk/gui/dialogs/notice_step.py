@@ -36,12 +36,21 @@ from cspdesk.gui.dialogs.enforcement_forms import (
 S = Stage
 OUTCOMES = {S.QUASHED, S.MODIFIED, S.DISMISSED, S.OUTCOME}
 TEXT_LABEL = {
-    S.BREACHED: "What happened", S.WITHDRAWN: "Reason for withdrawing", S.COMPLIED: "How it was complied with",
-    S.QUASHED: "The court's decision", S.MODIFIED: "How the court modified it", S.DISMISSED: "The court's decision",
-    S.OUTCOME: "Court outcome (sentence, orders)", S.PROSECUTION: "Court and hearing details",
+    S.BREACHED: "What happened",
+    S.WITHDRAWN: "Reason for withdrawing",
+    S.COMPLIED: "How it was complied with",
+    S.QUASHED: "The court's decision",
+    S.MODIFIED: "How the court modified it",
+    S.DISMISSED: "The court's decision",
+    S.OUTCOME: "Court outcome (sentence, orders)",
+    S.PROSECUTION: "Court and hearing details",
 }
-EVENT_TITLES = {"review": "Record a review", "remedial_works": "Record remedial works (s.47)",
-                "forfeiture": "Record forfeiture of items (s.50)", "note": "Add a note"}
+EVENT_TITLES = {
+    "review": "Record a review",
+    "remedial_works": "Record remedial works (s.47)",
+    "forfeiture": "Record forfeiture of items (s.50)",
+    "note": "Add a note",
+}
 
 
 class _Base(QDialog):
@@ -54,12 +63,16 @@ class _Base(QDialog):
         self.setMinimumWidth(520)
         self.errors = FieldErrors(error_label("stepError"))
         self.form = QFormLayout()
-        intro = QLabel(f"<b>{detail.reference}</b> — {detail.kind}, {detail.stage.lower()}<br>{detail.recipient}")
+        intro = QLabel(
+            f"<b>{detail.reference}</b> — {detail.kind}, {detail.stage.lower()}<br>{detail.recipient}"
+        )
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.form.addRow(intro)
         self.on = date_edit(services.notices.today(), "stepDate")
         self.add_row("Date", self.on, "on")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("saveStep")
         self.buttons.accepted.connect(self.save)
@@ -100,14 +113,17 @@ class StepDialog(_Base):
         self.text = QPlainTextEdit(objectName="stepText")
         self.text.setFixedHeight(70)
         self.add_row(TEXT_LABEL.get(st, "Notes"), self.text, "reason", "outcome", "text")
-        self.late_reason = QLineEdit(objectName="lateReason", placeholderText="Only if the court accepted it late")
+        self.late_reason = QLineEdit(
+            objectName="lateReason", placeholderText="Only if the court accepted it late"
+        )
         self.amount = QDoubleSpinBox(prefix="£", decimals=2, maximum=5000, objectName="amountPaid")
         self.incidents = QListWidget(objectName="evidenceIncidents")
         self.documents = QListWidget(objectName="evidenceDocuments")
         self.requirements = RequirementsEditor()
         self.served_on = date_edit(services.notices.today(), "servedOn")
-        self.served_at = QDateTimeEdit(QDateTime(clock().now()), displayFormat="dd/MM/yyyy HH:mm",
-                                       objectName="servedAt")
+        self.served_at = QDateTimeEdit(
+            QDateTime(clock().now()), displayFormat="dd/MM/yyyy HH:mm", objectName="servedAt"
+        )
         if st is S.APPEAL_LODGED:
             hint = f" (the window closes {detail.appeal_by:%d/%m/%Y})" if detail.appeal_by else ""
             self.add_row(f"Late appeal accepted by the court{hint}", self.late_reason, "lodged_on")
@@ -138,23 +154,34 @@ class StepDialog(_Base):
 
     @staticmethod
     def _checked(widget: QListWidget) -> list:
-        return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
-                if widget.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            widget.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def call(self, override_reason: str):
         st, text = self.stage, self.text.toPlainText()
         issuing = self.detail.stage_code == S.DRAFT.value and st in (S.ISSUED, S.RECORDED, S.PROSECUTION)
         return self.services.enforcement.transition(
-            self.services.actor, self.detail.id, st, self.on.date().toPython(),
-            reason="" if st in OUTCOMES else text, outcome=text if st in OUTCOMES else "",
-            late_appeal_reason=self.late_reason.text(), override_reason=override_reason,
+            self.services.actor,
+            self.detail.id,
+            st,
+            self.on.date().toPython(),
+            reason="" if st in OUTCOMES else text,
+            outcome=text if st in OUTCOMES else "",
+            late_appeal_reason=self.late_reason.text(),
+            override_reason=override_reason,
             amount_paid_pence=round(self.amount.value() * 100) if st is S.PAID else None,
-            evidence_incident_ids=self._checked(self.incidents), evidence_document_ids=self._checked(self.documents),
+            evidence_incident_ids=self._checked(self.incidents),
+            evidence_document_ids=self._checked(self.documents),
             requirements=self.requirements.values() if st is S.MODIFIED else None,
             served_on=self.served_on.date().toPython() if issuing else None,
-            served_at=self.served_at.dateTime().toPython() if issuing and self.detail.kind_code == "closure_notice"
+            served_at=self.served_at.dateTime().toPython()
+            if issuing and self.detail.kind_code == "closure_notice"
             else None,
-            expected_version=self.detail.version)
+            expected_version=self.detail.version,
+        )
 
 
 class EventDialog(_Base):
@@ -170,5 +197,11 @@ class EventDialog(_Base):
 
     def call(self, override_reason: str):
         details = {"cost_pence": round(self.cost.value() * 100)} if self.event == "remedial_works" else None
-        return self.services.enforcement.record_event(self.services.actor, self.detail.id, self.event,
-                                                      self.on.date().toPython(), self.text.toPlainText(), details)
+        return self.services.enforcement.record_event(
+            self.services.actor,
+            self.detail.id,
+            self.event,
+            self.on.date().toPython(),
+            self.text.toPlainText(),
+            details,
+        )

@@ -71,8 +71,10 @@ class TraceDialog(QDialog):
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         if len(rows) != measure.count:
             # Read when clicked: someone has changed the records since the report was counted.
-            text = (f"The records have changed since the report was counted: {len(rows):,} now. "
-                    "Show the report again to count them afresh.")
+            text = (
+                f"The records have changed since the report was counted: {len(rows):,} now. "
+                "Show the report again to count them afresh."
+            )
         elif any(t.case_id for t in rows):
             text = "Double-click a record on a case to open the case."
         else:

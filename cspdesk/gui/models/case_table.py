@@ -53,9 +53,11 @@ class CaseTableModel(PagedIdTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "next_review_on" and row.review_overdue(self.today):
                 from PySide6.QtGui import QColor
+
                 return QColor("#b00020")
             if key == "risk" and row.risk == "High":
                 from PySide6.QtGui import QColor
+
                 return QColor("#b00020")
         if role == Qt.ItemDataRole.UserRole:
             return row.id

@@ -26,10 +26,19 @@ COLUMNS = [
 KEYS = [key for key, _ in COLUMNS]
 __all__ = ["COLUMNS", "KEYS", "NoticeTableModel"]
 # Short names for the Type column (the full name is the tooltip): what officers call them.
-SHORT = {"warning_letter": "Warning letter", "abc": "ABC", "cpw": "CPW", "cpn": "CPN", "fpn": "FPN",
-         "prosecution": "Prosecution", "civil_injunction": "Civil injunction", "pspo_fpn": "PSPO FPN",
-         "closure_notice": "Closure notice", "closure_order": "Closure order",
-         "dispersal_direction": "Dispersal direction"}
+SHORT = {
+    "warning_letter": "Warning letter",
+    "abc": "ABC",
+    "cpw": "CPW",
+    "cpn": "CPN",
+    "fpn": "FPN",
+    "prosecution": "Prosecution",
+    "civil_injunction": "Civil injunction",
+    "pspo_fpn": "PSPO FPN",
+    "closure_notice": "Closure notice",
+    "closure_order": "Closure order",
+    "dispersal_direction": "Dispersal direction",
+}
 OVERDUE = QColor("#b00020")
 
 
@@ -60,8 +69,11 @@ class NoticeTableModel(PagedIdTableModel):
             return value or ""
         if role == Qt.ItemDataRole.ToolTipRole and key in ("kind", "recipient", "next_due_what"):
             return getattr(row, key)
-        if role == Qt.ItemDataRole.ForegroundRole and key in ("next_due_on", "next_due_what") \
-                and is_overdue(row.next_due_on, self.today):
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and key in ("next_due_on", "next_due_what")
+            and is_overdue(row.next_due_on, self.today)
+        ):
             return OVERDUE
         if role == Qt.ItemDataRole.UserRole:
             return row.id

@@ -19,8 +19,12 @@ PAGE = 200
 class PagedIdTableModel(QAbstractTableModel):
     COLUMNS: list[tuple[str, str]] = []
 
-    def __init__(self, fetch_rows: Callable[[list[uuid.UUID]], dict[uuid.UUID, object]],
-                 on_sort: Callable[[str, bool], None] | None = None, parent=None):
+    def __init__(
+        self,
+        fetch_rows: Callable[[list[uuid.UUID]], dict[uuid.UUID, object]],
+        on_sort: Callable[[str, bool], None] | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         self._fetch_rows = fetch_rows
         self._on_sort = on_sort  # the query is re-run in that order
@@ -63,7 +67,7 @@ class PagedIdTableModel(QAbstractTableModel):
         row = self._rows.get(id_)
         if row is None:
             start = (r // PAGE) * PAGE
-            self._rows.update(self._fetch_rows(list(self._ids[start:start + PAGE])))
+            self._rows.update(self._fetch_rows(list(self._ids[start : start + PAGE])))
             row = self._rows.get(id_)
         return row
 

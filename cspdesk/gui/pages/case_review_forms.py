@@ -79,8 +79,11 @@ class MultiField(QListWidget):
         self.setFixedHeight(22 * max(2, len(choices)) + 6)
 
     def value(self) -> list:
-        return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())
-                if self.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.count())
+            if self.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_checked(self, values) -> None:
         for i in range(self.count()):
@@ -91,8 +94,14 @@ class MultiField(QListWidget):
 class Form(QWidget):
     """Fields from specs, a Save button, and ``on_submit(values) -> None`` that may raise a UserError."""
 
-    def __init__(self, title: str, specs: list[FieldSpec], on_submit: Callable[[dict[str, Any]], None],
-                 save_label: str = "Save", object_name: str = ""):
+    def __init__(
+        self,
+        title: str,
+        specs: list[FieldSpec],
+        on_submit: Callable[[dict[str, Any]], None],
+        save_label: str = "Save",
+        object_name: str = "",
+    ):
         super().__init__(objectName=object_name)
         self.on_submit = on_submit
         self.widgets: dict[str, QWidget] = {}
@@ -219,4 +228,3 @@ def _when_edited(widget: QWidget, callback) -> None:
             signal = getattr(w, name, None)
             if signal is not None and hasattr(signal, "connect"):
                 signal.connect(lambda *_a: callback())
-

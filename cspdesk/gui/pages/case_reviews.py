@@ -94,16 +94,26 @@ class CaseReviewsPage(QWidget):
         self.search = QLineEdit(objectName="crSearch", placeholderText="Search reference or applicant")
         self.search.textChanged.connect(lambda _t: self.refresh())
         self.status = QComboBox(objectName="crStatusFilter")
-        for value, label in [(None, "All"), ("open", "Open"), ("overdue", "Overdue")] + CaseReviewStatus.choices():
+        for value, label in [
+            (None, "All"),
+            ("open", "Open"),
+            ("overdue", "Overdue"),
+        ] + CaseReviewStatus.choices():
             self.status.addItem(label, value)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
         self.new_btn = QPushButton("New application…", objectName="newApplication")
         self.new_btn.clicked.connect(self.new_application)
-        self.letters_btn = QPushButton("Letters…", objectName="crLetters", toolTip="Letters to the applicant (Ctrl+L)")
+        self.letters_btn = QPushButton(
+            "Letters…", objectName="crLetters", toolTip="Letters to the applicant (Ctrl+L)"
+        )
         self.letters_btn.clicked.connect(self.open_letters)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.open_letters)
         self.count = QLabel(objectName="crCount")
-        self.table = table(["Reference", "Applicant", "Received", "Status", "Next due", "Due by"], "crTable", "Case Review applications")
+        self.table = table(
+            ["Reference", "Applicant", "Received", "Status", "Next due", "Due by"],
+            "crTable",
+            "Case Review applications",
+        )
         self.table.setMinimumWidth(470)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setWordWrap(False)
@@ -115,19 +125,33 @@ class CaseReviewsPage(QWidget):
 
         self.view = ApplicationView(self.services, self._changed)
         self.linker = CaseLinker(self.cr.find_cases)
-        self.new_form = Form("New Case Review application", [
-            FieldSpec("received_on", "Received on", "date"),
-            FieldSpec("channel", "How it came in", "choice", list(CHANNELS.items())),
-            FieldSpec("applicant_name", "Applicant", "text"),
-            FieldSpec("applicant_kind", "The victim is a", "choice", list(APPLICANT_KINDS.items())),
-            FieldSpec("applicant_contact", "Postal address and contact", "multiline",
-                      help="The address, then a phone or email: letters print the address only."),
-            FieldSpec("on_behalf_of", "On behalf of (victim)", "text",
-                      help="Only if someone applies for the victim (family, friend, councillor, MP)."),
-            FieldSpec("third_party_relationship", "Applicant's connection", "text"),
-            FieldSpec("consent_recorded_on", "Victim's written consent", "optdate"),
-            FieldSpec("problem", "The problem", "multiline"),
-        ], self._record, "Record application", "newApplicationForm")
+        self.new_form = Form(
+            "New Case Review application",
+            [
+                FieldSpec("received_on", "Received on", "date"),
+                FieldSpec("channel", "How it came in", "choice", list(CHANNELS.items())),
+                FieldSpec("applicant_name", "Applicant", "text"),
+                FieldSpec("applicant_kind", "The victim is a", "choice", list(APPLICANT_KINDS.items())),
+                FieldSpec(
+                    "applicant_contact",
+                    "Postal address and contact",
+                    "multiline",
+                    help="The address, then a phone or email: letters print the address only.",
+                ),
+                FieldSpec(
+                    "on_behalf_of",
+                    "On behalf of (victim)",
+                    "text",
+                    help="Only if someone applies for the victim (family, friend, councillor, MP).",
+                ),
+                FieldSpec("third_party_relationship", "Applicant's connection", "text"),
+                FieldSpec("consent_recorded_on", "Victim's written consent", "optdate"),
+                FieldSpec("problem", "The problem", "multiline"),
+            ],
+            self._record,
+            "Record application",
+            "newApplicationForm",
+        )
         self.new_form.widgets["consent_recorded_on"].set_value(None)
         links = QLabel("<b>Linked cases</b>")
         self.case_error = QLabel("", objectName="error_case_ids")
@@ -141,7 +165,9 @@ class CaseReviewsPage(QWidget):
         v.addWidget(self.case_error)
         v.addStretch(1)
         self.right = QStackedWidget()
-        self.right.addWidget(QLabel("Select an application, or record a new one.", alignment=Qt.AlignmentFlag.AlignCenter))
+        self.right.addWidget(
+            QLabel("Select an application, or record a new one.", alignment=Qt.AlignmentFlag.AlignCenter)
+        )
         self.right.addWidget(self.view)
         self.right.addWidget(new_page)
         scroll = QScrollArea()
@@ -149,8 +175,11 @@ class CaseReviewsPage(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.right)
         # It never scrolls sideways, so it must never be narrower than its forms: nothing cut off (issue 19).
-        scroll.setMinimumWidth(self.right.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
-                               + 2 * scroll.frameWidth())
+        scroll.setMinimumWidth(
+            self.right.minimumSizeHint().width()
+            + scroll.verticalScrollBar().sizeHint().width()
+            + 2 * scroll.frameWidth()
+        )
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -180,11 +209,24 @@ class CaseReviewsPage(QWidget):
     def refresh(self) -> None:
         selected = self.current_id()
         key = self.status.currentData()
-        self.rows = self.cr.list_applications("open" if key == "overdue" else key, self.search.text(),
-                                              overdue_only=key == "overdue")
-        fill(self.table, [[r.reference, r.applicant, _d(r.received_on), r.status_label,
-                           ("OVERDUE: " if r.overdue else "") + r.next_due, _d(r.next_due_on)] for r in self.rows],
-             [r.overdue for r in self.rows])
+        self.rows = self.cr.list_applications(
+            "open" if key == "overdue" else key, self.search.text(), overdue_only=key == "overdue"
+        )
+        fill(
+            self.table,
+            [
+                [
+                    r.reference,
+                    r.applicant,
+                    _d(r.received_on),
+                    r.status_label,
+                    ("OVERDUE: " if r.overdue else "") + r.next_due,
+                    _d(r.next_due_on),
+                ]
+                for r in self.rows
+            ],
+            [r.overdue for r in self.rows],
+        )
         self.count.setText(f"{len(self.rows)} application{'s' if len(self.rows) != 1 else ''}")
         if selected is not None:
             self.select(selected)
@@ -225,8 +267,9 @@ class CaseReviewsPage(QWidget):
         from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
         ref = next((r.reference for r in self.rows if r.id == aid), "Case Review")
-        self.documents_panel = open_documents_dialog(self, self.services, self.bus, self.prompts, aid, ref,
-                                                     Subject.APPLICATION)
+        self.documents_panel = open_documents_dialog(
+            self, self.services, self.bus, self.prompts, aid, ref, Subject.APPLICATION
+        )
         return self.documents_panel
 
     def new_application(self) -> None:
@@ -234,11 +277,21 @@ class CaseReviewsPage(QWidget):
         self.right.setCurrentIndex(2)
 
     def _record(self, v) -> None:
-        new_id = self.cr.record_application(self.services.actor, ApplicationInput(
-            received_on=v["received_on"], channel=v["channel"], applicant_name=v["applicant_name"],
-            applicant_kind=v["applicant_kind"], problem=v["problem"], applicant_contact=v["applicant_contact"],
-            case_ids=self.linker.value(), on_behalf_of=v["on_behalf_of"],
-            third_party_relationship=v["third_party_relationship"], consent_recorded_on=v["consent_recorded_on"]))
+        new_id = self.cr.record_application(
+            self.services.actor,
+            ApplicationInput(
+                received_on=v["received_on"],
+                channel=v["channel"],
+                applicant_name=v["applicant_name"],
+                applicant_kind=v["applicant_kind"],
+                problem=v["problem"],
+                applicant_contact=v["applicant_contact"],
+                case_ids=self.linker.value(),
+                on_behalf_of=v["on_behalf_of"],
+                third_party_relationship=v["third_party_relationship"],
+                consent_recorded_on=v["consent_recorded_on"],
+            ),
+        )
         from cspdesk.core.services.context import Changes
 
         self.status.setCurrentIndex(0)
@@ -291,12 +344,15 @@ class CaseReviewsPage(QWidget):
             self.year_error.setText(exc.fields.get("year", str(exc)))
             self.figures_text.setText("")  # never the last year's figures under a year that was refused
             return
-        body = "".join(f"<p><b>{h}:</b> {n}<br><i>{s}</i></p>"
-                       for (h, s), (_m, n) in zip(self.cr.figures_sentences(f), f.as_rows(), strict=True))
+        body = "".join(
+            f"<p><b>{h}:</b> {n}<br><i>{s}</i></p>"
+            for (h, s), (_m, n) in zip(self.cr.figures_sentences(f), f.as_rows(), strict=True)
+        )
         self.figures_text.setText(
             "<h2>Community Trigger</h2><p>Legislation requires that each Community Safety Partnership publishes "
             f"information with regard to the use of the Community Trigger:</p>{body}"
-            f"<p style='color:#666'>{f.period.label}: {_d(f.period.start)} to {_d(f.period.end)}.</p>")
+            f"<p style='color:#666'>{f.period.label}: {_d(f.period.start)} to {_d(f.period.end)}.</p>"
+        )
 
     def _save(self, fmt: str) -> None:
         year = self.year.text()
@@ -305,9 +361,11 @@ class CaseReviewsPage(QWidget):
         except ValidationError as exc:
             self.year_error.setText(exc.fields.get("year", str(exc)))
             return
-        path = self.prompts.ask_save_file("Save the Community Trigger figures",
-                                          f"community-trigger-{f.period.label.replace('/', '-')}.{fmt}",
-                                          "CSV files (*.csv)" if fmt == "csv" else "PDF files (*.pdf)")
+        path = self.prompts.ask_save_file(
+            "Save the Community Trigger figures",
+            f"community-trigger-{f.period.label.replace('/', '-')}.{fmt}",
+            "CSV files (*.csv)" if fmt == "csv" else "PDF files (*.pdf)",
+        )
         if path is None:
             return
         from cspdesk.core.services.case_review.case_review_reports import figures_csv

@@ -114,22 +114,40 @@ class CasesPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSortIndicator(
-            [c[0] for c in COLUMNS].index("reported_on"), Qt.SortOrder.DescendingOrder)
+            [c[0] for c in COLUMNS].index("reported_on"), Qt.SortOrder.DescendingOrder
+        )
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = {"reference": 120, "title": 280, "status": 70, "priority": 170, "category": 150, "ward": 130,
-                  "officer": 130, "reported_on": 90, "risk": 70, "next_review_on": 90, "parties": 260,
-                  "location": 220}
+        widths = {
+            "reference": 120,
+            "title": 280,
+            "status": 70,
+            "priority": 170,
+            "category": 150,
+            "ward": 130,
+            "officer": 130,
+            "reported_on": 90,
+            "risk": 70,
+            "next_review_on": 90,
+            "parties": 260,
+            "location": 220,
+        }
         for i, (key, _) in enumerate(COLUMNS):
             header.resizeSection(i, widths[key])
         self.table.doubleClicked.connect(lambda idx: self._activate(idx.row()))
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_summary(cur.row()))
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut,
-                  activated=lambda: self._activate(self.table.currentIndex().row()))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._show_summary(cur.row())
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Return),
+            self.table,
+            context=Qt.ShortcutContext.WidgetShortcut,
+            activated=lambda: self._activate(self.table.currentIndex().row()),
+        )
 
         self.summary = QTextBrowser(objectName="caseSummary", accessibleName="Case summary")
         self.summary.setOpenExternalLinks(False)
@@ -167,7 +185,10 @@ class CasesPage(QWidget):
 
     def _load_options(self) -> None:
         opts = self.services.case_list.filter_options()
-        for combo, label, items in ((self.ward, "Any ward", opts.wards), (self.officer, "Any officer", opts.officers)):
+        for combo, label, items in (
+            (self.ward, "Any ward", opts.wards),
+            (self.officer, "Any officer", opts.officers),
+        ):
             combo.blockSignals(True)
             current = combo.currentData()
             combo.clear()
@@ -196,7 +217,9 @@ class CasesPage(QWidget):
             self.show_query(self.saved_filters[i].query)
 
     def save_filter(self) -> None:
-        name = self.prompts.ask_text("Save filter", "Name this filter (it keeps the search, filters and order):")
+        name = self.prompts.ask_text(
+            "Save filter", "Name this filter (it keeps the search, filters and order):"
+        )
         if name is None:
             return
         try:
@@ -227,8 +250,9 @@ class CasesPage(QWidget):
         if not ids:
             self.prompts.info("Export", "No cases are listed, so there is nothing to export.")
             return
-        target = self.prompts.ask_save_file("Export cases", f"cases-{clock().today():%Y-%m-%d}.xlsx",
-                                            "Excel (*.xlsx);;CSV (*.csv)")
+        target = self.prompts.ask_save_file(
+            "Export cases", f"cases-{clock().today():%Y-%m-%d}.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
+        )
         if target is None:
             return
         from cspdesk.core.services.cases.case_export import export_cases
@@ -249,7 +273,16 @@ class CasesPage(QWidget):
         self.search.selectAll()
 
     def clear_filters(self) -> None:
-        for w in (self.status, self.priority, self.risk, self.ward, self.officer, self.from_on, self.to_on, self.search):
+        for w in (
+            self.status,
+            self.priority,
+            self.risk,
+            self.ward,
+            self.officer,
+            self.from_on,
+            self.to_on,
+            self.search,
+        ):
             w.blockSignals(True)
         self.status.setCurrentIndex(0)
         for combo in (self.priority, self.risk, self.ward, self.officer):
@@ -257,7 +290,16 @@ class CasesPage(QWidget):
         self.from_on.setChecked(False)
         self.to_on.setChecked(False)
         self.search.clear()
-        for w in (self.status, self.priority, self.risk, self.ward, self.officer, self.from_on, self.to_on, self.search):
+        for w in (
+            self.status,
+            self.priority,
+            self.risk,
+            self.ward,
+            self.officer,
+            self.from_on,
+            self.to_on,
+            self.search,
+        ):
             w.blockSignals(False)
         self.from_date.setEnabled(False)
         self.to_date.setEnabled(False)
@@ -273,16 +315,27 @@ class CasesPage(QWidget):
             return
         self.message.setText("")
         self.query = self.query.with_(
-            text=self.search.text(), status=self.status.currentData(), priority=self.priority.currentData(),
-            risk_level=self.risk.currentData(), ward_id=self.ward.currentData(), officer_id=self.officer.currentData(),
-            reported_from=from_d, reported_to=to_d)
+            text=self.search.text(),
+            status=self.status.currentData(),
+            priority=self.priority.currentData(),
+            risk_level=self.risk.currentData(),
+            ward_id=self.ward.currentData(),
+            officer_id=self.officer.currentData(),
+            reported_from=from_d,
+            reported_to=to_d,
+        )
         self.run_query()
 
     def show_query(self, query: CaseQuery) -> None:
         """Apply a query from elsewhere (e.g. a Dashboard count) and show it in the filter widgets."""
         self.query = query
-        for combo, value in ((self.status, query.status), (self.priority, query.priority),
-                             (self.risk, query.risk_level), (self.ward, query.ward_id), (self.officer, query.officer_id)):
+        for combo, value in (
+            (self.status, query.status),
+            (self.priority, query.priority),
+            (self.risk, query.risk_level),
+            (self.ward, query.ward_id),
+            (self.officer, query.officer_id),
+        ):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, find_data(combo, value)))  # UUIDs: compare by value
             combo.blockSignals(False)
@@ -307,8 +360,11 @@ class CasesPage(QWidget):
         if row >= 0:
             self.table.selectRow(row)
         else:
-            self.summary.setHtml("<p style='color:#666'>Select a case to see its summary.</p>"
-                                 if ids else "<p style='color:#666'>No cases match these filters.</p>")
+            self.summary.setHtml(
+                "<p style='color:#666'>Select a case to see its summary.</p>"
+                if ids
+                else "<p style='color:#666'>No cases match these filters.</p>"
+            )
 
     def current_case_id(self) -> uuid.UUID | None:
         idx = self.table.currentIndex()
@@ -340,10 +396,14 @@ class CasesPage(QWidget):
 
 def summary_html(s) -> str:
     e = html.escape
-    parties = "".join(
-        f"<tr><td><b>{e(p.role)}</b></td><td>{e(p.name)}{f' ({p.age})' if p.age is not None else ''}"
-        f"<br><span style='color:#555'>{e(p.address)}</span></td></tr>" for p in s.parties) or \
-        "<tr><td colspan=2>No people recorded.</td></tr>"
+    parties = (
+        "".join(
+            f"<tr><td><b>{e(p.role)}</b></td><td>{e(p.name)}{f' ({p.age})' if p.age is not None else ''}"
+            f"<br><span style='color:#555'>{e(p.address)}</span></td></tr>"
+            for p in s.parties
+        )
+        or "<tr><td colspan=2>No people recorded.</td></tr>"
+    )
     recent = "".join(f"<li>{c.occurred_at:%d/%m/%Y} — {e(c.summary)}</li>" for c in s.recent)
     review = f"{s.next_review_on:%d/%m/%Y}" if s.next_review_on else "—"
     closed = f" ({e(s.closure_reason)})" if s.closure_reason else ""

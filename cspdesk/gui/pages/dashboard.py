@@ -56,7 +56,9 @@ class CountTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.cellDoubleClicked.connect(lambda r, _c: on_activate(self.item(r, 0).data(Qt.ItemDataRole.UserRole)))
+        self.cellDoubleClicked.connect(
+            lambda r, _c: on_activate(self.item(r, 0).data(Qt.ItemDataRole.UserRole))
+        )
 
     def fill(self, counts) -> None:
         self.setRowCount(len(counts))
@@ -69,7 +71,9 @@ class CountTable(QTableWidget):
             self.setItem(r, 1, n)
         self.resizeRowsToContents()
         rows = sum(self.rowHeight(r) for r in range(self.rowCount())) or 26
-        self.setFixedHeight(min(440, rows + self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth() + 2))
+        self.setFixedHeight(
+            min(440, rows + self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth() + 2)
+        )
 
 
 class NoticesDueTable(QTableWidget):
@@ -85,14 +89,23 @@ class NoticesDueTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.cellDoubleClicked.connect(lambda r, _c: on_activate(self.item(r, 0).data(Qt.ItemDataRole.UserRole)))
+        self.cellDoubleClicked.connect(
+            lambda r, _c: on_activate(self.item(r, 0).data(Qt.ItemDataRole.UserRole))
+        )
 
     def fill(self, rows) -> None:
-        shown = rows[:self.SHOWN]
+        shown = rows[: self.SHOWN]
         self.setRowCount(len(shown))
         for r, d in enumerate(shown):
-            for c, text in enumerate((f"{d.due_on:%d/%m/%Y}", d.what + (" — overdue" if d.overdue else ""),
-                                      d.reference, d.recipient, d.officer)):
+            for c, text in enumerate(
+                (
+                    f"{d.due_on:%d/%m/%Y}",
+                    d.what + (" — overdue" if d.overdue else ""),
+                    d.reference,
+                    d.recipient,
+                    d.officer,
+                )
+            ):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, d.id)
                 if d.overdue and c < 2:
@@ -113,8 +126,14 @@ class DashboardPage(QWidget):
         self.navigate = navigate  # callable(page_key)
         open_ = CaseStatus.OPEN.value
         self.open_tile = Tile("Open cases", lambda: self._show(CaseQuery(status=open_)))
-        self.reviews_tile = Tile("Risk reviews due", lambda: self._show(
-            CaseQuery(status=open_, review_due_by=clock().today(), sort="next_review_on", descending=False)))
+        self.reviews_tile = Tile(
+            "Risk reviews due",
+            lambda: self._show(
+                CaseQuery(
+                    status=open_, review_due_by=clock().today(), sort="next_review_on", descending=False
+                )
+            ),
+        )
         self.actions_tile = Tile("Overdue actions", lambda: self.navigate("my_work"))
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
         self.notices_tile = Tile("Enforcement dates overdue")
@@ -139,8 +158,15 @@ class DashboardPage(QWidget):
         dr_btn.clicked.connect(self._show_data_requests)
         self.requests_tile.layout().addWidget(dr_btn, alignment=Qt.AlignmentFlag.AlignLeft)
         tiles = QHBoxLayout()
-        for t in (self.open_tile, self.reviews_tile, self.actions_tile, self.notices_tile, self.case_review_tile,
-                  self.safer_homes_tile, self.total_tile):
+        for t in (
+            self.open_tile,
+            self.reviews_tile,
+            self.actions_tile,
+            self.notices_tile,
+            self.case_review_tile,
+            self.safer_homes_tile,
+            self.total_tile,
+        ):
             tiles.addWidget(t)
         self.by_priority = CountTable(lambda k: self._show(CaseQuery(status=open_, priority=k)))
         self.by_status = CountTable(lambda k: self._show(CaseQuery(status=k)), heading="Cases")
@@ -149,10 +175,14 @@ class DashboardPage(QWidget):
         self.by_priority.setObjectName("byPriority")
         self.by_ward.setObjectName("byWard")
         grid = QGridLayout()
-        for i, (title, table) in enumerate((("Open cases by CSP priority", self.by_priority),
-                                            ("Cases by status", self.by_status),
-                                            ("Open cases by risk", self.by_risk),
-                                            ("Open cases by ward", self.by_ward))):
+        for i, (title, table) in enumerate(
+            (
+                ("Open cases by CSP priority", self.by_priority),
+                ("Cases by status", self.by_status),
+                ("Open cases by risk", self.by_risk),
+                ("Open cases by ward", self.by_ward),
+            )
+        ):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(table)
             grid.addWidget(box, i // 2 if i < 3 else 0, (i % 2) if i < 3 else 2, 1 if i < 3 else 2, 1)
@@ -204,14 +234,20 @@ class DashboardPage(QWidget):
         self.actions_tile.value.setText(f"{s.overdue_actions:,}")
         self.total_tile.value.setText(f"{s.total_cases:,}")
         self.case_review_tile.value.setText(f"{s.case_review_deadlines_overdue:,}")
-        self.case_review_tile.value.setStyleSheet("font-size: 28px; font-weight: 600; color: "
-                                                  f"{'#b00020' if s.case_review_deadlines_overdue else '#1f3a5f'};")
+        self.case_review_tile.value.setStyleSheet(
+            "font-size: 28px; font-weight: 600; color: "
+            f"{'#b00020' if s.case_review_deadlines_overdue else '#1f3a5f'};"
+        )
         self.safer_homes_tile.value.setText(f"{s.safer_homes_waiting:,}")
         # Open requests; those past their statutory due date (UK GDPR Art. 12(3)) in red.
-        self.requests_tile.value.setText(f"{s.data_requests_open:,}" + (f" ({s.data_requests_overdue:,} overdue)"
-                                                                         if s.data_requests_overdue else ""))
-        self.requests_tile.value.setStyleSheet("font-size: 28px; font-weight: 600; color: "
-                                               f"{'#b00020' if s.data_requests_overdue else '#1f3a5f'};")
+        self.requests_tile.value.setText(
+            f"{s.data_requests_open:,}"
+            + (f" ({s.data_requests_overdue:,} overdue)" if s.data_requests_overdue else "")
+        )
+        self.requests_tile.value.setStyleSheet(
+            "font-size: 28px; font-weight: 600; color: "
+            f"{'#b00020' if s.data_requests_overdue else '#1f3a5f'};"
+        )
         self.by_priority.fill(s.by_priority)
         self.by_status.fill(s.by_status)
         self.by_ward.fill(s.by_ward)

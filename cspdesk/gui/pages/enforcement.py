@@ -83,7 +83,9 @@ class EnforcementPage(QWidget):
 
     # ----- register
     def _register_tab(self) -> QWidget:
-        self.search = QLineEdit(placeholderText="Notice or case reference, or name", objectName="noticeSearch")
+        self.search = QLineEdit(
+            placeholderText="Notice or case reference, or name", objectName="noticeSearch"
+        )
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.kind = QComboBox(objectName="kindFilter")
@@ -123,12 +125,23 @@ class EnforcementPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSortIndicator(KEYS.index("issued_on"), Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        widths = {"reference": 110, "kind": 120, "stage": 85, "recipient": 140, "case": 115, "ward": 130,
-                  "officer": 125, "issued_on": 80, "next_due_on": 80, "next_due_what": 280}
+        widths = {
+            "reference": 110,
+            "kind": 120,
+            "stage": 85,
+            "recipient": 140,
+            "case": 115,
+            "ward": 130,
+            "officer": 125,
+            "issued_on": 80,
+            "next_due_on": 80,
+            "next_due_what": 280,
+        }
         for i, (key, _) in enumerate(COLUMNS):
             self.table.horizontalHeader().resizeSection(i, widths[key])
         self.table.selectionModel().currentRowChanged.connect(
-            lambda cur, _p: self._show(self.model.notice_id(cur.row())))
+            lambda cur, _p: self._show(self.model.notice_id(cur.row()))
+        )
         row1 = QHBoxLayout()
         row1.addWidget(self.search, 2)
         for w in (self.kind, self.stage, self.officer, self.ward):
@@ -179,9 +192,15 @@ class EnforcementPage(QWidget):
             self.message.setText("The 'from' date is after the 'to' date: swap them to see notices.")
             return
         self.message.setText("")
-        self.query = self.query.with_(text=self.search.text(), kind=self.kind.currentData(),
-                                      stage=self.stage.currentData(), officer_id=as_id(self.officer),
-                                      ward_id=as_id(self.ward), issued_from=from_d, issued_to=to_d)
+        self.query = self.query.with_(
+            text=self.search.text(),
+            kind=self.kind.currentData(),
+            stage=self.stage.currentData(),
+            officer_id=as_id(self.officer),
+            ward_id=as_id(self.ward),
+            issued_from=from_d,
+            issued_to=to_d,
+        )
         self.run_query()
 
     def _sort(self, key: str, descending: bool) -> None:
@@ -203,7 +222,9 @@ class EnforcementPage(QWidget):
         self.within.valueChanged.connect(lambda _v: self.refresh_due())
         self.mine.toggled.connect(lambda _v: self.refresh_due())
         self.due_count = QLabel(objectName="dueCount")
-        self.due_table = QTableWidget(0, len(DUE_COLUMNS), objectName="dueTable", accessibleName="Notices due")
+        self.due_table = QTableWidget(
+            0, len(DUE_COLUMNS), objectName="dueTable", accessibleName="Notices due"
+        )
         self.due_table.setHorizontalHeaderLabels(DUE_COLUMNS)
         self.due_table.verticalHeader().setVisible(False)
         self.due_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -230,8 +251,14 @@ class EnforcementPage(QWidget):
         self._due_rows = rows
         self.due_table.setRowCount(len(rows))
         for r, d in enumerate(rows):
-            values = [d.due_on.strftime("%d/%m/%Y"), d.what + (" — overdue" if d.overdue else ""), d.reference,
-                      d.recipient, d.case_reference, d.officer]
+            values = [
+                d.due_on.strftime("%d/%m/%Y"),
+                d.what + (" — overdue" if d.overdue else ""),
+                d.reference,
+                d.recipient,
+                d.case_reference,
+                d.officer,
+            ]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if c == 1:
@@ -262,7 +289,9 @@ class EnforcementPage(QWidget):
         self.year.currentIndexChanged.connect(self._year_chosen)
         for w in (self.count_from, self.count_to):
             w.dateChanged.connect(lambda _d: self.refresh_counts())
-        self.counts_table = QTableWidget(0, 3, objectName="countsTable", accessibleName="Notices issued, by type")
+        self.counts_table = QTableWidget(
+            0, 3, objectName="countsTable", accessibleName="Notices issued, by type"
+        )
         self.counts_table.setHorizontalHeaderLabels(["Type", "Issued", "Where they are now"])
         self.counts_table.verticalHeader().setVisible(False)
         self.counts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

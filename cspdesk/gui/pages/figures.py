@@ -68,8 +68,11 @@ class FiguresPage(QWidget):
         self.controls = QWidget(objectName="figuresControls")
         controls = QHBoxLayout(self.controls)
         controls.setContentsMargins(0, 0, 0, 0)
-        for caption, widget in (("Figures", self.source), ("Category", self.category),
-                                ("12 months ending", self.year_ending)):
+        for caption, widget in (
+            ("Figures", self.source),
+            ("Category", self.category),
+            ("12 months ending", self.year_ending),
+        ):
             controls.addWidget(QLabel(caption))
             controls.addWidget(widget)
         controls.addWidget(self.period_label)
@@ -90,7 +93,8 @@ class FiguresPage(QWidget):
         layout.addWidget(self.tabs, 1)
         # The Local breakdown has its own district, crime type and period (police.uk rows, not figures).
         self.tabs.currentChanged.connect(
-            lambda _i: self.controls.setVisible(self.tabs.currentWidget() is not self.local))
+            lambda _i: self.controls.setVisible(self.tabs.currentWidget() is not self.local)
+        )
         self.source.currentIndexChanged.connect(self._source_changed)
         self.category.currentIndexChanged.connect(self.show_figures)
         self.year_ending.currentIndexChanged.connect(self.show_figures)
@@ -168,8 +172,9 @@ class FiguresPage(QWidget):
         self.population.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         if not self.can_edit:
             self.population.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.population_base = QLineEdit(objectName="populationLabel",
-                                         placeholderText="e.g. total population, mid-2020 estimate")
+        self.population_base = QLineEdit(
+            objectName="populationLabel", placeholderText="e.g. total population, mid-2020 estimate"
+        )
         self.population_base.setReadOnly(not self.can_edit)
         self.population_total = QLabel()
         add = QPushButton("Add area", clicked=self._add_population_row)
@@ -183,8 +188,10 @@ class FiguresPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(save)
         save.setEnabled(self.can_edit)
-        note = QLabel("Rates are per 1,000 of this population. The label is printed in each table's footnote, "
-                      "so say what the figures are (total or 16+, which year's estimate).")
+        note = QLabel(
+            "Rates are per 1,000 of this population. The label is printed in each table's footnote, "
+            "so say what the figures are (total or 16+, which year's estimate)."
+        )
         note.setWordWrap(True)
         w = QWidget()
         v = QVBoxLayout(w)
@@ -199,10 +206,14 @@ class FiguresPage(QWidget):
         return w
 
     def _print_tab(self) -> QWidget:
-        self.print_categories = QListWidget(objectName="printCategories", accessibleName="Categories to print")
+        self.print_categories = QListWidget(
+            objectName="printCategories", accessibleName="Categories to print"
+        )
         self.print_button = QPushButton("Save PDF…", objectName="printSection", clicked=self.print_section)
-        note = QLabel("The plan's \"Crime Figures\" section for the chosen 12 months: a table, footnotes, the "
-                      "comparison sentence and charts for each ticked category.")
+        note = QLabel(
+            'The plan\'s "Crime Figures" section for the chosen 12 months: a table, footnotes, the '
+            "comparison sentence and charts for each ticked category."
+        )
         note.setWordWrap(True)
         w = QWidget()
         v = QVBoxLayout(w)
@@ -236,8 +247,10 @@ class FiguresPage(QWidget):
     def _source_changed(self) -> None:
         source = self.source.currentData() or self.figures.default_source
         categories = self.figures.categories(source)
-        for combo, items in ((self.category, [(c, c) for c in categories]),
-                             (self.year_ending, self._year_endings(source))):
+        for combo, items in (
+            (self.category, [(c, c) for c in categories]),
+            (self.year_ending, self._year_endings(source)),
+        ):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
@@ -273,8 +286,10 @@ class FiguresPage(QWidget):
         self.problem.setText("")
         if period is None or category is None:
             self._fill_table(None)
-            self.problem.setText("No crime figures yet: import the Partnership Analyst's monthly figures or "
-                                 "police.uk files on the Import tab.")
+            self.problem.setText(
+                "No crime figures yet: import the Partnership Analyst's monthly figures or "
+                "police.uk files on the Import tab."
+            )
             self.rates_chart.empty("")
             self.monthly_chart.empty("")
             return
@@ -334,8 +349,9 @@ class FiguresPage(QWidget):
         period, category = self.period(), self.category.currentData()
         if period is None or category is None:
             return
-        series = self.figures.monthly_series(self.chart_area.currentText(), category, period,
-                                             source=self.source.currentData())
+        series = self.figures.monthly_series(
+            self.chart_area.currentText(), category, period, source=self.source.currentData()
+        )
         self.monthly_chart.show_series(series)
 
     # --- population ----------------------------------------------------------------------------
@@ -383,15 +399,18 @@ class FiguresPage(QWidget):
             area = self.population.item(r, 0).text().strip()
             text = (self.population.item(r, 1).text() if self.population.item(r, 1) else "").replace(",", "")
             if not text.strip().isdigit():
-                self.prompts.error("Population not saved",
-                                   f"{area}: enter the population as a whole number (e.g. 107,300).")
+                self.prompts.error(
+                    "Population not saved", f"{area}: enter the population as a whole number (e.g. 107,300)."
+                )
                 return
             values[area] = int(text)
         label = self.population_base.text()
         self._apply(lambda: self.figures.save_populations(self.services.actor, values, label))
 
     def _import_population(self) -> None:
-        path = self.prompts.ask_open_file("Import a population table", "Population (*.csv *.xlsx);;All files (*)")
+        path = self.prompts.ask_open_file(
+            "Import a population table", "Population (*.csv *.xlsx);;All files (*)"
+        )
         if path:
             self.tabs.setCurrentWidget(self.import_panel)
             self.import_panel.read_files([path])
@@ -432,17 +451,24 @@ class FiguresPage(QWidget):
     def print_section(self) -> None:
         period, categories = self.period(), self.checked_print_categories()
         if period is None or not categories:
-            self.prompts.error("Nothing to print", "Tick at least one category, and choose a period with figures.")
+            self.prompts.error(
+                "Nothing to print", "Tick at least one category, and choose a period with figures."
+            )
             return
-        path = self.prompts.ask_save_file("Save the Crime Figures section",
-                                          f"Crime figures {period.first} to {period.last}.pdf", "PDF (*.pdf)")
+        path = self.prompts.ask_save_file(
+            "Save the Crime Figures section",
+            f"Crime figures {period.first} to {period.last}.pdf",
+            "PDF (*.pdf)",
+        )
         if path is None:
             return
         source = self.source.currentData()
         self.print_button.setEnabled(False)
         self.tasks.start(
             lambda _r, _c: self.figures.print_crime_figures(path, period, categories, source=source),
-            self._printed, self._print_failed)
+            self._printed,
+            self._print_failed,
+        )
 
     def _printed(self, path) -> None:
         self.print_button.setEnabled(True)

@@ -40,7 +40,8 @@ class FiguresImportPanel(QWidget):
         intro = QLabel(
             "Import the Partnership Analyst's monthly figures (CSV or Excel: month, area, category, count — or one "
             "column per month), police.uk street-level files (CSVs or the zip they come in), or a population table "
-            "(area, population). Nothing is stored until you choose to import.")
+            "(area, population). Nothing is stored until you choose to import."
+        )
         intro.setWordWrap(True)
         self.choose = QPushButton("Choose files…", objectName="chooseFiguresFiles")
         self.choose.clicked.connect(self.choose_files)
@@ -55,7 +56,9 @@ class FiguresImportPanel(QWidget):
             top.addWidget(QLabel("Your role can see the figures but not import them."))
         top.addStretch(1)
 
-        self.summary = QPlainTextEdit(objectName="importSummary", readOnly=True, accessibleName="What the import found")
+        self.summary = QPlainTextEdit(
+            objectName="importSummary", readOnly=True, accessibleName="What the import found"
+        )
         self.summary.setMaximumHeight(170)
         self.summary.setPlaceholderText("Choose files to see what they contain.")
         self.rejections = QTableWidget(0, 4, objectName="rejectedRows")
@@ -69,8 +72,9 @@ class FiguresImportPanel(QWidget):
         self.rejected_label.setStyleSheet("font-weight: 600;")
 
         self.label_caption = QLabel("Population base (printed under each table):")
-        self.population_label = QLineEdit(objectName="importPopulationLabel",
-                                          placeholderText="e.g. total population, mid-2020 estimate")
+        self.population_label = QLineEdit(
+            objectName="importPopulationLabel", placeholderText="e.g. total population, mid-2020 estimate"
+        )
         self.import_button = QPushButton("Import", objectName="commitImport")
         self.import_button.setStyleSheet("font-weight: 600;")
         self.import_button.clicked.connect(self.commit)
@@ -102,8 +106,12 @@ class FiguresImportPanel(QWidget):
     def read_files(self, paths) -> None:
         self._busy(f"Reading {len(paths)} file{'s' if len(paths) != 1 else ''}…")
         figures = self.services.figures
-        self.task = self.tasks.start(lambda report, _cancelled: figures.preview_import(paths, report),
-                                     self._previewed, self._failed, self._progress)
+        self.task = self.tasks.start(
+            lambda report, _cancelled: figures.preview_import(paths, report),
+            self._previewed,
+            self._failed,
+            self._progress,
+        )
 
     def _previewed(self, preview) -> None:
         self._idle()
@@ -115,8 +123,12 @@ class FiguresImportPanel(QWidget):
         self.summary.setPlainText("\n".join(f.summary for f in preview.files) if preview else "")
         self.rejections.setRowCount(len(rejected))
         for r, rejection in enumerate(rejected):
-            values = (rejection.file, "" if rejection.row is None else str(rejection.row), rejection.column or "",
-                      rejection.message)
+            values = (
+                rejection.file,
+                "" if rejection.row is None else str(rejection.row),
+                rejection.column or "",
+                rejection.message,
+            )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if c == 1:
@@ -151,9 +163,13 @@ class FiguresImportPanel(QWidget):
         label = self.population_label.text()
         self._busy("Importing…")
         self.task = self.tasks.start(
-            lambda report, _c: figures.commit_import(actor, preview, import_good_rows=True,
-                                                     population_label=label, progress=report),
-            self._committed, self._failed, self._progress)
+            lambda report, _c: figures.commit_import(
+                actor, preview, import_good_rows=True, population_label=label, progress=report
+            ),
+            self._committed,
+            self._failed,
+            self._progress,
+        )
 
     def _committed(self, outcome) -> None:
         self._idle()

@@ -72,8 +72,11 @@ class LocalBreakdownTab(QWidget):
         self.year_ending = QComboBox(objectName="localYearEnding")
         self.year_ending.setMinimumWidth(120)
         controls = QHBoxLayout()
-        for caption, widget in (("District", self.district), ("Crime type", self.crime_type),
-                                ("12 months ending", self.year_ending)):
+        for caption, widget in (
+            ("District", self.district),
+            ("Crime type", self.crime_type),
+            ("12 months ending", self.year_ending),
+        ):
             controls.addWidget(QLabel(caption))
             controls.addWidget(widget)
         controls.addStretch(1)
@@ -123,8 +126,10 @@ class LocalBreakdownTab(QWidget):
         endings: list[tuple[str, str]] = []
         if span is not None:
             first, last = month_index(span[0]) + 11, month_index(span[1])
-            endings = [(month_from_index(i), f"{MONTH_NAMES[i % 12]} {i // 12}")
-                       for i in range(last, min(first, last) - 1, -1)]
+            endings = [
+                (month_from_index(i), f"{MONTH_NAMES[i % 12]} {i // 12}")
+                for i in range(last, min(first, last) - 1, -1)
+            ]
         self._refill(self.year_ending, endings, self.year_ending.currentData())
         self._district_changed()
 
@@ -149,7 +154,11 @@ class LocalBreakdownTab(QWidget):
     # --- showing -------------------------------------------------------------------------------
 
     def show_breakdown(self) -> None:
-        district, crime_type, period = self.district.currentData(), self.crime_type.currentData(), self.period()
+        district, crime_type, period = (
+            self.district.currentData(),
+            self.crime_type.currentData(),
+            self.period(),
+        )
         if not district or not crime_type or period is None:
             self.breakdown = None
             self._fill_tables(None)
@@ -171,18 +180,26 @@ class LocalBreakdownTab(QWidget):
             previous = "" if row.previous is None else f"{row.previous:,}"
             # n/a has the smallest key, so it goes last when sorted highest first.
             change_key = float(row.change) if row.change is not None else float("-inf")
-            cells = (SortItem(row.lsoa_name, row.lsoa_name), SortItem(row.lsoa_code, row.lsoa_code),
-                     SortItem(f"{row.count:,}", row.count, True),
-                     SortItem(previous, -1 if row.previous is None else row.previous, True),
-                     SortItem(row.change_text, change_key, True))
+            cells = (
+                SortItem(row.lsoa_name, row.lsoa_name),
+                SortItem(row.lsoa_code, row.lsoa_code),
+                SortItem(f"{row.count:,}", row.count, True),
+                SortItem(previous, -1 if row.previous is None else row.previous, True),
+                SortItem(row.change_text, change_key, True),
+            )
             for c, item in enumerate(cells):
                 self.lsoas.setItem(r, c, item)
         self.lsoas.setColumnHidden(3, breakdown is None or not breakdown.comparable)
         locations = breakdown.locations if breakdown else ()
         self.locations.setRowCount(len(locations))
         for r, row in enumerate(locations):
-            for c, item in enumerate((SortItem(row.location, row.location), SortItem(row.lsoa_name, row.lsoa_name),
-                                      SortItem(f"{row.count:,}", row.count, True))):
+            for c, item in enumerate(
+                (
+                    SortItem(row.location, row.location),
+                    SortItem(row.lsoa_name, row.lsoa_name),
+                    SortItem(f"{row.count:,}", row.count, True),
+                )
+            ):
                 self.locations.setItem(r, c, item)
         for table in (self.lsoas, self.locations):
             table.setSortingEnabled(True)
@@ -209,10 +226,14 @@ class LocalBreakdownTab(QWidget):
     def export_csv(self) -> None:
         breakdown = self.breakdown
         if breakdown is None or not breakdown.lsoas:
-            self.prompts.error("Nothing to export", "Choose a district, crime type and period with police.uk rows.")
+            self.prompts.error(
+                "Nothing to export", "Choose a district, crime type and period with police.uk rows."
+            )
             return
-        suggested = (f"{breakdown.district} {breakdown.crime_type} by LSOA {breakdown.period.first} to "
-                     f"{breakdown.period.last}.csv")
+        suggested = (
+            f"{breakdown.district} {breakdown.crime_type} by LSOA {breakdown.period.first} to "
+            f"{breakdown.period.last}.csv"
+        )
         path = self.prompts.ask_save_file("Export LSOA counts", suggested, "CSV (*.csv)")
         if path is None:
             return

@@ -46,8 +46,9 @@ class ForumsPage(QWidget):
         self.f_held.setObjectName("forum_held_on")
         self.f_venue = QLineEdit(objectName="forum_venue")
         self.f_ward = combo(services.case_list.filter_options().wards, "(any ward)", object_name="forum_ward")
-        self.f_attendees = QLineEdit(objectName="forum_attendees",
-                                     placeholderText="councillors, parish councils, SNT…")
+        self.f_attendees = QLineEdit(
+            objectName="forum_attendees", placeholderText="councillors, parish councils, SNT…"
+        )
         self.f_save = QPushButton("Record forum", objectName="recordForum")
         self.f_save.clicked.connect(self.record_forum)
         fform = QFormLayout()
@@ -73,9 +74,12 @@ class ForumsPage(QWidget):
         self.i_errors = FieldErrors()
         self.raised_by = QLineEdit(objectName="issue_raised_by", placeholderText="who raised it")
         self.issue_text = QLineEdit(objectName="issue_text", placeholderText="what was raised")
-        self.case_ref = QLineEdit(objectName="issue_case_ref", placeholderText="case reference, e.g. ASB-2026-00012")
-        self.a_officer = combo(services.intake.options().officers, "(no officer)",
-                               object_name="issue_officer")
+        self.case_ref = QLineEdit(
+            objectName="issue_case_ref", placeholderText="case reference, e.g. ASB-2026-00012"
+        )
+        self.a_officer = combo(
+            services.intake.options().officers, "(no officer)", object_name="issue_officer"
+        )
         self.a_agency = combo(services.intake.options().agencies, "(no agency)", object_name="issue_agency")
         self.a_due = DateField()
         self.a_due.setObjectName("issue_due")
@@ -136,8 +140,14 @@ class ForumsPage(QWidget):
     def load(self) -> None:
         current = self.current_forum()
         self.rows = self.services.forums.forums()
-        fill(self.forums, [[f"{f.held_on:%d/%m/%Y}", f.title, f.venue, str(f.issues), str(f.open_actions)]
-                           for f in self.rows], [f.id for f in self.rows])
+        fill(
+            self.forums,
+            [
+                [f"{f.held_on:%d/%m/%Y}", f.title, f.venue, str(f.issues), str(f.open_actions)]
+                for f in self.rows
+            ],
+            [f.id for f in self.rows],
+        )
         row = next((i for i, f in enumerate(self.rows) if f.id == current), 0 if self.rows else -1)
         if row >= 0:
             self.forums.selectRow(row)
@@ -157,15 +167,30 @@ class ForumsPage(QWidget):
             fill(self.actions, [])
             return
         f = self.services.forums.forum(fid)
-        self.detail.setText(f"<b>{f.title}</b> — {f.held_on:%d/%m/%Y}{', ' + f.venue if f.venue else ''}"
-                            + (f"<br>Attending: {f.attendees}" if f.attendees else ""))
+        self.detail.setText(
+            f"<b>{f.title}</b> — {f.held_on:%d/%m/%Y}{', ' + f.venue if f.venue else ''}"
+            + (f"<br>Attending: {f.attendees}" if f.attendees else "")
+        )
         self.issue_rows = self.services.forums.issues(fid)
-        fill(self.issues, [[i.raised_by, i.description, i.became] for i in self.issue_rows],
-             [i.case_id for i in self.issue_rows])
+        fill(
+            self.issues,
+            [[i.raised_by, i.description, i.became] for i in self.issue_rows],
+            [i.case_id for i in self.issue_rows],
+        )
         acts = self.services.actions.for_meeting(fid)
-        fill(self.actions, [[a.description, a.owner, f"{a.due_on:%d/%m/%Y}",
-                             a.status_label + (" — OVERDUE" if a.overdue else "")] for a in acts],
-             [a.id for a in acts])
+        fill(
+            self.actions,
+            [
+                [
+                    a.description,
+                    a.owner,
+                    f"{a.due_on:%d/%m/%Y}",
+                    a.status_label + (" — OVERDUE" if a.overdue else ""),
+                ]
+                for a in acts
+            ],
+            [a.id for a in acts],
+        )
 
     def _attempt(self, title, work, errors):
         from cspdesk.core.errors import UserError, ValidationError
@@ -187,10 +212,14 @@ class ForumsPage(QWidget):
         if errors:
             self.f_errors.show(errors)
             return
-        inp = MeetingInput(self.f_title.text(), held, self.f_venue.text(), self.f_ward.currentData(),
-                           self.f_attendees.text())
-        result = self._attempt("Forum not recorded", lambda: self.services.forums.record_forum(
-            self.services.actor, inp), self.f_errors)
+        inp = MeetingInput(
+            self.f_title.text(), held, self.f_venue.text(), self.f_ward.currentData(), self.f_attendees.text()
+        )
+        result = self._attempt(
+            "Forum not recorded",
+            lambda: self.services.forums.record_forum(self.services.actor, inp),
+            self.f_errors,
+        )
         if result is None:
             return
         mid, changes = result
@@ -225,8 +254,9 @@ class ForumsPage(QWidget):
 
         def opened(case_id):
             # The dialog saved the case; record that this forum raised it.
-            changes = self.services.forums.link_issue_to_case(self.services.actor, fid, raised_by,
-                                                              dlg.title_edit.text(), case_id)
+            changes = self.services.forums.link_issue_to_case(
+                self.services.actor, fid, raised_by, dlg.title_edit.text(), case_id
+            )
             self.issue_text.clear()
             self.bus.changes_applied.emit(changes)
             self.bus.open_case.emit(case_id)  # the new case opens, as from File → New case (issue 19)
@@ -240,8 +270,13 @@ class ForumsPage(QWidget):
         case_id = self._case_id()
         if case_id is None:
             return
-        changes = self._attempt("Incident not recorded", lambda: self.services.forums.raise_as_incident(
-            self.services.actor, fid, self.raised_by.text(), self.issue_text.text(), case_id), self.i_errors)
+        changes = self._attempt(
+            "Incident not recorded",
+            lambda: self.services.forums.raise_as_incident(
+                self.services.actor, fid, self.raised_by.text(), self.issue_text.text(), case_id
+            ),
+            self.i_errors,
+        )
         if changes is not None:
             self.issue_text.clear()
             self.bus.changes_applied.emit(changes)
@@ -256,9 +291,16 @@ class ForumsPage(QWidget):
         case_id = self._case_id() if self.case_ref.text().strip() else None
         if self.case_ref.text().strip() and case_id is None:
             return
-        inp = ActionInput(self.issue_text.text(), due, self.a_officer.currentData(), self.a_agency.currentData())
-        changes = self._attempt("Action not set", lambda: self.services.forums.raise_as_action(
-            self.services.actor, fid, self.raised_by.text(), inp, case_id), self.i_errors)
+        inp = ActionInput(
+            self.issue_text.text(), due, self.a_officer.currentData(), self.a_agency.currentData()
+        )
+        changes = self._attempt(
+            "Action not set",
+            lambda: self.services.forums.raise_as_action(
+                self.services.actor, fid, self.raised_by.text(), inp, case_id
+            ),
+            self.i_errors,
+        )
         if changes is not None:
             self.issue_text.clear()
             self.a_due.clear()
@@ -272,13 +314,16 @@ class ForumsPage(QWidget):
     def print_log(self) -> None:
         fid = self.current_forum()
         f = self.services.forums.forum(fid)
-        target = self.prompts.ask_save_file("Save the action log", f"{f.title} {f.held_on:%Y-%m-%d} action log.pdf",
-                                            "PDF (*.pdf)")
+        target = self.prompts.ask_save_file(
+            "Save the action log", f"{f.title} {f.held_on:%Y-%m-%d} action log.pdf", "PDF (*.pdf)"
+        )
         if target is None:
             return
         try:
             self.services.forums.print_action_log(fid, target)
         except OSError as exc:
-            self.prompts.error("Action log not saved", f"{target} could not be written: {exc.strerror or exc}")
+            self.prompts.error(
+                "Action log not saved", f"{target} could not be written: {exc.strerror or exc}"
+            )
             return
         self.prompts.info("Action log saved", f"The action log was saved to {target}.")

@@ -79,7 +79,9 @@ class MailMerge(QWidget):
         for st in Stage:
             self.notice_stage.addItem(st.label, st.value)
         self.template = QComboBox(objectName="mergeTemplate")
-        self.search = QLineEdit(placeholderText="Reference, name, address or postcode", objectName="mergeSearch")
+        self.search = QLineEdit(
+            placeholderText="Reference, name, address or postcode", objectName="mergeSearch"
+        )
         self.status = QComboBox(objectName="mergeStatus")
         self.status.addItem("Any status", None)
         for v, label in CaseStatus.choices():
@@ -92,13 +94,18 @@ class MailMerge(QWidget):
         self.ward = QComboBox(objectName="mergeWard")
         self.officer = QComboBox(objectName="mergeOfficer")
         opts = services.case_list.filter_options()
-        for combo, label, items in ((self.ward, "Any ward", opts.wards), (self.officer, "Any officer", opts.officers)):
+        for combo, label, items in (
+            (self.ward, "Any ward", opts.wards),
+            (self.officer, "Any officer", opts.officers),
+        ):
             combo.addItem(label, None)
             for id_, name in items:
                 combo.addItem(name, id_)
         self.from_on = QCheckBox("Dated from")
         self.from_on.setToolTip("Cases: reported on; notices: issued on")
-        self.from_date = QDateEdit(QDate(clock().today()).addMonths(-1), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.from_date = QDateEdit(
+            QDate(clock().today()).addMonths(-1), calendarPopup=True, displayFormat="dd/MM/yyyy"
+        )
         self.to_on = QCheckBox("to")
         self.to_date = QDateEdit(QDate(clock().today()), calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.count = QLabel(objectName="mergeCount")
@@ -255,9 +262,11 @@ class MailMerge(QWidget):
             self.prompts.error("No letters produced", "Nothing matches these filters.")
             return None
         name = self.template.currentText()
-        if not self.prompts.confirm("Produce letters",
-                                    f"Produce '{name}' for {len(ids):,} record{'s' if len(ids) != 1 else ''}? "
-                                    f"Each letter is filed on its case."):
+        if not self.prompts.confirm(
+            "Produce letters",
+            f"Produce '{name}' for {len(ids):,} record{'s' if len(ids) != 1 else ''}? "
+            f"Each letter is filed on its case.",
+        ):
             return None
         folder = None
         if self.separate.isChecked():
@@ -274,8 +283,19 @@ class MailMerge(QWidget):
         def work(report, cancelled):
             from cspdesk.core.services.letters.letters_batch import run_batch
 
-            return run_batch(letters, actor, subject, code, ids, combined=combined, typed=typed,
-                             large_print=large, skip_incomplete=skip, progress=report, cancelled=cancelled)
+            return run_batch(
+                letters,
+                actor,
+                subject,
+                code,
+                ids,
+                combined=combined,
+                typed=typed,
+                large_print=large,
+                skip_incomplete=skip,
+                progress=report,
+                cancelled=cancelled,
+            )
 
         self.task = self.tasks.start(work, lambda r: self._done(r, folder), self._failed, self._progress)
         return self.task
@@ -324,13 +344,20 @@ class MailMerge(QWidget):
                     (folder / name).write_bytes(pdf)
                 lines.insert(1, f"Saved {len(result.files):,} files in {folder}.")
             except OSError as exc:
-                self.prompts.error("Letters not saved", f"The files could not be written to {folder}: {exc}. "
-                                   "The letters are filed on the cases; save them from there.")
+                self.prompts.error(
+                    "Letters not saved",
+                    f"The files could not be written to {folder}: {exc}. "
+                    "The letters are filed on the cases; save them from there.",
+                )
         self.stage.setText("Done.")
         self.report.setPlainText("\n".join(lines))
         if result.combined is not None:
-            self.preview = LetterPreviewDialog(result.combined, f"{result.title} × {result.letters}",
-                                               f"{result.title} mail merge.pdf", self.prompts,
-                                               note="Filed on every case. Print this file to post them.",
-                                               parent=self)
+            self.preview = LetterPreviewDialog(
+                result.combined,
+                f"{result.title} × {result.letters}",
+                f"{result.title} mail merge.pdf",
+                self.prompts,
+                note="Filed on every case. Print this file to post them.",
+                parent=self,
+            )
             self.preview.open()

@@ -32,7 +32,9 @@ class MyWorkPage(QWidget):
             t.doubleClicked.connect(lambda idx, t=t: self._open(t, idx.row()))
             t.activated.connect(lambda idx, t=t: self._open(t, idx.row()))
         show_cases = QPushButton("All my open cases in the case list", objectName="myOpenCases")
-        show_cases.clicked.connect(lambda: self._show(CaseQuery(status="open", officer_id=services.actor.user_id)))
+        show_cases.clicked.connect(
+            lambda: self._show(CaseQuery(status="open", officer_id=services.actor.user_id))
+        )
         a_box = QGroupBox("My actions")
         av = QVBoxLayout(a_box)
         av.addWidget(self.overdue_only)
@@ -56,28 +58,68 @@ class MyWorkPage(QWidget):
         v.addLayout(top)
         v.addWidget(a_box, 3)
         v.addLayout(lower, 2)
-        bus.changes_applied.connect(lambda c: self.refresh() if c.touches("action", "case", "risk", "setting", "notice") else None)
+        bus.changes_applied.connect(
+            lambda c: self.refresh() if c.touches("action", "case", "risk", "setting", "notice") else None
+        )
         self.refresh()
 
     def refresh(self, *_a) -> None:
         actor = self.services.actor
         acts = self.services.actions.my_work(actor, overdue_only=self.overdue_only.isChecked())
         red = QColor("#b00020")
-        fill(self.actions, [[f"{a.due_on:%d/%m/%Y}", a.case_reference or a.meeting, a.description, a.owner,
-                             "OVERDUE" if a.overdue else a.status_label] for a in acts], [a.case_id for a in acts],
-             lambda i: red if acts[i].overdue else None)
-        q = CaseQuery(status="open", officer_id=actor.user_id, review_due_by=clock().today(), sort="next_review_on",
-                      descending=False)
+        fill(
+            self.actions,
+            [
+                [
+                    f"{a.due_on:%d/%m/%Y}",
+                    a.case_reference or a.meeting,
+                    a.description,
+                    a.owner,
+                    "OVERDUE" if a.overdue else a.status_label,
+                ]
+                for a in acts
+            ],
+            [a.case_id for a in acts],
+            lambda i: red if acts[i].overdue else None,
+        )
+        q = CaseQuery(
+            status="open",
+            officer_id=actor.user_id,
+            review_due_by=clock().today(),
+            sort="next_review_on",
+            descending=False,
+        )
         ids = self.services.case_list.case_ids(q)[:500]
         rows = self.services.case_list.rows_for(ids)
-        fill(self.reviews, [[f"{rows[i].next_review_on:%d/%m/%Y}", rows[i].reference, rows[i].title, rows[i].risk]
-                            for i in ids], ids)
+        fill(
+            self.reviews,
+            [
+                [f"{rows[i].next_review_on:%d/%m/%Y}", rows[i].reference, rows[i].title, rows[i].risk]
+                for i in ids
+            ],
+            ids,
+        )
         due = self.services.notices.due(30, officer_id=actor.user_id)
-        fill(self.notices, [[f"{d.due_on:%d/%m/%Y}", d.reference, d.what, d.recipient] for d in due],
-             [d.id for d in due], lambda i: red if due[i].overdue else None)
+        fill(
+            self.notices,
+            [[f"{d.due_on:%d/%m/%Y}", d.reference, d.what, d.recipient] for d in due],
+            [d.id for d in due],
+            lambda i: red if due[i].overdue else None,
+        )
         quiet = self.services.closure.inactive_cases(officer_id=actor.user_id)
-        fill(self.quiet, [[f"{c.last_activity_on:%d/%m/%Y}" if c.last_activity_on else "", c.reference, c.title,
-                           str(c.days_quiet)] for c in quiet], [c.id for c in quiet])
+        fill(
+            self.quiet,
+            [
+                [
+                    f"{c.last_activity_on:%d/%m/%Y}" if c.last_activity_on else "",
+                    c.reference,
+                    c.title,
+                    str(c.days_quiet),
+                ]
+                for c in quiet
+            ],
+            [c.id for c in quiet],
+        )
 
     def _open_notice(self, row: int) -> None:
         item = self.notices.item(row, 0)

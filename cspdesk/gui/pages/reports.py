@@ -65,8 +65,10 @@ class ReportsPage(QWidget):
         self.period.setMinimumWidth(220)
         self.period.addItems(self.service.period_choices())
         self.period.setCurrentText(self.service.default_period_text())
-        self.period.setToolTip("A financial year such as 2022/23, a calendar year such as 2022, or dates "
-                               "such as 2022-04-01..2022-09-30")
+        self.period.setToolTip(
+            "A financial year such as 2022/23, a calendar year such as 2022, or dates "
+            "such as 2022-04-01..2022-09-30"
+        )
         show = QPushButton("Show", objectName="showReport")
         show.clicked.connect(lambda: self.load())
         self.period.lineEdit().returnPressed.connect(self.load)
@@ -105,18 +107,24 @@ class ReportsPage(QWidget):
         t.setWordWrap(True)
         h = t.horizontalHeader()
         for c in range(len(headers)):
-            h.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
-                                   else QHeaderView.ResizeMode.ResizeToContents)
+            h.setSectionResizeMode(
+                c, QHeaderView.ResizeMode.Stretch if c == stretch else QHeaderView.ResizeMode.ResizeToContents
+            )
         return t
 
     def _report_tab(self) -> QWidget:
-        self.action_taken = self._table("actionTaken", ["Count", "Figure", "Sentence (double-click to edit)"], 2)
+        self.action_taken = self._table(
+            "actionTaken", ["Count", "Figure", "Sentence (double-click to edit)"], 2
+        )
         # The sentence is what the officer reads and edits: it gets the room, the figure's name wraps.
         self.action_taken.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.action_taken.setColumnWidth(1, 170)
-        self.action_taken.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                          | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.action_taken.cellClicked.connect(lambda r, c: c == 0 and self.trace(self._key(self.action_taken, r)))
+        self.action_taken.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.action_taken.cellClicked.connect(
+            lambda r, c: c == 0 and self.trace(self._key(self.action_taken, r))
+        )
         self.action_taken.itemChanged.connect(self._sentence_edited)
         reset = QPushButton("Reset sentence", objectName="resetSentence")
         reset.clicked.connect(lambda: self.reset_sentence())
@@ -125,10 +133,12 @@ class ReportsPage(QWidget):
         self.paragraphs.setWordWrap(True)
         self.paragraphs.itemChanged.connect(lambda _i: self._filling or self.save_wording())
         para_buttons = QHBoxLayout()
-        for caption, name, slot in (("Add paragraph", "addParagraph", lambda: self.add_paragraph()),
-                                    ("Remove", "removeParagraph", lambda: self.remove_paragraph()),
-                                    ("Move up", "paragraphUp", lambda: self.move_paragraph(-1)),
-                                    ("Move down", "paragraphDown", lambda: self.move_paragraph(1))):
+        for caption, name, slot in (
+            ("Add paragraph", "addParagraph", lambda: self.add_paragraph()),
+            ("Remove", "removeParagraph", lambda: self.remove_paragraph()),
+            ("Move up", "paragraphUp", lambda: self.move_paragraph(-1)),
+            ("Move down", "paragraphDown", lambda: self.move_paragraph(1)),
+        ):
             b = QPushButton(caption, objectName=name)
             b.clicked.connect(slot)
             b.setEnabled(self.can_edit)
@@ -182,8 +192,12 @@ class ReportsPage(QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(box("Community Trigger", self.trigger))
         right.addWidget(box("Crime Figures", self.crime))
-        right.addWidget(box("Priorities — cases and actions per CSP priority theme (change on the previous period)",
-                            self.priorities))
+        right.addWidget(
+            box(
+                "Priorities — cases and actions per CSP priority theme (change on the previous period)",
+                self.priorities,
+            )
+        )
         right.setSizes([220, 200, 260])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -205,8 +219,10 @@ class ReportsPage(QWidget):
         csv_button.clicked.connect(lambda: self.export_quarterly("csv"))
         xlsx_button = QPushButton("Export Excel…", objectName="quarterlyXlsx")
         xlsx_button.clicked.connect(lambda: self.export_quarterly("xlsx"))
-        note = QLabel("Counts per quarter for the county board. Open cases and outstanding actions are as at each "
-                      "quarter's end; the last column is the whole period, as in the report.")
+        note = QLabel(
+            "Counts per quarter for the county board. Open cases and outstanding actions are as at each "
+            "quarter's end; the last column is the whole period, as in the report."
+        )
         note.setWordWrap(True)
         note.setStyleSheet("color: #444;")
         w = QWidget()
@@ -275,8 +291,9 @@ class ReportsPage(QWidget):
         self._filling = True
         try:
             p = pack.period
-            self.summary.setText(f"{p.label}: {p.start:%d/%m/%Y} to {p.end:%d/%m/%Y}, compared with "
-                                 f"{pack.previous.label}.")
+            self.summary.setText(
+                f"{p.label}: {p.start:%d/%m/%Y} to {p.end:%d/%m/%Y}, compared with {pack.previous.label}."
+            )
             self.empty.setText(pack.empty_message)
             self.empty.setVisible(pack.empty)
             rows = pack.section("action_taken")
@@ -286,7 +303,8 @@ class ReportsPage(QWidget):
                 if pack.edit_is_stale(m.key):
                     self.action_taken.item(r, 2).setToolTip(
                         "The count has changed since this sentence was edited, so the generated sentence is "
-                        f"used. Your wording was: {pack.wording.sentences[m.key][0]}")
+                        f"used. Your wording was: {pack.wording.sentences[m.key][0]}"
+                    )
             self.action_taken.resizeRowsToContents()
             self.paragraphs.clear()
             for text in pack.wording.paragraphs:
@@ -334,7 +352,9 @@ class ReportsPage(QWidget):
                 item = QTableWidgetItem(f"{cell.current.count:,}  ({cell.change_text})")
                 item.setData(KEY, cell.current.key)
                 item.setTextAlignment(RIGHT)
-                item.setToolTip(f"{cell.previous.count:,} in {self.pack.previous.label}. Click for the records.")
+                item.setToolTip(
+                    f"{cell.previous.count:,} in {self.pack.previous.label}. Click for the records."
+                )
                 self.priorities.setItem(r, c, item)
         self.priorities.resizeColumnsToContents()
 
@@ -356,8 +376,20 @@ class ReportsPage(QWidget):
             self.quarterly.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
 
     def _changes(self, changes) -> None:
-        if changes.touches("notice", "safer_homes", "meeting", "case_review", "case", "action", "crime_figure",
-                           "population", "setting") and self.pack is not None:
+        if (
+            changes.touches(
+                "notice",
+                "safer_homes",
+                "meeting",
+                "case_review",
+                "case",
+                "action",
+                "crime_figure",
+                "population",
+                "setting",
+            )
+            and self.pack is not None
+        ):
             self.load()
 
     # ----- tracing
@@ -428,8 +460,9 @@ class ReportsPage(QWidget):
         if self.pack is None or not self.can_edit:
             return False
         try:
-            changes = self.service.save_wording(self.actor, self.period_text(), self._sentences(),
-                                                self._paragraph_texts())
+            changes = self.service.save_wording(
+                self.actor, self.period_text(), self._sentences(), self._paragraph_texts()
+            )
         except ValidationError as exc:
             self.prompts.error("Wording not saved", "\n".join(exc.fields.values()))
             return False
@@ -489,7 +522,9 @@ class ReportsPage(QWidget):
         return self.pack.period.label.replace("/", "-").replace(" ", "_") if self.pack else "report"
 
     def export_csv(self) -> None:
-        path = self._ask("Export the report's figures", f"report-pack-{self._stem()}.csv", "CSV files (*.csv)")
+        path = self._ask(
+            "Export the report's figures", f"report-pack-{self._stem()}.csv", "CSV files (*.csv)"
+        )
         if path is None:
             return
         try:
@@ -521,7 +556,9 @@ class ReportsPage(QWidget):
             return None
         if self.can_edit and not self.save_wording():
             return None
-        path = self._ask("Save the report pack as PDF", f"report-pack-{self._stem()}.pdf", "PDF files (*.pdf)")
+        path = self._ask(
+            "Save the report pack as PDF", f"report-pack-{self._stem()}.pdf", "PDF files (*.pdf)"
+        )
         if path is None:
             return None
         if path.suffix.lower() != ".pdf":
@@ -544,8 +581,12 @@ class ReportsPage(QWidget):
             self._print_over()
             self.prompts.error("Report pack not saved", str(exc))
 
-        return self.tasks.start(lambda report, _cancelled: self.service.write_pdf(period, path, report),
-                                finished, failed, progress)
+        return self.tasks.start(
+            lambda report, _cancelled: self.service.write_pdf(period, path, report),
+            finished,
+            failed,
+            progress,
+        )
 
     def _print_over(self) -> None:
         self.print_button.setEnabled(True)

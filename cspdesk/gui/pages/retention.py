@@ -43,10 +43,12 @@ class RetentionTab(QWidget):
         self._generation = 0  # a read started before the last one is dropped when it ends
         self.tasks = TaskRunner()
         v = QVBoxLayout(self)
-        intro = QLabel("Records past the retention period set under Local settings → Data protection. Keep a record "
-                       "(with a reason and a date to review it again), anonymise it (names, addresses, phones and "
-                       "free text removed; dates, categories and outcomes kept, so published figures do not "
-                       "change) or delete it with everything that belongs to it. Every decision is audited.")
+        intro = QLabel(
+            "Records past the retention period set under Local settings → Data protection. Keep a record "
+            "(with a reason and a date to review it again), anonymise it (names, addresses, phones and "
+            "free text removed; dates, categories and outcomes kept, so published figures do not "
+            "change) or delete it with everything that belongs to it. Every decision is audited."
+        )
         intro.setWordWrap(True)
         v.addWidget(intro)
         if not services.actor.can(Role.ADMINISTRATOR):
@@ -79,7 +81,9 @@ class RetentionTab(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         v.addWidget(self.table, 1)
         keep_row = QHBoxLayout()
-        self.reason = QLineEdit(objectName="keepReason", placeholderText="Why it is kept (e.g. proceedings pending)")
+        self.reason = QLineEdit(
+            objectName="keepReason", placeholderText="Why it is kept (e.g. proceedings pending)"
+        )
         self.until = QDateEdit(objectName="keepUntil", calendarPopup=True, displayFormat="dd/MM/yyyy")
         today = services.clock.today()
         self.until.setDate(QDate(today.year + 1, today.month, min(today.day, 28)))
@@ -105,7 +109,9 @@ class RetentionTab(QWidget):
         self.anonymise.clicked.connect(lambda: self._decide(RetentionDecisionKind.ANONYMISE))
         self.delete.clicked.connect(lambda: self._decide(RetentionDecisionKind.DELETE))
         self._selection_changed()
-        bus.changes_applied.connect(lambda c: self.refresh() if self._loaded and c.touches("setting") else None)
+        bus.changes_applied.connect(
+            lambda c: self.refresh() if self._loaded and c.touches("setting") else None
+        )
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -118,9 +124,11 @@ class RetentionTab(QWidget):
         self._generation += 1
         generation, kind = self._generation, self.kind.currentData()
         self.count.setText("Reading the records past retention…")
-        self.tasks.start(lambda _report, _cancelled: self.services.retention.due(self.services.actor, kind),
-                         lambda rows: self._fill(rows) if generation == self._generation else None,
-                         self._failed)
+        self.tasks.start(
+            lambda _report, _cancelled: self.services.retention.due(self.services.actor, kind),
+            lambda rows: self._fill(rows) if generation == self._generation else None,
+            self._failed,
+        )
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, UserError):
@@ -132,9 +140,15 @@ class RetentionTab(QWidget):
         self.rows = rows
         self.table.setRowCount(len(self.rows))
         for r, d in enumerate(self.rows):
-            values = (f"{d.due_on:%d/%m/%Y}", d.type_label, d.reference,
-                      d.description + (" — restricted" if d.restricted else ""), d.counts_from,
-                      f"{d.event_on:%d/%m/%Y}", f"{d.kept_until:%d/%m/%Y}" if d.kept_until else "")
+            values = (
+                f"{d.due_on:%d/%m/%Y}",
+                d.type_label,
+                d.reference,
+                d.description + (" — restricted" if d.restricted else ""),
+                d.counts_from,
+                f"{d.event_on:%d/%m/%Y}",
+                f"{d.kept_until:%d/%m/%Y}" if d.kept_until else "",
+            )
             for c, text in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
@@ -149,21 +163,27 @@ class RetentionTab(QWidget):
         chosen = self.selected()
         self.keep.setEnabled(bool(chosen))
         self.delete.setEnabled(bool(chosen))
-        self.anonymise.setEnabled(bool(chosen) and all(RetentionDecisionKind.ANONYMISE in d.decisions
-                                                       for d in chosen))
+        self.anonymise.setEnabled(
+            bool(chosen) and all(RetentionDecisionKind.ANONYMISE in d.decisions for d in chosen)
+        )
 
     def _decide(self, decision: RetentionDecisionKind) -> None:
         chosen = self.selected()
         if not chosen:
             return
         self.error.hide()
-        what = f"{len(chosen)} record(s)" if len(chosen) > 1 else f"{chosen[0].type_label} {chosen[0].reference}"
+        what = (
+            f"{len(chosen)} record(s)" if len(chosen) > 1 else f"{chosen[0].type_label} {chosen[0].reference}"
+        )
         if decision is RetentionDecisionKind.DELETE and not self.prompts.confirm(
-                "Delete records", f"Delete {what} and everything that belongs to it? This cannot be undone."):
+            "Delete records", f"Delete {what} and everything that belongs to it? This cannot be undone."
+        ):
             return
         if decision is RetentionDecisionKind.ANONYMISE and not self.prompts.confirm(
-                "Anonymise records", f"Anonymise {what}? Names, addresses, phones, free text and filed letters "
-                                     "are removed for good; dates, categories and outcomes stay."):
+            "Anonymise records",
+            f"Anonymise {what}? Names, addresses, phones, free text and filed letters "
+            "are removed for good; dates, categories and outcomes stay.",
+        ):
             return
         until = self.until.date().toPython() if decision is RetentionDecisionKind.KEEP else None
         done, problems = 0, []
@@ -171,8 +191,14 @@ class RetentionTab(QWidget):
         for d in chosen:
             try:
                 last_changes = self.services.retention.decide(
-                    self.services.actor, d.record_type, d.record_id or d.reference, d.version, decision,
-                    reason=self.reason.text() if decision is RetentionDecisionKind.KEEP else None, keep_until=until)
+                    self.services.actor,
+                    d.record_type,
+                    d.record_id or d.reference,
+                    d.version,
+                    decision,
+                    reason=self.reason.text() if decision is RetentionDecisionKind.KEEP else None,
+                    keep_until=until,
+                )
                 done += 1
             except ValidationError as exc:  # the same for every row (reason, date): say it once, stop
                 self.error.setText(" ".join(exc.fields.values()))

@@ -35,8 +35,19 @@ from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery, ca
 from cspdesk.gui.pages.safer_homes_fields import DateField
 from cspdesk.gui.pages.safer_homes_referral import ReferralScreen
 
-COLUMNS = ["Reference", "Referred", "Client", "Address", "Category", "Agency", "Ward", "Status", "Secured",
-           "Days", "Waiting"]
+COLUMNS = [
+    "Reference",
+    "Referred",
+    "Client",
+    "Address",
+    "Category",
+    "Agency",
+    "Ward",
+    "Status",
+    "Secured",
+    "Days",
+    "Waiting",
+]
 SORT_KEY = Qt.ItemDataRole.UserRole + 1
 
 
@@ -89,7 +100,12 @@ class SaferHomesPage(QWidget):
             self._load_in_background(tasks)
 
     def _load_in_background(self, tasks) -> None:
-        load, query, actor, read = self._loads, self.query(), self.services.actor, self.services.safer_homes_read
+        load, query, actor, read = (
+            self._loads,
+            self.query(),
+            self.services.actor,
+            self.services.safer_homes_read,
+        )
         period = self._period()
         self.count_label.setText("Loading referrals…")
 
@@ -119,7 +135,9 @@ class SaferHomesPage(QWidget):
     # ----- list ---------------------------------------------------------------------------------
     def _list_tab(self) -> QWidget:
         opts = self.services.safer_homes_read.filter_options()
-        self.search = QLineEdit(placeholderText="Search reference, client, address, agency…", objectName="shSearch")
+        self.search = QLineEdit(
+            placeholderText="Search reference, client, address, agency…", objectName="shSearch"
+        )
         self.search.returnPressed.connect(self.refresh)
         self.status = QComboBox(objectName="shStatus")
         self.status.addItem("Any status", None)
@@ -170,8 +188,10 @@ class SaferHomesPage(QWidget):
         export = QPushButton("Export list (CSV)…", objectName="exportCsv")
         export.clicked.connect(self.export_csv)
         partner = QPushButton("Partner list (CSV)…", objectName="exportPartner")
-        partner.setToolTip("The referring agency chosen in the filter: its referrals and their progress, "
-                           "no addresses or phones, restricted clients unnamed.")
+        partner.setToolTip(
+            "The referring agency chosen in the filter: its referrals and their progress, "
+            "no addresses or phones, restricted clients unnamed."
+        )
         partner.clicked.connect(self.export_partner)
         # Partners are read-only: what they cannot do is disabled here, not refused when they try.
         officer = self.services.actor.can(Role.OFFICER)
@@ -180,8 +200,9 @@ class SaferHomesPage(QWidget):
             if not officer:
                 b.setToolTip("Partners can look at referrals but not record or export them.")
         self.dp_btn = QPushButton("Data protection…", objectName="dataProtection")
-        self.dp_btn.setToolTip("Who has looked at restricted referrals, and a check of the audit log "
-                               "(administrators)")
+        self.dp_btn.setToolTip(
+            "Who has looked at restricted referrals, and a check of the audit log (administrators)"
+        )
         self.dp_btn.clicked.connect(self.data_protection)
         self.dp_btn.setVisible(self.services.actor.role is Role.ADMINISTRATOR)
         self.count_label = QLabel(objectName="shCount")
@@ -200,14 +221,23 @@ class SaferHomesPage(QWidget):
         return w
 
     def query(self) -> ReferralQuery:
-        return ReferralQuery(text=self.search.text(), status=self.status.currentData(),
-                             category=self.category.currentData(), agency=self.agency.currentData(),
-                             ward=self.ward.currentData(), waiting_only=self.waiting.isChecked())
+        return ReferralQuery(
+            text=self.search.text(),
+            status=self.status.currentData(),
+            category=self.category.currentData(),
+            agency=self.agency.currentData(),
+            ward=self.ward.currentData(),
+            waiting_only=self.waiting.isChecked(),
+        )
 
     def apply_query(self, q: ReferralQuery) -> None:
         """Show the list with these filters (the Dashboard's "waiting too long" tile)."""
-        for combo, value in ((self.status, q.status), (self.category, q.category), (self.agency, q.agency),
-                             (self.ward, q.ward)):
+        for combo, value in (
+            (self.status, q.status),
+            (self.category, q.category),
+            (self.agency, q.agency),
+            (self.ward, q.ward),
+        ):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.blockSignals(False)
@@ -231,14 +261,24 @@ class SaferHomesPage(QWidget):
         for r, row in enumerate(rows):
             cells = [
                 _item(row.reference),
-                _item(f"{row.referred_on:%d/%m/%Y}" if row.referred_on else "", row.referred_on.toordinal()
-                      if row.referred_on else 0),
-                _item(row.client), _item(row.address), _item(row.category), _item(row.agency), _item(row.ward),
+                _item(
+                    f"{row.referred_on:%d/%m/%Y}" if row.referred_on else "",
+                    row.referred_on.toordinal() if row.referred_on else 0,
+                ),
+                _item(row.client),
+                _item(row.address),
+                _item(row.category),
+                _item(row.agency),
+                _item(row.ward),
                 _item(row.status),
-                _item(f"{row.secured_on:%d/%m/%Y}" if row.secured_on else "",
-                      row.secured_on.toordinal() if row.secured_on else 0),
-                _item("" if row.days_to_secure is None else str(row.days_to_secure),
-                      -1 if row.days_to_secure is None else row.days_to_secure),
+                _item(
+                    f"{row.secured_on:%d/%m/%Y}" if row.secured_on else "",
+                    row.secured_on.toordinal() if row.secured_on else 0,
+                ),
+                _item(
+                    "" if row.days_to_secure is None else str(row.days_to_secure),
+                    -1 if row.days_to_secure is None else row.days_to_secure,
+                ),
                 _item("⚠ Waiting" if row.waiting_too_long else "", int(row.waiting_too_long)),
             ]
             cells[0].setData(Qt.ItemDataRole.UserRole, row.id)
@@ -250,7 +290,9 @@ class SaferHomesPage(QWidget):
                 self.table.setItem(r, c, item)
         self.table.setSortingEnabled(True)
         waiting = sum(r.waiting_too_long for r in rows)
-        self.count_label.setText(count_of(len(rows), "referral") + (f" · {waiting} waiting too long" if waiting else ""))
+        self.count_label.setText(
+            count_of(len(rows), "referral") + (f" · {waiting} waiting too long" if waiting else "")
+        )
 
     def _changed(self, changes) -> None:
         if changes.touches("safer_homes", "setting", "user"):
@@ -277,7 +319,8 @@ class SaferHomesPage(QWidget):
             reason = self.prompts.ask_text(
                 "Restricted referral",
                 "This is a restricted (domestic abuse) referral. Opening it shows the client's name and address.\n"
-                "Why are you opening it? Your reason is recorded in the audit log.")
+                "Why are you opening it? Your reason is recorded in the audit log.",
+            )
             if reason is None:
                 return
         try:
@@ -292,7 +335,9 @@ class SaferHomesPage(QWidget):
         self.stack.setCurrentIndex(1)
 
     def export_csv(self) -> None:
-        path = self.prompts.ask_save_file("Export the referral list", "safer-homes-referrals.csv", "CSV (*.csv)")
+        path = self.prompts.ask_save_file(
+            "Export the referral list", "safer-homes-referrals.csv", "CSV (*.csv)"
+        )
         if path is None:
             return
         try:
@@ -300,8 +345,11 @@ class SaferHomesPage(QWidget):
         except UserError as exc:
             self.prompts.error("List not exported", str(exc))
             return
-        self.prompts.info("List exported", f"{count_of(n, 'referral')} saved to {path}. Restricted clients are shown as "
-                          f"\u201c{RESTRICTED}\u201d unless you may see them.")
+        self.prompts.info(
+            "List exported",
+            f"{count_of(n, 'referral')} saved to {path}. Restricted clients are shown as "
+            f"\u201c{RESTRICTED}\u201d unless you may see them.",
+        )
 
     def data_protection(self):
         from cspdesk.gui.dialogs.data_protection import DataProtectionDialog
@@ -313,10 +361,15 @@ class SaferHomesPage(QWidget):
     def export_partner(self) -> None:
         agency = self.agency.currentData()
         if not agency:
-            self.prompts.error("Choose the agency", "Choose the referring agency in the filter above first: the "
-                               "partner list holds only that agency's referrals.")
+            self.prompts.error(
+                "Choose the agency",
+                "Choose the referring agency in the filter above first: the "
+                "partner list holds only that agency's referrals.",
+            )
             return
-        path = self.prompts.ask_save_file("Export the partner list", f"safer-homes-{agency}.csv", "CSV (*.csv)")
+        path = self.prompts.ask_save_file(
+            "Export the partner list", f"safer-homes-{agency}.csv", "CSV (*.csv)"
+        )
         if path is None:
             return
         try:
@@ -324,7 +377,9 @@ class SaferHomesPage(QWidget):
         except UserError as exc:
             self.prompts.error("List not exported", str(exc))
             return
-        self.prompts.info("Partner list exported", f"{count_of(n, 'referral')} from {agency} saved to {path}.")
+        self.prompts.info(
+            "Partner list exported", f"{count_of(n, 'referral')} from {agency} saved to {path}."
+        )
 
     # ----- counts -------------------------------------------------------------------------------
     def _counts_tab(self) -> QWidget:
@@ -342,8 +397,16 @@ class SaferHomesPage(QWidget):
         self.period_error = QLabel()
         self.period_error.setStyleSheet("color:#b00020")
         bar = QHBoxLayout()
-        for w in (QLabel("Financial year"), self.year, QLabel("or from"), self.period_from, QLabel("to"),
-                  self.period_to, show, self.period_error):
+        for w in (
+            QLabel("Financial year"),
+            self.year,
+            QLabel("or from"),
+            self.period_from,
+            QLabel("to"),
+            self.period_to,
+            show,
+            self.period_error,
+        ):
             bar.addWidget(w)
         bar.addStretch(1)
         self.sentence = QLabel(objectName="planSentence")
@@ -353,14 +416,20 @@ class SaferHomesPage(QWidget):
         self.figures.setStyleSheet("font-size: 13px")
         self.count_tables = {k: self._count_table() for k in ("category", "agency", "ward")}
         grid = QGridLayout()
-        for i, (key, title) in enumerate((("category", "By victim category (referred / secured)"),
-                                          ("agency", "Referrals by referring agency"),
-                                          ("ward", "By ward (referred / secured)"))):
+        for i, (key, title) in enumerate(
+            (
+                ("category", "By victim category (referred / secured)"),
+                ("agency", "Referrals by referring agency"),
+                ("ward", "By ward (referred / secured)"),
+            )
+        ):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(self.count_tables[key])
             grid.addWidget(box, 0, i)
-        note = QLabel("Counts never show a name or an address. A referral counts in the period it was made; a "
-                      "property counts as secured in the period its works were installed.")
+        note = QLabel(
+            "Counts never show a name or an address. A referral counts in the period it was made; a "
+            "property counts as secured in the period its works were installed."
+        )
         note.setStyleSheet("color:#555")
         w = QWidget()
         v = QVBoxLayout(w)
@@ -399,14 +468,21 @@ class SaferHomesPage(QWidget):
     def _fill_counts(self, view, start, end) -> None:
         c = view.counts
         self.sentence.setText(f"{view.sentence} {view.categories_sentence}".strip())
-        median = "" if c.median_working_days_to_secure is None else \
-            f" · median {c.median_working_days_to_secure:g} working days from referral to secured"
+        median = (
+            ""
+            if c.median_working_days_to_secure is None
+            else f" · median {c.median_working_days_to_secure:g} working days from referral to secured"
+        )
         self.figures.setText(
             f"{start:%d/%m/%Y} to {end:%d/%m/%Y}: <b>{c.referrals:,}</b> referrals ({c.declined} declined, "
             f"{c.withdrawn} withdrawn) · <b>{c.secured:,}</b> properties secured · spend <b>{view.spend}</b>"
             + (f" ({c.spend_estimated} estimated from the works specified)" if c.spend_estimated else "")
-            + median + f" · <b>{view.waiting_now}</b> waiting too long today")
-        self._fill(self.count_tables["category"], c.referrals_by_category, c.secured_by_category, category_label)
+            + median
+            + f" · <b>{view.waiting_now}</b> waiting too long today"
+        )
+        self._fill(
+            self.count_tables["category"], c.referrals_by_category, c.secured_by_category, category_label
+        )
         self._fill(self.count_tables["agency"], c.referrals_by_agency, {}, str)
         self._fill(self.count_tables["ward"], c.referrals_by_ward, c.secured_by_ward, str)
 

@@ -38,49 +38,67 @@ class IntakeForm(QWidget):
         self.general_error.setWordWrap(True)
         self.general_error.hide()
 
-        referrer = self._group("Referrer", [
-            ("referrer_name", "Name", TextField()),
-            ("referrer_role", "Role", TextField()),
-            ("referrer_agency", "Agency", ChoiceField([(a, a) for a in agencies])),
-            ("referrer_contact", "Contact", TextField(placeholderText="Phone or email")),
-            ("referred_on", "Date of referral", DateField()),
-        ])
-        consent = self._group("Consent", [
-            ("consent_given", "Consent given", YesNoField()),
-            ("consent_method", "How", ChoiceField(CONSENT_METHODS)),
-            ("consent_on", "Date", DateField()),
-        ])
-        client = self._group("Client and household", [
-            ("client_name", "Name", TextField()),
-            ("client_date_of_birth", "Date of birth", DateField()),
-            ("address_line1", "Address", TextField()),
-            ("address_line2", "", TextField(accessibleName="Address line 2")),
-            ("town", "Town", TextField()),
-            ("postcode", "Postcode", TextField()),
-            ("ward", "Ward", ChoiceField([(w, w) for w in wards])),
-            ("phone0", "Phone", TextField(), "safe0", ChoiceField(PHONE_SAFE, "Safe to call? (ask)")),
-            ("phone1", "Other phone", TextField(), "safe1", ChoiceField(PHONE_SAFE, "Safe to call? (ask)")),
-            ("safe_contact", "Safe contact", TextField()),
-            ("safe_address", "Safe address for letters", TextField()),
-            ("language", "Language", TextField()),
-            ("interpreter_needed", "", CheckField("Interpreter needed")),
-            ("access_needs", "Access needs", TextField()),
-            ("children_in_household", "Children in household", CountField()),
-        ])
-        risk = self._group("Circumstances and risk", [
-            ("victim_category", "Victim category", ChoiceField(VictimCategory.choices())),
-            ("tenure", "Tenure", ChoiceField(Tenure.choices())),
-            ("landlord_name", "Landlord", TextField()),
-            ("landlord_permission", "Landlord permission", YesNoField()),
-            ("victim_wants_to_stay", "Victim wants to stay", YesNoField()),
-            ("perpetrator_name", "Perpetrator", TextField()),
-            ("perpetrator_resident", "Perpetrator lives there", YesNoField()),
-            ("dash_level", "DASH risk level", ChoiceField(RiskLevel.choices())),
-            ("dash_score", "DASH score (0-27)", IntField("Enter the DASH score as a whole number.")),
-            ("marac_on", "MARAC date", DateField()),
-            ("police_reference", "Police reference", TextField()),
-            ("notes", "Notes", NotesField()),
-        ])
+        referrer = self._group(
+            "Referrer",
+            [
+                ("referrer_name", "Name", TextField()),
+                ("referrer_role", "Role", TextField()),
+                ("referrer_agency", "Agency", ChoiceField([(a, a) for a in agencies])),
+                ("referrer_contact", "Contact", TextField(placeholderText="Phone or email")),
+                ("referred_on", "Date of referral", DateField()),
+            ],
+        )
+        consent = self._group(
+            "Consent",
+            [
+                ("consent_given", "Consent given", YesNoField()),
+                ("consent_method", "How", ChoiceField(CONSENT_METHODS)),
+                ("consent_on", "Date", DateField()),
+            ],
+        )
+        client = self._group(
+            "Client and household",
+            [
+                ("client_name", "Name", TextField()),
+                ("client_date_of_birth", "Date of birth", DateField()),
+                ("address_line1", "Address", TextField()),
+                ("address_line2", "", TextField(accessibleName="Address line 2")),
+                ("town", "Town", TextField()),
+                ("postcode", "Postcode", TextField()),
+                ("ward", "Ward", ChoiceField([(w, w) for w in wards])),
+                ("phone0", "Phone", TextField(), "safe0", ChoiceField(PHONE_SAFE, "Safe to call? (ask)")),
+                (
+                    "phone1",
+                    "Other phone",
+                    TextField(),
+                    "safe1",
+                    ChoiceField(PHONE_SAFE, "Safe to call? (ask)"),
+                ),
+                ("safe_contact", "Safe contact", TextField()),
+                ("safe_address", "Safe address for letters", TextField()),
+                ("language", "Language", TextField()),
+                ("interpreter_needed", "", CheckField("Interpreter needed")),
+                ("access_needs", "Access needs", TextField()),
+                ("children_in_household", "Children in household", CountField()),
+            ],
+        )
+        risk = self._group(
+            "Circumstances and risk",
+            [
+                ("victim_category", "Victim category", ChoiceField(VictimCategory.choices())),
+                ("tenure", "Tenure", ChoiceField(Tenure.choices())),
+                ("landlord_name", "Landlord", TextField()),
+                ("landlord_permission", "Landlord permission", YesNoField()),
+                ("victim_wants_to_stay", "Victim wants to stay", YesNoField()),
+                ("perpetrator_name", "Perpetrator", TextField()),
+                ("perpetrator_resident", "Perpetrator lives there", YesNoField()),
+                ("dash_level", "DASH risk level", ChoiceField(RiskLevel.choices())),
+                ("dash_score", "DASH score (0-27)", IntField("Enter the DASH score as a whole number.")),
+                ("marac_on", "MARAC date", DateField()),
+                ("police_reference", "Police reference", TextField()),
+                ("notes", "Notes", NotesField()),
+            ],
+        )
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.general_error, 0, 0, 1, 2)
@@ -175,6 +193,9 @@ class IntakeForm(QWidget):
             else:
                 other.append(message)
         if other or problems:
-            self.general_error.setText(" ".join(other) if other else "Some details need attention: see the "
-                                       "messages beside the fields.")
+            self.general_error.setText(
+                " ".join(other)
+                if other
+                else "Some details need attention: see the messages beside the fields."
+            )
             self.general_error.show()

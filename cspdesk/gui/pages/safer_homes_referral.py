@@ -35,14 +35,25 @@ from cspdesk.gui.pages.safer_homes_form import IntakeForm
 from cspdesk.gui.reasons import with_reason
 
 S = SaferHomesStatus
-BUTTON_TEXT = {S.ELIGIBILITY_CHECKED: "Mark eligibility checked", S.SURVEYED: "Mark surveyed",
-               S.WORKS_ORDERED: "Mark works ordered", S.SECURED: "Mark property secured",
-               S.FOLLOWED_UP: "Mark followed up", S.CLOSED: "Close", S.DECLINED: "Decline…",
-               S.WITHDRAWN: "Withdraw…"}
-WORK_FIELDS = [("survey_on", "Survey date", DateField), ("surveyor", "Surveyor", TextField),
-               ("contractor", "Contractor", TextField), ("works_ordered_on", "Works ordered", DateField),
-               ("installed_on", "Installed", DateField), ("actual_cost_pence", "Actual cost", MoneyField),
-               ("followed_up_on", "Follow-up call", DateField)]
+BUTTON_TEXT = {
+    S.ELIGIBILITY_CHECKED: "Mark eligibility checked",
+    S.SURVEYED: "Mark surveyed",
+    S.WORKS_ORDERED: "Mark works ordered",
+    S.SECURED: "Mark property secured",
+    S.FOLLOWED_UP: "Mark followed up",
+    S.CLOSED: "Close",
+    S.DECLINED: "Decline…",
+    S.WITHDRAWN: "Withdraw…",
+}
+WORK_FIELDS = [
+    ("survey_on", "Survey date", DateField),
+    ("surveyor", "Surveyor", TextField),
+    ("contractor", "Contractor", TextField),
+    ("works_ordered_on", "Works ordered", DateField),
+    ("installed_on", "Installed", DateField),
+    ("actual_cost_pence", "Actual cost", MoneyField),
+    ("followed_up_on", "Follow-up call", DateField),
+]
 
 
 class ReferralScreen(QWidget):
@@ -171,8 +182,10 @@ class ReferralScreen(QWidget):
     def new_referral(self) -> None:
         self.detail = None
         self.heading.setText("New Safer Homes referral")
-        self.flags.setText("Record the referral as the referrer gave it. Without the client's consent only "
-                           "the fact that a referral was declined is kept.")
+        self.flags.setText(
+            "Record the referral as the referrer gave it. Without the client's consent only "
+            "the fact that a referral was declined is kept."
+        )
         self.form.set_values({"referred_on": self.services.safer_homes.today().isoformat()}, editable=True)
         self.save_btn.setText("Save referral")
         for w in (self.elig_box, self.works_box, self.timeline_box, self.summary_btn, self.order_btn):
@@ -193,16 +206,25 @@ class ReferralScreen(QWidget):
         self.heading.setText(f"Safer Homes referral {d.reference}")
         flags = [f"<b>{html.escape(d.status.label)}</b>"]
         if d.restricted:
-            flags.append("<span style='color:#9b1c1c'><b>RESTRICTED</b> (domestic abuse)"
-                         + (" — client details hidden" if d.masked else "") + "</span>")
+            flags.append(
+                "<span style='color:#9b1c1c'><b>RESTRICTED</b> (domestic abuse)"
+                + (" — client details hidden" if d.masked else "")
+                + "</span>"
+            )
         if d.waiting_too_long:
-            flags.append(f"<span style='background:#fde68a'>&nbsp;Waiting too long: not secured by "
-                         f"{d.waiting_target:%d/%m/%Y}&nbsp;</span>")
+            flags.append(
+                f"<span style='background:#fde68a'>&nbsp;Waiting too long: not secured by "
+                f"{d.waiting_target:%d/%m/%Y}&nbsp;</span>"
+            )
         if d.days_to_secure is not None:
-            flags.append(f"Secured {d.days_to_secure} days after referral ({d.working_days_to_secure} working days)")
+            flags.append(
+                f"Secured {d.days_to_secure} days after referral ({d.working_days_to_secure} working days)"
+            )
         if d.follow_up_due and d.status is S.SECURED:
-            flags.append(("<span style='color:#b00020'>Follow-up overdue</span> " if d.follow_up_overdue else "")
-                         + f"Follow-up call due {d.follow_up_due:%d/%m/%Y}")
+            flags.append(
+                ("<span style='color:#b00020'>Follow-up overdue</span> " if d.follow_up_overdue else "")
+                + f"Follow-up call due {d.follow_up_due:%d/%m/%Y}"
+            )
         self.flags.setText(" &nbsp;·&nbsp; ".join(flags))
         open_ = d.status not in (S.CLOSED, S.DECLINED, S.WITHDRAWN)
         edit = open_ and self.may_edit
@@ -210,24 +232,36 @@ class ReferralScreen(QWidget):
         self.save_btn.setText("Save changes")
         self.save_btn.setVisible(open_ and not d.masked)
         self.save_btn.setEnabled(edit)
-        for w in (self.elig_box, self.works_box, self.timeline_box, self.summary_btn, self.order_btn,
-                  self.letters_btn):
+        for w in (
+            self.elig_box,
+            self.works_box,
+            self.timeline_box,
+            self.summary_btn,
+            self.order_btn,
+            self.letters_btn,
+        ):
             w.show()
         self.order_btn.setEnabled(not d.masked and self.may_edit)
         # A masked referral's letters are restricted too: nothing to write, nothing to open.
         self.letters_btn.setEnabled(not d.masked)
-        self.letters_btn.setToolTip("" if not d.masked else
-                                    "Restricted: you do not have permission to see this referral's letters.")
+        self.letters_btn.setToolTip(
+            "" if not d.masked else "Restricted: you do not have permission to see this referral's letters."
+        )
         self.looks_btn.setVisible(d.restricted and not d.masked)
         self._status_buttons(d.allowed_next)
         # Eligibility
         if d.eligibility is None:
             self.elig_text.setText("Not checked yet.")
         else:
-            head = ("<b style='color:#166534'>Eligible</b>" if d.eligibility.eligible
-                    else "<b style='color:#b00020'>Not eligible</b>")
-            lines = "".join(f"<br>&nbsp;&nbsp;{'✔' if c.passed else '✘'} {html.escape(c.explanation)}"
-                            for c in d.eligibility.checks)
+            head = (
+                "<b style='color:#166534'>Eligible</b>"
+                if d.eligibility.eligible
+                else "<b style='color:#b00020'>Not eligible</b>"
+            )
+            lines = "".join(
+                f"<br>&nbsp;&nbsp;{'✔' if c.passed else '✘'} {html.escape(c.explanation)}"
+                for c in d.eligibility.checks
+            )
             self.elig_text.setText(f"{head} (checked {html.escape(d.eligibility_checked)}){lines}")
         self.elig_btn.setVisible(d.status is S.REFERRED)
         self.elig_btn.setEnabled(self.may_edit)
@@ -237,21 +271,34 @@ class ReferralScreen(QWidget):
             w.set_editable(edit)
             self.work_errors[name].hide()
         self.save_works_btn.setVisible(open_)
-        for w in (self.save_works_btn, self.add_measure_btn, self.remove_measure_btn, self.catalogue, self.quantity):
+        for w in (
+            self.save_works_btn,
+            self.add_measure_btn,
+            self.remove_measure_btn,
+            self.catalogue,
+            self.quantity,
+        ):
             w.setEnabled(edit)
         self._lines = [(m["code"], m["quantity"], m["installed"]) for m in v.get("measures") or []]
         self.measures.setRowCount(len(v.get("measures") or []))
         for r, m in enumerate(v.get("measures") or []):
-            cells = [m["description"], str(m["quantity"]), format_pence(m["unit_cost_pence"]),
-                     format_pence(m["quantity"] * m["unit_cost_pence"]), "Yes" if m["installed"] else ""]
+            cells = [
+                m["description"],
+                str(m["quantity"]),
+                format_pence(m["unit_cost_pence"]),
+                format_pence(m["quantity"] * m["unit_cost_pence"]),
+                "Yes" if m["installed"] else "",
+            ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.measures.setItem(r, c, item)
         actual = v.get("actual_cost_pence")
-        self.total.setText(f"Estimated total {format_pence(d.estimated_cost_pence)}"
-                           + (f" · actual cost {format_pence(actual)}" if isinstance(actual, int) else ""))
+        self.total.setText(
+            f"Estimated total {format_pence(d.estimated_cost_pence)}"
+            + (f" · actual cost {format_pence(actual)}" if isinstance(actual, int) else "")
+        )
         self.catalogue.clear()
         for m in d.catalogue:
             self.catalogue.addItem(f"{m.label} — {format_pence(m.unit_cost_pence)}", m.code)
@@ -280,8 +327,11 @@ class ReferralScreen(QWidget):
         """The referral again (a look: reuses the reason given on opening, or asks again if it has
         lapsed). False if the user would not give one: the screen goes back to the list."""
         read = self.services.safer_homes_read
-        detail = with_reason(self.prompts, "showing this referral again",
-                             lambda reason: read.refresh(self.services.actor, referral_id, reason))
+        detail = with_reason(
+            self.prompts,
+            "showing this referral again",
+            lambda reason: read.refresh(self.services.actor, referral_id, reason),
+        )
         if detail is None:
             self.detail = None
             self.back.emit()
@@ -313,8 +363,11 @@ class ReferralScreen(QWidget):
             if not self._shown_again(saved.id):
                 return
             if saved.status is S.DECLINED:
-                self.prompts.info("Referral recorded as declined", "Without the client's consent only the fact "
-                                  f"that a referral was made is kept ({saved.reference}).")
+                self.prompts.info(
+                    "Referral recorded as declined",
+                    "Without the client's consent only the fact "
+                    f"that a referral was made is kept ({saved.reference}).",
+                )
             return
         changed, problems = self.form.changed()
         if problems:
@@ -326,7 +379,9 @@ class ReferralScreen(QWidget):
         if not changed:
             return
         try:
-            changes = self.services.safer_homes.update(self.services.actor, self.detail.id, self.detail.version, changed)
+            changes = self.services.safer_homes.update(
+                self.services.actor, self.detail.id, self.detail.version, changed
+            )
         except ValidationError as exc:
             show_errors(exc.fields)
             return
@@ -391,8 +446,9 @@ class ReferralScreen(QWidget):
     def move_to(self, to: SaferHomesStatus) -> None:
         reason = None
         if to in (S.DECLINED, S.WITHDRAWN):
-            reason = self.prompts.ask_text(BUTTON_TEXT[to].rstrip("…"),
-                                           f"Why is referral {self.detail.reference} {to.label.lower()}?")
+            reason = self.prompts.ask_text(
+                BUTTON_TEXT[to].rstrip("…"), f"Why is referral {self.detail.reference} {to.label.lower()}?"
+            )
             if reason is None:
                 return
         try:
@@ -415,26 +471,40 @@ class ReferralScreen(QWidget):
         from cspdesk.core.services.letters.letter_sources import Subject
         from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
-        self.documents_panel = open_documents_dialog(self, self.services, self.bus, self.prompts, self.detail.id,
-                                                     self.detail.reference, Subject.REFERRAL)
+        self.documents_panel = open_documents_dialog(
+            self,
+            self.services,
+            self.bus,
+            self.prompts,
+            self.detail.id,
+            self.detail.reference,
+            Subject.REFERRAL,
+        )
         return self.documents_panel
 
     def _print_works_order(self) -> None:
         self._print("works-order", self.services.safer_homes_outputs.works_order_pdf, "works order")
 
     def _print(self, kind: str, make, what: str) -> None:
-        path = self.prompts.ask_save_file(f"Save the {what}", f"{self.detail.reference}-{kind}.pdf", "PDF (*.pdf)")
+        path = self.prompts.ask_save_file(
+            f"Save the {what}", f"{self.detail.reference}-{kind}.pdf", "PDF (*.pdf)"
+        )
         if path is None:
             return
         try:
-            made = with_reason(self.prompts, f"printing the {what}",
-                               lambda reason: make(self.services.actor, self.detail.id, path, reason))
+            made = with_reason(
+                self.prompts,
+                f"printing the {what}",
+                lambda reason: make(self.services.actor, self.detail.id, path, reason),
+            )
         except UserError as exc:
             self.prompts.error(f"The {what} was not made", str(exc))
             return
         if made is None:
             return
-        self.prompts.info(f"The {what} is ready", f"Saved to {path}. It is marked OFFICIAL-SENSITIVE; keep it securely.")
+        self.prompts.info(
+            f"The {what} is ready", f"Saved to {path}. It is marked OFFICIAL-SENSITIVE; keep it securely."
+        )
         self.timeline.clear()
         self._shown_again(self.detail.id)
 
@@ -443,7 +513,9 @@ class ReferralScreen(QWidget):
         from cspdesk.gui.dialogs.looks import LooksDialog
 
         try:
-            rows = self.services.audit_log.looks_at(self.services.actor, "safer_homes_referral", self.detail.id)
+            rows = self.services.audit_log.looks_at(
+                self.services.actor, "safer_homes_referral", self.detail.id
+            )
         except UserError as exc:
             self.prompts.error("Not available", str(exc))
             return None

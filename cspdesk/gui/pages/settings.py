@@ -64,8 +64,17 @@ class SettingsPage(QWidget):
     def _users_tab(self) -> QWidget:
         w = QWidget()
         self.users = QTableWidget(0, 7, objectName="usersTable", accessibleName="Users")
-        self.users.setHorizontalHeaderLabels(["Name", "Login", "Role", "Active", "Sees restricted Safer Homes",
-                                              "Job title (signs letters)", "Agency (partners)"])
+        self.users.setHorizontalHeaderLabels(
+            [
+                "Name",
+                "Login",
+                "Role",
+                "Active",
+                "Sees restricted Safer Homes",
+                "Job title (signs letters)",
+                "Agency (partners)",
+            ]
+        )
         self.users.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.users.verticalHeader().setVisible(False)
         self.users.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -109,11 +118,17 @@ class SettingsPage(QWidget):
             restricted.setToolTip("Administrators always may; partners never may.")
             restricted.toggled.connect(lambda on, row=u: self._set_restricted(row, on))
             self.users.setCellWidget(r, 4, restricted)
-            title = QLineEdit(u.job_title or "", objectName=f"jobTitle:{u.username}",
-                              accessibleName=f"Job title of {u.display_name}")
+            title = QLineEdit(
+                u.job_title or "",
+                objectName=f"jobTitle:{u.username}",
+                accessibleName=f"Job title of {u.display_name}",
+            )
             title.setEnabled(self.is_admin)
-            title.editingFinished.connect(lambda uid=u.id, w=title, old=u.job_title or "": w.text().strip() != old
-                                          and self._set_job_title(uid, w))
+            title.editingFinished.connect(
+                lambda uid=u.id, w=title, old=u.job_title or "": (
+                    w.text().strip() != old and self._set_job_title(uid, w)
+                )
+            )
             self.users.setCellWidget(r, 5, title)
             # A partner sees only what their agency needs (core.domain.restriction): their agency decides it.
             agency = QComboBox(objectName=f"agency:{u.username}")
@@ -122,8 +137,10 @@ class SettingsPage(QWidget):
                 agency.addItem(name, name)
             agency.setCurrentIndex(max(0, agency.findData(u.agency)) if u.agency else 0)
             agency.setEnabled(self.is_admin)
-            agency.setToolTip("A partner sees only cases their agency reported on, owns an action on or that are "
-                              "shared with it, and only the Safer Homes referrals it made.")
+            agency.setToolTip(
+                "A partner sees only cases their agency reported on, owns an action on or that are "
+                "shared with it, and only the Safer Homes referrals it made."
+            )
             agency.currentIndexChanged.connect(lambda _i, uid=u.id, c=agency: self._set_agency(uid, c))
             self.users.setCellWidget(r, 6, agency)
         values = self.services.settings.all()
@@ -132,7 +149,9 @@ class SettingsPage(QWidget):
 
     def _set_role(self, user_id, combo: QComboBox) -> None:
         try:
-            changes = self.services.users.update_user(self.services.actor, user_id, role=Role(combo.currentData()))
+            changes = self.services.users.update_user(
+                self.services.actor, user_id, role=Role(combo.currentData())
+            )
         except UserError as exc:
             self.prompts.error("Role not changed", str(exc))
             self.load()
@@ -159,9 +178,13 @@ class SettingsPage(QWidget):
     def _set_restricted(self, user, on: bool) -> None:
         # Read the user afresh: the row may be stale after an earlier change on this screen.
         current = next((u for u in self.services.users.list_users() if u.id == user.id), user)
-        flags = set(current.permissions) - {SAFER_HOMES_RESTRICTED} | ({SAFER_HOMES_RESTRICTED} if on else set())
+        flags = set(current.permissions) - {SAFER_HOMES_RESTRICTED} | (
+            {SAFER_HOMES_RESTRICTED} if on else set()
+        )
         try:
-            changes = self.services.users.update_user(self.services.actor, user.id, permissions=frozenset(flags))
+            changes = self.services.users.update_user(
+                self.services.actor, user.id, permissions=frozenset(flags)
+            )
         except UserError as exc:
             self.prompts.error("Permission not changed", str(exc))
             self.load()
@@ -170,8 +193,12 @@ class SettingsPage(QWidget):
 
     def _add_user(self) -> None:
         try:
-            changes = self.services.users.add_user(self.services.actor, self.new_login.text(), self.new_name.text(),
-                                                   Role(self.new_role.currentData()))
+            changes = self.services.users.add_user(
+                self.services.actor,
+                self.new_login.text(),
+                self.new_name.text(),
+                Role(self.new_role.currentData()),
+            )
         except UserError as exc:
             self.prompts.error("User not added", str(exc))
             return
@@ -206,7 +233,10 @@ class SettingsPage(QWidget):
                 w = QCheckBox()
             elif d.kind is int:
                 w = QSpinBox()
-                w.setRange(d.minimum if d.minimum is not None else -10**9, d.maximum if d.maximum is not None else 10**9)
+                w.setRange(
+                    d.minimum if d.minimum is not None else -(10**9),
+                    d.maximum if d.maximum is not None else 10**9,
+                )
             elif "\n" in str(d.default):
                 w = QPlainTextEdit()
                 w.setFixedHeight(80)
@@ -270,7 +300,9 @@ class SettingsPage(QWidget):
 
     def save(self) -> None:
         current = self.services.settings.all()
-        changed = {k: self._get_widget(w) for k, w in self.fields.items() if self._get_widget(w) != current[k]}
+        changed = {
+            k: self._get_widget(w) for k, w in self.fields.items() if self._get_widget(w) != current[k]
+        }
         for err in self.errors.values():
             err.hide()
         if not changed:

@@ -59,13 +59,19 @@ class DocumentsPanel(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.openable: dict = {}
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut,
-                  activated=self.open_selected)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Return),
+            self.table,
+            context=Qt.ShortcutContext.WidgetShortcut,
+            activated=self.open_selected,
+        )
 
         self.new_btn = QPushButton("&New letter…", objectName="newLetterButton")
         self.new_btn.clicked.connect(self.new_letter)
-        self.new_btn.setEnabled(services.actor.can(Role.OFFICER)
-                                and services.documents.may_write_on(services.actor, self.subject, case_id))
+        self.new_btn.setEnabled(
+            services.actor.can(Role.OFFICER)
+            and services.documents.may_write_on(services.actor, self.subject, case_id)
+        )
         self.open_btn = QPushButton("&Open / reprint…", objectName="openDocument")
         self.open_btn.clicked.connect(self.open_selected)
         where = "case" if self.subject is Subject.CASE else self.subject.label.split()[-1].lower()
@@ -90,7 +96,11 @@ class DocumentsPanel(QWidget):
         self.openable = {d.id: self.services.documents.may_open(actor, d.id) for d in self.rows}
         self.table.setRowCount(len(self.rows))
         for r, d in enumerate(self.rows):
-            template = f"{d.template_code} rev {d.template_revision}" if d.template_revision else (d.template_code or "")
+            template = (
+                f"{d.template_code} rev {d.template_revision}"
+                if d.template_revision
+                else (d.template_code or "")
+            )
             title = d.title + (f" — {d.description}" if d.description else "")
             cells = (f"{d.made_at:%d/%m/%Y %H:%M}", title, d.recipient, d.made_by, template, _size(d.size))
             for c, text in enumerate(cells):
@@ -106,8 +116,11 @@ class DocumentsPanel(QWidget):
         row = self.table.currentRow()
         ok = 0 <= row < len(self.rows) and self.openable.get(self.rows[row].id, False)
         self.open_btn.setEnabled(bool(ok))
-        self.open_btn.setToolTip("" if ok or not self.rows else
-                                 "This letter is on a restricted record: you do not have permission to open it.")
+        self.open_btn.setToolTip(
+            ""
+            if ok or not self.rows
+            else "This letter is on a restricted record: you do not have permission to open it."
+        )
 
     load = refresh  # the case screen's tab protocol: called when the case changes
 
@@ -116,7 +129,9 @@ class DocumentsPanel(QWidget):
             self.refresh()
 
     def new_letter(self, code: str | None = None) -> NewLetterDialog:
-        dlg = NewLetterDialog(self.services, self.bus, self.prompts, self.subject, self.case_id, self, code=code)
+        dlg = NewLetterDialog(
+            self.services, self.bus, self.prompts, self.subject, self.case_id, self, code=code
+        )
         self.dialog = dlg
         dlg.open()
         return dlg
@@ -130,8 +145,11 @@ class DocumentsPanel(QWidget):
             return None
         actor = self.services.actor
         try:
-            data = with_reason(self.prompts, "opening this letter",
-                               lambda reason: self.services.documents.content(actor, d.id, reason))
+            data = with_reason(
+                self.prompts,
+                "opening this letter",
+                lambda reason: self.services.documents.content(actor, d.id, reason),
+            )
         except UserError as exc:
             self.prompts.error("Document not opened", str(exc))
             return None
@@ -144,8 +162,10 @@ class DocumentsPanel(QWidget):
                 d.filename,
                 self.prompts,
                 on_copy=lambda _how, doc_id=d.id: with_reason(
-                    self.prompts, "printing this letter",
-                    lambda reason: self.services.documents.reprint(actor, doc_id, reason)),
+                    self.prompts,
+                    "printing this letter",
+                    lambda reason: self.services.documents.reprint(actor, doc_id, reason),
+                ),
                 note=f"The copy filed on {d.made_at:%d/%m/%Y} by {d.made_by}.",
                 parent=self,
             )
@@ -163,8 +183,9 @@ def letters_tab(services, bus, prompts, case_id) -> tuple[str, DocumentsPanel]:
     return "Letters", DocumentsPanel(services, bus, prompts, case_id)
 
 
-def open_documents_dialog(parent, services, bus, prompts, record_id, title: str,
-                          subject: Subject = Subject.CASE) -> DocumentsPanel:
+def open_documents_dialog(
+    parent, services, bus, prompts, record_id, title: str, subject: Subject = Subject.CASE
+) -> DocumentsPanel:
     """The documents of one record in a window of their own (non-blocking); returns the panel."""
     dlg = QDialog(parent, objectName="documentsDialog", windowTitle=f"{title} — letters and documents")
     panel = DocumentsPanel(services, bus, prompts, record_id, dlg, subject=subject)

@@ -64,8 +64,11 @@ class RatesChart(_ChartView):
     def show_table(self, table) -> None:
         chart = self._new_chart(f"{table.category}: rate per 1,000, {table.period.label}")
         rows = list(reversed(table.rows))  # a horizontal chart draws its first category at the bottom
-        sets = {"Districts": QBarSet("Districts"), "home": QBarSet(table.home.area if table.home else "Home"),
-                "total": QBarSet(table.total.area)}
+        sets = {
+            "Districts": QBarSet("Districts"),
+            "home": QBarSet(table.home.area if table.home else "Home"),
+            "total": QBarSet(table.total.area),
+        }
         for key, colour in (("Districts", NAVY), ("home", HOME), ("total", TOTAL)):
             sets[key].setColor(colour)
             sets[key].setBorderColor(colour)

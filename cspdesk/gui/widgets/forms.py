@@ -116,7 +116,7 @@ class FieldErrors:
         self.clear()
         rest = []
         for key, msg in errors.items():
-            local = key[len(prefix):] if prefix and key.startswith(prefix) else key
+            local = key[len(prefix) :] if prefix and key.startswith(prefix) else key
             lab = self.labels.get(local)
             if lab is not None:
                 lab.setText(msg)

@@ -36,13 +36,16 @@ class IncidentForm(QWidget):
         self.reported_on = DateField(clock().today())
         self.reported_on.setObjectName("incident_reported_on")
         self.reporter = combo([], object_name="incident_reporter")
-        self.reporter_name = QLineEdit(objectName="incident_reporter_name", placeholderText="name, if not listed")
+        self.reporter_name = QLineEdit(
+            objectName="incident_reporter_name", placeholderText="name, if not listed"
+        )
         self.agency = combo(agencies, "(reported to us)", object_name="incident_agency")
         self.police_ref = QLineEdit(objectName="incident_police_ref")
         self.description = QLineEdit(objectName="incident_description")
         self.category = combo(AsbCategory.choices(), "(the case's category)", object_name="incident_category")
-        self.same_place = QCheckBox(f"Where the case is{f' ({case_place})' if case_place else ''}",
-                                    objectName="incident_same_place")
+        self.same_place = QCheckBox(
+            f"Where the case is{f' ({case_place})' if case_place else ''}", objectName="incident_same_place"
+        )
         self.same_place.setChecked(True)
         self.place = LocationFields(self.errors, "incident_place_", wards=wards)
         self.same_place.toggled.connect(lambda on: self.place.setEnabled(not on))
@@ -101,12 +104,17 @@ class IncidentForm(QWidget):
         reported = read_date(self.reported_on, "reported_on", errors)
         party = self.reporter.currentData()
         other = party in (None, OTHER)
-        return IncidentInput(occurred_at=occurred, reported_on=reported, description=self.description.text(),
-                             reporter_party_id=None if other else party,
-                             reporter_name=self.reporter_name.text() if other else "",
-                             reporting_agency_id=self.agency.currentData(), police_reference=self.police_ref.text(),
-                             category=self.category.currentData() if self.full else None,
-                             place=None if not self.full or self.same_place.isChecked() else self.place.value())
+        return IncidentInput(
+            occurred_at=occurred,
+            reported_on=reported,
+            description=self.description.text(),
+            reporter_party_id=None if other else party,
+            reporter_name=self.reporter_name.text() if other else "",
+            reporting_agency_id=self.agency.currentData(),
+            police_reference=self.police_ref.text(),
+            category=self.category.currentData() if self.full else None,
+            place=None if not self.full or self.same_place.isChecked() else self.place.value(),
+        )
 
     def fill(self, inp: IncidentInput) -> None:
         self.day.set_value(inp.occurred_at.date() if inp.occurred_at else None)
@@ -124,4 +132,6 @@ class IncidentForm(QWidget):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Service field names to the labels beside the fields (the place's are prefixed ``place_``)."""
-        self.errors.show({(k[len("place_"):] if k.startswith("place_") else k): v for k, v in errors.items()})
+        self.errors.show(
+            {(k[len("place_") :] if k.startswith("place_") else k): v for k, v in errors.items()}
+        )

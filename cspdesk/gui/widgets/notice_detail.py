@@ -23,8 +23,12 @@ S = Stage
 # A move that is really a new notice: (kind of the notice shown, stage) -> kind of the new step.
 NEW_STEP_FOR = {("cpw", S.ESCALATED.value): "cpn", ("cpn", S.FPN_ISSUED.value): "fpn"}
 
-EVENT_BUTTONS = {"review": "Record review", "remedial_works": "Remedial works (s.47)",
-                 "forfeiture": "Forfeiture (s.50)", "note": "Add a note"}
+EVENT_BUTTONS = {
+    "review": "Record review",
+    "remedial_works": "Remedial works (s.47)",
+    "forfeiture": "Forfeiture (s.50)",
+    "note": "Add a note",
+}
 
 
 def _events_for(d) -> list[str]:
@@ -45,23 +49,33 @@ def detail_html(d, today: date) -> str:
     def day(v) -> str:
         return v.strftime("%d/%m/%Y %H:%M") if hasattr(v, "hour") else v.strftime("%d/%m/%Y")
 
-    dates = "".join(f"<tr><td>{e(label)}</td><td>{day(v)}</td></tr>" for label, v in d.dates) or \
-        "<tr><td colspan=2>Not issued yet: dates are computed when it is.</td></tr>"
+    dates = (
+        "".join(f"<tr><td>{e(label)}</td><td>{day(v)}</td></tr>" for label, v in d.dates)
+        or "<tr><td colspan=2>Not issued yet: dates are computed when it is.</td></tr>"
+    )
     due = ""
     if d.next_due_on:
         colour = "#b00020" if d.next_due_on < today else "#1f3a5f"
-        due = (f"<p style='color:{colour}'><b>Next: {e(d.next_due_what)} — {d.next_due_on:%d/%m/%Y}"
-               f"{' (overdue)' if d.next_due_on < today else ''}</b></p>")
+        due = (
+            f"<p style='color:{colour}'><b>Next: {e(d.next_due_what)} — {d.next_due_on:%d/%m/%Y}"
+            f"{' (overdue)' if d.next_due_on < today else ''}</b></p>"
+        )
     reqs = "".join(
         f"<li><b>{e(r.kind)}</b>: {e(r.text)}{f' (by {r.due_on:%d/%m/%Y})' if r.due_on else ''}"
         f"{'' if r.in_force else ' <i>— not in force</i>'}"
-        f"{f'<br><span style=color:#555>{e(r.note)}</span>' if r.note else ''}</li>" for r in d.requirements)
+        f"{f'<br><span style=color:#555>{e(r.note)}</span>' if r.note else ''}</li>"
+        for r in d.requirements
+    )
     history = "".join(
         f"<tr><td>{ev.occurred_on:%d/%m/%Y}</td><td>{e(_event_text(ev))}</td><td>{e(ev.officer)}</td></tr>"
         + (f"<tr><td></td><td colspan=2 style='color:#555'>{e(ev.reason)}</td></tr>" if ev.reason else "")
-        + (f"<tr><td></td><td colspan=2 style='color:#8a4b00'>Check overridden: {e(ev.override_reason)}</td></tr>"
-           if ev.override_reason else "")
-        for ev in d.events)
+        + (
+            f"<tr><td></td><td colspan=2 style='color:#8a4b00'>Check overridden: {e(ev.override_reason)}</td></tr>"
+            if ev.override_reason
+            else ""
+        )
+        for ev in d.events
+    )
     informed = "".join(f"<li>{e(b)} — {on:%d/%m/%Y}</li>" for b, on in d.informed)
     links = ""
     if d.parent:
@@ -74,7 +88,11 @@ def detail_html(d, today: date) -> str:
         if d.discount_amount_pence:
             money += f"; £{d.discount_amount_pence / 100:.2f} if paid early"
         money += (f"; paid {d.paid_on:%d/%m/%Y}" if d.paid_on else "") + "</p>"
-    letter = "<p style='color:#8a4b00'>A letter or notice is due for the latest step.</p>" if d.document_due else ""
+    letter = (
+        "<p style='color:#8a4b00'>A letter or notice is due for the latest step.</p>"
+        if d.document_due
+        else ""
+    )
     return (
         f"<h3 style='margin-bottom:0'>{e(d.reference)} — {e(d.kind)}</h3>"
         f"<p style='margin-top:2px'><b>{e(d.stage)}</b> · {e(d.recipient)} · case {e(d.case_reference)}<br>"
@@ -94,8 +112,13 @@ def detail_html(d, today: date) -> str:
 
 def _event_text(ev) -> str:
     if ev.event != "stage":
-        return {"review": "Review held", "remedial_works": "Remedial works", "forfeiture": "Forfeiture",
-                "note": "Note", "evidence": "Evidence added"}.get(ev.event, ev.event)
+        return {
+            "review": "Review held",
+            "remedial_works": "Remedial works",
+            "forfeiture": "Forfeiture",
+            "note": "Note",
+            "evidence": "Evidence added",
+        }.get(ev.event, ev.event)
     text = ev.to_stage.capitalize() if not ev.from_stage else f"{ev.from_stage} → {ev.to_stage}"
     if ev.details.get("late_appeal_reason"):
         text += f" (late, accepted: {ev.details['late_appeal_reason']})"
@@ -129,8 +152,11 @@ class NoticeDetailView(QWidget):
         v.addWidget(self.browser, 1)
         v.addWidget(self.actions_label)
         v.addWidget(box)
-        self.letters_btn = QPushButton("Letters…", objectName="noticeLetters",
-                                       toolTip="The notice as a letter, filed on the case; copies and reprints")
+        self.letters_btn = QPushButton(
+            "Letters…",
+            objectName="noticeLetters",
+            toolTip="The notice as a letter, filed on the case; copies and reprints",
+        )
         self.letters_btn.clicked.connect(self.open_letters)
         v.addWidget(self.letters_btn)
         self.buttons: dict[str, QPushButton] = {}
@@ -139,7 +165,9 @@ class NoticeDetailView(QWidget):
     def clear(self) -> None:
         self.detail = None
         self.letters_btn.hide()
-        self.browser.setHtml("<p style='color:#666'>Select a notice to see its dates, requirements and history.</p>")
+        self.browser.setHtml(
+            "<p style='color:#666'>Select a notice to see its dates, requirements and history.</p>"
+        )
         self._set_buttons([])
 
     def show_notice(self, notice_id) -> None:
@@ -166,8 +194,9 @@ class NoticeDetailView(QWidget):
         from cspdesk.core.services.letters.letter_sources import Subject
         from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
-        self.documents_panel = open_documents_dialog(self, self.services, self.bus, self.prompts, self.detail.id,
-                                                     self.detail.reference, Subject.NOTICE)
+        self.documents_panel = open_documents_dialog(
+            self, self.services, self.bus, self.prompts, self.detail.id, self.detail.reference, Subject.NOTICE
+        )
         return self.documents_panel
 
     def refresh(self) -> None:
@@ -194,8 +223,16 @@ class NoticeDetailView(QWidget):
         if name.startswith("event:"):
             dlg = EventDialog(self.services, self.bus, self.prompts, d, code, self)
         elif (d.kind_code, code) in NEW_STEP_FOR:
-            dlg = NewStepDialog(self.services, self.bus, self.prompts, self, case_id=d.case_id, party_id=d.party_id,
-                                kind=NEW_STEP_FOR[(d.kind_code, code)], parent_notice_id=d.id)
+            dlg = NewStepDialog(
+                self.services,
+                self.bus,
+                self.prompts,
+                self,
+                case_id=d.case_id,
+                party_id=d.party_id,
+                kind=NEW_STEP_FOR[(d.kind_code, code)],
+                parent_notice_id=d.id,
+            )
         else:
             dlg = StepDialog(self.services, self.bus, self.prompts, d, code, label, self)
         dlg.saved.connect(lambda _r: self.refresh())

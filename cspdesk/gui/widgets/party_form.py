@@ -40,9 +40,14 @@ class LocationFields(QWidget):
             self.ward.hide()
 
     def value(self) -> LocationInput:
-        return LocationInput(place_name=self.place_name.text(), line1=self.line1.text(), town=self.town.text(),
-                             postcode=self.postcode.text(), place_type=self.place_type.currentData(),
-                             ward_id=self.ward.currentData())
+        return LocationInput(
+            place_name=self.place_name.text(),
+            line1=self.line1.text(),
+            town=self.town.text(),
+            postcode=self.postcode.text(),
+            place_type=self.place_type.currentData(),
+            ward_id=self.ward.currentData(),
+        )
 
     def clear(self) -> None:
         for w in (self.place_name, self.line1, self.town, self.postcode):
@@ -83,10 +88,14 @@ class PartyForm(QWidget):
         h.addWidget(self.vulnerable)
         form.addRow("Role, kind", top)
         self._rows: dict[str, tuple[QWidget, ...]] = {}
-        for key, label, w in (("forename", "Forename", self.forename), ("surname", "Surname", self.surname),
-                              ("date_of_birth", "Date of birth", self.dob),
-                              ("organisation_name", "Name", self.org_name),
-                              ("group_description", "Description", self.group), ("phone", "Phone", self.phone)):
+        for key, label, w in (
+            ("forename", "Forename", self.forename),
+            ("surname", "Surname", self.surname),
+            ("date_of_birth", "Date of birth", self.dob),
+            ("organisation_name", "Name", self.org_name),
+            ("group_description", "Description", self.group),
+            ("phone", "Phone", self.phone),
+        ):
             cell = self.errors.field(key, w)
             form.addRow(label, cell)
             self._rows[key] = (form.labelForField(cell), cell)
@@ -99,22 +108,33 @@ class PartyForm(QWidget):
 
     def _kind_changed(self) -> None:
         kind = PartyKind(self.kind.currentData())
-        show = {"forename": kind is PartyKind.PERSON, "surname": kind is PartyKind.PERSON,
-                "date_of_birth": kind is PartyKind.PERSON,
-                "organisation_name": kind in (PartyKind.BUSINESS, PartyKind.COMMUNITY_GROUP),
-                "group_description": kind is PartyKind.GROUP, "phone": kind is not PartyKind.GROUP}
+        show = {
+            "forename": kind is PartyKind.PERSON,
+            "surname": kind is PartyKind.PERSON,
+            "date_of_birth": kind is PartyKind.PERSON,
+            "organisation_name": kind in (PartyKind.BUSINESS, PartyKind.COMMUNITY_GROUP),
+            "group_description": kind is PartyKind.GROUP,
+            "phone": kind is not PartyKind.GROUP,
+        }
         for key, widgets in self._rows.items():
             for w in widgets:
                 w.setVisible(show[key])
         self.address.setVisible(kind is not PartyKind.GROUP)
 
     def value(self, errors: dict[str, str]) -> PartyInput:
-        return PartyInput(role=self.role.currentData(), kind=self.kind.currentData(), forename=self.forename.text(),
-                          surname=self.surname.text(), date_of_birth=read_date(self.dob, "date_of_birth", errors),
-                          organisation_name=self.org_name.text(), group_description=self.group.text(),
-                          phone=self.phone.text(), vulnerable=self.vulnerable.isChecked(),
-                          address=self.address.value() if self.address.isVisibleTo(self) else LocationInput(),
-                          notes=self.notes.text())
+        return PartyInput(
+            role=self.role.currentData(),
+            kind=self.kind.currentData(),
+            forename=self.forename.text(),
+            surname=self.surname.text(),
+            date_of_birth=read_date(self.dob, "date_of_birth", errors),
+            organisation_name=self.org_name.text(),
+            group_description=self.group.text(),
+            phone=self.phone.text(),
+            vulnerable=self.vulnerable.isChecked(),
+            address=self.address.value() if self.address.isVisibleTo(self) else LocationInput(),
+            notes=self.notes.text(),
+        )
 
     def fill(self, p: PartyInput) -> None:
         """Show a party's details (to change them)."""

@@ -45,7 +45,9 @@ class SharingPanel(QWidget):
         self.agency = QComboBox(objectName="shareAgency")
         for name in services.users.agencies():
             self.agency.addItem(name, name)
-        self.reason = QLineEdit(objectName="shareReason", placeholderText="Why this agency needs to see the case")
+        self.reason = QLineEdit(
+            objectName="shareReason", placeholderText="Why this agency needs to see the case"
+        )
         self.share_btn = QPushButton("Share", objectName="shareCase")
         self.share_btn.clicked.connect(self.share)
         self.withdraw_btn = QPushButton("Withdraw selected…", objectName="withdrawShare")
@@ -55,8 +57,10 @@ class SharingPanel(QWidget):
         self.error.hide()
         for w in (self.agency, self.reason, self.share_btn):
             w.setEnabled(officer)
-        note = QLabel("A partner agency sees this case if it reported an incident on it, owns one of its actions, "
-                      "or it is shared with it here." + ("" if officer else " Only officers can share a case."))
+        note = QLabel(
+            "A partner agency sees this case if it reported an incident on it, owns one of its actions, "
+            "or it is shared with it here." + ("" if officer else " Only officers can share a case.")
+        )
         note.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(QLabel("Share with"))
@@ -83,21 +87,28 @@ class SharingPanel(QWidget):
             self.rows = []
         self.table.setRowCount(len(self.rows))
         for r, s in enumerate(self.rows):
-            cells = (s.agency, f"{s.shared_on:%d/%m/%Y}", s.shared_by, s.reason,
-                     f"{s.withdrawn_on:%d/%m/%Y} by {s.withdrawn_by}" if s.withdrawn_on else "")
+            cells = (
+                s.agency,
+                f"{s.shared_on:%d/%m/%Y}",
+                s.shared_by,
+                s.reason,
+                f"{s.withdrawn_on:%d/%m/%Y} by {s.withdrawn_by}" if s.withdrawn_on else "",
+            )
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self._selection_changed()
 
     def _selection_changed(self) -> None:
         r = self.table.currentRow()
-        self.withdraw_btn.setEnabled(self.services.actor.can(Role.OFFICER) and 0 <= r < len(self.rows)
-                                     and self.rows[r].active)
+        self.withdraw_btn.setEnabled(
+            self.services.actor.can(Role.OFFICER) and 0 <= r < len(self.rows) and self.rows[r].active
+        )
 
     def share(self) -> None:
         try:
-            changes = self.services.sharing.share(self.services.actor, self.case_id, self.agency.currentData(),
-                                                  self.reason.text())
+            changes = self.services.sharing.share(
+                self.services.actor, self.case_id, self.agency.currentData(), self.reason.text()
+            )
         except ValidationError as exc:
             self.error.setText("; ".join(exc.fields.values()))
             self.error.show()
@@ -113,8 +124,10 @@ class SharingPanel(QWidget):
         r = self.table.currentRow()
         if not (0 <= r < len(self.rows)) or not self.rows[r].active:
             return
-        why = self.prompts.ask_text("Withdraw the share", f"Stop sharing this case with {self.rows[r].agency}? "
-                                    "The share stays on record. Why (optional):")
+        why = self.prompts.ask_text(
+            "Withdraw the share",
+            f"Stop sharing this case with {self.rows[r].agency}? The share stays on record. Why (optional):",
+        )
         if why is None:
             return
         try:

@@ -149,7 +149,9 @@ class TemplateEditor(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for t in self.templates:
-            item = QListWidgetItem(f"{t.name}\n  revision {t.revision}{'' if t.shipped else ' · ' + t.author}")
+            item = QListWidgetItem(
+                f"{t.name}\n  revision {t.revision}{'' if t.shipped else ' · ' + t.author}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, t.code)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -205,8 +207,12 @@ class TemplateEditor(QWidget):
             return None
         try:
             pdf = self.services.letters.preview_template(
-                self.services.actor, self.current.code, name=self.name.text(), body=self.body.toPlainText(),
-                protective_marking=self.marking.isChecked())
+                self.services.actor,
+                self.current.code,
+                name=self.name.text(),
+                body=self.body.toPlainText(),
+                protective_marking=self.marking.isChecked(),
+            )
         except ValidationError as exc:
             self.error.setText(str(exc))
             return None
@@ -217,8 +223,14 @@ class TemplateEditor(QWidget):
         return self._open_preview(pdf, f"{self.name.text()} (demo data)")
 
     def _open_preview(self, pdf: bytes, title: str) -> LetterPreviewDialog:
-        self.preview = LetterPreviewDialog(pdf, title, f"{title}.pdf", self.prompts,
-                                           note="Demo data: made-up names and addresses.", parent=self)
+        self.preview = LetterPreviewDialog(
+            pdf,
+            title,
+            f"{title}.pdf",
+            self.prompts,
+            note="Demo data: made-up names and addresses.",
+            parent=self,
+        )
         self.preview.open()
         return self.preview
 
@@ -227,8 +239,13 @@ class TemplateEditor(QWidget):
             return
         try:
             saved, changes = self.services.templates.save(
-                self.services.actor, self.current.code, name=self.name.text(), body=self.body.toPlainText(),
-                protective_marking=self.marking.isChecked(), based_on=self.current.revision)
+                self.services.actor,
+                self.current.code,
+                name=self.name.text(),
+                body=self.body.toPlainText(),
+                protective_marking=self.marking.isChecked(),
+                based_on=self.current.revision,
+            )
         except ValidationError as exc:
             self.error.setText(str(exc))
             return
@@ -252,7 +269,8 @@ class TemplateEditor(QWidget):
             return None
         try:
             pdf = self.services.letters.preview_template(
-                self.services.actor, r.code, name=r.name, body=r.body, protective_marking=r.protective_marking)
+                self.services.actor, r.code, name=r.name, body=r.body, protective_marking=r.protective_marking
+            )
         except UserError as exc:
             self.prompts.error("No preview", str(exc))
             return None
@@ -265,4 +283,6 @@ class TemplateEditor(QWidget):
         self.name.setText(r.name)
         self.marking.setChecked(r.protective_marking)
         self.body.setPlainText(r.body)
-        self.error.setText(f"Revision {r.revision}'s wording is in the editor: Save to make it the current one.")
+        self.error.setText(
+            f"Revision {r.revision}'s wording is in the editor: Save to make it the current one."
+        )

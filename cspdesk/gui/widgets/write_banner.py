@@ -18,8 +18,10 @@ class WriteBanner(QLabel):
         self.setObjectName("writeBanner")
         self.setWordWrap(True)
         self.setAccessibleName("Changes are off")
-        self.setStyleSheet("QLabel#writeBanner { background: #fff3cd; color: #5c4400; border-bottom: 1px solid "
-                           "#e0c36a; padding: 8px 12px; font-size: 13px; }")
+        self.setStyleSheet(
+            "QLabel#writeBanner { background: #fff3cd; color: #5c4400; border-bottom: 1px solid "
+            "#e0c36a; padding: 8px 12px; font-size: 13px; }"
+        )
         self.hide()
         self.answered = False  # the check has answered (the banner shows only if it refused)
         self._services = services

@@ -49,19 +49,30 @@ class BackupService:
         return Path(chosen).expanduser() if chosen else store.default_folder(path)
 
     def policy(self) -> BackupPolicy:
-        return BackupPolicy(int(self._settings.get("backups.keep_daily")), int(self._settings.get("backups.keep_weekly")),
-                            int(self._settings.get("backups.keep_monthly")))
+        return BackupPolicy(
+            int(self._settings.get("backups.keep_daily")),
+            int(self._settings.get("backups.keep_weekly")),
+            int(self._settings.get("backups.keep_monthly")),
+        )
 
     def status(self) -> BackupStatus:
         path, folder = self.db_path, self.folder()
         if path is None or folder is None:
-            return BackupStatus(False, None, None, False, self.policy(),
-                                "This database is on a server: it is backed up by the server's own backups (pg_dump), "
-                                "not by CSPDesk.")
+            return BackupStatus(
+                False,
+                None,
+                None,
+                False,
+                self.policy(),
+                "This database is on a server: it is backed up by the server's own backups (pg_dump), "
+                "not by CSPDesk.",
+            )
         backups = store.list_backups(folder, path)
         last = backups[0] if backups else None
         due = last is None or self._clock.now() - last.taken_at >= DUE_AFTER
-        note = "" if folder.is_dir() else f"The backup folder {folder} is not there yet (or is not connected)."
+        note = (
+            "" if folder.is_dir() else f"The backup folder {folder} is not there yet (or is not connected)."
+        )
         return BackupStatus(True, folder, last, due, self.policy(), note)
 
     def encryption(self) -> str:
@@ -72,7 +83,7 @@ class BackupService:
         if path is None:
             return "On the server: protected by the server's disk encryption and TLS (see the data protection guide)."
         if not encryption.is_encrypted_file(path):
-            return f"NOT encrypted. Close CSPDesk and run: cspdesk encrypt --db \"{path}\""
+            return f'NOT encrypted. Close CSPDesk and run: cspdesk encrypt --db "{path}"'
         try:
             source = encryption.key_for(path).source
         except encryption.KeyProblem:
@@ -86,7 +97,9 @@ class BackupService:
         # The default folder is made when needed; a folder chosen in Settings that is not there (a USB drive
         # taken out) is reported, not quietly made on the laptop's own disk.
         chosen = bool(str(self._settings.get("backups.folder") or "").strip())
-        return store.take_backup(path, folder, when=self._clock.now(), policy=self.policy(), create_folder=not chosen)
+        return store.take_backup(
+            path, folder, when=self._clock.now(), policy=self.policy(), create_folder=not chosen
+        )
 
     def back_up_if_due(self) -> BackupResult | None:
         status = self.status()

@@ -24,8 +24,14 @@ class DemoService:
         with self._uow("system") as uow:
             return not uow.session.scalar(select(func.count()).select_from(AsbCase))
 
-    def load(self, actor: Actor | None, *, cases: int = 1500, seed: int = 2023,
-             progress: Callable[[str, int, int], None] | None = None) -> DemoReport:
+    def load(
+        self,
+        actor: Actor | None,
+        *,
+        cases: int = 1500,
+        seed: int = 2023,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> DemoReport:
         if actor is not None:
             actor.require(Role.ADMINISTRATOR, "load demo data")
         if cases < 1 or cases > 1_000_000:
@@ -34,8 +40,14 @@ class DemoService:
         with self._uow(username) as uow:
             if uow.session.scalar(select(func.count()).select_from(AsbCase)):
                 raise ValidationError({"": "Demo data can only be loaded into an empty database."})
-            report = generate_demo(uow.session, cases=cases, seed=seed, admin_username=username, progress=progress,
-                                   extras=default_extras())
+            report = generate_demo(
+                uow.session,
+                cases=cases,
+                seed=seed,
+                admin_username=username,
+                progress=progress,
+                extras=default_extras(),
+            )
             uow.audit("create", "demo", None, f"Demo data loaded: {report.cases} cases")
             uow.commit()
         settle_after_bulk_load(uow.session.get_bind())

@@ -40,8 +40,10 @@ class HealthService:
         if dangling:
             problems.append(f"{dangling} rows point at records that do not exist.")
         if integrity.split()[0] != "ok":
-            problems.append(f"Integrity check failed: {integrity}. CSPDesk will not change this file; restore it "
-                            "from a backup (one is kept beside it each time CSPDesk upgrades it).")
+            problems.append(
+                f"Integrity check failed: {integrity}. CSPDesk will not change this file; restore it "
+                "from a backup (one is kept beside it each time CSPDesk upgrades it)."
+            )
         counts = {}
         unreadable = []
         with self._db.engine.connect() as conn:

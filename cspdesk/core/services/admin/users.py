@@ -51,13 +51,23 @@ class UserService:
                 user = AppUser(username=username, display_name=_display_name(username), role=role.value)
                 uow.session.add(user)
                 uow.session.flush()
-                uow.audit("create", "user", user.id,
-                          f"{username} signed in for the first time and was given the role {role.label}")
+                uow.audit(
+                    "create",
+                    "user",
+                    user.id,
+                    f"{username} signed in for the first time and was given the role {role.label}",
+                )
                 uow.commit()
                 created = True
             agency = uow.session.get(Agency, user.agency_id) if user.agency_id else None
-            return Actor(user.id, user.username, user.display_name, Role(user.role),
-                         frozenset(user.permissions or ()), agency.name if agency else None), created
+            return Actor(
+                user.id,
+                user.username,
+                user.display_name,
+                Role(user.role),
+                frozenset(user.permissions or ()),
+                agency.name if agency else None,
+            ), created
 
     def existing(self, username: str) -> Actor:
         """The actor for a known account, adding nobody (commands that only read)."""
@@ -67,8 +77,14 @@ class UserService:
             if user is None or not user.active:
                 raise PermissionDenied(f"{username} is not a user of this database.")
             agency = uow.session.get(Agency, user.agency_id) if user.agency_id else None
-            return Actor(user.id, user.username, user.display_name, Role(user.role),
-                         frozenset(user.permissions or ()), agency.name if agency else None)
+            return Actor(
+                user.id,
+                user.username,
+                user.display_name,
+                Role(user.role),
+                frozenset(user.permissions or ()),
+                agency.name if agency else None,
+            )
 
     def look_in(self, username: str | None = None) -> Actor:
         """The actor for this account on a database that cannot be changed (read-only or damaged): the user as
@@ -78,19 +94,35 @@ class UserService:
             user = uow.session.scalar(select(AppUser).where(AppUser.username == username))
             if user is None:
                 return Actor(uuid.uuid4(), username, _display_name(username), Role.PARTNER, frozenset())
-            return Actor(user.id, user.username, user.display_name, Role(user.role), frozenset(user.permissions or ()))
+            return Actor(
+                user.id, user.username, user.display_name, Role(user.role), frozenset(user.permissions or ())
+            )
 
     def list_users(self) -> list[UserRow]:
         with self._uow("system") as uow:
             users = uow.session.scalars(select(AppUser).order_by(AppUser.display_name)).all()
             agencies = {i: n for i, n in uow.session.execute(select(Agency.id, Agency.name))}
-            return [UserRow(u.id, u.username, u.display_name, Role(u.role), u.job_title, u.active, u.version,
-                            frozenset(u.permissions or ()), agencies.get(u.agency_id)) for u in users]
+            return [
+                UserRow(
+                    u.id,
+                    u.username,
+                    u.display_name,
+                    Role(u.role),
+                    u.job_title,
+                    u.active,
+                    u.version,
+                    frozenset(u.permissions or ()),
+                    agencies.get(u.agency_id),
+                )
+                for u in users
+            ]
 
     def agencies(self) -> list[str]:
         """The partner agencies a user can belong to, by name."""
         with self._uow("system") as uow:
-            return list(uow.session.scalars(select(Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)))
+            return list(
+                uow.session.scalars(select(Agency.name).where(Agency.active.is_(True)).order_by(Agency.name))
+            )
 
     def set_agency(self, actor: Actor, user_id: uuid.UUID, agency: str | None) -> Changes:
         """Which agency a user works for: a partner sees what their agency needs (``core.domain.restriction``)."""
@@ -106,30 +138,55 @@ class UserService:
                     raise ValidationError({"agency": "Choose the agency from the list."})
             if agency_id != user.agency_id:
                 user.agency_id = agency_id
-                uow.audit("update", "user", user.id, f"User {user.username}'s agency set to {agency or 'none'}",
-                          {"agency": agency})
+                uow.audit(
+                    "update",
+                    "user",
+                    user.id,
+                    f"User {user.username}'s agency set to {agency or 'none'}",
+                    {"agency": agency},
+                )
             uow.commit()
         return Changes.of("user", ids=(user_id,))
 
     def officers(self) -> list[UserRow]:
         return [u for u in self.list_users() if u.active and u.role != Role.PARTNER]
 
-    def update_user(self, actor: Actor, user_id: uuid.UUID, *, role: Role | None = None,
-                    display_name: str | None = None, job_title: str | None = None,
-                    active: bool | None = None, permissions: frozenset[str] | None = None) -> Changes:
+    def update_user(
+        self,
+        actor: Actor,
+        user_id: uuid.UUID,
+        *,
+        role: Role | None = None,
+        display_name: str | None = None,
+        job_title: str | None = None,
+        active: bool | None = None,
+        permissions: frozenset[str] | None = None,
+    ) -> Changes:
         actor.require(Role.ADMINISTRATOR, "change users' roles")
         if permissions is not None and set(permissions) - PERMISSION_FLAGS:
-            raise ValidationError({"permissions": "Unknown permission: "
-                                   + ", ".join(sorted(set(permissions) - PERMISSION_FLAGS))})
+            raise ValidationError(
+                {
+                    "permissions": "Unknown permission: "
+                    + ", ".join(sorted(set(permissions) - PERMISSION_FLAGS))
+                }
+            )
         with self._uow(actor.username) as uow:
             user = uow.session.get(AppUser, user_id)
             if user is None:
                 raise NotFound("That user no longer exists.")
-            before = {"role": user.role, "display_name": user.display_name, "job_title": user.job_title,
-                      "active": user.active, "permissions": sorted(user.permissions or ())}
+            before = {
+                "role": user.role,
+                "display_name": user.display_name,
+                "job_title": user.job_title,
+                "active": user.active,
+                "permissions": sorted(user.permissions or ()),
+            }
             if role is not None and role != Role.ADMINISTRATOR and user.role == Role.ADMINISTRATOR.value:
-                admins = uow.session.scalar(select(func.count()).select_from(AppUser).where(
-                    AppUser.role == Role.ADMINISTRATOR.value, AppUser.active.is_(True)))
+                admins = uow.session.scalar(
+                    select(func.count())
+                    .select_from(AppUser)
+                    .where(AppUser.role == Role.ADMINISTRATOR.value, AppUser.active.is_(True))
+                )
                 if admins <= 1:
                     raise ValidationError({"role": "There must always be at least one administrator."})
             if display_name is not None:
@@ -144,8 +201,13 @@ class UserService:
                 user.active = active
             if permissions is not None:
                 user.permissions = sorted(permissions)
-            after = {"role": user.role, "display_name": user.display_name, "job_title": user.job_title,
-                     "active": user.active, "permissions": sorted(user.permissions or ())}
+            after = {
+                "role": user.role,
+                "display_name": user.display_name,
+                "job_title": user.job_title,
+                "active": user.active,
+                "permissions": sorted(user.permissions or ()),
+            }
             diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
             if diff:
                 uow.audit("update", "user", user.id, f"User {user.username} changed", diff)
@@ -160,8 +222,11 @@ class UserService:
         with self._uow(actor.username) as uow:
             if uow.session.scalar(select(AppUser).where(AppUser.username == username)):
                 raise ValidationError({"username": f"{username} is already a user."})
-            user = AppUser(username=username, display_name=display_name.strip() or _display_name(username),
-                           role=Role(role).value)
+            user = AppUser(
+                username=username,
+                display_name=display_name.strip() or _display_name(username),
+                role=Role(role).value,
+            )
             uow.session.add(user)
             uow.session.flush()
             uow.audit("create", "user", user.id, f"User {username} added as {Role(role).label}")

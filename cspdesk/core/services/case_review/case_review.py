@@ -100,7 +100,9 @@ def application_problems(a: ApplicationInput, today: date) -> dict[str, str]:
         p["case_ids"] = "Link the ASB case (or cases) the application is about: the evidence comes from them."
     third = bool(a.on_behalf_of.strip())
     if third and not a.third_party_relationship.strip():
-        p["third_party_relationship"] = "Say how the applicant is connected to the victim (family, councillor...)."
+        p["third_party_relationship"] = (
+            "Say how the applicant is connected to the victim (family, councillor...)."
+        )
     if not third and (a.third_party_relationship.strip() or a.consent_recorded_on):
         p["on_behalf_of"] = "Name the victim this application is made on behalf of."
     if a.consent_recorded_on is not None and a.consent_recorded_on > today:
@@ -109,8 +111,13 @@ def application_problems(a: ApplicationInput, today: date) -> dict[str, str]:
 
 
 class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports):
-    def __init__(self, uow: Callable[[str], UnitOfWork], settings: SettingsService,
-                 today: Callable[[], date], render_pdf: Callable[..., bytes] | None = None):
+    def __init__(
+        self,
+        uow: Callable[[str], UnitOfWork],
+        settings: SettingsService,
+        today: Callable[[], date],
+        render_pdf: Callable[..., bytes] | None = None,
+    ):
         self._uow = uow
         self._settings = settings
         self._today = today
@@ -126,14 +133,20 @@ class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports)
             rows = uow.session.execute(
                 select(AsbCase.id, AsbCase.reference, AsbCase.title)
                 .where(AsbCase.reference.ilike(f"%{t}%") | AsbCase.title.ilike(f"%{t}%"))
-                .order_by(AsbCase.reference.desc()).limit(limit))
+                .order_by(AsbCase.reference.desc())
+                .limit(limit)
+            )
             return [LinkedCase(r.id, r.reference, r.title) for r in rows]
 
     def agencies(self) -> list[tuple[str, str]]:
         """(code, name) of the active partner agencies that can own an action."""
         with self._uow("system") as uow:
-            return [(r.code, r.name) for r in uow.session.execute(
-                select(Agency.code, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name))]
+            return [
+                (r.code, r.name)
+                for r in uow.session.execute(
+                    select(Agency.code, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)
+                )
+            ]
 
     def current_rules(self) -> CaseReviewRules:
         return case_review_rules(self._settings.section("case_review"))
@@ -154,45 +167,70 @@ class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports)
             if missing := [c for c in a.case_ids if c not in found]:
                 raise ValidationError({"case_ids": f"{len(missing)} of the linked cases no longer exist."})
             app = CaseReviewApplication(
-                reference=next_case_review_reference(s, a.received_on.year), status=S.RECEIVED.value, received_on=a.received_on,
-                channel=a.channel, applicant_name=a.applicant_name.strip(), applicant_kind=a.applicant_kind,
-                applicant_contact=a.applicant_contact.strip() or None, on_behalf_of=a.on_behalf_of.strip() or None,
+                reference=next_case_review_reference(s, a.received_on.year),
+                status=S.RECEIVED.value,
+                received_on=a.received_on,
+                channel=a.channel,
+                applicant_name=a.applicant_name.strip(),
+                applicant_kind=a.applicant_kind,
+                applicant_contact=a.applicant_contact.strip() or None,
+                on_behalf_of=a.on_behalf_of.strip() or None,
                 third_party_relationship=a.third_party_relationship.strip() or None,
-                consent_recorded_on=a.consent_recorded_on, problem=a.problem.strip(), officer_id=actor.user_id,
-                acknowledge_by=due.acknowledge_by, decide_by=due.decide_by, review_by=due.review_by,
-                rules=rules.to_dict(), proceed_despite_not_met=False)
+                consent_recorded_on=a.consent_recorded_on,
+                problem=a.problem.strip(),
+                officer_id=actor.user_id,
+                acknowledge_by=due.acknowledge_by,
+                decide_by=due.decide_by,
+                review_by=due.review_by,
+                rules=rules.to_dict(),
+                proceed_despite_not_met=False,
+            )
             s.add(app)
             s.flush()
             for cid in dict.fromkeys(a.case_ids):
                 s.add(CaseReviewCaseLink(application_id=app.id, case_id=cid))
             s.flush()
-            uow.audit("create", "case_review", app.id, f"Case Review application {app.reference} received "
-                      f"{a.received_on:%d/%m/%Y} from {app.applicant_name}",
-                      {"rules": rules.to_dict(), "acknowledge_by": due.acknowledge_by.isoformat(),
-                       "decide_by": due.decide_by.isoformat(), "review_by": due.review_by.isoformat()})
-            note_on_cases(uow, app, "status", f"Case Review application {app.reference} received",
-                          actor.display_name)
+            uow.audit(
+                "create",
+                "case_review",
+                app.id,
+                f"Case Review application {app.reference} received "
+                f"{a.received_on:%d/%m/%Y} from {app.applicant_name}",
+                {
+                    "rules": rules.to_dict(),
+                    "acknowledge_by": due.acknowledge_by.isoformat(),
+                    "decide_by": due.decide_by.isoformat(),
+                    "review_by": due.review_by.isoformat(),
+                },
+            )
+            note_on_cases(
+                uow, app, "status", f"Case Review application {app.reference} received", actor.display_name
+            )
             letter_due(uow, app, "acknowledgement", due.acknowledge_by, actor.display_name)
             uow.commit()
             return app.id
 
     # ----- read
-    def list_applications(self, status: str | None = None, text: str = "",
-                          overdue_only: bool = False) -> list[CaseReviewRow]:
+    def list_applications(
+        self, status: str | None = None, text: str = "", overdue_only: bool = False
+    ) -> list[CaseReviewRow]:
         """``status`` a CaseReviewStatus value, or "open" for everything not closed."""
         today = self._today()
         with self._uow("system") as uow:
-            stmt = select(CaseReviewApplication).order_by(CaseReviewApplication.received_on.desc(),
-                                                          CaseReviewApplication.reference.desc())
+            stmt = select(CaseReviewApplication).order_by(
+                CaseReviewApplication.received_on.desc(), CaseReviewApplication.reference.desc()
+            )
             if status == "open":
                 stmt = stmt.where(CaseReviewApplication.status != S.CLOSED.value)
             elif status:
                 stmt = stmt.where(CaseReviewApplication.status == status)
             if text.strip():
                 like = f"%{text.strip()}%"
-                stmt = stmt.where(CaseReviewApplication.reference.ilike(like)
-                                  | CaseReviewApplication.applicant_name.ilike(like)
-                                  | CaseReviewApplication.on_behalf_of.ilike(like))
+                stmt = stmt.where(
+                    CaseReviewApplication.reference.ilike(like)
+                    | CaseReviewApplication.applicant_name.ilike(like)
+                    | CaseReviewApplication.on_behalf_of.ilike(like)
+                )
             rows = [_row(app, today) for app in uow.session.scalars(stmt)]
         return [r for r in rows if r.overdue] if overdue_only else rows
 
@@ -207,39 +245,98 @@ class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports)
             facts = facts_for(s, app, today)
             codes = agency_codes(s)
             officer = s.get(AppUser, app.officer_id) if app.officer_id else None
-            cases = [LinkedCase(r.id, r.reference, r.title) for r in s.execute(
-                select(AsbCase.id, AsbCase.reference, AsbCase.title)
-                .where(AsbCase.id.in_(linked_case_ids(s, app.id))).order_by(AsbCase.reference))]
-            actions = [ActionLine(
-                a.id, a.description, codes.get(a.owner_agency_id, ("", ""))[0],
-                codes.get(a.owner_agency_id, ("", ""))[1], a.due_on, a.status, a.progress or "", a.completed_on,
-                a.status == "open" and a.due_on < today, a.version) for a in plan_actions(s, app.id)]
-            updates = [VictimUpdateLine(u.id, u.updated_on, u.method, u.summary, u.author) for u in s.scalars(
-                select(CaseReviewVictimUpdate).where(CaseReviewVictimUpdate.application_id == app.id)
-                .order_by(CaseReviewVictimUpdate.updated_on, CaseReviewVictimUpdate.created_at))]
+            cases = [
+                LinkedCase(r.id, r.reference, r.title)
+                for r in s.execute(
+                    select(AsbCase.id, AsbCase.reference, AsbCase.title)
+                    .where(AsbCase.id.in_(linked_case_ids(s, app.id)))
+                    .order_by(AsbCase.reference)
+                )
+            ]
+            actions = [
+                ActionLine(
+                    a.id,
+                    a.description,
+                    codes.get(a.owner_agency_id, ("", ""))[0],
+                    codes.get(a.owner_agency_id, ("", ""))[1],
+                    a.due_on,
+                    a.status,
+                    a.progress or "",
+                    a.completed_on,
+                    a.status == "open" and a.due_on < today,
+                    a.version,
+                )
+                for a in plan_actions(s, app.id)
+            ]
+            updates = [
+                VictimUpdateLine(u.id, u.updated_on, u.method, u.summary, u.author)
+                for u in s.scalars(
+                    select(CaseReviewVictimUpdate)
+                    .where(CaseReviewVictimUpdate.application_id == app.id)
+                    .order_by(CaseReviewVictimUpdate.updated_on, CaseReviewVictimUpdate.created_at)
+                )
+            ]
             appeal_rows = appeals_of(s, app.id)
-            appeals = [AppealLine(a.id, a.against, a.lodged_on, a.lodged_from or "", a.grounds or "", a.outcome,
-                                  a.outcome_on, a.outcome_notes or "") for a in appeal_rows]
+            appeals = [
+                AppealLine(
+                    a.id,
+                    a.against,
+                    a.lodged_on,
+                    a.lodged_from or "",
+                    a.grounds or "",
+                    a.outcome,
+                    a.outcome_on,
+                    a.outcome_notes or "",
+                )
+                for a in appeal_rows
+            ]
             steps = step_states(app, facts, redo_step(app, appeal_rows))
             return CaseReviewDetail(
-                id=app.id, reference=app.reference, status=app.status, status_label=S(app.status).label,
-                received_on=app.received_on, channel=app.channel, applicant_name=app.applicant_name,
-                applicant_kind=app.applicant_kind, applicant_contact=app.applicant_contact or "",
-                on_behalf_of=app.on_behalf_of or "", third_party_relationship=app.third_party_relationship or "",
-                consent_recorded_on=app.consent_recorded_on, problem=app.problem,
-                officer=officer.display_name if officer else "", rules=dict(app.rules or {}),
-                deadlines=_deadlines(app, today), acknowledged_on=app.acknowledged_on,
-                threshold_met=app.threshold_met, threshold_decided_on=app.threshold_decided_on,
-                threshold_reasons=app.threshold_reasons or "", proceed_despite_not_met=bool(app.proceed_despite_not_met),
-                proceed_grounds=list(app.proceed_grounds or []), proceed_reasons=app.proceed_reasons or "",
-                decision_letter_sent_on=app.decision_letter_sent_on, review_meeting_on=app.review_meeting_on,
-                chair=app.chair or "", chair_independent=app.chair_independent,
-                bodies_represented=list(app.bodies_represented or []), victim_invited=app.victim_invited,
-                victim_attended=app.victim_attended, minutes=app.minutes or "", decision=app.decision or "",
-                recommendations_made=app.recommendations_made, victim_consulted_on_plan=app.victim_consulted_on_plan,
-                outcome_sent_on=app.outcome_sent_on, closed_on=app.closed_on, closure_reason=app.closure_reason or "",
-                victim_told_of_closure_on=app.victim_told_of_closure_on, cases=cases, actions=actions,
-                updates=updates, appeals=appeals, steps=steps, version=app.version)
+                id=app.id,
+                reference=app.reference,
+                status=app.status,
+                status_label=S(app.status).label,
+                received_on=app.received_on,
+                channel=app.channel,
+                applicant_name=app.applicant_name,
+                applicant_kind=app.applicant_kind,
+                applicant_contact=app.applicant_contact or "",
+                on_behalf_of=app.on_behalf_of or "",
+                third_party_relationship=app.third_party_relationship or "",
+                consent_recorded_on=app.consent_recorded_on,
+                problem=app.problem,
+                officer=officer.display_name if officer else "",
+                rules=dict(app.rules or {}),
+                deadlines=_deadlines(app, today),
+                acknowledged_on=app.acknowledged_on,
+                threshold_met=app.threshold_met,
+                threshold_decided_on=app.threshold_decided_on,
+                threshold_reasons=app.threshold_reasons or "",
+                proceed_despite_not_met=bool(app.proceed_despite_not_met),
+                proceed_grounds=list(app.proceed_grounds or []),
+                proceed_reasons=app.proceed_reasons or "",
+                decision_letter_sent_on=app.decision_letter_sent_on,
+                review_meeting_on=app.review_meeting_on,
+                chair=app.chair or "",
+                chair_independent=app.chair_independent,
+                bodies_represented=list(app.bodies_represented or []),
+                victim_invited=app.victim_invited,
+                victim_attended=app.victim_attended,
+                minutes=app.minutes or "",
+                decision=app.decision or "",
+                recommendations_made=app.recommendations_made,
+                victim_consulted_on_plan=app.victim_consulted_on_plan,
+                outcome_sent_on=app.outcome_sent_on,
+                closed_on=app.closed_on,
+                closure_reason=app.closure_reason or "",
+                victim_told_of_closure_on=app.victim_told_of_closure_on,
+                cases=cases,
+                actions=actions,
+                updates=updates,
+                appeals=appeals,
+                steps=steps,
+                version=app.version,
+            )
 
     def incident_reports(self, application_id: uuid.UUID) -> list[IncidentReport]:
         with self._uow("system") as uow:
@@ -255,16 +352,25 @@ class CaseReviewService(CaseReviewSteps, CaseReviewPlanSteps, CaseReviewReports)
 
 def count_overdue_case_reviews(session, today: date) -> int:
     """Open applications with a due date passed and the step not done (for the Dashboard)."""
-    apps = session.scalars(select(CaseReviewApplication).where(
-        CaseReviewApplication.status.notin_([S.CLOSED.value, S.APPEAL_TO_PCC.value])))
+    apps = session.scalars(
+        select(CaseReviewApplication).where(
+            CaseReviewApplication.status.notin_([S.CLOSED.value, S.APPEAL_TO_PCC.value])
+        )
+    )
     return sum(1 for app in apps if _row(app, today).overdue)
 
 
 def _clock(app: CaseReviewApplication, today: date):
     goes_ahead = None if app.threshold_met is None else bool(app.threshold_met or app.proceed_despite_not_met)
-    return clock(app.received_on, today, CaseReviewRules.from_dict(app.rules), acknowledged_on=app.acknowledged_on,
-                 decided_on=app.threshold_decided_on, review_held_on=app.review_meeting_on,
-                 review_goes_ahead=goes_ahead)
+    return clock(
+        app.received_on,
+        today,
+        CaseReviewRules.from_dict(app.rules),
+        acknowledged_on=app.acknowledged_on,
+        decided_on=app.threshold_decided_on,
+        review_held_on=app.review_meeting_on,
+        review_goes_ahead=goes_ahead,
+    )
 
 
 def _deadlines(app: CaseReviewApplication, today: date) -> list[DeadlineLine]:
@@ -272,8 +378,10 @@ def _deadlines(app: CaseReviewApplication, today: date) -> list[DeadlineLine]:
     # and a later change of settings moves neither.
     c = _clock(app, today)
     closed = app.status == S.CLOSED.value
-    return [DeadlineLine(d.kind.label, d.due_on, d.done_on, d.applies, d.is_overdue and not closed)
-            for d in c.deadlines]
+    return [
+        DeadlineLine(d.kind.label, d.due_on, d.done_on, d.applies, d.is_overdue and not closed)
+        for d in c.deadlines
+    ]
 
 
 _SHORT = {"acknowledge": "Acknowledge", "decide": "Threshold decision", "review": "Review meeting"}
@@ -285,8 +393,17 @@ def _row(app: CaseReviewApplication, today: date) -> CaseReviewRow:
         nxt = None
     else:
         nxt = _clock(app, today).next_deadline
-    return CaseReviewRow(app.id, app.reference, applicant, app.received_on, app.status, S(app.status).label,
-                         _SHORT[nxt.kind.value] if nxt else "", nxt.due_on if nxt else None, bool(nxt and nxt.is_overdue))
+    return CaseReviewRow(
+        app.id,
+        app.reference,
+        applicant,
+        app.received_on,
+        app.status,
+        S(app.status).label,
+        _SHORT[nxt.kind.value] if nxt else "",
+        nxt.due_on if nxt else None,
+        bool(nxt and nxt.is_overdue),
+    )
 
 
 def step_states(app: CaseReviewApplication, facts, redo: Step | None) -> list[StepState]:
@@ -298,22 +415,34 @@ def step_states(app: CaseReviewApplication, facts, redo: Step | None) -> list[St
     for step in Step:
         if step is Step.CONSENT:
             ok = cur is S.RECEIVED and bool(app.on_behalf_of)
-            out.append(StepState(step, ok, "" if ok else "Only for an application made on the victim's behalf, "
-                                 "before it is acknowledged."))
+            out.append(
+                StepState(
+                    step,
+                    ok,
+                    ""
+                    if ok
+                    else "Only for an application made on the victim's behalf, before it is acknowledged.",
+                )
+            )
         elif step is Step.DECISION_LETTER:
             ok = cur is S.THRESHOLD_DECIDED
             out.append(StepState(step, ok, "" if ok else "Recorded once the threshold is decided."))
         elif step is Step.APPEAL_DECISION:
             ok = cur is S.APPEAL_TO_PCC
-            out.append(StepState(step, ok, "" if ok else "There is no appeal waiting for the PCC's decision."))
+            out.append(
+                StepState(step, ok, "" if ok else "There is no appeal waiting for the PCC's decision.")
+            )
         elif step is redo:
             out.append(StepState(step, True))
         elif STEP_TARGET[step] not in allowed:
             out.append(StepState(step, False, f"Not a step from '{cur.label}'."))
         else:
             f = replace(facts, appeal=None) if step is Step.APPEAL else facts
-            blocking = {k: v for k, v in transition_problems(cur, STEP_TARGET[step], f).items()
-                        if k not in STEP_FIELDS[step]}
+            blocking = {
+                k: v
+                for k, v in transition_problems(cur, STEP_TARGET[step], f).items()
+                if k not in STEP_FIELDS[step]
+            }
             out.append(StepState(step, not blocking, " ".join(blocking.values())))
     return out
 
@@ -322,6 +451,12 @@ def next_case_review_reference(session, year: int) -> str:
     if provisional := provisional_reference(session, "case_review_application"):  # a working copy
         return provisional
     one_at_a_time(session, "case_review_application.reference")
-    n = session.scalar(select(func.count()).select_from(CaseReviewApplication)
-                       .where(CaseReviewApplication.reference.like(f"CR-{year}-%"))) or 0
+    n = (
+        session.scalar(
+            select(func.count())
+            .select_from(CaseReviewApplication)
+            .where(CaseReviewApplication.reference.like(f"CR-{year}-%"))
+        )
+        or 0
+    )
     return f"CR-{year}-{n + 1:03d}"

@@ -9,8 +9,9 @@ from datetime import date
 from cspdesk.core.domain.case_review_figures import CaseReviewFigures
 
 
-def render_figures_pdf(figures: CaseReviewFigures, sentences: list[tuple[str, str]], council_name: str,
-                       produced_on: date) -> bytes:
+def render_figures_pdf(
+    figures: CaseReviewFigures, sentences: list[tuple[str, str]], council_name: str, produced_on: date
+) -> bytes:
     from cspdesk.core.reports.case_review_figures import render_figures_pdf as render
 
     return render(figures, sentences, council_name=council_name, produced_on=produced_on)

@@ -41,18 +41,40 @@ from cspdesk.core.storage.uow import UnitOfWork
 
 S = CaseReviewStatus
 
-APPLICANT_KINDS: dict[str, str] = {"person": "Person", "business": "Business", "community_group": "Community group"}
-CHANNELS: dict[str, str] = {"phone": "Phone", "email": "Email", "online_form": "Online form", "letter": "Letter",
-                            "in_person": "In person"}
-VICTIM_UPDATE_METHODS: dict[str, str] = {"phone": "Phone call", "email": "Email", "letter": "Letter",
-                                         "visit": "Home visit", "meeting": "Meeting", "text": "Text message"}
-BODIES: tuple[str, ...] = ("South Derbyshire District Council", "Derbyshire Constabulary",
-                           "Derby and Derbyshire Integrated Care Board", "Housing provider",
-                           "Derbyshire County Council", "Derbyshire Fire and Rescue Service")
-APPEAL_ROUTE = ("If you are not satisfied with the way your application was handled, or with the decision "
-                "or action plan, you may ask the Police and Crime Commissioner for Derbyshire to review it: "
-                "Office of the Police and Crime Commissioner for Derbyshire, Butterley Hall, Ripley, "
-                "Derbyshire DE5 3RS.")
+APPLICANT_KINDS: dict[str, str] = {
+    "person": "Person",
+    "business": "Business",
+    "community_group": "Community group",
+}
+CHANNELS: dict[str, str] = {
+    "phone": "Phone",
+    "email": "Email",
+    "online_form": "Online form",
+    "letter": "Letter",
+    "in_person": "In person",
+}
+VICTIM_UPDATE_METHODS: dict[str, str] = {
+    "phone": "Phone call",
+    "email": "Email",
+    "letter": "Letter",
+    "visit": "Home visit",
+    "meeting": "Meeting",
+    "text": "Text message",
+}
+BODIES: tuple[str, ...] = (
+    "South Derbyshire District Council",
+    "Derbyshire Constabulary",
+    "Derby and Derbyshire Integrated Care Board",
+    "Housing provider",
+    "Derbyshire County Council",
+    "Derbyshire Fire and Rescue Service",
+)
+APPEAL_ROUTE = (
+    "If you are not satisfied with the way your application was handled, or with the decision "
+    "or action plan, you may ask the Police and Crime Commissioner for Derbyshire to review it: "
+    "Office of the Police and Crime Commissioner for Derbyshire, Butterley Hall, Ripley, "
+    "Derbyshire DE5 3RS."
+)
 
 
 class Step(StrEnum):
@@ -71,23 +93,43 @@ class Step(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"consent": "Record consent", "acknowledge": "Acknowledge", "decide": "Decide threshold",
-                "decision_letter": "Decision letter sent", "review_meeting": "Review meeting",
-                "outcome": "Send outcome", "monitoring": "Monitor action plan", "close": "Close",
-                "appeal": "Appeal to PCC", "appeal_decision": "PCC decision"}[self.value]
+        return {
+            "consent": "Record consent",
+            "acknowledge": "Acknowledge",
+            "decide": "Decide threshold",
+            "decision_letter": "Decision letter sent",
+            "review_meeting": "Review meeting",
+            "outcome": "Send outcome",
+            "monitoring": "Monitor action plan",
+            "close": "Close",
+            "appeal": "Appeal to PCC",
+            "appeal_decision": "PCC decision",
+        }[self.value]
 
 
 # Each transition step and the fields its own form supplies: a guard failing only on these does not
 # disable the step (the user is about to fill them in); a guard failing on anything else does.
 STEP_TARGET: dict[Step, CaseReviewStatus] = {
-    Step.ACKNOWLEDGE: S.ACKNOWLEDGED, Step.DECIDE: S.THRESHOLD_DECIDED, Step.REVIEW_MEETING: S.REVIEW_MEETING,
-    Step.OUTCOME: S.OUTCOME_SENT, Step.MONITORING: S.ACTION_PLAN_MONITORING, Step.CLOSE: S.CLOSED,
+    Step.ACKNOWLEDGE: S.ACKNOWLEDGED,
+    Step.DECIDE: S.THRESHOLD_DECIDED,
+    Step.REVIEW_MEETING: S.REVIEW_MEETING,
+    Step.OUTCOME: S.OUTCOME_SENT,
+    Step.MONITORING: S.ACTION_PLAN_MONITORING,
+    Step.CLOSE: S.CLOSED,
     Step.APPEAL: S.APPEAL_TO_PCC,
 }
 STEP_FIELDS: dict[Step, frozenset[str]] = {
     Step.ACKNOWLEDGE: frozenset({"acknowledged_on"}),
-    Step.DECIDE: frozenset({"threshold_met", "threshold_decided_on", "threshold_reasons", "proceed_grounds",
-                            "proceed_reasons", "proceed_despite_not_met"}),
+    Step.DECIDE: frozenset(
+        {
+            "threshold_met",
+            "threshold_decided_on",
+            "threshold_reasons",
+            "proceed_grounds",
+            "proceed_reasons",
+            "proceed_despite_not_met",
+        }
+    ),
     Step.REVIEW_MEETING: frozenset({"review_meeting_on", "minutes", "decision"}),
     Step.OUTCOME: frozenset({"outcome_sent_on", "recommendations_made"}),
     Step.MONITORING: frozenset({"victim_consulted_on_plan"}),
@@ -230,73 +272,134 @@ def agency_codes(s: Session) -> dict[uuid.UUID, tuple[str, str]]:
 
 
 def plan_actions(s: Session, application_id: uuid.UUID) -> list[CaseAction]:
-    return list(s.scalars(select(CaseAction).where(CaseAction.case_review_id == application_id)
-                          .order_by(CaseAction.due_on, CaseAction.created_at)))
+    return list(
+        s.scalars(
+            select(CaseAction)
+            .where(CaseAction.case_review_id == application_id)
+            .order_by(CaseAction.due_on, CaseAction.created_at)
+        )
+    )
 
 
 def appeals_of(s: Session, application_id: uuid.UUID) -> list[CaseReviewAppeal]:
-    return list(s.scalars(select(CaseReviewAppeal).where(CaseReviewAppeal.application_id == application_id)
-                          .order_by(CaseReviewAppeal.lodged_on, CaseReviewAppeal.created_at)))
+    return list(
+        s.scalars(
+            select(CaseReviewAppeal)
+            .where(CaseReviewAppeal.application_id == application_id)
+            .order_by(CaseReviewAppeal.lodged_on, CaseReviewAppeal.created_at)
+        )
+    )
 
 
 def appeal_facts(a: CaseReviewAppeal | None) -> AppealFacts | None:
     if a is None:
         return None
-    return AppealFacts(AppealAgainst(a.against), a.lodged_on, S(a.lodged_from) if a.lodged_from else None,
-                       AppealOutcome(a.outcome) if a.outcome else None, a.outcome_on)
+    return AppealFacts(
+        AppealAgainst(a.against),
+        a.lodged_on,
+        S(a.lodged_from) if a.lodged_from else None,
+        AppealOutcome(a.outcome) if a.outcome else None,
+        a.outcome_on,
+    )
 
 
 def decision_of(app: CaseReviewApplication) -> ThresholdDecision | None:
     if app.threshold_met is None and app.threshold_decided_on is None:
         return None
     return ThresholdDecision(
-        app.threshold_met, app.threshold_decided_on, app.threshold_reasons or "",
-        bool(app.proceed_despite_not_met), frozenset(ProceedGround(g) for g in app.proceed_grounds or []),
-        app.proceed_reasons or "")
+        app.threshold_met,
+        app.threshold_decided_on,
+        app.threshold_reasons or "",
+        bool(app.proceed_despite_not_met),
+        frozenset(ProceedGround(g) for g in app.proceed_grounds or []),
+        app.proceed_reasons or "",
+    )
 
 
 def facts_for(s: Session, app: CaseReviewApplication, today: date) -> CaseReviewFacts:
     codes = agency_codes(s)
-    actions = tuple(ActionPlanItem(a.description, codes.get(a.owner_agency_id, ("", ""))[0] or None, a.due_on,
-                                   ActionStatus(a.status), a.completed_on) for a in plan_actions(s, app.id))
+    actions = tuple(
+        ActionPlanItem(
+            a.description,
+            codes.get(a.owner_agency_id, ("", ""))[0] or None,
+            a.due_on,
+            ActionStatus(a.status),
+            a.completed_on,
+        )
+        for a in plan_actions(s, app.id)
+    )
     appeals = appeals_of(s, app.id)
     return CaseReviewFacts(
-        received_on=app.received_on, third_party=bool(app.on_behalf_of),
-        consent_recorded_on=app.consent_recorded_on, acknowledged_on=app.acknowledged_on,
-        decision=decision_of(app), decision_letter_sent_on=app.decision_letter_sent_on,
-        review_meeting_on=app.review_meeting_on, minutes=app.minutes or "", review_decision=app.decision or "",
-        recommendations_made=app.recommendations_made, outcome_sent_on=app.outcome_sent_on, actions=actions,
-        victim_consulted_on_plan=app.victim_consulted_on_plan, closed_on=app.closed_on,
-        closure_reason=app.closure_reason or "", victim_told_of_closure_on=app.victim_told_of_closure_on,
-        appeal=appeal_facts(appeals[-1] if appeals else None), today=today)
+        received_on=app.received_on,
+        third_party=bool(app.on_behalf_of),
+        consent_recorded_on=app.consent_recorded_on,
+        acknowledged_on=app.acknowledged_on,
+        decision=decision_of(app),
+        decision_letter_sent_on=app.decision_letter_sent_on,
+        review_meeting_on=app.review_meeting_on,
+        minutes=app.minutes or "",
+        review_decision=app.decision or "",
+        recommendations_made=app.recommendations_made,
+        outcome_sent_on=app.outcome_sent_on,
+        actions=actions,
+        victim_consulted_on_plan=app.victim_consulted_on_plan,
+        closed_on=app.closed_on,
+        closure_reason=app.closure_reason or "",
+        victim_told_of_closure_on=app.victim_told_of_closure_on,
+        appeal=appeal_facts(appeals[-1] if appeals else None),
+        today=today,
+    )
 
 
 def linked_case_ids(s: Session, application_id: uuid.UUID) -> list[uuid.UUID]:
-    return list(s.scalars(select(CaseReviewCaseLink.case_id).where(
-        CaseReviewCaseLink.application_id == application_id)))
+    return list(
+        s.scalars(
+            select(CaseReviewCaseLink.case_id).where(CaseReviewCaseLink.application_id == application_id)
+        )
+    )
 
 
-def note_on_cases(uow: UnitOfWork, app: CaseReviewApplication, kind: str, summary: str, author: str,
-                  body: str | None = None) -> None:
+def note_on_cases(
+    uow: UnitOfWork, app: CaseReviewApplication, kind: str, summary: str, author: str, body: str | None = None
+) -> None:
     """A line on the chronology of every linked case, so the case officer sees the Case Review's progress."""
     now = current_clock().now()
     for case_id in linked_case_ids(uow.session, app.id):
-        uow.session.add(ChronologyEntry(case_id=case_id, occurred_at=now, kind=kind, summary=summary[:500],
-                                        body=body, author=author[:120], related_type="case_review",
-                                        related_id=app.id))
+        uow.session.add(
+            ChronologyEntry(
+                case_id=case_id,
+                occurred_at=now,
+                kind=kind,
+                summary=summary[:500],
+                body=body,
+                author=author[:120],
+                related_type="case_review",
+                related_id=app.id,
+            )
+        )
 
 
-LETTER_NAMES = {"acknowledgement": "acknowledgement letter", "threshold_decision": "threshold decision letter",
-                "outcome": "outcome letter (with the recommendations)"}
+LETTER_NAMES = {
+    "acknowledgement": "acknowledgement letter",
+    "threshold_decision": "threshold decision letter",
+    "outcome": "outcome letter (with the recommendations)",
+}
 
 
-def letter_due(uow: UnitOfWork, app: CaseReviewApplication, letter: str, due_on: date | None, author: str) -> None:
+def letter_due(
+    uow: UnitOfWork, app: CaseReviewApplication, letter: str, due_on: date | None, author: str
+) -> None:
     """Record that a letter is now due: on the audit log and on each linked case's chronology. The letters
     engine produces the letter from ``case_review_letter_values``."""
     when = f" by {due_on:%d/%m/%Y}" if due_on else ""
     summary = f"Case Review {app.reference}: {LETTER_NAMES[letter]} due{when}"
-    uow.audit("letter_due", "case_review", app.id, summary,
-              {"letter": letter, "due_on": due_on.isoformat() if due_on else None})
+    uow.audit(
+        "letter_due",
+        "case_review",
+        app.id,
+        summary,
+        {"letter": letter, "due_on": due_on.isoformat() if due_on else None},
+    )
     note_on_cases(uow, app, "letter", summary, author)
 
 
@@ -308,14 +411,22 @@ def gather_reports(uow: UnitOfWork, application_id: uuid.UUID) -> list[IncidentR
     case_ids = linked_case_ids(s, application_id)
     codes = agency_codes(s)
     rows = s.execute(
-        select(Incident, AsbCase.reference, CaseParty.person_id, CaseParty.organisation_id,
-               CaseParty.group_description, Person, Organisation.name)
+        select(
+            Incident,
+            AsbCase.reference,
+            CaseParty.person_id,
+            CaseParty.organisation_id,
+            CaseParty.group_description,
+            Person,
+            Organisation.name,
+        )
         .join(AsbCase, AsbCase.id == Incident.case_id)
         .outerjoin(CaseParty, CaseParty.id == Incident.reporter_party_id)
         .outerjoin(Person, Person.id == CaseParty.person_id)
         .outerjoin(Organisation, Organisation.id == CaseParty.organisation_id)
         .where(Incident.case_id.in_(case_ids))
-        .order_by(Incident.occurred_at, Incident.reported_on))
+        .order_by(Incident.occurred_at, Incident.reported_on)
+    )
     out = []
     for inc, ref, person_id, org_id, group, person, org_name in rows:
         if person_id is not None:
@@ -326,9 +437,16 @@ def gather_reports(uow: UnitOfWork, application_id: uuid.UUID) -> list[IncidentR
             key, name = f"name:{' '.join(inc.reporter_name.lower().split())}", inc.reporter_name.strip()
         else:
             key, name = None, group  # an unnamed group or anonymous: an incident, not an individual
-        out.append(IncidentReport(
-            id=str(inc.id), case_reference=ref, occurred_at=inc.occurred_at, reported_on=inc.reported_on,
-            reporter_key=key, reporter_name=name,
-            reporting_agency=codes.get(inc.reporting_agency_id, (None, None))[0],
-            duplicate_of=str(inc.duplicate_of_id) if inc.duplicate_of_id else None))
+        out.append(
+            IncidentReport(
+                id=str(inc.id),
+                case_reference=ref,
+                occurred_at=inc.occurred_at,
+                reported_on=inc.reported_on,
+                reporter_key=key,
+                reporter_name=name,
+                reporting_agency=codes.get(inc.reporting_agency_id, (None, None))[0],
+                duplicate_of=str(inc.duplicate_of_id) if inc.duplicate_of_id else None,
+            )
+        )
     return out

@@ -53,12 +53,24 @@ class CaseReviewReports:
         """The four published figures for a year as typed ("2022/23", "2022", "2022-04-01..2023-03-31")."""
         period = parse_period(period_text)
         with self._uow("system") as uow:
-            records = [CaseReviewFigureRecord(r.received_on, r.threshold_met, bool(r.proceed_despite_not_met),
-                                              r.review_meeting_on, r.recommendations_made)
-                       for r in uow.session.execute(select(
-                           CaseReviewApplication.received_on, CaseReviewApplication.threshold_met,
-                           CaseReviewApplication.proceed_despite_not_met, CaseReviewApplication.review_meeting_on,
-                           CaseReviewApplication.recommendations_made))]
+            records = [
+                CaseReviewFigureRecord(
+                    r.received_on,
+                    r.threshold_met,
+                    bool(r.proceed_despite_not_met),
+                    r.review_meeting_on,
+                    r.recommendations_made,
+                )
+                for r in uow.session.execute(
+                    select(
+                        CaseReviewApplication.received_on,
+                        CaseReviewApplication.threshold_met,
+                        CaseReviewApplication.proceed_despite_not_met,
+                        CaseReviewApplication.review_meeting_on,
+                        CaseReviewApplication.recommendations_made,
+                    )
+                )
+            ]
         return count_figures(records, period)
 
     def _letterhead(self) -> dict[str, str]:
@@ -100,8 +112,9 @@ class CaseReviewReports:
         sets none), for the threshold decision and outcome letters.
         """
         if letter not in LETTERS:
-            raise ValidationError({"letter": f"Unknown Case Review letter '{letter}'; expected one of "
-                                             f"{', '.join(LETTERS)}."})
+            raise ValidationError(
+                {"letter": f"Unknown Case Review letter '{letter}'; expected one of {', '.join(LETTERS)}."}
+            )
         with self._uow("system") as uow:
             s = uow.session
             app = load_application(uow, application_id)
@@ -142,35 +155,55 @@ class CaseReviewReports:
                 proceed = bool(app.proceed_despite_not_met)
                 reasons = app.threshold_reasons or ""
                 if proceed:
-                    reasons += (f" Although the threshold is not met, a review will be held: "
-                                f"{app.proceed_reasons or ''}")
-                v.update({
-                    "decision": ("The threshold for an ASB Case Review is met." if app.threshold_met else
-                                 "The threshold for an ASB Case Review is not met, but a review will be held."
-                                 if proceed else "The threshold for an ASB Case Review is not met."),
-                    # The letter's "met" branch is the one that says a review will take place.
-                    "threshold_met": bool(app.threshold_met) or proceed,
-                    "review_goes_ahead": bool(app.threshold_met) or proceed,
-                    "decision_date": format_date(app.threshold_decided_on) if app.threshold_decided_on else "",
-                    "reasons": app.threshold_reasons or "",
-                    "threshold_reasons": reasons.strip(),
-                    "proceed_grounds": [ProceedGround(g).label for g in app.proceed_grounds or []],
-                    "proceed_reasons": app.proceed_reasons or "",
-                    "evidence_summary": (app.threshold_evidence or {}).get("explanation", ""),
-                })
+                    reasons += (
+                        f" Although the threshold is not met, a review will be held: "
+                        f"{app.proceed_reasons or ''}"
+                    )
+                v.update(
+                    {
+                        "decision": (
+                            "The threshold for an ASB Case Review is met."
+                            if app.threshold_met
+                            else "The threshold for an ASB Case Review is not met, but a review will be held."
+                            if proceed
+                            else "The threshold for an ASB Case Review is not met."
+                        ),
+                        # The letter's "met" branch is the one that says a review will take place.
+                        "threshold_met": bool(app.threshold_met) or proceed,
+                        "review_goes_ahead": bool(app.threshold_met) or proceed,
+                        "decision_date": format_date(app.threshold_decided_on)
+                        if app.threshold_decided_on
+                        else "",
+                        "reasons": app.threshold_reasons or "",
+                        "threshold_reasons": reasons.strip(),
+                        "proceed_grounds": [ProceedGround(g).label for g in app.proceed_grounds or []],
+                        "proceed_reasons": app.proceed_reasons or "",
+                        "evidence_summary": (app.threshold_evidence or {}).get("explanation", ""),
+                    }
+                )
             if app.review_meeting_on is not None:
-                items = [{"action": a.description, "owner": codes.get(a.owner_agency_id, ("", ""))[1],
-                          "due_date": format_date(a.due_on)} for a in actions]
-                v.update({
-                    "review_meeting_date": app.review_meeting_on,
-                    "review_date": format_date(app.review_meeting_on),
-                    "review_summary": app.decision or "",
-                    "chair": app.chair or "",
-                    "chair_independent": bool(app.chair_independent),
-                    "bodies_represented": list(app.bodies_represented or []),
-                    "review_decision": app.decision or "",
-                    "recommendations_made": bool(app.recommendations_made),
-                    "recommendation_items": items,
-                    "recommendations": [f"{i['action']} — {i['owner']}, by {i['due_date']}." for i in items],
-                })
+                items = [
+                    {
+                        "action": a.description,
+                        "owner": codes.get(a.owner_agency_id, ("", ""))[1],
+                        "due_date": format_date(a.due_on),
+                    }
+                    for a in actions
+                ]
+                v.update(
+                    {
+                        "review_meeting_date": app.review_meeting_on,
+                        "review_date": format_date(app.review_meeting_on),
+                        "review_summary": app.decision or "",
+                        "chair": app.chair or "",
+                        "chair_independent": bool(app.chair_independent),
+                        "bodies_represented": list(app.bodies_represented or []),
+                        "review_decision": app.decision or "",
+                        "recommendations_made": bool(app.recommendations_made),
+                        "recommendation_items": items,
+                        "recommendations": [
+                            f"{i['action']} — {i['owner']}, by {i['due_date']}." for i in items
+                        ],
+                    }
+                )
             return v

@@ -59,9 +59,15 @@ def validate_action(inp: ActionInput) -> dict[str, str]:
 
 
 def make_action(session, actor: Actor, inp: ActionInput, *, case_id=None, meeting_id=None) -> CaseAction:
-    action = CaseAction(case_id=case_id, meeting_id=meeting_id, description=inp.description.strip(),
-                        owner_agency_id=inp.owner_agency_id, owner_user_id=inp.owner_user_id, due_on=inp.due_on,
-                        status=ActionStatus.OPEN.value)
+    action = CaseAction(
+        case_id=case_id,
+        meeting_id=meeting_id,
+        description=inp.description.strip(),
+        owner_agency_id=inp.owner_agency_id,
+        owner_user_id=inp.owner_user_id,
+        due_on=inp.due_on,
+        status=ActionStatus.OPEN.value,
+    )
     session.add(action)
     session.flush()
     return action
@@ -78,42 +84,80 @@ class ActionService:
         users = dict(s.execute(select(AppUser.id, AppUser.display_name)).tuples().all())
         agencies = dict(s.execute(select(Agency.id, Agency.name)).tuples().all())
         out = []
-        for a, ref, title in s.execute(stmt.outerjoin(AsbCase, AsbCase.id == CaseAction.case_id)
-                                       .outerjoin(Meeting, Meeting.id == CaseAction.meeting_id)
-                                       .add_columns(AsbCase.reference, Meeting.title)):
+        for a, ref, title in s.execute(
+            stmt.outerjoin(AsbCase, AsbCase.id == CaseAction.case_id)
+            .outerjoin(Meeting, Meeting.id == CaseAction.meeting_id)
+            .add_columns(AsbCase.reference, Meeting.title)
+        ):
             owner = " / ".join(x for x in (users.get(a.owner_user_id), agencies.get(a.owner_agency_id)) if x)
-            out.append(ActionRow(a.id, a.case_id, ref or "", title or "", a.description, owner, a.owner_user_id,
-                                 a.owner_agency_id, a.due_on, a.status, ActionStatus(a.status).label,
-                                 a.status == ActionStatus.OPEN.value and a.due_on < today, a.completed_on,
-                                 a.outcome or "", a.progress or "", a.version))
+            out.append(
+                ActionRow(
+                    a.id,
+                    a.case_id,
+                    ref or "",
+                    title or "",
+                    a.description,
+                    owner,
+                    a.owner_user_id,
+                    a.owner_agency_id,
+                    a.due_on,
+                    a.status,
+                    ActionStatus(a.status).label,
+                    a.status == ActionStatus.OPEN.value and a.due_on < today,
+                    a.completed_on,
+                    a.outcome or "",
+                    a.progress or "",
+                    a.version,
+                )
+            )
         return out
 
     def for_case(self, case_id: uuid.UUID) -> list[ActionRow]:
         with self._uow("system") as uow:
-            return self._rows(uow.session, select(CaseAction).where(CaseAction.case_id == case_id)
-                              .order_by(CaseAction.status.desc(), CaseAction.due_on))
+            return self._rows(
+                uow.session,
+                select(CaseAction)
+                .where(CaseAction.case_id == case_id)
+                .order_by(CaseAction.status.desc(), CaseAction.due_on),
+            )
 
     def for_meeting(self, meeting_id: uuid.UUID) -> list[ActionRow]:
         with self._uow("system") as uow:
-            return self._rows(uow.session, select(CaseAction).where(CaseAction.meeting_id == meeting_id)
-                              .order_by(CaseAction.due_on))
+            return self._rows(
+                uow.session,
+                select(CaseAction).where(CaseAction.meeting_id == meeting_id).order_by(CaseAction.due_on),
+            )
 
     def my_work(self, actor: Actor, overdue_only: bool = False) -> list[ActionRow]:
         """Open actions the officer owns, or on the open cases they hold, soonest due first."""
         with self._uow("system") as uow:
-            stmt = (select(CaseAction).where(CaseAction.status == ActionStatus.OPEN.value)
-                    .where(or_(CaseAction.owner_user_id == actor.user_id,
-                               CaseAction.case_id.in_(select(AsbCase.id).where(
-                                   AsbCase.officer_id == actor.user_id, AsbCase.status == CaseStatus.OPEN.value)))))
+            stmt = (
+                select(CaseAction)
+                .where(CaseAction.status == ActionStatus.OPEN.value)
+                .where(
+                    or_(
+                        CaseAction.owner_user_id == actor.user_id,
+                        CaseAction.case_id.in_(
+                            select(AsbCase.id).where(
+                                AsbCase.officer_id == actor.user_id, AsbCase.status == CaseStatus.OPEN.value
+                            )
+                        ),
+                    )
+                )
+            )
             if overdue_only:
                 stmt = stmt.where(CaseAction.due_on < self._today())
             return self._rows(uow.session, stmt.order_by(CaseAction.due_on).limit(2000))
 
     def overdue(self, limit: int = 500) -> list[ActionRow]:
         with self._uow("system") as uow:
-            return self._rows(uow.session, select(CaseAction).where(
-                CaseAction.status == ActionStatus.OPEN.value, CaseAction.due_on < self._today())
-                .order_by(CaseAction.due_on).limit(limit))
+            return self._rows(
+                uow.session,
+                select(CaseAction)
+                .where(CaseAction.status == ActionStatus.OPEN.value, CaseAction.due_on < self._today())
+                .order_by(CaseAction.due_on)
+                .limit(limit),
+            )
 
     # ----- changing
     def add_action(self, actor: Actor, case_id: uuid.UUID, inp: ActionInput) -> Changes:
@@ -126,28 +170,46 @@ class ActionService:
             case = get_case(s, case_id)
             require_open(case, "set an action")
             action = make_action(s, actor, inp, case_id=case_id)
-            record_chronology(s, case, ChronologyKind.ACTION.value,
-                              f"Action set: {action.description} (due {inp.due_on:%d/%m/%Y})", actor.display_name,
-                              related_type="action", related_id=action.id, today=self._today())
+            record_chronology(
+                s,
+                case,
+                ChronologyKind.ACTION.value,
+                f"Action set: {action.description} (due {inp.due_on:%d/%m/%Y})",
+                actor.display_name,
+                related_type="action",
+                related_id=action.id,
+                today=self._today(),
+            )
             uow.audit("create", "action", action.id, f"{case.reference}: action set")
             uow.commit()
         return Changes.of("action", "case", ids=(case_id, action.id))
 
-    def complete(self, actor: Actor, action_id: uuid.UUID, outcome: str, completed_on: date | None = None,
-                 expected_version: int | None = None) -> Changes:
+    def complete(
+        self,
+        actor: Actor,
+        action_id: uuid.UUID,
+        outcome: str,
+        completed_on: date | None = None,
+        expected_version: int | None = None,
+    ) -> Changes:
         return self._finish(actor, action_id, ActionStatus.DONE, outcome, completed_on, expected_version)
 
-    def cancel(self, actor: Actor, action_id: uuid.UUID, reason: str, expected_version: int | None = None) -> Changes:
+    def cancel(
+        self, actor: Actor, action_id: uuid.UUID, reason: str, expected_version: int | None = None
+    ) -> Changes:
         return self._finish(actor, action_id, ActionStatus.CANCELLED, reason, None, expected_version)
 
-    def _finish(self, actor, action_id, status: ActionStatus, outcome: str, completed_on, expected_version) -> Changes:
+    def _finish(
+        self, actor, action_id, status: ActionStatus, outcome: str, completed_on, expected_version
+    ) -> Changes:
         actor.require(Role.OFFICER, "complete actions")
         today = self._today()
         completed_on = completed_on or today
         errors: dict[str, str] = {}
         if not outcome.strip():
-            errors["outcome"] = ("Record the outcome." if status is ActionStatus.DONE
-                                 else "Say why the action is cancelled.")
+            errors["outcome"] = (
+                "Record the outcome." if status is ActionStatus.DONE else "Say why the action is cancelled."
+            )
         check_not_future(errors, "completed_on", completed_on, today, "The completion date")
         with self._uow(actor.username) as uow:
             s = uow.session
@@ -155,24 +217,40 @@ class ActionService:
             if action is None:
                 raise NotFound("That action no longer exists.")
             if "completed_on" not in errors:
-                check_order(errors, "completed_on", action.created_at.date(), completed_on, "The completion date")
+                check_order(
+                    errors, "completed_on", action.created_at.date(), completed_on, "The completion date"
+                )
             if errors:
                 raise ValidationError(errors)
             if expected_version is not None and expected_version != action.version:
-                raise TransitionRefused("Someone else updated this action after you opened it; it is shown again "
-                                        "with their changes.")
+                raise TransitionRefused(
+                    "Someone else updated this action after you opened it; it is shown again "
+                    "with their changes."
+                )
             if action.status != ActionStatus.OPEN.value:
-                raise TransitionRefused(f"This action is already {ActionStatus(action.status).label.lower()}.")
+                raise TransitionRefused(
+                    f"This action is already {ActionStatus(action.status).label.lower()}."
+                )
             action.status = status.value
             action.completed_on = completed_on if status is ActionStatus.DONE else None
             action.outcome = outcome.strip()
             if action.case_id:
                 case = get_case(s, action.case_id)
                 verb = "done" if status is ActionStatus.DONE else "cancelled"
-                record_chronology(s, case, ChronologyKind.ACTION.value, f"Action {verb}: {action.description}",
-                                  actor.display_name, body=outcome.strip(), related_type="action",
-                                  related_id=action.id, today=today)
-            uow.audit("update", "action", action.id, f"Action {status.label.lower()}", {"outcome": outcome.strip()})
+                record_chronology(
+                    s,
+                    case,
+                    ChronologyKind.ACTION.value,
+                    f"Action {verb}: {action.description}",
+                    actor.display_name,
+                    body=outcome.strip(),
+                    related_type="action",
+                    related_id=action.id,
+                    today=today,
+                )
+            uow.audit(
+                "update", "action", action.id, f"Action {status.label.lower()}", {"outcome": outcome.strip()}
+            )
             uow.commit()
             return Changes.of("action", "case", ids=tuple(x for x in (action.id, action.case_id) if x))
 

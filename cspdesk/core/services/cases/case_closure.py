@@ -37,8 +37,9 @@ class CaseClosureService:
             statuses = uow.session.scalars(select(CaseAction.status).where(CaseAction.case_id == case_id))
             return sum(1 for st in statuses if st == ActionStatus.OPEN.value)
 
-    def close(self, actor: Actor, case_id: uuid.UUID, reason: str, note: str = "",
-              closed_on: date | None = None) -> Changes:
+    def close(
+        self, actor: Actor, case_id: uuid.UUID, reason: str, note: str = "", closed_on: date | None = None
+    ) -> Changes:
         actor.require(Role.OFFICER, "close cases")
         today = self._today()
         closed_on = closed_on or today
@@ -61,11 +62,23 @@ class CaseClosureService:
             case.closed_on = closed_on
             case.closure_reason = reason
             case.next_review_on = None
-            record_chronology(s, case, ChronologyKind.STATUS.value, f"Case closed: {ClosureReason(reason).label}",
-                              actor.display_name, occurred_at=None if closed_on == today else at_time(closed_on, 17), body=note.strip() or None,
-                              today=today)
-            uow.audit("transition", "case", case.id, f"{case.reference} closed: {ClosureReason(reason).label}",
-                      {"note": note.strip()})
+            record_chronology(
+                s,
+                case,
+                ChronologyKind.STATUS.value,
+                f"Case closed: {ClosureReason(reason).label}",
+                actor.display_name,
+                occurred_at=None if closed_on == today else at_time(closed_on, 17),
+                body=note.strip() or None,
+                today=today,
+            )
+            uow.audit(
+                "transition",
+                "case",
+                case.id,
+                f"{case.reference} closed: {ClosureReason(reason).label}",
+                {"note": note.strip()},
+            )
             uow.commit()
         return Changes.of("case", ids=(case_id,))
 
@@ -83,10 +96,22 @@ class CaseClosureService:
             case.status = CaseStatus.OPEN.value
             case.closed_on = None
             case.closure_reason = None
-            record_chronology(s, case, ChronologyKind.STATUS.value, "Case reopened", actor.display_name,
-                              body=reason.strip(), today=today)
-            uow.audit("transition", "case", case.id, f"{case.reference} reopened",
-                      {"reason": reason.strip(), "was_closed_as": was})
+            record_chronology(
+                s,
+                case,
+                ChronologyKind.STATUS.value,
+                "Case reopened",
+                actor.display_name,
+                body=reason.strip(),
+                today=today,
+            )
+            uow.audit(
+                "transition",
+                "case",
+                case.id,
+                f"{case.reference} reopened",
+                {"reason": reason.strip(), "was_closed_as": was},
+            )
             uow.commit()
         return Changes.of("case", ids=(case_id,))
 
@@ -97,15 +122,28 @@ class CaseClosureService:
             s = uow.session
             days = int(setting(s, "cases.inactive_days"))
             cutoff = today - timedelta(days=days)
-            stmt = (select(AsbCase.id, AsbCase.reference, AsbCase.title, AsbCase.last_activity_on, AsbCase.reported_on)
-                    .where(AsbCase.status == CaseStatus.OPEN.value,
-                           or_(AsbCase.last_activity_on < cutoff,
-                               AsbCase.last_activity_on.is_(None) & (AsbCase.reported_on < cutoff))))
+            stmt = select(
+                AsbCase.id, AsbCase.reference, AsbCase.title, AsbCase.last_activity_on, AsbCase.reported_on
+            ).where(
+                AsbCase.status == CaseStatus.OPEN.value,
+                or_(
+                    AsbCase.last_activity_on < cutoff,
+                    AsbCase.last_activity_on.is_(None) & (AsbCase.reported_on < cutoff),
+                ),
+            )
             if officer_id is not None:
                 stmt = stmt.where(AsbCase.officer_id == officer_id)
             rows = s.execute(stmt.order_by(AsbCase.last_activity_on).limit(limit)).all()
-        return [InactiveCase(r.id, r.reference, r.title, r.last_activity_on,
-                             (today - (r.last_activity_on or r.reported_on)).days) for r in rows]
+        return [
+            InactiveCase(
+                r.id,
+                r.reference,
+                r.title,
+                r.last_activity_on,
+                (today - (r.last_activity_on or r.reported_on)).days,
+            )
+            for r in rows
+        ]
 
     def is_inactive(self, case_id: uuid.UUID) -> InactiveCase | None:
         today = self._today()
@@ -116,4 +154,6 @@ class CaseClosureService:
             last = case.last_activity_on or case.reported_on
             if case.status != CaseStatus.OPEN.value or (today - last).days < days:
                 return None
-            return InactiveCase(case.id, case.reference, case.title, case.last_activity_on, (today - last).days)
+            return InactiveCase(
+                case.id, case.reference, case.title, case.last_activity_on, (today - last).days
+            )

@@ -31,7 +31,9 @@ def get_case(session: Session, case_id: uuid.UUID) -> AsbCase:
 
 def require_open(case: AsbCase, doing: str) -> None:
     if case.status != CaseStatus.OPEN.value:
-        raise TransitionRefused(f"{case.reference} is closed. Reopen it (Overview → Reopen) before you {doing}.")
+        raise TransitionRefused(
+            f"{case.reference} is closed. Reopen it (Overview → Reopen) before you {doing}."
+        )
 
 
 def now_on(today: date | None = None) -> datetime:
@@ -45,24 +47,45 @@ def at_time(on: date | datetime, hour: int = 12) -> datetime:
     return on if isinstance(on, datetime) else datetime.combine(on, time(hour))
 
 
-def record_chronology(session: Session, case: AsbCase, kind: str, summary: str, author: str, *,
-                      occurred_at: datetime | None = None, body: str | None = None,
-                      related_type: str | None = None, related_id: uuid.UUID | None = None,
-                      today: date | None = None) -> ChronologyEntry:
+def record_chronology(
+    session: Session,
+    case: AsbCase,
+    kind: str,
+    summary: str,
+    author: str,
+    *,
+    occurred_at: datetime | None = None,
+    body: str | None = None,
+    related_type: str | None = None,
+    related_id: uuid.UUID | None = None,
+    today: date | None = None,
+) -> ChronologyEntry:
     """Add one line to the case's timeline and mark the case as active."""
     if occurred_at is None:
         occurred_at = now_on(today)
-    entry = ChronologyEntry(case_id=case.id, occurred_at=occurred_at,
-                            kind=kind, summary=summary[:500], body=body, author=author,
-                            related_type=related_type, related_id=related_id)
+    entry = ChronologyEntry(
+        case_id=case.id,
+        occurred_at=occurred_at,
+        kind=kind,
+        summary=summary[:500],
+        body=body,
+        author=author,
+        related_type=related_type,
+        related_id=related_id,
+    )
     session.add(entry)
     touch(case, today or occurred_at.date())
     return entry
 
 
-def record_chronology_many(session: Session, kind: str, author: str,
-                           lines: Sequence[tuple[uuid.UUID, str, str | None, uuid.UUID | None]], *,
-                           today: date | None = None) -> None:
+def record_chronology_many(
+    session: Session,
+    kind: str,
+    author: str,
+    lines: Sequence[tuple[uuid.UUID, str, str | None, uuid.UUID | None]],
+    *,
+    today: date | None = None,
+) -> None:
     """``record_chronology`` for many cases at once (a mail merge): ``lines`` are (case id, summary,
     related type, related id). One INSERT for the entries and one UPDATE marking the cases active,
     instead of loading each case and flushing it; the rows are the ones ``record_chronology`` writes."""
@@ -70,17 +93,30 @@ def record_chronology_many(session: Session, kind: str, author: str,
         return
     occurred_at = now_on(today)
     today = today or occurred_at.date()
-    session.execute(insert(ChronologyEntry), [
-        {"case_id": case_id, "occurred_at": occurred_at, "kind": kind, "summary": summary[:500], "body": None,
-         "author": author, "related_type": related_type, "related_id": related_id}
-        for case_id, summary, related_type, related_id in lines
-    ])
+    session.execute(
+        insert(ChronologyEntry),
+        [
+            {
+                "case_id": case_id,
+                "occurred_at": occurred_at,
+                "kind": kind,
+                "summary": summary[:500],
+                "body": None,
+                "author": author,
+                "related_type": related_type,
+                "related_id": related_id,
+            }
+            for case_id, summary, related_type, related_id in lines
+        ],
+    )
     case_ids = sorted({line[0] for line in lines})
     for i in range(0, len(case_ids), 500):
         session.execute(
             update(AsbCase)
-            .where(AsbCase.id.in_(case_ids[i : i + 500]),
-                   or_(AsbCase.last_activity_on.is_(None), AsbCase.last_activity_on < today))
+            .where(
+                AsbCase.id.in_(case_ids[i : i + 500]),
+                or_(AsbCase.last_activity_on.is_(None), AsbCase.last_activity_on < today),
+            )
             # what touch() does through the ORM: the version moves, so an open copy is known to be stale
             .values(last_activity_on=today, version=AsbCase.version + 1, updated_at=utcnow())
             .execution_options(synchronize_session=False)
@@ -92,8 +128,12 @@ def touch(case: AsbCase, today: date) -> None:
         case.last_activity_on = today
 
 
-def check_version(case: AsbCase, expected_version: int | None, base: Mapping[str, Any] | None = None,
-                  current: Mapping[str, Any] | None = None) -> None:
+def check_version(
+    case: AsbCase,
+    expected_version: int | None,
+    base: Mapping[str, Any] | None = None,
+    current: Mapping[str, Any] | None = None,
+) -> None:
     """Refuse a save made from an old copy, saying what changed since it was opened.
 
     ``base`` is what the user's window showed when it loaded; ``current`` is the same fields now. The
@@ -101,16 +141,29 @@ def check_version(case: AsbCase, expected_version: int | None, base: Mapping[str
     touches the case's activity date), so when it has moved but none of the fields this form edits
     differ from what the user saw, nothing they could overwrite has changed and the save goes ahead.
     """
-    refuse_stale_copy(case.reference, expected_version, case.version, base, current,
-                      "The change was elsewhere on the case (people, incidents or actions).")
+    refuse_stale_copy(
+        case.reference,
+        expected_version,
+        case.version,
+        base,
+        current,
+        "The change was elsewhere on the case (people, incidents or actions).",
+    )
 
 
 RELOAD = "Reload the case to see their changes, then make yours again."
 CHECK_THEIRS = "Check their change, then save yours again."  # a form that shows their change beside yours
 
 
-def refuse_stale_copy(what: str, expected_version: Any, version: Any, base: Mapping[str, Any] | None = None,
-                      current: Mapping[str, Any] | None = None, elsewhere: str = "", then: str = RELOAD) -> None:
+def refuse_stale_copy(
+    what: str,
+    expected_version: Any,
+    version: Any,
+    base: Mapping[str, Any] | None = None,
+    current: Mapping[str, Any] | None = None,
+    elsewhere: str = "",
+    then: str = RELOAD,
+) -> None:
     """The stale-save rule for any record a window edits (a case, a party, an incident).
 
     ``expected_version`` is the version counter (or a tuple of counters) the window loaded. If it has
@@ -124,7 +177,9 @@ def refuse_stale_copy(what: str, expected_version: Any, version: Any, base: Mapp
         changes = {k: (base.get(k), current.get(k)) for k in current if base.get(k) != current.get(k)}
         if not changes:
             return
-    shown = "; ".join(f"{k.replace('_', ' ')}: {show_value(a)} → {show_value(b)}" for k, (a, b) in changes.items())
+    shown = "; ".join(
+        f"{k.replace('_', ' ')}: {show_value(a)} → {show_value(b)}" for k, (a, b) in changes.items()
+    )
     raise ConflictError(
         f"{what} was changed by someone else after you opened it, so your changes were not saved."
         + (f"\n\nWhat changed: {shown}." if shown else (f"\n\n{elsewhere}" if elsewhere else ""))

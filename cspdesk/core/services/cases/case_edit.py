@@ -122,29 +122,59 @@ class CaseEditService:
             loc = s.get(Address, case.location_id) if case.location_id else None
             ward = s.get(Ward, case.ward_id) if case.ward_id else None
             officer = s.get(AppUser, case.officer_id) if case.officer_id else None
-            tags = tuple(s.scalars(select(CasePriorityTag.tag).where(CasePriorityTag.case_id == case_id)
-                                   .order_by(CasePriorityTag.tag)))
+            tags = tuple(
+                s.scalars(
+                    select(CasePriorityTag.tag)
+                    .where(CasePriorityTag.case_id == case_id)
+                    .order_by(CasePriorityTag.tag)
+                )
+            )
             # By case first, then filtered here: the planner would otherwise walk the (status, due) index.
-            actions = s.execute(select(CaseAction.status, CaseAction.due_on).where(CaseAction.case_id == case_id)).all()
+            actions = s.execute(
+                select(CaseAction.status, CaseAction.due_on).where(CaseAction.case_id == case_id)
+            ).all()
             open_ = [a for a in actions if a.status == ActionStatus.OPEN.value]
-            incidents = s.scalar(select(func.count()).select_from(Incident).where(Incident.case_id == case_id)) or 0
+            incidents = (
+                s.scalar(select(func.count()).select_from(Incident).where(Incident.case_id == case_id)) or 0
+            )
             return CaseDetail(
-                id=case.id, reference=case.reference, version=case.version, title=case.title,
-                description=case.description or "", category=case.category, tags=tags, reported_on=case.reported_on,
-                reported_via=case.reported_via, officer_id=case.officer_id,
-                officer=officer.display_name if officer else "", status=case.status,
+                id=case.id,
+                reference=case.reference,
+                version=case.version,
+                title=case.title,
+                description=case.description or "",
+                category=case.category,
+                tags=tags,
+                reported_on=case.reported_on,
+                reported_via=case.reported_via,
+                officer_id=case.officer_id,
+                officer=officer.display_name if officer else "",
+                status=case.status,
                 status_label=CaseStatus(case.status).label,
                 closure_reason=ClosureReason(case.closure_reason).label if case.closure_reason else "",
-                closed_on=case.closed_on, location=address_text(loc), place_type=loc.place_type if loc else "",
-                ward=ward.name if ward else "", risk_level=case.risk_level,
+                closed_on=case.closed_on,
+                location=address_text(loc),
+                place_type=loc.place_type if loc else "",
+                ward=ward.name if ward else "",
+                risk_level=case.risk_level,
                 risk_label=RiskLevel(case.risk_level).label if case.risk_level else "Not assessed",
-                next_review_on=case.next_review_on, repeat_victim=case.repeat_victim,
-                case_review_told_on=case.case_review_told_on, last_activity_on=case.last_activity_on,
-                incidents=incidents, open_actions=len(open_),
-                overdue_actions=sum(1 for a in open_ if a.due_on < today))
+                next_review_on=case.next_review_on,
+                repeat_victim=case.repeat_victim,
+                case_review_told_on=case.case_review_told_on,
+                last_activity_on=case.last_activity_on,
+                incidents=incidents,
+                open_actions=len(open_),
+                overdue_actions=sum(1 for a in open_ if a.due_on < today),
+            )
 
-    def save(self, actor: Actor, case_id: uuid.UUID, expected_version: int, base: Mapping[str, Any],
-             fields: Mapping[str, Any]) -> Changes:
+    def save(
+        self,
+        actor: Actor,
+        case_id: uuid.UUID,
+        expected_version: int,
+        base: Mapping[str, Any],
+        fields: Mapping[str, Any],
+    ) -> Changes:
         """Save the Overview's fields. ``base`` is what the window showed when the case was loaded."""
         actor.require(Role.OFFICER, "edit cases")
         unknown = set(fields) - set(EDITABLE)
@@ -170,35 +200,76 @@ class CaseEditService:
                 else:
                     setattr(case, k, new)
             if diff:
-                record_chronology(s, case, ChronologyKind.NOTE.value,
-                                  "Case details changed: " + ", ".join(k.replace("_", " ") for k in diff),
-                                  actor.display_name, today=self._today())
+                record_chronology(
+                    s,
+                    case,
+                    ChronologyKind.NOTE.value,
+                    "Case details changed: " + ", ".join(k.replace("_", " ") for k in diff),
+                    actor.display_name,
+                    today=self._today(),
+                )
                 if "title" in diff:
                     refresh_case_index(s, case_id)
-                uow.audit("update", "case", case.id, f"{case.reference}: details changed",
-                          {k: [_plain(a), _plain(b)] for k, (a, b) in diff.items()})
-            s.execute(delete(EditDraft).where(EditDraft.username == actor.username, EditDraft.entity_type == "case",
-                                              EditDraft.entity_id == case_id))
+                uow.audit(
+                    "update",
+                    "case",
+                    case.id,
+                    f"{case.reference}: details changed",
+                    {k: [_plain(a), _plain(b)] for k, (a, b) in diff.items()},
+                )
+            s.execute(
+                delete(EditDraft).where(
+                    EditDraft.username == actor.username,
+                    EditDraft.entity_type == "case",
+                    EditDraft.entity_id == case_id,
+                )
+            )
             uow.commit()
         return Changes.of("case", ids=(case_id,))
 
     @staticmethod
     def _editable(s, case) -> dict[str, Any]:
-        tags = tuple(s.scalars(select(CasePriorityTag.tag).where(CasePriorityTag.case_id == case.id)
-                               .order_by(CasePriorityTag.tag)))
-        return {"title": case.title, "description": case.description or "", "category": case.category, "tags": tags,
-                "reported_on": case.reported_on, "reported_via": case.reported_via, "officer_id": case.officer_id}
+        tags = tuple(
+            s.scalars(
+                select(CasePriorityTag.tag)
+                .where(CasePriorityTag.case_id == case.id)
+                .order_by(CasePriorityTag.tag)
+            )
+        )
+        return {
+            "title": case.title,
+            "description": case.description or "",
+            "category": case.category,
+            "tags": tags,
+            "reported_on": case.reported_on,
+            "reported_via": case.reported_via,
+            "officer_id": case.officer_id,
+        }
 
     # ----- drafts: what is typed but not saved, written as each field is left
-    def save_draft(self, actor: Actor, case_id: uuid.UUID, base_version: int, fields: Mapping[str, Any]) -> None:
+    def save_draft(
+        self, actor: Actor, case_id: uuid.UUID, base_version: int, fields: Mapping[str, Any]
+    ) -> None:
         with self._uow(actor.username) as uow:
             s = uow.session
-            row = s.scalar(select(EditDraft).where(EditDraft.username == actor.username,
-                                                   EditDraft.entity_type == "case", EditDraft.entity_id == case_id))
+            row = s.scalar(
+                select(EditDraft).where(
+                    EditDraft.username == actor.username,
+                    EditDraft.entity_type == "case",
+                    EditDraft.entity_id == case_id,
+                )
+            )
             plain = {k: _plain(v) for k, v in fields.items()}
             if row is None:
-                s.add(EditDraft(username=actor.username, entity_type="case", entity_id=case_id,
-                                base_version=base_version, fields=plain))
+                s.add(
+                    EditDraft(
+                        username=actor.username,
+                        entity_type="case",
+                        entity_id=case_id,
+                        base_version=base_version,
+                        fields=plain,
+                    )
+                )
             else:
                 row.fields = plain
                 row.base_version = base_version
@@ -206,8 +277,13 @@ class CaseEditService:
 
     def draft(self, actor: Actor, case_id: uuid.UUID) -> dict[str, Any] | None:
         with self._uow(actor.username) as uow:
-            row = uow.session.scalar(select(EditDraft).where(
-                EditDraft.username == actor.username, EditDraft.entity_type == "case", EditDraft.entity_id == case_id))
+            row = uow.session.scalar(
+                select(EditDraft).where(
+                    EditDraft.username == actor.username,
+                    EditDraft.entity_type == "case",
+                    EditDraft.entity_id == case_id,
+                )
+            )
             if row is None:
                 return None
             out = dict(row.fields)
@@ -221,9 +297,13 @@ class CaseEditService:
 
     def discard_draft(self, actor: Actor, case_id: uuid.UUID) -> None:
         with self._uow(actor.username) as uow:
-            uow.session.execute(delete(EditDraft).where(EditDraft.username == actor.username,
-                                                        EditDraft.entity_type == "case",
-                                                        EditDraft.entity_id == case_id))
+            uow.session.execute(
+                delete(EditDraft).where(
+                    EditDraft.username == actor.username,
+                    EditDraft.entity_type == "case",
+                    EditDraft.entity_id == case_id,
+                )
+            )
             uow.commit()
 
 

@@ -11,14 +11,25 @@ from cspdesk.core import exports
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.cases.case_list import CaseListService
 
-COLUMNS = [("reference", "Reference"), ("title", "Title"), ("status", "Status"), ("priority", "Priority"),
-           ("category", "Category"), ("ward", "Ward"), ("officer", "Officer"), ("reported_on", "Reported"),
-           ("risk", "Risk"), ("next_review_on", "Review due"), ("parties", "People"), ("location", "Location")]
+COLUMNS = [
+    ("reference", "Reference"),
+    ("title", "Title"),
+    ("status", "Status"),
+    ("priority", "Priority"),
+    ("category", "Category"),
+    ("ward", "Ward"),
+    ("officer", "Officer"),
+    ("reported_on", "Reported"),
+    ("risk", "Risk"),
+    ("next_review_on", "Review due"),
+    ("parties", "People"),
+    ("location", "Location"),
+]
 
 
 def _rows(case_list: CaseListService, ids: Sequence[uuid.UUID]):
     for start in range(0, len(ids), 2000):
-        chunk = list(ids[start:start + 2000])
+        chunk = list(ids[start : start + 2000])
         rows = case_list.rows_for(chunk)
         for i in chunk:
             if i in rows:
@@ -34,8 +45,13 @@ def export_cases(case_list: CaseListService, ids: Sequence[uuid.UUID], target: P
     if suffix == ".csv":
         # utf-8-sig so Excel opens names like Siân correctly.
         return exports.write_csv_file(
-            target, [label for _, label in COLUMNS],
-            ([v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row] for row in _rows(case_list, ids)))
+            target,
+            [label for _, label in COLUMNS],
+            (
+                [v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row]
+                for row in _rows(case_list, ids)
+            ),
+        )
     from openpyxl.styles import Font
 
     wb, ws = exports.new_workbook("Cases", write_only=True)
@@ -45,8 +61,13 @@ def export_cases(case_list: CaseListService, ids: Sequence[uuid.UUID], target: P
     exports.append_row(ws, [exports.xlsx_cell(ws, label, font=Font(bold=True)) for _, label in COLUMNS])
     n = 0
     for row in _rows(case_list, ids):
-        exports.append_row(ws, [exports.xlsx_cell(ws, v, number_format="DD/MM/YYYY" if isinstance(v, date) else None)
-                                for v in row])
+        exports.append_row(
+            ws,
+            [
+                exports.xlsx_cell(ws, v, number_format="DD/MM/YYYY" if isinstance(v, date) else None)
+                for v in row
+            ],
+        )
         n += 1
     exports.save_workbook(wb, target)
     return n

@@ -54,10 +54,20 @@ def refresh_case_index(session: Session, case_id: uuid.UUID) -> None:
             address_ids.add(person.address_id)
         if org and org.address_id:
             address_ids.add(org.address_id)
-    addresses = {a.id: a for a in session.scalars(select(Address).where(Address.id.in_(address_ids)))} if address_ids else {}
+    addresses = (
+        {a.id: a for a in session.scalars(select(Address).where(Address.id.in_(address_ids)))}
+        if address_ids
+        else {}
+    )
     for a in addresses.values():
         parts.extend([a.place_name, a.line1, a.line2, a.town, a.postcode])
-    order = [PartyRole.COMPLAINANT, PartyRole.VICTIM, PartyRole.PERPETRATOR, PartyRole.WITNESS, PartyRole.OTHER]
+    order = [
+        PartyRole.COMPLAINANT,
+        PartyRole.VICTIM,
+        PartyRole.PERPETRATOR,
+        PartyRole.WITNESS,
+        PartyRole.OTHER,
+    ]
     summary = "; ".join(f"{r.label}: {', '.join(by_role[r.value])}" for r in order if r.value in by_role)
     case.parties_summary = summary[:500]
     loc = addresses.get(case.location_id) if case.location_id else None

@@ -138,13 +138,23 @@ class CaseIntakeService:
             s = uow.session
             opts = IntakeOptions(
                 wards=[(r.id, r.name) for r in s.execute(select(Ward.id, Ward.name).order_by(Ward.name))],
-                parishes=[(r.id, r.name) for r in s.execute(select(Parish.id, Parish.name).order_by(Parish.name))],
-                officers=[(r.id, r.display_name) for r in s.execute(
-                    select(AppUser.id, AppUser.display_name).where(AppUser.role != Role.PARTNER.value,
-                                                                   AppUser.active.is_(True))
-                    .order_by(AppUser.display_name))],
-                agencies=[(r.id, r.name) for r in s.execute(
-                    select(Agency.id, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name))],
+                parishes=[
+                    (r.id, r.name) for r in s.execute(select(Parish.id, Parish.name).order_by(Parish.name))
+                ],
+                officers=[
+                    (r.id, r.display_name)
+                    for r in s.execute(
+                        select(AppUser.id, AppUser.display_name)
+                        .where(AppUser.role != Role.PARTNER.value, AppUser.active.is_(True))
+                        .order_by(AppUser.display_name)
+                    )
+                ],
+                agencies=[
+                    (r.id, r.name)
+                    for r in s.execute(
+                        select(Agency.id, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)
+                    )
+                ],
             )
         self._options = (now, opts)
         return opts
@@ -167,12 +177,15 @@ class CaseIntakeService:
                     if p.forename.strip():
                         stmt = stmt.where(func.lower(Person.forename) == p.forename.strip().lower())
                     if p.date_of_birth:
-                        stmt = stmt.where(or_(Person.date_of_birth.is_(None), Person.date_of_birth == p.date_of_birth))
+                        stmt = stmt.where(
+                            or_(Person.date_of_birth.is_(None), Person.date_of_birth == p.date_of_birth)
+                        )
                     person_ids = list(s.scalars(stmt.limit(200)))
                 if person_ids:
                     name = f"{p.forename} {p.surname}".strip() or "this person"
-                    for cid, role in s.execute(select(CaseParty.case_id, CaseParty.role)
-                                               .where(CaseParty.person_id.in_(person_ids))):
+                    for cid, role in s.execute(
+                        select(CaseParty.case_id, CaseParty.role).where(CaseParty.person_id.in_(person_ids))
+                    ):
                         reasons.setdefault(cid, []).append(f"{name} ({role})")
             address_ids: set[uuid.UUID] = set()
             locs = [form.location] + [p.address for p in form.parties]
@@ -185,24 +198,44 @@ class CaseIntakeService:
                         continue  # a postcode alone covers a whole street: too broad to call a duplicate
                     address_ids.update(s.scalars(stmt.limit(200)))
                 if loc.place_name.strip():
-                    address_ids.update(s.scalars(select(Address.id).where(
-                        Address.place_name == loc.place_name.strip()).limit(200)))
+                    address_ids.update(
+                        s.scalars(
+                            select(Address.id).where(Address.place_name == loc.place_name.strip()).limit(200)
+                        )
+                    )
             if address_ids:
                 ids = list(address_ids)
                 for cid in s.scalars(select(AsbCase.id).where(AsbCase.location_id.in_(ids))):
                     reasons.setdefault(cid, []).append("same place")
-                for cid in s.scalars(select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
-                                     .where(Person.address_id.in_(ids))):
+                for cid in s.scalars(
+                    select(CaseParty.case_id)
+                    .join(Person, Person.id == CaseParty.person_id)
+                    .where(Person.address_id.in_(ids))
+                ):
                     reasons.setdefault(cid, []).append("same address")
             if not reasons:
                 return []
             recent = today - timedelta(days=RECENT_DAYS)
-            rows = s.execute(select(AsbCase.id, AsbCase.reference, AsbCase.title, AsbCase.status, AsbCase.reported_on)
-                             .where(AsbCase.id.in_(list(reasons)),
-                                    or_(AsbCase.status == CaseStatus.OPEN.value, AsbCase.closed_on >= recent))
-                             .order_by(AsbCase.status.desc(), AsbCase.reported_on.desc()).limit(limit)).all()
-            return [DuplicateHit(r.id, r.reference, r.title, CaseStatus(r.status).label, r.reported_on,
-                                 tuple(dict.fromkeys(reasons[r.id]))) for r in rows]
+            rows = s.execute(
+                select(AsbCase.id, AsbCase.reference, AsbCase.title, AsbCase.status, AsbCase.reported_on)
+                .where(
+                    AsbCase.id.in_(list(reasons)),
+                    or_(AsbCase.status == CaseStatus.OPEN.value, AsbCase.closed_on >= recent),
+                )
+                .order_by(AsbCase.status.desc(), AsbCase.reported_on.desc())
+                .limit(limit)
+            ).all()
+            return [
+                DuplicateHit(
+                    r.id,
+                    r.reference,
+                    r.title,
+                    CaseStatus(r.status).label,
+                    r.reported_on,
+                    tuple(dict.fromkeys(reasons[r.id])),
+                )
+                for r in rows
+            ]
 
     def open_case(self, actor: Actor, form: IntakeForm, link_to: tuple[uuid.UUID, ...] = ()) -> OpenedCase:
         actor.require(Role.OFFICER, "open cases")
@@ -220,10 +253,21 @@ class CaseIntakeService:
             s = uow.session
             ids = set(s.scalars(select(CaseLink.linked_case_id).where(CaseLink.case_id == case_id)))
             ids |= set(s.scalars(select(CaseLink.case_id).where(CaseLink.linked_case_id == case_id)))
-            rows = s.execute(select(AsbCase.id, AsbCase.reference, AsbCase.title, AsbCase.status, AsbCase.reported_on)
-                             .where(AsbCase.id.in_(list(ids))).order_by(AsbCase.reported_on.desc())).all() if ids else []
-            return [DuplicateHit(r.id, r.reference, r.title, CaseStatus(r.status).label, r.reported_on, ("linked",))
-                    for r in rows]
+            rows = (
+                s.execute(
+                    select(AsbCase.id, AsbCase.reference, AsbCase.title, AsbCase.status, AsbCase.reported_on)
+                    .where(AsbCase.id.in_(list(ids)))
+                    .order_by(AsbCase.reported_on.desc())
+                ).all()
+                if ids
+                else []
+            )
+            return [
+                DuplicateHit(
+                    r.id, r.reference, r.title, CaseStatus(r.status).label, r.reported_on, ("linked",)
+                )
+                for r in rows
+            ]
 
 
 def _next_reference(session, prefix: str, year: int) -> str:
@@ -231,17 +275,22 @@ def _next_reference(session, prefix: str, year: int) -> str:
         return provisional
     stem = f"{prefix}-{year}-"
     one_at_a_time(session, "asb_case.reference")
-    last = session.scalar(select(AsbCase.reference).where(AsbCase.reference.like(f"{stem}%"))
-                          .order_by(AsbCase.reference.desc()).limit(1))
+    last = session.scalar(
+        select(AsbCase.reference)
+        .where(AsbCase.reference.like(f"{stem}%"))
+        .order_by(AsbCase.reference.desc())
+        .limit(1)
+    )
     try:
-        n = int(last[len(stem):]) + 1 if last else 1
+        n = int(last[len(stem) :]) + 1 if last else 1
     except ValueError:
         n = 1
     return f"{stem}{n:05d}"
 
 
-def create_case(uow: UnitOfWork, actor: Actor, form: IntakeForm, today: date,
-                link_to: tuple[uuid.UUID, ...] = ()) -> AsbCase:
+def create_case(
+    uow: UnitOfWork, actor: Actor, form: IntakeForm, today: date, link_to: tuple[uuid.UUID, ...] = ()
+) -> AsbCase:
     """Write a validated intake form as a new case inside the caller's unit of work (not committed)."""
     assert form.reported_on is not None
     s = uow.session
@@ -249,11 +298,20 @@ def create_case(uow: UnitOfWork, actor: Actor, form: IntakeForm, today: date,
     reference = _next_reference(s, str(prefix), form.reported_on.year)
     tags = [PriorityTag(t) for t in dict.fromkeys(form.tags)]
     addr = make_address(s, form.location)
-    case = AsbCase(reference=reference, title=form.title.strip(), description=form.description.strip() or None,
-                   category=form.category, priority_theme=tags[0].theme.value, status=CaseStatus.OPEN.value,
-                   reported_via=form.reported_via, reported_on=form.reported_on,
-                   location_id=addr.id if addr else None, ward_id=addr.ward_id if addr else None,
-                   officer_id=form.officer_id or actor.user_id, last_activity_on=today)
+    case = AsbCase(
+        reference=reference,
+        title=form.title.strip(),
+        description=form.description.strip() or None,
+        category=form.category,
+        priority_theme=tags[0].theme.value,
+        status=CaseStatus.OPEN.value,
+        reported_via=form.reported_via,
+        reported_on=form.reported_on,
+        location_id=addr.id if addr else None,
+        ward_id=addr.ward_id if addr else None,
+        officer_id=form.officer_id or actor.user_id,
+        last_activity_on=today,
+    )
     s.add(case)
     s.flush()
     s.add_all([CasePriorityTag(case_id=case.id, tag=t.value) for t in tags])
@@ -261,10 +319,22 @@ def create_case(uow: UnitOfWork, actor: Actor, form: IntakeForm, today: date,
         add_party_rows(s, case.id, p)
     for other in dict.fromkeys(link_to):
         s.add(CaseLink(case_id=case.id, linked_case_id=other, reason="Linked at intake"))
-    record_chronology(s, case, ChronologyKind.STATUS.value, "Case opened", actor.display_name,
-                      occurred_at=at_time(form.reported_on, 9),
-                      body=f"Reported by {ReportChannel(form.reported_via).label.lower()}", today=today)
+    record_chronology(
+        s,
+        case,
+        ChronologyKind.STATUS.value,
+        "Case opened",
+        actor.display_name,
+        occurred_at=at_time(form.reported_on, 9),
+        body=f"Reported by {ReportChannel(form.reported_via).label.lower()}",
+        today=today,
+    )
     refresh_case_index(s, case.id)
-    uow.audit("create", "case", case.id, f"Case {reference} opened: {case.title}",
-              {"links": [str(x) for x in link_to]})
+    uow.audit(
+        "create",
+        "case",
+        case.id,
+        f"Case {reference} opened: {case.title}",
+        {"links": [str(x) for x in link_to]},
+    )
     return case

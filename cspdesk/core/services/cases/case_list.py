@@ -44,8 +44,18 @@ SORT_COLUMNS = {
 
 
 # The filters a CaseQuery can set (each a parameter of the list's statement, named q_<field>).
-_FILTER_FIELDS = ("status", "priority", "category", "ward_id", "officer_id", "risk_level", "reported_from",
-                  "reported_to", "review_due_by", "inactive_before")
+_FILTER_FIELDS = (
+    "status",
+    "priority",
+    "category",
+    "ward_id",
+    "officer_id",
+    "risk_level",
+    "reported_from",
+    "reported_to",
+    "review_due_by",
+    "inactive_before",
+)
 
 
 class CaseListService:
@@ -55,9 +65,13 @@ class CaseListService:
         self._search = search_for(engine)
         self._id_text = uuid_as_text(AsbCase.id, engine)
         self._names: dict[uuid.UUID, str] | None = None
-        self._shapes: dict[tuple, CaseQuery] = {}  # shape -> a query of that shape, to build its statement from
+        self._shapes: dict[
+            tuple, CaseQuery
+        ] = {}  # shape -> a query of that shape, to build its statement from
         self._prepared = prepared_for(
-            engine, lambda shape: self._statement(self._shapes[shape], named=True).with_only_columns(self._id_text))
+            engine,
+            lambda shape: self._statement(self._shapes[shape], named=True).with_only_columns(self._id_text),
+        )
 
     def _statement(self, q: CaseQuery, *, named: bool = False) -> Select:
         """The list's query; ``named`` leaves every value as a parameter named after its field (``q_status``…)
@@ -91,20 +105,29 @@ class CaseListService:
         if q.reported_to:
             stmt = stmt.where(AsbCase.reported_on <= value("reported_to", q.reported_to))
         if q.review_due_by:
-            stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value,
-                              AsbCase.next_review_on <= value("review_due_by", q.review_due_by))
+            stmt = stmt.where(
+                AsbCase.status == CaseStatus.OPEN.value,
+                AsbCase.next_review_on <= value("review_due_by", q.review_due_by),
+            )
         if q.inactive_before:
-            stmt = stmt.where(AsbCase.status == CaseStatus.OPEN.value,
-                              AsbCase.last_activity_on < value("inactive_before", q.inactive_before))
+            stmt = stmt.where(
+                AsbCase.status == CaseStatus.OPEN.value,
+                AsbCase.last_activity_on < value("inactive_before", q.inactive_before),
+            )
         col = SORT_COLUMNS.get(q.sort, AsbCase.reported_on)
-        return stmt.order_by(ordered(col, q.descending, self._engine), ordered(AsbCase.reference, q.descending,
-                                                                                self._engine))
+        return stmt.order_by(
+            ordered(col, q.descending, self._engine), ordered(AsbCase.reference, q.descending, self._engine)
+        )
 
     @staticmethod
     def _shape(q: CaseQuery, match: str | None) -> tuple:
         """What the named statement depends on: which filters are set, and the order."""
-        return (match is not None, *(bool(getattr(q, f)) for f in _FILTER_FIELDS),
-                q.sort if q.sort in SORT_COLUMNS else "reported_on", q.descending)
+        return (
+            match is not None,
+            *(bool(getattr(q, f)) for f in _FILTER_FIELDS),
+            q.sort if q.sort in SORT_COLUMNS else "reported_on",
+            q.descending,
+        )
 
     def case_ids(self, q: CaseQuery, actor: Actor | None = None) -> CaseIds:
         """The list's ids in order. Given a partner, only the cases their agency may see
@@ -138,7 +161,9 @@ class CaseListService:
     def _lookup_names(self, uow: UnitOfWork) -> dict[uuid.UUID, str]:
         # Wards and officers are few; a dictionary beats a join on every page.
         names = {w.id: w.name for w in uow.session.execute(select(Ward.id, Ward.name))}
-        names.update({u.id: u.display_name for u in uow.session.execute(select(AppUser.id, AppUser.display_name))})
+        names.update(
+            {u.id: u.display_name for u in uow.session.execute(select(AppUser.id, AppUser.display_name))}
+        )
         return names
 
     def forget_names(self) -> None:
@@ -151,21 +176,39 @@ class CaseListService:
             if self._names is None:
                 self._names = self._lookup_names(uow)
             names = self._names
-            cols = (AsbCase.id, AsbCase.reference, AsbCase.title, AsbCase.category, AsbCase.priority_theme,
-                    AsbCase.status, AsbCase.reported_on, AsbCase.ward_id, AsbCase.officer_id, AsbCase.risk_level,
-                    AsbCase.next_review_on, AsbCase.parties_summary, AsbCase.location_summary)
+            cols = (
+                AsbCase.id,
+                AsbCase.reference,
+                AsbCase.title,
+                AsbCase.category,
+                AsbCase.priority_theme,
+                AsbCase.status,
+                AsbCase.reported_on,
+                AsbCase.ward_id,
+                AsbCase.officer_id,
+                AsbCase.risk_level,
+                AsbCase.next_review_on,
+                AsbCase.parties_summary,
+                AsbCase.location_summary,
+            )
             out: dict[uuid.UUID, CaseListRow] = {}
             for start in range(0, len(ids), 500):
-                chunk = list(ids[start:start + 500])
+                chunk = list(ids[start : start + 500])
                 for r in uow.session.execute(select(*cols).where(AsbCase.id.in_(chunk))):
                     out[r.id] = case_list_row(tuple(r), names)
             return out
 
     def filter_options(self) -> FilterOptions:
         with self._uow("system") as uow:
-            wards = [(r.id, r.name) for r in uow.session.execute(select(Ward.id, Ward.name).order_by(Ward.name))]
-            officers = [(r.id, r.display_name) for r in uow.session.execute(
-                select(AppUser.id, AppUser.display_name).where(AppUser.role != "partner").order_by(AppUser.display_name))]
+            wards = [
+                (r.id, r.name) for r in uow.session.execute(select(Ward.id, Ward.name).order_by(Ward.name))
+            ]
+            officers = [
+                (r.id, r.display_name)
+                for r in uow.session.execute(
+                    select(AppUser.id, AppUser.display_name)
+                    .where(AppUser.role != "partner")
+                    .order_by(AppUser.display_name)
+                )
+            ]
         return FilterOptions(wards, officers)
-
-

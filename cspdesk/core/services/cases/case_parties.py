@@ -109,7 +109,9 @@ def validate_party(p: PartyInput, today: date, prefix: str = "") -> dict[str, st
         if not p.organisation_name.strip():
             errors[prefix + "organisation_name"] = f"Enter the {kind.label.lower()}'s name."
     elif not p.group_description.strip():
-        errors[prefix + "group_description"] = "Describe the group (for example 'group of 6-8 youths on bikes')."
+        errors[prefix + "group_description"] = (
+            "Describe the group (for example 'group of 6-8 youths on bikes')."
+        )
     if p.phone.strip() and not is_uk_phone(p.phone):
         errors[prefix + "phone"] = f"'{p.phone.strip()}' is not a UK phone number."
     if p.email.strip() and "@" not in p.email:
@@ -125,13 +127,23 @@ def make_address(session: Session, loc: LocationInput) -> Address | None:
     ward_id, parish_id = loc.ward_id, loc.parish_id
     if ward_id is None and postcode:
         # A postcode already known to be in a ward: officers rarely know ward boundaries.
-        known = session.execute(select(Address.ward_id, Address.parish_id).where(
-            Address.postcode == postcode, Address.ward_id.is_not(None)).limit(1)).first()
+        known = session.execute(
+            select(Address.ward_id, Address.parish_id)
+            .where(Address.postcode == postcode, Address.ward_id.is_not(None))
+            .limit(1)
+        ).first()
         if known:
             ward_id, parish_id = known.ward_id, parish_id or known.parish_id
-    addr = Address(place_name=loc.place_name.strip() or None, line1=loc.line1.strip() or None,
-                   line2=loc.line2.strip() or None, town=loc.town.strip() or None, postcode=postcode,
-                   ward_id=ward_id, parish_id=parish_id, place_type=loc.place_type)
+    addr = Address(
+        place_name=loc.place_name.strip() or None,
+        line1=loc.line1.strip() or None,
+        line2=loc.line2.strip() or None,
+        town=loc.town.strip() or None,
+        postcode=postcode,
+        ward_id=ward_id,
+        parish_id=parish_id,
+        place_type=loc.place_type,
+    )
     session.add(addr)
     session.flush()
     return addr
@@ -140,8 +152,9 @@ def make_address(session: Session, loc: LocationInput) -> Address | None:
 def add_party_rows(session: Session, case_id: uuid.UUID, p: PartyInput) -> CaseParty:
     """Write the person/organisation and the case_party row (validated already)."""
     kind = PartyKind(p.kind)
-    party = CaseParty(case_id=case_id, role=p.role, kind=kind.value, vulnerable=p.vulnerable,
-                      notes=p.notes.strip() or None)
+    party = CaseParty(
+        case_id=case_id, role=p.role, kind=kind.value, vulnerable=p.vulnerable, notes=p.notes.strip() or None
+    )
     if kind is PartyKind.PERSON:
         if p.person_id is not None:
             person = session.get(Person, p.person_id)
@@ -149,16 +162,27 @@ def add_party_rows(session: Session, case_id: uuid.UUID, p: PartyInput) -> CaseP
                 raise NotFound("That person no longer exists.")
         else:
             addr = make_address(session, p.address)
-            person = Person(forename=p.forename.strip(), surname=p.surname.strip(), date_of_birth=p.date_of_birth,
-                            phone=p.phone.strip() or None, email=p.email.strip() or None,
-                            address_id=addr.id if addr else None, vulnerable=p.vulnerable)
+            person = Person(
+                forename=p.forename.strip(),
+                surname=p.surname.strip(),
+                date_of_birth=p.date_of_birth,
+                phone=p.phone.strip() or None,
+                email=p.email.strip() or None,
+                address_id=addr.id if addr else None,
+                vulnerable=p.vulnerable,
+            )
             session.add(person)
             session.flush()
         party.person_id = person.id
     elif kind in (PartyKind.BUSINESS, PartyKind.COMMUNITY_GROUP):
         addr = make_address(session, p.address)
-        org = Organisation(name=p.organisation_name.strip(), kind=kind.value, phone=p.phone.strip() or None,
-                           email=p.email.strip() or None, address_id=addr.id if addr else None)
+        org = Organisation(
+            name=p.organisation_name.strip(),
+            kind=kind.value,
+            phone=p.phone.strip() or None,
+            email=p.email.strip() or None,
+            address_id=addr.id if addr else None,
+        )
         session.add(org)
         session.flush()
         party.organisation_id = org.id
@@ -169,30 +193,52 @@ def add_party_rows(session: Session, case_id: uuid.UUID, p: PartyInput) -> CaseP
     return party
 
 
-def party_rows(session: Session, case_id: uuid.UUID, today: date, include_removed: bool = False) -> list[PartyRow]:
-    stmt = (select(CaseParty, Person, Organisation)
-            .outerjoin(Person, Person.id == CaseParty.person_id)
-            .outerjoin(Organisation, Organisation.id == CaseParty.organisation_id)
-            .where(CaseParty.case_id == case_id))
+def party_rows(
+    session: Session, case_id: uuid.UUID, today: date, include_removed: bool = False
+) -> list[PartyRow]:
+    stmt = (
+        select(CaseParty, Person, Organisation)
+        .outerjoin(Person, Person.id == CaseParty.person_id)
+        .outerjoin(Organisation, Organisation.id == CaseParty.organisation_id)
+        .where(CaseParty.case_id == case_id)
+    )
     if not include_removed:
         stmt = stmt.where(CaseParty.removed_on.is_(None))
     rows = session.execute(stmt.order_by(CaseParty.created_at)).all()
     addr_ids = {(p.address_id if p else o.address_id if o else None) for _, p, o in rows} - {None}
-    addrs = {a.id: a for a in session.scalars(select(Address).where(Address.id.in_(addr_ids)))} if addr_ids else {}
+    addrs = (
+        {a.id: a for a in session.scalars(select(Address).where(Address.id.in_(addr_ids)))}
+        if addr_ids
+        else {}
+    )
     out = []
     for party, person, org in rows:
         name = person_name(person) if person else (org.name if org else party.group_description or "")
         dob = person.date_of_birth if person else None
         age = age_on(dob, today)
         addr_id = person.address_id if person else (org.address_id if org else None)
-        out.append(PartyRow(
-            id=party.id, role=party.role, role_label=PartyRole(party.role).label, kind=party.kind,
-            kind_label=PartyKind(party.kind).label, name=name, date_of_birth=dob, age=age,
-            youth=age is not None and age < YOUTH_AGE, address=address_text(addrs.get(addr_id)),
-            phone=(person.phone if person else org.phone if org else None) or "", vulnerable=party.vulnerable,
-            notes=party.notes or "", person_id=party.person_id, case_review_told_on=party.case_review_told_on,
-            version=party.version, removed_on=party.removed_on,
-            case_review_not_told_for=party.case_review_not_told_for))
+        out.append(
+            PartyRow(
+                id=party.id,
+                role=party.role,
+                role_label=PartyRole(party.role).label,
+                kind=party.kind,
+                kind_label=PartyKind(party.kind).label,
+                name=name,
+                date_of_birth=dob,
+                age=age,
+                youth=age is not None and age < YOUTH_AGE,
+                address=address_text(addrs.get(addr_id)),
+                phone=(person.phone if person else org.phone if org else None) or "",
+                vulnerable=party.vulnerable,
+                notes=party.notes or "",
+                person_id=party.person_id,
+                case_review_told_on=party.case_review_told_on,
+                version=party.version,
+                removed_on=party.removed_on,
+                case_review_not_told_for=party.case_review_not_told_for,
+            )
+        )
     return out
 
 
@@ -220,11 +266,20 @@ class CasePartyService:
             case = get_case(uow.session, case_id)
             party = add_party_rows(uow.session, case_id, p)
             name = _name_of(p)
-            record_chronology(uow.session, case, ChronologyKind.PARTY.value,
-                              f"{PartyRole(p.role).label} added: {name}", actor.display_name,
-                              related_type="case_party", related_id=party.id, today=today)
+            record_chronology(
+                uow.session,
+                case,
+                ChronologyKind.PARTY.value,
+                f"{PartyRole(p.role).label} added: {name}",
+                actor.display_name,
+                related_type="case_party",
+                related_id=party.id,
+                today=today,
+            )
             refresh_case_index(uow.session, case_id)
-            uow.audit("create", "case_party", party.id, f"{case.reference}: {PartyRole(p.role).label} {name} added")
+            uow.audit(
+                "create", "case_party", party.id, f"{case.reference}: {PartyRole(p.role).label} {name} added"
+            )
             uow.commit()
         return Changes.of("party", "case", ids=(case_id, party.id))
 
@@ -240,16 +295,30 @@ class CasePartyService:
             if party is None or party.case_id != case_id:
                 raise NotFound("That person is no longer on this case.")
             if party.removed_on is not None:  # e.g. from a second window on the same case
-                raise TransitionRefused(f"They were already taken off {case.reference} on "
-                                        f"{party.removed_on:%d/%m/%Y}.")
+                raise TransitionRefused(
+                    f"They were already taken off {case.reference} on {party.removed_on:%d/%m/%Y}."
+                )
             name = next((r.name for r in party_rows(uow.session, case_id, today) if r.id == party_id), "")
             party.removed_on = today
-            record_chronology(uow.session, case, ChronologyKind.PARTY.value,
-                              f"{PartyRole(party.role).label} taken off the case: {name}", actor.display_name,
-                              body=reason.strip(), related_type="case_party", related_id=party.id, today=today)
+            record_chronology(
+                uow.session,
+                case,
+                ChronologyKind.PARTY.value,
+                f"{PartyRole(party.role).label} taken off the case: {name}",
+                actor.display_name,
+                body=reason.strip(),
+                related_type="case_party",
+                related_id=party.id,
+                today=today,
+            )
             refresh_case_index(uow.session, case_id)
-            uow.audit("update", "case_party", party.id, f"{case.reference}: {name} taken off the case",
-                      {"reason": reason.strip()})
+            uow.audit(
+                "update",
+                "case_party",
+                party.id,
+                f"{case.reference}: {name} taken off the case",
+                {"reason": reason.strip()},
+            )
             uow.commit()
         return Changes.of("party", "case", "chronology", ids=(case_id, party_id))
 
@@ -263,12 +332,23 @@ class CasePartyService:
             old = uow.session.get(Address, case.location_id) if case.location_id else None
             addr = make_address(uow.session, loc)
             case.location_id = addr.id if addr else None
-            record_chronology(uow.session, case, ChronologyKind.NOTE.value,
-                              f"Location changed to {address_text(addr)}", actor.display_name,
-                              body=f"Was: {address_text(old) or '(none)'}", today=self._today())
+            record_chronology(
+                uow.session,
+                case,
+                ChronologyKind.NOTE.value,
+                f"Location changed to {address_text(addr)}",
+                actor.display_name,
+                body=f"Was: {address_text(old) or '(none)'}",
+                today=self._today(),
+            )
             refresh_case_index(uow.session, case_id)
-            uow.audit("update", "case", case.id, f"{case.reference}: location changed",
-                      {"from": address_text(old), "to": address_text(addr)})
+            uow.audit(
+                "update",
+                "case",
+                case.id,
+                f"{case.reference}: location changed",
+                {"from": address_text(old), "to": address_text(addr)},
+            )
             uow.commit()
         return Changes.of("case", ids=(case_id,))
 

@@ -60,12 +60,27 @@ class PartyEditService:
             case = get_case(s, case_id)
             party = _party(s, case_id, party_id)
             subject = _subject(s, party)
-            return PartyDetail(party.id, case_id, case.reference, party.kind, _name(party, subject),
-                               _input_of(s, party, subject), _other_cases(s, party), party.removed_on,
-                               _versions(party, subject))
+            return PartyDetail(
+                party.id,
+                case_id,
+                case.reference,
+                party.kind,
+                _name(party, subject),
+                _input_of(s, party, subject),
+                _other_cases(s, party),
+                party.removed_on,
+                _versions(party, subject),
+            )
 
-    def edit(self, actor: Actor, case_id: uuid.UUID, party_id: uuid.UUID, expected_versions: tuple[int, int] | None,
-             base: PartyInput, new: PartyInput) -> Changes:
+    def edit(
+        self,
+        actor: Actor,
+        case_id: uuid.UUID,
+        party_id: uuid.UUID,
+        expected_versions: tuple[int, int] | None,
+        base: PartyInput,
+        new: PartyInput,
+    ) -> Changes:
         """Save a party's corrected details and role. ``base`` is what the window loaded (``detail().value``)."""
         actor.require(Role.OFFICER, "change people on a case")
         today = self._today()
@@ -80,16 +95,28 @@ class PartyEditService:
             subject = _subject(s, party)
             name = _name(party, subject)
             if party.removed_on is not None:
-                raise TransitionRefused(f"{name} was taken off {case.reference} on {party.removed_on:%d/%m/%Y}, so "
-                                        "nothing was saved. Put them back on the case first (People → Show people "
-                                        "taken off).")
+                raise TransitionRefused(
+                    f"{name} was taken off {case.reference} on {party.removed_on:%d/%m/%Y}, so "
+                    "nothing was saved. Put them back on the case first (People → Show people "
+                    "taken off)."
+                )
             if new.kind != party.kind:
-                raise ValidationError({"kind": f"A {PartyKind(party.kind).label.lower()} cannot be changed into a "
-                                               f"{PartyKind(new.kind).label.lower()}: take this one off the case and "
-                                               "add the right one."})
+                raise ValidationError(
+                    {
+                        "kind": f"A {PartyKind(party.kind).label.lower()} cannot be changed into a "
+                        f"{PartyKind(new.kind).label.lower()}: take this one off the case and "
+                        "add the right one."
+                    }
+                )
             now = _shown(s, party, _input_of(s, party, subject))
-            refuse_stale_copy(f"{name} on {case.reference}", expected_versions, _versions(party, subject),
-                              _shown(s, party, base), now, then=CHECK_THEIRS)
+            refuse_stale_copy(
+                f"{name} on {case.reference}",
+                expected_versions,
+                _versions(party, subject),
+                _shown(s, party, base),
+                now,
+                then=CHECK_THEIRS,
+            )
             wanted = _shown(s, party, new)
             diff = {k: (now[k], wanted[k]) for k in wanted if now[k] != wanted[k]}
             if not diff:
@@ -102,17 +129,33 @@ class PartyEditService:
             if "role" in diff:
                 summary = f"{new_name}: role changed from {diff['role'][0]} to {diff['role'][1]}"
             others = _other_case_ids(s, party)
-            body = "\n".join(f"{k.replace('_', ' ').capitalize()}: {show_value(a)} → {show_value(b)}"
-                             for k, (a, b) in diff.items())
+            body = "\n".join(
+                f"{k.replace('_', ' ').capitalize()}: {show_value(a)} → {show_value(b)}"
+                for k, (a, b) in diff.items()
+            )
             if others and set(diff) & SUBJECT_FIELDS:
                 refs = ", ".join(s.get(AsbCase, cid).reference for cid in others)
                 body += f"\n(The same {PartyKind(party.kind).label.lower()} is on {refs}: their details there changed too.)"
-            record_chronology(s, case, ChronologyKind.PARTY.value, summary, actor.display_name, body=body,
-                              related_type="case_party", related_id=party.id, today=today)
+            record_chronology(
+                s,
+                case,
+                ChronologyKind.PARTY.value,
+                summary,
+                actor.display_name,
+                body=body,
+                related_type="case_party",
+                related_id=party.id,
+                today=today,
+            )
             for cid in (case_id, *others):
                 refresh_case_index(s, cid)
-            uow.audit("update", "case_party", party.id, f"{case.reference}: {new_name} changed",
-                      {k: [_plain(a), _plain(b)] for k, (a, b) in diff.items()})
+            uow.audit(
+                "update",
+                "case_party",
+                party.id,
+                f"{case.reference}: {new_name} changed",
+                {k: [_plain(a), _plain(b)] for k, (a, b) in diff.items()},
+            )
             uow.commit()
         return Changes.of("party", "case", "chronology", ids=(case_id, party_id, *others))
 
@@ -129,13 +172,25 @@ class PartyEditService:
                 raise TransitionRefused(f"{name} is on the case already.")
             was = party.removed_on
             party.removed_on = None
-            record_chronology(s, case, ChronologyKind.PARTY.value,
-                              f"{PartyRole(party.role).label} put back on the case: {name}", actor.display_name,
-                              body=f"They had been taken off the case on {was:%d/%m/%Y}.",
-                              related_type="case_party", related_id=party.id, today=today)
+            record_chronology(
+                s,
+                case,
+                ChronologyKind.PARTY.value,
+                f"{PartyRole(party.role).label} put back on the case: {name}",
+                actor.display_name,
+                body=f"They had been taken off the case on {was:%d/%m/%Y}.",
+                related_type="case_party",
+                related_id=party.id,
+                today=today,
+            )
             refresh_case_index(s, case_id)
-            uow.audit("update", "case_party", party.id, f"{case.reference}: {name} put back on the case",
-                      {"removed_on": was.isoformat()})
+            uow.audit(
+                "update",
+                "case_party",
+                party.id,
+                f"{case.reference}: {name} put back on the case",
+                {"removed_on": was.isoformat()},
+            )
             uow.commit()
         return Changes.of("party", "case", "chronology", ids=(case_id, party_id))
 
@@ -177,8 +232,14 @@ def _other_case_ids(s, party: CaseParty) -> list[uuid.UUID]:
         same = CaseParty.organisation_id == party.organisation_id
     else:
         return []
-    return sorted({cid for cid in s.scalars(select(CaseParty.case_id).where(same, CaseParty.removed_on.is_(None)))
-                   if cid != party.case_id}, key=str)
+    return sorted(
+        {
+            cid
+            for cid in s.scalars(select(CaseParty.case_id).where(same, CaseParty.removed_on.is_(None)))
+            if cid != party.case_id
+        },
+        key=str,
+    )
 
 
 def _other_cases(s, party: CaseParty) -> tuple[str, ...]:
@@ -191,17 +252,37 @@ def _other_cases(s, party: CaseParty) -> tuple[str, ...]:
 def _input_of(s, party: CaseParty, subject) -> PartyInput:
     addr_id = subject.address_id if subject is not None else None
     a = s.get(Address, addr_id) if addr_id else None
-    loc = LocationInput() if a is None else LocationInput(
-        place_name=a.place_name or "", line1=a.line1 or "", line2=a.line2 or "", town=a.town or "",
-        postcode=a.postcode or "", place_type=a.place_type, ward_id=a.ward_id, parish_id=a.parish_id)
+    loc = (
+        LocationInput()
+        if a is None
+        else LocationInput(
+            place_name=a.place_name or "",
+            line1=a.line1 or "",
+            line2=a.line2 or "",
+            town=a.town or "",
+            postcode=a.postcode or "",
+            place_type=a.place_type,
+            ward_id=a.ward_id,
+            parish_id=a.parish_id,
+        )
+    )
     person = subject if isinstance(subject, Person) else None
     org = subject if isinstance(subject, Organisation) else None
-    return PartyInput(role=party.role, kind=party.kind, forename=person.forename if person else "",
-                      surname=person.surname if person else "", date_of_birth=person.date_of_birth if person else None,
-                      organisation_name=org.name if org else "", group_description=party.group_description or "",
-                      phone=(subject.phone if subject is not None else None) or "",
-                      email=(subject.email if subject is not None else None) or "", address=loc,
-                      vulnerable=party.vulnerable, notes=party.notes or "", person_id=party.person_id)
+    return PartyInput(
+        role=party.role,
+        kind=party.kind,
+        forename=person.forename if person else "",
+        surname=person.surname if person else "",
+        date_of_birth=person.date_of_birth if person else None,
+        organisation_name=org.name if org else "",
+        group_description=party.group_description or "",
+        phone=(subject.phone if subject is not None else None) or "",
+        email=(subject.email if subject is not None else None) or "",
+        address=loc,
+        vulnerable=party.vulnerable,
+        notes=party.notes or "",
+        person_id=party.person_id,
+    )
 
 
 def _shown(s, party: CaseParty, p: PartyInput) -> dict[str, Any]:
@@ -209,7 +290,11 @@ def _shown(s, party: CaseParty, p: PartyInput) -> dict[str, Any]:
     kind = PartyKind(party.kind)
     out: dict[str, Any] = {"role": PartyRole(p.role).label}  # validated before it is shown
     if kind is PartyKind.PERSON:
-        out |= {"forename": p.forename.strip(), "surname": p.surname.strip(), "date_of_birth": p.date_of_birth}
+        out |= {
+            "forename": p.forename.strip(),
+            "surname": p.surname.strip(),
+            "date_of_birth": p.date_of_birth,
+        }
     elif kind is PartyKind.GROUP:
         out["description"] = p.group_description.strip()
     else:
@@ -222,7 +307,9 @@ def _shown(s, party: CaseParty, p: PartyInput) -> dict[str, Any]:
 
 def _address_words(loc: LocationInput) -> str:
     postcode = normalise_postcode(loc.postcode) if loc.postcode.strip() else ""
-    return ", ".join(x.strip() for x in (loc.place_name, loc.line1, loc.line2, loc.town, postcode) if x.strip())
+    return ", ".join(
+        x.strip() for x in (loc.place_name, loc.line1, loc.line2, loc.town, postcode) if x.strip()
+    )
 
 
 def _apply(s, party: CaseParty, subject, p: PartyInput, address_changed: bool) -> None:

@@ -114,12 +114,34 @@ def label_of(enum, value: str | None) -> str:
 def case_list_row(values: tuple, names: Mapping[Any, str]) -> CaseListRow:
     """A list row from the case's columns in ``quick_read.CASE_ROW_COLUMNS`` order (id and dates already
     typed), with codes in words and the ward and officer named from ``names`` (keyed as the ids are stored)."""
-    (id_, reference, title, category, priority, status, reported_on, ward_id, officer_id, risk, review_on,
-     parties, location) = values
+    (
+        id_,
+        reference,
+        title,
+        category,
+        priority,
+        status,
+        reported_on,
+        ward_id,
+        officer_id,
+        risk,
+        review_on,
+        parties,
+        location,
+    ) = values
     return CaseListRow(
-        id=id_, reference=reference, title=title, category=label_of(AsbCategory, category),
-        priority=label_of(PriorityTheme, priority), status=label_of(CaseStatus, status), reported_on=reported_on,
-        ward=names.get(ward_id, ""), officer=names.get(officer_id, ""),
-        risk=label_of(RiskLevel, risk) if risk else "", next_review_on=review_on, parties=parties,
-        location=location, is_open=status == CaseStatus.OPEN.value,
+        id=id_,
+        reference=reference,
+        title=title,
+        category=label_of(AsbCategory, category),
+        priority=label_of(PriorityTheme, priority),
+        status=label_of(CaseStatus, status),
+        reported_on=reported_on,
+        ward=names.get(ward_id, ""),
+        officer=names.get(officer_id, ""),
+        risk=label_of(RiskLevel, risk) if risk else "",
+        next_review_on=review_on,
+        parties=parties,
+        location=location,
+        is_open=status == CaseStatus.OPEN.value,
     )

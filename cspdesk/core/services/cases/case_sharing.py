@@ -44,8 +44,12 @@ def partner_case_ids(session, agency_id: uuid.UUID | None) -> set[uuid.UUID]:
     if agency_id is None:
         return set()
     reported = select(Incident.case_id).where(Incident.reporting_agency_id == agency_id)
-    owns = select(CaseAction.case_id).where(CaseAction.owner_agency_id == agency_id, CaseAction.case_id.is_not(None))
-    shared = select(CaseShare.case_id).where(CaseShare.agency_id == agency_id, CaseShare.withdrawn_on.is_(None))
+    owns = select(CaseAction.case_id).where(
+        CaseAction.owner_agency_id == agency_id, CaseAction.case_id.is_not(None)
+    )
+    shared = select(CaseShare.case_id).where(
+        CaseShare.agency_id == agency_id, CaseShare.withdrawn_on.is_(None)
+    )
     return set(session.scalars(union(reported, owns, shared)))
 
 
@@ -74,10 +78,23 @@ class CaseSharingService:
         actor.require(Role.OFFICER, "see who a case is shared with")
         with self._uow("system") as uow:
             names = {i: n for i, n in uow.session.execute(select(Agency.id, Agency.name))}
-            rows = uow.session.scalars(select(CaseShare).where(CaseShare.case_id == case_id)
-                                       .order_by(CaseShare.shared_on.desc(), CaseShare.created_at.desc())).all()
-            return [ShareRow(r.id, names.get(r.agency_id, ""), r.shared_on, r.shared_by, r.reason or "",
-                             r.withdrawn_on, r.withdrawn_by) for r in rows]
+            rows = uow.session.scalars(
+                select(CaseShare)
+                .where(CaseShare.case_id == case_id)
+                .order_by(CaseShare.shared_on.desc(), CaseShare.created_at.desc())
+            ).all()
+            return [
+                ShareRow(
+                    r.id,
+                    names.get(r.agency_id, ""),
+                    r.shared_on,
+                    r.shared_by,
+                    r.reason or "",
+                    r.withdrawn_on,
+                    r.withdrawn_by,
+                )
+                for r in rows
+            ]
 
     def share(self, actor: Actor, case_id: uuid.UUID, agency: str, reason: str) -> Changes:
         """Share a case with a partner agency, from today, for a reason; on the case's chronology and audited."""
@@ -96,17 +113,41 @@ class CaseSharingService:
             if problems:
                 raise ValidationError(problems)
             case = get_case(s, case_id)
-            if s.scalar(select(CaseShare.id).where(CaseShare.case_id == case_id, CaseShare.agency_id == agency_id,
-                                                   CaseShare.withdrawn_on.is_(None))):
+            if s.scalar(
+                select(CaseShare.id).where(
+                    CaseShare.case_id == case_id,
+                    CaseShare.agency_id == agency_id,
+                    CaseShare.withdrawn_on.is_(None),
+                )
+            ):
                 raise ValidationError({"agency": f"{case.reference} is already shared with {agency}."})
-            share = CaseShare(case_id=case_id, agency_id=agency_id, shared_on=self._today(),
-                              shared_by=actor.display_name, reason=reason)
+            share = CaseShare(
+                case_id=case_id,
+                agency_id=agency_id,
+                shared_on=self._today(),
+                shared_by=actor.display_name,
+                reason=reason,
+            )
             s.add(share)
             s.flush()
-            record_chronology(s, case, ChronologyKind.NOTE.value, f"Shared with {agency}", actor.display_name,
-                              body=reason, related_type="case_share", related_id=share.id, today=self._today())
-            uow.audit("share", "asb_case", case_id, f"{case.reference}: shared with {agency}",
-                      {"share": str(share.id), "agency": agency, "reason": reason})
+            record_chronology(
+                s,
+                case,
+                ChronologyKind.NOTE.value,
+                f"Shared with {agency}",
+                actor.display_name,
+                body=reason,
+                related_type="case_share",
+                related_id=share.id,
+                today=self._today(),
+            )
+            uow.audit(
+                "share",
+                "asb_case",
+                case_id,
+                f"{case.reference}: shared with {agency}",
+                {"share": str(share.id), "agency": agency, "reason": reason},
+            )
             uow.commit()
             return Changes.of("case", "chronology", "case_share", ids=(case_id, share.id))
 
@@ -127,11 +168,24 @@ class CaseSharingService:
             share.withdrawn_on = self._today()
             share.withdrawn_by = actor.display_name
             name = agency.name if agency else "the agency"
-            record_chronology(s, case, ChronologyKind.NOTE.value, f"No longer shared with {name}",
-                              actor.display_name, body=reason.strip() or None, related_type="case_share",
-                              related_id=share.id, today=self._today())
-            uow.audit("withdraw", "asb_case", case.id, f"{case.reference}: share with {name} withdrawn",
-                      {"share": str(share.id), "agency": name, "reason": reason.strip()})
+            record_chronology(
+                s,
+                case,
+                ChronologyKind.NOTE.value,
+                f"No longer shared with {name}",
+                actor.display_name,
+                body=reason.strip() or None,
+                related_type="case_share",
+                related_id=share.id,
+                today=self._today(),
+            )
+            uow.audit(
+                "withdraw",
+                "asb_case",
+                case.id,
+                f"{case.reference}: share with {name} withdrawn",
+                {"share": str(share.id), "agency": name, "reason": reason.strip()},
+            )
             uow.commit()
             return Changes.of("case", "chronology", "case_share", ids=(case.id, share.id))
 

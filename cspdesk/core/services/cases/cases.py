@@ -98,8 +98,10 @@ class CaseService:
             loc = s.get(Address, case.location_id) if case.location_id else None
             ward = s.get(Ward, case.ward_id) if case.ward_id else None
             officer = s.get(AppUser, case.officer_id) if case.officer_id else None
-            tags = [PriorityTag(t).label for t in s.scalars(
-                select(CasePriorityTag.tag).where(CasePriorityTag.case_id == case_id))]
+            tags = [
+                PriorityTag(t).label
+                for t in s.scalars(select(CasePriorityTag.tag).where(CasePriorityTag.case_id == case_id))
+            ]
             parties = []
             for party, person, org in s.execute(
                 select(CaseParty, Person, Organisation)
@@ -110,29 +112,61 @@ class CaseService:
                 addr_id = person.address_id if person else (org.address_id if org else None)
                 addr = s.get(Address, addr_id) if addr_id else None
                 name = person_name(person) if person else (org.name if org else party.group_description or "")
-                parties.append(PartyLine(PartyRole(party.role).label, name,
-                                         age_on(person.date_of_birth, today) if person else None, address_text(addr)))
+                parties.append(
+                    PartyLine(
+                        PartyRole(party.role).label,
+                        name,
+                        age_on(person.date_of_birth, today) if person else None,
+                        address_text(addr),
+                    )
+                )
             count = lambda stmt: s.scalar(select(func.count()).select_from(stmt.subquery()))  # noqa: E731
             incidents = count(select(Incident.id).where(Incident.case_id == case_id))
-            open_actions = count(select(CaseAction.id).where(CaseAction.case_id == case_id,
-                                                             CaseAction.status == ActionStatus.OPEN.value))
-            overdue = count(select(CaseAction.id).where(CaseAction.case_id == case_id,
-                                                        CaseAction.status == ActionStatus.OPEN.value,
-                                                        CaseAction.due_on < today))
+            open_actions = count(
+                select(CaseAction.id).where(
+                    CaseAction.case_id == case_id, CaseAction.status == ActionStatus.OPEN.value
+                )
+            )
+            overdue = count(
+                select(CaseAction.id).where(
+                    CaseAction.case_id == case_id,
+                    CaseAction.status == ActionStatus.OPEN.value,
+                    CaseAction.due_on < today,
+                )
+            )
             notices = count(select(EnforcementNotice.id).where(EnforcementNotice.case_id == case_id))
-            recent = [ChronologyLine(c.occurred_at, c.kind, c.summary, c.author) for c in s.scalars(
-                select(ChronologyEntry).where(ChronologyEntry.case_id == case_id, ChronologyEntry.superseded.is_(False))
-                .order_by(ChronologyEntry.occurred_at.desc()).limit(10))]
+            recent = [
+                ChronologyLine(c.occurred_at, c.kind, c.summary, c.author)
+                for c in s.scalars(
+                    select(ChronologyEntry)
+                    .where(ChronologyEntry.case_id == case_id, ChronologyEntry.superseded.is_(False))
+                    .order_by(ChronologyEntry.occurred_at.desc())
+                    .limit(10)
+                )
+            ]
             return CaseSummary(
-                id=case.id, reference=case.reference, title=case.title, description=case.description or "",
-                category=AsbCategory(case.category).label, priority=PriorityTheme(case.priority_theme).label,
-                tags=tags, status=CaseStatus(case.status).label,
+                id=case.id,
+                reference=case.reference,
+                title=case.title,
+                description=case.description or "",
+                category=AsbCategory(case.category).label,
+                priority=PriorityTheme(case.priority_theme).label,
+                tags=tags,
+                status=CaseStatus(case.status).label,
                 closure_reason=ClosureReason(case.closure_reason).label if case.closure_reason else "",
-                reported_on=case.reported_on, reported_via=ReportChannel(case.reported_via).label,
-                location=address_text(loc), ward=ward.name if ward else "",
+                reported_on=case.reported_on,
+                reported_via=ReportChannel(case.reported_via).label,
+                location=address_text(loc),
+                ward=ward.name if ward else "",
                 officer=officer.display_name if officer else "",
                 risk=RiskLevel(case.risk_level).label if case.risk_level else "Not assessed",
-                next_review_on=case.next_review_on, repeat_victim=case.repeat_victim, parties=parties,
-                incidents=incidents, open_actions=open_actions, overdue_actions=overdue, notices=notices,
-                recent=recent, version=case.version,
+                next_review_on=case.next_review_on,
+                repeat_victim=case.repeat_victim,
+                parties=parties,
+                incidents=incidents,
+                open_actions=open_actions,
+                overdue_actions=overdue,
+                notices=notices,
+                recent=recent,
+                version=case.version,
             )

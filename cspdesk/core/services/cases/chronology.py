@@ -42,13 +42,27 @@ class ChronologyService:
         self._uow = uow
         self._today = today
 
-    def entries(self, case_id: uuid.UUID, kinds: Iterable[str] | None = None,
-                include_superseded: bool = True, limit: int | None = None) -> list[ChronologyRow]:
+    def entries(
+        self,
+        case_id: uuid.UUID,
+        kinds: Iterable[str] | None = None,
+        include_superseded: bool = True,
+        limit: int | None = None,
+    ) -> list[ChronologyRow]:
         """Newest first."""
         with self._uow("system") as uow:
-            cols = (ChronologyEntry.id, ChronologyEntry.occurred_at, ChronologyEntry.kind, ChronologyEntry.summary,
-                    ChronologyEntry.body, ChronologyEntry.author, ChronologyEntry.superseded,
-                    ChronologyEntry.corrects_id, ChronologyEntry.related_type, ChronologyEntry.related_id)
+            cols = (
+                ChronologyEntry.id,
+                ChronologyEntry.occurred_at,
+                ChronologyEntry.kind,
+                ChronologyEntry.summary,
+                ChronologyEntry.body,
+                ChronologyEntry.author,
+                ChronologyEntry.superseded,
+                ChronologyEntry.corrects_id,
+                ChronologyEntry.related_type,
+                ChronologyEntry.related_id,
+            )
             stmt = select(*cols).where(ChronologyEntry.case_id == case_id)
             kinds = list(kinds) if kinds is not None else None
             if kinds is not None:
@@ -57,24 +71,54 @@ class ChronologyService:
                 stmt = stmt.where(ChronologyEntry.superseded.is_(False))
             stmt = stmt.order_by(ChronologyEntry.occurred_at.desc(), ChronologyEntry.created_at.desc())
             rows = uow.session.execute(stmt.limit(limit) if limit else stmt).all()
-        return [ChronologyRow(r.id, r.occurred_at, r.kind, _kind_label(r.kind), r.summary, r.body or "", r.author,
-                              r.superseded, r.corrects_id, r.related_type, r.related_id) for r in rows]
+        return [
+            ChronologyRow(
+                r.id,
+                r.occurred_at,
+                r.kind,
+                _kind_label(r.kind),
+                r.summary,
+                r.body or "",
+                r.author,
+                r.superseded,
+                r.corrects_id,
+                r.related_type,
+                r.related_id,
+            )
+            for r in rows
+        ]
 
-    def add_note(self, actor: Actor, case_id: uuid.UUID, summary: str, body: str = "",
-                 occurred_at: datetime | None = None) -> Changes:
+    def add_note(
+        self,
+        actor: Actor,
+        case_id: uuid.UUID,
+        summary: str,
+        body: str = "",
+        occurred_at: datetime | None = None,
+    ) -> Changes:
         """Notes can be added at any time, to open or closed cases."""
         actor.require(Role.OFFICER, "add notes")
         today = self._today()
         errors: dict[str, str] = {}
         if not summary.strip():
             errors["summary"] = "Write the note."
-        check_not_future(errors, "occurred_at", occurred_at.date() if occurred_at else None, today, "The note's date")
+        check_not_future(
+            errors, "occurred_at", occurred_at.date() if occurred_at else None, today, "The note's date"
+        )
         if errors:
             raise ValidationError(errors)
         with self._uow(actor.username) as uow:
             case = get_case(uow.session, case_id)
-            entry = record_chronology(uow.session, case, ChronologyKind.NOTE.value, summary.strip(), actor.display_name,
-                                      occurred_at=occurred_at, body=body.strip() or None, today=today)
+            entry = record_chronology(
+                uow.session,
+                case,
+                ChronologyKind.NOTE.value,
+                summary.strip(),
+                actor.display_name,
+                occurred_at=occurred_at,
+                body=body.strip() or None,
+                today=today,
+            )
             uow.session.flush()
             uow.audit("create", "chronology_entry", entry.id, f"{case.reference}: note added")
             uow.commit()
@@ -95,17 +139,37 @@ class ChronologyService:
             if old is None:
                 raise NotFound("That chronology entry no longer exists.")
             if old.superseded:
-                raise TransitionRefused("That entry has already been corrected; correct the newer one instead.")
+                raise TransitionRefused(
+                    "That entry has already been corrected; correct the newer one instead."
+                )
             case = get_case(s, old.case_id)
             old.superseded = True
-            new = record_chronology(s, case, old.kind, summary.strip(), actor.display_name,
-                                    occurred_at=old.occurred_at,
-                                    body=(body.strip() + "\n\n" if body.strip() else "") + f"Correction: {reason.strip()}",
-                                    related_type=old.related_type, related_id=old.related_id, today=self._today())
+            new = record_chronology(
+                s,
+                case,
+                old.kind,
+                summary.strip(),
+                actor.display_name,
+                occurred_at=old.occurred_at,
+                body=(body.strip() + "\n\n" if body.strip() else "") + f"Correction: {reason.strip()}",
+                related_type=old.related_type,
+                related_id=old.related_id,
+                today=self._today(),
+            )
             new.corrects_id = old.id
             s.flush()
-            uow.audit("update", "chronology_entry", new.id, f"{case.reference}: chronology entry corrected",
-                      {"corrects": str(old.id), "was": old.summary, "now": summary.strip(), "reason": reason.strip()})
+            uow.audit(
+                "update",
+                "chronology_entry",
+                new.id,
+                f"{case.reference}: chronology entry corrected",
+                {
+                    "corrects": str(old.id),
+                    "was": old.summary,
+                    "now": summary.strip(),
+                    "reason": reason.strip(),
+                },
+            )
             uow.commit()
             return Changes.of("chronology", "case", ids=(case.id, new.id))
 

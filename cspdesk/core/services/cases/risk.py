@@ -63,17 +63,42 @@ class RiskService:
         with self._uow("system") as uow:
             s = uow.session
             names = dict(s.execute(select(AppUser.id, AppUser.display_name)).tuples().all())
-            rows = s.scalars(select(RiskAssessment).where(RiskAssessment.case_id == case_id)
-                             .order_by(RiskAssessment.assessed_on.desc(), RiskAssessment.created_at.desc())).all()
-            return [RiskRow(r.id, r.assessed_on, names.get(r.assessor_id, ""), r.score, r.level,
-                            RiskLevel(r.level).label, r.next_review_on, r.single_point_of_contact or "", r.notes or "",
-                            dict(r.answers or {}),
-                            [(q.get("key", ""), q.get("text", ""), int(q.get("weight", 0)))
-                             for q in (r.questionnaire or {}).get("questions", [])]) for r in rows]
+            rows = s.scalars(
+                select(RiskAssessment)
+                .where(RiskAssessment.case_id == case_id)
+                .order_by(RiskAssessment.assessed_on.desc(), RiskAssessment.created_at.desc())
+            ).all()
+            return [
+                RiskRow(
+                    r.id,
+                    r.assessed_on,
+                    names.get(r.assessor_id, ""),
+                    r.score,
+                    r.level,
+                    RiskLevel(r.level).label,
+                    r.next_review_on,
+                    r.single_point_of_contact or "",
+                    r.notes or "",
+                    dict(r.answers or {}),
+                    [
+                        (q.get("key", ""), q.get("text", ""), int(q.get("weight", 0)))
+                        for q in (r.questionnaire or {}).get("questions", [])
+                    ],
+                )
+                for r in rows
+            ]
 
-    def assess(self, actor: Actor, case_id: uuid.UUID, answers: Mapping[str, bool], *,
-               assessed_on: date | None = None, party_id: uuid.UUID | None = None,
-               single_point_of_contact: str = "", notes: str = "") -> Changes:
+    def assess(
+        self,
+        actor: Actor,
+        case_id: uuid.UUID,
+        answers: Mapping[str, bool],
+        *,
+        assessed_on: date | None = None,
+        party_id: uuid.UUID | None = None,
+        single_point_of_contact: str = "",
+        notes: str = "",
+    ) -> Changes:
         actor.require(Role.OFFICER, "assess risk")
         today = self._today()
         assessed_on = assessed_on or today
@@ -88,33 +113,56 @@ class RiskService:
             score, level = q.score(answers)
             if level is not RiskLevel.STANDARD and not single_point_of_contact.strip():
                 # Local practice (DOMAIN.md §6): medium and high risk get a named single point of contact.
-                errors["single_point_of_contact"] = f"{level.label} risk needs a named single point of contact."
+                errors["single_point_of_contact"] = (
+                    f"{level.label} risk needs a named single point of contact."
+                )
             if errors:
                 raise ValidationError(errors)
             case = get_case(s, case_id)
             require_open(case, "assess risk")
             cadence = {lvl.value: int(setting(s, f"risk.review_days_{lvl.value}")) for lvl in RiskLevel}
             review = next_review_on(level, assessed_on, cadence)
-            row = RiskAssessment(case_id=case_id, party_id=party_id, assessed_on=assessed_on, assessor_id=actor.user_id,
-                                 questionnaire=q.as_setting(), answers={k: bool(v) for k, v in answers.items()},
-                                 score=score, level=level.value, next_review_on=review,
-                                 single_point_of_contact=single_point_of_contact.strip() or None,
-                                 notes=notes.strip() or None)
+            row = RiskAssessment(
+                case_id=case_id,
+                party_id=party_id,
+                assessed_on=assessed_on,
+                assessor_id=actor.user_id,
+                questionnaire=q.as_setting(),
+                answers={k: bool(v) for k, v in answers.items()},
+                score=score,
+                level=level.value,
+                next_review_on=review,
+                single_point_of_contact=single_point_of_contact.strip() or None,
+                notes=notes.strip() or None,
+            )
             s.add(row)
             s.flush()
             previous = case.risk_level
-            latest = s.scalar(select(RiskAssessment.assessed_on).where(RiskAssessment.case_id == case_id,
-                                                                       RiskAssessment.id != row.id)
-                              .order_by(RiskAssessment.assessed_on.desc()).limit(1))
+            latest = s.scalar(
+                select(RiskAssessment.assessed_on)
+                .where(RiskAssessment.case_id == case_id, RiskAssessment.id != row.id)
+                .order_by(RiskAssessment.assessed_on.desc())
+                .limit(1)
+            )
             if latest is None or assessed_on >= latest:  # a back-dated entry does not replace a newer one
                 case.risk_level = level.value
                 case.next_review_on = review
-            change = f" (was {RiskLevel(previous).label.lower()})" if previous and previous != level.value else ""
-            record_chronology(s, case, ChronologyKind.RISK.value,
-                              f"Risk assessed: {level.label}, score {score}{change}"
-                              + (f"; next review {review:%d/%m/%Y}" if review else ""),
-                              actor.display_name, occurred_at=_stamp(assessed_on, today), related_type="risk_assessment",
-                              related_id=row.id, body=notes.strip() or None, today=today)
+            change = (
+                f" (was {RiskLevel(previous).label.lower()})" if previous and previous != level.value else ""
+            )
+            record_chronology(
+                s,
+                case,
+                ChronologyKind.RISK.value,
+                f"Risk assessed: {level.label}, score {score}{change}"
+                + (f"; next review {review:%d/%m/%Y}" if review else ""),
+                actor.display_name,
+                occurred_at=_stamp(assessed_on, today),
+                related_type="risk_assessment",
+                related_id=row.id,
+                body=notes.strip() or None,
+                today=today,
+            )
             uow.audit("create", "risk_assessment", row.id, f"{case.reference}: risk {level.label} ({score})")
             uow.commit()
         return Changes.of("risk", "case", ids=(case_id, row.id))

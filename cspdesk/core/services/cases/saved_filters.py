@@ -66,20 +66,38 @@ class SavedFilterService:
             days = int(setting(uow.session, "cases.inactive_days"))
         return [
             SavedFilter(None, "My open cases", CaseQuery(status=open_, officer_id=actor.user_id)),
-            SavedFilter(None, "My reviews due", CaseQuery(status=open_, officer_id=actor.user_id, review_due_by=today,
-                                                          sort="next_review_on", descending=False)),
-            SavedFilter(None, "Reviews due", CaseQuery(status=open_, review_due_by=today, sort="next_review_on",
-                                                       descending=False)),
-            SavedFilter(None, f"No activity for {days} days (offer closure)",
-                        CaseQuery(status=open_, inactive_before=today - timedelta(days=days))),
+            SavedFilter(
+                None,
+                "My reviews due",
+                CaseQuery(
+                    status=open_,
+                    officer_id=actor.user_id,
+                    review_due_by=today,
+                    sort="next_review_on",
+                    descending=False,
+                ),
+            ),
+            SavedFilter(
+                None,
+                "Reviews due",
+                CaseQuery(status=open_, review_due_by=today, sort="next_review_on", descending=False),
+            ),
+            SavedFilter(
+                None,
+                f"No activity for {days} days (offer closure)",
+                CaseQuery(status=open_, inactive_before=today - timedelta(days=days)),
+            ),
             SavedFilter(None, "All open cases", CaseQuery(status=open_)),
         ]
 
     def filters(self, actor: Actor) -> list[SavedFilter]:
         """Built-ins first, then the officer's own, by name."""
         with self._uow("system") as uow:
-            own = uow.session.scalars(select(SavedCaseFilter).where(SavedCaseFilter.user_id == actor.user_id)
-                                      .order_by(SavedCaseFilter.name)).all()
+            own = uow.session.scalars(
+                select(SavedCaseFilter)
+                .where(SavedCaseFilter.user_id == actor.user_id)
+                .order_by(SavedCaseFilter.name)
+            ).all()
             mine = [SavedFilter(f.id, f.name, query_from_json(f.query)) for f in own]
         return self.built_ins(actor) + mine
 
@@ -97,8 +115,11 @@ class SavedFilterService:
             raise ValidationError(errors)
         with self._uow(actor.username) as uow:
             s = uow.session
-            row = s.scalar(select(SavedCaseFilter).where(SavedCaseFilter.user_id == actor.user_id,
-                                                         SavedCaseFilter.name == name))
+            row = s.scalar(
+                select(SavedCaseFilter).where(
+                    SavedCaseFilter.user_id == actor.user_id, SavedCaseFilter.name == name
+                )
+            )
             if row is None:  # saving under an existing name replaces it, as a file would
                 row = SavedCaseFilter(user_id=actor.user_id, name=name, query=query_to_json(query))
                 s.add(row)

@@ -41,8 +41,16 @@ class LookRow:
 
     def cells(self) -> list[str]:
         kind = KIND_LABELS.get(self.record_kind, self.record_kind.replace("_", " "))
-        return [f"{self.at:%d/%m/%Y %H:%M:%S}", self.user, self.username, kind,
-                self.reference, self.what, self.reason, "Yes" if self.reused else ""]
+        return [
+            f"{self.at:%d/%m/%Y %H:%M:%S}",
+            self.user,
+            self.username,
+            kind,
+            self.reference,
+            self.what,
+            self.reason,
+            "Yes" if self.reused else "",
+        ]
 
 
 class AuditLogService:
@@ -54,21 +62,38 @@ class AuditLogService:
         out = []
         for e in uow.session.scalars(stmt):
             d = look_details(e.details)
-            out.append(LookRow(e.at, e.username, names.get(e.username, e.username), e.entity_type, e.entity_id,
-                               str(d.get("reference") or ""), str(d.get("what") or e.summary),
-                               str(d.get("reason") or ""), bool(d.get("reused"))))
+            out.append(
+                LookRow(
+                    e.at,
+                    e.username,
+                    names.get(e.username, e.username),
+                    e.entity_type,
+                    e.entity_id,
+                    str(d.get("reference") or ""),
+                    str(d.get("what") or e.summary),
+                    str(d.get("reason") or ""),
+                    bool(d.get("reused")),
+                )
+            )
         return out
 
     def looks_at(self, actor: Actor, record_kind: str, record_id: uuid.UUID) -> list[LookRow]:
-        """"Who has looked at this": every look at one record, newest first. For administrators and for
+        """ "Who has looked at this": every look at one record, newest first. For administrators and for
         those who may see the record (a reason can say as much as the record does)."""
         with self._uow("system") as uow:
             ref = referral_refs(uow.session, [record_id]).get(record_id)
             if ref is None or not (actor.role is Role.ADMINISTRATOR or may_see(actor.viewer, ref)):
                 raise PermissionDenied("You do not have permission to see who has looked at this record.")
-            return self._rows(uow, select(AuditEntry).where(
-                AuditEntry.action == LOOK, AuditEntry.entity_type == record_kind, AuditEntry.entity_id == record_id,
-            ).order_by(AuditEntry.at.desc(), AuditEntry.seq.desc()))
+            return self._rows(
+                uow,
+                select(AuditEntry)
+                .where(
+                    AuditEntry.action == LOOK,
+                    AuditEntry.entity_type == record_kind,
+                    AuditEntry.entity_id == record_id,
+                )
+                .order_by(AuditEntry.at.desc(), AuditEntry.seq.desc()),
+            )
 
     def views_report(self, actor: Actor, start: date, end: date) -> list[LookRow]:
         """Every look at a restricted record from ``start`` to ``end`` (both included), by user then time:
@@ -78,12 +103,23 @@ class AuditLogService:
             raise ValidationError({"to": "The end date is before the start date."})
         since, until = datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
         with self._uow(actor.username) as uow:
-            rows = self._rows(uow, select(AuditEntry).where(
-                AuditEntry.action == LOOK, AuditEntry.at >= since, AuditEntry.at < until,
-            ).order_by(AuditEntry.username, AuditEntry.at, AuditEntry.seq))
-            uow.audit("report", "audit_entry", None,
-                      f"Data-protection report of looks at restricted records, {start:%d/%m/%Y} to {end:%d/%m/%Y}",
-                      {"from": start.isoformat(), "to": end.isoformat(), "rows": len(rows)})
+            rows = self._rows(
+                uow,
+                select(AuditEntry)
+                .where(
+                    AuditEntry.action == LOOK,
+                    AuditEntry.at >= since,
+                    AuditEntry.at < until,
+                )
+                .order_by(AuditEntry.username, AuditEntry.at, AuditEntry.seq),
+            )
+            uow.audit(
+                "report",
+                "audit_entry",
+                None,
+                f"Data-protection report of looks at restricted records, {start:%d/%m/%Y} to {end:%d/%m/%Y}",
+                {"from": start.isoformat(), "to": end.isoformat(), "rows": len(rows)},
+            )
             uow.commit()
         return rows
 

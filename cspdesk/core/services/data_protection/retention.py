@@ -69,8 +69,19 @@ class DecisionRow:
     decided_by: str
 
 
-CSV_COLUMNS = ("record_type", "reference", "description", "restricted", "counts_from", "event_on", "due_on",
-               "kept_until", "decisions", "record_id", "version")
+CSV_COLUMNS = (
+    "record_type",
+    "reference",
+    "description",
+    "restricted",
+    "counts_from",
+    "event_on",
+    "due_on",
+    "kept_until",
+    "decisions",
+    "record_id",
+    "version",
+)
 
 
 class RetentionService:
@@ -103,22 +114,56 @@ class RetentionService:
                     kept = last.keep_until if last is not None else None
                     if not is_due(policy, c.dates, today, kept):
                         continue
-                    out.append(DueRecord(record, c.record_id, c.reference, c.description, policy.counts_from.label,
-                                         c.dates.event_date(policy.counts_from), retain_until(policy, c.dates),
-                                         c.version, c.restricted, kept, allowed_decisions(record)))
+                    out.append(
+                        DueRecord(
+                            record,
+                            c.record_id,
+                            c.reference,
+                            c.description,
+                            policy.counts_from.label,
+                            c.dates.event_date(policy.counts_from),
+                            retain_until(policy, c.dates),
+                            c.version,
+                            c.restricted,
+                            kept,
+                            allowed_decisions(record),
+                        )
+                    )
         out.sort(key=lambda d: (d.due_on, d.record_type.value, d.reference))
         return out
 
     def due_csv(self, actor: Actor) -> str:
-        return write_csv(CSV_COLUMNS, (
-            [d.record_type.value, d.reference, d.description, "yes" if d.restricted else "no", d.counts_from,
-             d.event_on.isoformat(), d.due_on.isoformat(), d.kept_until.isoformat() if d.kept_until else "",
-             " ".join(x.value for x in d.decisions), d.record_id.hex if d.record_id else "", d.version]
-            for d in self.due(actor)))
+        return write_csv(
+            CSV_COLUMNS,
+            (
+                [
+                    d.record_type.value,
+                    d.reference,
+                    d.description,
+                    "yes" if d.restricted else "no",
+                    d.counts_from,
+                    d.event_on.isoformat(),
+                    d.due_on.isoformat(),
+                    d.kept_until.isoformat() if d.kept_until else "",
+                    " ".join(x.value for x in d.decisions),
+                    d.record_id.hex if d.record_id else "",
+                    d.version,
+                ]
+                for d in self.due(actor)
+            ),
+        )
 
-    def decide(self, actor: Actor, record_type: RetentionRecord | str, record: uuid.UUID | str, version: int,
-               decision: RetentionDecisionKind | str, *, reason: str | None = None,
-               keep_until: date | None = None) -> Changes:
+    def decide(
+        self,
+        actor: Actor,
+        record_type: RetentionRecord | str,
+        record: uuid.UUID | str,
+        version: int,
+        decision: RetentionDecisionKind | str,
+        *,
+        reason: str | None = None,
+        keep_until: date | None = None,
+    ) -> Changes:
         """Keep (with a reason and the date to review it again), anonymise or delete one record.
 
         ``record`` is the id the queue showed (for a year of the audit log, its reference); ``version`` the
@@ -130,8 +175,13 @@ class RetentionService:
         except ValueError:
             raise ValidationError({"decision": "Choose keep, anonymise or delete."}) from None
         if decision not in allowed_decisions(record_type):
-            raise ValidationError({"decision": f"{record_type.label}: records of this kind can only be "
-                                               + " or ".join(d.value for d in allowed_decisions(record_type)) + "."})
+            raise ValidationError(
+                {
+                    "decision": f"{record_type.label}: records of this kind can only be "
+                    + " or ".join(d.value for d in allowed_decisions(record_type))
+                    + "."
+                }
+            )
         today = self._today()
         reason = (reason or "").strip() or None
         if decision is RetentionDecisionKind.KEEP:
@@ -158,18 +208,30 @@ class RetentionService:
                 reference = "" if row is None else _reference(record_type, row)
                 key = record_id
             if current is None:
-                raise NotFound(f"That {record_type.label.lower()} is no longer in the database: someone else "
-                               "has deleted it. Refresh the queue.")
+                raise NotFound(
+                    f"That {record_type.label.lower()} is no longer in the database: someone else "
+                    "has deleted it. Refresh the queue."
+                )
             if current != version:
-                raise ConflictError(f"{record_type.label} {reference} was changed by someone else after the queue "
-                                    "was read. Nothing was done; refresh the queue and decide again.")
-            candidate = next((c for c in kind.candidates(s, today + timedelta(days=3), record_id)
-                              if (c.record_id or c.reference) == key), None)
+                raise ConflictError(
+                    f"{record_type.label} {reference} was changed by someone else after the queue "
+                    "was read. Nothing was done; refresh the queue and decide again."
+                )
+            candidate = next(
+                (
+                    c
+                    for c in kind.candidates(s, today + timedelta(days=3), record_id)
+                    if (c.record_id or c.reference) == key
+                ),
+                None,
+            )
             last = _latest_decisions(s, record_type, record_id, reference).get((record_type.value, key))
             kept = last.keep_until if last is not None else None
             if candidate is None or not is_due(policy, candidate.dates, today, kept):
-                raise ConflictError(f"{record_type.label} {reference} is not due for review (its retention period "
-                                    "has not ended, or a keep decision holds it). Nothing was done.")
+                raise ConflictError(
+                    f"{record_type.label} {reference} is not due for review (its retention period "
+                    "has not ended, or a keep decision holds it). Nothing was done."
+                )
             if decision is RetentionDecisionKind.ANONYMISE:
                 kind.anonymise(s, record_id)
             elif decision is RetentionDecisionKind.DELETE:
@@ -177,35 +239,75 @@ class RetentionService:
                     delete_audit_year(s, reference, actor.username)
                 else:
                     kind.delete(s, record_id)
-            s.add(RetentionDecision(record_type=record_type.value, record_id=record_id, reference=reference,
-                                    decision=decision.value, reason=reason, keep_until=keep_until,
-                                    decided_on=today, decided_by=actor.username))
-            words = {RetentionDecisionKind.KEEP: f"kept until {keep_until:%d/%m/%Y}" if keep_until else "kept",
-                     RetentionDecisionKind.ANONYMISE: "anonymised", RetentionDecisionKind.DELETE: "deleted"}[decision]
-            uow.audit(f"retention_{decision.value}", record_type.value, record_id,
-                      f"Retention: {record_type.label} {reference} {words}",
-                      {"reference": reference, "decision": decision.value, "reason": reason,
-                       "keep_until": keep_until.isoformat() if keep_until else None})
+            s.add(
+                RetentionDecision(
+                    record_type=record_type.value,
+                    record_id=record_id,
+                    reference=reference,
+                    decision=decision.value,
+                    reason=reason,
+                    keep_until=keep_until,
+                    decided_on=today,
+                    decided_by=actor.username,
+                )
+            )
+            words = {
+                RetentionDecisionKind.KEEP: f"kept until {keep_until:%d/%m/%Y}" if keep_until else "kept",
+                RetentionDecisionKind.ANONYMISE: "anonymised",
+                RetentionDecisionKind.DELETE: "deleted",
+            }[decision]
+            uow.audit(
+                f"retention_{decision.value}",
+                record_type.value,
+                record_id,
+                f"Retention: {record_type.label} {reference} {words}",
+                {
+                    "reference": reference,
+                    "decision": decision.value,
+                    "reason": reason,
+                    "keep_until": keep_until.isoformat() if keep_until else None,
+                },
+            )
             uow.commit()
         return Changes.of(record_type.value, "retention", ids=(record_id,) if record_id else ())
 
     def decisions(self, actor: Actor) -> list[DecisionRow]:
         actor.require(Role.ADMINISTRATOR, "see retention decisions")
         with self._uow(actor.username) as uow:
-            rows = uow.session.scalars(select(RetentionDecision).order_by(RetentionDecision.decided_on.desc(),
-                                                                          RetentionDecision.created_at.desc()))
-            return [DecisionRow(RetentionRecord(r.record_type), r.reference, RetentionDecisionKind(r.decision),
-                                r.reason, r.keep_until, r.decided_on, r.decided_by) for r in rows]
+            rows = uow.session.scalars(
+                select(RetentionDecision).order_by(
+                    RetentionDecision.decided_on.desc(), RetentionDecision.created_at.desc()
+                )
+            )
+            return [
+                DecisionRow(
+                    RetentionRecord(r.record_type),
+                    r.reference,
+                    RetentionDecisionKind(r.decision),
+                    r.reason,
+                    r.keep_until,
+                    r.decided_on,
+                    r.decided_by,
+                )
+                for r in rows
+            ]
 
 
-def _latest_decisions(session, record_type: RetentionRecord | None = None, record_id: uuid.UUID | None = None,
-                      reference: str | None = None) -> dict[tuple[str, object], RetentionDecision]:
+def _latest_decisions(
+    session,
+    record_type: RetentionRecord | None = None,
+    record_id: uuid.UUID | None = None,
+    reference: str | None = None,
+) -> dict[tuple[str, object], RetentionDecision]:
     """The latest decision per record (all records, or the one named)."""
     query = select(RetentionDecision).order_by(RetentionDecision.decided_on, RetentionDecision.created_at)
     if record_type is not None:
-        query = query.where(RetentionDecision.record_type == record_type.value,
-                            RetentionDecision.record_id == record_id if record_id
-                            else RetentionDecision.reference == reference)
+        query = query.where(
+            RetentionDecision.record_type == record_type.value,
+            RetentionDecision.record_id == record_id
+            if record_id
+            else RetentionDecision.reference == reference,
+        )
     latest: dict[tuple[str, object], RetentionDecision] = {}
     for d in session.scalars(query):
         latest[(d.record_type, d.record_id if d.record_id else d.reference)] = d

@@ -114,13 +114,21 @@ def _drop_unused_people(session: Session, person_ids: set, organisation_ids: set
             address_ids.add(session.scalar(select(Person.address_id).where(Person.id == pid)))
             session.execute(delete(Person).where(Person.id == pid))
     for oid in organisation_ids:
-        if not session.scalar(select(func.count()).select_from(CaseParty).where(CaseParty.organisation_id == oid)):
+        if not session.scalar(
+            select(func.count()).select_from(CaseParty).where(CaseParty.organisation_id == oid)
+        ):
             address_ids.add(session.scalar(select(Organisation.address_id).where(Organisation.id == oid)))
             session.execute(delete(Organisation).where(Organisation.id == oid))
     for aid in address_ids - {None}:
-        used = sum(session.scalar(select(func.count()).select_from(t).where(col == aid)) or 0 for t, col in (
-            (AsbCase, AsbCase.location_id), (Incident, Incident.location_id), (Person, Person.address_id),
-            (Organisation, Organisation.address_id)))
+        used = sum(
+            session.scalar(select(func.count()).select_from(t).where(col == aid)) or 0
+            for t, col in (
+                (AsbCase, AsbCase.location_id),
+                (Incident, Incident.location_id),
+                (Person, Person.address_id),
+                (Organisation, Organisation.address_id),
+            )
+        )
         if not used:
             session.execute(delete(Address).where(Address.id == aid))
 
@@ -133,7 +141,9 @@ def _anonymise_notices(session: Session, ids: list) -> None:
         return
     for n in session.scalars(select(EnforcementNotice).where(EnforcementNotice.id.in_(ids))):
         n.conduct, n.detrimental_effect = _anon(n.conduct), _anon(n.detrimental_effect)
-    session.execute(update(NoticeRequirement).where(NoticeRequirement.notice_id.in_(ids)).values(text=ANONYMISED))
+    session.execute(
+        update(NoticeRequirement).where(NoticeRequirement.notice_id.in_(ids)).values(text=ANONYMISED)
+    )
     for e in session.scalars(select(NoticeEvent).where(NoticeEvent.notice_id.in_(ids))):
         e.reason, e.override_reason, e.details = _anon(e.reason), _anon(e.override_reason), None
     _drop_documents(session, Document.notice_id.in_(ids))
@@ -145,17 +155,42 @@ def _delete_notices(session: Session, ids: list) -> None:
     for table in (NoticeRequirement, NoticeEvent, NoticeInformedBody):
         session.execute(delete(table).where(table.notice_id.in_(ids)))
     _drop_documents(session, Document.notice_id.in_(ids))
-    session.execute(update(EnforcementNotice).where(EnforcementNotice.parent_id.in_(ids)).values(parent_id=None))
+    session.execute(
+        update(EnforcementNotice).where(EnforcementNotice.parent_id.in_(ids)).values(parent_id=None)
+    )
     session.execute(delete(EnforcementNotice).where(EnforcementNotice.id.in_(ids)))
 
 
 def _notice_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
-    last_event = dict(session.execute(_only(select(NoticeEvent.notice_id, func.max(NoticeEvent.occurred_on))
-                                            .group_by(NoticeEvent.notice_id), NoticeEvent.notice_id, only)).all())
+    last_event = dict(
+        session.execute(
+            _only(
+                select(NoticeEvent.notice_id, func.max(NoticeEvent.occurred_on)).group_by(
+                    NoticeEvent.notice_id
+                ),
+                NoticeEvent.notice_id,
+                only,
+            )
+        ).all()
+    )
     n = EnforcementNotice
-    rows = session.execute(_only(select(n.id, n.reference, n.version, n.kind, n.stage, n.served_on, n.issued_on,
-                                        n.created_at, AsbCase.closed_on)
-                                 .join(AsbCase, AsbCase.id == n.case_id), n.id, only))
+    rows = session.execute(
+        _only(
+            select(
+                n.id,
+                n.reference,
+                n.version,
+                n.kind,
+                n.stage,
+                n.served_on,
+                n.issued_on,
+                n.created_at,
+                AsbCase.closed_on,
+            ).join(AsbCase, AsbCase.id == n.case_id),
+            n.id,
+            only,
+        )
+    )
     out = []
     for nid, ref, version, kind, stage, served, issued, created, case_closed in rows:
         # created_at only for a draft never issued (a bulk import writes "now" there, not the notice's date).
@@ -163,7 +198,9 @@ def _notice_candidates(session: Session, cutoff: date, only: uuid.UUID | None = 
         ended = last if is_closed(kind, stage) else None
         dates = RecordDates(closed_on=case_closed, last_activity_on=last, ended_on=ended)
         if any(d is not None and d <= cutoff for d in (case_closed, last, ended)):
-            out.append(Candidate(nid, ref, dates, version, f"{_label(NoticeKind, kind)}, {stage.replace('_', ' ')}"))
+            out.append(
+                Candidate(nid, ref, dates, version, f"{_label(NoticeKind, kind)}, {stage.replace('_', ' ')}")
+            )
     return out
 
 
@@ -173,13 +210,32 @@ def _notice_candidates(session: Session, cutoff: date, only: uuid.UUID | None = 
 def _case_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
     activity = func.coalesce(AsbCase.last_activity_on, AsbCase.closed_on, AsbCase.reported_on)
     rows = session.execute(
-        _only(select(AsbCase.id, AsbCase.reference, AsbCase.closed_on, activity, AsbCase.version, AsbCase.category,
-               AsbCase.status)
-        .where(or_(AsbCase.closed_on <= cutoff, activity <= cutoff))
-        .where(AsbCase.title != ANONYMISED), AsbCase.id, only)  # anonymised: no one's data, out of the queue
+        _only(
+            select(
+                AsbCase.id,
+                AsbCase.reference,
+                AsbCase.closed_on,
+                activity,
+                AsbCase.version,
+                AsbCase.category,
+                AsbCase.status,
+            )
+            .where(or_(AsbCase.closed_on <= cutoff, activity <= cutoff))
+            .where(AsbCase.title != ANONYMISED),
+            AsbCase.id,
+            only,
+        )  # anonymised: no one's data, out of the queue
     ).all()
-    return [Candidate(i, ref, RecordDates(closed_on=closed, last_activity_on=_latest(act)), v,
-                      f"{_label(AsbCategory, cat)}, {status}") for i, ref, closed, act, v, cat, status in rows]
+    return [
+        Candidate(
+            i,
+            ref,
+            RecordDates(closed_on=closed, last_activity_on=_latest(act)),
+            v,
+            f"{_label(AsbCategory, cat)}, {status}",
+        )
+        for i, ref, closed, act, v, cat, status in rows
+    ]
 
 
 def _anonymise_case(session: Session, case_id: uuid.UUID) -> None:
@@ -187,13 +243,20 @@ def _anonymise_case(session: Session, case_id: uuid.UUID) -> None:
     parties = list(session.scalars(select(CaseParty).where(CaseParty.case_id == case_id)))
     people = {p.person_id for p in parties if p.person_id}
     orgs = {p.organisation_id for p in parties if p.organisation_id}
-    places = {case.location_id} | set(session.scalars(select(Incident.location_id).where(Incident.case_id == case_id)))
+    places = {case.location_id} | set(
+        session.scalars(select(Incident.location_id).where(Incident.case_id == case_id))
+    )
     for p in parties:  # the party stays (role, vulnerable: counted), the person it pointed at does not
         p.person_id = p.organisation_id = None
         p.kind, p.group_description = "group", ANONYMISED
         p.notes = None
     for i in session.scalars(select(Incident).where(Incident.case_id == case_id)):
-        i.description, i.reporter_name, i.police_reference, i.location_id = ANONYMISED, _anon(i.reporter_name), None, None
+        i.description, i.reporter_name, i.police_reference, i.location_id = (
+            ANONYMISED,
+            _anon(i.reporter_name),
+            None,
+            None,
+        )
     for r in session.scalars(select(RiskAssessment).where(RiskAssessment.case_id == case_id)):
         r.notes, r.single_point_of_contact = _anon(r.notes), _anon(r.single_point_of_contact)
     for a in session.scalars(select(CaseAction).where(CaseAction.case_id == case_id)):
@@ -202,11 +265,16 @@ def _anonymise_case(session: Session, case_id: uuid.UUID) -> None:
     for c in session.scalars(select(ChronologyEntry).where(ChronologyEntry.case_id == case_id)):
         if c.kind != "status":  # "Case opened", "Case closed: Resolved" name no one; the rest may
             c.summary, c.body = ANONYMISED, None
-    session.execute(update(CaseLink).where(or_(CaseLink.case_id == case_id, CaseLink.linked_case_id == case_id))
-                    .values(reason=None))
+    session.execute(
+        update(CaseLink)
+        .where(or_(CaseLink.case_id == case_id, CaseLink.linked_case_id == case_id))
+        .values(reason=None)
+    )
     session.execute(delete(EditDraft).where(EditDraft.entity_id == case_id))
-    _anonymise_notices(session, list(session.scalars(select(EnforcementNotice.id)
-                                                     .where(EnforcementNotice.case_id == case_id))))
+    _anonymise_notices(
+        session,
+        list(session.scalars(select(EnforcementNotice.id).where(EnforcementNotice.case_id == case_id))),
+    )
     _drop_documents(session, Document.case_id == case_id)
     case.title, case.description, case.location_id = ANONYMISED, None, None
     case.search_text, case.parties_summary, case.location_summary = case.reference.lower(), "", ""
@@ -219,23 +287,38 @@ def _delete_case(session: Session, case_id: uuid.UUID) -> None:
     people = {p.person_id for p in parties if p.person_id}
     orgs = {p.organisation_id for p in parties if p.organisation_id}
     location = session.scalar(select(AsbCase.location_id).where(AsbCase.id == case_id))
-    places = {location} | set(session.scalars(select(Incident.location_id).where(Incident.case_id == case_id)))
-    _delete_notices(session, list(session.scalars(select(EnforcementNotice.id)
-                                                  .where(EnforcementNotice.case_id == case_id))))
+    places = {location} | set(
+        session.scalars(select(Incident.location_id).where(Incident.case_id == case_id))
+    )
+    _delete_notices(
+        session,
+        list(session.scalars(select(EnforcementNotice.id).where(EnforcementNotice.case_id == case_id))),
+    )
     incident_ids = select(Incident.id).where(Incident.case_id == case_id).scalar_subquery()
     action_ids = select(CaseAction.id).where(CaseAction.case_id == case_id).scalar_subquery()
-    session.execute(update(Incident).where(Incident.duplicate_of_id.in_(incident_ids), Incident.case_id != case_id)
-                    .values(duplicate_of_id=None))
+    session.execute(
+        update(Incident)
+        .where(Incident.duplicate_of_id.in_(incident_ids), Incident.case_id != case_id)
+        .values(duplicate_of_id=None)
+    )
     session.execute(update(ForumIssue).where(ForumIssue.case_id == case_id).values(case_id=None))
-    session.execute(update(ForumIssue).where(ForumIssue.incident_id.in_(incident_ids)).values(incident_id=None))
+    session.execute(
+        update(ForumIssue).where(ForumIssue.incident_id.in_(incident_ids)).values(incident_id=None)
+    )
     session.execute(update(ForumIssue).where(ForumIssue.action_id.in_(action_ids)).values(action_id=None))
-    session.execute(update(SaferHomesReferral).where(SaferHomesReferral.case_id == case_id).values(case_id=None))
+    session.execute(
+        update(SaferHomesReferral).where(SaferHomesReferral.case_id == case_id).values(case_id=None)
+    )
     _drop_documents(session, Document.case_id == case_id)
     session.execute(update(Incident).where(Incident.case_id == case_id).values(duplicate_of_id=None))
-    session.execute(update(ChronologyEntry).where(ChronologyEntry.case_id == case_id).values(corrects_id=None))
+    session.execute(
+        update(ChronologyEntry).where(ChronologyEntry.case_id == case_id).values(corrects_id=None)
+    )
     for table in (ChronologyEntry, CaseAction, RiskAssessment, Incident, CaseParty, CasePriorityTag):
         session.execute(delete(table).where(table.case_id == case_id))
-    session.execute(delete(CaseLink).where(or_(CaseLink.case_id == case_id, CaseLink.linked_case_id == case_id)))
+    session.execute(
+        delete(CaseLink).where(or_(CaseLink.case_id == case_id, CaseLink.linked_case_id == case_id))
+    )
     session.execute(delete(CaseReviewCaseLink).where(CaseReviewCaseLink.case_id == case_id))
     session.execute(delete(EditDraft).where(EditDraft.entity_id == case_id))
     session.execute(delete(AsbCase).where(AsbCase.id == case_id))
@@ -247,29 +330,69 @@ def _delete_case(session: Session, case_id: uuid.UUID) -> None:
 
 def _referral_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
     r = SaferHomesReferral  # columns, not objects: a queue over thousands of referrals builds no ORM rows
-    rows = session.execute(_only(select(
-        r.id, r.reference, r.version, r.victim_category, r.status, r.restricted, r.closed_on, r.followed_up_on,
-        r.secured_on, r.installed_on, r.works_ordered_on, r.survey_on, r.referred_on)
-        .where(r.client_name.is_(None) | (r.client_name != ANONYMISED)), r.id, only))
+    rows = session.execute(
+        _only(
+            select(
+                r.id,
+                r.reference,
+                r.version,
+                r.victim_category,
+                r.status,
+                r.restricted,
+                r.closed_on,
+                r.followed_up_on,
+                r.secured_on,
+                r.installed_on,
+                r.works_ordered_on,
+                r.survey_on,
+                r.referred_on,
+            ).where(r.client_name.is_(None) | (r.client_name != ANONYMISED)),
+            r.id,
+            only,
+        )
+    )
     out = []
     for rid, ref, version, category, status, restricted, closed, *dates in rows:
         last = _latest(closed, *dates)
         if last <= cutoff:
-            out.append(Candidate(rid, ref, RecordDates(closed_on=closed, last_activity_on=last), version,
-                                 f"{_label(VictimCategory, category)}, {_label(SaferHomesStatus, status).lower()}",
-                                 restricted=restricted))
+            out.append(
+                Candidate(
+                    rid,
+                    ref,
+                    RecordDates(closed_on=closed, last_activity_on=last),
+                    version,
+                    f"{_label(VictimCategory, category)}, {_label(SaferHomesStatus, status).lower()}",
+                    restricted=restricted,
+                )
+            )
     return out
 
 
 def _anonymise_referral(session: Session, referral_id: uuid.UUID) -> None:
     r = session.get(SaferHomesReferral, referral_id)
     r.client_name, r.referrer_name = ANONYMISED, ANONYMISED
-    for name in ("client_date_of_birth", "address_line1", "address_line2", "town", "postcode", "phones",
-                 "safe_contact", "safe_address", "access_needs", "landlord_name", "perpetrator_name",
-                 "police_reference", "referrer_contact", "notes", "language"):
+    for name in (
+        "client_date_of_birth",
+        "address_line1",
+        "address_line2",
+        "town",
+        "postcode",
+        "phones",
+        "safe_contact",
+        "safe_address",
+        "access_needs",
+        "landlord_name",
+        "perpetrator_name",
+        "police_reference",
+        "referrer_contact",
+        "notes",
+        "language",
+    ):
         setattr(r, name, None)
     r.end_reason = _anon(r.end_reason)
-    session.execute(update(SaferHomesMeasure).where(SaferHomesMeasure.referral_id == referral_id).values(notes=None))
+    session.execute(
+        update(SaferHomesMeasure).where(SaferHomesMeasure.referral_id == referral_id).values(notes=None)
+    )
     session.execute(delete(EditDraft).where(EditDraft.entity_id == referral_id))
     _drop_documents(session, Document.referral_id == referral_id)
 
@@ -286,14 +409,32 @@ def _delete_referral(session: Session, referral_id: uuid.UUID) -> None:
 
 def _case_review_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
     out = []
-    for a in session.scalars(_only(select(CaseReviewApplication)
-                                   .where(CaseReviewApplication.applicant_name != ANONYMISED),
-                                   CaseReviewApplication.id, only)):
-        last = _latest(a.closed_on, a.victim_told_of_closure_on, a.outcome_sent_on, a.review_meeting_on,
-                       a.threshold_decided_on, a.acknowledged_on, a.received_on)
+    for a in session.scalars(
+        _only(
+            select(CaseReviewApplication).where(CaseReviewApplication.applicant_name != ANONYMISED),
+            CaseReviewApplication.id,
+            only,
+        )
+    ):
+        last = _latest(
+            a.closed_on,
+            a.victim_told_of_closure_on,
+            a.outcome_sent_on,
+            a.review_meeting_on,
+            a.threshold_decided_on,
+            a.acknowledged_on,
+            a.received_on,
+        )
         if last <= cutoff:
-            out.append(Candidate(a.id, a.reference, RecordDates(closed_on=a.closed_on, last_activity_on=last),
-                                 a.version, _label(CaseReviewStatus, a.status)))
+            out.append(
+                Candidate(
+                    a.id,
+                    a.reference,
+                    RecordDates(closed_on=a.closed_on, last_activity_on=last),
+                    a.version,
+                    _label(CaseReviewStatus, a.status),
+                )
+            )
     return out
 
 
@@ -301,13 +442,23 @@ def _anonymise_case_review(session: Session, app_id: uuid.UUID) -> None:
     a = session.get(CaseReviewApplication, app_id)
     a.applicant_name, a.problem = ANONYMISED, ANONYMISED
     a.applicant_contact = None
-    for name in ("on_behalf_of", "threshold_reasons", "proceed_reasons", "minutes", "decision", "closure_reason",
-                 "third_party_relationship"):
+    for name in (
+        "on_behalf_of",
+        "threshold_reasons",
+        "proceed_reasons",
+        "minutes",
+        "decision",
+        "closure_reason",
+        "third_party_relationship",
+    ):
         setattr(a, name, _anon(getattr(a, name)))
     if a.threshold_evidence:  # the counts decided the threshold and stay; the complaints' words go
         a.threshold_evidence = {k: v for k, v in a.threshold_evidence.items() if isinstance(v, int | bool)}
-    session.execute(update(CaseReviewVictimUpdate).where(CaseReviewVictimUpdate.application_id == app_id)
-                    .values(summary=ANONYMISED))
+    session.execute(
+        update(CaseReviewVictimUpdate)
+        .where(CaseReviewVictimUpdate.application_id == app_id)
+        .values(summary=ANONYMISED)
+    )
     for appeal in session.scalars(select(CaseReviewAppeal).where(CaseReviewAppeal.application_id == app_id)):
         appeal.grounds, appeal.outcome_notes = _anon(appeal.grounds), _anon(appeal.outcome_notes)
     for act in session.scalars(select(CaseAction).where(CaseAction.case_review_id == app_id)):
@@ -318,7 +469,9 @@ def _anonymise_case_review(session: Session, app_id: uuid.UUID) -> None:
 def _delete_case_review(session: Session, app_id: uuid.UUID) -> None:
     for table in (CaseReviewVictimUpdate, CaseReviewAppeal, CaseReviewCaseLink):
         session.execute(delete(table).where(table.application_id == app_id))
-    session.execute(delete(CaseAction).where(CaseAction.case_review_id == app_id, CaseAction.case_id.is_(None)))
+    session.execute(
+        delete(CaseAction).where(CaseAction.case_review_id == app_id, CaseAction.case_id.is_(None))
+    )
     session.execute(update(CaseAction).where(CaseAction.case_review_id == app_id).values(case_review_id=None))
     _drop_documents(session, Document.case_review_id == app_id)
     session.execute(delete(CaseReviewApplication).where(CaseReviewApplication.id == app_id))
@@ -328,29 +481,48 @@ def _delete_case_review(session: Session, app_id: uuid.UUID) -> None:
 
 
 def _forum_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
-    rows = session.execute(_only(select(Meeting.id, Meeting.title, Meeting.held_on, Meeting.version, Meeting.kind)
-                                 .where(Meeting.held_on <= cutoff,
-                                        or_(Meeting.notes.is_(None), Meeting.notes != ANONYMISED)), Meeting.id, only))
-    return [Candidate(i, f"{title} {held:%d/%m/%Y}", RecordDates(last_activity_on=held), v, MeetingKind(kind).label)
-            for i, title, held, v, kind in rows]
+    rows = session.execute(
+        _only(
+            select(Meeting.id, Meeting.title, Meeting.held_on, Meeting.version, Meeting.kind).where(
+                Meeting.held_on <= cutoff, or_(Meeting.notes.is_(None), Meeting.notes != ANONYMISED)
+            ),
+            Meeting.id,
+            only,
+        )
+    )
+    return [
+        Candidate(
+            i, f"{title} {held:%d/%m/%Y}", RecordDates(last_activity_on=held), v, MeetingKind(kind).label
+        )
+        for i, title, held, v, kind in rows
+    ]
 
 
 def _anonymise_forum(session: Session, meeting_id: uuid.UUID) -> None:
     m = session.get(Meeting, meeting_id)
     m.notes = ANONYMISED
-    session.execute(update(ForumIssue).where(ForumIssue.meeting_id == meeting_id)
-                    .values(raised_by=None, description=ANONYMISED))
-    for act in session.scalars(select(CaseAction).where(CaseAction.meeting_id == meeting_id,
-                                                        CaseAction.case_id.is_(None))):
+    session.execute(
+        update(ForumIssue)
+        .where(ForumIssue.meeting_id == meeting_id)
+        .values(raised_by=None, description=ANONYMISED)
+    )
+    for act in session.scalars(
+        select(CaseAction).where(CaseAction.meeting_id == meeting_id, CaseAction.case_id.is_(None))
+    ):
         act.description, act.progress = ANONYMISED, _anon(act.progress)
 
 
 def _delete_forum(session: Session, meeting_id: uuid.UUID) -> None:
-    action_ids = select(CaseAction.id).where(CaseAction.meeting_id == meeting_id,
-                                             CaseAction.case_id.is_(None)).scalar_subquery()
+    action_ids = (
+        select(CaseAction.id)
+        .where(CaseAction.meeting_id == meeting_id, CaseAction.case_id.is_(None))
+        .scalar_subquery()
+    )
     session.execute(update(ForumIssue).where(ForumIssue.action_id.in_(action_ids)).values(action_id=None))
     session.execute(delete(ForumIssue).where(ForumIssue.meeting_id == meeting_id))
-    session.execute(delete(CaseAction).where(CaseAction.meeting_id == meeting_id, CaseAction.case_id.is_(None)))
+    session.execute(
+        delete(CaseAction).where(CaseAction.meeting_id == meeting_id, CaseAction.case_id.is_(None))
+    )
     session.execute(update(CaseAction).where(CaseAction.meeting_id == meeting_id).values(meeting_id=None))
     session.execute(delete(Meeting).where(Meeting.id == meeting_id))
 
@@ -359,10 +531,24 @@ def _delete_forum(session: Session, meeting_id: uuid.UUID) -> None:
 
 
 def _figures_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
-    rows = session.execute(_only(select(FigureImport.id, FigureImport.filename, FigureImport.imported_at,
-                                        FigureImport.version, FigureImport.source), FigureImport.id, only))
-    return [Candidate(i, name, RecordDates(last_activity_on=at.date()), v, source.replace("_", ".") + " import")
-            for i, name, at, v, source in rows if at.date() <= cutoff]
+    rows = session.execute(
+        _only(
+            select(
+                FigureImport.id,
+                FigureImport.filename,
+                FigureImport.imported_at,
+                FigureImport.version,
+                FigureImport.source,
+            ),
+            FigureImport.id,
+            only,
+        )
+    )
+    return [
+        Candidate(i, name, RecordDates(last_activity_on=at.date()), v, source.replace("_", ".") + " import")
+        for i, name, at, v, source in rows
+        if at.date() <= cutoff
+    ]
 
 
 def _delete_figures(session: Session, import_id: uuid.UUID) -> None:
@@ -370,12 +556,19 @@ def _delete_figures(session: Session, import_id: uuid.UUID) -> None:
 
     session.execute(delete(CrimeFigure).where(CrimeFigure.import_id == import_id))
     holdings = list(session.scalars(select(PoliceUkHolding).where(PoliceUkHolding.import_id == import_id)))
-    ids = text_ids(session, {h.district for h in holdings} | {h.falls_within for h in holdings if h.falls_within})
+    ids = text_ids(
+        session, {h.district for h in holdings} | {h.falls_within for h in holdings if h.falls_within}
+    )
     for h in holdings:
-        session.execute(delete(PoliceUkRow).where(
-            PoliceUkRow.district_id == ids[h.district], PoliceUkRow.month == h.month,
-            PoliceUkRow.falls_within_id.is_(None) if h.falls_within is None
-            else PoliceUkRow.falls_within_id == ids[h.falls_within]))
+        session.execute(
+            delete(PoliceUkRow).where(
+                PoliceUkRow.district_id == ids[h.district],
+                PoliceUkRow.month == h.month,
+                PoliceUkRow.falls_within_id.is_(None)
+                if h.falls_within is None
+                else PoliceUkRow.falls_within_id == ids[h.falls_within],
+            )
+        )
         session.delete(h)
     session.flush()
     session.execute(delete(FigureImport).where(FigureImport.id == import_id))
@@ -390,8 +583,11 @@ def _audit_years(session: Session) -> dict[int, int]:
 
 
 def _audit_candidates(session: Session, cutoff: date, only: uuid.UUID | None = None) -> list[Candidate]:
-    return [Candidate(None, f"Audit log {y}", RecordDates(last_activity_on=date(y, 12, 31)), n, f"{n} entries")
-            for y, n in sorted(_audit_years(session).items()) if date(y, 12, 31) <= cutoff]
+    return [
+        Candidate(None, f"Audit log {y}", RecordDates(last_activity_on=date(y, 12, 31)), n, f"{n} entries")
+        for y, n in sorted(_audit_years(session).items())
+        if date(y, 12, 31) <= cutoff
+    ]
 
 
 def audit_year_version(session: Session, reference: str) -> int | None:
@@ -409,12 +605,22 @@ def delete_audit_year(session: Session, reference: str, removed_by: str = "reten
     from cspdesk.core.storage.audit_chain import remove_oldest
 
     year = int(reference.rsplit(" ", 1)[-1])
-    if session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.at < datetime(year, 1, 1))):
-        raise ValidationError({"": f"Remove the audit log's older years before {year}: the log is removed from its "
-                                   "oldest year on, so what is left still verifies."})
+    if session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.at < datetime(year, 1, 1))
+    ):
+        raise ValidationError(
+            {
+                "": f"Remove the audit log's older years before {year}: the log is removed from its "
+                "oldest year on, so what is left still verifies."
+            }
+        )
     try:
-        remove_oldest(session, datetime(year + 1, 1, 1), removed_by, f"Audit log for {year} removed under the "
-                      "retention rules")
+        remove_oldest(
+            session,
+            datetime(year + 1, 1, 1),
+            removed_by,
+            f"Audit log for {year} removed under the retention rules",
+        )
     except ValueError as exc:
         raise ValidationError({"": f"The audit log for {year} cannot be removed: {exc}."}) from None
 
@@ -429,13 +635,18 @@ class Kind:
 
 KINDS: dict[RetentionRecord, Kind] = {
     RetentionRecord.ASB_CASE: Kind(AsbCase, _case_candidates, _anonymise_case, _delete_case),
-    RetentionRecord.ENFORCEMENT_NOTICE: Kind(EnforcementNotice, _notice_candidates,
-                                             lambda s, i: _anonymise_notices(s, [i]),
-                                             lambda s, i: _delete_notices(s, [i])),
-    RetentionRecord.SAFER_HOMES_REFERRAL: Kind(SaferHomesReferral, _referral_candidates, _anonymise_referral,
-                                               _delete_referral),
-    RetentionRecord.CASE_REVIEW: Kind(CaseReviewApplication, _case_review_candidates, _anonymise_case_review,
-                                      _delete_case_review),
+    RetentionRecord.ENFORCEMENT_NOTICE: Kind(
+        EnforcementNotice,
+        _notice_candidates,
+        lambda s, i: _anonymise_notices(s, [i]),
+        lambda s, i: _delete_notices(s, [i]),
+    ),
+    RetentionRecord.SAFER_HOMES_REFERRAL: Kind(
+        SaferHomesReferral, _referral_candidates, _anonymise_referral, _delete_referral
+    ),
+    RetentionRecord.CASE_REVIEW: Kind(
+        CaseReviewApplication, _case_review_candidates, _anonymise_case_review, _delete_case_review
+    ),
     RetentionRecord.FORUM_RECORD: Kind(Meeting, _forum_candidates, _anonymise_forum, _delete_forum),
     RetentionRecord.IMPORTED_FIGURES: Kind(FigureImport, _figures_candidates, None, _delete_figures),
     RetentionRecord.AUDIT_LOG: Kind(None, _audit_candidates, None, None),

@@ -63,12 +63,25 @@ WITHHELD = "(name withheld)"
 def _row(r: DataSubjectRequest, today: date, may_see: bool) -> RequestRow:
     """A request as ``may_see`` allows: who it is about, and what they asked, are identifying details (the person
     may be a restricted Safer Homes client), shown only to those who may see restricted records."""
-    return RequestRow(r.reference, RequestKind(r.kind), r.received_on, r.subject_name if may_see else WITHHELD,
-                      r.subject_date_of_birth if may_see else None, r.subject_address if may_see else None,
-                      r.details if may_see else None, r.due_on, r.extended_months, r.extension_reason, r.closed_on,
-                      RequestOutcome(r.outcome) if r.outcome else None, r.outcome_notes, r.officer,
-                      is_overdue(r.received_on, r.extended_months, r.closed_on, today), r.version,
-                      dict(r.confirmed or {}))
+    return RequestRow(
+        r.reference,
+        RequestKind(r.kind),
+        r.received_on,
+        r.subject_name if may_see else WITHHELD,
+        r.subject_date_of_birth if may_see else None,
+        r.subject_address if may_see else None,
+        r.details if may_see else None,
+        r.due_on,
+        r.extended_months,
+        r.extension_reason,
+        r.closed_on,
+        RequestOutcome(r.outcome) if r.outcome else None,
+        r.outcome_notes,
+        r.officer,
+        is_overdue(r.received_on, r.extended_months, r.closed_on, today),
+        r.version,
+        dict(r.confirmed or {}),
+    )
 
 
 class SubjectRequestService:
@@ -76,8 +89,17 @@ class SubjectRequestService:
         self._uow = uow
         self._today = today
 
-    def log(self, actor: Actor, kind: RequestKind | str, subject_name: str, *, received_on: date | None = None,
-            date_of_birth: date | None = None, address: str | None = None, details: str | None = None) -> str:
+    def log(
+        self,
+        actor: Actor,
+        kind: RequestKind | str,
+        subject_name: str,
+        *,
+        received_on: date | None = None,
+        date_of_birth: date | None = None,
+        address: str | None = None,
+        details: str | None = None,
+    ) -> str:
         """Record a new request; returns its reference (DSR-2026-0001)."""
         actor.require(Role.OFFICER, "record a data protection request")
         today = self._today()
@@ -99,23 +121,40 @@ class SubjectRequestService:
             s = uow.session
             stem = f"DSR-{received_on.year}-"
             one_at_a_time(s, "data_subject_request.reference")
-            last = s.scalar(select(DataSubjectRequest.reference).where(DataSubjectRequest.reference.like(f"{stem}%"))
-                            .order_by(DataSubjectRequest.reference.desc()).limit(1))
-            reference = f"{stem}{(int(last[len(stem):]) + 1) if last else 1:04d}"
-            req = DataSubjectRequest(reference=reference, kind=kind_.value, received_on=received_on,
-                                     subject_name=subject_name.strip(), subject_date_of_birth=date_of_birth,
-                                     subject_address=(address or "").strip() or None,
-                                     details=(details or "").strip() or None, extended_months=0,
-                                     due_on=response_due(received_on), officer=actor.username)
+            last = s.scalar(
+                select(DataSubjectRequest.reference)
+                .where(DataSubjectRequest.reference.like(f"{stem}%"))
+                .order_by(DataSubjectRequest.reference.desc())
+                .limit(1)
+            )
+            reference = f"{stem}{(int(last[len(stem) :]) + 1) if last else 1:04d}"
+            req = DataSubjectRequest(
+                reference=reference,
+                kind=kind_.value,
+                received_on=received_on,
+                subject_name=subject_name.strip(),
+                subject_date_of_birth=date_of_birth,
+                subject_address=(address or "").strip() or None,
+                details=(details or "").strip() or None,
+                extended_months=0,
+                due_on=response_due(received_on),
+                officer=actor.username,
+            )
             s.add(req)
             s.flush()
-            uow.audit("create", "data_subject_request", req.id,
-                      f"{kind_.label} request {reference} logged, due {req.due_on:%d/%m/%Y}")
+            uow.audit(
+                "create",
+                "data_subject_request",
+                req.id,
+                f"{kind_.label} request {reference} logged, due {req.due_on:%d/%m/%Y}",
+            )
             uow.commit()
         return reference
 
     def _get(self, uow: UnitOfWork, reference: str) -> DataSubjectRequest:
-        req = uow.session.scalar(select(DataSubjectRequest).where(DataSubjectRequest.reference == reference.strip()))
+        req = uow.session.scalar(
+            select(DataSubjectRequest).where(DataSubjectRequest.reference == reference.strip())
+        )
         if req is None:
             raise NotFound(f"There is no request {reference}.")
         return req
@@ -138,8 +177,13 @@ class SubjectRequestService:
         """For the Dashboard: open requests, how many are past their due date, and the next due."""
         today = self._today()
         with self._uow("system") as uow:
-            rows = uow.session.execute(select(DataSubjectRequest.due_on)
-                                       .where(DataSubjectRequest.closed_on.is_(None))).scalars().all()
+            rows = (
+                uow.session.execute(
+                    select(DataSubjectRequest.due_on).where(DataSubjectRequest.closed_on.is_(None))
+                )
+                .scalars()
+                .all()
+            )
         return RequestCounts(len(rows), sum(1 for d in rows if d < today), min(rows) if rows else None)
 
     def extend(self, actor: Actor, reference: str, months: int, reason: str) -> Changes:
@@ -158,17 +202,27 @@ class SubjectRequestService:
             if req.closed_on is not None:
                 raise ValidationError({"months": f"{req.reference} is closed."})
             if response_due(req.received_on) < today:
-                raise ValidationError({"months": "An extension must be made, and the person told, within the "
-                                                 f"first month (by {response_due(req.received_on):%d/%m/%Y})."})
+                raise ValidationError(
+                    {
+                        "months": "An extension must be made, and the person told, within the "
+                        f"first month (by {response_due(req.received_on):%d/%m/%Y})."
+                    }
+                )
             req.extended_months = months
             req.extension_reason = reason.strip()
             req.due_on = response_due(req.received_on, months)
-            uow.audit("update", "data_subject_request", req.id,
-                      f"Request {req.reference} extended by {months} month(s), due {req.due_on:%d/%m/%Y}")
+            uow.audit(
+                "update",
+                "data_subject_request",
+                req.id,
+                f"Request {req.reference} extended by {months} month(s), due {req.due_on:%d/%m/%Y}",
+            )
             uow.commit()
             return Changes.of("data_subject_request", ids=(req.id,))
 
-    def close(self, actor: Actor, reference: str, outcome: RequestOutcome | str, notes: str | None = None) -> Changes:
+    def close(
+        self, actor: Actor, reference: str, outcome: RequestOutcome | str, notes: str | None = None
+    ) -> Changes:
         actor.require(Role.OFFICER, "close a data protection request")
         try:
             outcome = RequestOutcome(outcome)
@@ -176,15 +230,25 @@ class SubjectRequestService:
             raise ValidationError({"outcome": "Choose completed, partly, refused or withdrawn."}) from None
         notes = (notes or "").strip() or None
         if outcome in (RequestOutcome.REFUSED, RequestOutcome.PARTLY) and notes is None:
-            raise ValidationError({"notes": "Give the reasons (the person must be told them and of their right to "
-                                            "complain to the ICO, Art. 12(4))."})
+            raise ValidationError(
+                {
+                    "notes": "Give the reasons (the person must be told them and of their right to "
+                    "complain to the ICO, Art. 12(4))."
+                }
+            )
         with self._uow(actor.username) as uow:
             req = self._get(uow, reference)
             if req.closed_on is not None:
-                raise ValidationError({"outcome": f"{req.reference} was already closed on {req.closed_on:%d/%m/%Y}."})
+                raise ValidationError(
+                    {"outcome": f"{req.reference} was already closed on {req.closed_on:%d/%m/%Y}."}
+                )
             req.closed_on, req.outcome, req.outcome_notes = self._today(), outcome.value, notes
-            uow.audit("transition", "data_subject_request", req.id,
-                      f"Request {req.reference} closed: {outcome.label.lower()}")
+            uow.audit(
+                "transition",
+                "data_subject_request",
+                req.id,
+                f"Request {req.reference} closed: {outcome.label.lower()}",
+            )
             uow.commit()
             return Changes.of("data_subject_request", ids=(req.id,))
 
@@ -194,6 +258,10 @@ class SubjectRequestService:
         with self._uow(actor.username) as uow:
             req = self._get(uow, reference)
             req.confirmed = {"matches": sorted(set(matches))}
-            uow.audit("update", "data_subject_request", req.id,
-                      f"Request {req.reference}: {len(set(matches))} record(s) confirmed as the person's")
+            uow.audit(
+                "update",
+                "data_subject_request",
+                req.id,
+                f"Request {req.reference}: {len(set(matches))} record(s) confirmed as the person's",
+            )
             uow.commit()

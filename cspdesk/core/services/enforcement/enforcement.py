@@ -75,15 +75,24 @@ _CPN_FOLLOWS_FPN: dict[Stage, tuple[Stage, Stage]] = {
 # A fixed penalty withdrawn takes its CPN back to "breached": the breach stands, and the officer chooses what
 # next (prosecute it, or deal with it informally and return the notice to active). The CPN's stage that
 # mirrored the FPN's, by the FPN's stage when it was withdrawn:
-_CPN_MIRRORS_FPN: dict[str, Stage] = {S.ISSUED.value: S.FPN_ISSUED, S.UNPAID.value: S.UNPAID,
-                                      S.PROSECUTION.value: S.PROSECUTION}
-NOTE_EVENTS = {"review": "Review held", "remedial_works": "Remedial works (s.47)",
-               "forfeiture": "Forfeiture of items (s.50)", "evidence": "Evidence added", "note": "Note"}
+_CPN_MIRRORS_FPN: dict[str, Stage] = {
+    S.ISSUED.value: S.FPN_ISSUED,
+    S.UNPAID.value: S.UNPAID,
+    S.PROSECUTION.value: S.PROSECUTION,
+}
+NOTE_EVENTS = {
+    "review": "Review held",
+    "remedial_works": "Remedial works (s.47)",
+    "forfeiture": "Forfeiture of items (s.50)",
+    "evidence": "Evidence added",
+    "note": "Note",
+}
 
 
 class EnforcementService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], settings: SettingsService,
-                 today: Callable[[], date]):
+    def __init__(
+        self, uow: Callable[[str], UnitOfWork], settings: SettingsService, today: Callable[[], date]
+    ):
         self._uow = uow
         self._settings = settings
         self._today = today
@@ -111,7 +120,9 @@ class EnforcementService:
             if party is None or party.case_id != req.case_id or party.removed_on is not None:
                 raise ValidationError({"party": "Choose a person on this case."})
             if party.role != PartyRole.PERPETRATOR.value:
-                raise ValidationError({"party": "Enforcement steps are taken against a perpetrator on the case."})
+                raise ValidationError(
+                    {"party": "Enforcement steps are taken against a perpetrator on the case."}
+                )
             officer_id = req.issuing_officer_id or actor.user_id
             if s.get(AppUser, officer_id) is None:
                 raise ValidationError({"issuing_officer": "Choose the issuing officer."})
@@ -122,34 +133,76 @@ class EnforcementService:
             if kind is K.FPN and discount is None:
                 discount = rules.fpn_discount_amount_pence
             notice = EnforcementNotice(
-                reference=next_reference(s, kind, (req.issued_on or today).year), case_id=req.case_id,
-                party_id=req.party_id, kind=kind.value, stage=S.DRAFT.value, parent_id=req.parent_id,
-                conduct=req.conduct.strip() or None, detrimental_effect=req.detrimental_effect.strip() or None,
-                issuing_officer_id=officer_id, authority=authority, comply_by=req.comply_by,
-                expires_on=req.ends_on, amount_pence=amount, discount_amount_pence=discount or None,
-                document_due=False, rules=rules.to_dict(),
+                reference=next_reference(s, kind, (req.issued_on or today).year),
+                case_id=req.case_id,
+                party_id=req.party_id,
+                kind=kind.value,
+                stage=S.DRAFT.value,
+                parent_id=req.parent_id,
+                conduct=req.conduct.strip() or None,
+                detrimental_effect=req.detrimental_effect.strip() or None,
+                issuing_officer_id=officer_id,
+                authority=authority,
+                comply_by=req.comply_by,
+                expires_on=req.ends_on,
+                amount_pence=amount,
+                discount_amount_pence=discount or None,
+                document_due=False,
+                rules=rules.to_dict(),
             )
             s.add(notice)
             s.flush()
             set_requirements(s, notice, req.requirements)
             for body in req.informed:
                 add_informed(s, notice, body)
-            s.add(NoticeEvent(notice_id=notice.id, occurred_on=req.issued_on or today, event="stage",
-                              from_stage=None, to_stage=S.DRAFT.value, officer=actor.display_name))
-            uow.audit("create", "notice", notice.id, f"{NOUN[kind]} {notice.reference} started",
-                      {"case_id": str(req.case_id), "party_id": str(req.party_id), "rules": rules.to_dict()})
+            s.add(
+                NoticeEvent(
+                    notice_id=notice.id,
+                    occurred_on=req.issued_on or today,
+                    event="stage",
+                    from_stage=None,
+                    to_stage=S.DRAFT.value,
+                    officer=actor.display_name,
+                )
+            )
+            uow.audit(
+                "create",
+                "notice",
+                notice.id,
+                f"{NOUN[kind]} {notice.reference} started",
+                {"case_id": str(req.case_id), "party_id": str(req.party_id), "rules": rules.to_dict()},
+            )
             if req.issued_on is not None:
                 s.flush()
-                self._issue(uow, actor, notice, req.issued_on, req.served_on, req.service_method,
-                            req.served_at, override_reason)
+                self._issue(
+                    uow,
+                    actor,
+                    notice,
+                    req.issued_on,
+                    req.served_on,
+                    req.service_method,
+                    req.served_at,
+                    override_reason,
+                )
             else:
-                add_chronology(s, notice, today, f"{NOUN[kind]} {notice.reference} drafted", actor.display_name)
+                add_chronology(
+                    s, notice, today, f"{NOUN[kind]} {notice.reference} drafted", actor.display_name
+                )
             uow.commit()
             changed = (notice.id,) + ((notice.parent_id,) if notice.parent_id else ())
             return StepStarted(notice.id, notice.reference, notice.stage, Changes.of(*CHANGES, ids=changed))
 
-    def _issue(self, uow: UnitOfWork, actor: Actor, notice: EnforcementNotice, on: date, served_on: date | None,
-               service_method: str, served_at: datetime | None, override_reason: str) -> None:
+    def _issue(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        notice: EnforcementNotice,
+        on: date,
+        served_on: date | None,
+        service_method: str,
+        served_at: datetime | None,
+        override_reason: str,
+    ) -> None:
         s = uow.session
         kind = NoticeKind(notice.kind)
         to = issue_stage(kind)
@@ -172,13 +225,26 @@ class EnforcementService:
 
     # ----- moving a notice on -----------------------------------------------------------------------
 
-    def transition(self, actor: Actor, notice_id: uuid.UUID, to_stage: Stage | str, on: date, *,
-                   reason: str = "", late_appeal_reason: str = "", override_reason: str = "",
-                   outcome: str = "", amount_paid_pence: int | None = None,
-                   evidence_incident_ids: Sequence[uuid.UUID] = (), evidence_document_ids: Sequence[uuid.UUID] = (),
-                   requirements: Sequence[RequirementInput] | None = None, served_on: date | None = None,
-                   service_method: str = "", served_at: datetime | None = None,
-                   expected_version: int | None = None) -> Changes:
+    def transition(
+        self,
+        actor: Actor,
+        notice_id: uuid.UUID,
+        to_stage: Stage | str,
+        on: date,
+        *,
+        reason: str = "",
+        late_appeal_reason: str = "",
+        override_reason: str = "",
+        outcome: str = "",
+        amount_paid_pence: int | None = None,
+        evidence_incident_ids: Sequence[uuid.UUID] = (),
+        evidence_document_ids: Sequence[uuid.UUID] = (),
+        requirements: Sequence[RequirementInput] | None = None,
+        served_on: date | None = None,
+        service_method: str = "",
+        served_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Changes:
         """Move a notice to ``to_stage`` on ``on``: any move the state machine allows, with the facts it needs."""
         actor.require(Role.OFFICER, "record enforcement steps")
         to = Stage(to_stage)
@@ -192,7 +258,9 @@ class EnforcementService:
                 self._issue(uow, actor, notice, on, served_on, service_method, served_at, override_reason)
                 uow.commit()
                 return Changes.of(*CHANGES, ids=(notice.id,))
-            check_transition(kind, notice.stage, to, TransitionContext(on, dates_of(notice), late_appeal_reason))
+            check_transition(
+                kind, notice.stage, to, TransitionContext(on, dates_of(notice), late_appeal_reason)
+            )
             self._not_before_last_step(s, notice, on)
             details: dict[str, Any] = {}
             failures: list[GuardFailure] = []
@@ -218,8 +286,17 @@ class EnforcementService:
             if to is S.MODIFIED and requirements is not None:
                 details["requirements_before"] = set_requirements(s, notice, requirements, replace=True)
             fpn_stage_before = notice.stage
-            self._move(uow, actor, notice, to, on, reason=reason, details=details,
-                       override_reason=override_reason, overridden=overridden)
+            self._move(
+                uow,
+                actor,
+                notice,
+                to,
+                on,
+                reason=reason,
+                details=details,
+                override_reason=override_reason,
+                overridden=overridden,
+            )
             follow = FOLLOW_ON.get((kind, to))
             if follow is not None:
                 self._move(uow, actor, notice, follow, on, reason=f"In force after the appeal was {to.label}")
@@ -233,39 +310,81 @@ class EnforcementService:
             if kind is K.FPN and parent is not None and parent.kind == K.CPN.value and to is S.WITHDRAWN:
                 mirror = _CPN_MIRRORS_FPN.get(fpn_stage_before)
                 if mirror is not None and parent.stage == mirror.value:
-                    self._move(uow, actor, parent, S.BREACHED, on,
-                               reason=f"FPN {notice.reference} withdrawn: {reason.strip()}")
+                    self._move(
+                        uow,
+                        actor,
+                        parent,
+                        S.BREACHED,
+                        on,
+                        reason=f"FPN {notice.reference} withdrawn: {reason.strip()}",
+                    )
                     changed.append(parent.id)
             uow.commit()
             return Changes.of(*CHANGES, ids=tuple(changed))
 
     # The steps an officer names, each a transition with the facts it needs.
-    def record_breach(self, actor: Actor, notice_id: uuid.UUID, on: date, *, description: str = "",
-                      incident_ids: Sequence[uuid.UUID] = (), document_ids: Sequence[uuid.UUID] = (),
-                      override_reason: str = "") -> Changes:
-        return self.transition(actor, notice_id, S.BREACHED, on, reason=description,
-                               evidence_incident_ids=incident_ids, evidence_document_ids=document_ids,
-                               override_reason=override_reason)
+    def record_breach(
+        self,
+        actor: Actor,
+        notice_id: uuid.UUID,
+        on: date,
+        *,
+        description: str = "",
+        incident_ids: Sequence[uuid.UUID] = (),
+        document_ids: Sequence[uuid.UUID] = (),
+        override_reason: str = "",
+    ) -> Changes:
+        return self.transition(
+            actor,
+            notice_id,
+            S.BREACHED,
+            on,
+            reason=description,
+            evidence_incident_ids=incident_ids,
+            evidence_document_ids=document_ids,
+            override_reason=override_reason,
+        )
 
     def lodge_appeal(self, actor: Actor, notice_id: uuid.UUID, on: date, late_reason: str = "") -> Changes:
         return self.transition(actor, notice_id, S.APPEAL_LODGED, on, late_appeal_reason=late_reason)
 
-    def appeal_outcome(self, actor: Actor, notice_id: uuid.UUID, outcome: Stage | str, on: date, notes: str,
-                       requirements: Sequence[RequirementInput] | None = None) -> Changes:
+    def appeal_outcome(
+        self,
+        actor: Actor,
+        notice_id: uuid.UUID,
+        outcome: Stage | str,
+        on: date,
+        notes: str,
+        requirements: Sequence[RequirementInput] | None = None,
+    ) -> Changes:
         if Stage(outcome) not in (S.QUASHED, S.MODIFIED, S.DISMISSED):
             raise ValidationError({"outcome": "The court quashes, modifies or dismisses an appeal."})
         return self.transition(actor, notice_id, outcome, on, outcome=notes, requirements=requirements)
 
-    def record_payment(self, actor: Actor, notice_id: uuid.UUID, on: date, amount_pence: int | None = None,
-                       override_reason: str = "") -> Changes:
-        return self.transition(actor, notice_id, S.PAID, on, amount_paid_pence=amount_pence,
-                               override_reason=override_reason)
+    def record_payment(
+        self,
+        actor: Actor,
+        notice_id: uuid.UUID,
+        on: date,
+        amount_pence: int | None = None,
+        override_reason: str = "",
+    ) -> Changes:
+        return self.transition(
+            actor, notice_id, S.PAID, on, amount_paid_pence=amount_pence, override_reason=override_reason
+        )
 
     def withdraw(self, actor: Actor, notice_id: uuid.UUID, on: date, reason: str) -> Changes:
         return self.transition(actor, notice_id, S.WITHDRAWN, on, reason=reason)
 
-    def record_event(self, actor: Actor, notice_id: uuid.UUID, event: str, on: date, text: str,
-                     details: dict[str, Any] | None = None) -> Changes:
+    def record_event(
+        self,
+        actor: Actor,
+        notice_id: uuid.UUID,
+        event: str,
+        on: date,
+        text: str,
+        details: dict[str, Any] | None = None,
+    ) -> Changes:
         """Something recorded without a change of stage: a review, remedial works, forfeiture, a note."""
         actor.require(Role.OFFICER, "record enforcement steps")
         if event not in NOTE_EVENTS:
@@ -280,23 +399,50 @@ class EnforcementService:
             kind, stage = NoticeKind(notice.kind), Stage(notice.stage)
             if notice.issued_on is None or on < notice.issued_on:
                 raise ValidationError({"on": f"The {NOUN[kind]} was not yet issued on {on:%d/%m/%Y}."})
-            if event == "review" and not (kind is K.CPN and stage is S.ACTIVE or kind is K.ABC and stage is S.ISSUED):
+            if event == "review" and not (
+                kind is K.CPN and stage is S.ACTIVE or kind is K.ABC and stage is S.ISSUED
+            ):
                 raise ValidationError({"event": "Reviews are recorded on an active CPN or an ABC in force."})
             if event in ("remedial_works", "forfeiture") and (
-                    kind is not K.CPN or stage in (S.DRAFT, S.ISSUED, S.APPEAL_LODGED, S.QUASHED, S.WITHDRAWN)):
-                raise ValidationError({"event": "Remedial works and forfeiture follow a failure to comply with "
-                                                "a CPN in force (ss.47 and 50)."})
+                kind is not K.CPN or stage in (S.DRAFT, S.ISSUED, S.APPEAL_LODGED, S.QUASHED, S.WITHDRAWN)
+            ):
+                raise ValidationError(
+                    {
+                        "event": "Remedial works and forfeiture follow a failure to comply with "
+                        "a CPN in force (ss.47 and 50)."
+                    }
+                )
             if event == "review":
                 notice.last_reviewed_on = max(on, notice.last_reviewed_on or on)
-            s.add(NoticeEvent(notice_id=notice.id, occurred_on=on, event=event, from_stage=notice.stage,
-                              to_stage=notice.stage, officer=actor.display_name, reason=text.strip(),
-                              details=details or None))
+            s.add(
+                NoticeEvent(
+                    notice_id=notice.id,
+                    occurred_on=on,
+                    event=event,
+                    from_stage=notice.stage,
+                    to_stage=notice.stage,
+                    officer=actor.display_name,
+                    reason=text.strip(),
+                    details=details or None,
+                )
+            )
             notice.document_due = notice.document_due or event in ("remedial_works", "forfeiture")
             refresh_next_due(notice, self._today())
-            add_chronology(s, notice, on, f"{NOUN[kind]} {notice.reference}: {NOTE_EVENTS[event].lower()}",
-                           actor.display_name, text.strip())
-            uow.audit("update", "notice", notice.id, f"{NOTE_EVENTS[event]} on {notice.reference}",
-                      {"event": event, "on": on.isoformat()})
+            add_chronology(
+                s,
+                notice,
+                on,
+                f"{NOUN[kind]} {notice.reference}: {NOTE_EVENTS[event].lower()}",
+                actor.display_name,
+                text.strip(),
+            )
+            uow.audit(
+                "update",
+                "notice",
+                notice.id,
+                f"{NOTE_EVENTS[event]} on {notice.reference}",
+                {"event": event, "on": on.isoformat()},
+            )
             uow.commit()
             return Changes.of(*CHANGES, ids=(notice.id,))
 
@@ -334,17 +480,28 @@ class EnforcementService:
         if notice is None:
             raise NotFound("That notice no longer exists.")
         if expected_version is not None and notice.version != expected_version:
-            raise ConflictError("Someone else recorded a step on this notice after you opened it; "
-                                "reopen it to see what changed.")
+            raise ConflictError(
+                "Someone else recorded a step on this notice after you opened it; "
+                "reopen it to see what changed."
+            )
         return notice
 
     @staticmethod
     def _not_before_last_step(s, notice: EnforcementNotice, on: date) -> None:
-        last = s.scalar(select(func.max(NoticeEvent.occurred_on)).where(
-            NoticeEvent.notice_id == notice.id, NoticeEvent.event == "stage", NoticeEvent.from_stage.is_not(None)))
+        last = s.scalar(
+            select(func.max(NoticeEvent.occurred_on)).where(
+                NoticeEvent.notice_id == notice.id,
+                NoticeEvent.event == "stage",
+                NoticeEvent.from_stage.is_not(None),
+            )
+        )
         if last is not None and on < last:
-            raise ValidationError({"on": f"The last step on {notice.reference} was recorded on {last:%d/%m/%Y}; "
-                                         "a later step cannot be dated before it."})
+            raise ValidationError(
+                {
+                    "on": f"The last step on {notice.reference} was recorded on {last:%d/%m/%Y}; "
+                    "a later step cannot be dated before it."
+                }
+            )
 
     @staticmethod
     def _settle(failures: list[GuardFailure], actor: Actor, override_reason: str) -> tuple[GuardFailure, ...]:
@@ -354,9 +511,19 @@ class EnforcementService:
             raise GuardsFailed(failures)
         return apply_overrides(failures, actor.role, override_reason)
 
-    def _move(self, uow: UnitOfWork, actor: Actor, notice: EnforcementNotice, to: Stage, on: date, *,
-              reason: str = "", details: dict[str, Any] | None = None, override_reason: str = "",
-              overridden: tuple[GuardFailure, ...] = ()) -> None:
+    def _move(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        notice: EnforcementNotice,
+        to: Stage,
+        on: date,
+        *,
+        reason: str = "",
+        details: dict[str, Any] | None = None,
+        override_reason: str = "",
+        overridden: tuple[GuardFailure, ...] = (),
+    ) -> None:
         s = uow.session
         kind = NoticeKind(notice.kind)
         frm = notice.stage
@@ -364,21 +531,53 @@ class EnforcementService:
         details = dict(details or {})
         if overridden:
             details["overridden"] = [f.code for f in overridden]
-        s.add(NoticeEvent(notice_id=notice.id, occurred_on=on, event="stage", from_stage=frm, to_stage=to.value,
-                          officer=actor.display_name, reason=reason.strip() or None,
-                          override_reason=override_reason.strip() if overridden else None,
-                          details=details or None))
+        s.add(
+            NoticeEvent(
+                notice_id=notice.id,
+                occurred_on=on,
+                event="stage",
+                from_stage=frm,
+                to_stage=to.value,
+                officer=actor.display_name,
+                reason=reason.strip() or None,
+                override_reason=override_reason.strip() if overridden else None,
+                details=details or None,
+            )
+        )
         notice.document_due = True
         refresh_next_due(notice, self._today())
         name, _, _, _ = recipient_of(s, notice.party_id)
-        what = f"issued to {name}" if to is S.ISSUED else f"recorded against {name}" if to is S.RECORDED \
+        what = (
+            f"issued to {name}"
+            if to is S.ISSUED
+            else f"recorded against {name}"
+            if to is S.RECORDED
             else to.label
-        add_chronology(s, notice, on, f"{NOUN[kind]} {notice.reference}: {what}", actor.display_name,
-                       reason.strip() or None)
-        uow.audit("transition", "notice", notice.id, f"{NOUN[kind]} {notice.reference}: {frm} → {to.value}",
-                  {"from": frm, "to": to.value, "on": on.isoformat(), **details})
+        )
+        add_chronology(
+            s,
+            notice,
+            on,
+            f"{NOUN[kind]} {notice.reference}: {what}",
+            actor.display_name,
+            reason.strip() or None,
+        )
+        uow.audit(
+            "transition",
+            "notice",
+            notice.id,
+            f"{NOUN[kind]} {notice.reference}: {frm} → {to.value}",
+            {"from": frm, "to": to.value, "on": on.isoformat(), **details},
+        )
         if overridden:
-            uow.audit("override", "notice", notice.id,
-                      f"Check overridden on {notice.reference}: {override_reason.strip()}",
-                      {"codes": [f.code for f in overridden], "messages": [f.message for f in overridden],
-                       "reason": override_reason.strip()})
+            uow.audit(
+                "override",
+                "notice",
+                notice.id,
+                f"Check overridden on {notice.reference}: {override_reason.strip()}",
+                {
+                    "codes": [f.code for f in overridden],
+                    "messages": [f.message for f in overridden],
+                    "reason": override_reason.strip(),
+                },
+            )

@@ -37,11 +37,18 @@ def letter_values(session: Session, notice_id: uuid.UUID, settings: Mapping[str,
     officer = session.get(AppUser, n.issuing_officer_id) if n.issuing_officer_id else None
     name, address, person, _party = recipient_of(session, n.party_id)
     parent = session.get(EnforcementNotice, n.parent_id) if n.parent_id else None
-    reqs = session.scalars(select(NoticeRequirement).where(NoticeRequirement.notice_id == n.id)
-                           .order_by(NoticeRequirement.created_at)).all()
+    reqs = session.scalars(
+        select(NoticeRequirement)
+        .where(NoticeRequirement.notice_id == n.id)
+        .order_by(NoticeRequirement.created_at)
+    ).all()
     kind = NoticeKind(n.kind)
-    cpw = n if kind is NoticeKind.CPW else (parent if parent and parent.kind == NoticeKind.CPW.value else None)
-    cpn = n if kind is NoticeKind.CPN else (parent if parent and parent.kind == NoticeKind.CPN.value else None)
+    cpw = (
+        n if kind is NoticeKind.CPW else (parent if parent and parent.kind == NoticeKind.CPW.value else None)
+    )
+    cpn = (
+        n if kind is NoticeKind.CPN else (parent if parent and parent.kind == NoticeKind.CPN.value else None)
+    )
     requirements = [r.text + (f" by {r.due_on.day} {r.due_on:%B %Y}" if r.due_on else "") for r in reqs]
     discount = n.discount_amount_pence if n.discount_by else None
     dob = person.date_of_birth if person else None
@@ -64,8 +71,15 @@ def letter_values(session: Session, notice_id: uuid.UUID, settings: Mapping[str,
         "conduct": n.conduct or "",
         "detrimental_effect": n.detrimental_effect or "",
         "requirements": requirements,
-        "requirement_items": [{"kind": r.kind, "kind_label": REQUIREMENT_KINDS.get(r.kind, r.kind), "text": r.text,
-                               "due_on": r.due_on} for r in reqs],
+        "requirement_items": [
+            {
+                "kind": r.kind,
+                "kind_label": REQUIREMENT_KINDS.get(r.kind, r.kind),
+                "text": r.text,
+                "due_on": r.due_on,
+            }
+            for r in reqs
+        ],
         "issue_date": n.issued_on,
         "served_on": n.served_on,
         "service_method": n.service_method or "",
@@ -118,11 +132,18 @@ def _pounds(pence: int | None) -> Decimal | None:
 
 def _breach_text(session: Session, cpn: EnforcementNotice) -> str:
     """What was recorded when the CPN was breached: the circumstances an FPN states (s.52(3))."""
-    event = session.scalars(select(NoticeEvent).where(NoticeEvent.notice_id == cpn.id,
-                                                      NoticeEvent.to_stage == Stage.BREACHED.value,
-                                                      NoticeEvent.event == "stage")
-                            .order_by(NoticeEvent.occurred_on.desc())).first()
+    event = session.scalars(
+        select(NoticeEvent)
+        .where(
+            NoticeEvent.notice_id == cpn.id,
+            NoticeEvent.to_stage == Stage.BREACHED.value,
+            NoticeEvent.event == "stage",
+        )
+        .order_by(NoticeEvent.occurred_on.desc())
+    ).first()
     if event is None:
         return ""
     what = (event.reason or "the notice was not complied with").strip()
-    return f"On {event.occurred_on.day} {event.occurred_on:%B %Y}: {what}" + ("" if what[-1:] in ".!?" else ".")
+    return f"On {event.occurred_on.day} {event.occurred_on:%B %Y}: {what}" + (
+        "" if what[-1:] in ".!?" else "."
+    )

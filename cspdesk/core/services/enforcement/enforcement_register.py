@@ -87,9 +87,11 @@ def _recipient_columns():
 
 
 def _with_recipient(stmt: Select) -> Select:
-    return (stmt.outerjoin(CaseParty, CaseParty.id == N.party_id)
-            .outerjoin(Person, Person.id == CaseParty.person_id)
-            .outerjoin(Organisation, Organisation.id == CaseParty.organisation_id))
+    return (
+        stmt.outerjoin(CaseParty, CaseParty.id == N.party_id)
+        .outerjoin(Person, Person.id == CaseParty.person_id)
+        .outerjoin(Organisation, Organisation.id == CaseParty.organisation_id)
+    )
 
 
 def _name(r) -> str:
@@ -116,9 +118,15 @@ class NoticeRegisterService:
             stmt = stmt.join(AsbCase, AsbCase.id == N.case_id)
         if q.text.strip():
             like = f"%{q.text.strip().lower()}%"
-            stmt = _with_recipient(stmt).where(or_(
-                N.reference.ilike(like), AsbCase.reference.ilike(like), Person.surname.ilike(like),
-                Person.forename.ilike(like), Organisation.name.ilike(like)))
+            stmt = _with_recipient(stmt).where(
+                or_(
+                    N.reference.ilike(like),
+                    AsbCase.reference.ilike(like),
+                    Person.surname.ilike(like),
+                    Person.forename.ilike(like),
+                    Organisation.name.ilike(like),
+                )
+            )
         if q.kind:
             stmt = stmt.where(N.kind == q.kind)
         if q.stage:
@@ -152,8 +160,9 @@ class NoticeRegisterService:
     def _lookup(self, uow: UnitOfWork) -> dict[uuid.UUID, str]:
         if self._names is None:
             names = {w.id: w.name for w in uow.session.execute(select(Ward.id, Ward.name))}
-            names.update({u.id: u.display_name
-                          for u in uow.session.execute(select(AppUser.id, AppUser.display_name))})
+            names.update(
+                {u.id: u.display_name for u in uow.session.execute(select(AppUser.id, AppUser.display_name))}
+            )
             self._names = names
         return self._names
 
@@ -163,20 +172,44 @@ class NoticeRegisterService:
         out: dict[uuid.UUID, NoticeRow] = {}
         with self._uow("system") as uow:
             names = self._lookup(uow)
-            cols = (N.id, N.reference, N.kind, N.stage, N.case_id, N.issuing_officer_id, N.issued_on,
-                    N.next_due_on, N.next_due_what, N.document_due, AsbCase.reference.label("case_ref"),
-                    AsbCase.ward_id, *_recipient_columns())
+            cols = (
+                N.id,
+                N.reference,
+                N.kind,
+                N.stage,
+                N.case_id,
+                N.issuing_officer_id,
+                N.issued_on,
+                N.next_due_on,
+                N.next_due_what,
+                N.document_due,
+                AsbCase.reference.label("case_ref"),
+                AsbCase.ward_id,
+                *_recipient_columns(),
+            )
             for start in range(0, len(ids), 500):
-                chunk = list(ids[start:start + 500])
-                stmt = _with_recipient(select(*cols).join(AsbCase, AsbCase.id == N.case_id)).where(N.id.in_(chunk))
+                chunk = list(ids[start : start + 500])
+                stmt = _with_recipient(select(*cols).join(AsbCase, AsbCase.id == N.case_id)).where(
+                    N.id.in_(chunk)
+                )
                 for r in uow.session.execute(stmt):
                     out[r.id] = NoticeRow(
-                        id=r.id, reference=r.reference, kind=_label(NoticeKind, r.kind), kind_code=r.kind,
-                        stage=_label(Stage, r.stage).capitalize(), stage_code=r.stage, case_id=r.case_id,
-                        case_reference=r.case_ref, recipient=_name(r), ward=names.get(r.ward_id, ""),
-                        officer=names.get(r.issuing_officer_id, ""), issued_on=r.issued_on,
-                        next_due_on=r.next_due_on, next_due_what=r.next_due_what or "",
-                        document_due=r.document_due)
+                        id=r.id,
+                        reference=r.reference,
+                        kind=_label(NoticeKind, r.kind),
+                        kind_code=r.kind,
+                        stage=_label(Stage, r.stage).capitalize(),
+                        stage_code=r.stage,
+                        case_id=r.case_id,
+                        case_reference=r.case_ref,
+                        recipient=_name(r),
+                        ward=names.get(r.ward_id, ""),
+                        officer=names.get(r.issuing_officer_id, ""),
+                        issued_on=r.issued_on,
+                        next_due_on=r.next_due_on,
+                        next_due_what=r.next_due_what or "",
+                        document_due=r.document_due,
+                    )
         return out
 
     def case_notices(self, case_id: uuid.UUID) -> list[NoticeRow]:
@@ -186,17 +219,32 @@ class NoticeRegisterService:
 
     # ----- due and overdue ----------------------------------------------------------------------------
 
-    def due(self, within_days: int = 14, officer_id: uuid.UUID | None = None, limit: int | None = None) -> list[DueRow]:
+    def due(
+        self, within_days: int = 14, officer_id: uuid.UUID | None = None, limit: int | None = None
+    ) -> list[DueRow]:
         """Notices with a date needing action by today + ``within_days`` (overdue first): one indexed query.
 
         ``officer_id`` gives "My work" (the notices an officer issued).
         """
         today = self._today()
         horizon = today + timedelta(days=within_days)
-        cols = (N.id, N.reference, N.kind, N.stage, N.case_id, N.issuing_officer_id, N.next_due_on,
-                N.next_due_what, N.pay_by, N.discount_by, AsbCase.reference.label("case_ref"),
-                *_recipient_columns())
-        stmt = _with_recipient(select(*cols).join(AsbCase, AsbCase.id == N.case_id)).where(N.next_due_on <= horizon)
+        cols = (
+            N.id,
+            N.reference,
+            N.kind,
+            N.stage,
+            N.case_id,
+            N.issuing_officer_id,
+            N.next_due_on,
+            N.next_due_what,
+            N.pay_by,
+            N.discount_by,
+            AsbCase.reference.label("case_ref"),
+            *_recipient_columns(),
+        )
+        stmt = _with_recipient(select(*cols).join(AsbCase, AsbCase.id == N.case_id)).where(
+            N.next_due_on <= horizon
+        )
         if officer_id is not None:
             stmt = stmt.where(N.issuing_officer_id == officer_id)
         stmt = stmt.order_by(N.next_due_on.asc(), N.reference.asc())
@@ -212,11 +260,22 @@ class NoticeRegisterService:
                     on, what = r.pay_by, "Fixed penalty payment due"
                     if on > horizon:
                         continue
-                out.append(DueRow(id=r.id, reference=r.reference, kind=_label(NoticeKind, r.kind), kind_code=r.kind,
-                                  stage=_label(Stage, r.stage).capitalize(), case_id=r.case_id,
-                                  case_reference=r.case_ref, recipient=_name(r),
-                                  officer=names.get(r.issuing_officer_id, ""), due_on=on, what=what,
-                                  overdue=on < today))
+                out.append(
+                    DueRow(
+                        id=r.id,
+                        reference=r.reference,
+                        kind=_label(NoticeKind, r.kind),
+                        kind_code=r.kind,
+                        stage=_label(Stage, r.stage).capitalize(),
+                        case_id=r.case_id,
+                        case_reference=r.case_ref,
+                        recipient=_name(r),
+                        officer=names.get(r.issuing_officer_id, ""),
+                        due_on=on,
+                        what=what,
+                        overdue=on < today,
+                    )
+                )
         return out
 
     # ----- one notice ---------------------------------------------------------------------------------
@@ -234,20 +293,38 @@ class NoticeRegisterService:
             rows = uow.session.execute(
                 select(N.kind, N.issued_on, N.stage, parent.kind.label("parent_kind"))
                 .outerjoin(parent, parent.id == N.parent_id)
-                .where(N.issued_on >= start, N.issued_on <= end)).all()
-        counts = count_notices((NoticeRecord(NoticeKind(r.kind), r.issued_on, Stage(r.stage),
-                                             NoticeKind(r.parent_kind) if r.parent_kind else None) for r in rows),
-                               start, end)
+                .where(N.issued_on >= start, N.issued_on <= end)
+            ).all()
+        counts = count_notices(
+            (
+                NoticeRecord(
+                    NoticeKind(r.kind),
+                    r.issued_on,
+                    Stage(r.stage),
+                    NoticeKind(r.parent_kind) if r.parent_kind else None,
+                )
+                for r in rows
+            ),
+            start,
+            end,
+        )
         lines = []
         for kind in NoticeKind:
             n = counts.issued(kind)
             if not n:
                 continue
-            stages = sorted(((st.label, c) for (k, st), c in counts.by_stage.items() if k is kind),
-                            key=lambda x: -x[1])
+            stages = sorted(
+                ((st.label, c) for (k, st), c in counts.by_stage.items() if k is kind), key=lambda x: -x[1]
+            )
             lines.append(CountLine(kind.value, kind.label, n, stages))
-        return NoticeCountsReport(start, end, lines, counts.following(NoticeKind.CPN, NoticeKind.CPW),
-                                  counts.following(NoticeKind.FPN, NoticeKind.CPN), action_taken_lines(counts))
+        return NoticeCountsReport(
+            start,
+            end,
+            lines,
+            counts.following(NoticeKind.CPN, NoticeKind.CPW),
+            counts.following(NoticeKind.FPN, NoticeKind.CPN),
+            action_taken_lines(counts),
+        )
 
     # ----- choosing a case, a person and what a step follows -------------------------------------------
 
@@ -256,9 +333,12 @@ class NoticeRegisterService:
         if clause is None:
             return []
         with self._uow("system") as uow:
-            rows = uow.session.execute(select(AsbCase.id, AsbCase.reference, AsbCase.title).where(
-                or_(AsbCase.reference.ilike(f"%{text.strip()}%"), clause))
-                .order_by(AsbCase.reported_on.desc()).limit(limit))
+            rows = uow.session.execute(
+                select(AsbCase.id, AsbCase.reference, AsbCase.title)
+                .where(or_(AsbCase.reference.ilike(f"%{text.strip()}%"), clause))
+                .order_by(AsbCase.reported_on.desc())
+                .limit(limit)
+            )
             return [CasePick(r.id, r.reference, r.title) for r in rows]
 
     def case_pick(self, case_id: uuid.UUID) -> CasePick | None:
@@ -270,9 +350,13 @@ class NoticeRegisterService:
         today = self._today()
         with self._uow("system") as uow:
             s = uow.session
-            parties = s.scalars(select(CaseParty).where(CaseParty.case_id == case_id,
-                                                        CaseParty.role == PartyRole.PERPETRATOR.value,
-                                                        CaseParty.removed_on.is_(None))).all()
+            parties = s.scalars(
+                select(CaseParty).where(
+                    CaseParty.case_id == case_id,
+                    CaseParty.role == PartyRole.PERPETRATOR.value,
+                    CaseParty.removed_on.is_(None),
+                )
+            ).all()
             out = []
             for p in parties:
                 name, address, person, _ = recipient_of(s, p.id)
@@ -282,14 +366,20 @@ class NoticeRegisterService:
 
     def parent_candidates(self, party_id: uuid.UUID, kind: str) -> list[ParentPick]:
         """What a new step may follow: the CPWs to this person (for a CPN), or their breached CPNs (an FPN)."""
-        want = {NoticeKind.CPN.value: NoticeKind.CPW.value, NoticeKind.FPN.value: NoticeKind.CPN.value,
-                NoticeKind.PROSECUTION.value: NoticeKind.CPN.value}.get(kind)
+        want = {
+            NoticeKind.CPN.value: NoticeKind.CPW.value,
+            NoticeKind.FPN.value: NoticeKind.CPN.value,
+            NoticeKind.PROSECUTION.value: NoticeKind.CPN.value,
+        }.get(kind)
         if want is None:
             return []
         with self._uow("system") as uow:
             s = uow.session
-            rows = s.scalars(notices_to_same_recipient(s, party_id).where(N.kind == want, N.issued_on.is_not(None))
-                             .order_by(N.issued_on.desc())).all()
+            rows = s.scalars(
+                notices_to_same_recipient(s, party_id)
+                .where(N.kind == want, N.issued_on.is_not(None))
+                .order_by(N.issued_on.desc())
+            ).all()
             out = []
             for n in rows:
                 if kind == NoticeKind.FPN.value and n.stage != Stage.BREACHED.value:
@@ -300,23 +390,42 @@ class NoticeRegisterService:
                 out.append(ParentPick(n.id, label, n.kind, n.stage))
             return out
 
-    def evidence_options(self, case_id: uuid.UUID) -> tuple[list[tuple[uuid.UUID, str]], list[tuple[uuid.UUID, str]]]:
+    def evidence_options(
+        self, case_id: uuid.UUID
+    ) -> tuple[list[tuple[uuid.UUID, str]], list[tuple[uuid.UUID, str]]]:
         """(incidents, documents) on a case that a breach can cite as evidence, newest first."""
         with self._uow("system") as uow:
             s = uow.session
-            incidents = [(r.id, f"{r.occurred_at:%d/%m/%Y} — {r.description}"[:120]) for r in s.execute(
-                select(Incident.id, Incident.occurred_at, Incident.description)
-                .where(Incident.case_id == case_id).order_by(Incident.occurred_at.desc()))]
-            documents = [(r.id, r.title) for r in s.execute(
-                select(Document.id, Document.title).where(Document.case_id == case_id)
-                .order_by(Document.created_at.desc()))]
+            incidents = [
+                (r.id, f"{r.occurred_at:%d/%m/%Y} — {r.description}"[:120])
+                for r in s.execute(
+                    select(Incident.id, Incident.occurred_at, Incident.description)
+                    .where(Incident.case_id == case_id)
+                    .order_by(Incident.occurred_at.desc())
+                )
+            ]
+            documents = [
+                (r.id, r.title)
+                for r in s.execute(
+                    select(Document.id, Document.title)
+                    .where(Document.case_id == case_id)
+                    .order_by(Document.created_at.desc())
+                )
+            ]
         return incidents, documents
 
     def filter_options(self) -> tuple[list[tuple[uuid.UUID, str]], list[tuple[uuid.UUID, str]]]:
         """(wards, officers) for the register's filters."""
         with self._uow("system") as uow:
-            wards = [(r.id, r.name) for r in uow.session.execute(select(Ward.id, Ward.name).order_by(Ward.name))]
-            officers = [(r.id, r.display_name) for r in uow.session.execute(
-                select(AppUser.id, AppUser.display_name).where(AppUser.role != "partner")
-                .order_by(AppUser.display_name))]
+            wards = [
+                (r.id, r.name) for r in uow.session.execute(select(Ward.id, Ward.name).order_by(Ward.name))
+            ]
+            officers = [
+                (r.id, r.display_name)
+                for r in uow.session.execute(
+                    select(AppUser.id, AppUser.display_name)
+                    .where(AppUser.role != "partner")
+                    .order_by(AppUser.display_name)
+                )
+            ]
         return wards, officers

@@ -73,7 +73,8 @@ def request_problems(req: StepRequest, today: date) -> dict[str, str]:
         problems["conduct"] = "Describe the conduct this step is about."
     if kind in NEEDS_EFFECT and not req.detrimental_effect.strip():
         problems["detrimental_effect"] = (
-            "Describe the detrimental effect on the quality of life of those in the locality (s.43(1)).")
+            "Describe the detrimental effect on the quality of life of those in the locality (s.43(1))."
+        )
     if kind in NEEDS_REQUIREMENTS and not any(r.text.strip() for r in req.requirements):
         problems["requirements"] = "Add at least one requirement: what must stop, be done, or steps to take."
     for r in req.requirements:
@@ -90,7 +91,9 @@ def request_problems(req: StepRequest, today: date) -> dict[str, str]:
     if req.amount_pence is not None and kind not in (K.FPN, K.PSPO_FPN):
         problems["amount_pence"] = "Only a fixed penalty notice has an amount."
     if kind is K.CLOSURE_NOTICE and req.issued_on and req.served_at is None:
-        problems["served_at"] = "Enter when the closure notice was served: the court hearing must follow within 48 hours."
+        problems["served_at"] = (
+            "Enter when the closure notice was served: the court hearing must follow within 48 hours."
+        )
     return problems
 
 
@@ -98,35 +101,50 @@ def find_warning(session: Session, party_id, issued_on: date) -> EnforcementNoti
     """The CPW a CPN follows when the officer did not pick one: the latest warning to the same person."""
     return session.scalars(
         notices_to_same_recipient(session, party_id)
-        .where(EnforcementNotice.kind == K.CPW.value,
-               EnforcementNotice.stage.in_([S.ISSUED.value, S.BREACHED.value]),
-               EnforcementNotice.issued_on <= issued_on)
-        .order_by(EnforcementNotice.issued_on.desc()).limit(1)).first()
+        .where(
+            EnforcementNotice.kind == K.CPW.value,
+            EnforcementNotice.stage.in_([S.ISSUED.value, S.BREACHED.value]),
+            EnforcementNotice.issued_on <= issued_on,
+        )
+        .order_by(EnforcementNotice.issued_on.desc())
+        .limit(1)
+    ).first()
 
 
-def issue_failures(session: Session, notice: EnforcementNotice, on: date, served_on: date | None,
-                   rules: EnforcementRules) -> list[GuardFailure]:
+def issue_failures(
+    session: Session, notice: EnforcementNotice, on: date, served_on: date | None, rules: EnforcementRules
+) -> list[GuardFailure]:
     """Every guard for issuing ``notice`` on ``on``; an empty list means it may go ahead."""
     kind = NoticeKind(notice.kind)
     failures = check_service_date(on, served_on)
     party = session.get(CaseParty, notice.party_id) if notice.party_id else None
     person = session.get(Person, party.person_id) if party and party.person_id else None
-    recipient = Recipient.from_party(person_key(session, notice.party_id), party.kind if party else "group",
-                                     person.date_of_birth if person else None)
+    recipient = Recipient.from_party(
+        person_key(session, notice.party_id),
+        party.kind if party else "group",
+        person.date_of_birth if person else None,
+    )
     parent = session.get(EnforcementNotice, notice.parent_id) if notice.parent_id else None
     if kind is K.CPN:
         if parent is None:
             parent = find_warning(session, notice.party_id, on)
             notice.parent_id = parent.id if parent else None
-        informed = [InformedBody(b.body, b.informed_on) for b in session.scalars(
-            select(NoticeInformedBody).where(NoticeInformedBody.notice_id == notice.id))]
+        informed = [
+            InformedBody(b.body, b.informed_on)
+            for b in session.scalars(
+                select(NoticeInformedBody).where(NoticeInformedBody.notice_id == notice.id)
+            )
+        ]
         failures += check_cpn_issue(on, recipient, facts_of(session, parent) if parent else None, informed)
     elif kind is K.FPN:
         cpn = facts_of(session, parent) if parent is not None else None
         failures += check_fpn_issue(on, cpn, notice.amount_pence or 0, rules, notice.discount_amount_pence)
         if cpn is not None and cpn.party_id != recipient.party_id:
-            failures.append(GuardFailure("fpn_other_person",
-                                         "The CPN that was breached was given to someone else.", field="parent"))
+            failures.append(
+                GuardFailure(
+                    "fpn_other_person", "The CPN that was breached was given to someone else.", field="parent"
+                )
+            )
     elif kind is K.PSPO_FPN:
         failures += check_fpn_amount(notice.amount_pence or 0, rules)
     else:
@@ -134,12 +152,17 @@ def issue_failures(session: Session, notice: EnforcementNotice, on: date, served
     return failures
 
 
-def apply_dates(notice: EnforcementNotice, on: date, rules: EnforcementRules, served_at: datetime | None) -> None:
+def apply_dates(
+    notice: EnforcementNotice, on: date, rules: EnforcementRules, served_at: datetime | None
+) -> None:
     """Store the dates ``compute_dates`` gives. A CPW's own period and a set end (ABC, court order) were kept
     on the draft and are honoured."""
     kind = NoticeKind(notice.kind)
     dates = compute_dates(
-        kind, on, rules, served_at=served_at,
+        kind,
+        on,
+        rules,
+        served_at=served_at,
         comply_by=notice.comply_by if kind is K.CPW else None,
         ends_on=notice.expires_on if kind in TAKES_END else None,
     )
@@ -152,18 +175,31 @@ def apply_dates(notice: EnforcementNotice, on: date, rules: EnforcementRules, se
 def amount_due(notice: EnforcementNotice, on: date, paid: int | None) -> int:
     """s.52(8): the lower amount if paid within the early-payment period, else the full amount."""
     full = notice.amount_pence or 0
-    due = notice.discount_amount_pence if notice.discount_by and notice.discount_amount_pence \
-        and on <= notice.discount_by else full
+    due = (
+        notice.discount_amount_pence
+        if notice.discount_by and notice.discount_amount_pence and on <= notice.discount_by
+        else full
+    )
     if paid is not None and paid < (due or 0):
-        raise ValidationError({"amount_paid": f"£{due / 100:.2f} was due on {on:%d/%m/%Y}; record the full "
-                                              "amount, or leave it unpaid."})
+        raise ValidationError(
+            {
+                "amount_paid": f"£{due / 100:.2f} was due on {on:%d/%m/%Y}; record the full "
+                "amount, or leave it unpaid."
+            }
+        )
     return paid if paid is not None else due
+
 
 def evidence(s, notice: EnforcementNotice, incident_ids, document_ids) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if incident_ids:
-        found = set(s.scalars(select(Incident.id).where(Incident.id.in_(list(incident_ids)),
-                                                         Incident.case_id == notice.case_id)))
+        found = set(
+            s.scalars(
+                select(Incident.id).where(
+                    Incident.id.in_(list(incident_ids)), Incident.case_id == notice.case_id
+                )
+            )
+        )
         if len(found) != len(set(incident_ids)):
             raise ValidationError({"evidence": "Link incidents recorded on this notice's case."})
         out["incident_ids"] = [str(i) for i in incident_ids]
@@ -174,17 +210,22 @@ def evidence(s, notice: EnforcementNotice, incident_ids, document_ids) -> dict[s
         out["document_ids"] = [str(i) for i in document_ids]
     return out
 
-def set_requirements(s, notice: EnforcementNotice, reqs: Sequence[RequirementInput],
-                      replace: bool = False) -> list[dict[str, Any]]:
+
+def set_requirements(
+    s, notice: EnforcementNotice, reqs: Sequence[RequirementInput], replace: bool = False
+) -> list[dict[str, Any]]:
     before: list[dict[str, Any]] = []
     if replace:
         for r in s.scalars(select(NoticeRequirement).where(NoticeRequirement.notice_id == notice.id)):
-            before.append({"kind": r.kind, "text": r.text, "due_on": r.due_on.isoformat() if r.due_on else None})
+            before.append(
+                {"kind": r.kind, "text": r.text, "due_on": r.due_on.isoformat() if r.due_on else None}
+            )
         s.execute(delete(NoticeRequirement).where(NoticeRequirement.notice_id == notice.id))
     for r in reqs:
         if r.text.strip():
             s.add(NoticeRequirement(notice_id=notice.id, kind=r.kind, text=r.text.strip(), due_on=r.due_on))
     return before
+
 
 def add_informed(s, notice: EnforcementNotice, body: InformedInput) -> None:
     if not body.body.strip():

@@ -45,8 +45,9 @@ REFERENCE_CODE: Mapping[NoticeKind, str] = {
 }
 
 # Tools given by police or a court and recorded on the case, not issued by the council.
-RECORDED_KINDS = frozenset({K.CIVIL_INJUNCTION, K.PSPO_FPN, K.CLOSURE_NOTICE, K.CLOSURE_ORDER,
-                            K.DISPERSAL_DIRECTION})
+RECORDED_KINDS = frozenset(
+    {K.CIVIL_INJUNCTION, K.PSPO_FPN, K.CLOSURE_NOTICE, K.CLOSURE_ORDER, K.DISPERSAL_DIRECTION}
+)
 
 
 def reference_prefix(kind: NoticeKind | str, year: int) -> str:
@@ -58,9 +59,10 @@ def next_reference(session: Session, kind: NoticeKind | str, year: int) -> str:
         return provisional
     prefix = reference_prefix(kind, year)
     one_at_a_time(session, "enforcement_notice.reference")
-    last = session.scalar(select(func.max(EnforcementNotice.reference))
-                          .where(EnforcementNotice.reference.like(f"{prefix}%")))
-    n = int(last[len(prefix):]) + 1 if last else 1
+    last = session.scalar(
+        select(func.max(EnforcementNotice.reference)).where(EnforcementNotice.reference.like(f"{prefix}%"))
+    )
+    n = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{n:04d}"
 
 
@@ -76,10 +78,16 @@ def dates_of(notice: EnforcementNotice) -> NoticeDates | None:
     if notice.kind == K.ABC.value and notice.expires_on:
         reviews = abc_review_dates(notice.issued_on, notice.expires_on, stored_rules(notice).abc_review_weeks)
     return NoticeDates(
-        issued_on=notice.issued_on, comply_by=notice.comply_by, lapses_on=notice.lapses_on,
-        appeal_by=notice.appeal_by, review_on=notice.review_on, expires_on=notice.expires_on,
-        pay_by=notice.pay_by, discount_by=notice.discount_by,
-        earliest_prosecution_on=notice.earliest_prosecution_on, hearing_by=notice.hearing_by,
+        issued_on=notice.issued_on,
+        comply_by=notice.comply_by,
+        lapses_on=notice.lapses_on,
+        appeal_by=notice.appeal_by,
+        review_on=notice.review_on,
+        expires_on=notice.expires_on,
+        pay_by=notice.pay_by,
+        discount_by=notice.discount_by,
+        earliest_prosecution_on=notice.earliest_prosecution_on,
+        hearing_by=notice.hearing_by,
         review_dates=reviews,
     )
 
@@ -87,19 +95,32 @@ def dates_of(notice: EnforcementNotice) -> NoticeDates | None:
 def refresh_next_due(notice: EnforcementNotice, today: date) -> None:
     """Keep ``next_due_on``/``next_due_what`` current, so the due view is one indexed query."""
     dates = dates_of(notice)
-    due = None if dates is None else next_due(notice.kind, notice.stage, dates, today,
-                                              last_reviewed_on=notice.last_reviewed_on)
+    due = (
+        None
+        if dates is None
+        else next_due(notice.kind, notice.stage, dates, today, last_reviewed_on=notice.last_reviewed_on)
+    )
     notice.next_due_on = due.on if due else None
     notice.next_due_what = due.what[:120] if due else None
 
 
 def facts_of(session: Session, notice: EnforcementNotice) -> NoticeFacts:
     breached_on = session.scalar(
-        select(func.max(NoticeEvent.occurred_on))
-        .where(NoticeEvent.notice_id == notice.id, NoticeEvent.to_stage == "breached", NoticeEvent.event == "stage"))
-    return NoticeFacts(kind=notice.kind, stage=notice.stage, party_id=_person_key(session, notice.party_id),
-                       issued_on=notice.issued_on, comply_by=notice.comply_by, lapses_on=notice.lapses_on,
-                       breached_on=breached_on)
+        select(func.max(NoticeEvent.occurred_on)).where(
+            NoticeEvent.notice_id == notice.id,
+            NoticeEvent.to_stage == "breached",
+            NoticeEvent.event == "stage",
+        )
+    )
+    return NoticeFacts(
+        kind=notice.kind,
+        stage=notice.stage,
+        party_id=_person_key(session, notice.party_id),
+        issued_on=notice.issued_on,
+        comply_by=notice.comply_by,
+        lapses_on=notice.lapses_on,
+        breached_on=breached_on,
+    )
 
 
 def _person_key(session: Session, party_id: uuid.UUID | None) -> object:
@@ -130,7 +151,9 @@ def notices_to_same_recipient(session: Session, party_id: uuid.UUID | None) -> S
     return stmt.where(EnforcementNotice.party_id == party.id)
 
 
-def recipient_of(session: Session, party_id: uuid.UUID | None) -> tuple[str, str, Person | None, CaseParty | None]:
+def recipient_of(
+    session: Session, party_id: uuid.UUID | None
+) -> tuple[str, str, Person | None, CaseParty | None]:
     """(name, address, person, party) for the notice's recipient."""
     if party_id is None:
         return "", "", None, None
@@ -145,12 +168,22 @@ def recipient_of(session: Session, party_id: uuid.UUID | None) -> tuple[str, str
     return name, address_text(addr), person, party
 
 
-def add_chronology(session: Session, notice: EnforcementNotice, on: date, summary: str, author: str,
-                   body: str | None = None) -> None:
+def add_chronology(
+    session: Session, notice: EnforcementNotice, on: date, summary: str, author: str, body: str | None = None
+) -> None:
     """Every enforcement step is a line on the case's chronology (kind 'notice')."""
-    session.add(ChronologyEntry(
-        case_id=notice.case_id, occurred_at=datetime.combine(on, time(12, 0)), kind="notice",
-        summary=summary[:500], body=body, author=author, related_type="notice", related_id=notice.id))
+    session.add(
+        ChronologyEntry(
+            case_id=notice.case_id,
+            occurred_at=datetime.combine(on, time(12, 0)),
+            kind="notice",
+            summary=summary[:500],
+            body=body,
+            author=author,
+            related_type="notice",
+            related_id=notice.id,
+        )
+    )
     case = session.get(AsbCase, notice.case_id)
     if case is not None and (case.last_activity_on is None or case.last_activity_on < on):
         case.last_activity_on = on

@@ -69,7 +69,9 @@ class FilePreview:
     @property
     def summary(self) -> str:
         if self.kind == UNRECOGNISED:
-            return f"{self.file}: not imported. {self.rejections[0].message if self.rejections else ''}".strip()
+            return (
+                f"{self.file}: not imported. {self.rejections[0].message if self.rejections else ''}".strip()
+            )
         if self.already_imported:
             return f"{self.file}: skipped. {self.already_imported}"
         months = f" ({_month_span(self.months)})" if self.months else ""
@@ -158,8 +160,9 @@ def _month_span(months: Sequence[str]) -> str:
 class FiguresService(LocalBreakdownMixin):
     """Importing, populations, district tables and printing; the local (LSOA) breakdown is in figures_local."""
 
-    def __init__(self, uow: Callable[[str], UnitOfWork], settings: SettingsService,
-                 today: Callable[[], date]):
+    def __init__(
+        self, uow: Callable[[str], UnitOfWork], settings: SettingsService, today: Callable[[], date]
+    ):
         self._uow = uow
         self._settings = settings
         self._today = today
@@ -195,8 +198,10 @@ class FiguresService(LocalBreakdownMixin):
         if not paths:
             raise ValidationError({"files": "Choose at least one file to import."})
         districts = self.districts()
-        limits = ImportLimits(max_count=int(self._settings.get("figures.max_count")),
-                              max_population=int(self._settings.get("figures.max_population")))
+        limits = ImportLimits(
+            max_count=int(self._settings.get("figures.max_count")),
+            max_population=int(self._settings.get("figures.max_population")),
+        )
         previews: list[FilePreview] = []
         read: list[Any] = []
         for number, path in enumerate(paths, start=1):
@@ -205,8 +210,16 @@ class FiguresService(LocalBreakdownMixin):
             try:
                 results = read_figures_file(path, districts, limits)
             except UserError as exc:
-                previews.append(FilePreview(str(path), UNRECOGNISED, "not a figures file", 0, 0,
-                                            (RejectedRow(str(path), None, None, str(exc)),)))
+                previews.append(
+                    FilePreview(
+                        str(path),
+                        UNRECOGNISED,
+                        "not a figures file",
+                        0,
+                        0,
+                        (RejectedRow(str(path), None, None, str(exc)),),
+                    )
+                )
                 continue
             for imported in results:
                 preview = self._preview_of(imported)
@@ -249,11 +262,20 @@ class FiguresService(LocalBreakdownMixin):
             ).first()
         if earlier is None:
             return None
-        return (f"This file was already imported (as {earlier.filename}, on {earlier.imported_at:%d %B %Y} by "
-                f"{earlier.imported_by}); its rows are not counted twice.")
+        return (
+            f"This file was already imported (as {earlier.filename}, on {earlier.imported_at:%d %B %Y} by "
+            f"{earlier.imported_by}); its rows are not counted twice."
+        )
 
-    def commit_import(self, actor: Actor, preview: ImportPreview, *, import_good_rows: bool = False,
-                      population_label: str | None = None, progress: Progress | None = None) -> ImportOutcome:
+    def commit_import(
+        self,
+        actor: Actor,
+        preview: ImportPreview,
+        *,
+        import_good_rows: bool = False,
+        population_label: str | None = None,
+        progress: Progress | None = None,
+    ) -> ImportOutcome:
         """Store the good rows of a preview in one unit of work (all files or none).
 
         ``import_good_rows`` is the user's answer when some rows were rejected: without it, a preview
@@ -264,8 +286,12 @@ class FiguresService(LocalBreakdownMixin):
 
         actor.require(Role.OFFICER, "import crime figures")
         if preview.rejections and not import_good_rows:
-            raise ValidationError({"files": f"{len(preview.rejections):,} rows were rejected. Choose to import "
-                                            "the good rows, or correct the files and try again."})
+            raise ValidationError(
+                {
+                    "files": f"{len(preview.rejections):,} rows were rejected. Choose to import "
+                    "the good rows, or correct the files and try again."
+                }
+            )
         if not preview.anything_to_import:
             raise ValidationError({"files": "There is nothing to import in the chosen files."})
         outcomes: list[FileOutcome] = []
@@ -283,41 +309,70 @@ class FiguresService(LocalBreakdownMixin):
                     except store.AlreadyImported as exc:
                         outcomes.append(FileOutcome(imported.file, (f"{imported.file}: skipped. {exc}",)))
                         continue
-                    lines = [f"{imported.file}: {report.rows_stored:,} police.uk rows stored for "
-                             f"{_month_span(report.months)}."]
-                    lines += [f"  Replaced {s.rows:,} earlier rows for {s.force}, {s.month} "
-                              f"(from {s.earlier_file})." for s in report.superseded]
+                    lines = [
+                        f"{imported.file}: {report.rows_stored:,} police.uk rows stored for "
+                        f"{_month_span(report.months)}."
+                    ]
+                    lines += [
+                        f"  Replaced {s.rows:,} earlier rows for {s.force}, {s.month} "
+                        f"(from {s.earlier_file})."
+                        for s in report.superseded
+                    ]
                     imported_rows += report.rows_stored
                     kinds.add("crime_figure")
                     uow.audit("import", "figure_import", report.import_id, lines[0])
                 elif imported.kind is FileKind.POPULATION:
                     changes = store.store_populations(session, imported, label, actor.username)
                     changed = [c for c in changes if c.old != c.new]
-                    lines = [f"{imported.file}: population set for {len(changes)} areas "
-                             f"({len(changed)} new or changed), base \"{label}\"."]
-                    lines += [f"  {c.area}: {c.old:,} → {c.new:,}" if c.old is not None
-                              else f"  {c.area}: {c.new:,} (new)" for c in changed]
+                    lines = [
+                        f"{imported.file}: population set for {len(changes)} areas "
+                        f'({len(changed)} new or changed), base "{label}".'
+                    ]
+                    lines += [
+                        f"  {c.area}: {c.old:,} → {c.new:,}"
+                        if c.old is not None
+                        else f"  {c.area}: {c.new:,} (new)"
+                        for c in changed
+                    ]
                     imported_rows += len(changes)
                     kinds.add("population")
-                    uow.audit("import", "population", None, lines[0],
-                              {"changed": {c.area: [c.old, c.new] for c in changed}, "label": label})
+                    uow.audit(
+                        "import",
+                        "population",
+                        None,
+                        lines[0],
+                        {"changed": {c.area: [c.old, c.new] for c in changed}, "label": label},
+                    )
                 else:
                     report = store.store_analyst_figures(session, imported, actor.username)
-                    lines = [f"{imported.file}: {report.added:,} figures added, {len(report.replaced):,} "
-                             f"replaced, {report.unchanged:,} unchanged ({_month_span(report.months)})."]
-                    lines += [f"  Replaced {r.area}, {r.category}, {r.month}: {r.old:,} → {r.new:,}"
-                              for r in report.replaced]
+                    lines = [
+                        f"{imported.file}: {report.added:,} figures added, {len(report.replaced):,} "
+                        f"replaced, {report.unchanged:,} unchanged ({_month_span(report.months)})."
+                    ]
+                    lines += [
+                        f"  Replaced {r.area}, {r.category}, {r.month}: {r.old:,} → {r.new:,}"
+                        for r in report.replaced
+                    ]
                     imported_rows += report.added + len(report.replaced) + report.unchanged
                     kinds.add("crime_figure")
-                    uow.audit("import", "figure_import", report.import_id, lines[0],
-                              {"replaced": len(report.replaced), "added": report.added})
+                    uow.audit(
+                        "import",
+                        "figure_import",
+                        report.import_id,
+                        lines[0],
+                        {"replaced": len(report.replaced), "added": report.added},
+                    )
                 outcomes.append(FileOutcome(imported.file, tuple(lines)))
             uow.commit()
         if progress:
             progress("Stored", len(preview.read), len(preview.read))
         skipped = [FileOutcome(f.file, (f.summary,)) for f in preview.files if not f.importable]
-        return ImportOutcome(tuple(outcomes + skipped), imported_rows, len(preview.rejections),
-                             Changes.of(*kinds) if kinds else Changes())
+        return ImportOutcome(
+            tuple(outcomes + skipped),
+            imported_rows,
+            len(preview.rejections),
+            Changes.of(*kinds) if kinds else Changes(),
+        )
 
     def _population_label(self, session, label: str | None) -> str:
         if label and label.strip():
@@ -325,8 +380,12 @@ class FiguresService(LocalBreakdownMixin):
         existing = sorted(set(session.scalars(select(Population.label))))
         if len(existing) == 1:
             return existing[0]
-        raise ValidationError({"label": 'Say what the population figures are, e.g. "total population, '
-                                        'mid-2020 estimate"; it is printed under every table.'})
+        raise ValidationError(
+            {
+                "label": 'Say what the population figures are, e.g. "total population, '
+                'mid-2020 estimate"; it is printed under every table.'
+            }
+        )
 
     # --- population table ----------------------------------------------------------------------
 
@@ -343,9 +402,13 @@ class FiguresService(LocalBreakdownMixin):
         actor.require(Role.OFFICER, "change the population table")
         with self._uow(actor.username) as uow:
             change = store.set_population(uow.session, area, population, label)
-            uow.audit("update" if change.old is not None else "create", "population", None,
-                      f"Population of {change.area} set to {change.new:,} ({change.label})",
-                      {"from": change.old, "to": change.new})
+            uow.audit(
+                "update" if change.old is not None else "create",
+                "population",
+                None,
+                f"Population of {change.area} set to {change.new:,} ({change.label})",
+                {"from": change.old, "to": change.new},
+            )
             uow.commit()
         return Changes.of("population")
 
@@ -356,8 +419,12 @@ class FiguresService(LocalBreakdownMixin):
         """
         actor.require(Role.OFFICER, "change the population table")
         if not label.strip():
-            raise ValidationError({"label": 'Say what the population figures are, e.g. "total population, '
-                                            'mid-2020 estimate"; it is printed under every table.'})
+            raise ValidationError(
+                {
+                    "label": 'Say what the population figures are, e.g. "total population, '
+                    'mid-2020 estimate"; it is printed under every table.'
+                }
+            )
         with self._uow(actor.username) as uow:
             changed = {}
             for area, population in populations.items():
@@ -366,9 +433,13 @@ class FiguresService(LocalBreakdownMixin):
                     changed[change.area] = [change.old, change.new]
             for row in uow.session.scalars(select(Population)):
                 row.label = label.strip()
-            uow.audit("update", "population", None,
-                      f"Population table saved: {len(changed)} areas changed, base \"{label.strip()}\"",
-                      {"changed": changed, "label": label.strip()})
+            uow.audit(
+                "update",
+                "population",
+                None,
+                f'Population table saved: {len(changed)} areas changed, base "{label.strip()}"',
+                {"changed": changed, "label": label.strip()},
+            )
             uow.commit()
         return Changes.of("population")
 
@@ -412,7 +483,9 @@ class FiguresService(LocalBreakdownMixin):
     def month_range(self, source: str = ANALYST) -> tuple[str, str] | None:
         with self._uow("system") as uow:
             first, last = uow.session.execute(
-                select(func.min(CrimeFigure.month), func.max(CrimeFigure.month)).where(CrimeFigure.source == source)
+                select(func.min(CrimeFigure.month), func.max(CrimeFigure.month)).where(
+                    CrimeFigure.source == source
+                )
             ).one()
         return (first, last) if first else None
 
@@ -424,22 +497,41 @@ class FiguresService(LocalBreakdownMixin):
         last = month_index(span[1])
         return Period(month_from_index(last - 11), span[1])
 
-    def comparison_table(self, category: str, period: Period, *, source: str = ANALYST,
-                         total_label: str | None = None) -> ComparisonTable:
+    def comparison_table(
+        self, category: str, period: Period, *, source: str = ANALYST, total_label: str | None = None
+    ) -> ComparisonTable:
         with self._uow("system") as uow:
             return store.comparison_table(
-                uow.session, category, period, source=source, areas=self.districts(),
-                total_label=total_label or self.total_label(), home_area=self.home_district())
+                uow.session,
+                category,
+                period,
+                source=source,
+                areas=self.districts(),
+                total_label=total_label or self.total_label(),
+                home_area=self.home_district(),
+            )
 
-    def comparison_tables(self, categories: Sequence[str], period: Period, *, source: str = ANALYST,
-                          total_label: str | None = None) -> list[ComparisonTable]:
+    def comparison_tables(
+        self,
+        categories: Sequence[str],
+        period: Period,
+        *,
+        source: str = ANALYST,
+        total_label: str | None = None,
+    ) -> list[ComparisonTable]:
         """Several tables read in one unit of work (the printed section)."""
         districts, label, home = self.districts(), total_label or self.total_label(), self.home_district()
         with self._uow("system") as uow:
-            return [store.comparison_table(uow.session, c, period, source=source, areas=districts,
-                                           total_label=label, home_area=home) for c in categories]
+            return [
+                store.comparison_table(
+                    uow.session, c, period, source=source, areas=districts, total_label=label, home_area=home
+                )
+                for c in categories
+            ]
 
-    def monthly_series(self, area: str, category: str, period: Period, *, source: str = ANALYST) -> MonthlySeries:
+    def monthly_series(
+        self, area: str, category: str, period: Period, *, source: str = ANALYST
+    ) -> MonthlySeries:
         """``area`` is a district, or the total label for the sum of the districts."""
         districts = self.districts()
         wanted = districts if area not in districts else [area]
@@ -451,7 +543,10 @@ class FiguresService(LocalBreakdownMixin):
                 by_month[month] = by_month.get(month, 0) + count
         months = period.months
         return MonthlySeries(
-            area=area, category=category, period=period, months=tuple(months),
+            area=area,
+            category=category,
+            period=period,
+            months=tuple(months),
             counts=tuple(by_month.get(m, 0) for m in months),
             previous=tuple(by_month.get(month_from_index(month_index(m) - 12)) for m in months),
         )
@@ -474,8 +569,14 @@ class FiguresService(LocalBreakdownMixin):
             raise ValidationError({"path": f"{path.name}: choose a file ending .csv or .xlsx."})
         return path
 
-    def print_crime_figures(self, path: str | Path, period: Period, categories: Sequence[str] | None = None,
-                            *, source: str = ANALYST) -> Path:
+    def print_crime_figures(
+        self,
+        path: str | Path,
+        period: Period,
+        categories: Sequence[str] | None = None,
+        *,
+        source: str = ANALYST,
+    ) -> Path:
         """The plan's "Crime Figures" section as a PDF: a table, footnotes, sentence and charts per category."""
         from cspdesk.core.reports.crime_figures import CrimeFiguresSection, render_crime_figures
 
@@ -486,6 +587,11 @@ class FiguresService(LocalBreakdownMixin):
         home = self.home_district()
         series = [self.monthly_series(home, c, period, source=source) for c in chosen]
         section = CrimeFiguresSection(
-            council=str(self._settings.get("council.name")), period=period, tables=tuple(tables),
-            home_series=tuple(series), source_label=SOURCES.get(source, source), printed_on=self._today())
+            council=str(self._settings.get("council.name")),
+            period=period,
+            tables=tuple(tables),
+            home_series=tuple(series),
+            source_label=SOURCES.get(source, source),
+            printed_on=self._today(),
+        )
         return render_crime_figures(section, Path(path))

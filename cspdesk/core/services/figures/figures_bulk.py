@@ -114,7 +114,9 @@ def store_police_rows(session: Session, rows: PoliceRows, import_id: uuid.UUID) 
         return []
     coded = rows.coded()
     ids = text_ids(session, (v for column in coded.values() for v in column.values), add=True)
-    codes = {name: np.asarray(column.codes, dtype=np.int32) for name, column in coded.items()}  # 4 bytes a row each
+    codes = {
+        name: np.asarray(column.codes, dtype=np.int32) for name, column in coded.items()
+    }  # 4 bytes a row each
     # Per column, the police_uk_text id of each distinct value, and None last so code -1 lands on it.
     stored = {name: [ids[v] for v in column.values] for name, column in coded.items()}
     months = np.array([*rows.month.values, None], dtype=object)
@@ -133,7 +135,9 @@ def store_police_rows(session: Session, rows: PoliceRows, import_id: uuid.UUID) 
     crime_ids = np.asarray(rows.crime_id, dtype=object)
     # Indexing an object array shares one Python int per distinct id instead of making one per row.
     ids_of = {name: np.array([*stored[name], None], dtype=object) for name in coded}
-    coordinates = {name: np.asarray(getattr(rows, name), dtype=np.float64) for name in ("longitude", "latitude")}
+    coordinates = {
+        name: np.asarray(getattr(rows, name), dtype=np.float64) for name in ("longitude", "latitude")
+    }
     # Built and written STORE_ROWS rows at a time: the Python objects for a row cost ~300 bytes, so a
     # million rows at once would add ~300 MB to the import's peak memory for no gain in speed.
     for start in range(0, len(rows), STORE_ROWS):

@@ -76,8 +76,10 @@ class LocalBreakdown:
     def note(self) -> str:
         held = len(self.months_held)
         if not held:
-            return (f"No police.uk rows for {self.district} in {self.period.label}: import the street-level "
-                    "files on the Import tab.")
+            return (
+                f"No police.uk rows for {self.district} in {self.period.label}: import the street-level "
+                "files on the Import tab."
+            )
         text = f"{self.total:,} rows; police.uk rows are held for {held} of the 12 months"
         text += "." if held == 12 else f" ({_span(self.months_held)})."
         if not self.comparable:
@@ -106,7 +108,8 @@ class LocalBreakdownMixin:
         """The first and last month of the kept police.uk rows."""
         with self._uow("system") as uow:
             first, last = uow.session.execute(
-                select(func.min(PoliceUkHolding.month), func.max(PoliceUkHolding.month))).one()
+                select(func.min(PoliceUkHolding.month), func.max(PoliceUkHolding.month))
+            ).one()
         return (first, last) if first else None
 
     def police_crime_types(self, district: str | None = None) -> list[str]:
@@ -130,8 +133,13 @@ class LocalBreakdownMixin:
             # A district or crime type never imported matches no row (id -1 is never given).
             in_district = PoliceUkRow.district_id == ids.get(district, -1)
             of_type = in_district & (PoliceUkRow.crime_type_id == ids.get(crime_type, -1))
-            held = set(s.scalars(select(PoliceUkRow.month).distinct().where(
-                in_district, PoliceUkRow.month >= previous.first, PoliceUkRow.month <= period.last)))
+            held = set(
+                s.scalars(
+                    select(PoliceUkRow.month)
+                    .distinct()
+                    .where(in_district, PoliceUkRow.month >= previous.first, PoliceUkRow.month <= period.last)
+                )
+            )
             # One expression object in SELECT and GROUP BY, so both use the same parameter:
             # PostgreSQL refuses a grouped expression it cannot see is the selected one.
             current = PoliceUkRow.month >= period.first
@@ -142,7 +150,8 @@ class LocalBreakdownMixin:
             ).all()
             in_period = of_type & current & (PoliceUkRow.month <= period.last)
             by_location = s.execute(
-                select(PoliceUkRow.location_id, PoliceUkRow.lsoa_name_id, func.count()).where(in_period)
+                select(PoliceUkRow.location_id, PoliceUkRow.lsoa_name_id, func.count())
+                .where(in_period)
                 .group_by(PoliceUkRow.location_id, PoliceUkRow.lsoa_name_id)
             ).all()
             points = s.execute(
@@ -153,27 +162,49 @@ class LocalBreakdownMixin:
         current_months = tuple(m for m in period.months if m in held)
         previous_months = {m for m in previous.months if m in held}
         comparable = bool(current_months) and previous_months == {
-            month_from_index(month_index(m) - 12) for m in current_months}
+            month_from_index(month_index(m) - 12) for m in current_months
+        }
         now: dict[tuple[str, str], int] = {}
         before: dict[tuple[str, str], int] = {}
         for name, code, in_current, count in by_lsoa:
             (now if in_current else before)[(text_of(name) or "(no LSOA)", text_of(code) or "")] = int(count)
         keys = set(now) | (set(before) if comparable else set())
-        lsoas = [LsoaCount(name, code, now.get((name, code), 0),
-                           before.get((name, code), 0) if comparable else None,
-                           _change(now.get((name, code), 0), before.get((name, code), 0)) if comparable else None)
-                 for name, code in keys]
+        lsoas = [
+            LsoaCount(
+                name,
+                code,
+                now.get((name, code), 0),
+                before.get((name, code), 0) if comparable else None,
+                _change(now.get((name, code), 0), before.get((name, code), 0)) if comparable else None,
+            )
+            for name, code in keys
+        ]
         lsoas.sort(key=lambda r: (-r.count, r.lsoa_name))
-        places = sorted((LocationCount(text_of(loc) or "(no location)", text_of(name) or "", int(n))
-                         for loc, name, n in by_location),
-                        key=lambda r: (-r.count, r.location, r.lsoa_name))
+        places = sorted(
+            (
+                LocationCount(text_of(loc) or "(no location)", text_of(name) or "", int(n))
+                for loc, name, n in by_location
+            ),
+            key=lambda r: (-r.count, r.location, r.lsoa_name),
+        )
         names = {name: text_of(name) or "" for name in {name for _x, _y, name in points}}
-        plotted = tuple(RowPoint(float(x), float(y), names[name]) for x, y, name in points
-                        if x is not None and y is not None)
+        plotted = tuple(
+            RowPoint(float(x), float(y), names[name])
+            for x, y, name in points
+            if x is not None and y is not None
+        )
         return LocalBreakdown(
-            district=district, crime_type=crime_type, period=period, total=sum(now.values()),
-            lsoas=tuple(lsoas), locations=tuple(places), points=plotted, months_held=current_months,
-            comparable=comparable, without_coordinates=len(points) - len(plotted))
+            district=district,
+            crime_type=crime_type,
+            period=period,
+            total=sum(now.values()),
+            lsoas=tuple(lsoas),
+            locations=tuple(places),
+            points=plotted,
+            months_held=current_months,
+            comparable=comparable,
+            without_coordinates=len(points) - len(plotted),
+        )
 
     @staticmethod
     def export_lsoa_csv(breakdown: LocalBreakdown, path: str | Path) -> Path:
@@ -182,8 +213,18 @@ class LocalBreakdownMixin:
         if path.suffix.lower() != ".csv":
             raise ValidationError({"path": f"{path.name}: choose a file ending .csv."})
         exports.write_csv_file(
-            path, ["lsoa_name", "lsoa_code", "count", "previous", "change"],
-            ([row.lsoa_name, row.lsoa_code, row.count, "" if row.previous is None else row.previous,
-              "" if row.change is None else exports.number_1dp(row.change)] for row in breakdown.lsoas),
-            excel_bom=False)
+            path,
+            ["lsoa_name", "lsoa_code", "count", "previous", "change"],
+            (
+                [
+                    row.lsoa_name,
+                    row.lsoa_code,
+                    row.count,
+                    "" if row.previous is None else row.previous,
+                    "" if row.change is None else exports.number_1dp(row.change),
+                ]
+                for row in breakdown.lsoas
+            ),
+            excel_bom=False,
+        )
         return path

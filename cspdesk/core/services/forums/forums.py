@@ -71,16 +71,25 @@ class ForumLog:
 
 
 class ForumService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], today: Callable[[], date],
-                 write_log: Callable[[ForumLog, Path], Path] | None = None):
+    def __init__(
+        self,
+        uow: Callable[[str], UnitOfWork],
+        today: Callable[[], date],
+        write_log: Callable[[ForumLog, Path], Path] | None = None,
+    ):
         self._uow = uow
         self._today = today
         self._write_log = write_log  # services.forums_print.write_forum_log, from the composition root
 
     def forums(self, limit: int = 300) -> list[ForumRow]:
         with self._uow("system") as uow:
-            return self._forum_rows(uow.session, select(Meeting).where(
-                Meeting.kind == MeetingKind.AREA_FORUM.value).order_by(Meeting.held_on.desc()).limit(limit))
+            return self._forum_rows(
+                uow.session,
+                select(Meeting)
+                .where(Meeting.kind == MeetingKind.AREA_FORUM.value)
+                .order_by(Meeting.held_on.desc())
+                .limit(limit),
+            )
 
     def forum(self, meeting_id: uuid.UUID) -> ForumRow:
         with self._uow("system") as uow:
@@ -93,13 +102,46 @@ class ForumService:
         meetings = s.scalars(stmt).all()
         ids = [m.id for m in meetings]
         wards = dict(s.execute(select(Ward.id, Ward.name)).tuples().all())
-        issues = dict(s.execute(select(ForumIssue.meeting_id, func.count()).where(ForumIssue.meeting_id.in_(ids))
-                                .group_by(ForumIssue.meeting_id)).tuples().all()) if ids else {}
-        actions = dict(s.execute(select(CaseAction.meeting_id, func.count()).where(
-            CaseAction.meeting_id.in_(ids), CaseAction.status == ActionStatus.OPEN.value)
-            .group_by(CaseAction.meeting_id)).tuples().all()) if ids else {}
-        return [ForumRow(m.id, m.title, m.held_on, m.venue or "", wards.get(m.ward_id, ""), m.attendees or "",
-                         m.notes or "", issues.get(m.id, 0), actions.get(m.id, 0)) for m in meetings]
+        issues = (
+            dict(
+                s.execute(
+                    select(ForumIssue.meeting_id, func.count())
+                    .where(ForumIssue.meeting_id.in_(ids))
+                    .group_by(ForumIssue.meeting_id)
+                )
+                .tuples()
+                .all()
+            )
+            if ids
+            else {}
+        )
+        actions = (
+            dict(
+                s.execute(
+                    select(CaseAction.meeting_id, func.count())
+                    .where(CaseAction.meeting_id.in_(ids), CaseAction.status == ActionStatus.OPEN.value)
+                    .group_by(CaseAction.meeting_id)
+                )
+                .tuples()
+                .all()
+            )
+            if ids
+            else {}
+        )
+        return [
+            ForumRow(
+                m.id,
+                m.title,
+                m.held_on,
+                m.venue or "",
+                wards.get(m.ward_id, ""),
+                m.attendees or "",
+                m.notes or "",
+                issues.get(m.id, 0),
+                actions.get(m.id, 0),
+            )
+            for m in meetings
+        ]
 
     def record_forum(self, actor: Actor, inp: MeetingInput) -> tuple[uuid.UUID, Changes]:
         actor.require(Role.OFFICER, "record forum meetings")
@@ -112,9 +154,15 @@ class ForumService:
         if errors:
             raise ValidationError(errors)
         with self._uow(actor.username) as uow:
-            m = Meeting(kind=MeetingKind.AREA_FORUM.value, title=inp.title.strip(), held_on=inp.held_on,
-                        venue=inp.venue.strip() or None, ward_id=inp.ward_id, attendees=inp.attendees.strip() or None,
-                        notes=inp.notes.strip() or None)
+            m = Meeting(
+                kind=MeetingKind.AREA_FORUM.value,
+                title=inp.title.strip(),
+                held_on=inp.held_on,
+                venue=inp.venue.strip() or None,
+                ward_id=inp.ward_id,
+                attendees=inp.attendees.strip() or None,
+                notes=inp.notes.strip() or None,
+            )
             uow.session.add(m)
             uow.session.flush()
             uow.audit("create", "meeting", m.id, f"Area forum recorded: {m.title} on {inp.held_on:%d/%m/%Y}")
@@ -124,10 +172,13 @@ class ForumService:
     def issues(self, meeting_id: uuid.UUID) -> list[IssueRow]:
         with self._uow("system") as uow:
             s = uow.session
-            rows = s.execute(select(ForumIssue, AsbCase.reference, CaseAction.due_on)
-                             .outerjoin(AsbCase, AsbCase.id == ForumIssue.case_id)
-                             .outerjoin(CaseAction, CaseAction.id == ForumIssue.action_id)
-                             .where(ForumIssue.meeting_id == meeting_id).order_by(ForumIssue.created_at)).all()
+            rows = s.execute(
+                select(ForumIssue, AsbCase.reference, CaseAction.due_on)
+                .outerjoin(AsbCase, AsbCase.id == ForumIssue.case_id)
+                .outerjoin(CaseAction, CaseAction.id == ForumIssue.action_id)
+                .where(ForumIssue.meeting_id == meeting_id)
+                .order_by(ForumIssue.created_at)
+            ).all()
         out = []
         for issue, ref, due in rows:
             if issue.action_id:
@@ -145,7 +196,9 @@ class ForumService:
         meeting = s.get(Meeting, meeting_id)
         if meeting is None:
             raise NotFound("That forum meeting no longer exists.")
-        issue = ForumIssue(meeting_id=meeting_id, raised_by=raised_by.strip() or None, description=description.strip())
+        issue = ForumIssue(
+            meeting_id=meeting_id, raised_by=raised_by.strip() or None, description=description.strip()
+        )
         s.add(issue)
         return meeting, issue
 
@@ -163,8 +216,9 @@ class ForumService:
             uow.commit()
             return Changes.of("case", "party", "meeting", ids=(case.id, meeting_id))
 
-    def link_issue_to_case(self, actor: Actor, meeting_id: uuid.UUID, raised_by: str, description: str,
-                           case_id: uuid.UUID) -> Changes:
+    def link_issue_to_case(
+        self, actor: Actor, meeting_id: uuid.UUID, raised_by: str, description: str, case_id: uuid.UUID
+    ) -> Changes:
         """Record that an issue raised at the forum became a case opened through the new-case dialog."""
         actor.require(Role.OFFICER, "record forum issues")
         with self._uow(actor.username) as uow:
@@ -175,8 +229,9 @@ class ForumService:
             uow.commit()
         return Changes.of("meeting", "case", ids=(meeting_id, case_id))
 
-    def raise_as_incident(self, actor: Actor, meeting_id: uuid.UUID, raised_by: str, description: str,
-                          case_id: uuid.UUID) -> Changes:
+    def raise_as_incident(
+        self, actor: Actor, meeting_id: uuid.UUID, raised_by: str, description: str, case_id: uuid.UUID
+    ) -> Changes:
         actor.require(Role.OFFICER, "record incidents")
         if not description.strip():
             raise ValidationError({"description": "Say what was raised."})
@@ -187,23 +242,45 @@ class ForumService:
             require_open(case, "record an incident")
             at = datetime.combine(meeting.held_on, time(19))
             council = s.scalar(select(Agency.id).where(Agency.code == "SDDC"))
-            incident = Incident(case_id=case_id, occurred_at=at, reported_on=meeting.held_on,
-                                reporter_name=(raised_by.strip() or "Area forum") + f" ({meeting.title})",
-                                reporting_agency_id=council, category=case.category, description=description.strip(),
-                                location_id=case.location_id)
+            incident = Incident(
+                case_id=case_id,
+                occurred_at=at,
+                reported_on=meeting.held_on,
+                reporter_name=(raised_by.strip() or "Area forum") + f" ({meeting.title})",
+                reporting_agency_id=council,
+                category=case.category,
+                description=description.strip(),
+                location_id=case.location_id,
+            )
             s.add(incident)
             s.flush()
             issue.case_id, issue.incident_id = case_id, incident.id
-            record_chronology(s, case, ChronologyKind.INCIDENT.value,
-                              f"Incident raised at {meeting.title}: {description.strip()}", actor.display_name,
-                              occurred_at=at, related_type="incident", related_id=incident.id, today=self._today(),
-                              body=f"Reported by {ReportChannel.AREA_FORUM.label.lower()}")
-            uow.audit("create", "incident", incident.id, f"{case.reference}: incident raised at {meeting.title}")
+            record_chronology(
+                s,
+                case,
+                ChronologyKind.INCIDENT.value,
+                f"Incident raised at {meeting.title}: {description.strip()}",
+                actor.display_name,
+                occurred_at=at,
+                related_type="incident",
+                related_id=incident.id,
+                today=self._today(),
+                body=f"Reported by {ReportChannel.AREA_FORUM.label.lower()}",
+            )
+            uow.audit(
+                "create", "incident", incident.id, f"{case.reference}: incident raised at {meeting.title}"
+            )
             uow.commit()
             return Changes.of("incident", "case", "meeting", ids=(case_id, meeting_id))
 
-    def raise_as_action(self, actor: Actor, meeting_id: uuid.UUID, raised_by: str, action: ActionInput,
-                        case_id: uuid.UUID | None = None) -> Changes:
+    def raise_as_action(
+        self,
+        actor: Actor,
+        meeting_id: uuid.UUID,
+        raised_by: str,
+        action: ActionInput,
+        case_id: uuid.UUID | None = None,
+    ) -> Changes:
         actor.require(Role.OFFICER, "set actions")
         errors = validate_action(action)
         if errors:
@@ -215,9 +292,16 @@ class ForumService:
             issue.action_id, issue.case_id = row.id, case_id
             if case_id:
                 case = get_case(s, case_id)
-                record_chronology(s, case, ChronologyKind.ACTION.value,
-                                  f"Action set at {meeting.title}: {row.description} (due {row.due_on:%d/%m/%Y})",
-                                  actor.display_name, related_type="action", related_id=row.id, today=self._today())
+                record_chronology(
+                    s,
+                    case,
+                    ChronologyKind.ACTION.value,
+                    f"Action set at {meeting.title}: {row.description} (due {row.due_on:%d/%m/%Y})",
+                    actor.display_name,
+                    related_type="action",
+                    related_id=row.id,
+                    today=self._today(),
+                )
             uow.audit("create", "action", row.id, f"{meeting.title}: action set")
             uow.commit()
             return Changes.of("action", "meeting", *(("case",) if case_id else ()), ids=(meeting_id, row.id))

@@ -23,8 +23,12 @@ from cspdesk.core.storage.models import Document, DocumentBlob
 from cspdesk.core.storage.uow import UnitOfWork
 
 MAX_BYTES = 100 * 1024 * 1024  # a phone video is bigger than any attachment an officer needs
-_EXTRA_TYPES = {".msg": "application/vnd.ms-outlook", ".eml": "message/rfc822", ".txt": "text/plain",
-                ".heic": "image/heic"}
+_EXTRA_TYPES = {
+    ".msg": "application/vnd.ms-outlook",
+    ".eml": "message/rfc822",
+    ".txt": "text/plain",
+    ".heic": "image/heic",
+}
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,36 @@ class AttachmentService:
 
     def documents(self, case_id: uuid.UUID) -> list[DocumentRow]:
         with self._uow("system") as uow:
-            cols = (Document.id, Document.kind, Document.title, Document.filename, Document.mime_type, Document.size,
-                    Document.sha256, Document.made_by, Document.created_at, Document.description)
-            rows = uow.session.execute(select(*cols).where(Document.case_id == case_id)
-                                       .order_by(Document.created_at.desc())).all()
-        return [DocumentRow(r.id, r.kind, r.title, r.filename, r.mime_type, r.size, r.sha256, r.made_by,
-                            r.created_at, r.description or "") for r in rows]
+            cols = (
+                Document.id,
+                Document.kind,
+                Document.title,
+                Document.filename,
+                Document.mime_type,
+                Document.size,
+                Document.sha256,
+                Document.made_by,
+                Document.created_at,
+                Document.description,
+            )
+            rows = uow.session.execute(
+                select(*cols).where(Document.case_id == case_id).order_by(Document.created_at.desc())
+            ).all()
+        return [
+            DocumentRow(
+                r.id,
+                r.kind,
+                r.title,
+                r.filename,
+                r.mime_type,
+                r.size,
+                r.sha256,
+                r.made_by,
+                r.created_at,
+                r.description or "",
+            )
+            for r in rows
+        ]
 
     def content(self, actor: Actor, document_id: uuid.UUID, reason: str | None = None) -> bytes:
         """The file's bytes, through the one reader that applies restriction (``documents.read_stored``)."""
@@ -90,12 +118,16 @@ class AttachmentService:
 
         return read_stored(self._uow, actor, document_id, reason, "Attachment opened")
 
-    def save_copy(self, actor: Actor, document_id: uuid.UUID, target: Path, reason: str | None = None) -> Path:
+    def save_copy(
+        self, actor: Actor, document_id: uuid.UUID, target: Path, reason: str | None = None
+    ) -> Path:
         target = Path(target)
         target.write_bytes(self.content(actor, document_id, reason))
         return target
 
-    def add_files(self, actor: Actor, case_id: uuid.UUID, paths: Iterable[Path], description: str = "") -> Changes:
+    def add_files(
+        self, actor: Actor, case_id: uuid.UUID, paths: Iterable[Path], description: str = ""
+    ) -> Changes:
         actor.require(Role.OFFICER, "add attachments")
         files: list[tuple[str, bytes]] = []
         for p in paths:
@@ -103,19 +135,26 @@ class AttachmentService:
             try:
                 data = p.read_bytes()
             except OSError as exc:
-                raise ValidationError({"file": f"{p.name} could not be read: {exc.strerror or exc}."}) from exc
+                raise ValidationError(
+                    {"file": f"{p.name} could not be read: {exc.strerror or exc}."}
+                ) from exc
             files.append((p.name, data))
         return self.add_bytes(actor, case_id, files, description)
 
-    def add_bytes(self, actor: Actor, case_id: uuid.UUID, files: list[tuple[str, bytes]],
-                  description: str = "") -> Changes:
+    def add_bytes(
+        self, actor: Actor, case_id: uuid.UUID, files: list[tuple[str, bytes]], description: str = ""
+    ) -> Changes:
         actor.require(Role.OFFICER, "add attachments")
         if not files:
             raise ValidationError({"file": "Choose at least one file."})
         for name, data in files:
             if len(data) > MAX_BYTES:
-                raise ValidationError({"file": f"{name} is {len(data) // (1024 * 1024)} MB; the limit is "
-                                               f"{MAX_BYTES // (1024 * 1024)} MB."})
+                raise ValidationError(
+                    {
+                        "file": f"{name} is {len(data) // (1024 * 1024)} MB; the limit is "
+                        f"{MAX_BYTES // (1024 * 1024)} MB."
+                    }
+                )
             if not data:
                 raise ValidationError({"file": f"{name} is empty."})
         ids = []
@@ -127,14 +166,32 @@ class AttachmentService:
                 if s.get(DocumentBlob, digest) is None:
                     s.add(DocumentBlob(sha256=digest, size=len(data), data=data))
                     s.flush()
-                doc = Document(kind=DocumentKind.ATTACHMENT.value, case_id=case_id, title=Path(name).stem[:300],
-                               filename=name[:300], mime_type=mime_for(name), sha256=digest, size=len(data),
-                               made_by=actor.display_name, description=description.strip() or None)
+                doc = Document(
+                    kind=DocumentKind.ATTACHMENT.value,
+                    case_id=case_id,
+                    title=Path(name).stem[:300],
+                    filename=name[:300],
+                    mime_type=mime_for(name),
+                    sha256=digest,
+                    size=len(data),
+                    made_by=actor.display_name,
+                    description=description.strip() or None,
+                )
                 s.add(doc)
                 s.flush()
                 ids.append(doc.id)
-                record_chronology(s, case, ChronologyKind.ATTACHMENT.value, f"Attachment added: {name}",
-                                  actor.display_name, related_type="document", related_id=doc.id, today=self._today())
-                uow.audit("create", "document", doc.id, f"{case.reference}: {name} attached", {"sha256": digest})
+                record_chronology(
+                    s,
+                    case,
+                    ChronologyKind.ATTACHMENT.value,
+                    f"Attachment added: {name}",
+                    actor.display_name,
+                    related_type="document",
+                    related_id=doc.id,
+                    today=self._today(),
+                )
+                uow.audit(
+                    "create", "document", doc.id, f"{case.reference}: {name} attached", {"sha256": digest}
+                )
             uow.commit()
         return Changes.of("document", "case", ids=(case_id, *ids))

@@ -142,32 +142,37 @@ def file_pdfs(uow: UnitOfWork, actor: Actor, filings: Sequence[Filing], *, today
     owner = [refs.get(f.links.referral_id) if f.links.referral_id else None for f in filings]
     filings = [
         replace(f, filename=restricted_filename(ref.reference, f.title, today.isoformat()))
-        if ref is not None and ref.restricted else f
+        if ref is not None and ref.restricted
+        else f
         for f, ref in zip(filings, owner, strict=True)
     ]
-    s.execute(insert(Document), [
-        {
-            "id": doc_id,
-            "kind": DocumentKind.LETTER.value,
-            "case_id": f.links.case_id,
-            "notice_id": f.links.notice_id,
-            "referral_id": f.links.referral_id,
-            "case_review_id": f.links.case_review_id,
-            "title": f.title[:300],
-            "filename": safe_filename(f.filename)[:300],
-            "mime_type": "application/pdf",
-            "sha256": digest,
-            "size": len(f.pdf),
-            "made_by": actor.display_name,
-            "recipient": f.recipient[:300] or None,
-            "template_code": f.template_code,
-            "template_version": f.template_revision,
-            "description": f.description or None,
-        }
-        for doc_id, f, digest in zip(ids, filings, digests, strict=True)
-    ])
+    s.execute(
+        insert(Document),
+        [
+            {
+                "id": doc_id,
+                "kind": DocumentKind.LETTER.value,
+                "case_id": f.links.case_id,
+                "notice_id": f.links.notice_id,
+                "referral_id": f.links.referral_id,
+                "case_review_id": f.links.case_review_id,
+                "title": f.title[:300],
+                "filename": safe_filename(f.filename)[:300],
+                "mime_type": "application/pdf",
+                "sha256": digest,
+                "size": len(f.pdf),
+                "made_by": actor.display_name,
+                "recipient": f.recipient[:300] or None,
+                "template_code": f.template_code,
+                "template_version": f.template_revision,
+                "description": f.description or None,
+            }
+            for doc_id, f, digest in zip(ids, filings, digests, strict=True)
+        ],
+    )
     summaries = [
-        f"Letter: {f.title} on {ref.label}" if ref is not None and ref.restricted
+        f"Letter: {f.title} on {ref.label}"
+        if ref is not None and ref.restricted
         else f"Letter: {f.title}" + (f" to {f.recipient}" if f.recipient else "")
         for f, ref in zip(filings, owner, strict=True)
     ]
@@ -188,19 +193,23 @@ def file_pdfs(uow: UnitOfWork, actor: Actor, filings: Sequence[Filing], *, today
         ],
         today=today,
     )
-    uow.audit_many("create", "document", [
-        (
-            doc_id,
-            summary,
-            {
-                "sha256": digest,
-                "template": f.template_code,
-                "revision": f.template_revision,
-                "case_id": str(f.links.case_id) if f.links.case_id else None,
-            },
-        )
-        for doc_id, f, summary, digest in zip(ids, filings, summaries, digests, strict=True)
-    ])
+    uow.audit_many(
+        "create",
+        "document",
+        [
+            (
+                doc_id,
+                summary,
+                {
+                    "sha256": digest,
+                    "template": f.template_code,
+                    "revision": f.template_revision,
+                    "case_id": str(f.links.case_id) if f.links.case_id else None,
+                },
+            )
+            for doc_id, f, summary, digest in zip(ids, filings, summaries, digests, strict=True)
+        ],
+    )
     return ids
 
 
@@ -208,9 +217,14 @@ def _documents_made(session, notice_ids: Sequence[uuid.UUID]) -> None:
     """A letter filed on a notice is the letter or notice its latest step called for: "due" clears (issue 19).
     The notice's version is left alone, so an officer with the notice open can still record the next step."""
     for i in range(0, len(notice_ids), 500):
-        session.execute(update(EnforcementNotice).where(EnforcementNotice.id.in_(notice_ids[i : i + 500]),
-                                                        EnforcementNotice.document_due.is_(True))
-                        .values(document_due=False).execution_options(synchronize_session=False))
+        session.execute(
+            update(EnforcementNotice)
+            .where(
+                EnforcementNotice.id.in_(notice_ids[i : i + 500]), EnforcementNotice.document_due.is_(True)
+            )
+            .values(document_due=False)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def links_many(session, subject: Subject, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, FilingLinks]:
@@ -230,9 +244,13 @@ def links_many(session, subject: Subject, record_ids: Sequence[uuid.UUID]) -> di
                 select(EnforcementNotice.id, EnforcementNotice.case_id).where(EnforcementNotice.id.in_(part))
             )
             for notice_id, case_id in rows:
-                out[notice_id] = FilingLinks(case_id=case_id, notice_id=notice_id, chronology_cases=(case_id,))
+                out[notice_id] = FilingLinks(
+                    case_id=case_id, notice_id=notice_id, chronology_cases=(case_id,)
+                )
     if len(out) < len(ids):
-        raise NotFound("That case no longer exists." if subject is Subject.CASE else "That notice no longer exists.")
+        raise NotFound(
+            "That case no longer exists." if subject is Subject.CASE else "That notice no longer exists."
+        )
     return out
 
 
@@ -243,7 +261,9 @@ def store_blobs(session, datas: list[bytes]) -> list[str]:
     have: set[str] = set()
     keys = list(by_hash)
     for i in range(0, len(keys), 500):
-        have.update(session.scalars(select(DocumentBlob.sha256).where(DocumentBlob.sha256.in_(keys[i : i + 500]))))
+        have.update(
+            session.scalars(select(DocumentBlob.sha256).where(DocumentBlob.sha256.in_(keys[i : i + 500])))
+        )
     missing = [{"sha256": h, "size": len(d), "data": d} for h, d in by_hash.items() if h not in have]
     if missing:
         session.execute(insert(DocumentBlob), missing)
@@ -275,16 +295,33 @@ def shown_row(actor: Actor, row: DocumentRow, ref: RecordRef | None) -> Document
         return row
     stamp = row.made_at.date().isoformat() if row.made_at else ""
     if may_see(actor.viewer, ref):
-        return replace(row, recipient=RESTRICTED,
-                       filename=restricted_filename(ref.reference, row.title, stamp))
+        return replace(
+            row, recipient=RESTRICTED, filename=restricted_filename(ref.reference, row.title, stamp)
+        )
     title = restricted_letter_title(ref, "letter" if row.kind == DocumentKind.LETTER.value else "document")
-    return replace(row, title=title, recipient=RESTRICTED, filename=restricted_filename(ref.reference, "restricted " + (
-        "letter" if row.kind == DocumentKind.LETTER.value else "document"), stamp), description="",
-        template_code=None, template_revision=None, sha256="")
+    return replace(
+        row,
+        title=title,
+        recipient=RESTRICTED,
+        filename=restricted_filename(
+            ref.reference,
+            "restricted " + ("letter" if row.kind == DocumentKind.LETTER.value else "document"),
+            stamp,
+        ),
+        description="",
+        template_code=None,
+        template_revision=None,
+        sha256="",
+    )
 
 
-def read_stored(uow_factory: Callable[[str], UnitOfWork], actor: Actor, document_id: uuid.UUID,
-                reason: str | None, what: str) -> bytes:
+def read_stored(
+    uow_factory: Callable[[str], UnitOfWork],
+    actor: Actor,
+    document_id: uuid.UUID,
+    reason: str | None,
+    what: str,
+) -> bytes:
     """The one way a stored document's bytes are read (letters and attachments alike): a document on a
     restricted record is refused to anyone who may not see the record, and is a look (reason, audit row)
     for anyone who may."""

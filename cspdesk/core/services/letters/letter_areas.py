@@ -26,12 +26,18 @@ _CASE_REVIEW_HINTS = {
 }
 
 CASE_REVIEW_LETTERS: tuple[LetterSource, ...] = (
-    LetterSource(Subject.APPLICATION, "case_review_ack", _case_review("acknowledgement"),
-                 fix_hints=_CASE_REVIEW_HINTS),
-    LetterSource(Subject.APPLICATION, "case_review_threshold", _case_review("threshold_decision"),
-                 fix_hints=_CASE_REVIEW_HINTS),
-    LetterSource(Subject.APPLICATION, "case_review_outcome", _case_review("outcome"),
-                 fix_hints=_CASE_REVIEW_HINTS),
+    LetterSource(
+        Subject.APPLICATION, "case_review_ack", _case_review("acknowledgement"), fix_hints=_CASE_REVIEW_HINTS
+    ),
+    LetterSource(
+        Subject.APPLICATION,
+        "case_review_threshold",
+        _case_review("threshold_decision"),
+        fix_hints=_CASE_REVIEW_HINTS,
+    ),
+    LetterSource(
+        Subject.APPLICATION, "case_review_outcome", _case_review("outcome"), fix_hints=_CASE_REVIEW_HINTS
+    ),
 )
 
 
@@ -52,14 +58,26 @@ _SAFER_HOMES_HINTS = {
 }
 
 SAFER_HOMES_LETTERS: tuple[LetterSource, ...] = (
-    LetterSource(Subject.REFERRAL, "safer_homes_referral_ack", _safer_homes("acknowledgement"),
-                 fix_hints=_SAFER_HOMES_HINTS),
-    LetterSource(Subject.REFERRAL, "safer_homes_works_order", _safer_homes("works_order"),
-                 fix_hints={**_SAFER_HOMES_HINTS, "recipient_name": "the contractor (Survey and works)",
-                            "client_name": "never typed: the Safer Homes service decides what a contractor sees"},
-                 ask=("recipient_address", "works_complete_by")),
-    LetterSource(Subject.REFERRAL, "safer_homes_follow_up", _safer_homes("follow_up"),
-                 fix_hints=_SAFER_HOMES_HINTS),
+    LetterSource(
+        Subject.REFERRAL,
+        "safer_homes_referral_ack",
+        _safer_homes("acknowledgement"),
+        fix_hints=_SAFER_HOMES_HINTS,
+    ),
+    LetterSource(
+        Subject.REFERRAL,
+        "safer_homes_works_order",
+        _safer_homes("works_order"),
+        fix_hints={
+            **_SAFER_HOMES_HINTS,
+            "recipient_name": "the contractor (Survey and works)",
+            "client_name": "never typed: the Safer Homes service decides what a contractor sees",
+        },
+        ask=("recipient_address", "works_complete_by"),
+    ),
+    LetterSource(
+        Subject.REFERRAL, "safer_homes_follow_up", _safer_homes("follow_up"), fix_hints=_SAFER_HOMES_HINTS
+    ),
 )
 
 
@@ -100,11 +118,23 @@ _NOTICE_HINTS = {
 }
 
 # The template for each kind of notice (vocab.NoticeKind); the other kinds are recorded, not written.
-NOTICE_KIND_FOR_TEMPLATE = {"asb_warning": "warning_letter", "abc": "abc", "cpw": "cpw", "cpn": "cpn", "fpn": "fpn"}
+NOTICE_KIND_FOR_TEMPLATE = {
+    "asb_warning": "warning_letter",
+    "abc": "abc",
+    "cpw": "cpw",
+    "cpn": "cpn",
+    "fpn": "fpn",
+}
 
 NOTICE_LETTERS: tuple[LetterSource, ...] = tuple(
-    LetterSource(Subject.NOTICE, code, _notice((kind,))[0], fix_hints=_NOTICE_HINTS, applies_to=_notice((kind,))[1],
-                 ask=("incident_location",))
+    LetterSource(
+        Subject.NOTICE,
+        code,
+        _notice((kind,))[0],
+        fix_hints=_NOTICE_HINTS,
+        applies_to=_notice((kind,))[1],
+        ask=("incident_location",),
+    )
     for code, kind in NOTICE_KIND_FOR_TEMPLATE.items()
 )
 

@@ -102,7 +102,9 @@ class LetterRegistry:
     def register(self, source: LetterSource, *, replace: bool = False) -> None:
         key = (source.subject, source.code)
         if key in self._by_key and not replace:
-            raise ValueError(f"A {source.subject.label} letter with code {source.code!r} is already registered")
+            raise ValueError(
+                f"A {source.subject.label} letter with code {source.code!r} is already registered"
+            )
         if source.values is None and source.render is None:
             raise ValueError(f"Letter source {source.code!r} needs a values provider or a renderer")
         self._by_key[key] = source

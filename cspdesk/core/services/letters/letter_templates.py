@@ -97,7 +97,9 @@ class LetterTemplateService:
         try:
             with self._uow(SYSTEM_AUTHOR) as uow:
                 s = uow.session
-                current = {r.code: r for r in s.scalars(select(TemplateRow).where(TemplateRow.current.is_(True)))}
+                current = {
+                    r.code: r for r in s.scalars(select(TemplateRow).where(TemplateRow.current.is_(True)))
+                }
                 added = []
                 for code, t in default_templates().items():
                     row = current.get(code)

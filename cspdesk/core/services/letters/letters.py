@@ -44,7 +44,9 @@ GENERAL_FIX = {
     "council_website": LETTERHEAD_FIX,
 }
 TYPE_IT = "type it in the letter form"
-NOT_TYPED = {"reference", "letter_date", "recipient_name", "recipient_address", *GENERAL_FIX} - {"officer_title"}
+NOT_TYPED = {"reference", "letter_date", "recipient_name", "recipient_address", *GENERAL_FIX} - {
+    "officer_title"
+}
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,12 @@ class LetterService:
 
     # ----- values
     def gather(
-        self, actor: Actor, subject: Subject, code: str, record_id: uuid.UUID, recipient_id: uuid.UUID | None = None
+        self,
+        actor: Actor,
+        subject: Subject,
+        code: str,
+        record_id: uuid.UUID,
+        recipient_id: uuid.UUID | None = None,
     ) -> tuple[dict[str, Any], list[tuple[uuid.UUID, str]]]:
         """The provider's values for one record, and who it could be addressed to."""
         src = self.source(subject, code)
@@ -205,7 +212,9 @@ class LetterService:
             raise ValidationError({"code": "That letter is not for this record (choose one from the list)."})
         settings = self._settings.all()
         with self._uow("system") as uow:
-            ctx = ProviderContext(uow.session, self._services, self._today(), settings, recipient_id, self.printer)
+            ctx = ProviderContext(
+                uow.session, self._services, self._today(), settings, recipient_id, self.printer
+            )
             values = dict(src.values(ctx, record_id, actor)) if src.values else {}
             if not values.get("letter_date"):
                 values["letter_date"] = ctx.today  # a letter is dated the day it is made
@@ -229,7 +238,9 @@ class LetterService:
         return out
 
     @staticmethod
-    def _merge(values: Mapping[str, Any], typed: Mapping[str, Any] | None, src: LetterSource) -> dict[str, Any]:
+    def _merge(
+        values: Mapping[str, Any], typed: Mapping[str, Any] | None, src: LetterSource
+    ) -> dict[str, Any]:
         from cspdesk.core.reports.fields import is_blank
 
         merged = dict(values)
@@ -265,7 +276,9 @@ class LetterService:
             if n in FIELDS
         ]
         addressee = "" if recipients else str(values.get("recipient_name") or "")
-        return LetterForm(Subject(subject), record_id, code, t.name, recipients, asked, missing, True, addressee)
+        return LetterForm(
+            Subject(subject), record_id, code, t.name, recipients, asked, missing, True, addressee
+        )
 
     # ----- producing
     def draft(
@@ -298,7 +311,9 @@ class LetterService:
         pdf = self.render(t, values, lh, large_print=large_print)
         return self._make_draft(src, record_id, t, values, pdf, large_print, restricted)
 
-    def _account_for_preview(self, actor: Actor, subject: Subject, record_id: uuid.UUID, reason: str | None) -> bool:
+    def _account_for_preview(
+        self, actor: Actor, subject: Subject, record_id: uuid.UUID, reason: str | None
+    ) -> bool:
         """True if the record is restricted (its letters are named by reference only)."""
         if subject is not Subject.REFERRAL:
             return False
@@ -310,8 +325,16 @@ class LetterService:
             uow.commit()
         return ref is not None and ref.restricted
 
-    def _make_draft(self, src, record_id, t: TemplateRevision, values, pdf: bytes, large_print: bool,
-                    restricted: bool = False) -> LetterDraft:
+    def _make_draft(
+        self,
+        src,
+        record_id,
+        t: TemplateRevision,
+        values,
+        pdf: bytes,
+        large_print: bool,
+        restricted: bool = False,
+    ) -> LetterDraft:
         reference = str(values.get("reference") or "")
         recipient = str(values.get("recipient_name") or "")
         stamp = self._today().isoformat()
@@ -367,7 +390,9 @@ class LetterService:
             raise UserError("Printing is not available here.")
         return self._printer
 
-    def render(self, t: TemplateRevision, values: Mapping[str, Any], letterhead, *, large_print: bool = False) -> bytes:
+    def render(
+        self, t: TemplateRevision, values: Mapping[str, Any], letterhead, *, large_print: bool = False
+    ) -> bytes:
         """Render one template revision (the current one, or an old one to reproduce an old letter)."""
         return self.printer.letter(
             t.body,
@@ -425,7 +450,9 @@ class LetterService:
 
         self.templates.validate(code, name, body)
         lh = self.letterhead(actor)
-        t = TemplateRevision(uuid.uuid4(), code, 0, name, body, protective_marking, actor.display_name, None, False)
+        t = TemplateRevision(
+            uuid.uuid4(), code, 0, name, body, protective_marking, actor.display_name, None, False
+        )
         values = {**demo_values(), "officer_name": lh.officer_name or "Priya Sharma"}
         if not lh.officer_title:
             values["officer_title"] = "Community Safety Officer"

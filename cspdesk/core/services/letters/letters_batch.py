@@ -150,9 +150,13 @@ def run_batch(
         if progress is not None:
             progress("Producing letters", done, total)
 
-    pdfs, print_file = letters.printer.merge(jobs, combined=combined, progress=each, cancelled=cancelled,
-                                             workers=workers)
-    drafts = [letters._make_draft(src, rid, t, v, pdf, large_print) for (rid, v), pdf in zip(ready, pdfs, strict=True)]
+    pdfs, print_file = letters.printer.merge(
+        jobs, combined=combined, progress=each, cancelled=cancelled, workers=workers
+    )
+    drafts = [
+        letters._make_draft(src, rid, t, v, pdf, large_print)
+        for (rid, v), pdf in zip(ready, pdfs, strict=True)
+    ]
     description = "Mail merge" + (", large print (16 pt)" if large_print else "")
     with letters._uow(actor.username) as uow:
         if cancelled is not None and cancelled():
@@ -161,8 +165,16 @@ def run_batch(
             progress("Filing on cases", 0, n)
         links = links_many(uow.session, subject, [d.record_id for d in drafts])
         filings = [
-            Filing(links[d.record_id], d.pdf, d.title, d.filename, d.recipient, d.code, d.template_revision,
-                   description)
+            Filing(
+                links[d.record_id],
+                d.pdf,
+                d.title,
+                d.filename,
+                d.recipient,
+                d.code,
+                d.template_revision,
+                description,
+            )
             for d in drafts
         ]
         doc_ids = file_pdfs(uow, actor, filings, today=letters._today())
@@ -170,8 +182,14 @@ def run_batch(
             "create",
             "mail_merge",
             None,
-            f"Mail merge: {n} × '{t.name}' (revision {t.revision})" + (f", {len(problems)} skipped" if problems else ""),
-            {"code": code, "revision": t.revision, "letters": n, "skipped": [str(p.record_id) for p in problems]},
+            f"Mail merge: {n} × '{t.name}' (revision {t.revision})"
+            + (f", {len(problems)} skipped" if problems else ""),
+            {
+                "code": code,
+                "revision": t.revision,
+                "letters": n,
+                "skipped": [str(p.record_id) for p in problems],
+            },
         )
         if cancelled is not None and cancelled():
             raise MergeCancelled()
@@ -188,8 +206,12 @@ def run_batch(
         files,
         doc_ids,
         problems,
-        Changes.of("document", "chronology", *(("notice",) if Subject(subject) is Subject.NOTICE else ()),
-                   ids=tuple(case_ids) + tuple({f.links.notice_id for f in filings if f.links.notice_id})),
+        Changes.of(
+            "document",
+            "chronology",
+            *(("notice",) if Subject(subject) is Subject.NOTICE else ()),
+            ids=tuple(case_ids) + tuple({f.links.notice_id for f in filings if f.links.notice_id}),
+        ),
     )
 
 

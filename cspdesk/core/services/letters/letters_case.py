@@ -59,7 +59,6 @@ COMPLAINT_WORDS = {
 }
 
 
-
 def _case(ctx: ProviderContext, case_id: uuid.UUID) -> AsbCase:
     case = ctx.session.get(AsbCase, case_id)
     if case is None:
@@ -120,11 +119,11 @@ def _recipients(
     for part in _parts(case_ids):
         for row in ctx.session.execute(_party_select(roles).where(CaseParty.case_id.in_(part))):
             rows.setdefault(row[0].case_id, []).append(row)
-    chosen = {
-        cid: next((r for r in rs if r[0].id == ctx.recipient_id), rs[0]) for cid, rs in rows.items()
-    }
+    chosen = {cid: next((r for r in rs if r[0].id == ctx.recipient_id), rs[0]) for cid, rs in rows.items()}
     addr_ids = {
-        a for _p, person, org in chosen.values() if (a := person.address_id if person else org.address_id if org else None)
+        a
+        for _p, person, org in chosen.values()
+        if (a := person.address_id if person else org.address_id if org else None)
     }
     addresses: dict[uuid.UUID, Address] = {}
     for part in _parts(sorted(addr_ids)):
@@ -183,7 +182,8 @@ def complaint_ack_many(ctx: ProviderContext, case_ids: Sequence[uuid.UUID], acto
     next_contact = add_working_days(ctx.today, int(ctx.settings.get("letters.next_contact_working_days", 10)))
     return {
         cid: {**_common(ctx, cases[cid]), **to[cid], "next_contact_by": next_contact}
-        if cid in cases else NotFound(_GONE)
+        if cid in cases
+        else NotFound(_GONE)
         for cid in case_ids
     }
 
@@ -197,7 +197,9 @@ def complainant_update_many(
 ) -> ValuesOrProblem:
     cases = _cases(ctx, case_ids)
     to = _recipients(ctx, [c for c in case_ids if c in cases], TO_COMPLAINANT)
-    return {cid: {**_common(ctx, cases[cid]), **to[cid]} if cid in cases else NotFound(_GONE) for cid in case_ids}
+    return {
+        cid: {**_common(ctx, cases[cid]), **to[cid]} if cid in cases else NotFound(_GONE) for cid in case_ids
+    }
 
 
 def complainant_update_values(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor) -> dict:
@@ -251,7 +253,9 @@ def asb_warning_many(ctx: ProviderContext, case_ids: Sequence[uuid.UUID], actor:
             continue
         values = {**_common(ctx, cases[cid]), **to[cid]}
         if cid in hidden:
-            values["incident_location"] = ""  # the officer words it (e.g. the street), never the victim's address
+            values["incident_location"] = (
+                ""  # the officer words it (e.g. the street), never the victim's address
+            )
         out[cid] = values
     return out
 
@@ -314,7 +318,9 @@ def case_summary_data(ctx: ProviderContext, case_id: uuid.UUID, actor: Actor):
             a.due_on,
             ActionStatus(a.status).label,
         )
-        for a in s.scalars(select(CaseAction).where(CaseAction.case_id == case_id).order_by(CaseAction.due_on))
+        for a in s.scalars(
+            select(CaseAction).where(CaseAction.case_id == case_id).order_by(CaseAction.due_on)
+        )
     ]
     notices = [
         SummaryNotice(

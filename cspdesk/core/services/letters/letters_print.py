@@ -11,12 +11,26 @@ from cspdesk.core.services.letters.letters import MergeCancelled
 
 
 class LetterPrinter:
-    def letter(self, body: str, values: Mapping[str, Any], letterhead, *, protective_marking: bool,
-               large_print: bool, title: str) -> bytes:
+    def letter(
+        self,
+        body: str,
+        values: Mapping[str, Any],
+        letterhead,
+        *,
+        protective_marking: bool,
+        large_print: bool,
+        title: str,
+    ) -> bytes:
         from cspdesk.core.reports.letter import render_letter
 
-        return render_letter(body, values, letterhead, protective_marking=protective_marking,
-                             large_print=large_print, title=title)
+        return render_letter(
+            body,
+            values,
+            letterhead,
+            protective_marking=protective_marking,
+            large_print=large_print,
+            title=title,
+        )
 
     def merge(
         self,
@@ -33,8 +47,13 @@ class LetterPrinter:
 
         jobs = [LetterJob(*item) for item in letters]
         try:
-            return render_merge(jobs, combined=combined, progress=progress, cancelled=cancelled,
-                                workers=default_workers(len(jobs)) if workers is None else workers)
+            return render_merge(
+                jobs,
+                combined=combined,
+                progress=progress,
+                cancelled=cancelled,
+                workers=default_workers(len(jobs)) if workers is None else workers,
+            )
         except BatchCancelled as exc:
             raise MergeCancelled() from exc
 

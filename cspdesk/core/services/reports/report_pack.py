@@ -66,8 +66,14 @@ def _slug(text: str) -> str:
 
 
 class ReportPackService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], settings: Any, figures: Any,
-                 today: Callable[[], date], render_pdf: Callable[..., Path] | None = None):
+    def __init__(
+        self,
+        uow: Callable[[str], UnitOfWork],
+        settings: Any,
+        figures: Any,
+        today: Callable[[], date],
+        render_pdf: Callable[..., Path] | None = None,
+    ):
         self._uow = uow
         self._settings = settings
         self._figures = figures  # FiguresService (the Crime Figures section); None leaves the section out
@@ -86,12 +92,17 @@ class ReportPackService:
         return [financial_year(y).label for y in range(this, this - years - 1, -1)]
 
     # ----- the pack
-    def pack(self, period_text: str, progress: Progress | None = None, *, with_crime: bool = True) -> ReportPack:
+    def pack(
+        self, period_text: str, progress: Progress | None = None, *, with_crime: bool = True
+    ) -> ReportPack:
         """Every section for a period as typed ("2022/23", "2022", "2022-04-01..2023-03-31")."""
         say = progress or (lambda *_: None)
         period = parse_period(period_text)
         previous = rp.previous_period(period)
-        area, council = str(self._settings.get("council.home_district")), str(self._settings.get("council.name"))
+        area, council = (
+            str(self._settings.get("council.home_district")),
+            str(self._settings.get("council.name")),
+        )
         say("Counting", 0, 3)
         with self._uow("system") as uow:
             window = data.pack_window(period)
@@ -102,25 +113,55 @@ class ReportPackService:
         current = data.priorities(now)
         before = data.priorities(then, PRIORITIES_PREVIOUS)
         crime = self._crime(period, area) if with_crime else CrimeSection(False, "Not read.")
-        measures = (data.action_taken(now) + data.community_trigger(now, area) + current + before
-                    + data.cases_by_month(months, period) + self._crime_measures(crime))
+        measures = (
+            data.action_taken(now)
+            + data.community_trigger(now, area)
+            + current
+            + before
+            + data.cases_by_month(months, period)
+            + self._crime_measures(crime)
+        )
         say("Putting the pack together", 2, 3)
         rows = []
         for theme in PriorityTheme:
-            cells = tuple(PriorityCell(col, next(m for m in current if m.key == rp.priority_measure(theme, col)),
-                                       next(m for m in before if m.key == rp.priority_measure(theme, col) + "_previous"))
-                          for col, _ in rp.PRIORITY_COLUMNS)
+            cells = tuple(
+                PriorityCell(
+                    col,
+                    next(m for m in current if m.key == rp.priority_measure(theme, col)),
+                    next(m for m in before if m.key == rp.priority_measure(theme, col) + "_previous"),
+                )
+                for col, _ in rp.PRIORITY_COLUMNS
+            )
             rows.append(PriorityRow(theme.value, theme.label, cells))
         # Cases still open carried in from before are not activity in the period.
-        counted = [m for m in measures if m.section in (ACTION_TAKEN, COMMUNITY_TRIGGER, PRIORITIES)
-                   and not m.key.endswith(("_open_at_end", "_outstanding"))]
+        counted = [
+            m
+            for m in measures
+            if m.section in (ACTION_TAKEN, COMMUNITY_TRIGGER, PRIORITIES)
+            and not m.key.endswith(("_open_at_end", "_outstanding"))
+        ]
         empty = not any(m.count for m in counted)
-        message = (f"There are no records for {period.label} ({period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}): "
-                   "no notices were issued, no Safer Homes properties secured, no meetings held, no Case Review "
-                   "applications received and no cases opened or closed in this period." if empty else "")
+        message = (
+            f"There are no records for {period.label} ({period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}): "
+            "no notices were issued, no Safer Homes properties secured, no meetings held, no Case Review "
+            "applications received and no cases opened or closed in this period."
+            if empty
+            else ""
+        )
         say("Putting the pack together", 3, 3)
-        return ReportPack(period, previous, council, area, tuple(measures), tuple(rows), crime, wording, empty,
-                          message, self._today())
+        return ReportPack(
+            period,
+            previous,
+            council,
+            area,
+            tuple(measures),
+            tuple(rows),
+            crime,
+            wording,
+            empty,
+            message,
+            self._today(),
+        )
 
     def trace(self, period: ReportingPeriod | str, key: str) -> tuple[TraceRow, ...]:
         """The records behind one count of the pack for ``period`` (a pack's own period, or as typed), read now:
@@ -138,19 +179,26 @@ class ReportPackService:
         Stock measures ("open at the end") are as at each quarter's end; the last column is the year's figure."""
         period = parse_period(period_text)
         area = str(self._settings.get("council.home_district"))
-        spans = [ReportingPeriod(q.start, q.end, PeriodKind.DATE_RANGE) for q in rp.quarters(period)] + [period]
+        spans = [ReportingPeriod(q.start, q.end, PeriodKind.DATE_RANGE) for q in rp.quarters(period)] + [
+            period
+        ]
         with self._uow("system") as uow:
             # One read for the year, every quarter counted from it (not one read per quarter).
             counts = data.read_counts(uow.session, data.year_window(period), spans)
-        columns = [data.action_taken(c) + data.community_trigger(c, area) + data.priorities(c) for c in counts]
-        rows = tuple((m.key, m.label, tuple(col[i].count for col in columns)) for i, m in enumerate(columns[-1]))
+        columns = [
+            data.action_taken(c) + data.community_trigger(c, area) + data.priorities(c) for c in counts
+        ]
+        rows = tuple(
+            (m.key, m.label, tuple(col[i].count for col in columns)) for i, m in enumerate(columns[-1])
+        )
         labels = tuple(q.label for q in rp.quarters(period)) + (period.label,)
         return QuarterlyReturn(period, labels, rows)
 
     @staticmethod
     def quarterly_csv(ret: QuarterlyReturn) -> str:
-        return exports.csv_text(["measure", "label", *ret.columns],
-                                ([key, label, *counts] for key, label, counts in ret.rows))
+        return exports.csv_text(
+            ["measure", "label", *ret.columns], ([key, label, *counts] for key, label, counts in ret.rows)
+        )
 
     def write_quarterly(self, period_text: str, path: str | Path) -> Path:
         """CSV or XLSX, chosen by the file's suffix."""
@@ -165,8 +213,10 @@ class ReportPackService:
         from openpyxl.styles import Font
 
         book, sheet = exports.new_workbook(f"Quarterly {ret.period.label}")
-        exports.append_row(sheet, [exports.xlsx_cell(sheet, v, font=Font(bold=True))
-                                   for v in ["measure", "label", *ret.columns]])
+        exports.append_row(
+            sheet,
+            [exports.xlsx_cell(sheet, v, font=Font(bold=True)) for v in ["measure", "label", *ret.columns]],
+        )
         for key, label, counts in ret.rows:
             exports.append_row(sheet, [key, label, *counts])
         sheet.column_dimensions["A"].width = 44
@@ -178,8 +228,11 @@ class ReportPackService:
     def _wording(self, uow: UnitOfWork, period: ReportingPeriod) -> Wording:
         value = stored_value(uow.session, setting_key(period))
         value = value if isinstance(value, dict) else {}
-        sentences = {k: (str(v.get("text", "")), int(v.get("count", -1)))
-                     for k, v in (value.get("sentences") or {}).items() if isinstance(v, dict)}
+        sentences = {
+            k: (str(v.get("text", "")), int(v.get("count", -1)))
+            for k, v in (value.get("sentences") or {}).items()
+            if isinstance(v, dict)
+        }
         return Wording(sentences, tuple(str(p) for p in value.get("paragraphs") or ()))
 
     def wording(self, period_text: str) -> Wording:
@@ -188,32 +241,53 @@ class ReportPackService:
         with self._uow("system") as uow:
             return self._wording(uow, period)
 
-    def save_wording(self, actor: Actor, period_text: str, sentences: Mapping[str, str],
-                     paragraphs: Sequence[str]) -> Changes:
+    def save_wording(
+        self, actor: Actor, period_text: str, sentences: Mapping[str, str], paragraphs: Sequence[str]
+    ) -> Changes:
         """Keep edited sentences (measure -> text) and the added paragraphs for a period. A sentence the same as
         the one generated is not an edit; each edit remembers the count it was written for."""
         actor.require(Role.OFFICER, "edit the report pack")
         period = parse_period(period_text)
         pack = self.pack(period_text, with_crime=False)
         known = {m.key: m for m in pack.measures if m.sentence}
-        errors = {f"sentence.{k}": "There is no such sentence in the report." for k in sentences if k not in known}
+        errors = {
+            f"sentence.{k}": "There is no such sentence in the report." for k in sentences if k not in known
+        }
         paras = [p.strip() for p in paragraphs if p.strip()]
-        errors.update({f"paragraph.{i}": f"A paragraph can be at most {MAX_PARAGRAPH} characters."
-                       for i, p in enumerate(paras) if len(p) > MAX_PARAGRAPH})
-        errors.update({f"sentence.{k}": "A sentence cannot be blank; reset it to the generated wording instead."
-                       for k, t in sentences.items() if k in known and not t.strip()})
+        errors.update(
+            {
+                f"paragraph.{i}": f"A paragraph can be at most {MAX_PARAGRAPH} characters."
+                for i, p in enumerate(paras)
+                if len(p) > MAX_PARAGRAPH
+            }
+        )
+        errors.update(
+            {
+                f"sentence.{k}": "A sentence cannot be blank; reset it to the generated wording instead."
+                for k, t in sentences.items()
+                if k in known and not t.strip()
+            }
+        )
         if errors:
             raise ValidationError(errors)
-        edits = {k: {"text": t.strip(), "count": known[k].count} for k, t in sentences.items()
-                 if t.strip() != known[k].sentence}
+        edits = {
+            k: {"text": t.strip(), "count": known[k].count}
+            for k, t in sentences.items()
+            if t.strip() != known[k].sentence
+        }
         value = {"sentences": edits, "paragraphs": paras}
         key = setting_key(period)
         with self._uow(actor.username) as uow:
             if stored_value(uow.session, key) == value:
                 return Changes()
             store_value(uow.session, key, value)
-            uow.audit("update", ENTITY, None, f"Report pack wording for {period.label} saved",
-                      {"period": period.label, "edited": sorted(edits), "paragraphs": len(paras)})
+            uow.audit(
+                "update",
+                ENTITY,
+                None,
+                f"Report pack wording for {period.label} saved",
+                {"period": period.label, "edited": sorted(edits), "paragraphs": len(paras)},
+            )
             uow.commit()
         return Changes.of(ENTITY)
 
@@ -244,24 +318,47 @@ class ReportPackService:
         for t in tables:
             home = t.home
             if home is not None:
-                lines.append(f"{t.category}: {home.area} {home.volume_text} ({home.rate_text} per 1,000; "
-                             f"{home.trend_text} on the previous 12 months). {t.sentence or ''}".strip())
-        return CrimeSection(True, f"Crime figures for {months.label}.", months.label, tables, series,
-                            f.source_label(source), tuple(lines))
+                lines.append(
+                    f"{t.category}: {home.area} {home.volume_text} ({home.rate_text} per 1,000; "
+                    f"{home.trend_text} on the previous 12 months). {t.sentence or ''}".strip()
+                )
+        return CrimeSection(
+            True,
+            f"Crime figures for {months.label}.",
+            months.label,
+            tables,
+            series,
+            f.source_label(source),
+            tuple(lines),
+        )
 
     @staticmethod
     def _crime_measures(crime: CrimeSection) -> list[Measure]:
         out = []
         for t in crime.tables:
             if t.home is not None:
-                out.append(Measure(f"crime_{_slug(t.category)}_volume", CHARTS, f"{t.category}: {t.home.area}",
-                                   t.home.volume, in_text=False))
+                out.append(
+                    Measure(
+                        f"crime_{_slug(t.category)}_volume",
+                        CHARTS,
+                        f"{t.category}: {t.home.area}",
+                        t.home.volume,
+                        in_text=False,
+                    )
+                )
         return out
 
     # ----- printing
     def letterhead(self) -> dict[str, str]:
-        keys = ("council.name", "council.team", "council.address", "council.phone", "council.email",
-                "council.website", "council.logo_path")
+        keys = (
+            "council.name",
+            "council.team",
+            "council.address",
+            "council.phone",
+            "council.email",
+            "council.website",
+            "council.logo_path",
+        )
         return {k.split(".", 1)[1]: str(self._settings.get(k) or "") for k in keys}
 
     def write_pdf(self, period_text: str, path: str | Path, progress: Progress | None = None) -> Path:

@@ -82,12 +82,20 @@ from cspdesk.core.storage.models import (
 )
 
 ASB, ORGANISED, AT_RISK = "Anti-Social Behaviour", "Organised Crime", "Protecting those most at Risk"
-_NOTICE_KIND = {rp.CPW: (NoticeKind.CPW, None), rp.CPN: (NoticeKind.CPN, NoticeKind.CPW),
-                rp.FPN: (NoticeKind.FPN, NoticeKind.CPN), rp.WARNING_LETTERS: (NoticeKind.WARNING_LETTER, None),
-                rp.ABCS: (NoticeKind.ABC, None)}
-_NOTICE_LABEL = {rp.CPW: "CPNWs issued", rp.CPN: "CPNs issued for breach of a CPNW",
-                 rp.FPN: "FPNs issued for breach of a CPN", rp.WARNING_LETTERS: "ASB warning letters issued",
-                 rp.ABCS: "ABCs agreed"}
+_NOTICE_KIND = {
+    rp.CPW: (NoticeKind.CPW, None),
+    rp.CPN: (NoticeKind.CPN, NoticeKind.CPW),
+    rp.FPN: (NoticeKind.FPN, NoticeKind.CPN),
+    rp.WARNING_LETTERS: (NoticeKind.WARNING_LETTER, None),
+    rp.ABCS: (NoticeKind.ABC, None),
+}
+_NOTICE_LABEL = {
+    rp.CPW: "CPNWs issued",
+    rp.CPN: "CPNs issued for breach of a CPNW",
+    rp.FPN: "FPNs issued for breach of a CPN",
+    rp.WARNING_LETTERS: "ASB warning letters issued",
+    rp.ABCS: "ABCs agreed",
+}
 _MEETING_GROUP = {MeetingKind.IOM: ORGANISED, MeetingKind.CARE: AT_RISK}
 # A referral counted in a report is described by these fields only, for every referral: nothing that names,
 # locates or reaches the client. A restricted (domestic abuse) referral also loses its ward.
@@ -172,16 +180,21 @@ def _action_window(w: Window) -> ColumnElement[bool]:
     # Completed in the window, whatever the due date (an action done early counts in the period it was done:
     # issue 19's decision), or due by its end and not completed before it (outstanding at a period's end).
     a = CaseAction
-    return or_(_between(a.completed_on, w.start, w.end),
-               and_(a.due_on <= w.end, or_(a.completed_on.is_(None), a.completed_on >= w.start)))
+    return or_(
+        _between(a.completed_on, w.start, w.end),
+        and_(a.due_on <= w.end, or_(a.completed_on.is_(None), a.completed_on >= w.start)),
+    )
 
 
 def _action_conditions(p: ReportingPeriod) -> dict[str, ColumnElement[bool]]:
     a = CaseAction
     return {
         "actions_completed": _between(a.completed_on, p.start, p.end),
-        "actions_outstanding": and_(a.due_on <= p.end, a.status != ActionStatus.CANCELLED.value,
-                                    or_(a.completed_on.is_(None), a.completed_on > p.end)),
+        "actions_outstanding": and_(
+            a.due_on <= p.end,
+            a.status != ActionStatus.CANCELLED.value,
+            or_(a.completed_on.is_(None), a.completed_on > p.end),
+        ),
     }
 
 
@@ -208,8 +221,12 @@ class ReviewRow:
 
 def _meetings(s: Session, w: Window) -> tuple[MeetingRow, ...]:
     m = Meeting
-    return tuple(MeetingRow(r.id, r.kind, r.title, r.held_on, r.venue or "") for r in s.execute(
-        select(m.id, m.kind, m.title, m.held_on, m.venue).where(m.held_on >= w.start, m.held_on <= w.end)))
+    return tuple(
+        MeetingRow(r.id, r.kind, r.title, r.held_on, r.venue or "")
+        for r in s.execute(
+            select(m.id, m.kind, m.title, m.held_on, m.venue).where(m.held_on >= w.start, m.held_on <= w.end)
+        )
+    )
 
 
 def _reviews(s: Session) -> tuple[ReviewRow, ...]:
@@ -217,11 +234,33 @@ def _reviews(s: Session) -> tuple[ReviewRow, ...]:
     for app_id, case_id in s.execute(select(CaseReviewCaseLink.application_id, CaseReviewCaseLink.case_id)):
         links.setdefault(app_id, case_id)
     a = CaseReviewApplication
-    return tuple(ReviewRow(r.id, r.reference, r.status,
-                           CaseReviewFigureRecord(r.received_on, r.threshold_met, bool(r.proceed_despite_not_met),
-                                                  r.review_meeting_on, r.recommendations_made), links.get(r.id))
-                 for r in s.execute(select(a.id, a.reference, a.status, a.received_on, a.threshold_met,
-                                           a.proceed_despite_not_met, a.review_meeting_on, a.recommendations_made)))
+    return tuple(
+        ReviewRow(
+            r.id,
+            r.reference,
+            r.status,
+            CaseReviewFigureRecord(
+                r.received_on,
+                r.threshold_met,
+                bool(r.proceed_despite_not_met),
+                r.review_meeting_on,
+                r.recommendations_made,
+            ),
+            links.get(r.id),
+        )
+        for r in s.execute(
+            select(
+                a.id,
+                a.reference,
+                a.status,
+                a.received_on,
+                a.threshold_met,
+                a.proceed_despite_not_met,
+                a.review_meeting_on,
+                a.recommendations_made,
+            )
+        )
+    )
 
 
 # ----- counting
@@ -242,7 +281,7 @@ class Counts:
 
 def _grouped(s: Session, stmt, width: int) -> dict[Any, list[int]]:
     """``group -> tallies`` from a statement selecting the group and ``width`` tallies."""
-    return {row[0]: [int(x) for x in row[1:1 + width]] for row in s.execute(stmt)}
+    return {row[0]: [int(x) for x in row[1 : 1 + width]] for row in s.execute(stmt)}
 
 
 def read_counts(s: Session, window: Window, periods: Sequence[ReportingPeriod]) -> list[Counts]:
@@ -250,21 +289,37 @@ def read_counts(s: Session, window: Window, periods: Sequence[ReportingPeriod]) 
     query per kind of record."""
     n, r, c, a = EnforcementNotice, SaferHomesReferral, AsbCase, CaseAction
     keys = rp.ENFORCEMENT_MEASURES
-    notice_row = s.execute(select(*[_tally(_notice_condition(k, p)) for p in periods for k in keys])
-                           .select_from(n).outerjoin(_PARENT, _PARENT.id == n.parent_id)
-                           .where(_notice_window(window))).one()
-    secured = _grouped(s, select(r.victim_category, *[_tally(_secured_condition(p)) for p in periods])
-                       .where(_between(r.secured_on, window.start, window.end))
-                       .group_by(r.victim_category), len(periods))
+    notice_row = s.execute(
+        select(*[_tally(_notice_condition(k, p)) for p in periods for k in keys])
+        .select_from(n)
+        .outerjoin(_PARENT, _PARENT.id == n.parent_id)
+        .where(_notice_window(window))
+    ).one()
+    secured = _grouped(
+        s,
+        select(r.victim_category, *[_tally(_secured_condition(p)) for p in periods])
+        .where(_between(r.secured_on, window.start, window.end))
+        .group_by(r.victim_category),
+        len(periods),
+    )
     case_conds = [_case_conditions(p) for p in periods]
-    cases = _grouped(s, select(c.priority_theme, *[_tally(x[col]) for x in case_conds for col in _CASE_COLUMNS])
-                     .where(_case_window(window)).group_by(c.priority_theme), len(periods) * len(_CASE_COLUMNS))
+    cases = _grouped(
+        s,
+        select(c.priority_theme, *[_tally(x[col]) for x in case_conds for col in _CASE_COLUMNS])
+        .where(_case_window(window))
+        .group_by(c.priority_theme),
+        len(periods) * len(_CASE_COLUMNS),
+    )
     action_conds = [_action_conditions(p) for p in periods]
-    actions = _grouped(s, select(c.priority_theme,
-                                 *[_tally(x[col]) for x in action_conds for col in _ACTION_COLUMNS])
-                       .select_from(a).join(c, c.id == a.case_id)
-                       .where(_action_window(window)).group_by(c.priority_theme),
-                       len(periods) * len(_ACTION_COLUMNS))
+    actions = _grouped(
+        s,
+        select(c.priority_theme, *[_tally(x[col]) for x in action_conds for col in _ACTION_COLUMNS])
+        .select_from(a)
+        .join(c, c.id == a.case_id)
+        .where(_action_window(window))
+        .group_by(c.priority_theme),
+        len(periods) * len(_ACTION_COLUMNS),
+    )
     meetings, reviews = _meetings(s, window), _reviews(s)
     scheme = str(read_setting(s, "safer_homes.scheme_name"))
     out = []
@@ -277,9 +332,17 @@ def read_counts(s: Session, window: Window, periods: Sequence[ReportingPeriod]) 
                 priorities[theme.value, col] = case_tallies[i * len(_CASE_COLUMNS) + j]
             for j, col in enumerate(_ACTION_COLUMNS):
                 priorities[theme.value, col] = action_tallies[i * len(_ACTION_COLUMNS) + j]
-        out.append(Counts(p, {k: int(notice_row[i * len(keys) + j]) for j, k in enumerate(keys)},
-                          {cat: tallies[i] for cat, tallies in secured.items()}, meetings, reviews, priorities,
-                          scheme))
+        out.append(
+            Counts(
+                p,
+                {k: int(notice_row[i * len(keys) + j]) for j, k in enumerate(keys)},
+                {cat: tallies[i] for cat, tallies in secured.items()},
+                meetings,
+                reviews,
+                priorities,
+                scheme,
+            )
+        )
     return out
 
 
@@ -287,9 +350,11 @@ def month_counts(s: Session, window: Window, period: ReportingPeriod) -> dict[st
     """Cases reported in each month of ``period`` (``YYYY-MM`` -> count), counted by day and added up here."""
     c = AsbCase
     by_month: dict[str, int] = {}
-    for day, count in s.execute(select(c.reported_on, func.count())
-                                .where(_case_window(window), _between(c.reported_on, period.start, period.end))
-                                .group_by(c.reported_on)):
+    for day, count in s.execute(
+        select(c.reported_on, func.count())
+        .where(_case_window(window), _between(c.reported_on, period.start, period.end))
+        .group_by(c.reported_on)
+    ):
         key = f"{day:%Y-%m}"
         by_month[key] = by_month.get(key, 0) + int(count)
     return by_month
@@ -298,7 +363,9 @@ def month_counts(s: Session, window: Window, period: ReportingPeriod) -> dict[st
 # ----- the measures, from the counts
 
 
-def _meetings_held(rows: Sequence[MeetingRow], period: ReportingPeriod) -> dict[MeetingKind, list[MeetingRow]]:
+def _meetings_held(
+    rows: Sequence[MeetingRow], period: ReportingPeriod
+) -> dict[MeetingKind, list[MeetingRow]]:
     held = sorted((m for m in rows if m.held_on in period), key=lambda m: (m.held_on, m.title))
     return {kind: [m for m in held if m.kind == kind.value] for kind in MeetingKind}
 
@@ -309,32 +376,70 @@ def action_taken(c: Counts) -> list[Measure]:
     out = []
     for key in rp.ENFORCEMENT_MEASURES:
         count = c.notices[key]
-        out.append(Measure(key, ACTION_TAKEN, _NOTICE_LABEL[key], count, rp.notice_sentence(key, count, when),
-                           group=ASB))
+        out.append(
+            Measure(
+                key, ACTION_TAKEN, _NOTICE_LABEL[key], count, rp.notice_sentence(key, count, when), group=ASB
+            )
+        )
     secured = sum(c.secured.values())
     present = [cat for cat, count in c.secured.items() if cat is not None and count]
-    sentence = " ".join(x for x in (secured_sentence(secured, c.scheme_name), categories_sentence(present)) if x)
-    out.append(Measure(rp.SAFER_HOMES, ACTION_TAKEN, "Properties secured through Safer Homes", secured, sentence,
-                       group=AT_RISK))
+    sentence = " ".join(
+        x for x in (secured_sentence(secured, c.scheme_name), categories_sentence(present)) if x
+    )
+    out.append(
+        Measure(
+            rp.SAFER_HOMES,
+            ACTION_TAKEN,
+            "Properties secured through Safer Homes",
+            secured,
+            sentence,
+            group=AT_RISK,
+        )
+    )
     for cat in VictimCategory:
         count = c.secured.get(cat.value, 0)
-        out.append(Measure(rp.safer_homes_category_measure(cat), ACTION_TAKEN, f"Secured: {cat.label}", count,
-                           rp.safer_homes_category_sentence(cat, count, when), group=AT_RISK, in_text=False))
+        out.append(
+            Measure(
+                rp.safer_homes_category_measure(cat),
+                ACTION_TAKEN,
+                f"Secured: {cat.label}",
+                count,
+                rp.safer_homes_category_sentence(cat, count, when),
+                group=AT_RISK,
+                in_text=False,
+            )
+        )
     held = _meetings_held(c.meetings, period)
     for kind in MeetingKind:
         count = len(held[kind])
         optional = kind in (MeetingKind.CSP_BOARD, MeetingKind.OTHER)
-        out.append(Measure(rp.meeting_measure(kind), ACTION_TAKEN, f"{rp.meeting_label(kind)} held", count,
-                           rp.meeting_sentence(kind, count, when), group=_MEETING_GROUP.get(kind, ASB),
-                           in_text=not (optional and not count)))
+        out.append(
+            Measure(
+                rp.meeting_measure(kind),
+                ACTION_TAKEN,
+                f"{rp.meeting_label(kind)} held",
+                count,
+                rp.meeting_sentence(kind, count, when),
+                group=_MEETING_GROUP.get(kind, ASB),
+                in_text=not (optional and not count),
+            )
+        )
     return out
 
 
 def community_trigger(c: Counts, area: str) -> list[Measure]:
     figures = count_figures((x.record for x in c.reviews), c.period)
     sentences = figures.sentences(area)
-    return [Measure(rp.CASE_REVIEW_MEASURES[measure], COMMUNITY_TRIGGER, MEASURE_HEADINGS[measure], count,
-                    sentences[measure]) for measure, count in figures.as_rows()]
+    return [
+        Measure(
+            rp.CASE_REVIEW_MEASURES[measure],
+            COMMUNITY_TRIGGER,
+            MEASURE_HEADINGS[measure],
+            count,
+            sentences[measure],
+        )
+        for measure, count in figures.as_rows()
+    ]
 
 
 def priorities(c: Counts, section: str = PRIORITIES) -> list[Measure]:
@@ -344,8 +449,11 @@ def priorities(c: Counts, section: str = PRIORITIES) -> list[Measure]:
         for column, label in rp.PRIORITY_COLUMNS:
             key = rp.priority_measure(theme, column) + ("" if section == PRIORITIES else "_previous")
             when = "" if section == PRIORITIES else f" ({period.label})"
-            out.append(Measure(key, section, f"{theme.label}: {label.lower()}{when}",
-                               c.priorities[theme.value, column]))
+            out.append(
+                Measure(
+                    key, section, f"{theme.label}: {label.lower()}{when}", c.priorities[theme.value, column]
+                )
+            )
     return out
 
 
@@ -355,8 +463,10 @@ def _month_key(month: str) -> str:
 
 def cases_by_month(by_month: Mapping[str, int], period: ReportingPeriod) -> list[Measure]:
     """Cases reported in each month of the period (the chart), as measures so the CSV has every charted number."""
-    return [Measure(_month_key(m), CHARTS, f"Cases opened {m}", by_month.get(m, 0), in_text=False)
-            for m in rp.months_of(period)]
+    return [
+        Measure(_month_key(m), CHARTS, f"Cases opened {m}", by_month.get(m, 0), in_text=False)
+        for m in rp.months_of(period)
+    ]
 
 
 # ----- the records behind a count
@@ -369,11 +479,15 @@ def referral_trace(record: ReferralRecord, case_id: uuid.UUID | None) -> TraceRo
     shown = mask_referral_for(Viewer(Role.PARTNER), record)
     open_fields = {k: shown.get(k) for k in _TRACE_FIELDS}
     restricted = record.is_restricted
-    return TraceRow(record_id=record.id, reference=str(open_fields["reference"]),  # type: ignore[arg-type]
-                    on=record.secured_on, kind=_label(VictimCategory, open_fields["victim_category"]),
-                    status=_label(SaferHomesStatus, open_fields["status"]),
-                    detail="" if restricted else str(open_fields["ward"] or ""),
-                    case_id=None if restricted else case_id)
+    return TraceRow(
+        record_id=record.id,
+        reference=str(open_fields["reference"]),  # type: ignore[arg-type]
+        on=record.secured_on,
+        kind=_label(VictimCategory, open_fields["victim_category"]),
+        status=_label(SaferHomesStatus, open_fields["status"]),
+        detail="" if restricted else str(open_fields["ward"] or ""),
+        case_id=None if restricted else case_id,
+    )
 
 
 def _by_date(rows: list[TraceRow]) -> tuple[TraceRow, ...]:
@@ -382,54 +496,102 @@ def _by_date(rows: list[TraceRow]) -> tuple[TraceRow, ...]:
 
 def _notice_trace(s: Session, window: Window, key: str, period: ReportingPeriod) -> tuple[TraceRow, ...]:
     n = EnforcementNotice
-    rows = [TraceRow(r.id, r.reference, r.issued_on, _label(NoticeKind, r.kind), _label(Stage, r.stage).capitalize(),
-                     f"Case {r.case_ref}" if r.case_ref else "", r.case_id)
-            for r in s.execute(select(n.id, n.reference, n.kind, n.stage, n.issued_on, n.case_id,
-                                      AsbCase.reference.label("case_ref"))
-                               .select_from(n).outerjoin(_PARENT, _PARENT.id == n.parent_id)
-                               .outerjoin(AsbCase, AsbCase.id == n.case_id)
-                               .where(_notice_window(window), _notice_condition(key, period)))]
+    rows = [
+        TraceRow(
+            r.id,
+            r.reference,
+            r.issued_on,
+            _label(NoticeKind, r.kind),
+            _label(Stage, r.stage).capitalize(),
+            f"Case {r.case_ref}" if r.case_ref else "",
+            r.case_id,
+        )
+        for r in s.execute(
+            select(
+                n.id,
+                n.reference,
+                n.kind,
+                n.stage,
+                n.issued_on,
+                n.case_id,
+                AsbCase.reference.label("case_ref"),
+            )
+            .select_from(n)
+            .outerjoin(_PARENT, _PARENT.id == n.parent_id)
+            .outerjoin(AsbCase, AsbCase.id == n.case_id)
+            .where(_notice_window(window), _notice_condition(key, period))
+        )
+    ]
     return tuple(sorted(rows, key=lambda t: (t.on, t.reference)))
 
 
-def _secured_trace(s: Session, period: ReportingPeriod, category: VictimCategory | None) -> tuple[TraceRow, ...]:
+def _secured_trace(
+    s: Session, period: ReportingPeriod, category: VictimCategory | None
+) -> tuple[TraceRow, ...]:
     """Properties secured in the period (of one category, or all), as full records put through the mask."""
     r = SaferHomesReferral
     names = Names.load(s)
     ids = select(r.id).where(_secured_condition(period))
     lines: dict[uuid.UUID, list[SaferHomesMeasure]] = {}
-    for m in s.scalars(select(SaferHomesMeasure).where(SaferHomesMeasure.referral_id.in_(ids))
-                       .order_by(SaferHomesMeasure.created_at)):
+    for m in s.scalars(
+        select(SaferHomesMeasure)
+        .where(SaferHomesMeasure.referral_id.in_(ids))
+        .order_by(SaferHomesMeasure.created_at)
+    ):
         lines.setdefault(m.referral_id, []).append(m)
-    pairs = [(to_record(row, lines.get(row.id, ()), names), row.case_id)
-             for row in s.scalars(select(r).where(_secured_condition(period)))]
-    secured = sorted(((rec, cid) for rec, cid in pairs if rec.secured_on and rec.secured_on in period),
-                     key=lambda p: (p[0].secured_on, p[0].reference))
-    return tuple(referral_trace(rec, cid) for rec, cid in secured
-                 if category is None or rec.victim_category is category)
+    pairs = [
+        (to_record(row, lines.get(row.id, ()), names), row.case_id)
+        for row in s.scalars(select(r).where(_secured_condition(period)))
+    ]
+    secured = sorted(
+        ((rec, cid) for rec, cid in pairs if rec.secured_on and rec.secured_on in period),
+        key=lambda p: (p[0].secured_on, p[0].reference),
+    )
+    return tuple(
+        referral_trace(rec, cid)
+        for rec, cid in secured
+        if category is None or rec.victim_category is category
+    )
 
 
-def _meeting_trace(s: Session, window: Window, kind: MeetingKind, period: ReportingPeriod) -> tuple[TraceRow, ...]:
-    return tuple(TraceRow(m.id, m.title, m.held_on, kind.label, "Held", m.venue)
-                 for m in _meetings_held(_meetings(s, window), period)[kind])
+def _meeting_trace(
+    s: Session, window: Window, kind: MeetingKind, period: ReportingPeriod
+) -> tuple[TraceRow, ...]:
+    return tuple(
+        TraceRow(m.id, m.title, m.held_on, kind.label, "Held", m.venue)
+        for m in _meetings_held(_meetings(s, window), period)[kind]
+    )
 
 
 def _review_trace(s: Session, measure: str, period: ReportingPeriod) -> tuple[TraceRow, ...]:
     reviews = _reviews(s)
 
     def trace(x: ReviewRow, on: date | None) -> TraceRow:
-        return TraceRow(x.id, x.reference, on, "ASB Case Review", _label(CaseReviewStatus, x.status).capitalize(),
-                        "", x.case_id)
+        return TraceRow(
+            x.id,
+            x.reference,
+            on,
+            "ASB Case Review",
+            _label(CaseReviewStatus, x.status).capitalize(),
+            "",
+            x.case_id,
+        )
 
     received = [x for x in reviews if x.record.received_on in period]
-    met = [x for x in reviews if x.record.review_meeting_on is not None and x.record.review_meeting_on in period]
+    met = [
+        x for x in reviews if x.record.review_meeting_on is not None and x.record.review_meeting_on in period
+    ]
     chosen = {
         "applications": [trace(x, x.record.received_on) for x in received],
-        "threshold_not_met": [trace(x, x.record.received_on) for x in received
-                              if x.record.threshold_met is False and not x.record.proceed_despite_not_met],
+        "threshold_not_met": [
+            trace(x, x.record.received_on)
+            for x in received
+            if x.record.threshold_met is False and not x.record.proceed_despite_not_met
+        ],
         "reviews_conducted": [trace(x, x.record.review_meeting_on) for x in met],
-        "reviews_with_recommendations": [trace(x, x.record.review_meeting_on) for x in met
-                                         if x.record.recommendations_made],
+        "reviews_with_recommendations": [
+            trace(x, x.record.review_meeting_on) for x in met if x.record.recommendations_made
+        ],
     }
     rows = _by_date(chosen[measure])
     count = dict(count_figures((x.record for x in reviews), period).as_rows())[measure]
@@ -437,27 +599,59 @@ def _review_trace(s: Session, measure: str, period: ReportingPeriod) -> tuple[Tr
     return rows
 
 
-def _case_trace(s: Session, window: Window, theme: str | None, column: str, period: ReportingPeriod
-                ) -> tuple[TraceRow, ...]:
+def _case_trace(
+    s: Session, window: Window, theme: str | None, column: str, period: ReportingPeriod
+) -> tuple[TraceRow, ...]:
     c = AsbCase
-    on = {"cases_opened": "reported_on", "cases_closed": "closed_on", "cases_open_at_end": "reported_on"}[column]
+    on = {"cases_opened": "reported_on", "cases_closed": "closed_on", "cases_open_at_end": "reported_on"}[
+        column
+    ]
     stmt = select(c.id, c.reference, c.title, c.priority_theme, c.reported_on, c.closed_on, c.status).where(
-        _case_window(window), _case_conditions(period)[column])
+        _case_window(window), _case_conditions(period)[column]
+    )
     if theme is not None:
         stmt = stmt.where(c.priority_theme == theme)
-    return _by_date([TraceRow(r.id, r.reference, getattr(r, on), _label(PriorityTheme, r.priority_theme),
-                              r.status.capitalize(), r.title, r.id) for r in s.execute(stmt)])
+    return _by_date(
+        [
+            TraceRow(
+                r.id,
+                r.reference,
+                getattr(r, on),
+                _label(PriorityTheme, r.priority_theme),
+                r.status.capitalize(),
+                r.title,
+                r.id,
+            )
+            for r in s.execute(stmt)
+        ]
+    )
 
 
-def _action_trace(s: Session, window: Window, theme: str, column: str, period: ReportingPeriod
-                  ) -> tuple[TraceRow, ...]:
+def _action_trace(
+    s: Session, window: Window, theme: str, column: str, period: ReportingPeriod
+) -> tuple[TraceRow, ...]:
     a, c = CaseAction, AsbCase
     on = {"actions_completed": "completed_on", "actions_outstanding": "due_on"}[column]
-    stmt = (select(a.id, a.case_id, c.reference, a.description, a.due_on, a.completed_on, a.status)
-            .select_from(a).join(c, c.id == a.case_id)
-            .where(_action_window(window), _action_conditions(period)[column], c.priority_theme == theme))
-    return _by_date([TraceRow(r.id, r.reference, getattr(r, on), "Action", _label(ActionStatus, r.status).capitalize(),
-                              r.description, r.case_id) for r in s.execute(stmt)])
+    stmt = (
+        select(a.id, a.case_id, c.reference, a.description, a.due_on, a.completed_on, a.status)
+        .select_from(a)
+        .join(c, c.id == a.case_id)
+        .where(_action_window(window), _action_conditions(period)[column], c.priority_theme == theme)
+    )
+    return _by_date(
+        [
+            TraceRow(
+                r.id,
+                r.reference,
+                getattr(r, on),
+                "Action",
+                _label(ActionStatus, r.status).capitalize(),
+                r.description,
+                r.case_id,
+            )
+            for r in s.execute(stmt)
+        ]
+    )
 
 
 def _tracers(period: ReportingPeriod) -> dict[str, Callable[[Session], tuple[TraceRow, ...]]]:
@@ -476,15 +670,19 @@ def _tracers(period: ReportingPeriod) -> dict[str, Callable[[Session], tuple[Tra
     for suffix, p in (("", period), ("_previous", previous)):
         for theme in PriorityTheme:
             for column in _CASE_COLUMNS:
-                out[rp.priority_measure(theme, column) + suffix] = (
-                    lambda s, t=theme.value, col=column, p=p: _case_trace(s, window, t, col, p))
+                out[rp.priority_measure(theme, column) + suffix] = lambda s, t=theme.value, col=column, p=p: (
+                    _case_trace(s, window, t, col, p)
+                )
             for column in _ACTION_COLUMNS:
-                out[rp.priority_measure(theme, column) + suffix] = (
-                    lambda s, t=theme.value, col=column, p=p: _action_trace(s, window, t, col, p))
+                out[rp.priority_measure(theme, column) + suffix] = lambda s, t=theme.value, col=column, p=p: (
+                    _action_trace(s, window, t, col, p)
+                )
     for month in rp.months_of(period):
         first = date.fromisoformat(f"{month}-01")
         nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        span = ReportingPeriod(max(first, period.start), min(nxt - timedelta(days=1), period.end), period.kind)
+        span = ReportingPeriod(
+            max(first, period.start), min(nxt - timedelta(days=1), period.end), period.kind
+        )
         out[_month_key(month)] = lambda s, span=span: _case_trace(s, window, None, "cases_opened", span)
     return out
 

@@ -48,14 +48,33 @@ from cspdesk.core.storage.uow import UnitOfWork
 
 # Set by the workflow, never typed in: changing them goes through ``transition``.
 WORKFLOW_OWNED = frozenset(
-    {"id", "reference", "status", "restricted", "eligible", "secured_on", "closed_on", "end_reason", "measures"}
+    {
+        "id",
+        "reference",
+        "status",
+        "restricted",
+        "eligible",
+        "secured_on",
+        "closed_on",
+        "end_reason",
+        "measures",
+    }
 )
 EDITABLE = frozenset(f.name for f in fields(ReferralRecord)) - WORKFLOW_OWNED
 
 # Fields outside OPEN_FIELDS that do not identify or locate the client: someone who sees only the
 # masked view may still record the survey and the works on a restricted referral.
-WORK_FIELDS = frozenset({"surveyor", "contractor", "survey_on", "works_ordered_on", "installed_on",
-                         "followed_up_on", "actual_cost_pence"})
+WORK_FIELDS = frozenset(
+    {
+        "surveyor",
+        "contractor",
+        "survey_on",
+        "works_ordered_on",
+        "installed_on",
+        "followed_up_on",
+        "actual_cost_pence",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -116,15 +135,28 @@ class SaferHomesService:
                 row.id,
                 f"Safer Homes referral {row.reference} recorded"
                 + (" as declined: the client did not consent" if declined else ""),
-                {"reference": row.reference, "status": row.status, "restricted": row.restricted,
-                 "victim_category": row.victim_category},
+                {
+                    "reference": row.reference,
+                    "status": row.status,
+                    "restricted": row.restricted,
+                    "victim_category": row.victim_category,
+                },
             )
             if row.restricted and can_see_personal_details(actor.viewer, record):
                 # The officer who records a restricted referral has just seen its details: that is the
                 # first look, with its reason, so the screen that follows does not ask why (restriction.py).
-                uow.audit("view", ENTITY, row.id, f"Recorded: restricted Safer Homes referral {row.reference}",
-                          {"reference": row.reference, "what": "Recorded", "reason": "Recording the referral",
-                           "reused": False})
+                uow.audit(
+                    "view",
+                    ENTITY,
+                    row.id,
+                    f"Recorded: restricted Safer Homes referral {row.reference}",
+                    {
+                        "reference": row.reference,
+                        "what": "Recorded",
+                        "reason": "Recording the referral",
+                        "reused": False,
+                    },
+                )
             uow.commit()
             return Saved(row.id, row.reference, record.status, _changes(row.id))
 
@@ -144,11 +176,15 @@ class SaferHomesService:
             names = Names.load(s)
             row = load(s, referral_id)
             if row.version != version:
-                raise ConflictError("Someone else saved this referral after you opened it. Reopen it to see "
-                                    "their changes; yours were not saved.")
+                raise ConflictError(
+                    "Someone else saved this referral after you opened it. Reopen it to see "
+                    "their changes; yours were not saved."
+                )
             record = to_record(row, measures_of(s, row.id), names)
             if record.status in CLOSING_STATUSES:
-                raise PermissionDenied(f"This referral is {record.status.label.lower()}; it cannot be changed.")
+                raise PermissionDenied(
+                    f"This referral is {record.status.label.lower()}; it cannot be changed."
+                )
             if not can_see_personal_details(actor.viewer, record):
                 hidden = sorted(set(changes) - OPEN_FIELDS - WORK_FIELDS)
                 if hidden:
@@ -166,13 +202,21 @@ class SaferHomesService:
             if not changed:
                 return Changes()
             write_record(row, new, names)
-            uow.audit("update", ENTITY, row.id, f"Safer Homes referral {row.reference}: "
-                      + ", ".join(field_words(c) for c in changed) + " changed",
-                      {"reference": row.reference, "changed": _audit_values(new, changed)})
+            uow.audit(
+                "update",
+                ENTITY,
+                row.id,
+                f"Safer Homes referral {row.reference}: "
+                + ", ".join(field_words(c) for c in changed)
+                + " changed",
+                {"reference": row.reference, "changed": _audit_values(new, changed)},
+            )
             uow.commit()
         return _changes(referral_id)
 
-    def set_measures(self, actor: Actor, referral_id: uuid.UUID, lines: Sequence[tuple[str, int, bool]]) -> Changes:
+    def set_measures(
+        self, actor: Actor, referral_id: uuid.UUID, lines: Sequence[tuple[str, int, bool]]
+    ) -> Changes:
         """Specify the works: (measure code, quantity, installed) from the catalogue in settings.
 
         A measure already on the referral keeps the unit cost it was specified at; a new one takes
@@ -201,19 +245,33 @@ class SaferHomesService:
             for code, quantity, installed in lines:
                 old = existing.get(code)
                 measure = catalogue.measure(code)
-                s.add(SaferHomesMeasure(
-                    referral_id=row.id, measure_code=code,
-                    description=old.description if old else measure.label,  # type: ignore[union-attr]
-                    quantity=quantity, installed=installed,
-                    unit_cost_pence=old.unit_cost_pence if old else measure.unit_cost_pence,  # type: ignore[union-attr]
-                ))
+                s.add(
+                    SaferHomesMeasure(
+                        referral_id=row.id,
+                        measure_code=code,
+                        description=old.description if old else measure.label,  # type: ignore[union-attr]
+                        quantity=quantity,
+                        installed=installed,
+                        unit_cost_pence=old.unit_cost_pence if old else measure.unit_cost_pence,  # type: ignore[union-attr]
+                    )
+                )
             s.flush()
-            total = sum(q * (existing[c].unit_cost_pence if c in existing else catalogue.measure(c).unit_cost_pence)  # type: ignore[union-attr]
-                        for c, q, _ in lines)
-            uow.audit("update", ENTITY, row.id, f"Safer Homes referral {row.reference}: works specified "
-                      f"({len(lines)} item{'s' if len(lines) != 1 else ''})",
-                      {"reference": row.reference, "measures": [[c, q] for c, q, _ in lines],
-                       "estimated_pence": total})
+            total = sum(
+                q * (existing[c].unit_cost_pence if c in existing else catalogue.measure(c).unit_cost_pence)  # type: ignore[union-attr]
+                for c, q, _ in lines
+            )
+            uow.audit(
+                "update",
+                ENTITY,
+                row.id,
+                f"Safer Homes referral {row.reference}: works specified "
+                f"({len(lines)} item{'s' if len(lines) != 1 else ''})",
+                {
+                    "reference": row.reference,
+                    "measures": [[c, q] for c, q, _ in lines],
+                    "estimated_pence": total,
+                },
+            )
             uow.commit()
         return _changes(referral_id)
 
@@ -229,17 +287,25 @@ class SaferHomesService:
                 raise PermissionDenied("Eligibility is checked once, while the referral is new.")
             result = check_eligibility(record, rules_of(row, current_rules(s)))
             row.eligible = result.eligible
-            row.eligibility = {**result.to_dict(), "checked_on": self._today().isoformat(),
-                               "checked_by": actor.display_name}
-            uow.audit("update", ENTITY, row.id,
-                      f"Safer Homes referral {row.reference}: eligibility checked — "
-                      + ("eligible" if result.eligible else "not eligible"),
-                      {"reference": row.reference, "eligible": result.eligible, "reasons": list(result.reasons)})
+            row.eligibility = {
+                **result.to_dict(),
+                "checked_on": self._today().isoformat(),
+                "checked_by": actor.display_name,
+            }
+            uow.audit(
+                "update",
+                ENTITY,
+                row.id,
+                f"Safer Homes referral {row.reference}: eligibility checked — "
+                + ("eligible" if result.eligible else "not eligible"),
+                {"reference": row.reference, "eligible": result.eligible, "reasons": list(result.reasons)},
+            )
             uow.commit()
             return result
 
-    def transition(self, actor: Actor, referral_id: uuid.UUID, to: SaferHomesStatus,
-                   reason: str | None = None) -> Changes:
+    def transition(
+        self, actor: Actor, referral_id: uuid.UUID, to: SaferHomesStatus, reason: str | None = None
+    ) -> Changes:
         """Move the referral on one step (or decline / withdraw it with a reason). Skipped steps are refused."""
         actor.require(Role.OFFICER, "change a Safer Homes referral's status")
         to = SaferHomesStatus(to)
@@ -254,11 +320,14 @@ class SaferHomesService:
             row.secured_on = new.secured_on
             row.closed_on = new.closed_on
             row.end_reason = new.end_reason
-            uow.audit("transition", ENTITY, row.id,
-                      f"Safer Homes referral {row.reference}: {record.status.label} → {to.label}"
-                      + (f" ({new.end_reason})" if new.end_reason and to is not SaferHomesStatus.CLOSED else ""),
-                      {"reference": row.reference, "from": record.status.value, "to": to.value,
-                       "reason": reason})
+            uow.audit(
+                "transition",
+                ENTITY,
+                row.id,
+                f"Safer Homes referral {row.reference}: {record.status.label} → {to.label}"
+                + (f" ({new.end_reason})" if new.end_reason and to is not SaferHomesStatus.CLOSED else ""),
+                {"reference": row.reference, "from": record.status.value, "to": to.value, "reason": reason},
+            )
             uow.commit()
         return _changes(referral_id)
 

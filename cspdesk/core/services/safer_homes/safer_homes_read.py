@@ -257,13 +257,17 @@ class SaferHomesReader:
                 _r, detail = self._detail(uow, actor, referral_id)
         return detail
 
-    def _detail(self, uow: UnitOfWork, actor: Actor, referral_id: uuid.UUID) -> tuple[ReferralRecord, ReferralDetail]:
+    def _detail(
+        self, uow: UnitOfWork, actor: Actor, referral_id: uuid.UUID
+    ) -> tuple[ReferralRecord, ReferralDetail]:
         s = uow.session
         today = self._today()
         row = load(s, referral_id)
         record = to_record(row, measures_of(s, row.id), Names.load(s))
         if not may_see_referral(actor.viewer, record):
-            raise PermissionDenied("This referral was made by another agency: you do not have permission to see it.")
+            raise PermissionDenied(
+                "This referral was made by another agency: you do not have permission to see it."
+            )
         rules = rules_of(row, current_rules(s))
         masked = not can_see_personal_details(actor.viewer, record)
         elig = EligibilityResult.from_dict(row.eligibility) if row.eligibility else None
@@ -274,9 +278,11 @@ class SaferHomesReader:
         people = dict(s.execute(select(AppUser.username, AppUser.display_name)).tuples().all())
         timeline = tuple(  # who, by name: the login only for someone no longer a user (issue 19)
             TimelineLine(a.at, people.get(a.username, a.username), a.action, a.summary)
-            for a in s.scalars(select(AuditEntry).where(AuditEntry.entity_type == ENTITY,
-                                                        AuditEntry.entity_id == row.id)
-                               .order_by(AuditEntry.at.desc()))
+            for a in s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.entity_type == ENTITY, AuditEntry.entity_id == row.id)
+                .order_by(AuditEntry.at.desc())
+            )
         )
         detail = ReferralDetail(
             id=row.id,
@@ -314,18 +320,35 @@ class SaferHomesReader:
         today = self._today()
         counts = count_referrals([r for _row, r in pairs], start, end)
         waiting = sum(is_waiting_too_long(r, today, rules_of(row, fallback)) for row, r in pairs)
-        return CountsView(counts, plan_sentence(counts, scheme), plan_categories_sentence(counts),
-                          format_pence(counts.spend_pence), waiting)
+        return CountsView(
+            counts,
+            plan_sentence(counts, scheme),
+            plan_categories_sentence(counts),
+            format_pence(counts.spend_pence),
+            waiting,
+        )
 
     def waiting_count(self) -> int:
         """Open referrals not yet secured after the waiting setting's working days (for the Dashboard)."""
         today = self._today()
         with self._uow("system") as uow:
             fallback = current_rules(uow.session)
-            open_rows = uow.session.scalars(select(SaferHomesReferral).where(
-                SaferHomesReferral.status.in_([s.value for s in (
-                    SaferHomesStatus.REFERRED, SaferHomesStatus.ELIGIBILITY_CHECKED,
-                    SaferHomesStatus.SURVEYED, SaferHomesStatus.WORKS_ORDERED)]))).all()
+            open_rows = uow.session.scalars(
+                select(SaferHomesReferral).where(
+                    SaferHomesReferral.status.in_(
+                        [
+                            s.value
+                            for s in (
+                                SaferHomesStatus.REFERRED,
+                                SaferHomesStatus.ELIGIBILITY_CHECKED,
+                                SaferHomesStatus.SURVEYED,
+                                SaferHomesStatus.WORKS_ORDERED,
+                            )
+                        ]
+                    )
+                )
+            ).all()
             names = Names({}, {})
-            return sum(is_waiting_too_long(to_record(r, (), names), today, rules_of(r, fallback))
-                       for r in open_rows)
+            return sum(
+                is_waiting_too_long(to_record(r, (), names), today, rules_of(r, fallback)) for r in open_rows
+            )

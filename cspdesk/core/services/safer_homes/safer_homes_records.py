@@ -75,9 +75,7 @@ class Names:
         return next((i for i, n in self.wards.items() if n == name), None) if name else None
 
 
-def to_record(
-    row: SaferHomesReferral, lines: Iterable[SaferHomesMeasure], names: Names
-) -> ReferralRecord:
+def to_record(row: SaferHomesReferral, lines: Iterable[SaferHomesMeasure], names: Names) -> ReferralRecord:
     data: dict[str, Any] = {name: getattr(row, name) for name in _COLUMNS}
     data["id"] = row.id
     data["phones"] = row.phones or []
@@ -123,7 +121,9 @@ def measures_of(session: Session, referral_id: uuid.UUID) -> list[SaferHomesMeas
     )
 
 
-def all_records(session: Session, names: Names | None = None) -> list[tuple[SaferHomesReferral, ReferralRecord]]:
+def all_records(
+    session: Session, names: Names | None = None
+) -> list[tuple[SaferHomesReferral, ReferralRecord]]:
     """Every referral with its measures, in two queries (the scheme makes hundreds a year, not millions)."""
     names = names or Names.load(session)
     lines: dict[uuid.UUID, list[SaferHomesMeasure]] = {}
@@ -141,5 +141,5 @@ def next_reference(session: Session, referred_on: date) -> str:
     refs = session.scalars(
         select(SaferHomesReferral.reference).where(SaferHomesReferral.reference.like(prefix + "%"))
     ).all()
-    numbers = [int(r[len(prefix):]) for r in refs if r[len(prefix):].isdigit()]
+    numbers = [int(r[len(prefix) :]) for r in refs if r[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"

@@ -96,7 +96,9 @@ class CopyRow:
             return "Revoked"
         if self.brought_back_at:
             return f"Brought back {self.brought_back_at:%d/%m/%Y %H:%M}"
-        return f"Out {self.days_out} day{'s' if self.days_out != 1 else ''}" + (" — overdue" if self.overdue else "")
+        return f"Out {self.days_out} day{'s' if self.days_out != 1 else ''}" + (
+            " — overdue" if self.overdue else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -165,13 +167,27 @@ class WorkingCopyService:
             if info is None:
                 return None
             pending = uow.session.scalar(select(func.count()).select_from(ChangeJournal)) or 0
-            return CopyInfo(info.copy_id, info.office_label, info.taken_at, info.taken_by, tuple(info.wards or ()),
-                            info.forum, pending)
+            return CopyInfo(
+                info.copy_id,
+                info.office_label,
+                info.taken_at,
+                info.taken_by,
+                tuple(info.wards or ()),
+                info.forum,
+                pending,
+            )
 
     # ----- taking
 
-    def take(self, actor: Actor, target: Path | str, *, wards: Sequence[str] = (), forum: str | None = None,
-             cases: str = "open") -> TakenCopy:
+    def take(
+        self,
+        actor: Actor,
+        target: Path | str,
+        *,
+        wards: Sequence[str] = (),
+        forum: str | None = None,
+        cases: str = "open",
+    ) -> TakenCopy:
         actor.require(Role.OFFICER, "take a working copy")
         target = Path(target).expanduser()
         errors: dict[str, str] = {}
@@ -195,11 +211,15 @@ class WorkingCopyService:
         engine = self._database.engine
         office_file = sqlite_path(self._database.url)
         rows: dict | None = None
-        if office_file is None:  # a server: read it in one consistent snapshot, write the copy through SQLAlchemy
+        if (
+            office_file is None
+        ):  # a server: read it in one consistent snapshot, write the copy through SQLAlchemy
             conn = engine.connect().execution_options(isolation_level="REPEATABLE READ")
             try:
                 with conn.begin():
-                    rows = taking.gather(conn, sel, raw=True)  # the driver's values, converted once on writing
+                    rows = taking.gather(
+                        conn, sel, raw=True
+                    )  # the driver's values, converted once on writing
             finally:
                 conn.close()
             taking.trim_foreign_keys(rows)
@@ -215,21 +235,51 @@ class WorkingCopyService:
             with copy_db.engine.begin() as cconn:
                 if rows is not None:
                     counts = taking.write(cconn, rows, raw=True, convert=True)
-                cconn.execute(WorkingCopyInfo.__table__.insert(), [{
-                    "copy_id": copy_id, "office_label": self._database.label, "taken_at": taken_at,
-                    "taken_by": actor.username, "wards": ward_names, "forum": sel.forum, "cases": cases,
-                    "code": copy_code(copy_id.hex), "refreshed_at": None}])
+                cconn.execute(
+                    WorkingCopyInfo.__table__.insert(),
+                    [
+                        {
+                            "copy_id": copy_id,
+                            "office_label": self._database.label,
+                            "taken_at": taken_at,
+                            "taken_by": actor.username,
+                            "wards": ward_names,
+                            "forum": sel.forum,
+                            "cases": cases,
+                            "code": copy_code(copy_id.hex),
+                            "refreshed_at": None,
+                        }
+                    ],
+                )
             copy_db.engine.dispose()
             with self._uow(actor.username) as uow:
-                uow.session.add(WorkingCopy(id=copy_id, taken_by=actor.username, taken_at=taken_at, wards=ward_names,
-                                            forum=sel.forum, cases=cases, case_count=counts.get("asb_case", 0),
-                                            file_name=str(target)))
-                uow.audit("take_copy", "working_copy", copy_id,
-                          f"Working copy taken to {target.name}: {counts.get('asb_case', 0)} cases in "
-                          f"{', '.join(ward_names)}" + ("" if include_restricted else
-                                                        " (restricted Safer Homes referrals left out)"),
-                          {"wards": ward_names, "forum": sel.forum, "cases": cases, "rows": counts,
-                           "restricted_included": include_restricted})
+                uow.session.add(
+                    WorkingCopy(
+                        id=copy_id,
+                        taken_by=actor.username,
+                        taken_at=taken_at,
+                        wards=ward_names,
+                        forum=sel.forum,
+                        cases=cases,
+                        case_count=counts.get("asb_case", 0),
+                        file_name=str(target),
+                    )
+                )
+                uow.audit(
+                    "take_copy",
+                    "working_copy",
+                    copy_id,
+                    f"Working copy taken to {target.name}: {counts.get('asb_case', 0)} cases in "
+                    f"{', '.join(ward_names)}"
+                    + ("" if include_restricted else " (restricted Safer Homes referrals left out)"),
+                    {
+                        "wards": ward_names,
+                        "forum": sel.forum,
+                        "cases": cases,
+                        "rows": counts,
+                        "restricted_included": include_restricted,
+                    },
+                )
                 uow.commit()
         except BaseException:
             if copy_db is not None:
@@ -246,16 +296,26 @@ class WorkingCopyService:
             chosen: dict[uuid.UUID, str] = {}
             unknown = [w for w in wards if w.strip().lower() not in by_name]
             if unknown:
-                raise ValidationError({"wards": f"No ward called {', '.join(unknown)}. The wards are: "
-                                                f"{', '.join(sorted(w.name for w in by_name.values()))}."})
+                raise ValidationError(
+                    {
+                        "wards": f"No ward called {', '.join(unknown)}. The wards are: "
+                        f"{', '.join(sorted(w.name for w in by_name.values()))}."
+                    }
+                )
             for w in wards:
                 ward = by_name[w.strip().lower()]
                 chosen[ward.id] = ward.name
             if forum and forum.strip():
-                meetings = s.scalars(select(Meeting).where(Meeting.kind == MeetingKind.AREA_FORUM.value,
-                                                           Meeting.title.ilike(f"%{forum.strip()}%"))).all()
+                meetings = s.scalars(
+                    select(Meeting).where(
+                        Meeting.kind == MeetingKind.AREA_FORUM.value,
+                        Meeting.title.ilike(f"%{forum.strip()}%"),
+                    )
+                ).all()
                 if not meetings:
-                    raise ValidationError({"forum": f"No area forum called '{forum.strip()}' has been recorded."})
+                    raise ValidationError(
+                        {"forum": f"No area forum called '{forum.strip()}' has been recorded."}
+                    )
                 names = {w.id: w.name for w in by_name.values()}
                 for m in meetings:
                     if m.ward_id is not None:
@@ -273,9 +333,22 @@ class WorkingCopyService:
             for r in rows:
                 days = (today - r.taken_at.date()).days
                 out_now = r.brought_back_at is None and r.revoked_at is None
-                out.append(CopyRow(r.id, r.taken_by, r.taken_at, tuple(r.wards or ()), r.forum, r.case_count,
-                                   r.file_name, r.brought_back_at, r.revoked_at, r.revoked_by, days,
-                                   out_now and days > warn))
+                out.append(
+                    CopyRow(
+                        r.id,
+                        r.taken_by,
+                        r.taken_at,
+                        tuple(r.wards or ()),
+                        r.forum,
+                        r.case_count,
+                        r.file_name,
+                        r.brought_back_at,
+                        r.revoked_at,
+                        r.revoked_by,
+                        days,
+                        out_now and days > warn,
+                    )
+                )
             return out
 
     def revoke(self, actor: Actor, copy_id: uuid.UUID, reason: str) -> Changes:
@@ -290,8 +363,12 @@ class WorkingCopyService:
                 wc.revoked_at = self._clock.utcnow()
                 wc.revoked_by = actor.username
                 wc.revoked_reason = reason.strip()
-                uow.audit("revoke_copy", "working_copy", copy_id,
-                          f"Working copy taken by {wc.taken_by} on {wc.taken_at:%d/%m/%Y} revoked: {reason.strip()}")
+                uow.audit(
+                    "revoke_copy",
+                    "working_copy",
+                    copy_id,
+                    f"Working copy taken by {wc.taken_by} on {wc.taken_at:%d/%m/%Y} revoked: {reason.strip()}",
+                )
                 uow.commit()
         return Changes.of("working_copy", ids=(copy_id,))
 
@@ -309,7 +386,9 @@ class WorkingCopyService:
                 wc = uow.session.get(WorkingCopy, info["copy_id"])
                 if wc is None or wc.revoked_at is not None:
                     raise UserError("This working copy was not taken from this database, or it was revoked.")
-                ward_ids = [w.id for w in uow.session.scalars(select(Ward).where(Ward.name.in_(wc.wards or [])))]
+                ward_ids = [
+                    w.id for w in uow.session.scalars(select(Ward).where(Ward.name.in_(wc.wards or [])))
+                ]
                 sel = taking.Selection(tuple(ward_ids), wc.forum, wc.cases, can_see_restricted(actor.viewer))
             engine = self._database.engine
             raw = engine.dialect.name == "sqlite"
@@ -328,9 +407,14 @@ class WorkingCopyService:
         finally:
             copy_db.engine.dispose()
         with self._uow(actor.username) as uow:
-            uow.audit("refresh_copy", "working_copy", info["copy_id"],
-                      f"Working copy refreshed from the office: {counts['added']} records added, "
-                      f"{counts['updated']} updated", counts)
+            uow.audit(
+                "refresh_copy",
+                "working_copy",
+                info["copy_id"],
+                f"Working copy refreshed from the office: {counts['added']} records added, "
+                f"{counts['updated']} updated",
+                counts,
+            )
             uow.commit()
         return counts
 
@@ -343,8 +427,12 @@ class WorkingCopyService:
         try:
             with copy_db.engine.connect() as cconn:
                 info = _copy_info(cconn, copy_db, copy_path, "; nothing to bring back")
-                entries = [dict(e) for e in cconn.execute(select(ChangeJournal.__table__)
-                                                          .order_by(ChangeJournal.seq)).mappings()]
+                entries = [
+                    dict(e)
+                    for e in cconn.execute(
+                        select(ChangeJournal.__table__).order_by(ChangeJournal.seq)
+                    ).mappings()
+                ]
                 return self._bring_back(actor, info, entries, CopyView(cconn))
         finally:
             copy_db.engine.dispose()
@@ -356,16 +444,25 @@ class WorkingCopyService:
             one_at_a_time(s, "working_copy.bring_back")  # two laptops back at once: one after the other
             wc = s.get(WorkingCopy, copy_id)
             if wc is None:
-                raise UserError(f"This working copy was taken from {info['office_label']}, not from "
-                                f"{self._database.label}. Bring it back to the database it was taken from.")
+                raise UserError(
+                    f"This working copy was taken from {info['office_label']}, not from "
+                    f"{self._database.label}. Bring it back to the database it was taken from."
+                )
             if wc.revoked_at is not None:
-                raise UserError(f"This working copy was revoked by {wc.revoked_by} on {wc.revoked_at:%d/%m/%Y} "
-                                f"({wc.revoked_reason}); its changes are not accepted. Enter them again from the "
-                                "paper notes, or ask an administrator.")
+                raise UserError(
+                    f"This working copy was revoked by {wc.revoked_by} on {wc.revoked_at:%d/%m/%Y} "
+                    f"({wc.revoked_reason}); its changes are not accepted. Enter them again from the "
+                    "paper notes, or ask an administrator."
+                )
             now = self._clock.utcnow()
-            outcome: Outcome = bring_back(s.connection(), copy_id, entries, view,
-                                          renumber=lambda _c, name, row: _office_reference(s, name, row, now),
-                                          now=now)
+            outcome: Outcome = bring_back(
+                s.connection(),
+                copy_id,
+                entries,
+                view,
+                renumber=lambda _c, name, row: _office_reference(s, name, row, now),
+                now=now,
+            )
             for case_id in sorted(outcome.cases_touched):
                 # the case list's columns (names, place, search text) from the merged parties and location
                 if s.get(AsbCase, uuid.UUID(case_id)) is not None:
@@ -374,18 +471,45 @@ class WorkingCopyService:
                 wc.brought_back_at = now
                 wc.brought_back_by = actor.username
                 letters = [(t, p, outcome.renumbered[p]) for t, p in outcome.letters]
-                uow.audit("bring_back", "working_copy", copy_id,
-                          f"Working copy taken by {wc.taken_by} on {wc.taken_at:%d/%m/%Y} brought back: "
-                          f"{outcome.applied} changes, {outcome.conflicts} conflicts",
-                          {"inserted": outcome.inserted, "updated_fields": outcome.updated_fields,
-                           "deleted": outcome.deleted, "conflicts": outcome.conflicts,
-                           "renumbered": outcome.renumbered, "letters": letters})
+                uow.audit(
+                    "bring_back",
+                    "working_copy",
+                    copy_id,
+                    f"Working copy taken by {wc.taken_by} on {wc.taken_at:%d/%m/%Y} brought back: "
+                    f"{outcome.applied} changes, {outcome.conflicts} conflicts",
+                    {
+                        "inserted": outcome.inserted,
+                        "updated_fields": outcome.updated_fields,
+                        "deleted": outcome.deleted,
+                        "conflicts": outcome.conflicts,
+                        "renumbered": outcome.renumbered,
+                        "letters": letters,
+                    },
+                )
             uow.commit()
         letters = tuple((t, p, outcome.renumbered[p]) for t, p in outcome.letters)
-        return BroughtBack(copy_id, outcome.applied, outcome.already, outcome.inserted, outcome.updated_fields,
-                           outcome.deleted, outcome.conflicts, tuple(outcome.renumbered.items()), letters,
-                           Changes.of("case", "party", "incident", "action", "meeting", "notice", "referral",
-                                      "working_copy", "conflict"))
+        return BroughtBack(
+            copy_id,
+            outcome.applied,
+            outcome.already,
+            outcome.inserted,
+            outcome.updated_fields,
+            outcome.deleted,
+            outcome.conflicts,
+            tuple(outcome.renumbered.items()),
+            letters,
+            Changes.of(
+                "case",
+                "party",
+                "incident",
+                "action",
+                "meeting",
+                "notice",
+                "referral",
+                "working_copy",
+                "conflict",
+            ),
+        )
 
     # ----- conflicts
 
@@ -398,21 +522,52 @@ class WorkingCopyService:
                 q = q.where(SyncConflict.decided_at.is_(None))
             out = []
             for c in uow.session.scalars(q):
-                if c.table_name == "safer_homes_referral" and not (actor and can_see_restricted(actor.viewer)):
-                    restricted = uow.session.scalar(select(SaferHomesReferral.restricted)
-                                                    .where(SaferHomesReferral.id == uuid.UUID(c.row_key)))
+                if c.table_name == "safer_homes_referral" and not (
+                    actor and can_see_restricted(actor.viewer)
+                ):
+                    restricted = uow.session.scalar(
+                        select(SaferHomesReferral.restricted).where(
+                            SaferHomesReferral.id == uuid.UUID(c.row_key)
+                        )
+                    )
                     if restricted is not False:
-                        out.append(ConflictRow(c.id, c.record_label, _words(c.field), KIND_LABELS.get(c.kind, c.kind),
-                                               RESTRICTED_VALUE, RESTRICTED_VALUE, RESTRICTED_VALUE, c.copy_author,
-                                               c.copy_at, None, c.field is None))
+                        out.append(
+                            ConflictRow(
+                                c.id,
+                                c.record_label,
+                                _words(c.field),
+                                KIND_LABELS.get(c.kind, c.kind),
+                                RESTRICTED_VALUE,
+                                RESTRICTED_VALUE,
+                                RESTRICTED_VALUE,
+                                c.copy_author,
+                                c.copy_at,
+                                None,
+                                c.field is None,
+                            )
+                        )
                         continue
                 decided = None
                 if c.decided_at:
-                    decided = (f"{'Office' if c.decision == 'office' else 'Copy'} value kept by {c.decided_by} "
-                               f"on {c.decided_at:%d/%m/%Y}")
-                out.append(ConflictRow(c.id, c.record_label, _words(c.field), KIND_LABELS.get(c.kind, c.kind),
-                                       _shown(c.base_value), _shown(c.office_value), _shown(c.copy_value),
-                                       c.copy_author, c.copy_at, decided, c.field is None))
+                    decided = (
+                        f"{'Office' if c.decision == 'office' else 'Copy'} value kept by {c.decided_by} "
+                        f"on {c.decided_at:%d/%m/%Y}"
+                    )
+                out.append(
+                    ConflictRow(
+                        c.id,
+                        c.record_label,
+                        _words(c.field),
+                        KIND_LABELS.get(c.kind, c.kind),
+                        _shown(c.base_value),
+                        _shown(c.office_value),
+                        _shown(c.copy_value),
+                        c.copy_author,
+                        c.copy_at,
+                        decided,
+                        c.field is None,
+                    )
+                )
             return out
 
     def decide(self, actor: Actor, conflict_id: uuid.UUID, keep: str) -> Changes:
@@ -427,17 +582,29 @@ class WorkingCopyService:
                 raise NotFound("That conflict is no longer listed.")
             if c.decided_at is not None:
                 raise UserError(f"That conflict was already decided by {c.decided_by}.")
-            if c.table_name == "safer_homes_referral" and not can_see_restricted(actor.viewer) and s.scalar(
-                    select(SaferHomesReferral.restricted).where(SaferHomesReferral.id == uuid.UUID(c.row_key))):
-                raise PermissionDenied("This conflict is on a restricted Safer Homes referral; an officer who may see "
-                                       "restricted referrals must decide it.")
+            if (
+                c.table_name == "safer_homes_referral"
+                and not can_see_restricted(actor.viewer)
+                and s.scalar(
+                    select(SaferHomesReferral.restricted).where(SaferHomesReferral.id == uuid.UUID(c.row_key))
+                )
+            ):
+                raise PermissionDenied(
+                    "This conflict is on a restricted Safer Homes referral; an officer who may see "
+                    "restricted referrals must decide it."
+                )
             tbl = table(c.table_name)
-            exists = s.connection().execute(select(func.count()).select_from(tbl)
-                                            .where(key_clause(tbl, c.row_key))).scalar_one() > 0
+            exists = (
+                s.connection()
+                .execute(select(func.count()).select_from(tbl).where(key_clause(tbl, c.row_key)))
+                .scalar_one()
+                > 0
+            )
             if keep == "copy":
                 if not exists:
-                    raise UserError("The record is no longer in this database, so only the office's version can "
-                                    "be kept.")
+                    raise UserError(
+                        "The record is no longer in this database, so only the office's version can be kept."
+                    )
                 if c.kind == "deleted_in_copy":
                     s.connection().execute(tbl.delete().where(key_clause(tbl, c.row_key)))
                 else:
@@ -451,11 +618,20 @@ class WorkingCopyService:
             c.decided_at = self._clock.utcnow()
             c.decided_by = actor.username
             c.decision = keep
-            uow.audit("decide_conflict", c.table_name, None,
-                      f"Working-copy conflict on {c.record_label} ({_words(c.field).lower()}): "
-                      f"{'office' if keep == 'office' else 'copy'} value kept",
-                      {"row": c.row_key, "field": c.field, "office": c.office_value, "copy": c.copy_value,
-                       "copy_author": c.copy_author})
+            uow.audit(
+                "decide_conflict",
+                c.table_name,
+                None,
+                f"Working-copy conflict on {c.record_label} ({_words(c.field).lower()}): "
+                f"{'office' if keep == 'office' else 'copy'} value kept",
+                {
+                    "row": c.row_key,
+                    "field": c.field,
+                    "office": c.office_value,
+                    "copy": c.copy_value,
+                    "copy_author": c.copy_author,
+                },
+            )
             uow.commit()
         return Changes.of("conflict", "case", "party")
 
@@ -465,7 +641,9 @@ def _office_reference(session, name: str, row: dict[str, Any], now: datetime) ->
     if name == "asb_case":
         from cspdesk.core.services.cases.case_intake import _next_reference
 
-        return _next_reference(session, str(read_setting(session, "cases.reference_prefix")), row["reported_on"].year)
+        return _next_reference(
+            session, str(read_setting(session, "cases.reference_prefix")), row["reported_on"].year
+        )
     if name == "enforcement_notice":
         from cspdesk.core.services.enforcement.enforcement_support import next_reference
 
@@ -488,7 +666,9 @@ def _open_copy(copy_path: Path) -> Any:
 
 def _copy_info(cconn: Any, copy_db: Any, copy_path: Path, doing: str) -> Any:
     """What the copy says it is, or a plain refusal when the file is a CSPDesk database but not a copy."""
-    info = cconn.execute(select(WorkingCopyInfo)).mappings().first() if is_working_copy(copy_db.engine) else None
+    info = (
+        cconn.execute(select(WorkingCopyInfo)).mappings().first() if is_working_copy(copy_db.engine) else None
+    )
     if info is None:
         raise UserError(f"{copy_path} is a CSPDesk database but not a working copy{doing}.")
     return info

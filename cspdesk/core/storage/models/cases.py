@@ -70,7 +70,9 @@ class AsbCase(Tracked, Base):
 
 class CasePriorityTag(Base):
     __tablename__ = "case_priority_tag"
-    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), primary_key=True
+    )
     tag: Mapped[str] = mapped_column(String(40), primary_key=True)  # vocab.PriorityTag
 
 
@@ -78,7 +80,9 @@ class CaseParty(Tracked, Base):
     """A person, organisation or unnamed group on a case, in a role."""
 
     __tablename__ = "case_party"
-    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(String(20))  # vocab.PartyRole
     kind: Mapped[str] = mapped_column(String(20))  # vocab.PartyKind
     person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("person.id"), index=True)
@@ -108,7 +112,9 @@ class CaseParty(Tracked, Base):
 
 class Incident(Tracked, Base):
     __tablename__ = "incident"
-    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True
+    )
     occurred_at: Mapped[datetime] = mapped_column(DateTime)
     reported_on: Mapped[date] = mapped_column(Date)
     reporter_party_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("case_party.id"))
@@ -124,11 +130,15 @@ class Incident(Tracked, Base):
 
 class RiskAssessment(Tracked, Base):
     __tablename__ = "risk_assessment"
-    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True
+    )
     party_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("case_party.id"))
     assessed_on: Mapped[date] = mapped_column(Date)
     assessor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("app_user.id"))
-    questionnaire: Mapped[dict] = mapped_column(JSON)  # the questions and cut-offs used, kept with the answers
+    questionnaire: Mapped[dict] = mapped_column(
+        JSON
+    )  # the questions and cut-offs used, kept with the answers
     answers: Mapped[dict] = mapped_column(JSON)
     score: Mapped[int] = mapped_column(Integer)
     level: Mapped[str] = mapped_column(String(20))  # vocab.RiskLevel
@@ -141,8 +151,12 @@ class CaseAction(Tracked, Base):
     """An action with an owner and a due date: on a case, from an area forum or a Case Review plan."""
 
     __tablename__ = "case_action"
-    case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True)
-    case_review_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("case_review_application.id"), index=True)
+    case_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True
+    )
+    case_review_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("case_review_application.id"), index=True
+    )
     meeting_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("meeting.id"), index=True)
     description: Mapped[str] = mapped_column(Text)
     owner_agency_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("agency.id"))
@@ -182,8 +196,12 @@ class CaseLink(Tracked, Base):
     """Two cases about the same person, address or place, linked at intake instead of duplicated."""
 
     __tablename__ = "case_link"
-    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True)
-    linked_case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True
+    )
+    linked_case_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("asb_case.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[str | None] = mapped_column(String(300))
 
 
@@ -191,7 +209,9 @@ class SavedCaseFilter(Tracked, Base):
     """A case-list filter an officer named and kept ("Youth ASB in Swadlincote")."""
 
     __tablename__ = "saved_case_filter"
-    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(120))
     query: Mapped[dict] = mapped_column(JSON)  # CaseQuery fields, dates as ISO strings
 

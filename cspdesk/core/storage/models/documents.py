@@ -24,8 +24,12 @@ class Document(Tracked, Base):
     kind: Mapped[str] = mapped_column(String(20))  # vocab.DocumentKind
     case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("asb_case.id"), index=True)
     notice_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("enforcement_notice.id"), index=True)
-    referral_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("safer_homes_referral.id"), index=True)
-    case_review_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("case_review_application.id"), index=True)
+    referral_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("safer_homes_referral.id"), index=True
+    )
+    case_review_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("case_review_application.id"), index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     filename: Mapped[str] = mapped_column(String(300))
     mime_type: Mapped[str] = mapped_column(String(100))

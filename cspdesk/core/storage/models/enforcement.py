@@ -62,7 +62,9 @@ class EnforcementNotice(Tracked, Base):
 
 class NoticeRequirement(Tracked, Base):
     __tablename__ = "notice_requirement"
-    notice_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("enforcement_notice.id", ondelete="CASCADE"), index=True)
+    notice_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("enforcement_notice.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))  # stop / do / take_steps
     text: Mapped[str] = mapped_column(Text)
     due_on: Mapped[date | None] = mapped_column(Date)
@@ -72,7 +74,9 @@ class NoticeEvent(Tracked, Base):
     """One dated stage change (or breach, appeal, payment...) in a notice's history."""
 
     __tablename__ = "notice_event"
-    notice_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("enforcement_notice.id", ondelete="CASCADE"), index=True)
+    notice_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("enforcement_notice.id", ondelete="CASCADE"), index=True
+    )
     occurred_on: Mapped[date] = mapped_column(Date)
     # "stage" for a stage change; otherwise what was recorded without one: review, remedial_works,
     # forfeiture, informed, evidence, note.
@@ -89,6 +93,8 @@ class NoticeInformedBody(Tracked, Base):
     """Who was told before a CPN was issued (ASB, Crime and Policing Act 2014 s.43(6))."""
 
     __tablename__ = "notice_informed_body"
-    notice_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("enforcement_notice.id", ondelete="CASCADE"), index=True)
+    notice_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("enforcement_notice.id", ondelete="CASCADE"), index=True
+    )
     body: Mapped[str] = mapped_column(String(200))
     informed_on: Mapped[date] = mapped_column(Date)

@@ -26,7 +26,9 @@ class ForumIssue(Tracked, Base):
     """An issue raised at an area forum; it becomes a case, an incident on a case, or an action."""
 
     __tablename__ = "forum_issue"
-    meeting_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
     raised_by: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("asb_case.id"))

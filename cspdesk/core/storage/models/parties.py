@@ -29,7 +29,9 @@ class Agency(Tracked, Base):
     __tablename__ = "agency"
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(40))  # council, police, fire, health, probation, yot, housing, voluntary
+    kind: Mapped[str] = mapped_column(
+        String(40)
+    )  # council, police, fire, health, probation, yot, housing, voluntary
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

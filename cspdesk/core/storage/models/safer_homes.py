@@ -43,7 +43,9 @@ class SaferHomesReferral(Tracked, Base):
     access_needs: Mapped[str | None] = mapped_column(Text)
     children_in_household: Mapped[int] = mapped_column(Integer, default=0)
     victim_category: Mapped[str] = mapped_column(String(30))  # vocab.VictimCategory
-    tenure: Mapped[str | None] = mapped_column(String(40))  # owner / council / housing association / private rented
+    tenure: Mapped[str | None] = mapped_column(
+        String(40)
+    )  # owner / council / housing association / private rented
     landlord_name: Mapped[str | None] = mapped_column(String(200))
     landlord_permission: Mapped[bool | None] = mapped_column(Boolean)
     perpetrator_name: Mapped[str | None] = mapped_column(String(200))

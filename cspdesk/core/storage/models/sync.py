@@ -85,7 +85,9 @@ class SyncConflict(Tracked, Base):
     copy_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     table_name: Mapped[str] = mapped_column(String(60))
     row_key: Mapped[str] = mapped_column(String(200))
-    field: Mapped[str | None] = mapped_column(String(60))  # None: the whole record (removed/closed vs changed)
+    field: Mapped[str | None] = mapped_column(
+        String(60)
+    )  # None: the whole record (removed/closed vs changed)
     kind: Mapped[str] = mapped_column(String(30))  # same_field / removed_in_office / closed_in_office / ...
     record_label: Mapped[str] = mapped_column(String(300))  # "Case ASB-2026-00012", "Party Kyle Dunmore"
     base_value: Mapped[object | None] = mapped_column(JSON)

@@ -19,8 +19,11 @@ EXTRA_CASE_TABS: list[Callable[[Any, Any, Any, Any], tuple[str, QWidget]]] = []
 
 # The modules that register tabs here. The case screen imports them before it is built, since the main
 # window no longer imports every page at start-up (pages are imported when first shown).
-CASE_TAB_MODULES = ("cspdesk.gui.widgets.notices_panel", "cspdesk.gui.pages.letters",
-                    "cspdesk.gui.widgets.sharing_panel")
+CASE_TAB_MODULES = (
+    "cspdesk.gui.widgets.notices_panel",
+    "cspdesk.gui.pages.letters",
+    "cspdesk.gui.widgets.sharing_panel",
+)
 
 from cspdesk.gui.pages.case_view.view import CaseView  # noqa: E402  (the hook list must exist first)
 

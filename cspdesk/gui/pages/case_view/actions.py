@@ -26,8 +26,7 @@ class ActionsPanel(CasePanel):
         self.table = table(["Action", "Owner", "Due", "Status", "Outcome"], "actionsTable", 0)
         self.errors = FieldErrors()
         self.description = QLineEdit(objectName="action_description")
-        self.officer = combo(services.intake.options().officers, "(no officer)",
-                             object_name="action_officer")
+        self.officer = combo(services.intake.options().officers, "(no officer)", object_name="action_officer")
         self.agency = combo(services.intake.options().agencies, "(no agency)", object_name="action_agency")
         self.due = DateField()
         self.due.setObjectName("action_due")
@@ -63,10 +62,21 @@ class ActionsPanel(CasePanel):
     def load(self) -> None:
         self.rows = self.services.actions.for_case(self.case_id)
         red = QColor(RED)
-        fill(self.table, [[r.description, r.owner, f"{r.due_on:%d/%m/%Y}",
-                           r.status_label + (" — OVERDUE" if r.overdue else ""),
-                           r.outcome or r.progress] for r in self.rows], [r.id for r in self.rows],
-             lambda i: red if self.rows[i].overdue else None)
+        fill(
+            self.table,
+            [
+                [
+                    r.description,
+                    r.owner,
+                    f"{r.due_on:%d/%m/%Y}",
+                    r.status_label + (" — OVERDUE" if r.overdue else ""),
+                    r.outcome or r.progress,
+                ]
+                for r in self.rows
+            ],
+            [r.id for r in self.rows],
+            lambda i: red if self.rows[i].overdue else None,
+        )
 
     def add(self) -> None:
         errors: dict[str, str] = {}
@@ -75,8 +85,11 @@ class ActionsPanel(CasePanel):
             self.errors.show(errors)
             return
         inp = ActionInput(self.description.text(), due, self.officer.currentData(), self.agency.currentData())
-        changes = self.attempt("Action not set", lambda: self.services.actions.add_action(
-            self.services.actor, self.case_id, inp), self.errors)
+        changes = self.attempt(
+            "Action not set",
+            lambda: self.services.actions.add_action(self.services.actor, self.case_id, inp),
+            self.errors,
+        )
         if changes is not None:
             self.description.clear()
             self.due.clear()
@@ -95,8 +108,12 @@ class ActionsPanel(CasePanel):
         outcome = self.prompts.ask_text("Action done", f"Outcome of: {row.description}")
         if outcome is None:
             return
-        changes = self.attempt("Action not updated", lambda: self.services.actions.complete(
-            self.services.actor, row.id, outcome, expected_version=row.version))
+        changes = self.attempt(
+            "Action not updated",
+            lambda: self.services.actions.complete(
+                self.services.actor, row.id, outcome, expected_version=row.version
+            ),
+        )
         if changes is not None:
             self.applied(changes)
 
@@ -107,7 +124,11 @@ class ActionsPanel(CasePanel):
         reason = self.prompts.ask_text("Cancel action", f"Why is this cancelled: {row.description}")
         if reason is None:
             return
-        changes = self.attempt("Action not updated", lambda: self.services.actions.cancel(
-            self.services.actor, row.id, reason, expected_version=row.version))
+        changes = self.attempt(
+            "Action not updated",
+            lambda: self.services.actions.cancel(
+                self.services.actor, row.id, reason, expected_version=row.version
+            ),
+        )
         if changes is not None:
             self.applied(changes)

@@ -31,7 +31,9 @@ class ChronologyPanel(CasePanel):
         self.count = QLabel()
         self.table = table(["When", "Kind", "Entry", "By"], "chronologyTable", 2)
         self.table.currentCellChanged.connect(lambda *_a: self._show_body())
-        self.body = QPlainTextEdit(objectName="chronologyBody", readOnly=True, accessibleName="The entry in full")
+        self.body = QPlainTextEdit(
+            objectName="chronologyBody", readOnly=True, accessibleName="The entry in full"
+        )
         self.errors = FieldErrors()
         self.note = QLineEdit(objectName="note_summary", placeholderText="Add a note and press Enter")
         self.note.returnPressed.connect(self.add_note)
@@ -63,12 +65,24 @@ class ChronologyPanel(CasePanel):
 
     def load(self, *_a) -> None:
         kind = self.kind.currentData()
-        self.rows = self.services.chronology.entries(self.case_id, kinds=[kind] if kind else None,
-                                                     include_superseded=self.show_corrected.isChecked())
+        self.rows = self.services.chronology.entries(
+            self.case_id, kinds=[kind] if kind else None, include_superseded=self.show_corrected.isChecked()
+        )
         grey = QColor("#888888")
-        fill(self.table, [[f"{r.occurred_at:%d/%m/%Y %H:%M}", r.kind_label,
-                           r.summary + (" (corrected)" if r.superseded else ""), r.author] for r in self.rows],
-             [r.id for r in self.rows], lambda i: grey if self.rows[i].superseded else None)
+        fill(
+            self.table,
+            [
+                [
+                    f"{r.occurred_at:%d/%m/%Y %H:%M}",
+                    r.kind_label,
+                    r.summary + (" (corrected)" if r.superseded else ""),
+                    r.author,
+                ]
+                for r in self.rows
+            ],
+            [r.id for r in self.rows],
+            lambda i: grey if self.rows[i].superseded else None,
+        )
         for i, r in enumerate(self.rows):
             if r.superseded:
                 item = self.table.item(i, 2)
@@ -83,8 +97,11 @@ class ChronologyPanel(CasePanel):
         self.body.setPlainText("" if row is None else f"{row.summary}\n\n{row.body}".strip())
 
     def add_note(self) -> None:
-        changes = self.attempt("Note not added", lambda: self.services.chronology.add_note(
-            self.services.actor, self.case_id, self.note.text()), self.errors)
+        changes = self.attempt(
+            "Note not added",
+            lambda: self.services.chronology.add_note(self.services.actor, self.case_id, self.note.text()),
+            self.errors,
+        )
         if changes is not None:
             self.note.clear()
             self.applied(changes)
@@ -98,10 +115,14 @@ class ChronologyPanel(CasePanel):
         text = self.prompts.ask_text("Correct an entry", "The entry as it should read:", row.summary)
         if text is None:
             return
-        reason = self.prompts.ask_text("Correct an entry", "Why is it being corrected? (kept with the history)")
+        reason = self.prompts.ask_text(
+            "Correct an entry", "Why is it being corrected? (kept with the history)"
+        )
         if reason is None:
             return
-        changes = self.attempt("Not corrected", lambda: self.services.chronology.correct(
-            self.services.actor, row.id, text, row.body, reason))
+        changes = self.attempt(
+            "Not corrected",
+            lambda: self.services.chronology.correct(self.services.actor, row.id, text, row.body, reason),
+        )
         if changes is not None:
             self.applied(changes)

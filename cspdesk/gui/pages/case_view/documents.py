@@ -66,8 +66,14 @@ class DocumentsPanel(CasePanel):
 
     def load(self) -> None:
         self.rows = self.services.attachments.documents(self.case_id)
-        fill(self.table, [[d.title, d.kind.capitalize(), d.filename, _size(d.size), f"{d.made_at:%d/%m/%Y}",
-                           d.made_by] for d in self.rows], [d.id for d in self.rows])
+        fill(
+            self.table,
+            [
+                [d.title, d.kind.capitalize(), d.filename, _size(d.size), f"{d.made_at:%d/%m/%Y}", d.made_by]
+                for d in self.rows
+            ],
+            [d.id for d in self.rows],
+        )
 
     def _current(self):
         did = selected_id(self.table)
@@ -81,20 +87,29 @@ class DocumentsPanel(CasePanel):
             self.stack.setCurrentWidget(self.none)
             return
         if kind is None:
-            self.none.setText(f"{doc.filename} cannot be shown here.\nUse 'Save a copy…' to open it in its own program.")
+            self.none.setText(
+                f"{doc.filename} cannot be shown here.\nUse 'Save a copy…' to open it in its own program."
+            )
             self.stack.setCurrentWidget(self.none)
             return
         data = self.services.attachments.content(self.services.actor, doc.id)
         if kind == "image":
             pix = QPixmap()
             pix.loadFromData(data)
-            self.image.setPixmap(pix.scaled(900, 900, Qt.AspectRatioMode.KeepAspectRatio,
-                                            Qt.TransformationMode.SmoothTransformation) if not pix.isNull() else pix)
+            self.image.setPixmap(
+                pix.scaled(
+                    900, 900, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+                if not pix.isNull()
+                else pix
+            )
             if pix.isNull():
                 self.image.setText(f"{doc.filename} is not a picture Qt can read.")
             self.stack.setCurrentIndex(1)
         elif kind in ("text", "email"):
-            self.text.setPlainText(email_as_text(data) if kind == "email" else data.decode("utf-8", "replace"))
+            self.text.setPlainText(
+                email_as_text(data) if kind == "email" else data.decode("utf-8", "replace")
+            )
             self.stack.setCurrentWidget(self.text)
         else:
             self._show_pdf(data)
@@ -117,13 +132,16 @@ class DocumentsPanel(CasePanel):
         self.stack.setCurrentWidget(self.pdf_holder)
 
     def add_files(self) -> None:
-        paths = self.prompts.ask_open_files("Add files to the case",
-                                            "All files (*);;Pictures (*.png *.jpg *.jpeg);;PDF (*.pdf);;"
-                                            "Email (*.eml *.msg)")
+        paths = self.prompts.ask_open_files(
+            "Add files to the case",
+            "All files (*);;Pictures (*.png *.jpg *.jpeg);;PDF (*.pdf);;Email (*.eml *.msg)",
+        )
         if not paths:
             return
-        changes = self.attempt("Files not added", lambda: self.services.attachments.add_files(
-            self.services.actor, self.case_id, paths))
+        changes = self.attempt(
+            "Files not added",
+            lambda: self.services.attachments.add_files(self.services.actor, self.case_id, paths),
+        )
         if changes is not None:
             self.applied(changes)
 

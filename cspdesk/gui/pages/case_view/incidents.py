@@ -18,8 +18,11 @@ GREY = QColor("#888888")
 class IncidentsPanel(CasePanel):
     def __init__(self, services, bus, prompts, case_id, parent=None):
         super().__init__(services, bus, prompts, case_id, parent)
-        self.table = table(["When", "Reported", "Reporter", "Agency", "Police ref", "Duplicate of", "What happened"],
-                           "incidentsTable", 6)
+        self.table = table(
+            ["When", "Reported", "Reporter", "Agency", "Police ref", "Duplicate of", "What happened"],
+            "incidentsTable",
+            6,
+        )
         self.table.setToolTip("Enter or F2: correct the selected incident · Ctrl+D: mark it as a duplicate")
         self.table.itemSelectionChanged.connect(self._selection_changed)
         row_keys(self.table, edit=self.edit)
@@ -38,7 +41,9 @@ class IncidentsPanel(CasePanel):
         self.edit_btn.setToolTip("Enter or F2")
         self.edit_btn.clicked.connect(self.edit)
         self.dup_btn = QPushButton("Mark as duplicate of…", objectName="markDuplicate")
-        self.dup_btn.setToolTip("Ctrl+D: the same behaviour reported again (e.g. to another agency) counts once")
+        self.dup_btn.setToolTip(
+            "Ctrl+D: the same behaviour reported again (e.g. to another agency) counts once"
+        )
         self.dup_btn.clicked.connect(self.mark_duplicate)
         self.undup_btn = QPushButton("Not a duplicate", objectName="unmarkDuplicate")
         self.undup_btn.setToolTip("Ctrl+Shift+D: count it on its own again")
@@ -69,24 +74,42 @@ class IncidentsPanel(CasePanel):
         self.rows = self.services.incidents.incidents(self.case_id)
         by_id = {r.id: r for r in self.rows}
         current = selected_id(self.table)
-        fill(self.table, [[f"{r.occurred_at:%d/%m/%Y %H:%M}", f"{r.reported_on:%d/%m/%Y}", r.reporter, r.agency,
-                           r.police_reference, _duplicate_words(by_id.get(r.duplicate_of_id)) if r.duplicate_of_id
-                           else "", r.description] for r in self.rows], [r.id for r in self.rows],
-             lambda i: GREY if self.rows[i].duplicate_of_id else None)
+        fill(
+            self.table,
+            [
+                [
+                    f"{r.occurred_at:%d/%m/%Y %H:%M}",
+                    f"{r.reported_on:%d/%m/%Y}",
+                    r.reporter,
+                    r.agency,
+                    r.police_reference,
+                    _duplicate_words(by_id.get(r.duplicate_of_id)) if r.duplicate_of_id else "",
+                    r.description,
+                ]
+                for r in self.rows
+            ],
+            [r.id for r in self.rows],
+            lambda i: GREY if self.rows[i].duplicate_of_id else None,
+        )
         for i, r in enumerate(self.rows):
             if r.duplicate_of_id and (o := by_id.get(r.duplicate_of_id)) is not None:
                 self.table.item(i, 5).setToolTip(
                     f"Counted once, as the incident of {o.occurred_at:%d/%m/%Y %H:%M} reported "
-                    f"{o.reported_on:%d/%m/%Y} to {o.agency or 'us'}: {o.description}")
-        if current is not None and (row := next((i for i, r in enumerate(self.rows) if r.id == current), None)) \
-                is not None:
+                    f"{o.reported_on:%d/%m/%Y} to {o.agency or 'us'}: {o.description}"
+                )
+        if (
+            current is not None
+            and (row := next((i for i, r in enumerate(self.rows) if r.id == current), None)) is not None
+        ):
             self.table.selectRow(row)
         counts = self.services.incidents.reporter_counts(self.case_id)
         dups = self.services.incidents.duplicates_in_lookback(self.case_id)
-        self.counts.setText("Reports in the last 6 months: " + (
-            "; ".join(f"{name}: {n}" for name, n in counts) if counts else "none") +
-            f" — {len(counts)} separate reporter{'s' if len(counts) != 1 else ''}"
-            + (f"; {dups} duplicate{'s' if dups != 1 else ''} counted once." if dups else "."))
+        self.counts.setText(
+            "Reports in the last 6 months: "
+            + ("; ".join(f"{name}: {n}" for name, n in counts) if counts else "none")
+            + f" — {len(counts)} separate reporter{'s' if len(counts) != 1 else ''}"
+            + (f"; {dups} duplicate{'s' if dups != 1 else ''} counted once." if dups else ".")
+        )
         self._selection_changed()
 
     def _selected(self):
@@ -105,8 +128,11 @@ class IncidentsPanel(CasePanel):
         if errors:
             self.errors.show(errors)
             return
-        outcome = self.attempt("Incident not recorded", lambda: self.services.incidents.add_incident(
-            self.services.actor, self.case_id, inp), self.errors)
+        outcome = self.attempt(
+            "Incident not recorded",
+            lambda: self.services.incidents.add_incident(self.services.actor, self.case_id, inp),
+            self.errors,
+        )
         if outcome is None:
             return
         self.description.clear()
@@ -133,22 +159,40 @@ class IncidentsPanel(CasePanel):
             self.prompts.info("Mark as a duplicate", "Select an incident that is counted on its own first.")
             return
         # Nearest in time first: the report of the same behaviour is usually the closest one.
-        others = sorted((o for o in self.rows if o.id != r.id and o.duplicate_of_id is None),
-                        key=lambda o: abs((o.occurred_at - r.occurred_at).total_seconds()))
-        choices = _unique([(o.id, f"{o.occurred_at:%d/%m/%Y %H:%M} — {o.reporter or 'unknown'}"
-                                  f" to {o.agency or 'us'}{f' (ref {o.police_reference})' if o.police_reference else ''}"
-                                  f" — {o.description[:60]}") for o in others])
+        others = sorted(
+            (o for o in self.rows if o.id != r.id and o.duplicate_of_id is None),
+            key=lambda o: abs((o.occurred_at - r.occurred_at).total_seconds()),
+        )
+        choices = _unique(
+            [
+                (
+                    o.id,
+                    f"{o.occurred_at:%d/%m/%Y %H:%M} — {o.reporter or 'unknown'}"
+                    f" to {o.agency or 'us'}{f' (ref {o.police_reference})' if o.police_reference else ''}"
+                    f" — {o.description[:60]}",
+                )
+                for o in others
+            ]
+        )
         if not choices:
-            self.prompts.info("Mark as a duplicate", "There is no other incident on this case counted on its own.")
+            self.prompts.info(
+                "Mark as a duplicate", "There is no other incident on this case counted on its own."
+            )
             return
         original = self.prompts.ask_choice(
             "Mark as a duplicate",
             f"The incident of {r.occurred_at:%d/%m/%Y %H:%M} ({r.description[:60]}) is the same behaviour as which "
-            "report? It will count once, as that report.", choices)
+            "report? It will count once, as that report.",
+            choices,
+        )
         if original is None:
             return
-        outcome = self.attempt("Not marked", lambda: self.services.incident_edit.mark_duplicate(
-            self.services.actor, self.case_id, r.id, original, expected_version=r.version))
+        outcome = self.attempt(
+            "Not marked",
+            lambda: self.services.incident_edit.mark_duplicate(
+                self.services.actor, self.case_id, r.id, original, expected_version=r.version
+            ),
+        )
         if outcome is not None:
             self.after(outcome)
 
@@ -157,8 +201,12 @@ class IncidentsPanel(CasePanel):
         if r is None or r.duplicate_of_id is None:
             self.prompts.info("Not a duplicate", "Select an incident marked as a duplicate first.")
             return
-        outcome = self.attempt("Not changed", lambda: self.services.incident_edit.unmark_duplicate(
-            self.services.actor, self.case_id, r.id, expected_version=r.version))
+        outcome = self.attempt(
+            "Not changed",
+            lambda: self.services.incident_edit.unmark_duplicate(
+                self.services.actor, self.case_id, r.id, expected_version=r.version
+            ),
+        )
         if outcome is not None:
             self.after(outcome)
 
@@ -169,8 +217,11 @@ class IncidentsPanel(CasePanel):
         if outcome.repeat_victim:
             self.prompts.info("Repeat victim", "This case is now flagged as a repeat victim.")
         if outcome.repeat_victim_cleared:
-            self.prompts.info("Repeat victim", "This case is no longer flagged as a repeat victim: without that "
-                                               "report, no victim has enough incidents for the rule.")
+            self.prompts.info(
+                "Repeat victim",
+                "This case is no longer flagged as a repeat victim: without that "
+                "report, no victim has enough incidents for the rule.",
+            )
         p = outcome.case_review_prompt
         if p is None:
             return
@@ -179,13 +230,22 @@ class IncidentsPanel(CasePanel):
             f"This is {p.name}'s second report within {p.months} months.\n\nThe 2025 statutory guidance says "
             f"they must be told about the ASB Case Review (the Community Trigger): what it is, the threshold, "
             f"and how to apply.\n\nHave you told them? Yes records it on the case now; No records on the "
-            f"chronology that they have not been told yet, and you will not be asked again for these reports.")
+            f"chronology that they have not been told yet, and you will not be asked again for these reports.",
+        )
         if told:
-            changes = self.attempt("Not recorded", lambda: self.services.incidents.record_case_review_told(
-                self.services.actor, self.case_id, p.party_id))
+            changes = self.attempt(
+                "Not recorded",
+                lambda: self.services.incidents.record_case_review_told(
+                    self.services.actor, self.case_id, p.party_id
+                ),
+            )
         else:
-            changes = self.attempt("Not recorded", lambda: self.services.incidents.record_case_review_not_told(
-                self.services.actor, self.case_id, p))
+            changes = self.attempt(
+                "Not recorded",
+                lambda: self.services.incidents.record_case_review_not_told(
+                    self.services.actor, self.case_id, p
+                ),
+            )
         if changes is not None:
             self.applied(changes)
 

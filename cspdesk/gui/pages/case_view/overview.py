@@ -116,15 +116,25 @@ class OverviewPanel(CasePanel):
 
     # ----- reading and writing the form
     def _tags(self) -> tuple[str, ...]:
-        return tuple(sorted(self.tags.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tags.count())
-                            if self.tags.item(i).checkState() == Qt.CheckState.Checked))
+        return tuple(
+            sorted(
+                self.tags.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.tags.count())
+                if self.tags.item(i).checkState() == Qt.CheckState.Checked
+            )
+        )
 
     def values(self, errors: dict[str, str] | None = None) -> dict:
         errors = {} if errors is None else errors
-        return {"title": self.title.text(), "description": self.description.toPlainText(),
-                "category": self.category.currentData(), "tags": self._tags(),
-                "reported_on": read_date(self.reported_on, "reported_on", errors),
-                "reported_via": self.reported_via.currentData(), "officer_id": self.officer.currentData()}
+        return {
+            "title": self.title.text(),
+            "description": self.description.toPlainText(),
+            "category": self.category.currentData(),
+            "tags": self._tags(),
+            "reported_on": read_date(self.reported_on, "reported_on", errors),
+            "reported_via": self.reported_via.currentData(),
+            "officer_id": self.officer.currentData(),
+        }
 
     def _fill(self, v: dict) -> None:
         self._loading = True
@@ -133,10 +143,19 @@ class OverviewPanel(CasePanel):
         select_data(self.category, v["category"])
         for i in range(self.tags.count()):
             it = self.tags.item(i)
-            it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in v["tags"]
-                             else Qt.CheckState.Unchecked)
-        first = next((self.tags.item(i) for i in range(self.tags.count())
-                      if self.tags.item(i).checkState() == Qt.CheckState.Checked), None)
+            it.setCheckState(
+                Qt.CheckState.Checked
+                if it.data(Qt.ItemDataRole.UserRole) in v["tags"]
+                else Qt.CheckState.Unchecked
+            )
+        first = next(
+            (
+                self.tags.item(i)
+                for i in range(self.tags.count())
+                if self.tags.item(i).checkState() == Qt.CheckState.Checked
+            ),
+            None,
+        )
         if first is not None:
             self.tags.scrollToItem(first, QListWidget.ScrollHint.PositionAtTop)
         self.reported_on.set_value(v["reported_on"])
@@ -160,8 +179,12 @@ class OverviewPanel(CasePanel):
     def _keep_draft(self, *_a) -> None:
         if self.dirty and self.detail is not None:
             fields = self.changed_fields()
-            self.attempt("Draft not kept", lambda: self.services.case_edit.save_draft(
-                self.services.actor, self.case_id, self.detail.version, fields))
+            self.attempt(
+                "Draft not kept",
+                lambda: self.services.case_edit.save_draft(
+                    self.services.actor, self.case_id, self.detail.version, fields
+                ),
+            )
 
     def load(self, detail=None) -> None:
         detail = detail or self.services.case_edit.detail(self.case_id)
@@ -173,9 +196,10 @@ class OverviewPanel(CasePanel):
             self._offered_draft = True
             draft = self.services.case_edit.draft(self.services.actor, self.case_id)
             if draft and self.prompts.confirm(
-                    "Unsaved changes found",
-                    f"{detail.reference} has changes you typed but did not save (the window closed before they were "
-                    "saved).\n\nRestore them?"):
+                "Unsaved changes found",
+                f"{detail.reference} has changes you typed but did not save (the window closed before they were "
+                "saved).\n\nRestore them?",
+            ):
                 self._fill({**detail.editable(), **draft})
                 self._changed()
             elif draft:
@@ -186,10 +210,15 @@ class OverviewPanel(CasePanel):
         review = f"{d.next_review_on:%d/%m/%Y}" if d.next_review_on else "none set"
         lines = [
             f"<b>Status:</b> {d.status_label}{closed}",
-            f"<b>Where:</b> {_esc(d.location) or '—'}" + (f"<br><b>Ward:</b> {_esc(d.ward)}" if d.ward else ""),
+            f"<b>Where:</b> {_esc(d.location) or '—'}"
+            + (f"<br><b>Ward:</b> {_esc(d.ward)}" if d.ward else ""),
             f"<b>Risk:</b> {d.risk_label}; review due {review}",
             f"<b>Incidents:</b> {d.incidents}; <b>open actions:</b> {d.open_actions}"
-            + (f" <span style='color:#b00020'>({d.overdue_actions} overdue)</span>" if d.overdue_actions else ""),
+            + (
+                f" <span style='color:#b00020'>({d.overdue_actions} overdue)</span>"
+                if d.overdue_actions
+                else ""
+            ),
         ]
         if d.repeat_victim:
             lines.append("<span style='color:#b00020'><b>Repeat victim</b></span>")
@@ -199,8 +228,11 @@ class OverviewPanel(CasePanel):
             lines.append(f"<b>Last activity:</b> {d.last_activity_on:%d/%m/%Y}")
         people = self.services.parties.parties(self.case_id)
         lines.append("<br><b>People</b>")
-        lines.extend(f"{p.role_label}: {_esc(p.name)}{f' ({p.age})' if p.age is not None else ''}"
-                     + (" — vulnerable" if p.vulnerable else "") for p in people)
+        lines.extend(
+            f"{p.role_label}: {_esc(p.name)}{f' ({p.age})' if p.age is not None else ''}"
+            + (" — vulnerable" if p.vulnerable else "")
+            for p in people
+        )
         if not people:
             lines.append("No one recorded yet (People tab).")
         recent = self.services.chronology.entries(self.case_id, include_superseded=False, limit=6)
@@ -245,8 +277,9 @@ class OverviewPanel(CasePanel):
         from cspdesk.core.errors import UserError, ValidationError
 
         try:
-            return self.services.case_edit.save(self.services.actor, self.case_id, self.detail.version,
-                                                self.detail.editable(), fields)
+            return self.services.case_edit.save(
+                self.services.actor, self.case_id, self.detail.version, self.detail.editable(), fields
+            )
         except ValidationError as exc:
             self.errors.show(exc.fields)
             return None
@@ -267,7 +300,9 @@ class OverviewPanel(CasePanel):
         errors = FieldErrors()
         wards = self.services.case_list.filter_options().wards
         fields = LocationFields(errors, "loc_", wards=wards)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         v = QVBoxLayout(dlg)
         v.addWidget(fields)
         v.addWidget(errors.general)
@@ -275,8 +310,11 @@ class OverviewPanel(CasePanel):
         buttons.rejected.connect(dlg.reject)
 
         def save():
-            changes = self.attempt("Place not changed", lambda: self.services.parties.set_location(
-                self.services.actor, self.case_id, fields.value()), errors)
+            changes = self.attempt(
+                "Place not changed",
+                lambda: self.services.parties.set_location(self.services.actor, self.case_id, fields.value()),
+                errors,
+            )
             if changes is not None:
                 dlg.accept()
                 self.applied(changes)
@@ -291,13 +329,16 @@ class OverviewPanel(CasePanel):
             return
         open_actions = self.services.closure.open_actions(self.case_id)
         if open_actions and not self.prompts.confirm(
-                "Open actions", f"This case still has {open_actions} open action(s). Close it anyway?"):
+            "Open actions", f"This case still has {open_actions} open action(s). Close it anyway?"
+        ):
             return
         note = self.prompts.ask_text("Close case", "Closing note (optional):")
         if note is None:
             return
-        changes = self.attempt("Case not closed", lambda: self.services.closure.close(
-            self.services.actor, self.case_id, reason, note))
+        changes = self.attempt(
+            "Case not closed",
+            lambda: self.services.closure.close(self.services.actor, self.case_id, reason, note),
+        )
         if changes is not None:
             self.applied(changes)
 
@@ -305,8 +346,10 @@ class OverviewPanel(CasePanel):
         reason = self.prompts.ask_text("Reopen case", "Why is the case being reopened?")
         if reason is None:
             return
-        changes = self.attempt("Case not reopened", lambda: self.services.closure.reopen(
-            self.services.actor, self.case_id, reason))
+        changes = self.attempt(
+            "Case not reopened",
+            lambda: self.services.closure.reopen(self.services.actor, self.case_id, reason),
+        )
         if changes is not None:
             self.applied(changes)
 

@@ -78,8 +78,12 @@ class PeoplePanel(CasePanel):
             age = "" if p.age is None else f"{p.age}{' (youth)' if p.youth else ''}"
             out.append([p.role_label, p.kind_label, p.name, age, p.address, p.phone, _notes(p)])
         current = selected_id(self.table)
-        fill(self.table, out, [p.id for p in self.rows],
-             lambda r: GREY if self.rows[r].removed_on else RED if self.rows[r].vulnerable else None)
+        fill(
+            self.table,
+            out,
+            [p.id for p in self.rows],
+            lambda r: GREY if self.rows[r].removed_on else RED if self.rows[r].vulnerable else None,
+        )
         if current is not None:
             row = next((i for i, p in enumerate(self.rows) if p.id == current), None)
             if row is not None:
@@ -105,8 +109,11 @@ class PeoplePanel(CasePanel):
         if errors:
             self.form.errors.show(errors)
             return
-        changes = self.attempt("Not added", lambda: self.services.parties.add_party(
-            self.services.actor, self.case_id, p), self.form.errors)
+        changes = self.attempt(
+            "Not added",
+            lambda: self.services.parties.add_party(self.services.actor, self.case_id, p),
+            self.form.errors,
+        )
         if changes is not None:
             self.form.clear()
             self._forget_undo()
@@ -139,12 +146,16 @@ class PeoplePanel(CasePanel):
             self.prompts.info("Take off the case", "Select the person first.")
             return
         reason = self.prompts.ask_text(
-            "Take off the case", f"Take {p.name} ({p.role_label.lower()}) off this case?\n"
-            "They stay in the chronology and can be put back. Why are they being taken off?")
+            "Take off the case",
+            f"Take {p.name} ({p.role_label.lower()}) off this case?\n"
+            "They stay in the chronology and can be put back. Why are they being taken off?",
+        )
         if reason is None:
             return
-        changes = self.attempt("Not changed", lambda: self.services.parties.remove_party(
-            self.services.actor, self.case_id, p.id, reason))
+        changes = self.attempt(
+            "Not changed",
+            lambda: self.services.parties.remove_party(self.services.actor, self.case_id, p.id, reason),
+        )
         if changes is not None:
             self._undo_id = p.id
             self.undo_label.setText(f"{p.name} was taken off the case.")
@@ -158,8 +169,10 @@ class PeoplePanel(CasePanel):
     def restore(self, party_id) -> None:
         if party_id is None:
             return
-        changes = self.attempt("Not put back", lambda: self.services.party_edit.restore(
-            self.services.actor, self.case_id, party_id))
+        changes = self.attempt(
+            "Not put back",
+            lambda: self.services.party_edit.restore(self.services.actor, self.case_id, party_id),
+        )
         self._forget_undo()
         if changes is not None:
             self.applied(changes)
@@ -173,23 +186,38 @@ class PeoplePanel(CasePanel):
         if p is None or p.removed_on is not None:
             self.prompts.info("Told about the Case Review", "Select the victim first.")
             return
-        how = self.prompts.ask_text("Told about the ASB Case Review",
-                                    f"Record that {p.name} has been told about the ASB Case Review today.\n"
-                                    "How were they told? (optional — e.g. by phone, leaflet sent)")
+        how = self.prompts.ask_text(
+            "Told about the ASB Case Review",
+            f"Record that {p.name} has been told about the ASB Case Review today.\n"
+            "How were they told? (optional — e.g. by phone, leaflet sent)",
+        )
         if how is None:
             return
-        changes = self.attempt("Not recorded", lambda: self.services.incidents.record_case_review_told(
-            self.services.actor, self.case_id, p.id, how=how))
+        changes = self.attempt(
+            "Not recorded",
+            lambda: self.services.incidents.record_case_review_told(
+                self.services.actor, self.case_id, p.id, how=how
+            ),
+        )
         if changes is not None:
             self.applied(changes)
 
 
 def _notes(p) -> str:
     told = ""
-    if p.case_review_told_on and (p.case_review_not_told_for is None
-                                  or p.case_review_told_on >= p.case_review_not_told_for):
+    if p.case_review_told_on and (
+        p.case_review_not_told_for is None or p.case_review_told_on >= p.case_review_not_told_for
+    ):
         told = f"told about Case Review {p.case_review_told_on:%d/%m/%Y}"
     elif p.case_review_not_told_for:
         told = f"not yet told about Case Review (report of {p.case_review_not_told_for:%d/%m/%Y})"
-    return "; ".join(x for x in (f"taken off the case {p.removed_on:%d/%m/%Y}" if p.removed_on else "",
-                                 "vulnerable" if p.vulnerable else "", told, p.notes) if x)
+    return "; ".join(
+        x
+        for x in (
+            f"taken off the case {p.removed_on:%d/%m/%Y}" if p.removed_on else "",
+            "vulnerable" if p.vulnerable else "",
+            told,
+            p.notes,
+        )
+        if x
+    )

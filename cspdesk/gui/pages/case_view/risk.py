@@ -28,12 +28,17 @@ class RiskPanel(CasePanel):
         self.checks: dict[str, QCheckBox] = {}
         self.score = QLabel(objectName="riskScore")
         self.score.setStyleSheet("font-weight: 600;")
-        self.spoc = QLineEdit(objectName="risk_spoc", placeholderText="named officer (needed for medium and high)")
+        self.spoc = QLineEdit(
+            objectName="risk_spoc", placeholderText="named officer (needed for medium and high)"
+        )
         self.notes = QLineEdit(objectName="risk_notes")
         self.save_btn = QPushButton("Save assessment", objectName="saveRisk")
         self.save_btn.clicked.connect(self.save)
-        self.history = table(["Assessed", "By", "Score", "Level", "Next review", "Single point of contact", "Notes"],
-                             "riskHistory", 6)
+        self.history = table(
+            ["Assessed", "By", "Score", "Level", "Next review", "Single point of contact", "Notes"],
+            "riskHistory",
+            6,
+        )
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.questions_box)
@@ -75,20 +80,43 @@ class RiskPanel(CasePanel):
 
     def _rescore(self, *_a) -> None:
         score, level = self.questionnaire.score(self.answers())
-        self.score.setText(f"Score {score}: {level.label} risk  (medium from {self.questionnaire.medium_from}, "
-                           f"high from {self.questionnaire.high_from})")
+        self.score.setText(
+            f"Score {score}: {level.label} risk  (medium from {self.questionnaire.medium_from}, "
+            f"high from {self.questionnaire.high_from})"
+        )
 
     def load(self) -> None:
         self._build_questions()
         rows = self.services.risk.history(self.case_id)
-        fill(self.history, [[f"{r.assessed_on:%d/%m/%Y}", r.assessor, str(r.score), r.level_label,
-                             f"{r.next_review_on:%d/%m/%Y}" if r.next_review_on else "", r.single_point_of_contact,
-                             r.notes] for r in rows], [r.id for r in rows])
+        fill(
+            self.history,
+            [
+                [
+                    f"{r.assessed_on:%d/%m/%Y}",
+                    r.assessor,
+                    str(r.score),
+                    r.level_label,
+                    f"{r.next_review_on:%d/%m/%Y}" if r.next_review_on else "",
+                    r.single_point_of_contact,
+                    r.notes,
+                ]
+                for r in rows
+            ],
+            [r.id for r in rows],
+        )
 
     def save(self) -> None:
-        changes = self.attempt("Assessment not saved", lambda: self.services.risk.assess(
-            self.services.actor, self.case_id, self.answers(), single_point_of_contact=self.spoc.text(),
-            notes=self.notes.text()), self.errors)
+        changes = self.attempt(
+            "Assessment not saved",
+            lambda: self.services.risk.assess(
+                self.services.actor,
+                self.case_id,
+                self.answers(),
+                single_point_of_contact=self.spoc.text(),
+                notes=self.notes.text(),
+            ),
+            self.errors,
+        )
         if changes is not None:
             for c in self.checks.values():
                 c.setChecked(False)

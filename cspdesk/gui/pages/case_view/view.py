@@ -20,8 +20,15 @@ from cspdesk.gui.pages.case_view.overview import OverviewPanel
 from cspdesk.gui.pages.case_view.people import PeoplePanel
 from cspdesk.gui.pages.case_view.risk import RiskPanel
 
-TABS = (("Overview", OverviewPanel), ("People", PeoplePanel), ("Incidents", IncidentsPanel), ("Risk", RiskPanel),
-        ("Actions", ActionsPanel), ("Chronology", ChronologyPanel), ("Documents", DocumentsPanel))
+TABS = (
+    ("Overview", OverviewPanel),
+    ("People", PeoplePanel),
+    ("Incidents", IncidentsPanel),
+    ("Risk", RiskPanel),
+    ("Actions", ActionsPanel),
+    ("Chronology", ChronologyPanel),
+    ("Documents", DocumentsPanel),
+)
 
 
 # Controls that only show or save a copy of what is already there: left working for partners.
@@ -103,7 +110,8 @@ class CaseView(QWidget):
 
     def refresh(self) -> None:
         if not self.services.actor.can(Role.OFFICER) and not self.services.sharing.may_see_case(
-                self.services.actor, self.case_id):
+            self.services.actor, self.case_id
+        ):
             # However it was reached (a forum's link, a notice), a case outside the partner's agency is not shown.
             self.heading.setText("This case is not shared with your agency.")
             self.tabs.hide()
@@ -120,18 +128,23 @@ class CaseView(QWidget):
         if d.repeat_victim:
             flags.append("<span style='color:#b00020'>Repeat victim</span>")
         if d.overdue_actions:
-            flags.append(f"<span style='color:#b00020'>{d.overdue_actions} overdue action"
-                         f"{'s' if d.overdue_actions != 1 else ''}</span>")
+            flags.append(
+                f"<span style='color:#b00020'>{d.overdue_actions} overdue action"
+                f"{'s' if d.overdue_actions != 1 else ''}</span>"
+            )
         review = f" · review due {d.next_review_on:%d/%m/%Y}" if d.next_review_on else ""
         self.heading.setText(
             f"<span style='font-size:18px; font-weight:600'>{html.escape(d.reference)}</span> &nbsp; "
             f"<span style='font-size:16px'>{html.escape(d.title)}</span><br>"
             f"{state} · {html.escape(d.officer or 'no officer')} · risk {d.risk_label.lower()}{review}"
-            + (" · " + " · ".join(flags) if flags else ""))
+            + (" · " + " · ".join(flags) if flags else "")
+        )
         inactive = self.services.closure.is_inactive(self.case_id)
         if inactive is not None:
-            self.banner.setText(f"No activity on this case for {inactive.days_quiet} days. If nothing more is "
-                                "needed, close it; otherwise add a note to say why it stays open.")
+            self.banner.setText(
+                f"No activity on this case for {inactive.days_quiet} days. If nothing more is "
+                "needed, close it; otherwise add a note to say why it stays open."
+            )
         self.banner.setVisible(inactive is not None)
         self.offer_close.setVisible(inactive is not None)
         self._stale = set(self.panels)
@@ -176,7 +189,8 @@ class CaseView(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if self.overview.dirty:
             answer = self.prompts.save_discard_cancel(
-                "Unsaved changes", f"{self.windowTitle()} has changes that are not saved. Save them?")
+                "Unsaved changes", f"{self.windowTitle()} has changes that are not saved. Save them?"
+            )
             if answer == "cancel" or (answer == "save" and not self.overview.save()):
                 event.ignore()
                 return
