@@ -63,10 +63,10 @@ def test_ruff_format_is_kept():
 
 
 def test_units_of_work_are_only_entered_with_with():
-    """A unit of work entered or left by hand (``uow.__exit__(None, None, None)``) skips the error translation
-    in ``UnitOfWork.__exit__``, so a lost race reaches the user as a raw database error. Only ``with`` may do
-    it. (Caught case_review_steps.py doing so, 2026-12-06; tests/core/test_case_review_service.py has the
-    race.)"""
+    """A unit of work entered or left by hand (``uow.__exit__(None, None, None)``) skips the error
+    translation in ``UnitOfWork.__exit__``, so a lost race reaches the user as a raw database error. Only
+    ``with`` may do it. (Caught case_review_steps.py doing so, 2026-12-06;
+    tests/core/test_case_review_service.py has the race.)"""
     import ast
 
     offenders = []

@@ -75,8 +75,8 @@ def _lint_copy(tmp_path: Path, module: str, line: str) -> str:
         ("cspdesk.commands.check", "from PySide6 import QtCore  # noqa", "Qt only in the GUI"),
         ("cspdesk.core.domain.calendar", "from PySide6 import QtCore  # noqa", "core never imports Qt"),
         ("cspdesk.gui.pages.cases", "import sqlalchemy  # noqa", "gui never reaches into storage"),
-        # letters already uses cases (case_common, case_index): cases using letters back is a cycle between
-        # areas
+        # letters already uses cases (case_common, case_index): cases using
+        # letters back is a cycle between areas
         (
             "cspdesk.core.services.cases.case_edit",
             "import cspdesk.core.services.letters.letters  # noqa",

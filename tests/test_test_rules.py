@@ -34,8 +34,8 @@ _SKIPS = {"skip", "importorskip", "xfail"}
 
 
 def _dotted(node: ast.AST) -> list[str]:
-    """``pytest.mark.skipif`` -> ["pytest", "mark", "skipif"]; [] for anything that is not a plain name
-    chain."""
+    """``pytest.mark.skipif`` -> ["pytest", "mark", "skipif"]; [] for anything
+    that is not a plain name chain."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -25,8 +25,8 @@ def add_parser(sub) -> None:
 
 
 def _settings(path: Path) -> dict:
-    """The backup settings stored in the database (defaults where none is stored, or the file cannot be
-    read)."""
+    """The backup settings stored in the database (defaults where none is
+    stored, or the file cannot be read)."""
     import json
     import sqlite3
 

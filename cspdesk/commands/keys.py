@@ -46,9 +46,9 @@ def install_terminal_prompt() -> None:
 
 
 def choose_new_key(path: Path, env: str) -> tuple[DatabaseKey, bool]:
-    """The key a file is to be (re)encrypted with, and whether to keep it in the credential store afterwards:
-    ``env`` if set; else a new random key for the credential store; else a new passphrase from the
-    terminal."""
+    """The key a file is to be (re)encrypted with, and whether to keep it in the credential store
+    afterwards: ``env`` if set; else a new random key for the credential store; else a new
+    passphrase from the terminal."""
     if value := os.environ.get(env):
         return DatabaseKey(value, env), False
     if encryption.key_store_name() is not None:

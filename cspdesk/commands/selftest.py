@@ -77,8 +77,8 @@ def _step(name: str, action: Callable[[], str]) -> bool:
         said = action()
     except Exception as exc:  # a self-test reports every failure as a line, never as a crash
         print(f"FAILED  {name}: {type(exc).__name__}: {exc}", flush=True)
-        # The details for whoever supports CSPDesk go to the log, not the screen (no traceback reaches a
-        # user).
+        # The details for whoever supports CSPDesk go to the log, not the screen
+        # (no traceback reaches a user).
         from cspdesk.commands.unexpected import write_crash_log
 
         logfile = write_crash_log(exc, ["selftest", name])

@@ -112,8 +112,8 @@ def test_an_upgrade_checks_the_whole_file_before_backing_it_up(db_path, monkeypa
 
 
 def test_refusing_a_damaged_file_at_open_leaves_no_wal_or_shm(db_path):
-    """Caught: refusing a damaged file left empty -wal and -shm files beside it, though it said "not
-    changed"."""
+    """Caught: refusing a damaged file left empty -wal and -shm files beside it,
+    though it said "not changed"."""
     open_database(db_path).engine.dispose()
     data = bytearray(db_path.read_bytes())
     for i in range(4096, min(len(data), 4096 * 6)):

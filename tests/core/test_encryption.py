@@ -251,9 +251,9 @@ def _counts(path, key=TEST_KEY):
 def test_the_key_can_be_shown_for_safekeeping_and_kept_on_a_new_computer(
     demo_db_path, store, monkeypatch, capsys
 ):
-    """Moving a database to a new laptop: the key travels by hand (escrow) and is kept in the new store.
-    Catches a key shown or stored before it has been proved to open the file (checked by skipping
-    check_sqlite_file)."""
+    """Moving a database to a new laptop: the key travels by hand (escrow) and is kept in the
+    new store. Catches a key shown or stored before it has been proved to open the file (checked
+    by skipping check_sqlite_file)."""
     monkeypatch.setenv("CSPDESK_DB_KEY", "not the key")
     assert main(["key", "--db", str(demo_db_path), "--store"]) == 2
     assert "key is wrong" in capsys.readouterr().err

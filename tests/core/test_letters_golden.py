@@ -218,8 +218,8 @@ def first_page(*, window: bool) -> Page:
     body_top = L.FIRST_BODY_TOP if window else SUMMARY_BODY_TOP
     regions = {
         "logo": [(L.MARGIN_L, L.LOGO_TOP, L.MARGIN_L + L.LOGO_W, L.LOGO_TOP + L.LOGO_H)],
-        # The contact details are right-aligned, at most CONTACT_W wide, and end above the window and the
-        # body.
+        # The contact details are right-aligned, at most CONTACT_W wide, and end
+        # above the window and the body.
         "contact": [(right - L.CONTACT_W, L.LOGO_TOP, right, min(L.WINDOW_TOP, body_top))],
         "marking": [
             _text_box(mid - mark_w / 2, mid + mark_w / 2, L.MARKING_TOP, BOLD, L.MARKING_SIZE),
@@ -311,8 +311,8 @@ CPW = "cpw"  # a letter with every region: logo, contact details, window, refere
 
 
 def _body_changed(body: str) -> str:
-    """One word added to the first sentence after the salutation: the paragraph reflows, as a template edit
-    would."""
+    """One word added to the first sentence after the salutation: the paragraph
+    reflows, as a template edit would."""
     lines = body.split("\n")
     start = next((i for i, line in enumerate(lines) if line.startswith("Dear")), 0) + 1
     i = next(i for i in range(start, len(lines)) if lines[i][:1].isalpha() and " " in lines[i])
@@ -383,9 +383,9 @@ def test_each_region_comparison_fails_on_a_broken_letter(defect, region):
 
 
 def test_the_regions_are_on_the_page_and_apart():
-    """The regions come from the layout constants: each lies on the page, and the window, the reference block
-    and the body do not overlap (a region inside another would hide nothing, but would not be its own
-    check)."""
+    """The regions come from the layout constants: each lies on the page, and the window, the
+    reference block and the body do not overlap (a region inside another would hide nothing,
+    but would not be its own check)."""
     for page in (first_page(window=True), first_page(window=False)):
         for rects in page.regions.values():
             for left, top, right, bottom in rects:

@@ -1,5 +1,5 @@
-"""Issue 19 in the core: defects an officer met in a walkthrough, each held by a test that failed before its
-fix."""
+"""Issue 19 in the core: defects an officer met in a walkthrough, each held by a
+test that failed before its fix."""
 
 from __future__ import annotations
 

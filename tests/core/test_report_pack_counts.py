@@ -37,9 +37,8 @@ NOTICES = {
 @pytest.fixture
 def edges(demo_services):
     """Records on the edges of the rules, added to the demo: an action completed in 2022/23 but due after it
-    (completed in 2022/23 whatever its due date), a cancelled action due in the year, one
-    completed the day after the year ends (outstanding at the end), and a case closed on the year's last
-    day."""
+    (completed in 2022/23 whatever its due date), a cancelled action due in the year, one completed the day
+    after the year ends (outstanding at the end), and a case closed on the year's last day."""
     with Session(demo_services.database.engine) as s:
         case, other = s.scalars(
             select(AsbCase)

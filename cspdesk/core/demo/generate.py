@@ -719,8 +719,8 @@ def generate_demo(
         extra.update(gen(ctx))
     report("done", 1, 1)
     # Counted in the database, after every area has added its own (Case Reviews add incidents and actions), so
-    # the summary says what ``cspdesk check`` will count (issue 19). Demo data only goes into an empty
-    # database.
+    # the summary says what ``cspdesk check`` will count (issue 19). Demo data
+    # only goes into an empty database.
     s.flush()
     counted = {
         model: s.scalar(select(func.count()).select_from(model))

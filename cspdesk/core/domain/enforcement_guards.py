@@ -286,8 +286,8 @@ def check_payment_date(notice_date: date, paid_on: date, pay_by: date | None = N
 def check_appeal_date(
     issued_on: date, appeal_by: date, lodged_on: date, court_accepted_late_reason: str = ""
 ) -> list[GuardFailure]:
-    """s.46(2): 21 days beginning with the day of issue. A late appeal the court accepted is recorded with
-    why."""
+    """s.46(2): 21 days beginning with the day of issue. A late appeal the court
+    accepted is recorded with why."""
     if lodged_on < issued_on:
         return [
             GuardFailure(

@@ -74,9 +74,9 @@ def _take_append_lock(session: Session | Connection) -> None:
 
 
 def append(session: Session | Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert audit rows (username, action, entity_type, entity_id, summary, details) at the chain's end. A
-    row that brings its own ``id`` and ``at`` keeps them (a working copy's rows brought back keep their
-    time)."""
+    """Insert audit rows (username, action, entity_type, entity_id, summary, details) at the
+    chain's end. A row that brings its own ``id`` and ``at`` keeps them (a working copy's rows
+    brought back keep their time)."""
     if not rows:
         return
     check_rows_fit(AuditEntry, list(rows))

@@ -224,8 +224,8 @@ def check_backup(backup: Path, db_path: Path) -> dict[str, int]:
 
 
 def refuse_if_in_use(db_path: Path) -> None:
-    """Another program (CSPDesk itself) with the file open for writing would be overwritten mid-work:
-    refuse."""
+    """Another program (CSPDesk itself) with the file open for writing would be
+    overwritten mid-work: refuse."""
     if not db_path.is_file():
         return
     try:

@@ -46,8 +46,8 @@ def resolve_url(path_or_url: str | os.PathLike | None) -> str:
     """A file path becomes a SQLite URL; anything with ``://`` is taken as a SQLAlchemy URL
     (``postgresql://`` and ``postgres://`` mean ``postgresql+psycopg://``)."""
     if path_or_url is None:
-        # CSPDESK_DB or IT's settings file may hold a server's URL: text, not a Path (which would fold its
-        # "//").
+        # CSPDESK_DB or IT's settings file may hold a server's URL: text, not a
+        # Path (which would fold its "//").
         from cspdesk.core.site_config import configured_database
 
         path_or_url = configured_database().target
@@ -254,8 +254,8 @@ def _copy_database(path: Path, target: Path) -> None:
 
 
 def _remove_partial(target: Path) -> None:
-    """A backup that did not finish is not a backup: leave no 0-byte or half-written copy to be trusted
-    later."""
+    """A backup that did not finish is not a backup: leave no 0-byte or
+    half-written copy to be trusted later."""
     for leftover in (target, Path(f"{target}-journal"), Path(f"{target}-wal"), Path(f"{target}-shm")):
         try:
             leftover.unlink(missing_ok=True)

@@ -36,8 +36,8 @@ class KeyChange:
 
 
 def copies_of(path: Path, backup_folder: Path | None) -> list[Path]:
-    """Every copy CSPDesk keeps of ``path``: upgrade backups beside it, and backups and before-restore copies
-    in the backup folder."""
+    """Every copy CSPDesk keeps of ``path``: upgrade backups beside it, and backups and
+    before-restore copies in the backup folder."""
     path = Path(path)
     found = sorted(path.parent.glob(f"{path.stem}.backup-*{path.suffix}"))
     if backup_folder is not None:

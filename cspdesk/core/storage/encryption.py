@@ -204,8 +204,8 @@ def _locked_store(path: Path) -> str:
 
 
 def key_for(path: Path, *, new: bool = False) -> DatabaseKey:
-    """The key to open (or, ``new``, to create) the encrypted file ``path``; ``KeyProblem`` when there is
-    none."""
+    """The key to open (or, ``new``, to create) the encrypted file ``path``;
+    ``KeyProblem`` when there is none."""
     path = _norm(path)
     with _lock:
         if path in _known:
@@ -217,8 +217,8 @@ def key_for(path: Path, *, new: bool = False) -> DatabaseKey:
 
 
 def remember(path: Path, key: DatabaseKey) -> None:
-    """Use ``key`` for ``path`` for the rest of this run (a copy this process has just made of a keyed
-    file)."""
+    """Use ``key`` for ``path`` for the rest of this run (a copy this process
+    has just made of a keyed file)."""
     with _lock:
         _known[_norm(path)] = key
 

@@ -23,8 +23,8 @@ from cspdesk.core.storage.encryption import DatabaseKey
 
 
 class CopyProblem(DatabaseProblem):
-    """A copy could not be written or did not verify; nothing was left behind and the original is
-    untouched."""
+    """A copy could not be written or did not verify; nothing was left behind
+    and the original is untouched."""
 
 
 @dataclass(frozen=True)
@@ -159,10 +159,10 @@ def online_copy(source: Path, target: Path, key: DatabaseKey | None) -> dict[str
 
 
 def rewrite_encrypted(path: Path, old_key: DatabaseKey | None, new_key: DatabaseKey) -> dict[str, int]:
-    """Replace the SQLite file ``path`` (plain when ``old_key`` is None, else encrypted with ``old_key``) with
-    the same database encrypted with ``new_key``: ``sqlcipher_export`` into a temporary file, verified (opens
-    with the new key, integrity check, same row counts), flushed, renamed over the original. Returns the
-    counts."""
+    """Replace the SQLite file ``path`` (plain when ``old_key`` is None, else encrypted with ``old_key``)
+    with the same database encrypted with ``new_key``: ``sqlcipher_export`` into a temporary file,
+    verified (opens with the new key, integrity check, same row counts), flushed, renamed over the
+    original. Returns the counts."""
     path = Path(path)
     old_link = None
     with written_then_renamed(path, "the encrypted copy") as tmp:

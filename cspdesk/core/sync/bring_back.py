@@ -142,8 +142,8 @@ def bring_back(
     for e in todo:
         k = (e["table_name"], e["row_key"])
         if e["op"] == "insert" and k in deletes:
-            # Removed and put back in the copy (a case's tags are replaced that way): only what differs, if
-            # anything.
+            # Removed and put back in the copy (a case's tags are replaced that way):
+            # only what differs, if anything.
             old_values = deletes.pop(k)["values"]
             fields = {
                 c: [old_values.get(c), v]
@@ -441,8 +441,8 @@ def _apply_update(
                 )
                 out.conflicts += 1
                 return {}
-    # Closed or taken off in the copy, while the office changed the record (or, for a party, the person on
-    # it).
+    # Closed or taken off in the copy, while the office changed the record (or,
+    # for a party, the person on it).
     if (
         name in CLOSING
         and CLOSING[name][0] in changes

@@ -212,8 +212,8 @@ def _on_execute(state: ORMExecuteState):
 
 
 def _with_defaults(tbl, row: dict[str, Any]) -> dict[str, Any]:
-    """An insert's row with the column defaults the database would have filled in (ids, timestamps,
-    version)."""
+    """An insert's row with the column defaults the database would have filled
+    in (ids, timestamps, version)."""
     for c in tbl.columns:
         if c.name in row or c.default is None:
             continue

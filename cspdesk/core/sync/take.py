@@ -213,10 +213,10 @@ def _sqlite_storage(column) -> Any:
 def write(
     conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False, convert: bool = False
 ) -> dict[str, int]:
-    """INSERT every row into the (new, empty) copy, parents first; returns the count per table. ``raw``: the
-    rows go to the sqlite3 driver with no SQLAlchemy processing — as they are (``gather(raw=True)`` on a
-    SQLite office), or, with ``convert``, turned into SQLite's stored form from a server driver's Python
-    values."""
+    """INSERT every row into the (new, empty) copy, parents first; returns the count per table.
+    ``raw``: the rows go to the sqlite3 driver with no SQLAlchemy processing — as they are
+    (``gather(raw=True)`` on a SQLite office), or, with ``convert``, turned into SQLite's stored form
+    from a server driver's Python values."""
     counts = {}
     # The new copy was given the reference data (wards, parishes, agencies) when it was set up, with ids of
     # its own: the office's rows replace them, so every reference to them means the same row in both.
@@ -245,8 +245,8 @@ def write(
 
 
 def _attach_key(office_path: str) -> str:
-    """The KEY clause that opens the office file from the copy's (encrypted) connection: its own key, or none
-    for a plain file."""
+    """The KEY clause that opens the office file from the copy's (encrypted) connection: its own
+    key, or none for a plain file."""
     from pathlib import Path
 
     from cspdesk.core.storage import encryption

@@ -50,8 +50,8 @@ class IncidentForm(QWidget):
         self.place = LocationFields(self.errors, "incident_place_", wards=wards)
         self.same_place.toggled.connect(lambda on: self.place.setEnabled(not on))
         self.place.setEnabled(False)
-        # Typing a name means someone not on the case reported it (a name typed beside a chosen party was
-        # lost).
+        # Typing a name means someone not on the case reported it (a name typed
+        # beside a chosen party was lost).
         self.reporter_name.textEdited.connect(self._name_typed)
 
         when = QWidget()

@@ -350,8 +350,8 @@ class CaseReviewSteps:
             else self._step_redo(actor, application_id, version, values, extra)
         )
         with step as (uow, app):
-            # No local timescale for the outcome letter: it is due now, and stays on the chronology until
-            # sent.
+            # No local timescale for the outcome letter: it is due now, and
+            # stays on the chronology until sent.
             letter_due(uow, app, "outcome", None, actor.display_name)
         return self._done(app)
 

@@ -81,8 +81,8 @@ class PartyEditService:
         base: PartyInput,
         new: PartyInput,
     ) -> Changes:
-        """Save a party's corrected details and role. ``base`` is what the window loaded
-        (``detail().value``)."""
+        """Save a party's corrected details and role. ``base`` is what the
+        window loaded (``detail().value``)."""
         actor.require(Role.OFFICER, "change people on a case")
         today = self._today()
         # person_id is what the form loaded, not a choice of an existing person: the surname is still needed.

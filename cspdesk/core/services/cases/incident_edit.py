@@ -93,8 +93,8 @@ class IncidentEditService:
         new: IncidentInput,
         reason: str = "",
     ) -> IncidentOutcome:
-        """Save a corrected incident. ``base`` is what the window showed when it loaded
-        (``detail().value``)."""
+        """Save a corrected incident. ``base`` is what the window showed when
+        it loaded (``detail().value``)."""
         actor.require(Role.OFFICER, "correct incidents")
         today = self._today()
         errors = validate_incident(new, today)

@@ -175,9 +175,9 @@ class ReportPackService:
         return pack_csv(self.pack(period_text).rows())
 
     def quarterly(self, period_text: str) -> QuarterlyReturn:
-        """The counts per quarter (Q1-Q4 of a financial year) and for the whole period, for the county board.
-        Stock measures ("open at the end") are as at each quarter's end; the last column is the year's
-        figure."""
+        """The counts per quarter (Q1-Q4 of a financial year) and for the whole period, for
+        the county board. Stock measures ("open at the end") are as at each quarter's end; the
+        last column is the year's figure."""
         period = parse_period(period_text)
         area = str(self._settings.get("council.home_district"))
         spans = [ReportingPeriod(q.start, q.end, PeriodKind.DATE_RANGE) for q in rp.quarters(period)] + [

@@ -31,8 +31,8 @@ class WorkingCopyInfo(Base):
 
 
 class WorkingCopy(Tracked, Base):
-    """In the office: a working copy taken from this database (who, when, which wards, back or not,
-    revoked)."""
+    """In the office: a working copy taken from this database (who, when, which
+    wards, back or not, revoked)."""
 
     __tablename__ = "working_copy"
     taken_by: Mapped[str] = mapped_column(String(120))

@@ -1,8 +1,7 @@
-"""Incidents tab: dated incidents with reporter, agency and police reference; reports per reporter in the
-last 6 months; the Case Review prompt on a victim's second report (the answer recorded, yes or no). An
-incident can be corrected (Enter, F2 or double-click) and marked as a duplicate of another report of the same
-behaviour (Ctrl+D), or not (Ctrl+Shift+D): duplicates are grey, say which report they repeat, and count
-once."""
+"""Incidents tab: dated incidents with reporter, agency and police reference; reports per reporter in the last
+6 months; the Case Review prompt on a victim's second report (the answer recorded, yes or no). An incident can
+be corrected (Enter, F2 or double-click) and marked as a duplicate of another report of the same behaviour
+(Ctrl+D), or not (Ctrl+Shift+D): duplicates are grey, say which report they repeat, and count once."""
 
 from __future__ import annotations
 
