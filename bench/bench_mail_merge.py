@@ -4,8 +4,8 @@ letter laid out, each filed on its own case as its own PDF (blob, document, chro
 transaction), and the combined print file the page shows afterwards (the page's default; ``--separate``
 for "one PDF per letter, into a folder", which has no print file).
 
-    PYTHONPATH=. python bench/bench_mail_merge.py [--n 500] [--workers 1 2] [--repeat 3] [--template
-    complaint_ack]
+    PYTHONPATH=. python bench/bench_mail_merge.py [--n 500] [--workers 1 2] [--repeat 3] \
+        [--template complaint_ack]
 
 Each run is a fresh process on a fresh copy of the same demo database, with only what the Mail merge tab
 has done before the button is pressed (listed the templates, shown the boxes for the first case): the

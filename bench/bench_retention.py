@@ -1,7 +1,7 @@
 """Benchmark: the retention review queue and subject access on a large demo database.
 
-    flock /tmp/cspdesk-bench.lock .venv/bin/python bench/bench_retention.py --db /tmp/cspdesk-bench-20k.sqlite
-    \
+    flock /tmp/cspdesk-bench.lock .venv/bin/python bench/bench_retention.py \
+        --db /tmp/cspdesk-bench-20k.sqlite \
         --cases 20000        # makes the database with `cspdesk demo` first if it is missing
 
 Every period is set to 1 year (so most closed records are due), then: the whole queue read (``due``), the

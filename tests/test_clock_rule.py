@@ -3,8 +3,8 @@
 A suite that passes today and fails next week is broken; so is a screen whose "today" disagrees with the
 service behind it near midnight. Everything asks the clock the composition root hands out
 (``services.clock``, the ``today`` callables services get, or ``cspdesk.core.clock.current()``).
-Timers that measure a duration (``time.monotonic``, ``time.perf_counter``) are not calendar reads and are
-allowed.
+Timers that measure a duration (``time.monotonic``, ``time.perf_counter``) are not
+calendar reads and are allowed.
 
 What this catches (checked by hand once, 2026-12-06): putting ``date.today()`` back into
 ``core/services/cases/case_common.py`` or ``QDate.currentDate()`` into ``gui/pages/cases.py`` fails

@@ -8,9 +8,8 @@ only in ``core.importers``; the GUI never reaches into storage; no import cycles
 - every module and package under ``cspdesk`` and ``cspdesk.core`` is named by each "only in X" contract (a new
   package such as ``core/exports.py`` must be added, or it would be free to import ReportLab);
 - a forbidden import added to a temporary copy of the code breaks the contract that forbids it. What this
-  caught
-  when written: before these contracts a module-level ``import reportlab`` in ``core/services/dashboard.py``
-  left every contract KEPT.
+  caught when written: before these contracts a module-level ``import reportlab`` in
+  ``core/services/dashboard.py`` left every contract KEPT.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The lock (requirements/*.txt, written by tools/lock.sh) is what pyproject.toml declares, and what is
-installed.
+"""The lock (requirements/*.txt, written by tools/lock.sh) is what pyproject.toml
+declares, and what is installed.
 
 Two installs a month apart once differed (ReportLab 5 arrived under ">=4.0", and the PDF cutter reads only
 what the ReportLab it was written against writes). These tests keep every install — a developer's .venv, CI,

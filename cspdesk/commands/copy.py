@@ -1,5 +1,5 @@
-"""``cspdesk copy ...``: working copies for the area forums (take, bring back, list, revoke, conflicts,
-decide).
+"""``cspdesk copy ...``: working copies for the area forums (take, bring back,
+list, revoke, conflicts, decide).
 
 cspdesk copy take --from OFFICE_DB --to FILE (--wards NAME ... | --forum NAME) [--cases open|all]
 cspdesk copy bring-back FILE --to OFFICE_DB

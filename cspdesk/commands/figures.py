@@ -2,8 +2,8 @@
 
     cspdesk figures import --db PATH FILE [FILE ...] [--dry-run] [--strict] [--label TEXT]
     cspdesk figures population --db PATH FILE [--label TEXT]
-    cspdesk figures table --db PATH --category NAME --from YYYY-MM --to YYYY-MM [--total-label TEXT] --format
-    csv
+    cspdesk figures table --db PATH --category NAME --from YYYY-MM --to YYYY-MM [--total-label TEXT] \
+        --format csv
 
 Import exit codes, chosen for a script that runs every month: 0 everything was imported (a police.uk
 file already in the database is skipped, not an error); 1 some rows were rejected — the good rows

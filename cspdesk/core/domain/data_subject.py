@@ -7,8 +7,8 @@ data subject must be told of the extension, with the reasons, within the first m
 
 The ICO's reading (guidance "Time limits for responding to data protection rights requests"): count from the
 day the request is received, to the corresponding calendar date in the next month; where that date does not
-exist, the last day of that month; where the due date falls on a weekend or bank holiday, the next working
-day.
+exist, the last day of that month; where the due date falls on a weekend or bank
+holiday, the next working day.
 """
 
 from __future__ import annotations

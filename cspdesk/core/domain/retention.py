@@ -7,8 +7,8 @@ settings (``core/services/admin/settings.py``: ``retention.<type>_years`` and ``
 module holds the rule; the service reads the dates and asks it.
 
 A record is *due* for review when its counting event has happened and the period since it has passed, and no
-"keep" decision holds it until a later date. An open case (no closure) is never due when counting from
-closure.
+"keep" decision holds it until a later date. An open case (no closure) is never
+due when counting from closure.
 """
 
 from __future__ import annotations

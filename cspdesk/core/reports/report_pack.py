@@ -1,7 +1,7 @@
 """The partnership report pack as one PDF: council header, Action Taken (the officer's wording and
-paragraphs), charts, Community Trigger, Crime Figures (the crime figures report's own tables and charts),
-Priorities, and the figures table, which is the CSV (``measure,count``) printed, so the paper and the file
-always agree.
+paragraphs), charts, Community Trigger, Crime Figures (the crime figures report's own tables and
+charts), Priorities, and the figures table, which is the CSV (``measure,count``) printed, so the
+paper and the file always agree.
 
 It prints what the service gives it (``report_pack_dto.ReportPack``) and looks nothing up: restricted Safer
 Homes referrals reach it as counts only. ReportLab is imported only here, when a pack is printed.

@@ -1,5 +1,5 @@
-"""``cspdesk encrypt`` and ``cspdesk rekey``: a database file, and every copy of it CSPDesk keeps, put under a
-key.
+"""``cspdesk encrypt`` and ``cspdesk rekey``: a database file, and every copy of it
+CSPDesk keeps, put under a key.
 
 Encrypting converts the plain file with ``sqlcipher_export`` into a new file, checks the encrypted copy opens
 and has the same rows, then renames it over the plain one and overwrites the plain bytes it can reach

@@ -280,12 +280,12 @@ def dbapi_module(path: Path):
 def readonly_uri(path: Path) -> str:
     """A URI to read ``path`` with sqlite3 (``uri=True``) that writes nothing and leaves nothing beside it.
 
-    A read-only connection to a WAL database makes ``-wal`` and ``-shm`` files that only a writer removes, so
-    a refused file would be left with two new files beside it, and in a read-only folder it cannot be opened
-    at all. With no ``-wal`` beside the file no program has it open and nothing is waiting to be folded in, so
-    it is read as an unchanging file (``immutable=1``: no lock files, no locks). With a ``-wal`` there,
-    someone has it open (or stopped mid-way), so it is read as they see it (``mode=ro``), the files being
-    there already."""
+    A read-only connection to a WAL database makes ``-wal`` and ``-shm`` files that only a writer removes,
+    so a refused file would be left with two new files beside it, and in a read-only folder it cannot be
+    opened at all. With no ``-wal`` beside the file no program has it open and nothing is waiting to be
+    folded in, so it is read as an unchanging file (``immutable=1``: no lock files, no locks). With a
+    ``-wal`` there, someone has it open (or stopped mid-way), so it is read as they see it (``mode=ro``),
+    the files being there already."""
     if Path(f"{path}-wal").exists():
         return f"{path.as_uri()}?mode=ro"
     return f"{path.as_uri()}?mode=ro&immutable=1"

@@ -166,8 +166,8 @@ def read_only_reason(path: Path) -> str | None:
 
 
 def quick_check(path: Path) -> str:
-    """SQLite's ``PRAGMA quick_check`` on the whole file, read-only: ``"ok"`` or what is wrong (its first
-    lines).
+    """SQLite's ``PRAGMA quick_check`` on the whole file, read-only: ``"ok"`` or
+    what is wrong (its first lines).
 
     It reads every page (about a second for a few hundred megabytes), so the window runs it in the background
     (``write_gate``) and writes wait for it."""

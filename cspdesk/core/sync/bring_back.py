@@ -1,5 +1,5 @@
-"""Bringing a working copy back: its journal applied to the office database, field by field, in one
-transaction.
+"""Bringing a working copy back: its journal applied to the office database,
+field by field, in one transaction.
 
 Ideas taken (docs/ARCHITECTURE.md, "Working copies"): from PowerSync, an upload queue of row operations
 (the journal) that the office applies with its own rules, the office being the authority; from CouchDB, a

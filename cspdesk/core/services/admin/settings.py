@@ -6,10 +6,10 @@ it comes from, the declaration takes that value (``_ENF.cpw_comply_days``) rathe
 again, so a default is written in one place. QSettings holds only window geometry and column state.
 
 Reading: ``read_setting(session, key)`` and ``read_settings(session, prefix)`` inside a unit of work (the
-values as stored, or the declared default), ``SettingsService`` outside one; the rules the services apply are
-built from them by ``enforcement_rules``, ``case_review_rules`` and ``safer_homes_rules`` below. Nothing else
-reads the ``app_setting`` table (``stored_value``/``store_value`` keep undeclared records such as the report
-pack's wording).
+values as stored, or the declared default), ``SettingsService`` outside one; the rules the services apply
+are built from them by ``enforcement_rules``, ``case_review_rules`` and ``safer_homes_rules`` below.
+Nothing else reads the ``app_setting`` table (``stored_value``/``store_value`` keep undeclared records such
+as the report pack's wording).
 """
 
 from __future__ import annotations

@@ -2,13 +2,13 @@
 
 ``find`` matches people on cases (``person``), Safer Homes clients and Case Review applicants by name, date of
 birth and address, and says which of the three matched; the officer confirms which are the same person.
-``bundle`` reads what the confirmed records hold about them — their details, cases, incidents they reported or
-were named in, notices served on them, actions, letters sent to them, Safer Homes referrals, Case Review
-applications — and redacts everyone else (``domain.data_subject.Redactor``): other parties' names, addresses,
-phones and e-mail addresses in free text and in lists read "[redacted]". The PDF (``subject_access_print``)
-and the CSV are made from the same ``SubjectBundle``, so they cannot disagree. Restricted referrals follow the
-protection rules: only someone who may see them finds or bundles them. Every search and bundle is audited by
-request reference.
+``bundle`` reads what the confirmed records hold about them — their details, cases, incidents they reported
+or were named in, notices served on them, actions, letters sent to them, Safer Homes referrals, Case Review
+applications — and redacts everyone else (``domain.data_subject.Redactor``): other parties' names,
+addresses, phones and e-mail addresses in free text and in lists read "[redacted]". The PDF
+(``subject_access_print``) and the CSV are made from the same ``SubjectBundle``, so they cannot disagree.
+Restricted referrals follow the protection rules: only someone who may see them finds or bundles them. Every
+search and bundle is audited by request reference.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Working copies for the area forums: take one, see which are out, revoke one, bring one back, decide
-conflicts.
+"""Working copies for the area forums: take one, see which are out, revoke one,
+bring one back, decide conflicts.
 
 The copy is a SQLite file made through ``open_database`` (so it has every check a database has, and will be
 encrypted the same way); the rows are written by ``core/sync/take.py``, the journal kept by
