@@ -97,7 +97,7 @@ class DataProtectionDialog(QDialog):
         self.save_btn.setEnabled(True)
 
     def save_csv(self) -> None:
-        from cspdesk.core.services.data_protection.audit_log import report_csv
+        from cspdesk.core.services.data_protection import report_csv
 
         start, end = self._period()
         path = self.prompts.ask_save_file(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory, PartyKind, PartyRole, PriorityTag, ReportChannel
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.cases.case_intake import IntakeForm
+from cspdesk.core.services.cases import IntakeForm
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 from cspdesk.gui.widgets.party_form import LocationFields, PartyForm
 

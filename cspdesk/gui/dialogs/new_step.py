@@ -31,7 +31,7 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.deadlines import compute_dates
 from cspdesk.core.domain.vocab import NoticeKind
 from cspdesk.core.errors import UserError
-from cspdesk.core.services.enforcement.enforcement_dto import StepRequest
+from cspdesk.core.services.enforcement import StepRequest
 from cspdesk.gui.dialogs.enforcement_forms import (
     FieldErrors,
     InformedEditor,

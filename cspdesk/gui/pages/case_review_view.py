@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.case_review import ProceedGround, ThresholdDecision
 from cspdesk.core.domain.vocab import ActionStatus
-from cspdesk.core.services.case_review.case_review_records import BODIES, VICTIM_UPDATE_METHODS, Step
+from cspdesk.core.services.case_review import BODIES, VICTIM_UPDATE_METHODS, Step
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 
 YES_NO = [(True, "Yes"), (False, "No")]

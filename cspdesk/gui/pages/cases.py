@@ -28,7 +28,7 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
 from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError
-from cspdesk.core.services.cases.case_query import CaseQuery
+from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.bus import when_ready
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
 from cspdesk.gui.widgets.forms import find_data
@@ -255,7 +255,7 @@ class CasesPage(QWidget):
         )
         if target is None:
             return
-        from cspdesk.core.services.cases.case_export import export_cases
+        from cspdesk.core.services.cases import export_cases
 
         try:
             n = export_cases(self.services.case_list, ids, target)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus
-from cspdesk.core.services.cases.case_query import CaseQuery
+from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.bus import services_are_ready, when_ready
 
 
@@ -265,7 +265,7 @@ class DashboardPage(QWidget):
         self.bus.show_case_reviews.emit("overdue")
 
     def _show_waiting_referrals(self) -> None:
-        from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery
+        from cspdesk.core.services.safer_homes import ReferralQuery
 
         self.navigate("safer_homes")
         self.bus.show_safer_homes.emit(ReferralQuery(waiting_only=True))

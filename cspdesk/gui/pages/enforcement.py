@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import NoticeKind, Role
-from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
+from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, heading
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.models.notice_table import COLUMNS, KEYS, OVERDUE, NoticeTableModel

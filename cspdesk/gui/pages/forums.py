@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.clock import current as clock
-from cspdesk.core.services.cases.actions import ActionInput
-from cspdesk.core.services.cases.case_query import CaseQuery
-from cspdesk.core.services.forums.forums import MeetingInput
+from cspdesk.core.services.cases import ActionInput, CaseQuery
+from cspdesk.core.services.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date

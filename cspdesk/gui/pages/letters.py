@@ -27,10 +27,9 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, Role
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.cases.case_query import CaseQuery
-from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
-from cspdesk.core.services.letters.letter_areas import NOTICE_KIND_FOR_TEMPLATE
-from cspdesk.core.services.letters.letter_sources import Subject
+from cspdesk.core.services.cases import CaseQuery
+from cspdesk.core.services.enforcement import NoticeQuery
+from cspdesk.core.services.letters import NOTICE_KIND_FOR_TEMPLATE, Subject
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.pages import case_view
 from cspdesk.gui.tasks import TaskRunner
@@ -281,7 +280,7 @@ class MailMerge(QWidget):
         self._busy(True)
 
         def work(report, cancelled):
-            from cspdesk.core.services.letters.letters_batch import run_batch
+            from cspdesk.core.services.letters import run_batch
 
             return run_batch(
                 letters,

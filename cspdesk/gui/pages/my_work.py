@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cspdesk.core.clock import current as clock
-from cspdesk.core.services.cases.case_query import CaseQuery
+from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.pages.case_view.base import fill, table
 
 

@@ -31,7 +31,7 @@ from cspdesk.core.domain.safer_homes import RESTRICTED
 from cspdesk.core.domain.vocab import Role, SaferHomesStatus, VictimCategory
 from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery, category_label
+from cspdesk.core.services.safer_homes import ReferralQuery, category_label
 from cspdesk.gui.pages.safer_homes_fields import DateField
 from cspdesk.gui.pages.safer_homes_referral import ReferralScreen
 

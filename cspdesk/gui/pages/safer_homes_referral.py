@@ -468,7 +468,7 @@ class ReferralScreen(QWidget):
         """Acknowledgement to the referrer, works order, follow-up to the client: filed on the referral."""
         if self.detail is None:
             return None
-        from cspdesk.core.services.letters.letter_sources import Subject
+        from cspdesk.core.services.letters import Subject
         from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
         self.documents_panel = open_documents_dialog(

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.admin.settings import SETTINGS
+from cspdesk.core.services.admin import SETTINGS
 
 
 class SettingsPage(QWidget):

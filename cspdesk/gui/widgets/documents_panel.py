@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
-from cspdesk.core.services.letters.letter_sources import Subject
+from cspdesk.core.services.letters import Subject
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.dialogs.new_letter import NewLetterDialog
 from cspdesk.gui.reasons import with_reason

@@ -191,7 +191,7 @@ class NoticeDetailView(QWidget):
         """This notice's letters (the template for its kind), filed on the notice and its case."""
         if self.detail is None:
             return None
-        from cspdesk.core.services.letters.letter_sources import Subject
+        from cspdesk.core.services.letters import Subject
         from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
         self.documents_panel = open_documents_dialog(

@@ -66,7 +66,7 @@ class TemplateEditor(QWidget):
         self.field_filter = QLineEdit(placeholderText="Find a field", objectName="fieldFilter")
         self.field_filter.textChanged.connect(self._filter_fields)
         self.field_list = QListWidget(objectName="fieldList")
-        from cspdesk.core.services.letters.letter_templates import field_list
+        from cspdesk.core.services.letters import field_list
 
         for f in field_list():
             item = QListWidgetItem(f"{f.label}  {{{f.name}}}")
