@@ -3,6 +3,8 @@ new application, one application walked through the process, and the statutory a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -27,6 +29,9 @@ from cspdesk.core.services.case_review import APPLICANT_KINDS, CHANNELS, Applica
 from cspdesk.gui.laptop import SideBySide
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 
 class CaseLinker(QWidget):
@@ -69,6 +74,8 @@ class CaseLinker(QWidget):
 
 
 class CaseReviewsPage(QWidget):
+    services: Services
+
     title = "Case Reviews"
 
     def __init__(self, services, bus, prompts, parent=None):

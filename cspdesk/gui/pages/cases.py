@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,8 +34,13 @@ from cspdesk.gui.bus import when_ready
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
 from cspdesk.gui.widgets.forms import find_data
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class CasesPage(QWidget):
+    services: Services
+
     title = "ASB Cases"
     case_activated = Signal(object)  # case id (Enter / double-click)
 

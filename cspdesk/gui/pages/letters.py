@@ -3,6 +3,8 @@ template editor (administrators change the wording; everyone else can read it)."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,6 +39,9 @@ from cspdesk.gui.widgets.documents_panel import letters_tab
 from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
 from cspdesk.gui.widgets.template_editor import TemplateEditor
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 # The case screen gets a Letters tab: its documents with New letter… and reprints.
 if letters_tab not in case_view.EXTRA_CASE_TABS:
     case_view.EXTRA_CASE_TABS.append(letters_tab)
@@ -58,6 +63,8 @@ class LettersPage(QWidget):
 
 class MailMerge(QWidget):
     """One template, the cases (or notices) chosen by the list filters, one print file or one PDF each."""
+
+    services: Services
 
     def __init__(self, services, bus, prompts, parent=None):
         super().__init__(parent)

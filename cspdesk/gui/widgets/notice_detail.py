@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
@@ -18,6 +19,9 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 S = Stage
 # A move that is really a new notice: (kind of the notice shown, stage) -> kind of the new step.
@@ -131,6 +135,8 @@ def _event_text(ev) -> str:
 
 class NoticeDetailView(QWidget):
     """Shows one notice; ``show_notice(id)`` loads it, ``clear()`` empties it."""
+
+    services: Services
 
     changed = Signal(object)  # Changes, after a step was saved here
 
