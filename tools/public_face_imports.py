@@ -108,10 +108,24 @@ def write_face(init: Path, face: dict[str, str]) -> str:
         start, end = text.index(BEGIN), text.index(END) + len(END) + 1
         return text[:start] + block + text[end:]
     tree = ast.parse(text)
-    doc_end = 0
-    if tree.body and isinstance(tree.body[0], ast.Expr) and isinstance(tree.body[0].value, ast.Constant):
-        doc_end = sum(len(line) for line in text.splitlines(keepends=True)[: tree.body[0].end_lineno])
-    head, rest = text[:doc_end].rstrip("\n"), text[doc_end:].strip("\n")
+    for node in tree.body:  # the block owns these names
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        names = {t.id for t in targets if isinstance(t, ast.Name)}
+        if isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        if names & {"__all__", "__getattr__", "_PUBLIC"}:
+            raise SystemExit(f"{init}: remove its own __all__/__getattr__; the public face block sets them")
+    lines = text.splitlines(keepends=True)
+    head_end = 0  # after the docstring and any "from __future__" import, which must stay first
+    for node in tree.body:
+        docstring = (
+            node is tree.body[0] and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        )
+        future = isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        if not (docstring or future):
+            break
+        head_end = node.end_lineno or 0
+    head, rest = "".join(lines[:head_end]).rstrip("\n"), "".join(lines[head_end:]).strip("\n")
     return (head + "\n\n" if head else "") + block + ("\n\n" + rest + "\n" if rest else "")
 
 
