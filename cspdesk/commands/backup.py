@@ -31,7 +31,7 @@ def _settings(path: Path) -> dict:
     import sqlite3
 
     from cspdesk.core.errors import DatabaseProblem
-    from cspdesk.core.services.admin.settings import BY_KEY
+    from cspdesk.core.services.admin import BY_KEY
     from cspdesk.core.storage import encryption
 
     values = {k: d.default for k, d in BY_KEY.items() if k.startswith("backups.")}

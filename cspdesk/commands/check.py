@@ -17,7 +17,7 @@ def add_parser(sub) -> None:
 
 @reports_user_errors
 def run(args) -> int:
-    from cspdesk.core.services.admin.health import HealthService
+    from cspdesk.core.services.admin import HealthService
     from cspdesk.core.storage.database import open_database
 
     # Read-only and without migrating: a check must not change what it checks.

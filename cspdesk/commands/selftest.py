@@ -141,7 +141,7 @@ def _demo(state: dict) -> str:
 
 
 def _check(state: dict) -> str:
-    from cspdesk.core.services.admin.health import HealthService
+    from cspdesk.core.services.admin import HealthService
 
     report = HealthService(state["services"].database).check()
     if not report.ok:
@@ -150,13 +150,13 @@ def _check(state: dict) -> str:
 
 
 def _cases(services) -> list:
-    from cspdesk.core.services.cases.case_query import CaseQuery
+    from cspdesk.core.services.cases import CaseQuery
 
     return list(services.case_list.case_ids(CaseQuery()))
 
 
 def _letter(state: dict, out: Path) -> str:
-    from cspdesk.core.services.letters.letter_sources import Subject
+    from cspdesk.core.services.letters import Subject
 
     services = state["services"]
     for case_id in _cases(services):
@@ -194,8 +194,7 @@ def _helper_processes() -> str:
 
 def _merge(state: dict, out: Path) -> str:
     from cspdesk.core.reports.batch import default_workers
-    from cspdesk.core.services.letters.letter_sources import Subject
-    from cspdesk.core.services.letters.letters_batch import run_batch
+    from cspdesk.core.services.letters import Subject, run_batch
 
     services = state["services"]
     ids = _cases(services)

@@ -4,6 +4,7 @@ background when the window opens (if the last good one is a day old), and the Se
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import (
@@ -20,6 +21,9 @@ from PySide6.QtWidgets import (
 from cspdesk.core.errors import UserError
 from cspdesk.gui.bus import when_ready
 from cspdesk.gui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 MIN_PASSPHRASE = 12
 
@@ -80,6 +84,8 @@ def back_up_when_ready(window) -> None:
 
 class BackupsPanel(QWidget):
     """Settings → Backups: the last good backup, the folder, the rota, and "Back up now"."""
+
+    services: Services
 
     def __init__(self, services, prompts, parent=None):
         super().__init__(parent)

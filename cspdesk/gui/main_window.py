@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -37,8 +38,13 @@ from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.widgets.write_banner import WriteBanner
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class MainWindow(QMainWindow):
+    services: Services
+
     def __init__(self, services, prompts):
         super().__init__()
         self.services = services

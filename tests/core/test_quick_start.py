@@ -158,3 +158,18 @@ def test_the_first_screen_does_not_import_sqlalchemy(demo_db_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_first_screen_and_the_case_list_run_one_query(demo_db_path, demo_services, monkeypatch):
+    """The quick start and the case list read the window's first list with the same SQL text
+    (``storage.first_screen_sql``): changing it (here, oldest first) changes both, and they still agree.
+    Catches a second copy of the query coming back on either side (seen to fail with the case list building
+    its own statement for that list again, and with ``quick_read`` writing its own SQL)."""
+    from cspdesk.core.storage import first_screen_sql
+
+    normal = list(first_screen(demo_db_path, "admin.user", page=15).ids)
+    oldest_first = first_screen_sql.LIST_BY_STATUS.replace("DESC", "ASC")
+    monkeypatch.setattr(first_screen_sql, "LIST_BY_STATUS", oldest_first)
+    screen = first_screen(demo_db_path, "admin.user", page=15)
+    assert list(screen.ids) == normal[::-1]
+    assert list(demo_services.case_list.case_ids(DEFAULT_CASE_QUERY)) == list(screen.ids)

@@ -118,7 +118,8 @@ def _evidence(days: list[date], case: dict, received: date) -> dict:
 def demo_case_review(ctx: DemoContext) -> dict[str, int]:
     if not ctx.cases:
         return {}
-    s, today, used = ctx.session, ctx.today, set()
+    s, today = ctx.session, ctx.today
+    used: set[object] = set()
     ag = ctx.agencies
     counts = {"case review applications": 0, "case review actions": 0}
 

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cspdesk.core.errors import DatabaseProblem
 
@@ -305,7 +306,7 @@ def connect_file(
     written and nothing is left beside the file. A new (missing or
     empty) file is created encrypted."""
     path = Path(path).absolute()
-    extra = {} if isolation_level == "" else {"isolation_level": isolation_level}
+    extra: dict[str, Any] = {} if isolation_level == "" else {"isolation_level": isolation_level}
     target, uri = (readonly_uri(path), True) if readonly else (str(path), False)
     if not (is_encrypted_file(path) or is_new_file(path)):
         return sqlite3.connect(target, uri=uri, timeout=timeout, **extra, **kwargs)

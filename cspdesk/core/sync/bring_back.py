@@ -1,7 +1,7 @@
 """Bringing a working copy back: its journal applied to the office database,
 field by field, in one transaction.
 
-Ideas taken (docs/ARCHITECTURE.md, "Working copies"): from PowerSync, an upload queue of row operations
+Ideas taken (docs/design/working-copies.md): from PowerSync, an upload queue of row operations
 (the journal) that the office applies with its own rules, the office being the authority; from CouchDB, a
 deterministic outcome with nothing lost (the office value stands, the copy's value is kept as a conflict for
 an officer to decide). Per field:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,13 +29,18 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
 from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError
-from cspdesk.core.services.cases.case_query import CaseQuery
+from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.bus import when_ready
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
 from cspdesk.gui.widgets.forms import find_data
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class CasesPage(QWidget):
+    services: Services
+
     title = "ASB Cases"
     case_activated = Signal(object)  # case id (Enter / double-click)
 
@@ -255,7 +261,7 @@ class CasesPage(QWidget):
         )
         if target is None:
             return
-        from cspdesk.core.services.cases.case_export import export_cases
+        from cspdesk.core.services.cases import export_cases
 
         try:
             n = export_cases(self.services.case_list, ids, target)

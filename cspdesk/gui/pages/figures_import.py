@@ -7,6 +7,8 @@ choosing to import the good ones.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,10 +27,15 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 FILE_FILTER = "Figures files (*.csv *.xlsx *.xlsm *.zip);;All files (*)"
 
 
 class FiguresImportPanel(QWidget):
+    services: Services
+
     def __init__(self, services, bus, prompts, tasks, parent=None):
         super().__init__(parent)
         self.services = services

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QW
 
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory
-from cspdesk.core.services.cases.incidents import IncidentInput
+from cspdesk.core.services.cases import IncidentInput
 from cspdesk.gui.widgets.forms import (
     DateField,
     FieldErrors,

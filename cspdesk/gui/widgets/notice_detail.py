@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
@@ -18,6 +19,9 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 S = Stage
 # A move that is really a new notice: (kind of the notice shown, stage) -> kind of the new step.
@@ -132,6 +136,8 @@ def _event_text(ev) -> str:
 class NoticeDetailView(QWidget):
     """Shows one notice; ``show_notice(id)`` loads it, ``clear()`` empties it."""
 
+    services: Services
+
     changed = Signal(object)  # Changes, after a step was saved here
 
     def __init__(self, services, bus, prompts, parent=None):
@@ -191,7 +197,7 @@ class NoticeDetailView(QWidget):
         """This notice's letters (the template for its kind), filed on the notice and its case."""
         if self.detail is None:
             return None
-        from cspdesk.core.services.letters.letter_sources import Subject
+        from cspdesk.core.services.letters import Subject
         from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
         self.documents_panel = open_documents_dialog(

@@ -8,12 +8,19 @@ says it once, before anyone types.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel
 
 from cspdesk.gui.bus import Bus, when_ready
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class WriteBanner(QLabel):
+    _services: Services
+
     def __init__(self, services, bus: Bus, tasks):
         super().__init__()
         self.setObjectName("writeBanner")

@@ -189,7 +189,7 @@ class UserService:
                     .select_from(AppUser)
                     .where(AppUser.role == Role.ADMINISTRATOR.value, AppUser.active.is_(True))
                 )
-                if admins <= 1:
+                if (admins or 0) <= 1:
                     raise ValidationError({"role": "There must always be at least one administrator."})
             if display_name is not None:
                 if not display_name.strip():

@@ -145,9 +145,10 @@ class NoticeRegisterService:
             stmt = stmt.where(N.next_due_on <= self._today() + timedelta(days=q.due_within_days))
             return stmt.order_by(N.next_due_on.asc(), N.reference.asc())
         col = SORT_COLUMNS.get(q.sort, N.issued_on)
-        order = [col.desc() if q.descending else col.asc()]
-        order.append(N.reference.desc() if q.descending else N.reference.asc())
-        return stmt.order_by(*order)
+        return stmt.order_by(
+            col.desc() if q.descending else col.asc(),
+            N.reference.desc() if q.descending else N.reference.asc(),
+        )
 
     def notice_ids(self, q: NoticeQuery) -> list[uuid.UUID]:
         with self._uow("system") as uow:

@@ -430,7 +430,7 @@ class DocumentService:
         only for those who may see it, with a reason, named by the record's reference)."""
         data = self._read(actor, document_id, reason, "Letter reprinted")
         with self._uow(actor.username) as uow:
-            d = uow.session.get(Document, document_id)
+            d = uow.session.get_one(Document, document_id)  # _read has found it
             ref = document_refs(uow.session, [document_id]).get(document_id)
             title = d.title if ref is None or not ref.restricted else f"{d.title} on {ref.label}"
             uow.audit("reprint", "document", document_id, f"Copy of '{title}' printed or saved")

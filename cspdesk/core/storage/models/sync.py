@@ -1,7 +1,7 @@
 """Working copies: what a copy is (in the copy), which copies are out (in the office), the copy's journal of
 changes, the changes already brought back and the conflicts waiting for an officer (in the office).
 
-See ``cspdesk/core/sync`` and docs/ARCHITECTURE.md ("Working copies").
+See ``cspdesk/core/sync`` and docs/design/working-copies.md.
 """
 
 from __future__ import annotations

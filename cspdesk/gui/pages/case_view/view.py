@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -19,6 +20,9 @@ from cspdesk.gui.pages.case_view.incidents import IncidentsPanel
 from cspdesk.gui.pages.case_view.overview import OverviewPanel
 from cspdesk.gui.pages.case_view.people import PeoplePanel
 from cspdesk.gui.pages.case_view.risk import RiskPanel
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 TABS = (
     ("Overview", OverviewPanel),
@@ -37,6 +41,8 @@ PARTNER_MAY_USE = ("saveCopy", "openDocument", "showCorrected", "showRemovedPart
 
 class CaseView(QWidget):
     """One case, in its own top-level window. Tabs load when first shown, then whenever the case changes."""
+
+    services: Services
 
     closed = Signal(object)  # the case id
 
