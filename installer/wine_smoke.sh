@@ -6,7 +6,8 @@
 #      database with demo data, check, the two PDF reports (with pages) and the quarterly XLSX, a police.uk
 #      import, then selftest: a letter and a mail merge in helper processes
 #   3. the user's own database made by `cspdesk demo` in their data folder (%LOCALAPPDATA%\CSPDesk); CSPDESK_DB
-#      and IT's settings file (%PROGRAMDATA%\CSPDesk\cspdesk.ini) choosing the database
+#      and IT's settings file (%PROGRAMDATA%\CSPDesk\cspdesk.ini) choosing the database; a new database's key
+#      kept in, and found again in, the Windows credential store (keyring, through pywin32-ctypes)
 #   4. upgrade in place (the installer again, silently): the program still works, the data is untouched
 #   5. silent uninstall: program folder, shortcuts and registry entries gone, the user's data kept
 #
@@ -91,7 +92,12 @@ out=$(cspdesk check | tr -d '\r')
 has "Database:  $other" "$out" || fail "check ignores IT's settings file: $out"
 rm "$c/ProgramData/CSPDesk/cspdesk.ini"
 [ "$(sha256sum "$own_unix" | cut -c1-64)" = "$before" ] || fail "opening other databases changed the user's"
-say "   the user's database, CSPDESK_DB and IT's settings file: ok"
+keyed="$(winepath -w "$work")\\keyed.sqlite"
+out=$(unset CSPDESK_DB_KEY; cspdesk demo --db "$keyed" --cases 5 | tr -d '\r')
+has "Demo data written" "$out" || fail "a new database with its key in the Windows credential store: $out"
+out=$(unset CSPDESK_DB_KEY; cspdesk check --db "$keyed" | tr -d '\r')
+[ "$(tail -1 <<<"$out")" = OK ] || fail "the key was not found again in the Windows credential store: $out"
+say "   the user's database, CSPDESK_DB, IT's settings file, a key in the credential store: ok"
 
 say "4. upgrade in place: the installer again, silently"
 wine "$setup" /S
