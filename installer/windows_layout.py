@@ -88,10 +88,10 @@ def locked_for_windows(lock: Path) -> dict[str, str]:
 
 
 def windows_requirements(lock: Path) -> str:
-    """The lock as pip must read it for Windows: each entry whose marker holds on Windows, marker dropped, with
-    its hashes. (``pip download --platform win_amd64`` picks Windows wheels but judges markers by the machine
-    it runs on, so it left out the Windows-only packages: pywin32-ctypes, which keyring needs to reach the
-    Windows credential store, and tzdata, Windows' time zones.)"""
+    """The lock as pip must read it for Windows: each entry whose marker holds on Windows, marker dropped,
+    with its hashes. (``pip download --platform win_amd64`` picks Windows wheels but judges markers by the
+    machine it runs on, so it left out the Windows-only packages: pywin32-ctypes, which keyring needs to reach
+    the Windows credential store, and tzdata, Windows' time zones.)"""
     out: list[str] = []
     keep = False
     for line in lock.read_text(encoding="utf-8").splitlines():

@@ -2,12 +2,12 @@
 # The Windows installer, checked under Wine on Linux (the command line only: PySide6's Qt DLLs need Windows'
 # own ICU and do not load under Wine — the window is checked on a real Windows runner, windows-ci.yml):
 #   1. silent install for everyone (/S) into a new Wine prefix: program folder, launchers, shortcuts, registry
-#   2. installer/smoke_test.py --no-window against the installed cspdesk.exe: --version, about, a new encrypted
-#      database with demo data, check, the two PDF reports (with pages) and the quarterly XLSX, a police.uk
-#      import, then selftest: a letter and a mail merge in helper processes
-#   3. the user's own database made by `cspdesk demo` in their data folder (%LOCALAPPDATA%\CSPDesk); CSPDESK_DB
-#      and IT's settings file (%PROGRAMDATA%\CSPDesk\cspdesk.ini) choosing the database; a new database's key
-#      kept in, and found again in, the Windows credential store (keyring, through pywin32-ctypes)
+#   2. installer/smoke_test.py --no-window against the installed cspdesk.exe: --version, about, a new
+#      encrypted database with demo data, check, the two PDF reports (with pages) and the quarterly XLSX, a
+#      police.uk import, then selftest: a letter and a mail merge in helper processes
+#   3. the user's own database made by `cspdesk demo` in their data folder (%LOCALAPPDATA%\CSPDesk);
+#      CSPDESK_DB and IT's settings file (%PROGRAMDATA%\CSPDesk\cspdesk.ini) choosing the database; a new
+#      database's key kept in, and found again in, the Windows credential store (keyring, via pywin32-ctypes)
 #   4. upgrade in place (the installer again, silently): the program still works, the data is untouched
 #   5. silent uninstall: program folder, shortcuts and registry entries gone, the user's data kept
 #
@@ -29,14 +29,16 @@ CSPDESK_DB_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export CSPDESK_DB_KEY
 say() { echo "== $*" >&2; }
 fail() { echo "WINE SMOKE TEST FAILED: $*" >&2; exit 1; }
-has() { grep -qF -- "$1" <<<"$2"; }  # has TEXT OUTPUT (no pipe: grep -q ending early cannot fail the pipeline)
+# has TEXT OUTPUT (no pipe: grep -q ending early cannot fail the pipeline)
+has() { grep -qF -- "$1" <<<"$2"; }
 
 say "Wine prefix"
 wineboot -i >/dev/null 2>&1
 c=$WINEPREFIX/drive_c
-# A Wine gap, not CSPDesk's: numpy 2's Windows build calls the C runtime's crealf as it is imported, which Wine 8
-# lists but leaves unimplemented (the process aborts). Windows has it. The prefix gets a copy of Wine's
-# ucrtbase.dll with that stub (and six like it) filled in: installer/wine_ucrtbase.py. The installer is untouched.
+# A Wine gap, not CSPDesk's: numpy 2's Windows build calls the C runtime's crealf as it is imported, which
+# Wine 8 lists but leaves unimplemented (the process aborts). Windows has it. The prefix gets a copy of Wine's
+# ucrtbase.dll with that stub (and six like it) filled in: installer/wine_ucrtbase.py. The installer is
+# untouched.
 .venv/bin/python installer/wine_ucrtbase.py "$c/windows/system32"
 inst="$c/Program Files/CSPDesk"
 
@@ -74,7 +76,8 @@ out=$(cspdesk demo --cases 50 | tr -d '\r')
 has "Demo data written" "$out" || fail "demo data in the user's own database: $out"
 [ -f "$own_unix" ] || fail "the user's database was not made at $own"
 out=$(cspdesk check | tr -d '\r')
-[ "$(tail -1 <<<"$out")" = OK ] && has "Database:  $own" "$out" || fail "check of the user's database (no --db): $out"
+[ "$(tail -1 <<<"$out")" = OK ] && has "Database:  $own" "$out" \
+  || fail "check of the user's database (no --db): $out"
 before=$(sha256sum "$own_unix" | cut -c1-64)
 other="$(winepath -w "$work")\\other.sqlite"
 out=$(cspdesk demo --db "$other" --cases 10 | tr -d '\r')

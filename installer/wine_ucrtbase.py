@@ -1,18 +1,19 @@
-"""Wine 8's ucrtbase.dll with the complex-number accessors numpy's Windows build calls — for the Wine smoke test
-only, never shipped: installer/wine_smoke.sh writes it over the copy in its throwaway Wine prefix's system32 and
-runs Wine with WINEDLLOVERRIDES=ucrtbase=n,b (the installed CSPDesk is not touched):
+"""Wine 8's ucrtbase.dll with the complex-number accessors numpy's Windows build calls — for the Wine smoke
+test only, never shipped: installer/wine_smoke.sh writes it over the copy in its throwaway Wine prefix's
+system32 and runs Wine with WINEDLLOVERRIDES=ucrtbase=n,b (the installed CSPDesk is not touched):
 
   python installer/wine_ucrtbase.py SYSTEM32      writes SYSTEM32/ucrtbase.dll
 
 numpy 2's Windows build calls ``crealf`` (the real part of a float complex) from the C runtime as it is
 imported. Windows has had it since Windows 10's first Universal CRT; Wine 8 lists it but leaves it
-unimplemented, so under Wine the process aborts ("Call from ... to unimplemented function ucrtbase.dll.crealf").
-Each unimplemented function in Wine's ucrtbase.dll is a 24-byte stub that reports the call and aborts; this copy
-overwrites the stubs of the seven one-line accessors below with their few machine instructions (the Microsoft
-x64 calling convention: a float complex travels in RCX, a double complex by pointer, a float comes back in
-XMM0). The "Wine builtin DLL" mark is cleared, so that
-Wine loads this file as a native DLL instead of its own copy. Nothing else in the file changes. The transcendental complex functions (csqrt, cexp ...) stay stubs:
-CSPDesk never calls them, and a call would stop the test with the function's name, not pass it quietly.
+unimplemented, so under Wine the process aborts ("Call from ... to unimplemented function
+ucrtbase.dll.crealf"). Each unimplemented function in Wine's ucrtbase.dll is a 24-byte stub that reports the
+call and aborts; this copy overwrites the stubs of the seven one-line accessors below with their few machine
+instructions (the Microsoft x64 calling convention: a float complex travels in RCX, a double complex by
+pointer, a float comes back in XMM0). The "Wine builtin DLL" mark is cleared, so that Wine loads this file as
+a native DLL instead of its own copy. Nothing else in the file changes. The transcendental complex functions
+(csqrt, cexp ...) stay stubs: CSPDesk never calls them, and a call would stop the test with the function's
+name, not pass it quietly.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """installer/smoke_test.py's own judgement of a report PDF: the built program's PDFs (the frozen app's, the
-installed Windows one's under Wine) must have pages, read without pypdf, which is not where the script runs."""
+installed Windows one's under Wine) must have pages, counted without pypdf, which is not where the script
+runs."""
 
 from __future__ import annotations
 
