@@ -7,7 +7,8 @@ Everything a council laptop uses, through the built program itself, in a throwaw
 own data is never touched): --version, about, a new database with demo data, check, each report (two PDFs and
 the quarterly XLSX), a police.uk import, and ``cspdesk selftest`` (a letter, a mail merge in helper processes,
 and — unless --no-window — the window opening offscreen on its first page of cases). Exit code 0 when every
-step passed. Needs only the standard library, so it runs where CSPDesk is not installed.
+step passed. Needs only the standard library, so it runs where CSPDesk is not installed. Under Wine 8 run it
+through installer/wine_smoke.sh, whose Wine prefix can import numpy (see installer/wine_ucrtbase.py).
 """
 
 from __future__ import annotations
