@@ -41,9 +41,13 @@ if [ ! -f "$embed" ]; then
 fi
 echo "$EMBED_SHA256  $embed" | sha256sum -c --quiet
 
-# 2. The dependencies' Windows wheels, from the lock, every file checked against its hash.
+# 2. The dependencies' Windows wheels, from the lock, every file checked against its hash. pip judges the
+# lock's markers by this machine, so it reads the lock as it holds for Windows (windows_layout.py
+# --requirements).
+winreq=$out/requirements-windows.txt
+"$PY" installer/windows_layout.py --lock requirements/app.txt --requirements "$winreq"
 "$PY" -m pip download -q --platform win_amd64 --only-binary=:all: --python-version 3.12 --implementation cp \
-  --no-deps --require-hashes -r requirements/app.txt -d "$cache/wheels" 2>&1 | grep -v "is ignored" || true
+  --no-deps --require-hashes -r "$winreq" -d "$cache/wheels" 2>&1 | grep -v "is ignored" || true
 
 # 3. CSPDesk's own wheel.
 "$PY" -m pip wheel -q --no-deps -w "$out/cspdesk-wheel" . 2>&1 | grep -v "is ignored" || true

@@ -88,6 +88,26 @@ def locked_for_windows(lock: Path) -> dict[str, str]:
     return pins
 
 
+def windows_requirements(lock: Path) -> str:
+    """The lock as pip must read it for Windows: each entry whose marker holds on Windows, marker dropped,
+    with its hashes. (``pip download --platform win_amd64`` picks Windows wheels but judges markers by the
+    machine it runs on, so it left out the Windows-only packages: pywin32-ctypes, which keyring needs to reach
+    the Windows credential store, and tzdata, Windows' time zones.)"""
+    out: list[str] = []
+    keep = False
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if not line or line[0] == "#":
+            continue
+        if line[0] != " ":
+            req = Requirement(line.rstrip(" \\"))
+            keep = req.marker is None or req.marker.evaluate(WINDOWS)
+            if keep:
+                out.append(f"{req.name}{req.specifier} \\")
+        elif keep and line.lstrip().startswith("--hash"):
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
 def wheel_for(wheels: Path, name: str, version: str) -> Path:
     for w in sorted(wheels.glob("*.whl")):
         wname, wversion, _build, tags = parse_wheel_filename(w.name)
@@ -149,12 +169,20 @@ def launcher(kind: str, interpreter: str) -> bytes:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--embed", type=Path, required=True)
+    p.add_argument(
+        "--requirements", type=Path, help="only write the lock for Windows here (for pip download)"
+    )
     p.add_argument("--lock", type=Path, required=True)
-    p.add_argument("--wheels", type=Path, required=True)
-    p.add_argument("--app-wheel", type=Path, required=True)
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--embed", type=Path)
+    p.add_argument("--wheels", type=Path)
+    p.add_argument("--app-wheel", type=Path)
+    p.add_argument("--out", type=Path)
     args = p.parse_args()
+    if args.requirements:
+        args.requirements.write_text(windows_requirements(args.lock), encoding="utf-8")
+        return
+    if None in (args.embed, args.wheels, args.app_wheel, args.out):
+        p.error("--embed, --wheels, --app-wheel and --out are needed to lay the folder out")
     out: Path = args.out
     shutil.rmtree(out, ignore_errors=True)
     embed_python(args.embed, out / "python")
