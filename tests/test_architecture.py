@@ -79,3 +79,31 @@ def test_units_of_work_are_only_entered_with_with():
             ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, "enter units of work with `with`: " + ", ".join(offenders)
+
+
+def test_only_site_config_reads_cspdesk_db():
+    """Which database to open when none is named (``CSPDESK_DB``, then IT's settings file, then the user's
+    own) is decided in one place, ``core/site_config.py``. Catches a second reader of the variable, such as
+    the one ``storage/sqlite_file.default_database_path`` had (it honoured ``CSPDESK_DB`` but not the
+    settings file, so ``check`` and ``about`` could disagree; seen to fail with it put back)."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "cspdesk").rglob("*.py")):
+        if path.name == "site_config.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            # os.environ.get("CSPDESK_DB"), os.getenv(...), os.environ["CSPDESK_DB"], "..." in os.environ
+            if (
+                isinstance(node, ast.Call | ast.Subscript | ast.Compare)
+                and any(
+                    isinstance(n, ast.Constant) and n.value == "CSPDESK_DB"
+                    for n in ast.iter_child_nodes(node)
+                )
+                or (
+                    isinstance(node, ast.Call)
+                    and any(isinstance(a, ast.Constant) and a.value == "CSPDESK_DB" for a in node.args)
+                )
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, "ask core.site_config instead of reading CSPDESK_DB: " + ", ".join(offenders)

@@ -43,6 +43,12 @@ def site_settings_path() -> Path:
     return site_config_dir() / SETTINGS_FILE_NAME
 
 
+def site_names_a_database() -> bool:
+    """Whether ``CSPDESK_DB`` or IT's settings file names the database (then a missing folder is a mistake,
+    never one of the user's own to create). The file is not read here: a broken one is reported on opening."""
+    return bool(os.environ.get("CSPDESK_DB", "").strip()) or site_settings_path().is_file()
+
+
 def configured_database() -> DatabaseChoice:
     """The database to open when ``--db`` is not given (raises DatabaseProblem for a broken settings file)."""
     if env := os.environ.get("CSPDESK_DB", "").strip():

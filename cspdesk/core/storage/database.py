@@ -390,8 +390,10 @@ def _refuse_to_create(path: Path, create: bool) -> None:
         )
     if path.parent.is_dir():
         return
+    from cspdesk.core.site_config import site_names_a_database
+
     own_folder = default_database_path().expanduser().resolve().parent
-    if path.parent != own_folder or "CSPDESK_DB" in os.environ:
+    if path.parent != own_folder or site_names_a_database():
         raise NoSuchDatabase(
             f"CSPDesk cannot create the database {path}: the folder {path.parent} does not "
             "exist. Check the name and folder (nothing has been created)."

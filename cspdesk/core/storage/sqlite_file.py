@@ -20,9 +20,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def default_database_path() -> Path:
-    """The user's own database file, in the platform's per-user data folder."""
-    if (env := os.environ.get("CSPDESK_DB")) and "://" not in env:  # a server's URL: see database.resolve_url
-        return Path(env)
+    """The user's own database file, in the platform's per-user data folder. (Which database to open when
+    none is named — ``CSPDESK_DB``, IT's settings file, or this one — is ``core.site_config``'s to say.)"""
     return user_data_dir() / "cspdesk.sqlite"
 
 
