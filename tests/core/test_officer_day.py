@@ -297,3 +297,24 @@ def test_no_letter_leaves_yours_sincerely_and_the_signature_alone_on_a_page():
             if "Yours sincerely" in text:
                 before = text.split("Yours sincerely")[0].replace("OFFICIAL-SENSITIVE", "")
                 assert len(before.split()) > 25, (code, before)
+
+
+def test_officer_names_show_on_lists_read_before_a_demo_load(services):
+    """Defect 11 (in part): the Dashboard's Officer column was blank right after a demo load. The notices and
+    case lists cached ward and officer names on their first read, when the new database had no users, and
+    the Dashboard read again before the pages that clear the cache. (Caught: the cache kept whatever it held
+    while a row named an officer it had not seen.)"""
+    import uuid
+
+    from cspdesk.core.services.cases.case_query import CaseQuery
+
+    assert services.notices.due(14) == []  # both caches filled while there are no officers
+    assert services.notices.rows_for([uuid.uuid4()]) == {}
+    assert services.case_list.rows_for([uuid.uuid4()]) == {}
+    services.demo.load(services.actor, cases=40, seed=4)
+    due = services.notices.due(3650)
+    assert due and all(d.officer for d in due), [d.reference for d in due if not d.officer]
+    rows = services.notices.rows_for([d.id for d in due[:5]])
+    assert rows and all(r.officer for r in rows.values())
+    cases = services.case_list.rows_for(list(services.case_list.case_ids(CaseQuery()))[:20])
+    assert cases and all(r.officer and r.ward for r in cases.values())
