@@ -1,6 +1,7 @@
 """The partnership report pack as one PDF: council header, Action Taken (the officer's wording and paragraphs),
 charts, Community Trigger, Crime Figures (the crime figures report's own tables and charts), Priorities, and
-the figures behind the text and charts in words (the CSV, ``measure,count``, holds every figure by its code name).
+the figures behind the text and charts in words (the CSV, ``measure,count``, holds every figure by its
+code name).
 
 It prints what the service gives it (``report_pack_dto.ReportPack``) and looks nothing up: restricted Safer
 Homes referrals reach it as counts only. ReportLab is imported only here, when a pack is printed.
@@ -294,7 +295,8 @@ def _priorities(pack: ReportPack, st: dict[str, ParagraphStyle]) -> list:
 
 
 # The sections whose figures are printed nowhere else as a number (issue 19: the appendix printed all ~90
-# measures with their CSV code names over three pages; the priorities and crime figures are in their own tables).
+# measures with their CSV code names over three pages; the priorities and crime figures have their own
+# tables).
 APPENDIX_SECTIONS = ("action_taken", "community_trigger", "charts")
 
 
@@ -327,7 +329,8 @@ def _figures_table(pack: ReportPack, st: dict[str, ParagraphStyle]) -> list:
         )
     )
     note = (
-        "The counts behind the text and charts above; the Priorities and Crime Figures tables give their own. "
+        "The counts behind the text and charts above; the Priorities and Crime Figures tables give "
+        "their own. "
         "Notices are counted by the date issued, Safer Homes properties by the date secured, meetings by the "
         "date held, Case Review applications by the date received and reviews by the date the review meeting "
         "was held. Every figure, with the name an analyst's spreadsheet uses for it, is in the report's CSV "
