@@ -379,3 +379,57 @@ def test_action_taken_and_the_pack_are_written_under_their_own_names(demo_db_pat
     assert "Issued 56x Community Protection Notice Warnings" in texts["action-taken"]
     for other in ("Community Trigger", "Crime Figures", "Priority theme"):
         assert other not in texts["action-taken"] and other in texts["report-pack"], other
+
+
+def test_every_year_of_the_demo_has_case_review_applications(demo_services):
+    """Defect 13: the demo held three Case Review applications in all, so the current year's figures (and
+    2024/25's) were zeros. (Caught: the per-year applications left out, as before.)"""
+    from datetime import date
+
+    service = demo_services.case_reviews
+    today = demo_services.clock.today()
+    year = 2022
+    while date(year, 4, 1) <= today:
+        rows = dict(service.figures(f"{year}/{(year + 1) % 100:02d}").as_rows())
+        assert rows["applications"] >= 1, (year, rows)
+        year += 1
+    current = dict(service.figures(f"{year - 1}/{year % 100:02d}").as_rows())
+    assert current["applications"] >= 2 and current["applications"] > current["threshold_not_met"], current
+
+
+def test_the_demo_summary_counts_what_check_counts(tmp_path, capsys):
+    """Defect 13: the run summary's counts differed from ``cspdesk check``'s (the areas added incidents and
+    actions after the summary was counted). Every number the summary prints equals check's count of its
+    table. (Caught: the summary taken from the case generator's own lists, as before.)"""
+    import re
+
+    from cspdesk.cli import main
+
+    db = tmp_path / "demo.sqlite"
+    assert main(["demo", "--db", str(db), "--cases", "30", "--seed", "8"]) == 0
+    summary = capsys.readouterr().out
+    assert main(["check", "--db", str(db)]) == 0
+    check = {
+        m[1]: int(m[2].replace(",", ""))
+        for m in re.finditer(r"^\s+(\w+)\s+([\d,]+)$", capsys.readouterr().out, re.M)
+    }
+    tables = {
+        "cases": "asb_case",
+        "people": "person",
+        "incidents": "incident",
+        "actions": "case_action",
+        "meetings": "meeting",
+        "case review applications": "case_review_application",
+        "enforcement notices": "enforcement_notice",
+        "notice events": "notice_event",
+        "safer_homes_referrals": "safer_homes_referral",
+    }
+    said = {
+        name: int(n.replace(",", ""))
+        for n, name in re.findall(
+            r"([\d,]+) (cases|people|incidents|actions|meetings)\b", summary.split(" in ")[0]
+        )
+    }
+    said |= {k: int(v.replace(",", "")) for k, v in re.findall(r"^\s+([\w ]+): ([\d,]+)$", summary, re.M)}
+    for name, table in tables.items():
+        assert said[name] == check.get(table, 0), (name, said[name], check.get(table))
