@@ -23,6 +23,7 @@ from cspdesk.core.services.cases.case_query import CaseQuery
 from cspdesk.core.services.forums.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table
+from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 
 
@@ -35,7 +36,7 @@ class ForumsPage(QWidget):
         self.bus = bus
         self.prompts = prompts
         heading = QLabel("Area Forums")
-        heading.setStyleSheet("font-size: 20px; font-weight: 600;")
+        heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
         self.forums = table(["Held", "Forum", "Venue", "Issues", "Open actions"], "forumsTable", 1)
         self.forums.currentCellChanged.connect(lambda *_a: self.show_forum())
 

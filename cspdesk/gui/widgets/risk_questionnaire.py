@@ -10,7 +10,7 @@ it; a new question's key is made from its words.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 KEY = Qt.ItemDataRole.UserRole
+W = TypeVar("W", bound=QWidget)
 
 
 class RiskQuestionnaireEditor(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._version = "custom"
-        self.table = QTableWidget(0, 2, objectName="riskQuestions", accessibleName="Risk questions")
+        self.table = _named(QTableWidget(0, 2), "riskQuestions", "Risk questions")
         self.table.setHorizontalHeaderLabels(["Question (answered yes or no)", "Points for yes"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -41,19 +42,19 @@ class RiskQuestionnaireEditor(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setMinimumHeight(200)
-        self.add_btn = QPushButton("Add question", objectName="addRiskQuestion")
-        self.remove_btn = QPushButton("Remove", objectName="removeRiskQuestion")
-        self.up_btn = QPushButton("Move up", objectName="riskQuestionUp")
-        self.down_btn = QPushButton("Move down", objectName="riskQuestionDown")
+        self.add_btn = _named(QPushButton("Add question"), "addRiskQuestion")
+        self.remove_btn = _named(QPushButton("Remove question"), "removeRiskQuestion")
+        self.up_btn = _named(QPushButton("Move up"), "riskQuestionUp")
+        self.down_btn = _named(QPushButton("Move down"), "riskQuestionDown")
         self.add_btn.clicked.connect(self.add_question)
         self.remove_btn.clicked.connect(self.remove_question)
-        self.up_btn.clicked.connect(lambda: self.move(-1))
-        self.down_btn.clicked.connect(lambda: self.move(1))
-        self.medium = QSpinBox(objectName="riskMediumFrom", accessibleName="Medium risk from (points)")
-        self.high = QSpinBox(objectName="riskHighFrom", accessibleName="High risk from (points)")
+        self.up_btn.clicked.connect(lambda: self.move_question(-1))
+        self.down_btn.clicked.connect(lambda: self.move_question(1))
+        self.medium = _named(QSpinBox(), "riskMediumFrom", "Medium risk from (points)")
+        self.high = _named(QSpinBox(), "riskHighFrom", "High risk from (points)")
         for box in (self.medium, self.high):
             box.setRange(0, 999)
-        self.total = QLabel(objectName="riskMaximum")
+        self.total = _named(QLabel(), "riskMaximum")
         self.table.itemChanged.connect(lambda _item: self._show_total())
 
         buttons = QHBoxLayout()
@@ -61,9 +62,12 @@ class RiskQuestionnaireEditor(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         cut_offs = QHBoxLayout()
-        cut_offs.addWidget(QLabel("Medium risk from", buddy=self.medium))
+        medium_label, high_label = QLabel("Medium risk from"), QLabel("points; high risk from")
+        medium_label.setBuddy(self.medium)
+        high_label.setBuddy(self.high)
+        cut_offs.addWidget(medium_label)
         cut_offs.addWidget(self.medium)
-        cut_offs.addWidget(QLabel("points; high risk from", buddy=self.high))
+        cut_offs.addWidget(high_label)
         cut_offs.addWidget(self.high)
         cut_offs.addWidget(QLabel("points."))
         cut_offs.addWidget(self.total)
@@ -108,7 +112,9 @@ class RiskQuestionnaireEditor(QWidget):
         self._append("", 1, "")
         row = self.table.rowCount() - 1
         self.table.setCurrentCell(row, 0)
-        self.table.editItem(self.table.item(row, 0))
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.table.editItem(item)
         self._show_total()
 
     def remove_question(self) -> None:
@@ -117,7 +123,7 @@ class RiskQuestionnaireEditor(QWidget):
             self.table.removeRow(row)
             self._show_total()
 
-    def move(self, step: int) -> None:
+    def move_question(self, step: int) -> None:
         row = self.table.currentRow()
         to = row + step
         if row < 0 or not 0 <= to < self.table.rowCount():
@@ -134,7 +140,7 @@ class RiskQuestionnaireEditor(QWidget):
     # ----- rows
     def _append(self, text: str, weight: int, key: str) -> None:
         r = self.table.rowCount()
-        spin = QSpinBox(accessibleName=f"Points for yes, question {r + 1}")
+        spin = _named(QSpinBox(), "", f"Points for yes, question {r + 1}")
         spin.setRange(0, 99)
         spin.setValue(weight)
         spin.valueChanged.connect(lambda _v: self._show_total())
@@ -157,6 +163,14 @@ class RiskQuestionnaireEditor(QWidget):
     def _show_total(self) -> None:
         most = sum(self._weight(r) for r in range(self.table.rowCount()))
         self.total.setText(f"(The highest possible score is {most}.)")
+
+
+def _named(widget: W, name: str, accessible: str = "") -> W:
+    if name:
+        widget.setObjectName(name)
+    if accessible:
+        widget.setAccessibleName(accessible)
+    return widget
 
 
 def _key_for(text: str, taken: set[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from cspdesk.gui.bus import Bus, when_ready
+from cspdesk.gui.theme import font_css
 
 
 class WriteBanner(QLabel):
@@ -20,7 +21,7 @@ class WriteBanner(QLabel):
         self.setAccessibleName("Changes are off")
         self.setStyleSheet(
             "QLabel#writeBanner { background: #fff3cd; color: #5c4400; border-bottom: 1px solid "
-            "#e0c36a; padding: 8px 12px; font-size: 13px; }"
+            f"#e0c36a; padding: 8px 12px; {font_css(13)} }}"
         )
         self.hide()
         self.answered = False  # the check has answered (the banner shows only if it refused)
