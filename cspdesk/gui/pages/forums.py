@@ -37,7 +37,8 @@ class ForumsPage(QWidget):
         self.prompts = prompts
         heading = QLabel("Area Forums")
         heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
-        self.forums = table(["Held", "Forum", "Venue", "Issues", "Open actions"], "forumsTable", 1)
+        # The forum's name in full, the venue taking what room is left (issue 19: names were cut to "W…").
+        self.forums = table(["Held", "Forum", "Venue", "Issues", "Open actions"], "forumsTable", 2)
         self.forums.currentCellChanged.connect(lambda *_a: self.show_forum())
 
         # record a forum
@@ -127,7 +128,7 @@ class ForumsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([520, 880])
+        splitter.setSizes([640, 760])
         v = QVBoxLayout(self)
         v.addWidget(heading)
         v.addWidget(splitter, 1)
