@@ -1,5 +1,5 @@
-"""Accessibility (issue 19): a focus ring that shows, text that grows with the system font, and meaning colours
-legible on a high-contrast palette."""
+"""Accessibility (issue 19): a focus ring that shows, text that grows with the system font, and meaning
+colours legible on a high-contrast palette."""
 
 from __future__ import annotations
 
@@ -144,8 +144,9 @@ def test_meaning_colours_are_legible_on_the_palette_in_use(palette):
 
 
 def test_an_overdue_review_in_the_case_list_is_legible_on_a_high_contrast_palette(window, qtbot):
-    """The case list paints an overdue review date and a high risk in the alert colour: on a black palette it
-    is the light variant, and the words still say it (the date, "High"). (Caught: QColor("#b00020") as before.)"""
+    """The case list paints an overdue review date and a high risk in the alert colour: on a black palette
+    it is the light variant, and the words still say it (the date, "High"). (Caught: QColor("#b00020") as
+    before.)"""
     from PySide6.QtCore import Qt
 
     from cspdesk.gui.models.case_table import COLUMNS

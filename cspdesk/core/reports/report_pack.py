@@ -1,7 +1,7 @@
-"""The partnership report pack as one PDF: council header, Action Taken (the officer's wording and paragraphs),
-charts, Community Trigger, Crime Figures (the crime figures report's own tables and charts), Priorities, and
-the figures behind the text and charts in words (the CSV, ``measure,count``, holds every figure by its
-code name).
+"""The partnership report pack as one PDF: council header, Action Taken (the officer's wording and
+paragraphs), charts, Community Trigger, Crime Figures (the crime figures report's own tables and
+charts), Priorities, and the figures behind the text and charts in words (the CSV, ``measure,count``,
+holds every figure by its code name).
 
 It prints what the service gives it (``report_pack_dto.ReportPack``) and looks nothing up: restricted Safer
 Homes referrals reach it as counts only. ReportLab is imported only here, when a pack is printed.
@@ -141,8 +141,8 @@ def _header(pack: ReportPack, head: dict[str, str], st: dict[str, ParagraphStyle
         Paragraph(f"{esc(name)} {esc(p.label)}", st["title"]),
         Paragraph(
             esc(
-                f"{p.start.day} {p.start:%B %Y} to {p.end.day} {p.end:%B %Y}, compared with {pack.previous.label}. "
-                f"{pack.area}."
+                f"{p.start.day} {p.start:%B %Y} to {p.end.day} {p.end:%B %Y}, "
+                f"compared with {pack.previous.label}. {pack.area}."
             ),
             st["subtitle"],
         ),

@@ -1,4 +1,5 @@
-"""The risk questionnaire in Settings as a table of questions (issue 19, defect 11: it was edited as raw JSON).
+"""The risk questionnaire in Settings as a table of questions (issue 19, defect 11: it was edited as raw
+JSON).
 
 Each row is a yes/no question and the points a "yes" adds; rows are added, removed and moved; the medium and
 high cut-offs are spin boxes. The value is the same dictionary the setting holds
