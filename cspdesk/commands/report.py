@@ -66,7 +66,7 @@ def run_case_review_figures(args) -> int:
     return 0
 
 
-# ----- action-taken (the report pack) and quarterly
+# ----- the report pack, its Action Taken section alone, and quarterly
 
 
 def _report_pack_service(db: str):
@@ -86,12 +86,8 @@ def _report_pack_service(db: str):
     )
 
 
-def _add_action_taken(reports) -> None:
-    p = reports.add_parser(
-        "action-taken",
-        help="the partnership report pack (Action Taken, Community Trigger, "
-        "Crime Figures, Priorities) for a year, as PDF or CSV",
-    )
+def _add_pack(reports, name: str, help_text: str) -> None:
+    p = reports.add_parser(name, help=help_text)
     add_db_argument(p)
     p.add_argument(
         "--year",
@@ -101,23 +97,46 @@ def _add_action_taken(reports) -> None:
     )
     p.add_argument("--format", choices=("pdf", "csv"), default="pdf")
     p.add_argument("--out", metavar="FILE", help="file to write (CSV goes to the screen without it)")
-    p.set_defaults(func=run_action_taken)
+    p.set_defaults(func=run_action_taken if name == "action-taken" else run_pack)
+
+
+def _add_report_pack(reports) -> None:
+    _add_pack(
+        reports,
+        "pack",
+        "the partnership report pack (Action Taken, Community Trigger, Crime Figures, Priorities) for a "
+        "year, as PDF or CSV",
+    )
+
+
+def _add_action_taken(reports) -> None:
+    _add_pack(reports, "action-taken", "the Action Taken section alone (its text, charts and counts)")
+
+
+@reports_user_errors
+def run_pack(args) -> int:
+    return _write_pack(args, "report-pack", action_taken_only=False)
 
 
 @reports_user_errors
 def run_action_taken(args) -> int:
+    return _write_pack(args, "action-taken", action_taken_only=True)
+
+
+def _write_pack(args, stem: str, action_taken_only: bool) -> int:
+    # Each report under its own name (issue 19: action-taken wrote the whole pack as report-pack-*.pdf).
     service = _report_pack_service(args.db)
     year = args.year or service.default_period_text()
     if args.format == "csv":
-        text = service.csv(year)
+        text = service.csv(year, action_taken_only=action_taken_only)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8", newline="")
             print(f"Written {args.out}", file=sys.stderr)
         else:
             sys.stdout.write(text)
         return 0
-    out = Path(args.out or f"report-pack-{year.replace('/', '-')}.pdf")
-    service.write_pdf(year, out)
+    out = Path(args.out or f"{stem}-{year.replace('/', '-')}.pdf")
+    service.write_pdf(year, out, action_taken_only=action_taken_only)
     print(f"Written {out}", file=sys.stderr)
     return 0
 
@@ -148,4 +167,4 @@ def run_quarterly(args) -> int:
     return 0
 
 
-REPORTS = [_add_case_review_figures, _add_action_taken, _add_quarterly]
+REPORTS = [_add_case_review_figures, _add_report_pack, _add_action_taken, _add_quarterly]

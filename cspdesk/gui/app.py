@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from cspdesk import __version__
+from cspdesk.gui.theme import focus_style
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -12,5 +13,6 @@ def create_application(argv: list[str]) -> QApplication:
     QApplication.setOrganizationName("CSPDesk")
     QApplication.setApplicationVersion(__version__)
     app = QApplication(argv)
-    app.setStyle("Fusion")
+    # Fusion with a focus ring you can see (issue 19): theme.FocusStyle.
+    app.setStyle(focus_style())
     return app

@@ -36,6 +36,7 @@ from cspdesk.gui.laptop import (
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.write_banner import WriteBanner
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.nav = QListWidget(objectName="navigation")
         self.nav.setFixedWidth(190)
-        self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
+        self.nav.setStyleSheet(f"QListWidget {{ {font_css(14)} }} QListWidget::item {{ padding: 8px; }}")
         self.stack = PageStack()  # needs the room of the page on show only (issue 19: laptop screens)
         self.pages = LazyPages(self.stack)
         self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)

@@ -40,7 +40,8 @@ from cspdesk.core.figures.table import build_comparison_table, round_half_up
 # What the plan's text says about South Derbyshire's place, where it says it.
 PLAN_SENTENCES = {
     "ASB incidents": "second lowest",  # "the second lowest recorded figures per 1000 population"
-    "Domestic abuse": "4th lowest",  # "the 4th lowest rates of Domestic Abuse per 1000 pop"
+    # "the 4th lowest rates of Domestic Abuse per 1000 pop" (one ordinal style: words to ninth, issue 19)
+    "Domestic abuse": "fourth lowest",
     "Residential burglary": "lowest",  # "the lowest in the County"
     "Vehicle crime": "second highest",  # "the second highest in the County"
     "Serious violence": "third lowest",  # not stated in the plan; follows from its table

@@ -115,11 +115,13 @@ def test_csv_has_exactly_area_volume_rate_trend_in_report_order():
         (0, 8, "highest"),
         (1, 8, "second highest"),
         (2, 8, "third highest"),
-        (3, 8, "4th highest"),
-        (4, 8, "4th lowest"),
+        (3, 8, "fourth highest"),
+        (4, 8, "fourth lowest"),
         (5, 8, "third lowest"),
         (6, 8, "second lowest"),
         (7, 8, "lowest"),
+        (8, 19, "ninth highest"),
+        (10, 19, "ninth lowest"),
         (10, 23, "11th highest"),
         (11, 23, "12th lowest"),
         (11, 25, "12th highest"),
@@ -127,6 +129,7 @@ def test_csv_has_exactly_area_volume_rate_trend_in_report_order():
     ],
 )
 def test_sentence_counts_from_the_nearer_end(position, count, words):
+    """One ordinal style: words to ninth, figures from 10th; catches "4th highest" beside "third lowest"."""
     from cspdesk.core.figures.table import TableRow
 
     rows = [TableRow(f"D{i}", 1, 1, Decimal(0), None, None, is_home=i == position) for i in range(count)]

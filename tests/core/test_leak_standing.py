@@ -405,7 +405,8 @@ COMMAND_ARGS: dict[str, list[list[str]]] = {
     "audit verify": [[]],
     "audit views": [["--from", "2000-01-01", "--to", "2030-12-31"]],
     "report case-review-figures": [["--format", "csv"], ["--format", "pdf", "--out", "{out}/crf.pdf"]],
-    "report action-taken": [["--format", "csv"], ["--format", "pdf", "--out", "{out}/pack.pdf"]],
+    "report action-taken": [["--format", "csv"], ["--format", "pdf", "--out", "{out}/action.pdf"]],
+    "report pack": [["--format", "csv"], ["--format", "pdf", "--out", "{out}/pack.pdf"]],
     "report quarterly": [
         ["--format", "csv", "--out", "{out}/q.csv"],
         ["--format", "xlsx", "--out", "{out}/q.xlsx"],

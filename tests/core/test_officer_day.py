@@ -298,3 +298,101 @@ def test_no_letter_leaves_yours_sincerely_and_the_signature_alone_on_a_page():
             if "Yours sincerely" in text:
                 before = text.split("Yours sincerely")[0].replace("OFFICIAL-SENSITIVE", "")
                 assert len(before.split()) > 25, (code, before)
+
+
+def test_officer_names_show_on_lists_read_before_a_demo_load(services):
+    """Defect 11 (in part): the Dashboard's Officer column was blank right after a demo load. The notices and
+    case lists cached ward and officer names on their first read, when the new database had no users, and
+    the Dashboard read again before the pages that clear the cache. (Caught: the cache kept whatever it held
+    while a row named an officer it had not seen.)"""
+    import uuid
+
+    from cspdesk.core.services.cases.case_query import CaseQuery
+
+    assert services.notices.due(14) == []  # both caches filled while there are no officers
+    assert services.notices.rows_for([uuid.uuid4()]) == {}
+    assert services.case_list.rows_for([uuid.uuid4()]) == {}
+    services.demo.load(services.actor, cases=40, seed=4)
+    due = services.notices.due(3650)
+    assert due and all(d.officer for d in due), [d.reference for d in due if not d.officer]
+    rows = services.notices.rows_for([d.id for d in due[:5]])
+    assert rows and all(r.officer for r in rows.values())
+    cases = services.case_list.rows_for(list(services.case_list.case_ids(CaseQuery()))[:20])
+    assert cases and all(r.officer and r.ward for r in cases.values())
+
+
+def test_the_printed_pack_names_figures_in_words_and_prints_two_crime_categories_a_page(
+    demo_services, tmp_path
+):
+    """Defect 12: pages 3-8 of the pack were half empty (one crime category a page, each a few mm over half a
+    page) and it ended in a three-page appendix of code names (``priority_asb_..._previous``). (Caught: the
+    category block as before, charts 128 pt high and 12 pt after, which puts each category on a page of its
+    own; the appendix printing ``pack.rows()`` with its code names as before.)"""
+    import io
+
+    from pypdf import PdfReader
+
+    from cspdesk.core.figures.plan import plan_heading
+
+    pack = demo_services.report_pack.pack("2025/26")
+    out = demo_services.report_pack.write_pdf("2025/26", tmp_path / "pack.pdf")
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages]
+    text = "\n".join(pages)
+    for m in pack.measures:
+        assert m.key not in text, m.key
+    crime = [
+        n
+        for n, t in enumerate(pages)
+        if any(f"{plan_heading(c.category, '2025-04')} Apr" in t for c in pack.crime.tables)
+    ]
+    per_page = [
+        sum(t.count(f"{plan_heading(c.category, '2025-04')} Apr 2025 to Mar 2026") for c in pack.crime.tables)
+        for t in (pages[n] for n in crime)
+    ]
+    assert sum(per_page) == len(pack.crime.tables) == 6
+    assert max(per_page) == 2 and per_page.count(1) <= 2, per_page  # the first and last page may hold one
+    assert len(pages) <= 8
+
+
+def test_action_taken_and_the_pack_are_written_under_their_own_names(demo_db_path, tmp_path, monkeypatch):
+    """Defect 12: ``report action-taken`` wrote the whole pack under the name ``report-pack-*.pdf``. Now
+    ``report pack`` writes the pack as ``report-pack-<year>.pdf`` and ``report action-taken`` the Action
+    Taken section alone as ``action-taken-<year>.pdf``. (Caught: action-taken writing the pack's name and
+    all of its sections, as before.)"""
+    import io
+
+    from pypdf import PdfReader
+
+    from cspdesk.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "action-taken", "--db", str(demo_db_path), "--year", "2022/23"]) == 0
+    assert main(["report", "pack", "--db", str(demo_db_path), "--year", "2022/23"]) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == [
+        "action-taken-2022-23.pdf",
+        "report-pack-2022-23.pdf",
+    ]
+    texts = {}
+    for name in ("action-taken", "report-pack"):
+        reader = PdfReader(io.BytesIO((tmp_path / f"{name}-2022-23.pdf").read_bytes()))
+        texts[name] = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Action Taken 2022/23" in texts["action-taken"]
+    assert "Issued 56x Community Protection Notice Warnings" in texts["action-taken"]
+    for other in ("Community Trigger", "Crime Figures", "Priority theme"):
+        assert other not in texts["action-taken"] and other in texts["report-pack"], other
+
+
+def test_every_year_of_the_demo_has_case_review_applications(demo_services):
+    """Defect 13: the demo held three Case Review applications in all, so the current year's figures (and
+    2024/25's) were zeros. (Caught: the per-year applications left out, as before.)"""
+    from datetime import date
+
+    service = demo_services.case_reviews
+    today = demo_services.clock.today()
+    year = 2022
+    while date(year, 4, 1) <= today:
+        rows = dict(service.figures(f"{year}/{(year + 1) % 100:02d}").as_rows())
+        assert rows["applications"] >= 1, (year, rows)
+        year += 1
+    current = dict(service.figures(f"{year - 1}/{year % 100:02d}").as_rows())
+    assert current["applications"] >= 2 and current["applications"] > current["threshold_not_met"], current

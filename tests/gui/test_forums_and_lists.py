@@ -112,3 +112,21 @@ def test_saved_filters_and_export_of_what_is_on_screen(qtbot, demo_services, tmp
         rows = list(csv.reader(fh))
     refs = demo_services.case_list.rows_for(shown)
     assert [r[0] for r in rows[1:]] == [refs[i].reference for i in shown]
+
+
+def test_forum_names_are_shown_in_full_on_a_laptop(window, qtbot):
+    """Defect 11: on a 1366×768 screen the forums list cut every forum's name to "W…", "Hi…". (Caught: the
+    Forum column as the stretching one, left with what the other columns did not take.)"""
+
+    window.resize(1366, 768)
+    window.show_page("forums")
+    page = window.pages["forums"]
+    table = page.forums
+    qtbot.waitUntil(lambda: table.rowCount() > 0)
+    table.horizontalHeader().resizeSections()  # the layout Qt makes when the window is next drawn
+    metrics = table.fontMetrics()
+    width = table.columnWidth(1)
+    for r in range(table.rowCount()):
+        name = table.item(r, 1).text()
+        assert metrics.horizontalAdvance(name) <= width, (name, width)
+    window.tasks.wait()

@@ -328,3 +328,25 @@ def test_mail_merge_to_notices_uses_the_template_for_their_kind(officer_window, 
     assert r.letters + len(r.skipped) == len(ids) and r.letters > 0
     docs = officer_window.services.documents.for_record(officer_window.services.actor, Subject.NOTICE, ids[0])
     assert len(docs) == 1 or any(p.record_id == ids[0] for p in r.skipped)
+
+
+def test_template_names_are_shown_in_full_on_a_laptop(window, qtbot):
+    """Defect 11: at 1366×768 the templates list cut long names ("Community Protection Notice Warn",
+    "ASB Case Review: acknowledgeme"). Long names now wrap: each item is tall enough for its words at the
+    list's width. (Caught: the list without word wrap, as before.)"""
+    from PySide6.QtCore import QRect, Qt
+
+    window.resize(1366, 768)
+    window.show_page("letters")
+    page = window.pages["letters"]
+    page.tabs.setCurrentWidget(page.editor)
+    names = page.editor.list
+    qtbot.waitUntil(lambda: names.count() > 5 and names.isVisible())
+    names.doItemsLayout()
+    width = names.viewport().width()
+    metrics = names.fontMetrics()
+    for i in range(names.count()):
+        item = names.item(i)
+        needed = metrics.boundingRect(QRect(0, 0, width - 8, 10000), Qt.TextFlag.TextWordWrap, item.text())
+        assert needed.height() <= names.visualItemRect(item).height() + 2, item.text()
+    window.tasks.wait()

@@ -73,3 +73,46 @@ def test_a_file_that_is_not_a_database_is_refused_before_the_window(tmp_path, pr
     with pytest.raises(DatabaseProblem, match="not a CSPDesk database"):
         build_window(str(bad), prompts, "someone")
     assert bad.read_text() == "not a database"
+
+
+def test_the_risk_questionnaire_is_edited_as_a_table_of_questions(window, qtbot):
+    """Defect 11: the risk questionnaire was edited in Settings as raw JSON. It is now a table of questions
+    with points, buttons to add, remove and move them and spin boxes for the cut-offs; a mistake is said in
+    words under it and nothing is saved. (Caught: the JSON box as before - no table to drive.)"""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableWidget
+
+    page = window.pages["settings"]
+    window.show_page("settings")
+    editor = page.fields["risk.questionnaire"]
+    table = editor.findChild(QTableWidget, "riskQuestions")
+    before = window.services.risk.questionnaire()
+    assert table.rowCount() == len(before.questions)
+    assert table.item(0, 0).text() == before.questions[0].text
+
+    qtbot.mouseClick(editor.add_btn, Qt.MouseButton.LeftButton)
+    row = table.rowCount() - 1
+    table.item(row, 0).setText("Is the victim caring for someone else?")
+    table.cellWidget(row, 1).setValue(4)
+    table.setCurrentCell(row, 0)
+    qtbot.mouseClick(editor.up_btn, Qt.MouseButton.LeftButton)
+    table.setCurrentCell(0, 0)
+    qtbot.mouseClick(editor.remove_btn, Qt.MouseButton.LeftButton)
+    page.save()
+    after = window.services.risk.questionnaire()
+    texts = [q.text for q in after.questions]
+    assert texts[-2] == "Is the victim caring for someone else?" and after.questions[-2].weight == 4
+    assert before.questions[0].text not in texts and len(texts) == len(before.questions)
+    assert [q.key for q in after.questions[:-2]] == [q.key for q in before.questions[1:-1]]  # kept keys
+
+    editor.high.setValue(999)
+    table.item(0, 0).setText("   ")
+    page.save()
+    error = page.errors["risk.questionnaire"]
+    assert (
+        not error.isHidden()
+        and "highest possible score" in error.text()
+        and "question 1 has no words" in error.text()
+    )
+    assert "{" not in error.text()
+    assert window.services.risk.questionnaire() == after

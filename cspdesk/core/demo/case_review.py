@@ -1,8 +1,10 @@
 """Demo Case Reviews: the plan's 2022/23 (one application, met, reviewed, recommendations, plan delivered,
-closed), a not-met application in 2023/24 whose appeal to the PCC was not upheld, and one open now."""
+closed), a not-met application in 2023/24 whose appeal to the PCC was not upheld, two to four a year from
+2024/25 on (so no year, the current one included, shows only zeros; issue 19), and one open now."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -253,6 +255,9 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
         )
         counts["case review applications"] += 1
 
+    numbers: dict[int, int] = {}  # the last reference number used in each calendar year
+    counts["case review applications"] += _years_since(ctx, used, date(2024, 4, 1), numbers)
+
     # Open now: received ten working days ago, acknowledged, the threshold decision due soon.
     received = today - timedelta(days=12)
     while received.weekday() >= 5:
@@ -263,7 +268,9 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
         name = _incidents(ctx, case, days) or "Sandra Kirk"
         _application(
             ctx,
-            f"CR-{received.year}-001" if received.year > 2023 else "CR-2023-002",
+            f"CR-{received.year}-{numbers.get(received.year, 0) + 1:03d}"
+            if received.year > 2023
+            else "CR-2023-002",
             received,
             case,
             name,
@@ -277,3 +284,92 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
         counts["case review applications"] += 1
     s.flush()
     return counts
+
+
+_PROBLEMS = (
+    "Drug dealing from a neighbouring flat: callers at all hours and threats when challenged.",
+    "Repeated damage to the applicant's car and fence; reported many times with no change.",
+    "A neighbour's dog let loose in the shared garden, barking and aggression towards the children.",
+    "Youths congregating in the stairwell, smoking cannabis and urinating; residents afraid to use it.",
+)
+
+
+def _years_since(ctx: DemoContext, used: set, first: date, numbers: dict[int, int]) -> int:
+    """Two to four applications in each financial year from ``first`` up to today: most meet the threshold and
+    are reviewed (half with recommendations), the rest do not; those received in the last two months are
+    still open. Returns how many were written."""
+    # Its own random source, seeded from the cases (repeatable with --seed): drawing from ``ctx.rng`` would
+    # change every area generated after this one.
+    rng = random.Random(f"case reviews {len(ctx.cases)} {ctx.cases[0]['reported_on']}")
+    today, written = ctx.today, 0
+    start = first
+    while start <= today:
+        end = min(date(start.year + 1, 3, 31), today - timedelta(days=14))
+        for _ in range(rng.randint(2, 4)):
+            if end <= start:
+                break
+            received = start + timedelta(days=rng.randint(0, (end - start).days))
+            while received.weekday() >= 5:
+                received -= timedelta(days=1)
+            received = max(received, start)
+            days = [received - timedelta(days=d) for d in (80, 52, 30, 9)]
+            case = _case_before(ctx, days[0], used)
+            name = _incidents(ctx, case, days) or "A resident"
+            due = due_dates(received, _RULES)
+            met = rng.random() < 0.7
+            decided = add_working_days(received, rng.randint(5, 9))
+            fields: dict = {
+                "problem": rng.choice(_PROBLEMS),
+                "acknowledged_on": add_working_days(received, 2),
+                "status": "acknowledged",
+            }
+            if decided <= today:
+                fields.update(
+                    status="threshold_decided",
+                    threshold_met=met,
+                    threshold_evidence=_evidence(days, case, received),
+                    threshold_decided_on=decided,
+                    threshold_reasons="Four qualifying complaints in the six months before the application."
+                    if met
+                    else "The complaints were not about the same problem; the threshold is not met.",
+                    decision_letter_sent_on=decided,
+                )
+                if not met:
+                    fields.update(
+                        status="closed",
+                        closed_on=decided,
+                        closure_reason="Threshold not met; decision letter with the right of appeal sent.",
+                        victim_told_of_closure_on=decided,
+                    )
+            meeting = min(due.review_by, decided + timedelta(days=rng.randint(8, 20)))
+            if met and decided <= today and meeting <= today:
+                recommendations = rng.random() < 0.5
+                fields.update(
+                    status="outcome_sent",
+                    review_meeting_on=meeting,
+                    chair="Helen Wardle (independent chair)",
+                    chair_independent=True,
+                    bodies_represented=["South Derbyshire District Council", "Derbyshire Constabulary"],
+                    victim_invited=True,
+                    victim_attended=rng.random() < 0.6,
+                    minutes="Partners reviewed the incidents and the response to date.",
+                    decision="Recommendations made; an action plan agreed."
+                    if recommendations
+                    else "The response was adequate; no recommendations.",
+                    recommendations_made=recommendations,
+                    outcome_sent_on=meeting + timedelta(days=3),
+                )
+                closed = meeting + timedelta(days=rng.randint(40, 90))
+                if closed <= today:
+                    fields.update(
+                        status="closed",
+                        closed_on=closed,
+                        closure_reason="Review complete; the agreed actions delivered.",
+                        victim_told_of_closure_on=closed,
+                    )
+            written += 1
+            numbers[received.year] = numbers.get(received.year, 0) + 1
+            ref = f"CR-{received.year}-{numbers[received.year]:03d}"
+            _application(ctx, ref, received, case, name, **fields)
+        start = date(start.year + 1, 4, 1)
+    return written

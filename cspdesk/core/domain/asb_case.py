@@ -132,6 +132,9 @@ class RiskQuestionnaire:
             out.append("it has no questions")
         if len({q.key for q in self.questions}) != len(self.questions):
             out.append("two questions share a key")
+        blank = [str(n) for n, q in enumerate(self.questions, start=1) if not q.text.strip()]
+        if blank:
+            out.append(f"question {', '.join(blank)} has no words")
         if any(q.weight < 0 for q in self.questions):
             out.append("a weight is negative")
         if not 0 < self.medium_from < self.high_from:

@@ -197,9 +197,20 @@ def build_comparison_table(
 
 
 def _ordinal(position: int) -> str:
-    # The plan writes "second lowest" and "4th lowest": words for 2 and 3, figures after that.
-    if position in (2, 3):
-        return {2: "second", 3: "third"}[position]
+    # One style in a sentence (issue 19: "third lowest" beside "4th highest"): words up to ninth, as the
+    # house style writes numbers under ten, figures from 10th (a county has no more than a dozen districts).
+    words = {
+        2: "second",
+        3: "third",
+        4: "fourth",
+        5: "fifth",
+        6: "sixth",
+        7: "seventh",
+        8: "eighth",
+        9: "ninth",
+    }
+    if position in words:
+        return words[position]
     suffix = "th" if 10 <= position % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(position % 10, "th")
     return f"{position}{suffix}"
 
@@ -208,7 +219,7 @@ def comparison_sentence(rows: Sequence[TableRow], place_phrase: str = "in the co
     """'South Derbyshire has the second lowest rate per 1,000 in the county.' from rows in rate order.
 
     The home district is counted from whichever end it is nearer (from the bottom on a tie), as the
-    plan does: 4th lowest of eight rather than 5th highest.
+    plan does: fourth lowest of eight rather than fifth highest.
     """
     districts = [row for row in rows if not row.is_total]
     home = next((i for i, row in enumerate(districts) if row.is_home), None)

@@ -212,13 +212,15 @@ def _block(
     if table.sentence:
         parts += [Spacer(1, 3), Paragraph(_sentence(table), styles["body"])]
     half = (TEXT_WIDTH - 8 * mm) / 2
+    # Two categories fit an A4 page (issue 19: at 128 pt the charts made each block a few mm over half a page,
+    # so the report pack printed one category a page, half empty).
     charts = Table(
-        [[_rates_chart(table, regular, bold, half, 128), _monthly_chart(series, regular, bold, half, 128)]],
+        [[_rates_chart(table, regular, bold, half, 112), _monthly_chart(series, regular, bold, half, 112)]],
         colWidths=[half + 4 * mm, half + 4 * mm],
         hAlign="LEFT",
     )
     charts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    parts += [Spacer(1, 4), charts, Spacer(1, 12)]
+    parts += [Spacer(1, 4), charts, Spacer(1, 8)]
     return [KeepTogether(parts)]
 
 

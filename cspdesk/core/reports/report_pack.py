@@ -1,7 +1,7 @@
 """The partnership report pack as one PDF: council header, Action Taken (the officer's wording and
 paragraphs), charts, Community Trigger, Crime Figures (the crime figures report's own tables and
-charts), Priorities, and the figures table, which is the CSV (``measure,count``) printed, so the
-paper and the file always agree.
+charts), Priorities, and the figures behind the text and charts in words (the CSV, ``measure,count``,
+holds every figure by its code name).
 
 It prints what the service gives it (``report_pack_dto.ReportPack``) and looks nothing up: restricted Safer
 Homes referrals reach it as counts only. ReportLab is imported only here, when a pack is printed.
@@ -9,6 +9,7 @@ Homes referrals reach it as counts only. ReportLab is imported only here, when a
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +105,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _header(pack: ReportPack, head: dict[str, str], st: dict[str, ParagraphStyle]) -> list:
+def _header(pack: ReportPack, head: dict[str, str], st: dict[str, ParagraphStyle], name: str) -> list:
     address = [x.strip() for x in (head.get("address") or "").splitlines() if x.strip()]
     contact = " · ".join(x for x in (head.get("phone"), head.get("email"), head.get("website")) if x)
     left = [
@@ -137,7 +138,7 @@ def _header(pack: ReportPack, head: dict[str, str], st: dict[str, ParagraphStyle
         Spacer(1, 5 * mm),
         HRFlowable(width="100%", thickness=0.8, color=NAVY),
         Spacer(1, 5 * mm),
-        Paragraph(f"Community Safety Partnership report {esc(p.label)}", st["title"]),
+        Paragraph(f"{esc(name)} {esc(p.label)}", st["title"]),
         Paragraph(
             esc(
                 f"{p.start.day} {p.start:%B %Y} to {p.end.day} {p.end:%B %Y}, "
@@ -293,23 +294,32 @@ def _priorities(pack: ReportPack, st: dict[str, ParagraphStyle]) -> list:
     return [KeepTogether([Paragraph("Priorities", st["h1"]), Paragraph(esc(intro), st["body"]), table])]
 
 
+# The sections whose figures are printed nowhere else as a number (issue 19: the appendix printed all ~90
+# measures with their CSV code names over three pages; the priorities and crime figures have their own
+# tables).
+APPENDIX_SECTIONS = ("action_taken", "community_trigger", "charts")
+
+
+def _appendix_label(key: str, label: str) -> str:
+    """Words for a figure: "ASB cases opened in April 2025" rather than "Cases opened 2025-04"."""
+    if key.startswith("cases_opened_"):
+        year, month = key.removeprefix("cases_opened_").split("_")
+        return f"ASB cases opened in {date(int(year), int(month), 1):%B %Y}"
+    return label
+
+
 def _figures_table(pack: ReportPack, st: dict[str, ParagraphStyle]) -> list:
-    data = [
-        [
-            Paragraph("Figure", st["cellhead"]),
-            Paragraph("Measure (CSV)", st["cellhead"]),
-            Paragraph("Count", st["cellhead"]),
-        ]
-    ]
+    data = [[Paragraph("Figure", st["cellhead"]), Paragraph("Count", st["cellhead"])]]
     for m in pack.measures:
-        data.append([Paragraph(esc(m.label), st["cell"]), Paragraph(esc(m.key), st["key"]), f"{m.count}"])
-    table = Table(data, colWidths=[TEXT_WIDTH - 106 * mm, 88 * mm, 18 * mm], repeatRows=1, hAlign="LEFT")
+        if m.section in APPENDIX_SECTIONS and not m.key.startswith("crime_"):
+            data.append([Paragraph(esc(_appendix_label(m.key, m.label)), st["cell"]), f"{m.count:,}"])
+    table = Table(data, colWidths=[TEXT_WIDTH - 24 * mm, 24 * mm], repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
                 ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-                ("FONT", (2, 1), (2, -1), REGULAR, 8.5),
-                ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+                ("FONT", (1, 1), (1, -1), REGULAR, 8.5),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE]),
                 ("BOX", (0, 0), (-1, -1), 0.6, NAVY),
@@ -319,9 +329,12 @@ def _figures_table(pack: ReportPack, st: dict[str, ParagraphStyle]) -> list:
         )
     )
     note = (
-        "Every figure in this report, as in its CSV file (measure,count). Notices are counted by the date "
-        "issued, Safer Homes properties by the date secured, meetings by the date held, Case Review "
-        "applications by the date received and reviews by the date the review meeting was held."
+        "The counts behind the text and charts above; the Priorities and Crime Figures tables give "
+        "their own. "
+        "Notices are counted by the date issued, Safer Homes properties by the date secured, meetings by the "
+        "date held, Case Review applications by the date received and reviews by the date the review meeting "
+        "was held. Every figure, with the name an analyst's spreadsheet uses for it, is in the report's CSV "
+        "file (Reports → Export CSV, or cspdesk report pack --format csv)."
     )
     return [
         CondPageBreak(60 * mm),
@@ -332,9 +345,17 @@ def _figures_table(pack: ReportPack, st: dict[str, ParagraphStyle]) -> list:
     ]
 
 
-def render_report_pack(pack: ReportPack, head: dict[str, str], path: Path) -> Path:
+# The parts of the pack in print order; ``cspdesk report action-taken`` prints the first two alone.
+PARTS = ("action_taken", "charts", "community_trigger", "crime", "priorities", "figures")
+ACTION_TAKEN_PARTS = ("action_taken", "charts")
+
+
+def render_report_pack(
+    pack: ReportPack, head: dict[str, str], path: Path, parts: tuple[str, ...] = PARTS
+) -> Path:
     st = _styles()
     council = head.get("name") or pack.council
+    name = "Action Taken" if tuple(parts) == ACTION_TAKEN_PARTS else "Community Safety Partnership report"
 
     def page(canvas, doc) -> None:
         canvas.saveState()
@@ -347,7 +368,7 @@ def render_report_pack(pack: ReportPack, head: dict[str, str], path: Path) -> Pa
         canvas.drawRightString(
             PAGE_WIDTH - MARGIN,
             PAGE_HEIGHT - 6.5 * mm,
-            f"Community Safety Partnership report {pack.period.label}",
+            f"{name} {pack.period.label}",
         )
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
@@ -366,19 +387,24 @@ def render_report_pack(pack: ReportPack, head: dict[str, str], path: Path) -> Pa
         rightMargin=MARGIN,
         topMargin=16 * mm,
         bottomMargin=18 * mm,
-        title=f"Community Safety Partnership report {pack.period.label}",
+        title=f"{name} {pack.period.label}",
         author=council,
-        subject="Action Taken, Community Trigger, Crime Figures, Priorities",
+        subject="Action Taken"
+        if name == "Action Taken"
+        else "Action Taken, Community Trigger, Crime Figures, Priorities",
     )
-    story = (
-        _header(pack, head, st)
-        + _action_taken(pack, st)
-        + _charts(pack, st)
-        + _community_trigger(pack, st)
-        + _crime(pack, st)
-        + _priorities(pack, st)
-        + _figures_table(pack, st)
-    )
+    makers = {
+        "action_taken": _action_taken,
+        "charts": _charts,
+        "community_trigger": _community_trigger,
+        "crime": _crime,
+        "priorities": _priorities,
+        "figures": _figures_table,
+    }
+    story = _header(pack, head, st, name)
+    for part in PARTS:
+        if part in parts:
+            story += makers[part](pack, st)
     doc.build(
         story,
         onFirstPage=page,

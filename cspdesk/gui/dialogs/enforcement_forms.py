@@ -31,6 +31,7 @@ from cspdesk.core.services.enforcement import (
     InformedInput,
     RequirementInput,
 )
+from cspdesk.gui.theme import font_css
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -221,6 +222,6 @@ class InformedEditor(_Rows):
 
 def heading(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("font-size: 16px; font-weight: 600;")
+    label.setStyleSheet(f"{font_css(16)} font-weight: 600;")
     label.setAlignment(Qt.AlignmentFlag.AlignLeft)
     return label

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.reasons import with_reason
+from cspdesk.gui.tab_order import focusable_in, tab_through
 from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ class NewLetterDialog(QDialog):
         self.preview_btn.clicked.connect(self.show_preview)
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
+        self.cancel_btn = cancel
 
         head = QFormLayout()
         head.addRow("Letter:", self.letter)
@@ -66,6 +69,7 @@ class NewLetterDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.fields)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take the focus, not the frame
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.preview_btn)
@@ -119,6 +123,8 @@ class NewLetterDialog(QDialog):
         self.recipient.setEnabled(len(f.recipients) > 1)
         self.large_print.setEnabled(f.large_print_possible)
         self.fields.set_fields(f.asked)
+        # The letter's questions are made after the buttons: Tab reaches them before Preview and Cancel.
+        tab_through([self.large_print, *focusable_in(self.fields), self.preview_btn, self.cancel_btn])
         asked = {a.name for a in f.asked}
         others = [m for m in f.missing if m.name not in asked]
         self.problems.setText(

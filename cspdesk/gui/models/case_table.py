@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from cspdesk.gui.models.paged_ids import PagedIdTableModel
+from cspdesk.gui.theme import colour
 
 COLUMNS = [
     ("reference", "Reference"),
@@ -54,11 +55,11 @@ class CaseTableModel(PagedIdTableModel):
             if key == "next_review_on" and row.review_overdue(self.today):
                 from PySide6.QtGui import QColor
 
-                return QColor("#b00020")
+                return QColor(colour("alert"))
             if key == "risk" and row.risk == "High":
                 from PySide6.QtGui import QColor
 
-                return QColor("#b00020")
+                return QColor(colour("alert"))
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None

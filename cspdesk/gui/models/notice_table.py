@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 
 from cspdesk.core.domain.deadlines import is_overdue
 from cspdesk.gui.models.paged_ids import PagedIdTableModel
+from cspdesk.gui.theme import colour
 
 COLUMNS = [
     ("reference", "Reference"),
@@ -39,7 +40,6 @@ SHORT = {
     "closure_order": "Closure order",
     "dispersal_direction": "Dispersal direction",
 }
-OVERDUE = QColor("#b00020")
 
 
 class NoticeTableModel(PagedIdTableModel):
@@ -74,7 +74,7 @@ class NoticeTableModel(PagedIdTableModel):
             and key in ("next_due_on", "next_due_what")
             and is_overdue(row.next_due_on, self.today)
         ):
-            return OVERDUE
+            return QColor(colour("alert"))  # legible on a high-contrast palette too
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None

@@ -31,6 +31,7 @@ from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.bus import when_ready
+from cspdesk.gui.column_widths import ColumnWidths
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
 from cspdesk.gui.widgets.forms import find_data
 
@@ -128,22 +129,13 @@ class CasesPage(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = {
-            "reference": 120,
-            "title": 280,
-            "status": 70,
-            "priority": 170,
-            "category": 150,
-            "ward": 130,
-            "officer": 130,
-            "reported_on": 90,
-            "risk": 70,
-            "next_review_on": 90,
-            "parties": 260,
-            "location": 220,
-        }
-        for i, (key, _) in enumerate(COLUMNS):
-            header.resizeSection(i, widths[key])
+        # Fitted to the header and the first rows when the list first has rows; the user's widths kept.
+        self.columns = ColumnWidths(
+            self.table,
+            "caseList",
+            [c[0] for c in COLUMNS],
+            caps={"title": 300, "parties": 320, "location": 260},
+        )
         self.table.doubleClicked.connect(lambda idx: self._activate(idx.row()))
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self._show_summary(cur.row())
@@ -361,6 +353,7 @@ class CasesPage(QWidget):
         ids = self.services.case_list.case_ids(self.query, self.services.actor)
         self.model.today = clock().today()
         self.model.set_ids(ids)
+        self.columns.fit()
         self.count.setText(f"{len(ids):,} case{'s' if len(ids) != 1 else ''}")
         row = self.model.row_of(selected) if selected else -1
         if row >= 0:

@@ -28,6 +28,7 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.bus import services_are_ready, when_ready
+from cspdesk.gui.theme import colour, font_css
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
@@ -39,7 +40,7 @@ class Tile(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("Tile { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; }")
         self.value = QLabel("…")  # until the counts are in
-        self.value.setStyleSheet("font-size: 28px; font-weight: 600; color: #1f3a5f;")
+        self.value.setStyleSheet(f"{font_css(28)} font-weight: 600; color: {colour('accent')};")
         self.value.setAccessibleName(title)
         layout = QVBoxLayout(self)
         heading = QLabel(title)
@@ -114,7 +115,7 @@ class NoticesDueTable(QTableWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, d.id)
                 if d.overdue and c < 2:
-                    item.setForeground(QColor("#b00020"))
+                    item.setForeground(QColor(colour("alert")))
                 self.setItem(r, c, item)
         for c in (0, 2, 3, 4):
             self.resizeColumnToContents(c)
@@ -202,7 +203,7 @@ class DashboardPage(QWidget):
         inner = QWidget()
         v = QVBoxLayout(inner)
         heading = QLabel("Dashboard")
-        heading.setStyleSheet("font-size: 20px; font-weight: 600;")
+        heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
         v.addWidget(heading)
         v.addLayout(tiles)
         v.addLayout(grid)
@@ -242,8 +243,8 @@ class DashboardPage(QWidget):
         self.total_tile.value.setText(f"{s.total_cases:,}")
         self.case_review_tile.value.setText(f"{s.case_review_deadlines_overdue:,}")
         self.case_review_tile.value.setStyleSheet(
-            "font-size: 28px; font-weight: 600; color: "
-            f"{'#b00020' if s.case_review_deadlines_overdue else '#1f3a5f'};"
+            f"{font_css(28)} font-weight: 600; color: "
+            f"{colour('alert' if s.case_review_deadlines_overdue else 'accent')};"
         )
         self.safer_homes_tile.value.setText(f"{s.safer_homes_waiting:,}")
         # Open requests; those past their statutory due date (UK GDPR Art. 12(3)) in red.
@@ -252,8 +253,8 @@ class DashboardPage(QWidget):
             + (f" ({s.data_requests_overdue:,} overdue)" if s.data_requests_overdue else "")
         )
         self.requests_tile.value.setStyleSheet(
-            "font-size: 28px; font-weight: 600; color: "
-            f"{'#b00020' if s.data_requests_overdue else '#1f3a5f'};"
+            f"{font_css(28)} font-weight: 600; "
+            f"color: {colour('alert' if s.data_requests_overdue else 'accent')};"
         )
         self.by_priority.fill(s.by_priority)
         self.by_status.fill(s.by_status)

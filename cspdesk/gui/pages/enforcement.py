@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,7 +34,8 @@ from cspdesk.core.domain.vocab import NoticeKind, Role
 from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, heading
 from cspdesk.gui.dialogs.new_step import NewStepDialog
-from cspdesk.gui.models.notice_table import COLUMNS, KEYS, OVERDUE, NoticeTableModel
+from cspdesk.gui.models.notice_table import COLUMNS, KEYS, NoticeTableModel
+from cspdesk.gui.theme import colour
 from cspdesk.gui.widgets import notices_panel  # noqa: F401  (registers the case screen's Enforcement tab)
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
@@ -272,7 +274,7 @@ class EnforcementPage(QWidget):
                 if c == 2:
                     item.setToolTip(d.kind)
                 if d.overdue and c < 2:
-                    item.setForeground(OVERDUE)
+                    item.setForeground(QColor(colour("alert")))
                 self.due_table.setItem(r, c, item)
         overdue = sum(1 for d in rows if d.overdue)
         self.due_count.setText(f"{len(rows):,} due, {overdue:,} overdue")

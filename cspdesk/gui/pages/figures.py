@@ -34,6 +34,7 @@ from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.gui.pages.figures_import import FiguresImportPanel
 from cspdesk.gui.pages.figures_local import LocalBreakdownTab
 from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, MonthlyChart, RatesChart
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class FiguresPage(QWidget):
         self.table_dto = None
 
         heading = QLabel("Crime Figures")
-        heading.setStyleSheet("font-size: 20px; font-weight: 600;")
+        heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
         self.source = QComboBox(objectName="figuresSource")
         self.category = QComboBox(objectName="figuresCategory")
         self.category.setMinimumWidth(180)
@@ -122,12 +123,12 @@ class FiguresPage(QWidget):
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table_heading = QLabel(objectName="tableHeading")
-        self.table_heading.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.table_heading.setStyleSheet(f"{font_css(15)} font-weight: 600;")
         self.footnotes = QLabel(objectName="tableFootnotes")
         self.footnotes.setStyleSheet("color: #444;")
         self.sentence = QLabel(objectName="comparisonSentence")
         self.sentence.setWordWrap(True)
-        self.sentence.setStyleSheet("font-size: 13px;")
+        self.sentence.setStyleSheet(f"{font_css(13)}")
         self.problem = QLabel(objectName="figuresProblem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b00020;")

@@ -24,6 +24,7 @@ from cspdesk.core.services.cases import ActionInput, CaseQuery
 from cspdesk.core.services.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table
+from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 
 if TYPE_CHECKING:
@@ -41,8 +42,9 @@ class ForumsPage(QWidget):
         self.bus = bus
         self.prompts = prompts
         heading = QLabel("Area Forums")
-        heading.setStyleSheet("font-size: 20px; font-weight: 600;")
-        self.forums = table(["Held", "Forum", "Venue", "Issues", "Open actions"], "forumsTable", 1)
+        heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
+        # The forum's name in full, the venue taking what room is left (issue 19: names were cut to "W…").
+        self.forums = table(["Held", "Forum", "Venue", "Issues", "Open actions"], "forumsTable", 2)
         self.forums.currentCellChanged.connect(lambda *_a: self.show_forum())
 
         # record a forum
@@ -132,7 +134,7 @@ class ForumsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([520, 880])
+        splitter.setSizes([640, 760])
         v = QVBoxLayout(self)
         v.addWidget(heading)
         v.addWidget(splitter, 1)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushBu
 from cspdesk.core.clock import current as clock
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.pages.case_view.base import fill, table
+from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
@@ -29,7 +30,7 @@ class MyWorkPage(QWidget):
         self.prompts = prompts
         self.navigate = navigate
         heading = QLabel(f"My work — {services.actor.display_name}")
-        heading.setStyleSheet("font-size: 20px; font-weight: 600;")
+        heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
         self.overdue_only = QCheckBox("Overdue only", objectName="overdueOnly")
         self.overdue_only.toggled.connect(self.refresh)
         self.actions = table(["Due", "Case", "Action", "Owner", "Status"], "myActions", 2)

@@ -33,6 +33,7 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui.dialogs.report_trace import TraceDialog
 from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.theme import font_css
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 KEY = Qt.ItemDataRole.UserRole
@@ -59,7 +60,7 @@ class ReportsPage(QWidget):
         self.loading = False
 
         heading = QLabel("Reports")
-        heading.setStyleSheet("font-size: 20px; font-weight: 600;")
+        heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
         self.period = QComboBox(objectName="reportPeriod")
         self.period.setEditable(True)
         self.period.setMinimumWidth(220)
@@ -179,7 +180,7 @@ class ReportsPage(QWidget):
             v = QVBoxLayout(w)
             v.setContentsMargins(0, 4, 0, 0)
             label = QLabel(title)
-            label.setStyleSheet("font-size: 15px; font-weight: 600;")
+            label.setStyleSheet(f"{font_css(15)} font-weight: 600;")
             v.addWidget(label)
             for x in widgets:
                 v.addLayout(x) if isinstance(x, QHBoxLayout) else v.addWidget(x, 1)

@@ -35,6 +35,7 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.safer_homes import ReferralQuery, category_label
 from cspdesk.gui.pages.safer_homes_fields import DateField
 from cspdesk.gui.pages.safer_homes_referral import ReferralScreen
+from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
@@ -416,10 +417,10 @@ class SaferHomesPage(QWidget):
             bar.addWidget(w)
         bar.addStretch(1)
         self.sentence = QLabel(objectName="planSentence")
-        self.sentence.setStyleSheet("font-size: 17px; font-weight: 600; color:#1f3a5f")
+        self.sentence.setStyleSheet(f"{font_css(17)} font-weight: 600; color:#1f3a5f")
         self.sentence.setWordWrap(True)
         self.figures = QLabel(objectName="countFigures")
-        self.figures.setStyleSheet("font-size: 13px")
+        self.figures.setStyleSheet(f"{font_css(13)}")
         self.count_tables = {k: self._count_table() for k in ("category", "agency", "ward")}
         grid = QGridLayout()
         for i, (key, title) in enumerate(

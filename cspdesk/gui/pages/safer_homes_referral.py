@@ -34,6 +34,7 @@ from cspdesk.core.errors import TransitionRefused, UserError, ValidationError
 from cspdesk.gui.pages.safer_homes_fields import DateField, MoneyField, TextField, with_error
 from cspdesk.gui.pages.safer_homes_form import IntakeForm
 from cspdesk.gui.reasons import with_reason
+from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
@@ -73,7 +74,7 @@ class ReferralScreen(QWidget):
         self.detail = None
         opts = services.safer_homes_read.filter_options()
         self.heading = QLabel(objectName="referralHeading")
-        self.heading.setStyleSheet("font-size: 19px; font-weight: 600;")
+        self.heading.setStyleSheet(f"{font_css(19)} font-weight: 600;")
         self.flags = QLabel(objectName="referralFlags")
         self.flags.setTextFormat(Qt.TextFormat.RichText)
         back = QPushButton("← Back to the list", objectName="backToList")

@@ -5,7 +5,6 @@ Only an administrator can change anything here; everyone else sees the values re
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -33,6 +32,7 @@ from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.admin import SETTINGS
+from cspdesk.gui.widgets.risk_questionnaire import RiskQuestionnaireEditor
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
@@ -228,10 +228,8 @@ class SettingsPage(QWidget):
                 box = QGroupBox(d.section)
                 sections[d.section] = QFormLayout(box)
                 v.addWidget(box)
-            if d.kind is dict:  # structured (the risk questionnaire): edited as JSON, checked on save
-                w = QPlainTextEdit()
-                w.setFixedHeight(220)
-                w.setProperty("json", True)
+            if d.kind is dict:  # structured: the risk questionnaire, a table of questions (issue 19)
+                w = RiskQuestionnaireEditor()
             elif d.choices:  # a fixed set of values (e.g. what a retention period counts from)
                 w = QComboBox()
                 for value, label in d.choices:
@@ -275,14 +273,14 @@ class SettingsPage(QWidget):
 
     @staticmethod
     def _set_widget(w, value) -> None:
-        if isinstance(w, QComboBox):
+        if isinstance(w, RiskQuestionnaireEditor):
+            w.set_value(value)
+        elif isinstance(w, QComboBox):
             w.setCurrentIndex(max(0, w.findData(value)))
         elif isinstance(w, QCheckBox):
             w.setChecked(bool(value))
         elif isinstance(w, QSpinBox):
             w.setValue(int(value))
-        elif isinstance(w, QPlainTextEdit) and w.property("json"):
-            w.setPlainText(json.dumps(value, indent=2, ensure_ascii=False))
         elif isinstance(w, QPlainTextEdit):
             w.setPlainText(str(value))
         else:
@@ -290,17 +288,14 @@ class SettingsPage(QWidget):
 
     @staticmethod
     def _get_widget(w):
+        if isinstance(w, RiskQuestionnaireEditor):
+            return w.value()
         if isinstance(w, QComboBox):
             return w.currentData()
         if isinstance(w, QCheckBox):
             return w.isChecked()
         if isinstance(w, QSpinBox):
             return w.value()
-        if isinstance(w, QPlainTextEdit) and w.property("json"):
-            try:
-                return json.loads(w.toPlainText())
-            except ValueError:
-                return w.toPlainText()  # not JSON: the service says so beside the field
         if isinstance(w, QPlainTextEdit):
             return w.toPlainText()
         return w.text()

@@ -20,6 +20,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QApplication
 
 NAVY = QColor("#1f3a5f")
 HOME = QColor("#d9822b")
@@ -39,8 +40,8 @@ class _ChartView(QChartView):
     def _new_chart(self, title: str) -> QChart:
         chart = QChart()
         chart.setTitle(title)
-        font = QFont()
-        font.setPointSize(11)
+        font = QFont(QApplication.font())  # grows with the system font (issue 19)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         chart.setTitleFont(font)
         chart.setMargins(QMargins(6, 6, 6, 6))

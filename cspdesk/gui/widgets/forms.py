@@ -9,8 +9,14 @@ from datetime import date, datetime
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from cspdesk.core.clock import current as clock
+from cspdesk.gui.theme import colour
 
 ERROR_STYLE = "color: #b00020;"
+
+
+def error_style() -> str:
+    """A field's message in the alert colour legible on the palette in use (a high-contrast one too)."""
+    return f"color: {colour('alert')};"
 
 
 class DateField(QLineEdit):
@@ -83,14 +89,14 @@ class FieldErrors:
     def __init__(self, general: QLabel | None = None):
         self.labels: dict[str, QLabel] = {}
         self.general = general or QLabel()
-        self.general.setStyleSheet(ERROR_STYLE)
+        self.general.setStyleSheet(error_style())
         self.general.setWordWrap(True)
         self.general.hide()
 
     def field(self, key: str, widget: QWidget) -> QWidget:
         """``widget`` with an (initially hidden) error label under it."""
         err = QLabel(objectName=f"error:{key}")
-        err.setStyleSheet(ERROR_STYLE)
+        err.setStyleSheet(error_style())
         err.setWordWrap(True)
         err.hide()
         self.labels[key] = err

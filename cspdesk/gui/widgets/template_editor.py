@@ -51,6 +51,10 @@ class TemplateEditor(QWidget):
 
         self.list = QListWidget(objectName="templateList", accessibleName="Letter templates")
         self.list.setMinimumWidth(200)
+        # A long name wraps instead of being cut ("Community Protection Notice Warn", issue 19).
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self._select)
         self.name = QLineEdit(objectName="templateName")
         self.marking = QCheckBox("Marked OFFICIAL-SENSITIVE", objectName="templateMarking")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel
 
 from cspdesk.gui.bus import Bus, when_ready
+from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
@@ -28,7 +29,7 @@ class WriteBanner(QLabel):
         self.setAccessibleName("Changes are off")
         self.setStyleSheet(
             "QLabel#writeBanner { background: #fff3cd; color: #5c4400; border-bottom: 1px solid "
-            "#e0c36a; padding: 8px 12px; font-size: 13px; }"
+            f"#e0c36a; padding: 8px 12px; {font_css(13)} }}"
         )
         self.hide()
         self.answered = False  # the check has answered (the banner shows only if it refused)

@@ -176,14 +176,18 @@ class CaseListService:
         if not ids:
             return {}
         with self._uow("system") as uow:
-            if self._names is None:
-                self._names = self._lookup_names(uow)
-            names = self._names
             cols = [AsbCase.__table__.c[name] for name in first_screen_sql.ROW_COLUMNS]
             out: dict[uuid.UUID, CaseListRow] = {}
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
-                for r in uow.session.execute(select(*cols).where(AsbCase.id.in_(chunk))):
+                rows = uow.session.execute(select(*cols).where(AsbCase.id.in_(chunk))).all()
+                # Read the names again when a row names a ward or officer not yet seen (a demo load, a new
+                # user): a stale cache showed blank officers (issue 19).
+                wanted = {k for r in rows for k in (r.ward_id, r.officer_id) if k is not None}
+                if self._names is None or not wanted <= self._names.keys():
+                    self._names = self._lookup_names(uow)
+                names = self._names
+                for r in rows:
                     out[r.id] = case_list_row(tuple(r), names)
             return out
 

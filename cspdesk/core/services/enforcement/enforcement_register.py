@@ -8,7 +8,7 @@ current (``enforcement_support.refresh_next_due``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -158,8 +158,10 @@ class NoticeRegisterService:
     def forget_names(self) -> None:
         self._names = None
 
-    def _lookup(self, uow: UnitOfWork) -> dict[uuid.UUID, str]:
-        if self._names is None:
+    def _lookup(self, uow: UnitOfWork, wanted: Iterable[uuid.UUID | None] = ()) -> dict[uuid.UUID, str]:
+        # Read again when a row names a ward or officer the cache has not seen (issue 19: the Dashboard's
+        # Officer column was blank after a demo load, as the names were cached while there were no users).
+        if self._names is None or any(k is not None and k not in self._names for k in wanted):
             names = {w.id: w.name for w in uow.session.execute(select(Ward.id, Ward.name))}
             names.update(
                 {u.id: u.display_name for u in uow.session.execute(select(AppUser.id, AppUser.display_name))}
@@ -172,7 +174,6 @@ class NoticeRegisterService:
             return {}
         out: dict[uuid.UUID, NoticeRow] = {}
         with self._uow("system") as uow:
-            names = self._lookup(uow)
             cols = (
                 N.id,
                 N.reference,
@@ -193,7 +194,9 @@ class NoticeRegisterService:
                 stmt = _with_recipient(select(*cols).join(AsbCase, AsbCase.id == N.case_id)).where(
                     N.id.in_(chunk)
                 )
-                for r in uow.session.execute(stmt):
+                rows = uow.session.execute(stmt).all()
+                names = self._lookup(uow, [k for r in rows for k in (r.ward_id, r.issuing_officer_id)])
+                for r in rows:
                     out[r.id] = NoticeRow(
                         id=r.id,
                         reference=r.reference,
@@ -253,8 +256,9 @@ class NoticeRegisterService:
             stmt = stmt.limit(limit)
         out: list[DueRow] = []
         with self._uow("system") as uow:
-            names = self._lookup(uow)
-            for r in uow.session.execute(stmt):
+            rows = uow.session.execute(stmt).all()
+            names = self._lookup(uow, [r.issuing_officer_id for r in rows])
+            for r in rows:
                 on, what = r.next_due_on, r.next_due_what or ""
                 # The stored date was the early-payment deadline; once it passes,
                 # the full payment date is next.

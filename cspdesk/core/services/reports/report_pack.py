@@ -170,9 +170,13 @@ class ReportPackService:
         with self._uow("system") as uow:
             return data.trace(uow.session, period, key)
 
-    def csv(self, period_text: str) -> str:
-        """``measure,count`` for every measure in the pack, in the order printed."""
-        return pack_csv(self.pack(period_text).rows())
+    def csv(self, period_text: str, action_taken_only: bool = False) -> str:
+        """``measure,count`` for every measure in the pack, in the order printed (with ``action_taken_only``,
+        the Action Taken section's alone)."""
+        pack = self.pack(period_text)
+        if action_taken_only:
+            return pack_csv([(m.key, m.count) for m in pack.section("action_taken")])
+        return pack_csv(pack.rows())
 
     def quarterly(self, period_text: str) -> QuarterlyReturn:
         """The counts per quarter (Q1-Q4 of a financial year) and for the whole period, for
@@ -362,14 +366,22 @@ class ReportPackService:
         )
         return {k.split(".", 1)[1]: str(self._settings.get(k) or "") for k in keys}
 
-    def write_pdf(self, period_text: str, path: str | Path, progress: Progress | None = None) -> Path:
-        """The whole pack as one PDF at ``path``, with the officer's wording for the period."""
+    def write_pdf(
+        self,
+        period_text: str,
+        path: str | Path,
+        progress: Progress | None = None,
+        action_taken_only: bool = False,
+    ) -> Path:
+        """The whole pack as one PDF at ``path``, with the officer's wording for the period; with
+        ``action_taken_only``, the Action Taken section and its charts alone."""
         if self._render_pdf is None:
             raise UserError("Printing is not available here.")
         pack = self.pack(period_text, progress)
         if progress:
             progress("Drawing the PDF", 0, 1)
-        out = self._render_pdf(pack, self.letterhead(), Path(path))
+        parts = ("action_taken", "charts") if action_taken_only else None
+        out = self._render_pdf(pack, self.letterhead(), Path(path), parts)
         if progress:
             progress("Drawing the PDF", 1, 1)
         return out

@@ -126,7 +126,7 @@ class ReportPack:
         return self.measure(key).sentence
 
     def rows(self) -> list[tuple[str, int]]:
-        """``(measure, count)``: the CSV, and the figures table printed at the end of the PDF."""
+        """``(measure, count)``: the CSV, every figure by its code name."""
         return [(m.key, m.count) for m in self.measures]
 
 

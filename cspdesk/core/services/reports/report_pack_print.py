@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 
-def render_report_pack(pack: Any, letterhead: dict[str, str], path: Path) -> Path:
+def render_report_pack(
+    pack: Any, letterhead: dict[str, str], path: Path, parts: tuple[str, ...] | None = None
+) -> Path:
+    from cspdesk.core.reports.report_pack import PARTS
     from cspdesk.core.reports.report_pack import render_report_pack as render
 
-    return render(pack, letterhead, path)
+    return render(pack, letterhead, path, parts or PARTS)

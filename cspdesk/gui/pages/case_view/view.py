@@ -20,6 +20,7 @@ from cspdesk.gui.pages.case_view.incidents import IncidentsPanel
 from cspdesk.gui.pages.case_view.overview import OverviewPanel
 from cspdesk.gui.pages.case_view.people import PeoplePanel
 from cspdesk.gui.pages.case_view.risk import RiskPanel
+from cspdesk.gui.theme import font_px
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
@@ -142,8 +143,9 @@ class CaseView(QWidget):
             )
         review = f" · review due {d.next_review_on:%d/%m/%Y}" if d.next_review_on else ""
         self.heading.setText(
-            f"<span style='font-size:18px; font-weight:600'>{html.escape(d.reference)}</span> &nbsp; "
-            f"<span style='font-size:16px'>{html.escape(d.title)}</span><br>"
+            f"<span style='font-size: {font_px(18)}px; font-weight:600'>{html.escape(d.reference)}</span>"
+            " &nbsp; "
+            f"<span style='font-size: {font_px(16)}px;'>{html.escape(d.title)}</span><br>"
             f"{state} · {html.escape(d.officer or 'no officer')} · risk {d.risk_label.lower()}{review}"
             + (" · " + " · ".join(flags) if flags else "")
         )

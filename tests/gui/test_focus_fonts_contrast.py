@@ -1,0 +1,166 @@
+"""Accessibility (issue 19): a focus ring that shows, text that grows with the system font, and meaning
+colours legible on a high-contrast palette."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPushButton, QSpinBox
+
+from cspdesk.gui import theme
+
+GUI = Path(__file__).resolve().parents[2] / "cspdesk" / "gui"
+
+
+def _ring_pixels(qtbot, widget) -> int:
+    """How many pixels are drawn in the highlight colour while the widget has the focus."""
+    widget.setStyle(theme.focus_style())
+    qtbot.addWidget(widget)
+    widget.resize(160, 28)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus)
+    image = widget.grab().toImage()
+    hl = widget.palette().color(QPalette.ColorRole.Highlight)
+
+    def near(c: QColor) -> bool:
+        return abs(c.red() - hl.red()) + abs(c.green() - hl.green()) + abs(c.blue() - hl.blue()) < 60
+
+    return sum(near(image.pixelColor(x, y)) for x in range(image.width()) for y in range(image.height()))
+
+
+@pytest.mark.parametrize("make", [QPushButton, QCheckBox, QLineEdit, QComboBox, QSpinBox])
+def test_the_control_with_the_focus_has_a_ring_you_can_see(qtbot, make):
+    """Keyboard users must see where they are. Fusion marks a focused button, text box, combo or spin box
+    only with a faint tint (no pixel of its edge in the highlight colour). (Caught: ``focus_style`` returning
+    plain Fusion.)"""
+    widget = make("Save") if make in (QPushButton, QCheckBox) else make()
+    assert _ring_pixels(qtbot, widget) > 150  # a 2 px ring round a word at least
+
+
+def test_the_window_uses_the_focus_style(monkeypatch):
+    """(Caught: ``create_application`` setting plain "Fusion" as before.)"""
+    from cspdesk.gui import app as app_module
+
+    chosen = []
+
+    class FakeApplication:
+        def __init__(self, argv):
+            pass
+
+        setApplicationName = setOrganizationName = setApplicationVersion = staticmethod(lambda _n: None)  # noqa: N815
+
+        def setStyle(self, style):  # noqa: N802 - Qt's name
+            chosen.append(style)
+
+    monkeypatch.setattr(app_module, "QApplication", FakeApplication)
+    app_module.create_application([])
+    assert isinstance(chosen[0], theme.FocusStyle)
+
+
+def test_no_screen_hard_codes_a_font_size():
+    """A size in pixels ignores the font the user chose (Settings → fonts, or a larger system font). Every
+    style sheet takes its size from ``theme.font_css``/``font_px``. (Caught: the headings' "font-size: 20px"
+    as before; ``setPointSize`` on the charts.)"""
+    found = []
+    for path in GUI.rglob("*.py"):
+        if path.name == "theme.py":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"font-size:\s*\d+(px|pt)|setPointSize\(\d|setPixelSize\(\d", line):
+                found.append(f"{path.relative_to(GUI)}:{n}")
+    assert found == []
+
+
+def test_headings_grow_with_the_system_font(qtbot, demo_db_path, prompts):
+    """With the system font half as large again, a page heading stays about half as large again as the body
+    text. (Caught: the fixed "font-size: 20px", which is barely larger than a 19 px body font.)"""
+    from PySide6.QtWidgets import QLabel
+
+    from cspdesk.bootstrap import build_window
+
+    normal = QApplication.font()
+    big = QFont(normal)
+    big.setPointSizeF(normal.pointSizeF() * 1.5)
+    QApplication.setFont(big)
+    try:
+        w = build_window(str(demo_db_path), prompts, "admin.user")
+        qtbot.addWidget(w)
+        body = QLabel("body")
+        qtbot.addWidget(body)
+        headings = [
+            label
+            for label in w.pages["my_work"].findChildren(QLabel) + w.pages["forums"].findChildren(QLabel)
+            if "font-size" in label.styleSheet()
+        ]
+        assert headings
+        for label in headings:
+            label.ensurePolished()
+            assert label.fontInfo().pixelSize() >= 1.4 * body.fontInfo().pixelSize(), label.text()
+        w.tasks.wait()
+        w.services.database.engine.dispose()
+    finally:
+        QApplication.setFont(normal)
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    def lum(c: QColor) -> float:
+        def ch(v: float) -> float:
+            v /= 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * ch(c.red()) + 0.7152 * ch(c.green()) + 0.0722 * ch(c.blue())
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _high_contrast() -> QPalette:
+    p = QPalette()
+    for role, c in (
+        (QPalette.ColorRole.Window, "#000000"),
+        (QPalette.ColorRole.Base, "#000000"),
+        (QPalette.ColorRole.WindowText, "#ffffff"),
+        (QPalette.ColorRole.Text, "#ffffff"),
+        (QPalette.ColorRole.Highlight, "#1aebff"),
+    ):
+        p.setColor(role, QColor(c))
+    return p
+
+
+@pytest.mark.parametrize("palette", ["light", "high contrast"])
+def test_meaning_colours_are_legible_on_the_palette_in_use(palette):
+    """Overdue, alerts and figures are drawn in colours that keep a 4.5:1 contrast (WCAG AA) with the window
+    on the ordinary palette and on a black high-contrast one. (Caught: the fixed dark red "#b00020" and navy
+    "#1f3a5f", 2.4:1 and 1.6:1 on black.)"""
+    pal = QPalette(QColor("#efefef")) if palette == "light" else _high_contrast()
+    for name in ("alert", "accent", "warning", "muted"):
+        fg = QColor(theme.colour(name, pal))
+        assert _contrast(fg, pal.color(QPalette.ColorRole.Window)) >= 4.5, (name, palette)
+
+
+def test_an_overdue_review_in_the_case_list_is_legible_on_a_high_contrast_palette(window, qtbot):
+    """The case list paints an overdue review date and a high risk in the alert colour: on a black palette
+    it is the light variant, and the words still say it (the date, "High"). (Caught: QColor("#b00020") as
+    before.)"""
+    from PySide6.QtCore import Qt
+
+    from cspdesk.gui.models.case_table import COLUMNS
+
+    old = QApplication.palette()
+    QApplication.setPalette(_high_contrast())
+    try:
+        window.show_page("cases")
+        page = window.pages["cases"]
+        page.clear_filters()
+        model = page.model
+        col = [c[0] for c in COLUMNS].index("risk")
+        row = next(r for r in range(model.rowCount()) if model.index(r, col).data() == "High")
+        fg = model.index(row, col).data(Qt.ItemDataRole.ForegroundRole)
+        assert _contrast(fg, QColor("#000000")) >= 4.5
+    finally:
+        QApplication.setPalette(old)

@@ -1,0 +1,102 @@
+"""Tab order (issue 19, keyboard): in every dialog an officer fills in, the Tab key reaches every enabled
+control and moves through them as they are read: down a column, then on to the next column to the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractItemView, QWidget
+
+from cspdesk.gui.accessibility import _is_control
+
+
+def _chain(dialog: QWidget) -> list[QWidget]:
+    """The controls Tab visits, from the dialog round to the dialog again."""
+    seen, out = set(), []
+    w = dialog.nextInFocusChain()
+    while w is not None and w is not dialog and id(w) not in seen:
+        seen.add(id(w))
+        if (
+            w.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and w.isVisibleTo(dialog)
+            and w.isEnabled()
+            and dialog.isAncestorOf(w)
+        ):
+            out.append(w)
+        w = w.nextInFocusChain()
+    return out
+
+
+def _in_a_list(w: QWidget, dialog: QWidget) -> bool:
+    """A control drawn in a table's cell: the table's own keys move between those."""
+    p = w.parentWidget()
+    while p is not None and p is not dialog:
+        if isinstance(p, QAbstractItemView):
+            return True
+        p = p.parentWidget()
+    return False
+
+
+def out_of_order(dialog: QWidget) -> tuple[list[str], list[str]]:
+    """(controls Tab never reaches, steps that go back up without moving to a column further right)."""
+    chain = _chain(dialog)
+    controls = [
+        w
+        for w in dialog.findChildren(QWidget)
+        if _is_control(w)
+        and w.isVisibleTo(dialog)
+        and w.isEnabled()
+        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and not _in_a_list(w, dialog)
+    ]
+    unreached = [w.accessibleName() or w.objectName() for w in controls if w not in chain]
+    ordered = [w for w in chain if not _in_a_list(w, dialog)]
+    back = []
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        pa, pb = a.mapTo(dialog, QPoint(0, 0)), b.mapTo(dialog, QPoint(0, 0))
+        if pb.y() + 4 < pa.y() and pb.x() <= pa.x():
+            back.append(f"{a.accessibleName() or a.objectName()} -> {b.accessibleName() or b.objectName()}")
+    return unreached, back
+
+
+def test_every_dialog_is_tabbed_through_in_reading_order(window, qtbot):
+    """Caught: the New letter dialog's questions, made after its buttons, came after Cancel (Tab went from
+    Cancel back up to the first question); a scroll area's frame taking the focus between them."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from cspdesk.core.services.letters.letter_sources import Subject
+    from cspdesk.core.storage.models import CaseParty, EnforcementNotice
+    from cspdesk.gui.dialogs.new_letter import NewLetterDialog
+    from cspdesk.gui.dialogs.new_step import NewStepDialog
+    from cspdesk.gui.dialogs.notice_step import StepDialog
+
+    s = window.services
+    with Session(s.database.engine) as db:
+        case_id = db.scalars(
+            select(CaseParty.case_id).where(CaseParty.role == "complainant").order_by(CaseParty.case_id)
+        ).first()
+        notice_id = db.scalars(
+            select(EnforcementNotice.id)
+            .where(EnforcementNotice.kind == "cpw", EnforcementNotice.stage == "draft")
+            .order_by(EnforcementNotice.reference)
+        ).first()
+    dialogs = {
+        "New case": window.new_case(),
+        "New letter": NewLetterDialog(s, window.bus, window.prompts, Subject.CASE, case_id, window),
+        "New enforcement step": NewStepDialog(s, window.bus, window.prompts, window, case_id=case_id),
+    }
+    if notice_id is not None:
+        dialogs["Notice step"] = StepDialog(
+            s, window.bus, window.prompts, s.notices.detail(notice_id), "issued", "Issue", window
+        )
+    problems = {}
+    for name, dialog in dialogs.items():
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        unreached, back = out_of_order(dialog)
+        if unreached or back:
+            problems[name] = (unreached, back)
+        dialog.close()
+    assert problems == {}
+    window.tasks.wait()
