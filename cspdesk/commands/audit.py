@@ -3,8 +3,9 @@
 verify: walks the audit log's hash chain and prints its head (last row number and hash, to note down
 elsewhere); exit 0 when it is whole, 1 naming the first row changed, removed or inserted out of order, or
 (given ``--expect-head N:HASH`` noted earlier) when the chain no longer reaches that row with that hash: its
-newest rows were cut; 2 when the database cannot be opened or the head is mistyped. views: the data-protection report (every
-look at a restricted record in the period, by user), for an administrator; exit 2 for anyone else.
+newest rows were cut; 2 when the database cannot be opened or the head is mistyped. views: the
+data-protection report (every look at a restricted record in the period, by user), for an administrator;
+exit 2 for anyone else.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def add_parser(sub) -> None:
     v.add_argument(
         "--expect-head",
         metavar="N:HASH",
-        help="a head printed by an earlier check: fail if the chain no longer reaches that row with that hash",
+        help="a head printed by an earlier check: fail if the chain no longer reaches that row with that "
+        "hash",
     )
     v.set_defaults(func=run_verify)
     r = actions.add_parser("views", help="every look at a restricted record in a period, by user")

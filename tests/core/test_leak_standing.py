@@ -333,8 +333,8 @@ def _service_classes():
 
 
 def _walk(s, name_actor: dict[str, Any], values_for, secrets) -> tuple[list[str], list[str], int]:
-    """Call every reader of every registry service as each actor; what it returns or writes is searched for the
-    secrets. Returns (readers it cannot call, leaks found, calls made)."""
+    """Call every reader of every registry service as each actor; what it returns or writes is searched for
+    the secrets. Returns (readers it cannot call, leaks found, calls made)."""
     unknown: list[str] = []
     found: list[str] = []
     calls = 0

@@ -6,8 +6,9 @@ Mutations each test was seen to fail against (then put back):
 - ``case_list.case_ids`` ignoring the actor → ``test_a_partner_lists_only_their_agencys_cases`` fails.
 - ``partner_case_ids`` keeping withdrawn shares → ``test_a_share_is_dated_audited_and_withdrawable`` fails.
 - ``safer_homes_read.rows`` without ``may_see_referral`` → ``test_a_partner_sees_only_their_own_referrals``.
-- ``case_common.get_case`` / ``cases.summary`` without ``scope.refuse_hidden_case`` → ``..._by_id_is_refused...``
-  fails ("That case no longer exists." instead of saying it is not their agency's).
+- ``case_common.get_case`` / ``cases.summary`` without ``scope.refuse_hidden_case`` →
+  ``..._by_id_is_refused...`` fails ("That case no longer exists." instead of saying it is not their
+  agency's).
 - ``scope.scope_core`` returning the statement unchanged → ``test_every_list_and_count...`` fails (the notice
   register's ids, read on the connection, listed all 887 notices).
 

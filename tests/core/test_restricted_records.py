@@ -9,7 +9,8 @@ Mutations each test was seen to fail against (then put back):
 - ``restriction.account_for_looks`` returning at once → the reason/look tests fail (no row, no question).
 - ``restriction.current_reasons`` ignoring the time window → ``test_a_reason_is_reused_only_within...`` fails.
 - ``documents.file_pdfs`` keeping the recipient in the summary → ``test_filing_names_the_reference...`` fails.
-- ``letters.gather``/``form`` or ``safer_homes_letter_values`` without their look → ``test_a_letters_values...``.
+- ``letters.gather``/``form`` or ``safer_homes_letter_values`` without their look →
+  ``test_a_letters_values...`` fails.
 """
 
 from __future__ import annotations
@@ -159,9 +160,9 @@ def test_every_unmasked_read_of_a_referral_is_logged_with_its_reason(services, f
 
 
 def test_a_letters_values_and_form_are_a_look_asked_a_reason_and_logged(services, filed, clock):
-    """Catches ``letters.gather``/``form`` or ``safer_homes_letter_values`` handing a permitted user a restricted
-    client's unmasked details with no reason and no look row. Seen failing with ``LetterService.gather`` and
-    ``form`` not calling ``_account_for_preview``, and with ``safer_homes_letter_values`` not calling
+    """Catches ``letters.gather``/``form`` or ``safer_homes_letter_values`` handing a permitted user a
+    restricted client's unmasked details with no reason and no look row. Seen failing with
+    ``LetterService.gather`` and ``form`` not calling ``_account_for_preview``, and with ``safer_homes_letter_values`` not calling
     ``_look`` (each: values returned, no question, no row)."""
     rid, _doc = filed
     services.settings.update(services.actor, {"safer_homes.reason_minutes": 0})  # no reason carried over

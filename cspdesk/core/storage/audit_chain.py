@@ -131,8 +131,8 @@ def parse_head(text: str) -> tuple[int, str]:
 
 
 def check_head(session: Session, report: ChainReport, seq: int, digest: str) -> str | None:
-    """Does the chain still reach row ``seq`` with hash ``digest`` (a head noted down earlier)? None if it does;
-    otherwise what is wrong, in words. ``report`` is ``verify``'s walk of the same log."""
+    """Does the chain still reach row ``seq`` with hash ``digest`` (a head noted down earlier)? None if it
+    does; otherwise what is wrong, in words. ``report`` is ``verify``'s walk of the same log."""
     if seq > report.last_seq:
         gone = f"row {seq}" if seq == report.last_seq + 1 else f"rows {report.last_seq + 1} to {seq}"
         return (

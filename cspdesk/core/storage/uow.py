@@ -27,7 +27,8 @@ class UnitOfWork:
     def __init__(self, session_factory: Callable[[], Session], username: str):
         self._session_factory = session_factory
         self.username = username
-        # Who the reads are for (an Actor; None: nobody in particular): services.scope limits a partner's reads.
+        # Who the reads are for (an Actor; None: nobody in particular): services.scope limits a partner's
+        # reads.
         self.viewer: Any = None
         self.session: Session
         self._audit_rows: list[dict[str, Any]] = []

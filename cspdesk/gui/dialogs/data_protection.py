@@ -54,7 +54,8 @@ class DataProtectionDialog(QDialog):
             "inserted out of order (as cspdesk audit verify)"
         )
         verify.clicked.connect(self.verify)
-        # The chain's head, for the DPO to note elsewhere: the chain alone cannot show its newest rows removed.
+        # The chain's head, for the DPO to note elsewhere: the chain alone cannot show its newest rows
+        # removed.
         self.head = QLineEdit(objectName="dpHead", readOnly=True)
         self.head.setPlaceholderText("Check the audit log to show its head (row number and hash)")
         self.head.setToolTip(

@@ -92,7 +92,8 @@ class NewLetterDialog(QDialog):
             return
         recipient_id = self.recipient.currentData() if keep_recipient else None
         try:
-            # On a restricted record the form shows the client's details: a look, asked a reason (reused after).
+            # On a restricted record the form shows the client's details: a look, asked a reason (then
+            # reused).
             f = with_reason(
                 self.prompts,
                 "this letter's form",
