@@ -162,8 +162,8 @@ def test_every_unmasked_read_of_a_referral_is_logged_with_its_reason(services, f
 def test_a_letters_values_and_form_are_a_look_asked_a_reason_and_logged(services, filed, clock):
     """Catches ``letters.gather``/``form`` or ``safer_homes_letter_values`` handing a permitted user a
     restricted client's unmasked details with no reason and no look row. Seen failing with
-    ``LetterService.gather`` and ``form`` not calling ``_account_for_preview``, and with ``safer_homes_letter_values`` not calling
-    ``_look`` (each: values returned, no question, no row)."""
+    ``LetterService.gather`` and ``form`` not calling ``_account_for_preview``, and with
+    ``safer_homes_letter_values`` not calling ``_look`` (each: values returned, no question, no row)."""
     rid, _doc = filed
     services.settings.update(services.actor, {"safer_homes.reason_minutes": 0})  # no reason carried over
     flagged = _user(services, "fay.flagged", Role.OFFICER, frozenset({SAFER_HOMES_RESTRICTED}))
