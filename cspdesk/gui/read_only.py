@@ -30,7 +30,9 @@ OFFICER_ONLY = frozenset(
     {
         "newCase",  # Cases
         "newApplication",  # Case Reviews
-        "recordForum",  # Area Forums
+        "recordForum",  # Area Forums (and the boxes of their forms, so nothing there can be typed in)
+        "recordForumBox",
+        "captureIssueBox",
         "issueAsCase",
         "issueAsIncident",
         "issueAsAction",
