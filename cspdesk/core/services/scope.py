@@ -75,18 +75,23 @@ def is_scoped(actor: Any) -> bool:
     return actor is not None and not actor.can(Role.OFFICER)
 
 
+def _visible(agency_id: uuid.UUID) -> Any:
+    """The rule as one SQL union of case ids, on the tables themselves (not the mapped classes, so the session
+    event never scopes the query that does the scoping). Used as a subquery: no list of ids is sent, however
+    many cases an agency has."""
+    incident, action, share = Incident.__table__.c, CaseAction.__table__.c, CaseShare.__table__.c
+    return union(
+        select(incident.case_id).where(incident.reporting_agency_id == agency_id),
+        select(action.case_id).where(action.owner_agency_id == agency_id, action.case_id.is_not(None)),
+        select(share.case_id).where(share.agency_id == agency_id, share.withdrawn_on.is_(None)),
+    )
+
+
 def partner_case_ids(session: Session, agency_id: uuid.UUID | None) -> set[uuid.UUID]:
     """Every case a partner of this agency may see (``restriction.partner_may_see_case``), in one query."""
     if agency_id is None:
         return set()
-    reported = select(Incident.case_id).where(Incident.reporting_agency_id == agency_id)
-    owns = select(CaseAction.case_id).where(
-        CaseAction.owner_agency_id == agency_id, CaseAction.case_id.is_not(None)
-    )
-    shared = select(CaseShare.case_id).where(
-        CaseShare.agency_id == agency_id, CaseShare.withdrawn_on.is_(None)
-    )
-    return set(session.scalars(union(reported, owns, shared), execution_options=_UNSCOPED))
+    return set(session.scalars(_visible(agency_id), execution_options=_UNSCOPED))
 
 
 def agency_id_of(session: Session, name: str | None) -> uuid.UUID | None:
@@ -111,8 +116,13 @@ def visible_case_ids(session: Session, actor: Any = None) -> set[uuid.UUID] | No
 def scope_core(session: Session, stmt: Any, case_column: Any) -> Any:
     """A Core statement (run on the connection, so the session event does not see it) limited to the
     viewer's cases by ``case_column``. Readers that skip the ORM for speed call this."""
-    ids = visible_case_ids(session)
-    return stmt if ids is None else stmt.where(case_column.in_(list(ids)))
+    viewer = viewer_of(session)
+    if not is_scoped(viewer):
+        return stmt
+    agency_id = agency_id_of(session, viewer.agency)
+    return stmt.where(
+        false() if agency_id is None else case_column.in_(_visible(agency_id).scalar_subquery())
+    )
 
 
 def refuse_hidden_case(session: Session, case_id: uuid.UUID) -> None:
@@ -125,30 +135,30 @@ def refuse_hidden_case(session: Session, case_id: uuid.UUID) -> None:
         raise PermissionDenied(NOT_YOURS)
 
 
-def _criteria(ids: set[uuid.UUID], session: Session) -> list[Any]:
-    ids_list = list(ids)
-    applications = (
-        list(
-            session.scalars(
-                select(CaseReviewCaseLink.application_id).where(CaseReviewCaseLink.case_id.in_(ids_list)),
-                execution_options=_UNSCOPED,
-            )
-        )
-        if ids_list
-        else []
-    )
+def _criteria(session: Session, actor: Any) -> list[Any]:
+    agency_id = agency_id_of(session, actor.agency)
+    if agency_id is None:  # a partner with no agency sees no case, nor anything on one
+        visible: Any = None
+    else:
+        visible = _visible(agency_id).scalar_subquery()
+
+    def on(column: Any) -> Any:
+        return false() if visible is None else column.in_(visible)
+
+    link = CaseReviewCaseLink.__table__.c
     out: list[Any] = [
-        with_loader_criteria(AsbCase, AsbCase.id.in_(ids_list) if ids_list else false()),
+        with_loader_criteria(AsbCase, on(AsbCase.id)),
         with_loader_criteria(
-            CaseReviewApplication, CaseReviewApplication.id.in_(applications) if applications else false()
+            CaseReviewApplication,
+            false()
+            if visible is None
+            else CaseReviewApplication.id.in_(select(link.application_id).where(link.case_id.in_(visible))),
         ),
-        with_loader_criteria(CaseReviewCaseLink, CaseReviewCaseLink.case_id.in_(ids_list)),
-        with_loader_criteria(CaseLink, CaseLink.case_id.in_(ids_list)),
+        with_loader_criteria(CaseReviewCaseLink, on(CaseReviewCaseLink.case_id)),
+        with_loader_criteria(CaseLink, on(CaseLink.case_id)),
     ]
-    out += [with_loader_criteria(c, c.case_id.in_(ids_list)) for c in _ON_A_CASE]
-    out += [
-        with_loader_criteria(c, or_(c.case_id.is_(None), c.case_id.in_(ids_list))) for c in _MAYBE_ON_A_CASE
-    ]
+    out += [with_loader_criteria(c, on(c.case_id)) for c in _ON_A_CASE]
+    out += [with_loader_criteria(c, or_(c.case_id.is_(None), on(c.case_id))) for c in _MAYBE_ON_A_CASE]
     return out
 
 
@@ -161,7 +171,5 @@ def _scope_to_visible_cases(state: ORMExecuteState) -> None:
         return
     criteria = state.session.info.get("scope_criteria")
     if criteria is None or criteria[0] != viewer.agency:
-        ids = visible_case_ids(state.session, viewer)
-        assert ids is not None
-        criteria = state.session.info["scope_criteria"] = (viewer.agency, _criteria(ids, state.session))
+        criteria = state.session.info["scope_criteria"] = (viewer.agency, _criteria(state.session, viewer))
     state.statement = state.statement.options(*criteria[1])
