@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import event, false, or_, select, union
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import NotFound, PermissionDenied
@@ -135,31 +136,33 @@ def refuse_hidden_case(session: Session, case_id: uuid.UUID) -> None:
         raise PermissionDenied(NOT_YOURS)
 
 
-def _criteria(session: Session, actor: Any) -> list[Any]:
-    agency_id = agency_id_of(session, actor.agency)
-    if agency_id is None:  # a partner with no agency sees no case, nor anything on one
-        visible: Any = None
-    else:
-        visible = _visible(agency_id).scalar_subquery()
+def _criteria(agency_id: uuid.UUID | None) -> dict[type, Any]:
+    """The rule as loader criteria, by mapped class, for one agency (None: a partner with no agency, who sees
+    no case nor anything on one). Built once per agency: the expressions are immutable."""
+    visible = None if agency_id is None else _visible(agency_id).scalar_subquery()
 
     def on(column: Any) -> Any:
         return false() if visible is None else column.in_(visible)
 
     link = CaseReviewCaseLink.__table__.c
-    out: list[Any] = [
-        with_loader_criteria(AsbCase, on(AsbCase.id)),
-        with_loader_criteria(
-            CaseReviewApplication,
-            false()
-            if visible is None
-            else CaseReviewApplication.id.in_(select(link.application_id).where(link.case_id.in_(visible))),
-        ),
-        with_loader_criteria(CaseReviewCaseLink, on(CaseReviewCaseLink.case_id)),
-        with_loader_criteria(CaseLink, on(CaseLink.case_id)),
-    ]
-    out += [with_loader_criteria(c, on(c.case_id)) for c in _ON_A_CASE]
-    out += [with_loader_criteria(c, or_(c.case_id.is_(None), on(c.case_id))) for c in _MAYBE_ON_A_CASE]
-    return out
+    out: dict[type, Any] = {
+        AsbCase: on(AsbCase.id),
+        CaseReviewApplication: false()
+        if visible is None
+        else CaseReviewApplication.id.in_(select(link.application_id).where(link.case_id.in_(visible))),
+        CaseReviewCaseLink: on(CaseReviewCaseLink.case_id),
+        CaseLink: on(CaseLink.case_id),
+    }
+    out.update({c: on(c.case_id) for c in _ON_A_CASE})
+    out.update({c: or_(c.case_id.is_(None), on(c.case_id)) for c in _MAYBE_ON_A_CASE})
+    return {c: with_loader_criteria(c, where) for c, where in out.items()}
+
+
+_BY_AGENCY: dict[uuid.UUID | None, dict[type, Any]] = {}
+_CLASS_OF: dict[Any, type] = {
+    c.__table__: c  # type: ignore[attr-defined]
+    for c in (AsbCase, CaseReviewApplication, CaseReviewCaseLink, CaseLink, *_ON_A_CASE, *_MAYBE_ON_A_CASE)
+}
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -169,7 +172,19 @@ def _scope_to_visible_cases(state: ORMExecuteState) -> None:
     viewer = viewer_of(state.session)
     if not is_scoped(viewer):
         return
-    criteria = state.session.info.get("scope_criteria")
-    if criteria is None or criteria[0] != viewer.agency:
-        criteria = state.session.info["scope_criteria"] = (viewer.agency, _criteria(state.session, viewer))
-    state.statement = state.statement.options(*criteria[1])
+    known = state.session.info.get("scope_agency")
+    if known is None or known[0] != viewer.agency:
+        known = state.session.info["scope_agency"] = (
+            viewer.agency,
+            agency_id_of(state.session, viewer.agency),
+        )
+    criteria = _BY_AGENCY.get(known[1])
+    if criteria is None:
+        criteria = _BY_AGENCY[known[1]] = _criteria(known[1])
+    # Only the tables the statement reads, anywhere in it (a count, a join, a subquery): each option costs
+    # its share of every query's cache key.
+    statement: Any = state.statement  # a Select here (is_select)
+    tables = find_tables(statement, check_columns=True, include_aliases=True, include_joins=True)
+    wanted = [criteria[c] for t in set(tables) if (c := _CLASS_OF.get(t)) is not None]
+    if wanted:
+        state.statement = state.statement.options(*wanted)
