@@ -1,8 +1,11 @@
 """``cspdesk audit verify --db D`` and ``cspdesk audit views --db D --from --to [--format csv|text]``.
 
-verify: walks the audit log's hash chain; exit 0 when it is whole, 1 naming the first row changed, removed
-or inserted out of order, 2 when the database cannot be opened. views: the data-protection report (every
-look at a restricted record in the period, by user), for an administrator; exit 2 for anyone else.
+verify: walks the audit log's hash chain and prints its head (last row number and hash, to note down
+elsewhere); exit 0 when it is whole, 1 naming the first row changed, removed or inserted out of order, or
+(given ``--expect-head N:HASH`` noted earlier) when the chain no longer reaches that row with that hash: its
+newest rows were cut; 2 when the database cannot be opened or the head is mistyped. views: the
+data-protection report (every look at a restricted record in the period, by user), for an administrator;
+exit 2 for anyone else.
 """
 
 from __future__ import annotations
@@ -22,6 +25,12 @@ def add_parser(sub) -> None:
         "verify", help="walk the audit log's hash chain; non-zero exit naming the first break"
     )
     add_db_argument(v)
+    v.add_argument(
+        "--expect-head",
+        metavar="N:HASH",
+        help="a head printed by an earlier check: fail if the chain no longer reaches that row with that "
+        "hash",
+    )
     v.set_defaults(func=run_verify)
     r = actions.add_parser("views", help="every look at a restricted record in a period, by user")
     add_db_argument(r)
@@ -43,11 +52,18 @@ def _service(db):
 
 @reports_user_errors
 def run_verify(args) -> int:
-    report = _service(args.db).verify()
+    report = _service(args.db).verify(args.expect_head)
     print(f"Audit rows checked: {report.rows:,}")
     print(f"Last row's hash:    {report.last_hash}")
+    print(f"Chain head:         {report.head}")
     if report.ok:
         print("OK: the audit log is whole (no row changed, removed or inserted out of order).")
+        if args.expect_head:
+            print(f"It still reaches the head noted earlier ({args.expect_head.strip()}).")
+        else:
+            print(
+                "Note the chain head somewhere else: --expect-head with it later shows rows cut from the end."
+            )
         return 0
     print(f"BROKEN: {report.problem}")
     return 1

@@ -35,6 +35,7 @@ from cspdesk.gui.laptop import (
 )
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
+from cspdesk.gui.read_only import OFFICER_ONLY_TIP, lock_officer_only
 from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.write_banner import WriteBanner
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.nav.setStyleSheet(f"QListWidget {{ {font_css(14)} }} QListWidget::item {{ padding: 8px; }}")
         self.stack = PageStack()  # needs the room of the page on show only (issue 19: laptop screens)
-        self.pages = LazyPages(self.stack)
+        self.pages = LazyPages(self.stack, lambda: services.actor)
         self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)
         self._add_page("cases", CasesPage, services, self.bus, prompts)
         self._add_page(
@@ -173,14 +174,18 @@ class MainWindow(QMainWindow):
         new = QAction("&New case…", self, shortcut=QKeySequence("Ctrl+N"), triggered=self.new_case)
         new.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from any window, case windows too
         file_menu.addAction(new)
-        file_menu.addAction(
-            QAction(
-                "&Data protection requests…",
-                self,
-                shortcut=QKeySequence("Ctrl+Shift+D"),
-                triggered=self.data_requests,
-            )
+        requests = QAction(
+            "&Data protection requests…",
+            self,
+            shortcut=QKeySequence("Ctrl+Shift+D"),
+            triggered=self.data_requests,
         )
+        file_menu.addAction(requests)
+        if not self.services.actor.can(Role.OFFICER):  # a partner: officers' work, shown but disabled
+            for action in (new, requests):
+                action.setEnabled(False)
+                action.setToolTip(OFFICER_ONLY_TIP)
+            file_menu.setToolTipsVisible(True)
         quit_ = QAction("E&xit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(quit_)
         working_copies.install(self, file_menu)  # Take / Bring back / Working copies; the working-copy banner
@@ -365,8 +370,9 @@ class LazyPages:
     """The pages, each built the first time it is shown (or asked for), so start-up pays only for the
     Dashboard. Until then a page's place in the stack holds an empty widget."""
 
-    def __init__(self, stack: QStackedWidget):
+    def __init__(self, stack: QStackedWidget, actor=None):
         self._stack = stack
+        self._actor = actor  # () -> the signed-in Actor: a partner's pages lock what only officers may use
         self._declared: dict[str, tuple] = {}
         self._built: dict[str, QWidget] = {}
 
@@ -399,6 +405,8 @@ class LazyPages:
             page = spec(*args)
             fit_for_laptops(page)
             name_controls(page)  # for screen readers (issue 19)
+            if self._actor is not None and not self._actor().can(Role.OFFICER):
+                lock_officer_only(page)  # disabled with a tooltip, not refused on Save (issue 14)
             placeholder = self._stack.widget(index)
             current = self._stack.currentIndex()
             self._stack.insertWidget(index, page)

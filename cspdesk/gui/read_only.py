@@ -23,6 +23,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# Controls only officers may use, by objectName, wherever they are built: a partner finds them disabled with
+# a tooltip saying why (the services refuse them too). Checked by tests/gui/test_partner_walk.py, which
+# walks every page as a partner and fails on any enabled control whose service refuses them.
+OFFICER_ONLY = frozenset(
+    {
+        "newCase",  # Cases
+        "newApplication",  # Case Reviews
+        "recordForum",  # Area Forums (and the boxes of their forms, so nothing there can be typed in)
+        "recordForumBox",
+        "captureIssueBox",
+        "issueAsCase",
+        "issueAsIncident",
+        "issueAsAction",
+        "showDataRequests",  # Dashboard: subject access and other requests
+        "resetSentence",  # Reports: the report pack's wording
+    }
+)
+OFFICER_ONLY_TIP = "Partners can look, not change: this is for the partnership's officers."
+
 EDITING = (QAbstractButton, QAbstractSpinBox, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QTextEdit)
 READ_ONLY_TIP = "Partners can look, not change: ask the case officer."
 
@@ -32,6 +51,18 @@ class _StayDisabled(QObject):
         if event.type() == QEvent.Type.EnabledChange and isinstance(obj, QWidget) and obj.isEnabled():
             obj.setEnabled(False)
         return False
+
+
+def lock_officer_only(root: QWidget) -> list[QWidget]:
+    """Disable, for good, the controls under ``root`` named in ``OFFICER_ONLY`` (call it for a partner)."""
+    guard = getattr(root, "_stay_disabled", None) or _StayDisabled(root)
+    root._stay_disabled = guard  # type: ignore[attr-defined]
+    locked = [w for w in root.findChildren(QWidget) if w.objectName() in OFFICER_ONLY]
+    for w in locked:
+        w.setEnabled(False)
+        w.setToolTip(OFFICER_ONLY_TIP)
+        w.installEventFilter(guard)
+    return locked
 
 
 def lock_editing(root: QWidget, keep: Iterable[str] = ()) -> list[QWidget]:

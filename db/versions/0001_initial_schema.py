@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-06 13:22:34.705626
+Create Date: 2026-12-06 15:42:50.088632
 """
 
 from alembic import op
@@ -590,6 +590,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_action'))
     )
     with op.batch_alter_table('case_action', schema=None) as batch_op:
+        batch_op.create_index('ix_case_action_agency_case', ['owner_agency_id', 'case_id'], unique=False)
         batch_op.create_index('ix_case_action_case_dates', ['case_id', 'due_on', 'completed_on', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_action_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_action_case_review_id'), ['case_review_id'], unique=False)
@@ -837,6 +838,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incident'))
     )
     with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.create_index('ix_incident_agency_case', ['reporting_agency_id', 'case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_incident_case_id'), ['case_id'], unique=False)
 
     op.create_table('risk_assessment',
@@ -1021,6 +1023,7 @@ def downgrade() -> None:
     op.drop_table('risk_assessment')
     with op.batch_alter_table('incident', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_incident_case_id'))
+        batch_op.drop_index('ix_incident_agency_case')
 
     op.drop_table('incident')
     with op.batch_alter_table('enforcement_notice', schema=None) as batch_op:
@@ -1067,6 +1070,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_action_case_review_id'))
         batch_op.drop_index(batch_op.f('ix_case_action_case_id'))
         batch_op.drop_index('ix_case_action_case_dates')
+        batch_op.drop_index('ix_case_action_agency_case')
 
     op.drop_table('case_action')
     with op.batch_alter_table('person', schema=None) as batch_op:

@@ -123,6 +123,57 @@ def test_a_row_inserted_by_hand_is_named(db_path, services, capsys):
     assert "outside the chain" in capsys.readouterr().out
 
 
+def _head(out: str) -> str:
+    return next(line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Chain head:"))
+
+
+def test_the_newest_rows_cut_are_caught_against_the_head_noted_earlier(db_path, services, capsys):
+    """Catches the one thing a chain cannot see alone: its newest rows deleted with nothing written after.
+
+    Seen failing with ``check_head`` returning None always (exit 0 after the cut)."""
+    _some_history(services)
+    services.database.engine.dispose()
+    assert main(["audit", "verify", "--db", str(db_path)]) == 0
+    head = _head(capsys.readouterr().out)
+    last = int(head.split(":")[0])
+    assert last > 3
+    # On its own, the cut log still looks whole ...
+    _tamper(services, f"DELETE FROM audit_entry WHERE seq >= {last - 1}")
+    assert main(["audit", "verify", "--db", str(db_path)]) == 0
+    assert _head(capsys.readouterr().out).startswith(f"{last - 2}:")
+    # ... but not against the head noted before.
+    assert main(["audit", "verify", "--db", str(db_path), "--expect-head", head]) == 1
+    out = capsys.readouterr().out
+    assert f"BROKEN: The audit log ends at row {last - 2}, but it once reached row {last}" in out
+
+
+def test_the_head_still_matches_after_more_rows_and_a_rewritten_end_does_not(db_path, services, capsys):
+    """A log that grew since the head was noted passes; one cut back and written again (same row number,
+    another hash) fails. Seen failing with the hash comparison in ``check_head`` removed."""
+    _some_history(services)
+    head = services.audit_log.verify().head
+    services.users.add_user(services.actor, "dee.four", "Dee Four", Role.OFFICER)
+    services.database.engine.dispose()
+    assert main(["audit", "verify", "--db", str(db_path), "--expect-head", head]) == 0
+    assert "still reaches the head" in capsys.readouterr().out
+    last = int(head.split(":")[0])
+    _tamper(services, f"DELETE FROM audit_entry WHERE seq >= {last}")
+    with services._uow("tester") as uow:  # the cut end written again: a row numbered as the noted one
+        uow.audit("note", "thing", None, "written after the cut")
+        uow.audit("note", "thing", None, "and another")
+        uow.commit()
+    services.database.engine.dispose()
+    assert main(["audit", "verify", "--db", str(db_path), "--expect-head", head]) == 1
+    assert f"Row {last} is not the row that was noted" in capsys.readouterr().out
+
+
+def test_a_mistyped_head_is_refused_in_words(db_path, services, capsys):
+    _some_history(services)
+    services.database.engine.dispose()
+    assert main(["audit", "verify", "--db", str(db_path), "--expect-head", "12-abc"]) == 2
+    assert "is not a chain head" in capsys.readouterr().err
+
+
 def test_audit_views_lists_looks_as_csv_for_an_administrator(db_path, services, capsys, monkeypatch):
     """Catches the DPO report missing a look, or given to someone who is not an administrator."""
     _some_history(services)

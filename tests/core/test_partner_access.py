@@ -6,6 +6,14 @@ Mutations each test was seen to fail against (then put back):
 - ``case_list.case_ids`` ignoring the actor → ``test_a_partner_lists_only_their_agencys_cases`` fails.
 - ``partner_case_ids`` keeping withdrawn shares → ``test_a_share_is_dated_audited_and_withdrawable`` fails.
 - ``safer_homes_read.rows`` without ``may_see_referral`` → ``test_a_partner_sees_only_their_own_referrals``.
+- ``case_common.get_case`` / ``cases.summary`` without ``scope.refuse_hidden_case`` →
+  ``..._by_id_is_refused...`` fails ("That case no longer exists." instead of saying it is not their
+  agency's).
+- ``scope.scope_core`` returning the statement unchanged → ``test_every_list_and_count...`` fails (the notice
+  register's ids, read on the connection, listed all 887 notices).
+
+The scope itself is ``services.scope``: one session event over every read a partner's services make;
+tests/core/test_leak_standing.py walks every reader against another agency's case.
 """
 
 from __future__ import annotations
@@ -115,3 +123,103 @@ def test_a_partner_sees_only_their_own_referrals_and_never_restricted_details(se
     assert [r.id for r in s.safer_homes_read.rows(idva)] == [da]
     detail = s.safer_homes_read.open(idva, da)  # their own, but restricted: masked
     assert detail.masked and detail.values["client_name"] == "Restricted"
+
+
+def _as_partner_of_an_agency_with_a_notice(s):
+    """A partner whose agency has its own cases, one of them (with an enforcement notice) shared with it."""
+    from cspdesk.core.storage.models import EnforcementNotice
+
+    agency, _own = _agency_with_cases(s)
+    partner = _partner(s, "pat.partner", agency)
+    visible = set(s.case_list.case_ids(EVERY_CASE, partner))
+    with s.database.engine.connect() as c:
+        noticed = c.execute(select(EnforcementNotice.case_id)).scalars().all()
+    shared = next(c for c in noticed if c not in visible)
+    s.sharing.share(s.actor, shared, agency, "Joint problem-solving")
+    return partner, set(s.case_list.case_ids(EVERY_CASE, partner))
+
+
+def test_a_partner_opening_another_agencys_case_by_id_is_refused_in_plain_words(demo_services):
+    """Catches a case that is not the partner's agency's shown when opened by id (summary, the case screen's
+    detail, its parties, incidents and chronology), or refused with a misleading "no longer exists"."""
+    s = demo_services
+    admin = s.actor
+    agency, own = _agency_with_cases(s)
+    everything = list(s.case_list.case_ids(EVERY_CASE, admin))
+    other = next(c for c in everything if c not in own)
+    mine = next(c for c in everything if c in own)
+    s.actor = _partner(s, "pat.partner", agency)  # the partner's own services
+    for read in (s.cases.summary, s.case_edit.detail):
+        with pytest.raises(PermissionDenied, match="not one your agency is part of"):
+            read(other)
+    assert s.parties.parties(other) == [] and s.incidents.incidents(other) == []
+    assert s.chronology.entries(other) == [] and s.actions.for_case(other) == []
+    assert s.cases.summary(mine).id == mine and s.case_edit.detail(mine).id == mine  # their own open fine
+
+
+def test_every_list_and_count_a_partner_sees_is_scoped_to_their_agency(demo_services):
+    """Catches a partner's notice register, Case Reviews, forums, My work, dashboard or case list counting or
+    listing another agency's cases. Seen failing with ``scope_core`` returning the statement unchanged (the
+    register's ids, read on the connection for speed, listed every notice)."""
+    from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
+    from cspdesk.core.storage.models import CaseReviewCaseLink, EnforcementNotice, ForumIssue
+
+    s = demo_services
+    admin = s.actor
+    partner, visible = _as_partner_of_an_agency_with_a_notice(s)
+    with s.database.engine.connect() as c:
+        notice_case = dict(c.execute(select(EnforcementNotice.id, EnforcementNotice.case_id)).all())
+        app_cases = c.execute(select(CaseReviewCaseLink.application_id, CaseReviewCaseLink.case_id)).all()
+        issue_case = dict(c.execute(select(ForumIssue.id, ForumIssue.case_id)).all())
+    all_notices = s.notices.notice_ids(NoticeQuery())
+    all_forums = s.forums.forums()
+    s.actor = partner
+    notices = s.notices.notice_ids(NoticeQuery())
+    assert notices and len(notices) < len(all_notices)
+    assert all(notice_case[n] in visible for n in notices)
+    assert set(s.notices.rows_for(notices)) == set(notices)  # every id has its row
+    seen_apps = {a for a, c in app_cases if c in visible}
+    assert {r.id for r in s.case_reviews.list_applications()} == seen_apps
+    for forum in all_forums:
+        for issue in s.forums.issues(forum.id):
+            assert issue_case[issue.id] is None or issue_case[issue.id] in visible
+    assert all(a.case_id is None or a.case_id in visible for a in s.actions.my_work(partner))
+    assert all(a.case_id is None or a.case_id in visible for a in s.actions.overdue())
+    summary = s.dashboard.summary()
+    assert summary.total_cases == len(visible)
+    assert list(s.case_list.case_ids(EVERY_CASE)) == list(s.case_list.case_ids(EVERY_CASE, partner))
+    s.actor = admin
+    assert s.dashboard.summary().total_cases > len(visible)
+
+
+def test_a_partners_my_work_lists_the_actions_their_agency_owns(demo_services):
+    """Catches My work empty for a partner whose agency owns open actions."""
+    from cspdesk.core.domain.vocab import ActionStatus
+
+    s = demo_services
+    with s.database.engine.connect() as c:
+        agency_id, name = c.execute(
+            select(Agency.id, Agency.name)
+            .join(CaseAction, CaseAction.owner_agency_id == Agency.id)
+            .where(CaseAction.status == ActionStatus.OPEN.value)
+            .limit(1)
+        ).one()
+        owned = set(
+            c.execute(
+                select(CaseAction.id).where(
+                    CaseAction.owner_agency_id == agency_id, CaseAction.status == ActionStatus.OPEN.value
+                )
+            ).scalars()
+        )
+    partner = _partner(s, "pat.partner", name)
+    s.actor = partner
+    assert {a.id for a in s.actions.my_work(partner)} == owned
+
+
+def test_a_partner_cannot_take_a_working_copy(demo_services, tmp_path):
+    """A working copy carries whole wards: a partner takes none (the service refuses; nothing is written)."""
+    s = demo_services
+    s.actor = _partner(s, "pat.partner", "Youth Offending Team")
+    with pytest.raises(PermissionDenied):
+        s.working_copies.take(s.actor, tmp_path / "copy.sqlite", wards=["Swadlincote"])
+    assert not (tmp_path / "copy.sqlite").exists()

@@ -9,6 +9,8 @@ Mutations each test was seen to fail against (then put back):
 - ``restriction.account_for_looks`` returning at once → the reason/look tests fail (no row, no question).
 - ``restriction.current_reasons`` ignoring the time window → ``test_a_reason_is_reused_only_within...`` fails.
 - ``documents.file_pdfs`` keeping the recipient in the summary → ``test_filing_names_the_reference...`` fails.
+- ``letters.gather``/``form`` or ``safer_homes_letter_values`` without their look →
+  ``test_a_letters_values...`` fails.
 """
 
 from __future__ import annotations
@@ -155,6 +157,45 @@ def test_every_unmasked_read_of_a_referral_is_logged_with_its_reason(services, f
     officer = _user(services, "olive.officer", Role.OFFICER)
     services.safer_homes_read.open(officer, rid)
     assert len(looks(services, rid)) == start + 4
+
+
+def test_a_letters_values_and_form_are_a_look_asked_a_reason_and_logged(services, filed, clock):
+    """Catches ``letters.gather``/``form`` or ``safer_homes_letter_values`` handing a permitted user a
+    restricted client's unmasked details with no reason and no look row. Seen failing with
+    ``LetterService.gather`` and ``form`` not calling ``_account_for_preview``, and with
+    ``safer_homes_letter_values`` not calling ``_look`` (each: values returned, no question, no row)."""
+    rid, _doc = filed
+    services.settings.update(services.actor, {"safer_homes.reason_minutes": 0})  # no reason carried over
+    flagged = _user(services, "fay.flagged", Role.OFFICER, frozenset({SAFER_HOMES_RESTRICTED}))
+    code = "safer_homes_referral_ack"
+    reads = {
+        "Letter values": lambda reason: services.letters.gather(
+            flagged, Subject.REFERRAL, code, rid, reason=reason
+        ),
+        "Letter form": lambda reason: services.letters.form(
+            flagged, Subject.REFERRAL, code, rid, reason=reason
+        ),
+        "Acknowledgement letter values": lambda reason: (
+            services.safer_homes_outputs.safer_homes_letter_values(rid, "acknowledgement", flagged, reason)
+        ),
+    }
+    for what, read in reads.items():
+        before = len(looks(services, rid))
+        with pytest.raises(ReasonNeeded):
+            read(None)
+        assert len(looks(services, rid)) == before
+        result = read("Writing to the IDVA")
+        rows = looks(services, rid)
+        assert len(rows) == before + 1, what
+        assert rows[-1].details["what"] == what and rows[-1].details["reason"] == "Writing to the IDVA"
+        assert rows[-1].username == "fay.flagged" and DA_NAME not in rows[-1].summary
+        if what != "Letter form":
+            assert DA_NAME in str(result)  # the details were really given (so the row matters)
+    officer = _user(services, "olive.officer", Role.OFFICER)  # may not see them: refused, nothing given
+    with pytest.raises(PermissionDenied):
+        services.letters.gather(officer, Subject.REFERRAL, code, rid, reason="Curious")
+    with pytest.raises(PermissionDenied):
+        services.safer_homes_outputs.safer_homes_letter_values(rid, "acknowledgement", officer, "Curious")
 
 
 def test_a_reason_must_be_plain_text_of_a_sensible_length(services, filed):

@@ -290,15 +290,16 @@ def test_pdfs_carry_only_what_the_reader_may_see(services, officer, tmp_path):
 
 def test_letter_values(services, officer):
     da = services.safer_homes.intake(services.actor, da_form(safe_address=None)).id
-    ack = services.safer_homes_outputs.safer_homes_letter_values(da, "acknowledgement", services.actor)
+    why = "Writing the referral's letters"  # a look at a restricted referral: given a reason, written down
+    ack = services.safer_homes_outputs.safer_homes_letter_values(da, "acknowledgement", services.actor, why)
     assert ack["recipient_name"] == "Jo Idva" and ack["reference"] == "SH-2026-0001"
     with pytest.raises(ValidationError):
-        services.safer_homes_outputs.safer_homes_letter_values(da, "follow_up", services.actor)
+        services.safer_homes_outputs.safer_homes_letter_values(da, "follow_up", services.actor, why)
     with pytest.raises(PermissionDenied):
         services.safer_homes_outputs.safer_homes_letter_values(da, "acknowledgement", officer)
     v = services.safer_homes_read.refresh(services.actor, da, "Recording a safe address").version
     services.safer_homes.update(services.actor, da, v, {"safe_address": "c/o Swadlincote Library, Civic Way"})
-    follow = services.safer_homes_outputs.safer_homes_letter_values(da, "follow_up", services.actor)
+    follow = services.safer_homes_outputs.safer_homes_letter_values(da, "follow_up", services.actor, why)
     assert follow["recipient_address"] == ("c/o Swadlincote Library", "Civic Way")
     assert "Larkspur" not in json.dumps(follow, default=str)
 

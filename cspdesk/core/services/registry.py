@@ -132,6 +132,19 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
 }
 
 
+def _viewing(uow: Callable, services: Services) -> Callable:
+    """Units of work that read for the signed-in user (``services.actor``): ``services.scope`` limits a
+    partner's reads to what their agency may see, in every service at once."""
+    import cspdesk.core.services.scope  # noqa: F401 - installs the session event that does the scoping
+
+    def make(username: str):
+        unit = uow(username)
+        unit.viewer = services.actor
+        return unit
+
+    return make
+
+
 class Services:
     """The app's services by name (``services.case_list``, ``services.enforcement``...)."""
 
@@ -194,7 +207,8 @@ class Services:
         self.first_sign_in = first_sign_in
         self.users = users
         self.settings = settings
-        self._uow = uow
+        # A partner's reads are scoped to their agency's cases (services.scope).
+        self._uow = _viewing(uow, self)
         self._today = clock.today
         self._lock = threading.RLock()  # a background task and the window may ask for the same one
 

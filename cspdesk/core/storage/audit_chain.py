@@ -12,7 +12,9 @@ unique index on ``seq`` refuses a second row with the same number whatever happe
 that into "try again").
 
 What a chain cannot show on its own: the newest rows removed together with nothing written after them.
-The count and the last hash are printed by ``verify`` so a copy kept elsewhere can be compared.
+So ``verify`` reports the chain's head (its last row's number and hash, ``ChainReport.head``) for someone to
+note down elsewhere, and ``check_head`` later says whether the chain still reaches that row with that hash
+(``cspdesk audit verify --expect-head N:HASH``).
 """
 
 from __future__ import annotations
@@ -106,10 +108,46 @@ class ChainReport:
     rows: int
     last_hash: str
     problem: str | None  # the first break, in words; None = the chain is whole
+    last_seq: int = 0  # the number of the last row walked (0: none)
+    first_seq: int = 1  # where the walk started (after an anchor: the first row kept)
 
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+    @property
+    def head(self) -> str:
+        """ "1234:9f86d0…": the last row's number and hash, to note down and check against later."""
+        return f"{self.last_seq}:{self.last_hash}"
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """``N:HASH`` (as ``ChainReport.head`` prints it) → (N, hash); ValueError if it is not that."""
+    number, sep, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if not sep or not number.strip().isdigit() or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
+        raise ValueError(f"{text!r} is not a chain head: write it as the row number, a colon and the hash")
+    return int(number), digest
+
+
+def check_head(session: Session, report: ChainReport, seq: int, digest: str) -> str | None:
+    """Does the chain still reach row ``seq`` with hash ``digest`` (a head noted down earlier)? None if it
+    does; otherwise what is wrong, in words. ``report`` is ``verify``'s walk of the same log."""
+    if seq > report.last_seq:
+        gone = f"row {seq}" if seq == report.last_seq + 1 else f"rows {report.last_seq + 1} to {seq}"
+        return (
+            f"The audit log ends at row {report.last_seq}, but it once reached row {seq}: "
+            f"{gone} were removed from its end."
+        )
+    if seq < report.first_seq:
+        return None  # removed since by the retention rules (an anchor, itself chained, says so)
+    found = session.scalar(select(AuditEntry.row_hash).where(AuditEntry.seq == seq))
+    if found != digest:
+        return (
+            f"Row {seq} is not the row that was noted (its hash differs): the log was cut back and "
+            "written again from there."
+        )
+    return None
 
 
 def _walk(session: Session) -> Iterator[Any]:
@@ -192,24 +230,25 @@ def verify(session: Session) -> ChainReport:
     """Walk the chain from the first row (or from where an anchor says it now starts); stop at the first row
     that does not fit."""
     prev, expected = _start(session)
+    first = expected
     count = 0
+
+    def stop(problem: str | None) -> ChainReport:
+        return ChainReport(count, prev, problem, expected - 1, first)
+
     for e in _walk(session):
         if e.seq is None:
-            return ChainReport(
-                count,
-                prev,
+            return stop(
                 f"A row was inserted outside the chain: {e.username}, {e.action} "
                 f"{e.entity_type}, id {e.id}, at {e.at:%d/%m/%Y %H:%M:%S}.",
             )
         if e.seq > expected:
             missing = f"row {expected}" if e.seq == expected + 1 else f"rows {expected} to {e.seq - 1}"
-            return ChainReport(
-                count,
-                prev,
+            return stop(
                 f"{missing.capitalize()} removed: the chain goes from row {expected - 1} to {_describe(e)}.",
             )
         if e.seq < expected:
-            return ChainReport(count, prev, f"Row {e.seq} appears twice: {_describe(e)}.")
+            return stop(f"Row {e.seq} appears twice: {_describe(e)}.")
         content = {
             "id": e.id,
             "at": e.at,
@@ -221,13 +260,11 @@ def verify(session: Session) -> ChainReport:
             "details": e.details,
         }
         if e.prev_hash != prev:
-            return ChainReport(
-                count,
-                prev,
+            return stop(
                 f"{_describe(e).capitalize()} does not follow row {e.seq - 1}: a row "
                 "was replaced or inserted out of order here.",
             )
         if row_hash(prev, e.seq, content) != e.row_hash:
-            return ChainReport(count, prev, f"{_describe(e).capitalize()} was changed after it was written.")
+            return stop(f"{_describe(e).capitalize()} was changed after it was written.")
         prev, expected, count = e.row_hash, expected + 1, count + 1
-    return ChainReport(count, prev, None)
+    return stop(None)

@@ -27,6 +27,9 @@ class UnitOfWork:
     def __init__(self, session_factory: Callable[[], Session], username: str):
         self._session_factory = session_factory
         self.username = username
+        # Who the reads are for (an Actor; None: nobody in particular): services.scope limits a partner's
+        # reads.
+        self.viewer: Any = None
         self.session: Session
         self._audit_rows: list[dict[str, Any]] = []
 
@@ -34,6 +37,7 @@ class UnitOfWork:
         self.session = self._session_factory()
         self._audit_rows = []
         self.session.info["username"] = self.username  # the author of a working copy's journal entries
+        self.session.info["viewer"] = self.viewer
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

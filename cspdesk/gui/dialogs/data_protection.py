@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -59,6 +60,15 @@ class DataProtectionDialog(QDialog):
             "inserted out of order (as cspdesk audit verify)"
         )
         verify.clicked.connect(self.verify)
+        # The chain's head, for the DPO to note elsewhere: the chain alone cannot show its newest rows
+        # removed.
+        self.head = QLineEdit(objectName="dpHead", readOnly=True)
+        self.head.setPlaceholderText("Check the audit log to show its head (row number and hash)")
+        self.head.setToolTip(
+            "The audit log's last row and its hash. Note it somewhere else (with the date): "
+            "cspdesk audit verify --expect-head with it later shows whether rows were cut from the end."
+        )
+        self.head.setAccessibleName("Audit chain head")
         self.summary = QLabel(objectName="dpSummary")
         self.table = QTableWidget(0, 7, objectName="dpTable")
         self.table.setHorizontalHeaderLabels(
@@ -76,6 +86,10 @@ class DataProtectionDialog(QDialog):
         top.addWidget(self.save_btn)
         v = QVBoxLayout(self)
         v.addLayout(top)
+        head = QHBoxLayout()
+        head.addWidget(QLabel("Chain head (note it down):"))
+        head.addWidget(self.head, 1)
+        v.addLayout(head)
         v.addWidget(self.summary)
         v.addWidget(self.table, 1)
         self.resize(1100, 560)
@@ -120,11 +134,13 @@ class DataProtectionDialog(QDialog):
 
     def verify(self) -> None:
         report = self.services.audit_log.verify()
+        self.head.setText(report.head)
         if report.ok:
             self.prompts.info(
                 "Audit log checked",
                 f"The audit log is whole: {report.rows:,} rows, none changed, "
-                "removed or inserted out of order.",
+                f"removed or inserted out of order.\n\nIts head is {report.head}. Note it somewhere else "
+                "with today's date: checking against it later shows whether rows were cut from the end.",
             )
         else:
             self.prompts.error(

@@ -103,12 +103,23 @@ class NewLetterDialog(QDialog):
             return
         recipient_id = self.recipient.currentData() if keep_recipient else None
         try:
-            f = self.services.letters.form(
-                self.services.actor, self.subject, self.code(), self.record_id, recipient_id
+            # On a restricted record the form shows the client's details: a look, asked a reason (then
+            # reused).
+            f = with_reason(
+                self.prompts,
+                "this letter's form",
+                lambda reason: self.services.letters.form(
+                    self.services.actor, self.subject, self.code(), self.record_id, recipient_id, reason
+                ),
             )
         except UserError as exc:
             self.problems.setText(str(exc))
             return
+        if f is None:
+            self.problems.setText("No reason was given, so the letter's details are not shown.")
+            self.preview_btn.setEnabled(False)
+            return
+        self.preview_btn.setEnabled(True)
         self.form_dto = f
         if not keep_recipient:
             self.recipient.blockSignals(True)

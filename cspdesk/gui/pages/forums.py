@@ -66,7 +66,7 @@ class ForumsPage(QWidget):
         fform.addRow("Ward", self.f_ward)
         fform.addRow("Attending", self.f_attendees)
         fform.addRow(self.f_save)
-        new_box = QGroupBox("Record a forum meeting")
+        new_box = QGroupBox("Record a forum meeting", objectName="recordForumBox")
         new_box.setLayout(fform)
 
         # the selected forum
@@ -115,7 +115,7 @@ class ForumsPage(QWidget):
             btns.addWidget(b)
         btns.addStretch(1)
         iform.addRow(btns)
-        issue_box = QGroupBox("Capture an issue raised")
+        issue_box = QGroupBox("Capture an issue raised", objectName="captureIssueBox")
         issue_box.setLayout(iform)
 
         tabs = QTabWidget()

@@ -15,6 +15,7 @@ from cspdesk.core.domain.vocab import ActionStatus, CaseStatus, ChronologyKind, 
 from cspdesk.core.errors import NotFound, TransitionRefused, ValidationError
 from cspdesk.core.services.cases.case_common import get_case, record_chronology, require_open
 from cspdesk.core.services.context import Actor, Changes
+from cspdesk.core.services.scope import agency_id_of
 from cspdesk.core.storage.models import Agency, AppUser, AsbCase, CaseAction, Meeting
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -129,22 +130,21 @@ class ActionService:
             )
 
     def my_work(self, actor: Actor, overdue_only: bool = False) -> list[ActionRow]:
-        """Open actions the officer owns, or on the open cases they hold, soonest due first."""
+        """Open actions the officer owns, or on the open cases they hold, soonest due first. A partner's: the
+        open actions their agency owns (and any given to them by name)."""
         with self._uow("system") as uow:
-            stmt = (
-                select(CaseAction)
-                .where(CaseAction.status == ActionStatus.OPEN.value)
-                .where(
-                    or_(
-                        CaseAction.owner_user_id == actor.user_id,
-                        CaseAction.case_id.in_(
-                            select(AsbCase.id).where(
-                                AsbCase.officer_id == actor.user_id, AsbCase.status == CaseStatus.OPEN.value
-                            )
-                        ),
+            mine = [
+                CaseAction.owner_user_id == actor.user_id,
+                CaseAction.case_id.in_(
+                    select(AsbCase.id).where(
+                        AsbCase.officer_id == actor.user_id, AsbCase.status == CaseStatus.OPEN.value
                     )
-                )
-            )
+                ),
+            ]
+            agency = agency_id_of(uow.session, actor.agency) if not actor.can(Role.OFFICER) else None
+            if agency is not None:
+                mine.append(CaseAction.owner_agency_id == agency)
+            stmt = select(CaseAction).where(CaseAction.status == ActionStatus.OPEN.value).where(or_(*mine))
             if overdue_only:
                 stmt = stmt.where(CaseAction.due_on < self._today())
             return self._rows(uow.session, stmt.order_by(CaseAction.due_on).limit(2000))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from cspdesk.core.clock import current as current_clock
 from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.errors import ConflictError, NotFound, TransitionRefused
+from cspdesk.core.services.scope import refuse_hidden_case
 from cspdesk.core.storage.base import utcnow
 from cspdesk.core.storage.models import AsbCase, ChronologyEntry
 
@@ -25,6 +26,7 @@ from cspdesk.core.storage.models import AsbCase, ChronologyEntry
 def get_case(session: Session, case_id: uuid.UUID) -> AsbCase:
     case = session.get(AsbCase, case_id)
     if case is None:
+        refuse_hidden_case(session, case_id)  # a partner's: "not your agency's", in plain words
         raise NotFound("That case no longer exists.")
     return case
 

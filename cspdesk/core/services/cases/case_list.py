@@ -21,6 +21,7 @@ from cspdesk.core.services.cases.case_query import (  # noqa: F401 - the DTOs ar
     case_list_row,
 )
 from cspdesk.core.services.context import Actor
+from cspdesk.core.services.scope import visible_case_ids
 from cspdesk.core.storage import first_screen_sql
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
 from cspdesk.core.storage.portable import ordered, uuid_as_text
@@ -133,15 +134,15 @@ class CaseListService:
         )
 
     def case_ids(self, q: CaseQuery, actor: Actor | None = None) -> CaseIds:
-        """The list's ids in order. Given a partner, only the cases their agency may see
-        (``case_sharing.partner_case_ids``); officers and administrators see all."""
-        ids = self._case_ids(q)
-        if actor is None or actor.can(Role.OFFICER):
+        """The list's ids in order. For a partner (``actor``, or the signed-in user the services read for),
+        only the cases their agency may see (``services.scope``); officers and administrators see all."""
+        ids = self._case_ids(q)  # (not through the ORM on SQLite: scoped here)
+        if actor is not None and actor.can(Role.OFFICER):
             return ids
-        from cspdesk.core.services.cases.case_sharing import agency_id_of, partner_case_ids
-
         with self._uow("system") as uow:
-            visible = partner_case_ids(uow.session, agency_id_of(uow.session, actor.agency))
+            visible = visible_case_ids(uow.session, actor)
+        if visible is None:
+            return ids
         return CaseIds([raw for raw, case_id in zip(ids._raw, ids, strict=True) if case_id in visible])
 
     def _case_ids(self, q: CaseQuery) -> CaseIds:

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, union
+from sqlalchemy import select
 
 from cspdesk.core.domain.vocab import ChronologyKind, Role
 from cspdesk.core.errors import NotFound, PermissionDenied, TransitionRefused, ValidationError
 from cspdesk.core.services.cases.case_common import get_case, record_chronology
 from cspdesk.core.services.context import Actor, Changes
-from cspdesk.core.storage.models import Agency, CaseAction, CaseShare, Incident
+from cspdesk.core.services.scope import agency_id_of, partner_case_ids
+from cspdesk.core.storage.models import Agency, CaseShare
 from cspdesk.core.storage.uow import UnitOfWork
 
 MAX_REASON = 500
@@ -39,22 +40,8 @@ class ShareRow:
         return self.withdrawn_on is None
 
 
-def partner_case_ids(session, agency_id: uuid.UUID | None) -> set[uuid.UUID]:
-    """Every case a partner of this agency may see (``restriction.partner_may_see_case``), in one query."""
-    if agency_id is None:
-        return set()
-    reported = select(Incident.case_id).where(Incident.reporting_agency_id == agency_id)
-    owns = select(CaseAction.case_id).where(
-        CaseAction.owner_agency_id == agency_id, CaseAction.case_id.is_not(None)
-    )
-    shared = select(CaseShare.case_id).where(
-        CaseShare.agency_id == agency_id, CaseShare.withdrawn_on.is_(None)
-    )
-    return set(session.scalars(union(reported, owns, shared)))
-
-
-def agency_id_of(session, name: str | None) -> uuid.UUID | None:
-    return session.scalar(select(Agency.id).where(Agency.name == name)) if name else None
+# The rule's query lives in services.scope, with the session event that applies it to every read.
+__all__ = ["CaseSharingService", "ShareRow", "agency_id_of", "partner_case_ids", "refuse_unless_visible"]
 
 
 class CaseSharingService:

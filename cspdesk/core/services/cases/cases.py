@@ -22,6 +22,7 @@ from cspdesk.core.domain.vocab import (
 )
 from cspdesk.core.errors import NotFound
 from cspdesk.core.services.cases.case_index import address_text, age_on, person_name
+from cspdesk.core.services.scope import refuse_hidden_case
 from cspdesk.core.storage.models import (
     Address,
     AppUser,
@@ -94,6 +95,7 @@ class CaseService:
             s = uow.session
             case = s.get(AsbCase, case_id)
             if case is None:
+                refuse_hidden_case(s, case_id)  # a partner's: "not your agency's", in plain words
                 raise NotFound("That case no longer exists.")
             loc = s.get(Address, case.location_id) if case.location_id else None
             ward = s.get(Ward, case.ward_id) if case.ward_id else None

@@ -7,6 +7,7 @@ read returned a restricted record's details; its details hold the reference, wha
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,10 +124,23 @@ class AuditLogService:
             uow.commit()
         return rows
 
-    def verify(self) -> audit_chain.ChainReport:
-        """Walk the hash chain (``cspdesk audit verify``)."""
+    def verify(self, expect_head: str | None = None) -> audit_chain.ChainReport:
+        """Walk the hash chain (``cspdesk audit verify``). Given a head noted earlier (``N:HASH``, as
+        ``ChainReport.head`` shows it), also check the chain still reaches that row with that hash: rows cut
+        from the end are a problem too."""
+        expected = None
+        if expect_head is not None:
+            try:
+                expected = audit_chain.parse_head(expect_head)
+            except ValueError as exc:
+                raise ValidationError({"expect_head": str(exc)}) from None
         with self._uow("system") as uow:
-            return audit_chain.verify(uow.session)
+            report = audit_chain.verify(uow.session)
+            if expected is not None and report.ok:
+                problem = audit_chain.check_head(uow.session, report, *expected)
+                if problem is not None:
+                    report = dataclasses.replace(report, problem=problem)
+            return report
 
 
 def report_table(rows: list[LookRow]) -> list[list[str]]:

@@ -30,6 +30,7 @@ from cspdesk.core.services.enforcement.enforcement_dto import (
     PartyPick,
 )
 from cspdesk.core.services.enforcement.enforcement_support import notices_to_same_recipient, recipient_of
+from cspdesk.core.services.scope import scope_core
 from cspdesk.core.storage.models import (
     AppUser,
     AsbCase,
@@ -153,7 +154,8 @@ class NoticeRegisterService:
     def notice_ids(self, q: NoticeQuery) -> list[uuid.UUID]:
         with self._uow("system") as uow:
             # A Core read: the ids need no ORM loading, which costs more than the query on 20,000 rows.
-            return list(uow.session.connection().scalars(self._statement(q)))
+            stmt = scope_core(uow.session, self._statement(q), EnforcementNotice.case_id)  # a partner's cases
+            return list(uow.session.connection().scalars(stmt))
 
     def forget_names(self) -> None:
         self._names = None

@@ -43,8 +43,11 @@ CASE_REVIEW_LETTERS: tuple[LetterSource, ...] = (
 
 def _safer_homes(letter: str):
     def values(ctx: ProviderContext, referral_id, actor) -> dict:
-        # The area decides what each letter may say and to whom (restricted referrals, contractors).
-        return ctx.services.safer_homes_outputs.safer_homes_letter_values(referral_id, letter, actor)
+        # The area decides what each letter may say and to whom (restricted referrals, contractors). The
+        # letters service has accounted for the look before gathering (LetterService._account_for_preview).
+        from cspdesk.core.services.safer_homes.safer_homes_outputs import referral_letter_values
+
+        return referral_letter_values(ctx.session, referral_id, letter, actor.viewer)
 
     return values
 

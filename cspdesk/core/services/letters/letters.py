@@ -206,8 +206,23 @@ class LetterService:
         code: str,
         record_id: uuid.UUID,
         recipient_id: uuid.UUID | None = None,
+        reason: str | None = None,
     ) -> tuple[dict[str, Any], list[tuple[uuid.UUID, str]]]:
-        """The provider's values for one record, and who it could be addressed to."""
+        """The provider's values for one record, and who it could be addressed to. About a restricted record
+        they are a look at its details: refused to those who may not see them, and written down with a
+        ``reason`` (asked, or one still current) like every other look (``restriction``)."""
+        self._account_for_preview(actor, Subject(subject), record_id, reason, "Letter values")
+        return self._gather(actor, subject, code, record_id, recipient_id)
+
+    def _gather(
+        self,
+        actor: Actor,
+        subject: Subject,
+        code: str,
+        record_id: uuid.UUID,
+        recipient_id: uuid.UUID | None = None,
+    ) -> tuple[dict[str, Any], list[tuple[uuid.UUID, str]]]:
+        """``gather`` once the look has been accounted for by the caller."""
         src = self.source(subject, code)
         if not self._applies(src, record_id):
             raise ValidationError({"code": "That letter is not for this record (choose one from the list)."})
@@ -257,12 +272,16 @@ class LetterService:
         code: str,
         record_id: uuid.UUID,
         recipient_id: uuid.UUID | None = None,
+        reason: str | None = None,
     ) -> LetterForm:
+        """What the letter form shows: the fields to type, with the record's values in them. About a
+        restricted record, a look at its details like ``gather`` (a ``reason``, written down)."""
         from cspdesk.core.reports.fields import FIELDS
         from cspdesk.core.reports.markup import template_fields
 
         src = self.source(subject, code)
-        values, recipients = self.gather(actor, subject, code, record_id, recipient_id)
+        self._account_for_preview(actor, Subject(subject), record_id, reason, "Letter form")
+        values, recipients = self._gather(actor, subject, code, record_id, recipient_id)
         if not src.is_template_letter:
             return LetterForm(Subject(subject), record_id, code, src.title, recipients, [], [], False)
         t = self.templates.current(code)
@@ -303,7 +322,7 @@ class LetterService:
         lh = self.letterhead(actor)
         if not src.is_template_letter:
             return self._draft_report(actor, src, record_id, lh)
-        values, _ = self.gather(actor, subject, code, record_id, recipient_id)
+        values, _ = self._gather(actor, subject, code, record_id, recipient_id)  # accounted for above
         values = self._merge(values, typed, src)
         t = self.templates.current(code)
         missing = self.missing(src, t.body, values, lh)
@@ -313,7 +332,12 @@ class LetterService:
         return self._make_draft(src, record_id, t, values, pdf, large_print, restricted)
 
     def _account_for_preview(
-        self, actor: Actor, subject: Subject, record_id: uuid.UUID, reason: str | None
+        self,
+        actor: Actor,
+        subject: Subject,
+        record_id: uuid.UUID,
+        reason: str | None,
+        what: str = "Letter preview",
     ) -> bool:
         """True if the record is restricted (its letters are named by reference only)."""
         if subject is not Subject.REFERRAL:
@@ -322,7 +346,7 @@ class LetterService:
 
         with self._uow(actor.username) as uow:
             ref = referral_refs(uow.session, [record_id]).get(record_id)
-            account_for_looks(uow, actor, [ref], "Letter preview", reason)
+            account_for_looks(uow, actor, [ref], what, reason)
             uow.commit()
         return ref is not None and ref.restricted
 

@@ -11,10 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from cspdesk.core import exports
 from cspdesk.core.domain.protection import (
     Viewer,
     can_see_personal_details,
+    may_see,
     partner_referral_list,
     works_order_view,
 )
@@ -421,7 +424,8 @@ class SaferHomesOutputs:
         from cspdesk.core.reports import LetterheadSettings, default_templates, render_letter
 
         actor.require(Role.OFFICER, "write Safer Homes letters")
-        values = dict(self.safer_homes_letter_values(referral_id, letter, actor))
+        with self._uow("system") as uow:
+            values = dict(referral_letter_values(uow.session, referral_id, letter, actor.viewer))
         self._look(actor, referral_id, reason, f"{letter.replace('_', ' ').capitalize()} letter printed")
         lh = self._letterhead()
         letterhead = LetterheadSettings(
@@ -465,82 +469,90 @@ class SaferHomesOutputs:
         return Path(path)
 
     def safer_homes_letter_values(
-        self, referral_id: uuid.UUID, letter: str, viewer: Viewer | Actor
+        self, referral_id: uuid.UUID, letter: str, viewer: Actor, reason: str | None = None
     ) -> dict[str, Any]:
-        """Plain field values for a letter (names follow the letters engine's declared fields).
-
-        ``acknowledgement`` to the referrer; ``works_order`` to the contractor (from
-        ``works_order_view``: no name, category or reason); ``follow_up`` to the client, only to a
-        safe address (for a restricted referral, the recorded safe address and nothing else).
-        """
-        viewer = viewer.viewer if isinstance(viewer, Actor) else viewer
-        if letter not in LETTERS:
-            raise ValidationError(
-                {"letter": f"Unknown Safer Homes letter {letter!r}; choose one of {', '.join(LETTERS)}."}
-            )
+        """Plain field values for a letter (``referral_letter_values``). About a restricted referral whose
+        details the viewer may see, a look like any other: it needs a ``reason`` (asked, or one still
+        current) and is written down (``restriction``)."""
         with self._uow("system") as uow:
-            row = load(uow.session, referral_id)
-            record = to_record(row, measures_of(uow.session, row.id), Names.load(uow.session))
-        works = [
-            f"{m.description}" + (f" × {m.quantity}" if m.quantity != 1 else "") for m in record.measures
-        ]
-        if letter == "works_order":
-            view = works_order_view(record, viewer)
-            access = " ".join(
-                x.rstrip(".") + "."
-                for x in (
-                    view["access_details"],
-                    f"Call {view['contact_phone']} to arrange a time."
-                    if view["contact_phone"]
-                    else view["contact_note"],
-                )
-                if x
+            values = referral_letter_values(uow.session, referral_id, letter, viewer.viewer)
+            refs = list(referral_refs(uow.session, [referral_id]).values())
+        if all(may_see(viewer.viewer, r) for r in refs):  # unmasked: account for the look
+            self._look(viewer, referral_id, reason, f"{letter.replace('_', ' ').capitalize()} letter values")
+        return values
+
+
+def referral_letter_values(
+    session: Session, referral_id: uuid.UUID, letter: str, viewer: Viewer
+) -> dict[str, Any]:
+    """Plain field values for a letter (names follow the letters engine's declared fields), with no look
+    written down: the caller accounts for it (``SaferHomesOutputs.safer_homes_letter_values``, the letters
+    service before it gathers).
+
+    ``acknowledgement`` to the referrer; ``works_order`` to the contractor (from
+    ``works_order_view``: no name, category or reason); ``follow_up`` to the client, only to a
+    safe address (for a restricted referral, the recorded safe address and nothing else).
+    """
+    if letter not in LETTERS:
+        raise ValidationError(
+            {"letter": f"Unknown Safer Homes letter {letter!r}; choose one of {', '.join(LETTERS)}."}
+        )
+    row = load(session, referral_id)
+    record = to_record(row, measures_of(session, row.id), Names.load(session))
+    works = [f"{m.description}" + (f" × {m.quantity}" if m.quantity != 1 else "") for m in record.measures]
+    if letter == "works_order":
+        view = works_order_view(record, viewer)
+        access = " ".join(
+            x.rstrip(".") + "."
+            for x in (
+                view["access_details"],
+                f"Call {view['contact_phone']} to arrange a time."
+                if view["contact_phone"]
+                else view["contact_note"],
             )
-            return {
-                "reference": record.reference,
-                "recipient_name": view["contractor"] or "",
-                "property_address": tuple(
-                    x
-                    for x in (view["address_line1"], view["address_line2"], view["town"], view["postcode"])
-                    if x
-                ),
-                "works": tuple(works),
-                "access_details": access,
-                "cost_limit": record.estimated_cost_pence / 100,
-            }
-        if not can_see_personal_details(viewer, record):
-            raise PermissionDenied("You do not have permission to write to this client or about them.")
-        if letter == "acknowledgement":
-            return {
-                "reference": record.reference,
-                "recipient_name": record.referrer_name or "",
-                "recipient_address": tuple(x for x in (record.referrer_agency, record.referrer_contact) if x),
-                "referral_date": record.referred_on,
-                "client_name": record.client_name or "",
-                "victim_category": record.victim_category.label if record.victim_category else "",
-            }
-        if record.is_restricted and not (record.safe_address or "").strip():
-            raise ValidationError(
-                {
-                    "safe_address": "Record a safe address for this client before writing to them; "
-                    "letters to a restricted client never go to the home address."
-                }
-            )
-        if record.safe_address and record.safe_address.strip():
-            address = tuple(
-                x.strip() for x in record.safe_address.replace(",", "\n").splitlines() if x.strip()
-            )
-        else:
-            address = tuple(
-                x for x in (record.address_line1, record.address_line2, record.town, record.postcode) if x
-            )
+            if x
+        )
         return {
             "reference": record.reference,
-            "recipient_name": record.client_name or "",
-            "recipient_address": address,
-            "installed_date": record.installed_on,
+            "recipient_name": view["contractor"] or "",
+            "property_address": tuple(
+                x for x in (view["address_line1"], view["address_line2"], view["town"], view["postcode"]) if x
+            ),
             "works": tuple(works),
+            "access_details": access,
+            "cost_limit": record.estimated_cost_pence / 100,
         }
+    if not can_see_personal_details(viewer, record):
+        raise PermissionDenied("You do not have permission to write to this client or about them.")
+    if letter == "acknowledgement":
+        return {
+            "reference": record.reference,
+            "recipient_name": record.referrer_name or "",
+            "recipient_address": tuple(x for x in (record.referrer_agency, record.referrer_contact) if x),
+            "referral_date": record.referred_on,
+            "client_name": record.client_name or "",
+            "victim_category": record.victim_category.label if record.victim_category else "",
+        }
+    if record.is_restricted and not (record.safe_address or "").strip():
+        raise ValidationError(
+            {
+                "safe_address": "Record a safe address for this client before writing to them; "
+                "letters to a restricted client never go to the home address."
+            }
+        )
+    if record.safe_address and record.safe_address.strip():
+        address = tuple(x.strip() for x in record.safe_address.replace(",", "\n").splitlines() if x.strip())
+    else:
+        address = tuple(
+            x for x in (record.address_line1, record.address_line2, record.town, record.postcode) if x
+        )
+    return {
+        "reference": record.reference,
+        "recipient_name": record.client_name or "",
+        "recipient_address": address,
+        "installed_date": record.installed_on,
+        "works": tuple(works),
+    }
 
 
 TEMPLATE_FOR = {

@@ -127,6 +127,9 @@ class Incident(Tracked, Base):
     # Same behaviour reported to several agencies: later reports point at the first (counts once).
     duplicate_of_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("incident.id"))
 
+    # A partner's cases (services.scope): those their agency reported on, found without reading the incidents.
+    __table_args__ = (Index("ix_incident_agency_case", "reporting_agency_id", "case_id"),)
+
 
 class RiskAssessment(Tracked, Base):
     __tablename__ = "risk_assessment"
@@ -171,6 +174,8 @@ class CaseAction(Tracked, Base):
         Index("ix_case_action_due", "status", "due_on"),
         # The report pack's counts per case (completed, outstanding) read this index, not the action rows.
         Index("ix_case_action_case_dates", "case_id", "due_on", "completed_on", "status"),
+        # A partner's cases (services.scope): those their agency owns an action on.
+        Index("ix_case_action_agency_case", "owner_agency_id", "case_id"),
     )
 
 
