@@ -252,15 +252,11 @@ def refresh_copy(window) -> None:
     if path is None:
         return
     try:
-        counts = window.services.working_copies.refresh(window.services.actor, path)
+        done = window.services.working_copies.refresh(window.services.actor, path)
     except UserError as exc:
         _show_error(window, exc)
         return
-    window.prompts.info(
-        "Working copy refreshed",
-        f"{counts['added']} records added and {counts['updated']} updated from this database. "
-        "Fields changed in the copy kept the copy's value.",
-    )
+    window.prompts.info("Working copy refreshed", "\n".join((done.summary(), *done.kept)))
 
 
 class WorkingCopiesDialog(QDialog):

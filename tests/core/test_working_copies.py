@@ -441,7 +441,7 @@ def test_refreshing_a_copy_pulls_the_offices_changes_and_keeps_the_copys_own(tak
 
     counts = office.working_copies.refresh(office.actor, path)
 
-    assert counts["added"] >= 1 and counts["updated"] >= 1
+    assert counts.added >= 1 and counts.updated >= 1 and counts.removed == 0 and not counts.kept
     with Session(copy.database.engine) as s:
         assert s.get(AsbCase, new_case.id) is not None
         assert s.get(AsbCase, a.id).title == "Office title A"  # pulled in
@@ -534,3 +534,54 @@ def test_tags_replaced_in_the_copy_keeping_one_come_back_without_a_clash(taken):
     with Session(office.database.engine) as s:
         tags = set(s.scalars(select(CasePriorityTag.tag).where(CasePriorityTag.case_id == a.id)))
     assert tags == {*kept, "nuisance_vehicles"}
+
+
+def test_refresh_removes_what_the_office_deleted_or_moved_away_and_keeps_unsent_work(taken):
+    """Refresh removes from the copy the cases the office moved out of the copy's wards (with their parties
+    and incidents) and the incidents it deleted, but keeps a moved case and a deleted incident the copy
+    changed, and says so in plain words. Catches: refresh leaving removed rows (the bug it fixes), and refresh
+    throwing away a laptop's unsent work (checked by dropping the journal test in ``_remove_gone``)."""
+    office, copy, ward, cases, path = taken
+    moved, moved_changed, with_incidents = cases[0], cases[1], cases[2]
+    with Session(office.database.engine) as s:
+        other = s.scalar(select(Ward.id).where(Ward.name != ward).order_by(Ward.name).limit(1))
+        incidents = s.scalars(
+            select(Incident).where(Incident.case_id == with_incidents.id).order_by(Incident.id)
+        ).all()
+        assert len(incidents) >= 2, "the demo case has incidents"
+        gone_incident, changed_incident = incidents[0].id, incidents[1].id
+        moved_parties = s.scalars(select(CaseParty.id).where(CaseParty.case_id == moved.id)).all()
+    # the copy changes one moved case and one incident the office will delete
+    d = copy.case_edit.detail(moved_changed.id)
+    copy.case_edit.save(
+        copy.actor, moved_changed.id, d.version, {"description": d.description}, {"description": "Forum note"}
+    )
+    with copy._uow("admin.user") as uow:
+        uow.session.get(Incident, changed_incident).description = "Corrected at the forum"
+        uow.commit()
+    # the office moves two cases to another ward and deletes two incidents
+    with Session(office.database.engine) as s:
+        for case_id in (moved.id, moved_changed.id):
+            s.get(AsbCase, case_id).ward_id = other
+        s.execute(Incident.__table__.delete().where(Incident.id.in_([gone_incident, changed_incident])))
+        s.commit()
+
+    done = office.working_copies.refresh(office.actor, path)
+
+    with Session(copy.database.engine) as s:
+        assert s.get(AsbCase, moved.id) is None  # moved away, unchanged here: gone from the copy
+        assert not s.scalars(select(CaseParty).where(CaseParty.id.in_(moved_parties))).all()
+        assert s.get(Incident, gone_incident) is None  # deleted in the office
+        assert s.get(AsbCase, moved_changed.id).description == "Forum note"  # unsent work kept
+        assert s.get(Incident, changed_incident).description == "Corrected at the forum"
+    assert done.removed >= 2 + len(moved_parties)
+    kept = "\n".join(done.kept)
+    assert moved_changed.reference in kept and "no longer in this copy's wards" in kept
+    assert "Incident" in kept and "deleted in the office" in kept and "conflict" in kept
+    assert "stay in it because the copy has changes on them" in done.summary()
+    # bringing it back: the moved case takes the forum note; the deleted incident is a conflict
+    result = office.working_copies.bring_back(office.actor, path)
+    with Session(office.database.engine) as s:
+        assert s.get(AsbCase, moved_changed.id).description == "Forum note"
+    assert any("Incident" in c.record for c in office.working_copies.conflicts(office.actor))
+    assert result.conflicts >= 1

@@ -38,7 +38,7 @@ from cspdesk.core.storage.portable import one_at_a_time
 from cspdesk.core.storage.uow import UnitOfWork
 from cspdesk.core.sync import refresh as refreshing
 from cspdesk.core.sync import take as taking
-from cspdesk.core.sync.bring_back import CopyView, Outcome, bring_back
+from cspdesk.core.sync.bring_back import CopyView, Outcome, bring_back, record_label
 from cspdesk.core.sync.journal import is_working_copy
 from cspdesk.core.sync.references import copy_code
 from cspdesk.core.sync.values import decode_row, key_clause, table
@@ -113,6 +113,27 @@ class BroughtBack:
     renumbered: tuple[tuple[str, str], ...]  # (provisional, office reference)
     letters_to_check: tuple[tuple[str, str, str], ...]  # (letter title, provisional, office reference)
     changes: Changes
+
+
+@dataclass(frozen=True)
+class RefreshedCopy:
+    added: int
+    updated: int
+    removed: int  # rows the office deleted or that left the copy's scope
+    kept: tuple[str, ...]  # plain words: a record the office no longer gives the copy, kept for unsent work
+
+    def summary(self) -> str:
+        text = (
+            f"{self.added} records added, {self.updated} updated and {self.removed} removed (deleted in the "
+            "office or no longer in this copy's wards) from the office. Fields changed in the copy kept the "
+            "copy's value."
+        )
+        if self.kept:
+            text += (
+                f" {len(self.kept)} record{'s' if len(self.kept) != 1 else ''} the office no longer gives this "
+                "copy stay in it because the copy has changes on them not yet brought back:"
+            )
+        return text
 
 
 @dataclass(frozen=True)
@@ -210,31 +231,20 @@ class WorkingCopyService:
         sel = taking.Selection(tuple(ward_ids), (forum or "").strip() or None, cases, include_restricted)
         engine = self._database.engine
         office_file = sqlite_path(self._database.url)
-        rows: dict | None = None
-        if (
-            office_file is None
-        ):  # a server: read it in one consistent snapshot, write the copy through SQLAlchemy
-            conn = engine.connect().execution_options(isolation_level="REPEATABLE READ")
-            try:
-                with conn.begin():
-                    rows = taking.gather(
-                        conn, sel, raw=True
-                    )  # the driver's values, converted once on writing
-            finally:
-                conn.close()
-            taking.trim_foreign_keys(rows)
         copy_db = None
         try:
             copy_db = open_database(target)
-            if rows is None:  # a SQLite office: copied inside SQLite, table by table
-                raw = copy_db.engine.raw_connection()
-                try:
+            raw = copy_db.engine.raw_connection()
+            try:
+                if office_file is not None:  # a SQLite office: copied inside SQLite, table by table
                     counts = taking.copy_from_sqlite_file(raw.driver_connection, str(office_file), sel)
-                finally:
-                    raw.close()
+                else:  # a server: chosen there and read in one consistent snapshot
+                    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+                        with conn.begin():
+                            counts = taking.copy_from_server(raw.driver_connection, conn, sel)
+            finally:
+                raw.close()
             with copy_db.engine.begin() as cconn:
-                if rows is not None:
-                    counts = taking.write(cconn, rows, raw=True, convert=True)
                 cconn.execute(
                     WorkingCopyInfo.__table__.insert(),
                     [
@@ -402,21 +412,23 @@ class WorkingCopyService:
                 conn.close()
             taking.trim_foreign_keys(rows)
             with copy_db.engine.begin() as cconn:
-                counts = refreshing.refresh(cconn, rows, raw=raw)
+                done = refreshing.refresh(cconn, rows, raw=raw)
                 cconn.execute(update(WorkingCopyInfo).values(refreshed_at=self._clock.utcnow()))
+                kept = tuple(_kept_words(cconn, self._database.engine, k) for k in done.kept)
         finally:
             copy_db.engine.dispose()
+        counts = {"added": done.added, "updated": done.updated, "removed": done.removed, "kept": len(kept)}
         with self._uow(actor.username) as uow:
             uow.audit(
                 "refresh_copy",
                 "working_copy",
                 info["copy_id"],
-                f"Working copy refreshed from the office: {counts['added']} records added, "
-                f"{counts['updated']} updated",
+                f"Working copy refreshed from the office: {done.added} records added, {done.updated} updated, "
+                f"{done.removed} removed, {len(kept)} kept for unsent changes",
                 counts,
             )
             uow.commit()
-        return counts
+        return RefreshedCopy(done.added, done.updated, done.removed, kept)
 
     # ----- bringing back
 
@@ -655,6 +667,24 @@ def _office_reference(session, name: str, row: dict[str, Any], now: datetime) ->
     from cspdesk.core.services.case_review.case_review import next_case_review_reference
 
     return next_case_review_reference(session, row["received_on"].year)
+
+
+def _kept_words(cconn: Any, office: Any, kept: refreshing.Kept) -> str:
+    """A kept record in plain words: what it is, and why bringing the copy back will ask about it."""
+    tbl = table(kept.table_name)
+    label = record_label(kept.table_name, kept.row)
+    with office.connect() as oconn:
+        still = oconn.execute(select(func.count()).select_from(tbl).where(key_clause(tbl, kept.key))).scalar()
+    if not kept.changed_here:
+        why = "kept because records made or changed in this copy belong to it"
+    elif still:
+        why = "no longer in this copy's wards in the office; your changes to it go back when the copy is brought back"
+    else:
+        why = (
+            "deleted in the office; your changes to it are kept here, and bringing the copy back will list it "
+            "as a conflict for you to decide"
+        )
+    return f"{label}: {why}."
 
 
 def _open_copy(copy_path: Path) -> Any:
