@@ -68,14 +68,20 @@ def install(window, file_menu) -> None:
 
 
 def _show_banner(window, info) -> None:
-    banner = QLabel(
+    text = (
         f"<b>Working copy</b> of {info.office_label}, taken {info.taken_at:%d/%m/%Y %H:%M} by {info.taken_by} "
         f"({', '.join(info.wards)}). Your changes reach the office when this copy is brought back there."
     )
+    late = info.overdue_text()  # out longer than the office's setting allows
+    if late:
+        text += f"<br><b>{late}</b>"
+    banner = QLabel(text)
     banner.setObjectName("workingCopyBanner")
     banner.setWordWrap(True)
     banner.setStyleSheet(
-        "QLabel { background: #fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a; padding: 6px 10px; }"
+        "QLabel { background: #fdecea; color: #7a1010; border-bottom: 1px solid #e0a39c; padding: 6px 10px; }"
+        if late
+        else "QLabel { background: #fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a; padding: 6px 10px; }"
     )
     old = window.takeCentralWidget()
     holder = QWidget()

@@ -64,6 +64,55 @@ class CopyInfo:
     wards: tuple[str, ...]
     forum: str | None
     unsent_changes: int
+    days_out: int = 0
+    warn_after_days: int = 7  # working_copies.warn_after_days, as the copy holds it
+
+    @property
+    def overdue(self) -> bool:
+        return out_too_long(self.days_out, self.warn_after_days)
+
+    def overdue_text(self) -> str | None:
+        """The warning a window or command shows on a copy out too long (None when it is not)."""
+        if not self.overdue:
+            return None
+        return (
+            f"This working copy has been out {self.days_out} days (taken {self.taken_at:%d/%m/%Y}), more than "
+            f"the {self.warn_after_days} days the office allows. Bring it back to {self.office_label} soon: "
+            "the office cannot see your changes until you do."
+        )
+
+
+def out_too_long(days_out: int, warn_after_days: int) -> bool:
+    """The one rule: a copy not brought back is out too long after ``working_copies.warn_after_days``."""
+    return days_out > warn_after_days
+
+
+@dataclass(frozen=True)
+class OfficerOut:
+    """An officer with working copies out too long (the office's Dashboard)."""
+
+    officer: str
+    copies: int
+    longest_days: int
+    warn_after_days: int
+
+
+def officers_out_too_long(session: Any, today: date) -> list[OfficerOut]:
+    """Who has working copies out (not brought back, not revoked) for longer than the setting allows."""
+    warn = int(read_setting(session, "working_copies.warn_after_days"))
+    by_officer: dict[str, list[int]] = {}
+    for taken_by, taken_at in session.execute(
+        select(WorkingCopy.taken_by, WorkingCopy.taken_at).where(
+            WorkingCopy.brought_back_at.is_(None), WorkingCopy.revoked_at.is_(None)
+        )
+    ):
+        days = (today - taken_at.date()).days
+        if out_too_long(days, warn):
+            by_officer.setdefault(taken_by, []).append(days)
+    return [
+        OfficerOut(who, len(days), max(days), warn)
+        for who, days in sorted(by_officer.items(), key=lambda item: (-max(item[1]), item[0]))
+    ]
 
 
 @dataclass(frozen=True)
@@ -151,6 +200,40 @@ class ConflictRow:
     whole_record: bool
 
 
+def _this_copy(session: Any, today: date) -> CopyInfo | None:
+    info = session.scalar(select(WorkingCopyInfo).limit(1))
+    if info is None:
+        return None
+    pending = session.scalar(select(func.count()).select_from(ChangeJournal)) or 0
+    return CopyInfo(
+        info.copy_id,
+        info.office_label,
+        info.taken_at,
+        info.taken_by,
+        tuple(info.wards or ()),
+        info.forum,
+        pending,
+        (today - info.taken_at.date()).days,
+        int(read_setting(session, "working_copies.warn_after_days")),
+    )
+
+
+def copy_out_too_long(engine: Any, today: date) -> str | None:
+    """The warning for a database that is a working copy out too long (None for any other), for a command
+    that opens a database without the services. Never raises: a file it cannot read gets no warning."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    try:
+        if not is_working_copy(engine):
+            return None
+        with Session(engine) as session:
+            info = _this_copy(session, today)
+    except (SQLAlchemyError, UserError):
+        return None
+    return info.overdue_text() if info is not None else None
+
+
 def _words(name: str | None) -> str:
     return name.replace("_", " ").capitalize() if name else "The whole record"
 
@@ -184,19 +267,7 @@ class WorkingCopyService:
         if not is_working_copy(self._database.engine):
             return None
         with self._uow("system") as uow:
-            info = uow.session.scalar(select(WorkingCopyInfo).limit(1))
-            if info is None:
-                return None
-            pending = uow.session.scalar(select(func.count()).select_from(ChangeJournal)) or 0
-            return CopyInfo(
-                info.copy_id,
-                info.office_label,
-                info.taken_at,
-                info.taken_by,
-                tuple(info.wards or ()),
-                info.forum,
-                pending,
-            )
+            return _this_copy(uow.session, self._clock.today())
 
     # ----- taking
 
@@ -356,7 +427,7 @@ class WorkingCopyService:
                         r.revoked_at,
                         r.revoked_by,
                         days,
-                        out_now and days > warn,
+                        out_now and out_too_long(days, warn),
                     )
                 )
             return out
