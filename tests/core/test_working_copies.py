@@ -585,3 +585,51 @@ def test_refresh_removes_what_the_office_deleted_or_moved_away_and_keeps_unsent_
         assert s.get(AsbCase, moved_changed.id).description == "Forum note"
     assert any("Incident" in c.record for c in office.working_copies.conflicts(office.actor))
     assert result.conflicts >= 1
+
+
+def test_bring_back_after_the_office_was_restored_from_a_backup(demo_db_path, tmp_path, clock):
+    """The office file put back from a backup: made before the copy was taken, the bring-back is refused in
+    plain words and changes nothing; made after the take but before a first bring-back, bringing the copy back
+    again applies its changes once more (the restored office lacks them). Catches: a copy accepted by an
+    office with no record of it (checked by deleting the refusal, which then raised the other-database
+    message) and a second bring-back skipping changes the restored office lost."""
+    import shutil
+
+    def office_services():
+        db = open_database(demo_db_path)
+        return db, build_services(db, "admin.user", clock=clock)
+
+    before_take = tmp_path / "backup-before-take.sqlite"
+    after_take = tmp_path / "backup-after-take.sqlite"
+    shutil.copy2(demo_db_path, before_take)
+    db, office = office_services()
+    ward, cases = _busiest_ward(office)
+    path = tmp_path / "forum.sqlite"
+    office.working_copies.take(office.actor, path, wards=[ward])
+    db.engine.dispose()
+    shutil.copy2(demo_db_path, after_take)
+    copy_db = open_database(path)
+    copy = build_services(copy_db, "admin.user", clock=clock)
+    d = copy.case_edit.detail(cases[0].id)
+    copy.case_edit.save(copy.actor, cases[0].id, d.version, {"title": d.title}, {"title": "From the forum"})
+    copy_db.engine.dispose()
+
+    db, office = office_services()
+    assert office.working_copies.bring_back(office.actor, path).applied >= 1
+    db.engine.dispose()
+    shutil.copy2(after_take, demo_db_path)  # restored: the copy is listed, its changes are not there
+    db, office = office_services()
+    with Session(db.engine) as s:
+        assert s.get(AsbCase, cases[0].id).title != "From the forum"
+    assert office.working_copies.bring_back(office.actor, path).applied >= 1
+    with Session(db.engine) as s:
+        assert s.get(AsbCase, cases[0].id).title == "From the forum"
+    db.engine.dispose()
+
+    shutil.copy2(before_take, demo_db_path)  # restored from before the copy was taken
+    db, office = office_services()
+    with pytest.raises(UserError, match="restored from a backup made before then"):
+        office.working_copies.bring_back(office.actor, path)
+    with Session(db.engine) as s:
+        assert s.get(AsbCase, cases[0].id).title != "From the forum"
+    db.engine.dispose()

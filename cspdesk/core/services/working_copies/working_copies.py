@@ -526,6 +526,14 @@ class WorkingCopyService:
             s = uow.session
             one_at_a_time(s, "working_copy.bring_back")  # two laptops back at once: one after the other
             wc = s.get(WorkingCopy, copy_id)
+            if wc is None and info["office_label"] == self._database.label:
+                # the same database, which has no record of the copy: put back from a backup made before it
+                raise UserError(
+                    f"This working copy was taken from this database on {info['taken_at']:%d/%m/%Y %H:%M}, "
+                    "but the database has no record of it: it has probably been restored from a backup made "
+                    "before then. Nothing was brought back. Ask an administrator: the changes in the copy "
+                    "can be entered again, or the database restored from a later backup."
+                )
             if wc is None:
                 raise UserError(
                     f"This working copy was taken from {info['office_label']}, not from "
