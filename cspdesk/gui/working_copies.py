@@ -78,11 +78,12 @@ def _show_banner(window, info) -> None:
     banner = QLabel(text)
     banner.setObjectName("workingCopyBanner")
     banner.setWordWrap(True)
-    banner.setStyleSheet(
-        "QLabel { background: #fdecea; color: #7a1010; border-bottom: 1px solid #e0a39c; padding: 6px 10px; }"
+    colours = (
+        "#fdecea; color: #7a1010; border-bottom: 1px solid #e0a39c"
         if late
-        else "QLabel { background: #fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a; padding: 6px 10px; }"
+        else ("#fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a")
     )
+    banner.setStyleSheet(f"QLabel {{ background: {colours}; padding: 6px 10px; }}")
     old = window.takeCentralWidget()
     holder = QWidget()
     v = QVBoxLayout(holder)

@@ -100,9 +100,9 @@ def test_a_mistyped_path_creates_nothing(demo_db_path, tmp_path, capsys, monkeyp
 def test_a_command_run_on_a_copy_out_too_long_prints_a_warning_line(
     demo_db_path, tmp_path, capsys, monkeypatch, clock
 ):
-    """A command run against a working copy out longer than ``working_copies.warn_after_days`` (7) warns first,
-    on stderr; on day 7 it does not. Catches: the warning never printed (checked by removing the call in
-    ``cspdesk check``) and the rule counting the wrong way (checked with ``>=`` in ``out_too_long``)."""
+    """A command run against a working copy out longer than ``working_copies.warn_after_days`` (7) warns
+    first, on stderr; on day 7 it does not. Catches: the warning never printed (checked by removing the call
+    in ``cspdesk check``) and the rule counting the wrong way (checked with ``>=`` in ``out_too_long``)."""
     monkeypatch.setenv("CSPDESK_USER", "admin.user")
     db = open_database(demo_db_path)
     with Session(db.engine) as s:

@@ -636,8 +636,8 @@ def test_bring_back_after_the_office_was_restored_from_a_backup(demo_db_path, tm
 
 
 def test_a_partner_user_cannot_take_a_working_copy(demo_services, tmp_path):
-    """Partner users are read-only and see only their agency's records; a working copy holds whole wards and is
-    written to, so a partner's take is refused and no file is made. (Taking a copy scoped to a partner's
+    """Partner users are read-only and see only their agency's records; a working copy holds whole wards and
+    is written to, so a partner's take is refused and no file is made. (Taking a copy scoped to a partner's
     agency is not offered.) Catches: the role check in ``take`` removed (checked: the copy was written)."""
     from cspdesk.core.domain.vocab import Role
     from cspdesk.core.errors import PermissionDenied

@@ -5,10 +5,10 @@ added (a case opened in the office since); a row the office changed is updated i
 the copy changed itself (in its journal): those keep the copy's value, and bringing the copy back still
 compares them with the office, so a clash is still a conflict. Rows the copy made or removed are left alone.
 
-A row the copy holds that the office no longer gives it (deleted there, or out of the copy's scope: a case moved
-to another ward, closed when the copy holds open cases, a referral restricted) is removed from the copy, with
-everything hanging off it, unless the copy has unsent changes on it (or on a row that needs it): then it is
-kept, and listed in plain words (``Kept``) so the officer knows bringing the copy back will ask about it.
+A row the copy holds that the office no longer gives it (deleted there, or out of the copy's scope: a case
+moved to another ward, closed when the copy holds open cases, a referral restricted) is removed from the copy,
+with everything hanging off it, unless the copy has unsent changes on it (or on a row that needs it): then it
+is kept, and listed in plain words (``Kept``) so the officer knows bringing the copy back will ask about it.
 Written on a plain connection, so nothing here enters the copy's journal.
 """
 

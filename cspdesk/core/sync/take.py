@@ -342,7 +342,8 @@ def _conditions(p: str) -> dict[str, str]:
         "organisation": "id IN (SELECT id FROM sel_org)",
         "address": "id IN (SELECT id FROM sel_address)",
         "document": "id IN (SELECT id FROM sel_document)",
-        "document_blob": f"sha256 IN (SELECT sha256 FROM {p}document WHERE id IN (SELECT id FROM sel_document))",
+        "document_blob": f"sha256 IN (SELECT sha256 FROM {p}document "
+        "WHERE id IN (SELECT id FROM sel_document))",
     }
 
 

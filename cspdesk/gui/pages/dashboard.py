@@ -197,7 +197,7 @@ class DashboardPage(QWidget):
         heading = QLabel("Dashboard")
         heading.setStyleSheet("font-size: 20px; font-weight: 600;")
         v.addWidget(heading)
-        # Working copies out longer than the setting allows, per officer (issue 17): shown only when there are.
+        # Working copies out longer than the setting allows, per officer (issue 17): shown only if there are.
         self.copies_out = QFrame(objectName="copiesOutTooLong")
         self.copies_out.setStyleSheet(
             "#copiesOutTooLong { background: #fdecea; border: 1px solid #e0a39c; border-radius: 6px; }"

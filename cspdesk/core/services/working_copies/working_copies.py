@@ -76,9 +76,9 @@ class CopyInfo:
         if not self.overdue:
             return None
         return (
-            f"This working copy has been out {self.days_out} days (taken {self.taken_at:%d/%m/%Y}), more than "
-            f"the {self.warn_after_days} days the office allows. Bring it back to {self.office_label} soon: "
-            "the office cannot see your changes until you do."
+            f"This working copy has been out {self.days_out} days (taken {self.taken_at:%d/%m/%Y}), "
+            f"more than the {self.warn_after_days} days the office allows. Bring it back to "
+            f"{self.office_label} soon: the office cannot see your changes until you do."
         )
 
 
@@ -179,8 +179,8 @@ class RefreshedCopy:
         )
         if self.kept:
             text += (
-                f" {len(self.kept)} record{'s' if len(self.kept) != 1 else ''} the office no longer gives this "
-                "copy stay in it because the copy has changes on them not yet brought back:"
+                f" {len(self.kept)} record{'s' if len(self.kept) != 1 else ''} the office no longer gives "
+                "this copy stay in it because the copy has changes on them not yet brought back:"
             )
         return text
 
@@ -494,8 +494,8 @@ class WorkingCopyService:
                 "refresh_copy",
                 "working_copy",
                 info["copy_id"],
-                f"Working copy refreshed from the office: {done.added} records added, {done.updated} updated, "
-                f"{done.removed} removed, {len(kept)} kept for unsent changes",
+                f"Working copy refreshed from the office: {done.added} records added, "
+                f"{done.updated} updated, {done.removed} removed, {len(kept)} kept for unsent changes",
                 counts,
             )
             uow.commit()
@@ -757,11 +757,14 @@ def _kept_words(cconn: Any, office: Any, kept: refreshing.Kept) -> str:
     if not kept.changed_here:
         why = "kept because records made or changed in this copy belong to it"
     elif still:
-        why = "no longer in this copy's wards in the office; your changes to it go back when the copy is brought back"
+        why = (
+            "no longer in this copy's wards in the office; your changes to it go back when the copy is "
+            "brought back"
+        )
     else:
         why = (
-            "deleted in the office; your changes to it are kept here, and bringing the copy back will list it "
-            "as a conflict for you to decide"
+            "deleted in the office; your changes to it are kept here, and bringing the copy back will list "
+            "it as a conflict for you to decide"
         )
     return f"{label}: {why}."
 
