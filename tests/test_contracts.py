@@ -1,15 +1,15 @@
 """The import contracts say everything docs/DEVELOPING.md says, and each one can fail.
 
-Rules: Qt only in the GUI (core, commands and cli never import it); ReportLab only in ``core.reports``; pandas only
-in ``core.importers``; the GUI never reaches into storage; no import cycles between the service areas (one package
-per area under ``core/services``). import-linter checks them (``pyproject.toml``);
+Rules: Qt only in the GUI (core, commands and cli never import it); ReportLab only in ``core.reports``; pandas
+only in ``core.importers``; the GUI never reaches into storage; no import cycles between the service areas
+(one package per area under ``core/services``). import-linter checks them (``pyproject.toml``);
 ``tests/test_architecture.py`` runs it on the real code. Here:
 
 - every module and package under ``cspdesk`` and ``cspdesk.core`` is named by each "only in X" contract (a new
   package such as ``core/exports.py`` must be added, or it would be free to import ReportLab);
-- a forbidden import added to a temporary copy of the code breaks the contract that forbids it. What this caught
-  when written: before these contracts a module-level ``import reportlab`` in ``core/services/dashboard.py`` left
-  every contract KEPT.
+- a forbidden import added to a temporary copy of the code breaks the contract that forbids it. What this
+  caught when written: before these contracts a module-level ``import reportlab`` in
+  ``core/services/dashboard.py`` left every contract KEPT.
 """
 
 from __future__ import annotations
@@ -74,7 +74,18 @@ def _lint_copy(tmp_path: Path, module: str, line: str) -> str:
         ("cspdesk.commands.check", "from PySide6 import QtCore  # noqa", "Qt only in the GUI"),
         ("cspdesk.core.domain.calendar", "from PySide6 import QtCore  # noqa", "core never imports Qt"),
         ("cspdesk.gui.pages.cases", "import sqlalchemy  # noqa", "gui never reaches into storage"),
-        # letters already uses cases (case_common, case_index): cases using letters back is a cycle between areas
+        (
+            "cspdesk.gui.pages.cases",
+            "from cspdesk.core.services.cases.case_query import CaseQuery  # noqa",
+            "the window and the commands use each area's public face",
+        ),
+        (
+            "cspdesk.commands.check",
+            "from cspdesk.core.services.admin.health import HealthService  # noqa",
+            "the window and the commands use each area's public face",
+        ),
+        # letters already uses cases (case_common, case_index): cases using
+        # letters back is a cycle between areas
         (
             "cspdesk.core.services.cases.case_edit",
             "import cspdesk.core.services.letters.letters  # noqa",
@@ -86,3 +97,27 @@ def test_each_contract_fails_when_broken(tmp_path, module, line, contract):
     report = _lint_copy(tmp_path, module, line)
     broken = [ln for ln in report.splitlines() if ln.endswith("BROKEN")]
     assert any(ln.startswith(contract) for ln in broken), report
+
+
+def test_each_area_public_face_gives_what_it_lists():
+    """Every name an area's ``__init__.py`` lists (``__all__``, written by tools/public_face_imports.py) is
+    there when asked for, and the package's import costs nothing (no module of the area is loaded by it).
+    Catches a name renamed or moved in its module while the face still points at the old place (seen to fail
+    with ``CaseQuery`` renamed in ``cases/case_query.py``), and a face that imports its modules eagerly
+    (which would put SQLAlchemy on the first screen's path)."""
+    code = (
+        "import importlib, pathlib, sys\n"
+        "root = pathlib.Path('cspdesk/core/services')\n"
+        "areas = sorted(p.parent.name for p in root.glob('*/__init__.py'))\n"
+        "for area in areas:\n"
+        "    package = importlib.import_module(f'cspdesk.core.services.{area}')\n"
+        "    inner = [m for m in sys.modules if m.startswith(f'cspdesk.core.services.{area}.')]\n"
+        "    assert not inner, (area, inner)\n"
+        "for area in areas:\n"
+        "    package = importlib.import_module(f'cspdesk.core.services.{area}')\n"
+        "    for name in getattr(package, '__all__', []):\n"
+        "        assert getattr(package, name) is not None, (area, name)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "ok", result.stdout + result.stderr

@@ -1,6 +1,6 @@
-"""The type checker passes: mypy with the configuration in pyproject.toml (strict on core.domain and the clock,
-checked elsewhere but for the modules still listed as not yet clean). A renamed service method then fails here,
-not when its screen runs.
+"""The type checker passes: mypy with the configuration in pyproject.toml (strict on core.domain and the
+clock, checked elsewhere but for the modules still listed as not yet clean). A renamed service method then
+fails here, not when its screen runs.
 
 What it catches (checked 2026-12-06): ``def add_working_days(start: date, n: int) -> date`` in
 ``core/domain/calendar.py`` returning a string, or a domain function without annotations, fails this test.
@@ -8,6 +8,7 @@ What it catches (checked 2026-12-06): ``def add_working_days(start: date, n: int
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,3 +19,25 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_mypy_passes():
     result = subprocess.run([sys.executable, "-m", "mypy"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_windows_services_are_typed(tmp_path):
+    """A page's ``self.services`` is the registry's ``Services``, whose attributes are the real service
+    classes: a call to a method a service does not have fails the type checker, not the screen. Catches the
+    GUI's services going back to untyped (``Any``), e.g. the class annotation ``services: Services`` removed
+    from a page, or ``Services.audit_log`` declared ``Any`` in the registry (both seen to fail here)."""
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from cspdesk.gui.dialogs.data_protection import DataProtectionDialog\n"
+        "def f(d: DataProtectionDialog) -> None:\n"
+        "    d.services.audit_log.no_such_method()\n"
+        "    d.services.cases.no_such_method()\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "MYPYPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", str(probe)], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    out = result.stdout
+    assert '"AuditLogService" has no attribute "no_such_method"' in out, out + result.stderr
+    assert '"CaseService" has no attribute "no_such_method"' in out, out + result.stderr

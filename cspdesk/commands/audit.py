@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
 
 def _service(db):
     from cspdesk.commands.common import warn_if_copy_out_too_long
-    from cspdesk.core.services.data_protection.audit_log import AuditLogService
+    from cspdesk.core.services.data_protection import AuditLogService
     from cspdesk.core.storage.database import open_database
     from cspdesk.core.storage.uow import uow_factory_for
 
@@ -65,9 +65,9 @@ def _date(text: str, field: str) -> date:
 
 @reports_user_errors
 def run_views(args) -> int:
-    from cspdesk.core.services.admin.users import UserService
+    from cspdesk.core.services.admin import UserService
     from cspdesk.core.services.context import os_username
-    from cspdesk.core.services.data_protection.audit_log import report_csv, report_table
+    from cspdesk.core.services.data_protection import report_csv, report_table
 
     start, end = _date(args.start, "from"), _date(args.end, "to")
     service = _service(args.db)

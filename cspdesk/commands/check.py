@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
 @reports_user_errors
 def run(args) -> int:
     from cspdesk.commands.common import warn_if_copy_out_too_long
-    from cspdesk.core.services.admin.health import HealthService
+    from cspdesk.core.services.admin import HealthService
     from cspdesk.core.storage.database import open_database
 
     # Read-only and without migrating: a check must not change what it checks.

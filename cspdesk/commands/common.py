@@ -46,7 +46,7 @@ def open_services(db: str | None, *, username: str | None = None, create: bool =
 def warn_if_copy_out_too_long(database) -> None:
     """A command run on a working copy out longer than the office allows says so first (on stderr)."""
     from cspdesk.core.clock import current
-    from cspdesk.core.services.working_copies.working_copies import copy_out_too_long
+    from cspdesk.core.services.working_copies import copy_out_too_long
 
     late = copy_out_too_long(database.engine, current().today())
     if late:

@@ -42,10 +42,8 @@ def _add_case_review_figures(reports) -> None:
 def run_case_review_figures(args) -> int:
     from cspdesk.commands.common import warn_if_copy_out_too_long
     from cspdesk.core.clock import current as current_clock
-    from cspdesk.core.services.admin.settings import SettingsService
-    from cspdesk.core.services.case_review.case_review import CaseReviewService
-    from cspdesk.core.services.case_review.case_review_print import render_figures_pdf
-    from cspdesk.core.services.case_review.case_review_reports import figures_csv
+    from cspdesk.core.services.admin import SettingsService
+    from cspdesk.core.services.case_review import CaseReviewService, figures_csv, render_figures_pdf
     from cspdesk.core.storage.database import open_database
     from cspdesk.core.storage.uow import uow_factory_for
 
@@ -77,10 +75,9 @@ def run_case_review_figures(args) -> int:
 def _report_pack_service(db: str):
     from cspdesk.commands.common import warn_if_copy_out_too_long
     from cspdesk.core.clock import current as current_clock
-    from cspdesk.core.services.admin.settings import SettingsService
-    from cspdesk.core.services.figures.figures import FiguresService
-    from cspdesk.core.services.reports.report_pack import ReportPackService
-    from cspdesk.core.services.reports.report_pack_print import render_report_pack
+    from cspdesk.core.services.admin import SettingsService
+    from cspdesk.core.services.figures import FiguresService
+    from cspdesk.core.services.reports import ReportPackService, render_report_pack
     from cspdesk.core.storage.database import open_database
     from cspdesk.core.storage.uow import uow_factory_for
 

@@ -77,7 +77,8 @@ def _step(name: str, action: Callable[[], str]) -> bool:
         said = action()
     except Exception as exc:  # a self-test reports every failure as a line, never as a crash
         print(f"FAILED  {name}: {type(exc).__name__}: {exc}", flush=True)
-        # The details for whoever supports CSPDesk go to the log, not the screen (no traceback reaches a user).
+        # The details for whoever supports CSPDesk go to the log, not the screen
+        # (no traceback reaches a user).
         from cspdesk.commands.unexpected import write_crash_log
 
         logfile = write_crash_log(exc, ["selftest", name])
@@ -140,7 +141,7 @@ def _demo(state: dict) -> str:
 
 
 def _check(state: dict) -> str:
-    from cspdesk.core.services.admin.health import HealthService
+    from cspdesk.core.services.admin import HealthService
 
     report = HealthService(state["services"].database).check()
     if not report.ok:
@@ -149,13 +150,13 @@ def _check(state: dict) -> str:
 
 
 def _cases(services) -> list:
-    from cspdesk.core.services.cases.case_query import CaseQuery
+    from cspdesk.core.services.cases import CaseQuery
 
     return list(services.case_list.case_ids(CaseQuery()))
 
 
 def _letter(state: dict, out: Path) -> str:
-    from cspdesk.core.services.letters.letter_sources import Subject
+    from cspdesk.core.services.letters import Subject
 
     services = state["services"]
     for case_id in _cases(services):
@@ -193,8 +194,7 @@ def _helper_processes() -> str:
 
 def _merge(state: dict, out: Path) -> str:
     from cspdesk.core.reports.batch import default_workers
-    from cspdesk.core.services.letters.letter_sources import Subject
-    from cspdesk.core.services.letters.letters_batch import run_batch
+    from cspdesk.core.services.letters import Subject, run_batch
 
     services = state["services"]
     ids = _cases(services)
@@ -212,8 +212,8 @@ def _merge(state: dict, out: Path) -> str:
     if result.combined is None or not result.combined.startswith(b"%PDF-"):
         raise RuntimeError("no print file")
     (out / "merge.pdf").write_bytes(result.combined)
-    # A helper that cannot start is not an error for a merge (it carries on in this process): "helper processes
-    # start" above is the check that they do.
+    # A helper that cannot start is not an error for a merge (it carries on in this process): "helper
+    # processes start" above is the check that they do.
     return f"{result.letters} letters filed, {len(result.skipped)} skipped, {workers} processes asked for"
 
 

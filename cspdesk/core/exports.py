@@ -38,7 +38,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def number_1dp(value: float | int | None) -> Decimal | None:
+def number_1dp(value: float | int | Decimal | None) -> Decimal | None:
     """A figure with one decimal place that stays a number in CSV (``-12.5``) and XLSX."""
     return None if value is None else Decimal(f"{value:.1f}")
 

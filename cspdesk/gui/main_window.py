@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -37,8 +38,13 @@ from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.widgets.write_banner import WriteBanner
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class MainWindow(QMainWindow):
+    services: Services
+
     def __init__(self, services, prompts):
         super().__init__()
         self.services = services
@@ -212,7 +218,8 @@ class MainWindow(QMainWindow):
         self.db_label.setObjectName("databaseLabel")
         self.user_label = QLabel(f"{a.display_name} ({a.role.label})")
         self.statusBar().addWidget(self.db_label, 1)
-        # Demo data says so where the eye is while working, not only in a title bar a maximised window may hide.
+        # Demo data says so where the eye is while working, not only in a title
+        # bar a maximised window may hide.
         self.demo_label = QLabel("DEMO DATA — fictional people", objectName="demoDataLabel")
         self.demo_label.setStyleSheet("font-weight: 600; color: #8a4b00;")
         self.demo_label.hide()

@@ -143,13 +143,11 @@ def test_a_failed_background_start_is_reported_to_whoever_asks(demo_db_path):
 def test_the_first_screen_does_not_import_sqlalchemy(demo_db_path):
     """The point of the quick start: the window and its first screen load without SQLAlchemy."""
     code = (
-        "import sys;"
-        "from cspdesk.core.services.quick_start import first_screen;"
-        "import cspdesk.gui.main_window, cspdesk.gui.pages.cases, cspdesk.gui.pages.dashboard, cspdesk.bootstrap;"
-        f"s = first_screen({str(demo_db_path)!r}, 'admin.user');"
-        "assert s is not None and len(s.ids) > 0;"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'pandas', 'reportlab'));"
-        "print(loaded)"
+        "import sys;from cspdesk.core.services.quick_start import first_screen;import "
+        "cspdesk.gui.main_window, cspdesk.gui.pages.cases, cspdesk.gui.pages.dashboard, "
+        f"cspdesk.bootstrap;s = first_screen({str(demo_db_path)!r}, 'admin.user');assert s "
+        "is not None and len(s.ids) > 0;loaded = sorted(m for m in sys.modules if "
+        "m.split('.')[0] in ('sqlalchemy', 'alembic', 'pandas', 'reportlab'));print(loaded)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -160,3 +158,18 @@ def test_the_first_screen_does_not_import_sqlalchemy(demo_db_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_first_screen_and_the_case_list_run_one_query(demo_db_path, demo_services, monkeypatch):
+    """The quick start and the case list read the window's first list with the same SQL text
+    (``storage.first_screen_sql``): changing it (here, oldest first) changes both, and they still agree.
+    Catches a second copy of the query coming back on either side (seen to fail with the case list building
+    its own statement for that list again, and with ``quick_read`` writing its own SQL)."""
+    from cspdesk.core.storage import first_screen_sql
+
+    normal = list(first_screen(demo_db_path, "admin.user", page=15).ids)
+    oldest_first = first_screen_sql.LIST_BY_STATUS.replace("DESC", "ASC")
+    monkeypatch.setattr(first_screen_sql, "LIST_BY_STATUS", oldest_first)
+    screen = first_screen(demo_db_path, "admin.user", page=15)
+    assert list(screen.ids) == normal[::-1]
+    assert list(demo_services.case_list.case_ids(DEFAULT_CASE_QUERY)) == list(screen.ids)

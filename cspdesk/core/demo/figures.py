@@ -172,7 +172,7 @@ ROWS_PER_MONTH = 150
 def _lsoas(rng: random.Random) -> list[tuple[str, str, float, list[tuple[str, float, float]]]]:
     """``(name, code, weight, points)``: towns are busier than villages; a few hot spots busier still."""
     (lat0, lat1), (lon0, lon1) = SOUTH_DERBYSHIRE_BOX
-    lsoas = []
+    lsoas: list[tuple[str, str, float, list[tuple[str, float, float]]]] = []
     letters = "ABCDE"
     for number, (town, _ward, _parish, _postcode, streets) in enumerate(TOWNS, start=1):
         centre_lat, centre_lon = rng.uniform(lat0 + 0.02, lat1 - 0.02), rng.uniform(lon0 + 0.03, lon1 - 0.03)

@@ -78,7 +78,7 @@ def _unfit_text(
     problems = {v: text_problem(v, limit, f"the {what}") for v in column.unique()}
     bad = column.map(problems).notna()
     for position in column.index[bad]:
-        rejections.append(Rejection(name, *locate(position, what), problems[column[position]]))
+        rejections.append(Rejection(name, *locate(position, what), problems[column[position]] or ""))
     return bad
 
 

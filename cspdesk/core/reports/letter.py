@@ -164,7 +164,7 @@ def _list_items(items: Sequence[str], values: Mapping[str, FieldValue]) -> list[
     for item in items:
         name = _whole_field(item)
         f = FIELDS.get(name) if name else None
-        if f is not None and f.kind in (FieldKind.LIST, FieldKind.LINES):
+        if name and f is not None and f.kind in (FieldKind.LIST, FieldKind.LINES):
             out.extend(escape(line) for line in as_lines(values.get(name)))
         else:
             out.append(_inline(item, values))
@@ -176,7 +176,7 @@ def _para_text(lines: Sequence[str], values: Mapping[str, FieldValue]) -> str:
     for line in lines:
         name = _whole_field(line)
         f = FIELDS.get(name) if name else None
-        if f is not None and f.kind in (FieldKind.LIST, FieldKind.LINES):
+        if name and f is not None and f.kind in (FieldKind.LIST, FieldKind.LINES):
             parts.extend(escape(x) for x in as_lines(values.get(name)))  # an address on its own lines
         else:
             parts.append(_inline(line, values))
@@ -244,8 +244,8 @@ def _story(
                 out.append(Paragraph(text, style, bulletText=f"{i}." if b.numbered else "•"))
         elif isinstance(b, mk.Signature):
             # "Yours sincerely" never sits alone at the foot of a page with the signature overleaf, and the
-            # closing never goes overleaf alone either: the last paragraph before it goes with it (issue 19: the
-            # warning letter's page 2 held only "Yours sincerely" and the signature).
+            # closing never goes overleaf alone either: the last paragraph before it goes with it (issue 19:
+            # the warning letter's page 2 held only "Yours sincerely" and the signature).
             lead = [out.pop()] if out and isinstance(out[-1], Paragraph) else []
             if lead and out and isinstance(out[-1], Paragraph):
                 lead.insert(0, out.pop())

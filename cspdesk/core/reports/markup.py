@@ -158,7 +158,10 @@ def parse(body: str) -> tuple[Block, ...]:
             if items and numbered != is_numbered:
                 flush()
             numbered = is_numbered
-            items.append(bullet if bullet is not None else num.group(1).strip())
+            if bullet is not None:
+                items.append(bullet)
+            elif num is not None:
+                items.append(num.group(1).strip())
             continue
         if items:
             flush()

@@ -301,15 +301,15 @@ def assemble(sources: Sequence[tuple[ParsedPdf, Sequence[int]]], title: str | No
         obj = src.objects[num]
         si = source_index[id(src)]
         mapped = tuple(2 if (r in src.tree) else numbers[(si, r)] for r in obj.refs)
-        key = (num, mapped)
-        body = src._cache.get(key)
+        body_key = (num, mapped)
+        body = src._cache.get(body_key)
         if body is None:
             pieces = [obj.parts[0]]
             for r, p in zip(mapped, obj.parts[1:], strict=True):
                 pieces.append(b"%d 0 R" % r)
                 pieces.append(p)
             body = b"".join(pieces) + obj.tail
-            src._cache[key] = body
+            src._cache[body_key] = body
         put(new, body)
     xref_at = len(out)
     digest = hashlib.md5(out, usedforsecurity=False).hexdigest().encode()

@@ -87,4 +87,5 @@ def _larger_sqlite_cache(connection: Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
+        restore = -2000 if previous is None else int(previous)  # SQLite's default, should it say nothing
+        connection.exec_driver_sql(f"PRAGMA cache_size = {restore}")

@@ -142,7 +142,9 @@ def check_statement(_conn, clauseelement, multiparams, params, _execution_option
     rows = _rows_of(multiparams, params)
     # Values given in the statement itself (insert(...).values(...)).
     inline = getattr(clauseelement, "_values", None) or {}
-    fixed = {getattr(k, "key", k): getattr(v, "value", None) for k, v in dict(inline).items()}
+    fixed: dict[str, Any] = {
+        str(getattr(k, "key", k)): getattr(v, "value", None) for k, v in dict(inline).items()
+    }
     if fixed:
         rows.append(fixed)
     if rows:

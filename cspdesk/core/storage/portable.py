@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 
 from sqlalchemy import ColumnElement, String, cast, text, type_coerce
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 
@@ -18,7 +18,7 @@ def uuid_as_text(column: ColumnElement, engine: Engine) -> ColumnElement[str]:
     return cast(column, String)
 
 
-def one_at_a_time(session: Session, name: str) -> None:
+def one_at_a_time(session: Session | Connection, name: str) -> None:
     """Until this transaction ends, any other transaction calling this with the same ``name`` waits.
 
     For numbering: the next reference is the highest so far plus one, so two people saving a new case
@@ -27,9 +27,7 @@ def one_at_a_time(session: Session, name: str) -> None:
     rollback). SQLite needs nothing: a SQLite file is one person's database, and a rare collision
     there is refused by the unique index and the person asked to try again (``UnitOfWork``).
     """
-    dialect = (
-        session.get_bind().dialect if hasattr(session, "get_bind") else session.dialect
-    )  # or a Connection
+    dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
     if dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(name.encode())})
 

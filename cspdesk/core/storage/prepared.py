@@ -14,12 +14,12 @@ import threading
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, TextClause
 from sqlalchemy.engine import Engine
 
 
 class PreparedScalars:
-    def __init__(self, engine: Engine, build: Callable[[Hashable], Select]):
+    def __init__(self, engine: Engine, build: Callable[[Hashable], Select | TextClause]):
         self._engine = engine
         self._build = build
         self._compiled: dict[Hashable, tuple[str, list[tuple[str, Any, Callable | None]]]] = {}
@@ -32,7 +32,7 @@ class PreparedScalars:
             compiled = self._build(shape).compile(dialect=dialect)
             # Each positional parameter: its name, the value fixed in the statement (a constant such as
             # status = 'open'), and the column type's conversion to what the driver stores.
-            slots = []
+            slots: list[tuple[str, Any, Callable | None]] = []
             for name in compiled.positiontup or ():
                 bind = compiled.binds[name]
                 fixed = None if bind.required else bind.effective_value
@@ -43,7 +43,8 @@ class PreparedScalars:
         return entry
 
     def scalars(self, shape: Hashable, values: Mapping[str, Any]) -> list:
-        """The first column of every row of the statement for ``shape``, with ``values`` for its parameters."""
+        """The first column of every row of the statement for ``shape``, with
+        ``values`` for its parameters."""
         sql, slots = self._prepare(shape)
         params = []
         for name, fixed, convert in slots:
@@ -61,5 +62,5 @@ class PreparedScalars:
             raw.close()
 
 
-def prepared_for(engine: Engine, build: Callable[[Hashable], Select]) -> PreparedScalars | None:
+def prepared_for(engine: Engine, build: Callable[[Hashable], Select | TextClause]) -> PreparedScalars | None:
     return PreparedScalars(engine, build) if engine.dialect.name == "sqlite" else None

@@ -4,8 +4,8 @@ Importing SQLAlchemy and mapping the models is most of CSPDesk's start-up. For a
 at this version's schema, the window opens on what this module reads with plain ``sqlite3`` — who is
 signing in, the demo-data marker, the ordered ids of the officer's default case list (open cases, newest
 first) and its first page of rows, and the ward and officer filters — while the rest loads in the
-background (``services.quick_start``). The SQL mirrors ``services.case_list`` for that one list; a test
-holds the two to the same answer.
+background (``services.quick_start``). The list's SQL is the case list service's own
+(``storage.first_screen_sql``); a test holds the two to the same answer.
 """
 
 from __future__ import annotations
@@ -14,24 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from cspdesk.core.storage import first_screen_sql
 from cspdesk.core.storage.encryption import connect_file
 
 # The case list's columns, in the order CaseListService reads them.
-CASE_ROW_COLUMNS = (
-    "id",
-    "reference",
-    "title",
-    "category",
-    "priority_theme",
-    "status",
-    "reported_on",
-    "ward_id",
-    "officer_id",
-    "risk_level",
-    "next_review_on",
-    "parties_summary",
-    "location_summary",
-)
+CASE_ROW_COLUMNS = first_screen_sql.ROW_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -61,28 +48,16 @@ def read_first_screen(path: Path, username: str, *, status: str, page: int) -> R
             return None
         demo = con.execute("SELECT value FROM app_setting WHERE key = 'demo.data'").fetchone()
         case_count = con.execute("SELECT count(*) FROM asb_case").fetchone()[0]
-        ids = [
-            r[0]
-            for r in con.execute(
-                "SELECT id FROM asb_case WHERE status = ? ORDER BY reported_on DESC, reference DESC",
-                (status,),
-            )
-        ]
+        ids = [r[0] for r in con.execute(first_screen_sql.LIST_BY_STATUS, {"q_status": status})]
         first = ids[:page]
-        marks = ",".join("?" * len(first))
-        rows = (
-            con.execute(
-                f"SELECT {', '.join(CASE_ROW_COLUMNS)} FROM asb_case WHERE id IN ({marks})", first
-            ).fetchall()
-            if first
-            else []
-        )
-        wards = con.execute("SELECT id, name FROM ward ORDER BY name").fetchall()
-        users = con.execute("SELECT id, display_name, role FROM app_user ORDER BY display_name").fetchall()
+        rows = con.execute(first_screen_sql.rows_sql(len(first)), first).fetchall() if first else []
+        wards = con.execute(first_screen_sql.WARDS).fetchall()
+        officers = con.execute(first_screen_sql.OFFICERS).fetchall()
+        users = con.execute(first_screen_sql.USER_NAMES).fetchall()
     finally:
         con.close()
     names = {id_: name for id_, name in wards}
-    names.update({id_: name for id_, name, _role in users})
+    names.update({id_: name for id_, name in users})
     return RawFirstScreen(
         user=(user[0], user[1], user[2], user[3], json.loads(user[4] or "[]")),
         demo=json.loads(demo[0]) if demo else None,
@@ -91,5 +66,5 @@ def read_first_screen(path: Path, username: str, *, status: str, page: int) -> R
         rows=rows,
         names=names,
         wards=wards,
-        officers=[(id_, name) for id_, name, role in users if role != "partner"],
+        officers=officers,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, and_, text
+from sqlalchemy import ColumnElement, TextClause, and_, text
 from sqlalchemy.engine import Engine
 
 from cspdesk.core.storage.models import AsbCase
@@ -47,7 +47,7 @@ def compose_search_text(parts: Iterable[str | None]) -> str:
 class CaseSearch:
     """Generic: every term as a prefix of a word in ``search_text`` (works on PostgreSQL)."""
 
-    def clause(self, query: str) -> ColumnElement[bool] | None:
+    def clause(self, query: str) -> ColumnElement[bool] | TextClause | None:
         terms = query_terms(query)
         if not terms:
             return None
@@ -63,7 +63,7 @@ class CaseSearch:
 class SqliteFtsSearch(CaseSearch):
     """FTS5 prefix queries against the ``case_fts`` index made by migration 0002."""
 
-    def clause(self, query: str) -> ColumnElement[bool] | None:
+    def clause(self, query: str) -> ColumnElement[bool] | TextClause | None:
         match = self.match(query)
         if match is None:
             return None
@@ -76,7 +76,7 @@ class SqliteFtsSearch(CaseSearch):
         return " AND ".join(f'"{t}"*' for t in terms) if terms else None
 
     @staticmethod
-    def named_clause() -> ColumnElement[bool]:
+    def named_clause() -> TextClause:
         """The search as a clause whose ``fts_q`` parameter is given at run time (``storage.prepared``)."""
         return text("asb_case.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH :fts_q)")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -21,6 +21,9 @@ from cspdesk.core.domain.vocab import PartyKind
 from cspdesk.core.errors import ConflictError, UserError, ValidationError
 from cspdesk.gui.widgets.incident_form import IncidentForm
 from cspdesk.gui.widgets.party_form import PartyForm
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 THEIRS_TAKEN = (
     "\n\nThe form now shows their change in every field you had not changed; your own changes are "
@@ -46,6 +49,8 @@ def merge_theirs(mine: Any, loaded: Any, theirs: Any) -> Any:
 
 
 class RecordEditDialog(QDialog):
+    services: Services
+
     saved = Signal(object)  # what the service returned
 
     def __init__(self, services, prompts, detail, what: str, parent=None):
@@ -169,8 +174,8 @@ class PartyEditDialog(RecordEditDialog):
 
 
 class IncidentEditDialog(RecordEditDialog):
-    """Correct an incident (Incidents tab: Enter, F2 or double-click). The reason is optional and kept with the
-    corrected line on the chronology."""
+    """Correct an incident (Incidents tab: Enter, F2 or double-click). The reason is optional and kept with
+    the corrected line on the chronology."""
 
     def __init__(self, services, prompts, detail, parties, parent=None):
         when = f"{detail.value.occurred_at:%d/%m/%Y}" if detail.value.occurred_at else ""

@@ -5,6 +5,7 @@ The same report as ``cspdesk audit views``; administrators only (the service ref
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -22,12 +23,17 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.errors import UserError
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
 
 class DataProtectionDialog(QDialog):
+    services: Services
+
     def __init__(self, services, prompts, parent=None):
         super().__init__(
             parent,
@@ -97,7 +103,7 @@ class DataProtectionDialog(QDialog):
         self.save_btn.setEnabled(True)
 
     def save_csv(self) -> None:
-        from cspdesk.core.services.data_protection.audit_log import report_csv
+        from cspdesk.core.services.data_protection import report_csv
 
         start, end = self._period()
         path = self.prompts.ask_save_file(

@@ -8,6 +8,8 @@ Everything goes through ``services.subject_requests`` and ``services.subject_acc
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,11 +32,16 @@ from cspdesk.core.domain.data_subject import RequestKind, RequestOutcome
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 REQUEST_COLUMNS = ("Reference", "Kind", "Person", "Received", "Due", "State")
 MATCH_COLUMNS = ("Same person?", "Found as", "Name", "Date of birth", "Address", "Matched on", "Records")
 
 
 class DataRequestsDialog(QDialog):
+    services: Services
+
     def __init__(self, services, bus, prompts, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Data protection requests")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.enforcement.enforcement_dto import (
+from cspdesk.core.services.enforcement import (
     REQUIREMENT_KINDS,
     GuardsFailed,
     InformedInput,

@@ -4,6 +4,8 @@ can open the existing case or link the new one to it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,9 +27,12 @@ from PySide6.QtWidgets import (
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory, PartyKind, PartyRole, PriorityTag, ReportChannel
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.cases.case_intake import IntakeForm
+from cspdesk.core.services.cases import IntakeForm
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 from cspdesk.gui.widgets.party_form import LocationFields, PartyForm
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 # The CSP priority a category most often falls under (the officer can change it).
 SUGGESTED_TAGS = {
@@ -45,6 +50,8 @@ SUGGESTED_TAGS = {
 
 
 class NewCaseDialog(QDialog):
+    services: Services
+
     opened = Signal(object)  # the new case's id
     open_existing = Signal(object)  # the officer chose an existing case instead
 

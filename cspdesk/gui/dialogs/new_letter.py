@@ -6,6 +6,8 @@ be typed here (an address, the officer's job title) is listed with where to put 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,8 +25,13 @@ from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.reasons import with_reason
 from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class NewLetterDialog(QDialog):
+    services: Services
+
     def __init__(self, services, bus, prompts, subject, record_id, parent=None, code: str | None = None):
         super().__init__(parent)
         self.setObjectName("newLetter")

@@ -7,6 +7,7 @@ computes and stores them. Opened with ``open()`` (never ``exec``) so the window 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
@@ -31,7 +32,7 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.deadlines import compute_dates
 from cspdesk.core.domain.vocab import NoticeKind
 from cspdesk.core.errors import UserError
-from cspdesk.core.services.enforcement.enforcement_dto import StepRequest
+from cspdesk.core.services.enforcement import StepRequest
 from cspdesk.gui.dialogs.enforcement_forms import (
     FieldErrors,
     InformedEditor,
@@ -42,6 +43,9 @@ from cspdesk.gui.dialogs.enforcement_forms import (
     submit_with_override,
 )
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 K = NoticeKind
 SERVICE_METHODS = ["Hand delivered", "First class post", "Served in person", "Recorded delivery", "Email"]
 CONDUCT_KINDS = {K.WARNING_LETTER, K.ABC, K.CPW, K.CPN, K.FPN, K.PROSECUTION}
@@ -49,6 +53,8 @@ FOLLOWS = {K.CPN: "CPW it follows", K.FPN: "CPN breached", K.PROSECUTION: "CPN b
 
 
 class NewStepDialog(QDialog):
+    services: Services
+
     saved = Signal(object)  # StepStarted
 
     def __init__(

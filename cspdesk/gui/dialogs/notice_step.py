@@ -7,6 +7,8 @@ Both call the service themselves so that a refusal is shown beside the field and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QDateTimeEdit,
@@ -33,6 +35,9 @@ from cspdesk.gui.dialogs.enforcement_forms import (
     submit_with_override,
 )
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 S = Stage
 OUTCOMES = {S.QUASHED, S.MODIFIED, S.DISMISSED, S.OUTCOME}
 TEXT_LABEL = {
@@ -54,6 +59,8 @@ EVENT_TITLES = {
 
 
 class _Base(QDialog):
+    services: Services
+
     saved = Signal(object)  # Changes
 
     def __init__(self, services, bus, prompts, detail, title: str, parent=None):

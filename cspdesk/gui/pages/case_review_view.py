@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -22,8 +23,11 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.case_review import ProceedGround, ThresholdDecision
 from cspdesk.core.domain.vocab import ActionStatus
-from cspdesk.core.services.case_review.case_review_records import BODIES, VICTIM_UPDATE_METHODS, Step
+from cspdesk.core.services.case_review import BODIES, VICTIM_UPDATE_METHODS, Step
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 YES_NO = [(True, "Yes"), (False, "No")]
 RED = QBrush(QColor("#b00020"))
@@ -83,6 +87,8 @@ class OneAtATime(QWidget):
 
 
 class ApplicationView(QWidget):
+    services: Services
+
     def __init__(self, services, on_changed: Callable[[object], None]):
         super().__init__()
         self.services = services
@@ -532,8 +538,9 @@ class ApplicationView(QWidget):
         if d.review_meeting_on:
             parts.append(
                 f"<b>Review meeting</b> {_d(d.review_meeting_on)}, chair {e(d.chair)}"
-                f"{' (independent)' if d.chair_independent else ''}; {e(', '.join(d.bodies_represented))};"
-                f" victim {'attended' if d.victim_attended else 'invited' if d.victim_invited else 'not invited'}"
+                f"{' (independent)' if d.chair_independent else ''}; "
+                f"{e(', '.join(d.bodies_represented))}; victim "
+                f"{'attended' if d.victim_attended else 'invited' if d.victim_invited else 'not invited'}"
                 f"<br><b>Minutes:</b> {e(d.minutes)}<br><b>Decision:</b> {e(d.decision)}"
             )
         if d.closed_on:

@@ -3,6 +3,8 @@ new application, one application walked through the process, and the statutory a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -23,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import CaseReviewStatus
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.case_review.case_review import ApplicationInput
-from cspdesk.core.services.case_review.case_review_records import APPLICANT_KINDS, CHANNELS
+from cspdesk.core.services.case_review import APPLICANT_KINDS, CHANNELS, ApplicationInput
 from cspdesk.gui.laptop import SideBySide
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 
 class CaseLinker(QWidget):
@@ -70,6 +74,8 @@ class CaseLinker(QWidget):
 
 
 class CaseReviewsPage(QWidget):
+    services: Services
+
     title = "Case Reviews"
 
     def __init__(self, services, bus, prompts, parent=None):
@@ -263,7 +269,7 @@ class CaseReviewsPage(QWidget):
         if aid is None:
             self.prompts.info("Letters", "Select an application first.")
             return None
-        from cspdesk.core.services.letters.letter_sources import Subject
+        from cspdesk.core.services.letters import Subject
         from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
         ref = next((r.reference for r in self.rows if r.id == aid), "Case Review")
@@ -349,9 +355,9 @@ class CaseReviewsPage(QWidget):
             for (h, s), (_m, n) in zip(self.cr.figures_sentences(f), f.as_rows(), strict=True)
         )
         self.figures_text.setText(
-            "<h2>Community Trigger</h2><p>Legislation requires that each Community Safety Partnership publishes "
-            f"information with regard to the use of the Community Trigger:</p>{body}"
-            f"<p style='color:#666'>{f.period.label}: {_d(f.period.start)} to {_d(f.period.end)}.</p>"
+            "<h2>Community Trigger</h2><p>Legislation requires that each Community Safety Partnership "
+            f"publishes information with regard to the use of the Community Trigger:</p>{body}<p "
+            f"style='color:#666'>{f.period.label}: {_d(f.period.start)} to {_d(f.period.end)}.</p>"
         )
 
     def _save(self, fmt: str) -> None:
@@ -368,7 +374,7 @@ class CaseReviewsPage(QWidget):
         )
         if path is None:
             return
-        from cspdesk.core.services.case_review.case_review_reports import figures_csv
+        from cspdesk.core.services.case_review import figures_csv
 
         if fmt == "csv":
             path.write_text(figures_csv(f), encoding="utf-8", newline="")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,13 +29,18 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
 from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError
-from cspdesk.core.services.cases.case_query import CaseQuery
+from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.bus import when_ready
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
 from cspdesk.gui.widgets.forms import find_data
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class CasesPage(QWidget):
+    services: Services
+
     title = "ASB Cases"
     case_activated = Signal(object)  # case id (Enter / double-click)
 
@@ -255,7 +261,7 @@ class CasesPage(QWidget):
         )
         if target is None:
             return
-        from cspdesk.core.services.cases.case_export import export_cases
+        from cspdesk.core.services.cases import export_cases
 
         try:
             n = export_cases(self.services.case_list, ids, target)
@@ -409,20 +415,17 @@ def summary_html(s) -> str:
     closed = f" ({e(s.closure_reason)})" if s.closure_reason else ""
     return (
         f"<h2 style='margin-bottom:0'>{e(s.reference)}</h2><h3 style='margin-top:2px'>{e(s.title)}</h3>"
-        f"<table cellspacing=4>"
-        f"<tr><td><b>Status</b></td><td>{e(s.status)}{closed}</td></tr>"
+        f"<table cellspacing=4><tr><td><b>Status</b></td><td>{e(s.status)}{closed}</td></tr>"
         f"<tr><td><b>Priority</b></td><td>{e(s.priority)}</td></tr>"
         f"<tr><td><b>Category</b></td><td>{e(s.category)}</td></tr>"
         f"<tr><td><b>Tags</b></td><td>{e(', '.join(s.tags))}</td></tr>"
         f"<tr><td><b>Reported</b></td><td>{s.reported_on:%d/%m/%Y} by {e(s.reported_via.lower())}</td></tr>"
         f"<tr><td><b>Where</b></td><td>{e(s.location)}<br>{e(s.ward)} ward</td></tr>"
-        f"<tr><td><b>Officer</b></td><td>{e(s.officer)}</td></tr>"
-        f"<tr><td><b>Risk</b></td><td>{e(s.risk)}; review due {review}"
-        f"{' — repeat victim' if s.repeat_victim else ''}</td></tr>"
+        f"<tr><td><b>Officer</b></td><td>{e(s.officer)}</td></tr><tr><td><b>Risk</b></td><td>{e(s.risk)}; "
+        f"review due {review}{' — repeat victim' if s.repeat_victim else ''}</td></tr>"
         f"<tr><td><b>Activity</b></td><td>{count_of(s.incidents, 'incident')}, "
         f"{count_of(s.open_actions, 'open action')}"
-        f"{f' ({s.overdue_actions} overdue)' if s.overdue_actions else ''}, {count_of(s.notices, 'notice')}</td></tr>"
-        f"</table><h4>People</h4><table cellspacing=4>{parties}</table>"
-        f"<h4>Recent chronology</h4><ul>{recent}</ul>"
-        f"<p>{e(s.description)}</p>"
+        f"{f' ({s.overdue_actions} overdue)' if s.overdue_actions else ''}, "
+        f"{count_of(s.notices, 'notice')}</td></tr></table><h4>People</h4><table "
+        f"cellspacing=4>{parties}</table><h4>Recent chronology</h4><ul>{recent}</ul><p>{e(s.description)}</p>"
     )

@@ -5,6 +5,8 @@ Clicking a count opens the case list filtered to the cases behind it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -24,8 +26,11 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus
-from cspdesk.core.services.cases.case_query import CaseQuery
+from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.bus import services_are_ready, when_ready
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 
 class Tile(QFrame):
@@ -117,6 +122,8 @@ class NoticesDueTable(QTableWidget):
 
 
 class DashboardPage(QWidget):
+    services: Services
+
     title = "Dashboard"
 
     def __init__(self, services, bus, prompts, navigate, parent=None):
@@ -291,7 +298,7 @@ class DashboardPage(QWidget):
         self.bus.show_case_reviews.emit("overdue")
 
     def _show_waiting_referrals(self) -> None:
-        from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery
+        from cspdesk.core.services.safer_homes import ReferralQuery
 
         self.navigate("safer_homes")
         self.bus.show_safer_homes.emit(ReferralQuery(waiting_only=True))

@@ -6,6 +6,7 @@ The selected notice is shown on the right with a button for each step allowed no
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -29,12 +30,15 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import NoticeKind, Role
-from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
+from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, heading
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.models.notice_table import COLUMNS, KEYS, OVERDUE, NoticeTableModel
 from cspdesk.gui.widgets import notices_panel  # noqa: F401  (registers the case screen's Enforcement tab)
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 DUE_COLUMNS = ["Due", "What is due", "Notice", "Recipient", "Case", "Officer"]
 
@@ -45,6 +49,8 @@ def financial_year(d: date) -> tuple[date, date]:
 
 
 class EnforcementPage(QWidget):
+    services: Services
+
     title = "Enforcement"
 
     def __init__(self, services, bus, prompts, parent=None):

@@ -7,6 +7,8 @@ depending on them); it only calls the object the composition root built.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -34,6 +36,9 @@ from cspdesk.gui.pages.figures_local import LocalBreakdownTab
 from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, MonthlyChart, RatesChart
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 HOME_BACKGROUND = QColor("#fff2cc")
 TOTAL_BACKGROUND = QColor("#e8edf3")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -44,6 +49,8 @@ def _month_words(month: str) -> str:
 
 
 class FiguresPage(QWidget):
+    services: Services
+
     title = "Crime Figures"
 
     def __init__(self, services, bus, prompts, tasks: TaskRunner | None = None, parent=None):

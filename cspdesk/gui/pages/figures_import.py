@@ -7,6 +7,8 @@ choosing to import the good ones.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,10 +27,15 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 FILE_FILTER = "Figures files (*.csv *.xlsx *.xlsm *.zip);;All files (*)"
 
 
 class FiguresImportPanel(QWidget):
+    services: Services
+
     def __init__(self, services, bus, prompts, tasks, parent=None):
         super().__init__(parent)
         self.services = services
@@ -38,9 +45,9 @@ class FiguresImportPanel(QWidget):
         self.preview = None
         self.can_import = services.actor.can(Role.OFFICER)
         intro = QLabel(
-            "Import the Partnership Analyst's monthly figures (CSV or Excel: month, area, category, count — or one "
-            "column per month), police.uk street-level files (CSVs or the zip they come in), or a population table "
-            "(area, population). Nothing is stored until you choose to import."
+            "Import the Partnership Analyst's monthly figures (CSV or Excel: month, area, category, "
+            "count — or one column per month), police.uk street-level files (CSVs or the zip they come "
+            "in), or a population table (area, population). Nothing is stored until you choose to import."
         )
         intro.setWordWrap(True)
         self.choose = QPushButton("Choose files…", objectName="chooseFiguresFiles")

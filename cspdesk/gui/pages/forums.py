@@ -3,6 +3,8 @@ case, or an action, and print the forum's action log. All local: works on a lapt
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -18,15 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.clock import current as clock
-from cspdesk.core.services.cases.actions import ActionInput
-from cspdesk.core.services.cases.case_query import CaseQuery
-from cspdesk.core.services.forums.forums import MeetingInput
+from cspdesk.core.services.cases import ActionInput, CaseQuery
+from cspdesk.core.services.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class ForumsPage(QWidget):
+    services: Services
+
     title = "Area Forums"
 
     def __init__(self, services, bus, prompts, parent=None):

@@ -3,6 +3,8 @@ template editor (administrators change the wording; everyone else can read it)."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -27,16 +29,18 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, Role
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.cases.case_query import CaseQuery
-from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
-from cspdesk.core.services.letters.letter_areas import NOTICE_KIND_FOR_TEMPLATE
-from cspdesk.core.services.letters.letter_sources import Subject
+from cspdesk.core.services.cases import CaseQuery
+from cspdesk.core.services.enforcement import NoticeQuery
+from cspdesk.core.services.letters import NOTICE_KIND_FOR_TEMPLATE, Subject
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.pages import case_view
 from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.widgets.documents_panel import letters_tab
 from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
 from cspdesk.gui.widgets.template_editor import TemplateEditor
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 # The case screen gets a Letters tab: its documents with New letter… and reprints.
 if letters_tab not in case_view.EXTRA_CASE_TABS:
@@ -59,6 +63,8 @@ class LettersPage(QWidget):
 
 class MailMerge(QWidget):
     """One template, the cases (or notices) chosen by the list filters, one print file or one PDF each."""
+
+    services: Services
 
     def __init__(self, services, bus, prompts, parent=None):
         super().__init__(parent)
@@ -281,7 +287,7 @@ class MailMerge(QWidget):
         self._busy(True)
 
         def work(report, cancelled):
-            from cspdesk.core.services.letters.letters_batch import run_batch
+            from cspdesk.core.services.letters import run_batch
 
             return run_batch(
                 letters,

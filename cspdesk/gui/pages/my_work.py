@@ -3,16 +3,23 @@ their cases gone quiet (offered for closure). Enter or double-click opens the ca
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cspdesk.core.clock import current as clock
-from cspdesk.core.services.cases.case_query import CaseQuery
+from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.pages.case_view.base import fill, table
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 
 class MyWorkPage(QWidget):
+    services: Services
+
     title = "My work"
 
     def __init__(self, services, bus, prompts, navigate, parent=None):

@@ -8,6 +8,8 @@ reference only, like everything else here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,10 +31,15 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui.tasks import TaskRunner
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 COLUMNS = ("Due for review", "Record", "Reference", "Description", "Counts from", "Date", "Kept until")
 
 
 class RetentionTab(QWidget):
+    services: Services
+
     def __init__(self, services, bus, prompts, parent=None):
         super().__init__(parent)
         self.services = services
@@ -119,7 +126,8 @@ class RetentionTab(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Read the queue in the background (every closed record is looked at) and fill the table when done."""
+        """Read the queue in the background (every closed record is looked at)
+        and fill the table when done."""
         self._loaded = True
         self._generation += 1
         generation, kind = self._generation, self.kind.currentData()

@@ -6,6 +6,7 @@ service; this page never sees what the user may not.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -31,9 +32,12 @@ from cspdesk.core.domain.safer_homes import RESTRICTED
 from cspdesk.core.domain.vocab import Role, SaferHomesStatus, VictimCategory
 from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery, category_label
+from cspdesk.core.services.safer_homes import ReferralQuery, category_label
 from cspdesk.gui.pages.safer_homes_fields import DateField
 from cspdesk.gui.pages.safer_homes_referral import ReferralScreen
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 COLUMNS = [
     "Reference",
@@ -73,6 +77,8 @@ def financial_year(today: date) -> int:
 
 
 class SaferHomesPage(QWidget):
+    services: Services
+
     title = "Safer Homes"
 
     def __init__(self, services, bus, prompts, tasks=None, parent=None):
@@ -318,8 +324,8 @@ class SaferHomesPage(QWidget):
         if read.needs_reason(self.services.actor, referral_id):
             reason = self.prompts.ask_text(
                 "Restricted referral",
-                "This is a restricted (domestic abuse) referral. Opening it shows the client's name and address.\n"
-                "Why are you opening it? Your reason is recorded in the audit log.",
+                "This is a restricted (domestic abuse) referral. Opening it shows the client's name "
+                "and address.\nWhy are you opening it? Your reason is recorded in the audit log.",
             )
             if reason is None:
                 return

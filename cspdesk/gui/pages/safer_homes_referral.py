@@ -7,6 +7,7 @@ service already masked for the signed-in user; a masked field is read-only and n
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,9 @@ from cspdesk.gui.pages.safer_homes_fields import DateField, MoneyField, TextFiel
 from cspdesk.gui.pages.safer_homes_form import IntakeForm
 from cspdesk.gui.reasons import with_reason
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 S = SaferHomesStatus
 BUTTON_TEXT = {
     S.ELIGIBILITY_CHECKED: "Mark eligibility checked",
@@ -57,6 +61,8 @@ WORK_FIELDS = [
 
 
 class ReferralScreen(QWidget):
+    services: Services
+
     back = Signal()
 
     def __init__(self, services, bus, prompts, parent=None):
@@ -468,7 +474,7 @@ class ReferralScreen(QWidget):
         """Acknowledgement to the referrer, works order, follow-up to the client: filed on the referral."""
         if self.detail is None:
             return None
-        from cspdesk.core.services.letters.letter_sources import Subject
+        from cspdesk.core.services.letters import Subject
         from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
         self.documents_panel = open_documents_dialog(

@@ -6,6 +6,7 @@ Only an administrator can change anything here; everyone else sees the values re
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,10 +32,15 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.admin.settings import SETTINGS
+from cspdesk.core.services.admin import SETTINGS
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 
 class SettingsPage(QWidget):
+    services: Services
+
     title = "Settings"
 
     def __init__(self, services, bus, prompts, parent=None):
@@ -111,7 +117,8 @@ class SettingsPage(QWidget):
             self.users.setCellWidget(r, 2, combo)
             active = QTableWidgetItem("Yes" if u.active else "No")
             self.users.setItem(r, 3, active)
-            # Domestic-abuse referrals' names and addresses (core.domain.protection); administrators always do.
+            # Domestic-abuse referrals' names and addresses
+            # (core.domain.protection); administrators always do.
             restricted = QCheckBox(objectName=f"restricted:{u.username}")
             restricted.setChecked(u.role == Role.ADMINISTRATOR or SAFER_HOMES_RESTRICTED in u.permissions)
             restricted.setEnabled(self.is_admin and u.role == Role.OFFICER)

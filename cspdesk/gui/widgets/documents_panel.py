@@ -6,6 +6,8 @@ Reprinting shows and prints the stored bytes, never a new rendering: the copy is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -23,10 +25,13 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
-from cspdesk.core.services.letters.letter_sources import Subject
+from cspdesk.core.services.letters import Subject
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.dialogs.new_letter import NewLetterDialog
 from cspdesk.gui.reasons import with_reason
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 COLUMNS = ("Made", "Document", "To", "Made by", "Template", "Size")
 
@@ -36,6 +41,8 @@ def _size(n: int) -> str:
 
 
 class DocumentsPanel(QWidget):
+    services: Services
+
     def __init__(self, services, bus, prompts, case_id, parent=None, subject: Subject = Subject.CASE):
         super().__init__(parent)
         self.subject = Subject(subject)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
@@ -18,6 +19,9 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 S = Stage
 # A move that is really a new notice: (kind of the notice shown, stage) -> kind of the new step.
@@ -70,7 +74,8 @@ def detail_html(d, today: date) -> str:
         f"<tr><td>{ev.occurred_on:%d/%m/%Y}</td><td>{e(_event_text(ev))}</td><td>{e(ev.officer)}</td></tr>"
         + (f"<tr><td></td><td colspan=2 style='color:#555'>{e(ev.reason)}</td></tr>" if ev.reason else "")
         + (
-            f"<tr><td></td><td colspan=2 style='color:#8a4b00'>Check overridden: {e(ev.override_reason)}</td></tr>"
+            "<tr><td></td><td colspan=2 style='color:#8a4b00'>Check "
+            f"overridden: {e(ev.override_reason)}</td></tr>"
             if ev.override_reason
             else ""
         )
@@ -94,13 +99,12 @@ def detail_html(d, today: date) -> str:
         else ""
     )
     return (
-        f"<h3 style='margin-bottom:0'>{e(d.reference)} — {e(d.kind)}</h3>"
-        f"<p style='margin-top:2px'><b>{e(d.stage)}</b> · {e(d.recipient)} · case {e(d.case_reference)}<br>"
-        f"<span style='color:#555'>{e(d.recipient_address)}</span></p>{due}{letter}{links}"
-        f"<p><b>Issued by</b> {e(d.officer)}, {e(d.authority)}"
-        f"{f'; served {d.served_on:%d/%m/%Y}' if d.served_on else ''}"
-        f"{f' ({e(d.service_method[0].lower() + d.service_method[1:])})' if d.service_method else ''}</p>{money}"
-        f"<h4>Dates</h4><table cellspacing=3>{dates}</table>"
+        f"<h3 style='margin-bottom:0'>{e(d.reference)} — {e(d.kind)}</h3><p "
+        f"style='margin-top:2px'><b>{e(d.stage)}</b> · {e(d.recipient)} · case {e(d.case_reference)}<br>"
+        f"<span style='color:#555'>{e(d.recipient_address)}</span></p>{due}{letter}{links}<p><b>Issued "
+        f"by</b> {e(d.officer)}, {e(d.authority)}{f'; served {d.served_on:%d/%m/%Y}' if d.served_on else ''}"
+        f"{f' ({e(d.service_method[0].lower() + d.service_method[1:])})' if d.service_method else ''}"
+        f"</p>{money}<h4>Dates</h4><table cellspacing=3>{dates}</table>"
         f"<h4>Conduct</h4><p>{e(d.conduct) or '—'}</p>"
         + (f"<h4>Detrimental effect</h4><p>{e(d.detrimental_effect)}</p>" if d.detrimental_effect else "")
         + (f"<h4>Requirements</h4><ul>{reqs}</ul>" if reqs else "")
@@ -131,6 +135,8 @@ def _event_text(ev) -> str:
 
 class NoticeDetailView(QWidget):
     """Shows one notice; ``show_notice(id)`` loads it, ``clear()`` empties it."""
+
+    services: Services
 
     changed = Signal(object)  # Changes, after a step was saved here
 
@@ -191,7 +197,7 @@ class NoticeDetailView(QWidget):
         """This notice's letters (the template for its kind), filed on the notice and its case."""
         if self.detail is None:
             return None
-        from cspdesk.core.services.letters.letter_sources import Subject
+        from cspdesk.core.services.letters import Subject
         from cspdesk.gui.widgets.documents_panel import open_documents_dialog
 
         self.documents_panel = open_documents_dialog(

@@ -6,6 +6,8 @@ this module registers the tab with the case screen (``case_view.EXTRA_CASE_TABS`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,8 +27,13 @@ from cspdesk.gui.models.notice_table import KEYS, NoticeTableModel
 from cspdesk.gui.pages import case_view
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class NoticesPanel(QWidget):
+    services: Services
+
     def __init__(self, services, bus, prompts, case_id, parent=None):
         super().__init__(parent)
         self.services, self.bus, self.prompts, self.case_id = services, bus, prompts, case_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from cspdesk.core.domain.vocab import PartyKind, PartyRole, PlaceType
-from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput
+from cspdesk.core.services.cases import LocationInput, PartyInput
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 
 

@@ -7,6 +7,8 @@ others (``core/services/cases/case_sharing.py``). Partners cannot share: the con
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,10 +27,15 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui.pages import case_view
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 COLUMNS = ("Agency", "Shared on", "By", "Why", "Withdrawn")
 
 
 class SharingPanel(QWidget):
+    services: Services
+
     def __init__(self, services, bus, prompts, case_id, parent=None):
         super().__init__(parent, objectName="sharingPanel")
         self.services, self.bus, self.prompts, self.case_id = services, bus, prompts, case_id

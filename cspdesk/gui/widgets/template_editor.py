@@ -3,6 +3,8 @@ revision; old revisions stay so any filed letter can be reproduced. Others can r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -24,6 +26,9 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 SYNTAX = (
     "<b># Heading</b>, <b>## smaller heading</b> · blank line = new paragraph · <b>- bullet</b> · "
     "<b>1. numbered</b> · <b>**bold**</b> · <b>{field}</b> · <b>[if field] … [else] … [end]</b> · "
@@ -32,6 +37,8 @@ SYNTAX = (
 
 
 class TemplateEditor(QWidget):
+    services: Services
+
     def __init__(self, services, bus, prompts, parent=None):
         super().__init__(parent)
         self.setObjectName("templateEditor")
@@ -66,7 +73,7 @@ class TemplateEditor(QWidget):
         self.field_filter = QLineEdit(placeholderText="Find a field", objectName="fieldFilter")
         self.field_filter.textChanged.connect(self._filter_fields)
         self.field_list = QListWidget(objectName="fieldList")
-        from cspdesk.core.services.letters.letter_templates import field_list
+        from cspdesk.core.services.letters import field_list
 
         for f in field_list():
             item = QListWidgetItem(f"{f.label}  {{{f.name}}}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
 from cspdesk.core.demo import DemoReport, generate_demo
 from cspdesk.core.demo.extras import default_extras
@@ -50,5 +51,7 @@ class DemoService:
             )
             uow.audit("create", "demo", None, f"Demo data loaded: {report.cases} cases")
             uow.commit()
-        settle_after_bulk_load(uow.session.get_bind())
+        engine = uow.session.get_bind()
+        assert isinstance(engine, Engine)  # the unit of work's sessions are bound to the engine
+        settle_after_bulk_load(engine)
         return report

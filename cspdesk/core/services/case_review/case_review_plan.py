@@ -8,8 +8,8 @@ the single point of contact keeping the victim informed (2025 statutory guidance
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 
@@ -25,14 +25,17 @@ from cspdesk.core.services.case_review.case_review_records import (
 )
 from cspdesk.core.services.context import Actor, Changes
 from cspdesk.core.storage.models import Agency, CaseAction, CaseReviewVictimUpdate
+from cspdesk.core.storage.uow import UnitOfWork
 
 S = CaseReviewStatus
 _PLAN_OPEN = {S.REVIEW_MEETING.value, S.OUTCOME_SENT.value, S.ACTION_PLAN_MONITORING.value}
 
 
 class CaseReviewPlanSteps:
-    _uow: Any
-    _today: Any
+    """The action plan and the victim's updates, for ``CaseReviewService`` (which is given the two below)."""
+
+    _uow: Callable[[str], UnitOfWork]
+    _today: Callable[[], date]
 
     def add_action(
         self,
@@ -63,6 +66,8 @@ class CaseReviewPlanSteps:
                 )
             if problems:
                 raise ValidationError({k.split(".", 1)[1]: v for k, v in problems.items()})
+            # action_problems requires an owner, and an unknown one is refused above
+            assert agency is not None
             action = CaseAction(
                 case_review_id=app.id,
                 description=description.strip(),

@@ -267,7 +267,8 @@ def load_application(uow: UnitOfWork, application_id: uuid.UUID) -> CaseReviewAp
     return app
 
 
-def agency_codes(s: Session) -> dict[uuid.UUID, tuple[str, str]]:
+def agency_codes(s: Session) -> dict[uuid.UUID | None, tuple[str, str]]:
+    """Each agency's (code, name) by id; looked up with ``.get`` so an action with no owner finds none."""
     return {a.id: (a.code, a.name) for a in s.execute(select(Agency.id, Agency.code, Agency.name))}
 
 

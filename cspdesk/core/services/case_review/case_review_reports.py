@@ -4,6 +4,7 @@ plain values the letters engine fills its acknowledgement, threshold decision an
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,7 @@ from cspdesk.core.services.case_review.case_review_records import (
     plan_actions,
 )
 from cspdesk.core.storage.models import AppUser, CaseReviewApplication
+from cspdesk.core.storage.uow import UnitOfWork
 
 LETTERS = ("acknowledgement", "threshold_decision", "outcome")
 
@@ -40,9 +42,11 @@ def figures_csv(figures: CaseReviewFigures) -> str:
 
 
 class CaseReviewReports:
-    _uow: Any
-    _today: Any
-    _render_pdf: Any
+    """Figures and printed outputs, for ``CaseReviewService`` (which is given the three below)."""
+
+    _uow: Callable[[str], UnitOfWork]
+    _today: Callable[[], date]
+    _render_pdf: Callable[..., bytes] | None  # case_review_print.render_figures_pdf
 
     def default_period_text(self) -> str:
         """The last complete financial year (the one a plan reports on)."""
@@ -108,8 +112,8 @@ class CaseReviewReports:
         Keys named as the letters engine declares them (``recipient_name``, ``application_date``,
         ``threshold_met``, ``recommendations``...; dates as ``date``) plus plain-text ones for any other use
         (``applicant_name``, ``received_date``, ``decision``, ``reasons``, ``appeal_route``...). ``appeal_by``
-        is the letter's date plus the local appeal period (setting ``case_review.appeal_working_days``; the Act
-        sets none), for the threshold decision and outcome letters.
+        is the letter's date plus the local appeal period (setting ``case_review.appeal_working_days``; the
+        Act sets none), for the threshold decision and outcome letters.
         """
         if letter not in LETTERS:
             raise ValidationError(

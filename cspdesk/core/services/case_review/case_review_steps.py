@@ -8,7 +8,7 @@ writes an audit row, a line on the linked cases' chronology, and says which lett
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -60,9 +60,11 @@ def check_version(app: CaseReviewApplication, version: int | None) -> None:
 def redo_step(app: CaseReviewApplication, appeals: list[CaseReviewAppeal]) -> Step | None:
     """After an upheld appeal the stage appealed against is done again: the threshold decided anew, or the
     review meeting held again. Returns the step to redo, or None."""
-    if not appeals or appeals[-1].outcome != AppealOutcome.UPHELD.value or appeals[-1].outcome_on is None:
+    if not appeals:
         return None
     last = appeals[-1]
+    if last.outcome != AppealOutcome.UPHELD.value or last.outcome_on is None:
+        return None
     if last.against == AppealAgainst.THRESHOLD_DECISION.value and app.status == S.THRESHOLD_DECIDED.value:
         if app.threshold_decided_on is None or app.threshold_decided_on < last.outcome_on:
             return Step.DECIDE
@@ -73,8 +75,10 @@ def redo_step(app: CaseReviewApplication, appeals: list[CaseReviewAppeal]) -> St
 
 
 class CaseReviewSteps:
-    _uow: Any
-    _today: Any
+    """The steps of an application, for ``CaseReviewService`` (which is given the two below)."""
+
+    _uow: Callable[[str], UnitOfWork]
+    _today: Callable[[], date]
 
     # ----- the machinery every step shares
     @contextmanager
@@ -90,9 +94,9 @@ class CaseReviewSteps:
         appeal: AppealFacts | None = None,
         target: S | None = None,
     ) -> Iterator[tuple[UnitOfWork, Any]]:
-        """``with self._step(...) as (uow, app):`` writes ``values``, checks ``current -> target`` with the facts
-        as they now stand, lets the caller add its own rows and audits, and commits when the block ends. The
-        unit of work is only ever entered with ``with``, so a lost race at commit reaches the user as
+        """``with self._step(...) as (uow, app):`` writes ``values``, checks ``current -> target`` with the
+        facts as they now stand, lets the caller add its own rows and audits, and commits when the block ends.
+        The unit of work is only ever entered with ``with``, so a lost race at commit reaches the user as
         ``ConflictError``, not a database error."""
         actor.require(Role.OFFICER, doing)
         today = self._today()
@@ -149,8 +153,8 @@ class CaseReviewSteps:
             if not app.on_behalf_of:
                 raise ValidationError(
                     {
-                        "consent_recorded_on": "The victim made this application themselves: no "
-                        "consent is needed."
+                        "consent_recorded_on": "The victim made this "
+                        "application themselves: no consent is needed."
                     }
                 )
             if consent_on is None:
@@ -235,6 +239,7 @@ class CaseReviewSteps:
             app = load_application(uow, application_id)
             check_version(app, version)
             upheld_on = appeals_of(uow.session, app.id)[-1].outcome_on
+            assert upheld_on is not None  # this step is offered only after an upheld appeal (redo_step)
             validate_threshold_decision(decision, app.received_on, app.acknowledged_on, self._today())
             if decision.decided_on < upheld_on:
                 raise ValidationError(
@@ -350,7 +355,8 @@ class CaseReviewSteps:
             else self._step_redo(actor, application_id, version, values, extra)
         )
         with step as (uow, app):
-            # No local timescale for the outcome letter: it is due now, and stays on the chronology until sent.
+            # No local timescale for the outcome letter: it is due now, and
+            # stays on the chronology until sent.
             letter_due(uow, app, "outcome", None, actor.display_name)
         return self._done(app)
 
@@ -503,10 +509,14 @@ class CaseReviewSteps:
                 {"appeal.outcome": "The PCC's decision is 'upheld' or 'not upheld'."}
             ) from None
         facts = AppealFacts(
-            AppealAgainst(last.against), last.lodged_on, S(last.lodged_from), outcome_, outcome_on
+            AppealAgainst(last.against),
+            last.lodged_on,
+            S(last.lodged_from) if last.lodged_from else None,
+            outcome_,
+            outcome_on,
         )
         target = appeal_return_status(facts)
-        if target is None:
+        if target is None or outcome_ is None:  # no outcome: no target (appeal_return_status)
             raise ValidationError({"appeal.outcome": "Record the Police and Crime Commissioner's decision."})
         with self._step(
             actor,
@@ -518,7 +528,7 @@ class CaseReviewSteps:
             appeal=facts,
             target=target,
         ) as (uow, app):
-            row = uow.session.get(CaseReviewAppeal, last.id)
+            row = uow.session.get_one(CaseReviewAppeal, last.id)
             row.outcome, row.outcome_on, row.outcome_notes = outcome_.value, outcome_on, notes.strip() or None
         return self._done(app)
 

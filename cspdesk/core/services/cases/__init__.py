@@ -1,1 +1,46 @@
-"""Services for ASB cases: intake, the case screen (parties, incidents, actions, risk, chronology, attachments), the case list and search, closure."""
+"""Services for ASB cases: intake, the case screen (parties, incidents, actions, risk, chronology,
+attachments), the case list and search, closure."""
+
+# BEGIN public face (written by tools/public_face_imports.py: run it, do not edit this block)
+# What the window and the commands use from this area. Each name is imported from its module when
+# first asked for, so importing the package costs nothing; the type checker sees the imports.
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.cases.actions import ActionInput
+    from cspdesk.core.services.cases.case_export import export_cases
+    from cspdesk.core.services.cases.case_intake import IntakeForm
+    from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput
+    from cspdesk.core.services.cases.case_query import CaseQuery
+    from cspdesk.core.services.cases.incidents import IncidentInput
+
+_PUBLIC: dict[str, str] = {
+    "ActionInput": "cspdesk.core.services.cases.actions",
+    "CaseQuery": "cspdesk.core.services.cases.case_query",
+    "IncidentInput": "cspdesk.core.services.cases.incidents",
+    "IntakeForm": "cspdesk.core.services.cases.case_intake",
+    "LocationInput": "cspdesk.core.services.cases.case_parties",
+    "PartyInput": "cspdesk.core.services.cases.case_parties",
+    "export_cases": "cspdesk.core.services.cases.case_export",
+}
+__all__ = [
+    "ActionInput",
+    "CaseQuery",
+    "IncidentInput",
+    "IntakeForm",
+    "LocationInput",
+    "PartyInput",
+    "export_cases",
+]
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        module = _PUBLIC.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(module), name)
+
+
+# END public face

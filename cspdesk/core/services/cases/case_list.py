@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, TextClause, bindparam, select, text
 from sqlalchemy.engine import Engine
 
 from cspdesk.core.domain.vocab import CaseStatus, Role
@@ -21,6 +21,7 @@ from cspdesk.core.services.cases.case_query import (  # noqa: F401 - the DTOs ar
     case_list_row,
 )
 from cspdesk.core.services.context import Actor
+from cspdesk.core.storage import first_screen_sql
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
 from cspdesk.core.storage.portable import ordered, uuid_as_text
 from cspdesk.core.storage.prepared import prepared_for
@@ -68,10 +69,12 @@ class CaseListService:
         self._shapes: dict[
             tuple, CaseQuery
         ] = {}  # shape -> a query of that shape, to build its statement from
-        self._prepared = prepared_for(
-            engine,
-            lambda shape: self._statement(self._shapes[shape], named=True).with_only_columns(self._id_text),
-        )
+        self._prepared = prepared_for(engine, self._prepared_statement)
+
+    def _prepared_statement(self, shape: tuple) -> Select | TextClause:
+        if shape == _BY_STATUS_SHAPE:  # the list the window opens on: the quick start runs this same SQL
+            return text(first_screen_sql.LIST_BY_STATUS)
+        return self._statement(self._shapes[shape], named=True).with_only_columns(self._id_text)
 
     def _statement(self, q: CaseQuery, *, named: bool = False) -> Select:
         """The list's query; ``named`` leaves every value as a parameter named after its field (``q_status``…)
@@ -160,10 +163,10 @@ class CaseListService:
 
     def _lookup_names(self, uow: UnitOfWork) -> dict[uuid.UUID, str]:
         # Wards and officers are few; a dictionary beats a join on every page.
-        names = {w.id: w.name for w in uow.session.execute(select(Ward.id, Ward.name))}
-        names.update(
-            {u.id: u.display_name for u in uow.session.execute(select(AppUser.id, AppUser.display_name))}
-        )
+        s = uow.session
+        names = {w.id: w.name for w in s.execute(text(first_screen_sql.WARDS).columns(Ward.id, Ward.name))}
+        users = text(first_screen_sql.USER_NAMES).columns(AppUser.id, AppUser.display_name)
+        names.update({u.id: u.display_name for u in s.execute(users)})
         return names
 
     def forget_names(self) -> None:
@@ -176,21 +179,7 @@ class CaseListService:
             if self._names is None:
                 self._names = self._lookup_names(uow)
             names = self._names
-            cols = (
-                AsbCase.id,
-                AsbCase.reference,
-                AsbCase.title,
-                AsbCase.category,
-                AsbCase.priority_theme,
-                AsbCase.status,
-                AsbCase.reported_on,
-                AsbCase.ward_id,
-                AsbCase.officer_id,
-                AsbCase.risk_level,
-                AsbCase.next_review_on,
-                AsbCase.parties_summary,
-                AsbCase.location_summary,
-            )
+            cols = [AsbCase.__table__.c[name] for name in first_screen_sql.ROW_COLUMNS]
             out: dict[uuid.UUID, CaseListRow] = {}
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
@@ -200,15 +189,11 @@ class CaseListService:
 
     def filter_options(self) -> FilterOptions:
         with self._uow("system") as uow:
-            wards = [
-                (r.id, r.name) for r in uow.session.execute(select(Ward.id, Ward.name).order_by(Ward.name))
-            ]
-            officers = [
-                (r.id, r.display_name)
-                for r in uow.session.execute(
-                    select(AppUser.id, AppUser.display_name)
-                    .where(AppUser.role != "partner")
-                    .order_by(AppUser.display_name)
-                )
-            ]
-        return FilterOptions(wards, officers)
+            s = uow.session
+            wards = [tuple(r) for r in s.execute(text(first_screen_sql.WARDS).columns(Ward.id, Ward.name))]
+            officers = text(first_screen_sql.OFFICERS).columns(AppUser.id, AppUser.display_name)
+            return FilterOptions(wards, [tuple(r) for r in s.execute(officers)])
+
+
+# The shape of a list by one status, newest first (the window's first list): first_screen_sql.LIST_BY_STATUS.
+_BY_STATUS_SHAPE = CaseListService._shape(CaseQuery(status="open"), None)

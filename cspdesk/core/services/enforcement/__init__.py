@@ -1,1 +1,46 @@
-"""Services for the enforcement ladder (CPW, CPN, FPN, ABC...): steps, statutory dates, the notice register."""
+"""Services for the enforcement ladder (CPW, CPN, FPN, ABC...): steps,
+statutory dates, the notice register."""
+
+# BEGIN public face (written by tools/public_face_imports.py: run it, do not edit this block)
+# What the window and the commands use from this area. Each name is imported from its module when
+# first asked for, so importing the package costs nothing; the type checker sees the imports.
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.enforcement.enforcement_dto import (
+        REQUIREMENT_KINDS,
+        GuardsFailed,
+        InformedInput,
+        RequirementInput,
+        StepRequest,
+    )
+    from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
+
+_PUBLIC: dict[str, str] = {
+    "GuardsFailed": "cspdesk.core.services.enforcement.enforcement_dto",
+    "InformedInput": "cspdesk.core.services.enforcement.enforcement_dto",
+    "NoticeQuery": "cspdesk.core.services.enforcement.enforcement_register",
+    "REQUIREMENT_KINDS": "cspdesk.core.services.enforcement.enforcement_dto",
+    "RequirementInput": "cspdesk.core.services.enforcement.enforcement_dto",
+    "StepRequest": "cspdesk.core.services.enforcement.enforcement_dto",
+}
+__all__ = [
+    "GuardsFailed",
+    "InformedInput",
+    "NoticeQuery",
+    "REQUIREMENT_KINDS",
+    "RequirementInput",
+    "StepRequest",
+]
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        module = _PUBLIC.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(module), name)
+
+
+# END public face

@@ -67,7 +67,9 @@ def letter_values(session: Session, notice_id: uuid.UUID, settings: Mapping[str,
         "recipient_address": tuple(p.strip() for p in address.split(",") if p.strip()),
         "recipient_address_text": address,
         "recipient_date_of_birth": dob,
-        "recipient_under_18": bool(dob and n.issued_on and age_on(dob, n.issued_on) < 18),
+        "recipient_under_18": bool(
+            dob and n.issued_on and (age := age_on(dob, n.issued_on)) is not None and age < 18
+        ),
         "conduct": n.conduct or "",
         "detrimental_effect": n.detrimental_effect or "",
         "requirements": requirements,

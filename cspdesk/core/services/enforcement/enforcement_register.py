@@ -145,9 +145,10 @@ class NoticeRegisterService:
             stmt = stmt.where(N.next_due_on <= self._today() + timedelta(days=q.due_within_days))
             return stmt.order_by(N.next_due_on.asc(), N.reference.asc())
         col = SORT_COLUMNS.get(q.sort, N.issued_on)
-        order = [col.desc() if q.descending else col.asc()]
-        order.append(N.reference.desc() if q.descending else N.reference.asc())
-        return stmt.order_by(*order)
+        return stmt.order_by(
+            col.desc() if q.descending else col.asc(),
+            N.reference.desc() if q.descending else N.reference.asc(),
+        )
 
     def notice_ids(self, q: NoticeQuery) -> list[uuid.UUID]:
         with self._uow("system") as uow:
@@ -255,7 +256,8 @@ class NoticeRegisterService:
             names = self._lookup(uow)
             for r in uow.session.execute(stmt):
                 on, what = r.next_due_on, r.next_due_what or ""
-                # The stored date was the early-payment deadline; once it passes, the full payment date is next.
+                # The stored date was the early-payment deadline; once it passes,
+                # the full payment date is next.
                 if r.discount_by and on == r.discount_by and today > r.discount_by and r.pay_by:
                     on, what = r.pay_by, "Fixed penalty payment due"
                     if on > horizon:
@@ -365,7 +367,8 @@ class NoticeRegisterService:
             return out
 
     def parent_candidates(self, party_id: uuid.UUID, kind: str) -> list[ParentPick]:
-        """What a new step may follow: the CPWs to this person (for a CPN), or their breached CPNs (an FPN)."""
+        """What a new step may follow: the CPWs to this person (for a CPN), or
+        their breached CPNs (an FPN)."""
         want = {
             NoticeKind.CPN.value: NoticeKind.CPW.value,
             NoticeKind.FPN.value: NoticeKind.CPN.value,

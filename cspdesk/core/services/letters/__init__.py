@@ -1,1 +1,42 @@
 """Services for letters and documents: templates, values from each area, mail merge, filing and reprinting."""
+
+# BEGIN public face (written by tools/public_face_imports.py: run it, do not edit this block)
+# What the window and the commands use from this area. Each name is imported from its module when
+# first asked for, so importing the package costs nothing; the type checker sees the imports.
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.letters.attachments import email_as_text, preview_kind
+    from cspdesk.core.services.letters.letter_areas import NOTICE_KIND_FOR_TEMPLATE
+    from cspdesk.core.services.letters.letter_sources import Subject
+    from cspdesk.core.services.letters.letter_templates import field_list
+    from cspdesk.core.services.letters.letters_batch import run_batch
+
+_PUBLIC: dict[str, str] = {
+    "NOTICE_KIND_FOR_TEMPLATE": "cspdesk.core.services.letters.letter_areas",
+    "Subject": "cspdesk.core.services.letters.letter_sources",
+    "email_as_text": "cspdesk.core.services.letters.attachments",
+    "field_list": "cspdesk.core.services.letters.letter_templates",
+    "preview_kind": "cspdesk.core.services.letters.attachments",
+    "run_batch": "cspdesk.core.services.letters.letters_batch",
+}
+__all__ = [
+    "NOTICE_KIND_FOR_TEMPLATE",
+    "Subject",
+    "email_as_text",
+    "field_list",
+    "preview_kind",
+    "run_batch",
+]
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        module = _PUBLIC.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(module), name)
+
+
+# END public face

@@ -1,8 +1,8 @@
 """Documents filed on cases: generated letters (and attachments) as the exact bytes, stored once by SHA-256.
 
 ``file_pdfs`` (``file_pdf`` for one) is the one way a generated document is filed: blob, Document row, a
-chronology entry on the case and an audit row, in the caller's unit of work. Reprinting returns the stored bytes, never a new
-rendering, so the copy is identical to the one sent.
+chronology entry on the case and an audit row, in the caller's unit of work. Reprinting returns the stored
+bytes, never a new rendering, so the copy is identical to the one sent.
 """
 
 from __future__ import annotations
@@ -430,7 +430,7 @@ class DocumentService:
         only for those who may see it, with a reason, named by the record's reference)."""
         data = self._read(actor, document_id, reason, "Letter reprinted")
         with self._uow(actor.username) as uow:
-            d = uow.session.get(Document, document_id)
+            d = uow.session.get_one(Document, document_id)  # _read has found it
             ref = document_refs(uow.session, [document_id]).get(document_id)
             title = d.title if ref is None or not ref.restricted else f"{d.title} on {ref.label}"
             uow.audit("reprint", "document", document_id, f"Copy of '{title}' printed or saved")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspdesk.core.services.cases.actions import ActionInput
+from cspdesk.core.services.cases import ActionInput
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, selected_id, table
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
@@ -9,8 +11,13 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidg
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui.widgets.forms import FieldErrors
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+
 
 class CasePanel(QWidget):
+    services: Services
+
     def __init__(self, services, bus, prompts, case_id, parent=None):
         super().__init__(parent)
         self.services = services

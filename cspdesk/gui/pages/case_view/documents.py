@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspdesk.core.services.letters.attachments import email_as_text, preview_kind
+from cspdesk.core.services.letters import email_as_text, preview_kind
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, selected_id, table
 
 
