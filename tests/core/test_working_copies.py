@@ -91,6 +91,14 @@ def test_a_copy_holds_the_wards_open_cases_and_says_what_it_is(taken):
         assert s.scalar(select(func.count()).select_from(ChangeJournal)) == 0  # taking is not a change
         assert s.execute(text("PRAGMA foreign_key_check")).all() == []  # every reference in the copy holds
         incidents = s.scalar(select(func.count()).select_from(Incident))
+        # the search index holds every case (built once after the rows, on a server office)
+        s.execute(text("INSERT INTO case_fts(case_fts, rank) VALUES ('integrity-check', 1)"))
+        rowid, words = s.execute(
+            text("SELECT rowid, search_text FROM asb_case WHERE reference = :r"), {"r": cases[0].reference}
+        ).one()
+        word = next(w for w in words.split() if w.isalpha() and len(w) > 3)
+        found = s.execute(text("SELECT rowid FROM case_fts WHERE case_fts MATCH :w"), {"w": f'"{word}"'})
+        assert rowid in {r for (r,) in found}
     with Session(office.database.engine) as s:
         assert incidents == s.scalar(
             select(func.count()).select_from(Incident).where(Incident.case_id.in_([c.id for c in cases]))

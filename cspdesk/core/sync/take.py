@@ -495,6 +495,18 @@ def copy_from_server(copy_raw, office: Connection, sel: Selection) -> dict[str, 
         ).fetchall()
         for name, _sql in indexes:
             run(f"DROP INDEX main.{name}")
+        # The search index (FTS5 over a table's own text) is built once from the rows, not row by row by the
+        # table's triggers, which are put back before anything else changes a row.
+        triggers = run(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({listed})"
+        ).fetchall()
+        searches = [
+            name
+            for name, sql in run("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+            if sql and "VIRTUAL TABLE" in sql.upper() and any(f"content='{t.name}'" in sql for t in copied)
+        ]
+        for name, _sql in triggers:
+            run(f"DROP TRIGGER main.{name}")
         reader.start()
         for _ in copied:
             tbl, rows = ahead.get()
@@ -508,6 +520,10 @@ def copy_from_server(copy_raw, office: Connection, sel: Selection) -> dict[str, 
                     rows,
                 )
         for _name, sql in indexes:
+            run(sql)
+        for name in searches:
+            run(f"INSERT INTO main.{name}({name}) VALUES ('rebuild')")
+        for _name, sql in triggers:
             run(sql)
         counts = _trim_and_count(run, copied)
         run("COMMIT")
