@@ -3,7 +3,7 @@ records. Target: each under 10 s.
 
     cspdesk demo --db /tmp/bench100k.sqlite --cases 100000                      # once
     flock /tmp/cspdesk-bench.lock python bench/bench_working_copy.py --db /tmp/bench100k.sqlite
-    tools/with-postgres.sh sh -c '.venv/bin/cspdesk demo --db "$CSPDESK_TEST_PG_URL" --cases 20000 &&
+    tools/with-postgres.sh sh -c '.venv/bin/cspdesk demo --db "$CSPDESK_TEST_PG_URL" --cases 100000 &&
         .venv/bin/python bench/bench_working_copy.py --db "$CSPDESK_TEST_PG_URL"'     # a PostgreSQL office
 
 The office database is copied first (so it can be run again on the same file). The area is the largest wards

@@ -42,12 +42,15 @@ def add_parser(sub) -> None:
 
 
 def _service(db):
+    from cspdesk.commands.common import warn_if_copy_out_too_long
     from cspdesk.core.services.data_protection import AuditLogService
     from cspdesk.core.storage.database import open_database
     from cspdesk.core.storage.uow import uow_factory_for
 
     # Opened without upgrading: checking the log must not change the file it checks.
-    return AuditLogService(uow_factory_for(open_database(db, migrate=False, create=False).engine))
+    database = open_database(db, migrate=False, create=False)
+    warn_if_copy_out_too_long(database)
+    return AuditLogService(uow_factory_for(database.engine))
 
 
 @reports_user_errors

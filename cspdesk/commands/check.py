@@ -17,11 +17,14 @@ def add_parser(sub) -> None:
 
 @reports_user_errors
 def run(args) -> int:
+    from cspdesk.commands.common import warn_if_copy_out_too_long
     from cspdesk.core.services.admin import HealthService
     from cspdesk.core.storage.database import open_database
 
     # Read-only and without migrating: a check must not change what it checks.
-    report = HealthService(open_database(args.db, migrate=False, create=False, read_only=True)).check()
+    database = open_database(args.db, migrate=False, create=False, read_only=True)
+    warn_if_copy_out_too_long(database)
+    report = HealthService(database).check()
     print(f"Database:  {report.database}")
     print(f"Schema:    {report.revision or '(empty)'} (this app: {report.head})")
     print(f"Integrity: {report.integrity}")

@@ -39,7 +39,18 @@ def open_services(db: str | None, *, username: str | None = None, create: bool =
         except UserError:
             database.engine.dispose()  # closing the last connection removes the -wal and -shm it made
             raise
+    warn_if_copy_out_too_long(database)
     return build_services(database, username)
+
+
+def warn_if_copy_out_too_long(database) -> None:
+    """A command run on a working copy out longer than the office allows says so first (on stderr)."""
+    from cspdesk.core.clock import current
+    from cspdesk.core.services.working_copies import copy_out_too_long
+
+    late = copy_out_too_long(database.engine, current().today())
+    if late:
+        print(f"warning: {late}", file=sys.stderr)
 
 
 def add_db_argument(parser, required: bool = False) -> None:

@@ -112,11 +112,10 @@ def run_bring_back(args) -> int:
 @reports_user_errors
 def run_refresh(args) -> int:
     services = open_services(args.db)
-    counts = services.working_copies.refresh(services.actor, args.copy)
-    print(
-        f"Working copy refreshed: {counts['added']} records added, {counts['updated']} "
-        "updated from the office. Fields changed in the copy kept the copy's value."
-    )
+    done = services.working_copies.refresh(services.actor, args.copy)
+    print(f"Working copy refreshed: {done.summary()}")
+    for line in done.kept:
+        print(f"  {line}")
     return 0
 
 

@@ -40,6 +40,7 @@ def _add_case_review_figures(reports) -> None:
 
 @reports_user_errors
 def run_case_review_figures(args) -> int:
+    from cspdesk.commands.common import warn_if_copy_out_too_long
     from cspdesk.core.clock import current as current_clock
     from cspdesk.core.services.admin import SettingsService
     from cspdesk.core.services.case_review import CaseReviewService, figures_csv, render_figures_pdf
@@ -47,7 +48,9 @@ def run_case_review_figures(args) -> int:
     from cspdesk.core.storage.uow import uow_factory_for
 
     # No sign-in: a report reads, and must not add the person running it to the users table.
-    uow = uow_factory_for(open_database(args.db, create=False).engine)
+    database = open_database(args.db, create=False)
+    warn_if_copy_out_too_long(database)
+    uow = uow_factory_for(database.engine)
     service = CaseReviewService(
         uow, SettingsService(uow), current_clock().today, render_pdf=render_figures_pdf
     )
@@ -70,6 +73,7 @@ def run_case_review_figures(args) -> int:
 
 
 def _report_pack_service(db: str):
+    from cspdesk.commands.common import warn_if_copy_out_too_long
     from cspdesk.core.clock import current as current_clock
     from cspdesk.core.services.admin import SettingsService
     from cspdesk.core.services.figures import FiguresService
@@ -78,7 +82,9 @@ def _report_pack_service(db: str):
     from cspdesk.core.storage.uow import uow_factory_for
 
     # No sign-in, as above: a scheduled run reads and must not add a user.
-    uow = uow_factory_for(open_database(db, create=False).engine)
+    database = open_database(db, create=False)
+    warn_if_copy_out_too_long(database)
+    uow = uow_factory_for(database.engine)
     settings = SettingsService(uow)
     clock = current_clock()
     return ReportPackService(

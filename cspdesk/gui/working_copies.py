@@ -68,16 +68,23 @@ def install(window, file_menu) -> None:
 
 
 def _show_banner(window, info) -> None:
-    banner = QLabel(
+    text = (
         f"<b>Working copy</b> of {info.office_label}, taken "
         f"{info.taken_at:%d/%m/%Y %H:%M} by {info.taken_by} ({', '.join(info.wards)}). "
         "Your changes reach the office when this copy is brought back there."
     )
+    late = info.overdue_text()  # out longer than the office's setting allows
+    if late:
+        text += f"<br><b>{late}</b>"
+    banner = QLabel(text)
     banner.setObjectName("workingCopyBanner")
     banner.setWordWrap(True)
-    banner.setStyleSheet(
-        "QLabel { background: #fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a; padding: 6px 10px; }"
+    colours = (
+        "#fdecea; color: #7a1010; border-bottom: 1px solid #e0a39c"
+        if late
+        else ("#fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a")
     )
+    banner.setStyleSheet(f"QLabel {{ background: {colours}; padding: 6px 10px; }}")
     old = window.takeCentralWidget()
     holder = QWidget()
     v = QVBoxLayout(holder)
@@ -253,15 +260,11 @@ def refresh_copy(window) -> None:
     if path is None:
         return
     try:
-        counts = window.services.working_copies.refresh(window.services.actor, path)
+        done = window.services.working_copies.refresh(window.services.actor, path)
     except UserError as exc:
         _show_error(window, exc)
         return
-    window.prompts.info(
-        "Working copy refreshed",
-        f"{counts['added']} records added and {counts['updated']} updated from this database. "
-        "Fields changed in the copy kept the copy's value.",
-    )
+    window.prompts.info("Working copy refreshed", "\n".join((done.summary(), *done.kept)))
 
 
 class WorkingCopiesDialog(QDialog):

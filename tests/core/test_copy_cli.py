@@ -95,3 +95,28 @@ def test_a_mistyped_path_creates_nothing(demo_db_path, tmp_path, capsys, monkeyp
         err = capsys.readouterr().err
         assert "no such database" in err or "There is no file" in err, (args, err)
         assert not missing.exists(), args
+
+
+def test_a_command_run_on_a_copy_out_too_long_prints_a_warning_line(
+    demo_db_path, tmp_path, capsys, monkeypatch, clock
+):
+    """A command run against a working copy out longer than ``working_copies.warn_after_days`` (7) warns
+    first, on stderr; on day 7 it does not. Catches: the warning never printed (checked by removing the call
+    in ``cspdesk check``) and the rule counting the wrong way (checked with ``>=`` in ``out_too_long``)."""
+    monkeypatch.setenv("CSPDESK_USER", "admin.user")
+    db = open_database(demo_db_path)
+    with Session(db.engine) as s:
+        ward = s.scalar(select(Ward.name).join(AsbCase, AsbCase.ward_id == Ward.id).limit(1))
+    db.engine.dispose()
+    laptop = tmp_path / "forum.sqlite"
+    assert main(["copy", "take", "--from", str(demo_db_path), "--to", str(laptop), "--wards", ward]) == 0
+    capsys.readouterr()
+    clock.advance(days=7)
+    assert main(["check", "--db", str(laptop)]) == 0
+    assert "warning:" not in capsys.readouterr().err
+    clock.advance(days=1)
+    assert main(["check", "--db", str(laptop)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: This working copy has been out 8 days (taken 26/11/2026), more than the 7 days" in err
+    assert main(["check", "--db", str(demo_db_path)]) == 0  # the office itself: no warning
+    assert "warning:" not in capsys.readouterr().err

@@ -91,6 +91,14 @@ def test_a_copy_holds_the_wards_open_cases_and_says_what_it_is(taken):
         assert s.scalar(select(func.count()).select_from(ChangeJournal)) == 0  # taking is not a change
         assert s.execute(text("PRAGMA foreign_key_check")).all() == []  # every reference in the copy holds
         incidents = s.scalar(select(func.count()).select_from(Incident))
+        # the search index holds every case (built once after the rows, on a server office)
+        s.execute(text("INSERT INTO case_fts(case_fts, rank) VALUES ('integrity-check', 1)"))
+        rowid, words = s.execute(
+            text("SELECT rowid, search_text FROM asb_case WHERE reference = :r"), {"r": cases[0].reference}
+        ).one()
+        word = next(w for w in words.split() if w.isalpha() and len(w) > 3)
+        found = s.execute(text("SELECT rowid FROM case_fts WHERE case_fts MATCH :w"), {"w": f'"{word}"'})
+        assert rowid in {r for (r,) in found}
     with Session(office.database.engine) as s:
         assert incidents == s.scalar(
             select(func.count()).select_from(Incident).where(Incident.case_id.in_([c.id for c in cases]))
@@ -443,7 +451,7 @@ def test_refreshing_a_copy_pulls_the_offices_changes_and_keeps_the_copys_own(tak
 
     counts = office.working_copies.refresh(office.actor, path)
 
-    assert counts["added"] >= 1 and counts["updated"] >= 1
+    assert counts.added >= 1 and counts.updated >= 1 and counts.removed == 0 and not counts.kept
     with Session(copy.database.engine) as s:
         assert s.get(AsbCase, new_case.id) is not None
         assert s.get(AsbCase, a.id).title == "Office title A"  # pulled in
@@ -537,3 +545,120 @@ def test_tags_replaced_in_the_copy_keeping_one_come_back_without_a_clash(taken):
     with Session(office.database.engine) as s:
         tags = set(s.scalars(select(CasePriorityTag.tag).where(CasePriorityTag.case_id == a.id)))
     assert tags == {*kept, "nuisance_vehicles"}
+
+
+def test_refresh_removes_what_the_office_deleted_or_moved_away_and_keeps_unsent_work(taken):
+    """Refresh removes from the copy the cases the office moved out of the copy's wards (with their parties
+    and incidents) and the incidents it deleted, but keeps a moved case and a deleted incident the copy
+    changed, and says so in plain words. Catches: refresh leaving removed rows (the bug it fixes), and refresh
+    throwing away a laptop's unsent work (checked by dropping the journal test in ``_remove_gone``)."""
+    office, copy, ward, cases, path = taken
+    moved, moved_changed, with_incidents = cases[0], cases[1], cases[2]
+    with Session(office.database.engine) as s:
+        other = s.scalar(select(Ward.id).where(Ward.name != ward).order_by(Ward.name).limit(1))
+        incidents = s.scalars(
+            select(Incident).where(Incident.case_id == with_incidents.id).order_by(Incident.id)
+        ).all()
+        assert len(incidents) >= 2, "the demo case has incidents"
+        gone_incident, changed_incident = incidents[0].id, incidents[1].id
+        moved_parties = s.scalars(select(CaseParty.id).where(CaseParty.case_id == moved.id)).all()
+    # the copy changes one moved case and one incident the office will delete
+    d = copy.case_edit.detail(moved_changed.id)
+    copy.case_edit.save(
+        copy.actor, moved_changed.id, d.version, {"description": d.description}, {"description": "Forum note"}
+    )
+    with copy._uow("admin.user") as uow:
+        uow.session.get(Incident, changed_incident).description = "Corrected at the forum"
+        uow.commit()
+    # the office moves two cases to another ward and deletes two incidents
+    with Session(office.database.engine) as s:
+        for case_id in (moved.id, moved_changed.id):
+            s.get(AsbCase, case_id).ward_id = other
+        s.execute(Incident.__table__.delete().where(Incident.id.in_([gone_incident, changed_incident])))
+        s.commit()
+
+    done = office.working_copies.refresh(office.actor, path)
+
+    with Session(copy.database.engine) as s:
+        assert s.get(AsbCase, moved.id) is None  # moved away, unchanged here: gone from the copy
+        assert not s.scalars(select(CaseParty).where(CaseParty.id.in_(moved_parties))).all()
+        assert s.get(Incident, gone_incident) is None  # deleted in the office
+        assert s.get(AsbCase, moved_changed.id).description == "Forum note"  # unsent work kept
+        assert s.get(Incident, changed_incident).description == "Corrected at the forum"
+    assert done.removed >= 2 + len(moved_parties)
+    kept = "\n".join(done.kept)
+    assert moved_changed.reference in kept and "no longer in this copy's wards" in kept
+    assert "Incident" in kept and "deleted in the office" in kept and "conflict" in kept
+    assert "stay in it because the copy has changes on them" in done.summary()
+    # bringing it back: the moved case takes the forum note; the deleted incident is a conflict
+    result = office.working_copies.bring_back(office.actor, path)
+    with Session(office.database.engine) as s:
+        assert s.get(AsbCase, moved_changed.id).description == "Forum note"
+    assert any("Incident" in c.record for c in office.working_copies.conflicts(office.actor))
+    assert result.conflicts >= 1
+
+
+def test_bring_back_after_the_office_was_restored_from_a_backup(demo_db_path, tmp_path, clock):
+    """The office file put back from a backup: made before the copy was taken, the bring-back is refused in
+    plain words and changes nothing; made after the take but before a first bring-back, bringing the copy back
+    again applies its changes once more (the restored office lacks them). Catches: a copy accepted by an
+    office with no record of it (checked by deleting the refusal, which then raised the other-database
+    message) and a second bring-back skipping changes the restored office lost."""
+    import shutil
+
+    def office_services():
+        db = open_database(demo_db_path)
+        return db, build_services(db, "admin.user", clock=clock)
+
+    before_take = tmp_path / "backup-before-take.sqlite"
+    after_take = tmp_path / "backup-after-take.sqlite"
+    shutil.copy2(demo_db_path, before_take)
+    db, office = office_services()
+    ward, cases = _busiest_ward(office)
+    path = tmp_path / "forum.sqlite"
+    office.working_copies.take(office.actor, path, wards=[ward])
+    db.engine.dispose()
+    shutil.copy2(demo_db_path, after_take)
+    copy_db = open_database(path)
+    copy = build_services(copy_db, "admin.user", clock=clock)
+    d = copy.case_edit.detail(cases[0].id)
+    copy.case_edit.save(copy.actor, cases[0].id, d.version, {"title": d.title}, {"title": "From the forum"})
+    copy_db.engine.dispose()
+
+    db, office = office_services()
+    assert office.working_copies.bring_back(office.actor, path).applied >= 1
+    db.engine.dispose()
+    shutil.copy2(after_take, demo_db_path)  # restored: the copy is listed, its changes are not there
+    db, office = office_services()
+    with Session(db.engine) as s:
+        assert s.get(AsbCase, cases[0].id).title != "From the forum"
+    assert office.working_copies.bring_back(office.actor, path).applied >= 1
+    with Session(db.engine) as s:
+        assert s.get(AsbCase, cases[0].id).title == "From the forum"
+    db.engine.dispose()
+
+    shutil.copy2(before_take, demo_db_path)  # restored from before the copy was taken
+    db, office = office_services()
+    with pytest.raises(UserError, match="restored from a backup made before then"):
+        office.working_copies.bring_back(office.actor, path)
+    with Session(db.engine) as s:
+        assert s.get(AsbCase, cases[0].id).title != "From the forum"
+    db.engine.dispose()
+
+
+def test_a_partner_user_cannot_take_a_working_copy(demo_services, tmp_path):
+    """Partner users are read-only and see only their agency's records; a working copy holds whole wards and
+    is written to, so a partner's take is refused and no file is made. (Taking a copy scoped to a partner's
+    agency is not offered.) Catches: the role check in ``take`` removed (checked: the copy was written)."""
+    from cspdesk.core.domain.vocab import Role
+    from cspdesk.core.errors import PermissionDenied
+
+    s = demo_services
+    s.users.add_user(s.actor, "pat.partner", "Pat Partner", Role.PARTNER)
+    partner = s.users.sign_in("pat.partner")[0]
+    ward, _cases = _busiest_ward(s)
+    target = tmp_path / "partner.sqlite"
+    with pytest.raises(PermissionDenied):
+        s.working_copies.take(partner, target, wards=[ward])
+    assert not target.exists()
+    assert s.working_copies.copies() == []

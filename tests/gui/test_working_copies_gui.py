@@ -119,3 +119,41 @@ def test_a_copy_out_too_long_is_flagged_in_the_list(window, qtbot, tmp_path, clo
     dialog.refresh()
     assert dialog.overdue.isVisible() and "1 working copy has been out" in dialog.overdue.text()
     assert "overdue" in dialog.copies.item(0, 4).text()
+
+
+def test_a_copy_out_too_long_says_so_in_its_banner_and_on_the_office_dashboard(
+    window, qtbot, tmp_path, clock
+):
+    """After more than ``working_copies.warn_after_days`` (7) days: the copy's window banner warns in words
+    and the office's Dashboard names the officer. Catches: the banner without the warning (checked by removing
+    the ``overdue_text`` line in ``_show_banner``) and the Dashboard missing it (checked by returning no
+    officers from ``officers_out_too_long``)."""
+    from cspdesk.bootstrap import build_window
+
+    target = tmp_path / "forum.sqlite"
+    _take_in_window(window, qtbot, target)
+    dashboard = window.pages["dashboard"]
+    dashboard.refresh()
+    assert dashboard.copies_out.isHidden()  # taken today: nothing to warn about
+    clock.advance(days=9)
+
+    laptop = build_window(str(target), FakePrompts(), "admin.user")
+    qtbot.addWidget(laptop)
+    laptop.show()
+    qtbot.waitExposed(laptop)
+    try:
+        qtbot.waitUntil(lambda: getattr(laptop, "copy_banner", None) is not None)
+        text = laptop.copy_banner.text()
+        assert "This working copy has been out 9 days (taken 26/11/2026)" in text
+        assert "more than the 7 days the office allows" in text
+    finally:
+        laptop.tasks.wait()
+        laptop.services.database.engine.dispose()
+
+    dashboard.refresh()
+    assert dashboard.copies_out.isVisible()
+    shown = dashboard.copies_out_text.text()
+    assert (
+        "Working copies out more than 7 days" in shown
+        and "admin.user: 1 copy, the longest out 9 days" in shown
+    )

@@ -12,6 +12,7 @@ from cspdesk.core.domain.vocab import ActionStatus, CaseStatus, PriorityTheme, R
 from cspdesk.core.services.case_review.case_review import count_overdue_case_reviews
 from cspdesk.core.services.data_protection.subject_requests import SubjectRequestService
 from cspdesk.core.services.safer_homes.safer_homes_read import SaferHomesReader
+from cspdesk.core.services.working_copies.working_copies import OfficerOut, officers_out_too_long
 from cspdesk.core.storage.models import AsbCase, CaseAction, Ward
 from cspdesk.core.storage.uow import UnitOfWork
 
@@ -37,6 +38,7 @@ class DashboardSummary:
     case_review_deadlines_overdue: int = 0  # open Case Review applications past a due date
     data_requests_open: int = 0  # subject access, rectification, erasure requests not yet closed
     data_requests_overdue: int = 0  # of those, past their Art. 12(3) due date
+    copies_out_too_long: tuple[OfficerOut, ...] = ()  # officers with working copies out too long
 
 
 class DashboardService:
@@ -85,6 +87,7 @@ class DashboardService:
                 or 0
             )
             case_reviews_overdue = count_overdue_case_reviews(s, today)
+            copies_out = tuple(officers_out_too_long(s, today))
         requests = SubjectRequestService(self._uow, self._today).counts()
         return DashboardSummary(
             total_cases=total,
@@ -100,4 +103,5 @@ class DashboardService:
             case_review_deadlines_overdue=case_reviews_overdue,
             data_requests_open=requests.open,
             data_requests_overdue=requests.overdue,
+            copies_out_too_long=copies_out,
         )

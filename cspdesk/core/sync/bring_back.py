@@ -300,7 +300,7 @@ RECORD_NAMES = {
 }
 
 
-def _label(name: str, row: dict[str, Any] | None) -> str:
+def record_label(name: str, row: dict[str, Any] | None) -> str:
     row = row or {}
     what = RECORD_NAMES.get(name, name.replace("_", " ").capitalize())
     if name == "asb_case" and row.get("reference"):
@@ -410,7 +410,7 @@ def _apply_update(
             copy_id,
             rc,
             "removed_in_office",
-            _label(name, copy.row(name, rc.key)),
+            record_label(name, copy.row(name, rc.key)),
             None,
             None,
             None,
@@ -419,7 +419,7 @@ def _apply_update(
         )
         out.conflicts += 1
         return {}
-    label = _label(name, current)
+    label = record_label(name, current)
     office_now = {c: current.get(c) for c in changes}
     base = {c: old for c, (old, _new) in changes.items()}
     # Closed or taken off in the office since the copy was taken, while the copy changed it.
@@ -510,7 +510,7 @@ def _apply_delete(
             copy_id,
             rc,
             "deleted_in_copy",
-            _label(name, current),
+            record_label(name, current),
             None,
             e["values"],
             current,

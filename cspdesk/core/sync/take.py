@@ -257,6 +257,129 @@ def _attach_key(office_path: str) -> str:
     return encryption.key_for(path).pragma(encryption.salt_of(path))
 
 
+def _selections(sel: Selection, p: str, false: str) -> list[tuple[str, str, dict[str, str]]]:
+    """The ids each table's rows are chosen by, as (temporary table, query, parameters). ``p``: the office
+    tables' schema prefix ("office." when attached to the copy, "" on a server); ``false``: how the office
+    writes a false boolean."""
+    wards = ", ".join(f"'{w.hex}'" for w in sel.ward_ids) or "NULL"
+    open_only = f"AND status != '{CaseStatus.CLOSED.value}'" if sel.cases == "open" else ""
+    title = "OR (kind = :forum AND lower(title) LIKE :title)" if sel.forum else ""
+    forum = {"forum": MeetingKind.AREA_FORUM.value}
+    if sel.forum:
+        forum["title"] = f"%{sel.forum.lower()}%"
+    return [
+        ("sel_case", f"SELECT id FROM {p}asb_case WHERE ward_id IN ({wards}) {open_only}", {}),
+        (
+            "sel_meeting",
+            f"SELECT id FROM {p}meeting WHERE (kind = :forum AND ward_id IN ({wards})) {title}",
+            forum,
+        ),
+        (
+            "sel_notice",
+            f"SELECT id FROM {p}enforcement_notice WHERE case_id IN (SELECT id FROM sel_case)",
+            {},
+        ),
+        (
+            "sel_referral",
+            f"SELECT id FROM {p}safer_homes_referral WHERE (ward_id IN ({wards}) OR case_id IN "
+            f"(SELECT id FROM sel_case)) {'' if sel.include_restricted else f'AND restricted = {false}'}",
+            {},
+        ),
+        ("sel_party", f"SELECT id FROM {p}case_party WHERE case_id IN (SELECT id FROM sel_case)", {}),
+        (
+            "sel_person",
+            f"SELECT person_id FROM {p}case_party WHERE id IN (SELECT id FROM sel_party) "
+            "AND person_id IS NOT NULL",
+            {},
+        ),
+        (
+            "sel_org",
+            f"SELECT organisation_id FROM {p}case_party WHERE id IN (SELECT id FROM sel_party) "
+            "AND organisation_id IS NOT NULL",
+            {},
+        ),
+        (
+            "sel_address",
+            f"SELECT location_id FROM {p}asb_case WHERE id IN (SELECT id FROM sel_case) "
+            f"UNION SELECT address_id FROM {p}person WHERE id IN (SELECT id FROM sel_person) "
+            f"UNION SELECT address_id FROM {p}organisation WHERE id IN (SELECT id FROM sel_org) "
+            f"UNION SELECT location_id FROM {p}incident WHERE case_id IN (SELECT id FROM sel_case)",
+            {},
+        ),
+        # Letters of a referral left out stay out with it (restriction follows the record).
+        (
+            "sel_document",
+            f"SELECT id FROM {p}document WHERE (case_id IN (SELECT id FROM sel_case) OR "
+            "notice_id IN (SELECT id FROM sel_notice) OR referral_id IN (SELECT id FROM sel_referral))"
+            " AND (referral_id IS NULL OR referral_id IN (SELECT id FROM sel_referral))",
+            {},
+        ),
+    ]
+
+
+def _conditions(p: str) -> dict[str, str]:
+    """Which rows of each table the copy holds, given the temporary id tables of ``_selections``."""
+    by_case = "case_id IN (SELECT id FROM sel_case)"
+    return {
+        "asb_case": "id IN (SELECT id FROM sel_case)",
+        "meeting": "id IN (SELECT id FROM sel_meeting)",
+        "forum_issue": "meeting_id IN (SELECT id FROM sel_meeting)",
+        "case_priority_tag": by_case,
+        "case_party": by_case,
+        "incident": by_case,
+        "risk_assessment": by_case,
+        "case_link": by_case,
+        "enforcement_notice": by_case,
+        "chronology_entry": f"{by_case} AND NOT (related_type = 'document' AND related_id IN "
+        f"(SELECT id FROM {p}document WHERE case_id IN (SELECT id FROM sel_case) "
+        "AND id NOT IN (SELECT id FROM sel_document)))",
+        "case_action": f"{by_case} OR meeting_id IN (SELECT id FROM sel_meeting)",
+        "notice_requirement": "notice_id IN (SELECT id FROM sel_notice)",
+        "notice_event": "notice_id IN (SELECT id FROM sel_notice)",
+        "notice_informed_body": "notice_id IN (SELECT id FROM sel_notice)",
+        "safer_homes_referral": "id IN (SELECT id FROM sel_referral)",
+        "safer_homes_measure": "referral_id IN (SELECT id FROM sel_referral)",
+        "person": "id IN (SELECT id FROM sel_person)",
+        "organisation": "id IN (SELECT id FROM sel_org)",
+        "address": "id IN (SELECT id FROM sel_address)",
+        "document": "id IN (SELECT id FROM sel_document)",
+        "document_blob": f"sha256 IN (SELECT sha256 FROM {p}document "
+        "WHERE id IN (SELECT id FROM sel_document))",
+    }
+
+
+def _start_copy(copy_raw) -> None:
+    copy_raw.isolation_level = None
+    copy_raw.execute("PRAGMA foreign_keys=OFF")
+    # A new file, deleted if anything fails: no need to make each page durable as it is written; a large cache
+    # keeps the indexes being filled in memory.
+    copy_raw.execute("PRAGMA synchronous=OFF")
+    copy_raw.execute("PRAGMA cache_size=-262144")
+
+
+def _trim_and_count(run, copied: list[Table]) -> dict[str, int]:
+    """Blank references to rows the copy does not hold, or leave the row out when the column must be filled
+    (the rule of ``trim_foreign_keys``), table by table in foreign-key order; returns the rows per table."""
+    names = {tbl.name for tbl in copied}
+    for tbl in copied:
+        for fk in tbl.foreign_keys:
+            target, col = fk.column.table.name, fk.parent.name
+            missing = (
+                f"{col} IS NOT NULL"
+                if target not in names
+                else f"{col} IS NOT NULL AND {col} NOT IN (SELECT {fk.column.name} FROM main.{target})"
+            )
+            if fk.parent.nullable:
+                run(f"UPDATE main.{tbl.name} SET {col} = NULL WHERE {missing}")
+            else:
+                run(f"DELETE FROM main.{tbl.name} WHERE {missing}")
+    return {tbl.name: run(f"SELECT count(*) FROM main.{tbl.name}").fetchone()[0] for tbl in copied}
+
+
+def _copied_tables(where: dict[str, str]) -> list[Table]:
+    return [tbl for tbl in Base.metadata.sorted_tables if tbl.name in WHOLE or tbl.name in where]
+
+
 def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[str, int]:
     """Take a copy from a SQLite office inside SQLite: the office file is attached to the new copy's
     connection and each table's rows are copied with one ``INSERT … SELECT`` (several times faster than
@@ -264,125 +387,28 @@ def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[st
     copy does not hold are then blanked, or the row left out, table by table in foreign-key order — the same
     rule as ``trim_foreign_keys``. ``copy_raw`` is the copy's sqlite3 connection, with no transaction open."""
     t = Base.metadata.tables
-    wards = ", ".join(f"'{w.hex}'" for w in sel.ward_ids) or "NULL"
     cols = {name: ", ".join(c.name for c in tbl.columns) for name, tbl in t.items()}
-    copy_raw.isolation_level = None
-    copy_raw.execute("PRAGMA foreign_keys=OFF")
-    # A new file, deleted if anything fails: no need to make each page durable as it is written; a large cache
-    # keeps the indexes being filled in memory.
-    copy_raw.execute("PRAGMA synchronous=OFF")
-    copy_raw.execute("PRAGMA cache_size=-262144")
+    _start_copy(copy_raw)
     copy_raw.execute(f"ATTACH DATABASE ? AS office KEY {_attach_key(office_path)}", (office_path,))
     try:
         run = copy_raw.execute
         run("BEGIN")
-        open_only = f"AND status != '{CaseStatus.CLOSED.value}'" if sel.cases == "open" else ""
-        forum = MeetingKind.AREA_FORUM.value
-        title = "OR (kind = ? AND lower(title) LIKE ?)" if sel.forum else ""
-        selections = [
-            ("sel_case", f"SELECT id FROM office.asb_case WHERE ward_id IN ({wards}) {open_only}", ()),
-            (
-                "sel_meeting",
-                f"SELECT id FROM office.meeting WHERE (kind = ? AND ward_id IN ({wards})) {title}",
-                (forum, forum, f"%{sel.forum.lower()}%") if sel.forum else (forum,),
-            ),
-            (
-                "sel_notice",
-                "SELECT id FROM office.enforcement_notice WHERE case_id IN (SELECT id FROM sel_case)",
-                (),
-            ),
-            (
-                "sel_referral",
-                f"SELECT id FROM office.safer_homes_referral WHERE (ward_id IN ({wards}) OR case_id IN "
-                f"(SELECT id FROM sel_case)) {'' if sel.include_restricted else 'AND restricted = 0'}",
-                (),
-            ),
-            ("sel_party", "SELECT id FROM office.case_party WHERE case_id IN (SELECT id FROM sel_case)", ()),
-            (
-                "sel_person",
-                "SELECT person_id FROM office.case_party WHERE id IN (SELECT id FROM sel_party) "
-                "AND person_id IS NOT NULL",
-                (),
-            ),
-            (
-                "sel_org",
-                "SELECT organisation_id FROM office.case_party WHERE id IN (SELECT id FROM sel_party) "
-                "AND organisation_id IS NOT NULL",
-                (),
-            ),
-            (
-                "sel_address",
-                "SELECT location_id FROM office.asb_case WHERE id IN (SELECT id FROM sel_case) "
-                "UNION SELECT address_id FROM office.person WHERE id IN (SELECT id FROM sel_person) "
-                "UNION SELECT address_id FROM office.organisation WHERE id IN (SELECT id FROM sel_org) "
-                "UNION SELECT location_id FROM office.incident WHERE case_id IN (SELECT id FROM sel_case)",
-                (),
-            ),
-            # Letters of a referral left out stay out with it (restriction follows the record).
-            (
-                "sel_document",
-                "SELECT id FROM office.document WHERE (case_id IN (SELECT id FROM sel_case) OR "
-                "notice_id IN (SELECT id FROM sel_notice) OR referral_id IN (SELECT id FROM sel_referral))"
-                " AND (referral_id IS NULL OR referral_id IN (SELECT id FROM sel_referral))",
-                (),
-            ),
-        ]
+        selections = _selections(sel, "office.", "0")
         for name, query, params in selections:
             run(f"CREATE TEMP TABLE {name} (id PRIMARY KEY)")
             run(f"INSERT OR IGNORE INTO {name} {query}", params)
-        by_case = "case_id IN (SELECT id FROM sel_case)"
-        where = {
-            "asb_case": "id IN (SELECT id FROM sel_case)",
-            "meeting": "id IN (SELECT id FROM sel_meeting)",
-            "forum_issue": "meeting_id IN (SELECT id FROM sel_meeting)",
-            "case_priority_tag": by_case,
-            "case_party": by_case,
-            "incident": by_case,
-            "risk_assessment": by_case,
-            "case_link": by_case,
-            "enforcement_notice": by_case,
-            "chronology_entry": f"{by_case} AND NOT (related_type = 'document' AND related_id IN "
-            "(SELECT id FROM office.document WHERE case_id IN (SELECT id FROM sel_case) "
-            "AND id NOT IN (SELECT id FROM sel_document)))",
-            "case_action": f"{by_case} OR meeting_id IN (SELECT id FROM sel_meeting)",
-            "notice_requirement": "notice_id IN (SELECT id FROM sel_notice)",
-            "notice_event": "notice_id IN (SELECT id FROM sel_notice)",
-            "notice_informed_body": "notice_id IN (SELECT id FROM sel_notice)",
-            "safer_homes_referral": "id IN (SELECT id FROM sel_referral)",
-            "safer_homes_measure": "referral_id IN (SELECT id FROM sel_referral)",
-            "person": "id IN (SELECT id FROM sel_person)",
-            "organisation": "id IN (SELECT id FROM sel_org)",
-            "address": "id IN (SELECT id FROM sel_address)",
-            "document": "id IN (SELECT id FROM sel_document)",
-            "document_blob": "sha256 IN (SELECT sha256 FROM "
-            "office.document WHERE id IN (SELECT id FROM sel_document))",
-        }
+        where = _conditions("office.")
         for tbl in reversed(Base.metadata.sorted_tables):
-            if tbl.name in WHOLE:
-                run(
-                    f"DELETE FROM main.{tbl.name}"
-                )  # the new file's own reference data: replaced by the office's
-        copied = [tbl for tbl in Base.metadata.sorted_tables if tbl.name in WHOLE or tbl.name in where]
+            if tbl.name in WHOLE:  # the new file's own reference data: replaced by the office's
+                run(f"DELETE FROM main.{tbl.name}")
+        copied = _copied_tables(where)
         for tbl in copied:
             condition = "" if tbl.name in WHOLE else f" WHERE {where[tbl.name]}"
             run(
                 f"INSERT INTO main.{tbl.name} ({cols[tbl.name]}) SELECT {cols[tbl.name]} FROM "
                 f"office.{tbl.name}" + condition
             )
-        names = {tbl.name for tbl in copied}
-        for tbl in copied:
-            for fk in tbl.foreign_keys:
-                target, col = fk.column.table.name, fk.parent.name
-                missing = (
-                    f"{col} IS NOT NULL"
-                    if target not in names
-                    else f"{col} IS NOT NULL AND {col} NOT IN (SELECT {fk.column.name} FROM main.{target})"
-                )
-                if fk.parent.nullable:
-                    run(f"UPDATE main.{tbl.name} SET {col} = NULL WHERE {missing}")
-                else:
-                    run(f"DELETE FROM main.{tbl.name} WHERE {missing}")
-        counts = {tbl.name: run(f"SELECT count(*) FROM main.{tbl.name}").fetchone()[0] for tbl in copied}
+        counts = _trim_and_count(run, copied)
         for name, _query, _params in selections:
             run(f"DROP TABLE temp.{name}")
         run("COMMIT")
@@ -392,5 +418,125 @@ def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[st
         raise
     finally:
         copy_raw.execute("DETACH DATABASE office")
+        copy_raw.execute("PRAGMA foreign_keys=ON")
+    return counts
+
+
+def _as_stored_in_sqlite(column) -> str:
+    """``column`` as the server writes it in SQLite's stored form (what SQLAlchemy writes there), so the rows
+    go from the server's driver to the copy's with no conversion in Python."""
+    t, name = column.type, column.name
+    if isinstance(t, Uuid):
+        return f"replace({name}::text, '-', '')"
+    if isinstance(t, DateTime):
+        return f"to_char({name}, 'YYYY-MM-DD HH24:MI:SS.US')"
+    if isinstance(t, Date):
+        return f"to_char({name}, 'YYYY-MM-DD')"
+    if isinstance(t, Boolean):
+        return f"{name}::int"
+    if isinstance(t, JSON):
+        return f"{name}::text"
+    return name
+
+
+def copy_from_server(copy_raw, office: Connection, sel: Selection) -> dict[str, int]:
+    """Take a copy from a server office (PostgreSQL): the rows are chosen on the server, set by set (temporary
+    id tables, as ``copy_from_sqlite_file`` does inside SQLite), each table read with one query whose values
+    the server has already put in SQLite's stored form, and written to the copy with the sqlite3 driver's
+    ``executemany``; references to rows left out are then trimmed inside the copy by the same SQL. ``office``
+    is in a transaction that reads one snapshot (REPEATABLE READ); ``copy_raw`` is the copy's sqlite3
+    connection with no transaction open.
+
+    The server reads the next table while the copy writes this one (a reader thread, two tables ahead at
+    most: both drivers let go of Python's lock while they wait), and the copy's indexes other than the keys
+    are made once its rows are in, several times faster than keeping each one up to date row by row."""
+    import queue
+    import threading
+
+    from sqlalchemy import text
+
+    for name, query, params in _selections(sel, "", "false"):
+        office.execute(
+            text(f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT DISTINCT * FROM ({query}) q(id)"), params
+        )
+        office.execute(text(f"ANALYZE {name}"))
+    where = _conditions("")
+    copied = _copied_tables(where)
+    driver = office.connection.driver_connection
+    assert driver is not None
+    ahead: queue.Queue = queue.Queue(maxsize=2)
+
+    def read() -> None:
+        try:
+            with driver.cursor() as cursor:
+                for tbl in copied:
+                    condition = "" if tbl.name in WHOLE else f" WHERE {where[tbl.name]}"
+                    order = ", ".join(c.name for c in tbl.primary_key.columns)
+                    cursor.execute(
+                        f"SELECT {', '.join(_as_stored_in_sqlite(c) for c in tbl.columns)} FROM {tbl.name}"
+                        f"{condition} ORDER BY {order}"
+                    )
+                    ahead.put((tbl, cursor.fetchall()))
+        except BaseException as exc:  # handed to the writer, which raises it
+            ahead.put((None, exc))
+
+    reader = threading.Thread(target=read, name="copy-take-reader", daemon=True)
+    _start_copy(copy_raw)
+    try:
+        run = copy_raw.execute
+        run("BEGIN")
+        for tbl in reversed(Base.metadata.sorted_tables):
+            if tbl.name in WHOLE:  # the new file's own reference data: replaced by the office's
+                run(f"DELETE FROM main.{tbl.name}")
+        listed = ", ".join(f"'{tbl.name}'" for tbl in copied)
+        indexes = run(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({listed})"
+        ).fetchall()
+        for name, _sql in indexes:
+            run(f"DROP INDEX main.{name}")
+        # The search index (FTS5 over a table's own text) is built once from the rows, not row by row by the
+        # table's triggers, which are put back before anything else changes a row.
+        triggers = run(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({listed})"
+        ).fetchall()
+        searches = [
+            name
+            for name, sql in run("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+            if sql and "VIRTUAL TABLE" in sql.upper() and any(f"content='{t.name}'" in sql for t in copied)
+        ]
+        for name, _sql in triggers:
+            run(f"DROP TRIGGER main.{name}")
+        reader.start()
+        for _ in copied:
+            tbl, rows = ahead.get()
+            if tbl is None:
+                raise rows
+            if rows:
+                names = [c.name for c in tbl.columns]
+                copy_raw.executemany(
+                    f"INSERT INTO main.{tbl.name} ({', '.join(names)}) "
+                    f"VALUES ({', '.join('?' for _ in names)})",
+                    rows,
+                )
+        for _name, sql in indexes:
+            run(sql)
+        for name in searches:
+            run(f"INSERT INTO main.{name}({name}) VALUES ('rebuild')")
+        for _name, sql in triggers:
+            run(sql)
+        counts = _trim_and_count(run, copied)
+        run("COMMIT")
+    except BaseException:
+        if copy_raw.in_transaction:
+            copy_raw.execute("ROLLBACK")
+        raise
+    finally:
+        if reader.is_alive():  # a failure while writing: let the reader finish (it stops at the full queue)
+            while reader.is_alive():
+                try:
+                    ahead.get(timeout=0.1)
+                except queue.Empty:
+                    pass
         copy_raw.execute("PRAGMA foreign_keys=ON")
     return counts

@@ -205,6 +205,21 @@ class DashboardPage(QWidget):
         heading = QLabel("Dashboard")
         heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
         v.addWidget(heading)
+        # Working copies out longer than the setting allows, per officer (issue 17): shown only if there are.
+        self.copies_out = QFrame(objectName="copiesOutTooLong")
+        self.copies_out.setStyleSheet(
+            "#copiesOutTooLong { background: #fdecea; border: 1px solid #e0a39c; border-radius: 6px; }"
+        )
+        out_row = QHBoxLayout(self.copies_out)
+        self.copies_out_text = QLabel(objectName="copiesOutTooLongText")
+        self.copies_out_text.setWordWrap(True)
+        self.copies_out_text.setStyleSheet("color: #7a1010;")
+        out_row.addWidget(self.copies_out_text, 1)
+        copies_btn = QPushButton("Working copies…", accessibleName="Show the working copies out")
+        copies_btn.clicked.connect(self._show_working_copies)
+        out_row.addWidget(copies_btn, alignment=Qt.AlignmentFlag.AlignTop)
+        self.copies_out.setVisible(False)
+        v.addWidget(self.copies_out)
         v.addLayout(tiles)
         v.addLayout(grid)
         v.addStretch(1)
@@ -256,6 +271,17 @@ class DashboardPage(QWidget):
             f"{font_css(28)} font-weight: 600; "
             f"color: {colour('alert' if s.data_requests_overdue else 'accent')};"
         )
+        if s.copies_out_too_long:
+            officers = "; ".join(
+                f"{o.officer}: {o.copies} cop{'ies' if o.copies != 1 else 'y'}, "
+                f"the longest out {o.longest_days} days"
+                for o in s.copies_out_too_long
+            )
+            self.copies_out_text.setText(
+                f"<b>Working copies out more than {s.copies_out_too_long[0].warn_after_days} days</b> "
+                f"(not brought back) — {officers}"
+            )
+        self.copies_out.setVisible(bool(s.copies_out_too_long))
         self.by_priority.fill(s.by_priority)
         self.by_status.fill(s.by_status)
         self.by_ward.fill(s.by_ward)
@@ -277,6 +303,11 @@ class DashboardPage(QWidget):
 
         self.navigate("safer_homes")
         self.bus.show_safer_homes.emit(ReferralQuery(waiting_only=True))
+
+    def _show_working_copies(self) -> None:
+        from cspdesk.gui.working_copies import WorkingCopiesDialog
+
+        WorkingCopiesDialog(self.window()).exec()
 
     def _show_data_requests(self) -> None:
         window = self.window()

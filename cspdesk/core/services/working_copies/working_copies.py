@@ -39,7 +39,7 @@ from cspdesk.core.storage.portable import one_at_a_time
 from cspdesk.core.storage.uow import UnitOfWork
 from cspdesk.core.sync import refresh as refreshing
 from cspdesk.core.sync import take as taking
-from cspdesk.core.sync.bring_back import CopyView, Outcome, bring_back
+from cspdesk.core.sync.bring_back import CopyView, Outcome, bring_back, record_label
 from cspdesk.core.sync.journal import is_working_copy
 from cspdesk.core.sync.references import copy_code
 from cspdesk.core.sync.values import decode_row, key_clause, table
@@ -65,6 +65,55 @@ class CopyInfo:
     wards: tuple[str, ...]
     forum: str | None
     unsent_changes: int
+    days_out: int = 0
+    warn_after_days: int = 7  # working_copies.warn_after_days, as the copy holds it
+
+    @property
+    def overdue(self) -> bool:
+        return out_too_long(self.days_out, self.warn_after_days)
+
+    def overdue_text(self) -> str | None:
+        """The warning a window or command shows on a copy out too long (None when it is not)."""
+        if not self.overdue:
+            return None
+        return (
+            f"This working copy has been out {self.days_out} days (taken {self.taken_at:%d/%m/%Y}), "
+            f"more than the {self.warn_after_days} days the office allows. Bring it back to "
+            f"{self.office_label} soon: the office cannot see your changes until you do."
+        )
+
+
+def out_too_long(days_out: int, warn_after_days: int) -> bool:
+    """The one rule: a copy not brought back is out too long after ``working_copies.warn_after_days``."""
+    return days_out > warn_after_days
+
+
+@dataclass(frozen=True)
+class OfficerOut:
+    """An officer with working copies out too long (the office's Dashboard)."""
+
+    officer: str
+    copies: int
+    longest_days: int
+    warn_after_days: int
+
+
+def officers_out_too_long(session: Any, today: date) -> list[OfficerOut]:
+    """Who has working copies out (not brought back, not revoked) for longer than the setting allows."""
+    warn = int(read_setting(session, "working_copies.warn_after_days"))
+    by_officer: dict[str, list[int]] = {}
+    for taken_by, taken_at in session.execute(
+        select(WorkingCopy.taken_by, WorkingCopy.taken_at).where(
+            WorkingCopy.brought_back_at.is_(None), WorkingCopy.revoked_at.is_(None)
+        )
+    ):
+        days = (today - taken_at.date()).days
+        if out_too_long(days, warn):
+            by_officer.setdefault(taken_by, []).append(days)
+    return [
+        OfficerOut(who, len(days), max(days), warn)
+        for who, days in sorted(by_officer.items(), key=lambda item: (-max(item[1]), item[0]))
+    ]
 
 
 @dataclass(frozen=True)
@@ -117,6 +166,27 @@ class BroughtBack:
 
 
 @dataclass(frozen=True)
+class RefreshedCopy:
+    added: int
+    updated: int
+    removed: int  # rows the office deleted or that left the copy's scope
+    kept: tuple[str, ...]  # plain words: a record the office no longer gives the copy, kept for unsent work
+
+    def summary(self) -> str:
+        text = (
+            f"{self.added} records added, {self.updated} updated and {self.removed} removed (deleted in the "
+            "office or no longer in this copy's wards) from the office. Fields changed in the copy kept the "
+            "copy's value."
+        )
+        if self.kept:
+            text += (
+                f" {len(self.kept)} record{'s' if len(self.kept) != 1 else ''} the office no longer gives "
+                "this copy stay in it because the copy has changes on them not yet brought back:"
+            )
+        return text
+
+
+@dataclass(frozen=True)
 class ConflictRow:
     conflict_id: uuid.UUID
     record: str
@@ -129,6 +199,40 @@ class ConflictRow:
     copy_at: datetime
     decided: str | None  # "Office value kept by ...", "Copy value taken by ..."
     whole_record: bool
+
+
+def _this_copy(session: Any, today: date) -> CopyInfo | None:
+    info = session.scalar(select(WorkingCopyInfo).limit(1))
+    if info is None:
+        return None
+    pending = session.scalar(select(func.count()).select_from(ChangeJournal)) or 0
+    return CopyInfo(
+        info.copy_id,
+        info.office_label,
+        info.taken_at,
+        info.taken_by,
+        tuple(info.wards or ()),
+        info.forum,
+        pending,
+        (today - info.taken_at.date()).days,
+        int(read_setting(session, "working_copies.warn_after_days")),
+    )
+
+
+def copy_out_too_long(engine: Any, today: date) -> str | None:
+    """The warning for a database that is a working copy out too long (None for any other), for a command
+    that opens a database without the services. Never raises: a file it cannot read gets no warning."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    try:
+        if not is_working_copy(engine):
+            return None
+        with Session(engine) as session:
+            info = _this_copy(session, today)
+    except (SQLAlchemyError, UserError):
+        return None
+    return info.overdue_text() if info is not None else None
 
 
 def _words(name: str | None) -> str:
@@ -164,19 +268,7 @@ class WorkingCopyService:
         if not is_working_copy(self._database.engine):
             return None
         with self._uow("system") as uow:
-            info = uow.session.scalar(select(WorkingCopyInfo).limit(1))
-            if info is None:
-                return None
-            pending = uow.session.scalar(select(func.count()).select_from(ChangeJournal)) or 0
-            return CopyInfo(
-                info.copy_id,
-                info.office_label,
-                info.taken_at,
-                info.taken_by,
-                tuple(info.wards or ()),
-                info.forum,
-                pending,
-            )
+            return _this_copy(uow.session, self._clock.today())
 
     # ----- taking
 
@@ -211,31 +303,20 @@ class WorkingCopyService:
         sel = taking.Selection(tuple(ward_ids), (forum or "").strip() or None, cases, include_restricted)
         engine = self._database.engine
         office_file = sqlite_path(self._database.url)
-        rows: dict | None = None
-        if (
-            office_file is None
-        ):  # a server: read it in one consistent snapshot, write the copy through SQLAlchemy
-            conn = engine.connect().execution_options(isolation_level="REPEATABLE READ")
-            try:
-                with conn.begin():
-                    rows = taking.gather(
-                        conn, sel, raw=True
-                    )  # the driver's values, converted once on writing
-            finally:
-                conn.close()
-            taking.trim_foreign_keys(rows)
         copy_db = None
         try:
             copy_db = open_database(target)
-            if rows is None:  # a SQLite office: copied inside SQLite, table by table
-                raw = copy_db.engine.raw_connection()
-                try:
+            raw = copy_db.engine.raw_connection()
+            try:
+                if office_file is not None:  # a SQLite office: copied inside SQLite, table by table
                     counts = taking.copy_from_sqlite_file(raw.driver_connection, str(office_file), sel)
-                finally:
-                    raw.close()
+                else:  # a server: chosen there and read in one consistent snapshot
+                    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+                        with conn.begin():
+                            counts = taking.copy_from_server(raw.driver_connection, conn, sel)
+            finally:
+                raw.close()
             with copy_db.engine.begin() as cconn:
-                if rows is not None:
-                    counts = taking.write(cconn, rows, raw=True, convert=True)
                 cconn.execute(
                     WorkingCopyInfo.__table__.insert(),
                     [
@@ -347,7 +428,7 @@ class WorkingCopyService:
                         r.revoked_at,
                         r.revoked_by,
                         days,
-                        out_now and days > warn,
+                        out_now and out_too_long(days, warn),
                     )
                 )
             return out
@@ -404,21 +485,23 @@ class WorkingCopyService:
                 conn.close()
             taking.trim_foreign_keys(rows)
             with copy_db.engine.begin() as cconn:
-                counts = refreshing.refresh(cconn, rows, raw=raw)
+                done = refreshing.refresh(cconn, rows, raw=raw)
                 cconn.execute(update(WorkingCopyInfo).values(refreshed_at=self._clock.utcnow()))
+                kept = tuple(_kept_words(cconn, self._database.engine, k) for k in done.kept)
         finally:
             copy_db.engine.dispose()
+        counts = {"added": done.added, "updated": done.updated, "removed": done.removed, "kept": len(kept)}
         with self._uow(actor.username) as uow:
             uow.audit(
                 "refresh_copy",
                 "working_copy",
                 info["copy_id"],
-                f"Working copy refreshed from the office: {counts['added']} records added, "
-                f"{counts['updated']} updated",
+                f"Working copy refreshed from the office: {done.added} records added, "
+                f"{done.updated} updated, {done.removed} removed, {len(kept)} kept for unsent changes",
                 counts,
             )
             uow.commit()
-        return counts
+        return RefreshedCopy(done.added, done.updated, done.removed, kept)
 
     # ----- bringing back
 
@@ -445,6 +528,14 @@ class WorkingCopyService:
             s = uow.session
             one_at_a_time(s, "working_copy.bring_back")  # two laptops back at once: one after the other
             wc = s.get(WorkingCopy, copy_id)
+            if wc is None and info["office_label"] == self._database.label:
+                # the same database, which has no record of the copy: put back from a backup made before it
+                raise UserError(
+                    f"This working copy was taken from this database on {info['taken_at']:%d/%m/%Y %H:%M}, "
+                    "but the database has no record of it: it has probably been restored from a backup made "
+                    "before then. Nothing was brought back. Ask an administrator: the changes in the copy "
+                    "can be entered again, or the database restored from a later backup."
+                )
             if wc is None:
                 raise UserError(
                     f"This working copy was taken from {info['office_label']}, not from "
@@ -657,6 +748,27 @@ def _office_reference(session, name: str, row: dict[str, Any], now: datetime) ->
     from cspdesk.core.services.case_review.case_review import next_case_review_reference
 
     return next_case_review_reference(session, row["received_on"].year)
+
+
+def _kept_words(cconn: Any, office: Any, kept: refreshing.Kept) -> str:
+    """A kept record in plain words: what it is, and why bringing the copy back will ask about it."""
+    tbl = table(kept.table_name)
+    label = record_label(kept.table_name, kept.row)
+    with office.connect() as oconn:
+        still = oconn.execute(select(func.count()).select_from(tbl).where(key_clause(tbl, kept.key))).scalar()
+    if not kept.changed_here:
+        why = "kept because records made or changed in this copy belong to it"
+    elif still:
+        why = (
+            "no longer in this copy's wards in the office; your changes to it go back when the copy is "
+            "brought back"
+        )
+    else:
+        why = (
+            "deleted in the office; your changes to it are kept here, and bringing the copy back will list "
+            "it as a conflict for you to decide"
+        )
+    return f"{label}: {why}."
 
 
 def _open_copy(copy_path: Path) -> Any:
