@@ -180,7 +180,9 @@ def _read_csv(path: Path) -> Sheet:
             "MB. Split it and import the parts."
         )
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    head = data[:4096]
+    # Text has no NUL bytes (one in a cell is that row's problem); a binary file is full of them.
+    if head.count(b"\x00") > len(head) // 100 + 1 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SpreadsheetProblem(
             f"{path.name} is not a spreadsheet or a CSV file CSPDesk can read. Choose an Excel workbook (.xlsx) "
             "or a CSV file."
