@@ -84,6 +84,26 @@ def test_people_already_in_cspdesk_are_linked_not_made_again(services, tmp_path)
     assert "people to make" not in dry.counts
 
 
+def test_a_near_match_to_someone_already_in_cspdesk_is_linked_only_when_confirmed(services, tmp_path):
+    """Catches a near match (same surname and birthday, another first name) linked without asking."""
+    services.moving_in.run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
+    text = (
+        "Case Ref,Date reported,Category,Perpetrator,Perp DOB\nN-1,03/04/2021,Noise,Johnny Smith,19/11/1987\n"
+    )
+    plan = _plan(services, _write(tmp_path, text, "near.csv"))
+    dry = services.moving_in.dry_run(services.actor, plan)
+    [match] = dry.uncertain_people
+    assert "(already in CSPDesk)" in match.candidate
+    assert dry.counts["people to make"] == 1
+    confirmed = ImportPlan(
+        plan.path, plan.sheet, plan.kind, plan.columns, plan.values, frozenset({match.key})
+    )
+    dry = services.moving_in.dry_run(services.actor, confirmed)
+    assert (
+        dry.counts["people linked to someone already in CSPDesk"] == 1 and "people to make" not in dry.counts
+    )
+
+
 def test_bad_rows_are_refused_with_their_row_number_and_the_rest_imported(services, tmp_path):
     """Catches a NUL or an over-long value reaching the database, or one bad cell refusing the file."""
     text = CASES_CSV + (
