@@ -1,4 +1,5 @@
-"""``cspdesk import-records``: bring existing cases, incidents, notices, people and actions in from spreadsheets.
+"""``cspdesk import-records``: bring existing cases, incidents, notices, people and actions in from
+spreadsheets.
 
     cspdesk import-records sheets FILE [--kind KIND --sheet S --write-mapping mapping.json]
     cspdesk import-records run --db PATH FILE --sheet S --kind KIND [--mapping mapping.json] [--dry-run]
@@ -187,7 +188,8 @@ def run_batches(args) -> int:
         made = ", ".join(f"{n:,} {what}" for what, n in b.counts.items() if n and "refused" not in what)
         undone = f"; undone {b.undone_at:%d/%m/%Y %H:%M} by {b.undone_by}" if b.undone_at else ""
         print(
-            f"{b.id}  {b.imported_at:%d/%m/%Y %H:%M}  {b.imported_by}  {b.file_name} / {b.sheet}: {made}{undone}"
+            f"{b.id}  {b.imported_at:%d/%m/%Y %H:%M}  {b.imported_by}  "
+            f"{b.file_name} / {b.sheet}: {made}{undone}"
         )
     return EXIT_OK
 

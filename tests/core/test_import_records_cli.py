@@ -1,4 +1,5 @@
-"""``cspdesk import-records``: sheets, a mapping file, a dry run, an import, the batches and undo, with the exit
+"""``cspdesk import-records``: sheets, a mapping file, a dry run, an import, the batches and undo, with the
+exit
 codes docs/guide/file-problems.md gives and no traceback."""
 
 from __future__ import annotations

@@ -203,7 +203,11 @@ def test_only_an_administrator_imports_or_undoes(services, tmp_path):
 
 def test_incidents_need_their_case(services, tmp_path):
     services.moving_in.run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
-    text = "Case ref,Incident date,Time,Details\nSD0001,03/04/2021,14:30,Music\nSD0009,03/04/2021,,Unknown case\n"
+    text = (
+        "Case ref,Incident date,Time,Details\n"
+        "SD0001,03/04/2021,14:30,Music\n"
+        "SD0009,03/04/2021,,Unknown case\n"
+    )
     path = _write(tmp_path, text, "incidents.csv")
     plan = _plan(services, path, RecordKind.INCIDENTS)
     result = services.moving_in.run(services.actor, plan)
@@ -214,7 +218,11 @@ def test_incidents_need_their_case(services, tmp_path):
 
 def test_a_cpn_gets_its_statutory_dates_and_a_wrong_one_is_flagged(services, tmp_path):
     services.moving_in.run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
-    text = "Notice No,Case,Type,Date served,Appeal by\nN1,SD0001,CPN,04/01/2021,24/01/2021\nN2,SD0001,CPN,04/01/2021,01/02/2021\n"
+    text = (
+        "Notice No,Case,Type,Date served,Appeal by\n"
+        "N1,SD0001,CPN,04/01/2021,24/01/2021\n"
+        "N2,SD0001,CPN,04/01/2021,01/02/2021\n"
+    )
     plan = _plan(services, _write(tmp_path, text, "notices.csv"), RecordKind.NOTICES)
     result = services.moving_in.run(services.actor, plan)
     assert result.counts["notices to make"] == 2

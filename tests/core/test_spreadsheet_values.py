@@ -1,4 +1,5 @@
-"""Dates and numbers as other people's spreadsheets hold them (property-based): UK order or ISO, never US order;
+"""Dates and numbers as other people's spreadsheets hold them (property-based): UK order or ISO, never US
+order;
 Excel serials; "1,234" and "£12.50"."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The fields each kind of sheet may fill, the headings that propose them, and the words their values map to."""
+"""The fields each kind of sheet may fill, the headings that propose them, and the words their values take."""
 
 from __future__ import annotations
 

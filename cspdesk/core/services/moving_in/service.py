@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -65,7 +66,7 @@ Progress = Callable[[str, int, int], None]
 FIRST_ROWS = 10
 EXAMPLES = 3
 CHUNK = 500  # ids per IN (...) list
-MODELS = {
+MODELS: dict[str, Any] = {  # the mapped classes (Tracked: id and version)
     "address": Address,
     "person": Person,
     "case": AsbCase,
