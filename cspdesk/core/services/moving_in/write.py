@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.deadlines import EnforcementRules, compute_dates, next_due
@@ -32,6 +32,7 @@ from cspdesk.core.services.enforcement.enforcement_support import reference_pref
 from cspdesk.core.services.moving_in.api import FlaggedRow, RecordKind, RejectedRow
 from cspdesk.core.services.moving_in.people import FilePerson, PeopleMatcher
 from cspdesk.core.services.moving_in.rows import ReadResult, as_date, occurred_at, pence
+from cspdesk.core.storage.base import Base
 from cspdesk.core.storage.models import (
     Address,
     AsbCase,
@@ -327,7 +328,8 @@ def write(session: Session, built: Built) -> None:
         objects = [o for o in built.objects if type(o) is model]
         if not objects:
             continue
-        keys = [a.key for a in inspect(model).column_attrs]
+        table = Base.metadata.tables[model.__tablename__]
+        keys = [c.key for c in table.columns]  # the models name each attribute as its column
         rows = []
         for obj in objects:
             row = {k: v for k, v in ((k, obj.__dict__.get(k)) for k in keys) if v is not None}
@@ -336,7 +338,7 @@ def write(session: Session, built: Built) -> None:
         for row in rows:
             by_keys.setdefault(tuple(sorted(row)), []).append(row)
         for group in by_keys.values():
-            session.execute(insert(model.__table__), group)
+            session.execute(insert(table), group)
 
 
 # --- what hangs off a case -----------------------------------------------------------------------------
