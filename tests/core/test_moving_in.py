@@ -230,3 +230,25 @@ def test_a_cpn_gets_its_statutory_dates_and_a_wrong_one_is_flagged(services, tmp
     assert check.legacy_reference == "N2"
     assert "the file says 01/02/2021, the rules give 24/01/2021" in check.disagreements
     assert check.served_on == date(2021, 1, 4)
+
+
+def test_a_people_sheet_and_an_actions_sheet_hang_on_their_cases(services, tmp_path):
+    services.moving_in.run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
+    people = "Case ref,Role,Name,DOB,Address\nSD0001,Witness,Mary Jones,01/02/1950,9 Hill Road\n"
+    plan = _plan(services, _write(tmp_path, people, "people.csv"), RecordKind.PEOPLE)
+    assert plan.columns == {
+        "Case ref": "case_reference",
+        "Role": "role",
+        "Name": "name",
+        "DOB": "date_of_birth",
+        "Address": "address",
+    }
+    result = services.moving_in.run(services.actor, plan)
+    assert result.counts["people on cases"] == 1 and result.counts["people to make"] == 1
+    actions = (
+        "Case ref,Action,Due date,Status\nSD0001,Visit the street,01/12/2026,Open\nSD0002,Letter,,Open\n"
+    )
+    plan = _plan(services, _write(tmp_path, actions, "actions.csv"), RecordKind.ACTIONS)
+    result = services.moving_in.run(services.actor, plan)
+    assert result.counts["actions to make"] == 1
+    assert [(r.row, r.reason) for r in result.rejected] == [(3, "Due date is empty")]
