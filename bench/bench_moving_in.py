@@ -84,9 +84,11 @@ def main() -> int:
     for label, seconds in timings:
         print(f"{label:<32} {seconds:6.2f} s")
     print(f"{'read, check and import in all':<32} {total:6.2f} s  (target: under 10 s)")
-    print(
-        f"made: {cases.counts.get('cases to make', 0):,} cases, {incidents.counts.get('incidents to make', 0):,} incidents"
+    made_cases, made_incidents = (
+        cases.counts.get("cases to make", 0),
+        incidents.counts.get("incidents to make", 0),
     )
+    print(f"made: {made_cases:,} cases, {made_incidents:,} incidents")
     return 0
 
 
