@@ -205,10 +205,11 @@ def make_workbook(path: Path, cases: int = 2000, incidents: int = 6000, notices:
         if upper in ("CPW", "COMMUNITY PROTECTION WARNING"):
             comply = served + timedelta(days=14 if k % 7 else 10)  # the officer's own period: kept as given
         elif upper == "CPN":
-            # s.46(2): 21 days beginning with the day of issue, so the last is issue + 20; every tenth
-            # notice in the register says 28 days: imported, and flagged for checking.
-            appeal = served + timedelta(days=20 if k % 10 else 28)
-            disagreeing += k % 10 == 0
+            # s.46(2): 21 days beginning with the day of issue, so the last is issue + 20; one CPN in four
+            # in the register says 28 days: imported, and flagged for checking.
+            wrong = k % 20 == 1
+            appeal = served + timedelta(days=28 if wrong else 20)
+            disagreeing += wrong
         reg.append(
             (
                 f"CP/{k + 1:03d}",

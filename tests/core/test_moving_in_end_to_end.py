@@ -110,6 +110,7 @@ def test_a_council_case_log_moves_in_and_out_again(services, workbook):
     notices = mi.run(services.actor, notice_plan)
     assert notices.counts["notices to make"] == made.notices
     to_check = mi.notices_to_check()
+    assert made.disagreeing_notices > 0  # the workbook has some: this check can fail
     assert len(to_check) == made.disagreeing_notices, [n.disagreements for n in to_check][:5]
     assert all("Appeal by" in n.disagreements for n in to_check)
 
