@@ -252,3 +252,26 @@ def test_a_people_sheet_and_an_actions_sheet_hang_on_their_cases(services, tmp_p
     result = services.moving_in.run(services.actor, plan)
     assert result.counts["actions to make"] == 1
     assert [(r.row, r.reason) for r in result.rejected] == [(3, "Due date is empty")]
+
+
+def test_a_working_copy_refuses_an_import(services, tmp_path):
+    """Catches an import into a laptop's working copy (its cases would be numbered and journalled as new
+    work): records move in at the office."""
+    import uuid
+    from datetime import datetime
+
+    from cspdesk.core.storage.models import WorkingCopyInfo
+
+    with services._uow("t") as uow:
+        uow.session.add(
+            WorkingCopyInfo(
+                copy_id=uuid.uuid4(),
+                office_label="office",
+                taken_at=datetime(2026, 11, 1),
+                taken_by="x",
+                code="WC1234",
+            )
+        )
+        uow.commit()
+    with pytest.raises(UserError, match="working copy"):
+        services.moving_in.dry_run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))

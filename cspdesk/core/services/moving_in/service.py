@@ -57,9 +57,9 @@ from cspdesk.core.storage.models import (
     NoticeEvent,
     Person,
     Ward,
+    WorkingCopyInfo,
 )
 from cspdesk.core.storage.portable import one_at_a_time
-from cspdesk.core.sync.references import provisional_reference
 
 # (what is being done, done so far, out of): "Reading rows", 1200, 2000
 Progress = Callable[[str, int, int], None]
@@ -304,7 +304,7 @@ class MovingInService:
     def _build(
         self, s: Session, actor: Actor, plan: ImportPlan, sheet: Sheet, progress: Progress | None
     ) -> tuple[Built, ReadResult, PeopleMatcher, Lookups]:
-        if provisional_reference(s, "asb_case") is not None:
+        if s.scalar(select(WorkingCopyInfo.code).limit(1)) is not None:  # only a working copy has one
             raise UserError(
                 "This is a working copy: import records in the office database, then take a new working copy."
             )
