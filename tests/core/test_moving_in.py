@@ -60,6 +60,7 @@ def test_unmapped_values_are_listed_with_a_suggestion_never_applied(services, tm
 
 
 def test_the_same_person_twice_is_one_person_and_a_near_match_is_asked(services, tmp_path):
+    """Catches Jon and John Smith (same birthday) merged without asking (seen failing when merged unasked)."""
     path = _write(tmp_path, CASES_CSV)
     dry = services.moving_in.dry_run(services.actor, _plan(services, path))
     assert dry.counts["cases to make"] == 3

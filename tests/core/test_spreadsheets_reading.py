@@ -34,6 +34,7 @@ def _book(
 
 
 def test_headings_under_a_title_and_a_totals_row_are_found_and_named(tmp_path):
+    """Catches a totals row imported as a case (seen failing with the totals check switched off)."""
     rows = [
         ("Ref", "Date", "Count"),
         ("A1", datetime(2021, 3, 4), 2),
@@ -57,6 +58,7 @@ def test_a_hidden_column_is_noted_and_a_merged_cell_fills_its_range(tmp_path):
 
 
 def test_a_formula_gives_its_saved_value(tmp_path):
+    """Catches a formula's text ("=1+1") imported instead of the value Excel saved."""
     path = _book(tmp_path / "c.xlsx", [("Ref", "Days"), ("A1", "=1+1")], title=None)
     # Excel saves a formula's last value beside it; openpyxl does not, so put one in as Excel would.
     with zipfile.ZipFile(path) as z:
