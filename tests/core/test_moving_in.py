@@ -276,3 +276,13 @@ def test_a_working_copy_refuses_an_import(services, tmp_path):
         uow.commit()
     with pytest.raises(UserError, match="working copy"):
         services.moving_in.dry_run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
+
+
+def test_a_hidden_column_is_never_proposed_even_when_its_heading_is_known():
+    """Catches a hidden column (often someone's old working) mapped without the officer seeing it."""
+    from cspdesk.core.services.moving_in.fields import propose_columns
+
+    headings = ["Case Ref", "Date reported", "Category", "Description"]
+    proposed = propose_columns(RecordKind.CASES, headings, [False, False, False, True])
+    assert "Description" not in proposed and proposed["Case Ref"] == "legacy_reference"
+    assert propose_columns(RecordKind.CASES, headings, [False] * 4)["Description"] == "description"

@@ -55,7 +55,7 @@ def _accept_suggestions(
 
 def test_a_council_case_log_moves_in_and_out_again(services, workbook):
     """Catches (each seen failing once): the disagreement check on notices switched off; undo ignoring records
-    added since (the case log undone under its incidents); a proposal mapping the hidden column."""
+    added since (the case log undone under its incidents)."""
     path, made = workbook
     _with_officers(services)
     mi = services.moving_in
