@@ -26,7 +26,7 @@ from cspdesk.commands.common import add_db_argument, open_services, reports_user
 from cspdesk.core.errors import UserError
 
 EXIT_OK, EXIT_REFUSED_ROWS, EXIT_ERROR = 0, 1, 2
-KINDS = ("cases", "incidents", "people", "notices", "actions")
+KINDS = ("cases", "incidents", "people", "notices", "safer_homes", "actions")
 SHOWN = 20  # refused and flagged rows printed before "... and N more"
 
 

@@ -134,8 +134,8 @@ NOT_ABOUT_REFERRALS: dict[str, set[str]] = {
         "preview_template",
     },  # template helpers, demo values
     "subject_access": {"write"},  # writes the bundle it is given; ``bundle`` itself is called and searched
-    # Read a spreadsheet the officer chose, and a plan made from it (no Safer Homes referrals are imported
-    # yet; the people a dry run asks about are the case-log people table's, never a referral's client).
+    # Read a spreadsheet the administrator chose, and a plan made from it: what they return comes from that
+    # file (a referral's client is never a ``person``, so never a "same person?" candidate).
     "moving_in": {"open_file", "propose", "values_to_map", "dry_run"},
 }
 

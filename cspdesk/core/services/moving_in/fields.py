@@ -14,6 +14,8 @@ from cspdesk.core.domain.vocab import (
     NoticeKind,
     PartyRole,
     ReportChannel,
+    SaferHomesStatus,
+    VictimCategory,
 )
 from cspdesk.core.importers.spreadsheets import normalise_heading
 from cspdesk.core.services.moving_in.api import FieldType, RecordKind, TargetField
@@ -249,6 +251,64 @@ SPECS: dict[RecordKind, tuple[FieldSpec, ...]] = {
             "completed_on", "Completed on", D, False, ("completed", "completed on", "done", "date completed")
         ),
     ),
+    RecordKind.SAFER_HOMES: (
+        FieldSpec(
+            "legacy_reference",
+            "Referral reference",
+            T,
+            True,
+            ("referral ref", "referral no", "referral number", "ref", "reference", "cvs ref"),
+            help=_LEGACY,
+        ),
+        FieldSpec(
+            "referred_on",
+            "Referred on",
+            D,
+            True,
+            ("referred on", "referral date", "date referred", "referred", "date received", "date"),
+        ),
+        FieldSpec("referrer_name", "Referrer", T, True, ("referrer", "referred by", "referrer name")),
+        FieldSpec(
+            "referrer_agency",
+            "Referring agency",
+            C,
+            True,
+            ("agency", "referring agency", "referrer agency", "organisation", "referrer organisation"),
+        ),
+        FieldSpec(
+            "victim_category",
+            "Victim category",
+            C,
+            True,
+            ("victim category", "category", "type", "reason for referral"),
+            _vocab(VictimCategory),
+        ),
+        FieldSpec(
+            "consent_given",
+            "Consent given",
+            Y,
+            True,
+            ("consent", "consent given", "consented", "client consent"),
+            help="Without consent only who referred, when and the category are kept",
+        ),
+        FieldSpec("consent_method", "Consent: how", T, False, ("consent method", "how consent given")),
+        FieldSpec("consent_on", "Consent: date", D, False, ("consent date", "date of consent", "consent on")),
+        FieldSpec("client_name", "Client: name", T, False, ("client", "client name", "name", "victim name")),
+        FieldSpec(
+            "client_date_of_birth", "Client: date of birth", D, False, ("dob", "date of birth", "client dob")
+        ),
+        FieldSpec("address_line1", "Address", T, False, ("address", "address line 1", "street", "address 1")),
+        FieldSpec("town", "Town", T, False, ("town", "town city")),
+        FieldSpec("postcode", "Postcode", T, False, ("postcode", "post code")),
+        FieldSpec("ward", "Ward", W, False, ("ward",)),
+        FieldSpec("status", "Status", C, False, ("status", "stage"), _vocab(SaferHomesStatus)),
+        FieldSpec(
+            "police_reference", "Police reference", T, False, ("police ref", "crime no", "crime number")
+        ),
+        FieldSpec(
+            "perpetrator_name", "Perpetrator", T, False, ("perpetrator", "perp name", "perpetrator name")
+        ),
+    ),
 }
 
 IMPORTABLE = tuple(SPECS)
@@ -259,11 +319,16 @@ def spec(kind: RecordKind, key: str) -> FieldSpec:
 
 
 def target_fields(
-    kind: RecordKind, officers: tuple[tuple[str, str], ...], wards: tuple[tuple[str, str], ...]
+    kind: RecordKind,
+    officers: tuple[tuple[str, str], ...],
+    wards: tuple[tuple[str, str], ...],
+    agencies: tuple[tuple[str, str], ...] = (),
 ) -> tuple[TargetField, ...]:
     out = []
     for s in SPECS[kind]:
         choices = officers if s.type is OFF else wards if s.type is W else s.choices
+        if s.key == "referrer_agency":
+            choices = agencies
         out.append(TargetField(s.key, s.label, s.type, s.required, choices, s.help))
     return tuple(out)
 

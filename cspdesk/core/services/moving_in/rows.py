@@ -33,10 +33,10 @@ from cspdesk.core.storage.field_limits import limit_of, text_problem
 from cspdesk.core.storage.models import (
     Address,
     AsbCase,
-    CaseParty,
     ImportedRecord,
     Incident,
     Person,
+    SaferHomesReferral,
 )
 
 # The column each text field is stored in (its limit is the column's): one rule, field_limits.text_problem.
@@ -49,12 +49,18 @@ _STORED_IN = {
     "address": Address.line1,
     "perpetrator_address": Address.line1,
     "complainant_address": Address.line1,
-    "perpetrator_name": CaseParty.group_description,
-    "complainant_name": CaseParty.group_description,
-    "name": CaseParty.group_description,
+    # A name is split into forename and surname (each Person column holds 120): held to that whole.
+    "perpetrator_name": Person.surname,
+    "complainant_name": Person.surname,
+    "name": Person.surname,
     "phone": Person.phone,
     "reporter_name": Incident.reporter_name,
     "police_reference": Incident.police_reference,
+    "referrer_name": SaferHomesReferral.referrer_name,
+    "consent_method": SaferHomesReferral.consent_method,
+    "client_name": SaferHomesReferral.client_name,
+    "address_line1": SaferHomesReferral.address_line1,
+    "town": SaferHomesReferral.town,
 }
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?$")
 
@@ -67,6 +73,7 @@ class Lookups:
     wards: tuple[tuple[str, str], ...]  # (name, name)
     known_legacy: dict[str, str] = field(default_factory=dict)  # legacy ref already imported -> when
     today: date = date.min
+    agencies: tuple[tuple[str, str], ...] = ()  # (name, name): a referral's referring agency
 
 
 @dataclass
@@ -91,6 +98,8 @@ def choices_for(spec: FieldSpec, lookups: Lookups) -> tuple[tuple[str, str], ...
         return lookups.officers
     if spec.type is FieldType.WARD:
         return lookups.wards
+    if spec.key == "referrer_agency":
+        return lookups.agencies
     return spec.choices
 
 
@@ -150,6 +159,8 @@ def read_rows(sheet: Sheet, plan: ImportPlan, lookups: Lookups) -> ReadResult:
                     values[key] = number.value
                 continue
             if spec.type is FieldType.YES_NO:
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue  # blank is not "no": a required yes/no left blank refuses the row
                 yes = parse_yes_no(value)
                 if yes is None:
                     problems.append(f"{heading}: {cell_text(value)} is neither yes nor no")
@@ -217,7 +228,9 @@ def _row_rules(
     if kind is RecordKind.INCIDENTS and isinstance(v.get("occurred_time"), str):
         if not _TIME.match(str(v["occurred_time"])) or _time_of(str(v["occurred_time"])) is None:
             out.append(f"{heading('occurred_time')}: {v['occurred_time']} is not a time (write it as 14:30)")
-    if kind in (RecordKind.CASES, RecordKind.NOTICES) and isinstance(v.get("legacy_reference"), str):
+    if kind in (RecordKind.CASES, RecordKind.NOTICES, RecordKind.SAFER_HOMES) and isinstance(
+        v.get("legacy_reference"), str
+    ):
         if (when := lookups.known_legacy.get(str(v["legacy_reference"]))) is not None:
             out.append(
                 f"{heading('legacy_reference')}: {v['legacy_reference']} was already imported ({when})"

@@ -42,9 +42,11 @@ from cspdesk.core.services.moving_in.people import Known, PeopleMatcher, norm
 from cspdesk.core.services.moving_in.rows import Lookups, ReadResult, read_rows
 from cspdesk.core.services.moving_in.rows import values_to_map as _values_to_map
 from cspdesk.core.services.moving_in.write import WRITE_ORDER, Built, Context, build, settle_people, write
+from cspdesk.core.services.safer_homes.safer_homes_records import current_rules, stored_rules
 from cspdesk.core.storage.base import Base, utcnow
 from cspdesk.core.storage.models import (
     Address,
+    Agency,
     AppUser,
     AsbCase,
     CaseAction,
@@ -56,6 +58,7 @@ from cspdesk.core.storage.models import (
     Incident,
     NoticeEvent,
     Person,
+    SaferHomesReferral,
     Ward,
     WorkingCopyInfo,
 )
@@ -75,6 +78,7 @@ MODELS: dict[str, Any] = {  # the mapped classes (Tracked: id and version)
     "notice": EnforcementNotice,
     "notice_event": NoticeEvent,
     "action": CaseAction,
+    "referral": SaferHomesReferral,
 }
 NOUNS = {
     "case": "case",
@@ -82,6 +86,7 @@ NOUNS = {
     "notice": "notice",
     "action": "action",
     "party": "person on a case",
+    "referral": "Safer Homes referral",
 }
 
 
@@ -167,7 +172,7 @@ class MovingInService:
         kind = _importable(kind)
         with self._uow("moving-in") as uow:
             lookups = self._lookups(uow.session, kind)
-        return target_fields(kind, lookups.officers, lookups.wards)
+        return target_fields(kind, lookups.officers, lookups.wards, lookups.agencies)
 
     def propose(self, path: str | Path, sheet: str, kind: RecordKind) -> ImportPlan:
         """A plan with columns mapped from their headings (synonyms, case and punctuation ignored), or the
@@ -329,6 +334,7 @@ class MovingInService:
             lambda refs: _case_ids(s, refs),
             str(prefix),
             Path(plan.path).name,
+            stored_rules(current_rules(s)) if plan.kind is RecordKind.SAFER_HOMES else None,
         )
         built = build(plan.kind, read, people, ctx)
         settle_people(built, people)
@@ -347,7 +353,11 @@ class MovingInService:
         )
         wards = tuple((n, n) for (n,) in s.execute(select(Ward.name).order_by(Ward.name)))
         known: dict[str, str] = {}
-        entity = {RecordKind.CASES: "case", RecordKind.NOTICES: "notice"}.get(kind)
+        entity = {
+            RecordKind.CASES: "case",
+            RecordKind.NOTICES: "notice",
+            RecordKind.SAFER_HOMES: "referral",
+        }.get(kind)
         if entity:
             for ref, when in s.execute(
                 select(ImportedRecord.legacy_reference, ImportBatch.imported_at)
@@ -356,7 +366,8 @@ class MovingInService:
             ):
                 if ref:
                     known[ref] = f"on {when:%d/%m/%Y}"
-        return Lookups(officers, wards, known, self._today())
+        agencies = tuple((n, n) for (n,) in s.execute(select(Agency.name).order_by(Agency.name)))
+        return Lookups(officers, wards, known, self._today(), agencies)
 
     # --- batches ---------------------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.deadlines import EnforcementRules, compute_dates, next_due
 from cspdesk.core.domain.enforcement import Stage
+from cspdesk.core.domain.safer_homes import ReferralRecord
+from cspdesk.core.domain.safer_homes_intake import accept_referral
 from cspdesk.core.domain.vocab import (
     ActionStatus,
     AsbCategory,
@@ -25,6 +27,8 @@ from cspdesk.core.domain.vocab import (
     PartyRole,
     PriorityTheme,
     ReportChannel,
+    SaferHomesStatus,
+    VictimCategory,
 )
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.enforcement.enforcement_steps import issue_stage
@@ -32,6 +36,7 @@ from cspdesk.core.services.enforcement.enforcement_support import reference_pref
 from cspdesk.core.services.moving_in.api import FlaggedRow, RecordKind, RejectedRow
 from cspdesk.core.services.moving_in.people import FilePerson, PeopleMatcher
 from cspdesk.core.services.moving_in.rows import ReadResult, as_date, occurred_at, pence
+from cspdesk.core.services.safer_homes.safer_homes_records import Names, write_record
 from cspdesk.core.storage.base import Base
 from cspdesk.core.storage.models import (
     Address,
@@ -42,6 +47,7 @@ from cspdesk.core.storage.models import (
     Incident,
     NoticeEvent,
     Person,
+    SaferHomesReferral,
 )
 from cspdesk.core.storage.search import compose_search_text
 
@@ -87,12 +93,15 @@ class Context:
     case_ids: Callable[[list[str]], dict[str, uuid.UUID]]  # legacy or CSPDesk reference -> case id
     case_prefix: str
     file_name: str
+    safer_homes_rules: dict | None = None  # the scheme's rules in force, stored on each referral
 
 
 def build(kind: RecordKind, read: ReadResult, people: PeopleMatcher, ctx: Context) -> Built:
     built = Built(rejected=list(read.rejected), flagged=list(read.flagged))
     if kind is RecordKind.CASES:
         _cases(read, people, ctx, built)
+    elif kind is RecordKind.SAFER_HOMES:
+        _referrals(read, ctx, built)
     elif kind is RecordKind.PEOPLE:
         _people_rows(read, people, ctx, built)
     else:
@@ -317,7 +326,17 @@ def settle_people(built: Built, people: PeopleMatcher) -> None:
 
 
 # Tables in the order rows must reach them (each points only at those before it).
-WRITE_ORDER = (Address, Person, AsbCase, CaseParty, Incident, EnforcementNotice, NoticeEvent, CaseAction)
+WRITE_ORDER = (
+    Address,
+    Person,
+    AsbCase,
+    CaseParty,
+    Incident,
+    EnforcementNotice,
+    NoticeEvent,
+    CaseAction,
+    SaferHomesReferral,
+)
 
 
 def write(session: Session, built: Built) -> None:
@@ -437,6 +456,67 @@ def _action(row: int, v: dict, case_id: uuid.UUID, ctx: Context, built: Built) -
     built.add(action, "action", action.id, row)
     built.audit.append(("action", action.id, f"Action imported from row {row}"))
     built.count("actions to make")
+
+
+# --- Safer Homes referrals ----------------------------------------------------------------------------
+
+
+def _referrals(read: ReadResult, ctx: Context, built: Built) -> None:
+    """Each row through the intake's own rules (``accept_referral``): restricted when the category demands
+    it, only who, when and the category kept without consent. The client is never a ``person`` row."""
+    names = Names.load(ctx.session)
+    no_consent_details = 0
+    for r in read.rows:
+        v = r.values
+        consent = bool(v["consent_given"])
+        method, consent_on = _s(v.get("consent_method")), as_date(v.get("consent_on"))
+        if consent and (method is None or consent_on is None):
+            no_consent_details += 1
+            method = method or f"as recorded in {ctx.file_name}"[:40]
+            consent_on = consent_on or as_date(v["referred_on"])
+        record = ReferralRecord(
+            referred_on=as_date(v["referred_on"]),
+            referrer_name=_s(v.get("referrer_name")),
+            referrer_agency=_s(v.get("referrer_agency")),
+            consent_given=consent,
+            consent_method=method,
+            consent_on=consent_on,
+            client_name=_s(v.get("client_name")),
+            client_date_of_birth=as_date(v.get("client_date_of_birth")),
+            address_line1=_s(v.get("address_line1")),
+            town=_s(v.get("town")),
+            postcode=_s(v.get("postcode")),
+            ward=_s(v.get("ward")),
+            victim_category=VictimCategory(str(v["victim_category"])),
+            police_reference=_s(v.get("police_reference")),
+            perpetrator_name=_s(v.get("perpetrator_name")),
+        )
+        # Only an administrator imports, and the one restriction rule lets administrators see restricted
+        # referrals (core.domain.protection): who imports a DA referral may see it, as at intake.
+        try:
+            record = accept_referral(record, ctx.today)
+        except ValidationError as error:
+            built.rejected.append(RejectedRow(r.row, " ".join(error.fields.values())))
+            continue
+        if record.consent_given and v.get("status"):
+            record = record.with_changes(status=SaferHomesStatus(str(v["status"])))
+        row = SaferHomesReferral(id=uuid.uuid4(), rules=ctx.safer_homes_rules)
+        write_record(row, record, names)
+        referred = record.referred_on or ctx.today
+        row.reference = _next_number(
+            ctx, built.numbers, f"SH-{referred.year}-", 4, SaferHomesReferral.reference
+        )
+        built.add(row, "referral", row.id, r.row, str(v["legacy_reference"]))
+        # The audit names the referral, never the client (its details are restricted, not the fact of it).
+        built.audit.append(("safer_homes_referral", row.id, f"Safer Homes referral {row.reference} imported"))
+        built.count("referrals to make")
+        if row.restricted:
+            built.count("of them restricted")
+    if no_consent_details:
+        built.notes.append(
+            f"{no_consent_details:,} referral{'s' if no_consent_details != 1 else ''} with consent but no "
+            f'record of how or when: recorded as "as recorded in {ctx.file_name}" on the referral date.'
+        )
 
 
 # --- references -----------------------------------------------------------------------------------------
