@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.letters.documents import DocumentService
     from cspdesk.core.services.letters.letter_templates import LetterTemplateService
     from cspdesk.core.services.letters.letters import LetterService
+    from cspdesk.core.services.moving_in.service import MovingInService
     from cspdesk.core.services.reports.report_pack import ReportPackService
     from cspdesk.core.services.safer_homes.safer_homes import SaferHomesService
     from cspdesk.core.services.safer_homes.safer_homes_outputs import SaferHomesOutputs
@@ -129,6 +130,7 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
     "working_copies": lambda s: _get("working_copies.working_copies", "WorkingCopyService")(
         s._uow, s.database, s.clock
     ),
+    "moving_in": lambda s: _get("moving_in.service", "MovingInService")(s._uow, s._today),
 }
 
 
@@ -190,6 +192,7 @@ class Services:
     audit_log: AuditLogService
     sharing: CaseSharingService
     working_copies: WorkingCopyService
+    moving_in: MovingInService
 
     def __init__(
         self,
