@@ -30,12 +30,21 @@ MUTED = "color: #555;"
 def _grid_area(object_name: str) -> tuple[QScrollArea, QGridLayout]:
     area = QScrollArea(objectName=object_name)
     area.setWidgetResizable(True)
+    return area, _fresh_grid(area)
+
+
+def _fresh_grid(area: QScrollArea) -> QGridLayout:
+    """An empty grid in ``area`` (the old one, if any, goes): label, drop-down, then a column that stretches."""
+    old = area.takeWidget()
+    if old is not None:
+        old.deleteLater()
     inner = QWidget()
     grid = QGridLayout(inner)
-    grid.setColumnStretch(1, 1)
+    grid.setColumnStretch(2, 1)
+    grid.setHorizontalSpacing(16)
     grid.setAlignment(Qt.AlignmentFlag.AlignTop)
     area.setWidget(inner)
-    return area, grid
+    return grid
 
 
 def _bold(text: str) -> QLabel:
@@ -86,12 +95,7 @@ class ColumnsPage(StepPage):
         self.boxes.clear()
         self._chosen.clear()
         self._built_for = None
-        self.area.takeWidget().deleteLater()
-        inner = QWidget()
-        self.grid = QGridLayout(inner)
-        self.grid.setColumnStretch(1, 1)
-        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.area.setWidget(inner)
+        self.grid = _fresh_grid(self.area)
 
     def _proposed(self, fields_and_plan) -> None:
         fields, plan = fields_and_plan
@@ -105,8 +109,8 @@ class ColumnsPage(StepPage):
             else "Proposed from the headings. Check each column before going on."
         )
         self.grid.addWidget(_bold("Column in the file"), 0, 0)
-        self.grid.addWidget(_bold("First values"), 0, 1)
-        self.grid.addWidget(_bold("CSPDesk field"), 0, 2)
+        self.grid.addWidget(_bold("CSPDesk field"), 0, 1)
+        self.grid.addWidget(_bold("First values in the file"), 0, 2)
         for r, column in enumerate(w.sheet.columns, start=1):
             heading = QLabel(column.heading + (" (hidden in Excel)" if column.hidden else ""))
             heading.setWordWrap(True)
@@ -127,9 +131,10 @@ class ColumnsPage(StepPage):
             box.currentIndexChanged.connect(lambda _i, h=column.heading: self._changed(h))
             heading.setBuddy(box)
             self.boxes[column.heading] = box
+            box.setMinimumWidth(220)
             self.grid.addWidget(heading, r, 0)
-            self.grid.addWidget(examples, r, 1)
-            self.grid.addWidget(box, r, 2)
+            self.grid.addWidget(box, r, 1)
+            self.grid.addWidget(examples, r, 2)
         self._show_required()
 
     def _changed(self, heading: str) -> None:
@@ -220,12 +225,7 @@ class ValuesPage(StepPage):
         self.boxes.clear()
         self.suggestions.clear()
         self._built_for = None
-        self.area.takeWidget().deleteLater()
-        inner = QWidget()
-        self.grid = QGridLayout(inner)
-        self.grid.setColumnStretch(0, 1)
-        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.area.setWidget(inner)
+        self.grid = _fresh_grid(self.area)
 
     def _show(self, values, built_for) -> None:
         self.w.values = tuple(values)
@@ -270,9 +270,10 @@ class ValuesPage(StepPage):
         box.currentIndexChanged.connect(self._show_unmapped)
         name.setBuddy(box)
         self.boxes[(field.key, v.value)] = box
+        box.setMinimumWidth(220)
         self.grid.addWidget(name, r, 0)
-        self.grid.addWidget(count, r, 1)
-        self.grid.addWidget(box, r, 2)
+        self.grid.addWidget(box, r, 1)
+        self.grid.addWidget(count, r, 2)
 
     def apply_suggestions(self) -> None:
         for key, suggestion in self.suggestions.items():

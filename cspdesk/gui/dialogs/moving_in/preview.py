@@ -89,7 +89,8 @@ class PreviewPage(StepPage):
         counts = "; ".join(f"{n:,} {what}" for what, n in dry.counts.items()) or "nothing"
         lines = [f"<b>{dry.rows_read:,} rows read.</b> The import would make: {counts}."]
         if dry.rejected:
-            lines.append(f"{len(dry.rejected):,} rows would be left out — see “Left out”.")
+            n = len(dry.rejected)
+            lines.append(f"{n:,} row{'s' if n != 1 else ''} would be left out — see “Left out”.")
         if dry.missing_fields:
             lines.append(
                 "<b>Required fields with no column:</b> " + ", ".join(dry.missing_fields) + " (go Back)."

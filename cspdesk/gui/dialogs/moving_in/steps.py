@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWizard,
 )
 
 from cspdesk.gui.dialogs.moving_in.mapping import ColumnsPage, ValuesPage
@@ -108,7 +109,9 @@ class ChoosePage(StepPage):
         self.w.sheet = sheet
         lines = list(info.notes) if info else []
         if sheet is not None:
-            lines.append(f"Headings found on row {sheet.header_row}; {sheet.row_count:,} rows of records.")
+            if not any(f"row {sheet.header_row}" in n for n in sheet.notes):
+                lines.append(f"Headings found on row {sheet.header_row}.")
+            lines.append(f"{sheet.row_count:,} rows of records.")
             lines += list(sheet.notes)
             if sheet.same_shape_as:
                 lines.append(
@@ -245,6 +248,7 @@ class ImportPage(StepPage):
         for r, row in enumerate(result.rejected):
             self.rejected.setItem(r, 0, QTableWidgetItem(str(row.row)))
             self.rejected.setItem(r, 1, QTableWidgetItem(row.reason))
+        self.w.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)  # nothing left to cancel
         self.w.bus.changes_applied.emit(result.changes)
 
     def _show_cases(self) -> None:

@@ -118,8 +118,8 @@ class MovingInWizard(QWizard):
 
         def finished(result):
             self.task = None
-            page.idle()
             done(result)
+            page.idle()  # after ``done``: the page's Next/Finish follows what it now holds
             if self.cancel_asked:  # the work ended before it saw the cancel: close as asked
                 self.cancel_asked = False
                 super(MovingInWizard, self).reject()
