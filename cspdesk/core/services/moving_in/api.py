@@ -169,6 +169,7 @@ class DryRun:
     uncertain_people: tuple[PersonMatch, ...] = ()
     unmapped_values: tuple[ValueToMap, ...] = ()  # values met that the plan does not map
     missing_fields: tuple[str, ...] = ()  # labels of required fields no column is mapped to
+    notes: tuple[str, ...] = ()  # what will be done that the officer should know ("recorded as Phone")
 
     @property
     def importable(self) -> bool:
@@ -183,6 +184,7 @@ class ImportResult:
     rejected: tuple[RejectedRow, ...]
     flagged: tuple[FlaggedRow, ...]
     changes: Changes
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from cspdesk.core.storage.models.figures import (
     Population,
 )
 from cspdesk.core.storage.models.meetings import ForumIssue, Meeting
+from cspdesk.core.storage.models.moving_in import ImportBatch, ImportedRecord, ImportMapping
 from cspdesk.core.storage.models.parties import Address, Agency, Organisation, Parish, Person, Ward
 from cspdesk.core.storage.models.safer_homes import SaferHomesMeasure, SaferHomesReferral
 from cspdesk.core.storage.models.sharing import CaseShare
@@ -73,6 +74,9 @@ __all__ = [
     "EnforcementNotice",
     "FigureImport",
     "ForumIssue",
+    "ImportBatch",
+    "ImportedRecord",
+    "ImportMapping",
     "Incident",
     "LetterTemplate",
     "Meeting",
