@@ -8,6 +8,8 @@ its drop-down, or all at once with "Use every suggestion" — and Next stays off
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,8 +49,15 @@ def _fresh_grid(area: QScrollArea) -> QGridLayout:
     return grid
 
 
-def _bold(text: str) -> QLabel:
+def _plain(text: str) -> QLabel:
+    """A label for words from the file, shown as written (a heading "<b>" is not markup)."""
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def _bold(text: str) -> QLabel:
+    label = _plain(text)
     label.setStyleSheet("font-weight: 600;")
     return label
 
@@ -63,7 +72,8 @@ class ColumnsPage(StepPage):
             "Say which CSPDesk field each column holds. Columns left as “not imported” are not brought in. "
             "Fields marked * are required.",
         )
-        self.memory = QLabel(objectName="movingInRemembered")
+        self.memory = _plain("")
+        self.memory.setObjectName("movingInRemembered")
         self.memory.setWordWrap(True)
         self.required = QLabel(objectName="movingInRequired")
         self.required.setWordWrap(True)
@@ -112,9 +122,9 @@ class ColumnsPage(StepPage):
         self.grid.addWidget(_bold("CSPDesk field"), 0, 1)
         self.grid.addWidget(_bold("First values in the file"), 0, 2)
         for r, column in enumerate(w.sheet.columns, start=1):
-            heading = QLabel(column.heading + (" (hidden in Excel)" if column.hidden else ""))
+            heading = _plain(column.heading + (" (hidden in Excel)" if column.hidden else ""))
             heading.setWordWrap(True)
-            examples = QLabel("   ·   ".join(column.examples[:3]) or "(blank)")
+            examples = _plain("   ·   ".join(column.examples[:3]) or "(blank)")
             examples.setStyleSheet(MUTED)
             examples.setToolTip("\n".join(column.examples))
             examples.setMinimumWidth(120)
@@ -158,7 +168,7 @@ class ColumnsPage(StepPage):
     def _show_required(self) -> None:
         mapped = set(self._chosen.values())
         parts = [
-            f"{f.label} ✓" if f.key in mapped else f"<b>{f.label} — not mapped yet</b>"
+            escape(f"{f.label} ✓") if f.key in mapped else f"<b>{escape(f.label)} — not mapped yet</b>"
             for f in self.w.fields
             if f.required
         ]
@@ -247,7 +257,7 @@ class ValuesPage(StepPage):
         self._show_unmapped()
 
     def _value_row(self, r: int, field, v) -> None:
-        name = QLabel(f"“{v.value}”")
+        name = _plain(f"“{v.value}”")
         name.setWordWrap(True)
         count = QLabel(f"{v.count:,} row{'s' if v.count != 1 else ''}")
         count.setStyleSheet(MUTED)

@@ -4,6 +4,8 @@ people who may already be known, each confirmed or rejected by the officer. Noth
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -86,17 +88,20 @@ class PreviewPage(StepPage):
 
     def _show(self, dry) -> None:
         self.w.dry = dry
-        counts = "; ".join(f"{n:,} {what}" for what, n in dry.counts.items()) or "nothing"
+        counts = escape("; ".join(f"{n:,} {what}" for what, n in dry.counts.items()) or "nothing")
         lines = [f"<b>{dry.rows_read:,} rows read.</b> The import would make: {counts}."]
+        lines += [escape(note) for note in getattr(dry, "notes", ())]  # words from the file: never markup
         if dry.rejected:
             n = len(dry.rejected)
             lines.append(f"{n:,} row{'s' if n != 1 else ''} would be left out — see “Left out”.")
         if dry.missing_fields:
             lines.append(
-                "<b>Required fields with no column:</b> " + ", ".join(dry.missing_fields) + " (go Back)."
+                "<b>Required fields with no column:</b> "
+                + escape(", ".join(dry.missing_fields))
+                + " (go Back)."
             )
         if dry.unmapped_values:
-            shown = ", ".join(f"“{v.value}”" for v in dry.unmapped_values[:6])
+            shown = escape(", ".join(f"“{v.value}”" for v in dry.unmapped_values[:6]))
             lines.append(f"<b>Values with no CSPDesk word:</b> {shown} (go Back to map them).")
         if not dry.importable and not dry.missing_fields:
             lines.append("<b>No row could be imported.</b>")

@@ -5,6 +5,8 @@ The mapping steps are in ``mapping.py``, the dry run in ``preview.py``; this mod
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -229,12 +231,13 @@ class ImportPage(StepPage):
 
     def _imported(self, result) -> None:
         self.w.result = result
-        made = "; ".join(f"{n:,} {what}" for what, n in result.counts.items() if n) or "nothing"
+        made = escape("; ".join(f"{n:,} {what}" for what, n in result.counts.items() if n) or "nothing")
         left_out = len(result.rejected)
         self.outcome.setText(
             f"<b>Imported.</b> {made}.<br>"
             f"Import batch: <code>{result.batch_id}</code> — listed under Import → Past imports, where it can "
             "be undone while nothing on its records has changed."
+            + "".join(f"<br>{escape(note)}" for note in getattr(result, "notes", ()))
             + (f"<br>{left_out:,} rows were left out (below)." if left_out else "")
             + (
                 f"<br>{len(result.flagged):,} rows were imported but are worth a look."
