@@ -116,7 +116,7 @@ def make_workbook(path: Path, cases: int = 2000, incidents: int = 6000, notices:
         )
         for _ in range(max(1, cases // 3))
     ]
-    people[0] = ("John Smith", date(1990, 4, 3))
+    people[0] = ("John Smith", date(1987, 11, 19))
     refs = []
     good = 0
     start = date(2019, 1, 1)
@@ -203,10 +203,11 @@ def make_workbook(path: Path, cases: int = 2000, incidents: int = 6000, notices:
         comply = appeal = None
         upper = kind.upper()
         if upper in ("CPW", "COMMUNITY PROTECTION WARNING"):
-            comply = served + timedelta(days=14 if k % 10 else 10)  # every tenth: not the council's 14 days
-            disagreeing += k % 10 == 0
+            comply = served + timedelta(days=14 if k % 7 else 10)  # the officer's own period: kept as given
         elif upper == "CPN":
-            appeal = served + timedelta(days=21 if k % 10 else 28)  # s.46(1): 21 days
+            # s.46(2): 21 days beginning with the day of issue, so the last is issue + 20; every tenth
+            # notice in the register says 28 days: imported, and flagged for checking.
+            appeal = served + timedelta(days=20 if k % 10 else 28)
             disagreeing += k % 10 == 0
         reg.append(
             (
