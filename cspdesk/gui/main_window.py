@@ -231,10 +231,10 @@ class MainWindow(QMainWindow):
 
     def show_cases(self, search: str = "") -> None:
         """The ASB Cases page, its search set to ``search`` (after an import: a legacy reference)."""
+        from cspdesk.core.services.cases.case_query import CaseQuery
+
         self.show_page("cases")
-        page = self.pages["cases"]
-        page.search.setText(search)
-        page.apply_filters()
+        self.pages["cases"].show_query(CaseQuery(text=search))  # every status: imported cases may be closed
 
     def data_requests(self) -> None:
         """Subject access, rectification and erasure requests (issue 15 part 4)."""

@@ -82,6 +82,7 @@ class PreviewPage(StepPage):
         moving_in, actor, plan = self.w.services.moving_in, self.w.services.actor, self.w.plan
         self.w.dry = None
         self.counts.setText("")
+        self.export.setEnabled(False)
         self.w.run(
             self, "Checking every row…", lambda report: moving_in.dry_run(actor, plan, report), self._show
         )
@@ -100,8 +101,8 @@ class PreviewPage(StepPage):
                 + escape(", ".join(dry.missing_fields))
                 + " (go Back)."
             )
-        if dry.unmapped_values:
-            shown = escape(", ".join(f"“{v.value}”" for v in dry.unmapped_values[:6]))
+        if unmapped := self.unanswered(dry):
+            shown = escape(", ".join(f"“{v.value}”" for v in unmapped[:6]))
             lines.append(f"<b>Values with no CSPDesk word:</b> {shown} (go Back to map them).")
         if not dry.importable and not dry.missing_fields:
             lines.append("<b>No row could be imported.</b>")
@@ -180,6 +181,12 @@ class PreviewPage(StepPage):
             return
         self.w.prompts.info("Exported", f"{n:,} rejected rows written to {target}.")
 
+    def unanswered(self, dry) -> list:
+        """Values the dry run met that the officer has given no answer (a word, or "leave out") — the core
+        lists values answered "leave out" among its unmapped ones too, so they are taken off here."""
+        answered = self.w.plan.values
+        return [v for v in dry.unmapped_values if v.value not in answered.get(v.field, {})]
+
     def ready(self) -> bool:
         dry = self.w.dry
-        return dry is not None and dry.importable and not dry.unmapped_values
+        return dry is not None and dry.importable and not self.unanswered(dry)

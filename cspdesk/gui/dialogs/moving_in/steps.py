@@ -115,7 +115,9 @@ class ChoosePage(StepPage):
                 lines.append(f"Headings found on row {sheet.header_row}.")
             lines.append(f"{sheet.row_count:,} rows of records.")
             lines += list(sheet.notes)
-            if sheet.same_shape_as:
+            if sheet.same_shape_as and not any(
+                other in n for n in sheet.notes for other in sheet.same_shape_as
+            ):
                 lines.append(
                     "Sheets with the same headings: "
                     + ", ".join(sheet.same_shape_as)
@@ -254,9 +256,15 @@ class ImportPage(StepPage):
         self.w.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)  # nothing left to cancel
         self.w.bus.changes_applied.emit(result.changes)
 
+    def legacy_example(self) -> str:
+        """The file's first reference (a legacy reference now, searchable in ASB Cases), or ""."""
+        heading = next((h for h, k in self.w.plan.columns.items() if k == "legacy_reference"), None)
+        column = self.w.sheet.column(heading) if heading and self.w.sheet else None
+        return column.examples[0] if column and column.examples else ""
+
     def _show_cases(self) -> None:
         if self.w.show_cases is not None:
-            self.w.show_cases("")
+            self.w.show_cases(self.legacy_example())
             self.w.accept()
 
     def ready(self) -> bool:
