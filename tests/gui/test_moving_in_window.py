@@ -97,8 +97,8 @@ def test_a_case_log_is_mapped_previewed_imported_found_and_undone(window, qtbot,
 
     # 6. the import, then the cases: found by the old reference
     _click(qtbot, wizard, QWizard.WizardButton.CommitButton)
-    qtbot.waitUntil(lambda: wizard.result is not None, timeout=30000)
-    assert str(wizard.result.batch_id) in wizard.import_page.outcome.text()
+    qtbot.waitUntil(lambda: wizard.imported is not None, timeout=30000)
+    assert str(wizard.imported.batch_id) in wizard.import_page.outcome.text()
     qtbot.waitUntil(lambda: len(_case_refs(cases)) == 1, timeout=10000)  # refreshed by changes_applied
     qtbot.mouseClick(wizard.import_page.show_cases, Qt.MouseButton.LeftButton)
     assert cases.search.text() == "OLD-0001"

@@ -133,3 +133,25 @@ def test_an_undo_the_core_refuses_is_shown_in_its_plain_words(qtbot, services, f
     assert ("error", "Import not undone", fake.undo_refusal) in prompts.asked
     assert dialog.undo_button.isEnabled()  # may be tried again after the change is put right
     tasks.wait()
+
+
+def test_a_possible_same_person_is_linked_only_when_the_officer_ticks_it(qtbot, wizard, fake):
+    """Someone in the file who may be someone already known is made new unless ticked "Same person"; the tick
+    goes into the plan the import runs. (Caught: ``_person_answered`` not storing the key — the import ran
+    with no confirmed people.)"""
+    _to_columns(qtbot, wizard)
+    date_box = wizard.columns_page.boxes["Date rec'd"]
+    date_box.setCurrentIndex(date_box.findData("reported_on"))
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: bool(wizard.values_page.boxes))
+    wizard.values_page.apply_suggestions()
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.dry is not None)
+    people = wizard.preview_page.people
+    assert people.rowCount() == 1
+    assert people.item(0, 1).text() == "Jon Smith" and people.item(0, 2).text() == "John Smith (ASB-1)"
+    assert people.item(0, 0).checkState() == Qt.CheckState.Unchecked  # not linked unasked
+    wizard.preview_page.set_same_person(0, True)
+    _next(qtbot, wizard)  # Import
+    qtbot.waitUntil(lambda: wizard.imported is not None)
+    assert fake.runs[-1].confirmed_people == frozenset({"p1"})
