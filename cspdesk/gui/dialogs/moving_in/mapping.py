@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.gui.dialogs.moving_in.widgets import named
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
 
 NOT_IMPORTED = "— not imported —"
@@ -30,7 +31,7 @@ MUTED = "color: #555;"
 
 
 def _grid_area(object_name: str) -> tuple[QScrollArea, QGridLayout]:
-    area = QScrollArea(objectName=object_name)
+    area = named(QScrollArea(), object_name)
     area.setWidgetResizable(True)
     return area, _fresh_grid(area)
 
@@ -75,12 +76,12 @@ class ColumnsPage(StepPage):
         self.memory = _plain("")
         self.memory.setObjectName("movingInRemembered")
         self.memory.setWordWrap(True)
-        self.required = QLabel(objectName="movingInRequired")
+        self.required = named(QLabel(), "movingInRequired")
         self.required.setWordWrap(True)
         self.area, self.grid = _grid_area("movingInColumns")
         self.boxes: dict[str, QComboBox] = {}  # column heading -> its drop-down
         self._chosen: dict[str, str] = {}  # column heading -> field key ("" = not imported)
-        self._built_for = None
+        self._built_for: tuple | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.memory)
         layout.addWidget(self.area, 1)
@@ -92,7 +93,7 @@ class ColumnsPage(StepPage):
         w = self.w
         if w.plan is not None and self._built_for == (w.plan.path, w.plan.sheet, w.plan.kind):
             return  # back from a later step: keep what the officer chose
-        moving_in, path, sheet, kind = w.services.moving_in, w.info.path, w.sheet.name, w.kind
+        moving_in, path, sheet, kind = w.services.moving_in, w.the_info.path, w.the_sheet.name, w.kind
         self._clear()
         w.run(
             self,
@@ -121,14 +122,14 @@ class ColumnsPage(StepPage):
         self.grid.addWidget(_bold("Column in the file"), 0, 0)
         self.grid.addWidget(_bold("CSPDesk field"), 0, 1)
         self.grid.addWidget(_bold("First values in the file"), 0, 2)
-        for r, column in enumerate(w.sheet.columns, start=1):
+        for r, column in enumerate(w.the_sheet.columns, start=1):
             heading = _plain(column.heading + (" (hidden in Excel)" if column.hidden else ""))
             heading.setWordWrap(True)
             examples = _plain("   ·   ".join(column.examples[:3]) or "(blank)")
             examples.setStyleSheet(MUTED)
             examples.setToolTip("\n".join(column.examples))
             examples.setMinimumWidth(120)
-            box = QComboBox(objectName=f"movingInColumn_{column.index}")
+            box = named(QComboBox(), f"movingInColumn_{column.index}")
             box.setAccessibleName(f"CSPDesk field for the column {column.heading}")
             box.addItem(NOT_IMPORTED, "")
             for field in fields:
@@ -184,7 +185,7 @@ class ColumnsPage(StepPage):
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
         columns = {h: k for h, k in self._chosen.items() if k}
-        if dict(self.w.plan.columns) != columns:
+        if dict(self.w.the_plan.columns) != columns:
             self.w.plan_with(columns=columns)
         return True
 
@@ -202,12 +203,12 @@ class ValuesPage(StepPage):
         self.area, self.grid = _grid_area("movingInValues")
         self.boxes: dict[tuple[str, str], QComboBox] = {}  # (field key, value) -> its drop-down
         self.suggestions: dict[tuple[str, str], str] = {}
-        self.use_suggestions = QPushButton("Use every &suggestion", objectName="movingInUseSuggestions")
+        self.use_suggestions = named(QPushButton("Use every &suggestion"), "movingInUseSuggestions")
         self.use_suggestions.clicked.connect(self.apply_suggestions)
-        self.unmapped = QLabel(objectName="movingInUnmapped")
+        self.unmapped = named(QLabel(), "movingInUnmapped")
         self.unmapped.setWordWrap(True)
         self.unmapped.setTextFormat(Qt.TextFormat.PlainText)
-        self._built_for = None
+        self._built_for: tuple | None = None
         row = QHBoxLayout()
         row.addWidget(self.unmapped, 1)
         row.addWidget(self.use_suggestions)
@@ -218,7 +219,7 @@ class ValuesPage(StepPage):
             layout.addWidget(w)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt's name
-        plan = self.w.plan
+        plan = self.w.the_plan
         key = (plan.path, plan.sheet, plan.kind, tuple(sorted(plan.columns.items())))
         if key == self._built_for:
             return  # back from the preview with the same columns: keep the answers
@@ -241,7 +242,7 @@ class ValuesPage(StepPage):
         self.w.values = tuple(values)
         self._built_for = built_for
         fields = {f.key: f for f in self.w.fields}
-        column_of = {k: h for h, k in self.w.plan.columns.items()}
+        column_of = {k: h for h, k in self.w.the_plan.columns.items()}
         r = 0
         if not values:
             self.grid.addWidget(QLabel("No column needs its values mapped: go on to the preview."), r, 0)
@@ -261,7 +262,7 @@ class ValuesPage(StepPage):
         name.setWordWrap(True)
         count = QLabel(f"{v.count:,} row{'s' if v.count != 1 else ''}")
         count.setStyleSheet(MUTED)
-        box = QComboBox(objectName=f"movingInValue_{field.key}_{r}")
+        box = named(QComboBox(), f"movingInValue_{field.key}_{r}")
         box.setAccessibleName(f"CSPDesk {field.label.lower()} for “{v.value}”")
         box.addItem(CHOOSE, None)
         labels = dict(field.choices)
@@ -316,6 +317,6 @@ class ValuesPage(StepPage):
         mapping: dict[str, dict[str, str]] = {}
         for (field_key, value), box in self.boxes.items():
             mapping.setdefault(field_key, {})[value] = box.currentData()
-        if {k: dict(v) for k, v in self.w.plan.values.items()} != mapping:
+        if {k: dict(v) for k, v in self.w.the_plan.values.items()} != mapping:
             self.w.plan_with(values=mapping)
         return True

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
+from cspdesk.gui.dialogs.moving_in.widgets import named
 
 COLUMNS = ("Imported", "File", "Sheet", "Holds", "By", "Made", "State")
 
@@ -42,9 +43,7 @@ class PastImportsDialog(QDialog):
             "nothing on those records has been changed or added to since."
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(
-            0, len(COLUMNS), objectName="pastImportsTable", accessibleName="Past imports"
-        )
+        self.table = named(QTableWidget(0, len(COLUMNS)), "pastImportsTable", "Past imports")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -52,9 +51,9 @@ class PastImportsDialog(QDialog):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
-        self.undo_button = QPushButton("&Undo this import…", objectName="undoImport")
+        self.undo_button = named(QPushButton("&Undo this import…"), "undoImport")
         self.undo_button.clicked.connect(self.undo_selected)
-        self.status = QLabel(objectName="pastImportsStatus")
+        self.status = named(QLabel(), "pastImportsStatus")
         self.status.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)

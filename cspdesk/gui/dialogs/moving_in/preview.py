@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from cspdesk.gui.dialogs.moving_in.widgets import named
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
 
 PEOPLE_COLUMNS = ("Same person?", "In the file", "Already known as", "Why they may be the same", "Rows")
 
 
 def _table(object_name: str, name: str, headings: tuple[str, ...], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(headings), objectName=object_name, accessibleName=name)
+    table = named(QTableWidget(0, len(headings)), object_name, name)
     table.setHorizontalHeaderLabels(list(headings))
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -48,17 +49,17 @@ class PreviewPage(StepPage):
             "What the import would do. Nothing has been written yet: the Import button does it, in one go.",
         )
         self.setCommitPage(True)  # past this point there is no Back: the import has run
-        self.counts = QLabel(objectName="movingInCounts")
+        self.counts = named(QLabel(), "movingInCounts")
         self.counts.setWordWrap(True)
         self.counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.tabs = QTabWidget(objectName="movingInPreviewTabs")
+        self.tabs = named(QTabWidget(), "movingInPreviewTabs")
         self.rejected = _table("movingInRejected", "Rows that would be left out", ("Row", "Why"), 1)
         self.flagged = _table("movingInFlagged", "Rows worth a look", ("Row", "What to check"), 1)
         self.people = _table("movingInPeople", "People who may already be known", PEOPLE_COLUMNS, 3)
         self.people.itemChanged.connect(self._person_answered)
-        self.export = QPushButton("&Export rejected rows…", objectName="movingInExportRejected")
+        self.export = named(QPushButton("&Export rejected rows…"), "movingInExportRejected")
         self.export.clicked.connect(self.export_rejected)
-        self.again = QPushButton("&Check again", objectName="movingInCheckAgain")
+        self.again = named(QPushButton("&Check again"), "movingInCheckAgain")
         self.again.setToolTip("Run the dry run again with your answers about people")
         self.again.clicked.connect(self.check)
         self.tabs.addTab(self.rejected, "Left out")
@@ -127,7 +128,7 @@ class PreviewPage(StepPage):
         table.resizeColumnToContents(0)
 
     def _fill_people(self, dry) -> None:
-        confirmed = self.w.plan.confirmed_people
+        confirmed = self.w.the_plan.confirmed_people
         self.people.blockSignals(True)
         self.people.setRowCount(len(dry.uncertain_people))
         for r, match in enumerate(dry.uncertain_people):
@@ -147,13 +148,15 @@ class PreviewPage(StepPage):
 
     def set_same_person(self, row: int, same: bool) -> None:
         """Tick or untick "Same person" on a row of the people table (as the officer's click does)."""
-        self.people.item(row, 0).setCheckState(Qt.CheckState.Checked if same else Qt.CheckState.Unchecked)
+        item = self.people.item(row, 0)
+        assert item is not None, "the people table is filled row by row"
+        item.setCheckState(Qt.CheckState.Checked if same else Qt.CheckState.Unchecked)
 
     def _person_answered(self, item: QTableWidgetItem) -> None:
         if item.column() != 0:
             return
         key = item.data(Qt.ItemDataRole.UserRole)
-        confirmed = set(self.w.plan.confirmed_people)
+        confirmed = set(self.w.the_plan.confirmed_people)
         if item.checkState() == Qt.CheckState.Checked:
             confirmed.add(key)
         else:
@@ -184,7 +187,7 @@ class PreviewPage(StepPage):
     def unanswered(self, dry) -> list:
         """Values the dry run met that the officer has given no answer (a word, or "leave out") — the core
         lists values answered "leave out" among its unmapped ones too, so they are taken off here."""
-        answered = self.w.plan.values
+        answered = self.w.the_plan.values
         return [v for v in dry.unmapped_values if v.value not in answered.get(v.field, {})]
 
     def ready(self) -> bool:

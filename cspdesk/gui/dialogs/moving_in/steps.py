@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.gui.dialogs.moving_in.mapping import ColumnsPage, ValuesPage
 from cspdesk.gui.dialogs.moving_in.preview import PreviewPage
+from cspdesk.gui.dialogs.moving_in.widgets import named, read_only
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
 
 __all__ = ["ChoosePage", "ColumnsPage", "ImportPage", "KindPage", "PreviewPage", "ValuesPage"]
@@ -50,19 +51,17 @@ class ChoosePage(StepPage):
             "Choose the file",
             "An Excel workbook (.xlsx) or a CSV file. Nothing is stored until the last step.",
         )
-        self.choose = QPushButton("&Choose file…", objectName="movingInChooseFile")
+        self.choose = named(QPushButton("&Choose file…"), "movingInChooseFile")
         self.choose.clicked.connect(self.choose_file)
-        self.path_label = QLabel("No file chosen yet.", objectName="movingInPath")
+        self.path_label = named(QLabel("No file chosen yet."), "movingInPath")
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.sheet_box = QComboBox(objectName="movingInSheet", accessibleName="Sheet")
+        self.sheet_box = named(QComboBox(), "movingInSheet", "Sheet")
         self.sheet_box.currentIndexChanged.connect(self._sheet_chosen)
-        self.notes = QPlainTextEdit(
-            objectName="movingInNotes", readOnly=True, accessibleName="What CSPDesk noticed about the sheet"
+        self.notes = named(
+            read_only(QPlainTextEdit()), "movingInNotes", "What CSPDesk noticed about the sheet"
         )
         self.notes.setMaximumHeight(110)
-        self.rows = QTableWidget(
-            0, 0, objectName="movingInFirstRows", accessibleName="The sheet's first rows"
-        )
+        self.rows = named(QTableWidget(0, 0), "movingInFirstRows", "The sheet's first rows")
         self.rows.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.rows.verticalHeader().setVisible(False)
         top = QHBoxLayout()
@@ -161,7 +160,7 @@ class KindPage(StepPage):
         self.buttons: dict[str, QRadioButton] = {}
         layout = QVBoxLayout(self)
         for kind in wizard.services.moving_in.kinds():
-            button = QRadioButton(kind.label, objectName=f"movingInKind_{kind.value}")
+            button = named(QRadioButton(kind.label), f"movingInKind_{kind.value}")
             button.setProperty("kind", kind.value)
             button.toggled.connect(self._chosen)
             self.group.addButton(button)
@@ -203,15 +202,13 @@ class ImportPage(StepPage):
             "Import",
             "Everything goes in as one batch, or nothing does. Cancel while it runs and nothing is kept.",
         )
-        self.outcome = QLabel(objectName="movingInOutcome")
+        self.outcome = named(QLabel(), "movingInOutcome")
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.show_cases = QPushButton("&Show the cases in ASB Cases", objectName="movingInShowCases")
+        self.show_cases = named(QPushButton("&Show the cases in ASB Cases"), "movingInShowCases")
         self.show_cases.clicked.connect(self._show_cases)
         self.show_cases.hide()
-        self.rejected = QTableWidget(
-            0, 2, objectName="movingInResultRejected", accessibleName="Rows left out"
-        )
+        self.rejected = named(QTableWidget(0, 2), "movingInResultRejected", "Rows left out")
         self.rejected.setHorizontalHeaderLabels(["Row", "Why it was left out"])
         self.rejected.verticalHeader().setVisible(False)
         self.rejected.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -228,11 +225,11 @@ class ImportPage(StepPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt's name
         moving_in, actor, plan = self.w.services.moving_in, self.w.services.actor, self.w.plan
         self.outcome.setText("")
-        self.w.result = None
+        self.w.imported = None
         self.w.run(self, "Importing…", lambda report: moving_in.run(actor, plan, report), self._imported)
 
     def _imported(self, result) -> None:
-        self.w.result = result
+        self.w.imported = result
         made = escape("; ".join(f"{n:,} {what}" for what, n in result.counts.items() if n) or "nothing")
         left_out = len(result.rejected)
         self.outcome.setText(
@@ -258,8 +255,8 @@ class ImportPage(StepPage):
 
     def legacy_example(self) -> str:
         """The file's first reference (a legacy reference now, searchable in ASB Cases), or ""."""
-        heading = next((h for h, k in self.w.plan.columns.items() if k == "legacy_reference"), None)
-        column = self.w.sheet.column(heading) if heading and self.w.sheet else None
+        heading = next((h for h, k in self.w.the_plan.columns.items() if k == "legacy_reference"), None)
+        column = self.w.the_sheet.column(heading) if heading and self.w.sheet else None
         return column.examples[0] if column and column.examples else ""
 
     def _show_cases(self) -> None:
@@ -268,4 +265,4 @@ class ImportPage(StepPage):
             self.w.accept()
 
     def ready(self) -> bool:
-        return self.w.result is not None
+        return self.w.imported is not None

@@ -26,6 +26,7 @@ from cspdesk.core.services.moving_in import (
     ValueToMap,
     WorkbookInfo,
 )
+from cspdesk.gui.dialogs.moving_in.widgets import named
 
 PROBLEM_STYLE = "color: #a00000;"
 
@@ -66,7 +67,7 @@ class MovingInWizard(QWizard):
         self.plan: ImportPlan | None = None
         self.values: tuple[ValueToMap, ...] = ()
         self.dry: DryRun | None = None
-        self.result: ImportResult | None = None
+        self.imported: ImportResult | None = None
         self.task = None  # the background task running now, if any
         self.cancel_asked = False
         self.choose_page = ChoosePage(self)
@@ -87,7 +88,22 @@ class MovingInWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
         self.resize(QSize(1040, 680))  # shrunk to the screen by the dialog fitter on a laptop
 
-    # ----- the plan as the pages have made it
+    # ----- the plan as the pages have made it (each step runs only once the steps before it have made theirs)
+
+    @property
+    def the_info(self) -> WorkbookInfo:
+        assert self.info is not None, "step 1 reads the file first"
+        return self.info
+
+    @property
+    def the_sheet(self) -> SheetInfo:
+        assert self.sheet is not None, "step 1 chooses the sheet first"
+        return self.sheet
+
+    @property
+    def the_plan(self) -> ImportPlan:
+        assert self.plan is not None, "step 3 proposes the plan first"
+        return self.plan
 
     def plan_with(self, **changes: Any) -> ImportPlan:
         assert self.plan is not None
@@ -159,10 +175,10 @@ class StepPage(QWizardPage):
         self.w = wizard
         self.setTitle(title)
         self.setSubTitle(subtitle)
-        self.progress = QProgressBar(objectName="movingInProgress", accessibleName="Progress")
+        self.progress = named(QProgressBar(), "movingInProgress", "Progress")
         self.progress.setTextVisible(True)
         self.progress.hide()
-        self.problem_label = QLabel(objectName="movingInProblem")
+        self.problem_label = named(QLabel(), "movingInProblem")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet(PROBLEM_STYLE)
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
