@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "check",
     "report",
     "figures",
+    "import_records",
     "retention",
     "sar",
     "encrypt",

@@ -106,6 +106,7 @@ WRITERS: dict[str, set[str]] = {
     # take writes a new (encrypted) file; that restricted referrals travel only with an officer who may see them is
     # tests/core/test_working_copies.py's to prove.
     "working_copies": {"take", "refresh", "bring_back", "revoke", "decide"},
+    "moving_in": {"run", "remember", "undo"},
 }
 # Readers that take something only another reader makes (a preview, a figures table ...) and never reach a
 # Safer Homes referral: with why. Anything else the test cannot call fails it.
@@ -133,6 +134,9 @@ NOT_ABOUT_REFERRALS: dict[str, set[str]] = {
         "preview_template",
     },  # template helpers, demo values
     "subject_access": {"write"},  # writes the bundle it is given; ``bundle`` itself is called and searched
+    # Read a spreadsheet the officer chose, and a plan made from it (no Safer Homes referrals are imported yet;
+    # the people a dry run asks about are the case-log people table's, never a referral's client).
+    "moving_in": {"open_file", "propose", "values_to_map", "dry_run"},
 }
 
 
@@ -416,6 +420,7 @@ COMMAND_ARGS: dict[str, list[list[str]]] = {
     "sar list": [[]],
     "copy list": [[]],
     "copy conflicts": [["--all"]],
+    "import-records batches": [[]],
 }
 # They write data in, or change a request or a key, and print none of a record's details out.
 NOT_READING = {
@@ -439,6 +444,8 @@ NOT_READING |= {"sar bundle"}
 # database (or a copy of the one given) and prints only its own steps.
 NOT_READING |= {"about", "selftest"}
 NOT_READING |= {"copy take", "copy bring-back", "copy refresh", "copy revoke", "copy decide"}
+# Moving in: run and undo write (or check, with --dry-run, a file the officer gives); sheets reads that file.
+NOT_READING |= {"import-records run", "import-records undo", "import-records sheets"}
 
 
 def _leaves(parser, prefix=()) -> list[str]:

@@ -1,4 +1,5 @@
-"""Moving in end to end: the council-shaped workbook (tools/make_moving_in_workbook.py) imported sheet by sheet,
+"""Moving in end to end: the council-shaped workbook (tools/make_moving_in_workbook.py) imported sheet by
+sheet,
 mapped and value-mapped in code as an officer would in the window, then checked and undone."""
 
 from __future__ import annotations

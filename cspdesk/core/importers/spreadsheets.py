@@ -76,7 +76,8 @@ def read_spreadsheet(path: str | Path) -> list[Sheet]:
     if head.startswith(_OLE_MAGIC):
         raise SpreadsheetProblem(
             f"{path.name} is protected with a password, or is an old Excel 97-2003 file. Open it in Excel, "
-            "remove the password (File → Info → Protect Workbook) and save it as an Excel Workbook (.xlsx), "
+            "remove the password (File → Info → Protect Workbook) and save it as an Excel Workbook "
+            "(.xlsx), "
             "then import that file."
         )
     if head.startswith(b"PK"):
@@ -176,13 +177,17 @@ def _read_csv(path: Path) -> Sheet:
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
         raise SpreadsheetProblem(
-            f"{path.name} is {size / 1e6:,.0f} MB; CSPDesk reads CSV files of up to {MAX_CSV_BYTES / 1e6:,.0f} "
+            f"{path.name} is {size / 1e6:,.0f} MB; CSPDesk reads CSV files of up to "
+            f"{MAX_CSV_BYTES / 1e6:,.0f} "
             "MB. Split it and import the parts."
         )
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    head = data[:4096]
+    # Text has no NUL bytes (one in a cell is that row's problem); a binary file is full of them.
+    if head.count(b"\x00") > len(head) // 100 + 1 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SpreadsheetProblem(
-            f"{path.name} is not a spreadsheet or a CSV file CSPDesk can read. Choose an Excel workbook (.xlsx) "
+            f"{path.name} is not a spreadsheet or a CSV file CSPDesk can read. Choose an Excel workbook "
+            "(.xlsx) "
             "or a CSV file."
         )
     from cspdesk.core.importers.figures_files import detect_encoding  # the police.uk reader's rule

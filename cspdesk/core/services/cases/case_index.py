@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.vocab import PartyRole
-from cspdesk.core.storage.models import Address, AsbCase, CaseParty, Organisation, Person
+from cspdesk.core.storage.models import Address, AsbCase, CaseParty, ImportedRecord, Organisation, Person
 from cspdesk.core.storage.search import compose_search_text
 
 
@@ -44,6 +44,14 @@ def refresh_case_index(session: Session, case_id: uuid.UUID) -> None:
         .where(CaseParty.case_id == case_id, CaseParty.removed_on.is_(None))
     ).all()
     parts: list[str | None] = [case.reference, case.title]
+    # A case moved in from a spreadsheet stays findable by its old reference (services.moving_in).
+    parts.extend(
+        session.scalars(
+            select(ImportedRecord.legacy_reference).where(
+                ImportedRecord.entity_type == "case", ImportedRecord.entity_id == case_id
+            )
+        )
+    )
     by_role: dict[str, list[str]] = {}
     address_ids = {case.location_id} - {None}
     for party, person, org in rows:

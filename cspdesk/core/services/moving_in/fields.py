@@ -1,4 +1,4 @@
-"""The fields each kind of sheet may fill, the headings that propose them, and the words their values map to."""
+"""The fields each kind of sheet may fill, the headings that propose them, and the words their values take."""
 
 from __future__ import annotations
 
@@ -55,7 +55,19 @@ SPECS: dict[RecordKind, tuple[FieldSpec, ...]] = {
             "Case reference",
             T,
             True,
-            ("case ref", "ref", "reference", "case no", "case number", "case id", "our ref", "asb ref"),
+            (
+                "case ref",
+                "ref",
+                "reference",
+                "ref no",
+                "reference no",
+                "reference number",
+                "case no",
+                "case number",
+                "case id",
+                "our ref",
+                "asb ref",
+            ),
             help=_LEGACY,
         ),
         FieldSpec(

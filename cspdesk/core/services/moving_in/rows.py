@@ -113,8 +113,7 @@ def read_rows(sheet: Sheet, plan: ImportPlan, lookups: Lookups) -> ReadResult:
     settled = {
         key
         for key, (_h, i) in columns.items()
-        if specs[key].type is FieldType.DATE
-        and any(isinstance(r[1][i], str) and first_number_over_12(r[1][i]) for r in sheet.rows)
+        if specs[key].type is FieldType.DATE and any(_proves_day_first(r[1][i]) for r in sheet.rows)
     }
     rows: list[RowValues] = []
     rejected: list[RejectedRow] = []
@@ -138,8 +137,8 @@ def read_rows(sheet: Sheet, plan: ImportPlan, lookups: Lookups) -> ReadResult:
                             FlaggedRow(
                                 row_number,
                                 f"{heading}: {cell_text(value)} could be {d.day} {d:%B %Y} or "
-                                f"{d.month} {_month_name(d.day)} {d.year}; read as {d.day} {d:%B %Y} (UK order). "
-                                "Check it.",
+                                f"{d.month} {_month_name(d.day)} {d.year}; "
+                                f"read as {d.day} {d:%B %Y} (UK order). Check it.",
                             )
                         )
                 continue
@@ -189,6 +188,10 @@ def read_rows(sheet: Sheet, plan: ImportPlan, lookups: Lookups) -> ReadResult:
         else:
             rows.append(RowValues(row_number, values))
     return ReadResult(rows, rejected, flagged, unmapped, missing)
+
+
+def _proves_day_first(value: object) -> bool:
+    return isinstance(value, str) and first_number_over_12(value)
 
 
 def _month_name(n: int) -> str:

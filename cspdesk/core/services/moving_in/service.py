@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -65,7 +66,7 @@ Progress = Callable[[str, int, int], None]
 FIRST_ROWS = 10
 EXAMPLES = 3
 CHUNK = 500  # ids per IN (...) list
-MODELS = {
+MODELS: dict[str, Any] = {  # the mapped classes (Tracked: id and version)
     "address": Address,
     "person": Person,
     "case": AsbCase,
@@ -163,7 +164,7 @@ class MovingInService:
 
     def fields(self, kind: RecordKind) -> tuple[TargetField, ...]:
         """The fields a column of a ``kind`` sheet may be mapped to (choices filled from the database)."""
-        _importable(kind)
+        kind = _importable(kind)
         with self._uow("moving-in") as uow:
             lookups = self._lookups(uow.session, kind)
         return target_fields(kind, lookups.officers, lookups.wards)
@@ -172,7 +173,7 @@ class MovingInService:
         """A plan with columns mapped from their headings (synonyms, case and punctuation ignored), or the
         mapping remembered for a file of the same shape (columns and values). Hidden columns are never
         proposed. Values are mapped only where remembered or where the file's word is CSPDesk's own."""
-        _importable(kind)
+        kind = _importable(kind)
         found = self._sheet(path, sheet)
         with self._uow("moving-in") as uow:
             kept = uow.session.scalar(
@@ -449,9 +450,17 @@ class MovingInService:
             ]
 
 
-def _importable(kind: RecordKind) -> None:
+def _importable(kind: RecordKind | str) -> RecordKind:
+    try:
+        kind = RecordKind(kind)
+    except ValueError:
+        names = ", ".join(k.value for k in IMPORTABLE)
+        raise UserError(
+            f'"{kind}" is not a kind of record CSPDesk imports. Choose one of: {names}.'
+        ) from None
     if kind not in SPECS:
         raise UserError(f"{kind.label} cannot be imported from a spreadsheet yet.")
+    return kind
 
 
 def _counts(built: Built) -> dict[str, int]:

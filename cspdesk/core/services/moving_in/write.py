@@ -103,8 +103,8 @@ def build(kind: RecordKind, read: ReadResult, people: PeopleMatcher, ctx: Contex
                 built.rejected.append(
                     RejectedRow(
                         r.row,
-                        f"No case with reference {r.values['case_reference']} in CSPDesk: import the case log "
-                        "first, or check the reference",
+                        f"No case with reference {r.values['case_reference']} in CSPDesk: "
+                        "import the case log first, or check the reference",
                     )
                 )
                 continue

@@ -1,0 +1,232 @@
+"""Moving in from small spreadsheets: what is refused, flagged, asked, remembered and undone, and by whom."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cspdesk.core.domain.vocab import Role
+from cspdesk.core.errors import PermissionDenied, UserError
+from cspdesk.core.services.cases.case_query import CaseQuery
+from cspdesk.core.services.context import Actor
+from cspdesk.core.services.moving_in import ImportPlan, RecordKind
+
+CASES_CSV = """Case Ref,Date reported,Category,Summary,Status,Perpetrator,Perp DOB,Location,Post code
+SD0001,03/04/2021,Noise,Loud music,Open,John Smith,19/11/1987,1 High Street,DE11 0AA
+SD0002,2021-05-06,Noise,Barking dog,CLOSED,Jon Smith,19/11/1987,2 High Street,DE11 0AB
+SD0003,04/05/2021,Noise,Shouting,Open,John Smith,19/11/1987,3 High Street,DE11 0AC
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "log.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _plan(services, path: Path, kind=RecordKind.CASES, **values) -> ImportPlan:
+    plan = services.moving_in.propose(path, path.stem, kind)
+    return ImportPlan(plan.path, plan.sheet, plan.kind, plan.columns, {**plan.values, **values})
+
+
+def test_the_headings_propose_the_fields_and_cspdesk_words_map_themselves(services, tmp_path):
+    plan = _plan(services, _write(tmp_path, CASES_CSV))
+    assert plan.columns == {
+        "Case Ref": "legacy_reference",
+        "Date reported": "reported_on",
+        "Category": "category",
+        "Summary": "title",
+        "Status": "status",
+        "Perpetrator": "perpetrator_name",
+        "Perp DOB": "perpetrator_dob",
+        "Location": "location",
+        "Post code": "postcode",
+    }
+    values = {(v.field, v.value): v for v in services.moving_in.values_to_map(plan)}
+    assert values[("category", "Noise")].mapped_to == "noise"  # CSPDesk's own word: no question
+    assert values[("status", "CLOSED")].mapped_to == "closed"
+
+
+def test_unmapped_values_are_listed_with_a_suggestion_never_applied(services, tmp_path):
+    """Catches a suggestion used without the officer choosing it: "Closed (resolved)" stays unmapped."""
+    text = CASES_CSV.replace("CLOSED", "Closed (resolved)")
+    plan = _plan(services, _write(tmp_path, text))
+    [v] = [v for v in services.moving_in.values_to_map(plan) if v.field == "status" and v.value != "Open"]
+    assert (v.value, v.suggestion, v.mapped_to) == ("Closed (resolved)", "closed", None)
+    dry = services.moving_in.dry_run(services.actor, plan)
+    assert ("status", "Closed (resolved)") in {(u.field, u.value) for u in dry.unmapped_values}
+
+
+def test_the_same_person_twice_is_one_person_and_a_near_match_is_asked(services, tmp_path):
+    path = _write(tmp_path, CASES_CSV)
+    dry = services.moving_in.dry_run(services.actor, _plan(services, path))
+    assert dry.counts["cases to make"] == 3
+    assert dry.counts["rows naming someone named on an earlier row"] == 1  # John Smith on rows 2 and 4
+    [match] = dry.uncertain_people
+    assert match.in_file.startswith("Jon Smith") and "John Smith" in match.candidate
+    assert dry.counts["people to make"] == 2  # not confirmed: Jon is someone else
+
+    plan = _plan(services, path)
+    confirmed = ImportPlan(
+        plan.path, plan.sheet, plan.kind, plan.columns, plan.values, frozenset({match.key})
+    )
+    assert services.moving_in.dry_run(services.actor, confirmed).counts["people to make"] == 1
+
+
+def test_people_already_in_cspdesk_are_linked_not_made_again(services, tmp_path):
+    path = _write(tmp_path, CASES_CSV)
+    services.moving_in.run(services.actor, _plan(services, path))
+    again = CASES_CSV.replace("SD000", "NEW-")
+    dry = services.moving_in.dry_run(services.actor, _plan(services, _write(tmp_path, again, "second.csv")))
+    assert dry.counts["people linked to someone already in CSPDesk"] == 2
+    assert "people to make" not in dry.counts
+
+
+def test_a_near_match_to_someone_already_in_cspdesk_is_linked_only_when_confirmed(services, tmp_path):
+    """Catches a near match (same surname and birthday, another first name) linked without asking."""
+    services.moving_in.run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
+    text = (
+        "Case Ref,Date reported,Category,Perpetrator,Perp DOB\nN-1,03/04/2021,Noise,Johnny Smith,19/11/1987\n"
+    )
+    plan = _plan(services, _write(tmp_path, text, "near.csv"))
+    dry = services.moving_in.dry_run(services.actor, plan)
+    [match] = dry.uncertain_people
+    assert "(already in CSPDesk)" in match.candidate
+    assert dry.counts["people to make"] == 1
+    confirmed = ImportPlan(
+        plan.path, plan.sheet, plan.kind, plan.columns, plan.values, frozenset({match.key})
+    )
+    dry = services.moving_in.dry_run(services.actor, confirmed)
+    assert (
+        dry.counts["people linked to someone already in CSPDesk"] == 1 and "people to make" not in dry.counts
+    )
+
+
+def test_bad_rows_are_refused_with_their_row_number_and_the_rest_imported(services, tmp_path):
+    """Catches a NUL or an over-long value reaching the database, or one bad cell refusing the file."""
+    text = CASES_CSV + (
+        "SD0004,05/06/2021,Noise,Bad\x00title,Open,,,,\n"
+        f"SD0005,05/06/2021,Noise,{'x' * 301},Open,,,,\n"
+        "SD0006,06/25/2021,Noise,US date,Open,,,,\n"
+        "SD0007,,Noise,No date,Open,,,,\n"
+        "SD0008,31/12/2030,Noise,Future,Open,,,,\n"
+        "SD0001,05/06/2021,Noise,Twice,Open,,,,\n"
+    )
+    result = services.moving_in.run(services.actor, _plan(services, _write(tmp_path, text)))
+    reasons = {r.row: r.reason for r in result.rejected}
+    assert sorted(reasons) == [5, 6, 7, 8, 9, 10]
+    assert "NUL" in reasons[5]
+    assert "too long" in reasons[6]
+    assert "UK order" in reasons[7]
+    assert reasons[8] == "Date reported is empty"
+    assert "in the future" in reasons[9]
+    assert "SD0001 is on row 2 too" in reasons[10]
+    assert result.counts["cases to make"] == 3
+
+
+def test_an_ambiguous_date_is_flagged_unless_its_column_settles_it(services, tmp_path):
+    """Catches 03/04/2021 read silently when nothing in the column proves the order."""
+    text = "Case Ref,Date reported,Category\nA-1,03/04/2021,Noise\nA-2,05/06/2021,Noise\n"
+    dry = services.moving_in.dry_run(services.actor, _plan(services, _write(tmp_path, text)))
+    assert [f.row for f in dry.flagged] == [2, 3]
+    assert "3 April 2021 or 4 March 2021" in dry.flagged[0].reason
+    settled = text + "A-3,25/06/2021,Noise\n"  # 25 can only be a day: the column is day-first
+    dry = services.moving_in.dry_run(services.actor, _plan(services, _write(tmp_path, settled, "b.csv")))
+    assert dry.flagged == ()
+
+
+def test_a_mapping_is_remembered_for_a_file_of_the_same_shape(services, tmp_path):
+    text = CASES_CSV.replace("Category", "Sort")  # not a heading CSPDesk knows
+    plan = _plan(services, _write(tmp_path, text))
+    assert "Sort" not in plan.columns
+    mine = ImportPlan(
+        plan.path, plan.sheet, plan.kind, {**plan.columns, "Sort": "category"}, {"status": {"Open": "open"}}
+    )
+    services.moving_in.remember(services.actor, mine)
+    later = services.moving_in.propose(
+        _write(tmp_path, text.replace("SD000", "X-"), "next.csv"), "next", RecordKind.CASES
+    )
+    assert later.columns["Sort"] == "category" and later.values == {"status": {"Open": "open"}}
+
+
+def test_the_legacy_reference_finds_the_case_after_it_is_edited(services, tmp_path):
+    result = services.moving_in.run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
+    ids = services.case_list.case_ids(CaseQuery(text="SD0002"), services.actor)
+    assert len(ids) == 1
+    detail = services.case_edit.detail(ids[0])
+    services.case_edit.save(
+        services.actor, ids[0], detail.version, {"title": detail.title}, {"title": "Renamed"}
+    )
+    assert list(services.case_list.case_ids(CaseQuery(text="SD0002"), services.actor)) == [ids[0]]
+    with pytest.raises(UserError, match="SD0002 it made has been changed since"):
+        services.moving_in.undo(services.actor, result.batch_id)
+
+
+def test_undo_removes_everything_the_batch_made(services, tmp_path):
+    """Catches an undo that leaves people, places or parties behind."""
+    from sqlalchemy import func, select
+
+    from cspdesk.core.storage.models import Address, AsbCase, CaseParty, Person
+
+    def counts():
+        with services._uow("t") as uow:
+            return [
+                uow.session.scalar(select(func.count()).select_from(m))
+                for m in (AsbCase, CaseParty, Person, Address)
+            ]
+
+    before = counts()
+    result = services.moving_in.run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
+    assert counts() != before
+    services.moving_in.undo(services.actor, result.batch_id)
+    assert counts() == before
+    with pytest.raises(UserError, match="already undone"):
+        services.moving_in.undo(services.actor, result.batch_id)
+    assert services.moving_in.batches()[0].undone_by == services.actor.username
+
+
+def test_only_an_administrator_imports_or_undoes(services, tmp_path):
+    """Catches the permission check missing from the dry run, the import or the undo."""
+    plan = _plan(services, _write(tmp_path, CASES_CSV))
+    result = services.moving_in.run(services.actor, plan)
+    officer = Actor(services.actor.user_id, "officer.one", "Officer One", Role.OFFICER)
+    for attempt in (
+        lambda: services.moving_in.dry_run(officer, plan),
+        lambda: services.moving_in.run(officer, plan),
+        lambda: services.moving_in.undo(officer, result.batch_id),
+    ):
+        with pytest.raises(PermissionDenied):
+            attempt()
+
+
+def test_incidents_need_their_case(services, tmp_path):
+    services.moving_in.run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
+    text = (
+        "Case ref,Incident date,Time,Details\n"
+        "SD0001,03/04/2021,14:30,Music\n"
+        "SD0009,03/04/2021,,Unknown case\n"
+    )
+    path = _write(tmp_path, text, "incidents.csv")
+    plan = _plan(services, path, RecordKind.INCIDENTS)
+    result = services.moving_in.run(services.actor, plan)
+    assert result.counts["incidents to make"] == 1
+    [refused] = result.rejected
+    assert refused.row == 3 and "No case with reference SD0009" in refused.reason
+
+
+def test_a_cpn_gets_its_statutory_dates_and_a_wrong_one_is_flagged(services, tmp_path):
+    services.moving_in.run(services.actor, _plan(services, _write(tmp_path, CASES_CSV)))
+    text = (
+        "Notice No,Case,Type,Date served,Appeal by\n"
+        "N1,SD0001,CPN,04/01/2021,24/01/2021\n"
+        "N2,SD0001,CPN,04/01/2021,01/02/2021\n"
+    )
+    plan = _plan(services, _write(tmp_path, text, "notices.csv"), RecordKind.NOTICES)
+    result = services.moving_in.run(services.actor, plan)
+    assert result.counts["notices to make"] == 2
+    [check] = services.moving_in.notices_to_check()
+    assert check.legacy_reference == "N2"
+    assert "the file says 01/02/2021, the rules give 24/01/2021" in check.disagreements
+    assert check.served_on == date(2021, 1, 4)
