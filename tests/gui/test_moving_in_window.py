@@ -40,7 +40,8 @@ def _case_refs(page) -> list[str]:
 
 
 def test_a_case_log_is_mapped_previewed_imported_found_and_undone(window, qtbot, prompts, tmp_path):
-    """What an officer moving in does, through the widgets. (Caught, each once: the category column left
+    """What an officer moving in does, through the widgets, and doing it again with the same file. (Caught,
+    each once: the category column left
     unmapped — Next stays off for a required field; "Dog fouling" left unanswered — Next stays off;
     ``ImportPage`` not emitting ``changes_applied`` — ASB Cases did not show the new case until F5.)"""
     prompts.files = [_case_log(tmp_path / "anytown-case-log.xlsx")]
@@ -115,6 +116,17 @@ def test_a_case_log_is_mapped_previewed_imported_found_and_undone(window, qtbot,
     qtbot.waitUntil(lambda: _case_refs(cases) == [], timeout=10000)
     assert not past.undo_button.isEnabled()  # an undone import cannot be undone again
     past.close()
+
+    # 8. the same file again: the mapping is remembered, "Problem" included
+    again = window.import_records()
+    qtbot.mouseClick(again.choose_page.choose, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: again.sheet is not None, timeout=20000)
+    _click(qtbot, again, NEXT)
+    _click(qtbot, again, NEXT)
+    qtbot.waitUntil(lambda: bool(again.columns_page.boxes), timeout=20000)
+    assert again.columns_page.boxes["Problem"].currentData() == "category"
+    assert again.columns_page.memory.text().startswith("Remembered from last time")
+    again.reject()
 
 
 def test_every_step_of_the_wizard_fits_a_laptop_and_names_its_controls(window, qtbot, prompts, tmp_path):

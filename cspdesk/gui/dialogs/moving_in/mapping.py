@@ -63,6 +63,13 @@ def _bold(text: str) -> QLabel:
     return label
 
 
+def remembered(plan) -> bool:
+    """Whether ``propose`` took the mapping from a file of the same shape. The API has no flag for it (asked
+    for); a mapping proposed from headings alone never maps values, a remembered one carries them."""
+    flag = getattr(plan, "remembered", None)
+    return bool(flag) if flag is not None else bool(plan.values)
+
+
 class ColumnsPage(StepPage):
     """Step 3: one row per column of the sheet — its heading, its first values, the CSPDesk field."""
 
@@ -113,10 +120,9 @@ class ColumnsPage(StepPage):
         w = self.w
         w.fields, w.plan, w.dry = tuple(fields), plan, None
         self._built_for = (plan.path, plan.sheet, plan.kind)
-        remembered = getattr(plan, "remembered", "")
         self.memory.setText(
-            f"Remembered from last time: {remembered}. Check each column before going on."
-            if remembered
+            "Remembered from last time (a file with the same headings), values too. Check each column."
+            if remembered(plan)
             else "Proposed from the headings. Check each column before going on."
         )
         self.grid.addWidget(_bold("Column in the file"), 0, 0)

@@ -136,9 +136,15 @@ class MovingInWizard(QWizard):
             self.task = None
             done(result)
             page.idle()  # after ``done``: the page's Next/Finish follows what it now holds
-            if self.cancel_asked:  # the work ended before it saw the cancel: close as asked
+            if self.cancel_asked:  # the work ended before it saw the cancel
                 self.cancel_asked = False
-                super(MovingInWizard, self).reject()
+                if page is self.import_page:  # imported all the same: say so, never close on it silently
+                    page.problem(
+                        "The import had finished before it could be cancelled. To take it out again, use "
+                        "Import → Past imports → Undo."
+                    )
+                else:
+                    super(MovingInWizard, self).reject()
 
         def failed(exc):
             self.task = None
