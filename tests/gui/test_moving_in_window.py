@@ -41,8 +41,7 @@ def _case_refs(page) -> list[str]:
 
 def test_a_case_log_is_mapped_previewed_imported_found_and_undone(window, qtbot, prompts, tmp_path):
     """What an officer moving in does, through the widgets, and doing it again with the same file. (Caught,
-    each once: the category column left
-    unmapped — Next stays off for a required field; "Dog fouling" left unanswered — Next stays off;
+    each once: ``ColumnsPage.ready`` ignoring required fields — Next was on with Category unmapped;
     ``ImportPage`` not emitting ``changes_applied`` — ASB Cases did not show the new case until F5.)"""
     prompts.files = [_case_log(tmp_path / "anytown-case-log.xlsx")]
     assert window.import_records_action.isEnabled()  # an administrator
