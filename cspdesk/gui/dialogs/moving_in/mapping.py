@@ -131,6 +131,7 @@ class ColumnsPage(StepPage):
         for r, column in enumerate(w.the_sheet.columns, start=1):
             heading = _plain(column.heading + (" (hidden in Excel)" if column.hidden else ""))
             heading.setWordWrap(True)
+            heading.setMinimumWidth(160)
             examples = _plain("   ·   ".join(column.examples[:3]) or "(blank)")
             examples.setStyleSheet(MUTED)
             examples.setToolTip("\n".join(column.examples))
@@ -266,17 +267,20 @@ class ValuesPage(StepPage):
     def _value_row(self, r: int, field, v) -> None:
         name = _plain(f"“{v.value}”")
         name.setWordWrap(True)
+        name.setMinimumWidth(200)
         count = QLabel(f"{v.count:,} row{'s' if v.count != 1 else ''}")
         count.setStyleSheet(MUTED)
         box = named(QComboBox(), f"movingInValue_{field.key}_{r}")
         box.setAccessibleName(f"CSPDesk {field.label.lower()} for “{v.value}”")
         box.addItem(CHOOSE, None)
         labels = dict(field.choices)
-        if v.suggestion is not None and v.suggestion in labels:
-            box.addItem(f"{labels[v.suggestion]} (suggested)", v.suggestion)
-            self.suggestions[(field.key, v.value)] = v.suggestion
+        # A suggestion already chosen (CSPDesk's own word, or remembered) is simply the answer, not a suggestion.
+        suggested = v.suggestion if v.suggestion in labels and v.mapped_to != v.suggestion else None
+        if suggested is not None:
+            box.addItem(f"{labels[suggested]} (suggested)", suggested)
+            self.suggestions[(field.key, v.value)] = suggested
         for value, label in field.choices:
-            if value != v.suggestion:
+            if value != suggested:
                 box.addItem(label, value)
         box.insertSeparator(box.count())
         box.addItem(

@@ -25,7 +25,7 @@ from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
 PEOPLE_COLUMNS = ("Same person?", "In the file", "Already known as", "Why they may be the same", "Rows")
 
 
-def _table(object_name: str, name: str, headings: tuple[str, ...], stretch: int) -> QTableWidget:
+def rows_table(object_name: str, name: str, headings: tuple[str, ...], stretch: int) -> QTableWidget:
     table = named(QTableWidget(0, len(headings)), object_name, name)
     table.setHorizontalHeaderLabels(list(headings))
     table.verticalHeader().setVisible(False)
@@ -53,9 +53,9 @@ class PreviewPage(StepPage):
         self.counts.setWordWrap(True)
         self.counts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = named(QTabWidget(), "movingInPreviewTabs")
-        self.rejected = _table("movingInRejected", "Rows that would be left out", ("Row", "Why"), 1)
-        self.flagged = _table("movingInFlagged", "Rows worth a look", ("Row", "What to check"), 1)
-        self.people = _table("movingInPeople", "People who may already be known", PEOPLE_COLUMNS, 3)
+        self.rejected = rows_table("movingInRejected", "Rows that would be left out", ("Row", "Why"), 1)
+        self.flagged = rows_table("movingInFlagged", "Rows worth a look", ("Row", "What to check"), 1)
+        self.people = rows_table("movingInPeople", "People who may already be known", PEOPLE_COLUMNS, 3)
         self.people.itemChanged.connect(self._person_answered)
         self.export = named(QPushButton("&Export rejected rows…"), "movingInExportRejected")
         self.export.clicked.connect(self.export_rejected)
@@ -108,8 +108,8 @@ class PreviewPage(StepPage):
         if not dry.importable and not dry.missing_fields:
             lines.append("<b>No row could be imported.</b>")
         self.counts.setText("<br>".join(lines))
-        self._fill(self.rejected, [(r.row, r.reason) for r in dry.rejected])
-        self._fill(self.flagged, [(r.row, r.reason) for r in dry.flagged])
+        self.fill(self.rejected, [(r.row, r.reason) for r in dry.rejected])
+        self.fill(self.flagged, [(r.row, r.reason) for r in dry.flagged])
         self._fill_people(dry)
         self.tabs.setTabText(0, f"Left out ({len(dry.rejected):,})")
         self.tabs.setTabText(1, f"Worth a look ({len(dry.flagged):,})")
@@ -120,7 +120,7 @@ class PreviewPage(StepPage):
         self.completeChanged.emit()
 
     @staticmethod
-    def _fill(table: QTableWidget, rows: list[tuple[int, str]]) -> None:
+    def fill(table: QTableWidget, rows: list[tuple[int, str]]) -> None:
         table.setRowCount(len(rows))
         for r, (row, text) in enumerate(rows):
             table.setItem(r, 0, _number(row))

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.gui.dialogs.moving_in.mapping import ColumnsPage, ValuesPage
-from cspdesk.gui.dialogs.moving_in.preview import PreviewPage
+from cspdesk.gui.dialogs.moving_in.preview import PreviewPage, rows_table
 from cspdesk.gui.dialogs.moving_in.widgets import named, read_only
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
 
@@ -208,11 +207,9 @@ class ImportPage(StepPage):
         self.show_cases = named(QPushButton("&Show the cases in ASB Cases"), "movingInShowCases")
         self.show_cases.clicked.connect(self._show_cases)
         self.show_cases.hide()
-        self.rejected = named(QTableWidget(0, 2), "movingInResultRejected", "Rows left out")
-        self.rejected.setHorizontalHeaderLabels(["Row", "Why it was left out"])
-        self.rejected.verticalHeader().setVisible(False)
-        self.rejected.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.rejected.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.rejected = rows_table(
+            "movingInResultRejected", "Rows left out", ("Row", "Why it was left out"), 1
+        )
         self.rejected.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.outcome)
@@ -246,10 +243,7 @@ class ImportPage(StepPage):
         )
         self.show_cases.setVisible(self.w.show_cases is not None)
         self.rejected.setVisible(bool(left_out))
-        self.rejected.setRowCount(left_out)
-        for r, row in enumerate(result.rejected):
-            self.rejected.setItem(r, 0, QTableWidgetItem(str(row.row)))
-            self.rejected.setItem(r, 1, QTableWidgetItem(row.reason))
+        PreviewPage.fill(self.rejected, [(r.row, r.reason) for r in result.rejected])
         self.w.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)  # nothing left to cancel
         self.w.bus.changes_applied.emit(result.changes)
 
