@@ -309,7 +309,9 @@ class ValuesPage(StepPage):
         left = self.still_unmapped()
         if left:
             labels = {f.key: f.label for f in self.w.fields}
-            shown = ", ".join(f"{labels[k]} “{v}”" for k, v in left[:6]) + (" …" if len(left) > 6 else "")
+            shown = ", ".join(f"{labels[k]} “{v}”" for k, v in left[:6]) + (
+                f" and {len(left) - 6:,} more" if len(left) > 6 else ""
+            )
             self.unmapped.setText(
                 f"Still to map: {len(left):,} value{'s' if len(left) != 1 else ''} — {shown}. "
                 "Choose a CSPDesk word for each, or say to leave those rows out."
