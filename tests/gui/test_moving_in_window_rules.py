@@ -155,3 +155,25 @@ def test_a_possible_same_person_is_linked_only_when_the_officer_ticks_it(qtbot, 
     _next(qtbot, wizard)  # Import
     qtbot.waitUntil(lambda: wizard.imported is not None)
     assert fake.runs[-1].confirmed_people == frozenset({"p1"})
+
+
+def test_the_rows_left_out_are_exported_as_a_csv_through_the_one_safe_writer(qtbot, wizard, tmp_path):
+    """The officer takes the rejected rows away to put right in the spreadsheet: row number and reason, each
+    row once. (Caught: ``export_rejected`` writing the header only.)"""
+    _to_columns(qtbot, wizard)
+    date_box = wizard.columns_page.boxes["Date rec'd"]
+    date_box.setCurrentIndex(date_box.findData("reported_on"))
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: bool(wizard.values_page.boxes))
+    wizard.values_page.apply_suggestions()
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.preview_page.export.isEnabled())
+    wizard.prompts.save_to = tmp_path / "left out.csv"
+    qtbot.mouseClick(wizard.preview_page.export, Qt.MouseButton.LeftButton)
+    text = (tmp_path / "left out.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines() == ["Row,Why", "5,Reported on: 31/02/2024 is not a date"]
+    assert (
+        "info",
+        "Exported",
+        f"1 rejected row written to {tmp_path / 'left out.csv'}.",
+    ) in wizard.prompts.asked

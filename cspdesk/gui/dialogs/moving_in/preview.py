@@ -182,7 +182,7 @@ class PreviewPage(StepPage):
         except OSError as exc:
             self.w.prompts.error("Not exported", f"{target} could not be written: {exc.strerror or exc}")
             return
-        self.w.prompts.info("Exported", f"{n:,} rejected rows written to {target}.")
+        self.w.prompts.info("Exported", f"{n:,} rejected row{'s' if n != 1 else ''} written to {target}.")
 
     def unanswered(self, dry) -> list:
         """Values the dry run met that the officer has given no answer (a word, or "leave out") — the core
