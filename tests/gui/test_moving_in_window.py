@@ -165,3 +165,19 @@ def test_every_step_of_the_wizard_fits_a_laptop_and_names_its_controls(window, q
     assert too_big == {}
     wizard.reject()
     past.close()
+
+
+def test_someone_who_is_not_an_administrator_cannot_import_or_undo(qtbot, demo_db_path, prompts):
+    """Importing and undoing are an administrator's (the core refuses anyone else); the window says so before
+    anyone maps a file for nothing. (Caught: the menu entry left enabled for every role.)"""
+    from cspdesk.bootstrap import build_window
+
+    w = build_window(str(demo_db_path), prompts, "someone.partner")
+    qtbot.addWidget(w)
+    assert not w.import_records_action.isEnabled()
+    assert "administrator" in w.import_records_action.toolTip()
+    past = w.past_imports()
+    assert not past.undo_button.isEnabled()
+    past.close()
+    w.tasks.wait()
+    w.services.database.engine.dispose()
