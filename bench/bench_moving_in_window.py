@@ -1,5 +1,5 @@
-"""The moving-in wizard keeps the window responsive (issue 21): the longest event-loop stall and the time of each
-step on a council-sized case log (2,000 cases by default), driven through the real window.
+"""The moving-in wizard keeps the window responsive (issue 21): the longest event-loop stall and the time of
+each step on a council-sized case log (2,000 cases by default), driven through the real window.
 
   flock /tmp/cspdesk-bench.lock .venv/bin/python bench/bench_moving_in_window.py --db /tmp/movein-bench.sqlite
 
@@ -102,7 +102,8 @@ def main() -> int:
     step("Undo", past.undo_selected, lambda: past.task is None)
 
     print(
-        f"{args.cases:,} cases, {args.cases * 3:,} incidents on the workbook; imported: {dict(imported.counts)}"
+        f"{args.cases:,} cases, {args.cases * 3:,} incidents on the workbook; "
+        f"imported: {dict(imported.counts)}"
     )
     print("| Step | Time (s) | Longest stall (ms) |\n|---|---:|---:|")
     for name, total, stall in rows:

@@ -8,7 +8,8 @@ case list found by a legacy reference. Run offscreen or under Xvfb:
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshot_moving_in.py --db demo.sqlite \\
         --workbook /tmp/log.xlsx --out docs/screenshots [--size 1366x768] [--user admin.user]
 
-The database is changed (one import is made and undone). Files: moving-in-1-choose.png … moving-in-8-cases.png.
+The database is changed (one import is made and undone). Files: moving-in-1-choose.png …
+moving-in-8-cases.png.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""A stand-in for ``services.moving_in`` speaking its API (``core/services/moving_in``), for the window's tests
-of what the real service cannot be made to do on cue: an import that is still running when Cancel is pressed,
-an undo refused."""
+"""A stand-in for ``services.moving_in`` speaking its API (``core/services/moving_in``), for the window's
+tests of what the real service cannot be made to do on cue: an import that is still running when Cancel is
+pressed, an undo refused."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The moving-in wizard's own rules, on a stand-in service (``moving_in_fakes``) so each can be made to happen
 on cue: a field used twice is refused, an unmapped value blocks Next until answered, suggestions are never
-applied unasked, Cancel during an import leaves nothing, and an undo the core refuses is shown in its words."""
+applied unasked, Cancel during an import leaves nothing, and an undo the core refuses is shown in its
+words."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 Each column (and each value) is one row of a grid of label + drop-down, so Tab walks the drop-downs in order
 and each drop-down is named after its column for a screen reader. Nothing is guessed silently: a proposed
 column is preselected (the officer sees and can change it), a value's close match is only offered — first in
-its drop-down, or all at once with "Use every suggestion" — and Next stays off until every value has an answer.
+its drop-down, or all at once with "Use every suggestion" — and Next stays off until every value has an
+answer.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def _grid_area(object_name: str) -> tuple[QScrollArea, QGridLayout]:
 
 
 def _fresh_grid(area: QScrollArea) -> QGridLayout:
-    """An empty grid in ``area`` (the old one, if any, goes): label, drop-down, then a column that stretches."""
+    """An empty grid in ``area`` (the old one goes): label, drop-down, then a column that stretches."""
     old = area.takeWidget()
     if old is not None:
         old.deleteLater()
@@ -198,8 +199,8 @@ class ColumnsPage(StepPage):
 
 
 class ValuesPage(StepPage):
-    """Step 4: for each mapped status, category, officer or ward column, each of its values gets a CSPDesk word
-    (or is explicitly left out). Next stays off while any value has no answer."""
+    """Step 4: for each mapped status, category, officer or ward column, each of its values gets a CSPDesk
+    word (or is explicitly left out). Next stays off while any value has no answer."""
 
     def __init__(self, wizard: MovingInWizard):
         super().__init__(
@@ -274,7 +275,7 @@ class ValuesPage(StepPage):
         box.setAccessibleName(f"CSPDesk {field.label.lower()} for “{v.value}”")
         box.addItem(CHOOSE, None)
         labels = dict(field.choices)
-        # A suggestion already chosen (CSPDesk's own word, or remembered) is simply the answer, not a suggestion.
+        # A suggestion already chosen (CSPDesk's own word, or remembered) is the answer, not a suggestion.
         suggested = v.suggestion if v.suggestion in labels and v.mapped_to != v.suggestion else None
         if suggested is not None:
             box.addItem(f"{labels[suggested]} (suggested)", suggested)

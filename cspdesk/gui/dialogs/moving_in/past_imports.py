@@ -113,7 +113,8 @@ class PastImportsDialog(QDialog):
         if not self.prompts.confirm(
             "Undo this import?",
             f"Undo the import of {batch.file_name} ({batch.sheet}) made {_when(batch.imported_at)}?\n\n"
-            f"This removes what it made: {made}. It is refused if any of those records has been changed since.",
+            f"This removes what it made: {made}. It is refused if any of those records has been changed "
+            "since.",
         ):
             return
         moving_in, actor = self.services.moving_in, self.services.actor

@@ -1,6 +1,7 @@
 """The wizard's first two steps (the file and sheet; what it holds) and its last (the import itself).
 
-The mapping steps are in ``mapping.py``, the dry run in ``preview.py``; this module gathers them for the wizard.
+The mapping steps are in ``mapping.py``, the dry run in ``preview.py``; this module gathers them for the
+wizard.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ KIND_HELP = {
     "cases": "One row a case: its reference, when it was reported, what it is about, its status, officer.",
     "incidents": "One row an incident, each naming the case it belongs to (a case log's incident log).",
     "people": "One row a person on a case: a complainant, victim, witness or alleged perpetrator.",
-    "notices": "A CPW/CPN register: one row a warning, notice or fixed penalty, with the dates it was served.",
+    "notices": "A CPW/CPN register: one row a warning, notice or fixed penalty, with the dates served.",
     "safer_homes": "The Safer Homes scheme's referral list: one row a referral.",
     "actions": "One row an action taken on a case (a visit, a letter, a call).",
 }
@@ -231,7 +232,8 @@ class ImportPage(StepPage):
         left_out = len(result.rejected)
         self.outcome.setText(
             f"<b>Imported.</b> {made}.<br>"
-            f"Import batch: <code>{result.batch_id}</code> — listed under Import → Past imports, where it can "
+            f"Import batch: <code>{result.batch_id}</code> — listed under Import → Past imports, where it "
+            "can "
             "be undone while nothing on its records has changed."
             + "".join(f"<br>{escape(note)}" for note in getattr(result, "notes", ()))
             + (f"<br>{left_out:,} rows were left out (below)." if left_out else "")
