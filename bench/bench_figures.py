@@ -219,14 +219,16 @@ def main() -> None:
     last = runs[-1][1]
     print(f"""
 {runs[-1][1]["rows_read"]:,} police.uk rows ({size_mb:.0f} MB CSV); {len(runs)} interleaved runs; \
-Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; load average {min(r[2] for r in runs):.2f}–{max(r[2] for r in runs):.2f}.
+Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; \
+load average {min(r[2] for r in runs):.2f}–{max(r[2] for r in runs):.2f}.
 
 | run | bare `read_csv` + groupby | CSPDesk import | ratio | CPU: bare / import (ratio) |
 |---|---|---|---|---|""")
     for number, (b, i, _load) in enumerate(runs, start=1):
         print(
-            f"| {number} | {b['seconds']:.2f} s | {i['seconds']:.2f} s | {i['seconds'] / b['seconds']:.2f}× | "
-            f"{b['cpu_seconds']:.2f} / {i['cpu_seconds']:.2f} s ({i['cpu_seconds'] / b['cpu_seconds']:.2f}×) |"
+            f"| {number} | {b['seconds']:.2f} s | {i['seconds']:.2f} s | "
+            f"{i['seconds'] / b['seconds']:.2f}× | {b['cpu_seconds']:.2f} / "
+            f"{i['cpu_seconds']:.2f} s ({i['cpu_seconds'] / b['cpu_seconds']:.2f}×) |"
         )
     print(f"""| **median** | **{bare:.2f} s** | **{imp:.2f} s** | **{median(ratios):.2f}×** \
 (range {ratios[0]:.2f}–{ratios[-1]:.2f}) | {bare_cpu:.2f} / {imp_cpu:.2f} s ({median(cpu_ratios):.2f}×) |
