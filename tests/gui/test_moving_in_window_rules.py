@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.moving_in import MovingInWizard, PastImportsDialog
@@ -158,9 +158,10 @@ def test_a_possible_same_person_is_linked_only_when_the_officer_ticks_it(qtbot, 
     assert fake.runs[-1].confirmed_people == frozenset({"p1"})
 
 
-def test_the_rows_left_out_are_exported_as_a_csv_through_the_one_safe_writer(qtbot, wizard, tmp_path):
+def test_the_rows_left_out_are_exported_as_a_csv_and_copied(qtbot, wizard, tmp_path):
     """The officer takes the rejected rows away to put right in the spreadsheet: row number and reason, each
-    row once. (Caught: ``export_rejected`` writing the header only.)"""
+    row once, as a CSV through the one safe writer or Ctrl+C. (Caught: ``export_rejected`` writing the header
+    only; ``CopyableTable.keyPressEvent`` not overridden — the clipboard held the cell text only.)"""
     _to_columns(qtbot, wizard)
     date_box = wizard.columns_page.boxes["Date rec'd"]
     date_box.setCurrentIndex(date_box.findData("reported_on"))
@@ -178,3 +179,8 @@ def test_the_rows_left_out_are_exported_as_a_csv_through_the_one_safe_writer(qtb
         "Exported",
         f"1 rejected row written to {tmp_path / 'left out.csv'}.",
     ) in wizard.prompts.asked
+    table = wizard.preview_page.rejected
+    table.setFocus()
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == "Row\tWhy\n5\tReported on: 31/02/2024 is not a date"

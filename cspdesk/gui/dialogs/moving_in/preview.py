@@ -19,14 +19,14 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from cspdesk.gui.dialogs.moving_in.widgets import named
+from cspdesk.gui.dialogs.moving_in.widgets import CopyableTable, named
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
 
 PEOPLE_COLUMNS = ("Same person?", "In the file", "Already known as", "Why they may be the same", "Rows")
 
 
-def rows_table(object_name: str, name: str, headings: tuple[str, ...], stretch: int) -> QTableWidget:
-    table = named(QTableWidget(0, len(headings)), object_name, name)
+def rows_table(object_name: str, name: str, headings: tuple[str, ...], stretch: int) -> CopyableTable:
+    table = named(CopyableTable(0, len(headings)), object_name, name)
     table.setHorizontalHeaderLabels(list(headings))
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
