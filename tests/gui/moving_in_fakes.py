@@ -17,6 +17,7 @@ from cspdesk.core.services.moving_in import (
     FieldType,
     ImportPlan,
     ImportResult,
+    NoticeToCheck,
     PersonMatch,
     RecordKind,
     RejectedRow,
@@ -60,6 +61,7 @@ class FakeMovingIn:
         self.started = threading.Event()
         self.runs: list[ImportPlan] = []
         self.undo_refusal: str | None = None
+        self.to_check: list[NoticeToCheck] = []
         self._batches: list[BatchSummary] = []
 
     def open_file(self, path):
@@ -107,6 +109,9 @@ class FakeMovingIn:
 
     def batches(self):
         return list(self._batches)
+
+    def notices_to_check(self):
+        return list(self.to_check)
 
     def undo(self, actor, batch_id):
         if self.undo_refusal:

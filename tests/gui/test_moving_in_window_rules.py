@@ -184,3 +184,48 @@ def test_the_rows_left_out_are_exported_as_a_csv_and_copied(qtbot, wizard, tmp_p
     table.selectRow(0)
     qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.clipboard().text() == "Row\tWhy\n5\tReported on: 31/02/2024 is not a date"
+
+
+def test_imported_notices_whose_dates_disagree_are_listed_and_open_on_the_enforcement_page(
+    qtbot, services, fake
+):
+    """A notice imported with dates that disagree with the Act is kept as in the file and listed for checking;
+    Enter on it asks the Enforcement page to show it. (Caught: ``open_notice`` not emitting
+    ``show_notice``.)"""
+    import uuid
+    from datetime import date
+
+    from cspdesk.core.services.moving_in import NoticeToCheck
+
+    notice_id = uuid.uuid4()
+    fake.to_check = [
+        NoticeToCheck(
+            notice_id,
+            "CPN-2021-0007",
+            "N/21/7",
+            "cpn",
+            date(2021, 3, 1),
+            "Appeal by: file 10/03/2021, rules 22/03/2021",
+            uuid.uuid4(),
+            12,
+        )
+    ]
+    bus = Bus()
+    s = SimpleNamespace(moving_in=fake, actor=services.actor)
+    dialog = PastImportsDialog(s, bus, FakePrompts(), TaskRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    table = dialog.notices
+    assert table.isVisible() and table.rowCount() == 1
+    assert [table.item(0, c).text() for c in range(5)] == [
+        "CPN-2021-0007",
+        "N/21/7",
+        "Community Protection Notice",
+        "01/03/2021",
+        "Appeal by: file 10/03/2021, rules 22/03/2021",
+    ]
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    with qtbot.waitSignal(bus.show_notice) as shown:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert shown.args == [notice_id]

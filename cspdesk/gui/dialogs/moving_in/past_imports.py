@@ -16,11 +16,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from cspdesk.core.domain.vocab import Role
+from cspdesk.core.domain.vocab import NoticeKind, Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui.dialogs.moving_in.widgets import named
 
 COLUMNS = ("Imported", "File", "Sheet", "Holds", "By", "Made", "State")
+NOTICE_COLUMNS = ("Notice", "Old reference", "Kind", "Served", "What disagrees")
+
+
+def _kind(value: str) -> str:
+    try:
+        return NoticeKind(value).label
+    except ValueError:
+        return value
 
 
 def _when(moment) -> str:
@@ -37,6 +45,7 @@ class PastImportsDialog(QDialog):
         self.prompts = prompts
         self.tasks = tasks
         self.batches: list = []
+        self.to_check: list = []
         self.task = None
         intro = QLabel(
             "Every import of existing records, newest first. Undo removes everything an import made — while "
@@ -61,11 +70,27 @@ class PastImportsDialog(QDialog):
         row.addWidget(self.undo_button)
         row.addWidget(self.status, 1)
         row.addWidget(close)
+        self.notices_label = QLabel(
+            "Imported notices whose dates in the file disagree with the statutory rules — kept as in the "
+            "file, for you to check (double-click or Enter opens the notice):"
+        )
+        self.notices_label.setWordWrap(True)
+        self.notices = named(
+            QTableWidget(0, len(NOTICE_COLUMNS)), "noticesToCheck", "Imported notices whose dates to check"
+        )
+        self.notices.setHorizontalHeaderLabels(list(NOTICE_COLUMNS))
+        self.notices.verticalHeader().setVisible(False)
+        self.notices.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.notices.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.notices.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.notices.activated.connect(lambda index: self.open_notice(index.row()))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.notices_label)
+        layout.addWidget(self.notices, 1)
         layout.addLayout(row)
-        self.resize(980, 460)
+        self.resize(980, 520)
         self.load()
 
     def load(self) -> None:
@@ -92,7 +117,33 @@ class PastImportsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         if not self.batches:
             self.status.setText("Nothing has been imported yet.")
+        self._load_notices()
         self._selected()
+
+    def _load_notices(self) -> None:
+        self.to_check = self.services.moving_in.notices_to_check()
+        self.notices.setRowCount(len(self.to_check))
+        for r, notice in enumerate(self.to_check):
+            served = f"{notice.served_on:%d/%m/%Y}" if notice.served_on else ""
+            for c, text in enumerate(
+                (
+                    notice.reference,
+                    notice.legacy_reference or "",
+                    _kind(notice.kind),
+                    served,
+                    notice.disagreements,
+                )
+            ):
+                self.notices.setItem(r, c, QTableWidgetItem(text))
+        self.notices.resizeColumnsToContents()
+        self.notices.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.notices_label.setVisible(bool(self.to_check))
+        self.notices.setVisible(bool(self.to_check))
+
+    def open_notice(self, row: int) -> None:
+        """The notice on the Enforcement page, to check its dates against the notice as served."""
+        self.bus.show_notice.emit(self.to_check[row].notice_id)
+        self.accept()
 
     def current(self):
         rows = self.table.selectionModel().selectedRows()
