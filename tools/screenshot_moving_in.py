@@ -56,7 +56,7 @@ def main() -> int:
         print(out / f"moving-in-{name}.png")
 
     wizard = window.import_records()
-    wizard.resize(min(w, 1100), min(h - 80, 690))  # a laptop: the screen less a taskbar and a title bar
+    wizard.resize(min(w - 266, 1600), min(h - 80, 900))  # the screen less a taskbar and a title bar
     settle()
     wizard.choose_page.choose_file()
     shoot(wizard, "1-choose")
