@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.deadlines import EnforcementRules, compute_dates, next_due
@@ -32,6 +32,7 @@ from cspdesk.core.services.enforcement.enforcement_support import reference_pref
 from cspdesk.core.services.moving_in.api import FlaggedRow, RecordKind, RejectedRow
 from cspdesk.core.services.moving_in.people import FilePerson, PeopleMatcher
 from cspdesk.core.services.moving_in.rows import ReadResult, as_date, occurred_at, pence
+from cspdesk.core.storage.base import Base
 from cspdesk.core.storage.models import (
     Address,
     AsbCase,
@@ -320,12 +321,24 @@ WRITE_ORDER = (Address, Person, AsbCase, CaseParty, Incident, EnforcementNotice,
 
 
 def write(session: Session, built: Built) -> None:
-    """Add what was built, one table at a time in ``WRITE_ORDER`` (one INSERT of many rows each)."""
+    """Insert what was built, one table at a time in ``WRITE_ORDER``, as bulk INSERTs of many rows (the ORM's
+    one-object-at-a-time flush took 3 s for 2,000 cases). Every value still passes the text-limit rule
+    (``field_limits.check_statement`` checks bulk statements row by row)."""
     for model in WRITE_ORDER:
-        rows = [o for o in built.objects if type(o) is model]
-        if rows:
-            session.add_all(rows)
-            session.flush()
+        objects = [o for o in built.objects if type(o) is model]
+        if not objects:
+            continue
+        table = Base.metadata.tables[model.__tablename__]
+        keys = [c.key for c in table.columns]  # the models name each attribute as its column
+        rows = []
+        for obj in objects:
+            row = {k: v for k, v in ((k, obj.__dict__.get(k)) for k in keys) if v is not None}
+            rows.append(row)
+        by_keys: dict[tuple[str, ...], list[dict]] = {}
+        for row in rows:
+            by_keys.setdefault(tuple(sorted(row)), []).append(row)
+        for group in by_keys.values():
+            session.execute(insert(table), group)
 
 
 # --- what hangs off a case -----------------------------------------------------------------------------
