@@ -156,6 +156,9 @@ class MovingInWizard(QWizard):
                 super(MovingInWizard, self).reject()
             elif isinstance(exc, UserError):
                 page.problem(str(exc))
+                if self.cancel_asked:  # Cancel was pressed meanwhile: close as asked (nothing was kept)
+                    self.cancel_asked = False
+                    super(MovingInWizard, self).reject()
             else:
                 raise exc
 
