@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         quit_ = QAction("E&xit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(quit_)
         working_copies.install(self, file_menu)  # Take / Bring back / Working copies; the working-copy banner
+        self._import_menu()
         go = self.menuBar().addMenu("&Go")
         for i, key in enumerate(self.pages):
             act = QAction(
@@ -211,6 +212,41 @@ class MainWindow(QMainWindow):
             QAction("&Keyboard shortcuts", self, shortcut=QKeySequence("F1"), triggered=self.show_shortcuts)
         )
         help_menu.addAction(QAction("&About CSPDesk", self, triggered=self._about))
+
+    def _import_menu(self) -> None:
+        """Import → Existing records… and Past imports (issue 21: moving in from spreadsheets)."""
+        menu = self.menuBar().addMenu("&Import")
+        self.import_records_action = QAction("&Existing records…", self, triggered=self.import_records)
+        admin = self.services.actor.can(Role.ADMINISTRATOR)
+        self.import_records_action.setEnabled(admin)
+        if not admin:
+            self.import_records_action.setToolTip("Only an administrator can import existing records.")
+        menu.setToolTipsVisible(True)
+        menu.addAction(self.import_records_action)
+        menu.addAction(QAction("&Past imports…", self, triggered=self.past_imports))
+
+    def import_records(self):
+        from cspdesk.gui.dialogs.moving_in import MovingInWizard
+
+        self._moving_in = MovingInWizard(
+            self.services, self.bus, self.prompts, self.tasks, self.show_cases, self
+        )
+        self._moving_in.open()
+        return self._moving_in
+
+    def past_imports(self):
+        from cspdesk.gui.dialogs.moving_in import PastImportsDialog
+
+        self._past_imports = PastImportsDialog(self.services, self.bus, self.prompts, self.tasks, self)
+        self._past_imports.open()
+        return self._past_imports
+
+    def show_cases(self, search: str = "") -> None:
+        """The ASB Cases page, its search set to ``search`` (after an import: a legacy reference)."""
+        from cspdesk.core.services.cases.case_query import CaseQuery
+
+        self.show_page("cases")
+        self.pages["cases"].show_query(CaseQuery(text=search))  # every status: imported cases may be closed
 
     def data_requests(self) -> None:
         """Subject access, rectification and erasure requests (issue 15 part 4)."""
