@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-06 15:42:50.088632
+Create Date: 2026-12-06 15:58:19.256512
 """
 
 from alembic import op
@@ -148,6 +148,35 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('figure_import', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_figure_import_sha256'), ['sha256'], unique=False)
+
+    op.create_table('import_batch',
+    sa.Column('file_name', sa.String(length=260), nullable=False),
+    sa.Column('sheet', sa.String(length=120), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('imported_at', sa.DateTime(), nullable=False),
+    sa.Column('imported_by', sa.String(length=120), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.Column('undone_at', sa.DateTime(), nullable=True),
+    sa.Column('undone_by', sa.String(length=120), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batch'))
+    )
+    op.create_table('import_mapping',
+    sa.Column('shape', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('columns', sa.JSON(), nullable=False),
+    sa.Column('value_map', sa.JSON(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_mapping'))
+    )
+    with op.batch_alter_table('import_mapping', schema=None) as batch_op:
+        batch_op.create_index('ix_import_mapping_shape', ['shape', 'kind'], unique=True)
 
     op.create_table('letter_template',
     sa.Column('code', sa.String(length=60), nullable=False),
@@ -315,6 +344,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('crime_figure', schema=None) as batch_op:
         batch_op.create_index('ix_crime_figure_category_month', ['category', 'month'], unique=False)
+
+    op.create_table('imported_record',
+    sa.Column('batch_id', sa.Uuid(), nullable=False),
+    sa.Column('entity_type', sa.String(length=40), nullable=False),
+    sa.Column('entity_id', sa.Uuid(), nullable=False),
+    sa.Column('legacy_reference', sa.String(length=120), nullable=True),
+    sa.Column('source_row', sa.Integer(), nullable=False),
+    sa.Column('version_at_import', sa.Integer(), nullable=False),
+    sa.Column('made', sa.Boolean(), nullable=False),
+    sa.Column('check_dates', sa.Text(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['import_batch.id'], name=op.f('fk_imported_record_batch_id_import_batch'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_imported_record'))
+    )
+    with op.batch_alter_table('imported_record', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_imported_record_batch_id'), ['batch_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_imported_record_entity_id'), ['entity_id'], unique=False)
+        batch_op.create_index('ix_imported_record_legacy', ['entity_type', 'legacy_reference'], unique=False)
 
     op.create_table('meeting',
     sa.Column('kind', sa.String(length=30), nullable=False),
@@ -1126,6 +1176,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_meeting_held_on'))
 
     op.drop_table('meeting')
+    with op.batch_alter_table('imported_record', schema=None) as batch_op:
+        batch_op.drop_index('ix_imported_record_legacy')
+        batch_op.drop_index(batch_op.f('ix_imported_record_entity_id'))
+        batch_op.drop_index(batch_op.f('ix_imported_record_batch_id'))
+
+    op.drop_table('imported_record')
     with op.batch_alter_table('crime_figure', schema=None) as batch_op:
         batch_op.drop_index('ix_crime_figure_category_month')
 
@@ -1149,6 +1205,11 @@ def downgrade() -> None:
 
     op.drop_table('police_uk_row')
     op.drop_table('letter_template')
+    with op.batch_alter_table('import_mapping', schema=None) as batch_op:
+        batch_op.drop_index('ix_import_mapping_shape')
+
+    op.drop_table('import_mapping')
+    op.drop_table('import_batch')
     with op.batch_alter_table('figure_import', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_figure_import_sha256'))
 
