@@ -180,12 +180,14 @@ def _print_outcome(counts, rejected, flagged, notes) -> None:
 
 @reports_user_errors
 def run_batches(args) -> int:
+    from cspdesk.core.services.moving_in import counted_as_done
+
     services = open_services(args.db)
     batches = services.moving_in.batches()
     if not batches:
         print("No imports yet.")
     for b in batches:
-        made = ", ".join(f"{n:,} {what}" for what, n in b.counts.items() if n and "refused" not in what)
+        made = counted_as_done({what: n for what, n in b.counts.items() if "refused" not in what})
         undone = f"; undone {b.undone_at:%d/%m/%Y %H:%M} by {b.undone_by}" if b.undone_at else ""
         print(
             f"{b.id}  {b.imported_at:%d/%m/%Y %H:%M}  {b.imported_by}  "

@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
 
     def show_cases(self, search: str = "") -> None:
         """The ASB Cases page, its search set to ``search`` (after an import: a legacy reference)."""
-        from cspdesk.core.services.cases.case_query import CaseQuery
+        from cspdesk.core.services.cases import CaseQuery
 
         self.show_page("cases")
         self.pages["cases"].show_query(CaseQuery(text=search))  # every status: imported cases may be closed

@@ -80,7 +80,7 @@ def test_a_sheet_is_mapped_checked_imported_listed_and_undone(demo_db_path, tmp_
     assert code == 1 and "Imported as batch" in out
     batch = out.split("Imported as batch ")[1].split()[0]
     code, out, _ = run(capsys, "import-records", "batches", "--db", db)
-    assert code == 0 and batch in out and "2 cases to make" in out
+    assert code == 0 and batch in out and "2 cases made" in out
 
     code, out, _ = run(capsys, "import-records", "undo", "--db", db, batch)
     assert code == 0 and "undone" in out

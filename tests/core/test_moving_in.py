@@ -141,7 +141,7 @@ def test_an_ambiguous_date_is_flagged_unless_its_column_settles_it(services, tmp
 def test_a_mapping_is_remembered_for_a_file_of_the_same_shape(services, tmp_path):
     text = CASES_CSV.replace("Category", "Sort")  # not a heading CSPDesk knows
     plan = _plan(services, _write(tmp_path, text))
-    assert "Sort" not in plan.columns
+    assert "Sort" not in plan.columns and not plan.remembered
     mine = ImportPlan(
         plan.path, plan.sheet, plan.kind, {**plan.columns, "Sort": "category"}, {"status": {"Open": "open"}}
     )
@@ -150,6 +150,7 @@ def test_a_mapping_is_remembered_for_a_file_of_the_same_shape(services, tmp_path
         _write(tmp_path, text.replace("SD000", "X-"), "next.csv"), "next", RecordKind.CASES
     )
     assert later.columns["Sort"] == "category" and later.values == {"status": {"Open": "open"}}
+    assert later.remembered  # the window says "Remembered from last time" on this flag
 
 
 def test_the_legacy_reference_finds_the_case_after_it_is_edited(services, tmp_path):

@@ -121,6 +121,7 @@ class ImportPlan:
     "") leaves the field blank where it may be blank; where it is required the row is rejected.
     ``confirmed_people``: keys of uncertain person matches (``PersonMatch.key``) the officer confirmed as
     the same person; the rest are made as new people.
+    ``remembered``: ``propose`` took the mapping from an earlier file of the same shape (the window says so).
     """
 
     path: str
@@ -129,6 +130,7 @@ class ImportPlan:
     columns: Mapping[str, str]
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     confirmed_people: frozenset[str] = frozenset()
+    remembered: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,13 @@ class DryRun:
     def importable(self) -> bool:
         """True when running it would import something (rejected rows are left out, not fatal)."""
         return not self.missing_fields and self.rows_read > len(self.rejected)
+
+
+def counted_as_done(counts: Mapping[str, int]) -> str:
+    """An import's counts in words once it has run: "49 cases made, 120 people linked" (the dry run's keys
+    say what it would do: "cases to make")."""
+    done = (f"{n:,} {what.replace(' to make', ' made')}" for what, n in counts.items() if n)
+    return ", ".join(done) or "nothing"
 
 
 @dataclass(frozen=True)

@@ -192,9 +192,8 @@ class MovingInService:
         if kept is not None:
             keys = {s.key for s in SPECS[kind]}
             columns = {h: k for h, k in kept.columns.items() if h in found.headings and k in keys}
-            return ImportPlan(
-                str(path), sheet, kind, columns, {k: dict(v) for k, v in kept.value_map.items()}
-            )
+            values = {k: dict(v) for k, v in kept.value_map.items()}
+            return ImportPlan(str(path), sheet, kind, columns, values, remembered=True)
         return ImportPlan(str(path), sheet, kind, propose_columns(kind, found.headings, found.hidden))
 
     def values_to_map(self, plan: ImportPlan) -> tuple[ValueToMap, ...]:

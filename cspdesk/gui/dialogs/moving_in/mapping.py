@@ -65,10 +65,8 @@ def _bold(text: str) -> QLabel:
 
 
 def remembered(plan) -> bool:
-    """Whether ``propose`` took the mapping from a file of the same shape. The API has no flag for it (asked
-    for); a mapping proposed from headings alone never maps values, a remembered one carries them."""
-    flag = getattr(plan, "remembered", None)
-    return bool(flag) if flag is not None else bool(plan.values)
+    """Whether ``propose`` took the mapping from a file of the same shape."""
+    return bool(plan.remembered)
 
 
 class ColumnsPage(StepPage):

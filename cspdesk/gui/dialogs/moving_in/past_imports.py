@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import NoticeKind, Role
 from cspdesk.core.errors import UserError
+from cspdesk.core.services.moving_in import counted_as_done
 from cspdesk.gui.dialogs.moving_in.widgets import named
 
 COLUMNS = ("Imported", "File", "Sheet", "Holds", "By", "Made", "State")
@@ -97,7 +98,7 @@ class PastImportsDialog(QDialog):
         self.batches = self.services.moving_in.batches()
         self.table.setRowCount(len(self.batches))
         for r, batch in enumerate(self.batches):
-            made = ", ".join(f"{n:,} {what}" for what, n in batch.counts.items() if n) or "nothing"
+            made = counted_as_done(batch.counts)
             state = f"Undone {_when(batch.undone_at)} by {batch.undone_by}" if batch.undone_at else "In use"
             for c, text in enumerate(
                 (
@@ -160,7 +161,7 @@ class PastImportsDialog(QDialog):
         batch = self.current()
         if batch is None or batch.undone_at is not None:
             return
-        made = ", ".join(f"{n:,} {what}" for what, n in batch.counts.items() if n) or "nothing"
+        made = counted_as_done(batch.counts)
         if not self.prompts.confirm(
             "Undo this import?",
             f"Undo the import of {batch.file_name} ({batch.sheet}) made {_when(batch.imported_at)}?\n\n"

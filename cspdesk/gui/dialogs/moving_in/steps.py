@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from cspdesk.core.services.moving_in import counted_as_done
 from cspdesk.gui.dialogs.moving_in.mapping import ColumnsPage, ValuesPage
 from cspdesk.gui.dialogs.moving_in.preview import PreviewPage, rows_table
 from cspdesk.gui.dialogs.moving_in.widgets import named, read_only
@@ -228,7 +229,7 @@ class ImportPage(StepPage):
 
     def _imported(self, result) -> None:
         self.w.imported = result
-        made = escape("; ".join(f"{n:,} {what}" for what, n in result.counts.items() if n) or "nothing")
+        made = escape(counted_as_done(result.counts))
         left_out = len(result.rejected)
         self.outcome.setText(
             f"<b>Imported.</b> {made}.<br>"
