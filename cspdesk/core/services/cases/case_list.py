@@ -177,7 +177,9 @@ class CaseListService:
         if not ids:
             return {}
         with self._uow("system") as uow:
-            cols = [AsbCase.__table__.c[name] for name in first_screen_sql.ROW_COLUMNS]
+            # ORM attributes, not the table's columns: the partner scope (services.scope) applies to
+            # ORM entities, and a select of bare table columns would slip past it.
+            cols = [getattr(AsbCase, name) for name in first_screen_sql.ROW_COLUMNS]
             out: dict[uuid.UUID, CaseListRow] = {}
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
