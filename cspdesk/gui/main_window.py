@@ -65,7 +65,8 @@ class MainWindow(QMainWindow):
             services,
             self.bus,
             prompts,
-        )
+            self.tasks,
+        )  # reads its due list and counts in the background
         self._add_page(
             "safer_homes",
             ("cspdesk.gui.pages.safer_homes:SaferHomesPage", "Safer Homes"),
@@ -115,7 +116,8 @@ class MainWindow(QMainWindow):
             self.bus,
             prompts,
             self.show_page,
-        )
+            self.tasks,
+        )  # loads its lists in the background
         self._add_page(
             "settings", ("cspdesk.gui.pages.settings:SettingsPage", "Settings"), services, self.bus, prompts
         )

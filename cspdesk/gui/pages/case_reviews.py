@@ -26,6 +26,7 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_review.case_review import ApplicationInput
 from cspdesk.core.services.case_review.case_review_records import APPLICANT_KINDS, CHANNELS
 from cspdesk.gui.laptop import SideBySide
+from cspdesk.gui.loading import when_shown
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
 
@@ -83,7 +84,7 @@ class CaseReviewsPage(QWidget):
         self.tabs.addTab(self._applications_tab(), "Applications")
         self.tabs.addTab(self._figures_tab(), "Annual figures")
         QVBoxLayout(self).addWidget(self.tabs)
-        bus.changes_applied.connect(self._on_changes)
+        bus.changes_applied.connect(when_shown(self, self._on_changes))
         if hasattr(bus, "show_case_reviews"):
             bus.show_case_reviews.connect(self.show_filter)
         self.refresh()

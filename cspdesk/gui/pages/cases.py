@@ -30,6 +30,7 @@ from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.cases.case_query import CaseQuery
 from cspdesk.gui.bus import when_ready
+from cspdesk.gui.loading import when_shown
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
 from cspdesk.gui.widgets.forms import find_data
 
@@ -49,7 +50,7 @@ class CasesPage(QWidget):
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self.apply_filters)
-        bus.changes_applied.connect(self._on_changes)
+        bus.changes_applied.connect(when_shown(self, self._on_changes))
         bus.show_cases.connect(self.show_query)
         self._load_options()
         when_ready(services, bus, self._load_saved)  # saved filters are not on the quick first screen

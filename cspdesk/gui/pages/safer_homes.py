@@ -32,6 +32,7 @@ from cspdesk.core.domain.vocab import Role, SaferHomesStatus, VictimCategory
 from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery, category_label
+from cspdesk.gui.loading import when_shown
 from cspdesk.gui.pages.safer_homes_fields import DateField
 from cspdesk.gui.pages.safer_homes_referral import ReferralScreen
 
@@ -90,7 +91,7 @@ class SaferHomesPage(QWidget):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.screen)
         QVBoxLayout(self).addWidget(self.stack)
-        bus.changes_applied.connect(self._changed)
+        bus.changes_applied.connect(when_shown(self, self._changed))
         if hasattr(bus, "show_safer_homes"):
             bus.show_safer_homes.connect(self.apply_query)
         if tasks is None:

@@ -1,0 +1,157 @@
+"""Pages show at once and read their data on a worker (issue 19: no action blocks the window over 100 ms).
+
+Through the real main window, shown offscreen: a page says "Loading …" (to screen readers too) and then shows
+its data; a result that a newer load replaced is dropped; a failure is shown in plain words, not raised;
+F5 reloads the page on screen only, and a page behind it reloads when it is next shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication
+
+from cspdesk.core.errors import UserError
+from cspdesk.core.services.cases.actions import ActionInput
+from cspdesk.gui.pages import my_work
+from tests.core.case_helpers import form
+from tests.gui.fake_prompts import FakePrompts
+from tests.gui.loaded import wait_loaded
+
+
+def _shown_window(qtbot, services):
+    from cspdesk.gui.main_window import MainWindow
+
+    w = MainWindow(services, FakePrompts())
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _action(services, case, text: str, due: date):
+    services.actions.add_action(
+        services.actor, case.id, ActionInput(text, due, owner_user_id=services.actor.user_id)
+    )
+
+
+def _texts(table, column: int) -> list[str]:
+    return [table.item(r, column).text() for r in range(table.rowCount())]
+
+
+def _deliver_finished_tasks(w) -> None:
+    """Let every worker finish and hand its result to the GUI thread (queued signals), without sleeping."""
+    assert w.tasks.wait(30000)
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+
+
+def test_my_work_shows_at_once_saying_loading_then_its_lists(qtbot, services):
+    """The page is on screen before its lists are read: its status says "Loading your work…" (its accessible
+    description too, for a screen reader), then the actions arrive and the status goes. (Caught: My work read
+    on the GUI thread again, i.e. the loader given no task runner — no loading state is ever shown.)"""
+    case = services.intake.open_case(services.actor, form())
+    _action(services, case, "Visit Joan", date(2026, 11, 1))
+    w = _shown_window(qtbot, services)
+    w.show_page("my_work")
+    page = w.pages["my_work"]
+    status = page.loader.status
+    assert status.isVisible() and status.text() == "Loading your work…"
+    assert status.accessibleDescription() == "Loading your work…" and status.accessibleName()
+    assert page.actions.rowCount() == 0
+    with qtbot.waitSignal(page.loader.loaded, timeout=30000):
+        pass
+    assert _texts(page.actions, 2) == ["Visit Joan"]
+    assert not status.isVisible()
+
+
+def test_a_load_overtaken_by_a_newer_one_is_dropped(qtbot, services, monkeypatch):
+    """Away and back quickly: the first reading of My work is held up on its worker; meanwhile the officer
+    goes to the Dashboard, an action is added, and My work is shown again (a second reading). The first
+    reading then finishes with the old list, and is dropped: the page keeps the newer one.
+    (Caught: PageLoader without its "is this still the newest load?" check — the old list replaced it.)"""
+    case = services.intake.open_case(services.actor, form())
+    _action(services, case, "First visit", date(2026, 11, 1))
+    release, first_started = threading.Event(), threading.Event()
+    calls = []
+    real_read = my_work._read
+
+    def read(services_, overdue_only):
+        result = real_read(services_, overdue_only)
+        calls.append(len(result[0]))
+        if len(calls) == 1:  # the first reading waits (on its worker) until the test lets it go
+            first_started.set()
+            release.wait(30)
+        return result
+
+    monkeypatch.setattr(my_work, "_read", read)
+    w = _shown_window(qtbot, services)
+    w.show_page("my_work")
+    page = w.pages["my_work"]
+    qtbot.waitUntil(first_started.is_set, timeout=30000)
+    w.show_page("dashboard")
+    _action(services, case, "Second visit", date(2026, 11, 2))
+    from cspdesk.core.services.context import Changes
+
+    w.bus.changes_applied.emit(Changes.of("action", ids=(case.id,)))
+    with qtbot.waitSignal(page.loader.loaded, timeout=30000):
+        w.show_page("my_work")
+    assert sorted(_texts(page.actions, 2)) == ["First visit", "Second visit"]
+    release.set()
+    _deliver_finished_tasks(w)
+    assert calls == [1, 2]  # the held-up first reading did finish, with the old list ...
+    assert sorted(_texts(page.actions, 2)) == ["First visit", "Second visit"]  # ... which was not shown
+    assert not page.loader.status.isVisible()
+
+
+def test_a_failed_reading_is_shown_in_plain_words_not_raised(qtbot, services, monkeypatch):
+    """A reading that fails on its worker is said on the page in plain words — no exception reaches Qt (pytest-qt
+    would fail the test on one) and no internals are shown; a ``UserError`` is shown in its own words.
+    (Caught: PageLoader's failure path re-raising the worker's exception on the GUI thread.)"""
+
+    def broken(_services, _overdue_only):
+        raise RuntimeError("no such table: case_action at /tmp/x.sqlite")
+
+    monkeypatch.setattr(my_work, "_read", broken)
+    w = _shown_window(qtbot, services)
+    page = w.pages["my_work"]
+    with qtbot.waitSignal(page.loader.failed, timeout=30000) as blocker:
+        w.show_page("my_work")
+    status = page.loader.status
+    assert status.isVisible() and status.text() == blocker.args[0]
+    assert status.text().startswith("Your work not loaded. Something went wrong while reading.")
+    assert "case_action" not in status.text() and "Traceback" not in status.text()
+    assert status.accessibleDescription() == status.text()
+    assert not page.loader.loading
+
+    def refused(_services, _overdue_only):
+        raise UserError("The database is locked by another program.")
+
+    monkeypatch.setattr(my_work, "_read", refused)
+    with qtbot.waitSignal(page.loader.failed, timeout=30000):
+        page.refresh()
+    assert status.text() == "Your work not loaded. The database is locked by another program."
+
+
+def test_f5_reloads_the_page_on_screen_and_the_others_when_next_shown(qtbot, services, monkeypatch):
+    """F5 (Go → Refresh) reloads the page on screen only; Enforcement, built earlier and now behind My work,
+    reloads once when it is shown again — with everything that changed meanwhile.
+    (Caught: ``when_shown`` passing changes straight on — every built page reloaded at once: 9 s at 100,000.)"""
+    w = _shown_window(qtbot, services)
+    w.show_page("enforcement")
+    enforcement = wait_loaded(qtbot, w.pages["enforcement"])
+    w.show_page("my_work")
+    mine = wait_loaded(qtbot, w.pages["my_work"])
+    reloads = []
+    monkeypatch.setattr(enforcement, "run_query", lambda: reloads.append("enforcement"))
+    refresh = next(a for a in w.findChildren(type(w.menuBar().actions()[0])) if a.text() == "&Refresh")
+    with qtbot.waitSignal(mine.loader.loaded, timeout=30000):
+        refresh.trigger()
+    assert reloads == []
+    w.show_page("enforcement")
+    assert reloads == ["enforcement"]
+    w.show_page("my_work")
+    w.show_page("enforcement")
+    assert reloads == ["enforcement"]  # nothing changed meanwhile: no second reload
+    _deliver_finished_tasks(w)
