@@ -107,7 +107,8 @@ class MainWindow(QMainWindow):
             services,
             self.bus,
             prompts,
-        )
+            self.tasks,
+        )  # counts the matching records in the background
         # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
         self._add_page(
             "my_work",
