@@ -13,6 +13,9 @@ from __future__ import annotations
 import importlib
 import logging
 
+from cspdesk.core.clock import current as current_clock
+from cspdesk.core.domain.calendar import english_bank_holidays
+
 log = logging.getLogger(__name__)
 
 # The case window and the modules it loads for its tabs (cspdesk.gui.pages.case_view.CASE_TAB_MODULES).
@@ -73,6 +76,9 @@ def warm_up(window):
             if cancelled():
                 return
             getattr(services, name)
+        # The first due date worked out (a Case Review's, a notice's) imports the holidays package: 1.8 s
+        # on the GUI thread in a profile of the first Case Reviews opening under load.
+        english_bank_holidays(current_clock().today().year)
 
     def failed(exc) -> None:  # nothing is lost: the page or window loads it itself when opened
         log.warning("Warm-up stopped: %s", exc)
