@@ -45,7 +45,8 @@ class PageLoader(QObject):
         super().__init__(parent)
         self.tasks = tasks
         self.what = what  # "your work", "notices": the status reads "Loading your work…"
-        self.status = QLabel(objectName=object_name)
+        self.status = QLabel()
+        self.status.setObjectName(object_name)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(f"Loading {what}")
         self.status.hide()
