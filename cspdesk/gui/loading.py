@@ -13,10 +13,10 @@ when it is shown (F5 reloads the page on screen only, not every page built so fa
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from cspdesk.core.errors import UserError
@@ -54,7 +54,8 @@ class PageLoader(QObject):
         self.loading = False
 
     def load(self, work: Callable[[], Any], show: Callable[[Any], None]) -> None:
-        """Run ``work()`` on a worker and ``show(result)`` on the GUI thread, unless a newer load started."""
+        """Run ``work()`` on a worker and ``show(result)`` on the GUI thread, unless a newer load started.
+        ``show`` may return an iterator: its steps then run one per turn of the event loop (a long list)."""
         self._generation += 1
         generation = self._generation
         if self.tasks is None:
@@ -79,14 +80,38 @@ class PageLoader(QObject):
         self.loading = False
         self.status.hide()
 
-    def _done(self, generation: int, show: Callable[[Any], None], result: Any) -> None:
+    def _done(self, generation: int, show: Callable[[Any], Any], result: Any) -> None:
         if generation != self._generation:  # the user has asked for something newer meanwhile
             return
         try:
-            show(result)
+            steps = show(result)
         except Exception as exc:
             self._failed(generation, exc)
             return
+        if isinstance(steps, Iterator):  # shown in steps, the event loop running between them
+            if self.tasks is None:
+                for _step in steps:
+                    pass
+            else:
+                self._step(generation, steps)
+                return
+        self._finished()
+
+    def _step(self, generation: int, steps: Iterator) -> None:
+        """One step of showing a large result; the next is queued, so input and painting come in between."""
+        if generation != self._generation:  # a newer load has started: this one stops half-shown
+            return
+        try:
+            next(steps)
+        except StopIteration:
+            self._finished()
+            return
+        except Exception as exc:
+            self._failed(generation, exc)
+            return
+        QTimer.singleShot(0, self, lambda: self._step(generation, steps))
+
+    def _finished(self) -> None:
         self.loading = False
         self.status.hide()
         self.status.setAccessibleDescription("")

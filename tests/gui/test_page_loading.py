@@ -198,3 +198,64 @@ def test_a_case_window_opens_with_its_header_and_builds_each_tab_when_first_show
     assert any("Visit Joan" in row for row in rows)
     assert actions.table.accessibleName()
     view.close()
+
+
+def test_a_long_list_is_shown_in_steps_with_the_window_answering_between_them(qtbot):
+    """A result shown by a generator (Safer Homes' 1,530 referrals) is shown one step per turn of the event
+    loop: something queued during the first step runs before the second. (Caught: PageLoader running all the
+    steps in one go, which blocked the window for the whole fill.)"""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from cspdesk.gui.loading import PageLoader
+    from cspdesk.gui.tasks import TaskRunner
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    loader = PageLoader(page, TaskRunner(), "things", "thingsStatus")
+    seen: list = []
+
+    def show(n):
+        for i in range(n):
+            seen.append(i)
+            if i == 0:
+                QTimer.singleShot(0, lambda: seen.append("the window answered"))
+            yield
+
+    with qtbot.waitSignal(loader.loaded, timeout=30000):
+        loader.load(lambda: 3, show)
+    assert seen == [0, "the window answered", 1, 2]
+    assert not loader.loading and not loader.status.isVisible()
+
+
+def test_a_list_half_shown_stops_when_a_newer_load_starts(qtbot):
+    """A newer load (a filter changed while a long list was still being filled) stops the old fill at its
+    next step. (Caught: PageLoader's steps not checking that their load is still the newest one.)"""
+    from PySide6.QtWidgets import QWidget
+
+    from cspdesk.gui.loading import PageLoader
+    from cspdesk.gui.tasks import TaskRunner
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    loader = PageLoader(page, TaskRunner(), "things", "thingsStatus")
+    seen: list = []
+
+    def old(n):
+        for i in range(n):
+            seen.append(f"old {i}")
+            if i == 0:
+                loader.load(lambda: 1, new)  # the officer changes a filter meanwhile
+            yield
+
+    def new(n):
+        seen.append("new")
+        return None
+
+    loader.load(lambda: 3, old)
+    qtbot.waitUntil(lambda: "new" in seen, timeout=30000)
+    assert loader.tasks.wait(30000)
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+    assert seen == ["old 0", "new"]
+    assert not loader.loading
