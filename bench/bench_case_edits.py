@@ -43,8 +43,8 @@ def main() -> int:
     with db.engine.connect() as conn:
         row = conn.execute(
             text(
-                "select c.id, count(*) n from asb_case c join incident i on i.case_id = c.id where c.status = 'open' "
-                "group by c.id order by n desc, c.reference limit 1"
+                "select c.id, count(*) n from asb_case c join incident i on i.case_id = c.id "
+                "where c.status = 'open' group by c.id order by n desc, c.reference limit 1"
             )
         ).first()
     import uuid

@@ -3,12 +3,13 @@
     flock /tmp/cspdesk-bench.lock .venv/bin/python bench/bench_encryption.py [--cases 100000] [--folder DIR]
 
 Makes ``enc.sqlite`` with ``cspdesk demo`` (encrypted, as every new database is: a random 256-bit key, as the
-credential store gives) and ``plain.sqlite``, a plain copy of it (``sqlcipher_export``), once; reused if present.
-For each, in fresh processes: process start → window with the first page of cases (``startup_probe.py``, the
-quick start), a surname search (the case list's own ``case_ids``), the report pack for 2025/26, a 500-letter mail
-merge (``run_batch``, one process, on a fresh copy of the file) and a backup (online backup API, verified).
-Prints a markdown table with the ratios for docs/performance/encryption.md. ``--interleaved`` (after a full run
-has made the files): search and report pack only, both files in one process, timed alternately.
+credential store gives) and ``plain.sqlite``, a plain copy of it (``sqlcipher_export``), once; reused if
+present. For each, in fresh processes: process start → window with the first page of cases
+(``startup_probe.py``, the quick start), a surname search (the case list's own ``case_ids``), the report pack
+for 2025/26, a 500-letter mail merge (``run_batch``, one process, on a fresh copy of the file) and a backup
+(online backup API, verified). Prints a markdown table with the ratios for docs/performance/encryption.md.
+``--interleaved`` (after a full run has made the files): search and report pack only, both files in one
+process, timed alternately.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ def child(db: Path, repeat: int) -> None:
             uuid.UUID(r[0])
             for r in c.execute(
                 text(
-                    "select distinct case_id from case_party where role = 'complainant' and person_id is not null "
-                    "order by case_id limit 500"
+                    "select distinct case_id from case_party where role = "
+                    "'complainant' and person_id is not null order by case_id limit 500"
                 )
             )
         ]

@@ -22,8 +22,8 @@ from cspdesk.core.clock import FixedClock
 
 
 def _time(fn, repeat: int) -> tuple[float, float, float, float, object]:
-    """Median, 95th-percentile and worst wall time, and median CPU time, in ms. CPU time is reported too because wall time on
-    a shared, loaded machine swings from run to run."""
+    """Median, 95th-percentile and worst wall time, and median CPU time, in ms. CPU time is reported too
+    because wall time on a shared, loaded machine swings from run to run."""
     result = fn()  # warm-up: the first call loads names and fills SQLite's page cache
     wall, cpu = [], []
     for _ in range(repeat):

@@ -51,7 +51,8 @@ def main() -> int:
             )
         )
 
-    # As on an officer's laptop: compiled bytecode present and used (this sandbox sets PYTHONDONTWRITEBYTECODE).
+    # As on an officer's laptop: compiled bytecode present and used (this sandbox sets
+    # PYTHONDONTWRITEBYTECODE).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["QT_QPA_PLATFORM"] = "offscreen"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "cspdesk")], check=True, env=env)

@@ -135,8 +135,9 @@ def main() -> None:
         lambda: render_merge(items, combined=True, workers=args.workers),
     )
     print(
-        f"files: {sum(len(f) for f in files) / n / 1024:.0f} KB each; one combined PDF "
-        f"{len(combined) / 1024 / 1024:.1f} MB; print file (chunks joined) {len(print_file) / 1024 / 1024:.1f} MB"
+        f"files: {sum(len(f) for f in files) / n / 1024:.0f} KB each; "
+        f"one combined PDF {len(combined) / 1024 / 1024:.1f} MB; print "
+        f"file (chunks joined) {len(print_file) / 1024 / 1024:.1f} MB"
     )
     c0 = cpu_seconds()
     raw = raw_reportlab(n)

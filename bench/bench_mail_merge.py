@@ -4,7 +4,8 @@ letter laid out, each filed on its own case as its own PDF (blob, document, chro
 transaction), and the combined print file the page shows afterwards (the page's default; ``--separate``
 for "one PDF per letter, into a folder", which has no print file).
 
-    PYTHONPATH=. python bench/bench_mail_merge.py [--n 500] [--workers 1 2] [--repeat 3] [--template complaint_ack]
+    PYTHONPATH=. python bench/bench_mail_merge.py [--n 500] [--workers 1 2] [--repeat 3] \
+        [--template complaint_ack]
 
 Each run is a fresh process on a fresh copy of the same demo database, with only what the Mail merge tab
 has done before the button is pressed (listed the templates, shown the boxes for the first case): the
@@ -194,8 +195,8 @@ def main() -> None:
                 each = ", ".join(f"{x['letters'] / x['wall']:.0f}" for x in rs)
                 label = f"{workers} process{'es' if workers > 1 else ''}, {run}"
                 print(
-                    f"{label:<26}: median {med:5.2f} s wall {r['letters'] / med:6.1f} letters/s (runs: {each}) "
-                    f"| CPU {r['cpu']:5.2f} s | peak RSS {r['rss']:.0f} MB"
+                    f"{label:<26}: median {med:5.2f} s wall {r['letters'] / med:6.1f} letters/s "
+                    f"(runs: {each}) | CPU {r['cpu']:5.2f} s | peak RSS {r['rss']:.0f} MB"
                     + (f", helper {r['helper_rss']:.0f} MB" if workers > 1 else "")
                 )
             last = runs["first merge"][-1]

@@ -1,6 +1,6 @@
-"""Benchmark: what the write gate costs (issue 16) — ``PRAGMA quick_check`` over a whole file, which the window
-runs in the background at start and a command runs before its first write, and the SQLite authorizer on every
-connection during a bulk write (demo data generation, the heaviest writer).
+"""Benchmark: what the write gate costs (issue 16) — ``PRAGMA quick_check`` over a whole file, which the
+window runs in the background at start and a command runs before its first write, and the SQLite authorizer on
+every connection during a bulk write (demo data generation, the heaviest writer).
 
     cspdesk demo --db /tmp/bench-qc.sqlite --cases 20000          # once (any demo file will do)
     flock /tmp/cspdesk-bench.lock .venv/bin/python bench/bench_quick_check.py --db /tmp/bench-qc.sqlite
@@ -66,9 +66,9 @@ def main() -> int:
             with_gate.append(_demo_seconds(args.cases, True))
             without.append(_demo_seconds(args.cases, False))
         print(
-            f"demo data, {args.cases:,} cases: with the authorizer median {statistics.median(with_gate):.2f} s "
-            f"({', '.join(f'{t:.2f}' for t in with_gate)}); without {statistics.median(without):.2f} s "
-            f"({', '.join(f'{t:.2f}' for t in without)})"
+            f"demo data, {args.cases:,} cases: with the authorizer median "
+            f"{statistics.median(with_gate):.2f} s ({', '.join(f'{t:.2f}' for t in with_gate)}); "
+            f"without {statistics.median(without):.2f} s ({', '.join(f'{t:.2f}' for t in without)})"
         )
     return 0
 

@@ -1,13 +1,14 @@
 """Benchmark: the retention review queue and subject access on a large demo database.
 
-    flock /tmp/cspdesk-bench.lock .venv/bin/python bench/bench_retention.py --db /tmp/cspdesk-bench-20k.sqlite \
+    flock /tmp/cspdesk-bench.lock .venv/bin/python bench/bench_retention.py \
+        --db /tmp/cspdesk-bench-20k.sqlite \
         --cases 20000        # makes the database with `cspdesk demo` first if it is missing
 
-Every period is set to 1 year (so most closed records are due), then: the whole queue read (``due``), the queue
-as CSV, one anonymise decision and one delete decision (each on a different case, as the window makes them), a
-subject access search and the bundle (read, redact, PDF and CSV) for the person on the most cases. Wall time,
-median and max of ``--runs`` after one warm-up where it can be repeated. Decisions change the database: run on a
-copy you can throw away.
+Every period is set to 1 year (so most closed records are due), then: the whole queue read (``due``), the
+queue as CSV, one anonymise decision and one delete decision (each on a different case, as the window makes
+them), a subject access search and the bundle (read, redact, PDF and CSV) for the person on the most cases.
+Wall time, median and max of ``--runs`` after one warm-up where it can be repeated. Decisions change the
+database: run on a copy you can throw away.
 """
 
 from __future__ import annotations

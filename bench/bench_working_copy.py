@@ -7,10 +7,11 @@ records. Target: each under 10 s.
         .venv/bin/python bench/bench_working_copy.py --db "$CSPDESK_TEST_PG_URL"'     # a PostgreSQL office
 
 The office database is copied first (so it can be run again on the same file). The area is the largest wards
-while they bring it nearer a sixth of all cases (open and closed: ``--cases all``). In the copy, 1,000 records are changed
-through the journal: 500 cases (description), 300 people (phone), 200 new actions; 50 of those cases are also
-changed in the office (title) and in the copy (title) to make conflicts. Reported: wall time of ``take`` and of
-``bring_back`` (each a single run: they write files and a transaction that a second run would not repeat).
+while they bring it nearer a sixth of all cases (open and closed: ``--cases all``). In the copy, 1,000
+records are changed through the journal: 500 cases (description), 300 people (phone), 200 new actions; 50
+of those cases are also changed in the office (title) and in the copy (title) to make conflicts.
+Reported: wall time of ``take`` and of ``bring_back`` (each a single run: they write files and a
+transaction that a second run would not repeat).
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def main() -> int:
         office_path = work / "office.sqlite"
         shutil.copy2(args.db, office_path)
         office_db = open_database(office_path)
-    # A database made by a build without the working-copy tables (same schema revision until the first release):
-    # add them, so one 100,000-case database serves every branch's benchmarks.
+    # A database made by a build without the working-copy tables (same schema revision until the first
+    # release): add them, so one 100,000-case database serves every branch's benchmarks.
     from cspdesk.core.storage.models import Base
 
     Base.metadata.create_all(

@@ -107,9 +107,9 @@ def start_window(db: str | None, prompts, username: str | None = None):
 
 
 def _warm_up_in_background() -> None:
-    """Pay one-off costs off the GUI thread, after the first paint: the bank holidays (the ``holidays`` package
-    loads every country on first use, 0.2-1.5 s) that the first working-day count would otherwise pay while an
-    officer waits for a page."""
+    """Pay one-off costs off the GUI thread, after the first paint: the bank holidays (the ``holidays``
+    package loads every country on first use, 0.2-1.5 s) that the first working-day count would otherwise pay
+    while an officer waits for a page."""
     import threading
 
     def warm() -> None:

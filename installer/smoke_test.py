@@ -90,8 +90,8 @@ def main() -> int:
         }
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         env.pop("CSPDESK_DB", None)
-        # Every new database is encrypted; a machine with no credential store and no terminal (CI) gives the key
-        # as automation does. A throwaway key: the smoke test's files are deleted with its folder.
+        # Every new database is encrypted; a machine with no credential store and no terminal (CI) gives the
+        # key as automation does. A throwaway key: the smoke test's files are deleted with its folder.
         if "CSPDESK_DB_KEY" not in env:
             env["CSPDESK_DB_KEY"] = secrets.token_hex(32)
         db = work / "smoke.sqlite"

@@ -30,9 +30,10 @@ def _version() -> str:
 
 
 def test_frozen_build_passes_the_smoke_test():
-    """The PyInstaller folder: every part a laptop uses, through the frozen executable itself. Catches a frozen
-    build whose helper processes cannot start (checked by building without multiprocessing.freeze_support() in
-    __main__: each helper started the app's own command line, and "helper processes start" failed)."""
+    """The PyInstaller folder: every part a laptop uses, through the frozen executable itself. Catches a
+    frozen build whose helper processes cannot start (checked by building without
+    multiprocessing.freeze_support() in __main__: each helper started the app's own command line, and
+    "helper processes start" failed)."""
     build = _run("bash", "installer/build.sh", timeout=1800)
     assert build.returncode == 0, build.stderr[-4000:]
     smoke = _run(sys.executable, "installer/smoke_test.py", "dist/cspdesk/cspdesk", timeout=1800)

@@ -1,6 +1,7 @@
 """Lays out the folder the Windows installer installs (installer/build-windows.sh runs this on Linux):
 
-  python/        the official embeddable CPython for Windows (python.exe, pythonw.exe, python3xx.dll, stdlib zip)
+  python/        the official embeddable CPython for Windows (python.exe, pythonw.exe, python3xx.dll,
+                 stdlib zip)
   lib/           the locked dependencies' Windows wheels and CSPDesk's own wheel, unpacked
   cspdesk.exe    the commands (a console launcher: ``cspdesk --version``, ``cspdesk check`` ...)
   cspdeskw.exe   the window, with no console (what the Start-menu and desktop shortcuts start)

@@ -11,8 +11,8 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("CSPDESK_USER", "test.officer")
 # Every database the tests make is encrypted (SQLCipher), as the app makes them: a random 256-bit key, which
-# needs no stretching, so the suite pays only for the page encryption. A test that reads a file itself opens it
-# with cspdesk.core.storage.encryption.connect_file (plain sqlite3 would say "file is not a database").
+# needs no stretching, so the suite pays only for the page encryption. A test that reads a file itself opens
+# it with cspdesk.core.storage.encryption.connect_file (plain sqlite3 would say "file is not a database").
 os.environ.setdefault("CSPDESK_DB_KEY", "5e1f" * 16)
 # Keep QSettings (window geometry) out of the developer's real profile.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cspdesk-test-config-")

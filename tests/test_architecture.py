@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+LINTED = ("cspdesk", "tests", "tools", "bench", "installer")
 
 
 def _run(code: str) -> str:
@@ -44,16 +45,28 @@ def test_window_start_does_not_import_pandas_or_reportlab():
 def test_ruff_is_clean():
     ruff = BIN / "ruff" if (BIN / "ruff").exists() else shutil.which("ruff")
     assert ruff, "ruff is a test dependency"
-    result = subprocess.run(
-        [str(ruff), "check", "cspdesk", "tests", "tools", "bench"], capture_output=True, text=True, cwd=ROOT
-    )
+    result = subprocess.run([str(ruff), "check", *LINTED], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout
 
 
+def test_ruff_format_is_kept():
+    """The tree stays as ``ruff format`` writes it (and, with E501 on, every line within 110 characters).
+    Catches a file committed unformatted: one whose layout would change at the next whole-tree format and so
+    turn up in someone else's diff. (Seen to fail on a mis-formatted module, then pass once it was put back.)
+    Put right with ``.venv/bin/ruff format cspdesk tests tools bench installer``."""
+    ruff = BIN / "ruff" if (BIN / "ruff").exists() else shutil.which("ruff")
+    assert ruff, "ruff is a test dependency"
+    result = subprocess.run(
+        [str(ruff), "format", "--check", *LINTED], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_units_of_work_are_only_entered_with_with():
-    """A unit of work entered or left by hand (``uow.__exit__(None, None, None)``) skips the error translation in
-    ``UnitOfWork.__exit__``, so a lost race reaches the user as a raw database error. Only ``with`` may do it.
-    (Caught case_review_steps.py doing so, 2026-12-06; tests/core/test_case_review_service.py has the race.)"""
+    """A unit of work entered or left by hand (``uow.__exit__(None, None, None)``) skips the error
+    translation in ``UnitOfWork.__exit__``, so a lost race reaches the user as a raw database error. Only
+    ``with`` may do it. (Caught case_review_steps.py doing so, 2026-12-06;
+    tests/core/test_case_review_service.py has the race.)"""
     import ast
 
     offenders = []

@@ -3,7 +3,8 @@
 A suite that passes today and fails next week is broken; so is a screen whose "today" disagrees with the
 service behind it near midnight. Everything asks the clock the composition root hands out
 (``services.clock``, the ``today`` callables services get, or ``cspdesk.core.clock.current()``).
-Timers that measure a duration (``time.monotonic``, ``time.perf_counter``) are not calendar reads and are allowed.
+Timers that measure a duration (``time.monotonic``, ``time.perf_counter``) are not
+calendar reads and are allowed.
 
 What this catches (checked by hand once, 2026-12-06): putting ``date.today()`` back into
 ``core/services/cases/case_common.py`` or ``QDate.currentDate()`` into ``gui/pages/cases.py`` fails
@@ -96,8 +97,8 @@ def clock_reads(source: str) -> list[tuple[int, str]]:
 
 
 def test_only_the_clock_reads_the_system_clock():
-    """In the app and in the tests: a test that takes "today" from the computer instead of the frozen clock would
-    disagree with the app on any day but the one it was written (and fails in the other-dates pass)."""
+    """In the app and in the tests: a test that takes "today" from the computer instead of the frozen clock
+    would disagree with the app on any day but the one it was written (and fails in the other-dates pass)."""
     offenders = []
     for path in sorted([*ROOT.rglob("*.py"), *TESTS.rglob("*.py")]):
         if path == THE_CLOCK:

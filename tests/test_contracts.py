@@ -1,15 +1,15 @@
 """The import contracts say everything docs/DEVELOPING.md says, and each one can fail.
 
-Rules: Qt only in the GUI (core, commands and cli never import it); ReportLab only in ``core.reports``; pandas only
-in ``core.importers``; the GUI never reaches into storage; no import cycles between the service areas (one package
-per area under ``core/services``). import-linter checks them (``pyproject.toml``);
+Rules: Qt only in the GUI (core, commands and cli never import it); ReportLab only in ``core.reports``; pandas
+only in ``core.importers``; the GUI never reaches into storage; no import cycles between the service areas
+(one package per area under ``core/services``). import-linter checks them (``pyproject.toml``);
 ``tests/test_architecture.py`` runs it on the real code. Here:
 
 - every module and package under ``cspdesk`` and ``cspdesk.core`` is named by each "only in X" contract (a new
   package such as ``core/exports.py`` must be added, or it would be free to import ReportLab);
-- a forbidden import added to a temporary copy of the code breaks the contract that forbids it. What this caught
-  when written: before these contracts a module-level ``import reportlab`` in ``core/services/dashboard.py`` left
-  every contract KEPT.
+- a forbidden import added to a temporary copy of the code breaks the contract that forbids it. What this
+  caught when written: before these contracts a module-level ``import reportlab`` in
+  ``core/services/dashboard.py`` left every contract KEPT.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def _lint_copy(tmp_path: Path, module: str, line: str) -> str:
         ("cspdesk.commands.check", "from PySide6 import QtCore  # noqa", "Qt only in the GUI"),
         ("cspdesk.core.domain.calendar", "from PySide6 import QtCore  # noqa", "core never imports Qt"),
         ("cspdesk.gui.pages.cases", "import sqlalchemy  # noqa", "gui never reaches into storage"),
-        # letters already uses cases (case_common, case_index): cases using letters back is a cycle between areas
+        # letters already uses cases (case_common, case_index): cases using
+        # letters back is a cycle between areas
         (
             "cspdesk.core.services.cases.case_edit",
             "import cspdesk.core.services.letters.letters  # noqa",

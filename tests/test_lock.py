@@ -1,8 +1,9 @@
-"""The lock (requirements/*.txt, written by tools/lock.sh) is what pyproject.toml declares, and what is installed.
+"""The lock (requirements/*.txt, written by tools/lock.sh) is what pyproject.toml
+declares, and what is installed.
 
-Two installs a month apart once differed (ReportLab 5 arrived under ">=4.0", and the PDF cutter reads only what
-the ReportLab it was written against writes). These tests keep every install — a developer's .venv, CI, the frozen build, the Windows
-installer — on the same, locked versions.
+Two installs a month apart once differed (ReportLab 5 arrived under ">=4.0", and the PDF cutter reads only
+what the ReportLab it was written against writes). These tests keep every install — a developer's .venv, CI,
+the frozen build, the Windows installer — on the same, locked versions.
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ def declared(extras: list[str]) -> list[Requirement]:
 
 
 def test_lock_was_written_from_this_pyproject():
-    """Catches a dependency added, removed or re-bounded in pyproject.toml without running tools/lock.sh (checked
-    by editing a bound in pyproject.toml: this failed until the lock was written again)."""
+    """Catches a dependency added, removed or re-bounded in pyproject.toml without running tools/lock.sh
+    (checked by editing a bound in pyproject.toml: this failed until the lock was written again)."""
     stamp = dependencies_stamp()
     for name, lock in LOCKS.items():
         last = lock.read_text(encoding="utf-8").rstrip().splitlines()[-1]

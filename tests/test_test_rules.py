@@ -1,10 +1,10 @@
 """The tests' own rules: no fixed waits and no tests that skip themselves.
 
-A fixed wait (``qtbot.wait(50)``, ``time.sleep(0.03)``, ``QTest.qWait``) is either too short on a busy machine,
-so the test fails at random, or passes without the thing it waited for having happened; wait on the signal or
-condition instead (``qtbot.waitSignal``, ``qtbot.waitUntil``, a ``threading.Event``). A test that skips itself
-(``pytest.skip``, ``pytest.importorskip``, ``pytest.mark.skip``/``skipif``, ``pytest.xfail``) checks nothing
-and still shows green; build the data it needs, or fail saying what is missing.
+A fixed wait (``qtbot.wait(50)``, ``time.sleep(0.03)``, ``QTest.qWait``) is either too short on a busy
+machine, so the test fails at random, or passes without the thing it waited for having happened; wait on the
+signal or condition instead (``qtbot.waitSignal``, ``qtbot.waitUntil``, a ``threading.Event``). A test that
+skips itself (``pytest.skip``, ``pytest.importorskip``, ``pytest.mark.skip``/``skipif``, ``pytest.xfail``)
+checks nothing and still shows green; build the data it needs, or fail saying what is missing.
 
 The one exception is conftest.py's PostgreSQL pass: without a server configured, the ``postgres`` tests are
 marked skipped at collection (``pytest_collection_modifyitems``) and the ``pg_server`` fixture skips; they run
@@ -34,7 +34,8 @@ _SKIPS = {"skip", "importorskip", "xfail"}
 
 
 def _dotted(node: ast.AST) -> list[str]:
-    """``pytest.mark.skipif`` -> ["pytest", "mark", "skipif"]; [] for anything that is not a plain name chain."""
+    """``pytest.mark.skipif`` -> ["pytest", "mark", "skipif"]; [] for anything
+    that is not a plain name chain."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -113,7 +114,8 @@ def test_no_test_waits_a_fixed_time_or_skips_itself():
         "import pytest\n@pytest.mark.skipif(True, reason='x')\ndef test_a():\n    pass\n",
         "import pytest\n@pytest.mark.skip\ndef test_a():\n    pass\n",
         "import pytest\npytestmark = pytest.mark.skipif(True, reason='no tool')\n",
-        "import pytest\ndef pytest_collection_modifyitems(items):\n    items[0].add_marker(pytest.mark.skip())\n",
+        "import pytest\ndef pytest_collection_modifyitems(items):\n "
+        "   items[0].add_marker(pytest.mark.skip())\n",
     ],
 )
 def test_the_rule_sees_each_form(source):
@@ -138,7 +140,10 @@ def test_the_rule_lets_waits_on_a_condition_through(source):
 
 def test_only_the_postgresql_skips_in_conftest_are_allowed():
     """The PostgreSQL pass's own mechanism in conftest.py is allowed, by name, and nothing else there."""
-    hook = "import pytest\ndef pytest_collection_modifyitems(items):\n    items[0].add_marker(pytest.mark.skip())\n"
+    hook = (
+        "import pytest\ndef pytest_collection_modifyitems(items):\n "
+        "   items[0].add_marker(pytest.mark.skip())\n"
+    )
     fixture = "import pytest\ndef pg_server():\n    pytest.skip('PostgreSQL: set CSPDESK_TEST_PG_URL')\n"
     assert violations(hook, "conftest.py") == [] and violations(fixture, "conftest.py") == []
     assert (

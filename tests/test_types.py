@@ -1,6 +1,6 @@
-"""The type checker passes: mypy with the configuration in pyproject.toml (strict on core.domain and the clock,
-checked elsewhere but for the modules still listed as not yet clean). A renamed service method then fails here,
-not when its screen runs.
+"""The type checker passes: mypy with the configuration in pyproject.toml (strict on core.domain and the
+clock, checked elsewhere but for the modules still listed as not yet clean). A renamed service method then
+fails here, not when its screen runs.
 
 What it catches (checked 2026-12-06): ``def add_working_days(start: date, n: int) -> date`` in
 ``core/domain/calendar.py`` returning a string, or a domain function without annotations, fails this test.

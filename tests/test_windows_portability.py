@@ -1,6 +1,7 @@
-"""Date formats that only Linux understands. glibc's strftime takes "%-d" (no leading zero); Windows' refuses it
-with "ValueError: Invalid format string" — the report pack's PDF failed so on every council laptop until the
-Windows installer's smoke test ran it (installer/wine_smoke.sh). Write ``f"{d.day} {d:%B %Y}"`` instead."""
+"""Date formats that only Linux understands. glibc's strftime takes "%-d" (no leading zero); Windows'
+refuses it with "ValueError: Invalid format string" — the report pack's PDF failed so on every
+council laptop until the Windows installer's smoke test ran it (installer/wine_smoke.sh). Write
+``f"{d.day} {d:%B %Y}"`` instead."""
 
 from __future__ import annotations
 

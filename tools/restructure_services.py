@@ -4,9 +4,9 @@
     python tools/restructure_services.py --apply    # git mv + rewrite imports, strings and doc paths
 
 Mechanical on purpose: each module keeps its name inside its area's package, so the change is only
-``cspdesk.core.services.X`` -> ``cspdesk.core.services.<area>.X`` (imports, monkeypatch strings, the registry's
-factories) and ``core/services/X.py`` -> ``core/services/<area>/X.py`` (docs, comments). A module that is not in
-AREAS stops the run, so a new module is placed on purpose, not by default.
+``cspdesk.core.services.X`` -> ``cspdesk.core.services.<area>.X`` (imports, monkeypatch strings, the
+registry's factories) and ``core/services/X.py`` -> ``core/services/<area>/X.py`` (docs, comments). A module
+that is not in AREAS stops the run, so a new module is placed on purpose, not by default.
 """
 
 from __future__ import annotations
@@ -98,18 +98,22 @@ AREAS: dict[str, tuple[str, ...]] = {
 }
 
 AREA_DOCS = {
-    "cases": "ASB cases: intake, the case screen (parties, incidents, actions, risk, chronology, attachments), "
-    "the case list and search, closure",
-    "enforcement": "the enforcement ladder (CPW, CPN, FPN, ABC...): steps, statutory dates, the notice register",
-    "case_review": "Community Trigger / ASB Case Review applications: steps, the action plan, figures, letters",
+    "cases": "ASB cases: intake, the case screen (parties, incidents, actions, risk, chronology, "
+    "attachments), the case list and search, closure",
+    "enforcement": "the enforcement ladder (CPW, CPN, FPN, "
+    "ABC...): steps, statutory dates, the notice register",
+    "case_review": "Community Trigger / ASB Case Review "
+    "applications: steps, the action plan, figures, letters",
     "safer_homes": "Safer Homes referrals: intake, reading (masked), exports and letters",
     "letters": "letters and documents: templates, values from each area, mail merge, filing and reprinting",
     "figures": "crime figures: analyst and police.uk imports, the district and local tables",
     "reports": "the partnership report pack and the quarterly return",
     "forums": "area forums: meetings, issues, the printed log",
     "admin": "users and roles, settings (the one reader), health checks, demo data, backups",
-    "data_protection": "retention reviews, subject access and other data-subject requests, the audit log's reports",
-    "working_copies": "working copies for area forums: take, bring back, conflicts (the machinery is core/sync)",
+    "data_protection": "retention reviews, subject access "
+    "and other data-subject requests, the audit log's reports",
+    "working_copies": "working copies for area forums: take, "
+    "bring back, conflicts (the machinery is core/sync)",
 }
 
 

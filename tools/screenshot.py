@@ -68,8 +68,9 @@ def main() -> int:
             if args.open_case == "busiest":
                 row = conn.execute(
                     text(
-                        "select c.id from asb_case c join incident i on i.case_id = c.id where c.status = 'open' "
-                        "and c.risk_level is not null group by c.id order by count(*) desc, c.reference limit 1"
+                        "select c.id from asb_case c join incident i on i.case_id = "
+                        "c.id where c.status = 'open' and c.risk_level is not null "
+                        "group by c.id order by count(*) desc, c.reference limit 1"
                     )
                 ).first()
             else:

@@ -25,7 +25,8 @@ def add_parser(sub) -> None:
 
 
 def _settings(path: Path) -> dict:
-    """The backup settings stored in the database (defaults where none is stored, or the file cannot be read)."""
+    """The backup settings stored in the database (defaults where none is
+    stored, or the file cannot be read)."""
     import json
     import sqlite3
 
@@ -112,7 +113,7 @@ def run_restore(args) -> int:
     if kept is not None:
         print(f"The database being replaced was kept as {kept}.")
     print(
-        f"Restored {path} from {args.source}: {counts.get('asb_case', 0):,} cases, {sum(counts.values()):,} rows, "
-        "checked. Run cspdesk check --db to confirm."
+        f"Restored {path} from {args.source}: {counts.get('asb_case', 0):,} cases, "
+        f"{sum(counts.values()):,} rows, checked. Run cspdesk check --db to confirm."
     )
     return 0

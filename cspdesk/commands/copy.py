@@ -1,4 +1,5 @@
-"""``cspdesk copy ...``: working copies for the area forums (take, bring back, list, revoke, conflicts, decide).
+"""``cspdesk copy ...``: working copies for the area forums (take, bring back,
+list, revoke, conflicts, decide).
 
 cspdesk copy take --from OFFICE_DB --to FILE (--wards NAME ... | --forum NAME) [--cases open|all]
 cspdesk copy bring-back FILE --to OFFICE_DB
@@ -77,7 +78,8 @@ def run_take(args) -> int:
     if not taken.restricted_included:
         print("Restricted Safer Homes referrals were left out: your account may not see them.")
     print(
-        f"Copy id {taken.copy_id.hex[:8]}. Bring it back with: cspdesk copy bring-back {taken.path} --to {args.source}"
+        f"Copy id {taken.copy_id.hex[:8]}. Bring it back with: "
+        f"cspdesk copy bring-back {taken.path} --to {args.source}"
     )
     return 0
 
@@ -112,8 +114,8 @@ def run_refresh(args) -> int:
     services = open_services(args.db)
     counts = services.working_copies.refresh(services.actor, args.copy)
     print(
-        f"Working copy refreshed: {counts['added']} records added, {counts['updated']} updated from the office. "
-        "Fields changed in the copy kept the copy's value."
+        f"Working copy refreshed: {counts['added']} records added, {counts['updated']} "
+        "updated from the office. Fields changed in the copy kept the copy's value."
     )
     return 0
 

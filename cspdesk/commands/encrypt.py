@@ -126,6 +126,7 @@ def run_key(args) -> int:
         )
     encryption.store_secret(path, key.secret)
     print(
-        f"The key for {path} is now kept in the credential store for this user ({encryption.key_store_name()})."
+        f"The key for {path} is now kept in the credential "
+        f"store for this user ({encryption.key_store_name()})."
     )
     return 0

@@ -2,7 +2,8 @@
 
     cspdesk figures import --db PATH FILE [FILE ...] [--dry-run] [--strict] [--label TEXT]
     cspdesk figures population --db PATH FILE [--label TEXT]
-    cspdesk figures table --db PATH --category NAME --from YYYY-MM --to YYYY-MM [--total-label TEXT] --format csv
+    cspdesk figures table --db PATH --category NAME --from YYYY-MM --to YYYY-MM [--total-label TEXT] \
+        --format csv
 
 Import exit codes, chosen for a script that runs every month: 0 everything was imported (a police.uk
 file already in the database is skipped, not an error); 1 some rows were rejected — the good rows
@@ -29,8 +30,8 @@ def add_parser(sub) -> None:
         "import",
         help="import analyst figures, police.uk street-level files (CSV or zip) or a population table",
         description="The format of each file is recognised from its header row. Good rows are imported even "
-        "when some rows are rejected (exit code 1, every rejected row listed); use --strict to import nothing "
-        "in that case, or --dry-run to only check.",
+        "when some rows are rejected (exit code 1, every rejected row listed); "
+        "use --strict to import nothing in that case, or --dry-run to only check.",
     )
     add_db_argument(imp)
     imp.add_argument("files", nargs="+", metavar="FILE")

@@ -19,8 +19,8 @@ def terminal_prompt(path: Path, new: bool) -> str | None:
     if not new:
         return getpass.getpass(f"Passphrase for {path}: ") or None
     print(
-        f"CSPDesk encrypts {path}. Choose a passphrase of at least {MIN_PASSPHRASE} characters; without it the "
-        "data cannot be read, so keep it safe.",
+        f"CSPDesk encrypts {path}. Choose a passphrase of at least {MIN_PASSPHRASE} "
+        "characters; without it the data cannot be read, so keep it safe.",
         file=sys.stderr,
     )
     while True:
@@ -39,15 +39,16 @@ def terminal_prompt(path: Path, new: bool) -> str | None:
 
 
 def install_terminal_prompt() -> None:
-    """On a terminal, a passphrase is asked for there; anywhere else (a script, a scheduled task) a file with no
-    key is refused with a message saying to set CSPDESK_DB_KEY."""
+    """On a terminal, a passphrase is asked for there; anywhere else (a script, a scheduled task) a file with
+    no key is refused with a message saying to set CSPDESK_DB_KEY."""
     if sys.stdin is not None and sys.stdin.isatty():
         encryption.set_passphrase_prompt(terminal_prompt)
 
 
 def choose_new_key(path: Path, env: str) -> tuple[DatabaseKey, bool]:
-    """The key a file is to be (re)encrypted with, and whether to keep it in the credential store afterwards:
-    ``env`` if set; else a new random key for the credential store; else a new passphrase from the terminal."""
+    """The key a file is to be (re)encrypted with, and whether to keep it in the credential store
+    afterwards: ``env`` if set; else a new random key for the credential store; else a new
+    passphrase from the terminal."""
     if value := os.environ.get(env):
         return DatabaseKey(value, env), False
     if encryption.key_store_name() is not None:

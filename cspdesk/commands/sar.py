@@ -123,8 +123,8 @@ def run_find(args) -> int:
     print(f"{len(found.matches)} possible match(es).", file=sys.stderr)
     if found.hidden_restricted:
         print(
-            f"{found.hidden_restricted} restricted Safer Homes referral(s) may also match: ask someone allowed "
-            "to see restricted referrals to search.",
+            f"{found.hidden_restricted} restricted Safer Homes referral(s) may also "
+            "match: ask someone allowed to see restricted referrals to search.",
             file=sys.stderr,
         )
     return 0
@@ -139,7 +139,8 @@ def run_bundle(args) -> int:
     bundle = services.subject_access.bundle(services.actor, args.request, args.match, also_redact=args.redact)
     pdf, table = services.subject_access.write(bundle, out)
     print(
-        f"Written {pdf}\nWritten {table}\n{bundle.redactions} redaction(s). Read the letter before it is sent.",
+        f"Written {pdf}\nWritten {table}\n{bundle.redactions} "
+        "redaction(s). Read the letter before it is sent.",
         file=sys.stderr,
     )
     return 0
@@ -157,7 +158,8 @@ def run_list(args) -> int:
             else "open"
         )
         print(
-            f"{r.reference}\t{r.kind.value}\treceived {r.received_on:%d/%m/%Y}\tdue {r.due_on:%d/%m/%Y}\t{state}"
+            f"{r.reference}\t{r.kind.value}\treceived "
+            f"{r.received_on:%d/%m/%Y}\tdue {r.due_on:%d/%m/%Y}\t{state}"
         )
     return 0
 

@@ -77,7 +77,8 @@ def _step(name: str, action: Callable[[], str]) -> bool:
         said = action()
     except Exception as exc:  # a self-test reports every failure as a line, never as a crash
         print(f"FAILED  {name}: {type(exc).__name__}: {exc}", flush=True)
-        # The details for whoever supports CSPDesk go to the log, not the screen (no traceback reaches a user).
+        # The details for whoever supports CSPDesk go to the log, not the screen
+        # (no traceback reaches a user).
         from cspdesk.commands.unexpected import write_crash_log
 
         logfile = write_crash_log(exc, ["selftest", name])
@@ -212,8 +213,8 @@ def _merge(state: dict, out: Path) -> str:
     if result.combined is None or not result.combined.startswith(b"%PDF-"):
         raise RuntimeError("no print file")
     (out / "merge.pdf").write_bytes(result.combined)
-    # A helper that cannot start is not an error for a merge (it carries on in this process): "helper processes
-    # start" above is the check that they do.
+    # A helper that cannot start is not an error for a merge (it carries on in this process): "helper
+    # processes start" above is the check that they do.
     return f"{result.letters} letters filed, {len(result.skipped)} skipped, {workers} processes asked for"
 
 

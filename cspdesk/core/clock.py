@@ -2,9 +2,9 @@
 
 The composition root (``cspdesk.bootstrap``, the CLI commands) makes one ``SystemClock`` and hands it to the
 services (``build_services(..., clock=...)``), which hand it to the pages (``services.clock``); it is also
-*installed* here so that the few readers with no service to ask (column defaults such as ``updated_at``, backup
-file names) use the same object. Tests install a ``FixedClock`` (``tests/conftest.py``), so the suite passes on
-any date.
+*installed* here so that the few readers with no service to ask (column defaults such as
+``updated_at``, backup file names) use the same object. Tests install a ``FixedClock``
+(``tests/conftest.py``), so the suite passes on any date.
 
 Everything else asks a clock: ``clock.today()`` for the calendar date, ``clock.now()`` for the local wall time
 (chronology lines, letters' dates), ``clock.utcnow()`` for stored timestamps. A test
@@ -58,9 +58,10 @@ class FixedClock:
     """A clock that says what it is told (tests, benchmarks, reproducible demo data).
 
     ``FixedClock(datetime(2026, 11, 26, 10, 0))`` or ``FixedClock(date(2026, 11, 26))`` (10:00 that day).
-    The date and wall time stand still unless ``advance`` or ``set`` moves them. ``utcnow`` (stored timestamps) is
-    that time taken as UTC plus one microsecond for every earlier call, as a real clock always moves on: two rows
-    written one after the other are never stamped the same, so "newest first" means what it does in real use.
+    The date and wall time stand still unless ``advance`` or ``set`` moves them. ``utcnow`` (stored
+    timestamps) is that time taken as UTC plus one microsecond for every earlier call, as a real clock
+    always moves on: two rows written one after the other are never stamped the same, so "newest first"
+    means what it does in real use.
     """
 
     def __init__(self, at: datetime | date) -> None:

@@ -25,8 +25,9 @@ MIN_PASSPHRASE = 12
 
 
 def passphrase_prompt(prompts):
-    """The window's way of asking for a database passphrase (``encryption.set_passphrase_prompt``): hidden, twice
-    for a new one. Only on the GUI thread; anywhere else there is nobody to ask, and the file is refused."""
+    """The window's way of asking for a database passphrase
+    (``encryption.set_passphrase_prompt``): hidden, twice for a new one. Only on the GUI thread;
+    anywhere else there is nobody to ask, and the file is refused."""
 
     def ask(path: Path, new: bool) -> str | None:
         app = QApplication.instance()
@@ -42,8 +43,9 @@ def passphrase_prompt(prompts):
         while True:
             first = prompts.ask_secret(
                 "CSPDesk: choose a passphrase",
-                f"CSPDesk encrypts the database {path.name}. This computer has no credential store to keep its key,\n"
-                f"so choose a passphrase of at least {MIN_PASSPHRASE} characters. Without it the data cannot be read.",
+                f"CSPDesk encrypts the database {path.name}. This computer has no "
+                "credential store to keep its key,\nso choose a passphrase of at least "
+                f"{MIN_PASSPHRASE} characters. Without it the data cannot be read.",
             )
             if not first:
                 return None
@@ -58,8 +60,9 @@ def passphrase_prompt(prompts):
 
 
 def back_up_when_ready(window) -> None:
-    """Once the services are ready, take a backup in the background if the last good one is a day old. A failure
-    shows in the status bar (and the Backups panel shows how old the last good one is); it never stops work."""
+    """Once the services are ready, take a backup in the background if the last good one is a
+    day old. A failure shows in the status bar (and the Backups panel shows how old the last
+    good one is); it never stops work."""
 
     def start() -> None:
         window.tasks.start(lambda _report, _cancelled: window.services.backups.back_up_if_due(), done, failed)

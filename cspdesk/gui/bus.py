@@ -24,7 +24,8 @@ def services_are_ready(services) -> bool:
 
 
 def when_ready(services, bus: Bus, callback) -> None:
-    """Run ``callback`` on the GUI thread once the services are ready: now, or when ``services_ready`` comes."""
+    """Run ``callback`` on the GUI thread once the services are ready: now, or
+    when ``services_ready`` comes."""
     if services_are_ready(services):
         callback()
         return

@@ -108,7 +108,8 @@ def save_geometry(widget: QWidget, name: str) -> None:
 
 
 def bound_to_screen(window: QWidget) -> None:
-    """Shrink a window larger than the room its screen has (a dialog's fixed 760×820 on a 768-pixel laptop)."""
+    """Shrink a window larger than the room its screen has (a dialog's fixed
+    760×820 on a 768-pixel laptop)."""
     screen = window.screen()
     if screen is None:
         return
@@ -145,8 +146,9 @@ def fit_dialogs_for_laptops(app: QApplication) -> None:
 
 
 class SideBySide(QSplitter):
-    """Two panes side by side when there is room for both, one above the other when there is not (a list and
-    its details on a laptop's screen). Its minimum width is the wider pane's, so it never widens the window."""
+    """Two panes side by side when there is room for both, one above the other when there is
+    not (a list and its details on a laptop's screen). Its minimum width is the wider pane's,
+    so it never widens the window."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(Qt.Orientation.Horizontal, parent)

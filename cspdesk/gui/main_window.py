@@ -215,7 +215,8 @@ class MainWindow(QMainWindow):
         self.db_label.setObjectName("databaseLabel")
         self.user_label = QLabel(f"{a.display_name} ({a.role.label})")
         self.statusBar().addWidget(self.db_label, 1)
-        # Demo data says so where the eye is while working, not only in a title bar a maximised window may hide.
+        # Demo data says so where the eye is while working, not only in a title
+        # bar a maximised window may hide.
         self.demo_label = QLabel("DEMO DATA — fictional people", objectName="demoDataLabel")
         self.demo_label.setStyleSheet("font-weight: 600; color: #8a4b00;")
         self.demo_label.hide()

@@ -35,7 +35,8 @@ class _StayDisabled(QObject):
 
 
 def lock_editing(root: QWidget, keep: Iterable[str] = ()) -> list[QWidget]:
-    """Disable every editing control under ``root`` but those whose objectName is in ``keep``; returns them."""
+    """Disable every editing control under ``root`` but those whose objectName
+    is in ``keep``; returns them."""
     keep = set(keep)
     guard = getattr(root, "_stay_disabled", None) or _StayDisabled(root)
     root._stay_disabled = guard  # type: ignore[attr-defined]

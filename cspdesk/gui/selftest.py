@@ -1,4 +1,5 @@
-"""The window's part of ``cspdesk selftest``: it starts as the app starts and shows its first page of cases."""
+"""The window's part of ``cspdesk selftest``: it starts as the app starts and
+shows its first page of cases."""
 
 from __future__ import annotations
 

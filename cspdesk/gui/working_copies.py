@@ -1,5 +1,5 @@
-"""Working copies in the window: File → Take a working copy…, Bring back…, Working copies and conflicts…, and the
-banner that says the open database is a working copy (of which database, taken when)."""
+"""Working copies in the window: File → Take a working copy…, Bring back…, Working copies and conflicts…, and
+the banner that says the open database is a working copy (of which database, taken when)."""
 
 from __future__ import annotations
 
@@ -69,8 +69,9 @@ def install(window, file_menu) -> None:
 
 def _show_banner(window, info) -> None:
     banner = QLabel(
-        f"<b>Working copy</b> of {info.office_label}, taken {info.taken_at:%d/%m/%Y %H:%M} by {info.taken_by} "
-        f"({', '.join(info.wards)}). Your changes reach the office when this copy is brought back there."
+        f"<b>Working copy</b> of {info.office_label}, taken "
+        f"{info.taken_at:%d/%m/%Y %H:%M} by {info.taken_by} ({', '.join(info.wards)}). "
+        "Your changes reach the office when this copy is brought back there."
     )
     banner.setObjectName("workingCopyBanner")
     banner.setWordWrap(True)

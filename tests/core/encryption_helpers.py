@@ -15,7 +15,8 @@ TEST_KEY = "5e1f" * 16  # tests/conftest.py's CSPDESK_DB_KEY
 
 
 class MemoryKeyring(KeyringBackend):
-    """A credential store that keeps secrets in a dict; ``locked`` makes it refuse, as a locked keyring does."""
+    """A credential store that keeps secrets in a dict; ``locked`` makes it
+    refuse, as a locked keyring does."""
 
     priority = 1
 

@@ -28,12 +28,13 @@ def folder(path: Path) -> dict[str, str]:
 
 
 def damage_a_data_page(path: Path) -> int:
-    """Flip one byte in a table page in the middle of the file (one of its cell pointers), on a page the checks
-    made at every open (the header and the first rows of each table) do not read. Returns the page number.
+    """Flip one byte in a table page in the middle of the file (one of its cell pointers), on a
+    page the checks made at every open (the header and the first rows of each table) do not
+    read. Returns the page number.
 
-    The damage is made in the page's own structure, so an encrypted file is first made a plain one (as files were
-    before encryption; they still open): in an encrypted file any flipped byte fails the page's tamper check,
-    which the encryption tests cover."""
+    The damage is made in the page's own structure, so an encrypted file is first made a plain one (as files
+    were before encryption; they still open): in an encrypted file any flipped byte fails the page's tamper
+    check, which the encryption tests cover."""
     from cspdesk.core.storage import encryption
     from cspdesk.core.storage.sqlite_file import check_sqlite_file
 

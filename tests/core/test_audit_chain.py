@@ -3,7 +3,8 @@ order with plain sqlite3, and two writers at once still make one line.
 
 Mutations each test was seen to fail against (then put back):
 - ``audit_chain.row_hash`` leaving out ``summary`` → ``test_a_row_changed_with_sqlite3...`` fails.
-- ``audit_chain.verify`` without the ``seq`` gap check → ``test_a_removed_row...`` fails (names the wrong row).
+- ``audit_chain.verify`` without the ``seq`` gap check →
+  ``test_a_removed_row...`` fails (names the wrong row).
 - ``audit_chain._take_append_lock`` doing nothing → ``test_two_writers_at_once...`` fails on SQLite (two
   appends read the same last row; the unique ``seq`` refuses the second: "try again").
 """

@@ -1,6 +1,6 @@
-"""Backups (issue 15 part 2): taken with the online backup API, encrypted like the file, verified before they get
-their name, kept by the rota, restored (after keeping what they replace); a missing or full folder and a file that
-is not a CSPDesk backup are plain messages with nothing half-written left behind."""
+"""Backups (issue 15 part 2): taken with the online backup API, encrypted like the file, verified before they
+get their name, kept by the rota, restored (after keeping what they replace); a missing or full folder and a
+file that is not a CSPDesk backup are plain messages with nothing half-written left behind."""
 
 from __future__ import annotations
 
@@ -35,9 +35,10 @@ def _leftovers(folder: Path) -> list[str]:
 def test_backup_then_damage_then_restore_gives_the_same_counts_and_check_passes(
     demo_db_path, capsys, damaged_page
 ):
-    """The promise of a backup. Catches a backup that is not a faithful copy, a restore that does not keep what
-    it replaced (checked by skipping _keep_replaced), and one that gives up when the first page is damaged (an
-    encrypted file's damaged first page looks like a wrong key: checked by not catching that in _settings)."""
+    """The promise of a backup. Catches a backup that is not a faithful copy, a restore that does
+    not keep what it replaced (checked by skipping _keep_replaced), and one that gives up when the
+    first page is damaged (an encrypted file's damaged first page looks like a wrong key: checked by
+    not catching that in _settings)."""
     counts = _counts(demo_db_path)
     assert main(["backup", "--db", str(demo_db_path)]) == 0
     assert "checked" in capsys.readouterr().out

@@ -32,7 +32,8 @@ def test_bank_holidays_match_the_published_list(year):
     assert english_bank_holidays(year) == expected
 
 
-# Royal proclamations (Banking and Financial Dealings Act 1971, s.1(3)) since 1995: (days added, days moved away).
+# Royal proclamations (Banking and Financial Dealings Act 1971, s.1(3)) since 1995:
+# (days added, days moved away).
 PROCLAIMED = {
     1995: ({date(1995, 5, 8)}, {date(1995, 5, 1)}),  # VE Day 50th anniversary
     1999: ({date(1999, 12, 31)}, set()),  # Millennium
@@ -49,8 +50,9 @@ PROCLAIMED = {
 
 
 def by_the_act(year: int) -> set[date]:
-    """Schedule 1 for England and Wales as amended (New Year's Day 1974, Early May 1978), a holiday on a weekend
-    moved to the next weekday that is not already one, then the proclamations above. Valid from 1978."""
+    """Schedule 1 for England and Wales as amended (New Year's Day 1974, Early May 1978), a
+    holiday on a weekend moved to the next weekday that is not already one, then the
+    proclamations above. Valid from 1978."""
 
     def substitute(d: date, taken: set[date]) -> date:
         while d.weekday() >= 5 or d in taken:
@@ -83,9 +85,10 @@ def by_the_act(year: int) -> set[date]:
 
 @pytest.mark.parametrize("year", range(1995, 2036))
 def test_the_holidays_package_agrees_with_the_act_and_its_proclamations(year):
-    """The dates now come from the ``holidays`` package: this catches an upgrade of it that drops, adds or moves
-    a day (a holiday moved off a weekend, a proclaimed one-off) against the rules as the Act writes them. (Seen to
-    fail with the package's weekend dates kept: Christmas Day 2021 on a Saturday is not a day off.)"""
+    """The dates now come from the ``holidays`` package: this catches an upgrade of it that drops,
+    adds or moves a day (a holiday moved off a weekend, a proclaimed one-off) against the rules as
+    the Act writes them. (Seen to fail with the package's weekend dates kept: Christmas Day 2021 on
+    a Saturday is not a day off.)"""
     assert english_bank_holidays(year) == by_the_act(year)
 
 

@@ -1,4 +1,5 @@
-"""Opening a case: required fields, bad input, duplicates and linked history, the list columns kept current."""
+"""Opening a case: required fields, bad input, duplicates and linked history,
+the list columns kept current."""
 
 from __future__ import annotations
 

@@ -144,7 +144,8 @@ def test_plurals_and_zero():
         "12 Community Trigger applications were received in Erewash in 2022/23."
     )
     assert figure_sentence("threshold_not_met", 1, fy) == (
-        "One application for an ASB Case Review received in South Derbyshire in 2022/23 did not meet the threshold."
+        "One application for an ASB Case Review received in "
+        "South Derbyshire in 2022/23 did not meet the threshold."
     )
     assert figure_sentence("threshold_not_met", 3, fy) == (
         "Three applications for ASB Case Reviews received in South Derbyshire in 2022/23 did not meet the "

@@ -148,11 +148,12 @@ def test_pdf_has_the_plans_sentences(crafted_db, tmp_path):
     for sentence in (
         "South Derbyshire District Council",
         "Community Trigger",
-        "Legislation requires that each Community Safety Partnership publishes information with regard to the use "
-        "of the Community Trigger",
+        "Legislation requires that each Community Safety Partnership publishes "
+        "information with regard to the use of the Community Trigger",
         "The number of applications for ASB Case Reviews: 5",
         "Five Community Trigger applications were received in South Derbyshire in 2022/23.",
-        "One application for an ASB Case Review received in South Derbyshire in 2022/23 did not meet the threshold.",
+        "One application for an ASB Case Review received in "
+        "South Derbyshire in 2022/23 did not meet the threshold.",
         "Three ASB Case Reviews were conducted in 2022/23.",
         "Two ASB Case Reviews took place in 2022/23 which resulted in recommendations being made.",
     ):

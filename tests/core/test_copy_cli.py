@@ -80,9 +80,9 @@ def test_bringing_back_a_file_that_is_not_a_working_copy_is_refused(
 
 
 def test_a_mistyped_path_creates_nothing(demo_db_path, tmp_path, capsys, monkeypatch):
-    """Only the window and ``demo`` make a database. Caught when written: ``audit verify`` / ``audit views`` with a
-    mistyped database made a new, empty encrypted file wherever a key was at hand (the copy commands already
-    refused; they are here so they stay that way)."""
+    """Only the window and ``demo`` make a database. Caught when written: ``audit verify`` / ``audit views``
+    with a mistyped database made a new, empty encrypted file wherever a key was at hand (the copy commands
+    already refused; they are here so they stay that way)."""
     monkeypatch.setenv("CSPDESK_USER", "admin.user")
     missing = tmp_path / "mistyped.sqlite"
     for args in (

@@ -112,7 +112,8 @@ def test_an_upgrade_checks_the_whole_file_before_backing_it_up(db_path, monkeypa
 
 
 def test_refusing_a_damaged_file_at_open_leaves_no_wal_or_shm(db_path):
-    """Caught: refusing a damaged file left empty -wal and -shm files beside it, though it said "not changed"."""
+    """Caught: refusing a damaged file left empty -wal and -shm files beside it,
+    though it said "not changed"."""
     open_database(db_path).engine.dispose()
     data = bytearray(db_path.read_bytes())
     for i in range(4096, min(len(data), 4096 * 6)):
@@ -128,8 +129,8 @@ def test_refusing_a_damaged_file_at_open_leaves_no_wal_or_shm(db_path):
 
 
 def test_an_unwritable_file_opens_read_only_and_refuses_writes_plainly(demo_db_path):
-    """Caught: a read-only file was called "damaged... Restore it from a backup" (advice that could lead someone
-    to overwrite good data with an old backup)."""
+    """Caught: a read-only file was called "damaged... Restore it from a backup" (advice that could lead
+    someone to overwrite good data with an old backup)."""
     from cspdesk.core.services.cases.case_query import CaseQuery
     from cspdesk.core.services.registry import build_services
 
@@ -423,8 +424,8 @@ def test_cspdesk_sh_reads_paths_from_where_it_is_run(tmp_path):
 
 
 def test_a_backup_copy_that_really_fails_half_way_leaves_nothing(db_path):
-    """The same with SQLite's own copy failing for real: a child process whose files may not grow past half the
-    database's size (RLIMIT_FSIZE, the kernel's file size limit) cannot finish the backup copy."""
+    """The same with SQLite's own copy failing for real: a child process whose files may not grow past half
+    the database's size (RLIMIT_FSIZE, the kernel's file size limit) cannot finish the backup copy."""
     _make_old_schema(db_path)
     _fill_pages(db_path)
     before = folder(db_path.parent)

@@ -1,6 +1,6 @@
-"""Encryption at rest (issue 15 part 1): new files are SQLCipher, keys come from CSPDESK_DB_KEY, the credential
-store or a passphrase; a wrong or missing key is refused with a plain message, exit 2, the file untouched;
-``cspdesk encrypt`` and ``cspdesk rekey`` leave no plain copy behind."""
+"""Encryption at rest (issue 15 part 1): new files are SQLCipher, keys come from CSPDESK_DB_KEY, the
+credential store or a passphrase; a wrong or missing key is refused with a plain message, exit 2, the file
+untouched; ``cspdesk encrypt`` and ``cspdesk rekey`` leave no plain copy behind."""
 
 from __future__ import annotations
 
@@ -52,9 +52,9 @@ def no_store(monkeypatch):
 
 
 def test_a_new_demo_database_holds_none_of_the_demos_names_in_its_bytes(tmp_path, capsys):
-    """`strings` on a database made by `cspdesk demo` finds no name, street or victim's details. Catches new files
-    made plain (make_engine without the SQLCipher creator: checked by removing it); the plain copy finding the
-    names shows the search itself works."""
+    """`strings` on a database made by `cspdesk demo` finds no name, street or victim's details. Catches new
+    files made plain (make_engine without the SQLCipher creator: checked by removing it); the plain copy
+    finding the names shows the search itself works."""
     db = tmp_path / "demo.sqlite"
     assert main(["demo", "--db", str(db), "--cases", "150"]) == 0
     needles = names_in(db)
@@ -251,8 +251,9 @@ def _counts(path, key=TEST_KEY):
 def test_the_key_can_be_shown_for_safekeeping_and_kept_on_a_new_computer(
     demo_db_path, store, monkeypatch, capsys
 ):
-    """Moving a database to a new laptop: the key travels by hand (escrow) and is kept in the new store. Catches
-    a key shown or stored before it has been proved to open the file (checked by skipping check_sqlite_file)."""
+    """Moving a database to a new laptop: the key travels by hand (escrow) and is kept in the
+    new store. Catches a key shown or stored before it has been proved to open the file (checked
+    by skipping check_sqlite_file)."""
     monkeypatch.setenv("CSPDESK_DB_KEY", "not the key")
     assert main(["key", "--db", str(demo_db_path), "--store"]) == 2
     assert "key is wrong" in capsys.readouterr().err

@@ -323,8 +323,10 @@ TODAY = D(2024, 3, 5)
 @pytest.mark.parametrize(
     ("kind", "stage", "dates", "today", "last_reviewed", "expected"),
     [
-        ("cpw", "issued", CPW, TODAY, None, (D(2024, 3, 15), "CPW comply-by date: record compliance or breach")),
-        ("cpw", "issued", CPW, D(2024, 4, 1), None, (D(2024, 3, 15), "CPW comply-by date: record compliance or breach")),
+        ("cpw", "issued", CPW, TODAY, None, (D(2024, 3, 15),
+         "CPW comply-by date: record compliance or breach")),
+        ("cpw", "issued", CPW, D(2024, 4, 1), None, (D(2024, 3, 15),
+         "CPW comply-by date: record compliance or breach")),
         ("cpw", "breached", CPW, TODAY, None, (D(2024, 9, 1), "CPW lapses: issue the CPN before this date")),
         ("cpw", "complied", CPW, TODAY, None, None),
         ("cpw", "escalated", CPW, TODAY, None, None),
@@ -338,7 +340,8 @@ TODAY = D(2024, 3, 5)
         ("fpn", "issued", FPN, D(2024, 3, 11), None, (D(2024, 3, 11), "Early-payment period ends")),
         ("fpn", "issued", FPN, D(2024, 3, 12), None, (D(2024, 3, 15), "Fixed penalty payment due")),
         ("fpn", "issued", FPN_NO_DISCOUNT, TODAY, None, (D(2024, 3, 15), "Fixed penalty payment due")),
-        ("fpn", "unpaid", FPN, TODAY, None, (D(2024, 3, 16), "Earliest prosecution date: decide on proceedings")),
+        ("fpn", "unpaid", FPN, TODAY, None, (D(2024, 3, 16),
+         "Earliest prosecution date: decide on proceedings")),
         ("fpn", "paid", FPN, TODAY, None, None),
         ("pspo_fpn", "recorded", compute_dates("pspo_fpn", D(2024, 3, 1)), TODAY, None,
          (D(2024, 3, 15), "Fixed penalty payment due")),

@@ -191,7 +191,8 @@ RAISED = EnforcementRules(fpn_max_amount_pence=50_000, fpn_default_amount_pence=
         (D(2024, 5, 1), CPN_BREACHED, 10_000, EnforcementRules(), None, []),  # same day as the breach
         (D(2024, 4, 30), CPN_BREACHED, 10_000, EnforcementRules(), None, [("fpn_before_breach", False)]),
         (D(2024, 5, 2), None, 10_000, EnforcementRules(), None, [("no_cpn", False)]),
-        (D(2024, 5, 2), replace(CPN_BREACHED, kind=K.CPW), 10_000, EnforcementRules(), None, [("no_cpn", False)]),
+        (D(2024, 5, 2), replace(CPN_BREACHED, kind=K.CPW), 10_000, EnforcementRules(), None,
+         [("no_cpn", False)]),
         (D(2024, 5, 2), replace(CPN_BREACHED, stage=S.ACTIVE), 10_000, EnforcementRules(), None,
          [("cpn_not_breached", False)]),
         (D(2024, 5, 2), replace(CPN_BREACHED, stage=S.ISSUED), 10_000, EnforcementRules(), None,
@@ -206,7 +207,8 @@ RAISED = EnforcementRules(fpn_max_amount_pence=50_000, fpn_default_amount_pence=
         (D(2024, 5, 2), CPN_BREACHED, 50_001, RAISED, None, [("amount_over_cap", False)]),
         (D(2024, 5, 2), CPN_BREACHED, 10_000, EnforcementRules(), 10_000, [("discount_not_lower", False)]),
         (D(2024, 5, 2), CPN_BREACHED, 10_000, EnforcementRules(), 0, [("discount_not_lower", False)]),
-        (D(2024, 5, 2), None, 20_000, EnforcementRules(), None, [("no_cpn", False), ("amount_over_cap", False)]),
+        (D(2024, 5, 2), None, 20_000, EnforcementRules(), None,
+         [("no_cpn", False), ("amount_over_cap", False)]),
     ],
 )  # fmt: skip
 def test_check_fpn_issue(issue_on, cpn, amount, rules, discount, expected):

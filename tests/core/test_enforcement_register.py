@@ -1,4 +1,5 @@
-"""The notice register over the demo data: the plan's figures, filters, the due view, counts and drill-down."""
+"""The notice register over the demo data: the plan's figures, filters, the
+due view, counts and drill-down."""
 
 from __future__ import annotations
 

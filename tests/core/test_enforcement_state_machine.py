@@ -143,24 +143,33 @@ def test_appeal_outcomes_that_keep_the_notice_pass_through_to_active():
 @pytest.mark.parametrize(
     ("kind", "frm", "to", "message"),
     [
-        ("cpn", "appeal_lodged", "breached", "A CPN can only move to 'breached' once it is 'active'; record the appeal outcome first."),
-        ("cpn", "issued", "breached", "A CPN can only move to 'breached' once it is 'active'; record an appeal, or mark it "
+        ("cpn", "appeal_lodged", "breached", "A CPN can only move to 'breached' once it is 'active'; record "
+         "the appeal outcome first."),
+        ("cpn", "issued", "breached", "A CPN can only move to 'breached' once it is 'active'; record an "
+         "appeal, or mark it "
          "active once the appeal window has closed."),
-        ("cpn", "draft", "active", "A CPN can only move to 'active' once it is 'appeal lodged', 'breached', 'court outcome', "
+        ("cpn", "draft", "active", "A CPN can only move to 'active' once it is 'appeal lodged', 'breached', "
+         "'court outcome', "
          "'dismissed', 'issued', 'modified' or 'paid'; issue it first."),
-        ("fpn", "issued", "prosecution", "An FPN can only move to 'prosecution' once it is 'unpaid'; record payment, or that "
+        ("fpn", "issued", "prosecution", "An FPN can only move to 'prosecution' once it is 'unpaid'; record "
+         "payment, or that "
          "it was not paid."),
-        ("cpn", "quashed", "active", "This CPN is quashed, which closes it; nothing more can be recorded on it. If the "
+        ("cpn", "quashed", "active", "This CPN is quashed, which closes it; nothing more can be recorded on "
+         "it. If the "
          "behaviour continues, start a new notice."),
-        ("cpw", "issued", "paid", "A CPW is never 'paid'; from 'issued' it can move to 'breached', 'complied', 'lapsed' or "
+        ("cpw", "issued", "paid", "A CPW is never 'paid'; from 'issued' it can move to 'breached', "
+         "'complied', 'lapsed' or "
          "'withdrawn'."),
         ("cpw", "complied", "active", "A CPW is never 'active'; it is complied, which closes it."),
         ("cpn", "active", "active", "This CPN is already 'active'."),
         ("cpw", "active", "breached", "'active' is not a stage of a CPW; the record needs correcting."),
-        ("abc", "draft", "complied", "An ABC can only move to 'complied' once it is 'issued'; issue it first."),
-        ("cpn", "active", "draft", "A CPN that is active cannot go back to draft; withdraw it and start a new one if "
+        ("abc", "draft", "complied", "An ABC can only move to 'complied' once it is 'issued'; issue it "
+         "first."),
+        ("cpn", "active", "draft", "A CPN that is active cannot go back to draft; withdraw it and start a "
+         "new one if "
          "needed."),
-        ("closure_notice", "draft", "ended", "A closure notice can only move to 'ended' once it is 'recorded'; issue it first."),
+        ("closure_notice", "draft", "ended", "A closure notice can only move to 'ended' once it is "
+         "'recorded'; issue it first."),
     ],
 )  # fmt: skip
 def test_refusal_says_why_and_what_first(kind, frm, to, message):
@@ -289,8 +298,8 @@ def test_action_taken_wording():
     counts = count_notices(records, D(2022, 4, 1), D(2023, 3, 31))
     assert action_taken_lines(counts) == [
         "Issued 56x Community Protection Notice Warnings (CPNWs) to individuals committing ASB.",
-        "Issued 11x Community Protection Notices (CPNs) for breaches of the above CPNWs and 5x Fixed Penalty Notices "
-        "for breach of CPN.",
+        "Issued 11x Community Protection Notices (CPNs) for breaches of "
+        "the above CPNWs and 5x Fixed Penalty Notices for breach of CPN.",
     ]
 
 

@@ -100,7 +100,8 @@ def test_sheet_titles_are_ones_excel_accepts(title, taken, expected):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_case_list_export_neutralises_a_typed_title(services, tmp_path, suffix):
-    """Catches: the case list export writing a title raw (mutation: csv.writer / ws.append without exports)."""
+    """Catches: the case list export writing a title raw (mutation: csv.writer
+    / ws.append without exports)."""
     open_case(services, title=CALC)
     open_case(services, title=LINK)
     ids = services.case_list.case_ids(CaseQuery(sort="reference", descending=False))

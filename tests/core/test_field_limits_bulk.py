@@ -28,7 +28,8 @@ def test_the_rule():
 
 @pytest.mark.parametrize("row", BAD)
 def test_orm_bulk_insert_is_checked(database, row):
-    """Catches: session.execute(insert(Model), rows) skipping the limits (mutation: no before_execute hook)."""
+    """Catches: session.execute(insert(Model), rows) skipping the limits
+    (mutation: no before_execute hook)."""
     with Session(database.engine) as session:
         with pytest.raises(ValidationError):
             session.execute(insert(CrimeFigure), [GOOD, row])

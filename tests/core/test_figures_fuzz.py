@@ -206,7 +206,8 @@ def analyst_xlsx(draw) -> list[list]:
     return [header, *rows]
 
 
-# --- the properties ---------------------------------------------------------------------------------------------
+# --- the properties
+# ---------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -250,7 +251,8 @@ def _assert_within_limits(services) -> None:
 
 
 def _import_and_check(services, path: Path) -> None:
-    """Preview (never more than a UserError inside it), import the good rows, and hold the result to the preview."""
+    """Preview (never more than a UserError inside it), import the good rows, and
+    hold the result to the preview."""
     _empty(services)
     preview = services.figures.preview_import([path])
     event("files: " + ", ".join(sorted({f.kind for f in preview.files})))

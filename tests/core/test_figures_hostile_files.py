@@ -100,7 +100,8 @@ def test_counts_as_analysts_write_them_are_read(tmp_path, typed, value):
 
 
 def test_the_largest_count_is_the_setting(services, tmp_path):
-    """Catches: a bound that ignores the administrator's setting (mutation: ImportLimits() in preview_import)."""
+    """Catches: a bound that ignores the administrator's setting (mutation:
+    ImportLimits() in preview_import)."""
     services.settings.update(services.actor, {"figures.max_count": 100})
     preview = services.figures.preview_import([_analyst(tmp_path, "100", "101")])
     assert preview.rows_accepted == 1
@@ -108,7 +109,8 @@ def test_the_largest_count_is_the_setting(services, tmp_path):
 
 
 def test_a_huge_count_stores_nothing_wrong_and_the_table_stays_sane(services, tmp_path):
-    """Catches: the county total of −18 quintillion after importing 99999999999999999999999 (even --strict)."""
+    """Catches: the county total of −18 quintillion after importing
+    99999999999999999999999 (even --strict)."""
     preview = services.figures.preview_import([_analyst(tmp_path, "5", "99999999999999999999999")])
     services.figures.commit_import(services.actor, preview, import_good_rows=True)
     with services.database.engine.connect() as c:
@@ -173,14 +175,16 @@ def test_police_uk_text_with_a_nul_is_a_rejected_row_and_never_stored(services, 
 
 
 def test_a_crime_type_too_long_for_the_monthly_counts_is_rejected(tmp_path):
-    """Catches: a 150-character crime type passing police_uk_text (200) but not crime_figure.category (120)."""
+    """Catches: a 150-character crime type passing police_uk_text (200) but
+    not crime_figure.category (120)."""
     path = tmp_path / "2018-12-derbyshire-street.csv"
     path.write_text(f"{HEADER}\na,2018-12,{PLACE},X,E01019,South Derbyshire 012B,{'B' * 150},,\n")
     result = _one(path)
     assert _messages(result) == ["the Crime type is too long: at most 120 characters, this has 150"]
 
 
-# --- headings, line endings, encodings, duplicates -------------------------------------------------------------
+# --- headings, line endings, encodings, duplicates
+# -------------------------------------------------------------
 
 
 def _respelt(tmp_path: Path, header: str, *, newline: str = "\n", encoding: str = "utf-8") -> Path:
@@ -284,7 +288,8 @@ def test_an_analyst_csv_or_workbook_with_two_count_columns_is_refused(tmp_path):
         read_figures_file(xlsx)
 
 
-# --- zips ------------------------------------------------------------------------------------------------------
+# --- zips
+# ------------------------------------------------------------------------------------------------------
 
 
 def test_a_zip_member_above_the_size_limit_is_refused_unread(tmp_path):
@@ -385,7 +390,8 @@ def test_a_police_uk_row_longer_than_the_header_is_not_a_traceback(tmp_path):
 
 
 def test_rows_stored_in_pieces_are_the_rows_stored_at_once(services, monkeypatch):
-    """The store writes police.uk rows 100,000 at a time (bounded memory); pieces must not lose or repeat rows."""
+    """The store writes police.uk rows 100,000 at a time (bounded memory); pieces
+    must not lose or repeat rows."""
     from cspdesk.core.services.figures import figures_bulk
     from cspdesk.core.storage.models import PoliceUkRow
 

@@ -233,14 +233,21 @@ def test_a_large_file_read_from_disk_gives_what_a_small_one_read_in_memory_gives
 
 
 def test_police_uk_rows_with_a_bad_month_or_no_crime_type_are_rejected(tmp_path):
-    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    header = (
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA "
+        "code,LSOA name,Crime type,Last outcome category,Context"
+    )
     lines = [
         header,
-        ",2018-12,Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8,On or near X,E01019,South Derbyshire 012B,Anti-social behaviour,,",
-        "abc,December,Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8,On or near X,E01019,South Derbyshire 012B,Burglary,,",
-        "abd,2018-12,Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8,On or near X,E01019,South Derbyshire 012B,,,",
+        ",2018-12,Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8,On "
+        "or near X,E01019,South Derbyshire 012B,Anti-social behaviour,,",
+        "abc,December,Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8,On "
+        "or near X,E01019,South Derbyshire 012B,Burglary,,",
+        "abd,2018-12,Derbyshire Constabulary,Derbyshire "
+        "Constabulary,-1.5,52.8,On or near X,E01019,South Derbyshire 012B,,,",
         "abe,2018-12,Derbyshire Constabulary,Derbyshire Constabulary,,,No Location,,,Drugs,,",
-        "abf,2018-12,Derbyshire Constabulary,Derbyshire Constabulary,-1.4,52.9,On or near Y,E01013,Derby 001A,Drugs,,",
+        "abf,2018-12,Derbyshire Constabulary,Derbyshire "
+        "Constabulary,-1.4,52.9,On or near Y,E01013,Derby 001A,Drugs,,",
     ]
     result = _one(_write(tmp_path, "2018-12-derbyshire-street.csv", "\n".join(lines) + "\n"), DERBYSHIRE)
     assert [(r.row, r.column) for r in result.rejections] == [(3, "Month"), (4, "Crime type")]
@@ -253,7 +260,10 @@ def test_police_uk_rows_with_a_bad_month_or_no_crime_type_are_rejected(tmp_path)
 
 
 def test_a_crime_id_longer_than_the_column_is_rejected_not_cut_short(tmp_path):
-    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    header = (
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA "
+        "code,LSOA name,Crime type,Last outcome category,Context"
+    )
     place = (
         "Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8,On or near X,E01019,South Derbyshire 012B"
     )
@@ -266,7 +276,10 @@ def test_a_crime_id_longer_than_the_column_is_rejected_not_cut_short(tmp_path):
 
 
 def test_a_police_uk_text_longer_than_the_database_holds_is_rejected(tmp_path):
-    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    header = (
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA "
+        "code,LSOA name,Crime type,Last outcome category,Context"
+    )
     force = "Derbyshire Constabulary,Derbyshire Constabulary,-1.5,52.8"
     lines = [
         header,

@@ -1,4 +1,5 @@
-"""The figures service: preview then commit, roles and audit, the demo figures, export and the printed section."""
+"""The figures service: preview then commit, roles and audit, the demo figures,
+export and the printed section."""
 
 from __future__ import annotations
 

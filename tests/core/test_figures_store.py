@@ -219,7 +219,10 @@ def test_a_file_whose_rows_were_all_replaced_can_be_imported_again(engine, tmp_p
 
 
 def test_rows_with_no_force_are_replaced_by_a_later_file_with_no_force(engine, tmp_path):
-    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+    header = (
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA "
+        "code,LSOA name,Crime type,Last outcome category,Context"
+    )
     row = ",2018-12,,,-1.5,52.8,On or near X,E01019,South Derbyshire 012B,{type},,"
     first = _csv(tmp_path, "first.csv", "\n".join([header, *[row.format(type="Burglary")] * 3]) + "\n")
     later = _csv(tmp_path, "later.csv", "\n".join([header, *[row.format(type="Drugs")] * 2]) + "\n")

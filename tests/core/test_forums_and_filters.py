@@ -1,4 +1,5 @@
-"""Area forums (issues become cases, incidents or actions; the printed action log), saved filters and export."""
+"""Area forums (issues become cases, incidents or actions; the printed action
+log), saved filters and export."""
 
 from __future__ import annotations
 

@@ -103,8 +103,8 @@ WRITERS: dict[str, set[str]] = {
     "sharing": {"share", "withdraw"},
     "retention": {"decide"},
     "subject_requests": {"close", "confirm", "extend", "log"},
-    # take writes a new (encrypted) file; that restricted referrals travel only with an officer who may see them is
-    # tests/core/test_working_copies.py's to prove.
+    # take writes a new (encrypted) file; that restricted referrals travel only with an officer who may see
+    # them is tests/core/test_working_copies.py's to prove.
     "working_copies": {"take", "refresh", "bring_back", "revoke", "decide"},
 }
 # Readers that take something only another reader makes (a preview, a figures table ...) and never reach a
@@ -252,9 +252,9 @@ def _values(s, rid, docs, actor, out: Path) -> dict[str, list[Any]]:
     from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
     from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery
 
-    # A subject access request about the restricted referral's client, and every record an administrator's search
-    # matched (the referral among them): an officer without the permission must not get its details through the
-    # search or the bundle.
+    # A subject access request about the restricted referral's client, and every record an administrator's
+    # search matched (the referral among them): an officer without the permission must not get its details
+    # through the search or the bundle.
     request = s.subject_requests.log(s.actor, "access", DA_NAME)
     matches = [m.key for m in s.subject_access.find(s.actor, DA_NAME).matches]
     assert any(k == f"referral:{rid}" for k in matches)

@@ -188,15 +188,15 @@ def test_when_the_helper_processes_die_this_one_renders_their_letters(monkeypatc
 
 def test_the_installed_reportlab_is_one_the_cutter_was_tested_with():
     """The cutter reads ReportLab's output with its own parser, so it is pinned to the versions its tests have
-    passed against. A ReportLab upgrade fails here until these tests are run against it and the version is added
-    to ``pdfcut.TESTED_REPORTLAB``."""
+    passed against. A ReportLab upgrade fails here until these tests are run against it and the version is
+    added to ``pdfcut.TESTED_REPORTLAB``."""
     assert pdfcut.reportlab_version() in pdfcut.TESTED_REPORTLAB
 
 
 def test_an_untested_reportlab_means_letters_are_rendered_one_by_one(monkeypatch):
-    """Should a ReportLab nobody has tested be installed anyway, the merge does not trust the cutter: each letter
-    is laid out on its own (the same letters, slower). Caught when written: without the version check in
-    ``pdfcut.parse`` the cutter was used whatever the version."""
+    """Should a ReportLab nobody has tested be installed anyway, the merge does not trust the cutter: each
+    letter is laid out on its own (the same letters, slower). Caught when written: without the version check
+    in ``pdfcut.parse`` the cutter was used whatever the version."""
     monkeypatch.setattr(pdfcut, "reportlab_version", lambda: "99.0")
     js = jobs(n=3)
     pdf, pages = build_letters(js)

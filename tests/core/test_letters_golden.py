@@ -4,18 +4,18 @@ PNG, compared region by region, so a missing logo, a changed address or a droppe
 Regenerate after an intended change of layout (and look at the result before committing it):
     CSPDESK_UPDATE_GOLDEN=1 pytest tests/core/test_letters_golden.py
 
-Regions. Each is a rectangle taken from the layout code, not measured by eye: ``cspdesk/core/reports/layout.py``
-(the logo box, the contact details, the envelope window, the reference block level with it at DATE_X, the body
-frame, the footer line and the protective marking at the top and foot of the page, boxed from the font's ascent
-and descent) and ``case_summary.BODY_TOP`` for the case summary, which has no window. The signature has no fixed
-place (it follows the text), so it is inside the body region. Fold marks and the margins are outside every region:
-the whole-page comparison is the backstop for them.
+Regions. Each is a rectangle taken from the layout code, not measured by eye:
+``cspdesk/core/reports/layout.py`` (the logo box, the contact details, the envelope window, the reference
+block level with it at DATE_X, the body frame, the footer line and the protective marking at the top and foot
+of the page, boxed from the font's ascent and descent) and ``case_summary.BODY_TOP`` for the case summary,
+which has no window. The signature has no fixed place (it follows the text), so it is inside the body region.
+Fold marks and the margins are outside every region: the whole-page comparison is the backstop for them.
 
 Tolerances. A region's difference is the mean absolute difference of its pixels (0-255) from the golden image.
-The same PDF through the same poppler gives exactly 0.00 in every region (invariant=1 makes the bytes identical),
-so each tolerance is set at about half the smallest real defect measured in that region over the 13 letter
-templates (``python -m tests.core.test_letters_golden`` prints the table; the case summary draws its logo,
-contact details, marking and footer with the same code):
+The same PDF through the same poppler gives exactly 0.00 in every region (invariant=1 makes the bytes
+identical), so each tolerance is set at about half the smallest real defect measured in that region over the
+13 letter templates (``python -m tests.core.test_letters_golden`` prints the table; the case summary draws its
+logo, contact details, marking and footer with the same code):
 
     region     smallest defect measured in it                           tolerance
     logo       23.0  logo 2 mm lower (no logo at all: 51.9)                 11.0
@@ -30,10 +30,10 @@ contact details, marking and footer with the same code):
 The one whole-page tolerance this replaced was 1.5: above a missing logo (1.22 of the whole page), a replaced
 address (0.41) and a dropped marking (0.25), so removing the logo left all 15 golden tests passing.
 
-These images belong to one poppler version (22.12.0 made them). Another rasteriser moves every edge by part of a
-pixel at 30 dpi, which measured 1.6-19 in the regions (pdftocairo against pdftoppm, or a half-pixel shift): as much
-as the defects, so no tolerance could tell them apart. After a poppler upgrade the tests fail in every region; look
-at the new images and regenerate them.
+These images belong to one poppler version (22.12.0 made them). Another rasteriser moves every edge by part of
+a pixel at 30 dpi, which measured 1.6-19 in the regions (pdftocairo against pdftoppm, or a half-pixel shift):
+as much as the defects, so no tolerance could tell them apart. After a poppler upgrade the tests fail in every
+region; look at the new images and regenerate them.
 """
 
 from __future__ import annotations
@@ -218,7 +218,8 @@ def first_page(*, window: bool) -> Page:
     body_top = L.FIRST_BODY_TOP if window else SUMMARY_BODY_TOP
     regions = {
         "logo": [(L.MARGIN_L, L.LOGO_TOP, L.MARGIN_L + L.LOGO_W, L.LOGO_TOP + L.LOGO_H)],
-        # The contact details are right-aligned, at most CONTACT_W wide, and end above the window and the body.
+        # The contact details are right-aligned, at most CONTACT_W wide, and end
+        # above the window and the body.
         "contact": [(right - L.CONTACT_W, L.LOGO_TOP, right, min(L.WINDOW_TOP, body_top))],
         "marking": [
             _text_box(mid - mark_w / 2, mid + mark_w / 2, L.MARKING_TOP, BOLD, L.MARKING_SIZE),
@@ -298,18 +299,20 @@ def test_page_one_matches_golden(name, tmp_path):
         + ", ".join(
             f"{k} by {v:.3f} (tolerance {TOLERANCE.get(k, WHOLE_TOLERANCE)})" for k, v in failed.items()
         )
-        + f". This render is {tmp_path / (name + '.png')}. The golden images were made with poppler {POPPLER}; "
-        f"this is {_poppler()}."
+        + f". This render is {tmp_path / (name + '.png')}. The golden images were made with poppler "
+        f"{POPPLER}; this is {_poppler()}."
     )
 
 
-# --- the comparison can fail: one deliberately broken letter per region ----------------------------------------
+# --- the comparison can fail: one deliberately broken letter per region
+# ----------------------------------------
 
 CPW = "cpw"  # a letter with every region: logo, contact details, window, reference block, marking
 
 
 def _body_changed(body: str) -> str:
-    """One word added to the first sentence after the salutation: the paragraph reflows, as a template edit would."""
+    """One word added to the first sentence after the salutation: the paragraph
+    reflows, as a template edit would."""
     lines = body.split("\n")
     start = next((i for i, line in enumerate(lines) if line.startswith("Dear")), 0) + 1
     i = next(i for i in range(start, len(lines)) if lines[i][:1].isalpha() and " " in lines[i])
@@ -380,8 +383,9 @@ def test_each_region_comparison_fails_on_a_broken_letter(defect, region):
 
 
 def test_the_regions_are_on_the_page_and_apart():
-    """The regions come from the layout constants: each lies on the page, and the window, the reference block
-    and the body do not overlap (a region inside another would hide nothing, but would not be its own check)."""
+    """The regions come from the layout constants: each lies on the page, and the window, the
+    reference block and the body do not overlap (a region inside another would hide nothing,
+    but would not be its own check)."""
     for page in (first_page(window=True), first_page(window=False)):
         for rects in page.regions.values():
             for left, top, right, bottom in rects:
@@ -400,7 +404,8 @@ def _documents_cache() -> dict[str, bytes]:
     return _CACHE
 
 
-# --- measuring: python -m tests.core.test_letters_golden -------------------------------------------------------
+# --- measuring: python -m tests.core.test_letters_golden
+# -------------------------------------------------------
 
 
 def measure() -> None:

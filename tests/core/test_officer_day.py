@@ -1,4 +1,5 @@
-"""Issue 19 in the core: defects an officer met in a walkthrough, each held by a test that failed before its fix."""
+"""Issue 19 in the core: defects an officer met in a walkthrough, each held by a
+test that failed before its fix."""
 
 from __future__ import annotations
 
@@ -190,8 +191,8 @@ def test_counts_are_said_in_the_singular_for_one():
 
 def test_the_safer_homes_timeline_says_what_changed_and_who_in_words(services):
     """Defect 8: the timeline read "actual cost pence, installed on changed" by "admin.user". It says
-    "installed date, actual cost changed" by the officer's name. (Caught: the summary built from the field names
-    with underscores replaced; the timeline's ``who`` the login.)"""
+    "installed date, actual cost changed" by the officer's name. (Caught: the summary built from the field
+    names with underscores replaced; the timeline's ``who`` the login.)"""
     from tests.core.test_safer_homes_service import burglary_form, secure
 
     rid = services.safer_homes.intake(services.actor, burglary_form()).id
@@ -228,9 +229,9 @@ def test_only_a_period_of_the_covid_years_is_headed_excluding_covid():
 
 
 def test_a_small_demo_scales_every_area_down_with_its_cases(tmp_path):
-    """Defect 13: ``demo --cases 10`` made 672 notices, 290 meetings and 1,555 Safer Homes referrals. Below the
-    small demo (400 cases, the plan's yearly figures) every area scales with the cases. (Caught: enforcement's
-    ``max(1.0, ...)`` floor, and Safer Homes and meetings not scaled at all.)"""
+    """Defect 13: ``demo --cases 10`` made 672 notices, 290 meetings and 1,555 Safer Homes referrals. Below
+    the small demo (400 cases, the plan's yearly figures) every area scales with the cases. (Caught:
+    enforcement's ``max(1.0, ...)`` floor, and Safer Homes and meetings not scaled at all.)"""
     from cspdesk.cli import main
     from cspdesk.core.storage.encryption import connect_file
 

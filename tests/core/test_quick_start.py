@@ -143,13 +143,11 @@ def test_a_failed_background_start_is_reported_to_whoever_asks(demo_db_path):
 def test_the_first_screen_does_not_import_sqlalchemy(demo_db_path):
     """The point of the quick start: the window and its first screen load without SQLAlchemy."""
     code = (
-        "import sys;"
-        "from cspdesk.core.services.quick_start import first_screen;"
-        "import cspdesk.gui.main_window, cspdesk.gui.pages.cases, cspdesk.gui.pages.dashboard, cspdesk.bootstrap;"
-        f"s = first_screen({str(demo_db_path)!r}, 'admin.user');"
-        "assert s is not None and len(s.ids) > 0;"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'pandas', 'reportlab'));"
-        "print(loaded)"
+        "import sys;from cspdesk.core.services.quick_start import first_screen;import "
+        "cspdesk.gui.main_window, cspdesk.gui.pages.cases, cspdesk.gui.pages.dashboard, "
+        f"cspdesk.bootstrap;s = first_screen({str(demo_db_path)!r}, 'admin.user');assert s "
+        "is not None and len(s.ids) > 0;loaded = sorted(m for m in sys.modules if "
+        "m.split('.')[0] in ('sqlalchemy', 'alembic', 'pandas', 'reportlab'));print(loaded)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],

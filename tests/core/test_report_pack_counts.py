@@ -1,7 +1,7 @@
-"""The report pack's counts (made by the database) and the records behind them (read when asked for) agree with
-the rules in docs/guide/reports.md, worked out here in plain Python from the demo database's rows: for every
-measure, in several kinds of period, the count is the number of records the rules pick, the trace lists exactly
-those records in date order, and each quarter of the quarterly return counts the same way."""
+"""The report pack's counts (made by the database) and the records behind them (read when asked for) agree
+with the rules in docs/guide/reports.md, worked out here in plain Python from the demo database's rows: for
+every measure, in several kinds of period, the count is the number of records the rules pick, the trace lists
+exactly those records in date order, and each quarter of the quarterly return counts the same way."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ NOTICES = {
 @pytest.fixture
 def edges(demo_services):
     """Records on the edges of the rules, added to the demo: an action completed in 2022/23 but due after it
-    (completed in 2022/23 whatever its due date), a cancelled action due in the year, one
-    completed the day after the year ends (outstanding at the end), and a case closed on the year's last day."""
+    (completed in 2022/23 whatever its due date), a cancelled action due in the year, one completed the day
+    after the year ends (outstanding at the end), and a case closed on the year's last day."""
     with Session(demo_services.database.engine) as s:
         case, other = s.scalars(
             select(AsbCase)

@@ -1,6 +1,6 @@
-"""Retention: the due rule, the settings it reads, the review queue and the keep / anonymise / delete decisions
-(audited by reference, refused when the record changed meanwhile), and published figures unchanged by
-anonymising."""
+"""Retention: the due rule, the settings it reads, the review queue and the keep / anonymise /
+delete decisions (audited by reference, refused when the record changed meanwhile), and published
+figures unchanged by anonymising."""
 
 from __future__ import annotations
 
@@ -77,7 +77,8 @@ def test_a_keep_decision_holds_the_record_until_its_date():
 
 
 def test_the_counting_event_is_a_setting_checked_per_record_type(services):
-    """Catches an event that cannot apply (an ASB case has no 'notice end') being stored and silently ignored."""
+    """Catches an event that cannot apply (an ASB case has no 'notice end')
+    being stored and silently ignored."""
     with pytest.raises(ValidationError) as err:
         services.settings.update(services.actor, {"retention.asb_case_from": "notice_end"})
     assert "retention.asb_case_from" in err.value.fields
@@ -89,7 +90,8 @@ def test_the_counting_event_is_a_setting_checked_per_record_type(services):
 
 
 def test_the_case_period_in_settings_moves_the_queue(demo_services):
-    """The Settings value 'Keep closed ASB cases for (years)' is what the queue uses (it was unused before)."""
+    """The Settings value 'Keep closed ASB cases for (years)' is what the
+    queue uses (it was unused before)."""
     s = demo_services
     assert not [d for d in s.retention.due(s.actor) if d.record_type is RetentionRecord.ASB_CASE]
     s.settings.update(s.actor, {"retention.case_years": 1})
@@ -311,8 +313,9 @@ def test_published_figures_for_past_years_are_identical_after_anonymising(demo_s
 
     before = published()
     _one_year(s)
-    # Every third record of each kind in the queue (all of them takes a minute): they span the years. Each kind
-    # is read again after the one before (anonymising a case anonymises its notices, which moves their version).
+    # Every third record of each kind in the queue (all of them takes a minute): they span the
+    # years. Each kind is read again after the one before (anonymising a case anonymises its
+    # notices, which moves their version).
     picked = []
     for t in RetentionRecord:
         for d in s.retention.due(s.actor, t)[::3]:
@@ -350,8 +353,8 @@ def test_a_record_not_yet_due_is_refused(demo_services):
 
 
 def test_the_queue_and_a_decision_from_the_command_line(demo_db_path, monkeypatch, capsys):
-    """`cspdesk retention due --format csv` lists the queue; `decide` acts on one row; a second decision on the
-    same row (stale version) is a plain error with exit 2, never a traceback."""
+    """`cspdesk retention due --format csv` lists the queue; `decide` acts on one row; a second decision on
+    the same row (stale version) is a plain error with exit 2, never a traceback."""
     import csv
     import io
 

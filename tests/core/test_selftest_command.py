@@ -1,5 +1,5 @@
-"""``cspdesk selftest``: the installation checking itself (the frozen build's and the installer's smoke tests run
-it too). It must pass on a good installation, and never touch a real database."""
+"""``cspdesk selftest``: the installation checking itself (the frozen build's and the installer's smoke tests
+run it too). It must pass on a good installation, and never touch a real database."""
 
 from __future__ import annotations
 

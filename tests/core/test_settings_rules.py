@@ -1,10 +1,12 @@
-"""One place for each rule: a default is written once, settings are read by one reader, and the date rules that
-depend on settings live in the domain.
+"""One place for each rule: a default is written once, settings are read by one reader, and the date rules
+that depend on settings live in the domain.
 
 What these catch (each checked by breaking the code once, 2026-12-06):
-- a declaration that writes its own number instead of the domain's (e.g. ``enforcement.cpw_comply_days`` back to a
+- a declaration that writes its own number instead of the domain's (e.g. ``enforcement.cpw_comply_days`` back
+  to a
   literal 21): ``test_declared_defaults_are_the_domains_rules`` fails;
-- a service that reads the ``app_setting`` table itself again (as ``case_review_reports.py``, ``report_pack.py``
+- a service that reads the ``app_setting`` table itself again (as ``case_review_reports.py``,
+  ``report_pack.py``
   and ``safer_homes_outputs.py`` did): ``test_only_the_settings_module_reads_the_settings_table`` fails;
 - the works order's "complete by" written as 10 working days in the service again: changing the setting no
   longer moves the date and ``test_works_order_complete_by_follows_the_setting`` fails.

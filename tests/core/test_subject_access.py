@@ -46,7 +46,8 @@ def test_a_request_is_due_one_calendar_month_after_receipt_moved_to_the_next_wor
 
 
 def test_the_redactor_removes_other_people_and_keeps_the_subjects_own_details():
-    """Catches a third party's name, phone, postcode or e-mail left in free text, or the subject's own removed."""
+    """Catches a third party's name, phone, postcode or e-mail left in free text,
+    or the subject's own removed."""
     r = Redactor.of(
         ["Kyle Dunmore", "Kyle", "Dunmore", "14 Elm Road"],
         ["Joan Platt", "Joan", "Platt", "DE11 9AA", "01283 222333"],
@@ -131,7 +132,8 @@ def test_the_bundle_names_the_subject_and_redacts_everyone_else_in_pdf_and_csv(s
 
 
 def test_a_restricted_client_is_found_only_by_someone_allowed_to_see_them(demo_services):
-    """Catches the search revealing a domestic-abuse victim's referral to an officer without the permission."""
+    """Catches the search revealing a domestic-abuse victim's referral to an
+    officer without the permission."""
     s = demo_services
     with s._uow("t") as uow:
         r = uow.session.scalars(
@@ -261,8 +263,8 @@ def test_a_request_from_log_to_bundle_to_close_on_the_command_line(db_path, tmp_
 
 
 def test_what_an_officer_types_into_a_request_is_held_to_its_limits(services):
-    """Catches a request written with a name longer than its column or a NUL (PostgreSQL would refuse it with an
-    error no user should see): a field-level message instead, nothing logged."""
+    """Catches a request written with a name longer than its column or a NUL (PostgreSQL would refuse it with
+    an error no user should see): a field-level message instead, nothing logged."""
     with pytest.raises(ValidationError) as err:
         services.subject_requests.log(services.actor, "access", "J" * 201)
     assert "subject_name" in err.value.fields
@@ -273,7 +275,8 @@ def test_what_an_officer_types_into_a_request_is_held_to_its_limits(services):
 
 
 def test_a_cell_that_would_run_as_a_formula_is_neutralised_in_the_bundle_csv(services):
-    """Catches an incident account typed as '=HYPERLINK(...)' reaching the person's spreadsheet as a formula."""
+    """Catches an incident account typed as '=HYPERLINK(...)' reaching the
+    person's spreadsheet as a formula."""
     from datetime import datetime
 
     from cspdesk.core.services.cases.incidents import IncidentInput

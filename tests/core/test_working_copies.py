@@ -1,7 +1,7 @@
 """Working copies (issue 17): take a copy of a forum area, change both sides, bring it back.
 
-The office is the ``demo_services`` database, so each test runs on a SQLite office and, in the PostgreSQL pass,
-on a PostgreSQL office; the copy is always a SQLite file, as on the laptop.
+The office is the ``demo_services`` database, so each test runs on a SQLite office and, in the PostgreSQL
+pass, on a PostgreSQL office; the copy is always a SQLite file, as on the laptop.
 """
 
 from __future__ import annotations
@@ -178,8 +178,9 @@ def test_the_round_trip_merges_fields_lists_conflicts_and_keeps_references_uniqu
         # audit rows from both sides, the copy's with their own time (the forum evening)
         forum_audit = s.scalar(select(AuditEntry).where(AuditEntry.entity_id == meeting_id))
         assert forum_audit is not None and forum_audit.at.hour == 19
-        # ... chained on at the office's end: the tamper-evident log still verifies (caught when written: the copy's
-        # rows were inserted with the copy's own sequence numbers and hashes, breaking the office's chain)
+        # ... chained on at the office's end: the tamper-evident log still verifies (caught when
+        # written: the copy's rows were inserted with the copy's own sequence numbers and
+        # hashes, breaking the office's chain)
         from cspdesk.core.storage.audit_chain import verify
 
         assert verify(s).ok, verify(s).problem
@@ -289,9 +290,10 @@ def test_deciding_a_conflict_takes_the_copys_value_or_keeps_the_office(taken):
 
 
 def test_restricted_referrals_travel_only_with_an_officer_who_may_see_them(demo_services, tmp_path):
-    """Catches a copy that carries domestic-abuse referrals — or their letters and the chronology lines naming
-    those letters — to a laptop whose officer may not see them. Checked against taking every referral regardless
-    of the permission, and against keeping the letters of referrals left out (the test fails each time)."""
+    """Catches a copy that carries domestic-abuse referrals — or their letters and the chronology
+    lines naming those letters — to a laptop whose officer may not see them. Checked against taking
+    every referral regardless of the permission, and against keeping the letters of referrals left
+    out (the test fails each time)."""
     office = demo_services
     with Session(office.database.engine) as s:
         restricted = s.scalars(
@@ -483,9 +485,10 @@ def test_a_conflict_on_a_restricted_referral_shows_its_values_only_to_who_may_se
 
 
 def test_statements_run_through_the_session_are_journalled_and_brought_back(taken):
-    """Tags replaced with a DELETE statement, chronology lines added with one INSERT for many cases (as a mail
-    merge does) and the cases' activity date moved with an UPDATE statement: all reach the office. Catches a
-    journal that only sees the ORM's own flushes (checked by removing the do_orm_execute hook: the test fails)."""
+    """Tags replaced with a DELETE statement, chronology lines added with one INSERT for many cases (as
+    a mail merge does) and the cases' activity date moved with an UPDATE statement: all reach the
+    office. Catches a journal that only sees the ORM's own flushes (checked by removing the
+    do_orm_execute hook: the test fails)."""
     from cspdesk.core.services.cases.case_common import record_chronology_many
     from cspdesk.core.storage.models import CasePriorityTag
 

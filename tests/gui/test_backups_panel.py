@@ -60,7 +60,8 @@ def test_the_window_backs_up_at_start_when_the_last_backup_is_a_day_old(window, 
 
 @pytest.fixture
 def passphrase_file(tmp_path, monkeypatch):
-    """A database encrypted with a passphrase, on a computer with no credential store and no CSPDESK_DB_KEY."""
+    """A database encrypted with a passphrase, on a computer with no
+    credential store and no CSPDESK_DB_KEY."""
     from keyring.backends.fail import Keyring
 
     from cspdesk.core.storage.database import open_database

@@ -1,5 +1,6 @@
-"""The window on a file it cannot change (issue 16): a read-only file opens read-only with a banner saying why
-(no talk of backups); a damaged one is found by the check running behind the window, and the banner says so."""
+"""The window on a file it cannot change (issue 16): a read-only file opens read-only with a
+banner saying why (no talk of backups); a damaged one is found by the check running behind the
+window, and the banner says so."""
 
 from __future__ import annotations
 

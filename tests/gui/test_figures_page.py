@@ -1,4 +1,5 @@
-"""The Crime Figures page: import through the page (fake file dialog), see the preview, the table and charts."""
+"""The Crime Figures page: import through the page (fake file dialog), see the
+preview, the table and charts."""
 
 from __future__ import annotations
 

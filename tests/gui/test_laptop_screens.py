@@ -32,8 +32,8 @@ def test_every_page_fits_a_laptop_and_none_widens_the_window_for_good(window, qt
     """Defect 2: after Safer Homes was opened the window's minimum became 1,742 px and stayed there; Reports
     and Letters needed more than 1,100 px, Crime Figures 779 px of height. Each page is opened in the room a
     1366×768 laptop at 125 % leaves: the window's minimum fits, and the page needs no sideways scrolling
-    (scrolling down is allowed). (Caught: a plain QStackedWidget as the page stack, whose minimum is its widest
-    page's; ``fit_for_laptops`` not run, which leaves Safer Homes 1,227 px wide.)"""
+    (scrolling down is allowed). (Caught: a plain QStackedWidget as the page stack, whose minimum is its
+    widest page's; ``fit_for_laptops`` not run, which leaves Safer Homes 1,227 px wide.)"""
     window.resize(LAPTOP)
     area = window.stack.parentWidget().parentWidget()
     assert isinstance(area, QScrollArea)

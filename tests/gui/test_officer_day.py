@@ -67,9 +67,10 @@ def test_a_notice_letter_says_who_it_is_addressed_to(window, qtbot):
 
 
 def test_safer_homes_opens_at_once_and_its_referrals_follow_from_the_background(window, qtbot):
-    """Responsiveness: the first opening of Safer Homes blocked the window for 822 ms at 100,000 cases while
-    every referral was read. The page now shows at once and the list and counts are read on a worker. (Caught:
-    the page built without the window's task runner, i.e. reading on the GUI thread: "Loading" never shows.)"""
+    """Responsiveness: the first opening of Safer Homes blocked the window for 822 ms at 100,000
+    cases while every referral was read. The page now shows at once and the list and counts are read
+    on a worker. (Caught: the page built without the window's task runner, i.e. reading on the GUI
+    thread: "Loading" never shows.)"""
     window.show_page("safer_homes")
     page = window.pages["safer_homes"]
     assert page.loader.status.text() == "Loading referrals…" and page.table.rowCount() == 0
@@ -126,8 +127,9 @@ def test_a_refused_year_clears_the_case_review_figures_it_replaces(window):
 
 
 def test_a_case_made_from_a_forum_issue_opens(window, qtbot):
-    """Defect 11: a case made from an Area Forum issue was saved and linked but never opened (the dialog's
-    "opened" went only to the forum's record-keeping). (Caught: the forum not asking the window to open it.)"""
+    """Defect 11: a case made from an Area Forum issue was saved and linked but never opened
+    (the dialog's "opened" went only to the forum's record-keeping). (Caught: the forum not
+    asking the window to open it.)"""
     from tests.core.case_helpers import open_case
 
     window.show_page("forums")

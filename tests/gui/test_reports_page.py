@@ -204,8 +204,9 @@ def test_quarterly_table_and_exports(qtbot, demo_services, tmp_path):
 
 
 def test_a_trace_read_after_the_records_changed_says_so(qtbot, demo_services):
-    """The records behind a count are read when it is clicked: one recorded meanwhile (by someone else, so the
-    page was not told) is listed, and the dialog says the count is out of date instead of disagreeing silently."""
+    """The records behind a count are read when it is clicked: one recorded meanwhile (by someone
+    else, so the page was not told) is listed, and the dialog says the count is out of date
+    instead of disagreeing silently."""
     from datetime import date
 
     from cspdesk.core.services.forums.forums import MeetingInput

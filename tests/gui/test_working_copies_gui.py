@@ -1,4 +1,5 @@
-"""Working copies from the window: take one, see it is a copy, bring it back, decide a conflict side by side."""
+"""Working copies from the window: take one, see it is a copy, bring it back,
+decide a conflict side by side."""
 
 from __future__ import annotations
 

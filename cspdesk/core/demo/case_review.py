@@ -134,15 +134,15 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
         case,
         name,
         contact="14 Coppice Side, Swadlincote DE11 9AA",
-        problem="Groups of youths gathering outside the home most evenings, throwing stones and shouting abuse; "
-        "reported many times and the applicant feels nothing has changed.",
+        problem="Groups of youths gathering outside the home most evenings, throwing stones and shouting "
+        "abuse; reported many times and the applicant feels nothing has changed.",
         status="closed",
         acknowledged_on=date(2022, 10, 24),
         threshold_met=True,
         threshold_evidence=_evidence(days, case, received),
         threshold_decided_on=date(2022, 11, 1),
-        threshold_reasons="Four qualifying complaints in the six months before the application; the threshold "
-        "of three is met.",
+        threshold_reasons="Four qualifying complaints in the six months before the application; the "
+        "threshold of three is met.",
         decision_letter_sent_on=date(2022, 11, 2),
         review_meeting_on=date(2022, 11, 10),
         chair="Helen Wardle (independent chair)",
@@ -154,8 +154,8 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
         ],
         victim_invited=True,
         victim_attended=True,
-        minutes="Partners reviewed the incidents and the response to date. The victim described the impact on their "
-        "health. Agreed the response had been fragmented; a joint plan was agreed.",
+        minutes="Partners reviewed the incidents and the response to date. The victim described the impact "
+        "on their health. Agreed the response had been fragmented; a joint plan was agreed.",
         decision="The response was not adequate; recommendations made and an action plan agreed.",
         recommendations_made=True,
         victim_consulted_on_plan=True,
@@ -268,8 +268,8 @@ def demo_case_review(ctx: DemoContext) -> dict[str, int]:
             name,
             contact="3 Midway Road, Midway DE11 7PG",
             channel="online_form",
-            problem="Off-road bikes ridden across the field behind the house at night; one nearly hit "
-            "a child.",
+            problem="Off-road bikes ridden across the field "
+            "behind the house at night; one nearly hit a child.",
             status="acknowledged",
             acknowledged_on=min(today, add_working_days(received, 3)),
         )

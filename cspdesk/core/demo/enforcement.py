@@ -505,7 +505,8 @@ def _other(w: _Writer, picker: _Picker, kind: NoticeKind, start: date, end: date
 
 
 def _reviews(w: _Writer) -> None:
-    """CPNs in force are reviewed on their review date, bar a few recent ones still waiting (due or overdue)."""
+    """CPNs in force are reviewed on their review date, bar a few recent ones
+    still waiting (due or overdue)."""
     for row in w.notices:
         review_on = w.dates[row["id"]].review_on
         if (

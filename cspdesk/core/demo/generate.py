@@ -311,7 +311,10 @@ def generate_demo(
 
     def new_address() -> dict:
         town, ward, parish, district, streets = rng.choice(TOWNS)
-        pc = f"{district} {rng.randint(0, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        pc = (
+            f"{district} "
+            f"{rng.randint(0, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        )
         row = {
             "id": uuid.uuid4(),
             "place_name": None,
@@ -716,7 +719,8 @@ def generate_demo(
         extra.update(gen(ctx))
     report("done", 1, 1)
     # Counted in the database, after every area has added its own (Case Reviews add incidents and actions), so
-    # the summary says what ``cspdesk check`` will count (issue 19). Demo data only goes into an empty database.
+    # the summary says what ``cspdesk check`` will count (issue 19). Demo data
+    # only goes into an empty database.
     s.flush()
     counted = {
         model: s.scalar(select(func.count()).select_from(model))

@@ -181,7 +181,10 @@ def demo_safer_homes(ctx: DemoContext) -> dict[str, int]:
         older = category == "older_vulnerable"
         age = rng.randint(68, 92) if older else rng.randint(19, 64)
         first, last = rng.choice(FORENAMES), rng.choice(SURNAMES)
-        pc = f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPRSTUWXY')}{rng.choice('ABDEFGHJLNPRSTUWXY')}"
+        pc = (
+            f"{district} "
+            f"{rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPRSTUWXY')}{rng.choice('ABDEFGHJLNPRSTUWXY')}"
+        )
         phones = [{"number": f"07700 900{rng.randint(0, 999):03d}", "safe_to_call": True}]
         if category == "domestic_abuse" and rng.random() < 0.3:
             phones.insert(0, {"number": f"01283 {rng.randint(200000, 899999)}", "safe_to_call": False})

@@ -48,7 +48,8 @@ def check_perpetrator_age(errors: dict[str, str], field: str, dob: date | None, 
 
 
 def is_repeat_victim(incident_dates: Iterable[date], incidents: int, months: int) -> bool:
-    """True if any ``months``-long window holds ``incidents`` or more incidents (local practice, DOMAIN.md §6)."""
+    """True if any ``months``-long window holds ``incidents`` or more incidents
+    (local practice, DOMAIN.md §6)."""
     dates = sorted(incident_dates)
     for i in range(len(dates) - incidents + 1):
         if dates[i + incidents - 1] <= add_months(dates[i], months):
@@ -203,7 +204,8 @@ def reporter_counts(
 
 
 def original_of(incident_id: object, duplicate_of: Mapping[object, object | None]) -> object:
-    """The report a chain of "duplicate of" marks ends at (the one that counts); a loop ends where it began."""
+    """The report a chain of "duplicate of" marks ends at (the one that
+    counts); a loop ends where it began."""
     seen = {incident_id}
     current = incident_id
     while (nxt := duplicate_of.get(current)) is not None and nxt not in seen:

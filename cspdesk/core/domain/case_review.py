@@ -242,9 +242,10 @@ def validate_threshold_decision(
 
 
 def appeal_by(letter_on: date, appeal_working_days: int) -> date:
-    """The last day to appeal to the Police and Crime Commissioner against a threshold decision or a review's
-    outcome: ``appeal_working_days`` working days after the letter (setting ``case_review.appeal_working_days``).
-    Local practice: the 2014 Act (s.104 and Sch.4) sets no period for the appeal."""
+    """The last day to appeal to the Police and Crime Commissioner against a threshold
+    decision or a review's outcome: ``appeal_working_days`` working days after the letter
+    (setting ``case_review.appeal_working_days``). Local practice: the 2014 Act (s.104 and
+    Sch.4) sets no period for the appeal."""
     from cspdesk.core.domain.calendar import add_working_days
 
     return add_working_days(letter_on, appeal_working_days)

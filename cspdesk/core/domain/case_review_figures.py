@@ -37,7 +37,8 @@ MEASURE_HEADINGS: dict[str, str] = {
     "applications": "The number of applications for ASB Case Reviews",
     "threshold_not_met": "The number of applications for ASB Case Reviews that did not meet the threshold",
     "reviews_conducted": "The number of ASB Case Reviews conducted",
-    "reviews_with_recommendations": "The number of ASB Case Reviews that resulted in recommendations being made",
+    "reviews_with_recommendations": "The number of ASB Case "
+    "Reviews that resulted in recommendations being made",
 }
 
 
@@ -203,7 +204,10 @@ def figure_sentence(measure: str, n: int, period: ReportingPeriod, area: str = "
         return f"{num} Community Trigger {noun} received in {area} {when}."
     if measure == "threshold_not_met":
         if n == 0:
-            return f"No application for an ASB Case Review received in {area} {when} was found not to meet the threshold."
+            return (
+                "No application for an ASB Case Review received in "
+                f"{area} {when} was found not to meet the threshold."
+            )
         noun = "application for an ASB Case Review" if one else "applications for ASB Case Reviews"
         return f"{num} {noun} received in {area} {when} did not meet the threshold."
     if measure == "reviews_conducted":

@@ -7,7 +7,8 @@ data subject must be told of the extension, with the reasons, within the first m
 
 The ICO's reading (guidance "Time limits for responding to data protection rights requests"): count from the
 day the request is received, to the corresponding calendar date in the next month; where that date does not
-exist, the last day of that month; where the due date falls on a weekend or bank holiday, the next working day.
+exist, the last day of that month; where the due date falls on a weekend or bank
+holiday, the next working day.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def response_due(received_on: date, extended_months: int = 0) -> date:
     if not 0 <= extended_months <= MAX_EXTENSION_MONTHS:
         raise ValidationError(
             {
-                "extended_months": "A request can be extended by at most two further months "
-                "(UK GDPR Art. 12(3))."
+                "extended_months": "A request can be extended by "
+                "at most two further months (UK GDPR Art. 12(3))."
             }
         )
     return _next_working_day(add_months(received_on, 1 + extended_months))
@@ -96,10 +97,10 @@ class Redactor:
     """Replaces other people's names, addresses, phones and e-mail addresses with ``[redacted]``.
 
     ``third_party`` holds what is known about the other people on the subject's records (names, name parts,
-    street lines, postcodes, phones); ``subject`` what is the subject's own, which is never redacted (a relative
-    sharing their surname has the surname kept but the full name and forename removed). Phone numbers,
-    postcodes, e-mail addresses and house-number-and-street addresses not the subject's are redacted even when
-    nobody recorded whose they are.
+    street lines, postcodes, phones); ``subject`` what is the subject's own, which is never redacted (a
+    relative sharing their surname has the surname kept but the full name and forename removed). Phone
+    numbers, postcodes, e-mail addresses and house-number-and-street addresses not the subject's are redacted
+    even when nobody recorded whose they are.
     """
 
     third_party: frozenset[str]

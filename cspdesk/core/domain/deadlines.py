@@ -127,8 +127,8 @@ def add_months(d: date, n: int) -> date:
 
 
 def cpw_comply_by(issued_on: date, rules: EnforcementRules, explicit: date | None = None) -> date:
-    """s.43(5)(b): the recipient must have had "enough time to deal with the matter" before a CPN. The Act sets
-    no period, so the officer may set one per case; otherwise the local default applies."""
+    """s.43(5)(b): the recipient must have had "enough time to deal with the matter" before a CPN. The Act
+    sets no period, so the officer may set one per case; otherwise the local default applies."""
     if explicit is not None:
         if explicit <= issued_on:
             raise ValidationError({"comply_by": "The comply-by date must be after the date of the warning."})

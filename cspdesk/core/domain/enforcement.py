@@ -209,7 +209,8 @@ def check_transition(
         before = [s for s, nxt in TRANSITIONS[kind].items() if to in nxt]
         if not before:  # only 'draft' has no way in: a record never goes back to being a draft
             raise TransitionRefused(
-                f"{a_noun} that is {frm.label} cannot go back to draft; withdraw it and start a new one if needed."
+                f"{a_noun} that is {frm.label} cannot go back to "
+                "draft; withdraw it and start a new one if needed."
             )
         hint = _HINTS.get((kind, frm)) or _HINTS.get((None, frm))
         hint = hint or f"from '{frm.label}' it can move to {_or(allowed_transitions(kind, frm))}"
@@ -237,13 +238,13 @@ def _check_timing(kind: NoticeKind, frm: Stage, to: Stage, ctx: TransitionContex
         )
     if kind is K.CPN and frm is S.ISSUED and to is S.ACTIVE and d.appeal_by and on <= d.appeal_by:
         raise TransitionRefused(
-            f"The recipient can appeal until {d.appeal_by:%d/%m/%Y} (21 days beginning with the day of issue, "
-            "s.46(2)); mark the CPN active after that, or record the appeal."
+            f"The recipient can appeal until {d.appeal_by:%d/%m/%Y} (21 days beginning with "
+            "the day of issue, s.46(2)); mark the CPN active after that, or record the appeal."
         )
     if to is S.APPEAL_LODGED and d.appeal_by and on > d.appeal_by and not ctx.late_appeal_reason.strip():
         raise TransitionRefused(
-            f"The last day to appeal was {d.appeal_by:%d/%m/%Y} (s.46(2)). Record a late appeal only if the court "
-            "accepted it, and give the reason."
+            f"The last day to appeal was {d.appeal_by:%d/%m/%Y} (s.46(2)). Record "
+            "a late appeal only if the court accepted it, and give the reason."
         )
     if to is S.EXPIRED and d.expires_on and on < d.expires_on:
         raise TransitionRefused(
@@ -255,8 +256,8 @@ def _check_timing(kind: NoticeKind, frm: Stage, to: Stage, ctx: TransitionContex
         )
     if kind is K.FPN and to is S.PROSECUTION and d.earliest_prosecution_on and on < d.earliest_prosecution_on:
         raise TransitionRefused(
-            f"No proceedings may be taken before {d.earliest_prosecution_on:%d/%m/%Y}: the 14 days following the "
-            "notice must end first (s.52(5)(a))."
+            f"No proceedings may be taken before {d.earliest_prosecution_on:%d/%m/%Y}: "
+            "the 14 days following the notice must end first (s.52(5)(a))."
         )
 
 
@@ -290,8 +291,8 @@ class NoticeCounts:
 
 
 def count_notices(records: Iterable[NoticeRecord], start: date, end: date) -> NoticeCounts:
-    """Notices issued from ``start`` to ``end`` inclusive, by kind, by current stage and by what they followed.
-    Drafts (no issue date) are not counted: nothing was issued."""
+    """Notices issued from ``start`` to ``end`` inclusive, by kind, by current stage and by what they
+    followed. Drafts (no issue date) are not counted: nothing was issued."""
     kinds: Counter[NoticeKind] = Counter()
     by_stage: Counter[tuple[NoticeKind, Stage]] = Counter()
     by_parent: Counter[tuple[NoticeKind, NoticeKind | None]] = Counter()
@@ -308,7 +309,8 @@ def count_notices(records: Iterable[NoticeRecord], start: date, end: date) -> No
 def action_taken_lines(counts: NoticeCounts) -> list[str]:
     """The partnership plan's "Action Taken" wording (seed plan, 2022/23)."""
     return [
-        f"Issued {counts.issued(K.CPW)}x Community Protection Notice Warnings (CPNWs) to individuals committing ASB.",
-        f"Issued {counts.following(K.CPN, K.CPW)}x Community Protection Notices (CPNs) for breaches of the above "
-        f"CPNWs and {counts.following(K.FPN, K.CPN)}x Fixed Penalty Notices for breach of CPN.",
+        f"Issued {counts.issued(K.CPW)}x Community Protection "
+        "Notice Warnings (CPNWs) to individuals committing ASB.",
+        f"Issued {counts.following(K.CPN, K.CPW)}x Community Protection Notices (CPNs) for breaches of "
+        f"the above CPNWs and {counts.following(K.FPN, K.CPN)}x Fixed Penalty Notices for breach of CPN.",
     ]

@@ -90,8 +90,8 @@ def check_recipient(kind: NoticeKind | str, recipient: Recipient, on: date) -> l
         return [
             GuardFailure(
                 "date_of_birth_unknown",
-                f"{a(kind, capital=True)} can only be given to someone aged {minimum} or over. Record the date of birth, or "
-                "an administrator can override with the reason.",
+                f"{a(kind, capital=True)} can only be given to someone aged {minimum} or over. "
+                "Record the date of birth, or an administrator can override with the reason.",
                 overridable=True,
                 field="date_of_birth",
             )
@@ -108,8 +108,8 @@ def check_recipient(kind: NoticeKind | str, recipient: Recipient, on: date) -> l
         return [
             GuardFailure(
                 "under_minimum_age",
-                f"The recipient is {age_on(dob, on)} on {on:%d/%m/%Y}; {a(kind)} can only be given to someone aged "
-                f"{minimum} or over."
+                f"The recipient is {age_on(dob, on)} on {on:%d/%m/%Y}; "
+                f"{a(kind)} can only be given to someone aged {minimum} or over."
                 + (" Consider a warning letter or an ABC instead." if minimum == 16 else ""),
                 field="date_of_birth",
             )
@@ -138,8 +138,8 @@ def check_cpn_issue(
             out.append(
                 GuardFailure(
                     "informed_after_issue",
-                    f"{body.body} was informed on {body.informed_on:%d/%m/%Y}, after the CPN's date; s.43(6) requires "
-                    "informing them before it is issued.",
+                    f"{body.body} was informed on {body.informed_on:%d/%m/%Y}, after the "
+                    "CPN's date; s.43(6) requires informing them before it is issued.",
                     field="informed",
                 )
             )
@@ -286,7 +286,8 @@ def check_payment_date(notice_date: date, paid_on: date, pay_by: date | None = N
 def check_appeal_date(
     issued_on: date, appeal_by: date, lodged_on: date, court_accepted_late_reason: str = ""
 ) -> list[GuardFailure]:
-    """s.46(2): 21 days beginning with the day of issue. A late appeal the court accepted is recorded with why."""
+    """s.46(2): 21 days beginning with the day of issue. A late appeal the court
+    accepted is recorded with why."""
     if lodged_on < issued_on:
         return [
             GuardFailure(

@@ -1,8 +1,8 @@
 """The partnership report pack: which measures it has, the sentence each is printed as, and its periods.
 
 The wording follows the partnership plan's "Action Taken" section (seed plan 2023-26: "Issued 56x Community
-Protection Notice Warnings (CPNW's) to individuals committing ASB.", "Held six local Area Forums ...") with the
-apostrophes and agreements put right. Counts come from the services; nothing here reads storage.
+Protection Notice Warnings (CPNW's) to individuals committing ASB.", "Held six local Area Forums ...") with
+the apostrophes and agreements put right. Counts come from the services; nothing here reads storage.
 
 Measure names are the CSV's ``measure`` column (snake_case, documented in docs/guide/reports.md); they never
 change once published, so a county board's spreadsheet that reads them keeps working.
@@ -83,7 +83,8 @@ def notice_sentence(measure: str, n: int, when: str) -> str:
             return f"No Community Protection Notice Warnings (CPNWs) were issued {when}."
         return (
             f"Issued {_x(n)} Community Protection Notice "
-            f"{_plural(n, 'Warning (CPNW) to an individual', 'Warnings (CPNWs) to individuals')} committing ASB."
+            f"{_plural(n, 'Warning (CPNW) to an individual', 'Warnings (CPNWs) to individuals')} "
+            "committing ASB."
         )
     if measure == CPN:
         if n == 0:
@@ -210,8 +211,8 @@ class Quarter:
 
 
 def quarters(period: ReportingPeriod) -> list[Quarter]:
-    """Three-month blocks from the period's start (Q1 to Q4 of a financial year: April-June ... January-March);
-    the last is cut at the period's end."""
+    """Three-month blocks from the period's start (Q1 to Q4 of a financial year: April-June ...
+    January-March); the last is cut at the period's end."""
     out: list[Quarter] = []
     start = period.start
     while start <= period.end:

@@ -3,11 +3,12 @@
 UK GDPR Art. 5(1)(e) (storage limitation): personal data is kept no longer than necessary for the purpose.
 How long is local policy (DOMAIN.md section 9: councils publish 5 or 6 years for ASB case files; legal
 proceedings 6 years from the last court date), so each record type's period and the event it counts from are
-settings (``core/services/admin/settings.py``: ``retention.<type>_years`` and ``retention.<type>_from``). This module
-holds the rule; the service reads the dates and asks it.
+settings (``core/services/admin/settings.py``: ``retention.<type>_years`` and ``retention.<type>_from``). This
+module holds the rule; the service reads the dates and asks it.
 
 A record is *due* for review when its counting event has happened and the period since it has passed, and no
-"keep" decision holds it until a later date. An open case (no closure) is never due when counting from closure.
+"keep" decision holds it until a later date. An open case (no closure) is never
+due when counting from closure.
 """
 
 from __future__ import annotations

@@ -110,7 +110,8 @@ class SaferHomesRules:
     dash_high_score: int = 14
     waiting_flag_working_days: int = 10
     follow_up_days: int = 28
-    # The works order asks the contractor to finish within this many working days of the order (local practice).
+    # The works order asks the contractor to finish within this many working days
+    # of the order (local practice).
     works_complete_working_days: int = 10
     measures: tuple[Measure, ...] = DEFAULT_MEASURES
 

@@ -57,7 +57,8 @@ class Period:
             raise ValidationError(
                 {
                     "to": f"The period {first} to {last} is {length} months; the table compares 12 months "
-                    f"with the 12 before, so choose e.g. {first} to {month_from_index(month_index(first) + 11)}."
+                    f"with the 12 before, so choose e.g. {first} to "
+                    f"{month_from_index(month_index(first) + 11)}."
                 }
             )
         return cls(first, last)

@@ -87,9 +87,9 @@ class ComparisonTable:
             return ""
         n = len(self.months_held or ())
         return (
-            f"Figures are held for {n} of the 12 months ending {month_words(self.period.last)}: the volumes and "
-            f"rates per 1,000 are for {'that month' if n == 1 else f'those {n} months'}, not a year, and "
-            "compare with the whole previous 12 months. Import the missing months before using them."
+            f"Figures are held for {n} of the 12 months ending {month_words(self.period.last)}: the volumes "
+            f"and rates per 1,000 are for {'that month' if n == 1 else f'those {n} months'}, not a year, "
+            "and compare with the whole previous 12 months. Import the missing months before using them."
         )
 
     @property

@@ -242,8 +242,8 @@ class _CountedStream(io.RawIOBase):
         self._read += len(data)
         if self._read > self._limit:
             raise UserError(
-                f"{self._name} is more than {self._limit / 1e6:,.0f} MB once uncompressed; CSPDesk reads files "
-                "of up to that size. Split it and import the parts."
+                f"{self._name} is more than {self._limit / 1e6:,.0f} MB once uncompressed; "
+                "CSPDesk reads files of up to that size. Split it and import the parts."
             )
         self._hash.update(data)
         buffer[: len(data)] = data

@@ -152,7 +152,8 @@ class UnreadableEncoding(UserError):
     def __init__(self, name: str, encoding: str):
         self.encoding = encoding
         super().__init__(
-            f"{name} is not text CSPDesk can read: part of it is not {ENCODING_NAMES.get(encoding, encoding)}. "
+            f"{name} is not text CSPDesk can read: part of it "
+            f"is not {ENCODING_NAMES.get(encoding, encoding)}. "
             'Open it in Excel and save it as "CSV UTF-8 (Comma delimited)", then import that file.'
         )
 

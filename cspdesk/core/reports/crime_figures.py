@@ -311,9 +311,9 @@ def render_crime_figures(section: CrimeFiguresSection, path: Path) -> Path:
     story: list = [
         Paragraph("Crime Figures", styles["title"]),
         Paragraph(
-            f"{section.period.label}, compared with the previous 12 months. Each table shows the volume recorded, "
-            "the rate per 1,000 population and the change on the year before for every district, with the county "
-            "total; districts are listed by rate, highest first.",
+            f"{section.period.label}, compared with the previous 12 months. Each table shows the "
+            "volume recorded, the rate per 1,000 population and the change on the year before for "
+            "every district, with the county total; districts are listed by rate, highest first.",
             styles["intro"],
         ),
     ]

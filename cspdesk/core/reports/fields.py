@@ -275,7 +275,8 @@ _DECLARED: tuple[LetterField, ...] = (
         "Recommendations, each with an owner and a date",
         (
             "The council's Community Safety team will be your single point of contact from 14 April 2025.",
-            "Derbyshire Constabulary will carry out high-visibility patrols on Midland Road until 30 June 2025.",
+            "Derbyshire Constabulary will carry out high-visibility "
+            "patrols on Midland Road until 30 June 2025.",
             "The housing provider will review the tenancy of the address concerned by 31 May 2025.",
         ),
         K.LIST,
@@ -324,8 +325,8 @@ _DECLARED: tuple[LetterField, ...] = (
         "access_details",
         "Access arrangements",
         "How to arrange access (safe number, times, who to ask for)",
-        "Call the client on 07700 900123 to arrange a time; calls are safe on this number on weekdays between "
-        "10am and 2pm. Ask for Zoë by first name only and do not leave a message.",
+        "Call the client on 07700 900123 to arrange a time; calls are safe on this number on "
+        "weekdays between 10am and 2pm. Ask for Zoë by first name only and do not leave a message.",
     ),
     _f("works_complete_by", "Complete by", "Date by which the works must be done", date(2025, 3, 21), K.DATE),
     _f(

@@ -244,8 +244,8 @@ def _story(
                 out.append(Paragraph(text, style, bulletText=f"{i}." if b.numbered else "•"))
         elif isinstance(b, mk.Signature):
             # "Yours sincerely" never sits alone at the foot of a page with the signature overleaf, and the
-            # closing never goes overleaf alone either: the last paragraph before it goes with it (issue 19: the
-            # warning letter's page 2 held only "Yours sincerely" and the signature).
+            # closing never goes overleaf alone either: the last paragraph before it goes with it (issue 19:
+            # the warning letter's page 2 held only "Yours sincerely" and the signature).
             lead = [out.pop()] if out and isinstance(out[-1], Paragraph) else []
             if lead and out and isinstance(out[-1], Paragraph):
                 lead.insert(0, out.pop())

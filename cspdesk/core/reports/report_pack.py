@@ -1,6 +1,7 @@
-"""The partnership report pack as one PDF: council header, Action Taken (the officer's wording and paragraphs),
-charts, Community Trigger, Crime Figures (the crime figures report's own tables and charts), Priorities, and
-the figures table, which is the CSV (``measure,count``) printed, so the paper and the file always agree.
+"""The partnership report pack as one PDF: council header, Action Taken (the officer's wording and
+paragraphs), charts, Community Trigger, Crime Figures (the crime figures report's own tables and
+charts), Priorities, and the figures table, which is the CSV (``measure,count``) printed, so the
+paper and the file always agree.
 
 It prints what the service gives it (``report_pack_dto.ReportPack``) and looks nothing up: restricted Safer
 Homes referrals reach it as counts only. ReportLab is imported only here, when a pack is printed.
@@ -139,8 +140,8 @@ def _header(pack: ReportPack, head: dict[str, str], st: dict[str, ParagraphStyle
         Paragraph(f"Community Safety Partnership report {esc(p.label)}", st["title"]),
         Paragraph(
             esc(
-                f"{p.start.day} {p.start:%B %Y} to {p.end.day} {p.end:%B %Y}, compared with {pack.previous.label}. "
-                f"{pack.area}."
+                f"{p.start.day} {p.start:%B %Y} to {p.end.day} {p.end:%B %Y}, "
+                f"compared with {pack.previous.label}. {pack.area}."
             ),
             st["subtitle"],
         ),

@@ -1,6 +1,6 @@
-"""A subject access bundle as a letter-style report: the council's letterhead, a letter to the person explaining
-what follows and their rights, then one headed section per kind of record, each entry dated and referenced.
-Other people's details show as "[redacted]". Marked OFFICIAL-SENSITIVE (DOMAIN.md section 9)."""
+"""A subject access bundle as a letter-style report: the council's letterhead, a letter to the person
+explaining what follows and their rights, then one headed section per kind of record, each entry dated and
+referenced. Other people's details show as "[redacted]". Marked OFFICIAL-SENSITIVE (DOMAIN.md section 9)."""
 
 from __future__ import annotations
 

@@ -160,7 +160,8 @@ class StartingServices:
                 callback()
 
     def settle(self) -> None:
-        """Wait for a background start in progress to finish (before the window goes), ignoring its outcome."""
+        """Wait for a background start in progress to finish (before the
+        window goes), ignoring its outcome."""
         if self._started:
             self._done.wait()
 

@@ -74,8 +74,9 @@ def _take_append_lock(session: Session | Connection) -> None:
 
 
 def append(session: Session | Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert audit rows (username, action, entity_type, entity_id, summary, details) at the chain's end. A row
-    that brings its own ``id`` and ``at`` keeps them (a working copy's rows brought back keep their time)."""
+    """Insert audit rows (username, action, entity_type, entity_id, summary, details) at the
+    chain's end. A row that brings its own ``id`` and ``at`` keeps them (a working copy's rows
+    brought back keep their time)."""
     if not rows:
         return
     check_rows_fit(AuditEntry, list(rows))
@@ -124,9 +125,9 @@ def _describe(e: Any) -> str:
 
 
 def remove_oldest(session: Session, before: datetime, removed_by: str, why: str) -> int:
-    """Remove every audit row written before ``before`` (the retention rules' deletion of the oldest years), and
-    append an anchor row saying where the chain now starts and after which hash, so ``verify`` walks the rest.
-    The anchor is itself chained, so it cannot be changed unseen. Returns how many rows went."""
+    """Remove every audit row written before ``before`` (the retention rules' deletion of the oldest years),
+    and append an anchor row saying where the chain now starts and after which hash, so ``verify`` walks the
+    rest. The anchor is itself chained, so it cannot be changed unseen. Returns how many rows went."""
     last = session.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.at < before))
     if last is None:  # only rows from before the chain began (no sequence number): nothing to anchor
         return (

@@ -1,5 +1,5 @@
-"""Backups of a SQLite database file: taken with SQLite's online backup API (encrypted like the file), verified,
-kept by a rota, and restored.
+"""Backups of a SQLite database file: taken with SQLite's online backup API (encrypted like the file),
+verified, kept by a rota, and restored.
 
 A backup is named ``<stem>-<YYYY-MM-DD>-<HHMMSS>.backup.sqlite`` from the app's clock and lives in the backup
 folder (by default ``backups/`` in the database's folder). Only a copy that has been verified (it opens,
@@ -193,8 +193,8 @@ def take_backup(
 
 
 def check_backup(backup: Path, db_path: Path) -> dict[str, int]:
-    """The row counts of ``backup`` if it is a good CSPDesk backup that this installation can open with the key
-    of ``db_path``; otherwise ``BackupProblem`` saying why (nothing is changed)."""
+    """The row counts of ``backup`` if it is a good CSPDesk backup that this installation can open with the
+    key of ``db_path``; otherwise ``BackupProblem`` saying why (nothing is changed)."""
     backup = Path(backup)
     if not backup.is_file():
         raise BackupProblem(f"There is no backup file {backup}.")
@@ -224,7 +224,8 @@ def check_backup(backup: Path, db_path: Path) -> dict[str, int]:
 
 
 def refuse_if_in_use(db_path: Path) -> None:
-    """Another program (CSPDesk itself) with the file open for writing would be overwritten mid-work: refuse."""
+    """Another program (CSPDesk itself) with the file open for writing would be
+    overwritten mid-work: refuse."""
     if not db_path.is_file():
         return
     try:

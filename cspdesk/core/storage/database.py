@@ -46,7 +46,8 @@ def resolve_url(path_or_url: str | os.PathLike | None) -> str:
     """A file path becomes a SQLite URL; anything with ``://`` is taken as a SQLAlchemy URL
     (``postgresql://`` and ``postgres://`` mean ``postgresql+psycopg://``)."""
     if path_or_url is None:
-        # CSPDESK_DB or IT's settings file may hold a server's URL: text, not a Path (which would fold its "//").
+        # CSPDESK_DB or IT's settings file may hold a server's URL: text, not a
+        # Path (which would fold its "//").
         from cspdesk.core.site_config import configured_database
 
         path_or_url = configured_database().target
@@ -116,12 +117,12 @@ def _read_only_sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def make_read_only_engine(path: Path) -> Engine:
-    """An engine that only reads ``path`` and leaves nothing beside it (``sqlite_file.readonly_uri``): for a file
-    that cannot be written, and for ``cspdesk check``, which must not change what it checks."""
+    """An engine that only reads ``path`` and leaves nothing beside it (``sqlite_file.readonly_uri``): for a
+    file that cannot be written, and for ``cspdesk check``, which must not change what it checks."""
     from sqlalchemy.pool import QueuePool
 
-    # Plain or encrypted, through readonly_uri; the dialect over the file's own DB-API (sqlite3 or sqlcipher3), so
-    # its errors are translated as SQLAlchemy's (DBAPIError) like any other engine's.
+    # Plain or encrypted, through readonly_uri; the dialect over the file's own DB-API (sqlite3 or
+    # sqlcipher3), so its errors are translated as SQLAlchemy's (DBAPIError) like any other engine's.
     engine = create_engine(
         "sqlite://",
         poolclass=QueuePool,
@@ -253,7 +254,8 @@ def _copy_database(path: Path, target: Path) -> None:
 
 
 def _remove_partial(target: Path) -> None:
-    """A backup that did not finish is not a backup: leave no 0-byte or half-written copy to be trusted later."""
+    """A backup that did not finish is not a backup: leave no 0-byte or
+    half-written copy to be trusted later."""
     for leftover in (target, Path(f"{target}-journal"), Path(f"{target}-wal"), Path(f"{target}-shm")):
         try:
             leftover.unlink(missing_ok=True)
@@ -274,8 +276,8 @@ def _backup_failed_message(path: Path, target: Path, exc: BaseException) -> str:
         else "Put that right (or ask IT to) and try again."
     )
     return (
-        f"CSPDesk could not back up {path} before upgrading it: {why}. Nothing has been changed and no partial "
-        f"copy was left. {then}"
+        f"CSPDesk could not back up {path} before upgrading it: {why}. "
+        f"Nothing has been changed and no partial copy was left. {then}"
     )
 
 
@@ -339,8 +341,8 @@ def open_database(
             else type(exc.orig).__name__
         )
         raise DatabaseProblem(
-            f"CSPDesk cannot reach the database {describe(url)}: {reason}. Check the server's name, that it is "
-            "running, and your user name and password. Nothing has been changed."
+            f"CSPDesk cannot reach the database {describe(url)}: {reason}. Check the server's "
+            "name, that it is running, and your user name and password. Nothing has been changed."
         ) from exc
     try:
         _refuse_newer(url, revision)
@@ -376,8 +378,8 @@ def not_set_up_message(label: str) -> str:
 
 
 def _refuse_to_create(path: Path, create: bool) -> None:
-    """A mistyped path creates nothing: only the window and ``demo`` make a database, and only in a folder that
-    exists (the user's own data folder excepted)."""
+    """A mistyped path creates nothing: only the window and ``demo`` make a database, and only in a folder
+    that exists (the user's own data folder excepted)."""
     if path.exists():  # an empty file
         if not create:
             raise DatabaseNotSetUp(not_set_up_message(str(path)))
@@ -408,9 +410,9 @@ def _open_read_only(
         raise DatabaseNotSetUp(not_set_up_message(str(path)))
     if upgrade and revision != head_revision():
         raise DatabaseProblem(
-            f"The database {path} needs upgrading to this version of CSPDesk, which means changing it, but it is "
-            f"read-only because {reason}. Nothing has been changed. Ask IT to let you change the file, or open "
-            "it with the version of CSPDesk that made it."
+            f"The database {path} needs upgrading to this version of CSPDesk, which means "
+            f"changing it, but it is read-only because {reason}. Nothing has been changed. Ask "
+            "IT to let you change the file, or open it with the version of CSPDesk that made it."
         )
     engine = make_read_only_engine(path)
     gate = WriteGate(path, read_only=reason or "it was opened only to be read")

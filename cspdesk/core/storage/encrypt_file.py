@@ -1,11 +1,12 @@
-"""``cspdesk encrypt`` and ``cspdesk rekey``: a database file, and every copy of it CSPDesk keeps, put under a key.
+"""``cspdesk encrypt`` and ``cspdesk rekey``: a database file, and every copy of it
+CSPDesk keeps, put under a key.
 
-Encrypting converts the plain file with ``sqlcipher_export`` into a new file, checks the encrypted copy opens and
-has the same rows, then renames it over the plain one and overwrites the plain bytes it can reach
+Encrypting converts the plain file with ``sqlcipher_export`` into a new file, checks the encrypted copy opens
+and has the same rows, then renames it over the plain one and overwrites the plain bytes it can reach
 (``file_copies.rewrite_encrypted``). The copies CSPDesk made of the plain file are not left in plain text: the
-upgrade backups beside it (``<name>.backup-<time>-<revision>.sqlite``) and the backups in the backup folder are
-encrypted with the same key too; one that cannot be read (damaged) is overwritten and removed instead, and the
-report lists it. Rekeying does the same with the old key and the new one.
+upgrade backups beside it (``<name>.backup-<time>-<revision>.sqlite``) and the backups in the backup folder
+are encrypted with the same key too; one that cannot be read (damaged) is overwritten and removed instead, and
+the report lists it. Rekeying does the same with the old key and the new one.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ class KeyChange:
 
 
 def copies_of(path: Path, backup_folder: Path | None) -> list[Path]:
-    """Every copy CSPDesk keeps of ``path``: upgrade backups beside it, and backups and before-restore copies in
-    the backup folder."""
+    """Every copy CSPDesk keeps of ``path``: upgrade backups beside it, and backups and
+    before-restore copies in the backup folder."""
     path = Path(path)
     found = sorted(path.parent.glob(f"{path.stem}.backup-*{path.suffix}"))
     if backup_folder is not None:

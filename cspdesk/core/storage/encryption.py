@@ -204,7 +204,8 @@ def _locked_store(path: Path) -> str:
 
 
 def key_for(path: Path, *, new: bool = False) -> DatabaseKey:
-    """The key to open (or, ``new``, to create) the encrypted file ``path``; ``KeyProblem`` when there is none."""
+    """The key to open (or, ``new``, to create) the encrypted file ``path``;
+    ``KeyProblem`` when there is none."""
     path = _norm(path)
     with _lock:
         if path in _known:
@@ -216,7 +217,8 @@ def key_for(path: Path, *, new: bool = False) -> DatabaseKey:
 
 
 def remember(path: Path, key: DatabaseKey) -> None:
-    """Use ``key`` for ``path`` for the rest of this run (a copy this process has just made of a keyed file)."""
+    """Use ``key`` for ``path`` for the rest of this run (a copy this process
+    has just made of a keyed file)."""
     with _lock:
         _known[_norm(path)] = key
 
@@ -239,14 +241,14 @@ def _find_key(path: Path, new: bool) -> DatabaseKey:
         )
     if new:
         raise KeyProblem(
-            f"CSPDesk encrypts every new database and has no key for {path}: this computer has no credential "
-            f"store, and there is no terminal to ask for a passphrase. Set {KEY_ENV}, or run the command in a "
-            "terminal. Nothing has been created."
+            f"CSPDesk encrypts every new database and has no key for {path}: this computer "
+            "has no credential store, and there is no terminal to ask for a passphrase. "
+            f"Set {KEY_ENV}, or run the command in a terminal. Nothing has been created."
         )
     raise KeyProblem(
-        f"{path} is encrypted (or is not a database file) and CSPDesk has no key for it here: the credential store "
-        f"holds none, and there is no terminal to ask for the passphrase. Set {KEY_ENV}, or run the command in a "
-        "terminal. Nothing has been changed."
+        f"{path} is encrypted (or is not a database file) and CSPDesk has no key for it here: "
+        "the credential store holds none, and there is no terminal to ask for the passphrase. "
+        f"Set {KEY_ENV}, or run the command in a terminal. Nothing has been changed."
     )
 
 
@@ -278,11 +280,12 @@ def dbapi_module(path: Path):
 def readonly_uri(path: Path) -> str:
     """A URI to read ``path`` with sqlite3 (``uri=True``) that writes nothing and leaves nothing beside it.
 
-    A read-only connection to a WAL database makes ``-wal`` and ``-shm`` files that only a writer removes, so a
-    refused file would be left with two new files beside it, and in a read-only folder it cannot be opened at
-    all. With no ``-wal`` beside the file no program has it open and nothing is waiting to be folded in, so it
-    is read as an unchanging file (``immutable=1``: no lock files, no locks). With a ``-wal`` there, someone has
-    it open (or stopped mid-way), so it is read as they see it (``mode=ro``), the files being there already."""
+    A read-only connection to a WAL database makes ``-wal`` and ``-shm`` files that only a writer removes,
+    so a refused file would be left with two new files beside it, and in a read-only folder it cannot be
+    opened at all. With no ``-wal`` beside the file no program has it open and nothing is waiting to be
+    folded in, so it is read as an unchanging file (``immutable=1``: no lock files, no locks). With a
+    ``-wal`` there, someone has it open (or stopped mid-way), so it is read as they see it (``mode=ro``),
+    the files being there already."""
     if Path(f"{path}-wal").exists():
         return f"{path.as_uri()}?mode=ro"
     return f"{path.as_uri()}?mode=ro&immutable=1"
@@ -341,8 +344,9 @@ def open_encrypted(
 
 def wrong_key_message(path: Path, key: DatabaseKey) -> str:
     return (
-        f"CSPDesk cannot open {path} with the key from {key.source}: the key is wrong, or the file is damaged "
-        "or not a CSPDesk database. Nothing has been changed. (A damaged file: restore it from a backup.)"
+        f"CSPDesk cannot open {path} with the key from {key.source}: the key "
+        "is wrong, or the file is damaged or not a CSPDesk database. Nothing "
+        "has been changed. (A damaged file: restore it from a backup.)"
     )
 
 

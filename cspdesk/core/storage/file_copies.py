@@ -1,7 +1,7 @@
-"""Whole-file copies of a SQLite database that are safe to trust: written to a temporary name beside the target,
-verified (it opens, ``PRAGMA integrity_check`` is ok, every table has the rows the original had), flushed to the
-disk, and only then renamed into place. A copy that fails at any step is removed, so a half file is never left
-behind under a name anyone would restore from.
+"""Whole-file copies of a SQLite database that are safe to trust: written to a temporary name beside the
+target, verified (it opens, ``PRAGMA integrity_check`` is ok, every table has the rows the original had),
+flushed to the disk, and only then renamed into place. A copy that fails at any step is removed, so a half
+file is never left behind under a name anyone would restore from.
 
 Used by backups (``storage.backups``) and by ``cspdesk encrypt`` / ``cspdesk rekey`` (``rewrite_encrypted``:
 SQLCipher's ``sqlcipher_export`` into a new file, since the online backup API cannot change a file's key).
@@ -23,7 +23,8 @@ from cspdesk.core.storage.encryption import DatabaseKey
 
 
 class CopyProblem(DatabaseProblem):
-    """A copy could not be written or did not verify; nothing was left behind and the original is untouched."""
+    """A copy could not be written or did not verify; nothing was left behind
+    and the original is untouched."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,8 @@ def table_counts(con) -> dict[str, int]:
 
 
 def verify(path: Path, key: DatabaseKey | None, expected: dict[str, int] | None = None) -> dict[str, int]:
-    """Open ``path`` read-only (with ``key`` when it is encrypted), run the integrity check, and compare its row
-    counts with ``expected``; the counts, or ``CopyProblem`` saying what is wrong."""
+    """Open ``path`` read-only (with ``key`` when it is encrypted), run the integrity check, and compare its
+    row counts with ``expected``; the counts, or ``CopyProblem`` saying what is wrong."""
     try:
         con = encryption.connect_file(path, readonly=True, key=key)
         try:
@@ -101,8 +102,8 @@ def fsync_folder(folder: Path) -> None:
 
 @contextlib.contextmanager
 def written_then_renamed(target: Path, what: str) -> Iterator[Path]:
-    """Yield a temporary path beside ``target`` to write; on success flush it and rename it to ``target``; on any
-    failure remove it and raise ``CopyProblem`` in plain words (disk full, folder gone, no permission)."""
+    """Yield a temporary path beside ``target`` to write; on success flush it and rename it to ``target``; on
+    any failure remove it and raise ``CopyProblem`` in plain words (disk full, folder gone, no permission)."""
     tmp = temp_name(target)
     remove_quietly(tmp)
     try:
@@ -158,9 +159,10 @@ def online_copy(source: Path, target: Path, key: DatabaseKey | None) -> dict[str
 
 
 def rewrite_encrypted(path: Path, old_key: DatabaseKey | None, new_key: DatabaseKey) -> dict[str, int]:
-    """Replace the SQLite file ``path`` (plain when ``old_key`` is None, else encrypted with ``old_key``) with the
-    same database encrypted with ``new_key``: ``sqlcipher_export`` into a temporary file, verified (opens with the
-    new key, integrity check, same row counts), flushed, renamed over the original. Returns the counts."""
+    """Replace the SQLite file ``path`` (plain when ``old_key`` is None, else encrypted with ``old_key``)
+    with the same database encrypted with ``new_key``: ``sqlcipher_export`` into a temporary file,
+    verified (opens with the new key, integrity check, same row counts), flushed, renamed over the
+    original. Returns the counts."""
     path = Path(path)
     old_link = None
     with written_then_renamed(path, "the encrypted copy") as tmp:
@@ -185,8 +187,8 @@ def rewrite_encrypted(path: Path, old_key: DatabaseKey | None, new_key: Database
         finally:
             src.close()
         verify(tmp, new_key, counts)
-        # A second name for the original, so that once the copy is renamed over it its bytes can be overwritten
-        # (a file system without hard links keeps them in free space: the guide says so).
+        # A second name for the original, so that once the copy is renamed over it its bytes can be
+        # overwritten (a file system without hard links keeps them in free space: the guide says so).
         old_link = path.with_name(f".{path.name}.{os.getpid()}.old")
         try:
             remove_quietly(old_link)
@@ -206,8 +208,8 @@ def shred_sidecars(path: Path) -> None:
 
 
 def shred(path: Path) -> None:
-    """Overwrite a file with zeros, flush, remove it (best effort: an SSD or a copy-on-write file system may keep
-    the old blocks — the guide says full-disk encryption covers that)."""
+    """Overwrite a file with zeros, flush, remove it (best effort: an SSD or a copy-on-write file system may
+    keep the old blocks — the guide says full-disk encryption covers that)."""
     try:
         size = path.stat().st_size
     except OSError:

@@ -43,7 +43,8 @@ class PreparedScalars:
         return entry
 
     def scalars(self, shape: Hashable, values: Mapping[str, Any]) -> list:
-        """The first column of every row of the statement for ``shape``, with ``values`` for its parameters."""
+        """The first column of every row of the statement for ``shape``, with
+        ``values`` for its parameters."""
         sql, slots = self._prepare(shape)
         params = []
         for name, fixed, convert in slots:

@@ -79,8 +79,8 @@ def check_sqlite_file(path: Path, *, read_only: bool = False) -> None:
         if "locked" in str(exc) or "busy" in str(exc):
             raise _locked(path) from exc
         raise DatabaseProblem(
-            f"The database {path} is damaged and cannot be opened ({exc}). "
-            "It has not been changed. Restore it from a backup (CSPDesk keeps one beside it each time it upgrades)."
+            f"The database {path} is damaged and cannot be opened ({exc}). It has not been "
+            "changed. Restore it from a backup (CSPDesk keeps one beside it each time it upgrades)."
         ) from exc
     if rows != [("ok",)]:
         raise DatabaseProblem(
@@ -166,7 +166,8 @@ def read_only_reason(path: Path) -> str | None:
 
 
 def quick_check(path: Path) -> str:
-    """SQLite's ``PRAGMA quick_check`` on the whole file, read-only: ``"ok"`` or what is wrong (its first lines).
+    """SQLite's ``PRAGMA quick_check`` on the whole file, read-only: ``"ok"`` or
+    what is wrong (its first lines).
 
     It reads every page (about a second for a few hundred megabytes), so the window runs it in the background
     (``write_gate``) and writes wait for it."""

@@ -49,8 +49,8 @@ class UnitOfWork:
             raise refused from exc  # a damaged or read-only file (storage.write_gate): nothing was written
         if isinstance(exc, DBAPIError) and "malformed" in str(exc.orig):
             raise DatabaseProblem(
-                "The database file is damaged and CSPDesk stopped before changing anything. Close CSPDesk and "
-                "restore the file from a backup (one is kept beside it each time CSPDesk upgrades it)."
+                "The database file is damaged and CSPDesk stopped before changing anything. Close CSPDesk "
+                "and restore the file from a backup (one is kept beside it each time CSPDesk upgrades it)."
             ) from exc
         if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
             raise DatabaseProblem(

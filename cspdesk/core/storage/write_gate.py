@@ -9,8 +9,9 @@ is refused if the file is damaged or read-only. SQLite itself refuses it, so no 
 unit of work, bulk inserts on the raw driver, migrations.
 
 A refused write fails with "not authorized"; ``refusal_for`` turns it into ``DatabaseProblem`` with the reason
-in the user's words (``WritesRefused``, a ``DatabaseProblem``; the unit of work does this). ``gate_for(engine)`` finds an engine's gate; a server
-database (PostgreSQL) has an open gate: the server keeps its own pages.
+in the user's words (``WritesRefused``, a ``DatabaseProblem``; the unit of work does this).
+``gate_for(engine)`` finds an engine's gate; a server database (PostgreSQL) has an open gate:
+the server keeps its own pages.
 """
 
 from __future__ import annotations

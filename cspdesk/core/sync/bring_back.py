@@ -1,9 +1,10 @@
-"""Bringing a working copy back: its journal applied to the office database, field by field, in one transaction.
+"""Bringing a working copy back: its journal applied to the office database,
+field by field, in one transaction.
 
 Ideas taken (docs/ARCHITECTURE.md, "Working copies"): from PowerSync, an upload queue of row operations
 (the journal) that the office applies with its own rules, the office being the authority; from CouchDB, a
-deterministic outcome with nothing lost (the office value stands, the copy's value is kept as a conflict for an
-officer to decide). Per field:
+deterministic outcome with nothing lost (the office value stands, the copy's value is kept as a conflict for
+an officer to decide). Per field:
 
 - changed only in the copy (the office still holds the value the copy started from): applied;
 - changed to the same value on both sides: nothing to do;
@@ -141,7 +142,8 @@ def bring_back(
     for e in todo:
         k = (e["table_name"], e["row_key"])
         if e["op"] == "insert" and k in deletes:
-            # Removed and put back in the copy (a case's tags are replaced that way): only what differs, if anything.
+            # Removed and put back in the copy (a case's tags are replaced that way):
+            # only what differs, if anything.
             old_values = deletes.pop(k)["values"]
             fields = {
                 c: [old_values.get(c), v]
@@ -439,7 +441,8 @@ def _apply_update(
                 )
                 out.conflicts += 1
                 return {}
-    # Closed or taken off in the copy, while the office changed the record (or, for a party, the person on it).
+    # Closed or taken off in the copy, while the office changed the record (or,
+    # for a party, the person on it).
     if (
         name in CLOSING
         and CLOSING[name][0] in changes

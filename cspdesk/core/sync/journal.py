@@ -6,9 +6,9 @@ Two ways rows change, so two hooks on the copy's sessions:
   value each changed field had (the copy's value before this change) and the row's version, ``after_flush``
   reads the inserted rows once their keys and defaults are set;
 - statements run through the session (``session.execute(insert(X), rows)``, ``update(X).where(...)``,
-  ``delete(X).where(...)``: mail merges, chronology lines, the audit log): ``do_orm_execute`` fills an insert's
-  defaults first (so the journal and the table hold the same ids), and reads the rows an update or delete
-  touches before and after.
+  ``delete(X).where(...)``: mail merges, chronology lines, the audit log): ``do_orm_execute`` fills an
+  insert's defaults first (so the journal and the table hold the same ids), and reads the rows an update or
+  delete touches before and after.
 Writes that bypass the session (bulk loads of demo data and crime figures) are not journalled: those tables
 are not brought back (``values.NOT_JOURNALLED``).
 """
@@ -212,7 +212,8 @@ def _on_execute(state: ORMExecuteState):
 
 
 def _with_defaults(tbl, row: dict[str, Any]) -> dict[str, Any]:
-    """An insert's row with the column defaults the database would have filled in (ids, timestamps, version)."""
+    """An insert's row with the column defaults the database would have filled
+    in (ids, timestamps, version)."""
     for c in tbl.columns:
         if c.name in row or c.default is None:
             continue

@@ -1,9 +1,10 @@
 """Provisional references in a working copy.
 
 A laptop at a forum cannot know which numbers the office will hand out tonight, so a record numbered in a copy
-gets a provisional reference that cannot be mistaken for an office one ("WC3F2A-C001": copy 3F2A, case 1) and is
-given its office number when it is brought back (``bring_back``), inside the same transaction as the office's own
-numbering (so the two never clash). Letters printed in the copy that quoted it are listed for the officer.
+gets a provisional reference that cannot be mistaken for an office one ("WC3F2A-C001": copy 3F2A, case
+1) and is given its office number when it is brought back (``bring_back``), inside the same
+transaction as the office's own numbering (so the two never clash). Letters printed in the copy that
+quoted it are listed for the officer.
 """
 
 from __future__ import annotations

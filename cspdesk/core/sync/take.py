@@ -213,12 +213,13 @@ def _sqlite_storage(column) -> Any:
 def write(
     conn: Connection, rows: dict[str, list[dict]], *, raw: bool = False, convert: bool = False
 ) -> dict[str, int]:
-    """INSERT every row into the (new, empty) copy, parents first; returns the count per table. ``raw``: the
-    rows go to the sqlite3 driver with no SQLAlchemy processing — as they are (``gather(raw=True)`` on a SQLite
-    office), or, with ``convert``, turned into SQLite's stored form from a server driver's Python values."""
+    """INSERT every row into the (new, empty) copy, parents first; returns the count per table.
+    ``raw``: the rows go to the sqlite3 driver with no SQLAlchemy processing — as they are
+    (``gather(raw=True)`` on a SQLite office), or, with ``convert``, turned into SQLite's stored form
+    from a server driver's Python values."""
     counts = {}
-    # The new copy was given the reference data (wards, parishes, agencies) when it was set up, with ids of its
-    # own: the office's rows replace them, so every reference to them means the same row in both.
+    # The new copy was given the reference data (wards, parishes, agencies) when it was set up, with ids of
+    # its own: the office's rows replace them, so every reference to them means the same row in both.
     for tbl in reversed(Base.metadata.sorted_tables):
         if tbl.name in WHOLE:
             conn.execute(tbl.delete())
@@ -244,8 +245,8 @@ def write(
 
 
 def _attach_key(office_path: str) -> str:
-    """The KEY clause that opens the office file from the copy's (encrypted) connection: its own key, or none for
-    a plain file."""
+    """The KEY clause that opens the office file from the copy's (encrypted) connection: its own
+    key, or none for a plain file."""
     from pathlib import Path
 
     from cspdesk.core.storage import encryption
@@ -257,11 +258,11 @@ def _attach_key(office_path: str) -> str:
 
 
 def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[str, int]:
-    """Take a copy from a SQLite office inside SQLite: the office file is attached to the new copy's connection
-    and each table's rows are copied with one ``INSERT … SELECT`` (several times faster than through Python;
-    the copy's single transaction reads the office as of one moment). References to rows the copy does not hold
-    are then blanked, or the row left out, table by table in foreign-key order — the same rule as
-    ``trim_foreign_keys``. ``copy_raw`` is the copy's sqlite3 connection, with no transaction open."""
+    """Take a copy from a SQLite office inside SQLite: the office file is attached to the new copy's
+    connection and each table's rows are copied with one ``INSERT … SELECT`` (several times faster than
+    through Python; the copy's single transaction reads the office as of one moment). References to rows the
+    copy does not hold are then blanked, or the row left out, table by table in foreign-key order — the same
+    rule as ``trim_foreign_keys``. ``copy_raw`` is the copy's sqlite3 connection, with no transaction open."""
     t = Base.metadata.tables
     wards = ", ".join(f"'{w.hex}'" for w in sel.ward_ids) or "NULL"
     cols = {name: ", ".join(c.name for c in tbl.columns) for name, tbl in t.items()}
@@ -353,7 +354,8 @@ def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[st
             "organisation": "id IN (SELECT id FROM sel_org)",
             "address": "id IN (SELECT id FROM sel_address)",
             "document": "id IN (SELECT id FROM sel_document)",
-            "document_blob": "sha256 IN (SELECT sha256 FROM office.document WHERE id IN (SELECT id FROM sel_document))",
+            "document_blob": "sha256 IN (SELECT sha256 FROM "
+            "office.document WHERE id IN (SELECT id FROM sel_document))",
         }
         for tbl in reversed(Base.metadata.sorted_tables):
             if tbl.name in WHOLE:
@@ -364,8 +366,8 @@ def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[st
         for tbl in copied:
             condition = "" if tbl.name in WHOLE else f" WHERE {where[tbl.name]}"
             run(
-                f"INSERT INTO main.{tbl.name} ({cols[tbl.name]}) SELECT {cols[tbl.name]} FROM office.{tbl.name}"
-                + condition
+                f"INSERT INTO main.{tbl.name} ({cols[tbl.name]}) SELECT {cols[tbl.name]} FROM "
+                f"office.{tbl.name}" + condition
             )
         names = {tbl.name for tbl in copied}
         for tbl in copied:

@@ -1,4 +1,5 @@
-"""Which tables a working copy journals, how a row is named (``row_key``) and how a value is written as JSON."""
+"""Which tables a working copy journals, how a row is named (``row_key``) and
+how a value is written as JSON."""
 
 from __future__ import annotations
 

@@ -169,8 +169,8 @@ class PartyEditDialog(RecordEditDialog):
 
 
 class IncidentEditDialog(RecordEditDialog):
-    """Correct an incident (Incidents tab: Enter, F2 or double-click). The reason is optional and kept with the
-    corrected line on the chronology."""
+    """Correct an incident (Incidents tab: Enter, F2 or double-click). The reason is optional and kept with
+    the corrected line on the chronology."""
 
     def __init__(self, services, prompts, detail, parties, parent=None):
         when = f"{detail.value.occurred_at:%d/%m/%Y}" if detail.value.occurred_at else ""

@@ -532,8 +532,9 @@ class ApplicationView(QWidget):
         if d.review_meeting_on:
             parts.append(
                 f"<b>Review meeting</b> {_d(d.review_meeting_on)}, chair {e(d.chair)}"
-                f"{' (independent)' if d.chair_independent else ''}; {e(', '.join(d.bodies_represented))};"
-                f" victim {'attended' if d.victim_attended else 'invited' if d.victim_invited else 'not invited'}"
+                f"{' (independent)' if d.chair_independent else ''}; "
+                f"{e(', '.join(d.bodies_represented))}; victim "
+                f"{'attended' if d.victim_attended else 'invited' if d.victim_invited else 'not invited'}"
                 f"<br><b>Minutes:</b> {e(d.minutes)}<br><b>Decision:</b> {e(d.decision)}"
             )
         if d.closed_on:

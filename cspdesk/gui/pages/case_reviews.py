@@ -350,9 +350,9 @@ class CaseReviewsPage(QWidget):
             for (h, s), (_m, n) in zip(self.cr.figures_sentences(f), f.as_rows(), strict=True)
         )
         self.figures_text.setText(
-            "<h2>Community Trigger</h2><p>Legislation requires that each Community Safety Partnership publishes "
-            f"information with regard to the use of the Community Trigger:</p>{body}"
-            f"<p style='color:#666'>{f.period.label}: {_d(f.period.start)} to {_d(f.period.end)}.</p>"
+            "<h2>Community Trigger</h2><p>Legislation requires that each Community Safety Partnership "
+            f"publishes information with regard to the use of the Community Trigger:</p>{body}<p "
+            f"style='color:#666'>{f.period.label}: {_d(f.period.start)} to {_d(f.period.end)}.</p>"
         )
 
     def _save(self, fmt: str) -> None:

@@ -38,9 +38,9 @@ class FiguresImportPanel(QWidget):
         self.preview = None
         self.can_import = services.actor.can(Role.OFFICER)
         intro = QLabel(
-            "Import the Partnership Analyst's monthly figures (CSV or Excel: month, area, category, count — or one "
-            "column per month), police.uk street-level files (CSVs or the zip they come in), or a population table "
-            "(area, population). Nothing is stored until you choose to import."
+            "Import the Partnership Analyst's monthly figures (CSV or Excel: month, area, category, "
+            "count — or one column per month), police.uk street-level files (CSVs or the zip they come "
+            "in), or a population table (area, population). Nothing is stored until you choose to import."
         )
         intro.setWordWrap(True)
         self.choose = QPushButton("Choose files…", objectName="chooseFiguresFiles")

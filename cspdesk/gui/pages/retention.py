@@ -119,7 +119,8 @@ class RetentionTab(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Read the queue in the background (every closed record is looked at) and fill the table when done."""
+        """Read the queue in the background (every closed record is looked at)
+        and fill the table when done."""
         self._loaded = True
         self._generation += 1
         generation, kind = self._generation, self.kind.currentData()

@@ -297,8 +297,8 @@ class SaferHomesPage(QWidget):
         if read.needs_reason(self.services.actor, referral_id):
             reason = self.prompts.ask_text(
                 "Restricted referral",
-                "This is a restricted (domestic abuse) referral. Opening it shows the client's name and address.\n"
-                "Why are you opening it? Your reason is recorded in the audit log.",
+                "This is a restricted (domestic abuse) referral. Opening it shows the client's name "
+                "and address.\nWhy are you opening it? Your reason is recorded in the audit log.",
             )
             if reason is None:
                 return

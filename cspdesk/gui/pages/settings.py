@@ -111,7 +111,8 @@ class SettingsPage(QWidget):
             self.users.setCellWidget(r, 2, combo)
             active = QTableWidgetItem("Yes" if u.active else "No")
             self.users.setItem(r, 3, active)
-            # Domestic-abuse referrals' names and addresses (core.domain.protection); administrators always do.
+            # Domestic-abuse referrals' names and addresses
+            # (core.domain.protection); administrators always do.
             restricted = QCheckBox(objectName=f"restricted:{u.username}")
             restricted.setChecked(u.role == Role.ADMINISTRATOR or SAFER_HOMES_RESTRICTED in u.permissions)
             restricted.setEnabled(self.is_admin and u.role == Role.OFFICER)

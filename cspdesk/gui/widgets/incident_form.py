@@ -50,7 +50,8 @@ class IncidentForm(QWidget):
         self.place = LocationFields(self.errors, "incident_place_", wards=wards)
         self.same_place.toggled.connect(lambda on: self.place.setEnabled(not on))
         self.place.setEnabled(False)
-        # Typing a name means someone not on the case reported it (a name typed beside a chosen party was lost).
+        # Typing a name means someone not on the case reported it (a name typed
+        # beside a chosen party was lost).
         self.reporter_name.textEdited.connect(self._name_typed)
 
         when = QWidget()
@@ -83,8 +84,8 @@ class IncidentForm(QWidget):
         self._form = form
 
     def set_reporters(self, parties, keep=None, extra: tuple | None = None) -> None:
-        """The parties on the case (``PartyRow``s), then "someone else". ``extra`` is (id, label) for a reporter
-        no longer on the case, so a correction can keep them."""
+        """The parties on the case (``PartyRow``s), then "someone else". ``extra`` is (id, label) for a
+        reporter no longer on the case, so a correction can keep them."""
         current = keep if keep is not None else self.reporter.currentData()
         self.reporter.clear()
         for p in parties:

@@ -70,7 +70,8 @@ def detail_html(d, today: date) -> str:
         f"<tr><td>{ev.occurred_on:%d/%m/%Y}</td><td>{e(_event_text(ev))}</td><td>{e(ev.officer)}</td></tr>"
         + (f"<tr><td></td><td colspan=2 style='color:#555'>{e(ev.reason)}</td></tr>" if ev.reason else "")
         + (
-            f"<tr><td></td><td colspan=2 style='color:#8a4b00'>Check overridden: {e(ev.override_reason)}</td></tr>"
+            "<tr><td></td><td colspan=2 style='color:#8a4b00'>Check "
+            f"overridden: {e(ev.override_reason)}</td></tr>"
             if ev.override_reason
             else ""
         )
@@ -94,13 +95,12 @@ def detail_html(d, today: date) -> str:
         else ""
     )
     return (
-        f"<h3 style='margin-bottom:0'>{e(d.reference)} — {e(d.kind)}</h3>"
-        f"<p style='margin-top:2px'><b>{e(d.stage)}</b> · {e(d.recipient)} · case {e(d.case_reference)}<br>"
-        f"<span style='color:#555'>{e(d.recipient_address)}</span></p>{due}{letter}{links}"
-        f"<p><b>Issued by</b> {e(d.officer)}, {e(d.authority)}"
-        f"{f'; served {d.served_on:%d/%m/%Y}' if d.served_on else ''}"
-        f"{f' ({e(d.service_method[0].lower() + d.service_method[1:])})' if d.service_method else ''}</p>{money}"
-        f"<h4>Dates</h4><table cellspacing=3>{dates}</table>"
+        f"<h3 style='margin-bottom:0'>{e(d.reference)} — {e(d.kind)}</h3><p "
+        f"style='margin-top:2px'><b>{e(d.stage)}</b> · {e(d.recipient)} · case {e(d.case_reference)}<br>"
+        f"<span style='color:#555'>{e(d.recipient_address)}</span></p>{due}{letter}{links}<p><b>Issued "
+        f"by</b> {e(d.officer)}, {e(d.authority)}{f'; served {d.served_on:%d/%m/%Y}' if d.served_on else ''}"
+        f"{f' ({e(d.service_method[0].lower() + d.service_method[1:])})' if d.service_method else ''}"
+        f"</p>{money}<h4>Dates</h4><table cellspacing=3>{dates}</table>"
         f"<h4>Conduct</h4><p>{e(d.conduct) or '—'}</p>"
         + (f"<h4>Detrimental effect</h4><p>{e(d.detrimental_effect)}</p>" if d.detrimental_effect else "")
         + (f"<h4>Requirements</h4><ul>{reqs}</ul>" if reqs else "")

@@ -1,8 +1,9 @@
 """The strip above the pages that says why changes are off.
 
 A file CSPDesk cannot write opens read-only (known as it opens); a file that ``PRAGMA quick_check`` finds
-damaged is known a little later, when the check running in the background ends (``storage.write_gate``). Either
-way saves are refused with the same words by the services; this strip says it once, before anyone types.
+damaged is known a little later, when the check running in the background ends
+(``storage.write_gate``). Either way saves are refused with the same words by the services; this strip
+says it once, before anyone types.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Backups of the local database: where they go, how many are kept, the last good one, taking one now.
 
-The folder and the rota are settings (``backups.*``). A backup is taken when the window starts if the last good
-one is more than a day old (``back_up_if_due``, in the background), from the Settings → Backups panel, and by
-``cspdesk backup``. On a PostgreSQL server there is no file to copy: the server's own backups (pg_dump) are the
-way, and ``status`` says so.
+The folder and the rota are settings (``backups.*``). A backup is taken when the window starts if the last
+good one is more than a day old (``back_up_if_due``, in the background), from the Settings → Backups panel,
+and by ``cspdesk backup``. On a PostgreSQL server there is no file to copy: the server's own backups (pg_dump)
+are the way, and ``status`` says so.
 """
 
 from __future__ import annotations
@@ -81,7 +81,10 @@ class BackupService:
 
         path = self.db_path
         if path is None:
-            return "On the server: protected by the server's disk encryption and TLS (see the data protection guide)."
+            return (
+                "On the server: protected by the server's disk "
+                "encryption and TLS (see the data protection guide)."
+            )
         if not encryption.is_encrypted_file(path):
             return f'NOT encrypted. Close CSPDesk and run: cspdesk encrypt --db "{path}"'
         try:

@@ -1,15 +1,15 @@
 """Settings are declared once here (key, type, default, label) and read through one reader.
 
 Local policy from DOMAIN.md lives here: every [L] value is a setting. Where the domain's rules dataclass
-(``EnforcementRules``, ``CaseReviewRules``, ``SaferHomesRules``) states the council's default next to the Act it
-comes from, the declaration takes that value (``_ENF.cpw_comply_days``) rather than writing the number again, so a
-default is written in one place. QSettings holds only window geometry and column state.
+(``EnforcementRules``, ``CaseReviewRules``, ``SaferHomesRules``) states the council's default next to the Act
+it comes from, the declaration takes that value (``_ENF.cpw_comply_days``) rather than writing the number
+again, so a default is written in one place. QSettings holds only window geometry and column state.
 
-Reading: ``read_setting(session, key)`` and ``read_settings(session, prefix)`` inside a unit of work (the values
-as stored, or the declared default), ``SettingsService`` outside one; the rules the services apply are built
-from them by ``enforcement_rules``, ``case_review_rules`` and ``safer_homes_rules`` below. Nothing else reads the
-``app_setting`` table (``stored_value``/``store_value`` keep undeclared records such as the report pack's
-wording).
+Reading: ``read_setting(session, key)`` and ``read_settings(session, prefix)`` inside a unit of work (the
+values as stored, or the declared default), ``SettingsService`` outside one; the rules the services apply
+are built from them by ``enforcement_rules``, ``case_review_rules`` and ``safer_homes_rules`` below.
+Nothing else reads the ``app_setting`` table (``stored_value``/``store_value`` keep undeclared records such
+as the report pack's wording).
 """
 
 from __future__ import annotations
@@ -223,8 +223,8 @@ SETTINGS: tuple[SettingDef, ...] = (
         "",
         "FPN: how to pay (printed on every FPN)",
         "Enforcement",
-        help="Whom to pay and how: a payments web page, a card line and its hours. Blank: asked for each "
-        "FPN.",
+        help="Whom to pay and how: a payments web page, a "
+        "card line and its hours. Blank: asked for each FPN.",
     ),
     SettingDef(
         "enforcement.abc_months", int, _ENF.abc_length_months, "ABC: length (months)", "Enforcement", 1, 24
@@ -369,8 +369,8 @@ SETTINGS: tuple[SettingDef, ...] = (
         "Safer Homes",
         0,
         480,
-        help="Within this time the last reason given for a record is reused (each look is still logged); "
-        "0 asks every time.",
+        help="Within this time the last reason given for a record "
+        "is reused (each look is still logged); 0 asks every time.",
     ),
     SettingDef(
         "safer_homes.measures",
@@ -389,7 +389,8 @@ SETTINGS: tuple[SettingDef, ...] = (
         "",
         "Backup folder (empty: 'backups' beside the database file)",
         "Backups",
-        help="A folder on another drive (a network share, an encrypted USB drive) survives a lost laptop disk.",
+        help="A folder on another drive (a network share, an "
+        "encrypted USB drive) survives a lost laptop disk.",
     ),
     SettingDef(
         "backups.keep_daily", int, 7, "Keep the newest backup of each of the last (days)", "Backups", 0, 366

@@ -87,8 +87,9 @@ class UserService:
             )
 
     def look_in(self, username: str | None = None) -> Actor:
-        """The actor for this account on a database that cannot be changed (read-only or damaged): the user as
-        recorded, or, for someone never seen here, a read-only partner for this session (nothing is written)."""
+        """The actor for this account on a database that cannot be changed (read-only or damaged):
+        the user as recorded, or, for someone never seen here, a read-only partner for this
+        session (nothing is written)."""
         username = (username or os_username()).strip().lower()
         with self._uow(username) as uow:
             user = uow.session.scalar(select(AppUser).where(AppUser.username == username))
@@ -125,7 +126,8 @@ class UserService:
             )
 
     def set_agency(self, actor: Actor, user_id: uuid.UUID, agency: str | None) -> Changes:
-        """Which agency a user works for: a partner sees what their agency needs (``core.domain.restriction``)."""
+        """Which agency a user works for: a partner sees what their agency needs
+        (``core.domain.restriction``)."""
         actor.require(Role.ADMINISTRATOR, "change users' agencies")
         with self._uow(actor.username) as uow:
             user = uow.session.get(AppUser, user_id)

@@ -108,8 +108,8 @@ class CaseReviewReports:
         Keys named as the letters engine declares them (``recipient_name``, ``application_date``,
         ``threshold_met``, ``recommendations``...; dates as ``date``) plus plain-text ones for any other use
         (``applicant_name``, ``received_date``, ``decision``, ``reasons``, ``appeal_route``...). ``appeal_by``
-        is the letter's date plus the local appeal period (setting ``case_review.appeal_working_days``; the Act
-        sets none), for the threshold decision and outcome letters.
+        is the letter's date plus the local appeal period (setting ``case_review.appeal_working_days``; the
+        Act sets none), for the threshold decision and outcome letters.
         """
         if letter not in LETTERS:
             raise ValidationError(

@@ -90,9 +90,9 @@ class CaseReviewSteps:
         appeal: AppealFacts | None = None,
         target: S | None = None,
     ) -> Iterator[tuple[UnitOfWork, Any]]:
-        """``with self._step(...) as (uow, app):`` writes ``values``, checks ``current -> target`` with the facts
-        as they now stand, lets the caller add its own rows and audits, and commits when the block ends. The
-        unit of work is only ever entered with ``with``, so a lost race at commit reaches the user as
+        """``with self._step(...) as (uow, app):`` writes ``values``, checks ``current -> target`` with the
+        facts as they now stand, lets the caller add its own rows and audits, and commits when the block ends.
+        The unit of work is only ever entered with ``with``, so a lost race at commit reaches the user as
         ``ConflictError``, not a database error."""
         actor.require(Role.OFFICER, doing)
         today = self._today()
@@ -149,8 +149,8 @@ class CaseReviewSteps:
             if not app.on_behalf_of:
                 raise ValidationError(
                     {
-                        "consent_recorded_on": "The victim made this application themselves: no "
-                        "consent is needed."
+                        "consent_recorded_on": "The victim made this "
+                        "application themselves: no consent is needed."
                     }
                 )
             if consent_on is None:
@@ -350,7 +350,8 @@ class CaseReviewSteps:
             else self._step_redo(actor, application_id, version, values, extra)
         )
         with step as (uow, app):
-            # No local timescale for the outcome letter: it is due now, and stays on the chronology until sent.
+            # No local timescale for the outcome letter: it is due now, and
+            # stays on the chronology until sent.
             letter_due(uow, app, "outcome", None, actor.display_name)
         return self._done(app)
 

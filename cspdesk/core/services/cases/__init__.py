@@ -1,1 +1,2 @@
-"""Services for ASB cases: intake, the case screen (parties, incidents, actions, risk, chronology, attachments), the case list and search, closure."""
+"""Services for ASB cases: intake, the case screen (parties, incidents, actions, risk, chronology,
+attachments), the case list and search, closure."""

@@ -1,8 +1,8 @@
 """Correcting a party's details and role after they were added, and putting back a party taken off the case.
 
-A save is checked against the copy the officer's window loaded (``refuse_stale_copy``): if someone else changed
-this party since, nothing is saved and the message names what they changed. A person's name, date of birth,
-phone and address belong to the person, who may be on other cases too: the detail says which, and those
+A save is checked against the copy the officer's window loaded (``refuse_stale_copy``): if someone else
+changed this party since, nothing is saved and the message names what they changed. A person's name, date of
+birth, phone and address belong to the person, who may be on other cases too: the detail says which, and those
 cases' list columns are refreshed with this one. An address that changes is a new address row (an address may
 be shared), never an edit of the old one. Every change is a chronology line and an audit row.
 """
@@ -81,7 +81,8 @@ class PartyEditService:
         base: PartyInput,
         new: PartyInput,
     ) -> Changes:
-        """Save a party's corrected details and role. ``base`` is what the window loaded (``detail().value``)."""
+        """Save a party's corrected details and role. ``base`` is what the
+        window loaded (``detail().value``)."""
         actor.require(Role.OFFICER, "change people on a case")
         today = self._today()
         # person_id is what the form loaded, not a choice of an existing person: the surname is still needed.
@@ -135,7 +136,10 @@ class PartyEditService:
             )
             if others and set(diff) & SUBJECT_FIELDS:
                 refs = ", ".join(s.get(AsbCase, cid).reference for cid in others)
-                body += f"\n(The same {PartyKind(party.kind).label.lower()} is on {refs}: their details there changed too.)"
+                body += (
+                    f"\n(The same {PartyKind(party.kind).label.lower()} "
+                    f"is on {refs}: their details there changed too.)"
+                )
             record_chronology(
                 s,
                 case,

@@ -112,8 +112,9 @@ def label_of(enum, value: str | None) -> str:
 
 
 def case_list_row(values: tuple, names: Mapping[Any, str]) -> CaseListRow:
-    """A list row from the case's columns in ``quick_read.CASE_ROW_COLUMNS`` order (id and dates already
-    typed), with codes in words and the ward and officer named from ``names`` (keyed as the ids are stored)."""
+    """A list row from the case's columns in ``quick_read.CASE_ROW_COLUMNS`` order (id and
+    dates already typed), with codes in words and the ward and officer named from ``names``
+    (keyed as the ids are stored)."""
     (
         id_,
         reference,

@@ -97,7 +97,8 @@ class CaseSharingService:
             ]
 
     def share(self, actor: Actor, case_id: uuid.UUID, agency: str, reason: str) -> Changes:
-        """Share a case with a partner agency, from today, for a reason; on the case's chronology and audited."""
+        """Share a case with a partner agency, from today, for a reason; on the
+        case's chronology and audited."""
         actor.require(Role.OFFICER, "share cases with partner agencies")
         reason = (reason or "").strip()
         problems = {}

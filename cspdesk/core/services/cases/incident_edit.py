@@ -4,8 +4,8 @@ A correction is checked against the copy the officer's window loaded (``refuse_s
 change to the same incident is named, not overwritten). The incident's line on the chronology is corrected the
 way the chronology corrects anything: a new line, the original kept and struck through, and what changed, from
 what to what, in its text and the audit row. Whatever depends on the incident is looked at again: the
-repeat-victim flag (set, or taken off when a correction or a duplicate takes a report away) and the Case Review
-prompt (when the reporter or report date changed, or a duplicate is counted again).
+repeat-victim flag (set, or taken off when a correction or a duplicate takes a report away) and the Case
+Review prompt (when the reporter or report date changed, or a duplicate is counted again).
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ class IncidentEditService:
         new: IncidentInput,
         reason: str = "",
     ) -> IncidentOutcome:
-        """Save a corrected incident. ``base`` is what the window showed when it loaded (``detail().value``)."""
+        """Save a corrected incident. ``base`` is what the window showed when
+        it loaded (``detail().value``)."""
         actor.require(Role.OFFICER, "correct incidents")
         today = self._today()
         errors = validate_incident(new, today)

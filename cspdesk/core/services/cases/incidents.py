@@ -330,12 +330,12 @@ class IncidentService:
                 f"Case Review prompt: {name} not yet told about the ASB Case Review",
                 actor.display_name,
                 body=(
-                    f"The report of {crossed_on:%d/%m/%Y} was {name}'s second report within {prompt.months} months "
-                    f"({prompt.reports_in_window} reports in that time), the point at which the 2025 statutory "
-                    "guidance says a victim must be told about the ASB Case Review (the Community Trigger). "
-                    f"Asked whether they had been told, {actor.display_name} answered No. CSPDesk will not ask "
-                    "again while these reports continue; record it on the People tab (Told about the Case "
-                    "Review…) once they have been told."
+                    f"The report of {crossed_on:%d/%m/%Y} was {name}'s second report within {prompt.months} "
+                    f"months ({prompt.reports_in_window} reports in that time), the point at which the 2025 "
+                    "statutory guidance says a victim must be told about the ASB Case Review (the Community "
+                    f"Trigger). Asked whether they had been told, {actor.display_name} answered No. CSPDesk "
+                    "will not ask again while these reports continue; record it on the People tab (Told "
+                    "about the Case Review…) once they have been told."
                 ),
                 related_type="case_party",
                 related_id=party.id,

@@ -2,8 +2,8 @@
 
 One ``Kind`` per ``RetentionRecord``: ``candidates`` reads the records whose counting event is on or before a
 cut-off (the service then asks ``domain.retention.is_due``), ``anonymise`` replaces what identifies a person
-(names, addresses, phones, free text) and keeps dates, categories and outcomes, so published counts do not move;
-``delete`` removes the record with everything that belongs to it. References are the only names used.
+(names, addresses, phones, free text) and keeps dates, categories and outcomes, so published counts do not
+move; ``delete`` removes the record with everything that belongs to it. References are the only names used.
 """
 
 from __future__ import annotations
@@ -600,8 +600,9 @@ def audit_year_version(session: Session, reference: str) -> int | None:
 
 
 def delete_audit_year(session: Session, reference: str, removed_by: str = "retention") -> None:
-    """Remove a year of the audit log. Only the oldest year left may go (the tamper-evident chain is cut at its
-    start, with an anchor row saying where it now starts: ``audit_chain.remove_oldest``), never one in between."""
+    """Remove a year of the audit log. Only the oldest year left may go (the tamper-evident chain
+    is cut at its start, with an anchor row saying where it now starts:
+    ``audit_chain.remove_oldest``), never one in between."""
     from cspdesk.core.storage.audit_chain import remove_oldest
 
     year = int(reference.rsplit(" ", 1)[-1])

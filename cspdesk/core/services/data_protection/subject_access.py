@@ -1,13 +1,14 @@
 """Subject access: find every record about a person, and put together what they are given.
 
 ``find`` matches people on cases (``person``), Safer Homes clients and Case Review applicants by name, date of
-birth and address, and says which of the three matched; the officer confirms which are the same person. ``bundle``
-reads what the confirmed records hold about them — their details, cases, incidents they reported or were named
-in, notices served on them, actions, letters sent to them, Safer Homes referrals, Case Review applications — and
-redacts everyone else (``domain.data_subject.Redactor``): other parties' names, addresses, phones and e-mail
-addresses in free text and in lists read "[redacted]". The PDF (``subject_access_print``) and the CSV are made
-from the same ``SubjectBundle``, so they cannot disagree. Restricted referrals follow the protection rules: only
-someone who may see them finds or bundles them. Every search and bundle is audited by request reference.
+birth and address, and says which of the three matched; the officer confirms which are the same person.
+``bundle`` reads what the confirmed records hold about them — their details, cases, incidents they reported
+or were named in, notices served on them, actions, letters sent to them, Safer Homes referrals, Case Review
+applications — and redacts everyone else (``domain.data_subject.Redactor``): other parties' names,
+addresses, phones and e-mail addresses in free text and in lists read "[redacted]". The PDF
+(``subject_access_print``) and the CSV are made from the same ``SubjectBundle``, so they cannot disagree.
+Restricted referrals follow the protection rules: only someone who may see them finds or bundles them. Every
+search and bundle is audited by request reference.
 """
 
 from __future__ import annotations
@@ -257,8 +258,8 @@ class SubjectAccessService:
     ) -> SubjectBundle:
         """What the person is given, from the records the officer confirmed (``SubjectMatch.key`` values).
 
-        Everyone CSPDesk knows is redacted wherever they appear; ``also_redact`` adds what the officer found on
-        reading the draft that CSPDesk could not know (a neighbour named only in an incident's words)."""
+        Everyone CSPDesk knows is redacted wherever they appear; ``also_redact`` adds what the officer found
+        on reading the draft that CSPDesk could not know (a neighbour named only in an incident's words)."""
         actor.require(Role.OFFICER, "prepare a subject access bundle")
         req = self._requests.get(actor, request_reference)
         ids: dict[str, list[uuid.UUID]] = {"person": [], "referral": [], "case_review": []}

@@ -1,5 +1,6 @@
-"""Printing a subject access bundle. Kept apart from ``SubjectAccessService`` so that the GUI, which calls the
-service, never has ReportLab in its import graph; the composition root hands ``render_bundle`` to the service."""
+"""Printing a subject access bundle. Kept apart from ``SubjectAccessService`` so that the GUI, which
+calls the service, never has ReportLab in its import graph; the composition root hands
+``render_bundle`` to the service."""
 
 from __future__ import annotations
 

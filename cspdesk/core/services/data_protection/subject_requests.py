@@ -61,8 +61,8 @@ WITHHELD = "(name withheld)"
 
 
 def _row(r: DataSubjectRequest, today: date, may_see: bool) -> RequestRow:
-    """A request as ``may_see`` allows: who it is about, and what they asked, are identifying details (the person
-    may be a restricted Safer Homes client), shown only to those who may see restricted records."""
+    """A request as ``may_see`` allows: who it is about, and what they asked, are identifying details (the
+    person may be a restricted Safer Homes client), shown only to those who may see restricted records."""
     return RequestRow(
         r.reference,
         RequestKind(r.kind),

@@ -1,1 +1,2 @@
-"""Services for the enforcement ladder (CPW, CPN, FPN, ABC...): steps, statutory dates, the notice register."""
+"""Services for the enforcement ladder (CPW, CPN, FPN, ABC...): steps,
+statutory dates, the notice register."""

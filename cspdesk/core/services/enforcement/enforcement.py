@@ -245,7 +245,8 @@ class EnforcementService:
         served_at: datetime | None = None,
         expected_version: int | None = None,
     ) -> Changes:
-        """Move a notice to ``to_stage`` on ``on``: any move the state machine allows, with the facts it needs."""
+        """Move a notice to ``to_stage`` on ``on``: any move the state machine
+        allows, with the facts it needs."""
         actor.require(Role.OFFICER, "record enforcement steps")
         to = Stage(to_stage)
         if on > self._today():

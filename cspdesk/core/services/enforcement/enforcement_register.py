@@ -255,7 +255,8 @@ class NoticeRegisterService:
             names = self._lookup(uow)
             for r in uow.session.execute(stmt):
                 on, what = r.next_due_on, r.next_due_what or ""
-                # The stored date was the early-payment deadline; once it passes, the full payment date is next.
+                # The stored date was the early-payment deadline; once it passes,
+                # the full payment date is next.
                 if r.discount_by and on == r.discount_by and today > r.discount_by and r.pay_by:
                     on, what = r.pay_by, "Fixed penalty payment due"
                     if on > horizon:
@@ -365,7 +366,8 @@ class NoticeRegisterService:
             return out
 
     def parent_candidates(self, party_id: uuid.UUID, kind: str) -> list[ParentPick]:
-        """What a new step may follow: the CPWs to this person (for a CPN), or their breached CPNs (an FPN)."""
+        """What a new step may follow: the CPWs to this person (for a CPN), or
+        their breached CPNs (an FPN)."""
         want = {
             NoticeKind.CPN.value: NoticeKind.CPW.value,
             NoticeKind.FPN.value: NoticeKind.CPN.value,

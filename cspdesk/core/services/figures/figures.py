@@ -158,7 +158,8 @@ def _month_span(months: Sequence[str]) -> str:
 
 
 class FiguresService(LocalBreakdownMixin):
-    """Importing, populations, district tables and printing; the local (LSOA) breakdown is in figures_local."""
+    """Importing, populations, district tables and printing; the local (LSOA)
+    breakdown is in figures_local."""
 
     def __init__(
         self, uow: Callable[[str], UnitOfWork], settings: SettingsService, today: Callable[[], date]
@@ -577,7 +578,8 @@ class FiguresService(LocalBreakdownMixin):
         *,
         source: str = ANALYST,
     ) -> Path:
-        """The plan's "Crime Figures" section as a PDF: a table, footnotes, sentence and charts per category."""
+        """The plan's "Crime Figures" section as a PDF: a table, footnotes,
+        sentence and charts per category."""
         from cspdesk.core.reports.crime_figures import CrimeFiguresSection, render_crime_figures
 
         chosen = list(categories) if categories else self.plan_categories(source)

@@ -1,8 +1,8 @@
 """Documents filed on cases: generated letters (and attachments) as the exact bytes, stored once by SHA-256.
 
 ``file_pdfs`` (``file_pdf`` for one) is the one way a generated document is filed: blob, Document row, a
-chronology entry on the case and an audit row, in the caller's unit of work. Reprinting returns the stored bytes, never a new
-rendering, so the copy is identical to the one sent.
+chronology entry on the case and an audit row, in the caller's unit of work. Reprinting returns the stored
+bytes, never a new rendering, so the copy is identical to the one sent.
 """
 
 from __future__ import annotations

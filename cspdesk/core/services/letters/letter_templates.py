@@ -216,8 +216,9 @@ class LetterTemplateService:
                 raise NotFound(f"There is no letter template with the code {code!r}.")
             if cur.revision != based_on:
                 raise ConflictError(
-                    f"{cur.author} saved revision {cur.revision} of this template after you opened revision "
-                    f"{based_on}. Your wording was not saved: copy it, reopen the template and apply it again."
+                    f"{cur.author} saved revision {cur.revision} of this template "
+                    f"after you opened revision {based_on}. Your wording was not "
+                    "saved: copy it, reopen the template and apply it again."
                 )
             if (cur.name, cur.body, bool(cur.protective_marking)) == (name.strip(), body, protective_marking):
                 raise ValidationError({"body": "Nothing has changed since the current revision."})

@@ -36,7 +36,8 @@ from cspdesk.core.storage.uow import UnitOfWork
 LETTERHEAD_FIX = "Settings → Local settings → Letterhead (an administrator)"
 GENERAL_FIX = {
     "officer_name": "your name: Settings → Users",
-    "officer_title": "your job title: Settings → Users (an administrator sets it), or type it in the letter form",
+    "officer_title": "your job title: Settings → Users (an "
+    "administrator sets it), or type it in the letter form",
     "council_name": LETTERHEAD_FIX,
     "council_address": LETTERHEAD_FIX,
     "council_phone": LETTERHEAD_FIX,

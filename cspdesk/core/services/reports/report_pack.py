@@ -3,9 +3,9 @@ sections for any period, on screen, as CSV (``measure,count``), as a quarterly r
 
 Counting is in ``report_pack_data`` (the database counts; the records behind a figure are read when they are
 asked for, ``trace``); wording in ``domain.report_pack``. The officer's edited sentences and added paragraphs
-are kept per period in ``app_setting`` under ``report_pack.<period>``. Printing is handed in by the composition
-root (``report_pack_print``), so the GUI never has ReportLab in its import graph; the crime tables come from
-the figures service it is given.
+are kept per period in ``app_setting`` under ``report_pack.<period>``. Printing is handed in by the
+composition root (``report_pack_print``), so the GUI never has ReportLab in its import graph; the crime tables
+come from the figures service it is given.
 """
 
 from __future__ import annotations
@@ -164,8 +164,8 @@ class ReportPackService:
         )
 
     def trace(self, period: ReportingPeriod | str, key: str) -> tuple[TraceRow, ...]:
-        """The records behind one count of the pack for ``period`` (a pack's own period, or as typed), read now:
-        the page asks when a count is clicked. Crime figures are imported totals and have none."""
+        """The records behind one count of the pack for ``period`` (a pack's own period, or as typed), read
+        now: the page asks when a count is clicked. Crime figures are imported totals and have none."""
         period = parse_period(period) if isinstance(period, str) else period
         with self._uow("system") as uow:
             return data.trace(uow.session, period, key)
@@ -175,8 +175,9 @@ class ReportPackService:
         return pack_csv(self.pack(period_text).rows())
 
     def quarterly(self, period_text: str) -> QuarterlyReturn:
-        """The counts per quarter (Q1-Q4 of a financial year) and for the whole period, for the county board.
-        Stock measures ("open at the end") are as at each quarter's end; the last column is the year's figure."""
+        """The counts per quarter (Q1-Q4 of a financial year) and for the whole period, for
+        the county board. Stock measures ("open at the end") are as at each quarter's end; the
+        last column is the year's figure."""
         period = parse_period(period_text)
         area = str(self._settings.get("council.home_district"))
         spans = [ReportingPeriod(q.start, q.end, PeriodKind.DATE_RANGE) for q in rp.quarters(period)] + [
@@ -244,8 +245,8 @@ class ReportPackService:
     def save_wording(
         self, actor: Actor, period_text: str, sentences: Mapping[str, str], paragraphs: Sequence[str]
     ) -> Changes:
-        """Keep edited sentences (measure -> text) and the added paragraphs for a period. A sentence the same as
-        the one generated is not an edit; each edit remembers the count it was written for."""
+        """Keep edited sentences (measure -> text) and the added paragraphs for a period. A sentence the same
+        as the one generated is not an edit; each edit remembers the count it was written for."""
         actor.require(Role.OFFICER, "edit the report pack")
         period = parse_period(period_text)
         pack = self.pack(period_text, with_crime=False)

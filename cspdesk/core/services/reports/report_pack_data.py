@@ -462,7 +462,8 @@ def _month_key(month: str) -> str:
 
 
 def cases_by_month(by_month: Mapping[str, int], period: ReportingPeriod) -> list[Measure]:
-    """Cases reported in each month of the period (the chart), as measures so the CSV has every charted number."""
+    """Cases reported in each month of the period (the chart), as measures so the
+    CSV has every charted number."""
     return [
         Measure(_month_key(m), CHARTS, f"Cases opened {m}", by_month.get(m, 0), in_text=False)
         for m in rp.months_of(period)

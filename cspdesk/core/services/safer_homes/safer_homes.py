@@ -306,7 +306,8 @@ class SaferHomesService:
     def transition(
         self, actor: Actor, referral_id: uuid.UUID, to: SaferHomesStatus, reason: str | None = None
     ) -> Changes:
-        """Move the referral on one step (or decline / withdraw it with a reason). Skipped steps are refused."""
+        """Move the referral on one step (or decline / withdraw it with a
+        reason). Skipped steps are refused."""
         actor.require(Role.OFFICER, "change a Safer Homes referral's status")
         to = SaferHomesStatus(to)
         with self._uow(actor.username) as uow:

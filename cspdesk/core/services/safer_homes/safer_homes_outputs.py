@@ -297,8 +297,9 @@ class SaferHomesOutputs:
                 Section(
                     "Client, household and risk",
                     paragraphs=[
-                        "Restricted. This is a domestic abuse referral: the client's name, address, phones, household, "
-                        "the perpetrator and the risk assessment are shown only to those permitted to see them."
+                        "Restricted. This is a domestic abuse referral: the client's "
+                        "name, address, phones, household, the perpetrator and the "
+                        "risk assessment are shown only to those permitted to see them."
                     ],
                 )
             ]
@@ -379,12 +380,12 @@ class SaferHomesOutputs:
             Section(
                 "Confidentiality",
                 paragraphs=[
-                    "Keep the occupier's address and phone number confidential. Do not share them with anyone "
-                    "outside your firm.",
-                    "Do not leave cards, letters or voicemail messages, and do not discuss this job with neighbours "
-                    "or visitors to the property.",
-                    f"When the works are finished, send your invoice quoting order number {view['reference']}, with "
-                    "a list of the items fitted.",
+                    "Keep the occupier's address and phone number confidential. "
+                    "Do not share them with anyone outside your firm.",
+                    "Do not leave cards, letters or voicemail messages, and do not "
+                    "discuss this job with neighbours or visitors to the property.",
+                    "When the works are finished, send your invoice quoting order "
+                    f"number {view['reference']}, with a list of the items fitted.",
                 ],
             ),
         ]

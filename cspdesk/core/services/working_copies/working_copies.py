@@ -1,4 +1,5 @@
-"""Working copies for the area forums: take one, see which are out, revoke one, bring one back, decide conflicts.
+"""Working copies for the area forums: take one, see which are out, revoke one,
+bring one back, decide conflicts.
 
 The copy is a SQLite file made through ``open_database`` (so it has every check a database has, and will be
 encrypted the same way); the rows are written by ``core/sync/take.py``, the journal kept by
@@ -367,7 +368,8 @@ class WorkingCopyService:
                     "revoke_copy",
                     "working_copy",
                     copy_id,
-                    f"Working copy taken by {wc.taken_by} on {wc.taken_at:%d/%m/%Y} revoked: {reason.strip()}",
+                    f"Working copy taken by {wc.taken_by} on "
+                    f"{wc.taken_at:%d/%m/%Y} revoked: {reason.strip()}",
                 )
                 uow.commit()
         return Changes.of("working_copy", ids=(copy_id,))
@@ -514,8 +516,8 @@ class WorkingCopyService:
     # ----- conflicts
 
     def conflicts(self, actor: Actor | None = None, *, include_decided: bool = False) -> list[ConflictRow]:
-        """Conflicts waiting (or all). A restricted Safer Homes referral's values are shown only to an ``actor``
-        who may see restricted referrals (core.domain.protection)."""
+        """Conflicts waiting (or all). A restricted Safer Homes referral's values are shown only to an
+        ``actor`` who may see restricted referrals (core.domain.protection)."""
         with self._uow("system") as uow:
             q = select(SyncConflict).order_by(SyncConflict.created_at)
             if not include_decided:

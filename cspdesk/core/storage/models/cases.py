@@ -62,8 +62,8 @@ class AsbCase(Tracked, Base):
         Index("ix_asb_case_reported_ref", "reported_on", "reference", "id"),
         Index("ix_asb_case_review_due", "next_review_on"),
         Index("ix_asb_case_location", "location_id"),  # the intake's duplicate check: cases at this place
-        # The report pack counts cases per theme and joins actions to their case's theme from this index alone,
-        # never reading the case rows (report_pack_data).
+        # The report pack counts cases per theme and joins actions to their case's theme from this index
+        # alone, never reading the case rows (report_pack_data).
         Index("ix_asb_case_theme_dates", "priority_theme", "reported_on", "closed_on", "id"),
     )
 
@@ -103,8 +103,8 @@ class CaseParty(Tracked, Base):
 
     __table_args__ = (
         CheckConstraint(
-            "(CASE WHEN person_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN organisation_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN group_description IS NULL THEN 0 ELSE 1 END) = 1",
+            "(CASE WHEN person_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN organisation_id IS NULL "
+            "THEN 0 ELSE 1 END) + (CASE WHEN group_description IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_subject",
         ),
     )

@@ -15,7 +15,8 @@ class RetentionDecision(Tracked, Base):
     """An administrator's decision on a record past retention: keep (until a date), anonymise or delete.
 
     Names the record by type, id and reference only: the decision outlives a deleted record and must not keep
-    what was deleted. ``record_id`` is blank for a year of the audit log (``reference`` is "Audit log 2019")."""
+    what was deleted. ``record_id`` is blank for a year of the audit log
+    (``reference`` is "Audit log 2019")."""
 
     __tablename__ = "retention_decision"
     record_type: Mapped[str] = mapped_column(String(30))  # domain.retention.RetentionRecord

@@ -43,7 +43,8 @@ class Document(Tracked, Base):
 
 
 class LetterTemplate(Tracked, Base):
-    """A letter's wording with named fields. Every save is a new version; old ones stay to reproduce letters."""
+    """A letter's wording with named fields. Every save is a new version; old
+    ones stay to reproduce letters."""
 
     __tablename__ = "letter_template"
     code: Mapped[str] = mapped_column(String(60))

@@ -31,7 +31,8 @@ class WorkingCopyInfo(Base):
 
 
 class WorkingCopy(Tracked, Base):
-    """In the office: a working copy taken from this database (who, when, which wards, back or not, revoked)."""
+    """In the office: a working copy taken from this database (who, when, which
+    wards, back or not, revoked)."""
 
     __tablename__ = "working_copy"
     taken_by: Mapped[str] = mapped_column(String(120))
@@ -51,9 +52,9 @@ class WorkingCopy(Tracked, Base):
 class ChangeJournal(Base):
     """In a working copy: one row per row inserted, updated or deleted, written in the same transaction.
 
-    ``values``: an insert's columns; an update's ``{column: [value before, value after]}``; a delete's old columns.
-    ``base_version`` is the row's version before this change (the office's version at take time, for the first
-    change to a row), so the office can tell whether it changed the row too.
+    ``values``: an insert's columns; an update's ``{column: [value before, value after]}``; a delete's old
+    columns. ``base_version`` is the row's version before this change (the office's version at take time, for
+    the first change to a row), so the office can tell whether it changed the row too.
     """
 
     __tablename__ = "change_journal"

@@ -1,7 +1,7 @@
-"""Incidents tab: dated incidents with reporter, agency and police reference; reports per reporter in the
-last 6 months; the Case Review prompt on a victim's second report (the answer recorded, yes or no). An
-incident can be corrected (Enter, F2 or double-click) and marked as a duplicate of another report of the same
-behaviour (Ctrl+D), or not (Ctrl+Shift+D): duplicates are grey, say which report they repeat, and count once."""
+"""Incidents tab: dated incidents with reporter, agency and police reference; reports per reporter in the last
+6 months; the Case Review prompt on a victim's second report (the answer recorded, yes or no). An incident can
+be corrected (Enter, F2 or double-click) and marked as a duplicate of another report of the same behaviour
+(Ctrl+D), or not (Ctrl+Shift+D): duplicates are grey, say which report they repeat, and count once."""
 
 from __future__ import annotations
 
@@ -181,8 +181,8 @@ class IncidentsPanel(CasePanel):
             return
         original = self.prompts.ask_choice(
             "Mark as a duplicate",
-            f"The incident of {r.occurred_at:%d/%m/%Y %H:%M} ({r.description[:60]}) is the same behaviour as which "
-            "report? It will count once, as that report.",
+            f"The incident of {r.occurred_at:%d/%m/%Y %H:%M} ({r.description[:60]}) is "
+            "the same behaviour as which report? It will count once, as that report.",
             choices,
         )
         if original is None:
@@ -228,9 +228,9 @@ class IncidentsPanel(CasePanel):
         told = self.prompts.confirm(
             "Tell them about the ASB Case Review",
             f"This is {p.name}'s second report within {p.months} months.\n\nThe 2025 statutory guidance says "
-            f"they must be told about the ASB Case Review (the Community Trigger): what it is, the threshold, "
-            f"and how to apply.\n\nHave you told them? Yes records it on the case now; No records on the "
-            f"chronology that they have not been told yet, and you will not be asked again for these reports.",
+            "they must be told about the ASB Case Review (the Community Trigger): what it is, the threshold, "
+            "and how to apply.\n\nHave you told them? Yes records it on the case now; No records on the "
+            "chronology that they have not been told yet, and you will not be asked again for these reports.",
         )
         if told:
             changes = self.attempt(

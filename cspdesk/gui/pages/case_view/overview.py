@@ -197,8 +197,8 @@ class OverviewPanel(CasePanel):
             draft = self.services.case_edit.draft(self.services.actor, self.case_id)
             if draft and self.prompts.confirm(
                 "Unsaved changes found",
-                f"{detail.reference} has changes you typed but did not save (the window closed before they were "
-                "saved).\n\nRestore them?",
+                f"{detail.reference} has changes you typed but did not save "
+                "(the window closed before they were saved).\n\nRestore them?",
             ):
                 self._fill({**detail.editable(), **draft})
                 self._changed()

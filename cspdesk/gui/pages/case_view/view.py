@@ -102,7 +102,8 @@ class CaseView(QWidget):
         self.refresh()
 
     def add_tab(self, title: str, widget: QWidget) -> None:
-        """Add a tab (other areas: enforcement notices, letters). ``widget.load()`` is called when it shows."""
+        """Add a tab (other areas: enforcement notices, letters).
+        ``widget.load()`` is called when it shows."""
         self.panels[title] = widget
         self.tabs.addTab(widget, title)
         if hasattr(self, "_stale"):
@@ -137,7 +138,8 @@ class CaseView(QWidget):
         if not self.services.actor.can(Role.OFFICER) and not self.services.sharing.may_see_case(
             self.services.actor, self.case_id
         ):
-            # However it was reached (a forum's link, a notice), a case outside the partner's agency is not shown.
+            # However it was reached (a forum's link, a notice), a case outside the
+            # partner's agency is not shown.
             self.heading.setText("This case is not shared with your agency.")
             self.tabs.hide()
             self._stale.clear()  # nothing is loaded into the (hidden) tabs
@@ -204,8 +206,8 @@ class CaseView(QWidget):
         self._lock_for_partner()
 
     def _lock_for_partner(self) -> None:
-        """A partner may look, not change: every editing control is disabled, including those a tab builds when
-        it loads (issue 14; issue 19's defect 7: not refused on Save)."""
+        """A partner may look, not change: every editing control is disabled, including those a tab builds
+        when it loads (issue 14; issue 19's defect 7: not refused on Save)."""
         if self.services.actor.can(Role.OFFICER):
             return
         from cspdesk.gui.read_only import lock_editing
