@@ -106,8 +106,9 @@ def test_a_load_overtaken_by_a_newer_one_is_dropped(qtbot, services, monkeypatch
 
 
 def test_a_failed_reading_is_shown_in_plain_words_not_raised(qtbot, services, monkeypatch):
-    """A reading that fails on its worker is said on the page in plain words — no exception reaches Qt (pytest-qt
-    would fail the test on one) and no internals are shown; a ``UserError`` is shown in its own words.
+    """A reading that fails on its worker is said on the page in plain words — no exception reaches Qt
+    (pytest-qt would fail the test on one) and no internals are shown; a ``UserError`` is shown in its own
+    words.
     (Caught: PageLoader's failure path re-raising the worker's exception on the GUI thread.)"""
 
     def broken(_services, _overdue_only):
@@ -136,8 +137,8 @@ def test_a_failed_reading_is_shown_in_plain_words_not_raised(qtbot, services, mo
 
 def test_f5_reloads_the_page_on_screen_and_the_others_when_next_shown(qtbot, services, monkeypatch):
     """F5 (Go → Refresh) reloads the page on screen only; Enforcement, built earlier and now behind My work,
-    reloads once when it is shown again — with everything that changed meanwhile.
-    (Caught: ``when_shown`` passing changes straight on — every built page reloaded at once: 9 s at 100,000.)"""
+    reloads once when it is shown again — with everything that changed meanwhile. (Caught: ``when_shown``
+    passing changes straight on — every built page reloaded at once: 9 s at 100,000.)"""
     w = _shown_window(qtbot, services)
     w.show_page("enforcement")
     enforcement = wait_loaded(qtbot, w.pages["enforcement"])

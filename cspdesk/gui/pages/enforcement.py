@@ -51,7 +51,8 @@ class EnforcementPage(QWidget):
     def __init__(self, services, bus, prompts, tasks=None, parent=None):
         super().__init__(parent)
         self.services, self.bus, self.prompts = services, bus, prompts
-        # The due list and the counts are read on a worker (issue 19: 401 ms on first opening at 100,000 cases).
+        # The due list and the counts are read on a worker (issue 19: 401 ms on first opening at 100,000
+        # cases).
         self.due_loader = PageLoader(self, tasks, "the notices due", "dueStatus")
         self.counts_loader = PageLoader(self, tasks, "the counts", "countsStatus")
         self.query = NoticeQuery()

@@ -227,8 +227,8 @@ class SaferHomesPage(QWidget):
         self.loader.load(lambda: read.rows(actor, query), self._fill_rows)
 
     def _fill_rows(self, rows) -> Iterator[None]:
-        """Fill the list in steps of ``FILL_STEP`` rows (PageLoader runs one per turn of the event loop): 1,530
-        referrals filled at once blocked the window for ~300 ms at 100,000 cases (issue 19)."""
+        """Fill the list in steps of ``FILL_STEP`` rows (PageLoader runs one per turn of the event loop):
+        1,530 referrals filled at once blocked the window for ~300 ms at 100,000 cases (issue 19)."""
         self.rows = rows
         self.table.setSortingEnabled(False)
         self.table.setRowCount(min(len(rows), FILL_STEP))  # the list grows a step at a time
