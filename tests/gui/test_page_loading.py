@@ -260,3 +260,17 @@ def test_a_list_half_shown_stops_when_a_newer_load_starts(qtbot):
     QCoreApplication.processEvents()
     assert seen == ["old 0", "new"]
     assert not loader.loading
+
+
+def test_the_enforcement_register_counts_its_notices_on_a_worker(qtbot, services):
+    """Enforcement's register read all 19,391 notice ids on the GUI thread when the page opened (0.33 s in a
+    profile at 100,000 cases): the page shows "Loading the register…", then the count. (Caught: run_query
+    reading the ids at once again.)"""
+    w = _shown_window(qtbot, services)
+    w.show_page("enforcement")
+    page = w.pages["enforcement"]
+    assert page.register_loader.status.text() == "Loading the register…" and page.count.text() == ""
+    with qtbot.waitSignal(page.register_loader.loaded, timeout=30000):
+        pass
+    assert page.count.text() == "0 notices" and not page.register_loader.status.isVisible()
+    wait_loaded(qtbot, page)

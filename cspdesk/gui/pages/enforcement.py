@@ -55,6 +55,7 @@ class EnforcementPage(QWidget):
         # cases).
         self.due_loader = PageLoader(self, tasks, "the notices due", "dueStatus")
         self.counts_loader = PageLoader(self, tasks, "the counts", "countsStatus")
+        self.register_loader = PageLoader(self, tasks, "the register", "registerStatus")
         self.query = NoticeQuery()
         self.dialog = None
         self.detail = NoticeDetailView(services, bus, prompts)
@@ -155,6 +156,7 @@ class EnforcementPage(QWidget):
         for w in (self.from_on, self.from_date, self.to_on, self.to_date, clear, self.message):
             row2.addWidget(w)
         row2.addStretch(1)
+        row2.addWidget(self.register_loader.status)
         row2.addWidget(self.count)
         w = QWidget()
         v = QVBoxLayout(w)
@@ -215,7 +217,12 @@ class EnforcementPage(QWidget):
         self.run_query()
 
     def run_query(self) -> None:
-        ids = self.services.notices.notice_ids(self.query)
+        """The register's notice ids are read on a worker (19,391 at 100,000 cases: 0.33 s in a profile of the
+        page's first opening); the model reads the rows on screen, a page at a time."""
+        notices, query = self.services.notices, self.query
+        self.register_loader.load(lambda: notices.notice_ids(query), self._show_ids)
+
+    def _show_ids(self, ids) -> None:
         self.model.today = self.services.notices.today()
         self.model.set_ids(ids)
         self.count.setText(f"{len(ids):,} notice{'s' if len(ids) != 1 else ''}")
