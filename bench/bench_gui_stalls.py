@@ -65,7 +65,7 @@ class Heartbeat:
         deadline = time.perf_counter() + 120
         while time.perf_counter() < deadline:  # until background work is done and settle_ms pass quietly
             self.app.processEvents()
-            busy = window.tasks.pool.activeThreadCount() > 0
+            busy = window.tasks.pool.activeThreadCount() > 0 or _loading(window)
             if busy:
                 quiet_since = time.perf_counter()
             elif (time.perf_counter() - quiet_since) * 1000 >= settle_ms:
@@ -171,6 +171,16 @@ class _Idle:
             return 0
 
     tasks = type("T", (), {"pool": _Pool()})()
+
+
+def _loading(window) -> bool:
+    """A page still showing what a worker read (gui/loading.py: a long list is shown in steps, after the
+    worker has finished): its stall belongs to this action, not to the next."""
+    if not hasattr(window, "findChildren"):
+        return False
+    from cspdesk.gui.loading import PageLoader
+
+    return any(loader.loading for loader in window.findChildren(PageLoader))
 
 
 def _wait_ready(app, w) -> None:

@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
             services,
             self.bus,
             prompts,
-        )
+            self.tasks,
+        )  # reads its due list and counts in the background
         self._add_page(
             "safer_homes",
             ("cspdesk.gui.pages.safer_homes:SaferHomesPage", "Safer Homes"),
@@ -114,7 +115,8 @@ class MainWindow(QMainWindow):
             services,
             self.bus,
             prompts,
-        )
+            self.tasks,
+        )  # counts the matching records in the background
         # Last but Settings, so that the pages the house rules order keep their Ctrl+digit.
         self._add_page(
             "my_work",
@@ -123,7 +125,8 @@ class MainWindow(QMainWindow):
             self.bus,
             prompts,
             self.show_page,
-        )
+            self.tasks,
+        )  # loads its lists in the background
         self._add_page(
             "settings", ("cspdesk.gui.pages.settings:SettingsPage", "Settings"), services, self.bus, prompts
         )
@@ -367,12 +370,24 @@ class MainWindow(QMainWindow):
             "Case tracking for Community Safety Partnerships.\n\n" + about_text(db.label, db.revision),
         )
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not hasattr(
+            self, "_warm_up"
+        ):  # once on screen, load what later first openings need (gui/warm_up.py)
+            from cspdesk.gui.warm_up import warm_up
+
+            self._warm_up = None
+            when_ready(self.services, self.bus, lambda: setattr(self, "_warm_up", warm_up(self)))
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         for view in list(self.case_windows.values()):  # each asks about its unsaved changes
             if not view.close():
                 event.ignore()
                 return
         save_geometry(self, "main")
+        if getattr(self, "_warm_up", None) is not None:
+            self._warm_up.cancel()
         self.tasks.wait(10000)
         if hasattr(self.services, "settle"):  # a quick start still loading behind the window
             self.services.settle()
@@ -454,6 +469,12 @@ class LazyPages:
 
     def values(self) -> list[QWidget]:
         return list(self._built.values())
+
+    def modules(self) -> list[str]:
+        """The modules of the pages imported on first show (gui/warm_up.py imports them beforehand)."""
+        return [
+            spec[0].partition(":")[0] for spec, _a, _i in self._declared.values() if isinstance(spec, tuple)
+        ]
 
 
 class _ReadyRelay(QObject):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from cspdesk.gui.accessibility import accessible_name, unnamed_controls
+from tests.gui.loaded import wait_loaded
 
 PAGES = [
     "dashboard",
@@ -135,7 +136,7 @@ def test_overdue_waiting_and_restricted_are_said_in_words_not_only_in_colour(win
     assert due.rowCount() > 0
     assert coloured_rows_without_words(due, ("overdue",)) == []
     window.show_page("my_work")
-    page = window.pages["my_work"]
+    page = wait_loaded(qtbot, window.pages["my_work"])
     for table in (page.actions, page.notices):
         assert coloured_rows_without_words(table, ("overdue",)) == []
     window.show_page("safer_homes")

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from cspdesk.core.services.cases.actions import ActionInput
 from tests.core.case_helpers import form
 from tests.gui.fake_prompts import FakePrompts
+from tests.gui.loaded import wait_loaded
 from tests.gui.test_case_screen import pick, type_into
 
 
@@ -77,7 +78,7 @@ def test_my_work_lists_overdue_actions_and_opens_the_case(qtbot, services):
     )
     prompts = FakePrompts()
     w = _window(qtbot, services, prompts)
-    page = w.pages["my_work"]
+    page = wait_loaded(qtbot, w.pages["my_work"])
     assert page.actions.item(0, 4).text() == "OVERDUE" and page.actions.item(0, 2).text() == "Visit Joan"
     page._open(page.actions, 0)
     assert case.id in w.case_windows

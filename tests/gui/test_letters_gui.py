@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from cspdesk.core.services.letters.letter_sources import Subject
 from cspdesk.core.storage.models import CaseParty, Document
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog, print_document
+from tests.gui.loaded import wait_loaded
 
 
 def pages(pdf: bytes) -> int:
@@ -143,6 +144,7 @@ def merge_page(window):
 def test_mail_merge_shows_progress_files_every_letter_and_opens_the_print_file(officer_window, qtbot):
     m = merge_page(officer_window)
     m.template.setCurrentIndex(m.template.findData("complaint_ack"))
+    wait_loaded(qtbot, m)  # the count and the letter's questions come from a worker
     m.skip.setChecked(True)
     n = int(m.count.text().split()[0].replace(",", ""))
     assert 5 <= n <= 200
@@ -166,6 +168,7 @@ def test_mail_merge_one_file_each_into_a_folder(officer_window, qtbot, prompts, 
     m = merge_page(officer_window)
     m.search.setText("ASB-20")
     m.template.setCurrentIndex(m.template.findData("complaint_ack"))
+    wait_loaded(qtbot, m)  # the count and the letter's questions come from a worker
     m.separate.setChecked(True)
     m.skip.setChecked(True)
     prompts.folder = tmp_path
@@ -179,6 +182,7 @@ def test_mail_merge_one_file_each_into_a_folder(officer_window, qtbot, prompts, 
 def test_cancelling_a_mail_merge_files_nothing(officer_window, qtbot):
     m = merge_page(officer_window)
     m.template.setCurrentIndex(m.template.findData("complaint_ack"))
+    wait_loaded(qtbot, m)  # the count and the letter's questions come from a worker
     m.skip.setChecked(True)
     m.run()
     m.cancel()
@@ -318,6 +322,7 @@ def test_mail_merge_to_notices_uses_the_template_for_their_kind(officer_window, 
     codes = [m.template.itemData(i) for i in range(m.template.count())]
     assert codes == ["asb_warning", "abc", "cpw", "cpn", "fpn"]
     m.template.setCurrentIndex(m.template.findData("cpw"))
+    wait_loaded(qtbot, m)  # the count and the letter's questions come from a worker
     ids = m.case_ids()
     assert ids and "notice" in m.count.text()
     m.skip.setChecked(True)

@@ -73,7 +73,7 @@ def test_safer_homes_opens_at_once_and_its_referrals_follow_from_the_background(
     thread: "Loading" never shows.)"""
     window.show_page("safer_homes")
     page = window.pages["safer_homes"]
-    assert page.count_label.text() == "Loading referrals…" and page.table.rowCount() == 0
+    assert page.loader.status.text() == "Loading referrals…" and page.table.rowCount() == 0
     rows = window.services.safer_homes_read.rows(window.services.actor, page.query())
     qtbot.waitUntil(lambda: page.table.rowCount() == len(rows) > 0, timeout=30000)
     assert page.count_label.text().startswith(f"{len(rows):,} referrals")

@@ -27,6 +27,7 @@ from cspdesk.core.domain.vocab import CaseReviewStatus
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_review import APPLICANT_KINDS, CHANNELS, ApplicationInput
 from cspdesk.gui.laptop import SideBySide
+from cspdesk.gui.loading import when_shown
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
 
@@ -89,7 +90,7 @@ class CaseReviewsPage(QWidget):
         self.tabs.addTab(self._applications_tab(), "Applications")
         self.tabs.addTab(self._figures_tab(), "Annual figures")
         QVBoxLayout(self).addWidget(self.tabs)
-        bus.changes_applied.connect(self._on_changes)
+        bus.changes_applied.connect(when_shown(self, self._on_changes))
         if hasattr(bus, "show_case_reviews"):
             bus.show_case_reviews.connect(self.show_filter)
         self.refresh()

@@ -32,6 +32,7 @@ from cspdesk.core.errors import UserError
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui.bus import when_ready
 from cspdesk.gui.column_widths import ColumnWidths
+from cspdesk.gui.loading import when_shown
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
 from cspdesk.gui.widgets.forms import find_data
 
@@ -56,7 +57,7 @@ class CasesPage(QWidget):
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self.apply_filters)
-        bus.changes_applied.connect(self._on_changes)
+        bus.changes_applied.connect(when_shown(self, self._on_changes))
         bus.show_cases.connect(self.show_query)
         self._load_options()
         when_ready(services, bus, self._load_saved)  # saved filters are not on the quick first screen

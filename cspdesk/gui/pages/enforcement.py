@@ -34,6 +34,7 @@ from cspdesk.core.domain.vocab import NoticeKind, Role
 from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, heading
 from cspdesk.gui.dialogs.new_step import NewStepDialog
+from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.models.notice_table import COLUMNS, KEYS, NoticeTableModel
 from cspdesk.gui.theme import colour
 from cspdesk.gui.widgets import notices_panel  # noqa: F401  (registers the case screen's Enforcement tab)
@@ -55,9 +56,14 @@ class EnforcementPage(QWidget):
 
     title = "Enforcement"
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services, bus, prompts, tasks=None, parent=None):
         super().__init__(parent)
         self.services, self.bus, self.prompts = services, bus, prompts
+        # The due list and the counts are read on a worker (issue 19: 401 ms on first opening at 100,000
+        # cases).
+        self.due_loader = PageLoader(self, tasks, "the notices due", "dueStatus")
+        self.counts_loader = PageLoader(self, tasks, "the counts", "countsStatus")
+        self.register_loader = PageLoader(self, tasks, "the register", "registerStatus")
         self.query = NoticeQuery()
         self.dialog = None
         self.detail = NoticeDetailView(services, bus, prompts)
@@ -83,7 +89,7 @@ class EnforcementPage(QWidget):
         v.addWidget(split, 1)
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filters)
-        bus.changes_applied.connect(self._on_changes)
+        bus.changes_applied.connect(when_shown(self, self._on_changes))
         self._load_options()
         self.run_query()
         self.refresh_due()
@@ -158,6 +164,7 @@ class EnforcementPage(QWidget):
         for w in (self.from_on, self.from_date, self.to_on, self.to_date, clear, self.message):
             row2.addWidget(w)
         row2.addStretch(1)
+        row2.addWidget(self.register_loader.status)
         row2.addWidget(self.count)
         w = QWidget()
         v = QVBoxLayout(w)
@@ -218,7 +225,12 @@ class EnforcementPage(QWidget):
         self.run_query()
 
     def run_query(self) -> None:
-        ids = self.services.notices.notice_ids(self.query)
+        """The register's notice ids are read on a worker (19,391 at 100,000 cases: 0.33 s in a profile of the
+        page's first opening); the model reads the rows on screen, a page at a time."""
+        notices, query = self.services.notices, self.query
+        self.register_loader.load(lambda: notices.notice_ids(query), self._show_ids)
+
+    def _show_ids(self, ids) -> None:
         self.model.today = self.services.notices.today()
         self.model.set_ids(ids)
         self.count.setText(f"{len(ids):,} notice{'s' if len(ids) != 1 else ''}")
@@ -250,12 +262,16 @@ class EnforcementPage(QWidget):
         w = QWidget()
         v = QVBoxLayout(w)
         v.addLayout(top)
+        v.addWidget(self.due_loader.status)
         v.addWidget(self.due_table, 1)
         return w
 
     def refresh_due(self) -> None:
         officer = self.services.actor.user_id if self.mine.isChecked() else None
-        rows = self.services.notices.due(self.within.value(), officer_id=officer)
+        notices, within = self.services.notices, self.within.value()
+        self.due_loader.load(lambda: notices.due(within, officer_id=officer), self._show_due_rows)
+
+    def _show_due_rows(self, rows) -> None:
         self._due_rows = rows
         self.due_table.setRowCount(len(rows))
         for r, d in enumerate(rows):
@@ -316,6 +332,7 @@ class EnforcementPage(QWidget):
         w = QWidget()
         v = QVBoxLayout(w)
         v.addLayout(top)
+        v.addWidget(self.counts_loader.status)
         v.addWidget(self.counts_table, 1)
         v.addWidget(QLabel("<b>For the partnership plan (“Action taken”)</b>"))
         v.addWidget(self.action_taken)
@@ -336,8 +353,14 @@ class EnforcementPage(QWidget):
         if start > end:
             self.action_taken.setText("The 'from' date is after the 'to' date.")
             self.counts_table.setRowCount(0)
+            self.counts_loader.drop()  # a count still on its way is not shown
             return
-        report = self.services.notices.counts(start, end)
+        notices = self.services.notices
+        self.counts_loader.load(
+            lambda: notices.counts(start, end), lambda report: self._show_counts(report, start, end)
+        )
+
+    def _show_counts(self, report, start, end) -> None:
         self.counts_table.setRowCount(len(report.lines))
         for r, line in enumerate(report.lines):
             stages = ", ".join(f"{n} {label}" for label, n in line.by_stage)

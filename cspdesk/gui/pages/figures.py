@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
+from cspdesk.gui.loading import when_shown
 from cspdesk.gui.pages.figures_import import FiguresImportPanel
 from cspdesk.gui.pages.figures_local import LocalBreakdownTab
 from cspdesk.gui.tasks import TaskRunner
@@ -106,7 +107,7 @@ class FiguresPage(QWidget):
         self.source.currentIndexChanged.connect(self._source_changed)
         self.category.currentIndexChanged.connect(self.show_figures)
         self.year_ending.currentIndexChanged.connect(self.show_figures)
-        bus.changes_applied.connect(self._changes)
+        bus.changes_applied.connect(when_shown(self, self._changes))
         self.refresh()
 
     # --- building the tabs ---------------------------------------------------------------------

@@ -23,6 +23,7 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.services.cases import ActionInput, CaseQuery
 from cspdesk.core.services.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
+from cspdesk.gui.loading import when_shown
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table
 from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
@@ -138,7 +139,7 @@ class ForumsPage(QWidget):
         v = QVBoxLayout(self)
         v.addWidget(heading)
         v.addWidget(splitter, 1)
-        bus.changes_applied.connect(self._on_changes)
+        bus.changes_applied.connect(when_shown(self, self._on_changes))
         self.load()
 
     def _on_changes(self, changes) -> None:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui.dialogs.report_trace import TraceDialog
+from cspdesk.gui.loading import when_shown
 from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.theme import font_css
 
@@ -97,7 +98,7 @@ class ReportsPage(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.empty)
         layout.addWidget(self.tabs, 1)
-        bus.changes_applied.connect(self._changes)
+        bus.changes_applied.connect(when_shown(self, self._changes))
         self.load()
 
     # ----- building

@@ -61,6 +61,9 @@ def table(headers: list[str], object_name: str, stretch: int = -1) -> QTableWidg
     t.verticalHeader().setDefaultSectionSize(24)
     h = t.horizontalHeader()
     h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Widths from the rows on screen, not from every row: with thousands (My work at 100,000 cases) Qt
+    # measured them all on each fill and each showing of the page (issue 19).
+    h.setResizeContentsPrecision(0)
     if stretch >= 0:
         h.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return t

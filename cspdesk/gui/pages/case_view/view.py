@@ -64,9 +64,17 @@ class CaseView(QWidget):
         self.offer_close = QPushButton("Close it…", objectName="offerClose")
         self.offer_close.hide()
         self.tabs = QTabWidget(objectName="caseTabs")
-        self.panels: dict[str, QWidget] = {}
+        self.panels: dict[str, QWidget] = {}  # the tabs built so far
+        # Each tab but the Overview is built when first shown (or asked for): building all of them was most
+        # of a case window's opening time (issue 19). Until then its place holds an empty widget.
+        self._unbuilt: dict[str, tuple[QWidget, type]] = {}
         for title, cls in TABS:
-            self.add_tab(title, cls(services, bus, prompts, case_id))
+            if title == "Overview":
+                self.add_tab(title, cls(services, bus, prompts, case_id))
+            else:
+                placeholder = QWidget()
+                self._unbuilt[title] = (placeholder, cls)
+                self.tabs.addTab(placeholder, title)
         self.overview: OverviewPanel = self.panels["Overview"]  # type: ignore[assignment]
         self.offer_close.clicked.connect(self.overview.close_case)
         import importlib
@@ -109,12 +117,29 @@ class CaseView(QWidget):
             self._stale.add(title)
 
     def panel(self, title: str) -> QWidget:
-        return self.panels[title]
+        """The tab called ``title``, built now if it has not been shown yet."""
+        return self.panels[title] if title in self.panels else self._build(title)
 
     def show_tab(self, title: str) -> QWidget:
-        self.tabs.setCurrentWidget(self.panels[title])
+        self.tabs.setCurrentWidget(self.panel(title))
         self._load_current()
         return self.panels[title]
+
+    def _build(self, title: str) -> QWidget:
+        placeholder, cls = self._unbuilt.pop(title)
+        widget = cls(self.services, self.bus, self.prompts, self.case_id)
+        fit_for_laptops(widget)
+        index, current = self.tabs.indexOf(placeholder), self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)  # the same tab stays current: no "tab changed" for this
+        self.tabs.insertTab(index, widget, title)
+        self.tabs.removeTab(index + 1)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        name_controls(widget)  # in its tab: a table is named after the tab it is on
+        placeholder.deleteLater()
+        self.panels[title] = widget
+        self._stale.add(title)
+        return widget
 
     def refresh(self) -> None:
         if not self.services.actor.can(Role.OFFICER) and not self.services.sharing.may_see_case(
@@ -163,6 +188,9 @@ class CaseView(QWidget):
 
     def _load_current(self) -> None:
         w = self.tabs.currentWidget()
+        unbuilt = next((t for t, (placeholder, _c) in self._unbuilt.items() if placeholder is w), None)
+        if unbuilt is not None:
+            w = self._build(unbuilt)
         title = next((t for t, p in self.panels.items() if p is w), None)
         if title in self._stale and hasattr(w, "load"):
             self._stale.discard(title)
@@ -176,7 +204,9 @@ class CaseView(QWidget):
         self._lock_for_partner()
 
     def load_all(self) -> None:
-        """Load every tab now (the benchmark and tests; normally tabs load when shown)."""
+        """Build and load every tab now (the benchmark and tests; normally tabs load when shown)."""
+        for title in list(self._unbuilt):
+            self._build(title)
         for title, w in self.panels.items():
             if title in self._stale and hasattr(w, "load"):
                 w.load(self._detail) if w is self.overview else w.load()
