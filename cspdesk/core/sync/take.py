@@ -357,6 +357,18 @@ def _start_copy(copy_raw) -> None:
     # keeps the indexes being filled in memory.
     copy_raw.execute("PRAGMA synchronous=OFF")
     copy_raw.execute("PRAGMA cache_size=-262144")
+    # The rows are written once, straight into the file, not first to a write-ahead log and then copied into
+    # it: the rollback journal kept in memory (never on disk, so nothing of the rows is there unencrypted)
+    # holds only the few pages the file had before, enough to undo a failed take. The file is an ordinary
+    # database again when the take ends (``_end_copy``). SQLite keeps WAL if another connection has the file
+    # open (the new file's pool): slower, still correct.
+    copy_raw.execute("PRAGMA main.journal_mode=MEMORY")
+
+
+def _end_copy(copy_raw) -> None:
+    copy_raw.execute("PRAGMA foreign_keys=ON")
+    if not copy_raw.in_transaction:  # (a failed ROLLBACK: the file is deleted anyway)
+        copy_raw.execute("PRAGMA main.journal_mode=WAL")
 
 
 def _trim_and_count(run, copied: list[Table]) -> dict[str, int]:
@@ -420,7 +432,7 @@ def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[st
         raise
     finally:
         copy_raw.execute("DETACH DATABASE office")
-        copy_raw.execute("PRAGMA foreign_keys=ON")
+        _end_copy(copy_raw)
     return counts
 
 
@@ -570,5 +582,5 @@ def copy_from_server(copy_raw, office: Connection) -> dict[str, int]:
                     ahead.get(timeout=0.1)
                 except queue.Empty:
                     pass
-        copy_raw.execute("PRAGMA foreign_keys=ON")
+        _end_copy(copy_raw)
     return counts
