@@ -17,6 +17,7 @@ transaction that a second run would not repeat).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import shutil
 import tempfile
@@ -29,6 +30,8 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--db", required=True, help="a demo office database (left unchanged: a copy is used)")
     p.add_argument("--changes", type=int, default=1000)
+    p.add_argument("--take-only", action="store_true", help="stop after the take")
+    p.add_argument("--profile", metavar="FILE", help="write a cProfile of the take to FILE")
     args = p.parse_args()
     os.environ.setdefault("CSPDESK_USER", "sarah.bancroft")
     from sqlalchemy import func, select
@@ -79,11 +82,26 @@ def main() -> int:
     print(f"Office: {total:,} cases; area: {', '.join(wards)} ({n:,} cases, {n / total:.0%})")
 
     copy_path = work / "laptop.sqlite"
+    server = _server_processes(office_db)
+    server_cpu0, cpu0 = _cpu(server), time.process_time()
+    profile = cProfile.Profile() if args.profile else None
     t0 = time.perf_counter()
+    if profile:
+        profile.enable()
     taken = office.working_copies.take(office.actor, copy_path, wards=wards, cases="all")
     take_s = time.perf_counter() - t0
+    if profile:
+        profile.disable()
+        profile.dump_stats(args.profile)
+    cpu = time.process_time() - cpu0
+    server_cpu = f", server {_cpu(server) - server_cpu0:.2f} s" if server else ""
     size = copy_path.stat().st_size
     print(f"take:        {take_s:6.2f} s  ({taken.cases:,} cases, {taken.rows:,} rows, {size / 1e6:.0f} MB)")
+    print(f"  CPU time:  {cpu:6.2f} s in this process (all threads){server_cpu}")
+    if args.take_only:
+        office_db.engine.dispose()
+        shutil.rmtree(work)
+        return 0
 
     copy_db = open_database(copy_path)
     copy = build_services(copy_db, "sarah.bancroft")
@@ -137,6 +155,43 @@ def main() -> int:
     office_db.engine.dispose()
     shutil.rmtree(work)
     return 0
+
+
+def _server_processes(office_db) -> list[int]:
+    """The PostgreSQL server's main process and its children when it runs on this machine and /proc can be
+    read (a throwaway server from tools/with-postgres.sh): their CPU time is the server's share of a take,
+    which the machine's load does not change. Empty for a SQLite office or a server elsewhere."""
+    if office_db.engine.dialect.name != "postgresql":
+        return []
+    from sqlalchemy import text
+
+    with office_db.engine.connect() as conn:
+        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    try:
+        return [int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])]
+    except OSError:
+        return []
+
+
+def _cpu(server: list[int]) -> float:
+    """CPU seconds of the server: its main process (with the children it has reaped: backends that ended)
+    and every process still running under it."""
+    if not server:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    main = server[0]
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if pid == main:
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif int(fields[1]) == main:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 if __name__ == "__main__":

@@ -662,3 +662,49 @@ def test_a_partner_user_cannot_take_a_working_copy(demo_services, tmp_path):
         s.working_copies.take(partner, target, wards=[ward])
     assert not target.exists()
     assert s.working_copies.copies() == []
+
+
+def test_a_take_that_fails_while_the_rows_are_chosen_leaves_no_file_and_no_record(
+    demo_services, tmp_path, monkeypatch
+):
+    """On a server the rows are chosen in a thread while the new file is made: a failure there (the server
+    gone, a query refused) must still reach the officer as a failed take, with the half-made file deleted
+    and no copy recorded. Catches ``alongside`` dropping the thread's failure (checked by deleting its
+    ``raise``: the take then went on with nothing chosen)."""
+    from cspdesk.core.sync import take as taking
+
+    def refused(*_args, **_kwargs):
+        raise RuntimeError("the server refused the query")
+
+    monkeypatch.setattr(taking, "choose_on_server", refused)
+    monkeypatch.setattr(taking, "copy_from_sqlite_file", refused)
+    office = demo_services
+    ward, _cases = _busiest_ward(office)
+    target = tmp_path / "copy.sqlite"
+    with pytest.raises(RuntimeError, match="refused"):
+        office.working_copies.take(office.actor, target, wards=[ward])
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy.sqlite")) == []
+    assert office.working_copies.copies() == []
+
+
+def test_alongside_returns_only_once_the_background_work_has_finished():
+    """The background work uses the office's connection, which the caller closes as soon as ``alongside``
+    returns: it must have finished by then. Catches a missing ``join`` (checked by removing it: the work was
+    still running when ``alongside`` returned)."""
+    import threading
+
+    from cspdesk.core.sync.take import alongside
+
+    here_done = threading.Event()
+    finished: list[str] = []
+
+    def background() -> None:
+        assert here_done.wait(timeout=30)
+        finished.append("background")
+
+    def here() -> str:
+        here_done.set()
+        return "file"
+
+    assert alongside(background, here) == "file"
+    assert finished == ["background"]

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, Uuid, or_, select, type_coerce
 from sqlalchemy.types import NullType
 
 from cspdesk.core.domain.vocab import CaseStatus, MeetingKind
 from cspdesk.core.storage.models import Base
+
+T = TypeVar("T")
 
 CHUNK = 900  # ids per IN (...): under SQLite's variable limit on every version we support
 
@@ -355,6 +357,18 @@ def _start_copy(copy_raw) -> None:
     # keeps the indexes being filled in memory.
     copy_raw.execute("PRAGMA synchronous=OFF")
     copy_raw.execute("PRAGMA cache_size=-262144")
+    # The rows are written once, straight into the file, not first to a write-ahead log and then copied into
+    # it: the rollback journal kept in memory (never on disk, so nothing of the rows is there unencrypted)
+    # holds only the few pages the file had before, enough to undo a failed take. The file is an ordinary
+    # database again when the take ends (``_end_copy``). SQLite keeps WAL if another connection has the file
+    # open (the new file's pool): slower, still correct.
+    copy_raw.execute("PRAGMA main.journal_mode=MEMORY")
+
+
+def _end_copy(copy_raw) -> None:
+    copy_raw.execute("PRAGMA foreign_keys=ON")
+    if not copy_raw.in_transaction:  # (a failed ROLLBACK: the file is deleted anyway)
+        copy_raw.execute("PRAGMA main.journal_mode=WAL")
 
 
 def _trim_and_count(run, copied: list[Table]) -> dict[str, int]:
@@ -418,7 +432,7 @@ def copy_from_sqlite_file(copy_raw, office_path: str, sel: Selection) -> dict[st
         raise
     finally:
         copy_raw.execute("DETACH DATABASE office")
-        copy_raw.execute("PRAGMA foreign_keys=ON")
+        _end_copy(copy_raw)
     return counts
 
 
@@ -439,20 +453,9 @@ def _as_stored_in_sqlite(column) -> str:
     return name
 
 
-def copy_from_server(copy_raw, office: Connection, sel: Selection) -> dict[str, int]:
-    """Take a copy from a server office (PostgreSQL): the rows are chosen on the server, set by set (temporary
-    id tables, as ``copy_from_sqlite_file`` does inside SQLite), each table read with one query whose values
-    the server has already put in SQLite's stored form, and written to the copy with the sqlite3 driver's
-    ``executemany``; references to rows left out are then trimmed inside the copy by the same SQL. ``office``
-    is in a transaction that reads one snapshot (REPEATABLE READ); ``copy_raw`` is the copy's sqlite3
-    connection with no transaction open.
-
-    The server reads the next table while the copy writes this one (a reader thread, two tables ahead at
-    most: both drivers let go of Python's lock while they wait), and the copy's indexes other than the keys
-    are made once its rows are in, several times faster than keeping each one up to date row by row."""
-    import queue
-    import threading
-
+def choose_on_server(office: Connection, sel: Selection) -> None:
+    """Choose the rows of a take on the server (PostgreSQL): the temporary id tables ``copy_from_server``
+    reads by, dropped when ``office``'s transaction ends."""
     from sqlalchemy import text
 
     for name, query, params in _selections(sel, "", "false"):
@@ -460,6 +463,47 @@ def copy_from_server(copy_raw, office: Connection, sel: Selection) -> dict[str, 
             text(f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT DISTINCT * FROM ({query}) q(id)"), params
         )
         office.execute(text(f"ANALYZE {name}"))
+
+
+def alongside(background: Callable[[], None], here: Callable[[], T]) -> T:
+    """Run ``background`` in a thread while ``here`` runs in this one; return ``here``'s result once both have
+    finished, raising the first failure (``here``'s, else ``background``'s). Used to let the server choose a
+    take's rows while the new copy file is made and migrated: about a second each, on different processes."""
+    import threading
+
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            background()
+        except BaseException as exc:  # handed to the caller's thread, which raises it
+            failures.append(exc)
+
+    thread = threading.Thread(target=run, name="copy-take-choose", daemon=True)
+    thread.start()
+    try:
+        result = here()
+    finally:
+        thread.join()  # never leave the thread using a connection the caller is about to close
+    if failures:
+        raise failures[0]
+    return result
+
+
+def copy_from_server(copy_raw, office: Connection) -> dict[str, int]:
+    """Take a copy from a server office (PostgreSQL) whose rows ``choose_on_server`` has chosen, set by set
+    (temporary id tables, as ``copy_from_sqlite_file`` does inside SQLite): each table read with one query
+    whose values the server has already put in SQLite's stored form, and written to the copy with the sqlite3
+    driver's ``executemany``; references to rows left out are then trimmed inside the copy by the same SQL.
+    ``office`` is in a transaction that reads one snapshot (REPEATABLE READ); ``copy_raw`` is the copy's
+    sqlite3 connection with no transaction open.
+
+    The server reads the next table while the copy writes this one (a reader thread, two tables ahead at
+    most: both drivers let go of Python's lock while they wait), and the copy's indexes other than the keys
+    are made once its rows are in, several times faster than keeping each one up to date row by row."""
+    import queue
+    import threading
+
     where = _conditions("")
     copied = _copied_tables(where)
     driver = office.connection.driver_connection
@@ -538,5 +582,5 @@ def copy_from_server(copy_raw, office: Connection, sel: Selection) -> dict[str, 
                     ahead.get(timeout=0.1)
                 except queue.Empty:
                     pass
-        copy_raw.execute("PRAGMA foreign_keys=ON")
+        _end_copy(copy_raw)
     return counts

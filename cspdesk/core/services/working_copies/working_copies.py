@@ -305,17 +305,25 @@ class WorkingCopyService:
         office_file = sqlite_path(self._database.url)
         copy_db = None
         try:
-            copy_db = open_database(target)
-            raw = copy_db.engine.raw_connection()
-            try:
-                if office_file is not None:  # a SQLite office: copied inside SQLite, table by table
+            if office_file is not None:  # a SQLite office: copied inside SQLite, table by table
+                copy_db = open_database(target)
+                raw = copy_db.engine.raw_connection()
+                try:
                     counts = taking.copy_from_sqlite_file(raw.driver_connection, str(office_file), sel)
-                else:  # a server: chosen there and read in one consistent snapshot
-                    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-                        with conn.begin():
-                            counts = taking.copy_from_server(raw.driver_connection, conn, sel)
-            finally:
-                raw.close()
+                finally:
+                    raw.close()
+            else:  # a server: chosen there and read in one consistent snapshot
+                with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+                    with conn.begin():
+                        # The server chooses the rows while the new file is made and migrated here.
+                        copy_db = taking.alongside(
+                            lambda: taking.choose_on_server(conn, sel), lambda: open_database(target)
+                        )
+                        raw = copy_db.engine.raw_connection()
+                        try:
+                            counts = taking.copy_from_server(raw.driver_connection, conn)
+                        finally:
+                            raw.close()
             with copy_db.engine.begin() as cconn:
                 cconn.execute(
                     WorkingCopyInfo.__table__.insert(),
