@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
-from cspdesk.gui import working_copies
+from cspdesk.gui import theme, working_copies
 from cspdesk.gui.accessibility import name_controls
 from cspdesk.gui.bus import Bus, services_are_ready, when_ready
 from cspdesk.gui.laptop import (
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         # Demo data says so where the eye is while working, not only in a title
         # bar a maximised window may hide.
         self.demo_label = QLabel("DEMO DATA — fictional people", objectName="demoDataLabel")
-        self.demo_label.setStyleSheet("font-weight: 600; color: #8a4b00;")
+        self.demo_label.setStyleSheet(f"font-weight: 600; color: {theme.colour('warning')};")
         self.demo_label.hide()
         self.statusBar().addPermanentWidget(self.demo_label)
         self.statusBar().addPermanentWidget(self.user_label)

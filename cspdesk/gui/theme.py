@@ -4,7 +4,8 @@
   highlight colour around the control that has the keyboard focus (Fusion's own is a faint dotted one).
 * ``font_css(px)``: a font size for a style sheet that grows with the system font. The screens were drawn with
   a 13 px body font; a heading of 20 px stays 20/13 of whatever font the user chose.
-* ``colour(name)``: the colour of a meaning (alert, accent, warning, muted) that stays legible on the palette
+* ``colour(name)``: the colour of a meaning (alert, accent, warning, muted, success, and the backgrounds of
+  alert and warning bands, panels, home and total rows) that stays legible on the palette
   in use: the dark variants on a light window, light ones on a dark (high-contrast) one. Colour is never the
   only signal (the words say "overdue", "restricted"); it must still be readable.
 """
@@ -24,6 +25,18 @@ _COLOURS = {
     "accent": ("#1f3a5f", "#9ecbff"),
     "warning": ("#8a4b00", "#ffcc80"),
     "muted": ("#666666", "#c8c8c8"),
+    "success": ("#166534", "#86efac"),
+    # Backgrounds of a band of text that must stand out (the text on them is drawn in the matching colour
+    # above: alert on alert_bg, warning on warning_bg, the palette's own on panel_bg).
+    "alert_bg": ("#fdecea", "#4a1414"),
+    "alert_border": ("#e0a39c", "#b85c5c"),
+    "warning_bg": ("#fff4c2", "#3d3000"),
+    "warning_border": ("#d9c27a", "#a08a3c"),
+    "panel_bg": ("#f4f6f8", "#1e2328"),
+    "panel_border": ("#d0d7de", "#6a7480"),
+    # A row of a table marked as the user's own area, and one marked as a total.
+    "home_bg": ("#fff2cc", "#4a3c00"),
+    "total_bg": ("#e8edf3", "#26303c"),
 }
 
 
@@ -51,6 +64,23 @@ def dark_palette(palette: QPalette | None = None) -> bool:
 def colour(name: str, palette: QPalette | None = None) -> str:
     light, dark = _COLOURS[name]
     return dark if dark_palette(palette) else light
+
+
+def qcolour(name: str, palette: QPalette | None = None) -> QColor:
+    return QColor(colour(name, palette))
+
+
+def css(name: str) -> str:
+    """A style sheet giving a text the colour of a meaning: ``label.setStyleSheet(css("alert"))``."""
+    return f"color: {colour(name)};"
+
+
+def banner_css(kind: str) -> str:
+    """Background, text and border of a band that must stand out: ``kind`` is "alert" or "warning"."""
+    return (
+        f"background: {colour(kind + '_bg')}; color: {colour(kind)}; "
+        f"border: 1px solid {colour(kind + '_border')};"
+    )
 
 
 def _ring(option: QStyleOption, painter: QPainter) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cspdesk.core.clock import current as clock
 from cspdesk.core.services.cases import CaseQuery
+from cspdesk.gui import theme
 from cspdesk.gui.pages.case_view.base import fill, table
 from cspdesk.gui.theme import font_css
 
@@ -74,7 +74,7 @@ class MyWorkPage(QWidget):
     def refresh(self, *_a) -> None:
         actor = self.services.actor
         acts = self.services.actions.my_work(actor, overdue_only=self.overdue_only.isChecked())
-        red = QColor("#b00020")
+        red = theme.qcolour("alert")
         fill(
             self.actions,
             [
