@@ -4,7 +4,7 @@ control and moves through them as they are read: down a column, then on to the n
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget, QWizard
 
 from cspdesk.gui.accessibility import _is_control
 
@@ -39,6 +39,12 @@ def _in_a_list(w: QWidget, dialog: QWidget) -> bool:
 def out_of_order(dialog: QWidget) -> tuple[list[str], list[str]]:
     """(controls Tab never reaches, steps that go back up without moving to a column further right)."""
     chain = _chain(dialog)
+    if isinstance(dialog, QWizard) and any(dialog.currentPage().isAncestorOf(w) for w in chain):
+        # A wizard makes its Back/Next/Cancel before its pages and puts the focus on the page itself: the
+        # chain is a ring that starts, for the user, at the page's first control.
+        page = dialog.currentPage()
+        first = next(i for i, w in enumerate(chain) if page.isAncestorOf(w))
+        chain = chain[first:] + chain[:first]
     controls = [
         w
         for w in dialog.findChildren(QWidget)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from cspdesk.gui import theme
 from cspdesk.gui.dialogs.moving_in.widgets import named
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
+from cspdesk.gui.tab_order import tab_through
 
 NOT_IMPORTED = "— not imported —"
 CHOOSE = "— choose —"
@@ -263,6 +264,8 @@ class ValuesPage(StepPage):
                 self._value_row(r, field, v)
                 r += 1
         self.use_suggestions.setEnabled(bool(self.suggestions))
+        # The boxes are made after the button beneath them: Tab goes down the boxes, then to it (issue 19).
+        tab_through([*self.boxes.values(), self.use_suggestions])
         self._show_unmapped()
 
     def _value_row(self, r: int, field, v) -> None:
