@@ -280,9 +280,12 @@ class DataRequestsDialog(QDialog):
         self.confirm_btn.clicked.connect(self.confirm_records)
         bottom.addWidget(redact_label)
         bottom.addWidget(self.redact, 1)
-        bottom.addWidget(self.confirm_btn)
-        bottom.addWidget(self.bundle_btn)
         v.addLayout(bottom)
+        buttons = QHBoxLayout()  # a row of their own: beside the box they were cut short (issue 19)
+        buttons.addStretch(1)
+        buttons.addWidget(self.confirm_btn)
+        buttons.addWidget(self.bundle_btn)
+        v.addLayout(buttons)
         return box
 
     def find(self) -> None:

@@ -67,7 +67,7 @@ class _Base(QDialog):
         super().__init__(parent)
         self.services, self.bus, self.prompts, self.detail = services, bus, prompts, detail
         self.setWindowTitle(f"{title} — {detail.reference}")
-        self.setMinimumWidth(520)
+        self.resize(520, 0)  # no fixed minimum: with a large font the rows need more (issue 19)
         self.errors = FieldErrors(error_label("stepError"))
         self.form = QFormLayout()
         intro = QLabel(
