@@ -91,6 +91,19 @@ def _ring(option: QStyleOption, painter: QPainter) -> None:
     painter.restore()
 
 
+# Boxes you type into. Fusion draws their edge a shade darker than the window: on a black high-contrast
+# window that is black on black, and a text box cannot be told from the background.
+_BOXES = (QStyle.PrimitiveElement.PE_FrameLineEdit, QStyle.PrimitiveElement.PE_Frame)
+
+
+def _edge(option: QStyleOption, painter: QPainter) -> None:
+    painter.save()
+    painter.setPen(QPen(QColor(colour("muted", option.palette)), 1))  # type: ignore[attr-defined]
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(option.rect.adjusted(0, 0, -1, -1))  # type: ignore[attr-defined]
+    painter.restore()
+
+
 def _has_focus(option: QStyleOption) -> bool:
     return bool(option.state & QStyle.StateFlag.State_HasFocus)  # type: ignore[attr-defined]
 
@@ -113,6 +126,8 @@ class FocusStyle(QProxyStyle):
         super().drawPrimitive(element, option, painter, widget)
         if element == QStyle.PrimitiveElement.PE_FrameLineEdit and _has_focus(option):
             _ring(option, painter)
+        elif element in _BOXES and dark_palette(option.palette):  # type: ignore[attr-defined]
+            _edge(option, painter)
 
     def drawControl(  # noqa: N802 - Qt's name
         self,
@@ -136,6 +151,8 @@ class FocusStyle(QProxyStyle):
         focusable = (QStyle.ComplexControl.CC_ComboBox, QStyle.ComplexControl.CC_SpinBox)
         if control in focusable and _has_focus(option):
             _ring(option, painter)
+        elif control == QStyle.ComplexControl.CC_SpinBox and dark_palette(option.palette):  # type: ignore[attr-defined]
+            _edge(option, painter)
 
 
 def focus_style() -> FocusStyle:

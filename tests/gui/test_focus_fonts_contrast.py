@@ -265,3 +265,21 @@ def test_no_screen_hard_codes_a_colour():
         if rel not in _MAY_NAME_COLOURS:
             found += hard_coded_colours(path.read_text(encoding="utf-8"), rel)
     assert found == []
+
+
+@pytest.mark.parametrize("make", [QLineEdit, QSpinBox])
+def test_a_text_box_has_an_edge_you_can_see_on_a_high_contrast_palette(qtbot, make):
+    """Fusion draws a text box's edge a shade darker than the window: black on a black window, so the box
+    could not be found. The focus style draws it in the muted colour there, focused or not. (Caught: the
+    ``_edge`` branches taken out of ``FocusStyle``: no pixel of the edge.)"""
+    widget = make()
+    widget.setStyle(theme.focus_style())
+    widget.setPalette(_high_contrast())
+    qtbot.addWidget(widget)
+    widget.resize(160, 28)
+    widget.show()
+    qtbot.waitExposed(widget)
+    image = widget.grab().toImage()
+    edge = QColor(theme.colour("muted", _high_contrast()))
+    pixels = sum(image.pixelColor(x, y) == edge for x in range(image.width()) for y in range(image.height()))
+    assert pixels > 200  # round the box's four sides
