@@ -79,3 +79,19 @@ def test_every_form_on_a_page_cuts_nothing_short_with_a_large_font(big_window, q
         if found:
             problems[name] = found
     assert problems == {}
+
+
+def test_the_navigation_shows_each_page_name_whole_with_a_large_font(big_window, qtbot):
+    """(Caught: the list's fixed 190 px, which cut "Letters & templates" to "Letters & template".)"""
+    big_window.resize(SCREEN)
+    big_window.show()
+    qtbot.waitExposed(big_window)
+    nav = big_window.nav
+    room = nav.viewport().width()
+    cut = [
+        nav.item(i).text()
+        for i in range(nav.count())
+        if nav.visualItemRect(nav.item(i)).width() < nav.sizeHintForColumn(0)
+        or nav.fontMetrics().horizontalAdvance(nav.item(i).text()) + 16 > room
+    ]
+    assert cut == []
