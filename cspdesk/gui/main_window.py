@@ -37,7 +37,7 @@ from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.read_only import OFFICER_ONLY_TIP, lock_officer_only
 from cspdesk.gui.tasks import TaskRunner
-from cspdesk.gui.theme import font_css, font_px
+from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.write_banner import WriteBanner
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         fit_dialogs_for_laptops(QApplication.instance())  # every dialog fits a laptop's screen (issue 19)
         self.setObjectName("mainWindow")
         self.nav = QListWidget(objectName="navigation")
-        self.nav.setFixedWidth(font_px(190))  # grows with the font: "Letters & templates" whole (issue 19)
+        self.nav.setFixedWidth(190)  # wider if a large font needs it (``_add_page``, issue 19)
         self.nav.setStyleSheet(f"QListWidget {{ {font_css(14)} }} QListWidget::item {{ padding: 8px; }}")
         self.stack = PageStack()  # needs the room of the page on show only (issue 19: laptop screens)
         self.pages = LazyPages(self.stack, lambda: services.actor)
@@ -164,6 +164,10 @@ class MainWindow(QMainWindow):
         item = QListWidgetItem(self.pages.title(key))
         item.setData(Qt.ItemDataRole.UserRole, key)
         self.nav.addItem(item)
+        self.nav.ensurePolished()  # its style sheet's font and padding
+        need = self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 4
+        if need > self.nav.width():
+            self.nav.setFixedWidth(need)
 
     def _show_row(self, row: int) -> None:
         key = self.pages.keys()[row]
