@@ -3,6 +3,7 @@
 Usage: .venv/bin/python tools/screenshot.py --db FILE --page cases --out docs/screenshots/cases.png
        [--user NAME] [--select-row N] [--open-row N] [--size 1400x860]
        [--page-tab TITLE] [--select-lsoa N]
+       [--palette high-contrast] [--font-scale 1.5]   (a dark high-contrast palette, a larger font)
        [--open-case REFERENCE|busiest] [--case-tab Overview|People|...]   (shoots the case window instead)
 """
 
@@ -31,6 +32,8 @@ def main() -> int:
     p.add_argument(
         "--select-lsoa", type=int, default=None, help="Crime Figures → Local breakdown: select row N"
     )
+    p.add_argument("--palette", choices=["system", "high-contrast"], default="system")
+    p.add_argument("--font-scale", type=float, default=1.0, help="the application font times this")
     args = p.parse_args()
     os.environ["CSPDESK_USER"] = args.user
     from PySide6.QtCore import QTimer
@@ -41,6 +44,12 @@ def main() -> int:
     from cspdesk.gui.prompts import Prompts
 
     app = QApplication.instance() or create_application(sys.argv)
+    if args.palette == "high-contrast":
+        app.setPalette(_high_contrast())
+    if args.font_scale != 1.0:
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * args.font_scale)
+        app.setFont(font)
     window = build_window(args.db, Prompts(), args.user)
     w, h = (int(x) for x in args.size.split("x"))
     window.resize(w, h)
@@ -94,6 +103,34 @@ def main() -> int:
     app.exec()
     print(args.out)
     return 0
+
+
+def _high_contrast():
+    """Black and white with a cyan highlight, like Windows' "High contrast black" theme."""
+    from PySide6.QtGui import QColor, QPalette
+
+    p = QPalette()
+    roles = QPalette.ColorRole
+    for role, c in (
+        (roles.Window, "#000000"),
+        (roles.Base, "#000000"),
+        (roles.AlternateBase, "#1a1a1a"),
+        (roles.Button, "#000000"),
+        (roles.WindowText, "#ffffff"),
+        (roles.Text, "#ffffff"),
+        (roles.ButtonText, "#ffffff"),
+        (roles.ToolTipBase, "#000000"),
+        (roles.ToolTipText, "#ffffff"),
+        (roles.PlaceholderText, "#c0c0c0"),
+        (roles.Highlight, "#1aebff"),
+        (roles.HighlightedText, "#000000"),
+        (roles.Link, "#ffff00"),
+    ):
+        p.setColor(role, QColor(c))
+    p.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor("#3ff23f"))
+    p.setColor(QPalette.ColorGroup.Disabled, roles.ButtonText, QColor("#3ff23f"))
+    p.setColor(QPalette.ColorGroup.Disabled, roles.WindowText, QColor("#3ff23f"))
+    return p
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.errors import UserError
+from cspdesk.gui import theme
 from cspdesk.gui.bus import when_ready
 from cspdesk.gui.tasks import TaskRunner
 
@@ -121,7 +122,7 @@ class BackupsPanel(QWidget):
             "Backups. To restore one, close CSPDesk and run: cspdesk restore --db FILE --from BACKUP"
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color:#555")
+        hint.setStyleSheet(theme.css("muted"))
         v = QVBoxLayout(self)
         v.addWidget(box)
         v.addLayout(row)
@@ -147,7 +148,7 @@ class BackupsPanel(QWidget):
             self.last.setText(
                 f"{status.last.taken_at:%d/%m/%Y %H:%M}, {status.last.size / 1e6:,.1f} MB{stale}"
             )
-        self.last.setStyleSheet("color:#b00020" if status.due else "")
+        self.last.setStyleSheet(f"color:{theme.colour('alert')}" if status.due else "")
         self.folder.setText(str(status.folder))
         p = status.policy
         self.rota.setText(
@@ -170,7 +171,7 @@ class BackupsPanel(QWidget):
 
     def _failed(self, exc) -> None:
         self.now.setEnabled(True)
-        self.result.setStyleSheet("color:#b00020")
+        self.result.setStyleSheet(theme.css("alert"))
         self.result.setText("No backup was made.")
         self.prompts.error(
             "Backup failed", str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"

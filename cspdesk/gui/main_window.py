@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
-from cspdesk.gui import working_copies
+from cspdesk.gui import theme, working_copies
 from cspdesk.gui.accessibility import name_controls
 from cspdesk.gui.bus import Bus, services_are_ready, when_ready
 from cspdesk.gui.laptop import (
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         fit_dialogs_for_laptops(QApplication.instance())  # every dialog fits a laptop's screen (issue 19)
         self.setObjectName("mainWindow")
         self.nav = QListWidget(objectName="navigation")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(190)  # wider if a large font needs it (``_add_page``, issue 19)
         self.nav.setStyleSheet(f"QListWidget {{ {font_css(14)} }} QListWidget::item {{ padding: 8px; }}")
         self.stack = PageStack()  # needs the room of the page on show only (issue 19: laptop screens)
         self.pages = LazyPages(self.stack, lambda: services.actor)
@@ -167,6 +167,10 @@ class MainWindow(QMainWindow):
         item = QListWidgetItem(self.pages.title(key))
         item.setData(Qt.ItemDataRole.UserRole, key)
         self.nav.addItem(item)
+        self.nav.ensurePolished()  # its style sheet's font and padding
+        need = self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 4
+        if need > self.nav.width():
+            self.nav.setFixedWidth(need)
 
     def _show_row(self, row: int) -> None:
         key = self.pages.keys()[row]
@@ -266,7 +270,7 @@ class MainWindow(QMainWindow):
         # Demo data says so where the eye is while working, not only in a title
         # bar a maximised window may hide.
         self.demo_label = QLabel("DEMO DATA — fictional people", objectName="demoDataLabel")
-        self.demo_label.setStyleSheet("font-weight: 600; color: #8a4b00;")
+        self.demo_label.setStyleSheet(f"font-weight: 600; color: {theme.colour('warning')};")
         self.demo_label.hide()
         self.statusBar().addPermanentWidget(self.demo_label)
         self.statusBar().addPermanentWidget(self.user_label)

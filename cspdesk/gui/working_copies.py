@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui import theme
 from cspdesk.gui.bus import when_ready
 
 
@@ -79,10 +80,10 @@ def _show_banner(window, info) -> None:
     banner = QLabel(text)
     banner.setObjectName("workingCopyBanner")
     banner.setWordWrap(True)
+    kind = "alert" if late else "warning"
     colours = (
-        "#fdecea; color: #7a1010; border-bottom: 1px solid #e0a39c"
-        if late
-        else ("#fff4c2; color: #3d3000; border-bottom: 1px solid #d9c27a")
+        f"{theme.colour(kind + '_bg')}; color: {theme.colour(kind)}; "
+        f"border-bottom: 1px solid {theme.colour(kind + '_border')}"
     )
     banner.setStyleSheet(f"QLabel {{ background: {colours}; padding: 6px 10px; }}")
     old = window.takeCentralWidget()
@@ -282,7 +283,7 @@ class WorkingCopiesDialog(QDialog):
         self.revoke_button.setToolTip("A lost laptop: refuse its copy's changes (administrators)")
         self.revoke_button.clicked.connect(self._revoke)
         self.overdue = QLabel(objectName="copiesOverdue")
-        self.overdue.setStyleSheet("QLabel { color: #a40000; font-weight: bold; }")
+        self.overdue.setStyleSheet(f"QLabel {{ color: {theme.colour('alert')}; font-weight: bold; }}")
         page = QWidget()
         v = QVBoxLayout(page)
         v.addWidget(self.overdue)
@@ -345,7 +346,7 @@ class WorkingCopiesDialog(QDialog):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c.overdue:
-                    item.setForeground(QColor("#a40000"))
+                    item.setForeground(theme.qcolour("alert"))
                 self.copies.setItem(i, j, item)
         late = [c for c in self._copy_rows if c.overdue]
         self.overdue.setText(
@@ -440,7 +441,10 @@ def _side(layout: QHBoxLayout, title: str, name: str) -> QLabel:
     value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     value.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     value.setMinimumHeight(70)
-    value.setStyleSheet("QLabel { background: white; border: 1px solid #bbb; padding: 4px; }")
+    value.setStyleSheet(
+        "QLabel { background: palette(base); padding: 4px; "
+        f"border: 1px solid {theme.colour('panel_border')}; }}"
+    )
     v.addWidget(value, 1)
     layout.addWidget(box, 1)
     return value

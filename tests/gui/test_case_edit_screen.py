@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from cspdesk.core.services.cases.incidents import IncidentInput
+from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.main_window import MainWindow
 from cspdesk.gui.pages.case_view import CaseView
@@ -282,7 +283,7 @@ def test_mark_and_unmark_a_duplicate_and_the_counts_and_flag_follow(qtbot, view,
     ]
     row = column(incidents.table, 6).index("Stones (to police)")
     assert incidents.table.item(row, 5).text() == "10/11/2026 20:00"
-    assert incidents.table.item(row, 6).foreground().color().name() == "#888888"
+    assert incidents.table.item(row, 6).foreground().color().name() == theme.colour("muted")
     assert (
         "Joan Platt: 2" in incidents.counts.text() and "1 duplicate counted once" in incidents.counts.text()
     )

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from cspdesk.core.storage.models import CaseParty, Person
+from cspdesk.gui import theme
 
 
 def _busiest_person(services):
@@ -63,7 +64,7 @@ def test_open_requests_show_on_the_dashboard_and_turn_red_when_overdue(window, q
     clock.set(clock.today().replace(year=2027, month=2, day=1))
     dashboard.refresh()
     assert dashboard.requests_tile.value.text() == "1 (1 overdue)"
-    assert "#b00020" in dashboard.requests_tile.value.styleSheet()
+    assert theme.colour("alert") in dashboard.requests_tile.value.styleSheet()
 
 
 def test_an_erasure_request_is_recorded_against_the_persons_records(window, qtbot, prompts):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from cspdesk.core.figures.plan import PLAN_POPULATION, published_rows
+from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.pages.figures import HOME_BACKGROUND, FiguresPage
+from cspdesk.gui.pages.figures import FiguresPage
 from cspdesk.gui.tasks import TaskRunner
 from tests.core.test_figures_cli import _plan_inputs
 from tests.gui.fakes import FakePrompts
@@ -55,7 +56,7 @@ def test_importing_through_the_page_shows_the_plans_table(qtbot, services, tmp_p
     assert [row[0] for row in shown] == [area for area, *_ in expected]
     assert shown[0] == ["Chesterfield", "2,825", "27.3", "-12.4%"]
     home = next(r for r, row in enumerate(shown) if row[0] == "South Derbyshire")
-    assert page.table.item(home, 0).background().color() == HOME_BACKGROUND
+    assert page.table.item(home, 0).background().color() == theme.qcolour("home_bg")
     assert page.table.item(home, 0).font().bold()
     assert page.sentence.text() == "South Derbyshire has the second lowest rate per 1,000 in the county."
     assert "Rate per 1,000 total population (2020 estimate)" in page.footnotes.text()

@@ -164,3 +164,122 @@ def test_an_overdue_review_in_the_case_list_is_legible_on_a_high_contrast_palett
         assert _contrast(fg, QColor("#000000")) >= 4.5
     finally:
         QApplication.setPalette(old)
+
+
+@pytest.mark.parametrize("palette", ["light", "high contrast"])
+def test_banners_and_marked_rows_are_legible_on_the_palette_in_use(palette):
+    """A restricted or late banner (alert on its band), the "changes are off" and "waiting too long" bands
+    (warning on its band), and the home and total rows of the figures (the palette's text on them) keep
+    4.5:1 on both palettes. (Caught: a pale amber band behind white high-contrast text, 1.2:1.)"""
+    pal = QPalette(QColor("#efefef")) if palette == "light" else _high_contrast()
+    text = pal.color(QPalette.ColorRole.Text)
+    pairs = [
+        ("alert", QColor(theme.colour("alert_bg", pal))),
+        ("warning", QColor(theme.colour("warning_bg", pal))),
+        ("success", pal.color(QPalette.ColorRole.Window)),
+    ]
+    for name, bg in pairs:
+        assert _contrast(QColor(theme.colour(name, pal)), bg) >= 4.5, (name, palette)
+    for name in ("home_bg", "total_bg", "panel_bg", "warning_bg"):
+        assert _contrast(text, QColor(theme.colour(name, pal))) >= 4.5, (name, palette)
+
+
+# A colour written into a screen ignores the palette: dark red stays dark red on a black high-contrast window.
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\b")
+_NAMED = re.compile(
+    r"(?:color|background(?:-color)?|border(?:-\w+)?)\s*:[^;'\"}]*?\b"
+    r"(red|darkred|white|black|gr[ae]y|darkgr[ae]y|blue|navy|green|yellow|orange|amber|maroon|silver)\b",
+    re.IGNORECASE,
+)
+# The only files that may name a colour: the palette of meanings itself, and the figure charts, whose series
+# are drawn on QChart's own white plot area (its light theme), whatever the window's palette.
+_QT_COLOURS = {"red", "darkRed", "blue", "darkBlue", "darkGray", "gray", "green", "yellow", "white", "black"}
+_MAY_NAME_COLOURS = {"theme.py", "widgets/figure_charts.py"}
+
+
+def hard_coded_colours(source: str, name: str = "<source>") -> list[str]:
+    """Every colour ``source`` writes down instead of asking ``theme.colour``: hex or named colours in its
+    strings (style sheets, HTML), ``QColor(...)`` of a constant, and ``Qt.GlobalColor`` members."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if _HEX.search(node.value) or _NAMED.search(node.value):
+                found.append(f"{name}:{node.lineno}: {node.value.strip()[:60]!r}")
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", "")) == "QColor"
+        ):
+            if node.args and all(isinstance(a, ast.Constant) for a in node.args):
+                found.append(f"{name}:{node.lineno}: QColor of a constant")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute):
+            if node.value.attr == "GlobalColor" and node.attr != "transparent":
+                found.append(f"{name}:{node.lineno}: Qt.GlobalColor.{node.attr}")
+        elif isinstance(node, ast.Attribute) and getattr(node.value, "id", "") == "Qt":
+            if node.attr in {
+                "red",
+                "darkRed",
+                "blue",
+                "darkGray",
+                "gray",
+                "green",
+                "yellow",
+                "white",
+                "black",
+            }:
+                found.append(f"{name}:{node.lineno}: Qt.{node.attr}")
+    return found
+
+
+def test_the_scan_finds_each_way_of_writing_a_colour():
+    """The scan below must not pass because it looks for nothing."""
+    cases = [
+        'label.setStyleSheet("color:#b00020")',
+        "html = f\"<span style='color:#9b1c1c'>{x}</span>\"",
+        'x = "QLabel { background: white; }"',
+        'c = QColor("#888888")',
+        "c = QColor(200, 0, 0)",
+        "item.setForeground(Qt.GlobalColor.darkRed)",
+        "item.setForeground(Qt.red)",
+    ]
+    for source in cases:
+        assert hard_coded_colours(source), source
+    for source in (
+        'label.setStyleSheet(theme.css("alert"))',
+        'frame.setStyleSheet("#copiesOutTooLong { border-radius: 6px; }")',
+        'label.setText("Background checks: see Safer Homes")',
+        "x = f\"background: {theme.colour('panel_bg')};\"",
+    ):
+        assert hard_coded_colours(source) == [], source
+
+
+def test_no_screen_hard_codes_a_colour():
+    """Every colour that carries a meaning (overdue, restricted, errors, hints, banners, marked rows) comes
+    from ``theme.colour``, which has a light and a dark variant, so a high-contrast (dark) palette keeps it
+    legible. (Caught: ``setStyleSheet("color:#b00020")`` put back into the backups page, and a
+    ``QColor("#888888")`` put back into the incidents tab.)"""
+    found = []
+    for path in sorted(GUI.rglob("*.py")):
+        rel = path.relative_to(GUI).as_posix()
+        if rel not in _MAY_NAME_COLOURS:
+            found += hard_coded_colours(path.read_text(encoding="utf-8"), rel)
+    assert found == []
+
+
+@pytest.mark.parametrize("make", [QLineEdit, QSpinBox])
+def test_a_text_box_has_an_edge_you_can_see_on_a_high_contrast_palette(qtbot, make):
+    """Fusion draws a text box's edge a shade darker than the window: black on a black window, so the box
+    could not be found. The focus style draws it in the muted colour there, focused or not. (Caught: the
+    ``_edge`` branches taken out of ``FocusStyle``: no pixel of the edge.)"""
+    widget = make()
+    widget.setStyle(theme.focus_style())
+    widget.setPalette(_high_contrast())
+    qtbot.addWidget(widget)
+    widget.resize(160, 28)
+    widget.show()
+    qtbot.waitExposed(widget)
+    image = widget.grab().toImage()
+    edge = QColor(theme.colour("muted", _high_contrast()))
+    pixels = sum(image.pixelColor(x, y) == edge for x in range(image.width()) for y in range(image.height()))
+    assert pixels > 200  # round the box's four sides

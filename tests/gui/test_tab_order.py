@@ -4,7 +4,7 @@ control and moves through them as they are read: down a column, then on to the n
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget, QWizard
 
 from cspdesk.gui.accessibility import _is_control
 
@@ -39,6 +39,12 @@ def _in_a_list(w: QWidget, dialog: QWidget) -> bool:
 def out_of_order(dialog: QWidget) -> tuple[list[str], list[str]]:
     """(controls Tab never reaches, steps that go back up without moving to a column further right)."""
     chain = _chain(dialog)
+    if isinstance(dialog, QWizard) and any(dialog.currentPage().isAncestorOf(w) for w in chain):
+        # A wizard makes its Back/Next/Cancel before its pages and puts the focus on the page itself: the
+        # chain is a ring that starts, for the user, at the page's first control.
+        page = dialog.currentPage()
+        first = next(i for i, w in enumerate(chain) if page.isAncestorOf(w))
+        chain = chain[first:] + chain[:first]
     controls = [
         w
         for w in dialog.findChildren(QWidget)
@@ -59,44 +65,39 @@ def out_of_order(dialog: QWidget) -> tuple[list[str], list[str]]:
 
 
 def test_every_dialog_is_tabbed_through_in_reading_order(window, qtbot):
-    """Caught: the New letter dialog's questions, made after its buttons, came after Cancel (Tab went from
-    Cancel back up to the first question); a scroll area's frame taking the focus between them."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
+    """Every dialog the window opens (``dialog_catalogue.dialogs``: new case, letter, enforcement step, notice
+    step and event, party and incident edits, data protection requests, working copies, past imports, ...).
+    Caught: the New letter dialog's questions, made after its buttons, came after Cancel (Tab went from
+    Cancel back up to the first question); a scroll area's frame taking the focus between them; the notice
+    step and event dialogs' fields, added after Save and Cancel were made ("Cancel -> Notes")."""
+    from tests.gui import dialog_catalogue
 
-    from cspdesk.core.services.letters.letter_sources import Subject
-    from cspdesk.core.storage.models import CaseParty, EnforcementNotice
-    from cspdesk.gui.dialogs.new_letter import NewLetterDialog
-    from cspdesk.gui.dialogs.new_step import NewStepDialog
-    from cspdesk.gui.dialogs.notice_step import StepDialog
-
-    s = window.services
-    with Session(s.database.engine) as db:
-        case_id = db.scalars(
-            select(CaseParty.case_id).where(CaseParty.role == "complainant").order_by(CaseParty.case_id)
-        ).first()
-        notice_id = db.scalars(
-            select(EnforcementNotice.id)
-            .where(EnforcementNotice.kind == "cpw", EnforcementNotice.stage == "draft")
-            .order_by(EnforcementNotice.reference)
-        ).first()
-    dialogs = {
-        "New case": window.new_case(),
-        "New letter": NewLetterDialog(s, window.bus, window.prompts, Subject.CASE, case_id, window),
-        "New enforcement step": NewStepDialog(s, window.bus, window.prompts, window, case_id=case_id),
-    }
-    if notice_id is not None:
-        dialogs["Notice step"] = StepDialog(
-            s, window.bus, window.prompts, s.notices.detail(notice_id), "issued", "Issue", window
-        )
-    problems = {}
-    for name, dialog in dialogs.items():
+    problems, seen = {}, []
+    for name, dialog in dialog_catalogue.dialogs(window):
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
         unreached, back = out_of_order(dialog)
         if unreached or back:
             problems[name] = (unreached, back)
+        seen.append(name)
         dialog.close()
     assert problems == {}
+    assert len(seen) >= 13 and "Notice step" in seen  # the walk reached them all
+    window.tasks.wait()
+
+
+def test_every_form_on_a_page_is_tabbed_through_in_reading_order(window, qtbot):
+    """The forms that live on a page: the Safer Homes referral form, the Case Review application and each of
+    its step forms, and each tab of Settings."""
+    from tests.gui import dialog_catalogue
+
+    problems, seen = {}, []
+    for name, form in dialog_catalogue.forms(window, qtbot):
+        unreached, back = out_of_order(form)
+        if unreached or back:
+            problems[name] = (unreached, back)
+        seen.append(name)
+    assert problems == {}
+    assert len(seen) >= 8 and "Safer Homes referral form" in seen
     window.tasks.wait()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.data_subject import RequestKind, RequestOutcome
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui import theme
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ class DataRequestsDialog(QDialog):
             ):
                 item = QTableWidgetItem(text)
                 if q.overdue:
-                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setForeground(theme.qcolour("alert"))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -279,9 +280,12 @@ class DataRequestsDialog(QDialog):
         self.confirm_btn.clicked.connect(self.confirm_records)
         bottom.addWidget(redact_label)
         bottom.addWidget(self.redact, 1)
-        bottom.addWidget(self.confirm_btn)
-        bottom.addWidget(self.bundle_btn)
         v.addLayout(bottom)
+        buttons = QHBoxLayout()  # a row of their own: beside the box they were cut short (issue 19)
+        buttons.addStretch(1)
+        buttons.addWidget(self.confirm_btn)
+        buttons.addWidget(self.bundle_btn)
+        v.addLayout(buttons)
         return box
 
     def find(self) -> None:

@@ -31,9 +31,8 @@ from cspdesk.core.services.enforcement import (
     InformedInput,
     RequirementInput,
 )
+from cspdesk.gui import theme
 from cspdesk.gui.theme import font_css
-
-ERROR_STYLE = "color: #b00020;"
 
 
 def date_edit(value: date | None = None, name: str = "") -> QDateEdit:
@@ -52,7 +51,7 @@ def as_id(combo: QComboBox) -> uuid.UUID | None:
 
 def error_label(name: str = "") -> QLabel:
     label = QLabel(objectName=name)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(theme.css("alert"))
     label.setWordWrap(True)
     label.hide()
     return label

@@ -28,6 +28,7 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory, PartyKind, PartyRole, PriorityTag, ReportChannel
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.cases import IntakeForm
+from cspdesk.gui import theme
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 from cspdesk.gui.widgets.party_form import LocationFields, PartyForm
 
@@ -118,7 +119,7 @@ class NewCaseDialog(QDialog):
 
         self.dup_label = QLabel(objectName="duplicatesLabel")
         self.dup_label.setWordWrap(True)
-        self.dup_label.setStyleSheet("color:#8a4b00; font-weight:600;")
+        self.dup_label.setStyleSheet(f"color:{theme.colour('warning')}; font-weight:600;")
         self.duplicates = QListWidget(objectName="duplicates", accessibleName="Possible duplicates")
         self.duplicates.setFixedHeight(110)
         self.duplicates.itemActivated.connect(self._open_existing)

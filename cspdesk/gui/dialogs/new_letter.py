@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.reasons import with_reason
 from cspdesk.gui.tab_order import focusable_in, tab_through
@@ -54,7 +55,7 @@ class NewLetterDialog(QDialog):
         self.fields = LetterFieldsForm()
         self.problems = QLabel(objectName="letterProblems")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color:#b00020")
+        self.problems.setStyleSheet(theme.css("alert"))
         self.preview_btn = QPushButton("&Preview…", objectName="previewLetter")
         self.preview_btn.setDefault(True)
         self.preview_btn.clicked.connect(self.show_preview)
@@ -80,7 +81,7 @@ class NewLetterDialog(QDialog):
             "Write what this letter needs. Everything else comes from the case and the letterhead."
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet("color:#555")
+        intro.setStyleSheet(theme.css("muted"))
         v.addWidget(intro)
         v.addWidget(scroll, 1)
         v.addWidget(self.problems)

@@ -33,6 +33,7 @@ from cspdesk.core.domain.deadlines import compute_dates
 from cspdesk.core.domain.vocab import NoticeKind
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.enforcement import StepRequest
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.enforcement_forms import (
     FieldErrors,
     InformedEditor,
@@ -162,7 +163,7 @@ class NewStepDialog(QDialog):
         )
         self.preview = QLabel(objectName="datesPreview")
         self.preview.setWordWrap(True)
-        self.preview.setStyleSheet("color: #1f3a5f;")
+        self.preview.setStyleSheet(theme.css("accent"))
         form.addRow("Dates", self.preview)
 
         # What it is about

@@ -67,7 +67,7 @@ class _Base(QDialog):
         super().__init__(parent)
         self.services, self.bus, self.prompts, self.detail = services, bus, prompts, detail
         self.setWindowTitle(f"{title} — {detail.reference}")
-        self.setMinimumWidth(520)
+        self.resize(520, 0)  # no fixed minimum: with a large font the rows need more (issue 19)
         self.errors = FieldErrors(error_label("stepError"))
         self.form = QFormLayout()
         intro = QLabel(
@@ -77,6 +77,9 @@ class _Base(QDialog):
         self.form.addRow(intro)
         self.on = date_edit(services.notices.today(), "stepDate")
         self.add_row("Date", self.on, "on")
+
+    def add_buttons(self) -> None:
+        """Save and Cancel, made after the rows each dialog adds, so Tab reaches them last (issue 19)."""
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -158,6 +161,7 @@ class StepDialog(_Base):
             self.add_row("Served on", self.served_on, "served_on")
             if detail.kind_code == "closure_notice":
                 self.add_row("Served at", self.served_at, "served_at")
+        self.add_buttons()
 
     @staticmethod
     def _checked(widget: QListWidget) -> list:
@@ -201,6 +205,7 @@ class EventDialog(_Base):
         self.cost = QDoubleSpinBox(prefix="£", decimals=2, maximum=100000, objectName="cost")
         if event == "remedial_works":
             self.add_row("Cost to recover (s.47)", self.cost)
+        self.add_buttons()
 
     def call(self, override_reason: str):
         details = {"cost_pence": round(self.cost.value() * 100)} if self.event == "remedial_works" else None

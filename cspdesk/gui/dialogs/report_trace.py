@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from cspdesk.gui import theme
+
 HEADERS = ("Reference", "Date", "Type", "Status", "Detail")
 
 
@@ -80,7 +82,7 @@ class TraceDialog(QDialog):
         else:
             text = "No records." if not rows else ""
         self.hint = QLabel(text, objectName="traceHint")
-        self.hint.setStyleSheet("color: #555;")
+        self.hint.setStyleSheet(theme.css("muted"))
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         layout = QVBoxLayout(self)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.clock import current as clock
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui import theme
 
 
 @dataclass
@@ -112,7 +113,7 @@ class Form(QWidget):
             w = self._widget(spec)
             self.widgets[spec.name] = w
             err = QLabel("", objectName=f"error_{spec.name}")
-            err.setStyleSheet("color: #b00020;")
+            err.setStyleSheet(theme.css("alert"))
             err.setWordWrap(True)
             err.hide()
             self.errors[spec.name] = err
@@ -122,13 +123,13 @@ class Form(QWidget):
             box.addWidget(w)
             if spec.help:
                 hint = QLabel(spec.help)
-                hint.setStyleSheet("color: #666;")
+                hint.setStyleSheet(theme.css("muted"))
                 hint.setWordWrap(True)
                 box.addWidget(hint)
             box.addWidget(err)
             self.layout_.addRow(spec.label if spec.kind != "bool" else "", box)
         self.general = QLabel("", objectName="formError")
-        self.general.setStyleSheet("color: #b00020;")
+        self.general.setStyleSheet(theme.css("alert"))
         self.general.setWordWrap(True)
         self.save = QPushButton(save_label, objectName="formSave")
         self.save.setDefault(True)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.case_review import ProceedGround, ThresholdDecision
 from cspdesk.core.domain.vocab import ActionStatus
 from cspdesk.core.services.case_review import BODIES, VICTIM_UPDATE_METHODS, Step
+from cspdesk.gui import theme
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
 
 YES_NO = [(True, "Yes"), (False, "No")]
-RED = QBrush(QColor("#b00020"))
 
 
 def _d(d: date | None) -> str:
@@ -57,7 +57,7 @@ def fill(t: QTableWidget, rows: list[list[str]], red: list[bool] | None = None) 
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)
             if red and red[r]:
-                item.setForeground(RED)
+                item.setForeground(QBrush(theme.qcolour("alert")))
             t.setItem(r, c, item)
 
 
@@ -419,7 +419,7 @@ class ApplicationView(QWidget):
             + (
                 f"done {_d(x.done_on)}" + (" (late)" if x.done_on > x.due_on else "")
                 if x.done_on
-                else "<b style='color:#b00020'>OVERDUE</b>"
+                else f"<b style='color:{theme.colour('alert')}'>OVERDUE</b>"
                 if x.overdue
                 else "not needed"
                 if not x.applies

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import CaseReviewStatus
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_review import APPLICANT_KINDS, CHANNELS, ApplicationInput
+from cspdesk.gui import theme
 from cspdesk.gui.laptop import SideBySide
 from cspdesk.gui.loading import when_shown
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
@@ -162,7 +163,7 @@ class CaseReviewsPage(QWidget):
         self.new_form.widgets["consent_recorded_on"].set_value(None)
         links = QLabel("<b>Linked cases</b>")
         self.case_error = QLabel("", objectName="error_case_ids")
-        self.case_error.setStyleSheet("color: #b00020;")
+        self.case_error.setStyleSheet(theme.css("alert"))
         self.new_form.errors["case_ids"] = self.case_error  # shown beside the case finder
         new_page = QWidget()
         v = QVBoxLayout(new_page)
@@ -325,7 +326,7 @@ class CaseReviewsPage(QWidget):
         pdf_btn = QPushButton("Save printable PDF…", objectName="figuresPdf")
         pdf_btn.clicked.connect(lambda: self._save("pdf"))
         self.year_error = QLabel("", objectName="error_year")
-        self.year_error.setStyleSheet("color: #b00020;")
+        self.year_error.setStyleSheet(theme.css("alert"))
         self.figures_text = QLabel(objectName="figuresText")
         self.figures_text.setWordWrap(True)
         self.figures_text.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -358,7 +359,8 @@ class CaseReviewsPage(QWidget):
         self.figures_text.setText(
             "<h2>Community Trigger</h2><p>Legislation requires that each Community Safety Partnership "
             f"publishes information with regard to the use of the Community Trigger:</p>{body}<p "
-            f"style='color:#666'>{f.period.label}: {_d(f.period.start)} to {_d(f.period.end)}.</p>"
+            f"style='color:{theme.colour('muted')}'>{f.period.label}: "
+            f"{_d(f.period.start)} to {_d(f.period.end)}.</p>"
         )
 
     def _save(self, fmt: str) -> None:

@@ -30,6 +30,7 @@ from cspdesk.core.domain.vocab import CaseStatus, PriorityTheme, RiskLevel
 from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.cases import CaseQuery
+from cspdesk.gui import theme
 from cspdesk.gui.bus import when_ready
 from cspdesk.gui.column_widths import ColumnWidths
 from cspdesk.gui.loading import when_shown
@@ -113,7 +114,7 @@ class CasesPage(QWidget):
         self.new_btn = QPushButton("New case  (Ctrl+N)", objectName="newCase")
         self.new_btn.clicked.connect(lambda: self.bus.new_case.emit())
         self.message = QLabel(objectName="filterMessage")
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(theme.css("alert"))
         self.count = QLabel(objectName="caseCount")
 
         self.model = CaseTableModel(self.services.case_list.rows_for, on_sort=self._sort)
@@ -361,9 +362,9 @@ class CasesPage(QWidget):
             self.table.selectRow(row)
         else:
             self.summary.setHtml(
-                "<p style='color:#666'>Select a case to see its summary.</p>"
+                f"<p style='color:{theme.colour('muted')}'>Select a case to see its summary.</p>"
                 if ids
-                else "<p style='color:#666'>No cases match these filters.</p>"
+                else f"<p style='color:{theme.colour('muted')}'>No cases match these filters.</p>"
             )
 
     def current_case_id(self) -> uuid.UUID | None:
@@ -399,7 +400,7 @@ def summary_html(s) -> str:
     parties = (
         "".join(
             f"<tr><td><b>{e(p.role)}</b></td><td>{e(p.name)}{f' ({p.age})' if p.age is not None else ''}"
-            f"<br><span style='color:#555'>{e(p.address)}</span></td></tr>"
+            f"<br><span style='color:{theme.colour('muted')}'>{e(p.address)}</span></td></tr>"
             for p in s.parties
         )
         or "<tr><td colspan=2>No people recorded.</td></tr>"

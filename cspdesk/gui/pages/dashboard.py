@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.services.cases import CaseQuery
+from cspdesk.gui import theme
 from cspdesk.gui.bus import services_are_ready, when_ready
 from cspdesk.gui.theme import colour, font_css
 
@@ -38,7 +39,10 @@ class Tile(QFrame):
     def __init__(self, title: str, on_click=None):
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("Tile { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; }")
+        self.setStyleSheet(
+            "Tile { background: palette(base); border-radius: 6px; "
+            f"border: 1px solid {theme.colour('panel_border')}; }}"
+        )
         self.value = QLabel("…")  # until the counts are in
         self.value.setStyleSheet(f"{font_css(28)} font-weight: 600; color: {colour('accent')};")
         self.value.setAccessibleName(title)
@@ -208,12 +212,13 @@ class DashboardPage(QWidget):
         # Working copies out longer than the setting allows, per officer (issue 17): shown only if there are.
         self.copies_out = QFrame(objectName="copiesOutTooLong")
         self.copies_out.setStyleSheet(
-            "#copiesOutTooLong { background: #fdecea; border: 1px solid #e0a39c; border-radius: 6px; }"
+            f"#copiesOutTooLong {{ background: {theme.colour('alert_bg')}; "
+            f"border: 1px solid {theme.colour('alert_border')}; border-radius: 6px; }}"
         )
         out_row = QHBoxLayout(self.copies_out)
         self.copies_out_text = QLabel(objectName="copiesOutTooLongText")
         self.copies_out_text.setWordWrap(True)
-        self.copies_out_text.setStyleSheet("color: #7a1010;")
+        self.copies_out_text.setStyleSheet(theme.css("alert"))
         out_row.addWidget(self.copies_out_text, 1)
         copies_btn = QPushButton("Working copies…", accessibleName="Show the working copies out")
         copies_btn.clicked.connect(self._show_working_copies)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import NoticeKind, Role
 from cspdesk.core.services.enforcement import NoticeQuery
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, heading
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.loading import PageLoader, when_shown
@@ -127,7 +128,7 @@ class EnforcementPage(QWidget):
         clear = QPushButton("Clear filters", objectName="clearFilters")
         clear.clicked.connect(self.clear_filters)
         self.message = QLabel(objectName="filterMessage")
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(theme.css("alert"))
         self.count = QLabel(objectName="noticeCount")
         self.model = NoticeTableModel(self.services.notices.rows_for, on_sort=self._sort)
         self.table = QTableView(objectName="noticeTable", accessibleName="Notices")
@@ -324,7 +325,10 @@ class EnforcementPage(QWidget):
         self.action_taken = QLabel(objectName="actionTaken")
         self.action_taken.setWordWrap(True)
         self.action_taken.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.action_taken.setStyleSheet("background: #f4f6f8; border: 1px solid #d0d7de; padding: 8px;")
+        self.action_taken.setStyleSheet(
+            f"background: {theme.colour('panel_bg')}; border: 1px solid {theme.colour('panel_border')}; "
+            "padding: 8px;"
+        )
         top = QHBoxLayout()
         for w in (QLabel("Issued from"), self.count_from, QLabel("to"), self.count_to, self.year):
             top.addWidget(w)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
+from cspdesk.gui import theme
 from cspdesk.gui.loading import when_shown
 from cspdesk.gui.pages.figures_import import FiguresImportPanel
 from cspdesk.gui.pages.figures_local import LocalBreakdownTab
@@ -41,8 +42,6 @@ from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, MonthlyChart, RatesCh
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
 
-HOME_BACKGROUND = QColor("#fff2cc")
-TOTAL_BACKGROUND = QColor("#e8edf3")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -73,7 +72,7 @@ class FiguresPage(QWidget):
         self.year_ending = QComboBox(objectName="figuresYearEnding")
         self.year_ending.setMinimumWidth(130)
         self.period_label = QLabel()
-        self.period_label.setStyleSheet("color: #444;")
+        self.period_label.setStyleSheet(theme.css("muted"))
         self.controls = QWidget(objectName="figuresControls")
         controls = QHBoxLayout(self.controls)
         controls.setContentsMargins(0, 0, 0, 0)
@@ -126,13 +125,13 @@ class FiguresPage(QWidget):
         self.table_heading = QLabel(objectName="tableHeading")
         self.table_heading.setStyleSheet(f"{font_css(15)} font-weight: 600;")
         self.footnotes = QLabel(objectName="tableFootnotes")
-        self.footnotes.setStyleSheet("color: #444;")
+        self.footnotes.setStyleSheet(theme.css("muted"))
         self.sentence = QLabel(objectName="comparisonSentence")
         self.sentence.setWordWrap(True)
         self.sentence.setStyleSheet(f"{font_css(13)}")
         self.problem = QLabel(objectName="figuresProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setStyleSheet(theme.css("alert"))
         export_csv = QPushButton("Export CSV…", objectName="exportCsv")
         export_csv.clicked.connect(lambda: self.export("csv"))
         export_xlsx = QPushButton("Export Excel…", objectName="exportXlsx")
@@ -326,7 +325,7 @@ class FiguresPage(QWidget):
                     item.setTextAlignment(RIGHT)
                 if row.is_home or row.is_total:
                     item.setFont(bold)
-                    item.setBackground(QBrush(HOME_BACKGROUND if row.is_home else TOTAL_BACKGROUND))
+                    item.setBackground(theme.qcolour("home_bg" if row.is_home else "total_bg"))
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
         # The table is as tall as its rows, so the footnotes sit under it as on paper.

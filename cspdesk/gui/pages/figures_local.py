@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.errors import UserError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
+from cspdesk.gui import theme
 from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, LocationScatter
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -82,7 +83,7 @@ class LocalBreakdownTab(QWidget):
         controls.addStretch(1)
         self.note = QLabel(objectName="localNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #444;")
+        self.note.setStyleSheet(theme.css("muted"))
 
         self.lsoas = _table("lsoaTable", ["LSOA", "Code", "Count", "Previous 12", "Change"])
         self.locations = _table("locationTable", ["Location (police.uk)", "LSOA", "Count"])

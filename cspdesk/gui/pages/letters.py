@@ -32,6 +32,7 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.core.services.letters import NOTICE_KIND_FOR_TEMPLATE, Subject
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.loading import PageLoader
 from cspdesk.gui.pages import case_view
@@ -172,7 +173,7 @@ class MailMerge(QWidget):
         go.addWidget(self.progress, 1)
         v = QVBoxLayout(self)
         note = QLabel("Every letter is filed on its own case, as its own PDF, with a chronology entry.")
-        note.setStyleSheet("color:#555")
+        note.setStyleSheet(theme.css("muted"))
         v.addWidget(note)
         v.addWidget(select)
         v.addWidget(letter)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cspdesk.core.clock import current as clock
 from cspdesk.core.services.cases import CaseQuery
+from cspdesk.gui import theme
 from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.pages.case_view.base import fill, table
 from cspdesk.gui.theme import font_css
@@ -87,7 +87,7 @@ class MyWorkPage(QWidget):
 
     def _show_lists(self, lists) -> None:
         acts, ids, rows, due, quiet = lists
-        red = QColor("#b00020")
+        red = theme.qcolour("alert")
         fill(
             self.actions,
             [

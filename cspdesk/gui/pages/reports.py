@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.report_trace import TraceDialog
 from cspdesk.gui.loading import when_shown
 from cspdesk.gui.tasks import TaskRunner
@@ -76,12 +77,15 @@ class ReportsPage(QWidget):
         self.period.lineEdit().returnPressed.connect(self.load)
         self.period.activated.connect(lambda _i: self.load())
         self.period_error = QLabel(objectName="periodError")
-        self.period_error.setStyleSheet("color: #b00020;")
+        self.period_error.setStyleSheet(theme.css("alert"))
         self.summary = QLabel(objectName="reportSummary")
-        self.summary.setStyleSheet("color: #444;")
+        self.summary.setStyleSheet(theme.css("muted"))
         self.empty = QLabel(objectName="reportEmpty")
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("background: #fff2cc; color: #7a2e00; padding: 6px; font-weight: 600;")
+        self.empty.setStyleSheet(
+            f"background: {theme.colour('warning_bg')}; color: {theme.colour('warning')}; "
+            "padding: 6px; font-weight: 600;"
+        )
         self.empty.hide()
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Period"))
@@ -226,7 +230,7 @@ class ReportsPage(QWidget):
             "quarter's end; the last column is the whole period, as in the report."
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #444;")
+        note.setStyleSheet(theme.css("muted"))
         w = QWidget()
         v = QVBoxLayout(w)
         v.addWidget(note)
@@ -329,14 +333,14 @@ class ReportsPage(QWidget):
         count.setTextAlignment(RIGHT)
         count.setFlags(count.flags() & ~Qt.ItemFlag.ItemIsEditable)
         count.setToolTip("Click to list the records behind this count")
-        count.setForeground(Qt.GlobalColor.blue)
+        count.setForeground(theme.qcolour("accent"))
         label = QTableWidgetItem(m.label)
         label.setFlags(label.flags() & ~Qt.ItemFlag.ItemIsEditable)
         text = QTableWidgetItem(sentence)
         if not editable or not m.sentence:
             text.setFlags(text.flags() & ~Qt.ItemFlag.ItemIsEditable)
         if not m.in_text:
-            text.setForeground(Qt.GlobalColor.darkGray)
+            text.setForeground(theme.qcolour("muted"))
             text.setToolTip("Shown as a chart in the PDF, not as a sentence")
         for c, item in enumerate((count, label, text)):
             table.setItem(r, c, item)

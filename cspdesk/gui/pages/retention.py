@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.retention import RetentionDecisionKind, RetentionRecord
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui import theme
 from cspdesk.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class RetentionTab(QWidget):
         keep_row.addWidget(self.delete)
         v.addLayout(keep_row)
         self.error = QLabel(objectName="retentionError")
-        self.error.setStyleSheet("color:#b00020")
+        self.error.setStyleSheet(theme.css("alert"))
         self.error.setWordWrap(True)
         self.error.hide()
         v.addWidget(self.error)

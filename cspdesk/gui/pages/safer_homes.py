@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +34,7 @@ from cspdesk.core.domain.vocab import Role, SaferHomesStatus, VictimCategory
 from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.safer_homes import ReferralQuery, category_label
+from cspdesk.gui import theme
 from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.pages.safer_homes_fields import DateField
 from cspdesk.gui.pages.safer_homes_referral import ReferralScreen
@@ -239,8 +240,8 @@ class SaferHomesPage(QWidget):
         self.rows = rows
         self.table.setSortingEnabled(False)
         self.table.setRowCount(min(len(rows), FILL_STEP))  # the list grows a step at a time
-        amber = QBrush(QColor("#fde68a"))
-        grey = QBrush(QColor("#6b7280"))
+        amber = QBrush(theme.qcolour("warning_bg"))
+        grey = QBrush(theme.qcolour("muted"))
         for r, row in enumerate(rows):
             if r and r % FILL_STEP == 0:
                 yield
@@ -381,7 +382,7 @@ class SaferHomesPage(QWidget):
         show = QPushButton("Show counts", objectName="shShowCounts")
         show.clicked.connect(self.show_counts)
         self.period_error = QLabel()
-        self.period_error.setStyleSheet("color:#b00020")
+        self.period_error.setStyleSheet(theme.css("alert"))
         bar = QHBoxLayout()
         for w in (
             QLabel("Financial year"),
@@ -397,7 +398,7 @@ class SaferHomesPage(QWidget):
             bar.addWidget(w)
         bar.addStretch(1)
         self.sentence = QLabel(objectName="planSentence")
-        self.sentence.setStyleSheet(f"{font_css(17)} font-weight: 600; color:#1f3a5f")
+        self.sentence.setStyleSheet(f"{font_css(17)} font-weight: 600; color:{theme.colour('accent')}")
         self.sentence.setWordWrap(True)
         self.figures = QLabel(objectName="countFigures")
         self.figures.setStyleSheet(f"{font_css(13)}")
@@ -417,7 +418,7 @@ class SaferHomesPage(QWidget):
             "Counts never show a name or an address. A referral counts in the period it was made; a "
             "property counts as secured in the period its works were installed."
         )
-        note.setStyleSheet("color:#555")
+        note.setStyleSheet(theme.css("muted"))
         w = QWidget()
         v = QVBoxLayout(w)
         v.addLayout(bar)

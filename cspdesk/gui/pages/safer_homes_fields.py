@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.domain.safer_homes import RESTRICTED
+from cspdesk.gui import theme
 
 MASKED = object()  # what a masked field's value() returns: "leave it alone"
 
@@ -217,7 +218,7 @@ def with_error(widget: QWidget) -> tuple[QWidget, QLabel]:
     v.setSpacing(1)
     v.addWidget(widget)
     err = QLabel()
-    err.setStyleSheet("color:#b00020")
+    err.setStyleSheet(theme.css("alert"))
     err.setWordWrap(True)
     err.hide()
     v.addWidget(err)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, 
 
 from cspdesk.core.domain.safer_homes import RESTRICTED, Tenure
 from cspdesk.core.domain.vocab import RiskLevel, VictimCategory
+from cspdesk.gui import theme
 from cspdesk.gui.pages.safer_homes_fields import (
     MASKED,
     CheckField,
@@ -34,7 +35,7 @@ class IntakeForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         self._baseline: dict[str, object] = {}
         self.general_error = QLabel(objectName="formError")
-        self.general_error.setStyleSheet("color:#b00020; font-weight:600")
+        self.general_error.setStyleSheet(f"color:{theme.colour('alert')}; font-weight:600")
         self.general_error.setWordWrap(True)
         self.general_error.hide()
 

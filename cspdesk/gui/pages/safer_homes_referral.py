@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.safer_homes import ReferralRecord, format_pence
 from cspdesk.core.domain.vocab import Role, SaferHomesStatus
 from cspdesk.core.errors import TransitionRefused, UserError, ValidationError
+from cspdesk.gui import theme
 from cspdesk.gui.pages.safer_homes_fields import DateField, MoneyField, TextField, with_error
 from cspdesk.gui.pages.safer_homes_form import IntakeForm
 from cspdesk.gui.reasons import with_reason
@@ -159,7 +160,7 @@ class ReferralScreen(QWidget):
         wl.addWidget(self.total, 2, 1)
         wl.setColumnStretch(1, 2)
         self.measures_error = QLabel()
-        self.measures_error.setStyleSheet("color:#b00020")
+        self.measures_error.setStyleSheet(theme.css("alert"))
         self.measures_error.hide()
         wl.addWidget(self.measures_error, 3, 1)
 
@@ -214,13 +215,14 @@ class ReferralScreen(QWidget):
         flags = [f"<b>{html.escape(d.status.label)}</b>"]
         if d.restricted:
             flags.append(
-                "<span style='color:#9b1c1c'><b>RESTRICTED</b> (domestic abuse)"
+                f"<span style='color:{theme.colour('alert')}'><b>RESTRICTED</b> (domestic abuse)"
                 + (" — client details hidden" if d.masked else "")
                 + "</span>"
             )
         if d.waiting_too_long:
             flags.append(
-                f"<span style='background:#fde68a'>&nbsp;Waiting too long: not secured by "
+                f"<span style='background:{theme.colour('warning_bg')}'>&nbsp;Waiting too long: not secured "
+                "by "
                 f"{d.waiting_target:%d/%m/%Y}&nbsp;</span>"
             )
         if d.days_to_secure is not None:
@@ -229,7 +231,11 @@ class ReferralScreen(QWidget):
             )
         if d.follow_up_due and d.status is S.SECURED:
             flags.append(
-                ("<span style='color:#b00020'>Follow-up overdue</span> " if d.follow_up_overdue else "")
+                (
+                    f"<span style='color:{theme.colour('alert')}'>Follow-up overdue</span> "
+                    if d.follow_up_overdue
+                    else ""
+                )
                 + f"Follow-up call due {d.follow_up_due:%d/%m/%Y}"
             )
         self.flags.setText(" &nbsp;·&nbsp; ".join(flags))
@@ -261,9 +267,9 @@ class ReferralScreen(QWidget):
             self.elig_text.setText("Not checked yet.")
         else:
             head = (
-                "<b style='color:#166534'>Eligible</b>"
+                f"<b style='color:{theme.colour('success')}'>Eligible</b>"
                 if d.eligibility.eligible
-                else "<b style='color:#b00020'>Not eligible</b>"
+                else f"<b style='color:{theme.colour('alert')}'>Not eligible</b>"
             )
             lines = "".join(
                 f"<br>&nbsp;&nbsp;{'✔' if c.passed else '✘'} {html.escape(c.explanation)}"
@@ -324,7 +330,7 @@ class ReferralScreen(QWidget):
         for to in allowed:
             b = QPushButton(BUTTON_TEXT[to], objectName=f"status:{to.value}")
             if to in (S.DECLINED, S.WITHDRAWN):
-                b.setStyleSheet("color:#9b1c1c")
+                b.setStyleSheet(theme.css("alert"))
             b.clicked.connect(lambda _=False, t=to: self.move_to(t))
             b.setEnabled(self.may_edit)
             self.status_row.addWidget(b)

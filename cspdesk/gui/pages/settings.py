@@ -32,6 +32,7 @@ from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.admin import SETTINGS
+from cspdesk.gui import theme
 from cspdesk.gui.widgets.risk_questionnaire import RiskQuestionnaireEditor
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         if not self.is_admin:
             note = QLabel("Only an administrator can change settings. You can see them here.")
-            note.setStyleSheet("color:#555")
+            note.setStyleSheet(theme.css("muted"))
             layout.addWidget(note)
         layout.addWidget(tabs)
         self.load()
@@ -252,7 +253,7 @@ class SettingsPage(QWidget):
             if d.help:
                 w.setToolTip(d.help)
             err = QLabel()
-            err.setStyleSheet("color:#b00020")
+            err.setStyleSheet(theme.css("alert"))
             cell = QWidget()
             h = QVBoxLayout(cell)
             h.setContentsMargins(0, 0, 0, 0)

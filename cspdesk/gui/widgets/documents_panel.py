@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.letters import Subject
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.dialogs.new_letter import NewLetterDialog
 from cspdesk.gui.reasons import with_reason
@@ -83,7 +84,7 @@ class DocumentsPanel(QWidget):
         self.open_btn.clicked.connect(self.open_selected)
         where = "case" if self.subject is Subject.CASE else self.subject.label.split()[-1].lower()
         self.empty = QLabel(f"No letters or documents on this {where} yet.", objectName="noDocuments")
-        self.empty.setStyleSheet("color:#666")
+        self.empty.setStyleSheet(theme.css("muted"))
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_btn)

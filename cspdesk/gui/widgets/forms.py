@@ -11,8 +11,6 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSizePo
 from cspdesk.core.clock import current as clock
 from cspdesk.gui.theme import colour
 
-ERROR_STYLE = "color: #b00020;"
-
 
 def error_style() -> str:
     """A field's message in the alert colour legible on the palette in use (a high-contrast one too)."""

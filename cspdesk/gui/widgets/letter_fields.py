@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.clock import current as clock
+from cspdesk.gui import theme
 
 # Text fields that take sentences rather than a few words.
 LONG_TEXT = {
@@ -57,7 +58,7 @@ class LetterFieldsForm(QWidget):
             w.setObjectName(f"field:{f.name}")
             w.setToolTip(f.description)
             err = QLabel(objectName=f"error:{f.name}")
-            err.setStyleSheet("color:#b00020")
+            err.setStyleSheet(theme.css("alert"))
             err.setWordWrap(True)
             err.hide()
             cell = QWidget()

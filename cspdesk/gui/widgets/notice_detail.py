@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QV
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
 
@@ -59,22 +60,27 @@ def detail_html(d, today: date) -> str:
     )
     due = ""
     if d.next_due_on:
-        colour = "#b00020" if d.next_due_on < today else "#1f3a5f"
+        colour = theme.colour("alert") if d.next_due_on < today else theme.colour("accent")
         due = (
             f"<p style='color:{colour}'><b>Next: {e(d.next_due_what)} — {d.next_due_on:%d/%m/%Y}"
             f"{' (overdue)' if d.next_due_on < today else ''}</b></p>"
         )
+    muted = theme.colour("muted")
     reqs = "".join(
         f"<li><b>{e(r.kind)}</b>: {e(r.text)}{f' (by {r.due_on:%d/%m/%Y})' if r.due_on else ''}"
         f"{'' if r.in_force else ' <i>— not in force</i>'}"
-        f"{f'<br><span style=color:#555>{e(r.note)}</span>' if r.note else ''}</li>"
+        f"{f'<br><span style=color:{muted}>{e(r.note)}</span>' if r.note else ''}</li>"
         for r in d.requirements
     )
     history = "".join(
         f"<tr><td>{ev.occurred_on:%d/%m/%Y}</td><td>{e(_event_text(ev))}</td><td>{e(ev.officer)}</td></tr>"
-        + (f"<tr><td></td><td colspan=2 style='color:#555'>{e(ev.reason)}</td></tr>" if ev.reason else "")
         + (
-            "<tr><td></td><td colspan=2 style='color:#8a4b00'>Check "
+            f"<tr><td></td><td colspan=2 style='color:{theme.colour('muted')}'>{e(ev.reason)}</td></tr>"
+            if ev.reason
+            else ""
+        )
+        + (
+            f"<tr><td></td><td colspan=2 style='color:{theme.colour('warning')}'>Check "
             f"overridden: {e(ev.override_reason)}</td></tr>"
             if ev.override_reason
             else ""
@@ -94,14 +100,15 @@ def detail_html(d, today: date) -> str:
             money += f"; £{d.discount_amount_pence / 100:.2f} if paid early"
         money += (f"; paid {d.paid_on:%d/%m/%Y}" if d.paid_on else "") + "</p>"
     letter = (
-        "<p style='color:#8a4b00'>A letter or notice is due for the latest step.</p>"
+        f"<p style='color:{theme.colour('warning')}'>A letter or notice is due for the latest step.</p>"
         if d.document_due
         else ""
     )
     return (
         f"<h3 style='margin-bottom:0'>{e(d.reference)} — {e(d.kind)}</h3><p "
         f"style='margin-top:2px'><b>{e(d.stage)}</b> · {e(d.recipient)} · case {e(d.case_reference)}<br>"
-        f"<span style='color:#555'>{e(d.recipient_address)}</span></p>{due}{letter}{links}<p><b>Issued "
+        f"<span style='color:{theme.colour('muted')}'>{e(d.recipient_address)}</span></p>"
+        f"{due}{letter}{links}<p><b>Issued "
         f"by</b> {e(d.officer)}, {e(d.authority)}{f'; served {d.served_on:%d/%m/%Y}' if d.served_on else ''}"
         f"{f' ({e(d.service_method[0].lower() + d.service_method[1:])})' if d.service_method else ''}"
         f"</p>{money}<h4>Dates</h4><table cellspacing=3>{dates}</table>"
@@ -172,7 +179,8 @@ class NoticeDetailView(QWidget):
         self.detail = None
         self.letters_btn.hide()
         self.browser.setHtml(
-            "<p style='color:#666'>Select a notice to see its dates, requirements and history.</p>"
+            f"<p style='color:{theme.colour('muted')}'>"
+            "Select a notice to see its dates, requirements and history.</p>"
         )
         self._set_buttons([])
 

@@ -71,13 +71,14 @@ class RiskQuestionnaireEditor(QWidget):
         cut_offs.addWidget(high_label)
         cut_offs.addWidget(self.high)
         cut_offs.addWidget(QLabel("points."))
-        cut_offs.addWidget(self.total)
         cut_offs.addStretch(1)
+        self.total.setWordWrap(True)  # its own line: with a large font the row above is full (issue 19)
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(self.table)
         v.addLayout(buttons)
         v.addLayout(cut_offs)
+        v.addWidget(self.total)
 
     # ----- the value (the setting's dictionary)
     def set_value(self, value: Any) -> None:

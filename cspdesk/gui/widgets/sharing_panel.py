@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui import theme
 from cspdesk.gui.pages import case_view
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class SharingPanel(QWidget):
         self.withdraw_btn = QPushButton("Withdraw selected…", objectName="withdrawShare")
         self.withdraw_btn.clicked.connect(self.withdraw)
         self.error = QLabel(objectName="shareError")
-        self.error.setStyleSheet("color:#b00020")
+        self.error.setStyleSheet(theme.css("alert"))
         self.error.hide()
         for w in (self.agency, self.reason, self.share_btn):
             w.setEnabled(officer)

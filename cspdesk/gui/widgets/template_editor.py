@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 
 if TYPE_CHECKING:
@@ -65,14 +66,14 @@ class TemplateEditor(QWidget):
         self.body.setFont(mono)
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.error = QLabel(objectName="templateError")
-        self.error.setStyleSheet("color:#b00020")
+        self.error.setStyleSheet(theme.css("alert"))
         self.error.setWordWrap(True)
         self.info = QLabel(objectName="templateInfo")
-        self.info.setStyleSheet("color:#555")
+        self.info.setStyleSheet(theme.css("muted"))
         self.info.setWordWrap(True)
         syntax = QLabel(SYNTAX)
         syntax.setWordWrap(True)
-        syntax.setStyleSheet("color:#444")
+        syntax.setStyleSheet(theme.css("muted"))
 
         self.field_filter = QLineEdit(placeholderText="Find a field", objectName="fieldFilter")
         self.field_filter.textChanged.connect(self._filter_fields)
@@ -109,7 +110,7 @@ class TemplateEditor(QWidget):
         mv.setContentsMargins(0, 0, 0, 0)
         if not self.is_admin:
             note = QLabel("Only an administrator can change letter templates. You can read and preview them.")
-            note.setStyleSheet("color:#555")
+            note.setStyleSheet(theme.css("muted"))
             mv.addWidget(note)
         form = QFormLayout()
         form.addRow("Name:", self.name)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel
 
+from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus, when_ready
 from cspdesk.gui.theme import font_css
 
@@ -28,8 +29,9 @@ class WriteBanner(QLabel):
         self.setWordWrap(True)
         self.setAccessibleName("Changes are off")
         self.setStyleSheet(
-            "QLabel#writeBanner { background: #fff3cd; color: #5c4400; border-bottom: 1px solid "
-            f"#e0c36a; padding: 8px 12px; {font_css(13)} }}"
+            f"QLabel#writeBanner {{ background: {theme.colour('warning_bg')}; "
+            f"color: {theme.colour('warning')}; border-bottom: 1px solid {theme.colour('warning_border')}; "
+            f"padding: 8px 12px; {font_css(13)} }}"
         )
         self.hide()
         self.answered = False  # the check has answered (the banner shows only if it refused)

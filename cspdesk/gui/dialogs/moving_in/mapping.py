@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.moving_in.widgets import named
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
+from cspdesk.gui.tab_order import tab_through
 
 NOT_IMPORTED = "— not imported —"
 CHOOSE = "— choose —"
-MUTED = "color: #555;"
 
 
 def _grid_area(object_name: str) -> tuple[QScrollArea, QGridLayout]:
@@ -132,7 +133,7 @@ class ColumnsPage(StepPage):
             heading.setWordWrap(True)
             heading.setMinimumWidth(160)
             examples = _plain("   ·   ".join(column.examples[:3]) or "(blank)")
-            examples.setStyleSheet(MUTED)
+            examples.setStyleSheet(theme.css("muted"))
             examples.setToolTip("\n".join(column.examples))
             examples.setMinimumWidth(120)
             box = named(QComboBox(), f"movingInColumn_{column.index}")
@@ -261,6 +262,8 @@ class ValuesPage(StepPage):
                 self._value_row(r, field, v)
                 r += 1
         self.use_suggestions.setEnabled(bool(self.suggestions))
+        # The boxes are made after the button beneath them: Tab goes down the boxes, then to it (issue 19).
+        tab_through([*self.boxes.values(), self.use_suggestions])
         self._show_unmapped()
 
     def _value_row(self, r: int, field, v) -> None:
@@ -268,7 +271,7 @@ class ValuesPage(StepPage):
         name.setWordWrap(True)
         name.setMinimumWidth(200)
         count = QLabel(f"{v.count:,} row{'s' if v.count != 1 else ''}")
-        count.setStyleSheet(MUTED)
+        count.setStyleSheet(theme.css("muted"))
         box = named(QComboBox(), f"movingInValue_{field.key}_{r}")
         box.setAccessibleName(f"CSPDesk {field.label.lower()} for “{v.value}”")
         box.addItem(CHOOSE, None)
@@ -315,7 +318,7 @@ class ValuesPage(StepPage):
                 f"Still to map: {len(left):,} value{'s' if len(left) != 1 else ''} — {shown}. "
                 "Choose a CSPDesk word for each, or say to leave those rows out."
             )
-            self.unmapped.setStyleSheet("color: #a00000;")
+            self.unmapped.setStyleSheet(theme.css("alert"))
         else:
             self.unmapped.setText("Every value has an answer." if self.boxes else "")
             self.unmapped.setStyleSheet("")

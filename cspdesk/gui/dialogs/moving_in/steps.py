@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.services.moving_in import counted_as_done
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.moving_in.mapping import ColumnsPage, ValuesPage
 from cspdesk.gui.dialogs.moving_in.preview import PreviewPage, rows_table
 from cspdesk.gui.dialogs.moving_in.widgets import named, read_only
@@ -169,7 +170,7 @@ class KindPage(StepPage):
             help_ = QLabel(KIND_HELP.get(kind.value, ""))
             help_.setWordWrap(True)
             help_.setContentsMargins(24, 0, 0, 8)
-            help_.setStyleSheet("color: #555;")
+            help_.setStyleSheet(theme.css("muted"))
             layout.addWidget(button)
             layout.addWidget(help_)
         layout.addStretch(1)

@@ -26,9 +26,8 @@ from cspdesk.core.services.moving_in import (
     ValueToMap,
     WorkbookInfo,
 )
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.moving_in.widgets import named
-
-PROBLEM_STYLE = "color: #a00000;"
 
 
 class ImportCancelled(Exception):
@@ -189,7 +188,7 @@ class StepPage(QWizardPage):
         self.progress.hide()
         self.problem_label = named(QLabel(), "movingInProblem")
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet(PROBLEM_STYLE)
+        self.problem_label.setStyleSheet(theme.css("alert"))
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label.hide()
         self.working = False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -14,10 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.services.cases import ActionInput
+from cspdesk.gui import theme
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, selected_id, table
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
-
-RED = "#b00020"
 
 
 class ActionsPanel(CasePanel):
@@ -61,7 +59,7 @@ class ActionsPanel(CasePanel):
 
     def load(self) -> None:
         self.rows = self.services.actions.for_case(self.case_id)
-        red = QColor(RED)
+        red = theme.qcolour("alert")
         fill(
             self.table,
             [

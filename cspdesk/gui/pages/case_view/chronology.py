@@ -3,7 +3,6 @@ at any time; a correction adds a new entry and the original stays, struck throug
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.domain.vocab import ChronologyKind
+from cspdesk.gui import theme
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, selected_id, table
 from cspdesk.gui.widgets.forms import FieldErrors, combo
 
@@ -68,7 +68,7 @@ class ChronologyPanel(CasePanel):
         self.rows = self.services.chronology.entries(
             self.case_id, kinds=[kind] if kind else None, include_superseded=self.show_corrected.isChecked()
         )
-        grey = QColor("#888888")
+        grey = theme.qcolour("muted")
         fill(
             self.table,
             [

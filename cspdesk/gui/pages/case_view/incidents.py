@@ -5,14 +5,13 @@ be corrected (Enter, F2 or double-click) and marked as a duplicate of another re
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.case_edits import IncidentEditDialog
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, row_keys, selected_id, table
 from cspdesk.gui.widgets.incident_form import IncidentForm
-
-GREY = QColor("#888888")
 
 
 class IncidentsPanel(CasePanel):
@@ -89,7 +88,7 @@ class IncidentsPanel(CasePanel):
                 for r in self.rows
             ],
             [r.id for r in self.rows],
-            lambda i: GREY if self.rows[i].duplicate_of_id else None,
+            lambda i: theme.qcolour("muted") if self.rows[i].duplicate_of_id else None,
         )
         for i, r in enumerate(self.rows):
             if r.duplicate_of_id and (o := by_id.get(r.duplicate_of_id)) is not None:

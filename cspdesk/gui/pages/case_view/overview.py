@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import AsbCategory, ClosureReason, PriorityTag, ReportChannel
 from cspdesk.core.errors import ConflictError
+from cspdesk.gui import theme
 from cspdesk.gui.pages.case_view.base import CasePanel
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 from cspdesk.gui.widgets.party_form import LocationFields
@@ -215,13 +216,13 @@ class OverviewPanel(CasePanel):
             f"<b>Risk:</b> {d.risk_label}; review due {review}",
             f"<b>Incidents:</b> {d.incidents}; <b>open actions:</b> {d.open_actions}"
             + (
-                f" <span style='color:#b00020'>({d.overdue_actions} overdue)</span>"
+                f" <span style='color:{theme.colour('alert')}'>({d.overdue_actions} overdue)</span>"
                 if d.overdue_actions
                 else ""
             ),
         ]
         if d.repeat_victim:
-            lines.append("<span style='color:#b00020'><b>Repeat victim</b></span>")
+            lines.append(f"<span style='color:{theme.colour('alert')}'><b>Repeat victim</b></span>")
         if d.case_review_told_on:
             lines.append(f"Victim told about the ASB Case Review on {d.case_review_told_on:%d/%m/%Y}")
         if d.last_activity_on:

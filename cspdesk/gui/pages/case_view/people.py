@@ -4,15 +4,12 @@ those taken off and put one back, and record that a victim was told about the AS
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from cspdesk.gui import theme
 from cspdesk.gui.dialogs.case_edits import PartyEditDialog
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, row_keys, selected_id, table
 from cspdesk.gui.widgets.party_form import PartyForm
-
-RED = QColor("#b00020")
-GREY = QColor("#888888")
 
 
 class PeoplePanel(CasePanel):
@@ -43,7 +40,10 @@ class PeoplePanel(CasePanel):
         self.undo_btn = QPushButton("Undo", objectName="undoRemoveParty")
         self.undo_btn.clicked.connect(self.undo_remove)
         self.undo_bar = QWidget(objectName="partyUndoBar")
-        self.undo_bar.setStyleSheet("#partyUndoBar {background:#fff4e5; border:1px solid #f0b35a;}")
+        self.undo_bar.setStyleSheet(
+            f"#partyUndoBar {{background:{theme.colour('warning_bg')}; "
+            f"border:1px solid {theme.colour('warning_border')};}}"
+        )
         ub = QHBoxLayout(self.undo_bar)
         ub.setContentsMargins(6, 2, 6, 2)
         ub.addWidget(self.undo_label, 1)
@@ -78,11 +78,12 @@ class PeoplePanel(CasePanel):
             age = "" if p.age is None else f"{p.age}{' (youth)' if p.youth else ''}"
             out.append([p.role_label, p.kind_label, p.name, age, p.address, p.phone, _notes(p)])
         current = selected_id(self.table)
+        grey, red = theme.qcolour("muted"), theme.qcolour("alert")
         fill(
             self.table,
             out,
             [p.id for p in self.rows],
-            lambda r: GREY if self.rows[r].removed_on else RED if self.rows[r].vulnerable else None,
+            lambda r: grey if self.rows[r].removed_on else red if self.rows[r].vulnerable else None,
         )
         if current is not None:
             row = next((i for i, p in enumerate(self.rows) if p.id == current), None)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
+from cspdesk.gui import theme
 from cspdesk.gui.accessibility import name_controls
 from cspdesk.gui.laptop import fit_for_laptops, restore_geometry, save_geometry, scrolling
 from cspdesk.gui.pages.case_view.actions import ActionsPanel
@@ -59,7 +60,10 @@ class CaseView(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.banner = QLabel(objectName="caseBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background:#fff4e5; border:1px solid #f0b35a; padding:6px;")
+        self.banner.setStyleSheet(
+            f"background:{theme.colour('warning_bg')}; border:1px solid {theme.colour('warning_border')}; "
+            "padding:6px;"
+        )
         self.banner.hide()
         self.offer_close = QPushButton("Close it…", objectName="offerClose")
         self.offer_close.hide()
@@ -160,10 +164,10 @@ class CaseView(QWidget):
         state = d.status_label + (f": {d.closure_reason}" if d.closure_reason else "")
         flags = []
         if d.repeat_victim:
-            flags.append("<span style='color:#b00020'>Repeat victim</span>")
+            flags.append(f"<span style='color:{theme.colour('alert')}'>Repeat victim</span>")
         if d.overdue_actions:
             flags.append(
-                f"<span style='color:#b00020'>{d.overdue_actions} overdue action"
+                f"<span style='color:{theme.colour('alert')}'>{d.overdue_actions} overdue action"
                 f"{'s' if d.overdue_actions != 1 else ''}</span>"
             )
         review = f" · review due {d.next_review_on:%d/%m/%Y}" if d.next_review_on else ""
