@@ -21,11 +21,9 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from cspdesk.core.errors import UserError
 from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.theme import css
 
 log = logging.getLogger(__name__)
-
-LOADING_STYLE = "color: #4b5563;"
-FAILED_STYLE = "color: #b00020;"
 
 
 def plain_words(exc: BaseException) -> str:
@@ -67,7 +65,7 @@ class PageLoader(QObject):
             self._done(generation, show, result)
             return
         self.loading = True
-        self._say(f"Loading {self.what}…", LOADING_STYLE)
+        self._say(f"Loading {self.what}…", css("muted"))
         self.tasks.start(
             lambda _report, _cancelled: work(),
             lambda result: self._done(generation, show, result),
@@ -124,7 +122,7 @@ class PageLoader(QObject):
             log.error("Reading %s failed", self.what, exc_info=exc)
         self.loading = False
         message = f"{self.what[:1].upper()}{self.what[1:]} not loaded. {plain_words(exc)}"
-        self._say(message, FAILED_STYLE)
+        self._say(message, css("alert"))  # read when drawn: the palette in use
         self.failed.emit(message)
 
     def _say(self, text: str, style: str) -> None:
