@@ -65,7 +65,8 @@ class TimeField(QLineEdit):
 
 
 def combo(choices, blank: str | None = None, object_name: str = "") -> QComboBox:
-    box = QComboBox(objectName=object_name)
+    box = QComboBox()
+    box.setObjectName(object_name)
     if blank is not None:
         box.addItem(blank, None)
     for value, label in choices:
@@ -95,7 +96,8 @@ class FieldErrors:
 
     def field(self, key: str, widget: QWidget) -> QWidget:
         """``widget`` with an (initially hidden) error label under it."""
-        err = QLabel(objectName=f"error:{key}")
+        err = QLabel()
+        err.setObjectName(f"error:{key}")
         err.setStyleSheet(error_style())
         err.setWordWrap(True)
         err.hide()
