@@ -4,12 +4,12 @@
 # OUT/<tree>-<bench>-<pair>.txt; the table in docs/PERFORMANCE.md is read from there.
 #
 #   CSPDESK_DB_KEY=... flock /tmp/cspdesk-bench.lock bash bench/bench_code_health.sh \
-#       BEFORE_TREE AFTER_TREE DB_100K OUT_DIR [PAIRS]
+#       BEFORE_TREE AFTER_TREE DB_100K OUT_DIR [PAIRS [FIRST_PAIR]]
 #
 # DB_100K: an encrypted 100,000-case demo database (`cspdesk demo --cases 100000`, then `cspdesk encrypt`);
 # each tree gets its own copy, signed in once before timing.
 set -euo pipefail
-BEFORE=$1 AFTER=$2 DB=$3 OUT=$4 PAIRS=${5:-3}
+BEFORE=$1 AFTER=$2 DB=$3 OUT=$4 PAIRS=${5:-3} FIRST=${6:-1}
 PY=${PY:-$(cd "$(dirname "$0")/.." && pwd)/.venv/bin/python}
 : "${CSPDESK_DB_KEY:?set CSPDESK_DB_KEY (the key of DB_100K)}"
 mkdir -p "$OUT"
@@ -51,14 +51,15 @@ c = connect_file(sys.argv[1]); c.execute(\"update app_user set role='officer' wh
 " "$OUT/$name.sqlite")
     (cd "$tree" && PYTHONPATH=$tree "$PY" bench/startup_probe.py "$OUT/$name.sqlite" > /dev/null)  # warms up
 done
-for pair in $(seq "$PAIRS"); do
+for pair in $(seq "$FIRST" "$PAIRS"); do
     for tree in "$BEFORE" "$AFTER"; do
         name=$(basename "$tree"); db="$OUT/$name.sqlite"; o="$OUT/$name"
         cd "$tree"; export PYTHONPATH=$tree
         uptime > "$o-uptime-$pair.txt"
         for i in 1 2 3; do
             CSPDESK_PROBE_STARTED=$("$PY" -c 'import time; print(repr(time.time()))') \
-                /usr/bin/time -f "cpu_s %U %S" "$PY" bench/startup_probe.py "$db" >> "$o-startup-$pair.txt" 2>&1
+                /usr/bin/time -f "cpu_s %U %S" "$PY" bench/startup_probe.py "$db" >> "$o-startup-$pair.txt" 2>&1 \
+                || true  # Qt sometimes crashes tearing the window down, after the probe has printed
         done
         "$PY" -c "$SEARCH" "$db" > "$o-search-$pair.txt" 2>&1
         "$PY" bench/bench_report_pack.py --db "$db" --repeat 3 > "$o-reports-$pair.txt" 2>&1
