@@ -49,7 +49,7 @@ from cspdesk.core.storage.encryption import connect_file
 build_services(open_database(sys.argv[1]), 'bench.user')
 c = connect_file(sys.argv[1]); c.execute(\"update app_user set role='officer' where username='bench.user'\"); c.commit()
 " "$OUT/$name.sqlite")
-    (cd "$tree" && PYTHONPATH=$tree "$PY" bench/startup_probe.py "$OUT/$name.sqlite" > /dev/null)  # warms up
+    (cd "$tree" && PYTHONPATH=$tree "$PY" bench/startup_probe.py "$OUT/$name.sqlite" > /dev/null) || true  # warm-up
 done
 for pair in $(seq "$FIRST" "$PAIRS"); do
     for tree in "$BEFORE" "$AFTER"; do
