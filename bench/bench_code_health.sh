@@ -47,9 +47,12 @@ from cspdesk.core.services.registry import build_services
 from cspdesk.core.storage.database import open_database
 from cspdesk.core.storage.encryption import connect_file
 build_services(open_database(sys.argv[1]), 'bench.user')
-c = connect_file(sys.argv[1]); c.execute(\"update app_user set role='officer' where username='bench.user'\"); c.commit()
+c = connect_file(sys.argv[1])
+c.execute(\"update app_user set role='officer' where username='bench.user'\")
+c.commit()
 " "$OUT/$name.sqlite")
-    (cd "$tree" && PYTHONPATH=$tree "$PY" bench/startup_probe.py "$OUT/$name.sqlite" > /dev/null) || true  # warm-up
+    # warm-up (tolerating the teardown crash below)
+    (cd "$tree" && PYTHONPATH=$tree "$PY" bench/startup_probe.py "$OUT/$name.sqlite" > /dev/null) || true
 done
 for pair in $(seq "$FIRST" "$PAIRS"); do
     for tree in "$BEFORE" "$AFTER"; do
@@ -58,7 +61,8 @@ for pair in $(seq "$FIRST" "$PAIRS"); do
         uptime > "$o-uptime-$pair.txt"
         for i in 1 2 3; do
             CSPDESK_PROBE_STARTED=$("$PY" -c 'import time; print(repr(time.time()))') \
-                /usr/bin/time -f "cpu_s %U %S" "$PY" bench/startup_probe.py "$db" >> "$o-startup-$pair.txt" 2>&1 \
+                /usr/bin/time -f "cpu_s %U %S" "$PY" bench/startup_probe.py "$db" \
+                >> "$o-startup-$pair.txt" 2>&1 \
                 || true  # Qt sometimes crashes tearing the window down, after the probe has printed
         done
         "$PY" -c "$SEARCH" "$db" > "$o-search-$pair.txt" 2>&1
