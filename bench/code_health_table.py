@@ -37,7 +37,10 @@ def figures(out: Path, name: str, pair: int) -> dict[str, tuple[float, float]]:
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) == 5 and re.fullmatch(r"[\d.]+", cells[1]):
             label = re.sub(r"\(.*?\)", "", cells[0]).strip()
-            got[f"Reports: {label} (s)"] = (float(cells[1]), float(cells[4]))
+            got[f"Reports: {label.replace(', one after another', ', in turn')} (s)"] = (
+                float(cells[1]),
+                float(cells[4]),
+            )
     for line in (out / f"{name}-merge-{pair}.txt").read_text().splitlines():
         m = re.match(r"1 process, (\w+) merge\s*: median\s+([\d.]+) s wall.*CPU\s+([\d.]+) s", line)
         if m:
