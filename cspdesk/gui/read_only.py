@@ -71,7 +71,7 @@ def lock_editing(root: QWidget, keep: Iterable[str] = ()) -> list[QWidget]:
     keep = set(keep)
     guard = getattr(root, "_stay_disabled", None) or _StayDisabled(root)
     root._stay_disabled = guard  # type: ignore[attr-defined]
-    locked = []
+    locked: list[QWidget] = []
     for w in root.findChildren(QWidget):
         if not isinstance(w, EDITING) or w.objectName() in keep or w.property("partnerLocked"):
             continue

@@ -7,10 +7,10 @@ as arguments built from settings; the statutory bits are cited where they are us
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from cspdesk.core.domain.deadlines import add_months, is_overdue
 from cspdesk.core.domain.vocab import RiskLevel
@@ -206,7 +206,10 @@ def reporter_counts(
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def original_of(incident_id: object, duplicate_of: Mapping[object, object | None]) -> object:
+_Id = TypeVar("_Id", bound=Hashable)
+
+
+def original_of(incident_id: _Id, duplicate_of: Mapping[_Id, _Id | None]) -> _Id:
     """The report a chain of "duplicate of" marks ends at (the one that
     counts); a loop ends where it began."""
     seen = {incident_id}

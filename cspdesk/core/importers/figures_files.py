@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import pandas as pd
 
@@ -229,7 +229,7 @@ class _CountedStream(io.RawIOBase):
     """A stream that hashes what passes through it and stops past ``limit`` bytes: a zip whose
     header understates a member's size is caught as it is read, not after it fills the memory."""
 
-    def __init__(self, inner: BinaryIO, limit: int, name: str):
+    def __init__(self, inner: IO[bytes], limit: int, name: str):
         self._inner, self._limit, self._name = inner, limit, name
         self._hash = hashlib.sha256()
         self._read = 0

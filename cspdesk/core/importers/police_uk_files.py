@@ -7,6 +7,7 @@ is read once with fixed dtypes (categories for the repeated text) and every chec
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +106,7 @@ def district_of(lsoa_name: str) -> str:
 
 
 def read_police_uk(
-    source: Path | BinaryIO,
+    source: Path | BinaryIO | io.RawIOBase,
     name: str,
     sha256: str,
     districts: Sequence[str] | None = None,

@@ -220,11 +220,14 @@ def render_merge(
             owned.shutdown(wait=False, cancel_futures=True)
     if progress is not None:
         progress(total, total)
-    letters = [pdf for r in results for pdf in r[0]]
+    laid_out = [r for r in results if r is not None]
+    assert len(laid_out) == len(results), "every chunk is laid out once the loop ends"
+    letters = [pdf for r in laid_out for pdf in r[0]]
     if not combined:
         return letters, None
     try:
-        return letters, join_documents([r[1] for r in results])
+        # combined: each chunk laid out its part of the print file
+        return letters, join_documents([part for _, part in laid_out if part is not None])
     except pdfcut.CutError as exc:
         log.warning("Print file laid out again: could not join the merged documents (%s)", exc)
         return letters, build_pdf(items)

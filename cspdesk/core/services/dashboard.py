@@ -53,12 +53,14 @@ class DashboardService:
             s = uow.session
             total = s.scalar(select(func.count()).select_from(AsbCase)) or 0
             by_status_raw = dict(
-                s.execute(select(AsbCase.status, func.count()).group_by(AsbCase.status)).all()
+                s.execute(select(AsbCase.status, func.count()).group_by(AsbCase.status)).tuples().all()
             )
             by_theme = dict(
                 s.execute(
                     select(AsbCase.priority_theme, func.count()).where(open_).group_by(AsbCase.priority_theme)
-                ).all()
+                )
+                .tuples()
+                .all()
             )
             by_ward = s.execute(
                 select(Ward.name, func.count(AsbCase.id))
@@ -68,9 +70,9 @@ class DashboardService:
                 .order_by(func.count(AsbCase.id).desc())
             ).all()
             by_risk = dict(
-                s.execute(
-                    select(AsbCase.risk_level, func.count()).where(open_).group_by(AsbCase.risk_level)
-                ).all()
+                s.execute(select(AsbCase.risk_level, func.count()).where(open_).group_by(AsbCase.risk_level))
+                .tuples()
+                .all()
             )
             reviews_due = (
                 s.scalar(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cspdesk.core.clock import Clock
@@ -17,7 +18,7 @@ from cspdesk.core.services.admin.settings import SettingsService
 from cspdesk.core.services.admin.users import UserService
 from cspdesk.core.services.context import Actor
 from cspdesk.core.storage.database import Database
-from cspdesk.core.storage.uow import uow_factory_for
+from cspdesk.core.storage.uow import UnitOfWork, uow_factory_for
 
 if TYPE_CHECKING:
     from cspdesk.core.services.admin.backups import BackupService
@@ -154,6 +155,8 @@ class Services:
     clock: Clock
     actor: Actor
     first_sign_in: bool
+    _uow: Callable[[str], UnitOfWork]  # a unit of work for a username, reading as the signed-in user
+    _today: Callable[[], date]  # the clock's today
     users: UserService
     settings: SettingsService
     case_list: CaseListService

@@ -136,7 +136,8 @@ def account_for_looks(
                 {
                     "reference": r.reference,
                     "what": what,
-                    "reason": given or reused[r.id],
+                    "reason": given
+                    or (reused[r.id] if r.id is not None else ""),  # a missing one was refused above
                     "reused": not given,
                 },
             )

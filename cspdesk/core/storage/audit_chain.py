@@ -25,10 +25,10 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import Table, and_, delete, func, insert, or_, select, text
+from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.orm import Session
 
 from cspdesk.core.clock import current as current_clock
@@ -100,7 +100,7 @@ def append(session: Session | Connection, rows: Sequence[dict[str, Any]]) -> Non
         full["row_hash"] = prev = row_hash(prev, seq, full)
         out.append(full)
     # The table's own INSERT (not the ORM's bulk path): a mail merge appends thousands of rows at once.
-    session.execute(insert(AuditEntry.__table__), out)
+    session.execute(insert(cast(Table, AuditEntry.__table__)), out)  # the stubs type __table__ FromClause
 
 
 @dataclass(frozen=True)
@@ -168,11 +168,8 @@ def remove_oldest(session: Session, before: datetime, removed_by: str, why: str)
     rest. The anchor is itself chained, so it cannot be changed unseen. Returns how many rows went."""
     last = session.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.at < before))
     if last is None:  # only rows from before the chain began (no sequence number): nothing to anchor
-        return (
-            session.execute(
-                delete(AuditEntry).where(AuditEntry.seq.is_(None), AuditEntry.at < before)
-            ).rowcount
-            or 0
+        return _rowcount(
+            session.execute(delete(AuditEntry).where(AuditEntry.seq.is_(None), AuditEntry.at < before))
         )
     if session.scalar(
         select(func.count()).select_from(AuditEntry).where(AuditEntry.seq <= last, AuditEntry.at >= before)
@@ -189,13 +186,12 @@ def remove_oldest(session: Session, before: datetime, removed_by: str, why: str)
     ).first()
     if first_kept is None:
         raise ValueError("nothing would be left of the audit log after this")
-    gone = (
+    gone = _rowcount(
         session.execute(
             delete(AuditEntry).where(
                 or_(AuditEntry.seq <= last, and_(AuditEntry.seq.is_(None), AuditEntry.at < before))
             )
-        ).rowcount
-        or 0
+        )
     )
     if gone:
         append(
@@ -268,3 +264,8 @@ def verify(session: Session) -> ChainReport:
             return stop(f"{_describe(e).capitalize()} was changed after it was written.")
         prev, expected, count = e.row_hash, expected + 1, count + 1
     return stop(None)
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """How many rows a DELETE took (its result is a CursorResult; the stubs say Result)."""
+    return cast(CursorResult[Any], result).rowcount or 0

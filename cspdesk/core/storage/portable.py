@@ -6,10 +6,10 @@ import zlib
 
 from sqlalchemy import ColumnElement, String, cast, text, type_coerce
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 
-def uuid_as_text(column: ColumnElement, engine: Engine) -> ColumnElement[str]:
+def uuid_as_text(column: ColumnElement | QueryableAttribute, engine: Engine) -> ColumnElement[str]:
     """A UUID column fetched as its stored text, skipping the driver's UUID objects (cheap for 100,000
     ids): SQLite keeps 32 hex digits, so no conversion is needed; PostgreSQL's native ``uuid`` is cast
     to its dashed text form."""

@@ -46,7 +46,8 @@ class SortItem(QTableWidgetItem):
 
 
 def _table(object_name: str, headings: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headings), objectName=object_name)
+    table = QTableWidget(0, len(headings))
+    table.setObjectName(object_name)
     table.setHorizontalHeaderLabels(headings)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

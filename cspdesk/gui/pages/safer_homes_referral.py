@@ -328,7 +328,8 @@ class ReferralScreen(QWidget):
                 w.setParent(None)  # gone now, not at the next turn of the event loop
                 w.deleteLater()
         for to in allowed:
-            b = QPushButton(BUTTON_TEXT[to], objectName=f"status:{to.value}")
+            b = QPushButton(BUTTON_TEXT[to])
+            b.setObjectName(f"status:{to.value}")
             if to in (S.DECLINED, S.WITHDRAWN):
                 b.setStyleSheet(theme.css("alert"))
             b.clicked.connect(lambda _=False, t=to: self.move_to(t))

@@ -63,7 +63,8 @@ class TimeField(QLineEdit):
 
 
 def combo(choices, blank: str | None = None, object_name: str = "") -> QComboBox:
-    box = QComboBox(objectName=object_name)
+    box = QComboBox()
+    box.setObjectName(object_name)
     if blank is not None:
         box.addItem(blank, None)
     for value, label in choices:
@@ -93,7 +94,8 @@ class FieldErrors:
 
     def field(self, key: str, widget: QWidget) -> QWidget:
         """``widget`` with an (initially hidden) error label under it."""
-        err = QLabel(objectName=f"error:{key}")
+        err = QLabel()
+        err.setObjectName(f"error:{key}")
         err.setStyleSheet(error_style())
         err.setWordWrap(True)
         err.hide()

@@ -7,9 +7,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
-from sqlalchemy import Select, TextClause, bindparam, select, text
+from sqlalchemy import ColumnElement, Select, TextClause, bindparam, select, text
 from sqlalchemy.engine import Engine
 
 from cspdesk.core.domain.vocab import CaseStatus, Role
@@ -26,7 +26,7 @@ from cspdesk.core.storage import first_screen_sql
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
 from cspdesk.core.storage.portable import ordered, uuid_as_text
 from cspdesk.core.storage.prepared import prepared_for
-from cspdesk.core.storage.search import search_for
+from cspdesk.core.storage.search import SqliteFtsSearch, search_for
 from cspdesk.core.storage.uow import UnitOfWork
 
 SORT_COLUMNS = {
@@ -68,11 +68,11 @@ class CaseListService:
         self._id_text = uuid_as_text(AsbCase.id, engine)
         self._names: dict[uuid.UUID, str] | None = None
         self._shapes: dict[
-            tuple, CaseQuery
+            Hashable, CaseQuery
         ] = {}  # shape -> a query of that shape, to build its statement from
         self._prepared = prepared_for(engine, self._prepared_statement)
 
-    def _prepared_statement(self, shape: tuple) -> Select | TextClause:
+    def _prepared_statement(self, shape: Hashable) -> Select | TextClause:
         if shape == _BY_STATUS_SHAPE:  # the list the window opens on: the quick start runs this same SQL
             return text(first_screen_sql.LIST_BY_STATUS)
         return self._statement(self._shapes[shape], named=True).with_only_columns(self._id_text)
@@ -86,8 +86,9 @@ class CaseListService:
 
         stmt = select(AsbCase.id)
         if q.text.strip():
+            clause: ColumnElement[bool] | TextClause | None
             if named:
-                clause = self._search.named_clause() if self._search.match(q.text) is not None else None
+                clause = SqliteFtsSearch.named_clause() if SqliteFtsSearch.match(q.text) is not None else None
             else:
                 clause = self._search.clause(q.text)
             if clause is not None:
@@ -149,7 +150,7 @@ class CaseListService:
         if self._prepared is not None:
             # SQLite: compiled once per shape and run on the driver (storage.prepared), a search in a
             # fraction of a millisecond instead of SQLAlchemy's fixed half a millisecond a query.
-            match = self._search.match(q.text) if q.text.strip() else None
+            match = SqliteFtsSearch.match(q.text) if q.text.strip() else None
             values = {f"q_{f}": getattr(q, f) for f in _FILTER_FIELDS if getattr(q, f)}
             if match is not None:
                 values["fts_q"] = match

@@ -228,7 +228,7 @@ def party_rows(
                 date_of_birth=dob,
                 age=age,
                 youth=age is not None and age < YOUTH_AGE,
-                address=address_text(addrs.get(addr_id)),
+                address=address_text(addrs.get(addr_id) if addr_id else None),
                 phone=(person.phone if person else org.phone if org else None) or "",
                 vulnerable=party.vulnerable,
                 notes=party.notes or "",

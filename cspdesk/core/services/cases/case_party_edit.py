@@ -135,7 +135,7 @@ class PartyEditService:
                 for k, (a, b) in diff.items()
             )
             if others and set(diff) & SUBJECT_FIELDS:
-                refs = ", ".join(s.get(AsbCase, cid).reference for cid in others)
+                refs = ", ".join(c.reference for cid in others if (c := s.get(AsbCase, cid)) is not None)
                 body += (
                     f"\n(The same {PartyKind(party.kind).label.lower()} "
                     f"is on {refs}: their details there changed too.)"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from cspdesk.core.domain.vocab import (
     ActionStatus,
@@ -122,7 +122,10 @@ class CaseService:
                         address_text(addr),
                     )
                 )
-            count = lambda stmt: s.scalar(select(func.count()).select_from(stmt.subquery()))  # noqa: E731
+
+            def count(stmt: Select) -> int:
+                return s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
             incidents = count(select(Incident.id).where(Incident.case_id == case_id))
             open_actions = count(
                 select(CaseAction.id).where(

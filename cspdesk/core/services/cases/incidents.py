@@ -141,7 +141,7 @@ class IncidentService:
                     i.reported_on,
                     names.get(i.reporter_party_id, "") if i.reporter_party_id else i.reporter_name or "",
                     i.reporter_party_id,
-                    agencies.get(i.reporting_agency_id, ""),
+                    agencies.get(i.reporting_agency_id, "") if i.reporting_agency_id else "",
                     i.police_reference or "",
                     i.description,
                     i.duplicate_of_id,

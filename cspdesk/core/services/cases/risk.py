@@ -72,7 +72,7 @@ class RiskService:
                 RiskRow(
                     r.id,
                     r.assessed_on,
-                    names.get(r.assessor_id, ""),
+                    names.get(r.assessor_id, "") if r.assessor_id else "",
                     r.score,
                     r.level,
                     RiskLevel(r.level).label,

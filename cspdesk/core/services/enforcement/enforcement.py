@@ -265,12 +265,14 @@ class EnforcementService:
             self._not_before_last_step(s, notice, on)
             details: dict[str, Any] = {}
             failures: list[GuardFailure] = []
-            if to is S.APPEAL_LODGED and notice.appeal_by:
+            # An issued notice has its date (issue/record set it); a None here would have been a TypeError.
+            if to is S.APPEAL_LODGED and notice.appeal_by and notice.issued_on is not None:
                 failures += check_appeal_date(notice.issued_on, notice.appeal_by, on, late_appeal_reason)
                 if late_appeal_reason.strip():
                     details["late_appeal_reason"] = late_appeal_reason.strip()
             if to is S.PAID:
-                failures += check_payment_date(notice.issued_on, on, notice.pay_by)
+                if notice.issued_on is not None:
+                    failures += check_payment_date(notice.issued_on, on, notice.pay_by)
                 details["amount_paid_pence"] = amount_due(notice, on, amount_paid_pence)
             if to is S.WITHDRAWN and not reason.strip():
                 raise ValidationError({"reason": "Give the reason for withdrawing it."})

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.domain.deadlines import EnforcementRules, NoticeDates, abc_review_dates, next_due
+from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.enforcement_guards import NoticeFacts
 from cspdesk.core.domain.vocab import NoticeKind
 from cspdesk.core.services.cases.case_index import address_text, person_name
@@ -113,8 +114,8 @@ def facts_of(session: Session, notice: EnforcementNotice) -> NoticeFacts:
         )
     )
     return NoticeFacts(
-        kind=notice.kind,
-        stage=notice.stage,
+        kind=NoticeKind(notice.kind),
+        stage=Stage(notice.stage),
         party_id=_person_key(session, notice.party_id),
         issued_on=notice.issued_on,
         comply_by=notice.comply_by,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from cspdesk.core.figures.police_rows import PoliceRows
@@ -62,7 +62,7 @@ def text_ids(session: Session, texts: Iterable[str], *, add: bool = False) -> di
 
         texts = np.empty((len(missing), 1), dtype=object)
         texts[:, 0] = missing
-        bulk.insert_rows(session.connection(), PoliceUkText.__table__, ["text"], texts)
+        bulk.insert_rows(session.connection(), _table(PoliceUkText), ["text"], texts)
         found |= _lookup(session, missing)
     return found
 
@@ -72,9 +72,9 @@ def _lookup(session: Session, texts: Sequence[str]) -> dict[str, int]:
     for start in range(0, len(texts), TEXT_BATCH):
         batch = texts[start : start + TEXT_BATCH]
         found.update(
-            session.execute(
-                select(PoliceUkText.text, PoliceUkText.id).where(PoliceUkText.text.in_(batch))
-            ).all()
+            session.execute(select(PoliceUkText.text, PoliceUkText.id).where(PoliceUkText.text.in_(batch)))
+            .tuples()
+            .all()
         )
     return found
 
@@ -86,9 +86,9 @@ def texts_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     for start in range(0, len(wanted), TEXT_BATCH):
         batch = wanted[start : start + TEXT_BATCH]
         found.update(
-            session.execute(
-                select(PoliceUkText.id, PoliceUkText.text).where(PoliceUkText.id.in_(batch))
-            ).all()
+            session.execute(select(PoliceUkText.id, PoliceUkText.text).where(PoliceUkText.id.in_(batch)))
+            .tuples()
+            .all()
         )
     return found
 
@@ -155,7 +155,7 @@ def store_police_rows(session: Session, rows: PoliceRows, import_id: uuid.UUID) 
                 column = values.astype(object)
                 column[np.isnan(values)] = None
                 grid[:, number] = column
-        bulk.insert_rows(session.connection(), PoliceUkRow.__table__, names, grid)
+        bulk.insert_rows(session.connection(), _table(PoliceUkRow), names, grid)
         del grid
     return _record_holdings(session, import_id, rows, codes)
 
@@ -179,7 +179,7 @@ def _record_holdings(
         for f, m, d, n in zip(force.tolist(), month.tolist(), district.tolist(), counts.tolist(), strict=True)
     ]
     session.connection().execute(
-        PoliceUkHolding.__table__.insert(),
+        _table(PoliceUkHolding).insert(),
         [
             {
                 "import_id": import_id,
@@ -210,3 +210,8 @@ def police_counts_for_months(session: Session, months: Sequence[str]) -> list[tu
     ).all()
     text = texts_of(session, [i for _m, d, c, _n in rows for i in (d, c)])
     return [(m, text[d], text[c], int(n)) for m, d, c, n in rows]
+
+
+def _table(model: Any) -> Table:
+    """A mapped class's table (the stubs type ``__table__`` as a FromClause)."""
+    return cast(Table, model.__table__)

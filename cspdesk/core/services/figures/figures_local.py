@@ -157,7 +157,9 @@ class LocalBreakdownMixin:
             points = s.execute(
                 select(PoliceUkRow.longitude, PoliceUkRow.latitude, PoliceUkRow.lsoa_name_id).where(in_period)
             ).all()
-            text = texts_of(s, [i for row in (*by_lsoa, *by_location) for i in row[:2]])
+            text = texts_of(
+                s, [*(i for r in by_lsoa for i in r[:2]), *(i for r in by_location for i in r[:2])]
+            )
         text_of = text.get
         current_months = tuple(m for m in period.months if m in held)
         previous_months = {m for m in previous.months if m in held}

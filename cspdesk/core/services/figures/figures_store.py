@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.figures.months import Period
@@ -193,7 +193,7 @@ def store_police_uk(session: Session, imported: ImportedFile, imported_by: str) 
     return PoliceUkStoreReport(record.id, len(rows), months, tuple(superseded), by_district)
 
 
-def holds_rows(import_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+def holds_rows(import_id: ColumnElement[uuid.UUID] | QueryableAttribute[uuid.UUID]) -> ColumnElement[bool]:
     """True where the import still holds police.uk rows (a later file may have replaced them all)."""
     return select(PoliceUkHolding.id).where(PoliceUkHolding.import_id == import_id).exists()
 
@@ -246,7 +246,7 @@ def _recount_police_months(session: Session, months: Sequence[str], import_id: u
     counts = police_counts_for_months(session, months)
     if counts:
         session.connection().execute(  # Core, not the ORM's bulk insert: a few thousand rows, no objects
-            CrimeFigure.__table__.insert(),
+            insert(CrimeFigure),
             [
                 {
                     "month": m,
@@ -316,7 +316,7 @@ def monthly_counts(
         )
         .order_by(CrimeFigure.area, CrimeFigure.month)
     ).all()
-    return [(r.area, r.month, r.count) for r in rows]
+    return [(area, month, count) for area, month, count in rows]
 
 
 def figure_categories(session: Session, source: str = ANALYST) -> list[str]:

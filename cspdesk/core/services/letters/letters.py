@@ -14,7 +14,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from cspdesk.core.domain.vocab import Role
@@ -388,6 +388,7 @@ class LetterService:
         settings = self._settings.all()
         with self._uow("system") as uow:
             ctx = ProviderContext(uow.session, self._services, self._today(), settings, printer=self.printer)
+            assert src.render is not None, "only a report source (one with render) comes here"
             pdf = src.render(ctx, record_id, actor, lh)
             links = links_for(uow.session, src.subject, record_id)
             from cspdesk.core.storage.models import AsbCase
@@ -476,7 +477,15 @@ class LetterService:
         self.templates.validate(code, name, body)
         lh = self.letterhead(actor)
         t = TemplateRevision(
-            uuid.uuid4(), code, 0, name, body, protective_marking, actor.display_name, None, False
+            uuid.uuid4(),
+            code,
+            0,
+            name,
+            body,
+            protective_marking,
+            actor.display_name,
+            datetime.combine(self._today(), time()),  # never saved: a preview's wording has no revision date
+            False,
         )
         values = {**demo_values(), "officer_name": lh.officer_name or "Priya Sharma"}
         if not lh.officer_title:

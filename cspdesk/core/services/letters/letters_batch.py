@@ -68,7 +68,8 @@ def check_merge(
 ) -> tuple[list[tuple[uuid.UUID, dict[str, Any]]], list[BatchProblem]]:
     """Values for every record, and the records that cannot have a letter (and why)."""
     src = letters.source(subject, code)
-    if not src.is_template_letter:
+    values_of = src.values
+    if not src.is_template_letter or values_of is None:
         raise ValidationError({"code": "Only template letters can be mail-merged."})
     t = letters.templates.current(code)
     lh = letters.letterhead(actor)
@@ -89,7 +90,7 @@ def check_merge(
                     found.update(src.values_many(ctx, record_ids[i : i + CHECK_STEP], actor))
                 else:
                     try:
-                        found[rid] = src.values(ctx, rid, actor)
+                        found[rid] = values_of(ctx, rid, actor)
                     except UserError as exc:
                         found[rid] = exc
             given = found.pop(rid)

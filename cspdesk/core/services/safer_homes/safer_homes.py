@@ -256,10 +256,13 @@ class SaferHomesService:
                     )
                 )
             s.flush()
-            total = sum(
-                q * (existing[c].unit_cost_pence if c in existing else catalogue.measure(c).unit_cost_pence)  # type: ignore[union-attr]
-                for c, q, _ in lines
-            )
+            total = 0
+            for c, q, _ in lines:
+                if c in existing:
+                    unit = existing[c].unit_cost_pence
+                else:  # a code not in the catalogue was refused above
+                    unit = catalogue.measure(c).unit_cost_pence  # type: ignore[union-attr]
+                total += q * unit
             uow.audit(
                 "update",
                 ENTITY,

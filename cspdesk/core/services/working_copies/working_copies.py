@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from cspdesk.core.clock import Clock
 from cspdesk.core.domain.protection import can_see_restricted
@@ -326,7 +326,7 @@ class WorkingCopyService:
                             raw.close()
             with copy_db.engine.begin() as cconn:
                 cconn.execute(
-                    WorkingCopyInfo.__table__.insert(),
+                    insert(WorkingCopyInfo),
                     [
                         {
                             "copy_id": copy_id,
@@ -465,7 +465,7 @@ class WorkingCopyService:
 
     # ----- refreshing
 
-    def refresh(self, actor: Actor, copy_path: Path | str) -> dict[str, int]:
+    def refresh(self, actor: Actor, copy_path: Path | str) -> RefreshedCopy:
         """Pull into the copy what the office (this database) changed since the copy was taken."""
         actor.require(Role.OFFICER, "refresh a working copy")
         copy_path = Path(copy_path).expanduser()
@@ -588,7 +588,7 @@ class WorkingCopyService:
                     },
                 )
             uow.commit()
-        letters = tuple((t, p, outcome.renumbered[p]) for t, p in outcome.letters)
+        renumbered_letters = tuple((t, p, outcome.renumbered[p]) for t, p in outcome.letters)
         return BroughtBack(
             copy_id,
             outcome.applied,
@@ -598,7 +598,7 @@ class WorkingCopyService:
             outcome.deleted,
             outcome.conflicts,
             tuple(outcome.renumbered.items()),
-            letters,
+            renumbered_letters,
             Changes.of(
                 "case",
                 "party",
@@ -709,7 +709,10 @@ class WorkingCopyService:
                 if c.kind == "deleted_in_copy":
                     s.connection().execute(tbl.delete().where(key_clause(tbl, c.row_key)))
                 else:
-                    values = c.copy_value if c.field is None else {c.field: c.copy_value}
+                    # a whole row (a dict of its columns) when no one field is in conflict
+                    values = (
+                        cast(dict[str, Any], c.copy_value) if c.field is None else {c.field: c.copy_value}
+                    )
                     row = decode_row(tbl, values)
                     if "version" in tbl.c:
                         row["version"] = tbl.c.version + 1

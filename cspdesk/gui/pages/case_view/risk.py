@@ -68,7 +68,8 @@ class RiskPanel(CasePanel):
             c.deleteLater()
         self.checks = {}
         for question in q.questions:
-            c = QCheckBox(f"{question.text}  ({question.weight})", objectName=f"risk:{question.key}")
+            c = QCheckBox(f"{question.text}  ({question.weight})")
+            c.setObjectName(f"risk:{question.key}")
             c.toggled.connect(self._rescore)
             self.questions_layout.addWidget(c)
             self.checks[question.key] = c
