@@ -7,23 +7,11 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
+from cspdesk.core.services.cases import LIST_COLUMNS
 from cspdesk.gui.models.paged_ids import PagedIdTableModel
 from cspdesk.gui.theme import colour
 
-COLUMNS = [
-    ("reference", "Reference"),
-    ("title", "Title"),
-    ("status", "Status"),
-    ("priority", "Priority"),
-    ("category", "Category"),
-    ("ward", "Ward"),
-    ("officer", "Officer"),
-    ("reported_on", "Reported"),
-    ("risk", "Risk"),
-    ("next_review_on", "Review due"),
-    ("parties", "People"),
-    ("location", "Location"),
-]
+COLUMNS = LIST_COLUMNS
 __all__ = ["COLUMNS", "CaseTableModel"]
 
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.cases.case_export import export_cases
     from cspdesk.core.services.cases.case_intake import IntakeForm
     from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput
-    from cspdesk.core.services.cases.case_query import CaseQuery
+    from cspdesk.core.services.cases.case_query import LIST_COLUMNS, CaseQuery
     from cspdesk.core.services.cases.incidents import IncidentInput
 
 _PUBLIC: dict[str, str] = {
@@ -20,6 +20,7 @@ _PUBLIC: dict[str, str] = {
     "CaseQuery": "cspdesk.core.services.cases.case_query",
     "IncidentInput": "cspdesk.core.services.cases.incidents",
     "IntakeForm": "cspdesk.core.services.cases.case_intake",
+    "LIST_COLUMNS": "cspdesk.core.services.cases.case_query",
     "LocationInput": "cspdesk.core.services.cases.case_parties",
     "PartyInput": "cspdesk.core.services.cases.case_parties",
     "export_cases": "cspdesk.core.services.cases.case_export",
@@ -29,6 +30,7 @@ __all__ = [
     "CaseQuery",
     "IncidentInput",
     "IntakeForm",
+    "LIST_COLUMNS",
     "LocationInput",
     "PartyInput",
     "export_cases",

@@ -10,21 +10,9 @@ from pathlib import Path
 from cspdesk.core import exports
 from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.cases.case_list import CaseListService
+from cspdesk.core.services.cases.case_query import LIST_COLUMNS
 
-COLUMNS = [
-    ("reference", "Reference"),
-    ("title", "Title"),
-    ("status", "Status"),
-    ("priority", "Priority"),
-    ("category", "Category"),
-    ("ward", "Ward"),
-    ("officer", "Officer"),
-    ("reported_on", "Reported"),
-    ("risk", "Risk"),
-    ("next_review_on", "Review due"),
-    ("parties", "People"),
-    ("location", "Location"),
-]
+COLUMNS = LIST_COLUMNS
 
 
 def _rows(case_list: CaseListService, ids: Sequence[uuid.UUID]):

@@ -76,6 +76,24 @@ class CaseQuery:
         return replace(self, **kw)
 
 
+# The case list's columns (CaseListRow attribute, heading), in the order the window shows them and an
+# export writes them: one list, so the file is exactly the list on screen.
+LIST_COLUMNS = [
+    ("reference", "Reference"),
+    ("title", "Title"),
+    ("status", "Status"),
+    ("priority", "Priority"),
+    ("category", "Category"),
+    ("ward", "Ward"),
+    ("officer", "Officer"),
+    ("reported_on", "Reported"),
+    ("risk", "Risk"),
+    ("next_review_on", "Review due"),
+    ("parties", "People"),
+    ("location", "Location"),
+]
+
+
 @dataclass(frozen=True)
 class CaseListRow:
     id: uuid.UUID
