@@ -65,11 +65,6 @@ def _bold(text: str) -> QLabel:
     return label
 
 
-def remembered(plan) -> bool:
-    """Whether ``propose`` took the mapping from a file of the same shape."""
-    return bool(plan.remembered)
-
-
 class ColumnsPage(StepPage):
     """Step 3: one row per column of the sheet — its heading, its first values, the CSPDesk field."""
 
@@ -122,7 +117,7 @@ class ColumnsPage(StepPage):
         self._built_for = (plan.path, plan.sheet, plan.kind)
         self.memory.setText(
             "Remembered from last time (a file with the same headings), values too. Check each column."
-            if remembered(plan)
+            if plan.remembered
             else "Proposed from the headings. Check each column before going on."
         )
         self.grid.addWidget(_bold("Column in the file"), 0, 0)
