@@ -86,8 +86,8 @@ def forms(window, qtbot) -> Iterator[tuple[str, QWidget]]:
     window.show_page("safer_homes")
     sh = window.pages["safer_homes"]
     sh.new_referral()
-    qtbot.waitUntil(sh.screen.form.isVisible)
-    yield "Safer Homes referral form", sh.screen.form
+    qtbot.waitUntil(sh.referral_screen.form.isVisible)
+    yield "Safer Homes referral form", sh.referral_screen.form
     window.show_page("case_reviews")
     cr = window.pages["case_reviews"]
     cr.new_application()

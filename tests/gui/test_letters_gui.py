@@ -277,7 +277,7 @@ def test_safer_homes_letters_from_the_referral_screen(officer_window, qtbot, pro
     w.show_page("safer_homes")
     page = w.pages["safer_homes"]
     page.open_referral(rid)
-    panel = page.screen.open_letters()
+    panel = page.referral_screen.open_letters()
     assert panel.subject is Subject.REFERRAL and panel.case_id == rid
     dlg = panel.new_letter("safer_homes_works_order")
     names = [a.name for a in dlg.form_dto.asked]

@@ -65,8 +65,8 @@ def test_an_officer_without_permission_cannot_reach_the_letters(services, qtbot,
     services.actor = _as(services, "olive.officer", Role.OFFICER)
     page, prompts = _page(services, qtbot, tmp_path)
     page.open_referral(restricted)
-    assert page.screen.detail.masked
-    assert not page.screen.letters_btn.isEnabled() and not page.screen.looks_btn.isVisible()
+    assert page.referral_screen.detail.masked
+    assert not page.referral_screen.letters_btn.isEnabled() and not page.referral_screen.looks_btn.isVisible()
     # Even reached another way, the panel lists the letter by reference and will not open it.
     panel = DocumentsPanel(services, Bus(), prompts, restricted, subject=Subject.REFERRAL)
     qtbot.addWidget(panel)
@@ -83,9 +83,9 @@ def test_a_permitted_officer_is_asked_why_before_a_letter_opens(services, qtbot,
     page, prompts = _page(services, qtbot, tmp_path)
     prompts.answers = ["Checking the survey booking"]
     page.open_referral(restricted)
-    assert field(page.screen, "client_name").text() == DA_NAME
-    assert page.screen.letters_btn.isEnabled()
-    panel = page.screen.open_letters()
+    assert field(page.referral_screen, "client_name").text() == DA_NAME
+    assert page.referral_screen.letters_btn.isEnabled()
+    panel = page.referral_screen.open_letters()
     qtbot.addWidget(panel.window())
     assert panel.open_btn.isEnabled()
     clock.advance(minutes=20)  # the reason given on opening has lapsed: opening the letter asks again
@@ -95,7 +95,7 @@ def test_a_permitted_officer_is_asked_why_before_a_letter_opens(services, qtbot,
     dlg = panel.open_selected()
     assert dlg is not None
     qtbot.addWidget(dlg)
-    looks = page.screen.show_looks()
+    looks = page.referral_screen.show_looks()
     qtbot.addWidget(looks)
     table = looks.table
     reasons = [table.item(r, 3).text() for r in range(table.rowCount())]
@@ -113,7 +113,7 @@ def test_a_partner_sees_disabled_controls_not_a_refusal_on_save(services, qtbot,
     for name in ("newReferral", "exportCsv", "exportPartner"):
         assert not page.findChild(QPushButton, name).isEnabled(), name
     page.open_referral(rid)
-    screen = page.screen
+    screen = page.referral_screen
     assert screen.detail is not None and screen.detail.id == rid and not screen.detail.masked
     assert not screen.save_btn.isEnabled() and not screen.save_works_btn.isEnabled()
     assert not screen.add_measure_btn.isEnabled() and not screen.elig_btn.isEnabled()

@@ -108,14 +108,14 @@ def fill_burglary(qtbot, screen):
 
 
 def test_intake_to_property_secured_through_the_widgets(page, qtbot, services):
-    screen = page.screen
+    screen = page.referral_screen
     click(qtbot, page, "newReferral")
     fill_burglary(qtbot, screen)
     type_into(qtbot, screen, "postcode", "not a postcode")
     click(qtbot, screen, "saveReferral")
     err = field(screen, "postcode").parentWidget().findChild(QLabel)
     assert err.isVisible() and "postcode" in err.text().lower()
-    assert page.screen.detail is None  # nothing saved
+    assert page.referral_screen.detail is None  # nothing saved
 
     type_into(qtbot, screen, "postcode", "de73 8aa")
     click(qtbot, screen, "saveReferral")
@@ -185,10 +185,10 @@ def test_restricted_referral_is_masked_and_opening_asks_a_reason(services, qtbot
     texts = [page.table.item(0, c).text() for c in range(page.table.columnCount())]
     assert texts[2] == RESTRICTED and texts[3] == RESTRICTED and "Larkspur" not in " ".join(texts)
     page.open_row(0)
-    assert not prompts.questions and page.screen.detail.masked
+    assert not prompts.questions and page.referral_screen.detail.masked
     assert (
-        field(page.screen, "client_name").text() == RESTRICTED
-        and not field(page.screen, "client_name").isEnabled()
+        field(page.referral_screen, "client_name").text() == RESTRICTED
+        and not field(page.referral_screen, "client_name").isEnabled()
     )
     page.search.setText("Quennell")
     page.refresh()
@@ -206,7 +206,7 @@ def test_restricted_referral_is_masked_and_opening_asks_a_reason(services, qtbot
     prompts.answers = ["Booking the survey with the IDVA"]
     page.open_row(0)
     assert page.stack.currentIndex() == 1
-    assert field(page.screen, "address_line1").text() == "17 Larkspur Grove"
+    assert field(page.referral_screen, "address_line1").text() == "17 Larkspur Grove"
     with services.database.engine.connect() as c:
         rows = c.execute(
             select(AuditEntry).where(AuditEntry.action == "view", AuditEntry.entity_id == da)

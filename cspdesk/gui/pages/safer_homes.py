@@ -5,7 +5,8 @@ service; this page never sees what the user may not.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -36,12 +37,19 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.safer_homes import ReferralQuery, category_label
 from cspdesk.gui import theme
 from cspdesk.gui.loading import PageLoader, when_shown
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.safer_homes_fields import DateField
 from cspdesk.gui.pages.safer_homes_referral import ReferralScreen
 from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+    from cspdesk.core.services.safer_homes import CountsView, ReferralListRow
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.dialogs.data_protection import DataProtectionDialog
+    from cspdesk.gui.prompts import Prompts
+    from cspdesk.gui.tasks import TaskRunner
 
 COLUMNS = [
     "Reference",
@@ -62,14 +70,14 @@ SORT_KEY = Qt.ItemDataRole.UserRole + 1
 class SortItem(QTableWidgetItem):
     """Sorts by a hidden key (dates, numbers) rather than the text shown."""
 
-    def __lt__(self, other):  # noqa: D105
+    def __lt__(self, other: QTableWidgetItem) -> bool:  # noqa: D105
         a, b = self.data(SORT_KEY), other.data(SORT_KEY)
         if a is not None and b is not None:
             return a < b
         return self.text().lower() < other.text().lower()
 
 
-def _item(text: str, key=None) -> QTableWidgetItem:
+def _item(text: str, key: int | None = None) -> QTableWidgetItem:
     item = SortItem(text)
     if key is not None:
         item.setData(SORT_KEY, key)
@@ -88,7 +96,14 @@ class SaferHomesPage(QWidget):
 
     title = "Safer Homes"
 
-    def __init__(self, services, bus, prompts, tasks=None, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.loader = PageLoader(self, tasks, "referrals", "shLoadStatus")
         self.counts_loader = PageLoader(self, tasks, "the counts", "shCountsStatus")
@@ -99,10 +114,11 @@ class SaferHomesPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._list_tab(), "Referrals")
         self.tabs.addTab(self._counts_tab(), "Counts")
-        self.screen = ReferralScreen(services, bus, prompts)
-        self.screen.back.connect(self.show_list)
+        # The referral screen (not ``self.screen``, which would hide QWidget.screen(), the display it is on).
+        self.referral_screen = ReferralScreen(services, bus, prompts)
+        self.referral_screen.back.connect(self.show_list)
         self.stack.addWidget(self.tabs)
-        self.stack.addWidget(self.screen)
+        self.stack.addWidget(self.referral_screen)
         QVBoxLayout(self).addWidget(self.stack)
         bus.changes_applied.connect(when_shown(self, self._changed))
         if hasattr(bus, "show_safer_homes"):
@@ -115,37 +131,45 @@ class SaferHomesPage(QWidget):
     # ----- list ---------------------------------------------------------------------------------
     def _list_tab(self) -> QWidget:
         opts = self.services.safer_homes_read.filter_options()
-        self.search = QLineEdit(
-            placeholderText="Search reference, client, address, agency…", objectName="shSearch"
+        self.search = named(
+            QLineEdit(placeholderText="Search reference, client, address, agency…"), "shSearch"
         )
         self.search.returnPressed.connect(self.refresh)
-        self.status = QComboBox(objectName="shStatus")
+        self.status = named(QComboBox(), "shStatus")
         self.status.addItem("Any status", None)
         self.status.addItem("Open (not closed, declined or withdrawn)", "open")
         for v, label in SaferHomesStatus.choices():
             self.status.addItem(label, v)
-        self.category = QComboBox(objectName="shCategory")
+        self.category = named(QComboBox(), "shCategory")
         self.category.addItem("Any category", None)
         for v, label in VictimCategory.choices():
             self.category.addItem(label, v)
-        self.agency = QComboBox(objectName="shAgency")
+        self.agency = named(QComboBox(), "shAgency")
         self.agency.addItem("Any referring agency", None)
         for a in opts["agencies"]:
             self.agency.addItem(a, a)
-        self.ward = QComboBox(objectName="shWard")
+        self.ward = named(QComboBox(), "shWard")
         self.ward.addItem("Any ward", None)
-        for w in opts["wards"]:
-            self.ward.addItem(w, w)
-        self.waiting = QCheckBox("Waiting too long only", objectName="shWaiting")
+        for ward in opts["wards"]:
+            self.ward.addItem(ward, ward)
+        self.waiting = named(QCheckBox("Waiting too long only"), "shWaiting")
         for combo in (self.status, self.category, self.agency, self.ward):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.waiting.toggled.connect(lambda _b: self.refresh())
         filters = QHBoxLayout()
-        for w in (self.search, self.status, self.category, self.agency, self.ward, self.waiting):
-            filters.addWidget(w)
+        filter_widgets: tuple[QWidget, ...] = (
+            self.search,
+            self.status,
+            self.category,
+            self.agency,
+            self.ward,
+            self.waiting,
+        )
+        for widget in filter_widgets:
+            filters.addWidget(widget)
         filters.setStretch(0, 2)
 
-        self.table = QTableWidget(0, len(COLUMNS), objectName="referralTable", accessibleName="Referrals")
+        self.table = named(QTableWidget(0, len(COLUMNS)), "referralTable", "Referrals")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -162,13 +186,13 @@ class SaferHomesPage(QWidget):
         header.resizeSection(5, 230)
         self.table.cellDoubleClicked.connect(lambda r, _c: self.open_row(r))
 
-        new = QPushButton("New referral…", objectName="newReferral")
+        new = named(QPushButton("New referral…"), "newReferral")
         new.clicked.connect(self.new_referral)
         open_ = QPushButton("Open")
         open_.clicked.connect(lambda: self.open_row(self.table.currentRow()))
-        export = QPushButton("Export list (CSV)…", objectName="exportCsv")
+        export = named(QPushButton("Export list (CSV)…"), "exportCsv")
         export.clicked.connect(self.export_csv)
-        partner = QPushButton("Partner list (CSV)…", objectName="exportPartner")
+        partner = named(QPushButton("Partner list (CSV)…"), "exportPartner")
         partner.setToolTip(
             "The referring agency chosen in the filter: its referrals and their progress, "
             "no addresses or phones, restricted clients unnamed."
@@ -180,13 +204,13 @@ class SaferHomesPage(QWidget):
             b.setEnabled(officer)
             if not officer:
                 b.setToolTip("Partners can look at referrals but not record or export them.")
-        self.dp_btn = QPushButton("Data protection…", objectName="dataProtection")
+        self.dp_btn = named(QPushButton("Data protection…"), "dataProtection")
         self.dp_btn.setToolTip(
             "Who has looked at restricted referrals, and a check of the audit log (administrators)"
         )
         self.dp_btn.clicked.connect(self.data_protection)
         self.dp_btn.setVisible(self.services.actor.role is Role.ADMINISTRATOR)
-        self.count_label = QLabel(objectName="shCount")
+        self.count_label = named(QLabel(), "shCount")
         buttons = QHBoxLayout()
         for b in (new, open_):
             buttons.addWidget(b)
@@ -195,11 +219,11 @@ class SaferHomesPage(QWidget):
         buttons.addWidget(partner)
         buttons.addWidget(self.dp_btn)
         w = QWidget()
-        v = QVBoxLayout(w)
-        v.addLayout(filters)
-        v.addWidget(self.loader.status)
-        v.addWidget(self.table, 1)
-        v.addLayout(buttons)
+        layout = QVBoxLayout(w)
+        layout.addLayout(filters)
+        layout.addWidget(self.loader.status)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
         return w
 
     def query(self) -> ReferralQuery:
@@ -232,9 +256,11 @@ class SaferHomesPage(QWidget):
 
     def refresh(self) -> None:
         read, actor, query = self.services.safer_homes_read, self.services.actor, self.query()
-        self.loader.load(lambda: read.rows(actor, query), self._fill_rows)
+        # PageLoader.load runs the steps of a show that returns an iterator (its docstring says so); its
+        # annotation says the show returns None.
+        self.loader.load(lambda: read.rows(actor, query), self._fill_rows)  # type: ignore[arg-type]
 
-    def _fill_rows(self, rows) -> Iterator[None]:
+    def _fill_rows(self, rows: list[ReferralListRow]) -> Iterator[None]:
         """Fill the list in steps of ``FILL_STEP`` rows (PageLoader runs one per turn of the event loop):
         1,530 referrals filled at once blocked the window for ~300 ms at 100,000 cases (issue 19)."""
         self.rows = rows
@@ -281,7 +307,7 @@ class SaferHomesPage(QWidget):
             count_of(len(rows), "referral") + (f" · {waiting} waiting too long" if waiting else "")
         )
 
-    def _changed(self, changes) -> None:
+    def _changed(self, changes: Changes) -> None:
         if changes.touches("safer_homes", "setting", "user"):
             self.refresh()
             self.show_counts()
@@ -290,15 +316,18 @@ class SaferHomesPage(QWidget):
         self.stack.setCurrentIndex(0)
 
     def new_referral(self) -> None:
-        self.screen.new_referral()
+        self.referral_screen.new_referral()
         self.stack.setCurrentIndex(1)
 
     def open_row(self, r: int) -> None:
         if r < 0:
             return
-        self.open_referral(self.table.item(r, 0).data(Qt.ItemDataRole.UserRole))
+        item = self.table.item(r, 0)
+        if item is None:  # a row not filled yet (the list fills in steps)
+            return
+        self.open_referral(item.data(Qt.ItemDataRole.UserRole))
 
-    def open_referral(self, referral_id) -> None:
+    def open_referral(self, referral_id: uuid.UUID) -> None:
         """Open a referral; a restricted one the user may see needs a reason, kept in the audit log."""
         read = self.services.safer_homes_read
         reason = None
@@ -318,7 +347,7 @@ class SaferHomesPage(QWidget):
         except UserError as exc:
             self.prompts.error("Referral not opened", str(exc))
             return
-        self.screen.show_detail(detail)
+        self.referral_screen.show_detail(detail)
         self.stack.setCurrentIndex(1)
 
     def export_csv(self) -> None:
@@ -338,7 +367,7 @@ class SaferHomesPage(QWidget):
             f"\u201c{RESTRICTED}\u201d unless you may see them.",
         )
 
-    def data_protection(self):
+    def data_protection(self) -> DataProtectionDialog:
         from cspdesk.gui.dialogs.data_protection import DataProtectionDialog
 
         self.dp_dialog = DataProtectionDialog(self.services, self.prompts, self)
@@ -371,20 +400,20 @@ class SaferHomesPage(QWidget):
     # ----- counts -------------------------------------------------------------------------------
     def _counts_tab(self) -> QWidget:
         today = self.services.safer_homes.today()
-        self.year = QComboBox(objectName="shYear")
+        self.year = named(QComboBox(), "shYear")
         for y in range(financial_year(today), 2021, -1):
             self.year.addItem(f"{y}/{str(y + 1)[-2:]}", y)
         self.year.setCurrentIndex(self.year.findData(2022))
         self.year.currentIndexChanged.connect(self._year_chosen)
-        self.period_from = DateField(objectName="shFrom")
-        self.period_to = DateField(objectName="shTo")
+        self.period_from = named(DateField(), "shFrom")
+        self.period_to = named(DateField(), "shTo")
         self._year_chosen()
-        show = QPushButton("Show counts", objectName="shShowCounts")
+        show = named(QPushButton("Show counts"), "shShowCounts")
         show.clicked.connect(self.show_counts)
         self.period_error = QLabel()
         self.period_error.setStyleSheet(theme.css("alert"))
         bar = QHBoxLayout()
-        for w in (
+        bar_widgets: tuple[QWidget, ...] = (
             QLabel("Financial year"),
             self.year,
             QLabel("or from"),
@@ -394,13 +423,14 @@ class SaferHomesPage(QWidget):
             show,
             self.period_error,
             self.counts_loader.status,
-        ):
-            bar.addWidget(w)
+        )
+        for widget in bar_widgets:
+            bar.addWidget(widget)
         bar.addStretch(1)
-        self.sentence = QLabel(objectName="planSentence")
+        self.sentence = named(QLabel(), "planSentence")
         self.sentence.setStyleSheet(f"{font_css(17)} font-weight: 600; color:{theme.colour('accent')}")
         self.sentence.setWordWrap(True)
-        self.figures = QLabel(objectName="countFigures")
+        self.figures = named(QLabel(), "countFigures")
         self.figures.setStyleSheet(f"{font_css(13)}")
         self.count_tables = {k: self._count_table() for k in ("category", "agency", "ward")}
         grid = QGridLayout()
@@ -444,8 +474,8 @@ class SaferHomesPage(QWidget):
 
     def show_counts(self) -> None:
         try:
-            start, end = self.period_from.value(), self.period_to.value()
-            if start is None or end is None or end < start:
+            start, end = self.period_from.record_value(), self.period_to.record_value()
+            if not isinstance(start, date) or not isinstance(end, date) or end < start:
                 raise ValueError("Enter a period: a start date, and an end date on or after it.")
         except ValueError as exc:
             self.period_error.setText(str(exc))
@@ -456,7 +486,7 @@ class SaferHomesPage(QWidget):
             lambda: read.counts(start, end), lambda view: self._fill_counts(view, start, end)
         )
 
-    def _fill_counts(self, view, start, end) -> None:
+    def _fill_counts(self, view: CountsView, start: date, end: date) -> None:
         c = view.counts
         self.sentence.setText(f"{view.sentence} {view.categories_sentence}".strip())
         median = (
@@ -478,7 +508,12 @@ class SaferHomesPage(QWidget):
         self._fill(self.count_tables["ward"], c.referrals_by_ward, c.secured_by_ward, str)
 
     @staticmethod
-    def _fill(table: QTableWidget, referred, secured, label) -> None:
+    def _fill(
+        table: QTableWidget,
+        referred: Mapping[str, int],
+        secured: Mapping[str, int],
+        label: Callable[[str], str],
+    ) -> None:
         keys = list(dict.fromkeys([*referred, *secured]))
         table.setRowCount(len(keys))
         for r, k in enumerate(keys):

@@ -6,17 +6,21 @@ the right widget. ``collect()`` returns only what can be read; ``changed()`` onl
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
 
 from cspdesk.core.domain.safer_homes import RESTRICTED, Tenure
 from cspdesk.core.domain.vocab import RiskLevel, VictimCategory
 from cspdesk.gui import theme
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.safer_homes_fields import (
     MASKED,
     CheckField,
     ChoiceField,
     CountField,
     DateField,
+    Field,
     IntField,
     NotesField,
     TextField,
@@ -27,14 +31,17 @@ from cspdesk.gui.pages.safer_homes_fields import (
 CONSENT_METHODS = [("verbal", "Verbal"), ("written", "Written"), ("via referrer", "Through the referrer")]
 PHONE_SAFE = [(True, "Safe to call"), (False, "NOT safe to call")]
 
+Row = tuple[str, str, Field]  # (record field, label, widget)
+PairedRow = tuple[str, str, Field, str, Field]  # a phone number with its safe-to-call choice beside it
+
 
 class IntakeForm(QWidget):
-    def __init__(self, agencies: list[str], wards: list[str], parent=None):
+    def __init__(self, agencies: list[str], wards: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.fields: dict[str, object] = {}
+        self.fields: dict[str, Field] = {}
         self.errors: dict[str, QLabel] = {}
-        self._baseline: dict[str, object] = {}
-        self.general_error = QLabel(objectName="formError")
+        self._baseline: dict[str, Any] = {}
+        self.general_error = named(QLabel(), "formError")
         self.general_error.setStyleSheet(f"color:{theme.colour('alert')}; font-weight:600")
         self.general_error.setWordWrap(True)
         self.general_error.hide()
@@ -57,13 +64,15 @@ class IntakeForm(QWidget):
                 ("consent_on", "Date", DateField()),
             ],
         )
+        address_line2 = TextField()
+        address_line2.setAccessibleName("Address line 2")
         client = self._group(
             "Client and household",
             [
                 ("client_name", "Name", TextField()),
                 ("client_date_of_birth", "Date of birth", DateField()),
                 ("address_line1", "Address", TextField()),
-                ("address_line2", "", TextField(accessibleName="Address line 2")),
+                ("address_line2", "", address_line2),
                 ("town", "Town", TextField()),
                 ("postcode", "Postcode", TextField()),
                 ("ward", "Ward", ChoiceField([(w, w) for w in wards])),
@@ -109,54 +118,56 @@ class IntakeForm(QWidget):
         grid.addWidget(client, 1, 1, 3, 1)
         grid.setRowStretch(4, 1)
         for name, w in self.fields.items():
-            w.setObjectName(f"field:{name}")  # type: ignore[attr-defined]
+            w.as_widget().setObjectName(f"field:{name}")
 
-    def _group(self, title: str, rows) -> QGroupBox:
+    def _group(self, title: str, rows: list[Row | PairedRow]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
-        for name, label, widget, *pair in rows:
-            cell, err = with_error(widget)
+        for row in rows:
+            name, label, widget = row[0], row[1], row[2]
+            cell, err = with_error(widget.as_widget())
             self.fields[name] = widget
             self.errors[name] = err
-            if pair:  # a phone number with its safe-to-call choice beside it
-                other_name, other = pair
-                other_cell, other_err = with_error(other)
+            if len(row) == 5:  # a phone number with its safe-to-call choice beside it
+                other_name, other = row[3], row[4]
+                other_cell, other_err = with_error(other.as_widget())
                 self.fields[other_name] = other
                 self.errors[other_name] = other_err
-                row = QWidget()
-                h = QHBoxLayout(row)
+                pair = QWidget()
+                h = QHBoxLayout(pair)
                 h.setContentsMargins(0, 0, 0, 0)
                 h.addWidget(cell, 3)
                 h.addWidget(other_cell, 2)
-                cell = row
+                cell = pair
             form.addRow(label, cell)
         return box
 
     # ----- values -------------------------------------------------------------------------------
-    def set_values(self, values: dict, editable: bool = True) -> None:
+    def set_values(self, values: dict[str, Any], editable: bool = True) -> None:
         phones = values.get("phones")
         for name, w in self.fields.items():
             if name.startswith(("phone", "safe")) and name[-1].isdigit():
                 i = int(name[-1])
+                v: object
                 if phones == RESTRICTED:
                     v = RESTRICTED
                 else:
                     p = (phones or [])[i] if i < len(phones or []) else {}
                     v = p.get("number") if name.startswith("phone") else p.get("safe_to_call")
-                w.set_value(v)  # type: ignore[attr-defined]
+                w.set_value(v)
             else:
-                w.set_value(values.get(name))  # type: ignore[attr-defined]
-            w.set_editable(editable)  # type: ignore[attr-defined]
+                w.set_value(values.get(name))
+            w.set_editable(editable)
         self.clear_errors()
         self._baseline, _ = self.collect()
 
-    def collect(self) -> tuple[dict, dict[str, str]]:
+    def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
         """(values, problems): record values that could be read, and messages for those that could not."""
-        values: dict = {}
+        values: dict[str, Any] = {}
         problems: dict[str, str] = {}
         for name, w in self.fields.items():
             try:
-                values[name] = w.value()  # type: ignore[attr-defined]
+                values[name] = w.record_value()
             except ValueError as exc:
                 problems[name] = str(exc)
         phones = []
@@ -170,7 +181,7 @@ class IntakeForm(QWidget):
         values["phones"] = phones
         return {k: v for k, v in values.items() if v is not MASKED}, problems
 
-    def changed(self) -> tuple[dict, dict[str, str]]:
+    def changed(self) -> tuple[dict[str, Any], dict[str, str]]:
         values, problems = self.collect()
         return {k: v for k, v in values.items() if self._baseline.get(k) != v}, problems
 

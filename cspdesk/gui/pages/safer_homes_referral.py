@@ -7,7 +7,10 @@ service already masked for the signed-in user; a masked field is read-only and n
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,13 +35,22 @@ from cspdesk.core.domain.safer_homes import ReferralRecord, format_pence
 from cspdesk.core.domain.vocab import Role, SaferHomesStatus
 from cspdesk.core.errors import TransitionRefused, UserError, ValidationError
 from cspdesk.gui import theme
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.safer_homes_fields import DateField, MoneyField, TextField, with_error
 from cspdesk.gui.pages.safer_homes_form import IntakeForm
 from cspdesk.gui.reasons import with_reason
 from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+    from cspdesk.core.services.safer_homes import ReferralDetail
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.dialogs.looks import LooksDialog
+    from cspdesk.gui.prompts import Prompts
+    from cspdesk.gui.widgets.documents_panel import DocumentsPanel
+
+MeasureLines = list[tuple[str, int, bool]]  # (measure code, quantity, installed)
 
 S = SaferHomesStatus
 BUTTON_TEXT = {
@@ -67,27 +79,28 @@ class ReferralScreen(QWidget):
 
     back = Signal()
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
         self.prompts = prompts
-        self.detail = None
+        self.detail: ReferralDetail | None = None
+        self._lines: MeasureLines = []
         opts = services.safer_homes_read.filter_options()
-        self.heading = QLabel(objectName="referralHeading")
+        self.heading = named(QLabel(), "referralHeading")
         self.heading.setStyleSheet(f"{font_css(19)} font-weight: 600;")
-        self.flags = QLabel(objectName="referralFlags")
+        self.flags = named(QLabel(), "referralFlags")
         self.flags.setTextFormat(Qt.TextFormat.RichText)
-        back = QPushButton("← Back to the list", objectName="backToList")
+        back = named(QPushButton("← Back to the list"), "backToList")
         back.clicked.connect(self.back.emit)
         self.status_row = QHBoxLayout()
-        self.summary_btn = QPushButton("Print summary…", objectName="printSummary")
+        self.summary_btn = named(QPushButton("Print summary…"), "printSummary")
         self.summary_btn.clicked.connect(self._print_summary)
-        self.order_btn = QPushButton("Works order…", objectName="printWorksOrder")
+        self.order_btn = named(QPushButton("Works order…"), "printWorksOrder")
         self.order_btn.clicked.connect(self._print_works_order)
-        self.letters_btn = QPushButton("Letters…", objectName="referralLetters")
+        self.letters_btn = named(QPushButton("Letters…"), "referralLetters")
         self.letters_btn.clicked.connect(self.open_letters)
-        self.looks_btn = QPushButton("Who has looked…", objectName="whoHasLooked")
+        self.looks_btn = named(QPushButton("Who has looked…"), "whoHasLooked")
         self.looks_btn.setToolTip("Every time this restricted referral's details were shown, by whom and why")
         self.looks_btn.clicked.connect(self.show_looks)
         top = QHBoxLayout()
@@ -103,15 +116,15 @@ class ReferralScreen(QWidget):
         actions.addStretch(1)
 
         self.form = IntakeForm(opts["agencies"], opts["wards"])
-        self.save_btn = QPushButton("Save referral", objectName="saveReferral")
+        self.save_btn = named(QPushButton("Save referral"), "saveReferral")
         self.save_btn.clicked.connect(self.save)
 
         # Eligibility
         self.elig_box = QGroupBox("Eligibility")
-        self.elig_text = QLabel(objectName="eligibilityResult")
+        self.elig_text = named(QLabel(), "eligibilityResult")
         self.elig_text.setWordWrap(True)
         self.elig_text.setTextFormat(Qt.TextFormat.RichText)
-        self.elig_btn = QPushButton("Check eligibility", objectName="checkEligibility")
+        self.elig_btn = named(QPushButton("Check eligibility"), "checkEligibility")
         self.elig_btn.clicked.connect(self._check_eligibility)
         ev = QVBoxLayout(self.elig_box)
         ev.addWidget(self.elig_text)
@@ -120,33 +133,33 @@ class ReferralScreen(QWidget):
         # Survey and works
         self.works_box = QGroupBox("Survey and works")
         wf = QFormLayout()
-        self.work_fields = {}
-        self.work_errors = {}
+        self.work_fields: dict[str, DateField | TextField] = {}
+        self.work_errors: dict[str, QLabel] = {}
         for name, label, cls in WORK_FIELDS:
-            w = cls(objectName=f"field:{name}")
+            w = named(cls(), f"field:{name}")
             w.setMinimumWidth(240)
             cell, err = with_error(w)
             wf.addRow(label, cell)
             self.work_fields[name] = w
             self.work_errors[name] = err
-        self.save_works_btn = QPushButton("Save survey and works", objectName="saveWorks")
+        self.save_works_btn = named(QPushButton("Save survey and works"), "saveWorks")
         self.save_works_btn.clicked.connect(self._save_works)
         wf.addRow("", self.save_works_btn)
-        self.measures = QTableWidget(0, 5, objectName="measuresTable")
+        self.measures = named(QTableWidget(0, 5), "measuresTable")
         self.measures.setHorizontalHeaderLabels(["Measure", "Qty", "Unit cost", "Total", "Fitted"])
         self.measures.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.measures.verticalHeader().setVisible(False)
         self.measures.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.measures.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.measures.setMinimumHeight(170)
-        self.catalogue = QComboBox(objectName="measureChoice")
-        self.quantity = QSpinBox(objectName="measureQuantity")
+        self.catalogue = named(QComboBox(), "measureChoice")
+        self.quantity = named(QSpinBox(), "measureQuantity")
         self.quantity.setRange(1, 50)
-        self.add_measure_btn = add = QPushButton("Add measure", objectName="addMeasure")
+        self.add_measure_btn = add = named(QPushButton("Add measure"), "addMeasure")
         add.clicked.connect(self._add_measure)
-        self.remove_measure_btn = remove = QPushButton("Remove selected", objectName="removeMeasure")
+        self.remove_measure_btn = remove = named(QPushButton("Remove selected"), "removeMeasure")
         remove.clicked.connect(self._remove_measure)
-        self.total = QLabel(objectName="worksTotal")
+        self.total = named(QLabel(), "worksTotal")
         self.total.setStyleSheet("font-weight:600")
         adder = QHBoxLayout()
         adder.addWidget(self.catalogue, 1)
@@ -165,7 +178,7 @@ class ReferralScreen(QWidget):
         wl.addWidget(self.measures_error, 3, 1)
 
         self.timeline_box = QGroupBox("Timeline")
-        self.timeline = QListWidget(objectName="timeline")
+        self.timeline = named(QListWidget(), "timeline")
         self.timeline.setMinimumHeight(120)
         QVBoxLayout(self.timeline_box).addWidget(self.timeline)
 
@@ -208,7 +221,7 @@ class ReferralScreen(QWidget):
         """Partners are read-only: their controls are disabled, not refused on Save."""
         return self.services.actor.can(Role.OFFICER)
 
-    def show_detail(self, detail) -> None:
+    def show_detail(self, detail: ReferralDetail) -> None:
         self.detail = d = detail
         v = d.values
         self.heading.setText(f"Safer Homes referral {d.reference}")
@@ -279,19 +292,20 @@ class ReferralScreen(QWidget):
         self.elig_btn.setVisible(d.status is S.REFERRED)
         self.elig_btn.setEnabled(self.may_edit)
         # Works
-        for name, w in self.work_fields.items():
-            w.set_value(v.get(name))
-            w.set_editable(edit)
+        for name, field in self.work_fields.items():
+            field.set_value(v.get(name))
+            field.set_editable(edit)
             self.work_errors[name].hide()
         self.save_works_btn.setVisible(open_)
-        for w in (
+        controls: tuple[QWidget, ...] = (
             self.save_works_btn,
             self.add_measure_btn,
             self.remove_measure_btn,
             self.catalogue,
             self.quantity,
-        ):
-            w.setEnabled(edit)
+        )
+        for control in controls:
+            control.setEnabled(edit)
         self._lines = [(m["code"], m["quantity"], m["installed"]) for m in v.get("measures") or []]
         self.measures.setRowCount(len(v.get("measures") or []))
         for r, m in enumerate(v.get("measures") or []):
@@ -320,9 +334,10 @@ class ReferralScreen(QWidget):
         for t in d.timeline:
             self.timeline.addItem(f"{t.at:%d/%m/%Y %H:%M}  {t.who}  —  {t.summary}")
 
-    def _status_buttons(self, allowed) -> None:
+    def _status_buttons(self, allowed: Sequence[SaferHomesStatus]) -> None:
         while self.status_row.count():
-            w = self.status_row.takeAt(0).widget()
+            item = self.status_row.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.hide()
                 w.setParent(None)  # gone now, not at the next turn of the event loop
@@ -337,7 +352,7 @@ class ReferralScreen(QWidget):
             self.status_row.addWidget(b)
             b.show()
 
-    def _shown_again(self, referral_id) -> bool:
+    def _shown_again(self, referral_id: uuid.UUID) -> bool:
         """The referral again (a look: reuses the reason given on opening, or asks again if it has
         lapsed). False if the user would not give one: the screen goes back to the list."""
         read = self.services.safer_homes_read
@@ -353,8 +368,9 @@ class ReferralScreen(QWidget):
         self.show_detail(detail)
         return True
 
-    def _reload(self, changes) -> None:
-        self._shown_again(self.detail.id)
+    def _reload(self, changes: Changes) -> None:
+        if self.detail is not None:
+            self._shown_again(self.detail.id)
         self.bus.changes_applied.emit(changes)
 
     # ----- actions ------------------------------------------------------------------------------
@@ -389,8 +405,8 @@ class ReferralScreen(QWidget):
             return
         self._update(changed, self.form.show_errors)
 
-    def _update(self, changed: dict, show_errors) -> None:
-        if not changed:
+    def _update(self, changed: dict[str, Any], show_errors: Callable[[dict[str, str]], None]) -> None:
+        if not changed or self.detail is None:
             return
         try:
             changes = self.services.safer_homes.update(
@@ -405,10 +421,13 @@ class ReferralScreen(QWidget):
         self._reload(changes)
 
     def _save_works(self) -> None:
-        values, problems = {}, {}
+        if self.detail is None:
+            return
+        values: dict[str, Any] = {}
+        problems: dict[str, str] = {}
         for name, w in self.work_fields.items():
             try:
-                value = w.value()
+                value = w.record_value()
             except ValueError as exc:
                 problems[name] = str(exc)
                 continue
@@ -419,7 +438,7 @@ class ReferralScreen(QWidget):
             return
         self._update(values, self._work_errors)
 
-    def _work_errors(self, problems: dict) -> None:
+    def _work_errors(self, problems: dict[str, str]) -> None:
         for name, err in self.work_errors.items():
             err.setVisible(name in problems)
             err.setText(problems.get(name, ""))
@@ -427,7 +446,9 @@ class ReferralScreen(QWidget):
         if rest:
             self.form.show_errors({k: m for k, m in problems.items() if k not in self.work_errors})
 
-    def _set_measures(self, lines) -> None:
+    def _set_measures(self, lines: MeasureLines) -> None:
+        if self.detail is None:
+            return
         try:
             changes = self.services.safer_homes.set_measures(self.services.actor, self.detail.id, lines)
         except UserError as exc:
@@ -448,6 +469,8 @@ class ReferralScreen(QWidget):
             self._set_measures([line for r, line in enumerate(self._lines) if r not in rows])
 
     def _check_eligibility(self) -> None:
+        if self.detail is None:
+            return
         try:
             self.services.safer_homes.check_eligibility(self.services.actor, self.detail.id)
         except UserError as exc:
@@ -458,6 +481,8 @@ class ReferralScreen(QWidget):
         self._reload(Changes.of("safer_homes", ids=(self.detail.id,)))
 
     def move_to(self, to: SaferHomesStatus) -> None:
+        if self.detail is None:
+            return
         reason = None
         if to in (S.DECLINED, S.WITHDRAWN):
             reason = self.prompts.ask_text(
@@ -478,7 +503,7 @@ class ReferralScreen(QWidget):
     def _print_summary(self) -> None:
         self._print("summary", self.services.safer_homes_outputs.summary_pdf, "referral summary")
 
-    def open_letters(self):
+    def open_letters(self) -> DocumentsPanel | None:
         """Acknowledgement to the referrer, works order, follow-up to the client: filed on the referral."""
         if self.detail is None:
             return None
@@ -499,17 +524,18 @@ class ReferralScreen(QWidget):
     def _print_works_order(self) -> None:
         self._print("works-order", self.services.safer_homes_outputs.works_order_pdf, "works order")
 
-    def _print(self, kind: str, make, what: str) -> None:
-        path = self.prompts.ask_save_file(
-            f"Save the {what}", f"{self.detail.reference}-{kind}.pdf", "PDF (*.pdf)"
-        )
+    def _print(self, kind: str, make: Callable[..., Path], what: str) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        path = self.prompts.ask_save_file(f"Save the {what}", f"{detail.reference}-{kind}.pdf", "PDF (*.pdf)")
         if path is None:
             return
         try:
             made = with_reason(
                 self.prompts,
                 f"printing the {what}",
-                lambda reason: make(self.services.actor, self.detail.id, path, reason),
+                lambda reason: make(self.services.actor, detail.id, path, reason),
             )
         except UserError as exc:
             self.prompts.error(f"The {what} was not made", str(exc))
@@ -520,12 +546,14 @@ class ReferralScreen(QWidget):
             f"The {what} is ready", f"Saved to {path}. It is marked OFFICIAL-SENSITIVE; keep it securely."
         )
         self.timeline.clear()
-        self._shown_again(self.detail.id)
+        self._shown_again(detail.id)
 
-    def show_looks(self):
+    def show_looks(self) -> LooksDialog | None:
         """Who has looked at this restricted referral: every look, with the reason given."""
         from cspdesk.gui.dialogs.looks import LooksDialog
 
+        if self.detail is None:
+            return None
         try:
             rows = self.services.audit_log.looks_at(
                 self.services.actor, "safer_homes_referral", self.detail.id
@@ -538,7 +566,7 @@ class ReferralScreen(QWidget):
         return self.looks_dialog
 
 
-def _as_field(value):
+def _as_field(value: object) -> object:
     """A stored value in the terms a work field returns (dates as dates)."""
     from cspdesk.gui.pages.safer_homes_fields import as_date
 

@@ -7,13 +7,25 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.safer_homes.safer_homes_read import ReferralQuery, category_label
+    from cspdesk.core.services.safer_homes.safer_homes_read import (
+        CountsView,
+        ReferralDetail,
+        ReferralListRow,
+        ReferralQuery,
+        category_label,
+    )
 
 _PUBLIC: dict[str, str] = {
+    "CountsView": "cspdesk.core.services.safer_homes.safer_homes_read",
+    "ReferralDetail": "cspdesk.core.services.safer_homes.safer_homes_read",
+    "ReferralListRow": "cspdesk.core.services.safer_homes.safer_homes_read",
     "ReferralQuery": "cspdesk.core.services.safer_homes.safer_homes_read",
     "category_label": "cspdesk.core.services.safer_homes.safer_homes_read",
 }
 __all__ = [
+    "CountsView",
+    "ReferralDetail",
+    "ReferralListRow",
     "ReferralQuery",
     "category_label",
 ]
