@@ -129,8 +129,8 @@ def test_an_application_from_receipt_to_closure_through_the_widgets(qtbot, servi
     )
     add.set("owner_agency", "SDDC")
     save(add)
-    assert page.view.actions.rowCount() == 1
-    assert page.view.actions.item(0, 1).text() == "South Derbyshire District Council"
+    assert page.view.action_plan.rowCount() == 1
+    assert page.view.action_plan.item(0, 1).text() == "South Derbyshire District Council"
 
     f = step(Step.OUTCOME)
     set_date(f, "outcome_sent_on", date(2023, 5, 12))
@@ -149,13 +149,13 @@ def test_an_application_from_receipt_to_closure_through_the_widgets(qtbot, servi
     up.set("summary", "Told that CCTV has been ordered.")
     save(up)
     assert page.view.updates.item(0, 2).text() == "Told that CCTV has been ordered."
-    page.view.actions.selectRow(0)
+    page.view.action_plan.selectRow(0)
     upd = page.view.update_action
     upd.set("status", "done")
     upd.set("progress", "Camera installed.")
     set_date(upd, "completed_on", date(2023, 6, 28))
     save(upd)
-    assert page.view.actions.item(0, 3).text() == "Done"
+    assert page.view.action_plan.item(0, 3).text() == "Done"
     assert page.view.step_buttons[Step.CLOSE].isEnabled()
 
     f = step(Step.CLOSE)

@@ -3,7 +3,7 @@ names the field, so a refusal shows beside what is missing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.clock import current as clock
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
+from cspdesk.gui.named import named
 
 
 @dataclass
@@ -42,11 +43,14 @@ class FieldSpec:
 class DateField(QWidget):
     """A date, optionally with a tick to say whether there is one."""
 
-    def __init__(self, optional: bool, name: str):
+    def __init__(self, optional: bool, name: str) -> None:
         super().__init__()
         self.check = QCheckBox("Known") if optional else None
-        self.edit = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy", objectName=name)
-        self.edit.setDate(QDate(clock().today()))
+        self.edit = named(QDateEdit(), name)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("dd/MM/yyyy")
+        today = clock().today()
+        self.edit.setDate(QDate(today.year, today.month, today.day))
         h = QHBoxLayout(self)
         h.setContentsMargins(0, 0, 0, 0)
         if self.check is not None:
@@ -59,7 +63,8 @@ class DateField(QWidget):
     def value(self) -> date | None:
         if self.check is not None and not self.check.isChecked():
             return None
-        return self.edit.date().toPython()
+        chosen = self.edit.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def set_value(self, d: date | None) -> None:
         if self.check is not None:
@@ -69,8 +74,9 @@ class DateField(QWidget):
 
 
 class MultiField(QListWidget):
-    def __init__(self, choices: list[tuple[Any, str]], name: str):
-        super().__init__(objectName=name)
+    def __init__(self, choices: list[tuple[Any, str]], name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
         for value, label in choices:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, value)
@@ -79,14 +85,14 @@ class MultiField(QListWidget):
             self.addItem(item)
         self.setFixedHeight(22 * max(2, len(choices)) + 6)
 
-    def value(self) -> list:
+    def value(self) -> list[Any]:
         return [
             self.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.count())
             if self.item(i).checkState() == Qt.CheckState.Checked
         ]
 
-    def set_checked(self, values) -> None:
+    def set_checked(self, values: Collection[Any]) -> None:
         for i in range(self.count()):
             on = self.item(i).data(Qt.ItemDataRole.UserRole) in values
             self.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
@@ -102,8 +108,9 @@ class Form(QWidget):
         on_submit: Callable[[dict[str, Any]], None],
         save_label: str = "Save",
         object_name: str = "",
-    ):
-        super().__init__(objectName=object_name)
+    ) -> None:
+        super().__init__()
+        self.setObjectName(object_name)
         self.on_submit = on_submit
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
@@ -112,7 +119,7 @@ class Form(QWidget):
         for spec in specs:
             w = self._widget(spec)
             self.widgets[spec.name] = w
-            err = QLabel("", objectName=f"error_{spec.name}")
+            err = named(QLabel(""), f"error_{spec.name}")
             err.setStyleSheet(theme.css("alert"))
             err.setWordWrap(True)
             err.hide()
@@ -128,10 +135,10 @@ class Form(QWidget):
                 box.addWidget(hint)
             box.addWidget(err)
             self.layout_.addRow(spec.label if spec.kind != "bool" else "", box)
-        self.general = QLabel("", objectName="formError")
+        self.general = named(QLabel(""), "formError")
         self.general.setStyleSheet(theme.css("alert"))
         self.general.setWordWrap(True)
-        self.save = QPushButton(save_label, objectName="formSave")
+        self.save = named(QPushButton(save_label), "formSave")
         self.save.setDefault(True)
         self.save.clicked.connect(self.submit)
         v = QVBoxLayout(self)
@@ -147,18 +154,18 @@ class Form(QWidget):
         if spec.kind in ("date", "optdate"):
             return DateField(spec.kind == "optdate", n)
         if spec.kind == "text":
-            return QLineEdit(objectName=n)
+            return named(QLineEdit(), n)
         if spec.kind == "multiline":
-            w = QPlainTextEdit(objectName=n)
-            w.setFixedHeight(70)
-            return w
+            text = named(QPlainTextEdit(), n)
+            text.setFixedHeight(70)
+            return text
         if spec.kind == "bool":
-            return QCheckBox(spec.label, objectName=n)
+            return named(QCheckBox(spec.label), n)
         if spec.kind == "choice":
-            w = QComboBox(objectName=n)
+            choice = named(QComboBox(), n)
             for value, label in spec.choices:
-                w.addItem(label, value)
-            return w
+                choice.addItem(label, value)
+            return choice
         if spec.kind == "multi":
             return MultiField(spec.choices, n)
         raise ValueError(spec.kind)
@@ -222,7 +229,7 @@ class Form(QWidget):
         return True
 
 
-def _when_edited(widget: QWidget, callback) -> None:
+def _when_edited(widget: QWidget, callback: Callable[[], None]) -> None:
     """Call ``callback`` whenever the user changes ``widget`` or a box inside it (a date field's tick)."""
     for w in [widget, *widget.findChildren(QWidget)]:
         for name in ("textChanged", "dateChanged", "currentIndexChanged", "toggled", "itemChanged"):

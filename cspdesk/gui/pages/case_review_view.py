@@ -4,9 +4,10 @@ allows now are enabled), and the evidence, action plan, victim updates and appea
 from __future__ import annotations
 
 import html
+import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
@@ -23,12 +24,18 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.case_review import ProceedGround, ThresholdDecision
 from cspdesk.core.domain.vocab import ActionStatus
+from cspdesk.core.errors import UserError
 from cspdesk.core.services.case_review import BODIES, VICTIM_UPDATE_METHODS, Step
 from cspdesk.gui import theme
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.case_review import CaseReviewDetail
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+
+FormValues = dict[str, Any]  # a Form's values by field name
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -38,7 +45,7 @@ def _d(d: date | None) -> str:
 
 
 def table(headers: list[str], name: str, title: str = "") -> QTableWidget:
-    t = QTableWidget(0, len(headers), objectName=name, accessibleName=title)  # the name a screen reader says
+    t = named(QTableWidget(0, len(headers)), name, title)  # the name a screen reader says
     t.setHorizontalHeaderLabels(headers)
     t.verticalHeader().setVisible(False)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -64,8 +71,9 @@ def fill(t: QTableWidget, rows: list[list[str]], red: list[bool] | None = None) 
 class OneAtATime(QWidget):
     """Like a QStackedWidget, but only as tall as the page shown (hidden pages take no room)."""
 
-    def __init__(self, object_name: str):
-        super().__init__(objectName=object_name)
+    def __init__(self, object_name: str) -> None:
+        super().__init__()
+        self.setObjectName(object_name)
         self._pages: list[QWidget] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -89,19 +97,19 @@ class OneAtATime(QWidget):
 class ApplicationView(QWidget):
     services: Services
 
-    def __init__(self, services, on_changed: Callable[[object], None]):
+    def __init__(self, services: Services, on_changed: Callable[[Changes], None]) -> None:
         super().__init__()
         self.services = services
         self.cr = services.case_reviews
         self.on_changed = on_changed
-        self.detail = None
-        self.header = QLabel(objectName="crHeader")
+        self.detail: CaseReviewDetail | None = None
+        self.header = named(QLabel(), "crHeader")
         self.header.setWordWrap(True)
         self.header.setTextFormat(self.header.textFormat().RichText)
         steps = QGridLayout()
         self.step_buttons: dict[Step, QPushButton] = {}
         for i, step in enumerate(Step):
-            b = QPushButton(step.label, objectName=f"step_{step.value}")
+            b = named(QPushButton(step.label), f"step_{step.value}")
             b.clicked.connect(lambda _=False, s=step: self.open_step(s))
             self.step_buttons[step] = b
             steps.addWidget(b, i // 5, i % 5)
@@ -118,8 +126,8 @@ class ApplicationView(QWidget):
             self.step_forms[step] = form
             self.forms.addWidget(form)
 
-        self.tabs = QTabWidget(objectName="crTabs")
-        self.evidence_note = QLabel(objectName="evidenceNote")
+        self.tabs = named(QTabWidget(), "crTabs")
+        self.evidence_note = named(QLabel(), "evidenceNote")
         self.evidence_note.setWordWrap(True)
         self.evidence = table(
             ["Counts?", "Case", "Behaviour", "Reported", "Reporter", "Agency", "Why not"],
@@ -131,7 +139,7 @@ class ApplicationView(QWidget):
         v.addWidget(self.evidence_note)
         v.addWidget(self.evidence)
         self.tabs.addTab(ev, "Threshold evidence")
-        self.actions = table(
+        self.action_plan = table(
             ["Action", "Owner", "Due", "Status", "Progress", "Completed"], "actionTable", "Action plan"
         )
         agencies = [("", "— choose —")] + self.cr.agencies()
@@ -159,7 +167,7 @@ class ApplicationView(QWidget):
         )
         plan = QWidget()
         v = QVBoxLayout(plan)
-        v.addWidget(self.actions)
+        v.addWidget(self.action_plan)
         v.addWidget(self.add_action)
         v.addWidget(self.update_action)
         self.tabs.addTab(plan, "Action plan")
@@ -184,7 +192,7 @@ class ApplicationView(QWidget):
             ["Against", "Lodged", "Grounds", "PCC decision", "On", "Notes"], "appealsTable", "Appeals"
         )
         self.tabs.addTab(self.appeals, "Appeals to the PCC")
-        self.record = QLabel(objectName="crRecord")
+        self.record = named(QLabel(), "crRecord")
         self.record.setWordWrap(True)
         self.tabs.addTab(self.record, "Decision and review")
 
@@ -198,15 +206,15 @@ class ApplicationView(QWidget):
     def _form(self, step: Step) -> Form:
         cr, actor = self.cr, self.services.actor
 
-        def call(fn):
-            def submit(v):
+        def call(fn: Callable[[FormValues], Changes]) -> Callable[[FormValues], None]:
+            def submit(v: FormValues) -> None:
                 changes = fn(v)
                 self.on_changed(changes)
 
             return submit
 
         S = FieldSpec
-        specs: dict[Step, tuple[list[FieldSpec], Callable]] = {
+        specs: dict[Step, tuple[list[FieldSpec], Callable[[FormValues], Changes]]] = {
             Step.CONSENT: (
                 [S("consent_recorded_on", "Victim's written consent dated", "date")],
                 lambda v: cr.record_consent(actor, self.id, v["consent_recorded_on"], self.version),
@@ -357,20 +365,26 @@ class ApplicationView(QWidget):
         fields, fn = specs[step]
         return Form(step.label, fields, call(fn), object_name=f"form_{step.value}")
 
-    @property
-    def id(self):
-        return self.detail.id
+    def _shown(self) -> CaseReviewDetail:
+        """The application on screen (a step's form is only shown with one)."""
+        if self.detail is None:
+            raise UserError("Select an application first.")
+        return self.detail
 
     @property
-    def version(self):
-        return self.detail.version
+    def id(self) -> uuid.UUID:
+        return self._shown().id
+
+    @property
+    def version(self) -> int:
+        return self._shown().version
 
     def open_step(self, step: Step) -> None:
         form = self.step_forms[step]
         form.clear_errors()
         self.forms.setCurrentWidget(form)
 
-    def _add_action(self, v) -> None:
+    def _add_action(self, v: FormValues) -> None:
         self.on_changed(
             self.cr.add_action(
                 self.services.actor,
@@ -381,13 +395,13 @@ class ApplicationView(QWidget):
             )
         )
 
-    def _update_action(self, v) -> None:
-        row = self.actions.currentRow()
+    def _update_action(self, v: FormValues) -> None:
+        row = self.action_plan.currentRow()
         if row < 0:
             from cspdesk.core.errors import ValidationError
 
             raise ValidationError({"progress": "Select an action in the table first."})
-        a = self.detail.actions[row]
+        a = self._shown().actions[row]
         self.on_changed(
             self.cr.update_action(
                 self.services.actor,
@@ -399,7 +413,7 @@ class ApplicationView(QWidget):
             )
         )
 
-    def _add_update(self, v) -> None:
+    def _add_update(self, v: FormValues) -> None:
         self.on_changed(
             self.cr.add_victim_update(
                 self.services.actor,
@@ -411,7 +425,7 @@ class ApplicationView(QWidget):
         )
 
     # ----- showing an application
-    def show_detail(self, d, keep_form: bool = False) -> None:
+    def show_detail(self, d: CaseReviewDetail, keep_form: bool = False) -> None:
         self.detail = d
         e = html.escape
         dl = "".join(
@@ -458,13 +472,13 @@ class ApplicationView(QWidget):
                 self.forms.setCurrentIndex(0)
         self._fill_tables(d)
 
-    def _fill_tables(self, d) -> None:
+    def _fill_tables(self, d: CaseReviewDetail) -> None:
         a = self.cr.assessment(d.id)
         self.evidence_note.setText(a.explanation)
         names = dict(self.cr.agencies())  # "Derbyshire Constabulary", not its code "POLICE" (issue 19)
 
-        def agency(code):
-            return names.get(code, code or "")
+        def agency(code: str | None) -> str:
+            return names.get(code, code) if code else ""
 
         rows = [
             [
@@ -492,7 +506,7 @@ class ApplicationView(QWidget):
         ]
         fill(self.evidence, rows, [False] * len(a.qualifying) + [True] * len(a.excluded))
         fill(
-            self.actions,
+            self.action_plan,
             [
                 [
                     x.description,

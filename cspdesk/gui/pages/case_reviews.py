@@ -3,7 +3,9 @@ new application, one application walked through the process, and the statutory a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,23 +31,30 @@ from cspdesk.core.services.case_review import APPLICANT_KINDS, CHANNELS, Applica
 from cspdesk.gui import theme
 from cspdesk.gui.laptop import SideBySide
 from cspdesk.gui.loading import when_shown
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.case_review import CaseReviewRow, LinkedCase
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
+    from cspdesk.gui.widgets.documents_panel import DocumentsPanel
 
 
 class CaseLinker(QWidget):
     """Find cases by reference and tick the ones the application is about."""
 
-    def __init__(self, find):
+    def __init__(self, find_cases: Callable[[str], list[LinkedCase]]) -> None:
         super().__init__()
-        self.find = find
-        self.search = QLineEdit(objectName="caseFind", placeholderText="Type a case reference, e.g. ASB-2023")
-        self.results = QListWidget(objectName="caseResults")
+        # not ``self.find``: that would hide QWidget.find(), which looks a widget up by its window id
+        self.find_cases = find_cases
+        self.search = named(QLineEdit(placeholderText="Type a case reference, e.g. ASB-2023"), "caseFind")
+        self.results = named(QListWidget(), "caseResults")
         self.results.setFixedHeight(110)
-        self.chosen: dict = {}
+        self.chosen: dict[uuid.UUID, str] = {}
         self.search.textChanged.connect(self.refresh)
         self.results.itemChanged.connect(self._toggled)
         v = QVBoxLayout(self)
@@ -56,7 +65,7 @@ class CaseLinker(QWidget):
     def refresh(self) -> None:
         self.results.blockSignals(True)
         self.results.clear()
-        for c in self.find(self.search.text()):
+        for c in self.find_cases(self.search.text()):
             item = QListWidgetItem(f"{c.reference} — {c.title}")
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -64,14 +73,14 @@ class CaseLinker(QWidget):
             self.results.addItem(item)
         self.results.blockSignals(False)
 
-    def _toggled(self, item) -> None:
+    def _toggled(self, item: QListWidgetItem) -> None:
         cid = item.data(Qt.ItemDataRole.UserRole)
         if item.checkState() == Qt.CheckState.Checked:
             self.chosen[cid] = item.text()
         else:
             self.chosen.pop(cid, None)
 
-    def value(self) -> tuple:
+    def value(self) -> tuple[uuid.UUID, ...]:
         return tuple(self.chosen)
 
 
@@ -80,14 +89,14 @@ class CaseReviewsPage(QWidget):
 
     title = "Case Reviews"
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.cr = services.case_reviews
         self.bus = bus
         self.prompts = prompts
-        self.rows = []
-        self.tabs = QTabWidget(objectName="caseReviewTabs")
+        self.rows: list[CaseReviewRow] = []
+        self.tabs = named(QTabWidget(), "caseReviewTabs")
         self.tabs.addTab(self._applications_tab(), "Applications")
         self.tabs.addTab(self._figures_tab(), "Annual figures")
         QVBoxLayout(self).addWidget(self.tabs)
@@ -99,9 +108,9 @@ class CaseReviewsPage(QWidget):
 
     # ----- applications
     def _applications_tab(self) -> QWidget:
-        self.search = QLineEdit(objectName="crSearch", placeholderText="Search reference or applicant")
+        self.search = named(QLineEdit(placeholderText="Search reference or applicant"), "crSearch")
         self.search.textChanged.connect(lambda _t: self.refresh())
-        self.status = QComboBox(objectName="crStatusFilter")
+        self.status = named(QComboBox(), "crStatusFilter")
         for value, label in [
             (None, "All"),
             ("open", "Open"),
@@ -109,14 +118,13 @@ class CaseReviewsPage(QWidget):
         ] + CaseReviewStatus.choices():
             self.status.addItem(label, value)
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.new_btn = QPushButton("New application…", objectName="newApplication")
+        self.new_btn = named(QPushButton("New application…"), "newApplication")
         self.new_btn.clicked.connect(self.new_application)
-        self.letters_btn = QPushButton(
-            "Letters…", objectName="crLetters", toolTip="Letters to the applicant (Ctrl+L)"
-        )
+        self.letters_btn = named(QPushButton("Letters…"), "crLetters")
+        self.letters_btn.setToolTip("Letters to the applicant (Ctrl+L)")
         self.letters_btn.clicked.connect(self.open_letters)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.open_letters)
-        self.count = QLabel(objectName="crCount")
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.open_letters)
+        self.count = named(QLabel(), "crCount")
         self.table = table(
             ["Reference", "Applicant", "Received", "Status", "Next due", "Due by"],
             "crTable",
@@ -160,9 +168,9 @@ class CaseReviewsPage(QWidget):
             "Record application",
             "newApplicationForm",
         )
-        self.new_form.widgets["consent_recorded_on"].set_value(None)
+        self.new_form.set("consent_recorded_on", None)
         links = QLabel("<b>Linked cases</b>")
-        self.case_error = QLabel("", objectName="error_case_ids")
+        self.case_error = named(QLabel(""), "error_case_ids")
         self.case_error.setStyleSheet(theme.css("alert"))
         self.new_form.errors["case_ids"] = self.case_error  # shown beside the case finder
         new_page = QWidget()
@@ -239,11 +247,11 @@ class CaseReviewsPage(QWidget):
         if selected is not None:
             self.select(selected)
 
-    def current_id(self):
+    def current_id(self) -> uuid.UUID | None:
         r = self.table.currentRow()
         return self.rows[r].id if 0 <= r < len(self.rows) else None
 
-    def select(self, application_id) -> None:
+    def select(self, application_id: uuid.UUID) -> None:
         for i, r in enumerate(self.rows):
             if r.id == application_id:
                 self.table.blockSignals(True)
@@ -257,7 +265,7 @@ class CaseReviewsPage(QWidget):
         if aid is not None:
             self._show(aid)
 
-    def _show(self, application_id, keep_form: bool = False) -> None:
+    def _show(self, application_id: uuid.UUID, keep_form: bool = False) -> None:
         try:
             self.view.show_detail(self.cr.detail(application_id), keep_form)
         except UserError as exc:
@@ -265,7 +273,7 @@ class CaseReviewsPage(QWidget):
             return
         self.right.setCurrentWidget(self.view)
 
-    def open_letters(self):
+    def open_letters(self) -> DocumentsPanel | None:
         """Acknowledgement, threshold decision and outcome letters, filed on the application."""
         aid = self.current_id()
         if aid is None:
@@ -284,7 +292,7 @@ class CaseReviewsPage(QWidget):
         self.new_form.clear_errors()
         self.right.setCurrentIndex(2)
 
-    def _record(self, v) -> None:
+    def _record(self, v: dict[str, Any]) -> None:
         new_id = self.cr.record_application(
             self.services.actor,
             ApplicationInput(
@@ -307,27 +315,27 @@ class CaseReviewsPage(QWidget):
         self._changed(Changes.of("case_review", "chronology", ids=(new_id,)))
         self.select(new_id)
 
-    def _changed(self, changes) -> None:
+    def _changed(self, changes: Changes) -> None:
         self.bus.changes_applied.emit(changes)
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if changes.touches("case_review", "case", "incident", "setting"):
             self.refresh()
             self.show_figures()
 
     # ----- the annual figures
     def _figures_tab(self) -> QWidget:
-        self.year = QLineEdit(self.cr.default_period_text(), objectName="figuresYear")
+        self.year = named(QLineEdit(self.cr.default_period_text()), "figuresYear")
         self.year.returnPressed.connect(self.show_figures)
-        show = QPushButton("Show", objectName="figuresShow")
+        show = named(QPushButton("Show"), "figuresShow")
         show.clicked.connect(self.show_figures)
-        csv_btn = QPushButton("Save CSV…", objectName="figuresCsv")
+        csv_btn = named(QPushButton("Save CSV…"), "figuresCsv")
         csv_btn.clicked.connect(lambda: self._save("csv"))
-        pdf_btn = QPushButton("Save printable PDF…", objectName="figuresPdf")
+        pdf_btn = named(QPushButton("Save printable PDF…"), "figuresPdf")
         pdf_btn.clicked.connect(lambda: self._save("pdf"))
-        self.year_error = QLabel("", objectName="error_year")
+        self.year_error = named(QLabel(""), "error_year")
         self.year_error.setStyleSheet(theme.css("alert"))
-        self.figures_text = QLabel(objectName="figuresText")
+        self.figures_text = named(QLabel(), "figuresText")
         self.figures_text.setWordWrap(True)
         self.figures_text.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.figures_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
