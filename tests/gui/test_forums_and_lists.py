@@ -49,7 +49,7 @@ def test_forum_record_capture_issues_and_print_the_log(qtbot, services, tmp_path
     qtbot.mouseClick(page.as_action, Qt.MouseButton.LeftButton)
     became = [page.issues.item(r, 2).text() for r in range(page.issues.rowCount())]
     assert became[0] == f"Incident on {case.reference}" and became[1].startswith("Action, due 15/12/2026")
-    assert page.actions.rowCount() == 1
+    assert page.action_log.rowCount() == 1
 
     # A new case from an issue: the new-case dialog opens filled in from the forum.
     type_into(qtbot, page.issue_text, "Speeding on Hearthcote Road")

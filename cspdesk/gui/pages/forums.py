@@ -3,9 +3,11 @@ case, or an action, and print the forum's action log. All local: works on a lapt
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -24,12 +26,18 @@ from cspdesk.core.services.cases import ActionInput, CaseQuery
 from cspdesk.core.services.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
 from cspdesk.gui.loading import when_shown
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table
 from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
+
+T = TypeVar("T")
 
 
 class ForumsPage(QWidget):
@@ -37,7 +45,7 @@ class ForumsPage(QWidget):
 
     title = "Area Forums"
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
@@ -50,15 +58,15 @@ class ForumsPage(QWidget):
 
         # record a forum
         self.f_errors = FieldErrors()
-        self.f_title = QLineEdit(objectName="forum_title", placeholderText="e.g. Swadlincote Area Forum")
+        self.f_title = named(QLineEdit(placeholderText="e.g. Swadlincote Area Forum"), "forum_title")
         self.f_held = DateField(clock().today())
         self.f_held.setObjectName("forum_held_on")
-        self.f_venue = QLineEdit(objectName="forum_venue")
+        self.f_venue = named(QLineEdit(), "forum_venue")
         self.f_ward = combo(services.case_list.filter_options().wards, "(any ward)", object_name="forum_ward")
-        self.f_attendees = QLineEdit(
-            objectName="forum_attendees", placeholderText="councillors, parish councils, SNT…"
+        self.f_attendees = named(
+            QLineEdit(placeholderText="councillors, parish councils, SNT…"), "forum_attendees"
         )
-        self.f_save = QPushButton("Record forum", objectName="recordForum")
+        self.f_save = named(QPushButton("Record forum"), "recordForum")
         self.f_save.clicked.connect(self.record_forum)
         fform = QFormLayout()
         self.f_errors.add_row(fform, "Forum", "title", self.f_title)
@@ -67,24 +75,24 @@ class ForumsPage(QWidget):
         fform.addRow("Ward", self.f_ward)
         fform.addRow("Attending", self.f_attendees)
         fform.addRow(self.f_save)
-        new_box = QGroupBox("Record a forum meeting", objectName="recordForumBox")
+        new_box = named(QGroupBox("Record a forum meeting"), "recordForumBox")
         new_box.setLayout(fform)
 
         # the selected forum
-        self.detail = QLabel(objectName="forumDetail")
+        self.detail = named(QLabel(), "forumDetail")
         self.detail.setWordWrap(True)
         self.issues = table(["Raised by", "Issue", "Became"], "issuesTable", 1)
         self.issues.doubleClicked.connect(self._open_issue_case)
-        self.actions = table(["Action", "Owner", "Due", "Status"], "forumActionsTable", 0)
-        self.print_btn = QPushButton("Print action log (PDF)…", objectName="printForumLog")
+        self.action_log = table(["Action", "Owner", "Due", "Status"], "forumActionsTable", 0)
+        self.print_btn = named(QPushButton("Print action log (PDF)…"), "printForumLog")
         self.print_btn.clicked.connect(self.print_log)
 
         # capture an issue
         self.i_errors = FieldErrors()
-        self.raised_by = QLineEdit(objectName="issue_raised_by", placeholderText="who raised it")
-        self.issue_text = QLineEdit(objectName="issue_text", placeholderText="what was raised")
-        self.case_ref = QLineEdit(
-            objectName="issue_case_ref", placeholderText="case reference, e.g. ASB-2026-00012"
+        self.raised_by = named(QLineEdit(placeholderText="who raised it"), "issue_raised_by")
+        self.issue_text = named(QLineEdit(placeholderText="what was raised"), "issue_text")
+        self.case_ref = named(
+            QLineEdit(placeholderText="case reference, e.g. ASB-2026-00012"), "issue_case_ref"
         )
         self.a_officer = combo(
             services.intake.options().officers, "(no officer)", object_name="issue_officer"
@@ -92,9 +100,9 @@ class ForumsPage(QWidget):
         self.a_agency = combo(services.intake.options().agencies, "(no agency)", object_name="issue_agency")
         self.a_due = DateField()
         self.a_due.setObjectName("issue_due")
-        self.as_case = QPushButton("New case…", objectName="issueAsCase")
-        self.as_incident = QPushButton("Incident on the case", objectName="issueAsIncident")
-        self.as_action = QPushButton("Action", objectName="issueAsAction")
+        self.as_case = named(QPushButton("New case…"), "issueAsCase")
+        self.as_incident = named(QPushButton("Incident on the case"), "issueAsIncident")
+        self.as_action = named(QPushButton("Action"), "issueAsAction")
         self.as_case.clicked.connect(self.issue_as_case)
         self.as_incident.clicked.connect(self.issue_as_incident)
         self.as_action.clicked.connect(self.issue_as_action)
@@ -116,12 +124,12 @@ class ForumsPage(QWidget):
             btns.addWidget(b)
         btns.addStretch(1)
         iform.addRow(btns)
-        issue_box = QGroupBox("Capture an issue raised", objectName="captureIssueBox")
+        issue_box = named(QGroupBox("Capture an issue raised"), "captureIssueBox")
         issue_box.setLayout(iform)
 
         tabs = QTabWidget()
         tabs.addTab(self.issues, "Issues raised")
-        tabs.addTab(self.actions, "Action log")
+        tabs.addTab(self.action_log, "Action log")
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.addWidget(self.detail)
@@ -142,7 +150,7 @@ class ForumsPage(QWidget):
         bus.changes_applied.connect(when_shown(self, self._on_changes))
         self.load()
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if changes.touches("meeting", "action", "case", "incident"):
             self.load()
 
@@ -162,7 +170,7 @@ class ForumsPage(QWidget):
             self.forums.selectRow(row)
         self.show_forum()
 
-    def current_forum(self):
+    def current_forum(self) -> uuid.UUID | None:
         return selected_id(self.forums)
 
     def show_forum(self) -> None:
@@ -173,7 +181,7 @@ class ForumsPage(QWidget):
         if fid is None:
             self.detail.setText("Record a forum meeting to capture its issues.")
             fill(self.issues, [])
-            fill(self.actions, [])
+            fill(self.action_log, [])
             return
         f = self.services.forums.forum(fid)
         self.detail.setText(
@@ -188,7 +196,7 @@ class ForumsPage(QWidget):
         )
         acts = self.services.actions.for_meeting(fid)
         fill(
-            self.actions,
+            self.action_log,
             [
                 [
                     a.description,
@@ -201,7 +209,7 @@ class ForumsPage(QWidget):
             [a.id for a in acts],
         )
 
-    def _attempt(self, title, work, errors):
+    def _attempt(self, title: str, work: Callable[[], T], errors: FieldErrors) -> T | None:
         from cspdesk.core.errors import UserError, ValidationError
 
         try:
@@ -239,7 +247,7 @@ class ForumsPage(QWidget):
         if row >= 0:
             self.forums.selectRow(row)
 
-    def _case_id(self):
+    def _case_id(self) -> uuid.UUID | None:
         ref = self.case_ref.text().strip()
         if not ref:
             self.i_errors.show({"case": "Type the reference of the case it belongs to."})
@@ -254,6 +262,8 @@ class ForumsPage(QWidget):
 
     def issue_as_case(self) -> None:
         fid = self.current_forum()
+        if fid is None:  # no forum chosen: the button is disabled
+            return
         forum = self.services.forums.forum(fid)
         dlg = NewCaseDialog(self.services, self.bus, self.prompts, self)
         dlg.title_edit.setText(self.issue_text.text())
@@ -261,7 +271,7 @@ class ForumsPage(QWidget):
         dlg.reported_via.setCurrentIndex(dlg.reported_via.findData("area_forum"))
         raised_by = self.raised_by.text()
 
-        def opened(case_id):
+        def opened(case_id: uuid.UUID) -> None:
             # The dialog saved the case; record that this forum raised it.
             changes = self.services.forums.link_issue_to_case(
                 self.services.actor, fid, raised_by, dlg.title_edit.text(), case_id
@@ -276,6 +286,8 @@ class ForumsPage(QWidget):
 
     def issue_as_incident(self) -> None:
         fid = self.current_forum()
+        if fid is None:  # no forum chosen: the button is disabled
+            return
         case_id = self._case_id()
         if case_id is None:
             return
@@ -292,6 +304,8 @@ class ForumsPage(QWidget):
 
     def issue_as_action(self) -> None:
         fid = self.current_forum()
+        if fid is None:  # no forum chosen: the button is disabled
+            return
         errors: dict[str, str] = {}
         due = read_date(self.a_due, "due_on", errors)
         if errors:
@@ -315,13 +329,16 @@ class ForumsPage(QWidget):
             self.a_due.clear()
             self.bus.changes_applied.emit(changes)
 
-    def _open_issue_case(self, index) -> None:
-        cid = self.issues.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
+    def _open_issue_case(self, index: QModelIndex) -> None:
+        item = self.issues.item(index.row(), 0)
+        cid = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if cid is not None:
             self.bus.open_case.emit(cid)
 
     def print_log(self) -> None:
         fid = self.current_forum()
+        if fid is None:  # no forum chosen: the button is disabled
+            return
         f = self.services.forums.forum(fid)
         target = self.prompts.ask_save_file(
             "Save the action log", f"{f.title} {f.held_on:%Y-%m-%d} action log.pdf", "PDF (*.pdf)"
