@@ -33,6 +33,7 @@ from cspdesk.core.services.enforcement import (
     RequirementInput,
 )
 from cspdesk.gui import theme
+from cspdesk.gui.named import named
 from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
@@ -41,15 +42,6 @@ if TYPE_CHECKING:
 
 W = TypeVar("W", bound=QWidget)
 T = TypeVar("T")
-
-
-def named(widget: W, object_name: str, accessible_name: str = "") -> W:
-    """The widget named for tests and screen readers (PySide6's keyword properties,
-    ``QLabel(objectName=...)``, work but are not in its type stubs)."""
-    widget.setObjectName(object_name)
-    if accessible_name:
-        widget.setAccessibleName(accessible_name)
-    return widget
 
 
 def qdate(value: date) -> QDate:

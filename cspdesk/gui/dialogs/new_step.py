@@ -43,10 +43,10 @@ from cspdesk.gui.dialogs.enforcement_forms import (
     day_of,
     error_label,
     moment_of,
-    named,
     qdatetime,
     submit_with_override,
 )
+from cspdesk.gui.named import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services

@@ -20,9 +20,9 @@ from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui import theme
-from cspdesk.gui.dialogs.enforcement_forms import named
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.dialogs.notice_step import EventDialog, NoticeShown, StepDialog
+from cspdesk.gui.named import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.domain.vocab import Role
-from cspdesk.gui.dialogs.enforcement_forms import named
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.models.notice_table import KEYS, NoticeTableModel
+from cspdesk.gui.named import named
 from cspdesk.gui.pages import case_view
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
