@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
@@ -38,6 +38,7 @@ from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
     from cspdesk.core.services.context import Actor
+    from cspdesk.core.services.enforcement import RequirementLine
     from cspdesk.gui.prompts import Prompts
 
 W = TypeVar("W", bound=QWidget)
@@ -204,19 +205,6 @@ class _Rows(QWidget):
         return widget
 
 
-class RequirementShown(Protocol):
-    """A requirement as a notice's detail shows it (``RequirementLine``)."""
-
-    @property
-    def kind_code(self) -> str: ...
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def due_on(self) -> date | None: ...
-
-
 class RequirementsEditor(_Rows):
     def __init__(self) -> None:
         super().__init__(["Requirement", "What", "By (dd/mm/yyyy)"], "Add requirement", "requirements")
@@ -237,7 +225,7 @@ class RequirementsEditor(_Rows):
         self.table.setCellWidget(r, 2, QLineEdit(due_on.strftime("%d/%m/%Y") if due_on else ""))
         return r
 
-    def set_values(self, items: Iterable[RequirementShown]) -> None:
+    def set_values(self, items: Iterable[RequirementLine]) -> None:
         self.table.setRowCount(0)
         for item in items:
             self.add_row(item.kind_code, item.text, item.due_on)

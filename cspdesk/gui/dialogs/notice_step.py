@@ -8,9 +8,7 @@ Both call the service themselves so that a refusal is shown beside the field and
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,7 +31,6 @@ from cspdesk.core.domain.enforcement import Stage
 from cspdesk.gui.dialogs.enforcement_forms import (
     FieldErrors,
     RequirementsEditor,
-    RequirementShown,
     date_edit,
     day_of,
     error_label,
@@ -45,6 +42,7 @@ from cspdesk.gui.named import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.enforcement import NoticeDetail
     from cspdesk.core.services.registry import Services
     from cspdesk.gui.bus import Bus
     from cspdesk.gui.prompts import Prompts
@@ -69,42 +67,6 @@ EVENT_TITLES = {
 }
 
 
-class NoticeShown(Protocol):
-    """What the notice's view and its dialogs read of the notice on screen (``NoticeDetail`` from
-    ``services.notices.detail``, which the GUI cannot import from its module)."""
-
-    @property
-    def id(self) -> uuid.UUID: ...
-    @property
-    def reference(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def kind_code(self) -> str: ...
-    @property
-    def stage(self) -> str: ...
-    @property
-    def stage_code(self) -> str: ...
-    @property
-    def case_id(self) -> uuid.UUID: ...
-    @property
-    def party_id(self) -> uuid.UUID | None: ...
-    @property
-    def recipient(self) -> str: ...
-    @property
-    def appeal_by(self) -> date | None: ...
-    @property
-    def amount_pence(self) -> int | None: ...
-    @property
-    def discount_amount_pence(self) -> int | None: ...
-    @property
-    def requirements(self) -> Sequence[RequirementShown]: ...
-    @property
-    def allowed(self) -> Sequence[tuple[str, str]]: ...
-    @property
-    def version(self) -> int: ...
-
-
 class _Base(QDialog):
     services: Services
 
@@ -115,7 +77,7 @@ class _Base(QDialog):
         services: Services,
         bus: Bus,
         prompts: Prompts,
-        detail: NoticeShown,
+        detail: NoticeDetail,
         title: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -176,7 +138,7 @@ class StepDialog(_Base):
         services: Services,
         bus: Bus,
         prompts: Prompts,
-        detail: NoticeShown,
+        detail: NoticeDetail,
         stage: str,
         label: str,
         parent: QWidget | None = None,
@@ -266,7 +228,7 @@ class EventDialog(_Base):
         services: Services,
         bus: Bus,
         prompts: Prompts,
-        detail: NoticeShown,
+        detail: NoticeDetail,
         event: str,
         parent: QWidget | None = None,
     ) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
@@ -46,53 +46,13 @@ from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
 if TYPE_CHECKING:
     from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.enforcement import DueRow, NoticeCountsReport
     from cspdesk.core.services.registry import Services
     from cspdesk.gui.bus import Bus
     from cspdesk.gui.prompts import Prompts
     from cspdesk.gui.tasks import TaskRunner
 
 DUE_COLUMNS = ["Due", "What is due", "Notice", "Recipient", "Case", "Officer"]
-
-
-class DueShown(Protocol):
-    """A row of the due and overdue list (``DueRow`` from ``services.notices.due``)."""
-
-    @property
-    def id(self) -> uuid.UUID: ...
-    @property
-    def reference(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def case_reference(self) -> str: ...
-    @property
-    def recipient(self) -> str: ...
-    @property
-    def officer(self) -> str: ...
-    @property
-    def due_on(self) -> date: ...
-    @property
-    def what(self) -> str: ...
-    @property
-    def overdue(self) -> bool: ...
-
-
-class CountLineShown(Protocol):
-    @property
-    def kind(self) -> str: ...
-    @property
-    def issued(self) -> int: ...
-    @property
-    def by_stage(self) -> Sequence[tuple[str, int]]: ...
-
-
-class CountsShown(Protocol):
-    """The counts for a period (``NoticeCountsReport`` from ``services.notices.counts``)."""
-
-    @property
-    def lines(self) -> Sequence[CountLineShown]: ...
-    @property
-    def action_taken(self) -> Sequence[str]: ...
 
 
 def financial_year(d: date) -> tuple[date, date]:
@@ -122,7 +82,7 @@ class EnforcementPage(QWidget):
         self.register_loader = PageLoader(self, tasks, "the register", "registerStatus")
         self.query = NoticeQuery()
         self.dialog: NewStepDialog | None = None
-        self._due_rows: Sequence[DueShown] = []
+        self._due_rows: Sequence[DueRow] = []
         self.detail = NoticeDetailView(services, bus, prompts)
         self.new_button = named(QPushButton("New enforcement step…"), "newEnforcementStep")
         self.new_button.setEnabled(services.actor.can(Role.OFFICER))
@@ -329,7 +289,7 @@ class EnforcementPage(QWidget):
         notices, within = self.services.notices, self.within.value()
         self.due_loader.load(lambda: notices.due(within, officer_id=officer), self._show_due_rows)
 
-    def _show_due_rows(self, rows: Sequence[DueShown]) -> None:
+    def _show_due_rows(self, rows: Sequence[DueRow]) -> None:
         self._due_rows = rows
         self.due_table.setRowCount(len(rows))
         for r, d in enumerate(rows):
@@ -419,7 +379,7 @@ class EnforcementPage(QWidget):
             lambda: notices.counts(start, end), lambda report: self._show_counts(report, start, end)
         )
 
-    def _show_counts(self, report: CountsShown, start: date, end: date) -> None:
+    def _show_counts(self, report: NoticeCountsReport, start: date, end: date) -> None:
         self.counts_table.setRowCount(len(report.lines))
         for r, line in enumerate(report.lines):
             stages = ", ".join(f"{n} {label}" for label, n in line.by_stage)

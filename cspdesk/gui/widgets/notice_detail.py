@@ -21,10 +21,11 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui import theme
 from cspdesk.gui.dialogs.new_step import NewStepDialog
-from cspdesk.gui.dialogs.notice_step import EventDialog, NoticeShown, StepDialog
+from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
 from cspdesk.gui.named import named
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.enforcement import NoticeDetail
     from cspdesk.core.services.registry import Services
     from cspdesk.gui.bus import Bus
     from cspdesk.gui.prompts import Prompts
@@ -42,7 +43,7 @@ EVENT_BUTTONS = {
 }
 
 
-def _events_for(d: NoticeShown) -> list[str]:
+def _events_for(d: NoticeDetail) -> list[str]:
     kind, stage = d.kind_code, d.stage_code
     out = []
     if (kind, stage) in (("cpn", "active"), ("abc", "issued")):
@@ -156,7 +157,7 @@ class NoticeDetailView(QWidget):
     def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.bus, self.prompts = services, bus, prompts
-        self.detail: NoticeShown | None = None
+        self.detail: NoticeDetail | None = None
         self.dialog: QDialog | None = None  # the dialog open from here, for tests and to keep it alive
         self.browser = named(QTextBrowser(), "noticeDetail", "Notice details")
         self.browser.setMinimumWidth(300)
