@@ -96,7 +96,7 @@ def error_label(name: str = "") -> QLabel:
 class FieldErrors:
     """Messages shown beside their fields; anything without a field goes in the general label."""
 
-    def __init__(self, general: QLabel):
+    def __init__(self, general: QLabel) -> None:
         self.general = general
         self.labels: dict[str, QLabel] = {}
 
@@ -171,7 +171,7 @@ def parse_day(text: str) -> date | None:
 class _Rows(QWidget):
     """A small table of rows with Add / Remove buttons."""
 
-    def __init__(self, headers: list[str], add_label: str, name: str):
+    def __init__(self, headers: list[str], add_label: str, name: str) -> None:
         super().__init__()
         self.table = named(QTableWidget(0, len(headers)), name)
         self.table.setHorizontalHeaderLabels(headers)

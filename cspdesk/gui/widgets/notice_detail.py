@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -25,7 +25,7 @@ from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
 from cspdesk.gui.named import named
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.enforcement import NoticeDetail
+    from cspdesk.core.services.enforcement import EventLine, NoticeDetail
     from cspdesk.core.services.registry import Services
     from cspdesk.gui.bus import Bus
     from cspdesk.gui.prompts import Prompts
@@ -55,10 +55,10 @@ def _events_for(d: NoticeDetail) -> list[str]:
     return out
 
 
-def detail_html(d, today: date) -> str:
+def detail_html(d: NoticeDetail, today: date) -> str:
     e = html.escape
 
-    def day(v) -> str:
+    def day(v: date | datetime) -> str:
         return v.strftime("%d/%m/%Y %H:%M") if hasattr(v, "hour") else v.strftime("%d/%m/%Y")
 
     dates = (
@@ -128,7 +128,7 @@ def detail_html(d, today: date) -> str:
     )
 
 
-def _event_text(ev) -> str:
+def _event_text(ev: EventLine) -> str:
     if ev.event != "stage":
         return {
             "review": "Review held",

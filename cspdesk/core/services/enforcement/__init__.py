@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.enforcement.enforcement_dto import (
         REQUIREMENT_KINDS,
         DueRow,
+        EventLine,
         GuardsFailed,
         InformedInput,
         NoticeCountsReport,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 _PUBLIC: dict[str, str] = {
     "DueRow": "cspdesk.core.services.enforcement.enforcement_dto",
+    "EventLine": "cspdesk.core.services.enforcement.enforcement_dto",
     "GuardsFailed": "cspdesk.core.services.enforcement.enforcement_dto",
     "InformedInput": "cspdesk.core.services.enforcement.enforcement_dto",
     "NoticeCountsReport": "cspdesk.core.services.enforcement.enforcement_dto",
@@ -35,6 +37,7 @@ _PUBLIC: dict[str, str] = {
 }
 __all__ = [
     "DueRow",
+    "EventLine",
     "GuardsFailed",
     "InformedInput",
     "NoticeCountsReport",
