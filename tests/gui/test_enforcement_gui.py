@@ -209,6 +209,53 @@ def test_a_cpn_to_appeal_quashed_on_the_register(qtbot, officer_services, world)
     assert page.model.rowCount() == 1 and page.model.data(page.model.index(0, 2)) == "Quashed"
 
 
+def _hidden_qt_methods(widget, qt_class) -> list[str]:
+    """The names an instance sets on itself that are methods of its Qt class (signals, which PySide keeps
+    on the instance once connected, are not)."""
+    from PySide6.QtCore import Signal
+
+    def is_method(name: str) -> bool:
+        found = getattr(qt_class, name, None)
+        return callable(found) and not isinstance(found, Signal)
+
+    return sorted(name for name in vars(widget) if is_method(name))
+
+
+def test_a_note_is_recorded_through_its_dialog_and_no_qt_method_is_hidden(qtbot, officer_services, world):
+    """The event dialog, its notice view and the new-step dialog hide none of Qt's methods with their own
+    attributes. (Caught: ``EventDialog.event``, the kind of entry as text, hid ``QObject.event()``, which Qt
+    calls for every event the dialog gets; it worked only while the dialog's first events came before it was
+    set, and a plain dialog doing the same crashes Python. ``NoticeDetailView.actions`` hid
+    ``QWidget.actions()``; ``NewStepDialog.find`` hid ``QWidget.find()``.)"""
+    from PySide6.QtWidgets import QDialog, QWidget
+
+    from cspdesk.gui.widgets.notices_panel import NoticesPanel
+
+    s = officer_services
+    warning = s.enforcement.start_step(world.officer, step(world, "cpw", date(2026, 1, 5)))
+    cpn = s.enforcement.start_step(
+        world.officer, step(world, "cpn", date(2026, 2, 2), parent_id=warning.notice_id)
+    )
+    panel = NoticesPanel(s, Bus(), FakePrompts(), world.case_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.select_notice(cpn.notice_id)
+    assert _hidden_qt_methods(panel.detail, QWidget) == []
+
+    dlg = press(qtbot, panel.detail, "event:note", date(2026, 2, 3), "Spoke to the recipient's mother")
+    assert _hidden_qt_methods(dlg, QDialog) == []
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert not dlg.isVisible(), dlg.errors.text()
+    events = s.notices.detail(cpn.notice_id).events
+    assert [(e.event, e.reason) for e in events if e.event == "note"] == [
+        ("note", "Spoke to the recipient's mother")
+    ]
+    assert "Spoke to the recipient's mother" in panel.detail.browser.toPlainText()
+
+    qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    assert _hidden_qt_methods(panel.dialog, QDialog) == []
+
+
 def test_administrator_override_is_asked_through_prompts_and_recorded(qtbot, services, world):
     from cspdesk.gui.pages.enforcement import EnforcementPage
 
@@ -218,7 +265,7 @@ def test_administrator_override_is_asked_through_prompts_and_recorded(qtbot, ser
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     dlg = page.dialog
     dlg.case_search.setText("ASB-2026-00001")
-    qtbot.mouseClick(dlg.find, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dlg.find_button, Qt.MouseButton.LeftButton)
     assert dlg.cases.count() == 1 and dlg.party.count() == 5
     fill_step(
         dlg,

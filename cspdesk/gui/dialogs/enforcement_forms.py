@@ -4,14 +4,15 @@ question, and small editors for requirements and who was informed."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,12 +33,47 @@ from cspdesk.core.services.enforcement import (
     RequirementInput,
 )
 from cspdesk.gui import theme
+from cspdesk.gui.named import named
 from cspdesk.gui.theme import font_css
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.context import Actor
+    from cspdesk.core.services.enforcement import RequirementLine
+    from cspdesk.gui.prompts import Prompts
+
+W = TypeVar("W", bound=QWidget)
+T = TypeVar("T")
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def day_of(edit: QDateTimeEdit) -> date:
+    """The day an edit shows (``QDate.toPython`` returns a ``date``; its stub says ``object``)."""
+    q = edit.date()
+    return date(q.year(), q.month(), q.day())
+
+
+def qdatetime(value: datetime) -> QDateTime:
+    """A naive local wall-clock time (the clock's ``now()``) as the QDateTime an edit shows."""
+    return QDateTime(
+        qdate(value.date()), QTime(value.hour, value.minute, value.second, value.microsecond // 1000)
+    )
+
+
+def moment_of(edit: QDateTimeEdit) -> datetime:
+    """The naive local time an edit shows, as ``QDateTime.toPython`` gives it."""
+    q = edit.dateTime()
+    d, t = q.date(), q.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), t.msec() * 1000)
 
 
 def date_edit(value: date | None = None, name: str = "") -> QDateEdit:
-    w = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy")
-    w.setDate(QDate(value) if value else QDate(clock().today()))
+    w = QDateEdit()
+    w.setCalendarPopup(True)
+    w.setDisplayFormat("dd/MM/yyyy")
+    w.setDate(qdate(value) if value else qdate(clock().today()))
     if name:
         w.setObjectName(name)
     return w
@@ -50,7 +86,7 @@ def as_id(combo: QComboBox) -> uuid.UUID | None:
 
 
 def error_label(name: str = "") -> QLabel:
-    label = QLabel(objectName=name)
+    label = named(QLabel(), name)
     label.setStyleSheet(theme.css("alert"))
     label.setWordWrap(True)
     label.hide()
@@ -60,7 +96,7 @@ def error_label(name: str = "") -> QLabel:
 class FieldErrors:
     """Messages shown beside their fields; anything without a field goes in the general label."""
 
-    def __init__(self, general: QLabel):
+    def __init__(self, general: QLabel) -> None:
         self.general = general
         self.labels: dict[str, QLabel] = {}
 
@@ -92,7 +128,9 @@ class FieldErrors:
         return " ".join(label.text() for label in [self.general, *self.labels.values()] if label.text())
 
 
-def submit_with_override(prompts, actor, call: Callable[[str], Any], errors: FieldErrors) -> Any | None:
+def submit_with_override(
+    prompts: Prompts, actor: Actor, call: Callable[[str], T], errors: FieldErrors
+) -> T | None:
     """Run ``call(override_reason)``. If a guard refuses and an administrator may override it, ask the
     administrator for the reason (through Prompts) and run it again; otherwise show why beside the fields."""
     errors.clear()
@@ -133,16 +171,16 @@ def parse_day(text: str) -> date | None:
 class _Rows(QWidget):
     """A small table of rows with Add / Remove buttons."""
 
-    def __init__(self, headers: list[str], add_label: str, name: str):
+    def __init__(self, headers: list[str], add_label: str, name: str) -> None:
         super().__init__()
-        self.table = QTableWidget(0, len(headers), objectName=name)
+        self.table = named(QTableWidget(0, len(headers)), name)
         self.table.setHorizontalHeaderLabels(headers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(96)
         self.table.setMaximumHeight(150)
-        add = QPushButton(add_label, objectName=f"{name}Add")
-        remove = QPushButton("Remove", objectName=f"{name}Remove")
+        add = named(QPushButton(add_label), f"{name}Add")
+        remove = named(QPushButton("Remove"), f"{name}Remove")
         add.clicked.connect(lambda: self.add_row())
         remove.clicked.connect(
             lambda: self.table.removeRow(self.table.currentRow()) if self.table.rowCount() else None
@@ -156,12 +194,19 @@ class _Rows(QWidget):
         v.addWidget(self.table)
         v.addLayout(buttons)
 
-    def add_row(self, *values) -> int:  # pragma: no cover - overridden
+    def add_row(self) -> int:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def cell(self, row: int, column: int, kind: type[W]) -> W:
+        """The editor a row holds in a column (each column holds one kind, set by ``add_row``)."""
+        widget = self.table.cellWidget(row, column)
+        if not isinstance(widget, kind):
+            raise TypeError(f"row {row}, column {column} holds {type(widget).__name__}, not {kind.__name__}")
+        return widget
 
 
 class RequirementsEditor(_Rows):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(["Requirement", "What", "By (dd/mm/yyyy)"], "Add requirement", "requirements")
         self.table.setColumnWidth(0, 170)
         self.table.setColumnWidth(2, 110)
@@ -180,25 +225,23 @@ class RequirementsEditor(_Rows):
         self.table.setCellWidget(r, 2, QLineEdit(due_on.strftime("%d/%m/%Y") if due_on else ""))
         return r
 
-    def set_values(self, items) -> None:
+    def set_values(self, items: Iterable[RequirementLine]) -> None:
         self.table.setRowCount(0)
         for item in items:
-            self.add_row(item.kind_code if hasattr(item, "kind_code") else item.kind, item.text, item.due_on)
+            self.add_row(item.kind_code, item.text, item.due_on)
 
     def values(self) -> tuple[RequirementInput, ...]:
         out = []
         for r in range(self.table.rowCount()):
-            kind = self.table.cellWidget(r, 0).currentData()
-            text = self.table.cellWidget(r, 1).text()
+            kind = str(self.cell(r, 0, QComboBox).currentData())
+            text = self.cell(r, 1, QLineEdit).text()
             if text.strip():
-                out.append(
-                    RequirementInput(kind, text.strip(), parse_day(self.table.cellWidget(r, 2).text()))
-                )
+                out.append(RequirementInput(kind, text.strip(), parse_day(self.cell(r, 2, QLineEdit).text())))
         return tuple(out)
 
 
 class InformedEditor(_Rows):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(["Informed on", "Who (s.43(6))"], "Add who was informed", "informed")
         self.table.setColumnWidth(0, 120)
 
@@ -211,11 +254,9 @@ class InformedEditor(_Rows):
 
     def values(self) -> tuple[InformedInput, ...]:
         return tuple(
-            InformedInput(
-                self.table.cellWidget(r, 1).text().strip(), self.table.cellWidget(r, 0).date().toPython()
-            )
+            InformedInput(self.cell(r, 1, QLineEdit).text().strip(), day_of(self.cell(r, 0, QDateEdit)))
             for r in range(self.table.rowCount())
-            if self.table.cellWidget(r, 1).text().strip()
+            if self.cell(r, 1, QLineEdit).text().strip()
         )
 
 

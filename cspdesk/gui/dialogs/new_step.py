@@ -6,10 +6,10 @@ computes and stores them. Opened with ``open()`` (never ``exec``) so the window 
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,12 +40,18 @@ from cspdesk.gui.dialogs.enforcement_forms import (
     RequirementsEditor,
     as_id,
     date_edit,
+    day_of,
     error_label,
+    moment_of,
+    qdatetime,
     submit_with_override,
 )
+from cspdesk.gui.named import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
 
 K = NoticeKind
 SERVICE_METHODS = ["Hand delivered", "First class post", "Served in person", "Recorded delivery", "Email"]
@@ -60,16 +66,16 @@ class NewStepDialog(QDialog):
 
     def __init__(
         self,
-        services,
-        bus,
-        prompts,
-        parent=None,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        parent: QWidget | None = None,
         *,
-        case_id=None,
-        party_id=None,
+        case_id: uuid.UUID | None = None,
+        party_id: uuid.UUID | None = None,
         kind: str | None = None,
-        parent_notice_id=None,
-    ):
+        parent_notice_id: uuid.UUID | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services, self.bus, self.prompts = services, bus, prompts
         self.setWindowTitle("New enforcement step")
@@ -82,46 +88,44 @@ class NewStepDialog(QDialog):
         self.form = form
 
         # Case and person
-        self.case_search = QLineEdit(
-            placeholderText="Case reference, name or postcode", objectName="caseSearch"
-        )
-        self.find = QPushButton("Find", objectName="findCase")
-        self.cases = QComboBox(objectName="caseChoice")
+        self.case_search = named(QLineEdit(placeholderText="Case reference, name or postcode"), "caseSearch")
+        self.find_button = named(QPushButton("Find"), "findCase")
+        self.cases = named(QComboBox(), "caseChoice")
         self.case_search.returnPressed.connect(self.find_cases)
-        self.find.clicked.connect(self.find_cases)
+        self.find_button.clicked.connect(self.find_cases)
         self.cases.currentIndexChanged.connect(lambda _i: self._case_chosen(as_id(self.cases)))
         row = QHBoxLayout()
         row.addWidget(self.case_search, 2)
-        row.addWidget(self.find)
+        row.addWidget(self.find_button)
         row.addWidget(self.cases, 3)
         self.case_row = QWidget()
         self.case_row.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
         self.case_label = QLabel()
         form.addRow("Case", self.case_row if case_id is None else self.case_label)
-        self.party = QComboBox(objectName="partyChoice")
+        self.party = named(QComboBox(), "partyChoice")
         self.party.currentIndexChanged.connect(lambda _i: self._refresh_parents())
         form.addRow("Perpetrator", self._with_error(self.party, "party"))
-        self.kind = QComboBox(objectName="kindChoice")
+        self.kind = named(QComboBox(), "kindChoice")
         for k in NoticeKind:
             self.kind.addItem(k.label, k.value)
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         form.addRow("Step", self._with_error(self.kind, "kind"))
-        self.parent_choice = QComboBox(objectName="parentChoice")
+        self.parent_choice = named(QComboBox(), "parentChoice")
         self.parent_choice.currentIndexChanged.connect(lambda _i: self._parent_chosen())
         form.addRow("Follows", self._with_error(self.parent_choice, "parent", "warning"))
 
         # Dates and service
-        self.draft = QCheckBox("Save as a draft: not issued yet", objectName="draftCheck")
+        self.draft = named(QCheckBox("Save as a draft: not issued yet"), "draftCheck")
         self.issued_on = date_edit(services.notices.today(), "issuedOn")
-        self.draft.toggled.connect(lambda on: (self.issued_on.setEnabled(not on), self._preview()))
+        self.draft.toggled.connect(self._draft_toggled)
         self.issued_on.dateChanged.connect(lambda _d: self._preview())
         form.addRow("Date of issue", self._with_error(self.issued_on, "issued_on", extra=self.draft))
-        self.served = QCheckBox("Served on", objectName="servedCheck")
+        self.served = named(QCheckBox("Served on"), "servedCheck")
         self.served.setChecked(True)
         self.served_on = date_edit(services.notices.today(), "servedOn")
         self.served.toggled.connect(self.served_on.setEnabled)
-        self.method = QComboBox(objectName="serviceMethod")
+        self.method = named(QComboBox(), "serviceMethod")
         self.method.setEditable(True)
         self.method.addItems(SERVICE_METHODS)
         srow = QHBoxLayout()
@@ -132,23 +136,23 @@ class NewStepDialog(QDialog):
         srow.setContentsMargins(0, 0, 0, 0)
         sw.setLayout(srow)
         form.addRow("Service", self._with_error(sw, "served_on"))
-        self.served_at = QDateTimeEdit(
-            QDateTime(clock().now()), displayFormat="dd/MM/yyyy HH:mm", objectName="servedAt"
+        self.served_at = named(
+            QDateTimeEdit(qdatetime(clock().now()), displayFormat="dd/MM/yyyy HH:mm"), "servedAt"
         )
         form.addRow("Served at", self._with_error(self.served_at, "served_at"))
-        self.comply_own = QCheckBox("Own comply-by date", objectName="complyOwn")
+        self.comply_own = named(QCheckBox("Own comply-by date"), "complyOwn")
         self.comply_by = date_edit(None, "complyBy")
         self.comply_by.setEnabled(False)
-        self.comply_own.toggled.connect(lambda on: (self.comply_by.setEnabled(on), self._preview()))
+        self.comply_own.toggled.connect(self._comply_own_toggled)
         self.comply_by.dateChanged.connect(lambda _d: self._preview())
         form.addRow("Comply by", self._with_error(self._pair(self.comply_own, self.comply_by), "comply_by"))
-        self.ends_own = QCheckBox("Set end date", objectName="endsOwn")
+        self.ends_own = named(QCheckBox("Set end date"), "endsOwn")
         self.ends_on = date_edit(None, "endsOn")
         self.ends_on.setEnabled(False)
-        self.ends_own.toggled.connect(lambda on: (self.ends_on.setEnabled(on), self._preview()))
+        self.ends_own.toggled.connect(self._ends_own_toggled)
         form.addRow("Ends", self._with_error(self._pair(self.ends_own, self.ends_on), "ends_on"))
-        self.amount = QDoubleSpinBox(prefix="£", decimals=2, maximum=5000, objectName="amount")
-        self.discount = QDoubleSpinBox(prefix="£", decimals=2, maximum=5000, objectName="discount")
+        self.amount = named(QDoubleSpinBox(prefix="£", decimals=2, maximum=5000), "amount")
+        self.discount = named(QDoubleSpinBox(prefix="£", decimals=2, maximum=5000), "discount")
         rules = services.enforcement.rules_in_force()
         self.amount.setValue(rules.fpn_default_amount_pence / 100)
         self.discount.setValue((rules.fpn_discount_amount_pence or 0) / 100)
@@ -161,16 +165,16 @@ class NewStepDialog(QDialog):
                 "discount_amount_pence",
             ),
         )
-        self.preview = QLabel(objectName="datesPreview")
+        self.preview = named(QLabel(), "datesPreview")
         self.preview.setWordWrap(True)
         self.preview.setStyleSheet(theme.css("accent"))
         form.addRow("Dates", self.preview)
 
         # What it is about
-        self.conduct = QPlainTextEdit(objectName="conduct")
+        self.conduct = named(QPlainTextEdit(), "conduct")
         self.conduct.setFixedHeight(60)
         form.addRow("Conduct", self._with_error(self.conduct, "conduct"))
-        self.effect = QPlainTextEdit(objectName="detrimentalEffect")
+        self.effect = named(QPlainTextEdit(), "detrimentalEffect")
         self.effect.setFixedHeight(60)
         form.addRow("Detrimental effect", self._with_error(self.effect, "detrimental_effect"))
         self.requirements = RequirementsEditor()
@@ -178,12 +182,12 @@ class NewStepDialog(QDialog):
         form.addRow("Requirements", self._with_error(self.requirements, "requirements"))
         self.informed = InformedEditor()
         form.addRow("Informed before issue", self._with_error(self.informed, "informed"))
-        self.officer = QComboBox(objectName="officerChoice")
+        self.officer = named(QComboBox(), "officerChoice")
         for u in services.users.officers():
             self.officer.addItem(f"{u.display_name}{f' — {u.job_title}' if u.job_title else ''}", str(u.id))
         self.officer.setCurrentIndex(max(0, self.officer.findData(str(services.actor.user_id))))
         form.addRow("Issuing officer", self._with_error(self.officer, "issuing_officer"))
-        self.authority = QLineEdit(str(services.settings.get("council.name")), objectName="authority")
+        self.authority = named(QLineEdit(str(services.settings.get("council.name"))), "authority")
         form.addRow("Authority", self.authority)
 
         inner = QWidget()
@@ -206,7 +210,7 @@ class NewStepDialog(QDialog):
         if kind:
             self.kind.setCurrentIndex(self.kind.findData(kind))
         if parent_notice_id is not None:
-            self._prefill_from(services.notices.detail(parent_notice_id))
+            self._prefill_from(parent_notice_id)
         if case_id is not None:
             pick = services.notices.case_pick(case_id)
             self.case_label.setText(f"{pick.reference} — {pick.title}" if pick else "")
@@ -243,8 +247,9 @@ class NewStepDialog(QDialog):
         h.addStretch(1)
         return w
 
-    def _prefill_from(self, d) -> None:
+    def _prefill_from(self, notice_id: uuid.UUID) -> None:
         """A CPN repeats its warning's conduct and requirements; an FPN the conduct of the CPN breached."""
+        d = self.services.notices.detail(notice_id)
         self.conduct.setPlainText(d.conduct)
         self.effect.setPlainText(d.detrimental_effect)
         if d.requirements:
@@ -253,7 +258,7 @@ class NewStepDialog(QDialog):
     def _parent_chosen(self) -> None:
         parent = as_id(self.parent_choice)
         if parent is not None and not self.conduct.toPlainText().strip():
-            self._prefill_from(self.services.notices.detail(parent))
+            self._prefill_from(parent)
 
     # ----- behaviour
     def find_cases(self) -> None:
@@ -270,7 +275,7 @@ class NewStepDialog(QDialog):
         self.errors.clear()
         self._case_chosen(as_id(self.cases))
 
-    def _case_chosen(self, case_id, party_id=None) -> None:
+    def _case_chosen(self, case_id: uuid.UUID | None, party_id: uuid.UUID | None = None) -> None:
         self.case_id = case_id
         self.party.blockSignals(True)
         self.party.clear()
@@ -316,16 +321,29 @@ class NewStepDialog(QDialog):
         if kind is K.CPN and self.informed.table.rowCount() == 0:
             self.informed.add_row()
         label = self.form.labelForField(self._form_row(self.parent_choice))
-        if label is not None:
+        if isinstance(label, QLabel):
             label.setText(FOLLOWS.get(kind, "Follows"))
         self._refresh_parents()
         self._preview()
 
     def _form_row(self, widget: QWidget) -> QWidget:
+        """The widget the form holds ``widget`` in (itself, or the box beside its error label)."""
         w = widget
-        while w.parentWidget() is not None and self.form.indexOf(w) < 0:
-            w = w.parentWidget()
+        while (up := w.parentWidget()) is not None and self.form.indexOf(w) < 0:
+            w = up
         return w
+
+    def _draft_toggled(self, on: bool) -> None:
+        self.issued_on.setEnabled(not on)
+        self._preview()
+
+    def _comply_own_toggled(self, on: bool) -> None:
+        self.comply_by.setEnabled(on)
+        self._preview()
+
+    def _ends_own_toggled(self, on: bool) -> None:
+        self.ends_on.setEnabled(on)
+        self._preview()
 
     def _preview(self) -> None:
         kind = K(self.kind.currentData())
@@ -335,11 +353,11 @@ class NewStepDialog(QDialog):
         try:
             d = compute_dates(
                 kind,
-                self.issued_on.date().toPython(),
+                day_of(self.issued_on),
                 self.services.enforcement.rules_in_force(),
-                comply_by=self.comply_by.date().toPython() if self.comply_own.isChecked() else None,
-                ends_on=self.ends_on.date().toPython() if self.ends_own.isChecked() else None,
-                served_at=self.served_at.dateTime().toPython() if kind is K.CLOSURE_NOTICE else None,
+                comply_by=day_of(self.comply_by) if self.comply_own.isChecked() else None,
+                ends_on=day_of(self.ends_on) if self.ends_own.isChecked() else None,
+                served_at=moment_of(self.served_at) if kind is K.CLOSURE_NOTICE else None,
             )
         except UserError as exc:
             self.preview.setText(str(exc))
@@ -362,16 +380,16 @@ class NewStepDialog(QDialog):
             parts.append(f"hearing by {d.hearing_by:%d/%m/%Y %H:%M}")
         self.preview.setText("; ".join(parts).capitalize() if parts else "No computed dates for this step.")
 
-    def request(self) -> StepRequest:
+    def request(self, case_id: uuid.UUID, party_id: uuid.UUID) -> StepRequest:
         kind = K(self.kind.currentData())
         pence = round(self.amount.value() * 100) if kind in (K.FPN, K.PSPO_FPN) else None
         discount = round(self.discount.value() * 100) if kind is K.FPN else None
-        served_at = self.served_at.dateTime().toPython() if kind is K.CLOSURE_NOTICE else None
+        served_at = moment_of(self.served_at) if kind is K.CLOSURE_NOTICE else None
         return StepRequest(
-            case_id=self.case_id,
-            party_id=as_id(self.party),
+            case_id=case_id,
+            party_id=party_id,
             kind=kind.value,
-            issued_on=None if self.draft.isChecked() else self.issued_on.date().toPython(),
+            issued_on=None if self.draft.isChecked() else day_of(self.issued_on),
             conduct=self.conduct.toPlainText(),
             detrimental_effect=self.effect.toPlainText(),
             requirements=self.requirements.values()
@@ -379,29 +397,28 @@ class NewStepDialog(QDialog):
             else (),
             issuing_officer_id=as_id(self.officer),
             authority=self.authority.text(),
-            served_on=self.served_on.date().toPython()
+            served_on=day_of(self.served_on)
             if self.served.isChecked() and not self.draft.isChecked()
             else None,
             service_method=self.method.currentText(),
             parent_id=as_id(self.parent_choice),
-            comply_by=self.comply_by.date().toPython()
-            if kind is K.CPW and self.comply_own.isChecked()
-            else None,
-            ends_on=self.ends_on.date().toPython()
+            comply_by=day_of(self.comply_by) if kind is K.CPW and self.comply_own.isChecked() else None,
+            ends_on=day_of(self.ends_on)
             if self.ends_own.isChecked() and kind in (K.ABC, K.CLOSURE_ORDER, K.CIVIL_INJUNCTION)
             else None,
-            served_at=served_at if isinstance(served_at, datetime) else None,
+            served_at=served_at,
             amount_pence=pence,
             discount_amount_pence=discount,
             informed=self.informed.values() if kind is K.CPN else (),
         )
 
     def save(self) -> None:
-        if self.case_id is None or as_id(self.party) is None:
+        party_id = as_id(self.party)
+        if self.case_id is None or party_id is None:
             self.errors.show(UserError("Choose a case and one of its perpetrators first."))
             return
         try:
-            req = self.request()
+            req = self.request(self.case_id, party_id)
         except UserError as exc:
             self.errors.show(exc)
             return

@@ -7,9 +7,10 @@ Both call the service themselves so that a refusal is shown beside the field and
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
@@ -31,12 +32,20 @@ from cspdesk.gui.dialogs.enforcement_forms import (
     FieldErrors,
     RequirementsEditor,
     date_edit,
+    day_of,
     error_label,
+    moment_of,
+    qdatetime,
     submit_with_override,
 )
+from cspdesk.gui.named import named
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.enforcement import NoticeDetail
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
 
 S = Stage
 OUTCOMES = {S.QUASHED, S.MODIFIED, S.DISMISSED, S.OUTCOME}
@@ -63,7 +72,15 @@ class _Base(QDialog):
 
     saved = Signal(object)  # Changes
 
-    def __init__(self, services, bus, prompts, detail, title: str, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        detail: NoticeDetail,
+        title: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services, self.bus, self.prompts, self.detail = services, bus, prompts, detail
         self.setWindowTitle(f"{title} — {detail.reference}")
@@ -103,7 +120,7 @@ class _Base(QDialog):
         v.addWidget(err)
         self.form.addRow(label, box)
 
-    def call(self, override_reason: str):  # pragma: no cover - overridden
+    def call(self, override_reason: str) -> Changes:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def save(self) -> None:
@@ -116,23 +133,32 @@ class _Base(QDialog):
 
 
 class StepDialog(_Base):
-    def __init__(self, services, bus, prompts, detail, stage: str, label: str, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        detail: NoticeDetail,
+        stage: str,
+        label: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(services, bus, prompts, detail, label, parent)
         self.stage = S(stage)
         st = self.stage
-        self.text = QPlainTextEdit(objectName="stepText")
+        self.text = named(QPlainTextEdit(), "stepText")
         self.text.setFixedHeight(70)
         self.add_row(TEXT_LABEL.get(st, "Notes"), self.text, "reason", "outcome", "text")
-        self.late_reason = QLineEdit(
-            objectName="lateReason", placeholderText="Only if the court accepted it late"
+        self.late_reason = named(
+            QLineEdit(placeholderText="Only if the court accepted it late"), "lateReason"
         )
-        self.amount = QDoubleSpinBox(prefix="£", decimals=2, maximum=5000, objectName="amountPaid")
-        self.incidents = QListWidget(objectName="evidenceIncidents")
-        self.documents = QListWidget(objectName="evidenceDocuments")
+        self.amount = named(QDoubleSpinBox(prefix="£", decimals=2, maximum=5000), "amountPaid")
+        self.incidents = named(QListWidget(), "evidenceIncidents")
+        self.documents = named(QListWidget(), "evidenceDocuments")
         self.requirements = RequirementsEditor()
         self.served_on = date_edit(services.notices.today(), "servedOn")
-        self.served_at = QDateTimeEdit(
-            QDateTime(clock().now()), displayFormat="dd/MM/yyyy HH:mm", objectName="servedAt"
+        self.served_at = named(
+            QDateTimeEdit(qdatetime(clock().now()), displayFormat="dd/MM/yyyy HH:mm"), "servedAt"
         )
         if st is S.APPEAL_LODGED:
             hint = f" (the window closes {detail.appeal_by:%d/%m/%Y})" if detail.appeal_by else ""
@@ -164,21 +190,22 @@ class StepDialog(_Base):
         self.add_buttons()
 
     @staticmethod
-    def _checked(widget: QListWidget) -> list:
+    def _checked(widget: QListWidget) -> list[uuid.UUID]:
+        items = (widget.item(i) for i in range(widget.count()))
         return [
-            widget.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(widget.count())
-            if widget.item(i).checkState() == Qt.CheckState.Checked
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in items
+            if item is not None and item.checkState() == Qt.CheckState.Checked
         ]
 
-    def call(self, override_reason: str):
+    def call(self, override_reason: str) -> Changes:
         st, text = self.stage, self.text.toPlainText()
         issuing = self.detail.stage_code == S.DRAFT.value and st in (S.ISSUED, S.RECORDED, S.PROSECUTION)
         return self.services.enforcement.transition(
             self.services.actor,
             self.detail.id,
             st,
-            self.on.date().toPython(),
+            day_of(self.on),
             reason="" if st in OUTCOMES else text,
             outcome=text if st in OUTCOMES else "",
             late_appeal_reason=self.late_reason.text(),
@@ -187,8 +214,8 @@ class StepDialog(_Base):
             evidence_incident_ids=self._checked(self.incidents),
             evidence_document_ids=self._checked(self.documents),
             requirements=self.requirements.values() if st is S.MODIFIED else None,
-            served_on=self.served_on.date().toPython() if issuing else None,
-            served_at=self.served_at.dateTime().toPython()
+            served_on=day_of(self.served_on) if issuing else None,
+            served_at=moment_of(self.served_at)
             if issuing and self.detail.kind_code == "closure_notice"
             else None,
             expected_version=self.detail.version,
@@ -196,24 +223,35 @@ class StepDialog(_Base):
 
 
 class EventDialog(_Base):
-    def __init__(self, services, bus, prompts, detail, event: str, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        detail: NoticeDetail,
+        event: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(services, bus, prompts, detail, EVENT_TITLES[event], parent)
-        self.event = event
-        self.text = QPlainTextEdit(objectName="stepText")
+        # Not ``self.event``: that would hide QObject.event(), which Qt calls for every event the dialog gets.
+        self.event_code = event
+        self.text = named(QPlainTextEdit(), "stepText")
         self.text.setFixedHeight(80)
         self.add_row("What happened", self.text, "text", "event")
-        self.cost = QDoubleSpinBox(prefix="£", decimals=2, maximum=100000, objectName="cost")
+        self.cost = named(QDoubleSpinBox(prefix="£", decimals=2, maximum=100000), "cost")
         if event == "remedial_works":
             self.add_row("Cost to recover (s.47)", self.cost)
         self.add_buttons()
 
-    def call(self, override_reason: str):
-        details = {"cost_pence": round(self.cost.value() * 100)} if self.event == "remedial_works" else None
+    def call(self, override_reason: str) -> Changes:
+        details = (
+            {"cost_pence": round(self.cost.value() * 100)} if self.event_code == "remedial_works" else None
+        )
         return self.services.enforcement.record_event(
             self.services.actor,
             self.detail.id,
-            self.event,
-            self.on.date().toPython(),
+            self.event_code,
+            day_of(self.on),
             self.text.toPlainText(),
             details,
         )

@@ -5,10 +5,12 @@ The selected notice is shown on the right with a button for each step allowed no
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,16 +35,22 @@ from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import NoticeKind, Role
 from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.gui import theme
-from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, heading
+from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, day_of, heading, qdate
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.models.notice_table import COLUMNS, KEYS, NoticeTableModel
+from cspdesk.gui.named import named
 from cspdesk.gui.theme import colour
 from cspdesk.gui.widgets import notices_panel  # noqa: F401  (registers the case screen's Enforcement tab)
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.enforcement import DueRow, NoticeCountsReport
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
+    from cspdesk.gui.tasks import TaskRunner
 
 DUE_COLUMNS = ["Due", "What is due", "Notice", "Recipient", "Case", "Officer"]
 
@@ -57,7 +65,14 @@ class EnforcementPage(QWidget):
 
     title = "Enforcement"
 
-    def __init__(self, services, bus, prompts, tasks=None, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services, self.bus, self.prompts = services, bus, prompts
         # The due list and the counts are read on a worker (issue 19: 401 ms on first opening at 100,000
@@ -66,12 +81,13 @@ class EnforcementPage(QWidget):
         self.counts_loader = PageLoader(self, tasks, "the counts", "countsStatus")
         self.register_loader = PageLoader(self, tasks, "the register", "registerStatus")
         self.query = NoticeQuery()
-        self.dialog = None
+        self.dialog: NewStepDialog | None = None
+        self._due_rows: Sequence[DueRow] = []
         self.detail = NoticeDetailView(services, bus, prompts)
-        self.new_button = QPushButton("New enforcement step…", objectName="newEnforcementStep")
+        self.new_button = named(QPushButton("New enforcement step…"), "newEnforcementStep")
         self.new_button.setEnabled(services.actor.can(Role.OFFICER))
         self.new_button.clicked.connect(self.new_step)
-        self.tabs = QTabWidget(objectName="enforcementTabs")
+        self.tabs = named(QTabWidget(), "enforcementTabs")
         self.tabs.addTab(self._register_tab(), "Register")
         self.tabs.addTab(self._due_tab(), "Due and overdue")
         self.tabs.addTab(self._counts_tab(), "Counts")
@@ -98,40 +114,38 @@ class EnforcementPage(QWidget):
 
     # ----- register
     def _register_tab(self) -> QWidget:
-        self.search = QLineEdit(
-            placeholderText="Notice or case reference, or name", objectName="noticeSearch"
-        )
+        self.search = named(QLineEdit(placeholderText="Notice or case reference, or name"), "noticeSearch")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.kind = QComboBox(objectName="kindFilter")
+        self.kind = named(QComboBox(), "kindFilter")
         self.kind.addItem("Any type", None)
         for k in NoticeKind:
             self.kind.addItem(k.label, k.value)
-        self.stage = QComboBox(objectName="stageFilter")
+        self.stage = named(QComboBox(), "stageFilter")
         self.stage.addItem("Any stage", None)
         for st in Stage:
             self.stage.addItem(st.label.capitalize(), st.value)
-        self.officer = QComboBox(objectName="officerFilter")
-        self.ward = QComboBox(objectName="wardFilter")
+        self.officer = named(QComboBox(), "officerFilter")
+        self.ward = named(QComboBox(), "wardFilter")
         self.from_on = QCheckBox("Issued from")
         self.from_date = date_edit(financial_year(self.services.notices.today())[0], "fromDate")
         self.to_on = QCheckBox("to")
         self.to_date = date_edit(self.services.notices.today(), "toDate")
         self.from_date.setEnabled(False)
         self.to_date.setEnabled(False)
-        for w in (self.kind, self.stage, self.officer, self.ward):
-            w.currentIndexChanged.connect(self.apply_filters)
-        for w in (self.from_on, self.to_on):
-            w.toggled.connect(self.apply_filters)
-        for w in (self.from_date, self.to_date):
-            w.dateChanged.connect(self.apply_filters)
-        clear = QPushButton("Clear filters", objectName="clearFilters")
+        for combo in (self.kind, self.stage, self.officer, self.ward):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        for check in (self.from_on, self.to_on):
+            check.toggled.connect(self.apply_filters)
+        for edit in (self.from_date, self.to_date):
+            edit.dateChanged.connect(self.apply_filters)
+        clear = named(QPushButton("Clear filters"), "clearFilters")
         clear.clicked.connect(self.clear_filters)
-        self.message = QLabel(objectName="filterMessage")
+        self.message = named(QLabel(), "filterMessage")
         self.message.setStyleSheet(theme.css("alert"))
-        self.count = QLabel(objectName="noticeCount")
-        self.model = NoticeTableModel(self.services.notices.rows_for, on_sort=self._sort)
-        self.table = QTableView(objectName="noticeTable", accessibleName="Notices")
+        self.count = named(QLabel(), "noticeCount")
+        self.model = NoticeTableModel(self._rows_for, on_sort=self._sort)
+        self.table = named(QTableView(), "noticeTable", "Notices")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -154,25 +168,30 @@ class EnforcementPage(QWidget):
         }
         for i, (key, _) in enumerate(COLUMNS):
             self.table.horizontalHeader().resizeSection(i, widths[key])
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda cur, _p: self._show(self.model.notice_id(cur.row()))
-        )
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         row1 = QHBoxLayout()
         row1.addWidget(self.search, 2)
-        for w in (self.kind, self.stage, self.officer, self.ward):
-            row1.addWidget(w, 1)
+        for combo in (self.kind, self.stage, self.officer, self.ward):
+            row1.addWidget(combo, 1)
         row2 = QHBoxLayout()
         for w in (self.from_on, self.from_date, self.to_on, self.to_date, clear, self.message):
             row2.addWidget(w)
         row2.addStretch(1)
         row2.addWidget(self.register_loader.status)
         row2.addWidget(self.count)
-        w = QWidget()
-        v = QVBoxLayout(w)
+        tab = QWidget()
+        v = QVBoxLayout(tab)
         v.addLayout(row1)
         v.addLayout(row2)
         v.addWidget(self.table, 1)
-        return w
+        return tab
+
+    def _rows_for(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, object]:
+        """The register's rows (``NoticeRow``) for the ids on screen, as the model holds them."""
+        return dict(self.services.notices.rows_for(ids))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show(self.model.notice_id(current.row()))
 
     def _load_options(self) -> None:
         wards, officers = self.services.notices.filter_options()
@@ -200,8 +219,8 @@ class EnforcementPage(QWidget):
         self.apply_filters()
 
     def apply_filters(self) -> None:
-        from_d = self.from_date.date().toPython() if self.from_on.isChecked() else None
-        to_d = self.to_date.date().toPython() if self.to_on.isChecked() else None
+        from_d = day_of(self.from_date) if self.from_on.isChecked() else None
+        to_d = day_of(self.to_date) if self.to_on.isChecked() else None
         self.from_date.setEnabled(self.from_on.isChecked())
         self.to_date.setEnabled(self.to_on.isChecked())
         if from_d and to_d and from_d > to_d:
@@ -231,21 +250,19 @@ class EnforcementPage(QWidget):
         notices, query = self.services.notices, self.query
         self.register_loader.load(lambda: notices.notice_ids(query), self._show_ids)
 
-    def _show_ids(self, ids) -> None:
+    def _show_ids(self, ids: Sequence[uuid.UUID]) -> None:
         self.model.today = self.services.notices.today()
         self.model.set_ids(ids)
         self.count.setText(f"{len(ids):,} notice{'s' if len(ids) != 1 else ''}")
 
     # ----- due and overdue / My work
     def _due_tab(self) -> QWidget:
-        self.within = QSpinBox(objectName="dueWithin", minimum=0, maximum=365, value=14, suffix=" days")
-        self.mine = QCheckBox("My work: only notices I issued", objectName="myWork")
+        self.within = named(QSpinBox(minimum=0, maximum=365, value=14, suffix=" days"), "dueWithin")
+        self.mine = named(QCheckBox("My work: only notices I issued"), "myWork")
         self.within.valueChanged.connect(lambda _v: self.refresh_due())
         self.mine.toggled.connect(lambda _v: self.refresh_due())
-        self.due_count = QLabel(objectName="dueCount")
-        self.due_table = QTableWidget(
-            0, len(DUE_COLUMNS), objectName="dueTable", accessibleName="Notices due"
-        )
+        self.due_count = named(QLabel(), "dueCount")
+        self.due_table = named(QTableWidget(0, len(DUE_COLUMNS)), "dueTable", "Notices due")
         self.due_table.setHorizontalHeaderLabels(DUE_COLUMNS)
         self.due_table.verticalHeader().setVisible(False)
         self.due_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -260,19 +277,19 @@ class EnforcementPage(QWidget):
             top.addWidget(w)
         top.addStretch(1)
         top.addWidget(self.due_count)
-        w = QWidget()
-        v = QVBoxLayout(w)
+        tab = QWidget()
+        v = QVBoxLayout(tab)
         v.addLayout(top)
         v.addWidget(self.due_loader.status)
         v.addWidget(self.due_table, 1)
-        return w
+        return tab
 
     def refresh_due(self) -> None:
         officer = self.services.actor.user_id if self.mine.isChecked() else None
         notices, within = self.services.notices, self.within.value()
         self.due_loader.load(lambda: notices.due(within, officer_id=officer), self._show_due_rows)
 
-    def _show_due_rows(self, rows) -> None:
+    def _show_due_rows(self, rows: Sequence[DueRow]) -> None:
         self._due_rows = rows
         self.due_table.setRowCount(len(rows))
         for r, d in enumerate(rows):
@@ -305,24 +322,22 @@ class EnforcementPage(QWidget):
         start, end = financial_year(self.services.notices.today())
         self.count_from = date_edit(start, "countFrom")
         self.count_to = date_edit(end, "countTo")
-        self.year = QComboBox(objectName="countYear")
+        self.year = named(QComboBox(), "countYear")
         self.year.addItem("Choose a financial year…", None)
         y = start.year
         while y >= 2015:
             self.year.addItem(f"{y}/{str(y + 1)[2:]}", y)
             y -= 1
         self.year.currentIndexChanged.connect(self._year_chosen)
-        for w in (self.count_from, self.count_to):
-            w.dateChanged.connect(lambda _d: self.refresh_counts())
-        self.counts_table = QTableWidget(
-            0, 3, objectName="countsTable", accessibleName="Notices issued, by type"
-        )
+        for edit in (self.count_from, self.count_to):
+            edit.dateChanged.connect(lambda _d: self.refresh_counts())
+        self.counts_table = named(QTableWidget(0, 3), "countsTable", "Notices issued, by type")
         self.counts_table.setHorizontalHeaderLabels(["Type", "Issued", "Where they are now"])
         self.counts_table.verticalHeader().setVisible(False)
         self.counts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.counts_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.counts_table.setColumnWidth(0, 260)
-        self.action_taken = QLabel(objectName="actionTaken")
+        self.action_taken = named(QLabel(), "actionTaken")
         self.action_taken.setWordWrap(True)
         self.action_taken.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.action_taken.setStyleSheet(
@@ -333,27 +348,27 @@ class EnforcementPage(QWidget):
         for w in (QLabel("Issued from"), self.count_from, QLabel("to"), self.count_to, self.year):
             top.addWidget(w)
         top.addStretch(1)
-        w = QWidget()
-        v = QVBoxLayout(w)
+        tab = QWidget()
+        v = QVBoxLayout(tab)
         v.addLayout(top)
         v.addWidget(self.counts_loader.status)
         v.addWidget(self.counts_table, 1)
         v.addWidget(QLabel("<b>For the partnership plan (“Action taken”)</b>"))
         v.addWidget(self.action_taken)
-        return w
+        return tab
 
     def _year_chosen(self) -> None:
         y = self.year.currentData()
         if y is None:
             return
-        for w, d in ((self.count_from, date(y, 4, 1)), (self.count_to, date(y + 1, 3, 31))):
-            w.blockSignals(True)
-            w.setDate(QDate(d))
-            w.blockSignals(False)
+        for edit, d in ((self.count_from, date(y, 4, 1)), (self.count_to, date(y + 1, 3, 31))):
+            edit.blockSignals(True)
+            edit.setDate(qdate(d))
+            edit.blockSignals(False)
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
-        start, end = self.count_from.date().toPython(), self.count_to.date().toPython()
+        start, end = day_of(self.count_from), day_of(self.count_to)
         if start > end:
             self.action_taken.setText("The 'from' date is after the 'to' date.")
             self.counts_table.setRowCount(0)
@@ -364,7 +379,7 @@ class EnforcementPage(QWidget):
             lambda: notices.counts(start, end), lambda report: self._show_counts(report, start, end)
         )
 
-    def _show_counts(self, report, start, end) -> None:
+    def _show_counts(self, report: NoticeCountsReport, start: date, end: date) -> None:
         self.counts_table.setRowCount(len(report.lines))
         for r, line in enumerate(report.lines):
             stages = ", ".join(f"{n} {label}" for label, n in line.by_stage)
@@ -376,16 +391,16 @@ class EnforcementPage(QWidget):
         self.action_taken.setText(f"{start:%d/%m/%Y} to {end:%d/%m/%Y}:\n" + "\n".join(report.action_taken))
 
     # ----- shared
-    def _show(self, notice_id) -> None:
+    def _show(self, notice_id: uuid.UUID | None) -> None:
         if notice_id is not None:
             self.detail.show_notice(notice_id)
 
-    def show_notice(self, notice_id) -> None:
+    def show_notice(self, notice_id: uuid.UUID | None) -> None:
         """Show one notice (e.g. from the Dashboard's due list); ``None`` shows the due and overdue list."""
         self.tabs.setCurrentIndex(1)
         if notice_id is None:
             return
-        for r, d in enumerate(getattr(self, "_due_rows", [])):
+        for r, d in enumerate(self._due_rows):
             if d.id == notice_id:
                 self.due_table.selectRow(r)
                 return
@@ -397,7 +412,7 @@ class EnforcementPage(QWidget):
         self.dialog = dlg
         dlg.open()
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if changes.touches("notice", "case", "party"):
             self.services.notices.forget_names()
             self.run_query()

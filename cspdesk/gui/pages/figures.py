@@ -7,6 +7,8 @@ depending on them); it only calls the object the composition root built.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -33,6 +35,7 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.gui import theme
 from cspdesk.gui.loading import when_shown
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.figures_import import FiguresImportPanel
 from cspdesk.gui.pages.figures_local import LocalBreakdownTab
 from cspdesk.gui.tasks import TaskRunner
@@ -40,7 +43,11 @@ from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, MonthlyChart, RatesChart
 
 if TYPE_CHECKING:
+    from cspdesk.core.figures.table import ComparisonTable
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -54,7 +61,14 @@ class FiguresPage(QWidget):
 
     title = "Crime Figures"
 
-    def __init__(self, services, bus, prompts, tasks: TaskRunner | None = None, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.figures = services.figures
@@ -62,18 +76,18 @@ class FiguresPage(QWidget):
         self.prompts = prompts
         self.tasks = tasks or TaskRunner()
         self.can_edit = services.actor.can(Role.OFFICER)
-        self.table_dto = None
+        self.table_dto: ComparisonTable | None = None
 
         heading = QLabel("Crime Figures")
         heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
-        self.source = QComboBox(objectName="figuresSource")
-        self.category = QComboBox(objectName="figuresCategory")
+        self.source = named(QComboBox(), "figuresSource")
+        self.category = named(QComboBox(), "figuresCategory")
         self.category.setMinimumWidth(180)
-        self.year_ending = QComboBox(objectName="figuresYearEnding")
+        self.year_ending = named(QComboBox(), "figuresYearEnding")
         self.year_ending.setMinimumWidth(130)
         self.period_label = QLabel()
         self.period_label.setStyleSheet(theme.css("muted"))
-        self.controls = QWidget(objectName="figuresControls")
+        self.controls = named(QWidget(), "figuresControls")
         controls = QHBoxLayout(self.controls)
         controls.setContentsMargins(0, 0, 0, 0)
         for caption, widget in (
@@ -86,7 +100,7 @@ class FiguresPage(QWidget):
         controls.addWidget(self.period_label)
         controls.addStretch(1)
 
-        self.tabs = QTabWidget(objectName="figuresTabs")
+        self.tabs = named(QTabWidget(), "figuresTabs")
         self.tabs.addTab(self._table_tab(), "District comparison")
         self.local = LocalBreakdownTab(self.figures, prompts)
         self.tabs.addTab(self.local, "Local breakdown")
@@ -112,7 +126,7 @@ class FiguresPage(QWidget):
     # --- building the tabs ---------------------------------------------------------------------
 
     def _table_tab(self) -> QWidget:
-        self.table = QTableWidget(0, 4, objectName="comparisonTable")
+        self.table = named(QTableWidget(0, 4), "comparisonTable")
         self.table.setHorizontalHeaderLabels(["Area", "Volume", "Rate ¹", "Trend ²"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -122,19 +136,19 @@ class FiguresPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table_heading = QLabel(objectName="tableHeading")
+        self.table_heading = named(QLabel(), "tableHeading")
         self.table_heading.setStyleSheet(f"{font_css(15)} font-weight: 600;")
-        self.footnotes = QLabel(objectName="tableFootnotes")
+        self.footnotes = named(QLabel(), "tableFootnotes")
         self.footnotes.setStyleSheet(theme.css("muted"))
-        self.sentence = QLabel(objectName="comparisonSentence")
+        self.sentence = named(QLabel(), "comparisonSentence")
         self.sentence.setWordWrap(True)
         self.sentence.setStyleSheet(f"{font_css(13)}")
-        self.problem = QLabel(objectName="figuresProblem")
+        self.problem = named(QLabel(), "figuresProblem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(theme.css("alert"))
-        export_csv = QPushButton("Export CSV…", objectName="exportCsv")
+        export_csv = named(QPushButton("Export CSV…"), "exportCsv")
         export_csv.clicked.connect(lambda: self.export("csv"))
-        export_xlsx = QPushButton("Export Excel…", objectName="exportXlsx")
+        export_xlsx = named(QPushButton("Export Excel…"), "exportXlsx")
         export_xlsx.clicked.connect(lambda: self.export("xlsx"))
         buttons = QHBoxLayout()
         buttons.addWidget(export_csv)
@@ -159,7 +173,7 @@ class FiguresPage(QWidget):
         return splitter
 
     def _monthly_panel(self) -> QWidget:
-        self.chart_area = QComboBox(objectName="chartArea")
+        self.chart_area = named(QComboBox(), "chartArea")
         self.chart_area.currentIndexChanged.connect(self.show_monthly)
         self.monthly_chart = MonthlyChart()
         row = QHBoxLayout()
@@ -174,21 +188,25 @@ class FiguresPage(QWidget):
         return w
 
     def _population_tab(self) -> QWidget:
-        self.population = QTableWidget(0, 2, objectName="populationTable", accessibleName="Populations")
+        self.population = named(QTableWidget(0, 2), "populationTable", "Populations")
         self.population.setHorizontalHeaderLabels(["Area", "Population"])
         self.population.verticalHeader().setVisible(False)
         self.population.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         if not self.can_edit:
             self.population.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.population_base = QLineEdit(
-            objectName="populationLabel", placeholderText="e.g. total population, mid-2020 estimate"
+        self.population_base = named(
+            QLineEdit(placeholderText="e.g. total population, mid-2020 estimate"), "populationLabel"
         )
         self.population_base.setReadOnly(not self.can_edit)
         self.population_total = QLabel()
-        add = QPushButton("Add area", clicked=self._add_population_row)
-        remove = QPushButton("Remove area", clicked=self._remove_population_row)
-        save = QPushButton("Save changes", objectName="savePopulation", clicked=self.save_population)
-        import_file = QPushButton("Import population file…", clicked=self._import_population)
+        add = QPushButton("Add area")
+        add.clicked.connect(self._add_population_row)
+        remove = QPushButton("Remove area")
+        remove.clicked.connect(self._remove_population_row)
+        save = named(QPushButton("Save changes"), "savePopulation")
+        save.clicked.connect(self.save_population)
+        import_file = QPushButton("Import population file…")
+        import_file.clicked.connect(self._import_population)
         buttons = QHBoxLayout()
         for b in (add, remove, import_file):
             buttons.addWidget(b)
@@ -214,10 +232,9 @@ class FiguresPage(QWidget):
         return w
 
     def _print_tab(self) -> QWidget:
-        self.print_categories = QListWidget(
-            objectName="printCategories", accessibleName="Categories to print"
-        )
-        self.print_button = QPushButton("Save PDF…", objectName="printSection", clicked=self.print_section)
+        self.print_categories = named(QListWidget(), "printCategories", "Categories to print")
+        self.print_button = named(QPushButton("Save PDF…"), "printSection")
+        self.print_button.clicked.connect(self.print_section)
         note = QLabel(
             'The plan\'s "Crime Figures" section for the chosen 12 months: a table, footnotes, the '
             "comparison sentence and charts for each ticked category."
@@ -235,7 +252,7 @@ class FiguresPage(QWidget):
 
     # --- filling -------------------------------------------------------------------------------
 
-    def _changes(self, changes) -> None:
+    def _changes(self, changes: Changes) -> None:
         if changes.touches("crime_figure", "population", "setting"):
             self.refresh()
 
@@ -313,7 +330,7 @@ class FiguresPage(QWidget):
         self._fill_chart_areas()
         self.show_monthly()
 
-    def _fill_table(self, table) -> None:
+    def _fill_table(self, table: ComparisonTable | None) -> None:
         rows = table.rows if table else ()
         self.table.setRowCount(len(rows))
         bold = QFont()
@@ -394,18 +411,23 @@ class FiguresPage(QWidget):
         r = self.population.currentRow()
         if r < 0:
             return
-        area = self.population.item(r, 0).text()
+        area = self._population_text(r, 0)
         if not any(p.area == area for p in self.figures.populations()):
             self.population.removeRow(r)
             return
         if self.prompts.confirm("Remove area", f"Remove {area} from the population table?"):
             self._apply(lambda: self.figures.remove_population(self.services.actor, area))
 
+    def _population_text(self, row: int, column: int) -> str:
+        """A cell's text; "" for a cell never filled in."""
+        item = self.population.item(row, column)
+        return item.text() if item is not None else ""
+
     def save_population(self) -> None:
         values: dict[str, int] = {}
         for r in range(self.population.rowCount()):
-            area = self.population.item(r, 0).text().strip()
-            text = (self.population.item(r, 1).text() if self.population.item(r, 1) else "").replace(",", "")
+            area = self._population_text(r, 0).strip()
+            text = self._population_text(r, 1).replace(",", "")
             if not text.strip().isdigit():
                 self.prompts.error(
                     "Population not saved", f"{area}: enter the population as a whole number (e.g. 107,300)."
@@ -423,7 +445,7 @@ class FiguresPage(QWidget):
             self.tabs.setCurrentWidget(self.import_panel)
             self.import_panel.read_files([path])
 
-    def _apply(self, action) -> None:
+    def _apply(self, action: Callable[[], Changes]) -> None:
         try:
             changes = action()
         except UserError as exc:
@@ -478,7 +500,7 @@ class FiguresPage(QWidget):
             self._print_failed,
         )
 
-    def _printed(self, path) -> None:
+    def _printed(self, path: Path) -> None:
         self.print_button.setEnabled(True)
         self.prompts.info("Crime Figures section saved", f"Saved {path}")
 

@@ -7,6 +7,8 @@ choosing to import the good ones.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -26,9 +28,14 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
+from cspdesk.gui.named import named
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.figures import ImportOutcome, ImportPreview
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
+    from cspdesk.gui.tasks import TaskRunner
 
 FILE_FILTER = "Figures files (*.csv *.xlsx *.xlsm *.zip);;All files (*)"
 
@@ -36,13 +43,15 @@ FILE_FILTER = "Figures files (*.csv *.xlsx *.xlsm *.zip);;All files (*)"
 class FiguresImportPanel(QWidget):
     services: Services
 
-    def __init__(self, services, bus, prompts, tasks, parent=None):
+    def __init__(
+        self, services: Services, bus: Bus, prompts: Prompts, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
         self.prompts = prompts
         self.tasks = tasks
-        self.preview = None
+        self.preview: ImportPreview | None = None
         self.can_import = services.actor.can(Role.OFFICER)
         intro = QLabel(
             "Import the Partnership Analyst's monthly figures (CSV or Excel: month, area, category, "
@@ -50,10 +59,10 @@ class FiguresImportPanel(QWidget):
             "in), or a population table (area, population). Nothing is stored until you choose to import."
         )
         intro.setWordWrap(True)
-        self.choose = QPushButton("Choose files…", objectName="chooseFiguresFiles")
+        self.choose = named(QPushButton("Choose files…"), "chooseFiguresFiles")
         self.choose.clicked.connect(self.choose_files)
         self.choose.setEnabled(self.can_import)
-        self.progress = QProgressBar(objectName="importProgress")
+        self.progress = named(QProgressBar(), "importProgress")
         self.progress.setTextVisible(True)
         self.progress.hide()
         top = QHBoxLayout()
@@ -63,12 +72,10 @@ class FiguresImportPanel(QWidget):
             top.addWidget(QLabel("Your role can see the figures but not import them."))
         top.addStretch(1)
 
-        self.summary = QPlainTextEdit(
-            objectName="importSummary", readOnly=True, accessibleName="What the import found"
-        )
+        self.summary = named(QPlainTextEdit(readOnly=True), "importSummary", "What the import found")
         self.summary.setMaximumHeight(170)
         self.summary.setPlaceholderText("Choose files to see what they contain.")
-        self.rejections = QTableWidget(0, 4, objectName="rejectedRows")
+        self.rejections = named(QTableWidget(0, 4), "rejectedRows")
         self.rejections.setHorizontalHeaderLabels(["File", "Row", "Column", "Problem"])
         self.rejections.verticalHeader().setVisible(False)
         self.rejections.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -79,13 +86,13 @@ class FiguresImportPanel(QWidget):
         self.rejected_label.setStyleSheet("font-weight: 600;")
 
         self.label_caption = QLabel("Population base (printed under each table):")
-        self.population_label = QLineEdit(
-            objectName="importPopulationLabel", placeholderText="e.g. total population, mid-2020 estimate"
+        self.population_label = named(
+            QLineEdit(placeholderText="e.g. total population, mid-2020 estimate"), "importPopulationLabel"
         )
-        self.import_button = QPushButton("Import", objectName="commitImport")
+        self.import_button = named(QPushButton("Import"), "commitImport")
         self.import_button.setStyleSheet("font-weight: 600;")
         self.import_button.clicked.connect(self.commit)
-        self.cancel_button = QPushButton("Discard", objectName="discardImport")
+        self.cancel_button = named(QPushButton("Discard"), "discardImport")
         self.cancel_button.clicked.connect(self.discard)
         actions = QHBoxLayout()
         actions.addWidget(self.label_caption)
@@ -110,7 +117,7 @@ class FiguresImportPanel(QWidget):
         if paths:
             self.read_files(paths)
 
-    def read_files(self, paths) -> None:
+    def read_files(self, paths: Sequence[str | Path]) -> None:
         self._busy(f"Reading {len(paths)} file{'s' if len(paths) != 1 else ''}…")
         figures = self.services.figures
         self.task = self.tasks.start(
@@ -120,11 +127,11 @@ class FiguresImportPanel(QWidget):
             self._progress,
         )
 
-    def _previewed(self, preview) -> None:
+    def _previewed(self, preview: ImportPreview) -> None:
         self._idle()
         self._show_preview(preview)
 
-    def _show_preview(self, preview) -> None:
+    def _show_preview(self, preview: ImportPreview | None) -> None:
         self.preview = preview
         rejected = preview.rejections if preview else ()
         self.summary.setPlainText("\n".join(f.summary for f in preview.files) if preview else "")
@@ -147,12 +154,12 @@ class FiguresImportPanel(QWidget):
         self.population_label.setVisible(needs_label)
         if needs_label and not self.population_label.text():
             self.population_label.setText(self.services.figures.population_label() or "")
-        ready = bool(preview and preview.anything_to_import and self.can_import)
+        ready = preview is not None and preview.anything_to_import and self.can_import
         self.import_button.setEnabled(ready)
         self.cancel_button.setEnabled(preview is not None)
-        if ready and rejected:
+        if preview is not None and ready and rejected:
             self.import_button.setText(f"Import the {preview.rows_accepted:,} good rows")
-        elif ready:
+        elif preview is not None and ready:
             self.import_button.setText(f"Import {preview.rows_accepted:,} rows")
         else:
             self.import_button.setText("Import")
@@ -178,7 +185,7 @@ class FiguresImportPanel(QWidget):
             self._progress,
         )
 
-    def _committed(self, outcome) -> None:
+    def _committed(self, outcome: ImportOutcome) -> None:
         self._idle()
         self._show_preview(None)
         self.summary.setPlainText("Imported.\n" + outcome.text)

@@ -8,6 +8,9 @@ with counts, and the rows' map points, the chosen LSOA in orange. Everything com
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +29,12 @@ from PySide6.QtWidgets import (
 from cspdesk.core.errors import UserError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.gui import theme
+from cspdesk.gui.named import named
 from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, LocationScatter
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.figures import FiguresService, LocalBreakdown
+    from cspdesk.gui.prompts import Prompts
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 SORT_KEY = Qt.ItemDataRole.UserRole + 1
@@ -35,7 +43,7 @@ SORT_KEY = Qt.ItemDataRole.UserRole + 1
 class SortItem(QTableWidgetItem):
     """A cell shown as text and sorted by a key (numbers as numbers; n/a below every number)."""
 
-    def __init__(self, text: str, key, right: bool = False):
+    def __init__(self, text: str, key: str | int | float, right: bool = False) -> None:
         super().__init__(text)
         self.setData(SORT_KEY, key)
         if right:
@@ -62,16 +70,16 @@ def _table(object_name: str, headings: list[str]) -> QTableWidget:
 
 
 class LocalBreakdownTab(QWidget):
-    def __init__(self, figures, prompts, parent=None):
+    def __init__(self, figures: FiguresService, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.figures = figures
         self.prompts = prompts
-        self.breakdown = None
+        self.breakdown: LocalBreakdown | None = None
 
-        self.district = QComboBox(objectName="localDistrict")
-        self.crime_type = QComboBox(objectName="localCrimeType")
+        self.district = named(QComboBox(), "localDistrict")
+        self.crime_type = named(QComboBox(), "localCrimeType")
         self.crime_type.setMinimumWidth(220)
-        self.year_ending = QComboBox(objectName="localYearEnding")
+        self.year_ending = named(QComboBox(), "localYearEnding")
         self.year_ending.setMinimumWidth(120)
         controls = QHBoxLayout()
         for caption, widget in (
@@ -82,14 +90,15 @@ class LocalBreakdownTab(QWidget):
             controls.addWidget(QLabel(caption))
             controls.addWidget(widget)
         controls.addStretch(1)
-        self.note = QLabel(objectName="localNote")
+        self.note = named(QLabel(), "localNote")
         self.note.setWordWrap(True)
         self.note.setStyleSheet(theme.css("muted"))
 
         self.lsoas = _table("lsoaTable", ["LSOA", "Code", "Count", "Previous 12", "Change"])
         self.locations = _table("locationTable", ["Location (police.uk)", "LSOA", "Count"])
         self.scatter = LocationScatter()
-        export = QPushButton("Export LSOAs CSV…", objectName="exportLsoaCsv", clicked=self.export_csv)
+        export = named(QPushButton("Export LSOAs CSV…"), "exportLsoaCsv")
+        export.clicked.connect(self.export_csv)
         buttons = QHBoxLayout()
         buttons.addWidget(export)
         buttons.addStretch(1)
@@ -136,7 +145,8 @@ class LocalBreakdownTab(QWidget):
         self._district_changed()
 
     @staticmethod
-    def _refill(combo: QComboBox, items, wanted) -> None:
+    def _refill(combo: QComboBox, items: Iterable[tuple[str, str]], wanted: str | None) -> None:
+        """Fill ``combo`` with (value, text) items, choosing ``wanted`` if it is there, else the first."""
         combo.blockSignals(True)
         combo.clear()
         for value, text in items:
@@ -167,12 +177,12 @@ class LocalBreakdownTab(QWidget):
             self.scatter.empty("")
             self.note.setText("No police.uk rows yet: import police.uk street-level files on the Import tab.")
             return
-        self.breakdown = self.figures.local_breakdown(district, crime_type, period)
-        self.note.setText(self.breakdown.note)
-        self._fill_tables(self.breakdown)
-        self.scatter.show_points(self.breakdown)
+        self.breakdown = breakdown = self.figures.local_breakdown(district, crime_type, period)
+        self.note.setText(breakdown.note)
+        self._fill_tables(breakdown)
+        self.scatter.show_points(breakdown)
 
-    def _fill_tables(self, breakdown) -> None:
+    def _fill_tables(self, breakdown: LocalBreakdown | None) -> None:
         for table in (self.lsoas, self.locations):
             table.setSortingEnabled(False)
             table.clearContents()
@@ -194,12 +204,12 @@ class LocalBreakdownTab(QWidget):
         self.lsoas.setColumnHidden(3, breakdown is None or not breakdown.comparable)
         locations = breakdown.locations if breakdown else ()
         self.locations.setRowCount(len(locations))
-        for r, row in enumerate(locations):
+        for r, place in enumerate(locations):
             for c, item in enumerate(
                 (
-                    SortItem(row.location, row.location),
-                    SortItem(row.lsoa_name, row.lsoa_name),
-                    SortItem(f"{row.count:,}", row.count, True),
+                    SortItem(place.location, place.location),
+                    SortItem(place.lsoa_name, place.lsoa_name),
+                    SortItem(f"{place.count:,}", place.count, True),
                 )
             ):
                 self.locations.setItem(r, c, item)
@@ -209,7 +219,8 @@ class LocalBreakdownTab(QWidget):
 
     def selected_lsoa(self) -> str | None:
         rows = self.lsoas.selectionModel().selectedRows()
-        return self.lsoas.item(rows[0].row(), 0).text() if rows else None
+        item = self.lsoas.item(rows[0].row(), 0) if rows else None
+        return item.text() if item is not None else None
 
     def _highlight(self) -> None:
         if self.breakdown is not None:
@@ -220,8 +231,10 @@ class LocalBreakdownTab(QWidget):
         rows = self.locations.selectionModel().selectedRows()
         if not rows:
             return
-        name = self.locations.item(rows[0].row(), 1).text()
-        match = self.lsoas.findItems(name, Qt.MatchFlag.MatchExactly)
+        item = self.locations.item(rows[0].row(), 1)
+        if item is None:
+            return
+        match = self.lsoas.findItems(item.text(), Qt.MatchFlag.MatchExactly)
         if match:
             self.lsoas.selectRow(match[0].row())
 

@@ -8,11 +8,13 @@ dialog with the warning or notice already linked.
 from __future__ import annotations
 
 import html
-from datetime import date
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import Role
@@ -20,9 +22,14 @@ from cspdesk.core.errors import UserError
 from cspdesk.gui import theme
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
+from cspdesk.gui.named import named
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.enforcement import EventLine, NoticeDetail
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
+    from cspdesk.gui.widgets.documents_panel import DocumentsPanel
 
 S = Stage
 # A move that is really a new notice: (kind of the notice shown, stage) -> kind of the new step.
@@ -36,7 +43,7 @@ EVENT_BUTTONS = {
 }
 
 
-def _events_for(d) -> list[str]:
+def _events_for(d: NoticeDetail) -> list[str]:
     kind, stage = d.kind_code, d.stage_code
     out = []
     if (kind, stage) in (("cpn", "active"), ("abc", "issued")):
@@ -48,10 +55,10 @@ def _events_for(d) -> list[str]:
     return out
 
 
-def detail_html(d, today: date) -> str:
+def detail_html(d: NoticeDetail, today: date) -> str:
     e = html.escape
 
-    def day(v) -> str:
+    def day(v: date | datetime) -> str:
         return v.strftime("%d/%m/%Y %H:%M") if hasattr(v, "hour") else v.strftime("%d/%m/%Y")
 
     dates = (
@@ -121,7 +128,7 @@ def detail_html(d, today: date) -> str:
     )
 
 
-def _event_text(ev) -> str:
+def _event_text(ev: EventLine) -> str:
     if ev.event != "stage":
         return {
             "review": "Review held",
@@ -147,29 +154,27 @@ class NoticeDetailView(QWidget):
 
     changed = Signal(object)  # Changes, after a step was saved here
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.bus, self.prompts = services, bus, prompts
-        self.detail = None
-        self.dialog = None  # the dialog open from here, for tests and to keep it alive
-        self.browser = QTextBrowser(objectName="noticeDetail", accessibleName="Notice details")
+        self.detail: NoticeDetail | None = None
+        self.dialog: QDialog | None = None  # the dialog open from here, for tests and to keep it alive
+        self.browser = named(QTextBrowser(), "noticeDetail", "Notice details")
         self.browser.setMinimumWidth(300)
         self.actions_label = QLabel("Next steps")
         self.actions_label.setStyleSheet("font-weight: 600;")
-        self.actions = QGridLayout()
-        self.actions.setSpacing(4)
+        # Not ``self.actions``: that would hide QWidget.actions().
+        self.action_grid = QGridLayout()
+        self.action_grid.setSpacing(4)
         box = QWidget()
-        box.setLayout(self.actions)
+        box.setLayout(self.action_grid)
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(self.browser, 1)
         v.addWidget(self.actions_label)
         v.addWidget(box)
-        self.letters_btn = QPushButton(
-            "Letters…",
-            objectName="noticeLetters",
-            toolTip="The notice as a letter, filed on the case; copies and reprints",
-        )
+        self.letters_btn = named(QPushButton("Letters…"), "noticeLetters")
+        self.letters_btn.setToolTip("The notice as a letter, filed on the case; copies and reprints")
         self.letters_btn.clicked.connect(self.open_letters)
         v.addWidget(self.letters_btn)
         self.buttons: dict[str, QPushButton] = {}
@@ -184,24 +189,25 @@ class NoticeDetailView(QWidget):
         )
         self._set_buttons([])
 
-    def show_notice(self, notice_id) -> None:
+    def show_notice(self, notice_id: uuid.UUID) -> None:
         try:
-            self.detail = self.services.notices.detail(notice_id)
+            detail = self.services.notices.detail(notice_id)
         except UserError as exc:
             self.browser.setHtml(f"<p>{html.escape(str(exc))}</p>")
             self._set_buttons([])
             return
-        self.browser.setHtml(detail_html(self.detail, self.services.notices.today()))
+        self.detail = detail
+        self.browser.setHtml(detail_html(detail, self.services.notices.today()))
         self.letters_btn.show()
         can_act = self.services.actor.can(Role.OFFICER)
-        items = [(f"action:{code}", label, code) for code, label in self.detail.allowed]
-        if (self.detail.kind_code, self.detail.stage_code) == ("cpw", S.ISSUED.value):
+        items = [(f"action:{code}", label, code) for code, label in detail.allowed]
+        if (detail.kind_code, detail.stage_code) == ("cpw", S.ISSUED.value):
             # Issuing the CPN records the breach of the warning and escalates it in one step.
             items.insert(0, ("action:escalated", "Issue CPN", S.ESCALATED.value))
-        items += [(f"event:{ev}", EVENT_BUTTONS[ev], ev) for ev in _events_for(self.detail)]
+        items += [(f"event:{ev}", EVENT_BUTTONS[ev], ev) for ev in _events_for(detail)]
         self._set_buttons(items if can_act else [])
 
-    def open_letters(self):
+    def open_letters(self) -> DocumentsPanel | None:
         """This notice's letters (the template for its kind), filed on the notice and its case."""
         if self.detail is None:
             return None
@@ -217,16 +223,18 @@ class NoticeDetailView(QWidget):
         if self.detail is not None:
             self.show_notice(self.detail.id)
 
-    def _set_buttons(self, items) -> None:
-        while self.actions.count():
-            w = self.actions.takeAt(0).widget()
+    def _set_buttons(self, items: Sequence[tuple[str, str, str]]) -> None:
+        """One button per (object name, label, stage or event code)."""
+        while self.action_grid.count():
+            item = self.action_grid.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.deleteLater()
         self.buttons = {}
         for i, (name, label, code) in enumerate(items):
-            b = QPushButton(label, objectName=name)
+            b = named(QPushButton(label), name)
             b.clicked.connect(lambda _=False, n=name, c=code, lab=label: self._act(n, c, lab))
-            self.actions.addWidget(b, i // 3, i % 3)
+            self.action_grid.addWidget(b, i // 3, i % 3)
             self.buttons[name] = b
         self.actions_label.setVisible(bool(items))
 
@@ -234,6 +242,7 @@ class NoticeDetailView(QWidget):
         d = self.detail
         if d is None:
             return
+        dlg: EventDialog | NewStepDialog | StepDialog
         if name.startswith("event:"):
             dlg = EventDialog(self.services, self.bus, self.prompts, d, code, self)
         elif (d.kind_code, code) in NEW_STEP_FOR:

@@ -6,9 +6,10 @@ this module registers the tab with the case screen (``case_view.EXTRA_CASE_TABS`
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,27 +25,38 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.models.notice_table import KEYS, NoticeTableModel
+from cspdesk.gui.named import named
 from cspdesk.gui.pages import case_view
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
 
 
 class NoticesPanel(QWidget):
     services: Services
 
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services, self.bus, self.prompts, self.case_id = services, bus, prompts, case_id
-        self.dialog = None
-        self.new_button = QPushButton("New step…", objectName="newStep")
+        self.dialog: NewStepDialog | None = None
+        self.new_button = named(QPushButton("New step…"), "newStep")
         self.new_button.setEnabled(services.actor.can(Role.OFFICER))
         self.new_button.clicked.connect(self.new_step)
-        self.count = QLabel(objectName="noticeCount")
-        self._rows = {}
+        self.count = named(QLabel(), "noticeCount")
+        self._rows: dict[uuid.UUID, object] = {}  # this case's notices (NoticeRow), shown by the model
         self.model = NoticeTableModel(lambda ids: {i: self._rows[i] for i in ids if i in self._rows})
-        self.table = QTableView(objectName="caseNotices")
+        self.table = named(QTableView(), "caseNotices")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -54,7 +66,7 @@ class NoticesPanel(QWidget):
             self.table.setColumnHidden(KEYS.index(key), True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._select(cur.row()))
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.detail = NoticeDetailView(services, bus, prompts)
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Enforcement on this case</b>"))
@@ -89,10 +101,13 @@ class NoticesPanel(QWidget):
         else:
             self.detail.clear()
 
-    def select_notice(self, notice_id) -> None:
+    def select_notice(self, notice_id: uuid.UUID) -> None:
         row = self.model.row_of(notice_id)
         if row >= 0:
             self.table.selectRow(row)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._select(current.row())
 
     def _select(self, row: int) -> None:
         nid = self.model.notice_id(row)
@@ -105,12 +120,12 @@ class NoticesPanel(QWidget):
         self.dialog = dlg
         dlg.open()
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if changes.touches("notice", "party"):
             self.refresh()
 
 
-def _case_tab(services, bus, prompts, case_id) -> tuple[str, QWidget]:
+def _case_tab(services: Services, bus: Bus, prompts: Prompts, case_id: uuid.UUID) -> tuple[str, QWidget]:
     return "Enforcement", NoticesPanel(services, bus, prompts, case_id)
 
 

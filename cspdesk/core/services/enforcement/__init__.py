@@ -10,27 +10,42 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from cspdesk.core.services.enforcement.enforcement_dto import (
         REQUIREMENT_KINDS,
+        DueRow,
+        EventLine,
         GuardsFailed,
         InformedInput,
+        NoticeCountsReport,
+        NoticeDetail,
         RequirementInput,
+        RequirementLine,
         StepRequest,
     )
     from cspdesk.core.services.enforcement.enforcement_register import NoticeQuery
 
 _PUBLIC: dict[str, str] = {
+    "DueRow": "cspdesk.core.services.enforcement.enforcement_dto",
+    "EventLine": "cspdesk.core.services.enforcement.enforcement_dto",
     "GuardsFailed": "cspdesk.core.services.enforcement.enforcement_dto",
     "InformedInput": "cspdesk.core.services.enforcement.enforcement_dto",
+    "NoticeCountsReport": "cspdesk.core.services.enforcement.enforcement_dto",
+    "NoticeDetail": "cspdesk.core.services.enforcement.enforcement_dto",
     "NoticeQuery": "cspdesk.core.services.enforcement.enforcement_register",
     "REQUIREMENT_KINDS": "cspdesk.core.services.enforcement.enforcement_dto",
     "RequirementInput": "cspdesk.core.services.enforcement.enforcement_dto",
+    "RequirementLine": "cspdesk.core.services.enforcement.enforcement_dto",
     "StepRequest": "cspdesk.core.services.enforcement.enforcement_dto",
 }
 __all__ = [
+    "DueRow",
+    "EventLine",
     "GuardsFailed",
     "InformedInput",
+    "NoticeCountsReport",
+    "NoticeDetail",
     "NoticeQuery",
     "REQUIREMENT_KINDS",
     "RequirementInput",
+    "RequirementLine",
     "StepRequest",
 ]
 

@@ -7,13 +7,20 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.figures.figures import FiguresService
+    from cspdesk.core.services.figures.figures import FiguresService, ImportOutcome, ImportPreview
+    from cspdesk.core.services.figures.figures_local import LocalBreakdown
 
 _PUBLIC: dict[str, str] = {
     "FiguresService": "cspdesk.core.services.figures.figures",
+    "ImportOutcome": "cspdesk.core.services.figures.figures",
+    "ImportPreview": "cspdesk.core.services.figures.figures",
+    "LocalBreakdown": "cspdesk.core.services.figures.figures_local",
 }
 __all__ = [
     "FiguresService",
+    "ImportOutcome",
+    "ImportPreview",
+    "LocalBreakdown",
 ]
 
 if not TYPE_CHECKING:
