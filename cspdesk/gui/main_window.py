@@ -67,7 +67,9 @@ class MainWindow(QMainWindow):
         self.prompts = prompts
         prompts.parent = self
         self.bus = Bus(self)
-        if hasattr(services, "when_ready"):  # a quick start: the services finish loading behind the window
+        from cspdesk.core.services.quick_start import StartingServices
+
+        if isinstance(services, StartingServices):  # a quick start: they finish loading behind the window
             self._ready_relay = _ReadyRelay(self)
             self._ready_relay.ready.connect(self.bus.services_ready)  # queued: it is emitted on their thread
             services.when_ready(self._ready_relay.ready.emit)
@@ -424,7 +426,9 @@ class MainWindow(QMainWindow):
         if self._warm_up is not None:
             self._warm_up.cancel()
         self.tasks.wait(10000)
-        if hasattr(self.services, "settle"):  # a quick start still loading behind the window
+        from cspdesk.core.services.quick_start import StartingServices
+
+        if isinstance(self.services, StartingServices):  # a quick start still loading behind the window
             self.services.settle()
         super().closeEvent(event)
 
