@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLayout,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QScrollBar,
@@ -89,23 +90,29 @@ def _name(w: QWidget | None, text: str) -> None:
             control.setAccessibleName(text)
 
 
+def _items(layout: QLayout) -> list[QLayoutItem]:
+    """The items of ``layout`` in order (``itemAt`` is None only past the end)."""
+    return [item for i in range(layout.count()) if (item := layout.itemAt(i)) is not None]
+
+
 def _pairs(layout: QLayout) -> None:
     """Label-then-control pairs in a layout and the layouts inside it."""
     if isinstance(layout, QFormLayout):
         for row in range(layout.rowCount()):
             label = layout.itemAt(row, QFormLayout.ItemRole.LabelRole)
             field = layout.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if label is not None and field is not None and isinstance(label.widget(), QLabel):
-                text = _label_text(label.widget())
+            label_widget = label.widget() if label is not None else None
+            if field is not None and isinstance(label_widget, QLabel):
+                text = _label_text(label_widget)
+                field_layout = field.layout()
                 if field.widget() is not None:
                     _name(field.widget(), text)
-                elif field.layout() is not None:
-                    for i in range(field.layout().count()):
-                        _name(field.layout().itemAt(i).widget(), text)
+                elif field_layout is not None:
+                    for inner in _items(field_layout):
+                        _name(inner.widget(), text)
     if isinstance(layout, (QBoxLayout, QGridLayout, QFormLayout)):
         previous: QWidget | None = None
-        for i in range(layout.count()):
-            item = layout.itemAt(i)
+        for item in _items(layout):
             widget = item.widget()
             if widget is not None:
                 if (
@@ -117,16 +124,16 @@ def _pairs(layout: QLayout) -> None:
                 elif isinstance(previous, QCheckBox) and not isinstance(widget, QAbstractButton):
                     _name(widget, _clean(previous.text()))  # "Issued from [x]" then its date box
                 previous = widget
-            elif item.layout() is not None:
-                _pairs(item.layout())
+            elif (inner_layout := item.layout()) is not None:
+                _pairs(inner_layout)
                 previous = None
 
 
 def name_controls(root: QWidget) -> None:
     """Give every unnamed control under ``root`` the name a sighted user reads beside it."""
     for w in [root, *root.findChildren(QWidget)]:
-        if w.layout() is not None:
-            _pairs(w.layout())
+        if (layout := w.layout()) is not None:
+            _pairs(layout)
     for control in [c for c in root.findChildren(QWidget) if _is_control(c)]:
         if accessible_name(control):
             continue
@@ -149,8 +156,8 @@ def _heading_before(w: QWidget) -> str:
     if layout is None:
         return ""
     heading = ""
-    for i in range(layout.count()):
-        item = layout.itemAt(i).widget()
+    for layout_item in _items(layout):
+        item = layout_item.widget()
         if item is w:
             return heading
         if isinstance(item, QLabel) and item.text() and len(item.text()) <= 80:
@@ -164,10 +171,11 @@ def _container_title(w: QWidget) -> str:
     while parent is not None:
         if isinstance(parent, QGroupBox) and parent.title():
             return parent.title()
-        if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
-            index = parent.parentWidget().indexOf(child)  # ``child`` is the tab's page
+        tabs = parent.parentWidget()
+        if isinstance(parent, QStackedWidget) and isinstance(tabs, QTabWidget):
+            index = tabs.indexOf(child)  # ``child`` is the tab's page
             if index >= 0:
-                return _clean(parent.parentWidget().tabText(index))
+                return _clean(tabs.tabText(index))
         child, parent = parent, parent.parentWidget()
     return ""
 

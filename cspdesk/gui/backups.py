@@ -3,6 +3,7 @@ background when the window opens (if the last good one is a day old), and the Se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,15 +22,18 @@ from PySide6.QtWidgets import (
 from cspdesk.core.errors import UserError
 from cspdesk.gui import theme
 from cspdesk.gui.bus import when_ready
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.main_window import MainWindow
 
 MIN_PASSPHRASE = 12
 
 
-def passphrase_prompt(prompts):
+def passphrase_prompt(prompts: Prompts) -> Callable[[Path, bool], str | None]:
     """The window's way of asking for a database passphrase
     (``encryption.set_passphrase_prompt``): hidden, twice for a new one. Only on the GUI thread;
     anywhere else there is nobody to ask, and the file is refused."""
@@ -64,7 +68,7 @@ def passphrase_prompt(prompts):
     return ask
 
 
-def back_up_when_ready(window) -> None:
+def back_up_when_ready(window: MainWindow) -> None:
     """Once the services are ready, take a backup in the background if the last good one is a
     day old. A failure shows in the status bar (and the Backups panel shows how old the last
     good one is); it never stops work."""
@@ -72,11 +76,11 @@ def back_up_when_ready(window) -> None:
     def start() -> None:
         window.tasks.start(lambda _report, _cancelled: window.services.backups.back_up_if_due(), done, failed)
 
-    def done(result) -> None:
+    def done(result) -> None:  # a BackupResult (not on the admin area's public face), or None
         if result is not None:
             window.statusBar().showMessage(f"Backed up to {result.backup.path} (checked).", 8000)
 
-    def failed(exc) -> None:
+    def failed(exc: Exception) -> None:
         text = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
         window.statusBar().showMessage(f"The daily backup failed: {text} (Settings → Backups)", 30000)
 
@@ -88,30 +92,30 @@ class BackupsPanel(QWidget):
 
     services: Services
 
-    def __init__(self, services, prompts, parent=None):
+    def __init__(self, services: Services, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.prompts = prompts
         self.tasks = TaskRunner()
         box = QGroupBox("Backups of this database")
         form = QFormLayout(box)
-        self.last = QLabel(objectName="lastBackup")
-        self.folder = QLabel(objectName="backupFolder")
+        self.last = named(QLabel(), "lastBackup")
+        self.folder = named(QLabel(), "backupFolder")
         self.folder.setWordWrap(True)
-        self.rota = QLabel(objectName="backupRota")
-        self.note = QLabel(objectName="backupNote")
+        self.rota = named(QLabel(), "backupRota")
+        self.note = named(QLabel(), "backupNote")
         self.note.setWordWrap(True)
         for label in (self.last, self.folder, self.rota):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Last good backup:", self.last)
         form.addRow("Folder:", self.folder)
         form.addRow("Kept:", self.rota)
-        self.encryption = QLabel(objectName="encryptionState")
+        self.encryption = named(QLabel(), "encryptionState")
         self.encryption.setWordWrap(True)
         form.addRow("Encryption:", self.encryption)
-        self.now = QPushButton("Back up now", objectName="backUpNow")
+        self.now = named(QPushButton("Back up now"), "backUpNow")
         self.now.clicked.connect(self.back_up_now)
-        self.result = QLabel(objectName="backupResult")
+        self.result = named(QLabel(), "backupResult")
         self.result.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.now)
@@ -165,11 +169,11 @@ class BackupsPanel(QWidget):
             lambda _report, _cancelled: self.services.backups.back_up_now(), self._done, self._failed
         )
 
-    def _done(self, result) -> None:
+    def _done(self, result) -> None:  # a BackupResult (not on the admin area's public face)
         self.result.setText(f"Backed up and checked: {result.backup.path.name}")
         self.load()
 
-    def _failed(self, exc) -> None:
+    def _failed(self, exc: Exception) -> None:
         self.now.setEnabled(True)
         self.result.setStyleSheet(theme.css("alert"))
         self.result.setText("No backup was made.")

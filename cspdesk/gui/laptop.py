@@ -12,9 +12,9 @@ less a taskbar and a title bar. Every page and dialog must fit that without anyt
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QLabel,
@@ -34,7 +34,7 @@ COMBO_CHARACTERS = 15  # a combo box may shrink to this many characters, however
 class PageStack(QStackedWidget):
     """A stack of pages that needs only the room of the page on show."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.currentChanged.connect(lambda _i: self.updateGeometry())
 
@@ -123,7 +123,7 @@ class _DialogFitter(QObject):
     """Every dialog, the first time it is shown: long labels wrap, combo boxes may shrink, it is no larger
     than its screen, and its controls are named for screen readers (``accessibility.name_controls``)."""
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (
             event.type() == QEvent.Type.Show
             and isinstance(obj, QDialog)
@@ -138,11 +138,10 @@ class _DialogFitter(QObject):
         return False
 
 
-def fit_dialogs_for_laptops(app: QApplication) -> None:
+def fit_dialogs_for_laptops(app: QCoreApplication) -> None:
     """Install (once) the filter that fits every dialog as it is first shown."""
-    if getattr(app, "_cspdesk_dialog_fitter", None) is None:
-        app._cspdesk_dialog_fitter = _DialogFitter(app)
-        app.installEventFilter(app._cspdesk_dialog_fitter)
+    if app.findChild(_DialogFitter) is None:  # the filter is the application's child: one per application
+        app.installEventFilter(_DialogFitter(app))
 
 
 class SideBySide(QSplitter):
@@ -150,25 +149,24 @@ class SideBySide(QSplitter):
     not (a list and its details on a laptop's screen). Its minimum width is the wider pane's,
     so it never widens the window."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
 
+    def _pane_minimums(self) -> list[QSize]:
+        panes = [w for i in range(self.count()) if (w := self.widget(i)) is not None]
+        return [p.minimumSizeHint().expandedTo(p.minimumSize()) for p in panes]
+
     def _side_by_side_width(self) -> int:
-        panes = [self.widget(i) for i in range(self.count())]
-        return sum(
-            p.minimumSizeHint().expandedTo(p.minimumSize()).width() for p in panes
-        ) + self.handleWidth() * max(len(panes) - 1, 0)
+        panes = self._pane_minimums()
+        return sum(p.width() for p in panes) + self.handleWidth() * max(len(panes) - 1, 0)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        panes = [
-            self.widget(i).minimumSizeHint().expandedTo(self.widget(i).minimumSize())
-            for i in range(self.count())
-        ]
+        panes = self._pane_minimums()
         if not panes:
             return QSize(0, 0)
         return QSize(max(p.width() for p in panes), max(p.height() for p in panes))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         wanted = (
             Qt.Orientation.Horizontal
             if event.size().width() >= self._side_by_side_width()

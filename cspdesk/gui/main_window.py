@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+import uuid
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -33,34 +35,50 @@ from cspdesk.gui.laptop import (
     save_geometry,
     scrolling,
 )
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.read_only import OFFICER_ONLY_TIP, lock_officer_only
-from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.tasks import Task, TaskRunner
 from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.write_banner import WriteBanner
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Actor, Changes
     from cspdesk.core.services.registry import Services
+    from cspdesk.core.services.working_copies import CopyInfo
+    from cspdesk.gui.dialogs.moving_in import MovingInWizard, PastImportsDialog
+    from cspdesk.gui.dialogs.new_case import NewCaseDialog
+    from cspdesk.gui.pages.case_view import CaseView
+    from cspdesk.gui.shortcuts import ShortcutsDialog
+
+P = TypeVar("P", bound=QWidget)
 
 
 class MainWindow(QMainWindow):
+    # The real services, or a quick start's (core/services/quick_start.StartingServices), which stand in for
+    # them until they have loaded behind the window.
     services: Services
 
-    def __init__(self, services, prompts):
+    def __init__(self, services: Services, prompts: Prompts) -> None:
         super().__init__()
         self.services = services
         self.prompts = prompts
         prompts.parent = self
         self.bus = Bus(self)
-        if hasattr(services, "when_ready"):  # a quick start: the services finish loading behind the window
+        from cspdesk.core.services.quick_start import StartingServices
+
+        if isinstance(services, StartingServices):  # a quick start: they finish loading behind the window
             self._ready_relay = _ReadyRelay(self)
             self._ready_relay.ready.connect(self.bus.services_ready)  # queued: it is emitted on their thread
             services.when_ready(self._ready_relay.ready.emit)
         self.tasks = TaskRunner()
-        fit_dialogs_for_laptops(QApplication.instance())  # every dialog fits a laptop's screen (issue 19)
+        app = QApplication.instance()
+        if app is not None:  # there is always one: a window cannot be made without it
+            fit_dialogs_for_laptops(app)  # every dialog fits a laptop's screen (issue 19)
         self.setObjectName("mainWindow")
-        self.nav = QListWidget(objectName="navigation")
+        self.nav = named(QListWidget(), "navigation")
         self.nav.setFixedWidth(190)  # wider if a large font needs it (``_add_page``, issue 19)
         self.nav.setStyleSheet(f"QListWidget {{ {font_css(14)} }} QListWidget::item {{ padding: 8px; }}")
         self.stack = PageStack()  # needs the room of the page on show only (issue 19: laptop screens)
@@ -133,10 +151,8 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_row)
         self.bus.open_case.connect(self.open_case)
         self.bus.new_case.connect(self.new_case)
-        self.case_windows: dict = {}  # case id -> its CaseView
-        self.bus.show_notice.connect(
-            lambda nid: (self.show_page("enforcement"), self.pages["enforcement"].show_notice(nid))
-        )
+        self.case_windows: dict[uuid.UUID, CaseView] = {}  # case id -> its CaseView
+        self.bus.show_notice.connect(self.show_notice)
 
         body = QWidget()
         h = QHBoxLayout(body)
@@ -152,16 +168,18 @@ class MainWindow(QMainWindow):
         v.addWidget(self.write_banner)
         v.addWidget(body, 1)
         self.setCentralWidget(central)
-        self.copy_info = (
-            None  # set (with a banner) by working_copies.install if this database is a working copy
-        )
+        # Set (with a banner) by working_copies.install if this database is a working copy.
+        self.copy_info: CopyInfo | None = None
+        self.copy_banner: QLabel | None = None
+        self._warming_up = False
+        self._warm_up: Task | None = None  # loading, once on screen, what later first openings need
         self._menus()
         self._status_bar()
         self.update_title()
         restore_geometry(self, "main", QSize(1400, 860))  # per screen: a laptop and its docked monitor
         self.nav.setCurrentRow(0)
 
-    def _add_page(self, key: str, page, *args) -> None:
+    def _add_page(self, key: str, page: PageClass | tuple[str, str], *args: object) -> None:
         """``page`` is a page class, or ("module:Class", title) for a page imported on first show."""
         self.pages.declare(key, page, args)
         item = QListWidgetItem(self.pages.title(key))
@@ -176,16 +194,25 @@ class MainWindow(QMainWindow):
         key = self.pages.keys()[row]
         self.stack.setCurrentWidget(self.pages[key])
 
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        new = QAction("&New case…", self, shortcut=QKeySequence("Ctrl+N"), triggered=self.new_case)
+        new = self._action("&New case…", self.new_case, QKeySequence("Ctrl+N"))
         new.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # from any window, case windows too
         file_menu.addAction(new)
-        requests = QAction(
-            "&Data protection requests…",
-            self,
-            shortcut=QKeySequence("Ctrl+Shift+D"),
-            triggered=self.data_requests,
+        requests = self._action(
+            "&Data protection requests…", self.data_requests, QKeySequence("Ctrl+Shift+D")
         )
         file_menu.addAction(requests)
         if not self.services.actor.can(Role.OFFICER):  # a partner: officers' work, shown but disabled
@@ -193,46 +220,42 @@ class MainWindow(QMainWindow):
                 action.setEnabled(False)
                 action.setToolTip(OFFICER_ONLY_TIP)
             file_menu.setToolTipsVisible(True)
-        quit_ = QAction("E&xit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        quit_ = self._action("E&xit", self.close, QKeySequence.StandardKey.Quit)
         file_menu.addAction(quit_)
         working_copies.install(self, file_menu)  # Take / Bring back / Working copies; the working-copy banner
         self._import_menu()
         go = self.menuBar().addMenu("&Go")
         for i, key in enumerate(self.pages):
-            act = QAction(
-                self.pages.title(key),
-                self,
-                shortcut=QKeySequence(f"Ctrl+{i + 1}"),
-                triggered=lambda _=False, k=key: self.show_page(k),
+            go.addAction(
+                self._action(self.pages.title(key), self._shower(key), QKeySequence(f"Ctrl+{i + 1}"))
             )
-            go.addAction(act)
-        refresh = QAction(
+        refresh = self._action(
             "&Refresh",
-            self,
-            shortcut=QKeySequence.StandardKey.Refresh,
-            triggered=lambda: self.bus.changes_applied.emit(_all_changes()),
+            lambda: self.bus.changes_applied.emit(_all_changes()),
+            QKeySequence.StandardKey.Refresh,
         )
         go.addSeparator()
         go.addAction(refresh)
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(
-            QAction("&Keyboard shortcuts", self, shortcut=QKeySequence("F1"), triggered=self.show_shortcuts)
-        )
-        help_menu.addAction(QAction("&About CSPDesk", self, triggered=self._about))
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, QKeySequence("F1")))
+        help_menu.addAction(self._action("&About CSPDesk", self._about))
+
+    def _shower(self, key: str) -> Callable[[], None]:
+        return lambda: self.show_page(key)
 
     def _import_menu(self) -> None:
         """Import → Existing records… and Past imports (issue 21: moving in from spreadsheets)."""
         menu = self.menuBar().addMenu("&Import")
-        self.import_records_action = QAction("&Existing records…", self, triggered=self.import_records)
+        self.import_records_action = self._action("&Existing records…", self.import_records)
         admin = self.services.actor.can(Role.ADMINISTRATOR)
         self.import_records_action.setEnabled(admin)
         if not admin:
             self.import_records_action.setToolTip("Only an administrator can import existing records.")
         menu.setToolTipsVisible(True)
         menu.addAction(self.import_records_action)
-        menu.addAction(QAction("&Past imports…", self, triggered=self.past_imports))
+        menu.addAction(self._action("&Past imports…", self.past_imports))
 
-    def import_records(self):
+    def import_records(self) -> MovingInWizard:
         from cspdesk.gui.dialogs.moving_in import MovingInWizard
 
         self._moving_in = MovingInWizard(
@@ -241,7 +264,7 @@ class MainWindow(QMainWindow):
         self._moving_in.open()
         return self._moving_in
 
-    def past_imports(self):
+    def past_imports(self) -> PastImportsDialog:
         from cspdesk.gui.dialogs.moving_in import PastImportsDialog
 
         self._past_imports = PastImportsDialog(self.services, self.bus, self.prompts, self.tasks, self)
@@ -253,7 +276,15 @@ class MainWindow(QMainWindow):
         from cspdesk.core.services.cases import CaseQuery
 
         self.show_page("cases")
-        self.pages["cases"].show_query(CaseQuery(text=search))  # every status: imported cases may be closed
+        # Every status: imported cases may be closed.
+        self.pages.page("cases", CasesPage).show_query(CaseQuery(text=search))
+
+    def show_notice(self, notice_id: uuid.UUID) -> None:
+        """The Enforcement page, showing the notice ``notice_id``."""
+        from cspdesk.gui.pages.enforcement import EnforcementPage  # built (so imported) by show_page
+
+        self.show_page("enforcement")
+        self.pages.page("enforcement", EnforcementPage).show_notice(notice_id)
 
     def data_requests(self) -> None:
         """Subject access, rectification and erasure requests (issue 15 part 4)."""
@@ -269,7 +300,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label, 1)
         # Demo data says so where the eye is while working, not only in a title
         # bar a maximised window may hide.
-        self.demo_label = QLabel("DEMO DATA — fictional people", objectName="demoDataLabel")
+        self.demo_label = named(QLabel("DEMO DATA — fictional people"), "demoDataLabel")
         self.demo_label.setStyleSheet(f"font-weight: 600; color: {theme.colour('warning')};")
         self.demo_label.hide()
         self.statusBar().addPermanentWidget(self.demo_label)
@@ -289,7 +320,7 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(list(self.pages).index(key))
 
-    def open_case(self, case_id):
+    def open_case(self, case_id: uuid.UUID) -> CaseView | None:
         """Each case opens in its own window; opening it again brings that window forward."""
         view = self.case_windows.get(case_id)
         if view is None:
@@ -308,7 +339,7 @@ class MainWindow(QMainWindow):
         view.activateWindow()
         return view
 
-    def new_case(self):
+    def new_case(self) -> NewCaseDialog:
         from cspdesk.gui.dialogs.new_case import NewCaseDialog
 
         dlg = NewCaseDialog(self.services, self.bus, self.prompts, self)
@@ -334,20 +365,20 @@ class MainWindow(QMainWindow):
             return
         self.load_demo_data()
 
-    def load_demo_data(self, cases: int = 1500):
+    def load_demo_data(self, cases: int = 1500) -> Task:
         progress = QProgressDialog("Loading demo data…", "", 0, 0, self)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
         progress.show()
 
-        def done(report):
+        def done(report) -> None:  # a DemoReport (not on the admin area's public face)
             progress.close()
             self.update_title()
             self.bus.changes_applied.emit(_all_changes())
             self.statusBar().showMessage(f"Demo data loaded: {report.cases:,} cases.", 8000)
 
-        def failed(exc):
+        def failed(exc: Exception) -> None:
             progress.close()
             self.prompts.error("Demo data not loaded", str(exc))
 
@@ -357,7 +388,7 @@ class MainWindow(QMainWindow):
             failed,
         )
 
-    def show_shortcuts(self):
+    def show_shortcuts(self) -> ShortcutsDialog:
         """Help → Keyboard shortcuts: every shortcut, where it works (gui/shortcuts.py)."""
         from cspdesk.gui.shortcuts import ShortcutsDialog
 
@@ -374,31 +405,35 @@ class MainWindow(QMainWindow):
             "Case tracking for Community Safety Partnerships.\n\n" + about_text(db.label, db.revision),
         )
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        if not hasattr(
-            self, "_warm_up"
-        ):  # once on screen, load what later first openings need (gui/warm_up.py)
+        if not self._warming_up:  # once on screen, load what later first openings need (gui/warm_up.py)
             from cspdesk.gui.warm_up import warm_up
 
-            self._warm_up = None
-            when_ready(self.services, self.bus, lambda: setattr(self, "_warm_up", warm_up(self)))
+            self._warming_up = True
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+            def start() -> None:
+                self._warm_up = warm_up(self)
+
+            when_ready(self.services, self.bus, start)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         for view in list(self.case_windows.values()):  # each asks about its unsaved changes
             if not view.close():
                 event.ignore()
                 return
         save_geometry(self, "main")
-        if getattr(self, "_warm_up", None) is not None:
+        if self._warm_up is not None:
             self._warm_up.cancel()
         self.tasks.wait(10000)
-        if hasattr(self.services, "settle"):  # a quick start still loading behind the window
+        from cspdesk.core.services.quick_start import StartingServices
+
+        if isinstance(self.services, StartingServices):  # a quick start still loading behind the window
             self.services.settle()
         super().closeEvent(event)
 
 
-def _all_changes():
+def _all_changes() -> Changes:
     from cspdesk.core.services.context import Changes
 
     return Changes.of(
@@ -421,17 +456,26 @@ def _all_changes():
     )
 
 
+class PageClass(Protocol):
+    """A page: a widget class with the title the navigation shows, built from the arguments declared."""
+
+    title: str
+
+    def __call__(self, *args: Any, **kwargs: Any) -> QWidget: ...
+
+
 class LazyPages:
     """The pages, each built the first time it is shown (or asked for), so start-up pays only for the
     Dashboard. Until then a page's place in the stack holds an empty widget."""
 
-    def __init__(self, stack: QStackedWidget, actor=None):
+    def __init__(self, stack: QStackedWidget, actor: Callable[[], Actor] | None = None) -> None:
         self._stack = stack
         self._actor = actor  # () -> the signed-in Actor: a partner's pages lock what only officers may use
-        self._declared: dict[str, tuple] = {}
+        # key -> (the page class, or ("module:Class", title); its arguments; its place in the stack)
+        self._declared: dict[str, tuple[PageClass | tuple[str, str], tuple[object, ...], int]] = {}
         self._built: dict[str, QWidget] = {}
 
-    def declare(self, key: str, page, args: tuple) -> None:
+    def declare(self, key: str, page: PageClass | tuple[str, str], args: tuple[object, ...]) -> None:
         self._declared[key] = (page, args, self._stack.addWidget(QWidget()))
 
     def keys(self) -> list[str]:
@@ -444,7 +488,7 @@ class LazyPages:
     def is_built(self, key: str) -> bool:
         return key in self._built
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._declared)
 
     def __contains__(self, key: str) -> bool:
@@ -465,10 +509,18 @@ class LazyPages:
             placeholder = self._stack.widget(index)
             current = self._stack.currentIndex()
             self._stack.insertWidget(index, page)
-            self._stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:  # always there: declare put it at ``index``
+                self._stack.removeWidget(placeholder)
+                placeholder.deleteLater()
             self._stack.setCurrentIndex(current)
             self._built[key] = page
+        return page
+
+    def page(self, key: str, kind: type[P]) -> P:
+        """The page ``key`` (built now if need be), which must be a ``kind``."""
+        page = self[key]
+        if not isinstance(page, kind):
+            raise TypeError(f"the {key!r} page is a {type(page).__name__}, not a {kind.__name__}")
         return page
 
     def values(self) -> list[QWidget]:

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QMainWindow,
+    QMenu,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -53,12 +55,12 @@ def documented_keys() -> set[str]:
     return out
 
 
-def menu_shortcuts(window) -> list[tuple[str, str, str]]:
+def menu_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
     """(menu, keys, action) for every action with a shortcut in ``window``'s menus."""
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
-        if menu is None:
+        if not isinstance(menu, QMenu):
             continue
         for action in menu.actions():
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -68,14 +70,14 @@ def menu_shortcuts(window) -> list[tuple[str, str, str]]:
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, window):
+    def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.setWindowTitle("Keyboard shortcuts")
         self.setObjectName("shortcutsDialog")
         rows = [(f"Menu: {m}", k, a) for m, k, a in menu_shortcuts(window)] + SCREEN_SHORTCUTS
-        self.table = QTableWidget(
-            len(rows), 3, objectName="shortcutsTable", accessibleName="Keyboard shortcuts"
-        )
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setAccessibleName("Keyboard shortcuts")
         self.table.setHorizontalHeaderLabels(["Where", "Keys", "What it does"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

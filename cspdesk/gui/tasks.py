@@ -18,8 +18,11 @@ class TaskSignals(QObject):
     failed = Signal(object)
 
 
+Work = Callable[[Callable[[str, int, int], None], Callable[[], bool]], Any]
+
+
 class Task(QRunnable):
-    def __init__(self, work: Callable[[Callable[[str, int, int], None], Callable[[], bool]], Any]):
+    def __init__(self, work: Work) -> None:
         super().__init__()
         self.work = work
         self.signals = TaskSignals()
@@ -39,21 +42,30 @@ class Task(QRunnable):
 
 
 class TaskRunner:
-    def __init__(self):
+    def __init__(self) -> None:
         self.pool = QThreadPool.globalInstance()
         self._running: set[Task] = set()
 
     def start(
         self,
-        work,
+        work: Work,
         on_done: Callable[[Any], None],
         on_error: Callable[[Exception], None],
         on_progress: Callable[[str, int, int], None] | None = None,
     ) -> Task:
         task = Task(work)
         self._running.add(task)
-        task.signals.finished.connect(lambda r: (self._running.discard(task), on_done(r)))
-        task.signals.failed.connect(lambda e: (self._running.discard(task), on_error(e)))
+
+        def finished(result: object) -> None:
+            self._running.discard(task)
+            on_done(result)
+
+        def failed(exc: Exception) -> None:
+            self._running.discard(task)
+            on_error(exc)
+
+        task.signals.finished.connect(finished)
+        task.signals.failed.connect(failed)
         if on_progress:
             task.signals.progress.connect(on_progress)
         self.pool.start(task)

@@ -3,7 +3,9 @@ the banner that says the open database is a working copy (of which database, tak
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -33,29 +36,47 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
 from cspdesk.gui.bus import when_ready
+from cspdesk.gui.named import named
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.working_copies import CopyInfo, TakenCopy
+    from cspdesk.gui.main_window import MainWindow
 
 
-def install(window, file_menu) -> None:
+def _action(window: MainWindow, text: str, name: str, slot: Callable[[], object]) -> QAction:
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.triggered.connect(slot)
+    return action
+
+
+def install(window: MainWindow, file_menu: QMenu) -> None:
     """Add the working-copy entries to the File menu, and the banner if the open database is a copy (once the
     services are ready: a quick start does not wait for them)."""
     services = window.services
-    take = QAction("Take a &working copy…", window, triggered=lambda: take_copy(window))
-    back = QAction("&Bring back a working copy…", window, triggered=lambda: bring_back(window))
-    refresh = QAction(
-        "&Refresh a working copy from this database…", window, triggered=lambda: refresh_copy(window)
+    take = _action(window, "Take a &working copy…", "takeWorkingCopy", lambda: take_copy(window))
+    back = _action(window, "&Bring back a working copy…", "bringBackWorkingCopy", lambda: bring_back(window))
+    refresh = _action(
+        window,
+        "&Refresh a working copy from this database…",
+        "refreshWorkingCopy",
+        lambda: refresh_copy(window),
     )
-    manage = QAction(
-        "Working copies and &conflicts…", window, triggered=lambda: WorkingCopiesDialog(window).exec()
+    manage = _action(
+        window, "Working copies and &conflicts…", "workingCopies", lambda: WorkingCopiesDialog(window).exec()
     )
-    take.setObjectName("takeWorkingCopy")
-    back.setObjectName("bringBackWorkingCopy")
-    refresh.setObjectName("refreshWorkingCopy")
-    manage.setObjectName("workingCopies")
     first = file_menu.actions()[0] if file_menu.actions() else None
     for act in (take, back, refresh, manage):
         act.setEnabled(False)
-        file_menu.insertAction(first, act)
-    file_menu.insertSeparator(first)
+        if first is None:
+            file_menu.addAction(act)
+        else:
+            file_menu.insertAction(first, act)
+    if first is None:
+        file_menu.addSeparator()
+    else:
+        file_menu.insertSeparator(first)
 
     def ready() -> None:
         window.copy_info = services.working_copies.this_copy()
@@ -68,7 +89,7 @@ def install(window, file_menu) -> None:
     when_ready(services, window.bus, ready)
 
 
-def _show_banner(window, info) -> None:
+def _show_banner(window: MainWindow, info: CopyInfo) -> None:
     text = (
         f"<b>Working copy</b> of {info.office_label}, taken "
         f"{info.taken_at:%d/%m/%Y %H:%M} by {info.taken_by} ({', '.join(info.wards)}). "
@@ -92,16 +113,17 @@ def _show_banner(window, info) -> None:
     v.setContentsMargins(0, 0, 0, 0)
     v.setSpacing(0)
     v.addWidget(banner)
-    v.addWidget(old, 1)
+    if old is not None:  # the window's pages, always there once it is built
+        v.addWidget(old, 1)
     window.setCentralWidget(holder)
     window.copy_banner = banner
 
 
-def title_suffix(info) -> str:
+def title_suffix(info: CopyInfo | None) -> str:
     return "" if info is None else f" — WORKING COPY of {info.office_label}, taken {info.taken_at:%d/%m/%Y}"
 
 
-def _show_error(window, exc: Exception) -> None:
+def _show_error(window: MainWindow, exc: Exception) -> None:
     if isinstance(exc, ValidationError):
         window.prompts.error("Working copy", "\n".join(exc.fields.values()))
     else:
@@ -111,18 +133,18 @@ def _show_error(window, exc: Exception) -> None:
 class TakeCopyDialog(QDialog):
     """Choose the forum or the wards, open or all cases, and where to write the copy."""
 
-    def __init__(self, window):
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.setWindowTitle("Take a working copy")
         self.window_ = window
         services = window.services
         form = QFormLayout()
-        self.forum = QComboBox(objectName="copyForum")
+        self.forum = named(QComboBox(), "copyForum")
         self.forum.addItem("(choose wards below)", None)
         for title in sorted({f.title for f in services.forums.forums()}):
             self.forum.addItem(title, title)
         form.addRow("Area forum", self.forum)
-        self.wards = QListWidget(objectName="copyWards")
+        self.wards = named(QListWidget(), "copyWards")
         self.wards.setMinimumHeight(180)
         for _ward_id, name in services.case_list.filter_options().wards:
             item = QListWidgetItem(name)
@@ -133,7 +155,8 @@ class TakeCopyDialog(QDialog):
         cases = QWidget()
         h = QHBoxLayout(cases)
         h.setContentsMargins(0, 0, 0, 0)
-        self.open_only = QRadioButton("Open cases", objectName="copyOpenCases", checked=True)
+        self.open_only = named(QRadioButton("Open cases"), "copyOpenCases")
+        self.open_only.setChecked(True)
         self.all_cases = QRadioButton("All cases (closed ones too)")
         group = QButtonGroup(self)
         group.addButton(self.open_only)
@@ -145,7 +168,7 @@ class TakeCopyDialog(QDialog):
         file_row = QWidget()
         h = QHBoxLayout(file_row)
         h.setContentsMargins(0, 0, 0, 0)
-        self.target = QLineEdit(objectName="copyTarget")
+        self.target = named(QLineEdit(), "copyTarget")
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose)
         h.addWidget(self.target, 1)
@@ -166,14 +189,11 @@ class TakeCopyDialog(QDialog):
         v.addWidget(note)
         v.addWidget(buttons)
         self.resize(560, 520)
-        self.taken = None
+        self.taken: TakenCopy | None = None
 
     def chosen_wards(self) -> list[str]:
-        return [
-            self.wards.item(i).text()
-            for i in range(self.wards.count())
-            if self.wards.item(i).checkState() == Qt.CheckState.Checked
-        ]
+        items = [item for i in range(self.wards.count()) if (item := self.wards.item(i)) is not None]
+        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
 
     def _choose(self) -> None:
         path = self.window_.prompts.ask_save_file(
@@ -200,7 +220,7 @@ class TakeCopyDialog(QDialog):
         self.accept()
 
 
-def take_copy(window) -> None:
+def take_copy(window: MainWindow) -> None:
     dialog = TakeCopyDialog(window)
     if dialog.exec() and dialog.taken is not None:
         t = dialog.taken
@@ -217,13 +237,13 @@ def take_copy(window) -> None:
         window.bus.changes_applied.emit(_copy_changes())
 
 
-def _copy_changes():
+def _copy_changes() -> Changes:
     from cspdesk.core.services.context import Changes
 
     return Changes.of("working_copy")
 
 
-def bring_back(window) -> None:
+def bring_back(window: MainWindow) -> None:
     path = window.prompts.ask_open_file("Bring back a working copy", "CSPDesk database (*.sqlite)")
     if path is None:
         return
@@ -256,7 +276,7 @@ def bring_back(window) -> None:
         dialog.exec()
 
 
-def refresh_copy(window) -> None:
+def refresh_copy(window: MainWindow) -> None:
     path = window.prompts.ask_open_file("Refresh a working copy", "CSPDesk database (*.sqlite)")
     if path is None:
         return
@@ -271,18 +291,18 @@ def refresh_copy(window) -> None:
 class WorkingCopiesDialog(QDialog):
     """The office's list of copies out (revoke for an administrator) and the conflicts side by side."""
 
-    def __init__(self, window):
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.setWindowTitle("Working copies and conflicts")
         self.window_ = window
         self.service = window.services.working_copies
         self.tabs = QTabWidget()
         self.copies = _table(["Taken", "By", "Wards", "Cases", "State", "File"], "copiesTable")
-        self.revoke_button = QPushButton("Revoke…", objectName="revokeCopy")
+        self.revoke_button = named(QPushButton("Revoke…"), "revokeCopy")
         self.revoke_button.setEnabled(window.services.actor.role is Role.ADMINISTRATOR)
         self.revoke_button.setToolTip("A lost laptop: refuse its copy's changes (administrators)")
         self.revoke_button.clicked.connect(self._revoke)
-        self.overdue = QLabel(objectName="copiesOverdue")
+        self.overdue = named(QLabel(), "copiesOverdue")
         self.overdue.setStyleSheet(f"QLabel {{ color: {theme.colour('alert')}; font-weight: bold; }}")
         page = QWidget()
         v = QVBoxLayout(page)
@@ -306,8 +326,8 @@ class WorkingCopiesDialog(QDialog):
                 ("In the copy", "sideCopy"),
             )
         )
-        self.keep_office = QPushButton("Keep the office value", objectName="keepOffice")
-        self.take_copy_value = QPushButton("Take the copy's value", objectName="takeCopyValue")
+        self.keep_office = named(QPushButton("Keep the office value"), "keepOffice")
+        self.take_copy_value = named(QPushButton("Take the copy's value"), "takeCopyValue")
         self.keep_office.clicked.connect(lambda: self._decide("office"))
         self.take_copy_value.clicked.connect(lambda: self._decide("copy"))
         page = QWidget()
@@ -419,7 +439,7 @@ class WorkingCopiesDialog(QDialog):
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
-    t = QTableWidget(0, len(headers), objectName=name)
+    t = named(QTableWidget(0, len(headers)), name)
     t.setHorizontalHeaderLabels(headers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -436,7 +456,7 @@ def _side(layout: QHBoxLayout, title: str, name: str) -> QLabel:
     v = QVBoxLayout(box)
     v.setContentsMargins(0, 0, 0, 0)
     v.addWidget(QLabel(f"<b>{title}</b>"))
-    value = QLabel(objectName=name)
+    value = named(QLabel(), name)
     value.setWordWrap(True)
     value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     value.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

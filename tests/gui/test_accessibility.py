@@ -137,7 +137,7 @@ def test_overdue_waiting_and_restricted_are_said_in_words_not_only_in_colour(win
     assert coloured_rows_without_words(due, ("overdue",)) == []
     window.show_page("my_work")
     page = wait_loaded(qtbot, window.pages["my_work"])
-    for table in (page.actions, page.notices):
+    for table in (page.action_table, page.notices):
         assert coloured_rows_without_words(table, ("overdue",)) == []
     window.show_page("safer_homes")
     sh = window.pages["safer_homes"]

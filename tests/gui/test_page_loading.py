@@ -59,10 +59,10 @@ def test_my_work_shows_at_once_saying_loading_then_its_lists(qtbot, services):
     status = page.loader.status
     assert status.isVisible() and status.text() == "Loading your work…"
     assert status.accessibleDescription() == "Loading your work…" and status.accessibleName()
-    assert page.actions.rowCount() == 0
+    assert page.action_table.rowCount() == 0
     with qtbot.waitSignal(page.loader.loaded, timeout=30000):
         pass
-    assert _texts(page.actions, 2) == ["Visit Joan"]
+    assert _texts(page.action_table, 2) == ["Visit Joan"]
     assert not status.isVisible()
 
 
@@ -97,11 +97,11 @@ def test_a_load_overtaken_by_a_newer_one_is_dropped(qtbot, services, monkeypatch
     w.bus.changes_applied.emit(Changes.of("action", ids=(case.id,)))
     with qtbot.waitSignal(page.loader.loaded, timeout=30000):
         w.show_page("my_work")
-    assert sorted(_texts(page.actions, 2)) == ["First visit", "Second visit"]
+    assert sorted(_texts(page.action_table, 2)) == ["First visit", "Second visit"]
     release.set()
     _deliver_finished_tasks(w)
     assert calls == [1, 2]  # the held-up first reading did finish, with the old list ...
-    assert sorted(_texts(page.actions, 2)) == ["First visit", "Second visit"]  # ... which was not shown
+    assert sorted(_texts(page.action_table, 2)) == ["First visit", "Second visit"]  # ... which was not shown
     assert not page.loader.status.isVisible()
 
 

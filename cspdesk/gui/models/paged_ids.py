@@ -7,7 +7,7 @@ Subclasses set ``COLUMNS`` (key, heading) and write ``data``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -21,7 +21,7 @@ class PagedIdTableModel(QAbstractTableModel):
 
     def __init__(
         self,
-        fetch_rows: Callable[[list[uuid.UUID]], dict[uuid.UUID, object]],
+        fetch_rows: Callable[[list[uuid.UUID]], Mapping[uuid.UUID, object]],
         on_sort: Callable[[str, bool], None] | None = None,
         parent=None,
     ):

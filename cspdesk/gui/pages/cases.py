@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import uuid
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -31,13 +32,16 @@ from cspdesk.core.domain.wording import count_of
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui import theme
-from cspdesk.gui.bus import when_ready
+from cspdesk.gui.bus import Bus, when_ready
 from cspdesk.gui.column_widths import ColumnWidths
 from cspdesk.gui.loading import when_shown
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import find_data
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
 
 
@@ -47,7 +51,7 @@ class CasesPage(QWidget):
     title = "ASB Cases"
     case_activated = Signal(object)  # case id (Enter / double-click)
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
@@ -69,56 +73,57 @@ class CasesPage(QWidget):
         self.search = QLineEdit(placeholderText="Search reference, name, address or postcode   (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("caseSearch")
-        self.status = QComboBox(objectName="statusFilter")
+        self.status = named(QComboBox(), "statusFilter")
         self.status.addItem("Any status", None)
-        for v, label in CaseStatus.choices():
-            self.status.addItem(label, v)
+        for value, label in CaseStatus.choices():
+            self.status.addItem(label, value)
         self.status.setCurrentIndex(self.status.findData(CaseStatus.OPEN.value))
-        self.priority = QComboBox(objectName="priorityFilter")
+        self.priority = named(QComboBox(), "priorityFilter")
         self.priority.addItem("Any priority", None)
-        for v, label in PriorityTheme.choices():
-            self.priority.addItem(label, v)
-        self.risk = QComboBox(objectName="riskFilter")
+        for value, label in PriorityTheme.choices():
+            self.priority.addItem(label, value)
+        self.risk = named(QComboBox(), "riskFilter")
         self.risk.addItem("Any risk", None)
-        for v, label in RiskLevel.choices():
-            self.risk.addItem(label, v)
-        self.ward = QComboBox(objectName="wardFilter")
-        self.officer = QComboBox(objectName="officerFilter")
+        for value, label in RiskLevel.choices():
+            self.risk.addItem(label, value)
+        self.ward = named(QComboBox(), "wardFilter")
+        self.officer = named(QComboBox(), "officerFilter")
         self.from_on = QCheckBox("From")
-        self.from_date = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy", enabled=False)
+        self.from_date = _date_edit()
         self.to_on = QCheckBox("to")
-        self.to_date = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy", enabled=False)
-        today = QDate(clock().today())
+        self.to_date = _date_edit()
+        day = clock().today()
+        today = QDate(day.year, day.month, day.day)
         self.from_date.setDate(today.addMonths(-12))
         self.to_date.setDate(today)
         self.from_on.toggled.connect(self.from_date.setEnabled)
         self.to_on.toggled.connect(self.to_date.setEnabled)
-        for w in (self.status, self.priority, self.risk, self.ward, self.officer):
-            w.currentIndexChanged.connect(self.apply_filters)
-        for w in (self.from_on, self.to_on):
-            w.toggled.connect(self.apply_filters)
-        for w in (self.from_date, self.to_date):
-            w.dateChanged.connect(self.apply_filters)
+        for combo in (self.status, self.priority, self.risk, self.ward, self.officer):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        for check in (self.from_on, self.to_on):
+            check.toggled.connect(self.apply_filters)
+        for edit in (self.from_date, self.to_date):
+            edit.dateChanged.connect(self.apply_filters)
         self.clear_btn = QPushButton("Clear filters")
         self.clear_btn.clicked.connect(self.clear_filters)
-        self.saved = QComboBox(objectName="savedFilters")
+        self.saved = named(QComboBox(), "savedFilters")
         self.saved.setMinimumWidth(230)
         self.saved.activated.connect(self._apply_saved)
-        self.save_filter_btn = QPushButton("Save filter…", objectName="saveFilter")
+        self.save_filter_btn = named(QPushButton("Save filter…"), "saveFilter")
         self.save_filter_btn.clicked.connect(self.save_filter)
-        self.delete_filter_btn = QPushButton("Delete saved filter", objectName="deleteFilter")
+        self.delete_filter_btn = named(QPushButton("Delete saved filter"), "deleteFilter")
         self.delete_filter_btn.clicked.connect(self.delete_filter)
-        self.export_btn = QPushButton("Export…", objectName="exportCases")
+        self.export_btn = named(QPushButton("Export…"), "exportCases")
         self.export_btn.setToolTip("Save the cases listed, in this order, as CSV or Excel")
         self.export_btn.clicked.connect(self.export)
-        self.new_btn = QPushButton("New case  (Ctrl+N)", objectName="newCase")
+        self.new_btn = named(QPushButton("New case  (Ctrl+N)"), "newCase")
         self.new_btn.clicked.connect(lambda: self.bus.new_case.emit())
-        self.message = QLabel(objectName="filterMessage")
+        self.message = named(QLabel(), "filterMessage")
         self.message.setStyleSheet(theme.css("alert"))
-        self.count = QLabel(objectName="caseCount")
+        self.count = named(QLabel(), "caseCount")
 
         self.model = CaseTableModel(self.services.case_list.rows_for, on_sort=self._sort)
-        self.table = QTableView(objectName="caseTable", accessibleName="Cases")
+        self.table = named(QTableView(), "caseTable", "Cases")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -142,14 +147,11 @@ class CasesPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self._show_summary(cur.row())
         )
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Return),
-            self.table,
-            context=Qt.ShortcutContext.WidgetShortcut,
-            activated=lambda: self._activate(self.table.currentIndex().row()),
-        )
+        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
+        enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        enter.activated.connect(lambda: self._activate(self.table.currentIndex().row()))
 
-        self.summary = QTextBrowser(objectName="caseSummary", accessibleName="Case summary")
+        self.summary = named(QTextBrowser(), "caseSummary", "Case summary")
         self.summary.setOpenExternalLinks(False)
         self.summary.setMinimumWidth(320)
 
@@ -163,8 +165,8 @@ class CasesPage(QWidget):
         saved_row.addWidget(self.new_btn)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
-        for w in (self.status, self.priority, self.risk, self.ward, self.officer):
-            filters.addWidget(w, 1)
+        for combo in (self.status, self.priority, self.risk, self.ward, self.officer):
+            filters.addWidget(combo, 1)
         dates = QHBoxLayout()
         for w in (self.from_on, self.from_date, self.to_on, self.to_date, self.clear_btn, self.message):
             dates.addWidget(w)
@@ -181,7 +183,7 @@ class CasesPage(QWidget):
         layout.addLayout(filters)
         layout.addLayout(dates)
         layout.addWidget(splitter, 1)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.focus_search)
 
     def _load_options(self) -> None:
         opts = self.services.case_list.filter_options()
@@ -273,7 +275,7 @@ class CasesPage(QWidget):
         self.search.selectAll()
 
     def clear_filters(self) -> None:
-        for w in (
+        quiet: tuple[QWidget, ...] = (
             self.status,
             self.priority,
             self.risk,
@@ -282,7 +284,8 @@ class CasesPage(QWidget):
             self.from_on,
             self.to_on,
             self.search,
-        ):
+        )
+        for w in quiet:
             w.blockSignals(True)
         self.status.setCurrentIndex(0)
         for combo in (self.priority, self.risk, self.ward, self.officer):
@@ -290,16 +293,7 @@ class CasesPage(QWidget):
         self.from_on.setChecked(False)
         self.to_on.setChecked(False)
         self.search.clear()
-        for w in (
-            self.status,
-            self.priority,
-            self.risk,
-            self.ward,
-            self.officer,
-            self.from_on,
-            self.to_on,
-            self.search,
-        ):
+        for w in quiet:
             w.blockSignals(False)
         self.from_date.setEnabled(False)
         self.to_date.setEnabled(False)
@@ -308,8 +302,8 @@ class CasesPage(QWidget):
         self.apply_filters()
 
     def apply_filters(self) -> None:
-        from_d = self.from_date.date().toPython() if self.from_on.isChecked() else None
-        to_d = self.to_date.date().toPython() if self.to_on.isChecked() else None
+        from_d = _day(self.from_date) if self.from_on.isChecked() else None
+        to_d = _day(self.to_date) if self.to_on.isChecked() else None
         if from_d and to_d and from_d > to_d:
             self.message.setText("The 'from' date is after the 'to' date: swap them to see cases.")
             return
@@ -383,7 +377,7 @@ class CasesPage(QWidget):
             return
         self.summary.setHtml(summary_html(self.services.cases.summary(cid)))
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if changes.touches("case", "party", "incident", "action", "risk"):
             self.services.case_list.forget_names()
             self.run_query()
@@ -395,7 +389,21 @@ class CasesPage(QWidget):
             self.model.invalidate()
 
 
-def summary_html(s) -> str:
+def _date_edit() -> QDateEdit:
+    """A day/month/year box with a calendar, off until its check box is ticked."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setEnabled(False)
+    return edit
+
+
+def _day(edit: QDateEdit) -> date:
+    q = edit.date()
+    return date(q.year(), q.month(), q.day())
+
+
+def summary_html(s) -> str:  # a CaseSummary (not on the cases area's public face)
     e = html.escape
     parties = (
         "".join(

@@ -5,10 +5,11 @@ Clicking a count opens the case list filtered to the cases behind it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,15 +29,18 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui import theme
-from cspdesk.gui.bus import services_are_ready, when_ready
+from cspdesk.gui.bus import Bus, services_are_ready, when_ready
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.theme import colour, font_css
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.dashboard import Count
     from cspdesk.core.services.registry import Services
 
 
 class Tile(QFrame):
-    def __init__(self, title: str, on_click=None):
+    def __init__(self, title: str, on_click: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
@@ -46,31 +50,42 @@ class Tile(QFrame):
         self.value = QLabel("…")  # until the counts are in
         self.value.setStyleSheet(f"{font_css(28)} font-weight: 600; color: {colour('accent')};")
         self.value.setAccessibleName(title)
-        layout = QVBoxLayout(self)
+        self._layout = QVBoxLayout(self)
         heading = QLabel(title)
         heading.setWordWrap(True)  # seven tiles across a laptop's screen (issue 19)
-        layout.addWidget(heading)
-        layout.addWidget(self.value)
+        self._layout.addWidget(heading)
+        self._layout.addWidget(self.value)
         if on_click:
-            btn = QPushButton("Show cases", accessibleName=f"Show: {title}")
-            btn.setFlat(True)
-            btn.clicked.connect(on_click)
-            layout.addWidget(btn, alignment=Qt.AlignmentFlag.AlignLeft)
+            self.add_button("Show cases", on_click).setAccessibleName(f"Show: {title}")
+
+    def add_button(self, text: str, on_click: Callable[[], None], object_name: str = "") -> QPushButton:
+        """A flat button under the count that shows what is behind it."""
+        btn = QPushButton(text)
+        if object_name:
+            btn.setObjectName(object_name)
+        btn.setFlat(True)
+        btn.clicked.connect(on_click)
+        self._layout.addWidget(btn, alignment=Qt.AlignmentFlag.AlignLeft)
+        return btn
 
 
 class CountTable(QTableWidget):
-    def __init__(self, on_activate, heading: str = "Open cases"):
+    def __init__(self, on_activate: Callable[[str], None], heading: str = "Open cases") -> None:
         super().__init__(0, 2)
         self.setHorizontalHeaderLabels(["", heading])
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.cellDoubleClicked.connect(
-            lambda r, _c: on_activate(self.item(r, 0).data(Qt.ItemDataRole.UserRole))
-        )
+        self._on_activate = on_activate
+        self.cellDoubleClicked.connect(self._activated)
 
-    def fill(self, counts) -> None:
+    def _activated(self, row: int, _column: int) -> None:
+        item = self.item(row, 0)
+        if item is not None:
+            self._on_activate(item.data(Qt.ItemDataRole.UserRole))
+
+    def fill(self, counts: list[Count]) -> None:
         self.setRowCount(len(counts))
         for r, c in enumerate(counts):
             label = QTableWidgetItem(c.label)
@@ -91,7 +106,7 @@ class NoticesDueTable(QTableWidget):
 
     SHOWN = 8
 
-    def __init__(self, on_activate):
+    def __init__(self, on_activate: Callable[[object], None]) -> None:
         super().__init__(0, 5)
         self.setObjectName("noticesDue")
         self.setHorizontalHeaderLabels(["Due", "What is due", "Notice", "Recipient", "Officer"])
@@ -99,11 +114,15 @@ class NoticesDueTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.cellDoubleClicked.connect(
-            lambda r, _c: on_activate(self.item(r, 0).data(Qt.ItemDataRole.UserRole))
-        )
+        self._on_activate = on_activate
+        self.cellDoubleClicked.connect(self._activated)
 
-    def fill(self, rows) -> None:
+    def _activated(self, row: int, _column: int) -> None:
+        item = self.item(row, 0)
+        if item is not None:
+            self._on_activate(item.data(Qt.ItemDataRole.UserRole))
+
+    def fill(self, rows) -> None:  # enforcement DueRows (not on the enforcement area's public face)
         shown = rows[: self.SHOWN]
         self.setRowCount(len(shown))
         for r, d in enumerate(shown):
@@ -131,7 +150,14 @@ class DashboardPage(QWidget):
 
     title = "Dashboard"
 
-    def __init__(self, services, bus, prompts, navigate, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        navigate: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
@@ -150,25 +176,21 @@ class DashboardPage(QWidget):
         self.total_tile = Tile("All cases", lambda: self._show(CaseQuery()))
         self.notices_tile = Tile("Enforcement dates overdue")
         self.notices_tile.setObjectName("noticesTile")
-        n_btn = QPushButton("Show notices", objectName="showDueNotices")
-        n_btn.setFlat(True)
-        n_btn.clicked.connect(lambda: bus.show_notice.emit(None))
-        self.notices_tile.layout().addWidget(n_btn, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.notices_tile.add_button("Show notices", lambda: bus.show_notice.emit(None), "showDueNotices")
         self.case_review_tile = Tile("Case Review deadlines overdue")
         self.case_review_tile.setObjectName("caseReviewTile")
-        cr_btn = QPushButton("Show applications", objectName="showOverdueCaseReviews")
-        cr_btn.setFlat(True)
-        cr_btn.clicked.connect(self._show_overdue_case_reviews)
-        self.case_review_tile.layout().addWidget(cr_btn, alignment=Qt.AlignmentFlag.AlignLeft)
-        self.safer_homes_tile = Tile("Safer Homes referrals waiting too long", self._show_waiting_referrals)
+        self.case_review_tile.add_button(
+            "Show applications", self._show_overdue_case_reviews, "showOverdueCaseReviews"
+        )
+        waiting = "Safer Homes referrals waiting too long"
+        self.safer_homes_tile = Tile(waiting)
         self.safer_homes_tile.setObjectName("saferHomesWaiting")
-        self.safer_homes_tile.findChild(QPushButton).setText("Show referrals")
+        self.safer_homes_tile.add_button("Show referrals", self._show_waiting_referrals).setAccessibleName(
+            f"Show: {waiting}"
+        )
         self.requests_tile = Tile("Data protection requests open (subject access, rectification, erasure)")
         self.requests_tile.setObjectName("dataRequestsTile")
-        dr_btn = QPushButton("Show requests", objectName="showDataRequests")
-        dr_btn.setFlat(True)
-        dr_btn.clicked.connect(self._show_data_requests)
-        self.requests_tile.layout().addWidget(dr_btn, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.requests_tile.add_button("Show requests", self._show_data_requests, "showDataRequests")
         tiles = QHBoxLayout()
         for t in (
             self.open_tile,
@@ -210,17 +232,18 @@ class DashboardPage(QWidget):
         heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
         v.addWidget(heading)
         # Working copies out longer than the setting allows, per officer (issue 17): shown only if there are.
-        self.copies_out = QFrame(objectName="copiesOutTooLong")
+        self.copies_out = named(QFrame(), "copiesOutTooLong")
         self.copies_out.setStyleSheet(
             f"#copiesOutTooLong {{ background: {theme.colour('alert_bg')}; "
             f"border: 1px solid {theme.colour('alert_border')}; border-radius: 6px; }}"
         )
         out_row = QHBoxLayout(self.copies_out)
-        self.copies_out_text = QLabel(objectName="copiesOutTooLongText")
+        self.copies_out_text = named(QLabel(), "copiesOutTooLongText")
         self.copies_out_text.setWordWrap(True)
         self.copies_out_text.setStyleSheet(theme.css("alert"))
         out_row.addWidget(self.copies_out_text, 1)
-        copies_btn = QPushButton("Working copies…", accessibleName="Show the working copies out")
+        copies_btn = QPushButton("Working copies…")
+        copies_btn.setAccessibleName("Show the working copies out")
         copies_btn.clicked.connect(self._show_working_copies)
         out_row.addWidget(copies_btn, alignment=Qt.AlignmentFlag.AlignTop)
         self.copies_out.setVisible(False)
@@ -242,7 +265,7 @@ class DashboardPage(QWidget):
         if self.isVisible():
             self.refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if self._stale:
             QTimer.singleShot(0, self._refresh_if_shown)
@@ -310,13 +333,18 @@ class DashboardPage(QWidget):
         self.bus.show_safer_homes.emit(ReferralQuery(waiting_only=True))
 
     def _show_working_copies(self) -> None:
+        from cspdesk.gui.main_window import MainWindow
         from cspdesk.gui.working_copies import WorkingCopiesDialog
 
-        WorkingCopiesDialog(self.window()).exec()
+        window = self.window()
+        if isinstance(window, MainWindow):  # the dialog works through the window's services and prompts
+            WorkingCopiesDialog(window).exec()
 
     def _show_data_requests(self) -> None:
+        from cspdesk.gui.main_window import MainWindow
+
         window = self.window()
-        if hasattr(window, "data_requests"):
+        if isinstance(window, MainWindow):
             window.data_requests()
 
     def _show_ward(self, ward_name: str) -> None:

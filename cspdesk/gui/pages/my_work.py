@@ -3,19 +3,34 @@ their cases gone quiet (offered for closure). Enter or double-click opens the ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cspdesk.core.clock import current as clock
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.loading import PageLoader, when_shown
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import fill, table
+from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
 
 
@@ -24,7 +39,15 @@ class MyWorkPage(QWidget):
 
     title = "My work"
 
-    def __init__(self, services, bus, prompts, navigate, tasks=None, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        navigate: Callable[[str], None],
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         # The page shows at once; its lists follow from a worker (issue 19: 575 ms at 100,000 cases).
         self.loader = PageLoader(self, tasks, "your work", "myWorkStatus")
@@ -34,22 +57,23 @@ class MyWorkPage(QWidget):
         self.navigate = navigate
         heading = QLabel(f"My work — {services.actor.display_name}")
         heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
-        self.overdue_only = QCheckBox("Overdue only", objectName="overdueOnly")
+        self.overdue_only = named(QCheckBox("Overdue only"), "overdueOnly")
         self.overdue_only.toggled.connect(self.refresh)
-        self.actions = table(["Due", "Case", "Action", "Owner", "Status"], "myActions", 2)
+        # Not ``self.actions``: that would hide QWidget.actions(), which a walk over the widgets may call.
+        self.action_table = table(["Due", "Case", "Action", "Owner", "Status"], "myActions", 2)
         self.reviews = table(["Review due", "Case", "Title", "Risk"], "myReviews", 2)
         self.quiet = table(["Last activity", "Case", "Title", "Days quiet"], "myQuietCases", 2)
-        for t in (self.actions, self.reviews, self.quiet):
-            t.doubleClicked.connect(lambda idx, t=t: self._open(t, idx.row()))
-            t.activated.connect(lambda idx, t=t: self._open(t, idx.row()))
-        show_cases = QPushButton("All my open cases in the case list", objectName="myOpenCases")
+        for t in (self.action_table, self.reviews, self.quiet):
+            t.doubleClicked.connect(self._opener(t))
+            t.activated.connect(self._opener(t))
+        show_cases = named(QPushButton("All my open cases in the case list"), "myOpenCases")
         show_cases.clicked.connect(
             lambda: self._show(CaseQuery(status="open", officer_id=services.actor.user_id))
         )
         a_box = QGroupBox("My actions")
         av = QVBoxLayout(a_box)
         av.addWidget(self.overdue_only)
-        av.addWidget(self.actions)
+        av.addWidget(self.action_table)
         r_box = QGroupBox("My risk reviews due")
         QVBoxLayout(r_box).addWidget(self.reviews)
         self.notices = table(["Due", "Notice", "What is due", "Recipient"], "myNotices", 2)
@@ -70,26 +94,23 @@ class MyWorkPage(QWidget):
         v.addWidget(self.loader.status)
         v.addWidget(a_box, 3)
         v.addLayout(lower, 2)
-        bus.changes_applied.connect(
-            when_shown(
-                self,
-                lambda c: (
-                    self.refresh() if c.touches("action", "case", "risk", "setting", "notice") else None
-                ),
-            )
-        )
+        bus.changes_applied.connect(when_shown(self, self._changed))
         self.refresh()
 
-    def refresh(self, *_a) -> None:
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches("action", "case", "risk", "setting", "notice"):
+            self.refresh()
+
+    def refresh(self, *_a: object) -> None:
         """Read the four lists on a worker, then show them."""
         services, overdue_only = self.services, self.overdue_only.isChecked()
         self.loader.load(lambda: _read(services, overdue_only), self._show_lists)
 
-    def _show_lists(self, lists) -> None:
+    def _show_lists(self, lists) -> None:  # what _read returns
         acts, ids, rows, due, quiet = lists
         red = theme.qcolour("alert")
         fill(
-            self.actions,
+            self.action_table,
             [
                 [
                     f"{a.due_on:%d/%m/%Y}",
@@ -136,18 +157,21 @@ class MyWorkPage(QWidget):
         if item is not None:
             self.bus.show_notice.emit(item.data(Qt.ItemDataRole.UserRole))
 
-    def _open(self, t, row: int) -> None:
+    def _opener(self, t: QTableWidget) -> Callable[[QModelIndex], None]:
+        return lambda index: self._open(t, index.row())
+
+    def _open(self, t: QTableWidget, row: int) -> None:
         item = t.item(row, 0)
         cid = item.data(Qt.ItemDataRole.UserRole) if item else None
         if cid is not None:
             self.bus.open_case.emit(cid)
 
-    def _show(self, query) -> None:
+    def _show(self, query: CaseQuery) -> None:
         self.navigate("cases")
         self.bus.show_cases.emit(query)
 
 
-def _read(services, overdue_only: bool):
+def _read(services: Services, overdue_only: bool):  # the rows' classes are not on their areas' public faces
     """My work's four lists (on a worker thread: services only, no widgets)."""
     actor = services.actor
     acts = services.actions.my_work(actor, overdue_only=overdue_only)

@@ -5,7 +5,8 @@ Only an administrator can change anything here; everyone else sees the values re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,11 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspdesk.core.domain.protection import SAFER_HOMES_RESTRICTED
+from cspdesk.core.domain.restriction import SAFER_HOMES_RESTRICTED
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.admin import SETTINGS
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.risk_questionnaire import RiskQuestionnaireEditor
 
 if TYPE_CHECKING:
@@ -44,7 +48,7 @@ class SettingsPage(QWidget):
 
     title = "Settings"
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
@@ -70,7 +74,7 @@ class SettingsPage(QWidget):
     # ----- users
     def _users_tab(self) -> QWidget:
         w = QWidget()
-        self.users = QTableWidget(0, 7, objectName="usersTable", accessibleName="Users")
+        self.users = named(QTableWidget(0, 7), "usersTable", "Users")
         self.users.setHorizontalHeaderLabels(
             [
                 "Name",
@@ -88,8 +92,8 @@ class SettingsPage(QWidget):
         self.new_login = QLineEdit(placeholderText="Computer login, e.g. jane.smith")
         self.new_name = QLineEdit(placeholderText="Full name")
         self.new_role = QComboBox()
-        for v, label in Role.choices():
-            self.new_role.addItem(label, v)
+        for role, label in Role.choices():
+            self.new_role.addItem(label, role)
         self.new_role.setCurrentIndex(self.new_role.findData(Role.OFFICER.value))
         add = QPushButton("Add user")
         add.clicked.connect(self._add_user)
@@ -110,8 +114,8 @@ class SettingsPage(QWidget):
             self.users.setItem(r, 0, QTableWidgetItem(u.display_name))
             self.users.setItem(r, 1, QTableWidgetItem(u.username))
             combo = QComboBox()
-            for v, label in Role.choices():
-                combo.addItem(label, v)
+            for role, label in Role.choices():
+                combo.addItem(label, role)
             combo.setCurrentIndex(combo.findData(u.role.value))
             combo.setEnabled(self.is_admin)
             combo.currentIndexChanged.connect(lambda _i, uid=u.id, c=combo: self._set_role(uid, c))
@@ -120,26 +124,24 @@ class SettingsPage(QWidget):
             self.users.setItem(r, 3, active)
             # Domestic-abuse referrals' names and addresses
             # (core.domain.protection); administrators always do.
-            restricted = QCheckBox(objectName=f"restricted:{u.username}")
+            restricted = named(QCheckBox(), f"restricted:{u.username}")
             restricted.setChecked(u.role == Role.ADMINISTRATOR or SAFER_HOMES_RESTRICTED in u.permissions)
             restricted.setEnabled(self.is_admin and u.role == Role.OFFICER)
             restricted.setToolTip("Administrators always may; partners never may.")
-            restricted.toggled.connect(lambda on, row=u: self._set_restricted(row, on))
+            restricted.toggled.connect(
+                lambda on, uid=u.id, had=u.permissions: self._set_restricted(uid, had, on)
+            )
             self.users.setCellWidget(r, 4, restricted)
-            title = QLineEdit(
-                u.job_title or "",
-                objectName=f"jobTitle:{u.username}",
-                accessibleName=f"Job title of {u.display_name}",
+            title = named(
+                QLineEdit(u.job_title or ""), f"jobTitle:{u.username}", f"Job title of {u.display_name}"
             )
             title.setEnabled(self.is_admin)
             title.editingFinished.connect(
-                lambda uid=u.id, w=title, old=u.job_title or "": (
-                    w.text().strip() != old and self._set_job_title(uid, w)
-                )
+                lambda uid=u.id, w=title, old=u.job_title or "": self._job_title_edited(uid, w, old)
             )
             self.users.setCellWidget(r, 5, title)
             # A partner sees only what their agency needs (core.domain.restriction): their agency decides it.
-            agency = QComboBox(objectName=f"agency:{u.username}")
+            agency = named(QComboBox(), f"agency:{u.username}")
             agency.addItem("—", None)
             for name in agencies:
                 agency.addItem(name, name)
@@ -155,7 +157,7 @@ class SettingsPage(QWidget):
         for key, widget in self.fields.items():
             self._set_widget(widget, values[key])
 
-    def _set_role(self, user_id, combo: QComboBox) -> None:
+    def _set_role(self, user_id: uuid.UUID, combo: QComboBox) -> None:
         try:
             changes = self.services.users.update_user(
                 self.services.actor, user_id, role=Role(combo.currentData())
@@ -166,7 +168,7 @@ class SettingsPage(QWidget):
             return
         self.bus.changes_applied.emit(changes)
 
-    def _set_agency(self, user_id, combo: QComboBox) -> None:
+    def _set_agency(self, user_id: uuid.UUID, combo: QComboBox) -> None:
         try:
             changes = self.services.users.set_agency(self.services.actor, user_id, combo.currentData())
         except UserError as exc:
@@ -175,7 +177,11 @@ class SettingsPage(QWidget):
             return
         self.bus.changes_applied.emit(changes)
 
-    def _set_job_title(self, user_id, widget: QLineEdit) -> None:
+    def _job_title_edited(self, user_id: uuid.UUID, widget: QLineEdit, old: str) -> None:
+        if widget.text().strip() != old:
+            self._set_job_title(user_id, widget)
+
+    def _set_job_title(self, user_id: uuid.UUID, widget: QLineEdit) -> None:
         try:
             changes = self.services.users.update_user(self.services.actor, user_id, job_title=widget.text())
         except UserError as exc:
@@ -183,15 +189,14 @@ class SettingsPage(QWidget):
             return
         self.bus.changes_applied.emit(changes)
 
-    def _set_restricted(self, user, on: bool) -> None:
+    def _set_restricted(self, user_id: uuid.UUID, had: frozenset[str], on: bool) -> None:
+        """``had``: the user's permissions when the row was shown."""
         # Read the user afresh: the row may be stale after an earlier change on this screen.
-        current = next((u for u in self.services.users.list_users() if u.id == user.id), user)
-        flags = set(current.permissions) - {SAFER_HOMES_RESTRICTED} | (
-            {SAFER_HOMES_RESTRICTED} if on else set()
-        )
+        current = next((u.permissions for u in self.services.users.list_users() if u.id == user_id), had)
+        flags = set(current) - {SAFER_HOMES_RESTRICTED} | ({SAFER_HOMES_RESTRICTED} if on else set())
         try:
             changes = self.services.users.update_user(
-                self.services.actor, user.id, permissions=frozenset(flags)
+                self.services.actor, user_id, permissions=frozenset(flags)
             )
         except UserError as exc:
             self.prompts.error("Permission not changed", str(exc))
@@ -229,23 +234,24 @@ class SettingsPage(QWidget):
                 box = QGroupBox(d.section)
                 sections[d.section] = QFormLayout(box)
                 v.addWidget(box)
+            w: QWidget
             if d.kind is dict:  # structured: the risk questionnaire, a table of questions (issue 19)
                 w = RiskQuestionnaireEditor()
             elif d.choices:  # a fixed set of values (e.g. what a retention period counts from)
-                w = QComboBox()
+                w = choices = QComboBox()
                 for value, label in d.choices:
-                    w.addItem(label, value)
+                    choices.addItem(label, value)
             elif d.kind is bool:
                 w = QCheckBox()
             elif d.kind is int:
-                w = QSpinBox()
-                w.setRange(
+                w = spin = QSpinBox()
+                spin.setRange(
                     d.minimum if d.minimum is not None else -(10**9),
                     d.maximum if d.maximum is not None else 10**9,
                 )
             elif "\n" in str(d.default):
-                w = QPlainTextEdit()
-                w.setFixedHeight(80)
+                w = text = QPlainTextEdit()
+                text.setFixedHeight(80)
             else:
                 w = QLineEdit()
             w.setObjectName(f"setting:{d.key}")
@@ -263,7 +269,7 @@ class SettingsPage(QWidget):
             sections[d.section].addRow(d.label, cell)
             self.fields[d.key] = w
             self.errors[d.key] = err
-        save = QPushButton("Save settings", objectName="saveSettings")
+        save = named(QPushButton("Save settings"), "saveSettings")
         save.setEnabled(self.is_admin)
         save.clicked.connect(self.save)
         v.addWidget(save, alignment=Qt.AlignmentFlag.AlignRight)
@@ -273,7 +279,7 @@ class SettingsPage(QWidget):
         return scroll
 
     @staticmethod
-    def _set_widget(w, value) -> None:
+    def _set_widget(w: QWidget, value: Any) -> None:  # a value of settings.all(): of the setting's kind
         if isinstance(w, RiskQuestionnaireEditor):
             w.set_value(value)
         elif isinstance(w, QComboBox):
@@ -284,11 +290,11 @@ class SettingsPage(QWidget):
             w.setValue(int(value))
         elif isinstance(w, QPlainTextEdit):
             w.setPlainText(str(value))
-        else:
+        elif isinstance(w, QLineEdit):
             w.setText(str(value))
 
     @staticmethod
-    def _get_widget(w):
+    def _get_widget(w: QWidget) -> object:
         if isinstance(w, RiskQuestionnaireEditor):
             return w.value()
         if isinstance(w, QComboBox):
@@ -299,7 +305,9 @@ class SettingsPage(QWidget):
             return w.value()
         if isinstance(w, QPlainTextEdit):
             return w.toPlainText()
-        return w.text()
+        if isinstance(w, QLineEdit):
+            return w.text()
+        raise TypeError(f"no reading for a {type(w).__name__}")
 
     def save(self) -> None:
         current = self.services.settings.all()

@@ -7,12 +7,16 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.working_copies.working_copies import copy_out_too_long
+    from cspdesk.core.services.working_copies.working_copies import CopyInfo, TakenCopy, copy_out_too_long
 
 _PUBLIC: dict[str, str] = {
+    "CopyInfo": "cspdesk.core.services.working_copies.working_copies",
+    "TakenCopy": "cspdesk.core.services.working_copies.working_copies",
     "copy_out_too_long": "cspdesk.core.services.working_copies.working_copies",
 }
 __all__ = [
+    "CopyInfo",
+    "TakenCopy",
     "copy_out_too_long",
 ]
 
