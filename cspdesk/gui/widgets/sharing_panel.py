@@ -26,9 +26,12 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
+from cspdesk.gui.named import named
 from cspdesk.gui.pages import case_view
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.cases import ShareRow
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
 
 COLUMNS = ("Agency", "Shared on", "By", "Why", "Withdrawn")
@@ -37,12 +40,13 @@ COLUMNS = ("Agency", "Shared on", "By", "Why", "Withdrawn")
 class SharingPanel(QWidget):
     services: Services
 
-    def __init__(self, services, bus, prompts, case_id, parent=None):
-        super().__init__(parent, objectName="sharingPanel")
+    def __init__(self, services: Services, bus, prompts, case_id, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("sharingPanel")
         self.services, self.bus, self.prompts, self.case_id = services, bus, prompts, case_id
-        self.rows = []
+        self.rows: list[ShareRow] = []
         officer = services.actor.can(Role.OFFICER)
-        self.table = QTableWidget(0, len(COLUMNS), objectName="sharesTable")
+        self.table = named(QTableWidget(0, len(COLUMNS)), "sharesTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -50,17 +54,16 @@ class SharingPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.agency = QComboBox(objectName="shareAgency")
+        self.agency = named(QComboBox(), "shareAgency")
         for name in services.users.agencies():
             self.agency.addItem(name, name)
-        self.reason = QLineEdit(
-            objectName="shareReason", placeholderText="Why this agency needs to see the case"
-        )
-        self.share_btn = QPushButton("Share", objectName="shareCase")
+        self.reason = named(QLineEdit(), "shareReason")
+        self.reason.setPlaceholderText("Why this agency needs to see the case")
+        self.share_btn = named(QPushButton("Share"), "shareCase")
         self.share_btn.clicked.connect(self.share)
-        self.withdraw_btn = QPushButton("Withdraw selected…", objectName="withdrawShare")
+        self.withdraw_btn = named(QPushButton("Withdraw selected…"), "withdrawShare")
         self.withdraw_btn.clicked.connect(self.withdraw)
-        self.error = QLabel(objectName="shareError")
+        self.error = named(QLabel(), "shareError")
         self.error.setStyleSheet(theme.css("alert"))
         self.error.hide()
         for w in (self.agency, self.reason, self.share_btn):
@@ -84,8 +87,12 @@ class SharingPanel(QWidget):
         bottom.addWidget(self.withdraw_btn)
         bottom.addStretch(1)
         v.addLayout(bottom)
-        bus.changes_applied.connect(lambda c: c.touches("case_share") and self.load())
+        bus.changes_applied.connect(self._changes_applied)
         self.load()
+
+    def _changes_applied(self, changes: Changes) -> None:
+        if changes.touches("case_share"):
+            self.load()
 
     def load(self) -> None:
         officer = self.services.actor.can(Role.OFFICER)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.cases.case_intake import IntakeForm
     from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput
     from cspdesk.core.services.cases.case_query import LIST_COLUMNS, CaseQuery
+    from cspdesk.core.services.cases.case_sharing import ShareRow
     from cspdesk.core.services.cases.incidents import IncidentInput
 
 _PUBLIC: dict[str, str] = {
@@ -23,6 +24,7 @@ _PUBLIC: dict[str, str] = {
     "LIST_COLUMNS": "cspdesk.core.services.cases.case_query",
     "LocationInput": "cspdesk.core.services.cases.case_parties",
     "PartyInput": "cspdesk.core.services.cases.case_parties",
+    "ShareRow": "cspdesk.core.services.cases.case_sharing",
     "export_cases": "cspdesk.core.services.cases.case_export",
 }
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "LIST_COLUMNS",
     "LocationInput",
     "PartyInput",
+    "ShareRow",
     "export_cases",
 ]
 
