@@ -172,7 +172,7 @@ def stored_secret(path: Path) -> str | None:
         raise KeyProblem(_locked_store(path)) from exc
     except errors.KeyringError as exc:
         raise KeyProblem(
-            f"The credential store would not give CSPDesk the key for {path} ({exc or 'no reason given'}). "
+            f"The credential store would not give CSPDesk the key for {path} ({str(exc) or 'no reason given'}). "
             "Unlock it, or set CSPDESK_DB_KEY, and try again. Nothing has been changed."
         ) from exc
 
@@ -190,7 +190,7 @@ def store_secret(path: Path, secret: str) -> bool:
         raise KeyProblem(_locked_store(path)) from exc
     except errors.KeyringError as exc:
         raise KeyProblem(
-            f"The credential store would not keep the key for {path} ({exc or 'no reason given'}). "
+            f"The credential store would not keep the key for {path} ({str(exc) or 'no reason given'}). "
             "Nothing has been changed."
         ) from exc
     return True

@@ -27,7 +27,6 @@ from cspdesk.core.storage.sqlite_file import quick_check
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
-    from sqlalchemy.pool import ConnectionPoolEntry
 
 # Authorizer action codes that change the database (sqlite3 module constants).
 _WRITES = frozenset(
@@ -162,10 +161,7 @@ def attach(engine: Engine, gate: WriteGate) -> None:
 
     _GATES[engine] = gate
 
-    def install(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
-        gate.install(dbapi_connection)
-
-    event.listen(engine, "connect", install)
+    event.listen(engine, "connect", lambda dbapi_connection, _record: gate.install(dbapi_connection))
 
 
 def gate_for(engine: Engine) -> WriteGate:
