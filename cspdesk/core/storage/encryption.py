@@ -172,7 +172,8 @@ def stored_secret(path: Path) -> str | None:
         raise KeyProblem(_locked_store(path)) from exc
     except errors.KeyringError as exc:
         raise KeyProblem(
-            f"The credential store would not give CSPDesk the key for {path} ({str(exc) or 'no reason given'}). "
+            f"The credential store would not give CSPDesk the key for {path} "
+            f"({str(exc) or 'no reason given'}). "
             "Unlock it, or set CSPDESK_DB_KEY, and try again. Nothing has been changed."
         ) from exc
 
