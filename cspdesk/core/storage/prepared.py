@@ -19,23 +19,25 @@ from sqlalchemy.engine import Engine
 
 # The statement for a shape (which filters are set, the order), with named bind parameters.
 StatementFor = Callable[[Hashable], "Select[Any] | TextClause"]
+# A positional parameter: its name, the value fixed in the statement, the column type's conversion (or None).
+Slot = tuple[str, Any, Callable[[Any], Any] | None]
 
 
 class PreparedScalars:
     def __init__(self, engine: Engine, build: StatementFor):
         self._engine = engine
         self._build = build
-        self._compiled: dict[Hashable, tuple[str, list[tuple[str, Any, Callable[[Any], Any] | None]]]] = {}
+        self._compiled: dict[Hashable, tuple[str, list[Slot]]] = {}
         self._lock = threading.Lock()
 
-    def _prepare(self, shape: Hashable) -> tuple[str, list[tuple[str, Any, Callable[[Any], Any] | None]]]:
+    def _prepare(self, shape: Hashable) -> tuple[str, list[Slot]]:
         entry = self._compiled.get(shape)
         if entry is None:
             dialect = self._engine.dialect
             compiled = self._build(shape).compile(dialect=dialect)
             # Each positional parameter: its name, the value fixed in the statement (a constant such as
             # status = 'open'), and the column type's conversion to what the driver stores.
-            slots: list[tuple[str, Any, Callable[[Any], Any] | None]] = []
+            slots: list[Slot] = []
             for name in compiled.positiontup or ():
                 bind = compiled.binds[name]
                 fixed = None if bind.required else bind.effective_value
