@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -60,14 +60,24 @@ EXAMPLES = 5
 # so the memory a file needs grows with the rows kept, not with its size.
 ONE_PASS_BYTES = 150_000_000
 CHUNK_ROWS = 200_000
-MAX_CRIME_ID = limit_of(PoliceUkRow.crime_id)  # 80; police.uk's own are 64 characters
-MAX_TEXT = limit_of(PoliceUkText.text)  # 200: a force, location, LSOA, crime type or outcome
+
+
+def _held(column: Any) -> int:
+    """The most characters ``column`` holds; every column a police.uk text is stored in has a limit."""
+    limit = limit_of(column)
+    if limit is None:
+        raise TypeError(f"{column} holds text of any length: give it one, or read it here without a limit")
+    return limit
+
+
+MAX_CRIME_ID = _held(PoliceUkRow.crime_id)  # 80; police.uk's own are 64 characters
+MAX_TEXT = _held(PoliceUkText.text)  # 200: a force, location, LSOA, crime type or outcome
 # Where a text goes besides police_uk_text: the force to police_uk_holding, the district and crime
 # type to crime_figure (the monthly counts). Each is held to the smallest column it is stored in.
 LIMITS = {field: MAX_TEXT for field in CODED} | {
-    "falls_within": min(MAX_TEXT, limit_of(PoliceUkHolding.falls_within)),
-    "district": min(MAX_TEXT, limit_of(PoliceUkHolding.district), limit_of(CrimeFigure.area)),
-    "crime_type": min(MAX_TEXT, limit_of(CrimeFigure.category)),
+    "falls_within": min(MAX_TEXT, _held(PoliceUkHolding.falls_within)),
+    "district": min(MAX_TEXT, _held(PoliceUkHolding.district), _held(CrimeFigure.area)),
+    "crime_type": min(MAX_TEXT, _held(CrimeFigure.category)),
 }
 
 # Coordinates are read as text categories (police.uk snaps them to a few thousand map points) and turned into
@@ -167,7 +177,7 @@ ENCODING_NAMES = {
 }
 
 
-def _first_row(source: Path | BinaryIO, encoding: str) -> list[str]:
+def _first_row(source: Path | BinaryIO | io.RawIOBase, encoding: str) -> list[str]:
     assert isinstance(source, Path), "a stream's header is read by the caller"
     with source.open("r", encoding=encoding, errors="replace", newline="") as handle:
         return next(csv.reader(handle), [])

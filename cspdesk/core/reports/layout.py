@@ -15,6 +15,7 @@ import copy
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab import platypus
 from reportlab.lib.colors import Color
@@ -81,9 +82,9 @@ class NumberedCanvas(Canvas):
 
     ``page_owner`` is set by the page template as each page begins and saved with the page."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._held_pages: list[dict] = []
+        self._held_pages: list[dict[str, Any]] = []
         self.page_owner: PageOwner | None = None
 
     def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
@@ -91,16 +92,23 @@ class NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
-        self.page_keys = [p["page_owner"].key for p in self._held_pages]  # which letter owns each page
+        owners = [_owner_of(p) for p in self._held_pages]
+        self.page_keys = [owner.key for owner in owners]  # which letter owns each page
         totals = Counter(self.page_keys)
         seen: Counter[int] = Counter()
-        for state in self._held_pages:
+        for state, owner in zip(self._held_pages, owners, strict=True):
             self.__dict__.update(state)
-            owner: PageOwner = self.page_owner
             seen[owner.key] += 1
             draw_footer(self, owner, seen[owner.key], totals[owner.key])
             Canvas.showPage(self)
         Canvas.save(self)
+
+
+def _owner_of(page: dict[str, Any]) -> PageOwner:
+    owner: PageOwner | None = page["page_owner"]
+    if owner is None:  # every page begins with a template (_on_first, _on_later), which sets it
+        raise RuntimeError("a page began without a page template, so no letter owns it")
+    return owner
 
 
 def draw_marking(c: Canvas, from_top: float) -> None:
@@ -208,11 +216,12 @@ class OnStart(ActionFlowable):
         self.callback(self.key)
 
 
-_PARSED: dict = {}  # (text, style, bullet, case sensitive) -> what parsing it gave
+# (text, style, bullet, case sensitive) -> what parsing it gave: text, fragments, style, bullet.
+_PARSED: dict[tuple[str, Any, str | None, Any], tuple[str, list[Any], Any, Any]] = {}
 _PARSED_MAX = 2000
 
 
-def _copies(frags):
+def _copies(frags: Any) -> Any:  # ReportLab's fragments (a list of them), or a bullet's text
     return [f.clone() for f in frags] if isinstance(frags, list) else frags
 
 
@@ -227,7 +236,14 @@ class Paragraph(platypus.Paragraph):
       time it is asked its size (a heading kept with the next paragraph, the signature block: up to three
       times, a third of the time of a letter), and they depend only on the text, style and width."""
 
-    def _setup(self, text, style, bulletText, frags, cleaner) -> None:
+    # What ReportLab's _setup sets, set here from the cache instead (ReportLab has no type information: its
+    # style is Any; a bullet is its text, or fragments like the paragraph's).
+    text: str
+    frags: list[Any]
+    style: Any
+    bulletText: Any
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         if frags is not None or type(text) is not str or not isinstance(bulletText, str | None):
             super()._setup(text, style, bulletText, frags, cleaner)
             return

@@ -21,6 +21,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.storage import encryption
@@ -98,15 +99,15 @@ def to_keep(backups: list[BackupFile], policy: BackupPolicy, today: date) -> set
     if backups:
         keep.add(backups[0].path)
 
-    def newest_per(period, count: int, current) -> None:
+    def newest_per(period: _Period, count: int, current: int) -> None:
         if count <= 0:
             return
-        wanted = []
+        wanted: list[int] = []
         p = current
         for _ in range(count):
             wanted.append(p)
             p = period.previous(p)
-        seen = set()
+        seen: set[int] = set()
         for b in backups:  # newest first: the first seen in a period is its newest
             k = period.of(b.taken_at.date())
             if k in wanted and k not in seen:
@@ -119,33 +120,43 @@ def to_keep(backups: list[BackupFile], policy: BackupPolicy, today: date) -> set
     return keep
 
 
+class _Period(Protocol):
+    """A run of days (a day, an ISO week, a month), numbered so the one before is one less."""
+
+    @staticmethod
+    def of(d: date) -> int: ...
+
+    @staticmethod
+    def previous(k: int) -> int: ...
+
+
 class _Days:
     @staticmethod
-    def of(d: date):
+    def of(d: date) -> int:
         return d.toordinal()
 
     @staticmethod
-    def previous(k):
+    def previous(k: int) -> int:
         return k - 1
 
 
 class _Weeks:
     @staticmethod
-    def of(d: date):
+    def of(d: date) -> int:
         return (d.toordinal() - d.weekday()) // 7  # Monday-based weeks
 
     @staticmethod
-    def previous(k):
+    def previous(k: int) -> int:
         return k - 1
 
 
 class _Months:
     @staticmethod
-    def of(d: date):
+    def of(d: date) -> int:
         return d.year * 12 + d.month - 1
 
     @staticmethod
-    def previous(k):
+    def previous(k: int) -> int:
         return k - 1
 
 

@@ -17,6 +17,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
@@ -26,23 +27,27 @@ from cspdesk.core.clock import current as current_clock
 from cspdesk.core.errors import DatabaseNotSetUp, DatabaseProblem, NoSuchDatabase
 from cspdesk.core.paths import db_dir
 from cspdesk.core.storage.encryption import connect_file, dbapi_module, key_for, open_copy_target, salt_of
-from cspdesk.core.storage.sqlite_file import (  # noqa: F401 - part of this module's interface
-    SQLITE_MAGIC,
+from cspdesk.core.storage.sqlite_file import (
     check_sqlite_file,
-    default_database_path,
-    head_revision,
     known_revisions,
     read_only_reason,
-    readonly_uri,
     sqlite_revision_readonly,
 )
+
+# Part of this module's interface (imported from here elsewhere): "x as x" re-exports them.
+from cspdesk.core.storage.sqlite_file import default_database_path as default_database_path
+from cspdesk.core.storage.sqlite_file import head_revision as head_revision
 from cspdesk.core.storage.write_gate import OPEN, WriteGate, attach
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 # PostgreSQL URLs as servers and other tools write them; CSPDesk talks to PostgreSQL through psycopg 3.
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-def resolve_url(path_or_url: str | os.PathLike | None) -> str:
+def resolve_url(path_or_url: str | os.PathLike[str] | None) -> str:
     """A file path becomes a SQLite URL; anything with ``://`` is taken as a SQLAlchemy URL
     (``postgresql://`` and ``postgres://`` mean ``postgresql+psycopg://``)."""
     if path_or_url is None:
@@ -75,7 +80,7 @@ def describe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
@@ -84,7 +89,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def encrypted_engine_arguments(path: Path | None) -> dict:
+def encrypted_engine_arguments(path: Path | None) -> dict[str, Any]:
     """For an encrypted (or new, so encrypted) SQLite file: SQLAlchemy's pysqlite dialect over sqlcipher3 (the
     same DB-API, so errors are translated as usual), each connection keyed before anything else runs."""
     from cspdesk.core.storage import encryption
@@ -109,7 +114,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _read_only_sqlite_pragmas(dbapi_conn, _record) -> None:
+def _read_only_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
@@ -117,7 +122,7 @@ def _read_only_sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def make_read_only_engine(path: Path) -> Engine:
-    """An engine that only reads ``path`` and leaves nothing beside it (``sqlite_file.readonly_uri``): for a
+    """An engine that only reads ``path`` and leaves nothing beside it (``encryption.readonly_uri``): for a
     file that cannot be written, and for ``cspdesk check``, which must not change what it checks."""
     from sqlalchemy.pool import QueuePool
 
@@ -155,7 +160,7 @@ def _engine_for(url: str) -> Engine:
         ) from exc
 
 
-def alembic_config():
+def alembic_config() -> Config:
     # Alembic is imported only when a migration runs: it costs a noticeable part of start-up.
     from alembic.config import Config
 
@@ -282,7 +287,7 @@ def _backup_failed_message(path: Path, target: Path, exc: BaseException) -> str:
 
 
 def open_database(
-    path_or_url: str | os.PathLike | None = None,
+    path_or_url: str | os.PathLike[str] | None = None,
     *,
     migrate: bool = True,
     create: bool = True,
@@ -422,7 +427,7 @@ def _open_read_only(
     return Database(url=url, engine=engine, revision=revision, backup=None, gate=gate)
 
 
-def _upgrade_server(engine: Engine, cfg, url: str) -> None:
+def _upgrade_server(engine: Engine, cfg: Config, url: str) -> None:
     from alembic import command
 
     try:

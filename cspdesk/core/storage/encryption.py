@@ -34,7 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, cast
 
 from cspdesk.core.errors import DatabaseProblem
 
@@ -142,17 +143,11 @@ def _norm(path: Path) -> Path:
     return Path(path).expanduser().resolve()
 
 
-def _keyring():
-    import keyring
-    import keyring.errors
-
-    return keyring, keyring.errors
-
-
 def key_store_name() -> str | None:
     """The credential store in use, or None when this computer has none CSPDesk can use."""
     try:
-        keyring, _errors = _keyring()
+        import keyring  # here, not at the top: the quick start never needs it
+
         backend = keyring.get_keyring()
     except Exception:  # a broken keyring set-up is "no store", never a crash
         return None
@@ -160,7 +155,7 @@ def key_store_name() -> str | None:
         ("keyring.backends.fail", "keyring.backends.null")
     ):
         return None
-    return getattr(backend, "name", type(backend).__name__)
+    return str(getattr(backend, "name", type(backend).__name__))
 
 
 def stored_secret(path: Path) -> str | None:
@@ -168,14 +163,17 @@ def stored_secret(path: Path) -> str | None:
     that is there but locked, or refuses, is a ``KeyProblem`` — never silently a new key."""
     if key_store_name() is None:
         return None
-    keyring, errors = _keyring()
+    import keyring
+    from keyring import errors
+
     try:
         return keyring.get_password(KEYRING_SERVICE, str(_norm(path)))
     except errors.KeyringLocked as exc:
         raise KeyProblem(_locked_store(path)) from exc
     except errors.KeyringError as exc:
         raise KeyProblem(
-            f"The credential store would not give CSPDesk the key for {path} ({exc or 'no reason given'}). "
+            f"The credential store would not give CSPDesk the key for {path} "
+            f"({str(exc) or 'no reason given'}). "
             "Unlock it, or set CSPDESK_DB_KEY, and try again. Nothing has been changed."
         ) from exc
 
@@ -184,14 +182,16 @@ def store_secret(path: Path, secret: str) -> bool:
     """Keep ``secret`` in the credential store for ``path``; False when there is no store to keep it in."""
     if key_store_name() is None:
         return False
-    keyring, errors = _keyring()
+    import keyring
+    from keyring import errors
+
     try:
         keyring.set_password(KEYRING_SERVICE, str(_norm(path)), secret)
     except errors.KeyringLocked as exc:
         raise KeyProblem(_locked_store(path)) from exc
     except errors.KeyringError as exc:
         raise KeyProblem(
-            f"The credential store would not keep the key for {path} ({exc or 'no reason given'}). "
+            f"The credential store would not keep the key for {path} ({str(exc) or 'no reason given'}). "
             "Nothing has been changed."
         ) from exc
     return True
@@ -256,24 +256,32 @@ def _find_key(path: Path, new: bool) -> DatabaseKey:
 # ----------------------------------------------------------------- opening files
 
 
-def _sqlcipher():
+def _sqlcipher() -> ModuleType:
     from sqlcipher3 import dbapi2
 
-    return dbapi2
+    module: ModuleType = dbapi2  # a module; sqlcipher3 has no type information, so mypy sees Any
+    return module
+
+
+def sqlcipher_connect(target: str, **kwargs: Any) -> sqlite3.Connection:
+    """``sqlcipher3.dbapi2.connect(target, **kwargs)``, unkeyed (the caller sends ``PRAGMA key``)."""
+    # sqlcipher3 is the standard library's sqlite3 module (pysqlite) built against SQLCipher: its Connection
+    # has sqlite3.Connection's API, method for method, but the package ships no type information.
+    return cast(sqlite3.Connection, _sqlcipher().connect(target, **kwargs))
 
 
 @lru_cache(maxsize=1)
 def _quiet() -> None:
     # SQLCipher logs every failed page decryption to stderr ("hmac check failed"); a wrong key is reported
     # to the user in plain words instead.
-    con = _sqlcipher().connect(":memory:")
+    con = sqlcipher_connect(":memory:")
     try:
         con.execute("PRAGMA cipher_log_level = NONE")
     finally:
         con.close()
 
 
-def dbapi_module(path: Path):
+def dbapi_module(path: Path) -> ModuleType:
     """The DB-API module for ``path``: sqlite3 for a plain file, sqlcipher3 for an encrypted or new one."""
     return _sqlcipher() if is_encrypted_file(path) or is_new_file(path) else sqlite3
 
@@ -299,8 +307,8 @@ def connect_file(
     timeout: float = 5.0,
     key: DatabaseKey | None = None,
     isolation_level: str | None = "",
-    **kwargs,
-):
+    **kwargs: Any,
+) -> sqlite3.Connection:
     """A DB-API connection to the SQLite file ``path``, plain or encrypted (checked: a wrong key raises
     ``KeyProblem`` and nothing has been written). ``readonly`` reads through ``readonly_uri``: nothing is
     written and nothing is left beside the file. A new (missing or
@@ -309,7 +317,8 @@ def connect_file(
     extra: dict[str, Any] = {} if isolation_level == "" else {"isolation_level": isolation_level}
     target, uri = (readonly_uri(path), True) if readonly else (str(path), False)
     if not (is_encrypted_file(path) or is_new_file(path)):
-        return sqlite3.connect(target, uri=uri, timeout=timeout, **extra, **kwargs)
+        plain: sqlite3.Connection = sqlite3.connect(target, uri=uri, timeout=timeout, **extra, **kwargs)
+        return plain
     new = is_new_file(path)
     key = key or key_for(path, new=new)
     return open_encrypted(path, key, target=target, uri=uri, timeout=timeout, **extra, **kwargs)
@@ -322,8 +331,8 @@ def open_encrypted(
     target: str | None = None,
     uri: bool = False,
     timeout: float = 5.0,
-    **kwargs,
-):
+    **kwargs: Any,
+) -> sqlite3.Connection:
     """A sqlcipher3 connection to ``path`` keyed with ``key`` (creating the file if it is new)."""
     _quiet()
     dbapi = _sqlcipher()
@@ -331,7 +340,7 @@ def open_encrypted(
     salt = None if new else file_header(path)
     if new and not key.is_raw:
         salt = os.urandom(16)
-    con = dbapi.connect(target or str(path), uri=uri, timeout=timeout, **kwargs)
+    con = sqlcipher_connect(target or str(path), uri=uri, timeout=timeout, **kwargs)
     try:
         con.execute(f"PRAGMA key = {key.pragma(salt, write_salt=new)}")
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -356,12 +365,12 @@ def salt_of(path: Path) -> bytes | None:
     return file_header(path) if is_encrypted_file(path) else None
 
 
-def open_copy_target(target: Path, key: DatabaseKey, salt: bytes | None):
+def open_copy_target(target: Path, key: DatabaseKey, salt: bytes | None) -> sqlite3.Connection:
     """A new encrypted file at ``target`` keyed like an original with ``salt`` (so the same passphrase opens
     it), ready to receive pages from SQLite's online backup."""
     _quiet()
     if salt is None and not key.is_raw:
         salt = os.urandom(16)
-    con = _sqlcipher().connect(str(target))
+    con = sqlcipher_connect(str(target))
     con.execute(f"PRAGMA key = {key.pragma(salt, write_salt=True)}")
     return con

@@ -19,8 +19,9 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import String, Table, event, inspect
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
+from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import Insert, Update
 
 from cspdesk.core.errors import ValidationError
@@ -47,7 +48,7 @@ def limit_of(column: Any) -> int | None:
 
 
 @cache
-def _text_columns(mapper: Mapper) -> dict[str, int | None]:
+def _text_columns(mapper: Mapper[Any]) -> dict[str, int | None]:
     """Attribute name -> the most characters its column holds (None: any number) for text columns."""
     out: dict[str, int | None] = {}
     for attr in mapper.column_attrs:
@@ -67,7 +68,7 @@ def _label(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
-def check_text_fits(session: Session, _flush_context, _instances) -> None:
+def check_text_fits(session: Session, _flush_context: UOWTransaction, _instances: object) -> None:
     problems: dict[str, str] = {}
     for obj in (*session.new, *session.dirty):
         state = inspect(obj)
@@ -86,7 +87,7 @@ def check_text_fits(session: Session, _flush_context, _instances) -> None:
         raise ValidationError(problems)
 
 
-def check_rows_fit(model: type, rows: list[dict]) -> None:
+def check_rows_fit(model: type, rows: list[dict[str, Any]]) -> None:
     """``check_text_fits`` for rows written with a Core INSERT (no ORM object to look at): the same rule."""
     table = model.__table__  # type: ignore[attr-defined]
     check_values(table, {name: [row.get(name) for row in rows] for name in table_text_columns(table)})
@@ -131,7 +132,13 @@ def _rows_of(multiparams: Sequence[Any], params: Mapping[str, Any] | None) -> li
 
 
 @event.listens_for(Engine, "before_execute")
-def check_statement(_conn, clauseelement, multiparams, params, _execution_options) -> None:
+def check_statement(
+    _conn: Connection,
+    clauseelement: Executable,
+    multiparams: Sequence[Any],
+    params: Mapping[str, Any] | None,
+    _execution_options: Mapping[str, Any],
+) -> None:
     """Every Core INSERT/UPDATE with values in parameters (bulk inserts included)."""
     if not isinstance(clauseelement, Insert | Update) or not isinstance(clauseelement.table, Table):
         return

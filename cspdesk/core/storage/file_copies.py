@@ -34,7 +34,7 @@ class VerifiedCopy:
     size: int
 
 
-def table_counts(con) -> dict[str, int]:
+def table_counts(con: sqlite3.Connection) -> dict[str, int]:
     """Rows in every table (SQLite's own tables, and the full-text index and its shadow tables, left out: the
     index is rebuilt from the rows)."""
     rows = con.execute(
@@ -169,7 +169,7 @@ def rewrite_encrypted(path: Path, old_key: DatabaseKey | None, new_key: Database
         src = (
             encryption.connect_file(path, key=old_key, isolation_level=None)
             if old_key is not None
-            else encryption._sqlcipher().connect(str(path), isolation_level=None)
+            else encryption.sqlcipher_connect(str(path), isolation_level=None)
         )
         try:
             src.execute("PRAGMA wal_checkpoint(TRUNCATE)")

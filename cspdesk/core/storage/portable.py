@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, text, type_coerce
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import QueryableAttribute, Session
 
 
-def uuid_as_text(column: ColumnElement | QueryableAttribute, engine: Engine) -> ColumnElement[str]:
+def uuid_as_text(column: ColumnElement[Any] | QueryableAttribute[Any], engine: Engine) -> ColumnElement[str]:
     """A UUID column fetched as its stored text, skipping the driver's UUID objects (cheap for 100,000
     ids): SQLite keeps 32 hex digits, so no conversion is needed; PostgreSQL's native ``uuid`` is cast
     to its dashed text form."""
@@ -32,7 +33,7 @@ def one_at_a_time(session: Session | Connection, name: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(name.encode())})
 
 
-def ordered(column, descending: bool, engine: Engine) -> ColumnElement:
+def ordered(column: QueryableAttribute[Any], descending: bool, engine: Engine) -> ColumnElement[Any]:
     """``column`` in ORDER BY with blanks (NULL) where SQLite puts them on every database: first going
     up, last going down. PostgreSQL's default is the opposite; a NOT NULL column is left plain so the
     server can still read it in order from an index."""

@@ -17,22 +17,27 @@ from typing import Any
 from sqlalchemy import Select, TextClause
 from sqlalchemy.engine import Engine
 
+# The statement for a shape (which filters are set, the order), with named bind parameters.
+StatementFor = Callable[[Hashable], "Select[Any] | TextClause"]
+# A positional parameter: its name, the value fixed in the statement, the column type's conversion (or None).
+Slot = tuple[str, Any, Callable[[Any], Any] | None]
+
 
 class PreparedScalars:
-    def __init__(self, engine: Engine, build: Callable[[Hashable], Select | TextClause]):
+    def __init__(self, engine: Engine, build: StatementFor):
         self._engine = engine
         self._build = build
-        self._compiled: dict[Hashable, tuple[str, list[tuple[str, Any, Callable | None]]]] = {}
+        self._compiled: dict[Hashable, tuple[str, list[Slot]]] = {}
         self._lock = threading.Lock()
 
-    def _prepare(self, shape: Hashable) -> tuple[str, list[tuple[str, Any, Callable | None]]]:
+    def _prepare(self, shape: Hashable) -> tuple[str, list[Slot]]:
         entry = self._compiled.get(shape)
         if entry is None:
             dialect = self._engine.dialect
             compiled = self._build(shape).compile(dialect=dialect)
             # Each positional parameter: its name, the value fixed in the statement (a constant such as
             # status = 'open'), and the column type's conversion to what the driver stores.
-            slots: list[tuple[str, Any, Callable | None]] = []
+            slots: list[Slot] = []
             for name in compiled.positiontup or ():
                 bind = compiled.binds[name]
                 fixed = None if bind.required else bind.effective_value
@@ -42,7 +47,7 @@ class PreparedScalars:
                 self._compiled[shape] = entry
         return entry
 
-    def scalars(self, shape: Hashable, values: Mapping[str, Any]) -> list:
+    def scalars(self, shape: Hashable, values: Mapping[str, Any]) -> list[Any]:
         """The first column of every row of the statement for ``shape``, with
         ``values`` for its parameters."""
         sql, slots = self._prepare(shape)
@@ -62,5 +67,5 @@ class PreparedScalars:
             raw.close()
 
 
-def prepared_for(engine: Engine, build: Callable[[Hashable], Select | TextClause]) -> PreparedScalars | None:
+def prepared_for(engine: Engine, build: StatementFor) -> PreparedScalars | None:
     return PreparedScalars(engine, build) if engine.dialect.name == "sqlite" else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cspdesk.core.storage import first_screen_sql
 from cspdesk.core.storage.encryption import connect_file
@@ -29,7 +30,7 @@ class RawFirstScreen:
     demo: object  # the demo-data marker setting, or None
     case_count: int
     ids: list[str]  # open cases, newest first (as stored: 32 hex digits)
-    rows: list[tuple]  # the first ``page`` of them, columns as CASE_ROW_COLUMNS
+    rows: list[tuple[Any, ...]]  # the first ``page`` of them, columns as CASE_ROW_COLUMNS
     names: dict[str, str]  # ward and user ids → names
     wards: list[tuple[str, str]]
     officers: list[tuple[str, str]]

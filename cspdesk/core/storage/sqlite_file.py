@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cspdesk.core.errors import DatabaseProblem
 from cspdesk.core.paths import db_dir, user_data_dir
-from cspdesk.core.storage.encryption import connect_file, dbapi_module, readonly_uri  # noqa: F401 - re-exported
+from cspdesk.core.storage.encryption import connect_file, dbapi_module
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import event
@@ -40,7 +41,9 @@ class UnitOfWork:
         self.session.info["viewer"] = self.viewer
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         # close() ends the transaction (discarding anything not committed) without expiring what
         # was loaded, so values read inside the block stay readable after it.
         self.session.close()

@@ -20,9 +20,13 @@ import sqlite3
 import threading
 import weakref
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cspdesk.core.errors import WritesRefused
 from cspdesk.core.storage.sqlite_file import quick_check
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
 
 # Authorizer action codes that change the database (sqlite3 module constants).
 _WRITES = frozenset(
@@ -134,39 +138,42 @@ class WriteGate:
             raise WritesRefused(message)
 
     # ----- every connection
-    def authorize(self, action: int, arg1, arg2, db_name, _source) -> int:
+    def authorize(
+        self, action: int, arg1: str | None, arg2: str | None, db_name: str | None, _source: str | None
+    ) -> int:
         if action not in _WRITES or db_name == _TEMP:
             return sqlite3.SQLITE_OK
         if self._done.is_set() and self._refusal is None:
             return sqlite3.SQLITE_OK
         return sqlite3.SQLITE_OK if self.wait() is None else sqlite3.SQLITE_DENY
 
-    def install(self, dbapi_connection) -> None:
+    def install(self, dbapi_connection: sqlite3.Connection) -> None:
         dbapi_connection.set_authorizer(self.authorize)
 
 
 OPEN = WriteGate()  # a server database, or anything with no file to check
-_GATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
 
 
-def attach(engine, gate: WriteGate) -> None:
+def attach(engine: Engine, gate: WriteGate) -> None:
     """Give ``engine`` this gate: every connection it makes (from now on) asks it before writing."""
     from sqlalchemy import event
 
     _GATES[engine] = gate
+
     event.listen(engine, "connect", lambda dbapi_connection, _record: gate.install(dbapi_connection))
 
 
-def gate_for(engine) -> WriteGate:
+def gate_for(engine: Engine) -> WriteGate:
     return _GATES.get(engine, OPEN)
 
 
-def refusal_for(engine, exc: BaseException) -> WritesRefused | None:
+def refusal_for(bind: Engine | Connection, exc: BaseException) -> WritesRefused | None:
     """The plain message for a write the gate (or SQLite, on a read-only file) refused, else None."""
     text = str(getattr(exc, "orig", exc))
     if "not authorized" not in text and "readonly database" not in text:
         return None
-    gate = gate_for(engine)
+    gate = gate_for(bind.engine)  # a session's bind: the engine, or a connection of it
     message = gate.refusal or gate.wait() if gate is not OPEN else None
     return WritesRefused(
         message or "CSPDesk cannot change this database: it is read-only. Nothing was saved."

@@ -16,16 +16,18 @@ are not brought back (``values.NOT_JOURNALLED``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import event, func, insert, inspect, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Delete, Table, Update, and_, event, func, insert, inspect, select
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
+from sqlalchemy.schema import ColumnDefault
 
 from cspdesk.core.clock import current as current_clock
 from cspdesk.core.storage.models import ChangeJournal, WorkingCopyInfo
-from cspdesk.core.sync.values import BOOKKEEPING, encode, encode_row, journalled, key_clause, row_key
+from cspdesk.core.sync.values import BOOKKEEPING, encode, encode_row, journalled, key_clause, row_key, table
 
 _PENDING = "cspdesk_journal_pending"
 
@@ -41,14 +43,14 @@ def is_working_copy(engine: Engine) -> bool:
         return False  # not set up yet, or opened without migrating
 
 
-def attach_if_working_copy(sessions: sessionmaker, engine: Engine) -> bool:
+def attach_if_working_copy(sessions: sessionmaker[Session], engine: Engine) -> bool:
     if not is_working_copy(engine):
         return False
     attach(sessions)
     return True
 
 
-def attach(sessions: sessionmaker) -> None:
+def attach(sessions: sessionmaker[Session]) -> None:
     event.listen(sessions, "before_flush", _before_flush)
     event.listen(sessions, "after_flush", _after_flush)
     event.listen(sessions, "do_orm_execute", _on_execute)
@@ -59,8 +61,8 @@ def _author(session: Session) -> str:
 
 
 def _entry(
-    session: Session, table_name: str, key: str, op: str, values: dict, base_version: int | None
-) -> dict:
+    session: Session, table_name: str, key: str, op: str, values: dict[str, Any], base_version: int | None
+) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
         "table_name": table_name,
@@ -73,14 +75,14 @@ def _entry(
     }
 
 
-def _before_flush(session: Session, _ctx, _instances) -> None:
-    pending: list[dict] = session.info.setdefault(_PENDING, [])
+def _before_flush(session: Session, _ctx: UOWTransaction, _instances: object) -> None:
+    pending: list[dict[str, Any]] = session.info.setdefault(_PENDING, [])
     for obj in list(session.dirty):
         state = inspect(obj)
         tbl = state.mapper.local_table
         if not journalled(tbl.name) or not session.is_modified(obj, include_collections=False):
             continue
-        changes: dict[str, list] = {}
+        changes: dict[str, list[Any]] = {}
         row = None
         for prop in state.mapper.column_attrs:
             col = prop.columns[0]
@@ -116,23 +118,20 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
         )
 
 
-def _row_now(session: Session, tbl, ident: dict[str, Any]) -> dict[str, Any] | None:
-    clause = None
-    for c in tbl.primary_key.columns:
-        cond = c == ident[c.name]
-        clause = cond if clause is None else clause & cond
+def _row_now(session: Session, tbl: Table, ident: dict[str, Any]) -> dict[str, Any] | None:
+    clause = and_(*(c == ident[c.name] for c in tbl.primary_key.columns))
     r = session.connection().execute(select(tbl).where(clause)).mappings().first()
     return dict(r) if r else None
 
 
-def _after_flush(session: Session, _ctx) -> None:
-    pending: list[dict] = session.info.setdefault(_PENDING, [])
+def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
+    pending: list[dict[str, Any]] = session.info.setdefault(_PENDING, [])
     for obj in list(session.new):
         state = inspect(obj)
         tbl = state.mapper.local_table
         if not journalled(tbl.name):
             continue
-        values = {}
+        values: dict[str, Any] = {}
         for prop in state.mapper.column_attrs:
             col = prop.columns[0]
             if col.table is tbl:
@@ -142,7 +141,7 @@ def _after_flush(session: Session, _ctx) -> None:
 
 
 def _write(session: Session) -> None:
-    pending: list[dict] = session.info.get(_PENDING) or []
+    pending: list[dict[str, Any]] = session.info.get(_PENDING) or []
     if not pending:
         return
     conn = session.connection()
@@ -150,11 +149,11 @@ def _write(session: Session) -> None:
     for e in pending:
         seq += 1
         e["seq"] = seq
-    conn.execute(insert(ChangeJournal.__table__), pending)
+    conn.execute(insert(table(ChangeJournal.__tablename__)), pending)
     session.info[_PENDING] = []
 
 
-def _on_execute(state: ORMExecuteState):
+def _on_execute(state: ORMExecuteState) -> Result[Any] | None:
     stmt = state.statement
     if not (state.is_insert or state.is_update or state.is_delete):
         return None
@@ -162,17 +161,23 @@ def _on_execute(state: ORMExecuteState):
     if tbl is None or not journalled(getattr(tbl, "name", "")):
         return None
     session = state.session
-    pending: list[dict] = session.info.setdefault(_PENDING, [])
+    pending: list[dict[str, Any]] = session.info.setdefault(_PENDING, [])
     if state.is_insert:
         params = state.parameters
-        rows = params if isinstance(params, list) else [params] if params else []
+        rows: list[Mapping[str, Any]] = []
+        if isinstance(params, list):  # many rows
+            rows = list(params)
+        elif isinstance(params, Mapping) and params:  # one
+            rows = [params]
         filled = [_with_defaults(tbl, dict(r)) for r in rows]
         result = state.invoke_statement(params=filled if isinstance(params, list) else filled[0])
-        for r in filled:
-            values = encode_row(tbl, {c.name: r.get(c.name) for c in tbl.columns})
+        for f in filled:
+            values = encode_row(tbl, {c.name: f.get(c.name) for c in tbl.columns})
             pending.append(_entry(session, tbl.name, row_key(tbl, values), "insert", values, None))
         _write(session)
         return result
+    if not isinstance(stmt, Update | Delete):  # is_update or is_delete: it is one of them
+        return None
     where = stmt.whereclause
     before = (
         session.connection()
@@ -211,14 +216,15 @@ def _on_execute(state: ORMExecuteState):
     return result
 
 
-def _with_defaults(tbl, row: dict[str, Any]) -> dict[str, Any]:
+def _with_defaults(tbl: Table, row: dict[str, Any]) -> dict[str, Any]:
     """An insert's row with the column defaults the database would have filled
     in (ids, timestamps, version)."""
     for c in tbl.columns:
         if c.name in row or c.default is None:
             continue
         d = c.default
-        if getattr(d, "is_sequence", False) or getattr(d, "is_clause_element", False):
+        # A Python value or function only (a sequence or SQL expression is the database's to fill in).
+        if not isinstance(d, ColumnDefault) or d.is_sequence or d.is_clause_element:
             continue
         row[c.name] = d.arg(None) if d.is_callable else d.arg
     return row

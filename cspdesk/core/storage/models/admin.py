@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,7 +24,7 @@ class AppUser(Tracked, Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Extra permissions beyond the role, e.g. "safer_homes_restricted" (see core.domain.protection).
-    permissions: Mapped[list] = mapped_column(JSON, default=list)
+    permissions: Mapped[list[str]] = mapped_column(JSON, default=list)
     # A partner's agency (db/reference/agencies.csv): what they may see follows it (core.domain.restriction).
     agency_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("agency.id"))
 
@@ -47,7 +48,7 @@ class AuditEntry(Base):
     entity_type: Mapped[str] = mapped_column(String(60))
     entity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     summary: Mapped[str] = mapped_column(Text)
-    details: Mapped[dict | None] = mapped_column(JSON)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The hash chain (``storage/audit_chain.py``): place in the chain, the previous row's hash, this row's.
     seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,19 +31,20 @@ class CaseReviewApplication(Tracked, Base):
     review_by: Mapped[date | None] = mapped_column(Date)
     acknowledged_on: Mapped[date | None] = mapped_column(Date)
     threshold_met: Mapped[bool | None] = mapped_column(Boolean)
-    threshold_evidence: Mapped[dict | None] = mapped_column(JSON)  # the qualifying complaints counted
+    # The qualifying complaints counted.
+    threshold_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     threshold_decided_on: Mapped[date | None] = mapped_column(Date)
     threshold_reasons: Mapped[str | None] = mapped_column(Text)
     proceed_despite_not_met: Mapped[bool] = mapped_column(Boolean, default=False)
     # Grounds (domain.case_review.ProceedGround values) and reasons for reviewing although not met.
-    proceed_grounds: Mapped[list | None] = mapped_column(JSON)
+    proceed_grounds: Mapped[list[str] | None] = mapped_column(JSON)
     proceed_reasons: Mapped[str | None] = mapped_column(Text)
     # A not-met application closes only after the decision letter (reasons, right of appeal) has gone.
     decision_letter_sent_on: Mapped[date | None] = mapped_column(Date)
     review_meeting_on: Mapped[date | None] = mapped_column(Date)
     chair: Mapped[str | None] = mapped_column(String(200))
     chair_independent: Mapped[bool | None] = mapped_column(Boolean)
-    bodies_represented: Mapped[list | None] = mapped_column(JSON)
+    bodies_represented: Mapped[list[str] | None] = mapped_column(JSON)
     victim_invited: Mapped[bool | None] = mapped_column(Boolean)
     victim_attended: Mapped[bool | None] = mapped_column(Boolean)
     minutes: Mapped[str | None] = mapped_column(Text)
@@ -53,7 +55,8 @@ class CaseReviewApplication(Tracked, Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
     closure_reason: Mapped[str | None] = mapped_column(Text)
     victim_told_of_closure_on: Mapped[date | None] = mapped_column(Date)
-    rules: Mapped[dict | None] = mapped_column(JSON)  # threshold and timescale settings in force at receipt
+    # The threshold and timescale settings in force at receipt.
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_case_review_received", "received_on"),)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -139,10 +140,10 @@ class RiskAssessment(Tracked, Base):
     party_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("case_party.id"))
     assessed_on: Mapped[date] = mapped_column(Date)
     assessor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("app_user.id"))
-    questionnaire: Mapped[dict] = mapped_column(
+    questionnaire: Mapped[dict[str, Any]] = mapped_column(
         JSON
     )  # the questions and cut-offs used, kept with the answers
-    answers: Mapped[dict] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     score: Mapped[int] = mapped_column(Integer)
     level: Mapped[str] = mapped_column(String(20))  # vocab.RiskLevel
     next_review_on: Mapped[date | None] = mapped_column(Date)
@@ -218,7 +219,7 @@ class SavedCaseFilter(Tracked, Base):
         Uuid, ForeignKey("app_user.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(120))
-    query: Mapped[dict] = mapped_column(JSON)  # CaseQuery fields, dates as ISO strings
+    query: Mapped[dict[str, Any]] = mapped_column(JSON)  # CaseQuery fields, dates as ISO strings
 
 
 class EditDraft(Tracked, Base):
@@ -229,6 +230,6 @@ class EditDraft(Tracked, Base):
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     base_version: Mapped[int] = mapped_column(Integer)
-    fields: Mapped[dict] = mapped_column(JSON)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_edit_draft_entity", "username", "entity_type", "entity_id", unique=True),)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import JSON, Date, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -42,7 +43,7 @@ class DataSubjectRequest(Tracked, Base):
     subject_date_of_birth: Mapped[date | None] = mapped_column(Date)
     subject_address: Mapped[str | None] = mapped_column(String(300))
     # The matches the officer confirmed are this person: {"persons": [...], "referrals": [...]} (ids as text).
-    confirmed: Mapped[dict | None] = mapped_column(JSON)
+    confirmed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     details: Mapped[str | None] = mapped_column(Text)  # what was asked (e.g. which entry is wrong)
     extended_months: Mapped[int] = mapped_column(Integer, default=0)
     extension_reason: Mapped[str | None] = mapped_column(Text)

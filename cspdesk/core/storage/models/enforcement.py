@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -46,7 +47,7 @@ class EnforcementNotice(Tracked, Base):
     last_reviewed_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
     document_due: Mapped[bool] = mapped_column(Boolean, default=False)
-    rules: Mapped[dict | None] = mapped_column(JSON)
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # For the "due and overdue" register view: the next date that needs attention.
     next_due_on: Mapped[date | None] = mapped_column(Date)
     next_due_what: Mapped[str | None] = mapped_column(String(120))
@@ -86,7 +87,7 @@ class NoticeEvent(Tracked, Base):
     officer: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str | None] = mapped_column(Text)
     override_reason: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[dict | None] = mapped_column(JSON)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class NoticeInformedBody(Tracked, Base):

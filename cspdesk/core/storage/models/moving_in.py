@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,7 +21,7 @@ class ImportBatch(Tracked, Base):
     kind: Mapped[str] = mapped_column(String(20))  # moving_in.RecordKind
     imported_at: Mapped[datetime] = mapped_column(DateTime)
     imported_by: Mapped[str] = mapped_column(String(120))
-    counts: Mapped[dict] = mapped_column(JSON)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime)
     undone_by: Mapped[str | None] = mapped_column(String(120))
 
@@ -53,7 +54,7 @@ class ImportMapping(Tracked, Base):
     __tablename__ = "import_mapping"
     shape: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
-    columns: Mapped[dict] = mapped_column(JSON)
-    value_map: Mapped[dict] = mapped_column(JSON)
+    columns: Mapped[dict[str, Any]] = mapped_column(JSON)
+    value_map: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_import_mapping_shape", "shape", "kind", unique=True),)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,7 +36,8 @@ class SaferHomesReferral(Tracked, Base):
     town: Mapped[str | None] = mapped_column(String(120))
     postcode: Mapped[str | None] = mapped_column(String(10))
     ward_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("ward.id"))
-    phones: Mapped[list | None] = mapped_column(JSON)  # [{"number": ..., "safe_to_call": bool}]
+    # [{"number": ..., "safe_to_call": bool}]
+    phones: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     safe_contact: Mapped[str | None] = mapped_column(Text)
     safe_address: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(60))
@@ -57,7 +59,7 @@ class SaferHomesReferral(Tracked, Base):
     police_reference: Mapped[str | None] = mapped_column(String(60))
     case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("asb_case.id"))
     eligible: Mapped[bool | None] = mapped_column(Boolean)
-    eligibility: Mapped[dict | None] = mapped_column(JSON)  # the rules applied and the reasons
+    eligibility: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the rules applied and the reasons
     survey_on: Mapped[date | None] = mapped_column(Date)
     surveyor: Mapped[str | None] = mapped_column(String(200))
     contractor: Mapped[str | None] = mapped_column(String(200))
@@ -71,7 +73,7 @@ class SaferHomesReferral(Tracked, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # The scheme's rules in force when the referral was made (SaferHomesRules.to_dict), so a later
     # change of policy never moves its waiting flag or follow-up date.
-    rules: Mapped[dict | None] = mapped_column(JSON)
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_safer_homes_status", "status", "referred_on"),)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,7 +24,7 @@ class WorkingCopyInfo(Base):
     office_label: Mapped[str] = mapped_column(String(500))  # the office database, as the title bar shows it
     taken_at: Mapped[datetime] = mapped_column(DateTime)
     taken_by: Mapped[str] = mapped_column(String(120))
-    wards: Mapped[list] = mapped_column(JSON, default=list)  # ward names
+    wards: Mapped[list[str]] = mapped_column(JSON, default=list)  # ward names
     forum: Mapped[str | None] = mapped_column(String(200))
     cases: Mapped[str] = mapped_column(String(10), default="open")  # open / all
     code: Mapped[str] = mapped_column(String(8))  # short id in provisional references ("WC" + 4 hex)
@@ -37,7 +38,7 @@ class WorkingCopy(Tracked, Base):
     __tablename__ = "working_copy"
     taken_by: Mapped[str] = mapped_column(String(120))
     taken_at: Mapped[datetime] = mapped_column(DateTime)
-    wards: Mapped[list] = mapped_column(JSON, default=list)
+    wards: Mapped[list[str]] = mapped_column(JSON, default=list)
     forum: Mapped[str | None] = mapped_column(String(200))
     cases: Mapped[str] = mapped_column(String(10), default="open")
     case_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -63,7 +64,7 @@ class ChangeJournal(Base):
     table_name: Mapped[str] = mapped_column(String(60))
     row_key: Mapped[str] = mapped_column(String(200))
     op: Mapped[str] = mapped_column(String(10))  # insert / update / delete
-    values: Mapped[dict] = mapped_column(JSON)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
     base_version: Mapped[int | None] = mapped_column(Integer)
     author: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
