@@ -17,6 +17,7 @@ def first_page(db: str) -> str:
 
     from cspdesk.bootstrap import finish_start, start_window
     from cspdesk.gui.app import create_application
+    from cspdesk.gui.pages.cases import CasesPage
     from cspdesk.gui.prompts import Prompts
 
     app = QApplication.instance() or create_application(sys.argv[:1])
@@ -24,6 +25,8 @@ def first_page(db: str) -> str:
     window.show()
     window.show_page("cases")
     page = window.pages["cases"]
+    if not isinstance(page, CasesPage):
+        raise RuntimeError("the case list did not open")
     app.processEvents()
     rows = page.model.rowCount()
     first = page.model.index(0, 0).data() if rows else None
