@@ -1,20 +1,19 @@
-"""The app's services as the window sees them (``Services``), and the narrower shapes of the three it can be
-answered from before they are built.
+"""The app's services as the window sees them (``Services``), and the narrower shapes of what it can be
+answered before they are built.
 
 Two classes are ``Services``: the registry the composition root builds (``registry.ServiceRegistry``) and the
 quick start's ``StartingServices``, which stands in for it from the first screen until the registry is ready.
 Both subclass this class, so every service is declared once, with its real class: a page calling a method a
 service does not have fails the type checker, not the screen. The database, the settings and the case list
-are declared as the protocols below, which the real ones and the quick start's stand-ins both satisfy (the
-window never reaches the database's engine, so ``DatabaseInfo`` does not offer it).
+are declared as protocols (``DatabaseInfo``, ``Settings``, ``cases.case_query.CaseList``) that the real ones
+and the quick start's stand-ins both satisfy; the window never reaches the database's engine, so
+``DatabaseInfo`` does not offer it.
 
 Nothing but ``typing`` is imported at run time: the quick start imports this before SQLAlchemy is loaded.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.cases.case_intake import CaseIntakeService
     from cspdesk.core.services.cases.case_parties import CasePartyService
     from cspdesk.core.services.cases.case_party_edit import PartyEditService
-    from cspdesk.core.services.cases.case_query import CaseIds, CaseListRow, CaseQuery, FilterOptions
+    from cspdesk.core.services.cases.case_query import CaseList
     from cspdesk.core.services.cases.case_sharing import CaseSharingService
     from cspdesk.core.services.cases.cases import CaseService
     from cspdesk.core.services.cases.chronology import ChronologyService
@@ -83,15 +82,6 @@ class Settings(Protocol):
     def get_optional(self, key: str, default: Any = None) -> Any: ...
     def section(self, prefix: str) -> dict[str, Any]: ...
     def update(self, actor: Actor, changes: dict[str, Any]) -> Changes: ...
-
-
-class CaseList(Protocol):
-    """The case list (``cases.case_list.CaseListService``)."""
-
-    def case_ids(self, q: CaseQuery, actor: Actor | None = None) -> CaseIds: ...
-    def rows_for(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CaseListRow]: ...
-    def filter_options(self) -> FilterOptions: ...
-    def forget_names(self) -> None: ...
 
 
 class Services:
