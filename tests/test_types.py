@@ -75,3 +75,14 @@ def test_the_quick_starts_services_are_typed(tmp_path):
     assert '"AuditLogService" has no attribute "no_such_method"' in out, out
     assert '"CaseList" has no attribute "no_such_method"' in out, out
     assert '"DatabaseInfo" has no attribute "engine"' in out, out
+
+
+def test_every_service_the_registry_makes_is_declared_with_its_type():
+    """``Services`` declares each service with its class; ``registry._FACTORIES`` makes it. Catches a service
+    added to the factories but not declared (the window would see it only through ``__getattr__``, untyped),
+    or declared but never made (a page would type-check and fail when it runs)."""
+    from cspdesk.core.services.registry import _FACTORIES
+    from cspdesk.core.services.registry_types import Services
+
+    set_when_built = {"database", "settings", "clock", "actor", "first_sign_in", "users"}
+    assert set(Services.__annotations__) - set_when_built == set(_FACTORIES)

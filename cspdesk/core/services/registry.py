@@ -115,7 +115,7 @@ def _viewing(uow: Callable, services: ServiceRegistry) -> Callable:
 
 class ServiceRegistry(Services):
     """The app's services by name, each made the first time something asks for it. The services themselves are
-    declared on ``Services`` (``registry_types``); here are what the registry holds of its own."""
+    declared on ``Services`` (``registry_types``); here, the real classes of what it holds from the start."""
 
     database: Database
     settings: SettingsService
