@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from cspdesk.core.errors import DatabaseProblem
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
     from cspdesk.core.services.registry import ServiceRegistry, Services
     from cspdesk.gui.main_window import MainWindow
     from cspdesk.gui.prompts import Prompts
@@ -130,12 +132,13 @@ def _warm_up_in_background() -> None:
     threading.Thread(target=warm, name="cspdesk-warm-up", daemon=True).start()
 
 
-def finish_start(window, app) -> None:
+def finish_start(window: MainWindow, app: QCoreApplication) -> None:
     """After the window has painted its first screen, load the rest (a quick start's services)."""
-    start = getattr(window.services, "start", None)
-    if start is not None:
+    from cspdesk.core.services.quick_start import StartingServices
+
+    if isinstance(window.services, StartingServices):
         app.processEvents()  # paint first: the background load shares the interpreter with the window
-        start()
+        window.services.start()
 
 
 def build_window(db: str | None, prompts: Prompts, username: str | None = None) -> MainWindow:

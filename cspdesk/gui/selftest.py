@@ -16,6 +16,7 @@ def first_page(db: str) -> str:
     from PySide6.QtWidgets import QApplication
 
     from cspdesk.bootstrap import finish_start, start_window
+    from cspdesk.core.services.quick_start import StartingServices
     from cspdesk.gui.app import create_application
     from cspdesk.gui.pages.cases import CasesPage
     from cspdesk.gui.prompts import Prompts
@@ -35,9 +36,8 @@ def first_page(db: str) -> str:
     app.processEvents()
     elapsed = clock().timestamp() - started if started is not None else None
     finish_start(window, app)
-    real = getattr(window.services, "real", None)
-    if real is not None:
-        real()  # the services load behind the window: they must load in this build too
+    if isinstance(window.services, StartingServices):
+        window.services.real()  # the services load behind the window: they must load in this build too
     window.close()
     timing = f", {elapsed:.2f} s after the process started" if elapsed is not None else ""
     return f"{rows} open cases, first {first}{timing}"
