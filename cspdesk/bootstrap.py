@@ -8,8 +8,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cspdesk.core.errors import DatabaseProblem
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
+    from cspdesk.core.services.registry import ServiceRegistry, Services
+    from cspdesk.gui.main_window import MainWindow
+    from cspdesk.gui.prompts import Prompts
 
 log = logging.getLogger("cspdesk")
 
@@ -90,7 +98,7 @@ def run_window(db: str | None) -> int:
     return app.exec()
 
 
-def start_window(db: str | None, prompts, username: str | None = None):
+def start_window(db: str | None, prompts: Prompts, username: str | None = None) -> MainWindow:
     """The window as the app opens it: from the quick first screen when the database allows
     (core.services.quick_start), the services loading behind it once ``finish_start`` is called; otherwise as
     ``build_window``. Raises DatabaseProblem."""
@@ -102,7 +110,7 @@ def start_window(db: str | None, prompts, username: str | None = None):
         return build_window(db, prompts, username)
     from cspdesk.gui.main_window import MainWindow
 
-    services = StartingServices(screen, lambda: _build_services(db, username))
+    services: Services = StartingServices(screen, lambda: _build_services(db, username))
     return MainWindow(services, prompts)
 
 
@@ -124,22 +132,23 @@ def _warm_up_in_background() -> None:
     threading.Thread(target=warm, name="cspdesk-warm-up", daemon=True).start()
 
 
-def finish_start(window, app) -> None:
+def finish_start(window: MainWindow, app: QCoreApplication) -> None:
     """After the window has painted its first screen, load the rest (a quick start's services)."""
-    start = getattr(window.services, "start", None)
-    if start is not None:
+    from cspdesk.core.services.quick_start import StartingServices
+
+    if isinstance(window.services, StartingServices):
         app.processEvents()  # paint first: the background load shares the interpreter with the window
-        start()
+        window.services.start()
 
 
-def build_window(db: str | None, prompts, username: str | None = None):
+def build_window(db: str | None, prompts: Prompts, username: str | None = None) -> MainWindow:
     """Open the database and build the main window (raises DatabaseProblem)."""
     from cspdesk.gui.main_window import MainWindow
 
     return MainWindow(_build_services(db, username or os.environ.get("CSPDESK_USER")), prompts)
 
 
-def _build_services(db: str | None, username: str | None):
+def _build_services(db: str | None, username: str | None) -> ServiceRegistry:
     from cspdesk.core.services.registry import build_services
     from cspdesk.core.storage.database import open_database
 

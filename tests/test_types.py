@@ -63,3 +63,48 @@ def test_storage_is_checked_strictly(tmp_path):
     assert "portable.py" in out and "Function is missing a type annotation  [no-untyped-def]" in out, (
         out + result.stderr
     )
+
+
+def test_the_quick_starts_services_are_typed(tmp_path):
+    """The quick start's ``StartingServices`` is ``Services`` to the checker: the window accepts it, each
+    service has its real class, and the stand-ins for the first screen (database, settings, case list) offer
+    only what the real ones do. Catches the quick start going back to ``Any`` (``real() -> Any``, a
+    ``__getattr__ -> Any``, ``_StartingCaseList.__getattr__``), or no longer being ``Services``."""
+    probe = tmp_path / "probe.py"
+    lines = [
+        "from cspdesk.core.services.quick_start import StartingServices",
+        "from cspdesk.core.services.registry import Services",
+        "def f(s: StartingServices) -> None:",
+        "    window_services: Services = s",  # 4: the window's type accepts the starting services
+        "    s.cases.no_such_method()",  # 5
+        "    s.real().audit_log.no_such_method()",  # 6
+        "    s.case_list.no_such_method()",  # 7
+        "    s.settings.no_such_method()",  # 8
+        "    s.database.engine",  # 9: the window never reaches the engine
+        "    s.no_such_service.anything",  # 10
+    ]
+    probe.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {**os.environ, "MYPYPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", str(probe)], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    out = result.stdout
+    errors = {
+        int(line.split("probe.py:")[1].split(":")[0]) for line in out.splitlines() if ": error:" in line
+    }
+    assert errors == {5, 6, 7, 8, 9, 10}, out + result.stderr
+    assert '"CaseService" has no attribute "no_such_method"' in out, out
+    assert '"AuditLogService" has no attribute "no_such_method"' in out, out
+    assert '"CaseList" has no attribute "no_such_method"' in out, out
+    assert '"DatabaseInfo" has no attribute "engine"' in out, out
+
+
+def test_every_service_the_registry_makes_is_declared_with_its_type():
+    """``Services`` declares each service with its class; ``registry._FACTORIES`` makes it. Catches a service
+    added to the factories but not declared (the window would see it only through ``__getattr__``, untyped),
+    or declared but never made (a page would type-check and fail when it runs)."""
+    from cspdesk.core.services.registry import _FACTORIES
+    from cspdesk.core.services.registry_types import Services
+
+    set_when_built = {"database", "settings", "clock", "actor", "first_sign_in", "users"}
+    assert set(Services.__annotations__) - set_when_built == set(_FACTORIES)

@@ -16,7 +16,9 @@ def first_page(db: str) -> str:
     from PySide6.QtWidgets import QApplication
 
     from cspdesk.bootstrap import finish_start, start_window
+    from cspdesk.core.services.quick_start import StartingServices
     from cspdesk.gui.app import create_application
+    from cspdesk.gui.pages.cases import CasesPage
     from cspdesk.gui.prompts import Prompts
 
     app = QApplication.instance() or create_application(sys.argv[:1])
@@ -24,6 +26,8 @@ def first_page(db: str) -> str:
     window.show()
     window.show_page("cases")
     page = window.pages["cases"]
+    if not isinstance(page, CasesPage):
+        raise RuntimeError("the case list did not open")
     app.processEvents()
     rows = page.model.rowCount()
     first = page.model.index(0, 0).data() if rows else None
@@ -32,9 +36,8 @@ def first_page(db: str) -> str:
     app.processEvents()
     elapsed = clock().timestamp() - started if started is not None else None
     finish_start(window, app)
-    real = getattr(window.services, "real", None)
-    if real is not None:
-        real()  # the services load behind the window: they must load in this build too
+    if isinstance(window.services, StartingServices):
+        window.services.real()  # the services load behind the window: they must load in this build too
     window.close()
     timing = f", {elapsed:.2f} s after the process started" if elapsed is not None else ""
     return f"{rows} open cases, first {first}{timing}"

@@ -477,3 +477,18 @@ def test_every_kind_of_record_can_be_anonymised_or_deleted_from_the_queue(demo_s
         assert ses.scalar(select(func.count()).select_from(RetentionDecision)) >= len(RetentionRecord)
     report = s.health.check()  # PRAGMA foreign_key_check: nothing left pointing at a deleted row
     assert report.ok, report.problems
+
+
+def test_what_each_kind_can_do_agrees_with_the_decisions_the_queue_offers():
+    """The queue offers ``allowed_decisions``; ``KINDS`` holds the functions that carry them out. Catches a
+    kind made anonymisable (or deletable) in the domain without its function in ``retention_records``, which
+    ``decide`` would refuse with "cannot be anonymised" after offering it."""
+    from cspdesk.core.domain.retention import allowed_decisions
+    from cspdesk.core.services.data_protection.retention_records import KINDS
+
+    assert set(KINDS) == set(RetentionRecord)
+    for record, kind in KINDS.items():
+        offered = allowed_decisions(record)
+        assert (RetentionDecisionKind.ANONYMISE in offered) == (kind.anonymise is not None), record
+        assert RetentionDecisionKind.DELETE in offered, record
+        assert kind.delete is not None or kind.model is None, record  # the audit log has its own delete

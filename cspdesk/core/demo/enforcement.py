@@ -97,7 +97,7 @@ class _Writer:
     """Collects rows; every move goes through the state machine with the notice's real dates."""
 
     def __init__(self, ctx: DemoContext, rng: random.Random, officers: dict[uuid.UUID, str]):
-        now = ctx.now
+        now = self.now = ctx.now
         self.base = {"created_at": now, "updated_at": now, "version": 1}
         self.ctx, self.rng, self.today, self.officers = ctx, rng, ctx.today, officers
         self.rules = EnforcementRules()
@@ -256,7 +256,7 @@ class _Writer:
     def _stamp(self, n: int) -> datetime:
         """Rows of one day are listed by ``created_at``: one microsecond apart keeps them in the order
         they happened on any database (an equal stamp leaves the order to chance on PostgreSQL)."""
-        return self.base["created_at"] + timedelta(microseconds=n)
+        return self.now + timedelta(microseconds=n)
 
     def review(self, row: dict, on: date) -> None:
         if on <= self.today:
@@ -330,6 +330,14 @@ class _Picker:
         return None
 
 
+def _known(d: date | None) -> date:
+    """A date the notice's kind always has (``compute_dates`` sets it for that kind): None here is a bug in
+    the rules, not something to write a demo row around."""
+    if d is None:
+        raise ValueError("compute_dates left out a date this kind of notice always has")
+    return d
+
+
 def _day(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
@@ -359,7 +367,7 @@ def _ladder(w: _Writer, picker: _Picker, start: date, end: date, n_cpw: int, n_c
             continue
         on, perp = picked
         cpw = w.notice(K.CPW, perp, on)
-        comply_by = w.dates[cpw["id"]].comply_by
+        comply_by = _known(w.dates[cpw["id"]].comply_by)
         if role == "plain":
             _cpw_outcome(w, cpw, comply_by)
             continue
@@ -386,7 +394,7 @@ def _cpw_outcome(w: _Writer, cpw: dict, comply_by: date) -> None:
     elif r < 0.8:
         w.move(cpw, S.COMPLIED, comply_by + timedelta(days=rng.randint(1, 10)), "No further reports")
     elif w.move(cpw, S.BREACHED, comply_by + timedelta(days=rng.randint(1, 20)), "Behaviour continued"):
-        w.move(cpw, S.LAPSED, d.lapses_on, "No CPN followed within six months")
+        w.move(cpw, S.LAPSED, _known(d.lapses_on), "No CPN followed within six months")
 
 
 def _cpn_active(w: _Writer, cpn: dict) -> bool:
@@ -401,7 +409,8 @@ def _cpn_active(w: _Writer, cpn: dict) -> bool:
             return False
         cpn["outcome"] = f"Appeal {outcome.label} by the magistrates"
         return outcome is not S.QUASHED and w.move(cpn, S.ACTIVE, decided, "In force after the appeal")
-    return w.move(cpn, S.ACTIVE, d.appeal_by + timedelta(days=rng.randint(1, 5)), "Appeal window closed")
+    active_on = _known(d.appeal_by) + timedelta(days=rng.randint(1, 5))
+    return w.move(cpn, S.ACTIVE, active_on, "Appeal window closed")
 
 
 def _cpn_outcome(w: _Writer, cpn: dict) -> None:
@@ -414,7 +423,7 @@ def _cpn_outcome(w: _Writer, cpn: dict) -> None:
     elif r < 0.27:
         w.move(cpn, S.WITHDRAWN, d.issued_on + timedelta(days=rng.randint(60, 300)), "Recipient moved away")
     elif r < 0.35:
-        breach = d.appeal_by + timedelta(days=rng.randint(20, 90))
+        breach = _known(d.appeal_by) + timedelta(days=rng.randint(20, 90))
         if w.move(cpn, S.BREACHED, breach, "Breach witnessed by PCSO") and w.move(
             cpn, S.PROSECUTION, breach + timedelta(days=rng.randint(5, 20)), "Summons for s.48 offence"
         ):
@@ -426,7 +435,7 @@ def _cpn_outcome(w: _Writer, cpn: dict) -> None:
 
 def _cpn_to_fpn(w: _Writer, cpn: dict, perp: dict) -> None:
     rng, d = w.rng, w.dates[cpn["id"]]
-    active = d.appeal_by + timedelta(days=1)
+    active = _known(d.appeal_by) + timedelta(days=1)
     breach = active + timedelta(days=rng.randint(5, 30))
     if not (
         w.move(cpn, S.ACTIVE, active, "Appeal window closed")
@@ -437,19 +446,20 @@ def _cpn_to_fpn(w: _Writer, cpn: dict, perp: dict) -> None:
     fpn = w.notice(K.FPN, perp, fpn_on, parent=cpn)
     w.move(cpn, S.FPN_ISSUED, fpn_on, "Fixed penalty offered")
     f = w.dates[fpn["id"]]
+    pay_by = _known(f.pay_by)
     r = rng.random()
     if r < 0.65:
         paid = fpn_on + timedelta(days=rng.randint(1, 14))
         if w.move(fpn, S.PAID, paid, "Paid online"):
             fpn["paid_on"] = paid
             w.move(cpn, S.PAID, paid) and w.move(cpn, S.ACTIVE, paid, "Notice remains in force")
-    elif r < 0.9 or f.pay_by < w.today - timedelta(
+    elif r < 0.9 or pay_by < w.today - timedelta(
         days=10
     ):  # an unpaid penalty is not left unrecorded for long
-        if w.move(fpn, S.UNPAID, f.pay_by + timedelta(days=1)) and w.move(
-            cpn, S.UNPAID, f.pay_by + timedelta(days=1)
+        if w.move(fpn, S.UNPAID, pay_by + timedelta(days=1)) and w.move(
+            cpn, S.UNPAID, pay_by + timedelta(days=1)
         ):
-            pros = f.earliest_prosecution_on + timedelta(days=rng.randint(0, 20))
+            pros = _known(f.earliest_prosecution_on) + timedelta(days=rng.randint(0, 20))
             if w.move(fpn, S.PROSECUTION, pros, "Summons for s.48 offence") and w.move(
                 cpn, S.PROSECUTION, pros
             ):
@@ -480,7 +490,7 @@ def _other(w: _Writer, picker: _Picker, kind: NoticeKind, start: date, end: date
             w.move(
                 row,
                 rng.choices([S.COMPLIED, S.BREACHED, S.ENDED], [6, 2, 2])[0],
-                d.expires_on + timedelta(days=rng.randint(0, 7)),
+                _known(d.expires_on) + timedelta(days=rng.randint(0, 7)),
             )
         elif kind is K.PROSECUTION:
             row = w.notice(kind, perp, on)
@@ -488,17 +498,17 @@ def _other(w: _Writer, picker: _Picker, kind: NoticeKind, start: date, end: date
                 row["outcome"] = "Convicted"
         elif kind is K.CIVIL_INJUNCTION:
             row = w.notice(kind, perp, on, ends_on=on + timedelta(days=365))
-            w.move(row, S.ENDED, w.dates[row["id"]].expires_on)
+            w.move(row, S.ENDED, _known(w.dates[row["id"]].expires_on))
         elif kind is K.CLOSURE_NOTICE:
             row = w.notice(kind, perp, on, served_at=datetime.combine(on, time(14)))
             heard = on + timedelta(days=rng.randint(1, 2))
             if heard <= w.today:
                 order = w.notice(K.CLOSURE_ORDER, perp, heard, parent=row)
                 w.move(row, S.ENDED, heard, "Closure order made")
-                w.move(order, S.ENDED, w.dates[order["id"]].expires_on)
+                w.move(order, S.ENDED, _known(w.dates[order["id"]].expires_on))
         elif kind is K.PSPO_FPN:
             row = w.notice(kind, perp, on)
-            w.move(row, S.ENDED, w.dates[row["id"]].pay_by + timedelta(days=1), "Paid")
+            w.move(row, S.ENDED, _known(w.dates[row["id"]].pay_by) + timedelta(days=1), "Paid")
         else:
             row = w.notice(kind, perp, on)
             w.move(row, S.ENDED, on + timedelta(days=2), "Direction ended after 48 hours")
@@ -523,7 +533,9 @@ def _reviews(w: _Writer) -> None:
 def demo_enforcement(ctx: DemoContext) -> dict[str, int]:
     rng = random.Random(ctx.rng.getrandbits(32))
     officers = dict(
-        ctx.session.execute(select(AppUser.id, AppUser.display_name).where(AppUser.id.in_(ctx.users))).all()
+        ctx.session.execute(select(AppUser.id, AppUser.display_name).where(AppUser.id.in_(ctx.users)))
+        .tuples()
+        .all()
     )
     perps = [p for p in ctx.perpetrators if p.get("person_id")]
     if not officers or not perps:

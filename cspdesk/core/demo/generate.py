@@ -357,9 +357,14 @@ def generate_demo(
         return row
 
     ctx = DemoContext(session=s, rng=rng, today=today, users=users, agencies=agencies, wards=wards, now=now)
-    case_rows, tag_rows, party_rows, org_rows, incident_rows, action_rows, chron_rows, risk_rows = (
-        [] for _ in range(8)
-    )
+    case_rows: list[dict] = []
+    tag_rows: list[dict] = []
+    party_rows: list[dict] = []
+    org_rows: list[dict] = []
+    incident_rows: list[dict] = []
+    action_rows: list[dict] = []
+    chron_rows: list[dict] = []
+    risk_rows: list[dict] = []
     span = (today - DEMO_START).days
     cat_pairs = [(c, v[1]) for c, v in CATEGORIES.items()]
     seq_by_year: dict[int, int] = {}
@@ -723,7 +728,7 @@ def generate_demo(
     # only goes into an empty database.
     s.flush()
     counted = {
-        model: s.scalar(select(func.count()).select_from(model))
+        model: s.execute(select(func.count()).select_from(model)).scalar_one()
         for model in (AsbCase, Person, Incident, CaseAction, Meeting)
     }
     return DemoReport(

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cspdesk.core.domain.vocab import CaseStatus, Role
 from cspdesk.core.services.cases.case_query import (
@@ -29,7 +29,8 @@ from cspdesk.core.services.cases.case_query import (
     FilterOptions,
     case_list_row,
 )
-from cspdesk.core.services.context import Actor, os_username
+from cspdesk.core.services.context import Actor, Changes, os_username
+from cspdesk.core.services.registry_types import Services
 from cspdesk.core.site_config import configured_database
 from cspdesk.core.storage.quick_read import read_first_screen
 from cspdesk.core.storage.sqlite_file import (
@@ -38,6 +39,9 @@ from cspdesk.core.storage.sqlite_file import (
     read_only_reason,
     sqlite_revision_readonly,
 )
+
+if TYPE_CHECKING:
+    from cspdesk.core.storage.write_gate import WriteGate
 
 # The case list as it opens (gui.pages.cases): open cases, newest first.
 DEFAULT_CASE_QUERY = CaseQuery(status=CaseStatus.OPEN.value)
@@ -115,13 +119,18 @@ def _case_row(r: tuple, names: dict[str, str]) -> CaseListRow:
     return case_list_row(typed, names)
 
 
-class StartingServices:
-    """Stands in for ``registry.Services`` from the first screen until the real services are ready."""
+class StartingServices(Services):
+    """Stands in for the registry (``registry.ServiceRegistry``) from the first screen until it is ready.
 
-    def __init__(self, screen: FirstScreen, build: Callable[[], Any]):
+    It is ``Services`` (``registry_types``), so every service has its real type here too: the first screen's
+    database, settings and case list are stand-ins that answer from what was read (``DatabaseInfo``,
+    ``Settings``, ``CaseList``), replaced by the real ones once built; every other service is the real one,
+    waited for on first use (``__getattr__``)."""
+
+    def __init__(self, screen: FirstScreen, build: Callable[[], Services]):
         self._screen = screen
         self._build = build
-        self._real: Any = None
+        self._real: Services | None = None
         self._error: BaseException | None = None
         self._started = False
         self._built = threading.Event()  # the real services are there (or failed): ``ready``
@@ -130,6 +139,8 @@ class StartingServices:
         self._on_ready: list[Callable[[], None]] = []
         self.actor = screen.actor
         self.first_sign_in = False
+        self.database = _StartingDatabase(self)
+        self.settings = _StartingSettings(self)
         self.case_list = _StartingCaseList(self)
 
     # ----- the background start
@@ -143,9 +154,13 @@ class StartingServices:
 
     def _run(self) -> None:
         try:
-            self._real = self._build()
+            real = self._build()
         except BaseException as exc:  # handed to whoever asks next, on their thread
             self._error = exc
+        else:
+            self._real = real
+            # From now on every answer comes from the real services (a stand-in held by a page forwards too).
+            self.database, self.settings, self.case_list = real.database, real.settings, real.case_list
         # Ready before any callback runs: a callback may hand "ready" to another thread (the window's), which
         # must then find the services ready, however soon it looks (issue 19: the Dashboard's "…" for good).
         self._built.set()
@@ -177,41 +192,45 @@ class StartingServices:
                 return
         callback()
 
-    def real(self) -> Any:
+    def real(self) -> Services:
         """The real services, waiting for them (and starting them, if nobody has yet)."""
         if not self._built.is_set():
             self.start()
             self._built.wait()
         if self._error is not None:
             raise self._error
+        if self._real is None:  # set before ``_built`` whenever there is no error
+            raise RuntimeError("The services were marked ready without being built.")
         return self._real
 
-    # ----- what the first screen asks
-    @property
-    def database(self) -> Any:
-        return self.real().database if self.ready else _StartingDatabase(self)
-
-    @property
-    def settings(self) -> Any:
-        return self.real().settings if self.ready else _StartingSettings(self)
-
-    def __getattr__(self, name: str) -> Any:  # every other service
+    def __getattr__(self, name: str) -> object:
+        # Only for names not set here: the services declared on ``Services`` (typed there), the real ones.
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.real(), name)
 
 
 class _StartingDatabase:
+    """The database's name and revision from the first screen; whether it may be written, from the real
+    one."""
+
     def __init__(self, owner: StartingServices):
         self._owner = owner
         self.label = owner._screen.label
         self.revision = owner._screen.revision
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._owner.real().database, name)
+    @property
+    def read_only(self) -> str | None:
+        return self._owner.real().database.read_only
+
+    @property
+    def gate(self) -> WriteGate:
+        return self._owner.real().database.gate
 
 
 class _StartingSettings:
+    """Whether the file holds demo data from the first screen; every other setting from the real settings."""
+
     def __init__(self, owner: StartingServices):
         self._owner = owner
 
@@ -221,8 +240,17 @@ class _StartingSettings:
             return default if demo is None else demo
         return self._owner.real().settings.get_optional(key, default)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._owner.real().settings, name)
+    def all(self) -> dict[str, Any]:
+        return self._owner.real().settings.all()
+
+    def get(self, key: str) -> Any:
+        return self._owner.real().settings.get(key)
+
+    def section(self, prefix: str) -> dict[str, Any]:
+        return self._owner.real().settings.section(prefix)
+
+    def update(self, actor: Actor, changes: dict[str, Any]) -> Changes:
+        return self._owner.real().settings.update(actor, changes)
 
 
 class _StartingCaseList:
@@ -237,7 +265,7 @@ class _StartingCaseList:
             return screen.ids  # never a partner's: they take the ordinary start (``first_screen``)
         return self._owner.real().case_list.case_ids(q, actor)
 
-    def rows_for(self, ids) -> dict[uuid.UUID, CaseListRow]:
+    def rows_for(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CaseListRow]:
         rows = self._owner._screen.rows
         if not self._owner.ready and all(i in rows for i in ids):
             return {i: rows[i] for i in ids}
@@ -248,5 +276,5 @@ class _StartingCaseList:
             return self._owner._screen.options
         return self._owner.real().case_list.filter_options()
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._owner.real().case_list, name)
+    def forget_names(self) -> None:
+        self._owner.real().case_list.forget_names()

@@ -17,54 +17,19 @@ from cspdesk.core.clock import current as current_clock
 from cspdesk.core.services.admin.settings import SettingsService
 from cspdesk.core.services.admin.users import UserService
 from cspdesk.core.services.context import Actor
+from cspdesk.core.services.registry_types import Services as Services  # what the window is given
 from cspdesk.core.storage.database import Database
 from cspdesk.core.storage.uow import UnitOfWork, uow_factory_for
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.admin.backups import BackupService
-    from cspdesk.core.services.admin.demo import DemoService
-    from cspdesk.core.services.admin.health import HealthService
-    from cspdesk.core.services.case_review.case_review import CaseReviewService
-    from cspdesk.core.services.cases.actions import ActionService
-    from cspdesk.core.services.cases.case_closure import CaseClosureService
-    from cspdesk.core.services.cases.case_edit import CaseEditService
-    from cspdesk.core.services.cases.case_intake import CaseIntakeService
     from cspdesk.core.services.cases.case_list import CaseListService
-    from cspdesk.core.services.cases.case_parties import CasePartyService
-    from cspdesk.core.services.cases.case_party_edit import PartyEditService
-    from cspdesk.core.services.cases.case_sharing import CaseSharingService
-    from cspdesk.core.services.cases.cases import CaseService
-    from cspdesk.core.services.cases.chronology import ChronologyService
-    from cspdesk.core.services.cases.incident_edit import IncidentEditService
-    from cspdesk.core.services.cases.incidents import IncidentService
-    from cspdesk.core.services.cases.risk import RiskService
-    from cspdesk.core.services.cases.saved_filters import SavedFilterService
-    from cspdesk.core.services.dashboard import DashboardService
-    from cspdesk.core.services.data_protection.audit_log import AuditLogService
-    from cspdesk.core.services.data_protection.retention import RetentionService
-    from cspdesk.core.services.data_protection.subject_access import SubjectAccessService
-    from cspdesk.core.services.data_protection.subject_requests import SubjectRequestService
-    from cspdesk.core.services.enforcement.enforcement import EnforcementService
-    from cspdesk.core.services.enforcement.enforcement_register import NoticeRegisterService
-    from cspdesk.core.services.figures.figures import FiguresService
-    from cspdesk.core.services.forums.forums import ForumService
-    from cspdesk.core.services.letters.attachments import AttachmentService
-    from cspdesk.core.services.letters.documents import DocumentService
-    from cspdesk.core.services.letters.letter_templates import LetterTemplateService
-    from cspdesk.core.services.letters.letters import LetterService
-    from cspdesk.core.services.moving_in.service import MovingInService
-    from cspdesk.core.services.reports.report_pack import ReportPackService
-    from cspdesk.core.services.safer_homes.safer_homes import SaferHomesService
-    from cspdesk.core.services.safer_homes.safer_homes_outputs import SaferHomesOutputs
-    from cspdesk.core.services.safer_homes.safer_homes_read import SaferHomesReader
-    from cspdesk.core.services.working_copies.working_copies import WorkingCopyService
 
 
 def _get(module: str, name: str) -> Any:
     return getattr(importlib.import_module(f"cspdesk.core.services.{module}"), name)
 
 
-def _letters(s: Services) -> Any:
+def _letters(s: ServiceRegistry) -> Any:
     letters = _get("letters.letters", "LetterService")(
         s._uow, s.templates, s.settings, s._today, printer=_get("letters.letters_print", "LetterPrinter")()
     )
@@ -72,7 +37,7 @@ def _letters(s: Services) -> Any:
     return letters
 
 
-_FACTORIES: dict[str, Callable[[Services], Any]] = {
+_FACTORIES: dict[str, Callable[[ServiceRegistry], Any]] = {
     "case_list": lambda s: _get("cases.case_list", "CaseListService")(s._uow, s.database.engine),
     "cases": lambda s: _get("cases.cases", "CaseService")(s._uow, s._today),
     "dashboard": lambda s: _get("dashboard", "DashboardService")(s._uow, s._today),
@@ -135,7 +100,7 @@ _FACTORIES: dict[str, Callable[[Services], Any]] = {
 }
 
 
-def _viewing(uow: Callable, services: Services) -> Callable:
+def _viewing(uow: Callable, services: ServiceRegistry) -> Callable:
     """Units of work that read for the signed-in user (``services.actor``): ``services.scope`` limits a
     partner's reads to what their agency may see, in every service at once."""
     import cspdesk.core.services.scope  # noqa: F401 - installs the session event that does the scoping
@@ -148,54 +113,15 @@ def _viewing(uow: Callable, services: Services) -> Callable:
     return make
 
 
-class Services:
-    """The app's services by name (``services.case_list``, ``services.enforcement``...)."""
+class ServiceRegistry(Services):
+    """The app's services by name, each made the first time something asks for it. The services themselves are
+    declared on ``Services`` (``registry_types``); here, the real classes of what it holds from the start."""
 
     database: Database
-    clock: Clock
-    actor: Actor
-    first_sign_in: bool
-    _uow: Callable[[str], UnitOfWork]  # a unit of work for a username, reading as the signed-in user
-    _today: Callable[[], date]  # the clock's today
-    users: UserService
     settings: SettingsService
     case_list: CaseListService
-    cases: CaseService
-    dashboard: DashboardService
-    demo: DemoService
-    health: HealthService
-    intake: CaseIntakeService
-    case_edit: CaseEditService
-    parties: CasePartyService
-    party_edit: PartyEditService
-    incidents: IncidentService
-    incident_edit: IncidentEditService
-    risk: RiskService
-    actions: ActionService
-    chronology: ChronologyService
-    attachments: AttachmentService
-    closure: CaseClosureService
-    forums: ForumService
-    saved_filters: SavedFilterService
-    case_reviews: CaseReviewService
-    figures: FiguresService
-    safer_homes: SaferHomesService
-    safer_homes_read: SaferHomesReader
-    safer_homes_outputs: SaferHomesOutputs
-    enforcement: EnforcementService
-    notices: NoticeRegisterService
-    report_pack: ReportPackService
-    templates: LetterTemplateService
-    letters: LetterService
-    documents: DocumentService
-    retention: RetentionService
-    subject_requests: SubjectRequestService
-    subject_access: SubjectAccessService
-    backups: BackupService
-    audit_log: AuditLogService
-    sharing: CaseSharingService
-    working_copies: WorkingCopyService
-    moving_in: MovingInService
+    _uow: Callable[[str], UnitOfWork]  # a unit of work for a username, reading as the signed-in user
+    _today: Callable[[], date]  # the clock's today
 
     def __init__(
         self,
@@ -228,7 +154,9 @@ class Services:
         return self.__dict__[name]
 
 
-def build_services(database: Database, username: str | None = None, clock: Clock | None = None) -> Services:
+def build_services(
+    database: Database, username: str | None = None, clock: Clock | None = None
+) -> ServiceRegistry:
     """The services on ``database`` for ``username``, on ``clock`` (the installed clock if none is given)."""
     clock = clock or current_clock()
     uow = uow_factory_for(database.engine)
@@ -237,4 +165,4 @@ def build_services(database: Database, username: str | None = None, clock: Clock
         actor, first = users.look_in(username), False
     else:
         actor, first = users.sign_in(username)
-    return Services(database, actor, first, users, SettingsService(uow), uow, clock)
+    return ServiceRegistry(database, actor, first, users, SettingsService(uow), uow, clock)

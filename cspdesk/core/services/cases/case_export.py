@@ -9,13 +9,12 @@ from pathlib import Path
 
 from cspdesk.core import exports
 from cspdesk.core.errors import ValidationError
-from cspdesk.core.services.cases.case_list import CaseListService
-from cspdesk.core.services.cases.case_query import LIST_COLUMNS
+from cspdesk.core.services.cases.case_query import LIST_COLUMNS, CaseList
 
 COLUMNS = LIST_COLUMNS
 
 
-def _rows(case_list: CaseListService, ids: Sequence[uuid.UUID]):
+def _rows(case_list: CaseList, ids: Sequence[uuid.UUID]):
     for start in range(0, len(ids), 2000):
         chunk = list(ids[start : start + 2000])
         rows = case_list.rows_for(chunk)
@@ -24,7 +23,7 @@ def _rows(case_list: CaseListService, ids: Sequence[uuid.UUID]):
                 yield [getattr(rows[i], k) for k, _ in COLUMNS]
 
 
-def export_cases(case_list: CaseListService, ids: Sequence[uuid.UUID], target: Path) -> int:
+def export_cases(case_list: CaseList, ids: Sequence[uuid.UUID], target: Path) -> int:
     """Write ``ids`` (in order) to ``target``: .csv or .xlsx by its suffix. Returns the rows written."""
     target = Path(target)
     suffix = target.suffix.lower()

@@ -10,10 +10,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cspdesk.core.domain.asb_case import review_overdue
 from cspdesk.core.domain.vocab import AsbCategory, CaseStatus, PriorityTheme, RiskLevel
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.context import Actor
 
 
 class CaseIds(Sequence[uuid.UUID]):
@@ -120,6 +123,16 @@ class CaseListRow:
 class FilterOptions:
     wards: list[tuple[uuid.UUID, str]]
     officers: list[tuple[uuid.UUID, str]]
+
+
+class CaseList(Protocol):
+    """What the case list answers (``case_list.CaseListService``; before it is built, the quick start's
+    stand-in, which answers the first screen from what it read)."""
+
+    def case_ids(self, q: CaseQuery, actor: Actor | None = None) -> CaseIds: ...
+    def rows_for(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CaseListRow]: ...
+    def filter_options(self) -> FilterOptions: ...
+    def forget_names(self) -> None: ...
 
 
 def label_of(enum, value: str | None) -> str:

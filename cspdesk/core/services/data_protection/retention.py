@@ -112,7 +112,10 @@ class RetentionService:
                     if last is not None and last.decision == RetentionDecisionKind.ANONYMISE.value:
                         continue
                     kept = last.keep_until if last is not None else None
-                    if not is_due(policy, c.dates, today, kept):
+                    event_on = c.dates.event_date(policy.counts_from)
+                    due_on = retain_until(policy, c.dates)
+                    # No counting event yet (a case still open) is never due; is_due says so too.
+                    if event_on is None or due_on is None or not is_due(policy, c.dates, today, kept):
                         continue
                     out.append(
                         DueRecord(
@@ -121,8 +124,8 @@ class RetentionService:
                             c.reference,
                             c.description,
                             policy.counts_from.label,
-                            c.dates.event_date(policy.counts_from),
-                            retain_until(policy, c.dates),
+                            event_on,
+                            due_on,
                             c.version,
                             c.restricted,
                             kept,
@@ -232,11 +235,17 @@ class RetentionService:
                     f"{record_type.label} {reference} is not due for review (its retention period "
                     "has not ended, or a keep decision holds it). Nothing was done."
                 )
+            # allowed_decisions (checked above) and KINDS agree on what each kind can do (a test holds
+            # them together); the checks below are that agreement, stated where the calls are made.
             if decision is RetentionDecisionKind.ANONYMISE:
+                if kind.anonymise is None or record_id is None:
+                    raise ValidationError({"decision": f"{record_type.label}: cannot be anonymised."})
                 kind.anonymise(s, record_id)
             elif decision is RetentionDecisionKind.DELETE:
                 if kind.model is None:
                     delete_audit_year(s, reference, actor.username)
+                elif kind.delete is None or record_id is None:
+                    raise ValidationError({"decision": f"{record_type.label}: cannot be deleted."})
                 else:
                     kind.delete(s, record_id)
             s.add(

@@ -91,6 +91,12 @@ def _latest(*days: date | datetime | None) -> date | None:
     return max(found) if found else None
 
 
+def _latest_from(always: date, *days: date | datetime | None) -> date:
+    """The latest of ``always`` (a date every record of the kind has: referred, received) and ``days``."""
+    later = _latest(*days)
+    return always if later is None else max(always, later)
+
+
 def _anon(value: str | None) -> str | None:
     return None if value is None else ANONYMISED
 
@@ -171,7 +177,9 @@ def _notice_candidates(session: Session, cutoff: date, only: uuid.UUID | None = 
                 NoticeEvent.notice_id,
                 only,
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     n = EnforcementNotice
     rows = session.execute(
@@ -239,7 +247,7 @@ def _case_candidates(session: Session, cutoff: date, only: uuid.UUID | None = No
 
 
 def _anonymise_case(session: Session, case_id: uuid.UUID) -> None:
-    case = session.get(AsbCase, case_id)
+    case = session.get_one(AsbCase, case_id)  # decide() has read it in this unit of work
     parties = list(session.scalars(select(CaseParty).where(CaseParty.case_id == case_id)))
     people = {p.person_id for p in parties if p.person_id}
     orgs = {p.organisation_id for p in parties if p.organisation_id}
@@ -352,8 +360,8 @@ def _referral_candidates(session: Session, cutoff: date, only: uuid.UUID | None 
         )
     )
     out = []
-    for rid, ref, version, category, status, restricted, closed, *dates in rows:
-        last = _latest(closed, *dates)
+    for rid, ref, version, category, status, restricted, closed, *dates, referred in rows:
+        last = _latest_from(referred, closed, *dates)
         if last <= cutoff:
             out.append(
                 Candidate(
@@ -369,7 +377,7 @@ def _referral_candidates(session: Session, cutoff: date, only: uuid.UUID | None 
 
 
 def _anonymise_referral(session: Session, referral_id: uuid.UUID) -> None:
-    r = session.get(SaferHomesReferral, referral_id)
+    r = session.get_one(SaferHomesReferral, referral_id)  # decide() has read it in this unit of work
     r.client_name, r.referrer_name = ANONYMISED, ANONYMISED
     for name in (
         "client_date_of_birth",
@@ -416,14 +424,14 @@ def _case_review_candidates(session: Session, cutoff: date, only: uuid.UUID | No
             only,
         )
     ):
-        last = _latest(
+        last = _latest_from(
+            a.received_on,
             a.closed_on,
             a.victim_told_of_closure_on,
             a.outcome_sent_on,
             a.review_meeting_on,
             a.threshold_decided_on,
             a.acknowledged_on,
-            a.received_on,
         )
         if last <= cutoff:
             out.append(
@@ -439,7 +447,7 @@ def _case_review_candidates(session: Session, cutoff: date, only: uuid.UUID | No
 
 
 def _anonymise_case_review(session: Session, app_id: uuid.UUID) -> None:
-    a = session.get(CaseReviewApplication, app_id)
+    a = session.get_one(CaseReviewApplication, app_id)  # decide() has read it in this unit of work
     a.applicant_name, a.problem = ANONYMISED, ANONYMISED
     a.applicant_contact = None
     for name in (
@@ -499,7 +507,7 @@ def _forum_candidates(session: Session, cutoff: date, only: uuid.UUID | None = N
 
 
 def _anonymise_forum(session: Session, meeting_id: uuid.UUID) -> None:
-    m = session.get(Meeting, meeting_id)
+    m = session.get_one(Meeting, meeting_id)  # decide() has read it in this unit of work
     m.notes = ANONYMISED
     session.execute(
         update(ForumIssue)

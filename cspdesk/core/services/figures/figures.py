@@ -345,23 +345,23 @@ class FiguresService(LocalBreakdownMixin):
                         {"changed": {c.area: [c.old, c.new] for c in changed}, "label": label},
                     )
                 else:
-                    report = store.store_analyst_figures(session, imported, actor.username)
+                    analyst = store.store_analyst_figures(session, imported, actor.username)
                     lines = [
-                        f"{imported.file}: {report.added:,} figures added, {len(report.replaced):,} "
-                        f"replaced, {report.unchanged:,} unchanged ({_month_span(report.months)})."
+                        f"{imported.file}: {analyst.added:,} figures added, {len(analyst.replaced):,} "
+                        f"replaced, {analyst.unchanged:,} unchanged ({_month_span(analyst.months)})."
                     ]
                     lines += [
                         f"  Replaced {r.area}, {r.category}, {r.month}: {r.old:,} → {r.new:,}"
-                        for r in report.replaced
+                        for r in analyst.replaced
                     ]
-                    imported_rows += report.added + len(report.replaced) + report.unchanged
+                    imported_rows += analyst.added + len(analyst.replaced) + analyst.unchanged
                     kinds.add("crime_figure")
                     uow.audit(
                         "import",
                         "figure_import",
-                        report.import_id,
+                        analyst.import_id,
                         lines[0],
-                        {"replaced": len(report.replaced), "added": report.added},
+                        {"replaced": len(analyst.replaced), "added": analyst.added},
                     )
                 outcomes.append(FileOutcome(imported.file, tuple(lines)))
             uow.commit()

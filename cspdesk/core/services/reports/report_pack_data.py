@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -477,12 +477,14 @@ def referral_trace(record: ReferralRecord, case_id: uuid.UUID | None) -> TraceRo
     """A referral as a report lists it. The masked view a partner would get (``protection``) is the source,
     so no field outside its open list can appear; a restricted referral shows reference, status and
     category only, and no case link (the case would name the victim)."""
+    if record.id is None:
+        raise ValueError("Only a stored referral (one with an id) is listed behind a count.")
     shown = mask_referral_for(Viewer(Role.PARTNER), record)
     open_fields = {k: shown.get(k) for k in _TRACE_FIELDS}
     restricted = record.is_restricted
     return TraceRow(
         record_id=record.id,
-        reference=str(open_fields["reference"]),  # type: ignore[arg-type]
+        reference=str(open_fields["reference"]),
         on=record.secured_on,
         kind=_label(VictimCategory, open_fields["victim_category"]),
         status=_label(SaferHomesStatus, open_fields["status"]),
@@ -660,23 +662,23 @@ def _tracers(period: ReportingPeriod) -> dict[str, Callable[[Session], tuple[Tra
     window, previous = pack_window(period), rp.previous_period(period)
     out: dict[str, Callable[[Session], tuple[TraceRow, ...]]] = {}
     for key in rp.ENFORCEMENT_MEASURES:
-        out[key] = lambda s, key=key: _notice_trace(s, window, key, period)
-    out[rp.SAFER_HOMES] = lambda s: _secured_trace(s, period, None)
+        out[key] = partial(_notice_trace, window=window, key=key, period=period)
+    out[rp.SAFER_HOMES] = partial(_secured_trace, period=period, category=None)
     for cat in VictimCategory:
-        out[rp.safer_homes_category_measure(cat)] = lambda s, cat=cat: _secured_trace(s, period, cat)
+        out[rp.safer_homes_category_measure(cat)] = partial(_secured_trace, period=period, category=cat)
     for kind in MeetingKind:
-        out[rp.meeting_measure(kind)] = lambda s, kind=kind: _meeting_trace(s, window, kind, period)
+        out[rp.meeting_measure(kind)] = partial(_meeting_trace, window=window, kind=kind, period=period)
     for measure, key in rp.CASE_REVIEW_MEASURES.items():
-        out[key] = lambda s, measure=measure: _review_trace(s, measure, period)
+        out[key] = partial(_review_trace, measure=measure, period=period)
     for suffix, p in (("", period), ("_previous", previous)):
         for theme in PriorityTheme:
             for column in _CASE_COLUMNS:
-                out[rp.priority_measure(theme, column) + suffix] = lambda s, t=theme.value, col=column, p=p: (
-                    _case_trace(s, window, t, col, p)
+                out[rp.priority_measure(theme, column) + suffix] = partial(
+                    _case_trace, window=window, theme=theme.value, column=column, period=p
                 )
             for column in _ACTION_COLUMNS:
-                out[rp.priority_measure(theme, column) + suffix] = lambda s, t=theme.value, col=column, p=p: (
-                    _action_trace(s, window, t, col, p)
+                out[rp.priority_measure(theme, column) + suffix] = partial(
+                    _action_trace, window=window, theme=theme.value, column=column, period=p
                 )
     for month in rp.months_of(period):
         first = date.fromisoformat(f"{month}-01")
@@ -684,7 +686,9 @@ def _tracers(period: ReportingPeriod) -> dict[str, Callable[[Session], tuple[Tra
         span = ReportingPeriod(
             max(first, period.start), min(nxt - timedelta(days=1), period.end), period.kind
         )
-        out[_month_key(month)] = lambda s, span=span: _case_trace(s, window, None, "cases_opened", span)
+        out[_month_key(month)] = partial(
+            _case_trace, window=window, theme=None, column="cases_opened", period=span
+        )
     return out
 
 
