@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.naming import named
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.reports import Measure, TraceRow

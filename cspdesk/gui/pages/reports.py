@@ -37,8 +37,8 @@ from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.report_trace import TraceDialog
 from cspdesk.gui.loading import PageLoader, when_shown
-from cspdesk.gui.naming import named
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.tasks import Task, TaskRunner
 from cspdesk.gui.theme import font_css
 
