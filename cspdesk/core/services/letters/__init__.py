@@ -11,9 +11,14 @@ if TYPE_CHECKING:
     from cspdesk.core.services.letters.letter_areas import NOTICE_KIND_FOR_TEMPLATE
     from cspdesk.core.services.letters.letter_sources import Subject
     from cspdesk.core.services.letters.letter_templates import field_list
+    from cspdesk.core.services.letters.letters import AskedField, FiledLetter, LetterDraft, LetterForm
     from cspdesk.core.services.letters.letters_batch import run_batch
 
 _PUBLIC: dict[str, str] = {
+    "AskedField": "cspdesk.core.services.letters.letters",
+    "FiledLetter": "cspdesk.core.services.letters.letters",
+    "LetterDraft": "cspdesk.core.services.letters.letters",
+    "LetterForm": "cspdesk.core.services.letters.letters",
     "NOTICE_KIND_FOR_TEMPLATE": "cspdesk.core.services.letters.letter_areas",
     "Subject": "cspdesk.core.services.letters.letter_sources",
     "email_as_text": "cspdesk.core.services.letters.attachments",
@@ -22,6 +27,10 @@ _PUBLIC: dict[str, str] = {
     "run_batch": "cspdesk.core.services.letters.letters_batch",
 }
 __all__ = [
+    "AskedField",
+    "FiledLetter",
+    "LetterDraft",
+    "LetterForm",
     "NOTICE_KIND_FOR_TEMPLATE",
     "Subject",
     "email_as_text",
