@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cspdesk.core.services.letters.attachments import email_as_text, preview_kind
+    from cspdesk.core.services.letters.documents import DocumentRow
     from cspdesk.core.services.letters.letter_areas import NOTICE_KIND_FOR_TEMPLATE
     from cspdesk.core.services.letters.letter_sources import Subject
     from cspdesk.core.services.letters.letter_templates import field_list
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 _PUBLIC: dict[str, str] = {
     "AskedField": "cspdesk.core.services.letters.letters",
+    "DocumentRow": "cspdesk.core.services.letters.documents",
     "FiledLetter": "cspdesk.core.services.letters.letters",
     "LetterDraft": "cspdesk.core.services.letters.letters",
     "LetterForm": "cspdesk.core.services.letters.letters",
@@ -28,6 +30,7 @@ _PUBLIC: dict[str, str] = {
 }
 __all__ = [
     "AskedField",
+    "DocumentRow",
     "FiledLetter",
     "LetterDraft",
     "LetterForm",
