@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.letters.documents import DocumentRow
     from cspdesk.core.services.letters.letter_areas import NOTICE_KIND_FOR_TEMPLATE
     from cspdesk.core.services.letters.letter_sources import Subject
-    from cspdesk.core.services.letters.letter_templates import field_list
+    from cspdesk.core.services.letters.letter_templates import TemplateRevision, field_list
     from cspdesk.core.services.letters.letters import AskedField, FiledLetter, LetterDraft, LetterForm
     from cspdesk.core.services.letters.letters_batch import run_batch
 
@@ -23,6 +23,7 @@ _PUBLIC: dict[str, str] = {
     "LetterForm": "cspdesk.core.services.letters.letters",
     "NOTICE_KIND_FOR_TEMPLATE": "cspdesk.core.services.letters.letter_areas",
     "Subject": "cspdesk.core.services.letters.letter_sources",
+    "TemplateRevision": "cspdesk.core.services.letters.letter_templates",
     "email_as_text": "cspdesk.core.services.letters.attachments",
     "field_list": "cspdesk.core.services.letters.letter_templates",
     "preview_kind": "cspdesk.core.services.letters.attachments",
@@ -36,6 +37,7 @@ __all__ = [
     "LetterForm",
     "NOTICE_KIND_FOR_TEMPLATE",
     "Subject",
+    "TemplateRevision",
     "email_as_text",
     "field_list",
     "preview_kind",
