@@ -26,3 +26,8 @@ def named(widget: W, object_name: str, accessible_name: str = "") -> W:
 
 def qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+def pydate(day: QDate) -> date:
+    """The date in ``day`` (``QDate.toPython`` does the same, typed ``object`` in the stubs)."""
+    return date(day.year(), day.month(), day.day())

@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     from cspdesk.core.services.letters.letter_sources import Subject
     from cspdesk.core.services.letters.letter_templates import TemplateRevision, field_list
     from cspdesk.core.services.letters.letters import AskedField, FiledLetter, LetterDraft, LetterForm
-    from cspdesk.core.services.letters.letters_batch import run_batch
+    from cspdesk.core.services.letters.letters_batch import BatchResult, run_batch
 
 _PUBLIC: dict[str, str] = {
     "AskedField": "cspdesk.core.services.letters.letters",
+    "BatchResult": "cspdesk.core.services.letters.letters_batch",
     "DocumentRow": "cspdesk.core.services.letters.documents",
     "FiledLetter": "cspdesk.core.services.letters.letters",
     "LetterDraft": "cspdesk.core.services.letters.letters",
@@ -31,6 +32,7 @@ _PUBLIC: dict[str, str] = {
 }
 __all__ = [
     "AskedField",
+    "BatchResult",
     "DocumentRow",
     "FiledLetter",
     "LetterDraft",
