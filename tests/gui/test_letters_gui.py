@@ -124,6 +124,34 @@ def test_new_letter_from_the_case_screen_previews_then_files_on_the_case(officer
     assert any(d.id == docs[0].id for d in docs_tab.rows)
 
 
+def test_a_copy_of_an_attachment_that_cannot_be_written_says_why(officer_window, qtbot, tmp_path):
+    """Open on a document that is not a PDF saves a copy where the user says; a place that cannot be written
+    (a folder since removed) is said in words. Catches the OSError reaching the user as a crash (it did:
+    the panel wrote the file unguarded)."""
+    from cspdesk.gui.widgets.documents_panel import DocumentsPanel
+
+    w = officer_window
+    s = w.services
+    case_id = case_with_complainant(s)
+    s.attachments.add_bytes(s.actor, case_id, [("diary.txt", b"Mon: shouting\n")])
+    panel = DocumentsPanel(s, w.bus, w.prompts, case_id)
+    qtbot.addWidget(panel)
+    panel.table.selectRow(next(r for r, d in enumerate(panel.rows) if d.filename == "diary.txt"))
+    prompts = w.prompts
+
+    def errors():
+        return [(title, text) for kind, title, text in prompts.asked if kind == "error"]
+
+    prompts.save_to = tmp_path / "gone" / "diary.txt"
+    assert panel.open_selected() is None
+    assert [title for title, _ in errors()] == ["Copy not saved"]
+    assert "could not be written" in errors()[0][1]
+    prompts.save_to = tmp_path / "diary.txt"
+    assert panel.open_selected() is None
+    assert (tmp_path / "diary.txt").read_bytes() == b"Mon: shouting\n"
+    assert len(errors()) == 1
+
+
 def test_a_missing_field_is_shown_beside_its_box_and_nothing_is_previewed(officer_window, qtbot):
     from cspdesk.gui.dialogs.new_letter import NewLetterDialog
 

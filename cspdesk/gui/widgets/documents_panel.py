@@ -198,8 +198,12 @@ class DocumentsPanel(QWidget):
             dlg.open()
             return dlg
         path = self.prompts.ask_save_file("Save a copy", d.filename)
-        if path is not None:
+        if path is None:
+            return None
+        try:
             path.write_bytes(data)
+        except OSError as exc:  # a folder gone or read-only: said, as the letter preview says it
+            self.prompts.error("Copy not saved", f"{path} could not be written: {exc.strerror or exc}.")
         return None
 
 
