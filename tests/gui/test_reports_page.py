@@ -291,3 +291,28 @@ def test_a_count_shows_its_progress_and_a_failure_in_plain_words(qtbot, demo_ser
         "The records for this count cannot be listed while the database is being moved."
     )
     window.tasks.wait()
+
+
+def test_the_period_on_screen_is_saved_and_exported_not_one_typed_since(qtbot, demo_services, tmp_path):
+    """A period typed in the box but not yet shown does not take over the report on screen: an edited
+    sentence is saved for the period shown, and the export is of it (the file is named for it). Catches the
+    page saving and exporting whatever the box says (it did: 2022/23's sentence was saved as 2021/22's, and
+    2021/22's counts were exported in a file named for 2022/23)."""
+    prompts = FakePrompts()
+    window, page = _page(qtbot, demo_services, prompts)
+    page.period.setCurrentText("2022/23")
+    page.load()
+    _loaded(qtbot, page)
+    page.period.setCurrentText("2021/22")  # typed, not shown: the tables still hold 2022/23
+    row = _row_of(page, rp.CPW)
+    edited = "Issued 56x CPNWs in 2022/23, mostly in the town centre."
+    page.action_taken.item(row, 2).setText(edited)
+    assert demo_services.report_pack.pack("2022/23").sentence(rp.CPW) == edited
+    assert demo_services.report_pack.wording("2021/22").sentences == {}
+    assert page.pack.sentence(rp.CPW) == edited
+    prompts.answer("ask_save_file", str(tmp_path / "pack.csv"))
+    qtbot.mouseClick(page.findChild(QPushButton, "exportPackCsv"), Qt.MouseButton.LeftButton)
+    exported = (tmp_path / "pack.csv").read_text(encoding="utf-8")
+    assert f"{rp.CPW},56" in exported
+    assert f"{rp.CPW},{demo_services.report_pack.pack('2021/22').measure(rp.CPW).count}" not in exported
+    window.tasks.wait()

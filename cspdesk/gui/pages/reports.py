@@ -94,6 +94,7 @@ class ReportsPage(QWidget):
         self.trace_dialog: TraceDialog | None = None
         self._filling = False
         self._asked = ""  # the period text of the newest count asked for (its progress is the one shown)
+        self._shown = ""  # the period text of the pack on screen: what is saved, exported and printed
         # The newest request wins, for the period counted and for the records behind a clicked count.
         self.loader = PageLoader(self, self.tasks, "the report pack", "reportStatus")
         self.loader.loaded.connect(self._loaded)
@@ -292,7 +293,13 @@ class ReportsPage(QWidget):
 
     # ----- loading
     def period_text(self) -> str:
+        """The period as typed in the box (counted when the user asks: Show, Return or a choice)."""
         return self.period.currentText().strip()
+
+    def shown_period_text(self) -> str:
+        """The period of the report on screen, which the box may no longer say (typed, not yet shown): the
+        wording is saved for it and the exports and the PDF are of it."""
+        return self._shown or self.period_text()
 
     @property
     def loading(self) -> bool:
@@ -333,7 +340,7 @@ class ReportsPage(QWidget):
             self.period_error.setText(result.error.fields.get("year", str(result.error)))
             return
         self.period_error.clear()
-        self.pack, self.quarterly_return = result.pack, result.quarterly
+        self.pack, self.quarterly_return, self._shown = result.pack, result.quarterly, result.text
         self._fill()
 
     def _loaded(self) -> None:
@@ -513,7 +520,7 @@ class ReportsPage(QWidget):
             return False
         try:
             changes = self.service.save_wording(
-                self.actor, self.period_text(), self._sentences(pack), self._paragraph_texts()
+                self.actor, self.shown_period_text(), self._sentences(pack), self._paragraph_texts()
             )
         except ValidationError as exc:
             self.prompts.error("Wording not saved", "\n".join(exc.fields.values()))
@@ -521,7 +528,7 @@ class ReportsPage(QWidget):
         except UserError as exc:
             self.prompts.error("Wording not saved", str(exc))
             return False
-        self.pack = replace(pack, wording=self.service.wording(self.period_text()))
+        self.pack = replace(pack, wording=self.service.wording(self.shown_period_text()))
         if changes.kinds:
             self.bus.changes_applied.emit(changes)
         return True
@@ -581,7 +588,7 @@ class ReportsPage(QWidget):
         if path is None:
             return
         try:
-            path.write_text(self.service.csv(self.period_text()), encoding="utf-8", newline="")
+            path.write_text(self.service.csv(self.shown_period_text()), encoding="utf-8", newline="")
         except (UserError, OSError) as exc:
             self.prompts.error("Figures not exported", str(exc))
             return
@@ -595,7 +602,7 @@ class ReportsPage(QWidget):
         if path.suffix.lower() != f".{kind}":
             path = path.with_name(path.name + f".{kind}")
         try:
-            self.service.write_quarterly(self.period_text(), path)
+            self.service.write_quarterly(self.shown_period_text(), path)
         except ValidationError as exc:
             self.prompts.error("Return not exported", "\n".join(exc.fields.values()))
             return
@@ -616,7 +623,7 @@ class ReportsPage(QWidget):
             return None
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        period = self.period_text()
+        period = self.shown_period_text()
         self.print_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
