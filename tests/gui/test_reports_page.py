@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QPushButton
 
 from cspdesk.core.domain import report_pack as rp
 from cspdesk.core.errors import UserError
+from cspdesk.core.services.context import Changes
 from tests.gui.fake_prompts import FakePrompts
 
 
@@ -295,9 +296,10 @@ def test_a_count_shows_its_progress_and_a_failure_in_plain_words(qtbot, demo_ser
 
 def test_the_period_on_screen_is_saved_and_exported_not_one_typed_since(qtbot, demo_services, tmp_path):
     """A period typed in the box but not yet shown does not take over the report on screen: an edited
-    sentence is saved for the period shown, and the export is of it (the file is named for it). Catches the
-    page saving and exporting whatever the box says (it did: 2022/23's sentence was saved as 2021/22's, and
-    2021/22's counts were exported in a file named for 2022/23)."""
+    sentence is saved for the period shown, the export is of it (the file is named for it), and a change
+    elsewhere recounts it. Catches the page saving, exporting and recounting whatever the box says (it did:
+    2022/23's sentence was saved as 2021/22's, 2021/22's counts were exported in a file named for 2022/23,
+    and a change recorded elsewhere replaced the report with 2021/22's)."""
     prompts = FakePrompts()
     window, page = _page(qtbot, demo_services, prompts)
     page.period.setCurrentText("2022/23")
@@ -315,4 +317,9 @@ def test_the_period_on_screen_is_saved_and_exported_not_one_typed_since(qtbot, d
     exported = (tmp_path / "pack.csv").read_text(encoding="utf-8")
     assert f"{rp.CPW},56" in exported
     assert f"{rp.CPW},{demo_services.report_pack.pack('2021/22').measure(rp.CPW).count}" not in exported
+    # A change elsewhere recounts the period on screen, not the one typed.
+    page.bus.changes_applied.emit(Changes.of("notice"))
+    assert page.loading
+    _loaded(qtbot, page)
+    assert page.pack.period.label == "2022/23" and page.period_text() == "2021/22"
     window.tasks.wait()

@@ -119,7 +119,7 @@ class ReportsPage(QWidget):
         show.clicked.connect(lambda: self.load())
         period_line = self.period.lineEdit()
         if period_line is not None:  # editable, so it has one
-            period_line.returnPressed.connect(self.load)
+            period_line.returnPressed.connect(lambda: self.load())
         self.period.activated.connect(lambda _i: self.load())
         self.period_error = named(QLabel(), "periodError")
         self.period_error.setStyleSheet(theme.css("alert"))
@@ -311,10 +311,11 @@ class ReportsPage(QWidget):
         """The records behind the count clicked last are being read."""
         return self.trace_loader.loading
 
-    def load(self) -> None:
-        """Count the period in the background (seconds on a large database); the tables wait, greyed, and
-        the newest request wins if the period is changed meanwhile (``PageLoader``)."""
-        text = self.period_text()
+    def load(self, text: str | None = None) -> None:
+        """Count the period (``text``, or as typed in the box) in the background (seconds on a large
+        database); the tables wait, greyed, and the newest request wins if the period is changed meanwhile
+        (``PageLoader``)."""
+        text = self.period_text() if text is None else text
         self._asked = text
         self.tabs.setEnabled(False)  # nothing is edited against the period being replaced
         self.summary.setText(f"Counting {text}…")
@@ -461,7 +462,7 @@ class ReportsPage(QWidget):
             )
             and self.pack is not None
         ):
-            self.load()
+            self.load(self.shown_period_text())  # counted afresh: the period on screen, not one typed since
 
     # ----- tracing
     @staticmethod
