@@ -64,7 +64,6 @@ class _Counted:
 class _Refused:
     """A period the service would not count (mistyped, say): said beside the field, not as a failed read."""
 
-    text: str
     error: ValidationError
 
 
@@ -327,7 +326,7 @@ class ReportsPage(QWidget):
             try:
                 return _Counted(text, self.service.pack(text, stage), self.service.quarterly(text))
             except ValidationError as exc:  # the user's typing, said beside the field; not a failed read
-                return _Refused(text, exc)
+                return _Refused(exc)
 
         self.loader.load(work, self._show)
 
