@@ -7,10 +7,12 @@ import re
 import threading
 
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QPushButton
 
 from cspdesk.core.domain import report_pack as rp
+from cspdesk.core.errors import UserError
+from cspdesk.core.services.context import Changes
 from tests.gui.fake_prompts import FakePrompts
 
 
@@ -137,6 +139,7 @@ class _FirstHeldBack:
     def __init__(self, service):
         self._service = service
         self.release = threading.Event()
+        self.finished_first = False
 
     def __getattr__(self, name):
         return getattr(self._service, name)
@@ -144,13 +147,16 @@ class _FirstHeldBack:
     def pack(self, text, report):
         if text == "2021/22":
             assert self.release.wait(120), "the test never let the first request finish"
+            pack = self._service.pack(text, report)
+            self.finished_first = True
+            return pack
         return self._service.pack(text, report)
 
 
 def test_the_newest_period_asked_for_wins(qtbot, demo_services):
     """The first period's result arrives last (held back until the second is shown) and must not replace
     it. Catches the page filling the tables from whichever request finishes last (seen to fail with the
-    generation check in ReportsPage.load's done() removed)."""
+    generation check in PageLoader._done removed)."""
     window, page = _page(qtbot, demo_services, FakePrompts())
     pool = window.tasks.pool
     threads = pool.maxThreadCount()
@@ -158,19 +164,23 @@ def test_the_newest_period_asked_for_wins(qtbot, demo_services):
     held = page.service = _FirstHeldBack(page.service)
     try:
         page.period.setCurrentText("2021/22")
-        first = page.load()
+        page.load()
         page.period.setCurrentText("2022/23")
         page.load()  # asked before the first has finished: only this one fills the tables
         _loaded(qtbot, page)
         assert page.pack.period.label == "2022/23"
-        with qtbot.waitSignal(first.signals.finished, timeout=60000):
-            held.release.set()  # now the older result arrives, late
+        held.release.set()  # now the older result arrives, late
+        assert window.tasks.wait(60000)
+        # The worker posted its result before it ended: deliver it, as the event loop would.
+        QCoreApplication.sendPostedEvents()
+        assert held.finished_first
     finally:
         held.release.set()
         window.tasks.wait()
         pool.setMaxThreadCount(threads)
     assert page.pack.period.label == "2022/23" and not page.loading
     assert page.action_taken.item(_row_of(page, rp.CPW), 0).text() == "56"
+    assert page.summary.text().startswith("2022/23: 01/04/2022 to 31/03/2023")
 
 
 def test_quarterly_table_and_exports(qtbot, demo_services, tmp_path):
@@ -227,4 +237,89 @@ def test_a_trace_read_after_the_records_changed_says_so(qtbot, demo_services):
     assert dialog.table.model().rowCount() == 7
     assert "The records have changed since the report was counted: 7 now" in dialog.hint.text()
     dialog.close()
+    window.tasks.wait()
+
+
+class _Stalling:
+    """The page's report service, except that counting says how far it has got, waits until the test lets it
+    go, and then fails as a fault would; reading the records behind a count is refused."""
+
+    def __init__(self, service):
+        self._service = service
+        self.release = threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self._service, name)
+
+    def pack(self, text, report):
+        report("Reading the crime figures", 1, 3)
+        assert self.release.wait(120), "the test never let the count go on"
+        raise RuntimeError("disk I/O error in report_pack_data")
+
+    def trace(self, period, key):
+        raise UserError("The records for this count cannot be listed while the database is being moved.")
+
+
+def test_a_count_shows_its_progress_and_a_failure_in_plain_words(qtbot, demo_services):
+    """While a period is counted the summary says which stage it has reached; a count that fails says so in
+    plain words beside the period (no internals), the period shown before stays and the tables are usable
+    again. A refused trace says why in its own line. Catches progress from the worker going nowhere, and a
+    failure leaving the tables greyed or raising at the user."""
+    window, page = _page(qtbot, demo_services, FakePrompts())
+    page.period.setCurrentText("2022/23")
+    page.load()
+    _loaded(qtbot, page)
+    stalling = page.service = _Stalling(page.service)
+    try:
+        page.period.setCurrentText("2021/22")
+        page.load()
+        qtbot.waitUntil(lambda: page.summary.text() == "2021/22: reading the crime figures…", timeout=60000)
+        assert not page.tabs.isEnabled()
+        assert not page.loader.status.isHidden() and page.loader.status.text() == "Loading the report pack…"
+    finally:
+        stalling.release.set()
+    _loaded(qtbot, page)
+    status = page.loader.status.text()
+    assert status.startswith("The report pack not loaded. Something went wrong") and "disk" not in status
+    assert page.tabs.isEnabled() and page.pack.period.label == "2022/23"
+    assert page.summary.text().startswith("2022/23: 01/04/2022 to 31/03/2023")
+
+    page.trace(rp.CPW)
+    qtbot.waitUntil(lambda: not page.tracing, timeout=60000)
+    assert page.trace_dialog is None
+    assert page.trace_loader.status.text() == (
+        "The records behind the count not loaded. "
+        "The records for this count cannot be listed while the database is being moved."
+    )
+    window.tasks.wait()
+
+
+def test_the_period_on_screen_is_saved_and_exported_not_one_typed_since(qtbot, demo_services, tmp_path):
+    """A period typed in the box but not yet shown does not take over the report on screen: an edited
+    sentence is saved for the period shown, the export is of it (the file is named for it), and a change
+    elsewhere recounts it. Catches the page saving, exporting and recounting whatever the box says (it did:
+    2022/23's sentence was saved as 2021/22's, 2021/22's counts were exported in a file named for 2022/23,
+    and a change recorded elsewhere replaced the report with 2021/22's)."""
+    prompts = FakePrompts()
+    window, page = _page(qtbot, demo_services, prompts)
+    page.period.setCurrentText("2022/23")
+    page.load()
+    _loaded(qtbot, page)
+    page.period.setCurrentText("2021/22")  # typed, not shown: the tables still hold 2022/23
+    row = _row_of(page, rp.CPW)
+    edited = "Issued 56x CPNWs in 2022/23, mostly in the town centre."
+    page.action_taken.item(row, 2).setText(edited)
+    assert demo_services.report_pack.pack("2022/23").sentence(rp.CPW) == edited
+    assert demo_services.report_pack.wording("2021/22").sentences == {}
+    assert page.pack.sentence(rp.CPW) == edited
+    prompts.answer("ask_save_file", str(tmp_path / "pack.csv"))
+    qtbot.mouseClick(page.findChild(QPushButton, "exportPackCsv"), Qt.MouseButton.LeftButton)
+    exported = (tmp_path / "pack.csv").read_text(encoding="utf-8")
+    assert f"{rp.CPW},56" in exported
+    assert f"{rp.CPW},{demo_services.report_pack.pack('2021/22').measure(rp.CPW).count}" not in exported
+    # A change elsewhere recounts the period on screen, not the one typed.
+    page.bus.changes_applied.emit(Changes.of("notice"))
+    assert page.loading
+    _loaded(qtbot, page)
+    assert page.pack.period.label == "2022/23" and page.period_text() == "2021/22"
     window.tasks.wait()

@@ -7,10 +7,9 @@ the screen and for the printer, so nothing is laid out twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
@@ -25,12 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.errors import UserError
+from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 
 PRINT_DPI = 300  # sharp text without a page image the size of a poster
 
 
-def load_pdf(data: bytes, parent=None) -> tuple[QPdfDocument, QBuffer]:
-    """A QPdfDocument over bytes in memory (keep the buffer alive as long as the document)."""
+def load_pdf(data: bytes, parent: QObject) -> tuple[QPdfDocument, QBuffer]:
+    """A QPdfDocument over bytes in memory, both owned by ``parent`` (so the buffer lives as long as the
+    document)."""
     doc = QPdfDocument(parent)
     buf = QBuffer(parent)
     buf.setData(QByteArray(data))
@@ -71,9 +73,9 @@ class LetterPreviewDialog(QDialog):
         pdf: bytes,
         title: str,
         suggested_name: str,
-        prompts,
+        prompts: Prompts,
         *,
-        on_file: Callable[[], Any] | None = None,
+        on_file: Callable[[], object] | None = None,
         on_copy: Callable[[str], None] | None = None,
         note: str = "",
         parent: QWidget | None = None,
@@ -86,34 +88,34 @@ class LetterPreviewDialog(QDialog):
         self.suggested_name = suggested_name
         self._on_file = on_file
         self._on_copy = on_copy
-        self.filed: Any = None
+        self.filed: object | None = None  # what on_file returned
         self.document, self._buffer = load_pdf(pdf, self)
 
-        self.view = QPdfView(self, objectName="pdfView")
+        self.view = named(QPdfView(self), "pdfView")
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
 
-        self.pages = QLabel(objectName="pageCount")
+        self.pages = named(QLabel(), "pageCount")
         n = self.document.pageCount()
         self.pages.setText(f"{n} page{'s' if n != 1 else ''}")
-        self.zoom = QComboBox(objectName="zoom")
+        self.zoom = named(QComboBox(), "zoom")
         for label in ("Fit width", "Whole page", "100%"):
             self.zoom.addItem(label)
         self.zoom.currentIndexChanged.connect(self._set_zoom)
-        self.status = QLabel(note, objectName="previewStatus")
+        self.status = named(QLabel(note), "previewStatus")
         self.status.setWordWrap(True)
 
-        self.print_btn = QPushButton("&Print…", objectName="printLetter")
+        self.print_btn = named(QPushButton("&Print…"), "printLetter")
         self.print_btn.clicked.connect(self.print_letter)
-        self.save_btn = QPushButton("&Save as PDF…", objectName="saveLetter")
+        self.save_btn = named(QPushButton("&Save as PDF…"), "saveLetter")
         self.save_btn.clicked.connect(self.save_letter)
-        self.file_btn = QPushButton("&File on case", objectName="fileLetter")
+        self.file_btn = named(QPushButton("&File on case"), "fileLetter")
         self.file_btn.clicked.connect(self.file_letter)
         self.file_btn.setVisible(on_file is not None)
         self.file_btn.setDefault(on_file is not None)
-        close = QPushButton("Close", objectName="closePreview")
+        close = named(QPushButton("Close"), "closePreview")
         close.clicked.connect(self.reject)
 
         top = QHBoxLayout()
@@ -189,7 +191,7 @@ class LetterPreviewDialog(QDialog):
             except UserError as exc:
                 self.prompts.error("Copy not recorded", str(exc))
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() == Qt.Key.Key_P and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.print_letter()
             return

@@ -6,6 +6,7 @@ be typed here (an address, the officer's job title) is listed with where to put 
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -19,23 +20,37 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
+from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.reasons import with_reason
 from cspdesk.gui.tab_order import focusable_in, tab_through
 from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.letters import FiledLetter, LetterDraft, LetterForm, Subject
     from cspdesk.core.services.registry import Services
 
 
 class NewLetterDialog(QDialog):
     services: Services
 
-    def __init__(self, services, bus, prompts, subject, record_id, parent=None, code: str | None = None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        subject: Subject,
+        record_id: uuid.UUID,
+        parent: QWidget | None = None,
+        code: str | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("newLetter")
         self.setWindowTitle("New letter")
@@ -45,18 +60,18 @@ class NewLetterDialog(QDialog):
         self.subject = subject
         self.record_id = record_id
         self.preview: LetterPreviewDialog | None = None
-        self.form_dto = None
+        self.form_dto: LetterForm | None = None
 
-        self.letter = QComboBox(objectName="letterChoice")
+        self.letter = named(QComboBox(), "letterChoice")
         for c in services.letters.choices(subject, record_id):
             self.letter.addItem(c.name + ("" if c.is_template_letter else " (report)"), c.code)
-        self.recipient = QComboBox(objectName="recipientChoice")
-        self.large_print = QCheckBox("Large print (16 pt)", objectName="largePrint")
+        self.recipient = named(QComboBox(), "recipientChoice")
+        self.large_print = named(QCheckBox("Large print (16 pt)"), "largePrint")
         self.fields = LetterFieldsForm()
-        self.problems = QLabel(objectName="letterProblems")
+        self.problems = named(QLabel(), "letterProblems")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet(theme.css("alert"))
-        self.preview_btn = QPushButton("&Preview…", objectName="previewLetter")
+        self.preview_btn = named(QPushButton("&Preview…"), "previewLetter")
         self.preview_btn.setDefault(True)
         self.preview_btn.clicked.connect(self.show_preview)
         cancel = QPushButton("Cancel")
@@ -94,11 +109,13 @@ class NewLetterDialog(QDialog):
         self.recipient.currentIndexChanged.connect(lambda _i: self.load(keep_recipient=True))
         self.load()
 
-    def code(self) -> str:
+    def code(self) -> str | None:
+        """The chosen letter's code; None when the record has no letter to choose."""
         return self.letter.currentData()
 
     def load(self, keep_recipient: bool = False) -> None:
-        if self.code() is None:
+        code = self.code()
+        if code is None:
             self.problems.setText("There is no letter for this record.")
             self.preview_btn.setEnabled(False)
             return
@@ -106,11 +123,11 @@ class NewLetterDialog(QDialog):
         try:
             # On a restricted record the form shows the client's details: a look, asked a reason (then
             # reused).
-            f = with_reason(
+            f: LetterForm | None = with_reason(
                 self.prompts,
                 "this letter's form",
                 lambda reason: self.services.letters.form(
-                    self.services.actor, self.subject, self.code(), self.record_id, recipient_id, reason
+                    self.services.actor, self.subject, code, self.record_id, recipient_id, reason
                 ),
             )
         except UserError as exc:
@@ -147,14 +164,17 @@ class NewLetterDialog(QDialog):
         )
 
     def show_preview(self) -> None:
+        code = self.code()
+        if code is None:  # the button is disabled then
+            return
         try:
-            draft = with_reason(
+            draft: LetterDraft | None = with_reason(
                 self.prompts,
                 "previewing this letter",
                 lambda reason: self.services.letters.draft(
                     self.services.actor,
                     self.subject,
-                    self.code(),
+                    code,
                     self.record_id,
                     typed=self.fields.values(),
                     recipient_id=self.recipient.currentData(),
@@ -174,7 +194,7 @@ class NewLetterDialog(QDialog):
         self.fields.show_errors({})
         self.problems.setText("")
 
-        def file():
+        def file() -> FiledLetter:
             filed = self.services.letters.file(self.services.actor, draft)
             self.bus.changes_applied.emit(filed.changes)
             return filed

@@ -7,7 +7,10 @@ records on a large database, so the table is a view over the rows, which draws o
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -17,9 +20,17 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.qt_helpers import named
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.reports import Measure, TraceRow
+
+Index = QModelIndex | QPersistentModelIndex
 
 HEADERS = ("Reference", "Date", "Type", "Status", "Detail")
 
@@ -27,22 +38,24 @@ HEADERS = ("Reference", "Date", "Type", "Status", "Detail")
 class TraceModel(QAbstractTableModel):
     """``TraceRow``s as a read-only table; cell text is made when Qt asks for it."""
 
-    def __init__(self, rows, parent=None):
+    def __init__(self, rows: Sequence[TraceRow], parent: QObject | None = None):
         super().__init__(parent)
         self.rows = rows
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | None:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return HEADERS[section]
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
         t = self.rows[index.row()]
@@ -52,14 +65,14 @@ class TraceModel(QAbstractTableModel):
 class TraceDialog(QDialog):
     """The records behind one count (never modal: the page stays usable)."""
 
-    def __init__(self, measure, rows, bus, parent=None):
+    def __init__(self, measure: Measure, rows: Sequence[TraceRow], bus: Bus, parent: QWidget | None = None):
         super().__init__(parent)
         self.bus = bus
         self.setWindowTitle(f"{measure.label}: {measure.count}")
         self.resize(860, 440)
         self.rows = rows
         self.model = TraceModel(rows, self)
-        self.table = QTableView(objectName="traceTable")
+        self.table = named(QTableView(), "traceTable")
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -81,7 +94,7 @@ class TraceDialog(QDialog):
             text = "Double-click a record on a case to open the case."
         else:
             text = "No records." if not rows else ""
-        self.hint = QLabel(text, objectName="traceHint")
+        self.hint = named(QLabel(text), "traceHint")
         self.hint.setStyleSheet(theme.css("muted"))
         close = QPushButton("Close")
         close.clicked.connect(self.close)

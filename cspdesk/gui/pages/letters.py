@@ -3,6 +3,9 @@ template editor (administrators change the wording; everyone else can read it)."
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
@@ -33,15 +36,19 @@ from cspdesk.core.services.cases import CaseQuery
 from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.core.services.letters import NOTICE_KIND_FOR_TEMPLATE, Subject
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.loading import PageLoader
 from cspdesk.gui.pages import case_view
-from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named, pydate, qdate
+from cspdesk.gui.tasks import Task, TaskRunner
 from cspdesk.gui.widgets.documents_panel import letters_tab
 from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
 from cspdesk.gui.widgets.template_editor import TemplateEditor
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.letters import AskedField, BatchResult
     from cspdesk.core.services.registry import Services
 
 # The case screen gets a Letters tab: its documents with New letter… and reprints.
@@ -52,11 +59,18 @@ if letters_tab not in case_view.EXTRA_CASE_TABS:
 class LettersPage(QWidget):
     title = "Letters & templates"
 
-    def __init__(self, services, bus, prompts, tasks=None, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.merge = MailMerge(services, bus, prompts, tasks)
         self.editor = TemplateEditor(services, bus, prompts)
-        self.tabs = QTabWidget(objectName="lettersTabs")
+        self.tabs = named(QTabWidget(), "lettersTabs")
         self.tabs.addTab(self.merge, "Mail merge")
         self.tabs.addTab(self.editor, "Templates")
         v = QVBoxLayout(self)
@@ -68,7 +82,14 @@ class MailMerge(QWidget):
 
     services: Services
 
-    def __init__(self, services, bus, prompts, tasks=None, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.services = services
         self.bus = bus
@@ -77,33 +98,32 @@ class MailMerge(QWidget):
         # The count of matching records and the template's questions are read on a worker (issue 19: the
         # page's first opening took 477 ms at 100,000 cases); without a task runner, at once.
         self.count_loader = PageLoader(self, tasks, "the matching records", "mergeCountStatus")
-        self.task = None
-        self.result = None
+        self.task: Task | None = None
+        self.result: BatchResult | None = None
         self.preview: LetterPreviewDialog | None = None
         self.can_write = services.actor.can(Role.OFFICER)
 
-        self.subject = QComboBox(objectName="mergeSubject")
+        self.subject = named(QComboBox(), "mergeSubject")
         self.subject.addItem("ASB cases", Subject.CASE)
         self.subject.addItem("Enforcement notices (the notice's own letter)", Subject.NOTICE)
-        self.notice_stage = QComboBox(objectName="mergeNoticeStage")
+        self.notice_stage = named(QComboBox(), "mergeNoticeStage")
         self.notice_stage.addItem("Any stage", None)
         for st in Stage:
             self.notice_stage.addItem(st.label, st.value)
-        self.template = QComboBox(objectName="mergeTemplate")
-        self.search = QLineEdit(
-            placeholderText="Reference, name, address or postcode", objectName="mergeSearch"
-        )
-        self.status = QComboBox(objectName="mergeStatus")
+        self.template = named(QComboBox(), "mergeTemplate")
+        self.search = named(QLineEdit(), "mergeSearch")
+        self.search.setPlaceholderText("Reference, name, address or postcode")
+        self.status = named(QComboBox(), "mergeStatus")
         self.status.addItem("Any status", None)
-        for v, label in CaseStatus.choices():
-            self.status.addItem(label, v)
+        for value, label in CaseStatus.choices():
+            self.status.addItem(label, value)
         self.status.setCurrentIndex(self.status.findData(CaseStatus.OPEN.value))
-        self.priority = QComboBox(objectName="mergePriority")
+        self.priority = named(QComboBox(), "mergePriority")
         self.priority.addItem("Any priority", None)
-        for v, label in PriorityTheme.choices():
-            self.priority.addItem(label, v)
-        self.ward = QComboBox(objectName="mergeWard")
-        self.officer = QComboBox(objectName="mergeOfficer")
+        for value, label in PriorityTheme.choices():
+            self.priority.addItem(label, value)
+        self.ward = named(QComboBox(), "mergeWard")
+        self.officer = named(QComboBox(), "mergeOfficer")
         opts = services.case_list.filter_options()
         for combo, label, items in (
             (self.ward, "Any ward", opts.wards),
@@ -114,31 +134,31 @@ class MailMerge(QWidget):
                 combo.addItem(name, id_)
         self.from_on = QCheckBox("Dated from")
         self.from_on.setToolTip("Cases: reported on; notices: issued on")
-        self.from_date = QDateEdit(
-            QDate(clock().today()).addMonths(-1), calendarPopup=True, displayFormat="dd/MM/yyyy"
-        )
+        self.from_date = _date_box(qdate(clock().today()).addMonths(-1))
         self.to_on = QCheckBox("to")
-        self.to_date = QDateEdit(QDate(clock().today()), calendarPopup=True, displayFormat="dd/MM/yyyy")
-        self.count = QLabel(objectName="mergeCount")
+        self.to_date = _date_box(qdate(clock().today()))
+        self.count = named(QLabel(), "mergeCount")
 
-        self.combined = QRadioButton("One combined PDF to print", objectName="mergeCombined")
-        self.separate = QRadioButton("One PDF per letter, into a folder", objectName="mergeSeparate")
+        self.combined = named(QRadioButton("One combined PDF to print"), "mergeCombined")
+        self.separate = named(QRadioButton("One PDF per letter, into a folder"), "mergeSeparate")
         self.combined.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.combined)
         group.addButton(self.separate)
-        self.large_print = QCheckBox("Large print (16 pt)", objectName="mergeLargePrint")
-        self.skip = QCheckBox("Skip cases missing information (they are listed)", objectName="mergeSkip")
+        self.large_print = named(QCheckBox("Large print (16 pt)"), "mergeLargePrint")
+        self.skip = named(QCheckBox("Skip cases missing information (they are listed)"), "mergeSkip")
         self.fields = LetterFieldsForm()
-        self.run_btn = QPushButton("&Produce and file letters", objectName="mergeRun")
+        self.run_btn = named(QPushButton("&Produce and file letters"), "mergeRun")
         self.run_btn.clicked.connect(self.run)
         self.run_btn.setEnabled(self.can_write)
-        self.cancel_btn = QPushButton("Cancel", objectName="mergeCancel", enabled=False)
+        self.cancel_btn = named(QPushButton("Cancel"), "mergeCancel")
+        self.cancel_btn.setEnabled(False)
         self.cancel_btn.clicked.connect(self.cancel)
-        self.progress = QProgressBar(objectName="mergeProgress")
+        self.progress = named(QProgressBar(), "mergeProgress")
         self.progress.setFormat("%v of %m")
-        self.stage = QLabel(objectName="mergeStage")
-        self.report = QPlainTextEdit(objectName="mergeReport", readOnly=True)
+        self.stage = named(QLabel(), "mergeStage")
+        self.report = named(QPlainTextEdit(), "mergeReport")
+        self.report.setReadOnly(True)
         self.report.setMaximumHeight(140)
 
         self._fill_templates()
@@ -147,13 +167,14 @@ class MailMerge(QWidget):
         f = QFormLayout(select)
         f.addRow("Records:", self.subject)
         f.addRow("Search:", self.search)
+        filters = (self.status, self.priority, self.notice_stage, self.ward, self.officer)
         row = QHBoxLayout()
-        for w in (self.status, self.priority, self.notice_stage, self.ward, self.officer):
-            row.addWidget(w)
+        for box in filters:
+            row.addWidget(box)
         f.addRow("Filters:", row)
         dates = QHBoxLayout()
-        for w in (self.from_on, self.from_date, self.to_on, self.to_date):
-            dates.addWidget(w)
+        for widget in (self.from_on, self.from_date, self.to_on, self.to_date):
+            dates.addWidget(widget)
         dates.addStretch(1)
         f.addRow("", dates)
         f.addRow("", self.count)
@@ -165,8 +186,8 @@ class MailMerge(QWidget):
         lf.addRow("", self.large_print)
         out = QGroupBox("Output")
         of = QVBoxLayout(out)
-        for w in (self.combined, self.separate, self.skip):
-            of.addWidget(w)
+        for choice in (self.combined, self.separate, self.skip):
+            of.addWidget(choice)
         go = QHBoxLayout()
         go.addWidget(self.run_btn)
         go.addWidget(self.cancel_btn)
@@ -185,12 +206,12 @@ class MailMerge(QWidget):
 
         self.subject.currentIndexChanged.connect(lambda _i: self._subject_changed())
         self.template.currentIndexChanged.connect(lambda _i: self.update_count(reload=True))
-        for w in (self.status, self.priority, self.notice_stage, self.ward, self.officer):
-            w.currentIndexChanged.connect(lambda _i: self.update_count())
-        for w in (self.from_on, self.to_on):
-            w.toggled.connect(lambda _b: self.update_count())
-        for w in (self.from_date, self.to_date):
-            w.dateChanged.connect(lambda _d: self.update_count())
+        for box in filters:
+            box.currentIndexChanged.connect(lambda _i: self.update_count())
+        for on in (self.from_on, self.to_on):
+            on.toggled.connect(lambda _b: self.update_count())
+        for day in (self.from_date, self.to_date):
+            day.dateChanged.connect(lambda _d: self.update_count())
         self.search.editingFinished.connect(self.update_count)
         self._subject_changed()
 
@@ -207,8 +228,8 @@ class MailMerge(QWidget):
 
     def _subject_changed(self) -> None:
         cases = self.subject_value() is Subject.CASE
-        for w in (self.status, self.priority):
-            w.setVisible(cases)
+        for box in (self.status, self.priority):
+            box.setVisible(cases)
         self.notice_stage.setVisible(not cases)
         self._fill_templates()
         self.update_count(reload=True)
@@ -220,8 +241,8 @@ class MailMerge(QWidget):
             priority=self.priority.currentData(),
             ward_id=self.ward.currentData(),
             officer_id=self.officer.currentData(),
-            reported_from=self.from_date.date().toPython() if self.from_on.isChecked() else None,
-            reported_to=self.to_date.date().toPython() if self.to_on.isChecked() else None,
+            reported_from=pydate(self.from_date.date()) if self.from_on.isChecked() else None,
+            reported_to=pydate(self.to_date.date()) if self.to_on.isChecked() else None,
             sort="reference",
             descending=False,
         )
@@ -232,41 +253,49 @@ class MailMerge(QWidget):
             stage=self.notice_stage.currentData(),
             officer_id=self.officer.currentData(),
             ward_id=self.ward.currentData(),
-            issued_from=self.from_date.date().toPython() if self.from_on.isChecked() else None,
-            issued_to=self.to_date.date().toPython() if self.to_on.isChecked() else None,
+            issued_from=pydate(self.from_date.date()) if self.from_on.isChecked() else None,
+            issued_to=pydate(self.to_date.date()) if self.to_on.isChecked() else None,
             text=self.search.text(),
             sort="issued_on",
             descending=False,
         )
 
-    def case_ids(self):
+    def case_ids(self) -> Sequence[uuid.UUID]:
         """The records the merge would write to (cases or notices, as chosen)."""
+        return self._finder()()
+
+    def _finder(self) -> Callable[[], Sequence[uuid.UUID]]:
+        """Reads the ids of the records the filters choose; made here (the filters are widgets), callable on
+        a worker (it asks services only)."""
+        services = self.services
         if self.subject_value() is Subject.NOTICE:
-            return self.services.notices.notice_ids(self.notice_query())
-        return self.services.case_list.case_ids(self.query())
+            notice_query = self.notice_query()
+            return lambda: services.notices.notice_ids(notice_query)
+        case_query = self.query()
+        return lambda: services.case_list.case_ids(case_query)
 
     def update_count(self, reload: bool = False) -> None:
-        services, subject, code = self.services, self.subject_value(), self.template.currentData()
-        query = self.notice_query() if subject is Subject.NOTICE else self.query()
+        services, subject = self.services, self.subject_value()
+        code: str | None = self.template.currentData()
+        find = self._finder()
         fields = reload or not self.fields.widgets
 
-        def work():
-            if subject is Subject.NOTICE:
-                ids = services.notices.notice_ids(query)
-            else:
-                ids = services.case_list.case_ids(query)
+        def work() -> tuple[Sequence[uuid.UUID], list[AskedField] | None]:
+            ids = find()
             return ids, (_blank_questions(services, subject, code, ids) if fields else None)
 
         self.count_loader.load(work, lambda result: self._show_count(subject, *result))
 
-    def _show_count(self, subject, ids, questions) -> None:
+    def _show_count(
+        self, subject: Subject, ids: Sequence[uuid.UUID], questions: list[AskedField] | None
+    ) -> None:
         n = len(ids)
         what = "case" if subject is Subject.CASE else "notice"
         self.count.setText(f"{n:,} {what}{'s' if n != 1 else ''} match")
         if questions is not None:
             self.fields.set_fields(questions)
 
-    def load_fields(self, ids=None) -> None:
+    def load_fields(self, ids: Sequence[uuid.UUID] | None = None) -> None:
         """Boxes for what the officer writes once for every letter: the fields the template asks for that
         the first matching case leaves blank (those a case fills in, such as its dates, stay per case)."""
         code = self.template.currentData()
@@ -281,7 +310,7 @@ class MailMerge(QWidget):
             return
         self.fields.set_fields([a for a in form.asked if a.value in (None, "", ())])
 
-    def run(self):
+    def run(self) -> Task | None:
         if self.count_loader.loading:  # the letter's questions are still on their way
             self.stage.setText("Still counting the matching records: try again in a moment.")
             return None
@@ -308,7 +337,7 @@ class MailMerge(QWidget):
         self.report.clear()
         self._busy(True)
 
-        def work(report, cancelled):
+        def work(report: Callable[[str, int, int], None], cancelled: Callable[[], bool]) -> BatchResult:
             from cspdesk.core.services.letters import run_batch
 
             return run_batch(
@@ -358,7 +387,7 @@ class MailMerge(QWidget):
             return
         raise exc
 
-    def _done(self, result, folder) -> None:
+    def _done(self, result: BatchResult, folder: Path | None) -> None:
         self._busy(False)
         self.result = result
         self.bus.changes_applied.emit(result.changes)
@@ -391,7 +420,16 @@ class MailMerge(QWidget):
             self.preview.open()
 
 
-def _blank_questions(services, subject, code, ids) -> list:
+def _date_box(day: QDate) -> QDateEdit:
+    box = QDateEdit(day)
+    box.setCalendarPopup(True)
+    box.setDisplayFormat("dd/MM/yyyy")
+    return box
+
+
+def _blank_questions(
+    services: Services, subject: Subject, code: str | None, ids: Sequence[uuid.UUID]
+) -> list[AskedField]:
     """What the officer writes once for every letter (on a worker: services only): the template's questions
     that the first matching record leaves blank. ``load_fields`` does the same on the GUI thread."""
     if code is None or not ids:

@@ -7,10 +7,12 @@ records behind it in the background and lists them; double-clicking one that bel
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,19 +34,53 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.report_trace import TraceDialog
-from cspdesk.gui.loading import when_shown
-from cspdesk.gui.tasks import TaskRunner
+from cspdesk.gui.loading import PageLoader, when_shown
+from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
+from cspdesk.gui.tasks import Task, TaskRunner
 from cspdesk.gui.theme import font_css
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.registry import Services
+    from cspdesk.core.services.reports import Measure, QuarterlyReturn, ReportPack, TraceRow
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 KEY = Qt.ItemDataRole.UserRole
 
 
+@dataclass(frozen=True)
+class _Counted:
+    """A period counted: the pack and the quarterly return, read together on a worker."""
+
+    text: str
+    pack: ReportPack
+    quarterly: QuarterlyReturn
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A period the service would not count (mistyped, say): said beside the field, not as a failed read."""
+
+    error: ValidationError
+
+
 class ReportsPage(QWidget):
     title = "Reports"
 
-    def __init__(self, services, bus, prompts, tasks: TaskRunner | None = None, parent=None):
+    # (period text, stage): emitted on the worker that counts, shown on the GUI thread (a queued connection)
+    counting = Signal(str, str)
+
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.service = services.report_pack
         self.actor = services.actor
@@ -52,18 +88,24 @@ class ReportsPage(QWidget):
         self.prompts = prompts
         self.tasks = tasks or TaskRunner()
         self.can_edit = services.actor.can(Role.OFFICER)
-        self.pack = None
-        self.quarterly_return = None
+        self.pack: ReportPack | None = None
+        self.quarterly_return: QuarterlyReturn | None = None
         self.trace_dialog: TraceDialog | None = None
-        self._trace_generation = 0
-        self.tracing = False  # the records behind a clicked count are being read
         self._filling = False
-        self._generation = 0
-        self.loading = False
+        self._asked = ""  # the period text of the newest count asked for (its progress is the one shown)
+        self._shown = ""  # the period text of the pack on screen: what is saved, exported and printed
+        # The newest request wins, for the period counted and for the records behind a clicked count.
+        self.loader = PageLoader(self, self.tasks, "the report pack", "reportStatus")
+        self.loader.loaded.connect(self._loaded)
+        self.loader.failed.connect(self._count_failed)
+        self.trace_loader = PageLoader(self, self.tasks, "the records behind the count", "traceStatus")
+        self.trace_loader.loaded.connect(self.unsetCursor)
+        self.trace_loader.failed.connect(lambda _message: self.unsetCursor())
+        self.counting.connect(self._counted_so_far)
 
         heading = QLabel("Reports")
         heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
-        self.period = QComboBox(objectName="reportPeriod")
+        self.period = named(QComboBox(), "reportPeriod")
         self.period.setEditable(True)
         self.period.setMinimumWidth(220)
         self.period.addItems(self.service.period_choices())
@@ -72,15 +114,17 @@ class ReportsPage(QWidget):
             "A financial year such as 2022/23, a calendar year such as 2022, or dates "
             "such as 2022-04-01..2022-09-30"
         )
-        show = QPushButton("Show", objectName="showReport")
+        show = named(QPushButton("Show"), "showReport")
         show.clicked.connect(lambda: self.load())
-        self.period.lineEdit().returnPressed.connect(self.load)
+        period_line = self.period.lineEdit()
+        if period_line is not None:  # editable, so it has one
+            period_line.returnPressed.connect(lambda: self.load())
         self.period.activated.connect(lambda _i: self.load())
-        self.period_error = QLabel(objectName="periodError")
+        self.period_error = named(QLabel(), "periodError")
         self.period_error.setStyleSheet(theme.css("alert"))
-        self.summary = QLabel(objectName="reportSummary")
+        self.summary = named(QLabel(), "reportSummary")
         self.summary.setStyleSheet(theme.css("muted"))
-        self.empty = QLabel(objectName="reportEmpty")
+        self.empty = named(QLabel(), "reportEmpty")
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet(
             f"background: {theme.colour('warning_bg')}; color: {theme.colour('warning')}; "
@@ -94,12 +138,14 @@ class ReportsPage(QWidget):
         controls.addWidget(self.period_error)
         controls.addWidget(self.summary, 1)
 
-        self.tabs = QTabWidget(objectName="reportTabs")
+        self.tabs = named(QTabWidget(), "reportTabs")
         self.tabs.addTab(self._report_tab(), "Report pack")
         self.tabs.addTab(self._quarterly_tab(), "Quarterly return")
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(controls)
+        layout.addWidget(self.loader.status)
+        layout.addWidget(self.trace_loader.status)
         layout.addWidget(self.empty)
         layout.addWidget(self.tabs, 1)
         bus.changes_applied.connect(when_shown(self, self._changes))
@@ -107,7 +153,7 @@ class ReportsPage(QWidget):
 
     # ----- building
     def _table(self, name: str, headers: list[str], stretch: int) -> QTableWidget:
-        t = QTableWidget(0, len(headers), objectName=name)
+        t = named(QTableWidget(0, len(headers)), name)
         t.setHorizontalHeaderLabels(headers)
         t.verticalHeader().setVisible(False)
         t.setWordWrap(True)
@@ -128,24 +174,23 @@ class ReportsPage(QWidget):
         self.action_taken.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.action_taken.cellClicked.connect(
-            lambda r, c: c == 0 and self.trace(self._key(self.action_taken, r))
-        )
+        self.action_taken.cellClicked.connect(lambda r, c: self._count_clicked(self.action_taken, r, c))
         self.action_taken.itemChanged.connect(self._sentence_edited)
-        reset = QPushButton("Reset sentence", objectName="resetSentence")
+        reset = named(QPushButton("Reset sentence"), "resetSentence")
         reset.clicked.connect(lambda: self.reset_sentence())
 
-        self.paragraphs = QListWidget(objectName="paragraphs")
+        self.paragraphs = named(QListWidget(), "paragraphs")
         self.paragraphs.setWordWrap(True)
         self.paragraphs.itemChanged.connect(lambda _i: self._filling or self.save_wording())
         para_buttons = QHBoxLayout()
-        for caption, name, slot in (
+        slots: tuple[tuple[str, str, Callable[[], None]], ...] = (
             ("Add paragraph", "addParagraph", lambda: self.add_paragraph()),
             ("Remove", "removeParagraph", lambda: self.remove_paragraph()),
             ("Move up", "paragraphUp", lambda: self.move_paragraph(-1)),
             ("Move down", "paragraphDown", lambda: self.move_paragraph(1)),
-        ):
-            b = QPushButton(caption, objectName=name)
+        )
+        for caption, name, slot in slots:
+            b = named(QPushButton(caption), name)
             b.clicked.connect(slot)
             b.setEnabled(self.can_edit)
             para_buttons.addWidget(b)
@@ -155,23 +200,23 @@ class ReportsPage(QWidget):
         self.trigger.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.trigger.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.trigger.setColumnWidth(1, 230)
-        self.trigger.cellClicked.connect(lambda r, c: c == 0 and self.trace(self._key(self.trigger, r)))
-        self.crime = QLabel(objectName="crimeSummary")
+        self.trigger.cellClicked.connect(lambda r, c: self._count_clicked(self.trigger, r, c))
+        self.crime = named(QLabel(), "crimeSummary")
         self.crime.setWordWrap(True)
         self.crime.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.priorities = QTableWidget(0, 0, objectName="priorities", accessibleName="Priorities")
+        self.priorities = named(QTableWidget(0, 0), "priorities", "Priorities")
         self.priorities.verticalHeader().setVisible(False)
         self.priorities.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.priorities.cellClicked.connect(self._priority_clicked)
 
-        export = QPushButton("Export CSV…", objectName="exportPackCsv")
+        export = named(QPushButton("Export CSV…"), "exportPackCsv")
         export.clicked.connect(lambda: self.export_csv())
-        self.print_button = QPushButton("Print / Save PDF…", objectName="printPack")
+        self.print_button = named(QPushButton("Print / Save PDF…"), "printPack")
         self.print_button.clicked.connect(lambda: self.print_pdf())
-        self.progress = QProgressBar(objectName="printProgress")
+        self.progress = named(QProgressBar(), "printProgress")
         self.progress.setMaximumWidth(260)
         self.progress.hide()
-        self.progress_text = QLabel(objectName="printProgressText")
+        self.progress_text = named(QLabel(), "printProgressText")
         buttons = QHBoxLayout()
         buttons.addWidget(reset)
         buttons.addStretch(1)
@@ -180,7 +225,7 @@ class ReportsPage(QWidget):
         buttons.addWidget(export)
         buttons.addWidget(self.print_button)
 
-        def box(title: str, *widgets) -> QWidget:
+        def box(title: str, *widgets: QWidget | QHBoxLayout) -> QWidget:
             w = QWidget()
             v = QVBoxLayout(w)
             v.setContentsMargins(0, 4, 0, 0)
@@ -188,7 +233,10 @@ class ReportsPage(QWidget):
             label.setStyleSheet(f"{font_css(15)} font-weight: 600;")
             v.addWidget(label)
             for x in widgets:
-                v.addLayout(x) if isinstance(x, QHBoxLayout) else v.addWidget(x, 1)
+                if isinstance(x, QHBoxLayout):
+                    v.addLayout(x)
+                else:
+                    v.addWidget(x, 1)
             return w
 
         left = QSplitter(Qt.Orientation.Vertical)
@@ -218,12 +266,12 @@ class ReportsPage(QWidget):
         return w
 
     def _quarterly_tab(self) -> QWidget:
-        self.quarterly = QTableWidget(0, 0, objectName="quarterly", accessibleName="Quarterly return")
+        self.quarterly = named(QTableWidget(0, 0), "quarterly", "Quarterly return")
         self.quarterly.verticalHeader().setVisible(False)
         self.quarterly.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        csv_button = QPushButton("Export CSV…", objectName="quarterlyCsv")
+        csv_button = named(QPushButton("Export CSV…"), "quarterlyCsv")
         csv_button.clicked.connect(lambda: self.export_quarterly("csv"))
-        xlsx_button = QPushButton("Export Excel…", objectName="quarterlyXlsx")
+        xlsx_button = named(QPushButton("Export Excel…"), "quarterlyXlsx")
         xlsx_button.clicked.connect(lambda: self.export_quarterly("xlsx"))
         note = QLabel(
             "Counts per quarter for the county board. Open cases and outstanding actions are as at each "
@@ -244,56 +292,75 @@ class ReportsPage(QWidget):
 
     # ----- loading
     def period_text(self) -> str:
+        """The period as typed in the box (counted when the user asks: Show, Return or a choice)."""
         return self.period.currentText().strip()
 
-    def load(self):
-        """Count the period in the background (seconds on a large database); the tables wait, greyed, and
-        the newest request wins if the period is changed meanwhile."""
-        text = self.period_text()
-        self._generation += 1
-        generation = self._generation
-        self.loading = True
+    def shown_period_text(self) -> str:
+        """The period of the report on screen, which the box may no longer say (typed, not yet shown): the
+        wording is saved for it and the exports and the PDF are of it."""
+        return self._shown or self.period_text()
+
+    @property
+    def loading(self) -> bool:
+        """The period asked for last is being counted."""
+        return self.loader.loading
+
+    @property
+    def tracing(self) -> bool:
+        """The records behind the count clicked last are being read."""
+        return self.trace_loader.loading
+
+    def load(self, text: str | None = None) -> None:
+        """Count the period (``text``, or as typed in the box) in the background (seconds on a large
+        database); the tables wait, greyed, and the newest request wins if the period is changed meanwhile
+        (``PageLoader``)."""
+        text = self.period_text() if text is None else text
+        self._asked = text
         self.tabs.setEnabled(False)  # nothing is edited against the period being replaced
         self.summary.setText(f"Counting {text}…")
 
-        def work(report, _cancelled):
-            return self.service.pack(text, report), self.service.quarterly(text)
+        def stage(name: str, _done: int, _total: int) -> None:  # on the worker: only a signal crosses
+            self.counting.emit(text, name)
 
-        def progress(stage: str, _done: int, _total: int) -> None:
-            if generation == self._generation:
-                self.summary.setText(f"{text}: {stage.lower()}…")
+        def work() -> _Counted | _Refused:
+            try:
+                return _Counted(text, self.service.pack(text, stage), self.service.quarterly(text))
+            except ValidationError as exc:  # the user's typing, said beside the field; not a failed read
+                return _Refused(exc)
 
-        def done(result) -> None:
-            if generation != self._generation:
-                return
-            self._loaded()
-            self.period_error.clear()
-            self.pack, self.quarterly_return = result
-            self._fill()
+        self.loader.load(work, self._show)
 
-        def failed(exc) -> None:
-            if generation != self._generation:
-                return
-            self._loaded()
-            if self.pack is not None:
-                self._fill()  # the period shown before stays, and says so again
-            else:
-                self.summary.clear()
-            if isinstance(exc, ValidationError):
-                self.period_error.setText(exc.fields.get("year", str(exc)))
-            elif isinstance(exc, UserError):
-                self.prompts.error("Report not produced", str(exc))
-            else:
-                raise exc
+    def _counted_so_far(self, text: str, stage: str) -> None:
+        if self.loading and text == self._asked:  # an older request's stages are not news
+            self.summary.setText(f"{text}: {stage.lower()}…")
 
-        return self.tasks.start(work, done, failed, progress)
+    def _show(self, result: _Counted | _Refused) -> None:
+        if isinstance(result, _Refused):
+            self._restore()
+            self.period_error.setText(result.error.fields.get("year", str(result.error)))
+            return
+        self.period_error.clear()
+        self.pack, self.quarterly_return, self._shown = result.pack, result.quarterly, result.text
+        self._fill()
 
     def _loaded(self) -> None:
-        self.loading = False
         self.tabs.setEnabled(True)
 
+    def _count_failed(self, _message: str) -> None:
+        """The loader says why in its status line; the period shown before stays, and says so again."""
+        self.tabs.setEnabled(True)
+        self._restore()
+
+    def _restore(self) -> None:
+        if self.pack is not None:
+            self._fill()
+        else:
+            self.summary.clear()
+
     def _fill(self) -> None:
-        pack = self.pack
+        pack, quarterly = self.pack, self.quarterly_return
+        if pack is None or quarterly is None:  # nothing counted yet
+            return
         self._filling = True
         try:
             p = pack.period
@@ -306,8 +373,9 @@ class ReportsPage(QWidget):
             self.action_taken.setRowCount(len(rows))
             for r, m in enumerate(rows):
                 self._set_row(self.action_taken, r, m, pack.sentence(m.key), editable=self.can_edit)
-                if pack.edit_is_stale(m.key):
-                    self.action_taken.item(r, 2).setToolTip(
+                sentence = self.action_taken.item(r, 2)
+                if sentence is not None and pack.edit_is_stale(m.key):
+                    sentence.setToolTip(
                         "The count has changed since this sentence was edited, so the generated sentence is "
                         f"used. Your wording was: {pack.wording.sentences[m.key][0]}"
                     )
@@ -322,12 +390,12 @@ class ReportsPage(QWidget):
             self.trigger.resizeRowsToContents()
             crime = pack.crime
             self.crime.setText(crime.message + ("\n\n" + "\n\n".join(crime.lines) if crime.lines else ""))
-            self._fill_priorities()
-            self._fill_quarterly()
+            self._fill_priorities(pack)
+            self._fill_quarterly(quarterly)
         finally:
             self._filling = False
 
-    def _set_row(self, table: QTableWidget, r: int, m, sentence: str, editable: bool) -> None:
+    def _set_row(self, table: QTableWidget, r: int, m: Measure, sentence: str, editable: bool) -> None:
         count = QTableWidgetItem(f"{m.count:,}")
         count.setData(KEY, m.key)
         count.setTextAlignment(RIGHT)
@@ -345,8 +413,8 @@ class ReportsPage(QWidget):
         for c, item in enumerate((count, label, text)):
             table.setItem(r, c, item)
 
-    def _fill_priorities(self) -> None:
-        rows = self.pack.priorities
+    def _fill_priorities(self, pack: ReportPack) -> None:
+        rows = pack.priorities
         cols = [c.column for c in rows[0].cells] if rows else []
         labels = [c.current.label.split(": ", 1)[-1].capitalize() for c in rows[0].cells] if rows else []
         self.priorities.setColumnCount(1 + len(cols))
@@ -358,14 +426,11 @@ class ReportsPage(QWidget):
                 item = QTableWidgetItem(f"{cell.current.count:,}  ({cell.change_text})")
                 item.setData(KEY, cell.current.key)
                 item.setTextAlignment(RIGHT)
-                item.setToolTip(
-                    f"{cell.previous.count:,} in {self.pack.previous.label}. Click for the records."
-                )
+                item.setToolTip(f"{cell.previous.count:,} in {pack.previous.label}. Click for the records.")
                 self.priorities.setItem(r, c, item)
         self.priorities.resizeColumnsToContents()
 
-    def _fill_quarterly(self) -> None:
-        q = self.quarterly_return
+    def _fill_quarterly(self, q: QuarterlyReturn) -> None:
         self.quarterly.setColumnCount(1 + len(q.columns))
         self.quarterly.setHorizontalHeaderLabels(["Measure", *q.columns])
         self.quarterly.setRowCount(len(q.rows))
@@ -381,7 +446,7 @@ class ReportsPage(QWidget):
         for c in range(1, 1 + len(q.columns)):
             self.quarterly.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
 
-    def _changes(self, changes) -> None:
+    def _changes(self, changes: Changes) -> None:
         if (
             changes.touches(
                 "notice",
@@ -396,7 +461,7 @@ class ReportsPage(QWidget):
             )
             and self.pack is not None
         ):
-            self.load()
+            self.load(self.shown_period_text())  # counted afresh: the period on screen, not one typed since
 
     # ----- tracing
     @staticmethod
@@ -404,70 +469,58 @@ class ReportsPage(QWidget):
         item = table.item(row, 0)
         return item.data(KEY) if item is not None else None
 
+    def _count_clicked(self, table: QTableWidget, row: int, column: int) -> None:
+        if column == 0:
+            self.trace(self._key(table, row))
+
     def _priority_clicked(self, row: int, column: int) -> None:
         item = self.priorities.item(row, column)
         if column > 0 and item is not None:
             self.trace(item.data(KEY))
 
-    def trace(self, key: str | None):
+    def trace(self, key: str | None) -> None:
         """List the records behind a count. They are read now, in the background (a count on a large database
         can stand for tens of thousands of records), and shown when read; the latest click wins."""
         if key is None or self.pack is None:
-            return None
+            return
         measure, period = self.pack.measure(key), self.pack.period
-        self._trace_generation += 1
-        generation = self._trace_generation
         if self.trace_dialog is not None:
             self.trace_dialog.close()
             self.trace_dialog = None
-        self.tracing = True
         self.setCursor(Qt.CursorShape.BusyCursor)
 
-        def over() -> None:
-            self.tracing = False
-            self.unsetCursor()
-
-        def done(rows) -> None:
-            if generation != self._trace_generation:
-                return
-            over()
+        def show(rows: tuple[TraceRow, ...]) -> None:
             self.trace_dialog = TraceDialog(measure, rows, self.bus, self)
             self.trace_dialog.show()
 
-        def failed(exc) -> None:
-            if generation != self._trace_generation:
-                return
-            over()
-            if not isinstance(exc, UserError):
-                raise exc
-            self.prompts.error("Records not listed", str(exc))
-
-        return self.tasks.start(lambda _report, _cancelled: self.service.trace(period, key), done, failed)
+        self.trace_loader.load(lambda: self.service.trace(period, key), show)
 
     # ----- the officer's wording
-    def _sentences(self) -> dict[str, str]:
+    def _sentences(self, pack: ReportPack) -> dict[str, str]:
         """Every sentence on screen; the service keeps only those that differ from the generated ones."""
         out = {}
         for r in range(self.action_taken.rowCount()):
             key = self._key(self.action_taken, r)
             item = self.action_taken.item(r, 2)
-            if key and item is not None and self.pack.measure(key).sentence:
+            if key and item is not None and pack.measure(key).sentence:
                 out[key] = item.text()
         return out
 
     def _paragraph_texts(self) -> list[str]:
-        return [self.paragraphs.item(i).text() for i in range(self.paragraphs.count())]
+        items = (self.paragraphs.item(i) for i in range(self.paragraphs.count()))
+        return [item.text() for item in items if item is not None]
 
     def _sentence_edited(self, item: QTableWidgetItem) -> None:
         if not self._filling and item.column() == 2:
             self.save_wording()
 
     def save_wording(self) -> bool:
-        if self.pack is None or not self.can_edit:
+        pack = self.pack
+        if pack is None or not self.can_edit:
             return False
         try:
             changes = self.service.save_wording(
-                self.actor, self.period_text(), self._sentences(), self._paragraph_texts()
+                self.actor, self.shown_period_text(), self._sentences(pack), self._paragraph_texts()
             )
         except ValidationError as exc:
             self.prompts.error("Wording not saved", "\n".join(exc.fields.values()))
@@ -475,7 +528,7 @@ class ReportsPage(QWidget):
         except UserError as exc:
             self.prompts.error("Wording not saved", str(exc))
             return False
-        self.pack = replace(self.pack, wording=self.service.wording(self.period_text()))
+        self.pack = replace(pack, wording=self.service.wording(self.shown_period_text()))
         if changes.kinds:
             self.bus.changes_applied.emit(changes)
         return True
@@ -483,9 +536,10 @@ class ReportsPage(QWidget):
     def reset_sentence(self) -> None:
         row = self.action_taken.currentRow()
         key = self._key(self.action_taken, row) if row >= 0 else None
-        if key is None:
+        sentence = self.action_taken.item(row, 2) if row >= 0 else None
+        if key is None or sentence is None or self.pack is None:
             return
-        self.action_taken.item(row, 2).setText(self.pack.measure(key).sentence)
+        sentence.setText(self.pack.measure(key).sentence)
 
     def _add_paragraph_item(self, text: str) -> QListWidgetItem:
         item = QListWidgetItem(text)
@@ -534,7 +588,7 @@ class ReportsPage(QWidget):
         if path is None:
             return
         try:
-            path.write_text(self.service.csv(self.period_text()), encoding="utf-8", newline="")
+            path.write_text(self.service.csv(self.shown_period_text()), encoding="utf-8", newline="")
         except (UserError, OSError) as exc:
             self.prompts.error("Figures not exported", str(exc))
             return
@@ -548,7 +602,7 @@ class ReportsPage(QWidget):
         if path.suffix.lower() != f".{kind}":
             path = path.with_name(path.name + f".{kind}")
         try:
-            self.service.write_quarterly(self.period_text(), path)
+            self.service.write_quarterly(self.shown_period_text(), path)
         except ValidationError as exc:
             self.prompts.error("Return not exported", "\n".join(exc.fields.values()))
             return
@@ -557,7 +611,7 @@ class ReportsPage(QWidget):
             return
         self.prompts.info("Quarterly return exported", f"Saved {path}")
 
-    def print_pdf(self):
+    def print_pdf(self) -> Task | None:
         if self.pack is None:
             return None
         if self.can_edit and not self.save_wording():
@@ -569,7 +623,7 @@ class ReportsPage(QWidget):
             return None
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        period = self.period_text()
+        period = self.shown_period_text()
         self.print_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -579,11 +633,11 @@ class ReportsPage(QWidget):
             self.progress.setRange(0, total)
             self.progress.setValue(done)
 
-        def finished(out) -> None:
+        def finished(out: Path) -> None:
             self._print_over()
             self.prompts.info("Report pack saved", f"Saved {out}")
 
-        def failed(exc) -> None:
+        def failed(exc: Exception) -> None:
             self._print_over()
             self.prompts.error("Report pack not saved", str(exc))
 

@@ -6,6 +6,7 @@ Reprinting shows and prints the stored bytes, never a new rendering: the copy is
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -27,11 +28,16 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.letters import Subject
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
 from cspdesk.gui.dialogs.new_letter import NewLetterDialog
+from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.reasons import with_reason
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.letters import DocumentRow
     from cspdesk.core.services.registry import Services
 
 COLUMNS = ("Made", "Document", "To", "Made by", "Template", "Size")
@@ -44,7 +50,15 @@ def _size(n: int) -> str:
 class DocumentsPanel(QWidget):
     services: Services
 
-    def __init__(self, services, bus, prompts, case_id, parent=None, subject: Subject = Subject.CASE):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+        subject: Subject = Subject.CASE,
+    ):
         super().__init__(parent)
         self.subject = Subject(subject)
         self.setObjectName("documentsPanel")
@@ -52,10 +66,10 @@ class DocumentsPanel(QWidget):
         self.bus = bus
         self.prompts = prompts
         self.case_id = case_id
-        self.rows = []
+        self.rows: list[DocumentRow] = []
         self.dialog: QWidget | None = None
 
-        self.table = QTableWidget(0, len(COLUMNS), objectName="documentsTable")
+        self.table = named(QTableWidget(0, len(COLUMNS)), "documentsTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -66,24 +80,21 @@ class DocumentsPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.openable: dict = {}
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Return),
-            self.table,
-            context=Qt.ShortcutContext.WidgetShortcut,
-            activated=self.open_selected,
-        )
+        self.openable: dict[uuid.UUID, bool] = {}
+        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
+        enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        enter.activated.connect(self.open_selected)
 
-        self.new_btn = QPushButton("&New letter…", objectName="newLetterButton")
+        self.new_btn = named(QPushButton("&New letter…"), "newLetterButton")
         self.new_btn.clicked.connect(self.new_letter)
         self.new_btn.setEnabled(
             services.actor.can(Role.OFFICER)
             and services.documents.may_write_on(services.actor, self.subject, case_id)
         )
-        self.open_btn = QPushButton("&Open / reprint…", objectName="openDocument")
+        self.open_btn = named(QPushButton("&Open / reprint…"), "openDocument")
         self.open_btn.clicked.connect(self.open_selected)
         where = "case" if self.subject is Subject.CASE else self.subject.label.split()[-1].lower()
-        self.empty = QLabel(f"No letters or documents on this {where} yet.", objectName="noDocuments")
+        self.empty = named(QLabel(f"No letters or documents on this {where} yet."), "noDocuments")
         self.empty.setStyleSheet(theme.css("muted"))
 
         buttons = QHBoxLayout()
@@ -132,7 +143,7 @@ class DocumentsPanel(QWidget):
 
     load = refresh  # the case screen's tab protocol: called when the case changes
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if changes.touches("document"):
             self.refresh()
 
@@ -153,7 +164,7 @@ class DocumentsPanel(QWidget):
             return None
         actor = self.services.actor
         try:
-            data = with_reason(
+            data: bytes | None = with_reason(
                 self.prompts,
                 "opening this letter",
                 lambda reason: self.services.documents.content(actor, d.id, reason),
@@ -164,16 +175,22 @@ class DocumentsPanel(QWidget):
         if data is None:
             return None
         if d.filename.lower().endswith(".pdf") or data.startswith(b"%PDF"):
+            doc_id = d.id
+
+            def record_copy(_how: str) -> None:
+                """A copy left the app: audited as a reprint (a reason first, on a restricted record)."""
+                with_reason(
+                    self.prompts,
+                    "printing this letter",
+                    lambda reason: self.services.documents.reprint(actor, doc_id, reason),
+                )
+
             dlg = LetterPreviewDialog(
                 data,
                 d.title,
                 d.filename,
                 self.prompts,
-                on_copy=lambda _how, doc_id=d.id: with_reason(
-                    self.prompts,
-                    "printing this letter",
-                    lambda reason: self.services.documents.reprint(actor, doc_id, reason),
-                ),
+                on_copy=record_copy,
                 note=f"The copy filed on {d.made_at:%d/%m/%Y} by {d.made_by}.",
                 parent=self,
             )
@@ -181,21 +198,34 @@ class DocumentsPanel(QWidget):
             dlg.open()
             return dlg
         path = self.prompts.ask_save_file("Save a copy", d.filename)
-        if path is not None:
+        if path is None:
+            return None
+        try:
             path.write_bytes(data)
+        except OSError as exc:  # a folder gone or read-only: said, as the letter preview says it
+            self.prompts.error("Copy not saved", f"{path} could not be written: {exc.strerror or exc}.")
         return None
 
 
-def letters_tab(services, bus, prompts, case_id) -> tuple[str, DocumentsPanel]:
+def letters_tab(
+    services: Services, bus: Bus, prompts: Prompts, case_id: uuid.UUID
+) -> tuple[str, DocumentsPanel]:
     """A case-screen tab factory (``case_view.EXTRA_CASE_TABS``)."""
     return "Letters", DocumentsPanel(services, bus, prompts, case_id)
 
 
 def open_documents_dialog(
-    parent, services, bus, prompts, record_id, title: str, subject: Subject = Subject.CASE
+    parent: QWidget,
+    services: Services,
+    bus: Bus,
+    prompts: Prompts,
+    record_id: uuid.UUID,
+    title: str,
+    subject: Subject = Subject.CASE,
 ) -> DocumentsPanel:
     """The documents of one record in a window of their own (non-blocking); returns the panel."""
-    dlg = QDialog(parent, objectName="documentsDialog", windowTitle=f"{title} — letters and documents")
+    dlg = named(QDialog(parent), "documentsDialog")
+    dlg.setWindowTitle(f"{title} — letters and documents")
     panel = DocumentsPanel(services, bus, prompts, record_id, dlg, subject=subject)
     QVBoxLayout(dlg).addWidget(panel)
     dlg.resize(900, 420)

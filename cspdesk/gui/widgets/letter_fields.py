@@ -3,10 +3,11 @@ message shown beside it when something is missing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -20,6 +21,10 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.clock import current as clock
 from cspdesk.gui import theme
+from cspdesk.gui.qt_helpers import named, qdate
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.letters import AskedField
 
 # Text fields that take sentences rather than a few words.
 LONG_TEXT = {
@@ -39,7 +44,7 @@ class LetterFieldsForm(QWidget):
     """Built from ``AskedField``s (name, label, description, kind, value); ``values()`` gives them back
     as the engine expects them: dates as dates, lists one item per line, money as Decimal."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -47,7 +52,7 @@ class LetterFieldsForm(QWidget):
         self.kinds: dict[str, str] = {}
         self.errors: dict[str, QLabel] = {}
 
-    def set_fields(self, asked) -> None:
+    def set_fields(self, asked: Iterable[AskedField]) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self.widgets.clear()
@@ -57,7 +62,7 @@ class LetterFieldsForm(QWidget):
             w = self._make(f)
             w.setObjectName(f"field:{f.name}")
             w.setToolTip(f.description)
-            err = QLabel(objectName=f"error:{f.name}")
+            err = named(QLabel(), f"error:{f.name}")
             err.setStyleSheet(theme.css("alert"))
             err.setWordWrap(True)
             err.hide()
@@ -74,31 +79,34 @@ class LetterFieldsForm(QWidget):
             self.errors[f.name] = err
 
     @staticmethod
-    def _make(f) -> QWidget:
+    def _make(f: AskedField) -> QWidget:
         v = f.value
         if f.kind == "date":
-            w = QDateEdit(calendarPopup=True, displayFormat="d MMMM yyyy")
-            w.setDate(QDate(v) if isinstance(v, date) else QDate(clock().today()))
-            return w
+            day = QDateEdit()
+            day.setCalendarPopup(True)
+            day.setDisplayFormat("d MMMM yyyy")
+            day.setDate(qdate(v if isinstance(v, date) else clock().today()))
+            return day
         if f.kind == "flag":
-            w = QCheckBox()
-            w.setChecked(bool(v))
-            return w
+            flag = QCheckBox()
+            flag.setChecked(bool(v))
+            return flag
         if f.kind in ("list", "lines") or f.name in LONG_TEXT:
-            w = QPlainTextEdit()
+            text = QPlainTextEdit()
             if f.kind in ("list", "lines"):
-                w.setPlaceholderText("One per line")
-                w.setPlainText("\n".join(v) if isinstance(v, list | tuple) else (v or ""))
+                text.setPlaceholderText("One per line")
+                text.setPlainText("\n".join(v) if isinstance(v, list | tuple) else (v or ""))
             else:
-                w.setPlainText(str(v or ""))
-            w.setFixedHeight(76)
-            return w
-        w = QLineEdit()
-        w.setText("" if v is None else str(v))
-        return w
+                text.setPlainText(str(v or ""))
+            text.setFixedHeight(76)
+            return text
+        line = QLineEdit()
+        line.setText("" if v is None else str(v))
+        return line
 
-    def values(self) -> dict:
-        out: dict = {}
+    def values(self) -> dict[str, Any]:
+        """Each field's value as the letter engine takes it (date, bool, tuple of lines, Decimal or text)."""
+        out: dict[str, Any] = {}
         for name, w in self.widgets.items():
             kind = self.kinds[name]
             if isinstance(w, QDateEdit):
@@ -111,7 +119,7 @@ class LetterFieldsForm(QWidget):
                     out[name] = tuple(x.strip() for x in text.splitlines() if x.strip())
                 else:
                     out[name] = text.strip()
-            else:
+            elif isinstance(w, QLineEdit):
                 text = w.text().strip()
                 if kind == "money" and text:
                     try:

@@ -25,9 +25,14 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
+from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.letters import TemplateRevision
     from cspdesk.core.services.registry import Services
 
 SYNTAX = (
@@ -40,44 +45,46 @@ SYNTAX = (
 class TemplateEditor(QWidget):
     services: Services
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("templateEditor")
         self.services = services
         self.bus = bus
         self.prompts = prompts
         self.is_admin = services.actor.can(Role.ADMINISTRATOR)
-        self.current = None  # the TemplateRevision being edited
+        self.current: TemplateRevision | None = None  # the revision being edited
+        self.templates: list[TemplateRevision] = []
         self.preview: LetterPreviewDialog | None = None
 
-        self.list = QListWidget(objectName="templateList", accessibleName="Letter templates")
+        self.list = named(QListWidget(), "templateList", "Letter templates")
         self.list.setMinimumWidth(200)
         # A long name wraps instead of being cut ("Community Protection Notice Warn", issue 19).
         self.list.setWordWrap(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self._select)
-        self.name = QLineEdit(objectName="templateName")
-        self.marking = QCheckBox("Marked OFFICIAL-SENSITIVE", objectName="templateMarking")
+        self.name = named(QLineEdit(), "templateName")
+        self.marking = named(QCheckBox("Marked OFFICIAL-SENSITIVE"), "templateMarking")
         self.marking.setToolTip("The protective marking, for letters naming victims or perpetrators.")
-        self.body = QPlainTextEdit(objectName="templateBody", accessibleName="Template wording")
+        self.body = named(QPlainTextEdit(), "templateBody", "Template wording")
         mono = QFont("DejaVu Sans Mono")
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.body.setFont(mono)
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.error = QLabel(objectName="templateError")
+        self.error = named(QLabel(), "templateError")
         self.error.setStyleSheet(theme.css("alert"))
         self.error.setWordWrap(True)
-        self.info = QLabel(objectName="templateInfo")
+        self.info = named(QLabel(), "templateInfo")
         self.info.setStyleSheet(theme.css("muted"))
         self.info.setWordWrap(True)
         syntax = QLabel(SYNTAX)
         syntax.setWordWrap(True)
         syntax.setStyleSheet(theme.css("muted"))
 
-        self.field_filter = QLineEdit(placeholderText="Find a field", objectName="fieldFilter")
+        self.field_filter = named(QLineEdit(), "fieldFilter")
+        self.field_filter.setPlaceholderText("Find a field")
         self.field_filter.textChanged.connect(self._filter_fields)
-        self.field_list = QListWidget(objectName="fieldList")
+        self.field_list = named(QListWidget(), "fieldList")
         from cspdesk.core.services.letters import field_list
 
         for f in field_list():
@@ -86,24 +93,24 @@ class TemplateEditor(QWidget):
             item.setToolTip(f.description)
             self.field_list.addItem(item)
         self.field_list.itemDoubleClicked.connect(lambda _i: self.insert_field())
-        self.insert_btn = QPushButton("&Insert field", objectName="insertField")
+        self.insert_btn = named(QPushButton("&Insert field"), "insertField")
         self.insert_btn.clicked.connect(lambda: self.insert_field())
-        self.history = QListWidget(objectName="templateHistory")
-        self.history_preview = QPushButton("Preview this revision", objectName="previewRevision")
+        self.history = named(QListWidget(), "templateHistory")
+        self.history_preview = named(QPushButton("Preview this revision"), "previewRevision")
         self.history_preview.clicked.connect(self.preview_revision)
-        self.restore_btn = QPushButton("Copy into the editor", objectName="restoreRevision")
+        self.restore_btn = named(QPushButton("Copy into the editor"), "restoreRevision")
         self.restore_btn.clicked.connect(self.restore_revision)
 
-        self.preview_btn = QPushButton("&Preview with demo data", objectName="previewTemplate")
+        self.preview_btn = named(QPushButton("&Preview with demo data"), "previewTemplate")
         self.preview_btn.clicked.connect(self.preview_template)
-        self.save_btn = QPushButton("&Save as new revision", objectName="saveTemplate")
+        self.save_btn = named(QPushButton("&Save as new revision"), "saveTemplate")
         self.save_btn.clicked.connect(self.save)
-        self.revert_btn = QPushButton("Undo changes", objectName="revertTemplate")
+        self.revert_btn = named(QPushButton("Undo changes"), "revertTemplate")
         self.revert_btn.clicked.connect(lambda: self._show(self.current))
         for w in (self.name, self.marking, self.save_btn, self.insert_btn, self.restore_btn, self.revert_btn):
             w.setEnabled(self.is_admin)
         self.body.setReadOnly(not self.is_admin)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
 
         middle = QWidget()
         mv = QVBoxLayout(middle)
@@ -151,8 +158,12 @@ class TemplateEditor(QWidget):
         split.setSizes([230, 700, 300])
         v = QVBoxLayout(self)
         v.addWidget(split)
-        bus.changes_applied.connect(lambda c: c.touches("letter_template") and self.load())
+        bus.changes_applied.connect(self._on_changes)
         self.load()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches("letter_template"):
+            self.load()
 
     # ----- loading
     def load(self) -> None:
@@ -177,7 +188,7 @@ class TemplateEditor(QWidget):
     def select_code(self, code: str) -> None:
         self.list.setCurrentRow([t.code for t in self.templates].index(code))
 
-    def _show(self, t) -> None:
+    def _show(self, t: TemplateRevision | None) -> None:
         if t is None:
             return
         self.current = t
@@ -200,7 +211,8 @@ class TemplateEditor(QWidget):
         text = text.lower()
         for i in range(self.field_list.count()):
             item = self.field_list.item(i)
-            item.setHidden(bool(text) and text not in item.text().lower())
+            if item is not None:
+                item.setHidden(bool(text) and text not in item.text().lower())
 
     # ----- editing
     def insert_field(self, name: str | None = None) -> None:
@@ -269,7 +281,7 @@ class TemplateEditor(QWidget):
         self.bus.changes_applied.emit(changes)
         self.load()
 
-    def _history_revision(self):
+    def _history_revision(self) -> TemplateRevision | None:
         item = self.history.currentItem()
         if item is None or self.current is None:
             return None

@@ -8,22 +8,38 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cspdesk.core.services.letters.attachments import email_as_text, preview_kind
+    from cspdesk.core.services.letters.documents import DocumentRow
     from cspdesk.core.services.letters.letter_areas import NOTICE_KIND_FOR_TEMPLATE
     from cspdesk.core.services.letters.letter_sources import Subject
-    from cspdesk.core.services.letters.letter_templates import field_list
-    from cspdesk.core.services.letters.letters_batch import run_batch
+    from cspdesk.core.services.letters.letter_templates import TemplateRevision, field_list
+    from cspdesk.core.services.letters.letters import AskedField, FiledLetter, LetterDraft, LetterForm
+    from cspdesk.core.services.letters.letters_batch import BatchResult, run_batch
 
 _PUBLIC: dict[str, str] = {
+    "AskedField": "cspdesk.core.services.letters.letters",
+    "BatchResult": "cspdesk.core.services.letters.letters_batch",
+    "DocumentRow": "cspdesk.core.services.letters.documents",
+    "FiledLetter": "cspdesk.core.services.letters.letters",
+    "LetterDraft": "cspdesk.core.services.letters.letters",
+    "LetterForm": "cspdesk.core.services.letters.letters",
     "NOTICE_KIND_FOR_TEMPLATE": "cspdesk.core.services.letters.letter_areas",
     "Subject": "cspdesk.core.services.letters.letter_sources",
+    "TemplateRevision": "cspdesk.core.services.letters.letter_templates",
     "email_as_text": "cspdesk.core.services.letters.attachments",
     "field_list": "cspdesk.core.services.letters.letter_templates",
     "preview_kind": "cspdesk.core.services.letters.attachments",
     "run_batch": "cspdesk.core.services.letters.letters_batch",
 }
 __all__ = [
+    "AskedField",
+    "BatchResult",
+    "DocumentRow",
+    "FiledLetter",
+    "LetterDraft",
+    "LetterForm",
     "NOTICE_KIND_FOR_TEMPLATE",
     "Subject",
+    "TemplateRevision",
     "email_as_text",
     "field_list",
     "preview_kind",

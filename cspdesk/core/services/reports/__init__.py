@@ -8,14 +8,23 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cspdesk.core.services.reports.report_pack import ReportPackService
+    from cspdesk.core.services.reports.report_pack_dto import Measure, QuarterlyReturn, ReportPack, TraceRow
     from cspdesk.core.services.reports.report_pack_print import render_report_pack
 
 _PUBLIC: dict[str, str] = {
+    "Measure": "cspdesk.core.services.reports.report_pack_dto",
+    "QuarterlyReturn": "cspdesk.core.services.reports.report_pack_dto",
+    "ReportPack": "cspdesk.core.services.reports.report_pack_dto",
     "ReportPackService": "cspdesk.core.services.reports.report_pack",
+    "TraceRow": "cspdesk.core.services.reports.report_pack_dto",
     "render_report_pack": "cspdesk.core.services.reports.report_pack_print",
 }
 __all__ = [
+    "Measure",
+    "QuarterlyReturn",
+    "ReportPack",
     "ReportPackService",
+    "TraceRow",
     "render_report_pack",
 ]
 
