@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -11,15 +15,36 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
+
+from cspdesk.gui.naming import named
+
+
+class Look(Protocol):
+    """What the dialog shows of a look (the audit log's LookRow)."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def user(self) -> str: ...
+    @property
+    def what(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def reused(self) -> bool: ...
+
 
 COLUMNS = ("When", "Who", "What", "Reason")
 
 
 class LooksDialog(QDialog):
-    def __init__(self, rows, title: str, parent=None):
-        super().__init__(parent, objectName="looksDialog", windowTitle=title)
-        self.table = QTableWidget(len(rows), len(COLUMNS), objectName="looksTable")
+    def __init__(self, rows: Sequence[Look], title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("looksDialog")
+        self.setWindowTitle(title)
+        self.table = named(QTableWidget(len(rows), len(COLUMNS)), "looksTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -31,10 +56,12 @@ class LooksDialog(QDialog):
             reason = row.reason + (" (reason given earlier)" if row.reused else "")
             for c, text in enumerate((f"{row.at:%d/%m/%Y %H:%M}", row.user, row.what, reason)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        note = QLabel(
-            f"{len(rows)} look{'s' if len(rows) != 1 else ''} at this record's details, newest first. "
-            "Times are UTC.",
-            objectName="looksNote",
+        note = named(
+            QLabel(
+                f"{len(rows)} look{'s' if len(rows) != 1 else ''} at this record's details, newest first. "
+                "Times are UTC."
+            ),
+            "looksNote",
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
