@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.errors import UserError
-from cspdesk.gui.naming import named
+from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
 
 if TYPE_CHECKING:

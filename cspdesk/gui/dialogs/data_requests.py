@@ -33,7 +33,7 @@ from cspdesk.core.domain.data_subject import RequestKind, RequestOutcome
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.naming import named
+from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 

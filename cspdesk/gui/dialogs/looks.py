@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspdesk.gui.naming import named
+from cspdesk.gui.named import named
 
 
 class Look(Protocol):
