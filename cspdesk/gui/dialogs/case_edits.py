@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from cspdesk.core.domain.vocab import PartyKind
 from cspdesk.core.errors import ConflictError, UserError, ValidationError
+from cspdesk.gui.named import named
 from cspdesk.gui.widgets.incident_form import IncidentForm
 from cspdesk.gui.widgets.party_form import PartyForm
 
@@ -35,6 +36,7 @@ def merge_theirs(mine: Any, loaded: Any, theirs: Any) -> Any:
     """Field by field: the officer's value where they changed it, otherwise the newer saved one."""
     if (
         dataclasses.is_dataclass(mine)
+        and not isinstance(mine, type)  # a record's value, never a dataclass itself
         and dataclasses.is_dataclass(loaded)
         and dataclasses.is_dataclass(theirs)
     ):
@@ -68,7 +70,7 @@ class RecordEditDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         for seq in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self.save)
+            QShortcut(QKeySequence(seq), self, self.save)
 
     # what each dialog provides
     def form_value(self, errors: dict[str, str]):
@@ -135,10 +137,12 @@ class PartyEditDialog(RecordEditDialog):
         v = QVBoxLayout(self)
         if detail.other_cases:
             kind = PartyKind(detail.kind).label.lower()
-            also = QLabel(
-                f"This {kind} is also on {', '.join(detail.other_cases)}: a change to the name, date of "
-                "birth, phone or address shows there too.",
-                objectName="alsoOnCases",
+            also = named(
+                QLabel(
+                    f"This {kind} is also on {', '.join(detail.other_cases)}: a change to the name, date of "
+                    "birth, phone or address shows there too."
+                ),
+                "alsoOnCases",
             )
             also.setWordWrap(True)
             v.addWidget(also)
@@ -195,9 +199,9 @@ class IncidentEditDialog(RecordEditDialog):
             extra=(gone.id, f"{gone.name} (taken off the case)") if gone else None,
         )
         self.form.fill(detail.value)
-        self.reason = QLineEdit(
-            objectName="incident_reason",
-            placeholderText="optional — kept with the corrected line on the chronology",
+        self.reason = named(
+            QLineEdit(placeholderText="optional — kept with the corrected line on the chronology"),
+            "incident_reason",
         )
         why = QWidget()
         f = QFormLayout(why)

@@ -39,6 +39,7 @@ from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 
 if TYPE_CHECKING:
     from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.data_protection import RequestRow, SubjectMatch
     from cspdesk.core.services.registry import Services
 
 REQUEST_COLUMNS = ("Reference", "Kind", "Person", "Received", "Due", "State")
@@ -55,8 +56,8 @@ class DataRequestsDialog(QDialog):
         self.services = services
         self.bus = bus
         self.prompts = prompts
-        self.requests: list = []
-        self.matches: list = []
+        self.requests: list[RequestRow] = []
+        self.matches: list[SubjectMatch] = []
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._requests_box())
         splitter.addWidget(self._subject_access_box())
@@ -182,7 +183,7 @@ class DataRequestsDialog(QDialog):
                 self.table.selectRow(row)
         self._request_chosen()
 
-    def current(self):
+    def current(self) -> RequestRow | None:
         rows = self.table.selectionModel().selectedRows()
         return self.requests[rows[0].row()] if rows else None
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,27 +19,15 @@ from PySide6.QtWidgets import (
 
 from cspdesk.gui.named import named
 
-
-class Look(Protocol):
-    """What the dialog shows of a look (the audit log's LookRow)."""
-
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def user(self) -> str: ...
-    @property
-    def what(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def reused(self) -> bool: ...
+if TYPE_CHECKING:
+    from cspdesk.core.services.data_protection import LookRow
 
 
 COLUMNS = ("When", "Who", "What", "Reason")
 
 
 class LooksDialog(QDialog):
-    def __init__(self, rows: Sequence[Look], title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, rows: Sequence[LookRow], title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("looksDialog")
         self.setWindowTitle(title)

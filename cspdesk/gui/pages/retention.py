@@ -39,6 +39,7 @@ from cspdesk.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.data_protection import DueRecord
     from cspdesk.core.services.registry import Services
 
 COLUMNS = ("Due for review", "Record", "Reference", "Description", "Counts from", "Date", "Kept until")
@@ -52,7 +53,7 @@ class RetentionTab(QWidget):
         self.services = services
         self.bus = bus
         self.prompts = prompts
-        self.rows: list = []
+        self.rows: list[DueRecord] = []
         self._loaded = False
         self._generation = 0  # a read started before the last one is dropped when it ends
         self.tasks = TaskRunner()
@@ -153,7 +154,7 @@ class RetentionTab(QWidget):
             return
         raise exc
 
-    def _fill(self, rows: list) -> None:
+    def _fill(self, rows: list[DueRecord]) -> None:
         self.rows = rows
         self.table.setRowCount(len(self.rows))
         for r, d in enumerate(self.rows):
@@ -173,7 +174,7 @@ class RetentionTab(QWidget):
         self.count.setText(f"{len(self.rows):,} record(s) past retention")
         self._selection_changed()
 
-    def selected(self) -> list:
+    def selected(self) -> list[DueRecord]:
         return [self.rows[i.row()] for i in self.table.selectionModel().selectedRows()]
 
     def _selection_changed(self) -> None:

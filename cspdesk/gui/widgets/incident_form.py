@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QW
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory
 from cspdesk.core.services.cases import IncidentInput
+from cspdesk.gui.named import named
 from cspdesk.gui.widgets.forms import (
     DateField,
     FieldErrors,
@@ -36,15 +37,13 @@ class IncidentForm(QWidget):
         self.reported_on = DateField(clock().today())
         self.reported_on.setObjectName("incident_reported_on")
         self.reporter = combo([], object_name="incident_reporter")
-        self.reporter_name = QLineEdit(
-            objectName="incident_reporter_name", placeholderText="name, if not listed"
-        )
+        self.reporter_name = named(QLineEdit(placeholderText="name, if not listed"), "incident_reporter_name")
         self.agency = combo(agencies, "(reported to us)", object_name="incident_agency")
-        self.police_ref = QLineEdit(objectName="incident_police_ref")
-        self.description = QLineEdit(objectName="incident_description")
+        self.police_ref = named(QLineEdit(), "incident_police_ref")
+        self.description = named(QLineEdit(), "incident_description")
         self.category = combo(AsbCategory.choices(), "(the case's category)", object_name="incident_category")
-        self.same_place = QCheckBox(
-            f"Where the case is{f' ({case_place})' if case_place else ''}", objectName="incident_same_place"
+        self.same_place = named(
+            QCheckBox(f"Where the case is{f' ({case_place})' if case_place else ''}"), "incident_same_place"
         )
         self.same_place.setChecked(True)
         self.place = LocationFields(self.errors, "incident_place_", wards=wards)
