@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from cspdesk.core.services.cases.case_export import export_cases
     from cspdesk.core.services.cases.case_intake import IntakeForm
     from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput, PartyRow
+    from cspdesk.core.services.cases.case_party_edit import PartyDetail
     from cspdesk.core.services.cases.case_query import LIST_COLUMNS, CaseQuery
     from cspdesk.core.services.cases.chronology import ChronologyRow
+    from cspdesk.core.services.cases.incident_edit import IncidentDetail, IncidentOutcome
     from cspdesk.core.services.cases.incidents import IncidentInput, IncidentRow
 
 _PUBLIC: dict[str, str] = {
@@ -23,11 +25,14 @@ _PUBLIC: dict[str, str] = {
     "CaseDetail": "cspdesk.core.services.cases.case_edit",
     "CaseQuery": "cspdesk.core.services.cases.case_query",
     "ChronologyRow": "cspdesk.core.services.cases.chronology",
+    "IncidentDetail": "cspdesk.core.services.cases.incident_edit",
     "IncidentInput": "cspdesk.core.services.cases.incidents",
+    "IncidentOutcome": "cspdesk.core.services.cases.incident_edit",
     "IncidentRow": "cspdesk.core.services.cases.incidents",
     "IntakeForm": "cspdesk.core.services.cases.case_intake",
     "LIST_COLUMNS": "cspdesk.core.services.cases.case_query",
     "LocationInput": "cspdesk.core.services.cases.case_parties",
+    "PartyDetail": "cspdesk.core.services.cases.case_party_edit",
     "PartyInput": "cspdesk.core.services.cases.case_parties",
     "PartyRow": "cspdesk.core.services.cases.case_parties",
     "export_cases": "cspdesk.core.services.cases.case_export",
@@ -38,11 +43,14 @@ __all__ = [
     "CaseDetail",
     "CaseQuery",
     "ChronologyRow",
+    "IncidentDetail",
     "IncidentInput",
+    "IncidentOutcome",
     "IncidentRow",
     "IntakeForm",
     "LIST_COLUMNS",
     "LocationInput",
+    "PartyDetail",
     "PartyInput",
     "PartyRow",
     "export_cases",
