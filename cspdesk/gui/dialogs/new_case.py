@@ -4,6 +4,7 @@ can open the existing case or link the new one to it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -27,13 +28,16 @@ from PySide6.QtWidgets import (
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory, PartyKind, PartyRole, PriorityTag, ReportChannel
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.cases import IntakeForm
+from cspdesk.core.services.cases import IntakeForm, PartyInput
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 from cspdesk.gui.widgets.party_form import LocationFields, PartyForm
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.cases import DuplicateHit
     from cspdesk.core.services.registry import Services
 
 # The CSP priority a category most often falls under (the officer can change it).
@@ -57,7 +61,7 @@ class NewCaseDialog(QDialog):
     opened = Signal(object)  # the new case's id
     open_existing = Signal(object)  # the officer chose an existing case instead
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
@@ -116,7 +120,7 @@ class NewCaseDialog(QDialog):
         wv.addWidget(self.add_party_btn)
         wv.addWidget(self.party_list)
         wv.addWidget(self.remove_party_btn)
-        self.parties = []
+        self.parties: list[PartyInput] = []
 
         self.dup_label = named(QLabel(), "duplicatesLabel")
         self.dup_label.setWordWrap(True)
@@ -126,7 +130,7 @@ class NewCaseDialog(QDialog):
         self.duplicates.itemActivated.connect(self._open_existing)
         self.dup_label.hide()
         self.duplicates.hide()
-        self._checked_for_duplicates = None
+        self._checked_for_duplicates: IntakeForm | None = None
 
         self.save_btn = named(QPushButton("Save case  (Ctrl+Enter)"), "saveNewCase")
         self.save_btn.setDefault(False)
@@ -267,7 +271,7 @@ class NewCaseDialog(QDialog):
         self.opened.emit(opened.id)
         self.accept()
 
-    def _show_duplicates(self, hits) -> None:
+    def _show_duplicates(self, hits: Sequence[DuplicateHit]) -> None:
         self.duplicates.clear()
         for h in hits:
             it = QListWidgetItem(
@@ -289,6 +293,6 @@ class NewCaseDialog(QDialog):
         self.duplicates.setFocus()
         self.duplicates.setCurrentRow(0)
 
-    def _open_existing(self, item) -> None:
+    def _open_existing(self, item: QListWidgetItem) -> None:
         self.open_existing.emit(item.data(Qt.ItemDataRole.UserRole))
         self.reject()

@@ -4,6 +4,10 @@ own place unless the incident says otherwise). The Incidents tab records with it
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from cspdesk.core.clock import current as clock
@@ -22,11 +26,22 @@ from cspdesk.gui.widgets.forms import (
 )
 from cspdesk.gui.widgets.party_form import LocationFields
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.cases import PartyRow
+
 OTHER = "other"  # the reporter combo's "someone else (type the name)"
 
 
 class IncidentForm(QWidget):
-    def __init__(self, agencies, *, full: bool = False, wards=(), case_place: str = "", parent=None):
+    def __init__(
+        self,
+        agencies: Sequence[tuple[uuid.UUID, str]],
+        *,
+        full: bool = False,
+        wards: Sequence[tuple[uuid.UUID, str]] = (),
+        case_place: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.full = full
         self.errors = FieldErrors()
@@ -82,7 +97,12 @@ class IncidentForm(QWidget):
             self.place.hide()
         self._form = form
 
-    def set_reporters(self, parties, keep=None, extra: tuple | None = None) -> None:
+    def set_reporters(
+        self,
+        parties: Iterable[PartyRow],
+        keep: uuid.UUID | None = None,
+        extra: tuple[uuid.UUID, str] | None = None,
+    ) -> None:
         """The parties on the case (``PartyRow``s), then "someone else". ``extra`` is (id, label) for a
         reporter no longer on the case, so a correction can keep them."""
         current = keep if keep is not None else self.reporter.currentData()

@@ -3,6 +3,9 @@ Used by the new-case dialog, the People tab and the dialog that changes a party'
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from cspdesk.core.domain.vocab import PartyKind, PartyRole, PlaceType
@@ -14,7 +17,14 @@ from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, 
 class LocationFields(QWidget):
     """Place name, address, town, postcode, type, ward."""
 
-    def __init__(self, errors: FieldErrors, prefix: str = "", wards=(), with_type: bool = True, parent=None):
+    def __init__(
+        self,
+        errors: FieldErrors,
+        prefix: str = "",
+        wards: Sequence[tuple[uuid.UUID, str]] = (),
+        with_type: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.place_name = named(QLineEdit(placeholderText="e.g. Eureka Park"), f"{prefix}place_name")
         self.line1 = named(QLineEdit(placeholderText="e.g. 12 Oak Street"), f"{prefix}line1")
@@ -64,7 +74,7 @@ class LocationFields(QWidget):
 
 
 class PartyForm(QWidget):
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.errors = FieldErrors()
         self.role = combo(PartyRole.choices(), object_name="party_role")

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.cases.actions import ActionInput, ActionRow
     from cspdesk.core.services.cases.case_edit import CaseDetail
     from cspdesk.core.services.cases.case_export import export_cases
-    from cspdesk.core.services.cases.case_intake import IntakeForm
+    from cspdesk.core.services.cases.case_intake import DuplicateHit, IntakeForm
     from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput, PartyRow
     from cspdesk.core.services.cases.case_party_edit import PartyDetail
     from cspdesk.core.services.cases.case_query import LIST_COLUMNS, CaseQuery
@@ -25,6 +25,7 @@ _PUBLIC: dict[str, str] = {
     "CaseDetail": "cspdesk.core.services.cases.case_edit",
     "CaseQuery": "cspdesk.core.services.cases.case_query",
     "ChronologyRow": "cspdesk.core.services.cases.chronology",
+    "DuplicateHit": "cspdesk.core.services.cases.case_intake",
     "IncidentDetail": "cspdesk.core.services.cases.incident_edit",
     "IncidentInput": "cspdesk.core.services.cases.incidents",
     "IncidentOutcome": "cspdesk.core.services.cases.incident_edit",
@@ -43,6 +44,7 @@ __all__ = [
     "CaseDetail",
     "CaseQuery",
     "ChronologyRow",
+    "DuplicateHit",
     "IncidentDetail",
     "IncidentInput",
     "IncidentOutcome",
