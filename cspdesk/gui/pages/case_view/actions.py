@@ -110,7 +110,7 @@ class ActionsPanel(CasePanel):
             self.due.clear()
             self.applied(changes)
 
-    def _selected(self):
+    def _selected(self) -> ActionRow | None:
         aid = selected_id(self.table)
         if aid is None:
             self.prompts.info("Actions", "Select an action first.")

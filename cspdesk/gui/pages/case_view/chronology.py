@@ -79,7 +79,7 @@ class ChronologyPanel(CasePanel):
         v.addWidget(self.errors.general)
         self.rows: list[ChronologyRow] = []
 
-    def load(self, *_a) -> None:
+    def load(self, *_a: object) -> None:
         kind = self.kind.currentData()
         self.rows = self.services.chronology.entries(
             self.case_id, kinds=[kind] if kind else None, include_superseded=self.show_corrected.isChecked()

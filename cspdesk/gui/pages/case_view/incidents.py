@@ -20,7 +20,7 @@ from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.incident_form import IncidentForm
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.cases import IncidentRow, PartyRow
+    from cspdesk.core.services.cases import IncidentOutcome, IncidentRow, PartyRow
     from cspdesk.core.services.registry import Services
 
 
@@ -129,7 +129,7 @@ class IncidentsPanel(CasePanel):
         )
         self._selection_changed()
 
-    def _selected(self):
+    def _selected(self) -> IncidentRow | None:
         iid = selected_id(self.table)
         return next((r for r in self.rows if r.id == iid), None)
 
@@ -227,7 +227,7 @@ class IncidentsPanel(CasePanel):
         if outcome is not None:
             self.after(outcome)
 
-    def after(self, outcome) -> None:
+    def after(self, outcome: IncidentOutcome) -> None:
         """Tell the other tabs, then what the change means: a repeat victim, and the Case Review prompt, whose
         answer is recorded either way."""
         self.applied(outcome.changes)
@@ -267,7 +267,7 @@ class IncidentsPanel(CasePanel):
             self.applied(changes)
 
 
-def _duplicate_words(original) -> str:
+def _duplicate_words(original: IncidentRow | None) -> str:
     return "another incident" if original is None else f"{original.occurred_at:%d/%m/%Y %H:%M}"
 
 

@@ -190,7 +190,7 @@ class OverviewPanel(CasePanel):
         now = self.values()
         return {k: v for k, v in now.items() if _norm(v) != _norm(base[k])}
 
-    def _changed(self, *_a) -> None:
+    def _changed(self, *_a: object) -> None:
         if self._loading:
             return
         self.dirty = bool(self.changed_fields())
@@ -330,7 +330,7 @@ class OverviewPanel(CasePanel):
         v.addWidget(buttons)
         buttons.rejected.connect(dlg.reject)
 
-        def save():
+        def save() -> None:
             changes = self.attempt(
                 "Place not changed",
                 lambda: self.services.parties.set_location(self.services.actor, self.case_id, fields.value()),
@@ -376,7 +376,7 @@ class OverviewPanel(CasePanel):
             self.applied(changes)
 
 
-def _norm(v):
+def _norm(v: object) -> object:
     if isinstance(v, str):
         return v.strip()
     if isinstance(v, list | tuple):

@@ -19,6 +19,7 @@ from cspdesk.gui.widgets.party_form import PartyForm
 
 if TYPE_CHECKING:
     from cspdesk.core.services.cases import PartyRow
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
 
 
@@ -66,7 +67,7 @@ class PeoplePanel(CasePanel):
         ub.addWidget(self.undo_label, 1)
         ub.addWidget(self.undo_btn)
         self.undo_bar.hide()
-        self._undo_id = None
+        self._undo_id: uuid.UUID | None = None  # the party Undo puts back
 
         box = QGroupBox("Add a person, business or group")
         v = QVBoxLayout(box)
@@ -88,7 +89,7 @@ class PeoplePanel(CasePanel):
         self.rows: list[PartyRow] = []
         self.edit_dialog: PartyEditDialog | None = None
 
-    def load(self, *_a) -> None:
+    def load(self, *_a: object) -> None:
         self.rows = self.services.parties.parties(self.case_id, include_removed=self.show_removed.isChecked())
         out = []
         for p in self.rows:
@@ -108,7 +109,7 @@ class PeoplePanel(CasePanel):
                 self.table.selectRow(row)
         self._selection_changed()
 
-    def _selected(self):
+    def _selected(self) -> PartyRow | None:
         pid = selected_id(self.table)
         return next((p for p in self.rows if p.id == pid), None)
 
@@ -153,7 +154,7 @@ class PeoplePanel(CasePanel):
         self.edit_dialog = dlg  # tests reach it
         dlg.open()
 
-    def _saved(self, changes) -> None:
+    def _saved(self, changes: Changes) -> None:
         self._forget_undo()
         if changes.ids:
             self.applied(changes)
@@ -184,7 +185,7 @@ class PeoplePanel(CasePanel):
         if self._undo_id is not None:
             self.restore(self._undo_id)
 
-    def restore(self, party_id) -> None:
+    def restore(self, party_id: uuid.UUID | None) -> None:
         if party_id is None:
             return
         changes = self.attempt(
@@ -221,7 +222,7 @@ class PeoplePanel(CasePanel):
             self.applied(changes)
 
 
-def _notes(p) -> str:
+def _notes(p: PartyRow) -> str:
     told = ""
     if p.case_review_told_on and (
         p.case_review_not_told_for is None or p.case_review_told_on >= p.case_review_not_told_for

@@ -7,7 +7,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from cspdesk.core.domain.vocab import Role
@@ -28,6 +28,7 @@ from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.theme import font_px
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
 
 TABS = (
@@ -237,11 +238,11 @@ class CaseView(QWidget):
 
         lock_editing(self, keep=PARTNER_MAY_USE)
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if self.case_id in changes.ids or changes.touches("setting", "user"):
             self.refresh()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self.overview.dirty:
             answer = self.prompts.save_discard_cancel(
                 "Unsaved changes", f"{self.windowTitle()} has changes that are not saved. Save them?"
