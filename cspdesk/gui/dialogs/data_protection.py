@@ -138,7 +138,13 @@ class DataProtectionDialog(QDialog):
         )
         if path is None:
             return
-        path.write_text(self.csv, encoding="utf-8", newline="")
+        try:
+            path.write_text(self.csv, encoding="utf-8", newline="")
+        except OSError as exc:  # a folder that has gone, a file open in another program
+            self.prompts.error(
+                "Report not saved", f"The report could not be written to {path}: {exc.strerror}."
+            )
+            return
         self.prompts.info(
             "Report saved", f"Saved to {path}. It names staff and their reasons: keep it securely."
         )
