@@ -18,6 +18,7 @@ from cspdesk.gui.bus import Bus
 from cspdesk.gui.laptop import fit_for_laptops, restore_geometry, save_geometry, scrolling
 from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.actions import ActionsPanel
+from cspdesk.gui.pages.case_view.base import CasePanel
 from cspdesk.gui.pages.case_view.chronology import ChronologyPanel
 from cspdesk.gui.pages.case_view.documents import DocumentsPanel
 from cspdesk.gui.pages.case_view.incidents import IncidentsPanel
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
 
-TABS = (
+TABS: tuple[tuple[str, type[CasePanel]], ...] = (
     ("Overview", OverviewPanel),
     ("People", PeoplePanel),
     ("Incidents", IncidentsPanel),
@@ -83,15 +84,15 @@ class CaseView(QWidget):
         self.panels: dict[str, QWidget] = {}  # the tabs built so far
         # Each tab but the Overview is built when first shown (or asked for): building all of them was most
         # of a case window's opening time (issue 19). Until then its place holds an empty widget.
-        self._unbuilt: dict[str, tuple[QWidget, type]] = {}
+        self._unbuilt: dict[str, tuple[QWidget, type[CasePanel]]] = {}
+        self.overview = OverviewPanel(services, bus, prompts, case_id)
         for title, cls in TABS:
-            if title == "Overview":
-                self.add_tab(title, cls(services, bus, prompts, case_id))
+            if cls is OverviewPanel:
+                self.add_tab(title, self.overview)
             else:
                 placeholder = QWidget()
                 self._unbuilt[title] = (placeholder, cls)
                 self.tabs.addTab(placeholder, title)
-        self.overview: OverviewPanel = self.panels["Overview"]  # type: ignore[assignment]
         self.offer_close.clicked.connect(self.overview.close_case)
         import importlib
 
