@@ -7,14 +7,14 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.letters.attachments import DocumentRow, email_as_text, preview_kind
+    from cspdesk.core.services.letters.attachments import AttachmentRow, email_as_text, preview_kind
     from cspdesk.core.services.letters.letter_areas import NOTICE_KIND_FOR_TEMPLATE
     from cspdesk.core.services.letters.letter_sources import Subject
     from cspdesk.core.services.letters.letter_templates import field_list
     from cspdesk.core.services.letters.letters_batch import run_batch
 
 _PUBLIC: dict[str, str] = {
-    "DocumentRow": "cspdesk.core.services.letters.attachments",
+    "AttachmentRow": "cspdesk.core.services.letters.attachments",
     "NOTICE_KIND_FOR_TEMPLATE": "cspdesk.core.services.letters.letter_areas",
     "Subject": "cspdesk.core.services.letters.letter_sources",
     "email_as_text": "cspdesk.core.services.letters.attachments",
@@ -23,7 +23,7 @@ _PUBLIC: dict[str, str] = {
     "run_batch": "cspdesk.core.services.letters.letters_batch",
 }
 __all__ = [
-    "DocumentRow",
+    "AttachmentRow",
     "NOTICE_KIND_FOR_TEMPLATE",
     "Subject",
     "email_as_text",

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPdfWidgets import QPdfView
 
-    from cspdesk.core.services.letters import DocumentRow
+    from cspdesk.core.services.letters import AttachmentRow
     from cspdesk.core.services.registry import Services
 
 
@@ -83,7 +83,7 @@ class DocumentsPanel(CasePanel):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         QVBoxLayout(self).addWidget(splitter)
-        self.rows: list[DocumentRow] = []
+        self.rows: list[AttachmentRow] = []
         self.shown: str | None = None  # "image" / "pdf" / "text" / "email" / None: what the preview shows
 
     def load(self) -> None:
@@ -97,7 +97,7 @@ class DocumentsPanel(CasePanel):
             [d.id for d in self.rows],
         )
 
-    def _current(self) -> DocumentRow | None:
+    def _current(self) -> AttachmentRow | None:
         did = selected_id(self.table)
         return next((d for d in self.rows if d.id == did), None)
 
