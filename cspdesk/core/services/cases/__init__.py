@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from cspdesk.core.services.cases.case_party_edit import PartyDetail
     from cspdesk.core.services.cases.case_query import LIST_COLUMNS, CaseQuery
     from cspdesk.core.services.cases.chronology import ChronologyRow
-    from cspdesk.core.services.cases.incident_edit import IncidentDetail, IncidentOutcome
-    from cspdesk.core.services.cases.incidents import IncidentInput, IncidentRow
+    from cspdesk.core.services.cases.incident_edit import IncidentDetail
+    from cspdesk.core.services.cases.incidents import IncidentInput, IncidentOutcome, IncidentRow
 
 _PUBLIC: dict[str, str] = {
     "ActionInput": "cspdesk.core.services.cases.actions",
@@ -28,7 +28,7 @@ _PUBLIC: dict[str, str] = {
     "DuplicateHit": "cspdesk.core.services.cases.case_intake",
     "IncidentDetail": "cspdesk.core.services.cases.incident_edit",
     "IncidentInput": "cspdesk.core.services.cases.incidents",
-    "IncidentOutcome": "cspdesk.core.services.cases.incident_edit",
+    "IncidentOutcome": "cspdesk.core.services.cases.incidents",
     "IncidentRow": "cspdesk.core.services.cases.incidents",
     "IntakeForm": "cspdesk.core.services.cases.case_intake",
     "LIST_COLUMNS": "cspdesk.core.services.cases.case_query",
