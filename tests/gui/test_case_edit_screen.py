@@ -320,3 +320,23 @@ def test_answering_no_to_the_case_review_prompt_is_recorded_and_not_asked_again(
     row = column(people.table, 2).index("Joan Platt")
     assert "told about Case Review 26/11/2026" in people.table.item(row, 6).text()
     assert "Joan Platt told about the ASB Case Review" in chronology(view)
+
+
+def test_the_row_keys_act_only_in_their_table(qtbot, view, prompts):
+    """Catches the tables' Enter/F2/Del shortcuts set window-wide: with the focus elsewhere on the tab (here
+    the 'Show people taken off' box), Del would offer to take the selected person off the case and F2 open
+    them for change. Seen to fail with ``QShortcut(key, table, slot, WidgetShortcut)``, whose context
+    PySide6 6.11 drops."""
+    people = view.show_tab("People")
+    select(people.table, 2, "Kyle Dunmore")
+    people.show_removed.setFocus()
+    qtbot.waitUntil(people.show_removed.hasFocus)
+    asked = len(prompts.asked)
+    qtbot.keyClick(people.show_removed, Qt.Key.Key_Delete)
+    qtbot.keyClick(people.show_removed, Qt.Key.Key_F2)
+    assert len(prompts.asked) == asked and getattr(people, "edit_dialog", None) is None
+    assert "Kyle Dunmore" in column(people.table, 2)
+    people.table.setFocus()
+    qtbot.waitUntil(people.table.hasFocus)
+    qtbot.keyClick(people.table, Qt.Key.Key_Delete)  # in the table, Del still asks (and is cancelled)
+    assert "Take Kyle Dunmore (perpetrator) off this case?" in prompts.asked[-1][2]

@@ -10,8 +10,9 @@ officer had not touched, so nothing of either is lost and a second Save is a del
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -19,11 +20,33 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from cspdesk.core.domain.vocab import PartyKind
 from cspdesk.core.errors import ConflictError, UserError, ValidationError
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.incident_form import IncidentForm
 from cspdesk.gui.widgets.party_form import PartyForm
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.cases import (
+        IncidentDetail,
+        IncidentInput,
+        IncidentOutcome,
+        PartyDetail,
+        PartyInput,
+        PartyRow,
+    )
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+
+
+class _Record(Protocol):
+    """A record as read for correcting: ``value`` is what its form shows."""
+
+    @property
+    def value(self) -> object: ...
+
+
+D = TypeVar("D", bound=_Record)  # the record as read: PartyDetail, IncidentDetail
+V = TypeVar("V")  # the form's value: PartyInput, IncidentInput
 
 THEIRS_TAKEN = (
     "\n\nThe form now shows their change in every field you had not changed; your own changes are "
@@ -35,6 +58,7 @@ def merge_theirs(mine: Any, loaded: Any, theirs: Any) -> Any:
     """Field by field: the officer's value where they changed it, otherwise the newer saved one."""
     if (
         dataclasses.is_dataclass(mine)
+        and not isinstance(mine, type)  # a record's value, never a dataclass itself
         and dataclasses.is_dataclass(loaded)
         and dataclasses.is_dataclass(theirs)
     ):
@@ -48,12 +72,14 @@ def merge_theirs(mine: Any, loaded: Any, theirs: Any) -> Any:
     return theirs if mine == loaded else mine
 
 
-class RecordEditDialog(QDialog):
+class RecordEditDialog(QDialog, Generic[D, V]):
     services: Services
 
     saved = Signal(object)  # what the service returned
 
-    def __init__(self, services, prompts, detail, what: str, parent=None):
+    def __init__(
+        self, services: Services, prompts: Prompts, detail: D, what: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.prompts = prompts
@@ -68,22 +94,22 @@ class RecordEditDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         for seq in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self.save)
+            QShortcut(QKeySequence(seq), self, self.save)
 
     # what each dialog provides
-    def form_value(self, errors: dict[str, str]):
+    def form_value(self, errors: dict[str, str]) -> V:
         raise NotImplementedError
 
-    def fill(self, value) -> None:
+    def fill(self, value: V) -> None:
         raise NotImplementedError
 
     def show_errors(self, errors: dict[str, str]) -> None:
         raise NotImplementedError
 
-    def reload(self):
+    def reload(self) -> D:
         raise NotImplementedError
 
-    def send(self, value):
+    def send(self, value: V) -> object:  # what the service returned, emitted by ``saved``
         raise NotImplementedError
 
     def save(self) -> None:
@@ -108,7 +134,7 @@ class RecordEditDialog(QDialog):
         self.accept()
         self.saved.emit(result)
 
-    def _take_theirs(self, mine) -> None:
+    def _take_theirs(self, mine: V) -> None:
         loaded = self.detail.value
         try:
             self.detail = self.reload()
@@ -119,10 +145,12 @@ class RecordEditDialog(QDialog):
         self.fill(merge_theirs(mine, loaded, self.detail.value))
 
 
-class PartyEditDialog(RecordEditDialog):
+class PartyEditDialog(RecordEditDialog["PartyDetail", "PartyInput"]):
     """Change a party's details and role (People tab: Enter, F2 or double-click)."""
 
-    def __init__(self, services, prompts, detail, parent=None):
+    def __init__(
+        self, services: Services, prompts: Prompts, detail: PartyDetail, parent: QWidget | None = None
+    ) -> None:
         super().__init__(services, prompts, detail, detail.name, parent)
         self.setObjectName("partyEditDialog")
         self.setWindowTitle(f"Change {detail.name} — {detail.case_reference}")
@@ -135,10 +163,12 @@ class PartyEditDialog(RecordEditDialog):
         v = QVBoxLayout(self)
         if detail.other_cases:
             kind = PartyKind(detail.kind).label.lower()
-            also = QLabel(
-                f"This {kind} is also on {', '.join(detail.other_cases)}: a change to the name, date of "
-                "birth, phone or address shows there too.",
-                objectName="alsoOnCases",
+            also = named(
+                QLabel(
+                    f"This {kind} is also on {', '.join(detail.other_cases)}: a change to the name, date of "
+                    "birth, phone or address shows there too."
+                ),
+                "alsoOnCases",
             )
             also.setWordWrap(True)
             v.addWidget(also)
@@ -147,22 +177,22 @@ class PartyEditDialog(RecordEditDialog):
         v.addWidget(self.buttons)
         self.resize(560, 460)
 
-    def form_value(self, errors):
+    def form_value(self, errors: dict[str, str]) -> PartyInput:
         # Email and the person's id are not on the form: they stay as they were.
         return replace(
             self.form.value(errors), email=self.detail.value.email, person_id=self.detail.value.person_id
         )
 
-    def fill(self, value) -> None:
+    def fill(self, value: PartyInput) -> None:
         self.form.fill(value)
 
-    def show_errors(self, errors) -> None:
+    def show_errors(self, errors: dict[str, str]) -> None:
         self.form.errors.show(errors) if errors else self.form.errors.clear()
 
-    def reload(self):
+    def reload(self) -> PartyDetail:
         return self.services.party_edit.detail(self.detail.case_id, self.detail.id)
 
-    def send(self, value):
+    def send(self, value: PartyInput) -> Changes:
         return self.services.party_edit.edit(
             self.services.actor,
             self.detail.case_id,
@@ -173,11 +203,18 @@ class PartyEditDialog(RecordEditDialog):
         )
 
 
-class IncidentEditDialog(RecordEditDialog):
+class IncidentEditDialog(RecordEditDialog["IncidentDetail", "IncidentInput"]):
     """Correct an incident (Incidents tab: Enter, F2 or double-click). The reason is optional and kept with
     the corrected line on the chronology."""
 
-    def __init__(self, services, prompts, detail, parties, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        prompts: Prompts,
+        detail: IncidentDetail,
+        parties: Sequence[PartyRow],
+        parent: QWidget | None = None,
+    ) -> None:
         when = f"{detail.value.occurred_at:%d/%m/%Y}" if detail.value.occurred_at else ""
         super().__init__(services, prompts, detail, f"The incident of {when}", parent)
         self.setObjectName("incidentEditDialog")
@@ -195,9 +232,9 @@ class IncidentEditDialog(RecordEditDialog):
             extra=(gone.id, f"{gone.name} (taken off the case)") if gone else None,
         )
         self.form.fill(detail.value)
-        self.reason = QLineEdit(
-            objectName="incident_reason",
-            placeholderText="optional — kept with the corrected line on the chronology",
+        self.reason = named(
+            QLineEdit(placeholderText="optional — kept with the corrected line on the chronology"),
+            "incident_reason",
         )
         why = QWidget()
         f = QFormLayout(why)
@@ -211,19 +248,19 @@ class IncidentEditDialog(RecordEditDialog):
         v.addWidget(self.buttons)
         self.resize(720, 560)
 
-    def form_value(self, errors):
+    def form_value(self, errors: dict[str, str]) -> IncidentInput:
         return self.form.value(errors)
 
-    def fill(self, value) -> None:
+    def fill(self, value: IncidentInput) -> None:
         self.form.fill(value)
 
-    def show_errors(self, errors) -> None:
+    def show_errors(self, errors: dict[str, str]) -> None:
         self.form.show_errors(errors) if errors else self.form.errors.clear()
 
-    def reload(self):
+    def reload(self) -> IncidentDetail:
         return self.services.incident_edit.detail(self.detail.case_id, self.detail.id)
 
-    def send(self, value):
+    def send(self, value: IncidentInput) -> IncidentOutcome:
         return self.services.incident_edit.edit(
             self.services.actor,
             self.detail.case_id,

@@ -20,9 +20,12 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from cspdesk.core.errors import UserError
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
@@ -32,29 +35,36 @@ def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
 
+def _pydate(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
+
+def _date_edit(d: date, object_name: str) -> QDateEdit:
+    edit = named(QDateEdit(_qdate(d)), object_name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    return edit
+
+
 class DataProtectionDialog(QDialog):
     services: Services
 
-    def __init__(self, services, prompts, parent=None):
-        super().__init__(
-            parent,
-            objectName="dataProtectionDialog",
-            windowTitle="Data protection — looks at restricted records",
-        )
+    def __init__(self, services: Services, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dataProtectionDialog")
+        self.setWindowTitle("Data protection — looks at restricted records")
         self.services, self.prompts = services, prompts
-        self.rows = []
+        self.csv = ""  # the report on screen, as the CSV "Save CSV…" writes
         today = services.clock.today()
         last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # from the start of last month
-        self.start = QDateEdit(
-            _qdate(last_month), calendarPopup=True, displayFormat="dd/MM/yyyy", objectName="dpFrom"
-        )
-        self.end = QDateEdit(_qdate(today), calendarPopup=True, displayFormat="dd/MM/yyyy", objectName="dpTo")
-        show = QPushButton("Show", objectName="dpShow")
+        self.start = _date_edit(last_month, "dpFrom")
+        self.end = _date_edit(today, "dpTo")
+        show = named(QPushButton("Show"), "dpShow")
         show.clicked.connect(self.show_report)
-        self.save_btn = QPushButton("Save CSV…", objectName="dpSave")
+        self.save_btn = named(QPushButton("Save CSV…"), "dpSave")
         self.save_btn.clicked.connect(self.save_csv)
         self.save_btn.setEnabled(False)
-        verify = QPushButton("Check the audit log…", objectName="dpVerify")
+        verify = named(QPushButton("Check the audit log…"), "dpVerify")
         verify.setToolTip(
             "Walk the audit log's hash chain: says whether any row was changed, removed or "
             "inserted out of order (as cspdesk audit verify)"
@@ -62,15 +72,15 @@ class DataProtectionDialog(QDialog):
         verify.clicked.connect(self.verify)
         # The chain's head, for the DPO to note elsewhere: the chain alone cannot show its newest rows
         # removed.
-        self.head = QLineEdit(objectName="dpHead", readOnly=True)
+        self.head = named(QLineEdit(readOnly=True), "dpHead")
         self.head.setPlaceholderText("Check the audit log to show its head (row number and hash)")
         self.head.setToolTip(
             "The audit log's last row and its hash. Note it somewhere else (with the date): "
             "cspdesk audit verify --expect-head with it later shows whether rows were cut from the end."
         )
         self.head.setAccessibleName("Audit chain head")
-        self.summary = QLabel(objectName="dpSummary")
-        self.table = QTableWidget(0, 7, objectName="dpTable")
+        self.summary = named(QLabel(), "dpSummary")
+        self.table = named(QTableWidget(0, 7), "dpTable")
         self.table.setHorizontalHeaderLabels(
             ["When (UTC)", "User", "Login", "Record", "Reference", "What", "Reason"]
         )
@@ -95,30 +105,31 @@ class DataProtectionDialog(QDialog):
         self.resize(1100, 560)
 
     def _period(self) -> tuple[date, date]:
-        return self.start.date().toPython(), self.end.date().toPython()
+        return _pydate(self.start.date()), _pydate(self.end.date())
 
     def show_report(self) -> None:
+        from cspdesk.core.services.data_protection import report_csv
+
         start, end = self._period()
         try:
-            self.rows = self.services.audit_log.views_report(self.services.actor, start, end)
+            rows = self.services.audit_log.views_report(self.services.actor, start, end)
         except UserError as exc:
             self.prompts.error("Report not shown", str(exc))
             return
-        self.table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
+        self.csv = report_csv(rows)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
             cells = row.cells()[:6] + [row.reason + (" (given earlier)" if row.reused else "")]
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        users = len({r.username for r in self.rows})
+        users = len({r.username for r in rows})
         self.summary.setText(
-            f"{len(self.rows)} look{'s' if len(self.rows) != 1 else ''} at restricted records by "
+            f"{len(rows)} look{'s' if len(rows) != 1 else ''} at restricted records by "
             f"{users} user{'s' if users != 1 else ''}, {start:%d/%m/%Y} to {end:%d/%m/%Y}."
         )
         self.save_btn.setEnabled(True)
 
     def save_csv(self) -> None:
-        from cspdesk.core.services.data_protection import report_csv
-
         start, end = self._period()
         path = self.prompts.ask_save_file(
             "Save the data-protection report",
@@ -127,7 +138,13 @@ class DataProtectionDialog(QDialog):
         )
         if path is None:
             return
-        path.write_text(report_csv(self.rows), encoding="utf-8", newline="")
+        try:
+            path.write_text(self.csv, encoding="utf-8", newline="")
+        except OSError as exc:  # a folder that has gone, a file open in another program
+            self.prompts.error(
+                "Report not saved", f"The report could not be written to {path}: {exc.strerror}."
+            )
+            return
         self.prompts.info(
             "Report saved", f"Saved to {path}. It names staff and their reasons: keep it securely."
         )

@@ -8,6 +8,7 @@ Everything goes through ``services.subject_requests`` and ``services.subject_acc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -31,9 +32,14 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.data_subject import RequestKind, RequestOutcome
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.data_protection import RequestRow, SubjectMatch
     from cspdesk.core.services.registry import Services
 
 REQUEST_COLUMNS = ("Reference", "Kind", "Person", "Received", "Due", "State")
@@ -43,15 +49,15 @@ MATCH_COLUMNS = ("Same person?", "Found as", "Name", "Date of birth", "Address",
 class DataRequestsDialog(QDialog):
     services: Services
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Data protection requests")
         self.setObjectName("dataRequestsDialog")
         self.services = services
         self.bus = bus
         self.prompts = prompts
-        self.requests: list = []
-        self.matches: list = []
+        self.requests: list[RequestRow] = []
+        self.matches: list[SubjectMatch] = []
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._requests_box())
         splitter.addWidget(self._subject_access_box())
@@ -69,13 +75,13 @@ class DataRequestsDialog(QDialog):
         form = QFormLayout(box)
         self.errors = FieldErrors()
         self.kind = combo([(k.value, k.label) for k in RequestKind], object_name="requestKind")
-        self.name = QLineEdit(objectName="requestName")
+        self.name = named(QLineEdit(), "requestName")
         self.dob = DateField()
         self.dob.setObjectName("requestDob")
-        self.address = QLineEdit(objectName="requestAddress")
+        self.address = named(QLineEdit(), "requestAddress")
         self.received = DateField(self.services.clock.today())
         self.received.setObjectName("requestReceived")
-        self.details = QLineEdit(objectName="requestDetails", placeholderText="What was asked")
+        self.details = named(QLineEdit(placeholderText="What was asked"), "requestDetails")
         for label, key, w in (
             ("&Kind", "kind", self.kind),
             ("&Name", "subject_name", self.name),
@@ -85,7 +91,7 @@ class DataRequestsDialog(QDialog):
             ("De&tails", "details", self.details),
         ):
             self.errors.add_row(form, label, key, w)
-        log = QPushButton("&Log request", objectName="logRequest")
+        log = named(QPushButton("&Log request"), "logRequest")
         log.clicked.connect(self.log_request)
         form.addRow(self.errors.general)
         form.addRow(log)
@@ -124,7 +130,7 @@ class DataRequestsDialog(QDialog):
     def _requests_box(self) -> QWidget:
         box = QGroupBox("Requests")
         v = QVBoxLayout(box)
-        self.table = QTableWidget(0, len(REQUEST_COLUMNS), objectName="requestsTable")
+        self.table = named(QTableWidget(0, len(REQUEST_COLUMNS)), "requestsTable")
         self.table.setHorizontalHeaderLabels(REQUEST_COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -134,8 +140,8 @@ class DataRequestsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._request_chosen)
         v.addWidget(self.table)
         row = QHBoxLayout()
-        self.extend_btn = QPushButton("E&xtend…", objectName="extendRequest")
-        self.close_btn = QPushButton("&Close request…", objectName="closeRequest")
+        self.extend_btn = named(QPushButton("E&xtend…"), "extendRequest")
+        self.close_btn = named(QPushButton("&Close request…"), "closeRequest")
         self.extend_btn.clicked.connect(self.extend)
         self.close_btn.clicked.connect(self.close_request)
         row.addStretch(1)
@@ -149,7 +155,7 @@ class DataRequestsDialog(QDialog):
         self.table.setRowCount(len(self.requests))
         for r, q in enumerate(self.requests):
             state = (
-                f"Closed {q.closed_on:%d/%m/%Y}: {q.outcome.label.lower()}"
+                f"Closed {q.closed_on:%d/%m/%Y}" + (f": {q.outcome.label.lower()}" if q.outcome else "")
                 if q.closed_on
                 else "OVERDUE"
                 if q.overdue
@@ -177,7 +183,7 @@ class DataRequestsDialog(QDialog):
                 self.table.selectRow(row)
         self._request_chosen()
 
-    def current(self):
+    def current(self) -> RequestRow | None:
         rows = self.table.selectionModel().selectedRows()
         return self.requests[rows[0].row()] if rows else None
 
@@ -233,7 +239,7 @@ class DataRequestsDialog(QDialog):
             "Request not closed",
         )
 
-    def _act(self, action, reference: str, title: str) -> None:
+    def _act(self, action: Callable[[], Changes], reference: str, title: str) -> None:
         try:
             changes = action()
         except UserError as exc:
@@ -249,17 +255,17 @@ class DataRequestsDialog(QDialog):
         box = QGroupBox("Subject access: the person's records")
         v = QVBoxLayout(box)
         top = QHBoxLayout()
-        self.subject_label = QLabel(objectName="subjectLabel")
-        self.find_btn = QPushButton("&Find records", objectName="findRecords")
-        self.find_btn.clicked.connect(self.find)
+        self.subject_label = named(QLabel(), "subjectLabel")
+        self.find_btn = named(QPushButton("&Find records"), "findRecords")
+        self.find_btn.clicked.connect(self.find_records)
         top.addWidget(self.subject_label, 1)
         top.addWidget(self.find_btn)
         v.addLayout(top)
-        self.hidden_note = QLabel(objectName="hiddenRestricted")
+        self.hidden_note = named(QLabel(), "hiddenRestricted")
         self.hidden_note.setWordWrap(True)
         self.hidden_note.hide()
         v.addWidget(self.hidden_note)
-        self.match_table = QTableWidget(0, len(MATCH_COLUMNS), objectName="matchTable")
+        self.match_table = named(QTableWidget(0, len(MATCH_COLUMNS)), "matchTable")
         self.match_table.setHorizontalHeaderLabels(MATCH_COLUMNS)
         self.match_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.match_table.verticalHeader().hide()
@@ -267,15 +273,15 @@ class DataRequestsDialog(QDialog):
         self.match_table.itemChanged.connect(lambda _i: self._enable_confirmed())
         v.addWidget(self.match_table)
         bottom = QHBoxLayout()
-        self.redact = QLineEdit(
-            objectName="alsoRedact",
-            placeholderText="Also redact (names CSPDesk does not know), separated by ;",
+        self.redact = named(
+            QLineEdit(placeholderText="Also redact (names CSPDesk does not know), separated by ;"),
+            "alsoRedact",
         )
         redact_label = QLabel("Also &redact:")
         redact_label.setBuddy(self.redact)
-        self.bundle_btn = QPushButton("&Make bundle…", objectName="makeBundle")
+        self.bundle_btn = named(QPushButton("&Make bundle…"), "makeBundle")
         self.bundle_btn.clicked.connect(self.make_bundle)
-        self.confirm_btn = QPushButton("Record as the person's records", objectName="confirmRecords")
+        self.confirm_btn = named(QPushButton("Record as the person's records"), "confirmRecords")
         self.confirm_btn.setToolTip("For a rectification or erasure request: which records it is about")
         self.confirm_btn.clicked.connect(self.confirm_records)
         bottom.addWidget(redact_label)
@@ -288,7 +294,7 @@ class DataRequestsDialog(QDialog):
         v.addLayout(buttons)
         return box
 
-    def find(self) -> None:
+    def find_records(self) -> None:  # not find(): that would hide QWidget.find, Qt's lookup by window id
         q = self.current()
         if q is None:
             return
@@ -361,8 +367,8 @@ class DataRequestsDialog(QDialog):
         return [
             m.key
             for r, m in enumerate(self.matches)
-            if self.match_table.item(r, 0) is not None
-            and self.match_table.item(r, 0).checkState() == Qt.CheckState.Checked
+            if (tick := self.match_table.item(r, 0)) is not None
+            and tick.checkState() == Qt.CheckState.Checked
         ]
 
     def make_bundle(self) -> None:

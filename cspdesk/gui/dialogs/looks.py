@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -11,15 +14,24 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
+
+from cspdesk.gui.named import named
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.data_protection import LookRow
+
 
 COLUMNS = ("When", "Who", "What", "Reason")
 
 
 class LooksDialog(QDialog):
-    def __init__(self, rows, title: str, parent=None):
-        super().__init__(parent, objectName="looksDialog", windowTitle=title)
-        self.table = QTableWidget(len(rows), len(COLUMNS), objectName="looksTable")
+    def __init__(self, rows: Sequence[LookRow], title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("looksDialog")
+        self.setWindowTitle(title)
+        self.table = named(QTableWidget(len(rows), len(COLUMNS)), "looksTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -31,10 +43,12 @@ class LooksDialog(QDialog):
             reason = row.reason + (" (reason given earlier)" if row.reused else "")
             for c, text in enumerate((f"{row.at:%d/%m/%Y %H:%M}", row.user, row.what, reason)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        note = QLabel(
-            f"{len(rows)} look{'s' if len(rows) != 1 else ''} at this record's details, newest first. "
-            "Times are UTC.",
-            objectName="looksNote",
+        note = named(
+            QLabel(
+                f"{len(rows)} look{'s' if len(rows) != 1 else ''} at this record's details, newest first. "
+                "Times are UTC."
+            ),
+            "looksNote",
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

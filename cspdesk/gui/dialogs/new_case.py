@@ -4,6 +4,7 @@ can open the existing case or link the new one to it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -27,12 +28,16 @@ from PySide6.QtWidgets import (
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory, PartyKind, PartyRole, PriorityTag, ReportChannel
 from cspdesk.core.errors import UserError, ValidationError
-from cspdesk.core.services.cases import IntakeForm
+from cspdesk.core.services.cases import IntakeForm, PartyInput
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 from cspdesk.gui.widgets.party_form import LocationFields, PartyForm
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.cases import DuplicateHit
     from cspdesk.core.services.registry import Services
 
 # The CSP priority a category most often falls under (the officer can change it).
@@ -56,7 +61,7 @@ class NewCaseDialog(QDialog):
     opened = Signal(object)  # the new case's id
     open_existing = Signal(object)  # the officer chose an existing case instead
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
@@ -66,11 +71,11 @@ class NewCaseDialog(QDialog):
         self.resize(1100, 820)
         opts = services.intake.options()
         self.errors = FieldErrors()
-        self.title_edit = QLineEdit(
-            objectName="new_title", placeholderText="what, where — e.g. Youths at Eureka Park"
+        self.title_edit = named(
+            QLineEdit(placeholderText="what, where — e.g. Youths at Eureka Park"), "new_title"
         )
         self.category = combo(AsbCategory.choices(), "Choose…", object_name="new_category")
-        self.tags = QListWidget(objectName="new_tags")
+        self.tags = named(QListWidget(), "new_tags")
         self.tags.setFixedHeight(120)
         for value, label in PriorityTag.choices():
             it = QListWidgetItem(f"{label}  ({PriorityTag(value).theme.label})")
@@ -84,7 +89,7 @@ class NewCaseDialog(QDialog):
         self.reported_via = combo(ReportChannel.choices(), "Choose…", object_name="new_reported_via")
         self.officer = combo(opts.officers, "(me)", object_name="new_officer")
         select_data(self.officer, services.actor.user_id)
-        self.description = QPlainTextEdit(objectName="new_description")
+        self.description = named(QPlainTextEdit(), "new_description")
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(70)
         self.location = LocationFields(self.errors, "loc_", wards=opts.wards)
@@ -103,11 +108,11 @@ class NewCaseDialog(QDialog):
         QVBoxLayout(where_box).addWidget(self.location)
 
         self.party_form = PartyForm()
-        self.add_party_btn = QPushButton("Add to the list  (Ctrl+P)", objectName="newAddParty")
+        self.add_party_btn = named(QPushButton("Add to the list  (Ctrl+P)"), "newAddParty")
         self.add_party_btn.clicked.connect(self.add_party)
-        self.party_list = QListWidget(objectName="newParties")
+        self.party_list = named(QListWidget(), "newParties")
         self.party_list.setFixedHeight(90)
-        self.remove_party_btn = QPushButton("Remove from the list", objectName="newRemoveParty")
+        self.remove_party_btn = named(QPushButton("Remove from the list"), "newRemoveParty")
         self.remove_party_btn.clicked.connect(self._remove_party)
         who_box = QGroupBox("Who: complainant or victim, and about whom")
         wv = QVBoxLayout(who_box)
@@ -115,19 +120,19 @@ class NewCaseDialog(QDialog):
         wv.addWidget(self.add_party_btn)
         wv.addWidget(self.party_list)
         wv.addWidget(self.remove_party_btn)
-        self.parties = []
+        self.parties: list[PartyInput] = []
 
-        self.dup_label = QLabel(objectName="duplicatesLabel")
+        self.dup_label = named(QLabel(), "duplicatesLabel")
         self.dup_label.setWordWrap(True)
         self.dup_label.setStyleSheet(f"color:{theme.colour('warning')}; font-weight:600;")
-        self.duplicates = QListWidget(objectName="duplicates", accessibleName="Possible duplicates")
+        self.duplicates = named(QListWidget(), "duplicates", "Possible duplicates")
         self.duplicates.setFixedHeight(110)
         self.duplicates.itemActivated.connect(self._open_existing)
         self.dup_label.hide()
         self.duplicates.hide()
-        self._checked_for_duplicates = None
+        self._checked_for_duplicates: IntakeForm | None = None
 
-        self.save_btn = QPushButton("Save case  (Ctrl+Enter)", objectName="saveNewCase")
+        self.save_btn = named(QPushButton("Save case  (Ctrl+Enter)"), "saveNewCase")
         self.save_btn.setDefault(False)
         self.save_btn.setAutoDefault(False)
         self.save_btn.clicked.connect(self.save)
@@ -158,8 +163,8 @@ class NewCaseDialog(QDialog):
         v.addWidget(self.duplicates)
         v.addLayout(buttons)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.add_party)
+            QShortcut(QKeySequence(seq), self, self.save)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.add_party)
         self.title_edit.setFocus()
 
     def _suggest_tag(self) -> None:
@@ -266,7 +271,7 @@ class NewCaseDialog(QDialog):
         self.opened.emit(opened.id)
         self.accept()
 
-    def _show_duplicates(self, hits) -> None:
+    def _show_duplicates(self, hits: Sequence[DuplicateHit]) -> None:
         self.duplicates.clear()
         for h in hits:
             it = QListWidgetItem(
@@ -288,6 +293,6 @@ class NewCaseDialog(QDialog):
         self.duplicates.setFocus()
         self.duplicates.setCurrentRow(0)
 
-    def _open_existing(self, item) -> None:
+    def _open_existing(self, item: QListWidgetItem) -> None:
         self.open_existing.emit(item.data(Qt.ItemDataRole.UserRole))
         self.reject()

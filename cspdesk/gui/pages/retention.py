@@ -8,9 +8,11 @@ reference only, like everything else here.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,9 +32,14 @@ from cspdesk.core.domain.retention import RetentionDecisionKind, RetentionRecord
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.data_protection import DueRecord
     from cspdesk.core.services.registry import Services
 
 COLUMNS = ("Due for review", "Record", "Reference", "Description", "Counts from", "Date", "Kept until")
@@ -41,12 +48,12 @@ COLUMNS = ("Due for review", "Record", "Reference", "Description", "Counts from"
 class RetentionTab(QWidget):
     services: Services
 
-    def __init__(self, services, bus, prompts, parent=None):
+    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
         self.prompts = prompts
-        self.rows: list = []
+        self.rows: list[DueRecord] = []
         self._loaded = False
         self._generation = 0  # a read started before the last one is dropped when it ends
         self.tasks = TaskRunner()
@@ -64,7 +71,7 @@ class RetentionTab(QWidget):
             v.addStretch(1)
             return
         top = QHBoxLayout()
-        self.kind = QComboBox(objectName="retentionKind")
+        self.kind = named(QComboBox(), "retentionKind")
         self.kind.addItem("All records", None)
         for r in RetentionRecord:
             self.kind.addItem(r.label, r)
@@ -73,13 +80,13 @@ class RetentionTab(QWidget):
         label.setBuddy(self.kind)
         top.addWidget(label)
         top.addWidget(self.kind)
-        self.count = QLabel(objectName="retentionCount")
+        self.count = named(QLabel(), "retentionCount")
         top.addWidget(self.count, 1)
-        refresh = QPushButton("&Refresh", objectName="retentionRefresh")
+        refresh = named(QPushButton("&Refresh"), "retentionRefresh")
         refresh.clicked.connect(self.refresh)
         top.addWidget(refresh)
         v.addLayout(top)
-        self.table = QTableWidget(0, len(COLUMNS), objectName="retentionTable")
+        self.table = named(QTableWidget(0, len(COLUMNS)), "retentionTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -89,26 +96,28 @@ class RetentionTab(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         v.addWidget(self.table, 1)
         keep_row = QHBoxLayout()
-        self.reason = QLineEdit(
-            objectName="keepReason", placeholderText="Why it is kept (e.g. proceedings pending)"
+        self.reason = named(
+            QLineEdit(placeholderText="Why it is kept (e.g. proceedings pending)"), "keepReason"
         )
-        self.until = QDateEdit(objectName="keepUntil", calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.until = named(QDateEdit(), "keepUntil")
+        self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("dd/MM/yyyy")
         today = services.clock.today()
         self.until.setDate(QDate(today.year + 1, today.month, min(today.day, 28)))
         reason_label = QLabel("Reas&on:")
         reason_label.setBuddy(self.reason)
         until_label = QLabel("Review a&gain on:")
         until_label.setBuddy(self.until)
-        self.keep = QPushButton("&Keep", objectName="retentionKeep")
-        self.anonymise = QPushButton("A&nonymise…", objectName="retentionAnonymise")
-        self.delete = QPushButton("&Delete…", objectName="retentionDelete")
+        self.keep = named(QPushButton("&Keep"), "retentionKeep")
+        self.anonymise = named(QPushButton("A&nonymise…"), "retentionAnonymise")
+        self.delete = named(QPushButton("&Delete…"), "retentionDelete")
         for w in (reason_label, self.reason, until_label, self.until, self.keep):
             keep_row.addWidget(w, 1 if w is self.reason else 0)
         keep_row.addSpacing(24)
         keep_row.addWidget(self.anonymise)
         keep_row.addWidget(self.delete)
         v.addLayout(keep_row)
-        self.error = QLabel(objectName="retentionError")
+        self.error = named(QLabel(), "retentionError")
         self.error.setStyleSheet(theme.css("alert"))
         self.error.setWordWrap(True)
         self.error.hide()
@@ -121,7 +130,7 @@ class RetentionTab(QWidget):
             lambda c: self.refresh() if self._loaded and c.touches("setting") else None
         )
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if not self._loaded and hasattr(self, "table"):
             self.refresh()
@@ -145,7 +154,7 @@ class RetentionTab(QWidget):
             return
         raise exc
 
-    def _fill(self, rows: list) -> None:
+    def _fill(self, rows: list[DueRecord]) -> None:
         self.rows = rows
         self.table.setRowCount(len(self.rows))
         for r, d in enumerate(self.rows):
@@ -165,7 +174,7 @@ class RetentionTab(QWidget):
         self.count.setText(f"{len(self.rows):,} record(s) past retention")
         self._selection_changed()
 
-    def selected(self) -> list:
+    def selected(self) -> list[DueRecord]:
         return [self.rows[i.row()] for i in self.table.selectionModel().selectedRows()]
 
     def _selection_changed(self) -> None:
@@ -194,9 +203,15 @@ class RetentionTab(QWidget):
             "are removed for good; dates, categories and outcomes stay.",
         ):
             return
-        until = self.until.date().toPython() if decision is RetentionDecisionKind.KEEP else None
-        done, problems = 0, []
-        last_changes = None
+        chosen_date = self.until.date()
+        until = (
+            date(chosen_date.year(), chosen_date.month(), chosen_date.day())
+            if decision is RetentionDecisionKind.KEEP
+            else None
+        )
+        done = 0
+        problems: list[str] = []
+        last_changes: Changes | None = None
         for d in chosen:
             try:
                 last_changes = self.services.retention.decide(

@@ -4,11 +4,16 @@ own place unless the incident says otherwise). The Incidents tab records with it
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory
 from cspdesk.core.services.cases import IncidentInput
+from cspdesk.gui.named import named
 from cspdesk.gui.widgets.forms import (
     DateField,
     FieldErrors,
@@ -21,11 +26,22 @@ from cspdesk.gui.widgets.forms import (
 )
 from cspdesk.gui.widgets.party_form import LocationFields
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.cases import PartyRow
+
 OTHER = "other"  # the reporter combo's "someone else (type the name)"
 
 
 class IncidentForm(QWidget):
-    def __init__(self, agencies, *, full: bool = False, wards=(), case_place: str = "", parent=None):
+    def __init__(
+        self,
+        agencies: Sequence[tuple[uuid.UUID, str]],
+        *,
+        full: bool = False,
+        wards: Sequence[tuple[uuid.UUID, str]] = (),
+        case_place: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.full = full
         self.errors = FieldErrors()
@@ -36,15 +52,13 @@ class IncidentForm(QWidget):
         self.reported_on = DateField(clock().today())
         self.reported_on.setObjectName("incident_reported_on")
         self.reporter = combo([], object_name="incident_reporter")
-        self.reporter_name = QLineEdit(
-            objectName="incident_reporter_name", placeholderText="name, if not listed"
-        )
+        self.reporter_name = named(QLineEdit(placeholderText="name, if not listed"), "incident_reporter_name")
         self.agency = combo(agencies, "(reported to us)", object_name="incident_agency")
-        self.police_ref = QLineEdit(objectName="incident_police_ref")
-        self.description = QLineEdit(objectName="incident_description")
+        self.police_ref = named(QLineEdit(), "incident_police_ref")
+        self.description = named(QLineEdit(), "incident_description")
         self.category = combo(AsbCategory.choices(), "(the case's category)", object_name="incident_category")
-        self.same_place = QCheckBox(
-            f"Where the case is{f' ({case_place})' if case_place else ''}", objectName="incident_same_place"
+        self.same_place = named(
+            QCheckBox(f"Where the case is{f' ({case_place})' if case_place else ''}"), "incident_same_place"
         )
         self.same_place.setChecked(True)
         self.place = LocationFields(self.errors, "incident_place_", wards=wards)
@@ -83,7 +97,12 @@ class IncidentForm(QWidget):
             self.place.hide()
         self._form = form
 
-    def set_reporters(self, parties, keep=None, extra: tuple | None = None) -> None:
+    def set_reporters(
+        self,
+        parties: Iterable[PartyRow],
+        keep: uuid.UUID | None = None,
+        extra: tuple[uuid.UUID, str] | None = None,
+    ) -> None:
         """The parties on the case (``PartyRow``s), then "someone else". ``extra`` is (id, label) for a
         reporter no longer on the case, so a correction can keep them."""
         current = keep if keep is not None else self.reporter.currentData()

@@ -3,22 +3,33 @@ Used by the new-case dialog, the People tab and the dialog that changes a party'
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from cspdesk.core.domain.vocab import PartyKind, PartyRole, PlaceType
 from cspdesk.core.services.cases import LocationInput, PartyInput
+from cspdesk.gui.named import named
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 
 
 class LocationFields(QWidget):
     """Place name, address, town, postcode, type, ward."""
 
-    def __init__(self, errors: FieldErrors, prefix: str = "", wards=(), with_type: bool = True, parent=None):
+    def __init__(
+        self,
+        errors: FieldErrors,
+        prefix: str = "",
+        wards: Sequence[tuple[uuid.UUID, str]] = (),
+        with_type: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.place_name = QLineEdit(objectName=f"{prefix}place_name", placeholderText="e.g. Eureka Park")
-        self.line1 = QLineEdit(objectName=f"{prefix}line1", placeholderText="e.g. 12 Oak Street")
-        self.town = QLineEdit(objectName=f"{prefix}town")
-        self.postcode = QLineEdit(objectName=f"{prefix}postcode", placeholderText="DE11 0AH")
+        self.place_name = named(QLineEdit(placeholderText="e.g. Eureka Park"), f"{prefix}place_name")
+        self.line1 = named(QLineEdit(placeholderText="e.g. 12 Oak Street"), f"{prefix}line1")
+        self.town = named(QLineEdit(), f"{prefix}town")
+        self.postcode = named(QLineEdit(placeholderText="DE11 0AH"), f"{prefix}postcode")
         self.postcode.setMaximumWidth(110)
         self.place_type = combo(PlaceType.choices(), object_name=f"{prefix}place_type")
         self.ward = combo(wards, "Ward (from postcode if known)", object_name=f"{prefix}ward")
@@ -63,20 +74,20 @@ class LocationFields(QWidget):
 
 
 class PartyForm(QWidget):
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.errors = FieldErrors()
         self.role = combo(PartyRole.choices(), object_name="party_role")
         self.kind = combo(PartyKind.choices(), object_name="party_kind")
-        self.forename = QLineEdit(objectName="party_forename")
-        self.surname = QLineEdit(objectName="party_surname")
+        self.forename = named(QLineEdit(), "party_forename")
+        self.surname = named(QLineEdit(), "party_surname")
         self.dob = DateField()
         self.dob.setObjectName("party_dob")
-        self.org_name = QLineEdit(objectName="party_org_name")
-        self.group = QLineEdit(objectName="party_group", placeholderText="e.g. group of 6-8 youths on bikes")
-        self.phone = QLineEdit(objectName="party_phone")
-        self.notes = QLineEdit(objectName="party_notes", placeholderText="e.g. deaf: text, don't call")
-        self.vulnerable = QCheckBox("Vulnerable", objectName="party_vulnerable")
+        self.org_name = named(QLineEdit(), "party_org_name")
+        self.group = named(QLineEdit(placeholderText="e.g. group of 6-8 youths on bikes"), "party_group")
+        self.phone = named(QLineEdit(), "party_phone")
+        self.notes = named(QLineEdit(placeholderText="e.g. deaf: text, don't call"), "party_notes")
+        self.vulnerable = named(QCheckBox("Vulnerable"), "party_vulnerable")
         self.address = LocationFields(self.errors, "party_", with_type=False)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)

@@ -8,33 +8,55 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.cases.actions import ActionInput
+    from cspdesk.core.services.cases.actions import ActionInput, ActionRow
+    from cspdesk.core.services.cases.case_edit import CaseDetail
     from cspdesk.core.services.cases.case_export import export_cases
-    from cspdesk.core.services.cases.case_intake import IntakeForm
-    from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput
-    from cspdesk.core.services.cases.case_query import LIST_COLUMNS, CaseQuery
+    from cspdesk.core.services.cases.case_intake import DuplicateHit, IntakeForm
+    from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput, PartyRow
+    from cspdesk.core.services.cases.case_party_edit import PartyDetail
+    from cspdesk.core.services.cases.case_query import CaseQuery, LIST_COLUMNS
     from cspdesk.core.services.cases.case_sharing import ShareRow
-    from cspdesk.core.services.cases.incidents import IncidentInput
+    from cspdesk.core.services.cases.chronology import ChronologyRow
+    from cspdesk.core.services.cases.incident_edit import IncidentDetail
+    from cspdesk.core.services.cases.incidents import IncidentInput, IncidentOutcome, IncidentRow
 
 _PUBLIC: dict[str, str] = {
     "ActionInput": "cspdesk.core.services.cases.actions",
+    "ActionRow": "cspdesk.core.services.cases.actions",
+    "CaseDetail": "cspdesk.core.services.cases.case_edit",
     "CaseQuery": "cspdesk.core.services.cases.case_query",
+    "ChronologyRow": "cspdesk.core.services.cases.chronology",
+    "DuplicateHit": "cspdesk.core.services.cases.case_intake",
+    "IncidentDetail": "cspdesk.core.services.cases.incident_edit",
     "IncidentInput": "cspdesk.core.services.cases.incidents",
+    "IncidentOutcome": "cspdesk.core.services.cases.incidents",
+    "IncidentRow": "cspdesk.core.services.cases.incidents",
     "IntakeForm": "cspdesk.core.services.cases.case_intake",
     "LIST_COLUMNS": "cspdesk.core.services.cases.case_query",
     "LocationInput": "cspdesk.core.services.cases.case_parties",
+    "PartyDetail": "cspdesk.core.services.cases.case_party_edit",
     "PartyInput": "cspdesk.core.services.cases.case_parties",
+    "PartyRow": "cspdesk.core.services.cases.case_parties",
     "ShareRow": "cspdesk.core.services.cases.case_sharing",
     "export_cases": "cspdesk.core.services.cases.case_export",
 }
 __all__ = [
     "ActionInput",
+    "ActionRow",
+    "CaseDetail",
     "CaseQuery",
+    "ChronologyRow",
+    "DuplicateHit",
+    "IncidentDetail",
     "IncidentInput",
+    "IncidentOutcome",
+    "IncidentRow",
     "IntakeForm",
     "LIST_COLUMNS",
     "LocationInput",
+    "PartyDetail",
     "PartyInput",
+    "PartyRow",
     "ShareRow",
     "export_cases",
 ]

@@ -7,15 +7,31 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.data_protection.audit_log import AuditLogService, report_csv, report_table
+    from cspdesk.core.services.data_protection.audit_log import (
+        AuditLogService,
+        LookRow,
+        report_csv,
+        report_table,
+    )
+    from cspdesk.core.services.data_protection.retention import DueRecord
+    from cspdesk.core.services.data_protection.subject_access import SubjectMatch
+    from cspdesk.core.services.data_protection.subject_requests import RequestRow
 
 _PUBLIC: dict[str, str] = {
     "AuditLogService": "cspdesk.core.services.data_protection.audit_log",
+    "DueRecord": "cspdesk.core.services.data_protection.retention",
+    "LookRow": "cspdesk.core.services.data_protection.audit_log",
+    "RequestRow": "cspdesk.core.services.data_protection.subject_requests",
+    "SubjectMatch": "cspdesk.core.services.data_protection.subject_access",
     "report_csv": "cspdesk.core.services.data_protection.audit_log",
     "report_table": "cspdesk.core.services.data_protection.audit_log",
 }
 __all__ = [
     "AuditLogService",
+    "DueRecord",
+    "LookRow",
+    "RequestRow",
+    "SubjectMatch",
     "report_csv",
     "report_table",
 ]

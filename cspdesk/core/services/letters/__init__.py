@@ -7,7 +7,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.letters.attachments import email_as_text, preview_kind
+    from cspdesk.core.services.letters.attachments import AttachmentRow, email_as_text, preview_kind
     from cspdesk.core.services.letters.documents import DocumentRow
     from cspdesk.core.services.letters.letter_areas import NOTICE_KIND_FOR_TEMPLATE
     from cspdesk.core.services.letters.letter_sources import Subject
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 _PUBLIC: dict[str, str] = {
     "AskedField": "cspdesk.core.services.letters.letters",
+    "AttachmentRow": "cspdesk.core.services.letters.attachments",
     "BatchResult": "cspdesk.core.services.letters.letters_batch",
     "DocumentRow": "cspdesk.core.services.letters.documents",
     "FiledLetter": "cspdesk.core.services.letters.letters",
@@ -32,6 +33,7 @@ _PUBLIC: dict[str, str] = {
 }
 __all__ = [
     "AskedField",
+    "AttachmentRow",
     "BatchResult",
     "DocumentRow",
     "FiledLetter",

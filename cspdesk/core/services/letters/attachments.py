@@ -32,7 +32,10 @@ _EXTRA_TYPES = {
 
 
 @dataclass(frozen=True)
-class DocumentRow:
+class AttachmentRow:
+    """A file filed on the case, as the Documents tab lists it (not ``letters.documents.DocumentRow``, a
+    letter or document made from a template)."""
+
     id: uuid.UUID
     kind: str
     title: str
@@ -79,7 +82,7 @@ class AttachmentService:
         self._uow = uow
         self._today = today
 
-    def documents(self, case_id: uuid.UUID) -> list[DocumentRow]:
+    def documents(self, case_id: uuid.UUID) -> list[AttachmentRow]:
         with self._uow("system") as uow:
             cols = (
                 Document.id,
@@ -97,7 +100,7 @@ class AttachmentService:
                 select(*cols).where(Document.case_id == case_id).order_by(Document.created_at.desc())
             ).all()
         return [
-            DocumentRow(
+            AttachmentRow(
                 r.id,
                 r.kind,
                 r.title,

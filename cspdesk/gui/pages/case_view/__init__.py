@@ -10,12 +10,18 @@ Other areas add their own tabs without editing this package: append a factory to
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-EXTRA_CASE_TABS: list[Callable[[Any, Any, Any, Any], tuple[str, QWidget]]] = []
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
+    from cspdesk.gui.bus import Bus
+    from cspdesk.gui.prompts import Prompts
+
+EXTRA_CASE_TABS: list[Callable[[Services, Bus, Prompts, uuid.UUID], tuple[str, QWidget]]] = []
 
 # The modules that register tabs here. The case screen imports them before it is built, since the main
 # window no longer imports every page at start-up (pages are imported when first shown).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -14,25 +17,39 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.services.cases import ActionInput
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, selected_id, table
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.cases import ActionRow
+    from cspdesk.core.services.registry import Services
 
 
 class ActionsPanel(CasePanel):
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(services, bus, prompts, case_id, parent)
         self.table = table(["Action", "Owner", "Due", "Status", "Outcome"], "actionsTable", 0)
         self.errors = FieldErrors()
-        self.description = QLineEdit(objectName="action_description")
+        self.description = named(QLineEdit(), "action_description")
         self.officer = combo(services.intake.options().officers, "(no officer)", object_name="action_officer")
         self.agency = combo(services.intake.options().agencies, "(no agency)", object_name="action_agency")
         self.due = DateField()
         self.due.setObjectName("action_due")
-        self.add_btn = QPushButton("Set action", objectName="addAction")
+        self.add_btn = named(QPushButton("Set action"), "addAction")
         self.add_btn.clicked.connect(self.add)
-        self.done_btn = QPushButton("Mark done…", objectName="completeAction")
+        self.done_btn = named(QPushButton("Mark done…"), "completeAction")
         self.done_btn.clicked.connect(self.complete)
-        self.cancel_btn = QPushButton("Cancel action…", objectName="cancelAction")
+        self.cancel_btn = named(QPushButton("Cancel action…"), "cancelAction")
         self.cancel_btn.clicked.connect(self.cancel)
         owner = QWidget()
         h = QHBoxLayout(owner)
@@ -55,7 +72,7 @@ class ActionsPanel(CasePanel):
         v.addWidget(self.table, 1)
         v.addLayout(buttons)
         v.addWidget(box)
-        self.rows = []
+        self.rows: list[ActionRow] = []
 
     def load(self) -> None:
         self.rows = self.services.actions.for_case(self.case_id)
@@ -93,7 +110,7 @@ class ActionsPanel(CasePanel):
             self.due.clear()
             self.applied(changes)
 
-    def _selected(self):
+    def _selected(self) -> ActionRow | None:
         aid = selected_id(self.table)
         if aid is None:
             self.prompts.info("Actions", "Select an action first.")

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from cspdesk.core.errors import UserError, ValidationError
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import FieldErrors
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+
+T = TypeVar("T")
 
 
 class CasePanel(QWidget):
     services: Services
 
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
@@ -28,7 +43,9 @@ class CasePanel(QWidget):
     def load(self) -> None:  # reread from the services
         raise NotImplementedError
 
-    def attempt(self, title: str, work, errors: FieldErrors | None = None, prefix: str = ""):
+    def attempt(
+        self, title: str, work: Callable[[], T], errors: FieldErrors | None = None, prefix: str = ""
+    ) -> T | None:
         """Run a service call; show field errors beside fields and other user errors in a message.
         Returns the result, or None if it was refused."""
         try:
@@ -46,12 +63,12 @@ class CasePanel(QWidget):
             errors.clear()
         return result
 
-    def applied(self, changes) -> None:
+    def applied(self, changes: Changes) -> None:
         self.bus.changes_applied.emit(changes)
 
 
 def table(headers: list[str], object_name: str, stretch: int = -1) -> QTableWidget:
-    t = QTableWidget(0, len(headers), objectName=object_name)
+    t = named(QTableWidget(0, len(headers)), object_name)
     t.setHorizontalHeaderLabels(headers)
     t.verticalHeader().setVisible(False)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -69,7 +86,12 @@ def table(headers: list[str], object_name: str, stretch: int = -1) -> QTableWidg
     return t
 
 
-def fill(t: QTableWidget, rows: list[list[str]], ids: list | None = None, colour=None) -> None:
+def fill(
+    t: QTableWidget,
+    rows: Sequence[Sequence[str]],
+    ids: Sequence[object] | None = None,
+    colour: Callable[[int], QColor | None] | None = None,
+) -> None:
     """Fill a table; ``colour(row_index) -> QColor | None`` paints a row's text (overdue in red)."""
     t.setUpdatesEnabled(False)
     t.setSortingEnabled(False)
@@ -86,20 +108,26 @@ def fill(t: QTableWidget, rows: list[list[str]], ids: list | None = None, colour
     t.setUpdatesEnabled(True)
 
 
-def selected_id(t: QTableWidget):
+def selected_id(t: QTableWidget) -> uuid.UUID | None:
     r = t.currentRow()
     item = t.item(r, 0) if r >= 0 else None
     return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
 
-def row_keys(t: QTableWidget, edit=None, remove=None) -> None:
+def row_keys(
+    t: QTableWidget, edit: Callable[[], object] | None = None, remove: Callable[[], object] | None = None
+) -> None:
     """The keys a list of records answers to: Enter, F2 or a double-click changes the selected row; Del
     removes it (the caller asks first)."""
-    keys = []
+    keys: list[tuple[Qt.Key, Callable[[], object]]] = []
     if edit is not None:
         keys += [(k, edit) for k in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2)]
         t.doubleClicked.connect(lambda _i: edit())
     if remove is not None:
         keys.append((Qt.Key.Key_Delete, remove))
     for key, slot in keys:
-        QShortcut(QKeySequence(key), t, context=Qt.ShortcutContext.WidgetShortcut, activated=slot)
+        # Not QShortcut(key, t, slot, context): PySide6 6.11 ignores the context in that form, and the keys
+        # would then act anywhere in the window rather than only in this table.
+        shortcut = QShortcut(QKeySequence(key), t)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(slot)

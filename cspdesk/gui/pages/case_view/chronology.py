@@ -3,6 +3,9 @@ at any time; a correction adds a new entry and the original stays, struck throug
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -12,34 +15,47 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QVBoxLayout,
+    QWidget,
 )
 
 from cspdesk.core.domain.vocab import ChronologyKind
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, selected_id, table
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import FieldErrors, combo
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.cases import ChronologyRow
+    from cspdesk.core.services.registry import Services
 
 
 class ChronologyPanel(CasePanel):
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(services, bus, prompts, case_id, parent)
         self.kind = combo(ChronologyKind.choices(), "All kinds", object_name="chronologyKind")
         self.kind.currentIndexChanged.connect(self.load)
-        self.show_corrected = QCheckBox("Show corrected originals", objectName="showCorrected")
+        self.show_corrected = named(QCheckBox("Show corrected originals"), "showCorrected")
         self.show_corrected.setChecked(True)
         self.show_corrected.toggled.connect(self.load)
         self.count = QLabel()
         self.table = table(["When", "Kind", "Entry", "By"], "chronologyTable", 2)
         self.table.currentCellChanged.connect(lambda *_a: self._show_body())
-        self.body = QPlainTextEdit(
-            objectName="chronologyBody", readOnly=True, accessibleName="The entry in full"
-        )
+        self.body = named(QPlainTextEdit(readOnly=True), "chronologyBody", "The entry in full")
         self.errors = FieldErrors()
-        self.note = QLineEdit(objectName="note_summary", placeholderText="Add a note and press Enter")
+        self.note = named(QLineEdit(placeholderText="Add a note and press Enter"), "note_summary")
         self.note.returnPressed.connect(self.add_note)
-        self.add_btn = QPushButton("Add note", objectName="addNote")
+        self.add_btn = named(QPushButton("Add note"), "addNote")
         self.add_btn.clicked.connect(self.add_note)
-        self.correct_btn = QPushButton("Correct selected entry…", objectName="correctEntry")
+        self.correct_btn = named(QPushButton("Correct selected entry…"), "correctEntry")
         self.correct_btn.clicked.connect(self.correct)
         top = QHBoxLayout()
         top.addWidget(QLabel("Show:"))
@@ -61,9 +77,9 @@ class ChronologyPanel(CasePanel):
         v.addWidget(splitter, 1)
         v.addLayout(add)
         v.addWidget(self.errors.general)
-        self.rows = []
+        self.rows: list[ChronologyRow] = []
 
-    def load(self, *_a) -> None:
+    def load(self, *_a: object) -> None:
         kind = self.kind.currentData()
         self.rows = self.services.chronology.entries(
             self.case_id, kinds=[kind] if kind else None, include_superseded=self.show_corrected.isChecked()
@@ -84,8 +100,7 @@ class ChronologyPanel(CasePanel):
             lambda i: grey if self.rows[i].superseded else None,
         )
         for i, r in enumerate(self.rows):
-            if r.superseded:
-                item = self.table.item(i, 2)
+            if r.superseded and (item := self.table.item(i, 2)) is not None:
                 f = item.font()
                 f.setStrikeOut(True)
                 item.setFont(f)

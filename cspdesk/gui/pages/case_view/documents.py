@@ -3,6 +3,9 @@ else can be saved out and opened. The bytes live in the database, so the origina
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
@@ -18,7 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.services.letters import email_as_text, preview_kind
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, selected_id, table
+from cspdesk.gui.prompts import Prompts
+
+if TYPE_CHECKING:
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPdfWidgets import QPdfView
+
+    from cspdesk.core.services.letters import AttachmentRow
+    from cspdesk.core.services.registry import Services
 
 
 def _size(n: int) -> str:
@@ -26,24 +39,33 @@ def _size(n: int) -> str:
 
 
 class DocumentsPanel(CasePanel):
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(services, bus, prompts, case_id, parent)
         self.table = table(["Title", "Kind", "File", "Size", "Added", "By"], "documentsTable", 0)
         self.table.currentCellChanged.connect(lambda *_a: self.preview())
-        self.add_btn = QPushButton("Add files…", objectName="addFiles")
+        self.add_btn = named(QPushButton("Add files…"), "addFiles")
         self.add_btn.clicked.connect(self.add_files)
-        self.save_btn = QPushButton("Save a copy…", objectName="saveCopy")
+        self.save_btn = named(QPushButton("Save a copy…"), "saveCopy")
         self.save_btn.clicked.connect(self.save_copy)
-        self.stack = QStackedWidget(objectName="documentPreview")
+        self.stack = named(QStackedWidget(), "documentPreview")
         self.none = QLabel("Select a document to preview it.", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="imagePreview")
+        self.image = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "imagePreview")
         image_scroll = QScrollArea()
         image_scroll.setWidget(self.image)
         image_scroll.setWidgetResizable(True)
-        self.text = QPlainTextEdit(readOnly=True, objectName="textPreview")
+        self.text = named(QPlainTextEdit(readOnly=True), "textPreview")
         self.pdf_holder = QWidget()
-        QVBoxLayout(self.pdf_holder).setContentsMargins(0, 0, 0, 0)
-        self.pdf_view = None  # QtPdf is loaded the first time a PDF is shown
+        self.pdf_layout = QVBoxLayout(self.pdf_holder)
+        self.pdf_layout.setContentsMargins(0, 0, 0, 0)
+        self.pdf_view: QPdfView | None = None  # QtPdf is loaded the first time a PDF is shown
+        self.pdf_doc: QPdfDocument | None = None
         for w in (self.none, image_scroll, self.text, self.pdf_holder):
             self.stack.addWidget(w)
         buttons = QHBoxLayout()
@@ -61,8 +83,8 @@ class DocumentsPanel(CasePanel):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         QVBoxLayout(self).addWidget(splitter)
-        self.rows = []
-        self.shown = None  # "image" / "pdf" / "text" / "email" / None: what the preview shows
+        self.rows: list[AttachmentRow] = []
+        self.shown: str | None = None  # "image" / "pdf" / "text" / "email" / None: what the preview shows
 
     def load(self) -> None:
         self.rows = self.services.attachments.documents(self.case_id)
@@ -75,7 +97,7 @@ class DocumentsPanel(CasePanel):
             [d.id for d in self.rows],
         )
 
-    def _current(self):
+    def _current(self) -> AttachmentRow | None:
         did = selected_id(self.table)
         return next((d for d in self.rows if d.id == did), None)
 
@@ -118,13 +140,13 @@ class DocumentsPanel(CasePanel):
         from PySide6.QtPdf import QPdfDocument
         from PySide6.QtPdfWidgets import QPdfView
 
-        if self.pdf_view is None:
+        if self.pdf_view is None or self.pdf_doc is None:
             self.pdf_doc = QPdfDocument(self)
             self.pdf_view = QPdfView(self.pdf_holder)
             self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
             self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
             self.pdf_view.setDocument(self.pdf_doc)
-            self.pdf_holder.layout().addWidget(self.pdf_view)
+            self.pdf_layout.addWidget(self.pdf_view)
         self._pdf_bytes = QByteArray(data)  # the buffer must outlive the document's use of it
         self._pdf_buffer = QBuffer(self._pdf_bytes, self)
         self._pdf_buffer.open(QIODevice.OpenModeFlag.ReadOnly)

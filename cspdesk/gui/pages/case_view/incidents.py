@@ -5,17 +5,34 @@ be corrected (Enter, F2 or double-click) and marked as a duplicate of another re
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.case_edits import IncidentEditDialog
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, row_keys, selected_id, table
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.incident_form import IncidentForm
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.cases import IncidentOutcome, IncidentRow, PartyRow
+    from cspdesk.core.services.registry import Services
 
 
 class IncidentsPanel(CasePanel):
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(services, bus, prompts, case_id, parent)
         self.table = table(
             ["When", "Reported", "Reporter", "Agency", "Police ref", "Duplicate of", "What happened"],
@@ -25,7 +42,7 @@ class IncidentsPanel(CasePanel):
         self.table.setToolTip("Enter or F2: correct the selected incident · Ctrl+D: mark it as a duplicate")
         self.table.itemSelectionChanged.connect(self._selection_changed)
         row_keys(self.table, edit=self.edit)
-        self.counts = QLabel(objectName="reporterCounts")
+        self.counts = named(QLabel(), "reporterCounts")
         self.counts.setWordWrap(True)
         self.form = IncidentForm(services.intake.options().agencies)
         f = self.form
@@ -33,22 +50,22 @@ class IncidentsPanel(CasePanel):
         self.errors, self.day, self.time, self.reported_on = f.errors, f.day, f.time, f.reported_on
         self.reporter, self.reporter_name, self.agency = f.reporter, f.reporter_name, f.agency
         self.police_ref, self.description = f.police_ref, f.description
-        self.add_btn = QPushButton("Record incident", objectName="addIncident")
+        self.add_btn = named(QPushButton("Record incident"), "addIncident")
         self.add_btn.clicked.connect(self.add)
         self.description.returnPressed.connect(self.add)
-        self.edit_btn = QPushButton("Correct…", objectName="editIncident")
+        self.edit_btn = named(QPushButton("Correct…"), "editIncident")
         self.edit_btn.setToolTip("Enter or F2")
         self.edit_btn.clicked.connect(self.edit)
-        self.dup_btn = QPushButton("Mark as duplicate of…", objectName="markDuplicate")
+        self.dup_btn = named(QPushButton("Mark as duplicate of…"), "markDuplicate")
         self.dup_btn.setToolTip(
             "Ctrl+D: the same behaviour reported again (e.g. to another agency) counts once"
         )
         self.dup_btn.clicked.connect(self.mark_duplicate)
-        self.undup_btn = QPushButton("Not a duplicate", objectName="unmarkDuplicate")
+        self.undup_btn = named(QPushButton("Not a duplicate"), "unmarkDuplicate")
         self.undup_btn.setToolTip("Ctrl+Shift+D: count it on its own again")
         self.undup_btn.clicked.connect(self.unmark_duplicate)
-        QShortcut(QKeySequence("Ctrl+D"), self, activated=self.mark_duplicate)
-        QShortcut(QKeySequence("Ctrl+Shift+D"), self, activated=self.unmark_duplicate)
+        QShortcut(QKeySequence("Ctrl+D"), self, self.mark_duplicate)
+        QShortcut(QKeySequence("Ctrl+Shift+D"), self, self.unmark_duplicate)
         buttons = QHBoxLayout()
         for b in (self.edit_btn, self.dup_btn, self.undup_btn):
             buttons.addWidget(b)
@@ -63,8 +80,8 @@ class IncidentsPanel(CasePanel):
         v.addWidget(self.table, 1)
         v.addLayout(buttons)
         v.addWidget(box)
-        self.rows = []
-        self.parties = []
+        self.rows: list[IncidentRow] = []
+        self.parties: list[PartyRow] = []
         self.edit_dialog: IncidentEditDialog | None = None
 
     def load(self) -> None:
@@ -91,8 +108,9 @@ class IncidentsPanel(CasePanel):
             lambda i: theme.qcolour("muted") if self.rows[i].duplicate_of_id else None,
         )
         for i, r in enumerate(self.rows):
-            if r.duplicate_of_id and (o := by_id.get(r.duplicate_of_id)) is not None:
-                self.table.item(i, 5).setToolTip(
+            item = self.table.item(i, 5)
+            if item is not None and r.duplicate_of_id and (o := by_id.get(r.duplicate_of_id)) is not None:
+                item.setToolTip(
                     f"Counted once, as the incident of {o.occurred_at:%d/%m/%Y %H:%M} reported "
                     f"{o.reported_on:%d/%m/%Y} to {o.agency or 'us'}: {o.description}"
                 )
@@ -111,7 +129,7 @@ class IncidentsPanel(CasePanel):
         )
         self._selection_changed()
 
-    def _selected(self):
+    def _selected(self) -> IncidentRow | None:
         iid = selected_id(self.table)
         return next((r for r in self.rows if r.id == iid), None)
 
@@ -209,7 +227,7 @@ class IncidentsPanel(CasePanel):
         if outcome is not None:
             self.after(outcome)
 
-    def after(self, outcome) -> None:
+    def after(self, outcome: IncidentOutcome) -> None:
         """Tell the other tabs, then what the change means: a repeat victim, and the Case Review prompt, whose
         answer is recorded either way."""
         self.applied(outcome.changes)
@@ -249,7 +267,7 @@ class IncidentsPanel(CasePanel):
             self.applied(changes)
 
 
-def _duplicate_words(original) -> str:
+def _duplicate_words(original: IncidentRow | None) -> str:
     return "another incident" if original is None else f"{original.occurred_at:%d/%m/%Y %H:%M}"
 
 

@@ -3,6 +3,9 @@ and closing / reopening."""
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -18,29 +21,45 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from cspdesk.core.domain.vocab import AsbCategory, ClosureReason, PriorityTag, ReportChannel
 from cspdesk.core.errors import ConflictError
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 from cspdesk.gui.widgets.party_form import LocationFields
 
+if TYPE_CHECKING:
+    from cspdesk.core.services.cases import CaseDetail
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.registry import Services
+
 
 class OverviewPanel(CasePanel):
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(services, bus, prompts, case_id, parent)
-        self.detail = None
+        self.detail: CaseDetail | None = None  # as last read (None while changes are being saved)
         self.dirty = False
         self._loading = False
         self._offered_draft = False
         self.errors = FieldErrors()
-        self.title = QLineEdit(objectName="case_title")
-        self.description = QPlainTextEdit(objectName="case_description")
+        self.title = named(QLineEdit(), "case_title")
+        self.description = named(QPlainTextEdit(), "case_description")
         self.description.setFixedHeight(90)
         self.category = combo(AsbCategory.choices(), object_name="case_category")
-        self.tags = QListWidget(objectName="case_tags")
+        self.tags = named(QListWidget(), "case_tags")
         self.tags.setFixedHeight(150)
         for value, label in PriorityTag.choices():
             item = QListWidgetItem(label)
@@ -53,10 +72,10 @@ class OverviewPanel(CasePanel):
         self.reported_via = combo(ReportChannel.choices(), object_name="case_reported_via")
         officers = services.intake.options().officers
         self.officer = combo(officers, "(no officer)", object_name="case_officer")
-        self.save_btn = QPushButton("Save changes", objectName="saveCase")
+        self.save_btn = named(QPushButton("Save changes"), "saveCase")
         self.save_btn.setToolTip("Ctrl+S")
         self.save_btn.clicked.connect(self.save)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
         form = QFormLayout()
         self.errors.add_row(form, "Title", "title", self.title)
@@ -76,17 +95,17 @@ class OverviewPanel(CasePanel):
         outer.addLayout(form)
         outer.addStretch(1)
 
-        self.facts = QLabel(objectName="caseFacts")
+        self.facts = named(QLabel(), "caseFacts")
         self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setWordWrap(True)
         self.facts.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.change_place = QPushButton("Change place…", objectName="changePlace")
+        self.change_place = named(QPushButton("Change place…"), "changePlace")
         self.change_place.clicked.connect(self.edit_location)
-        self.close_btn = QPushButton("Close case…", objectName="closeCase")
+        self.close_btn = named(QPushButton("Close case…"), "closeCase")
         self.close_btn.clicked.connect(self.close_case)
-        self.reopen_btn = QPushButton("Reopen case…", objectName="reopenCase")
+        self.reopen_btn = named(QPushButton("Reopen case…"), "reopenCase")
         self.reopen_btn.clicked.connect(self.reopen_case)
-        self.links = QListWidget(objectName="linkedCases")
+        self.links = named(QListWidget(), "linkedCases")
         self.links.setFixedHeight(90)
         self.links.itemActivated.connect(lambda it: bus.open_case.emit(it.data(Qt.ItemDataRole.UserRole)))
         side = QVBoxLayout()
@@ -125,7 +144,7 @@ class OverviewPanel(CasePanel):
             )
         )
 
-    def values(self, errors: dict[str, str] | None = None) -> dict:
+    def values(self, errors: dict[str, str] | None = None) -> dict[str, object]:
         errors = {} if errors is None else errors
         return {
             "title": self.title.text(),
@@ -164,30 +183,30 @@ class OverviewPanel(CasePanel):
         select_data(self.officer, v["officer_id"])
         self._loading = False
 
-    def changed_fields(self) -> dict:
+    def changed_fields(self) -> dict[str, object]:
         if self.detail is None:
             return {}
         base = self.detail.editable()
         now = self.values()
         return {k: v for k, v in now.items() if _norm(v) != _norm(base[k])}
 
-    def _changed(self, *_a) -> None:
+    def _changed(self, *_a: object) -> None:
         if self._loading:
             return
         self.dirty = bool(self.changed_fields())
         self.save_btn.setText("Save changes *" if self.dirty else "Save changes")
 
-    def _keep_draft(self, *_a) -> None:
+    def _keep_draft(self, *_a: object) -> None:
         if self.dirty and self.detail is not None:
-            fields = self.changed_fields()
+            fields, version = self.changed_fields(), self.detail.version
             self.attempt(
                 "Draft not kept",
                 lambda: self.services.case_edit.save_draft(
-                    self.services.actor, self.case_id, self.detail.version, fields
+                    self.services.actor, self.case_id, version, fields
                 ),
             )
 
-    def load(self, detail=None) -> None:
+    def load(self, detail: CaseDetail | None = None) -> None:
         detail = detail or self.services.case_edit.detail(self.case_id)
         if not self.dirty:
             self.detail = detail
@@ -206,7 +225,7 @@ class OverviewPanel(CasePanel):
             elif draft:
                 self.services.case_edit.discard_draft(self.services.actor, self.case_id)
 
-    def _show_facts(self, d) -> None:
+    def _show_facts(self, d: CaseDetail) -> None:
         closed = f" ({d.closure_reason}, {d.closed_on:%d/%m/%Y})" if d.closed_on else ""
         review = f"{d.next_review_on:%d/%m/%Y}" if d.next_review_on else "none set"
         lines = [
@@ -261,7 +280,7 @@ class OverviewPanel(CasePanel):
             self.errors.clear()
             return True
         try:
-            changes = self.attempt_conflict(fields)
+            changes = self.attempt_conflict(self.detail, fields)
         except ConflictError as exc:
             self.prompts.error("Case changed by someone else", str(exc))
             return False
@@ -274,12 +293,13 @@ class OverviewPanel(CasePanel):
             self.load()
         return True
 
-    def attempt_conflict(self, fields):
+    def attempt_conflict(self, detail: CaseDetail, fields: dict[str, object]) -> Changes | None:
+        """Save ``fields`` over ``detail`` as read; a conflict is the caller's to explain."""
         from cspdesk.core.errors import UserError, ValidationError
 
         try:
             return self.services.case_edit.save(
-                self.services.actor, self.case_id, self.detail.version, self.detail.editable(), fields
+                self.services.actor, self.case_id, detail.version, detail.editable(), fields
             )
         except ValidationError as exc:
             self.errors.show(exc.fields)
@@ -310,7 +330,7 @@ class OverviewPanel(CasePanel):
         v.addWidget(buttons)
         buttons.rejected.connect(dlg.reject)
 
-        def save():
+        def save() -> None:
             changes = self.attempt(
                 "Place not changed",
                 lambda: self.services.parties.set_location(self.services.actor, self.case_id, fields.value()),
@@ -325,7 +345,8 @@ class OverviewPanel(CasePanel):
         dlg.open()
 
     def close_case(self) -> None:
-        reason = self.prompts.ask_choice("Close case", "Why is the case closing?", ClosureReason.choices())
+        reasons: list[tuple[object, str]] = [*ClosureReason.choices()]
+        reason = self.prompts.ask_choice("Close case", "Why is the case closing?", reasons)
         if reason is None:
             return
         open_actions = self.services.closure.open_actions(self.case_id)
@@ -355,7 +376,7 @@ class OverviewPanel(CasePanel):
             self.applied(changes)
 
 
-def _norm(v):
+def _norm(v: object) -> object:
     if isinstance(v, str):
         return v.strip()
     if isinstance(v, list | tuple):

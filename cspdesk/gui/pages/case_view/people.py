@@ -4,42 +4,60 @@ those taken off and put one back, and record that a victim was told about the AS
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cspdesk.gui import theme
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.case_edits import PartyEditDialog
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, row_keys, selected_id, table
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.party_form import PartyForm
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.cases import PartyRow
+    from cspdesk.core.services.context import Changes
+    from cspdesk.core.services.registry import Services
 
 
 class PeoplePanel(CasePanel):
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(services, bus, prompts, case_id, parent)
         self.table = table(["Role", "Kind", "Name", "Age", "Address", "Phone", "Notes"], "partiesTable", 4)
         self.table.setToolTip("Enter or F2: change the selected party · Del: take them off the case")
         self.table.itemSelectionChanged.connect(self._selection_changed)
         row_keys(self.table, edit=self.edit, remove=self.remove)
-        self.show_removed = QCheckBox("Show people taken off the case", objectName="showRemovedParties")
+        self.show_removed = named(QCheckBox("Show people taken off the case"), "showRemovedParties")
         self.show_removed.toggled.connect(self.load)
         self.form = PartyForm()
-        self.add_btn = QPushButton("Add to case", objectName="addParty")
+        self.add_btn = named(QPushButton("Add to case"), "addParty")
         self.add_btn.clicked.connect(self.add)
-        self.edit_btn = QPushButton("Change…", objectName="editParty")
+        self.edit_btn = named(QPushButton("Change…"), "editParty")
         self.edit_btn.setToolTip("Enter or F2")
         self.edit_btn.clicked.connect(self.edit)
-        self.remove_btn = QPushButton("Take off the case…", objectName="removeParty")
+        self.remove_btn = named(QPushButton("Take off the case…"), "removeParty")
         self.remove_btn.setToolTip("Del")
         self.remove_btn.clicked.connect(self.remove)
-        self.restore_btn = QPushButton("Put back on the case", objectName="restoreParty")
+        self.restore_btn = named(QPushButton("Put back on the case"), "restoreParty")
         self.restore_btn.clicked.connect(lambda: self.restore(selected_id(self.table)))
-        self.told_btn = QPushButton("Told about the Case Review…", objectName="toldCaseReview")
+        self.told_btn = named(QPushButton("Told about the Case Review…"), "toldCaseReview")
         self.told_btn.setToolTip("Record that this victim has been told about the ASB Case Review")
         self.told_btn.clicked.connect(self.record_told)
         # After taking someone off: say so, with Undo, until the next change on this tab.
-        self.undo_label = QLabel(objectName="partyUndoLabel")
-        self.undo_btn = QPushButton("Undo", objectName="undoRemoveParty")
+        self.undo_label = named(QLabel(), "partyUndoLabel")
+        self.undo_btn = named(QPushButton("Undo"), "undoRemoveParty")
         self.undo_btn.clicked.connect(self.undo_remove)
-        self.undo_bar = QWidget(objectName="partyUndoBar")
+        self.undo_bar = named(QWidget(), "partyUndoBar")
         self.undo_bar.setStyleSheet(
             f"#partyUndoBar {{background:{theme.colour('warning_bg')}; "
             f"border:1px solid {theme.colour('warning_border')};}}"
@@ -49,7 +67,7 @@ class PeoplePanel(CasePanel):
         ub.addWidget(self.undo_label, 1)
         ub.addWidget(self.undo_btn)
         self.undo_bar.hide()
-        self._undo_id = None
+        self._undo_id: uuid.UUID | None = None  # the party Undo puts back
 
         box = QGroupBox("Add a person, business or group")
         v = QVBoxLayout(box)
@@ -68,10 +86,10 @@ class PeoplePanel(CasePanel):
         h = QHBoxLayout(self)
         h.addLayout(left, 3)
         h.addWidget(box, 2)
-        self.rows = []
+        self.rows: list[PartyRow] = []
         self.edit_dialog: PartyEditDialog | None = None
 
-    def load(self, *_a) -> None:
+    def load(self, *_a: object) -> None:
         self.rows = self.services.parties.parties(self.case_id, include_removed=self.show_removed.isChecked())
         out = []
         for p in self.rows:
@@ -91,7 +109,7 @@ class PeoplePanel(CasePanel):
                 self.table.selectRow(row)
         self._selection_changed()
 
-    def _selected(self):
+    def _selected(self) -> PartyRow | None:
         pid = selected_id(self.table)
         return next((p for p in self.rows if p.id == pid), None)
 
@@ -136,7 +154,7 @@ class PeoplePanel(CasePanel):
         self.edit_dialog = dlg  # tests reach it
         dlg.open()
 
-    def _saved(self, changes) -> None:
+    def _saved(self, changes: Changes) -> None:
         self._forget_undo()
         if changes.ids:
             self.applied(changes)
@@ -167,7 +185,7 @@ class PeoplePanel(CasePanel):
         if self._undo_id is not None:
             self.restore(self._undo_id)
 
-    def restore(self, party_id) -> None:
+    def restore(self, party_id: uuid.UUID | None) -> None:
         if party_id is None:
             return
         changes = self.attempt(
@@ -204,7 +222,7 @@ class PeoplePanel(CasePanel):
             self.applied(changes)
 
 
-def _notes(p) -> str:
+def _notes(p: PartyRow) -> str:
     told = ""
     if p.case_review_told_on and (
         p.case_review_not_told_for is None or p.case_review_told_on >= p.case_review_not_told_for

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -15,24 +18,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.domain.asb_case import RiskQuestionnaire
+from cspdesk.gui.bus import Bus
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, table
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.widgets.forms import FieldErrors
+
+if TYPE_CHECKING:
+    from cspdesk.core.services.registry import Services
 
 
 class RiskPanel(CasePanel):
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(services, bus, prompts, case_id, parent)
         self.errors = FieldErrors()
         self.questions_box = QWidget()
         self.questions_layout = QVBoxLayout(self.questions_box)
         self.checks: dict[str, QCheckBox] = {}
-        self.score = QLabel(objectName="riskScore")
+        self.score = named(QLabel(), "riskScore")
         self.score.setStyleSheet("font-weight: 600;")
-        self.spoc = QLineEdit(
-            objectName="risk_spoc", placeholderText="named officer (needed for medium and high)"
+        self.spoc = named(
+            QLineEdit(placeholderText="named officer (needed for medium and high)"), "risk_spoc"
         )
-        self.notes = QLineEdit(objectName="risk_notes")
-        self.save_btn = QPushButton("Save assessment", objectName="saveRisk")
+        self.notes = named(QLineEdit(), "risk_notes")
+        self.save_btn = named(QPushButton("Save assessment"), "saveRisk")
         self.save_btn.clicked.connect(self.save)
         self.history = table(
             ["Assessed", "By", "Score", "Level", "Next review", "Single point of contact", "Notes"],
@@ -57,7 +74,7 @@ class RiskPanel(CasePanel):
         h = QHBoxLayout(self)
         h.addWidget(box, 1)
         h.addWidget(right, 1)
-        self.questionnaire = None
+        self.questionnaire: RiskQuestionnaire | None = None  # read on the first load
 
     def _build_questions(self) -> None:
         q = self.services.risk.questionnaire()
@@ -79,11 +96,13 @@ class RiskPanel(CasePanel):
     def answers(self) -> dict[str, bool]:
         return {k: c.isChecked() for k, c in self.checks.items()}
 
-    def _rescore(self, *_a) -> None:
-        score, level = self.questionnaire.score(self.answers())
+    def _rescore(self, *_a: object) -> None:
+        q = self.questionnaire
+        if q is None:  # no questions yet, so nothing to score
+            return
+        score, level = q.score(self.answers())
         self.score.setText(
-            f"Score {score}: {level.label} risk  (medium from {self.questionnaire.medium_from}, "
-            f"high from {self.questionnaire.high_from})"
+            f"Score {score}: {level.label} risk  (medium from {q.medium_from}, high from {q.high_from})"
         )
 
     def load(self) -> None:

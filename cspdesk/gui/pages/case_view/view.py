@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import html
+import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.gui import theme
 from cspdesk.gui.accessibility import name_controls
+from cspdesk.gui.bus import Bus
 from cspdesk.gui.laptop import fit_for_laptops, restore_geometry, save_geometry, scrolling
+from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.actions import ActionsPanel
+from cspdesk.gui.pages.case_view.base import CasePanel
 from cspdesk.gui.pages.case_view.chronology import ChronologyPanel
 from cspdesk.gui.pages.case_view.documents import DocumentsPanel
 from cspdesk.gui.pages.case_view.incidents import IncidentsPanel
 from cspdesk.gui.pages.case_view.overview import OverviewPanel
 from cspdesk.gui.pages.case_view.people import PeoplePanel
 from cspdesk.gui.pages.case_view.risk import RiskPanel
+from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.theme import font_px
 
 if TYPE_CHECKING:
+    from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
 
-TABS = (
+TABS: tuple[tuple[str, type[CasePanel]], ...] = (
     ("Overview", OverviewPanel),
     ("People", PeoplePanel),
     ("Incidents", IncidentsPanel),
@@ -48,7 +54,14 @@ class CaseView(QWidget):
 
     closed = Signal(object)  # the case id
 
-    def __init__(self, services, bus, prompts, case_id, parent=None):
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        case_id: uuid.UUID,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.services = services
         self.bus = bus
@@ -56,30 +69,30 @@ class CaseView(QWidget):
         self.case_id = case_id
         self.setObjectName("caseView")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.heading = QLabel(objectName="caseHeading")
+        self.heading = named(QLabel(), "caseHeading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.banner = QLabel(objectName="caseBanner")
+        self.banner = named(QLabel(), "caseBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
             f"background:{theme.colour('warning_bg')}; border:1px solid {theme.colour('warning_border')}; "
             "padding:6px;"
         )
         self.banner.hide()
-        self.offer_close = QPushButton("Close it…", objectName="offerClose")
+        self.offer_close = named(QPushButton("Close it…"), "offerClose")
         self.offer_close.hide()
-        self.tabs = QTabWidget(objectName="caseTabs")
+        self.tabs = named(QTabWidget(), "caseTabs")
         self.panels: dict[str, QWidget] = {}  # the tabs built so far
         # Each tab but the Overview is built when first shown (or asked for): building all of them was most
         # of a case window's opening time (issue 19). Until then its place holds an empty widget.
-        self._unbuilt: dict[str, tuple[QWidget, type]] = {}
+        self._unbuilt: dict[str, tuple[QWidget, type[CasePanel]]] = {}
+        self.overview = OverviewPanel(services, bus, prompts, case_id)
         for title, cls in TABS:
-            if title == "Overview":
-                self.add_tab(title, cls(services, bus, prompts, case_id))
+            if cls is OverviewPanel:
+                self.add_tab(title, self.overview)
             else:
                 placeholder = QWidget()
                 self._unbuilt[title] = (placeholder, cls)
                 self.tabs.addTab(placeholder, title)
-        self.overview: OverviewPanel = self.panels["Overview"]  # type: ignore[assignment]
         self.offer_close.clicked.connect(self.overview.close_case)
         import importlib
 
@@ -103,8 +116,8 @@ class CaseView(QWidget):
         v.addLayout(banner_row)
         v.addWidget(scrolling(self.tabs), 1)  # a tab taller than a laptop's screen scrolls (issue 19)
         for i in range(min(9, self.tabs.count())):
-            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=lambda i=i: self.tabs.setCurrentIndex(i))
-        QShortcut(QKeySequence("Ctrl+W"), self, activated=self.close)
+            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.tabs.setCurrentIndex(i))
+        QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         bus.changes_applied.connect(self._on_changes)
         self._listening = True
         fit_for_laptops(self)
@@ -226,11 +239,11 @@ class CaseView(QWidget):
 
         lock_editing(self, keep=PARTNER_MAY_USE)
 
-    def _on_changes(self, changes) -> None:
+    def _on_changes(self, changes: Changes) -> None:
         if self.case_id in changes.ids or changes.touches("setting", "user"):
             self.refresh()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self.overview.dirty:
             answer = self.prompts.save_discard_cancel(
                 "Unsaved changes", f"{self.windowTitle()} has changes that are not saved. Save them?"
