@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from cspdesk.core.errors import UserError
 from cspdesk.gui import theme
 from cspdesk.gui.bus import when_ready
-from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:

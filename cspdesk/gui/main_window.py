@@ -35,10 +35,10 @@ from cspdesk.gui.laptop import (
     save_geometry,
     scrolling,
 )
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.cases import CasesPage
 from cspdesk.gui.pages.dashboard import DashboardPage
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.read_only import OFFICER_ONLY_TIP, lock_officer_only
 from cspdesk.gui.tasks import Task, TaskRunner
 from cspdesk.gui.theme import font_css

@@ -7,10 +7,10 @@ the same and are checked.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QWidget
 
 W = TypeVar("W", bound=QWidget)
@@ -26,6 +26,13 @@ def named(widget: W, object_name: str, accessible_name: str = "") -> W:
 
 def qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+def qdatetime(value: datetime) -> QDateTime:
+    """A naive local wall-clock time (the clock's ``now()``) as the QDateTime an edit shows."""
+    return QDateTime(
+        qdate(value.date()), QTime(value.hour, value.minute, value.second, value.microsecond // 1000)
+    )
 
 
 def pydate(day: QDate) -> date:

@@ -36,7 +36,7 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
 from cspdesk.gui.bus import when_ready
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.context import Changes

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from cspdesk.core.domain.vocab import PartyKind
 from cspdesk.core.errors import ConflictError, UserError, ValidationError
-from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.incident_form import IncidentForm
 from cspdesk.gui.widgets.party_form import PartyForm
 

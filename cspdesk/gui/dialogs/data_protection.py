@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.core.errors import UserError
-from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -33,7 +33,7 @@ from cspdesk.core.services.enforcement import (
     RequirementInput,
 )
 from cspdesk.gui import theme
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named, qdate
 from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:
@@ -45,21 +45,10 @@ W = TypeVar("W", bound=QWidget)
 T = TypeVar("T")
 
 
-def qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
 def day_of(edit: QDateTimeEdit) -> date:
     """The day an edit shows (``QDate.toPython`` returns a ``date``; its stub says ``object``)."""
     q = edit.date()
     return date(q.year(), q.month(), q.day())
-
-
-def qdatetime(value: datetime) -> QDateTime:
-    """A naive local wall-clock time (the clock's ``now()``) as the QDateTime an edit shows."""
-    return QDateTime(
-        qdate(value.date()), QTime(value.hour, value.minute, value.second, value.microsecond // 1000)
-    )
 
 
 def moment_of(edit: QDateTimeEdit) -> datetime:

@@ -31,8 +31,8 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.cases import IntakeForm, PartyInput
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 from cspdesk.gui.widgets.party_form import LocationFields, PartyForm
 

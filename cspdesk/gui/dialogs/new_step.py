@@ -43,10 +43,9 @@ from cspdesk.gui.dialogs.enforcement_forms import (
     day_of,
     error_label,
     moment_of,
-    qdatetime,
     submit_with_override,
 )
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named, qdatetime
 
 if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services

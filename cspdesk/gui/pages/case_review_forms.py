@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.clock import current as clock
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named
 
 
 @dataclass

@@ -27,8 +27,8 @@ from cspdesk.core.domain.vocab import ActionStatus
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.case_review import BODIES, VICTIM_UPDATE_METHODS, Step
 from cspdesk.gui import theme
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.case_review import CaseReviewDetail

@@ -31,9 +31,9 @@ from cspdesk.core.services.case_review import APPLICANT_KINDS, CHANNELS, Applica
 from cspdesk.gui import theme
 from cspdesk.gui.laptop import SideBySide
 from cspdesk.gui.loading import when_shown
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.case_review import CaseReviewRow, LinkedCase

@@ -36,8 +36,8 @@ from cspdesk.gui.bus import Bus, when_ready
 from cspdesk.gui.column_widths import ColumnWidths
 from cspdesk.gui.loading import when_shown
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
-from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.forms import find_data
 
 if TYPE_CHECKING:

@@ -30,8 +30,8 @@ from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus, services_are_ready, when_ready
-from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.theme import colour, font_css
 
 if TYPE_CHECKING:

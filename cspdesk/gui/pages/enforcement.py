@@ -35,11 +35,11 @@ from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import NoticeKind, Role
 from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.gui import theme
-from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, day_of, heading, qdate
+from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, day_of, heading
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.models.notice_table import COLUMNS, KEYS, NoticeTableModel
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named, qdate
 from cspdesk.gui.theme import colour
 from cspdesk.gui.widgets import notices_panel  # noqa: F401  (registers the case screen's Enforcement tab)
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView

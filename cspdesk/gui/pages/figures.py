@@ -35,9 +35,9 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.gui import theme
 from cspdesk.gui.loading import when_shown
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.figures_import import FiguresImportPanel
 from cspdesk.gui.pages.figures_local import LocalBreakdownTab
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, MonthlyChart, RatesChart

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.figures import ImportOutcome, ImportPreview

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.errors import UserError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.gui import theme
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.figure_charts import MONTH_NAMES, LocationScatter
 
 if TYPE_CHECKING:

@@ -26,8 +26,8 @@ from cspdesk.core.services.cases import ActionInput, CaseQuery
 from cspdesk.core.services.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
 from cspdesk.gui.loading import when_shown
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.theme import font_css
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 

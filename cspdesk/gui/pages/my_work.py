@@ -23,9 +23,9 @@ from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.loading import PageLoader, when_shown
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import fill, table
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.tasks import TaskRunner
 from cspdesk.gui.theme import font_css
 

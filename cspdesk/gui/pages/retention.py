@@ -33,8 +33,8 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:

@@ -37,9 +37,9 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.safer_homes import ReferralQuery, category_label
 from cspdesk.gui import theme
 from cspdesk.gui.loading import PageLoader, when_shown
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.safer_homes_fields import DateField
 from cspdesk.gui.pages.safer_homes_referral import ReferralScreen
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.theme import font_css
 
 if TYPE_CHECKING:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, 
 from cspdesk.core.domain.safer_homes import RESTRICTED, Tenure
 from cspdesk.core.domain.vocab import RiskLevel, VictimCategory
 from cspdesk.gui import theme
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.safer_homes_fields import (
     MASKED,
     CheckField,
@@ -27,6 +26,7 @@ from cspdesk.gui.pages.safer_homes_fields import (
     YesNoField,
     with_error,
 )
+from cspdesk.gui.qt_helpers import named
 
 CONSENT_METHODS = [("verbal", "Verbal"), ("written", "Written"), ("via referrer", "Through the referrer")]
 PHONE_SAFE = [(True, "Safe to call"), (False, "NOT safe to call")]

@@ -35,9 +35,9 @@ from cspdesk.core.domain.safer_homes import ReferralRecord, format_pence
 from cspdesk.core.domain.vocab import Role, SaferHomesStatus
 from cspdesk.core.errors import TransitionRefused, UserError, ValidationError
 from cspdesk.gui import theme
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.safer_homes_fields import DateField, MoneyField, TextField, with_error
 from cspdesk.gui.pages.safer_homes_form import IntakeForm
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.reasons import with_reason
 from cspdesk.gui.theme import font_css
 

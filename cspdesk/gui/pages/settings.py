@@ -35,8 +35,8 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.admin import SETTINGS
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.named import named
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.risk_questionnaire import RiskQuestionnaireEditor
 
 if TYPE_CHECKING:

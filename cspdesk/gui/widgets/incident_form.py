@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QW
 from cspdesk.core.clock import current as clock
 from cspdesk.core.domain.vocab import AsbCategory
 from cspdesk.core.services.cases import IncidentInput
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.forms import (
     DateField,
     FieldErrors,

@@ -22,7 +22,7 @@ from cspdesk.core.errors import UserError
 from cspdesk.gui import theme
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.dialogs.notice_step import EventDialog, StepDialog
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.enforcement import EventLine, NoticeDetail

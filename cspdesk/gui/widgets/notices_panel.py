@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.gui.dialogs.new_step import NewStepDialog
 from cspdesk.gui.models.notice_table import KEYS, NoticeTableModel
-from cspdesk.gui.named import named
 from cspdesk.gui.pages import case_view
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.notice_detail import NoticeDetailView
 
 if TYPE_CHECKING:

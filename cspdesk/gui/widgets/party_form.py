@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QW
 
 from cspdesk.core.domain.vocab import PartyKind, PartyRole, PlaceType
 from cspdesk.core.services.cases import LocationInput, PartyInput
-from cspdesk.gui.named import named
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 
 

@@ -11,7 +11,7 @@ it; a new question's key is made from its words.
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,15 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.gui.qt_helpers import named
+
 KEY = Qt.ItemDataRole.UserRole
-W = TypeVar("W", bound=QWidget)
 
 
 class RiskQuestionnaireEditor(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._version = "custom"
-        self.table = _named(QTableWidget(0, 2), "riskQuestions", "Risk questions")
+        self.table = named(QTableWidget(0, 2), "riskQuestions", "Risk questions")
         self.table.setHorizontalHeaderLabels(["Question (answered yes or no)", "Points for yes"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -43,19 +44,19 @@ class RiskQuestionnaireEditor(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setMinimumHeight(200)
-        self.add_btn = _named(QPushButton("Add question"), "addRiskQuestion")
-        self.remove_btn = _named(QPushButton("Remove question"), "removeRiskQuestion")
-        self.up_btn = _named(QPushButton("Move up"), "riskQuestionUp")
-        self.down_btn = _named(QPushButton("Move down"), "riskQuestionDown")
+        self.add_btn = named(QPushButton("Add question"), "addRiskQuestion")
+        self.remove_btn = named(QPushButton("Remove question"), "removeRiskQuestion")
+        self.up_btn = named(QPushButton("Move up"), "riskQuestionUp")
+        self.down_btn = named(QPushButton("Move down"), "riskQuestionDown")
         self.add_btn.clicked.connect(self.add_question)
         self.remove_btn.clicked.connect(self.remove_question)
         self.up_btn.clicked.connect(lambda: self.move_question(-1))
         self.down_btn.clicked.connect(lambda: self.move_question(1))
-        self.medium = _named(QSpinBox(), "riskMediumFrom", "Medium risk from (points)")
-        self.high = _named(QSpinBox(), "riskHighFrom", "High risk from (points)")
+        self.medium = named(QSpinBox(), "riskMediumFrom", "Medium risk from (points)")
+        self.high = named(QSpinBox(), "riskHighFrom", "High risk from (points)")
         for box in (self.medium, self.high):
             box.setRange(0, 999)
-        self.total = _named(QLabel(), "riskMaximum")
+        self.total = named(QLabel(), "riskMaximum")
         self.table.itemChanged.connect(lambda _item: self._show_total())
 
         buttons = QHBoxLayout()
@@ -142,7 +143,7 @@ class RiskQuestionnaireEditor(QWidget):
     # ----- rows
     def _append(self, text: str, weight: int, key: str) -> None:
         r = self.table.rowCount()
-        spin = _named(QSpinBox(), "", f"Points for yes, question {r + 1}")
+        spin = named(QSpinBox(), "", f"Points for yes, question {r + 1}")
         spin.setRange(0, 99)
         spin.setValue(weight)
         spin.valueChanged.connect(lambda _v: self._show_total())
@@ -165,14 +166,6 @@ class RiskQuestionnaireEditor(QWidget):
     def _show_total(self) -> None:
         most = sum(self._weight(r) for r in range(self.table.rowCount()))
         self.total.setText(f"(The highest possible score is {most}.)")
-
-
-def _named(widget: W, name: str, accessible: str = "") -> W:
-    if name:
-        widget.setObjectName(name)
-    if accessible:
-        widget.setAccessibleName(accessible)
-    return widget
 
 
 def _key_for(text: str, taken: set[str]) -> str:

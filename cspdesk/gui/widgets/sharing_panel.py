@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.gui import theme
-from cspdesk.gui.named import named
 from cspdesk.gui.pages import case_view
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
     from cspdesk.core.services.cases import ShareRow

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.cases.case_intake import DuplicateHit, IntakeForm
     from cspdesk.core.services.cases.case_parties import LocationInput, PartyInput, PartyRow
     from cspdesk.core.services.cases.case_party_edit import PartyDetail
-    from cspdesk.core.services.cases.case_query import CaseQuery, LIST_COLUMNS
+    from cspdesk.core.services.cases.case_query import LIST_COLUMNS, CaseQuery
     from cspdesk.core.services.cases.case_sharing import ShareRow
     from cspdesk.core.services.cases.chronology import ChronologyRow
     from cspdesk.core.services.cases.incident_edit import IncidentDetail

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from cspdesk.gui import theme
-from cspdesk.gui.dialogs.moving_in.widgets import named
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.tab_order import tab_through
 
 NOT_IMPORTED = "— not imported —"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from cspdesk.core.domain.vocab import NoticeKind, Role
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.moving_in import counted_as_done
-from cspdesk.gui.dialogs.moving_in.widgets import named
+from cspdesk.gui.qt_helpers import named
 
 COLUMNS = ("Imported", "File", "Sheet", "Holds", "By", "Made", "State")
 NOTICE_COLUMNS = ("Notice", "Old reference", "Kind", "Served", "What disagrees")

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from cspdesk.gui.dialogs.moving_in.widgets import CopyableTable, named
+from cspdesk.gui.dialogs.moving_in.widgets import CopyableTable
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
+from cspdesk.gui.qt_helpers import named
 
 PEOPLE_COLUMNS = ("Same person?", "In the file", "Already known as", "Why they may be the same", "Rows")
 

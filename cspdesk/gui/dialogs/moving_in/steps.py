@@ -28,8 +28,9 @@ from cspdesk.core.services.moving_in import counted_as_done
 from cspdesk.gui import theme
 from cspdesk.gui.dialogs.moving_in.mapping import ColumnsPage, ValuesPage
 from cspdesk.gui.dialogs.moving_in.preview import PreviewPage, rows_table
-from cspdesk.gui.dialogs.moving_in.widgets import named, read_only
+from cspdesk.gui.dialogs.moving_in.widgets import read_only
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
+from cspdesk.gui.qt_helpers import named
 
 __all__ = ["ChoosePage", "ColumnsPage", "ImportPage", "KindPage", "PreviewPage", "ValuesPage"]
 

@@ -27,7 +27,7 @@ from cspdesk.core.services.moving_in import (
     WorkbookInfo,
 )
 from cspdesk.gui import theme
-from cspdesk.gui.dialogs.moving_in.widgets import named
+from cspdesk.gui.qt_helpers import named
 
 
 class ImportCancelled(Exception):

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from cspdesk.core.services.cases import ActionInput
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, selected_id, table
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date
 
 if TYPE_CHECKING:

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.services.letters import email_as_text, preview_kind
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, selected_id, table
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 
 if TYPE_CHECKING:
     from PySide6.QtPdf import QPdfDocument

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.case_edits import IncidentEditDialog
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, row_keys, selected_id, table
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.incident_form import IncidentForm
 
 if TYPE_CHECKING:

@@ -28,9 +28,9 @@ from cspdesk.core.domain.vocab import AsbCategory, ClosureReason, PriorityTag, R
 from cspdesk.core.errors import ConflictError
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.forms import DateField, FieldErrors, combo, read_date, select_data
 from cspdesk.gui.widgets.party_form import LocationFields
 

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPushBu
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.case_edits import PartyEditDialog
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, row_keys, selected_id, table
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.party_form import PartyForm
 
 if TYPE_CHECKING:

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from cspdesk.core.domain.asb_case import RiskQuestionnaire
 from cspdesk.gui.bus import Bus
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.base import CasePanel, fill, table
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.forms import FieldErrors
 
 if TYPE_CHECKING:

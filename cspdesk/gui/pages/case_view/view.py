@@ -16,7 +16,6 @@ from cspdesk.gui import theme
 from cspdesk.gui.accessibility import name_controls
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.laptop import fit_for_laptops, restore_geometry, save_geometry, scrolling
-from cspdesk.gui.named import named
 from cspdesk.gui.pages.case_view.actions import ActionsPanel
 from cspdesk.gui.pages.case_view.base import CasePanel
 from cspdesk.gui.pages.case_view.chronology import ChronologyPanel
@@ -26,6 +25,7 @@ from cspdesk.gui.pages.case_view.overview import OverviewPanel
 from cspdesk.gui.pages.case_view.people import PeoplePanel
 from cspdesk.gui.pages.case_view.risk import RiskPanel
 from cspdesk.gui.prompts import Prompts
+from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.theme import font_px
 
 if TYPE_CHECKING:
