@@ -51,7 +51,7 @@ class PageLoader(QObject):
         self._generation = 0
         self.loading = False
 
-    def load(self, work: Callable[[], Any], show: Callable[[Any], None]) -> None:
+    def load(self, work: Callable[[], Any], show: Callable[[Any], Iterator[None] | None]) -> None:
         """Run ``work()`` on a worker and ``show(result)`` on the GUI thread, unless a newer load started.
         ``show`` may return an iterator: its steps then run one per turn of the event loop (a long list)."""
         self._generation += 1

@@ -6,7 +6,7 @@ The selected notice is shown on the right with a button for each step allowed no
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -186,9 +186,9 @@ class EnforcementPage(QWidget):
         v.addWidget(self.table, 1)
         return tab
 
-    def _rows_for(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, object]:
+    def _rows_for(self, ids: list[uuid.UUID]) -> Mapping[uuid.UUID, object]:
         """The register's rows (``NoticeRow``) for the ids on screen, as the model holds them."""
-        return dict(self.services.notices.rows_for(ids))
+        return self.services.notices.rows_for(ids)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show(self.model.notice_id(current.row()))

@@ -258,7 +258,7 @@ class SaferHomesPage(QWidget):
         read, actor, query = self.services.safer_homes_read, self.services.actor, self.query()
         # PageLoader.load runs the steps of a show that returns an iterator (its docstring says so); its
         # annotation says the show returns None.
-        self.loader.load(lambda: read.rows(actor, query), self._fill_rows)  # type: ignore[arg-type]
+        self.loader.load(lambda: read.rows(actor, query), self._fill_rows)
 
     def _fill_rows(self, rows: list[ReferralListRow]) -> Iterator[None]:
         """Fill the list in steps of ``FILL_STEP`` rows (PageLoader runs one per turn of the event loop):

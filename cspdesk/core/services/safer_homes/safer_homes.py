@@ -19,7 +19,7 @@ from typing import Any
 
 from cspdesk.core.domain.field_words import field_words
 from cspdesk.core.domain.protection import OPEN_FIELDS, can_see_personal_details
-from cspdesk.core.domain.safer_homes import CLOSING_STATUSES, ReferralRecord
+from cspdesk.core.domain.safer_homes import CLOSING_STATUSES, Measure, ReferralRecord
 from cspdesk.core.domain.safer_homes_intake import (
     EligibilityResult,
     accept_referral,
@@ -234,9 +234,15 @@ class SaferHomesService:
                 raise PermissionDenied("This referral is closed; its works cannot be changed.")
             catalogue = current_rules(s)
             existing = {m.measure_code: m for m in measures_of(s, row.id)}
+            new: dict[str, Measure] = {}  # the catalogue's entry for each code not yet on the referral
             for i, (code, _q, _i) in enumerate(lines):
-                if code not in existing and catalogue.measure(code) is None:
+                if code in existing:
+                    continue
+                measure = catalogue.measure(code)
+                if measure is None:
                     problems[f"measures[{i}].code"] = f"{code} is not in the catalogue of measures."
+                else:
+                    new[code] = measure
             if problems:
                 raise ValidationError(problems)
             for m in existing.values():
@@ -244,24 +250,20 @@ class SaferHomesService:
             s.flush()
             for code, quantity, installed in lines:
                 old = existing.get(code)
-                measure = catalogue.measure(code)
                 s.add(
                     SaferHomesMeasure(
                         referral_id=row.id,
                         measure_code=code,
-                        description=old.description if old else measure.label,  # type: ignore[union-attr]
+                        description=old.description if old else new[code].label,
                         quantity=quantity,
                         installed=installed,
-                        unit_cost_pence=old.unit_cost_pence if old else measure.unit_cost_pence,  # type: ignore[union-attr]
+                        unit_cost_pence=old.unit_cost_pence if old else new[code].unit_cost_pence,
                     )
                 )
             s.flush()
             total = 0
             for c, q, _ in lines:
-                if c in existing:
-                    unit = existing[c].unit_cost_pence
-                else:  # a code not in the catalogue was refused above
-                    unit = catalogue.measure(c).unit_cost_pence  # type: ignore[union-attr]
+                unit = existing[c].unit_cost_pence if c in existing else new[c].unit_cost_pence
                 total += q * unit
             uow.audit(
                 "update",
