@@ -35,6 +35,7 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.cases import CaseQuery
 from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.core.services.letters import NOTICE_KIND_FOR_TEMPLATE, Subject
+from cspdesk.core.services.safer_homes import ReferralQuery
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus
 from cspdesk.gui.dialogs.letter_preview import LetterPreviewDialog
@@ -48,7 +49,7 @@ from cspdesk.gui.widgets.letter_fields import LetterFieldsForm
 from cspdesk.gui.widgets.template_editor import TemplateEditor
 
 if TYPE_CHECKING:
-    from cspdesk.core.services.letters import AskedField, BatchResult
+    from cspdesk.core.services.letters import AskedField, BatchResult, MergeRestriction
     from cspdesk.core.services.registry import Services
 
 # The case screen gets a Letters tab: its documents with New letter… and reprints.
@@ -75,6 +76,13 @@ class LettersPage(QWidget):
         self.tabs.addTab(self.editor, "Templates")
         v = QVBoxLayout(self)
         v.addWidget(self.tabs)
+
+
+MERGE_QUESTION = (
+    "These letters go to {n:,} restricted (domestic abuse) record{s}: producing them shows the clients' "
+    "details.\nWhy do you need to see them? Your reason is recorded in the audit log with your name, once "
+    "for each record."
+)
 
 
 class MailMerge(QWidget):
@@ -106,6 +114,7 @@ class MailMerge(QWidget):
         self.subject = named(QComboBox(), "mergeSubject")
         self.subject.addItem("ASB cases", Subject.CASE)
         self.subject.addItem("Enforcement notices (the notice's own letter)", Subject.NOTICE)
+        self.subject.addItem("Safer Homes referrals", Subject.REFERRAL)
         self.notice_stage = named(QComboBox(), "mergeNoticeStage")
         self.notice_stage.addItem("Any stage", None)
         for st in Stage:
@@ -138,6 +147,10 @@ class MailMerge(QWidget):
         self.to_on = QCheckBox("to")
         self.to_date = _date_box(qdate(clock().today()))
         self.count = named(QLabel(), "mergeCount")
+        # Restricted records among those matching: a reason will be asked, or they are left out (issue 14).
+        self.restricted_note = named(QLabel(), "mergeRestricted")
+        self.restricted_note.setWordWrap(True)
+        self.restriction: MergeRestriction | None = None
 
         self.combined = named(QRadioButton("One combined PDF to print"), "mergeCombined")
         self.separate = named(QRadioButton("One PDF per letter, into a folder"), "mergeSeparate")
@@ -178,6 +191,7 @@ class MailMerge(QWidget):
         dates.addStretch(1)
         f.addRow("", dates)
         f.addRow("", self.count)
+        f.addRow("", self.restricted_note)
         f.addRow("", self.count_loader.status)
         letter = QGroupBox("Letter")
         lf = QFormLayout(letter)
@@ -227,10 +241,13 @@ class MailMerge(QWidget):
         self.template.blockSignals(False)
 
     def _subject_changed(self) -> None:
-        cases = self.subject_value() is Subject.CASE
+        subject = self.subject_value()
+        cases = subject is Subject.CASE
         for box in (self.status, self.priority):
             box.setVisible(cases)
-        self.notice_stage.setVisible(not cases)
+        self.notice_stage.setVisible(subject is Subject.NOTICE)
+        for box in (self.ward, self.officer):  # a referral has no case officer, and its ward is its own
+            box.setVisible(subject is not Subject.REFERRAL)
         self._fill_templates()
         self.update_count(reload=True)
 
@@ -268,6 +285,14 @@ class MailMerge(QWidget):
         """Reads the ids of the records the filters choose; made here (the filters are widgets), callable on
         a worker (it asks services only)."""
         services = self.services
+        if self.subject_value() is Subject.REFERRAL:
+            referral_query = ReferralQuery(
+                text=self.search.text(),
+                referred_from=pydate(self.from_date.date()) if self.from_on.isChecked() else None,
+                referred_to=pydate(self.to_date.date()) if self.to_on.isChecked() else None,
+            )
+            actor = services.actor
+            return lambda: [r.id for r in services.safer_homes_read.rows(actor, referral_query)]
         if self.subject_value() is Subject.NOTICE:
             notice_query = self.notice_query()
             return lambda: services.notices.notice_ids(notice_query)
@@ -280,35 +305,41 @@ class MailMerge(QWidget):
         find = self._finder()
         fields = reload or not self.fields.widgets
 
-        def work() -> tuple[Sequence[uuid.UUID], list[AskedField] | None]:
+        def work() -> tuple[Sequence[uuid.UUID], MergeRestriction, list[AskedField] | str | None]:
             ids = find()
-            return ids, (_blank_questions(services, subject, code, ids) if fields else None)
+            from cspdesk.core.services.letters import merge_restriction
+
+            restriction = merge_restriction(services.letters, services.actor, subject, ids)
+            return ids, restriction, (_blank_questions(services, subject, code, ids) if fields else None)
 
         self.count_loader.load(work, lambda result: self._show_count(subject, *result))
 
     def _show_count(
-        self, subject: Subject, ids: Sequence[uuid.UUID], questions: list[AskedField] | None
+        self,
+        subject: Subject,
+        ids: Sequence[uuid.UUID],
+        restriction: MergeRestriction,
+        questions: list[AskedField] | str | None,
     ) -> None:
         n = len(ids)
-        what = "case" if subject is Subject.CASE else "notice"
+        what = {Subject.CASE: "case", Subject.NOTICE: "notice"}.get(subject, "referral")
         self.count.setText(f"{n:,} {what}{'s' if n != 1 else ''} match")
+        self.restriction = restriction
+        note = restriction.note
+        if isinstance(questions, str):  # never blank boxes without a word: say why there are none
+            note = f"{note} {questions}".strip()
+            questions = []
+        self.restricted_note.setText(note)
+        self.restricted_note.setVisible(bool(note))
         if questions is not None:
             self.fields.set_fields(questions)
 
     def load_fields(self, ids: Sequence[uuid.UUID] | None = None) -> None:
         """Boxes for what the officer writes once for every letter: the fields the template asks for that
         the first matching case leaves blank (those a case fills in, such as its dates, stay per case)."""
-        code = self.template.currentData()
         ids = self.case_ids() if ids is None else ids
-        if code is None or not ids:
-            self.fields.set_fields([])
-            return
-        try:
-            form = self.services.letters.form(self.services.actor, self.subject_value(), code, ids[0])
-        except UserError:
-            self.fields.set_fields([])
-            return
-        self.fields.set_fields([a for a in form.asked if a.value in (None, "", ())])
+        questions = _blank_questions(self.services, self.subject_value(), self.template.currentData(), ids)
+        self.fields.set_fields([] if isinstance(questions, str) else questions)
 
     def run(self) -> Task | None:
         if self.count_loader.loading:  # the letter's questions are still on their way
@@ -319,12 +350,25 @@ class MailMerge(QWidget):
             self.prompts.error("No letters produced", "Nothing matches these filters.")
             return None
         name = self.template.currentText()
+        actor, letters, subject = self.services.actor, self.services.letters, self.subject_value()
+        from cspdesk.core.services.letters import merge_restriction
+
+        shut = merge_restriction(letters, actor, subject, ids)
         if not self.prompts.confirm(
             "Produce letters",
             f"Produce '{name}' for {len(ids):,} record{'s' if len(ids) != 1 else ''}? "
-            f"Each letter is filed on its case.",
+            f"Each letter is filed on its case." + (f"\n\n{shut.note}" if shut.note else ""),
         ):
             return None
+        reason: str | None = None
+        if shut.reason_needed:  # one reason for all the restricted records, asked before anything is read
+            n = len(shut.to_look_at)
+            reason = self.prompts.ask_text(
+                "Reason for looking", MERGE_QUESTION.format(n=n, s="s" if n != 1 else "")
+            )
+            if reason is None or not reason.strip():
+                self.stage.setText("No letters produced: a reason is needed for the restricted records.")
+                return None
         folder = None
         if self.separate.isChecked():
             folder = self.prompts.ask_folder("Folder for the letters")
@@ -332,7 +376,6 @@ class MailMerge(QWidget):
                 return None
         code, typed = self.template.currentData(), self.fields.values()
         combined, large, skip = self.combined.isChecked(), self.large_print.isChecked(), self.skip.isChecked()
-        actor, letters, subject = self.services.actor, self.services.letters, self.subject_value()
         self.result = None
         self.report.clear()
         self._busy(True)
@@ -352,6 +395,7 @@ class MailMerge(QWidget):
                 skip_incomplete=skip,
                 progress=report,
                 cancelled=cancelled,
+                reason=reason,
             )
 
         self.task = self.tasks.start(work, lambda r: self._done(r, folder), self._failed, self._progress)
@@ -392,6 +436,8 @@ class MailMerge(QWidget):
         self.result = result
         self.bus.changes_applied.emit(result.changes)
         lines = [f"{result.letters:,} letters produced and filed on their cases."]
+        if result.left_out:
+            lines.append(result.left_out_note)
         if result.skipped:
             lines.append(f"{len(result.skipped)} skipped (missing information):")
             lines += [f"• {p.label}: {p.message}" for p in result.skipped]
@@ -429,13 +475,14 @@ def _date_box(day: QDate) -> QDateEdit:
 
 def _blank_questions(
     services: Services, subject: Subject, code: str | None, ids: Sequence[uuid.UUID]
-) -> list[AskedField]:
+) -> list[AskedField] | str:
     """What the officer writes once for every letter (on a worker: services only): the template's questions
-    that the first matching record leaves blank. ``load_fields`` does the same on the GUI thread."""
-    if code is None or not ids:
-        return []
+    that the first matching record leaves blank (``merge_questions``: no value comes back, so a restricted
+    first record needs no reason here). When they cannot be read, why, in plain words, instead of boxes
+    silently missing."""
+    from cspdesk.core.services.letters import merge_questions
+
     try:
-        form = services.letters.form(services.actor, subject, code, ids[0])
-    except UserError:
-        return []
-    return [a for a in form.asked if a.value in (None, "", ())]
+        return merge_questions(services.letters, services.actor, subject, code, ids)
+    except UserError as exc:
+        return f"The letter's questions could not be read from the first record: {exc}"

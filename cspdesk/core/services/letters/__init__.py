@@ -13,7 +13,13 @@ if TYPE_CHECKING:
     from cspdesk.core.services.letters.letter_sources import Subject
     from cspdesk.core.services.letters.letter_templates import TemplateRevision, field_list
     from cspdesk.core.services.letters.letters import AskedField, FiledLetter, LetterDraft, LetterForm
-    from cspdesk.core.services.letters.letters_batch import BatchResult, run_batch
+    from cspdesk.core.services.letters.letters_batch import (
+        BatchResult,
+        MergeRestriction,
+        merge_questions,
+        merge_restriction,
+        run_batch,
+    )
 
 _PUBLIC: dict[str, str] = {
     "AskedField": "cspdesk.core.services.letters.letters",
@@ -23,11 +29,14 @@ _PUBLIC: dict[str, str] = {
     "FiledLetter": "cspdesk.core.services.letters.letters",
     "LetterDraft": "cspdesk.core.services.letters.letters",
     "LetterForm": "cspdesk.core.services.letters.letters",
+    "MergeRestriction": "cspdesk.core.services.letters.letters_batch",
     "NOTICE_KIND_FOR_TEMPLATE": "cspdesk.core.services.letters.letter_areas",
     "Subject": "cspdesk.core.services.letters.letter_sources",
     "TemplateRevision": "cspdesk.core.services.letters.letter_templates",
     "email_as_text": "cspdesk.core.services.letters.attachments",
     "field_list": "cspdesk.core.services.letters.letter_templates",
+    "merge_questions": "cspdesk.core.services.letters.letters_batch",
+    "merge_restriction": "cspdesk.core.services.letters.letters_batch",
     "preview_kind": "cspdesk.core.services.letters.attachments",
     "run_batch": "cspdesk.core.services.letters.letters_batch",
 }
@@ -39,11 +48,14 @@ __all__ = [
     "FiledLetter",
     "LetterDraft",
     "LetterForm",
+    "MergeRestriction",
     "NOTICE_KIND_FOR_TEMPLATE",
     "Subject",
     "TemplateRevision",
     "email_as_text",
     "field_list",
+    "merge_questions",
+    "merge_restriction",
     "preview_kind",
     "run_batch",
 ]

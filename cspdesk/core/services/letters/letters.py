@@ -276,11 +276,23 @@ class LetterService:
     ) -> LetterForm:
         """What the letter form shows: the fields to type, with the record's values in them. About a
         restricted record, a look at its details like ``gather`` (a ``reason``, written down)."""
+        self._account_for_preview(actor, Subject(subject), record_id, reason, "Letter form")
+        return self._form(actor, subject, code, record_id, recipient_id)
+
+    def _form(
+        self,
+        actor: Actor,
+        subject: Subject,
+        code: str,
+        record_id: uuid.UUID,
+        recipient_id: uuid.UUID | None = None,
+    ) -> LetterForm:
+        """``form`` once the look has been accounted for by the caller (or when no value leaves the service:
+        a mail merge's questions, ``letters_batch.merge_questions``)."""
         from cspdesk.core.reports.fields import FIELDS
         from cspdesk.core.reports.markup import template_fields
 
         src = self.source(subject, code)
-        self._account_for_preview(actor, Subject(subject), record_id, reason, "Letter form")
         values, recipients = self._gather(actor, subject, code, record_id, recipient_id)
         if not src.is_template_letter:
             return LetterForm(Subject(subject), record_id, code, src.title, recipients, [], [], False)
