@@ -12,7 +12,9 @@ of another agency, and a partner of the agency that made the referral, the test:
   Safer Homes letter code, a wide period, a search for the client's surname ...), and searches what comes
   back — DTOs (serialised), bytes (PDF text extracted with pypdf), files written (PDF, CSV, XLSX cells) — for
   the secrets. A refusal (``UserError``) is a pass: nothing was given;
-- runs every command-line leaf (``cli.build_parser``) that reads, and searches its output and files.
+- runs every command-line leaf (``cli.build_parser``) that reads, and searches its output and files;
+- runs the mail merge (a free function, not a service method) of every Safer Homes letter over the
+  restricted referral and others, and searches the letters, file names, questions, notes and audit rows.
 
 A method or command the test does not know how to call fails the test until it is classified here, so a
 new reader is never silently skipped.
@@ -45,7 +47,7 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError
 from cspdesk.core.services.letters.letter_sources import Subject
 from cspdesk.core.services.registry import _FACTORIES
-from cspdesk.core.services.safer_homes.safer_homes_outputs import LETTERS
+from cspdesk.core.services.safer_homes.safer_homes_outputs import LETTERS, TEMPLATE_FOR
 from tests.core.safer_homes_examples import DA_NAME
 from tests.core.test_safer_homes_service import DA_SECRETS, da_form, secure
 
@@ -402,6 +404,63 @@ def test_no_reader_gives_restricted_details_to_anyone_without_permission(world, 
     )
     assert found == [], "\n".join(found[:40])
     assert calls > 300  # the walk really ran
+
+
+def test_no_mail_merge_gives_restricted_details_to_anyone_without_permission(world, tmp_path):
+    """The mail merge is a free function (``letters_batch.run_batch``), not a service method, so the walk
+    above never calls it: every Safer Homes letter merged over the restricted referral and three others, as
+    each role without the permission, one print file and one file each, with the questions and the note the
+    window shows first, and the audit rows the merges wrote. A refusal is a pass. Seen failing (the officer
+    got the client's name in the acknowledgement and follow-up) with both ``run_batch`` keeping the records
+    ``merge_restriction`` leaves out and ``referral_letter_values`` without its ``can_see_personal_details``
+    refusal: either alone is caught by the other."""
+    from cspdesk.core.services.letters import merge_questions, merge_restriction, run_batch
+    from cspdesk.core.storage.models import AuditEntry, SaferHomesReferral
+
+    s, rid, _docs = world
+    actors = _actors(s)
+    with s.database.engine.connect() as c:
+        others = list(
+            c.execute(
+                select(SaferHomesReferral.id).where(SaferHomesReferral.restricted.is_(False)).limit(3)
+            ).scalars()
+        )
+        since = c.execute(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1)).scalar()
+    ids = [rid, *others]
+    typed = {"referral_reason": "Domestic abuse", "officer_title": "Coordinator", "works_complete_by": None}
+    found, produced = [], 0
+    for who, actor in actors.items():
+        for letter in LETTERS:
+            code = TEMPLATE_FOR[letter]
+            shown: list[Any] = [merge_restriction(s.letters, actor, Subject.REFERRAL, ids).note]
+            try:
+                shown.append(merge_questions(s.letters, actor, Subject.REFERRAL, code, ids))
+            except UserError as exc:
+                shown.append(str(exc))
+            for combined in (True, False):
+                try:
+                    result = run_batch(
+                        s.letters,
+                        actor,
+                        Subject.REFERRAL,
+                        code,
+                        ids,
+                        combined=combined,
+                        typed=typed,
+                        skip_incomplete=True,
+                        reason="Leak test",
+                    )
+                    produced += result.letters
+                    shown.append(result)
+                except UserError as exc:
+                    shown.append(str(exc))
+            for secret in leaked(text_of(shown)):
+                found.append(f"{who}: mail merge of {code} → {secret!r}")
+    with s.database.engine.connect() as c:
+        audit = c.execute(select(AuditEntry.summary, AuditEntry.details).where(AuditEntry.seq > since)).all()
+    found += [f"audit text → {secret!r}" for secret in leaked(text_of([tuple(r) for r in audit]))]
+    assert found == [], "\n".join(found)
+    assert produced > 0  # the merges really ran (the other referrals' letters)
 
 
 def _short(kwargs: dict[str, Any]) -> str:
