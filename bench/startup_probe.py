@@ -1,9 +1,9 @@
 """Process start → main window showing the first page of cases, as the app starts (bootstrap.start_window:
 the quick first screen when the database allows). Prints seconds to the first page, peak RSS (MB), rows,
 seconds until every service has loaded behind the window (the same as the first figure for an ordinary start),
-and the process's CPU seconds (every thread) at those two moments: the process goes on after them (the
-background ``quick_check`` of the whole file, the warm-up, tearing the window down), so its CPU as a whole
-(``/usr/bin/time``) says little about the start itself.
+and the process's CPU seconds (every thread) at those two moments: the process goes on after them (tasks
+still running on the window's task pool, the warm-up, tearing the window down, which sometimes crashes first),
+so its CPU as a whole (``/usr/bin/time``) says little about the start itself.
 
 Used by bench/bench_foundation.py; run it in a fresh process each time:
   .venv/bin/python bench/startup_probe.py DB_PATH
