@@ -13,6 +13,9 @@ BEFORE=$1 AFTER=$2 DB=$3 OUT=$4 PAIRS=${5:-3} FIRST=${6:-1}
 PY=${PY:-$(cd "$(dirname "$0")/.." && pwd)/.venv/bin/python}
 : "${CSPDESK_DB_KEY:?set CSPDESK_DB_KEY (the key of DB_100K)}"
 mkdir -p "$OUT"
+# One start-up probe for both trees (the after tree's: it also prints the CPU at the first page and when every
+# service is loaded; it uses only bootstrap.start_window/finish_start, which both trees have).
+PROBE=$AFTER/bench/startup_probe.py
 export QT_QPA_PLATFORM=offscreen
 SEARCH=$(cat <<'PYEOF'
 import sys, time, statistics
@@ -52,7 +55,7 @@ c.execute(\"update app_user set role='officer' where username='bench.user'\")
 c.commit()
 " "$OUT/$name.sqlite")
     # warm-up (tolerating the teardown crash below)
-    (cd "$tree" && PYTHONPATH=$tree "$PY" bench/startup_probe.py "$OUT/$name.sqlite" > /dev/null) || true
+    (cd "$tree" && PYTHONPATH=$tree "$PY" "$PROBE" "$OUT/$name.sqlite" > /dev/null) || true
 done
 for pair in $(seq "$FIRST" "$PAIRS"); do
     for tree in "$BEFORE" "$AFTER"; do
@@ -61,7 +64,7 @@ for pair in $(seq "$FIRST" "$PAIRS"); do
         uptime > "$o-uptime-$pair.txt"
         for i in 1 2 3; do
             CSPDESK_PROBE_STARTED=$("$PY" -c 'import time; print(repr(time.time()))') \
-                /usr/bin/time -f "cpu_s %U %S" "$PY" bench/startup_probe.py "$db" \
+                /usr/bin/time -f "cpu_s %U %S" "$PY" "$PROBE" "$db" \
                 >> "$o-startup-$pair.txt" 2>&1 \
                 || true  # Qt sometimes crashes tearing the window down, after the probe has printed
         done

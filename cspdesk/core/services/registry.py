@@ -38,7 +38,9 @@ def _letters(s: ServiceRegistry) -> Any:
 
 
 _FACTORIES: dict[str, Callable[[ServiceRegistry], Any]] = {
-    "case_list": lambda s: _get("cases.case_list", "CaseListService")(s._uow, s.database.engine),
+    "case_list": lambda s: _get("cases.case_list", "CaseListService")(
+        s._uow, s.database.engine, lambda: s.actor
+    ),
     "cases": lambda s: _get("cases.cases", "CaseService")(s._uow, s._today),
     "dashboard": lambda s: _get("dashboard", "DashboardService")(s._uow, s._today),
     "demo": lambda s: _get("admin.demo", "DemoService")(s._uow),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Sequence
 from sqlalchemy import ColumnElement, Select, TextClause, bindparam, select, text
 from sqlalchemy.engine import Engine
 
-from cspdesk.core.domain.vocab import CaseStatus, Role
+from cspdesk.core.domain.vocab import CaseStatus
 from cspdesk.core.services.cases.case_query import (  # noqa: F401 - the DTOs are part of this module's interface
     CaseIds,
     CaseListRow,
@@ -21,7 +21,7 @@ from cspdesk.core.services.cases.case_query import (  # noqa: F401 - the DTOs ar
     case_list_row,
 )
 from cspdesk.core.services.context import Actor
-from cspdesk.core.services.scope import visible_case_ids
+from cspdesk.core.services.scope import is_scoped, visible_case_ids
 from cspdesk.core.storage import first_screen_sql
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
 from cspdesk.core.storage.portable import ordered, uuid_as_text
@@ -61,8 +61,17 @@ _FILTER_FIELDS = (
 
 
 class CaseListService:
-    def __init__(self, uow: Callable[[str], UnitOfWork], engine: Engine):
+    def __init__(
+        self,
+        uow: Callable[[str], UnitOfWork],
+        engine: Engine,
+        viewer: Callable[[], Actor | None] | None = None,
+    ):
+        """``viewer``: who ``uow``'s units of work read for (the registry's ``services.actor``), so that
+        ``case_ids`` without an actor knows whether to scope without opening a unit of work to ask; without
+        it, it asks the unit of work's session (``services.scope.viewer_of``)."""
         self._uow = uow
+        self._viewer = viewer
         self._engine = engine
         self._search = search_for(engine)
         self._id_text = uuid_as_text(AsbCase.id, engine)
@@ -138,7 +147,13 @@ class CaseListService:
         """The list's ids in order. For a partner (``actor``, or the signed-in user the services read for),
         only the cases their agency may see (``services.scope``); officers and administrators see all."""
         ids = self._case_ids(q)  # (not through the ORM on SQLite: scoped here)
-        if actor is not None and actor.can(Role.OFFICER):
+        if actor is None and self._viewer is not None:
+            # The signed-in user: their role and agency are fixed for the session (an Actor is frozen, made at
+            # sign-in), so an officer's search costs no unit of work here (issue 20: +27 % on a surname).
+            actor = self._viewer()
+            if actor is None:  # units of work that read for nobody in particular: nothing is scoped
+                return ids
+        if actor is not None and not is_scoped(actor):
             return ids
         with self._uow("system") as uow:
             visible = visible_case_ids(uow.session, actor)
