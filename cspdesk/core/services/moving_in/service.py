@@ -438,6 +438,43 @@ class MovingInService:
             uow.commit()
         return Changes.of("import_batch", *by_type)
 
+    def dates_checked(self, actor: Actor, notice_id: uuid.UUID) -> Changes:
+        """An officer has checked an imported notice's dates against the notice as served: it leaves the
+        notices to check (Past imports, and the register's "Imported — dates to check"). What disagreed is
+        kept in the audit row. The notice itself is not changed, so checking does not stop an undo."""
+        actor.require(Role.OFFICER, "mark an imported notice's dates as checked")
+        with self._uow(actor.username) as uow:
+            s = uow.session
+            if s.scalar(select(WorkingCopyInfo.code).limit(1)) is not None:  # what an import made stays home
+                raise UserError(
+                    "This is a working copy: mark the notice's dates checked in the office database."
+                )
+            notice = s.get(EnforcementNotice, notice_id)  # partner-scoped like every read
+            if notice is None:
+                raise NotFound("That notice no longer exists.")
+            record = s.scalars(
+                select(ImportedRecord).where(
+                    ImportedRecord.entity_type == "notice",
+                    ImportedRecord.entity_id == notice_id,
+                    ImportedRecord.check_dates.is_not(None),
+                )
+            ).first()
+            if record is None:
+                raise UserError(
+                    f"Notice {notice.reference} has no imported dates to check: someone may have marked "
+                    "them checked already."
+                )
+            uow.audit(
+                "dates_checked",
+                "notice",
+                notice_id,
+                f"Imported notice {notice.reference}: dates checked against the notice as served "
+                f"(the file said: {record.check_dates})",
+            )
+            record.check_dates = None
+            uow.commit()
+        return Changes.of("notice", ids=(notice_id,))
+
     def notices_to_check(self) -> list[NoticeToCheck]:
         """Imported notices whose dates in the file disagree with the statutory rules (kept as imported)."""
         with self._uow("moving-in") as uow:
