@@ -113,6 +113,10 @@ class FakeMovingIn:
     def notices_to_check(self):
         return list(self.to_check)
 
+    def dates_checked(self, actor, notice_id):
+        self.to_check = [n for n in self.to_check if n.notice_id != notice_id]
+        return Changes.of("notice", ids=(notice_id,))
+
     def undo(self, actor, batch_id):
         if self.undo_refusal:
             raise UserError(self.undo_refusal)

@@ -231,6 +231,35 @@ def test_imported_notices_whose_dates_disagree_are_listed_and_open_on_the_enforc
     assert shown.args == [notice_id]
 
 
+def test_past_imports_takes_a_checked_notice_off_its_list(qtbot, services, fake):
+    """ "Dates checked" under Past imports asks, calls the service and empties the list. (Caught: the
+    button never enabled on a selected notice; ``dates_checked`` not called.)"""
+    import uuid
+    from datetime import date
+
+    from cspdesk.core.services.moving_in import NoticeToCheck
+
+    notice_id = uuid.uuid4()
+    words = "Appeal by: file 10/03/2021, rules 22/03/2021"
+    fake.to_check = [
+        NoticeToCheck(notice_id, "CPN-2021-0007", "N/21/7", "cpn", date(2021, 3, 1), words, uuid.uuid4(), 12)
+    ]
+    bus, prompts = Bus(), FakePrompts()
+    s = SimpleNamespace(moving_in=fake, actor=services.actor)
+    dialog = PastImportsDialog(s, bus, prompts, TaskRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.checked_button.isVisible() and not dialog.checked_button.isEnabled()
+    dialog.notices.selectRow(0)
+    assert dialog.checked_button.isEnabled()
+    with qtbot.waitSignal(bus.changes_applied) as applied:
+        qtbot.mouseClick(dialog.checked_button, Qt.MouseButton.LeftButton)
+    assert applied.args[0].touches("notice")
+    assert any(words in text for _how, _title, text in prompts.asked)
+    assert fake.to_check == [] and dialog.notices.rowCount() == 0
+    assert not dialog.notices.isVisible() and not dialog.checked_button.isVisible()
+
+
 def test_every_page_of_the_wizard_is_tabbed_through_in_reading_order(qtbot, wizard):
     """Choose the file, the kind, columns, values, preview, import: on each page Tab reaches every control,
     top to bottom, then the wizard's buttons (issue 19). (Caught: the values page's boxes, made after the "Use
