@@ -344,3 +344,28 @@ def test_only_an_officer_marks_imported_dates_checked(services, tmp_path):
     with pytest.raises(PermissionDenied):
         services.moving_in.dates_checked(partner, check.notice_id)
     assert len(services.moving_in.notices_to_check()) == 1
+
+
+def test_the_mapping_preview_reads_excel_serial_numbers_as_the_dates_the_import_will(services, tmp_path):
+    """A date column kept as Excel serial numbers (General format) shows 45123 raw in ``examples`` but
+    16/07/2023 in ``as_dates``, as the import reads it; text dates, datetimes and non-dates as they will
+    be read. (Caught: ``as_dates`` built from ``cell_text`` of the raw values.)"""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Log"
+    ws.append(("Case Ref", "Date reported", "Summary"))
+    ws.append(("SD1", 45123, "Music"))
+    ws.append(("SD2", datetime(2021, 4, 3, 14, 30), "Dog"))
+    ws.append(("SD3", "31/02/2024", "Shouting"))
+    path = tmp_path / "log.xlsx"
+    wb.save(path)
+    [sheet] = services.moving_in.open_file(path).sheets
+    dates = {c.heading: c for c in sheet.columns}["Date reported"]
+    assert dates.examples == ("45123", "03/04/2021 14:30", "31/02/2024")
+    assert dates.as_dates == ("16/07/2023", "03/04/2021 14:30", "31/02/2024 (not a date)")
+    plan = services.moving_in.propose(path, "Log", RecordKind.CASES)
+    assert plan.columns["Date reported"] == "reported_on"  # the field the preview reads it for

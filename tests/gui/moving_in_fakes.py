@@ -63,9 +63,10 @@ class FakeMovingIn:
         self.undo_refusal: str | None = None
         self.to_check: list[NoticeToCheck] = []
         self._batches: list[BatchSummary] = []
+        self.sheet = SHEET
 
     def open_file(self, path):
-        return WorkbookInfo(str(path), "xlsx", (SHEET,))
+        return WorkbookInfo(str(path), "xlsx", (self.sheet,))
 
     def kinds(self):
         return tuple(RecordKind)

@@ -285,3 +285,29 @@ def test_every_page_of_the_wizard_is_tabbed_through_in_reading_order(qtbot, wiza
     qtbot.waitUntil(lambda: wizard.preview_page.export.isEnabled())
     check("preview")
     assert problems == {}
+
+
+def test_the_columns_page_shows_a_date_column_as_the_import_will_read_it(qtbot, wizard, fake):
+    """Excel serial numbers in a date column (45123) are shown as the dates they are (16/07/2023) once the
+    column is mapped to a date field, and as in the file otherwise; the tooltip gives both. (Caught:
+    ``_show_examples`` always showing ``examples``; not called when the field changes.)"""
+    from dataclasses import replace
+
+    from tests.gui.moving_in_fakes import SHEET
+
+    serials = replace(
+        SHEET.columns[1],
+        examples=("45123", "45124", "31/02/2024"),
+        as_dates=("16/07/2023", "17/07/2023", "31/02/2024 (not a date)"),
+    )
+    fake.sheet = replace(SHEET, columns=(SHEET.columns[0], serials, *SHEET.columns[2:]))
+    _to_columns(qtbot, wizard)
+    page = wizard.columns_page
+    label, box = page.examples["Date rec'd"], page.boxes["Date rec'd"]
+    assert "45123" in label.text() and "16/07/2023" not in label.text()  # not mapped yet: as in the file
+    box.setCurrentIndex(box.findData("reported_on"))
+    assert label.text() == "16/07/2023   ·   17/07/2023   ·   31/02/2024 (not a date)"
+    assert "In the file: 45123" in label.toolTip()
+    box.setCurrentIndex(box.findData("summary"))  # a text field reads the file's text
+    assert label.text().startswith("45123")
+    assert page.examples["Case Ref"].text() == "A1   ·   A2   ·   A3"

@@ -205,6 +205,18 @@ def _proves_day_first(value: object) -> bool:
     return isinstance(value, str) and first_number_over_12(value)
 
 
+def dates_as_read(values: list[object]) -> tuple[str, ...]:
+    """``values`` as a date field's import reads them, for the column-mapping preview: an Excel serial
+    number (45123) as the date it is (16/07/2023), text in UK order or ISO as dd/mm/yyyy, a time kept,
+    anything else as it is with "(not a date)". (A date that could be read either way round is read day
+    first, as ``read_rows`` does; only its flagging depends on the rest of the column.)"""
+    out = []
+    for value in values:
+        parsed = parse_date(value)
+        out.append(f"{cell_text(value)} (not a date)" if parsed.problem else cell_text(parsed.value))
+    return tuple(out)
+
+
 def _month_name(n: int) -> str:
     return date(2000, n, 1).strftime("%B")
 

@@ -39,7 +39,7 @@ from cspdesk.core.services.moving_in.api import (
 )
 from cspdesk.core.services.moving_in.fields import IMPORTABLE, SPECS, propose_columns, target_fields
 from cspdesk.core.services.moving_in.people import Known, PeopleMatcher, norm
-from cspdesk.core.services.moving_in.rows import Lookups, ReadResult, read_rows
+from cspdesk.core.services.moving_in.rows import Lookups, ReadResult, dates_as_read, read_rows
 from cspdesk.core.services.moving_in.rows import values_to_map as _values_to_map
 from cspdesk.core.services.moving_in.write import WRITE_ORDER, Built, Context, build, settle_people, write
 from cspdesk.core.services.safer_homes.safer_homes_records import current_rules, stored_rules
@@ -143,12 +143,15 @@ class MovingInService:
             columns = []
             for i, heading in enumerate(sheet.headings):
                 examples: list[str] = []
+                raw: list[object] = []
                 for _row, values in sheet.rows:
                     if len(examples) >= EXAMPLES:
                         break
                     if text := cell_text(values[i]):
                         examples.append(text)
-                columns.append(ColumnInfo(i, heading, sheet.hidden[i], tuple(examples)))
+                        raw.append(values[i])
+                as_dates = dates_as_read(raw)
+                columns.append(ColumnInfo(i, heading, sheet.hidden[i], tuple(examples), as_dates))
             first = tuple(tuple(cell_text(v) for v in values) for _row, values in sheet.rows[:FIRST_ROWS])
             same = tuple(n for n in shapes.get(sheet.shape, []) if n != sheet.name) if sheet.headings else ()
             infos.append(
