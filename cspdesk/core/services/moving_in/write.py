@@ -34,6 +34,7 @@ from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.enforcement.enforcement_steps import issue_stage
 from cspdesk.core.services.enforcement.enforcement_support import reference_prefix
 from cspdesk.core.services.moving_in.api import FlaggedRow, RecordKind, RejectedRow
+from cspdesk.core.services.moving_in.notice_status import imported_stage
 from cspdesk.core.services.moving_in.people import FilePerson, PeopleMatcher
 from cspdesk.core.services.moving_in.rows import ReadResult, as_date, occurred_at, pence
 from cspdesk.core.services.safer_homes.safer_homes_records import Names, write_record
@@ -393,9 +394,17 @@ def _notice(row: int, v: dict, case_id: uuid.UUID, ctx: Context, built: Built) -
     except ValidationError as error:
         built.rejected.append(RejectedRow(row, "; ".join(error.fields.values())))
         return
-    stage = issue_stage(kind)
-    if kind is NoticeKind.CPN and dates.appeal_by and dates.appeal_by < ctx.today:
-        stage = Stage.ACTIVE  # the appeal window closed long ago: the notice is in force
+    status = str(v["status"]) if v.get("status") else None
+    try:
+        stage, note = imported_stage(
+            kind, issue_stage(kind), status, dates, ctx.today, ctx.rules.cpw_lapse_months
+        )
+    except ValueError as error:
+        built.rejected.append(RejectedRow(row, f"Notice {v['legacy_reference']}: {error}"))
+        return
+    if note:
+        built.flagged.append(FlaggedRow(row, f"Notice {v['legacy_reference']}: {note}"))
+        built.count("warnings imported as lapsed")
     disagree = []
     for key, label in _FILE_DATES:
         in_file = as_date(v.get(key))
@@ -435,7 +444,7 @@ def _notice(row: int, v: dict, case_id: uuid.UUID, ctx: Context, built: Built) -
         from_stage=Stage.DRAFT.value,
         to_stage=stage.value,
         officer=ctx.actor_name,
-        reason=f"Imported from {ctx.file_name} row {row}",
+        reason=f"Imported from {ctx.file_name} row {row}" + (f", as {stage.label}" if status or note else ""),
     )
     built.add(event, "notice_event", event.id, row)
     built.audit.append(("notice", notice.id, f"{kind.label} {notice.reference} imported from row {row}"))
