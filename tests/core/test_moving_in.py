@@ -427,3 +427,20 @@ def test_old_cpws_import_where_the_ladder_puts_them_never_live_once_lapsed(servi
     due = {d.reference for d in services.notices.due(within_days=3650)}
     live = {r.reference for r in rows.values() if r.stage_code == "issued"}
     assert len(live) == 1 and due & {r.reference for r in rows.values()} <= live
+
+
+def test_progress_is_reported_every_block_of_rows_while_checking_making_and_writing(services, tmp_path):
+    """The window's bar moves through a long sheet: reports every 500 rows while rows are checked and
+    records made, and after each table written — not only at the start and end. (Caught, each seen failing
+    once: ``read_rows`` not given the tick; ``build``'s loops not ticking; ``write`` not ticking.)"""
+    lines = ["Case Ref,Date reported,Category,Summary,Location,Post code"]
+    lines += [f"SD{i:05},13/04/2021,Noise,Music {i},{i} High Street,DE11 0AA" for i in range(1200)]
+    path = _write(tmp_path, "\n".join(lines) + "\n")
+    seen: list[tuple[str, int, int]] = []
+    services.moving_in.run(services.actor, _plan(services, path), lambda *a: seen.append(a))
+    checking = [n for what, n, of in seen if what == "Checking rows" and of == 1200]
+    assert {500, 1000} <= set(checking)
+    making = [n for what, n, of in seen if what == "Making records"]
+    assert making == [500, 1000, 1200]
+    writing = [(n, of) for what, n, of in seen if what == "Writing records" and of > 1]
+    assert len(writing) >= 2 and writing[-1][0] == writing[-1][1] and writing[0][0] < writing[0][1]

@@ -249,7 +249,7 @@ class MovingInService:
                 )
             if progress:
                 progress("Writing records", 0, 1)
-            write(s, built)
+            write(s, built, (lambda n, of: progress("Writing records", n, of)) if progress else None)
             batch = ImportBatch(
                 id=uuid.uuid4(),
                 file_name=Path(plan.path).name,
@@ -318,10 +318,13 @@ class MovingInService:
             raise UserError(
                 "This is a working copy: import records in the office database, then take a new working copy."
             )
+        total = len(sheet.rows)
         if progress:
-            progress("Checking rows", 0, len(sheet.rows))
+            progress("Checking rows", 0, total)
         lookups = self._lookups(s, plan.kind)
-        read = read_rows(sheet, plan, lookups)
+        read = read_rows(
+            sheet, plan, lookups, (lambda n: progress("Checking rows", n, total)) if progress else None
+        )
         people = PeopleMatcher(
             _known_people(s) if plan.kind in (RecordKind.CASES, RecordKind.PEOPLE) else (),
             plan.confirmed_people,
@@ -340,6 +343,7 @@ class MovingInService:
             str(prefix),
             Path(plan.path).name,
             stored_rules(current_rules(s)) if plan.kind is RecordKind.SAFER_HOMES else None,
+            (lambda n: progress("Making records", n, len(read.rows))) if progress else None,
         )
         built = build(plan.kind, read, people, ctx)
         settle_people(built, people)

@@ -7,9 +7,10 @@ too and rolls back, so what a dry run counts is exactly what an import makes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -95,6 +96,23 @@ class Context:
     case_prefix: str
     file_name: str
     safer_homes_rules: dict | None = None  # the scheme's rules in force, stored on each referral
+    # Called with the rows done so far, every ``BLOCK`` rows: the window's progress bar (issue 21).
+    tick: Callable[[int], None] | None = None
+
+
+T = TypeVar("T")
+BLOCK = 500  # rows between two progress reports: often enough to move the bar, rare enough to cost nothing
+
+
+def every(rows: Iterable[T], tick: Callable[[int], None] | None) -> Iterator[T]:
+    """``rows``, calling ``tick(n)`` after each block of ``BLOCK`` (and at the end)."""
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        yield row
+        if tick is not None and n % BLOCK == 0:
+            tick(n)
+    if tick is not None and n % BLOCK:
+        tick(n)
 
 
 def build(kind: RecordKind, read: ReadResult, people: PeopleMatcher, ctx: Context) -> Built:
@@ -108,7 +126,7 @@ def build(kind: RecordKind, read: ReadResult, people: PeopleMatcher, ctx: Contex
     else:
         refs = sorted({str(r.values["case_reference"]) for r in read.rows})
         ids = ctx.case_ids(refs)
-        for r in read.rows:
+        for r in every(read.rows, ctx.tick):
             case_id = ids.get(str(r.values["case_reference"]))
             if case_id is None:
                 built.rejected.append(
@@ -157,7 +175,7 @@ def _cases(read: ReadResult, people: PeopleMatcher, ctx: Context, built: Built) 
         seen[ref] = r.row
         good.append(r)
     no_channel = 0
-    for r in good:
+    for r in every(good, ctx.tick):
         v = r.values
         reported = as_date(v["reported_on"])
         assert reported is not None
@@ -245,7 +263,7 @@ def _later_person(built: Built, party: CaseParty, p: FilePerson) -> None:
 
 def _people_rows(read: ReadResult, people: PeopleMatcher, ctx: Context, built: Built) -> None:
     ids = ctx.case_ids(sorted({str(r.values["case_reference"]) for r in read.rows}))
-    for r in read.rows:
+    for r in every(read.rows, ctx.tick):
         v = r.values
         case_id = ids.get(str(v["case_reference"]))
         if case_id is None:
@@ -340,12 +358,18 @@ WRITE_ORDER = (
 )
 
 
-def write(session: Session, built: Built) -> None:
+def write(session: Session, built: Built, tick: Callable[[int, int], None] | None = None) -> None:
     """Insert what was built, one table at a time in ``WRITE_ORDER``, as bulk INSERTs of many rows (the ORM's
     one-object-at-a-time flush took 3 s for 2,000 cases). Every value still passes the text-limit rule
-    (``field_limits.check_statement`` checks bulk statements row by row)."""
+    (``field_limits.check_statement`` checks bulk statements row by row). ``tick(done, total)`` after each
+    table: the records written so far, of all."""
+    by_model: dict[type, list] = {model: [] for model in WRITE_ORDER}
+    for o in built.objects:
+        if type(o) in by_model:
+            by_model[type(o)].append(o)
+    total, done = sum(len(v) for v in by_model.values()), 0
     for model in WRITE_ORDER:
-        objects = [o for o in built.objects if type(o) is model]
+        objects = by_model[model]
         if not objects:
             continue
         table = Base.metadata.tables[model.__tablename__]
@@ -359,6 +383,9 @@ def write(session: Session, built: Built) -> None:
             by_keys.setdefault(tuple(sorted(row)), []).append(row)
         for group in by_keys.values():
             session.execute(insert(table), group)
+        done += len(objects)
+        if tick is not None:
+            tick(done, total)
 
 
 # --- what hangs off a case -----------------------------------------------------------------------------
@@ -404,7 +431,7 @@ def _notice(row: int, v: dict, case_id: uuid.UUID, ctx: Context, built: Built) -
         return
     if note:
         built.flagged.append(FlaggedRow(row, f"Notice {v['legacy_reference']}: {note}"))
-        built.count("warnings imported as lapsed")
+        built.count("warnings past their lapse period (imported as lapsed)")
     disagree = []
     for key, label in _FILE_DATES:
         in_file = as_date(v.get(key))
@@ -475,7 +502,7 @@ def _referrals(read: ReadResult, ctx: Context, built: Built) -> None:
     it, only who, when and the category kept without consent. The client is never a ``person`` row."""
     names = Names.load(ctx.session)
     no_consent_details = 0
-    for r in read.rows:
+    for r in every(read.rows, ctx.tick):
         v = r.values
         consent = bool(v["consent_given"])
         method, consent_on = _s(v.get("consent_method")), as_date(v.get("consent_on"))
