@@ -318,6 +318,39 @@ SPECS: dict[RecordKind, tuple[FieldSpec, ...]] = {
         FieldSpec(
             "perpetrator_name", "Perpetrator", T, False, ("perpetrator", "perp name", "perpetrator name")
         ),
+        # The later steps (issue 21): each not before the one it follows; kept only with consent.
+        FieldSpec(
+            "survey_on", "Surveyed on", D, False, ("survey", "survey date", "surveyed", "date surveyed")
+        ),
+        FieldSpec(
+            "works_ordered_on",
+            "Works ordered on",
+            D,
+            False,
+            ("works ordered", "order date", "date ordered", "works order date", "ordered"),
+        ),
+        FieldSpec(
+            "installed_on",
+            "Works completed on",
+            D,
+            False,
+            (
+                "installed",
+                "installed on",
+                "works completed",
+                "completion date",
+                "date completed",
+                "completed",
+            ),
+            help="The date the home was made safe: it counts as secured on this date",
+        ),
+        FieldSpec(
+            "followed_up_on",
+            "Followed up on",
+            D,
+            False,
+            ("follow up", "follow up date", "followed up", "date followed up"),
+        ),
     ),
 }
 

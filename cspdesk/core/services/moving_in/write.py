@@ -496,6 +496,39 @@ def _action(row: int, v: dict, case_id: uuid.UUID, ctx: Context, built: Built) -
 
 # --- Safer Homes referrals ----------------------------------------------------------------------------
 
+# The later steps in the order they happen, and the status each leads to (domain.safer_homes_workflow).
+_LATER_STEPS = (
+    ("survey_on", "Surveyed on"),
+    ("works_ordered_on", "Works ordered on"),
+    ("installed_on", "Works completed on"),
+    ("followed_up_on", "Followed up on"),
+)
+_STATUS_OF_STEP = {
+    "survey_on": SaferHomesStatus.SURVEYED,
+    "works_ordered_on": SaferHomesStatus.WORKS_ORDERED,
+    "installed_on": SaferHomesStatus.SECURED,
+    "followed_up_on": SaferHomesStatus.FOLLOWED_UP,
+}
+
+
+def _steps_out_of_order(referred_on: date | None, steps: dict[str, date | None]) -> str | None:
+    """Why the later-step dates cannot be right (one before the step it follows), or None."""
+    before, before_label = referred_on, "the referral date"
+    for key, label in _LATER_STEPS:
+        when = steps[key]
+        if when is None:
+            continue
+        if before is not None and when < before:
+            return f"{label} {when:%d/%m/%Y} is before {before_label} ({before:%d/%m/%Y})"
+        before, before_label = when, label.lower().replace(" on", "")
+    return None
+
+
+def _status_from(steps: dict[str, date | None]) -> SaferHomesStatus:
+    """With no status in the file, the furthest step that has a date (a completed job is secured)."""
+    reached = [key for key, _label in _LATER_STEPS if steps[key] is not None]
+    return _STATUS_OF_STEP[reached[-1]] if reached else SaferHomesStatus.REFERRED
+
 
 def _referrals(read: ReadResult, ctx: Context, built: Built) -> None:
     """Each row through the intake's own rules (``accept_referral``): restricted when the category demands
@@ -534,8 +567,14 @@ def _referrals(read: ReadResult, ctx: Context, built: Built) -> None:
         except ValidationError as error:
             built.rejected.append(RejectedRow(r.row, " ".join(error.fields.values())))
             continue
-        if record.consent_given and v.get("status"):
-            record = record.with_changes(status=SaferHomesStatus(str(v["status"])))
+        if record.consent_given:
+            steps = {key: as_date(v.get(key)) for key, _label in _LATER_STEPS}
+            refused = _steps_out_of_order(record.referred_on, steps)
+            if refused:
+                built.rejected.append(RejectedRow(r.row, refused))
+                continue
+            status = SaferHomesStatus(str(v["status"])) if v.get("status") else _status_from(steps)
+            record = record.with_changes(status=status, secured_on=steps["installed_on"], **steps)
         row = SaferHomesReferral(id=uuid.uuid4(), rules=ctx.safer_homes_rules)
         write_record(row, record, names)
         referred = record.referred_on or ctx.today
