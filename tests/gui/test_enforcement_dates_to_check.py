@@ -49,6 +49,8 @@ def test_the_register_marks_filters_and_clears_imported_notices_whose_dates_to_c
     tip = model.data(model.index(marked[0], 0), Qt.ItemDataRole.ToolTipRole)
     assert "the file says 01/02/2021, the rules give 24/01/2021" in tip
     assert model.data(model.index(marked[0], 0), Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.data(model.index(marked[0], 0), Qt.ItemDataRole.DecorationRole) is not None  # an icon
+    assert model.data(model.index(1 - marked[0], 0), Qt.ItemDataRole.DecorationRole) is None
 
     qtbot.mouseClick(page.to_check, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: model.rowCount() == 1)

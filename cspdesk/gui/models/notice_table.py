@@ -7,6 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QStyle
 
 from cspdesk.core.domain.deadlines import is_overdue
 from cspdesk.gui.models.paged_ids import PagedIdTableModel
@@ -78,6 +79,9 @@ class NoticeTableModel(PagedIdTableModel):
                 return QColor(colour("warning_bg"))
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QColor(colour("warning"))
+            if role == Qt.ItemDataRole.DecorationRole and key == "reference":
+                # Seen on a selected row too, where the background is the selection's.
+                return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         if role == Qt.ItemDataRole.ToolTipRole and key in ("kind", "recipient", "next_due_what"):
             return getattr(row, key)
         if (

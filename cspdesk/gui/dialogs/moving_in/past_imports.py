@@ -72,8 +72,9 @@ class PastImportsDialog(QDialog):
         row.addWidget(self.status, 1)
         row.addWidget(close)
         self.notices_label = QLabel(
-            "Imported notices whose dates in the file disagree with the statutory rules — kept as in the "
-            "file, for you to check (double-click or Enter opens the notice):"
+            "Imported notices whose dates in the file disagree with the statutory rules — imported with the "
+            "rules' dates, for you to check against the notice as served (double-click or Enter opens the "
+            "notice; Dates checked takes it off this list and the Enforcement register's marker):"
         )
         self.notices_label.setWordWrap(True)
         self.notices = named(
