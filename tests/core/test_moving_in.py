@@ -444,3 +444,29 @@ def test_progress_is_reported_every_block_of_rows_while_checking_making_and_writ
     assert making == [500, 1000, 1200]
     writing = [(n, of) for what, n, of in seen if what == "Writing records" and of > 1]
     assert len(writing) >= 2 and writing[-1][0] == writing[-1][1] and writing[0][0] < writing[0][1]
+
+
+def test_reading_a_workbook_reports_each_sheet_and_every_5000_rows(services, tmp_path):
+    """The first step's bar moves while a big workbook is read: each sheet is named as it starts ("1 of
+    2"), and every 5,000 rows are reported against the sheet's own row count. (Caught, each seen failing
+    once: ``open_file`` not passing the callback on; the row loop not ticking.)"""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    big = wb.active
+    big.title = "Case log"
+    big.append(("Case Ref", "Date reported"))
+    for i in range(11_000):
+        big.append((f"SD{i}", "03/04/2021"))
+    wb.create_sheet("Notes").append(("Note", "By"))
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    seen: list[tuple[str, int, int]] = []
+    services.moving_in.open_file(path, lambda *a: seen.append(a))
+    first, second = 'Reading sheet "Case log" (1 of 2)', 'Reading sheet "Notes" (2 of 2)'
+    assert [(n, of) for what, n, of in seen if what == first] == [
+        (0, 11_001),
+        (5_000, 11_001),
+        (10_000, 11_001),
+    ]
+    assert [n for what, n, _of in seen if what == second] == [0]

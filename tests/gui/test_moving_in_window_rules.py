@@ -311,3 +311,14 @@ def test_the_columns_page_shows_a_date_column_as_the_import_will_read_it(qtbot, 
     box.setCurrentIndex(box.findData("summary"))  # a text field reads the file's text
     assert label.text().startswith("45123")
     assert page.examples["Case Ref"].text() == "A1   ·   A2   ·   A3"
+
+
+def test_the_first_steps_bar_moves_while_the_file_is_read(qtbot, wizard):
+    """Reading a big workbook reports its sheets and rows to the first step's bar. (Caught: the step's
+    ``open_file`` call not given the task's report.)"""
+    bar = wizard.choose_page.progress
+    values: list[int] = []
+    bar.valueChanged.connect(values.append)
+    qtbot.mouseClick(wizard.choose_page.choose, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.sheet is not None)
+    assert 5_000 in values and bar.maximum() == 10_000

@@ -104,7 +104,7 @@ class MovingInService:
 
     # --- reading ---------------------------------------------------------------------------------------
 
-    def _sheets(self, path: str | Path) -> list[Sheet]:
+    def _sheets(self, path: str | Path, progress: Progress | None = None) -> list[Sheet]:
         """The file's sheets, read once while it is unchanged (the window asks several times)."""
         p = Path(path)
         try:
@@ -115,7 +115,7 @@ class MovingInService:
         with self._lock:
             if self._cached is not None and self._cached[0] == key:
                 return self._cached[1]
-        sheets = read_spreadsheet(p)
+        sheets = read_spreadsheet(p, progress)
         with self._lock:
             self._cached = (key, sheets)
         return sheets
@@ -128,12 +128,13 @@ class MovingInService:
         names = ", ".join(f'"{s.name}"' for s in sheets)
         raise UserError(f'{Path(path).name} has no sheet called "{name}". Its sheets: {names}.')
 
-    def open_file(self, path: str | Path) -> WorkbookInfo:
+    def open_file(self, path: str | Path, progress: Progress | None = None) -> WorkbookInfo:
         """The file's sheets, each with its heading row found, columns, row count, first rows and notes.
+        ``progress`` hears of each sheet, and of every 5,000 rows, as it is read.
 
         Raises ``SpreadsheetProblem`` (a ``UserError``) in plain words for a file that is not a spreadsheet,
         is password-protected, is empty or cannot be found."""
-        sheets = self._sheets(path)
+        sheets = self._sheets(path, progress)
         shapes: dict[str, list[str]] = defaultdict(list)
         for sheet in sheets:
             if sheet.headings:
