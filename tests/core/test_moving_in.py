@@ -470,3 +470,30 @@ def test_reading_a_workbook_reports_each_sheet_and_every_5000_rows(services, tmp
         (10_000, 11_001),
     ]
     assert [n for what, n, _of in seen if what == second] == [0]
+
+
+def test_a_working_copy_refuses_marking_imported_dates_checked(services, tmp_path):
+    """Like importing, marking imported dates checked is the office database's business: on a laptop's
+    working copy it is refused in plain words and the flag stays. (Caught: the working-copy check removed
+    from ``dates_checked``.)"""
+    import uuid
+    from datetime import datetime
+
+    from cspdesk.core.storage.models import WorkingCopyInfo
+
+    _import_a_disagreeing_cpn(services, tmp_path)
+    [check] = services.moving_in.notices_to_check()
+    with services._uow("t") as uow:
+        uow.session.add(
+            WorkingCopyInfo(
+                copy_id=uuid.uuid4(),
+                office_label="office",
+                taken_at=datetime(2026, 11, 1),
+                taken_by="x",
+                code="WC1234",
+            )
+        )
+        uow.commit()
+    with pytest.raises(UserError, match="working copy: mark the notice's dates checked in the office"):
+        services.moving_in.dates_checked(services.actor, check.notice_id)
+    assert len(services.moving_in.notices_to_check()) == 1
