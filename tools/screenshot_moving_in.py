@@ -6,7 +6,7 @@ case list found by a legacy reference. Run offscreen or under Xvfb:
 
     .venv/bin/python tools/make_moving_in_workbook.py /tmp/log.xlsx --cases 60 --incidents 150 --notices 12
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshot_moving_in.py --db demo.sqlite \\
-        --workbook /tmp/log.xlsx --out docs/screenshots [--size 1366x768] [--user admin.user]
+        --workbook /tmp/log.xlsx --out docs/screenshots [--size 1366x768] [--user root]
 
 The database is changed (the case log and the notice register are imported; the register's import is undone).
 Files: moving-in-1-choose.png … moving-in-9-register.png (the Enforcement register showing the imported
@@ -27,7 +27,7 @@ def main() -> int:
     p.add_argument("--workbook", required=True)
     p.add_argument("--out", required=True, help="folder for the PNG files")
     p.add_argument("--size", default="1366x768", help="the screen: the wizard fills it less a taskbar")
-    p.add_argument("--user", default="admin.user")
+    p.add_argument("--user", default="root")  # the demo's administrator (admin.user is a partner there)
     args = p.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/gui/fakes: no file dialog to click
     os.environ["CSPDESK_USER"] = args.user
