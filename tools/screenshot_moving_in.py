@@ -6,10 +6,11 @@ case list found by a legacy reference. Run offscreen or under Xvfb:
 
     .venv/bin/python tools/make_moving_in_workbook.py /tmp/log.xlsx --cases 60 --incidents 150 --notices 12
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshot_moving_in.py --db demo.sqlite \\
-        --workbook /tmp/log.xlsx --out docs/screenshots [--size 1366x768] [--user admin.user]
+        --workbook /tmp/log.xlsx --out docs/screenshots [--size 1366x768] [--user root]
 
-The database is changed (one import is made and undone). Files: moving-in-1-choose.png …
-moving-in-8-cases.png.
+The database is changed (the case log and the notice register are imported; the register's import is undone).
+Files: moving-in-1-choose.png … moving-in-9-register.png (the Enforcement register showing the imported
+notices whose dates to check).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def main() -> int:
     p.add_argument("--workbook", required=True)
     p.add_argument("--out", required=True, help="folder for the PNG files")
     p.add_argument("--size", default="1366x768", help="the screen: the wizard fills it less a taskbar")
-    p.add_argument("--user", default="admin.user")
+    p.add_argument("--user", default="root")  # the demo's administrator (admin.user is a partner there)
     args = p.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/gui/fakes: no file dialog to click
     os.environ["CSPDESK_USER"] = args.user
@@ -80,9 +81,30 @@ def main() -> int:
     window.show_cases(legacy or "")
     settle()
     shoot(window, "8-cases")
+    # The notice register too (through the service, as the wizard would): its notices whose dates in the
+    # file disagree with the rules are marked on the Enforcement page.
+    from cspdesk.core.services.moving_in import ImportPlan, RecordKind
+
+    moving_in, actor = window.services.moving_in, window.services.actor
+    proposed = moving_in.propose(args.workbook, "CPW-CPN register", RecordKind.NOTICES)
+    values: dict[str, dict[str, str | None]] = {}
+    for v in moving_in.values_to_map(proposed):  # as "Use every suggestion" would
+        values.setdefault(v.field, {})[v.value] = v.mapped_to or v.suggestion
+    plan = ImportPlan(proposed.path, proposed.sheet, proposed.kind, proposed.columns, values)
+    window.bus.changes_applied.emit(moving_in.run(actor, plan).changes)
+    window.show_page("enforcement")
+    settle()
+    from cspdesk.gui.pages.enforcement import EnforcementPage
+
+    register = window.pages.page("enforcement", EnforcementPage)
+    register.to_check.setChecked(True)
+    settle()
+    register.table.selectRow(0)
+    shoot(window, "9-register")
     past = window.past_imports()
-    past.resize(min(w, 1000), 420)
+    past.resize(min(w, 1000), 520)
     past.table.selectRow(0)
+    past.notices.selectRow(0)
     shoot(past, "7-past-imports")
     past.undo_selected()
     settle()

@@ -108,7 +108,7 @@ WRITERS: dict[str, set[str]] = {
     # take writes a new (encrypted) file; that restricted referrals travel only with an officer who may see
     # them is tests/core/test_working_copies.py's to prove.
     "working_copies": {"take", "refresh", "bring_back", "revoke", "decide"},
-    "moving_in": {"run", "remember", "undo"},
+    "moving_in": {"run", "remember", "undo", "dates_checked"},
 }
 # Readers that take something only another reader makes (a preview, a figures table ...) and never reach a
 # Safer Homes referral: with why. Anything else the test cannot call fails it.

@@ -56,3 +56,69 @@ def test_imported_referrals_are_restricted_by_category_and_masked_for_others(ser
     assert SECRET in json.dumps(dataclasses.asdict(detail), default=str)  # kept, for those who may see it
     services.moving_in.undo(coordinator, result.batch_id)
     assert services.safer_homes_read.rows(coordinator) == []
+
+
+LATER = """Referral no,Referral date,Referred by,Agency,Category,Consent,Client name,Address,\
+Postcode,Survey date,Works ordered,Completion date,Follow up
+R1,03/03/2026,Pat Reed,POLICE,Burglary,Yes,Ann,1 Hill,DE11 0AA,10/03/2026,17/03/2026,24/03/2026,21/04/2026
+R2,04/03/2026,Pat Reed,POLICE,Burglary,Yes,Bea Bold,2 Hill Rd,DE11 0AA,13/03/2026,,,
+R3,05/03/2026,Pat Reed,POLICE,Burglary,Yes,Cy Crisp,3 Hill Rd,DE11 0AA,01/03/2026,,,
+R4,06/03/2026,Pat Reed,POLICE,Burglary,No,Di Dunn,4 Hill Rd,DE11 0AA,13/03/2026,,,
+"""
+
+
+def test_later_step_dates_are_imported_in_order_and_set_the_status(services, database, tmp_path):
+    """The survey, works-ordered, completion and follow-up dates come in when the columns exist: the
+    completion date is the date the home counts as secured, the status is the furthest step dated (when
+    the file gives none), a step dated before the one it follows refuses the row, and a referral without
+    consent keeps none of them. (Caught, each seen failing once: the dates not copied onto the record;
+    ``secured_on`` left blank; the order check removed; the status left as referred.)"""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from cspdesk.core.storage.models import ImportedRecord, SaferHomesReferral
+
+    path = tmp_path / "later.csv"
+    path.write_text(LATER, encoding="utf-8")
+    plan = services.moving_in.propose(path, "later", RecordKind.SAFER_HOMES)
+    assert {k: plan.columns[k] for k in ("Survey date", "Works ordered", "Completion date", "Follow up")} == {
+        "Survey date": "survey_on",
+        "Works ordered": "works_ordered_on",
+        "Completion date": "installed_on",
+        "Follow up": "followed_up_on",
+    }
+    values = {
+        "referrer_agency": {"POLICE": "Derbyshire Constabulary"},
+        "victim_category": {"Burglary": "burglary"},
+    }
+    result = services.moving_in.run(
+        services.actor, ImportPlan(plan.path, plan.sheet, plan.kind, plan.columns, values)
+    )
+    assert [r.row for r in result.rejected] == [4], result.rejected
+    [refused] = result.rejected
+    assert (refused.row, refused.reason) == (
+        4,
+        "Surveyed on 01/03/2026 is before the referral date (05/03/2026)",
+    )
+    with database.engine.connect() as c:
+        got = {
+            legacy: (status, survey, ordered, installed, secured, followed)
+            for legacy, status, survey, ordered, installed, secured, followed in c.execute(
+                select(
+                    ImportedRecord.legacy_reference,
+                    SaferHomesReferral.status,
+                    SaferHomesReferral.survey_on,
+                    SaferHomesReferral.works_ordered_on,
+                    SaferHomesReferral.installed_on,
+                    SaferHomesReferral.secured_on,
+                    SaferHomesReferral.followed_up_on,
+                ).join(SaferHomesReferral, SaferHomesReferral.id == ImportedRecord.entity_id)
+            )
+        }
+    d = date
+    assert got == {
+        "R1": ("followed_up", d(2026, 3, 10), d(2026, 3, 17), d(2026, 3, 24), d(2026, 3, 24), d(2026, 4, 21)),
+        "R2": ("surveyed", d(2026, 3, 13), None, None, None, None),
+        "R4": ("declined", None, None, None, None, None),
+    }

@@ -63,9 +63,12 @@ class FakeMovingIn:
         self.undo_refusal: str | None = None
         self.to_check: list[NoticeToCheck] = []
         self._batches: list[BatchSummary] = []
+        self.sheet = SHEET
 
-    def open_file(self, path):
-        return WorkbookInfo(str(path), "xlsx", (SHEET,))
+    def open_file(self, path, progress=None):
+        if progress is not None:  # as the real one reports a big sheet
+            progress('Reading sheet "Cases" (1 of 1)', 5_000, 10_000)
+        return WorkbookInfo(str(path), "xlsx", (self.sheet,))
 
     def kinds(self):
         return tuple(RecordKind)
@@ -112,6 +115,10 @@ class FakeMovingIn:
 
     def notices_to_check(self):
         return list(self.to_check)
+
+    def dates_checked(self, actor, notice_id):
+        self.to_check = [n for n in self.to_check if n.notice_id != notice_id]
+        return Changes.of("notice", ids=(notice_id,))
 
     def undo(self, actor, batch_id):
         if self.undo_refusal:

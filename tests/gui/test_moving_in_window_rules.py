@@ -231,6 +231,35 @@ def test_imported_notices_whose_dates_disagree_are_listed_and_open_on_the_enforc
     assert shown.args == [notice_id]
 
 
+def test_past_imports_takes_a_checked_notice_off_its_list(qtbot, services, fake):
+    """ "Dates checked" under Past imports asks, calls the service and empties the list. (Caught: the
+    button never enabled on a selected notice; ``dates_checked`` not called.)"""
+    import uuid
+    from datetime import date
+
+    from cspdesk.core.services.moving_in import NoticeToCheck
+
+    notice_id = uuid.uuid4()
+    words = "Appeal by: file 10/03/2021, rules 22/03/2021"
+    fake.to_check = [
+        NoticeToCheck(notice_id, "CPN-2021-0007", "N/21/7", "cpn", date(2021, 3, 1), words, uuid.uuid4(), 12)
+    ]
+    bus, prompts = Bus(), FakePrompts()
+    s = SimpleNamespace(moving_in=fake, actor=services.actor)
+    dialog = PastImportsDialog(s, bus, prompts, TaskRunner())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.checked_button.isVisible() and not dialog.checked_button.isEnabled()
+    dialog.notices.selectRow(0)
+    assert dialog.checked_button.isEnabled()
+    with qtbot.waitSignal(bus.changes_applied) as applied:
+        qtbot.mouseClick(dialog.checked_button, Qt.MouseButton.LeftButton)
+    assert applied.args[0].touches("notice")
+    assert any(words in text for _how, _title, text in prompts.asked)
+    assert fake.to_check == [] and dialog.notices.rowCount() == 0
+    assert not dialog.notices.isVisible() and not dialog.checked_button.isVisible()
+
+
 def test_every_page_of_the_wizard_is_tabbed_through_in_reading_order(qtbot, wizard):
     """Choose the file, the kind, columns, values, preview, import: on each page Tab reaches every control,
     top to bottom, then the wizard's buttons (issue 19). (Caught: the values page's boxes, made after the "Use
@@ -256,3 +285,40 @@ def test_every_page_of_the_wizard_is_tabbed_through_in_reading_order(qtbot, wiza
     qtbot.waitUntil(lambda: wizard.preview_page.export.isEnabled())
     check("preview")
     assert problems == {}
+
+
+def test_the_columns_page_shows_a_date_column_as_the_import_will_read_it(qtbot, wizard, fake):
+    """Excel serial numbers in a date column (45123) are shown as the dates they are (16/07/2023) once the
+    column is mapped to a date field, and as in the file otherwise; the tooltip gives both. (Caught:
+    ``_show_examples`` always showing ``examples``; not called when the field changes.)"""
+    from dataclasses import replace
+
+    from tests.gui.moving_in_fakes import SHEET
+
+    serials = replace(
+        SHEET.columns[1],
+        examples=("45123", "45124", "31/02/2024"),
+        as_dates=("16/07/2023", "17/07/2023", "31/02/2024 (not a date)"),
+    )
+    fake.sheet = replace(SHEET, columns=(SHEET.columns[0], serials, *SHEET.columns[2:]))
+    _to_columns(qtbot, wizard)
+    page = wizard.columns_page
+    label, box = page.examples["Date rec'd"], page.boxes["Date rec'd"]
+    assert "45123" in label.text() and "16/07/2023" not in label.text()  # not mapped yet: as in the file
+    box.setCurrentIndex(box.findData("reported_on"))
+    assert label.text() == "16/07/2023   ·   17/07/2023   ·   31/02/2024 (not a date)"
+    assert "In the file: 45123" in label.toolTip()
+    box.setCurrentIndex(box.findData("summary"))  # a text field reads the file's text
+    assert label.text().startswith("45123")
+    assert page.examples["Case Ref"].text() == "A1   ·   A2   ·   A3"
+
+
+def test_the_first_steps_bar_moves_while_the_file_is_read(qtbot, wizard):
+    """Reading a big workbook reports its sheets and rows to the first step's bar. (Caught: the step's
+    ``open_file`` call not given the task's report.)"""
+    bar = wizard.choose_page.progress
+    values: list[int] = []
+    bar.valueChanged.connect(values.append)
+    qtbot.mouseClick(wizard.choose_page.choose, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.sheet is not None)
+    assert 5_000 in values and bar.maximum() == 10_000

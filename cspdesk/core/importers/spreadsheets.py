@@ -13,7 +13,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -62,8 +62,14 @@ def normalise_heading(heading: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z ]+", "", heading.lower().replace("_", " ").replace("-", " ")).split())
 
 
-def read_spreadsheet(path: str | Path) -> list[Sheet]:
-    """Every sheet of an XLSX (hidden sheets left out) or the one sheet of a CSV."""
+# (what is being read, rows read, of how many): "Reading sheet "Case log" (1 of 3)", 5000, 20000
+Progress = Callable[[str, int, int], None]
+READ_BLOCK = 5000  # rows between two progress reports while a sheet is read
+
+
+def read_spreadsheet(path: str | Path, progress: Progress | None = None) -> list[Sheet]:
+    """Every sheet of an XLSX (hidden sheets left out) or the one sheet of a CSV. ``progress`` is told of
+    each sheet and of every ``READ_BLOCK`` rows read (the window's progress bar)."""
     path = Path(path)
     if not path.exists():
         raise SpreadsheetProblem(f"{path} does not exist.")
@@ -81,7 +87,7 @@ def read_spreadsheet(path: str | Path) -> list[Sheet]:
             "then import that file."
         )
     if head.startswith(b"PK"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, progress)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         raise SpreadsheetProblem(f"{path.name} is not an Excel workbook, though its name ends {path.suffix}.")
     return [_read_csv(path)]
@@ -90,7 +96,7 @@ def read_spreadsheet(path: str | Path) -> list[Sheet]:
 # --- XLSX -------------------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path) -> list[Sheet]:
+def _read_xlsx(path: Path, progress: Progress | None = None) -> list[Sheet]:
     from openpyxl import load_workbook  # imported here: only a moving-in import needs it
 
     try:
@@ -103,18 +109,27 @@ def _read_xlsx(path: Path) -> list[Sheet]:
         ) from error
     try:
         sheets = []
-        for ws in book.worksheets:
-            if getattr(ws, "sheet_state", "visible") != "visible":
-                continue
+        visible = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        for i, ws in enumerate(visible, start=1):
             hidden_cols, merged = layout.get(ws.title, (set(), []))
             rows = ws.iter_rows(values_only=True)
-            sheets.append(_sheet_from_rows(ws.title, rows, hidden_cols, merged))
+            tick = None
+            if progress is not None:
+                what = f'Reading sheet "{ws.title}" ({i} of {len(visible)})'
+                total = ws.max_row or 0  # from the sheet's own <dimension>, when it has one
+                progress(what, 0, total)
+                tick = _ticker(progress, what, total)
+            sheets.append(_sheet_from_rows(ws.title, rows, hidden_cols, merged, tick))
     finally:
         book.close()
     if not sheets:
         raise SpreadsheetProblem(f"{path.name} has no visible sheets.")
     _note_same_shapes(sheets)
     return sheets
+
+
+def _ticker(progress: Progress, what: str, total: int) -> Callable[[int], None]:
+    return lambda n: progress(what, n, max(total, n))
 
 
 def _xlsx_layout(path: Path) -> dict[str, tuple[set[int], list[tuple[int, int, int, int]]]]:
@@ -243,6 +258,7 @@ def _sheet_from_rows(
     rows: Iterator[tuple[object, ...]],
     hidden_cols: set[int],
     merged: list[tuple[int, int, int, int]],
+    tick: Callable[[int], None] | None = None,
 ) -> Sheet:
     fill = _MergeFill(merged)
     head: list[tuple[object, ...]] = []
@@ -274,6 +290,8 @@ def _sheet_from_rows(
             data.append((row_number, values))
     for row in rows:
         row_number += 1
+        if tick is not None and row_number % READ_BLOCK == 0:
+            tick(row_number)
         values = list(fill(row_number, row)[:width])
         values += [None] * (width - len(values))
         if all(_blank(v) for v in values):

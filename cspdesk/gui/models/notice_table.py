@@ -7,6 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QStyle
 
 from cspdesk.core.domain.deadlines import is_overdue
 from cspdesk.gui.models.paged_ids import PagedIdTableModel
@@ -25,7 +26,8 @@ COLUMNS = [
     ("ward", "Ward"),
 ]
 KEYS = [key for key, _ in COLUMNS]
-__all__ = ["COLUMNS", "KEYS", "NoticeTableModel"]
+__all__ = ["COLUMNS", "KEYS", "TO_CHECK", "NoticeTableModel"]
+TO_CHECK = "Imported — dates to check"
 # Short names for the Type column (the full name is the tooltip): what officers call them.
 SHORT = {
     "warning_letter": "Warning letter",
@@ -63,10 +65,23 @@ class NoticeTableModel(PagedIdTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "kind":
                 return SHORT.get(row.kind_code, row.kind)
+            if key == "next_due_what" and row.dates_to_check:
+                return f"{TO_CHECK} · {row.next_due_what}" if row.next_due_what else TO_CHECK
             value = row.case_reference if key == "case" else getattr(row, key)
             if isinstance(value, date):
                 return value.strftime("%d/%m/%Y")
             return value or ""
+        if row.dates_to_check and key in ("reference", "next_due_what"):
+            # Imported with dates that disagree with the rules (issue 21): marked until an officer checks.
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{TO_CHECK}: {row.dates_to_check}"
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QColor(colour("warning_bg"))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(colour("warning"))
+            if role == Qt.ItemDataRole.DecorationRole and key == "reference":
+                # Seen on a selected row too, where the background is the selection's.
+                return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         if role == Qt.ItemDataRole.ToolTipRole and key in ("kind", "recipient", "next_due_what"):
             return getattr(row, key)
         if (

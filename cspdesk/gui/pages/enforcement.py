@@ -133,9 +133,14 @@ class EnforcementPage(QWidget):
         self.to_date = date_edit(self.services.notices.today(), "toDate")
         self.from_date.setEnabled(False)
         self.to_date.setEnabled(False)
+        self.to_check = named(QCheckBox("Imported — dates to check"), "datesToCheckFilter")
+        self.to_check.setToolTip(
+            "Only notices brought in from an old register whose dates disagree with the statutory rules, "
+            "not yet checked against the notice as served"
+        )
         for combo in (self.kind, self.stage, self.officer, self.ward):
             combo.currentIndexChanged.connect(self.apply_filters)
-        for check in (self.from_on, self.to_on):
+        for check in (self.from_on, self.to_on, self.to_check):
             check.toggled.connect(self.apply_filters)
         for edit in (self.from_date, self.to_date):
             edit.dateChanged.connect(self.apply_filters)
@@ -174,7 +179,7 @@ class EnforcementPage(QWidget):
         for combo in (self.kind, self.stage, self.officer, self.ward):
             row1.addWidget(combo, 1)
         row2 = QHBoxLayout()
-        for w in (self.from_on, self.from_date, self.to_on, self.to_date, clear, self.message):
+        for w in (self.from_on, self.from_date, self.to_on, self.to_date, self.to_check, clear, self.message):
             row2.addWidget(w)
         row2.addStretch(1)
         row2.addWidget(self.register_loader.status)
@@ -206,13 +211,23 @@ class EnforcementPage(QWidget):
             combo.blockSignals(False)
 
     def clear_filters(self) -> None:
-        widgets = (self.kind, self.stage, self.officer, self.ward, self.from_on, self.to_on, self.search)
+        widgets = (
+            self.kind,
+            self.stage,
+            self.officer,
+            self.ward,
+            self.from_on,
+            self.to_on,
+            self.to_check,
+            self.search,
+        )
         for w in widgets:
             w.blockSignals(True)
         for combo in (self.kind, self.stage, self.officer, self.ward):
             combo.setCurrentIndex(0)
         self.from_on.setChecked(False)
         self.to_on.setChecked(False)
+        self.to_check.setChecked(False)
         self.search.clear()
         for w in widgets:
             w.blockSignals(False)
@@ -235,6 +250,7 @@ class EnforcementPage(QWidget):
             ward_id=as_id(self.ward),
             issued_from=from_d,
             issued_to=to_d,
+            dates_to_check=self.to_check.isChecked(),
         )
         self.run_query()
 

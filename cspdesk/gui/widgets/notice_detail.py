@@ -14,7 +14,16 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cspdesk.core.domain.enforcement import Stage
 from cspdesk.core.domain.vocab import Role
@@ -161,6 +170,16 @@ class NoticeDetailView(QWidget):
         self.dialog: QDialog | None = None  # the dialog open from here, for tests and to keep it alive
         self.browser = named(QTextBrowser(), "noticeDetail", "Notice details")
         self.browser.setMinimumWidth(300)
+        # An imported notice whose dates in the old file disagree with the rules (issue 21): said above the
+        # details until an officer has checked them against the notice as served.
+        self.check_band = named(QLabel(), "datesToCheck")
+        self.check_band.setWordWrap(True)
+        self.check_band.setStyleSheet(theme.banner_css("warning") + " padding: 6px;")
+        self.checked_btn = named(QPushButton("Dates checked"), "datesChecked")
+        self.checked_btn.setToolTip(
+            "You have checked this notice's dates against the notice as served: off the notices to check"
+        )
+        self.checked_btn.clicked.connect(self.mark_dates_checked)
         self.actions_label = QLabel("Next steps")
         self.actions_label.setStyleSheet("font-weight: 600;")
         # Not ``self.actions``: that would hide QWidget.actions().
@@ -170,6 +189,10 @@ class NoticeDetailView(QWidget):
         box.setLayout(self.action_grid)
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 0, 0, 0)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_band, 1)
+        check_row.addWidget(self.checked_btn)
+        v.addLayout(check_row)
         v.addWidget(self.browser, 1)
         v.addWidget(self.actions_label)
         v.addWidget(box)
@@ -183,6 +206,7 @@ class NoticeDetailView(QWidget):
     def clear(self) -> None:
         self.detail = None
         self.letters_btn.hide()
+        self._show_check("")
         self.browser.setHtml(
             f"<p style='color:{theme.colour('muted')}'>"
             "Select a notice to see its dates, requirements and history.</p>"
@@ -195,8 +219,10 @@ class NoticeDetailView(QWidget):
         except UserError as exc:
             self.browser.setHtml(f"<p>{html.escape(str(exc))}</p>")
             self._set_buttons([])
+            self._show_check("")
             return
         self.detail = detail
+        self._show_check(detail.dates_to_check)
         self.browser.setHtml(detail_html(detail, self.services.notices.today()))
         self.letters_btn.show()
         can_act = self.services.actor.can(Role.OFFICER)
@@ -206,6 +232,32 @@ class NoticeDetailView(QWidget):
             items.insert(0, ("action:escalated", "Issue CPN", S.ESCALATED.value))
         items += [(f"event:{ev}", EVENT_BUTTONS[ev], ev) for ev in _events_for(detail)]
         self._set_buttons(items if can_act else [])
+
+    def _show_check(self, words: str) -> None:
+        self.check_band.setText(f"Imported — dates to check. {words}" if words else "")
+        self.check_band.setVisible(bool(words))
+        self.checked_btn.setVisible(bool(words) and self.services.actor.can(Role.OFFICER))
+
+    def mark_dates_checked(self) -> None:
+        """The officer has checked the imported dates against the notice as served (audited)."""
+        d = self.detail
+        if d is None or not d.dates_to_check:
+            return
+        if not self.prompts.confirm(
+            "Dates checked?",
+            f"Have you checked {d.reference}'s dates against the notice as it was served?\n\n"
+            f"{d.dates_to_check}\n\nIt leaves the imported notices to check; the audit log keeps what "
+            "disagreed.",
+        ):
+            return
+        try:
+            changes = self.services.moving_in.dates_checked(self.services.actor, d.id)
+        except UserError as exc:
+            self.prompts.error("Dates not marked checked", str(exc))
+            self.refresh()
+            return
+        self.bus.changes_applied.emit(changes)
+        self.refresh()
 
     def open_letters(self) -> DocumentsPanel | None:
         """This notice's letters (the template for its kind), filed on the notice and its case."""

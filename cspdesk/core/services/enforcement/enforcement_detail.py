@@ -23,6 +23,7 @@ from cspdesk.core.storage.models import (
     AppUser,
     AsbCase,
     EnforcementNotice,
+    ImportedRecord,
     NoticeEvent,
     NoticeInformedBody,
     NoticeRequirement,
@@ -203,4 +204,12 @@ def notice_detail(s: Session, notice_id: uuid.UUID) -> NoticeDetail:
         allowed=[(st.value, ACTION_LABELS[st]) for st in _BUTTON_ORDER if st in allowed],
         closed=is_closed(kind, stage),
         version=n.version,
+        dates_to_check=s.scalar(
+            select(ImportedRecord.check_dates).where(
+                ImportedRecord.entity_type == "notice",
+                ImportedRecord.entity_id == n.id,
+                ImportedRecord.check_dates.is_not(None),
+            )
+        )
+        or "",
     )

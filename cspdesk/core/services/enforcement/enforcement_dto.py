@@ -96,6 +96,9 @@ class NoticeRow:
     next_due_on: date | None
     next_due_what: str
     document_due: bool
+    # Imported with dates in the old file that disagree with the statutory rules, not yet checked: what
+    # disagrees, in words ("" for every other notice).
+    dates_to_check: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,7 @@ class NoticeDetail:
     allowed: list[tuple[str, str]]  # (stage code, label) the notice can move to now
     closed: bool
     version: int
+    dates_to_check: str = ""  # as NoticeRow's: imported with dates that disagree with the rules, unchecked
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from cspdesk.core.storage.models import (
     CaseParty,
     Document,
     EnforcementNotice,
+    ImportedRecord,
     Incident,
     Organisation,
     Person,
@@ -69,6 +70,7 @@ class NoticeQuery:
     case_id: uuid.UUID | None = None
     text: str = ""  # notice or case reference, or the recipient's name
     due_within_days: int | None = None  # set: only notices due by today + this many days (overdue included)
+    dates_to_check: bool = False  # only imported notices whose dates in the file disagree with the rules
     sort: str = "issued_on"
     descending: bool = True
 
@@ -92,6 +94,14 @@ def _with_recipient(stmt: Select) -> Select:
         stmt.outerjoin(CaseParty, CaseParty.id == N.party_id)
         .outerjoin(Person, Person.id == CaseParty.person_id)
         .outerjoin(Organisation, Organisation.id == CaseParty.organisation_id)
+    )
+
+
+def _to_check() -> Select:
+    """The imported notices whose dates in the old file disagree with the statutory rules and that no officer
+    has yet marked as checked (``MovingInService.dates_checked`` clears ``check_dates``)."""
+    return select(ImportedRecord.entity_id).where(
+        ImportedRecord.entity_type == "notice", ImportedRecord.check_dates.is_not(None)
     )
 
 
@@ -142,6 +152,8 @@ class NoticeRegisterService:
             stmt = stmt.where(N.issued_on <= q.issued_to)
         if q.case_id:
             stmt = stmt.where(N.case_id == q.case_id)
+        if q.dates_to_check:
+            stmt = stmt.where(N.id.in_(_to_check()))
         if q.due_within_days is not None:
             stmt = stmt.where(N.next_due_on <= self._today() + timedelta(days=q.due_within_days))
             return stmt.order_by(N.next_due_on.asc(), N.reference.asc())
@@ -198,6 +210,15 @@ class NoticeRegisterService:
                 )
                 rows = uow.session.execute(stmt).all()
                 names = self._lookup(uow, [k for r in rows for k in (r.ward_id, r.issuing_officer_id)])
+                to_check: dict[uuid.UUID, str | None] = dict(
+                    uow.session.execute(
+                        _to_check()
+                        .add_columns(ImportedRecord.check_dates)
+                        .where(ImportedRecord.entity_id.in_(chunk))
+                    )
+                    .tuples()
+                    .all()
+                )
                 for r in rows:
                     out[r.id] = NoticeRow(
                         id=r.id,
@@ -215,6 +236,7 @@ class NoticeRegisterService:
                         next_due_on=r.next_due_on,
                         next_due_what=r.next_due_what or "",
                         document_due=r.document_due,
+                        dates_to_check=to_check.get(r.id) or "",
                     )
         return out
 

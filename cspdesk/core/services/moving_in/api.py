@@ -70,6 +70,9 @@ class ColumnInfo:
     heading: str  # as written (merged heading cells named "Heading (2)", blanks "Column F")
     hidden: bool = False  # hidden in Excel: offered, never proposed in a mapping
     examples: tuple[str, ...] = ()  # the first few non-blank values, as text
+    # The same values as a date field would read them (Excel serial numbers as dd/mm/yyyy): the mapping
+    # preview shows these once the column is mapped to a date.
+    as_dates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

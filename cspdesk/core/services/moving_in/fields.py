@@ -19,6 +19,7 @@ from cspdesk.core.domain.vocab import (
 )
 from cspdesk.core.importers.spreadsheets import normalise_heading
 from cspdesk.core.services.moving_in.api import FieldType, RecordKind, TargetField
+from cspdesk.core.services.moving_in.notice_status import NOTICE_STATUSES
 
 T, D, N, C, OFF, W, Y = (
     FieldType.TEXT,
@@ -230,6 +231,15 @@ SPECS: dict[RecordKind, tuple[FieldSpec, ...]] = {
         FieldSpec("officer", "Issuing officer", OFF, False, ("officer", "issuing officer", "issued by")),
         FieldSpec("amount", "Amount (£)", N, False, ("amount", "fine", "penalty", "fpn amount")),
         FieldSpec("conduct", "Conduct", T, False, ("conduct", "behaviour", "reason")),
+        FieldSpec(
+            "status",
+            "Status (where it is now)",
+            C,
+            False,
+            ("status", "stage", "current status", "outcome", "notice status"),
+            NOTICE_STATUSES,
+            help="Served, complied, breached, expired, withdrawn…: a CPW that expired is imported as lapsed",
+        ),
     ),
     RecordKind.PEOPLE: (
         FieldSpec("case_reference", "Case reference", T, True, _CASE_REF_SYN, help=_CASE_REF),
@@ -307,6 +317,39 @@ SPECS: dict[RecordKind, tuple[FieldSpec, ...]] = {
         ),
         FieldSpec(
             "perpetrator_name", "Perpetrator", T, False, ("perpetrator", "perp name", "perpetrator name")
+        ),
+        # The later steps (issue 21): each not before the one it follows; kept only with consent.
+        FieldSpec(
+            "survey_on", "Surveyed on", D, False, ("survey", "survey date", "surveyed", "date surveyed")
+        ),
+        FieldSpec(
+            "works_ordered_on",
+            "Works ordered on",
+            D,
+            False,
+            ("works ordered", "order date", "date ordered", "works order date", "ordered"),
+        ),
+        FieldSpec(
+            "installed_on",
+            "Works completed on",
+            D,
+            False,
+            (
+                "installed",
+                "installed on",
+                "works completed",
+                "completion date",
+                "date completed",
+                "completed",
+            ),
+            help="The date the home was made safe: it counts as secured on this date",
+        ),
+        FieldSpec(
+            "followed_up_on",
+            "Followed up on",
+            D,
+            False,
+            ("follow up", "follow up date", "followed up", "date followed up"),
         ),
     ),
 }

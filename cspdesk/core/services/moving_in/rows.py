@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -111,7 +111,11 @@ def _mapped(spec: FieldSpec, text: str, plan: ImportPlan, lookups: Lookups) -> s
     return own_word(text, choices_for(spec, lookups))
 
 
-def read_rows(sheet: Sheet, plan: ImportPlan, lookups: Lookups) -> ReadResult:
+def read_rows(
+    sheet: Sheet, plan: ImportPlan, lookups: Lookups, tick: Callable[[int], None] | None = None
+) -> ReadResult:
+    """Every row's values as its fields read them, or why it is refused. ``tick(n)``: the rows read so far,
+    every 500 rows (the window's progress bar)."""
     specs = {s.key: s for s in SPECS[plan.kind]}
     index = {h: i for i, h in enumerate(sheet.headings)}
     columns = {key: (heading, index[heading]) for heading, key in plan.columns.items() if heading in index}
@@ -128,7 +132,9 @@ def read_rows(sheet: Sheet, plan: ImportPlan, lookups: Lookups) -> ReadResult:
     rejected: list[RejectedRow] = []
     flagged: list[FlaggedRow] = []
     unmapped: dict[tuple[str, str], int] = {}
-    for row_number, raw in sheet.rows:
+    for done, (row_number, raw) in enumerate(sheet.rows, start=1):
+        if tick is not None and done % 500 == 0:
+            tick(done)
         values: dict[str, object] = {}
         problems: list[str] = []
         for key, (heading, i) in columns.items():
@@ -203,6 +209,18 @@ def read_rows(sheet: Sheet, plan: ImportPlan, lookups: Lookups) -> ReadResult:
 
 def _proves_day_first(value: object) -> bool:
     return isinstance(value, str) and first_number_over_12(value)
+
+
+def dates_as_read(values: list[object]) -> tuple[str, ...]:
+    """``values`` as a date field's import reads them, for the column-mapping preview: an Excel serial
+    number (45123) as the date it is (16/07/2023), text in UK order or ISO as dd/mm/yyyy, a time kept,
+    anything else as it is with "(not a date)". (A date that could be read either way round is read day
+    first, as ``read_rows`` does; only its flagging depends on the rest of the column.)"""
+    out = []
+    for value in values:
+        parsed = parse_date(value)
+        out.append(f"{cell_text(value)} (not a date)" if parsed.problem else cell_text(parsed.value))
+    return tuple(out)
 
 
 def _month_name(n: int) -> str:

@@ -39,7 +39,7 @@ from cspdesk.core.services.moving_in.api import (
 )
 from cspdesk.core.services.moving_in.fields import IMPORTABLE, SPECS, propose_columns, target_fields
 from cspdesk.core.services.moving_in.people import Known, PeopleMatcher, norm
-from cspdesk.core.services.moving_in.rows import Lookups, ReadResult, read_rows
+from cspdesk.core.services.moving_in.rows import Lookups, ReadResult, dates_as_read, read_rows
 from cspdesk.core.services.moving_in.rows import values_to_map as _values_to_map
 from cspdesk.core.services.moving_in.write import WRITE_ORDER, Built, Context, build, settle_people, write
 from cspdesk.core.services.safer_homes.safer_homes_records import current_rules, stored_rules
@@ -104,7 +104,7 @@ class MovingInService:
 
     # --- reading ---------------------------------------------------------------------------------------
 
-    def _sheets(self, path: str | Path) -> list[Sheet]:
+    def _sheets(self, path: str | Path, progress: Progress | None = None) -> list[Sheet]:
         """The file's sheets, read once while it is unchanged (the window asks several times)."""
         p = Path(path)
         try:
@@ -115,7 +115,7 @@ class MovingInService:
         with self._lock:
             if self._cached is not None and self._cached[0] == key:
                 return self._cached[1]
-        sheets = read_spreadsheet(p)
+        sheets = read_spreadsheet(p, progress)
         with self._lock:
             self._cached = (key, sheets)
         return sheets
@@ -128,12 +128,13 @@ class MovingInService:
         names = ", ".join(f'"{s.name}"' for s in sheets)
         raise UserError(f'{Path(path).name} has no sheet called "{name}". Its sheets: {names}.')
 
-    def open_file(self, path: str | Path) -> WorkbookInfo:
+    def open_file(self, path: str | Path, progress: Progress | None = None) -> WorkbookInfo:
         """The file's sheets, each with its heading row found, columns, row count, first rows and notes.
+        ``progress`` hears of each sheet, and of every 5,000 rows, as it is read.
 
         Raises ``SpreadsheetProblem`` (a ``UserError``) in plain words for a file that is not a spreadsheet,
         is password-protected, is empty or cannot be found."""
-        sheets = self._sheets(path)
+        sheets = self._sheets(path, progress)
         shapes: dict[str, list[str]] = defaultdict(list)
         for sheet in sheets:
             if sheet.headings:
@@ -143,12 +144,15 @@ class MovingInService:
             columns = []
             for i, heading in enumerate(sheet.headings):
                 examples: list[str] = []
+                raw: list[object] = []
                 for _row, values in sheet.rows:
                     if len(examples) >= EXAMPLES:
                         break
                     if text := cell_text(values[i]):
                         examples.append(text)
-                columns.append(ColumnInfo(i, heading, sheet.hidden[i], tuple(examples)))
+                        raw.append(values[i])
+                as_dates = dates_as_read(raw)
+                columns.append(ColumnInfo(i, heading, sheet.hidden[i], tuple(examples), as_dates))
             first = tuple(tuple(cell_text(v) for v in values) for _row, values in sheet.rows[:FIRST_ROWS])
             same = tuple(n for n in shapes.get(sheet.shape, []) if n != sheet.name) if sheet.headings else ()
             infos.append(
@@ -246,7 +250,7 @@ class MovingInService:
                 )
             if progress:
                 progress("Writing records", 0, 1)
-            write(s, built)
+            write(s, built, (lambda n, of: progress("Writing records", n, of)) if progress else None)
             batch = ImportBatch(
                 id=uuid.uuid4(),
                 file_name=Path(plan.path).name,
@@ -315,10 +319,13 @@ class MovingInService:
             raise UserError(
                 "This is a working copy: import records in the office database, then take a new working copy."
             )
+        total = len(sheet.rows)
         if progress:
-            progress("Checking rows", 0, len(sheet.rows))
+            progress("Checking rows", 0, total)
         lookups = self._lookups(s, plan.kind)
-        read = read_rows(sheet, plan, lookups)
+        read = read_rows(
+            sheet, plan, lookups, (lambda n: progress("Checking rows", n, total)) if progress else None
+        )
         people = PeopleMatcher(
             _known_people(s) if plan.kind in (RecordKind.CASES, RecordKind.PEOPLE) else (),
             plan.confirmed_people,
@@ -337,6 +344,7 @@ class MovingInService:
             str(prefix),
             Path(plan.path).name,
             stored_rules(current_rules(s)) if plan.kind is RecordKind.SAFER_HOMES else None,
+            (lambda n: progress("Making records", n, len(read.rows))) if progress else None,
         )
         built = build(plan.kind, read, people, ctx)
         settle_people(built, people)
@@ -437,6 +445,43 @@ class MovingInService:
             )
             uow.commit()
         return Changes.of("import_batch", *by_type)
+
+    def dates_checked(self, actor: Actor, notice_id: uuid.UUID) -> Changes:
+        """An officer has checked an imported notice's dates against the notice as served: it leaves the
+        notices to check (Past imports, and the register's "Imported — dates to check"). What disagreed is
+        kept in the audit row. The notice itself is not changed, so checking does not stop an undo."""
+        actor.require(Role.OFFICER, "mark an imported notice's dates as checked")
+        with self._uow(actor.username) as uow:
+            s = uow.session
+            if s.scalar(select(WorkingCopyInfo.code).limit(1)) is not None:  # what an import made stays home
+                raise UserError(
+                    "This is a working copy: mark the notice's dates checked in the office database."
+                )
+            notice = s.get(EnforcementNotice, notice_id)  # partner-scoped like every read
+            if notice is None:
+                raise NotFound("That notice no longer exists.")
+            record = s.scalars(
+                select(ImportedRecord).where(
+                    ImportedRecord.entity_type == "notice",
+                    ImportedRecord.entity_id == notice_id,
+                    ImportedRecord.check_dates.is_not(None),
+                )
+            ).first()
+            if record is None:
+                raise UserError(
+                    f"Notice {notice.reference} has no imported dates to check: someone may have marked "
+                    "them checked already."
+                )
+            uow.audit(
+                "dates_checked",
+                "notice",
+                notice_id,
+                f"Imported notice {notice.reference}: dates checked against the notice as served "
+                f"(the file said: {record.check_dates})",
+            )
+            record.check_dates = None
+            uow.commit()
+        return Changes.of("notice", ids=(notice_id,))
 
     def notices_to_check(self) -> list[NoticeToCheck]:
         """Imported notices whose dates in the file disagree with the statutory rules (kept as imported)."""

@@ -7,9 +7,10 @@ too and rolls back, so what a dry run counts is exactly what an import makes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ from cspdesk.core.errors import ValidationError
 from cspdesk.core.services.enforcement.enforcement_steps import issue_stage
 from cspdesk.core.services.enforcement.enforcement_support import reference_prefix
 from cspdesk.core.services.moving_in.api import FlaggedRow, RecordKind, RejectedRow
+from cspdesk.core.services.moving_in.notice_status import imported_stage
 from cspdesk.core.services.moving_in.people import FilePerson, PeopleMatcher
 from cspdesk.core.services.moving_in.rows import ReadResult, as_date, occurred_at, pence
 from cspdesk.core.services.safer_homes.safer_homes_records import Names, write_record
@@ -94,6 +96,23 @@ class Context:
     case_prefix: str
     file_name: str
     safer_homes_rules: dict | None = None  # the scheme's rules in force, stored on each referral
+    # Called with the rows done so far, every ``BLOCK`` rows: the window's progress bar (issue 21).
+    tick: Callable[[int], None] | None = None
+
+
+T = TypeVar("T")
+BLOCK = 500  # rows between two progress reports: often enough to move the bar, rare enough to cost nothing
+
+
+def every(rows: Iterable[T], tick: Callable[[int], None] | None) -> Iterator[T]:
+    """``rows``, calling ``tick(n)`` after each block of ``BLOCK`` (and at the end)."""
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        yield row
+        if tick is not None and n % BLOCK == 0:
+            tick(n)
+    if tick is not None and n % BLOCK:
+        tick(n)
 
 
 def build(kind: RecordKind, read: ReadResult, people: PeopleMatcher, ctx: Context) -> Built:
@@ -107,7 +126,7 @@ def build(kind: RecordKind, read: ReadResult, people: PeopleMatcher, ctx: Contex
     else:
         refs = sorted({str(r.values["case_reference"]) for r in read.rows})
         ids = ctx.case_ids(refs)
-        for r in read.rows:
+        for r in every(read.rows, ctx.tick):
             case_id = ids.get(str(r.values["case_reference"]))
             if case_id is None:
                 built.rejected.append(
@@ -156,7 +175,7 @@ def _cases(read: ReadResult, people: PeopleMatcher, ctx: Context, built: Built) 
         seen[ref] = r.row
         good.append(r)
     no_channel = 0
-    for r in good:
+    for r in every(good, ctx.tick):
         v = r.values
         reported = as_date(v["reported_on"])
         assert reported is not None
@@ -244,7 +263,7 @@ def _later_person(built: Built, party: CaseParty, p: FilePerson) -> None:
 
 def _people_rows(read: ReadResult, people: PeopleMatcher, ctx: Context, built: Built) -> None:
     ids = ctx.case_ids(sorted({str(r.values["case_reference"]) for r in read.rows}))
-    for r in read.rows:
+    for r in every(read.rows, ctx.tick):
         v = r.values
         case_id = ids.get(str(v["case_reference"]))
         if case_id is None:
@@ -339,12 +358,18 @@ WRITE_ORDER = (
 )
 
 
-def write(session: Session, built: Built) -> None:
+def write(session: Session, built: Built, tick: Callable[[int, int], None] | None = None) -> None:
     """Insert what was built, one table at a time in ``WRITE_ORDER``, as bulk INSERTs of many rows (the ORM's
     one-object-at-a-time flush took 3 s for 2,000 cases). Every value still passes the text-limit rule
-    (``field_limits.check_statement`` checks bulk statements row by row)."""
+    (``field_limits.check_statement`` checks bulk statements row by row). ``tick(done, total)`` after each
+    table: the records written so far, of all."""
+    by_model: dict[type, list] = {model: [] for model in WRITE_ORDER}
+    for o in built.objects:
+        if type(o) in by_model:
+            by_model[type(o)].append(o)
+    total, done = sum(len(v) for v in by_model.values()), 0
     for model in WRITE_ORDER:
-        objects = [o for o in built.objects if type(o) is model]
+        objects = by_model[model]
         if not objects:
             continue
         table = Base.metadata.tables[model.__tablename__]
@@ -358,6 +383,9 @@ def write(session: Session, built: Built) -> None:
             by_keys.setdefault(tuple(sorted(row)), []).append(row)
         for group in by_keys.values():
             session.execute(insert(table), group)
+        done += len(objects)
+        if tick is not None:
+            tick(done, total)
 
 
 # --- what hangs off a case -----------------------------------------------------------------------------
@@ -393,9 +421,17 @@ def _notice(row: int, v: dict, case_id: uuid.UUID, ctx: Context, built: Built) -
     except ValidationError as error:
         built.rejected.append(RejectedRow(row, "; ".join(error.fields.values())))
         return
-    stage = issue_stage(kind)
-    if kind is NoticeKind.CPN and dates.appeal_by and dates.appeal_by < ctx.today:
-        stage = Stage.ACTIVE  # the appeal window closed long ago: the notice is in force
+    status = str(v["status"]) if v.get("status") else None
+    try:
+        stage, note = imported_stage(
+            kind, issue_stage(kind), status, dates, ctx.today, ctx.rules.cpw_lapse_months
+        )
+    except ValueError as error:
+        built.rejected.append(RejectedRow(row, f"Notice {v['legacy_reference']}: {error}"))
+        return
+    if note:
+        built.flagged.append(FlaggedRow(row, f"Notice {v['legacy_reference']}: {note}"))
+        built.count("warnings past their lapse period (imported as lapsed)")
     disagree = []
     for key, label in _FILE_DATES:
         in_file = as_date(v.get(key))
@@ -435,7 +471,7 @@ def _notice(row: int, v: dict, case_id: uuid.UUID, ctx: Context, built: Built) -
         from_stage=Stage.DRAFT.value,
         to_stage=stage.value,
         officer=ctx.actor_name,
-        reason=f"Imported from {ctx.file_name} row {row}",
+        reason=f"Imported from {ctx.file_name} row {row}" + (f", as {stage.label}" if status or note else ""),
     )
     built.add(event, "notice_event", event.id, row)
     built.audit.append(("notice", notice.id, f"{kind.label} {notice.reference} imported from row {row}"))
@@ -460,13 +496,46 @@ def _action(row: int, v: dict, case_id: uuid.UUID, ctx: Context, built: Built) -
 
 # --- Safer Homes referrals ----------------------------------------------------------------------------
 
+# The later steps in the order they happen, and the status each leads to (domain.safer_homes_workflow).
+_LATER_STEPS = (
+    ("survey_on", "Surveyed on"),
+    ("works_ordered_on", "Works ordered on"),
+    ("installed_on", "Works completed on"),
+    ("followed_up_on", "Followed up on"),
+)
+_STATUS_OF_STEP = {
+    "survey_on": SaferHomesStatus.SURVEYED,
+    "works_ordered_on": SaferHomesStatus.WORKS_ORDERED,
+    "installed_on": SaferHomesStatus.SECURED,
+    "followed_up_on": SaferHomesStatus.FOLLOWED_UP,
+}
+
+
+def _steps_out_of_order(referred_on: date | None, steps: dict[str, date | None]) -> str | None:
+    """Why the later-step dates cannot be right (one before the step it follows), or None."""
+    before, before_label = referred_on, "the referral date"
+    for key, label in _LATER_STEPS:
+        when = steps[key]
+        if when is None:
+            continue
+        if before is not None and when < before:
+            return f"{label} {when:%d/%m/%Y} is before {before_label} ({before:%d/%m/%Y})"
+        before, before_label = when, label.lower().replace(" on", "")
+    return None
+
+
+def _status_from(steps: dict[str, date | None]) -> SaferHomesStatus:
+    """With no status in the file, the furthest step that has a date (a completed job is secured)."""
+    reached = [key for key, _label in _LATER_STEPS if steps[key] is not None]
+    return _STATUS_OF_STEP[reached[-1]] if reached else SaferHomesStatus.REFERRED
+
 
 def _referrals(read: ReadResult, ctx: Context, built: Built) -> None:
     """Each row through the intake's own rules (``accept_referral``): restricted when the category demands
     it, only who, when and the category kept without consent. The client is never a ``person`` row."""
     names = Names.load(ctx.session)
     no_consent_details = 0
-    for r in read.rows:
+    for r in every(read.rows, ctx.tick):
         v = r.values
         consent = bool(v["consent_given"])
         method, consent_on = _s(v.get("consent_method")), as_date(v.get("consent_on"))
@@ -498,8 +567,14 @@ def _referrals(read: ReadResult, ctx: Context, built: Built) -> None:
         except ValidationError as error:
             built.rejected.append(RejectedRow(r.row, " ".join(error.fields.values())))
             continue
-        if record.consent_given and v.get("status"):
-            record = record.with_changes(status=SaferHomesStatus(str(v["status"])))
+        if record.consent_given:
+            steps = {key: as_date(v.get(key)) for key, _label in _LATER_STEPS}
+            refused = _steps_out_of_order(record.referred_on, steps)
+            if refused:
+                built.rejected.append(RejectedRow(r.row, refused))
+                continue
+            status = SaferHomesStatus(str(v["status"])) if v.get("status") else _status_from(steps)
+            record = record.with_changes(status=status, secured_on=steps["installed_on"], **steps)
         row = SaferHomesReferral(id=uuid.uuid4(), rules=ctx.safer_homes_rules)
         write_record(row, record, names)
         referred = record.referred_on or ctx.today

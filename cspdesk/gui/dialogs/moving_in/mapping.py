@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspdesk.core.services.moving_in import FieldType
 from cspdesk.gui import theme
 from cspdesk.gui.dialogs.moving_in.wizard import MovingInWizard, StepPage
 from cspdesk.gui.qt_helpers import named
@@ -82,6 +83,7 @@ class ColumnsPage(StepPage):
         self.required.setWordWrap(True)
         self.area, self.grid = _grid_area("movingInColumns")
         self.boxes: dict[str, QComboBox] = {}  # column heading -> its drop-down
+        self.examples: dict[str, QLabel] = {}  # column heading -> its first values, as the field reads them
         self._chosen: dict[str, str] = {}  # column heading -> field key ("" = not imported)
         self._built_for: tuple | None = None
         layout = QVBoxLayout(self)
@@ -106,6 +108,7 @@ class ColumnsPage(StepPage):
 
     def _clear(self) -> None:
         self.boxes.clear()
+        self.examples.clear()
         self._chosen.clear()
         self._built_for = None
         self.grid = _fresh_grid(self.area)
@@ -127,10 +130,10 @@ class ColumnsPage(StepPage):
             heading = _plain(column.heading + (" (hidden in Excel)" if column.hidden else ""))
             heading.setWordWrap(True)
             heading.setMinimumWidth(160)
-            examples = _plain("   ·   ".join(column.examples[:3]) or "(blank)")
+            examples = _plain("")
             examples.setStyleSheet(theme.css("muted"))
-            examples.setToolTip("\n".join(column.examples))
             examples.setMinimumWidth(120)
+            self.examples[column.heading] = examples
             box = named(QComboBox(), f"movingInColumn_{column.index}")
             box.setAccessibleName(f"CSPDesk field for the column {column.heading}")
             box.addItem(NOT_IMPORTED, "")
@@ -148,7 +151,27 @@ class ColumnsPage(StepPage):
             self.grid.addWidget(heading, r, 0)
             self.grid.addWidget(box, r, 1)
             self.grid.addWidget(examples, r, 2)
+            self._show_examples(column.heading)
         self._show_required()
+
+    def _show_examples(self, heading: str) -> None:
+        """A column's first values — mapped to a date, as the import will read them (an Excel serial number,
+        45123, shown as the date it is, 17/07/2023), with the file's own values in the tooltip."""
+        column = next(c for c in self.w.the_sheet.columns if c.heading == heading)
+        field = next((f for f in self.w.fields if f.key == self._chosen.get(heading)), None)
+        as_date = field is not None and field.type is FieldType.DATE and bool(column.as_dates)
+        shown = column.as_dates if as_date else column.examples
+        label = self.examples[heading]
+        label.setText("   ·   ".join(shown[:3]) or "(blank)")
+        tip = "\n".join(column.examples)
+        if as_date and column.as_dates != column.examples:
+            tip = (
+                "Read as dates: "
+                + ", ".join(column.as_dates)
+                + "\nIn the file: "
+                + ", ".join(column.examples)
+            )
+        label.setToolTip(tip)
 
     def _changed(self, heading: str) -> None:
         box = self.boxes[heading]
@@ -166,6 +189,7 @@ class ColumnsPage(StepPage):
             return
         self.problem("")
         self._chosen[heading] = key
+        self._show_examples(heading)
         self._show_required()
 
     def _show_required(self) -> None:

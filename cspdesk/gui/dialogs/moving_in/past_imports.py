@@ -72,8 +72,9 @@ class PastImportsDialog(QDialog):
         row.addWidget(self.status, 1)
         row.addWidget(close)
         self.notices_label = QLabel(
-            "Imported notices whose dates in the file disagree with the statutory rules — kept as in the "
-            "file, for you to check (double-click or Enter opens the notice):"
+            "Imported notices whose dates in the file disagree with the statutory rules — imported with the "
+            "rules' dates, for you to check against the notice as served (double-click or Enter opens the "
+            "notice; Dates checked takes it off this list and the Enforcement register's marker):"
         )
         self.notices_label.setWordWrap(True)
         self.notices = named(
@@ -85,11 +86,18 @@ class PastImportsDialog(QDialog):
         self.notices.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.notices.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.notices.activated.connect(lambda index: self.open_notice(index.row()))
+        self.notices.itemSelectionChanged.connect(self._selected)
+        self.checked_button = named(QPushButton("&Dates checked"), "pastDatesChecked")
+        self.checked_button.setToolTip(
+            "You have checked the selected notice's dates against the notice as served: take it off this list"
+        )
+        self.checked_button.clicked.connect(self.dates_checked)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 2)
         layout.addWidget(self.notices_label)
         layout.addWidget(self.notices, 1)
+        layout.addWidget(self.checked_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(row)
         self.resize(980, 520)
         self.load()
@@ -140,11 +148,33 @@ class PastImportsDialog(QDialog):
         self.notices.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.notices_label.setVisible(bool(self.to_check))
         self.notices.setVisible(bool(self.to_check))
+        self.checked_button.setVisible(bool(self.to_check))
 
     def open_notice(self, row: int) -> None:
         """The notice on the Enforcement page, to check its dates against the notice as served."""
         self.bus.show_notice.emit(self.to_check[row].notice_id)
         self.accept()
+
+    def dates_checked(self) -> None:
+        """The selected notice's dates have been checked against the notice as served: off the list."""
+        rows = self.notices.selectionModel().selectedRows()
+        if not rows:
+            return
+        notice = self.to_check[rows[0].row()]
+        if not self.prompts.confirm(
+            "Dates checked?",
+            f"Have you checked {notice.reference}'s dates against the notice as it was served?\n\n"
+            f"{notice.disagreements}\n\nIt leaves the notices to check; the audit log keeps what disagreed.",
+        ):
+            return
+        try:
+            changes = self.services.moving_in.dates_checked(self.services.actor, notice.notice_id)
+        except UserError as exc:
+            self.prompts.error("Dates not marked checked", str(exc))
+        else:
+            self.bus.changes_applied.emit(changes)
+        self._load_notices()
+        self._selected()
 
     def current(self):
         rows = self.table.selectionModel().selectedRows()
@@ -156,6 +186,8 @@ class PastImportsDialog(QDialog):
         self.undo_button.setEnabled(bool(batch and batch.undone_at is None and can and self.task is None))
         if not can:
             self.undo_button.setToolTip("Only an administrator can undo an import.")
+        picked = bool(self.notices.selectionModel().selectedRows())
+        self.checked_button.setEnabled(picked and self.services.actor.can(Role.OFFICER))
 
     def undo_selected(self) -> None:
         batch = self.current()

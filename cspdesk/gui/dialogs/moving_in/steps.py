@@ -92,7 +92,7 @@ class ChoosePage(StepPage):
     def open(self, path) -> None:
         moving_in = self.w.services.moving_in
         self.path_label.setText(str(path))
-        self.w.run(self, "Reading the file…", lambda _report: moving_in.open_file(path), self._opened)
+        self.w.run(self, "Reading the file…", lambda report: moving_in.open_file(path, report), self._opened)
 
     def _opened(self, info) -> None:
         self.w.info = info
