@@ -107,10 +107,16 @@ class MainWindow(QMainWindow):
             services,
             self.bus,
             prompts,
-        )
+            self.tasks,
+        )  # reads its list in the background
         self._add_page(
-            "forums", ("cspdesk.gui.pages.forums:ForumsPage", "Area Forums"), services, self.bus, prompts
-        )
+            "forums",
+            ("cspdesk.gui.pages.forums:ForumsPage", "Area Forums"),
+            services,
+            self.bus,
+            prompts,
+            self.tasks,
+        )  # reads its forums in the background
         self._add_page(
             "figures",
             ("cspdesk.gui.pages.figures:FiguresPage", "Crime Figures"),
