@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.stack = PageStack()  # needs the room of the page on show only (issue 19: laptop screens)
         self.pages = LazyPages(self.stack, lambda: services.actor)
         self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)
-        self._add_page("cases", CasesPage, services, self.bus, prompts)
+        self._add_page("cases", CasesPage, services, self.bus, prompts, self.tasks)  # first list on a worker
         self._add_page(
             "enforcement",
             ("cspdesk.gui.pages.enforcement:EnforcementPage", "Enforcement"),
