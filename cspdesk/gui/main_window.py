@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.stack = PageStack()  # needs the room of the page on show only (issue 19: laptop screens)
         self.pages = LazyPages(self.stack, lambda: services.actor)
         self._add_page("dashboard", DashboardPage, services, self.bus, prompts, self.show_page)
-        self._add_page("cases", CasesPage, services, self.bus, prompts)
+        self._add_page("cases", CasesPage, services, self.bus, prompts, self.tasks)  # first list on a worker
         self._add_page(
             "enforcement",
             ("cspdesk.gui.pages.enforcement:EnforcementPage", "Enforcement"),
@@ -107,10 +107,16 @@ class MainWindow(QMainWindow):
             services,
             self.bus,
             prompts,
-        )
+            self.tasks,
+        )  # reads its list in the background
         self._add_page(
-            "forums", ("cspdesk.gui.pages.forums:ForumsPage", "Area Forums"), services, self.bus, prompts
-        )
+            "forums",
+            ("cspdesk.gui.pages.forums:ForumsPage", "Area Forums"),
+            services,
+            self.bus,
+            prompts,
+            self.tasks,
+        )  # reads its forums in the background
         self._add_page(
             "figures",
             ("cspdesk.gui.pages.figures:FiguresPage", "Crime Figures"),

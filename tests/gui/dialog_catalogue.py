@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.gui.loaded import wait_loaded
+
 
 def _ids(window) -> dict:
     from cspdesk.core.storage.models import CaseParty, EnforcementNotice, Incident
@@ -89,7 +91,7 @@ def forms(window, qtbot) -> Iterator[tuple[str, QWidget]]:
     qtbot.waitUntil(sh.referral_screen.form.isVisible)
     yield "Safer Homes referral form", sh.referral_screen.form
     window.show_page("case_reviews")
-    cr = window.pages["case_reviews"]
+    cr = wait_loaded(qtbot, window.pages["case_reviews"])  # the list comes from a worker
     cr.new_application()
     qtbot.waitUntil(cr.new_form.isVisible)
     yield "Case Review: new application", cr.right.currentWidget()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 
 from cspdesk.gui.models.case_table import COLUMNS
+from tests.gui.loaded import wait_loaded
 
 
-def cases_page(window):
+def cases_page(window, qtbot):
     window.show_page("cases")
-    return window.pages["cases"]
+    return wait_loaded(qtbot, window.pages["cases"])  # the first list comes from a worker
 
 
 def count_of(page) -> int:
@@ -37,7 +38,7 @@ def test_navigation_lists_only_working_pages_and_ctrl_digits_switch(window, qtbo
 
 
 def test_typing_a_surname_narrows_the_list(window, qtbot):
-    page = cases_page(window)
+    page = cases_page(window, qtbot)
     page.clear_filters()
     everything = count_of(page)
     assert everything == 400
@@ -53,7 +54,7 @@ def test_typing_a_surname_narrows_the_list(window, qtbot):
 
 
 def test_search_with_no_match_says_so(window, qtbot):
-    page = cases_page(window)
+    page = cases_page(window, qtbot)
     qtbot.keyClicks(page.search, "Zzyzx")
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
     assert count_of(page) == 0
@@ -61,7 +62,7 @@ def test_search_with_no_match_says_so(window, qtbot):
 
 
 def test_filter_by_ward_and_status(window, qtbot):
-    page = cases_page(window)
+    page = cases_page(window, qtbot)
     page.status.setCurrentIndex(page.status.findData("closed"))
     idx = page.ward.findText("Swadlincote")
     page.ward.setCurrentIndex(idx)
@@ -73,7 +74,7 @@ def test_filter_by_ward_and_status(window, qtbot):
 def test_date_range_in_the_wrong_order_is_explained_not_applied(window, qtbot):
     from PySide6.QtCore import QDate
 
-    page = cases_page(window)
+    page = cases_page(window, qtbot)
     before = count_of(page)
     page.from_on.setChecked(True)
     page.to_on.setChecked(True)
@@ -86,7 +87,7 @@ def test_date_range_in_the_wrong_order_is_explained_not_applied(window, qtbot):
 
 
 def test_clicking_a_header_sorts(window, qtbot):
-    page = cases_page(window)
+    page = cases_page(window, qtbot)
     page.clear_filters()
     col = [c[0] for c in COLUMNS].index("reference")
     header = page.table.horizontalHeader()
@@ -100,7 +101,7 @@ def test_clicking_a_header_sorts(window, qtbot):
 
 
 def test_selecting_shows_summary_and_enter_opens_the_case(window, qtbot):
-    page = cases_page(window)
+    page = cases_page(window, qtbot)
     page.table.setFocus()
     page.table.selectRow(0)
     ref = visible_column(page, "reference")[0]
@@ -123,12 +124,12 @@ def test_dashboard_count_opens_the_filtered_list(window, qtbot):
     assert count_of(page) == expected
 
 
-def test_an_overdue_review_is_marked_on_open_cases_only(window):
+def test_an_overdue_review_is_marked_on_open_cases_only(window, qtbot):
     """The list asks the domain whether a review is overdue on the app's clock (26/11/2026 in tests): an open
     case with a past review date is marked, a review due today or on a closed case is not."""
     from datetime import date
 
-    page = cases_page(window)
+    page = cases_page(window, qtbot)
     page.clear_filters()
     col = [c[0] for c in COLUMNS].index("next_review_on")
     model = page.model
@@ -156,7 +157,7 @@ def test_columns_fit_their_words_and_keep_the_users_widths(qtbot, demo_db_path, 
         qtbot.addWidget(w)
         w.show()
         qtbot.waitExposed(w)
-        return w, cases_page(w)
+        return w, cases_page(w, qtbot)
 
     window, page = open_window()
     page.clear_filters()

@@ -8,6 +8,7 @@ import pytest
 
 from cspdesk.core.storage.encryption import connect_file
 from tests.core.fault_files import damage_a_data_page, digest, unwritable
+from tests.gui.loaded import wait_loaded
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_a_read_only_file_opens_with_a_banner_and_saves_are_refused_plainly(
         qtbot.waitUntil(banner.isVisible, timeout=30000)
         assert "read-only" in banner.text() and "backup" not in banner.text()
         w.show_page("cases")
-        assert w.pages["cases"].model.rowCount() > 0  # everything can be looked at
+        assert wait_loaded(qtbot, w.pages["cases"]).model.rowCount() > 0  # everything can be looked at
         w.show_page("settings")
         page = w.pages["settings"]
         page.fields["enforcement.cpw_comply_days"].setValue(21)

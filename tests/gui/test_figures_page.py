@@ -12,6 +12,7 @@ from cspdesk.gui.pages.figures import FiguresPage
 from cspdesk.gui.tasks import TaskRunner
 from tests.core.test_figures_cli import _plan_inputs
 from tests.gui.fakes import FakePrompts
+from tests.gui.loaded import wait_loaded
 
 
 def _page(qtbot, services):
@@ -19,6 +20,7 @@ def _page(qtbot, services):
     page = FiguresPage(services, Bus(), prompts, TaskRunner())
     qtbot.addWidget(page)
     page.resize(1300, 850)
+    wait_loaded(qtbot, page)  # the figures come from a worker
     return page, prompts
 
 
@@ -70,6 +72,7 @@ def test_population_table_is_edited_and_saved(qtbot, services, tmp_path):
     page, prompts = _page(qtbot, services)
     services.figures.save_populations(services.actor, {"Erewash": 113100}, "total population")
     page.refresh()
+    wait_loaded(qtbot, page)
     assert _cells(page.population, 0) == ["Erewash", "113,100"]
     page.population.item(0, 1).setText("115,332")
     page.population_base.setText("total population, mid-2020 estimate")
@@ -146,6 +149,7 @@ def test_local_breakdown_shows_lsoas_locations_and_points_of_the_imported_derbys
 
 def test_local_breakdown_in_the_demo_has_rows_and_a_change_on_last_year(qtbot, demo_services):
     page, _prompts = _page(qtbot, demo_services)
+    page.tabs.setCurrentWidget(page.local)  # read when its tab is shown
     local = page.local
     assert local.lsoas.rowCount() > 10 and local.scatter.rows_plotted > 100
     assert not local.lsoas.isColumnHidden(3)

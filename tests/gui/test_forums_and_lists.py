@@ -27,13 +27,14 @@ def test_forum_record_capture_issues_and_print_the_log(qtbot, services, tmp_path
     prompts = FakePrompts()
     case = services.intake.open_case(services.actor, form())
     w = _window(qtbot, services, prompts)
-    page = w.pages["forums"]
+    page = wait_loaded(qtbot, w.pages["forums"])  # the forums come from a worker
     qtbot.mouseClick(page.f_save, Qt.MouseButton.LeftButton)
     assert "Name the forum" in page.f_errors.text("title")
     type_into(qtbot, page.f_title, "Swadlincote Area Forum")
     type_into(qtbot, page.f_held, "18/11/2026")
     type_into(qtbot, page.f_attendees, "Cllr Wheeler; SNT")
     qtbot.mouseClick(page.f_save, Qt.MouseButton.LeftButton)
+    wait_loaded(qtbot, page)
     assert page.forums.rowCount() == 1 and page.forums.item(0, 1).text() == "Swadlincote Area Forum"
 
     type_into(qtbot, page.raised_by, "Woodville PC")
@@ -43,11 +44,13 @@ def test_forum_record_capture_issues_and_print_the_log(qtbot, services, tmp_path
     assert "No case has the reference" in page.i_errors.text("case")
     type_into(qtbot, page.case_ref, case.reference)
     qtbot.mouseClick(page.as_incident, Qt.MouseButton.LeftButton)
+    wait_loaded(qtbot, page)
     type_into(qtbot, page.issue_text, "Cut back the hedges by the footpath")
     page.case_ref.clear()
     pick(page.a_agency, "South Derbyshire District Council")
     type_into(qtbot, page.a_due, "15/12/2026")
     qtbot.mouseClick(page.as_action, Qt.MouseButton.LeftButton)
+    wait_loaded(qtbot, page)
     became = [page.issues.item(r, 2).text() for r in range(page.issues.rowCount())]
     assert became[0] == f"Incident on {case.reference}" and became[1].startswith("Action, due 15/12/2026")
     assert page.action_log.rowCount() == 1
@@ -60,6 +63,7 @@ def test_forum_record_capture_issues_and_print_the_log(qtbot, services, tmp_path
     pick(dlg.category, "Nuisance vehicles")
     type_into(qtbot, dlg.location.place_name, "Hearthcote Road")
     qtbot.mouseClick(dlg.save_btn, Qt.MouseButton.LeftButton)
+    wait_loaded(qtbot, page)
     assert page.issues.rowCount() == 3 and page.issues.item(2, 2).text().startswith("Case ASB-2026-")
 
     target = tmp_path / "forum.pdf"

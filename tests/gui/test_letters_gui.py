@@ -284,7 +284,7 @@ def test_template_editor_is_read_only_for_others(qtbot, demo_db_path, prompts):
 def test_case_review_letters_from_the_case_reviews_page(officer_window, qtbot):
     w = officer_window
     w.show_page("case_reviews")
-    page = w.pages["case_reviews"]
+    page = wait_loaded(qtbot, w.pages["case_reviews"])  # the list comes from a worker
     assert page.rows, "the demo data has Case Review applications"
     page.table.selectRow(0)
     aid = page.current_id()

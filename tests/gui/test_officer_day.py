@@ -7,6 +7,8 @@ import threading
 
 from PySide6.QtWidgets import QApplication
 
+from tests.gui.loaded import wait_loaded
+
 
 def test_the_dashboard_counts_arrive_however_soon_the_window_hears_the_services_are_ready(
     qtbot, demo_db_path, prompts
@@ -133,7 +135,7 @@ def test_a_case_made_from_a_forum_issue_opens(window, qtbot):
     from tests.core.case_helpers import open_case
 
     window.show_page("forums")
-    page = window.pages["forums"]
+    page = wait_loaded(qtbot, window.pages["forums"])  # the forums come from a worker
     assert page.current_forum() is not None, "the demo has forums"
     page.issue_text.setText("Parking on the verge outside the school")
     page.raised_by.setText("Parish councillor")

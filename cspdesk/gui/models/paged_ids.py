@@ -32,10 +32,11 @@ class PagedIdTableModel(QAbstractTableModel):
         self._rows: dict[uuid.UUID, object] = {}
         self.today = clock().today()
 
-    def set_ids(self, ids: Sequence[uuid.UUID]) -> None:
+    def set_ids(self, ids: Sequence[uuid.UUID], rows: Mapping[uuid.UUID, object] | None = None) -> None:
+        """List ``ids``; ``rows``, if given, are rows already read for some of them (read on a worker)."""
         self.beginResetModel()
         self._ids = ids
-        self._rows = {}
+        self._rows = dict(rows or {})
         self.endResetModel()
 
     def invalidate(self, ids=None) -> None:

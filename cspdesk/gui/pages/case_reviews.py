@@ -30,7 +30,7 @@ from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.services.case_review import APPLICANT_KINDS, CHANNELS, ApplicationInput
 from cspdesk.gui import theme
 from cspdesk.gui.laptop import SideBySide
-from cspdesk.gui.loading import when_shown
+from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.pages.case_review_forms import FieldSpec, Form
 from cspdesk.gui.pages.case_review_view import ApplicationView, _d, fill, table
 from cspdesk.gui.qt_helpers import named
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
     from cspdesk.gui.bus import Bus
     from cspdesk.gui.prompts import Prompts
+    from cspdesk.gui.tasks import TaskRunner
     from cspdesk.gui.widgets.documents_panel import DocumentsPanel
 
 
@@ -89,22 +90,34 @@ class CaseReviewsPage(QWidget):
 
     title = "Case Reviews"
 
-    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.cr = services.case_reviews
         self.bus = bus
         self.prompts = prompts
         self.rows: list[CaseReviewRow] = []
+        # The list is read on a worker (issue 19: the first opening read it on the GUI thread).
+        self.loader = PageLoader(self, tasks, "the applications", "crLoading")
+        self._select_when_loaded: uuid.UUID | None = None  # asked for while the list was on its way
+        self._figures_stale = True  # the annual figures are read when their tab is shown
         self.tabs = named(QTabWidget(), "caseReviewTabs")
         self.tabs.addTab(self._applications_tab(), "Applications")
-        self.tabs.addTab(self._figures_tab(), "Annual figures")
+        self.figures_tab = self._figures_tab()
+        self.tabs.addTab(self.figures_tab, "Annual figures")
+        self.tabs.currentChanged.connect(lambda _i: self._figures_if_stale())
         QVBoxLayout(self).addWidget(self.tabs)
         bus.changes_applied.connect(when_shown(self, self._on_changes))
         if hasattr(bus, "show_case_reviews"):
             bus.show_case_reviews.connect(self.show_filter)
         self.refresh()
-        self.show_figures()
 
     # ----- applications
     def _applications_tab(self) -> QWidget:
@@ -203,6 +216,7 @@ class CaseReviewsPage(QWidget):
         bar.addWidget(self.search, 2)
         bar.addWidget(self.status, 1)
         lv.addLayout(bar)
+        lv.addWidget(self.loader.status)
         lv.addWidget(self.table, 1)
         foot = QHBoxLayout()
         foot.addWidget(self.new_btn)
@@ -223,11 +237,19 @@ class CaseReviewsPage(QWidget):
         self.status.setCurrentIndex(max(0, self.status.findData(key)))
 
     def refresh(self) -> None:
-        selected = self.current_id()
-        key = self.status.currentData()
-        self.rows = self.cr.list_applications(
-            "open" if key == "overdue" else key, self.search.text(), overdue_only=key == "overdue"
+        """Read the list on a worker (at once without a task runner), then show it, keeping the selection."""
+        selected = self._select_when_loaded or self.current_id()
+        key, text, cr = self.status.currentData(), self.search.text(), self.cr
+        status, overdue_only = ("open" if key == "overdue" else key), key == "overdue"
+        self.loader.load(
+            lambda: cr.list_applications(status, text, overdue_only=overdue_only),
+            lambda rows: self._show_rows(rows, selected),
         )
+
+    def _show_rows(self, rows: list[CaseReviewRow], selected: uuid.UUID | None) -> None:
+        selected = self._select_when_loaded or selected
+        self._select_when_loaded = None
+        self.rows = rows
         fill(
             self.table,
             [
@@ -245,13 +267,19 @@ class CaseReviewsPage(QWidget):
         )
         self.count.setText(f"{len(self.rows)} application{'s' if len(self.rows) != 1 else ''}")
         if selected is not None:
-            self.select(selected)
+            self._select_now(selected)
 
     def current_id(self) -> uuid.UUID | None:
         r = self.table.currentRow()
         return self.rows[r].id if 0 <= r < len(self.rows) else None
 
     def select(self, application_id: uuid.UUID) -> None:
+        if self.loader.loading:  # the list is on its way: selected when it is shown
+            self._select_when_loaded = application_id
+            return
+        self._select_now(application_id)
+
+    def _select_now(self, application_id: uuid.UUID) -> None:
         for i, r in enumerate(self.rows):
             if r.id == application_id:
                 self.table.blockSignals(True)
@@ -321,6 +349,12 @@ class CaseReviewsPage(QWidget):
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches("case_review", "case", "incident", "setting"):
             self.refresh()
+            self._figures_stale = True
+            self._figures_if_stale()
+
+    def _figures_if_stale(self) -> None:
+        """The annual figures, read when their tab is on show (not on the first opening of the page)."""
+        if self._figures_stale and self.tabs.currentWidget() is self.figures_tab:
             self.show_figures()
 
     # ----- the annual figures
@@ -353,6 +387,7 @@ class CaseReviewsPage(QWidget):
         return w
 
     def show_figures(self) -> None:
+        self._figures_stale = False
         self.year_error.setText("")
         try:
             f = self.cr.figures(self.year.text())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -34,8 +35,9 @@ from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus, when_ready
 from cspdesk.gui.column_widths import ColumnWidths
-from cspdesk.gui.loading import when_shown
+from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
+from cspdesk.gui.models.paged_ids import PAGE
 from cspdesk.gui.prompts import Prompts
 from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.widgets.forms import find_data
@@ -43,6 +45,7 @@ from cspdesk.gui.widgets.forms import find_data
 if TYPE_CHECKING:
     from cspdesk.core.services.context import Changes
     from cspdesk.core.services.registry import Services
+    from cspdesk.gui.tasks import TaskRunner
 
 
 class CasesPage(QWidget):
@@ -51,12 +54,22 @@ class CasesPage(QWidget):
     title = "ASB Cases"
     case_activated = Signal(object)  # case id (Enter / double-click)
 
-    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
         self.prompts = prompts
         self.query = CaseQuery(status=CaseStatus.OPEN.value)
+        # The first list is read on a worker once the services have loaded (issue 19: the first opening read
+        # 100,000 cases' ids and the first rows on the GUI thread); the quick start's own list stays at once.
+        self.loader = PageLoader(self, tasks, "the cases", "casesLoading")
         self._build()
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filters)
@@ -66,7 +79,10 @@ class CasesPage(QWidget):
         bus.show_cases.connect(self.show_query)
         self._load_options()
         when_ready(services, bus, self._load_saved)  # saved filters are not on the quick first screen
-        self.run_query()
+        if getattr(services, "ready", True):
+            self._first_query()
+        else:
+            self.run_query()
 
     # ----- layout
     def _build(self) -> None:
@@ -182,6 +198,7 @@ class CasesPage(QWidget):
         layout.addLayout(saved_row)
         layout.addLayout(filters)
         layout.addLayout(dates)
+        layout.addWidget(self.loader.status)
         layout.addWidget(splitter, 1)
         QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.focus_search)
 
@@ -344,11 +361,24 @@ class CasesPage(QWidget):
         self.query = self.query.with_(sort=key, descending=descending)
         self.run_query()
 
+    def _first_query(self) -> None:
+        """The list as the page opens, and its first page of rows, read on a worker."""
+        case_list, query, actor = self.services.case_list, self.query, self.services.actor
+
+        def read():
+            ids = case_list.case_ids(query, actor)
+            return ids, case_list.rows_for(list(ids[:PAGE]))
+
+        self.loader.load(read, lambda read: self._show_ids(*read))
+
     def run_query(self) -> None:
+        self.loader.drop()  # a list asked for now replaces the first one still on its way
+        self._show_ids(self.services.case_list.case_ids(self.query, self.services.actor))
+
+    def _show_ids(self, ids: Sequence[uuid.UUID], rows: Mapping[uuid.UUID, object] | None = None) -> None:
         selected = self.current_case_id()
-        ids = self.services.case_list.case_ids(self.query, self.services.actor)
         self.model.today = clock().today()
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, rows)
         self.columns.fit()
         self.count.setText(f"{len(ids):,} case{'s' if len(ids) != 1 else ''}")
         row = self.model.row_of(selected) if selected else -1

@@ -8,8 +8,9 @@ depending on them); it only calls the object the composition root built.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -34,7 +35,7 @@ from cspdesk.core.domain.vocab import Role
 from cspdesk.core.errors import UserError, ValidationError
 from cspdesk.core.figures.months import Period, month_from_index, month_index
 from cspdesk.gui import theme
-from cspdesk.gui.loading import when_shown
+from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.pages.figures_import import FiguresImportPanel
 from cspdesk.gui.pages.figures_local import LocalBreakdownTab
 from cspdesk.gui.qt_helpers import named
@@ -75,6 +76,10 @@ class FiguresPage(QWidget):
         self.bus = bus
         self.prompts = prompts
         self.tasks = tasks or TaskRunner()
+        # The figures are read on a worker (issue 19: the first opening read them on the GUI thread); the
+        # Local breakdown reads its police.uk rows when its tab is shown.
+        self.loader = PageLoader(self, tasks, "the figures", "figuresLoading")
+        self._local_stale = True
         self.can_edit = services.actor.can(Role.OFFICER)
         self.table_dto: ComparisonTable | None = None
 
@@ -112,11 +117,13 @@ class FiguresPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.controls)
+        layout.addWidget(self.loader.status)
         layout.addWidget(self.tabs, 1)
         # The Local breakdown has its own district, crime type and period (police.uk rows, not figures).
         self.tabs.currentChanged.connect(
             lambda _i: self.controls.setVisible(self.tabs.currentWidget() is not self.local)
         )
+        self.tabs.currentChanged.connect(lambda _i: self._local_if_stale())
         self.source.currentIndexChanged.connect(self._source_changed)
         self.category.currentIndexChanged.connect(self.show_figures)
         self.year_ending.currentIndexChanged.connect(self.show_figures)
@@ -257,26 +264,63 @@ class FiguresPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        current = self.source.currentData()
+        """Read everything the page shows on a worker (at once without a task runner), keeping the
+        source, category, year and chart area chosen; then show it. The Local breakdown is read when shown."""
+        figures, wanted = (
+            self.figures,
+            (
+                self.source.currentData(),
+                self.category.currentData(),
+                self.year_ending.currentData(),
+                self.chart_area.currentText(),
+            ),
+        )
+        self.loader.load(lambda: _read(figures, *wanted), self._show_read)
+        self._local_stale = True
+        self._local_if_stale()
+
+    def _read_again(self) -> bool:
+        """A choice changed while the page's figures were on their way: read them again for it (what comes
+        would show the old choice)."""
+        if self.loader.loading:
+            self.refresh()
+            return True
+        return False
+
+    def _local_if_stale(self) -> None:
+        if self._local_stale and self.tabs.currentWidget() is self.local:
+            self._local_stale = False
+            self.local.refresh()
+
+    def _show_read(self, read: _Read) -> None:
         self.source.blockSignals(True)
         self.source.clear()
-        for source in self.figures.sources() or [self.figures.default_source]:
-            self.source.addItem(self.figures.source_label(source), source)
-        index = self.source.findData(current)
-        self.source.setCurrentIndex(max(index, 0))
+        for source, label in read.sources:
+            self.source.addItem(label, source)
+        self.source.setCurrentIndex(max(self.source.findData(read.source), 0))
         self.source.blockSignals(False)
-        self._fill_population()
-        self._source_changed()
-        self.local.refresh()
+        self._fill_population(read.populations, read.population_label)
+        self._fill_choices(read.choices, (read.category, read.year))
+        self._show_table(read.table)
+        self._fill_chart_areas(read.chart_areas, read.chart_area)
+        if read.series is not None:
+            self.monthly_chart.show_series(read.series)
 
     def _source_changed(self) -> None:
+        if self._read_again():
+            return
         source = self.source.currentData() or self.figures.default_source
-        categories = self.figures.categories(source)
-        for combo, items in (
-            (self.category, [(c, c) for c in categories]),
-            (self.year_ending, self._year_endings(source)),
+        self._fill_choices(_choices(self.figures, source))
+        self.show_figures()
+
+    def _fill_choices(self, choices: _Choices, chosen: tuple[str | None, str | None] | None = None) -> None:
+        """The category and year lists of a source, and its print categories; choosing ``chosen`` (what a
+        worker read the figures for), else keeping what was chosen."""
+        for combo, items, wanted in (
+            (self.category, [(c, c) for c in choices.categories], chosen[0] if chosen else None),
+            (self.year_ending, choices.year_endings, chosen[1] if chosen else None),
         ):
-            current = combo.currentData()
+            current = wanted if chosen else combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             for value, text in items:
@@ -284,32 +328,33 @@ class FiguresPage(QWidget):
             combo.setCurrentIndex(max(combo.findData(current), 0))
             combo.blockSignals(False)
         self.print_categories.clear()
-        plan = set(self.figures.plan_categories(source))
-        for value in categories:
+        for value in choices.categories:
             item = QListWidgetItem(value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if value in plan else Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked if value in choices.plan else Qt.CheckState.Unchecked)
             self.print_categories.addItem(item)
-        self.show_figures()
-
-    def _year_endings(self, source: str) -> list[tuple[str, str]]:
-        span = self.figures.month_range(source)
-        if span is None:
-            return []
-        first, last = month_index(span[0]) + 11, month_index(span[1])
-        months = [month_from_index(i) for i in range(last, min(first, last) - 1, -1)]
-        return [(m, _month_words(m)) for m in months]
 
     def period(self) -> Period | None:
         last = self.year_ending.currentData()
         return Period(month_from_index(month_index(last) - 11), last) if last else None
 
     def show_figures(self) -> None:
-        period, category = self.period(), self.category.currentData()
+        """The table and charts for the category and year chosen (read here: the user chose them)."""
+        if self._read_again():
+            return
+        table = _table(self.figures, self.source.currentData(), self.category.currentData(), self.period())
+        self._show_table(table)
+        if table is not None:
+            self._fill_chart_areas(_chart_areas(self.figures), self.chart_area.currentText())
+            self.show_monthly()
+
+    def _show_table(self, table: ComparisonTable | str | None) -> None:
+        """A comparison table; a refusal's words (str); None when there are no figures at all."""
+        period = self.period()
         self.period_label.setText(period.label if period else "")
         self.table_dto = None
         self.problem.setText("")
-        if period is None or category is None:
+        if table is None:
             self._fill_table(None)
             self.problem.setText(
                 "No crime figures yet: import the Partnership Analyst's monthly figures or "
@@ -317,18 +362,14 @@ class FiguresPage(QWidget):
             )
             self.rates_chart.empty("")
             self.monthly_chart.empty("")
-            return
-        try:
-            self.table_dto = self.figures.comparison_table(category, period, source=self.source.currentData())
-        except ValidationError as exc:
+        elif isinstance(table, str):
             self._fill_table(None)
-            self.problem.setText(str(exc))
+            self.problem.setText(table)
             self.rates_chart.empty("")
         else:
+            self.table_dto = table
             self._fill_table(self.table_dto)
             self.rates_chart.show_table(self.table_dto)
-        self._fill_chart_areas()
-        self.show_monthly()
 
     def _fill_table(self, table: ComparisonTable | None) -> None:
         rows = table.rows if table else ()
@@ -361,16 +402,19 @@ class FiguresPage(QWidget):
         self.footnotes.setText(f"¹ Rate per 1,000 {base}\n² % change compared to previous 12 months")
         self.sentence.setText(table.sentence or "")
 
-    def _fill_chart_areas(self) -> None:
-        current = self.chart_area.currentText() or self.figures.home_district()
+    def _fill_chart_areas(self, areas: tuple[list[str], str], current: str) -> None:
+        names, home = areas
+        current = current or home
         self.chart_area.blockSignals(True)
         self.chart_area.clear()
-        self.chart_area.addItems([*self.figures.districts(), self.figures.total_label()])
+        self.chart_area.addItems(names)
         index = self.chart_area.findText(current)
         self.chart_area.setCurrentIndex(max(index, 0))
         self.chart_area.blockSignals(False)
 
     def show_monthly(self) -> None:
+        if self._read_again():
+            return
         period, category = self.period(), self.category.currentData()
         if period is None or category is None:
             return
@@ -381,8 +425,7 @@ class FiguresPage(QWidget):
 
     # --- population ----------------------------------------------------------------------------
 
-    def _fill_population(self) -> None:
-        rows = self.figures.populations()
+    def _fill_population(self, rows: list[Any], label: str) -> None:  # the service's population rows
         self.population.setRowCount(len(rows))
         for r, row in enumerate(rows):
             area = QTableWidgetItem(row.area)
@@ -391,7 +434,7 @@ class FiguresPage(QWidget):
             number.setTextAlignment(RIGHT)
             self.population.setItem(r, 0, area)
             self.population.setItem(r, 1, number)
-        self.population_base.setText(self.figures.population_label() or "")
+        self.population_base.setText(label)
         total = sum(r.population for r in rows)
         self.population_total.setText(f"{len(rows)} areas; total {total:,}")
 
@@ -510,3 +553,87 @@ class FiguresPage(QWidget):
             self.prompts.error("Not printed", str(exc))
         else:
             raise exc
+
+
+# --- reading (on a worker: services only, no widgets) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Choices:
+    categories: list[str]
+    year_endings: list[tuple[str, str]]  # (month, words), newest first
+    plan: set[str]  # the categories the plan prints
+
+
+@dataclass(frozen=True)
+class _Read:
+    sources: list[tuple[str, str]]  # (source, label)
+    source: str
+    populations: list[Any]
+    population_label: str
+    choices: _Choices
+    category: str | None
+    year: str | None  # the last month of the 12
+    table: ComparisonTable | str | None  # see FiguresPage._show_table
+    chart_areas: tuple[list[str], str]
+    chart_area: str
+    series: Any  # the monthly series, or None
+
+
+def _choices(figures: Any, source: str) -> _Choices:
+    span = figures.month_range(source)
+    endings: list[tuple[str, str]] = []
+    if span is not None:
+        first, last = month_index(span[0]) + 11, month_index(span[1])
+        months = [month_from_index(i) for i in range(last, min(first, last) - 1, -1)]
+        endings = [(m, _month_words(m)) for m in months]
+    return _Choices(figures.categories(source), endings, set(figures.plan_categories(source)))
+
+
+def _table(figures: Any, source: str | None, category: str | None, period: Period | None):
+    if period is None or category is None:
+        return None
+    try:
+        table: ComparisonTable | str = figures.comparison_table(category, period, source=source)
+    except ValidationError as exc:
+        return str(exc)
+    return table
+
+
+def _chart_areas(figures: Any) -> tuple[list[str], str]:
+    return [*figures.districts(), figures.total_label()], figures.home_district()
+
+
+def _wanted(items: list[str], wanted: str | None) -> str | None:
+    """``wanted`` if it is among ``items``, else the first (as a combo box keeps its choice), else None."""
+    return wanted if wanted in items else (items[0] if items else None)
+
+
+def _read(figures: Any, source: str | None, category: str | None, year: str | None, area: str) -> _Read:
+    """Everything the page shows, for the choices kept from before (a worker's reading)."""
+    sources = [(s, figures.source_label(s)) for s in figures.sources() or [figures.default_source]]
+    chosen = _wanted([s for s, _label in sources], source) or figures.default_source
+    choices = _choices(figures, chosen)
+    category = _wanted(choices.categories, category)
+    year = _wanted([m for m, _words in choices.year_endings], year)
+    period = Period(month_from_index(month_index(year) - 11), year) if year else None
+    table = _table(figures, chosen, category, period)
+    areas = _chart_areas(figures)
+    area = area or areas[1]
+    area = area if area in areas[0] else areas[0][0]
+    series = None
+    if table is not None and period is not None and category is not None:
+        series = figures.monthly_series(area, category, period, source=chosen)
+    return _Read(
+        sources,
+        chosen,
+        figures.populations(),
+        figures.population_label() or "",
+        choices,
+        category,
+        year,
+        table,
+        areas,
+        area,
+        series,
+    )

@@ -25,7 +25,7 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.services.cases import ActionInput, CaseQuery
 from cspdesk.core.services.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
-from cspdesk.gui.loading import when_shown
+from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table
 from cspdesk.gui.qt_helpers import named
 from cspdesk.gui.theme import font_css
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
     from cspdesk.gui.bus import Bus
     from cspdesk.gui.prompts import Prompts
+    from cspdesk.gui.tasks import TaskRunner
 
 T = TypeVar("T")
 
@@ -45,11 +46,22 @@ class ForumsPage(QWidget):
 
     title = "Area Forums"
 
-    def __init__(self, services: Services, bus: Bus, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        bus: Bus,
+        prompts: Prompts,
+        tasks: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.bus = bus
         self.prompts = prompts
+        # The forums are read on a worker (issue 19: the first opening read them on the GUI thread).
+        self.loader = PageLoader(self, tasks, "the forums", "forumsLoading")
+        self.rows: list = []  # the forums' rows (core.services.forums), newest first
+        self._select_when_loaded: uuid.UUID | None = None  # a forum recorded while the list was on its way
         heading = QLabel("Area Forums")
         heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
         # The forum's name in full, the venue taking what room is left (issue 19: names were cut to "W…").
@@ -138,6 +150,7 @@ class ForumsPage(QWidget):
         rv.addWidget(issue_box)
         left = QWidget()
         lv = QVBoxLayout(left)
+        lv.addWidget(self.loader.status)
         lv.addWidget(self.forums, 1)
         lv.addWidget(new_box)
         splitter = QSplitter()
@@ -155,8 +168,15 @@ class ForumsPage(QWidget):
             self.load()
 
     def load(self) -> None:
-        current = self.current_forum()
-        self.rows = self.services.forums.forums()
+        """Read the forums on a worker (at once without a task runner), then show them, keeping the one
+        selected."""
+        current, forums = self.current_forum(), self.services.forums
+        self.loader.load(forums.forums, lambda rows: self._show_rows(rows, current))
+
+    def _show_rows(self, rows: list, current: uuid.UUID | None) -> None:
+        current = self._select_when_loaded or current
+        self._select_when_loaded = None
+        self.rows = rows
         fill(
             self.forums,
             [
@@ -243,6 +263,9 @@ class ForumsPage(QWidget):
         for w in (self.f_title, self.f_venue, self.f_attendees):
             w.clear()
         self.bus.changes_applied.emit(changes)
+        if self.loader.loading:  # the list is being read again: the new forum is selected when it comes
+            self._select_when_loaded = mid
+            return
         row = next((i for i, f in enumerate(self.rows) if f.id == mid), -1)
         if row >= 0:
             self.forums.selectRow(row)
