@@ -15,8 +15,6 @@ less a taskbar and a title bar. Every page and dialog must fit that without anyt
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -90,8 +88,8 @@ def fit_for_laptops(widget: QWidget) -> None:
 
 
 class ColumnsFit(QObject):
-    """Shrinks a table's resizable columns, each in proportion to its width above a few characters, when
-    together they are wider than the table, so that no sideways scroll bar is needed. Run again when the
+    """Shrinks a table's resizable columns, the widest first, when together they are wider than the table,
+    so that no sideways scroll bar is needed (none below a few characters). Run again when the
     table is resized or its columns are (fitted to new contents), but not while the user drags one."""
 
     FLOOR_CHARACTERS = 5  # no column is shrunk below this many characters (and "…")
@@ -128,23 +126,25 @@ class ColumnsFit(QObject):
         floor = max(
             header.minimumSectionSize(), header.fontMetrics().horizontalAdvance("x" * self.FLOOR_CHARACTERS)
         )
-        spare = {
-            i: header.sectionSize(i) - floor
+        widths = {
+            i: header.sectionSize(i)
             for i in shown
             if header.sectionResizeMode(i) == QHeaderView.ResizeMode.Interactive
             and not (header.stretchLastSection() and i == last)
             and header.sectionSize(i) > floor
         }
-        total = sum(spare.values())
-        if total <= 0:
+        if not widths:
             return
-        share = min(1.0, excess / total)
+        # The widest columns give way first (long free text, whose tooltip shows it all), down to a common
+        # width: short ones (dates, references, a priority) stay whole as long as they can.
+        cap = max(widths.values())
+        while cap > floor and sum(w - min(w, cap) for w in widths.values()) < excess:
+            cap -= 1
         self._fitting = True
         try:
-            for i, above_floor in spare.items():
-                header.resizeSection(
-                    i, header.sectionSize(i) - min(above_floor, math.ceil(above_floor * share))
-                )
+            for i, w in widths.items():
+                if w > cap:
+                    header.resizeSection(i, cap)
         finally:
             self._fitting = False
 

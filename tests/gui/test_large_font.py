@@ -140,7 +140,7 @@ def test_no_page_scrolls_sideways_on_a_laptop_with_a_large_font(big_window, qtbo
 
 
 def scrolls_sideways(page: QWidget, room: int) -> dict[str, str]:
-    """Where ``page`` would need a sideways scroll bar: the page itself, or a table or scrolling part in it."""
+    """Where ``page`` would need a sideways scroll bar: itself, or a table or scrolling part in it."""
     found = {}
     if page.minimumSizeHint().width() > room:
         found[""] = f"needs {page.minimumSizeHint().width()} px of {room}"
