@@ -87,6 +87,9 @@ def fit_for_laptops(widget: QWidget) -> None:
     fit_columns(widget)
 
 
+FITTING = "cspdeskFittingColumns"  # a header property, true while ``ColumnsFit`` resizes its sections
+
+
 class ColumnsFit(QObject):
     """Shrinks a table's resizable columns, the widest first, when together they are wider than the table,
     so that no sideways scroll bar is needed (none below a few characters). Run again when the
@@ -141,12 +144,14 @@ class ColumnsFit(QObject):
         while cap > floor and sum(w - min(w, cap) for w in widths.values()) < excess:
             cap -= 1
         self._fitting = True
+        header.setProperty(FITTING, True)  # not the user's widths: ``ColumnWidths`` does not remember these
         try:
             for i, w in widths.items():
                 if w > cap:
                     header.resizeSection(i, cap)
         finally:
             self._fitting = False
+            header.setProperty(FITTING, False)
 
 
 def fit_columns(widget: QWidget) -> None:

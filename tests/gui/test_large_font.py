@@ -128,7 +128,7 @@ def test_no_page_scrolls_sideways_on_a_laptop_with_a_large_font(big_window, qtbo
         big_window.tasks.wait()  # the lists have been read and filled
         page = big_window.pages[key]
         try:  # columns fitted to new rows are shrunk again on the next turn of the event loop
-            qtbot.waitUntil(lambda p=page: not scrolls_sideways(p, area.viewport().width()), timeout=1000)
+            qtbot.waitUntil(lambda p=page: not scrolls_sideways(p, area.viewport().width()), timeout=5000)
         except qtbot.TimeoutError:
             sideways.update(
                 {
@@ -149,3 +149,22 @@ def scrolls_sideways(page: QWidget, room: int) -> dict[str, str]:
         if inner.isVisible() and bar.isVisible() and bar.maximum() > 0:
             found[f": {inner.objectName() or type(inner).__name__}"] = f"scrolls {bar.maximum()}"
     return found
+
+
+def test_columns_shrunk_to_a_narrow_window_are_not_remembered_as_the_users(big_window, qtbot):
+    """The case list remembers the widths a user drags; the columns shrunk to fit a laptop are not theirs.
+    (Caught: ``ColumnWidths`` saving ``ColumnsFit``'s widths, so the Reference column came back 35 px wide,
+    "Refe…", in the next window, however wide.)"""
+    from PySide6.QtCore import QSettings
+
+    QSettings().remove("caseList/columnWidths")
+    big_window.resize(SCREEN)
+    big_window.show()
+    big_window.show_page("cases")
+    page = big_window.pages["cases"]
+    big_window.tasks.wait()
+    header = page.table.horizontalHeader()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and header.length() <= page.table.viewport().width())
+    assert QSettings().value("caseList/columnWidths") is None
+    header.resizeSection(0, 150)  # as a user's drag does
+    assert '"reference": 150' in str(QSettings().value("caseList/columnWidths"))
