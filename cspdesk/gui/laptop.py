@@ -88,6 +88,13 @@ def fit_for_laptops(widget: QWidget) -> None:
 
 
 FITTING = "cspdeskFittingColumns"  # a header property, true while ``ColumnsFit`` resizes its sections
+WHOLE = "cspdeskWholeColumns"  # a header property: the columns ``ColumnsFit`` leaves whole (``keep_whole``)
+
+
+def keep_whole(view: QTableView, columns: list[int]) -> None:
+    """Columns that ``ColumnsFit`` never narrows: what a row is known by (a reference, a date), which a cut
+    "CPW-202…" would lose. The others give way more."""
+    view.horizontalHeader().setProperty(WHOLE, list(columns))
 
 
 class ColumnsFit(QObject):
@@ -134,6 +141,7 @@ class ColumnsFit(QObject):
             for i in shown
             if header.sectionResizeMode(i) == QHeaderView.ResizeMode.Interactive
             and not (header.stretchLastSection() and i == last)
+            and i not in (header.property(WHOLE) or ())
             and header.sectionSize(i) > floor
         }
         if not widths:

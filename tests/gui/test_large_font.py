@@ -168,3 +168,27 @@ def test_columns_shrunk_to_a_narrow_window_are_not_remembered_as_the_users(big_w
     assert QSettings().value("caseList/columnWidths") is None
     header.resizeSection(0, 150)  # as a user's drag does
     assert '"reference": 150' in str(QSettings().value("caseList/columnWidths"))
+
+
+def test_the_notice_register_keeps_references_and_dates_whole_with_a_large_font(big_window, qtbot):
+    """Narrowing the register's columns to a laptop's width leaves what a notice is known by whole: its
+    reference, its case, its dates. (Caught: the columns all cut to one width, "CPW-202…"; and the fixed
+    widths drawn for 13 px text, too narrow for "ASB-2026-00037" at 1.5×.)"""
+    big_window.resize(SCREEN)
+    big_window.show()
+    big_window.show_page("enforcement")
+    page = big_window.pages["enforcement"]
+    big_window.tasks.wait()
+    table, model = page.table, page.model
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and header.length() <= table.viewport().width())
+    from cspdesk.gui.models.notice_table import KEYS
+
+    cut = []
+    for key in ("reference", "case", "issued_on", "next_due_on"):
+        col = KEYS.index(key)
+        for r in range(min(30, model.rowCount())):
+            shown = str(model.index(r, col).data() or "")
+            if table.fontMetrics().horizontalAdvance(shown) + 8 > table.columnWidth(col):
+                cut.append((key, shown, table.columnWidth(col)))
+    assert cut == []
