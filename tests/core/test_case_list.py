@@ -173,3 +173,13 @@ def test_the_generic_search_also_takes_a_reference_as_one_run_of_words(demo_serv
         words = conn.execute(select(AsbCase.reference).where(CaseSearch().clause("old 2"))).scalars().all()
     assert sorted(found) == ["OLD-2", "OLD-20", "OLD-21"]
     assert "ASB-2026-99999" in words  # words with a space between are still looked for anywhere
+
+
+def test_only_a_single_word_with_a_number_is_looked_up_as_an_exact_reference():
+    """A surname costs the search no extra look-up; a reference typed in lower case is tried in capitals."""
+    from cspdesk.core.storage.search import exact_reference_forms
+
+    assert exact_reference_forms("smith") == []
+    assert exact_reference_forms("old 2") == []
+    assert exact_reference_forms(" OLD-2 ") == ["OLD-2"]
+    assert exact_reference_forms("old-2") == ["old-2", "OLD-2"]

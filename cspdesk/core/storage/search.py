@@ -45,10 +45,10 @@ def looks_like_reference(query: str) -> bool:
 
 def exact_reference_forms(query: str) -> list[str]:
     """The references a case must have to be the one typed: as typed and in capitals (references are kept
-    as issued, usually in capitals). None for a query of several words."""
+    as issued, usually in capitals). None for a query of several words, or one without a digit."""
     q = query.strip()
-    if not q or any(c.isspace() for c in q):
-        return []
+    if not q or any(c.isspace() for c in q) or not any(c.isdigit() for c in q):
+        return []  # a reference has a number in it: a surname costs no look-up
     return list(dict.fromkeys((q, q.upper())))
 
 
