@@ -98,65 +98,80 @@ def keep_whole(view: QTableView, columns: list[int]) -> None:
 
 
 class ColumnsFit(QObject):
-    """Shrinks a table's resizable columns, the widest first, when together they are wider than the table,
-    so that no sideways scroll bar is needed (none below a few characters). Run again when the
-    table is resized or its columns are (fitted to new contents), but not while the user drags one."""
+    """Narrows a table's resizable columns, the widest first, when together they are wider than the table,
+    so that no sideways scroll bar is needed (none below a few characters), and widens them back to the
+    widths they were given (by the page, by fitting to contents, or by the user's drag) when room comes
+    back. Run again when the table is resized or its columns are, but not while the user drags one."""
 
-    FLOOR_CHARACTERS = 5  # no column is shrunk below this many characters (and "…")
+    FLOOR_CHARACTERS = 5  # no column is narrowed below this many characters (and "…")
 
     def __init__(self, view: QTableView | QTreeView) -> None:
         super().__init__(view)
         self.view = view
         self.header: QHeaderView = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
         self._fitting = False
+        self._wanted: dict[int, int] = {}  # the widths given to columns this has narrowed
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.fit)
         view.viewport().installEventFilter(self)
         self.header.sectionResized.connect(self._section_resized)
-        self.header.sectionCountChanged.connect(lambda _old, _new: self._timer.start())
+        self.header.sectionCountChanged.connect(self._count_changed)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Resize:
             self._timer.start()
         return False
 
-    def _section_resized(self, _index: int, _old: int, _new: int) -> None:
-        if not self._fitting and QApplication.mouseButtons() == Qt.MouseButton.NoButton:
+    def _count_changed(self, _old: int, _new: int) -> None:
+        self._wanted.clear()
+        self._timer.start()
+
+    def _section_resized(self, index: int, _old: int, new: int) -> None:
+        if self._fitting:
+            return
+        self._wanted.pop(index, None)  # given a width by someone else: that is the one wanted now
+        if QApplication.mouseButtons() == Qt.MouseButton.NoButton:
             self._timer.start()
+
+    def wanted_width(self, column: int) -> int:
+        """The width ``column`` was given, before any narrowing to the table's width."""
+        return self._wanted.get(column, self.header.sectionSize(column))
 
     def fit(self) -> None:
         header, room = self.header, self.view.viewport().width()
-        excess = header.length() - room
-        if excess <= 0 or room <= 0:
+        if room <= 0:
             return
         shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
         last = max(shown, key=header.visualIndex, default=-1)
         floor = max(
             header.minimumSectionSize(), header.fontMetrics().horizontalAdvance("x" * self.FLOOR_CHARACTERS)
         )
-        widths = {
-            i: header.sectionSize(i)
+        wanted = {
+            i: self._wanted.get(i, header.sectionSize(i))
             for i in shown
             if header.sectionResizeMode(i) == QHeaderView.ResizeMode.Interactive
             and not (header.stretchLastSection() and i == last)
             and i not in (header.property(WHOLE) or ())
-            and header.sectionSize(i) > floor
         }
-        if not widths:
-            return
-        # The widest columns give way first (long free text, whose tooltip shows it all), down to a common
-        # width: short ones (dates, references, a priority) stay whole as long as they can.
-        cap = max(widths.values())
-        while cap > floor and sum(w - min(w, cap) for w in widths.values()) < excess:
+        excess = header.length() + sum(w - header.sectionSize(i) for i, w in wanted.items()) - room
+        # The widest columns give way first, down to a common width: short ones (dates, a priority) stay
+        # whole as long as they can.
+        cap = max(wanted.values(), default=0)
+        while excess > 0 and cap > floor and sum(w - min(w, cap) for w in wanted.values()) < excess:
             cap -= 1
         self._fitting = True
         header.setProperty(FITTING, True)  # not the user's widths: ``ColumnWidths`` does not remember these
         try:
-            for i, w in widths.items():
-                if w > cap:
-                    header.resizeSection(i, cap)
+            for i, w in wanted.items():
+                width = max(min(w, cap), min(w, floor)) if excess > 0 else w
+                if width != w:
+                    self._wanted[i] = w
+                else:
+                    self._wanted.pop(i, None)
+                if width != header.sectionSize(i):
+                    header.resizeSection(i, width)
         finally:
             self._fitting = False
             header.setProperty(FITTING, False)
