@@ -56,9 +56,11 @@ def main() -> int:
     window.show()
     window.show_page(args.page)
     page = window.pages[args.page]
+    settle(app, window)  # the page's lists are read on workers: rows to select or open are there now
     if args.search is not None and hasattr(page, "search"):
         page.search.setText(args.search)
         page.apply_filters()
+        settle(app, window)
     if args.select_row is not None and hasattr(page, "table"):
         page.table.selectRow(args.select_row)
     if args.page_tab is not None and hasattr(page, "tabs"):
@@ -67,7 +69,13 @@ def main() -> int:
     if args.select_lsoa is not None and hasattr(page, "local"):
         page.local.lsoas.selectRow(args.select_lsoa)
     if args.open_row is not None and hasattr(page, "open_row"):
+        before = page.stack.currentWidget() if hasattr(page, "stack") else None
         page.open_row(args.open_row)
+        settle(app, window)
+        if before is not None and page.stack.currentWidget() is before:
+            print(f"Row {args.open_row} of {args.page} could not be opened.", file=sys.stderr)
+            window.tasks.wait()
+            return 1
 
     target = window
     if args.open_case:
@@ -94,15 +102,32 @@ def main() -> int:
         target = view
 
     def shoot():
-        window.tasks.wait()  # pages that count in the background (Reports) have filled in
-        app.processEvents()
+        settle(app, window)  # pages that count in the background (Reports) have filled in
         target.grab().save(args.out)
         app.quit()
 
     QTimer.singleShot(800, shoot)
     app.exec()
+    # Nothing still running when the window goes: a worker finishing after it had been deleted printed
+    # "Signal source has been deleted" (Safer Homes with --open-row, whose referral loads on a worker).
+    settle(app, window)
+    window.close()
+    window.tasks.wait()
     print(args.out)
     return 0
+
+
+def settle(app, window, rounds: int = 200) -> None:
+    """Wait until no worker is running and no page is loading or filling a list in steps, running the event
+    loop in between (a finished read starts the next step, or another read)."""
+    from cspdesk.gui.loading import PageLoader
+
+    for _ in range(rounds):
+        window.tasks.wait()
+        app.processEvents()
+        loading = [loader for loader in window.findChildren(PageLoader) if loader.loading]
+        if not loading and window.tasks.pool.activeThreadCount() == 0:
+            return
 
 
 def _high_contrast():

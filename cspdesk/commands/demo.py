@@ -24,12 +24,23 @@ def run(args) -> int:
             print(f"  {done:,} / {total:,} cases", file=sys.stderr)
 
     report = services.demo.load(None, cases=args.cases, seed=args.seed, progress=progress)
-    rate = report.cases / report.seconds if report.seconds else 0
     print(
         f"Demo data written to {services.database.label}: {report.cases:,} cases, {report.people:,} people, "
         f"{report.incidents:,} incidents, {report.actions:,} actions, {report.meetings:,} meetings "
-        f"in {report.seconds:.1f} s ({rate:,.0f} cases/s)."
+        f"{timing(report.cases, report.seconds)}."
     )
     for k, v in report.extra.items():
         print(f"  {k}: {v:,}")
     return 0
+
+
+def timing(cases: int, seconds: float) -> str:
+    """How long the load took, with its rate when that means something: not for a run under a second (its
+    fixed costs swamp it), nor one timed as no time at all (a frozen clock under faketime printed
+    "in 0.0 s (0 cases/s)"), nor a rate under one case a second."""
+    if seconds < 0.05:
+        return "in under 0.1 s"
+    text = f"in {seconds:.1f} s"
+    if seconds >= 1 and cases / seconds >= 1:
+        text += f" ({cases / seconds:,.0f} cases/s)"
+    return text

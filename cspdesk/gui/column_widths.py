@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QTableView
 
+from cspdesk.gui.laptop import FITTING, ColumnsFit
+
 PADDING = 18  # the cell's margins and the header's sort arrow
 SAMPLE_ROWS = 60
 
@@ -84,8 +86,13 @@ class ColumnWidths:
         self._fitted = True
 
     def _resized(self, column: int, _old: int, new: int) -> None:
-        if self._sizing or not self._fitted or column >= len(self.keys):
-            return
         header = self.table.horizontalHeader()
-        widths = {key: header.sectionSize(i) for i, key in enumerate(self.keys)}
+        if self._sizing or not self._fitted or column >= len(self.keys) or header.property(FITTING):
+            return  # (columns shrunk to a narrow window by ``laptop.ColumnsFit`` are not the user's choice)
+        # The others as they were given, not as narrowed to a small window for now (laptop.ColumnsFit).
+        fit = self.table.findChild(ColumnsFit)
+        widths = {
+            key: fit.wanted_width(i) if fit is not None else header.sectionSize(i)
+            for i, key in enumerate(self.keys)
+        }
         QSettings().setValue(self._settings_key(), json.dumps(widths))

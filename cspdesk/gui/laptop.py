@@ -7,21 +7,29 @@ less a taskbar and a title bar. Every page and dialog must fit that without anyt
 * ``fit_for_laptops(widget)`` is run over each page and dialog as it is built: a long label wraps instead of
   widening its page, and a combo box may shrink to a reasonable entry's width rather than its longest one's
   when room is short (given room, and in its list, every entry shows in full).
+* ``fit_for_laptops`` also lets the columns of each table on a page shrink to the table's width when they
+  would need more (``ColumnsFit``): at 1.5× font on a 1366-wide screen the notice register's ten columns
+  needed a sideways scroll bar. A column the user drags wider is left as they made it.
 * ``LAPTOP`` is the room a window has on such a screen; the tests open every page and dialog in it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QTableView,
+    QTreeView,
     QWidget,
 )
 
@@ -76,6 +84,104 @@ def fit_for_laptops(widget: QWidget) -> None:
             combo.setMinimumWidth(
                 min(narrow, combo.minimumSizeHint().width()) if combo.count() > 1 else narrow
             )
+    fit_columns(widget)
+
+
+FITTING = "cspdeskFittingColumns"  # a header property, true while ``ColumnsFit`` resizes its sections
+WHOLE = "cspdeskWholeColumns"  # a header property: the columns ``ColumnsFit`` leaves whole (``keep_whole``)
+
+
+def keep_whole(view: QTableView, columns: list[int]) -> None:
+    """Columns that ``ColumnsFit`` never narrows: what a row is known by (a reference, a date), which a cut
+    "CPW-202…" would lose. The others give way more."""
+    view.horizontalHeader().setProperty(WHOLE, list(columns))
+
+
+class ColumnsFit(QObject):
+    """Narrows a table's resizable columns, the widest first, when together they are wider than the table,
+    so that no sideways scroll bar is needed (none below a few characters), and widens them back to the
+    widths they were given (by the page, by fitting to contents, or by the user's drag) when room comes
+    back. Run again when the table is resized or its columns are, but not while the user drags one."""
+
+    FLOOR_CHARACTERS = 5  # no column is narrowed below this many characters (and "…")
+
+    def __init__(self, view: QTableView | QTreeView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.header: QHeaderView = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+        self._fitting = False
+        self._wanted: dict[int, int] = {}  # the widths given to columns this has narrowed
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.fit)
+        view.viewport().installEventFilter(self)
+        self.header.sectionResized.connect(self._section_resized)
+        self.header.sectionCountChanged.connect(self._count_changed)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self._timer.start()
+        return False
+
+    def _count_changed(self, _old: int, _new: int) -> None:
+        self._wanted.clear()
+        self._timer.start()
+
+    def _section_resized(self, index: int, _old: int, new: int) -> None:
+        if self._fitting:
+            return
+        self._wanted.pop(index, None)  # given a width by someone else: that is the one wanted now
+        if QApplication.mouseButtons() == Qt.MouseButton.NoButton:
+            self._timer.start()
+
+    def wanted_width(self, column: int) -> int:
+        """The width ``column`` was given, before any narrowing to the table's width."""
+        return self._wanted.get(column, self.header.sectionSize(column))
+
+    def fit(self) -> None:
+        header, room = self.header, self.view.viewport().width()
+        if room <= 0:
+            return
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        last = max(shown, key=header.visualIndex, default=-1)
+        floor = max(
+            header.minimumSectionSize(), header.fontMetrics().horizontalAdvance("x" * self.FLOOR_CHARACTERS)
+        )
+        wanted = {
+            i: self._wanted.get(i, header.sectionSize(i))
+            for i in shown
+            if header.sectionResizeMode(i) == QHeaderView.ResizeMode.Interactive
+            and not (header.stretchLastSection() and i == last)
+            and i not in (header.property(WHOLE) or ())
+        }
+        excess = header.length() + sum(w - header.sectionSize(i) for i, w in wanted.items()) - room
+        # The widest columns give way first, down to a common width: short ones (dates, a priority) stay
+        # whole as long as they can.
+        cap = max(wanted.values(), default=0)
+        while excess > 0 and cap > floor and sum(w - min(w, cap) for w in wanted.values()) < excess:
+            cap -= 1
+        self._fitting = True
+        header.setProperty(FITTING, True)  # not the user's widths: ``ColumnWidths`` does not remember these
+        try:
+            for i, w in wanted.items():
+                width = max(min(w, cap), min(w, floor)) if excess > 0 else w
+                if width != w:
+                    self._wanted[i] = w
+                else:
+                    self._wanted.pop(i, None)
+                if width != header.sectionSize(i):
+                    header.resizeSection(i, width)
+        finally:
+            self._fitting = False
+            header.setProperty(FITTING, False)
+
+
+def fit_columns(widget: QWidget) -> None:
+    """``ColumnsFit`` on every table and tree in ``widget`` (once each)."""
+    for view in widget.findChildren(QAbstractItemView):
+        if isinstance(view, (QTableView, QTreeView)) and view.findChild(ColumnsFit) is None:
+            ColumnsFit(view)
 
 
 def screen_key(widget: QWidget) -> str:

@@ -37,6 +37,16 @@ _COLOURS = {
     # A row of a table marked as the user's own area, and one marked as a total.
     "home_bg": ("#fff2cc", "#4a3c00"),
     "total_bg": ("#e8edf3", "#26303c"),
+    # The crime-figures charts (QtCharts keeps its own light theme unless told): the page behind them,
+    # their titles, labels and legend, the axis lines and grid, and the bars and points.
+    "chart_bg": ("#ffffff", "#000000"),
+    "chart_text": ("#1a1a1a", "#ffffff"),
+    "chart_axis": ("#666666", "#c8c8c8"),
+    "chart_grid": ("#d0d7de", "#4a525c"),
+    "chart_bars": ("#1f3a5f", "#9ecbff"),
+    "chart_home": ("#d9822b", "#ffb870"),
+    "chart_total": ("#7a8a9e", "#d0d8e2"),
+    "chart_previous": ("#b8c4d3", "#5a6b80"),
 }
 
 

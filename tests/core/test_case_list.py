@@ -125,3 +125,61 @@ def test_search_text_composition():
     assert search_terms("O'Brien, DE11 0AH") == ["o", "brien", "de11", "0ah"]
     text_ = compose_search_text(["ASB-2023-00012", "Siân O'Brien", "DE11 0AH"])
     assert "de110ah" in text_.split() and "siân" in text_.split()
+
+
+def _old_references(services):
+    """Four cases as moving in left them: short legacy references, and one whose address has "old" and a
+    house number starting with 2 (not a reference)."""
+    rows = sql(services, "select id, reported_on from asb_case order by reported_on, reference limit 4")
+    texts = {
+        "OLD-20": "old 20 jones high street",
+        "OLD-2": "old 2 smith mill lane",  # between the other two by date: first in neither order
+        "OLD-21": "old 21 patel church road",
+        "ASB-2026-99999": "asb 2026 99999 old road 23 brown",
+    }
+    with services.database.engine.begin() as conn:
+        for (case_id, _on), (ref, words) in zip(rows, texts.items(), strict=True):
+            conn.execute(
+                text("update asb_case set reference = :r, search_text = :t where id = :i"),
+                {"r": ref, "t": words, "i": case_id},
+            )
+
+
+@pytest.mark.parametrize("typed", ["OLD-2", "old-2", " OLD-2 "])
+def test_a_short_reference_finds_its_run_of_words_with_the_exact_case_first(demo_services, typed):
+    """What an officer types as a reference is looked for as one run of words, and the case with exactly that
+    reference comes first whatever the order. (Caught: "OLD-2" as the words "old" and "2" anywhere, which also
+    found a case at 23 Old Road; OLD-2 between OLD-20 and OLD-21 by date.)"""
+    _old_references(demo_services)
+    ids = demo_services.case_list.case_ids(CaseQuery(text=typed))
+    rows = demo_services.case_list.rows_for(ids)
+    refs = [rows[i].reference for i in ids]
+    assert refs[0] == "OLD-2"
+    assert sorted(refs) == ["OLD-2", "OLD-20", "OLD-21"]
+    ascending = demo_services.case_list.case_ids(CaseQuery(text=typed, descending=False))
+    assert rows[ascending[0]].reference == "OLD-2"  # first in either order
+
+
+def test_the_generic_search_also_takes_a_reference_as_one_run_of_words(demo_services):
+    """The LIKE search PostgreSQL uses, run here on SQLite. (Caught as above: the 23 Old Road case.)"""
+    from sqlalchemy import select
+
+    from cspdesk.core.storage.models import AsbCase
+    from cspdesk.core.storage.search import CaseSearch
+
+    _old_references(demo_services)
+    with demo_services.database.engine.connect() as conn:
+        found = conn.execute(select(AsbCase.reference).where(CaseSearch().clause("OLD-2"))).scalars().all()
+        words = conn.execute(select(AsbCase.reference).where(CaseSearch().clause("old 2"))).scalars().all()
+    assert sorted(found) == ["OLD-2", "OLD-20", "OLD-21"]
+    assert "ASB-2026-99999" in words  # words with a space between are still looked for anywhere
+
+
+def test_only_a_single_word_with_a_number_is_looked_up_as_an_exact_reference():
+    """A surname costs the search no extra look-up; a reference typed in lower case is tried in capitals."""
+    from cspdesk.core.storage.search import exact_reference_forms
+
+    assert exact_reference_forms("smith") == []
+    assert exact_reference_forms("old 2") == []
+    assert exact_reference_forms(" OLD-2 ") == ["OLD-2"]
+    assert exact_reference_forms("old-2") == ["old-2", "OLD-2"]

@@ -90,3 +90,31 @@ def test_postcode_search_uses_the_whole_postcode():
     assert query_terms("DE65 5ZY") == ["de655zy"]
     assert query_terms("de655zy") == ["de655zy"]
     assert query_terms("Trent Lane") == ["trent", "lane"]
+
+
+@pytest.mark.parametrize(
+    ("cases", "seconds", "said"),
+    [
+        (10, 0.0, "in under 0.1 s"),  # a frozen clock (faketime): no "(0 cases/s)"
+        (0, 3.0, "in 3.0 s"),  # nothing loaded: no rate of 0
+        (400, 0.4, "in 0.4 s"),  # under a second: no rate
+        (1, 4.0, "in 4.0 s"),  # under one case a second: no "(0 cases/s)"
+        (100_000, 40.0, "in 40.0 s (2,500 cases/s)"),
+    ],
+)
+def test_demo_says_its_rate_only_when_it_means_something(cases, seconds, said):
+    """(Caught: "(0 cases/s)" for a small or instant run.)"""
+    from cspdesk.commands.demo import timing
+
+    assert timing(cases, seconds) == said
+
+
+def test_demo_on_a_frozen_clock_prints_no_rate_of_zero(db_path, capsys, monkeypatch):
+    """Under faketime the load is timed as no time at all. (Caught: "in 0.0 s (0 cases/s).")"""
+    import cspdesk.core.demo.generate as generate
+
+    monkeypatch.setattr(generate.time, "perf_counter", lambda: 1000.0)
+    assert main(["demo", "--db", str(db_path), "--cases", "10", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "10 cases" in out and "in under 0.1 s." in out
+    assert "cases/s" not in out

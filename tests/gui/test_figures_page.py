@@ -4,6 +4,7 @@ preview, the table and charts."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 
 from cspdesk.core.figures.plan import PLAN_POPULATION, published_rows
 from cspdesk.gui import theme
@@ -154,3 +155,35 @@ def test_local_breakdown_in_the_demo_has_rows_and_a_change_on_last_year(qtbot, d
     assert local.lsoas.rowCount() > 10 and local.scatter.rows_plotted > 100
     assert not local.lsoas.isColumnHidden(3)
     assert any(local.lsoas.item(r, 4).text().endswith("%") for r in range(local.lsoas.rowCount()))
+
+
+def test_the_charts_take_their_colours_from_the_theme_on_a_dark_palette(qtbot, demo_services):
+    """On a dark (high-contrast) palette the charts are light on dark: background, titles, axis labels, lines
+    and grid, and the bars, all in the theme's dark-palette colours. (Caught: QtCharts' own light theme,
+    a white chart with grey labels and navy bars, 1.6:1 on black, whatever the palette.)"""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.gui.test_focus_fonts_contrast import _high_contrast
+
+    before = QApplication.palette()
+    dark = _high_contrast()
+    QApplication.setPalette(dark)
+    try:
+        page, _prompts = _page(qtbot, demo_services)
+        qtbot.waitUntil(lambda: bool(page.rates_chart.categories) and bool(page.monthly_chart.values))
+        for view in (page.rates_chart, page.monthly_chart):
+            chart = view.chart()
+            assert chart.backgroundBrush().color() == theme.qcolour("chart_bg", dark) == QColor("#000000")
+            assert chart.titleBrush().color() == theme.qcolour("chart_text", dark)
+            assert chart.legend().labelColor() == theme.qcolour("chart_text", dark)
+            assert chart.axes()
+            for axis in chart.axes():
+                assert axis.labelsColor() == theme.qcolour("chart_text", dark), view.objectName()
+                assert axis.linePenColor() == theme.qcolour("chart_axis", dark)
+                assert axis.gridLineColor() == theme.qcolour("chart_grid", dark)
+            bar_colours = {s.color().name() for series in chart.series() for s in series.barSets()}
+            assert theme.colour("chart_bars", dark) in bar_colours
+        light = QPalette(QColor("#efefef"))
+        assert theme.colour("chart_bars", dark) != theme.colour("chart_bars", light)  # not one for both
+    finally:
+        QApplication.setPalette(before)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QLabel, QScrollArea, QWidget
 
 from tests.gui import dialog_catalogue
 
@@ -95,3 +95,128 @@ def test_the_navigation_shows_each_page_name_whole_with_a_large_font(big_window,
         or nav.fontMetrics().horizontalAdvance(nav.item(i).text()) + 16 > room
     ]
     assert cut == []
+
+
+PAGES = [
+    "dashboard",
+    "cases",
+    "enforcement",
+    "safer_homes",
+    "case_reviews",
+    "forums",
+    "figures",
+    "reports",
+    "letters",
+    "my_work",
+    "settings",
+]
+
+
+def test_no_page_scrolls_sideways_on_a_laptop_with_a_large_font(big_window, qtbot):
+    """Every page at 1366×768 with the font half as large again shows no horizontal scroll bar: not the
+    window's, not a table's, not a scrolling part of its own. (Caught: the notice register's ten fixed-width
+    columns, 1,265 px beside the notice details, which left a sideways scroll bar under the table.)"""
+    big_window.resize(SCREEN)
+    big_window.show()
+    qtbot.waitExposed(big_window)
+    area = big_window.stack.parentWidget().parentWidget()
+    assert isinstance(area, QScrollArea)
+    sideways: dict[str, str] = {}
+    for key in PAGES:
+        big_window.show_page(key)
+        qtbot.waitUntil(lambda k=key: big_window.stack.currentWidget() is big_window.pages[k])
+        big_window.tasks.wait()  # the lists have been read and filled
+        page = big_window.pages[key]
+        try:  # columns fitted to new rows are shrunk again on the next turn of the event loop
+            qtbot.waitUntil(lambda p=page: not scrolls_sideways(p, area.viewport().width()), timeout=5000)
+        except qtbot.TimeoutError:
+            sideways.update(
+                {
+                    f"{key}{where}": what
+                    for where, what in scrolls_sideways(page, area.viewport().width()).items()
+                }
+            )
+    assert sideways == {}, f"sideways scrolling in a {area.viewport().width()} px page: {sideways}"
+
+
+def scrolls_sideways(page: QWidget, room: int) -> dict[str, str]:
+    """Where ``page`` would need a sideways scroll bar: itself, or a table or scrolling part in it."""
+    found = {}
+    if page.minimumSizeHint().width() > room:
+        found[""] = f"needs {page.minimumSizeHint().width()} px of {room}"
+    for inner in page.findChildren(QAbstractScrollArea):
+        bar = inner.horizontalScrollBar()
+        if inner.isVisible() and bar.isVisible() and bar.maximum() > 0:
+            found[f": {inner.objectName() or type(inner).__name__}"] = f"scrolls {bar.maximum()}"
+    return found
+
+
+def test_columns_shrunk_to_a_narrow_window_are_not_remembered_as_the_users(big_window, qtbot):
+    """The case list remembers the widths a user drags; the columns shrunk to fit a laptop are not theirs.
+    (Caught: ``ColumnWidths`` saving ``ColumnsFit``'s widths, so the Reference column came back 35 px wide,
+    "Refe…", in the next window, however wide; and, once the user dragged one column, saving the others as
+    narrowed.)"""
+    from PySide6.QtCore import QSettings
+
+    QSettings().remove("caseList/columnWidths")
+    big_window.resize(SCREEN)
+    big_window.show()
+    big_window.show_page("cases")
+    page = big_window.pages["cases"]
+    big_window.tasks.wait()
+    header = page.table.horizontalHeader()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and header.length() <= page.table.viewport().width())
+    assert QSettings().value("caseList/columnWidths") is None
+    header.resizeSection(0, 150)  # as a user's drag does
+    import json
+
+    saved = json.loads(str(QSettings().value("caseList/columnWidths")))
+    assert saved["reference"] == 150
+    # The others as they were fitted, not as narrowed: a wider window shows them whole again next time.
+    assert saved["title"] > header.sectionSize(1)
+
+
+def test_the_notice_register_keeps_references_and_dates_whole_with_a_large_font(big_window, qtbot):
+    """Narrowing the register's columns to a laptop's width leaves what a notice is known by whole: its
+    reference, its case, its dates. (Caught: the columns all cut to one width, "CPW-202…"; and the fixed
+    widths drawn for 13 px text, too narrow for "ASB-2026-00037" at 1.5×.)"""
+    big_window.resize(SCREEN)
+    big_window.show()
+    big_window.show_page("enforcement")
+    page = big_window.pages["enforcement"]
+    big_window.tasks.wait()
+    table, model = page.table, page.model
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and header.length() <= table.viewport().width())
+    from cspdesk.gui.models.notice_table import KEYS
+
+    cut = []
+    for key in ("reference", "case", "issued_on", "next_due_on"):
+        col = KEYS.index(key)
+        for r in range(min(30, model.rowCount())):
+            shown = str(model.index(r, col).data() or "")
+            if table.fontMetrics().horizontalAdvance(shown) + 8 > table.columnWidth(col):
+                cut.append((key, shown, table.columnWidth(col)))
+    assert cut == []
+
+
+def test_narrowed_columns_widen_again_when_the_window_does(big_window, qtbot):
+    """Columns narrowed to a laptop's width get their widths back in a wider window. (Caught: narrowing only,
+    so after one small window the case list stayed cut for the rest of the session.)"""
+    big_window.resize(4500, 900)  # room for every column as fitted, beside the case summary
+    big_window.show()
+    big_window.show_page("cases")
+    page = big_window.pages["cases"]
+    big_window.tasks.wait()
+    header = page.table.horizontalHeader()
+
+    def widths() -> list[int]:
+        return [header.sectionSize(i) for i in range(header.count())]
+
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and header.length() <= page.table.viewport().width())
+    wide = widths()
+    assert wide[1] == 300  # the title as fitted (its cap), not narrowed
+    big_window.resize(SCREEN)
+    qtbot.waitUntil(lambda: header.length() <= page.table.viewport().width() and widths() != wide)
+    big_window.resize(4500, 900)
+    qtbot.waitUntil(lambda: widths() == wide)

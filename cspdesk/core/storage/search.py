@@ -2,6 +2,12 @@
 
 Both search ``asb_case.search_text`` (reference, names, address, postcode in lower case, built by
 ``compose_search_text``). Every word the user types must match the start of a word in the text.
+
+A query shaped like a reference ("OLD-2", "ASB-2026-00012", "12/345": letters and digits joined by - / . or
+_, no spaces) is looked for as one run of words, the last one a prefix: "OLD-2" finds OLD-2 and OLD-20, not
+every case with "old" in its address and a house number starting with 2 (imported legacy references are
+often that short). The case whose reference is exactly what was typed comes first in the list, whatever its
+order (``exact_reference_forms``; the case list puts it there).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from cspdesk.core.storage.models import AsbCase
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+")
 
 
+_REFERENCE = re.compile(r"^[0-9A-Za-z]+(?:[-/._][0-9A-Za-z]+)+$")
 _POSTCODE = re.compile(r"^\s*([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)\s*([0-9][A-Za-z]{2})\s*$")
 
 
@@ -29,6 +36,20 @@ def query_terms(query: str) -> list[str]:
     if m := _POSTCODE.match(query):
         return [(m.group(1) + m.group(2)).lower()]
     return search_terms(query)
+
+
+def looks_like_reference(query: str) -> bool:
+    q = query.strip()
+    return bool(_REFERENCE.match(q)) and any(c.isdigit() for c in q)
+
+
+def exact_reference_forms(query: str) -> list[str]:
+    """The references a case must have to be the one typed: as typed and in capitals (references are kept
+    as issued, usually in capitals). None for a query of several words, or one without a digit."""
+    q = query.strip()
+    if not q or any(c.isspace() for c in q) or not any(c.isdigit() for c in q):
+        return []  # a reference has a number in it: a surname costs no look-up
+    return list(dict.fromkeys((q, q.upper())))
 
 
 def compose_search_text(parts: Iterable[str | None]) -> str:
@@ -51,6 +72,11 @@ class CaseSearch:
         terms = query_terms(query)
         if not terms:
             return None
+        if looks_like_reference(query):  # one run of words, as in the reference
+            run = _escape(" ".join(terms))
+            return AsbCase.search_text.like(f"{run}%", escape="\\") | AsbCase.search_text.like(
+                f"% {run}%", escape="\\"
+            )
         conds = []
         for t in terms:
             conds.append(
@@ -73,7 +99,11 @@ class SqliteFtsSearch(CaseSearch):
     def match(query: str) -> str | None:
         """The FTS5 query for what the user typed (None when there is nothing to look for)."""
         terms = query_terms(query)
-        return " AND ".join(f'"{t}"*' for t in terms) if terms else None
+        if not terms:
+            return None
+        if looks_like_reference(query):  # a phrase: "old" + "2"*
+            return " + ".join(f'"{t}"' for t in terms) + "*"
+        return " AND ".join(f'"{t}"*' for t in terms)
 
     @staticmethod
     def named_clause() -> TextClause:

@@ -35,6 +35,7 @@ from cspdesk.core.services.cases import CaseQuery
 from cspdesk.gui import theme
 from cspdesk.gui.bus import Bus, when_ready
 from cspdesk.gui.column_widths import ColumnWidths
+from cspdesk.gui.laptop import keep_whole
 from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.models.case_table import COLUMNS, CaseTableModel
 from cspdesk.gui.models.paged_ids import PAGE
@@ -152,6 +153,9 @@ class CasesPage(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        keep_whole(
+            self.table, [0]
+        )  # the reference, when columns narrow to a small window (laptop.ColumnsFit)
         # Fitted to the header and the first rows when the list first has rows; the user's widths kept.
         self.columns = ColumnWidths(
             self.table,

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -37,6 +36,7 @@ from cspdesk.core.services.enforcement import NoticeQuery
 from cspdesk.gui import theme
 from cspdesk.gui.dialogs.enforcement_forms import as_id, date_edit, day_of, heading
 from cspdesk.gui.dialogs.new_step import NewStepDialog
+from cspdesk.gui.laptop import SideBySide, keep_whole
 from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.models.notice_table import COLUMNS, KEYS, NoticeTableModel
 from cspdesk.gui.qt_helpers import named, qdate
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from cspdesk.gui.prompts import Prompts
     from cspdesk.gui.tasks import TaskRunner
 
+REGISTER_CHARACTERS = 80  # the register's least width, in characters, beside the notice's details
 DUE_COLUMNS = ["Due", "What is due", "Notice", "Recipient", "Case", "Officer"]
 
 
@@ -91,7 +92,10 @@ class EnforcementPage(QWidget):
         self.tabs.addTab(self._register_tab(), "Register")
         self.tabs.addTab(self._due_tab(), "Due and overdue")
         self.tabs.addTab(self._counts_tab(), "Counts")
-        split = QSplitter()
+        # Side by side when the register has room for its columns beside the details; the details below it
+        # when not (at 1.5× font on a 1366-wide screen the register's ten columns were cut to "WL-2…").
+        self.tabs.setMinimumWidth(self.fontMetrics().averageCharWidth() * REGISTER_CHARACTERS)
+        split = SideBySide()
         split.addWidget(self.tabs)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
@@ -159,20 +163,29 @@ class EnforcementPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSortIndicator(KEYS.index("issued_on"), Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        widths = {
-            "reference": 110,
+        widths = {  # drawn for 13 px text: they grow with the font
             "kind": 120,
             "stage": 85,
             "recipient": 140,
-            "case": 115,
             "ward": 130,
             "officer": 125,
-            "issued_on": 80,
-            "next_due_on": 80,
             "next_due_what": 280,
         }
+        # What a notice is known by, as wide as its text in the font in use.
+        samples = {
+            "reference": "PSPO-2026-0000",
+            "case": "ASB-2026-00000",
+            "issued_on": "00/00/0000",
+            "next_due_on": "00/00/0000",
+        }
+        metrics = self.table.fontMetrics()
         for i, (key, _) in enumerate(COLUMNS):
-            self.table.horizontalHeader().resizeSection(i, widths[key])
+            width = (
+                metrics.horizontalAdvance(samples[key]) + 18 if key in samples else theme.font_px(widths[key])
+            )
+            self.table.horizontalHeader().resizeSection(i, width)
+        # Narrowed to the table when room is short (laptop.ColumnsFit), but not what a notice is known by.
+        keep_whole(self.table, [KEYS.index(k) for k in samples])
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         row1 = QHBoxLayout()
         row1.addWidget(self.search, 2)

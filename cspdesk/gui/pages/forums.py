@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -25,6 +25,7 @@ from cspdesk.core.clock import current as clock
 from cspdesk.core.services.cases import ActionInput, CaseQuery
 from cspdesk.core.services.forums import MeetingInput
 from cspdesk.gui.dialogs.new_case import NewCaseDialog
+from cspdesk.gui.laptop import SideBySide
 from cspdesk.gui.loading import PageLoader, when_shown
 from cspdesk.gui.pages.case_view.base import fill, selected_id, table
 from cspdesk.gui.qt_helpers import named
@@ -153,7 +154,9 @@ class ForumsPage(QWidget):
         lv.addWidget(self.loader.status)
         lv.addWidget(self.forums, 1)
         lv.addWidget(new_box)
-        splitter = QSplitter()
+        # Side by side when both fit; the details below the list when not (at 1.5× font on a 1366-wide
+        # screen the list's columns ran off to the side).
+        splitter = SideBySide()
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([640, 760])
@@ -166,6 +169,15 @@ class ForumsPage(QWidget):
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches("meeting", "action", "case", "incident"):
             self.load()
+
+    def _fit_list(self) -> None:
+        """The list asks for the room its columns need (the venue's, at least ten characters), so that the
+        page puts the details below it rather than scroll it sideways."""
+        t, header = self.forums, self.forums.horizontalHeader()
+        header.resizeSections(QHeaderView.ResizeMode.ResizeToContents)
+        columns = sum(header.sectionSize(i) for i in range(header.count()) if i != 2)
+        venue = t.fontMetrics().horizontalAdvance("x" * 10)
+        t.setMinimumWidth(columns + venue + t.verticalScrollBar().sizeHint().width() + 2 * t.frameWidth())
 
     def load(self) -> None:
         """Read the forums on a worker (at once without a task runner), then show them, keeping the one
@@ -185,6 +197,7 @@ class ForumsPage(QWidget):
             ],
             [f.id for f in self.rows],
         )
+        self._fit_list()
         row = next((i for i, f in enumerate(self.rows) if f.id == current), 0 if self.rows else -1)
         if row >= 0:
             self.forums.selectRow(row)

@@ -34,6 +34,12 @@ if TYPE_CHECKING:
     from cspdesk.core.services.registry import Services
 
 
+def wrapping(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 class MyWorkPage(QWidget):
     services: Services
 
@@ -57,6 +63,7 @@ class MyWorkPage(QWidget):
         self.navigate = navigate
         heading = QLabel(f"My work — {services.actor.display_name}")
         heading.setStyleSheet(f"{font_css(20)} font-weight: 600;")
+        heading.setWordWrap(True)  # a long name at 1.5× font
         self.overdue_only = named(QCheckBox("Overdue only"), "overdueOnly")
         self.overdue_only.toggled.connect(self.refresh)
         # Not ``self.actions``: that would hide QWidget.actions(), which a walk over the widgets may call.
@@ -66,7 +73,8 @@ class MyWorkPage(QWidget):
         for t in (self.action_table, self.reviews, self.quiet):
             t.doubleClicked.connect(self._opener(t))
             t.activated.connect(self._opener(t))
-        show_cases = named(QPushButton("All my open cases in the case list"), "myOpenCases")
+        show_cases = named(QPushButton("All my open cases"), "myOpenCases")
+        show_cases.setToolTip("All my open cases, in the case list")
         show_cases.clicked.connect(
             lambda: self._show(CaseQuery(status="open", officer_id=services.actor.user_id))
         )
@@ -78,10 +86,16 @@ class MyWorkPage(QWidget):
         QVBoxLayout(r_box).addWidget(self.reviews)
         self.notices = table(["Due", "Notice", "What is due", "Recipient"], "myNotices", 2)
         self.notices.doubleClicked.connect(lambda idx: self._open_notice(idx.row()))
-        n_box = QGroupBox("My enforcement dates: overdue and due in 30 days")
-        QVBoxLayout(n_box).addWidget(self.notices)
-        q_box = QGroupBox("My cases with no recent activity (offered for closure)")
-        QVBoxLayout(q_box).addWidget(self.quiet)
+        # Short titles, the rest in a label that wraps (a group box title does not): at 1.5× font the three
+        # titles side by side were wider than a 1366-wide screen.
+        n_box = QGroupBox("My enforcement dates")
+        nv = QVBoxLayout(n_box)
+        nv.addWidget(wrapping("Overdue, and due in the next 30 days."))
+        nv.addWidget(self.notices)
+        q_box = QGroupBox("My quiet cases")
+        qv = QVBoxLayout(q_box)
+        qv.addWidget(wrapping("No recent activity: offered for closure."))
+        qv.addWidget(self.quiet)
         lower = QHBoxLayout()
         lower.addWidget(r_box)
         lower.addWidget(n_box)

@@ -163,11 +163,14 @@ class SaferHomesPage(QWidget):
             self.category,
             self.agency,
             self.ward,
-            self.waiting,
         )
         for widget in filter_widgets:
             filters.addWidget(widget)
         filters.setStretch(0, 2)
+        # On a row of its own: beside the four filters it made the page 1,181 px wide at 1.5× font.
+        filters_more = QHBoxLayout()
+        filters_more.addWidget(self.waiting)
+        filters_more.addStretch(1)
 
         self.table = named(QTableWidget(0, len(COLUMNS)), "referralTable", "Referrals")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -221,6 +224,7 @@ class SaferHomesPage(QWidget):
         w = QWidget()
         layout = QVBoxLayout(w)
         layout.addLayout(filters)
+        layout.addLayout(filters_more)
         layout.addWidget(self.loader.status)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -432,6 +436,7 @@ class SaferHomesPage(QWidget):
         self.sentence.setWordWrap(True)
         self.figures = named(QLabel(), "countFigures")
         self.figures.setStyleSheet(f"{font_css(13)}")
+        self.figures.setWordWrap(True)  # one long line, 2,086 px at 1.5× font
         self.count_tables = {k: self._count_table() for k in ("category", "agency", "ward")}
         grid = QGridLayout()
         for i, (key, title) in enumerate(

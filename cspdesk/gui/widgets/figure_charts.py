@@ -19,13 +19,22 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QApplication
 
-NAVY = QColor("#1f3a5f")
-HOME = QColor("#d9822b")
-TOTAL = QColor("#7a8a9e")
-PREVIOUS = QColor("#b8c4d3")
+from cspdesk.gui.theme import qcolour
+
+
+def style_axes(chart: QChart) -> None:
+    """The chart's axes in the theme's colours for the palette in use (on a dark palette, light on dark)."""
+    for axis in chart.axes():
+        axis.setLabelsColor(qcolour("chart_text"))
+        axis.setTitleBrush(qcolour("chart_text"))
+        axis.setLinePenColor(qcolour("chart_axis"))
+        axis.setGridLineColor(qcolour("chart_grid"))
+        axis.setMinorGridLineColor(qcolour("chart_grid"))
+
+
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -46,6 +55,11 @@ class _ChartView(QChartView):
         chart.setTitleFont(font)
         chart.setMargins(QMargins(6, 6, 6, 6))
         chart.setBackgroundRoundness(0)
+        # Theme colours, not QtCharts' own light theme, which stayed white on a dark palette (issue 19).
+        chart.setBackgroundBrush(qcolour("chart_bg"))
+        chart.setPlotAreaBackgroundVisible(False)
+        chart.setTitleBrush(qcolour("chart_text"))
+        chart.legend().setLabelColor(qcolour("chart_text"))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         return chart
 
@@ -70,9 +84,14 @@ class RatesChart(_ChartView):
             "home": QBarSet(table.home.area if table.home else "Home"),
             "total": QBarSet(table.total.area),
         }
-        for key, colour in (("Districts", NAVY), ("home", HOME), ("total", TOTAL)):
+        for key, colour in (
+            ("Districts", qcolour("chart_bars")),
+            ("home", qcolour("chart_home")),
+            ("total", qcolour("chart_total")),
+        ):
             sets[key].setColor(colour)
             sets[key].setBorderColor(colour)
+            sets[key].setLabelColor(qcolour("chart_bg"))  # the value is drawn on the bar
         for row in rows:
             which = "total" if row.is_total else "home" if row.is_home else "Districts"
             for key, bar_set in sets.items():
@@ -97,6 +116,7 @@ class RatesChart(_ChartView):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_y)
         series.attachAxis(axis_x)
+        style_axes(chart)
         self.setChart(chart)
 
 
@@ -110,11 +130,11 @@ class MonthlyChart(_ChartView):
     def show_series(self, series) -> None:
         chart = self._new_chart(f"{series.area}: {series.category}, monthly count")
         previous = QBarSet(series.period.previous().label)
-        previous.setColor(PREVIOUS)
-        previous.setBorderColor(PREVIOUS)
+        previous.setColor(qcolour("chart_previous"))
+        previous.setBorderColor(qcolour("chart_previous"))
         current = QBarSet(series.period.label)
-        current.setColor(NAVY)
-        current.setBorderColor(NAVY)
+        current.setColor(qcolour("chart_bars"))
+        current.setBorderColor(qcolour("chart_bars"))
         for count, before in zip(series.counts, series.previous, strict=True):
             current.append(float(count))
             previous.append(float(before or 0))
@@ -134,6 +154,7 @@ class MonthlyChart(_ChartView):
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         bars.attachAxis(axis_x)
         bars.attachAxis(axis_y)
+        style_axes(chart)
         self.setChart(chart)
 
 
@@ -174,7 +195,7 @@ class LocationScatter(_ChartView):
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         for chosen in (False, True):
-            colour = QColor(HOME if chosen else NAVY)
+            colour = qcolour("chart_home" if chosen else "chart_bars")
             colour.setAlpha(230 if chosen else 140)
             for low, high, size, label in SIZE_BANDS:
                 series = QScatterSeries()
@@ -199,6 +220,7 @@ class LocationScatter(_ChartView):
             self._bounds = None
             chart.setTitle(f"{chart.title()}: no rows with coordinates")
         self._axes = (axis_x, axis_y)
+        style_axes(chart)
         self.setChart(chart)
         self._fit_axes()
 

@@ -26,7 +26,7 @@ from cspdesk.core.storage import first_screen_sql
 from cspdesk.core.storage.models import AppUser, AsbCase, Ward
 from cspdesk.core.storage.portable import ordered, uuid_as_text
 from cspdesk.core.storage.prepared import prepared_for
-from cspdesk.core.storage.search import SqliteFtsSearch, search_for
+from cspdesk.core.storage.search import SqliteFtsSearch, exact_reference_forms, search_for
 from cspdesk.core.storage.uow import UnitOfWork
 
 SORT_COLUMNS = {
@@ -172,11 +172,25 @@ class CaseListService:
             shape = self._shape(q, match)
             if shape not in self._shapes:
                 self._shapes[shape] = q
-            return CaseIds(self._prepared.scalars(shape, values))
+            return self._exact_first(CaseIds(self._prepared.scalars(shape, values)), q.text)
         with self._uow("system") as uow:
             # Ids come back as text and become UUIDs only when used: 100,000 of them stay cheap.
             stmt = self._statement(q).with_only_columns(self._id_text)
-            return CaseIds(uow.session.connection().execute(stmt).scalars().all())
+            return self._exact_first(CaseIds(uow.session.connection().execute(stmt).scalars().all()), q.text)
+
+    def _exact_first(self, ids: CaseIds, query: str) -> CaseIds:
+        """The case whose reference is exactly the one typed first in the list (``storage.search``)."""
+        forms = exact_reference_forms(query)
+        if not forms or len(ids) < 2:
+            return ids
+        with self._engine.connect() as conn:
+            exact = conn.execute(
+                select(self._id_text).where(AsbCase.reference.in_(forms)).limit(1)
+            ).scalar_one_or_none()
+        raw = ids._raw
+        if exact is None or exact not in raw:
+            return ids
+        return CaseIds([exact, *(r for r in raw if r != exact)])
 
     def _lookup_names(self, uow: UnitOfWork) -> dict[uuid.UUID, str]:
         # Wards and officers are few; a dictionary beats a join on every page.
