@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QTreeView,
     QWidget,
 )
+from shiboken6 import isValid
 
 # 1366×768 at 125 %: 1092×614 logical pixels; a taskbar (40) and a title bar (30) leave this for a window.
 LAPTOP = QSize(1092, 544)
@@ -140,6 +141,9 @@ class ColumnsFit(QObject):
         return self._wanted.get(column, self.header.sectionSize(column))
 
     def fit(self) -> None:
+        # Run from a timer: the view (or a header it replaced) may have gone since it was started.
+        if not (isValid(self.view) and isValid(self.header)):
+            return
         header, room = self.header, self.view.viewport().width()
         if room <= 0:
             return
@@ -180,6 +184,8 @@ class ColumnsFit(QObject):
 def fit_columns(widget: QWidget) -> None:
     """``ColumnsFit`` on every table and tree in ``widget`` (once each)."""
     for view in widget.findChildren(QAbstractItemView):
+        if view.objectName().startswith("qt_"):
+            continue  # Qt's own views (a date edit's calendar) keep their own layout
         if isinstance(view, (QTableView, QTreeView)) and view.findChild(ColumnsFit) is None:
             ColumnsFit(view)
 
