@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from cspdesk import __version__
+from cspdesk.gui.garbage import collect_on_gui_thread
 from cspdesk.gui.theme import focus_style
 
 
@@ -15,4 +16,6 @@ def create_application(argv: list[str]) -> QApplication:
     app = QApplication(argv)
     # Fusion with a focus ring you can see (issue 19): theme.FocusStyle.
     app.setStyle(focus_style())
+    # Cycles freed on the GUI thread, never on a worker mid-paint (gui/garbage.py: a crash otherwise).
+    collect_on_gui_thread(app)
     return app

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
+from cspdesk.gui.garbage import collect_on_gui_thread
 from tests.gui.fakes import FakePrompts
+
+
+@pytest.fixture(autouse=True)
+def _cycles_freed_on_the_gui_thread(qapp):
+    """As the app does (gui/app.py): without it a worker's allocations free a garbage widget off the GUI
+    thread, and a test crashes now and then (gui/garbage.py)."""
+    return collect_on_gui_thread(qapp)
 
 
 @pytest.fixture
