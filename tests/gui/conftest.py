@@ -9,8 +9,13 @@ from tests.gui.fakes import FakePrompts
 @pytest.fixture(autouse=True)
 def _cycles_freed_on_the_gui_thread(qapp):
     """As the app does (gui/app.py): without it a worker's allocations free a garbage widget off the GUI
-    thread, and a test crashes now and then (gui/garbage.py)."""
-    return collect_on_gui_thread(qapp)
+    thread, and a test crashes now and then (gui/garbage.py). Afterwards the test's own garbage (its window,
+    closed by now) is freed here on the GUI thread, and Python collects as usual again for the core tests
+    (which run no event loop to turn the timer)."""
+    collector = collect_on_gui_thread(qapp)
+    yield collector
+    collector.collect_now()
+    collector.stop()
 
 
 @pytest.fixture
