@@ -1,4 +1,6 @@
-"""Garbage widgets are destroyed on the GUI thread, never on a worker (gui/garbage.py).
+"""Qt objects are destroyed on the GUI thread, and a read outliving its window is dropped.
+
+Garbage widgets are destroyed on the GUI thread, never on a worker (gui/garbage.py).
 
 The flaky crash of the GUI tests (``Fatal Python error: Aborted`` inside ``qtbot.keyClicks``, about one
 run in five of the data-protection tests): a window or dialog left over in a reference cycle was freed by
@@ -11,8 +13,9 @@ from __future__ import annotations
 import gc
 import threading
 
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
+from cspdesk.gui.loading import PageLoader
 from cspdesk.gui.tasks import TaskRunner
 
 
@@ -72,3 +75,44 @@ def test_the_timer_collects_once_enough_garbage_has_built_up(qtbot, _cycles_free
         cycle: list[object] = []
         cycle.append(cycle)
     qtbot.waitUntil(lambda: collector.collections > before)
+
+
+class _Panel(QWidget):
+    """A part of a window that reads in the background, as the pages do (gui/loading.PageLoader)."""
+
+    def __init__(self, tasks: TaskRunner) -> None:
+        super().__init__()
+        self.table = QLabel("")
+        self.loader = PageLoader(self, tasks, "the records", "panelStatus")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.loader.status)
+        layout.addWidget(self.table)
+
+    def show_rows(self, rows: int) -> None:
+        self.table.setText(f"{rows} rows")
+
+
+def test_a_window_closed_while_its_read_runs_drops_the_result(qtbot):
+    """Catches PageLoader handing a read's result to a window that was closed and deleted meanwhile: showing
+    it into freed widgets raised "Internal C++ object already deleted" from a slot (a crash dialog for the
+    user), as did showing that failure on its deleted status label."""
+    release = threading.Event()
+    runner = TaskRunner()
+    panel = _Panel(runner)
+    panel.show()
+    qtbot.waitExposed(panel)
+
+    def read() -> int:
+        assert release.wait(60)  # the read is still running when the officer closes the window
+        return 12
+
+    panel.loader.load(read, panel.show_rows)
+    assert panel.loader.status.text() == "Loading the records…"
+    with qtbot.waitSignal(panel.destroyed):
+        panel.close()
+        panel.deleteLater()
+    results: list[object] = []
+    runner.start(lambda _r, _c: "after", results.append, results.append)  # queued behind the read
+    release.set()
+    qtbot.waitUntil(lambda: results == ["after"])  # the read's result has been delivered by now
+    assert runner.wait()
