@@ -116,3 +116,50 @@ def test_a_window_closed_while_its_read_runs_drops_the_result(qtbot):
     release.set()
     qtbot.waitUntil(lambda: results == ["after"])  # the read's result has been delivered by now
     assert runner.wait()
+
+
+class _FakeGc:
+    """Python's gc as the collector sees it: the counts, the oldest generation's size, what was collected."""
+
+    def __init__(self, counts: tuple[int, int, int], oldest: int) -> None:
+        self.counts = counts
+        self.oldest = oldest
+        self.collected: list[int] = []
+
+    def get_count(self) -> tuple[int, int, int]:
+        return self.counts
+
+    def get_objects(self, generation: int) -> list[None]:
+        assert generation == 2
+        return [None] * self.oldest
+
+    def collect(self, generation: int = 2) -> int:
+        self.collected.append(generation)
+        return 0
+
+
+def test_a_full_collection_waits_until_a_quarter_more_objects_have_grown_old(
+    monkeypatch, _cycles_freed_on_the_gui_thread
+):
+    """Catches a full collection each time the oldest generation's count passes its threshold (120 ms of
+    CPU each with the pages open: a stall every half-minute of work), where Python waits for a quarter more
+    long-lived objects first."""
+    from cspdesk.gui import garbage
+
+    collector = _cycles_freed_on_the_gui_thread
+    t0, t1, t2 = collector.thresholds
+    collector.long_lived = 100_000
+    fake = _FakeGc((t0 + 1, 0, 0), oldest=100_000)
+    monkeypatch.setattr(garbage, "gc", fake)
+    collector.collect_if_due()
+    fake.counts = (t0 + 1, t1 + 1, 0)
+    collector.collect_if_due()
+    fake.counts = (t0 + 1, t1 + 1, t2 + 1)
+    fake.oldest = 110_000  # a tenth more: not yet
+    collector.collect_if_due()
+    fake.oldest = 126_000  # over a quarter more
+    collector.collect_if_due()
+    fake.counts = (t0, t1 + 1, t2 + 1)  # generation 0 not yet due: nothing
+    collector.collect_if_due()
+    assert fake.collected == [0, 1, 1, 2]
+    assert collector.long_lived == 126_000
