@@ -9,7 +9,7 @@ from tests.gui.fakes import FakePrompts
 @pytest.fixture(scope="package", autouse=True)
 def _gui_thread_collector(qapp):
     """As the app does (gui/app.py): without it a worker's allocations free a garbage widget off the GUI
-    thread, and a test crashes now and then (gui/garbage.py). After the last GUI test the garbage left is
+    thread (gui/garbage.py). After the last GUI test the garbage left is
     freed here, on the GUI thread, and Python collects as usual again for the tests after (which turn no
     event loop for the collector's timer)."""
     collector = collect_on_gui_thread(qapp)

@@ -2,10 +2,9 @@
 
 Garbage widgets are destroyed on the GUI thread, never on a worker (gui/garbage.py).
 
-The flaky crash of the GUI tests (``Fatal Python error: Aborted`` inside ``qtbot.keyClicks``, about one
-run in five of the data-protection tests): a window or dialog left over in a reference cycle was freed by
-Python's cycle collector on whichever thread happened to allocate next — often the task pool reading for a
-page — so Qt's destructors ran on a worker while the GUI thread was delivering events.
+Without it a window or dialog left over in a reference cycle is freed by Python's cycle collector on
+whichever thread happens to allocate next — often the task pool reading for a page — so Qt's destructors
+run on a worker while the GUI thread may be delivering events to the same objects.
 """
 
 from __future__ import annotations
