@@ -48,7 +48,7 @@ def _busy_read(_report, _cancelled) -> int:
 
 def test_a_closed_dialog_in_a_cycle_is_destroyed_on_the_gui_thread(qtbot, _cycles_freed_on_the_gui_thread):
     """Catches automatic collection left on: the worker's allocations then free some of the dialogs on the
-    worker thread (seen: 11 of 20 without ``gc.disable()`` in GuiThreadCollector)."""
+    worker thread (seen: 20 of 20 without ``gc.disable()`` in GuiThreadCollector)."""
     log: list[bool] = []
     for _ in range(20):  # not given to qtbot, which would hold them: closed, and held by nothing but a cycle
         dialog = _ClosedDialog(log)
