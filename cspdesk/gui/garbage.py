@@ -8,7 +8,7 @@ page) is then destroyed on that worker: Qt's destructors run off the GUI thread 
 painting or delivering an event to the same object: a crash that comes rarely and far from its cause
 (``tests/gui/test_qt_teardown.py``: 20 closed dialogs of 20 destroyed on a worker without this). A user
 closing a dialog while the window goes on reading could meet it. (It was the first suspect for the GUI
-tests' rare abort inside ``qtbot.keyClicks``, but that abort was seen once more with this in place.)
+tests' rare abort inside ``qtbot.keyClicks``; that turned out to be QTest refusing to type "Zoë".)
 
 So automatic collection is switched off and a timer on the GUI thread does the same work, with the same
 thresholds Python uses (``gc.get_threshold()``): generation 0 when its count passes the first, the older
