@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
+from shiboken6 import isValid
 
 from cspdesk.core.errors import UserError
 from cspdesk.gui.tasks import TaskRunner
@@ -78,8 +79,13 @@ class PageLoader(QObject):
         self.loading = False
         self.status.hide()
 
+    def _current(self, generation: int) -> bool:
+        """Whether a result is still wanted: no newer load has started, and the page has not been closed
+        and deleted meanwhile (a read outlives its window: showing it then would touch freed widgets)."""
+        return generation == self._generation and isValid(self) and isValid(self.status)
+
     def _done(self, generation: int, show: Callable[[Any], Any], result: Any) -> None:
-        if generation != self._generation:  # the user has asked for something newer meanwhile
+        if not self._current(generation):  # the user has asked for something newer, or closed the page
             return
         try:
             steps = show(result)
@@ -97,7 +103,7 @@ class PageLoader(QObject):
 
     def _step(self, generation: int, steps: Iterator) -> None:
         """One step of showing a large result; the next is queued, so input and painting come in between."""
-        if generation != self._generation:  # a newer load has started: this one stops half-shown
+        if not self._current(generation):  # a newer load has started: this one stops half-shown
             return
         try:
             next(steps)
@@ -116,7 +122,7 @@ class PageLoader(QObject):
         self.loaded.emit()
 
     def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
+        if not self._current(generation):
             return
         if not isinstance(exc, UserError):
             log.error("Reading %s failed", self.what, exc_info=exc)

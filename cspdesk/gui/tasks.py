@@ -2,10 +2,17 @@
 
 The work function receives a ``report(stage, done, total)`` callback and a ``cancelled()`` check.
 It must not touch widgets; services open their own sessions, so nothing crosses threads.
+
+The pool's threads are Qt's, so Python does not wait for them as it exits: a task still running then runs
+Python code while the interpreter is being taken apart ("Signal source has been deleted", or a segfault, as
+``bench/startup_probe.py`` met when it returned with the warm-up still loading). ``finish_background_work``
+cancels every runner's tasks and waits for the pool; the application registers it to run at exit
+(``gui/app.py``), before Python tears anything down.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +52,7 @@ class TaskRunner:
     def __init__(self) -> None:
         self.pool = QThreadPool.globalInstance()
         self._running: set[Task] = set()
+        _runners.add(self)
 
     def start(
         self,
@@ -73,3 +81,20 @@ class TaskRunner:
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)
+
+    def cancel_all(self) -> None:
+        for task in list(self._running):
+            task.cancel()
+
+
+_runners: weakref.WeakSet[TaskRunner] = weakref.WeakSet()
+
+
+def finish_background_work(msecs: int = 30000) -> bool:
+    """Cancel the tasks of every runner, drop those not started, and wait for the rest to return (a task
+    checks ``cancelled()`` between its steps). True if the pool is idle."""
+    for runner in list(_runners):
+        runner.cancel_all()
+    pool = QThreadPool.globalInstance()
+    pool.clear()
+    return pool.waitForDone(msecs)
