@@ -64,6 +64,18 @@ def _events_for(d: NoticeDetail) -> list[str]:
     return out
 
 
+def _issued(d: NoticeDetail) -> str:
+    """Who issued the notice and how it was served, leaving out what the record lacks (an imported notice
+    may have no officer or authority: "Issued by , ;" before)."""
+    e = html.escape
+    by = ", ".join(e(x) for x in (d.officer, d.authority) if x)
+    served = f"served {d.served_on:%d/%m/%Y}" if d.served_on else ""
+    if served and d.service_method:
+        served += f" ({e(d.service_method[0].lower() + d.service_method[1:])})"
+    parts = [f"<b>Issued by</b> {by}" if by else "", served[:1].upper() + served[1:] if not by else served]
+    return "; ".join(p for p in parts if p) or "Issued by: not recorded"
+
+
 def detail_html(d: NoticeDetail, today: date) -> str:
     e = html.escape
 
@@ -124,10 +136,7 @@ def detail_html(d: NoticeDetail, today: date) -> str:
         f"<h3 style='margin-bottom:0'>{e(d.reference)} — {e(d.kind)}</h3><p "
         f"style='margin-top:2px'><b>{e(d.stage)}</b> · {e(d.recipient)} · case {e(d.case_reference)}<br>"
         f"<span style='color:{theme.colour('muted')}'>{e(d.recipient_address)}</span></p>"
-        f"{due}{letter}{links}<p><b>Issued "
-        f"by</b> {e(d.officer)}, {e(d.authority)}{f'; served {d.served_on:%d/%m/%Y}' if d.served_on else ''}"
-        f"{f' ({e(d.service_method[0].lower() + d.service_method[1:])})' if d.service_method else ''}"
-        f"</p>{money}<h4>Dates</h4><table cellspacing=3>{dates}</table>"
+        f"{due}{letter}{links}<p>{_issued(d)}</p>{money}<h4>Dates</h4><table cellspacing=3>{dates}</table>"
         f"<h4>Conduct</h4><p>{e(d.conduct) or '—'}</p>"
         + (f"<h4>Detrimental effect</h4><p>{e(d.detrimental_effect)}</p>" if d.detrimental_effect else "")
         + (f"<h4>Requirements</h4><ul>{reqs}</ul>" if reqs else "")
