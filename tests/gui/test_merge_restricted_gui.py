@@ -90,6 +90,7 @@ def test_a_restricted_first_record_shows_the_boxes_and_the_merge_asks_one_reason
     assert m.restricted_note.isVisible() and "you will be asked for a reason" in note, note
     assert DA_NAME not in _on_screen(m) and not leaks(_on_screen(m))
     _type(m, "referral_reason", "Domestic abuse")
+    assert m.skip.text().startswith("Skip referrals missing information")  # not "cases" for referrals
     m.skip.setChecked(True)
     prompts.answer_text = REASON
     before = len(_looks(window, restricted_first, "admin.user"))

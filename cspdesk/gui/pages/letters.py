@@ -246,6 +246,8 @@ class MailMerge(QWidget):
         for box in (self.status, self.priority):
             box.setVisible(cases)
         self.notice_stage.setVisible(subject is Subject.NOTICE)
+        records = {Subject.CASE: "cases", Subject.NOTICE: "notices"}.get(subject, "referrals")
+        self.skip.setText(f"Skip {records} missing information (they are listed)")
         for box in (self.ward, self.officer):  # a referral has no case officer, and its ward is its own
             box.setVisible(subject is not Subject.REFERRAL)
         self._fill_templates()
