@@ -7,7 +7,6 @@ import atexit
 from PySide6.QtWidgets import QApplication
 
 from cspdesk import __version__
-from cspdesk.gui.garbage import collect_on_gui_thread
 from cspdesk.gui.tasks import finish_background_work
 from cspdesk.gui.theme import focus_style
 
@@ -19,8 +18,6 @@ def create_application(argv: list[str]) -> QApplication:
     app = QApplication(argv)
     # Fusion with a focus ring you can see (issue 19): theme.FocusStyle.
     app.setStyle(focus_style())
-    # Cycles freed on the GUI thread, never on a worker mid-paint (gui/garbage.py: a crash otherwise).
-    collect_on_gui_thread(app)
     # Background work finished before Python takes itself apart at exit (gui/tasks.py: a crash otherwise).
     atexit.register(finish_background_work)
     return app

@@ -58,7 +58,6 @@ def test_the_window_uses_the_focus_style(monkeypatch):
             chosen.append(style)
 
     monkeypatch.setattr(app_module, "QApplication", FakeApplication)
-    monkeypatch.setattr(app_module, "collect_on_gui_thread", lambda _app: None)  # wants a real QApplication
     app_module.create_application([])
     assert isinstance(chosen[0], theme.FocusStyle)
 
