@@ -63,6 +63,7 @@ def test_an_imported_notice_without_officer_or_authority_has_no_empty_names():
     text = detail_html(detail(officer="", authority=""), date(2026, 11, 26))
     assert ", ;" not in text and "by</b> ," not in text
     assert "Served 04/03/2019 (by hand)" in text
+    assert "· ·" not in detail_html(detail(recipient=""), date(2026, 11, 26))  # nobody named: no empty place
     text = detail_html(
         detail(officer="", authority="", served_on=None, service_method=""), date(2026, 11, 26)
     )

@@ -78,6 +78,7 @@ def _issued(d: NoticeDetail) -> str:
 
 def detail_html(d: NoticeDetail, today: date) -> str:
     e = html.escape
+    recipient = f"{e(d.recipient)} · " if d.recipient else ""  # an imported notice may name nobody
 
     def day(v: date | datetime) -> str:
         return v.strftime("%d/%m/%Y %H:%M") if hasattr(v, "hour") else v.strftime("%d/%m/%Y")
@@ -134,7 +135,7 @@ def detail_html(d: NoticeDetail, today: date) -> str:
     )
     return (
         f"<h3 style='margin-bottom:0'>{e(d.reference)} — {e(d.kind)}</h3><p "
-        f"style='margin-top:2px'><b>{e(d.stage)}</b> · {e(d.recipient)} · case {e(d.case_reference)}<br>"
+        f"style='margin-top:2px'><b>{e(d.stage)}</b> · {recipient}case {e(d.case_reference)}<br>"
         f"<span style='color:{theme.colour('muted')}'>{e(d.recipient_address)}</span></p>"
         f"{due}{letter}{links}<p>{_issued(d)}</p>{money}<h4>Dates</h4><table cellspacing=3>{dates}</table>"
         f"<h4>Conduct</h4><p>{e(d.conduct) or '—'}</p>"
