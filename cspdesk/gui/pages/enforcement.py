@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QStyle,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -179,9 +180,13 @@ class EnforcementPage(QWidget):
             "next_due_on": "00/00/0000",
         }
         metrics = self.table.fontMetrics()
+        # The reference cell may carry the "dates to check" icon (notice_table's decoration) before its text.
+        icon = {"reference": self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 6}
         for i, (key, _) in enumerate(COLUMNS):
             width = (
-                metrics.horizontalAdvance(samples[key]) + 18 if key in samples else theme.font_px(widths[key])
+                metrics.horizontalAdvance(samples[key]) + 18 + icon.get(key, 0)
+                if key in samples
+                else theme.font_px(widths[key])
             )
             self.table.horizontalHeader().resizeSection(i, width)
         # Narrowed to the table when room is short (laptop.ColumnsFit), but not what a notice is known by.
