@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QLabel, QScrollArea, QWidget
 
 from tests.gui import dialog_catalogue
+from tests.gui.test_accessibility import PAGES
 
 SCREEN = QSize(1366, 768 - 40)  # a 1366×768 laptop, less the taskbar
 
@@ -95,21 +96,6 @@ def test_the_navigation_shows_each_page_name_whole_with_a_large_font(big_window,
         or nav.fontMetrics().horizontalAdvance(nav.item(i).text()) + 16 > room
     ]
     assert cut == []
-
-
-PAGES = [
-    "dashboard",
-    "cases",
-    "enforcement",
-    "safer_homes",
-    "case_reviews",
-    "forums",
-    "figures",
-    "reports",
-    "letters",
-    "my_work",
-    "settings",
-]
 
 
 def test_no_page_scrolls_sideways_on_a_laptop_with_a_large_font(big_window, qtbot):
